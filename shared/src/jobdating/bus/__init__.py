@@ -1,0 +1,1 @@
+"""JetStream transport: provisioning, the outbox relay and the durable consumer runner."""

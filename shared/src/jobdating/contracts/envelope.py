@@ -1,0 +1,122 @@
+"""The event envelope: CloudEvents-compatible metadata around a typed payload.
+
+Attribute names on the wire follow CloudEvents (``id``, ``source``, ``type``, ``time``, ``specversion``) and
+its extension rule (lower-case alphanumerics) for the rest, so any CloudEvents tool can read our events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+import msgspec
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """Base of every event payload. Subclasses set the three class variables and are registered."""
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int]
+    stream_type: ClassVar[str]
+
+
+class Envelope(
+    msgspec.Struct,
+    frozen=True,
+    kw_only=True,
+    rename={
+        "event_id": "id",
+        "event_type": "type",
+        "schema_version": "schemaversion",
+        "occurred_at": "time",
+        "stream_type": "streamtype",
+        "stream_id": "streamid",
+        "stream_version": "streamversion",
+        "recorded_at": "recordedat",
+        "correlation_id": "correlationid",
+        "causation_id": "causationid",
+        "actor_id": "actorid",
+    },
+):
+    """Metadata of one recorded event plus its payload (`data`), as it is stored and sent on the bus.
+
+    `data` holds the payload as a plain mapping until the registry decodes it into its Struct, so an
+    envelope can always be read, whatever version of the schema wrote it.
+    """
+
+    event_id: str
+    event_type: str
+    schema_version: int
+    source: str
+    org: str
+    stream_type: str
+    stream_id: str
+    stream_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    correlation_id: str
+    causation_id: str | None
+    actor_id: str
+    data: dict[str, Any]
+    specversion: str = "1.0"
+    datacontenttype: str = "application/json"
+
+
+class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An envelope with its payload decoded (and upcast) to the current Struct of its type."""
+
+    envelope: Envelope
+    data: Event
+    position: int = 0
+
+
+_encoder = msgspec.json.Encoder()
+_envelope_decoder = msgspec.json.Decoder(Envelope)
+
+
+def encode_envelope(envelope: Envelope) -> bytes:
+    """Encode an envelope to its wire form (JSON)."""
+    return _encoder.encode(envelope)
+
+
+def decode_envelope(raw: bytes | memoryview) -> Envelope:
+    """Decode an envelope from its wire form, leaving `data` undecoded (a mapping)."""
+    return _envelope_decoder.decode(raw)
+
+
+def envelope_for(
+    event: Event,
+    *,
+    event_id: str,
+    org: str,
+    service: str,
+    stream_id: str,
+    stream_version: int,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    correlation_id: str,
+    causation_id: str | None,
+    actor_id: str,
+) -> Envelope:
+    """Wrap a payload in its envelope; ids and clocks come from the caller (the domain has neither)."""
+    return Envelope(
+        event_id=event_id,
+        event_type=event.event_type,
+        schema_version=event.schema_version,
+        source=f"/jobdating/{org}/{service}",
+        org=org,
+        stream_type=event.stream_type,
+        stream_id=stream_id,
+        stream_version=stream_version,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        actor_id=actor_id,
+        data=msgspec.to_builtins(event),
+    )
+
+
+def service_of(envelope: Envelope) -> str:
+    """The service that published an envelope (the last segment of its source)."""
+    return envelope.source.rsplit("/", 1)[-1]

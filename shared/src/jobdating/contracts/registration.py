@@ -1,0 +1,184 @@
+"""Events published by the registration service (candidates and companies).
+
+Personal fields (names, phone, e-mail, address, a company contact) are only ever inside a `Sealed` value.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any, ClassVar, Literal
+
+import msgspec
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.registry import REGISTRY
+from jobdating.contracts.sealed import Sealed
+
+SERVICE = "registration"
+CANDIDATE = "candidate"
+COMPANY = "company"
+
+ContractType = Literal["CDI", "CDD", "alternance", "interim", "stage"]
+Accessibility = Literal["wheelchair", "hearing_loop", "visual", "other"]
+
+
+class Wish(msgspec.Struct, frozen=True, kw_only=True):
+    """A ranked wish: a company (by id) or a sector (by code); rank 1 is the strongest."""
+
+    rank: int
+    company_id: str | None = None
+    sector: str | None = None
+
+
+class Availability(msgspec.Struct, frozen=True, kw_only=True):
+    """A day and a time window the candidate can attend."""
+
+    day: date
+    start: time
+    end: time
+
+
+class Position(msgspec.Struct, frozen=True, kw_only=True):
+    """An open position at a company."""
+
+    title: str
+    contract: ContractType
+    count: int
+
+
+class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True):
+    """What can be known about a candidate without identifying them (no names, no contacts)."""
+
+    referring_org: str
+    counsellor_id: str
+    site_id: str
+    postcode: str
+    commune: str
+    sectors: tuple[str, ...] = ()
+    wishes: tuple[Wish, ...] = ()
+    availability: tuple[Availability, ...] = ()
+    accessibility: tuple[Accessibility, ...] = ()
+    consent_data: bool = False
+    consent_sms: bool = False
+    consent_email: bool = False
+
+
+@REGISTRY.register
+class CandidateRegistered(Event, frozen=True, kw_only=True):
+    """A candidate was registered by a partner (or registered themselves)."""
+
+    event_type: ClassVar[str] = "CandidateRegistered"
+    schema_version: ClassVar[int] = 2
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+    profile: CandidateProfile
+    personal: Sealed
+    import_key: str | None = None
+
+
+@REGISTRY.upcaster("CandidateRegistered", 1)
+def _candidate_registered_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    # v1 had no import key (bulk import came later): such registrations were typed in by hand.
+    return {**data, "import_key": None}
+
+
+@REGISTRY.register
+class CandidateRegisteredV1(Event, frozen=True, kw_only=True):
+    """Version 1 of CandidateRegistered, kept to read old logs; upcast to v2 on read."""
+
+    event_type: ClassVar[str] = "CandidateRegistered"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+    profile: CandidateProfile
+    personal: Sealed
+
+
+@REGISTRY.register
+class CandidateUpdated(Event, frozen=True, kw_only=True):
+    """A candidate's profile or personal fields changed; absent parts are unchanged."""
+
+    event_type: ClassVar[str] = "CandidateUpdated"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+    profile: CandidateProfile | None = None
+    personal: Sealed | None = None
+
+
+@REGISTRY.register
+class CandidateWithdrew(Event, frozen=True, kw_only=True):
+    """A candidate will not take part any more (their data stays until erased)."""
+
+    event_type: ClassVar[str] = "CandidateWithdrew"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+    reason: str
+
+
+@REGISTRY.register
+class CandidateErased(Event, frozen=True, kw_only=True):
+    """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""
+
+    event_type: ClassVar[str] = "CandidateErased"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+
+
+class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True):
+    """A recruiting company as the schedule needs it."""
+
+    name: str
+    siret: str
+    sector: str
+    positions: tuple[Position, ...]
+    parallel_recruiters: int
+    window_start: time
+    window_end: time
+    day: date | None = None
+
+
+@REGISTRY.register
+class CompanyRegistered(Event, frozen=True, kw_only=True):
+    """A recruiting company signed up; its contact person is sealed like any personal data."""
+
+    event_type: ClassVar[str] = "CompanyRegistered"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPANY
+
+    company_id: str
+    registering_org: str
+    profile: CompanyProfile
+    contact: Sealed
+    import_key: str | None = None
+
+
+@REGISTRY.register
+class CompanyUpdated(Event, frozen=True, kw_only=True):
+    """A company's profile or contact changed; absent parts are unchanged."""
+
+    event_type: ClassVar[str] = "CompanyUpdated"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPANY
+
+    company_id: str
+    profile: CompanyProfile | None = None
+    contact: Sealed | None = None
+
+
+@REGISTRY.register
+class CompanyWithdrew(Event, frozen=True, kw_only=True):
+    """A company will not take part any more."""
+
+    event_type: ClassVar[str] = "CompanyWithdrew"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPANY
+
+    company_id: str
+    reason: str

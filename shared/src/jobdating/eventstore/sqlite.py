@@ -1,0 +1,70 @@
+"""SQLite backend: one file per service, WAL, synchronous=FULL, one writer (BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from jobdating.eventstore.base import Cursor, Dialect, EventStore
+
+
+class SqliteDialect(Dialect):
+    name = "sqlite"
+    position_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    blob_type = "BLOB"
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+
+    def lock_appends(self, cur: Cursor) -> None:
+        # BEGIN IMMEDIATE already holds the single write lock for the whole transaction.
+        return None
+
+
+class SqliteEventStore(EventStore):
+    """An event store in one SQLite file; one connection per thread, writes serialized by SQLite."""
+
+    dialect = SqliteDialect()
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: we issue BEGIN ourselves so reads never hold a stale snapshot.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _begin(self, cur: Any) -> None:
+        cur.execute("BEGIN IMMEDIATE")
+
+    def _raw(self, sql: str, params: Any) -> list[Any]:
+        cur = self._connection().execute(sql, tuple(params))
+        try:
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -1,0 +1,1 @@
+"""Adapters every service shares at its edges: ids, clock, logging."""

@@ -1,0 +1,136 @@
+"""Runs one service instance: its relay, its consumers and its HTTP API in one event loop.
+
+The stream and consumers must already exist (the ops command provisions them); a service start checks,
+it does not re-declare them with settings of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import msgspec
+import nats
+import uvicorn
+from fastapi import FastAPI
+from jobdating.bus.consumer import ConsumerRunner, Handler
+from jobdating.bus.relay import Relay
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.eventstore.base import EventStore
+from nats.aio.client import Client
+from nats.js.errors import NotFoundError
+
+
+class NotProvisioned(RuntimeError):
+    """The stream or a consumer is missing: run `jobdating-ops provision` first."""
+
+
+class Subscription(msgspec.Struct, frozen=True):
+    """A durable consumer this service reads, and the handler that applies its events."""
+
+    durable: str
+    handler: Handler
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its own signal capture: the host owns SIGINT/SIGTERM and stops everything in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class ServiceHost:
+    """Owns the NATS connection and the background tasks of a service instance."""
+
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        nats_url: str,
+        app: FastAPI | None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        subscriptions: Sequence[Subscription] = (),
+        log: Any = None,
+    ) -> None:
+        self.store = store
+        self.nats_url = nats_url
+        self.app = app
+        self.host = host
+        self.port = port
+        self.subscriptions = subscriptions
+        self.log = log
+        self.stop = asyncio.Event()
+        self.relay: Relay | None = None
+        self.nc: Client | None = None
+        self.runners: list[ConsumerRunner] = []
+        self.server: uvicorn.Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def notify_commit(self, *_: object) -> None:
+        """Wake the relay after a commit; safe to call from any thread."""
+        if self._loop is not None and self.relay is not None:
+            self._loop.call_soon_threadsafe(self.relay.wakeup.set)
+
+    async def connect(self) -> Client:
+        self._loop = asyncio.get_running_loop()
+        self.nc = await nats.connect(
+            self.nats_url, connect_timeout=5, max_reconnect_attempts=-1, reconnect_time_wait=0.5
+        )
+        js = self.nc.jetstream()
+        try:
+            await js.stream_info(STREAM_NAME)
+            for sub in self.subscriptions:
+                await js.consumer_info(STREAM_NAME, sub.durable)
+        except NotFoundError as exc:
+            raise NotProvisioned(
+                "stream or consumer missing on the NATS server: run `jobdating-ops provision`"
+            ) from exc
+        self.relay = Relay(self.store, js, log=self.log)
+        self.runners = [
+            ConsumerRunner(self.store, js, sub.durable, sub.handler, log=self.log)
+            for sub in self.subscriptions
+        ]
+        return self.nc
+
+    async def run(self) -> None:
+        """Run until SIGINT/SIGTERM (or `stop` is set), then shut down in order."""
+        if self.nc is None:
+            await self.connect()
+        assert self.relay is not None
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop.set)
+        tasks = [asyncio.create_task(self.relay.run(self.stop))]
+        tasks += [asyncio.create_task(r.run(self.stop)) for r in self.runners]
+        if self.app is not None:
+            config = uvicorn.Config(
+                self.app,
+                host=self.host,
+                port=self.port,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+            self.server = _QuietServer(config)
+            tasks.append(asyncio.create_task(self.server.serve()))
+        if self.log is not None:
+            self.log.info("service_started", port=self.port)
+        await self.stop.wait()
+        if self.server is not None:
+            self.server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        # Flush what was committed before the stop so a clean shutdown leaves nothing unpublished.
+        try:
+            await asyncio.wait_for(self.relay.publish_pending(), timeout=5)
+        except Exception as exc:  # the next start republishes from the saved position
+            if self.log is not None:
+                self.log.warning("relay_flush_failed", error=str(exc))
+        if self.nc is not None:
+            await self.nc.drain()
+        self.store.close()

@@ -1,0 +1,80 @@
+"""Shared pytest fixtures (loaded as a plugin by the root conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from jobdating.bus.provision import provision
+from jobdating.bus.server import NatsServer
+from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.postgres import PostgresEventStore
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.testing.postgres import NoPostgres, fresh_database, server_dsn
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    try:
+        with server_dsn() as dsn:
+            yield dsn
+    except NoPostgres as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def pg_dsn(pg_server: str) -> Iterator[str]:
+    with fresh_database(pg_server) as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[EventStore]:
+    store = SqliteEventStore(tmp_path / "events.db")
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def pg_store(pg_dsn: str) -> Iterator[EventStore]:
+    store = PostgresEventStore(pg_dsn)
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest) -> EventStore:
+    """The same test against both backends."""
+    name = "sqlite_store" if request.param == "sqlite" else "pg_store"
+    store: EventStore = request.getfixturevalue(name)
+    return store
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    """A real nats-server 2.15 on a random port with its own JetStream folder."""
+    server = NatsServer(tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def nc(nats_server: NatsServer) -> AsyncIterator[Client]:
+    client = await nats.connect(nats_server.url, connect_timeout=5)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def js(nc: Client) -> JetStreamContext:
+    """JetStream with the project's stream and consumers provisioned."""
+    context = nc.jetstream()
+    await provision(context)
+    return context

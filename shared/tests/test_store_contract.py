@@ -1,0 +1,147 @@
+"""One contract suite for the event store, run unchanged against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.eventstore.base import ConcurrencyConflict, EventStore, ParkedEvent
+from jobdating.runtime.ids import new_id
+from jobdating.testing.events import new_event
+
+
+class StoreContract:
+    @pytest.fixture
+    def store(self) -> EventStore:
+        raise NotImplementedError
+
+    def test_appended_events_are_read_back_in_order_with_their_envelope(self, store: EventStore) -> None:
+        sid = new_id()
+        stored = store.append([new_event(sid, 1), new_event(sid, 2)])
+        assert [e.stream_version for e in store.read_stream(sid)] == [1, 2]
+        assert stored[0].position < stored[1].position
+        body = store.read_stream(sid)[1].body
+        assert decode_envelope(body).event_id == stored[1].event_id
+
+    def test_a_stale_write_is_a_conflict_and_loses_nothing(self, store: EventStore) -> None:
+        sid = new_id()
+        store.append([new_event(sid, 1)])
+        with pytest.raises(ConcurrencyConflict):
+            store.append([new_event(sid, 1, n=99)])
+        events = store.read_stream(sid)
+        assert len(events) == 1
+        assert decode_envelope(events[0].body).data["name"] == "Site 0"
+
+    def test_a_failed_transaction_appends_nothing(self, store: EventStore) -> None:
+        sid = new_id()
+
+        def two_events_at_version_one() -> None:
+            with store.transaction() as tx:
+                tx.append([new_event(sid, 1)])
+                tx.append([new_event(sid, 1)])
+
+        with pytest.raises(ConcurrencyConflict):
+            two_events_at_version_one()
+        assert store.read_stream(sid) == []
+
+    def test_read_all_follows_positions(self, store: EventStore) -> None:
+        for _ in range(5):
+            store.append([new_event(new_id(), 1)])
+        first = store.read_all(0, 2)
+        rest = store.read_all(first[-1].position, 10)
+        assert len(first) == 2
+        assert len(rest) == 3
+        assert store.head() == rest[-1].position
+        assert store.count() == 5
+        assert [e.position for e in store.iter_all(0, batch=2)] == [e.position for e in first + rest]
+
+    def test_relay_positions_and_checkpoints_persist(self, store: EventStore) -> None:
+        with store.transaction() as tx:
+            tx.set_relay_position("r", 7)
+            tx.set_checkpoint("p", 3)
+        with store.transaction() as tx:
+            tx.set_relay_position("r", 9)
+        assert store.relay_position("r") == 9
+        assert store.relay_position("other") == 0
+        assert store.checkpoint("p") == 3
+
+    def test_the_inbox_remembers_handled_events_per_consumer(self, store: EventStore) -> None:
+        eid = new_id()
+        now = datetime.now(UTC)
+        with store.transaction() as tx:
+            assert not tx.seen("a", eid)
+            tx.mark_seen("a", eid, now)
+        with store.transaction() as tx:
+            assert tx.seen("a", eid)
+            assert not tx.seen("b", eid)
+
+    def test_parked_events_keep_their_error_until_unparked(self, store: EventStore) -> None:
+        parked = ParkedEvent(
+            consumer="c",
+            event_id=new_id(),
+            subject="jobdating.x",
+            body=b"{}",
+            error="boom",
+            deliveries=5,
+            parked_at=datetime.now(UTC),
+        )
+        with store.transaction() as tx:
+            tx.park(parked)
+        assert store.parked("c") == [parked]
+        with store.transaction() as tx:
+            tx.unpark("c", parked.event_id)
+        assert store.parked() == []
+
+    def test_projection_writes_commit_with_the_transaction(self, store: EventStore) -> None:
+        with store.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS t_count (k TEXT PRIMARY KEY, n INTEGER)")
+
+        def crash_before_commit() -> None:
+            with store.transaction() as tx:
+                tx.execute("INSERT INTO t_count (k, n) VALUES (?, ?)", ("a", 1))
+                raise RuntimeError("crash before commit")
+
+        with pytest.raises(RuntimeError):
+            crash_before_commit()
+        assert store.query("SELECT COUNT(*) FROM t_count")[0][0] == 0
+
+    def test_concurrent_writers_to_one_stream_never_lose_an_update(self, store: EventStore) -> None:
+        sid = new_id()
+        errors: list[BaseException] = []
+
+        def writer() -> None:
+            for _ in range(10):
+                while True:
+                    try:
+                        with store.transaction() as tx:
+                            v = tx.stream_version(sid)
+                            tx.append([new_event(sid, v + 1)])
+                        break
+                    except ConcurrencyConflict:
+                        continue
+                    except BaseException as exc:
+                        errors.append(exc)
+                        return
+
+        threads = [threading.Thread(target=writer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert [e.stream_version for e in store.read_stream(sid)] == list(range(1, 41))
+
+
+class TestSqliteStore(StoreContract):
+    @pytest.fixture
+    def store(self, sqlite_store: EventStore) -> EventStore:
+        return sqlite_store
+
+
+@pytest.mark.postgres
+class TestPostgresStore(StoreContract):
+    @pytest.fixture
+    def store(self, pg_store: EventStore) -> EventStore:
+        return pg_store

@@ -1,0 +1,1 @@
+"""sites service: adapters."""

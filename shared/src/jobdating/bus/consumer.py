@@ -15,14 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, ParkedEvent, Transaction
 from jobdating.runtime.clock import Clock, SystemClock
-from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
-from nats.js import JetStreamContext
 
 Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)

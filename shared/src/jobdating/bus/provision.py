@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import nats
-from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -17,6 +16,8 @@ from nats.js.api import (
     StreamConfig,
 )
 from nats.js.errors import NotFoundError
+
+from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec
 
 
 def stream_config(spec: StreamSpec) -> StreamConfig:

@@ -10,9 +10,11 @@ import asyncio
 from typing import Any
 
 import msgspec
+from nats.js import JetStreamContext
+
 from jobdating.contracts.subjects import STREAM_NAME, event_subject
 from jobdating.eventstore.base import EventStore, StoredEvent
-from nats.js import JetStreamContext
+from jobdating.runtime.failpoints import failpoint
 
 
 class _Routing(msgspec.Struct):
@@ -63,6 +65,7 @@ class Relay:
             if not events:
                 return total
             acked = await self._publish(events)
+            failpoint("relay.after_publish")
             if acked:
                 position = acked[-1].position
                 with self.store.transaction() as tx:

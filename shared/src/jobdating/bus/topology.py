@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import msgspec
+
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
 
 # The relay retries a publish with the same Nats-Msg-Id until it is acknowledged, and a restarted relay

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import msgspec
+
 from jobdating.contracts.envelope import Event, RecordedEvent, decode_envelope, envelope_for
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.eventstore.base import (
@@ -19,6 +20,7 @@ from jobdating.eventstore.base import (
     Transaction,
 )
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.failpoints import failpoint
 from jobdating.runtime.ids import new_id
 
 S = TypeVar("S")
@@ -100,6 +102,7 @@ class CommandBus:
                 if attempt == self.retries:
                     raise
                 continue
+            failpoint("command.after_commit")
             if self.on_commit is not None:
                 self.on_commit(stored)
             return stored

@@ -16,12 +16,13 @@ import msgspec
 import nats
 import uvicorn
 from fastapi import FastAPI
+from nats.aio.client import Client
+from nats.js.errors import NotFoundError
+
 from jobdating.bus.consumer import ConsumerRunner, Handler
 from jobdating.bus.relay import Relay
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore
-from nats.aio.client import Client
-from nats.js.errors import NotFoundError
 
 
 class NotProvisioned(RuntimeError):

@@ -10,9 +10,10 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.ids import new_id
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
 
 class FieldError(msgspec.Struct, frozen=True):

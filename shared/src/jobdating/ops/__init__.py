@@ -1,0 +1,1 @@
+"""Operator commands: provision the stream and consumers, run the tally projection."""

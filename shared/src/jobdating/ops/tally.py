@@ -1,0 +1,45 @@
+"""A projection over the whole stream counting events by type and stream: the downstream witness
+the crash proofs and the audit compare against each service's own log.
+"""
+
+from __future__ import annotations
+
+from jobdating.bus.topology import ConsumerSpec
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.subjects import ALL_EVENTS
+from jobdating.eventstore.base import EventStore, Transaction
+
+TALLY = ConsumerSpec(
+    durable="ops-tally", filter_subjects=(ALL_EVENTS,), description="counts every event once"
+)
+
+
+def create_tables(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS tally_streams ("
+            " stream_id TEXT NOT NULL, stream_version INTEGER NOT NULL, event_type TEXT NOT NULL,"
+            " times INTEGER NOT NULL, PRIMARY KEY (stream_id, stream_version))"
+        )
+
+
+def apply(tx: Transaction, event: RecordedEvent) -> None:
+    """Count one event; `times` above 1 would mean the same event had two effects."""
+    env = event.envelope
+    tx.execute(
+        "INSERT INTO tally_streams (stream_id, stream_version, event_type, times) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (stream_id, stream_version) DO UPDATE SET times = tally_streams.times + 1",
+        (env.stream_id, env.stream_version, env.event_type),
+    )
+
+
+def counts(store: EventStore) -> dict[str, int]:
+    """Events counted per type."""
+    rows = store.query("SELECT event_type, SUM(times) FROM tally_streams GROUP BY event_type")
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def duplicates(store: EventStore) -> list[tuple[str, int]]:
+    """(stream_id, version) pairs counted more than once: should always be empty."""
+    rows = store.query("SELECT stream_id, stream_version FROM tally_streams WHERE times > 1")
+    return [(str(r[0]), int(r[1])) for r in rows]

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
 from jobdating.bus.consumer import ConsumerRunner, NotYet, redrive
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
@@ -17,8 +20,6 @@ from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import new_event
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 pytestmark = pytest.mark.nats
 

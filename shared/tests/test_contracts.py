@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+
 from jobdating.contracts import registration as r
 from jobdating.contracts.asyncapi import render
 from jobdating.contracts.catalog import REGISTRY

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.eventstore.base import ConcurrencyConflict, EventStore, ParkedEvent
 from jobdating.runtime.ids import new_id

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event
 from jobdating.contracts.registry import EventRegistry

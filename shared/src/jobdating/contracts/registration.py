@@ -9,6 +9,7 @@ from datetime import date, time
 from typing import Any, ClassVar, Literal
 
 import msgspec
+
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registry import REGISTRY
 from jobdating.contracts.sealed import Sealed

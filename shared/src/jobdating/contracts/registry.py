@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import msgspec
+
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import msgspec
+
 from jobdating.contracts.envelope import Envelope, encode_envelope
 
 

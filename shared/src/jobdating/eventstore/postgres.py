@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
+
 from jobdating.eventstore.base import Cursor, Dialect, EventStore
 
 # Any constant works; it only has to be the same for every appender of this database.

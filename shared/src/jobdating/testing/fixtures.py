@@ -7,14 +7,15 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
 from jobdating.bus.provision import provision
 from jobdating.bus.server import NatsServer
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.testing.postgres import NoPostgres, fresh_database, server_dsn
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 
 @pytest.fixture(scope="session")

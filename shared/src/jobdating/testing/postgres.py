@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
 from jobdating.runtime.ids import new_id
 
 LOCAL_DSN = os.environ.get("JOBDATING_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from jobdating.contracts.envelope import decode_envelope
@@ -33,7 +34,7 @@ class StoreContract:
             store.append([new_event(sid, 1, n=99)])
         events = store.read_stream(sid)
         assert len(events) == 1
-        assert decode_envelope(events[0].body).data["name"] == "Site 0"
+        assert msgspec.json.decode(decode_envelope(events[0].body).data)["name"] == "Site 0"
 
     def test_a_failed_transaction_appends_nothing(self, store: EventStore) -> None:
         sid = new_id()

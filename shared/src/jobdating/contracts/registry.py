@@ -24,7 +24,7 @@ class EventRegistry:
         self._types: dict[tuple[str, int], type[Event]] = {}
         self._latest: dict[str, int] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
-        self._decoders: dict[type[Event], Callable[[dict[str, Any]], Event]] = {}
+        self._decoders: dict[tuple[str, int], msgspec.json.Decoder[Any]] = {}
 
     def register(self, cls: E) -> E:
         """Class decorator: register an event Struct under its type and schema version."""
@@ -76,9 +76,17 @@ class EventRegistry:
 
     def payload(self, envelope: Envelope) -> Event:
         """Decode (and upcast) an envelope's payload to the latest Struct of its type."""
-        data = self.upcast(envelope.event_type, envelope.schema_version, envelope.data)
-        cls = self.latest(envelope.event_type)
-        return msgspec.convert(data, cls)
+        key = (envelope.event_type, envelope.schema_version)
+        decoder = self._decoders.get(key)
+        if decoder is not None:
+            event: Event = decoder.decode(envelope.data)
+            return event
+        if self._latest.get(key[0]) == key[1]:
+            # The current version: decode straight into its Struct, no intermediate mapping.
+            self._decoders[key] = msgspec.json.Decoder(self.get(*key))
+            return self.payload(envelope)
+        data = self.upcast(key[0], key[1], msgspec.json.decode(envelope.data))
+        return msgspec.convert(data, self.latest(key[0]))
 
     def decode(self, envelope: Envelope, position: int = 0) -> RecordedEvent:
         """An envelope with its payload decoded and upcast."""

@@ -1,14 +1,53 @@
-"""Events published by the sites service that other services already rely on."""
+"""Events published by the sites service: premises lent by partners, their rooms and computers.
+
+Two stream types:
+- `site`: one stream per site, holding the site and its rooms. A room only exists inside its site and the
+  rules about rooms (unique name, no room in a closed site) only need the site's own history.
+- `computer`: one stream per computer. Computers break and come back during the day, each on its own: a
+  stream of their own keeps those frequent writes from contending with each other or with the site, and
+  lets a consumer follow one computer without replaying its whole site.
+
+A site's contact is a professional phone line or mailbox of the premises, not a person: it is not sealed.
+Opening hours are wall-clock times at the site (local time), as people read them on the door.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import date, time
+from typing import ClassVar, Literal
+
+import msgspec
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registry import REGISTRY
 
 SERVICE = "sites"
 SITE = "site"
+COMPUTER = "computer"
+
+SiteAccessibility = Literal["wheelchair", "hearing_loop"]
+
+
+class Coordinates(msgspec.Struct, frozen=True, kw_only=True):
+    """A point in WGS 84 decimal degrees, as a map or a phone gives it."""
+
+    lat: float
+    lon: float
+
+
+class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
+    """The site is open on `day` from `start` to `end`, local time at the site."""
+
+    day: date
+    start: time
+    end: time
+
+
+class SiteContact(msgspec.Struct, frozen=True, kw_only=True):
+    """How to reach the premises (reception desk line, shared mailbox); never a person's own contact."""
+
+    phone: str | None = None
+    email: str | None = None
 
 
 @REGISTRY.register
@@ -24,6 +63,28 @@ class SiteOpened(Event, frozen=True, kw_only=True):
     host_org: str
     commune: str
     postcode: str
+    # Added after the first release (defaults keep earlier payloads readable as they are).
+    address: str = ""
+    location: Coordinates | None = None
+    hours: tuple[OpeningHours, ...] = ()
+    accessibility: tuple[SiteAccessibility, ...] = ()
+    contact: SiteContact | None = None
+
+
+@REGISTRY.register
+class SiteDetailsChanged(Event, frozen=True, kw_only=True):
+    """Practical details of an open site changed; absent parts are unchanged, given parts replace the old."""
+
+    event_type: ClassVar[str] = "SiteDetailsChanged"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SITE
+
+    site_id: str
+    address: str | None = None
+    location: Coordinates | None = None
+    hours: tuple[OpeningHours, ...] | None = None
+    accessibility: tuple[SiteAccessibility, ...] | None = None
+    contact: SiteContact | None = None
 
 
 @REGISTRY.register
@@ -35,4 +96,70 @@ class SiteClosed(Event, frozen=True, kw_only=True):
     stream_type: ClassVar[str] = SITE
 
     site_id: str
+    reason: str
+
+
+@REGISTRY.register
+class RoomAdded(Event, frozen=True, kw_only=True):
+    """A room of a site can host collective workshops for up to `capacity` people."""
+
+    event_type: ClassVar[str] = "RoomAdded"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SITE
+
+    site_id: str
+    room_id: str
+    name: str
+    capacity: int
+
+
+@REGISTRY.register
+class ComputerAdded(Event, frozen=True, kw_only=True):
+    """A partner lent a computer to a site; `visio_ready` means it is set up for video interviews."""
+
+    event_type: ClassVar[str] = "ComputerAdded"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPUTER
+
+    computer_id: str
+    site_id: str
+    label: str
+    lending_org: str
+    webcam: bool
+    headset: bool
+    visio_ready: bool
+
+
+@REGISTRY.register
+class ComputerOutOfOrder(Event, frozen=True, kw_only=True):
+    """A computer broke down: interviews planned on it must move."""
+
+    event_type: ClassVar[str] = "ComputerOutOfOrder"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPUTER
+
+    computer_id: str
+    reason: str
+
+
+@REGISTRY.register
+class ComputerBackInService(Event, frozen=True, kw_only=True):
+    """A computer that was out of order works again."""
+
+    event_type: ClassVar[str] = "ComputerBackInService"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPUTER
+
+    computer_id: str
+
+
+@REGISTRY.register
+class ComputerRemoved(Event, frozen=True, kw_only=True):
+    """A computer was taken back by its lender; its label may be used again on its site."""
+
+    event_type: ClassVar[str] = "ComputerRemoved"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = COMPUTER
+
+    computer_id: str
     reason: str

@@ -63,6 +63,7 @@ class ParkedEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...
 
@@ -135,6 +136,10 @@ class Transaction:
         """Run a statement of the caller's (a projection's table); `?` placeholders on both backends."""
         self._cur.execute(self._dialect.sql(sql), tuple(params))
         return self._cur
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows (projection rebuilds write in bulk)."""
+        self._cur.executemany(self._dialect.sql(sql), rows)
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""
@@ -323,6 +328,16 @@ class EventStore(abc.ABC):
             f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?",
             (after, limit),
         )
+
+    def read_bodies(self, after: int = 0, limit: int = 5000) -> list[tuple[int, bytes]]:
+        """(position, envelope bytes) after a position: the lean read rebuilds and audits use."""
+        return [
+            (int(r[0]), self.dialect.to_bytes(r[1]))
+            for r in self._raw(
+                "SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?",
+                (after, limit),
+            )
+        ]
 
     def iter_all(self, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:
         """Every event of the log after a position, in batches (for rebuilds and audits)."""

@@ -4,6 +4,8 @@ the crash proofs and the audit compare against each service's own log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jobdating.bus.topology import ConsumerSpec
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import ALL_EVENTS
@@ -23,13 +25,23 @@ def create_tables(store: EventStore) -> None:
         )
 
 
+_UPSERT = (
+    "INSERT INTO tally_streams (stream_id, stream_version, event_type, times) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (stream_id, stream_version) DO UPDATE SET times = tally_streams.times + 1"
+)
+
+
 def apply(tx: Transaction, event: RecordedEvent) -> None:
     """Count one event; `times` above 1 would mean the same event had two effects."""
     env = event.envelope
-    tx.execute(
-        "INSERT INTO tally_streams (stream_id, stream_version, event_type, times) VALUES (?, ?, ?, 1) "
-        "ON CONFLICT (stream_id, stream_version) DO UPDATE SET times = tally_streams.times + 1",
-        (env.stream_id, env.stream_version, env.event_type),
+    tx.execute(_UPSERT, (env.stream_id, env.stream_version, env.event_type))
+
+
+def apply_many(tx: Transaction, events: Sequence[RecordedEvent]) -> None:
+    """Count a batch of events in one statement (rebuilds)."""
+    tx.executemany(
+        _UPSERT,
+        [(e.envelope.stream_id, e.envelope.stream_version, e.envelope.event_type) for e in events],
     )
 
 

@@ -35,6 +35,10 @@ COMPANY = r.CompanyProfile(
     day=date(2026, 12, 3),
 )
 
+SITE_LOCATION = s.Coordinates(lat=50.5486, lon=3.0296)
+SITE_HOURS = (s.OpeningHours(day=date(2026, 12, 3), start=time(8, 30), end=time(17, 0)),)
+SITE_CONTACT = s.SiteContact(phone="0320000000", email="accueil@example.org")
+
 SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateRegistered", 1): r.CandidateRegisteredV1(
         candidate_id="cand-1", profile=PROFILE, personal=SEALED
@@ -56,6 +60,29 @@ SAMPLES: dict[tuple[str, int], Event] = {
         host_org="mel",
         commune="Seclin",
         postcode="59113",
+        address="2 rue de l'Emploi",
+        location=SITE_LOCATION,
+        hours=SITE_HOURS,
+        accessibility=("wheelchair",),
+        contact=SITE_CONTACT,
+    ),
+    ("SiteDetailsChanged", 1): s.SiteDetailsChanged(
+        site_id="site-seclin", hours=SITE_HOURS, accessibility=("wheelchair", "hearing_loop")
     ),
     ("SiteClosed", 1): s.SiteClosed(site_id="site-seclin", reason="travaux"),
+    ("RoomAdded", 1): s.RoomAdded(
+        site_id="site-seclin", room_id="room-1", name="Salle Jean Jaurès", capacity=12
+    ),
+    ("ComputerAdded", 1): s.ComputerAdded(
+        computer_id="pc-1",
+        site_id="site-seclin",
+        label="PC 1",
+        lending_org="mel",
+        webcam=True,
+        headset=True,
+        visio_ready=True,
+    ),
+    ("ComputerOutOfOrder", 1): s.ComputerOutOfOrder(computer_id="pc-1", reason="écran noir"),
+    ("ComputerBackInService", 1): s.ComputerBackInService(computer_id="pc-1"),
+    ("ComputerRemoved", 1): s.ComputerRemoved(computer_id="pc-1", reason="repris par le prêteur"),
 }

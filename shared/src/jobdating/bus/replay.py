@@ -1,0 +1,71 @@
+"""Replay the shared stream into a projection: an ordered push consumer (no acks, flow-controlled),
+measured at several times the throughput of pull `fetch` batches on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy
+
+from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+
+ApplyBatch = Callable[[Sequence[RecordedEvent]], None]
+
+
+async def stream_head(js: JetStreamContext, stream: str = STREAM_NAME) -> int:
+    """The last sequence in the stream now: a replay stops there, later events are live traffic."""
+    info = await js.stream_info(stream)
+    return int(info.state.last_seq)
+
+
+async def replay_stream(
+    js: JetStreamContext,
+    apply_batch: ApplyBatch,
+    *,
+    filter_subject: str = ALL_EVENTS,
+    upto: int | None = None,
+    batch: int = 5000,
+    registry: EventRegistry = REGISTRY,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Feed every event of the stream (up to sequence `upto`) to `apply_batch`, in order; returns how many."""
+    last = upto if upto is not None else await stream_head(js)
+    if last == 0:
+        return 0
+    pending: list[RecordedEvent] = []
+    count = 0
+    finished = asyncio.Event()
+
+    async def on_message(msg: Msg) -> None:
+        # A callback, not next_msg(): nats-py's per-call overhead dominates a replay otherwise.
+        nonlocal pending, count
+        seq = msg.metadata.sequence.stream
+        pending.append(registry.decode(decode_envelope(msg.data), position=seq))
+        if len(pending) >= batch or seq >= last:
+            apply_batch(pending)
+            count += len(pending)
+            pending = []
+            if progress is not None:
+                progress(count)
+        if seq >= last:
+            finished.set()
+
+    sub = await js.subscribe(
+        filter_subject,
+        cb=on_message,
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.ALL,
+        pending_msgs_limit=-1,
+        pending_bytes_limit=-1,
+    )
+    try:
+        await asyncio.wait_for(finished.wait(), timeout=None)
+    finally:
+        await sub.unsubscribe()
+    return count

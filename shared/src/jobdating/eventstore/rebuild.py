@@ -1,0 +1,33 @@
+"""Rebuild a projection from a service's own log, in position order and in large transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.eventstore.base import EventStore
+
+ApplyBatch = Callable[[Sequence[RecordedEvent]], None]
+
+
+def replay_log(
+    store: EventStore,
+    apply_batch: ApplyBatch,
+    *,
+    after: int = 0,
+    batch: int = 5000,
+    registry: EventRegistry = REGISTRY,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Feed every event of the log after `after` to `apply_batch`; returns how many."""
+    count = 0
+    while True:
+        rows = store.read_bodies(after, batch)
+        if not rows:
+            return count
+        apply_batch([registry.decode(decode_envelope(body), position) for position, body in rows])
+        count += len(rows)
+        after = rows[-1][0]
+        if progress is not None:
+            progress(count)

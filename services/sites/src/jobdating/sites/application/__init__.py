@@ -1,1 +1,1 @@
-"""sites service: application."""
+"""The sites service's use cases: commands through the one write path, and the read-model queries."""

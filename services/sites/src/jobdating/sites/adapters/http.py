@@ -1,0 +1,347 @@
+"""The sites service's HTTP API: requests become commands or queries, refusals become 4xx with reasons.
+
+Reads need any valid token; writes are checked by the domain's permission rules (403 when refused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, FastAPI, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
+
+from jobdating.contracts.sites import Coordinates, OpeningHours, SiteContact
+from jobdating.eventstore.base import ConcurrencyConflict
+from jobdating.runtime.auth import Caller, Principal
+from jobdating.runtime.commands import Meta
+from jobdating.runtime.http import FieldError, Refused
+from jobdating.sites.application.handlers import SiteHandlers
+from jobdating.sites.application.queries import (
+    Availability,
+    ComputerView,
+    Nearest,
+    RoomView,
+    SiteQueries,
+    SiteView,
+)
+from jobdating.sites.domain.commands import (
+    AddComputer,
+    AddRoom,
+    ChangeSiteDetails,
+    CloseSite,
+    OpenSite,
+    PutComputerBackInService,
+    PutComputerOutOfOrder,
+    RemoveComputer,
+)
+from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
+from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
+from jobdating.sites.domain.permissions import Actor
+
+
+class _Body(BaseModel):
+    # An unknown field is most often a typo: better refused than silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocationIn(_Body):
+    lat: float
+    lon: float
+
+
+class HoursIn(_Body):
+    day: date
+    start: time
+    end: time
+
+
+class ContactIn(_Body):
+    phone: str | None = None
+    email: str | None = None
+
+
+class SiteIn(_Body):
+    """A site to open; `site_id` is generated when absent, `host_org` defaults to the caller's org."""
+
+    site_id: str | None = None
+    name: str
+    host_org: str | None = None
+    address: str
+    commune: str
+    postcode: str
+    location: LocationIn
+    hours: list[HoursIn]
+    accessibility: list[Literal["wheelchair", "hearing_loop"]] = []
+    contact: ContactIn | None = None
+
+
+class SiteChangesIn(_Body):
+    """Details to change; absent (or null) ones stay as they are, given ones replace the old."""
+
+    address: str | None = None
+    location: LocationIn | None = None
+    hours: list[HoursIn] | None = None
+    accessibility: list[Literal["wheelchair", "hearing_loop"]] | None = None
+    contact: ContactIn | None = None
+
+
+class ReasonIn(_Body):
+    reason: str
+
+
+class RoomIn(_Body):
+    name: str
+    capacity: int
+
+
+class ComputerIn(_Body):
+    """A lent computer; `computer_id` is generated when absent, `lending_org` defaults to the caller's org."""
+
+    computer_id: str | None = None
+    site_id: str
+    label: str
+    lending_org: str | None = None
+    webcam: bool
+    headset: bool
+    visio_ready: bool
+
+
+def install(
+    app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]
+) -> None:
+    """Add the sites routes and the translation of refusals to `app` (made by `create_app`)."""
+    app.include_router(_router(handlers, queries, org, ids))
+    app.add_exception_handler(SiteRefusal, _refusal)
+    app.add_exception_handler(ConcurrencyConflict, _conflict)
+    app.add_exception_handler(RequestValidationError, _invalid_in_french)
+
+
+def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
+    router = APIRouter()
+
+    def meta(request: Request, caller: Principal) -> Meta:
+        return Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
+
+    def site_or_404(site_id: str) -> SiteView:
+        site = queries.site(site_id)
+        if site is None:
+            raise NotFound.on("site_id", UNKNOWN_SITE)
+        return site
+
+    def computer_or_404(computer_id: str) -> ComputerView:
+        computer = queries.computer(computer_id)
+        if computer is None:
+            raise NotFound.on("computer_id", UNKNOWN_COMPUTER)
+        return computer
+
+    @router.post("/sites", status_code=status.HTTP_201_CREATED, tags=["sites"])
+    def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
+        command = OpenSite(
+            site_id=body.site_id or ids(),
+            name=body.name,
+            host_org=body.host_org or caller.org,
+            address=body.address,
+            commune=body.commune,
+            postcode=body.postcode,
+            location=_coordinates(body.location),
+            hours=_hours(body.hours),
+            accessibility=tuple(body.accessibility),
+            contact=_contact(body.contact),
+        )
+        handlers.open_site(command, _actor(caller), meta(request, caller))
+        return site_or_404(command.site_id)
+
+    @router.get("/sites", tags=["sites"])
+    def list_sites(_: Caller, include_closed: bool = False) -> list[SiteView]:
+        return queries.sites(include_closed=include_closed)
+
+    # Declared before /sites/{site_id}, which would otherwise take "nearest" for a site id.
+    @router.get("/sites/nearest", tags=["sites"])
+    def nearest_sites(
+        _: Caller,
+        postcode: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+        limit: int = 5,
+    ) -> Nearest:
+        if postcode is not None and (lat is not None or lon is not None):
+            raise Invalid.on("postcode", "indiquez soit un code postal, soit des coordonnées, pas les deux")
+        if postcode is not None:
+            return queries.nearest_to_postcode(postcode.strip(), limit)
+        if lat is None or lon is None:
+            field = "lon" if lat is not None else "lat"
+            raise Invalid.on(field, "indiquez un code postal, ou bien la latitude et la longitude")
+        return queries.nearest(lat, lon, limit)
+
+    @router.get("/sites/{site_id}", tags=["sites"])
+    def get_site(site_id: str, _: Caller) -> SiteView:
+        return site_or_404(site_id)
+
+    @router.patch("/sites/{site_id}", tags=["sites"])
+    def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
+        command = ChangeSiteDetails(
+            site_id=site_id,
+            address=body.address,
+            location=_coordinates(body.location) if body.location is not None else None,
+            hours=_hours(body.hours) if body.hours is not None else None,
+            accessibility=tuple(body.accessibility) if body.accessibility is not None else None,
+            contact=_contact(body.contact),
+        )
+        handlers.change_site_details(command, _actor(caller), meta(request, caller))
+        return site_or_404(site_id)
+
+    @router.post("/sites/{site_id}/close", tags=["sites"])
+    def close_site(site_id: str, body: ReasonIn, request: Request, caller: Caller) -> SiteView:
+        handlers.close_site(
+            CloseSite(site_id=site_id, reason=body.reason), _actor(caller), meta(request, caller)
+        )
+        return site_or_404(site_id)
+
+    @router.post("/sites/{site_id}/rooms", status_code=status.HTTP_201_CREATED, tags=["sites"])
+    def add_room(site_id: str, body: RoomIn, request: Request, caller: Caller) -> RoomView:
+        command = AddRoom(site_id=site_id, room_id=ids(), name=body.name, capacity=body.capacity)
+        handlers.add_room(command, _actor(caller), meta(request, caller))
+        return next(r for r in site_or_404(site_id).rooms if r.room_id == command.room_id)
+
+    @router.post("/computers", status_code=status.HTTP_201_CREATED, tags=["computers"])
+    def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
+        command = AddComputer(
+            computer_id=body.computer_id or ids(),
+            site_id=body.site_id,
+            label=body.label,
+            lending_org=body.lending_org or caller.org,
+            webcam=body.webcam,
+            headset=body.headset,
+            visio_ready=body.visio_ready,
+        )
+        handlers.add_computer(command, _actor(caller), meta(request, caller))
+        return computer_or_404(command.computer_id)
+
+    @router.get("/computers", tags=["computers"])
+    def list_computers(
+        _: Caller, site_id: str | None = None, include_removed: bool = False
+    ) -> list[ComputerView]:
+        return queries.computers(site_id=site_id, include_removed=include_removed)
+
+    @router.get("/computers/{computer_id}", tags=["computers"])
+    def get_computer(computer_id: str, _: Caller) -> ComputerView:
+        return computer_or_404(computer_id)
+
+    @router.post("/computers/{computer_id}/out-of-order", tags=["computers"])
+    def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+        command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
+        handlers.put_out_of_order(command, _actor(caller), meta(request, caller))
+        return computer_or_404(computer_id)
+
+    @router.post("/computers/{computer_id}/back-in-service", tags=["computers"])
+    def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
+        command = PutComputerBackInService(computer_id=computer_id)
+        handlers.put_back_in_service(command, _actor(caller), meta(request, caller))
+        return computer_or_404(computer_id)
+
+    @router.post("/computers/{computer_id}/remove", tags=["computers"])
+    def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+        command = RemoveComputer(computer_id=computer_id, reason=body.reason)
+        handlers.remove_computer(command, _actor(caller), meta(request, caller))
+        return computer_or_404(computer_id)
+
+    @router.get("/availability", tags=["availability"])
+    def availability(
+        _: Caller,
+        start: Annotated[datetime, Query(description="début, ex. 2026-12-03T09:00 (heure locale des sites)")],
+        end: Annotated[datetime, Query(description="fin, ex. 2026-12-03T12:00")],
+    ) -> Availability:
+        return queries.availability(start, end)
+
+    return router
+
+
+def _actor(caller: Principal) -> Actor:
+    return Actor(org=caller.org, role=caller.role)
+
+
+def _coordinates(location: LocationIn) -> Coordinates:
+    return Coordinates(lat=location.lat, lon=location.lon)
+
+
+def _hours(hours: list[HoursIn]) -> tuple[OpeningHours, ...]:
+    return tuple(OpeningHours(day=h.day, start=h.start, end=h.end) for h in hours)
+
+
+def _contact(contact: ContactIn | None) -> SiteContact | None:
+    return SiteContact(phone=contact.phone, email=contact.email) if contact is not None else None
+
+
+_STATUS = (
+    (Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (Conflict, status.HTTP_409_CONFLICT),
+    (Forbidden, status.HTTP_403_FORBIDDEN),
+)
+
+
+async def _refusal(request: Request, exc: Exception) -> Response:
+    # Rendered by the shared `Refused` handler, so every service answers refusals in one shape.
+    assert isinstance(exc, SiteRefusal)
+    code = next((code for kind, code in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
+    refused = Refused([FieldError(p.field, p.reason) for p in exc.problems], status_code=code)
+    render = request.app.exception_handlers[Refused]
+    response: Response = await render(request, refused)
+    return response
+
+
+async def _conflict(request: Request, exc: Exception) -> Response:
+    refused = Refused(
+        [FieldError("id", "quelqu'un d'autre vient de faire une modification au même moment : réessayez")],
+        status_code=status.HTTP_409_CONFLICT,
+    )
+    response: Response = await request.app.exception_handlers[Refused](request, refused)
+    return response
+
+
+_FRENCH = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "finite_number": "nombre attendu",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "bool_type": "oui (true) ou non (false) attendu",
+    "bool_parsing": "oui (true) ou non (false) attendu",
+    "date_type": "date attendue, au format AAAA-MM-JJ",
+    "date_parsing": "date attendue, au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue, au format AAAA-MM-JJ",
+    "time_type": "heure attendue, au format HH:MM",
+    "time_parsing": "heure attendue, au format HH:MM",
+    "datetime_type": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_from_date_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "list_type": "liste attendue",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "dict_type": "objet attendu",
+    "json_invalid": "JSON invalide",
+}
+
+
+async def _invalid_in_french(_: Request, exc: Exception) -> Response:
+    """The shared 422 shape, with reasons in French for the people typing (pydantic's are English)."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [_french_error(err) for err in exc.errors()]
+    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
+
+
+def _french_error(err: Any) -> dict[str, str]:
+    field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+    if err["type"] == "literal_error":
+        reason = f"valeur non reconnue (possibles : {err.get('ctx', {}).get('expected', '')})"
+    else:
+        reason = _FRENCH.get(err["type"], "valeur invalide")
+    return {"field": field, "reason": reason}

@@ -1,0 +1,318 @@
+"""Questions asked of the sites read model: sites, computers, what is usable when, and what is nearest.
+
+Distances are great-circle (haversine) distances between coordinates, not travel times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from typing import Any, Literal
+
+import msgspec
+
+from jobdating.contracts.sites import Coordinates, OpeningHours
+from jobdating.eventstore.base import EventStore
+from jobdating.sites.domain import validation as check
+from jobdating.sites.domain.errors import Invalid, NotFound
+
+EARTH_RADIUS_KM = 6371.0088
+MAX_NEAREST = 50
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Hours:
+    day: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class RoomView:
+    room_id: str
+    name: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class SiteView:
+    site_id: str
+    name: str
+    host_org: str
+    address: str
+    commune: str
+    postcode: str
+    location: Location | None
+    hours: tuple[Hours, ...]
+    accessibility: tuple[str, ...]
+    contact: Contact | None
+    status: Literal["open", "closed"]
+    closed_reason: str | None
+    rooms: tuple[RoomView, ...]
+
+
+@dataclass(frozen=True)
+class ComputerView:
+    computer_id: str
+    site_id: str
+    label: str
+    lending_org: str
+    webcam: bool
+    headset: bool
+    visio_ready: bool
+    status: Literal["in_service", "out_of_order", "removed"]
+    status_reason: str | None
+    status_since: datetime
+
+
+@dataclass(frozen=True)
+class UsableSite:
+    """A site open over the whole window, with the computers usable for video interviews there."""
+
+    site: SiteView
+    computers: tuple[ComputerView, ...]
+
+
+@dataclass(frozen=True)
+class Availability:
+    start: datetime
+    end: datetime
+    sites: tuple[UsableSite, ...]
+
+
+@dataclass(frozen=True)
+class NearSite:
+    site: SiteView
+    distance_km: float
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """Open sites by distance from `origin`; `located_by` says where the origin comes from."""
+
+    located_by: Literal["coordinates", "postcode", "departement"]
+    origin: Location
+    sites: tuple[NearSite, ...]
+
+
+_SITE_COLUMNS = (
+    "site_id, name, host_org, address, commune, postcode, lat, lon, hours, accessibility, "
+    "contact_phone, contact_email, status, closed_reason"
+)
+_COMPUTER_COLUMNS = (
+    "computer_id, site_id, label, lending_org, webcam, headset, visio_ready, status, status_reason, "
+    "status_since"
+)
+_hours = msgspec.json.Decoder(tuple[OpeningHours, ...])
+_strings = msgspec.json.Decoder(tuple[str, ...])
+
+
+class SiteQueries:
+    """Reads the sites read model; `zone` is the local time of the sites (their opening hours)."""
+
+    def __init__(self, store: EventStore, zone: tzinfo) -> None:
+        self.store = store
+        self.zone = zone
+
+    def sites(self, include_closed: bool = False) -> list[SiteView]:
+        """Sites by name; closed ones only when asked."""
+        where = "" if include_closed else " WHERE status = 'open'"
+        return self._sites(f"SELECT {_SITE_COLUMNS} FROM sites_site{where} ORDER BY name, site_id", ())
+
+    def site(self, site_id: str) -> SiteView | None:
+        """One site, open or closed."""
+        found = self._sites(
+            f"SELECT {_SITE_COLUMNS} FROM sites_site WHERE site_id = ?", (site_id,), only=site_id
+        )
+        return found[0] if found else None
+
+    def computers(self, site_id: str | None = None, include_removed: bool = False) -> list[ComputerView]:
+        """Computers of one site (or of all sites) by site and label; removed ones only when asked."""
+        conditions, params = [], []
+        if site_id is not None:
+            conditions.append("site_id = ?")
+            params.append(site_id)
+        if not include_removed:
+            conditions.append("status <> 'removed'")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self.store.query(
+            f"SELECT {_COMPUTER_COLUMNS} FROM sites_computer{where} ORDER BY site_id, label_key", params
+        )
+        return [_computer(r) for r in rows]
+
+    def computer(self, computer_id: str) -> ComputerView | None:
+        """One computer, whatever its status."""
+        rows = self.store.query(
+            f"SELECT {_COMPUTER_COLUMNS} FROM sites_computer WHERE computer_id = ?", (computer_id,)
+        )
+        return _computer(rows[0]) if rows else None
+
+    def availability(self, start: datetime, end: datetime) -> Availability:
+        """Sites open over the whole window, each with its computers in service and ready for video.
+
+        A window is read in the sites' local time (a window without a time zone already is). A site is
+        usable when one opening range of that day, or several back to back, covers the window.
+        """
+        local_start, local_end = self._local(start), self._local(end)
+        if local_end <= local_start:
+            raise Invalid.on("end", "la fin doit être après le début")
+        sites = [s for s in self.sites() if _covers(s.hours, local_start, local_end)]
+        usable: dict[str, list[ComputerView]] = defaultdict(list)
+        for computer in self.computers():
+            if computer.status == "in_service" and computer.visio_ready:
+                usable[computer.site_id].append(computer)
+        return Availability(
+            start=start,
+            end=end,
+            sites=tuple(UsableSite(site=s, computers=tuple(usable[s.site_id])) for s in sites),
+        )
+
+    def nearest(self, lat: float, lon: float, limit: int = 5) -> Nearest:
+        """Open sites nearest to a point, with their distance in kilometres."""
+        problems = check.location("", Coordinates(lat=lat, lon=lon))
+        if problems:
+            raise Invalid(problems)
+        return self._nearest("coordinates", Location(lat=lat, lon=lon), limit)
+
+    def nearest_to_postcode(self, postcode: str, limit: int = 5) -> Nearest:
+        """Open sites nearest to a postcode, located from the sites this service knows.
+
+        No geographic data can be downloaded here, so the postcode is placed at the mean position of the
+        known sites (open or closed) sharing it; failing that, of the known sites of its département
+        (the first two digits; 2A/2B in Corsica, three digits overseas). With neither, it cannot be placed.
+        """
+        if check.postcode("postcode", postcode):
+            raise Invalid.on("postcode", "le code postal doit compter 5 chiffres")
+        located = [s for s in self.sites(include_closed=True) if s.location is not None]
+        same_postcode = [s.location for s in located if s.postcode == postcode and s.location]
+        if same_postcode:
+            return self._nearest("postcode", _mean(same_postcode), limit)
+        wanted = departement(postcode)
+        same_departement = [s.location for s in located if departement(s.postcode) == wanted and s.location]
+        if same_departement:
+            return self._nearest("departement", _mean(same_departement), limit)
+        raise NotFound.on(
+            "postcode",
+            "aucun site connu dans ce code postal ni dans ce département : indiquez des coordonnées",
+        )
+
+    def _nearest(
+        self, located_by: Literal["coordinates", "postcode", "departement"], origin: Location, limit: int
+    ) -> Nearest:
+        if not 1 <= limit <= MAX_NEAREST:
+            raise Invalid.on("limit", f"le nombre de sites doit être compris entre 1 et {MAX_NEAREST}")
+        ranked = sorted(
+            (
+                NearSite(site=s, distance_km=round(haversine_km(origin, s.location), 1))
+                for s in self.sites()
+                if s.location is not None
+            ),
+            key=lambda near: (near.distance_km, near.site.name),
+        )
+        return Nearest(located_by=located_by, origin=origin, sites=tuple(ranked[:limit]))
+
+    def _local(self, moment: datetime) -> datetime:
+        # Opening hours are wall-clock times at the sites: compare like with like.
+        if moment.tzinfo is None:
+            return moment
+        return moment.astimezone(self.zone).replace(tzinfo=None)
+
+    def _sites(self, sql: str, params: Sequence[Any], only: str | None = None) -> list[SiteView]:
+        rows = self.store.query(sql, params)
+        if not rows:
+            return []
+        where, room_params = (" WHERE site_id = ?", (only,)) if only is not None else ("", ())
+        rooms: dict[str, list[RoomView]] = defaultdict(list)
+        for site_id, room_id, name, capacity in self.store.query(
+            f"SELECT site_id, room_id, name, capacity FROM sites_room{where} ORDER BY name, room_id",
+            room_params,
+        ):
+            rooms[site_id].append(RoomView(room_id=room_id, name=name, capacity=int(capacity)))
+        return [_site(r, tuple(rooms[r[0]])) for r in rows]
+
+
+def haversine_km(a: Location, b: Location) -> float:
+    """Great-circle distance between two points, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def departement(postcode: str) -> str:
+    """The département a French postcode belongs to (as far as a postcode alone can tell)."""
+    if postcode.startswith("20"):
+        # Corsica: Corse-du-Sud postcodes run from 20000 to 20190, Haute-Corse from 20200.
+        return "2A" if postcode < "20200" else "2B"
+    if postcode.startswith(("97", "98")):
+        return postcode[:3]
+    return postcode[:2]
+
+
+def _covers(hours: Sequence[Hours], start: datetime, end: datetime) -> bool:
+    if start.date() != end.date():
+        return False
+    day = sorted((h.start, h.end) for h in hours if h.day == start.date())
+    merged: list[tuple[time, time]] = []
+    for opens, closes in day:
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    return any(opens <= start.time() and end.time() <= closes for opens, closes in merged)
+
+
+def _mean(points: Sequence[Location]) -> Location:
+    # Sites of one postcode or département are close together: averaging degrees is accurate enough.
+    return Location(
+        lat=sum(p.lat for p in points) / len(points),
+        lon=sum(p.lon for p in points) / len(points),
+    )
+
+
+def _site(r: Any, rooms: tuple[RoomView, ...]) -> SiteView:
+    phone, email = r[10], r[11]
+    return SiteView(
+        site_id=r[0],
+        name=r[1],
+        host_org=r[2],
+        address=r[3],
+        commune=r[4],
+        postcode=r[5],
+        location=Location(lat=float(r[6]), lon=float(r[7])) if r[6] is not None else None,
+        hours=tuple(Hours(day=h.day, start=h.start, end=h.end) for h in _hours.decode(r[8])),
+        accessibility=_strings.decode(r[9]),
+        contact=Contact(phone=phone, email=email) if phone is not None or email is not None else None,
+        status=r[12],
+        closed_reason=r[13],
+        rooms=rooms,
+    )
+
+
+def _computer(r: Any) -> ComputerView:
+    return ComputerView(
+        computer_id=r[0],
+        site_id=r[1],
+        label=r[2],
+        lending_org=r[3],
+        webcam=bool(r[4]),
+        headset=bool(r[5]),
+        visio_ready=bool(r[6]),
+        status=r[7],
+        status_reason=r[8],
+        status_since=datetime.fromisoformat(r[9]),
+    )

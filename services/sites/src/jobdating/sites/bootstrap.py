@@ -1,0 +1,69 @@
+"""The composition root: the only place that picks the store, the clock, the ids and the token table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+
+from jobdating.contracts.sites import SERVICE
+from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.http import create_app
+from jobdating.runtime.ids import new_id
+from jobdating.sites.adapters import http, projections
+from jobdating.sites.application.handlers import SiteHandlers
+from jobdating.sites.application.queries import SiteQueries
+from jobdating.sites.config import SitesSettings
+
+
+@dataclass(frozen=True)
+class SitesService:
+    """One wired sites instance: what a host runs and what tests or a demo loader drive."""
+
+    settings: SitesSettings
+    store: EventStore
+    bus: CommandBus
+    handlers: SiteHandlers
+    queries: SiteQueries
+    app: FastAPI
+
+
+def bootstrap(
+    settings: SitesSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    ids: Callable[[], str] = new_id,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> SitesService:
+    """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
+    store = store if store is not None else open_store(settings.store_url)
+    projections.migrate(store)
+    if tokens is None:
+        if settings.tokens_file is None:
+            raise ValueError("no tokens file: set JOBDATING_SITES_TOKENS_FILE")
+        tokens = TokenTable.from_file(settings.tokens_file)
+    bus = CommandBus(store, SERVICE, clock or SystemClock(), ids=ids, on_commit=on_commit)
+    handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
+    queries = SiteQueries(store, ZoneInfo(settings.timezone))
+
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "log_head": store.head(),
+            "relay_position": store.relay_position("jetstream"),
+            "read_model_position": store.checkpoint(projections.PROJECTION),
+        }
+
+    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: sites, rooms and computers")
+    http.install(app, handlers, queries, settings.org, ids)
+    return SitesService(settings=settings, store=store, bus=bus, handlers=handlers, queries=queries, app=app)

@@ -1,0 +1,69 @@
+"""The host's relay publishes what the API recorded on `jobdating.<org>.sites.<stream_type>.<Type>.<id>`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+
+from jobdating.bus.server import NatsServer
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.host import ServiceHost
+from jobdating.runtime.ids import new_id
+from jobdating.sites.bootstrap import bootstrap
+from jobdating.sites.config import SitesSettings
+
+from .conftest import TOKENS, Api, FixedClock
+
+pytestmark = pytest.mark.nats
+
+
+async def test_events_reach_jetstream_on_the_sites_subjects(
+    nats_server: NatsServer, js: JetStreamContext, tmp_path: Path
+) -> None:
+    org = f"org-{new_id()[-8:]}"
+    store = SqliteEventStore(tmp_path / "sites.db")
+    store.migrate()
+    # No HTTP server: the host runs the relay, the API is driven in-process through its ASGI app.
+    host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
+    service = bootstrap(
+        SitesSettings(org=org),
+        store=store,
+        tokens=TokenTable(TOKENS),
+        clock=FixedClock(),
+        on_commit=host.notify_commit,
+    )
+    await host.connect()
+    running = asyncio.create_task(host.run())
+    try:
+        transport = httpx.ASGITransport(app=service.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as client:
+            api = Api(client)
+            site = await api.open_site()
+            computer = await api.add_computer(site["site_id"], "PC 1")
+            broken = await api.call(
+                "POST", f"/computers/{computer['computer_id']}/out-of-order", json={"reason": "panne"}
+            )
+            assert broken.status_code == 200
+        subscription = await js.pull_subscribe(f"jobdating.{org}.sites.>", durable=None)
+        messages: list[Msg] = []
+        async with asyncio.timeout(10):
+            while len(messages) < 3:
+                messages += await subscription.fetch(3 - len(messages), timeout=5)
+    finally:
+        host.stop.set()
+        await running
+    assert [m.subject for m in messages] == [
+        f"jobdating.{org}.sites.site.SiteOpened.{site['site_id']}",
+        f"jobdating.{org}.sites.computer.ComputerAdded.{computer['computer_id']}",
+        f"jobdating.{org}.sites.computer.ComputerOutOfOrder.{computer['computer_id']}",
+    ]
+    for message in messages:
+        assert message.header is not None
+        assert message.header["Nats-Msg-Id"] == decode_envelope(message.data).event_id

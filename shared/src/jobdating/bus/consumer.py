@@ -19,8 +19,9 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 
+from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, ParkedEvent, Transaction
 from jobdating.runtime.clock import Clock, SystemClock

@@ -11,8 +11,9 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 
+from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
 
 ApplyBatch = Callable[[Sequence[RecordedEvent]], None]

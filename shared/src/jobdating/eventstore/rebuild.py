@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.contracts.registry import EventRegistry
 from jobdating.eventstore.base import EventStore
 
 ApplyBatch = Callable[[Sequence[RecordedEvent]], None]

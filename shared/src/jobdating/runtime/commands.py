@@ -10,8 +10,9 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Event, RecordedEvent, decode_envelope, envelope_for
-from jobdating.contracts.registry import REGISTRY, EventRegistry
+from jobdating.contracts.registry import EventRegistry
 from jobdating.eventstore.base import (
     ConcurrencyConflict,
     EventStore,

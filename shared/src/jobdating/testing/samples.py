@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from jobdating.contracts import registration as r
+from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.sealed import Sealed
@@ -85,4 +86,85 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("ComputerOutOfOrder", 1): s.ComputerOutOfOrder(computer_id="pc-1", reason="écran noir"),
     ("ComputerBackInService", 1): s.ComputerBackInService(computer_id="pc-1"),
     ("ComputerRemoved", 1): s.ComputerRemoved(computer_id="pc-1", reason="repris par le prêteur"),
+    ("JobDatingPlanned", 1): sc.JobDatingPlanned(
+        job_dating_id="jd-1",
+        title="Emploi Booster",
+        days=(date(2026, 12, 3),),
+        site_windows=(
+            sc.SiteWindow(site_id="site-seclin", day=date(2026, 12, 3), start=time(8, 30), end=time(12, 30)),
+        ),
+        interview_minutes=20,
+        buffer_minutes=10,
+        breaks=(sc.Break(day=date(2026, 12, 3), start=time(10, 30), end=time(10, 45)),),
+        max_interviews_per_candidate=4,
+        freeze_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+    ),
+    ("PlanPublished", 1): sc.PlanPublished(
+        job_dating_id="jd-1", plan_id="plan-1", slots=142, solver_status="optimal", upper_bound=142
+    ),
+    ("SlotAssigned", 1): sc.SlotAssigned(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        site_id="site-seclin",
+        computer_id="pc-3",
+        starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 3, 8, 50, tzinfo=UTC),
+        video_link="https://visio.example/jd-slot-1",
+        wish_rank=1,
+    ),
+    ("SlotMoved", 1): sc.SlotMoved(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        site_id="site-seclin",
+        computer_id="pc-4",
+        starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 3, 8, 50, tzinfo=UTC),
+        previous_computer_id="pc-3",
+        previous_starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
+        reason="computer_broken",
+    ),
+    ("SlotCancelled", 1): sc.SlotCancelled(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        reason="company_left",
+    ),
+    ("InterviewCompleted", 1): sc.InterviewCompleted(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        outcome="second_interview",
+    ),
+    ("CandidateCheckedIn", 1): sc.CandidateCheckedIn(
+        job_dating_id="jd-1",
+        candidate_id="cand-1",
+        site_id="site-seclin",
+        at=datetime(2026, 12, 3, 8, 10, tzinfo=UTC),
+    ),
+    ("CandidateMarkedNoShow", 1): sc.CandidateMarkedNoShow(
+        job_dating_id="jd-1", candidate_id="cand-2", site_id="site-seclin"
+    ),
+    ("WorkshopScheduled", 1): sc.WorkshopScheduled(
+        workshop_id="ws-1",
+        job_dating_id="jd-1",
+        site_id="site-seclin",
+        room_id="room-1",
+        starts_at=datetime(2026, 11, 30, 13, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
+        capacity=12,
+        coach_ids=("coach-1", "coach-2"),
+        coach_orgs=("mission-locale", "france-travail"),
+    ),
+    ("CandidateEnrolledInWorkshop", 1): sc.CandidateEnrolledInWorkshop(
+        workshop_id="ws-1", candidate_id="cand-1"
+    ),
+    ("WorkshopAttendanceRecorded", 1): sc.WorkshopAttendanceRecorded(
+        workshop_id="ws-1", present=("cand-1",), absent=("cand-2",)
+    ),
 }

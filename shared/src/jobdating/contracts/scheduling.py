@@ -1,0 +1,230 @@
+"""Events published by the scheduling service: job datings, published interview slots, the day itself.
+
+Each interview slot is its own stream (`slot`), so its stream version is the number of times it changed:
+notifications use it as the calendar SEQUENCE of the invitation. A provisional plan is not an event: only
+publication turns it into `SlotAssigned` events, the first thing anyone is told.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import ClassVar, Literal
+
+import msgspec
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.registry import REGISTRY
+
+SERVICE = "scheduling"
+JOB_DATING = "job_dating"
+SLOT = "slot"
+ATTENDANCE = "attendance"
+WORKSHOP = "workshop"
+
+SlotKind = Literal["interview", "second_interview"]
+CancelReason = Literal[
+    "candidate_withdrew",
+    "no_show",
+    "company_left",
+    "company_late",
+    "computer_broken",
+    "site_closed",
+    "coordinator",
+]
+Outcome = Literal["second_interview", "hired", "not_retained", "no_show"]
+
+
+class SiteWindow(msgspec.Struct, frozen=True, kw_only=True):
+    """When a site hosts interviews on one day (local time)."""
+
+    site_id: str
+    day: date
+    start: time
+    end: time
+
+
+class Break(msgspec.Struct, frozen=True, kw_only=True):
+    """A time on a day when no interview runs."""
+
+    day: date
+    start: time
+    end: time
+
+
+@REGISTRY.register
+class JobDatingPlanned(Event, frozen=True, kw_only=True):
+    """A coordinator planned a job dating: its days, sites' windows and the rules of its schedule."""
+
+    event_type: ClassVar[str] = "JobDatingPlanned"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    title: str
+    days: tuple[date, ...]
+    site_windows: tuple[SiteWindow, ...]
+    interview_minutes: int
+    buffer_minutes: int
+    breaks: tuple[Break, ...] = ()
+    max_interviews_per_candidate: int = 5
+    freeze_at: datetime | None = None
+    timezone: str = "Europe/Paris"
+
+
+@REGISTRY.register
+class PlanPublished(Event, frozen=True, kw_only=True):
+    """The coordinator published the plan: its SlotAssigned events follow on the slots' streams."""
+
+    event_type: ClassVar[str] = "PlanPublished"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    plan_id: str
+    slots: int
+    solver_status: str
+    upper_bound: int
+
+
+@REGISTRY.register
+class SlotAssigned(Event, frozen=True, kw_only=True):
+    """An interview was given to a candidate: company, site, computer, time and its own video link."""
+
+    event_type: ClassVar[str] = "SlotAssigned"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SLOT
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+    site_id: str
+    computer_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    video_link: str
+    kind: SlotKind = "interview"
+    wish_rank: int | None = None
+    from_waiting_list: bool = False
+
+
+@REGISTRY.register
+class SlotMoved(Event, frozen=True, kw_only=True):
+    """An interview changed computer or time (a repair); the people concerned must be told."""
+
+    event_type: ClassVar[str] = "SlotMoved"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SLOT
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+    site_id: str
+    computer_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    previous_computer_id: str | None
+    previous_starts_at: datetime
+    reason: CancelReason
+
+
+@REGISTRY.register
+class SlotCancelled(Event, frozen=True, kw_only=True):
+    """An interview will not take place; `reason` says why in a word the templates can explain."""
+
+    event_type: ClassVar[str] = "SlotCancelled"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SLOT
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+    reason: CancelReason
+
+
+@REGISTRY.register
+class InterviewCompleted(Event, frozen=True, kw_only=True):
+    """The recruiter recorded the outcome of an interview."""
+
+    event_type: ClassVar[str] = "InterviewCompleted"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = SLOT
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+    outcome: Outcome
+
+
+@REGISTRY.register
+class CandidateCheckedIn(Event, frozen=True, kw_only=True):
+    """A candidate arrived at their site on the day."""
+
+    event_type: ClassVar[str] = "CandidateCheckedIn"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = ATTENDANCE
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+    at: datetime
+
+
+@REGISTRY.register
+class CandidateMarkedNoShow(Event, frozen=True, kw_only=True):
+    """A candidate did not come; their remaining interviews are cancelled by the repair."""
+
+    event_type: ClassVar[str] = "CandidateMarkedNoShow"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = ATTENDANCE
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+
+
+@REGISTRY.register
+class WorkshopScheduled(Event, frozen=True, kw_only=True):
+    """A collective preparation workshop in a site's room, run by two coaches from two partner orgs."""
+
+    event_type: ClassVar[str] = "WorkshopScheduled"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = WORKSHOP
+
+    workshop_id: str
+    job_dating_id: str
+    site_id: str
+    room_id: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    coach_ids: tuple[str, str]
+    coach_orgs: tuple[str, str]
+
+
+@REGISTRY.register
+class CandidateEnrolledInWorkshop(Event, frozen=True, kw_only=True):
+    """A candidate has a seat in a workshop session."""
+
+    event_type: ClassVar[str] = "CandidateEnrolledInWorkshop"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = WORKSHOP
+
+    workshop_id: str
+    candidate_id: str
+
+
+@REGISTRY.register
+class WorkshopAttendanceRecorded(Event, frozen=True, kw_only=True):
+    """The coaches recorded who attended a workshop session."""
+
+    event_type: ClassVar[str] = "WorkshopAttendanceRecorded"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = WORKSHOP
+
+    workshop_id: str
+    present: tuple[str, ...]
+    absent: tuple[str, ...]

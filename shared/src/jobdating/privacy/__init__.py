@@ -1,0 +1,1 @@
+"""Cryptography for personal data in transit: sealed boxes for request-reply answers."""

@@ -43,7 +43,6 @@ class SqliteEventStore(EventStore):
         if conn is None:
             # isolation_level=None: we issue BEGIN ourselves so reads never hold a stale snapshot.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -51,6 +50,12 @@ class SqliteEventStore(EventStore):
             with self._lock:
                 self._all.append(conn)
         return conn
+
+    def migrate(self) -> None:
+        # WAL is a property of the file: set once here, not by every reader's connection (changing the
+        # journal mode needs a lock a busy writer may hold).
+        self._connection().execute("PRAGMA journal_mode=WAL")
+        super().migrate()
 
     def _begin(self, cur: Any) -> None:
         cur.execute("BEGIN IMMEDIATE")

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, port_is_free
+
+SERVICES = ("registration", "sites")
 
 
 class StackError(RuntimeError):
@@ -34,13 +37,20 @@ class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
 class Stack:
     """Starts and stops the whole embedded system; every child gets its settings through the environment."""
 
-    def __init__(self, data_dir: Path, nats_port: int, base_port: int, org: str = "departement-nord"):
+    def __init__(
+        self,
+        data_dir: Path,
+        nats_port: int,
+        base_port: int,
+        org: str = "departement-nord",
+        services: Sequence[str] = SERVICES,
+    ):
         self.data_dir = data_dir.resolve()
         self.nats = NatsServer(self.data_dir / "nats", port=nats_port)
         self.services = [
-            ServiceSpec(name="registration", port=base_port + 1, org=org),
-            ServiceSpec(name="sites", port=base_port + 2, org=org),
+            ServiceSpec(name=name, port=base_port + SERVICES.index(name) + 1, org=org) for name in services
         ]
+        self.extra_env: dict[str, dict[str, str]] = {}
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.lock = self.data_dir / "up.pid"
 
@@ -138,15 +148,19 @@ class Stack:
             prefix + "HOST": "127.0.0.1",
             prefix + "PORT": str(spec.port),
             prefix + "TOKENS_FILE": str(self.tokens_file),
+            **self.extra_env.get(spec.name, {}),
         }
         exe = Path(sys.executable).parent / f"jobdating-{spec.name}"
         out = open(logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - lives as long as the child
         return subprocess.Popen([str(exe), "serve"], env=env, stdout=out, stderr=out)  # noqa: S603
 
-    def restart(self, name: str) -> None:
+    def restart(self, name: str, env: dict[str, str] | None = None, wait: bool = True) -> None:
+        """(Re)start one service, with extra environment (e.g. failpoints) for this run only."""
         spec = next(s for s in self.services if s.name == name)
+        self.extra_env[name] = env or {}
         self.children[name] = self._spawn(spec, self.data_dir / "logs")
-        self.wait_healthy(spec)
+        if wait:
+            self.wait_healthy(spec)
 
     def wait_healthy(self, spec: ServiceSpec, timeout: float = 30.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -165,6 +179,10 @@ class Stack:
                 pass
             time.sleep(0.1)
         raise StackError(f"service {spec.name} did not answer on port {spec.port} within {timeout:.0f}s")
+
+    def exited(self, name: str) -> int | None:
+        """The exit code of a service that ended (-9 after a failpoint), or None while it runs."""
+        return self.children[name].poll()
 
     def kill(self, name: str) -> None:
         """kill -9 one service (the crash proofs)."""

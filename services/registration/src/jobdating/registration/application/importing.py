@@ -1,0 +1,736 @@
+"""Bulk import of the spreadsheets partners keep, with one report line per row.
+
+- Headers are matched loosely (case, accents, punctuation): `Prénom`, `PRENOM` and `prénom ` are one column.
+- Every row gets a status: created, already imported, or rejected with each refused field and why, named
+  by the column header as written in the file.
+- Re-importing a file creates nothing twice: each row has an import key, an HMAC (keyed by an instance
+  secret, so it cannot be recomputed from a phone number) of the organisation and the normalised phone
+  (candidates) or SIRET (companies), recorded with the registration event.
+- Rows are written in batches, many new streams and their projection rows per transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
+
+import msgspec
+
+from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.contracts.registration import Wish
+from jobdating.eventstore.base import NewEvent
+from jobdating.registration.adapters import projections
+from jobdating.registration.adapters.files import Row, Table, read_table
+from jobdating.registration.adapters.keyring import PersonKey
+from jobdating.registration.adapters.projections import REGISTERED, DuplicateKey, held_by
+from jobdating.registration.adapters.sql import fetch_all
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import meta_for
+from jobdating.registration.application.service import RegistrationService
+from jobdating.registration.domain import decide as rules
+from jobdating.registration.domain.commands import PositionRequest, RegisterCandidate, RegisterCompany
+from jobdating.registration.domain.errors import DomainError, Rejected
+from jobdating.registration.domain.personal import candidate_personal, company_contact
+from jobdating.registration.domain.state import CandidateFacts, CandidateState, CompanyFacts, CompanyState
+from jobdating.registration.domain.validation import search_key, validate_candidate, validate_company
+from jobdating.runtime.auth import Principal
+from jobdating.runtime.commands import Meta
+
+Status = Literal["created", "already_imported", "rejected"]
+Source = Path | str | Table | Iterable[Mapping[str, Any]]
+T = TypeVar("T")
+
+DEFAULT_BATCH: Final = 1000
+LINE: Final = "ligne"
+"""The field named when a refusal concerns the whole row rather than one cell."""
+
+CANDIDATE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "last_name": ("nom", "nom de famille", "nom de naissance"),
+    "first_name": ("prenom", "prenoms"),
+    "phone": ("telephone", "tel", "portable", "telephone portable", "mobile", "numero de telephone"),
+    "email": ("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"),
+    "address": ("adresse", "adresse postale"),
+    "postcode": ("code postal", "cp"),
+    "commune": ("commune", "ville"),
+    "site": ("site", "site choisi", "lieu"),
+    "counsellor": ("conseiller", "conseillere", "referent", "referente", "conseiller referent"),
+    "sectors": ("secteurs", "secteur", "secteurs d activite"),
+    "accessibility": ("accessibilite", "besoins d accessibilite"),
+    "consent_data": ("consentement", "consentement donnees", "consentement rgpd"),
+    "consent_sms": ("consentement sms",),
+    "consent_email": (
+        "consentement email",
+        "consentement e mail",
+        "consentement mail",
+        "consentement courriel",
+    ),
+}
+CANDIDATE_REQUIRED: Final = ("last_name", "first_name", "phone", "postcode", "commune", "site")
+WISH_COLUMN: Final = re.compile(r"^(?:souhait|voeu)s? (?:n )?(\d+)$")
+COMPANY_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("raison sociale", "entreprise", "nom de l entreprise", "societe"),
+    "siret": ("siret", "n siret", "numero siret"),
+    "sector": ("secteur", "secteur d activite"),
+    "title": ("poste", "intitule du poste", "intitule"),
+    "contract": ("contrat", "type de contrat"),
+    "count": ("nombre de postes", "nb postes", "nb de postes", "postes"),
+    "recruiters": ("recruteurs", "nombre de recruteurs", "nb recruteurs", "nb de recruteurs"),
+    "start": ("debut", "heure de debut", "horaire de debut"),
+    "end": ("fin", "heure de fin", "horaire de fin"),
+    "day": ("jour", "date"),
+    "contact_name": ("contact nom", "nom du contact", "contact"),
+    "contact_phone": ("contact telephone", "telephone du contact", "contact tel"),
+    "contact_email": (
+        "contact email",
+        "email du contact",
+        "contact e mail",
+        "contact mail",
+        "contact courriel",
+    ),
+}
+COMPANY_REQUIRED: Final = (
+    "name",
+    "siret",
+    "sector",
+    "title",
+    "contract",
+    "count",
+    "recruiters",
+    "start",
+    "end",
+)
+# Domain field names as `validate_*`/`decide` report them -> the column they come from.
+CANDIDATE_FIELDS: Final = {"site_id": "site", "counsellor_id": "counsellor"}
+COMPANY_FIELDS: Final = {"parallel_recruiters": "recruiters", "window_start": "start", "window_end": "end"}
+ACCESSIBILITY_WORDS: Final = {
+    word: need
+    for need, words in {
+        "wheelchair": ("fauteuil", "fauteuil roulant", "mobilite reduite", "pmr", "wheelchair"),
+        "hearing_loop": ("boucle magnetique", "malentendant", "auditif", "surdite", "hearing loop"),
+        "visual": ("malvoyant", "visuel", "cecite", "visual"),
+        "other": ("autre", "other"),
+    }.items()
+    for word in words
+}
+"""Words partners write (folded by `search_key`) -> accessibility need."""
+YES: Final = frozenset({"oui", "o", "x", "1", "vrai", "true", "yes", "y"})
+NO: Final = frozenset({"", "non", "n", "0", "faux", "false", "no"})
+_LIST_SEPARATORS: Final = re.compile(r"[,;/+]")
+_TIME: Final = re.compile(r"^(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?(?::\d{2})?$")
+
+
+class RowError(msgspec.Struct, frozen=True):
+    """A refused cell: the column as written in the file, and why."""
+
+    field: str
+    reason: str
+
+
+class RowReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What happened to one row (`row` as numbered in the spreadsheet, the header being row 1)."""
+
+    row: int
+    status: Status
+    id: str | None = None
+    errors: tuple[RowError, ...] = ()
+
+
+class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of one import; with `dry_run` nothing was stored and `created` means "would be created"."""
+
+    kind: Literal["candidates", "companies"]
+    dry_run: bool
+    created: int
+    already_imported: int
+    rejected: int
+    rows: list[RowReport]
+    ignored_columns: list[str] = []
+
+
+@dataclass
+class Columns:
+    """Where each known column sits in the file, under the header the file gives it."""
+
+    index: dict[str, int]
+    header: dict[str, str]
+    wishes: list[tuple[int, str]]
+    ignored: list[str]
+
+    def cell(self, cells: Sequence[str], key: str) -> str:
+        i = self.index.get(key)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    def name(self, key: str) -> str:
+        return self.header.get(key, key)
+
+
+def import_candidates(
+    service: RegistrationService,
+    rows_or_path: Source,
+    principal: Principal,
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    correlation_id: str | None = None,
+) -> ImportReport:
+    """Import candidates referred by the caller's organisation from a CSV/XLSX path, a `Table` or dicts.
+
+    Raises `Rejected` (nothing stored) when a required column is missing.
+    """
+    table = _table(rows_or_path)
+    columns = match_columns(table.headers, CANDIDATE_COLUMNS, wishes=True)
+    _require_columns(columns, CANDIDATE_REQUIRED, CANDIDATE_COLUMNS)
+    run = _CandidateImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
+    reports: list[RowReport] = []
+    for chunk in _chunks(table.rows, batch_size):
+        reports += run.batch(chunk)
+    return _report("candidates", dry_run, reports, columns)
+
+
+def import_companies(
+    service: RegistrationService,
+    rows_or_path: Source,
+    principal: Principal,
+    *,
+    dry_run: bool = False,
+    correlation_id: str | None = None,
+) -> ImportReport:
+    """Import companies signed up by the caller's organisation; rows sharing a SIRET form one company
+    with one position per row. Raises `Rejected` when a required column is missing."""
+    table = _table(rows_or_path)
+    columns = match_columns(table.headers, COMPANY_COLUMNS)
+    _require_columns(columns, COMPANY_REQUIRED, COMPANY_COLUMNS)
+    run = _CompanyImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
+    return _report("companies", dry_run, run.all(list(table.rows)), columns)
+
+
+def match_columns(
+    headers: Sequence[str], known: Mapping[str, tuple[str, ...]], *, wishes: bool = False
+) -> Columns:
+    """Find the known columns among a file's headers, whatever their case, accents or punctuation."""
+    aliases = {alias: key for key, names in known.items() for alias in names}
+    columns = Columns(index={}, header={}, wishes=[], ignored=[])
+    numbered: list[tuple[int, int, str]] = []
+    for i, header in enumerate(headers):
+        folded = search_key(header)
+        key = aliases.get(folded)
+        wish = WISH_COLUMN.match(folded) if wishes else None
+        if key is not None and key not in columns.index:
+            columns.index[key] = i
+            columns.header[key] = header
+        elif wish is not None:
+            numbered.append((int(wish.group(1)), i, header))
+        elif header:
+            columns.ignored.append(header)
+    columns.wishes = [(i, header) for _, i, header in sorted(numbered)]
+    return columns
+
+
+def import_key(secret: bytes, kind: str, org: str, value: str) -> str:
+    """The deterministic key of an imported row: keyed, so a phone number alone cannot find it."""
+    return hmac.new(secret, f"{kind}\x1f{org}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class _Claims:
+    """Import keys, phones and e-mails taken by rows of this file so far (row -> the new record's id)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    sirets: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: _Claims) -> None:
+        self.keys.update(other.keys)
+        self.phones.update(other.phones)
+        self.emails.update(other.emails)
+        self.sirets.update(other.sirets)
+
+
+@dataclass
+class _Pending:
+    """A row that passed every check and waits for its batch's transaction."""
+
+    envelope: Envelope
+    event: Event
+    key: PersonKey
+
+
+class _Writer:
+    """What both imports share: the secret, the choices on offer, the batch transaction."""
+
+    def __init__(
+        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
+    ) -> None:
+        self.svc = svc
+        self.principal = principal
+        self.columns = columns
+        self.meta = meta
+        self.dry_run = dry_run
+        self.secret = svc.keyring.secret(svc.store)
+        self.claims = _Claims()
+
+    def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
+        return envelope_for(
+            event,
+            event_id=self.svc.bus.ids(),
+            org=self.meta.org,
+            service=self.svc.bus.service,
+            stream_id=stream_id,
+            stream_version=1,
+            occurred_at=at,
+            recorded_at=at,
+            correlation_id=self.meta.correlation_id,
+            causation_id=self.meta.causation_id,
+            actor_id=self.meta.actor_id,
+        )
+
+    def commit(self, pending: list[_Pending]) -> None:
+        """Append the batch's new streams, save their keys and update the projections, in one transaction."""
+        if self.dry_run or not pending:
+            return
+        svc = self.svc
+        with svc.store.transaction() as tx:
+            svc.keyring.protect(tx)
+            stored = tx.append([NewEvent(envelope=p.envelope) for p in pending])
+            for p in pending:
+                svc.keyring.save(tx, p.key)
+            for p, s in zip(pending, stored, strict=True):
+                projections.apply(
+                    tx, RecordedEvent(envelope=p.envelope, data=p.event, position=s.position), svc.keyring
+                )
+        if svc.bus.on_commit is not None:
+            svc.bus.on_commit(stored)
+        svc.log.info(
+            "import_batch_recorded",
+            events=len(stored),
+            first_event_id=stored[0].event_id,
+            correlation_id=self.meta.correlation_id,
+        )
+
+    def count(self, command: str, reports: Iterable[RowReport], refusals: Mapping[int, str]) -> None:
+        for r in reports:
+            outcome = {"created": "accepted", "already_imported": "already_imported"}.get(r.status)
+            self.svc.counted(command, outcome or refusals.get(r.row, "invalid"))
+
+
+class _CandidateImport(_Writer):
+    def __init__(
+        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
+    ) -> None:
+        super().__init__(svc, principal, columns, meta, dry_run)
+        self.open_sites = queries.open_site_ids(svc.store)
+        self.site_names = {search_key(s.name): s.site_id for s in queries.sites(svc.store, open_only=True)}
+        rows = fetch_all(
+            svc.store, "SELECT company_id, name_key, siret FROM companies WHERE status = ?", (REGISTERED,)
+        )
+        self.live_companies = frozenset(r[0] for r in rows)
+        self.company_names = {r[1]: r[0] for r in rows}
+        self.company_sirets = {r[2]: r[0] for r in rows}
+
+    def batch(self, chunk: list[Row]) -> list[RowReport]:
+        reports: dict[int, RowReport] = {}
+        refusals: dict[int, str] = {}
+        ready: list[tuple[int, RegisterCandidate, list[str]]] = []
+        for number, cells in chunk:
+            cmd, wish_columns, errors = self.command(cells)
+            try:
+                cmd = validate_candidate(cmd)
+            except Rejected as exc:
+                errors += [self.error(e, wish_columns) for e in exc.errors]
+            if errors:
+                reports[number] = RowReport(row=number, status="rejected", errors=tuple(errors))
+                continue
+            key = import_key(self.secret, "candidate", self.principal.org, cmd.phone)
+            ready.append((number, msgspec.structs.replace(cmd, import_key=key), wish_columns))
+        # A concurrent import may take a phone or an import key between our look-up and our commit:
+        # look up again and redo the batch once, then such rows report as duplicates.
+        for attempt in range(2):
+            try:
+                claims, decided = self.write(ready)
+                break
+            except DuplicateKey:
+                if attempt == 1:
+                    raise
+        self.claims.merge(claims)
+        for number, report, kind in decided:
+            reports[number] = report
+            if kind:
+                refusals[number] = kind
+        out = [reports[n] for n in sorted(reports)]
+        self.count("RegisterCandidate", out, refusals)
+        return out
+
+    def write(
+        self, ready: list[tuple[int, RegisterCandidate, list[str]]]
+    ) -> tuple[_Claims, list[tuple[int, RowReport, str]]]:
+        store = self.svc.store
+        held_keys = held_by(store, "import_keys", (c.import_key or "" for _, c, _ in ready))
+        held_phones = held_by(store, "candidate_phones", (c.phone for _, c, _ in ready))
+        held_emails = held_by(store, "candidate_emails", (c.email for _, c, _ in ready if c.email))
+        claims = _Claims()
+        pending: list[_Pending] = []
+        decided: list[tuple[int, RowReport, str]] = []
+        now = self.svc.bus.clock.now()
+        keyring = self.svc.keyring
+        for number, cmd, wish_columns in ready:
+            ik = cmd.import_key or ""
+            already = self.claims.keys.get(ik) or claims.keys.get(ik) or held_keys.get(ik)
+            if already is not None:
+                decided.append((number, RowReport(row=number, status="already_imported", id=already), ""))
+                continue
+            email = cmd.email or ""
+            facts = CandidateFacts(
+                open_sites=self.open_sites,
+                live_companies=self.live_companies,
+                phone_owner=self.claims.phones.get(cmd.phone)
+                or claims.phones.get(cmd.phone)
+                or held_phones.get(cmd.phone),
+                email_owner=(
+                    self.claims.emails.get(email) or claims.emails.get(email) or held_emails.get(email)
+                )
+                if email
+                else None,
+            )
+            key = keyring.new_key(cmd.candidate_id)
+            sealed = keyring.seal(key, _encode(candidate_personal(cmd)))
+            try:
+                (event,) = rules.register_candidate(cmd, CandidateState(), sealed, facts)
+            except Rejected as exc:
+                errors = tuple(self.error(e, wish_columns) for e in exc.errors)
+                decided.append((number, RowReport(row=number, status="rejected", errors=errors), exc.kind))
+                continue
+            pending.append(
+                _Pending(envelope=self.envelope(event, cmd.candidate_id, now), event=event, key=key)
+            )
+            claims.keys[ik] = cmd.candidate_id
+            claims.phones[cmd.phone] = cmd.candidate_id
+            if email:
+                claims.emails[email] = cmd.candidate_id
+            decided.append((number, RowReport(row=number, status="created", id=cmd.candidate_id), ""))
+        self.commit(pending)
+        return claims, decided
+
+    def command(self, cells: Sequence[str]) -> tuple[RegisterCandidate, list[str], list[RowError]]:
+        """The row as a registration (not yet validated), the wish column of each wish, and parse errors."""
+        col = self.columns
+        errors: list[RowError] = []
+        wishes: list[Wish] = []
+        wish_columns: list[str] = []
+        for index, header in col.wishes:
+            text = cells[index].strip() if index < len(cells) else ""
+            if not text:
+                continue
+            # Ranks follow the columns, gaps closed: an empty "souhait 1" makes "souhait 2" the first wish.
+            wish, problem = self.wish(len(wishes) + 1, text)
+            if problem is not None:
+                errors.append(RowError(header, problem))
+                continue
+            wishes.append(wish)
+            wish_columns.append(header)
+        consents: list[bool] = []
+        for key in ("consent_data", "consent_sms", "consent_email"):
+            value = _yes_no(col.cell(cells, key))
+            if value is None:
+                errors.append(RowError(col.name(key), "oui ou non attendu"))
+            consents.append(bool(value))
+        accessibility, problem = _accessibility(col.cell(cells, "accessibility"))
+        if problem is not None:
+            errors.append(RowError(col.name("accessibility"), problem))
+        site = col.cell(cells, "site").strip()
+        site_id = site if site in self.open_sites else self.site_names.get(search_key(site), site)
+        if site and site_id not in self.open_sites:
+            # Checked here too, so that a row with other mistakes reports this one as well.
+            errors.append(RowError(col.name("site"), rules.UNKNOWN_SITE))
+        postcode = col.cell(cells, "postcode").strip()
+        if len(postcode) == 4 and postcode.isdigit():
+            # Spreadsheets store 01000-09999 as numbers and drop the leading zero.
+            postcode = "0" + postcode
+        cmd = RegisterCandidate(
+            candidate_id=self.svc.bus.ids(),
+            referring_org=self.principal.org,
+            counsellor_id=col.cell(cells, "counsellor").strip() or self.principal.actor_id,
+            first_name=col.cell(cells, "first_name"),
+            last_name=col.cell(cells, "last_name"),
+            phone=col.cell(cells, "phone"),
+            email=col.cell(cells, "email") or None,
+            address=col.cell(cells, "address") or None,
+            postcode=postcode,
+            commune=col.cell(cells, "commune"),
+            site_id=site_id,
+            sectors=_list(col.cell(cells, "sectors")),
+            wishes=tuple(wishes),
+            accessibility=accessibility,
+            consent_data=consents[0],
+            consent_sms=consents[1],
+            consent_email=consents[2],
+        )
+        return cmd, wish_columns, errors
+
+    def wish(self, rank: int, text: str) -> tuple[Wish, str | None]:
+        """A wish cell: a SIRET or a company name of a live company, otherwise a sector."""
+        digits = "".join(text.split())
+        if len(digits) == 14 and digits.isdigit():
+            company = self.company_sirets.get(digits)
+            if company is None:
+                return Wish(rank=rank), "aucune entreprise inscrite au job dating avec ce SIRET"
+            return Wish(rank=rank, company_id=company), None
+        company = self.company_names.get(search_key(text))
+        if company is not None:
+            return Wish(rank=rank, company_id=company), None
+        return Wish(rank=rank, sector=text), None
+
+    def error(self, error: DomainError, wish_columns: Sequence[str]) -> RowError:
+        name = error.field
+        if name.startswith("wishes["):
+            i = int(name[len("wishes[") : name.index("]")])
+            return RowError(wish_columns[i] if i < len(wish_columns) else "souhaits", error.reason)
+        if name == "wishes":
+            return RowError("souhaits", error.reason)
+        key = CANDIDATE_FIELDS.get(name.split("[")[0], name.split("[")[0])
+        if key in ("candidate_id", "import_key"):
+            return RowError(LINE, error.reason)
+        return RowError(self.columns.name(key), error.reason)
+
+
+class _CompanyImport(_Writer):
+    def all(self, rows: list[Row]) -> list[RowReport]:
+        groups: dict[str, list[Row]] = {}
+        for number, cells in rows:
+            digits = "".join(self.columns.cell(cells, "siret").split())
+            groups.setdefault(digits or f"row-{number}", []).append((number, cells))
+        reports: dict[int, RowReport] = {}
+        refusals: dict[int, str] = {}
+        ready: list[tuple[list[int], RegisterCompany]] = []
+        for group in groups.values():
+            cmd, errors = self.command(group)
+            try:
+                cmd = validate_company(cmd)
+            except Rejected as exc:
+                errors += [self.error(e, group) for e in exc.errors]
+            numbers = [n for n, _ in group]
+            if errors:
+                self.reject(reports, numbers, errors)
+                continue
+            key = import_key(self.secret, "company", self.principal.org, cmd.siret)
+            ready.append((numbers, msgspec.structs.replace(cmd, import_key=key)))
+        for attempt in range(2):
+            try:
+                decided = self.write(ready)
+                break
+            except DuplicateKey:
+                if attempt == 1:
+                    raise
+        for numbers, status, company_id, errors, kind in decided:
+            if status == "rejected":
+                self.reject(reports, numbers, errors)
+                refusals.update(dict.fromkeys(numbers, kind))
+            else:
+                reports.update({n: RowReport(row=n, status=status, id=company_id) for n in numbers})
+        out = [reports[n] for n in sorted(reports)]
+        self.count("RegisterCompany", out, refusals)
+        return out
+
+    def write(
+        self, ready: list[tuple[list[int], RegisterCompany]]
+    ) -> list[tuple[list[int], Status, str | None, list[tuple[int, RowError]], str]]:
+        store = self.svc.store
+        held_keys = held_by(store, "import_keys", (c.import_key or "" for _, c in ready))
+        held_sirets = held_by(store, "company_sirets", (c.siret for _, c in ready))
+        claims = _Claims()
+        pending: list[_Pending] = []
+        decided: list[tuple[list[int], Status, str | None, list[tuple[int, RowError]], str]] = []
+        now = self.svc.bus.clock.now()
+        for numbers, cmd in ready:
+            ik = cmd.import_key or ""
+            already = claims.keys.get(ik) or held_keys.get(ik)
+            if already is not None:
+                decided.append((numbers, "already_imported", already, [], ""))
+                continue
+            facts = CompanyFacts(siret_owner=claims.sirets.get(cmd.siret) or held_sirets.get(cmd.siret))
+            key = self.svc.keyring.new_key(cmd.company_id)
+            sealed = self.svc.keyring.seal(key, _encode(company_contact(cmd)))
+            try:
+                (event,) = rules.register_company(cmd, CompanyState(), sealed, facts)
+            except Rejected as exc:
+                errors = [(numbers[0], RowError(self.columns.name(e.field), e.reason)) for e in exc.errors]
+                decided.append((numbers, "rejected", None, errors, exc.kind))
+                continue
+            pending.append(_Pending(envelope=self.envelope(event, cmd.company_id, now), event=event, key=key))
+            claims.keys[ik] = claims.sirets[cmd.siret] = cmd.company_id
+            decided.append((numbers, "created", cmd.company_id, [], ""))
+        self.commit(pending)
+        return decided
+
+    def command(self, group: list[Row]) -> tuple[RegisterCompany, list[tuple[int, RowError]]]:
+        """The group's first row gives the company; every row gives one position."""
+        col = self.columns
+        first = group[0][1]
+        errors: list[tuple[int, RowError]] = []
+
+        def parsed(
+            key: str,
+            parse: Callable[[str], T],
+            default: T,
+            row: Row = group[0],
+            required: bool = True,
+        ) -> T:
+            text = col.cell(row[1], key).strip()
+            try:
+                if required and not text:
+                    raise ValueError("valeur obligatoire")
+                return parse(text)
+            except ValueError as exc:
+                errors.append((row[0], RowError(col.name(key), str(exc))))
+                return default
+
+        positions = tuple(
+            PositionRequest(
+                title=col.cell(row[1], "title"),
+                contract=col.cell(row[1], "contract"),
+                count=parsed("count", _count, 1, row),
+            )
+            for row in group
+        )
+        cmd = RegisterCompany(
+            company_id=self.svc.bus.ids(),
+            registering_org=self.principal.org,
+            name=col.cell(first, "name"),
+            siret=col.cell(first, "siret"),
+            sector=col.cell(first, "sector"),
+            positions=positions,
+            parallel_recruiters=parsed("recruiters", _count, 1),
+            window_start=parsed("start", _time, time(0)),
+            window_end=parsed("end", _time, time(23, 59)),
+            day=parsed("day", _day, None, required=False),
+            contact_name=col.cell(first, "contact_name"),
+            contact_phone=col.cell(first, "contact_phone") or None,
+            contact_email=col.cell(first, "contact_email") or None,
+        )
+        return cmd, errors
+
+    def error(self, error: DomainError, group: list[Row]) -> tuple[int, RowError]:
+        name = error.field
+        if name.startswith("positions["):
+            i = int(name[len("positions[") : name.index("]")])
+            part = name.rsplit(".", 1)[-1]
+            return group[min(i, len(group) - 1)][0], RowError(self.columns.name(part), error.reason)
+        key = COMPANY_FIELDS.get(name, name)
+        if key in ("company_id", "import_key"):
+            return group[0][0], RowError(LINE, error.reason)
+        return group[0][0], RowError(self.columns.name("title" if key == "positions" else key), error.reason)
+
+    def reject(
+        self, reports: dict[int, RowReport], numbers: list[int], errors: Sequence[tuple[int, RowError]]
+    ) -> None:
+        by_row: dict[int, list[RowError]] = {}
+        for number, error in errors:
+            by_row.setdefault(number, []).append(error)
+        culprit = min(by_row) if by_row else numbers[0]
+        for n in numbers:
+            own = by_row.get(n) or [
+                RowError(LINE, f"une autre ligne de cette entreprise est refusée (ligne {culprit})")
+            ]
+            reports[n] = RowReport(row=n, status="rejected", errors=tuple(own))
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def _table(source: Source) -> Table:
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, (str, Path)):
+        return read_table(source)
+    return Table.from_mappings(source)
+
+
+def _require_columns(columns: Columns, required: Sequence[str], known: Mapping[str, tuple[str, ...]]) -> None:
+    missing = [key for key in required if key not in columns.index]
+    if missing:
+        raise Rejected([DomainError(known[key][0], "colonne manquante dans le fichier") for key in missing])
+
+
+def _report(
+    kind: Literal["candidates", "companies"], dry_run: bool, rows: list[RowReport], columns: Columns
+) -> ImportReport:
+    statuses = [r.status for r in rows]
+    return ImportReport(
+        kind=kind,
+        dry_run=dry_run,
+        created=statuses.count("created"),
+        already_imported=statuses.count("already_imported"),
+        rejected=statuses.count("rejected"),
+        rows=rows,
+        ignored_columns=columns.ignored,
+    )
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _yes_no(text: str) -> bool | None:
+    folded = text.strip().lower()
+    if folded not in YES and folded not in NO:
+        folded = search_key(text)
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    return None
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip())
+
+
+def _accessibility(text: str) -> tuple[tuple[str, ...], str | None]:
+    needs: list[str] = []
+    for part in _list(text):
+        need = ACCESSIBILITY_WORDS.get(search_key(part))
+        if need is None:
+            return (), "besoin inconnu : fauteuil roulant, boucle magnétique, malvoyant ou autre"
+        needs.append(need)
+    return tuple(needs), None
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("nombre entier attendu") from None
+
+
+def _time(text: str) -> time:
+    match = _TIME.match(text.lower().strip())
+    if match is None:
+        raise ValueError("heure attendue, par ex. 9h00 ou 09:00")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError("heure inexistante")
+    return time(hour, minute)
+
+
+def _day(text: str) -> date | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("date attendue, par ex. 03/12/2026")

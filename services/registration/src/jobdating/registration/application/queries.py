@@ -1,0 +1,257 @@
+"""Reads: candidates, companies and sites as each caller may see them, statistics, facts for decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+from jobdating.contracts.registration import CandidateProfile, CompanyProfile, Wish
+from jobdating.registration.adapters.projections import REGISTERED, held_by
+from jobdating.registration.adapters.sql import Db, fetch_all, fetch_one, placeholders
+from jobdating.registration.application.access import may_see_personal
+from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
+from jobdating.registration.domain.state import CandidateFacts, CompanyFacts
+from jobdating.runtime.auth import Principal
+
+MAX_PAGE = 1000
+
+
+class CandidateView(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate as one caller sees them: `personal` is None unless they follow the candidate."""
+
+    candidate_id: str
+    status: str
+    erased: bool
+    withdrawal_reason: str | None
+    profile: CandidateProfile
+    personal: CandidatePersonal | None
+    registered_at: str
+    updated_at: str
+
+
+class CompanyView(msgspec.Struct, frozen=True, kw_only=True):
+    """A company as one caller sees it: `contact` is None outside the registering organisation."""
+
+    company_id: str
+    registering_org: str
+    status: str
+    withdrawal_reason: str | None
+    profile: CompanyProfile
+    contact: CompanyContact | None
+    registered_at: str
+    updated_at: str
+
+
+class SiteView(msgspec.Struct, frozen=True, kw_only=True):
+    """A site published by the sites service."""
+
+    site_id: str
+    name: str
+    host_org: str
+    commune: str
+    postcode: str
+    open: bool
+
+
+class Statistics(msgspec.Struct, frozen=True, kw_only=True):
+    """Anonymous counts: erased candidates still count, only who they were is gone."""
+
+    candidates: int
+    candidates_by_status: dict[str, int]
+    candidates_erased: int
+    candidates_by_site: dict[str, int]
+    candidates_by_referring_org: dict[str, int]
+    companies: int
+    companies_by_status: dict[str, int]
+    open_positions: int
+
+
+_CANDIDATE_COLUMNS = (
+    "candidate_id, referring_org, status, erased, withdrawal_reason, profile, first_name, last_name, phone, "
+    "email, address, registered_at, updated_at"
+)
+_COMPANY_COLUMNS = (
+    "company_id, registering_org, status, withdrawal_reason, profile, contact_name, contact_phone, "
+    "contact_email, registered_at, updated_at"
+)
+_candidate_profile = msgspec.json.Decoder(CandidateProfile)
+_company_profile = msgspec.json.Decoder(CompanyProfile)
+
+
+def candidate(db: Db, principal: Principal, candidate_id: str) -> CandidateView | None:
+    """One candidate, or None when unknown."""
+    row = fetch_one(
+        db, f"SELECT {_CANDIDATE_COLUMNS} FROM candidates WHERE candidate_id = ?", (candidate_id,)
+    )
+    return None if row is None else _candidate_view(row, principal)
+
+
+def candidates(
+    db: Db,
+    principal: Principal,
+    *,
+    site_id: str | None = None,
+    status: str | None = None,
+    referring_org: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[CandidateView], int]:
+    """A page of candidates (oldest first) and how many match in all."""
+    where, params = _filters(site_id=site_id, status=status, referring_org=referring_org)
+    total = int(fetch_all(db, f"SELECT COUNT(*) FROM candidates{where}", params)[0][0])
+    rows = fetch_all(
+        db,
+        f"SELECT {_CANDIDATE_COLUMNS} FROM candidates{where} "
+        "ORDER BY registered_at, candidate_id LIMIT ? OFFSET ?",
+        [*params, min(max(limit, 1), MAX_PAGE), max(offset, 0)],
+    )
+    return [_candidate_view(r, principal) for r in rows], total
+
+
+def company(db: Db, principal: Principal, company_id: str) -> CompanyView | None:
+    """One company, or None when unknown."""
+    row = fetch_one(db, f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE company_id = ?", (company_id,))
+    return None if row is None else _company_view(row, principal)
+
+
+def companies(
+    db: Db, principal: Principal, *, status: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[CompanyView], int]:
+    """A page of companies (by name) and how many match in all."""
+    where, params = _filters(status=status)
+    total = int(fetch_all(db, f"SELECT COUNT(*) FROM companies{where}", params)[0][0])
+    rows = fetch_all(
+        db,
+        f"SELECT {_COMPANY_COLUMNS} FROM companies{where} ORDER BY name_key, company_id LIMIT ? OFFSET ?",
+        [*params, min(max(limit, 1), MAX_PAGE), max(offset, 0)],
+    )
+    return [_company_view(r, principal) for r in rows], total
+
+
+def sites(db: Db, *, open_only: bool = False) -> list[SiteView]:
+    """Known sites, by name."""
+    where = " WHERE open = 1" if open_only else ""
+    rows = fetch_all(
+        db,
+        f"SELECT site_id, name, host_org, commune, postcode, open FROM known_sites{where} ORDER BY name_key",
+    )
+    return [
+        SiteView(site_id=r[0], name=r[1], host_org=r[2], commune=r[3], postcode=r[4], open=bool(r[5]))
+        for r in rows
+    ]
+
+
+def statistics(db: Db) -> Statistics:
+    """Counts over the anonymous columns only."""
+
+    def counts(sql: str) -> dict[str, int]:
+        return {str(k): int(n) for k, n in fetch_all(db, sql)}
+
+    by_status = counts("SELECT status, COUNT(*) FROM candidates GROUP BY status")
+    company_status = counts("SELECT status, COUNT(*) FROM companies GROUP BY status")
+    positions = 0
+    for (profile,) in fetch_all(db, "SELECT profile FROM companies WHERE status = ?", (REGISTERED,)):
+        positions += sum(p.count for p in _company_profile.decode(profile).positions)
+    return Statistics(
+        candidates=sum(by_status.values()),
+        candidates_by_status=by_status,
+        candidates_erased=int(fetch_all(db, "SELECT COUNT(*) FROM candidates WHERE erased = 1")[0][0]),
+        candidates_by_site=counts("SELECT site_id, COUNT(*) FROM candidates GROUP BY site_id"),
+        candidates_by_referring_org=counts(
+            "SELECT referring_org, COUNT(*) FROM candidates GROUP BY referring_org"
+        ),
+        companies=sum(company_status.values()),
+        companies_by_status=company_status,
+        open_positions=positions,
+    )
+
+
+def open_site_ids(db: Db) -> frozenset[str]:
+    """Sites a candidate may choose now."""
+    return frozenset(r[0] for r in fetch_all(db, "SELECT site_id FROM known_sites WHERE open = 1"))
+
+
+def live_company_ids(db: Db, company_ids: Iterable[str]) -> frozenset[str]:
+    """Those of `company_ids` that are registered and not withdrawn."""
+    wanted = list(dict.fromkeys(company_ids))
+    if not wanted:
+        return frozenset()
+    rows = fetch_all(
+        db,
+        f"SELECT company_id FROM companies WHERE status = ? AND company_id IN ({placeholders(len(wanted))})",
+        [REGISTERED, *wanted],
+    )
+    return frozenset(r[0] for r in rows)
+
+
+def candidate_facts(
+    db: Db,
+    *,
+    site_id: str | None = None,
+    wishes: Iterable[Wish] = (),
+    phone: str | None = None,
+    email: str | None = None,
+) -> CandidateFacts:
+    """What a registration or an update is checked against, read just before deciding."""
+    open_sites: frozenset[str] = frozenset()
+    if site_id is not None:
+        row = fetch_one(db, "SELECT open FROM known_sites WHERE site_id = ?", (site_id,))
+        open_sites = frozenset({site_id}) if row is not None and row[0] else frozenset()
+    return CandidateFacts(
+        open_sites=open_sites,
+        live_companies=live_company_ids(db, (w.company_id for w in wishes if w.company_id is not None)),
+        phone_owner=held_by(db, "candidate_phones", [phone]).get(phone) if phone is not None else None,
+        email_owner=held_by(db, "candidate_emails", [email]).get(email) if email is not None else None,
+    )
+
+
+def company_facts(db: Db, siret: str | None) -> CompanyFacts:
+    """Who already holds a SIRET among live companies."""
+    if siret is None:
+        return CompanyFacts()
+    return CompanyFacts(siret_owner=held_by(db, "company_sirets", [siret]).get(siret))
+
+
+def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
+    set_ = {k: v for k, v in conditions.items() if v is not None}
+    if not set_:
+        return "", []
+    return " WHERE " + " AND ".join(f"{k} = ?" for k in set_), list(set_.values())
+
+
+def _candidate_view(row: Any, principal: Principal) -> CandidateView:
+    (cid, org, status, erased, reason, profile, first, last, phone, email, address, registered, updated) = row
+    personal = None
+    if may_see_personal(principal, org) and first is not None:
+        personal = CandidatePersonal(
+            first_name=first, last_name=last, phone=phone, email=email, address=address
+        )
+    return CandidateView(
+        candidate_id=cid,
+        status=status,
+        erased=bool(erased),
+        withdrawal_reason=reason,
+        profile=_candidate_profile.decode(profile),
+        personal=personal,
+        registered_at=registered,
+        updated_at=updated,
+    )
+
+
+def _company_view(row: Any, principal: Principal) -> CompanyView:
+    (cid, org, status, reason, profile, name, phone, email, registered, updated) = row
+    contact = None
+    if may_see_personal(principal, org) and name is not None:
+        contact = CompanyContact(name=name, phone=phone, email=email)
+    return CompanyView(
+        company_id=cid,
+        registering_org=org,
+        status=status,
+        withdrawal_reason=reason,
+        profile=_company_profile.decode(profile),
+        contact=contact,
+        registered_at=registered,
+        updated_at=updated,
+    )

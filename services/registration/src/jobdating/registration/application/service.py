@@ -1,0 +1,40 @@
+"""What the application layer works with: store, keyring and the one write path, wired by bootstrap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+from jobdating.eventstore.base import EventStore
+from jobdating.registration.adapters.keyring import Keyring
+from jobdating.runtime.commands import CommandBus
+
+SERVICE = "registration"
+
+
+class RegistrationService:
+    """One registration instance: its org, its store and keys, and hooks for metrics and logs."""
+
+    def __init__(
+        self,
+        *,
+        org: str,
+        store: EventStore,
+        keyring: Keyring,
+        bus: CommandBus,
+        log: Any = None,
+        on_command: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.org = org
+        self.store = store
+        self.keyring = keyring
+        self.bus = bus
+        self.log = log if log is not None else structlog.get_logger().bind(service=SERVICE, org=org)
+        self.on_command = on_command
+
+    def counted(self, command: str, outcome: str) -> None:
+        """Report one handled command (`outcome`: accepted, unchanged or the kind of refusal)."""
+        if self.on_command is not None:
+            self.on_command(command, outcome)

@@ -1,0 +1,27 @@
+"""Settings of one registration instance, from the environment (prefix JOBDATING_REGISTRATION_)."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a registration instance; each partner organisation runs its own."""
+
+    model_config = SettingsConfigDict(env_prefix="JOBDATING_REGISTRATION_", env_file=None)
+
+    org: str
+    store_url: str = "sqlite:///.data/registration.db"
+    nats_url: str = "nats://127.0.0.1:4222"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    tokens_file: str = ".data/tokens.json"
+    log_level: str = "INFO"
+
+    @property
+    def log_level_number(self) -> int:
+        """The logging level as the standard library's number (INFO -> 20)."""
+        level = logging.getLevelName(self.log_level.upper())
+        return level if isinstance(level, int) else logging.INFO

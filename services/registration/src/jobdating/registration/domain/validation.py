@@ -1,0 +1,481 @@
+"""Field rules, pure: French phone numbers, e-mail, postcode, SIRET, contracts, windows, wishes, counts.
+
+Each `normalise_*`/`check_*` returns the value in its canonical form or raises `InvalidValue` with a French
+reason; `validate_*` checks a whole command, collects every refused field and returns it normalised.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import time
+from typing import Final, ParamSpec, TypeVar, cast
+
+import msgspec
+import phonenumbers
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from msgspec import UNSET, UnsetType
+from phonenumbers import PhoneNumberType
+
+from jobdating.contracts.registration import Accessibility, Availability, ContractType, Position, Wish
+from jobdating.registration.domain.commands import (
+    PositionRequest,
+    RegisterCandidate,
+    RegisterCompany,
+    UpdateCandidate,
+    UpdateCompany,
+)
+from jobdating.registration.domain.errors import DomainError, reject_if
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+# Metropolitan France and the overseas départements share the national numbering plan.
+FRENCH_REGIONS: Final = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})
+# 09 numbers are VoIP for libphonenumber but, in France, they are the home landline behind an internet box.
+PERSONAL_NUMBER_TYPES: Final = frozenset(
+    {
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        PhoneNumberType.VOIP,
+    }
+)
+FICTION_MOBILE_PREFIX: Final = "63998"
+CONTRACT_TYPES: Final[tuple[ContractType, ...]] = ("CDI", "CDD", "alternance", "interim", "stage")
+ACCESSIBILITY_NEEDS: Final[tuple[Accessibility, ...]] = ("wheelchair", "hearing_loop", "visual", "other")
+# A closed list on purpose: free text here would carry health or family details onto the bus in clear.
+WITHDRAWAL_REASONS: Final = (
+    "a trouvé un emploi",
+    "a commencé une formation",
+    "indisponible à la date",
+    "ne souhaite plus participer",
+    "a déménagé",
+    "autre",
+)
+# La Poste registers all its offices under one SIREN and numbers them without the Luhn key.
+LA_POSTE_SIREN: Final = "356000000"
+LA_POSTE_HEAD_OFFICE: Final = "35600000000048"
+OVERSEAS_POSTCODE_PREFIXES: Final = frozenset({"971", "972", "973", "974", "975", "976", "986", "987", "988"})
+MAX_NAME = 100
+MAX_TEXT = 200
+MAX_WISHES = 10
+
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-/]")
+_NATIONAL_NUMBER = re.compile(r"0[1-9]\d{8}")
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+class InvalidValue(ValueError):
+    """A value refused by a field rule; the message is the French reason."""
+
+    @property
+    def reason(self) -> str:
+        return str(self)
+
+
+@functools.lru_cache(maxsize=4096)
+def search_key(text: str) -> str:
+    """Text folded for matching what people type: no accents, lower case, punctuation as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _PUNCTUATION.sub(" ", bare).strip()
+
+
+def clean_text(raw: str) -> str:
+    """Trim and collapse runs of white space (spreadsheets are full of double spaces and tabs)."""
+    return _SPACES.sub(" ", raw).strip()
+
+
+def required_text(raw: str, what: str, limit: int = MAX_NAME) -> str:
+    """A non-empty text of at most `limit` characters; `what` names it in the reason ("le nom")."""
+    text = clean_text(raw)
+    if not text:
+        raise InvalidValue(f"{what} est obligatoire")
+    if len(text) > limit:
+        raise InvalidValue(f"{what} dépasse {limit} caractères")
+    return text
+
+
+def optional_text(raw: str | None, what: str, limit: int = MAX_TEXT) -> str | None:
+    """Like `required_text`, but empty means absent."""
+    if raw is None or not clean_text(raw):
+        return None
+    return required_text(raw, what, limit)
+
+
+def normalise_phone(raw: str) -> str:
+    """A French mobile or landline number (metropolitan or overseas) in E.164 form, e.g. +33612345678."""
+    text = raw.strip()
+    if not text:
+        raise InvalidValue("le numéro de téléphone est obligatoire")
+    digits = _PHONE_SEPARATORS.sub("", text)
+    try:
+        if _NATIONAL_NUMBER.fullmatch(digits):
+            # What `parse` makes of "0X XX XX XX XX" in France, without its 20 µs of generic parsing.
+            number = phonenumbers.PhoneNumber(country_code=33, national_number=int(digits[1:]))
+        else:
+            number = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException:
+        raise InvalidValue(
+            "numéro de téléphone illisible : 10 chiffres attendus, par ex. 06 12 34 56 78"
+        ) from None
+    region = phonenumbers.region_code_for_number(number)
+    if region is None:
+        raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
+    if region not in FRENCH_REGIONS:
+        raise InvalidValue("un numéro de téléphone français est attendu")
+    kind = phonenumbers.number_type(number)
+    if number.country_code == 33 and str(number.national_number).startswith(FICTION_MOBILE_PREFIX):
+        # ARCEP keeps 06 39 98 xx xx for fiction and demonstrations; libphonenumber calls it invalid.
+        kind = PhoneNumberType.MOBILE
+    if kind == PhoneNumberType.UNKNOWN:
+        raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
+    if kind not in PERSONAL_NUMBER_TYPES:
+        raise InvalidValue("un numéro de portable ou de fixe est attendu, pas un numéro spécial ou surtaxé")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def normalise_email(raw: str) -> str:
+    """A syntactically valid e-mail address in lower case (no DNS look-up: registration works offline)."""
+    text = raw.strip()
+    if is_plain_email(text):
+        return text.lower()
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidValue("adresse e-mail invalide, par ex. prenom.nom@exemple.fr") from None
+    # Lower case: people type their address differently from one form to the next, and providers ignore case.
+    return str(checked.normalized).lower()
+
+
+def is_plain_email(text: str) -> bool:
+    """Whether an address has the plain ASCII shape most people's have, which email-validator always accepts.
+
+    email-validator spends most of its time on IDNA checks such addresses do not need (a bulk import of
+    100,000 rows would spend seconds there); anything else goes through email-validator in full. A property
+    test holds this to being a strict subset of what email-validator accepts.
+    """
+    lowered = text.lower()
+    if len(lowered) > 254 or _PLAIN_EMAIL.fullmatch(lowered) is None:
+        return False
+    local, domain = lowered.rsplit("@", 1)
+    if len(local) > 64 or len(domain) > 253 or "--" in domain:
+        return False
+    if any(len(label) > 63 for label in domain.split(".")):
+        return False
+    return not any(domain == d or domain.endswith("." + d) for d in SPECIAL_USE_DOMAIN_NAMES)
+
+
+def optional_email(raw: str | None) -> str | None:
+    """An e-mail address, or None when left empty."""
+    if raw is None or not raw.strip():
+        return None
+    return normalise_email(raw)
+
+
+def check_postcode(raw: str) -> str:
+    """A French postcode: five digits starting with an existing département (01-95, 971-976, 986-988)."""
+    text = raw.strip().replace(" ", "")
+    if len(text) != 5 or not text.isascii() or not text.isdigit():
+        raise InvalidValue("code postal invalide : 5 chiffres attendus, par ex. 59000")
+    if not (1 <= int(text[:2]) <= 95 or text[:3] in OVERSEAS_POSTCODE_PREFIXES):
+        raise InvalidValue(f"code postal invalide : aucun département ne commence par {text[:2]}")
+    return text
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn checksum used by SIREN and SIRET numbers."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def siret_checksum_ok(siret: str) -> bool:
+    """Whether a 14-digit SIRET carries a valid key (Luhn, or La Poste's digit-sum rule)."""
+    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE:
+        return sum(int(c) for c in siret) % 5 == 0
+    return luhn_ok(siret[:9]) and luhn_ok(siret)
+
+
+def check_siret(raw: str) -> str:
+    """A SIRET: 14 digits (spaces allowed when typed) with a valid key."""
+    text = "".join(raw.split())
+    if len(text) != 14 or not text.isascii() or not text.isdigit():
+        raise InvalidValue("SIRET invalide : 14 chiffres attendus")
+    if not siret_checksum_ok(text):
+        raise InvalidValue("SIRET invalide : la clé de contrôle ne correspond pas, vérifiez les chiffres")
+    return text
+
+
+def check_contract(raw: str) -> ContractType:
+    """One of the contract types the schedule knows."""
+    typed = search_key(raw)
+    for contract in CONTRACT_TYPES:
+        if typed == contract.lower():
+            return contract
+    raise InvalidValue("type de contrat inconnu : CDI, CDD, alternance, interim ou stage")
+
+
+def check_count(value: int, what: str) -> int:
+    """A count greater than zero."""
+    if value <= 0:
+        raise InvalidValue(f"{what} doit être supérieur à 0")
+    return value
+
+
+def check_window(start: time, end: time) -> None:
+    """A time window that ends after it starts."""
+    if end <= start:
+        raise InvalidValue("l'heure de fin doit être après l'heure de début")
+
+
+def check_sector(raw: str) -> str:
+    """A sector code: lower case, single spaces."""
+    return required_text(raw, "le secteur", 60).lower()
+
+
+def check_sectors(sectors: Sequence[str]) -> tuple[str, ...]:
+    """Sectors without duplicates, in the order given."""
+    return tuple(dict.fromkeys(check_sector(s) for s in sectors))
+
+
+def check_accessibility(needs: Sequence[str]) -> tuple[Accessibility, ...]:
+    """Accessibility needs among the known ones, without duplicates."""
+    out: list[Accessibility] = []
+    for need in needs:
+        if need not in ACCESSIBILITY_NEEDS:
+            raise InvalidValue(f"besoin d'accessibilité inconnu : {', '.join(ACCESSIBILITY_NEEDS)}")
+        if need not in out:
+            out.append(need)
+    return tuple(out)
+
+
+def check_withdrawal_reason(raw: str) -> str:
+    """One of `WITHDRAWAL_REASONS`."""
+    text = clean_text(raw)
+    if text not in WITHDRAWAL_REASONS:
+        raise InvalidValue("motif inconnu, choisir parmi : " + " ; ".join(WITHDRAWAL_REASONS))
+    return text
+
+
+def wish_errors(wishes: Sequence[Wish]) -> tuple[tuple[Wish, ...], list[DomainError]]:
+    """Wishes ranked 1..n without gaps, each naming one company or one sector, none twice."""
+    errors: list[DomainError] = []
+    out: list[Wish] = []
+    if len(wishes) > MAX_WISHES:
+        errors.append(DomainError("wishes", f"{MAX_WISHES} souhaits au plus"))
+    ranks = sorted(w.rank for w in wishes)
+    if ranks != list(range(1, len(wishes) + 1)):
+        errors.append(
+            DomainError(
+                "wishes", f"les rangs des souhaits doivent aller de 1 à {len(wishes)}, sans trou ni doublon"
+            )
+        )
+    seen: set[tuple[str, str]] = set()
+    for i, wish in enumerate(wishes):
+        company = (wish.company_id or "").strip()
+        sector_text = (wish.sector or "").strip()
+        if bool(company) == bool(sector_text):
+            errors.append(
+                DomainError(f"wishes[{i}]", "un souhait désigne soit une entreprise, soit un secteur")
+            )
+            continue
+        try:
+            target = ("company", company) if company else ("sector", check_sector(sector_text))
+        except InvalidValue as exc:
+            errors.append(DomainError(f"wishes[{i}].sector", exc.reason))
+            continue
+        if target in seen:
+            errors.append(DomainError(f"wishes[{i}]", "ce souhait figure déjà à un autre rang"))
+            continue
+        seen.add(target)
+        if target[0] == "company":
+            out.append(Wish(rank=wish.rank, company_id=company))
+        else:
+            out.append(Wish(rank=wish.rank, sector=target[1]))
+    return tuple(out), errors
+
+
+def availability_errors(slots: Sequence[Availability]) -> list[DomainError]:
+    """Each availability window ends after it starts."""
+    errors: list[DomainError] = []
+    for i, slot in enumerate(slots):
+        try:
+            check_window(slot.start, slot.end)
+        except InvalidValue as exc:
+            errors.append(DomainError(f"availability[{i}].end", exc.reason))
+    return errors
+
+
+def positions_of(requests: Sequence[PositionRequest]) -> tuple[tuple[Position, ...], list[DomainError]]:
+    """Positions with a title, a known contract and a count above zero; at least one."""
+    errors: list[DomainError] = []
+    out: list[Position] = []
+    if not requests:
+        errors.append(DomainError("positions", "au moins un poste est nécessaire"))
+    for i, req in enumerate(requests):
+        title = _field(errors, f"positions[{i}].title", required_text, req.title, "l'intitulé", MAX_TEXT)
+        contract = _field(errors, f"positions[{i}].contract", check_contract, req.contract)
+        count = _field(errors, f"positions[{i}].count", check_count, req.count, "le nombre de postes")
+        if title is not None and contract is not None and count is not None:
+            out.append(Position(title=title, contract=contract, count=count))
+    return tuple(out), errors
+
+
+def _field(
+    errors: list[DomainError], name: str, check: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """Run one field rule; a refusal is collected under `name` instead of stopping the others."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidValue as exc:
+        errors.append(DomainError(name, exc.reason))
+        return None
+
+
+def _set(errors: list[DomainError], name: str, value: T | UnsetType, check: Callable[[T], object]) -> object:
+    """Check a field of an update only when it is set; UNSET stays UNSET."""
+    if isinstance(value, UnsetType):
+        return UNSET
+    return _field(errors, name, check, value)
+
+
+def validate_candidate(cmd: RegisterCandidate) -> RegisterCandidate:
+    """Check every field of a registration; returns it normalised or raises `Rejected` with every reason."""
+    errors: list[DomainError] = []
+    first_name = _field(errors, "first_name", required_text, cmd.first_name, "le prénom")
+    last_name = _field(errors, "last_name", required_text, cmd.last_name, "le nom")
+    phone = _field(errors, "phone", normalise_phone, cmd.phone)
+    email = _field(errors, "email", optional_email, cmd.email)
+    address = _field(errors, "address", optional_text, cmd.address, "l'adresse")
+    postcode = _field(errors, "postcode", check_postcode, cmd.postcode)
+    commune = _field(errors, "commune", required_text, cmd.commune, "la commune")
+    site_id = _field(errors, "site_id", required_text, cmd.site_id, "le site")
+    counsellor_id = _field(errors, "counsellor_id", required_text, cmd.counsellor_id, "le conseiller")
+    sectors = _field(errors, "sectors", check_sectors, cmd.sectors)
+    accessibility = _field(errors, "accessibility", check_accessibility, cmd.accessibility)
+    wishes, wish_problems = wish_errors(cmd.wishes)
+    errors += wish_problems
+    errors += availability_errors(cmd.availability)
+    reject_if(errors)
+    return msgspec.structs.replace(
+        cmd,
+        first_name=cast(str, first_name),
+        last_name=cast(str, last_name),
+        phone=cast(str, phone),
+        email=email,
+        address=address,
+        postcode=cast(str, postcode),
+        commune=cast(str, commune),
+        site_id=cast(str, site_id),
+        counsellor_id=cast(str, counsellor_id),
+        sectors=cast(tuple[str, ...], sectors),
+        accessibility=cast(tuple[str, ...], accessibility),
+        wishes=wishes,
+    )
+
+
+def validate_candidate_update(cmd: UpdateCandidate) -> UpdateCandidate:
+    """Check the fields an update sets; returns it normalised or raises `Rejected` with every reason."""
+    errors: list[DomainError] = []
+    changes: dict[str, object] = {
+        "first_name": _set(errors, "first_name", cmd.first_name, lambda v: required_text(v, "le prénom")),
+        "last_name": _set(errors, "last_name", cmd.last_name, lambda v: required_text(v, "le nom")),
+        "phone": _set(errors, "phone", cmd.phone, normalise_phone),
+        "email": _set(errors, "email", cmd.email, optional_email),
+        "address": _set(errors, "address", cmd.address, lambda v: optional_text(v, "l'adresse")),
+        "postcode": _set(errors, "postcode", cmd.postcode, check_postcode),
+        "commune": _set(errors, "commune", cmd.commune, lambda v: required_text(v, "la commune")),
+        "site_id": _set(errors, "site_id", cmd.site_id, lambda v: required_text(v, "le site")),
+        "counsellor_id": _set(
+            errors, "counsellor_id", cmd.counsellor_id, lambda v: required_text(v, "le conseiller")
+        ),
+        "sectors": _set(errors, "sectors", cmd.sectors, check_sectors),
+        "accessibility": _set(errors, "accessibility", cmd.accessibility, check_accessibility),
+    }
+    if not isinstance(cmd.wishes, UnsetType):
+        changes["wishes"], wish_problems = wish_errors(cmd.wishes)
+        errors += wish_problems
+    if not isinstance(cmd.availability, UnsetType):
+        errors += availability_errors(cmd.availability)
+    reject_if(errors)
+    return msgspec.structs.replace(cmd, **{k: v for k, v in changes.items() if v is not UNSET})
+
+
+def validate_company(cmd: RegisterCompany) -> RegisterCompany:
+    """Check every field of a company sign-up; returns it normalised or raises `Rejected`."""
+    errors: list[DomainError] = []
+    name = _field(errors, "name", required_text, cmd.name, "la raison sociale", MAX_TEXT)
+    siret = _field(errors, "siret", check_siret, cmd.siret)
+    sector = _field(errors, "sector", check_sector, cmd.sector)
+    positions, position_problems = positions_of(cmd.positions)
+    errors += position_problems
+    _field(errors, "parallel_recruiters", check_count, cmd.parallel_recruiters, "le nombre de recruteurs")
+    _field(errors, "window_end", check_window, cmd.window_start, cmd.window_end)
+    contact_name = _field(errors, "contact_name", required_text, cmd.contact_name, "le nom du contact")
+    contact_phone = _field(errors, "contact_phone", _optional_phone, cmd.contact_phone)
+    contact_email = _field(errors, "contact_email", optional_email, cmd.contact_email)
+    if not (cmd.contact_phone or "").strip() and not (cmd.contact_email or "").strip():
+        errors.append(DomainError("contact_phone", "un téléphone ou un e-mail du contact est nécessaire"))
+    reject_if(errors)
+    return msgspec.structs.replace(
+        cmd,
+        name=cast(str, name),
+        siret=cast(str, siret),
+        sector=cast(str, sector),
+        positions=tuple(
+            PositionRequest(title=p.title, contract=p.contract, count=p.count) for p in positions
+        ),
+        contact_name=cast(str, contact_name),
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
+
+
+def validate_company_update(cmd: UpdateCompany) -> UpdateCompany:
+    """Check the fields a company update sets (the window once merged is checked by `decide`)."""
+    errors: list[DomainError] = []
+    changes: dict[str, object] = {
+        "name": _set(errors, "name", cmd.name, lambda v: required_text(v, "la raison sociale", MAX_TEXT)),
+        "siret": _set(errors, "siret", cmd.siret, check_siret),
+        "sector": _set(errors, "sector", cmd.sector, check_sector),
+        "parallel_recruiters": _set(
+            errors,
+            "parallel_recruiters",
+            cmd.parallel_recruiters,
+            lambda v: check_count(v, "le nombre de recruteurs"),
+        ),
+        "contact_name": _set(
+            errors, "contact_name", cmd.contact_name, lambda v: required_text(v, "le nom du contact")
+        ),
+        "contact_phone": _set(errors, "contact_phone", cmd.contact_phone, _optional_phone),
+        "contact_email": _set(errors, "contact_email", cmd.contact_email, optional_email),
+    }
+    if not isinstance(cmd.positions, UnsetType):
+        positions, position_problems = positions_of(cmd.positions)
+        errors += position_problems
+        changes["positions"] = tuple(
+            PositionRequest(title=p.title, contract=p.contract, count=p.count) for p in positions
+        )
+    reject_if(errors)
+    return msgspec.structs.replace(cmd, **{k: v for k, v in changes.items() if v is not UNSET})
+
+
+def _optional_phone(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    return normalise_phone(raw)

@@ -14,6 +14,7 @@ from jobdating.eventstore.base import StoredEvent
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.http import command_counter, create_registration_app
 from jobdating.registration.adapters.keyring import Keyring
+from jobdating.registration.adapters.messaging import serve_contacts
 from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.config import Settings
@@ -75,3 +76,10 @@ def build(settings: Settings) -> Runtime:
     app = build_app(service, TokenTable.from_file(Path(settings.tokens_file)))
     host.app = app
     return Runtime(service=service, app=app, host=host)
+
+
+async def run(runtime: Runtime) -> None:
+    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
+    nc = await runtime.host.connect()
+    await serve_contacts(nc, runtime.service)
+    await runtime.host.run()

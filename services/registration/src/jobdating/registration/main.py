@@ -12,7 +12,7 @@ from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
 from jobdating.registration.adapters import projections
 from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
-from jobdating.registration.bootstrap import build, build_service
+from jobdating.registration.bootstrap import build, build_service, run
 from jobdating.registration.config import Settings
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Registration service of jobdating (settings: JOBDATING_REGISTRATION_* variables).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the HTTP API, the outbox relay and the sites consumer")
+    commands.add_parser("serve", help="run the HTTP API, the relay, the sites consumer and contact answers")
     commands.add_parser("rebuild", help="rebuild the projections from the service's log")
     again = commands.add_parser("redrive", help=f"re-run events parked by the {SITES_CONSUMER} consumer")
     again.add_argument("--event-id", help="only this parked event")
@@ -35,8 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"invalid or missing settings: {missing}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        runtime = build(settings)
-        asyncio.run(runtime.host.run())
+        asyncio.run(run(build(settings)))
         return 0
     store = open_store(settings.store_url)
     try:

@@ -1,0 +1,84 @@
+"""Answers to "how do I reach this person?" from other services, for a stated purpose, sealed to the asker.
+
+Every question is logged with its purpose, asker and subject id, never with the answer. Withdrawn and
+erased people are not to be contacted: the answer says so and carries nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.privacy.box import seal_for
+from jobdating.registration.adapters.projections import WITHDRAWN
+from jobdating.registration.adapters.sql import fetch_one
+from jobdating.registration.application.service import RegistrationService
+
+MAX_PURPOSE: Final = 200
+
+
+def answer_contact(svc: RegistrationService, request: ContactRequest) -> ContactReply:
+    """The contact of a candidate or a company's contact person, sealed to `request.reply_key`."""
+    reply = _reply(svc, request)
+    svc.log.info(
+        "contact_requested",
+        requester=request.requester,
+        purpose=request.purpose[:MAX_PURPOSE],
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        status=reply.status,
+    )
+    return reply
+
+
+def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
+    if not request.purpose.strip() or not request.requester.strip():
+        return ContactReply(status="refused", reason="a purpose and a requester are required")
+    if request.subject_type == "candidate":
+        row = fetch_one(
+            svc.store,
+            "SELECT status, erased, first_name, last_name, phone, email, profile FROM candidates "
+            "WHERE candidate_id = ?",
+            (request.subject_id,),
+        )
+        if row is None:
+            return ContactReply(status="unknown")
+        status, erased, first_name, last_name, phone, email, profile = row
+        if erased or first_name is None:
+            return ContactReply(status="erased")
+        if status == WITHDRAWN:
+            return ContactReply(status="withdrawn")
+        consents = msgspec.json.decode(profile, type=_Consents)
+        contact = Contact(
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            consent_sms=consents.consent_sms,
+            consent_email=consents.consent_email,
+        )
+    else:
+        row = fetch_one(
+            svc.store,
+            "SELECT status, contact_name, contact_phone, contact_email FROM companies WHERE company_id = ?",
+            (request.subject_id,),
+        )
+        if row is None:
+            return ContactReply(status="unknown")
+        status, name, phone, email = row
+        if status == WITHDRAWN:
+            return ContactReply(status="withdrawn")
+        # A recruiter's work contact, given for this job dating: no consent to collect as for candidates.
+        contact = Contact(last_name=name, phone=phone, email=email, consent_sms=True, consent_email=True)
+    try:
+        sealed = seal_for(request.reply_key, msgspec.json.encode(contact))
+    except ValueError:
+        return ContactReply(status="refused", reason="reply_key is not an X25519 public key")
+    return ContactReply(status="found", sealed=sealed)
+
+
+class _Consents(msgspec.Struct):
+    consent_sms: bool = False
+    consent_email: bool = False

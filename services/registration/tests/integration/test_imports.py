@@ -178,7 +178,7 @@ def test_a_file_missing_required_columns_is_refused_whole(
     path = write_csv(tmp_path / "incomplet.csv", [["Benali", "06 12 00 05 01"]], headers=["nom", "téléphone"])
     with pytest.raises(Rejected) as refused:
         import_candidates(service, path, COUNSELLOR)
-    assert [e.field for e in refused.value.errors] == ["prenom", "code postal", "commune", "site"]
+    assert [e.field for e in refused.value.errors] == ["prénom", "code postal", "commune", "site"]
     assert service.store.count() == 0
 
 

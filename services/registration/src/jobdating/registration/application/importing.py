@@ -1,37 +1,60 @@
 """Bulk import of the spreadsheets partners keep, with one report line per row.
 
-- Headers are matched loosely (case, accents, punctuation): `Prénom`, `PRENOM` and `prénom ` are one column.
+- Headers are matched loosely (`import_columns`): `Prénom`, `PRENOM` and `prénom ` are one column.
 - Every row gets a status: created, already imported, or rejected with each refused field and why, named
   by the column header as written in the file.
 - Re-importing a file creates nothing twice: each row has an import key, an HMAC (keyed by an instance
   secret, so it cannot be recomputed from a phone number) of the organisation and the normalised phone
   (candidates) or SIRET (companies), recorded with the registration event.
-- Rows are written in batches, many new streams and their projection rows per transaction.
+- Rows are written in batches (`import_batches`), many new streams and their projection rows per
+  transaction, so that 100,000 candidates import at thousands per second.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import time
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import msgspec
 
-from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
 from jobdating.contracts.registration import Wish
-from jobdating.eventstore.base import NewEvent
-from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.files import Row, Table, read_table
-from jobdating.registration.adapters.keyring import PersonKey
 from jobdating.registration.adapters.projections import REGISTERED, DuplicateKey, held_by
 from jobdating.registration.adapters.sql import fetch_all
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import meta_for
+from jobdating.registration.application.import_batches import (
+    LINE,
+    BatchWriter,
+    Claims,
+    ImportReport,
+    Pending,
+    RowError,
+    RowReport,
+    Status,
+    chunks,
+    import_key,
+    summarise,
+)
+from jobdating.registration.application.import_columns import (
+    CANDIDATE_COLUMNS,
+    CANDIDATE_FIELDS,
+    CANDIDATE_REQUIRED,
+    COMPANY_COLUMNS,
+    COMPANY_FIELDS,
+    COMPANY_REQUIRED,
+    Columns,
+    accessibility_needs,
+    match_columns,
+    parse_count,
+    parse_day,
+    parse_time,
+    require_columns,
+    split_list,
+    yes_no,
+)
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import PositionRequest, RegisterCandidate, RegisterCompany
@@ -42,132 +65,11 @@ from jobdating.registration.domain.validation import search_key, validate_candid
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.commands import Meta
 
-Status = Literal["created", "already_imported", "rejected"]
+__all__ = ["ImportReport", "RowError", "RowReport", "import_candidates", "import_companies"]
+
 Source = Path | str | Table | Iterable[Mapping[str, Any]]
 T = TypeVar("T")
-
 DEFAULT_BATCH: Final = 1000
-LINE: Final = "ligne"
-"""The field named when a refusal concerns the whole row rather than one cell."""
-
-CANDIDATE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "last_name": ("nom", "nom de famille", "nom de naissance"),
-    "first_name": ("prenom", "prenoms"),
-    "phone": ("telephone", "tel", "portable", "telephone portable", "mobile", "numero de telephone"),
-    "email": ("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"),
-    "address": ("adresse", "adresse postale"),
-    "postcode": ("code postal", "cp"),
-    "commune": ("commune", "ville"),
-    "site": ("site", "site choisi", "lieu"),
-    "counsellor": ("conseiller", "conseillere", "referent", "referente", "conseiller referent"),
-    "sectors": ("secteurs", "secteur", "secteurs d activite"),
-    "accessibility": ("accessibilite", "besoins d accessibilite"),
-    "consent_data": ("consentement", "consentement donnees", "consentement rgpd"),
-    "consent_sms": ("consentement sms",),
-    "consent_email": (
-        "consentement email",
-        "consentement e mail",
-        "consentement mail",
-        "consentement courriel",
-    ),
-}
-CANDIDATE_REQUIRED: Final = ("last_name", "first_name", "phone", "postcode", "commune", "site")
-WISH_COLUMN: Final = re.compile(r"^(?:souhait|voeu)s? (?:n )?(\d+)$")
-COMPANY_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "name": ("raison sociale", "entreprise", "nom de l entreprise", "societe"),
-    "siret": ("siret", "n siret", "numero siret"),
-    "sector": ("secteur", "secteur d activite"),
-    "title": ("poste", "intitule du poste", "intitule"),
-    "contract": ("contrat", "type de contrat"),
-    "count": ("nombre de postes", "nb postes", "nb de postes", "postes"),
-    "recruiters": ("recruteurs", "nombre de recruteurs", "nb recruteurs", "nb de recruteurs"),
-    "start": ("debut", "heure de debut", "horaire de debut"),
-    "end": ("fin", "heure de fin", "horaire de fin"),
-    "day": ("jour", "date"),
-    "contact_name": ("contact nom", "nom du contact", "contact"),
-    "contact_phone": ("contact telephone", "telephone du contact", "contact tel"),
-    "contact_email": (
-        "contact email",
-        "email du contact",
-        "contact e mail",
-        "contact mail",
-        "contact courriel",
-    ),
-}
-COMPANY_REQUIRED: Final = (
-    "name",
-    "siret",
-    "sector",
-    "title",
-    "contract",
-    "count",
-    "recruiters",
-    "start",
-    "end",
-)
-# Domain field names as `validate_*`/`decide` report them -> the column they come from.
-CANDIDATE_FIELDS: Final = {"site_id": "site", "counsellor_id": "counsellor"}
-COMPANY_FIELDS: Final = {"parallel_recruiters": "recruiters", "window_start": "start", "window_end": "end"}
-ACCESSIBILITY_WORDS: Final = {
-    word: need
-    for need, words in {
-        "wheelchair": ("fauteuil", "fauteuil roulant", "mobilite reduite", "pmr", "wheelchair"),
-        "hearing_loop": ("boucle magnetique", "malentendant", "auditif", "surdite", "hearing loop"),
-        "visual": ("malvoyant", "visuel", "cecite", "visual"),
-        "other": ("autre", "other"),
-    }.items()
-    for word in words
-}
-"""Words partners write (folded by `search_key`) -> accessibility need."""
-YES: Final = frozenset({"oui", "o", "x", "1", "vrai", "true", "yes", "y"})
-NO: Final = frozenset({"", "non", "n", "0", "faux", "false", "no"})
-_LIST_SEPARATORS: Final = re.compile(r"[,;/+]")
-_TIME: Final = re.compile(r"^(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?(?::\d{2})?$")
-
-
-class RowError(msgspec.Struct, frozen=True):
-    """A refused cell: the column as written in the file, and why."""
-
-    field: str
-    reason: str
-
-
-class RowReport(msgspec.Struct, frozen=True, kw_only=True):
-    """What happened to one row (`row` as numbered in the spreadsheet, the header being row 1)."""
-
-    row: int
-    status: Status
-    id: str | None = None
-    errors: tuple[RowError, ...] = ()
-
-
-class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
-    """The outcome of one import; with `dry_run` nothing was stored and `created` means "would be created"."""
-
-    kind: Literal["candidates", "companies"]
-    dry_run: bool
-    created: int
-    already_imported: int
-    rejected: int
-    rows: list[RowReport]
-    ignored_columns: list[str] = []
-
-
-@dataclass
-class Columns:
-    """Where each known column sits in the file, under the header the file gives it."""
-
-    index: dict[str, int]
-    header: dict[str, str]
-    wishes: list[tuple[int, str]]
-    ignored: list[str]
-
-    def cell(self, cells: Sequence[str], key: str) -> str:
-        i = self.index.get(key)
-        return cells[i] if i is not None and i < len(cells) else ""
-
-    def name(self, key: str) -> str:
-        return self.header.get(key, key)
 
 
 def import_candidates(
@@ -185,12 +87,12 @@ def import_candidates(
     """
     table = _table(rows_or_path)
     columns = match_columns(table.headers, CANDIDATE_COLUMNS, wishes=True)
-    _require_columns(columns, CANDIDATE_REQUIRED, CANDIDATE_COLUMNS)
+    require_columns(columns, CANDIDATE_REQUIRED, CANDIDATE_COLUMNS)
     run = _CandidateImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
     reports: list[RowReport] = []
-    for chunk in _chunks(table.rows, batch_size):
+    for chunk in chunks(table.rows, batch_size):
         reports += run.batch(chunk)
-    return _report("candidates", dry_run, reports, columns)
+    return summarise("candidates", dry_run, reports, columns)
 
 
 def import_companies(
@@ -205,122 +107,12 @@ def import_companies(
     with one position per row. Raises `Rejected` when a required column is missing."""
     table = _table(rows_or_path)
     columns = match_columns(table.headers, COMPANY_COLUMNS)
-    _require_columns(columns, COMPANY_REQUIRED, COMPANY_COLUMNS)
+    require_columns(columns, COMPANY_REQUIRED, COMPANY_COLUMNS)
     run = _CompanyImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
-    return _report("companies", dry_run, run.all(list(table.rows)), columns)
+    return summarise("companies", dry_run, run.all(list(table.rows)), columns)
 
 
-def match_columns(
-    headers: Sequence[str], known: Mapping[str, tuple[str, ...]], *, wishes: bool = False
-) -> Columns:
-    """Find the known columns among a file's headers, whatever their case, accents or punctuation."""
-    aliases = {alias: key for key, names in known.items() for alias in names}
-    columns = Columns(index={}, header={}, wishes=[], ignored=[])
-    numbered: list[tuple[int, int, str]] = []
-    for i, header in enumerate(headers):
-        folded = search_key(header)
-        key = aliases.get(folded)
-        wish = WISH_COLUMN.match(folded) if wishes else None
-        if key is not None and key not in columns.index:
-            columns.index[key] = i
-            columns.header[key] = header
-        elif wish is not None:
-            numbered.append((int(wish.group(1)), i, header))
-        elif header:
-            columns.ignored.append(header)
-    columns.wishes = [(i, header) for _, i, header in sorted(numbered)]
-    return columns
-
-
-def import_key(secret: bytes, kind: str, org: str, value: str) -> str:
-    """The deterministic key of an imported row: keyed, so a phone number alone cannot find it."""
-    return hmac.new(secret, f"{kind}\x1f{org}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-@dataclass
-class _Claims:
-    """Import keys, phones and e-mails taken by rows of this file so far (row -> the new record's id)."""
-
-    keys: dict[str, str] = field(default_factory=dict)
-    phones: dict[str, str] = field(default_factory=dict)
-    emails: dict[str, str] = field(default_factory=dict)
-    sirets: dict[str, str] = field(default_factory=dict)
-
-    def merge(self, other: _Claims) -> None:
-        self.keys.update(other.keys)
-        self.phones.update(other.phones)
-        self.emails.update(other.emails)
-        self.sirets.update(other.sirets)
-
-
-@dataclass
-class _Pending:
-    """A row that passed every check and waits for its batch's transaction."""
-
-    envelope: Envelope
-    event: Event
-    key: PersonKey
-
-
-class _Writer:
-    """What both imports share: the secret, the choices on offer, the batch transaction."""
-
-    def __init__(
-        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
-    ) -> None:
-        self.svc = svc
-        self.principal = principal
-        self.columns = columns
-        self.meta = meta
-        self.dry_run = dry_run
-        self.secret = svc.keyring.secret(svc.store)
-        self.claims = _Claims()
-
-    def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
-        return envelope_for(
-            event,
-            event_id=self.svc.bus.ids(),
-            org=self.meta.org,
-            service=self.svc.bus.service,
-            stream_id=stream_id,
-            stream_version=1,
-            occurred_at=at,
-            recorded_at=at,
-            correlation_id=self.meta.correlation_id,
-            causation_id=self.meta.causation_id,
-            actor_id=self.meta.actor_id,
-        )
-
-    def commit(self, pending: list[_Pending]) -> None:
-        """Append the batch's new streams, save their keys and update the projections, in one transaction."""
-        if self.dry_run or not pending:
-            return
-        svc = self.svc
-        with svc.store.transaction() as tx:
-            svc.keyring.protect(tx)
-            stored = tx.append([NewEvent(envelope=p.envelope) for p in pending])
-            for p in pending:
-                svc.keyring.save(tx, p.key)
-            for p, s in zip(pending, stored, strict=True):
-                projections.apply(
-                    tx, RecordedEvent(envelope=p.envelope, data=p.event, position=s.position), svc.keyring
-                )
-        if svc.bus.on_commit is not None:
-            svc.bus.on_commit(stored)
-        svc.log.info(
-            "import_batch_recorded",
-            events=len(stored),
-            first_event_id=stored[0].event_id,
-            correlation_id=self.meta.correlation_id,
-        )
-
-    def count(self, command: str, reports: Iterable[RowReport], refusals: Mapping[int, str]) -> None:
-        for r in reports:
-            outcome = {"created": "accepted", "already_imported": "already_imported"}.get(r.status)
-            self.svc.counted(command, outcome or refusals.get(r.row, "invalid"))
-
-
-class _CandidateImport(_Writer):
+class _CandidateImport(BatchWriter):
     def __init__(
         self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
     ) -> None:
@@ -369,13 +161,13 @@ class _CandidateImport(_Writer):
 
     def write(
         self, ready: list[tuple[int, RegisterCandidate, list[str]]]
-    ) -> tuple[_Claims, list[tuple[int, RowReport, str]]]:
+    ) -> tuple[Claims, list[tuple[int, RowReport, str]]]:
         store = self.svc.store
         held_keys = held_by(store, "import_keys", (c.import_key or "" for _, c, _ in ready))
         held_phones = held_by(store, "candidate_phones", (c.phone for _, c, _ in ready))
         held_emails = held_by(store, "candidate_emails", (c.email for _, c, _ in ready if c.email))
-        claims = _Claims()
-        pending: list[_Pending] = []
+        claims = Claims()
+        pending: list[Pending] = []
         decided: list[tuple[int, RowReport, str]] = []
         now = self.svc.bus.clock.now()
         keyring = self.svc.keyring
@@ -407,7 +199,7 @@ class _CandidateImport(_Writer):
                 decided.append((number, RowReport(row=number, status="rejected", errors=errors), exc.kind))
                 continue
             pending.append(
-                _Pending(envelope=self.envelope(event, cmd.candidate_id, now), event=event, key=key)
+                Pending(envelope=self.envelope(event, cmd.candidate_id, now), event=event, key=key)
             )
             claims.keys[ik] = cmd.candidate_id
             claims.phones[cmd.phone] = cmd.candidate_id
@@ -436,11 +228,11 @@ class _CandidateImport(_Writer):
             wish_columns.append(header)
         consents: list[bool] = []
         for key in ("consent_data", "consent_sms", "consent_email"):
-            value = _yes_no(col.cell(cells, key))
+            value = yes_no(col.cell(cells, key))
             if value is None:
                 errors.append(RowError(col.name(key), "oui ou non attendu"))
             consents.append(bool(value))
-        accessibility, problem = _accessibility(col.cell(cells, "accessibility"))
+        accessibility, problem = accessibility_needs(col.cell(cells, "accessibility"))
         if problem is not None:
             errors.append(RowError(col.name("accessibility"), problem))
         site = col.cell(cells, "site").strip()
@@ -464,7 +256,7 @@ class _CandidateImport(_Writer):
             postcode=postcode,
             commune=col.cell(cells, "commune"),
             site_id=site_id,
-            sectors=_list(col.cell(cells, "sectors")),
+            sectors=split_list(col.cell(cells, "sectors")),
             wishes=tuple(wishes),
             accessibility=accessibility,
             consent_data=consents[0],
@@ -499,7 +291,7 @@ class _CandidateImport(_Writer):
         return RowError(self.columns.name(key), error.reason)
 
 
-class _CompanyImport(_Writer):
+class _CompanyImport(BatchWriter):
     def all(self, rows: list[Row]) -> list[RowReport]:
         groups: dict[str, list[Row]] = {}
         for number, cells in rows:
@@ -543,8 +335,8 @@ class _CompanyImport(_Writer):
         store = self.svc.store
         held_keys = held_by(store, "import_keys", (c.import_key or "" for _, c in ready))
         held_sirets = held_by(store, "company_sirets", (c.siret for _, c in ready))
-        claims = _Claims()
-        pending: list[_Pending] = []
+        claims = Claims()
+        pending: list[Pending] = []
         decided: list[tuple[list[int], Status, str | None, list[tuple[int, RowError]], str]] = []
         now = self.svc.bus.clock.now()
         for numbers, cmd in ready:
@@ -562,7 +354,7 @@ class _CompanyImport(_Writer):
                 errors = [(numbers[0], RowError(self.columns.name(e.field), e.reason)) for e in exc.errors]
                 decided.append((numbers, "rejected", None, errors, exc.kind))
                 continue
-            pending.append(_Pending(envelope=self.envelope(event, cmd.company_id, now), event=event, key=key))
+            pending.append(Pending(envelope=self.envelope(event, cmd.company_id, now), event=event, key=key))
             claims.keys[ik] = claims.sirets[cmd.siret] = cmd.company_id
             decided.append((numbers, "created", cmd.company_id, [], ""))
         self.commit(pending)
@@ -594,7 +386,7 @@ class _CompanyImport(_Writer):
             PositionRequest(
                 title=col.cell(row[1], "title"),
                 contract=col.cell(row[1], "contract"),
-                count=parsed("count", _count, 1, row),
+                count=parsed("count", parse_count, 1, row),
             )
             for row in group
         )
@@ -605,10 +397,10 @@ class _CompanyImport(_Writer):
             siret=col.cell(first, "siret"),
             sector=col.cell(first, "sector"),
             positions=positions,
-            parallel_recruiters=parsed("recruiters", _count, 1),
-            window_start=parsed("start", _time, time(0)),
-            window_end=parsed("end", _time, time(23, 59)),
-            day=parsed("day", _day, None, required=False),
+            parallel_recruiters=parsed("recruiters", parse_count, 1),
+            window_start=parsed("start", parse_time, time(0)),
+            window_end=parsed("end", parse_time, time(23, 59)),
+            day=parsed("day", parse_day, None, required=False),
             contact_name=col.cell(first, "contact_name"),
             contact_phone=col.cell(first, "contact_phone") or None,
             contact_email=col.cell(first, "contact_email") or None,
@@ -649,88 +441,3 @@ def _table(source: Source) -> Table:
     if isinstance(source, (str, Path)):
         return read_table(source)
     return Table.from_mappings(source)
-
-
-def _require_columns(columns: Columns, required: Sequence[str], known: Mapping[str, tuple[str, ...]]) -> None:
-    missing = [key for key in required if key not in columns.index]
-    if missing:
-        raise Rejected([DomainError(known[key][0], "colonne manquante dans le fichier") for key in missing])
-
-
-def _report(
-    kind: Literal["candidates", "companies"], dry_run: bool, rows: list[RowReport], columns: Columns
-) -> ImportReport:
-    statuses = [r.status for r in rows]
-    return ImportReport(
-        kind=kind,
-        dry_run=dry_run,
-        created=statuses.count("created"),
-        already_imported=statuses.count("already_imported"),
-        rejected=statuses.count("rejected"),
-        rows=rows,
-        ignored_columns=columns.ignored,
-    )
-
-
-def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _yes_no(text: str) -> bool | None:
-    folded = text.strip().lower()
-    if folded not in YES and folded not in NO:
-        folded = search_key(text)
-    if folded in YES:
-        return True
-    if folded in NO:
-        return False
-    return None
-
-
-def _list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip())
-
-
-def _accessibility(text: str) -> tuple[tuple[str, ...], str | None]:
-    needs: list[str] = []
-    for part in _list(text):
-        need = ACCESSIBILITY_WORDS.get(search_key(part))
-        if need is None:
-            return (), "besoin inconnu : fauteuil roulant, boucle magnétique, malvoyant ou autre"
-        needs.append(need)
-    return tuple(needs), None
-
-
-def _count(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError("nombre entier attendu") from None
-
-
-def _time(text: str) -> time:
-    match = _TIME.match(text.lower().strip())
-    if match is None:
-        raise ValueError("heure attendue, par ex. 9h00 ou 09:00")
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        raise ValueError("heure inexistante")
-    return time(hour, minute)
-
-
-def _day(text: str) -> date | None:
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("date attendue, par ex. 03/12/2026")

@@ -1,0 +1,173 @@
+"""What both imports share: the per-row report, import keys, and storing a batch of new streams at once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.eventstore.base import NewEvent
+from jobdating.registration.adapters import projections
+from jobdating.registration.adapters.files import Row
+from jobdating.registration.adapters.keyring import PersonKey
+from jobdating.registration.application.import_columns import Columns
+from jobdating.registration.application.service import RegistrationService
+from jobdating.runtime.auth import Principal
+from jobdating.runtime.commands import Meta
+
+Status = Literal["created", "already_imported", "rejected"]
+LINE = "ligne"
+"""The field named when a refusal concerns the whole row rather than one cell."""
+
+
+class RowError(msgspec.Struct, frozen=True):
+    """A refused cell: the column as written in the file, and why."""
+
+    field: str
+    reason: str
+
+
+class RowReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What happened to one row (`row` as numbered in the spreadsheet, the header being row 1)."""
+
+    row: int
+    status: Status
+    id: str | None = None
+    errors: tuple[RowError, ...] = ()
+
+
+class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of one import; with `dry_run` nothing was stored and `created` means "would be created"."""
+
+    kind: Literal["candidates", "companies"]
+    dry_run: bool
+    created: int
+    already_imported: int
+    rejected: int
+    rows: list[RowReport]
+    ignored_columns: list[str] = []
+
+
+def import_key(secret: bytes, kind: str, org: str, value: str) -> str:
+    """The deterministic key of an imported row: keyed, so a phone number alone cannot find it."""
+    return hmac.new(secret, f"{kind}\x1f{org}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class Claims:
+    """Import keys, phones and e-mails taken by rows of this file so far (row -> the new record's id)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    sirets: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: Claims) -> None:
+        """Add what a committed batch claimed."""
+        self.keys.update(other.keys)
+        self.phones.update(other.phones)
+        self.emails.update(other.emails)
+        self.sirets.update(other.sirets)
+
+
+@dataclass
+class Pending:
+    """A row that passed every check and waits for its batch's transaction."""
+
+    envelope: Envelope
+    event: Event
+    key: PersonKey
+
+
+class BatchWriter:
+    """What both imports share: the secret, the choices on offer, the batch transaction."""
+
+    def __init__(
+        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
+    ) -> None:
+        self.svc = svc
+        self.principal = principal
+        self.columns = columns
+        self.meta = meta
+        self.dry_run = dry_run
+        self.secret = svc.keyring.secret(svc.store)
+        self.claims = Claims()
+
+    def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
+        """The envelope of the first event of a new stream, stamped like `CommandBus` stamps its own."""
+        return envelope_for(
+            event,
+            event_id=self.svc.bus.ids(),
+            org=self.meta.org,
+            service=self.svc.bus.service,
+            stream_id=stream_id,
+            stream_version=1,
+            occurred_at=at,
+            recorded_at=at,
+            correlation_id=self.meta.correlation_id,
+            causation_id=self.meta.causation_id,
+            actor_id=self.meta.actor_id,
+        )
+
+    def commit(self, pending: list[Pending]) -> None:
+        """Append the batch's new streams, save their keys and update the projections, in one transaction."""
+        if self.dry_run or not pending:
+            return
+        svc = self.svc
+        with svc.store.transaction() as tx:
+            svc.keyring.protect(tx)
+            stored = tx.append([NewEvent(envelope=p.envelope) for p in pending])
+            for p in pending:
+                svc.keyring.save(tx, p.key)
+            for p, s in zip(pending, stored, strict=True):
+                projections.apply(
+                    tx, RecordedEvent(envelope=p.envelope, data=p.event, position=s.position), svc.keyring
+                )
+        if svc.bus.on_commit is not None:
+            svc.bus.on_commit(stored)
+        svc.log.info(
+            "import_batch_recorded",
+            events=len(stored),
+            first_event_id=stored[0].event_id,
+            correlation_id=self.meta.correlation_id,
+        )
+
+    def count(self, command: str, reports: Iterable[RowReport], refusals: Mapping[int, str]) -> None:
+        """Report each row to the command counter, as if it had been one command."""
+        for r in reports:
+            outcome = {"created": "accepted", "already_imported": "already_imported"}.get(r.status)
+            self.svc.counted(command, outcome or refusals.get(r.row, "invalid"))
+
+
+def summarise(
+    kind: Literal["candidates", "companies"], dry_run: bool, rows: list[RowReport], columns: Columns
+) -> ImportReport:
+    """The report of a whole import, counts first."""
+    statuses = [r.status for r in rows]
+    return ImportReport(
+        kind=kind,
+        dry_run=dry_run,
+        created=statuses.count("created"),
+        already_imported=statuses.count("already_imported"),
+        rejected=statuses.count("rejected"),
+        rows=rows,
+        ignored_columns=columns.ignored,
+    )
+
+
+def chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    """Rows in lists of `size` (the last one shorter)."""
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -146,6 +146,13 @@ async def test_erasure_over_http_is_for_coordinators_and_the_referring_counsello
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("ml-counsellor"))).status_code == 403
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("mel-counsellor"))).status_code == 204
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("mel-counsellor"))).status_code == 409
+    events = service.store.count()
+    patched = await client.patch(
+        f"/candidates/{cid}", json={"commune": "Lille"}, headers=bearer("mel-counsellor")
+    )
+    assert patched.status_code == 409
+    assert patched.json()["detail"][0]["field"] == "candidate_id"
+    assert service.store.count() == events
     seen = await client.get(f"/candidates/{cid}", headers=bearer("mel-counsellor"))
     assert seen.json()["erased"] is True
     assert seen.json()["personal"] is None

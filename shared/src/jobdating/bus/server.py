@@ -35,7 +35,10 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on this loopback port now (closed connections in TIME_WAIT don't count,
+    as servers set SO_REUSEADDR)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -80,7 +83,12 @@ class NatsServer:
             raise NatsServerError(f"cannot write to data folder {self.data_dir}: {exc}") from exc
         log = open(self.data_dir / "nats-server.log", "ab")  # noqa: SIM115 - lives with the process
         self.process = subprocess.Popen(  # noqa: S603 - our own binary and config
-            [nats_binary(), "-c", str(conf)], stdout=log, stderr=log
+            [nats_binary(), "-c", str(conf)],
+            stdout=log,
+            stderr=log,
+            # Its own session: a Ctrl-C in the terminal reaches the supervisor only, which stops the
+            # services first and NATS last.
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

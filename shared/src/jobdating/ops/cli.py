@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from pathlib import Path
 from typing import Annotated
 
 import nats
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
@@ -17,6 +19,10 @@ from jobdating.bus.server import NatsServer, NatsServerError
 from jobdating.bus.topology import CONSUMERS
 from jobdating.eventstore import open_store
 from jobdating.ops import tally
+from jobdating.ops.demo import ROLES, DemoError
+from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_data import COORDINATOR_ORG
+from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime.logging import configure_logging
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run and operate job datings.")
@@ -82,6 +88,63 @@ def run_tally(
 ) -> None:
     """Run the tally projection (every event of the stream counted once) until interrupted."""
     asyncio.run(_tally(nats_url, store))
+
+
+@app.command()
+def up(
+    data_dir: Annotated[Path, typer.Option(help="folder for the stores, JetStream and logs")] = Path(".data"),
+    nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
+    base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
+    demo: Annotated[bool, typer.Option(help="load the demo job dating")] = False,
+) -> None:
+    """Start NATS, provision it, start every service on SQLite; Ctrl-C stops everything cleanly."""
+    stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
+    try:
+        stack.prepare(ROLES)
+        with console.status("Démarrage de NATS et des services..."):
+            stack.start()
+    except StackError as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        stack.stop()
+        raise typer.Exit(2) from exc
+    try:
+        if demo:
+            with console.status("Chargement du job dating de démonstration..."):
+                report = load_demo(
+                    stack.url("registration"),
+                    stack.url("sites"),
+                    stack.token_for,
+                    progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+                )
+            console.print(
+                f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
+                f"{report.companies} entreprises, {report.candidates} candidats "
+                f"({report.already_there} déjà présents)."
+            )
+        table = Table(title="jobdating est prêt")
+        table.add_column("service")
+        table.add_column("adresse")
+        table.add_column("documentation de l'API")
+        table.add_row("NATS (JetStream)", stack.nats.url, "")
+        for spec in stack.services:
+            url = stack.url(spec.name)
+            table.add_row(spec.name, url, f"{url}/docs")
+        console.print(table)
+        console.print(f"Jetons d'accès (par organisation et rôle) : {stack.tokens_file}")
+        console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
+        console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
+        while True:
+            time.sleep(1)
+            for name in stack.supervise_once():
+                console.print(f"[yellow]Le service {name} s'était arrêté : redémarré.[/]")
+    except KeyboardInterrupt:
+        console.print("Arrêt en cours...")
+    except (StackError, DemoError) as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        stack.stop()
+        console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
 
 
 def main() -> None:

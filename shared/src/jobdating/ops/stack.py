@@ -25,7 +25,10 @@ SERVICES = ("registration", "sites")
 
 
 class StackError(RuntimeError):
-    """Something the operator can fix: a port taken, a folder not writable, an instance still running."""
+    """Something the operator can fix: a port taken, a folder not writable, an instance still running.
+
+    Its message is shown as is to the person running `jobdating up`, hence in French.
+    """
 
 
 class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,14 +82,16 @@ class Stack:
             probe.write_text("ok")
             probe.unlink()
         except OSError as exc:
-            raise StackError(f"the data folder {self.data_dir} is not writable: {exc.strerror}") from exc
+            raise StackError(
+                f"le dossier de données {self.data_dir} n'est pas accessible en écriture : {exc.strerror}"
+            ) from exc
         self._take_lock()
         for port, what in [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]:
             if not port_is_free(port):
                 self.release()
                 raise StackError(
-                    f"port {port} ({what}) is already taken: stop what uses it or pass other ports "
-                    "(--nats-port, --base-port)"
+                    f"le port {port} ({what}) est déjà pris : arrêtez ce qui l'utilise ou choisissez "
+                    "d'autres ports (--nats-port, --base-port)"
                 )
         if not self.tokens_file.exists():
             table = {
@@ -105,7 +110,7 @@ class Stack:
                 pid = 0
             if pid and _alive(pid):
                 raise StackError(
-                    f"jobdating is already running from {self.data_dir} (pid {pid}); stop it first"
+                    f"jobdating tourne déjà sur {self.data_dir} (processus {pid}) : arrêtez-le d'abord"
                 )
             self.lock.unlink()  # a stale lock left by a crash: the process is gone
         self.lock.write_text(str(os.getpid()))
@@ -129,7 +134,7 @@ class Stack:
                 break
             except Exception as exc:
                 if time.monotonic() > deadline:
-                    raise StackError(f"could not provision JetStream: {exc}") from exc
+                    raise StackError(f"impossible de préparer JetStream : {exc}") from exc
                 time.sleep(0.2)
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
@@ -152,7 +157,9 @@ class Stack:
         }
         exe = Path(sys.executable).parent / f"jobdating-{spec.name}"
         out = open(logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - lives as long as the child
-        return subprocess.Popen([str(exe), "serve"], env=env, stdout=out, stderr=out)  # noqa: S603
+        return subprocess.Popen(  # noqa: S603
+            [str(exe), "serve"], env=env, stdout=out, stderr=out, start_new_session=True
+        )
 
     def restart(self, name: str, env: dict[str, str] | None = None, wait: bool = True) -> None:
         """(Re)start one service, with extra environment (e.g. failpoints) for this run only."""
@@ -168,8 +175,8 @@ class Stack:
         while time.monotonic() < deadline:
             if child.poll() is not None:
                 raise StackError(
-                    f"service {spec.name} exited with code {child.returncode}; "
-                    f"see {self.data_dir / 'logs' / (spec.name + '.log')}"
+                    f"le service {spec.name} s'est arrêté (code {child.returncode}) ; "
+                    f"voir {self.data_dir / 'logs' / (spec.name + '.log')}"
                 )
             try:
                 response = httpx.get(f"http://127.0.0.1:{spec.port}/health", timeout=1)
@@ -178,11 +185,23 @@ class Stack:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise StackError(f"service {spec.name} did not answer on port {spec.port} within {timeout:.0f}s")
+        raise StackError(
+            f"le service {spec.name} ne répond pas sur le port {spec.port} après {timeout:.0f} s"
+        )
 
     def exited(self, name: str) -> int | None:
         """The exit code of a service that ended (-9 after a failpoint), or None while it runs."""
         return self.children[name].poll()
+
+    def supervise_once(self) -> list[str]:
+        """Restart any service that died on its own; returns their names."""
+        restarted = []
+        for spec in self.services:
+            child = self.children.get(spec.name)
+            if child is not None and child.poll() is not None:
+                self.restart(spec.name)
+                restarted.append(spec.name)
+        return restarted
 
     def kill(self, name: str) -> None:
         """kill -9 one service (the crash proofs)."""

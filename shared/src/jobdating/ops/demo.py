@@ -1,0 +1,161 @@
+"""Load the demo job dating into a running stack through the services' public HTTP APIs.
+
+Loading twice creates nothing twice: sites and computers carry their own ids, a company already there
+(same SIRET) or a candidate already there (same phone) answers 409 and is skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import msgspec
+
+from jobdating.ops.demo_data import (
+    COMPANIES,
+    COORDINATOR_ORG,
+    EVENT_DAY,
+    PARTNERS,
+    SITES,
+    candidates,
+)
+
+ROLES: dict[str, list[str]] = {
+    org: (["coordinator", "viewer"] if org == COORDINATOR_ORG else []) + ["counsellor", "site_manager"]
+    for org in PARTNERS
+}
+
+
+class DemoError(RuntimeError):
+    """A service refused a demo record for a reason other than 'already there'."""
+
+
+class DemoReport(msgspec.Struct, kw_only=True):
+    sites: int = 0
+    computers: int = 0
+    companies: int = 0
+    candidates: int = 0
+    already_there: int = 0
+
+
+Tokens = Callable[[str, str], str]
+Progress = Callable[[str], None]
+
+
+def load(
+    registration_url: str, sites_url: str, token: Tokens, progress: Progress | None = None
+) -> DemoReport:
+    """Open the sites, lend the computers, register companies and candidates."""
+    say = progress or (lambda _: None)
+    report = DemoReport()
+    body: dict[str, Any]
+    with httpx.Client(timeout=15) as http:
+        for site in SITES:
+            auth = _auth(token(site.host_org, "site_manager"))
+            body = {
+                "site_id": f"site-{site.key}",
+                "name": site.name,
+                "address": site.address,
+                "commune": site.commune,
+                "postcode": site.postcode,
+                "location": {"lat": site.lat, "lon": site.lon},
+                "hours": [{"day": EVENT_DAY.isoformat(), "start": "08:00", "end": "13:00"}],
+                "accessibility": ["wheelchair"] if site.wheelchair else [],
+            }
+            report.sites += _create(http, f"{sites_url}/sites", body, auth, report)
+            for n in range(1, site.computers + 1):
+                computer = {
+                    "computer_id": f"pc-{site.key}-{n}",
+                    "site_id": f"site-{site.key}",
+                    "label": f"Poste {n}",
+                    "webcam": True,
+                    "headset": True,
+                    "visio_ready": True,
+                }
+                report.computers += _create(http, f"{sites_url}/computers", computer, auth, report)
+        say(f"{len(SITES)} sites et {sum(s.computers for s in SITES)} ordinateurs")
+
+        coordinator = _auth(token(COORDINATOR_ORG, "coordinator"))
+        _wait_for_sites(http, registration_url, coordinator, len(SITES))
+        for company in COMPANIES:
+            body = {
+                "name": company.name,
+                "siret": company.siret,
+                "sector": company.sector,
+                "positions": [
+                    {"title": company.position, "contract": company.contract, "count": company.openings}
+                ],
+                "parallel_recruiters": company.recruiters,
+                "window_start": company.start,
+                "window_end": company.end,
+                "day": EVENT_DAY.isoformat(),
+                "contact_name": f"Service recrutement {company.name}",
+                "contact_email": f"recrutement@{company.key}.exemple.fr",
+            }
+            report.companies += _create(http, f"{registration_url}/companies", body, coordinator, report)
+        ids = _company_ids(http, registration_url, coordinator)
+        say(f"{len(COMPANIES)} entreprises")
+
+        for person in candidates():
+            auth = _auth(token(person.referring_org, "counsellor"))
+            body = {
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "phone": person.phone,
+                "email": person.email,
+                "postcode": person.postcode,
+                "commune": person.commune,
+                "site_id": f"site-{person.site_key}",
+                "counsellor_id": person.counsellor_id,
+                "wishes": [
+                    {"rank": rank, "company_id": ids[_siret(key)]}
+                    for rank, key in enumerate(person.wishes, start=1)
+                ],
+                "availability": [{"day": EVENT_DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+                "accessibility": ["wheelchair"] if person.wheelchair else [],
+                "consent_data": True,
+                "consent_sms": True,
+                "consent_email": person.email is not None,
+            }
+            report.candidates += _create(http, f"{registration_url}/candidates", body, auth, report)
+        say("50 candidats inscrits par cinq structures partenaires")
+    return report
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _siret(key: str) -> str:
+    return next(c.siret for c in COMPANIES if c.key == key)
+
+
+def _create(
+    http: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], report: DemoReport
+) -> int:
+    response = http.post(url, json=body, headers=headers)
+    if response.status_code == 201:
+        return 1
+    if response.status_code == 409:
+        report.already_there += 1
+        return 0
+    raise DemoError(f"POST {url} answered {response.status_code}: {response.text[:500]}")
+
+
+def _wait_for_sites(http: httpx.Client, url: str, headers: dict[str, str], expected: int) -> None:
+    # Registration learns the sites from the stream: wait until the relay and its consumer caught up.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        response = http.get(f"{url}/sites", headers=headers)
+        if response.status_code == 200 and len(response.json()) >= expected:
+            return
+        time.sleep(0.2)
+    raise DemoError("registration did not learn the demo sites from the stream within 30 s")
+
+
+def _company_ids(http: httpx.Client, url: str, headers: dict[str, str]) -> dict[str, str]:
+    response = http.get(f"{url}/companies", params={"limit": 100}, headers=headers)
+    response.raise_for_status()
+    return {item["profile"]["siret"]: item["company_id"] for item in response.json()["items"]}

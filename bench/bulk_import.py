@@ -1,0 +1,96 @@
+"""Bulk import of 100,000 candidates from a partner's CSV file: candidates/s and peak memory, then the same
+file again (idempotent: nothing created twice).
+
+    .venv/bin/python -m bench.bulk_import --rows 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from bench.common import Timer, peak_rss_mb, save
+from jobdating.eventstore import open_store
+from jobdating.registration.application.importing import import_candidates
+from jobdating.registration.bootstrap import build_service
+from jobdating.registration.testing import open_site, principal
+from jobdating.runtime.logging import configure_logging
+
+HEADERS = [
+    "Nom",
+    "Prénom",
+    "Téléphone",
+    "Email",
+    "Code postal",
+    "Commune",
+    "Site",
+    "Conseiller",
+    "Secteurs",
+    "Consentement",
+]
+
+
+def write_csv(path: Path, rows: int, site: str) -> None:
+    """A file like the ones partners keep: one candidate per row, distinct phones and e-mails."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, delimiter=";")
+        out.writerow(HEADERS)
+        for i in range(rows):
+            out.writerow(
+                [
+                    f"Nom{i}",
+                    "Inès",
+                    f"06 {20 + i // 1_000_000:02d} {i // 10000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}",
+                    f"candidat.{i}@exemple.fr",
+                    "59113",
+                    "Seclin",
+                    site,
+                    "conseiller-1",
+                    "logistique",
+                    "oui",
+                ]
+            )
+
+
+def main(rows: int) -> dict[str, object]:
+    configure_logging("bench", "-", logging.WARNING)
+    work = Path(tempfile.mkdtemp(prefix="jd-bench-import-"))
+    service = build_service(org="departement-nord", store=open_store(f"sqlite:///{work / 'registration.db'}"))
+    site = open_site(service, "site-seclin")
+    path = work / "candidats.csv"
+    write_csv(path, rows, site)
+    who = principal("mission-locale", "counsellor")
+    t = Timer()
+    with t.measure():
+        first = import_candidates(service, path, who, batch_size=1000)
+    assert first.created == rows, (first.created, first.rejected)
+    rate = rows / t.seconds
+    seconds = t.seconds
+    with t.measure():
+        again = import_candidates(service, path, who, batch_size=1000)
+    assert again.created == 0
+    assert again.already_imported == rows
+    events = service.store.count()
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "candidates_per_s": round(rate),
+        "reimport_seconds": round(t.seconds, 2),
+        "reimport_created": again.created,
+        "events_in_log": events,
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    result = main(args.rows)
+    print(msgspec.json.format(msgspec.json.encode(result)).decode())
+    save("bulk_import", result)

@@ -16,7 +16,6 @@ from typing import Any
 
 import msgspec
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 
 from jobdating.contracts.catalog import REGISTRY
@@ -71,7 +70,9 @@ class ConsumerRunner:
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(self.batch, timeout=fetch_timeout)
-                except NatsTimeout:
+                except TimeoutError:
+                    # nats-py raises its own TimeoutError or, on some paths, asyncio's (the builtin one
+                    # since 3.11): both mean "nothing to fetch yet".
                     continue
                 await self.handle_batch(msgs)
         finally:

@@ -36,4 +36,19 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         filter_subjects=("jobdating.*.sites.site.>",),
         description="registration learns which sites candidates may choose",
     ),
+    ConsumerSpec(
+        durable="notifications-scheduling",
+        filter_subjects=("jobdating.*.scheduling.>",),
+        description="notifications plans convocations, reminders, changes, agendas and outcome notices",
+    ),
+    ConsumerSpec(
+        durable="notifications-registration",
+        filter_subjects=("jobdating.*.registration.>",),
+        description="notifications keeps who registered each candidate and company, consents and erasures",
+    ),
+    ConsumerSpec(
+        durable="notifications-sites",
+        filter_subjects=("jobdating.*.sites.>",),
+        description="notifications keeps site addresses and computer labels for convocations",
+    ),
 )

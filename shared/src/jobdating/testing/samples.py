@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from jobdating.contracts import notifications as n
 from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
@@ -167,4 +168,38 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("WorkshopAttendanceRecorded", 1): sc.WorkshopAttendanceRecorded(
         workshop_id="ws-1", present=("cand-1",), absent=("cand-2",)
     ),
+    ("NotificationSent", 1): n.NotificationSent(
+        notification_id="0192f0c4-0000-5000-8000-00000000000a",
+        kind="convocation",
+        channel="email",
+        recipient_type="candidate",
+        recipient_id="cand-1",
+        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
+        subject_id="slot-1",
+        attempts=1,
+        provider_message_id="<0192f0c4-0000-5000-8000-00000000000a@jobdating.example>",
+    ),
+    ("NotificationFailed", 1): n.NotificationFailed(
+        notification_id="0192f0c4-0000-5000-8000-00000000000b",
+        kind="reminder_morning",
+        channel="sms",
+        recipient_type="candidate",
+        recipient_id="cand-1",
+        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
+        subject_id="slot-1",
+        attempts=5,
+        error="sms_provider_503",
+    ),
+    ("NotificationSkipped", 1): n.NotificationSkipped(
+        notification_id="0192f0c4-0000-5000-8000-00000000000c",
+        kind="slot_moved",
+        channel="sms",
+        recipient_type="candidate",
+        recipient_id="cand-1",
+        cause_event_id="0192f0c4-0000-7000-8000-00000000000d",
+        subject_id="slot-1",
+        reason="unchanged",
+    ),
+    ("RemindersOptedOut", 1): n.RemindersOptedOut(candidate_id="cand-1"),
+    ("RemindersOptedIn", 1): n.RemindersOptedIn(candidate_id="cand-1"),
 }

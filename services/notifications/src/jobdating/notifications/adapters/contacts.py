@@ -1,0 +1,57 @@
+"""Asks registration for contact details at send time, over NATS request-reply, with a stated purpose.
+
+The answer is sealed to this process's key (`BoxKeys`, made at start and never stored), opened here, used
+for one message and dropped: no contact detail is written to an event, a table or a log.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+from cryptography.exceptions import InvalidTag
+from nats.aio.client import Client
+
+from jobdating.contracts.queries import CONTACT_QUESTION, Contact, ContactReply, ContactRequest
+from jobdating.contracts.registration import SERVICE as REGISTRATION
+from jobdating.contracts.subjects import request_subject
+from jobdating.notifications.application.ports import ContactAnswer, ContactsUnavailable
+from jobdating.privacy.box import BoxKeys
+from jobdating.runtime.rpc import RpcError, ask
+
+REQUESTER = "notifications"
+_contact = msgspec.json.Decoder(Contact)
+
+
+class RegistrationContacts:
+    """The `Contacts` port over NATS: one question per message, to the registration of the person's org."""
+
+    def __init__(self, nc: Client, keys: BoxKeys | None = None, wait: float = 2.0) -> None:
+        self.nc = nc
+        self.keys = keys or BoxKeys()
+        self.wait = wait
+
+    async def ask(
+        self, org: str, subject_type: Literal["candidate", "company"], subject_id: str, purpose: str
+    ) -> ContactAnswer:
+        request = ContactRequest(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            purpose=purpose,
+            requester=REQUESTER,
+            reply_key=self.keys.public,
+        )
+        subject = request_subject(org, REGISTRATION, CONTACT_QUESTION)
+        try:
+            reply = await ask(self.nc, subject, request, ContactReply, wait=self.wait)
+        except RpcError as exc:
+            raise ContactsUnavailable(str(exc)) from exc
+        if reply.status != "found":
+            return ContactAnswer(status=reply.status)
+        if reply.sealed is None:
+            raise ContactsUnavailable(f"{subject}: found without a sealed contact")
+        try:
+            contact = _contact.decode(self.keys.open(reply.sealed))
+        except (InvalidTag, ValueError, msgspec.DecodeError) as exc:
+            raise ContactsUnavailable(f"{subject}: sealed answer does not open") from exc
+        return ContactAnswer(status="found", contact=contact)

@@ -1,0 +1,127 @@
+"""The coordinator's view of the messages (failed ones, one message, counts, sending a failed one again)
+and a candidate's reminder opt-out, set by the coordinator or a counsellor of the candidate's organisation.
+
+Every route needs a bearer token (`jobdating.runtime.auth`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict
+
+from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
+from jobdating.notifications.application.queries import NotificationQueries, NotificationView
+from jobdating.runtime.auth import Principal, require
+from jobdating.runtime.commands import Meta
+
+Coordinator = Annotated[Principal, Depends(require("coordinator"))]
+CoordinatorOrCounsellor = Annotated[Principal, Depends(require("coordinator", "counsellor"))]
+SetReminders = Callable[[str, bool, Meta, str | None], bool]
+StatusFilter = Literal["pending", "in_progress", "sent", "failed", "skipped"]
+ChannelFilter = Literal["sms", "email"]
+
+
+class RemindersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reminders: bool
+
+
+class RemindersOut(BaseModel):
+    candidate_id: str
+    reminders: bool
+
+
+def install(
+    app: FastAPI,
+    queries: NotificationQueries,
+    retry: Callable[[str], bool],
+    set_reminders: SetReminders,
+    wants_reminders: Callable[[str], bool | None],
+    org: str,
+) -> None:
+    """Add the notification routes to `app` (made by `create_app`)."""
+    app.include_router(_router(queries, retry))
+    app.include_router(_preferences(set_reminders, wants_reminders, org))
+
+
+def _preferences(
+    set_reminders: SetReminders, wants_reminders: Callable[[str], bool | None], org: str
+) -> APIRouter:
+    router = APIRouter(tags=["reminders"])
+
+    @router.get("/candidates/{candidate_id}/reminders")
+    def get_reminders(candidate_id: str, _: CoordinatorOrCounsellor) -> RemindersOut:
+        wanted = wants_reminders(candidate_id)
+        if wanted is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="candidat inconnu")
+        return RemindersOut(candidate_id=candidate_id, reminders=wanted)
+
+    # async: the command and the dispatcher share the event loop's thread (one writer).
+    @router.put("/candidates/{candidate_id}/reminders")
+    async def put_reminders(
+        candidate_id: str, body: RemindersIn, request: Request, caller: CoordinatorOrCounsellor
+    ) -> RemindersOut:
+        meta = Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
+        own_org = caller.org if caller.role == "counsellor" else None
+        try:
+            wanted = set_reminders(candidate_id, body.reminders, meta, own_org)
+        except UnknownCandidate as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="candidat inconnu") from exc
+        except NotTheirCandidate as exc:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail="ce candidat n'est pas suivi par votre organisation"
+            ) from exc
+        return RemindersOut(candidate_id=candidate_id, reminders=wanted)
+
+    return router
+
+
+def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRouter:
+    router = APIRouter(tags=["notifications"])
+
+    @router.get("/notifications")
+    def list_notifications(
+        _: Coordinator,
+        status: StatusFilter | None = None,
+        kind: str | None = None,
+        channel: ChannelFilter | None = None,
+        subject_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[NotificationView]:
+        return queries.notifications(
+            status=status, kind=kind, channel=channel, subject_id=subject_id, limit=limit, offset=offset
+        )
+
+    # Declared before /notifications/{notification_id}, which would otherwise take "counts" for an id.
+    @router.get("/notifications/counts")
+    def count_notifications(_: Coordinator) -> dict[str, int]:
+        return queries.counts()
+
+    @router.get("/notifications/{notification_id}")
+    def get_notification(notification_id: str, _: Coordinator) -> NotificationView:
+        return _found(queries, notification_id)
+
+    # async: it wakes the dispatcher, which lives on the event loop.
+    @router.post("/notifications/{notification_id}/retry")
+    async def retry_notification(notification_id: str, _: Coordinator) -> NotificationView:
+        view = _found(queries, notification_id)
+        if not retry(notification_id):
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                detail=f"seul un message en échec peut être renvoyé (celui-ci est « {view.status} »)",
+            )
+        return _found(queries, notification_id)
+
+    return router
+
+
+def _found(queries: NotificationQueries, notification_id: str) -> NotificationView:
+    view = queries.notification(notification_id)
+    if view is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="message inconnu")
+    return view

@@ -1,0 +1,120 @@
+"""SMS through a provider's HTTP API with an idempotency key; a file sink stands in for it when embedded.
+
+`SmsProviderClient` is the provider's side (the one place a stand-in is allowed: no SMS provider runs on
+a build machine). `ProviderSmsChannel` adapts any such client to the application's `SmsChannel` port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from jobdating.notifications.application.ports import Accepted, Rejected, SendResult, Sms, Uncertain
+from jobdating.runtime.clock import Clock
+from jobdating.runtime.ids import new_id
+
+
+class SmsRefused(Exception):
+    """The provider answered no; `temporary` says whether asking again later may help."""
+
+    def __init__(self, code: str, temporary: bool) -> None:
+        super().__init__(code)
+        self.code = code
+        self.temporary = temporary
+
+
+class SmsProviderClient(Protocol):
+    def submit(self, to: str, text: str, idempotency_key: str) -> str:
+        """Hand one SMS to the provider; returns its message id. Same key twice: the same message."""
+        ...
+
+
+class HttpSmsProvider:
+    """A provider's REST API: POST {"to", "text"} with `Idempotency-Key`, answers {"id": ...}."""
+
+    def __init__(self, url: str, token: str | None, timeout: float = 10.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(base_url=url, headers=headers, timeout=timeout)
+
+    def submit(self, to: str, text: str, idempotency_key: str) -> str:
+        response = self.client.post(
+            "", json={"to": to, "text": text}, headers={"Idempotency-Key": idempotency_key}
+        )
+        if response.status_code >= 400:
+            temporary = response.status_code == 429 or response.status_code >= 500
+            raise SmsRefused(f"sms_provider_{response.status_code}", temporary)
+        return str(response.json()["id"])
+
+
+class FileSmsSink:
+    """Embedded stand-in for a provider: one JSON line per SMS in a file the operator can read.
+
+    It keeps the provider's promise that matters here: a second submit with the same idempotency key
+    returns the first message's id and writes nothing.
+    """
+
+    def __init__(self, path: Path, clock: Clock) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sent: dict[str, str] | None = None
+
+    def submit(self, to: str, text: str, idempotency_key: str) -> str:
+        with self._lock:
+            sent = self._load()
+            if idempotency_key in sent:
+                return sent[idempotency_key]
+            message_id = f"sms-{new_id()}"
+            line = {
+                "id": message_id,
+                "idempotency_key": idempotency_key,
+                "at": _iso(self.clock.now()),
+                "to": to,
+                "text": text,
+            }
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            sent[idempotency_key] = message_id
+            return message_id
+
+    def _load(self) -> dict[str, str]:
+        if self._sent is None:
+            self._sent = {}
+            if self.path.exists():
+                for raw in self.path.read_text(encoding="utf-8").splitlines():
+                    if raw.strip():
+                        line = json.loads(raw)
+                        self._sent[line["idempotency_key"]] = line["id"]
+        return self._sent
+
+
+class ProviderSmsChannel:
+    """The `SmsChannel` port over a provider client, called in a worker thread."""
+
+    def __init__(self, provider: SmsProviderClient) -> None:
+        self.provider = provider
+
+    async def send(self, sms: Sms) -> SendResult:
+        try:
+            message_id = await asyncio.to_thread(self.provider.submit, sms.to, sms.text, sms.idempotency_key)
+        except SmsRefused as exc:
+            return Rejected(exc.code, temporary=exc.temporary)
+        except httpx.ConnectError:
+            return Rejected("sms_provider_unreachable", temporary=True)
+        except (httpx.HTTPError, OSError, ValueError, KeyError):
+            return Uncertain("sms_provider_no_answer")
+        return Accepted(message_id)
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat()

@@ -1,0 +1,154 @@
+"""The service's own tables, next to its event log in the same store (no contact detail in any of them).
+
+- notif_candidate / notif_company: who registered each person or company (the org to ask for contact
+  details), consents, withdrawn or erased; a company's name and positions.
+- notif_site / notif_room / notif_computer: where interviews and workshops happen (premises, not people).
+- notif_job_dating / notif_slot / notif_workshop: the plan as scheduling published it.
+- notif_delivery: every planned message (one row per idempotency key) and its state.
+- notif_told: what each recipient was last told of each slot, per channel.
+- notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
+
+Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from jobdating.eventstore.base import EventStore
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS notif_candidate (
+        candidate_id TEXT PRIMARY KEY,
+        org TEXT NOT NULL,
+        referring_org TEXT NOT NULL,
+        counsellor_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        consent_sms INTEGER NOT NULL,
+        consent_email INTEGER NOT NULL,
+        status TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_company (
+        company_id TEXT PRIMARY KEY,
+        org TEXT NOT NULL,
+        name TEXT NOT NULL,
+        positions TEXT NOT NULL,
+        status TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_site (
+        site_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        commune TEXT NOT NULL,
+        postcode TEXT NOT NULL,
+        accessibility TEXT NOT NULL,
+        phone TEXT,
+        status TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_room (
+        site_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (site_id, room_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_computer (
+        computer_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        label TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_job_dating (
+        job_dating_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        interview_minutes INTEGER NOT NULL,
+        plan_event_id TEXT,
+        plan_due_at TEXT,
+        plan_remaining INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_slot (
+        slot_id TEXT PRIMARY KEY,
+        job_dating_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        company_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        computer_id TEXT,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        video_link TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        cancel_reason TEXT,
+        outcome TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_slot_company ON notif_slot (company_id, job_dating_id)",
+    "CREATE INDEX IF NOT EXISTS notif_slot_candidate ON notif_slot (candidate_id)",
+    """CREATE TABLE IF NOT EXISTS notif_workshop (
+        workshop_id TEXT PRIMARY KEY,
+        job_dating_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        capacity INTEGER NOT NULL,
+        coach_ids TEXT NOT NULL,
+        coach_orgs TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        enrolled INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_delivery (
+        notification_id TEXT PRIMARY KEY,
+        cause_event_id TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        recipient_type TEXT NOT NULL,
+        recipient_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        job_dating_id TEXT,
+        expects TEXT,
+        status TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        message_id TEXT,
+        provider_message_id TEXT,
+        reason TEXT,
+        last_error TEXT,
+        presented TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (cause_event_id, recipient_type, recipient_id, channel, kind)
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_delivery_due ON notif_delivery (status, due_at)",
+    "CREATE INDEX IF NOT EXISTS notif_delivery_subject ON notif_delivery (subject_id, kind)",
+    "CREATE TABLE IF NOT EXISTS notif_reminder_opt_out (candidate_id TEXT PRIMARY KEY)",
+    """CREATE TABLE IF NOT EXISTS notif_told (
+        slot_id TEXT NOT NULL,
+        recipient_type TEXT NOT NULL,
+        recipient_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        computer_id TEXT,
+        cancelled INTEGER NOT NULL,
+        PRIMARY KEY (slot_id, recipient_type, recipient_id, channel)
+    )""",
+)
+
+
+def migrate(store: EventStore) -> None:
+    """Create the service's tables if they do not exist."""
+    with store.transaction() as tx:
+        for ddl in SCHEMA:
+            tx.execute(ddl)
+
+
+def ts(at: datetime) -> str:
+    """A timestamp as fixed-width UTC text (microseconds, `Z`)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_ts(text: str) -> datetime:
+    """Read back a `ts` timestamp (timezone-aware, UTC)."""
+    return datetime.fromisoformat(text)

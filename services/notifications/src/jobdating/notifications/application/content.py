@@ -1,0 +1,264 @@
+"""What a message says: the facts its template needs, its calendar entries, and the slots it presents.
+
+Built when the message is sent, from the read model as it is then (so a late message tells the current
+plan) and from the contact answer (a first name); nothing of it is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from jobdating.contracts.queries import Contact
+from jobdating.eventstore.base import EventStore
+from jobdating.notifications.adapters import projections
+from jobdating.notifications.adapters.deliveries import Delivery
+from jobdating.notifications.adapters.projections import Company, Site, Slot
+from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
+from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
+from jobdating.notifications.domain.messages import REMINDERS
+from jobdating.notifications.domain.rules import SlotFacts, news
+
+T = TypeVar("T")
+
+
+class MissingFacts(Exception):
+    """The read model lacks something the message needs (a site, a company): worth retrying later."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Content(msgspec.Struct, frozen=True, kw_only=True):
+    """A template's facts, the calendar entries to attach, and the slots the message presents."""
+
+    context: dict[str, Any]
+    entries: tuple[CalendarEntry, ...] = ()
+    presented: tuple[SlotFacts, ...] = ()
+
+
+class ContentBuilder:
+    """Gathers a message's facts: the read model, the staff directory, registration (first names)."""
+
+    def __init__(self, store: EventStore, contacts: Contacts, staff: StaffDirectory, timezone: str) -> None:
+        self.store = store
+        self.contacts = contacts
+        self.staff = staff
+        self.timezone = timezone
+
+    async def build(self, d: Delivery, recipient: Contact) -> Content:
+        jd = projections.job_dating(self.store, d.job_dating_id)
+        tz = ZoneInfo(jd.timezone if jd else self.timezone)
+        # A recruiter's contact may be known by a full name only: "Bonjour Marc Dupont" reads well enough.
+        greeting = recipient.first_name or (recipient.last_name if d.recipient_type != "candidate" else None)
+        base: dict[str, Any] = {"first_name": greeting, "title": jd.title if jd else ""}
+        if d.kind == "workshop_session":
+            return self._workshop(d, base, tz)
+        if d.kind == "recruiter_agenda":
+            return await self._agenda(d, base, tz)
+        slot = projections.slot(self.store, d.subject_id)
+        if slot is None:
+            raise MissingFacts("slot_unknown")
+        company = _required(projections.company(self.store, slot.company_id), "company_unknown")
+        base |= {"company": company.name, "positions": list(company.positions)}
+        if d.kind == "thank_you":
+            return self._thank_you(slot, base, tz)
+        if d.kind == "counsellor_outcome":
+            return await self._outcome(slot, base, tz)
+        if d.kind == "agenda_update":
+            return await self._agenda_update(d, slot, company, base, tz)
+        return self._slot_news(d, slot, company, base, tz)
+
+    def _slot_news(
+        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
+    ) -> Content:
+        site = _required(projections.site(self.store, slot.site_id), "site_unknown")
+        told = projections.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        facts = slot.facts()
+        context = base | {
+            "slot": self._slot_view(slot, site, tz),
+            "call": self._who_to_call(slot.candidate_id, site),
+            "reason": slot.cancel_reason,
+            "previous": None,
+        }
+        if told is not None and news(told, facts) == "moved":
+            context["previous"] = {
+                "starts_at": told.starts_at.astimezone(tz),
+                "time_changed": (told.starts_at, told.ends_at) != (slot.starts_at, slot.ends_at),
+                "site_changed": told.site_id != slot.site_id,
+            }
+        entries = () if d.kind in REMINDERS else (self._slot_entry(slot, company, site, "candidate"),)
+        return Content(context=context, entries=entries, presented=(facts,))
+
+    def _thank_you(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
+        second = projections.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
+        second_view = None
+        if second is not None:
+            site = _required(projections.site(self.store, second.site_id), "site_unknown")
+            second_view = self._slot_view(second, site, tz)
+        # The second interview's own convocation brings its calendar entry and practical details.
+        return Content(context=base | {"outcome": slot.outcome, "second": second_view})
+
+    async def _outcome(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
+        second = projections.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
+        context = base | {
+            "candidate": await self._first_name(slot.candidate_id, "counsellor_outcome"),
+            "outcome": slot.outcome,
+            "interview_at": slot.starts_at.astimezone(tz),
+            "second_at": second.starts_at.astimezone(tz) if second else None,
+        }
+        return Content(context=context)
+
+    async def _agenda(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
+        company = _required(projections.company(self.store, d.recipient_id), "company_unknown")
+        slots = projections.company_slots(self.store, company.company_id, d.subject_id)
+        items, entries = [], []
+        for slot in slots:
+            site = _required(projections.site(self.store, slot.site_id), "site_unknown")
+            items.append(await self._agenda_item(slot, site, tz))
+            entries.append(self._slot_entry(slot, company, site, "recruiter"))
+        context = base | {"company": company.name, "items": items}
+        return Content(
+            context=context, entries=tuple(entries), presented=tuple(slot.facts() for slot in slots)
+        )
+
+    async def _agenda_update(
+        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
+    ) -> Content:
+        site = _required(projections.site(self.store, slot.site_id), "site_unknown")
+        told = projections.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        agenda = []
+        for other in projections.company_slots(self.store, company.company_id, slot.job_dating_id):
+            other_site = projections.site(self.store, other.site_id)
+            if other_site is not None and other.slot_id != slot.slot_id:
+                agenda.append(await self._agenda_item(other, other_site, tz, with_name=False))
+        context = base | {
+            "change": news(told, slot.facts()),
+            "item": await self._agenda_item(slot, site, tz),
+            "previous_at": told.starts_at.astimezone(tz) if told else None,
+            "agenda": agenda,
+        }
+        entry = self._slot_entry(slot, company, site, "recruiter")
+        return Content(context=context, entries=(entry,), presented=(slot.facts(),))
+
+    def _workshop(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
+        workshop = _required(projections.workshop(self.store, d.subject_id), "workshop_unknown")
+        site = _required(projections.site(self.store, workshop.site_id), "site_unknown")
+        room = projections.room_name(self.store, workshop.site_id, workshop.room_id)
+        partners = []
+        for coach_id, org in zip(workshop.coach_ids, workshop.coach_orgs, strict=True):
+            if coach_id != d.recipient_id:
+                member = self.staff.get(coach_id)
+                partners.append({"first_name": member.first_name if member else None, "org": org})
+        context = base | {
+            "starts_at": workshop.starts_at.astimezone(tz),
+            "ends_at": workshop.ends_at.astimezone(tz),
+            "site": _site_view(site),
+            "room": room,
+            "capacity": workshop.capacity,
+            "enrolled": workshop.enrolled,
+            "partners": partners,
+        }
+        entry = CalendarEntry(
+            uid=workshop_uid(workshop.workshop_id),
+            sequence=workshop.version,
+            starts_at=workshop.starts_at,
+            ends_at=workshop.ends_at,
+            summary="Atelier de préparation au job dating",
+            location=_location(site, room),
+            description="Atelier collectif de préparation aux entretiens, animé en binôme.",
+        )
+        return Content(context=context, entries=(entry,))
+
+    async def _agenda_item(
+        self, slot: Slot, site: Site, tz: ZoneInfo, with_name: bool = True
+    ) -> dict[str, Any]:
+        return {
+            "starts_at": slot.starts_at.astimezone(tz),
+            "ends_at": slot.ends_at.astimezone(tz),
+            "first_name": await self._first_name(slot.candidate_id, "recruiter_agenda")
+            if with_name
+            else None,
+            "site": site.name,
+            "commune": site.commune,
+            "computer": projections.computer_label(self.store, slot.computer_id),
+            "video_link": slot.video_link,
+            "second": slot.kind == "second_interview",
+        }
+
+    async def _first_name(self, candidate_id: str, purpose: str) -> str | None:
+        candidate = projections.candidate(self.store, candidate_id)
+        if candidate is None or candidate.status != "active":
+            return None
+        try:
+            answer = await self.contacts.ask(
+                candidate.org, "candidate", candidate_id, f"{purpose}:first_name"
+            )
+        except ContactsUnavailable:
+            return None
+        return answer.contact.first_name if answer.contact is not None else None
+
+    def _slot_view(self, slot: Slot, site: Site, tz: ZoneInfo) -> dict[str, Any]:
+        return {
+            "starts_at": slot.starts_at.astimezone(tz),
+            "ends_at": slot.ends_at.astimezone(tz),
+            "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60),
+            "second": slot.kind == "second_interview",
+            "site": _site_view(site),
+            "computer": projections.computer_label(self.store, slot.computer_id),
+        }
+
+    def _who_to_call(self, candidate_id: str, site: Site) -> str | None:
+        # The candidate's own counsellor first: the person they know; the site's reception otherwise.
+        candidate = projections.candidate(self.store, candidate_id)
+        counsellor = (
+            self.staff.get(candidate.counsellor_id) if candidate and candidate.counsellor_id else None
+        )
+        if counsellor is not None and counsellor.phone:
+            return counsellor.phone
+        return site.phone
+
+    def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
+        computer = projections.computer_label(self.store, slot.computer_id)
+        if audience == "candidate":
+            summary = f"Entretien d'embauche avec {company.name}"
+            description = "Entretien en vidéo sur un ordinateur du site. Venez 15 minutes avant."
+        else:
+            summary = "Entretien job dating"
+            description = f"Lien de la visio : {slot.video_link}"
+        return CalendarEntry(
+            uid=slot_uid(slot.slot_id),
+            sequence=slot.version,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            summary=summary,
+            location=_location(site, computer),
+            description=description,
+            cancelled=slot.status == "cancelled",
+        )
+
+
+def _site_view(site: Site) -> dict[str, Any]:
+    return {
+        "name": site.name,
+        "address": site.address,
+        "commune": site.commune,
+        "postcode": site.postcode,
+        "wheelchair": "wheelchair" in site.accessibility,
+        "hearing_loop": "hearing_loop" in site.accessibility,
+        "phone": site.phone,
+    }
+
+
+def _location(site: Site, detail: str | None) -> str:
+    place = f"{site.name}, {site.address}, {site.postcode} {site.commune}".replace(", ,", ",")
+    return f"{place} ({detail})" if detail else place
+
+
+def _required(value: T | None, code: str) -> T:
+    if value is None:
+        raise MissingFacts(code)
+    return value

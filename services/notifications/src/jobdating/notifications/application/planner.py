@@ -1,0 +1,119 @@
+"""The durable consumers' handlers: keep the read model and record the messages each event calls for.
+
+Each runs inside the consumer's transaction, with the inbox row: a planned message (one row per idempotency
+key) exists exactly when its triggering event was handled, whatever the redeliveries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from jobdating.contracts.envelope import Event, RecordedEvent
+from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
+from jobdating.eventstore.base import Transaction
+from jobdating.notifications.adapters import deliveries, projections
+from jobdating.notifications.adapters.tables import ts
+from jobdating.notifications.domain import timing
+from jobdating.notifications.domain.planning import Cause, Context, plan
+from jobdating.runtime.clock import Clock
+from jobdating.runtime.failpoints import failpoint
+
+SCHEDULING_CONSUMER = "notifications-scheduling"
+REGISTRATION_CONSUMER = "notifications-registration"
+SITES_CONSUMER = "notifications-sites"
+# The slots of a published plan follow its PlanPublished; a recruiter's agenda waits for all of them,
+# at most this long.
+AGENDA_WAIT = timedelta(minutes=10)
+
+
+class Planner:
+    """Turns consumed events into read-model rows and planned messages."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        timezone: str,
+        *,
+        agenda_wait: timedelta = AGENDA_WAIT,
+        on_planned: Callable[[], None] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.timezone = timezone
+        self.agenda_wait = agenda_wait
+        self.on_planned = on_planned
+
+    def on_scheduling(self, tx: Transaction, event: RecordedEvent) -> None:
+        """Handle a scheduling event: plan its messages, then update the read model."""
+        env = event.envelope
+        now = self.clock.now()
+        cause = Cause(event_id=env.event_id, now=now)
+        messages = plan(event.data, cause, self._context(tx, event.data))
+        projections.apply_scheduling(tx, event)
+        for message in messages:
+            deliveries.insert(tx, message, env.correlation_id, now)
+        self._bookkeeping(tx, event, cause)
+        failpoint("notifications.after_plan")  # a crash here rolls the whole batch back: it is redelivered
+        if messages and self.on_planned is not None:
+            # The consumer commits before it next yields to the event loop: the dispatcher wakes after that.
+            self.on_planned()
+
+    def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
+        projections.apply_registration(tx, event)
+
+    def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
+        projections.apply_sites(tx, event)
+
+    def _context(self, tx: Transaction, event: Event) -> Context:
+        match event:
+            case SlotAssigned() as e:
+                jd = projections.job_dating(tx, e.job_dating_id)
+                in_plan = jd is not None and jd.plan_event_id is not None and jd.plan_remaining > 0
+                return Context(
+                    timezone=jd.timezone if jd else self.timezone,
+                    agenda_cause=jd.plan_event_id if jd and in_plan else None,
+                    agenda_due=jd.plan_due_at if jd and in_plan else None,
+                )
+            case InterviewCompleted() as e:
+                jd = projections.job_dating(tx, e.job_dating_id)
+                candidate = projections.candidate(tx, e.candidate_id)
+                slot = projections.slot(tx, e.slot_id)
+                return Context(
+                    timezone=jd.timezone if jd else self.timezone,
+                    counsellor_id=candidate.counsellor_id if candidate and candidate.counsellor_id else None,
+                    slot_starts_at=slot.starts_at if slot else None,
+                )
+        return Context(timezone=self.timezone)
+
+    def _bookkeeping(self, tx: Transaction, event: RecordedEvent, cause: Cause) -> None:
+        match event.data:
+            case PlanPublished() as e:
+                tx.execute(
+                    "INSERT INTO notif_job_dating (job_dating_id, title, timezone, interview_minutes, "
+                    "plan_event_id, plan_due_at, plan_remaining) VALUES (?, '', ?, 0, ?, ?, ?) "
+                    "ON CONFLICT (job_dating_id) DO UPDATE SET plan_event_id = excluded.plan_event_id, "
+                    "plan_due_at = excluded.plan_due_at, plan_remaining = excluded.plan_remaining",
+                    (
+                        e.job_dating_id,
+                        self.timezone,
+                        event.envelope.event_id,
+                        ts(cause.now + self.agenda_wait),
+                        e.slots,
+                    ),
+                )
+            case SlotAssigned() as e:
+                jd = projections.job_dating(tx, e.job_dating_id)
+                if jd is None or jd.plan_event_id is None or jd.plan_remaining <= 0:
+                    return
+                tx.execute(
+                    "UPDATE notif_job_dating SET plan_remaining = plan_remaining - 1 WHERE job_dating_id = ?",
+                    (e.job_dating_id,),
+                )
+                if jd.plan_remaining == 1:
+                    deliveries.release(tx, jd.plan_event_id, "recruiter_agenda", cause.now, cause.now)
+            case SlotMoved() as e:
+                jd = projections.job_dating(tx, e.job_dating_id)
+                tz = ZoneInfo(jd.timezone if jd else self.timezone)
+                for kind, at in timing.reminder_times(e.starts_at, tz).items():
+                    deliveries.reschedule(tx, e.slot_id, kind, at, cause.now)

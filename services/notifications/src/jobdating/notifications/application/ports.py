@@ -1,0 +1,117 @@
+"""What the application needs from the outside world; `bootstrap` picks the adapters.
+
+Channels report what happened instead of raising: accepted (with the provider's message id), rejected
+(temporarily or for good) or uncertain (the call may have gone through: only reconciliation may tell).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
+
+import msgspec
+
+from jobdating.contracts.queries import Contact
+from jobdating.notifications.domain.calendar import Invitation
+
+
+class ContactAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """Registration's answer, opened: `contact` is set when `status` is found."""
+
+    status: Literal["found", "erased", "withdrawn", "unknown", "refused"]
+    contact: Contact | None = None
+
+
+class ContactsUnavailable(RuntimeError):
+    """Registration did not answer (no responder, a timeout, an answer we cannot open)."""
+
+
+class Contacts(Protocol):
+    async def ask(
+        self, org: str, subject_type: Literal["candidate", "company"], subject_id: str, purpose: str
+    ) -> ContactAnswer:
+        """Ask the registration instance of `org` how to reach someone, for a stated purpose."""
+        ...
+
+
+class StaffMember(msgspec.Struct, frozen=True, kw_only=True):
+    """A counsellor or a coach, from the staff directory: professional contact details only."""
+
+    id: str
+    role: Literal["counsellor", "coach"]
+    org: str
+    first_name: str
+    last_name: str = ""
+    email: str | None = None
+    phone: str | None = None
+
+
+class StaffDirectory(Protocol):
+    def get(self, staff_id: str) -> StaffMember | None: ...
+
+
+class Email(msgspec.Struct, frozen=True, kw_only=True):
+    """An e-mail ready to go; `message_id` is derived from the notification id (what reconciliation seeks)."""
+
+    to: str
+    subject: str
+    text: str
+    message_id: str
+    headers: dict[str, str]
+    calendar: str | None = None
+    calendar_method: str | None = None
+
+
+class Sms(msgspec.Struct, frozen=True, kw_only=True):
+    """An SMS ready to go; the provider treats a second send with the same idempotency key as the first."""
+
+    to: str
+    text: str
+    idempotency_key: str
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    provider_message_id: str
+
+
+class Rejected(msgspec.Struct, frozen=True):
+    """`error` is a short code without personal data (e.g. smtp_550); `temporary` says a retry may help."""
+
+    error: str
+    temporary: bool
+
+
+class Uncertain(msgspec.Struct, frozen=True):
+    error: str
+
+
+SendResult = Accepted | Rejected | Uncertain
+
+
+class EmailChannel(Protocol):
+    async def send(self, email: Email) -> SendResult: ...
+
+
+class SmsChannel(Protocol):
+    async def send(self, sms: Sms) -> SendResult: ...
+
+
+class MailboxProbe(Protocol):
+    def holds(self, message_id: str) -> bool | None:
+        """Whether the mailbox received this message (None: this mailbox cannot tell)."""
+        ...
+
+
+class RenderedText(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str
+    text: str
+
+
+class Renderer(Protocol):
+    def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText: ...
+
+
+class CalendarWriter(Protocol):
+    def write(self, invitation: Invitation, organizer: str) -> str:
+        """The `.ics` text of an invitation."""
+        ...

@@ -1,0 +1,38 @@
+"""A candidate's reminder opt-out, recorded as this service's own event with its read-model row."""
+
+from __future__ import annotations
+
+from jobdating.eventstore.base import EventStore
+from jobdating.notifications.adapters import projections
+from jobdating.notifications.domain import preferences
+from jobdating.runtime.commands import Aggregate, CommandBus, Meta
+
+AGGREGATE = Aggregate(preferences.initial, preferences.evolve)
+
+
+class UnknownCandidate(LookupError):
+    """No registration event about this candidate has reached the service."""
+
+
+class NotTheirCandidate(PermissionError):
+    """A counsellor of another organisation than the candidate's."""
+
+
+def set_reminders(
+    bus: CommandBus, store: EventStore, candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None
+) -> bool:
+    """Record whether a candidate wants reminders; `caller_org` (a counsellor's) must be the candidate's
+    referring or registering organisation. Returns the wish now in force."""
+    candidate = projections.candidate(store, candidate_id)
+    if candidate is None:
+        raise UnknownCandidate(candidate_id)
+    if caller_org is not None and caller_org not in (candidate.referring_org, candidate.org):
+        raise NotTheirCandidate(candidate_id)
+    bus.execute(
+        AGGREGATE,
+        preferences.stream_id(candidate_id),
+        preferences.set_reminders(candidate_id, wanted),
+        meta,
+        extra=lambda tx, _: projections.record_reminder_wish(tx, candidate_id, wanted),
+    )
+    return projections.wants_reminders(store, candidate_id)

@@ -1,0 +1,95 @@
+"""What the coordinator asks of the service: which messages failed, where one message stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jobdating.eventstore.base import EventStore
+from jobdating.notifications.adapters import deliveries
+from jobdating.notifications.adapters.deliveries import Delivery
+from jobdating.runtime.clock import Clock
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """One message as the coordinator sees it: ids, kind, channel, state; never a contact detail."""
+
+    notification_id: str
+    kind: str
+    channel: str
+    recipient_type: str
+    recipient_id: str
+    subject_id: str
+    job_dating_id: str | None
+    cause_event_id: str
+    status: str
+    reason: str | None
+    last_error: str | None
+    attempts: int
+    due_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    provider_message_id: str | None
+
+
+class NotificationQueries:
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    def notifications(
+        self,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        channel: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[NotificationView]:
+        found = deliveries.listing(
+            self.store,
+            status=status,
+            kind=kind,
+            channel=channel,
+            subject_id=subject_id,
+            limit=max(1, min(limit, MAX_PAGE)),
+            offset=max(0, offset),
+        )
+        return [_view(d) for d in found]
+
+    def notification(self, notification_id: str) -> NotificationView | None:
+        found = deliveries.get(self.store, notification_id)
+        return _view(found) if found else None
+
+    def counts(self) -> dict[str, int]:
+        return deliveries.counts(self.store)
+
+
+def retry_failed(store: EventStore, notification_id: str, clock: Clock) -> bool:
+    """Queue a failed message again with fresh retries (the coordinator's decision); False if not failed."""
+    with store.transaction() as tx:
+        return deliveries.retry(tx, notification_id, clock.now())
+
+
+def _view(d: Delivery) -> NotificationView:
+    return NotificationView(
+        notification_id=d.notification_id,
+        kind=d.kind,
+        channel=d.channel,
+        recipient_type=d.recipient_type,
+        recipient_id=d.recipient_id,
+        subject_id=d.subject_id,
+        job_dating_id=d.job_dating_id,
+        cause_event_id=d.cause_event_id,
+        status=d.status,
+        reason=d.reason,
+        last_error=d.last_error,
+        attempts=d.attempts,
+        due_at=d.due_at,
+        created_at=d.created_at,
+        updated_at=d.updated_at,
+        provider_message_id=d.provider_message_id,
+    )

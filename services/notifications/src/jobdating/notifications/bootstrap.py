@@ -1,0 +1,217 @@
+"""The composition root: the only place that picks the store, the clock, the channels and the directories."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from nats.aio.client import Client
+from prometheus_client import Counter
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from jobdating.contracts.notifications import SERVICE
+from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters.clock import ScaledClock
+from jobdating.notifications.adapters.contacts import RegistrationContacts
+from jobdating.notifications.adapters.ics import IcsWriter
+from jobdating.notifications.adapters.maildir import MaildirProbe
+from jobdating.notifications.adapters.rendering import JinjaRenderer
+from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
+from jobdating.notifications.adapters.smtp import SmtpChannel
+from jobdating.notifications.adapters.staff import FileStaffDirectory
+from jobdating.notifications.application import preferences
+from jobdating.notifications.application.dispatcher import Dispatcher
+from jobdating.notifications.application.planner import (
+    REGISTRATION_CONSUMER,
+    SCHEDULING_CONSUMER,
+    SITES_CONSUMER,
+    Planner,
+)
+from jobdating.notifications.application.ports import (
+    Contacts,
+    EmailChannel,
+    MailboxProbe,
+    SmsChannel,
+    StaffDirectory,
+)
+from jobdating.notifications.application.queries import NotificationQueries, retry_failed
+from jobdating.notifications.config import NotificationsSettings
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.commands import CommandBus, Meta
+from jobdating.runtime.host import Subscription
+from jobdating.runtime.http import create_app
+
+
+@dataclass(frozen=True)
+class NotificationsService:
+    """One wired notifications instance, before it connects to NATS (the dispatcher needs a connection)."""
+
+    settings: NotificationsSettings
+    store: EventStore
+    clock: Clock
+    bus: CommandBus
+    planner: Planner
+    queries: NotificationQueries
+    staff: StaffDirectory
+    app: FastAPI
+    subscriptions: tuple[Subscription, ...]
+    wakeup: asyncio.Event
+    outcomes: Counter
+    log: Any
+
+
+def clock_for(settings: NotificationsSettings) -> Clock:
+    """The wall clock, or the demo's sped-up one."""
+    if settings.clock_start is not None or settings.clock_speed != 1.0:
+        return ScaledClock(settings.clock_start or SystemClock().now(), settings.clock_speed)
+    return SystemClock()
+
+
+def bootstrap(
+    settings: NotificationsSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    staff: StaffDirectory | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> NotificationsService:
+    """Wire an instance; anything not given comes from the settings."""
+    store = store if store is not None else open_store(settings.store_url)
+    tables.migrate(store)
+    if tokens is None:
+        if settings.tokens_file is None:
+            raise ValueError("no tokens file: set JOBDATING_NOTIFICATIONS_TOKENS_FILE")
+        tokens = TokenTable.from_file(settings.tokens_file)
+    clock = clock or clock_for(settings)
+    staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
+    wakeup = asyncio.Event()
+    bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)
+    planner = Planner(clock, settings.timezone, on_planned=wakeup.set)
+    queries = NotificationQueries(store)
+
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "log_head": store.head(),
+            "relay_position": store.relay_position("jetstream"),
+            "notifications": deliveries.counts(store),
+        }
+
+    def retry(notification_id: str) -> bool:
+        done = retry_failed(store, notification_id, clock)
+        if done:
+            wakeup.set()
+        return done
+
+    def set_reminders(candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None) -> bool:
+        return preferences.set_reminders(bus, store, candidate_id, wanted, meta, caller_org)
+
+    def wants_reminders(candidate_id: str) -> bool | None:
+        if projections.candidate(store, candidate_id) is None:
+            return None
+        return projections.wants_reminders(store, candidate_id)
+
+    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
+    http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    outcomes = Counter(
+        "notifications",
+        "Messages settled, by outcome, channel and kind",
+        ["outcome", "channel", "kind"],
+        registry=app.state.metrics,
+    )
+    app.state.metrics.register(_QueueCollector(store))
+    subscriptions = (
+        Subscription(SCHEDULING_CONSUMER, planner.on_scheduling),
+        Subscription(REGISTRATION_CONSUMER, planner.on_registration),
+        Subscription(SITES_CONSUMER, planner.on_sites),
+    )
+    return NotificationsService(
+        settings=settings,
+        store=store,
+        clock=clock,
+        bus=bus,
+        planner=planner,
+        queries=queries,
+        staff=staff,
+        app=app,
+        subscriptions=subscriptions,
+        wakeup=wakeup,
+        outcomes=outcomes,
+        log=log,
+    )
+
+
+def dispatcher(
+    service: NotificationsService,
+    nc: Client,
+    *,
+    contacts: Contacts | None = None,
+    email: EmailChannel | None = None,
+    sms: SmsChannel | None = None,
+    probe: MailboxProbe | None = None,
+) -> Dispatcher:
+    """The sender of an instance, on a NATS connection; channels not given come from the settings."""
+    s = service.settings
+    if email is None:
+        password = s.smtp_password_file.read_text().strip() if s.smtp_password_file else None
+        email = SmtpChannel(
+            s.smtp_host,
+            s.smtp_port,
+            s.mail_from,
+            service.clock,
+            timeout=s.smtp_timeout,
+            starttls=s.smtp_starttls,
+            username=s.smtp_username,
+            password=password,
+        )
+    if sms is None:
+        if s.sms_provider_url:
+            token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None
+            sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token))
+        else:
+            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock))
+    if probe is None and s.maildir is not None:
+        probe = MaildirProbe(s.maildir)
+    return Dispatcher(
+        store=service.store,
+        bus=service.bus,
+        contacts=contacts or RegistrationContacts(nc, wait=s.contact_timeout),
+        staff=service.staff,
+        renderer=JinjaRenderer(),
+        calendar=IcsWriter(service.clock),
+        email=email,
+        sms=sms,
+        probe=probe,
+        clock=service.clock,
+        org=s.org,
+        timezone=s.timezone,
+        mail_from=s.mail_from,
+        retry_delays=s.retry_delays,
+        concurrency=s.concurrency,
+        tick=s.tick_seconds,
+        wakeup=service.wakeup,
+        log=service.log,
+        on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
+    )
+
+
+class _QueueCollector(Collector):
+    """Messages by state, read from the store at each scrape."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily("notifications_by_status", "Messages in each state", labels=["status"])
+        for status, count in deliveries.counts(self.store).items():
+            gauge.add_metric([status], count)
+        yield gauge

@@ -1,0 +1,201 @@
+"""Which messages an event calls for, for whom, on which channel and when.
+
+Planning only says what could be said; whether it is still worth saying (the slot moved back, the person
+was erased, it is the middle of the night) is decided when the message is due (`rules`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.scheduling import (
+    InterviewCompleted,
+    SlotAssigned,
+    SlotCancelled,
+    SlotMoved,
+    WorkshopScheduled,
+)
+from jobdating.notifications.domain import timing
+from jobdating.notifications.domain.messages import (
+    CANDIDATE_CHANNELS,
+    STAFF_CHANNELS,
+    Change,
+    Kind,
+    PlannedMessage,
+    Recipient,
+)
+
+
+class Cause(msgspec.Struct, frozen=True, kw_only=True):
+    """The triggering event's id, and when it is being planned (the service's clock)."""
+
+    event_id: str
+    now: datetime
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True):
+    """What the service knows besides the event.
+
+    `agenda_cause`/`agenda_due`: the plan publication whose recruiter agendas a new slot belongs to, and
+    when they go at the latest; `counsellor_id`: the candidate's counsellor, when known; `slot_starts_at`:
+    when the slot an outcome is about started.
+    """
+
+    timezone: str
+    agenda_cause: str | None = None
+    agenda_due: datetime | None = None
+    counsellor_id: str | None = None
+    slot_starts_at: datetime | None = None
+
+
+def plan(event: Event, cause: Cause, context: Context) -> list[PlannedMessage]:
+    """The messages `event` calls for (none for events nobody needs to hear about)."""
+    match event:
+        case SlotAssigned() as e:
+            return _assigned(e, cause, context)
+        case SlotMoved() as e:
+            return [
+                *_to_candidate("slot_moved", e.candidate_id, e.slot_id, e.job_dating_id, cause, "moved"),
+                _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "moved"),
+            ]
+        case SlotCancelled() as e:
+            # A candidate who withdrew knows; a withdrawn person is not contacted anyway.
+            to_candidate = (
+                []
+                if e.reason == "candidate_withdrew"
+                else _to_candidate(
+                    "slot_cancelled", e.candidate_id, e.slot_id, e.job_dating_id, cause, "cancelled"
+                )
+            )
+            return [
+                *to_candidate,
+                _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "cancelled"),
+            ]
+        case InterviewCompleted() as e:
+            return _completed(e, cause, context)
+        case WorkshopScheduled() as e:
+            return [
+                PlannedMessage(
+                    kind="workshop_session",
+                    recipient=Recipient("coach", coach_id),
+                    channel=channel,
+                    cause_event_id=cause.event_id,
+                    subject_id=e.workshop_id,
+                    job_dating_id=e.job_dating_id,
+                    due_at=cause.now,
+                )
+                for coach_id in e.coach_ids
+                for channel in STAFF_CHANNELS
+            ]
+    return []
+
+
+def reminders(
+    candidate_id: str, slot_id: str, job_dating_id: str, starts_at: datetime, cause: Cause, timezone: str
+) -> list[PlannedMessage]:
+    """The reminders of a newly given interview that come late enough after its convocation to be useful."""
+    due = timing.reminder_times(starts_at, ZoneInfo(timezone))
+    return [
+        PlannedMessage(
+            kind=kind,
+            recipient=Recipient("candidate", candidate_id),
+            channel=channel,
+            cause_event_id=cause.event_id,
+            subject_id=slot_id,
+            job_dating_id=job_dating_id,
+            due_at=at,
+        )
+        for kind, at in due.items()
+        if timing.reminder_worth_planning(at, cause.now, starts_at)
+        for channel in CANDIDATE_CHANNELS
+    ]
+
+
+def _assigned(e: SlotAssigned, cause: Cause, context: Context) -> list[PlannedMessage]:
+    messages = _to_candidate("convocation", e.candidate_id, e.slot_id, e.job_dating_id, cause, "new")
+    messages += reminders(e.candidate_id, e.slot_id, e.job_dating_id, e.starts_at, cause, context.timezone)
+    if context.agenda_cause is not None:
+        # Part of a published plan: the recruiter gets one agenda for the whole plan, not one per slot.
+        messages += [
+            PlannedMessage(
+                kind="recruiter_agenda",
+                recipient=Recipient("company", e.company_id),
+                channel=channel,
+                cause_event_id=context.agenda_cause,
+                subject_id=e.job_dating_id,
+                job_dating_id=e.job_dating_id,
+                due_at=context.agenda_due or cause.now,
+            )
+            for channel in STAFF_CHANNELS
+        ]
+    else:
+        messages.append(_agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "new"))
+    return messages
+
+
+def _completed(e: InterviewCompleted, cause: Cause, context: Context) -> list[PlannedMessage]:
+    messages: list[PlannedMessage] = []
+    if e.outcome != "no_show":
+        due = timing.thank_you_due(cause.now, context.slot_starts_at or cause.now, ZoneInfo(context.timezone))
+        messages += [
+            PlannedMessage(
+                kind="thank_you",
+                recipient=Recipient("candidate", e.candidate_id),
+                channel=channel,
+                cause_event_id=cause.event_id,
+                subject_id=e.slot_id,
+                job_dating_id=e.job_dating_id,
+                due_at=due,
+            )
+            for channel in CANDIDATE_CHANNELS
+        ]
+    messages += [
+        PlannedMessage(
+            kind="counsellor_outcome",
+            recipient=Recipient("counsellor", context.counsellor_id or ""),
+            channel=channel,
+            cause_event_id=cause.event_id,
+            subject_id=e.slot_id,
+            job_dating_id=e.job_dating_id,
+            due_at=cause.now,
+        )
+        for channel in STAFF_CHANNELS
+    ]
+    return messages
+
+
+def _to_candidate(
+    kind: Kind, candidate_id: str, slot_id: str, job_dating_id: str, cause: Cause, expects: Change
+) -> list[PlannedMessage]:
+    return [
+        PlannedMessage(
+            kind=kind,
+            recipient=Recipient("candidate", candidate_id),
+            channel=channel,
+            cause_event_id=cause.event_id,
+            subject_id=slot_id,
+            job_dating_id=job_dating_id,
+            due_at=cause.now,
+            expects=expects,
+        )
+        for channel in CANDIDATE_CHANNELS
+    ]
+
+
+def _agenda_update(
+    company_id: str, slot_id: str, job_dating_id: str, cause: Cause, expects: Change
+) -> PlannedMessage:
+    return PlannedMessage(
+        kind="agenda_update",
+        recipient=Recipient("company", company_id),
+        channel="email",
+        cause_event_id=cause.event_id,
+        subject_id=slot_id,
+        job_dating_id=job_dating_id,
+        due_at=cause.now,
+        expects=expects,
+    )

@@ -1,0 +1,169 @@
+"""Whether a due message is still worth sending now, to this person, on this channel.
+
+A slot message is sent only while it is news to its recipient: what they were last told of the slot
+(`Told`) is compared with the slot as it is now. So a slot that moved back before the notice went out
+causes no message, a convocation for a slot cancelled meanwhile is not sent, a cancellation is not sent
+to someone who never heard of the slot, and several moves in a row give one notice with the latest time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from jobdating.contracts.notifications import Channel, RecipientType
+from jobdating.contracts.queries import Contact
+from jobdating.notifications.domain import timing
+from jobdating.notifications.domain.messages import REMINDERS, Change
+
+PersonStatus = Literal["active", "withdrawn", "erased", "unknown"]
+SLOT_NEWS_KINDS = frozenset({"convocation", "slot_moved", "slot_cancelled", "agenda_update"})
+
+
+class Told(msgspec.Struct, frozen=True, kw_only=True):
+    """What a recipient was last told of a slot, on one channel."""
+
+    starts_at: datetime
+    ends_at: datetime
+    site_id: str
+    computer_id: str | None
+    cancelled: bool
+
+
+class SlotFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A slot as the service knows it now; `version` is its stream version (the calendar SEQUENCE)."""
+
+    slot_id: str
+    starts_at: datetime
+    ends_at: datetime
+    site_id: str
+    computer_id: str | None
+    cancelled: bool
+    version: int
+
+    def told(self) -> Told:
+        """What a recipient knows once this state of the slot is presented to them."""
+        return Told(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            site_id=self.site_id,
+            computer_id=self.computer_id,
+            cancelled=self.cancelled,
+        )
+
+
+class Person(msgspec.Struct, frozen=True, kw_only=True):
+    """What the service knows of a recipient: registration's events (None: not said, so registration's
+    answer decides) and the reminder opt-out recorded here."""
+
+    status: PersonStatus
+    consent_sms: bool | None = None
+    consent_email: bool | None = None
+    reminders: bool = True
+
+
+class Due(msgspec.Struct, frozen=True, kw_only=True):
+    """A message that is due: its kind, channel, recipient type and, for slot news, what it announces."""
+
+    kind: str
+    channel: Channel
+    recipient_type: RecipientType
+    expects: Change | None = None
+
+
+class Send(msgspec.Struct, frozen=True):
+    """Go ahead."""
+
+
+class Skip(msgspec.Struct, frozen=True):
+    """Do not send, ever; `reason` is recorded in NotificationSkipped."""
+
+    reason: str
+
+
+class Defer(msgspec.Struct, frozen=True):
+    """Not now: try again at `until` (quiet hours)."""
+
+    until: datetime
+
+
+Decision = Send | Skip | Defer
+
+
+def news(told: Told | None, slot: SlotFacts) -> Change | None:
+    """What is new for someone who was told `told` (None: nothing yet) about the slot as it is now."""
+    if told is None:
+        return None if slot.cancelled else "new"
+    if slot.cancelled:
+        return None if told.cancelled else "cancelled"
+    if told.cancelled:
+        return "new"
+    same = (told.starts_at, told.ends_at, told.site_id, told.computer_id) == (
+        slot.starts_at,
+        slot.ends_at,
+        slot.site_id,
+        slot.computer_id,
+    )
+    return None if same else "moved"
+
+
+def before_contact(
+    due: Due,
+    person: Person,
+    slot: SlotFacts | None,
+    told: Told | None,
+    now: datetime,
+    timezone: str,
+) -> Decision:
+    """The checks made before asking for anyone's contact details (so nobody is asked for in vain)."""
+    if person.status in ("erased", "withdrawn"):
+        return Skip(person.status)
+    if slot is not None:
+        stale = _stale_slot_message(due, slot, told, now)
+        if stale is not None:
+            return Skip(stale)
+    if due.recipient_type == "candidate":
+        consent = person.consent_sms if due.channel == "sms" else person.consent_email
+        if consent is False:
+            return Skip("no_consent")
+        if due.kind in REMINDERS and not person.reminders:
+            return Skip("opted_out")
+    if due.channel == "sms":
+        allowed = timing.sms_allowed_at(now, slot.starts_at if slot else None, ZoneInfo(timezone))
+        if allowed > now:
+            return Defer(allowed)
+    return Send()
+
+
+def after_contact(due: Due, contact: Contact) -> Send | Skip:
+    """The checks that need registration's answer: consent (candidates), an address, reminder opt-out."""
+    if due.recipient_type == "candidate":
+        if not (contact.consent_sms if due.channel == "sms" else contact.consent_email):
+            return Skip("no_consent")
+        if due.kind in REMINDERS and not contact.reminders:
+            return Skip("opted_out")
+    address = contact.phone if due.channel == "sms" else contact.email
+    if not address:
+        return Skip("no_address")
+    return Send()
+
+
+def _stale_slot_message(due: Due, slot: SlotFacts, told: Told | None, now: datetime) -> str | None:
+    if due.kind in REMINDERS:
+        if slot.cancelled:
+            return "slot_cancelled"
+        return None if timing.reminder_still_useful(due.kind, now, slot.starts_at) else "expired"
+    if due.kind not in SLOT_NEWS_KINDS:
+        return None
+    if now >= slot.starts_at:
+        return "expired"
+    if news(told, slot) == due.expects:
+        return None
+    if slot.cancelled and due.expects != "cancelled":
+        return "slot_cancelled"
+    if told is None:
+        return "never_told"
+    return "unchanged"

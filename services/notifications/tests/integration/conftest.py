@@ -1,0 +1,518 @@
+"""Real parts around a notifications instance: a nats-server (root fixtures), SQLite files, an SMTP server
+(aiosmtpd, on a random port) writing a Maildir, and the other services' side: their events appended to a
+store and published by the real relay, and registration's answer to the contact question over NATS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Session
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from jobdating.bus.relay import Relay
+from jobdating.bus.server import NatsServer, free_port
+from jobdating.contracts import registration as r
+from jobdating.contracts import scheduling as sc
+from jobdating.contracts import sites as s
+from jobdating.contracts.envelope import Envelope, Event, envelope_for
+from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.contracts.sealed import Sealed
+from jobdating.contracts.subjects import request_subject
+from jobdating.eventstore.base import NewEvent
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.notifications.adapters.maildir import MaildirHandler, messages
+from jobdating.notifications.application.dispatcher import Dispatcher
+from jobdating.notifications.bootstrap import NotificationsService, bootstrap, dispatcher
+from jobdating.notifications.config import NotificationsSettings
+from jobdating.privacy.box import seal_for
+from jobdating.runtime.auth import Principal, TokenTable
+from jobdating.runtime.host import ServiceHost
+from jobdating.runtime.ids import new_id
+from jobdating.runtime.rpc import serve
+
+ORG = "departement-nord"
+PARIS = "Europe/Paris"
+TOKENS = {
+    "coordinator-token": Principal(org=ORG, role="coordinator", actor_id="coord-1"),
+    "viewer-token": Principal(org=ORG, role="viewer", actor_id="view-1"),
+    "ml-counsellor-token": Principal(org="mission-locale", role="counsellor", actor_id="ml-1"),
+    "ft-counsellor-token": Principal(org="france-travail", role="counsellor", actor_id="ft-1"),
+}
+STAFF_TOML = """
+[[staff]]
+id = "ml-conseiller-1"
+role = "counsellor"
+org = "mission-locale"
+first_name = "Karima"
+email = "karima.conseil@mission-locale.example"
+phone = "03 20 00 00 01"
+
+[[staff]]
+id = "coach-1"
+role = "coach"
+org = "mission-locale"
+first_name = "Paul"
+email = "paul.coach@mission-locale.example"
+
+[[staff]]
+id = "coach-2"
+role = "coach"
+org = "france-travail"
+first_name = "Nadia"
+email = "nadia.coach@france-travail.example"
+"""
+
+
+def paris(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Paris (winter: UTC+1), as UTC."""
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC) - timedelta(hours=1)
+
+
+class FakeClock:
+    """A clock the test moves by hand (the service's scheduler reads it)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+
+# ---- the SMTP server
+
+
+class TestMailHandler(MaildirHandler):
+    """The Maildir handler, with ways to misbehave like a real server can."""
+
+    __test__ = False
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.refuse_rcpt: str | None = None  # e.g. "451 4.3.0 Try again later"
+        self.stall_after_write = 0.0  # answer DATA late (after writing): the client times out
+        self.drop_before_write = False  # close the connection on DATA without writing
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: SmtpEnvelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse_rcpt is not None:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
+        if self.drop_before_write:
+            self.drop_before_write = False
+            assert server.transport is not None
+            server.transport.close()
+            return "421 closing"
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.stall_after_write:
+            await asyncio.sleep(self.stall_after_write)
+        return answer
+
+
+class Mailbox:
+    """The test's SMTP server and what its Maildir holds."""
+
+    def __init__(self, port: int, path: Path, handler: TestMailHandler) -> None:
+        self.host = "127.0.0.1"
+        self.port = port
+        self.path = path
+        self.handler = handler
+
+    def messages(self, kind: str | None = None) -> list[EmailMessage]:
+        found = []
+        for file in messages(self.path):
+            parsed = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+            assert isinstance(parsed, EmailMessage)
+            if kind is None or parsed["X-Jobdating-Kind"] == kind:
+                found.append(parsed)
+        return found
+
+
+def calendar_of(message: EmailMessage) -> str:
+    """The `.ics` attached to an e-mail (the test fails when there is none)."""
+    for part in message.iter_attachments():
+        if part.get_content_type() == "text/calendar":
+            content: str = part.get_content()
+            return content
+    raise AssertionError(f"no calendar in {message['X-Jobdating-Kind']} e-mail")
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Iterator[Mailbox]:
+    path = tmp_path / "maildir"
+    handler = TestMailHandler(path)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield Mailbox(port, path, handler)
+    controller.stop()
+
+
+# ---- registration's side of the contact question
+
+
+class Registration:
+    """Answers `contact` questions over NATS like the registration service: sealed to the asker's key."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Contact] = {}
+        self.statuses: dict[str, str] = {}
+        self.asked: list[tuple[str, str]] = []
+
+    async def answer(self, question: ContactRequest) -> ContactReply:
+        self.asked.append((question.subject_id, question.purpose))
+        status = self.statuses.get(question.subject_id)
+        if status is not None:
+            return ContactReply(status=status)  # type: ignore[arg-type]
+        contact = self.people.get(question.subject_id)
+        if contact is None:
+            return ContactReply(status="unknown")
+        return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
+
+
+@pytest.fixture
+async def registration(nc: Client) -> Registration:
+    responder = Registration()
+    await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, responder.answer)
+    return responder
+
+
+# ---- the other services' events
+
+
+class Upstream:
+    """Scheduling, registration and sites as seen on the bus: events appended to a store, relayed for real."""
+
+    def __init__(self, path: Path, js: JetStreamContext) -> None:
+        self.store = SqliteEventStore(path)
+        self.store.migrate()
+        self.relay = Relay(self.store, js, name="upstream")
+        self.versions: dict[str, int] = {}
+        self.published = 0
+
+    def append(self, event: Event, stream_id: str, service: str) -> Envelope:
+        version = self.versions.get(stream_id, 0) + 1
+        self.versions[stream_id] = version
+        now = datetime.now(UTC)
+        env = envelope_for(
+            event,
+            event_id=new_id(),
+            org=ORG,
+            service=service,
+            stream_id=stream_id,
+            stream_version=version,
+            occurred_at=now,
+            recorded_at=now,
+            correlation_id=new_id(),
+            causation_id=None,
+            actor_id="test",
+        )
+        self.store.append([NewEvent(envelope=env)])
+        return env
+
+    async def publish(self) -> None:
+        self.published += await self.relay.publish_pending()
+
+    def candidate(
+        self, candidate_id: str, *, sms: bool = True, mail: bool = True, counsellor: str = "ml-conseiller-1"
+    ) -> None:
+        profile = r.CandidateProfile(
+            referring_org="mission-locale",
+            counsellor_id=counsellor,
+            site_id="site-1",
+            postcode="59113",
+            commune="Seclin",
+            consent_data=True,
+            consent_sms=sms,
+            consent_email=mail,
+        )
+        sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+        self.append(
+            r.CandidateRegistered(candidate_id=candidate_id, profile=profile, personal=sealed),
+            candidate_id,
+            "registration",
+        )
+
+    def company(self, company_id: str, name: str = "Logistique du Nord") -> None:
+        profile = r.CompanyProfile(
+            name=name,
+            siret="73282932000074",
+            sector="logistique",
+            positions=(r.Position(title="Préparateur de commandes", contract="CDI", count=3),),
+            parallel_recruiters=2,
+            window_start=time(9, 0),
+            window_end=time(12, 0),
+        )
+        sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+        event = r.CompanyRegistered(
+            company_id=company_id, registering_org=ORG, profile=profile, contact=sealed
+        )
+        self.append(event, company_id, "registration")
+
+    def site(self, site_id: str = "site-1") -> None:
+        opened = s.SiteOpened(
+            site_id=site_id,
+            name="Maison de l'emploi",
+            host_org=ORG,
+            commune="Seclin",
+            postcode="59113",
+            address="2 rue de l'Emploi",
+            accessibility=("wheelchair",),
+            contact=s.SiteContact(phone="0320000009"),
+        )
+        self.append(opened, site_id, "sites")
+        self.append(
+            s.RoomAdded(site_id=site_id, room_id="room-1", name="Salle Jean Jaurès", capacity=12),
+            site_id,
+            "sites",
+        )
+        for n in (1, 2):
+            computer = s.ComputerAdded(
+                computer_id=f"pc-{n}",
+                site_id=site_id,
+                label=f"PC {n}",
+                lending_org=ORG,
+                webcam=True,
+                headset=True,
+                visio_ready=True,
+            )
+            self.append(computer, f"pc-{n}", "sites")
+
+    def job_dating(self, job_dating_id: str = "jd-1", day: date = date(2026, 12, 3)) -> None:
+        planned = sc.JobDatingPlanned(
+            job_dating_id=job_dating_id,
+            title="Emploi Booster",
+            days=(day,),
+            site_windows=(),
+            interview_minutes=20,
+            buffer_minutes=10,
+        )
+        self.append(planned, job_dating_id, "scheduling")
+
+    def assign(
+        self,
+        slot_id: str,
+        candidate_id: str,
+        starts_at: datetime,
+        *,
+        company_id: str = "co-1",
+        kind: str = "interview",
+    ) -> None:
+        event = sc.SlotAssigned(
+            job_dating_id="jd-1",
+            slot_id=slot_id,
+            candidate_id=candidate_id,
+            company_id=company_id,
+            site_id="site-1",
+            computer_id="pc-1",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=20),
+            video_link=f"https://visio.example/{slot_id}",
+            kind=kind,  # type: ignore[arg-type]
+        )
+        self.append(event, slot_id, "scheduling")
+
+    def move(
+        self, slot_id: str, candidate_id: str, starts_at: datetime, previous: datetime, computer: str = "pc-1"
+    ) -> None:
+        event = sc.SlotMoved(
+            job_dating_id="jd-1",
+            slot_id=slot_id,
+            candidate_id=candidate_id,
+            company_id="co-1",
+            site_id="site-1",
+            computer_id=computer,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=20),
+            previous_computer_id="pc-1",
+            previous_starts_at=previous,
+            reason="computer_broken",
+        )
+        self.append(event, slot_id, "scheduling")
+
+    def cancel(self, slot_id: str, candidate_id: str, reason: str = "company_late") -> None:
+        event = sc.SlotCancelled(
+            job_dating_id="jd-1",
+            slot_id=slot_id,
+            candidate_id=candidate_id,
+            company_id="co-1",
+            reason=reason,  # type: ignore[arg-type]
+        )
+        self.append(event, slot_id, "scheduling")
+
+    def erase(self, candidate_id: str) -> None:
+        self.append(r.CandidateErased(candidate_id=candidate_id), candidate_id, "registration")
+
+    def publish_plan(self, slots: int) -> None:
+        event = sc.PlanPublished(
+            job_dating_id="jd-1", plan_id="plan-1", slots=slots, solver_status="optimal", upper_bound=slots
+        )
+        self.append(event, "jd-1", "scheduling")
+
+    def complete(self, slot_id: str, candidate_id: str, outcome: str) -> None:
+        event = sc.InterviewCompleted(
+            job_dating_id="jd-1",
+            slot_id=slot_id,
+            candidate_id=candidate_id,
+            company_id="co-1",
+            outcome=outcome,  # type: ignore[arg-type]
+        )
+        self.append(event, slot_id, "scheduling")
+
+    def workshop(self, workshop_id: str, starts_at: datetime) -> None:
+        event = sc.WorkshopScheduled(
+            workshop_id=workshop_id,
+            job_dating_id="jd-1",
+            site_id="site-1",
+            room_id="room-1",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            capacity=12,
+            coach_ids=("coach-1", "coach-2"),
+            coach_orgs=("mission-locale", "france-travail"),
+        )
+        self.append(event, workshop_id, "scheduling")
+
+
+@pytest.fixture
+def upstream(tmp_path: Path, js: JetStreamContext) -> Iterator[Upstream]:
+    world = Upstream(tmp_path / "upstream.db", js)
+    yield world
+    world.store.close()
+
+
+# ---- the notifications instance
+
+
+class Instance:
+    """A notifications instance in this process: consumers and relay on the host, the dispatcher driven by
+    the test (`send`), all on the test's fake clock."""
+
+    def __init__(
+        self, service: NotificationsService, host: ServiceHost, sender: Dispatcher, clock: FakeClock
+    ) -> None:
+        self.service = service
+        self.host = host
+        self.sender = sender
+        self.clock = clock
+        self.running: asyncio.Task[None] | None = None
+
+    async def caught_up(self, upstream: Upstream, within: float = 10.0) -> None:
+        """Wait until the consumers have handled every event the upstream published."""
+        await upstream.publish()
+
+        def handled() -> int:
+            return sum(int(r[0]) for r in self.service.store.query("SELECT COUNT(*) FROM inbox", ()))
+
+        await until(lambda: handled() >= upstream.published, within)
+
+    async def send(self) -> int:
+        return await self.sender.run_until_idle()
+
+    def statuses(self, kind: str | None = None) -> dict[str, int]:
+        sql = "SELECT status, COUNT(*) FROM notif_delivery"
+        params: tuple[Any, ...] = ()
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            params = (kind,)
+        return {str(r[0]): int(r[1]) for r in self.service.store.query(sql + " GROUP BY status", params)}
+
+    def deliveries(self, **where: str) -> list[tuple[Any, ...]]:
+        clause = " AND ".join(f"{k} = ?" for k in where) or "1 = 1"
+        return [
+            tuple(r)
+            for r in self.service.store.query(
+                f"SELECT kind, channel, recipient_id, subject_id, status, reason, last_error, attempts "
+                f"FROM notif_delivery WHERE {clause} ORDER BY kind, channel, subject_id",
+                tuple(where.values()),
+            )
+        ]
+
+
+async def until(predicate: Callable[[], bool], within: float = 10.0) -> None:
+    """Poll `predicate` (it reads a database other tasks or processes write) until true."""
+    async with asyncio.timeout(within):
+        while not predicate():  # noqa: ASYNC110 - nothing to wait on but the database
+            await asyncio.sleep(0.02)
+
+
+def settings_for(tmp_path: Path, nats_url: str, mailbox: Mailbox, **changes: Any) -> NotificationsSettings:
+    staff = tmp_path / "staff.toml"
+    staff.write_text(STAFF_TOML)
+    values: dict[str, Any] = {
+        "org": ORG,
+        "store_url": f"sqlite:///{tmp_path / 'notifications.db'}",
+        "nats_url": nats_url,
+        "smtp_host": mailbox.host,
+        "smtp_port": mailbox.port,
+        "smtp_timeout": 2.0,
+        "mail_from": "job-dating@departement-nord.example",
+        "maildir": mailbox.path,
+        "sms_sink": tmp_path / "sms.jsonl",
+        "staff_file": staff,
+        "timezone": PARIS,
+        "retry_delays": (0.0, 0.0),
+    }
+    return NotificationsSettings(**(values | changes))
+
+
+@pytest.fixture
+def setting_changes() -> dict[str, Any]:
+    """Settings a test module wants different (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(paris(date(2026, 11, 26), 10))  # a week before the job dating, mid-morning
+
+
+@pytest.fixture
+async def instance(
+    tmp_path: Path,
+    nats_server: NatsServer,
+    js: JetStreamContext,
+    mailbox: Mailbox,
+    registration: Registration,
+    clock: FakeClock,
+    setting_changes: dict[str, Any],
+) -> AsyncIterator[Instance]:
+    settings = settings_for(tmp_path, nats_server.url, mailbox, **setting_changes)
+    store = SqliteEventStore(tmp_path / "notifications.db")
+    store.migrate()
+    host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
+    service = bootstrap(
+        settings, store=store, tokens=TokenTable(TOKENS), clock=clock, on_commit=host.notify_commit
+    )
+    host.subscriptions = service.subscriptions
+    nc = await host.connect()
+    running = Instance(service, host, dispatcher(service, nc), clock)
+    running.running = asyncio.create_task(host.run())
+    yield running
+    host.stop.set()
+    await running.running
+
+
+def sms_lines(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [msgspec.json.decode(line) for line in path.read_bytes().splitlines() if line.strip()]

@@ -1,0 +1,153 @@
+"""Killed with -9 mid-batch, three times at three places, then restarted: the real SMTP server still holds
+exactly one convocation per published slot, and the SMS sink one text per slot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import msgspec
+import pytest
+from nats.js import JetStreamContext
+
+from jobdating.bus.provision import consumer_config
+from jobdating.bus.server import NatsServer, free_port
+from jobdating.bus.topology import CONSUMERS
+from jobdating.contracts.queries import Contact
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.notifications.application.planner import (
+    REGISTRATION_CONSUMER,
+    SCHEDULING_CONSUMER,
+    SITES_CONSUMER,
+)
+
+from .conftest import ORG, STAFF_TOML, TOKENS, Mailbox, Registration, Upstream, calendar_of, sms_lines, until
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+SLOTS = 20
+SRC = Path(__file__).resolve().parents[2] / "src"
+CRASHES = (
+    "notifications.after_plan:7",  # inside the consumer's transaction: the batch rolls back, comes back
+    "notifications.after_send_before_mark:4",  # the SMTP server took it, the service did not record it
+    "notifications.before_send:3",  # recorded as in progress, never handed to the server
+)
+
+
+def service_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, str]:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_bytes(msgspec.json.encode(dict(TOKENS.items())))
+    staff = tmp_path / "staff.toml"
+    staff.write_text(STAFF_TOML)
+    settings = {
+        "ORG": ORG,
+        "STORE_URL": f"sqlite:///{tmp_path / 'service.db'}",
+        "NATS_URL": nats_url,
+        "PORT": str(free_port()),
+        "TOKENS_FILE": str(tokens),
+        "SMTP_HOST": mailbox.host,
+        "SMTP_PORT": str(mailbox.port),
+        "MAILDIR": str(mailbox.path),
+        "SMS_SINK": str(tmp_path / "sms.jsonl"),
+        "STAFF_FILE": str(staff),
+        "TICK_SECONDS": "0.05",
+        "RETRY_DELAYS": "[0.1, 0.1, 0.1]",
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
+    env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def start(env: dict[str, str], log: Path, failpoints: str = "") -> subprocess.Popen[bytes]:
+    out = open(log, "ab")  # noqa: SIM115 - lives with the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "jobdating.notifications.main", "serve"],
+        env=env | {"JOBDATING_FAILPOINTS": failpoints},
+        stdout=out,
+        stderr=out,
+    )
+
+
+def settled(db: Path) -> int:
+    """Convocations and agenda updates the service recorded as sent (0 until its tables exist)."""
+    if not db.exists():
+        return 0
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM notif_delivery WHERE status = 'sent' "
+            "AND kind IN ('convocation', 'agenda_update')"
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+    return int(row[0])
+
+
+async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_batch(
+    tmp_path: Path,
+    nats_server: NatsServer,
+    js: JetStreamContext,
+    mailbox: Mailbox,
+    registration: Registration,
+    upstream: Upstream,
+) -> None:
+    # What a killed process had fetched comes back after the ack wait: make it short for the test.
+    for spec in CONSUMERS:
+        if spec.durable in (SCHEDULING_CONSUMER, REGISTRATION_CONSUMER, SITES_CONSUMER):
+            config = consumer_config(spec)
+            config.ack_wait = 1.0
+            await js.add_consumer(STREAM_NAME, config)
+    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    upstream.company("co-1")
+    upstream.site()
+    upstream.job_dating()
+    from datetime import UTC, datetime, timedelta
+
+    soon = datetime.now(UTC) + timedelta(hours=6)  # within 12 hours: SMS go even at night
+    for i in range(SLOTS):
+        candidate_id = f"cand-{i}"
+        upstream.candidate(candidate_id)
+        registration.people[candidate_id] = Contact(
+            first_name=f"Prénom{i}",
+            phone=f"+3363998{i:04d}",
+            email=f"personne{i}@example.org",
+            consent_sms=True,
+            consent_email=True,
+        )
+        upstream.assign(f"slot-{i}", candidate_id, soon + timedelta(minutes=10 * i))
+    await upstream.publish()
+
+    env = service_env(tmp_path, nats_server.url, mailbox)
+    log = tmp_path / "service.log"
+    for failpoints in CRASHES:
+        process = start(env, log, failpoints)
+        code = await asyncio.to_thread(process.wait, 60)
+        assert code == -signal.SIGKILL, log.read_text()[-3000:]
+    process = start(env, log)
+    try:
+        await until(lambda: settled(tmp_path / "service.db") == 3 * SLOTS, within=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(process.wait, 30)
+    assert code == 0, log.read_text()[-3000:]
+
+    convocations = mailbox.messages("convocation")
+    uids = sorted(str(calendar_of(m)).split("UID:")[1].split()[0] for m in convocations)
+    assert uids == sorted(f"slot-slot-{i}@jobdating" for i in range(SLOTS))
+    assert sorted(m["To"] for m in convocations) == sorted(f"personne{i}@example.org" for i in range(SLOTS))
+    assert len(mailbox.messages("agenda_update")) == SLOTS
+    texts = sms_lines(tmp_path / "sms.jsonl")
+    assert len(texts) == SLOTS
+    assert len({t["idempotency_key"] for t in texts}) == SLOTS
+    # Every kill left its trace: the log shows the reconciliations that kept it exactly once.
+    text = log.read_text()
+    assert "notification_reconciled_sent" in text or "notification_resend_with_same_key" in text
+    assert "notification_reconciled_not_received" in text or "notification_resend_with_same_key" in text

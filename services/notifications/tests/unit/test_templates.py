@@ -1,0 +1,165 @@
+"""Every kind renders in plain French on its channels; SMS stay under 160 characters with the demo's names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jobdating.notifications.adapters.rendering import TEMPLATES, JinjaRenderer, day, hour, phone
+from jobdating.ops import demo_data
+
+PARIS = ZoneInfo("Europe/Paris")
+AT = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)
+CANDIDATE_KINDS = [
+    "convocation",
+    "reminder_two_days",
+    "reminder_morning",
+    "slot_moved",
+    "slot_cancelled",
+    "thank_you",
+]
+STAFF_KINDS = ["recruiter_agenda", "agenda_update", "counsellor_outcome", "workshop_session"]
+RENDERER = JinjaRenderer()
+# GSM 03.38 basic set (letters, digits and the accents it has): an SMS in it is not sent as UCS-2.
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def site(
+    name: str = "Maison de l'emploi", address: str = "2 rue de l'Emploi", commune: str = "Seclin"
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "address": address,
+        "commune": commune,
+        "postcode": "59113",
+        "wheelchair": True,
+        "hearing_loop": False,
+        "phone": "0320000000",
+    }
+
+
+def context(
+    company: str = "Logistique du Nord", where: dict[str, Any] | None = None, **changes: Any
+) -> dict[str, Any]:
+    slot = {
+        "starts_at": AT,
+        "ends_at": AT.replace(minute=50),
+        "minutes": 20,
+        "second": False,
+        "site": where or site(),
+        "computer": "PC 3",
+    }
+    item = {
+        "starts_at": AT,
+        "ends_at": AT.replace(minute=50),
+        "first_name": "Ines",
+        "site": "Maison de l'emploi",
+        "commune": "Seclin",
+        "computer": "PC 3",
+        "video_link": "https://visio.example/1",
+        "second": False,
+    }
+    values: dict[str, Any] = {
+        "first_name": "Ines",
+        "title": "Emploi Booster",
+        "company": company,
+        "positions": ["Preparateur de commandes (CDI)"],
+        "slot": slot,
+        "call": "+33320000001",
+        "reason": "computer_broken",
+        "previous": {"starts_at": AT.replace(hour=9, minute=0), "time_changed": True, "site_changed": False},
+        "outcome": "second_interview",
+        "second": slot,
+        "items": [item],
+        "item": item,
+        "change": "moved",
+        "previous_at": AT.replace(hour=9, minute=0),
+        "agenda": [item],
+        "candidate": "Ines",
+        "interview_at": AT,
+        "second_at": None,
+        "starts_at": AT,
+        "ends_at": AT.replace(hour=12),
+        "site": site(),
+        "room": "Salle Jean Jaures",
+        "capacity": 12,
+        "enrolled": 5,
+        "partners": [{"first_name": "Paul", "org": "france-travail"}],
+    }
+    return values | changes
+
+
+def test_there_is_one_template_per_kind_and_channel() -> None:
+    found = {
+        p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.j2") if not p.name.startswith("_")
+    }
+    expected = {f"{channel}/{kind}.j2" for kind in CANDIDATE_KINDS for channel in ("sms", "email")}
+    expected |= {f"email/{kind}.j2" for kind in STAFF_KINDS}
+    assert found == expected
+
+
+@pytest.mark.parametrize("kind", CANDIDATE_KINDS + STAFF_KINDS)
+def test_each_email_has_a_subject_and_a_greeting_and_no_leftover(kind: str) -> None:
+    rendered = RENDERER.render(kind, "email", context())
+    assert rendered.subject
+    assert "\n" not in rendered.subject
+    assert rendered.text.startswith("Bonjour Ines,\n")
+    assert "None" not in rendered.text + rendered.subject
+    assert "{" not in rendered.text
+
+
+@pytest.mark.parametrize("kind", CANDIDATE_KINDS)
+@pytest.mark.parametrize("outcome", ["second_interview", "hired", "not_retained"])
+def test_sms_texts_are_one_line_in_the_gsm_alphabet(kind: str, outcome: str) -> None:
+    text = RENDERER.render(kind, "sms", context(outcome=outcome)).text
+    assert "\n" not in text
+    assert "  " not in text
+    assert len(text) <= 160, text
+    assert set(text) <= GSM7, set(text) - GSM7
+
+
+@pytest.mark.parametrize("kind", CANDIDATE_KINDS)
+def test_sms_stay_under_160_characters_with_every_demo_company_and_site(kind: str) -> None:
+    for demo_site in demo_data.SITES:
+        where = site(demo_site.name, demo_site.address, demo_site.commune)
+        for company in demo_data.COMPANIES:
+            for outcome in ("second_interview", "hired", "not_retained"):
+                rendered = RENDERER.render(
+                    kind, "sms", context(company.name, where, first_name="Fatoumata", outcome=outcome)
+                )
+                assert len(rendered.text) <= 160, rendered.text
+
+
+def test_an_sms_too_long_drops_its_niceties_but_keeps_when_where_and_whom_to_call() -> None:
+    long_name = "Groupement d'employeurs BTP Metropole"
+    where = site(address="1 place du General de Gaulle", commune="Wattignies")
+    text = RENDERER.render("convocation", "sms", context(long_name, where, first_name="Fatoumata")).text
+    assert not text.startswith("Bonjour")
+    for needed in (
+        long_name,
+        "jeudi 3/12 à 9h30",
+        "1 place du General de Gaulle, Wattignies",
+        "03 20 00 00 01",
+    ):
+        assert needed in text
+
+
+def test_only_the_computer_changed_says_so_plainly() -> None:
+    same_time = {"starts_at": AT, "time_changed": False, "site_changed": False}
+    text = RENDERER.render("slot_moved", "sms", context(previous=same_time)).text
+    assert "reste jeudi 3/12 à 9h30" in text
+    assert "autre ordinateur (PC 3)" in text
+
+
+def test_dates_times_and_numbers_are_written_the_french_way() -> None:
+    assert day(AT) == "jeudi 3 décembre"
+    assert hour(AT) == "9 h 30"
+    assert hour(AT.replace(minute=0)) == "9 h"
+    assert phone("+33639980001") == "06 39 98 00 01"
+    assert phone("0320000000") == "03 20 00 00 00"

@@ -1,0 +1,113 @@
+"""Events published by the notifications service: what happened to each message it had to send.
+
+One stream per notification (`notification`, id = the notification id, derived from its idempotency key:
+triggering event, recipient, channel, kind). The envelope's `causation_id` is the triggering event's id,
+repeated as `cause_event_id` so that statistics need no envelope. No contact detail is ever part of these
+events: a recipient is an id, a message a kind.
+
+A candidate's wish not to get reminders is the service's own fact too (`reminder_preference`, one stream
+per candidate, id `reminders-<candidate_id>`).
+
+`kind` is one of: convocation, reminder_two_days, reminder_morning, slot_moved, slot_cancelled, thank_you,
+recruiter_agenda, agenda_update, counsellor_outcome, workshop_session (new kinds may be added).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.registry import REGISTRY
+
+SERVICE = "notifications"
+NOTIFICATION = "notification"
+REMINDER_PREFERENCE = "reminder_preference"
+
+Channel = Literal["sms", "email"]
+RecipientType = Literal["candidate", "company", "counsellor", "coach"]
+
+
+@REGISTRY.register
+class NotificationSent(Event, frozen=True, kw_only=True):
+    """A message was accepted by the channel's provider (the SMTP server, the SMS provider)."""
+
+    event_type: ClassVar[str] = "NotificationSent"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = NOTIFICATION
+
+    notification_id: str
+    kind: str
+    channel: Channel
+    recipient_type: RecipientType
+    recipient_id: str
+    cause_event_id: str
+    subject_id: str
+    attempts: int
+    provider_message_id: str
+
+
+@REGISTRY.register
+class NotificationFailed(Event, frozen=True, kw_only=True):
+    """A message could not be sent after its retries (or at once, when retrying cannot help).
+
+    `error` is a short code without personal data (e.g. `smtp_550`, `contact_unavailable`, `uncertain`);
+    the coordinator sees the failed message and may send it again.
+    """
+
+    event_type: ClassVar[str] = "NotificationFailed"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = NOTIFICATION
+
+    notification_id: str
+    kind: str
+    channel: Channel
+    recipient_type: RecipientType
+    recipient_id: str
+    cause_event_id: str
+    subject_id: str
+    attempts: int
+    error: str
+
+
+@REGISTRY.register
+class NotificationSkipped(Event, frozen=True, kw_only=True):
+    """A planned message was deliberately not sent, and why.
+
+    `reason`: erased, withdrawn, no_consent, no_address, opted_out, slot_cancelled, unchanged, never_told,
+    expired, unknown_recipient.
+    """
+
+    event_type: ClassVar[str] = "NotificationSkipped"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = NOTIFICATION
+
+    notification_id: str
+    kind: str
+    channel: Channel
+    recipient_type: RecipientType
+    recipient_id: str
+    cause_event_id: str
+    subject_id: str
+    reason: str
+
+
+@REGISTRY.register
+class RemindersOptedOut(Event, frozen=True, kw_only=True):
+    """A candidate asked (through their counsellor or the coordinator) not to receive reminders."""
+
+    event_type: ClassVar[str] = "RemindersOptedOut"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = REMINDER_PREFERENCE
+
+    candidate_id: str
+
+
+@REGISTRY.register
+class RemindersOptedIn(Event, frozen=True, kw_only=True):
+    """A candidate who had opted out of reminders wants them again."""
+
+    event_type: ClassVar[str] = "RemindersOptedIn"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = REMINDER_PREFERENCE
+
+    candidate_id: str

@@ -43,8 +43,8 @@ def _free(port: int) -> bool:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    s = Stack(tmp_path / "data", nats_port=free_port(), base_port=free_base_port(), services=("sites",))
-    s.prepare({ORG: ["coordinator"]})
+    s = Stack(tmp_path / "data", nats_port=free_port(), base_port=free_base_port())
+    s.prepare({ORG: ["coordinator", "counsellor"]})
     s.start()
     asyncio.run(provision_url(s.nats.url, [tally.TALLY]))
     yield s
@@ -62,12 +62,31 @@ def site_body(n: int) -> dict[str, Any]:
     }
 
 
-def post_until_it_dies(client: httpx.Client, stack: Stack, service: str, make: Callable[[int], Any]) -> int:
+def candidate_body(n: int) -> dict[str, Any]:
+    return {
+        "first_name": "Inès",
+        "last_name": f"Candidate {n}",
+        "phone": f"06 39 98 {n // 100:02d} {n % 100:02d}",
+        "postcode": "59113",
+        "commune": "Seclin",
+        "site_id": "site-crash",
+        "consent_data": True,
+    }
+
+
+COMMANDS: dict[str, tuple[str, Callable[[int], dict[str, Any]]]] = {
+    "sites": ("/sites", site_body),
+    "registration": ("/candidates", candidate_body),
+}
+
+
+def post_until_it_dies(client: httpx.Client, stack: Stack, service: str) -> int:
     """Send commands until the failpoint kills the service; returns how many were answered 201."""
+    path, make = COMMANDS[service]
     ok = 0
     for n in range(100):
         try:
-            response = client.post("/sites", json=make(n))
+            response = client.post(path, json=make(n))
         except httpx.TransportError:
             break
         assert response.status_code == 201, response.text
@@ -86,6 +105,16 @@ def wait_dead(stack: Stack, service: str) -> None:
     assert stack.exited(service) == -9
 
 
+def wait_until_registration_knows_the_site(stack: Stack, headers: dict[str, str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        known = httpx.get(f"{stack.url('registration')}/sites", headers=headers).json()
+        if any(site["site_id"] == "site-crash" for site in known):
+            return
+        time.sleep(0.1)
+    raise AssertionError("registration never learnt the site from the stream")
+
+
 async def stream_ids(url: str) -> list[str]:
     nc = await nats.connect(url)
     js = nc.jetstream()
@@ -99,7 +128,10 @@ async def stream_ids(url: str) -> list[str]:
     return ids
 
 
-def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(stack: Stack, tmp_path: Path) -> None:
+@pytest.mark.parametrize("service", ["registration", "sites"])
+def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(
+    service: str, stack: Stack, tmp_path: Path
+) -> None:
     tally_db = tmp_path / "tally.db"
     witness = subprocess.Popen(
         [
@@ -114,27 +146,34 @@ def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(stack: Sta
         stderr=open(tmp_path / "tally.log", "wb"),  # noqa: SIM115
     )
     try:
-        headers = {"Authorization": f"Bearer {stack.token_for(ORG, 'coordinator')}"}
-        client = httpx.Client(base_url=stack.url("sites"), headers=headers, timeout=10)
-        assert client.post("/sites", json=site_body(1000)).status_code == 201
+        coordinator = {"Authorization": f"Bearer {stack.token_for(ORG, 'coordinator')}"}
+        sites = httpx.Client(base_url=stack.url("sites"), headers=coordinator, timeout=10)
+        assert sites.post("/sites", json={**site_body(1000), "site_id": "site-crash"}).status_code == 201
+        headers = {"Authorization": f"Bearer {stack.token_for(ORG, 'counsellor')}"}
+        client = httpx.Client(
+            base_url=stack.url(service), headers=coordinator if service == "sites" else headers
+        )
+        wait_until_registration_knows_the_site(stack, headers)
+        path, make = COMMANDS[service]
 
         # 1. Killed right after committing its third command, before the relay could publish it.
-        stack.kill("sites")
-        stack.restart("sites", {"JOBDATING_FAILPOINTS": "command.after_commit:3"})
-        answered = post_until_it_dies(client, stack, "sites", site_body)
+        stack.kill(service)
+        stack.restart(service, {"JOBDATING_FAILPOINTS": "command.after_commit:3"})
+        answered = post_until_it_dies(client, stack, service)
         assert answered == 2
 
         # 2. Killed after publishing a batch, before saving its position: the next start republishes it.
-        stack.restart("sites", {"JOBDATING_FAILPOINTS": "relay.after_publish:1"}, wait=False)
-        wait_dead(stack, "sites")
+        stack.restart(service, {"JOBDATING_FAILPOINTS": "relay.after_publish:1"}, wait=False)
+        wait_dead(stack, service)
 
-        stack.restart("sites")
+        stack.restart(service)
         for n in range(3):
-            assert client.post("/sites", json=site_body(2000 + n)).status_code == 201
+            assert client.post(path, json=make(2000 + n)).status_code == 201
 
-        store = SqliteEventStore(stack.data_dir / "sites.db")
-        expected = [e.event_id for e in store.iter_all()]
-        assert len(expected) == 1 + 3 + 3  # the killed command had committed: it counts
+        stores = [SqliteEventStore(stack.data_dir / f"{name}.db") for name in ("sites", "registration")]
+        expected = [e.event_id for store in stores for e in store.iter_all()]
+        mine = SqliteEventStore(stack.data_dir / f"{service}.db").count()
+        assert mine == 3 + 3 + (1 if service == "sites" else 0)  # the killed command had committed: it counts
         deadline = time.monotonic() + 30
         tally_store = SqliteEventStore(tally_db)
         while time.monotonic() < deadline:
@@ -146,7 +185,8 @@ def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(stack: Sta
         log = (tmp_path / "tally.log").read_text()
         assert sum(tally.counts(tally_store).values()) == len(expected), (tally_store.parked(), log[-3000:])
         assert tally.duplicates(tally_store) == []
-        store.close()
+        for store in stores:
+            store.close()
         tally_store.close()
     finally:
         witness.terminate()

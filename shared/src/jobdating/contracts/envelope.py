@@ -12,7 +12,7 @@ from typing import ClassVar
 import msgspec
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False, gc=False):
     """Base of every event payload. Subclasses set the three class variables and are registered."""
 
     event_type: ClassVar[str]
@@ -24,6 +24,7 @@ class Envelope(
     msgspec.Struct,
     frozen=True,
     kw_only=True,
+    gc=False,
     rename={
         "event_id": "id",
         "event_type": "type",
@@ -63,7 +64,7 @@ class Envelope(
     datacontenttype: str = "application/json"
 
 
-class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
+class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An envelope with its payload decoded (and upcast) to the current Struct of its type."""
 
     envelope: Envelope

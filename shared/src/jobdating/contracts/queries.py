@@ -15,7 +15,7 @@ from jobdating.privacy.box import SealedBox
 CONTACT_QUESTION = "contact"
 
 
-class ContactRequest(msgspec.Struct, frozen=True, kw_only=True):
+class ContactRequest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Ask registration how to reach a candidate or a company's contact, for a stated purpose."""
 
     subject_type: Literal["candidate", "company"]
@@ -25,7 +25,7 @@ class ContactRequest(msgspec.Struct, frozen=True, kw_only=True):
     reply_key: str
 
 
-class Contact(msgspec.Struct, frozen=True, kw_only=True):
+class Contact(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What a sealed contact answer holds once opened."""
 
     first_name: str | None = None
@@ -37,7 +37,7 @@ class Contact(msgspec.Struct, frozen=True, kw_only=True):
     reminders: bool = True
 
 
-class ContactReply(msgspec.Struct, frozen=True, kw_only=True):
+class ContactReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """`status`: found (then `sealed` holds a Contact), erased (never contact them), unknown, or refused."""
 
     status: Literal["found", "erased", "withdrawn", "unknown", "refused"]

@@ -22,7 +22,7 @@ ContractType = Literal["CDI", "CDD", "alternance", "interim", "stage"]
 Accessibility = Literal["wheelchair", "hearing_loop", "visual", "other"]
 
 
-class Wish(msgspec.Struct, frozen=True, kw_only=True):
+class Wish(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A ranked wish: a company (by id) or a sector (by code); rank 1 is the strongest."""
 
     rank: int
@@ -30,7 +30,7 @@ class Wish(msgspec.Struct, frozen=True, kw_only=True):
     sector: str | None = None
 
 
-class Availability(msgspec.Struct, frozen=True, kw_only=True):
+class Availability(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A day and a time window the candidate can attend."""
 
     day: date
@@ -38,7 +38,7 @@ class Availability(msgspec.Struct, frozen=True, kw_only=True):
     end: time
 
 
-class Position(msgspec.Struct, frozen=True, kw_only=True):
+class Position(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An open position at a company."""
 
     title: str
@@ -46,7 +46,7 @@ class Position(msgspec.Struct, frozen=True, kw_only=True):
     count: int
 
 
-class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True):
+class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What can be known about a candidate without identifying them (no names, no contacts)."""
 
     referring_org: str
@@ -132,7 +132,7 @@ class CandidateErased(Event, frozen=True, kw_only=True):
     candidate_id: str
 
 
-class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True):
+class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A recruiting company as the schedule needs it."""
 
     name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 
-class Sealed(msgspec.Struct, frozen=True, kw_only=True):
+class Sealed(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Ciphertext of a person's personal fields; unreadable once the key `key_id` is deleted."""
 
     key_id: str

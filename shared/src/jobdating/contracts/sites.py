@@ -28,14 +28,14 @@ COMPUTER = "computer"
 SiteAccessibility = Literal["wheelchair", "hearing_loop"]
 
 
-class Coordinates(msgspec.Struct, frozen=True, kw_only=True):
+class Coordinates(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A point in WGS 84 decimal degrees, as a map or a phone gives it."""
 
     lat: float
     lon: float
 
 
-class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
+class OpeningHours(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The site is open on `day` from `start` to `end`, local time at the site."""
 
     day: date
@@ -43,7 +43,7 @@ class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
     end: time
 
 
-class SiteContact(msgspec.Struct, frozen=True, kw_only=True):
+class SiteContact(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """How to reach the premises (reception desk line, shared mailbox); never a person's own contact."""
 
     phone: str | None = None

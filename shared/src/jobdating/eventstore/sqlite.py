@@ -21,6 +21,10 @@ class SqliteDialect(Dialect):
     def is_unique_violation(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
 
+    def to_bytes(self, value: Any) -> bytes:
+        # sqlite3 already returns BLOBs as bytes: no copy.
+        return value  # type: ignore[no-any-return]
+
     def lock_appends(self, cur: Cursor) -> None:
         # BEGIN IMMEDIATE already holds the single write lock for the whole transaction.
         return None

@@ -1,0 +1,154 @@
+"""The time-indexed integer program of level 1 of the objective for one component, as plain arrays that
+either engine (HiGHS, CP-SAT) can load. The segment relaxation (`relax.py`) uses the same container.
+
+Columns:
+- x[c, k, t] in {0, 1}: candidate c meets company k at slot t, for every option (both available, the site
+  open with a working computer, the pair allowed). Cost: rho(rank) (see `objective.py`).
+- z[c, j] in [0, 1], j = 1 .. most interviews of c: "c has at least j interviews". Cost: W_j. Since W_j
+  decreases in j, an optimum sets z[c, 1..n_c] = 1 and the rest 0, so continuous z are enough for HiGHS.
+
+Rows:
+- pair: sum_t x[c, k, t] <= 1 (= 1 for a pin): each pair meets at most once.
+- count: sum_{k, t} x[c, k, t] - sum_j z[c, j] = 0: ties the tiers to the interviews (and caps them).
+- buffer: for each maximal set of c's slots that pairwise overlap once the buffer is added,
+  sum x[c, k, t] over that set <= 1: one interview at a time, with the buffer between two.
+- recruiters: sum_c x[c, k, t] <= recruiters of k, for each company and slot.
+- computers: sum x[c, k, t] over candidates of site s <= working computers of s at t.
+Rows that cannot bind are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.frame import Frame
+from jobdating.scheduling.planning.objective import Weights
+
+
+@dataclass
+class Formulation:
+    """One component's program: columns [x..., z...] and rows lower <= A x <= upper (row-wise, sparse)."""
+
+    options: list[tuple[str, str, int]] = field(default_factory=list)
+    tiers: list[tuple[str, int]] = field(default_factory=list)
+    cost: list[int] = field(default_factory=list)
+    lower: list[int] = field(default_factory=list)
+    rows_lower: list[int] = field(default_factory=list)
+    rows_upper: list[int] = field(default_factory=list)
+    rows: list[list[int]] = field(default_factory=list)
+    coefficients: list[list[int]] = field(default_factory=list)
+    pinned: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def columns(self) -> int:
+        """x and z columns together."""
+        return len(self.options) + len(self.tiers)
+
+    def add_row(self, columns: list[int], coefficients: list[int], lower: int, upper: int) -> None:
+        """Append lower <= sum coefficients * columns <= upper."""
+        self.rows.append(columns)
+        self.coefficients.append(coefficients)
+        self.rows_lower.append(lower)
+        self.rows_upper.append(upper)
+
+
+def formulate(
+    frame: Frame, weights: Weights, candidate_ids: list[str], fixed: Board | None = None
+) -> Formulation:
+    """The program of the candidates `candidate_ids`: a component (nobody outside shares a constraint), or
+    a neighbourhood whose outside interviews stay `fixed` and only leave the recruiters and computers they
+    do not use."""
+    f = Formulation()
+    pins = frame.pins
+    by_company: dict[tuple[str, int], list[int]] = {}
+    by_site: dict[tuple[str, int], list[int]] = {}
+    count_rows: list[tuple[list[int], str]] = []
+    for candidate_id in candidate_ids:
+        site_id = frame.candidates[candidate_id].site_id
+        own: list[int] = []
+        by_slot: dict[int, list[int]] = {}
+        for company_id, rank in frame.allowed(candidate_id):
+            slots = frame.options(candidate_id, company_id)
+            if not slots:
+                continue
+            pair_columns: list[int] = []
+            for t in slots:
+                if fixed is not None and not (
+                    fixed.company_free(company_id, t) and _computer_left(fixed, site_id, t)
+                ):
+                    continue
+                column = len(f.options)
+                f.options.append((candidate_id, company_id, t))
+                f.cost.append(weights.interview(rank))
+                f.lower.append(0)
+                pair_columns.append(column)
+                by_slot.setdefault(t, []).append(column)
+                by_company.setdefault((company_id, t), []).append(column)
+                by_site.setdefault((site_id, t), []).append(column)
+            if not pair_columns:
+                continue
+            own.extend(pair_columns)
+            pinned = company_id in pins.get(candidate_id, ())
+            if pinned:
+                f.pinned.add((candidate_id, company_id))
+            if len(pair_columns) > 1 or pinned:
+                f.add_row(pair_columns, [1] * len(pair_columns), 1 if pinned else 0, 1)
+        if not own:
+            continue
+        count_rows.append((own, candidate_id))
+        _buffer_rows(f, frame, by_slot)
+    # Tier columns follow every x column, so they are numbered once all options are known.
+    for own, candidate_id in count_rows:
+        tier_columns = []
+        for j in range(1, frame.most_interviews(candidate_id) + 1):
+            tier_columns.append(len(f.options) + len(f.tiers))
+            f.tiers.append((candidate_id, j))
+            f.cost.append(weights.tier(j))
+            f.lower.append(0)
+        f.add_row(own + tier_columns, [1] * len(own) + [-1] * len(tier_columns), 0, 0)
+    for (company_id, t), columns in by_company.items():
+        recruiters = frame.companies[company_id].recruiters
+        if fixed is not None:
+            recruiters -= fixed.load.get((company_id, t), 0)
+        if len(columns) > recruiters:
+            f.add_row(columns, [1] * len(columns), 0, recruiters)
+    for (site_id, t), columns in by_site.items():
+        computers = frame.site_capacity(site_id)[t]
+        if fixed is not None:
+            computers = _computers_left(fixed, site_id, t)
+        if len(columns) > computers:
+            f.add_row(columns, [1] * len(columns), 0, computers)
+    return f
+
+
+def _buffer_rows(f: Formulation, frame: Frame, by_slot: dict[int, list[int]]) -> None:
+    slots = sorted(by_slot)
+    last_end = -1
+    for i, t in enumerate(slots):
+        clique = [t]
+        for u in slots[i + 1 :]:
+            if u in frame.conflicts[t]:
+                clique.append(u)
+            else:
+                break
+        end = clique[-1]
+        if end <= last_end:
+            continue  # contained in the previous maximal set
+        last_end = end
+        columns = [c for u in clique for c in by_slot[u]]
+        if len(columns) > 1:
+            f.add_row(columns, [1] * len(columns), 0, 1)
+
+
+def _computers_left(board: Board, site_id: str, t: int) -> int:
+    frame = board.frame
+    return sum(
+        1
+        for computer_id in frame.site_computers(site_id)
+        if t in frame.computer_slots(computer_id) and (computer_id, t) not in board.seat
+    )
+
+
+def _computer_left(board: Board, site_id: str, t: int) -> bool:
+    return board.free_computer(site_id, t) is not None

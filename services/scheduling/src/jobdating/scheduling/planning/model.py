@@ -1,0 +1,129 @@
+"""A job dating as the planner sees it: days, sites, computers, companies, candidates, and a plan.
+
+Times are whole minutes since midnight on a day given by its index (0 for the first day of the event).
+Every window is half-open: `start` is included, `end` is not, so an interview of 20 minutes starting at
+9:40 fits a window ending at 10:00.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Window(msgspec.Struct, frozen=True, kw_only=True):
+    """A stretch of time on one day, in minutes since midnight: [start, end)."""
+
+    day: int
+    start: int
+    end: int
+
+
+class Moment(msgspec.Struct, frozen=True, order=True, kw_only=True):
+    """An instant of the event: a day index and a minute of that day; moments compare in time order."""
+
+    day: int
+    minute: int
+
+
+class Day(msgspec.Struct, frozen=True, kw_only=True):
+    """A day of the event; its slot grid starts at `start` and no interview runs past `end`."""
+
+    index: int
+    start: int
+    end: int
+
+
+class SlotGrid(msgspec.Struct, frozen=True, kw_only=True):
+    """How interviews are cut: fixed `length`, a `buffer` a candidate needs between two interviews, and
+    breaks during which no interview starts or runs (the grid restarts at the end of a break)."""
+
+    length: int
+    buffer: int
+    breaks: tuple[Window, ...] = ()
+
+
+class Site(msgspec.Struct, frozen=True, kw_only=True):
+    """Premises lent by a partner, open during `opening`; candidates come to the site they chose."""
+
+    id: str
+    opening: tuple[Window, ...]
+
+
+class Computer(msgspec.Struct, frozen=True, kw_only=True):
+    """A computer with webcam and headset at a site; `available` None means whenever its site is open.
+
+    A computer that breaks is unavailable from that time: its windows end there."""
+
+    id: str
+    site_id: str
+    available: tuple[Window, ...] | None = None
+
+
+class Company(msgspec.Struct, frozen=True, kw_only=True):
+    """A recruiting company interviewing by video: `recruiters` in parallel during `windows`.
+
+    `sites`, when given, restricts it to candidates of those sites (a local employer)."""
+
+    id: str
+    recruiters: int
+    windows: tuple[Window, ...]
+    sites: tuple[str, ...] | None = None
+
+
+class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate at their chosen site, available during `available`, with `wishes` as company ids by rank
+    (rank 1 first) and at most `max_interviews` interviews."""
+
+    id: str
+    site_id: str
+    available: tuple[Window, ...]
+    wishes: tuple[str, ...]
+    max_interviews: int
+
+
+class Pair(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate and a company: a pin (they must meet) or a forbid (they must not)."""
+
+    candidate_id: str
+    company_id: str
+
+
+class Instance(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the planner needs about one job dating."""
+
+    days: tuple[Day, ...]
+    grid: SlotGrid
+    sites: tuple[Site, ...]
+    computers: tuple[Computer, ...]
+    companies: tuple[Company, ...]
+    candidates: tuple[Candidate, ...]
+    pins: tuple[Pair, ...] = ()
+    forbids: tuple[Pair, ...] = ()
+
+
+class Interview(msgspec.Struct, frozen=True, kw_only=True):
+    """One interview of a plan: a candidate meets a company by video from a computer at the candidate's
+    site, on `day` from `start` for the grid's length. A (candidate, company) pair identifies it."""
+
+    candidate_id: str
+    company_id: str
+    site_id: str
+    computer_id: str
+    day: int
+    start: int
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """The (candidate, company) key of this interview, unique within a plan."""
+        return (self.candidate_id, self.company_id)
+
+    @property
+    def begins(self) -> Moment:
+        """When the interview starts."""
+        return Moment(day=self.day, minute=self.start)
+
+
+class Plan(msgspec.Struct, frozen=True, kw_only=True):
+    """A set of interviews, in no particular order."""
+
+    interviews: tuple[Interview, ...] = ()

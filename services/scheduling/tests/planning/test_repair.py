@@ -1,0 +1,267 @@
+"""Repairs: whatever happens on the day, no rule breaks, and only what had to change changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jobdating.scheduling.planning.check import check
+from jobdating.scheduling.planning.disruption import (
+    CandidateNoShow,
+    CandidateWithdrew,
+    CompanyLate,
+    CompanyLeft,
+    ComputerBroke,
+    Disruption,
+    SiteClosed,
+    apply_disruption,
+)
+from jobdating.scheduling.planning.generate import reference_day, small_instance
+from jobdating.scheduling.planning.model import (
+    Candidate,
+    Company,
+    Computer,
+    Day,
+    Instance,
+    Interview,
+    Moment,
+    Plan,
+    Site,
+    SlotGrid,
+    Window,
+)
+from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
+from jobdating.scheduling.planning.solve import greedy, solve
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WINDOW_RULES = {"candidate_unavailable", "company_closed", "site_closed", "computer_unavailable"}
+
+
+def touches(interview: Interview, disruption: Disruption) -> bool:
+    """Whether the disruption concerns the interview's candidate, company, computer or site (that day)."""
+    match disruption:
+        case CandidateWithdrew(candidate_id=c):
+            return interview.candidate_id == c
+        case CandidateNoShow(candidate_id=c, day=d):
+            return interview.candidate_id == c and interview.day == d
+        case CompanyLate(company_id=k, day=d) | CompanyLeft(company_id=k, day=d):
+            return interview.company_id == k and interview.day == d
+        case ComputerBroke(computer_id=p):
+            return interview.computer_id == p
+        case SiteClosed(site_id=s):
+            return interview.site_id == s
+    raise AssertionError(disruption)
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: int
+    pick: int
+    day: int
+    minute: int
+    advance: int
+
+
+@st.composite
+def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
+    instance = small_instance(
+        draw(st.integers(0, 10**6)),
+        candidates=draw(st.integers(2, 8)),
+        companies=draw(st.integers(1, 4)),
+        slots=draw(st.integers(3, 7)),
+        days=draw(st.integers(1, 2)),
+    )
+    step = st.builds(
+        Step,
+        kind=st.integers(0, 5),
+        pick=st.integers(0, 100),
+        day=st.integers(0, len(instance.days) - 1),
+        minute=st.integers(540, 700),
+        advance=st.integers(0, 60),
+    )
+    return instance, draw(st.lists(step, min_size=1, max_size=4)), draw(st.booleans())
+
+
+def disruption_of(instance: Instance, step: Step, now: Moment) -> Disruption:
+    candidate = instance.candidates[step.pick % len(instance.candidates)].id
+    company = instance.companies[step.pick % len(instance.companies)].id
+    at = Moment(day=step.day, minute=step.minute)
+    at = max(at, now)
+    match step.kind:
+        case 0:
+            return CandidateWithdrew(candidate_id=candidate)
+        case 1:
+            return CandidateNoShow(candidate_id=candidate, day=now.day)
+        case 2:
+            return CompanyLate(company_id=company, day=at.day, arrives=at.minute)
+        case 3:
+            return CompanyLeft(company_id=company, day=at.day, at=at.minute)
+        case 4:
+            return ComputerBroke(
+                computer_id=instance.computers[step.pick % len(instance.computers)].id, at=at
+            )
+    return SiteClosed(site_id=instance.sites[step.pick % len(instance.sites)].id, at=at)
+
+
+def assert_minimal(plan: Plan, diff: Repair, disruption: Disruption, now: Moment, after: Instance) -> None:
+    """Only interviews the disruption made impossible changed; moves stay at the site; new interviews only
+    take what was freed."""
+    new = apply_repair(plan, diff)
+    changed = [c.interview for c in diff.cancelled] + [m.before for m in diff.moved]
+    for interview in plan.interviews:
+        if not touches(interview, disruption) or interview.begins < now:
+            assert interview in new.interviews, interview
+    for interview in changed:
+        assert interview in plan.interviews
+        assert touches(interview, disruption)
+        assert interview.begins >= now
+        assert {v.rule for v in check(after, Plan(interviews=(interview,)))} & WINDOW_RULES, interview
+    for move in diff.moved:
+        assert move.after.pair == move.before.pair
+        assert move.after.site_id == move.before.site_id
+        assert move.after.begins >= now
+    freed = {(i.computer_id, i.day, i.start) for i in changed}
+    for interview in diff.assigned:
+        assert interview.begins >= now
+        assert (interview.computer_id, interview.day, interview.start) in freed
+        assert interview.pair not in {i.pair for i in plan.interviews}
+
+
+@SETTINGS
+@given(days_on_site())
+def test_repairs_never_break_a_rule_and_change_only_what_they_must(
+    scenario: tuple[Instance, list[Step], bool],
+) -> None:
+    instance, steps, optimised = scenario
+    solution = solve(instance) if optimised else greedy(instance)
+    plan = solution.plan
+    now = Moment(day=0, minute=530)
+    # Pins the planner reported impossible, then those a repair had to cancel, may be missing.
+    lost_pins = {(p.candidate_id, p.company_id) for p in instance.pins} if solution.reasons else set()
+    for step in steps:
+        now = Moment(day=now.day, minute=now.minute + step.advance)
+        disruption = disruption_of(instance, step, now)
+        diff = repair(instance, plan, disruption, now)
+        after = apply_disruption(instance, disruption, now)
+        assert_minimal(plan, diff, disruption, now, after)
+        for cancellation in diff.cancelled:
+            assert cancellation.reason == type(disruption).__struct_config__.tag
+            assert cancellation.detail
+        lost_pins |= {c.interview.pair for c in diff.cancelled}
+        instance, plan = after, apply_repair(plan, diff)
+        pins = {(p.candidate_id, p.company_id) for p in instance.pins}
+        violations = {v.rule for v in check(instance, plan, now=now)}
+        if pins <= lost_pins | {i.pair for i in plan.interviews}:
+            violations.discard("pin_missing")
+        assert violations == set()
+
+
+@SETTINGS
+@given(days_on_site())
+def test_applying_a_disruption_twice_changes_nothing_more(
+    scenario: tuple[Instance, list[Step], bool],
+) -> None:
+    instance, steps, _ = scenario
+    now = Moment(day=0, minute=600)
+    for step in steps:
+        disruption = disruption_of(instance, step, now)
+        once = apply_disruption(instance, disruption, now)
+        assert apply_disruption(once, disruption, now) == once
+
+
+def test_a_computer_breaking_mid_morning_is_repaired_at_its_site_and_nothing_else_changes() -> None:
+    """4 sites, 18 computers, 50 candidates, 15 companies, 20-minute interviews, one morning."""
+    instance = reference_day()
+    plan = solve(instance).plan
+    now = Moment(day=0, minute=10 * 60 + 5)
+    busiest = max(
+        {i.computer_id for i in plan.interviews},
+        key=lambda p: sum(1 for i in plan.interviews if i.computer_id == p and i.begins >= now),
+    )
+    affected = {i for i in plan.interviews if i.computer_id == busiest and i.begins >= now}
+    assert len(affected) >= 3
+    broke = ComputerBroke(computer_id=busiest, at=now)
+    diff = repair(instance, plan, broke, now)
+    assert {m.before for m in diff.moved} | {c.interview for c in diff.cancelled} == affected
+    for move in diff.moved:
+        assert move.after.site_id == move.before.site_id
+        assert move.after.computer_id != busiest
+        assert move.after.pair == move.before.pair
+        assert move.reason == "computer_broken"
+    for cancellation in diff.cancelled:
+        assert cancellation.reason == "computer_broken"
+        assert "computer" in cancellation.detail
+    assert diff.assigned == ()
+    repaired = apply_repair(plan, diff)
+    assert set(repaired.interviews) - {m.after for m in diff.moved} == set(plan.interviews) - affected
+    assert check(apply_disruption(instance, broke, now), repaired, now=now) == ()
+
+
+MORNING = Window(day=0, start=540, end=600)  # three slots: 9:00, 9:20, 9:40
+
+
+def tiny(*candidates: Candidate, computers: int = 1, recruiters: int = 1) -> Instance:
+    return Instance(
+        days=(Day(index=0, start=540, end=600),),
+        grid=SlotGrid(length=20, buffer=10),
+        sites=(Site(id="faches", opening=(MORNING,)),),
+        computers=tuple(Computer(id=f"pc-{n}", site_id="faches") for n in range(computers)),
+        companies=(Company(id="bakery", recruiters=recruiters, windows=(MORNING,)),),
+        candidates=candidates,
+    )
+
+
+def person(name: str, available: Window = MORNING) -> Candidate:
+    return Candidate(id=name, site_id="faches", available=(available,), wishes=("bakery",), max_interviews=1)
+
+
+def test_a_withdrawal_gives_the_freed_slot_to_the_waiting_list() -> None:
+    only_first = Window(day=0, start=540, end=560)
+    instance = tiny(person("ana", only_first), person("bob", only_first), person("cleo", only_first))
+    plan = solve(instance).plan
+    (booked,) = plan.interviews
+    waiting = sorted({"ana", "bob", "cleo"} - {booked.candidate_id})
+    diff = repair(
+        instance, plan, CandidateWithdrew(candidate_id=booked.candidate_id), Moment(day=0, minute=530)
+    )
+    assert [c.reason for c in diff.cancelled] == ["candidate_withdrew"]
+    assert diff.moved == ()
+    (refill,) = diff.assigned
+    assert refill.candidate_id == waiting[0]
+    assert (refill.computer_id, refill.start) == (booked.computer_id, 540)
+
+
+def test_a_late_company_moves_its_interviews_later_on_the_same_site() -> None:
+    instance = tiny(person("ana"))
+    plan = solve(instance).plan
+    assert [i.start for i in plan.interviews] == [540]
+    diff = repair(
+        instance, plan, CompanyLate(company_id="bakery", day=0, arrives=570), Moment(day=0, minute=530)
+    )
+    (move,) = diff.moved
+    assert move.after.start == 580
+    assert move.reason == "company_late"
+    assert diff.cancelled == ()
+
+
+def test_a_broken_computer_prefers_another_computer_at_the_same_time() -> None:
+    instance = tiny(person("ana"), computers=2)
+    plan = solve(instance).plan
+    (booked,) = plan.interviews
+    now = Moment(day=0, minute=530)
+    diff = repair(instance, plan, ComputerBroke(computer_id=booked.computer_id, at=now), now)
+    (move,) = diff.moved
+    assert move.after.start == booked.start
+    assert move.after.computer_id != booked.computer_id
+
+
+def test_past_and_running_interviews_never_change() -> None:
+    instance = tiny(person("ana"), person("bob"), computers=1, recruiters=1)
+    plan = solve(instance).plan
+    running = next(i for i in plan.interviews if i.start == 540)
+    now = Moment(day=0, minute=550)
+    diff = repair(instance, plan, ComputerBroke(computer_id=running.computer_id, at=now), now)
+    assert running not in {c.interview for c in diff.cancelled} | {m.before for m in diff.moved}
+    assert running in apply_repair(plan, diff).interviews

@@ -6,6 +6,7 @@ for one message and dropped: no contact detail is written to an event, a table o
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 import msgspec
@@ -30,8 +31,35 @@ class RegistrationContacts:
         self.nc = nc
         self.keys = keys or BoxKeys()
         self.wait = wait
+        self._asking: dict[tuple[str, str, str, str], asyncio.Future[ContactAnswer]] = {}
 
     async def ask(
+        self, org: str, subject_type: Literal["candidate", "company"], subject_id: str, purpose: str
+    ) -> ContactAnswer:
+        # The SMS and the e-mail of one message are sent together: the same question asked while the
+        # first is on its way shares its answer (kept only until it comes back, never afterwards).
+        key = (org, subject_type, subject_id, purpose)
+        pending = self._asking.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[ContactAnswer] = asyncio.get_running_loop().create_future()
+        self._asking[key] = future
+        try:
+            answer = await self._ask(org, subject_type, subject_id, purpose)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here: the sharers get it from their own await
+            raise
+        else:
+            future.set_result(answer)
+            return answer
+        finally:
+            del self._asking[key]
+
+    async def _ask(
         self, org: str, subject_type: Literal["candidate", "company"], subject_id: str, purpose: str
     ) -> ContactAnswer:
         request = ContactRequest(

@@ -15,7 +15,7 @@ from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.adapters import projections
 from jobdating.notifications.adapters.deliveries import Delivery
-from jobdating.notifications.adapters.projections import Company, Site, Slot
+from jobdating.notifications.adapters.projections import Candidate, Company, JobDating, Site, Slot
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS
@@ -40,6 +40,14 @@ class Content(msgspec.Struct, frozen=True, kw_only=True):
     presented: tuple[SlotFacts, ...] = ()
 
 
+class Facts(msgspec.Struct, frozen=True, kw_only=True):
+    """What the dispatcher already read for a message: its job dating, its slot, its registered recipient."""
+
+    job_dating: JobDating | None
+    slot: Slot | None
+    registered: Candidate | Company | None
+
+
 class ContentBuilder:
     """Gathers a message's facts: the read model, the staff directory, registration (first names)."""
 
@@ -49,8 +57,8 @@ class ContentBuilder:
         self.staff = staff
         self.timezone = timezone
 
-    async def build(self, d: Delivery, recipient: Contact) -> Content:
-        jd = projections.job_dating(self.store, d.job_dating_id)
+    async def build(self, d: Delivery, recipient: Contact, facts: Facts) -> Content:
+        jd = facts.job_dating
         tz = ZoneInfo(jd.timezone if jd else self.timezone)
         # A recruiter's contact may be known by a full name only: "Bonjour Marc Dupont" reads well enough.
         greeting = recipient.first_name or (recipient.last_name if d.recipient_type != "candidate" else None)
@@ -59,10 +67,14 @@ class ContentBuilder:
             return self._workshop(d, base, tz)
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
-        slot = projections.slot(self.store, d.subject_id)
+        slot = facts.slot or projections.slot(self.store, d.subject_id)
         if slot is None:
             raise MissingFacts("slot_unknown")
-        company = _required(projections.company(self.store, slot.company_id), "company_unknown")
+        if isinstance(facts.registered, Company) and facts.registered.company_id == slot.company_id:
+            company: Company | None = facts.registered
+        else:
+            company = projections.company(self.store, slot.company_id)
+        company = _required(company, "company_unknown")
         base |= {"company": company.name, "positions": list(company.positions)}
         if d.kind == "thank_you":
             return self._thank_you(slot, base, tz)
@@ -70,17 +82,25 @@ class ContentBuilder:
             return await self._outcome(slot, base, tz)
         if d.kind == "agenda_update":
             return await self._agenda_update(d, slot, company, base, tz)
-        return self._slot_news(d, slot, company, base, tz)
+        candidate = facts.registered if isinstance(facts.registered, Candidate) else None
+        return self._slot_news(d, slot, company, candidate, base, tz)
 
     def _slot_news(
-        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
+        self,
+        d: Delivery,
+        slot: Slot,
+        company: Company,
+        candidate: Candidate | None,
+        base: dict[str, Any],
+        tz: ZoneInfo,
     ) -> Content:
         site = _required(projections.site(self.store, slot.site_id), "site_unknown")
         told = projections.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
         facts = slot.facts()
+        who = candidate or projections.candidate(self.store, slot.candidate_id)
         context = base | {
             "slot": self._slot_view(slot, site, tz),
-            "call": self._who_to_call(slot.candidate_id, site),
+            "call": self._who_to_call(who, site),
             "reason": slot.cancel_reason,
             "previous": None,
         }
@@ -211,9 +231,8 @@ class ContentBuilder:
             "computer": projections.computer_label(self.store, slot.computer_id),
         }
 
-    def _who_to_call(self, candidate_id: str, site: Site) -> str | None:
+    def _who_to_call(self, candidate: Candidate | None, site: Site) -> str | None:
         # The candidate's own counsellor first: the person they know; the site's reception otherwise.
-        candidate = projections.candidate(self.store, candidate_id)
         counsellor = (
             self.staff.get(candidate.counsellor_id) if candidate and candidate.counsellor_id else None
         )

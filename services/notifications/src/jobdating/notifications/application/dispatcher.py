@@ -27,7 +27,8 @@ from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.notifications.adapters import deliveries, projections
 from jobdating.notifications.adapters.deliveries import Delivery
-from jobdating.notifications.application.content import Content, ContentBuilder, MissingFacts
+from jobdating.notifications.adapters.projections import Candidate, Company, Slot
+from jobdating.notifications.application.content import Content, ContentBuilder, Facts, MissingFacts
 from jobdating.notifications.application.ports import (
     Accepted,
     CalendarWriter,
@@ -43,6 +44,7 @@ from jobdating.notifications.application.ports import (
     SmsChannel,
     StaffDirectory,
 )
+from jobdating.notifications.application.writes import GroupCommit, record
 from jobdating.notifications.domain import outcome, rules, timing
 from jobdating.notifications.domain.calendar import invitation_for
 from jobdating.notifications.domain.rules import Defer, Due, Person, Skip, SlotFacts
@@ -132,6 +134,7 @@ class Dispatcher:
         self.log = log
         self.on_outcome = on_outcome
         self.wakeup = wakeup or asyncio.Event()
+        self.write = GroupCommit(store, bus.on_commit)
         self._inflight: dict[str, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
@@ -156,6 +159,8 @@ class Dispatcher:
                 waiter.cancel()
         if self._inflight:
             await asyncio.gather(*self._inflight.values(), return_exceptions=True)
+        if self.log is not None:
+            self.log.info("dispatcher_stopped", writes=self.write.writes, commits=self.write.commits)
 
     async def run_until_idle(self) -> int:
         """Send everything due now and return how many messages were handled (tests, `redrive`)."""
@@ -173,7 +178,7 @@ class Dispatcher:
         for d in deliveries.in_progress_since(self.store, before + timedelta(microseconds=1)):
             if d.notification_id in self._inflight:
                 continue
-            self._settle_uncertain(d)
+            await self._settle_uncertain(d)
             settled += 1
         return settled
 
@@ -201,49 +206,56 @@ class Dispatcher:
         try:
             await self._deliver(d)
         except TryLater as exc:
-            self._temporary(d, exc.code, counted=True)
+            await self._temporary(d, exc.code, counted=True)
         except GiveUp as exc:
-            self._fail(d, exc.code, d.attempts + 1)
+            await self._fail(d, exc.code, d.attempts + 1)
         except Exception as exc:  # a bug must not stall the queue: the message is retried, then failed
             self._log_error("notification_error", d, error=type(exc).__name__)
-            self._temporary(d, f"internal_{type(exc).__name__}", counted=True)
+            await self._temporary(d, f"internal_{type(exc).__name__}", counted=True)
 
     async def _deliver(self, d: Delivery) -> None:
         now = self.clock.now()
-        d = self._with_recipient(d)
-        slot = self._slot(d)
+        d = await self._with_recipient(d)
+        # Each fact is read once and handed on: the rules, the contact question and the content share them.
+        facts = Facts(
+            job_dating=projections.job_dating(self.store, d.job_dating_id),
+            slot=self._slot(d),
+            registered=self._registered(d),
+        )
+        slot = facts.slot.facts() if facts.slot is not None else None
         told = (
             projections.told(self.store, d.subject_id, d.recipient_type, d.recipient_id, d.channel)
             if slot is not None
             else None
         )
+        timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
         due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
-        decision = rules.before_contact(due, self._person(d), slot, told, now, self._timezone(d))
+        decision = rules.before_contact(due, self._person(d, facts.registered), slot, told, now, timezone)
         if isinstance(decision, Skip):
-            self._skip(d, decision.reason)
+            await self._skip(d, decision.reason)
             return
         if isinstance(decision, Defer):
-            with self.store.transaction() as tx:
-                deliveries.mark_pending(tx, d.notification_id, decision.until, now)
+            until = decision.until
+            await self.write(lambda tx: deliveries.mark_pending(tx, d.notification_id, until, now))
             return
-        contact = await self._contact(d)
+        contact = await self._contact(d, facts.registered)
         if isinstance(contact, Skip):
-            self._skip(d, contact.reason)
+            await self._skip(d, contact.reason)
             return
         verdict = rules.after_contact(due, contact)
         if isinstance(verdict, Skip):
-            self._skip(d, verdict.reason)
+            await self._skip(d, verdict.reason)
             return
         try:
-            content = await self.content.build(d, contact)
+            content = await self.content.build(d, contact, facts)
         except MissingFacts as exc:
             raise TryLater(exc.code) from exc
         message = self._compose(d, contact, content)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
-        with self.store.transaction() as tx:
-            deliveries.mark_in_progress(
-                tx, d.notification_id, message_id, content.presented, self.clock.now()
-            )
+        presented, started = content.presented, self.clock.now()
+        await self.write(
+            lambda tx: deliveries.mark_in_progress(tx, d.notification_id, message_id, presented, started)
+        )
         failpoint("notifications.before_send")
         try:
             result = await self._send(message)
@@ -252,19 +264,21 @@ class Dispatcher:
             return
         failpoint("notifications.after_send_before_mark")
         try:
-            self._settle(d, result, content.presented)
+            await self._settle(d, result, content.presented)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self._log_error("notification_mark_error", d, error=type(exc).__name__)
 
-    def _settle(self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts]) -> None:
+    async def _settle(self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts]) -> None:
         attempts = d.attempts + 1
         if isinstance(result, Accepted):
-            self._sent(d, result.provider_message_id, presented, attempts)
+            await self._sent(d, result.provider_message_id, presented, attempts)
         elif isinstance(result, Rejected):
             if result.temporary:
-                self._temporary(msgspec.structs.replace(d, attempts=attempts), result.error, counted=False)
+                await self._temporary(
+                    msgspec.structs.replace(d, attempts=attempts), result.error, counted=False
+                )
             else:
-                self._fail(d, result.error, attempts)
+                await self._fail(d, result.error, attempts)
         else:
             # Left in progress: the next reconciliation sweep looks for it in the mailbox.
             self._log_warning("notification_uncertain", d, error=result.error)
@@ -274,7 +288,7 @@ class Dispatcher:
             return await self.email.send(message)
         return await self.sms.send(message)
 
-    def _with_recipient(self, d: Delivery) -> Delivery:
+    async def _with_recipient(self, d: Delivery) -> Delivery:
         if d.recipient_type != "counsellor" or d.recipient_id:
             return d
         # Planned before the candidate's registration reached us: the counsellor is known by now, or later.
@@ -282,38 +296,35 @@ class Dispatcher:
         candidate = projections.candidate(self.store, slot.candidate_id) if slot else None
         if candidate is None or not candidate.counsellor_id:
             raise TryLater("unknown_recipient")
-        with self.store.transaction() as tx:
-            deliveries.set_recipient(tx, d.notification_id, candidate.counsellor_id)
-        return msgspec.structs.replace(d, recipient_id=candidate.counsellor_id)
+        counsellor_id = candidate.counsellor_id
+        await self.write(lambda tx: deliveries.set_recipient(tx, d.notification_id, counsellor_id))
+        return msgspec.structs.replace(d, recipient_id=counsellor_id)
 
-    def _slot(self, d: Delivery) -> SlotFacts | None:
+    def _slot(self, d: Delivery) -> Slot | None:
         if d.kind not in SLOT_SUBJECT_KINDS:
             return None
         slot = projections.slot(self.store, d.subject_id)
         if slot is None:
             raise TryLater("slot_unknown")
-        return slot.facts()
+        return slot
 
-    def _person(self, d: Delivery) -> Person:
+    def _registered(self, d: Delivery) -> Candidate | Company | None:
         if d.recipient_type == "candidate":
-            candidate = projections.candidate(self.store, d.recipient_id)
-            if candidate is None:
-                return Person(
-                    status="unknown", reminders=projections.wants_reminders(self.store, d.recipient_id)
-                )
-            return candidate.person()
+            return projections.candidate(self.store, d.recipient_id)
         if d.recipient_type == "company":
-            company = projections.company(self.store, d.recipient_id)
-            if company is None:
-                return Person(status="unknown")
-            return Person(status="withdrawn" if company.status == "withdrawn" else "active")
-        return Person(status="active")
+            return projections.company(self.store, d.recipient_id)
+        return None
 
-    def _timezone(self, d: Delivery) -> str:
-        jd = projections.job_dating(self.store, d.job_dating_id)
-        return jd.timezone if jd else self.timezone
+    def _person(self, d: Delivery, registered: Candidate | Company | None) -> Person:
+        if isinstance(registered, Candidate):
+            return registered.person()
+        if isinstance(registered, Company):
+            return Person(status="withdrawn" if registered.status == "withdrawn" else "active")
+        if d.recipient_type == "candidate":
+            return Person(status="unknown", reminders=projections.wants_reminders(self.store, d.recipient_id))
+        return Person(status="unknown" if d.recipient_type == "company" else "active")
 
-    async def _contact(self, d: Delivery) -> Contact | Skip:
+    async def _contact(self, d: Delivery, registered: Candidate | Company | None) -> Contact | Skip:
         if d.recipient_type in ("counsellor", "coach"):
             member = self.staff.get(d.recipient_id)
             if member is None:
@@ -321,11 +332,6 @@ class Dispatcher:
             return Contact(first_name=member.first_name, email=member.email, phone=member.phone)
         subject_type: Literal["candidate", "company"] = (
             "candidate" if d.recipient_type == "candidate" else "company"
-        )
-        registered = (
-            projections.candidate(self.store, d.recipient_id)
-            if subject_type == "candidate"
-            else projections.company(self.store, d.recipient_id)
         )
         if registered is None:
             raise TryLater(f"{subject_type}_unknown")
@@ -364,30 +370,28 @@ class Dispatcher:
             calendar_method=invitation.method if invitation else None,
         )
 
-    def _settle_uncertain(self, d: Delivery) -> None:
+    async def _settle_uncertain(self, d: Delivery) -> None:
         now = self.clock.now()
         if d.channel == "sms":
             # Same idempotency key: the provider answers a second send with the first one's message.
-            with self.store.transaction() as tx:
-                deliveries.mark_pending(tx, d.notification_id, now, now)
+            await self.write(lambda tx: deliveries.mark_pending(tx, d.notification_id, now, now))
             self._log_warning("notification_resend_with_same_key", d)
             return
         held = self.probe.holds(d.message_id) if self.probe is not None and d.message_id else None
         if held is True:
             presented = deliveries.presented(self.store, d.notification_id)
-            self._sent(d, d.message_id or "", presented, d.attempts)
+            await self._sent(d, d.message_id or "", presented, d.attempts)
             self._log_warning("notification_reconciled_sent", d)
         elif held is False:
-            with self.store.transaction() as tx:
-                deliveries.mark_pending(tx, d.notification_id, now, now)
+            await self.write(lambda tx: deliveries.mark_pending(tx, d.notification_id, now, now))
             self._log_warning("notification_reconciled_not_received", d)
         else:
             # Nobody can tell whether it went: the coordinator decides (sending again may duplicate it).
-            self._fail(d, "uncertain", d.attempts)
+            await self._fail(d, "uncertain", d.attempts)
 
     # ---- outcomes -------------------------------------------------------------------------------
 
-    def _sent(
+    async def _sent(
         self, d: Delivery, provider_message_id: str, presented: Sequence[SlotFacts], attempts: int
     ) -> None:
         def update(tx: Transaction) -> None:
@@ -401,45 +405,52 @@ class Dispatcher:
         event = NotificationSent(
             **self._common(d), attempts=attempts, provider_message_id=provider_message_id
         )
-        self._record(d, event, update)
+        await self._record(d, event, update)
         self._outcome("sent", d)
 
-    def _skip(self, d: Delivery, reason: str) -> None:
+    async def _skip(self, d: Delivery, reason: str) -> None:
         def update(tx: Transaction) -> None:
             deliveries.mark_final(tx, d.notification_id, "skipped", self.clock.now(), reason=reason)
 
-        self._record(d, NotificationSkipped(**self._common(d), reason=reason), update)
+        await self._record(d, NotificationSkipped(**self._common(d), reason=reason), update)
         self._outcome("skipped", d)
 
-    def _fail(self, d: Delivery, error: str, attempts: int) -> None:
+    async def _fail(self, d: Delivery, error: str, attempts: int) -> None:
         def update(tx: Transaction) -> None:
             deliveries.mark_final(tx, d.notification_id, "failed", self.clock.now(), error=error)
 
-        self._record(d, NotificationFailed(**self._common(d), attempts=attempts, error=error), update)
+        await self._record(d, NotificationFailed(**self._common(d), attempts=attempts, error=error), update)
         self._outcome("failed", d)
         self._log_error("notification_failed", d, error=error, attempts=attempts)
 
-    def _temporary(self, d: Delivery, error: str, *, counted: bool) -> None:
+    async def _temporary(self, d: Delivery, error: str, *, counted: bool) -> None:
         attempts = d.attempts + 1 if counted else d.attempts
         now = self.clock.now()
         again = timing.retry_at(now, attempts, self.retry_delays)
         if again is None:
-            self._fail(d, error, attempts)
+            await self._fail(d, error, attempts)
             return
-        with self.store.transaction() as tx:
-            deliveries.mark_pending(tx, d.notification_id, again, now, attempts=attempts, error=error)
+        await self.write(
+            lambda tx: deliveries.mark_pending(
+                tx, d.notification_id, again, now, attempts=attempts, error=error
+            )
+        )
         self._log_warning("notification_retry", d, error=error, attempts=attempts, at=again.isoformat())
 
-    def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
+    async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
+        """Append the outcome to the notification's stream and update its row, in one (shared) commit."""
         meta = Meta(
             org=self.org, actor_id=ACTOR, correlation_id=d.correlation_id, causation_id=d.cause_event_id
         )
-        stored = self.bus.execute(
-            AGGREGATE, d.notification_id, outcome.record(event), meta, extra=lambda tx, _: update(tx)
-        )
-        if not stored:  # already recorded (an earlier run got that far): bring the row in line only
-            with self.store.transaction() as tx:
-                update(tx)
+
+        def write(tx: Transaction) -> None:
+            # Nothing is appended when an earlier run recorded it: the row is brought in line all the same.
+            self.write.appended(
+                record(tx, self.bus, AGGREGATE, d.notification_id, outcome.record(event), meta)
+            )
+            update(tx)
+
+        await self.write(write)
 
     def _common(self, d: Delivery) -> dict[str, Any]:
         return {

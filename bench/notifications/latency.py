@@ -1,0 +1,414 @@
+"""Latency from `SlotAssigned` committed in scheduling's store to the SMTP server accepting the candidate's
+convocation, p50 and p99, at a steady rate of slots per second (goal: p99 under 250 ms at 100/s for 60 s).
+
+Everything is real and local: a nats-server (file storage, sync_interval: always); scheduling's side as a
+SQLite store whose commits wake the real outbox relay (as the service host does); registration's side
+answering the contact question over NATS, sealed; the notifications service as its own process
+(`jobdating-notifications serve`, SQLite store, fsync); an aiosmtpd server writing a Maildir (fsync before
+250) that stamps each message as it accepts it. Each slot is a new candidate's interview six hours ahead,
+with SMS and e-mail consent: one e-mail and one SMS per slot; the slots belong to a published plan, so
+the recruiters' agendas go once the plan is complete (timed apart, after the measured minute).
+
+    .venv/bin/python -m bench.notifications.latency            # 100 slots/s for 60 s
+    .venv/bin/python -m bench.notifications.latency --rate 50 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import nats
+import psutil
+from aiosmtpd.controller import Controller
+
+from bench.common import save
+from jobdating.bus.provision import provision
+from jobdating.bus.relay import Relay
+from jobdating.bus.server import NatsServer, free_port
+from jobdating.contracts import registration as r
+from jobdating.contracts import scheduling as sc
+from jobdating.contracts import sites as s
+from jobdating.contracts.envelope import Event, envelope_for
+from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.contracts.sealed import Sealed
+from jobdating.contracts.subjects import request_subject
+from jobdating.eventstore.base import NewEvent
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.notifications.adapters.maildir import MaildirHandler
+from jobdating.privacy.box import seal_for
+from jobdating.runtime.ids import new_id
+from jobdating.runtime.logging import configure_logging
+from jobdating.runtime.rpc import serve
+
+ORG = "departement-nord"
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_SRC = ROOT / "services" / "notifications" / "src"
+SEALED = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+
+
+class Acceptances:
+    """What the SMTP server accepted, stamped on acceptance (after its fsync, before its 250)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.accepted: list[tuple[float, str, str]] = []
+
+    def __call__(self, data: bytes) -> None:
+        at = time.time()
+        with self.lock:
+            self.accepted.append(
+                (at, _header(data, b"X-Jobdating-Kind"), _header(data, b"X-Jobdating-Cause"))
+            )
+
+    def count(self, kind: str) -> int:
+        with self.lock:
+            return sum(1 for _, k, _ in self.accepted if k == kind)
+
+
+def _header(data: bytes, name: bytes) -> str:
+    start = data.find(name + b": ")
+    if start < 0:
+        return ""
+    end = data.find(b"\r\n", start)
+    return data[start + len(name) + 2 : end].decode()
+
+
+class Upstream:
+    """Scheduling, registration and sites: events appended to a store, published by the real relay."""
+
+    def __init__(self, path: Path) -> None:
+        self.store = SqliteEventStore(path)
+        self.store.migrate()
+        self.versions: dict[str, int] = {}
+
+    def append(self, event: Event, stream_id: str, service: str) -> str:
+        version = self.versions.get(stream_id, 0) + 1
+        self.versions[stream_id] = version
+        now = datetime.now(UTC)
+        env = envelope_for(
+            event,
+            event_id=new_id(),
+            org=ORG,
+            service=service,
+            stream_id=stream_id,
+            stream_version=version,
+            occurred_at=now,
+            recorded_at=now,
+            correlation_id=new_id(),
+            causation_id=None,
+            actor_id="bench",
+        )
+        self.store.append([NewEvent(envelope=env)])
+        return env.event_id
+
+
+def preload(up: Upstream, slots: int, companies: int) -> None:
+    """Companies, a site with computers, the job dating and its publication, one candidate per slot."""
+    for c in range(companies):
+        profile = r.CompanyProfile(
+            name=f"Entreprise {c}",
+            siret="73282932000074",
+            sector="logistique",
+            positions=(r.Position(title="Préparateur de commandes", contract="CDI", count=3),),
+            parallel_recruiters=2,
+            window_start=datetime(2026, 1, 1, 8).time(),
+            window_end=datetime(2026, 1, 1, 17).time(),
+        )
+        event = r.CompanyRegistered(
+            company_id=f"co-{c}", registering_org=ORG, profile=profile, contact=SEALED
+        )
+        up.append(event, f"co-{c}", "registration")
+    site = s.SiteOpened(
+        site_id="site-1",
+        name="Maison de l'emploi",
+        host_org=ORG,
+        commune="Seclin",
+        postcode="59113",
+        address="2 rue de l'Emploi",
+        contact=s.SiteContact(phone="0320000009"),
+    )
+    up.append(site, "site-1", "sites")
+    computer = s.ComputerAdded(
+        computer_id="pc-1",
+        site_id="site-1",
+        label="PC 1",
+        lending_org=ORG,
+        webcam=True,
+        headset=True,
+        visio_ready=True,
+    )
+    up.append(computer, "pc-1", "sites")
+    for i in range(slots):
+        profile_c = r.CandidateProfile(
+            referring_org="mission-locale",
+            counsellor_id="ml-conseiller-1",
+            site_id="site-1",
+            postcode="59113",
+            commune="Seclin",
+            consent_data=True,
+            consent_sms=True,
+            consent_email=True,
+        )
+        up.append(
+            r.CandidateRegistered(candidate_id=f"cand-{i}", profile=profile_c, personal=SEALED),
+            f"cand-{i}",
+            "registration",
+        )
+    planned = sc.JobDatingPlanned(
+        job_dating_id="jd-1",
+        title="Emploi Booster",
+        days=(date.today(),),
+        site_windows=(),
+        interview_minutes=20,
+        buffer_minutes=10,
+    )
+    up.append(planned, "jd-1", "scheduling")
+    published = sc.PlanPublished(
+        job_dating_id="jd-1", plan_id="plan-1", slots=slots, solver_status="optimal", upper_bound=slots
+    )
+    up.append(published, "jd-1", "scheduling")
+
+
+def service_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
+    tokens = work / "tokens.json"
+    tokens.write_text(json.dumps({"bench": {"org": ORG, "role": "coordinator", "actor_id": "bench"}}))
+    settings = {
+        "ORG": ORG,
+        "STORE_URL": f"sqlite:///{work / 'notifications.db'}",
+        "NATS_URL": nats_url,
+        "PORT": str(free_port()),
+        "TOKENS_FILE": str(tokens),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "MAILDIR": str(maildir),
+        "SMS_SINK": str(work / "sms.jsonl"),
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
+    env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SERVICE_SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def _cpu(pid: int | None) -> float:
+    """User + system CPU seconds a process has used so far."""
+    if pid is None:
+        return 0.0
+    times = psutil.Process(pid).cpu_times()
+    return round(times.user + times.system, 1)
+
+
+def _profiler() -> list[str]:
+    # BENCH_PROFILE=/path/to/file runs the service under cProfile (written when it stops).
+    target = os.environ.get("BENCH_PROFILE")
+    return ["-m", "cProfile", "-o", target] if target else []
+
+
+def handled(db: Path) -> int:
+    """Events the service's consumers have handled (0 until its store exists)."""
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            return int(conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
+    configure_logging("bench", "-", logging.WARNING)
+    slots = int(rate * seconds)
+    work = Path(tempfile.mkdtemp(prefix="jd-bench-notifications-"))
+    maildir = work / "maildir"
+    acceptances = Acceptances()
+    smtp_port = free_port()
+    sink = Controller(MaildirHandler(maildir, on_accept=acceptances), hostname="127.0.0.1", port=smtp_port)
+    sink.start()
+    with NatsServer(work / "nats") as server:
+        nc = await nats.connect(server.url)
+        js = nc.jetstream()
+        await provision(js)
+
+        async def answer(question: ContactRequest) -> ContactReply:
+            i = question.subject_id.rpartition("-")[2]
+            contact = Contact(
+                first_name=f"Prénom{i}",
+                last_name="Bench",
+                phone=f"+33639{int(i) % 1_000_000:06d}",
+                email=f"{question.subject_id}@example.org",
+                consent_sms=True,
+                consent_email=True,
+            )
+            return ContactReply(
+                status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact))
+            )
+
+        await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, answer)
+
+        up = Upstream(work / "scheduling.db")
+        preload(up, slots, companies)
+        relay = Relay(up.store, js, batch=1000)
+        stop = asyncio.Event()
+        relaying = asyncio.create_task(relay.run(stop))
+        relay.wakeup.set()
+
+        log = (work / "service.log").open("ab")
+        service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
+            [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
+            env=service_env(work, server.url, smtp_port, maildir),
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            preloaded = up.store.count()
+            while handled(work / "notifications.db") < preloaded:
+                if service.poll() is not None:
+                    raise RuntimeError(f"the service stopped: see {work / 'service.log'}")
+                await asyncio.sleep(0.1)
+
+            committed: dict[str, float] = {}
+            start = time.time() + 0.5
+            # Interviews 6 to 11 hours ahead: within 12 hours, so SMS go even at night (no quiet hours).
+            soon = datetime.now(UTC) + timedelta(hours=6)
+            for i in range(slots):
+                delay = start + i / rate - time.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                event = sc.SlotAssigned(
+                    job_dating_id="jd-1",
+                    slot_id=f"slot-{i}",
+                    candidate_id=f"cand-{i}",
+                    company_id=f"co-{i % companies}",
+                    site_id="site-1",
+                    computer_id="pc-1",
+                    starts_at=soon + timedelta(minutes=i % 300),
+                    ends_at=soon + timedelta(minutes=i % 300 + 20),
+                    video_link=f"https://visio.example/slot-{i}",
+                )
+                event_id = up.append(event, f"slot-{i}", "scheduling")
+                committed[event_id] = time.time()
+                relay.wakeup.set()
+            offered = time.time() - start
+            cpu = {
+                "service": _cpu(service.pid),
+                "nats_server": _cpu(server.process.pid if server.process else None),
+                "bench_process": round(sum(os.times()[:2]), 1),
+            }
+
+            deadline = time.time() + 120
+            while acceptances.count("convocation") < slots and time.time() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+            last_convocation = time.time()
+            while _lines(work / "sms.jsonl") < slots and time.time() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+            while acceptances.count("recruiter_agenda") < companies and time.time() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+            agendas_done = time.time()
+        finally:
+            service.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(service.wait, 30)
+            stop.set()
+            await relaying
+            await nc.close()
+            sink.stop()
+
+    with acceptances.lock:
+        accepted = list(acceptances.accepted)
+    timed = sorted(
+        (committed[cause] - start, (at - committed[cause]) * 1000)
+        for at, kind, cause in accepted
+        if kind == "convocation"
+    )
+    latencies = [latency for _, latency in timed]
+    windows = [[lat for t, lat in timed if w <= t < w + 10] for w in range(0, int(seconds), 10)]
+    sms = [json.loads(line) for line in (work / "sms.jsonl").read_text().splitlines()]
+    # An SMS line carries its notification id (the idempotency key); the service's table knows its cause.
+    conn = sqlite3.connect(work / "notifications.db")
+    cause_of = dict(conn.execute("SELECT notification_id, cause_event_id FROM notif_delivery").fetchall())
+    conn.close()
+    sms_latencies = [
+        (datetime.fromisoformat(line["at"]).timestamp() - committed[cause_of[line["idempotency_key"]]]) * 1000
+        for line in sms
+    ]
+    stopped = [
+        json.loads(line)
+        for line in (work / "service.log").read_text().splitlines()
+        if '"dispatcher_stopped"' in line
+    ]
+    result: dict[str, Any] = {
+        "rate_per_s": rate,
+        "seconds": seconds,
+        "slots": slots,
+        "offered_seconds": round(offered, 2),
+        "convocations_accepted": len(latencies),
+        "duplicates": len(latencies) - len({c for _, k, c in accepted if k == "convocation"}),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 1),
+            "p90": round(percentile(latencies, 90), 1),
+            "p99": round(percentile(latencies, 99), 1),
+            "p99_9": round(percentile(latencies, 99.9), 1),
+            "max": round(max(latencies), 1),
+            "mean": round(sum(latencies) / len(latencies), 1),
+        },
+        "p99_ms_by_10s_window": [round(percentile(w, 99), 1) for w in windows if w],
+        "sms_sent": len(sms),
+        "sms_latency_ms": {
+            "p50": round(percentile(sms_latencies, 50), 1),
+            "p99": round(percentile(sms_latencies, 99), 1),
+            "max": round(max(sms_latencies), 1),
+        },
+        "cpu_seconds_during_load": cpu,
+        "service_writes_per_commit": (
+            round(stopped[-1]["writes"] / stopped[-1]["commits"], 2)
+            if stopped and stopped[-1]["commits"]
+            else None
+        ),
+        "agendas_accepted": sum(1 for _, k, _ in accepted if k == "recruiter_agenda"),
+        "agendas_after_last_convocation_s": round(agendas_done - last_convocation, 2),
+        "goal_p99_ms": 250,
+        "work_dir": str(work),
+        "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}",
+    }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=100.0, help="slots committed per second")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the load lasts")
+    parser.add_argument("--companies", type=int, default=15, help="recruiting companies sharing the slots")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.rate, args.seconds, args.companies))
+    path = save("notifications_latency", result)
+    print(json.dumps(result, indent=2))
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The HTTP SMS adapter against a stand-in provider on a real socket (no SMS provider runs on a build
+machine: this is the one fake the design allows), and the file sink's promise about idempotency keys."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobdating.bus.server import free_port
+from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
+from jobdating.notifications.application.ports import Accepted, Rejected, Sms
+
+
+class Provider(BaseHTTPRequestHandler):
+    """Answers like an SMS provider: one message per idempotency key, or the status it is told to give."""
+
+    sent: dict[str, str]
+    received: list[dict[str, Any]]
+    status = 200
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append(
+            {"body": body, "key": self.headers["Idempotency-Key"], "auth": self.headers["Authorization"]}
+        )
+        if self.status != 200:
+            self.send_response(self.status)
+            self.end_headers()
+            return
+        key = self.headers["Idempotency-Key"]
+        message_id = self.sent.setdefault(key, f"prov-{len(self.sent) + 1}")
+        payload = json.dumps({"id": message_id}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_: Any) -> None:
+        return
+
+
+@pytest.fixture
+def provider() -> Iterator[tuple[str, type[Provider]]]:
+    handler = type("P", (Provider,), {"sent": {}, "received": [], "status": 200})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/sms", handler
+    server.shutdown()
+    server.server_close()
+
+
+async def test_a_resend_with_the_same_key_is_the_same_message_and_refusals_are_sorted(
+    provider: tuple[str, type[Provider]],
+) -> None:
+    url, handler = provider
+    channel = ProviderSmsChannel(HttpSmsProvider(url, token="secret-token"))
+    sms = Sms(to="+33639980001", text="Bonjour", idempotency_key="n-1")
+    first, again = await channel.send(sms), await channel.send(sms)
+    assert first == again == Accepted("prov-1")
+    assert [r["key"] for r in handler.received] == ["n-1", "n-1"]
+    assert handler.received[0]["auth"] == "Bearer secret-token"
+    assert handler.received[0]["body"] == {"to": "+33639980001", "text": "Bonjour"}
+    handler.status = 503
+    assert await channel.send(sms) == Rejected("sms_provider_503", temporary=True)
+    handler.status = 400
+    assert await channel.send(sms) == Rejected("sms_provider_400", temporary=False)
+
+
+async def test_an_unreachable_provider_is_a_temporary_failure() -> None:
+    channel = ProviderSmsChannel(
+        HttpSmsProvider(f"http://127.0.0.1:{free_port()}/sms", token=None, timeout=1)
+    )
+    sms = Sms(to="+33639980001", text="Bonjour", idempotency_key="n-1")
+    assert await channel.send(sms) == Rejected("sms_provider_unreachable", temporary=True)
+
+
+class Clock:
+    def now(self) -> datetime:
+        return datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def test_the_file_sink_keeps_one_line_per_key_across_restarts(tmp_path: Path) -> None:
+    path = tmp_path / "sms.jsonl"
+    first = FileSmsSink(path, Clock()).submit("+33639980001", "Bonjour", "n-1")
+    # A new process (after a crash) resends the same message: the sink answers with the first one.
+    again = FileSmsSink(path, Clock()).submit("+33639980001", "Bonjour", "n-1")
+    other = FileSmsSink(path, Clock()).submit("+33639980002", "Bonjour", "n-2")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert first == again != other
+    assert [line["idempotency_key"] for line in lines] == ["n-1", "n-2"]

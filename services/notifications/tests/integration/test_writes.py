@@ -1,0 +1,64 @@
+"""Group commit on a real SQLite store: writes ready together share a commit; a failing one is undone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
+from jobdating.notifications.application.writes import GroupCommit
+
+
+def setup(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY)")
+
+
+def mark(name: str) -> Callable[[Transaction], str]:
+    def write(tx: Transaction) -> str:
+        tx.execute("INSERT INTO marks (name) VALUES (?)", (name,))
+        return name
+
+    return write
+
+
+async def test_writes_ready_together_commit_together_and_a_failing_one_is_undone_alone(
+    sqlite_store: EventStore,
+) -> None:
+    setup(sqlite_store)
+    committed: list[list[StoredEvent]] = []
+    writes = GroupCommit(sqlite_store, committed.append)
+    a, b, again, c = await asyncio.gather(
+        writes(mark("a")),
+        writes(mark("b")),
+        writes(mark("a")),  # a duplicate: fails on the primary key
+        writes(mark("c")),
+        return_exceptions=True,
+    )
+    assert (a, b, c) == ("a", "b", "c")
+    assert isinstance(again, Exception)
+    assert sorted(r[0] for r in sqlite_store.query("SELECT name FROM marks", ())) == ["a", "b", "c"]
+    assert (writes.commits, writes.writes) == (1, 4)
+    assert committed == []  # nothing appended to the log: the relay is not woken
+
+    # A lone write does not wait for company.
+    assert await asyncio.wait_for(writes(mark("d")), timeout=1) == "d"
+    assert writes.commits == 2
+
+
+async def test_when_the_commit_fails_every_write_of_the_batch_is_told(sqlite_store: EventStore) -> None:
+    setup(sqlite_store)
+    with sqlite_store.transaction() as tx:
+        # Checked at COMMIT, not at the INSERT: the one write breaking it makes the whole commit fail.
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS notes "
+            "(mark TEXT REFERENCES marks (name) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    writes = GroupCommit(sqlite_store)
+
+    def dangling(tx: Transaction) -> None:
+        tx.execute("INSERT INTO notes (mark) VALUES ('nobody')")
+
+    outcomes = await asyncio.gather(writes(mark("x")), writes(dangling), return_exceptions=True)
+    assert all(isinstance(o, Exception) for o in outcomes)
+    assert writes.commits == 0

@@ -51,4 +51,14 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         filter_subjects=("jobdating.*.sites.>",),
         description="notifications keeps site addresses and computer labels for convocations",
     ),
+    ConsumerSpec(
+        durable="scheduling-registration",
+        filter_subjects=("jobdating.*.registration.>",),
+        description="scheduling keeps anonymous candidate profiles and companies; withdrawals repair plans",
+    ),
+    ConsumerSpec(
+        durable="scheduling-sites",
+        filter_subjects=("jobdating.*.sites.>",),
+        description="scheduling keeps sites, rooms, computers; a computer breaking or a site closing repairs",
+    ),
 )

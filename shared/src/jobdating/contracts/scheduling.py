@@ -34,7 +34,7 @@ CancelReason = Literal[
 Outcome = Literal["second_interview", "hired", "not_retained", "no_show"]
 
 
-class SiteWindow(msgspec.Struct, frozen=True, kw_only=True):
+class SiteWindow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """When a site hosts interviews on one day (local time)."""
 
     site_id: str
@@ -43,7 +43,7 @@ class SiteWindow(msgspec.Struct, frozen=True, kw_only=True):
     end: time
 
 
-class Break(msgspec.Struct, frozen=True, kw_only=True):
+class Break(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A time on a day when no interview runs."""
 
     day: date
@@ -228,3 +228,80 @@ class WorkshopAttendanceRecorded(Event, frozen=True, kw_only=True):
     workshop_id: str
     present: tuple[str, ...]
     absent: tuple[str, ...]
+
+
+@REGISTRY.register
+class PairingPinned(Event, frozen=True, kw_only=True):
+    """The coordinator wants this candidate to meet this company: the plan must hold their interview."""
+
+    event_type: ClassVar[str] = "PairingPinned"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+@REGISTRY.register
+class PairingForbidden(Event, frozen=True, kw_only=True):
+    """The coordinator does not want this candidate to meet this company (e.g. a former employer)."""
+
+    event_type: ClassVar[str] = "PairingForbidden"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+@REGISTRY.register
+class PairingReleased(Event, frozen=True, kw_only=True):
+    """A pin or a ban on a (candidate, company) pairing was lifted: the planner decides freely again."""
+
+    event_type: ClassVar[str] = "PairingReleased"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+@REGISTRY.register
+class JobDatingFrozen(Event, frozen=True, kw_only=True):
+    """The coordinator froze the plan before its deadline: from now on it changes only by repairs."""
+
+    event_type: ClassVar[str] = "JobDatingFrozen"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+
+
+@REGISTRY.register
+class CompanyDelayed(Event, frozen=True, kw_only=True):
+    """A company is late on the day: it interviews from `arrives_at` only; earlier slots are repaired."""
+
+    event_type: ClassVar[str] = "CompanyDelayed"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    company_id: str
+    arrives_at: datetime
+
+
+@REGISTRY.register
+class CompanyLeft(Event, frozen=True, kw_only=True):
+    """A company left this job dating at `at` (on the day, or before): its remaining slots are cancelled."""
+
+    event_type: ClassVar[str] = "CompanyLeft"
+    schema_version: ClassVar[int] = 1
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+    company_id: str
+    at: datetime
+    reason: str

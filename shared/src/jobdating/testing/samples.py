@@ -202,4 +202,21 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ),
     ("RemindersOptedOut", 1): n.RemindersOptedOut(candidate_id="cand-1"),
     ("RemindersOptedIn", 1): n.RemindersOptedIn(candidate_id="cand-1"),
+    ("PairingPinned", 1): sc.PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1"),
+    ("PairingForbidden", 1): sc.PairingForbidden(
+        job_dating_id="jd-1", candidate_id="cand-2", company_id="co-1"
+    ),
+    ("PairingReleased", 1): sc.PairingReleased(
+        job_dating_id="jd-1", candidate_id="cand-2", company_id="co-1"
+    ),
+    ("JobDatingFrozen", 1): sc.JobDatingFrozen(job_dating_id="jd-1"),
+    ("CompanyDelayed", 1): sc.CompanyDelayed(
+        job_dating_id="jd-1", company_id="co-1", arrives_at=datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    ),
+    ("CompanyLeft", 1): sc.CompanyLeft(
+        job_dating_id="jd-1",
+        company_id="co-1",
+        at=datetime(2026, 12, 3, 10, 15, tzinfo=UTC),
+        reason="recruteur malade",
+    ),
 }

@@ -1,0 +1,1 @@
+"""Scheduling's edges: tables, HTTP, exports, NATS consumers."""

@@ -1,0 +1,1 @@
+"""Scheduling's use cases: one transaction per command or reaction, queries over its own tables."""

@@ -1,0 +1,148 @@
+"""Computing a provisional plan with the planning core, outside any transaction (a solve takes seconds),
+then keeping it for the coordinator to inspect and publish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from jobdating.eventstore.base import EventStore
+from jobdating.runtime.clock import Clock
+from jobdating.scheduling.adapters import facts as known
+from jobdating.scheduling.adapters import plans as provisional
+from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.application.writing import Writer
+from jobdating.scheduling.domain import decide
+from jobdating.scheduling.domain.errors import Invalid
+from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint, wish_rank
+from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
+from jobdating.scheduling.planning.check import check
+from jobdating.scheduling.planning.model import Interview
+from jobdating.scheduling.planning.solve import Solution, greedy, solve
+
+Engine = Literal["highs", "cpsat"]
+
+
+class PlanRejected(RuntimeError):
+    """The checker found a rule the solver's plan breaks: a bug in the planner, never kept."""
+
+
+class Planner:
+    """Computes provisional plans with the configured engine (or the greedy first plan)."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        writer: Writer,
+        ids: Callable[[], str],
+        clock: Clock,
+        *,
+        engine: Engine = "highs",
+        time_limit: float = 10.0,
+        threads: int = 1,
+        log: Any = None,
+    ) -> None:
+        self.store = store
+        self.writer = writer
+        self.ids = ids
+        self.clock = clock
+        # One engine per process: HiGHS and OR-Tools cannot both be loaded (google/or-tools#5246).
+        self.engine = engine
+        self.time_limit = time_limit
+        self.threads = threads
+        self.log = log
+
+    def compute(
+        self, job_dating_id: str, actor: Actor, engine: str | None = None, time_limit: float | None = None
+    ) -> ProvisionalPlan:
+        """Solve the job dating as it is now and keep the plan; refused after publication (or after the
+        freeze once a plan exists)."""
+        chosen = engine or self.engine
+        if chosen not in ("greedy", self.engine):
+            raise Invalid.on("engine", f"moteurs disponibles ici : greedy, {self.engine}")
+        limit = self.time_limit if time_limit is None else time_limit
+        if not 0 < limit <= 600:
+            raise Invalid.on("time_limit", "entre 0 et 600 secondes")
+        with self.store.transaction() as tx:
+            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            read = known.in_tx(tx)
+            has_plan = provisional.latest_id(read, job_dating_id) is not None
+            decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
+            facts = known.facts_for(read, state.site_ids)
+        instance = build_instance(state, facts)
+        started = time.perf_counter()
+        solution: Solution = (
+            greedy(instance)
+            if chosen == "greedy"
+            else solve(instance, engine=self.engine, time_limit=limit, threads=self.threads)
+        )
+        elapsed = time.perf_counter() - started
+        bad = [v for v in check(instance, solution.plan) if v.rule != "pin_missing"]
+        if bad:
+            raise PlanRejected("; ".join(f"{v.rule}: {v.detail}" for v in bad[:5]))
+        cal = Calendar(state)
+        candidates = {c.candidate_id: c for c in facts.candidates}
+        companies = {c.company_id: c for c in facts.companies}
+        interviews = []
+        for i in solution.plan.interviews:
+            starts_at, ends_at = cal.interview_times(i)
+            interviews.append(
+                PlannedInterview(
+                    candidate_id=i.candidate_id,
+                    company_id=i.company_id,
+                    site_id=i.site_id,
+                    computer_id=i.computer_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    wish_rank=wish_rank(candidates.get(i.candidate_id), companies.get(i.company_id)),
+                )
+            )
+        plan = ProvisionalPlan(
+            plan_id=self.ids(),
+            job_dating_id=job_dating_id,
+            computed_at=self.clock.now(),
+            fingerprint=fingerprint(instance),
+            engine=solution.engine,
+            status=solution.status,
+            objective=solution.objective,
+            bound=solution.bound,
+            gap=solution.gap,
+            interview_bound=solution.interview_bound,
+            seconds=round(elapsed, 3),
+            reasons=solution.reasons,
+            interviews=tuple(interviews),
+        )
+        with self.store.transaction() as tx:
+            # Published or frozen while the solver ran: the plan is not kept.
+            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
+            provisional.save(tx, plan)
+        if self.log is not None:
+            self.log.info(
+                "provisional_plan_computed",
+                job_dating_id=job_dating_id,
+                plan_id=plan.plan_id,
+                engine=plan.engine,
+                status=plan.status,
+                interviews=len(plan.interviews),
+                interview_bound=plan.interview_bound,
+                seconds=plan.seconds,
+            )
+        return plan
+
+    @staticmethod
+    def interview(cal: Calendar, planned: PlannedInterview) -> Interview:
+        """A kept interview back in the planner's terms (to check it again before publication)."""
+        at = cal.slot_of(planned.starts_at)
+        if at is None:
+            raise ValueError(f"interview outside the job dating's days: {planned}")
+        return Interview(
+            candidate_id=planned.candidate_id,
+            company_id=planned.company_id,
+            site_id=planned.site_id,
+            computer_id=planned.computer_id,
+            day=at[0],
+            start=at[1],
+        )

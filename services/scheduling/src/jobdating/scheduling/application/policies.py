@@ -1,0 +1,76 @@
+"""Reactions to the other services' events (run by the durable consumers, inbox-deduplicated).
+
+Registration and the sites service keep scheduling's facts up to date. When a fact disrupts a published
+plan (a candidate withdrew or was erased, a company withdrew, a computer broke or was taken back, a site
+closed), the plan is repaired in the consumer's transaction: the fact, the changed slots and the inbox row
+commit together, so a redelivery repairs nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.registration import CandidateErased, CandidateWithdrew, CompanyWithdrew
+from jobdating.contracts.sites import ComputerOutOfOrder, ComputerRemoved, SiteClosed
+from jobdating.eventstore.base import Transaction
+from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import Meta
+from jobdating.scheduling.adapters import facts as known
+from jobdating.scheduling.adapters import projections
+from jobdating.scheduling.application.repairs import Repairs
+from jobdating.scheduling.domain import disruptions
+from jobdating.scheduling.domain.disruptions import DisruptionsFor
+
+REGISTRATION_CONSUMER: Final = "scheduling-registration"
+SITES_CONSUMER: Final = "scheduling-sites"
+"""The durable consumers declared in `jobdating.bus.topology` for these policies."""
+
+
+class Policies:
+    """The handlers of scheduling's two consumers."""
+
+    def __init__(self, repairs: Repairs, clock: Clock, org: str, log: Any = None) -> None:
+        self.repairs = repairs
+        self.clock = clock
+        self.org = org
+        self.log = log
+
+    def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
+        """Keep candidates and companies; repair plans a withdrawal disrupts."""
+        if not known.apply_fact(tx, event):
+            return
+        at = event.envelope.occurred_at
+        match event.data:
+            case CandidateWithdrew() | CandidateErased() as e:
+                self._repair(
+                    tx, event, "candidate_id", e.candidate_id, disruptions.candidate_withdrew(e.candidate_id)
+                )
+            case CompanyWithdrew() as e:
+                self._repair(
+                    tx, event, "company_id", e.company_id, disruptions.company_left(e.company_id, at)
+                )
+
+    def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
+        """Keep sites, rooms and computers; repair plans a broken computer or a closed site disrupts."""
+        if not known.apply_fact(tx, event):
+            return
+        at = event.envelope.occurred_at
+        match event.data:
+            case ComputerOutOfOrder() | ComputerRemoved() as e:
+                self._repair(
+                    tx, event, "computer_id", e.computer_id, disruptions.computer_broke(e.computer_id, at)
+                )
+            case SiteClosed() as e:
+                self._repair(tx, event, "site_id", e.site_id, disruptions.site_closed(e.site_id, at))
+
+    def _repair(
+        self, tx: Transaction, event: RecordedEvent, column: str, value: str, what: DisruptionsFor
+    ) -> None:
+        env = event.envelope
+        meta = Meta(
+            org=self.org, actor_id=env.actor_id, correlation_id=env.correlation_id, causation_id=env.event_id
+        )
+        now = self.clock.now()
+        for job_dating_id in projections.job_datings_with_active_slots(known.in_tx(tx), column, value):
+            self.repairs.run(tx, job_dating_id, what, now, meta)

@@ -1,0 +1,163 @@
+"""Repairing a published plan on the day, in the transaction of what disrupted it.
+
+The planning core's `repair` finds the fewest changes (no interview that began moves, an interview the
+disruption leaves possible stays, freed capacity goes to the site's waiting list); its checker proves the
+changed interviews keep every rule; `domain.changes` turns the diff into the slots' events. Nothing else
+is written: only the people whose slot changed hear about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from jobdating.eventstore.base import StoredEvent, Transaction
+from jobdating.runtime.commands import Meta
+from jobdating.scheduling.adapters import facts as known
+from jobdating.scheduling.adapters import projections
+from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.application.writing import Writer
+from jobdating.scheduling.domain.changes import (
+    RepairRefused,
+    interview_of,
+    keep_recruiters_for_second_interviews,
+    repair_writes,
+)
+from jobdating.scheduling.domain.disruptions import DisruptionsFor
+from jobdating.scheduling.domain.instance import Calendar, build_instance
+from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning.check import check
+from jobdating.scheduling.planning.disruption import apply_disruption
+from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
+from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What a repair changed in one job dating."""
+
+    job_dating_id: str
+    cancelled: int = 0
+    moved: int = 0
+    assigned: int = 0
+
+
+class Repairs:
+    """Runs the planning core's repair on published job datings and records its changes."""
+
+    def __init__(
+        self,
+        writer: Writer,
+        ids: Callable[[], str],
+        video_links: Callable[[], str],
+        *,
+        lead_minutes: int = 0,
+        log: Any = None,
+    ) -> None:
+        self.writer = writer
+        self.ids = ids
+        self.video_links = video_links
+        self.lead_minutes = lead_minutes
+        self.log = log
+
+    def run(
+        self, tx: Transaction, job_dating_id: str, disruptions: DisruptionsFor, now: datetime, meta: Meta
+    ) -> tuple[RepairReport, list[StoredEvent]]:
+        """Repair one job dating's published plan in `tx`; nothing happens before publication."""
+        job_dating, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+        if not job_dating.published:
+            return RepairReport(job_dating_id=job_dating_id), []
+        read = known.in_tx(tx)
+        active = projections.active_slots(read, job_dating_id)
+        facts = known.facts_for(read, job_dating.site_ids)
+        seconds = [s for s in active if s.kind == "second_interview"]
+        instance = build_instance(
+            job_dating, facts, absent=projections.absent(read, job_dating_id), second_interviews=seconds
+        )
+        cal = Calendar(job_dating)
+        by_pair: dict[tuple[str, str], SlotState] = {}
+        interviews: list[Interview] = []
+        for slot in active:
+            interview = interview_of(slot, cal)
+            if interview is not None:
+                by_pair[interview.pair] = slot
+                interviews.append(interview)
+        plan = Plan(interviews=tuple(interviews))
+        moment = cal.moment(now, round_up=True)
+        recruiters = {c.id: c.recruiters for c in instance.companies}
+        candidates = {c.candidate_id: c for c in facts.candidates}
+        companies = {c.company_id: c for c in facts.companies}
+        versions = {s.slot_id: s.version for s in active}
+        writes: list[Write] = []
+        report = RepairReport(job_dating_id=job_dating_id)
+        for disruption in disruptions(cal, moment):
+            diff = repair(instance, plan, disruption, moment, lead=self.lead_minutes)
+            diff = keep_recruiters_for_second_interviews(diff, [*by_pair.values(), *seconds], recruiters, cal)
+            instance = apply_disruption(instance, disruption, moment)
+            repaired = apply_repair(plan, diff)
+            _refuse_new_violations(instance, repaired, diff, moment)
+            writes += repair_writes(
+                job_dating_id,
+                diff,
+                by_pair,
+                cal,
+                now,
+                candidates,
+                companies,
+                iter(self.ids, None),
+                iter(self.video_links, None),
+            )
+            _follow(by_pair, diff, cal)
+            plan = repaired
+            report = RepairReport(
+                job_dating_id=job_dating_id,
+                cancelled=report.cancelled + len(diff.cancelled),
+                moved=report.moved + len(diff.moved),
+                assigned=report.assigned + len(diff.assigned),
+            )
+        stored = self.writer.append(tx, writes, versions, meta)
+        if self.log is not None and stored:
+            self.log.info(
+                "plan_repaired",
+                job_dating_id=job_dating_id,
+                cancelled=report.cancelled,
+                moved=report.moved,
+                assigned=report.assigned,
+                causation_id=meta.causation_id,
+            )
+        return report, stored
+
+
+def _refuse_new_violations(instance: Instance, plan: Plan, diff: Repair, now: Moment) -> None:
+    """A repair never breaks a rule with what it changes (older troubles, e.g. a pin the disruption made
+    impossible, are reported by the checker but are not the repair's doing)."""
+    changed = {m.after for m in diff.moved} | set(diff.assigned)
+    if not changed:
+        return
+    bad = [
+        v for v in check(instance, plan, now=now) if v.rule != "pin_missing" and changed & set(v.interviews)
+    ]
+    if bad:
+        raise RepairRefused("; ".join(f"{v.rule}: {v.detail}" for v in bad))
+
+
+def _follow(by_pair: dict[tuple[str, str], SlotState], diff: Repair, cal: Calendar) -> None:
+    """Keep the active slots by pair in step with a diff, for the next disruption of the same repair."""
+    for c in diff.cancelled:
+        by_pair.pop(c.interview.pair, None)
+    for m in diff.moved:
+        slot = by_pair[m.before.pair]
+        starts_at, ends_at = cal.interview_times(m.after)
+        by_pair[m.after.pair] = msgspec.structs.replace(
+            slot,
+            computer_id=m.after.computer_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            version=slot.version + 1,
+        )
+    # Slots given from the waiting list are new streams: a later step of the same repair leaves them be.

@@ -1,0 +1,128 @@
+"""The composition root: the only place that picks the store, the clock, the ids, the video links and the
+token table, and wires the scheduling service together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+
+from jobdating.contracts.scheduling import SERVICE
+from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.host import Subscription
+from jobdating.runtime.http import create_app
+from jobdating.runtime.ids import new_id
+from jobdating.scheduling.adapters import http, projections, tables
+from jobdating.scheduling.adapters.clock import ScaledClock
+from jobdating.scheduling.adapters.video import video_links
+from jobdating.scheduling.application.handlers import SchedulingHandlers
+from jobdating.scheduling.application.planning import Planner
+from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER, Policies
+from jobdating.scheduling.application.queries import SchedulingQueries
+from jobdating.scheduling.application.repairs import Repairs
+from jobdating.scheduling.application.writing import Writer
+from jobdating.scheduling.config import SchedulingSettings
+
+
+@dataclass(frozen=True)
+class SchedulingService:
+    """One wired scheduling instance: what a host runs and what tests or a demo loader drive."""
+
+    settings: SchedulingSettings
+    store: EventStore
+    clock: Clock
+    bus: CommandBus
+    handlers: SchedulingHandlers
+    queries: SchedulingQueries
+    policies: Policies
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads, with their handlers."""
+        return [
+            Subscription(REGISTRATION_CONSUMER, self.policies.on_registration),
+            Subscription(SITES_CONSUMER, self.policies.on_sites),
+        ]
+
+
+def clock_for(settings: SchedulingSettings) -> Clock:
+    """The wall clock, or the demo's sped-up one."""
+    if settings.clock_start is not None or settings.clock_speed != 1.0:
+        return ScaledClock(settings.clock_start or SystemClock().now(), settings.clock_speed)
+    return SystemClock()
+
+
+def bootstrap(
+    settings: SchedulingSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    ids: Callable[[], str] = new_id,
+    video_token: Callable[[], str] | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> SchedulingService:
+    """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
+    store = store if store is not None else open_store(settings.store_url)
+    tables.migrate(store)
+    if tokens is None:
+        if settings.tokens_file is None:
+            raise ValueError("no tokens file: set JOBDATING_SCHEDULING_TOKENS_FILE")
+        tokens = TokenTable.from_file(settings.tokens_file)
+    clock = clock or clock_for(settings)
+    bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
+    writer = Writer(bus, settings.org, log=log)
+    links = video_links(settings.video_base_url, video_token)
+    repairs = Repairs(writer, ids, links, lead_minutes=settings.repair_lead_minutes, log=log)
+    planner = Planner(
+        store,
+        writer,
+        ids,
+        clock,
+        engine=settings.solver_engine,
+        time_limit=settings.solver_time_limit,
+        threads=settings.solver_threads,
+        log=log,
+    )
+    handlers = SchedulingHandlers(writer, planner, repairs, links, log=log)
+    queries = SchedulingQueries(store, writer, clock)
+    policies = Policies(repairs, clock, settings.org, log=log)
+
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "log_head": store.head(),
+            "relay_position": store.relay_position("jetstream"),
+            "read_model_position": store.checkpoint(projections.PROJECTION),
+            "clock": clock.now().isoformat(),
+            "facts": queries.facts_counts(),
+        }
+
+    app = create_app(
+        SERVICE, settings.org, tokens, health, title="jobdating: scheduling, repairs and the day"
+    )
+    http.install(app, handlers, queries, settings.org, settings.timezone, ids)
+    return SchedulingService(
+        settings=settings,
+        store=store,
+        clock=clock,
+        bus=bus,
+        handlers=handlers,
+        queries=queries,
+        policies=policies,
+        app=app,
+    )
+
+
+def open_queries(settings: SchedulingSettings, store: EventStore) -> SchedulingQueries:
+    """Reads over a store without the HTTP app (the export command)."""
+    tables.migrate(store)
+    clock = clock_for(settings)
+    return SchedulingQueries(store, Writer(CommandBus(store, SERVICE, clock), settings.org), clock)

@@ -1,0 +1,177 @@
+"""What a repair of a published plan tells people: only the slots that changed, each with its reason.
+
+The planning core's repair returns a diff (cancelled, moved, newly assigned interviews); this module turns
+it into SlotCancelled, SlotMoved and SlotAssigned events on the slots' streams. It never touches a slot
+that began before `now`, and a change the planner could not know to be impossible (a recruiter busy with a
+second interview) is refused here: a move becomes a cancellation, a refill is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+
+import msgspec
+
+from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
+from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
+from jobdating.scheduling.domain.instance import Calendar, wish_rank
+from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning.model import Interview
+from jobdating.scheduling.planning.repair import Cancellation, Move, Repair
+
+
+class RepairRefused(RuntimeError):
+    """The planner's repair would change a slot that already began: a bug, never recorded."""
+
+
+def interview_of(slot: SlotState, cal: Calendar) -> Interview | None:
+    """A first-interview slot as the planner sees it (None for a second interview or an odd slot)."""
+    if slot.kind != "interview" or slot.computer_id is None or slot.starts_at is None:
+        return None
+    at = cal.slot_of(slot.starts_at)
+    if at is None:
+        return None
+    return Interview(
+        candidate_id=slot.candidate_id,
+        company_id=slot.company_id,
+        site_id=slot.site_id,
+        computer_id=slot.computer_id,
+        day=at[0],
+        start=at[1],
+    )
+
+
+def keep_recruiters_for_second_interviews(
+    diff: Repair, active: Sequence[SlotState], recruiters: Mapping[str, int], cal: Calendar
+) -> Repair:
+    """The diff without changes that would make a company run more interviews at once than it has
+    recruiters, counting its second interviews (which the planner does not see)."""
+    seconds = [s for s in active if s.kind == "second_interview" and s.starts_at and s.ends_at]
+    if not seconds:
+        return diff
+    gone = {c.interview.pair for c in diff.cancelled} | {m.before.pair for m in diff.moved}
+    load: list[tuple[str, datetime, datetime]] = []
+    for s in active:
+        if (
+            s.starts_at
+            and s.ends_at
+            and (s.kind != "interview" or (s.candidate_id, s.company_id) not in gone)
+        ):
+            load.append((s.company_id, s.starts_at, s.ends_at))
+
+    def fits(interview: Interview) -> bool:
+        start, end = cal.interview_times(interview)
+        busy = sum(1 for k, a, b in load if k == interview.company_id and a < end and start < b)
+        if busy >= recruiters.get(interview.company_id, 0):
+            return False
+        load.append((interview.company_id, start, end))
+        return True
+
+    cancelled = list(diff.cancelled)
+    moved: list[Move] = []
+    for m in diff.moved:
+        if fits(m.after):
+            moved.append(m)
+        else:
+            detail = "every recruiter of the company is busy with second interviews then"
+            cancelled.append(Cancellation(interview=m.before, reason=m.reason, detail=detail))
+    assigned = tuple(i for i in diff.assigned if fits(i))
+    return Repair(cancelled=tuple(cancelled), moved=tuple(moved), assigned=assigned)
+
+
+def repair_writes(
+    job_dating_id: str,
+    diff: Repair,
+    slots: Mapping[tuple[str, str], SlotState],
+    cal: Calendar,
+    now: datetime,
+    candidates: Mapping[str, CandidateFacts],
+    companies: Mapping[str, CompanyFacts],
+    slot_ids: Iterator[str],
+    video_links: Iterator[str],
+) -> list[Write]:
+    """The events of a repair: cancellations and moves of existing slots (`slots`: the active first
+    interviews by (candidate, company)), then the slots given to candidates of the waiting list."""
+    writes: list[Write] = []
+    for c in diff.cancelled:
+        slot = _untouched_yet(slots, c.interview, now)
+        writes.append(
+            Write(
+                slot.slot_id,
+                SlotCancelled(
+                    job_dating_id=job_dating_id,
+                    slot_id=slot.slot_id,
+                    candidate_id=slot.candidate_id,
+                    company_id=slot.company_id,
+                    reason=c.reason,
+                ),
+            )
+        )
+    for m in diff.moved:
+        slot = _untouched_yet(slots, m.before, now)
+        starts_at, ends_at = cal.interview_times(m.after)
+        if starts_at < now:
+            raise RepairRefused(f"slot {slot.slot_id} would move into the past")
+        assert slot.starts_at is not None
+        writes.append(
+            Write(
+                slot.slot_id,
+                SlotMoved(
+                    job_dating_id=job_dating_id,
+                    slot_id=slot.slot_id,
+                    candidate_id=slot.candidate_id,
+                    company_id=slot.company_id,
+                    site_id=m.after.site_id,
+                    computer_id=m.after.computer_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    previous_computer_id=slot.computer_id,
+                    previous_starts_at=slot.starts_at,
+                    reason=m.reason,
+                ),
+            )
+        )
+    for interview in diff.assigned:
+        starts_at, ends_at = cal.interview_times(interview)
+        if starts_at < now:
+            raise RepairRefused("a refill would start in the past")
+        slot_id = next(slot_ids)
+        writes.append(
+            Write(
+                slot_id,
+                SlotAssigned(
+                    job_dating_id=job_dating_id,
+                    slot_id=slot_id,
+                    candidate_id=interview.candidate_id,
+                    company_id=interview.company_id,
+                    site_id=interview.site_id,
+                    computer_id=interview.computer_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    video_link=next(video_links),
+                    wish_rank=wish_rank(
+                        candidates.get(interview.candidate_id), companies.get(interview.company_id)
+                    ),
+                    from_waiting_list=True,
+                ),
+            )
+        )
+    return writes
+
+
+def _untouched_yet(
+    slots: Mapping[tuple[str, str], SlotState], interview: Interview, now: datetime
+) -> SlotState:
+    slot = slots.get(interview.pair)
+    if slot is None:
+        raise RepairRefused(f"the repair names an interview with no active slot: {interview.pair}")
+    if slot.starts_at is not None and slot.starts_at < now:
+        raise RepairRefused(f"slot {slot.slot_id} began before now: it never changes")
+    return slot
+
+
+def with_version(slot: SlotState, version: int) -> SlotState:
+    """A slot at a later stream version (after a write in the same repair)."""
+    return msgspec.structs.replace(slot, version=version)

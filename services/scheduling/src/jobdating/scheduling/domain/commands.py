@@ -1,0 +1,143 @@
+"""What people ask scheduling to do: imperative, small, frozen. Times are timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from jobdating.contracts.scheduling import Break, Outcome, SiteWindow
+
+
+class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
+    """A coordinator sets up a job dating: its days, where and when, and the rules of its schedule."""
+
+    job_dating_id: str
+    title: str
+    days: tuple[date, ...]
+    site_windows: tuple[SiteWindow, ...]
+    interview_minutes: int
+    buffer_minutes: int
+    breaks: tuple[Break, ...] = ()
+    max_interviews_per_candidate: int = 5
+    freeze_at: datetime | None = None
+    timezone: str = "Europe/Paris"
+
+
+class PinPairing(msgspec.Struct, frozen=True, kw_only=True):
+    """This candidate must meet this company."""
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+class ForbidPairing(msgspec.Struct, frozen=True, kw_only=True):
+    """This candidate must not meet this company."""
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+class ReleasePairing(msgspec.Struct, frozen=True, kw_only=True):
+    """Lift the pin or the ban on this pairing."""
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+class FreezeJobDating(msgspec.Struct, frozen=True, kw_only=True):
+    """Freeze the plan before its deadline."""
+
+    job_dating_id: str
+
+
+class PublishPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """Publish a provisional plan: every interview becomes a slot people are told about."""
+
+    job_dating_id: str
+    plan_id: str
+
+
+class DelayCompany(msgspec.Struct, frozen=True, kw_only=True):
+    """A company is late: it interviews from `arrives_at` on."""
+
+    job_dating_id: str
+    company_id: str
+    arrives_at: datetime
+
+
+class RecordCompanyLeft(msgspec.Struct, frozen=True, kw_only=True):
+    """A company leaves the job dating now."""
+
+    job_dating_id: str
+    company_id: str
+    reason: str
+
+
+class CheckIn(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate arrived at their site."""
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+
+
+class MarkNoShow(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate did not come: their remaining interviews are cancelled."""
+
+    job_dating_id: str
+    candidate_id: str
+
+
+class RecordOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """The recruiter says how an interview went."""
+
+    slot_id: str
+    outcome: Outcome
+
+
+class ScheduleSecondInterview(msgspec.Struct, frozen=True, kw_only=True):
+    """Book a second interview after a first one whose outcome asked for it."""
+
+    first_slot_id: str
+    slot_id: str
+    starts_at: datetime
+    computer_id: str | None = None
+
+
+class Coach(msgspec.Struct, frozen=True, kw_only=True):
+    """A coach running a workshop, and the partner organisation they work for."""
+
+    coach_id: str
+    org: str
+
+
+class ScheduleWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+    """A collective preparation session in a site's room, run by two coaches of two organisations."""
+
+    workshop_id: str
+    job_dating_id: str
+    site_id: str
+    room_id: str
+    starts_at: datetime
+    ends_at: datetime
+    coaches: tuple[Coach, ...]
+    capacity: int | None = None
+
+
+class EnrolInWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+    """Give a candidate a seat in a workshop session."""
+
+    workshop_id: str
+    candidate_id: str
+
+
+class RecordWorkshopAttendance(msgspec.Struct, frozen=True, kw_only=True):
+    """Who came to a workshop session, and who did not."""
+
+    workshop_id: str
+    present: tuple[str, ...]
+    absent: tuple[str, ...]

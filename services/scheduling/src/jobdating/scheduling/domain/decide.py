@@ -1,0 +1,354 @@
+"""The decisions about a job dating: plan it, adjust its plan, publish it, record a late or departed company.
+
+Each function takes a command, the job dating's state, the caller and what else it needs (facts kept from
+the other services, the clock's `now`), and returns the events that follow or raises a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.scheduling import (
+    CompanyDelayed,
+    CompanyLeft,
+    JobDatingFrozen,
+    JobDatingPlanned,
+    PairingForbidden,
+    PairingPinned,
+    PairingReleased,
+    PlanPublished,
+    SlotAssigned,
+)
+from jobdating.scheduling.domain import checks
+from jobdating.scheduling.domain.calendar import local_text, minute_of, zone_or_none
+from jobdating.scheduling.domain.commands import (
+    DelayCompany,
+    ForbidPairing,
+    FreezeJobDating,
+    PinPairing,
+    PlanJobDating,
+    PublishPlan,
+    RecordCompanyLeft,
+    ReleasePairing,
+)
+from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem, refuse_if
+from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, SiteFacts
+from jobdating.scheduling.domain.permissions import Actor, must_coordinate
+from jobdating.scheduling.domain.plans import ProvisionalPlan, Write
+from jobdating.scheduling.domain.state import JobDatingState, Pairing
+
+UNKNOWN_JOB_DATING = "job dating inconnu"
+UNKNOWN_CANDIDATE = "candidat inconnu (ou pas encore annoncé par le service des inscriptions)"
+UNKNOWN_COMPANY = "entreprise inconnue (ou pas encore annoncée par le service des inscriptions)"
+
+
+def plan_job_dating(
+    command: PlanJobDating, state: JobDatingState, actor: Actor, sites: Mapping[str, SiteFacts]
+) -> list[Event]:
+    """Set up a job dating on open sites, with a schedule every site window can hold."""
+    must_coordinate(actor, "job_dating_id")
+    if state.planned:
+        raise AlreadyExists.on("job_dating_id", "un job dating porte déjà cet identifiant")
+    problems = (
+        checks.identifier("job_dating_id", command.job_dating_id)
+        + checks.text("title", command.title, "le titre du job dating")
+        + checks.between("interview_minutes", command.interview_minutes, 5, 180, "minutes")
+        + checks.between("buffer_minutes", command.buffer_minutes, 0, 120, "minutes")
+        + checks.between(
+            "max_interviews_per_candidate", command.max_interviews_per_candidate, 1, 20, "entretiens"
+        )
+        + checks.aware("freeze_at", command.freeze_at)
+    )
+    if zone_or_none(command.timezone) is None:
+        problems.append(Problem("timezone", "fuseau horaire inconnu (par exemple Europe/Paris)"))
+    if not command.days:
+        problems.append(Problem("days", "indiquez au moins un jour"))
+    elif len(set(command.days)) != len(command.days):
+        problems.append(Problem("days", "un même jour est indiqué deux fois"))
+    problems += _site_window_problems(command, sites)
+    for i, pause in enumerate(command.breaks):
+        if pause.day not in command.days:
+            problems.append(Problem(f"breaks.{i}.day", "ce jour ne fait pas partie du job dating"))
+        if pause.start >= pause.end:
+            problems.append(Problem(f"breaks.{i}.end", "la pause doit finir après son début"))
+    refuse_if(problems)
+    return [
+        JobDatingPlanned(
+            job_dating_id=command.job_dating_id,
+            title=command.title.strip(),
+            days=tuple(sorted(command.days)),
+            site_windows=command.site_windows,
+            interview_minutes=command.interview_minutes,
+            buffer_minutes=command.buffer_minutes,
+            breaks=command.breaks,
+            max_interviews_per_candidate=command.max_interviews_per_candidate,
+            freeze_at=command.freeze_at.astimezone(UTC) if command.freeze_at is not None else None,
+            timezone=command.timezone,
+        )
+    ]
+
+
+def _site_window_problems(command: PlanJobDating, sites: Mapping[str, SiteFacts]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not command.site_windows:
+        return [Problem("site_windows", "indiquez au moins un site et ses horaires")]
+    seen: dict[tuple[str, object], list[tuple[int, int]]] = {}
+    for i, w in enumerate(command.site_windows):
+        field = f"site_windows.{i}"
+        site = sites.get(w.site_id)
+        if site is None:
+            problems.append(
+                Problem(f"{field}.site_id", "site inconnu (pas encore annoncé par le service des sites)")
+            )
+        elif not site.open:
+            problems.append(Problem(f"{field}.site_id", "ce site est fermé"))
+        if w.day not in command.days:
+            problems.append(Problem(f"{field}.day", "ce jour ne fait pas partie du job dating"))
+        start, end = minute_of(w.start), minute_of(w.end)
+        if end - start < command.interview_minutes:
+            problems.append(Problem(f"{field}.end", "la plage horaire est plus courte qu'un entretien"))
+        spans = seen.setdefault((w.site_id, w.day), [])
+        if any(start < e and s < end for s, e in spans):
+            problems.append(Problem(field, "deux plages horaires de ce site se chevauchent ce jour-là"))
+        spans.append((start, end))
+    return problems
+
+
+def pin_pairing(
+    command: PinPairing,
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """Make a candidate meet a company in every plan computed from now on."""
+    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
+    if pair in state.forbids:
+        raise Conflict.on("company_id", "ce binôme est interdit : levez d'abord l'interdiction")
+    if pair in state.pins:
+        return []
+    return [PairingPinned(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def forbid_pairing(
+    command: ForbidPairing,
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """Keep a candidate from meeting a company in every plan computed from now on."""
+    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
+    if pair in state.pins:
+        raise Conflict.on("company_id", "ce binôme est imposé : levez d'abord cette obligation")
+    if pair in state.forbids:
+        return []
+    return [PairingForbidden(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def release_pairing(
+    command: ReleasePairing, state: JobDatingState, actor: Actor, now: datetime
+) -> list[Event]:
+    """Lift a pin or a ban."""
+    _adjustable(state, actor, now)
+    pair = Pairing(candidate_id=command.candidate_id, company_id=command.company_id)
+    if pair not in state.pins and pair not in state.forbids:
+        raise NotFound.on("company_id", "ce binôme n'est ni imposé ni interdit")
+    return [PairingReleased(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def may_compute_plan(state: JobDatingState, actor: Actor, now: datetime, has_plan: bool) -> None:
+    """A provisional plan is computed before publication, and after the freeze only if none exists yet."""
+    must_coordinate(actor, "job_dating_id")
+    _must_exist(state)
+    if state.published:
+        raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
+    if state.frozen_at(now) and has_plan:
+        raise Conflict.on("job_dating_id", "le plan est figé : publiez le dernier plan calculé")
+
+
+def freeze(command: FreezeJobDating, state: JobDatingState, actor: Actor, now: datetime) -> list[Event]:
+    """Freeze the plan before its deadline (once)."""
+    must_coordinate(actor, "job_dating_id")
+    _must_exist(state)
+    if state.frozen_at(now):
+        raise Conflict.on("job_dating_id", "le plan est déjà figé")
+    return [JobDatingFrozen(job_dating_id=state.job_dating_id)]
+
+
+def publish(
+    command: PublishPlan,
+    state: JobDatingState,
+    actor: Actor,
+    plan: ProvisionalPlan | None,
+    latest_plan_id: str | None,
+    fingerprint_now: str,
+    slot_ids: Iterator[str],
+    video_links: Iterator[str],
+) -> list[Write]:
+    """Publish the latest provisional plan, computed from the inputs as they are now: the job dating's
+    PlanPublished first, then one SlotAssigned per interview, each on its own slot stream."""
+    must_coordinate(actor, "plan_id")
+    _must_exist(state)
+    if state.published:
+        raise Conflict.on("plan_id", "un plan est déjà publié : il ne change plus que par des réparations")
+    if plan is None or plan.job_dating_id != state.job_dating_id:
+        raise NotFound.on("plan_id", "plan inconnu pour ce job dating")
+    if plan.plan_id != latest_plan_id:
+        raise Conflict.on("plan_id", "un plan plus récent a été calculé : publiez le dernier")
+    if plan.fingerprint != fingerprint_now:
+        raise Conflict.on(
+            "plan_id",
+            "les inscriptions, les entreprises ou les sites ont changé depuis le calcul de ce plan : "
+            "recalculez-le avant de le publier",
+        )
+    if plan.status == "infeasible":
+        raise Conflict.on("plan_id", "des binômes imposés ne peuvent pas tous être tenus : levez-en avant")
+    if not plan.interviews:
+        raise Conflict.on("plan_id", "ce plan ne contient aucun entretien")
+    writes = [
+        Write(
+            state.job_dating_id,
+            PlanPublished(
+                job_dating_id=state.job_dating_id,
+                plan_id=plan.plan_id,
+                slots=len(plan.interviews),
+                solver_status=plan.status,
+                upper_bound=plan.interview_bound,
+            ),
+        )
+    ]
+    for interview in plan.interviews:
+        slot_id = next(slot_ids)
+        writes.append(
+            Write(
+                slot_id,
+                SlotAssigned(
+                    job_dating_id=state.job_dating_id,
+                    slot_id=slot_id,
+                    candidate_id=interview.candidate_id,
+                    company_id=interview.company_id,
+                    site_id=interview.site_id,
+                    computer_id=interview.computer_id,
+                    starts_at=interview.starts_at,
+                    ends_at=interview.ends_at,
+                    video_link=next(video_links),
+                    wish_rank=interview.wish_rank,
+                ),
+            )
+        )
+    return writes
+
+
+def delay_company(
+    command: DelayCompany, state: JobDatingState, actor: Actor, company: CompanyFacts | None
+) -> list[Event]:
+    """A company arrives late: it interviews from `arrives_at`, within its window on that day."""
+    must_coordinate(actor, "company_id")
+    _must_exist(state)
+    refuse_if(checks.aware("arrives_at", command.arrives_at))
+    _company_takes_part(state, company)
+    assert company is not None
+    zone = zone_or_none(state.timezone)
+    local = command.arrives_at.astimezone(zone)
+    if local.date() not in state.days or (company.day is not None and company.day != local.date()):
+        raise Invalid.on("arrives_at", "ce jour-là, cette entreprise ne participe pas au job dating")
+    if not company.window_start < local.time().replace(tzinfo=None) < company.window_end:
+        raise Invalid.on(
+            "arrives_at",
+            f"l'entreprise reçoit de {company.window_start:%H:%M} à {company.window_end:%H:%M} : "
+            "indiquez une heure d'arrivée dans cette plage",
+        )
+    earlier = state.arrival(company.company_id)
+    if earlier is not None and earlier >= command.arrives_at:
+        raise Conflict.on("arrives_at", "un retard plus long est déjà enregistré pour cette entreprise")
+    return [
+        CompanyDelayed(
+            job_dating_id=state.job_dating_id,
+            company_id=company.company_id,
+            arrives_at=command.arrives_at.astimezone(UTC),
+        )
+    ]
+
+
+def company_left(
+    command: RecordCompanyLeft,
+    state: JobDatingState,
+    actor: Actor,
+    company: CompanyFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """A company leaves the job dating now; its remaining slots are cancelled by the repair."""
+    must_coordinate(actor, "company_id")
+    _must_exist(state)
+    _company_takes_part(state, company)
+    assert company is not None
+    refuse_if(checks.text("reason", command.reason, "la raison du départ", 200))
+    return [
+        CompanyLeft(
+            job_dating_id=state.job_dating_id,
+            company_id=company.company_id,
+            at=now,
+            reason=command.reason.strip(),
+        )
+    ]
+
+
+def _company_takes_part(state: JobDatingState, company: CompanyFacts | None) -> None:
+    if company is None:
+        raise NotFound.on("company_id", UNKNOWN_COMPANY)
+    if not company.active:
+        raise Conflict.on("company_id", "cette entreprise s'est retirée")
+    if state.departure(company.company_id) is not None:
+        raise Conflict.on("company_id", "cette entreprise a déjà quitté le job dating")
+
+
+def _must_exist(state: JobDatingState) -> None:
+    if not state.planned:
+        raise NotFound.on("job_dating_id", UNKNOWN_JOB_DATING)
+
+
+def _adjustable(state: JobDatingState, actor: Actor, now: datetime) -> None:
+    must_coordinate(actor, "job_dating_id")
+    _must_exist(state)
+    if state.published:
+        raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
+    if state.frozen_at(now):
+        zone = zone_or_none(state.timezone)
+        when = (
+            f" depuis le {local_text(state.freeze_at, zone, '%d/%m à %H:%M')}"
+            if state.freeze_at and zone
+            else ""
+        )
+        raise Conflict.on("job_dating_id", f"le plan est figé{when} : il ne se règle plus")
+
+
+def _adjustable_pair(
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    candidate_id: str,
+    company_id: str,
+    now: datetime,
+) -> Pairing:
+    _adjustable(state, actor, now)
+    if candidate is None:
+        raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
+    if not candidate.active:
+        raise Conflict.on("candidate_id", "ce candidat s'est retiré")
+    if candidate.site_id not in state.site_ids:
+        raise Conflict.on("candidate_id", "le site choisi par ce candidat ne participe pas à ce job dating")
+    if company is None:
+        raise NotFound.on("company_id", UNKNOWN_COMPANY)
+    if not company.active or state.departure(company_id) is not None:
+        raise Conflict.on("company_id", "cette entreprise ne participe plus")
+    return Pairing(candidate_id=candidate_id, company_id=company_id)
+
+
+def _pair_fields(pair: Pairing) -> dict[str, str]:
+    return {"candidate_id": pair.candidate_id, "company_id": pair.company_id}

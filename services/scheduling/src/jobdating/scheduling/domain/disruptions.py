@@ -1,0 +1,75 @@
+"""What happened on the day, as the planning core's disruptions, in a job dating's calendar.
+
+Each function returns a `DisruptionsFor`: given the job dating's calendar and `now` (a planner's moment),
+the disruptions to repair. A company leaving a job dating of several days leaves every day from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from jobdating.scheduling.domain.instance import Calendar
+from jobdating.scheduling.planning.disruption import (
+    CandidateNoShow,
+    CandidateWithdrew,
+    CompanyLate,
+    CompanyLeft,
+    ComputerBroke,
+    Disruption,
+    SiteClosed,
+)
+from jobdating.scheduling.planning.model import Moment
+
+DisruptionsFor = Callable[[Calendar, Moment], list[Disruption]]
+
+
+def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
+    """A candidate withdrew (or was erased): none of their interviews from now on."""
+    return lambda cal, now: [CandidateWithdrew(candidate_id=candidate_id)]
+
+
+def candidate_absent(candidate_id: str) -> DisruptionsFor:
+    """A candidate did not come: none of their interviews for the rest of today."""
+
+    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+        if now.day >= len(cal.dates):
+            return []
+        return [CandidateNoShow(candidate_id=candidate_id, day=now.day)]
+
+    return disruptions
+
+
+def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
+    """A company arrives later than its window said."""
+
+    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+        arrives = cal.moment(arrives_at)
+        if arrives.day >= len(cal.dates):
+            return []
+        return [CompanyLate(company_id=company_id, day=arrives.day, arrives=arrives.minute)]
+
+    return disruptions
+
+
+def company_left(company_id: str, at: datetime) -> DisruptionsFor:
+    """A company left (or withdrew) at `at`: that day from then on, and every later day."""
+
+    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+        gone = cal.moment(at)
+        return [
+            CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
+            for day in range(gone.day, len(cal.dates))
+        ]
+
+    return disruptions
+
+
+def computer_broke(computer_id: str, at: datetime) -> DisruptionsFor:
+    """A computer is out of order (or taken back) from `at`."""
+    return lambda cal, now: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
+
+
+def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
+    """A site closed at `at`."""
+    return lambda cal, now: [SiteClosed(site_id=site_id, at=cal.moment(at))]

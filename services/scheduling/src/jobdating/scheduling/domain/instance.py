@@ -1,0 +1,312 @@
+"""A job dating and the facts around it, in the planning core's terms (and its interviews back in ours).
+
+Things that are gone (a withdrawn or absent candidate, a company that left, a closed site, a computer out of
+order) stay in the instance with their windows ending when they went: the planner's checker treats the
+interviews that started before `now` as history, so those stay valid. A late company's windows start at its
+arrival. Candidates stay at their chosen site; a sector wish stands for every company of that sector. Only
+computers set up for video interviews (`visio_ready`) host interviews. Second interviews are not part of
+the planner's plan (it knows one interview per candidate and company): the time they take is carved out of
+their candidate's availability (with the buffer) and of their computer's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from jobdating.scheduling.domain.calendar import instant, local_day_and_minute, minute_of
+from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, Facts, SiteFacts
+from jobdating.scheduling.domain.state import JobDatingState, Pairing, SlotState
+from jobdating.scheduling.planning.disruption import until as cut_until
+from jobdating.scheduling.planning.model import (
+    Candidate,
+    Company,
+    Computer,
+    Day,
+    Instance,
+    Interview,
+    Moment,
+    Pair,
+    Site,
+    SlotGrid,
+    Window,
+)
+
+WHOLE_DAY = (0, 24 * 60)
+
+
+class Calendar:
+    """The days of one job dating, its slot grid, and conversions between instants and (day, minute)."""
+
+    def __init__(self, job_dating: JobDatingState) -> None:
+        self.zone = ZoneInfo(job_dating.timezone)
+        self.dates: tuple[date, ...] = tuple(sorted(job_dating.days))
+        self.index = {d: i for i, d in enumerate(self.dates)}
+        self.length = job_dating.interview_minutes
+        self.grid = SlotGrid(
+            length=job_dating.interview_minutes,
+            buffer=job_dating.buffer_minutes,
+            breaks=tuple(
+                Window(day=self.index[b.day], start=minute_of(b.start), end=minute_of(b.end))
+                for b in job_dating.breaks
+                if b.day in self.index
+            ),
+        )
+        bounds: dict[int, tuple[int, int]] = {}
+        for w in job_dating.site_windows:
+            i = self.index[w.day]
+            lo, hi = bounds.get(i, (24 * 60, 0))
+            bounds[i] = (min(lo, minute_of(w.start)), max(hi, minute_of(w.end)))
+        self.days = tuple(Day(index=i, start=lo, end=hi) for i, (lo, hi) in sorted(bounds.items()))
+
+    def at(self, day: int, minute: int) -> datetime:
+        """The UTC instant of a day index and a minute."""
+        return instant(self.dates[day], minute, self.zone)
+
+    def interview_times(self, interview: Interview) -> tuple[datetime, datetime]:
+        """When an interview of the plan starts and ends, as UTC instants."""
+        return self.at(interview.day, interview.start), self.at(interview.day, interview.start + self.length)
+
+    def position(self, at: datetime) -> tuple[date, int]:
+        """The local (date, minute) of an instant."""
+        return local_day_and_minute(at, self.zone)
+
+    def slot_of(self, at: datetime) -> tuple[int, int] | None:
+        """The (day index, minute) of an instant when it falls on the job dating's days."""
+        day, minute = self.position(at)
+        return (self.index[day], minute) if day in self.index else None
+
+    def moment(self, at: datetime, *, round_up: bool = False) -> Moment:
+        """The planner's moment of an instant; `round_up` takes the next whole minute (a `now` that is a few
+        seconds past an interview's start finds it started). Before the first day it is that day's midnight,
+        between two days the next day's, after the last day a day index past the end."""
+        day, minute = self.position(at)
+        if round_up and (at.second or at.microsecond):
+            minute += 1
+        if day in self.index:
+            return Moment(day=self.index[day], minute=minute)
+        later = [i for i, d in enumerate(self.dates) if d > day]
+        return Moment(day=later[0] if later else len(self.dates), minute=0)
+
+    def until(self, windows: Iterable[Window], at: datetime | None) -> tuple[Window, ...]:
+        """The parts of `windows` before `at` (all of them when `at` is None)."""
+        if at is None:
+            return tuple(windows)
+        return cut_until(tuple(windows), self.moment(at))
+
+    def since(self, windows: Iterable[Window], at: datetime | None) -> tuple[Window, ...]:
+        """The parts of `windows` from `at` on (all of them when `at` is None)."""
+        if at is None:
+            return tuple(windows)
+        moment = self.moment(at)
+        kept: list[Window] = []
+        for w in windows:
+            if w.day > moment.day:
+                kept.append(w)
+            elif w.day == moment.day and w.end > max(w.start, moment.minute):
+                kept.append(Window(day=w.day, start=max(w.start, moment.minute), end=w.end))
+        return tuple(kept)
+
+    def without(self, windows: Iterable[Window], start: datetime, end: datetime) -> tuple[Window, ...]:
+        """`windows` minus the stretch [start, end) (a second interview carved out of an availability)."""
+        return tuple(
+            sorted({*self.until(windows, start), *self.since(windows, end)}, key=lambda w: (w.day, w.start))
+        )
+
+
+def build_instance(
+    job_dating: JobDatingState,
+    facts: Facts,
+    *,
+    absent: Mapping[str, datetime] | None = None,
+    second_interviews: Sequence[SlotState] = (),
+) -> Instance:
+    """The planning instance of a job dating with what scheduling knows now (see the module docstring).
+
+    `absent` gives when each candidate marked as a no-show was found absent: they lose the rest of that day.
+    """
+    cal = Calendar(job_dating)
+    absent = absent or {}
+    busy_candidates: dict[str, list[SlotState]] = {}
+    busy_computers: dict[str, list[SlotState]] = {}
+    for s in second_interviews:
+        busy_candidates.setdefault(s.candidate_id, []).append(s)
+        if s.computer_id is not None:
+            busy_computers.setdefault(s.computer_id, []).append(s)
+    sites = _sites(job_dating, cal, {s.site_id: s for s in facts.sites})
+    opening = {s.id: s.opening for s in sites}
+    computers = tuple(
+        _computer(cal, f, opening[f.site_id], busy_computers.get(f.computer_id, ()))
+        for f in sorted(facts.computers, key=lambda c: c.computer_id)
+        if f.site_id in opening and f.visio_ready
+    )
+    companies = tuple(
+        _company(job_dating, cal, f) for f in sorted(facts.companies, key=lambda c: c.company_id)
+    )
+    company_ids = {c.id for c in companies}
+    by_sector: dict[str, list[str]] = {}
+    for f in sorted(facts.companies, key=lambda c: c.company_id):
+        by_sector.setdefault(f.sector, []).append(f.company_id)
+    buffer = timedelta(minutes=job_dating.buffer_minutes)
+    candidates = tuple(
+        _candidate(
+            job_dating,
+            cal,
+            f,
+            company_ids,
+            by_sector,
+            absent.get(f.candidate_id),
+            [
+                (s.starts_at - buffer, s.ends_at + buffer)
+                for s in busy_candidates.get(f.candidate_id, ())
+                if s.starts_at and s.ends_at
+            ],
+        )
+        for f in sorted(facts.candidates, key=lambda c: c.candidate_id)
+        if f.site_id in opening
+    )
+    candidate_ids = {c.id for c in candidates}
+
+    def present(pairs: Iterable[Pairing]) -> tuple[Pair, ...]:
+        # A pin on someone no longer there would make the whole plan infeasible: it no longer applies.
+        return tuple(
+            Pair(candidate_id=p.candidate_id, company_id=p.company_id)
+            for p in pairs
+            if p.candidate_id in candidate_ids and p.company_id in company_ids
+        )
+
+    live = {c.id for c in candidates if c.available}
+    return Instance(
+        days=cal.days,
+        grid=cal.grid,
+        sites=sites,
+        computers=computers,
+        companies=companies,
+        candidates=candidates,
+        pins=tuple(p for p in present(job_dating.pins) if p.candidate_id in live),
+        forbids=present(job_dating.forbids),
+    )
+
+
+def fingerprint(instance: Instance) -> str:
+    """A digest of everything a plan depends on: a plan computed from another instance is stale."""
+    return hashlib.sha256(msgspec.json.encode(instance)).hexdigest()
+
+
+def wished_companies(
+    candidate: CandidateFacts, by_sector: Mapping[str, Sequence[str]], known: set[str]
+) -> tuple[str, ...]:
+    """A candidate's wishes as company ids by rank; a sector wish stands for every company of that sector."""
+    out: dict[str, None] = {}
+    for wish in sorted(candidate.wishes, key=lambda w: w.rank):
+        if wish.company_id is not None:
+            if wish.company_id in known:
+                out[wish.company_id] = None
+        elif wish.sector is not None:
+            for company_id in by_sector.get(wish.sector, ()):
+                if company_id in known:
+                    out[company_id] = None
+    return tuple(out)
+
+
+def wish_rank(candidate: CandidateFacts | None, company: CompanyFacts | None) -> int | None:
+    """The rank the candidate gave to this company (directly or through its sector), None if not wished."""
+    if candidate is None or company is None:
+        return None
+    for wish in sorted(candidate.wishes, key=lambda w: w.rank):
+        by_sector = wish.company_id is None and wish.sector == company.sector
+        if wish.company_id == company.company_id or by_sector:
+            return wish.rank
+    return None
+
+
+def _sites(job_dating: JobDatingState, cal: Calendar, known: dict[str, SiteFacts]) -> tuple[Site, ...]:
+    sites: list[Site] = []
+    for site_id in job_dating.site_ids:
+        facts = known.get(site_id)
+        if facts is None:
+            continue  # not announced by the sites service yet: nobody can be planned there
+        windows: list[Window] = []
+        for w in job_dating.site_windows:
+            if w.site_id != site_id:
+                continue
+            hours = [(minute_of(h.start), minute_of(h.end)) for h in facts.hours if h.day == w.day]
+            start, end = minute_of(w.start), minute_of(w.end)
+            for lo, hi in hours or [WHOLE_DAY]:
+                if min(end, hi) > max(start, lo):
+                    windows.append(Window(day=cal.index[w.day], start=max(start, lo), end=min(end, hi)))
+        opening = cal.until(sorted(windows, key=lambda w: (w.day, w.start)), facts.closed_at)
+        sites.append(Site(id=site_id, opening=opening))
+    return tuple(sites)
+
+
+def _computer(
+    cal: Calendar, facts: ComputerFacts, opening: Sequence[Window], seconds: Sequence[SlotState]
+) -> Computer:
+    if not facts.outages and not seconds:
+        return Computer(id=facts.computer_id, site_id=facts.site_id)
+    available = tuple(opening)
+    for outage in facts.outages:
+        before = cal.until(available, outage.since)
+        after = cal.since(available, outage.until) if outage.until is not None else ()
+        available = tuple(sorted({*before, *after}, key=lambda w: (w.day, w.start)))
+    for s in seconds:
+        if s.starts_at is not None and s.ends_at is not None:
+            available = cal.without(available, s.starts_at, s.ends_at)
+    return Computer(id=facts.computer_id, site_id=facts.site_id, available=available)
+
+
+def _company(job_dating: JobDatingState, cal: Calendar, facts: CompanyFacts) -> Company:
+    windows = tuple(
+        Window(day=cal.index[day], start=minute_of(facts.window_start), end=minute_of(facts.window_end))
+        for day in cal.dates
+        if facts.day is None or facts.day == day
+    )
+    windows = cal.since(windows, job_dating.arrival(facts.company_id))
+    gone = [t for t in (facts.withdrawn_at, job_dating.departure(facts.company_id)) if t is not None]
+    windows = cal.until(windows, min(gone) if gone else None)
+    return Company(
+        id=facts.company_id,
+        recruiters=max(facts.recruiters, 0),
+        windows=tuple(w for w in windows if w.end > w.start),
+    )
+
+
+def _candidate(
+    job_dating: JobDatingState,
+    cal: Calendar,
+    facts: CandidateFacts,
+    company_ids: set[str],
+    by_sector: Mapping[str, Sequence[str]],
+    absent_at: datetime | None,
+    busy: Sequence[tuple[datetime, datetime]],
+) -> Candidate:
+    if facts.availability:
+        windows = tuple(
+            Window(day=cal.index[a.day], start=minute_of(a.start), end=minute_of(a.end))
+            for a in facts.availability
+            if a.day in cal.index and a.end > a.start
+        )
+    else:
+        # No availability given: whenever the job dating runs.
+        windows = tuple(Window(day=i, start=WHOLE_DAY[0], end=WHOLE_DAY[1]) for i in range(len(cal.dates)))
+    windows = cal.until(windows, facts.withdrawn_at)
+    if absent_at is not None:
+        # A no-show loses the rest of that day only.
+        day = cal.moment(absent_at).day
+        windows = tuple(w for w in windows if w.day != day) + cal.until(
+            [w for w in windows if w.day == day], absent_at
+        )
+    for start, end in busy:
+        windows = cal.without(windows, start, end)
+    return Candidate(
+        id=facts.candidate_id,
+        site_id=facts.site_id,
+        available=tuple(sorted(windows, key=lambda w: (w.day, w.start))),
+        wishes=wished_companies(facts, by_sector, company_ids),
+        max_interviews=job_dating.max_interviews_per_candidate,
+    )

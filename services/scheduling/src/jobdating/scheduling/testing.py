@@ -1,0 +1,242 @@
+"""Builders for tests, benchmarks and demos: the demo job dating's facts as real registration and sites
+events, a clock a test moves by hand, principals.
+
+Every id carries a prefix, so that tests sharing a store or a NATS server never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.contracts.registration import (
+    Availability,
+    CandidateProfile,
+    CandidateRegistered,
+    CompanyProfile,
+    CompanyRegistered,
+    Position,
+    Wish,
+)
+from jobdating.contracts.sealed import Sealed
+from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
+from jobdating.eventstore.base import EventStore, NewEvent
+from jobdating.ops.demo_data import COMPANIES, EVENT_DAY, SITES, candidates
+from jobdating.runtime.auth import Principal
+from jobdating.runtime.ids import new_id
+
+ORG = "departement-nord"
+SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+class MovableClock:
+    """A clock a test sets and moves by hand."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+class Fact:
+    """One event another service published: its payload, stream, version, service and time."""
+
+    def __init__(self, event: Event, stream_id: str, version: int, service: str, at: datetime = T0) -> None:
+        self.event = event
+        self.stream_id = stream_id
+        self.version = version
+        self.service = service
+        self.at = at
+
+    def envelope(self, org: str = ORG) -> Envelope:
+        return envelope_for(
+            self.event,
+            event_id=new_id(),
+            org=org,
+            service=self.service,
+            stream_id=self.stream_id,
+            stream_version=self.version,
+            occurred_at=self.at,
+            recorded_at=self.at,
+            correlation_id=new_id(),
+            causation_id=None,
+            actor_id="test-actor",
+        )
+
+    def recorded(self, org: str = ORG) -> RecordedEvent:
+        return REGISTRY.decode(self.envelope(org))
+
+
+def site_id(prefix: str, key: str) -> str:
+    return f"{prefix}-site-{key}"
+
+
+def company_id(prefix: str, key: str) -> str:
+    return f"{prefix}-co-{key}"
+
+
+def candidate_id(prefix: str, n: int) -> str:
+    return f"{prefix}-cand-{n:02d}"
+
+
+def computer_id(prefix: str, key: str, n: int) -> str:
+    return f"{prefix}-pc-{key}-{n}"
+
+
+def room_id(prefix: str, key: str) -> str:
+    return f"{prefix}-room-{key}"
+
+
+def demo_facts(prefix: str, day: date = EVENT_DAY) -> list[Fact]:
+    """The demo job dating (4 sites, 18 computers, 15 companies, 50 candidates) as the events registration
+    and the sites service publish, in an order a consumer can apply."""
+    facts: list[Fact] = []
+    for site in SITES:
+        sid = site_id(prefix, site.key)
+        facts.append(
+            Fact(
+                SiteOpened(
+                    site_id=sid,
+                    name=site.name,
+                    host_org=site.host_org,
+                    commune=site.commune,
+                    postcode=site.postcode,
+                    address=site.address,
+                    hours=(OpeningHours(day=day, start=time(8, 0), end=time(13, 0)),),
+                ),
+                sid,
+                1,
+                "sites",
+            )
+        )
+        facts.append(
+            Fact(
+                RoomAdded(site_id=sid, room_id=room_id(prefix, site.key), name="Salle 1", capacity=12),
+                sid,
+                2,
+                "sites",
+            )
+        )
+        for n in range(1, site.computers + 1):
+            pc = computer_id(prefix, site.key, n)
+            facts.append(
+                Fact(
+                    ComputerAdded(
+                        computer_id=pc,
+                        site_id=sid,
+                        label=f"Poste {n}",
+                        lending_org=site.host_org,
+                        webcam=True,
+                        headset=True,
+                        visio_ready=True,
+                    ),
+                    pc,
+                    1,
+                    "sites",
+                )
+            )
+    for company in COMPANIES:
+        cid = company_id(prefix, company.key)
+        facts.append(
+            Fact(
+                CompanyRegistered(
+                    company_id=cid,
+                    registering_org=ORG,
+                    profile=CompanyProfile(
+                        name=company.name,
+                        siret=company.siret,
+                        sector=company.sector,
+                        positions=(Position(title=company.position, contract="CDI", count=company.openings),),
+                        parallel_recruiters=company.recruiters,
+                        window_start=time.fromisoformat(company.start),
+                        window_end=time.fromisoformat(company.end),
+                        day=day,
+                    ),
+                    contact=SEALED,
+                ),
+                cid,
+                1,
+                "registration",
+            )
+        )
+    for n, person in enumerate(candidates()):
+        cid = candidate_id(prefix, n)
+        facts.append(
+            Fact(
+                CandidateRegistered(
+                    candidate_id=cid,
+                    profile=CandidateProfile(
+                        referring_org=person.referring_org,
+                        counsellor_id=person.counsellor_id,
+                        site_id=site_id(prefix, person.site_key),
+                        postcode=person.postcode,
+                        commune=person.commune,
+                        wishes=tuple(
+                            Wish(rank=r, company_id=company_id(prefix, key))
+                            for r, key in enumerate(person.wishes, start=1)
+                        ),
+                        availability=(Availability(day=day, start=time(8, 30), end=time(12, 30)),),
+                        consent_data=True,
+                    ),
+                    personal=SEALED,
+                ),
+                cid,
+                1,
+                "registration",
+            )
+        )
+    return facts
+
+
+def append_as_published(store: EventStore, facts: Iterable[Fact], org: str = ORG) -> None:
+    """Append facts to another service's store (their relay then publishes them)."""
+    store.append([NewEvent(envelope=f.envelope(org)) for f in facts])
+
+
+def job_dating_body(prefix: str, day: date = EVENT_DAY, **changes: Any) -> dict[str, Any]:
+    """An HTTP body planning the demo job dating: one morning on the four sites."""
+    body: dict[str, Any] = {
+        "job_dating_id": f"{prefix}-jd",
+        "title": "Emploi Booster",
+        "days": [day.isoformat()],
+        "site_windows": [
+            {"site_id": site_id(prefix, s.key), "day": day.isoformat(), "start": "08:30", "end": "12:30"}
+            for s in SITES
+        ],
+        "interview_minutes": 20,
+        "buffer_minutes": 10,
+        "breaks": [{"day": day.isoformat(), "start": "10:30", "end": "10:45"}],
+        "max_interviews_per_candidate": 4,
+        "timezone": "Europe/Paris",
+    }
+    body.update(changes)
+    return body
+
+
+def principals(prefix: str) -> dict[str, Principal]:
+    """Tokens (the dict keys) of the callers tests use."""
+    return {
+        "coordinator": Principal(org=ORG, role="coordinator", actor_id="coord-1"),
+        "viewer": Principal(org="mission-locale", role="viewer", actor_id="view-1"),
+        "ft-manager": Principal(org="france-travail", role="site_manager", actor_id="ft-site-1"),
+        "ml-manager": Principal(org="mission-locale", role="site_manager", actor_id="ml-site-1"),
+        "ml-counsellor": Principal(org="mission-locale", role="counsellor", actor_id="ml-coach-1"),
+        "ft-counsellor": Principal(org="france-travail", role="counsellor", actor_id="ft-coach-1"),
+        "recruiter-logiplus": Principal(
+            org=company_id(prefix, "logiplus"), role="recruiter", actor_id="rec-1"
+        ),
+        "recruiter-callnord": Principal(
+            org=company_id(prefix, "callnord"), role="recruiter", actor_id="rec-2"
+        ),
+    }

@@ -1,0 +1,147 @@
+"""A scheduling instance on a real SQLite store, driven over HTTP through its ASGI app, with the facts
+registration and the sites service publish fed to its consumers' handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.eventstore.base import EventStore
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.ids import new_id
+from jobdating.scheduling.bootstrap import SchedulingService, bootstrap
+from jobdating.scheduling.config import SchedulingSettings
+from jobdating.scheduling.testing import Fact, MovableClock, demo_facts, job_dating_body, principals
+
+VIDEO_BASE = "https://visio.test/entretien"
+
+
+def paris(hour: int, minute: int = 0) -> datetime:
+    """A time on the demo day (3 December 2026) in Paris, as a UTC instant (Paris is UTC+1 then)."""
+    return datetime(2026, 12, 3, hour - 1, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def prefix() -> str:
+    return "t" + new_id().replace("-", "")[-12:]
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def service(sqlite_store: EventStore, clock: MovableClock, prefix: str) -> SchedulingService:
+    settings = SchedulingSettings(
+        org="departement-nord", store_url="sqlite:///unused", video_base_url=VIDEO_BASE
+    )
+    return bootstrap(settings, store=sqlite_store, tokens=TokenTable(principals(prefix)), clock=clock)
+
+
+class Api:
+    """An HTTP client acting as one of the test principals."""
+
+    def __init__(self, client: httpx.AsyncClient, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.jd = f"{prefix}-jd"
+
+    async def call(self, method: str, url: str, as_: str = "coordinator", **kwargs: Any) -> httpx.Response:
+        return await self.client.request(method, url, headers={"Authorization": f"Bearer {as_}"}, **kwargs)
+
+    async def ok(self, method: str, url: str, as_: str = "coordinator", **kwargs: Any) -> Any:
+        response = await self.call(method, url, as_, **kwargs)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    async def plan_job_dating(self, **changes: Any) -> dict[str, Any]:
+        found: dict[str, Any] = await self.ok(
+            "POST", "/job-datings", json=job_dating_body(self.prefix, **changes)
+        )
+        return found
+
+    async def compute(self, engine: str = "greedy", **kwargs: Any) -> dict[str, Any]:
+        found: dict[str, Any] = await self.ok(
+            "POST", f"/job-datings/{self.jd}/provisional-plans", json={"engine": engine, **kwargs}
+        )
+        return found
+
+    async def publish(self, plan_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = await self.ok(
+            "POST", f"/job-datings/{self.jd}/publish", json={"plan_id": plan_id}
+        )
+        return found
+
+    async def published_slots(self, include_cancelled: bool = True) -> list[dict[str, Any]]:
+        plan = await self.ok(
+            "GET",
+            f"/job-datings/{self.jd}/plan",
+            params={"by": "site", "include_cancelled": include_cancelled},
+        )
+        return [i for g in plan["groups"] for i in g["interviews"]]
+
+
+@pytest.fixture
+async def api(service: SchedulingService, prefix: str) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=service.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://scheduling.test") as client:
+        yield Api(client, prefix)
+
+
+def feed(service: SchedulingService, facts: Iterable[Fact]) -> None:
+    """Apply facts as the consumers do: each in its own transaction, through the policies."""
+    for fact in facts:
+        event = fact.recorded()
+        handler = service.policies.on_sites if fact.service == "sites" else service.policies.on_registration
+        with service.store.transaction() as tx:
+            handler(tx, event)
+
+
+def log_events(store: EventStore, after: int = 0) -> list[RecordedEvent]:
+    """Scheduling's own log after a position, decoded."""
+    return [
+        REGISTRY.decode(decode_envelope(row.body), row.position) for row in store.read_all(after, 100_000)
+    ]
+
+
+async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
+    """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
+    feed(service, demo_facts(api.prefix))
+    await api.plan_job_dating()
+    plan = await api.compute(engine, time_limit=5)
+    return await api.publish(plan["summary"]["plan_id"])
+
+
+def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> None:
+    """The published plan as it stands now keeps every rule for what has not begun (the planner's checker)."""
+    from jobdating.scheduling.adapters import facts as known
+    from jobdating.scheduling.adapters import projections
+    from jobdating.scheduling.domain.changes import interview_of
+    from jobdating.scheduling.domain.instance import Calendar, build_instance
+    from jobdating.scheduling.planning.check import check
+    from jobdating.scheduling.planning.model import Plan
+
+    read = known.on_store(service.store)
+    state = service.queries.state(job_dating_id)
+    active = projections.active_slots(read, job_dating_id)
+    instance = build_instance(
+        state,
+        known.facts_for(read, state.site_ids),
+        absent=projections.absent(read, job_dating_id),
+        second_interviews=[s for s in active if s.kind == "second_interview"],
+    )
+    cal = Calendar(state)
+    plan = Plan(interviews=tuple(i for s in active if (i := interview_of(s, cal)) is not None))
+    broken = [
+        v
+        for v in check(instance, plan, now=cal.moment(service.clock.now(), round_up=True))
+        if v.rule != "pin_missing"
+    ]
+    assert broken == []

@@ -1,0 +1,190 @@
+"""The day over HTTP: check-ins, a no-show, a late company, a company leaving, outcomes, second interviews.
+
+Each repair changes only the slots it must, says why, and leaves a plan that keeps every rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import MovableClock, candidate_id, company_id, site_id
+
+from .conftest import Api, assert_plan_still_valid, log_events, paris, published_demo
+
+
+def starts(slot: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(slot["starts_at"])
+
+
+async def test_a_site_manager_checks_in_the_candidates_of_their_site_once(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    clock.set(paris(8, 20))
+    seclin = site_id(api.prefix, "seclin")
+    samia = candidate_id(api.prefix, 2)  # registered on Seclin, hosted by the Mission Locale
+    body = {"candidate_id": samia, "site_id": seclin}
+    arrived = await api.ok("POST", f"/job-datings/{api.jd}/check-ins", as_="ml-manager", json=body)
+    assert arrived == {
+        "candidate_id": samia,
+        "site_id": seclin,
+        "checked_in_at": "2026-12-03T07:20:00Z",
+        "no_show": False,
+    }
+    again = await api.call("POST", f"/job-datings/{api.jd}/check-ins", as_="ml-manager", json=body)
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["reason"] == "ce candidat est déjà arrivé, à 08:20"
+    other = await api.call(
+        "POST",
+        f"/job-datings/{api.jd}/check-ins",
+        as_="ft-manager",
+        json={"candidate_id": candidate_id(api.prefix, 6), "site_id": seclin},
+    )
+    assert other.status_code == 403
+    elsewhere = await api.call(
+        "POST",
+        f"/job-datings/{api.jd}/check-ins",
+        json={"candidate_id": candidate_id(api.prefix, 1), "site_id": seclin},
+    )
+    assert elsewhere.status_code == 409
+
+
+async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waiting_list_of_the_site(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    absent = candidate_id(api.prefix, 6)
+    theirs = [s for s in await api.published_slots() if s["candidate_id"] == absent]
+    clock.set(paris(9, 35))
+    head = service.store.head()
+    report = await api.ok(
+        "POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": absent}
+    )
+    to_come = [s for s in theirs if starts(s) >= clock.now()]
+    assert report["cancelled"] == len(to_come) > 0
+    events = log_events(service.store, head)
+    cancelled = [e.data for e in events if isinstance(e.data, SlotCancelled)]
+    assert {c.slot_id for c in cancelled} == {s["slot_id"] for s in to_come}
+    assert {c.reason for c in cancelled} == {"no_show"}
+    refills = [e.data for e in events if isinstance(e.data, SlotAssigned)]
+    assert len(refills) == report["assigned"]
+    freed = {(s["computer_id"], s["starts_at"]) for s in to_come}
+    for refill in refills:
+        assert refill.from_waiting_list
+        assert refill.candidate_id != absent
+        assert refill.site_id == site_id(api.prefix, "seclin")
+        assert (refill.computer_id, refill.starts_at.isoformat().replace("+00:00", "Z")) in freed
+    assert not [e for e in events if isinstance(e.data, SlotMoved)]
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    for s in theirs:
+        assert after[s["slot_id"]]["status"] == ("cancelled" if s in to_come else "assigned")
+    assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_late_company_keeps_no_slot_before_it_arrives(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    logiplus = company_id(api.prefix, "logiplus")
+    before = {s["slot_id"]: s for s in await api.published_slots()}
+    clock.set(paris(8, 0))
+    report = await api.ok(
+        "POST", f"/job-datings/{api.jd}/companies/{logiplus}/late", json={"arrives_at": "2026-12-03T10:00"}
+    )
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    early = [s for s in before.values() if s["company_id"] == logiplus and starts(s) < paris(10)]
+    assert report["moved"] + report["cancelled"] == len(early) > 0
+    for s in early:
+        now = after[s["slot_id"]]
+        if now["status"] == "cancelled":
+            assert now["cancel_reason"] == "company_late"
+        else:
+            assert starts(now) >= paris(10)
+            assert now["site_id"] == s["site_id"]
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {s["slot_id"] for s in early}
+    jd = await api.ok("GET", f"/job-datings/{api.jd}")
+    assert jd["late_companies"] == [{"company_id": logiplus, "arrives_at": "2026-12-03T09:00:00Z"}]
+    assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_company_leaving_cancels_only_its_slots_still_to_come(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    callnord = company_id(api.prefix, "callnord")
+    before = {s["slot_id"]: s for s in await api.published_slots()}
+    clock.set(paris(10, 0))
+    report = await api.ok(
+        "POST", f"/job-datings/{api.jd}/companies/{callnord}/leave", json={"reason": "recruteur rappelé"}
+    )
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    to_come = {k for k, s in before.items() if s["company_id"] == callnord and starts(s) >= paris(10)}
+    assert report["cancelled"] == len(to_come) > 0
+    assert {k for k in to_come if after[k]["cancel_reason"] == "company_left"} == to_come
+    assert all(before[k] == after[k] for k in before if k not in to_come)
+    refills = [s for k, s in after.items() if k not in before]
+    assert len(refills) == report["assigned"]
+    assert all(s["from_waiting_list"] and s["company_id"] != callnord for s in refills)
+    again = await api.call("POST", f"/job-datings/{api.jd}/companies/{callnord}/leave", json={"reason": "x"})
+    assert again.status_code == 409
+    assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_recruiter_records_outcomes_for_their_company_and_books_a_second_interview(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    logiplus = company_id(api.prefix, "logiplus")
+    slots = [s for s in await api.published_slots() if s["company_id"] == logiplus]
+    first = min(slots, key=starts)
+    clock.set(starts(first))
+    early = await api.call(
+        "POST",
+        f"/slots/{min(slots, key=lambda s: -starts(s).timestamp())['slot_id']}/outcome",
+        as_="recruiter-logiplus",
+        json={"outcome": "hired"},
+    )
+    assert early.status_code == 409
+    assert early.json()["detail"][0]["reason"] == "cet entretien n'a pas encore commencé"
+    stranger = await api.call(
+        "POST", f"/slots/{first['slot_id']}/outcome", as_="recruiter-callnord", json={"outcome": "hired"}
+    )
+    assert stranger.status_code == 403
+    done = await api.ok(
+        "POST",
+        f"/slots/{first['slot_id']}/outcome",
+        as_="recruiter-logiplus",
+        json={"outcome": "second_interview"},
+    )
+    assert (done["status"], done["outcome"]) == ("completed", "second_interview")
+    second = await api.ok(
+        "POST",
+        f"/slots/{first['slot_id']}/second-interview",
+        as_="recruiter-logiplus",
+        json={"starts_at": "2026-12-03T12:35"},
+    )
+    assert (second["kind"], second["local_start"], second["site_id"]) == (
+        "second_interview",
+        "12:35",
+        first["site_id"],
+    )
+    assert second["video_link"] != first["video_link"]
+    agenda = await api.ok(
+        "GET",
+        f"/job-datings/{api.jd}/plan",
+        as_="recruiter-logiplus",
+        params={"by": "company", "key": logiplus},
+    )
+    assert second["slot_id"] in {i["slot_id"] for g in agenda["groups"] for i in g["interviews"]}
+    others = await api.call(
+        "GET", f"/job-datings/{api.jd}/plan", as_="recruiter-logiplus", params={"by": "site"}
+    )
+    assert others.status_code == 403
+    twice = await api.call(
+        "POST", f"/slots/{first['slot_id']}/second-interview", json={"starts_at": "2026-12-03T12:40"}
+    )
+    assert twice.status_code == 409

@@ -1,0 +1,90 @@
+"""Collective preparation workshops over HTTP: a room of a site, two coaches from two organisations."""
+
+from __future__ import annotations
+
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import MovableClock, candidate_id, demo_facts, room_id, site_id
+
+from .conftest import Api, feed, paris
+
+
+def session(api: Api, **changes: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "workshop_id": f"{api.prefix}-ws-1",
+        "job_dating_id": api.jd,
+        "site_id": site_id(api.prefix, "seclin"),
+        "room_id": room_id(api.prefix, "seclin"),
+        "starts_at": "2026-11-30T14:00",
+        "ends_at": "2026-11-30T16:30",
+        "capacity": 2,
+        "coaches": [
+            {"coach_id": "coach-ml-1", "org": "mission-locale"},
+            {"coach_id": "coach-ft-1", "org": "france-travail"},
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+async def test_a_workshop_is_run_by_two_organisations_fills_up_and_records_who_came(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    feed(service, demo_facts(api.prefix))
+    await api.plan_job_dating()
+    same_org = session(
+        api,
+        coaches=[
+            {"coach_id": "coach-ml-1", "org": "mission-locale"},
+            {"coach_id": "coach-ml-2", "org": "mission-locale"},
+        ],
+    )
+    head = service.store.head()
+    refused = await api.call("POST", "/workshops", json=same_org)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == [
+        {
+            "field": "coaches",
+            "reason": "les deux animateurs doivent venir de deux structures partenaires différentes",
+        }
+    ]
+    too_big = await api.call("POST", "/workshops", json=session(api, capacity=40))
+    assert too_big.status_code == 422
+    assert too_big.json()["detail"][0]["reason"] == "la salle accueille 12 personnes au plus"
+    assert service.store.head() == head
+
+    created = await api.ok("POST", "/workshops", as_="ml-counsellor", json=session(api))
+    assert (created["starts_at"], created["capacity"], created["coach_orgs"]) == (
+        "2026-11-30T13:00:00Z",
+        2,
+        ["mission-locale", "france-travail"],
+    )
+    overlapping = await api.call(
+        "POST",
+        "/workshops",
+        json=session(api, workshop_id=f"{api.prefix}-ws-2", starts_at="2026-11-30T15:00"),
+    )
+    assert overlapping.status_code == 409
+
+    # Candidates 1, 6 and 11 are referred by the Mission Locale (every fifth from the second).
+    wanted = [candidate_id(api.prefix, n) for n in (1, 6, 11)]
+    url = f"/workshops/{created['workshop_id']}/enrolments"
+    not_theirs = await api.call("POST", url, as_="ft-counsellor", json={"candidate_id": wanted[0]})
+    assert not_theirs.status_code == 403
+    for n in wanted[:2]:
+        await api.ok("POST", url, as_="ml-counsellor", json={"candidate_id": n})
+    full = await api.call("POST", url, as_="ml-counsellor", json={"candidate_id": wanted[2]})
+    assert full.status_code == 409
+    assert full.json()["detail"][0]["reason"] == "l'atelier est complet (2 places)"
+
+    clock.set(paris(8).replace(day=30, month=11, hour=14))
+    attendance = f"/workshops/{created['workshop_id']}/attendance"
+    stranger = await api.call(
+        "POST", attendance, as_="recruiter-logiplus", json={"present": wanted[:1], "absent": wanted[1:2]}
+    )
+    assert stranger.status_code == 403
+    done = await api.ok(
+        "POST", attendance, as_="ft-counsellor", json={"present": wanted[:1], "absent": wanted[1:2]}
+    )
+    assert (done["present"], done["absent"], done["attendance_recorded"]) == (wanted[:1], wanted[1:2], True)
+    listed = await api.ok("GET", "/workshops", params={"job_dating_id": api.jd})
+    assert [w["workshop_id"] for w in listed] == [created["workshop_id"]]

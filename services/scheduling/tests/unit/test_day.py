@@ -1,0 +1,264 @@
+"""The day: check-in, no-shows, outcomes and second interviews, given / when / then."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import reduce
+
+import msgspec
+import pytest
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.scheduling import (
+    CandidateCheckedIn,
+    CandidateMarkedNoShow,
+    InterviewCompleted,
+    JobDatingPlanned,
+    PlanPublished,
+    SiteWindow,
+    SlotAssigned,
+    SlotCancelled,
+)
+from jobdating.contracts.sites import OpeningHours
+from jobdating.scheduling.domain import day
+from jobdating.scheduling.domain.commands import CheckIn, MarkNoShow, RecordOutcome, ScheduleSecondInterview
+from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
+from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dating, evolve_slot
+from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, Outage, SiteFacts
+from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
+
+COORDINATOR = Actor(org="departement-nord", role="coordinator")
+SEC_MANAGER = Actor(org="mission-locale", role="site_manager")
+OTHER_MANAGER = Actor(org="france-travail", role="site_manager")
+RECRUITER = Actor(org="co-1", role="recruiter")
+OTHER_RECRUITER = Actor(org="co-2", role="recruiter")
+DAY = date(2026, 12, 3)
+NINE = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 9:00 in Paris
+JOB_DATING = reduce(
+    evolve_job_dating,
+    [
+        JobDatingPlanned(
+            job_dating_id="jd-1",
+            title="Emploi Booster",
+            days=(DAY,),
+            site_windows=(SiteWindow(site_id="site-seclin", day=DAY, start=time(8, 30), end=time(12, 30)),),
+            interview_minutes=20,
+            buffer_minutes=10,
+        ),
+        PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1),
+    ],
+    JobDatingState(),
+)
+SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
+CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="ml", site_id="site-seclin")
+COMPANY = CompanyFacts(
+    company_id="co-1", sector="logistique", recruiters=1, window_start=time(9), window_end=time(12), day=DAY
+)
+ASSIGNED = SlotAssigned(
+    job_dating_id="jd-1",
+    slot_id="slot-1",
+    candidate_id="cand-1",
+    company_id="co-1",
+    site_id="site-seclin",
+    computer_id="pc-1",
+    starts_at=NINE,
+    ends_at=NINE + timedelta(minutes=20),
+    video_link="https://visio.example/a",
+    wish_rank=1,
+)
+
+
+def slot(*events: Event) -> SlotState:
+    return reduce(evolve_slot, events, SlotState())
+
+
+def attendance(*events: Event) -> AttendanceState:
+    return reduce(evolve_attendance, events, AttendanceState())
+
+
+def test_a_site_manager_checks_a_candidate_in_at_their_own_site_once() -> None:
+    command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert events == [
+        CandidateCheckedIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
+    ]
+    with pytest.raises(Conflict) as refused:
+        day.check_in(command, attendance(*events), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert refused.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
+
+
+def test_a_manager_of_another_organisation_does_not_check_in_at_this_site() -> None:
+    command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    with pytest.raises(Forbidden):
+        day.check_in(command, attendance(), JOB_DATING, OTHER_MANAGER, CANDIDATE, SITE, NINE)
+
+
+def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round() -> None:
+    arrived = CandidateCheckedIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
+    with pytest.raises(Conflict):
+        day.mark_no_show(
+            MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
+            attendance(arrived),
+            JOB_DATING,
+            SEC_MANAGER,
+            CANDIDATE,
+            SITE,
+        )
+    absent = day.mark_no_show(
+        MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
+        attendance(),
+        JOB_DATING,
+        SEC_MANAGER,
+        CANDIDATE,
+        SITE,
+    )
+    assert absent == [
+        CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    ]
+    command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    with pytest.raises(Conflict) as refused:
+        day.check_in(command, attendance(*absent), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert (
+        refused.value.problems[0].reason
+        == "ce candidat a été déclaré absent : ses entretiens ont été annulés"
+    )
+
+
+def test_a_recruiter_records_the_outcome_of_their_companys_interview_once_it_began() -> None:
+    command = RecordOutcome(slot_id="slot-1", outcome="second_interview")
+    with pytest.raises(Conflict):
+        day.record_outcome(command, slot(ASSIGNED), RECRUITER, NINE - timedelta(minutes=1))
+    events = day.record_outcome(command, slot(ASSIGNED), RECRUITER, NINE + timedelta(minutes=5))
+    assert events == [
+        InterviewCompleted(
+            job_dating_id="jd-1",
+            slot_id="slot-1",
+            candidate_id="cand-1",
+            company_id="co-1",
+            outcome="second_interview",
+        )
+    ]
+    with pytest.raises(Conflict) as refused:
+        day.record_outcome(command, slot(ASSIGNED, *events), RECRUITER, NINE + timedelta(minutes=30))
+    assert refused.value.problems[0].reason == "le résultat est déjà enregistré : second entretien"
+
+
+def test_a_recruiter_of_another_company_records_nothing_and_a_cancelled_slot_has_no_outcome() -> None:
+    command = RecordOutcome(slot_id="slot-1", outcome="hired")
+    with pytest.raises(Forbidden):
+        day.record_outcome(command, slot(ASSIGNED), OTHER_RECRUITER, NINE + timedelta(minutes=5))
+    cancelled = SlotCancelled(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        reason="company_left",
+    )
+    with pytest.raises(Conflict):
+        day.record_outcome(command, slot(ASSIGNED, cancelled), COORDINATOR, NINE + timedelta(minutes=5))
+
+
+def completed_first() -> SlotState:
+    done = InterviewCompleted(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        outcome="second_interview",
+    )
+    return slot(ASSIGNED, done)
+
+
+def second(starts_at: datetime, computer_id: str | None = None) -> ScheduleSecondInterview:
+    return ScheduleSecondInterview(
+        first_slot_id="slot-1", slot_id="slot-2", starts_at=starts_at, computer_id=computer_id
+    )
+
+
+COMPUTERS = [
+    ComputerFacts(computer_id="pc-1", site_id="site-seclin"),
+    ComputerFacts(computer_id="pc-2", site_id="site-seclin"),
+]
+
+
+def book(
+    command: ScheduleSecondInterview,
+    first: SlotState | None = None,
+    *,
+    site: SiteFacts = SITE,
+    computers: list[ComputerFacts] = COMPUTERS,
+    active: list[SlotState] | None = None,
+) -> list[Event]:
+    return day.schedule_second_interview(
+        command,
+        first or completed_first(),
+        JOB_DATING,
+        RECRUITER,
+        COMPANY,
+        site,
+        computers,
+        active or [],
+        "https://v/x",
+        NINE,
+    )
+
+
+def booked_elsewhere(slot_id: str, at: datetime, **changes: object) -> SlotState:
+    return msgspec.structs.replace(
+        slot(ASSIGNED), slot_id=slot_id, starts_at=at, ends_at=at + timedelta(minutes=20), **changes
+    )
+
+
+def test_a_second_interview_takes_the_first_free_computer_of_the_site() -> None:
+    at = NINE + timedelta(hours=2)
+    busy = booked_elsewhere("other", at, candidate_id="cand-9", company_id="co-9")
+    [booked] = book(second(at), active=[busy])
+    assert isinstance(booked, SlotAssigned)
+    assert (booked.kind, booked.computer_id, booked.starts_at, booked.ends_at, booked.video_link) == (
+        "second_interview",
+        "pc-2",
+        at,
+        at + timedelta(minutes=20),
+        "https://v/x",
+    )
+
+
+def test_a_second_interview_keeps_the_buffer_after_the_candidates_other_interview() -> None:
+    other = booked_elsewhere("slot-3", NINE + timedelta(hours=1), company_id="co-3")
+    with pytest.raises(Conflict) as refused:
+        book(second(NINE + timedelta(hours=1, minutes=25)), active=[other])
+    assert refused.value.problems[0].reason == (
+        "le candidat a un entretien de 10:00 à 10:20 : choisissez une autre heure"
+    )
+
+
+def test_a_second_interview_needs_a_free_recruiter_a_working_computer_and_a_time_to_come() -> None:
+    at = NINE + timedelta(hours=2)
+    recruiter_busy = booked_elsewhere("s9", at, candidate_id="cand-9")
+    with pytest.raises(Conflict):
+        book(second(at), active=[recruiter_busy])
+    broken = [ComputerFacts(computer_id="pc-1", site_id="site-seclin", outages=(Outage(since=NINE),))]
+    with pytest.raises(Conflict):
+        book(second(at, "pc-1"), computers=broken)
+    with pytest.raises(Invalid):
+        book(second(NINE - timedelta(hours=1)))
+
+
+def test_a_second_interview_happens_while_the_site_is_open() -> None:
+    mornings = SiteFacts(
+        site_id="site-seclin",
+        host_org="mission-locale",
+        hours=(OpeningHours(day=DAY, start=time(8), end=time(13)),),
+    )
+    with pytest.raises(Conflict) as refused:
+        book(second(NINE + timedelta(hours=4)), site=mornings)
+    assert refused.value.problems[0].reason == "le site du candidat est ouvert ce jour-là : 08:00-13:00"
+
+
+def test_a_second_interview_follows_only_an_outcome_asking_for_it() -> None:
+    hired = InterviewCompleted(
+        job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1", outcome="hired"
+    )
+    with pytest.raises(Conflict):
+        book(second(NINE + timedelta(hours=2)), slot(ASSIGNED, hired))

@@ -16,6 +16,7 @@ class Board:
         self.frame = frame
         self.busy: dict[str, dict[int, Interview]] = {}
         self.load: dict[tuple[str, int], int] = {}
+        self.running: dict[tuple[str, int], list[Interview]] = {}
         self.seat: dict[tuple[str, int], Interview] = {}
         self.met: set[tuple[str, str]] = set()
         for interview in interviews:
@@ -34,6 +35,7 @@ class Board:
         self.busy.setdefault(interview.candidate_id, {})[t] = interview
         key = (interview.company_id, t)
         self.load[key] = self.load.get(key, 0) + 1
+        self.running.setdefault(key, []).append(interview)
         self.seat[(interview.computer_id, t)] = interview
         self.met.add(interview.pair)
 
@@ -42,6 +44,7 @@ class Board:
         t = self.slot(interview)
         del self.busy[interview.candidate_id][t]
         self.load[(interview.company_id, t)] -= 1
+        self.running[(interview.company_id, t)].remove(interview)
         del self.seat[(interview.computer_id, t)]
         self.met.discard(interview.pair)
 

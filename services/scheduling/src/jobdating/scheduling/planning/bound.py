@@ -17,7 +17,7 @@ from jobdating.scheduling.planning.maxflow import FlowNetwork
 from jobdating.scheduling.planning.model import Instance
 
 
-class Bound(msgspec.Struct, frozen=True, kw_only=True):
+class Bound(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Upper bounds from the max-flow relaxation.
 
     `interviews` bounds the number of interviews of any valid plan. `tiers[j - 1]` bounds the sum over

@@ -37,7 +37,7 @@ Rule = Literal[
 ]
 
 
-class Violation(msgspec.Struct, frozen=True, kw_only=True):
+class Violation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A broken rule, the interviews involved (none for a missing pin) and a sentence for people."""
 
     rule: Rule

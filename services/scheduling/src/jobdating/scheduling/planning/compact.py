@@ -17,7 +17,8 @@ def compact(board: Board) -> int:
     improved = True
     while improved:
         improved = False
-        for interview in sorted(board.seat.values(), key=lambda i: (-frame.position[board.slot(i)], i.pair)):
+        # Earliest first: an interview that moves frees a slot that later ones may then take.
+        for interview in sorted(board.seat.values(), key=lambda i: (frame.position[board.slot(i)], i.pair)):
             here = frame.position[board.slot(interview)]
             if here == 0:
                 continue

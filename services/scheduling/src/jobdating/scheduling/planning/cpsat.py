@@ -40,6 +40,9 @@ def solve_cpsat(f: Formulation, warm: set[int], time_limit: float, threads: int 
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_workers = threads
     solver.parameters.random_seed = 0
+    # Measured: with the default level CP-SAT could not prove the segment relaxation of the reference day
+    # in 20 s; with the full linear relaxation in its search it did in 0.02 s.
+    solver.parameters.linearization_level = 2
     result = solver.solve(model)
     seconds = solver.wall_time
     solver_status = solver.status_name(result)

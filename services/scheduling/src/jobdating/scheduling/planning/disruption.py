@@ -13,20 +13,20 @@ from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.planning.model import Computer, Instance, Moment, Window
 
 
-class CandidateWithdrew(msgspec.Struct, frozen=True, kw_only=True, tag="candidate_withdrew"):
+class CandidateWithdrew(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_withdrew"):
     """A candidate leaves the job dating: none of their interviews from now on."""
 
     candidate_id: str
 
 
-class CandidateNoShow(msgspec.Struct, frozen=True, kw_only=True, tag="no_show"):
+class CandidateNoShow(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="no_show"):
     """A candidate did not come on `day`: none of their interviews for the rest of that day."""
 
     candidate_id: str
     day: int
 
 
-class CompanyLate(msgspec.Struct, frozen=True, kw_only=True, tag="company_late"):
+class CompanyLate(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="company_late"):
     """A company arrives on `day` at `arrives` instead of the start of its window."""
 
     company_id: str
@@ -34,7 +34,7 @@ class CompanyLate(msgspec.Struct, frozen=True, kw_only=True, tag="company_late")
     arrives: int
 
 
-class CompanyLeft(msgspec.Struct, frozen=True, kw_only=True, tag="company_left"):
+class CompanyLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="company_left"):
     """A company leaves on `day` at `at`."""
 
     company_id: str
@@ -42,14 +42,14 @@ class CompanyLeft(msgspec.Struct, frozen=True, kw_only=True, tag="company_left")
     at: int
 
 
-class ComputerBroke(msgspec.Struct, frozen=True, kw_only=True, tag="computer_broken"):
+class ComputerBroke(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="computer_broken"):
     """A computer is out of order from `at` (until the site brings it back, which is a new instance)."""
 
     computer_id: str
     at: Moment
 
 
-class SiteClosed(msgspec.Struct, frozen=True, kw_only=True, tag="site_closed"):
+class SiteClosed(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="site_closed"):
     """A site closes from `at`."""
 
     site_id: str

@@ -3,6 +3,10 @@
 Times are whole minutes since midnight on a day given by its index (0 for the first day of the event).
 Every window is half-open: `start` is included, `end` is not, so an interview of 20 minutes starting at
 9:40 fits a window ending at 10:00.
+
+All types are immutable and hold no reference cycles, so they are kept out of the cyclic garbage collector
+(`gc=False`): a 5,000-candidate plan is tens of thousands of them, and collections scanning them more
+than doubled the median repair time on the regional fair (15 ms against 6 ms, measured).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import msgspec
 
 
-class Window(msgspec.Struct, frozen=True, kw_only=True):
+class Window(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A stretch of time on one day, in minutes since midnight: [start, end)."""
 
     day: int
@@ -18,14 +22,14 @@ class Window(msgspec.Struct, frozen=True, kw_only=True):
     end: int
 
 
-class Moment(msgspec.Struct, frozen=True, order=True, kw_only=True):
+class Moment(msgspec.Struct, frozen=True, order=True, kw_only=True, gc=False):
     """An instant of the event: a day index and a minute of that day; moments compare in time order."""
 
     day: int
     minute: int
 
 
-class Day(msgspec.Struct, frozen=True, kw_only=True):
+class Day(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A day of the event; its slot grid starts at `start` and no interview runs past `end`."""
 
     index: int
@@ -33,7 +37,7 @@ class Day(msgspec.Struct, frozen=True, kw_only=True):
     end: int
 
 
-class SlotGrid(msgspec.Struct, frozen=True, kw_only=True):
+class SlotGrid(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """How interviews are cut: fixed `length`, a `buffer` a candidate needs between two interviews, and
     breaks during which no interview starts or runs (the grid restarts at the end of a break)."""
 
@@ -42,14 +46,14 @@ class SlotGrid(msgspec.Struct, frozen=True, kw_only=True):
     breaks: tuple[Window, ...] = ()
 
 
-class Site(msgspec.Struct, frozen=True, kw_only=True):
+class Site(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Premises lent by a partner, open during `opening`; candidates come to the site they chose."""
 
     id: str
     opening: tuple[Window, ...]
 
 
-class Computer(msgspec.Struct, frozen=True, kw_only=True):
+class Computer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A computer with webcam and headset at a site; `available` None means whenever its site is open.
 
     A computer that breaks is unavailable from that time: its windows end there."""
@@ -59,7 +63,7 @@ class Computer(msgspec.Struct, frozen=True, kw_only=True):
     available: tuple[Window, ...] | None = None
 
 
-class Company(msgspec.Struct, frozen=True, kw_only=True):
+class Company(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A recruiting company interviewing by video: `recruiters` in parallel during `windows`.
 
     `sites`, when given, restricts it to candidates of those sites (a local employer)."""
@@ -70,7 +74,7 @@ class Company(msgspec.Struct, frozen=True, kw_only=True):
     sites: tuple[str, ...] | None = None
 
 
-class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+class Candidate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A candidate at their chosen site, available during `available`, with `wishes` as company ids by rank
     (rank 1 first) and at most `max_interviews` interviews."""
 
@@ -81,14 +85,14 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     max_interviews: int
 
 
-class Pair(msgspec.Struct, frozen=True, kw_only=True):
+class Pair(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A candidate and a company: a pin (they must meet) or a forbid (they must not)."""
 
     candidate_id: str
     company_id: str
 
 
-class Instance(msgspec.Struct, frozen=True, kw_only=True):
+class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Everything the planner needs about one job dating."""
 
     days: tuple[Day, ...]
@@ -101,7 +105,7 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True):
     forbids: tuple[Pair, ...] = ()
 
 
-class Interview(msgspec.Struct, frozen=True, kw_only=True):
+class Interview(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One interview of a plan: a candidate meets a company by video from a computer at the candidate's
     site, on `day` from `start` for the grid's length. A (candidate, company) pair identifies it."""
 
@@ -123,7 +127,7 @@ class Interview(msgspec.Struct, frozen=True, kw_only=True):
         return Moment(day=self.day, minute=self.start)
 
 
-class Plan(msgspec.Struct, frozen=True, kw_only=True):
+class Plan(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A set of interviews, in no particular order."""
 
     interviews: tuple[Interview, ...] = ()

@@ -29,7 +29,7 @@ from jobdating.scheduling.planning.frame import Frame
 from jobdating.scheduling.planning.model import Instance, Plan
 
 
-class Weights(msgspec.Struct, frozen=True, kw_only=True):
+class Weights(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The constants of level 1 for one instance (see the module docstring)."""
 
     tiers: tuple[int, ...]

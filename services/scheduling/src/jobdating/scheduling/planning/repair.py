@@ -17,6 +17,8 @@ interviews people were already told about.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 
 from jobdating.contracts.scheduling import CancelReason
@@ -36,7 +38,7 @@ from jobdating.scheduling.planning.frame import Frame
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
 
 
-class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
+class Cancellation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An interview that will not take place, why (the contracts' reason) and a sentence for people."""
 
     interview: Interview
@@ -44,7 +46,7 @@ class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
     detail: str
 
 
-class Move(msgspec.Struct, frozen=True, kw_only=True):
+class Move(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An interview that changes computer or time; same candidate, company and site."""
 
     before: Interview
@@ -52,7 +54,7 @@ class Move(msgspec.Struct, frozen=True, kw_only=True):
     reason: CancelReason
 
 
-class Repair(msgspec.Struct, frozen=True, kw_only=True):
+class Repair(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The diff a repair makes to a plan: nothing else changes."""
 
     cancelled: tuple[Cancellation, ...] = ()
@@ -77,12 +79,9 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     frame = Frame(after)
     why = reason(disruption)
     earliest = Moment(day=now.day, minute=now.minute + lead)
+    touches = _touching(disruption)
     affected = sorted(
-        (
-            i
-            for i in plan.interviews
-            if _touches(i, disruption) and i.begins >= now and not _still_fits(frame, i)
-        ),
+        (i for i in plan.interviews if touches(i) and i.begins >= now and not _still_fits(frame, i)),
         key=lambda i: (i.day, i.start, i.computer_id),
     )
     if not affected:
@@ -118,16 +117,23 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     return Repair(cancelled=tuple(cancelled), moved=tuple(moved), assigned=tuple(assigned))
 
 
-def _touches(interview: Interview, disruption: Disruption) -> bool:
+def _touching(disruption: Disruption) -> Callable[[Interview], bool]:
+    """Whether an interview concerns the disruption's candidate, company (that day), computer or site;
+    one closure per disruption, since it runs over every interview of the plan."""
     if isinstance(disruption, CandidateWithdrew):
-        return interview.candidate_id == disruption.candidate_id
+        candidate_id = disruption.candidate_id
+        return lambda i: i.candidate_id == candidate_id
     if isinstance(disruption, CandidateNoShow):
-        return interview.candidate_id == disruption.candidate_id and interview.day == disruption.day
+        candidate_id, day = disruption.candidate_id, disruption.day
+        return lambda i: i.candidate_id == candidate_id and i.day == day
     if isinstance(disruption, CompanyLate | CompanyLeft):
-        return interview.company_id == disruption.company_id and interview.day == disruption.day
+        company_id, day = disruption.company_id, disruption.day
+        return lambda i: i.company_id == company_id and i.day == day
     if isinstance(disruption, ComputerBroke):
-        return interview.computer_id == disruption.computer_id
-    return interview.site_id == disruption.site_id
+        computer_id = disruption.computer_id
+        return lambda i: i.computer_id == computer_id
+    site_id = disruption.site_id
+    return lambda i: i.site_id == site_id
 
 
 def _still_fits(frame: Frame, interview: Interview) -> bool:

@@ -39,7 +39,7 @@ from jobdating.scheduling.planning.timetable import timetable
 Method = Literal["relax", "direct"]
 
 
-class Part(msgspec.Struct, frozen=True, kw_only=True):
+class Part(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """How one independent component was solved: `steps` lists the programs run, with their verdicts."""
 
     candidates: int
@@ -50,7 +50,7 @@ class Part(msgspec.Struct, frozen=True, kw_only=True):
     seconds: float
 
 
-class Solution(msgspec.Struct, frozen=True, kw_only=True):
+class Solution(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A plan and what is known about its quality.
 
     `objective` is level 1 of the objective (fairness, then ranks); `bound` an upper bound on it proven by
@@ -141,6 +141,7 @@ def solve(
 
 Run = Callable[[Formulation, set[int], float, int], Outcome]
 LpBound = Callable[[Formulation, float], tuple[int | None, float]]
+Tighten = Callable[[], tuple[int | None, float]]
 
 
 def _solve_group(
@@ -184,18 +185,11 @@ def _solve_group(
         left = timetable(board, list(segment), segment_of, segment)
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
         if outcome.status == "optimal" and left:
-            program = formulate(frame, w, group)
-            if solver.lp_bound is not None and program.columns <= _LP_COLUMNS:
-                # The time-indexed program's linear relaxation can be tighter than the segment relaxation.
-                lp, lp_seconds = solver.lp_bound(program, share / 4)
-                seconds += lp_seconds
-                steps.append(
-                    f"time-indexed linear relaxation: {'stopped by the time limit' if lp is None else lp}"
-                )
-                bound = bound if lp is None else min(bound, lp)
-            seconds += _neighbourhoods(
-                board, w, group, list(segment), bound, run, share - seconds, threads, steps
+            tighten = _lp_step(solver, board, w, group, share / 4, steps)
+            spent, bound = _neighbourhoods(
+                board, w, group, list(segment), bound, tighten, run, share - seconds, threads, steps
             )
+            seconds += spent
     else:
         for interview in seed:
             board.add(interview)
@@ -226,20 +220,26 @@ def _neighbourhoods(
     group: list[str],
     pairs: list[tuple[str, str]],
     bound: int,
+    tighten: Tighten | None,
     run: Run,
     budget: float,
     threads: int,
     steps: list[str],
-) -> float:
+) -> tuple[float, int]:
     """Large-neighbourhood search around the chosen pairs the timetable could not place, a few at a time,
     while the plan is below the relaxation's bound, within half the budget. When a whole round over the
     unplaced pairs brings nothing (or one round, on a small component), it ends: the relaxation may not be
-    tight there, and only the whole program can tell."""
+    tight there, and only the whole program can tell. If the first round falls short, `tighten` may lower
+    the bound (the time-indexed linear relaxation). Returns the solver time spent and the bound."""
     seconds = 0.0
     objective = _group_score(board, w, group)
     offset, idle, rounds = 0, 0, 0
     while objective < bound and seconds < budget / 2:
-        unplaced = [p for p in pairs if p not in board.met]
+        # Fairness first: pairs of the candidates with the fewest interviews, then by their rank.
+        unplaced = sorted(
+            (p for p in pairs if p not in board.met),
+            key=lambda p: (board.count(p[0]), board.frame.rank(*p) or _UNRANKED, p),
+        )
         if not unplaced or idle >= len(unplaced):
             break
         offset %= len(unplaced)
@@ -256,10 +256,35 @@ def _neighbourhoods(
         idle = 0 if better > objective else idle + min(len(seeds), _SEEDS)
         offset += 0 if rounds == 1 else len(seeds)
         objective = better
-    return seconds
+        if rounds == 1 and objective < bound and tighten is not None:
+            lp, lp_seconds = tighten()
+            seconds += lp_seconds
+            bound = bound if lp is None else min(bound, lp)
+    return seconds, bound
+
+
+def _lp_step(
+    solver: _Solver, board: Board, w: Weights, group: list[str], limit: float, steps: list[str]
+) -> Tighten | None:
+    """The time-indexed program's linear relaxation as a bound, when the engine has one and the program is
+    small enough for it to be cheap."""
+    lp_bound = solver.lp_bound
+    if lp_bound is None:
+        return None
+
+    def tighten() -> tuple[int | None, float]:
+        program = formulate(board.frame, w, group)
+        if program.columns > _LP_COLUMNS:
+            return None, 0.0
+        lp, seconds = lp_bound(program, limit)
+        steps.append(f"time-indexed linear relaxation: {'stopped by the time limit' if lp is None else lp}")
+        return lp, seconds
+
+    return tighten
 
 
 _SEEDS = 2
+_UNRANKED = 1000
 # Up to this size the time-indexed linear relaxation solved in about 0.1 s on the benchmarks; at 13,000
 # columns (the computer-bound fair) it took 17 to 43 s.
 _LP_COLUMNS = 6000

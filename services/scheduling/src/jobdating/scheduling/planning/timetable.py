@@ -28,6 +28,7 @@ def timetable(
     return the pairs left unplaced."""
     frame = board.frame
     remaining: dict[str, set[str]] = {}
+    pending: dict[str, set[str]] = {}
     usable: dict[tuple[str, str], tuple[int, ...]] = {}
     for pair in sorted(pairs):
         candidate_id, company_id = pair
@@ -36,12 +37,13 @@ def timetable(
             options = tuple(t for t in options if segment_of[t] == segment[pair])
         usable[pair] = options
         remaining.setdefault(candidate_id, set()).add(company_id)
+        pending.setdefault(company_id, set()).add(candidate_id)
     wanted_at: dict[int, list[tuple[str, str]]] = {}
     for pair, options in usable.items():
         for t in options:
             wanted_at.setdefault(t, []).append(pair)
     for t in sorted(wanted_at):
-        _fill_slot(board, t, wanted_at[t], remaining, usable)
+        _fill_slot(board, t, wanted_at[t], remaining, pending, usable)
     left = sorted((c, k) for c, companies in remaining.items() for k in companies)
     return [
         pair for pair in left if not (_place_anywhere(board, *pair) or _place_by_moving_one(board, *pair))
@@ -53,6 +55,7 @@ def _fill_slot(
     t: int,
     wanted: list[tuple[str, str]],
     remaining: dict[str, set[str]],
+    pending: dict[str, set[str]],
     usable: dict[tuple[str, str], tuple[int, ...]],
 ) -> None:
     frame = board.frame
@@ -63,7 +66,7 @@ def _fill_slot(
     ready = [c for c in choices if board.candidate_free(c, t)]
     if not ready:
         return
-    company_slack = _company_slack(board, t, remaining, usable)
+    company_slack = _company_slack(board, t, {k for ks in choices.values() for k in ks}, pending, usable)
     for companies in choices.values():
         companies.sort(key=lambda k: (company_slack.get(k, 0), k))
     spare = {
@@ -83,6 +86,7 @@ def _fill_slot(
         assert computer_id is not None
         board.add(board.interview_at(candidate_id, company_id, t, computer_id))
         remaining[candidate_id].discard(company_id)
+        pending[company_id].discard(candidate_id)
 
 
 def _augment(
@@ -130,22 +134,20 @@ def _free_computers(board: Board, site_id: str, t: int) -> int:
 
 
 def _company_slack(
-    board: Board, t: int, remaining: dict[str, set[str]], usable: dict[tuple[str, str], tuple[int, ...]]
+    board: Board,
+    t: int,
+    companies: set[str],
+    pending: dict[str, set[str]],
+    usable: dict[tuple[str, str], tuple[int, ...]],
 ) -> dict[str, int]:
-    frame = board.frame
-    demand: dict[str, int] = {}
-    future: dict[str, set[int]] = {}
-    for candidate_id, companies in remaining.items():
-        for company_id in companies:
-            demand[company_id] = demand.get(company_id, 0) + 1
-            future.setdefault(company_id, set()).update(
-                u for u in usable[(candidate_id, company_id)] if u >= t
-            )
+    """How many more interviews each company's free recruiter-slots from `t` on could hold than its
+    pairs still waiting need."""
     slack: dict[str, int] = {}
-    for company_id, need in demand.items():
-        recruiters = frame.companies[company_id].recruiters
-        room = sum(recruiters - board.load.get((company_id, u), 0) for u in future[company_id])
-        slack[company_id] = room - need
+    for company_id in companies:
+        future = {u for c in pending[company_id] for u in usable[(c, company_id)] if u >= t}
+        recruiters = board.frame.companies[company_id].recruiters
+        room = sum(recruiters - board.load.get((company_id, u), 0) for u in future)
+        slack[company_id] = room - len(pending[company_id])
     return slack
 
 
@@ -200,7 +202,7 @@ def _blockers(board: Board, candidate_id: str, company_id: str, site_id: str, t:
     found: list[Interview] = []
     own = board.busy.get(candidate_id, {})
     found.extend(own[u] for u in (t, *frame.conflicts[t]) if u in own)
-    found.extend(i for (computer_id, u), i in board.seat.items() if u == t and i.company_id == company_id)
+    found.extend(board.running.get((company_id, t), ()))
     found.extend(
         i for computer_id in frame.site_computers(site_id) if (i := board.seat.get((computer_id, t)))
     )

@@ -1,0 +1,119 @@
+"""(b) A generated regional fair: 5,000 candidates, 500 companies, 200 sites (20 areas), about 730
+computers, two days. Time to a first plan and its gap; time to a proven optimum; peak memory. Goals: within
+0.5% of the bound in < 5 s, proven optimal in < 15 s, < 1 GB. HiGHS against CP-SAT, each in its own process.
+With --computer-bound, (c): the same fair with about 300 computers (the bottleneck), every candidate there
+two half-days, one recruiter per company; goal: >= 98.5% of the max-flow bound in < 30 s.
+
+    .venv/bin/python -m bench.planning.regional_fair
+    .venv/bin/python -m bench.planning.regional_fair --computer-bound
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import time
+from typing import Any
+
+from bench.common import peak_rss_mb, save
+from bench.planning.quality import in_child, load, quality, verdict
+from jobdating.scheduling.planning.bound import upper_bound
+from jobdating.scheduling.planning.generate import computer_bound_fair, regional_fair
+from jobdating.scheduling.planning.outcome import Engine
+from jobdating.scheduling.planning.solve import greedy, solve
+
+
+def measure(engine: Engine, computer_bound: bool, time_limit: float, ladder: list[float]) -> dict[str, Any]:
+    """Greedy, then `solve` at each time limit of `ladder` and at `time_limit`, in this process."""
+    importlib.import_module(f"jobdating.scheduling.planning.{engine}")
+    start = time.perf_counter()
+    instance = computer_bound_fair() if computer_bound else regional_fair()
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    bound = upper_bound(instance)
+    bound_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    first = greedy(instance)
+    greedy_seconds = time.perf_counter() - start
+    steps = []
+    final = None
+    for limit in [*ladder, time_limit]:
+        start = time.perf_counter()
+        final = solve(instance, engine=engine, time_limit=limit)
+        steps.append(
+            {
+                "time_limit": limit,
+                "wall_seconds": round(time.perf_counter() - start, 3),
+                "status": final.status,
+                "gap": final.gap,
+                "interviews": final.interviews,
+                "interviews_over_bound": round(final.interviews / bound.interviews, 4),
+            }
+        )
+    assert final is not None
+    assert final.bound is not None
+    return {
+        "engine": engine,
+        "size": {
+            "candidates": len(instance.candidates),
+            "companies": len(instance.companies),
+            "sites": len(instance.sites),
+            "computers": len(instance.computers),
+            "days": len(instance.days),
+        },
+        "generate_seconds": round(generated, 3),
+        "max_flow_bound": {
+            "interviews": bound.interviews,
+            "tiers": bound.tiers,
+            "seconds": round(bound_seconds, 3),
+        },
+        "greedy": {
+            "seconds": round(greedy_seconds, 3),
+            "objective": first.objective,
+            "gap_to_final_bound": round((final.bound - first.objective) / final.bound, 5),
+            "quality": quality(instance, first.plan),
+        },
+        "ladder": steps,
+        "final": {"verdict": verdict(final), "quality": quality(instance, final.plan)},
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine", choices=("highs", "cpsat"))
+    parser.add_argument("--computer-bound", action="store_true")
+    parser.add_argument("--time-limit", type=float)
+    args = parser.parse_args()
+    limit = args.time_limit or (25.0 if args.computer_bound else 15.0)
+    if args.engine:
+        engine: Engine = "highs" if args.engine == "highs" else "cpsat"
+        ladder = [5.0, 10.0] if args.computer_bound else [1.0, 2.0, 4.0]
+        print(json.dumps(measure(engine, args.computer_bound, limit, ladder if engine == "highs" else [])))
+        return
+    before = load()
+    flags = ["--computer-bound"] if args.computer_bound else []
+    runs = [
+        in_child("bench.planning.regional_fair", "--engine", engine, "--time-limit", str(limit), *flags)
+        for engine in ("highs", "cpsat")
+    ]
+    name = "planning_computer_bound_fair" if args.computer_bound else "planning_regional_fair"
+    path = save(name, {"benchmark": name, "load_before": before, "load_after": load(), "runs": runs})
+    for run in runs:
+        g, f = run["greedy"], run["final"]
+        print(
+            f"{run['engine']}: greedy {g['seconds']} s,"
+            f" {g['quality']['interviews']}/{run['max_flow_bound']['interviews']}"
+            f" interviews, objective gap {g['gap_to_final_bound']:.4%};"
+            f" solve {[(s['time_limit'], s['wall_seconds'], s['status'], s['gap']) for s in run['ladder']]};"
+            f" final {f['verdict']['status']} {f['quality']['interviews']} interviews"
+            f" ({f['quality']['interviews_over_bound']:.2%} of max flow),"
+            f" fewest {f['quality']['fewest_interviews_among_candidates_with_options']} (with options),"
+            f" peak {run['peak_rss_mb']} MB"
+        )
+    print(f"load {before} -> {load()}; written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,8 @@
-"""Rebuild a projection from a service's own log, in position order and in large transactions."""
+"""Rebuild a projection from a service's own log, in position order and in large transactions.
+
+Batches are large (20,000 events) because each is one transaction of the projection, and a commit costs an
+fsync: at 5,000 the commits alone took a seventh of a rebuild.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ def replay_log(
     apply_batch: ApplyBatch,
     *,
     after: int = 0,
-    batch: int = 5000,
+    batch: int = 20000,
     registry: EventRegistry = REGISTRY,
     progress: Callable[[int], None] | None = None,
 ) -> int:

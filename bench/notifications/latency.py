@@ -291,6 +291,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
                 await asyncio.sleep(0.1)
 
             committed: dict[str, float] = {}
+            load_before = os.getloadavg()[0]
             start = time.time() + 0.5
             # Interviews 6 to 11 hours ahead: within 12 hours, so SMS go even at night (no quiet hours).
             soon = datetime.now(UTC) + timedelta(hours=6)
@@ -313,6 +314,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
                 committed[event_id] = time.time()
                 relay.wakeup.set()
             offered = time.time() - start
+            load_after = os.getloadavg()[0]
             cpu = {
                 "service": _cpu(service.pid),
                 "nats_server": _cpu(server.process.pid if server.process else None),
@@ -382,6 +384,8 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
             "max": round(max(sms_latencies), 1),
         },
         "cpu_seconds_during_load": cpu,
+        # The machine is shared: what else ran shows in the load average (1 min) around the measure.
+        "load_average_1min": {"before": round(load_before, 2), "after": round(load_after, 2)},
         "service_writes_per_commit": (
             round(stopped[-1]["writes"] / stopped[-1]["commits"], 2)
             if stopped and stopped[-1]["commits"]

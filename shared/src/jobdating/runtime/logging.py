@@ -9,6 +9,17 @@ from typing import Any
 import structlog
 
 
+class _CurrentStderr:
+    """Writes to whatever `sys.stderr` is at write time (a test runner swaps it; a cached logger must not
+    keep a closed one)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(service: str, org: str, level: int = logging.INFO) -> Any:
     """Configure structlog for JSON output and return a logger bound to service and org."""
     structlog.configure(
@@ -20,7 +31,7 @@ def configure_logging(service: str, org: str, level: int = logging.INFO) -> Any:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
     return structlog.get_logger().bind(service=service, org=org)

@@ -3,6 +3,7 @@ agenda per plan, counsellors the outcome, coach pairs their workshop, candidates
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 
 from jobdating.contracts.queries import Contact
 
-from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, sms_lines
+from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, sms_lines, until
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -166,3 +167,26 @@ async def test_recruiters_counsellors_coaches_and_candidates_each_hear_their_par
     thanks = {m["To"]: m.get_body(("plain",)).get_content() for m in mailbox.messages("thank_you")}  # type: ignore[union-attr]
     assert "jeudi 10 décembre à 14 h" in thanks["cand-1@example.org"]
     assert "n'est pas retenue" in thanks["cand-2@example.org"]
+
+
+async def test_the_scheduler_loop_sends_a_reminder_when_its_clock_reaches_the_time(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    world(upstream, registration)
+    register(upstream, registration, "cand-1")
+    upstream.assign("slot-1", "cand-1", paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    sender = instance.sender
+    sender.tick = 0.02
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    try:
+        # Woken by the consumer's planning (or by its next tick): nobody calls `send` here.
+        await until(lambda: len(mailbox.messages("convocation")) == 1)
+        await asyncio.sleep(0.2)
+        assert mailbox.messages("reminder_two_days") == []
+        instance.clock.set(paris(DAY - timedelta(days=2), 10))  # the demo's clock jumps ahead
+        await until(lambda: len(mailbox.messages("reminder_two_days")) == 1)
+    finally:
+        stop.set()
+        await running

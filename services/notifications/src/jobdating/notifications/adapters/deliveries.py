@@ -97,12 +97,6 @@ def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
     return [_delivery(r) for r in found]
 
 
-def next_due(store: EventStore) -> datetime | None:
-    """When the earliest pending message is due."""
-    found = store.query("SELECT MIN(due_at) FROM notif_delivery WHERE status = 'pending'", ())
-    return parse_ts(found[0][0]) if found and found[0][0] else None
-
-
 def mark_in_progress(
     tx: Transaction, notification_id: str, message_id: str, presented: Sequence[SlotFacts], now: datetime
 ) -> None:

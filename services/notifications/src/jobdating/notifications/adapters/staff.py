@@ -39,10 +39,6 @@ class FileStaffDirectory:
         self._reload_if_changed()
         return self._by_id.get(staff_id)
 
-    def __len__(self) -> int:
-        self._reload_if_changed()
-        return len(self._by_id)
-
     def _reload_if_changed(self) -> None:
         if self.path is None or not self.path.exists():
             self._by_id = {}

@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.consumer import ConsumerRunner, NotYet
 from jobdating.bus.relay import Relay, subject_of
+from jobdating.bus.server import NatsServer
 from jobdating.contracts.registration import CandidateWithdrew
 from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled
 from jobdating.contracts.sites import ComputerBackInService, ComputerOutOfOrder, SiteClosed
@@ -118,3 +119,54 @@ async def test_a_site_closing_cancels_every_interview_still_to_come_there_and_no
     assert {k for k in before if before[k] != after[k]} == closed
     assert {after[k]["cancel_reason"] for k in closed} == {"site_closed"}
     assert set(after) == set(before)
+
+
+@pytest.mark.nats
+async def test_the_facts_rebuilt_from_the_stream_equal_the_ones_the_consumers_kept(
+    tmp_path: Path, js: JetStreamContext, nats_server: NatsServer, service: SchedulingService, prefix: str
+) -> None:
+    from jobdating.scheduling.adapters import tables
+    from jobdating.scheduling.application.policies import SITES_CONSUMER
+    from jobdating.scheduling.main import rebuild_facts
+
+    published = SqliteEventStore(tmp_path / "others.db")
+    published.migrate()
+    facts = demo_facts(prefix)
+    pc = computer_id(prefix, "ronchin", 2)
+    leaving = candidate_id(prefix, 9)
+    facts += [
+        Fact(ComputerOutOfOrder(computer_id=pc, reason="panne"), pc, 2, "sites", paris(9)),
+        Fact(
+            CandidateWithdrew(candidate_id=leaving, reason="déménagement"),
+            leaving,
+            2,
+            "registration",
+            paris(7),
+        ),
+    ]
+    for fact in facts:
+        published.append([NewEvent(envelope=fact.envelope())])
+    await Relay(published, js).publish_pending()
+    runners = [
+        ConsumerRunner(service.store, js, REGISTRATION_CONSUMER, service.policies.on_registration),
+        ConsumerRunner(service.store, js, SITES_CONSUMER, service.policies.on_sites),
+    ]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(r.run(stop, fetch_timeout=0.2)) for r in runners]
+    async with asyncio.timeout(20):
+        while sum(r.handled for r in runners) < len(facts):  # noqa: ASYNC110 - polling counters
+            await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.gather(*tasks)
+
+    def snapshot() -> dict[str, list[tuple[object, ...]]]:
+        return {
+            t: sorted(tuple(r) for r in service.store.query(f"SELECT * FROM {t}")) for t in tables.FACT_TABLES
+        }
+
+    live = snapshot()
+    assert len(live["sched_candidate"]) == 50
+    assert len(live["sched_outage"]) == 1
+    assert await rebuild_facts(service.store, nats_server.url) == len(facts)
+    assert snapshot() == live
+    published.close()

@@ -6,10 +6,14 @@ Each repair changes only the slots it must, says why, and leaves a plan that kee
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
 from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.main import main
 from jobdating.scheduling.testing import MovableClock, candidate_id, company_id, site_id
 
 from .conftest import Api, assert_plan_still_valid, log_events, paris, published_demo
@@ -188,3 +192,27 @@ async def test_a_recruiter_records_outcomes_for_their_company_and_books_a_second
         "POST", f"/slots/{first['slot_id']}/second-interview", json={"starts_at": "2026-12-03T12:40"}
     )
     assert twice.status_code == 409
+
+
+async def test_a_recruiter_reads_only_their_own_companys_slots(api: Api, service: SchedulingService) -> None:
+    await published_demo(api, service)
+    slots = await api.published_slots()
+    logiplus = company_id(api.prefix, "logiplus")
+    own = next(s for s in slots if s["company_id"] == logiplus)
+    other = next(s for s in slots if s["company_id"] != logiplus)
+    assert (await api.ok("GET", f"/slots/{own['slot_id']}", as_="recruiter-logiplus"))["video_link"] == own[
+        "video_link"
+    ]
+    assert (await api.call("GET", f"/slots/{other['slot_id']}", as_="recruiter-logiplus")).status_code == 403
+    assert (
+        await api.call("GET", f"/job-datings/{api.jd}/changes", as_="recruiter-logiplus")
+    ).status_code == 403
+    assert (await api.call("GET", f"/job-datings/{api.jd}/plan", as_="viewer")).status_code == 200
+
+
+def test_serve_refuses_to_start_without_a_tokens_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("JOBDATING_SCHEDULING_TOKENS_FILE", str(tmp_path / "missing.json"))
+    monkeypatch.setenv("JOBDATING_SCHEDULING_STORE_URL", f"sqlite:///{tmp_path / 'scheduling.db'}")
+    assert main(["serve"]) == 2

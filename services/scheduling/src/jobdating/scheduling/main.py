@@ -14,8 +14,7 @@ from pydantic import ValidationError
 
 from jobdating.bus.consumer import redrive
 from jobdating.bus.replay import replay_stream
-from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.subjects import service_filter
+from jobdating.contracts.envelope import RecordedEvent, service_of
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.auth import TokenTable
@@ -116,25 +115,26 @@ def rebuild_read_model(settings: SchedulingSettings, store: EventStore, log: Any
 
 
 async def rebuild_facts(store: EventStore, nats_url: str) -> int:
-    """Empty the facts and replay every registration and sites event of the stream into them."""
+    """Empty the facts and replay the stream into them; returns how many registration and sites events
+    changed them. One replay of the whole stream: a filtered one cannot tell when it reached the end."""
     with store.transaction() as tx:
         for table in tables.FACT_TABLES:
             tx.execute(f"DELETE FROM {table}")
+    applied = 0
 
     def apply_batch(events: Sequence[RecordedEvent]) -> None:
+        nonlocal applied
         with store.transaction() as tx:
             for event in events:
-                known.apply_fact(tx, event)
+                if service_of(event.envelope) in ("registration", "sites"):
+                    applied += known.apply_fact(tx, event)
 
     nc = await nats.connect(nats_url, connect_timeout=5)
     try:
-        js = nc.jetstream()
-        total = 0
-        for service in ("registration", "sites"):
-            total += await replay_stream(js, apply_batch, filter_subject=service_filter(service))
-        return total
+        await replay_stream(nc.jetstream(), apply_batch)
     finally:
         await nc.close()
+    return applied
 
 
 def redrive_parked(

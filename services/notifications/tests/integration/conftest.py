@@ -33,7 +33,6 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.subjects import request_subject
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.notifications.adapters.consuming import make_prompt
 from jobdating.notifications.adapters.maildir import MaildirHandler, messages
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.bootstrap import NotificationsService, bootstrap, dispatcher
@@ -506,7 +505,6 @@ async def instance(
     )
     host.subscriptions = service.subscriptions
     nc = await host.connect()
-    make_prompt(host)
     running = Instance(service, host, dispatcher(service, nc), clock)
     running.running = asyncio.create_task(host.run())
     yield running

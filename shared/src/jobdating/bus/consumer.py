@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ from jobdating.runtime.clock import Clock, SystemClock
 
 Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)
+# How long the fetch after the first event may wait when nothing else is already there.
+_WAITING_ONLY = 0.005
 
 
 class NotYet(Exception):
@@ -64,16 +67,24 @@ class ConsumerRunner:
         self.parked = 0
 
     async def run(self, stop: asyncio.Event, fetch_timeout: float = 1.0) -> None:
-        """Fetch and handle until `stop` is set."""
+        """Fetch and handle until `stop` is set.
+
+        One event is fetched alone (it returns as soon as it arrives), then whatever else is already
+        waiting joins it: a lone event is handled at once, a burst still in one transaction. A plain
+        `fetch(200)` on a quiet consumer holds the first event until 199 more came or the timeout passed.
+        """
         sub = await self.js.pull_subscribe_bind(self.durable, stream=STREAM_NAME)
         try:
             while not stop.is_set():
                 try:
-                    msgs = await sub.fetch(self.batch, timeout=fetch_timeout)
+                    msgs = await sub.fetch(1, timeout=fetch_timeout)
                 except TimeoutError:
                     # nats-py raises its own TimeoutError or, on some paths, asyncio's (the builtin one
                     # since 3.11): both mean "nothing to fetch yet".
                     continue
+                if self.batch > 1:
+                    with contextlib.suppress(TimeoutError):
+                        msgs += await sub.fetch(self.batch - 1, timeout=_WAITING_ONLY)
                 await self.handle_batch(msgs)
         finally:
             await sub.unsubscribe()

@@ -304,11 +304,11 @@ class EventStore(abc.ABC):
         self._begin(cur)
         try:
             yield Transaction(cur, self.dialect)
+            conn.commit()
         except BaseException:
+            # Also when the commit itself failed: the connection must not stay in a dead transaction.
             conn.rollback()
             raise
-        else:
-            conn.commit()
         finally:
             cur.close()
 

@@ -14,7 +14,6 @@ from typing import Any
 from jobdating.bus.consumer import redrive as redrive_parked
 from jobdating.eventstore import open_store
 from jobdating.notifications.adapters import deliveries
-from jobdating.notifications.adapters.consuming import make_prompt
 from jobdating.notifications.adapters.maildir import serve_sink
 from jobdating.notifications.application.queries import retry_failed
 from jobdating.notifications.bootstrap import NotificationsService, bootstrap, dispatcher
@@ -74,7 +73,6 @@ def serve(settings: NotificationsSettings, log: Any) -> int:
 
 async def _run(host: ServiceHost, service: NotificationsService) -> None:
     nc = await host.connect()
-    make_prompt(host)
     sender = dispatcher(service, nc)
     stopping = asyncio.Event()
     hosting = asyncio.create_task(host.run())

@@ -64,6 +64,7 @@ def formulate(
     by_company: dict[tuple[str, int], list[int]] = {}
     by_site: dict[tuple[str, int], list[int]] = {}
     count_rows: list[tuple[list[int], str]] = []
+    left: dict[tuple[str, int], int] = {}
     for candidate_id in candidate_ids:
         site_id = frame.candidates[candidate_id].site_id
         own: list[int] = []
@@ -75,7 +76,7 @@ def formulate(
             pair_columns: list[int] = []
             for t in slots:
                 if fixed is not None and not (
-                    fixed.company_free(company_id, t) and _computer_left(fixed, site_id, t)
+                    fixed.company_free(company_id, t) and _computers_left(fixed, site_id, t, left) > 0
                 ):
                     continue
                 column = len(f.options)
@@ -116,7 +117,7 @@ def formulate(
     for (site_id, t), columns in by_site.items():
         computers = frame.site_capacity(site_id)[t]
         if fixed is not None:
-            computers = _computers_left(fixed, site_id, t)
+            computers = _computers_left(fixed, site_id, t, left)
         if len(columns) > computers:
             f.add_row(columns, [1] * len(columns), 0, computers)
     return f
@@ -141,14 +142,16 @@ def _buffer_rows(f: Formulation, frame: Frame, by_slot: dict[int, list[int]]) ->
             f.add_row(columns, [1] * len(columns), 0, 1)
 
 
-def _computers_left(board: Board, site_id: str, t: int) -> int:
-    frame = board.frame
-    return sum(
-        1
-        for computer_id in frame.site_computers(site_id)
-        if t in frame.computer_slots(computer_id) and (computer_id, t) not in board.seat
-    )
-
-
-def _computer_left(board: Board, site_id: str, t: int) -> bool:
-    return board.free_computer(site_id, t) is not None
+def _computers_left(board: Board, site_id: str, t: int, cache: dict[tuple[str, int], int]) -> int:
+    """Working computers of a site nobody fixed uses at `t` (cached: asked once per column)."""
+    key = (site_id, t)
+    found = cache.get(key)
+    if found is None:
+        frame = board.frame
+        found = sum(
+            1
+            for computer_id in frame.site_computers(site_id)
+            if t in frame.computer_slots(computer_id) and (computer_id, t) not in board.seat
+        )
+        cache[key] = found
+    return found

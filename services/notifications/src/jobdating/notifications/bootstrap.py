@@ -17,7 +17,6 @@ from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
-from jobdating.notifications.adapters.clock import ScaledClock
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirProbe
@@ -43,7 +42,7 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.clock import Clock, clock_from_settings
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
@@ -69,9 +68,7 @@ class NotificationsService:
 
 def clock_for(settings: NotificationsSettings) -> Clock:
     """The wall clock, or the demo's sped-up one."""
-    if settings.clock_start is not None or settings.clock_speed != 1.0:
-        return ScaledClock(settings.clock_start or SystemClock().now(), settings.clock_speed)
-    return SystemClock()
+    return clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
 
 
 def bootstrap(

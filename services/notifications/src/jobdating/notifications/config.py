@@ -47,6 +47,9 @@ class NotificationsSettings(BaseSettings):
     # The demo's sped-up day: the service's clock starts at `clock_start` and runs `clock_speed` times faster.
     clock_start: datetime | None = None
     clock_speed: float = 1.0
+    # The wall-clock instant (Unix seconds) at which the demo clock read `clock_start`: shared by every
+    # service of a demo so that they agree on the time, also across restarts.
+    clock_origin: float | None = None
 
     @field_validator("org")
     @classmethod

@@ -13,13 +13,12 @@ from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.clock import Clock, clock_from_settings
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
 from jobdating.scheduling.adapters import http, projections, tables
-from jobdating.scheduling.adapters.clock import ScaledClock
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.planning import Planner
@@ -53,9 +52,7 @@ class SchedulingService:
 
 def clock_for(settings: SchedulingSettings) -> Clock:
     """The wall clock, or the demo's sped-up one."""
-    if settings.clock_start is not None or settings.clock_speed != 1.0:
-        return ScaledClock(settings.clock_start or SystemClock().now(), settings.clock_speed)
-    return SystemClock()
+    return clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
 
 
 def bootstrap(

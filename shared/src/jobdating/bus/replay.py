@@ -35,26 +35,42 @@ async def replay_stream(
     registry: EventRegistry = REGISTRY,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Feed every event of the stream (up to sequence `upto`) to `apply_batch`, in order; returns how many."""
+    """Feed every event of the stream (up to sequence `upto`) to `apply_batch`, in order; returns how many.
+
+    With a filter, the stream's last message may lie outside it and never be delivered: the replay also
+    ends on a delivered message after which none matching the filter is pending (`num_pending == 0`), and
+    at once when nothing in the stream matches the filter.
+    """
     last = upto if upto is not None else await stream_head(js)
     if last == 0:
+        return 0
+    if filter_subject != ALL_EVENTS and not await _any_matching(js, filter_subject):
         return 0
     pending: list[RecordedEvent] = []
     count = 0
     finished = asyncio.Event()
 
-    async def on_message(msg: Msg) -> None:
-        # A callback, not next_msg(): nats-py's per-call overhead dominates a replay otherwise.
+    def flush() -> None:
         nonlocal pending, count
-        seq = msg.metadata.sequence.stream
-        pending.append(registry.decode(decode_envelope(msg.data), position=seq))
-        if len(pending) >= batch or seq >= last:
+        if pending:
             apply_batch(pending)
             count += len(pending)
             pending = []
             if progress is not None:
                 progress(count)
-        if seq >= last:
+
+    async def on_message(msg: Msg) -> None:
+        # A callback, not next_msg(): nats-py's per-call overhead dominates a replay otherwise.
+        if finished.is_set():
+            return
+        meta = msg.metadata
+        seq = meta.sequence.stream
+        if seq <= last:
+            pending.append(registry.decode(decode_envelope(msg.data), position=seq))
+        done = seq >= last or meta.num_pending == 0
+        if len(pending) >= batch or done:
+            flush()
+        if done:
             finished.set()
 
     sub = await js.subscribe(
@@ -70,3 +86,9 @@ async def replay_stream(
     finally:
         await sub.unsubscribe()
     return count
+
+
+async def _any_matching(js: JetStreamContext, filter_subject: str) -> bool:
+    """Whether the stream holds at least one message on a subject matching the filter."""
+    info = await js.stream_info(STREAM_NAME, subjects_filter=filter_subject)
+    return bool(info.state.subjects)

@@ -21,7 +21,7 @@ from jobdating.eventstore import open_store
 from jobdating.ops import tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_data import COORDINATOR_ORG
+from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
 from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime.logging import configure_logging
 
@@ -101,6 +101,8 @@ def up(
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
     try:
         stack.prepare(ROLES)
+        if demo and not stack.staff_file.exists():
+            stack.staff_file.write_text(staff_toml())
         with console.status("Démarrage de NATS et des services..."):
             stack.start()
     except StackError as exc:
@@ -115,6 +117,7 @@ def up(
                     stack.url("sites"),
                     stack.token_for,
                     progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+                    scheduling_url=stack.url("scheduling"),
                 )
             console.print(
                 f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
@@ -131,6 +134,7 @@ def up(
             table.add_row(spec.name, url, f"{url}/docs")
         console.print(table)
         console.print(f"Jetons d'accès (par organisation et rôle) : {stack.tokens_file}")
+        console.print(f"Courriels envoyés : {stack.maildir}    SMS envoyés : {stack.sms_file}")
         console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
         console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
         while True:

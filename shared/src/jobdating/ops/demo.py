@@ -17,6 +17,7 @@ from jobdating.ops.demo_data import (
     COMPANIES,
     COORDINATOR_ORG,
     EVENT_DAY,
+    JOB_DATING_ID,
     PARTNERS,
     SITES,
     candidates,
@@ -38,6 +39,10 @@ class DemoReport(msgspec.Struct, kw_only=True):
     companies: int = 0
     candidates: int = 0
     already_there: int = 0
+    interviews: int = 0
+    candidates_served: int = 0
+    solver_status: str = ""
+    published_now: bool = False
 
 
 Tokens = Callable[[str, str], str]
@@ -45,7 +50,11 @@ Progress = Callable[[str], None]
 
 
 def load(
-    registration_url: str, sites_url: str, token: Tokens, progress: Progress | None = None
+    registration_url: str,
+    sites_url: str,
+    token: Tokens,
+    progress: Progress | None = None,
+    scheduling_url: str | None = None,
 ) -> DemoReport:
     """Open the sites, lend the computers, register companies and candidates."""
     say = progress or (lambda _: None)
@@ -121,7 +130,73 @@ def load(
             }
             report.candidates += _create(http, f"{registration_url}/candidates", body, auth, report)
         say("50 candidats inscrits par cinq structures partenaires")
+        if scheduling_url is not None:
+            plan(http, scheduling_url, coordinator, report)
+            say(
+                f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
+                f"({report.solver_status})"
+            )
     return report
+
+
+def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport) -> None:
+    """Plan the job dating, compute a provisional plan and publish it (once: a published plan stays)."""
+    _wait_for_facts(http, url, headers)
+    day = EVENT_DAY.isoformat()
+    body = {
+        "job_dating_id": JOB_DATING_ID,
+        "title": "Emploi Booster — Lille Sud",
+        "days": [day],
+        "site_windows": [
+            {"site_id": f"site-{s.key}", "day": day, "start": "08:30", "end": "12:30"} for s in SITES
+        ],
+        "interview_minutes": 20,
+        "buffer_minutes": 10,
+        "breaks": [{"day": day, "start": "10:30", "end": "10:45"}],
+        "max_interviews_per_candidate": 4,
+    }
+    _create(http, f"{url}/job-datings", body, headers, report)
+    state = http.get(f"{url}/job-datings/{JOB_DATING_ID}", headers=headers)
+    state.raise_for_status()
+    if state.json().get("published_plan_id") is None:
+        computed = http.post(
+            f"{url}/job-datings/{JOB_DATING_ID}/provisional-plans",
+            json={"engine": "highs", "time_limit": 10},
+            headers=headers,
+            timeout=60,
+        )
+        if computed.status_code != 201:
+            raise DemoError(f"provisional plan refused ({computed.status_code}): {computed.text[:500]}")
+        plan_id = computed.json()["summary"]["plan_id"]
+        published = http.post(
+            f"{url}/job-datings/{JOB_DATING_ID}/publish", json={"plan_id": plan_id}, headers=headers
+        )
+        if published.status_code not in (200, 201):
+            raise DemoError(f"publication refused ({published.status_code}): {published.text[:500]}")
+        report.published_now = True
+    view = http.get(f"{url}/job-datings/{JOB_DATING_ID}/plan", params={"by": "site"}, headers=headers)
+    view.raise_for_status()
+    summary = view.json()["summary"]
+    report.interviews = int(summary["interviews"])
+    report.candidates_served = int(summary["candidates_served"])
+    report.solver_status = str(summary["status"])
+
+
+def _wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> None:
+    # Scheduling learns candidates, companies, sites and computers from the stream.
+    wanted = {
+        "candidates": 50,
+        "companies": len(COMPANIES),
+        "sites": len(SITES),
+        "computers": sum(s.computers for s in SITES),
+    }
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        response = http.get(f"{url}/facts", headers=headers)
+        if response.status_code == 200 and all(response.json().get(k, 0) >= v for k, v in wanted.items()):
+            return
+        time.sleep(0.2)
+    raise DemoError("scheduling did not learn the demo's candidates, companies and sites within 60 s")
 
 
 def _auth(token: str) -> dict[str, str]:

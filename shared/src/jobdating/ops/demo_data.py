@@ -277,3 +277,24 @@ def _ascii(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+JOB_DATING_ID = "emploi-booster-2026-12-03"
+
+
+def staff_toml() -> str:
+    """The partners' counsellors (professional contacts) for the notifications service's staff directory."""
+    lines = []
+    for org in _REFERRERS:
+        for n in (1, 2, 3):
+            lines += [
+                "[[staff]]",
+                f'id = "{org}-conseiller-{n}"',
+                'role = "counsellor"',
+                f'org = "{org}"',
+                f'first_name = "{_FIRST[(n * 5 + len(org)) % len(_FIRST)]}"',
+                f'email = "conseiller{n}@{org}.exemple.fr"',
+                f'phone = "03 20 00 0{n} {len(org):02d}"',
+                "",
+            ]
+    return "\n".join(lines)

@@ -21,7 +21,8 @@ import msgspec
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, port_is_free
 
-SERVICES = ("registration", "sites")
+SERVICES = ("registration", "sites", "scheduling", "notifications")
+SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
 
 
 class StackError(RuntimeError):
@@ -54,12 +55,29 @@ class Stack:
             ServiceSpec(name=name, port=base_port + SERVICES.index(name) + 1, org=org) for name in services
         ]
         self.extra_env: dict[str, dict[str, str]] = {}
+        self.smtp_port = base_port + SMTP_OFFSET
+        self.mail: subprocess.Popen[bytes] | None = None
+        self.clock_env: dict[str, str] = {}
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.lock = self.data_dir / "up.pid"
 
     def url(self, service: str) -> str:
         spec = next(s for s in self.services if s.name == service)
         return f"http://127.0.0.1:{spec.port}"
+
+    @property
+    def maildir(self) -> Path:
+        """Where the embedded mail server writes every e-mail sent (one file per message)."""
+        return self.data_dir / "maildir"
+
+    @property
+    def sms_file(self) -> Path:
+        """Where the embedded SMS sink appends every SMS sent (JSON lines)."""
+        return self.data_dir / "sms.jsonl"
+
+    @property
+    def staff_file(self) -> Path:
+        return self.data_dir / "staff.toml"
 
     @property
     def tokens_file(self) -> Path:
@@ -86,7 +104,10 @@ class Stack:
                 f"le dossier de données {self.data_dir} n'est pas accessible en écriture : {exc.strerror}"
             ) from exc
         self._take_lock()
-        for port, what in [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]:
+        ports = [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]
+        if self._with_mail:
+            ports.append((self.smtp_port, "SMTP"))
+        for port, what in ports:
             if not port_is_free(port):
                 self.release()
                 raise StackError(
@@ -138,14 +159,52 @@ class Stack:
                 time.sleep(0.2)
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
+        if self._with_mail:
+            self._start_mail(logs)
         for spec in self.services:
             self.children[spec.name] = self._spawn(spec, logs)
         for spec in self.services:
             self.wait_healthy(spec)
 
+    @property
+    def _with_mail(self) -> bool:
+        return any(s.name == "notifications" for s in self.services)
+
+    def _start_mail(self, logs: Path) -> None:
+        """The local SMTP server writing a Maildir the operator can read (what a mail relay would be)."""
+        exe = Path(sys.executable).parent / "jobdating-notifications"
+        out = open(logs / "mail.log", "ab")  # noqa: SIM115 - lives as long as the child
+        self.mail = subprocess.Popen(  # noqa: S603
+            [str(exe), "smtp-sink"],
+            env={**os.environ, **self._notifications_env()},
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while not _listening(self.smtp_port):
+            if self.mail.poll() is not None or time.monotonic() > deadline:
+                raise StackError(f"le serveur de courrier local ne démarre pas ; voir {logs / 'mail.log'}")
+            time.sleep(0.05)
+
+    def _notifications_env(self) -> dict[str, str]:
+        env = {
+            "JOBDATING_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+            "JOBDATING_NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
+            "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
+            "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
+        }
+        if self.staff_file.exists():
+            env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
+        return env
+
     def _spawn(self, spec: ServiceSpec, logs: Path) -> subprocess.Popen[bytes]:
         prefix = f"JOBDATING_{spec.name.upper()}_"
+        own = self._notifications_env() if spec.name == "notifications" else {}
+        clock = {prefix + key: value for key, value in self.clock_env.items()}
         env = {
+            **own,
+            **clock,
             **os.environ,
             prefix + "ORG": spec.org,
             prefix + "STORE_URL": f"sqlite:///{self.data_dir / (spec.name + '.db')}",
@@ -221,8 +280,24 @@ class Stack:
                 child.kill()
                 child.wait()
         self.children.clear()
+        if self.mail is not None and self.mail.poll() is None:
+            self.mail.terminate()
+            try:
+                self.mail.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.mail.kill()
         self.nats.stop()
         self.release()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -1,0 +1,122 @@
+"""`jobdating up --demo` as an operator runs it: everything starts, the demo is planned and published,
+convocations land in the Maildir, Ctrl-C stops cleanly, a second run resumes without sending anything twice,
+and a port already taken is a one-sentence error."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jobdating.bus.server import free_port, port_is_free
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+JOBDATING = str(Path(sys.executable).parent / "jobdating")
+
+
+def base_port() -> int:
+    while True:
+        base = free_port()
+        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
+            return base
+
+
+def start(data: Path, nats_port: int, base: int, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            JOBDATING,
+            "up",
+            "--demo",
+            "--data-dir",
+            str(data),
+            "--nats-port",
+            str(nats_port),
+            "--base-port",
+            str(base),
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: float = 150) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never printed:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def mails(data: Path) -> int:
+    folder = data / "maildir" / "new"
+    return len(list(folder.iterdir())) if folder.exists() else 0
+
+
+def settle(data: Path, seconds: float = 3.0, limit: float = 60) -> int:
+    """The Maildir count once it stopped growing for `seconds`."""
+    last, since, deadline = -1, time.monotonic(), time.monotonic() + limit
+    while time.monotonic() < deadline:
+        now = mails(data)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since > seconds:
+            return now
+        time.sleep(0.2)
+    return last
+
+
+def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
+    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    first_log = tmp_path / "first.log"
+    first = start(data, nats_port, base, first_log)
+    try:
+        wait_for(first_log, "Ctrl-C", first)
+        text = first_log.read_text()
+        assert "planning publié" in text
+        assert "50 candidats" in text
+        sent = settle(data)
+        assert sent > 50  # candidates with an e-mail get one convocation per interview, recruiters an agenda
+
+        # A second instance on the same folder is refused in one sentence.
+        second_log = tmp_path / "second.log"
+        second = start(data, nats_port, base, second_log)
+        assert second.wait(timeout=60) == 2
+        assert "tourne déjà" in second_log.read_text()
+        assert "Traceback" not in second_log.read_text()
+    finally:
+        first.send_signal(signal.SIGINT)
+        assert first.wait(timeout=60) == 0
+    assert "Tout est arrêté" in first_log.read_text()
+    assert not (data / "up.pid").exists()
+
+    again_log = tmp_path / "again.log"
+    again = start(data, nats_port, base, again_log)
+    try:
+        wait_for(again_log, "Ctrl-C", again)
+        assert "0 candidats (" in again_log.read_text()  # nothing registered twice
+        assert settle(data) == sent  # and nobody told twice
+    finally:
+        again.send_signal(signal.SIGINT)
+        assert again.wait(timeout=60) == 0
+
+
+def test_a_port_already_taken_is_named(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        log = tmp_path / "up.log"
+        process = start(tmp_path / "data", port, base_port(), log)
+        assert process.wait(timeout=60) == 2
+    text = log.read_text()
+    assert f"le port {port} (NATS) est déjà pris" in text
+    assert "Traceback" not in text

@@ -6,6 +6,7 @@ two half-days, one recruiter per company; goal: >= 98.5% of the max-flow bound i
 
     .venv/bin/python -m bench.planning.regional_fair
     .venv/bin/python -m bench.planning.regional_fair --computer-bound
+    .venv/bin/python -m bench.planning.regional_fair --engine highs --method direct --time-limit 60  # JSON
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from bench.planning.quality import in_child, load, quality, verdict
 from jobdating.scheduling.planning.bound import upper_bound
 from jobdating.scheduling.planning.generate import computer_bound_fair, regional_fair
 from jobdating.scheduling.planning.outcome import Engine
-from jobdating.scheduling.planning.solve import greedy, solve
+from jobdating.scheduling.planning.solve import Method, greedy, solve
 
 
-def measure(engine: Engine, computer_bound: bool, time_limit: float, ladder: list[float]) -> dict[str, Any]:
+def measure(
+    engine: Engine, computer_bound: bool, time_limit: float, ladder: list[float], method: Method = "relax"
+) -> dict[str, Any]:
     """Greedy, then `solve` at each time limit of `ladder` and at `time_limit`, in this process."""
     importlib.import_module(f"jobdating.scheduling.planning.{engine}")
     start = time.perf_counter()
@@ -40,7 +43,7 @@ def measure(engine: Engine, computer_bound: bool, time_limit: float, ladder: lis
     final = None
     for limit in [*ladder, time_limit]:
         start = time.perf_counter()
-        final = solve(instance, engine=engine, time_limit=limit)
+        final = solve(instance, engine=engine, time_limit=limit, method=method)
         steps.append(
             {
                 "time_limit": limit,
@@ -55,6 +58,7 @@ def measure(engine: Engine, computer_bound: bool, time_limit: float, ladder: lis
     assert final.bound is not None
     return {
         "engine": engine,
+        "method": method,
         "size": {
             "candidates": len(instance.candidates),
             "companies": len(instance.companies),
@@ -85,12 +89,20 @@ def main() -> None:
     parser.add_argument("--engine", choices=("highs", "cpsat"))
     parser.add_argument("--computer-bound", action="store_true")
     parser.add_argument("--time-limit", type=float)
+    parser.add_argument(
+        "--method", choices=("relax", "direct"), help="with --engine: one run of one method, printed as JSON"
+    )
     args = parser.parse_args()
     limit = args.time_limit or (25.0 if args.computer_bound else 15.0)
     if args.engine:
         engine: Engine = "highs" if args.engine == "highs" else "cpsat"
         ladder = [5.0, 10.0] if args.computer_bound else [1.0, 2.0, 4.0]
-        print(json.dumps(measure(engine, args.computer_bound, limit, ladder if engine == "highs" else [])))
+        if args.method == "direct":
+            print(json.dumps(measure(engine, args.computer_bound, limit, [], "direct")))
+        else:
+            print(
+                json.dumps(measure(engine, args.computer_bound, limit, ladder if engine == "highs" else []))
+            )
         return
     before = load()
     flags = ["--computer-bound"] if args.computer_bound else []

@@ -22,6 +22,7 @@ from jobdating.ops import tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
+from jobdating.ops.reporting.command import report as report_command
 from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime.logging import configure_logging
 
@@ -149,6 +150,9 @@ def up(
     finally:
         stack.stop()
         console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
+
+
+app.command("report")(report_command)
 
 
 def main() -> None:

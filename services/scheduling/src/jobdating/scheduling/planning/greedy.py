@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.model import Instance, Interview, Pair
+from jobdating.scheduling.planning.model import Instance, Pair
 
 
 def greedy_board(instance: Instance, frame: Frame) -> tuple[Board, tuple[Pair, ...]]:
@@ -72,9 +72,3 @@ def _place(board: Board, candidate_id: str, company_id: str) -> bool:
             board.add(board.interview_at(candidate_id, company_id, t, computer_id))
             return True
     return False
-
-
-def greedy_interviews(instance: Instance, frame: Frame | None = None) -> tuple[Interview, ...]:
-    """The greedy plan's interviews, sorted by time then candidate."""
-    board, _ = greedy_board(instance, frame or Frame(instance))
-    return tuple(sorted(board.seat.values(), key=lambda i: (i.day, i.start, i.candidate_id, i.company_id)))

@@ -6,11 +6,16 @@
    bound on level 1 of the objective (`objective.py`);
 2. when: the timetable (`timetable.py`) gives every chosen pair a slot and a computer. If all are placed,
    the component's plan reaches the bound: level 1 is proven optimal;
-3. otherwise the time-indexed program (`formulation.py`), warm-started from what was placed, is solved
-   within the component's share of the time limit, and its verdict is reported as is;
-4. level 2: interviews move earlier while any can (`compact.py`).
+3. otherwise a large-neighbourhood search (`lns.py`) re-solves the time-indexed program (`formulation.py`)
+   around the pairs left out, everything else fixed, until the plan reaches the bound; on a small
+   component the time-indexed linear relaxation (HiGHS) may lower the bound first;
+4. still short of the bound: a small component's whole time-indexed program is solved, warm-started,
+   within what is left of its share, and its verdict is reported as is; a large one keeps searching
+   neighbourhoods until its share is spent ("time_limit", with the bound and gap);
+5. level 2: interviews move earlier while any can (`compact.py`).
 
-`method="direct"` skips steps 1-2 (the time-indexed program from the greedy plan), for comparison.
+Every plan handed to a solver as a warm start is valid, so the result is never worse than the greedy
+plan. `method="direct"` skips steps 1-3 (the time-indexed program from the greedy plan), for comparison.
 """
 
 from __future__ import annotations
@@ -199,7 +204,7 @@ def _solve_group(
             seconds += spent
             if large and seconds >= share and _group_score(board, w, group) < bound:
                 steps.append("time limit reached in the neighbourhood search")
-                objective = _group_score(board, w, group)
+                objective = _keep_better(board, w, group, seed)
                 part = Part(
                     candidates=len(group),
                     status="time_limit",
@@ -313,6 +318,18 @@ _LP_COLUMNS = 6000
 # Measured: on the reference day (50 candidates) neighbourhoods of 16 reach the optimum in 0.2 s where 24
 # take 0.8-2.5 s; on the computer-bound fair (250 per component) 24 keep 0.2 % more interviews than 16.
 _NEIGHBOURHOOD_SMALL, _NEIGHBOURHOOD_LARGE, _SMALL_COMPONENT = 16, 24, 100
+
+
+def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Interview]) -> int:
+    """Put the greedy plan back for this component if it scores better than what the board holds; return
+    the component's score."""
+    placed = [i for c in group for i in board.busy.get(c, {}).values()]
+    if _score_of(board.frame, w, seed) > _score_of(board.frame, w, placed):
+        for interview in placed:
+            board.remove(interview)
+        for interview in seed:
+            board.add(interview)
+    return _group_score(board, w, group)
 
 
 def _program_size(frame: Frame, group: list[str]) -> int:

@@ -6,7 +6,7 @@ two half-days, one recruiter per company; goal: >= 98.5% of the max-flow bound i
 
     .venv/bin/python -m bench.planning.regional_fair
     .venv/bin/python -m bench.planning.regional_fair --computer-bound
-    .venv/bin/python -m bench.planning.regional_fair --engine highs --method direct --time-limit 60  # JSON
+    .venv/bin/python -m bench.planning.regional_fair --engine highs --method direct --time-limit 60
 """
 
 from __future__ import annotations
@@ -98,7 +98,10 @@ def main() -> None:
         engine: Engine = "highs" if args.engine == "highs" else "cpsat"
         ladder = [5.0, 10.0] if args.computer_bound else [1.0, 2.0, 4.0]
         if args.method == "direct":
-            print(json.dumps(measure(engine, args.computer_bound, limit, [], "direct")))
+            run = measure(engine, args.computer_bound, limit, [], "direct")
+            kind = "computer_bound_fair" if args.computer_bound else "regional_fair"
+            save(f"planning_{kind}_direct_{engine}", {"benchmark": f"planning.{kind}", "run": run})
+            print(json.dumps(run))
         else:
             print(
                 json.dumps(measure(engine, args.computer_bound, limit, ladder if engine == "highs" else []))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -496,15 +497,19 @@ async def test_html_page_is_self_contained(js: JetStreamContext, tmp_path: Path)
     assert len(re.findall(r"<rect ", ronchin)) == 2
 
 
-def test_command_writes_each_format(nats_server: NatsServer, tmp_path: Path) -> None:
-    async def prepare() -> None:
-        nc = await nats.connect(nats_server.url)
+def publish_to(url: str, work: Path) -> None:
+    async def go() -> None:
+        nc = await nats.connect(url)
         js = nc.jetstream()
         await provision(js)
-        await publish_day(js, tmp_path)
+        await publish_day(js, work)
         await nc.close()
 
-    asyncio.run(prepare())
+    asyncio.run(go())
+
+
+def test_command_writes_each_format(nats_server: NatsServer, tmp_path: Path) -> None:
+    publish_to(nats_server.url, tmp_path)
     runner = CliRunner()
     found: dict[str, dict[tuple[str, str], float | None]] = {}
     parsers: dict[str, Callable[[str], dict[tuple[str, str], float | None]]] = {
@@ -527,3 +532,28 @@ def test_command_writes_each_format(nats_server: NatsServer, tmp_path: Path) -> 
     bad = runner.invoke(app, ["report", "--nats-url", nats_server.url, "--as-of", "hier"])
     assert bad.exit_code == 2
     assert "date invalide" in bad.output
+
+
+def test_data_dir_of_a_stopped_stack_is_read_by_a_server_of_its_own(tmp_path: Path) -> None:
+    server = NatsServer(tmp_path / "nats")  # where `jobdating up` keeps its JetStream files
+    server.start()
+    try:
+        publish_to(server.url, tmp_path)
+    finally:
+        server.stop()
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "--data-dir", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    flat = {
+        (section, key): value for section, figures in HAND_COUNT.items() for key, value in figures.items()
+    }
+    assert parse_csv(result.stdout) == pytest.approx(flat)
+    assert not (tmp_path / "up.pid").exists()  # the lock it held while reading is released
+    # A stack starting or stopping (its lock held by a live process, NATS not answering): a clear refusal.
+    (tmp_path / "up.pid").write_text(str(os.getppid()))
+    busy = runner.invoke(app, ["report", "--data-dir", str(tmp_path)])
+    assert busy.exit_code == 2
+    assert "réessayez" in busy.output
+    empty = runner.invoke(app, ["report", "--data-dir", str(tmp_path / "vide")])
+    assert empty.exit_code == 2
+    assert "pas de données JetStream" in empty.output

@@ -15,7 +15,7 @@ from jobdating.ops.reporting.projection import Report, Scope
 from jobdating.ops.reporting.render_csv import render_csv
 from jobdating.ops.reporting.render_html import render_html
 from jobdating.ops.reporting.render_text import render_text, table
-from jobdating.ops.reporting.source import ReportError, nats_url_of, parse_as_of, parse_day, report_from
+from jobdating.ops.reporting.source import ReportError, nats_of, parse_as_of, parse_day, report_from
 
 
 class Format(enum.StrEnum):
@@ -39,7 +39,10 @@ def report(
     ] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="data folder of a running `jobdating up` (its NATS; wins over --nats-url)"),
+        typer.Option(
+            help="data folder of `jobdating up` [default: .data]: its NATS, or its JetStream files read "
+            "by a temporary server when the stack is stopped; wins over --nats-url"
+        ),
     ] = None,
     job_dating: Annotated[str | None, typer.Option("--job-dating", help="only this job dating")] = None,
     start: Annotated[
@@ -60,14 +63,17 @@ def report(
     """Statistics of job datings as a projection over the whole stream: table, CSV or HTML page."""
     err = Console(stderr=True)
     try:
-        url = nats_url_of(data_dir) if data_dir is not None else nats_url or nats_url_of(Path(".data"))
         scope = Scope(
             job_dating_id=job_dating,
             start=parse_day(start),
             end=parse_day(end),
             as_of=parse_as_of(as_of) if as_of else None,
         )
-        result = asyncio.run(report_from(url, scope))
+        if nats_url is not None and data_dir is None:
+            result = asyncio.run(report_from(nats_url, scope))
+        else:
+            with nats_of(data_dir or Path(".data")) as url:
+                result = asyncio.run(report_from(url, scope))
     except ReportError as exc:
         err.print(f"[red]Erreur :[/] {exc}")
         raise typer.Exit(2) from exc

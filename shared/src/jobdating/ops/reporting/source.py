@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +16,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from jobdating.bus.replay import replay_stream
+from jobdating.bus.server import NatsServer, NatsServerError, free_port
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops.reporting.projection import DEFAULT_TIMEZONE, Report, ReportState, Scope, compute, evolve
@@ -50,17 +54,77 @@ async def report_from(nats_url: str, scope: Scope) -> Report:
 
 
 def nats_url_of(data_dir: Path) -> str:
-    """The NATS URL of the stack `jobdating up` runs on `data_dir` (from the config it wrote there)."""
+    """The NATS URL written in the config `jobdating up` leaves in `data_dir`."""
     conf = data_dir / "nats" / "nats.conf"
     try:
         found = _LISTEN.search(conf.read_text())
     except OSError as exc:
         raise ReportError(
-            f"pas de configuration NATS dans {conf} : lancez `jobdating up --data-dir {data_dir}` d'abord"
+            f"pas de configuration NATS dans {conf} : aucun `jobdating up` sur ce dossier"
         ) from exc
     if found is None:
         raise ReportError(f"adresse d'écoute introuvable dans {conf}")
     return f"nats://{found.group(1)}:{found.group(2)}"
+
+
+@contextmanager
+def nats_of(data_dir: Path) -> Iterator[str]:
+    """The NATS of the stack on `data_dir`: its running server, or, when the stack is stopped, a server of
+    our own started on its JetStream folder for the time of the report (holding the stack's lock meanwhile,
+    so that no `jobdating up` starts a second server on the same files)."""
+    data_dir = data_dir.resolve()
+    try:
+        url = nats_url_of(data_dir)
+    except ReportError:
+        url = None
+    if url is not None and _listening(url):
+        yield url
+        return
+    if not (data_dir / "nats" / "jetstream").is_dir():
+        raise ReportError(f"pas de données JetStream dans {data_dir} : lancez `jobdating up` d'abord")
+    lock = data_dir / "up.pid"
+    owner = _lock_owner(lock)
+    if owner is not None:
+        raise ReportError(f"jobdating démarre ou s'arrête sur {data_dir} (processus {owner}) : réessayez")
+    lock.write_text(str(os.getpid()))
+    server = NatsServer(data_dir / "nats", port=free_port())
+    try:
+        server.start()
+    except NatsServerError as exc:
+        lock.unlink(missing_ok=True)
+        raise ReportError(f"impossible de relire le flux de {data_dir} : {exc}") from exc
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        if _lock_owner(lock) == os.getpid():
+            lock.unlink()
+
+
+def _listening(url: str) -> bool:
+    host, port = url.removeprefix("nats://").rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _lock_owner(lock: Path) -> int | None:
+    """The live process holding the stack's lock, if any (a stale lock left by a crash counts as none)."""
+    try:
+        pid = int(lock.read_text().strip() or "0")
+    except (OSError, ValueError):
+        return None
+    if pid <= 0:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
 
 
 def parse_as_of(text: str, zone: str = DEFAULT_TIMEZONE) -> datetime:

@@ -99,6 +99,13 @@ def _timeline(site: SiteTimeline) -> str:
                 f'fill="{colour}" rx="2"><title>{escape(when)} {escape(slot.company)} '
                 f"({escape(KIND.get(slot.kind, slot.kind))}, {escape(label)})</title></rect>"
             )
+            room = int((right - left - 6) / 6.5)  # characters that fit in the bar at 10 px
+            if room >= 3:
+                name = slot.company if len(slot.company) <= room else slot.company[: room - 1] + "…"
+                parts.append(
+                    f'<text x="{left + 3:.1f}" y="{y + 14}" style="font-size:10px" '
+                    f'pointer-events="none">{escape(name)}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -155,6 +155,50 @@ def up(
 app.command("report")(report_command)
 
 
+@app.command("demo")
+def demo_day(
+    data_dir: Annotated[
+        Path, typer.Option(help="a fresh folder for the day's stores, JetStream and logs")
+    ] = Path(".demo"),
+    speed: Annotated[float, typer.Option(help="how many times faster than real time the day runs")] = 60.0,
+    nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
+    base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
+    seed: Annotated[int, typer.Option(help="seed of the day's choices (no-show, failure, outcomes)")] = 2026,
+) -> None:
+    """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a
+    computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""
+    from jobdating.ops import day
+
+    stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
+    try:
+        stack.prepare(ROLES)
+        clock = day.prepare(stack, speed)
+        with console.status("Démarrage de NATS et des services..."):
+            stack.start()
+    except StackError as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        stack.stop()
+        raise typer.Exit(2) from exc
+    try:
+        console.print(f"Horloge de la démo : {speed:g} fois plus vite que le temps réel.")
+        loaded, report = day.play(
+            stack,
+            clock,
+            seed=seed,
+            progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+            say=lambda at, line: console.print(f"[cyan]{at.astimezone(day.ZONE):%H:%M}[/] {line}"),
+        )
+        day.print_summary(console, loaded, report, stack)
+    except KeyboardInterrupt:
+        console.print("Arrêt en cours...")
+    except (StackError, DemoError) as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        stack.stop()
+        console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
+
+
 def main() -> None:
     app()
 

@@ -17,11 +17,13 @@ TALLY = ConsumerSpec(
 
 
 def create_tables(store: EventStore) -> None:
+    # On SQLite the key is the table (WITHOUT ROWID): one B-tree to write per event instead of two.
+    clustered = " WITHOUT ROWID" if store.dialect.name == "sqlite" else ""
     with store.transaction() as tx:
         tx.execute(
             "CREATE TABLE IF NOT EXISTS tally_streams ("
             " stream_id TEXT NOT NULL, stream_version INTEGER NOT NULL, event_type TEXT NOT NULL,"
-            " times INTEGER NOT NULL, PRIMARY KEY (stream_id, stream_version))"
+            " times INTEGER NOT NULL, PRIMARY KEY (stream_id, stream_version))" + clustered
         )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import signal
+import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +57,7 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
                 f"{url}/job-datings/{JOB_DATING_ID}/changes", params={"limit": 5000}
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
+        closing = day.closing_report(stack)
     finally:
         stack.stop()
     slots = [interview for group in plan["groups"] for interview in group["interviews"]]
@@ -123,6 +127,12 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     assert {(s["candidate_id"], s["company_id"]) for s in seconds} <= asked
     assert report.second_interviews + report.second_interviews_unplaced == len(asked)
 
+    # `jobdating report`, a projection over the stream, counts the same day.
+    outcomes = closing.section("Issues des entretiens")
+    assert outcomes["Entretiens tenus"] == report.completed
+    assert outcomes["Embauche"] == report.outcomes.get("hired", 0)
+    assert outcomes["Second entretien"] == report.outcomes.get("second_interview", 0)
+
     # The changes the summary counts are the log's.
     assert report.cancelled.get("no_show") == report.no_show_cancelled
     assert report.cancelled.get("computer_broken", 0) == report.repair_cancelled
@@ -136,3 +146,39 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     assert len(convocations) >= 50
     assert 0 < report.convocations <= len(convocations)
     assert report.mails <= len(subjects)
+
+
+def test_ctrl_c_stops_the_demo_day_cleanly(tmp_path: Path) -> None:
+    data, log = tmp_path / "data", tmp_path / "demo.log"
+    command = [
+        str(Path(sys.executable).parent / "jobdating"),
+        "demo",
+        "--data-dir",
+        str(data),
+        "--speed",
+        "60",
+        "--nats-port",
+        str(free_port()),
+        "--base-port",
+        str(base_port()),
+    ]
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while "planning publié" not in log.read_text(errors="replace"):
+            assert process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    text = log.read_text(errors="replace")
+    assert "Tout est arrêté" in text
+    assert "Traceback" not in text
+    assert not (data / "up.pid").exists()
+
+    # The day starts from a fresh folder: a second run on this one says so in one sentence.
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2
+    assert "contient déjà un job dating" in again.stderr
+    assert "Traceback" not in again.stderr

@@ -189,6 +189,7 @@ def demo_day(
             say=lambda at, line: console.print(f"[cyan]{at.astimezone(day.ZONE):%H:%M}[/] {line}"),
         )
         day.print_summary(console, loaded, report, stack)
+        _demo_report(stack)
     except KeyboardInterrupt:
         console.print("Arrêt en cours...")
     except (StackError, DemoError) as exc:
@@ -197,6 +198,25 @@ def demo_day(
     finally:
         stack.stop()
         console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
+
+
+def _demo_report(stack: Stack) -> None:
+    """The day ends with `jobdating report`: its table here, its HTML page in the data folder."""
+    from jobdating.ops import day
+    from jobdating.ops.reporting.render_html import render_html
+    from jobdating.ops.reporting.render_text import table
+    from jobdating.ops.reporting.source import ReportError
+
+    try:
+        with console.status("Rapport de la journée..."):
+            result = day.closing_report(stack)
+    except ReportError as exc:
+        console.print(f"[yellow]Rapport indisponible :[/] {exc}")
+        return
+    console.print(table(result))
+    page = stack.data_dir / "rapport.html"
+    page.write_text(render_html(result), encoding="utf-8")
+    console.print(f"Rapport (page HTML avec le planning par site et l'entonnoir) : {page}")
 
 
 def main() -> None:

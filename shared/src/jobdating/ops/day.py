@@ -14,6 +14,7 @@ rank in the demo data, a company's key), so that the same plan gives the same da
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import random
@@ -41,6 +42,8 @@ from jobdating.ops.demo_data import (
     candidates,
     staff_toml,
 )
+from jobdating.ops.reporting.projection import Report, Scope
+from jobdating.ops.reporting.source import report_from
 from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime.clock import ScaledClock
 
@@ -585,6 +588,28 @@ _REASON_WORDS = {
     "company_left": "entreprise partie",
     "site_closed": "site fermé",
 }
+
+
+def wait_relayed(stack: Stack, timeout: float = 30.0) -> None:
+    """Until every service that says where its relay stands has published its whole log to the stream."""
+    deadline = time.monotonic() + timeout
+    for spec in stack.services:
+        while True:
+            health = stack.wait_healthy(spec)
+            head, relayed = health.get("log_head"), health.get("relay_position")
+            if not isinstance(head, int) or not isinstance(relayed, int) or relayed >= head:
+                break
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"le relais de {spec.name} n'a pas tout publié sur NATS après {timeout:.0f} s"
+                )
+            time.sleep(0.1)
+
+
+def closing_report(stack: Stack) -> Report:
+    """`jobdating report` on the demo job dating, from the running stack's stream."""
+    wait_relayed(stack)
+    return asyncio.run(report_from(stack.nats.url, Scope(job_dating_id=JOB_DATING_ID)))
 
 
 def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack: Stack) -> None:

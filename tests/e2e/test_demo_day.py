@@ -41,7 +41,7 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     stack.prepare(ROLES)
     lines: list[str] = []
     try:
-        clock = day.prepare(stack, speed=600, lead_seconds=30)
+        clock = day.prepare(stack, speed=600)
         began = time.monotonic()
         stack.start()
         loaded, report = day.play(stack, clock, say=lambda at, line: lines.append(f"{at:%H:%M} {line}"))

@@ -530,10 +530,19 @@ def _subject(path: Path) -> str:
     return str(message.get("subject", "")).strip()
 
 
-SETUP_SECONDS = 45.0  # starting the stack, loading the demo and computing its plan take about 30 s
+SETUP_SECONDS = 45.0  # starting the stack, loading the demo and computing its plan take 10 to 30 s
+# Notifications plans the morning reminder (07:00) only for a convocation sent more than six hours before:
+# the clock reads no earlier than 02:30 when the services start, so that the plan is always published
+# less than six hours before and the day's mails do not depend on how long the start took.
+EARLIEST_START = timedelta(hours=5)
 
 
-def prepare(stack: Stack, speed: float, lead_seconds: float = SETUP_SECONDS) -> ScaledClock:
+def lead_for(speed: float) -> float:
+    """Real seconds between the services' start and 07:30 on the demo clock."""
+    return min(SETUP_SECONDS, EARLIEST_START.total_seconds() / speed)
+
+
+def prepare(stack: Stack, speed: float, lead_seconds: float | None = None) -> ScaledClock:
     """After `stack.prepare`, before `stack.start()`: a fresh data folder, the staff directory, every
     service on the day's clock."""
     if (stack.data_dir / "scheduling.db").exists():
@@ -545,7 +554,7 @@ def prepare(stack: Stack, speed: float, lead_seconds: float = SETUP_SECONDS) -> 
         raise StackError("la vitesse de l'horloge (--speed) doit être positive")
     if not stack.staff_file.exists():
         stack.staff_file.write_text(staff_toml())
-    clock = demo_clock(speed, lead_seconds)
+    clock = demo_clock(speed, lead_for(speed) if lead_seconds is None else lead_seconds)
     stack.clock_env = clock_env(clock)
     return clock
 

@@ -18,7 +18,7 @@ from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError
 from jobdating.bus.topology import CONSUMERS
 from jobdating.eventstore import open_store
-from jobdating.ops import tally
+from jobdating.ops import operate, tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
@@ -150,6 +150,39 @@ def up(
     finally:
         stack.stop()
         console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
+
+
+DataDir = Annotated[Path, typer.Option(help="the data folder of `jobdating up` (its <service>.db stores)")]
+OptionalNatsUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--nats-url", envvar="JOBDATING_NATS_URL", help="NATS server URL [default: the embedded stack's]"
+    ),
+]
+
+
+@app.command()
+def audit(
+    data_dir: DataDir = Path(".data"),
+    nats_url: OptionalNatsUrl = None,
+    limit: Annotated[int, typer.Option(help="how many differences to list at most")] = 20,
+) -> None:
+    """Prove that the stream, every service's log and every projection agree (exit 1 on any difference).
+
+    Reads the stores only; the stream is checked when NATS answers (the embedded stack's by default).
+    """
+    raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit))
+
+
+@app.command()
+def replay(
+    service: Annotated[str, typer.Argument(help="registration, sites, scheduling or notifications")],
+    from_stream: Annotated[bool, typer.Option(help="replay the stream's events, not the log")] = False,
+    data_dir: DataDir = Path(".data"),
+    nats_url: OptionalNatsUrl = None,
+) -> None:
+    """Rebuild a service's projections into fresh tables, then switch the live ones in one transaction."""
+    raise typer.Exit(operate.run_replay(console, service, data_dir, from_stream, nats_url))
 
 
 app.command("report")(report_command)

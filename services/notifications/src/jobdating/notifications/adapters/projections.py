@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.notifications import RemindersOptedIn, RemindersOptedOut
 from jobdating.contracts.registration import (
     CandidateErased,
     CandidateProfile,
@@ -234,6 +235,20 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
             tx.execute(
                 "UPDATE notif_workshop SET enrolled = enrolled + 1 WHERE workshop_id = ?", (e.workshop_id,)
             )
+
+
+OWN_TABLES = ("notif_reminder_opt_out",)
+"""The tables kept from this service's own log (the others follow other services' events or are working
+state): what a replay of the log rebuilds."""
+
+
+def apply_own(tx: Transaction, event: RecordedEvent) -> None:
+    """Apply one of this service's own events to the tables kept from its log (replays of the log)."""
+    match event.data:
+        case RemindersOptedOut() as e:
+            record_reminder_wish(tx, e.candidate_id, wanted=False)
+        case RemindersOptedIn() as e:
+            record_reminder_wish(tx, e.candidate_id, wanted=True)
 
 
 def _consents(p: CandidateProfile) -> tuple[int, int]:

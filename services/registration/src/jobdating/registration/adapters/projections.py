@@ -366,6 +366,17 @@ def rebuild(
             position = int(rows[-1][0])
 
 
+def prepare_fresh(live: Db, fresh: Transaction, keyring: Keyring) -> None:
+    """Ready an empty store to replay this log into fresh tables (an audit, an operator's replay): the
+    projection and key tables, and a copy of the live person keys, without which the personal columns would
+    come out empty. An erased person has no key left, so nothing erased comes back."""
+    keyring.migrate(fresh)
+    migrate(fresh)
+    keys = fetch_all(live, "SELECT subject_id, key_id, key FROM person_keys")
+    if keys:
+        fresh.executemany("INSERT INTO person_keys (subject_id, key_id, key) VALUES (?, ?, ?)", keys)
+
+
 def contents(db: Db, tables: Iterable[str] = LOG_TABLES) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the given projection tables, sorted: what a rebuild must reproduce exactly."""
     return {table: sorted(tuple(row) for row in fetch_all(db, f"SELECT * FROM {table}")) for table in tables}

@@ -1,0 +1,506 @@
+"""`jobdating audit`: proves that the stream, every service's log and every projection agree.
+
+For each service store found in the data folder (`<service>.db`), inside one read transaction:
+- the log: every row's envelope decodes and says what the row's columns say (id, stream, version, type) and
+  that this service published it; no event id twice; each stream's versions run 1, 2, ... without a gap or
+  a repeat, and its positions increase with its versions;
+- the projections: rebuilt from the log into empty tables (in memory), they equal the live ones, compared
+  by a hash per table over the sorted rows (every column: none of them records when it was handled).
+
+Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered consumer:
+- no event id published twice; each message's `Nats-Msg-Id` and subject are the ones its envelope implies;
+- for each audited service (and its organisations): the stream holds every logged event the relay's
+  cursor says it published, byte for byte the log's envelope, in log order; and nothing the log lacks.
+  Events after the cursor are not yet relayed (the stack is running, or stopped before its relay caught
+  up): a notice, not a difference. Events committed after the log was read are checked against the log as
+  it is by then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from jobdating.bus.replay import stream_head
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import Envelope, RecordedEvent, decode_envelope, service_of
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, InvalidSubjectToken, event_subject
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.ops.readmodels import (
+    SERVICES,
+    LiveStore,
+    ReadModel,
+    apply_batch_to,
+    fresh_store,
+    open_live,
+    projection_hash,
+    read_model,
+    store_path,
+    table_hash,
+)
+
+RELAY = "jetstream"  # the relay name every service host uses (`Relay` default)
+STREAM = "flux"  # the service column of a difference found in the stream itself
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One disagreement; `service` is the service concerned, or STREAM."""
+
+    service: str
+    check: str
+    detail: str
+
+
+@dataclass
+class ServiceAudit:
+    """What was found for one service."""
+
+    service: str
+    events: int = 0
+    streams: int = 0
+    head: int = 0
+    relayed: int = 0
+    in_stream: int | None = None
+    not_relayed: int = 0
+    live_hash: str = ""
+    rebuilt_hash: str = ""
+    orgs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class AuditReport:
+    services: list[ServiceAudit]
+    differences: list[Difference]
+    notices: list[str]
+    stream_messages: int | None  # None: the stream was not read
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences
+
+
+class AuditError(RuntimeError):
+    """The audit could not run at all (no store to audit, a store that is not one); shown in French."""
+
+
+@dataclass(frozen=True)
+class _Logged:
+    position: int
+    digest: str
+
+
+class StreamMessage(msgspec.Struct, frozen=True):
+    seq: int
+    subject: str
+    msg_id: str | None
+    data: bytes
+
+
+# ---- the log and its projections ---------------------------------------------------------------------
+
+
+def check_log(service: str, rows: list[StoredEvent], out: list[Difference]) -> list[RecordedEvent]:
+    """Check one service's log; returns its events decoded, in position order, for the rebuild."""
+    decoded: list[RecordedEvent] = []
+    seen: dict[str, int] = {}
+    versions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        try:
+            env = decode_envelope(row.body)
+        except msgspec.DecodeError as exc:
+            out.append(Difference(service, "enveloppe illisible", f"position {row.position} : {exc}"))
+            continue
+        mismatched = [
+            name
+            for name, column, wire in (
+                ("id", row.event_id, env.event_id),
+                ("stream_id", row.stream_id, env.stream_id),
+                ("stream_version", row.stream_version, env.stream_version),
+                ("stream_type", row.stream_type, env.stream_type),
+                ("type", row.event_type, env.event_type),
+            )
+            if column != wire
+        ]
+        if mismatched:
+            out.append(
+                Difference(
+                    service,
+                    "ligne ≠ enveloppe",
+                    f"position {row.position} (id {row.event_id}) : {', '.join(mismatched)} diffèrent",
+                )
+            )
+        if service_of(env) != service:
+            out.append(
+                Difference(
+                    service,
+                    "source",
+                    f"position {row.position} : publié par {service_of(env)!r}, pas {service!r}",
+                )
+            )
+        if env.event_id in seen:
+            out.append(
+                Difference(
+                    service,
+                    "événement en double",
+                    f"id {env.event_id} aux positions {seen[env.event_id]} et {row.position}",
+                )
+            )
+        else:
+            seen[env.event_id] = row.position
+        versions[env.stream_id].append((env.stream_version, row.position))
+        try:
+            decoded.append(REGISTRY.decode(env, row.position))
+        except Exception as exc:
+            out.append(Difference(service, "événement illisible", f"position {row.position} : {exc}"))
+    for stream_id, entries in versions.items():
+        _check_versions(service, stream_id, entries, out)
+    return decoded
+
+
+def _check_versions(
+    service: str, stream_id: str, entries: list[tuple[int, int]], out: list[Difference]
+) -> None:
+    counts = Counter(v for v, _ in entries)
+    repeated = sorted(v for v, n in counts.items() if n > 1)
+    missing = sorted(set(range(1, max(counts) + 1)) - set(counts))
+    if repeated:
+        out.append(
+            Difference(service, "version répétée", f"stream_id {stream_id} : version(s) {_few(repeated)}")
+        )
+    if missing:
+        out.append(
+            Difference(service, "version manquante", f"stream_id {stream_id} : version(s) {_few(missing)}")
+        )
+    by_version = sorted(entries)
+    for (v1, p1), (v2, p2) in itertools.pairwise(by_version):
+        if v2 > v1 and p2 <= p1:
+            out.append(
+                Difference(
+                    service,
+                    "positions",
+                    f"stream_id {stream_id} : version {v2} à la position {p2}, avant la version {v1} ({p1})",
+                )
+            )
+            break
+
+
+def check_projections(
+    model: ReadModel,
+    live: EventStore,
+    events: list[RecordedEvent],
+    summary: ServiceAudit,
+    out: list[Difference],
+) -> None:
+    """Rebuild the projections from `events` into empty tables and compare them with the live ones."""
+    service = model.service
+    try:
+        live_rows = model.rows(live)
+    except Exception as exc:
+        out.append(Difference(service, "projection illisible", str(exc)))
+        return
+    scratch = fresh_store(model, live)
+    try:
+        apply_batch = apply_batch_to(model, scratch)
+        for start in range(0, len(events), 5000):
+            apply_batch(events[start : start + 5000])
+        rebuilt = model.rows(scratch)
+    except Exception as exc:
+        out.append(Difference(service, "reconstruction impossible", f"{type(exc).__name__}: {exc}"))
+        return
+    finally:
+        scratch.close()
+    summary.live_hash = projection_hash(live_rows)
+    summary.rebuilt_hash = projection_hash(rebuilt)
+    for table in model.tables:
+        if table_hash(live_rows[table]) == table_hash(rebuilt[table]):
+            continue
+        live_only = list((Counter(live_rows[table]) - Counter(rebuilt[table])).elements())
+        rebuilt_only = list((Counter(rebuilt[table]) - Counter(live_rows[table])).elements())
+        detail = f"table {table} : {len(live_only)} ligne(s) seulement en service"
+        detail += f", {len(rebuilt_only)} seulement dans la reconstruction"
+        out.append(Difference(service, "projection ≠ reconstruction", detail))
+        out.extend(
+            Difference(service, "  ligne", line) for line in _row_lines(live, table, live_only, rebuilt_only)
+        )
+
+
+def _row_lines(
+    store: EventStore, table: str, live_only: list[tuple[Any, ...]], rebuilt_only: list[tuple[Any, ...]]
+) -> list[str]:
+    """The first differing rows, named by their id columns only (other columns may hold personal data)."""
+    columns = [str(r[0]) for r in store.query("SELECT name FROM pragma_table_info(?)", (table,))]
+    ids = [i for i, name in enumerate(columns) if name.endswith("_id")] or [0]
+
+    def key(row: tuple[Any, ...]) -> str:
+        return ", ".join(f"{columns[i] if i < len(columns) else i}={row[i]}" for i in ids)
+
+    rebuilt_by_key = {key(r): r for r in rebuilt_only}
+    lines = []
+    for row in live_only[:3]:
+        twin = rebuilt_by_key.pop(key(row), None)
+        if twin is None:
+            lines.append(f"{table} ({key(row)}) : seulement en service")
+        else:
+            changed = [columns[i] for i, (a, b) in enumerate(zip(row, twin, strict=False)) if a != b]
+            lines.append(f"{table} ({key(row)}) : colonnes différentes : {', '.join(changed)}")
+    lines += [f"{table} ({k}) : seulement dans la reconstruction" for k in list(rebuilt_by_key)[:3]]
+    return lines
+
+
+def audit_store(
+    service: str, store: LiveStore, out: list[Difference]
+) -> tuple[ServiceAudit, dict[str, _Logged]]:
+    """Every check of one service's store, in one read transaction; returns its summary and its log."""
+    summary = ServiceAudit(service)
+    with store.snapshot():
+        rows = list(store.iter_all())
+        summary.events = len(rows)
+        summary.head = rows[-1].position if rows else 0
+        summary.relayed = store.relay_position(RELAY)
+        events = check_log(service, rows, out)
+        summary.streams = len({e.envelope.stream_id for e in events})
+        summary.orgs = {e.envelope.org for e in events}
+        check_projections(read_model(service), store, events, summary, out)
+    logged = {r.event_id: _Logged(r.position, _digest(r.body)) for r in rows}
+    return summary, logged
+
+
+# ---- the stream --------------------------------------------------------------------------------------
+
+
+async def read_stream(js: JetStreamContext, stall: float = 15.0) -> list[StreamMessage]:
+    """Every message of the stream up to its last sequence now, raw, with an ordered push consumer."""
+    last = await stream_head(js)
+    if last == 0:
+        return []
+    messages: list[StreamMessage] = []
+    done = asyncio.Event()
+
+    async def on_message(msg: Msg) -> None:
+        meta = msg.metadata
+        seq = meta.sequence.stream
+        if done.is_set():
+            return
+        if seq <= last:
+            msg_id = (msg.headers or {}).get("Nats-Msg-Id")
+            messages.append(StreamMessage(seq, msg.subject, msg_id, bytes(msg.data)))
+        if seq >= last or meta.num_pending == 0:
+            done.set()
+
+    sub = await js.subscribe(
+        ALL_EVENTS,
+        cb=on_message,
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.ALL,
+        pending_msgs_limit=-1,
+        pending_bytes_limit=-1,
+    )
+    try:
+        seen = -1
+        while not done.is_set():
+            if len(messages) == seen:
+                raise AuditError(f"la lecture du flux s'est arrêtée après {seen} messages")
+            seen = len(messages)
+            try:
+                await asyncio.wait_for(done.wait(), timeout=stall)
+            except TimeoutError:
+                continue
+    finally:
+        await sub.unsubscribe()
+    return messages
+
+
+def check_stream(
+    messages: list[StreamMessage],
+    summaries: dict[str, ServiceAudit],
+    logs: dict[str, dict[str, _Logged]],
+    stores: dict[str, EventStore],
+    out: list[Difference],
+    notices: list[str],
+) -> None:
+    """Compare the stream with every audited log (see the module's docstring)."""
+    times: dict[str, list[int]] = defaultdict(list)
+    in_stream: dict[str, dict[str, StreamMessage]] = defaultdict(dict)
+    outside: Counter[str] = Counter()
+    for message in messages:
+        try:
+            env = decode_envelope(message.data)
+        except msgspec.DecodeError as exc:
+            out.append(Difference(STREAM, "enveloppe illisible", f"séquence {message.seq} : {exc}"))
+            continue
+        times[env.event_id].append(message.seq)
+        if message.msg_id != env.event_id:
+            out.append(
+                Difference(
+                    STREAM,
+                    "Nats-Msg-Id",
+                    f"séquence {message.seq} : {message.msg_id!r} pour l'événement {env.event_id}",
+                )
+            )
+        expected = _subject(env)
+        if message.subject != expected:
+            out.append(
+                Difference(STREAM, "sujet", f"séquence {message.seq} : {message.subject}, attendu {expected}")
+            )
+        service = service_of(env)
+        summary = summaries.get(service)
+        if summary is None or (summary.orgs and env.org not in summary.orgs):
+            outside[service] += 1
+            continue
+        in_stream[service].setdefault(env.event_id, message)
+    for event_id, seqs in times.items():
+        if len(seqs) > 1:
+            out.append(
+                Difference(
+                    STREAM, "publié plusieurs fois", f"événement {event_id} aux séquences {_few(seqs)}"
+                )
+            )
+    for service, summary in summaries.items():
+        _compare(service, summary, logs[service], in_stream[service], stores[service], out)
+        if summary.not_relayed:
+            notices.append(
+                f"{service} : {summary.not_relayed} événement(s) pas encore relayé(s) vers le flux "
+                f"(après la position {summary.relayed})"
+            )
+    for service, n in sorted(outside.items()):
+        notices.append(f"flux : {n} message(s) de {service} (autre service ou organisation) non audités ici")
+
+
+def _compare(
+    service: str,
+    summary: ServiceAudit,
+    logged: dict[str, _Logged],
+    published: dict[str, StreamMessage],
+    store: EventStore,
+    out: list[Difference],
+) -> None:
+    summary.in_stream = len(published)
+    for event_id, message in published.items():
+        entry = logged.get(event_id)
+        if entry is None:
+            later = store.query("SELECT position FROM events WHERE event_id = ?", (event_id,))
+            if later and int(later[0][0]) > summary.head:
+                continue  # committed after the log was read, then relayed: checked again next time
+            out.append(
+                Difference(service, "absent du journal", f"événement {event_id} (séquence {message.seq})")
+            )
+        elif entry.digest != _digest(message.data):
+            out.append(
+                Difference(
+                    service,
+                    "octets différents",
+                    f"événement {event_id} : position {entry.position} ≠ séquence {message.seq}",
+                )
+            )
+    missing = sorted((e.position, event_id) for event_id, e in logged.items() if event_id not in published)
+    for position, event_id in missing:
+        if position > summary.relayed:
+            summary.not_relayed += 1
+        else:
+            out.append(
+                Difference(service, "absent du flux", f"événement {event_id} (position {position}, relayé)")
+            )
+    order = [
+        logged[i].position for i, _ in sorted(published.items(), key=lambda kv: kv[1].seq) if i in logged
+    ]
+    for before, after in itertools.pairwise(order):
+        if after <= before:
+            out.append(
+                Difference(
+                    service, "ordre du flux", f"la position {after} publiée après la position {before}"
+                )
+            )
+            break
+
+
+# ---- the whole audit ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stores:
+    """The audited stores, still open for the stream's checks, and what their logs hold."""
+
+    summaries: dict[str, ServiceAudit]
+    logs: dict[str, dict[str, _Logged]]
+    stores: dict[str, LiveStore]
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            store.close()
+
+
+def audit_stores(
+    data_dir: Path, services: tuple[str, ...], differences: list[Difference], notices: list[str]
+) -> _Stores:
+    """The checks of every service store found in `data_dir` (opened read-only, left open)."""
+    found = _Stores({}, {}, {})
+    try:
+        for service in services:
+            path = store_path(data_dir, service)
+            if not path.exists():
+                notices.append(f"{service} : pas de base {path.name}, non audité")
+                continue
+            store = found.stores[service] = open_live(data_dir, service, read_only=True)
+            try:
+                found.summaries[service], found.logs[service] = audit_store(service, store, differences)
+            except Exception as exc:  # e.g. not a store at all: say which file
+                raise AuditError(f"{path} : {type(exc).__name__}: {exc}") from exc
+        if not found.summaries:
+            raise AuditError(f"aucune base de service dans {data_dir.resolve()}")
+    except BaseException:
+        found.close()
+        raise
+    return found
+
+
+async def audit(
+    data_dir: Path, js: JetStreamContext | None, services: tuple[str, ...] = SERVICES
+) -> AuditReport:
+    """Audit every service store in `data_dir`, and the stream when `js` is given."""
+    differences: list[Difference] = []
+    notices: list[str] = []
+    found = audit_stores(data_dir, services, differences, notices)
+    stream_messages: int | None = None
+    try:
+        if js is None:
+            notices.append("flux non vérifié : NATS injoignable (pile arrêtée ?), voir --nats-url")
+        else:
+            try:
+                messages = await read_stream(js)
+            except NotFoundError:
+                differences.append(Difference(STREAM, "flux absent", f"le flux {STREAM_NAME} n'existe pas"))
+            else:
+                stream_messages = len(messages)
+                stores: dict[str, EventStore] = dict(found.stores)
+                check_stream(messages, found.summaries, found.logs, stores, differences, notices)
+    finally:
+        found.close()
+    return AuditReport(list(found.summaries.values()), differences, notices, stream_messages)
+
+
+def _subject(env: Envelope) -> str:
+    try:
+        return event_subject(env.org, service_of(env), env.stream_type, env.event_type, env.stream_id)
+    except InvalidSubjectToken:
+        return "?"
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _few(values: list[int], n: int = 5) -> str:
+    shown = ", ".join(str(v) for v in values[:n])
+    return shown + (f" (+{len(values) - n})" if len(values) > n else "")

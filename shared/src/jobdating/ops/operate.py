@@ -1,0 +1,155 @@
+"""The terminal side of `jobdating audit` and `jobdating replay`: NATS connection, progress bar, tables.
+
+Operator-facing output is in French, like `jobdating up`'s. Exit codes: 0 clean (or switched), 1 the audit
+found a difference (or the replay refused to switch), 2 the command could not run (no store, NATS
+unreachable when it was asked for).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nats
+import typer
+from nats.aio.client import Client
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jobdating.ops.audit import AuditError, AuditReport, audit
+from jobdating.ops.replay import NothingToReplay, ReplayError, ReplayResult, replay
+
+EMBEDDED_NATS_URL = "nats://127.0.0.1:14222"
+"""Where `jobdating up` runs NATS by default (its --nats-port)."""
+
+
+CONNECT_SECONDS = 5.0
+
+
+async def connect(url: str, required: bool) -> Client | None:
+    """A NATS connection, or None when it is not `required` and nobody answers (the stack is stopped).
+
+    A refused port fails at once; the rest is bounded, since nats-py keeps retrying a failed first
+    connection whatever its reconnect settings.
+    """
+    try:
+        parts = urlsplit(url)
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname or "127.0.0.1", parts.port or 4222), CONNECT_SECONDS
+        )
+        writer.close()
+        return await asyncio.wait_for(
+            nats.connect(url, connect_timeout=2, allow_reconnect=False, error_cb=_quiet), CONNECT_SECONDS
+        )
+    except (OSError, TimeoutError, ValueError, nats.errors.NoServersError) as exc:
+        if required:
+            reason = str(exc) or "pas de réponse"
+            raise typer.BadParameter(f"NATS injoignable à {url} : {reason}", param_hint="--nats-url") from exc
+        return None
+
+
+async def _quiet(exc: Exception) -> None:
+    """nats-py reports connection errors to this callback too: the caller already handles them."""
+
+
+async def _audit(data_dir: Path, nats_url: str | None) -> AuditReport:
+    nc = await connect(nats_url or EMBEDDED_NATS_URL, required=nats_url is not None)
+    try:
+        return await audit(data_dir, nc.jetstream() if nc is not None else None)
+    finally:
+        if nc is not None:
+            await nc.close()
+
+
+def run_audit(console: Console, data_dir: Path, nats_url: str | None, limit: int) -> int:
+    """Run the audit, print its summary and first differences; returns the exit code."""
+    try:
+        with console.status("Audit des journaux, des projections et du flux..."):
+            report = asyncio.run(_audit(data_dir, nats_url))
+    except AuditError as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        return 2
+    except typer.BadParameter as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        return 2
+    table = Table(title="Audit : journaux, projections et flux")
+    for column in ("service", "événements", "stream_ids", "dans le flux", "projection", "reconstruite"):
+        table.add_column(column, justify="left" if column == "service" else "right")
+    for s in report.services:
+        table.add_row(
+            s.service,
+            str(s.events),
+            str(s.streams),
+            "non lu" if s.in_stream is None else str(s.in_stream),
+            s.live_hash[:12] or "-",
+            s.rebuilt_hash[:12] or "-",
+        )
+    console.print(table)
+    for notice in report.notices:
+        console.print(f"[yellow]Note :[/] {notice}")
+    if report.clean:
+        stream = "non vérifié" if report.stream_messages is None else f"{report.stream_messages} messages"
+        console.print(
+            f"[green]Aucune différence[/] : {sum(s.events for s in report.services)} événements dans "
+            f"{len(report.services)} journaux, flux : {stream}."
+        )
+        return 0
+    shown = report.differences[:limit]
+    differences = Table(title=f"Différences ({len(report.differences)}, les {len(shown)} premières)")
+    differences.add_column("service")
+    differences.add_column("contrôle")
+    differences.add_column("détail", overflow="fold")
+    for d in shown:
+        differences.add_row(d.service, d.check, d.detail)
+    console.print(differences)
+    return 1
+
+
+def run_replay(
+    console: Console, service: str, data_dir: Path, from_stream: bool, nats_url: str | None
+) -> int:
+    """Run the replay with a progress bar, then print what it did; returns the exit code."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} évén./s"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    source = "du flux" if from_stream else "du journal"
+    task = progress.add_task(f"{service} depuis {source}", total=None, rate="-")
+    started = time.perf_counter()
+
+    def advance(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        progress.update(task, completed=done, total=total, rate=f"{rate:,.0f}".replace(",", " "))
+
+    async def go() -> ReplayResult:
+        nc = await connect(nats_url or EMBEDDED_NATS_URL, required=True) if from_stream else None
+        try:
+            js = nc.jetstream() if nc is not None else None
+            return await replay(data_dir, service, js=js, progress=advance)
+        finally:
+            if nc is not None:
+                await nc.close()
+
+    try:
+        with progress:
+            result = asyncio.run(go())
+    except (typer.BadParameter, NothingToReplay) as exc:
+        console.print(f"[red]Erreur :[/] {exc}")
+        return 2
+    except ReplayError as exc:
+        console.print(f"[red]Rejeu interrompu, tables en service inchangées :[/] {exc}")
+        return 1
+    rows = ", ".join(f"{table} {n}" for table, n in result.rows.items())
+    console.print(
+        f"[green]{service} rejoué[/] depuis le {result.source} : {result.replayed} événements en "
+        f"{result.seconds:.2f} s ({result.rate:,.0f} évén./s), {result.caught_up} rattrapé(s) à la bascule."
+    )
+    console.print(f"Tables remplacées en une transaction : {rows} (empreinte {result.projection_hash[:12]}).")
+    return 0

@@ -1,0 +1,242 @@
+"""What the operator's replay and audit know of each service's projections, and where they are rebuilt.
+
+Each service keeps, next to its log, tables that follow its own events ("log projections"); each service
+module says which tables those are, how an event is applied to them, and how to ready an empty store for
+them. The other tables (facts kept from other services' events, working state such as messages to send
+or provisional plans) are not rebuilt from the service's log and are left alone.
+
+A rebuild here goes into a scratch store held in memory, never on disk: registration's projections hold
+personal data in clear, and a temporary file would outlive an erasure in the file system's free blocks.
+The live stores are opened read-only by the audit (`open_live(..., read_only=True)`).
+
+The services' packages are imported when a read model is asked for, not with this module: the shared
+package does not depend on them, and an installation without one of them can still audit the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.sqlite import SqliteEventStore
+
+SERVICES = ("registration", "sites", "scheduling", "notifications")
+
+Apply = Callable[[Transaction, RecordedEvent], None]
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """One service's log projections: how to rebuild them and how to read them for a comparison.
+
+    `prepare(live, fresh)` readies an empty store (tables, and anything the projections read besides the
+    log, e.g. registration's person keys); `applier(store)` gives the function applying one event to the
+    tables of `store`; `checkpoint` names the projection's checkpoint when the service keeps one.
+    """
+
+    service: str
+    tables: tuple[str, ...]
+    prepare: Callable[[EventStore, Transaction], None]
+    applier: Callable[[EventStore], Apply]
+    checkpoint: str | None = None
+
+    def rows(self, store: EventStore) -> Rows:
+        """Every row of the projection's tables, sorted (a table's rows form a set: order is irrelevant)."""
+        return {table: sorted(_rows(store, table), key=_sort_key) for table in self.tables}
+
+
+def _rows(store: EventStore, table: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.query(f"SELECT * FROM {table}")]
+
+
+def _sort_key(row: tuple[Any, ...]) -> bytes:
+    return _canonical(row)
+
+
+_encoder = msgspec.json.Encoder(order="sorted")
+
+
+def _canonical(value: Any) -> bytes:
+    return _encoder.encode(value)
+
+
+def table_hash(rows: Sequence[tuple[Any, ...]]) -> str:
+    """A stable hash of a table's rows, whatever order they were read in (rows sorted by their encoding)."""
+    digest = hashlib.sha256()
+    for encoded in sorted(_canonical(r) for r in rows):
+        digest.update(encoded)
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def projection_hash(rows: Rows) -> str:
+    """One hash over every table of a projection (table names included)."""
+    digest = hashlib.sha256()
+    for table in sorted(rows):
+        digest.update(table.encode() + b"\0" + table_hash(rows[table]).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def read_model(service: str) -> ReadModel:
+    """The read model of one of SERVICES (imports that service's package)."""
+    builders: dict[str, Callable[[], ReadModel]] = {
+        "registration": _registration,
+        "sites": _sites,
+        "scheduling": _scheduling,
+        "notifications": _notifications,
+    }
+    if service not in builders:
+        raise KeyError(service)
+    return builders[service]()
+
+
+def _registration() -> ReadModel:
+    from jobdating.registration.adapters import projections
+    from jobdating.registration.adapters.keyring import Keyring
+
+    def prepare(live: EventStore, fresh: Transaction) -> None:
+        projections.prepare_fresh(live, fresh, Keyring(live))
+
+    def applier(store: EventStore) -> Apply:
+        keyring = Keyring(store)
+        return lambda tx, event: projections.apply(tx, event, keyring)
+
+    return ReadModel("registration", tuple(projections.LOG_TABLES), prepare, applier)
+
+
+def _sites() -> ReadModel:
+    from jobdating.sites.adapters import projections
+
+    def prepare(live: EventStore, fresh: Transaction) -> None:
+        for ddl in projections.SCHEMA:
+            fresh.execute(ddl)
+
+    return ReadModel(
+        "sites", tuple(projections.TABLES), prepare, lambda _: projections.apply, projections.PROJECTION
+    )
+
+
+def _scheduling() -> ReadModel:
+    from jobdating.scheduling.adapters import projections, tables
+
+    def prepare(live: EventStore, fresh: Transaction) -> None:
+        for ddl in tables.SCHEMA:
+            fresh.execute(ddl)
+
+    return ReadModel(
+        "scheduling",
+        tuple(tables.READ_MODEL_TABLES),
+        prepare,
+        lambda _: projections.apply,
+        projections.PROJECTION,
+    )
+
+
+def _notifications() -> ReadModel:
+    from jobdating.notifications.adapters import projections, tables
+
+    def prepare(live: EventStore, fresh: Transaction) -> None:
+        for ddl in tables.SCHEMA:
+            fresh.execute(ddl)
+
+    return ReadModel("notifications", tuple(projections.OWN_TABLES), prepare, lambda _: projections.apply_own)
+
+
+# ---- stores ------------------------------------------------------------------------------------------
+
+
+class LiveStore(SqliteEventStore):
+    """A service's SQLite store opened by an operator's command, read-only when asked (the audit).
+
+    One connection for the whole command, so that `snapshot()` can hold one read transaction: every read
+    inside sees the store as it was at its first read, even while the service keeps writing (WAL).
+    """
+
+    def __init__(self, path: Path, read_only: bool) -> None:  # no super(): one connection, made here
+        self.path = path
+        self.read_only = read_only
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            if self.read_only:
+                uri = f"file:{self.path}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one state of the store (one read transaction)."""
+        conn = self._connection()
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class ScratchStore(SqliteEventStore):
+    """An empty SQLite database in memory where projections are rebuilt (nothing reaches the disk)."""
+
+    def __init__(self) -> None:  # no super(): one connection to one in-memory database
+        self.path = Path(":memory:")
+        self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_live(data_dir: Path, service: str, read_only: bool) -> LiveStore:
+    """The store `jobdating up` keeps for a service in the data folder (`<service>.db`)."""
+    path = store_path(data_dir, service)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return LiveStore(path, read_only)
+
+
+def store_path(data_dir: Path, service: str) -> Path:
+    return data_dir.resolve() / f"{service}.db"
+
+
+def fresh_store(model: ReadModel, live: EventStore) -> ScratchStore:
+    """A scratch store with the read model's empty tables, ready for a replay."""
+    scratch = ScratchStore()
+    scratch.migrate()
+    with scratch.transaction() as tx:
+        model.prepare(live, tx)
+    return scratch
+
+
+def apply_batch_to(model: ReadModel, store: EventStore) -> Callable[[Sequence[RecordedEvent]], None]:
+    """A batch applier writing the read model into `store`, one transaction per batch."""
+    apply = model.applier(store)
+
+    def apply_batch(events: Sequence[RecordedEvent]) -> None:
+        with store.transaction() as tx:
+            for event in events:
+                apply(tx, event)
+
+    return apply_batch

@@ -120,13 +120,13 @@ def run_replay(
         TimeElapsedColumn(),
         console=console,
     )
-    source = "du flux" if from_stream else "du journal"
+    source = "le flux" if from_stream else "le journal"
     task = progress.add_task(f"{service} depuis {source}", total=None, rate="-")
     started = time.perf_counter()
 
     def advance(done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - started, 1e-6)
-        progress.update(task, completed=done, total=total, rate=f"{rate:,.0f}".replace(",", " "))
+        progress.update(task, completed=done, total=total, rate=_number(rate))
 
     async def go() -> ReplayResult:
         nc = await connect(nats_url or EMBEDDED_NATS_URL, required=True) if from_stream else None
@@ -149,7 +149,13 @@ def run_replay(
     rows = ", ".join(f"{table} {n}" for table, n in result.rows.items())
     console.print(
         f"[green]{service} rejoué[/] depuis le {result.source} : {result.replayed} événements en "
-        f"{result.seconds:.2f} s ({result.rate:,.0f} évén./s), {result.caught_up} rattrapé(s) à la bascule."
+        f"{result.seconds:.2f} s ({_number(result.rate)} évén./s), "
+        f"{result.caught_up} rattrapé(s) à la bascule."
     )
     console.print(f"Tables remplacées en une transaction : {rows} (empreinte {result.projection_hash[:12]}).")
     return 0
+
+
+def _number(value: float) -> str:
+    """A count the French way: 17 624."""
+    return f"{value:,.0f}".replace(",", "\u202f")

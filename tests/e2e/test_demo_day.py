@@ -40,11 +40,17 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     stack = Stack(tmp_path / "data", nats_port=free_port(), base_port=base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
+
+    def say(at: datetime, line: str) -> None:
+        lines.append(f"{at:%H:%M} {line}")
+        if "planning réparé" in line:
+            stack.kill("scheduling")  # kill -9 mid-morning: the day goes on once it is restarted
+
     try:
         clock = day.prepare(stack, speed=600)
         began = time.monotonic()
         stack.start()
-        loaded, report = day.play(stack, clock, say=lambda at, line: lines.append(f"{at:%H:%M} {line}"))
+        loaded, report = day.play(stack, clock, say=say)
         took = time.monotonic() - began
         headers = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
         url = stack.url("scheduling")
@@ -63,6 +69,7 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     slots = [interview for group in plan["groups"] for interview in group["interviews"]]
     story = "\n".join(lines)
     assert took < 85, story
+    assert "le service scheduling s'était arrêté : redémarré" in story
 
     assert loaded.interviews == report.interviews_published > 100
 

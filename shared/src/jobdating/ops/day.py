@@ -134,6 +134,7 @@ class DemoDay:
         say: Say | None = None,
         poll_seconds: float = 0.1,
         wait_seconds: float = 30.0,
+        supervise: Callable[[], list[str]] | None = None,
     ) -> None:
         self.scheduling_url = scheduling_url
         self.sites_url = sites_url
@@ -146,6 +147,7 @@ class DemoDay:
         self.say: Say = say or (lambda _at, _line: None)
         self.poll_seconds = poll_seconds
         self.wait_seconds = wait_seconds
+        self.supervise = supervise or (lambda: [])
         self.report = DayReport(seed=seed)
         self.coordinator = _auth(token(COORDINATOR_ORG, "coordinator"))
         self.rank: dict[str, int] = {}  # candidate id -> rank in the demo data
@@ -160,7 +162,7 @@ class DemoDay:
 
     def run(self) -> DayReport:
         with httpx.Client(timeout=15) as http:
-            self.http = http
+            self.http = _Patient(http, self._restart_dead, self.wait_seconds)
             self._identify()
             slots = self._slots()
             self.report.interviews_published = sum(1 for s in slots if s.status != "cancelled")
@@ -172,6 +174,7 @@ class DemoDay:
             self.say(self.clock.now(), "le jour J commence : les sites ouvrent à 08:00")
             closing = local(SITE_CLOSES)
             while True:
+                self._restart_dead()
                 now = self.clock.now()
                 slots = self._slots()
                 self._arrivals(now, slots)
@@ -189,6 +192,10 @@ class DemoDay:
             self.report.ended_at = self.clock.now()
             self._summarise()
         return self.report
+
+    def _restart_dead(self) -> None:
+        for name in self.supervise():
+            self.say(self.clock.now(), f"[yellow]le service {name} s'était arrêté : redémarré[/]")
 
     def _identify(self) -> None:
         """Candidate ids in registration order are the demo data's order; company ids by SIRET."""
@@ -481,6 +488,38 @@ class DemoDay:
         return f"{person.first_name} {person.last_name[0]}."
 
 
+class _Patient:
+    """HTTP calls that wait for a service being restarted (connection refused: the request never reached
+    it, so sending it again is safe) instead of failing the day; other transport errors end the day with
+    a clear message."""
+
+    def __init__(self, http: httpx.Client, restart_dead: Callable[[], None], wait_seconds: float) -> None:
+        self.http = http
+        self.restart_dead = restart_dead
+        self.wait_seconds = wait_seconds
+
+    def get(
+        self, url: str, *, params: dict[str, Any] | None = None, headers: dict[str, str]
+    ) -> httpx.Response:
+        return self._send("GET", url, params=params, headers=headers)
+
+    def post(self, url: str, *, json: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+        return self._send("POST", url, json=json, headers=headers)
+
+    def _send(self, method: str, url: str, **options: Any) -> httpx.Response:
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            try:
+                return self.http.request(method, url, **options)
+            except httpx.ConnectError as exc:
+                if time.monotonic() > deadline:
+                    raise DemoError(f"{url} ne répond plus depuis {self.wait_seconds:.0f} s") from exc
+                self.restart_dead()
+                time.sleep(0.2)
+            except httpx.TransportError as exc:
+                raise DemoError(f"{method} {url} a échoué : {exc!r}") from exc
+
+
 _PEOPLE = candidates()
 _OUTCOME_WORDS = {
     "second_interview": "deuxième entretien demandé",
@@ -585,6 +624,7 @@ def play(
         sms_file=stack.sms_file,
         seed=seed,
         say=say,
+        supervise=stack.supervise_once,
     )
     return loaded, day.run()
 

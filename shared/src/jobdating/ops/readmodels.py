@@ -162,19 +162,20 @@ class LiveStore(SqliteEventStore):
     inside sees the store as it was at its first read, even while the service keeps writing (WAL).
     """
 
-    def __init__(self, path: Path, read_only: bool) -> None:  # no super(): one connection, made here
-        self.path = path
+    def __init__(self, path: Path, read_only: bool) -> None:
         self.read_only = read_only
         self._conn: sqlite3.Connection | None = None
+        super().__init__(path)
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             if self.read_only:
-                uri = f"file:{self.path}?mode=ro"
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
                 conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            else:
+            else:  # as the service itself connects
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
             self._conn = conn
         return self._conn
@@ -198,9 +199,9 @@ class LiveStore(SqliteEventStore):
 class ScratchStore(SqliteEventStore):
     """An empty SQLite database in memory where projections are rebuilt (nothing reaches the disk)."""
 
-    def __init__(self) -> None:  # no super(): one connection to one in-memory database
-        self.path = Path(":memory:")
+    def __init__(self) -> None:
         self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        super().__init__(Path(":memory:"))
 
     def _connection(self) -> sqlite3.Connection:
         return self._conn

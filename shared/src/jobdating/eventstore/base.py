@@ -12,14 +12,16 @@ Tables (created by `migrate`):
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
 from jobdating.contracts.envelope import Envelope, encode_envelope
+
+T = TypeVar("T")
 
 
 class ConcurrencyConflict(Exception):
@@ -311,6 +313,16 @@ class EventStore(abc.ABC):
             raise
         finally:
             cur.close()
+
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` in a write transaction and return its result once committed.
+
+        A backend may commit several callers' work in one transaction (group commit: one fsync for many
+        commands); each caller's work stays all-or-nothing and sees the others' writes only if they commit
+        together.
+        """
+        with self.transaction() as tx:
+            return work(tx)
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events in a transaction of their own."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jobdating.eventstore.base import Cursor, Dialect, EventStore
+from jobdating.eventstore.base import Cursor, Dialect, EventStore, T, Transaction
+from jobdating.eventstore.group_commit import GroupCommitter
 
 
 class SqliteDialect(Dialect):
@@ -41,6 +43,7 @@ class SqliteEventStore(EventStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._group = GroupCommitter(self._connection, self.dialect)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -61,6 +64,11 @@ class SqliteEventStore(EventStore):
         self._connection().execute("PRAGMA journal_mode=WAL")
         super().migrate()
 
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """Group commit: concurrent callers share one transaction and one fsync (see group_commit)."""
+        result: T = self._group.run(work)
+        return result
+
     def _begin(self, cur: Any) -> None:
         cur.execute("BEGIN IMMEDIATE")
 
@@ -72,6 +80,7 @@ class SqliteEventStore(EventStore):
             cur.close()
 
     def close(self) -> None:
+        self._group.close()
         with self._lock:
             for conn in self._all:
                 conn.close()

@@ -88,21 +88,26 @@ class CommandBus:
 
         `extra` runs in the same transaction (e.g. to update a projection or a uniqueness index).
         """
+
+        def work(tx: Transaction) -> list[StoredEvent]:
+            history = self.load(tx, stream_id)
+            events = decide(aggregate.fold(history))
+            if not events:
+                return []
+            stored = tx.append(self._envelopes(events, stream_id, len(history), meta))
+            if extra is not None:
+                extra(tx, stored)
+            return stored
+
         for attempt in range(self.retries + 1):
             try:
-                with self.store.transaction() as tx:
-                    history = self.load(tx, stream_id)
-                    state = aggregate.fold(history)
-                    events = decide(state)
-                    if not events:
-                        return []
-                    stored = tx.append(self._envelopes(events, stream_id, len(history), meta))
-                    if extra is not None:
-                        extra(tx, stored)
+                stored = self.store.write(work)
             except ConcurrencyConflict:
                 if attempt == self.retries:
                     raise
                 continue
+            if not stored:
+                return []
             failpoint("command.after_commit")
             if self.on_commit is not None:
                 self.on_commit(stored)

@@ -1,0 +1,64 @@
+"""Group commit on SQLite: concurrent callers share transactions, each caller's work stays all-or-nothing."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from jobdating.eventstore.base import ConcurrencyConflict, Transaction
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.runtime.ids import new_id
+from jobdating.testing.events import new_event
+
+
+def test_concurrent_writers_all_land_and_a_failing_one_takes_only_its_own_writes_back(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    taken = new_id()
+    store.append([new_event(taken, 1)])
+    errors: list[BaseException] = []
+    landed: list[str] = []
+
+    def good() -> None:
+        for _ in range(50):
+            event = new_event(new_id(), 1)
+            store.write(lambda tx: tx.append([event]))  # noqa: B023 - run before the next iteration
+            landed.append(event.envelope.stream_id)
+
+    def bad() -> None:
+        for _ in range(50):
+
+            def work(tx: Transaction) -> None:
+                tx.append([new_event(new_id(), 1)])  # written, then undone with the rest of this job
+                tx.append([new_event(taken, 1)])  # a conflict
+
+            try:
+                store.write(work)
+            except ConcurrencyConflict as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=good) for _ in range(3)] + [threading.Thread(target=bad)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 50
+    assert store.count() == 1 + 150
+    assert {e.stream_id for e in store.iter_all()} == {taken, *landed}
+    store.close()
+
+
+def test_the_result_is_returned_only_once_committed(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    sid = new_id()
+    stored = store.write(lambda tx: tx.append([new_event(sid, 1)]))
+    other = SqliteEventStore(tmp_path / "e.db")  # another connection sees it at once
+    assert [e.event_id for e in other.read_stream(sid)] == [stored[0].event_id]
+    with pytest.raises(ZeroDivisionError):
+        store.write(lambda tx: 1 / 0)
+    assert store.write(lambda tx: tx.stream_version(sid)) == 1  # the writer survived the failure
+    other.close()
+    store.close()

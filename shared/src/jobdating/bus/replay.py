@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
+from nats.js.errors import NotFoundError
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
@@ -37,14 +38,14 @@ async def replay_stream(
 ) -> int:
     """Feed every event of the stream (up to sequence `upto`) to `apply_batch`, in order; returns how many.
 
-    With a filter, the stream's last message may lie outside it and never be delivered: the replay also
-    ends on a delivered message after which none matching the filter is pending (`num_pending == 0`), and
-    at once when nothing in the stream matches the filter.
+    With a filter, the stream's last message may lie outside it and never be delivered: the replay ends at
+    the last message matching the filter (asked of the stream), or on a delivered message after which none
+    matching is pending (`num_pending == 0`), and at once when nothing in the stream matches the filter.
     """
     last = upto if upto is not None else await stream_head(js)
+    if last != 0 and filter_subject != ALL_EVENTS:
+        last = min(last, await _last_matching(js, filter_subject))
     if last == 0:
-        return 0
-    if filter_subject != ALL_EVENTS and not await _any_matching(js, filter_subject):
         return 0
     pending: list[RecordedEvent] = []
     count = 0
@@ -88,7 +89,10 @@ async def replay_stream(
     return count
 
 
-async def _any_matching(js: JetStreamContext, filter_subject: str) -> bool:
-    """Whether the stream holds at least one message on a subject matching the filter."""
-    info = await js.stream_info(STREAM_NAME, subjects_filter=filter_subject)
-    return bool(info.state.subjects)
+async def _last_matching(js: JetStreamContext, filter_subject: str) -> int:
+    """The sequence of the stream's last message matching the filter (0 when none does)."""
+    try:
+        msg = await js.get_last_msg(STREAM_NAME, filter_subject)
+    except NotFoundError:
+        return 0
+    return int(msg.seq or 0)

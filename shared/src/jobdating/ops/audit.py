@@ -22,9 +22,11 @@ import asyncio
 import hashlib
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 from nats.aio.msg import Msg
@@ -39,11 +41,12 @@ from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, InvalidSubject
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.ops.readmodels import (
     SERVICES,
+    Live,
     LiveStore,
     ReadModel,
     apply_batch_to,
     fresh_store,
-    open_live,
+    open_url,
     projection_hash,
     read_model,
     store_path,
@@ -217,30 +220,31 @@ def check_projections(
             apply_batch(events[start : start + 5000])
         rebuilt = model.rows(scratch)
     except Exception as exc:
+        scratch.close()
         out.append(Difference(service, "reconstruction impossible", f"{type(exc).__name__}: {exc}"))
         return
+    try:
+        summary.live_hash = projection_hash(live_rows)
+        summary.rebuilt_hash = projection_hash(rebuilt)
+        for table in model.tables:
+            if table_hash(live_rows[table]) == table_hash(rebuilt[table]):
+                continue
+            live_only = list((Counter(live_rows[table]) - Counter(rebuilt[table])).elements())
+            rebuilt_only = list((Counter(rebuilt[table]) - Counter(live_rows[table])).elements())
+            detail = f"table {table} : {len(live_only)} ligne(s) seulement en service"
+            detail += f", {len(rebuilt_only)} seulement dans la reconstruction"
+            out.append(Difference(service, "projection ≠ reconstruction", detail))
+            lines = _row_lines(scratch, table, live_only, rebuilt_only)
+            out.extend(Difference(service, "  ligne", line) for line in lines)
     finally:
         scratch.close()
-    summary.live_hash = projection_hash(live_rows)
-    summary.rebuilt_hash = projection_hash(rebuilt)
-    for table in model.tables:
-        if table_hash(live_rows[table]) == table_hash(rebuilt[table]):
-            continue
-        live_only = list((Counter(live_rows[table]) - Counter(rebuilt[table])).elements())
-        rebuilt_only = list((Counter(rebuilt[table]) - Counter(live_rows[table])).elements())
-        detail = f"table {table} : {len(live_only)} ligne(s) seulement en service"
-        detail += f", {len(rebuilt_only)} seulement dans la reconstruction"
-        out.append(Difference(service, "projection ≠ reconstruction", detail))
-        out.extend(
-            Difference(service, "  ligne", line) for line in _row_lines(live, table, live_only, rebuilt_only)
-        )
 
 
 def _row_lines(
-    store: EventStore, table: str, live_only: list[tuple[Any, ...]], rebuilt_only: list[tuple[Any, ...]]
+    scratch: EventStore, table: str, live_only: list[tuple[Any, ...]], rebuilt_only: list[tuple[Any, ...]]
 ) -> list[str]:
     """The first differing rows, named by their id columns only (other columns may hold personal data)."""
-    columns = [str(r[0]) for r in store.query("SELECT name FROM pragma_table_info(?)", (table,))]
+    columns = [str(r[0]) for r in scratch.query("SELECT name FROM pragma_table_info(?)", (table,))]
     ids = [i for i, name in enumerate(columns) if name.endswith("_id")] or [0]
 
     def key(row: tuple[Any, ...]) -> str:
@@ -259,9 +263,7 @@ def _row_lines(
     return lines
 
 
-def audit_store(
-    service: str, store: LiveStore, out: list[Difference]
-) -> tuple[ServiceAudit, dict[str, _Logged]]:
+def audit_store(service: str, store: Live, out: list[Difference]) -> tuple[ServiceAudit, dict[str, _Logged]]:
     """Every check of one service's store, in one read transaction; returns its summary and its log."""
     summary = ServiceAudit(service)
     with store.snapshot():
@@ -434,7 +436,7 @@ class _Stores:
 
     summaries: dict[str, ServiceAudit]
     logs: dict[str, dict[str, _Logged]]
-    stores: dict[str, LiveStore]
+    stores: dict[str, Live]
 
     def close(self) -> None:
         for store in self.stores.values():
@@ -442,21 +444,28 @@ class _Stores:
 
 
 def audit_stores(
-    data_dir: Path, services: tuple[str, ...], differences: list[Difference], notices: list[str]
+    data_dir: Path,
+    services: tuple[str, ...],
+    urls: Mapping[str, str],
+    differences: list[Difference],
+    notices: list[str],
 ) -> _Stores:
-    """The checks of every service store found in `data_dir` (opened read-only, left open)."""
+    """The checks of every service store: given by URL in `urls`, else `<service>.db` in `data_dir`
+    (opened read-only, left open for the stream's checks)."""
     found = _Stores({}, {}, {})
     try:
         for service in services:
             path = store_path(data_dir, service)
-            if not path.exists():
+            where = urls.get(service) or str(path)
+            if service not in urls and not path.exists():
                 notices.append(f"{service} : pas de base {path.name}, non audité")
                 continue
-            store = found.stores[service] = open_live(data_dir, service, read_only=True)
             try:
+                store = open_url(urls[service], read_only=True) if service in urls else LiveStore(path, True)
+                found.stores[service] = store
                 found.summaries[service], found.logs[service] = audit_store(service, store, differences)
-            except Exception as exc:  # e.g. not a store at all: say which file
-                raise AuditError(f"{path} : {type(exc).__name__}: {exc}") from exc
+            except Exception as exc:  # e.g. not a store at all, a database that does not answer: say which
+                raise AuditError(f"{service} ({_safe(where)}) : {type(exc).__name__}: {exc}") from exc
         if not found.summaries:
             raise AuditError(f"aucune base de service dans {data_dir.resolve()}")
     except BaseException:
@@ -466,12 +475,15 @@ def audit_stores(
 
 
 async def audit(
-    data_dir: Path, js: JetStreamContext | None, services: tuple[str, ...] = SERVICES
+    data_dir: Path,
+    js: JetStreamContext | None,
+    services: tuple[str, ...] = SERVICES,
+    urls: Mapping[str, str] | None = None,
 ) -> AuditReport:
-    """Audit every service store in `data_dir`, and the stream when `js` is given."""
+    """Audit every service store (see `audit_stores`), and the stream when `js` is given."""
     differences: list[Difference] = []
     notices: list[str] = []
-    found = audit_stores(data_dir, services, differences, notices)
+    found = audit_stores(data_dir, services, urls or {}, differences, notices)
     stream_messages: int | None = None
     try:
         if js is None:
@@ -488,6 +500,14 @@ async def audit(
     finally:
         found.close()
     return AuditReport(list(found.summaries.values()), differences, notices, stream_messages)
+
+
+def _safe(where: str) -> str:
+    """A store's location without the password a PostgreSQL URL may carry."""
+    parts = urlsplit(where)
+    if parts.password is None:
+        return where
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
 
 
 def _subject(env: Envelope) -> str:

@@ -166,12 +166,15 @@ def audit(
     data_dir: DataDir = Path(".data"),
     nats_url: OptionalNatsUrl = None,
     limit: Annotated[int, typer.Option(help="how many differences to list at most")] = 20,
+    store: Annotated[
+        list[str] | None, typer.Option(help="SERVICE=URL: that service's store (e.g. PostgreSQL), repeatable")
+    ] = None,
 ) -> None:
     """Prove that the stream, every service's log and every projection agree (exit 1 on any difference).
 
     Reads the stores only; the stream is checked when NATS answers (the embedded stack's by default).
     """
-    raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit))
+    raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit, store))
 
 
 @app.command()
@@ -180,9 +183,12 @@ def replay(
     from_stream: Annotated[bool, typer.Option(help="replay the stream's events, not the log")] = False,
     data_dir: DataDir = Path(".data"),
     nats_url: OptionalNatsUrl = None,
+    store_url: Annotated[
+        str | None, typer.Option(help="the service's store URL, instead of the data folder's")
+    ] = None,
 ) -> None:
     """Rebuild a service's projections into fresh tables, then switch the live ones in one transaction."""
-    raise typer.Exit(operate.run_replay(console, service, data_dir, from_stream, nats_url))
+    raise typer.Exit(operate.run_replay(console, service, data_dir, from_stream, nats_url, store_url))
 
 
 app.command("report")(report_command)

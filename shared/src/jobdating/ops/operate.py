@@ -55,20 +55,34 @@ async def _quiet(exc: Exception) -> None:
     """nats-py reports connection errors to this callback too: the caller already handles them."""
 
 
-async def _audit(data_dir: Path, nats_url: str | None) -> AuditReport:
+def store_urls(pairs: list[str]) -> dict[str, str]:
+    """`SERVICE=URL` options as a mapping."""
+    urls = {}
+    for pair in pairs:
+        service, sep, url = pair.partition("=")
+        if not sep or not url:
+            raise typer.BadParameter(f"{pair!r} : attendu SERVICE=URL", param_hint="--store")
+        urls[service] = url
+    return urls
+
+
+async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str]) -> AuditReport:
     nc = await connect(nats_url or EMBEDDED_NATS_URL, required=nats_url is not None)
     try:
-        return await audit(data_dir, nc.jetstream() if nc is not None else None)
+        return await audit(data_dir, nc.jetstream() if nc is not None else None, urls=urls)
     finally:
         if nc is not None:
             await nc.close()
 
 
-def run_audit(console: Console, data_dir: Path, nats_url: str | None, limit: int) -> int:
+def run_audit(
+    console: Console, data_dir: Path, nats_url: str | None, limit: int, stores: list[str] | None = None
+) -> int:
     """Run the audit, print its summary and first differences; returns the exit code."""
     try:
+        urls = store_urls(stores or [])
         with console.status("Audit des journaux, des projections et du flux..."):
-            report = asyncio.run(_audit(data_dir, nats_url))
+            report = asyncio.run(_audit(data_dir, nats_url, urls))
     except AuditError as exc:
         console.print(f"[red]Erreur :[/] {exc}")
         return 2
@@ -109,7 +123,12 @@ def run_audit(console: Console, data_dir: Path, nats_url: str | None, limit: int
 
 
 def run_replay(
-    console: Console, service: str, data_dir: Path, from_stream: bool, nats_url: str | None
+    console: Console,
+    service: str,
+    data_dir: Path,
+    from_stream: bool,
+    nats_url: str | None,
+    store_url: str | None = None,
 ) -> int:
     """Run the replay with a progress bar, then print what it did; returns the exit code."""
     progress = Progress(
@@ -132,7 +151,7 @@ def run_replay(
         nc = await connect(nats_url or EMBEDDED_NATS_URL, required=True) if from_stream else None
         try:
             js = nc.jetstream() if nc is not None else None
-            return await replay(data_dir, service, js=js, progress=advance)
+            return await replay(data_dir, service, js=js, progress=advance, store_url=store_url)
         finally:
             if nc is not None:
                 await nc.close()

@@ -7,7 +7,7 @@ or provisional plans) are not rebuilt from the service's log and are left alone.
 
 A rebuild here goes into a scratch store held in memory, never on disk: registration's projections hold
 personal data in clear, and a temporary file would outlive an erasure in the file system's free blocks.
-The live stores are opened read-only by the audit (`open_live(..., read_only=True)`).
+The audit opens the live stores read-only (`LiveStore`, `PgLiveStore`).
 
 The services' packages are imported when a read model is asked for, not with this module: the shared
 package does not depend on them, and an installation without one of them can still audit the others.
@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import psycopg
+from psycopg.pq import TransactionStatus
 
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
@@ -210,12 +213,57 @@ class ScratchStore(SqliteEventStore):
         self._conn.close()
 
 
-def open_live(data_dir: Path, service: str, read_only: bool) -> LiveStore:
-    """The store `jobdating up` keeps for a service in the data folder (`<service>.db`)."""
-    path = store_path(data_dir, service)
-    if not path.exists():
-        raise FileNotFoundError(path)
-    return LiveStore(path, read_only)
+class PgLiveStore(PostgresEventStore):
+    """A service's PostgreSQL store opened by an operator's command (read-only sessions for the audit).
+
+    `snapshot()` holds one REPEATABLE READ transaction: every read inside sees one state of the database.
+    """
+
+    def __init__(self, dsn: str, read_only: bool) -> None:
+        super().__init__(dsn)
+        self.read_only = read_only
+        self._in_snapshot = False
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        conn = super()._connection()
+        if self.read_only and not conn.read_only and conn.info.transaction_status == TransactionStatus.IDLE:
+            conn.read_only = True
+        return conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        conn = self._connection()
+        conn.rollback()
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        self._in_snapshot = True
+        try:
+            yield
+        finally:
+            self._in_snapshot = False
+            conn.rollback()  # a read-only transaction: nothing to commit
+            conn.isolation_level = None
+
+    def _raw(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        if not self._in_snapshot:
+            return super()._raw(sql, params)
+        with self._connection().cursor() as cur:
+            cur.execute(self.dialect.sql(sql), tuple(params))
+            return list(cur.fetchall())
+
+
+Live = LiveStore | PgLiveStore
+
+
+def open_url(url: str, read_only: bool) -> Live:
+    """A service store given by URL (`sqlite:///PATH` or `postgresql://...`), for the audit or a replay."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return LiveStore(path, read_only)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PgLiveStore(url, read_only)
+    raise ValueError(f"unsupported store URL {url!r}: use sqlite:///PATH or postgresql://...")
 
 
 def store_path(data_dir: Path, service: str) -> Path:

@@ -34,11 +34,12 @@ from jobdating.eventstore.base import EventStore
 from jobdating.ops.audit import RELAY
 from jobdating.ops.readmodels import (
     SERVICES,
+    LiveStore,
     ReadModel,
     ScratchStore,
     apply_batch_to,
     fresh_store,
-    open_live,
+    open_url,
     projection_hash,
     read_model,
     store_path,
@@ -86,15 +87,21 @@ async def replay(
     js: JetStreamContext | None = None,
     progress: Progress | None = None,
     batch: int = 5000,
+    store_url: str | None = None,
 ) -> ReplayResult:
-    """Rebuild `service`'s log projections from its log (or from the stream when `js` is given), switch."""
+    """Rebuild `service`'s log projections from its log (or from the stream when `js` is given), switch.
+
+    The store is `store_url` when given (SQLite or PostgreSQL), else `<service>.db` in `data_dir`."""
     if service not in SERVICES:
         raise NothingToReplay(f"service inconnu : {service} (au choix : {', '.join(SERVICES)})")
-    if not store_path(data_dir, service).exists():
-        path = store_path(data_dir, service)
+    path = store_path(data_dir, service)
+    if store_url is None and not path.exists():
         raise NothingToReplay(f"pas de base {path} : le service n'a jamais tourné ici")
     model = read_model(service)
-    live = open_live(data_dir, service, read_only=False)
+    try:
+        live = open_url(store_url, read_only=False) if store_url else LiveStore(path, read_only=False)
+    except (OSError, ValueError) as exc:
+        raise NothingToReplay(f"base de {service} inaccessible : {exc}") from exc
     try:
         scratch = fresh_store(model, live)
         try:
@@ -215,6 +222,9 @@ def switch(model: ReadModel, live: EventStore, scratch: ScratchStore, after: int
     }
     apply = model.applier(live)
     with live.transaction() as tx:
+        # No event may commit between the tail read below and this commit: SQLite's BEGIN IMMEDIATE already
+        # excludes other writers; on PostgreSQL, take the lock every appender takes.
+        live.dialect.lock_appends(tx.execute("SELECT 1"))
         if live.dialect.name == "sqlite":
             tx.execute("PRAGMA secure_delete=ON")  # the old rows may hold personal data (registration)
         for table in model.tables:

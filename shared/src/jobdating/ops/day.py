@@ -168,8 +168,9 @@ class DemoDay:
             self.report.interviews_published = sum(1 for s in slots if s.status != "cancelled")
             self._choose(slots)
             if self.clock.now() < self.clock.start:
-                self.say(self.clock.start, "en attente du matin du job dating...")
+                self.say(self.clock.now(), f"en attente de {self.clock.start.astimezone(ZONE):%H:%M}...")
                 while self.clock.now() < self.clock.start:
+                    self._restart_dead()
                     time.sleep(min(self.poll_seconds, 0.5))
             self.say(self.clock.now(), "le jour J commence : les sites ouvrent à 08:00")
             closing = local(SITE_CLOSES)

@@ -19,7 +19,7 @@ from jobdating.registration.application.policies import SITES_CONSUMER, on_site_
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.config import Settings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, SystemClock
+from jobdating.runtime.clock import Clock, SystemClock, clock_from_settings
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.logging import configure_logging
@@ -72,7 +72,8 @@ def build(settings: Settings) -> Runtime:
         subscriptions=[Subscription(SITES_CONSUMER, on_site_event)],
         log=log,
     )
-    service = build_service(org=settings.org, store=store, on_commit=host.notify_commit, log=log)
+    clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
+    service = build_service(org=settings.org, store=store, clock=clock, on_commit=host.notify_commit, log=log)
     app = build_app(service, TokenTable.from_file(Path(settings.tokens_file)))
     host.app = app
     return Runtime(service=service, app=app, host=host)

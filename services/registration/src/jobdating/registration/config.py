@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,6 +20,10 @@ class Settings(BaseSettings):
     port: int = 8001
     tokens_file: str = ".data/tokens.json"
     log_level: str = "INFO"
+    # The demo's sped-up day, shared with the other services (see jobdating.runtime.clock).
+    clock_start: datetime | None = None
+    clock_speed: float = 1.0
+    clock_origin: float | None = None
 
     @property
     def log_level_number(self) -> int:

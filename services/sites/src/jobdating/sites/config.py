@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import field_validator
@@ -22,6 +23,10 @@ class SitesSettings(BaseSettings):
     tokens_file: Path | None = None
     # Opening hours are wall-clock times at the sites; time windows asked with an offset are read in it.
     timezone: str = "Europe/Paris"
+    # The demo's sped-up day, shared with scheduling and notifications (see jobdating.runtime.clock).
+    clock_start: datetime | None = None
+    clock_speed: float = 1.0
+    clock_origin: float | None = None
 
     @field_validator("org")
     @classmethod

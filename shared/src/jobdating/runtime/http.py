@@ -32,6 +32,45 @@ class Refused(Exception):
         self.status_code = status_code
 
 
+# pydantic's messages are English; the people typing read French.
+FRENCH_REASONS = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "finite_number": "nombre attendu",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "bool_type": "oui (true) ou non (false) attendu",
+    "bool_parsing": "oui (true) ou non (false) attendu",
+    "date_type": "date attendue, au format AAAA-MM-JJ",
+    "date_parsing": "date attendue, au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue, au format AAAA-MM-JJ",
+    "time_type": "heure attendue, au format HH:MM",
+    "time_parsing": "heure attendue, au format HH:MM",
+    "datetime_type": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_from_date_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "list_type": "liste attendue",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "dict_type": "objet attendu",
+    "json_invalid": "JSON invalide",
+}
+
+
+def french_validation_error(err: Any) -> dict[str, str]:
+    """One pydantic error as {field, reason} with the reason in French."""
+    field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+    if err["type"] == "literal_error":
+        reason = f"valeur non reconnue (possibles : {err.get('ctx', {}).get('expected', '')})"
+    else:
+        reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
+    return {"field": field, "reason": reason}
+
+
 def create_app(
     service: str,
     org: str,
@@ -74,13 +113,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [
-            {
-                "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-                "reason": err["msg"],
-            }
-            for err in exc.errors()
-        ]
+        detail = [french_validation_error(err) for err in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": detail})
 
     @app.get("/health", tags=["ops"])

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Final
 
 import msgspec
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, Response, UploadFile, status
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
 
@@ -59,26 +58,6 @@ STATUS: Final[dict[Kind, int]] = {
     "not_allowed": status.HTTP_403_FORBIDDEN,
 }
 # What pydantic reports, said the way the people typing it would understand.
-PYDANTIC_REASONS: Final = {
-    "missing": "champ obligatoire",
-    "string_type": "texte attendu",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "int_from_float": "nombre entier attendu",
-    "bool_type": "vrai ou faux attendu (true/false)",
-    "bool_parsing": "vrai ou faux attendu (true/false)",
-    "date_type": "date attendue (AAAA-MM-JJ)",
-    "date_parsing": "date attendue (AAAA-MM-JJ)",
-    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
-    "time_type": "heure attendue (HH:MM)",
-    "time_parsing": "heure attendue (HH:MM)",
-    "list_type": "liste attendue",
-    "model_type": "objet attendu",
-    "model_attributes_type": "objet attendu",
-    "dict_type": "objet attendu",
-    "extra_forbidden": "champ inconnu",
-    "json_invalid": "JSON invalide",
-}
 CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
 CLEARABLE_COMPANY: Final = frozenset({"day", "contact_phone", "contact_email"})
 
@@ -311,17 +290,6 @@ def create_registration_app(service: RegistrationService, tokens: TokenTable) ->
             status_code=STATUS[exc.kind],
             content={"detail": [{"field": e.field, "reason": e.reason} for e in exc.errors]},
         )
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [
-            {
-                "field": ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path")),
-                "reason": PYDANTIC_REASONS.get(err["type"], "valeur invalide"),
-            }
-            for err in exc.errors()
-        ]
-        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
 
     return app
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from jobdating.contracts.sites import Coordinates, OpeningHours, SiteContact
@@ -117,7 +116,6 @@ def install(
     app.include_router(_router(handlers, queries, org, ids))
     app.add_exception_handler(SiteRefusal, _refusal)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
-    app.add_exception_handler(RequestValidationError, _invalid_in_french)
 
 
 def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
@@ -301,47 +299,3 @@ async def _conflict(request: Request, exc: Exception) -> Response:
     )
     response: Response = await request.app.exception_handlers[Refused](request, refused)
     return response
-
-
-_FRENCH = {
-    "missing": "champ obligatoire",
-    "extra_forbidden": "champ inconnu",
-    "string_type": "texte attendu",
-    "float_type": "nombre attendu",
-    "float_parsing": "nombre attendu",
-    "finite_number": "nombre attendu",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "int_from_float": "nombre entier attendu",
-    "bool_type": "oui (true) ou non (false) attendu",
-    "bool_parsing": "oui (true) ou non (false) attendu",
-    "date_type": "date attendue, au format AAAA-MM-JJ",
-    "date_parsing": "date attendue, au format AAAA-MM-JJ",
-    "date_from_datetime_parsing": "date attendue, au format AAAA-MM-JJ",
-    "time_type": "heure attendue, au format HH:MM",
-    "time_parsing": "heure attendue, au format HH:MM",
-    "datetime_type": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "datetime_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "datetime_from_date_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "list_type": "liste attendue",
-    "model_type": "objet attendu",
-    "model_attributes_type": "objet attendu",
-    "dict_type": "objet attendu",
-    "json_invalid": "JSON invalide",
-}
-
-
-async def _invalid_in_french(_: Request, exc: Exception) -> Response:
-    """The shared 422 shape, with reasons in French for the people typing (pydantic's are English)."""
-    assert isinstance(exc, RequestValidationError)
-    detail = [_french_error(err) for err in exc.errors()]
-    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
-
-
-def _french_error(err: Any) -> dict[str, str]:
-    field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
-    if err["type"] == "literal_error":
-        reason = f"valeur non reconnue (possibles : {err.get('ctx', {}).get('expected', '')})"
-    else:
-        reason = _FRENCH.get(err["type"], "valeur invalide")
-    return {"field": field, "reason": reason}

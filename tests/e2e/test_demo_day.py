@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import signal
 import subprocess
 import sys
@@ -15,11 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
+from rich.console import Console
 
 from jobdating.bus.server import free_port, port_is_free
 from jobdating.ops import day
 from jobdating.ops.demo import ROLES
 from jobdating.ops.demo_data import COORDINATOR_ORG, JOB_DATING_ID
+from jobdating.ops.operate import run_audit
 from jobdating.ops.stack import Stack
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
@@ -64,8 +67,12 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
         closing = day.closing_report(stack)
+        # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
+        audit_output = io.StringIO()
+        audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats.url, 20)
     finally:
         stack.stop()
+    assert audited == 0, audit_output.getvalue()
     slots = [interview for group in plan["groups"] for interview in group["interviews"]]
     story = "\n".join(lines)
     assert took < 85, story

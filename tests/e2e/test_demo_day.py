@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,31 @@ from rich.console import Console
 
 from jobdating.bus.server import free_port, port_is_free
 from jobdating.ops import day
-from jobdating.ops.demo import ROLES
-from jobdating.ops.demo_data import COORDINATOR_ORG, JOB_DATING_ID
+from jobdating.ops.demo import ROLES, DemoReport
+from jobdating.ops.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 from jobdating.ops.operate import run_audit
-from jobdating.ops.stack import Stack
+from jobdating.ops.reporting.projection import (
+    ATTENDANCE,
+    BY_COMPANY,
+    BY_PARTNER,
+    BY_SITE,
+    COMPUTERS,
+    CONTRIBUTION,
+    CONVOKED,
+    FUNNEL,
+    HELD,
+    HIRED,
+    INTERVIEWED,
+    NO_SHOW_RATE,
+    NO_SHOWS,
+    OUTCOMES,
+    PRESENT,
+    REGISTERED,
+    SECOND,
+    WITHDRAWN,
+    Report,
+)
+from jobdating.ops.stack import SERVICES, Stack
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 
@@ -39,15 +62,35 @@ def when(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
-    stack = Stack(tmp_path / "data", nats_port=free_port(), base_port=base_port())
+@dataclass
+class PlayedDay:
+    """One demo day at 600 times real speed, with one service killed -9 mid-morning, read back at its end."""
+
+    killed: str
+    stack: Stack
+    lines: list[str]
+    took: float
+    loaded: DemoReport
+    report: day.DayReport
+    plan: dict[str, Any]
+    changes: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    closing: Report
+    audited: int
+    audit_output: str
+
+
+def play_day(folder: Path, kill: str) -> PlayedDay:
+    """The day with `kill` killed -9 once the broken computer's slots are repaired (mid-morning): the
+    driver's supervision restarts it and the day goes on."""
+    stack = Stack(folder / "data", nats_port=free_port(), base_port=base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
 
     def say(at: datetime, line: str) -> None:
         lines.append(f"{at:%H:%M} {line}")
         if "planning réparé" in line:
-            stack.kill("scheduling")  # kill -9 mid-morning: the day goes on once it is restarted
+            stack.kill(kill)
 
     try:
         clock = day.prepare(stack, speed=600)
@@ -72,7 +115,34 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
         audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats.url, 20)
     finally:
         stack.stop()
-    assert audited == 0, audit_output.getvalue()
+    return PlayedDay(
+        kill,
+        stack,
+        lines,
+        took,
+        loaded,
+        report,
+        plan,
+        changes,
+        attendance,
+        closing,
+        audited,
+        audit_output.getvalue(),
+    )
+
+
+@pytest.fixture(scope="module")
+def scheduling_killed(tmp_path_factory: pytest.TempPathFactory) -> PlayedDay:
+    """One day shared by the tests of this module (a day takes a minute of CI)."""
+    return play_day(tmp_path_factory.mktemp("scheduling-killed"), "scheduling")
+
+
+def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> None:
+    played = scheduling_killed
+    stack, lines, took, loaded, report = played.stack, played.lines, played.took, played.loaded, played.report
+    plan, changes, attendance, closing = played.plan, played.changes, played.attendance, played.closing
+    audited, audit_output = played.audited, played.audit_output
+    assert audited == 0, audit_output
     slots = [interview for group in plan["groups"] for interview in group["interviews"]]
     story = "\n".join(lines)
     assert took < 85, story
@@ -80,12 +150,15 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
 
     assert loaded.interviews == report.interviews_published > 100
 
-    # The no-show: every one of their slots cancelled, for that reason; everybody else checked in.
+    # The no-show: their slots cancelled for that reason, but one that had begun when they were marked absent
+    # (the driver runs late on a loaded machine), which ends as `no_show`; everybody else checked in.
     absent = report.no_show_candidate
     assert absent, story
     theirs = [s for s in slots if s["candidate_id"] == absent]
-    assert len(theirs) == report.no_show_cancelled >= 2
-    assert all(s["status"] == "cancelled" and s["cancel_reason"] == "no_show" for s in theirs)
+    cancelled = [s for s in theirs if s["status"] == "cancelled"]
+    assert len(cancelled) == report.no_show_cancelled >= 1
+    assert all(s["cancel_reason"] == "no_show" for s in cancelled)
+    assert all(s["outcome"] == "no_show" for s in theirs if s["status"] != "cancelled")
     assert [a["candidate_id"] for a in attendance if a["no_show"]] == [absent]
     assert sum(1 for a in attendance if a["checked_in_at"]) == report.checked_in == len(attendance) - 1
 
@@ -143,7 +216,8 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
 
     # `jobdating report`, a projection over the stream, counts the same day.
     outcomes = closing.section("Issues des entretiens")
-    assert outcomes["Entretiens tenus"] == report.completed
+    # An interview the absent candidate was late-marked for ends as `no_show`: not held.
+    assert outcomes["Entretiens tenus"] == report.completed - report.outcomes.get("no_show", 0)
     assert outcomes["Embauche"] == report.outcomes.get("hired", 0)
     assert outcomes["Second entretien"] == report.outcomes.get("second_interview", 0)
 
@@ -160,6 +234,119 @@ def test_the_demo_day_at_600_times_real_speed(tmp_path: Path) -> None:
     assert len(convocations) >= 50
     assert 0 < report.convocations <= len(convocations)
     assert report.mails <= len(subjects)
+
+
+# The report of the demo day (seed 2026) counted by hand from demo_data.py and day.py. Only what the
+# scenario fixes is written down: the plan itself is not. Its solver proves 163 interviews optimal every
+# time, but several plans reach that optimum and which one it returns depends on wall-clock budgets
+# (planning/highs.py, solve.py): on a loaded machine the same data gave two plans, hence 173 or 174
+# interviews held, 33 or 34 hires. Those figures are checked below against how the day accounts for them.
+SITE_NAMES = {site.key: site.name for site in SITES}
+HAND_COUNT: dict[tuple[str, str], int | float] = {
+    # `candidates()` registers 50 people, the i-th referred by `_REFERRERS[i % 5]`: 10 per partner.
+    (FUNNEL, REGISTERED): 50,
+    **{(BY_PARTNER, org): 10 for org in PARTNERS},
+    **{(CONTRIBUTION, f"{org} : candidats orientés"): 10 for org in PARTNERS},
+    # The published plan serves all 50 (at least 3 interviews each) and nothing is cancelled before the
+    # day: all 50 are convoked.
+    (FUNNEL, CONVOKED): 50,
+    # `DemoDay._choose` draws exactly one no-show among them; the 49 others check in before their first
+    # interview, and each holds at least one (a breakdown cancels a few slots of one computer only).
+    (FUNNEL, PRESENT): 49,
+    (FUNNEL, INTERVIEWED): 49,
+    (ATTENDANCE, NO_SHOWS): 1,
+    (ATTENDANCE, NO_SHOW_RATE): 1 / 50,
+    (ATTENDANCE, WITHDRAWN): 0,
+    # `SITES`: 5 + 5 + 4 + 4 computers, each lent by its site's host; the one that breaks still counts
+    # (lent, even if out of order). plie-lille-sud hosts nothing and lends nothing.
+    (COMPUTERS, f"{SITE_NAMES['faches']} : ordinateurs"): 5,
+    (COMPUTERS, f"{SITE_NAMES['ronchin']} : ordinateurs"): 5,
+    (COMPUTERS, f"{SITE_NAMES['seclin']} : ordinateurs"): 4,
+    (COMPUTERS, f"{SITE_NAMES['wattignies']} : ordinateurs"): 4,
+    (CONTRIBUTION, "departement-nord : sites accueillis"): 1,
+    (CONTRIBUTION, "france-travail : sites accueillis"): 1,
+    (CONTRIBUTION, "mission-locale : sites accueillis"): 1,
+    (CONTRIBUTION, "asso-reussir : sites accueillis"): 1,
+    (CONTRIBUTION, "plie-lille-sud : sites accueillis"): 0,
+    (CONTRIBUTION, "departement-nord : ordinateurs prêtés"): 5,
+    (CONTRIBUTION, "france-travail : ordinateurs prêtés"): 5,
+    (CONTRIBUTION, "mission-locale : ordinateurs prêtés"): 4,
+    (CONTRIBUTION, "asso-reussir : ordinateurs prêtés"): 4,
+    (CONTRIBUTION, "plie-lille-sud : ordinateurs prêtés"): 0,
+}
+PUBLISHED = 163  # the solver's proven optimum for the demo's 50 candidates and 15 companies
+
+
+def assert_hand_count(played: PlayedDay) -> None:
+    """The report of a played day is the scenario's: the hand count above, and what depends on the plan
+    accounted for by the day's own log."""
+    story = "\n".join(played.lines)
+    closing, day_report = played.closing, played.report
+    found = {(f.section, f.key): f.value for f in closing.figures}
+    assert {key: found.get(key) for key in HAND_COUNT} == pytest.approx(HAND_COUNT), story
+    assert day_report.interviews_published == PUBLISHED, story
+
+    companies, sites = counts(closing, BY_COMPANY), counts(closing, BY_SITE)
+    assert sorted(companies) == sorted(c.name for c in COMPANIES)
+    assert sorted(sites) == sorted(SITE_NAMES.values())
+    outcomes, funnel = counts(closing, OUTCOMES), counts(closing, FUNNEL)
+    held = outcomes[HELD]
+    assert sum(companies.values()) == sum(sites.values()) == held
+    assert all(companies.values()), companies  # every company interviewed someone
+    assert held == outcomes["Second entretien"] + outcomes["Embauche"] + outcomes["Non retenu"]
+    # Interviews held: the published ones, less those cancelled (the no-show's, the broken computer's), plus
+    # the places given again from the waiting list and the second interviews booked, less those of the
+    # absent candidate that had begun when they were marked absent.
+    assert held == (
+        PUBLISHED
+        - sum(day_report.cancelled.values())
+        + day_report.refilled
+        + day_report.second_interviews
+        - day_report.outcomes.get("no_show", 0)
+    ), story
+    assert outcomes["Absence"] == day_report.outcomes.get("no_show", 0)
+    assert outcomes["Embauche"] == day_report.outcomes.get("hired", 0)
+    assert outcomes["Non retenu"] == day_report.outcomes.get("not_retained", 0)
+    # Each first interview asking for a second one led to one booking attempt (second interviews
+    # themselves end in a hire or not).
+    assert (
+        outcomes["Second entretien"] == day_report.second_interviews + day_report.second_interviews_unplaced
+    )
+    assert funnel[SECOND] <= outcomes["Second entretien"]
+    assert funnel[HIRED] <= outcomes["Embauche"]
+
+
+def counts(report: Report, section: str) -> dict[str, int]:
+    values = report.section(section)
+    assert all(isinstance(v, int) for v in values.values()), values
+    return {key: int(value or 0) for key, value in values.items()}
+
+
+def test_report_figures_equal_the_hand_count(scheduling_killed: PlayedDay) -> None:
+    assert_hand_count(scheduling_killed)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_kill_9_any_service_mid_morning_the_day_ends_the_same(
+    service: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Scheduling's case is the day the module's other tests share.
+    played = (
+        request.getfixturevalue("scheduling_killed")
+        if service == "scheduling"
+        else play_day(tmp_path, service)
+    )
+    story = "\n".join(played.lines)
+    assert f"le service {service} s'était arrêté : redémarré" in story
+    assert played.audited == 0, played.audit_output
+    assert_hand_count(played)
+    # No e-mail sent twice: notifications names each message after the notification it delivers.
+    ids = Counter(
+        str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["message-id"])
+        for p in (played.stack.maildir / "new").iterdir()
+    )
+    assert ids, story
+    assert [i for i, n in ids.items() if n > 1] == []
 
 
 def test_ctrl_c_stops_the_demo_day_cleanly(tmp_path: Path) -> None:

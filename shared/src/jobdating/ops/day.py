@@ -373,6 +373,10 @@ class DemoDay:
                 self._book_second(slot)
 
     def _draw_outcome(self, slot: _Slot) -> str:
+        if slot.candidate_id == self.report.no_show_candidate:
+            # Marked absent late (a loaded machine, a service restarting: the clock does not wait), their
+            # first interview had begun and was not cancelled; nobody came to it, whatever the draw says.
+            return "no_show"
         rank, company = self.rank.get(slot.candidate_id, -1), self.company_key.get(slot.company_id)
         key = f"{self.seed}:{slot.kind}:{rank}:{company}"
         draw = random.Random(key).random()

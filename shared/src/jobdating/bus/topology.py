@@ -30,12 +30,27 @@ class StreamSpec(msgspec.Struct, frozen=True, kw_only=True):
     replicas: int = 1
 
 
-CONSUMERS: tuple[ConsumerSpec, ...] = (
-    ConsumerSpec(
-        durable="registration-sites",
+REGISTRATION_SITES = "registration-sites"
+
+
+def registration_sites(org: str | None = None) -> ConsumerSpec:
+    """The sites consumer of a registration instance. Each partner organisation running its own
+    registration instance needs its own durable (`registration-sites-<org>`): instances sharing one durable
+    would split the site events between them."""
+    return ConsumerSpec(
+        durable=registration_sites_durable(org),
         filter_subjects=("jobdating.*.sites.site.>",),
-        description="registration learns which sites candidates may choose",
-    ),
+        description="registration learns which sites candidates may choose"
+        + (f" (instance of {org})" if org else ""),
+    )
+
+
+def registration_sites_durable(org: str | None = None) -> str:
+    return f"{REGISTRATION_SITES}-{org}" if org else REGISTRATION_SITES
+
+
+CONSUMERS: tuple[ConsumerSpec, ...] = (
+    registration_sites(),
     ConsumerSpec(
         durable="notifications-scheduling",
         filter_subjects=("jobdating.*.scheduling.>",),

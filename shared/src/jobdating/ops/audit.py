@@ -114,8 +114,20 @@ class StreamMessage(msgspec.Struct, frozen=True):
 # ---- the log and its projections ---------------------------------------------------------------------
 
 
+def kind_of(label: str) -> str:
+    """The service of an audited instance: `registration@mission-locale` is a registration instance."""
+    return label.partition("@")[0]
+
+
+def org_of(label: str) -> str | None:
+    """The organisation an instance label names, if any (`registration@mission-locale`)."""
+    return label.partition("@")[2] or None
+
+
 def check_log(service: str, rows: list[StoredEvent], out: list[Difference]) -> list[RecordedEvent]:
-    """Check one service's log; returns its events decoded, in position order, for the rebuild."""
+    """Check one service instance's log (`service` may be an instance label, see `kind_of`); returns its
+    events decoded, in position order, for the rebuild."""
+    kind, org = kind_of(service), org_of(service)
     decoded: list[RecordedEvent] = []
     seen: dict[str, int] = {}
     versions: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -144,13 +156,17 @@ def check_log(service: str, rows: list[StoredEvent], out: list[Difference]) -> l
                     f"position {row.position} (id {row.event_id}) : {', '.join(mismatched)} diffèrent",
                 )
             )
-        if service_of(env) != service:
+        if service_of(env) != kind:
             out.append(
                 Difference(
                     service,
                     "source",
-                    f"position {row.position} : publié par {service_of(env)!r}, pas {service!r}",
+                    f"position {row.position} : publié par {service_of(env)!r}, pas {kind!r}",
                 )
+            )
+        if org is not None and env.org != org:
+            out.append(
+                Difference(service, "organisation", f"position {row.position} : org {env.org!r}, pas {org!r}")
             )
         if env.event_id in seen:
             out.append(
@@ -274,7 +290,10 @@ def audit_store(service: str, store: Live, out: list[Difference]) -> tuple[Servi
         events = check_log(service, rows, out)
         summary.streams = len({e.envelope.stream_id for e in events})
         summary.orgs = {e.envelope.org for e in events}
-        check_projections(read_model(service), store, events, summary, out)
+        declared = org_of(service)
+        if declared is not None:
+            summary.orgs.add(declared)
+        check_projections(read_model(kind_of(service)), store, events, summary, out)
     logged = {r.event_id: _Logged(r.position, _digest(r.body)) for r in rows}
     return summary, logged
 
@@ -356,12 +375,11 @@ def check_stream(
             out.append(
                 Difference(STREAM, "sujet", f"séquence {message.seq} : {message.subject}, attendu {expected}")
             )
-        service = service_of(env)
-        summary = summaries.get(service)
-        if summary is None or (summary.orgs and env.org not in summary.orgs):
-            outside[service] += 1
+        owner = _owner(env, summaries)
+        if owner is None:
+            outside[service_of(env)] += 1
             continue
-        in_stream[service].setdefault(env.event_id, message)
+        in_stream[owner].setdefault(env.event_id, message)
     for event_id, seqs in times.items():
         if len(seqs) > 1:
             out.append(
@@ -378,6 +396,21 @@ def check_stream(
             )
     for service, n in sorted(outside.items()):
         notices.append(f"flux : {n} message(s) de {service} (autre service ou organisation) non audités ici")
+
+
+def _owner(env: Envelope, summaries: dict[str, ServiceAudit]) -> str | None:
+    """The audited instance that published this event: the one of its service holding its org (an
+    instance whose log is still empty claims every org of its service, as nothing says otherwise)."""
+    service = service_of(env)
+    unclaimed = None
+    for label, summary in summaries.items():
+        if kind_of(label) != service:
+            continue
+        if env.org in summary.orgs:
+            return label
+        if not summary.orgs and unclaimed is None:
+            unclaimed = label
+    return unclaimed
 
 
 def _compare(
@@ -453,6 +486,11 @@ def audit_stores(
     """The checks of every service store: given by URL in `urls`, else `<service>.db` in `data_dir`
     (opened read-only, left open for the stream's checks)."""
     found = _Stores({}, {}, {})
+    unknown = sorted({kind_of(label) for label in urls} - set(SERVICES))
+    if unknown:
+        raise AuditError(f"service inconnu : {', '.join(unknown)} (attendu : {', '.join(SERVICES)})")
+    # Partner instances (`registration@mission-locale=URL`) are audited beside the data folder's services.
+    services = (*services, *(label for label in urls if label not in services))
     try:
         for service in services:
             path = store_path(data_dir, service)

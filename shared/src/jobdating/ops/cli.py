@@ -16,9 +16,9 @@ from rich.table import Table
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError
-from jobdating.bus.topology import CONSUMERS
+from jobdating.bus.topology import CONSUMERS, registration_sites
 from jobdating.eventstore import open_store
-from jobdating.ops import operate, tally
+from jobdating.ops import compose, operate, tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
@@ -36,9 +36,17 @@ NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL",
 def provision(
     nats_url: NatsUrl,
     with_tally: Annotated[bool, typer.Option(help="also the ops-tally consumer")] = False,
+    registration_org: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="a partner org running its own registration instance (its own durable), repeatable"
+        ),
+    ] = None,
 ) -> None:
     """Create or update the stream and every durable consumer (the only place they are declared)."""
-    consumers = [*CONSUMERS, tally.TALLY] if with_tally else list(CONSUMERS)
+    consumers = [*CONSUMERS, *(registration_sites(org) for org in registration_org or [])]
+    if with_tally:
+        consumers.append(tally.TALLY)
     try:
         for line in asyncio.run(provision_url(nats_url, consumers)):
             console.print(line)
@@ -167,7 +175,11 @@ def audit(
     nats_url: OptionalNatsUrl = None,
     limit: Annotated[int, typer.Option(help="how many differences to list at most")] = 20,
     store: Annotated[
-        list[str] | None, typer.Option(help="SERVICE=URL: that service's store (e.g. PostgreSQL), repeatable")
+        list[str] | None,
+        typer.Option(
+            help="SERVICE=URL: that service's store (e.g. PostgreSQL), repeatable; "
+            "SERVICE@ORG=URL: a partner's own instance"
+        ),
     ] = None,
 ) -> None:
     """Prove that the stream, every service's log and every projection agree (exit 1 on any difference).
@@ -192,6 +204,28 @@ def replay(
 
 
 app.command("report")(report_command)
+
+
+@app.command("compose-init")
+def compose_init(
+    root: Annotated[
+        Path, typer.Option(help="the checkout holding docker-compose.yml and .env.example")
+    ] = Path(),
+    config_dir: Annotated[
+        Path | None, typer.Option(help="where the tokens go [default: ROOT/deploy/compose/config]")
+    ] = None,
+    demo: Annotated[bool, typer.Option(help="also the demo's staff directory (staff.toml)")] = False,
+) -> None:
+    """Write .env (random passwords) and the token tables docker-compose.yml mounts; keeps what exists."""
+    if not (root / ".env.example").exists():
+        console.print(f"[red]Erreur :[/] pas de fichier .env.example dans {root.resolve()}")
+        raise typer.Exit(2)
+    config = config_dir or root / "deploy" / "compose" / "config"
+    written = compose.init(root / ".env.example", root / ".env", config, demo)
+    for path in written:
+        console.print(f"  [green]✓[/] {path}")
+    if not written:
+        console.print("Rien à écrire : .env et les jetons existent déjà.")
 
 
 @app.command("demo")

@@ -31,7 +31,7 @@ import msgspec
 from rich.console import Console
 from rich.table import Table
 
-from jobdating.ops.demo import DemoError, DemoReport
+from jobdating.ops.demo import DemoError, DemoReport, Urls, url_for
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_data import (
     COMPANIES,
@@ -124,7 +124,7 @@ class DemoDay:
         self,
         *,
         scheduling_url: str,
-        sites_url: str,
+        sites_url: Urls,
         registration_url: str,
         token: Tokens,
         clock: ScaledClock,
@@ -304,7 +304,7 @@ class DemoDay:
         failed_at = self.clock.now()
         before = {c["event_id"] + c["slot_id"] for c in self._changes()}
         response = self.http.post(
-            f"{self.sites_url}/computers/{computer_id}/out-of-order",
+            f"{url_for(self.sites_url, _host_of(site_id))}/computers/{computer_id}/out-of-order",
             json={"reason": "écran noir"},
             headers=headers,
         )

@@ -7,7 +7,7 @@ Loading twice creates nothing twice: sites and computers carry their own ids, a 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -47,16 +47,27 @@ class DemoReport(msgspec.Struct, kw_only=True):
 
 Tokens = Callable[[str, str], str]
 Progress = Callable[[str], None]
+Urls = str | Mapping[str, str]
+"""A service's base URL, or one per organisation running its own instance (the coordinator's, under
+COORDINATOR_ORG, serves every other organisation)."""
+
+
+def url_for(urls: Urls, org: str) -> str:
+    """The instance serving `org`: its own where it runs one, else the coordinator's."""
+    if isinstance(urls, str):
+        return urls
+    return urls.get(org) or urls[COORDINATOR_ORG]
 
 
 def load(
     registration_url: str,
-    sites_url: str,
+    sites_url: Urls,
     token: Tokens,
     progress: Progress | None = None,
     scheduling_url: str | None = None,
 ) -> DemoReport:
-    """Open the sites, lend the computers, register companies and candidates."""
+    """Open the sites (each on the sites instance of its host organisation), lend the computers, register
+    companies and candidates."""
     say = progress or (lambda _: None)
     report = DemoReport()
     body: dict[str, Any]
@@ -73,7 +84,8 @@ def load(
                 "hours": [{"day": EVENT_DAY.isoformat(), "start": "08:00", "end": "13:00"}],
                 "accessibility": ["wheelchair"] if site.wheelchair else [],
             }
-            report.sites += _create(http, f"{sites_url}/sites", body, auth, report)
+            site_url = url_for(sites_url, site.host_org)
+            report.sites += _create(http, f"{site_url}/sites", body, auth, report)
             for n in range(1, site.computers + 1):
                 computer = {
                     "computer_id": f"pc-{site.key}-{n}",
@@ -83,7 +95,7 @@ def load(
                     "headset": True,
                     "visio_ready": True,
                 }
-                report.computers += _create(http, f"{sites_url}/computers", computer, auth, report)
+                report.computers += _create(http, f"{site_url}/computers", computer, auth, report)
         say(f"{len(SITES)} sites et {sum(s.computers for s in SITES)} ordinateurs")
 
         coordinator = _auth(token(COORDINATOR_ORG, "coordinator"))

@@ -19,7 +19,15 @@ class NotificationsSettings(BaseSettings):
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
     """
 
-    model_config = SettingsConfigDict(env_prefix="JOBDATING_NOTIFICATIONS_", env_file=".env", extra="ignore")
+    # Empty variables count as unset: compose passes `${VAR:-}` for optional settings.
+    model_config = SettingsConfigDict(
+        env_prefix="JOBDATING_NOTIFICATIONS_",
+        env_file=".env",
+        extra="ignore",
+        env_ignore_empty=True,
+        # `JOBDATING_NOTIFICATIONS_MAILDIR=none`: a real mail relay, no Maildir to reconcile with.
+        env_parse_none_str="none",
+    )
 
     org: str = "departement-nord"
     store_url: str = "sqlite:///.data/notifications.db"

@@ -11,7 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Every knob of a registration instance; each partner organisation runs its own."""
 
-    model_config = SettingsConfigDict(env_prefix="JOBDATING_REGISTRATION_", env_file=None)
+    # Empty variables count as unset: compose passes `${VAR:-}` for optional settings.
+    model_config = SettingsConfigDict(
+        env_prefix="JOBDATING_REGISTRATION_", env_file=None, env_ignore_empty=True
+    )
 
     org: str
     store_url: str = "sqlite:///.data/registration.db"
@@ -20,6 +23,9 @@ class Settings(BaseSettings):
     port: int = 8001
     tokens_file: str = ".data/tokens.json"
     log_level: str = "INFO"
+    # The durable consumer of site events: each partner organisation's own instance has its own
+    # (`registration-sites-<org>`, created by `jobdating provision --registration-org <org>`).
+    sites_consumer: str = "registration-sites"
     # The demo's sped-up day, shared with the other services (see jobdating.runtime.clock).
     clock_start: datetime | None = None
     clock_speed: float = 1.0

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
 from jobdating.registration.adapters import projections
-from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
+from jobdating.registration.application.policies import on_site_event
 from jobdating.registration.bootstrap import build, build_service, run
 from jobdating.registration.config import Settings
 
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the relay, the sites consumer and contact answers")
     commands.add_parser("rebuild", help="rebuild the projections from the service's log")
-    again = commands.add_parser("redrive", help=f"re-run events parked by the {SITES_CONSUMER} consumer")
+    again = commands.add_parser("redrive", help="re-run events parked by the sites consumer")
     again.add_argument("--event-id", help="only this parked event")
     args = parser.parse_args(argv)
     try:
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             replayed = projections.rebuild(store, service.keyring)
             print(f"projections rebuilt from {replayed} events")
             return 0
-        done, failing = redrive(store, SITES_CONSUMER, on_site_event, event_id=args.event_id)
+        done, failing = redrive(store, settings.sites_consumer, on_site_event, event_id=args.event_id)
         print(f"re-driven: {done}, still failing: {len(failing)}")
         for line in failing:
             print(f"  {line}", file=sys.stderr)

@@ -14,7 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class SchedulingSettings(BaseSettings):
     """Which org this instance publishes for, where its store and NATS are, where it listens, how it plans."""
 
-    model_config = SettingsConfigDict(env_prefix="JOBDATING_SCHEDULING_", env_file=".env", extra="ignore")
+    # Empty variables count as unset: compose passes `${VAR:-}` for optional settings.
+    model_config = SettingsConfigDict(
+        env_prefix="JOBDATING_SCHEDULING_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     org: str = "departement-nord"
     store_url: str = "sqlite:///.data/scheduling.db"

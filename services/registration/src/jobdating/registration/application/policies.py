@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Final
 
 from jobdating.bus.consumer import NotYet
+from jobdating.bus.topology import REGISTRATION_SITES
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.sites import SiteClosed, SiteOpened
 from jobdating.eventstore.base import Transaction
 from jobdating.registration.adapters import projections
 
-SITES_CONSUMER: Final = "registration-sites"
-"""The durable consumer declared in `jobdating.bus.topology` for this policy."""
+SITES_CONSUMER: Final = REGISTRATION_SITES
+"""The default instance's durable consumer (see `jobdating.bus.topology.registration_sites`)."""
 
 
 def on_site_event(tx: Transaction, event: RecordedEvent) -> None:

@@ -1,0 +1,331 @@
+"""docker-compose.yml end to end: local stand-in images, the whole stack up, the demo day through the public
+APIs, `jobdating audit` on its PostgreSQL stores and stream, an organisation refused another's subjects.
+
+Needs a Docker engine with docker-compose (Debian's docker.io and docker-compose; `.ci/run` installs and
+starts them when it may) and, for the stand-in images, root and debootstrap. Where they are missing the
+test is skipped and pytest's summary says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import nats
+import pytest
+
+from jobdating.bus.server import free_port
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.ops import compose
+from jobdating.ops.audit import AuditReport, audit
+from jobdating.ops.day import DemoDay, clock_env, demo_clock
+from jobdating.ops.demo import load
+from jobdating.ops.demo_data import COORDINATOR_ORG, EVENT_DAY, JOB_DATING_ID
+from jobdating.runtime.clock import ScaledClock
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEED = 600.0
+# Real seconds between `up` and 07:30 on the demo clock: the stack's start, the demo's loading and planning.
+LEAD_SECONDS = 150.0
+PORTS = (
+    "NATS_PORT",
+    "NATS_MONITOR_PORT",
+    "POSTGRES_PORT",
+    "REGISTRATION_PORT",
+    "SITES_PORT",
+    "SCHEDULING_PORT",
+    "NOTIFICATIONS_PORT",
+    "REGISTRATION_MISSION_LOCALE_PORT",
+    "SITES_MISSION_LOCALE_PORT",
+)
+HTTP = {
+    "registration": "REGISTRATION_PORT",
+    "registration-mission-locale": "REGISTRATION_MISSION_LOCALE_PORT",
+    "sites": "SITES_PORT",
+    "sites-mission-locale": "SITES_MISSION_LOCALE_PORT",
+    "scheduling": "SCHEDULING_PORT",
+    "notifications": "NOTIFICATIONS_PORT",
+}
+DATABASES = {
+    "registration": "registration",
+    "registration@mission-locale": "registration_mission_locale",
+    "sites": "sites",
+    "sites@mission-locale": "sites_mission_locale",
+    "scheduling": "scheduling",
+    "notifications": "notifications",
+}
+
+
+def _engine_problem() -> str | None:
+    """Why the compose stack cannot run here, or None."""
+    for tool, package in (("docker", "docker.io"), ("docker-compose", "docker-compose")):
+        if shutil.which(tool) is None:
+            return f"no `{tool}` command (Debian package {package})"
+    info = subprocess.run(["docker", "info"], capture_output=True, text=True, timeout=30, check=False)
+    if info.returncode != 0:
+        return "no Docker engine answers (`dockerd` is not running or not reachable)"
+    images = ("python:3.11.14-slim-bookworm", "nats:2.15.1-alpine", "postgres:15-bookworm")
+    present = all(
+        subprocess.run(["docker", "image", "inspect", i], capture_output=True, check=False).returncode == 0
+        for i in images
+    )
+    if not present and (os.geteuid() != 0 or shutil.which("debootstrap") is None):
+        return "the stand-in images are missing and building them needs root and debootstrap"
+    return None
+
+
+PROBLEM = _engine_problem()
+pytestmark = [
+    pytest.mark.docker,
+    # Building the images the first time on a machine takes minutes; later runs reuse docker's cache.
+    pytest.mark.timeout(2400),
+    pytest.mark.skipif(PROBLEM is not None, reason=f"compose end-to-end test skipped: {PROBLEM}"),
+]
+
+
+@dataclass
+class Compose:
+    project: str
+    env_file: Path
+    settings: dict[str, str]
+    work: Path
+    clock: ScaledClock | None = None
+
+    def command(self, *args: str) -> list[str]:
+        return [
+            "docker-compose",
+            "--project-name",
+            self.project,
+            "--project-directory",
+            str(ROOT),
+            "--file",
+            str(ROOT / "docker-compose.yml"),
+            "--env-file",
+            str(self.env_file),
+            *args,
+        ]
+
+    def run(self, *args: str, timeout: float = 900) -> str:
+        done = subprocess.run(
+            self.command(*args), capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"docker-compose {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.settings[HTTP[service]]}"
+
+    def nats_url(self, user: str) -> str:
+        variable = "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
+        return f"nats://{user}:{self.settings[variable]}@127.0.0.1:{self.settings['NATS_PORT']}"
+
+    def store_url(self, database: str) -> str:
+        s = self.settings
+        return f"postgresql://{s['POSTGRES_USER']}:{s['POSTGRES_PASSWORD']}@127.0.0.1:{s['POSTGRES_PORT']}/{database}"
+
+    def tokens(self) -> dict[str, dict[str, str]]:
+        table: dict[str, dict[str, str]] = json.loads(
+            (self.work / "config" / f"tokens-{COORDINATOR_ORG}.json").read_text()
+        )
+        return table
+
+    def token_for(self, org: str, role: str) -> str:
+        return next(t for t, who in self.tokens().items() if who["org"] == org and who["role"] == role)
+
+
+def _step(*command: str, timeout: float = 1800) -> None:
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
+    work = tmp_path_factory.mktemp("compose")
+    # Wheels on the host, stand-ins for the public images, then the service images (no network inside).
+    _step(str(ROOT / "deploy" / "build-wheels.sh"))
+    _step(str(ROOT / "deploy" / "standins" / "build.sh"))
+    mail = work / "mail"
+    mail.mkdir()
+    mail.chmod(0o777)  # written by the containers' unprivileged user
+    overrides = {port: str(free_port()) for port in PORTS}
+    overrides |= {
+        "JOBDATING_CONFIG_DIR": str(work / "config"),
+        "JOBDATING_MAIL_DIR": str(mail),
+        "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
+    }
+    env_file = work / ".env"
+    compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
+    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, _read_env(env_file), work)
+    stack.run("build")
+    # The day's clock starts now that the images are built: every service shares it.
+    clock = demo_clock(SPEED, LEAD_SECONDS)
+    for key, value in clock_env(clock).items():
+        stack.settings[f"JOBDATING_{key}"] = value
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
+    stack.clock = clock
+    try:
+        stack.run("up", "-d")
+        _wait_healthy(stack)
+        yield stack
+    except BaseException:
+        print(stack.run("ps"))
+        print(
+            subprocess.run(
+                stack.command("logs", "--tail", "40"), capture_output=True, text=True, check=False
+            ).stdout
+        )
+        raise
+    finally:
+        subprocess.run(
+            stack.command("down", "--volumes", "--remove-orphans"), capture_output=True, check=False
+        )
+
+
+def _read_env(path: Path) -> dict[str, str]:
+    settings = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            settings[key.strip()] = value.strip()
+    return settings
+
+
+def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    for service in HTTP:
+        while True:
+            try:
+                if httpx.get(f"{stack.url(service)}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{service} not healthy after {timeout} s")
+            time.sleep(1)
+
+
+def _wait_relayed(stack: Compose, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    for service in HTTP:
+        while True:
+            health = httpx.get(f"{stack.url(service)}/health", timeout=5).json()
+            head, relayed = health.get("log_head"), health.get("relay_position")
+            if not isinstance(head, int) or not isinstance(relayed, int) or relayed >= head:
+                break
+            assert time.monotonic() < deadline, f"{service}: relay behind ({relayed} < {head})"
+            time.sleep(0.2)
+
+
+def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
+    assert stack.clock is not None
+    sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
+    loaded = load(
+        stack.url("registration"),
+        sites,
+        stack.token_for,
+        scheduling_url=stack.url("scheduling"),
+    )
+    assert (loaded.sites, loaded.computers, loaded.companies, loaded.candidates) == (4, 18, 15, 50)
+    assert loaded.interviews > 0
+
+    day = DemoDay(
+        scheduling_url=stack.url("scheduling"),
+        sites_url=sites,
+        registration_url=stack.url("registration"),
+        token=stack.token_for,
+        clock=stack.clock,
+        maildir=stack.work / "mail",
+        sms_file=stack.work / "no-sms-here.jsonl",
+    )
+    report = day.run()
+    assert report.checked_in > 40
+    assert report.completed > 100
+    assert report.outcomes.get("hired", 0) > 0
+    assert report.convocations > 0  # mail sent through the catcher, read from its Maildir
+
+    # The mission locale's own registration instance: a counsellor of theirs registers a candidate at
+    # one of the sites it learned from the stream (its own durable consumer).
+    counsellor = {"Authorization": f"Bearer {stack.token_for('mission-locale', 'counsellor')}"}
+    response = httpx.post(
+        f"{stack.url('registration-mission-locale')}/candidates",
+        headers=counsellor,
+        json={
+            "first_name": "Inès",
+            "last_name": "Fontaine",
+            "phone": "06 12 34 56 78",
+            "postcode": "59155",
+            "commune": "Faches-Thumesnil",
+            "site_id": "site-faches",
+            "wishes": [{"rank": 1, "sector": "logistique"}],
+            "availability": [{"day": EVENT_DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+            "consent_data": True,
+            "consent_sms": True,
+        },
+        timeout=15,
+    )
+    assert response.status_code == 201, response.text
+    # Its candidates stay its own: the coordinator's instance does not list them.
+    listed = httpx.get(
+        f"{stack.url('registration')}/candidates",
+        params={"limit": 100},
+        headers={"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"},
+        timeout=15,
+    ).json()
+    assert response.json()["candidate_id"] not in {c["candidate_id"] for c in listed["items"]}
+
+    _wait_relayed(stack)
+    (stack.work / "empty").mkdir(exist_ok=True)
+    result = asyncio.run(_audit(stack, tmp=stack.work / "empty"))
+    assert result.differences == [], result.differences[:10]
+    audited = {s.service: s for s in result.services}
+    assert set(audited) == set(DATABASES)
+    assert audited["registration@mission-locale"].events == 1
+    assert audited["sites@mission-locale"].events > 0
+    assert all(s.in_stream == s.events for s in result.services)
+    assert JOB_DATING_ID
+
+
+async def _audit(stack: Compose, tmp: Path) -> AuditReport:
+    nc = await nats.connect(stack.nats_url("ops"))
+    try:
+        urls = {label: stack.store_url(db) for label, db in DATABASES.items()}
+        return await audit(tmp, nc.jetstream(), services=(), urls=urls)
+    finally:
+        await nc.close()
+
+
+def test_an_organisation_cannot_publish_under_another_organisations_subjects(stack: Compose) -> None:
+    async def attempt() -> tuple[bool, list[str], int]:
+        errors: list[str] = []
+
+        async def on_error(exc: Exception) -> None:
+            errors.append(str(exc))
+
+        nc = await nats.connect(stack.nats_url("registration-mission-locale"), error_cb=on_error)
+        js = nc.jetstream()
+        subject = "jobdating.departement-nord.registration.candidate.CandidateRegistered.forged"
+        try:
+            await js.publish(subject, b"{}", headers={"Nats-Msg-Id": "forged"}, timeout=2)
+            accepted = True
+        except (nats.errors.TimeoutError, nats.errors.Error):
+            accepted = False
+        await nc.close()
+        ops = await nats.connect(stack.nats_url("ops"))
+        info = await ops.jetstream().stream_info(STREAM_NAME, subjects_filter=subject)
+        await ops.close()
+        return accepted, errors, sum((info.state.subjects or {}).values())
+
+    accepted, errors, stored = asyncio.run(attempt())
+    assert not accepted
+    assert stored == 0
+    assert any("permissions violation" in e.lower() for e in errors), errors

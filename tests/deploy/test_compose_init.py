@@ -1,0 +1,95 @@
+"""`jobdating compose-init` and what docker-compose.yml expects of it, without Docker."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from jobdating.ops import compose
+from jobdating.ops.audit import ServiceAudit, _owner
+from jobdating.ops.demo_data import COORDINATOR_ORG
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / ".env.example"
+
+
+def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None:
+    written = compose.init(
+        EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True, overrides={"NATS_PORT": "1"}
+    )
+    env = (tmp_path / ".env").read_text()
+    assert "=change-me" not in env
+    passwords = re.findall(r"^(?:NATS_\w+|POSTGRES)_PASSWORD=(\S+)$", env, re.MULTILINE)
+    assert len(passwords) == 8
+    assert len(set(passwords)) == 8
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
+    assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
+    assert len(written) == 4  # .env, two token tables, staff.toml
+    again = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True)
+    assert again == []
+    assert (tmp_path / ".env").read_text() == env
+
+
+def test_a_partner_instance_accepts_only_its_own_staff(tmp_path: Path) -> None:
+    compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=False)
+    coordinator = json.loads((tmp_path / "config" / f"tokens-{COORDINATOR_ORG}.json").read_text())
+    partner = json.loads((tmp_path / "config" / "tokens-mission-locale.json").read_text())
+    assert {who["org"] for who in partner.values()} == {"mission-locale"}
+    assert len({who["org"] for who in coordinator.values()}) > 1
+    assert set(partner) < set(coordinator)  # the same person has one token for both instances
+
+
+def test_every_compose_variable_is_in_env_example() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    used = set(re.findall(r"\$\{(\w+)", text))
+    example = set(re.findall(r"^#?\s*(\w+)=", EXAMPLE.read_text(), re.MULTILINE))
+    assert used - example == set()
+
+
+def test_compose_has_each_instance_with_its_own_database_user_and_health() -> None:
+    spec = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = spec["services"]
+    databases = services["postgres"]["environment"]["JOBDATING_DATABASES"].split()
+    urls = [
+        value
+        for service in services.values()
+        for key, value in (service.get("environment") or {}).items()
+        if key.endswith("_STORE_URL")
+    ]
+    assert sorted(url.rsplit("/", 1)[1] for url in urls) == sorted(databases)
+    nats_users = [
+        value.split("//", 1)[1].split(":", 1)[0]
+        for service in services.values()
+        for key, value in (service.get("environment") or {}).items()
+        if key.endswith("NATS_URL")
+    ]
+    assert len(nats_users) == len(set(nats_users))  # one NATS user per instance
+    for name, service in services.items():
+        assert service.get("init") is True, name
+        if name == "provision":
+            continue
+        image = service["image"]
+        if "healthcheck" not in service:  # then the service image's Dockerfile declares it
+            dockerfile = ROOT / "deploy" / "docker" / f"{image.split('/')[1].split(':')[0]}.Dockerfile"
+            assert "HEALTHCHECK" in dockerfile.read_text(), name
+        for dependency, condition in (service.get("depends_on") or {}).items():
+            wanted = "service_completed_successfully" if dependency == "provision" else "service_healthy"
+            assert condition == {"condition": wanted}, (name, dependency)
+
+
+def test_the_audit_attributes_each_event_to_the_instance_of_its_org() -> None:
+    class Env:
+        def __init__(self, org: str) -> None:
+            self.org = org
+            self.source = "registration"
+
+    summaries = {
+        "registration": ServiceAudit("registration", orgs={COORDINATOR_ORG}),
+        "registration@mission-locale": ServiceAudit("registration@mission-locale", orgs={"mission-locale"}),
+    }
+    assert _owner(Env("mission-locale"), summaries) == "registration@mission-locale"  # type: ignore[arg-type]
+    assert _owner(Env(COORDINATOR_ORG), summaries) == "registration"  # type: ignore[arg-type]
+    assert _owner(Env("asso-reussir"), summaries) is None  # type: ignore[arg-type]

@@ -1,0 +1,189 @@
+"""The NATS configuration of docker-compose.yml (deploy/nats/nats.conf), run by the real nats-server here:
+each service instance may publish events only under its own organisation's subjects, and still has every
+JetStream and request-reply permission its real traffic needs (the compose test exercises the same file
+inside containers; this one runs wherever the test suite does)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.errors import NotFoundError
+
+from jobdating.bus.provision import provision_url
+from jobdating.bus.server import free_port, nats_binary
+from jobdating.bus.topology import CONSUMERS, registration_sites
+from jobdating.contracts.subjects import STREAM_NAME
+
+pytestmark = pytest.mark.nats
+
+CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "nats.conf"
+USERS = (
+    "ops",
+    "registration-departement-nord",
+    "registration-mission-locale",
+    "sites-departement-nord",
+    "sites-mission-locale",
+    "scheduling",
+    "notifications",
+)
+
+
+def _variable(user: str) -> str:
+    return "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
+
+
+def test_every_user_of_the_config_has_a_password_variable_in_env_example() -> None:
+    example = (CONF.parents[2] / ".env.example").read_text()
+    conf = CONF.read_text()
+    for user in USERS:
+        assert f"user: {user}," in conf
+        assert f"${_variable(user)}" in conf
+        assert f"\n{_variable(user)}=change-me" in example
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    here = tmp_path_factory.mktemp("nats-compose")
+    port = free_port()
+    conf = CONF.read_text()
+    conf = re.sub(r"(?m)^port: 4222$", f"port: {port}", conf)
+    conf = re.sub(r"(?m)^http_port: 8222$", f"http_port: {free_port()}", conf)
+    conf = conf.replace("store_dir: /data", f'store_dir: "{here / "js"}"')
+    (here / "nats.conf").write_text(conf)
+    env = {**os.environ, **{_variable(u): f"pw-{u}" for u in USERS}}
+    log = open(here / "log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [nats_binary(), "-c", str(here / "nats.conf")], env=env, stdout=log, stderr=log
+    )
+    try:
+        asyncio.run(_wait(port))
+        asyncio.run(provision_url(_url(port, "ops"), [*CONSUMERS, registration_sites("mission-locale")]))
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+async def _wait(port: int) -> None:
+    for _ in range(100):
+        try:
+            nc = await nats.connect(_url(port, "ops"), connect_timeout=1, max_reconnect_attempts=0)
+        except Exception:  # not listening yet
+            await asyncio.sleep(0.1)
+            continue
+        await nc.close()
+        return
+    raise RuntimeError("nats-server did not start")
+
+
+def _url(port: int, user: str) -> str:
+    return f"nats://{user}:pw-{user}@127.0.0.1:{port}"
+
+
+class Connector:
+    """Opens clients as a given user and keeps the errors the server sent them."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.clients: list[Client] = []
+        self.errors: list[str] = []
+
+    async def __call__(self, user: str) -> Client:
+        async def on_error(exc: Exception) -> None:
+            self.errors.append(str(exc))
+
+        nc = await nats.connect(_url(self.port, user), error_cb=on_error, max_reconnect_attempts=0)
+        self.clients.append(nc)
+        return nc
+
+
+@pytest.fixture
+async def connect(server: int) -> AsyncIterator[Connector]:
+    connector = Connector(server)
+    yield connector
+    for nc in connector.clients:
+        await nc.close()
+
+
+async def _stream_count(server: int, subject: str) -> int:
+    nc = await nats.connect(_url(server, "ops"))
+    try:
+        info = await nc.jetstream().stream_info(STREAM_NAME, subjects_filter=subject)
+        return sum((info.state.subjects or {}).values())
+    finally:
+        await nc.close()
+
+
+async def test_an_instance_publishes_under_its_own_org_and_not_under_another(
+    connect: Connector, server: int
+) -> None:
+    nc = await connect("registration-mission-locale")
+    js = nc.jetstream()
+    own = "jobdating.mission-locale.registration.candidate.CandidateRegistered.c-1"
+    ack = await js.publish(own, b"{}", headers={"Nats-Msg-Id": "perm-own"})
+    assert ack.stream == STREAM_NAME
+    other = "jobdating.departement-nord.registration.candidate.CandidateRegistered.c-2"
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.Error)):
+        await js.publish(other, b"{}", headers={"Nats-Msg-Id": "perm-other"}, timeout=1)
+    assert await _stream_count(server, other) == 0
+    assert any("permissions violation" in e.lower() for e in connect.errors), connect.errors
+    # Nor under another service of its own org.
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.Error)):
+        await js.publish("jobdating.mission-locale.scheduling.slot.SlotAssigned.s-1", b"{}", timeout=1)
+
+
+@pytest.mark.parametrize(
+    ("user", "durables"),
+    [
+        ("registration-departement-nord", ["registration-sites"]),
+        ("registration-mission-locale", ["registration-sites-mission-locale"]),
+        ("scheduling", ["scheduling-registration", "scheduling-sites"]),
+        ("notifications", ["notifications-scheduling", "notifications-registration", "notifications-sites"]),
+    ],
+)
+async def test_each_instance_reads_and_acks_its_own_durables_only(
+    connect: Connector, user: str, durables: list[str]
+) -> None:
+    nc = await connect(user)
+    js = nc.jetstream()
+    await js.stream_info(STREAM_NAME)  # what ServiceHost checks at start
+    for durable in durables:
+        await js.consumer_info(STREAM_NAME, durable)
+        sub = await js.pull_subscribe_bind(durable, stream=STREAM_NAME)
+        try:
+            for msg in await sub.fetch(1, timeout=1):
+                await msg.ack_sync(timeout=2)
+        except nats.errors.TimeoutError:
+            pass  # nothing for this consumer yet: the fetch itself was allowed
+        await sub.unsubscribe()
+    # Another instance's durable is refused.
+    other = "scheduling-sites" if user != "scheduling" else "notifications-sites"
+    with pytest.raises((nats.errors.TimeoutError, NotFoundError, nats.errors.Error)):
+        await js.consumer_info(STREAM_NAME, other, timeout=1)
+
+
+async def test_notifications_asks_contacts_of_the_registering_org_instance(connect: Connector) -> None:
+    registration = await connect("registration-mission-locale")
+
+    async def answer(msg: Msg) -> None:
+        await msg.respond(b"sealed answer")
+
+    await registration.subscribe("jobdating-rpc.mission-locale.registration.contact", cb=answer)
+    await registration.flush()
+    notifications = await connect("notifications")
+    reply = await notifications.request("jobdating-rpc.mission-locale.registration.contact", b"q", timeout=2)
+    assert reply.data == b"sealed answer"
+    # A sites instance may not ask registration for personal data.
+    sites = await connect("sites-mission-locale")
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
+        await sites.request("jobdating-rpc.mission-locale.registration.contact", b"q", timeout=1)

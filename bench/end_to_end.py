@@ -26,6 +26,7 @@ from bench.common import Timer, save
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer
+from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import tally
@@ -48,6 +49,21 @@ async def raw_publish(js: nats.js.JetStreamContext, n: int, size: int) -> float:
     ]
     await asyncio.gather(*futures)
     return n / (time.perf_counter() - start)
+
+
+async def witness_ready(js: nats.js.JetStreamContext, witness: subprocess.Popen[bytes]) -> None:
+    """Wait until the witness process has a pull request waiting on its consumer: its start-up (imports,
+    connection) must not run inside the measured interval, which a fixed sleep did not ensure on a busy
+    machine."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if witness.poll() is not None:
+            raise RuntimeError(f"the witness exited with {witness.returncode}")
+        info = await js.consumer_info(STREAM_NAME, tally.TALLY.durable)
+        if (info.num_waiting or 0) > 0:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the witness did not start pulling within 120 s")
 
 
 async def main(commands: int, writers: int) -> dict[str, object]:
@@ -86,7 +102,7 @@ async def main(commands: int, writers: int) -> dict[str, object]:
             ],
             stderr=subprocess.DEVNULL,
         )
-        await asyncio.sleep(1.0)  # the witness is connected and idle before the clock starts
+        await witness_ready(js, witness)  # connected and waiting before the clock starts
         stop = asyncio.Event()
         relay_task = asyncio.create_task(relay.run(stop, idle=0.05))
 

@@ -89,7 +89,10 @@ class Relay:
         acked: list[StoredEvent] = []
         for event, fut in zip(events, futures, strict=True):
             try:
-                await asyncio.wait_for(fut, timeout=self.ack_timeout)
+                if fut.done():
+                    fut.result()  # most acks are in by now: no timer to arm and cancel for them
+                else:
+                    await asyncio.wait_for(fut, timeout=self.ack_timeout)
             except Exception as exc:
                 if self.log is not None:
                     self.log.warning("relay_publish_failed", event_id=event.event_id, error=str(exc))

@@ -6,6 +6,7 @@ its extension rule (lower-case alphanumerics) for the rest, so any CloudEvents t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -64,12 +65,34 @@ class Envelope(
     datacontenttype: str = "application/json"
 
 
-class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """An envelope with its payload decoded (and upcast) to the current Struct of its type."""
+class RecordedEvent(msgspec.Struct, kw_only=True, gc=False):
+    """An envelope with its payload decoded (and upcast) to the current Struct of its type.
+
+    Built with `payload` (decoded already) or with `decoder` (rebuilds): then the payload is decoded the
+    first time `data` is read, once, so a projection that reads only the envelope of an event (the tally,
+    or any projection skipping the types it does not follow) never pays for decoding its payload.
+    """
 
     envelope: Envelope
-    data: Event
     position: int = 0
+    payload: Event | None = None
+    decoder: Callable[[Envelope], Event] | None = None
+
+    @property
+    def data(self) -> Event:
+        """The payload, decoded and upcast (on first use when built with a decoder)."""
+        payload = self.payload
+        if payload is None:
+            if self.decoder is None:
+                raise ValueError("a RecordedEvent needs a payload or a decoder")
+            payload = self.payload = self.decoder(self.envelope)
+        return payload
+
+    def __eq__(self, other: object) -> bool:
+        # Equal whether the payload was decoded yet or not: the decoder is a means, not a value.
+        if not isinstance(other, RecordedEvent):
+            return NotImplemented
+        return self.position == other.position and self.envelope == other.envelope and self.data == other.data
 
 
 _encoder = msgspec.json.Encoder()

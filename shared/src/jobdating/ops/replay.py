@@ -31,6 +31,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.subjects import service_filter
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.rebuild import recorded
 from jobdating.ops.audit import RELAY
 from jobdating.ops.readmodels import (
     SERVICES,
@@ -141,7 +142,7 @@ def _from_log(
         rows = live.read_bodies(after, batch)
         if not rows:
             return count, after
-        apply_batch([REGISTRY.decode(decode_envelope(body), position) for position, body in rows])
+        apply_batch(recorded(rows))  # payloads decoded when a projection reads them
         count += len(rows)
         after = rows[-1][0]
         if progress is not None:

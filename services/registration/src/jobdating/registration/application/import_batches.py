@@ -127,7 +127,7 @@ class BatchWriter:
                 svc.keyring.save(tx, p.key)
             for p, s in zip(pending, stored, strict=True):
                 projections.apply(
-                    tx, RecordedEvent(envelope=p.envelope, data=p.event, position=s.position), svc.keyring
+                    tx, RecordedEvent(envelope=p.envelope, payload=p.event, position=s.position), svc.keyring
                 )
         if svc.bus.on_commit is not None:
             svc.bus.on_commit(stored)

@@ -39,6 +39,8 @@ def solve_cpsat(f: Formulation, warm: set[int], time_limit: float, threads: int 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_workers = threads
+    # One worker and a fixed seed make the search, and so the plan, a function of the input as long as the
+    # clock limit does not stop it (several workers race each other: their plan depends on the load).
     solver.parameters.random_seed = 0
     # Measured: with the default level CP-SAT could not prove the segment relaxation of the reference day
     # in 20 s; with the full linear relaxation in its search it did in 0.02 s.

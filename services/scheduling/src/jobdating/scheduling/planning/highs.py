@@ -16,9 +16,16 @@ from jobdating.scheduling.planning.outcome import Outcome, Status, floor_bound, 
 
 # Measured on the benchmarks: on programs this small (neighbourhoods) one HiGHS run with or without presolve
 # takes 5 to 50 ms, but now and then one of the two takes 0.3-0.5 s and the other not; so a small program
-# is tried first without presolve for a short while, then with it.
+# is tried first without presolve, then with it from that try's incumbent.
+# The two runs may end on different plans of the same optimal objective, so what decides between them must
+# not be the machine's load: it once was (a first try of 60 ms), and the same job dating got another plan
+# from one run to the next. The first try is cut by branch-and-bound nodes (HiGHS is deterministic on one
+# thread), and its clock limit is half of the run's own: on the benchmarks it proved optimality at the
+# root node in 3-250 ms, so its clock only decides when the run is near its limit anyway (a 485-column
+# neighbourhood of the regional fair with a 0.36 s share). Unlike a fixed 60 ms, that does not move with
+# the load on the demo or the reference day (10 s limits).
 SMALL_PROGRAM = 1000
-FIRST_TRY = 0.06
+FIRST_TRY_NODES = 100
 
 
 def _row_arrays(f: Formulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -31,7 +38,12 @@ def _row_arrays(f: Formulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _load(
-    f: Formulation, time_limit: float, threads: int, integer: bool, presolve: bool = True
+    f: Formulation,
+    time_limit: float,
+    threads: int,
+    integer: bool,
+    presolve: bool = True,
+    max_nodes: int | None = None,
 ) -> highspy.Highs:
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
@@ -42,6 +54,9 @@ def _load(
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("presolve", "on" if presolve else "off")
+    if max_nodes is not None:
+        # HiGHS stops with "Solution limit reached" (kSolutionLimit), keeping its incumbent.
+        h.setOptionValue("mip_max_nodes", max_nodes)
     start, index, value = _row_arrays(f)
     n = f.columns
     integrality = np.zeros(n, dtype=np.int64)
@@ -71,18 +86,28 @@ def solve_highs(f: Formulation, warm: set[int], time_limit: float, threads: int 
     """Solve one component with HiGHS from the warm start `warm` (x columns set to 1).
 
     z columns stay continuous: an optimum makes them 0/1 anyway. HiGHS stops as optimal when its dual bound
-    is within 1 of the incumbent, which proves optimality because the objective is an integer."""
-    if f.columns > SMALL_PROGRAM or time_limit <= 2 * FIRST_TRY:
+    is within 1 of the incumbent, which proves optimality because the objective is an integer.
+
+    The plan depends on the input only, not on the machine's load, as long as no run hits its clock limit:
+    see `FIRST_TRY_NODES`."""
+    if f.columns > SMALL_PROGRAM:
         return _run(f, warm, time_limit, threads, presolve=True)
-    first = _run(f, warm, FIRST_TRY, threads, presolve=False)
+    first = _run(f, warm, time_limit / 2, threads, presolve=False, max_nodes=FIRST_TRY_NODES)
     if first.status in ("optimal", "infeasible"):
         return first
     second = _run(f, set(first.chosen), time_limit - first.seconds, threads, presolve=True)
     return dataclasses.replace(second, seconds=first.seconds + second.seconds)
 
 
-def _run(f: Formulation, warm: set[int], time_limit: float, threads: int, presolve: bool) -> Outcome:
-    h = _load(f, time_limit, threads, integer=True, presolve=presolve)
+def _run(
+    f: Formulation,
+    warm: set[int],
+    time_limit: float,
+    threads: int,
+    presolve: bool,
+    max_nodes: int | None = None,
+) -> Outcome:
+    h = _load(f, time_limit, threads, integer=True, presolve=presolve, max_nodes=max_nodes)
     n = f.columns
     if warm:
         values = np.asarray(warm_values(f, warm), dtype=np.float64)

@@ -16,6 +16,11 @@
 
 Every plan handed to a solver as a warm start is valid, so the result is never worse than the greedy
 plan. `method="direct"` skips steps 1-3 (the time-indexed program from the greedy plan), for comparison.
+
+The same input and settings give the same plan on one thread, whatever the machine's load, as long as no
+clock decides: no solver run stops on its limit and no search spends its share (then the status is
+"time_limit", or a step ran short and the next one proved optimality on another of the equally optimal
+plans). Coordinators expect one plan for one job dating; see `highs.FIRST_TRY_NODES`.
 """
 
 from __future__ import annotations

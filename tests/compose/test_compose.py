@@ -284,8 +284,16 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert response.json()["candidate_id"] not in {c["candidate_id"] for c in listed["items"]}
 
     _wait_relayed(stack)
-    (stack.work / "empty").mkdir(exist_ok=True)
-    result = asyncio.run(_audit(stack, tmp=stack.work / "empty"))
+    empty = stack.work / "empty"  # no embedded stack's data folder: every store is given by URL
+    empty.mkdir(exist_ok=True)
+    # The operator's command, as docs/deploy.md shows it.
+    stores = [f"--store={label}={stack.store_url(db)}" for label, db in DATABASES.items()]
+    command = [str(ROOT / ".venv" / "bin" / "jobdating"), "audit", f"--data-dir={empty}"]
+    command += [f"--nats-url={stack.nats_url('ops')}", *stores]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Aucune différence" in done.stdout + done.stderr
+    result = asyncio.run(_audit(stack, tmp=empty))
     assert result.differences == [], result.differences[:10]
     audited = {s.service: s for s in result.services}
     assert set(audited) == set(DATABASES)

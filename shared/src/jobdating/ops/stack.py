@@ -173,6 +173,10 @@ class Stack:
     def _start_mail(self, logs: Path) -> None:
         """The local SMTP server writing a Maildir the operator can read (what a mail relay would be)."""
         exe = Path(sys.executable).parent / "jobdating-notifications"
+        # `prepare` checked the port, but another program may have taken it since: a listener there would
+        # pass for ours while ours died on "address already in use", and no mail would ever arrive.
+        if not port_is_free(self.smtp_port):
+            raise StackError(f"le port {self.smtp_port} (SMTP) vient d'être pris : choisissez d'autres ports")
         out = open(logs / "mail.log", "ab")  # noqa: SIM115 - lives as long as the child
         self.mail = subprocess.Popen(  # noqa: S603
             [str(exe), "smtp-sink"],
@@ -186,6 +190,9 @@ class Stack:
             if self.mail.poll() is not None or time.monotonic() > deadline:
                 raise StackError(f"le serveur de courrier local ne démarre pas ; voir {logs / 'mail.log'}")
             time.sleep(0.05)
+        time.sleep(0.2)
+        if self.mail.poll() is not None:
+            raise StackError(f"le serveur de courrier local s'est arrêté ; voir {logs / 'mail.log'}")
 
     def _notifications_env(self) -> dict[str, str]:
         env = {

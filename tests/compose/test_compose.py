@@ -254,7 +254,12 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert report.convocations > 0  # mail sent through the catcher, read from its Maildir
 
     # The mission locale's own registration instance: a counsellor of theirs registers a candidate at
-    # one of the sites it learned from the stream (its own durable consumer).
+    # one of the sites, wishing for one of the companies registered at the coordinator's instance, both
+    # learned from the stream through the instance's own durable consumer.
+    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    companies = httpx.get(
+        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
+    ).json()["items"]
     counsellor = {"Authorization": f"Bearer {stack.token_for('mission-locale', 'counsellor')}"}
     response = httpx.post(
         f"{stack.url('registration-mission-locale')}/candidates",
@@ -266,7 +271,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
             "postcode": "59155",
             "commune": "Faches-Thumesnil",
             "site_id": "site-faches",
-            "wishes": [{"rank": 1, "sector": "logistique"}],
+            "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
             "availability": [{"day": EVENT_DAY.isoformat(), "start": "08:30", "end": "12:30"}],
             "consent_data": True,
             "consent_sms": True,
@@ -276,10 +281,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert response.status_code == 201, response.text
     # Its candidates stay its own: the coordinator's instance does not list them.
     listed = httpx.get(
-        f"{stack.url('registration')}/candidates",
-        params={"limit": 100},
-        headers={"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"},
-        timeout=15,
+        f"{stack.url('registration')}/candidates", params={"limit": 100}, headers=coordinator, timeout=15
     ).json()
     assert response.json()["candidate_id"] not in {c["candidate_id"] for c in listed["items"]}
 

@@ -39,8 +39,9 @@ def registration_sites(org: str | None = None) -> ConsumerSpec:
     would split the site events between them."""
     return ConsumerSpec(
         durable=registration_sites_durable(org),
-        filter_subjects=("jobdating.*.sites.site.>",),
-        description="registration learns which sites candidates may choose"
+        # Companies registered at other instances: candidates here may wish for them too.
+        filter_subjects=("jobdating.*.sites.site.>", "jobdating.*.registration.company.>"),
+        description="registration learns which sites and companies candidates may choose"
         + (f" (instance of {org})" if org else ""),
     )
 

@@ -15,7 +15,7 @@ from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.http import command_counter, create_registration_app
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import serve_contacts
-from jobdating.registration.application.policies import on_site_event
+from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.config import Settings
 from jobdating.runtime.auth import TokenTable
@@ -69,7 +69,7 @@ def build(settings: Settings) -> Runtime:
         app=None,
         host=settings.host,
         port=settings.port,
-        subscriptions=[Subscription(settings.sites_consumer, on_site_event)],
+        subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org))],
         log=log,
     )
     clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)

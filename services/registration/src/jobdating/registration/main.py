@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
 from jobdating.registration.adapters import projections
-from jobdating.registration.application.policies import on_site_event
+from jobdating.registration.application.policies import policy_for
 from jobdating.registration.bootstrap import build, build_service, run
 from jobdating.registration.config import Settings
 
@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             replayed = projections.rebuild(store, service.keyring)
             print(f"projections rebuilt from {replayed} events")
             return 0
-        done, failing = redrive(store, settings.sites_consumer, on_site_event, event_id=args.event_id)
+        done, failing = redrive(
+            store, settings.sites_consumer, policy_for(settings.org), event_id=args.event_id
+        )
         print(f"re-driven: {done}, still failing: {len(failing)}")
         for line in failing:
             print(f"  {line}", file=sys.stderr)

@@ -7,6 +7,8 @@
 - `import_keys`: rows of partner files already imported, so that a second import creates nothing twice.
 - `known_sites`: sites candidates may choose, fed by the sites service's events rather than by this log,
   so `rebuild` leaves it alone.
+- `partner_companies`: companies registered at other organisations' registration instances (candidates
+  here may wish for them), fed by their events on the stream; `rebuild` leaves it alone too.
 
 `apply` serves both the live path (called in the command's transaction) and `rebuild` (a replay of the
 log), so the two cannot drift apart.
@@ -73,6 +75,8 @@ INDEXES: Final = (
 SITES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS known_sites (
     site_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL, host_org TEXT NOT NULL,
     commune TEXT NOT NULL, postcode TEXT NOT NULL, open INTEGER NOT NULL, version INTEGER NOT NULL)"""
+PARTNER_COMPANIES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS partner_companies (
+    company_id TEXT PRIMARY KEY, org TEXT NOT NULL, live INTEGER NOT NULL, version INTEGER NOT NULL)"""
 LOG_TABLES: Final = tuple(SCHEMA)
 """The tables `rebuild` recreates from the log."""
 LOOKUPS: Final[dict[str, tuple[str, str]]] = {
@@ -106,6 +110,7 @@ def migrate(tx: Transaction) -> None:
     for ddl in INDEXES:
         tx.execute(ddl)
     tx.execute(SITES_SCHEMA)
+    tx.execute(PARTNER_COMPANIES_SCHEMA)
 
 
 def apply(tx: Transaction, event: RecordedEvent, keyring: Keyring) -> None:
@@ -323,6 +328,17 @@ def record_site_opened(tx: Transaction, site: SiteOpened, version: int) -> None:
         "postcode = excluded.postcode, open = 1, version = excluded.version "
         "WHERE known_sites.version < excluded.version",
         (site.site_id, site.name, search_key(site.name), site.host_org, site.commune, site.postcode, version),
+    )
+
+
+def record_partner_company(tx: Transaction, company_id: str, org: str, live: bool, version: int) -> None:
+    """A company of another instance registered (live) or withdrew. The stream version orders them: a
+    withdrawal delivered before the registration stays a withdrawal."""
+    tx.execute(
+        "INSERT INTO partner_companies (company_id, org, live, version) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (company_id) DO UPDATE SET org = excluded.org, live = excluded.live, "
+        "version = excluded.version WHERE partner_companies.version < excluded.version",
+        (company_id, org, 1 if live else 0, version),
     )
 
 

@@ -122,7 +122,8 @@ class _CandidateImport(BatchWriter):
         rows = fetch_all(
             svc.store, "SELECT company_id, name_key, siret FROM companies WHERE status = ?", (REGISTERED,)
         )
-        self.live_companies = frozenset(r[0] for r in rows)
+        partners = fetch_all(svc.store, "SELECT company_id FROM partner_companies WHERE live = 1")
+        self.live_companies = frozenset(r[0] for r in rows) | frozenset(r[0] for r in partners)
         self.company_names = {r[1]: r[0] for r in rows}
         self.company_sirets = {r[2]: r[0] for r in rows}
 

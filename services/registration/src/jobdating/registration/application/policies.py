@@ -1,18 +1,23 @@
-"""Reactions to other services' events: the sites service tells us which sites candidates may choose."""
+"""Reactions to other services' events: the sites service tells us which sites candidates may choose, and
+the other organisations' registration instances which companies they registered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from jobdating.bus.consumer import NotYet
 from jobdating.bus.topology import REGISTRATION_SITES
 from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.registration import COMPANY, CompanyRegistered, CompanyWithdrew
 from jobdating.contracts.sites import SiteClosed, SiteOpened
 from jobdating.eventstore.base import Transaction
 from jobdating.registration.adapters import projections
 
 SITES_CONSUMER: Final = REGISTRATION_SITES
 """The default instance's durable consumer (see `jobdating.bus.topology.registration_sites`)."""
+
+Handler = Callable[[Transaction, RecordedEvent], None]
 
 
 def on_site_event(tx: Transaction, event: RecordedEvent) -> None:
@@ -28,3 +33,31 @@ def on_site_event(tx: Transaction, event: RecordedEvent) -> None:
         case _:
             # Rooms, computers and the like do not change where candidates may register.
             return
+
+
+def policy_for(own_org: str) -> Handler:
+    """The handler of this instance's durable: sites, and the companies other instances registered (our
+    own are in our log and projections already; counting them twice would let a wish name a company we
+    saw withdraw before the stream told us)."""
+
+    def on_shared_event(tx: Transaction, event: RecordedEvent) -> None:
+        env = event.envelope
+        if env.stream_type != COMPANY:
+            on_site_event(tx, event)
+            return
+        if env.org == own_org:
+            return
+        match event.data:
+            case CompanyRegistered() as registered:
+                projections.record_partner_company(
+                    tx, registered.company_id, env.org, True, env.stream_version
+                )
+            case CompanyWithdrew() as withdrew:
+                projections.record_partner_company(
+                    tx, withdrew.company_id, env.org, False, env.stream_version
+                )
+            case _:
+                # A profile change does not change whether candidates may wish for the company.
+                return
+
+    return on_shared_event

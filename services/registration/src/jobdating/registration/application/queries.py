@@ -174,14 +174,16 @@ def open_site_ids(db: Db) -> frozenset[str]:
 
 
 def live_company_ids(db: Db, company_ids: Iterable[str]) -> frozenset[str]:
-    """Those of `company_ids` that are registered and not withdrawn."""
+    """Those of `company_ids` that are registered and not withdrawn, here or at another instance."""
     wanted = list(dict.fromkeys(company_ids))
     if not wanted:
         return frozenset()
+    marks = placeholders(len(wanted))
     rows = fetch_all(
         db,
-        f"SELECT company_id FROM companies WHERE status = ? AND company_id IN ({placeholders(len(wanted))})",
-        [REGISTERED, *wanted],
+        f"SELECT company_id FROM companies WHERE status = ? AND company_id IN ({marks}) "
+        f"UNION SELECT company_id FROM partner_companies WHERE live = 1 AND company_id IN ({marks})",
+        [REGISTERED, *wanted, *wanted],
     )
     return frozenset(r[0] for r in rows)
 

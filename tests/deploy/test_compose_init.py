@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import yaml
+from typer.testing import CliRunner
 
 from jobdating.ops import compose
 from jobdating.ops.audit import ServiceAudit, _owner
+from jobdating.ops.cli import app
 from jobdating.ops.demo_data import COORDINATOR_ORG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +95,19 @@ def test_the_audit_attributes_each_event_to_the_instance_of_its_org() -> None:
     assert _owner(Env("mission-locale"), summaries) == "registration@mission-locale"  # type: ignore[arg-type]
     assert _owner(Env(COORDINATOR_ORG), summaries) == "registration"  # type: ignore[arg-type]
     assert _owner(Env("asso-reussir"), summaries) is None  # type: ignore[arg-type]
+
+
+def test_provision_names_the_option_of_an_organisation_that_is_not_a_subject_token() -> None:
+    result = CliRunner().invoke(
+        app, ["provision", "--nats-url", "nats://127.0.0.1:1", "--registration-org", "a b"]
+    )
+    assert result.exit_code == 2
+    assert "--registration-org" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_compose_init_without_an_example_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["compose-init", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert ".env.example" in result.output
+    assert not (tmp_path / ".env").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import msgspec
@@ -31,6 +32,7 @@ class StreamSpec(msgspec.Struct, frozen=True, kw_only=True):
 
 
 REGISTRATION_SITES = "registration-sites"
+ORG_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def registration_sites(org: str | None = None) -> ConsumerSpec:
@@ -47,7 +49,12 @@ def registration_sites(org: str | None = None) -> ConsumerSpec:
 
 
 def registration_sites_durable(org: str | None = None) -> str:
-    return f"{REGISTRATION_SITES}-{org}" if org else REGISTRATION_SITES
+    """The durable's name; the org must be a subject token, as in the subjects that instance publishes."""
+    if not org:
+        return REGISTRATION_SITES
+    if not ORG_TOKEN.fullmatch(org):
+        raise ValueError(f"{org!r} is not an organisation name (letters, digits, - and _ only)")
+    return f"{REGISTRATION_SITES}-{org}"
 
 
 CONSUMERS: tuple[ConsumerSpec, ...] = (

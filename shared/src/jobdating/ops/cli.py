@@ -44,7 +44,11 @@ def provision(
     ] = None,
 ) -> None:
     """Create or update the stream and every durable consumer (the only place they are declared)."""
-    consumers = [*CONSUMERS, *(registration_sites(org) for org in registration_org or [])]
+    try:
+        consumers = [*CONSUMERS, *(registration_sites(org) for org in registration_org or [])]
+    except ValueError as exc:
+        console.print(f"[red]error:[/] --registration-org: {exc}")
+        raise typer.Exit(2) from exc
     if with_tally:
         consumers.append(tally.TALLY)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.ids import new_id
+from jobdating.testing.consumers import run_until
 from jobdating.testing.events import new_event
 
 pytestmark = pytest.mark.nats
@@ -55,18 +55,6 @@ def consumer_spec() -> ConsumerSpec:
     return ConsumerSpec(
         durable=f"test-{new_id()[-12:]}", filter_subjects=("jobdating.>",), description="test"
     )
-
-
-async def run_until(runner: ConsumerRunner, predicate: Callable[[], bool], limit: float = 20.0) -> None:
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    try:
-        async with asyncio.timeout(limit):
-            while not predicate():  # noqa: ASYNC110 - polling a database, not an event
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
 
 
 async def test_relay_publishes_in_order_once_even_when_restarted_before_its_checkpoint(

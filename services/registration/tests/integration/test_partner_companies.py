@@ -3,8 +3,6 @@ the other instances, so that its candidates may wish for them (and no longer onc
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import RegisterCandidate, WithdrawCompany
 from jobdating.registration.domain.errors import Rejected
 from jobdating.registration.testing import CALLERS, candidate, company, open_site
+from jobdating.testing.consumers import run_until
 
 PARTNER = "mission-locale"
 
@@ -59,18 +58,6 @@ def test_a_withdrawal_delivered_before_the_registration_stays_a_withdrawal(tmp_p
     with coordinator.store.transaction() as tx:
         policy_for("mel")(tx, registered)
     assert coordinator.store.query("SELECT COUNT(*) FROM partner_companies") == [(0,)]
-
-
-async def run_until(runner: ConsumerRunner, done: Callable[[], bool], limit: float = 20.0) -> None:
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    try:
-        async with asyncio.timeout(limit):
-            while not done():  # noqa: ASYNC110 - polling a database, not an event
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
 
 
 @pytest.mark.nats

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from jobdating.registration.application.policies import SITES_CONSUMER, on_site_
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.testing import CALLERS, candidate
 from jobdating.runtime.ids import new_id
+from jobdating.testing.consumers import run_until
 from jobdating.testing.events import envelope
 
 
@@ -66,18 +65,6 @@ def test_other_site_events_change_nothing_here(service: RegistrationService) -> 
     handle(service, recorded(opened(site), site, 1))
     handle(service, recorded(RoomAdded(site_id=site, room_id="r1", name="Salle 1", capacity=12), site, 2))
     assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, True)]
-
-
-async def run_until(runner: ConsumerRunner, done: Callable[[], bool], limit: float = 20.0) -> None:
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    try:
-        async with asyncio.timeout(limit):
-            while not done():  # noqa: ASYNC110 - polling a database, not an event
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
 
 
 @pytest.mark.nats

@@ -9,8 +9,6 @@ else changes, and the events on the stream say exactly that.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -29,20 +27,9 @@ from jobdating.scheduling.adapters import projections
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, append_as_published, demo_facts
+from jobdating.testing.consumers import run_until
 
 from .conftest import Api, assert_plan_still_valid, log_events, paris
-
-
-async def run_until(runners: Sequence[ConsumerRunner], done: Callable[[], bool], limit: float = 20.0) -> None:
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(r.run(stop, fetch_timeout=0.2)) for r in runners]
-    try:
-        async with asyncio.timeout(limit):
-            while not done():  # noqa: ASYNC110 - polling a database, not an event
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks)
 
 
 @pytest.mark.nats

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jobdating.ops.demo import ROLES
 from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
+from jobdating.ops.stack import token_table
 
 # Organisations running their own registration and sites instances in docker-compose.yml, besides the
 # coordinator (who runs all four services and serves the partners without an instance of their own).
@@ -42,11 +43,7 @@ def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -
 def token_tables(roles: Mapping[str, list[str]]) -> dict[str, dict[str, dict[str, str]]]:
     """Token tables per instance organisation: the coordinator's instances accept every organisation's
     staff; a partner's own instances only its own."""
-    every = {
-        secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
-        for org, org_roles in roles.items()
-        for role in org_roles
-    }
+    every = token_table(roles)
     tables = {COORDINATOR_ORG: every}
     for org in PARTNER_INSTANCES:
         tables[org] = {token: who for token, who in every.items() if who["org"] == org}

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,12 +115,7 @@ class Stack:
                     "d'autres ports (--nats-port, --base-port)"
                 )
         if not self.tokens_file.exists():
-            table = {
-                secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
-                for org, roles in orgs.items()
-                for role in roles
-            }
-            self.tokens_file.write_text(json.dumps(table, indent=2) + "\n")
+            self.tokens_file.write_text(json.dumps(token_table(orgs), indent=2) + "\n")
             self.tokens_file.chmod(0o600)
 
     def _take_lock(self) -> None:
@@ -295,6 +290,15 @@ class Stack:
                 self.mail.kill()
         self.nats.stop()
         self.release()
+
+
+def token_table(orgs: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """A fresh bearer token for each organisation and role (the services' `tokens_file` format)."""
+    return {
+        secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
+        for org, roles in orgs.items()
+        for role in roles
+    }
 
 
 def _listening(port: int) -> bool:

@@ -103,8 +103,13 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         assert "0 candidats (" in again_log.read_text()  # nothing registered twice
         assert settle(data) == sent  # and nobody told twice
     finally:
-        again.send_signal(signal.SIGINT)
+        # A `kill` (SIGTERM) stops everything as Ctrl-C does: no service or NATS left running.
+        again.send_signal(signal.SIGTERM)
         assert again.wait(timeout=60) == 0
+    assert "Tout est arrêté" in again_log.read_text()
+    assert not (data / "up.pid").exists()
+    assert port_is_free(nats_port)
+    assert all(port_is_free(base + n) for n in range(1, 5))
 
 
 def test_a_port_already_taken_is_named(tmp_path: Path) -> None:

@@ -111,6 +111,7 @@ def up(
     demo: Annotated[bool, typer.Option(help="load the demo job dating")] = False,
 ) -> None:
     """Start NATS, provision it, start every service on SQLite; Ctrl-C stops everything cleanly."""
+    _stop_cleanly_on_termination()
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
     try:
         stack.prepare(ROLES)
@@ -162,6 +163,13 @@ def up(
     finally:
         stack.stop()
         console.print("Tout est arrêté. Les données restent dans " + str(stack.data_dir))
+
+
+def _stop_cleanly_on_termination() -> None:
+    """`kill`, a service manager's stop or a closed terminal stop the stack as Ctrl-C does: the services
+    run in sessions of their own, so a supervisor dying on SIGTERM would leave them and NATS running."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
 
 
 DataDir = Annotated[Path, typer.Option(help="the data folder of `jobdating up` (its <service>.db stores)")]
@@ -244,6 +252,7 @@ def demo_day(
 ) -> None:
     """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a
     computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""
+    _stop_cleanly_on_termination()
     from jobdating.ops import day
 
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from pathlib import Path
 
@@ -61,4 +62,37 @@ def test_the_result_is_returned_only_once_committed(tmp_path: Path) -> None:
         store.write(lambda tx: 1 / 0)
     assert store.write(lambda tx: tx.stream_version(sid)) == 1  # the writer survived the failure
     other.close()
+    store.close()
+
+
+def test_a_lone_caller_runs_its_work_on_its_own_thread(tmp_path: Path) -> None:
+    # Leader/follower: with nobody else writing, no thread is woken and no handoff is paid.
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    assert store.write(lambda tx: threading.get_ident()) == threading.get_ident()
+    store.close()
+
+
+def test_each_work_runs_in_its_callers_context(tmp_path: Path) -> None:
+    # Whichever thread leads the group, the work sees its own caller's context variables (what it logs
+    # carries its caller's correlation id), never the leader's.
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    caller: contextvars.ContextVar[int] = contextvars.ContextVar("caller")
+    seen: dict[int, list[int]] = {}
+    start = threading.Barrier(8)
+
+    def write(number: int) -> None:
+        caller.set(number)
+        start.wait()
+        seen[number] = [
+            store.write(lambda tx: (tx.stream_version(new_id()), caller.get())[1]) for _ in range(30)
+        ]
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {n: [n] * 30 for n in range(8)}
     store.close()

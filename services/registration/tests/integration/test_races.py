@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import pytest
@@ -68,3 +69,29 @@ def test_an_import_racing_another_one_reports_the_rows_the_other_took(
     assert [r.status for r in report.rows] == ["already_imported", "created", "created"]
     assert report.rows[0].id == first.rows[0].id
     assert any_store.count() == 3
+
+
+def test_concurrent_registrations_with_one_phone_make_one_candidate(any_store: EventStore) -> None:
+    # Eight request threads at once: on SQLite they share group commits, on PostgreSQL they race their
+    # own transactions. Either way exactly one holds the phone, the others are told why.
+    service = build_service(org="mel", store=any_store)
+    site = open_site(service)
+    events = any_store.count()
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def register() -> None:
+        start.wait()
+        try:
+            handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 12 72 72 72"))
+            outcomes.append("accepted")
+        except Rejected as exc:
+            outcomes.append(" ".join(f"{e.kind}:{e.field}" for e in exc.errors))
+
+    threads = [threading.Thread(target=register) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["accepted"] + ["conflict:phone"] * 7
+    assert any_store.count() == events + 1

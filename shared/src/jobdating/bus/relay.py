@@ -68,12 +68,17 @@ class Relay:
             failpoint("relay.after_publish")
             if acked:
                 position = acked[-1].position
-                with self.store.transaction() as tx:
-                    tx.set_relay_position(self.name, position)
+                await asyncio.to_thread(self._save_position, position)
                 total += len(acked)
                 self.published += len(acked)
             if len(acked) < len(events):
                 raise RelayError(f"stream did not acknowledge event at position {position + 1}")
+
+    def _save_position(self, position: int) -> None:
+        # Through the store's write path, in a worker thread: on SQLite the position then joins the
+        # commands' group commit (one fsync) instead of contending with it for the write lock, whose busy
+        # handler sleeps in steps of milliseconds; and the event loop never waits on an fsync.
+        self.store.write(lambda tx: tx.set_relay_position(self.name, position))
 
     async def _publish(self, events: list[StoredEvent]) -> list[StoredEvent]:
         """Pipeline a batch and return the longest acknowledged prefix (order is kept on the wire)."""

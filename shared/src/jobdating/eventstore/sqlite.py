@@ -43,19 +43,26 @@ class SqliteEventStore(EventStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._group = GroupCommitter(self._connection, self.dialect)
+        # The group committer writes on a connection of its own, used by whichever thread leads a group.
+        self._group = GroupCommitter(self._open, self.dialect)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            # isolation_level=None: we issue BEGIN ourselves so reads never hold a stale snapshot.
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
+            conn = self._local.conn = self._open()
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN ourselves so reads never hold a stale snapshot.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        # Statement journals (each group-commit SAVEPOINT) in memory: on disk, every command opened,
+        # wrote and unlinked a temporary file.
+        conn.execute("PRAGMA temp_store=MEMORY")
+        with self._lock:
+            self._all.append(conn)
         return conn
 
     def migrate(self) -> None:

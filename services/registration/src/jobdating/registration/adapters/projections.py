@@ -16,7 +16,7 @@ log), so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import msgspec
@@ -113,16 +113,29 @@ def migrate(tx: Transaction) -> None:
     tx.execute(PARTNER_COMPANIES_SCHEMA)
 
 
-def apply(tx: Transaction, event: RecordedEvent, keyring: Keyring) -> None:
-    """Bring the projections up to date with one of this service's events."""
+NOTHING_JUST_SEALED: Final[Mapping[Sealed, bytes]] = {}
+
+
+def apply(
+    tx: Transaction,
+    event: RecordedEvent,
+    keyring: Keyring,
+    just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
+) -> None:
+    """Bring the projections up to date with one of this service's events.
+
+    `just_sealed` maps values the caller sealed for this very event to their plaintext: the command has
+    them in hand, so re-opening them (a key read and a decryption) is skipped. Anything else is opened
+    with its key.
+    """
     env = event.envelope
     at = env.recorded_at.isoformat()
     version = env.stream_version
     match event.data:
         case CandidateRegistered() as e:
-            _candidate_registered(tx, e, keyring, version, at)
+            _candidate_registered(tx, e, keyring, version, at, just_sealed)
         case CandidateUpdated() as e:
-            _candidate_updated(tx, e, keyring, version, at)
+            _candidate_updated(tx, e, keyring, version, at, just_sealed)
         case CandidateWithdrew() as e:
             _drop_candidate_lookups(tx, e.candidate_id)
             tx.execute(
@@ -140,9 +153,9 @@ def apply(tx: Transaction, event: RecordedEvent, keyring: Keyring) -> None:
                 (version, at, e.candidate_id),
             )
         case CompanyRegistered() as e:
-            _company_registered(tx, e, keyring, version, at)
+            _company_registered(tx, e, keyring, version, at, just_sealed)
         case CompanyUpdated() as e:
-            _company_updated(tx, e, keyring, version, at)
+            _company_updated(tx, e, keyring, version, at, just_sealed)
         case CompanyWithdrew() as e:
             tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
             tx.execute(
@@ -152,15 +165,19 @@ def apply(tx: Transaction, event: RecordedEvent, keyring: Keyring) -> None:
             )
 
 
-def open_personal(db: Db, keyring: Keyring, sealed: Sealed) -> CandidatePersonal | None:
+def open_personal(
+    db: Db, keyring: Keyring, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+) -> CandidatePersonal | None:
     """A candidate's personal fields, or None when their key is gone."""
-    plaintext = keyring.open(db, sealed)
+    plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
     return None if plaintext is None else _personal.decode(plaintext)
 
 
-def open_contact(db: Db, keyring: Keyring, sealed: Sealed) -> CompanyContact | None:
+def open_contact(
+    db: Db, keyring: Keyring, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+) -> CompanyContact | None:
     """A company contact, or None when its key is gone."""
-    plaintext = keyring.open(db, sealed)
+    plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
     return None if plaintext is None else _contact.decode(plaintext)
 
 
@@ -170,10 +187,15 @@ def profile_json(profile: CandidateProfile | CompanyProfile) -> str:
 
 
 def _candidate_registered(
-    tx: Transaction, e: CandidateRegistered, keyring: Keyring, version: int, at: str
+    tx: Transaction,
+    e: CandidateRegistered,
+    keyring: Keyring,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
 ) -> None:
     p = e.profile
-    person = open_personal(tx, keyring, e.personal)
+    person = open_personal(tx, keyring, e.personal, just_sealed)
     tx.execute(
         "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
         "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
@@ -199,7 +221,14 @@ def _candidate_registered(
         _hold(tx, "import_keys", e.import_key, e.candidate_id)
 
 
-def _candidate_updated(tx: Transaction, e: CandidateUpdated, keyring: Keyring, version: int, at: str) -> None:
+def _candidate_updated(
+    tx: Transaction,
+    e: CandidateUpdated,
+    keyring: Keyring,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
     if e.profile is not None:
         p = e.profile
         tx.execute(
@@ -209,7 +238,7 @@ def _candidate_updated(tx: Transaction, e: CandidateUpdated, keyring: Keyring, v
         )
     if e.personal is not None:
         keyring.protect(tx)
-        person = open_personal(tx, keyring, e.personal)
+        person = open_personal(tx, keyring, e.personal, just_sealed)
         _drop_candidate_lookups(tx, e.candidate_id)
         tx.execute(
             "UPDATE candidates SET first_name = ?, last_name = ?, phone = ?, email = ?, address = ? "
@@ -225,10 +254,15 @@ def _candidate_updated(tx: Transaction, e: CandidateUpdated, keyring: Keyring, v
 
 
 def _company_registered(
-    tx: Transaction, e: CompanyRegistered, keyring: Keyring, version: int, at: str
+    tx: Transaction,
+    e: CompanyRegistered,
+    keyring: Keyring,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
 ) -> None:
     p = e.profile
-    contact = open_contact(tx, keyring, e.contact)
+    contact = open_contact(tx, keyring, e.contact, just_sealed)
     tx.execute(
         "INSERT INTO companies (company_id, version, registering_org, name, name_key, siret, sector, "
         "profile, status, withdrawal_reason, contact_name, contact_phone, contact_email, registered_at, "
@@ -254,7 +288,14 @@ def _company_registered(
         _hold(tx, "import_keys", e.import_key, e.company_id)
 
 
-def _company_updated(tx: Transaction, e: CompanyUpdated, keyring: Keyring, version: int, at: str) -> None:
+def _company_updated(
+    tx: Transaction,
+    e: CompanyUpdated,
+    keyring: Keyring,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
     if e.profile is not None:
         p = e.profile
         tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
@@ -266,7 +307,7 @@ def _company_updated(tx: Transaction, e: CompanyUpdated, keyring: Keyring, versi
         )
     if e.contact is not None:
         keyring.protect(tx)
-        contact = open_contact(tx, keyring, e.contact)
+        contact = open_contact(tx, keyring, e.contact, just_sealed)
         tx.execute(
             "UPDATE companies SET contact_name = ?, contact_phone = ?, contact_email = ? "
             "WHERE company_id = ?",

@@ -1,18 +1,20 @@
 """One function per command: validate, look the facts up, seal, then load -> fold -> decide -> append.
 
-The append and the projections (and the key, when one is created or forgotten) commit in one transaction
-through `CommandBus.execute(..., extra=...)`; a refusal raises `Rejected` and leaves nothing behind.
+All of it runs inside the write (`CommandBus.execute_prepared`): the facts are read in the transaction
+that appends, and the append, the projections and the key (when one is created or forgotten) commit
+together; a refusal raises `Rejected` and leaves nothing behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from jobdating.contracts.envelope import Event, decode_envelope
+from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.keyring import PersonKey
@@ -51,11 +53,10 @@ from jobdating.registration.domain.validation import (
     validate_company_update,
 )
 from jobdating.runtime.auth import Principal
-from jobdating.runtime.commands import Aggregate, Meta
+from jobdating.runtime.commands import Aggregate, Extra, Meta, Prepared
 from jobdating.runtime.ids import new_id
 
 S = TypeVar("S")
-C = TypeVar("C")
 T = TypeVar("T")
 CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
@@ -70,7 +71,6 @@ DUPLICATE_REASONS: Final = {
 OTHER_ORG_CANDIDATE = "ce candidat est suivi par une autre structure"
 OTHER_ORG_COMPANY = "cette entreprise a été inscrite par une autre structure"
 
-Extra = Callable[[Transaction, list[StoredEvent]], None]
 _encode = msgspec.json.Encoder().encode
 _personal = msgspec.json.Decoder(CandidatePersonal)
 _contact = msgspec.json.Decoder(CompanyContact)
@@ -88,20 +88,27 @@ def register_candidate(
     cmd = msgspec.structs.replace(
         cmd, referring_org=principal.org, counsellor_id=cmd.counsellor_id or principal.actor_id
     )
-    cmd = _validated(svc, "RegisterCandidate", validate_candidate, cmd)
-    facts = queries.candidate_facts(
-        svc.store, site_id=cmd.site_id, wishes=cmd.wishes, phone=cmd.phone, email=cmd.email
-    )
-    key = svc.keyring.new_key(cmd.candidate_id)
-    sealed = svc.keyring.seal(key, _encode(candidate_personal(cmd)))
+
+    def prepare(tx: Transaction) -> Prepared[CandidateState]:
+        valid = validate_candidate(cmd)
+        facts = queries.candidate_facts(
+            tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
+        )
+        key = svc.keyring.new_key(valid.candidate_id)
+        plaintext = _encode(candidate_personal(valid))
+        sealed = svc.keyring.seal(key, plaintext)
+        return (
+            lambda state: rules.register_candidate(valid, state, sealed, facts),
+            _projecting(svc, lambda tx: svc.keyring.save(tx, key), {sealed: plaintext}),
+        )
+
     _run(
         svc,
         "RegisterCandidate",
         CANDIDATES,
         cmd.candidate_id,
-        lambda state: rules.register_candidate(cmd, state, sealed, facts),
+        prepare,
         meta_for(svc, principal, correlation_id),
-        _projecting(svc, lambda tx: svc.keyring.save(tx, key)),
     )
     return cmd.candidate_id
 
@@ -110,35 +117,41 @@ def update_candidate(
     svc: RegistrationService, principal: Principal, cmd: UpdateCandidate, correlation_id: str | None = None
 ) -> list[StoredEvent]:
     """Change a candidate followed by the caller's organisation; no event when nothing changes."""
-    cmd = _validated(svc, "UpdateCandidate", validate_candidate_update, cmd)
-    facts = queries.candidate_facts(
-        svc.store,
-        site_id=_or_none(cmd.site_id),
-        wishes=_or_none(cmd.wishes) or (),
-        phone=_or_none(cmd.phone),
-        email=_or_none(cmd.email),
-    )
-    touches_personal = any(getattr(cmd, f) is not UNSET for f in PERSONAL_FIELDS)
-    key = svc.keyring.key_of(svc.store, cmd.candidate_id) if touches_personal else None
 
-    def decide(state: CandidateState) -> Sequence[Event]:
-        _check_candidate_access(state, principal, may_change_candidate)
-        sealed = None
-        if touches_personal and state.personal is not None and not state.erased:
-            current = _personal.decode(svc.keyring.unseal(_require(key), state.personal))
-            merged = merged_personal(current, cmd)
-            if merged != current:
-                sealed = svc.keyring.seal(_require(key), _encode(merged))
-        return rules.update_candidate(cmd, state, sealed, facts)
+    def prepare(tx: Transaction) -> Prepared[CandidateState]:
+        valid = validate_candidate_update(cmd)
+        facts = queries.candidate_facts(
+            tx,
+            site_id=_or_none(valid.site_id),
+            wishes=_or_none(valid.wishes) or (),
+            phone=_or_none(valid.phone),
+            email=_or_none(valid.email),
+        )
+        touches_personal = any(getattr(valid, f) is not UNSET for f in PERSONAL_FIELDS)
+        key = svc.keyring.key_of(tx, valid.candidate_id) if touches_personal else None
+        just_sealed: dict[Sealed, bytes] = {}
+
+        def decide(state: CandidateState) -> Sequence[Event]:
+            _check_candidate_access(state, principal, may_change_candidate)
+            sealed = None
+            if touches_personal and state.personal is not None and not state.erased:
+                current = _personal.decode(svc.keyring.unseal(_require(key), state.personal))
+                merged = merged_personal(current, valid)
+                if merged != current:
+                    plaintext = _encode(merged)
+                    sealed = svc.keyring.seal(_require(key), plaintext)
+                    just_sealed[sealed] = plaintext
+            return rules.update_candidate(valid, state, sealed, facts)
+
+        return decide, _projecting(svc, just_sealed=just_sealed)
 
     return _run(
         svc,
         "UpdateCandidate",
         CANDIDATES,
         cmd.candidate_id,
-        decide,
+        prepare,
         meta_for(svc, principal, correlation_id),
-        _projecting(svc),
     )
 
 
@@ -156,9 +169,8 @@ def withdraw_candidate(
         "WithdrawCandidate",
         CANDIDATES,
         cmd.candidate_id,
-        decide,
+        lambda _tx: (decide, _projecting(svc)),
         meta_for(svc, principal, correlation_id),
-        _projecting(svc),
     )
 
 
@@ -179,9 +191,8 @@ def erase_candidate(
         "EraseCandidate",
         CANDIDATES,
         cmd.candidate_id,
-        decide,
+        lambda _tx: (decide, _projecting(svc, forget)),
         meta_for(svc, principal, correlation_id),
-        _projecting(svc, forget),
     )
 
 
@@ -190,19 +201,19 @@ def register_company(
 ) -> str:
     """Sign a company up for the caller's organisation; returns its id."""
     cmd = msgspec.structs.replace(cmd, registering_org=principal.org)
-    cmd = _validated(svc, "RegisterCompany", validate_company, cmd)
-    facts = queries.company_facts(svc.store, cmd.siret)
-    key = svc.keyring.new_key(cmd.company_id)
-    sealed = svc.keyring.seal(key, _encode(company_contact(cmd)))
-    _run(
-        svc,
-        "RegisterCompany",
-        COMPANIES,
-        cmd.company_id,
-        lambda state: rules.register_company(cmd, state, sealed, facts),
-        meta_for(svc, principal, correlation_id),
-        _projecting(svc, lambda tx: svc.keyring.save(tx, key)),
-    )
+
+    def prepare(tx: Transaction) -> Prepared[CompanyState]:
+        valid = validate_company(cmd)
+        facts = queries.company_facts(tx, valid.siret)
+        key = svc.keyring.new_key(valid.company_id)
+        plaintext = _encode(company_contact(valid))
+        sealed = svc.keyring.seal(key, plaintext)
+        return (
+            lambda state: rules.register_company(valid, state, sealed, facts),
+            _projecting(svc, lambda tx: svc.keyring.save(tx, key), {sealed: plaintext}),
+        )
+
+    _run(svc, "RegisterCompany", COMPANIES, cmd.company_id, prepare, meta_for(svc, principal, correlation_id))
     return cmd.company_id
 
 
@@ -210,30 +221,31 @@ def update_company(
     svc: RegistrationService, principal: Principal, cmd: UpdateCompany, correlation_id: str | None = None
 ) -> list[StoredEvent]:
     """Change a company registered by the caller's organisation."""
-    cmd = _validated(svc, "UpdateCompany", validate_company_update, cmd)
-    facts = queries.company_facts(svc.store, _or_none(cmd.siret))
-    touches_contact = any(getattr(cmd, f) is not UNSET for f in CONTACT_FIELDS)
-    key = svc.keyring.key_of(svc.store, cmd.company_id) if touches_contact else None
 
-    def decide(state: CompanyState) -> Sequence[Event]:
-        if state.registered and not may_change_company(principal, state.registering_org):
-            raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
-        sealed = None
-        if touches_contact and state.contact is not None and not state.withdrawn:
-            current = _contact.decode(svc.keyring.unseal(_require(key), state.contact))
-            merged = merged_contact(current, cmd)
-            if merged != current:
-                sealed = svc.keyring.seal(_require(key), _encode(merged))
-        return rules.update_company(cmd, state, sealed, facts)
+    def prepare(tx: Transaction) -> Prepared[CompanyState]:
+        valid = validate_company_update(cmd)
+        facts = queries.company_facts(tx, _or_none(valid.siret))
+        touches_contact = any(getattr(valid, f) is not UNSET for f in CONTACT_FIELDS)
+        key = svc.keyring.key_of(tx, valid.company_id) if touches_contact else None
+        just_sealed: dict[Sealed, bytes] = {}
+
+        def decide(state: CompanyState) -> Sequence[Event]:
+            if state.registered and not may_change_company(principal, state.registering_org):
+                raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
+            sealed = None
+            if touches_contact and state.contact is not None and not state.withdrawn:
+                current = _contact.decode(svc.keyring.unseal(_require(key), state.contact))
+                merged = merged_contact(current, valid)
+                if merged != current:
+                    plaintext = _encode(merged)
+                    sealed = svc.keyring.seal(_require(key), plaintext)
+                    just_sealed[sealed] = plaintext
+            return rules.update_company(valid, state, sealed, facts)
+
+        return decide, _projecting(svc, just_sealed=just_sealed)
 
     return _run(
-        svc,
-        "UpdateCompany",
-        COMPANIES,
-        cmd.company_id,
-        decide,
-        meta_for(svc, principal, correlation_id),
-        _projecting(svc),
+        svc, "UpdateCompany", COMPANIES, cmd.company_id, prepare, meta_for(svc, principal, correlation_id)
     )
 
 
@@ -252,25 +264,34 @@ def withdraw_company(
         "WithdrawCompany",
         COMPANIES,
         cmd.company_id,
-        decide,
+        lambda _tx: (decide, _projecting(svc)),
         meta_for(svc, principal, correlation_id),
-        _projecting(svc),
     )
 
 
-def project(svc: RegistrationService, tx: Transaction, stored: Sequence[StoredEvent]) -> None:
-    """Apply freshly appended events to the projections, in their transaction."""
+def project(
+    svc: RegistrationService,
+    tx: Transaction,
+    stored: Sequence[StoredEvent],
+    just_sealed: Mapping[Sealed, bytes] = projections.NOTHING_JUST_SEALED,
+) -> None:
+    """Apply freshly appended events to the projections, in their transaction (`just_sealed`: plaintexts
+    the command sealed into them, which the projections then need not re-open)."""
     for event in stored:
         recorded = svc.bus.registry.decode(decode_envelope(event.body), event.position)
-        projections.apply(tx, recorded, svc.keyring)
+        projections.apply(tx, recorded, svc.keyring, just_sealed)
 
 
-def _projecting(svc: RegistrationService, before: Callable[[Transaction], None] | None = None) -> Extra:
+def _projecting(
+    svc: RegistrationService,
+    before: Callable[[Transaction], None] | None = None,
+    just_sealed: Mapping[Sealed, bytes] = projections.NOTHING_JUST_SEALED,
+) -> Extra:
     def extra(tx: Transaction, stored: list[StoredEvent]) -> None:
         svc.keyring.protect(tx)
         if before is not None:
             before(tx)
-        project(svc, tx, stored)
+        project(svc, tx, stored, just_sealed)
 
     return extra
 
@@ -280,12 +301,12 @@ def _run(
     name: str,
     aggregate: Aggregate[S],
     stream_id: str,
-    decide: Callable[[S], Sequence[Event]],
+    prepare: Callable[[Transaction], Prepared[S]],
     meta: Meta,
-    extra: Extra,
 ) -> list[StoredEvent]:
+    """Validation, facts, sealing and decision all run inside the write (`CommandBus.execute_prepared`)."""
     try:
-        stored = svc.bus.execute(aggregate, stream_id, decide, meta, extra=extra)
+        stored = svc.bus.execute_prepared(aggregate, stream_id, prepare, meta)
     except Rejected as exc:
         _refused(svc, name, stream_id, exc)
         raise
@@ -305,14 +326,6 @@ def _run(
             correlation_id=meta.correlation_id,
         )
     return stored
-
-
-def _validated(svc: RegistrationService, name: str, validate: Callable[[C], C], cmd: C) -> C:
-    try:
-        return validate(cmd)
-    except Rejected as exc:
-        _refused(svc, name, None, exc)
-        raise
 
 
 def _refused(svc: RegistrationService, name: str, stream_id: str | None, exc: Rejected) -> None:

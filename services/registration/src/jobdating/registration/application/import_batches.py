@@ -12,6 +12,7 @@ from typing import Literal
 import msgspec
 
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.files import Row
@@ -83,6 +84,7 @@ class Pending:
     envelope: Envelope
     event: Event
     key: PersonKey
+    just_sealed: Mapping[Sealed, bytes]  # the plaintext sealed into the event, for the projections
 
 
 class BatchWriter:
@@ -126,9 +128,8 @@ class BatchWriter:
             for p in pending:
                 svc.keyring.save(tx, p.key)
             for p, s in zip(pending, stored, strict=True):
-                projections.apply(
-                    tx, RecordedEvent(envelope=p.envelope, payload=p.event, position=s.position), svc.keyring
-                )
+                recorded = RecordedEvent(envelope=p.envelope, payload=p.event, position=s.position)
+                projections.apply(tx, recorded, svc.keyring, p.just_sealed)
         if svc.bus.on_commit is not None:
             svc.bus.on_commit(stored)
         svc.log.info(

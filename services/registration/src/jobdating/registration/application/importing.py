@@ -192,7 +192,8 @@ class _CandidateImport(BatchWriter):
                 else None,
             )
             key = keyring.new_key(cmd.candidate_id)
-            sealed = keyring.seal(key, _encode(candidate_personal(cmd)))
+            plaintext = _encode(candidate_personal(cmd))
+            sealed = keyring.seal(key, plaintext)
             try:
                 (event,) = rules.register_candidate(cmd, CandidateState(), sealed, facts)
             except Rejected as exc:
@@ -200,7 +201,12 @@ class _CandidateImport(BatchWriter):
                 decided.append((number, RowReport(row=number, status="rejected", errors=errors), exc.kind))
                 continue
             pending.append(
-                Pending(envelope=self.envelope(event, cmd.candidate_id, now), event=event, key=key)
+                Pending(
+                    envelope=self.envelope(event, cmd.candidate_id, now),
+                    event=event,
+                    key=key,
+                    just_sealed={sealed: plaintext},
+                )
             )
             claims.keys[ik] = cmd.candidate_id
             claims.phones[cmd.phone] = cmd.candidate_id
@@ -348,14 +354,22 @@ class _CompanyImport(BatchWriter):
                 continue
             facts = CompanyFacts(siret_owner=claims.sirets.get(cmd.siret) or held_sirets.get(cmd.siret))
             key = self.svc.keyring.new_key(cmd.company_id)
-            sealed = self.svc.keyring.seal(key, _encode(company_contact(cmd)))
+            plaintext = _encode(company_contact(cmd))
+            sealed = self.svc.keyring.seal(key, plaintext)
             try:
                 (event,) = rules.register_company(cmd, CompanyState(), sealed, facts)
             except Rejected as exc:
                 errors = [(numbers[0], RowError(self.columns.name(e.field), e.reason)) for e in exc.errors]
                 decided.append((numbers, "rejected", None, errors, exc.kind))
                 continue
-            pending.append(Pending(envelope=self.envelope(event, cmd.company_id, now), event=event, key=key))
+            pending.append(
+                Pending(
+                    envelope=self.envelope(event, cmd.company_id, now),
+                    event=event,
+                    key=key,
+                    just_sealed={sealed: plaintext},
+                )
+            )
             claims.keys[ik] = claims.sirets[cmd.siret] = cmd.company_id
             decided.append((numbers, "created", cmd.company_id, [], ""))
         self.commit(pending)

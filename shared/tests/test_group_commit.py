@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -95,4 +96,31 @@ def test_each_work_runs_in_its_callers_context(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert seen == {n: [n] * 30 for n in range(8)}
+    store.close()
+
+
+def test_a_caller_arriving_while_a_group_runs_joins_its_commit(tmp_path: Path) -> None:
+    # The group takes whoever is waiting until nobody is: one transaction (one fsync) for both callers.
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    committer = store._group  # the queue is what this test is about
+    first_running = threading.Event()
+
+    def first(tx: Transaction) -> int:
+        first_running.set()
+        deadline = time.monotonic() + 30
+        while not committer._pending and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return id(tx)
+
+    second: list[int] = []
+    thread = threading.Thread(target=lambda: second.append(store.write(lambda tx: id(tx))))
+    result: list[int] = []
+    leader = threading.Thread(target=lambda: result.append(store.write(first)))
+    leader.start()
+    first_running.wait(30)
+    thread.start()
+    leader.join()
+    thread.join()
+    assert result == second  # the same transaction object: one commit
     store.close()

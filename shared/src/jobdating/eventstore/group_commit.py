@@ -79,13 +79,15 @@ class GroupCommitter:
 
     def _lead(self) -> None:
         # Only the leader touches _conn, so it needs no lock of its own; our job is at the head of the queue.
-        with self._mutex:
-            group = [self._pending.popleft() for _ in range(min(MAX_GROUP, len(self._pending)))]
+        group: list[_Job] = []
         try:
             if self._conn is None:
                 self._conn = self._connect()
             self._commit(self._conn, group)
-        except BaseException as exc:  # no connection: every job of the group fails with the reason
+        except BaseException as exc:  # no connection: our own job fails with the reason
+            if not group:
+                with self._mutex:
+                    group.append(self._pending.popleft())
             for job in group:
                 job.error = job.error or exc
         finally:
@@ -98,12 +100,23 @@ class GroupCommitter:
             if heir is not None:
                 heir.wake.release()
 
+    def _more(self, group: list[_Job]) -> _Job | None:
+        """The next waiting job, while the group has room: callers that arrive while the group's work runs
+        join its commit instead of waiting for it, so the group grows to the number of callers at hand."""
+        with self._mutex:
+            if not self._pending or len(group) >= MAX_GROUP:
+                return None
+            job = self._pending.popleft()
+        group.append(job)
+        return job
+
     def _commit(self, conn: Any, group: list[_Job]) -> None:
+        """Run jobs in one transaction until none is waiting; fills `group` with the jobs it ran."""
         cur = conn.cursor()
         try:
             cur.execute("BEGIN IMMEDIATE")
             tx = Transaction(cur, self._dialect)
-            for job in group:
+            while (job := self._more(group)) is not None:
                 cur.execute("SAVEPOINT job")
                 try:
                     job.result = job.context.run(job.work, tx)

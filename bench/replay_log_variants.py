@@ -77,7 +77,7 @@ def main(events: int, streams: int, runs: int) -> dict[str, object]:
             tally.apply_many = apply_many  # type: ignore[assignment]
             try:
                 store, apply_batch = projection(work / f"{name}-{run}.db")
-                with t.measure():
+                with t.measure(), store.rebuilding():
                     assert replay(source, apply_batch) == events  # type: ignore[arg-type]
             finally:
                 tally.apply_many = TALLY_MANY

@@ -60,3 +60,39 @@ def test_an_undecodable_payload_still_fails_when_read() -> None:
     (event,) = recorded([(1, encode_envelope(broken))])
     with pytest.raises(msgspec.ValidationError):
         _ = event.data
+
+
+def test_a_projection_that_reads_only_keys_decodes_nothing(tmp_path: Path) -> None:
+    # The tally's case: stream id, version and type come from the log's columns, not from the envelope.
+    store = SqliteEventStore(tmp_path / "log.db")
+    store.migrate()
+    store.append(
+        [NewEvent(envelope=envelope(SAMPLES[key], f"s-{i}", i + 1)) for i, key in enumerate(SAMPLES)]
+    )
+    seen: list[RecordedEvent] = []
+    replay_log(store, seen.extend, batch=4)
+    keys = [(e.stream_id, e.stream_version, e.event_type) for e in seen]
+    assert all(e.head is None and e.payload is None for e in seen)
+    # Read from the envelopes, the same keys.
+    assert keys == [(e.envelope.stream_id, e.envelope.stream_version, e.envelope.event_type) for e in seen]
+    assert keys == [(f"s-{i}", i + 1, key[0]) for i, key in enumerate(SAMPLES)]
+    store.close()
+
+
+def test_a_rebuild_block_commits_without_fsync_and_leaves_everything_durable(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "projection.db")
+    store.migrate()
+    conn = store._connection()  # the calling thread's connection: the one a rebuild writes with
+    with store.rebuilding():
+        assert conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        with store.transaction() as tx:
+            tx.set_checkpoint("p", 42)
+        assert (tmp_path / "projection.db-wal").stat().st_size > 0
+    assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL again
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    # Checkpointed into the database file, the WAL given back: durable without the WAL.
+    assert (tmp_path / "projection.db-wal").stat().st_size == 0
+    other = SqliteEventStore(tmp_path / "projection.db")
+    assert other.checkpoint("p") == 42
+    other.close()
+    store.close()

@@ -68,15 +68,41 @@ class Envelope(
 class RecordedEvent(msgspec.Struct, kw_only=True, gc=False):
     """An envelope with its payload decoded (and upcast) to the current Struct of its type.
 
-    Built with `payload` (decoded already) or with `decoder` (rebuilds): then the payload is decoded the
-    first time `data` is read, once, so a projection that reads only the envelope of an event (the tally,
-    or any projection skipping the types it does not follow) never pays for decoding its payload.
+    Built with `head` (the envelope) and `payload` (decoded already), or, in rebuilds, with `body` (the
+    envelope's bytes from the log), `key` (stream id, version and type: the log's own columns) and
+    `decoder`. Then the envelope is decoded the first time it is read, and the payload the first time
+    `data` is read, each once: a projection that reads only the key of an event (the tally) decodes
+    nothing, one that reads only envelopes (or skips the types it does not follow) no payload.
     """
 
-    envelope: Envelope
+    head: Envelope | None = None
     position: int = 0
     payload: Event | None = None
     decoder: Callable[[Envelope], Event] | None = None
+    body: bytes | None = None
+    key: tuple[str, int, str] | None = None
+
+    @property
+    def envelope(self) -> Envelope:
+        """The envelope (decoded on first use when built from a log row)."""
+        head = self.head
+        if head is None:
+            if self.body is None:
+                raise ValueError("a RecordedEvent needs an envelope or its bytes")
+            head = self.head = _envelope_decoder.decode(self.body)
+        return head
+
+    @property
+    def stream_id(self) -> str:
+        return self.key[0] if self.key is not None else self.envelope.stream_id
+
+    @property
+    def stream_version(self) -> int:
+        return self.key[1] if self.key is not None else self.envelope.stream_version
+
+    @property
+    def event_type(self) -> str:
+        return self.key[2] if self.key is not None else self.envelope.event_type
 
     @property
     def data(self) -> Event:
@@ -89,7 +115,8 @@ class RecordedEvent(msgspec.Struct, kw_only=True, gc=False):
         return payload
 
     def __eq__(self, other: object) -> bool:
-        # Equal whether the payload was decoded yet or not: the decoder is a means, not a value.
+        # Equal whether the envelope and payload were decoded yet or not: the bytes, the key and the decoder
+        # are means, not values.
         if not isinstance(other, RecordedEvent):
             return NotImplemented
         return self.position == other.position and self.envelope == other.envelope and self.data == other.data

@@ -90,7 +90,7 @@ class EventRegistry:
 
     def decode(self, envelope: Envelope, position: int = 0) -> RecordedEvent:
         """An envelope with its payload decoded and upcast."""
-        return RecordedEvent(envelope=envelope, payload=self.payload(envelope), position=position)
+        return RecordedEvent(head=envelope, payload=self.payload(envelope), position=position)
 
 
 REGISTRY = EventRegistry()

@@ -267,6 +267,12 @@ class Transaction:
 
 
 _COLUMNS = "position, event_id, stream_type, stream_id, stream_version, event_type, body"
+LogRow = tuple[int, str, int, str, bytes]
+"""(position, stream id, stream version, event type, envelope bytes): one event of the log, for rebuilds."""
+LOG_ROWS_SQL = (
+    "SELECT position, stream_id, stream_version, event_type, body FROM events "
+    "WHERE position > ? ORDER BY position LIMIT ?"
+)
 
 
 class EventStore(abc.ABC):
@@ -314,6 +320,15 @@ class EventStore(abc.ABC):
         finally:
             cur.close()
 
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """Relaxed durability for transactions that refill derived tables (a rebuild, a replay), on the
+        calling thread; everything they committed is durable once the block is left.
+
+        A rebuild's batches need not be durable one by one: after a crash the rebuild runs again. This
+        backend keeps them as durable as any write."""
+        yield
+
     def write(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a write transaction and return its result once committed.
 
@@ -349,6 +364,14 @@ class EventStore(abc.ABC):
                 "SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?",
                 (after, limit),
             )
+        ]
+
+    def read_log_rows(self, after: int = 0, limit: int = 5000) -> list[LogRow]:
+        """(position, stream id, version, type, envelope bytes) after a position: rebuilds read the key
+        columns the log keeps anyway instead of decoding them from the envelope."""
+        return [
+            (int(r[0]), str(r[1]), int(r[2]), str(r[3]), self.dialect.to_bytes(r[4]))
+            for r in self._raw(LOG_ROWS_SQL, (after, limit))
         ]
 
     def iter_all(self, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jobdating.eventstore.base import Cursor, Dialect, EventStore, T, Transaction
+from jobdating.eventstore.base import LOG_ROWS_SQL, Cursor, Dialect, EventStore, LogRow, T, Transaction
 from jobdating.eventstore.group_commit import GroupCommitter
+
+REBUILD_CHECKPOINT_PAGES = 100_000  # 400 MB of WAL at most, truncated when the rebuild ends
 
 
 class SqliteDialect(Dialect):
@@ -76,11 +79,36 @@ class SqliteEventStore(EventStore):
         result: T = self._group.run(work)
         return result
 
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """Rebuild batches commit without an fsync each: WAL with synchronous=NORMAL, where a crash of the
+        machine may lose the last commits but never corrupts the file (so the log in the same file is safe),
+        and with checkpoints every 100,000 pages instead of 1,000. A batch of a projection keyed by stream
+        rewrites most of its pages, so each fsynced commit and each checkpoint wrote the table again: on a
+        1,000,000-event tally, 1.4 GB of writes for a 65 MB table.
+
+        Leaving the block restores both settings and checkpoints (TRUNCATE, which also gives the WAL's disk
+        space back): the checkpoint syncs the WAL before copying it, which makes every commit of the block
+        durable at once."""
+        conn = self._connection()
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA wal_autocheckpoint={REBUILD_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA wal_autocheckpoint=1000")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def read_bodies(self, after: int = 0, limit: int = 5000) -> list[tuple[int, bytes]]:
         # sqlite3 already returns (int, bytes) rows: handed over as they come, no copy per row.
         return self._raw(
             "SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?", (after, limit)
         )
+
+    def read_log_rows(self, after: int = 0, limit: int = 5000) -> list[LogRow]:
+        # sqlite3 already returns rows of exactly these types: handed over as they come.
+        return self._raw(LOG_ROWS_SQL, (after, limit))
 
     def _begin(self, cur: Any) -> None:
         cur.execute("BEGIN IMMEDIATE")

@@ -128,7 +128,7 @@ class BatchWriter:
             for p in pending:
                 svc.keyring.save(tx, p.key)
             for p, s in zip(pending, stored, strict=True):
-                recorded = RecordedEvent(envelope=p.envelope, payload=p.event, position=s.position)
+                recorded = RecordedEvent(head=p.envelope, payload=p.event, position=s.position)
                 projections.apply(tx, recorded, svc.keyring, p.just_sealed)
         if svc.bus.on_commit is not None:
             svc.bus.on_commit(stored)

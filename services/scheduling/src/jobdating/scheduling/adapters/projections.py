@@ -225,7 +225,8 @@ def rebuild(store: EventStore, registry: EventRegistry = REGISTRY) -> int:
                 apply(tx, event)
             tx.set_checkpoint(PROJECTION, events[-1].position)
 
-    return replay_log(store, apply_batch, registry=registry)
+    with store.rebuilding():  # batches durable together at the end: a crash means rebuilding again
+        return replay_log(store, apply_batch, registry=registry)
 
 
 def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:

@@ -24,6 +24,14 @@ PARTNER_INSTANCES = ("mission-locale",)
 PASSWORD_VARIABLE = re.compile(r"^(NATS_[A-Z_]+_PASSWORD|POSTGRES_PASSWORD)=", re.MULTILINE)
 
 
+def new_password() -> str:
+    """A random password that every consumer reads as the string it is: URL-safe (it goes into NATS and
+    PostgreSQL URLs) and starting with a letter, since nats-server reads a `$VARIABLE` in its config as a
+    value of its own and took a password starting with `-` for a malformed negative number (one compose-init
+    in about ten, with seven passwords, made a config nats-server refused)."""
+    return "p" + secrets.token_urlsafe(24)
+
+
 def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -> str:
     """The example's settings with every password replaced by a fresh random one (URL-safe: they go into
     NATS and PostgreSQL URLs), then `overrides` applied."""
@@ -31,7 +39,7 @@ def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -
     for line in example.splitlines():
         match = PASSWORD_VARIABLE.match(line)
         if match:
-            line = f"{match.group(1)}={secrets.token_urlsafe(24)}"
+            line = f"{match.group(1)}={new_password()}"
         lines.append(line)
     text = "\n".join(lines) + "\n"
     for key, value in (overrides or {}).items():

@@ -58,6 +58,7 @@ from jobdating.runtime.ids import new_id
 
 S = TypeVar("S")
 T = TypeVar("T")
+P = TypeVar("P", CandidatePersonal, CompanyContact)
 CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
 PERSONAL_FIELDS: Final = ("first_name", "last_name", "phone", "email", "address")
@@ -135,12 +136,9 @@ def update_candidate(
             _check_candidate_access(state, principal, may_change_candidate)
             sealed = None
             if touches_personal and state.personal is not None and not state.erased:
-                current = _personal.decode(svc.keyring.unseal(_require(key), state.personal))
-                merged = merged_personal(current, valid)
-                if merged != current:
-                    plaintext = _encode(merged)
-                    sealed = svc.keyring.seal(_require(key), plaintext)
-                    just_sealed[sealed] = plaintext
+                sealed = _resealed(
+                    svc, key, state.personal, _personal, lambda p: merged_personal(p, valid), just_sealed
+                )
             return rules.update_candidate(valid, state, sealed, facts)
 
         return decide, _projecting(svc, just_sealed=just_sealed)
@@ -234,12 +232,9 @@ def update_company(
                 raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
             sealed = None
             if touches_contact and state.contact is not None and not state.withdrawn:
-                current = _contact.decode(svc.keyring.unseal(_require(key), state.contact))
-                merged = merged_contact(current, valid)
-                if merged != current:
-                    plaintext = _encode(merged)
-                    sealed = svc.keyring.seal(_require(key), plaintext)
-                    just_sealed[sealed] = plaintext
+                sealed = _resealed(
+                    svc, key, state.contact, _contact, lambda c: merged_contact(c, valid), just_sealed
+                )
             return rules.update_company(valid, state, sealed, facts)
 
         return decide, _projecting(svc, just_sealed=just_sealed)
@@ -345,6 +340,26 @@ def _check_candidate_access(
 ) -> None:
     if state.profile is not None and not allowed(principal, state.profile.referring_org):
         raise Rejected([NotAllowed("candidate_id", OTHER_ORG_CANDIDATE)])
+
+
+def _resealed(
+    svc: RegistrationService,
+    key: PersonKey | None,
+    current: Sealed,
+    decoder: msgspec.json.Decoder[P],
+    merge: Callable[[P], P],
+    just_sealed: dict[Sealed, bytes],
+) -> Sealed | None:
+    """The personal fields an update leaves, sealed again (their plaintext kept in `just_sealed` for the
+    projections), or None when the update leaves them as they were."""
+    before = decoder.decode(svc.keyring.unseal(_require(key), current))
+    after = merge(before)
+    if after == before:
+        return None
+    plaintext = _encode(after)
+    sealed = svc.keyring.seal(_require(key), plaintext)
+    just_sealed[sealed] = plaintext
+    return sealed
 
 
 def _require(key: PersonKey | None) -> PersonKey:

@@ -117,6 +117,13 @@ class BatchWriter:
             actor_id=self.meta.actor_id,
         )
 
+    def pending(
+        self, event: Event, stream_id: str, at: datetime, key: PersonKey, sealed: Sealed, plaintext: bytes
+    ) -> Pending:
+        """A row's new stream, waiting for its batch: the event, its key, and the plaintext sealed into it."""
+        envelope = self.envelope(event, stream_id, at)
+        return Pending(envelope=envelope, event=event, key=key, just_sealed={sealed: plaintext})
+
     def commit(self, pending: list[Pending]) -> None:
         """Append the batch's new streams, save their keys and update the projections, in one transaction."""
         if self.dry_run or not pending:

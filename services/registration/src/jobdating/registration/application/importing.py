@@ -200,14 +200,7 @@ class _CandidateImport(BatchWriter):
                 errors = tuple(self.error(e, wish_columns) for e in exc.errors)
                 decided.append((number, RowReport(row=number, status="rejected", errors=errors), exc.kind))
                 continue
-            pending.append(
-                Pending(
-                    envelope=self.envelope(event, cmd.candidate_id, now),
-                    event=event,
-                    key=key,
-                    just_sealed={sealed: plaintext},
-                )
-            )
+            pending.append(self.pending(event, cmd.candidate_id, now, key, sealed, plaintext))
             claims.keys[ik] = cmd.candidate_id
             claims.phones[cmd.phone] = cmd.candidate_id
             if email:
@@ -362,14 +355,7 @@ class _CompanyImport(BatchWriter):
                 errors = [(numbers[0], RowError(self.columns.name(e.field), e.reason)) for e in exc.errors]
                 decided.append((numbers, "rejected", None, errors, exc.kind))
                 continue
-            pending.append(
-                Pending(
-                    envelope=self.envelope(event, cmd.company_id, now),
-                    event=event,
-                    key=key,
-                    just_sealed={sealed: plaintext},
-                )
-            )
+            pending.append(self.pending(event, cmd.company_id, now, key, sealed, plaintext))
             claims.keys[ik] = claims.sirets[cmd.siret] = cmd.company_id
             decided.append((numbers, "created", cmd.company_id, [], ""))
         self.commit(pending)

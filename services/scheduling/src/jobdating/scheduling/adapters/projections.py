@@ -319,6 +319,16 @@ def job_datings_with_active_slots(read: Reader, column: str, value: str) -> list
     return [str(r[0]) for r in rows]
 
 
+def published_job_datings(read: Reader) -> list[str]:
+    """Job datings whose plan was published (the ones repairs and refills change)."""
+    rows = read(
+        "SELECT job_dating_id FROM sched_job_dating WHERE published_plan_id IS NOT NULL "
+        "ORDER BY job_dating_id",
+        (),
+    )
+    return [str(r[0]) for r in rows]
+
+
 def attendance(read: Reader, job_dating_id: str, candidate_id: str) -> AttendanceState:
     """A candidate's attendance at one job dating."""
     rows = read(

@@ -3,7 +3,8 @@
 Registration and the sites service keep scheduling's facts up to date. When a fact disrupts a published
 plan (a candidate withdrew or was erased, a company withdrew, a computer broke or was taken back, a site
 closed), the plan is repaired in the consumer's transaction: the fact, the changed slots and the inbox row
-commit together, so a redelivery repairs nothing twice.
+commit together, so a redelivery repairs nothing twice. A computer back in service, or added to a site,
+gives its free slots to that site's waiting list in the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from typing import Any, Final
 
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registration import CandidateErased, CandidateWithdrew, CompanyWithdrew
-from jobdating.contracts.sites import ComputerOutOfOrder, ComputerRemoved, SiteClosed
+from jobdating.contracts.sites import (
+    ComputerAdded,
+    ComputerBackInService,
+    ComputerOutOfOrder,
+    ComputerRemoved,
+    SiteClosed,
+)
 from jobdating.eventstore.base import Transaction
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import Meta
@@ -52,7 +59,8 @@ class Policies:
                 )
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
-        """Keep sites, rooms and computers; repair plans a broken computer or a closed site disrupts."""
+        """Keep sites, rooms and computers; repair plans a broken computer or a closed site disrupts, and
+        give a computer back in service (or added) to the waiting list."""
         if not known.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
@@ -63,14 +71,24 @@ class Policies:
                 )
             case SiteClosed() as e:
                 self._repair(tx, event, "site_id", e.site_id, disruptions.site_closed(e.site_id, at))
+            case ComputerBackInService() | ComputerAdded() as e:
+                # No slot is on it, so every published job dating is asked; one without its site gets nothing.
+                back = disruptions.computer_back(e.computer_id, at)
+                self._run(tx, event, projections.published_job_datings(known.in_tx(tx)), back)
 
     def _repair(
         self, tx: Transaction, event: RecordedEvent, column: str, value: str, what: DisruptionsFor
+    ) -> None:
+        job_datings = projections.job_datings_with_active_slots(known.in_tx(tx), column, value)
+        self._run(tx, event, job_datings, what)
+
+    def _run(
+        self, tx: Transaction, event: RecordedEvent, job_dating_ids: list[str], what: DisruptionsFor
     ) -> None:
         env = event.envelope
         meta = Meta(
             org=self.org, actor_id=env.actor_id, correlation_id=env.correlation_id, causation_id=env.event_id
         )
         now = self.clock.now()
-        for job_dating_id in projections.job_datings_with_active_slots(known.in_tx(tx), column, value):
+        for job_dating_id in job_dating_ids:
             self.repairs.run(tx, job_dating_id, what, now, meta)

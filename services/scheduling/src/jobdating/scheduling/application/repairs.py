@@ -3,7 +3,8 @@
 The planning core's `repair` finds the fewest changes (no interview that began moves, an interview the
 disruption leaves possible stays, freed capacity goes to the site's waiting list); its checker proves the
 changed interviews keep every rule; `domain.changes` turns the diff into the slots' events. Nothing else
-is written: only the people whose slot changed hear about it.
+is written: only the people whose slot changed hear about it. Capacity that comes back (a computer back in
+service or added) changes no slot: its `refill` only gives new ones to the site's waiting list.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import Calendar, build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import apply_disruption
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
@@ -95,10 +97,14 @@ class Repairs:
         versions = {s.slot_id: s.version for s in active}
         writes: list[Write] = []
         report = RepairReport(job_dating_id=job_dating_id)
-        for disruption in disruptions(cal, moment):
-            diff = repair(instance, plan, disruption, moment, lead=self.lead_minutes)
+        for change in disruptions(cal, moment):
+            if isinstance(change, ComputerBack):
+                instance = bring_back(instance, change)
+                diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)
+            else:
+                diff = repair(instance, plan, change, moment, lead=self.lead_minutes)
+                instance = apply_disruption(instance, change, moment)
             diff = keep_recruiters_for_second_interviews(diff, [*by_pair.values(), *seconds], recruiters, cal)
-            instance = apply_disruption(instance, disruption, moment)
             repaired = apply_repair(plan, diff)
             _refuse_new_violations(instance, repaired, diff, moment)
             writes += repair_writes(

@@ -1,7 +1,8 @@
 """What happened on the day, as the planning core's disruptions, in a job dating's calendar.
 
 Each function returns a `DisruptionsFor`: given the job dating's calendar and `now` (a planner's moment),
-the disruptions to repair. A company leaving a job dating of several days leaves every day from then on.
+the disruptions to repair, or the capacity that came back. A company leaving a job dating of several days
+leaves every day from then on.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from jobdating.scheduling.domain.instance import Calendar
+from jobdating.scheduling.planning.capacity import ComputerBack
 from jobdating.scheduling.planning.disruption import (
     CandidateNoShow,
     CandidateWithdrew,
@@ -21,7 +23,8 @@ from jobdating.scheduling.planning.disruption import (
 )
 from jobdating.scheduling.planning.model import Moment
 
-DisruptionsFor = Callable[[Calendar, Moment], list[Disruption]]
+Change = Disruption | ComputerBack
+DisruptionsFor = Callable[[Calendar, Moment], list[Change]]
 
 
 def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
@@ -32,7 +35,7 @@ def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
 def candidate_absent(candidate_id: str) -> DisruptionsFor:
     """A candidate did not come: none of their interviews for the rest of today."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
         if now.day >= len(cal.dates):
             return []
         return [CandidateNoShow(candidate_id=candidate_id, day=now.day)]
@@ -43,7 +46,7 @@ def candidate_absent(candidate_id: str) -> DisruptionsFor:
 def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
     """A company arrives later than its window said."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
         arrives = cal.moment(arrives_at)
         if arrives.day >= len(cal.dates):
             return []
@@ -55,7 +58,7 @@ def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
 def company_left(company_id: str, at: datetime) -> DisruptionsFor:
     """A company left (or withdrew) at `at`: that day from then on, and every later day."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Disruption]:
+    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
         gone = cal.moment(at)
         return [
             CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
@@ -68,6 +71,11 @@ def company_left(company_id: str, at: datetime) -> DisruptionsFor:
 def computer_broke(computer_id: str, at: datetime) -> DisruptionsFor:
     """A computer is out of order (or taken back) from `at`."""
     return lambda cal, now: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
+
+
+def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
+    """A computer is back in service (or was added) at `at`: its free slots go to the waiting list."""
+    return lambda cal, now: [ComputerBack(computer_id=computer_id, at=cal.moment(at))]
 
 
 def site_closed(site_id: str, at: datetime) -> DisruptionsFor:

@@ -113,7 +113,7 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
             )
         else:
             moved.append(Move(before=interview, after=new, reason=why))
-    assigned = _refill(board, freed, waiting, earliest)
+    assigned = give_to_waiting_list(board, freed, waiting, earliest)
     return Repair(cancelled=tuple(cancelled), moved=tuple(moved), assigned=tuple(assigned))
 
 
@@ -177,7 +177,7 @@ def _relocate(board: Board, interview: Interview, earliest: Moment) -> Interview
     return None
 
 
-def _refill(
+def give_to_waiting_list(
     board: Board, freed: list[tuple[str, int]], waiting: list[str], earliest: Moment
 ) -> list[Interview]:
     """Give each freed computer-slot still free to the waiting candidate of its site who deserves it most."""

@@ -1,0 +1,81 @@
+"""Capacity that comes back on the day: a computer back in service, or one added to an open site.
+
+Unlike a disruption it makes nothing impossible, so no interview changes: the computer's free slots from
+`now` + `lead` go to the waiting list of its site, with the same rule as the slots a repair frees (fewest
+interviews first, then the best wish still open, then id). People already told keep what they were told;
+only the candidates given a slot hear about it.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.frame import Frame
+from jobdating.scheduling.planning.model import Computer, Instance, Moment, Plan, Window
+from jobdating.scheduling.planning.repair import Repair, give_to_waiting_list
+
+
+class ComputerBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A computer usable again (or for the first time) from `at`, whenever its site is open."""
+
+    computer_id: str
+    at: Moment
+
+
+def bring_back(instance: Instance, back: ComputerBack) -> Instance:
+    """The instance once the computer is usable again from `back.at`; bringing it back twice changes
+    nothing more (the service's instance, built from the facts, may already say so)."""
+    computers = tuple(
+        _restored(p, instance, back.at) if p.id == back.computer_id else p for p in instance.computers
+    )
+    return msgspec.structs.replace(instance, computers=computers)
+
+
+def refill(instance: Instance, plan: Plan, computer_id: str, now: Moment, *, lead: int = 0) -> Repair:
+    """The interviews the computer's free slots give to its site's waiting list (`instance` already has
+    the computer usable); nothing is cancelled or moved."""
+    frame = Frame(instance)
+    computer = frame.computers.get(computer_id)
+    if computer is None:
+        return Repair()
+    site_id = computer.site_id
+    waiting = [c.id for c in instance.candidates if c.site_id == site_id]
+    companies = {k for c in waiting for k, _ in frame.allowed(c)}
+    # Candidates stay at their site, so the site's interviews hold every interview of the waiting list;
+    # their companies' interviews elsewhere say when a recruiter is busy.
+    board = Board(frame, (i for i in plan.interviews if i.site_id == site_id or i.company_id in companies))
+    free = [(computer_id, t) for t in sorted(frame.computer_slots(computer_id))]
+    earliest = Moment(day=now.day, minute=now.minute + lead)
+    return Repair(assigned=tuple(give_to_waiting_list(board, free, waiting, earliest)))
+
+
+def _restored(computer: Computer, instance: Instance, at: Moment) -> Computer:
+    if computer.available is None:
+        return computer  # usable whenever its site is open: nothing was taken away
+    site = next((s for s in instance.sites if s.id == computer.site_id), None)
+    regained = _since(site.opening, at) if site is not None else ()
+    return msgspec.structs.replace(computer, available=_union(computer.available, regained))
+
+
+def _since(windows: tuple[Window, ...], at: Moment) -> tuple[Window, ...]:
+    """The parts of `windows` from `at` on."""
+    kept: list[Window] = []
+    for w in windows:
+        if w.day > at.day or (w.day == at.day and w.start >= at.minute):
+            kept.append(w)
+        elif w.day == at.day and w.end > at.minute:
+            kept.append(Window(day=w.day, start=at.minute, end=w.end))
+    return tuple(kept)
+
+
+def _union(a: tuple[Window, ...], b: tuple[Window, ...]) -> tuple[Window, ...]:
+    """Both sets of windows, overlapping or touching ones merged, in time order."""
+    merged: list[Window] = []
+    for w in sorted((*a, *b), key=lambda w: (w.day, w.start)):
+        last = merged[-1] if merged else None
+        if last is not None and last.day == w.day and w.start <= last.end:
+            merged[-1] = Window(day=w.day, start=last.start, end=max(last.end, w.end))
+        else:
+            merged.append(w)
+    return tuple(merged)

@@ -1,0 +1,92 @@
+"""A computer back in service on the day gives its free slots to its site's waiting list, and changes
+nothing anyone was already told."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from jobdating.contracts.scheduling import SlotAssigned
+from jobdating.contracts.sites import ComputerAdded, ComputerBackInService, ComputerOutOfOrder
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import Fact, MovableClock, computer_id, site_id
+
+from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+
+
+async def test_a_computer_back_in_service_gives_the_interviews_it_lost_to_the_waiting_list(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    before = await api.published_slots()
+    # The busiest computer of the morning breaks at 9:00, before anything started on it.
+    counts = Counter(s["computer_id"] for s in before if s["starts_at"] >= "2026-12-03T08:00")
+    broken = max(sorted(counts), key=lambda c: counts[c])
+    site = next(s["site_id"] for s in before if s["computer_id"] == broken)
+    clock.set(paris(9))
+    feed(
+        service, [Fact(ComputerOutOfOrder(computer_id=broken, reason="panne"), broken, 2, "sites", paris(9))]
+    )
+    cancelled = [
+        s for s in await api.published_slots() if s["status"] == "cancelled" and s["computer_id"] == broken
+    ]
+    assert cancelled, "the site was full: the breakdown cancelled interviews"
+
+    # Repaired at 9:30: the lost interviews' candidates are the waiting list of its site.
+    clock.set(paris(9, 30))
+    head = service.store.head()
+    shown = await api.published_slots()
+    back = Fact(ComputerBackInService(computer_id=broken), broken, 3, "sites", paris(9, 30))
+    feed(service, [back])
+    refills = log_events(service.store, head)
+    assert refills, "the computer's free slots went to the waiting list"
+    assert all(isinstance(e.data, SlotAssigned) for e in refills), "no slot was moved or cancelled"
+    assigned = [e.data for e in refills if isinstance(e.data, SlotAssigned)]
+    for slot in assigned:
+        assert slot.computer_id == broken
+        assert slot.site_id == site
+        assert slot.from_waiting_list
+        assert slot.starts_at >= paris(9, 30)
+    assert len({(s.starts_at, s.computer_id) for s in assigned}) == len(assigned)
+    # Fewest interviews first: the candidates who lost one in the breakdown are served.
+    lost = {s["candidate_id"] for s in cancelled}
+    assert lost & {s.candidate_id for s in assigned}
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    assert all(after[s["slot_id"]] == s for s in shown), "every slot people were told about stays as it was"
+    assert_plan_still_valid(service, api.jd)
+
+    # Delivered again (a new message id, the same stream version): nothing more.
+    head = service.store.head()
+    feed(service, [back])
+    assert log_events(service.store, head) == []
+
+
+async def test_a_computer_added_to_a_full_site_on_the_day_is_given_to_its_waiting_list(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    shown = await api.published_slots()
+    seclin = site_id(api.prefix, "seclin")
+    clock.set(paris(9, 10))
+    head = service.store.head()
+    spare = computer_id(api.prefix, "seclin", 99)
+    added = ComputerAdded(
+        computer_id=spare,
+        site_id=seclin,
+        label="Portable de secours",
+        lending_org="mission-locale",
+        webcam=True,
+        headset=True,
+        visio_ready=True,
+    )
+    feed(service, [Fact(added, spare, 1, "sites", paris(9, 10))])
+    assigned = [e.data for e in log_events(service.store, head)]
+    assert assigned, "candidates of Seclin still wishing interviews take the spare computer"
+    assert all(isinstance(s, SlotAssigned) for s in assigned)
+    for slot in assigned:
+        assert isinstance(slot, SlotAssigned)
+        assert (slot.computer_id, slot.site_id) == (spare, seclin)
+        assert slot.starts_at >= paris(9, 10)
+        assert slot.from_waiting_list
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    assert all(after[s["slot_id"]] == s for s in shown)
+    assert_plan_still_valid(service, api.jd)

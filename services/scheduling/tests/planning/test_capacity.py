@@ -1,0 +1,124 @@
+"""Capacity that comes back: a computer back in service only adds interviews, on that computer, from now
+on, without breaking a rule; and once its slots are given, asking again gives nothing more."""
+
+from __future__ import annotations
+
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
+from jobdating.scheduling.planning.check import check
+from jobdating.scheduling.planning.disruption import ComputerBroke, apply_disruption
+from jobdating.scheduling.planning.generate import small_instance
+from jobdating.scheduling.planning.model import Instance, Moment, Window
+from jobdating.scheduling.planning.repair import apply_repair, repair
+from jobdating.scheduling.planning.solve import greedy, solve
+
+from .test_repair import SETTINGS, Step, days_on_site, person, tiny
+
+
+@st.composite
+def crowded_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
+    """Like `days_on_site`, but one site with more candidates than its computers can take, so that what
+    a breakdown cancels is wanted back."""
+    instance = small_instance(
+        draw(st.integers(0, 10**6)),
+        candidates=draw(st.integers(4, 8)),
+        companies=draw(st.integers(2, 4)),
+        sites=1,
+        slots=draw(st.integers(3, 7)),
+        days=draw(st.integers(1, 2)),
+    )
+    step = st.builds(
+        Step,
+        kind=st.integers(0, 5),
+        pick=st.integers(0, 100),
+        day=st.integers(0, len(instance.days) - 1),
+        minute=st.integers(540, 700),
+        advance=st.integers(0, 60),
+    )
+    return instance, draw(st.lists(step, min_size=1, max_size=4)), draw(st.booleans())
+
+
+@SETTINGS
+@given(st.one_of(days_on_site(), crowded_site()))
+def test_a_computer_back_only_adds_interviews_on_it_from_now_and_breaks_no_rule(
+    scenario: tuple[Instance, list[Step], bool],
+) -> None:
+    instance, steps, optimised = scenario
+    plan = (solve(instance) if optimised else greedy(instance)).plan
+    # The busiest computer breaks before the day starts, or at a random time, and comes back later.
+    first, *rest = steps
+    busiest = sorted(instance.computers, key=lambda p: -sum(i.computer_id == p.id for i in plan.interviews))
+    computer = busiest[0].id if first.pick % 2 else busiest[first.pick % len(busiest)].id
+    broke_at = Moment(day=0, minute=530) if first.kind % 2 else Moment(day=first.day, minute=first.minute)
+    broke = ComputerBroke(computer_id=computer, at=broke_at)
+    plan = apply_repair(plan, repair(instance, plan, broke, broke_at))
+    instance = apply_disruption(instance, broke, broke_at)
+    now = Moment(day=broke_at.day, minute=broke_at.minute + first.advance + sum(s.advance for s in rest) // 2)
+    back = ComputerBack(computer_id=computer, at=now)
+    instance = bring_back(instance, back)
+    assert bring_back(instance, back) == instance, "bringing it back twice changes nothing more"
+
+    given_back = refill(instance, plan, computer, now)
+    assert given_back.cancelled == ()
+    assert given_back.moved == ()
+    had = {i.pair for i in plan.interviews}
+    for interview in given_back.assigned:
+        assert interview.computer_id == computer
+        assert interview.begins >= now
+        assert interview.pair not in had
+    event(f"assigned {min(len(given_back.assigned), 2)}")
+    refilled = apply_repair(plan, given_back)
+    if not instance.pins:
+        assert check(instance, refilled, now=now) == ()
+    else:
+        assert {v.rule for v in check(instance, refilled, now=now)} <= {"pin_missing"}
+    assert refill(instance, refilled, computer, now).assigned == (), "every slot it could give, it gave"
+
+
+def test_a_computer_back_gives_its_free_slots_to_the_candidates_with_fewest_interviews_first() -> None:
+    """One computer, three slots (9:00, 9:20, 9:40); it breaks before anything, and comes back at 9:10."""
+    everybody = Window(day=0, start=540, end=600)
+    instance = tiny(person("ana", everybody), person("bob", everybody), recruiters=1)
+    plan = solve(instance).plan
+    assert len(plan.interviews) == 2
+    early = Moment(day=0, minute=530)
+    broke = ComputerBroke(computer_id="pc-0", at=early)
+    diff = repair(instance, plan, broke, early)
+    assert len(diff.cancelled) == 2, "no other computer: both interviews were cancelled"
+    instance = apply_disruption(instance, broke, early)
+    plan = apply_repair(plan, diff)
+    now = Moment(day=0, minute=550)
+    instance = bring_back(instance, ComputerBack(computer_id="pc-0", at=now))
+    given_back = refill(instance, plan, "pc-0", now)
+    assert sorted((i.start, i.candidate_id) for i in given_back.assigned) == [(560, "ana"), (580, "bob")]
+
+
+def test_a_computer_nobody_can_use_gives_nothing() -> None:
+    instance = tiny(person("ana", Window(day=0, start=540, end=560)))
+    plan = solve(instance).plan
+    now = Moment(day=0, minute=545)
+    assert refill(instance, plan, "pc-0", now).assigned == ()
+    assert refill(instance, plan, "no-such-computer", now).assigned == ()
+
+
+def test_a_computer_back_gives_no_slot_that_began_before_now() -> None:
+    """Three booked slots on one computer; it breaks at 9:10 during the first, is back at 9:15 and the
+    service hears of it at 9:25: the 9:20 slot has begun, so only 9:40 is given, to one of the two who lost
+    theirs."""
+    instance = tiny(person("ana"), person("bob"), person("cleo"), recruiters=1)
+    plan = solve(instance).plan
+    assert sorted(i.start for i in plan.interviews) == [540, 560, 580]
+    broke_at = Moment(day=0, minute=550)
+    broke = ComputerBroke(computer_id="pc-0", at=broke_at)
+    diff = repair(instance, plan, broke, broke_at)
+    lost = {c.interview.candidate_id for c in diff.cancelled}
+    assert len(lost) == 2
+    instance = apply_disruption(instance, broke, broke_at)
+    plan = apply_repair(plan, diff)
+    instance = bring_back(instance, ComputerBack(computer_id="pc-0", at=Moment(day=0, minute=555)))
+    now = Moment(day=0, minute=565)
+    (given,) = refill(instance, plan, "pc-0", now).assigned
+    assert given.start == 580
+    assert given.candidate_id in lost

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobdating.notifications.adapters.rendering import TEMPLATES, JinjaRenderer, day, hour, phone
+from jobdating.contracts.scheduling import CancelReason
+from jobdating.notifications.adapters.rendering import (
+    CANCEL_REASONS,
+    SHORT_CANCEL_REASONS,
+    TEMPLATES,
+    JinjaRenderer,
+    day,
+    hour,
+    phone,
+)
 from jobdating.ops import demo_data
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -163,3 +172,13 @@ def test_dates_times_and_numbers_are_written_the_french_way() -> None:
     assert hour(AT.replace(minute=0)) == "9 h"
     assert phone("+33639980001") == "06 39 98 00 01"
     assert phone("0320000000") == "03 20 00 00 00"
+
+
+@pytest.mark.parametrize("reason", get_args(CancelReason))
+def test_every_cancel_reason_is_explained_in_french_by_mail_and_by_sms(reason: str) -> None:
+    mail = RENDERER.render("slot_cancelled", "email", context(reason=reason)).text
+    assert f"est annulé, car {CANCEL_REASONS[reason]}." in mail
+    sms = RENDERER.render("slot_cancelled", "sms", context(reason=reason)).text
+    assert f"({SHORT_CANCEL_REASONS[reason]})" in sms
+    assert len(sms) <= 160, sms
+    assert set(sms) <= GSM7, set(sms) - GSM7

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, given, settings
+import msgspec
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import (
+    CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
     CompanyLate,
@@ -37,12 +39,14 @@ from jobdating.scheduling.planning.solve import greedy, solve
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WINDOW_RULES = {"candidate_unavailable", "company_closed", "site_closed", "computer_unavailable"}
+# What a candidate's change can make impossible besides their windows.
+CHANGE_RULES = WINDOW_RULES | {"wrong_site", "not_wished", "company_not_at_site", "forbidden"}
 
 
 def touches(interview: Interview, disruption: Disruption) -> bool:
     """Whether the disruption concerns the interview's candidate, company, computer or site (that day)."""
     match disruption:
-        case CandidateWithdrew(candidate_id=c):
+        case CandidateWithdrew(candidate_id=c) | CandidateChanged(candidate_id=c):
             return interview.candidate_id == c
         case CandidateNoShow(candidate_id=c, day=d):
             return interview.candidate_id == c and interview.day == d
@@ -75,13 +79,32 @@ def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
     )
     step = st.builds(
         Step,
-        kind=st.integers(0, 5),
+        kind=st.integers(0, 6),
         pick=st.integers(0, 100),
         day=st.integers(0, len(instance.days) - 1),
         minute=st.integers(540, 700),
         advance=st.integers(0, 60),
     )
     return instance, draw(st.lists(step, min_size=1, max_size=4)), draw(st.booleans())
+
+
+def changed_candidate(instance: Instance, step: Step, at: Moment) -> CandidateChanged:
+    """A candidate who, at `at`, chose another site (or left the job dating's sites), dropped their last
+    wish, or is no longer available before `at`'s minute that day; `pick` chooses what."""
+    old = instance.candidates[step.pick % len(instance.candidates)]
+    if step.pick % 7 == 0:
+        return CandidateChanged(candidate_id=old.id, candidate=None)
+    site_id = instance.sites[(step.pick // 2) % len(instance.sites)].id
+    wishes = old.wishes[:-1] if step.pick % 3 == 0 and len(old.wishes) > 1 else old.wishes
+    available = old.available
+    if step.pick % 5 == 0:  # arrives later that day
+        available = tuple(
+            Window(day=w.day, start=max(w.start, at.minute), end=w.end) if w.day == at.day else w
+            for w in old.available
+            if w.day != at.day or w.end > at.minute
+        )
+    new = msgspec.structs.replace(old, site_id=site_id, wishes=wishes, available=available)
+    return CandidateChanged(candidate_id=old.id, candidate=new)
 
 
 def disruption_of(instance: Instance, step: Step, now: Moment) -> Disruption:
@@ -102,6 +125,8 @@ def disruption_of(instance: Instance, step: Step, now: Moment) -> Disruption:
             return ComputerBroke(
                 computer_id=instance.computers[step.pick % len(instance.computers)].id, at=at
             )
+        case 6:
+            return changed_candidate(instance, step, at)
     return SiteClosed(site_id=instance.sites[step.pick % len(instance.sites)].id, at=at)
 
 
@@ -113,14 +138,19 @@ def assert_minimal(plan: Plan, diff: Repair, disruption: Disruption, now: Moment
     for interview in plan.interviews:
         if not touches(interview, disruption) or interview.begins < now:
             assert interview in new.interviews, interview
+    rules = CHANGE_RULES if isinstance(disruption, CandidateChanged) else WINDOW_RULES
     for interview in changed:
         assert interview in plan.interviews
         assert touches(interview, disruption)
         assert interview.begins >= now
-        assert {v.rule for v in check(after, Plan(interviews=(interview,)))} & WINDOW_RULES, interview
+        assert {v.rule for v in check(after, Plan(interviews=(interview,)))} & rules, interview
     for move in diff.moved:
         assert move.after.pair == move.before.pair
-        assert move.after.site_id == move.before.site_id
+        if isinstance(disruption, CandidateChanged):
+            assert disruption.candidate is not None, "a candidate gone from the sites has nothing moved"
+            assert move.after.site_id == disruption.candidate.site_id
+        else:
+            assert move.after.site_id == move.before.site_id
         assert move.after.begins >= now
     freed = {(i.computer_id, i.day, i.start) for i in changed}
     for interview in diff.assigned:
@@ -144,6 +174,7 @@ def test_repairs_never_break_a_rule_and_change_only_what_they_must(
         now = Moment(day=now.day, minute=now.minute + step.advance)
         disruption = disruption_of(instance, step, now)
         diff = repair(instance, plan, disruption, now)
+        event(f"{type(disruption).__name__}: {'changes' if diff != Repair() else 'nothing'}")
         after = apply_disruption(instance, disruption, now)
         assert_minimal(plan, diff, disruption, now, after)
         for cancellation in diff.cancelled:
@@ -265,3 +296,70 @@ def test_past_and_running_interviews_never_change() -> None:
     diff = repair(instance, plan, ComputerBroke(computer_id=running.computer_id, at=now), now)
     assert running not in {c.interview for c in diff.cancelled} | {m.before for m in diff.moved}
     assert running in apply_repair(plan, diff).interviews
+
+
+def two_sites(*candidates: Candidate) -> Instance:
+    """Faches with one computer, Seclin with one; two companies with one recruiter each; 9:00-10:00."""
+    return Instance(
+        days=(Day(index=0, start=540, end=600),),
+        grid=SlotGrid(length=20, buffer=0),
+        sites=(Site(id="faches", opening=(MORNING,)), Site(id="seclin", opening=(MORNING,))),
+        computers=(Computer(id="pc-faches", site_id="faches"), Computer(id="pc-seclin", site_id="seclin")),
+        companies=(
+            Company(id="bakery", recruiters=1, windows=(MORNING,)),
+            Company(id="garage", recruiters=1, windows=(MORNING,)),
+        ),
+        candidates=candidates,
+    )
+
+
+def wishing(name: str, site_id: str = "faches", wishes: tuple[str, ...] = ("bakery", "garage")) -> Candidate:
+    return Candidate(id=name, site_id=site_id, available=(MORNING,), wishes=wishes, max_interviews=2)
+
+
+def test_a_candidate_who_changes_site_takes_their_interviews_to_come_to_the_new_site() -> None:
+    instance = two_sites(wishing("ana"), wishing("bob"))
+    plan = solve(instance).plan
+    ana = sorted((i for i in plan.interviews if i.candidate_id == "ana"), key=lambda i: i.start)
+    assert [i.site_id for i in ana] == ["faches", "faches"]
+    now = Moment(day=0, minute=ana[0].start + 5)  # the first one is running
+    moved_to_seclin = msgspec.structs.replace(instance.candidates[0], site_id="seclin")
+    change = CandidateChanged(candidate_id="ana", candidate=moved_to_seclin)
+    diff = repair(instance, plan, change, now)
+    (move,) = diff.moved
+    assert move.before == ana[1]
+    assert (move.after.site_id, move.after.computer_id, move.after.start) == (
+        "seclin",
+        "pc-seclin",
+        ana[1].start,
+    )
+    assert move.reason == "candidate_changed"
+    assert diff.cancelled == ()
+    repaired = apply_repair(plan, diff)
+    assert ana[0] in repaired.interviews, "the running interview stays where it is"
+    assert check(apply_disruption(instance, change, now), repaired, now=now) == ()
+
+
+def test_a_wish_dropped_after_publication_cancels_that_interview_only() -> None:
+    instance = two_sites(wishing("ana"))
+    plan = solve(instance).plan
+    assert {i.company_id for i in plan.interviews} == {"bakery", "garage"}
+    now = Moment(day=0, minute=530)
+    change = CandidateChanged(candidate_id="ana", candidate=wishing("ana", wishes=("bakery",)))
+    diff = repair(instance, plan, change, now)
+    (cancelled,) = diff.cancelled
+    assert cancelled.interview.company_id == "garage"
+    assert cancelled.reason == "candidate_changed"
+    assert "no longer asks" in cancelled.detail
+    assert diff.moved == ()
+
+
+def test_a_candidate_who_leaves_the_job_datings_sites_keeps_nothing_to_come() -> None:
+    instance = two_sites(wishing("ana"), wishing("bob", wishes=("bakery",)))
+    plan = solve(instance).plan
+    now = Moment(day=0, minute=530)
+    diff = repair(instance, plan, CandidateChanged(candidate_id="ana", candidate=None), now)
+    assert {c.interview.candidate_id for c in diff.cancelled} == {"ana"}
+    assert len(diff.cancelled) == 2
+    assert {c.reason for c in diff.cancelled} == {"candidate_changed"}
+    assert diff.moved == ()

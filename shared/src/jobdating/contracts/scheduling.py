@@ -24,6 +24,7 @@ WORKSHOP = "workshop"
 SlotKind = Literal["interview", "second_interview"]
 CancelReason = Literal[
     "candidate_withdrew",
+    "candidate_changed",
     "no_show",
     "company_left",
     "company_late",

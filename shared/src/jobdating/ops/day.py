@@ -638,6 +638,7 @@ _REASON_WORDS = {
     "no_show": "candidat absent",
     "computer_broken": "ordinateur en panne",
     "candidate_withdrew": "candidat désinscrit",
+    "candidate_changed": "inscription du candidat modifiée",
     "company_late": "entreprise en retard",
     "company_left": "entreprise partie",
     "site_closed": "site fermé",

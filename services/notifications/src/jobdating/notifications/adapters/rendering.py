@@ -43,6 +43,7 @@ OUTCOMES = {
 }
 CANCEL_REASONS = {
     "candidate_withdrew": "vous avez annulé votre participation",
+    "candidate_changed": "vous avez changé de lieu, de disponibilités ou de choix d'entreprises",
     "no_show": "vous n'étiez pas présent au début de la journée",
     "company_left": "l'entreprise ne participe plus",
     "company_late": "l'entreprise a un empêchement",
@@ -54,6 +55,7 @@ CANCEL_REASONS = {
 # The same, short enough for an SMS.
 SHORT_CANCEL_REASONS = {
     "candidate_withdrew": "à votre demande",
+    "candidate_changed": "changement de votre inscription",
     "no_show": "absence le matin",
     "company_left": "l'entreprise ne vient plus",
     "company_late": "retard de l'entreprise",

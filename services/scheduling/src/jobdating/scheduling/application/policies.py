@@ -3,8 +3,10 @@
 Registration and the sites service keep scheduling's facts up to date. When a fact disrupts a published
 plan (a candidate withdrew or was erased, a company withdrew, a computer broke or was taken back, a site
 closed), the plan is repaired in the consumer's transaction: the fact, the changed slots and the inbox row
-commit together, so a redelivery repairs nothing twice. A computer back in service, or added to a site,
-gives its free slots to that site's waiting list in the same way.
+commit together, so a redelivery repairs nothing twice. A candidate who changes site, availability or
+wishes after publication is repaired the same way (their interviews that no longer fit move or are
+cancelled). A computer back in service, or added to a site, gives its free slots to that site's waiting
+list.
 """
 
 from __future__ import annotations
@@ -12,7 +14,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.registration import CandidateErased, CandidateWithdrew, CompanyWithdrew
+from jobdating.contracts.registration import (
+    CandidateErased,
+    CandidateUpdated,
+    CandidateWithdrew,
+    CompanyWithdrew,
+)
 from jobdating.contracts.sites import (
     ComputerAdded,
     ComputerBackInService,
@@ -44,7 +51,7 @@ class Policies:
         self.log = log
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
-        """Keep candidates and companies; repair plans a withdrawal disrupts."""
+        """Keep candidates and companies; repair plans a withdrawal or a candidate's change disrupts."""
         if not known.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
@@ -52,6 +59,11 @@ class Policies:
             case CandidateWithdrew() | CandidateErased() as e:
                 self._repair(
                     tx, event, "candidate_id", e.candidate_id, disruptions.candidate_withdrew(e.candidate_id)
+                )
+            case CandidateUpdated() as e if e.profile is not None:
+                # A new site, availability or wishes: interviews that no longer fit move or are cancelled.
+                self._repair(
+                    tx, event, "candidate_id", e.candidate_id, disruptions.candidate_changed(e.candidate_id)
                 )
             case CompanyWithdrew() as e:
                 self._repair(

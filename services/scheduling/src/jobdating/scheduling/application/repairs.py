@@ -97,7 +97,7 @@ class Repairs:
         versions = {s.slot_id: s.version for s in active}
         writes: list[Write] = []
         report = RepairReport(job_dating_id=job_dating_id)
-        for change in disruptions(cal, moment):
+        for change in disruptions(cal, moment, instance):
             if isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)

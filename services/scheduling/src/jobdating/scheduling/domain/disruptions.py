@@ -1,8 +1,8 @@
 """What happened on the day, as the planning core's disruptions, in a job dating's calendar.
 
-Each function returns a `DisruptionsFor`: given the job dating's calendar and `now` (a planner's moment),
-the disruptions to repair, or the capacity that came back. A company leaving a job dating of several days
-leaves every day from then on.
+Each function returns a `DisruptionsFor`: given the job dating's calendar, `now` (a planner's moment) and
+the instance as the facts now stand, the disruptions to repair, or the capacity that came back. A company
+leaving a job dating of several days leaves every day from then on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 from jobdating.scheduling.domain.instance import Calendar
 from jobdating.scheduling.planning.capacity import ComputerBack
 from jobdating.scheduling.planning.disruption import (
+    CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
     CompanyLate,
@@ -21,21 +22,32 @@ from jobdating.scheduling.planning.disruption import (
     Disruption,
     SiteClosed,
 )
-from jobdating.scheduling.planning.model import Moment
+from jobdating.scheduling.planning.model import Instance, Moment
 
 Change = Disruption | ComputerBack
-DisruptionsFor = Callable[[Calendar, Moment], list[Change]]
+DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
 def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
     """A candidate withdrew (or was erased): none of their interviews from now on."""
-    return lambda cal, now: [CandidateWithdrew(candidate_id=candidate_id)]
+    return lambda cal, now, instance: [CandidateWithdrew(candidate_id=candidate_id)]
+
+
+def candidate_changed(candidate_id: str) -> DisruptionsFor:
+    """A candidate changed their site, availability or wishes: as the instance now has them (absent from
+    it when their new site is not one of the job dating's)."""
+
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        now_as = next((c for c in instance.candidates if c.id == candidate_id), None)
+        return [CandidateChanged(candidate_id=candidate_id, candidate=now_as)]
+
+    return disruptions
 
 
 def candidate_absent(candidate_id: str) -> DisruptionsFor:
     """A candidate did not come: none of their interviews for the rest of today."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         if now.day >= len(cal.dates):
             return []
         return [CandidateNoShow(candidate_id=candidate_id, day=now.day)]
@@ -46,7 +58,7 @@ def candidate_absent(candidate_id: str) -> DisruptionsFor:
 def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
     """A company arrives later than its window said."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         arrives = cal.moment(arrives_at)
         if arrives.day >= len(cal.dates):
             return []
@@ -58,7 +70,7 @@ def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
 def company_left(company_id: str, at: datetime) -> DisruptionsFor:
     """A company left (or withdrew) at `at`: that day from then on, and every later day."""
 
-    def disruptions(cal: Calendar, now: Moment) -> list[Change]:
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         gone = cal.moment(at)
         return [
             CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
@@ -70,14 +82,14 @@ def company_left(company_id: str, at: datetime) -> DisruptionsFor:
 
 def computer_broke(computer_id: str, at: datetime) -> DisruptionsFor:
     """A computer is out of order (or taken back) from `at`."""
-    return lambda cal, now: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
+    return lambda cal, now, instance: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
 
 
 def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
     """A computer is back in service (or was added) at `at`: its free slots go to the waiting list."""
-    return lambda cal, now: [ComputerBack(computer_id=computer_id, at=cal.moment(at))]
+    return lambda cal, now, instance: [ComputerBack(computer_id=computer_id, at=cal.moment(at))]
 
 
 def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
     """A site closed at `at`."""
-    return lambda cal, now: [SiteClosed(site_id=site_id, at=cal.moment(at))]
+    return lambda cal, now, instance: [SiteClosed(site_id=site_id, at=cal.moment(at))]

@@ -48,9 +48,9 @@ class Violation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 def check(instance: Instance, plan: Plan, *, now: Moment | None = None) -> tuple[Violation, ...]:
     """Every violated rule of `plan` against `instance`; empty when the plan is valid.
 
-    With `now`, interviews that started before it are history: they are not checked against windows and
-    availabilities (a computer that broke since does not make them wrong), but they still occupy their
-    candidate, recruiter and computer."""
+    With `now`, interviews that started before it are history: they are not checked against windows,
+    availabilities, the candidate's site and wishes (a computer that broke since, or a candidate who changed
+    site since, does not make them wrong), but they still occupy their candidate, recruiter and computer."""
     found: list[Violation] = []
     found.extend(_each(instance, plan, now))
     found.extend(_pairs(instance, plan))
@@ -82,10 +82,6 @@ def _each(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violat
             )
             continue
         end = i.start + length
-        if candidate.site_id != i.site_id:
-            yield Violation(
-                rule="wrong_site", detail=f"{i.candidate_id} chose {candidate.site_id}", interviews=(i,)
-            )
         if computer.site_id != i.site_id:
             yield Violation(
                 rule="computer_elsewhere", detail=f"{i.computer_id} is at {computer.site_id}", interviews=(i,)
@@ -93,6 +89,13 @@ def _each(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violat
         if i.start not in starts.get(i.day, set()):
             yield Violation(
                 rule="off_grid", detail=f"no slot starts on day {i.day} at {i.start}", interviews=(i,)
+            )
+        if now is not None and i.begins < now:
+            # History: the windows, and the candidate's site and wishes, may have changed since it started.
+            continue
+        if candidate.site_id != i.site_id:
+            yield Violation(
+                rule="wrong_site", detail=f"{i.candidate_id} chose {candidate.site_id}", interviews=(i,)
             )
         if company.sites is not None and i.site_id not in company.sites:
             yield Violation(
@@ -108,8 +111,6 @@ def _each(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violat
             yield Violation(
                 rule="forbidden", detail=f"{i.candidate_id} must not meet {i.company_id}", interviews=(i,)
             )
-        if now is not None and i.begins < now:
-            continue  # history: the windows may have changed since it started
         if not _fits(candidate.available, i.day, i.start, end):
             yield Violation(
                 rule="candidate_unavailable", detail=f"{i.candidate_id} is not available", interviews=(i,)

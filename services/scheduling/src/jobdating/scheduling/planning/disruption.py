@@ -1,8 +1,8 @@
 """What can go wrong on the day, and what it changes in the instance.
 
 Each disruption's tag is the `CancelReason` the contracts use for the slots it cancels or moves.
-Applying a disruption only ever shortens windows, so applying it twice changes nothing more: the service
-may apply it to an instance that already reflects it.
+Applying a disruption twice changes nothing more (windows only shorten, a changed candidate is replaced by
+the same one), so the service may apply it to an instance that already reflects it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from jobdating.contracts.scheduling import CancelReason
-from jobdating.scheduling.planning.model import Computer, Instance, Moment, Window
+from jobdating.scheduling.planning.model import Candidate, Computer, Instance, Moment, Window
 
 
 class CandidateWithdrew(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_withdrew"):
@@ -56,7 +56,23 @@ class SiteClosed(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="site_
     at: Moment
 
 
-Disruption = CandidateWithdrew | CandidateNoShow | CompanyLate | CompanyLeft | ComputerBroke | SiteClosed
+class CandidateChanged(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_changed"):
+    """A candidate changed their site, availability or wishes after publication: `candidate` is who they
+    are now, None when they no longer come to any site of the job dating."""
+
+    candidate_id: str
+    candidate: Candidate | None = None
+
+
+Disruption = (
+    CandidateWithdrew
+    | CandidateNoShow
+    | CandidateChanged
+    | CompanyLate
+    | CompanyLeft
+    | ComputerBroke
+    | SiteClosed
+)
 
 
 def reason(disruption: Disruption) -> CancelReason:
@@ -104,6 +120,15 @@ def apply_disruption(instance: Instance, disruption: Disruption, now: Moment) ->
     loses their pins (the coordinator decides again); other pins stay, and the checker reports the ones a
     repair had to cancel."""
     replace = msgspec.structs.replace
+    if isinstance(disruption, CandidateChanged) and disruption.candidate is not None:
+        changed = disruption.candidate
+        if all(c.id != changed.id for c in instance.candidates):
+            return replace(instance, candidates=(*instance.candidates, changed))
+        return replace(
+            instance, candidates=tuple(changed if c.id == changed.id else c for c in instance.candidates)
+        )
+    if isinstance(disruption, CandidateChanged):
+        disruption = CandidateWithdrew(candidate_id=disruption.candidate_id)  # gone from the job dating
     if isinstance(disruption, CandidateWithdrew | CandidateNoShow):
         candidates = tuple(
             replace(c, available=_absent(c.available, disruption, now))

@@ -5,7 +5,9 @@ Rules, in order:
 - an interview the disruption does not make impossible never changes;
 - an affected interview is moved, at the same site, to another free computer at the same time if there is
   one, else to the nearest time (same day first) when the candidate, a recruiter and a computer are free
-  (and not before `now` + `lead`); otherwise it is cancelled with the disruption's reason;
+  (and not before `now` + `lead`); otherwise it is cancelled with the disruption's reason. A candidate who
+  changed site moves with their interviews to their new site; one with a company they no longer ask for
+  is cancelled;
 - capacity the disruption freed (computers at the times of the cancelled or moved interviews) goes to
   candidates of that site still wishing more interviews: fewest interviews first, then their best wish
   still open, then id.
@@ -24,6 +26,7 @@ import msgspec
 from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.disruption import (
+    CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
     CompanyLate,
@@ -80,13 +83,16 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     why = reason(disruption)
     earliest = Moment(day=now.day, minute=now.minute + lead)
     touches = _touching(disruption)
+    fits = _fits_for(frame, disruption)
     affected = sorted(
-        (i for i in plan.interviews if touches(i) and i.begins >= now and not _still_fits(frame, i)),
+        (i for i in plan.interviews if touches(i) and i.begins >= now and not fits(i)),
         key=lambda i: (i.day, i.start, i.computer_id),
     )
     if not affected:
         return Repair()
     sites = {i.site_id for i in affected}
+    if isinstance(disruption, CandidateChanged) and disruption.candidate is not None:
+        sites.add(disruption.candidate.site_id)  # where their interviews move to
     waiting = [c.id for c in after.candidates if c.site_id in sites]
     people = {i.candidate_id for i in affected} | set(waiting)
     companies = {i.company_id for i in affected} | {k for c in waiting for k, _ in frame.allowed(c)}
@@ -99,18 +105,24 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
             if i.candidate_id in people or i.company_id in companies or i.site_id in sites
         ),
     )
-    gone = isinstance(disruption, CandidateWithdrew | CandidateNoShow)
+    gone = isinstance(disruption, CandidateWithdrew | CandidateNoShow) or (
+        isinstance(disruption, CandidateChanged) and disruption.candidate is None
+    )
     cancelled: list[Cancellation] = []
     moved: list[Move] = []
     freed: list[tuple[str, int]] = []
     for interview in affected:
         board.remove(interview)
         freed.append((interview.computer_id, board.slot(interview)))
-        new = None if gone else _relocate(board, interview, earliest)
+        unwished = not gone and not _may_meet(frame, interview)
+        new = None if gone or unwished else _relocate(board, interview, earliest)
         if new is None:
-            cancelled.append(
-                Cancellation(interview=interview, reason=why, detail=_detail(disruption, interview))
+            detail = (
+                "the candidate no longer asks for this company"
+                if unwished
+                else _detail(disruption, interview)
             )
+            cancelled.append(Cancellation(interview=interview, reason=why, detail=detail))
         else:
             moved.append(Move(before=interview, after=new, reason=why))
     assigned = give_to_waiting_list(board, freed, waiting, earliest)
@@ -126,6 +138,9 @@ def _touching(disruption: Disruption) -> Callable[[Interview], bool]:
     if isinstance(disruption, CandidateNoShow):
         candidate_id, day = disruption.candidate_id, disruption.day
         return lambda i: i.candidate_id == candidate_id and i.day == day
+    if isinstance(disruption, CandidateChanged):
+        candidate_id = disruption.candidate_id
+        return lambda i: i.candidate_id == candidate_id
     if isinstance(disruption, CompanyLate | CompanyLeft):
         company_id, day = disruption.company_id, disruption.day
         return lambda i: i.company_id == company_id and i.day == day
@@ -134,6 +149,23 @@ def _touching(disruption: Disruption) -> Callable[[Interview], bool]:
         return lambda i: i.computer_id == computer_id
     site_id = disruption.site_id
     return lambda i: i.site_id == site_id
+
+
+def _fits_for(frame: Frame, disruption: Disruption) -> Callable[[Interview], bool]:
+    """Whether an interview the disruption touches can stay as it is. A changed candidate's interview
+    must also be at their site now and with a company they may still meet; one who left the job
+    dating's sites keeps none."""
+    if not isinstance(disruption, CandidateChanged):
+        return lambda i: _still_fits(frame, i)
+    if disruption.candidate is None:
+        return lambda i: False
+    site_id = disruption.candidate.site_id
+    return lambda i: i.site_id == site_id and _may_meet(frame, i) and _still_fits(frame, i)
+
+
+def _may_meet(frame: Frame, interview: Interview) -> bool:
+    """The candidate still asks for the company (or is pinned to it), and may meet it at their site."""
+    return any(company_id == interview.company_id for company_id, _ in frame.allowed(interview.candidate_id))
 
 
 def _still_fits(frame: Frame, interview: Interview) -> bool:
@@ -165,10 +197,12 @@ def _relocate(board: Board, interview: Interview, earliest: Moment) -> Interview
             t,
         )
     )
+    site_id = frame.candidates[candidate_id].site_id  # a candidate who changed site moves with them
+    same_site = site_id == interview.site_id
     for t in options:
         if board.candidate_free(candidate_id, t) and board.company_free(company_id, t):
             computer_id = board.free_computer(
-                interview.site_id, t, prefer=None if t == here else interview.computer_id
+                site_id, t, prefer=interview.computer_id if same_site and t != here else None
             )
             if computer_id is not None:
                 new = board.interview_at(candidate_id, company_id, t, computer_id)
@@ -224,6 +258,14 @@ def _detail(disruption: Disruption, interview: Interview) -> str:
         return "the candidate withdrew"
     if isinstance(disruption, CandidateNoShow):
         return "the candidate did not come"
+    if isinstance(disruption, CandidateChanged):
+        if disruption.candidate is None:
+            return "the candidate chose a site outside this job dating"
+        site = disruption.candidate.site_id
+        return (
+            "the candidate changed their site or availability; no time when they, a recruiter and a "
+            f"computer at {site} are free"
+        )
     what = {
         CompanyLate: "the company arrives later",
         CompanyLeft: "the company left",

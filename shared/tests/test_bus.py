@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -138,3 +140,32 @@ async def test_a_poison_message_is_parked_after_bounded_retries_and_can_be_redri
     assert sorted(r[0] for r in sink.query("SELECT event_id FROM applied")) == sorted(
         [good.event_id, bad.event_id]
     )
+
+
+async def test_the_relay_saves_its_position_on_one_thread_of_its_own(
+    pg_store: EventStore, pg_dsn: str, js: JetStreamContext
+) -> None:
+    """The PostgreSQL store keeps a connection per thread: saving from the loop's default executor, which
+    mail and contact requests also use, opened one on each of its threads the relay landed on."""
+    sid = new_id()
+    pg_store.append([new_event(sid, v) for v in range(1, 41)])
+    relay = Relay(pg_store, js, batch=1)  # a save after every event
+    stop = asyncio.Event()
+
+    async def others_on_the_default_executor() -> None:
+        while not stop.is_set():
+            await asyncio.gather(*(asyncio.to_thread(time.sleep, 0.002) for _ in range(4)))
+
+    others = asyncio.create_task(others_on_the_default_executor())
+    assert await relay.publish_pending() == 40
+    stop.set()
+    await others
+    with psycopg.connect(pg_dsn) as probe:
+        row = probe.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert row is not None
+    assert row[0] == 2, "the event loop's thread (reads) and the relay's own thread (saves), no more"
+    relay.close()
+    assert pg_store.relay_position("jetstream") == pg_store.head()

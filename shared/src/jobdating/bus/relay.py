@@ -7,6 +7,9 @@ publishing and moving the relay position) is recognised by the stream as a dupli
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import msgspec
@@ -55,6 +58,10 @@ class Relay:
         self.log = log
         self.wakeup = asyncio.Event()
         self.published = 0
+        # One thread of its own for saving the position: the loop's default executor is shared with other
+        # work (mail, contact requests), and a store with per-thread connections (PostgreSQL) would open
+        # one on every thread of it the relay happens to land on.
+        self._saver: ThreadPoolExecutor | None = None
 
     async def publish_pending(self) -> int:
         """Publish every event after the relay position; returns how many were published."""
@@ -68,11 +75,17 @@ class Relay:
             failpoint("relay.after_publish")
             if acked:
                 position = acked[-1].position
-                await asyncio.to_thread(self._save_position, position)
+                await self._in_saver(self._save_position, position)
                 total += len(acked)
                 self.published += len(acked)
             if len(acked) < len(events):
                 raise RelayError(f"stream did not acknowledge event at position {position + 1}")
+
+    async def _in_saver(self, save: Callable[[int], None], position: int) -> None:
+        if self._saver is None:
+            self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"relay-{self.name}")
+        in_context = contextvars.copy_context().run  # the caller's log context, as `to_thread` keeps it
+        await asyncio.get_running_loop().run_in_executor(self._saver, in_context, save, position)
 
     def _save_position(self, position: int) -> None:
         # Through the store's write path, in a worker thread: on SQLite the position then joins the
@@ -107,8 +120,20 @@ class Relay:
             acked.append(event)
         return acked
 
+    def close(self) -> None:
+        """Let the saving thread end (its store connection goes with it); a later save starts a new one."""
+        saver, self._saver = self._saver, None
+        if saver is not None:
+            saver.shutdown(wait=True)
+
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Publish until `stop` is set; woken early by `wakeup` after a commit, retries with backoff."""
+        try:
+            await self._follow(stop, idle)
+        finally:
+            self.close()
+
+    async def _follow(self, stop: asyncio.Event, idle: float) -> None:
         delay = 0.1
         while not stop.is_set():
             try:

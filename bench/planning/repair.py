@@ -1,6 +1,7 @@
 """(d) Disruptions on the regional fair's proven-optimal plan (5,000 candidates): at 10:00 on the first day
 the busiest computer breaks, then a typical one (both out for the rest of the event), then 1% of the
-candidates (50) withdraw one after the other, then one disruption of each other kind.
+candidates (50) withdraw one after the other, then one disruption of each other kind (a candidate moving
+to another site among them), then the busiest computer comes back (its free slots go to the waiting list).
 Time per repair (goal < 50 ms), slots moved, slots changed that did not have to (goal 0), freed capacity
 refilled from the waiting list, and the checker's verdict on every repaired plan.
 
@@ -14,10 +15,14 @@ import statistics
 import time
 from typing import Any
 
+import msgspec
+
 from bench.common import peak_rss_mb, save
 from bench.planning.quality import load
+from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import (
+    CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
     CompanyLate,
@@ -36,9 +41,12 @@ NOW = Moment(day=0, minute=10 * 60)
 REPEATS = 15
 
 
-def concerns(interview: Interview, disruption: Disruption) -> bool:
-    """The disruption names the interview's candidate, company (that day), computer or site."""
-    if isinstance(disruption, CandidateWithdrew):
+def concerns(interview: Interview, disruption: Disruption | ComputerBack) -> bool:
+    """The disruption names the interview's candidate, company (that day), computer or site (capacity
+    coming back concerns no interview)."""
+    if isinstance(disruption, ComputerBack):
+        return False
+    if isinstance(disruption, CandidateWithdrew | CandidateChanged):
         return interview.candidate_id == disruption.candidate_id
     if isinstance(disruption, CandidateNoShow):
         return interview.candidate_id == disruption.candidate_id and interview.day == disruption.day
@@ -49,15 +57,23 @@ def concerns(interview: Interview, disruption: Disruption) -> bool:
     return interview.site_id == disruption.site_id
 
 
-def one(instance: Instance, plan: Plan, disruption: Disruption) -> tuple[dict[str, Any], Instance, Plan]:
+def one(
+    instance: Instance, plan: Plan, disruption: Disruption | ComputerBack
+) -> tuple[dict[str, Any], Instance, Plan]:
     """Repair once, timed over `REPEATS` runs (the repair is pure), and account for what changed."""
     seconds: list[float] = []
     diff = Repair()
+    if isinstance(disruption, ComputerBack):
+        after = bring_back(instance, disruption)
+    else:
+        after = apply_disruption(instance, disruption, NOW)
     for _ in range(REPEATS):
         start = time.perf_counter()
-        diff = repair(instance, plan, disruption, NOW)
+        if isinstance(disruption, ComputerBack):
+            diff = refill(after, plan, disruption.computer_id, NOW)
+        else:
+            diff = repair(instance, plan, disruption, NOW)
         seconds.append(time.perf_counter() - start)
-    after = apply_disruption(instance, disruption, NOW)
     repaired = apply_repair(plan, diff)
     kept = set(repaired.interviews)
     needless = [
@@ -80,6 +96,22 @@ def one(instance: Instance, plan: Plan, disruption: Disruption) -> tuple[dict[st
     return report, after, repaired
 
 
+def moving(instance: Instance, plan: Plan, rng: random.Random) -> CandidateChanged:
+    """A candidate with interviews to come who chooses another site of the fair, one where the companies
+    of those interviews meet candidates (most companies of the fair are local)."""
+    companies = {k.id: k for k in instance.companies}
+    sites = sorted(s.id for s in instance.sites)
+    future = [i for i in plan.interviews if i.begins > NOW]
+    for who in rng.sample(sorted({i.candidate_id for i in future}), 200):
+        candidate = next(c for c in instance.candidates if c.id == who)
+        theirs = [companies[i.company_id] for i in future if i.candidate_id == who]
+        for site_id in sites:
+            if site_id != candidate.site_id and all(k.sites is None or site_id in k.sites for k in theirs):
+                moved = msgspec.structs.replace(candidate, site_id=site_id)
+                return CandidateChanged(candidate_id=who, candidate=moved)
+    raise RuntimeError("no candidate of the fair can move with their companies")
+
+
 def main() -> None:
     before = load()
     instance = regional_fair()
@@ -94,7 +126,8 @@ def main() -> None:
         p: sum(1 for i in future if i.computer_id == p) for p in sorted({i.computer_id for i in future})
     }
     by_load = sorted(load_of, key=lambda p: (load_of[p], p))
-    for computer_id in (by_load[-1], by_load[len(by_load) // 2]):
+    busiest = by_load[-1]
+    for computer_id in (busiest, by_load[len(by_load) // 2]):
         report, instance, plan = one(instance, plan, ComputerBroke(computer_id=computer_id, at=NOW))
         reports.append(report)
     rng = random.Random(2026)
@@ -110,6 +143,8 @@ def main() -> None:
         CompanyLate(company_id=rng.choice(before_eleven).company_id, day=0, arrives=11 * 60),
         CompanyLeft(company_id=rng.choice(future).company_id, day=0, at=11 * 60),
         SiteClosed(site_id=rng.choice(future).site_id, at=Moment(day=0, minute=11 * 60)),
+        moving(instance, plan, rng),
+        ComputerBack(computer_id=busiest, at=Moment(day=0, minute=11 * 60)),
     ):
         report, instance, plan = one(instance, plan, disruption)
         reports.append(report)

@@ -117,11 +117,7 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
         unwished = not gone and not _may_meet(frame, interview)
         new = None if gone or unwished else _relocate(board, interview, earliest)
         if new is None:
-            detail = (
-                "the candidate no longer asks for this company"
-                if unwished
-                else _detail(disruption, interview)
-            )
+            detail = _not_allowed(frame, interview) if unwished else _detail(disruption, interview)
             cancelled.append(Cancellation(interview=interview, reason=why, detail=detail))
         else:
             moved.append(Move(before=interview, after=new, reason=why))
@@ -251,6 +247,17 @@ def give_to_waiting_list(
             board.add(new)
             assigned.append(new)
     return assigned
+
+
+def _not_allowed(frame: Frame, interview: Interview) -> str:
+    """Why a changed candidate may no longer meet the company of this interview."""
+    candidate = frame.candidates[interview.candidate_id]
+    company = frame.companies.get(interview.company_id)
+    if interview.company_id in frame.forbids.get(candidate.id, set()):
+        return "the coordinator ruled this pairing out"
+    if company is not None and company.sites is not None and candidate.site_id not in company.sites:
+        return f"the company does not meet candidates at {candidate.site_id}"
+    return "the candidate no longer asks for this company"
 
 
 def _detail(disruption: Disruption, interview: Interview) -> str:

@@ -28,6 +28,7 @@ CancelReason = Literal[
     "no_show",
     "company_left",
     "company_late",
+    "company_changed",
     "computer_broken",
     "site_closed",
     "coordinator",

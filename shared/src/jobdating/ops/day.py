@@ -641,6 +641,7 @@ _REASON_WORDS = {
     "candidate_changed": "inscription du candidat modifiée",
     "company_late": "entreprise en retard",
     "company_left": "entreprise partie",
+    "company_changed": "entreprise modifiée",
     "site_closed": "site fermé",
 }
 

@@ -4,9 +4,9 @@ Registration and the sites service keep scheduling's facts up to date. When a fa
 plan (a candidate withdrew or was erased, a company withdrew, a computer broke or was taken back, a site
 closed), the plan is repaired in the consumer's transaction: the fact, the changed slots and the inbox row
 commit together, so a redelivery repairs nothing twice. A candidate who changes site, availability or
-wishes after publication is repaired the same way (their interviews that no longer fit move or are
-cancelled). A computer back in service, or added to a site, gives its free slots to that site's waiting
-list.
+wishes after publication, or a company that changes its hours, day or number of recruiters, is repaired
+the same way (the interviews that no longer fit move or are cancelled). A computer back in service, or
+added to a site, gives its free slots to that site's waiting list.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from jobdating.contracts.registration import (
     CandidateErased,
     CandidateUpdated,
     CandidateWithdrew,
+    CompanyUpdated,
     CompanyWithdrew,
 )
 from jobdating.contracts.sites import (
@@ -51,7 +52,7 @@ class Policies:
         self.log = log
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
-        """Keep candidates and companies; repair plans a withdrawal or a candidate's change disrupts."""
+        """Keep candidates and companies; repair plans a withdrawal or a change disrupts."""
         if not known.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
@@ -65,6 +66,9 @@ class Policies:
                 self._repair(
                     tx, event, "candidate_id", e.candidate_id, disruptions.candidate_changed(e.candidate_id)
                 )
+            case CompanyUpdated() as e if e.profile is not None:
+                # New hours, day or fewer recruiters: interviews that no longer fit move or are cancelled.
+                self._repair(tx, event, "company_id", e.company_id, disruptions.company_changed(e.company_id))
             case CompanyWithdrew() as e:
                 self._repair(
                     tx, event, "company_id", e.company_id, disruptions.company_left(e.company_id, at)

@@ -16,6 +16,7 @@ from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
+    CompanyChanged,
     CompanyLate,
     CompanyLeft,
     ComputerBroke,
@@ -76,6 +77,16 @@ def company_left(company_id: str, at: datetime) -> DisruptionsFor:
             CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
             for day in range(gone.day, len(cal.dates))
         ]
+
+    return disruptions
+
+
+def company_changed(company_id: str) -> DisruptionsFor:
+    """A company changed its window, day or recruiters: as the instance now has it."""
+
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        company = next((k for k in instance.companies if k.id == company_id), None)
+        return [] if company is None else [CompanyChanged(company_id=company_id, company=company)]
 
     return disruptions
 

@@ -49,12 +49,13 @@ def check(instance: Instance, plan: Plan, *, now: Moment | None = None) -> tuple
     """Every violated rule of `plan` against `instance`; empty when the plan is valid.
 
     With `now`, interviews that started before it are history: they are not checked against windows,
-    availabilities, the candidate's site and wishes (a computer that broke since, or a candidate who changed
-    site since, does not make them wrong), but they still occupy their candidate, recruiter and computer."""
+    availabilities, the candidate's site and wishes, nor the company's recruiters (a computer that broke
+    since, or a candidate who changed site since, does not make them wrong), but they still occupy their
+    candidate, recruiter and computer."""
     found: list[Violation] = []
     found.extend(_each(instance, plan, now))
     found.extend(_pairs(instance, plan))
-    found.extend(_overlaps(instance, plan))
+    found.extend(_overlaps(instance, plan, now))
     return tuple(found)
 
 
@@ -148,7 +149,7 @@ def _pairs(instance: Instance, plan: Plan) -> Iterable[Violation]:
             yield Violation(rule="pin_missing", detail=f"{pin.candidate_id} must meet {pin.company_id}")
 
 
-def _overlaps(instance: Instance, plan: Plan) -> Iterable[Violation]:
+def _overlaps(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violation]:
     length, reach = instance.grid.length, instance.grid.length + instance.grid.buffer
     by_candidate: dict[tuple[str, int], list[Interview]] = {}
     by_computer: dict[tuple[str, int], list[Interview]] = {}
@@ -186,6 +187,8 @@ def _overlaps(instance: Instance, plan: Plan) -> Iterable[Violation]:
                 running.remove(interview)
                 continue
             running.append(interview)
-            if len(running) > limit:
+            # Interviews that began before `now` are history: a company with fewer recruiters since then
+            # did not make them wrong.
+            if len(running) > limit and (now is None or interview.begins >= now):
                 detail = f"{company_id} runs {len(running)} interviews at once with {limit} recruiters"
                 yield Violation(rule="recruiters_exceeded", detail=detail, interviews=tuple(running))

@@ -1,8 +1,8 @@
 """What can go wrong on the day, and what it changes in the instance.
 
 Each disruption's tag is the `CancelReason` the contracts use for the slots it cancels or moves.
-Applying a disruption twice changes nothing more (windows only shorten, a changed candidate is replaced by
-the same one), so the service may apply it to an instance that already reflects it.
+Applying a disruption twice changes nothing more (windows only shorten, a changed candidate or company is
+replaced by the same one), so the service may apply it to an instance that already reflects it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from jobdating.contracts.scheduling import CancelReason
-from jobdating.scheduling.planning.model import Candidate, Computer, Instance, Moment, Window
+from jobdating.scheduling.planning.model import Candidate, Company, Computer, Instance, Moment, Window
 
 
 class CandidateWithdrew(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_withdrew"):
@@ -64,12 +64,21 @@ class CandidateChanged(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag=
     candidate: Candidate | None = None
 
 
+class CompanyChanged(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="company_changed"):
+    """A company changed its window, day or number of recruiters after publication: `company` is how it
+    is now."""
+
+    company_id: str
+    company: Company
+
+
 Disruption = (
     CandidateWithdrew
     | CandidateNoShow
     | CandidateChanged
     | CompanyLate
     | CompanyLeft
+    | CompanyChanged
     | ComputerBroke
     | SiteClosed
 )
@@ -129,6 +138,12 @@ def apply_disruption(instance: Instance, disruption: Disruption, now: Moment) ->
         )
     if isinstance(disruption, CandidateChanged):
         disruption = CandidateWithdrew(candidate_id=disruption.candidate_id)  # gone from the job dating
+    if isinstance(disruption, CompanyChanged):
+        changed_company = disruption.company
+        return replace(
+            instance,
+            companies=tuple(changed_company if k.id == changed_company.id else k for k in instance.companies),
+        )
     if isinstance(disruption, CandidateWithdrew | CandidateNoShow):
         candidates = tuple(
             replace(c, available=_absent(c.available, disruption, now))

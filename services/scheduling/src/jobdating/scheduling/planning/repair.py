@@ -29,6 +29,7 @@ from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
+    CompanyChanged,
     CompanyLate,
     CompanyLeft,
     ComputerBroke,
@@ -38,7 +39,7 @@ from jobdating.scheduling.planning.disruption import (
     reason,
 )
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
+from jobdating.scheduling.planning.model import Company, Instance, Interview, Moment, Plan
 
 
 class Cancellation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -88,6 +89,11 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
         (i for i in plan.interviews if touches(i) and i.begins >= now and not fits(i)),
         key=lambda i: (i.day, i.start, i.computer_id),
     )
+    if isinstance(disruption, CompanyChanged):
+        affected = sorted(
+            {*affected, *_beyond_recruiters(frame, plan, disruption.company, now, set(affected))},
+            key=lambda i: (i.day, i.start, i.computer_id),
+        )
     if not affected:
         return Repair()
     sites = {i.site_id for i in affected}
@@ -140,6 +146,9 @@ def _touching(disruption: Disruption) -> Callable[[Interview], bool]:
     if isinstance(disruption, CompanyLate | CompanyLeft):
         company_id, day = disruption.company_id, disruption.day
         return lambda i: i.company_id == company_id and i.day == day
+    if isinstance(disruption, CompanyChanged):
+        company_id = disruption.company_id
+        return lambda i: i.company_id == company_id
     if isinstance(disruption, ComputerBroke):
         computer_id = disruption.computer_id
         return lambda i: i.computer_id == computer_id
@@ -157,6 +166,22 @@ def _fits_for(frame: Frame, disruption: Disruption) -> Callable[[Interview], boo
         return lambda i: False
     site_id = disruption.candidate.site_id
     return lambda i: i.site_id == site_id and _may_meet(frame, i) and _still_fits(frame, i)
+
+
+def _beyond_recruiters(
+    frame: Frame, plan: Plan, company: Company, now: Moment, leaving: set[Interview]
+) -> list[Interview]:
+    """A company with fewer recruiters now: at each slot to come, the interviews beyond that number (the
+    last by computer id), among those that stay otherwise."""
+    at_slot: dict[int, list[Interview]] = {}
+    for i in plan.interviews:
+        t = frame.slot(i.day, i.start)
+        if i.company_id == company.id and i.begins >= now and i not in leaving and t is not None:
+            at_slot.setdefault(t, []).append(i)
+    extra: list[Interview] = []
+    for interviews in at_slot.values():
+        extra += sorted(interviews, key=lambda i: (i.computer_id, i.candidate_id))[company.recruiters :]
+    return extra
 
 
 def _may_meet(frame: Frame, interview: Interview) -> bool:
@@ -274,6 +299,7 @@ def _detail(disruption: Disruption, interview: Interview) -> str:
             f"computer at {site} are free"
         )
     what = {
+        CompanyChanged: "the company changed its hours or its number of recruiters",
         CompanyLate: "the company arrives later",
         CompanyLeft: "the company left",
         ComputerBroke: "the computer broke",

@@ -1,11 +1,20 @@
-"""A candidate who changes site or wishes after publication: their interviews to come follow them or are
-cancelled with the reason, nothing else anyone was told changes but the slots given from waiting lists."""
+"""A candidate who changes site or wishes after publication, or a company its recruiters: the interviews to
+come that no longer fit move or are cancelled with the reason; nothing else anyone was told changes but the
+slots given from waiting lists."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import msgspec
 
-from jobdating.contracts.registration import CandidateRegistered, CandidateUpdated, Wish
+from jobdating.contracts.registration import (
+    CandidateRegistered,
+    CandidateUpdated,
+    CompanyRegistered,
+    CompanyUpdated,
+    Wish,
+)
 from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, demo_facts, site_id
@@ -105,3 +114,37 @@ async def test_a_wish_dropped_after_publication_cancels_that_interview_and_nothi
     head = service.store.head()
     feed(service, [Fact(update, candidate_id, 2, "registration", paris(8, 31))])
     assert log_events(service.store, head) == []
+
+
+async def test_a_company_left_with_one_recruiter_moves_or_cancels_the_interviews_beyond_it(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    before = {s["slot_id"]: s for s in await api.published_slots()}
+    # The company running the most interviews at once.
+    at_once = Counter((str(s["company_id"]), str(s["starts_at"])) for s in before.values())
+    (company_id, _), most = at_once.most_common(1)[0]
+    assert most >= 2
+    registered_company = next(
+        f.event
+        for f in demo_facts(api.prefix)
+        if isinstance(f.event, CompanyRegistered) and f.event.company_id == company_id
+    )
+    assert isinstance(registered_company, CompanyRegistered)
+    clock.set(paris(8, 30))
+    head = service.store.head()
+    one_recruiter = msgspec.structs.replace(registered_company.profile, parallel_recruiters=1)
+    update = CompanyUpdated(company_id=company_id, profile=one_recruiter)
+    feed(service, [Fact(update, company_id, 2, "registration", paris(8, 30))])
+
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed, "the interviews beyond one recruiter changed"
+    assert all(before[k]["company_id"] == company_id for k in changed), "no other company's slot changed"
+    live = [s for s in after.values() if s["company_id"] == company_id and s["status"] == "assigned"]
+    assert max(Counter(str(s["starts_at"]) for s in live).values()) == 1, "one interview at a time now"
+    for k in changed:
+        assert after[k]["status"] == "assigned" or after[k]["cancel_reason"] == "company_changed"
+    events = [e.data for e in log_events(service.store, head)]
+    assert {e.reason for e in events if isinstance(e, SlotMoved | SlotCancelled)} == {"company_changed"}
+    assert_plan_still_valid(service, api.jd)

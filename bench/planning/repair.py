@@ -1,7 +1,8 @@
 """(d) Disruptions on the regional fair's proven-optimal plan (5,000 candidates): at 10:00 on the first day
 the busiest computer breaks, then a typical one (both out for the rest of the event), then 1% of the
 candidates (50) withdraw one after the other, then one disruption of each other kind (a candidate moving
-to another site among them), then the busiest computer comes back (its free slots go to the waiting list).
+to another site and a company losing a recruiter among them), then the busiest computer comes back (its
+free slots go to the waiting list).
 Time per repair (goal < 50 ms), slots moved, slots changed that did not have to (goal 0), freed capacity
 refilled from the waiting list, and the checker's verdict on every repaired plan.
 
@@ -25,6 +26,7 @@ from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
     CandidateNoShow,
     CandidateWithdrew,
+    CompanyChanged,
     CompanyLate,
     CompanyLeft,
     ComputerBroke,
@@ -52,6 +54,8 @@ def concerns(interview: Interview, disruption: Disruption | ComputerBack) -> boo
         return interview.candidate_id == disruption.candidate_id and interview.day == disruption.day
     if isinstance(disruption, CompanyLate | CompanyLeft):
         return interview.company_id == disruption.company_id and interview.day == disruption.day
+    if isinstance(disruption, CompanyChanged):
+        return interview.company_id == disruption.company_id
     if isinstance(disruption, ComputerBroke):
         return interview.computer_id == disruption.computer_id
     return interview.site_id == disruption.site_id
@@ -112,6 +116,19 @@ def moving(instance: Instance, plan: Plan, rng: random.Random) -> CandidateChang
     raise RuntimeError("no candidate of the fair can move with their companies")
 
 
+def one_recruiter_fewer(instance: Instance, plan: Plan) -> CompanyChanged:
+    """The company running the most interviews at once from now loses a recruiter."""
+    at_once: dict[tuple[str, int, int], int] = {}
+    for i in plan.interviews:
+        if i.begins >= NOW:
+            key = (i.company_id, i.day, i.start)
+            at_once[key] = at_once.get(key, 0) + 1
+    company_id = max(sorted(at_once), key=lambda k: at_once[k])[0]
+    company = next(k for k in instance.companies if k.id == company_id)
+    fewer = msgspec.structs.replace(company, recruiters=max(1, company.recruiters - 1))
+    return CompanyChanged(company_id=company_id, company=fewer)
+
+
 def main() -> None:
     before = load()
     instance = regional_fair()
@@ -144,6 +161,7 @@ def main() -> None:
         CompanyLeft(company_id=rng.choice(future).company_id, day=0, at=11 * 60),
         SiteClosed(site_id=rng.choice(future).site_id, at=Moment(day=0, minute=11 * 60)),
         moving(instance, plan, rng),
+        one_recruiter_fewer(instance, plan),
         ComputerBack(computer_id=busiest, at=Moment(day=0, minute=11 * 60)),
     ):
         report, instance, plan = one(instance, plan, disruption)

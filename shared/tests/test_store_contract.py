@@ -48,6 +48,33 @@ class StoreContract:
             two_events_at_version_one()
         assert store.read_stream(sid) == []
 
+    def test_a_batch_is_stored_at_the_positions_append_returns(self, store: EventStore) -> None:
+        # Positions a failed write used and gave back, then two appends in one transaction, the second
+        # of many streams and versions: each StoredEvent is exactly what the log reads back.
+        store.append([new_event(new_id(), 1)])
+        taken = new_id()
+        store.append([new_event(taken, 1)])
+        with pytest.raises(ConcurrencyConflict):
+            store.write(lambda tx: tx.append([new_event(new_id(), 1), new_event(taken, 1)]))
+        head = store.head()
+        a, b = new_id(), new_id()
+        with store.transaction() as tx:
+            stored = tx.append([new_event(new_id(), 1)])
+            stored += tx.append([new_event(a, 1), new_event(b, 1), new_event(a, 2), new_event(a, 3)])
+        assert store.read_all(head, 10) == stored
+        assert [e.position for e in stored] == sorted({e.position for e in stored})
+
+    def test_a_conflict_amid_a_batch_names_its_stream_and_stores_nothing(self, store: EventStore) -> None:
+        taken = new_id()
+        store.append([new_event(taken, 1)])
+        head = store.head()
+        others = [new_id(), new_id()]
+        with pytest.raises(ConcurrencyConflict) as conflict:
+            store.append([new_event(others[0], 1), new_event(taken, 1), new_event(others[1], 1)])
+        assert (conflict.value.stream_id, conflict.value.expected_version) == (taken, 0)
+        assert store.head() == head
+        assert store.read_all(head) == []
+
     def test_read_all_follows_positions(self, store: EventStore) -> None:
         for _ in range(5):
             store.append([new_event(new_id(), 1)])

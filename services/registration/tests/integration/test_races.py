@@ -15,7 +15,7 @@ from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.errors import Rejected
 from jobdating.registration.domain.state import CandidateFacts
-from jobdating.registration.testing import CALLERS, candidate, open_site
+from jobdating.registration.testing import CALLERS, candidate, company, open_site
 
 COUNSELLOR = CALLERS["mel-counsellor"]
 
@@ -57,16 +57,10 @@ def test_an_import_racing_another_one_reports_the_rows_the_other_took(
     ]
     first = import_candidates(service, rows[:1], COUNSELLOR)
     # The racing import's first look-ups missed the row the other import had just committed.
-    real = projections.held_by
-    calls = {"n": 0}
-
-    def stale_once(db: Db, table: str, values: Iterable[str]) -> dict[str, str]:
-        calls["n"] += 1
-        return {} if calls["n"] <= 3 else real(db, table, values)
-
-    monkeypatch.setattr(importing, "held_by", stale_once)
+    calls = stale_look_ups(monkeypatch, first=3)
     report = import_candidates(service, rows, COUNSELLOR)
     assert [r.status for r in report.rows] == ["already_imported", "created", "created"]
+    assert calls["n"] == 6
     assert report.rows[0].id == first.rows[0].id
     assert any_store.count() == 3
 
@@ -94,4 +88,66 @@ def test_concurrent_registrations_with_one_phone_make_one_candidate(any_store: E
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["accepted"] + ["conflict:phone"] * 7
+    assert any_store.count() == events + 1
+
+
+def stale_look_ups(monkeypatch: pytest.MonkeyPatch, first: int) -> dict[str, int]:
+    """Make the import's first `first` look-ups see an empty store (they ran before a racing commit);
+    returns the call counter, so a test can tell that the batch was redone."""
+    real = projections.held_by
+    calls = {"n": 0}
+
+    def stale(db: Db, table: str, values: Iterable[str]) -> dict[str, str]:
+        calls["n"] += 1
+        return {} if calls["n"] <= first else real(db, table, values)
+
+    monkeypatch.setattr(importing, "held_by", stale)
+    return calls
+
+
+def test_a_phone_taken_between_an_imports_look_up_and_its_commit_rejects_that_row(
+    any_store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No import key in common with the racing registration: only the phone lookup can catch the race,
+    # and only at the batch's commit.
+    service = build_service(org="mel", store=any_store)
+    site = open_site(service)
+    handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 12 73 73 01", email=None))
+    cells = {"nom": "Benali", "prénom": "Samia", "code postal": "59113", "commune": "Seclin", "site": site}
+    rows = [cells | {"téléphone": f"06 12 73 73 {i:02d}"} for i in range(3)]
+    events = any_store.count()
+    calls = stale_look_ups(monkeypatch, first=3)
+    report = import_candidates(service, rows, COUNSELLOR)
+    assert calls["n"] == 6  # the first commit met the phone held and was redone with fresh look-ups
+    assert [r.status for r in report.rows] == ["created", "rejected", "created"]
+    assert [(e.field, e.reason) for e in report.rows[1].errors] == [
+        ("téléphone", "un candidat est déjà inscrit avec ce numéro de téléphone")
+    ]
+    assert any_store.count() == events + 2
+    phones = projections.contents(any_store, ["candidate_phones"])["candidate_phones"]
+    assert sorted(p for p, _ in phones) == ["+33612737300", "+33612737301", "+33612737302"]
+
+
+def test_a_siret_taken_between_an_imports_look_up_and_its_commit_rejects_that_company(
+    any_store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = build_service(org="mel", store=any_store)
+    coordinator = CALLERS["mel-coordinator"]
+    taken = company()
+    handlers.register_company(service, coordinator, taken)
+    fresh = company()
+    cells = {"secteur": "Logistique", "poste": "Cariste", "contrat": "CDI", "postes": "1", "recruteurs": "1"}
+    cells |= {"contact": "Paul Durand", "contact tel": "06 12 73 74 01"}
+    rows = [
+        {"raison sociale": name, "siret": siret, "debut": "9h", "fin": "12h"} | cells
+        for name, siret in [("Prise ailleurs", taken.siret), ("Nouvelle", fresh.siret)]
+    ]
+    events = any_store.count()
+    calls = stale_look_ups(monkeypatch, first=2)
+    report = importing.import_companies(service, rows, coordinator)
+    assert calls["n"] == 4
+    assert [r.status for r in report.rows] == ["rejected", "created"]
+    assert [(e.field, e.reason) for e in report.rows[0].errors] == [
+        ("siret", "une entreprise est déjà inscrite avec ce SIRET")
+    ]
     assert any_store.count() == events + 1

@@ -73,6 +73,30 @@ class Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
+EventRow = tuple[str, str, str, int, str, bytes]
+"""(event_id, stream_type, stream_id, stream_version, event_type, body): what `INSERT_EVENT` binds."""
+INSERT_EVENT = (
+    "INSERT INTO events (event_id, stream_type, stream_id, stream_version, event_type, body) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def conflict_of(row: EventRow) -> ConcurrencyConflict:
+    """The conflict to raise when `row` could not be inserted: its stream moved on (or its event is in)."""
+    return ConcurrencyConflict(row[2], row[3] - 1)
+
+
+def _event_row(env: Envelope) -> EventRow:
+    return (
+        env.event_id,
+        env.stream_type,
+        env.stream_id,
+        env.stream_version,
+        env.event_type,
+        encode_envelope(env),
+    )
+
+
 class Dialect(abc.ABC):
     """What differs between SQLite and PostgreSQL; everything else is shared SQL with `?` placeholders."""
 
@@ -94,6 +118,26 @@ class Dialect(abc.ABC):
 
     def to_bytes(self, value: Any) -> bytes:
         return bytes(value)
+
+    def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
+        """Insert rows into the log in order and return their positions.
+
+        One INSERT ... RETURNING per row: each position is read from the database, which stays right
+        whoever else appends (PostgreSQL's concurrent writers). A (stream_id, stream_version) or event id
+        already taken raises ConcurrencyConflict naming that row's stream; the rows before it stay
+        inserted, and the caller's transaction decides their fate."""
+        sql = self.sql(INSERT_EVENT + " RETURNING position")
+        positions: list[int] = []
+        for row in rows:
+            try:
+                cur.execute(sql, row)
+            except Exception as exc:
+                if self.is_unique_violation(exc):
+                    raise conflict_of(row) from exc
+                raise
+            (position,) = cur.fetchone()
+            positions.append(int(position))
+        return positions
 
 
 SCHEMA = [
@@ -148,42 +192,22 @@ class Transaction:
         if not self._locked:
             self._dialect.lock_appends(self._cur)
             self._locked = True
-        stored: list[StoredEvent] = []
-        for new in events:
-            env = new.envelope
-            body = encode_envelope(env)
-            try:
-                self._cur.execute(
-                    self._dialect.sql(
-                        "INSERT INTO events (event_id, stream_type, stream_id, stream_version, "
-                        "event_type, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING position"
-                    ),
-                    (
-                        env.event_id,
-                        env.stream_type,
-                        env.stream_id,
-                        env.stream_version,
-                        env.event_type,
-                        body,
-                    ),
-                )
-            except Exception as exc:
-                if self._dialect.is_unique_violation(exc):
-                    raise ConcurrencyConflict(env.stream_id, env.stream_version - 1) from exc
-                raise
-            (position,) = self._cur.fetchone()
-            stored.append(
-                StoredEvent(
-                    position=int(position),
-                    event_id=env.event_id,
-                    stream_type=env.stream_type,
-                    stream_id=env.stream_id,
-                    stream_version=env.stream_version,
-                    event_type=env.event_type,
-                    body=body,
-                )
+        rows = [_event_row(new.envelope) for new in events]
+        positions = self._dialect.insert_events(self._cur, rows)
+        return [
+            StoredEvent(
+                position=position,
+                event_id=event_id,
+                stream_type=stream_type,
+                stream_id=stream_id,
+                stream_version=stream_version,
+                event_type=event_type,
+                body=body,
             )
-        return stored
+            for position, (event_id, stream_type, stream_id, stream_version, event_type, body) in zip(
+                positions, rows, strict=True
+            )
+        ]
 
     def stream_version(self, stream_id: str) -> int:
         """The current version of a stream (0 when it has no event)."""

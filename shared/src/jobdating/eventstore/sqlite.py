@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jobdating.eventstore.base import LOG_ROWS_SQL, Cursor, Dialect, EventStore, LogRow, T, Transaction
+from jobdating.eventstore.base import (
+    INSERT_EVENT,
+    LOG_ROWS_SQL,
+    Cursor,
+    Dialect,
+    EventRow,
+    EventStore,
+    LogRow,
+    T,
+    Transaction,
+    conflict_of,
+)
 from jobdating.eventstore.group_commit import GroupCommitter
 
 REBUILD_CHECKPOINT_PAGES = 100_000  # 400 MB of WAL at most, truncated when the rebuild ends
@@ -33,6 +44,32 @@ class SqliteDialect(Dialect):
     def lock_appends(self, cur: Cursor) -> None:
         # BEGIN IMMEDIATE already holds the single write lock for the whole transaction.
         return None
+
+    def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
+        """One `executemany` for all the rows instead of an INSERT ... RETURNING each: a bulk import of
+        candidates spent about 7 % of its time in those statements.
+
+        sqlite3 returns no RETURNING rows from `executemany`, and none are needed: this transaction holds
+        the only write lock (BEGIN IMMEDIATE) and AUTOINCREMENT gives each insert the position after the
+        largest ever used, so the rows take consecutive positions ending at `last_insert_rowid()`. On a
+        unique violation, the rows inserted before it (counted by `total_changes()`) tell which row it was,
+        so the conflict names the same stream as one INSERT per row would."""
+        if not rows:
+            return []
+        before = _scalar(cur, "SELECT total_changes()")
+        try:
+            cur.executemany(INSERT_EVENT, rows)
+        except Exception as exc:
+            if self.is_unique_violation(exc):
+                raise conflict_of(rows[_scalar(cur, "SELECT total_changes()") - before]) from exc
+            raise
+        last = _scalar(cur, "SELECT last_insert_rowid()")
+        return list(range(last - len(rows) + 1, last + 1))
+
+
+def _scalar(cur: Cursor, sql: str) -> int:
+    cur.execute(sql)
+    return int(cur.fetchone()[0])
 
 
 class SqliteEventStore(EventStore):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import platform
 import resource
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +28,13 @@ class Timer:
             yield self
         finally:
             self.seconds = time.perf_counter() - start
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A temp folder removed when the benchmark's process exits: a run leaves up to 2 GB of stores."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    return work
 
 
 def peak_rss_mb() -> float:

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ import msgspec
 import nats
 from nats.js.api import StorageType, StreamConfig
 
-from bench.common import Timer, save
+from bench.common import Timer, save, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer
@@ -68,7 +67,7 @@ async def witness_ready(js: nats.js.JetStreamContext, witness: subprocess.Popen[
 
 async def main(commands: int, writers: int) -> dict[str, object]:
     configure_logging("bench", "-", logging.WARNING)
-    work = Path(tempfile.mkdtemp(prefix="jd-bench-e2e-"))
+    work = scratch_dir("jd-bench-e2e-")
     with NatsServer(work / "nats") as server:
         nc = await nats.connect(server.url)
         js = nc.jetstream()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import nats
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
-from bench.common import Timer, peak_rss_mb, save
+from bench.common import Timer, peak_rss_mb, save, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.replay import replay_stream, stream_head
@@ -116,7 +115,7 @@ async def raw_stream_read(js: nats.js.JetStreamContext, last: int) -> int:
 
 
 async def main(events: int, streams: int) -> dict[str, object]:
-    work = Path(tempfile.mkdtemp(prefix="jd-bench-replay-"))
+    work = scratch_dir("jd-bench-replay-")
     source = SqliteEventStore(work / "source.db")
     source.migrate()
     t = Timer()

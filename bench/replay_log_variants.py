@@ -9,13 +9,11 @@ a tally that also reads every payload (what a projection that needs every payloa
 from __future__ import annotations
 
 import argparse
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import msgspec
 
-from bench.common import Timer, save
+from bench.common import Timer, save, scratch_dir
 from bench.replay import fill, projection, raw_log_read
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
@@ -63,7 +61,7 @@ VARIANTS: list[tuple[str, Replay, Callable[[Transaction, Sequence[RecordedEvent]
 
 
 def main(events: int, streams: int, runs: int) -> dict[str, object]:
-    work = Path(tempfile.mkdtemp(prefix="jd-bench-replay-log-"))
+    work = scratch_dir("jd-bench-replay-log-")
     source = SqliteEventStore(work / "source.db")
     source.migrate()
     fill(source, events, streams)

@@ -24,7 +24,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -36,7 +35,7 @@ import nats
 import psutil
 from aiosmtpd.controller import Controller
 
-from bench.common import save
+from bench.common import save, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
@@ -242,7 +241,7 @@ def percentile(values: list[float], q: float) -> float:
 async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
     configure_logging("bench", "-", logging.WARNING)
     slots = int(rate * seconds)
-    work = Path(tempfile.mkdtemp(prefix="jd-bench-notifications-"))
+    work = scratch_dir("jd-bench-notifications-")
     maildir = work / "maildir"
     acceptances = Acceptances()
     smtp_port = free_port()

@@ -170,3 +170,25 @@ async def test_the_facts_rebuilt_from_the_stream_equal_the_ones_the_consumers_ke
     assert await rebuild_facts(service.store, nats_server.url) == len(facts)
     assert snapshot() == live
     published.close()
+
+
+def test_a_computer_out_of_order_again_at_the_instant_of_an_earlier_outage_is_out_of_order(
+    service: SchedulingService, prefix: str
+) -> None:
+    """A coarse clock (or a fixed one) can stamp two breakdowns alike: the second reopens the outage."""
+    feed(service, [f for f in demo_facts(prefix) if f.service == "sites"])
+    pc = computer_id(prefix, "seclin", 1)
+    feed(
+        service,
+        [
+            Fact(ComputerOutOfOrder(computer_id=pc, reason="panne"), pc, 2, "sites", paris(9)),
+            Fact(ComputerBackInService(computer_id=pc), pc, 3, "sites", paris(9, 30)),
+            Fact(ComputerOutOfOrder(computer_id=pc, reason="panne"), pc, 4, "sites", paris(9)),
+        ],
+    )
+    found = known.computer(known.on_store(service.store), pc)
+    assert found is not None
+    facts, status = found
+    assert status == "out_of_order"
+    assert [(o.since, o.until) for o in facts.outages] == [(paris(9), None)]
+    assert service.store.parked() == []

@@ -10,7 +10,9 @@ For each service store found in the data folder (`<service>.db`), inside one rea
 Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered consumer:
 - no event id published twice; each message's `Nats-Msg-Id` and subject are the ones its envelope implies;
 - for each audited service (and its organisations): the stream holds every logged event the relay's
-  cursor says it published, byte for byte the log's envelope, in log order; and nothing the log lacks.
+  cursor says it published, byte for byte the log's envelope, in log order; and nothing the log lacks;
+- the tables scheduling and registration keep from other services' events, rebuilt from the stream up to
+  what their consumers acknowledged, equal the live ones (`jobdating.ops.fed_tables`).
   Events after the cursor are not yet relayed (the stack is running, or stopped before its relay caught
   up): a notice, not a difference. Events committed after the log was read are checked against the log as
   it is by then.
@@ -39,11 +41,13 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, RecordedEvent, decode_envelope, service_of
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, InvalidSubjectToken, event_subject
 from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.ops.fed_tables import ack_floors, fed_model, rebuild
 from jobdating.ops.readmodels import (
     SERVICES,
     Live,
     LiveStore,
     ReadModel,
+    Rows,
     apply_batch_to,
     fresh_store,
     open_url,
@@ -88,6 +92,7 @@ class AuditReport:
     differences: list[Difference]
     notices: list[str]
     stream_messages: int | None  # None: the stream was not read
+    fed: list[str] = field(default_factory=list)  # the instances whose fed tables were compared
 
     @property
     def clean(self) -> bool:
@@ -242,18 +247,31 @@ def check_projections(
     try:
         summary.live_hash = projection_hash(live_rows)
         summary.rebuilt_hash = projection_hash(rebuilt)
-        for table in model.tables:
-            if table_hash(live_rows[table]) == table_hash(rebuilt[table]):
-                continue
-            live_only = list((Counter(live_rows[table]) - Counter(rebuilt[table])).elements())
-            rebuilt_only = list((Counter(rebuilt[table]) - Counter(live_rows[table])).elements())
-            detail = f"table {table} : {len(live_only)} ligne(s) seulement en service"
-            detail += f", {len(rebuilt_only)} seulement dans la reconstruction"
-            out.append(Difference(service, "projection ≠ reconstruction", detail))
-            lines = _row_lines(scratch, table, live_only, rebuilt_only)
-            out.extend(Difference(service, "  ligne", line) for line in lines)
+        compare_tables(service, "projection ≠ reconstruction", model.tables, live_rows, rebuilt, scratch, out)
     finally:
         scratch.close()
+
+
+def compare_tables(
+    service: str,
+    check: str,
+    tables: tuple[str, ...],
+    live_rows: Rows,
+    rebuilt: Rows,
+    scratch: EventStore,
+    out: list[Difference],
+) -> None:
+    """A difference per table whose live rows are not the rebuilt ones, then its first differing rows."""
+    for table in tables:
+        if table_hash(live_rows[table]) == table_hash(rebuilt[table]):
+            continue
+        live_only = list((Counter(live_rows[table]) - Counter(rebuilt[table])).elements())
+        rebuilt_only = list((Counter(rebuilt[table]) - Counter(live_rows[table])).elements())
+        detail = f"table {table} : {len(live_only)} ligne(s) seulement en service"
+        detail += f", {len(rebuilt_only)} seulement dans la reconstruction"
+        out.append(Difference(service, check, detail))
+        lines = _row_lines(scratch, table, live_only, rebuilt_only)
+        out.extend(Difference(service, "  ligne", line) for line in lines)
 
 
 def _row_lines(
@@ -523,6 +541,7 @@ async def audit(
     notices: list[str] = []
     found = audit_stores(data_dir, services, urls or {}, differences, notices)
     stream_messages: int | None = None
+    fed: list[str] = []
     try:
         if js is None:
             notices.append("flux non vérifié : NATS injoignable (pile arrêtée ?), voir --nats-url")
@@ -535,9 +554,53 @@ async def audit(
                 stream_messages = len(messages)
                 stores: dict[str, EventStore] = dict(found.stores)
                 check_stream(messages, found.summaries, found.logs, stores, differences, notices)
+                await check_fed_tables(js, messages, found, differences, notices, fed)
     finally:
         found.close()
-    return AuditReport(list(found.summaries.values()), differences, notices, stream_messages)
+    return AuditReport(list(found.summaries.values()), differences, notices, stream_messages, fed)
+
+
+async def check_fed_tables(
+    js: JetStreamContext,
+    messages: list[StreamMessage],
+    found: _Stores,
+    out: list[Difference],
+    notices: list[str],
+    compared: list[str],
+) -> None:
+    """The tables services keep from other services' events, rebuilt from the stream up to what their
+    consumers acknowledged, against the live ones (see `jobdating.ops.fed_tables`)."""
+    last = messages[-1].seq if messages else 0
+    for label, store in found.stores.items():
+        summary = found.summaries[label]
+        own = org_of(label) or (next(iter(summary.orgs)) if len(summary.orgs) == 1 else None)
+        model = fed_model(kind_of(label), label, own)
+        if model is None:
+            if kind_of(label) == "registration":
+                notices.append(
+                    f"{label} : plusieurs organisations dans le journal, known_sites et partner_companies "
+                    "non comparées (nommer l'instance : --store registration@ORG=URL)"
+                )
+            continue
+        floors = await ack_floors(js, model)
+        if isinstance(floors, str):
+            notices.append(f"{label} : {floors}")
+            continue
+        if max(floors.values(), default=0) > last:
+            notices.append(
+                f"{label} : le flux a avancé pendant l'audit, tables {', '.join(model.tables)} non comparées"
+            )
+            continue
+        scratch = rebuild(model, messages, floors)
+        try:
+            live_rows = model.rows(store)
+            if await ack_floors(js, model) != floors:
+                notices.append(f"{label} : un consommateur a avancé pendant l'audit, tables non comparées")
+                continue
+            compare_tables(label, "faits ≠ flux", model.tables, live_rows, model.rows(scratch), scratch, out)
+            compared.append(f"{label} ({len(model.tables)} tables)")
+        finally:
+            scratch.close()
 
 
 def _safe(where: str) -> str:

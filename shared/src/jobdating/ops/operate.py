@@ -104,6 +104,10 @@ def run_audit(
     console.print(table)
     for notice in report.notices:
         console.print(f"[yellow]Note :[/] {notice}")
+    if report.fed:
+        console.print(
+            f"Faits tenus des autres services, reconstruits du flux et comparés : {', '.join(report.fed)}"
+        )
     if report.clean:
         stream = "non vérifié" if report.stream_messages is None else f"{report.stream_messages} messages"
         console.print(

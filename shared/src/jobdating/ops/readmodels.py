@@ -66,6 +66,11 @@ def _sort_key(row: tuple[Any, ...]) -> bytes:
     return _canonical(row)
 
 
+def canonical(row: tuple[Any, ...]) -> bytes:
+    """A row's canonical encoding: a sort key that never compares a NULL with a value."""
+    return _canonical(row)
+
+
 _encoder = msgspec.json.Encoder(order="sorted")
 
 

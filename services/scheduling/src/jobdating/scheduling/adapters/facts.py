@@ -185,8 +185,11 @@ def apply_fact(tx: Transaction, event: RecordedEvent) -> bool:
                 "SELECT 1 FROM sched_outage WHERE computer_id = ? AND until IS NULL", (e.computer_id,)
             ).fetchone()
             if open_outage is None:
+                # Out of order again at the very instant an earlier outage began (a coarse clock): that
+                # outage is open again rather than a second one on the same key.
                 tx.execute(
-                    "INSERT INTO sched_outage (computer_id, since, until) VALUES (?, ?, NULL)",
+                    "INSERT INTO sched_outage (computer_id, since, until) VALUES (?, ?, NULL) "
+                    "ON CONFLICT (computer_id, since) DO UPDATE SET until = NULL",
                     (e.computer_id, ts(at)),
                 )
             return True

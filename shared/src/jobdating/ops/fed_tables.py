@@ -1,0 +1,176 @@
+"""Tables a service keeps from other services' events (its consumers' facts), rebuilt from the stream.
+
+Scheduling plans from its copy of candidates, companies, sites, computers and their outages; registration
+lets candidates choose the sites and partner companies it heard of. Those tables are fed by durable
+consumers, not by the service's log, so the audit rebuilds them from the stream instead: every message the
+consumers have acknowledged (up to their ack floor, which is every message when nothing is pending), through
+the very handler the consumer runs, into a scratch store in memory; then it compares them with the live
+ones.
+
+A consumer with messages pending (delivered and not acknowledged, or not delivered yet) makes the
+comparison meaningless: the audit says so and does not compare. Notifications' copies (of candidates,
+sites and the plan) are not covered yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from jobdating.bus.consumer import NotYet
+from jobdating.bus.topology import CONSUMERS, registration_sites, registration_sites_durable
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.ops.readmodels import Apply, Rows, ScratchStore, canonical
+
+Feed = tuple[str, tuple[str, ...]]
+"""A durable consumer's name and its filter subjects."""
+
+
+@dataclass(frozen=True)
+class FedModel:
+    """The tables one service instance keeps from its consumers, and how each consumer applies an event."""
+
+    service: str
+    tables: tuple[str, ...]
+    feeds: tuple[Feed, ...]
+    prepare: Callable[[Transaction], None]
+    handler: Callable[[str], Apply]  # by durable name
+
+    def rows(self, store: EventStore) -> Rows:
+        """Every row of the fed tables, in a stable order (a NULL column would not sort against text)."""
+        return {
+            t: sorted((tuple(r) for r in store.query(f"SELECT * FROM {t}", ())), key=canonical)
+            for t in self.tables
+        }
+
+
+def fed_model(kind: str, label: str, own_org: str | None) -> FedModel | None:
+    """The fed tables of a service instance (`label`, e.g. `registration@mission-locale`), None when it
+    keeps none this audit knows (or, for registration, when its organisation is unknown)."""
+    if kind == "scheduling":
+        return _scheduling(label)
+    if kind == "registration" and own_org is not None:
+        return _registration(label, own_org, label.partition("@")[2] or None)
+    return None
+
+
+def _scheduling(label: str) -> FedModel:
+    from jobdating.scheduling.adapters import facts, tables
+    from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
+
+    by_name = {c.durable: c.filter_subjects for c in CONSUMERS}
+    feeds = tuple((name, by_name[name]) for name in (REGISTRATION_CONSUMER, SITES_CONSUMER))
+
+    def prepare(tx: Transaction) -> None:
+        for ddl in tables.SCHEMA:
+            tx.execute(ddl)
+
+    def apply(tx: Transaction, event: RecordedEvent) -> None:
+        # The facts half of the policies: the repairs they trigger write scheduling's own log, audited there.
+        facts.apply_fact(tx, event)
+
+    return FedModel(label, tuple(tables.FACT_TABLES), feeds, prepare, lambda _: apply)
+
+
+def _registration(label: str, own_org: str, instance_org: str | None) -> FedModel:
+    from jobdating.registration.adapters import projections
+    from jobdating.registration.application.policies import policy_for
+
+    spec = registration_sites(instance_org)
+    durable = registration_sites_durable(instance_org)
+
+    def prepare(tx: Transaction) -> None:
+        tx.execute(projections.SITES_SCHEMA)
+        tx.execute(projections.PARTNER_COMPANIES_SCHEMA)
+
+    policy = policy_for(own_org)
+    return FedModel(
+        label,
+        ("known_sites", "partner_companies"),
+        ((durable, spec.filter_subjects),),
+        prepare,
+        lambda _: policy,
+    )
+
+
+async def ack_floors(js: JetStreamContext, model: FedModel) -> dict[str, int] | str:
+    """Each feed's last acknowledged stream sequence, or why the tables cannot be compared now."""
+    floors: dict[str, int] = {}
+    for durable, _ in model.feeds:
+        try:
+            info = await js.consumer_info(STREAM_NAME, durable)
+        except NotFoundError:
+            return f"consommateur {durable} absent : tables {', '.join(model.tables)} non comparées"
+        pending = (info.num_pending or 0) + (info.num_ack_pending or 0)
+        if pending:
+            return (
+                f"consommateur {durable} en retard ({pending} message(s) en attente) : "
+                f"tables {', '.join(model.tables)} non comparées"
+            )
+        floors[durable] = info.ack_floor.stream_seq if info.ack_floor else 0
+    return floors
+
+
+def matches(pattern: str, subject: str) -> bool:
+    """NATS subject matching: `*` is one token, a final `>` one or more."""
+    want, got = pattern.split("."), subject.split(".")
+    for i, part in enumerate(want):
+        if part == ">":
+            return len(got) > i
+        if i >= len(got) or (part != "*" and part != got[i]):
+            return False
+    return len(want) == len(got)
+
+
+def rebuild(model: FedModel, messages: Sequence[Any], floors: dict[str, int]) -> ScratchStore:
+    """The fed tables rebuilt in memory from `messages` (stream order: seq, subject, data), each applied by
+    the feeds whose filter takes it, up to their ack floor; an event id seen twice is applied once, as the
+    consumers' inbox does."""
+    scratch = ScratchStore()
+    scratch.migrate()
+    with scratch.transaction() as tx:
+        model.prepare(tx)
+    handlers = {durable: model.handler(durable) for durable, _ in model.feeds}
+    seen: set[tuple[str, str]] = set()
+    batch: list[tuple[Apply, RecordedEvent]] = []
+    for message in messages:
+        for durable, subjects in model.feeds:
+            if message.seq > floors[durable] or not any(matches(s, message.subject) for s in subjects):
+                continue
+            env = decode_envelope(message.data)
+            if (durable, env.event_id) in seen:
+                continue
+            seen.add((durable, env.event_id))
+            batch.append((handlers[durable], REGISTRY.decode(env, message.seq)))
+    with scratch.transaction() as tx:
+        waiting = _apply_each(tx, batch)
+        # What came before what it depends on is applied once the rest is in, as a redelivery would; what
+        # still cannot be, the consumer parked, and the live tables lack it too.
+        _apply_each(tx, waiting)
+    return scratch
+
+
+def _apply_each(
+    tx: Transaction, batch: list[tuple[Apply, RecordedEvent]]
+) -> list[tuple[Apply, RecordedEvent]]:
+    """Apply each event in its own savepoint; returns those that raised NotYet (their writes undone). An
+    event the handler fails on is left out, as the consumer parks it after its retries."""
+    waiting: list[tuple[Apply, RecordedEvent]] = []
+    for apply, event in batch:
+        tx.execute("SAVEPOINT fed")
+        try:
+            apply(tx, event)
+        except NotYet:
+            tx.execute("ROLLBACK TO fed")
+            waiting.append((apply, event))
+        except Exception:
+            tx.execute("ROLLBACK TO fed")
+        tx.execute("RELEASE fed")
+    return waiting

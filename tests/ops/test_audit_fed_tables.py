@@ -1,19 +1,25 @@
-"""`jobdating audit` rebuilds the tables scheduling keeps from registration's and the sites service's events
-(its facts) from the stream, and compares them with the live ones once its consumers have caught up."""
+"""`jobdating audit` rebuilds the tables scheduling and notifications keep from the other services' events
+from the stream, and compares them with the live ones once their consumers have caught up."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from jobdating.bus.consumer import ConsumerRunner
+from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.notifications.adapters import tables as notification_tables
+from jobdating.notifications.application import planner as notifications
+from jobdating.notifications.application.planner import Planner
 from jobdating.ops.audit import AuditReport, audit
 from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import SystemClock
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService, bootstrap
 from jobdating.scheduling.config import SchedulingSettings
@@ -22,6 +28,8 @@ from jobdating.testing.consumers import run_until
 from .conftest import ORG, History
 
 pytestmark = pytest.mark.nats
+
+Handler = Callable[[Transaction, RecordedEvent], None]
 
 
 @pytest.fixture
@@ -34,17 +42,22 @@ def scheduling(history: History) -> Iterator[SchedulingService]:
 
 async def consume(history: History, service: SchedulingService) -> None:
     """Run scheduling's two consumers until neither has anything pending."""
-    durables = (REGISTRATION_CONSUMER, SITES_CONSUMER)
-    handlers = (service.policies.on_registration, service.policies.on_sites)
-    runners = [
-        ConsumerRunner(service.store, history.js, d, h) for d, h in zip(durables, handlers, strict=True)
-    ]
+    handlers: dict[str, Handler] = {
+        REGISTRATION_CONSUMER: service.policies.on_registration,
+        SITES_CONSUMER: service.policies.on_sites,
+    }
+    await run_caught_up(history, service.store, handlers)
+
+
+async def run_caught_up(history: History, store: EventStore, handlers: dict[str, Handler]) -> None:
+    """Run these consumers until none has anything pending."""
+    runners = [ConsumerRunner(store, history.js, d, h) for d, h in handlers.items()]
     caught_up = False
 
     async def watch() -> None:
         nonlocal caught_up
         while not caught_up:
-            infos = [await history.js.consumer_info(STREAM_NAME, d) for d in durables]
+            infos = [await history.js.consumer_info(STREAM_NAME, d) for d in handlers]
             caught_up = not any((i.num_pending or 0) + (i.num_ack_pending or 0) for i in infos)
             await asyncio.sleep(0.05)
 
@@ -107,3 +120,25 @@ async def test_facts_are_not_compared_while_a_consumer_has_messages_pending(
     report = await audit(history.data, history.js)
     assert "scheduling (6 tables)" in report.fed
     assert fed_checks(report) == set(), report.differences
+
+
+async def test_notifications_copies_equal_the_stream_and_a_changed_label_is_found(history: History) -> None:
+    store = open_store(f"sqlite:///{history.data / 'notifications.db'}")
+    try:
+        notification_tables.migrate(store)
+        planner = Planner(SystemClock(), "Europe/Paris")
+        handlers: dict[str, Handler] = {
+            notifications.REGISTRATION_CONSUMER: planner.on_registration,
+            notifications.SITES_CONSUMER: planner.on_sites,
+            notifications.SCHEDULING_CONSUMER: planner.on_scheduling,
+        }
+        await run_caught_up(history, store, handlers)
+        report = await audit(history.data, history.js)
+        assert "notifications (7 tables)" in report.fed
+        assert fed_checks(report) == set(), report.differences
+        history.sql("notifications", "UPDATE notif_computer SET label = 'Poste 9' WHERE label = 'PC 3'")
+        report = await audit(history.data, history.js)
+        assert fed_checks(report) == {("notifications", "faits ≠ flux")}
+        assert any("notif_computer" in d.detail and "label" in d.detail for d in report.differences)
+    finally:
+        store.close()

@@ -11,8 +11,8 @@ Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered
 - no event id published twice; each message's `Nats-Msg-Id` and subject are the ones its envelope implies;
 - for each audited service (and its organisations): the stream holds every logged event the relay's
   cursor says it published, byte for byte the log's envelope, in log order; and nothing the log lacks;
-- the tables scheduling and registration keep from other services' events, rebuilt from the stream up to
-  what their consumers acknowledged, equal the live ones (`jobdating.ops.fed_tables`).
+- the tables scheduling, registration and notifications keep from other services' events, rebuilt from the
+  stream up to what their consumers acknowledged, equal the live ones (`jobdating.ops.fed_tables`).
   Events after the cursor are not yet relayed (the stack is running, or stopped before its relay caught
   up): a notice, not a difference. Events committed after the log was read are checked against the log as
   it is by then.

@@ -1,15 +1,17 @@
 """Tables a service keeps from other services' events (its consumers' facts), rebuilt from the stream.
 
 Scheduling plans from its copy of candidates, companies, sites, computers and their outages; registration
-lets candidates choose the sites and partner companies it heard of. Those tables are fed by durable
+lets candidates choose the sites and partner companies it heard of; notifications writes to people from its
+copies of candidates, companies, sites and slots. Those tables are fed by durable
 consumers, not by the service's log, so the audit rebuilds them from the stream instead: every message the
 consumers have acknowledged (up to their ack floor, which is every message when nothing is pending), through
 the very handler the consumer runs, into a scratch store in memory; then it compares them with the live
 ones.
 
 A consumer with messages pending (delivered and not acknowledged, or not delivered yet) makes the
-comparison meaningless: the audit says so and does not compare. Notifications' copies (of candidates,
-sites and the plan) are not covered yet.
+comparison meaningless: the audit says so and does not compare. Notifications' copies of candidates,
+companies, sites and the plan are compared the same way (its planned messages are working state, left
+alone).
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def fed_model(kind: str, label: str, own_org: str | None) -> FedModel | None:
         return _scheduling(label)
     if kind == "registration" and own_org is not None:
         return _registration(label, own_org, label.partition("@")[2] or None)
+    if kind == "notifications":
+        return _notifications(label)
     return None
 
 
@@ -174,3 +178,40 @@ def _apply_each(
             tx.execute("ROLLBACK TO fed")
         tx.execute("RELEASE fed")
     return waiting
+
+
+NOTIFICATIONS_COPIES = (
+    "notif_candidate",
+    "notif_company",
+    "notif_site",
+    "notif_room",
+    "notif_computer",
+    "notif_slot",
+    "notif_workshop",
+)
+"""Notifications' copies of the other services' facts. `notif_job_dating` is left out: it also holds when
+the recruiters' agendas are due, set from the clock when the plan was published."""
+
+
+def _notifications(label: str) -> FedModel:
+    from jobdating.notifications.adapters import projections, tables
+    from jobdating.notifications.application.planner import (
+        REGISTRATION_CONSUMER,
+        SCHEDULING_CONSUMER,
+        SITES_CONSUMER,
+    )
+
+    by_name = {c.durable: c.filter_subjects for c in CONSUMERS}
+    # The copies half of the planner's handlers: the messages they plan are working state.
+    appliers: dict[str, Apply] = {
+        REGISTRATION_CONSUMER: projections.apply_registration,
+        SITES_CONSUMER: projections.apply_sites,
+        SCHEDULING_CONSUMER: projections.apply_scheduling,
+    }
+    feeds = tuple((name, by_name[name]) for name in appliers)
+
+    def prepare(tx: Transaction) -> None:
+        for ddl in tables.SCHEMA:
+            tx.execute(ddl)
+
+    return FedModel(label, NOTIFICATIONS_COPIES, feeds, prepare, appliers.__getitem__)

@@ -29,7 +29,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.ops.readmodels import Apply, Rows, ScratchStore, canonical
+from jobdating.ops.readmodels import Apply, Rows, ScratchStore, table_rows
 
 Feed = tuple[str, tuple[str, ...]]
 """A durable consumer's name and its filter subjects."""
@@ -46,11 +46,7 @@ class FedModel:
     handler: Callable[[str], Apply]  # by durable name
 
     def rows(self, store: EventStore) -> Rows:
-        """Every row of the fed tables, in a stable order (a NULL column would not sort against text)."""
-        return {
-            t: sorted((tuple(r) for r in store.query(f"SELECT * FROM {t}", ())), key=canonical)
-            for t in self.tables
-        }
+        return table_rows(store, self.tables)
 
 
 def fed_model(kind: str, label: str, own_org: str | None) -> FedModel | None:

@@ -55,20 +55,16 @@ class ReadModel:
 
     def rows(self, store: EventStore) -> Rows:
         """Every row of the projection's tables, sorted (a table's rows form a set: order is irrelevant)."""
-        return {table: sorted(_rows(store, table), key=_sort_key) for table in self.tables}
+        return table_rows(store, self.tables)
 
 
-def _rows(store: EventStore, table: str) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in store.query(f"SELECT * FROM {table}")]
-
-
-def _sort_key(row: tuple[Any, ...]) -> bytes:
-    return _canonical(row)
-
-
-def canonical(row: tuple[Any, ...]) -> bytes:
-    """A row's canonical encoding: a sort key that never compares a NULL with a value."""
-    return _canonical(row)
+def table_rows(store: EventStore, tables: Sequence[str]) -> Rows:
+    """Every row of these tables, sorted by their canonical encoding (a table's rows form a set; the
+    encoding never compares a NULL with a value, as sorting the tuples would)."""
+    return {
+        table: sorted((tuple(r) for r in store.query(f"SELECT * FROM {table}")), key=_canonical)
+        for table in tables
+    }
 
 
 _encoder = msgspec.json.Encoder(order="sorted")

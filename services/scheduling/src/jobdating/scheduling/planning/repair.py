@@ -85,15 +85,10 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     earliest = Moment(day=now.day, minute=now.minute + lead)
     touches = _touching(disruption)
     fits = _fits_for(frame, disruption)
-    affected = sorted(
-        (i for i in plan.interviews if touches(i) and i.begins >= now and not fits(i)),
-        key=lambda i: (i.day, i.start, i.computer_id),
-    )
+    impossible = {i for i in plan.interviews if touches(i) and i.begins >= now and not fits(i)}
     if isinstance(disruption, CompanyChanged):
-        affected = sorted(
-            {*affected, *_beyond_recruiters(frame, plan, disruption.company, now, set(affected))},
-            key=lambda i: (i.day, i.start, i.computer_id),
-        )
+        impossible |= _beyond_recruiters(frame, plan, disruption.company, now, impossible)
+    affected = sorted(impossible, key=lambda i: (i.day, i.start, i.computer_id))
     if not affected:
         return Repair()
     sites = {i.site_id for i in affected}
@@ -170,7 +165,7 @@ def _fits_for(frame: Frame, disruption: Disruption) -> Callable[[Interview], boo
 
 def _beyond_recruiters(
     frame: Frame, plan: Plan, company: Company, now: Moment, leaving: set[Interview]
-) -> list[Interview]:
+) -> set[Interview]:
     """A company with fewer recruiters now: at each slot to come, the interviews beyond that number (the
     last by computer id), among those that stay otherwise."""
     at_slot: dict[int, list[Interview]] = {}
@@ -178,9 +173,9 @@ def _beyond_recruiters(
         t = frame.slot(i.day, i.start)
         if i.company_id == company.id and i.begins >= now and i not in leaving and t is not None:
             at_slot.setdefault(t, []).append(i)
-    extra: list[Interview] = []
+    extra: set[Interview] = set()
     for interviews in at_slot.values():
-        extra += sorted(interviews, key=lambda i: (i.computer_id, i.candidate_id))[company.recruiters :]
+        extra.update(sorted(interviews, key=lambda i: (i.computer_id, i.candidate_id))[company.recruiters :])
     return extra
 
 

@@ -14,7 +14,7 @@ from jobdating.scheduling.planning.model import Instance, Moment, Window
 from jobdating.scheduling.planning.repair import apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
-from .test_repair import SETTINGS, Step, days_on_site, person, tiny
+from .test_repair import SETTINGS, Step, days_on_site, on_the_day, person, tiny
 
 
 @st.composite
@@ -29,15 +29,7 @@ def crowded_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
         slots=draw(st.integers(3, 7)),
         days=draw(st.integers(1, 2)),
     )
-    step = st.builds(
-        Step,
-        kind=st.integers(0, 5),
-        pick=st.integers(0, 100),
-        day=st.integers(0, len(instance.days) - 1),
-        minute=st.integers(540, 700),
-        advance=st.integers(0, 60),
-    )
-    return instance, draw(st.lists(step, min_size=1, max_size=4)), draw(st.booleans())
+    return on_the_day(draw, instance)
 
 
 @SETTINGS

@@ -76,15 +76,9 @@ class Step:
     advance: int
 
 
-@st.composite
-def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
-    instance = small_instance(
-        draw(st.integers(0, 10**6)),
-        candidates=draw(st.integers(2, 8)),
-        companies=draw(st.integers(1, 4)),
-        slots=draw(st.integers(3, 7)),
-        days=draw(st.integers(1, 2)),
-    )
+def on_the_day(draw: st.DrawFn, instance: Instance) -> tuple[Instance, list[Step], bool]:
+    """Up to four steps of the day on `instance` (kinds 0-7, see `disruption_of`), and whether the plan is
+    the optimal one or the greedy one."""
     step = st.builds(
         Step,
         kind=st.integers(0, 7),
@@ -94,6 +88,18 @@ def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
         advance=st.integers(0, 60),
     )
     return instance, draw(st.lists(step, min_size=1, max_size=4)), draw(st.booleans())
+
+
+@st.composite
+def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
+    instance = small_instance(
+        draw(st.integers(0, 10**6)),
+        candidates=draw(st.integers(2, 8)),
+        companies=draw(st.integers(1, 4)),
+        slots=draw(st.integers(3, 7)),
+        days=draw(st.integers(1, 2)),
+    )
+    return on_the_day(draw, instance)
 
 
 def changed_candidate(instance: Instance, step: Step, at: Moment) -> CandidateChanged:
@@ -399,26 +405,7 @@ def test_a_candidate_who_leaves_the_job_datings_sites_keeps_nothing_to_come() ->
 def test_a_company_with_a_recruiter_fewer_moves_the_interviews_beyond_it_and_keeps_the_others() -> None:
     """Two recruiters and two computers at 9:00; one recruiter is left: one 9:00 interview moves later."""
     instance = tiny(person("ana"), person("bob"), computers=2, recruiters=2)
-    plan = Plan(
-        interviews=(
-            Interview(
-                candidate_id="ana",
-                company_id="bakery",
-                site_id="faches",
-                computer_id="pc-0",
-                day=0,
-                start=540,
-            ),
-            Interview(
-                candidate_id="bob",
-                company_id="bakery",
-                site_id="faches",
-                computer_id="pc-1",
-                day=0,
-                start=540,
-            ),
-        )
-    )
+    plan = Plan(interviews=(at_nine("ana", "pc-0"), at_nine("bob", "pc-1")))
     assert check(instance, plan) == ()
     fewer = msgspec.structs.replace(instance.companies[0], recruiters=1)
     now = Moment(day=0, minute=530)
@@ -430,3 +417,15 @@ def test_a_company_with_a_recruiter_fewer_moves_the_interviews_beyond_it_and_kee
     assert move.reason == "company_changed"
     assert diff.cancelled == ()
     assert check(apply_disruption(instance, change, now), apply_repair(plan, diff), now=now) == ()
+
+
+def at_nine(candidate_id: str, computer_id: str) -> Interview:
+    """An interview with the bakery at Faches, 9:00, on the first day."""
+    return Interview(
+        candidate_id=candidate_id,
+        company_id="bakery",
+        site_id="faches",
+        computer_id=computer_id,
+        day=0,
+        start=540,
+    )

@@ -578,8 +578,9 @@ async def check_fed_tables(
         if model is None:
             if kind_of(label) == "registration":
                 notices.append(
-                    f"{label} : plusieurs organisations dans le journal, known_sites et partner_companies "
-                    "non comparées (nommer l'instance : --store registration@ORG=URL)"
+                    f"{label} : organisation de l'instance inconnue (journal vide ou de plusieurs "
+                    "organisations), known_sites et partner_companies non comparées "
+                    "(nommer l'instance : --store registration@ORG=URL)"
                 )
             continue
         floors = await ack_floors(js, model)

@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -26,9 +27,11 @@ from jobdating.bus.server import free_port
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose
 from jobdating.ops.audit import AuditReport, audit
-from jobdating.ops.day import DemoDay, clock_env, demo_clock
+from jobdating.ops.day import DemoDay, day_of, demo_clock
 from jobdating.ops.demo import load
-from jobdating.ops.demo_data import COORDINATOR_ORG, EVENT_DAY, JOB_DATING_ID
+from jobdating.ops.demo_calendar import local_today
+from jobdating.ops.demo_data import COORDINATOR_ORG, JOB_DATING_ID
+from jobdating.ops.stack import clock_env
 from jobdating.runtime.clock import ScaledClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +171,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
     stack = Compose(f"jobdatingtest{os.getpid()}", env_file, _read_env(env_file), work)
     stack.run("build")
     # The day's clock starts now that the images are built: every service shares it.
-    clock = demo_clock(SPEED, LEAD_SECONDS)
+    clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
     for key, value in clock_env(clock).items():
         stack.settings[f"JOBDATING_{key}"] = value
     env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
@@ -233,6 +236,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
         stack.url("registration"),
         sites,
         stack.token_for,
+        day_of(stack.clock),
         scheduling_url=stack.url("scheduling"),
     )
     assert (loaded.sites, loaded.computers, loaded.companies, loaded.candidates) == (4, 18, 15, 50)
@@ -272,7 +276,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
             "commune": "Faches-Thumesnil",
             "site_id": "site-faches",
             "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
-            "availability": [{"day": EVENT_DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+            "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
             "consent_data": True,
             "consent_sms": True,
         },

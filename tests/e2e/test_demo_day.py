@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from rich.console import Console
 from jobdating.bus.server import free_port, port_is_free
 from jobdating.ops import day
 from jobdating.ops.demo import ROLES, DemoReport
+from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 from jobdating.ops.operate import run_audit
 from jobdating.ops.reporting.projection import (
@@ -80,9 +81,19 @@ class PlayedDay:
     audit_output: str
 
 
+# Each played day falls on another date (nothing may depend on the date the tests run): a Friday, a
+# Saturday, New Year's Eve and a summer day (Paris on UTC+2 instead of UTC+1).
+ON = {
+    "scheduling": date(2027, 1, 8),
+    "registration": date(2027, 1, 9),
+    "sites": date(2026, 12, 31),
+    "notifications": date(2027, 8, 11),
+}
+
+
 def play_day(folder: Path, kill: str) -> PlayedDay:
     """The day with `kill` killed -9 once the broken computer's slots are repaired (mid-morning): the
-    driver's supervision restarts it and the day goes on."""
+    driver's supervision restarts it and the day goes on. The day is `ON[kill]`."""
     stack = Stack(folder / "data", nats_port=free_port(), base_port=base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
@@ -93,7 +104,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
             stack.kill(kill)
 
     try:
-        clock = day.prepare(stack, speed=600)
+        clock = day.prepare(stack, speed=600, today=ON[kill])
         began = time.monotonic()
         stack.start()
         loaded, report = day.play(stack, clock, say=say)
@@ -367,6 +378,10 @@ def assert_hand_count(played: PlayedDay) -> None:
     assert seen == PLAN_FIGURES, story
 
 
+def slots_of(played: PlayedDay) -> list[dict[str, Any]]:
+    return [interview for group in played.plan["groups"] for interview in group["interviews"]]
+
+
 def counts(report: Report, section: str) -> dict[str, int]:
     values = report.section(section)
     assert all(isinstance(v, int) for v in values.values()), values
@@ -388,6 +403,8 @@ def test_kill_9_any_service_mid_morning_the_day_ends_the_same(
         else play_day(tmp_path, service)
     )
     story = "\n".join(played.lines)
+    assert played.report.day == ON[service]
+    assert all(when(s["starts_at"]).astimezone(ZONE).date() == ON[service] for s in slots_of(played))
     assert f"le service {service} s'était arrêté : redémarré" in story
     assert played.audited == 0, played.audit_output
     assert_hand_count(played)

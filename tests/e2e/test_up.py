@@ -25,22 +25,23 @@ def base_port() -> int:
             return base
 
 
-def start(data: Path, nats_port: int, base: int, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            JOBDATING,
-            "up",
-            "--demo",
-            "--data-dir",
-            str(data),
-            "--nats-port",
-            str(nats_port),
-            "--base-port",
-            str(base),
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+def start(
+    data: Path, nats_port: int, base: int, log: Path, *, clock_start: str | None = None
+) -> subprocess.Popen[bytes]:
+    command = [
+        JOBDATING,
+        "up",
+        "--demo",
+        "--data-dir",
+        str(data),
+        "--nats-port",
+        str(nats_port),
+        "--base-port",
+        str(base),
+    ]
+    if clock_start is not None:
+        command += ["--clock-start", clock_start]
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: float = 150) -> None:
@@ -110,6 +111,48 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     assert not (data / "up.pid").exists()
     assert port_is_free(nats_port)
     assert all(port_is_free(base + n) for n in range(1, 5))
+
+
+@pytest.mark.parametrize(
+    ("clock_start", "day", "resumed_at"),
+    [
+        ("2027-01-07T10:00+01:00", "vendredi 8 janvier 2027", "2027-01-08T06:00+01:00"),  # a Thursday
+        ("2027-01-08T16:00+01:00", "lundi 11 janvier 2027", None),  # a Friday
+        ("2027-01-09T11:00+01:00", "lundi 11 janvier 2027", None),  # a Saturday
+        ("2026-12-31T18:00+01:00", "lundi 4 janvier 2027", None),  # New Year's Eve
+        ("2027-08-13T09:00+02:00", "lundi 16 août 2027", None),  # a Friday in August
+    ],
+    ids=["thursday-then-resumed-friday", "friday", "saturday", "31-december", "august"],
+)
+def test_the_demo_is_held_on_the_next_working_day_whatever_the_date(
+    tmp_path: Path, clock_start: str, day: str, resumed_at: str | None
+) -> None:
+    """The services' clock set to another date (`--clock-start`): the demo's day follows it, convocations
+    go out (nothing has passed), and a resumed stack keeps the day it chose even when "next working day" has moved on."""
+    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    log = tmp_path / "up.log"
+    process = start(data, nats_port, base, log, clock_start=clock_start)
+    try:
+        wait_for(log, "Ctrl-C", process)
+        assert f"Job dating de démonstration : le {day}." in log.read_text()
+        assert "planning publié" in log.read_text()
+        sent = settle(data)
+        assert sent > 50  # candidates with an e-mail get a convocation per interview, recruiters an agenda
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    if resumed_at is None:
+        return
+    again_log = tmp_path / "again.log"
+    again = start(data, nats_port, base, again_log, clock_start=resumed_at)
+    try:
+        wait_for(again_log, "Ctrl-C", again)
+        assert f"Job dating de démonstration : le {day}." in again_log.read_text()
+        assert "0 candidats (" in again_log.read_text()
+        assert settle(data) == sent
+    finally:
+        again.send_signal(signal.SIGTERM)
+        assert again.wait(timeout=60) == 0
 
 
 def test_a_port_already_taken_is_named(tmp_path: Path) -> None:

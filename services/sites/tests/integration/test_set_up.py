@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from jobdating.contracts.sites import Coordinates, OpeningHours
 from jobdating.ops import demo_data
@@ -11,6 +11,9 @@ from jobdating.sites.application.handlers import set_up
 from jobdating.sites.bootstrap import SitesService
 from jobdating.sites.domain.commands import AddComputer, AddRoom, OpenSite, SetUpCommand
 from jobdating.sites.domain.permissions import Actor
+
+# The sites service does not compare opening hours with its clock: any day serves.
+DAY = date(2026, 12, 3)
 
 
 def demo_commands() -> list[SetUpCommand]:
@@ -26,7 +29,7 @@ def demo_commands() -> list[SetUpCommand]:
                 commune=site.commune,
                 postcode=site.postcode,
                 location=Coordinates(lat=site.lat, lon=site.lon),
-                hours=(OpeningHours(day=demo_data.EVENT_DAY, start=time(8, 30), end=time(17, 0)),),
+                hours=(OpeningHours(day=DAY, start=time(8, 30), end=time(17, 0)),),
                 accessibility=("wheelchair",) if site.wheelchair else (),
             )
         )

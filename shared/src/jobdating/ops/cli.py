@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,9 +22,12 @@ from jobdating.eventstore import open_store
 from jobdating.ops import compose, operate, tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_calendar import ZONE, keep_day, kept_day, local_today, next_working_day
 from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
 from jobdating.ops.reporting.command import report as report_command
 from jobdating.ops.stack import Stack, StackError
+from jobdating.runtime import french
+from jobdating.runtime.clock import ScaledClock
 from jobdating.runtime.logging import configure_logging
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run and operate job datings.")
@@ -109,12 +113,22 @@ def up(
     nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
     base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
     demo: Annotated[bool, typer.Option(help="load the demo job dating")] = False,
+    clock_start: Annotated[
+        datetime | None,
+        typer.Option(
+            help="the instant the services' clock reads when they start (ISO 8601 with its offset, "
+            "e.g. 2027-01-08T10:00+01:00), for a rehearsal on another date; by default the real time",
+            formats=["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"],
+        ),
+    ] = None,
 ) -> None:
     """Start NATS, provision it, start every service on SQLite; Ctrl-C stops everything cleanly."""
     _stop_cleanly_on_termination()
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
     try:
         stack.prepare(ROLES)
+        if clock_start is not None:
+            stack.use_clock(ScaledClock(clock_start, 1.0))
         if demo and not stack.staff_file.exists():
             stack.staff_file.write_text(staff_toml())
         with console.status("Démarrage de NATS et des services..."):
@@ -125,11 +139,17 @@ def up(
         raise typer.Exit(2) from exc
     try:
         if demo:
+            # The next working day, chosen at the first load and kept on resume (see demo_calendar).
+            day = kept_day(stack.data_dir) or keep_day(
+                stack.data_dir, next_working_day(local_today(stack.clock.now()))
+            )
+            console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
             with console.status("Chargement du job dating de démonstration..."):
                 report = load_demo(
                     stack.url("registration"),
                     stack.url("sites"),
                     stack.token_for,
+                    day,
                     progress=lambda line: console.print(f"  [green]✓[/] {line}"),
                     scheduling_url=stack.url("scheduling"),
                 )
@@ -272,7 +292,7 @@ def demo_day(
             clock,
             seed=seed,
             progress=lambda line: console.print(f"  [green]✓[/] {line}"),
-            say=lambda at, line: console.print(f"[cyan]{at.astimezone(day.ZONE):%H:%M}[/] {line}"),
+            say=lambda at, line: console.print(f"[cyan]{at.astimezone(ZONE):%H:%M}[/] {line}"),
         )
         day.print_summary(console, loaded, report, stack)
         _demo_report(stack)

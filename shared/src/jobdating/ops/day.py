@@ -21,10 +21,9 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import msgspec
@@ -33,10 +32,10 @@ from rich.table import Table
 
 from jobdating.ops.demo import DemoError, DemoReport, Urls, url_for
 from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_calendar import ZONE, keep_day, local_today
 from jobdating.ops.demo_data import (
     COMPANIES,
     COORDINATOR_ORG,
-    EVENT_DAY,
     JOB_DATING_ID,
     SITES,
     candidates,
@@ -47,7 +46,6 @@ from jobdating.ops.reporting.source import report_from
 from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime.clock import ScaledClock
 
-ZONE = ZoneInfo("Europe/Paris")
 MORNING = "07:30"  # the demo clock starts here, before the first candidates arrive (sites open at 08:00)
 SITE_OPENS, SITE_CLOSES = "08:00", "13:00"
 
@@ -55,31 +53,28 @@ Tokens = Callable[[str, str], str]
 Say = Callable[[datetime, str], None]
 
 
-def local(hhmm: str) -> datetime:
-    """A local wall-clock time of the event day, as an aware UTC instant."""
+def local(day: date, hhmm: str) -> datetime:
+    """A local wall-clock time of `day`, as an aware UTC instant."""
     hour, minute = (int(part) for part in hhmm.split(":"))
-    return datetime(EVENT_DAY.year, EVENT_DAY.month, EVENT_DAY.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
-def demo_clock(speed: float, lead_seconds: float, start: str = MORNING) -> ScaledClock:
-    """The day's clock: it reads `start` (local time on the event day) `lead_seconds` from now, the time the
-    stack needs to start and the demo to be loaded and published; it reads earlier times until then."""
-    return ScaledClock(local(start), speed, time.time() + lead_seconds)
+def demo_clock(day: date, speed: float, lead_seconds: float, start: str = MORNING) -> ScaledClock:
+    """The day's clock: it reads `start` (local time on `day`) `lead_seconds` from now, the time the stack
+    needs to start and the demo to be loaded and published; it reads earlier times until then."""
+    return ScaledClock(local(day, start), speed, time.time() + lead_seconds)
 
 
-def clock_env(clock: ScaledClock) -> dict[str, str]:
-    """What `Stack.clock_env` passes to every service so that they all share this clock."""
-    return {
-        "CLOCK_START": clock.start.isoformat(),
-        "CLOCK_SPEED": repr(clock.speed),
-        "CLOCK_ORIGIN": repr(clock.origin),
-    }
+def day_of(clock: ScaledClock) -> date:
+    """The demo day a clock made by `demo_clock` runs."""
+    return local_today(clock.start)
 
 
 class DayReport(msgspec.Struct, kw_only=True):
     """The figures of one demo day (what a test checks and the closing summary prints)."""
 
     seed: int
+    day: date
     interviews_published: int = 0
     checked_in: int = 0
     no_show_candidate: str = ""
@@ -148,7 +143,8 @@ class DemoDay:
         self.poll_seconds = poll_seconds
         self.wait_seconds = wait_seconds
         self.supervise = supervise or (lambda: [])
-        self.report = DayReport(seed=seed)
+        self.day = day_of(clock)
+        self.report = DayReport(seed=seed, day=self.day)
         self.coordinator = _auth(token(COORDINATOR_ORG, "coordinator"))
         self.rank: dict[str, int] = {}  # candidate id -> rank in the demo data
         self.company_key: dict[str, str] = {}  # company id -> demo key
@@ -173,7 +169,7 @@ class DemoDay:
                     self._restart_dead()
                     time.sleep(min(self.poll_seconds, 0.5))
             self.say(self.clock.now(), "le jour J commence : les sites ouvrent à 08:00")
-            closing = local(SITE_CLOSES)
+            closing = self._local(SITE_CLOSES)
             while True:
                 self._restart_dead()
                 now = self.clock.now()
@@ -193,6 +189,9 @@ class DemoDay:
             self.report.ended_at = self.clock.now()
             self._summarise()
         return self.report
+
+    def _local(self, hhmm: str) -> datetime:
+        return local(self.day, hhmm)
 
     def _restart_dead(self) -> None:
         for name in self.supervise():
@@ -221,7 +220,7 @@ class DemoDay:
         """The no-show and the computer that fails, drawn from the seed among those the plan makes telling."""
         rng = random.Random(self.seed)
         firsts = _first_slots(slots)
-        later = local("09:00")
+        later = self._local("09:00")
         absent = sorted(
             (self.rank[c], c)
             for c, first in firsts.items()
@@ -235,7 +234,7 @@ class DemoDay:
             self.report.no_show_name = self._name(candidate_id)
             # Not there a quarter of an hour before their first interview: the site marks them absent.
             self.no_show_at = firsts[candidate_id].starts_at - timedelta(minutes=15)
-        mid_morning = local("10:00")
+        mid_morning = self._local("10:00")
         busy = sorted(
             {
                 s.computer_id
@@ -256,7 +255,7 @@ class DemoDay:
             self.fail_at = first + timedelta(minutes=2)
 
     def _arrivals(self, now: datetime, slots: list[_Slot]) -> None:
-        opens = local(SITE_OPENS)
+        opens = self._local(SITE_OPENS)
         for candidate_id, first in sorted(_first_slots(slots).items(), key=lambda kv: kv[1].starts_at):
             if candidate_id in self.arrived:
                 continue
@@ -390,7 +389,7 @@ class DemoDay:
         """The first time from half an hour after the first interview, every 10 minutes, that scheduling
         accepts (the candidate, a recruiter and a computer of the site free, the site open)."""
         at = first.ends_at + timedelta(minutes=30)
-        closing = local(SITE_CLOSES)
+        closing = self._local(SITE_CLOSES)
         while at + timedelta(minutes=20) <= closing:
             if at > self.clock.now():
                 response = self.http.post(
@@ -586,9 +585,11 @@ def lead_for(speed: float) -> float:
     return min(SETUP_SECONDS, EARLIEST_START.total_seconds() / speed)
 
 
-def prepare(stack: Stack, speed: float, lead_seconds: float | None = None) -> ScaledClock:
+def prepare(
+    stack: Stack, speed: float, lead_seconds: float | None = None, today: date | None = None
+) -> ScaledClock:
     """After `stack.prepare`, before `stack.start()`: a fresh data folder, the staff directory, every
-    service on the day's clock."""
+    service on the day's clock. The day is `today` (France's date now unless given), kept in the folder."""
     if (stack.data_dir / "scheduling.db").exists():
         raise StackError(
             f"{stack.data_dir} contient déjà un job dating : la journée de démonstration part d'un dossier "
@@ -598,8 +599,9 @@ def prepare(stack: Stack, speed: float, lead_seconds: float | None = None) -> Sc
         raise StackError("la vitesse de l'horloge (--speed) doit être positive")
     if not stack.staff_file.exists():
         stack.staff_file.write_text(staff_toml())
-    clock = demo_clock(speed, lead_for(speed) if lead_seconds is None else lead_seconds)
-    stack.clock_env = clock_env(clock)
+    on = keep_day(stack.data_dir, today or local_today(datetime.now(UTC)))
+    clock = demo_clock(on, speed, lead_for(speed) if lead_seconds is None else lead_seconds)
+    stack.use_clock(clock)
     return clock
 
 
@@ -616,6 +618,7 @@ def play(
         stack.url("registration"),
         stack.url("sites"),
         stack.token_for,
+        day_of(clock),
         progress=progress,
         scheduling_url=stack.url("scheduling"),
     )
@@ -670,7 +673,7 @@ def closing_report(stack: Stack) -> Report:
 
 def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack: Stack) -> None:
     """The day's figures, in French, from what the services answered."""
-    table = Table(title=f"Bilan du job dating du {EVENT_DAY:%d/%m/%Y}")
+    table = Table(title=f"Bilan du job dating du {report.day:%d/%m/%Y}")
     table.add_column("")
     table.add_column("nombre", justify="right")
     table.add_row("entretiens publiés", str(loaded.interviews or report.interviews_published))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 import httpx
@@ -16,7 +17,6 @@ import msgspec
 from jobdating.ops.demo_data import (
     COMPANIES,
     COORDINATOR_ORG,
-    EVENT_DAY,
     JOB_DATING_ID,
     PARTNERS,
     SITES,
@@ -63,11 +63,12 @@ def load(
     registration_url: str,
     sites_url: Urls,
     token: Tokens,
+    day: date,
     progress: Progress | None = None,
     scheduling_url: str | None = None,
 ) -> DemoReport:
     """Open the sites (each on the sites instance of its host organisation), lend the computers, register
-    companies and candidates."""
+    companies and candidates, all for the job dating held on `day` (see `demo_calendar`)."""
     say = progress or (lambda _: None)
     report = DemoReport()
     body: dict[str, Any]
@@ -81,7 +82,7 @@ def load(
                 "commune": site.commune,
                 "postcode": site.postcode,
                 "location": {"lat": site.lat, "lon": site.lon},
-                "hours": [{"day": EVENT_DAY.isoformat(), "start": "08:00", "end": "13:00"}],
+                "hours": [{"day": day.isoformat(), "start": "08:00", "end": "13:00"}],
                 "accessibility": ["wheelchair"] if site.wheelchair else [],
             }
             site_url = url_for(sites_url, site.host_org)
@@ -111,7 +112,7 @@ def load(
                 "parallel_recruiters": company.recruiters,
                 "window_start": company.start,
                 "window_end": company.end,
-                "day": EVENT_DAY.isoformat(),
+                "day": day.isoformat(),
                 "contact_name": f"Service recrutement {company.name}",
                 "contact_email": f"recrutement@{company.key}.exemple.fr",
             }
@@ -134,7 +135,7 @@ def load(
                     {"rank": rank, "company_id": ids[_siret(key)]}
                     for rank, key in enumerate(person.wishes, start=1)
                 ],
-                "availability": [{"day": EVENT_DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+                "availability": [{"day": day.isoformat(), "start": "08:30", "end": "12:30"}],
                 "accessibility": ["wheelchair"] if person.wheelchair else [],
                 "consent_data": True,
                 "consent_sms": True,
@@ -143,7 +144,7 @@ def load(
             report.candidates += _create(http, f"{registration_url}/candidates", body, auth, report)
         say("50 candidats inscrits par cinq structures partenaires")
         if scheduling_url is not None:
-            plan(http, scheduling_url, coordinator, report)
+            plan(http, scheduling_url, coordinator, report, day)
             say(
                 f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
                 f"({report.solver_status})"
@@ -151,10 +152,10 @@ def load(
     return report
 
 
-def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport) -> None:
+def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:
     """Plan the job dating, compute a provisional plan and publish it (once: a published plan stays)."""
     _wait_for_facts(http, url, headers)
-    day = EVENT_DAY.isoformat()
+    day = on.isoformat()
     body = {
         "job_dating_id": JOB_DATING_ID,
         "title": "Emploi Booster — Lille Sud",

@@ -7,11 +7,9 @@ Every person here is fictional; phone numbers are in the range ARCEP keeps for f
 from __future__ import annotations
 
 import random
-from datetime import date
 
 import msgspec
 
-EVENT_DAY = date(2026, 12, 3)
 COORDINATOR_ORG = "departement-nord"
 
 PARTNERS = {

@@ -20,6 +20,7 @@ import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, port_is_free
+from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
@@ -57,9 +58,16 @@ class Stack:
         self.extra_env: dict[str, dict[str, str]] = {}
         self.smtp_port = base_port + SMTP_OFFSET
         self.mail: subprocess.Popen[bytes] | None = None
+        self.clock: Clock = SystemClock()
         self.clock_env: dict[str, str] = {}
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.lock = self.data_dir / "up.pid"
+
+    def use_clock(self, clock: ScaledClock) -> None:
+        """Every service started from now on reads `clock` (the demo day's sped-up one, or a rehearsal's
+        set to another date): they all get the same start and origin, so they agree on "now"."""
+        self.clock = clock
+        self.clock_env = clock_env(clock)
 
     def url(self, service: str) -> str:
         spec = next(s for s in self.services if s.name == service)
@@ -290,6 +298,15 @@ class Stack:
                 self.mail.kill()
         self.nats.stop()
         self.release()
+
+
+def clock_env(clock: ScaledClock) -> dict[str, str]:
+    """The settings (after each service's prefix) that make a service read `clock`."""
+    return {
+        "CLOCK_START": clock.start.isoformat(),
+        "CLOCK_SPEED": repr(clock.speed),
+        "CLOCK_ORIGIN": repr(clock.origin),
+    }
 
 
 def token_table(orgs: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:

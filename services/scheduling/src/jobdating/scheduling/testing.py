@@ -24,13 +24,15 @@ from jobdating.contracts.registration import (
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
-from jobdating.ops.demo_data import COMPANIES, EVENT_DAY, SITES, candidates
+from jobdating.ops.demo_data import COMPANIES, SITES, candidates
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.ids import new_id
 
 ORG = "departement-nord"
 SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+# The sample job dating's day; tests that depend on "now" run on a MovableClock set around it (T0).
+EVENT_DAY = date(2026, 12, 3)
 
 
 class MovableClock:

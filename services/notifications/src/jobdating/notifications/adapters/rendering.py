@@ -17,24 +17,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from jobdating.notifications.application.ports import RenderedText
+from jobdating.runtime import french
 
 TEMPLATES = Path(__file__).parent / "templates"
 SMS_LENGTH = 160
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 OUTCOMES = {
     "second_interview": "l'entreprise souhaite un deuxième entretien",
     "hired": "l'entreprise souhaite recruter la personne",
@@ -69,12 +55,12 @@ SHORT_CANCEL_REASONS = {
 
 def day(at: datetime) -> str:
     """`jeudi 3 décembre`."""
-    return f"{DAYS[at.weekday()]} {at.day} {MONTHS[at.month - 1]}"
+    return french.day_month(at.date())
 
 
 def short_day(at: datetime) -> str:
     """`jeudi 3/12`, for SMS."""
-    return f"{DAYS[at.weekday()]} {at.day}/{at.month:02d}"
+    return french.day_short(at.date())
 
 
 def hour(at: datetime) -> str:

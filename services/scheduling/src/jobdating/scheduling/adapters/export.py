@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import date
 
+from jobdating.runtime import french
 from jobdating.scheduling.application.queries import InterviewView, PlanView
 
 _BY = {"site": "par site", "computer": "par poste", "company": "par entreprise", "candidate": "par candidat"}
@@ -19,21 +20,6 @@ _STATUS = {
     "provisional": "provisoire",
 }
 _KIND = {"interview": "entretien", "second_interview": "second entretien"}
-_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 CSV_COLUMNS = (
     "groupe",
     "jour",
@@ -53,7 +39,7 @@ CSV_COLUMNS = (
 
 def french_day(day: date) -> str:
     """`jeudi 3 décembre 2026`."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return french.day_month_year(day)
 
 
 def as_text(plan: PlanView) -> str:

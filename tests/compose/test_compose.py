@@ -30,9 +30,9 @@ from jobdating.ops.audit import AuditReport, audit
 from jobdating.ops.day import DemoDay, day_of, demo_clock
 from jobdating.ops.demo import load
 from jobdating.ops.demo_calendar import local_today
-from jobdating.ops.demo_data import COORDINATOR_ORG, JOB_DATING_ID
 from jobdating.ops.stack import clock_env
 from jobdating.runtime.clock import ScaledClock
+from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEED = 600.0

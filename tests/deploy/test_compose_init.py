@@ -15,7 +15,7 @@ from jobdating.bus.server import nats_binary
 from jobdating.ops import compose
 from jobdating.ops.audit import ServiceAudit, _owner
 from jobdating.ops.cli import app
-from jobdating.ops.demo_data import COORDINATOR_ORG
+from jobdating.testing.demo_data import COORDINATOR_ORG
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / ".env.example"

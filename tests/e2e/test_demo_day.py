@@ -24,7 +24,6 @@ from jobdating.bus.server import free_port, port_is_free
 from jobdating.ops import day
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 from jobdating.ops.operate import run_audit
 from jobdating.ops.reporting.projection import (
     ATTENDANCE,
@@ -48,6 +47,7 @@ from jobdating.ops.reporting.projection import (
     Report,
 )
 from jobdating.ops.stack import SERVICES, Stack
+from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 

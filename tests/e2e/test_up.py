@@ -128,7 +128,8 @@ def test_the_demo_is_held_on_the_next_working_day_whatever_the_date(
     tmp_path: Path, clock_start: str, day: str, resumed_at: str | None
 ) -> None:
     """The services' clock set to another date (`--clock-start`): the demo's day follows it, convocations
-    go out (nothing has passed), and a resumed stack keeps the day it chose even when "next working day" has moved on."""
+    go out (nothing has passed), and a resumed stack keeps the day it chose even when "the next working
+    day" has moved on."""
     data, nats_port, base = tmp_path / "data", free_port(), base_port()
     log = tmp_path / "up.log"
     process = start(data, nats_port, base, log, clock_start=clock_start)

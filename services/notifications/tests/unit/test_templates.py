@@ -18,7 +18,7 @@ from jobdating.notifications.adapters.rendering import (
     hour,
     phone,
 )
-from jobdating.ops import demo_data
+from jobdating.testing import demo_data
 
 PARIS = ZoneInfo("Europe/Paris")
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from jobdating.ops import demo_data
 from jobdating.scheduling.planning.model import (
     Candidate,
     Company,
@@ -25,6 +24,7 @@ from jobdating.scheduling.planning.model import (
     Window,
 )
 from jobdating.scheduling.planning.solve import solve
+from jobdating.testing import demo_data
 
 
 def _minutes(hhmm: str) -> int:

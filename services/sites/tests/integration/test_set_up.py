@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, time
 
 from jobdating.contracts.sites import Coordinates, OpeningHours
-from jobdating.ops import demo_data
 from jobdating.runtime.commands import Meta
 from jobdating.sites.application.handlers import set_up
 from jobdating.sites.bootstrap import SitesService
 from jobdating.sites.domain.commands import AddComputer, AddRoom, OpenSite, SetUpCommand
 from jobdating.sites.domain.permissions import Actor
+from jobdating.testing import demo_data
 
 # The sites service does not compare opening hours with its clock: any day serves.
 DAY = date(2026, 12, 3)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Iterable, Sequence
 
 import nats
 from nats.js import JetStreamContext
@@ -17,7 +21,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
-from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec
+from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec, registration_sites
 
 
 def stream_config(spec: StreamSpec) -> StreamConfig:
@@ -79,3 +83,34 @@ async def provision_url(url: str, consumers: Iterable[ConsumerSpec] = CONSUMERS)
         return await provision(nc.jetstream(), consumers=consumers)
     finally:
         await nc.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`jobdating-provision`: the provisioning step of a deployment, shipped in every service image (the
+    operator's `jobdating provision` does the same from a workstation)."""
+    parser = argparse.ArgumentParser(prog="jobdating-provision", description=main.__doc__)
+    parser.add_argument("--nats-url", default=os.environ.get("JOBDATING_NATS_URL"), help="NATS server URL")
+    parser.add_argument(
+        "--registration-org",
+        action="append",
+        default=[],
+        help="a partner org running its own registration instance (its own durable), repeatable",
+    )
+    args = parser.parse_args(argv)
+    if not args.nats_url:
+        parser.error("--nats-url (or JOBDATING_NATS_URL) is required")
+    try:
+        consumers = [*CONSUMERS, *(registration_sites(org) for org in args.registration_org)]
+    except ValueError as exc:
+        parser.error(f"--registration-org: {exc}")
+    try:
+        for line in asyncio.run(provision_url(args.nats_url, consumers)):
+            print(line)
+    except (OSError, nats.errors.NoServersError) as exc:
+        print(f"error: cannot reach NATS at {args.nats_url}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,9 +24,9 @@ from jobdating.contracts.registration import (
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
-from jobdating.ops.demo_data import COMPANIES, SITES, candidates
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.ids import new_id
+from jobdating.testing.demo_data import COMPANIES, SITES, candidates
 
 ORG = "departement-nord"
 SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")

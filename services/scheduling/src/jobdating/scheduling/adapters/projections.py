@@ -31,7 +31,7 @@ from jobdating.contracts.scheduling import (
     WorkshopScheduled,
 )
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
-from jobdating.eventstore.rebuild import replay_log
+from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.scheduling.adapters.facts import Reader
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES, from_ts, ts
 from jobdating.scheduling.domain.state import AttendanceState, SlotState
@@ -209,24 +209,8 @@ def project(tx: Transaction, stored: Sequence[StoredEvent], registry: EventRegis
 
 
 def rebuild(store: EventStore, registry: EventRegistry = REGISTRY) -> int:
-    """Empty the read model and replay the whole log into it; returns how many events were replayed.
-
-    Run it on a stopped service: a command committed meanwhile would be applied twice. The facts kept from
-    other services and the provisional plans are not part of the log and stay as they are.
-    """
-    with store.transaction() as tx:
-        for table in READ_MODEL_TABLES:
-            tx.execute(f"DELETE FROM {table}")
-        tx.set_checkpoint(PROJECTION, 0)
-
-    def apply_batch(events: Sequence[RecordedEvent]) -> None:
-        with store.transaction() as tx:
-            for event in events:
-                apply(tx, event)
-            tx.set_checkpoint(PROJECTION, events[-1].position)
-
-    with store.rebuilding():  # batches durable together at the end: a crash means rebuilding again
-        return replay_log(store, apply_batch, registry=registry)
+    """Empty the read model and replay the whole log into it (see `rebuild_in_place`)."""
+    return rebuild_in_place(store, READ_MODEL_TABLES, apply, PROJECTION, registry)
 
 
 def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:

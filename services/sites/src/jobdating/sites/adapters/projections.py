@@ -24,7 +24,7 @@ from jobdating.contracts.sites import (
     SiteOpened,
 )
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
-from jobdating.eventstore.rebuild import replay_log
+from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.sites.domain.validation import label_key
 
 PROJECTION = "sites-read-model"
@@ -161,24 +161,8 @@ def project(tx: Transaction, stored: Sequence[StoredEvent], registry: EventRegis
 
 
 def rebuild(store: EventStore, registry: EventRegistry = REGISTRY) -> int:
-    """Empty the read model and replay the whole log into it; returns how many events were replayed.
-
-    Run it on a stopped service (or a copy of its store): a command committed meanwhile would be applied
-    twice. Each batch commits with the checkpoint, so an interrupted rebuild shows how far it got.
-    """
-    with store.transaction() as tx:
-        for table in TABLES:
-            tx.execute(f"DELETE FROM {table}")
-        tx.set_checkpoint(PROJECTION, 0)
-
-    def apply_batch(events: Sequence[RecordedEvent]) -> None:
-        with store.transaction() as tx:
-            for event in events:
-                apply(tx, event)
-            tx.set_checkpoint(PROJECTION, events[-1].position)
-
-    with store.rebuilding():  # batches durable together at the end: a crash means rebuilding again
-        return replay_log(store, apply_batch, registry=registry)
+    """Empty the read model and replay the whole log into it (see `rebuild_in_place`)."""
+    return rebuild_in_place(store, TABLES, apply, PROJECTION, registry)
 
 
 def labels_in_use(tx: Transaction, site_id: str) -> list[str]:

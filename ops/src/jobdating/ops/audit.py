@@ -41,13 +41,12 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, RecordedEvent, decode_envelope, service_of
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, InvalidSubjectToken, event_subject
 from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.eventstore.readmodel import ReadModel, Rows
 from jobdating.ops.fed_tables import ack_floors, fed_model, rebuild
 from jobdating.ops.readmodels import (
     SERVICES,
     Live,
     LiveStore,
-    ReadModel,
-    Rows,
     apply_batch_to,
     fresh_store,
     open_url,

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from jobdating.ops.demo_data import (
+from jobdating.testing.demo_data import (
     COMPANIES,
     COORDINATOR_ORG,
     JOB_DATING_ID,

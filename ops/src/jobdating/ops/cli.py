@@ -23,12 +23,12 @@ from jobdating.ops import compose, operate, tally
 from jobdating.ops.demo import ROLES, DemoError
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_calendar import ZONE, keep_day, kept_day, local_today, next_working_day
-from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
 from jobdating.ops.reporting.command import report as report_command
 from jobdating.ops.stack import Stack, StackError
 from jobdating.runtime import french
 from jobdating.runtime.clock import ScaledClock
 from jobdating.runtime.logging import configure_logging
+from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run and operate job datings.")
 console = Console(stderr=True)

@@ -16,88 +16,29 @@ alone).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from jobdating.bus.consumer import NotYet
-from jobdating.bus.topology import CONSUMERS, registration_sites, registration_sites_durable
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.ops.readmodels import Apply, Rows, ScratchStore, table_rows
-
-Feed = tuple[str, tuple[str, ...]]
-"""A durable consumer's name and its filter subjects."""
-
-
-@dataclass(frozen=True)
-class FedModel:
-    """The tables one service instance keeps from its consumers, and how each consumer applies an event."""
-
-    service: str
-    tables: tuple[str, ...]
-    feeds: tuple[Feed, ...]
-    prepare: Callable[[Transaction], None]
-    handler: Callable[[str], Apply]  # by durable name
-
-    def rows(self, store: EventStore) -> Rows:
-        return table_rows(store, self.tables)
+from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.readmodel import Apply, FedModel
+from jobdating.ops.readmodels import SERVICES, ScratchStore, service_readmodel
 
 
 def fed_model(kind: str, label: str, own_org: str | None) -> FedModel | None:
-    """The fed tables of a service instance (`label`, e.g. `registration@mission-locale`), None when it
-    keeps none this audit knows (or, for registration, when its organisation is unknown)."""
-    if kind == "scheduling":
-        return _scheduling(label)
-    if kind == "registration" and own_org is not None:
-        return _registration(label, own_org, label.partition("@")[2] or None)
-    if kind == "notifications":
-        return _notifications(label)
-    return None
-
-
-def _scheduling(label: str) -> FedModel:
-    from jobdating.scheduling.adapters import facts, tables
-    from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
-
-    by_name = {c.durable: c.filter_subjects for c in CONSUMERS}
-    feeds = tuple((name, by_name[name]) for name in (REGISTRATION_CONSUMER, SITES_CONSUMER))
-
-    def prepare(tx: Transaction) -> None:
-        for ddl in tables.SCHEMA:
-            tx.execute(ddl)
-
-    def apply(tx: Transaction, event: RecordedEvent) -> None:
-        # The facts half of the policies: the repairs they trigger write scheduling's own log, audited there.
-        facts.apply_fact(tx, event)
-
-    return FedModel(label, tuple(tables.FACT_TABLES), feeds, prepare, lambda _: apply)
-
-
-def _registration(label: str, own_org: str, instance_org: str | None) -> FedModel:
-    from jobdating.registration.adapters import projections
-    from jobdating.registration.application.policies import policy_for
-
-    spec = registration_sites(instance_org)
-    durable = registration_sites_durable(instance_org)
-
-    def prepare(tx: Transaction) -> None:
-        tx.execute(projections.SITES_SCHEMA)
-        tx.execute(projections.PARTNER_COMPANIES_SCHEMA)
-
-    policy = policy_for(own_org)
-    return FedModel(
-        label,
-        ("known_sites", "partner_companies"),
-        ((durable, spec.filter_subjects),),
-        prepare,
-        lambda _: policy,
-    )
+    """The fed tables of a service instance (`label`, e.g. `registration@mission-locale`), as its service's
+    `readmodel` module declares them; None when it keeps none (or, for registration, when its organisation
+    is unknown)."""
+    if kind not in SERVICES:
+        return None
+    model: FedModel | None = service_readmodel(kind).fed(label, own_org, label.partition("@")[2] or None)
+    return model
 
 
 async def ack_floors(js: JetStreamContext, model: FedModel) -> dict[str, int] | str:
@@ -174,40 +115,3 @@ def _apply_each(
             tx.execute("ROLLBACK TO fed")
         tx.execute("RELEASE fed")
     return waiting
-
-
-NOTIFICATIONS_COPIES = (
-    "notif_candidate",
-    "notif_company",
-    "notif_site",
-    "notif_room",
-    "notif_computer",
-    "notif_slot",
-    "notif_workshop",
-)
-"""Notifications' copies of the other services' facts. `notif_job_dating` is left out: it also holds when
-the recruiters' agendas are due, set from the clock when the plan was published."""
-
-
-def _notifications(label: str) -> FedModel:
-    from jobdating.notifications.adapters import projections, tables
-    from jobdating.notifications.application.planner import (
-        REGISTRATION_CONSUMER,
-        SCHEDULING_CONSUMER,
-        SITES_CONSUMER,
-    )
-
-    by_name = {c.durable: c.filter_subjects for c in CONSUMERS}
-    # The copies half of the planner's handlers: the messages they plan are working state.
-    appliers: dict[str, Apply] = {
-        REGISTRATION_CONSUMER: projections.apply_registration,
-        SITES_CONSUMER: projections.apply_sites,
-        SCHEDULING_CONSUMER: projections.apply_scheduling,
-    }
-    feeds = tuple((name, by_name[name]) for name in appliers)
-
-    def prepare(tx: Transaction) -> None:
-        for ddl in tables.SCHEMA:
-            tx.execute(ddl)
-
-    return FedModel(label, NOTIFICATIONS_COPIES, feeds, prepare, appliers.__getitem__)

@@ -33,7 +33,11 @@ from rich.table import Table
 from jobdating.ops.demo import DemoError, DemoReport, Urls, url_for
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_calendar import ZONE, keep_day, local_today
-from jobdating.ops.demo_data import (
+from jobdating.ops.reporting.projection import Report, Scope
+from jobdating.ops.reporting.source import report_from
+from jobdating.ops.stack import Stack, StackError
+from jobdating.runtime.clock import ScaledClock
+from jobdating.testing.demo_data import (
     COMPANIES,
     COORDINATOR_ORG,
     JOB_DATING_ID,
@@ -41,10 +45,6 @@ from jobdating.ops.demo_data import (
     candidates,
     staff_toml,
 )
-from jobdating.ops.reporting.projection import Report, Scope
-from jobdating.ops.reporting.source import report_from
-from jobdating.ops.stack import Stack, StackError
-from jobdating.runtime.clock import ScaledClock
 
 MORNING = "07:30"  # the demo clock starts here, before the first candidates arrive (sites open at 08:00)
 SITE_OPENS, SITE_CLOSES = "08:00", "13:00"

@@ -31,12 +31,12 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.subjects import service_filter
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.readmodel import ReadModel
 from jobdating.eventstore.rebuild import recorded
 from jobdating.ops.audit import RELAY
 from jobdating.ops.readmodels import (
     SERVICES,
     LiveStore,
-    ReadModel,
     ScratchStore,
     apply_batch_to,
     fresh_store,

@@ -1,83 +1,44 @@
 """What the operator's replay and audit know of each service's projections, and where they are rebuilt.
 
-Each service keeps, next to its log, tables that follow its own events ("log projections"); each service
-module says which tables those are, how an event is applied to them, and how to ready an empty store for
-them. The other tables (facts kept from other services' events, working state such as messages to send
-or provisional plans) are not rebuilt from the service's log and are left alone.
+Each service keeps, next to its log, tables that follow its own events ("log projections"); each service's
+`readmodel` module says which tables those are, how an event is applied to them, and how to ready an empty
+store for them (`jobdating.eventstore.readmodel`). The other tables (facts kept from other services'
+events, working state such as messages to send or provisional plans) are not rebuilt from the service's
+log and are left alone.
 
 A rebuild here goes into a scratch store held in memory, never on disk: registration's projections hold
 personal data in clear, and a temporary file would outlive an erasure in the file system's free blocks.
 The audit opens the live stores read-only (`LiveStore`, `PgLiveStore`).
 
-The services' packages are imported when a read model is asked for, not with this module: the shared
-package does not depend on them, and an installation without one of them can still audit the others.
+A service's `readmodel` module is imported when its read model is asked for, not with this module.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import psycopg
 from psycopg.pq import TransactionStatus
 
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.postgres import PostgresEventStore
+from jobdating.eventstore.readmodel import ReadModel, Rows, canonical
 from jobdating.eventstore.sqlite import SqliteEventStore
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
-
-Apply = Callable[[Transaction, RecordedEvent], None]
-Rows = dict[str, list[tuple[Any, ...]]]
-
-
-@dataclass(frozen=True)
-class ReadModel:
-    """One service's log projections: how to rebuild them and how to read them for a comparison.
-
-    `prepare(live, fresh)` readies an empty store (tables, and anything the projections read besides the
-    log, e.g. registration's person keys); `applier(store)` gives the function applying one event to the
-    tables of `store`; `checkpoint` names the projection's checkpoint when the service keeps one.
-    """
-
-    service: str
-    tables: tuple[str, ...]
-    prepare: Callable[[EventStore, Transaction], None]
-    applier: Callable[[EventStore], Apply]
-    checkpoint: str | None = None
-
-    def rows(self, store: EventStore) -> Rows:
-        """Every row of the projection's tables, sorted (a table's rows form a set: order is irrelevant)."""
-        return table_rows(store, self.tables)
-
-
-def table_rows(store: EventStore, tables: Sequence[str]) -> Rows:
-    """Every row of these tables, sorted by their canonical encoding (a table's rows form a set; the
-    encoding never compares a NULL with a value, as sorting the tuples would)."""
-    return {
-        table: sorted((tuple(r) for r in store.query(f"SELECT * FROM {table}")), key=_canonical)
-        for table in tables
-    }
-
-
-_encoder = msgspec.json.Encoder(order="sorted")
-
-
-def _canonical(value: Any) -> bytes:
-    return _encoder.encode(value)
 
 
 def table_hash(rows: Sequence[tuple[Any, ...]]) -> str:
     """A stable hash of a table's rows, whatever order they were read in (rows sorted by their encoding)."""
     digest = hashlib.sha256()
-    for encoded in sorted(_canonical(r) for r in rows):
+    for encoded in sorted(canonical(r) for r in rows):
         digest.update(encoded)
         digest.update(b"\n")
     return digest.hexdigest()
@@ -92,68 +53,17 @@ def projection_hash(rows: Rows) -> str:
 
 
 def read_model(service: str) -> ReadModel:
-    """The read model of one of SERVICES (imports that service's package)."""
-    builders: dict[str, Callable[[], ReadModel]] = {
-        "registration": _registration,
-        "sites": _sites,
-        "scheduling": _scheduling,
-        "notifications": _notifications,
-    }
-    if service not in builders:
+    """The log projections of one of SERVICES, as the service's `readmodel` module declares them."""
+    if service not in SERVICES:
         raise KeyError(service)
-    return builders[service]()
+    model: ReadModel = service_readmodel(service).LOG
+    return model
 
 
-def _registration() -> ReadModel:
-    from jobdating.registration.adapters import projections
-    from jobdating.registration.adapters.keyring import Keyring
-
-    def prepare(live: EventStore, fresh: Transaction) -> None:
-        projections.prepare_fresh(live, fresh, Keyring(live))
-
-    def applier(store: EventStore) -> Apply:
-        keyring = Keyring(store)
-        return lambda tx, event: projections.apply(tx, event, keyring)
-
-    return ReadModel("registration", tuple(projections.LOG_TABLES), prepare, applier)
-
-
-def _sites() -> ReadModel:
-    from jobdating.sites.adapters import projections
-
-    def prepare(live: EventStore, fresh: Transaction) -> None:
-        for ddl in projections.SCHEMA:
-            fresh.execute(ddl)
-
-    return ReadModel(
-        "sites", tuple(projections.TABLES), prepare, lambda _: projections.apply, projections.PROJECTION
-    )
-
-
-def _scheduling() -> ReadModel:
-    from jobdating.scheduling.adapters import projections, tables
-
-    def prepare(live: EventStore, fresh: Transaction) -> None:
-        for ddl in tables.SCHEMA:
-            fresh.execute(ddl)
-
-    return ReadModel(
-        "scheduling",
-        tuple(tables.READ_MODEL_TABLES),
-        prepare,
-        lambda _: projections.apply,
-        projections.PROJECTION,
-    )
-
-
-def _notifications() -> ReadModel:
-    from jobdating.notifications.adapters import projections, tables
-
-    def prepare(live: EventStore, fresh: Transaction) -> None:
-        for ddl in tables.SCHEMA:
-            fresh.execute(ddl)
-
-    return ReadModel("notifications", tuple(projections.OWN_TABLES), prepare, lambda _: projections.apply_own)
+def service_readmodel(service: str) -> Any:
+    """`jobdating.<service>.readmodel`: the only module of a service that operators' tools import, when
+    asked for (an installation without one of the services can still audit the others)."""
+    return importlib.import_module(f"jobdating.{service}.readmodel")
 
 
 # ---- stores ------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from jobdating.ops.demo import ROLES
-from jobdating.ops.demo_data import COORDINATOR_ORG, staff_toml
 from jobdating.ops.stack import token_table
+from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 
 # Organisations running their own registration and sites instances in docker-compose.yml, besides the
 # coordinator (who runs all four services and serves the partners without an instance of their own).

@@ -9,9 +9,9 @@ import pytest
 
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.adapters.sql import Db
 from jobdating.registration.application import handlers, importing, queries
 from jobdating.registration.application.importing import import_candidates
+from jobdating.registration.application.rows import Db
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.errors import Rejected
 from jobdating.registration.domain.state import CandidateFacts

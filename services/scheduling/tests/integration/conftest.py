@@ -121,8 +121,8 @@ async def published_demo(api: Api, service: SchedulingService, engine: str = "gr
 
 def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> None:
     """The published plan as it stands now keeps every rule for what has not begun (the planner's checker)."""
-    from jobdating.scheduling.adapters import facts as known
-    from jobdating.scheduling.adapters import projections
+    from jobdating.scheduling.application import queries_facts as known
+    from jobdating.scheduling.application import queries_slots as projections
     from jobdating.scheduling.domain.changes import interview_of
     from jobdating.scheduling.domain.instance import Calendar, build_instance
     from jobdating.scheduling.planning.check import check

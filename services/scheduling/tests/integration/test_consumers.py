@@ -18,7 +18,7 @@ from jobdating.contracts.sites import ComputerBackInService, ComputerOutOfOrder,
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.scheduling.adapters import facts as known
+from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, candidate_id, computer_id, demo_facts, site_id

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore import EventStore, open_store
-from jobdating.eventstore.base import StoredEvent
-from jobdating.registration.adapters import projections
+from jobdating.eventstore.base import StoredEvent, Transaction
+from jobdating.registration.adapters import files, projections
 from jobdating.registration.adapters.http import command_counter, create_registration_app
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import serve_contacts
 from jobdating.registration.application.policies import policy_for
+from jobdating.registration.application.ports import NOTHING_JUST_SEALED
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.config import Settings
 from jobdating.runtime.auth import TokenTable
@@ -40,7 +43,22 @@ def build_service(
         keyring.migrate(tx)
         projections.migrate(tx)
     bus = CommandBus(store, SERVICE, clock or SystemClock(), on_commit=on_commit)
-    return RegistrationService(org=org, store=store, keyring=keyring, bus=bus, log=log, on_command=on_command)
+
+    def project(
+        tx: Transaction, event: RecordedEvent, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED, /
+    ) -> None:
+        projections.apply(tx, event, keyring, just_sealed)
+
+    return RegistrationService(
+        org=org,
+        store=store,
+        keyring=keyring,
+        project=project,
+        read_table=files.read_table,
+        bus=bus,
+        log=log,
+        on_command=on_command,
+    )
 
 
 def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
@@ -69,7 +87,7 @@ def build(settings: Settings) -> Runtime:
         app=None,
         host=settings.host,
         port=settings.port,
-        subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org))],
+        subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org, projections))],
         log=log,
     )
     clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)

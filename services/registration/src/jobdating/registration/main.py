@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"projections rebuilt from {replayed} events")
             return 0
         done, failing = redrive(
-            store, settings.sites_consumer, policy_for(settings.org), event_id=args.event_id
+            store, settings.sites_consumer, policy_for(settings.org, projections), event_id=args.event_id
         )
         print(f"re-driven: {done}, still failing: {len(failing)}")
         for line in failing:

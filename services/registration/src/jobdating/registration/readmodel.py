@@ -35,7 +35,7 @@ def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel |
         tx.execute(projections.SITES_SCHEMA)
         tx.execute(projections.PARTNER_COMPANIES_SCHEMA)
 
-    policy = policy_for(own_org)
+    policy = policy_for(own_org, projections)
     return FedModel(
         label,
         ("known_sites", "partner_companies"),

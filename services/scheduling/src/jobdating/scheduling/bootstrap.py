@@ -18,7 +18,7 @@ from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
-from jobdating.scheduling.adapters import http, projections, tables
+from jobdating.scheduling.adapters import facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.planning import Planner
@@ -83,6 +83,7 @@ def bootstrap(
         writer,
         ids,
         clock,
+        save_plan=plans.save,
         engine=settings.solver_engine,
         time_limit=settings.solver_time_limit,
         threads=settings.solver_threads,
@@ -90,7 +91,7 @@ def bootstrap(
     )
     handlers = SchedulingHandlers(writer, planner, repairs, links, log=log)
     queries = SchedulingQueries(store, writer, clock)
-    policies = Policies(repairs, clock, settings.org, log=log)
+    policies = Policies(repairs, clock, settings.org, apply_fact=facts.apply_fact, log=log)
 
     def health() -> dict[str, Any]:
         return {

@@ -15,7 +15,7 @@ import msgspec
 from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.notifications.adapters.projections import Source, rows
-from jobdating.notifications.adapters.tables import parse_ts, ts
+from jobdating.notifications.application.instants import parse_ts, ts
 from jobdating.notifications.domain.messages import Change, PlannedMessage
 from jobdating.notifications.domain.rules import SlotFacts
 

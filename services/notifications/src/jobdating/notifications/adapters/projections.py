@@ -44,7 +44,7 @@ from jobdating.contracts.sites import (
     SiteOpened,
 )
 from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.notifications.adapters.tables import parse_ts, ts
+from jobdating.notifications.application.instants import parse_ts, ts
 from jobdating.notifications.domain.rules import Person, PersonStatus, SlotFacts, Told
 
 _json = msgspec.json.Encoder()

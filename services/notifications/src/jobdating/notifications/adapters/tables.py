@@ -13,8 +13,6 @@ Times are stored as fixed-width UTC text (`ts`), so that text order is time orde
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from jobdating.eventstore.base import EventStore
 
 SCHEMA = (
@@ -142,13 +140,3 @@ def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
         for ddl in SCHEMA:
             tx.execute(ddl)
-
-
-def ts(at: datetime) -> str:
-    """A timestamp as fixed-width UTC text (microseconds, `Z`)."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_ts(text: str) -> datetime:
-    """Read back a `ts` timestamp (timezone-aware, UTC)."""
-    return datetime.fromisoformat(text)

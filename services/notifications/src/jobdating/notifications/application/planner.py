@@ -14,7 +14,7 @@ from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.adapters import deliveries, projections
-from jobdating.notifications.adapters.tables import ts
+from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
 from jobdating.runtime.clock import Clock

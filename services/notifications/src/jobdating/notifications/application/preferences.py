@@ -5,6 +5,7 @@ from __future__ import annotations
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.adapters import projections
 from jobdating.notifications.domain import preferences
+from jobdating.notifications.domain.permissions import may_set_reminders
 from jobdating.runtime.commands import Aggregate, CommandBus, Meta
 
 AGGREGATE = Aggregate(preferences.initial, preferences.evolve)
@@ -26,7 +27,7 @@ def set_reminders(
     candidate = projections.candidate(store, candidate_id)
     if candidate is None:
         raise UnknownCandidate(candidate_id)
-    if caller_org is not None and caller_org not in (candidate.referring_org, candidate.org):
+    if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
         raise NotTheirCandidate(candidate_id)
     bus.execute(
         AGGREGATE,

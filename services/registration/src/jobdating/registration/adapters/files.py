@@ -9,50 +9,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import openpyxl
 
-Row = tuple[int, list[str]]
-"""A row number as shown in a spreadsheet (the header is row 1) and its cells as text."""
+from jobdating.registration.application.import_table import Row, Table, cell_text
 
 
 class UnreadableFile(ValueError):
     """The file is not a CSV or XLSX table we can read; the message is for the person who sent it."""
-
-
-@dataclass
-class Table:
-    """Headers as written in the file, and its data rows (fully empty rows are skipped)."""
-
-    headers: list[str]
-    rows: Iterator[Row]
-
-    @classmethod
-    def from_mappings(cls, rows: Iterable[Mapping[str, Any]]) -> Table:
-        """A table from dicts keyed by header (the first row's keys are the headers)."""
-        iterator = iter(rows)
-        first = next(iterator, None)
-        if first is None:
-            return cls(headers=[], rows=iter(()))
-        headers = list(first)
-
-        def generate() -> Iterator[Row]:
-            for number, row in enumerate(_chain(first, iterator), start=2):
-                cells = [cell_text(row.get(h)) for h in headers]
-                if any(cells):
-                    yield number, cells
-
-        return cls(headers=headers, rows=generate())
-
-
-def _chain(first: Mapping[str, Any], rest: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
-    yield first
-    yield from rest
 
 
 def read_table(source: Path | str | IO[bytes], filename: str | None = None) -> Table:
@@ -134,23 +101,6 @@ def _header(rows: Iterator[tuple[int, list[str]]], look: int = 20) -> tuple[int,
         if number >= look:
             return None
     return None
-
-
-def cell_text(value: object) -> str:
-    """A cell as a person reads it: whole numbers without `.0`, dates as YYYY-MM-DD, times as HH:MM."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    return str(value).strip()
 
 
 def _encoding(binary: IO[bytes]) -> str:

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
 
 from jobdating.contracts.registration import Availability, Wish
-from jobdating.registration.adapters.files import Table, UnreadableFile, read_table
+from jobdating.registration.adapters.files import UnreadableFile, read_table
 from jobdating.registration.adapters.schemas import (
     AvailabilityIn,
     CandidateIn,
@@ -35,6 +35,7 @@ from jobdating.registration.adapters.schemas import (
     WithdrawIn,
 )
 from jobdating.registration.application import handlers, importing, queries
+from jobdating.registration.application.import_table import Table
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.domain.commands import (
     EraseCandidate,

@@ -11,24 +11,16 @@ from __future__ import annotations
 import base64
 import os
 
-import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.registration.adapters.sql import Db, fetch_one
+from jobdating.registration.application.ports import PersonKey
+from jobdating.registration.application.rows import Db, fetch_one
 from jobdating.runtime.ids import new_id
 
 IMPORT_SECRET = "import-keys"  # noqa: S105 - the name of a secret, not one
-
-
-class PersonKey(msgspec.Struct, frozen=True, kw_only=True):
-    """The key sealing one person's fields; `subject_id` is their candidate or company id."""
-
-    subject_id: str
-    key_id: str
-    key: bytes
 
 
 class SealBroken(Exception):

@@ -39,7 +39,10 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import SiteOpened
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.registration.adapters.keyring import Keyring
-from jobdating.registration.adapters.sql import Db, fetch_all, fetch_one
+from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, Keys
+from jobdating.registration.application.queries import LOOKUPS, REGISTERED, WITHDRAWN
+from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
+from jobdating.registration.application.rows import Db, fetch_all, fetch_one
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
 from jobdating.registration.domain.validation import search_key
 
@@ -79,28 +82,10 @@ PARTNER_COMPANIES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS partner_companie
     company_id TEXT PRIMARY KEY, org TEXT NOT NULL, live INTEGER NOT NULL, version INTEGER NOT NULL)"""
 LOG_TABLES: Final = tuple(SCHEMA)
 """The tables `rebuild` recreates from the log."""
-LOOKUPS: Final[dict[str, tuple[str, str]]] = {
-    "candidate_phones": ("phone", "candidate_id"),
-    "candidate_emails": ("email", "candidate_id"),
-    "company_sirets": ("siret", "company_id"),
-    "import_keys": ("import_key", "stream_id"),
-}
-"""Lookup table -> (held value column, holder column)."""
-
-REGISTERED = "registered"
-WITHDRAWN = "withdrawn"
 
 _personal = msgspec.json.Decoder(CandidatePersonal)
 _contact = msgspec.json.Decoder(CompanyContact)
 _json = msgspec.json.Encoder()
-
-
-class DuplicateKey(Exception):
-    """A phone, e-mail, SIRET or import key is already held: a concurrent command won the race."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(f"{field} already held by another record")
-        self.field = field
 
 
 def migrate(tx: Transaction) -> None:
@@ -113,13 +98,10 @@ def migrate(tx: Transaction) -> None:
     tx.execute(PARTNER_COMPANIES_SCHEMA)
 
 
-NOTHING_JUST_SEALED: Final[Mapping[Sealed, bytes]] = {}
-
-
 def apply(
     tx: Transaction,
     event: RecordedEvent,
-    keyring: Keyring,
+    keyring: Keys,
     just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
 ) -> None:
     """Bring the projections up to date with one of this service's events.
@@ -166,7 +148,7 @@ def apply(
 
 
 def open_personal(
-    db: Db, keyring: Keyring, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+    db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
 ) -> CandidatePersonal | None:
     """A candidate's personal fields, or None when their key is gone."""
     plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
@@ -174,7 +156,7 @@ def open_personal(
 
 
 def open_contact(
-    db: Db, keyring: Keyring, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+    db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
 ) -> CompanyContact | None:
     """A company contact, or None when its key is gone."""
     plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
@@ -189,7 +171,7 @@ def profile_json(profile: CandidateProfile | CompanyProfile) -> str:
 def _candidate_registered(
     tx: Transaction,
     e: CandidateRegistered,
-    keyring: Keyring,
+    keyring: Keys,
     version: int,
     at: str,
     just_sealed: Mapping[Sealed, bytes],
@@ -224,7 +206,7 @@ def _candidate_registered(
 def _candidate_updated(
     tx: Transaction,
     e: CandidateUpdated,
-    keyring: Keyring,
+    keyring: Keys,
     version: int,
     at: str,
     just_sealed: Mapping[Sealed, bytes],
@@ -256,7 +238,7 @@ def _candidate_updated(
 def _company_registered(
     tx: Transaction,
     e: CompanyRegistered,
-    keyring: Keyring,
+    keyring: Keys,
     version: int,
     at: str,
     just_sealed: Mapping[Sealed, bytes],
@@ -291,7 +273,7 @@ def _company_registered(
 def _company_updated(
     tx: Transaction,
     e: CompanyUpdated,
-    keyring: Keyring,
+    keyring: Keys,
     version: int,
     at: str,
     just_sealed: Mapping[Sealed, bytes],
@@ -394,9 +376,7 @@ def record_site_closed(tx: Transaction, site_id: str, version: int) -> bool:
     return True
 
 
-def rebuild(
-    store: EventStore, keyring: Keyring, registry: EventRegistry = REGISTRY, batch: int = 2000
-) -> int:
+def rebuild(store: EventStore, keyring: Keys, registry: EventRegistry = REGISTRY, batch: int = 2000) -> int:
     """Drop and recreate the log's projections, then replay the whole log; returns the events replayed.
 
     One transaction: readers see the old tables or the new ones, never half a rebuild, and no command can
@@ -437,22 +417,6 @@ def prepare_fresh(live: Db, fresh: Transaction, keyring: Keyring) -> None:
 def contents(db: Db, tables: Iterable[str] = LOG_TABLES) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the given projection tables, sorted: what a rebuild must reproduce exactly."""
     return {table: sorted(tuple(row) for row in fetch_all(db, f"SELECT * FROM {table}")) for table in tables}
-
-
-def held_by(db: Db, table: str, values: Iterable[str]) -> dict[str, str]:
-    """Who holds each of `values` in a lookup table (values nobody holds are absent)."""
-    column, owner = LOOKUPS[table]
-    wanted = list(dict.fromkeys(values))
-    found: dict[str, str] = {}
-    # Chunks keep the IN list under every backend's limit on bound parameters.
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for value, holder in fetch_all(
-            db, f"SELECT {column}, {owner} FROM {table} WHERE {column} IN ({marks})", chunk
-        ):
-            found[value] = holder
-    return found
 
 
 def candidate_row(db: Db, candidate_id: str) -> Any | None:

@@ -12,8 +12,8 @@ import msgspec
 
 from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
 from jobdating.privacy.box import seal_for
-from jobdating.registration.adapters.projections import WITHDRAWN
-from jobdating.registration.adapters.sql import fetch_one
+from jobdating.registration.application import queries
+from jobdating.registration.application.queries import WITHDRAWN
 from jobdating.registration.application.service import RegistrationService
 
 MAX_PURPOSE: Final = 200
@@ -37,12 +37,7 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
     if not request.purpose.strip() or not request.requester.strip():
         return ContactReply(status="refused", reason="a purpose and a requester are required")
     if request.subject_type == "candidate":
-        row = fetch_one(
-            svc.store,
-            "SELECT status, erased, first_name, last_name, phone, email, profile FROM candidates "
-            "WHERE candidate_id = ?",
-            (request.subject_id,),
-        )
+        row = queries.candidate_contact_row(svc.store, request.subject_id)
         if row is None:
             return ContactReply(status="unknown")
         status, erased, first_name, last_name, phone, email, profile = row
@@ -60,11 +55,7 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
             consent_email=consents.consent_email,
         )
     else:
-        row = fetch_one(
-            svc.store,
-            "SELECT status, contact_name, contact_phone, contact_email FROM companies WHERE company_id = ?",
-            (request.subject_id,),
-        )
+        row = queries.company_contact_row(svc.store, request.subject_id)
         if row is None:
             return ContactReply(status="unknown")
         status, name, phone, email = row

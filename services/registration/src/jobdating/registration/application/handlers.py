@@ -16,14 +16,8 @@ from msgspec import UNSET, UnsetType
 from jobdating.contracts.envelope import Event, decode_envelope
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.registration.adapters import projections
-from jobdating.registration.adapters.keyring import PersonKey
 from jobdating.registration.application import queries
-from jobdating.registration.application.access import (
-    may_change_candidate,
-    may_change_company,
-    may_erase_candidate,
-)
+from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, PersonKey
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import (
@@ -37,6 +31,11 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import Conflict, NotAllowed, Rejected
 from jobdating.registration.domain.evolve import evolve_candidate, evolve_company
+from jobdating.registration.domain.permissions import (
+    may_change_candidate,
+    may_change_company,
+    may_erase_candidate,
+)
 from jobdating.registration.domain.personal import (
     CandidatePersonal,
     CompanyContact,
@@ -268,19 +267,19 @@ def project(
     svc: RegistrationService,
     tx: Transaction,
     stored: Sequence[StoredEvent],
-    just_sealed: Mapping[Sealed, bytes] = projections.NOTHING_JUST_SEALED,
+    just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
 ) -> None:
     """Apply freshly appended events to the projections, in their transaction (`just_sealed`: plaintexts
     the command sealed into them, which the projections then need not re-open)."""
     for event in stored:
         recorded = svc.bus.registry.decode(decode_envelope(event.body), event.position)
-        projections.apply(tx, recorded, svc.keyring, just_sealed)
+        svc.project(tx, recorded, just_sealed)
 
 
 def _projecting(
     svc: RegistrationService,
     before: Callable[[Transaction], None] | None = None,
-    just_sealed: Mapping[Sealed, bytes] = projections.NOTHING_JUST_SEALED,
+    just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
 ) -> Extra:
     def extra(tx: Transaction, stored: list[StoredEvent]) -> None:
         svc.keyring.protect(tx)
@@ -305,7 +304,7 @@ def _run(
     except Rejected as exc:
         _refused(svc, name, stream_id, exc)
         raise
-    except projections.DuplicateKey as exc:
+    except DuplicateKey as exc:
         # Another command took the phone, e-mail or SIRET between our look-up and our commit.
         refusal = Rejected([Conflict(exc.field, DUPLICATE_REASONS[exc.field])])
         _refused(svc, name, stream_id, refusal)

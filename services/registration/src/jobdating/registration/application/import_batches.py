@@ -14,10 +14,9 @@ import msgspec
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
-from jobdating.registration.adapters import projections
-from jobdating.registration.adapters.files import Row
-from jobdating.registration.adapters.keyring import PersonKey
 from jobdating.registration.application.import_columns import Columns
+from jobdating.registration.application.import_table import Row
+from jobdating.registration.application.ports import PersonKey
 from jobdating.registration.application.service import RegistrationService
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.commands import Meta
@@ -136,7 +135,7 @@ class BatchWriter:
                 svc.keyring.save(tx, p.key)
             for p, s in zip(pending, stored, strict=True):
                 recorded = RecordedEvent(head=p.envelope, payload=p.event, position=s.position)
-                projections.apply(tx, recorded, svc.keyring, p.just_sealed)
+                svc.project(tx, recorded, p.just_sealed)
         if svc.bus.on_commit is not None:
             svc.bus.on_commit(stored)
         svc.log.info(

@@ -20,9 +20,6 @@ from typing import Any, Final, TypeVar
 import msgspec
 
 from jobdating.contracts.registration import Wish
-from jobdating.registration.adapters.files import Row, Table, read_table
-from jobdating.registration.adapters.projections import REGISTERED, DuplicateKey, held_by
-from jobdating.registration.adapters.sql import fetch_all
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import meta_for
 from jobdating.registration.application.import_batches import (
@@ -55,6 +52,9 @@ from jobdating.registration.application.import_columns import (
     split_list,
     yes_no,
 )
+from jobdating.registration.application.import_table import Row, Table
+from jobdating.registration.application.ports import DuplicateKey
+from jobdating.registration.application.queries import held_by
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import PositionRequest, RegisterCandidate, RegisterCompany
@@ -85,7 +85,7 @@ def import_candidates(
 
     Raises `Rejected` (nothing stored) when a required column is missing.
     """
-    table = _table(rows_or_path)
+    table = _table(service, rows_or_path)
     columns = match_columns(table.headers, CANDIDATE_COLUMNS, wishes=True)
     require_columns(columns, CANDIDATE_REQUIRED, CANDIDATE_COLUMNS)
     run = _CandidateImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
@@ -105,7 +105,7 @@ def import_companies(
 ) -> ImportReport:
     """Import companies signed up by the caller's organisation; rows sharing a SIRET form one company
     with one position per row. Raises `Rejected` when a required column is missing."""
-    table = _table(rows_or_path)
+    table = _table(service, rows_or_path)
     columns = match_columns(table.headers, COMPANY_COLUMNS)
     require_columns(columns, COMPANY_REQUIRED, COMPANY_COLUMNS)
     run = _CompanyImport(service, principal, columns, meta_for(service, principal, correlation_id), dry_run)
@@ -119,11 +119,9 @@ class _CandidateImport(BatchWriter):
         super().__init__(svc, principal, columns, meta, dry_run)
         self.open_sites = queries.open_site_ids(svc.store)
         self.site_names = {search_key(s.name): s.site_id for s in queries.sites(svc.store, open_only=True)}
-        rows = fetch_all(
-            svc.store, "SELECT company_id, name_key, siret FROM companies WHERE status = ?", (REGISTERED,)
-        )
-        partners = fetch_all(svc.store, "SELECT company_id FROM partner_companies WHERE live = 1")
-        self.live_companies = frozenset(r[0] for r in rows) | frozenset(r[0] for r in partners)
+        rows = queries.registered_companies(svc.store)
+        partners = queries.live_partner_company_ids(svc.store)
+        self.live_companies = frozenset(r[0] for r in rows) | partners
         self.company_names = {r[1]: r[0] for r in rows}
         self.company_sirets = {r[2]: r[0] for r in rows}
 
@@ -436,9 +434,9 @@ class _CompanyImport(BatchWriter):
 _encode = msgspec.json.Encoder().encode
 
 
-def _table(source: Source) -> Table:
+def _table(svc: RegistrationService, source: Source) -> Table:
     if isinstance(source, Table):
         return source
     if isinstance(source, (str, Path)):
-        return read_table(source)
+        return svc.read_table(source)
     return Table.from_mappings(source)

@@ -12,7 +12,7 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registration import COMPANY, CompanyRegistered, CompanyWithdrew
 from jobdating.contracts.sites import SiteClosed, SiteOpened
 from jobdating.eventstore.base import Transaction
-from jobdating.registration.adapters import projections
+from jobdating.registration.application.ports import FedTables
 
 SITES_CONSUMER: Final = REGISTRATION_SITES
 """The default instance's durable consumer (see `jobdating.bus.topology.registration_sites`)."""
@@ -20,14 +20,14 @@ SITES_CONSUMER: Final = REGISTRATION_SITES
 Handler = Callable[[Transaction, RecordedEvent], None]
 
 
-def on_site_event(tx: Transaction, event: RecordedEvent) -> None:
+def on_site_event(tx: Transaction, event: RecordedEvent, fed: FedTables) -> None:
     """Keep `known_sites` in step with the sites service (run by ConsumerRunner, inbox-deduplicated)."""
     version = event.envelope.stream_version
     match event.data:
         case SiteOpened() as opened:
-            projections.record_site_opened(tx, opened, version)
+            fed.record_site_opened(tx, opened, version)
         case SiteClosed() as closed:
-            if not projections.record_site_closed(tx, closed.site_id, version):
+            if not fed.record_site_closed(tx, closed.site_id, version):
                 # Redelivery can bring the closing before the opening: wait for the opening.
                 raise NotYet(closed.site_id)
         case _:
@@ -35,27 +35,23 @@ def on_site_event(tx: Transaction, event: RecordedEvent) -> None:
             return
 
 
-def policy_for(own_org: str) -> Handler:
+def policy_for(own_org: str, tables: FedTables) -> Handler:
     """The handler of this instance's durable: sites, and the companies other instances registered (our
     own are in our log and projections already; counting them twice would let a wish name a company we
-    saw withdraw before the stream told us)."""
+    saw withdraw before the stream told us). `tables` writes them; bootstrap passes the projections."""
 
     def on_shared_event(tx: Transaction, event: RecordedEvent) -> None:
         env = event.envelope
         if env.stream_type != COMPANY:
-            on_site_event(tx, event)
+            on_site_event(tx, event, tables)
             return
         if env.org == own_org:
             return
         match event.data:
             case CompanyRegistered() as registered:
-                projections.record_partner_company(
-                    tx, registered.company_id, env.org, True, env.stream_version
-                )
+                tables.record_partner_company(tx, registered.company_id, env.org, True, env.stream_version)
             case CompanyWithdrew() as withdrew:
-                projections.record_partner_company(
-                    tx, withdrew.company_id, env.org, False, env.stream_version
-                )
+                tables.record_partner_company(tx, withdrew.company_id, env.org, False, env.stream_version)
             case _:
                 # A profile change does not change whether candidates may wish for the company.
                 return

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
 from jobdating.contracts.registration import CandidateProfile, CompanyProfile, Wish
-from jobdating.registration.adapters.projections import REGISTERED, held_by
-from jobdating.registration.adapters.sql import Db, fetch_all, fetch_one, placeholders
-from jobdating.registration.application.access import may_see_personal
+from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
+from jobdating.registration.domain.permissions import may_see_personal
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
 from jobdating.registration.domain.state import CandidateFacts, CompanyFacts
 from jobdating.runtime.auth import Principal
 
 MAX_PAGE = 1000
+LOOKUPS: Final[dict[str, tuple[str, str]]] = {
+    "candidate_phones": ("phone", "candidate_id"),
+    "candidate_emails": ("email", "candidate_id"),
+    "company_sirets": ("siret", "company_id"),
+    "import_keys": ("import_key", "stream_id"),
+}
+"""Lookup table -> (held value column, holder column)."""
+REGISTERED: Final = "registered"
+WITHDRAWN: Final = "withdrawn"
+"""A candidate's or company's `status` in the read model."""
 
 
 class CandidateView(msgspec.Struct, frozen=True, kw_only=True):
@@ -264,4 +273,50 @@ def _company_view(row: Any, principal: Principal) -> CompanyView:
         contact=contact,
         registered_at=registered,
         updated_at=updated,
+    )
+
+
+def held_by(db: Db, table: str, values: Iterable[str]) -> dict[str, str]:
+    """Who holds each of `values` in a lookup table (values nobody holds are absent)."""
+    column, owner = LOOKUPS[table]
+    wanted = list(dict.fromkeys(values))
+    found: dict[str, str] = {}
+    # Chunks keep the IN list under every backend's limit on bound parameters.
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for value, holder in fetch_all(
+            db, f"SELECT {column}, {owner} FROM {table} WHERE {column} IN ({marks})", chunk
+        ):
+            found[value] = holder
+    return found
+
+
+def registered_companies(db: Db) -> list[tuple[str, str, str]]:
+    """Every registered company here as (company_id, name_key, siret)."""
+    rows = fetch_all(db, "SELECT company_id, name_key, siret FROM companies WHERE status = ?", (REGISTERED,))
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def live_partner_company_ids(db: Db) -> frozenset[str]:
+    """The companies other organisations' instances registered and that have not withdrawn."""
+    return frozenset(r[0] for r in fetch_all(db, "SELECT company_id FROM partner_companies WHERE live = 1"))
+
+
+def candidate_contact_row(db: Db, candidate_id: str) -> Any | None:
+    """(status, erased, first_name, last_name, phone, email, profile) of a candidate, or None."""
+    return fetch_one(
+        db,
+        "SELECT status, erased, first_name, last_name, phone, email, profile FROM candidates "
+        "WHERE candidate_id = ?",
+        (candidate_id,),
+    )
+
+
+def company_contact_row(db: Db, company_id: str) -> Any | None:
+    """(status, contact_name, contact_phone, contact_email) of a company, or None."""
+    return fetch_one(
+        db,
+        "SELECT status, contact_name, contact_phone, contact_email FROM companies WHERE company_id = ?",
+        (company_id,),
     )

@@ -1,4 +1,5 @@
-"""What the application layer works with: store, keyring and the one write path, wired by bootstrap."""
+"""What the application layer works with: store, keys, read models, file reader and the one write path,
+wired by bootstrap."""
 
 from __future__ import annotations
 
@@ -8,21 +9,23 @@ from typing import Any
 import structlog
 
 from jobdating.eventstore.base import EventStore
-from jobdating.registration.adapters.keyring import Keyring
+from jobdating.registration.application.ports import Keys, Project, ReadTable
 from jobdating.runtime.commands import CommandBus
 
 SERVICE = "registration"
 
 
 class RegistrationService:
-    """One registration instance: its org, its store and keys, and hooks for metrics and logs."""
+    """One registration instance: its org, its store, keys and read models, and hooks for metrics and logs."""
 
     def __init__(
         self,
         *,
         org: str,
         store: EventStore,
-        keyring: Keyring,
+        keyring: Keys,
+        project: Project,
+        read_table: ReadTable,
         bus: CommandBus,
         log: Any = None,
         on_command: Callable[[str, str], None] | None = None,
@@ -30,6 +33,8 @@ class RegistrationService:
         self.org = org
         self.store = store
         self.keyring = keyring
+        self.project = project
+        self.read_table = read_table
         self.bus = bus
         self.log = log if log is not None else structlog.get_logger().bind(service=SERVICE, org=org)
         self.on_command = on_command

@@ -9,7 +9,6 @@ that got in first (the log's unique (stream, version) key), so it never decides 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -32,9 +31,8 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.readmodel import rebuild_in_place
-from jobdating.scheduling.adapters.facts import Reader
-from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES, from_ts, ts
-from jobdating.scheduling.domain.state import AttendanceState, SlotState
+from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
+from jobdating.scheduling.application.instants import ts
 
 PROJECTION = "scheduling-read-model"
 
@@ -227,118 +225,3 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
         table: [tuple(r) for r in store.query(f"SELECT * FROM {table} ORDER BY {order}")]
         for table, order in keys.items()
     }
-
-
-# ---- reading the read model --------------------------------------------------------------------------
-
-SLOT_COLUMNS = (
-    "SELECT slot_id, status, version, job_dating_id, candidate_id, company_id, site_id, computer_id, "
-    "starts_at, ends_at, kind, wish_rank, cancel_reason, outcome, video_link, from_waiting_list FROM "
-    "sched_slot"
-)
-_SLOT = SLOT_COLUMNS
-
-
-def slot_state(r: Any) -> SlotState:
-    """A slot row as the decisions see a slot."""
-    return SlotState(
-        slot_id=r[0],
-        status=r[1],
-        version=int(r[2]),
-        job_dating_id=r[3],
-        candidate_id=r[4],
-        company_id=r[5],
-        site_id=r[6],
-        computer_id=r[7],
-        starts_at=from_ts(r[8]),
-        ends_at=from_ts(r[9]),
-        kind=r[10],
-        wish_rank=r[11],
-        cancel_reason=r[12],
-        outcome=r[13],
-    )
-
-
-class SlotRow(msgspec.Struct, frozen=True):
-    """A slot as the read model holds it: its state, its video link and whether it came from the waiting
-    list."""
-
-    state: SlotState
-    video_link: str
-    from_waiting_list: bool
-
-
-def slot_rows(read: Reader, job_dating_id: str | None = None, slot_id: str | None = None) -> list[SlotRow]:
-    """Slots of a job dating (or one slot), by time, with what the views show besides their state."""
-    if slot_id is not None:
-        rows = read(f"{SLOT_COLUMNS} WHERE slot_id = ?", (slot_id,))
-    else:
-        rows = read(f"{SLOT_COLUMNS} WHERE job_dating_id = ? ORDER BY starts_at, slot_id", (job_dating_id,))
-    return [SlotRow(slot_state(r), r[14], bool(r[15])) for r in rows]
-
-
-def active_slots(read: Reader, job_dating_id: str) -> list[SlotState]:
-    """The job dating's slots still to take place or taking place (neither cancelled nor completed)."""
-    rows = read(
-        f"{_SLOT} WHERE job_dating_id = ? AND status = 'assigned' ORDER BY starts_at, slot_id",
-        (job_dating_id,),
-    )
-    return [slot_state(r) for r in rows]
-
-
-def slots(read: Reader, job_dating_id: str) -> list[SlotState]:
-    """Every slot of a job dating, by time."""
-    rows = read(f"{_SLOT} WHERE job_dating_id = ? ORDER BY starts_at, slot_id", (job_dating_id,))
-    return [slot_state(r) for r in rows]
-
-
-def job_datings_with_active_slots(read: Reader, column: str, value: str) -> list[str]:
-    """Job datings where some active slot has `column` = `value` (a candidate, company, site, computer)."""
-    assert column in ("candidate_id", "company_id", "site_id", "computer_id")
-    rows = read(
-        f"SELECT DISTINCT job_dating_id FROM sched_slot WHERE {column} = ? AND status = 'assigned' "
-        "ORDER BY job_dating_id",
-        (value,),
-    )
-    return [str(r[0]) for r in rows]
-
-
-def published_job_datings(read: Reader) -> list[str]:
-    """Job datings whose plan was published (the ones repairs and refills change)."""
-    rows = read(
-        "SELECT job_dating_id FROM sched_job_dating WHERE published_plan_id IS NOT NULL "
-        "ORDER BY job_dating_id",
-        (),
-    )
-    return [str(r[0]) for r in rows]
-
-
-def attendance(read: Reader, job_dating_id: str, candidate_id: str) -> AttendanceState:
-    """A candidate's attendance at one job dating."""
-    rows = read(
-        "SELECT checked_in_at, site_id, no_show FROM sched_attendance WHERE job_dating_id = ? AND "
-        "candidate_id = ?",
-        (job_dating_id, candidate_id),
-    )
-    if not rows:
-        return AttendanceState()
-    r = rows[0]
-    return AttendanceState(checked_in_at=from_ts(r[0]) if r[0] else None, site_id=r[1], no_show=bool(r[2]))
-
-
-def absent(read: Reader, job_dating_id: str) -> dict[str, datetime]:
-    """Candidates marked as no-shows at a job dating, and when."""
-    rows = read(
-        "SELECT candidate_id, no_show_at FROM sched_attendance WHERE job_dating_id = ? AND no_show = 1",
-        (job_dating_id,),
-    )
-    return {str(r[0]): from_ts(r[1]) for r in rows}
-
-
-def room_taken(read: Reader, room_id: str, starts_at: datetime, ends_at: datetime) -> bool:
-    """Whether a workshop session holds the room during [starts_at, ends_at)."""
-    rows = read(
-        "SELECT 1 FROM sched_workshop WHERE room_id = ? AND starts_at < ? AND ends_at > ?",
-        (room_id, ts(ends_at), ts(starts_at)),
-    )
-    return bool(rows)

@@ -13,9 +13,9 @@ from typing import Any
 from jobdating.contracts.envelope import Event
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.runtime.commands import Aggregate, Meta
-from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.adapters import plans as provisional
-from jobdating.scheduling.adapters import projections
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_plans as provisional
+from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, WORKSHOPS
 from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.repairs import RepairReport, Repairs
@@ -256,7 +256,7 @@ class SchedulingHandlers:
                 known.company(read, first.company_id),
                 known.site(read, first.site_id),
                 known.computers(read, [first.site_id]),
-                projections.active_slots(read, first.job_dating_id),
+                read_model.active_slots(read, first.job_dating_id),
                 self.video_links(),
                 self.clock.now(),
             )
@@ -270,7 +270,7 @@ class SchedulingHandlers:
         def decision(tx: Transaction, state: Any) -> list[Event]:
             read = known.in_tx(tx)
             job_dating, _ = self.writer.fold(tx, JOB_DATINGS, command.job_dating_id)
-            taken = projections.room_taken(read, command.room_id, command.starts_at, command.ends_at)
+            taken = read_model.room_taken(read, command.room_id, command.starts_at, command.ends_at)
             return workshops.schedule_workshop(
                 command,
                 state,

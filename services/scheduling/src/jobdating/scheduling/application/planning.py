@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.clock import Clock
-from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.adapters import plans as provisional
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.application.ports import SavePlan
 from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain import decide
 from jobdating.scheduling.domain.errors import Invalid
@@ -39,6 +40,7 @@ class Planner:
         ids: Callable[[], str],
         clock: Clock,
         *,
+        save_plan: SavePlan,
         engine: Engine = "highs",
         time_limit: float = 10.0,
         threads: int = 1,
@@ -48,6 +50,7 @@ class Planner:
         self.writer = writer
         self.ids = ids
         self.clock = clock
+        self.save_plan = save_plan
         # One engine per process: HiGHS and OR-Tools cannot both be loaded (google/or-tools#5246).
         self.engine = engine
         self.time_limit = time_limit
@@ -118,7 +121,7 @@ class Planner:
             # Published or frozen while the solver ran: the plan is not kept.
             state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
-            provisional.save(tx, plan)
+            self.save_plan(tx, plan)
         if self.log is not None:
             self.log.info(
                 "provisional_plan_computed",

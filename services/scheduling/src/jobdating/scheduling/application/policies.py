@@ -31,8 +31,9 @@ from jobdating.contracts.sites import (
 from jobdating.eventstore.base import Transaction
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import Meta
-from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.adapters import projections
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_slots as read_model
+from jobdating.scheduling.application.ports import ApplyFact
 from jobdating.scheduling.application.repairs import Repairs
 from jobdating.scheduling.domain import disruptions
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
@@ -45,15 +46,18 @@ SITES_CONSUMER: Final = "scheduling-sites"
 class Policies:
     """The handlers of scheduling's two consumers."""
 
-    def __init__(self, repairs: Repairs, clock: Clock, org: str, log: Any = None) -> None:
+    def __init__(
+        self, repairs: Repairs, clock: Clock, org: str, *, apply_fact: ApplyFact, log: Any = None
+    ) -> None:
         self.repairs = repairs
+        self.apply_fact = apply_fact
         self.clock = clock
         self.org = org
         self.log = log
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         """Keep candidates and companies; repair plans a withdrawal or a change disrupts."""
-        if not known.apply_fact(tx, event):
+        if not self.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
         match event.data:
@@ -77,7 +81,7 @@ class Policies:
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
         """Keep sites, rooms and computers; repair plans a broken computer or a closed site disrupts, and
         give a computer back in service (or added) to the waiting list."""
-        if not known.apply_fact(tx, event):
+        if not self.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
         match event.data:
@@ -90,12 +94,12 @@ class Policies:
             case ComputerBackInService() | ComputerAdded() as e:
                 # No slot is on it, so every published job dating is asked; one without its site gets nothing.
                 back = disruptions.computer_back(e.computer_id, at)
-                self._run(tx, event, projections.published_job_datings(known.in_tx(tx)), back)
+                self._run(tx, event, read_model.published_job_datings(known.in_tx(tx)), back)
 
     def _repair(
         self, tx: Transaction, event: RecordedEvent, column: str, value: str, what: DisruptionsFor
     ) -> None:
-        job_datings = projections.job_datings_with_active_slots(known.in_tx(tx), column, value)
+        job_datings = read_model.job_datings_with_active_slots(known.in_tx(tx), column, value)
         self._run(tx, event, job_datings, what)
 
     def _run(

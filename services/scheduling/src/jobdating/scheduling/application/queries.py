@@ -14,11 +14,11 @@ import msgspec
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.clock import Clock
-from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.adapters import plans as provisional
-from jobdating.scheduling.adapters import projections
-from jobdating.scheduling.adapters.tables import from_ts, maybe_ts
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_plans as provisional
+from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.application.instants import from_ts, maybe_ts
 from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain.errors import NotFound
 from jobdating.scheduling.domain.instance import build_instance, fingerprint
@@ -247,7 +247,7 @@ class SchedulingQueries:
             plan = provisional.load(self.read, state.published_plan_id)
             interviews = [
                 _slot_view(row, zone)
-                for row in projections.slot_rows(self.read, job_dating_id)
+                for row in read_model.slot_rows(self.read, job_dating_id)
                 if include_cancelled or row.state.status != "cancelled"
             ]
         else:
@@ -313,7 +313,7 @@ class SchedulingQueries:
 
     def slot(self, slot_id: str) -> InterviewView:
         """One slot as it stands."""
-        rows = projections.slot_rows(self.read, slot_id=slot_id)
+        rows = read_model.slot_rows(self.read, slot_id=slot_id)
         if not rows:
             raise NotFound.on("slot_id", "entretien inconnu")
         state = self.state(rows[0].state.job_dating_id)
@@ -425,7 +425,7 @@ def group(interviews: Sequence[InterviewView], by: GroupBy, key: str | None = No
     ]
 
 
-def _slot_view(row: projections.SlotRow, zone: ZoneInfo) -> InterviewView:
+def _slot_view(row: read_model.SlotRow, zone: ZoneInfo) -> InterviewView:
     s = row.state
     assert s.starts_at is not None
     assert s.ends_at is not None

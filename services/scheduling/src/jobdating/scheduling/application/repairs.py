@@ -18,8 +18,8 @@ import msgspec
 
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.runtime.commands import Meta
-from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.adapters import projections
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain.changes import (
@@ -75,11 +75,11 @@ class Repairs:
         if not job_dating.published:
             return RepairReport(job_dating_id=job_dating_id), []
         read = known.in_tx(tx)
-        active = projections.active_slots(read, job_dating_id)
+        active = read_model.active_slots(read, job_dating_id)
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
         instance = build_instance(
-            job_dating, facts, absent=projections.absent(read, job_dating_id), second_interviews=seconds
+            job_dating, facts, absent=read_model.absent(read, job_dating_id), second_interviews=seconds
         )
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}

@@ -183,6 +183,20 @@ class Registration:
         return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
 
 
+def person(registration: Registration, upstream: upstream_world.Upstream, i: int) -> str:
+    """Candidate `cand-{i}` registered with SMS and e-mail consent, and the contact registration gives."""
+    candidate_id = f"cand-{i}"
+    upstream.candidate(candidate_id)
+    registration.people[candidate_id] = Contact(
+        first_name=f"Prénom{i}",
+        phone=f"+3363998{i:04d}",
+        email=f"personne{i}@example.org",
+        consent_sms=True,
+        consent_email=True,
+    )
+    return candidate_id
+
+
 @pytest.fixture
 async def registration(nc: Client) -> Registration:
     responder = Registration()

@@ -39,25 +39,17 @@ from bench.common import save, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.contracts import registration as r
-from jobdating.contracts import scheduling as sc
-from jobdating.contracts import sites as s
-from jobdating.contracts.envelope import Event, envelope_for
 from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
-from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.subjects import request_subject
-from jobdating.eventstore.base import NewEvent
-from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters.maildir import MaildirHandler
 from jobdating.privacy.box import seal_for
-from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.rpc import serve
+from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_SRC = ROOT / "services" / "notifications" / "src"
-SEALED = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 
 
 class Acceptances:
@@ -87,100 +79,15 @@ def _header(data: bytes, name: bytes) -> str:
     return data[start + len(name) + 2 : end].decode()
 
 
-class Upstream:
-    """Scheduling, registration and sites: events appended to a store, published by the real relay."""
-
-    def __init__(self, path: Path) -> None:
-        self.store = SqliteEventStore(path)
-        self.store.migrate()
-        self.versions: dict[str, int] = {}
-
-    def append(self, event: Event, stream_id: str, service: str) -> str:
-        version = self.versions.get(stream_id, 0) + 1
-        self.versions[stream_id] = version
-        now = datetime.now(UTC)
-        env = envelope_for(
-            event,
-            event_id=new_id(),
-            org=ORG,
-            service=service,
-            stream_id=stream_id,
-            stream_version=version,
-            occurred_at=now,
-            recorded_at=now,
-            correlation_id=new_id(),
-            causation_id=None,
-            actor_id="bench",
-        )
-        self.store.append([NewEvent(envelope=env)])
-        return env.event_id
-
-
 def preload(up: Upstream, slots: int, companies: int) -> None:
     """Companies, a site with computers, the job dating and its publication, one candidate per slot."""
     for c in range(companies):
-        profile = r.CompanyProfile(
-            name=f"Entreprise {c}",
-            siret="73282932000074",
-            sector="logistique",
-            positions=(r.Position(title="Préparateur de commandes", contract="CDI", count=3),),
-            parallel_recruiters=2,
-            window_start=datetime(2026, 1, 1, 8).time(),
-            window_end=datetime(2026, 1, 1, 17).time(),
-        )
-        event = r.CompanyRegistered(
-            company_id=f"co-{c}", registering_org=ORG, profile=profile, contact=SEALED
-        )
-        up.append(event, f"co-{c}", "registration")
-    site = s.SiteOpened(
-        site_id="site-1",
-        name="Maison de l'emploi",
-        host_org=ORG,
-        commune="Seclin",
-        postcode="59113",
-        address="2 rue de l'Emploi",
-        contact=s.SiteContact(phone="0320000009"),
-    )
-    up.append(site, "site-1", "sites")
-    computer = s.ComputerAdded(
-        computer_id="pc-1",
-        site_id="site-1",
-        label="PC 1",
-        lending_org=ORG,
-        webcam=True,
-        headset=True,
-        visio_ready=True,
-    )
-    up.append(computer, "pc-1", "sites")
+        up.company(f"co-{c}", name=f"Entreprise {c}")
+    up.site("site-1")
     for i in range(slots):
-        profile_c = r.CandidateProfile(
-            referring_org="mission-locale",
-            counsellor_id="ml-conseiller-1",
-            site_id="site-1",
-            postcode="59113",
-            commune="Seclin",
-            consent_data=True,
-            consent_sms=True,
-            consent_email=True,
-        )
-        up.append(
-            r.CandidateRegistered(candidate_id=f"cand-{i}", profile=profile_c, personal=SEALED),
-            f"cand-{i}",
-            "registration",
-        )
-    planned = sc.JobDatingPlanned(
-        job_dating_id="jd-1",
-        title="Emploi Booster",
-        days=(date.today(),),
-        site_windows=(),
-        interview_minutes=20,
-        buffer_minutes=10,
-    )
-    up.append(planned, "jd-1", "scheduling")
-    published = sc.PlanPublished(
-        job_dating_id="jd-1", plan_id="plan-1", slots=slots, solver_status="optimal", upper_bound=slots
-    )
-    up.append(published, "jd-1", "scheduling")
+        up.candidate(f"cand-{i}")
+    up.job_dating("jd-1", day=date.today())
+    up.publish_plan(slots)
 
 
 def service_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
@@ -268,7 +175,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
 
         await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, answer)
 
-        up = Upstream(work / "scheduling.db")
+        up = Upstream(work / "scheduling.db", ORG, actor_id="bench")
         preload(up, slots, companies)
         relay = Relay(up.store, js, batch=1000)
         stop = asyncio.Event()
@@ -298,19 +205,9 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
                 delay = start + i / rate - time.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                event = sc.SlotAssigned(
-                    job_dating_id="jd-1",
-                    slot_id=f"slot-{i}",
-                    candidate_id=f"cand-{i}",
-                    company_id=f"co-{i % companies}",
-                    site_id="site-1",
-                    computer_id="pc-1",
-                    starts_at=soon + timedelta(minutes=i % 300),
-                    ends_at=soon + timedelta(minutes=i % 300 + 20),
-                    video_link=f"https://visio.example/slot-{i}",
-                )
-                event_id = up.append(event, f"slot-{i}", "scheduling")
-                committed[event_id] = time.time()
+                starts_at = soon + timedelta(minutes=i % 300)
+                sent = up.assign(f"slot-{i}", f"cand-{i}", starts_at, company_id=f"co-{i % companies}")
+                committed[sent.event_id] = time.time()
                 relay.wakeup.set()
             offered = time.time() - start
             load_after = os.getloadavg()[0]

@@ -24,14 +24,8 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.contracts import registration as r
-from jobdating.contracts import scheduling as sc
-from jobdating.contracts import sites as s
-from jobdating.contracts.envelope import Envelope, Event, envelope_for
 from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
-from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.subjects import request_subject
-from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters.maildir import MaildirHandler, messages
 from jobdating.notifications.application.dispatcher import Dispatcher
@@ -40,8 +34,8 @@ from jobdating.notifications.config import NotificationsSettings
 from jobdating.privacy.box import seal_for
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.runtime.host import ServiceHost
-from jobdating.runtime.ids import new_id
 from jobdating.runtime.rpc import serve
+from jobdating.testing import upstream as upstream_world
 
 ORG = "departement-nord"
 PARIS = "Europe/Paris"
@@ -189,6 +183,20 @@ class Registration:
         return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
 
 
+def person(registration: Registration, upstream: upstream_world.Upstream, i: int) -> str:
+    """Candidate `cand-{i}` registered with SMS and e-mail consent, and the contact registration gives."""
+    candidate_id = f"cand-{i}"
+    upstream.candidate(candidate_id)
+    registration.people[candidate_id] = Contact(
+        first_name=f"Prénom{i}",
+        phone=f"+3363998{i:04d}",
+        email=f"personne{i}@example.org",
+        consent_sms=True,
+        consent_email=True,
+    )
+    return candidate_id
+
+
 @pytest.fixture
 async def registration(nc: Client) -> Registration:
     responder = Registration()
@@ -199,198 +207,16 @@ async def registration(nc: Client) -> Registration:
 # ---- the other services' events
 
 
-class Upstream:
+class Upstream(upstream_world.Upstream):
     """Scheduling, registration and sites as seen on the bus: events appended to a store, relayed for real."""
 
     def __init__(self, path: Path, js: JetStreamContext) -> None:
-        self.store = SqliteEventStore(path)
-        self.store.migrate()
+        super().__init__(path, ORG)
         self.relay = Relay(self.store, js, name="upstream")
-        self.versions: dict[str, int] = {}
         self.published = 0
-
-    def append(self, event: Event, stream_id: str, service: str) -> Envelope:
-        version = self.versions.get(stream_id, 0) + 1
-        self.versions[stream_id] = version
-        now = datetime.now(UTC)
-        env = envelope_for(
-            event,
-            event_id=new_id(),
-            org=ORG,
-            service=service,
-            stream_id=stream_id,
-            stream_version=version,
-            occurred_at=now,
-            recorded_at=now,
-            correlation_id=new_id(),
-            causation_id=None,
-            actor_id="test",
-        )
-        self.store.append([NewEvent(envelope=env)])
-        return env
 
     async def publish(self) -> None:
         self.published += await self.relay.publish_pending()
-
-    def candidate(
-        self, candidate_id: str, *, sms: bool = True, mail: bool = True, counsellor: str = "ml-conseiller-1"
-    ) -> None:
-        profile = r.CandidateProfile(
-            referring_org="mission-locale",
-            counsellor_id=counsellor,
-            site_id="site-1",
-            postcode="59113",
-            commune="Seclin",
-            consent_data=True,
-            consent_sms=sms,
-            consent_email=mail,
-        )
-        sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
-        self.append(
-            r.CandidateRegistered(candidate_id=candidate_id, profile=profile, personal=sealed),
-            candidate_id,
-            "registration",
-        )
-
-    def company(self, company_id: str, name: str = "Logistique du Nord") -> None:
-        profile = r.CompanyProfile(
-            name=name,
-            siret="73282932000074",
-            sector="logistique",
-            positions=(r.Position(title="Préparateur de commandes", contract="CDI", count=3),),
-            parallel_recruiters=2,
-            window_start=time(9, 0),
-            window_end=time(12, 0),
-        )
-        sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
-        event = r.CompanyRegistered(
-            company_id=company_id, registering_org=ORG, profile=profile, contact=sealed
-        )
-        self.append(event, company_id, "registration")
-
-    def site(self, site_id: str = "site-1") -> None:
-        opened = s.SiteOpened(
-            site_id=site_id,
-            name="Maison de l'emploi",
-            host_org=ORG,
-            commune="Seclin",
-            postcode="59113",
-            address="2 rue de l'Emploi",
-            accessibility=("wheelchair",),
-            contact=s.SiteContact(phone="0320000009"),
-        )
-        self.append(opened, site_id, "sites")
-        self.append(
-            s.RoomAdded(site_id=site_id, room_id="room-1", name="Salle Jean Jaurès", capacity=12),
-            site_id,
-            "sites",
-        )
-        for n in (1, 2):
-            computer = s.ComputerAdded(
-                computer_id=f"pc-{n}",
-                site_id=site_id,
-                label=f"PC {n}",
-                lending_org=ORG,
-                webcam=True,
-                headset=True,
-                visio_ready=True,
-            )
-            self.append(computer, f"pc-{n}", "sites")
-
-    def job_dating(self, job_dating_id: str = "jd-1", day: date = date(2026, 12, 3)) -> None:
-        planned = sc.JobDatingPlanned(
-            job_dating_id=job_dating_id,
-            title="Emploi Booster",
-            days=(day,),
-            site_windows=(),
-            interview_minutes=20,
-            buffer_minutes=10,
-        )
-        self.append(planned, job_dating_id, "scheduling")
-
-    def assign(
-        self,
-        slot_id: str,
-        candidate_id: str,
-        starts_at: datetime,
-        *,
-        company_id: str = "co-1",
-        kind: str = "interview",
-    ) -> None:
-        event = sc.SlotAssigned(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id=company_id,
-            site_id="site-1",
-            computer_id="pc-1",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=20),
-            video_link=f"https://visio.example/{slot_id}",
-            kind=kind,  # type: ignore[arg-type]
-        )
-        self.append(event, slot_id, "scheduling")
-
-    def move(
-        self, slot_id: str, candidate_id: str, starts_at: datetime, previous: datetime, computer: str = "pc-1"
-    ) -> None:
-        event = sc.SlotMoved(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id="co-1",
-            site_id="site-1",
-            computer_id=computer,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=20),
-            previous_computer_id="pc-1",
-            previous_starts_at=previous,
-            reason="computer_broken",
-        )
-        self.append(event, slot_id, "scheduling")
-
-    def cancel(self, slot_id: str, candidate_id: str, reason: str = "company_late") -> None:
-        event = sc.SlotCancelled(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id="co-1",
-            reason=reason,  # type: ignore[arg-type]
-        )
-        self.append(event, slot_id, "scheduling")
-
-    def erase(self, candidate_id: str) -> None:
-        self.append(r.CandidateErased(candidate_id=candidate_id), candidate_id, "registration")
-
-    def publish_plan(self, slots: int) -> None:
-        event = sc.PlanPublished(
-            job_dating_id="jd-1", plan_id="plan-1", slots=slots, solver_status="optimal", upper_bound=slots
-        )
-        self.append(event, "jd-1", "scheduling")
-
-    def complete(self, slot_id: str, candidate_id: str, outcome: str) -> None:
-        event = sc.InterviewCompleted(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id="co-1",
-            outcome=outcome,  # type: ignore[arg-type]
-        )
-        self.append(event, slot_id, "scheduling")
-
-    def workshop(self, workshop_id: str, starts_at: datetime) -> None:
-        event = sc.WorkshopScheduled(
-            workshop_id=workshop_id,
-            job_dating_id="jd-1",
-            site_id="site-1",
-            room_id="room-1",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            capacity=12,
-            coach_ids=("coach-1", "coach-2"),
-            coach_orgs=("mission-locale", "france-travail"),
-        )
-        self.append(event, workshop_id, "scheduling")
 
 
 @pytest.fixture

@@ -25,7 +25,18 @@ from jobdating.notifications.application.planner import (
     SITES_CONSUMER,
 )
 
-from .conftest import ORG, STAFF_TOML, TOKENS, Mailbox, Registration, Upstream, calendar_of, sms_lines, until
+from .conftest import (
+    ORG,
+    STAFF_TOML,
+    TOKENS,
+    Mailbox,
+    Registration,
+    Upstream,
+    calendar_of,
+    person,
+    sms_lines,
+    until,
+)
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 SLOTS = 20
@@ -113,16 +124,7 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
 
     soon = datetime.now(UTC) + timedelta(hours=6)  # within 12 hours: SMS go even at night
     for i in range(SLOTS):
-        candidate_id = f"cand-{i}"
-        upstream.candidate(candidate_id)
-        registration.people[candidate_id] = Contact(
-            first_name=f"Prénom{i}",
-            phone=f"+3363998{i:04d}",
-            email=f"personne{i}@example.org",
-            consent_sms=True,
-            consent_email=True,
-        )
-        upstream.assign(f"slot-{i}", candidate_id, soon + timedelta(minutes=10 * i))
+        upstream.assign(f"slot-{i}", person(registration, upstream, i), soon + timedelta(minutes=10 * i))
     await upstream.publish()
 
     env = service_env(tmp_path, nats_server.url, mailbox)

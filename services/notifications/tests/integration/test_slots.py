@@ -17,25 +17,14 @@ from jobdating.contracts.notifications import NotificationSent
 from jobdating.contracts.queries import Contact
 from jobdating.notifications.adapters import deliveries
 
-from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, sms_lines
+from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, person, sms_lines
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
 
 
 def people(registration: Registration, upstream: Upstream, n: int) -> list[str]:
-    ids = []
-    for i in range(n):
-        candidate_id = f"cand-{i}"
-        upstream.candidate(candidate_id)
-        registration.people[candidate_id] = Contact(
-            first_name=f"Prénom{i}",
-            phone=f"+3363998{i:04d}",
-            email=f"personne{i}@example.org",
-            consent_sms=True,
-            consent_email=True,
-        )
-        ids.append(candidate_id)
+    ids = [person(registration, upstream, i) for i in range(n)]
     registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
     upstream.company("co-1")
     upstream.site()

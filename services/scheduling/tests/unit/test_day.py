@@ -13,9 +13,7 @@ from jobdating.contracts.scheduling import (
     CandidateCheckedIn,
     CandidateMarkedNoShow,
     InterviewCompleted,
-    JobDatingPlanned,
     PlanPublished,
-    SiteWindow,
     SlotAssigned,
     SlotCancelled,
 )
@@ -27,6 +25,7 @@ from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dat
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, Outage, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
+from jobdating.scheduling.testing import planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 SEC_MANAGER = Actor(org="mission-locale", role="site_manager")
@@ -38,14 +37,7 @@ NINE = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 9:00 in Paris
 JOB_DATING = reduce(
     evolve_job_dating,
     [
-        JobDatingPlanned(
-            job_dating_id="jd-1",
-            title="Emploi Booster",
-            days=(DAY,),
-            site_windows=(SiteWindow(site_id="site-seclin", day=DAY, start=time(8, 30), end=time(12, 30)),),
-            interview_minutes=20,
-            buffer_minutes=10,
-        ),
+        planned(),
         PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1),
     ],
     JobDatingState(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from jobdating.contracts.registration import Availability, Wish
-from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
 from jobdating.contracts.sites import OpeningHours
 from jobdating.scheduling.domain.evolve import evolve_job_dating
 from jobdating.scheduling.domain.facts import (
@@ -19,18 +18,12 @@ from jobdating.scheduling.domain.facts import (
 from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import Moment, Window
+from jobdating.scheduling.testing import planned
 
 DAY = date(2026, 12, 3)
 JOB_DATING = evolve_job_dating(
     JobDatingState(),
-    JobDatingPlanned(
-        job_dating_id="jd-1",
-        title="Emploi Booster",
-        days=(DAY,),
-        site_windows=(SiteWindow(site_id="site-a", day=DAY, start=time(8, 30), end=time(12, 30)),),
-        interview_minutes=20,
-        buffer_minutes=10,
-    ),
+    planned("site-a"),
 )
 
 

@@ -13,7 +13,6 @@ from jobdating.contracts.scheduling import (
     CompanyDelayed,
     CompanyLeft,
     JobDatingFrozen,
-    JobDatingPlanned,
     PairingForbidden,
     PairingPinned,
     PairingReleased,
@@ -38,6 +37,7 @@ from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, Site
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.domain.state import JobDatingState
+from jobdating.scheduling.testing import planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 COUNSELLOR = Actor(org="mission-locale", role="counsellor")
@@ -47,15 +47,7 @@ SITES = {
     "site-seclin": SiteFacts(site_id="site-seclin", host_org="mission-locale"),
     "site-closed": SiteFacts(site_id="site-closed", host_org="mel", closed_at=BEFORE),
 }
-PLANNED = JobDatingPlanned(
-    job_dating_id="jd-1",
-    title="Emploi Booster",
-    days=(DAY,),
-    site_windows=(SiteWindow(site_id="site-seclin", day=DAY, start=time(8, 30), end=time(12, 30)),),
-    interview_minutes=20,
-    buffer_minutes=10,
-    freeze_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
-)
+PLANNED = planned(freeze_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="mission-locale", site_id="site-seclin")
 COMPANY = CompanyFacts(
     company_id="co-1",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 
 import pytest
@@ -10,8 +10,6 @@ import pytest
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import (
     CandidateEnrolledInWorkshop,
-    JobDatingPlanned,
-    SiteWindow,
     WorkshopAttendanceRecorded,
     WorkshopScheduled,
 )
@@ -27,6 +25,7 @@ from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_worksho
 from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
+from jobdating.scheduling.testing import planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 ML_COACH = Actor(org="mission-locale", role="counsellor")
@@ -36,14 +35,7 @@ STARTS = datetime(2026, 11, 30, 12, 30, tzinfo=UTC)
 BEFORE = STARTS - timedelta(days=3)
 JOB_DATING = evolve_job_dating(
     JobDatingState(),
-    JobDatingPlanned(
-        job_dating_id="jd-1",
-        title="Emploi Booster",
-        days=(DAY,),
-        site_windows=(SiteWindow(site_id="site-seclin", day=DAY, start=time(8, 30), end=time(12, 30)),),
-        interview_minutes=20,
-        buffer_minutes=10,
-    ),
+    planned(),
 )
 SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
 ROOM = RoomFacts(site_id="site-seclin", room_id="room-1", capacity=12)

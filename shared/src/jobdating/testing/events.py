@@ -20,8 +20,15 @@ def site_opened(site_id: str, n: int = 0) -> SiteOpened:
 
 
 def envelope(
-    event: Event, stream_id: str, version: int, org: str = "mel", service: str = "sites"
+    event: Event,
+    stream_id: str,
+    version: int,
+    org: str = "mel",
+    service: str = "sites",
+    at: datetime = T0,
+    actor_id: str = "test",
 ) -> Envelope:
+    """`event` as its service publishes it: fresh ids, occurred and recorded `at`."""
     return envelope_for(
         event,
         event_id=new_id(),
@@ -29,11 +36,11 @@ def envelope(
         service=service,
         stream_id=stream_id,
         stream_version=version,
-        occurred_at=T0,
-        recorded_at=T0,
+        occurred_at=at,
+        recorded_at=at,
         correlation_id=new_id(),
         causation_id=None,
-        actor_id="test",
+        actor_id=actor_id,
     )
 
 

@@ -21,6 +21,7 @@ from jobdating.contracts.registration import (
     Position,
     Wish,
 )
+from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
@@ -224,6 +225,20 @@ def job_dating_body(prefix: str, day: date = EVENT_DAY, **changes: Any) -> dict[
     }
     body.update(changes)
     return body
+
+
+def planned(site_id: str = "site-seclin", day: date = EVENT_DAY, **changes: Any) -> JobDatingPlanned:
+    """The sample job dating as planned: one morning (8:30-12:30) at one site, 20-minute interviews with
+    10 minutes between two; `changes` replace any field."""
+    fields: dict[str, Any] = {
+        "job_dating_id": "jd-1",
+        "title": "Emploi Booster",
+        "days": (day,),
+        "site_windows": (SiteWindow(site_id=site_id, day=day, start=time(8, 30), end=time(12, 30)),),
+        "interview_minutes": 20,
+        "buffer_minutes": 10,
+    }
+    return JobDatingPlanned(**(fields | changes))
 
 
 def principals(prefix: str) -> dict[str, Principal]:

@@ -29,7 +29,7 @@ from jobdating.registration.domain.commands import (
     WithdrawCandidate,
     WithdrawCompany,
 )
-from jobdating.registration.domain.errors import Conflict, NotAllowed, Rejected
+from jobdating.registration.domain.errors import NotAllowed, Rejected
 from jobdating.registration.domain.evolve import evolve_candidate, evolve_company
 from jobdating.registration.domain.permissions import (
     may_change_candidate,
@@ -62,12 +62,6 @@ CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
 PERSONAL_FIELDS: Final = ("first_name", "last_name", "phone", "email", "address")
 CONTACT_FIELDS: Final = ("contact_name", "contact_phone", "contact_email")
-DUPLICATE_REASONS: Final = {
-    "phone": "un candidat est déjà inscrit avec ce numéro de téléphone",
-    "email": "un candidat est déjà inscrit avec cette adresse e-mail",
-    "siret": "une entreprise est déjà inscrite avec ce SIRET",
-    "import_key": "cette ligne a déjà été importée",
-}
 OTHER_ORG_CANDIDATE = "ce candidat est suivi par une autre structure"
 OTHER_ORG_COMPANY = "cette entreprise a été inscrite par une autre structure"
 
@@ -306,7 +300,7 @@ def _run(
         raise
     except DuplicateKey as exc:
         # Another command took the phone, e-mail or SIRET between our look-up and our commit.
-        refusal = Rejected([Conflict(exc.field, DUPLICATE_REASONS[exc.field])])
+        refusal = Rejected([rules.duplicate(exc.field)])
         _refused(svc, name, stream_id, refusal)
         raise refusal from exc
     svc.counted(name, "accepted" if stored else "unchanged")

@@ -6,7 +6,7 @@ application, which holds the keys and the randomness; nothing here does I/O.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Final, cast
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -52,6 +52,19 @@ from jobdating.registration.domain.validation import (
 UNKNOWN_CANDIDATE = "candidat inconnu"
 UNKNOWN_COMPANY = "entreprise inconnue"
 UNKNOWN_SITE = "site inconnu ou fermé : choisir un site ouvert"
+# The reason does not name the other record: it may be followed by another organisation.
+DUPLICATE_REASONS: Final = {
+    "phone": "un candidat est déjà inscrit avec ce numéro de téléphone",
+    "email": "un candidat est déjà inscrit avec cette adresse e-mail",
+    "siret": "une entreprise est déjà inscrite avec ce SIRET",
+    "import_key": "cette ligne a déjà été importée",
+}
+
+
+def duplicate(field: str) -> Conflict:
+    """The refusal of a phone, e-mail, SIRET or import key another record holds: found by the facts before
+    the decision, or by the store's unique key when a concurrent command won the race."""
+    return Conflict(field, DUPLICATE_REASONS[field])
 
 
 def register_candidate(
@@ -277,19 +290,18 @@ def _wish_errors(wishes: tuple[Wish, ...], facts: CandidateFacts) -> list[Domain
 def _contact_errors(
     candidate_id: str, phone: str | None, email: str | None, facts: CandidateFacts
 ) -> list[DomainError]:
-    # The reason does not name the other candidate: they may be followed by another organisation.
     errors: list[DomainError] = []
     if phone is not None and facts.phone_owner not in (None, candidate_id):
-        errors.append(Conflict("phone", "un candidat est déjà inscrit avec ce numéro de téléphone"))
+        errors.append(duplicate("phone"))
     if email is not None and facts.email_owner not in (None, candidate_id):
-        errors.append(Conflict("email", "un candidat est déjà inscrit avec cette adresse e-mail"))
+        errors.append(duplicate("email"))
     return errors
 
 
 def _siret_errors(company_id: str, siret: str, facts: CompanyFacts) -> list[DomainError]:
     if facts.siret_owner in (None, company_id):
         return []
-    return [Conflict("siret", "une entreprise est déjà inscrite avec ce SIRET")]
+    return [duplicate("siret")]
 
 
 def _by_rank(wishes: tuple[Wish, ...]) -> tuple[Wish, ...]:

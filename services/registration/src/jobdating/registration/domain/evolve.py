@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from jobdating.contracts.envelope import Event
+from jobdating.contracts.folds import opened
 from jobdating.contracts.registration import (
     CandidateErased,
     CandidateRegistered,
@@ -21,7 +22,7 @@ def evolve_candidate(state: CandidateState, event: Event) -> CandidateState:
     """The candidate after `event`."""
     match event:
         case CandidateRegistered():
-            return CandidateState(registered=True, profile=event.profile, personal=event.personal)
+            return opened(CandidateState, event, registered=True)
         case CandidateUpdated():
             return msgspec.structs.replace(
                 state,
@@ -39,12 +40,7 @@ def evolve_company(state: CompanyState, event: Event) -> CompanyState:
     """The company after `event`."""
     match event:
         case CompanyRegistered():
-            return CompanyState(
-                registered=True,
-                registering_org=event.registering_org,
-                profile=event.profile,
-                contact=event.contact,
-            )
+            return opened(CompanyState, event, registered=True)
         case CompanyUpdated():
             return msgspec.structs.replace(
                 state,

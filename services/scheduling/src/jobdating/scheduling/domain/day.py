@@ -1,8 +1,8 @@
 """The decisions of the day itself: check-in, no-shows, outcomes, second interviews.
 
 Rule of the second interview: it is booked like any interview, so the candidate is never in two interviews
-at once and keeps the job dating's buffer between two, the company never runs more interviews at once than
-it has recruiters, and a computer hosts one interview at a time.
+at once and keeps the job dating's buffer between two (`busy`, the planner's own definition), the company
+never runs more interviews at once than it has recruiters, and a computer hosts one interview at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from jobdating.scheduling.domain.errors import Conflict, Invalid, NotFound, refu
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor, may_act_for_company, may_run_site
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
+from jobdating.scheduling.planning.model import busy, overlaps
 
 UNKNOWN_SLOT = "entretien inconnu"
 
@@ -179,21 +180,19 @@ def schedule_second_interview(
     for s in active:
         if s.starts_at is None or s.ends_at is None:
             continue
-        if (
-            s.candidate_id == first.candidate_id
-            and s.starts_at - buffer < ends_at
-            and starts_at < s.ends_at + buffer
+        if s.candidate_id == first.candidate_id and overlaps(
+            busy(s.starts_at, s.ends_at, buffer), (starts_at, ends_at)
         ):
             raise Conflict.on(
                 "starts_at",
                 f"le candidat a un entretien de {local_text(s.starts_at, zone)} "
                 f"à {local_text(s.ends_at, zone)} : choisissez une autre heure",
             )
-    busy = [s for s in active if s.starts_at is not None and s.ends_at is not None]
-    recruiting = sum(1 for s in busy if s.company_id == first.company_id and _overlap(s, starts_at, ends_at))
+    timed = [s for s in active if s.starts_at is not None and s.ends_at is not None]
+    recruiting = sum(1 for s in timed if s.company_id == first.company_id and _overlap(s, starts_at, ends_at))
     if recruiting >= company.recruiters:
         raise Conflict.on("starts_at", "tous les recruteurs de l'entreprise sont pris à cette heure-là")
-    taken = {s.computer_id for s in busy if s.site_id == first.site_id and _overlap(s, starts_at, ends_at)}
+    taken = {s.computer_id for s in timed if s.site_id == first.site_id and _overlap(s, starts_at, ends_at)}
     usable = [
         c
         for c in sorted(computers, key=lambda c: c.computer_id)
@@ -231,7 +230,7 @@ def schedule_second_interview(
 def _overlap(slot: SlotState, starts_at: datetime, ends_at: datetime) -> bool:
     if slot.starts_at is None or slot.ends_at is None:
         return False
-    return slot.starts_at < ends_at and starts_at < slot.ends_at
+    return overlaps((slot.starts_at, slot.ends_at), (starts_at, ends_at))
 
 
 def _published(job_dating: JobDatingState) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from jobdating.contracts.envelope import Event
+from jobdating.contracts.folds import opened
 from jobdating.contracts.scheduling import (
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
@@ -41,19 +42,7 @@ def evolve_job_dating(state: JobDatingState, event: Event) -> JobDatingState:
     """The job dating after `event`."""
     match event:
         case JobDatingPlanned():
-            return JobDatingState(
-                job_dating_id=event.job_dating_id,
-                planned=True,
-                title=event.title,
-                days=event.days,
-                site_windows=event.site_windows,
-                interview_minutes=event.interview_minutes,
-                buffer_minutes=event.buffer_minutes,
-                breaks=event.breaks,
-                max_interviews_per_candidate=event.max_interviews_per_candidate,
-                freeze_at=event.freeze_at,
-                timezone=event.timezone,
-            )
+            return opened(JobDatingState, event, planned=True)
         case PairingPinned():
             pair = Pairing(candidate_id=event.candidate_id, company_id=event.company_id)
             return replace(state, pins=tuple(sorted({*state.pins, pair})))
@@ -86,20 +75,7 @@ def evolve_slot(state: SlotState, event: Event) -> SlotState:
     version = state.version + 1
     match event:
         case SlotAssigned():
-            return SlotState(
-                slot_id=event.slot_id,
-                status="assigned",
-                version=version,
-                job_dating_id=event.job_dating_id,
-                candidate_id=event.candidate_id,
-                company_id=event.company_id,
-                site_id=event.site_id,
-                computer_id=event.computer_id,
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                kind=event.kind,
-                wish_rank=event.wish_rank,
-            )
+            return opened(SlotState, event, status="assigned", version=version)
         case SlotMoved():
             return replace(
                 state,
@@ -130,18 +106,7 @@ def evolve_workshop(state: WorkshopState, event: Event) -> WorkshopState:
     """The workshop session after `event`."""
     match event:
         case WorkshopScheduled():
-            return WorkshopState(
-                workshop_id=event.workshop_id,
-                scheduled=True,
-                job_dating_id=event.job_dating_id,
-                site_id=event.site_id,
-                room_id=event.room_id,
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                capacity=event.capacity,
-                coach_ids=event.coach_ids,
-                coach_orgs=event.coach_orgs,
-            )
+            return opened(WorkshopState, event, scheduled=True)
         case CandidateEnrolledInWorkshop():
             return replace(state, enrolled=(*state.enrolled, event.candidate_id))
         case WorkshopAttendanceRecorded():

@@ -34,6 +34,7 @@ from jobdating.scheduling.planning.model import (
     Site,
     SlotGrid,
     Window,
+    busy,
 )
 
 WHOLE_DAY = (0, 24 * 60)
@@ -161,7 +162,7 @@ def build_instance(
             by_sector,
             absent.get(f.candidate_id),
             [
-                (s.starts_at - buffer, s.ends_at + buffer)
+                busy(s.starts_at, s.ends_at, buffer)
                 for s in busy_candidates.get(f.candidate_id, ())
                 if s.starts_at and s.ends_at
             ],

@@ -14,7 +14,7 @@ from typing import Literal
 import msgspec
 
 from jobdating.scheduling.planning.frame import day_starts
-from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan, Window
+from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan, Window, busy, overlaps
 
 Rule = Literal[
     "unknown_reference",
@@ -150,7 +150,7 @@ def _pairs(instance: Instance, plan: Plan) -> Iterable[Violation]:
 
 
 def _overlaps(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violation]:
-    length, reach = instance.grid.length, instance.grid.length + instance.grid.buffer
+    length, buffer = instance.grid.length, instance.grid.buffer
     by_candidate: dict[tuple[str, int], list[Interview]] = {}
     by_computer: dict[tuple[str, int], list[Interview]] = {}
     by_company: dict[tuple[str, int], list[Interview]] = {}
@@ -162,13 +162,15 @@ def _overlaps(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Vi
     for (candidate_id, _), interviews in by_candidate.items():
         interviews.sort(key=lambda i: i.start)
         for a, b in pairwise(interviews):
-            if b.start < a.start + reach:
-                detail = f"{candidate_id} has {b.start - a.start} min between two starts, needs {reach}"
+            if overlaps(busy(a.start, a.start + length, buffer), (b.start, b.start + length)):
+                detail = (
+                    f"{candidate_id} has {b.start - a.start} min between two starts, needs {length + buffer}"
+                )
                 yield Violation(rule="candidate_overlap", detail=detail, interviews=(a, b))
     for (computer_id, _), interviews in by_computer.items():
         interviews.sort(key=lambda i: i.start)
         for a, b in pairwise(interviews):
-            if b.start < a.start + length:
+            if overlaps((a.start, a.start + length), (b.start, b.start + length)):
                 yield Violation(
                     rule="computer_double_booked",
                     detail=f"{computer_id} hosts two at once",

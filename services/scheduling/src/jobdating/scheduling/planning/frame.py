@@ -18,6 +18,8 @@ from jobdating.scheduling.planning.model import (
     Site,
     SlotGrid,
     Window,
+    busy,
+    overlaps,
 )
 
 
@@ -42,8 +44,7 @@ class Frame:
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
         self.length = instance.grid.length
-        # Two starts of one candidate closer than this overlap or eat into the buffer.
-        self.reach = instance.grid.length + instance.grid.buffer
+        self.buffer = instance.grid.buffer
         slots: list[tuple[int, int]] = []
         positions: list[int] = []
         self.day_slots: dict[int, tuple[int, list[int]]] = {}
@@ -76,9 +77,12 @@ class Frame:
 
     def _conflicts(self, i: int) -> tuple[int, ...]:
         day, start = self.slots[i]
+        mine = busy(start, start + self.length, self.buffer)
 
+        # The solver's constraints are these conflicts, so they say the rule the checker says: `busy`.
         def near(j: int) -> bool:
-            return self.slots[j][0] == day and abs(self.slots[j][1] - start) < self.reach
+            other = self.slots[j][1]
+            return self.slots[j][0] == day and overlaps(mine, (other, other + self.length))
 
         before, after = i - 1, i + 1
         while before >= 0 and near(before):

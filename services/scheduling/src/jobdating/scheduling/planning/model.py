@@ -11,7 +11,12 @@ than doubled the median repair time on the regional fair (15 ms against 6 ms, me
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any, TypeVar, overload
+
 import msgspec
+
+_Instant = TypeVar("_Instant", int, datetime)
 
 
 class Window(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -44,6 +49,25 @@ class SlotGrid(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     length: int
     buffer: int
     breaks: tuple[Window, ...] = ()
+
+
+# Here, in the lowest layer, so that the checker, the solver's conflicts and domain/ all import one rule.
+@overload
+def busy(start: int, end: int, buffer: int) -> tuple[int, int]: ...
+@overload
+def busy(start: datetime, end: datetime, buffer: timedelta) -> tuple[datetime, datetime]: ...
+def busy(start: Any, end: Any, buffer: Any) -> tuple[Any, Any]:
+    """When an interview [start, end) keeps its candidate busy: from `buffer` before it to `buffer` after it.
+
+    The one definition of "a candidate is never in two interviews at once": another interview of the same
+    candidate may not overlap this span. The plan checker, the solver's slot conflicts, the instance's
+    availabilities and the second interview all ask it, in minutes of a day or in instants."""
+    return (start - buffer, end + buffer)
+
+
+def overlaps(a: tuple[_Instant, _Instant], b: tuple[_Instant, _Instant]) -> bool:
+    """Two half-open spans [start, end) share an instant."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 class Site(msgspec.Struct, frozen=True, kw_only=True, gc=False):

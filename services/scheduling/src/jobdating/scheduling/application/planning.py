@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import CommandBus
 from jobdating.scheduling.adapters import facts as known
 from jobdating.scheduling.adapters import plans as provisional
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain import decide
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint, wish_rank
@@ -35,7 +35,7 @@ class Planner:
     def __init__(
         self,
         store: EventStore,
-        writer: Writer,
+        bus: CommandBus,
         ids: Callable[[], str],
         clock: Clock,
         *,
@@ -45,7 +45,7 @@ class Planner:
         log: Any = None,
     ) -> None:
         self.store = store
-        self.writer = writer
+        self.bus = bus
         self.ids = ids
         self.clock = clock
         # One engine per process: HiGHS and OR-Tools cannot both be loaded (google/or-tools#5246).
@@ -66,7 +66,7 @@ class Planner:
         if not 0 < limit <= 600:
             raise Invalid.on("time_limit", "entre 0 et 600 secondes")
         with self.store.transaction() as tx:
-            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            state = JOB_DATINGS.fold(self.bus.load(tx, job_dating_id))
             read = known.in_tx(tx)
             has_plan = provisional.latest_id(read, job_dating_id) is not None
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
@@ -116,7 +116,7 @@ class Planner:
         )
         with self.store.transaction() as tx:
             # Published or frozen while the solver ran: the plan is not kept.
-            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            state = JOB_DATINGS.fold(self.bus.load(tx, job_dating_id))
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
             provisional.save(tx, plan)
         if self.log is not None:

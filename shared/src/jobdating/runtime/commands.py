@@ -39,7 +39,7 @@ from jobdating.runtime.ids import new_id
 S = TypeVar("S")
 T = TypeVar("T")
 Project = Callable[[Transaction, list[StoredEvent]], None]
-"""A service's read-model update, run in the transaction of every append (and after a command's own)."""
+"""A service's read-model update, run in the transaction right after each append the bus makes."""
 Extra = Project
 """Work joining a command's transaction after its append (projections, uniqueness indexes, keys)."""
 Prepared = tuple[Callable[[S], Sequence[Event]], Extra | None]

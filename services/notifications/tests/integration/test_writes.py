@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
+from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
-from jobdating.notifications.application.writes import GroupCommit
+from jobdating.runtime.clock import SystemClock
+from jobdating.runtime.commands import CommandBus
+
+T = TypeVar("T")
+
+
+class GroupCommit:
+    """The dispatcher's writes: the command bus's async face over the store's group commit."""
+
+    def __init__(
+        self, store: EventStore, on_commit: Callable[[list[StoredEvent]], None] | None = None
+    ) -> None:
+        self.bus = CommandBus(store, SERVICE, SystemClock(), on_commit=on_commit)
+        self.group = store.group_commit
+
+    def __call__(self, write: Callable[[Transaction], T]) -> Awaitable[T]:
+        return self.bus.run_async(lambda w: write(w.tx))
+
+    @property
+    def commits(self) -> int:
+        return self.group.commits
+
+    @property
+    def writes(self) -> int:
+        return self.group.writes
 
 
 def setup(store: EventStore) -> None:

@@ -15,11 +15,14 @@ import abc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 
 from jobdating.contracts.envelope import Envelope, encode_envelope
+
+if TYPE_CHECKING:
+    from jobdating.eventstore.group_commit import GroupCommitter
 
 T = TypeVar("T")
 
@@ -303,6 +306,8 @@ class EventStore(abc.ABC):
     """A service's system of record. Subclasses supply a connection and a dialect; the SQL is shared."""
 
     dialect: Dialect
+    _group: GroupCommitter
+    """Runs `write_async` (and, on SQLite, `write`): set by each backend, on a connection of its own."""
 
     @abc.abstractmethod
     def _connection(self) -> Any:
@@ -362,6 +367,20 @@ class EventStore(abc.ABC):
         """
         with self.transaction() as tx:
             return work(tx)
+
+    async def write_async(self, work: Callable[[Transaction], T]) -> T:
+        """`write` for a caller on an event loop, which goes on while the work waits for its commit.
+
+        Every backend group-commits these: the works queued by the tasks of one loop turn share one
+        transaction (each under its own savepoint) and one commit (see eventstore.group_commit).
+        """
+        result: T = await self._group.run_async(work)
+        return result
+
+    @property
+    def group_commit(self) -> GroupCommitter:
+        """The store's group committer (its `commits` and `writes` say how well writes share commits)."""
+        return self._group
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events in a transaction of their own."""

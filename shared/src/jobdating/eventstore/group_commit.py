@@ -1,16 +1,23 @@
-"""Group commit for SQLite: the work of every waiting caller runs in one transaction, each under its own
-SAVEPOINT, and commits once. With synchronous=FULL a commit is an fsync; sharing it is what lets several
-concurrent commands cost about one.
+"""Group commit: the work of every waiting caller runs in one transaction, each under its own SAVEPOINT,
+and commits once. With synchronous=FULL a commit is an fsync; sharing it is what lets several concurrent
+commands cost about one.
 
 Leader/follower rather than a dedicated writer thread: the caller that finds nobody writing runs the
 group itself (its own work first), on the committer's connection, and on its way out hands the lead to the
-first caller still waiting. A lone caller therefore never switches threads, and in a busy group each caller
+first thread still waiting. A lone caller therefore never switches threads, and in a busy group each caller
 is woken once; with a writer thread every command paid two handoffs (submit, done), which on two cores
 cost about as much CPU as the command's own SQL.
+
+Callers on an event loop (`run_async`) never block it: their work is queued, and the group is led from a
+callback on the loop once the current turn has run, so the writes of concurrent tasks that are ready
+together (a dozen sends in flight) commit together. Nothing waits for a group to fill: a lone write
+commits as soon as the loop comes round. Thread and loop callers share the same queue and the same groups.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -24,35 +31,75 @@ MAX_GROUP = 64
 
 
 class _Job:
-    __slots__ = ("context", "done", "error", "result", "wake", "work")
+    __slots__ = ("context", "done", "error", "future", "loop", "result", "wake", "work")
 
-    def __init__(self, work: Callable[[Transaction], Any]) -> None:
+    def __init__(self, work: Callable[[Transaction], Any], loop: asyncio.AbstractEventLoop | None) -> None:
         self.work = work
         # The leader runs the work in its caller's context, so what it logs carries its caller's
         # correlation id, not the leader's.
         self.context = contextvars.copy_context()
-        # Held from birth; released once, when the job is done or its caller is to lead the next group.
+        # A thread waits on `wake`: held from birth, released once, when the job is done or its caller
+        # is to lead the next group. A task awaits `future` on its own loop instead.
+        self.loop = loop
+        self.future: asyncio.Future[Any] | None = None
         self.wake = threading.Lock()
-        self.wake.acquire()
+        if loop is None:
+            self.wake.acquire()
+        else:
+            self.future = loop.create_future()
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
 
+    def finish(self) -> None:
+        """Tell the caller its job is done, from whichever thread ran the group."""
+        self.done = True
+        if self.loop is None:
+            self.wake.release()
+        elif _running_loop() is self.loop:
+            self._settle()
+        else:
+            # A closed loop (RuntimeError) has nobody waiting any more.
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self._settle)
+
+    def _settle(self) -> None:
+        assert self.future is not None
+        if self.future.done():  # its caller was cancelled; the work is committed all the same
+            return
+        if self.error is not None:
+            self.future.set_exception(self.error)
+        else:
+            self.future.set_result(self.result)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
 
 class GroupCommitter:
-    """Runs submitted work in shared transactions; a job's failure rolls back only that job (ROLLBACK TO)."""
+    """Runs submitted work in shared transactions; a job's failure rolls back only that job (ROLLBACK TO).
 
-    def __init__(self, connect: Callable[[], Any], dialect: Dialect) -> None:
+    `commits` and `writes` count the committed groups and the jobs they carried (failed ones included).
+    """
+
+    def __init__(self, connect: Callable[[], Any], dialect: Dialect, begin: Callable[[Any], None]) -> None:
         self._connect = connect
         self._dialect = dialect
+        self._begin = begin
         self._conn: Any = None
         self._pending: deque[_Job] = deque()
         self._mutex = threading.Lock()  # guards _pending, _leading and _conn's life
         self._leading = False
+        self.commits = 0
+        self.writes = 0
 
     def run(self, work: Callable[[Transaction], Any]) -> Any:
         """Run `work` in a transaction and return its result once that transaction committed."""
-        job = _Job(work)
+        job = _Job(work, None)
         with self._mutex:
             self._pending.append(job)
             lead = not self._leading
@@ -60,10 +107,23 @@ class GroupCommitter:
         if not lead:
             job.wake.acquire()  # done by another leader, or handed the lead
         if not job.done:
-            self._lead()
+            self._lead(job)
         if job.error is not None:
             raise job.error
         return job.result
+
+    async def run_async(self, work: Callable[[Transaction], Any]) -> Any:
+        """`run` for a caller on an event loop: the loop goes on while the work waits for its group."""
+        loop = asyncio.get_running_loop()
+        job = _Job(work, loop)
+        with self._mutex:
+            self._pending.append(job)
+            lead = not self._leading
+        if lead:
+            # Not now: the tasks ready in this turn queue their writes first, then one group takes them all.
+            loop.call_soon(self._lead_on_loop)
+        assert job.future is not None
+        return await job.future
 
     def close(self) -> None:
         """Close the committer's connection once no group is running (waits up to 30 s for one)."""
@@ -77,46 +137,66 @@ class GroupCommitter:
                     return
             time.sleep(0.01)
 
-    def _lead(self) -> None:
-        # Only the leader touches _conn, so it needs no lock of its own; our job is at the head of the queue.
+    def _lead_on_loop(self) -> None:
+        with self._mutex:
+            if self._leading or not self._pending:  # a thread leads, or an earlier callback took them
+                return
+            self._leading = True
+        self._lead(None)
+
+    def _lead(self, own: _Job | None) -> None:
+        # Only the leader touches _conn, so it needs no lock of its own.
         group: list[_Job] = []
         try:
             if self._conn is None:
                 self._conn = self._connect()
-            self._commit(self._conn, group)
-        except BaseException as exc:  # no connection: our own job fails with the reason
+            self._commit(self._conn, group, own)
+        except BaseException as exc:  # no connection: our own job (or the first waiting) fails with it
             if not group:
                 with self._mutex:
-                    group.append(self._pending.popleft())
+                    if own is not None:
+                        self._pending.remove(own)
+                    group.append(own if own is not None else self._pending.popleft())
             for job in group:
                 job.error = job.error or exc
         finally:
             with self._mutex:
-                heir = self._pending[0] if self._pending else None
+                # A waiting thread takes the lead; tasks are led from their loop, never handed it: a loop
+                # busy with a blocking call would otherwise hold every writer up.
+                heir = next((job for job in self._pending if job.loop is None), None)
+                loop = self._pending[0].loop if heir is None and self._pending else None
                 self._leading = heir is not None
             for job in group:
-                job.done = True
-                job.wake.release()
+                job.finish()
             if heir is not None:
                 heir.wake.release()
+            elif loop is not None:
+                # A closed loop (RuntimeError): the next caller leads.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(self._lead_on_loop)
 
-    def _more(self, group: list[_Job]) -> _Job | None:
-        """The next waiting job, while the group has room: callers that arrive while the group's work runs
-        join its commit instead of waiting for it, so the group grows to the number of callers at hand."""
+    def _more(self, group: list[_Job], own: _Job | None) -> _Job | None:
+        """The leader's own job first, then the next waiting one while the group has room: callers that
+        arrive while the group's work runs join its commit instead of waiting for it, so the group grows
+        to the number of callers at hand."""
         with self._mutex:
-            if not self._pending or len(group) >= MAX_GROUP:
+            if own is not None and not group:
+                self._pending.remove(own)
+                job = own
+            elif not self._pending or len(group) >= MAX_GROUP:
                 return None
-            job = self._pending.popleft()
+            else:
+                job = self._pending.popleft()
         group.append(job)
         return job
 
-    def _commit(self, conn: Any, group: list[_Job]) -> None:
+    def _commit(self, conn: Any, group: list[_Job], own: _Job | None) -> None:
         """Run jobs in one transaction until none is waiting; fills `group` with the jobs it ran."""
         cur = conn.cursor()
         try:
-            cur.execute("BEGIN IMMEDIATE")
+            self._begin(cur)
             tx = Transaction(cur, self._dialect)
-            while (job := self._more(group)) is not None:
+            while (job := self._more(group, own)) is not None:
                 cur.execute("SAVEPOINT job")
                 try:
                     job.result = job.context.run(job.work, tx)
@@ -125,6 +205,8 @@ class GroupCommitter:
                     job.error = exc
                 cur.execute("RELEASE job")
             conn.commit()
+            self.commits += 1
+            self.writes += len(group)
         except BaseException as exc:
             conn.rollback()
             for job in group:

@@ -9,6 +9,7 @@ import psycopg
 import psycopg.errors
 
 from jobdating.eventstore.base import Cursor, Dialect, EventStore
+from jobdating.eventstore.group_commit import GroupCommitter
 
 # Any constant works; it only has to be the same for every appender of this database.
 _APPEND_LOCK = 0x6A6F6264  # "jobd"
@@ -41,14 +42,19 @@ class PostgresEventStore(EventStore):
         self._local = threading.local()
         self._all: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        # Writes from an event loop group-commit on a connection of their own (see write_async).
+        self._group = GroupCommitter(self._open, self.dialect, self._begin)
 
     def _connection(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
-            conn = psycopg.connect(self.dsn)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
+            conn = self._local.conn = self._open()
+        return conn
+
+    def _open(self) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self.dsn)
+        with self._lock:
+            self._all.append(conn)
         return conn
 
     def _begin(self, cur: Any) -> None:
@@ -56,6 +62,7 @@ class PostgresEventStore(EventStore):
         return None
 
     def close(self) -> None:
+        self._group.close()
         with self._lock:
             for conn in self._all:
                 conn.close()

@@ -84,7 +84,7 @@ class SqliteEventStore(EventStore):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         # The group committer writes on a connection of its own, used by whichever thread leads a group.
-        self._group = GroupCommitter(self._open, self.dialect)
+        self._group = GroupCommitter(self._open, self.dialect, self._begin)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

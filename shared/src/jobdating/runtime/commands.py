@@ -1,12 +1,24 @@
-"""The one write path of every service: load a stream, fold it, decide, append; retry on conflict.
+"""The one write path of every service: in one transaction, fold the streams a command reads, decide,
+append with stamped envelopes, update the read model; on a concurrent append, start again.
 
 The domain supplies `evolve` and `decide` (pure); this module supplies ids, clock and the transaction.
+A command is a function of a `UnitOfWork`, read top to bottom:
+
+    def work(w: UnitOfWork) -> list[StoredEvent]:
+        slot = w.fold(SLOTS, slot_id)                     # read, in the transaction
+        return w.append(slot_id, decide(slot), meta)      # stamp, append, project
+
+    stored = bus.run(work)             # a thread: commits (group commit), retries on conflict, on_commit
+    stored = await bus.run_async(work) # the same from an event loop, without blocking it
+
+`execute` is that function for a command that reads and writes one stream.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 import msgspec
 
@@ -25,7 +37,10 @@ from jobdating.runtime.failpoints import failpoint
 from jobdating.runtime.ids import new_id
 
 S = TypeVar("S")
-Extra = Callable[[Transaction, list[StoredEvent]], None]
+T = TypeVar("T")
+Project = Callable[[Transaction, list[StoredEvent]], None]
+"""A service's read-model update, run in the transaction right after each append the bus makes."""
+Extra = Project
 """Work joining a command's transaction after its append (projections, uniqueness indexes, keys)."""
 Prepared = tuple[Callable[[S], Sequence[Event]], Extra | None]
 """What a command prepared inside its transaction: how it decides, and its extra work."""
@@ -54,8 +69,67 @@ class Aggregate(Generic[S]):
         return state
 
 
+class StreamEvent(Protocol):
+    """An event for one stream: a decision spanning several streams returns these (publishing a plan)."""
+
+    @property
+    def stream_id(self) -> str: ...
+
+    @property
+    def event(self) -> Event: ...
+
+
+class UnitOfWork:
+    """One command's transaction as its function sees it: the streams it read, and what it appended.
+
+    Each stream's version is known from its fold (or `expect`): an append continues from it, and one that
+    another writer moved in the meantime fails with ConcurrencyConflict. A stream it neither folded nor
+    expected is new (version 0).
+    """
+
+    def __init__(self, bus: CommandBus, tx: Transaction) -> None:
+        self.tx = tx
+        self.appended: list[StoredEvent] = []
+        self._bus = bus
+        self._versions: dict[str, int] = {}
+
+    def fold(self, aggregate: Aggregate[S], stream_id: str) -> S:
+        """A stream's state, read in the transaction."""
+        history = self._bus.load(self.tx, stream_id)
+        self._versions[stream_id] = len(history)
+        return aggregate.fold(history)
+
+    def expect(self, versions: Mapping[str, int]) -> None:
+        """Versions of streams read elsewhere than by `fold` (a read model kept in the same transaction)."""
+        self._versions.update(versions)
+
+    def append(self, stream_id: str, events: Sequence[Event], meta: Meta) -> list[StoredEvent]:
+        """Append events to one stream (nothing when there are none)."""
+        return self._append([(stream_id, event) for event in events], meta)
+
+    def append_many(self, writes: Iterable[StreamEvent], meta: Meta) -> list[StoredEvent]:
+        """Append events to several streams, in order."""
+        return self._append([(write.stream_id, write.event) for write in writes], meta)
+
+    def _append(self, events: list[tuple[str, Event]], meta: Meta) -> list[StoredEvent]:
+        if not events:
+            return []
+        now = self._bus.clock.now()  # one time for all the events of one append
+        stamped: list[NewEvent] = []
+        for stream_id, event in events:
+            version = self._versions.get(stream_id, 0) + 1
+            self._versions[stream_id] = version
+            stamped.append(self._bus.stamp(event, stream_id, version, meta, now))
+        stored = self.tx.append(stamped)
+        if self._bus.project is not None:
+            self._bus.project(self.tx, stored)
+        self.appended += stored
+        return stored
+
+
 class CommandBus:
-    """Appends the events a decision returns, with envelopes stamped from the injected clock and ids."""
+    """Runs commands' units of work: envelopes stamped from the injected clock and ids, one group commit
+    (the store's), a bounded retry when another writer moved a stream, `on_commit` once committed."""
 
     def __init__(
         self,
@@ -66,6 +140,7 @@ class CommandBus:
         registry: EventRegistry = REGISTRY,
         ids: Callable[[], str] = new_id,
         on_commit: Callable[[list[StoredEvent]], None] | None = None,
+        project: Project | None = None,
         retries: int = 3,
     ) -> None:
         self.store = store
@@ -74,10 +149,40 @@ class CommandBus:
         self.registry = registry
         self.ids = ids
         self.on_commit = on_commit
+        self.project = project
         self.retries = retries
 
-    def load(self, tx: Transaction, stream_id: str) -> list[RecordedEvent]:
-        return [self.registry.decode(decode_envelope(e.body), e.position) for e in tx.read_stream(stream_id)]
+    def run(self, work: Callable[[UnitOfWork], T]) -> T:
+        """Run `work` in a transaction and return its result once committed; a concurrent writer makes it
+        run again from the start (it reads again), a bounded number of times."""
+        for attempt in range(self.retries + 1):
+            try:
+                result, appended = self.store.write(lambda tx: self._attempt(work, tx))
+            except ConcurrencyConflict:
+                if attempt == self.retries:
+                    raise
+                continue
+            self._committed(appended)
+            return result
+        raise AssertionError("unreachable")
+
+    async def run_async(self, work: Callable[[UnitOfWork], T]) -> T:
+        """`run` from an event loop: the works of the tasks ready together share one commit."""
+        for attempt in range(self.retries + 1):
+            try:
+                result, appended = await self.store.write_async(lambda tx: self._attempt(work, tx))
+            except ConcurrencyConflict:
+                if attempt == self.retries:
+                    raise
+                continue
+            self._committed(appended)
+            return result
+        raise AssertionError("unreachable")
+
+    def within(self, tx: Transaction) -> UnitOfWork:
+        """A unit of work in a transaction someone else commits (a consumer's, with its inbox row): no
+        retry, and the relay hears of its events from that transaction's owner."""
+        return UnitOfWork(self, tx)
 
     def execute(
         self,
@@ -88,11 +193,18 @@ class CommandBus:
         *,
         extra: Extra | None = None,
     ) -> list[StoredEvent]:
-        """Run one command; a concurrent writer makes it reload and decide again, a bounded number of times.
+        """Run a command on one stream: fold it, decide, append.
 
-        `extra` runs in the same transaction (e.g. to update a projection or a uniqueness index).
+        `extra` runs in the same transaction after an append (e.g. a projection or a uniqueness index).
         """
-        return self.execute_prepared(aggregate, stream_id, lambda _tx: (decide, extra), meta)
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            stored = w.append(stream_id, decide(w.fold(aggregate, stream_id)), meta)
+            if stored and extra is not None:
+                extra(w.tx, stored)
+            return stored
+
+        return self.run(work)
 
     def execute_prepared(
         self,
@@ -109,49 +221,44 @@ class CommandBus:
         GIL, which on two cores cost more than its validation (see eventstore.group_commit).
         """
 
-        def work(tx: Transaction) -> list[StoredEvent]:
-            decide, extra = prepare(tx)
-            history = self.load(tx, stream_id)
-            events = decide(aggregate.fold(history))
-            if not events:
-                return []
-            stored = tx.append(self._envelopes(events, stream_id, len(history), meta))
-            if extra is not None:
-                extra(tx, stored)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            decide, extra = prepare(w.tx)
+            stored = w.append(stream_id, decide(w.fold(aggregate, stream_id)), meta)
+            if stored and extra is not None:
+                extra(w.tx, stored)
             return stored
 
-        for attempt in range(self.retries + 1):
-            try:
-                stored = self.store.write(work)
-            except ConcurrencyConflict:
-                if attempt == self.retries:
-                    raise
-                continue
-            if not stored:
-                return []
-            failpoint("command.after_commit")
-            if self.on_commit is not None:
-                self.on_commit(stored)
-            return stored
-        raise AssertionError("unreachable")
+        return self.run(work)
 
-    def _envelopes(self, events: Sequence[Event], stream_id: str, version: int, meta: Meta) -> list[NewEvent]:
-        now = self.clock.now()
-        return [
-            NewEvent(
-                envelope=envelope_for(
-                    event,
-                    event_id=self.ids(),
-                    org=meta.org,
-                    service=self.service,
-                    stream_id=stream_id,
-                    stream_version=version + i,
-                    occurred_at=now,
-                    recorded_at=now,
-                    correlation_id=meta.correlation_id,
-                    causation_id=meta.causation_id,
-                    actor_id=meta.actor_id,
-                )
+    def load(self, tx: Transaction, stream_id: str) -> list[RecordedEvent]:
+        """A stream's events, decoded (and upcast), read in `tx`."""
+        return [self.registry.decode(decode_envelope(e.body), e.position) for e in tx.read_stream(stream_id)]
+
+    def stamp(self, event: Event, stream_id: str, version: int, meta: Meta, at: datetime) -> NewEvent:
+        """The envelope of an event about to be appended: its id, its time, who asked and why."""
+        return NewEvent(
+            envelope=envelope_for(
+                event,
+                event_id=self.ids(),
+                org=meta.org,
+                service=self.service,
+                stream_id=stream_id,
+                stream_version=version,
+                occurred_at=at,
+                recorded_at=at,
+                correlation_id=meta.correlation_id,
+                causation_id=meta.causation_id,
+                actor_id=meta.actor_id,
             )
-            for i, event in enumerate(events, start=1)
-        ]
+        )
+
+    def _attempt(self, work: Callable[[UnitOfWork], T], tx: Transaction) -> tuple[T, list[StoredEvent]]:
+        w = UnitOfWork(self, tx)
+        return work(w), w.appended
+
+    def _committed(self, appended: list[StoredEvent]) -> None:
+        if not appended:
+            return
+        failpoint("command.after_commit")
+        if self.on_commit is not None:
+            self.on_commit(appended)

@@ -9,12 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore import open_store
-from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, clock_from_settings
-from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
@@ -25,7 +26,6 @@ from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER, Policies
 from jobdating.scheduling.application.queries import SchedulingQueries
 from jobdating.scheduling.application.repairs import Repairs
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.config import SchedulingSettings
 
 
@@ -74,13 +74,12 @@ def bootstrap(
             raise ValueError("no tokens file: set JOBDATING_SCHEDULING_TOKENS_FILE")
         tokens = TokenTable.from_file(settings.tokens_file)
     clock = clock or clock_for(settings)
-    bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
-    writer = Writer(bus, settings.org, log=log)
+    bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)
-    repairs = Repairs(writer, ids, links, lead_minutes=settings.repair_lead_minutes, log=log)
+    repairs = Repairs(ids, links, lead_minutes=settings.repair_lead_minutes, log=log)
     planner = Planner(
         store,
-        writer,
+        bus,
         ids,
         clock,
         save_plan=plans.save,
@@ -89,9 +88,9 @@ def bootstrap(
         threads=settings.solver_threads,
         log=log,
     )
-    handlers = SchedulingHandlers(writer, planner, repairs, links, log=log)
-    queries = SchedulingQueries(store, writer, clock)
-    policies = Policies(repairs, clock, settings.org, apply_fact=facts.apply_fact, log=log)
+    handlers = SchedulingHandlers(bus, planner, repairs, links, log=log)
+    queries = SchedulingQueries(store, bus.registry, clock)
+    policies = Policies(bus, repairs, clock, settings.org, apply_fact=facts.apply_fact, log=log)
 
     def health() -> dict[str, Any]:
         return {
@@ -123,4 +122,23 @@ def open_queries(settings: SchedulingSettings, store: EventStore) -> SchedulingQ
     """Reads over a store without the HTTP app (the export command)."""
     tables.migrate(store)
     clock = clock_for(settings)
-    return SchedulingQueries(store, Writer(CommandBus(store, SERVICE, clock), settings.org), clock)
+    return SchedulingQueries(store, REGISTRY, clock)
+
+
+def projecting(log: Any) -> Project:
+    """What every append does in its transaction: the read model follows it, and the log says so."""
+
+    def project(tx: Transaction, stored: list[StoredEvent]) -> None:
+        projections.project(tx, stored)
+        if log is not None:
+            for row in stored:
+                # Ids and types only, never a personal field.
+                log.info(
+                    "event_recorded",
+                    event_type=row.event_type,
+                    stream_id=row.stream_id,
+                    event_id=row.event_id,
+                    position=row.position,
+                )
+
+    return project

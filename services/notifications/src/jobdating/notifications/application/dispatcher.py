@@ -17,7 +17,7 @@ import asyncio
 import functools
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
@@ -44,12 +44,11 @@ from jobdating.notifications.application.ports import (
     SmsChannel,
     StaffDirectory,
 )
-from jobdating.notifications.application.writes import GroupCommit, record
 from jobdating.notifications.domain import outcome, rules, timing
 from jobdating.notifications.domain.calendar import invitation_for
 from jobdating.notifications.domain.rules import Defer, Due, Person, Skip, SlotFacts
 from jobdating.runtime.clock import Clock
-from jobdating.runtime.commands import Aggregate, CommandBus, Meta
+from jobdating.runtime.commands import Aggregate, CommandBus, Meta, UnitOfWork
 from jobdating.runtime.failpoints import failpoint
 
 ACTOR = "notifications"
@@ -67,6 +66,7 @@ SLOT_SUBJECT_KINDS = frozenset(
     }
 )
 OutcomeHook = Callable[[str, str, str], None]
+T = TypeVar("T")
 
 
 class TryLater(Exception):
@@ -134,7 +134,6 @@ class Dispatcher:
         self.log = log
         self.on_outcome = on_outcome
         self.wakeup = wakeup or asyncio.Event()
-        self.write = GroupCommit(store, bus.on_commit)
         self._inflight: dict[str, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
@@ -160,7 +159,8 @@ class Dispatcher:
         if self._inflight:
             await asyncio.gather(*self._inflight.values(), return_exceptions=True)
         if self.log is not None:
-            self.log.info("dispatcher_stopped", writes=self.write.writes, commits=self.write.commits)
+            group = self.store.group_commit
+            self.log.info("dispatcher_stopped", writes=group.writes, commits=group.commits)
 
     async def run_until_idle(self) -> int:
         """Send everything due now and return how many messages were handled (tests, `redrive`)."""
@@ -437,20 +437,24 @@ class Dispatcher:
         )
         self._log_warning("notification_retry", d, error=error, attempts=attempts, at=again.isoformat())
 
+    async def write(self, update: Callable[[Transaction], T]) -> T:
+        """Update the deliveries' rows; the writes of concurrent sends share one commit (the store's
+        group commit: a send commits twice, and one fsync per write would bound the event loop)."""
+        return await self.bus.run_async(lambda w: update(w.tx))
+
     async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
         """Append the outcome to the notification's stream and update its row, in one (shared) commit."""
         meta = Meta(
             org=self.org, actor_id=ACTOR, correlation_id=d.correlation_id, causation_id=d.cause_event_id
         )
 
-        def write(tx: Transaction) -> None:
+        def work(w: UnitOfWork) -> None:
+            notification = w.fold(AGGREGATE, d.notification_id)
             # Nothing is appended when an earlier run recorded it: the row is brought in line all the same.
-            self.write.appended(
-                record(tx, self.bus, AGGREGATE, d.notification_id, outcome.record(event), meta)
-            )
-            update(tx)
+            w.append(d.notification_id, outcome.record(event)(notification), meta)
+            update(w.tx)
 
-        await self.write(write)
+        await self.bus.run_async(work)
 
     def _common(self, d: Delivery) -> dict[str, Any]:
         return {

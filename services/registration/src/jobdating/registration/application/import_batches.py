@@ -11,7 +11,7 @@ from typing import Literal
 
 import msgspec
 
-from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
 from jobdating.registration.application.import_columns import Columns
@@ -101,20 +101,8 @@ class BatchWriter:
         self.claims = Claims()
 
     def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
-        """The envelope of the first event of a new stream, stamped like `CommandBus` stamps its own."""
-        return envelope_for(
-            event,
-            event_id=self.svc.bus.ids(),
-            org=self.meta.org,
-            service=self.svc.bus.service,
-            stream_id=stream_id,
-            stream_version=1,
-            occurred_at=at,
-            recorded_at=at,
-            correlation_id=self.meta.correlation_id,
-            causation_id=self.meta.causation_id,
-            actor_id=self.meta.actor_id,
-        )
+        """The envelope of the first event of a new stream, stamped by the command bus as its own are."""
+        return self.svc.bus.stamp(event, stream_id, 1, self.meta, at).envelope
 
     def pending(
         self, event: Event, stream_id: str, at: datetime, key: PersonKey, sealed: Sealed, plaintext: bytes

@@ -1,4 +1,5 @@
-"""Scheduling's commands: each one reads, decides and writes in one transaction (see `writing.py`).
+"""Scheduling's commands: each one reads, decides and writes in one transaction (a unit of work of the
+runtime's `CommandBus`, which also keeps the read model in step and retries after a concurrent write).
 
 A refused command raises a `SchedulingRefusal` and stores nothing. Commands that disrupt a published plan
 (a late or departed company, a no-show) repair it in the same transaction, so the disruption and the
@@ -10,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jobdating.contracts.envelope import Event
-from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.runtime.commands import Aggregate, Meta
+from jobdating.eventstore.base import StoredEvent
+from jobdating.runtime.commands import CommandBus, Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, WORKSHOPS
 from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.repairs import RepairReport, Repairs
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain import day, decide, disruptions, workshops
 from jobdating.scheduling.domain.commands import (
     CheckIn,
@@ -41,7 +40,7 @@ from jobdating.scheduling.domain.commands import (
 from jobdating.scheduling.domain.errors import Conflict
 from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint
 from jobdating.scheduling.domain.permissions import Actor
-from jobdating.scheduling.domain.plans import ProvisionalPlan, Write
+from jobdating.scheduling.domain.plans import ProvisionalPlan
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Plan
 
@@ -52,63 +51,69 @@ def attendance_stream(job_dating_id: str, candidate_id: str) -> str:
 
 
 class SchedulingHandlers:
-    """Runs scheduling's commands."""
+    """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs."""
 
     def __init__(
         self,
-        writer: Writer,
+        bus: CommandBus,
         planner: Planner,
         repairs: Repairs,
         video_links: Callable[[], str],
         log: Any = None,
     ) -> None:
-        self.writer = writer
+        self.bus = bus
         self.planner = planner
         self.repairs = repairs
         self.video_links = video_links
-        self.clock = writer.bus.clock
-        self.ids = writer.bus.ids
+        self.clock = bus.clock
+        self.ids = bus.ids
         self.log = log
 
     # ---- the job dating and its plan ----------------------------------------------------------------
 
     def plan_job_dating(self, command: PlanJobDating, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            return decide.plan_job_dating(command, state, actor, known.sites(known.in_tx(tx)))
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            events = decide.plan_job_dating(command, state, actor, known.sites(known.in_tx(w.tx)))
+            return w.append(command.job_dating_id, events, meta)
 
-        return self._one(JOB_DATINGS, command.job_dating_id, decision, meta)
+        return self.bus.run(work)
 
     def pin(self, command: PinPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            read = known.in_tx(tx)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            return decide.pin_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = decide.pin_pairing(command, state, actor, candidate, company, self.clock.now())
+            return w.append(command.job_dating_id, events, meta)
 
-        return self._one(JOB_DATINGS, command.job_dating_id, decision, meta)
+        return self.bus.run(work)
 
     def forbid(self, command: ForbidPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            read = known.in_tx(tx)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            return decide.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = decide.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
+            return w.append(command.job_dating_id, events, meta)
 
-        return self._one(JOB_DATINGS, command.job_dating_id, decision, meta)
+        return self.bus.run(work)
 
     def release(self, command: ReleasePairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        return self._one(
+        return self.bus.execute(
             JOB_DATINGS,
             command.job_dating_id,
-            lambda tx, state: decide.release_pairing(command, state, actor, self.clock.now()),
+            lambda state: decide.release_pairing(command, state, actor, self.clock.now()),
             meta,
         )
 
     def freeze(self, command: FreezeJobDating, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        return self._one(
+        return self.bus.execute(
             JOB_DATINGS,
             command.job_dating_id,
-            lambda tx, state: decide.freeze(command, state, actor, self.clock.now()),
+            lambda state: decide.freeze(command, state, actor, self.clock.now()),
             meta,
         )
 
@@ -121,9 +126,9 @@ class SchedulingHandlers:
     def publish(self, command: PublishPlan, actor: Actor, meta: Meta) -> list[StoredEvent]:
         """Publish the latest provisional plan: PlanPublished, then one SlotAssigned per interview."""
 
-        def work(tx: Transaction) -> tuple[None, list[StoredEvent]]:
-            state, version = self.writer.fold(tx, JOB_DATINGS, command.job_dating_id)
-            read = known.in_tx(tx)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            read = known.in_tx(w.tx)
             plan = provisional.load(read, command.plan_id)
             latest = provisional.latest_id(read, command.job_dating_id)
             instance = None
@@ -152,51 +157,50 @@ class SchedulingHandlers:
                     raise Conflict.on(
                         "plan_id", f"ce plan enfreint une règle ({bad[0].rule}) : recalculez-le"
                     )
-            return None, self.writer.append(tx, writes, {command.job_dating_id: version}, meta)
+            # The job dating's stream continues from its fold; each slot is a new stream.
+            return w.append_many(writes, meta)
 
-        return self.writer.transact(work)[1]
+        return self.bus.run(work)
 
     def delay_company(self, command: DelayCompany, actor: Actor, meta: Meta) -> RepairReport:
         """A company is late: record it, then repair its slots before its arrival."""
 
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            company = known.company(known.in_tx(tx), command.company_id)
-            return decide.delay_company(command, state, actor, company)
+        def work(w: UnitOfWork) -> RepairReport:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            company = known.company(known.in_tx(w.tx), command.company_id)
+            events = decide.delay_company(command, state, actor, company)
+            stored = w.append(command.job_dating_id, events, meta)
+            late = disruptions.company_late(command.company_id, command.arrives_at)
+            return self.repairs.run(
+                w, command.job_dating_id, late, self.clock.now(), _caused_by(meta, stored)
+            )
 
-        return self._then_repair(
-            JOB_DATINGS,
-            command.job_dating_id,
-            command.job_dating_id,
-            decision,
-            disruptions.company_late(command.company_id, command.arrives_at),
-            meta,
-        )
+        return self.bus.run(work)
 
     def company_left(self, command: RecordCompanyLeft, actor: Actor, meta: Meta) -> RepairReport:
         """A company leaves now: record it, then cancel (and refill) its remaining slots."""
         now = self.clock.now()
 
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            company = known.company(known.in_tx(tx), command.company_id)
-            return decide.company_left(command, state, actor, company, now)
+        def work(w: UnitOfWork) -> RepairReport:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            company = known.company(known.in_tx(w.tx), command.company_id)
+            events = decide.company_left(command, state, actor, company, now)
+            stored = w.append(command.job_dating_id, events, meta)
+            left = disruptions.company_left(command.company_id, now)
+            return self.repairs.run(
+                w, command.job_dating_id, left, self.clock.now(), _caused_by(meta, stored)
+            )
 
-        return self._then_repair(
-            JOB_DATINGS,
-            command.job_dating_id,
-            command.job_dating_id,
-            decision,
-            disruptions.company_left(command.company_id, now),
-            meta,
-        )
+        return self.bus.run(work)
 
     # ---- the day --------------------------------------------------------------------------------
 
     def check_in(self, command: CheckIn, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(tx: Transaction) -> tuple[None, list[StoredEvent]]:
-            job_dating, _ = self.writer.fold(tx, JOB_DATINGS, command.job_dating_id)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
             stream = attendance_stream(command.job_dating_id, command.candidate_id)
-            attendance, version = self.writer.fold(tx, ATTENDANCE, stream)
-            read = known.in_tx(tx)
+            attendance = w.fold(ATTENDANCE, stream)
+            read = known.in_tx(w.tx)
             events = day.check_in(
                 command,
                 attendance,
@@ -206,48 +210,44 @@ class SchedulingHandlers:
                 known.site(read, command.site_id),
                 self.clock.now(),
             )
-            return None, self.writer.append(tx, [Write(stream, e) for e in events], {stream: version}, meta)
+            return w.append(stream, events, meta)
 
-        return self.writer.transact(work)[1]
+        return self.bus.run(work)
 
     def mark_no_show(self, command: MarkNoShow, actor: Actor, meta: Meta) -> RepairReport:
         """A candidate did not come: record it, then cancel their remaining slots and refill them."""
 
-        def work(tx: Transaction) -> tuple[RepairReport, list[StoredEvent]]:
-            job_dating, _ = self.writer.fold(tx, JOB_DATINGS, command.job_dating_id)
+        def work(w: UnitOfWork) -> RepairReport:
+            job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
             stream = attendance_stream(command.job_dating_id, command.candidate_id)
-            attendance, version = self.writer.fold(tx, ATTENDANCE, stream)
-            read = known.in_tx(tx)
+            attendance = w.fold(ATTENDANCE, stream)
+            read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             site = known.site(read, candidate.site_id) if candidate is not None else None
             events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site)
-            stored = self.writer.append(tx, [Write(stream, e) for e in events], {stream: version}, meta)
-            report, repaired = self.repairs.run(
-                tx,
-                command.job_dating_id,
-                disruptions.candidate_absent(command.candidate_id),
-                self.clock.now(),
-                _caused_by(meta, stored),
+            stored = w.append(stream, events, meta)
+            absent = disruptions.candidate_absent(command.candidate_id)
+            return self.repairs.run(
+                w, command.job_dating_id, absent, self.clock.now(), _caused_by(meta, stored)
             )
-            return report, stored + repaired
 
-        return self.writer.transact(work)[0]
+        return self.bus.run(work)
 
     def record_outcome(self, command: RecordOutcome, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        return self._one(
+        return self.bus.execute(
             SLOTS,
             command.slot_id,
-            lambda tx, slot: day.record_outcome(command, slot, actor, self.clock.now()),
+            lambda slot: day.record_outcome(command, slot, actor, self.clock.now()),
             meta,
         )
 
     def schedule_second_interview(
         self, command: ScheduleSecondInterview, actor: Actor, meta: Meta
     ) -> list[StoredEvent]:
-        def work(tx: Transaction) -> tuple[None, list[StoredEvent]]:
-            first, _ = self.writer.fold(tx, SLOTS, command.first_slot_id)
-            job_dating, _ = self.writer.fold(tx, JOB_DATINGS, first.job_dating_id)
-            read = known.in_tx(tx)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            first = w.fold(SLOTS, command.first_slot_id)
+            job_dating = w.fold(JOB_DATINGS, first.job_dating_id)
+            read = known.in_tx(w.tx)
             events = day.schedule_second_interview(
                 command,
                 first,
@@ -260,18 +260,19 @@ class SchedulingHandlers:
                 self.video_links(),
                 self.clock.now(),
             )
-            return None, self.writer.append(tx, [Write(command.slot_id, e) for e in events], {}, meta)
+            return w.append(command.slot_id, events, meta)  # a new slot: a new stream
 
-        return self.writer.transact(work)[1]
+        return self.bus.run(work)
 
     # ---- workshops ------------------------------------------------------------------------------
 
     def schedule_workshop(self, command: ScheduleWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            read = known.in_tx(tx)
-            job_dating, _ = self.writer.fold(tx, JOB_DATINGS, command.job_dating_id)
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(WORKSHOPS, command.workshop_id)
+            job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
+            read = known.in_tx(w.tx)
             taken = read_model.room_taken(read, command.room_id, command.starts_at, command.ends_at)
-            return workshops.schedule_workshop(
+            events = workshops.schedule_workshop(
                 command,
                 state,
                 actor,
@@ -280,63 +281,28 @@ class SchedulingHandlers:
                 known.room(read, command.site_id, command.room_id),
                 taken,
             )
+            return w.append(command.workshop_id, events, meta)
 
-        return self._one(WORKSHOPS, command.workshop_id, decision, meta)
+        return self.bus.run(work)
 
     def enrol(self, command: EnrolInWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def decision(tx: Transaction, state: Any) -> list[Event]:
-            candidate = known.candidate(known.in_tx(tx), command.candidate_id)
-            return workshops.enrol(command, state, actor, candidate, self.clock.now())
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(WORKSHOPS, command.workshop_id)
+            candidate = known.candidate(known.in_tx(w.tx), command.candidate_id)
+            events = workshops.enrol(command, state, actor, candidate, self.clock.now())
+            return w.append(command.workshop_id, events, meta)
 
-        return self._one(WORKSHOPS, command.workshop_id, decision, meta)
+        return self.bus.run(work)
 
     def record_workshop_attendance(
         self, command: RecordWorkshopAttendance, actor: Actor, meta: Meta
     ) -> list[StoredEvent]:
-        return self._one(
+        return self.bus.execute(
             WORKSHOPS,
             command.workshop_id,
-            lambda tx, state: workshops.record_attendance(command, state, actor, self.clock.now()),
+            lambda state: workshops.record_attendance(command, state, actor, self.clock.now()),
             meta,
         )
-
-    # ---- plumbing -------------------------------------------------------------------------------
-
-    def _one(
-        self,
-        aggregate: Aggregate[Any],
-        stream_id: str,
-        decision: Callable[[Transaction, Any], list[Event]],
-        meta: Meta,
-    ) -> list[StoredEvent]:
-        def work(tx: Transaction) -> tuple[None, list[StoredEvent]]:
-            state, version = self.writer.fold(tx, aggregate, stream_id)
-            events = decision(tx, state)
-            return None, self.writer.append(
-                tx, [Write(stream_id, e) for e in events], {stream_id: version}, meta
-            )
-
-        return self.writer.transact(work)[1]
-
-    def _then_repair(
-        self,
-        aggregate: Aggregate[Any],
-        stream_id: str,
-        job_dating_id: str,
-        decision: Callable[[Transaction, Any], list[Event]],
-        what: disruptions.DisruptionsFor,
-        meta: Meta,
-    ) -> RepairReport:
-        def work(tx: Transaction) -> tuple[RepairReport, list[StoredEvent]]:
-            state, version = self.writer.fold(tx, aggregate, stream_id)
-            events = decision(tx, state)
-            stored = self.writer.append(tx, [Write(stream_id, e) for e in events], {stream_id: version}, meta)
-            report, repaired = self.repairs.run(
-                tx, job_dating_id, what, self.clock.now(), _caused_by(meta, stored)
-            )
-            return report, stored + repaired
-
-        return self.writer.transact(work)[0]
 
 
 def _caused_by(meta: Meta, stored: list[StoredEvent]) -> Meta:

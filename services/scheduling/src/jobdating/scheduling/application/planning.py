@@ -9,11 +9,11 @@ from typing import Any, Literal
 
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import CommandBus
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.ports import SavePlan
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain import decide
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint, wish_rank
@@ -36,7 +36,7 @@ class Planner:
     def __init__(
         self,
         store: EventStore,
-        writer: Writer,
+        bus: CommandBus,
         ids: Callable[[], str],
         clock: Clock,
         *,
@@ -47,7 +47,7 @@ class Planner:
         log: Any = None,
     ) -> None:
         self.store = store
-        self.writer = writer
+        self.bus = bus
         self.ids = ids
         self.clock = clock
         self.save_plan = save_plan
@@ -69,7 +69,7 @@ class Planner:
         if not 0 < limit <= 600:
             raise Invalid.on("time_limit", "entre 0 et 600 secondes")
         with self.store.transaction() as tx:
-            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            state = JOB_DATINGS.fold(self.bus.load(tx, job_dating_id))
             read = known.in_tx(tx)
             has_plan = provisional.latest_id(read, job_dating_id) is not None
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
@@ -119,7 +119,7 @@ class Planner:
         )
         with self.store.transaction() as tx:
             # Published or frozen while the solver ran: the plan is not kept.
-            state, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+            state = JOB_DATINGS.fold(self.bus.load(tx, job_dating_id))
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
             self.save_plan(tx, plan)
         if self.log is not None:

@@ -30,7 +30,7 @@ from jobdating.contracts.sites import (
 )
 from jobdating.eventstore.base import Transaction
 from jobdating.runtime.clock import Clock
-from jobdating.runtime.commands import Meta
+from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.ports import ApplyFact
@@ -47,8 +47,16 @@ class Policies:
     """The handlers of scheduling's two consumers."""
 
     def __init__(
-        self, repairs: Repairs, clock: Clock, org: str, *, apply_fact: ApplyFact, log: Any = None
+        self,
+        bus: CommandBus,
+        repairs: Repairs,
+        clock: Clock,
+        org: str,
+        *,
+        apply_fact: ApplyFact,
+        log: Any = None,
     ) -> None:
+        self.bus = bus
         self.repairs = repairs
         self.apply_fact = apply_fact
         self.clock = clock
@@ -110,5 +118,6 @@ class Policies:
             org=self.org, actor_id=env.actor_id, correlation_id=env.correlation_id, causation_id=env.event_id
         )
         now = self.clock.now()
+        w = self.bus.within(tx)  # the consumer's transaction: the repair commits with the inbox row
         for job_dating_id in job_dating_ids:
-            self.repairs.run(tx, job_dating_id, what, now, meta)
+            self.repairs.run(w, job_dating_id, what, now, meta)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from jobdating.contracts.envelope import decode_envelope
+from jobdating.contracts.registry import EventRegistry
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.clock import Clock
 from jobdating.scheduling.application import queries_facts as known
@@ -19,7 +20,6 @@ from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.instants import from_ts, maybe_ts
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain.errors import NotFound
 from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.state import JobDatingState
@@ -171,17 +171,16 @@ _detail = msgspec.json.Decoder(dict[str, Any])
 class SchedulingQueries:
     """Reads for the HTTP API and the export command."""
 
-    def __init__(self, store: EventStore, writer: Writer, clock: Clock) -> None:
+    def __init__(self, store: EventStore, registry: EventRegistry, clock: Clock) -> None:
         self.store = store
-        self.writer = writer
+        self.registry = registry
         self.clock = clock
         self.read = known.on_store(store)
 
     def state(self, job_dating_id: str) -> JobDatingState:
         """A job dating's state, folded from its stream; 404 when unknown."""
         history = self.store.read_stream(job_dating_id)
-        registry = self.writer.bus.registry
-        state = JOB_DATINGS.fold([registry.decode(decode_envelope(row.body)) for row in history])
+        state = JOB_DATINGS.fold([self.registry.decode(decode_envelope(row.body)) for row in history])
         if not state.planned:
             raise NotFound.on("job_dating_id", "job dating inconnu")
         return state

@@ -16,12 +16,10 @@ from typing import Any
 
 import msgspec
 
-from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.runtime.commands import Meta
+from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
-from jobdating.scheduling.application.writing import Writer
 from jobdating.scheduling.domain.changes import (
     RepairRefused,
     interview_of,
@@ -54,27 +52,25 @@ class Repairs:
 
     def __init__(
         self,
-        writer: Writer,
         ids: Callable[[], str],
         video_links: Callable[[], str],
         *,
         lead_minutes: int = 0,
         log: Any = None,
     ) -> None:
-        self.writer = writer
         self.ids = ids
         self.video_links = video_links
         self.lead_minutes = lead_minutes
         self.log = log
 
     def run(
-        self, tx: Transaction, job_dating_id: str, disruptions: DisruptionsFor, now: datetime, meta: Meta
-    ) -> tuple[RepairReport, list[StoredEvent]]:
-        """Repair one job dating's published plan in `tx`; nothing happens before publication."""
-        job_dating, _ = self.writer.fold(tx, JOB_DATINGS, job_dating_id)
+        self, w: UnitOfWork, job_dating_id: str, disruptions: DisruptionsFor, now: datetime, meta: Meta
+    ) -> RepairReport:
+        """Repair one job dating's published plan in `w`'s transaction; nothing happens before publication."""
+        job_dating = w.fold(JOB_DATINGS, job_dating_id)
         if not job_dating.published:
-            return RepairReport(job_dating_id=job_dating_id), []
-        read = known.in_tx(tx)
+            return RepairReport(job_dating_id=job_dating_id)
+        read = known.in_tx(w.tx)
         active = read_model.active_slots(read, job_dating_id)
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
@@ -94,7 +90,8 @@ class Repairs:
         recruiters = {c.id: c.recruiters for c in instance.companies}
         candidates = {c.candidate_id: c for c in facts.candidates}
         companies = {c.company_id: c for c in facts.companies}
-        versions = {s.slot_id: s.version for s in active}
+        # The read model, kept in the same transaction as the slots' streams, knows their versions.
+        w.expect({s.slot_id: s.version for s in active})
         writes: list[Write] = []
         report = RepairReport(job_dating_id=job_dating_id)
         for change in disruptions(cal, moment, instance):
@@ -126,7 +123,7 @@ class Repairs:
                 moved=report.moved + len(diff.moved),
                 assigned=report.assigned + len(diff.assigned),
             )
-        stored = self.writer.append(tx, writes, versions, meta)
+        stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info(
                 "plan_repaired",
@@ -136,7 +133,7 @@ class Repairs:
                 assigned=report.assigned,
                 causation_id=meta.causation_id,
             )
-        return report, stored
+        return report
 
 
 def _refuse_new_violations(instance: Instance, plan: Plan, diff: Repair, now: Moment) -> None:

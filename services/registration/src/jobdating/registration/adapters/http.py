@@ -49,7 +49,7 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import DomainError, Kind, NotFound, Rejected
 from jobdating.runtime.auth import Caller, Principal, TokenTable, require
-from jobdating.runtime.http import create_app
+from jobdating.runtime.http import Offset, create_app
 from jobdating.runtime.ids import new_id
 
 STATUS: Final[dict[Kind, int]] = {
@@ -117,7 +117,7 @@ def list_candidates(
     site_id: str | None = None,
     status_: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     """A page of candidates; personal fields only for those the caller's organisation follows."""
     items, total = queries.candidates(
@@ -196,7 +196,7 @@ def list_companies(
     principal: Reader,
     status_: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     """A page of companies; contacts only for the registering organisation."""
     items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)

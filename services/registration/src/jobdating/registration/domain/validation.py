@@ -28,6 +28,7 @@ from jobdating.registration.domain.commands import (
     UpdateCompany,
 )
 from jobdating.registration.domain.errors import DomainError, reject_if
+from jobdating.runtime.text import text_problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -99,6 +100,9 @@ def required_text(raw: str, what: str, limit: int = MAX_NAME) -> str:
     text = clean_text(raw)
     if not text:
         raise InvalidValue(f"{what} est obligatoire")
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidValue(f"{what} : {problem}")
     if len(text) > limit:
         raise InvalidValue(f"{what} dépasse {limit} caractères")
     return text

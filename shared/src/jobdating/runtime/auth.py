@@ -49,6 +49,11 @@ class TokenTable:
 _bearer = HTTPBearer(auto_error=False)
 
 
+def _refused(reason: str) -> list[dict[str, str]]:
+    # The shape of every refusal (`jobdating.runtime.http`), naming the header at fault.
+    return [{"field": "Authorization", "reason": reason}]
+
+
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -58,14 +63,14 @@ def current_principal(
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="jeton d'accès manquant (en-tête Authorization: Bearer ...)",
+            detail=_refused("jeton d'accès manquant (en-tête Authorization: Bearer ...)"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     principal = table.lookup(credentials.credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="jeton d'accès inconnu",
+            detail=_refused("jeton d'accès inconnu"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     return principal
@@ -79,7 +84,7 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
         if principal.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                detail=f"rôle {principal.role!r} non autorisé pour cette action",
+                detail=_refused(f"rôle {principal.role!r} non autorisé pour cette action"),
             )
         return principal
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import time
+from typing import Annotated, Any, Final
 
 import msgspec
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+from starlette.exceptions import HTTPException
 
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.ids import new_id
+from jobdating.runtime.text import text_problem
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -31,6 +37,32 @@ class Refused(Exception):
         self.errors = errors
         self.status_code = status_code
 
+
+def _typed_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("text_forbidden", problem)
+    return value
+
+
+def _local_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_with_zone", "heure sans fuseau attendue, au format HH:MM")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_typed_text)]
+"""Free text a person types: no lone surrogate, NUL or control character (refused with a French reason)."""
+
+LocalTime = Annotated[time, AfterValidator(_local_time)]
+"""A wall-clock time at the sites, `HH:MM`; one with a zone is refused (the day's zone says it)."""
+
+MAX_POSITION: Final = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
+Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="rows to skip")]
+"""A page's offset, bounded where the stores' integers end."""
+
+# Errors raised by this module's types carry their French reason as the message.
+OWN_ERRORS: Final = frozenset({"text_forbidden", "time_with_zone"})
 
 # pydantic's messages are English; the people typing read French.
 FRENCH_REASONS = {
@@ -61,11 +93,26 @@ FRENCH_REASONS = {
 }
 
 
+# What FastAPI and Starlette say on their own, for the same people.
+FRENCH_DETAILS = {
+    "There was an error parsing the body": "corps de la requête illisible : du JSON en UTF-8 est attendu",
+    "Not Found": "adresse inconnue",
+    "Method Not Allowed": "méthode non permise à cette adresse",
+}
+
+
 def french_validation_error(err: Any) -> dict[str, str]:
     """One pydantic error as {field, reason} with the reason in French."""
     field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+    ctx = err.get("ctx", {})
     if err["type"] == "literal_error":
-        reason = f"valeur non reconnue (possibles : {err.get('ctx', {}).get('expected', '')})"
+        reason = f"valeur non reconnue (possibles : {ctx.get('expected', '')})"
+    elif err["type"] in OWN_ERRORS:
+        reason = str(err["msg"])
+    elif err["type"] in ("less_than_equal", "less_than"):
+        reason = f"valeur trop grande (au plus {ctx.get('le', ctx.get('lt'))})"
+    elif err["type"] in ("greater_than_equal", "greater_than"):
+        reason = f"valeur trop petite (au moins {ctx.get('ge', ctx.get('gt'))})"
     else:
         reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
     return {"field": field, "reason": reason}
@@ -116,6 +163,24 @@ def create_app(
         detail = [french_validation_error(err) for err in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": detail})
 
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> Response:
+        # Every 4xx in the one shape the OpenAPI declares: a list of {field, reason}.
+        reason = FRENCH_DETAILS.get(str(exc.detail), str(exc.detail))
+        detail = exc.detail if isinstance(exc.detail, list) else [{"field": "", "reason": reason}]
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_refusals(
+                get_openapi(title=app.title, version=app.version, routes=app.routes)
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.get("/health", tags=["ops"])
     def get_health() -> dict[str, Any]:
         return {"service": service, "org": org, **health()}
@@ -125,3 +190,62 @@ def create_app(
         return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+REFUSAL_SCHEMAS: Final[dict[str, Any]] = {
+    "FieldRefusal": {
+        "title": "FieldRefusal",
+        "description": "One refused field (empty when the whole request is) and why, in French.",
+        "type": "object",
+        "required": ["field", "reason"],
+        "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+    },
+    "Refusal": {
+        "title": "Refusal",
+        "description": "Why a request was refused, field by field.",
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "array", "items": {"$ref": "#/components/schemas/FieldRefusal"}}},
+    },
+}
+REFUSALS: Final = {
+    "400": "the body cannot be read (not JSON, or not UTF-8)",
+    "401": "no token, or an unknown one",
+    "403": "the caller's role or organisation may not do this",
+    "404": "the thing named in the path or body is unknown",
+    "409": "the request conflicts with the current state (or with a concurrent change)",
+    "422": "a field is refused: each with a reason in French",
+}
+
+
+def declare_refusals(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI made to say what is sent: every 4xx as a `Refusal` ({detail: [{field, reason}]}), not
+    FastAPI's `HTTPValidationError`; 401 and 403 wherever a token is needed, 404 where a path or a body
+    names something, 409 on writes, 422 wherever there is something to refuse, 400 for an unreadable
+    body (a route declares any other 4xx it sends, e.g. 413)."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas.update(REFUSAL_SCHEMAS)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = set()
+            if operation.get("security"):
+                codes |= {"401", "403"}
+            if "{" in path or method != "get":
+                codes |= {"404", "422"}
+            if method != "get":
+                codes.add("409")
+            if operation.get("parameters") or operation.get("requestBody"):
+                codes.add("422")
+            if operation.get("requestBody"):
+                codes.add("400")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses[code] = {"description": REFUSALS[code]}
+            for code, response in responses.items():
+                if str(code).startswith("4"):
+                    response["content"] = {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}
+                    }
+    return schema

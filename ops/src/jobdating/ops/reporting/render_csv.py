@@ -1,4 +1,5 @@
-"""The report as CSV: one row per figure (section, key, value), values in plain machine form."""
+"""The report as CSV: one row per figure (section, key, value), values in plain machine form; names (sites,
+companies) kept as text when a spreadsheet would read them as a formula."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 
 from jobdating.ops.reporting.projection import Figure, Report
+from jobdating.runtime.text import spreadsheet_cell
 
 HEADER = ("section", "clé", "valeur")
 
@@ -24,5 +26,5 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     for figure in report.figures:
-        writer.writerow((figure.section, figure.key, csv_value(figure)))
+        writer.writerow((spreadsheet_cell(figure.section), spreadsheet_cell(figure.key), csv_value(figure)))
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from prometheus_client.registry import Collector
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters import deliveries, http, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirProbe
@@ -112,10 +112,8 @@ def bootstrap(
     def set_reminders(candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None) -> bool:
         return preferences.set_reminders(bus, store, candidate_id, wanted, meta, caller_org)
 
-    def wants_reminders(candidate_id: str) -> bool | None:
-        if projections.candidate(store, candidate_id) is None:
-            return None
-        return projections.wants_reminders(store, candidate_id)
+    def wants_reminders(candidate_id: str, caller_org: str | None) -> bool:
+        return preferences.reminders(store, candidate_id, caller_org)
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)

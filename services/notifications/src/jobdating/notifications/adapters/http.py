@@ -6,20 +6,23 @@ Every route needs a bearer token (`jobdating.runtime.auth`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, status
 from pydantic import BaseModel, ConfigDict
 
 from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
-from jobdating.notifications.application.queries import NotificationQueries, NotificationView
+from jobdating.notifications.application.queries import MAX_PAGE, NotificationQueries, NotificationView
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.commands import Meta
+from jobdating.runtime.http import FieldError, Offset, Refused
 
 Coordinator = Annotated[Principal, Depends(require("coordinator"))]
 CoordinatorOrCounsellor = Annotated[Principal, Depends(require("coordinator", "counsellor"))]
 SetReminders = Callable[[str, bool, Meta, str | None], bool]
+WantsReminders = Callable[[str, str | None], bool]
 StatusFilter = Literal["pending", "in_progress", "sent", "failed", "skipped"]
 ChannelFilter = Literal["sms", "email"]
 
@@ -40,7 +43,7 @@ def install(
     queries: NotificationQueries,
     retry: Callable[[str], bool],
     set_reminders: SetReminders,
-    wants_reminders: Callable[[str], bool | None],
+    wants_reminders: WantsReminders,
     org: str,
 ) -> None:
     """Add the notification routes to `app` (made by `create_app`)."""
@@ -48,16 +51,13 @@ def install(
     app.include_router(_preferences(set_reminders, wants_reminders, org))
 
 
-def _preferences(
-    set_reminders: SetReminders, wants_reminders: Callable[[str], bool | None], org: str
-) -> APIRouter:
+def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, org: str) -> APIRouter:
     router = APIRouter(tags=["reminders"])
 
     @router.get("/candidates/{candidate_id}/reminders")
-    def get_reminders(candidate_id: str, _: CoordinatorOrCounsellor) -> RemindersOut:
-        wanted = wants_reminders(candidate_id)
-        if wanted is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="candidat inconnu")
+    def get_reminders(candidate_id: str, caller: CoordinatorOrCounsellor) -> RemindersOut:
+        with _refusals():
+            wanted = wants_reminders(candidate_id, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
 
     # async: the command and the dispatcher share the event loop's thread (one writer).
@@ -66,15 +66,8 @@ def _preferences(
         candidate_id: str, body: RemindersIn, request: Request, caller: CoordinatorOrCounsellor
     ) -> RemindersOut:
         meta = Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
-        own_org = caller.org if caller.role == "counsellor" else None
-        try:
-            wanted = set_reminders(candidate_id, body.reminders, meta, own_org)
-        except UnknownCandidate as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="candidat inconnu") from exc
-        except NotTheirCandidate as exc:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, detail="ce candidat n'est pas suivi par votre organisation"
-            ) from exc
+        with _refusals():
+            wanted = set_reminders(candidate_id, body.reminders, meta, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
 
     return router
@@ -90,8 +83,8 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         kind: str | None = None,
         channel: ChannelFilter | None = None,
         subject_id: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        offset: Offset = 0,
     ) -> list[NotificationView]:
         return queries.notifications(
             status=status, kind=kind, channel=channel, subject_id=subject_id, limit=limit, offset=offset
@@ -111,10 +104,8 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
     async def retry_notification(notification_id: str, _: Coordinator) -> NotificationView:
         view = _found(queries, notification_id)
         if not retry(notification_id):
-            raise HTTPException(
-                status.HTTP_409_CONFLICT,
-                detail=f"seul un message en échec peut être renvoyé (celui-ci est « {view.status} »)",
-            )
+            reason = f"seul un message en échec peut être renvoyé (celui-ci est « {view.status} »)"
+            raise Refused([FieldError("notification_id", reason)], status.HTTP_409_CONFLICT)
         return _found(queries, notification_id)
 
     return router
@@ -123,5 +114,21 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
 def _found(queries: NotificationQueries, notification_id: str) -> NotificationView:
     view = queries.notification(notification_id)
     if view is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="message inconnu")
+        raise Refused([FieldError("notification_id", "message inconnu")], status.HTTP_404_NOT_FOUND)
     return view
+
+
+def _own_org(caller: Principal) -> str | None:
+    """The organisation a counsellor is limited to; none for the coordination."""
+    return caller.org if caller.role == "counsellor" else None
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except UnknownCandidate as exc:
+        raise Refused([FieldError("candidate_id", "candidat inconnu")], status.HTTP_404_NOT_FOUND) from exc
+    except NotTheirCandidate as exc:
+        reason = "ce candidat n'est pas suivi par votre organisation"
+        raise Refused([FieldError("candidate_id", reason)], status.HTTP_403_FORBIDDEN) from exc

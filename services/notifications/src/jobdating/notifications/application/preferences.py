@@ -19,6 +19,16 @@ class NotTheirCandidate(PermissionError):
     """A counsellor of another organisation than the candidate's."""
 
 
+def reminders(store: EventStore, candidate_id: str, caller_org: str | None) -> bool:
+    """Whether a candidate wants reminders, for whoever may change it (`set_reminders`'s rule)."""
+    candidate = projections.candidate(store, candidate_id)
+    if candidate is None:
+        raise UnknownCandidate(candidate_id)
+    if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
+        raise NotTheirCandidate(candidate_id)
+    return projections.wants_reminders(store, candidate_id)
+
+
 def set_reminders(
     bus: CommandBus, store: EventStore, candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None
 ) -> bool:

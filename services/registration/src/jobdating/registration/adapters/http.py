@@ -49,7 +49,7 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import DomainError, Kind, NotFound, Rejected
 from jobdating.runtime.auth import Caller, Principal, TokenTable, require
-from jobdating.runtime.http import create_app
+from jobdating.runtime.http import FieldError, Offset, Refused, create_app
 from jobdating.runtime.ids import new_id
 
 STATUS: Final[dict[Kind, int]] = {
@@ -61,6 +61,12 @@ STATUS: Final[dict[Kind, int]] = {
 # What pydantic reports, said the way the people typing it would understand.
 CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
 CLEARABLE_COMPANY: Final = frozenset({"day", "contact_phone", "contact_email"})
+
+# A 100,000-row CSV of candidates weighs about 15 MB; past this, the file is more likely a mistake.
+MAX_IMPORT_BYTES: Final = 32 * 2**20
+IMPORT_REFUSALS: Final[dict[int | str, dict[str, Any]]] = {
+    413: {"description": f"the file is over {MAX_IMPORT_BYTES // 2**20} MB"}
+}
 
 READERS = require("coordinator", "counsellor", "viewer")
 FOLLOWERS = require("coordinator", "counsellor")
@@ -117,7 +123,7 @@ def list_candidates(
     site_id: str | None = None,
     status_: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     """A page of candidates; personal fields only for those the caller's organisation follows."""
     items, total = queries.candidates(
@@ -196,7 +202,7 @@ def list_companies(
     principal: Reader,
     status_: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     """A page of companies; contacts only for the registering organisation."""
     items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
@@ -233,7 +239,7 @@ def withdraw_company(
     return _company(svc, principal, company_id)
 
 
-@imports.post("/candidates", response_model=ImportReportOut)
+@imports.post("/candidates", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
 def import_candidates(
     svc: Service,
     principal: Follower,
@@ -250,7 +256,7 @@ def import_candidates(
     return Response(msgspec.json.encode(report), media_type="application/json")
 
 
-@imports.post("/companies", response_model=ImportReportOut)
+@imports.post("/companies", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
 def import_companies(
     svc: Service,
     principal: Coordinator,
@@ -346,11 +352,26 @@ def _availability(slots: list[AvailabilityIn]) -> tuple[Availability, ...]:
     return tuple(Availability(day=s.day, start=s.start, end=s.end) for s in slots)
 
 
+def _size(file: UploadFile) -> int:
+    if file.size is not None:
+        return file.size
+    file.file.seek(0, 2)  # to the end, to measure it
+    size = file.file.tell()
+    file.file.seek(0)
+    return size
+
+
 def _positions(positions: list[PositionIn]) -> tuple[PositionRequest, ...]:
     return tuple(PositionRequest(title=p.title, contract=p.contract, count=p.count) for p in positions)
 
 
 def _read(file: UploadFile) -> Table:
+    if _size(file) > MAX_IMPORT_BYTES:
+        reason = (
+            f"fichier trop volumineux : {MAX_IMPORT_BYTES // 2**20} Mo au plus "
+            "(découpez-le en plusieurs fichiers)"
+        )
+        raise Refused([FieldError("file", reason)], status.HTTP_413_CONTENT_TOO_LARGE)
     try:
         return read_table(file.file, file.filename)
     except UnreadableFile as exc:

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobdating.runtime.http import LocalTime, Text
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -17,30 +19,30 @@ class _Body(BaseModel):
 
 class WishIn(_Body):
     rank: int = Field(description="1 is the strongest wish; ranks go 1..n without gaps")
-    company_id: str | None = Field(None, description="a registered company, or...")
-    sector: str | None = Field(None, description="...a sector, e.g. logistique")
+    company_id: Text | None = Field(None, description="a registered company, or...")
+    sector: Text | None = Field(None, description="...a sector, e.g. logistique")
 
 
 class AvailabilityIn(_Body):
     day: date
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class CandidateIn(_Body):
-    first_name: str
-    last_name: str
-    phone: str = Field(description="a French mobile or landline; stored in E.164")
-    email: str | None = None
-    address: str | None = None
-    postcode: str
-    commune: str
-    site_id: str = Field(description="an open site from GET /sites, the nearest home")
-    counsellor_id: str | None = Field(None, description="defaults to the caller")
-    sectors: list[str] = []
+    first_name: Text
+    last_name: Text
+    phone: Text = Field(description="a French mobile or landline; stored in E.164")
+    email: Text | None = None
+    address: Text | None = None
+    postcode: Text
+    commune: Text
+    site_id: Text = Field(description="an open site from GET /sites, the nearest home")
+    counsellor_id: Text | None = Field(None, description="defaults to the caller")
+    sectors: list[Text] = []
     wishes: list[WishIn] = []
     availability: list[AvailabilityIn] = []
-    accessibility: list[str] = Field([], description="wheelchair, hearing_loop, visual, other")
+    accessibility: list[Text] = Field([], description="wheelchair, hearing_loop, visual, other")
     consent_data: bool = False
     consent_sms: bool = False
     consent_email: bool = False
@@ -49,62 +51,62 @@ class CandidateIn(_Body):
 class CandidatePatch(_Body):
     """Only the fields sent change; `null` clears `email` or `address`."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    commune: str | None = None
-    site_id: str | None = None
-    counsellor_id: str | None = None
-    sectors: list[str] | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    address: Text | None = None
+    postcode: Text | None = None
+    commune: Text | None = None
+    site_id: Text | None = None
+    counsellor_id: Text | None = None
+    sectors: list[Text] | None = None
     wishes: list[WishIn] | None = None
     availability: list[AvailabilityIn] | None = None
-    accessibility: list[str] | None = None
+    accessibility: list[Text] | None = None
     consent_data: bool | None = None
     consent_sms: bool | None = None
     consent_email: bool | None = None
 
 
 class WithdrawIn(_Body):
-    reason: str
+    reason: Text
 
 
 class PositionIn(_Body):
-    title: str
-    contract: str = Field(description="CDI, CDD, alternance, interim or stage")
+    title: Text
+    contract: Text = Field(description="CDI, CDD, alternance, interim or stage")
     count: int
 
 
 class CompanyIn(_Body):
-    name: str
-    siret: str
-    sector: str
+    name: Text
+    siret: Text
+    sector: Text
     positions: list[PositionIn]
     parallel_recruiters: int
-    window_start: time
-    window_end: time
+    window_start: LocalTime
+    window_end: LocalTime
     day: date | None = None
-    contact_name: str
-    contact_phone: str | None = None
-    contact_email: str | None = None
+    contact_name: Text
+    contact_phone: Text | None = None
+    contact_email: Text | None = None
 
 
 class CompanyPatch(_Body):
     """Only the fields sent change; `null` clears `day`, `contact_phone` or `contact_email`."""
 
-    name: str | None = None
-    siret: str | None = None
-    sector: str | None = None
+    name: Text | None = None
+    siret: Text | None = None
+    sector: Text | None = None
     positions: list[PositionIn] | None = None
     parallel_recruiters: int | None = None
-    window_start: time | None = None
-    window_end: time | None = None
+    window_start: LocalTime | None = None
+    window_end: LocalTime | None = None
     day: date | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
+    contact_name: Text | None = None
+    contact_phone: Text | None = None
+    contact_email: Text | None = None
 
 
 class WishOut(BaseModel):

@@ -28,6 +28,7 @@ from jobdating.registration.domain.commands import (
     UpdateCompany,
 )
 from jobdating.registration.domain.errors import DomainError, reject_if
+from jobdating.runtime.text import text_problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -99,6 +100,9 @@ def required_text(raw: str, what: str, limit: int = MAX_NAME) -> str:
     text = clean_text(raw)
     if not text:
         raise InvalidValue(f"{what} est obligatoire")
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidValue(f"{what} : {problem}")
     if len(text) > limit:
         raise InvalidValue(f"{what} dépasse {limit} caractères")
     return text
@@ -132,15 +136,27 @@ def normalise_phone(raw: str) -> str:
         raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
     if region not in FRENCH_REGIONS:
         raise InvalidValue("un numéro de téléphone français est attendu")
-    kind = phonenumbers.number_type(number)
-    if number.country_code == 33 and str(number.national_number).startswith(FICTION_MOBILE_PREFIX):
-        # ARCEP keeps 06 39 98 xx xx for fiction and demonstrations; libphonenumber calls it invalid.
+    if is_fiction_mobile(number):
         kind = PhoneNumberType.MOBILE
-    if kind == PhoneNumberType.UNKNOWN:
+    elif phonenumbers.is_valid_number(number):
+        kind = phonenumbers.number_type(number)
+    else:
         raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
     if kind not in PERSONAL_NUMBER_TYPES:
         raise InvalidValue("un numéro de portable ou de fixe est attendu, pas un numéro spécial ou surtaxé")
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def is_fiction_mobile(number: phonenumbers.PhoneNumber) -> bool:
+    """06 39 98 xx xx, the mobile range ARCEP keeps for fiction and demonstrations, which libphonenumber
+    calls invalid: exactly the nine national digits of a mobile, as `is_valid_number` would demand."""
+    national = str(number.national_number)
+    return (
+        number.country_code == 33
+        and not number.italian_leading_zero
+        and len(national) == 9
+        and national.startswith(FICTION_MOBILE_PREFIX)
+    )
 
 
 def normalise_email(raw: str) -> str:

@@ -10,6 +10,7 @@ import io
 from datetime import date
 
 from jobdating.runtime import french
+from jobdating.runtime.text import spreadsheet_cell
 from jobdating.scheduling.application.queries import InterviewView, PlanView
 
 _BY = {"site": "par site", "computer": "par poste", "company": "par entreprise", "candidate": "par candidat"}
@@ -64,29 +65,29 @@ def as_text(plan: PlanView) -> str:
 
 
 def as_csv(plan: PlanView) -> str:
-    """The plan as CSV (comma-separated, UTF-8), one row per interview."""
+    """The plan as CSV (comma-separated, UTF-8), one row per interview; a text cell a spreadsheet would
+    run as a formula (a name starting with `=`, `+`, `-` or `@`) is kept as text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for g in plan.groups:
         for i in g.interviews:
-            writer.writerow(
-                (
-                    _name(plan, g.key),
-                    i.day.isoformat(),
-                    i.local_start,
-                    i.local_end,
-                    _name(plan, i.site_id),
-                    _name(plan, i.computer_id) if i.computer_id else "",
-                    _name(plan, i.company_id),
-                    i.candidate_id,
-                    _KIND.get(i.kind, i.kind),
-                    _STATUS.get(i.status, i.status),
-                    "" if i.wish_rank is None else i.wish_rank,
-                    i.video_link or "",
-                    i.slot_id or "",
-                )
+            cells = (
+                _name(plan, g.key),
+                i.day.isoformat(),
+                i.local_start,
+                i.local_end,
+                _name(plan, i.site_id),
+                _name(plan, i.computer_id) if i.computer_id else "",
+                _name(plan, i.company_id),
+                i.candidate_id,
+                _KIND.get(i.kind, i.kind),
+                _STATUS.get(i.status, i.status),
+                "" if i.wish_rank is None else i.wish_rank,
+                i.video_link or "",
+                i.slot_id or "",
             )
+            writer.writerow([spreadsheet_cell(c) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, FastAPI, Query, Request, status
 from fastapi.responses import Response
 
 from jobdating.contracts.scheduling import Break, SiteWindow
 from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import MAX_POSITION, FieldError, Refused
 from jobdating.scheduling.adapters.schemas import (
     CheckInIn,
     ComputePlanIn,
@@ -68,6 +68,8 @@ from jobdating.scheduling.domain.commands import (
 )
 from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid, NotFound, SchedulingRefusal
 from jobdating.scheduling.domain.permissions import Actor, may_read_company, may_read_plans
+
+MAX_CHANGES = 5000
 
 
 def install(
@@ -201,9 +203,14 @@ def _router(
         return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
 
     @router.get("/job-datings/{job_dating_id}/changes", tags=["plans"])
-    def changes(job_dating_id: str, caller: Caller, after: int = 0, limit: int = 500) -> list[ChangeView]:
+    def changes(
+        job_dating_id: str,
+        caller: Caller,
+        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change seen")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 500,
+    ) -> list[ChangeView]:
         may_read_plans(_actor(caller), "job_dating_id")
-        return queries.changes(job_dating_id, after=after, limit=min(max(limit, 1), 5000))
+        return queries.changes(job_dating_id, after=after, limit=limit)
 
     # ---- the day ----------------------------------------------------------------------------------
 

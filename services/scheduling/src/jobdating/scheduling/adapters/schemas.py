@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from jobdating.runtime.http import LocalTime, Text
 
 
 class _Body(BaseModel):
@@ -14,24 +16,24 @@ class _Body(BaseModel):
 
 
 class SiteWindowIn(_Body):
-    site_id: str
+    site_id: Text
     day: date
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class BreakIn(_Body):
     day: date
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class JobDatingIn(_Body):
     """A job dating to plan; `job_dating_id` is generated when absent. Times without an offset are local
     times at the sites (the job dating's `timezone`)."""
 
-    job_dating_id: str | None = None
-    title: str
+    job_dating_id: Text | None = None
+    title: Text
     days: list[date]
     site_windows: list[SiteWindowIn]
     interview_minutes: int = 20
@@ -39,12 +41,12 @@ class JobDatingIn(_Body):
     breaks: list[BreakIn] = []
     max_interviews_per_candidate: int = 5
     freeze_at: datetime | None = None
-    timezone: str | None = None
+    timezone: Text | None = None
 
 
 class PairingIn(_Body):
-    candidate_id: str
-    company_id: str
+    candidate_id: Text
+    company_id: Text
 
 
 class ComputePlanIn(_Body):
@@ -55,7 +57,7 @@ class ComputePlanIn(_Body):
 
 
 class PublishIn(_Body):
-    plan_id: str
+    plan_id: Text
 
 
 class LateIn(_Body):
@@ -65,16 +67,16 @@ class LateIn(_Body):
 
 
 class ReasonIn(_Body):
-    reason: str
+    reason: Text
 
 
 class CheckInIn(_Body):
-    candidate_id: str
-    site_id: str
+    candidate_id: Text
+    site_id: Text
 
 
 class NoShowIn(_Body):
-    candidate_id: str
+    candidate_id: Text
 
 
 class OutcomeIn(_Body):
@@ -86,21 +88,21 @@ class SecondInterviewIn(_Body):
     site is chosen when `computer_id` is absent."""
 
     starts_at: datetime
-    computer_id: str | None = None
+    computer_id: Text | None = None
 
 
 class CoachIn(_Body):
-    coach_id: str
-    org: str
+    coach_id: Text
+    org: Text
 
 
 class WorkshopIn(_Body):
     """A workshop session; `capacity` defaults to the room's."""
 
-    workshop_id: str | None = None
-    job_dating_id: str
-    site_id: str
-    room_id: str
+    workshop_id: Text | None = None
+    job_dating_id: Text
+    site_id: Text
+    room_id: Text
     starts_at: datetime
     ends_at: datetime
     capacity: int | None = None
@@ -108,9 +110,9 @@ class WorkshopIn(_Body):
 
 
 class EnrolmentIn(_Body):
-    candidate_id: str
+    candidate_id: Text
 
 
 class WorkshopAttendanceIn(_Body):
-    present: list[str] = []
-    absent: list[str] = []
+    present: list[Text] = []
+    absent: list[Text] = []

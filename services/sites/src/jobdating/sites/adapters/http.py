@@ -6,7 +6,7 @@ Reads need any valid token; writes are checked by the domain's permission rules 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request, status
@@ -17,7 +17,7 @@ from jobdating.contracts.sites import Coordinates, OpeningHours, SiteContact
 from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import FieldError, LocalTime, Refused, Text
 from jobdating.sites.application.handlers import SiteHandlers
 from jobdating.sites.application.queries import (
     Availability,
@@ -54,24 +54,24 @@ class LocationIn(_Body):
 
 class HoursIn(_Body):
     day: date
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class ContactIn(_Body):
-    phone: str | None = None
-    email: str | None = None
+    phone: Text | None = None
+    email: Text | None = None
 
 
 class SiteIn(_Body):
     """A site to open; `site_id` is generated when absent, `host_org` defaults to the caller's org."""
 
-    site_id: str | None = None
-    name: str
-    host_org: str | None = None
-    address: str
-    commune: str
-    postcode: str
+    site_id: Text | None = None
+    name: Text
+    host_org: Text | None = None
+    address: Text
+    commune: Text
+    postcode: Text
     location: LocationIn
     hours: list[HoursIn]
     accessibility: list[Literal["wheelchair", "hearing_loop"]] = []
@@ -81,7 +81,7 @@ class SiteIn(_Body):
 class SiteChangesIn(_Body):
     """Details to change; absent (or null) ones stay as they are, given ones replace the old."""
 
-    address: str | None = None
+    address: Text | None = None
     location: LocationIn | None = None
     hours: list[HoursIn] | None = None
     accessibility: list[Literal["wheelchair", "hearing_loop"]] | None = None
@@ -89,21 +89,21 @@ class SiteChangesIn(_Body):
 
 
 class ReasonIn(_Body):
-    reason: str
+    reason: Text
 
 
 class RoomIn(_Body):
-    name: str
+    name: Text
     capacity: int
 
 
 class ComputerIn(_Body):
     """A lent computer; `computer_id` is generated when absent, `lending_org` defaults to the caller's org."""
 
-    computer_id: str | None = None
-    site_id: str
-    label: str
-    lending_org: str | None = None
+    computer_id: Text | None = None
+    site_id: Text
+    label: Text
+    lending_org: Text | None = None
     webcam: bool
     headset: bool
     visio_ready: bool

@@ -1,0 +1,109 @@
+"""The notifications API on a bare instance (no NATS: its routes only read and write the store): the same
+organisation rule for reading a candidate's reminder wish as for changing it, and bounded pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobdating.contracts import registration as r
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import envelope_for
+from jobdating.contracts.sealed import Sealed
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.notifications.bootstrap import NotificationsService, bootstrap
+from jobdating.notifications.config import NotificationsSettings
+from jobdating.runtime.auth import Principal, TokenTable
+from jobdating.runtime.ids import new_id
+
+ORG = "departement-nord"
+TOKENS = {
+    "coordinator": Principal(org=ORG, role="coordinator", actor_id="coord-1"),
+    "ml-counsellor": Principal(org="mission-locale", role="counsellor", actor_id="ml-1"),
+    "ft-counsellor": Principal(org="france-travail", role="counsellor", actor_id="ft-1"),
+}
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> NotificationsService:
+    store = SqliteEventStore(tmp_path / "notifications.db")
+    store.migrate()
+    staff = tmp_path / "staff.toml"
+    staff.write_text("")
+    settings = NotificationsSettings(
+        org=ORG, store_url="sqlite:///unused", staff_file=staff, maildir=None, sms_sink=tmp_path / "sms"
+    )
+    return bootstrap(settings, store=store, tokens=TokenTable(TOKENS))
+
+
+@pytest.fixture
+async def client(service: NotificationsService) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=service.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://notifications.test") as c:
+        yield c
+
+
+def registered(service: NotificationsService, candidate_id: str, referring_org: str) -> None:
+    """A CandidateRegistered from registration, handled as the consumer does."""
+    profile = r.CandidateProfile(
+        referring_org=referring_org,
+        counsellor_id="ml-1",
+        site_id="site-1",
+        postcode="59113",
+        commune="Seclin",
+        consent_data=True,
+    )
+    sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+    at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    envelope = envelope_for(
+        r.CandidateRegistered(candidate_id=candidate_id, profile=profile, personal=sealed),
+        event_id=new_id(),
+        org=ORG,
+        service="registration",
+        stream_id=candidate_id,
+        stream_version=1,
+        occurred_at=at,
+        recorded_at=at,
+        correlation_id=new_id(),
+        causation_id=None,
+        actor_id="test",
+    )
+    with service.store.transaction() as tx:
+        service.planner.on_registration(tx, REGISTRY.decode(envelope))
+
+
+def as_(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {name}"}
+
+
+async def test_a_counsellor_of_another_organisation_cannot_read_a_candidates_reminder_wish(
+    service: NotificationsService, client: httpx.AsyncClient
+) -> None:
+    registered(service, "cand-ml", referring_org="mission-locale")
+    url = "/candidates/cand-ml/reminders"
+
+    refused = await client.get(url, headers=as_("ft-counsellor"))
+
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "detail": [{"field": "candidate_id", "reason": "ce candidat n'est pas suivi par votre organisation"}]
+    }
+    for allowed in ("ml-counsellor", "coordinator"):
+        answer = await client.get(url, headers=as_(allowed))
+        assert answer.json() == {"candidate_id": "cand-ml", "reminders": True}
+    unknown = await client.get("/candidates/nobody/reminders", headers=as_("coordinator"))
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("offset", [2**63, 10**30])
+async def test_an_offset_past_the_stores_integers_is_refused_by_name(
+    client: httpx.AsyncClient, offset: int
+) -> None:
+    answer = await client.get("/notifications", params={"offset": offset}, headers=as_("coordinator"))
+
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["detail"]] == ["offset"]

@@ -1,0 +1,51 @@
+"""Inputs that used to make a 500 are refused by name, with a French reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import demo_facts, job_dating_body
+
+from .conftest import Api, feed
+
+# json.dumps escapes a lone surrogate as \ud800 (valid JSON), where httpx's own encoder fails on it.
+JSON_AS_COORDINATOR = {"Authorization": "Bearer coordinator", "content-type": "application/json"}
+
+
+@pytest.mark.parametrize("after", [2**63, 10**30])
+async def test_a_change_position_past_the_stores_integers_is_refused_by_name(
+    api: Api, service: SchedulingService, after: int
+) -> None:
+    feed(service, demo_facts(api.prefix))
+    await api.plan_job_dating()
+
+    response = await api.call("GET", f"/job-datings/{api.jd}/changes", params={"after": after})
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["after"]
+
+
+async def test_a_lone_surrogate_in_a_title_is_refused_by_name(api: Api) -> None:
+    body = job_dating_body(api.prefix, title="Emploi \ud800")
+
+    response = await api.client.post("/job-datings", content=json.dumps(body), headers=JSON_AS_COORDINATOR)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "title", "reason": "texte mal encodé (caractère invalide)"}
+    ]
+
+
+async def test_a_site_window_with_a_time_zone_is_refused_by_name(api: Api) -> None:
+    body = job_dating_body(api.prefix)
+    body["site_windows"][0]["start"] = "09:00Z"
+
+    response = await api.call("POST", "/job-datings", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "site_windows.0.start", "reason": "heure sans fuseau attendue, au format HH:MM"}
+    ]

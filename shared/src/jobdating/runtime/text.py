@@ -1,0 +1,31 @@
+"""Text people type, checked before it is stored, printed or opened in a spreadsheet (pure, no I/O).
+
+A lone surrogate cannot be encoded (the store, the bus and files fail on it); NUL and other control
+characters corrupt files and terminals; a cell starting with `=`, `+`, `-` or `@` is run as a formula by
+spreadsheets (CSV injection).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# C0 and C1 controls but tab, line feed and carriage return (white space, collapsed by the rules), and
+# the UTF-16 surrogates, which are no characters on their own.
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` cannot be kept as typed text, in French, or None when it can."""
+    if _SURROGATE.search(value):
+        return "texte mal encodé (caractère invalide)"
+    if _CONTROL.search(value):
+        return "caractère de contrôle interdit"
+    return None
+
+
+def spreadsheet_cell(value: str) -> str:
+    """`value` as a spreadsheet shows it: a leading apostrophe keeps a would-be formula as text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

@@ -1,0 +1,146 @@
+"""Every service's HTTP API, fuzzed from its own OpenAPI with schemathesis: no input makes a 5xx, and every
+answer (status and body) is one the OpenAPI declares.
+
+In-process on each ASGI app (no NATS: the routes only read and write the store), on a store holding one
+site. Per operation, EXAMPLES valid and EXAMPLES invalid requests, each from a caller drawn from the
+service's token table (every role); derandomized, so CI sends the same requests every run, and not
+shrunk, so a failure costs no extra time. About 45 s of CPU for the four services."""
+
+from __future__ import annotations
+
+import itertools
+import time as clock
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Err
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.runtime.auth import Principal, TokenTable
+
+EXAMPLES = 20
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+def _store(tmp_path: Path, name: str) -> SqliteEventStore:
+    store = SqliteEventStore(tmp_path / f"{name}.db")
+    store.migrate()
+    return store
+
+
+def registration_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
+    from jobdating.registration.bootstrap import build_app, build_service
+    from jobdating.registration.testing import CALLERS, open_site, tokens
+
+    service = build_service(org="mel", store=_store(tmp_path, "registration"))
+    open_site(service, site_id="site-1")
+    return build_app(service, tokens()), [f"token-of-{name}" for name in CALLERS]
+
+
+def sites_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
+    from jobdating.sites.bootstrap import bootstrap
+    from jobdating.sites.config import SitesSettings
+
+    callers = {
+        "coordinator": Principal(org="departement-nord", role="coordinator", actor_id="coord-1"),
+        "site-manager": Principal(org="france-travail", role="site_manager", actor_id="ft-1"),
+        "viewer": Principal(org="mission-locale", role="viewer", actor_id="view-1"),
+    }
+    settings_ = SitesSettings(org="departement-nord", store_url="sqlite:///unused", tokens_file=None)
+    service = bootstrap(settings_, store=_store(tmp_path, "sites"), tokens=TokenTable(callers))
+    return service.app, list(callers)
+
+
+def scheduling_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
+    from jobdating.scheduling.bootstrap import bootstrap
+    from jobdating.scheduling.config import SchedulingSettings
+    from jobdating.scheduling.testing import MovableClock, principals
+
+    callers = principals("fuzz")
+    settings_ = SchedulingSettings(
+        org="departement-nord", store_url="sqlite:///unused", video_base_url="https://visio.test/e"
+    )
+    service = bootstrap(
+        settings_, store=_store(tmp_path, "scheduling"), tokens=TokenTable(callers), clock=MovableClock()
+    )
+    return service.app, list(callers)
+
+
+def notifications_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
+    from jobdating.notifications.bootstrap import bootstrap
+    from jobdating.notifications.config import NotificationsSettings
+
+    callers = {
+        "coordinator": Principal(org="departement-nord", role="coordinator", actor_id="coord-1"),
+        "counsellor": Principal(org="mission-locale", role="counsellor", actor_id="ml-1"),
+        "viewer": Principal(org="departement-nord", role="viewer", actor_id="view-1"),
+    }
+    staff = tmp_path / "staff.toml"
+    staff.write_text("")
+    settings_ = NotificationsSettings(
+        org="departement-nord",
+        store_url="sqlite:///unused",
+        staff_file=staff,
+        maildir=None,
+        sms_sink=tmp_path / "sms.jsonl",
+    )
+    service = bootstrap(settings_, store=_store(tmp_path, "notifications"), tokens=TokenTable(callers))
+    return service.app, list(callers)
+
+
+APPS: dict[str, Callable[[Path], tuple[FastAPI, list[str]]]] = {
+    "registration": registration_app,
+    "sites": sites_app,
+    "scheduling": scheduling_app,
+    "notifications": notifications_app,
+}
+
+
+def failures(app: FastAPI, tokens: list[str]) -> Iterator[str]:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    operations = []
+    for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
+        operations.append(result.ok())
+    for operation, mode in itertools.product(operations, MODES):
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode), token=st.sampled_from(tokens))
+        def call(case: Any, token: str) -> None:
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            call()
+        except Unsatisfiable:
+            pass  # nothing to make invalid (no parameters, no body)
+        except (Exception, BaseExceptionGroup) as exc:  # every failing operation reported, not the 1st
+            yield f"{operation.label} ({mode.value}): {exc}"
+
+
+@pytest.mark.parametrize("service", list(APPS))
+def test_no_input_makes_a_server_error_or_an_undeclared_answer(service: str, tmp_path: Path) -> None:
+    app, tokens = APPS[service](tmp_path)
+    started = clock.monotonic()
+    found = list(failures(app, tokens))
+    print(f"{service}: {clock.monotonic() - started:.1f} s")
+    assert not found, "\n\n".join(found)

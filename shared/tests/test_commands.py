@@ -134,6 +134,7 @@ async def test_threads_and_tasks_write_together_without_holding_each_other_up(
         await bus.run_async(lambda w: w.append(sid, [site_opened(sid)], meta()))
 
     await asyncio.wait_for(asyncio.gather(*(from_the_loop(sid) for sid in streams[20:])), timeout=30)
+
     def join_all() -> None:
         for t in threads:
             t.join(30)

@@ -39,8 +39,6 @@ Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)
 # How long the fetch after the first event may wait when nothing else is already there.
 _WAITING_ONLY = 0.005
-# How long an idle consumer's pull request waits before it is renewed.
-_IDLE_WAIT = 1.0
 # Our handlers read the raw messages: FastStream's default decoder would JSON-parse every body for nothing.
 _BROKER_OPTIONS: dict[str, Any] = {"apply_types": False, "graceful_timeout": 10.0}
 
@@ -79,10 +77,11 @@ class ConsumerRunner:
         self.handled = 0
         self.parked = 0
 
-    def subscribe(self, router: NatsRouter, subject: str = ALL_EVENTS) -> None:
+    def subscribe(self, router: NatsRouter, subject: str = ALL_EVENTS, fetch_timeout: float = 1.0) -> None:
         """Declare this consumer on `router`: a batch pull subscriber bound to the provisioned durable.
 
         `subject` only documents what the durable reads (AsyncAPI); binding keeps the durable's own filter.
+        An idle consumer renews its pull request every `fetch_timeout` seconds.
         """
 
         async def on_batch(msgs: list[Msg]) -> None:
@@ -92,7 +91,7 @@ class ConsumerRunner:
             subject,
             stream=JStream(STREAM_NAME, declare=False),
             durable=self.durable,
-            pull_sub=PullSub(batch_size=self.batch, timeout=_IDLE_WAIT, batch=True),
+            pull_sub=PullSub(batch_size=self.batch, timeout=fetch_timeout, batch=True),
             # Acked by hand after the transaction commits; FastStream's default would term on an error.
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_batch,
@@ -102,13 +101,15 @@ class ConsumerRunner:
         # Same subscriber, our fetch loop (see `_FirstThenWaiting`); the layouts are identical.
         subscriber.__class__ = _FirstThenWaiting
 
-    async def run(self, stop: asyncio.Event, nats_url: str | None = None) -> None:
+    async def run(
+        self, stop: asyncio.Event, fetch_timeout: float = 1.0, *, nats_url: str | None = None
+    ) -> None:
         """Run this consumer alone (tests, the tally) until `stop` is set, on a broker of its own.
 
         Without `nats_url` the broker connects to the server of the JetStream context it was given.
         """
         router = NatsRouter()
-        self.subscribe(router)
+        self.subscribe(router, fetch_timeout=fetch_timeout)
         broker = consumer_broker(nats_url or _server_url(self.js), self.log)
         broker.include_router(router)
         await broker.start()

@@ -14,7 +14,7 @@ async def run_until(
     """Run the runners until `done()` holds (polled; it reads a database), then stop them cleanly."""
     group = [runners] if isinstance(runners, ConsumerRunner) else list(runners)
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(r.run(stop)) for r in group]
+    tasks = [asyncio.create_task(r.run(stop, fetch_timeout=0.2)) for r in group]
     try:
         async with asyncio.timeout(limit):
             while not done():  # noqa: ASYNC110 - polling a database, not an event

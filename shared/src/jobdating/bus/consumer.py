@@ -236,18 +236,30 @@ def apply_once(tx: Transaction, consumer: str, handler: Handler, event: Recorded
 def consumer_broker(nats_url: str, log: Any = None) -> NatsBroker:
     """A FastStream broker for consumers, connected like the service's own NATS client.
 
-    Its per-message access log ("Received"/"Processed") is emitted at DEBUG and dropped by the service's
-    logger, which still prints FastStream's errors (`log_level=ERROR` would re-emit the access log at ERROR).
+    Only FastStream's warnings and errors reach the service's log: its per-message access log
+    ("Received"/"Processed", emitted at DEBUG here) and its task notices are dropped before anything is
+    formatted. (`log_level=ERROR` would not silence the access log: it re-emits it at ERROR.)
     """
     return NatsBroker(
         nats_url,
         connect_timeout=5,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,  # type: ignore[arg-type]
-        logger=log,
+        logger=_WarningsOnly(log) if log is not None else None,
         log_level=logging.DEBUG,
         **_BROKER_OPTIONS,
     )
+
+
+class _WarningsOnly:
+    """Passes FastStream's messages at WARNING and above to the service's structlog logger."""
+
+    def __init__(self, log: Any) -> None:
+        self._log = log
+
+    def log(self, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
+        if level >= logging.WARNING:
+            self._log.log(level, msg, *args, **kwargs)
 
 
 async def _raw_batch(msg: StreamMessage[list[Msg]]) -> list[Msg]:

@@ -93,7 +93,7 @@ async def _tally(nats_url: str, store_url: str) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await runner.run(stop)
+    await runner.run(stop, nats_url=nats_url)
     await nc.drain()
     store.close()
 

@@ -6,23 +6,32 @@
   message is parked in the store with its error and acknowledged; an operator re-drives it later.
 - A handler may raise `NotYet` when an event arrives before one it depends on (out-of-order
   redelivery): the message comes back after a short delay.
+
+Each consumer is a FastStream subscriber (`subscribe`): a batch pull bound to the durable the ops command
+provisioned, with manual ack, so FastStream never acks, naks or terminates a message by itself. The
+guarantees above live here, once, for the subscriber and for `redrive`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
+from faststream import AckPolicy
+from faststream.message import StreamMessage
+from faststream.nats import JStream, NatsBroker, NatsRouter, PullSub
+from faststream.nats.subscriber.usecases import BatchPullStreamSubscriber
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import EventRegistry
-from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
 from jobdating.eventstore.base import EventStore, ParkedEvent, Transaction
 from jobdating.runtime.clock import Clock, SystemClock
 
@@ -30,6 +39,8 @@ Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)
 # How long the fetch after the first event may wait when nothing else is already there.
 _WAITING_ONLY = 0.005
+# Our handlers read the raw messages: FastStream's default decoder would JSON-parse every body for nothing.
+_BROKER_OPTIONS: dict[str, Any] = {"apply_types": False, "graceful_timeout": 10.0}
 
 
 class NotYet(Exception):
@@ -66,28 +77,46 @@ class ConsumerRunner:
         self.handled = 0
         self.parked = 0
 
-    async def run(self, stop: asyncio.Event, fetch_timeout: float = 1.0) -> None:
-        """Fetch and handle until `stop` is set.
+    def subscribe(self, router: NatsRouter, subject: str = ALL_EVENTS, fetch_timeout: float = 1.0) -> None:
+        """Declare this consumer on `router`: a batch pull subscriber bound to the provisioned durable.
 
-        One event is fetched alone (it returns as soon as it arrives), then whatever else is already
-        waiting joins it: a lone event is handled at once, a burst still in one transaction. A plain
-        `fetch(200)` on a quiet consumer holds the first event until 199 more came or the timeout passed.
+        `subject` only documents what the durable reads (AsyncAPI); binding keeps the durable's own filter.
+        An idle consumer renews its pull request every `fetch_timeout` seconds.
         """
-        sub = await self.js.pull_subscribe_bind(self.durable, stream=STREAM_NAME)
+
+        async def on_batch(msgs: list[Msg]) -> None:
+            await self.handle_batch(msgs)
+
+        subscriber = router.subscriber(
+            subject,
+            stream=JStream(STREAM_NAME, declare=False),
+            durable=self.durable,
+            pull_sub=PullSub(batch_size=self.batch, timeout=fetch_timeout, batch=True),
+            # Acked by hand after the transaction commits; FastStream's default would term on an error.
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_batch,
+            title=f"{self.durable}:batch",
+        )
+        subscriber(on_batch)
+        # Same subscriber, our fetch loop (see `_FirstThenWaiting`); the layouts are identical.
+        subscriber.__class__ = _FirstThenWaiting
+
+    async def run(
+        self, stop: asyncio.Event, fetch_timeout: float = 1.0, *, nats_url: str | None = None
+    ) -> None:
+        """Run this consumer alone (tests, the tally) until `stop` is set, on a broker of its own.
+
+        Without `nats_url` the broker connects to the server of the JetStream context it was given.
+        """
+        router = NatsRouter()
+        self.subscribe(router, fetch_timeout=fetch_timeout)
+        broker = consumer_broker(nats_url or _server_url(self.js), self.log)
+        broker.include_router(router)
+        await broker.start()
         try:
-            while not stop.is_set():
-                try:
-                    msgs = await sub.fetch(1, timeout=fetch_timeout)
-                except TimeoutError:
-                    # nats-py raises its own TimeoutError or, on some paths, asyncio's (the builtin one
-                    # since 3.11): both mean "nothing to fetch yet".
-                    continue
-                if self.batch > 1:
-                    with contextlib.suppress(TimeoutError):
-                        msgs += await sub.fetch(self.batch - 1, timeout=_WAITING_ONLY)
-                await self.handle_batch(msgs)
+            await stop.wait()
         finally:
-            await sub.unsubscribe()
+            await broker.stop()
 
     async def handle_batch(self, msgs: list[Msg]) -> None:
         """Handle a fetched batch in one transaction; on any failure fall back to one at a time."""
@@ -144,10 +173,7 @@ class ConsumerRunner:
         return self.registry.decode(env, position=msg.metadata.sequence.stream)
 
     def _apply(self, tx: Transaction, event: RecordedEvent) -> None:
-        if tx.seen(self.durable, event.envelope.event_id):
-            return
-        self.handler(tx, event)
-        tx.mark_seen(self.durable, event.envelope.event_id, self.clock.now())
+        apply_once(tx, self.durable, self.handler, event, self.clock)
 
     async def _park(self, msg: Msg, error: str) -> None:
         event_id = (msg.headers or {}).get("Nats-Msg-Id") or _event_id_or_seq(msg)
@@ -168,6 +194,83 @@ class ConsumerRunner:
         self.parked += 1
         # Parked in our store first, so terminating the message loses nothing.
         await msg.term()
+
+
+class _FirstThenWaiting(BatchPullStreamSubscriber):
+    """FastStream's batch pull subscriber with the fetch loop the consumers had on nats-py.
+
+    FastStream 0.7.8's loop waits for a full batch or its timeout, so a lone event waits the whole
+    window, and when nats-py 2.16 ends that wait with the builtin `TimeoutError` (not the nats one it
+    catches), the loop dies with its partial batch fetched and unacknowledged: those events come back only
+    after the ack wait (30 s), while the supervisor restarts the loop. Here one event is fetched alone (it
+    returns as soon as it arrives), then whatever else is already waiting joins it in one batch.
+    """
+
+    __slots__ = ()
+
+    async def _consume_pull(self) -> None:
+        sub = self.subscription
+        assert sub is not None, "the subscription is created before the loop starts"
+        batch_size = self.pull_sub.batch_size
+        while self.running:
+            try:
+                msgs = await sub.fetch(1, timeout=self.pull_sub.timeout)
+            except TimeoutError:
+                # nats-py raises its own TimeoutError or, on some paths, the builtin one: both mean
+                # "nothing to fetch yet".
+                continue
+            if batch_size > 1:
+                with contextlib.suppress(TimeoutError):
+                    msgs += await sub.fetch(batch_size - 1, timeout=_WAITING_ONLY)
+            await self.consume(msgs)
+
+
+def apply_once(tx: Transaction, consumer: str, handler: Handler, event: RecordedEvent, clock: Clock) -> None:
+    """Apply `event` unless the consumer's inbox has it, and record it there in the same transaction."""
+    if tx.seen(consumer, event.envelope.event_id):
+        return
+    handler(tx, event)
+    tx.mark_seen(consumer, event.envelope.event_id, clock.now())
+
+
+def consumer_broker(nats_url: str, log: Any = None) -> NatsBroker:
+    """A FastStream broker for consumers, connected like the service's own NATS client.
+
+    Only FastStream's warnings and errors reach the service's log: its per-message access log
+    ("Received"/"Processed", emitted at DEBUG here) and its task notices are dropped before anything is
+    formatted. (`log_level=ERROR` would not silence the access log: it re-emits it at ERROR.)
+    """
+    return NatsBroker(
+        nats_url,
+        connect_timeout=5,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,  # type: ignore[arg-type]
+        logger=_WarningsOnly(log) if log is not None else None,
+        log_level=logging.DEBUG,
+        **_BROKER_OPTIONS,
+    )
+
+
+class _WarningsOnly:
+    """Passes FastStream's messages at WARNING and above to the service's structlog logger."""
+
+    def __init__(self, log: Any) -> None:
+        self._log = log
+
+    def log(self, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
+        if level >= logging.WARNING:
+            self._log.log(level, msg, *args, **kwargs)
+
+
+async def _raw_batch(msg: StreamMessage[list[Msg]]) -> list[Msg]:
+    return msg.raw_message
+
+
+def _server_url(js: JetStreamContext) -> str:
+    url = js._nc.connected_url  # nats-py exposes the connection only privately on its JetStream context
+    if url is None:
+        raise RuntimeError("the JetStream context's connection is closed")
+    return str(url.geturl())
 
 
 def _event_id_or_seq(msg: Msg) -> str:
@@ -196,9 +299,7 @@ def redrive(
         try:
             event = registry.decode(decode_envelope(parked.body))
             with store.transaction() as tx:
-                if not tx.seen(consumer, event.envelope.event_id):
-                    handler(tx, event)
-                    tx.mark_seen(consumer, event.envelope.event_id, clock.now())
+                apply_once(tx, consumer, handler, event, clock)
                 tx.unpark(consumer, parked.event_id)
             done += 1
         except Exception as exc:

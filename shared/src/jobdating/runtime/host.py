@@ -16,10 +16,11 @@ import msgspec
 import nats
 import uvicorn
 from fastapi import FastAPI
+from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
-from jobdating.bus.consumer import ConsumerRunner, Handler
+from jobdating.bus.consumer import ConsumerRunner, Handler, consumer_broker
 from jobdating.bus.relay import Relay
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore
@@ -69,6 +70,8 @@ class ServiceHost:
         self.relay: Relay | None = None
         self.nc: Client | None = None
         self.runners: list[ConsumerRunner] = []
+        self.router = NatsRouter()
+        self.broker: NatsBroker | None = None
         self.server: uvicorn.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -83,19 +86,28 @@ class ServiceHost:
             self.nats_url, connect_timeout=5, max_reconnect_attempts=-1, reconnect_time_wait=0.5
         )
         js = self.nc.jetstream()
+        filters: list[str] = []
         try:
             await js.stream_info(STREAM_NAME)
             for sub in self.subscriptions:
-                await js.consumer_info(STREAM_NAME, sub.durable)
+                info = await js.consumer_info(STREAM_NAME, sub.durable)
+                filters.append(_described_subject(info.config.filter_subject, info.config.filter_subjects))
         except NotFoundError as exc:
             raise NotProvisioned(
                 "stream or consumer missing on the NATS server: run `jobdating-ops provision`"
             ) from exc
         self.relay = Relay(self.store, js, log=self.log)
+        # One router holds this service's subscribers; the relay keeps nats-py (Nats-Msg-Id, stream acks).
         self.runners = [
             ConsumerRunner(self.store, js, sub.durable, sub.handler, log=self.log)
             for sub in self.subscriptions
         ]
+        self.router = NatsRouter()
+        for runner, subject in zip(self.runners, filters, strict=True):
+            runner.subscribe(self.router, subject)
+        if self.runners:
+            self.broker = consumer_broker(self.nats_url, self.log)
+            self.broker.include_router(self.router)
         return self.nc
 
     async def run(self) -> None:
@@ -108,7 +120,8 @@ class ServiceHost:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop.set)
         tasks = [asyncio.create_task(self.relay.run(self.stop))]
-        tasks += [asyncio.create_task(r.run(self.stop)) for r in self.runners]
+        if self.broker is not None:
+            await self.broker.start()
         if self.app is not None:
             config = uvicorn.Config(
                 self.app,
@@ -125,6 +138,8 @@ class ServiceHost:
         await self.stop.wait()
         if self.server is not None:
             self.server.should_exit = True
+        if self.broker is not None:
+            await self.broker.stop()  # waits for a batch being handled, then unsubscribes
         await asyncio.gather(*tasks, return_exceptions=True)
         # Flush what was committed before the stop so a clean shutdown leaves nothing unpublished.
         try:
@@ -135,3 +150,9 @@ class ServiceHost:
         if self.nc is not None:
             await self.nc.drain()
         self.store.close()
+
+
+def _described_subject(one: str | None, several: list[str] | None) -> str:
+    """The subject an AsyncAPI document shows for a durable (binding keeps the durable's own filters)."""
+    subjects = [one] if one else list(several or [])
+    return subjects[0] if len(subjects) == 1 else "jobdating.>"

@@ -21,7 +21,9 @@ import pytest
 from rich.console import Console
 
 from jobdating.bus.server import free_port, port_is_free
-from jobdating.ops import day
+from jobdating.ops.day.clock import prepare
+from jobdating.ops.day.driver import play
+from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.operate import run_audit
@@ -72,7 +74,7 @@ class PlayedDay:
     lines: list[str]
     took: float
     loaded: DemoReport
-    report: day.DayReport
+    report: DayReport
     plan: dict[str, Any]
     changes: list[dict[str, Any]]
     attendance: list[dict[str, Any]]
@@ -104,10 +106,10 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
             stack.kill(kill)
 
     try:
-        clock = day.prepare(stack, speed=600, today=ON[kill])
+        clock = prepare(stack, speed=600, today=ON[kill])
         began = time.monotonic()
         stack.start()
-        loaded, report = day.play(stack, clock, say=say)
+        loaded, report = play(stack, clock, say=say)
         took = time.monotonic() - began
         headers = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
         url = stack.url("scheduling")
@@ -120,7 +122,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
                 f"{url}/job-datings/{JOB_DATING_ID}/changes", params={"limit": 5000}
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
-        closing = day.closing_report(stack)
+        closing = closing_report(stack)
         # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
         audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats.url, 20)
@@ -247,7 +249,7 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert report.mails <= len(subjects)
 
 
-# The report of the demo day (seed 2026) counted by hand from demo_data.py and day.py. The plan itself is
+# The report of the demo day (seed 2026) counted by hand (demo_data.py, day/choices.py). The plan itself is
 # not counted by hand: several plans reach the optimum of 163 interviews. Its solver returns the same one
 # at every run (planning/highs.py: no clock chooses between the equal optima any more; it once did, and a
 # loaded machine gave 173 or 174 interviews held, 33 or 34 hires), and `DemoDay._choose` draws the no-show

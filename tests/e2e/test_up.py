@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jobdating.bus.server import free_port, port_is_free
+from jobdating.ops.maildir import settled_count
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
@@ -55,22 +56,9 @@ def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: floa
     raise AssertionError(f"{text!r} never printed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def mails(data: Path) -> int:
-    folder = data / "maildir" / "new"
-    return len(list(folder.iterdir())) if folder.exists() else 0
-
-
-def settle(data: Path, seconds: float = 3.0, limit: float = 60) -> int:
-    """The Maildir count once it stopped growing for `seconds`."""
-    last, since, deadline = -1, time.monotonic(), time.monotonic() + limit
-    while time.monotonic() < deadline:
-        now = mails(data)
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since > seconds:
-            return now
-        time.sleep(0.2)
-    return last
+def settle(data: Path) -> int:
+    """The Maildir count once it stopped growing for 3 s."""
+    return settled_count(data / "maildir", quiet=3.0, limit=60)
 
 
 def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:

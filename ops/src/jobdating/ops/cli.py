@@ -273,12 +273,13 @@ def demo_day(
     """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a
     computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""
     _stop_cleanly_on_termination()
-    from jobdating.ops import day
+    from jobdating.ops.day import clock as day_clock
+    from jobdating.ops.day import driver, summary
 
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
     try:
         stack.prepare(ROLES)
-        clock = day.prepare(stack, speed)
+        clock = day_clock.prepare(stack, speed)
         with console.status("Démarrage de NATS et des services..."):
             stack.start()
     except StackError as exc:
@@ -287,14 +288,14 @@ def demo_day(
         raise typer.Exit(2) from exc
     try:
         console.print(f"Horloge de la démo : {speed:g} fois plus vite que le temps réel.")
-        loaded, report = day.play(
+        loaded, report = driver.play(
             stack,
             clock,
             seed=seed,
             progress=lambda line: console.print(f"  [green]✓[/] {line}"),
             say=lambda at, line: console.print(f"[cyan]{at.astimezone(ZONE):%H:%M}[/] {line}"),
         )
-        day.print_summary(console, loaded, report, stack)
+        summary.print_summary(console, loaded, report, stack)
         _demo_report(stack)
     except KeyboardInterrupt:
         console.print("Arrêt en cours...")
@@ -308,14 +309,14 @@ def demo_day(
 
 def _demo_report(stack: Stack) -> None:
     """The day ends with `jobdating report`: its table here, its HTML page in the data folder."""
-    from jobdating.ops import day
+    from jobdating.ops.day.summary import closing_report
     from jobdating.ops.reporting.render_html import render_html
     from jobdating.ops.reporting.render_text import table
     from jobdating.ops.reporting.source import ReportError
 
     try:
         with console.status("Rapport de la journée..."):
-            result = day.closing_report(stack)
+            result = closing_report(stack)
     except ReportError as exc:
         console.print(f"[yellow]Rapport indisponible :[/] {exc}")
         return

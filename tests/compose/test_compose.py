@@ -26,7 +26,8 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose
-from jobdating.ops.audit import AuditReport, audit
+from jobdating.ops.audit.report import AuditReport
+from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.demo import load

@@ -50,7 +50,7 @@ from jobdating.contracts.envelope import Event, envelope_for
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops.cli import app
-from jobdating.ops.reporting.projection import (
+from jobdating.ops.reporting.figures import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,

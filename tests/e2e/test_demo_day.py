@@ -27,7 +27,7 @@ from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.operate import run_audit
-from jobdating.ops.reporting.projection import (
+from jobdating.ops.reporting.figures import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,

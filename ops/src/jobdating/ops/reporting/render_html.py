@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from jobdating.ops.reporting.projection import FUNNEL, Report, SiteTimeline, window_of
+from jobdating.ops.reporting.figures import FUNNEL, Report, SiteTimeline, window_of
 from jobdating.ops.reporting.render_csv import csv_value
 from jobdating.ops.reporting.render_text import display
 

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from rich.console import Console
 
-from jobdating.bus.server import free_port, port_is_free
+from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import prepare
 from jobdating.ops.day.driver import play
 from jobdating.ops.day.summary import DayReport, closing_report
@@ -48,17 +48,10 @@ from jobdating.ops.reporting.figures import (
     WITHDRAWN,
     Report,
 )
-from jobdating.ops.stack import SERVICES, Stack
+from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-
-
-def base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
-            return base
 
 
 def when(text: str) -> datetime:
@@ -96,7 +89,7 @@ ON = {
 def play_day(folder: Path, kill: str) -> PlayedDay:
     """The day with `kill` killed -9 once the broken computer's slots are repaired (mid-morning): the
     driver's supervision restarts it and the day goes on. The day is `ON[kill]`."""
-    stack = Stack(folder / "data", nats_port=free_port(), base_port=base_port())
+    stack = Stack(folder / "data", nats_port=free_port(), base_port=free_base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
 
@@ -431,7 +424,7 @@ def test_ctrl_c_stops_the_demo_day_cleanly(tmp_path: Path) -> None:
         "--nats-port",
         str(free_port()),
         "--base-port",
-        str(base_port()),
+        str(free_base_port()),
     ]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:

@@ -14,16 +14,10 @@ import pytest
 
 from jobdating.bus.server import free_port, port_is_free
 from jobdating.ops.maildir import settled_count
+from jobdating.ops.stack import free_base_port
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
-
-
-def base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
-            return base
 
 
 def start(
@@ -62,7 +56,7 @@ def settle(data: Path) -> int:
 
 
 def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     first_log = tmp_path / "first.log"
     first = start(data, nats_port, base, first_log)
     try:
@@ -118,7 +112,7 @@ def test_the_demo_is_held_on_the_next_working_day_whatever_the_date(
     """The services' clock set to another date (`--clock-start`): the demo's day follows it, convocations
     go out (nothing has passed), and a resumed stack keeps the day it chose even when "the next working
     day" has moved on."""
-    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     log = tmp_path / "up.log"
     process = start(data, nats_port, base, log, clock_start=clock_start)
     try:
@@ -152,7 +146,7 @@ def test_a_port_already_taken_is_named(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         log = tmp_path / "up.log"
-        process = start(tmp_path / "data", port, base_port(), log)
+        process = start(tmp_path / "data", port, free_base_port(), log)
         assert process.wait(timeout=60) == 2
     text = log.read_text()
     assert f"le port {port} (NATS) est déjà pris" in text

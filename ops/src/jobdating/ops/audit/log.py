@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import msgspec
 
 from jobdating.contracts.catalog import REGISTRY
-from jobdating.contracts.envelope import RecordedEvent, decode_envelope, service_of
+from jobdating.contracts.envelope import Envelope, RecordedEvent, decode_envelope, service_of
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.eventstore.readmodel import ReadModel
 from jobdating.ops.audit.report import Difference, ServiceAudit, few, kind_of, org_of
@@ -25,6 +25,15 @@ class Logged:
     digest: str
 
 
+def envelope_of(body: bytes, service: str, where: str, out: list[Difference]) -> Envelope | None:
+    """A logged or streamed event's envelope, or None and an "enveloppe illisible" difference at `where`."""
+    try:
+        return decode_envelope(body)
+    except msgspec.DecodeError as exc:
+        out.append(Difference(service, "enveloppe illisible", f"{where} : {exc}"))
+        return None
+
+
 def check_log(service: str, rows: list[StoredEvent], out: list[Difference]) -> list[RecordedEvent]:
     """Check one service instance's log (`service` may be an instance label, see `kind_of`); returns its
     events decoded, in position order, for the rebuild."""
@@ -33,10 +42,8 @@ def check_log(service: str, rows: list[StoredEvent], out: list[Difference]) -> l
     seen: dict[str, int] = {}
     versions: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for row in rows:
-        try:
-            env = decode_envelope(row.body)
-        except msgspec.DecodeError as exc:
-            out.append(Difference(service, "enveloppe illisible", f"position {row.position} : {exc}"))
+        env = envelope_of(row.body, service, f"position {row.position}", out)
+        if env is None:
             continue
         mismatched = [
             name

@@ -16,10 +16,10 @@ from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 
 from jobdating.bus.replay import stream_head
-from jobdating.contracts.envelope import Envelope, decode_envelope, service_of
+from jobdating.contracts.envelope import Envelope, service_of
 from jobdating.contracts.subjects import ALL_EVENTS, InvalidSubjectToken, event_subject
 from jobdating.eventstore.base import EventStore
-from jobdating.ops.audit.log import Logged, digest
+from jobdating.ops.audit.log import Logged, digest, envelope_of
 from jobdating.ops.audit.report import STREAM, AuditError, Difference, ServiceAudit, few, kind_of
 
 
@@ -85,10 +85,8 @@ def check_stream(
     in_stream: dict[str, dict[str, StreamMessage]] = defaultdict(dict)
     outside: Counter[str] = Counter()
     for message in messages:
-        try:
-            env = decode_envelope(message.data)
-        except msgspec.DecodeError as exc:
-            out.append(Difference(STREAM, "enveloppe illisible", f"séquence {message.seq} : {exc}"))
+        env = envelope_of(message.data, STREAM, f"séquence {message.seq}", out)
+        if env is None:
             continue
         times[env.event_id].append(message.seq)
         if message.msg_id != env.event_id:

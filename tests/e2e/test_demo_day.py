@@ -27,7 +27,8 @@ from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.operate import run_audit
-from jobdating.ops.reporting.figures import (
+from jobdating.ops.reporting.figures import Report
+from jobdating.ops.reporting.sections import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,
@@ -46,7 +47,6 @@ from jobdating.ops.reporting.figures import (
     REGISTERED,
     SECOND,
     WITHDRAWN,
-    Report,
 )
 from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES

@@ -1,5 +1,5 @@
-"""What a report is made of: its `Scope`, its `Figure`s under section and key names, the schedule per site
-and computer (`SiteTimeline`), all in one `Report`. Renderers only ever format a `Report`, so a table, a
+"""What a report is made of: its `Scope`, its `Figure`s (section, key, value), the schedule per site and
+computer (`SiteTimeline`), all in one `Report`. Renderers only ever format a `Report`, so a table, a
 CSV file and an HTML page cannot disagree.
 """
 
@@ -10,32 +10,6 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 Unit = Literal["count", "rate", "ratio"]
-
-FUNNEL = "Parcours"
-ATTENDANCE = "Présence"
-BY_PARTNER = "Inscrits par partenaire"
-BY_COMPANY = "Entretiens tenus par entreprise"
-BY_SITE = "Entretiens tenus par site"
-COMPUTERS = "Usage des ordinateurs par site"
-OUTCOMES = "Issues des entretiens"
-CONTRIBUTION = "Contribution des partenaires"
-
-REGISTERED = "Inscrits"
-CONVOKED = "Convoqués"
-PRESENT = "Présents"
-INTERVIEWED = "Reçus en entretien"
-SECOND = "Retenus pour un second entretien"
-HIRED = "Embauchés"
-NO_SHOWS = "Absents après convocation"
-NO_SHOW_RATE = "Taux d'absence après convocation"
-WITHDRAWN = "Désistements"
-HELD = "Entretiens tenus"
-OUTCOME_LABELS: dict[str, str] = {
-    "second_interview": "Second entretien",
-    "hired": "Embauche",
-    "not_retained": "Non retenu",
-    "no_show": "Absence",
-}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The report's figures, section by section, computed from a folded `ReportState` (`compute`).
+"""The report's sections, their names and how each figure is computed from a folded `ReportState`.
 
 Definitions (a candidate is an id: erased candidates still count, their facts are anonymous):
 - registered: a CandidateRegistered seen, counted under its referring organisation (as last updated).
@@ -24,33 +24,35 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import time
 
-from jobdating.ops.reporting.figures import (
-    ATTENDANCE,
-    BY_COMPANY,
-    BY_PARTNER,
-    BY_SITE,
-    COMPUTERS,
-    CONTRIBUTION,
-    CONVOKED,
-    FUNNEL,
-    HELD,
-    HIRED,
-    INTERVIEWED,
-    NO_SHOW_RATE,
-    NO_SHOWS,
-    OUTCOME_LABELS,
-    OUTCOMES,
-    PRESENT,
-    REGISTERED,
-    SECOND,
-    WITHDRAWN,
-    Figure,
-    Report,
-    Scope,
-    Unit,
-)
+from jobdating.ops.reporting.figures import Figure, Report, Scope, Unit
 from jobdating.ops.reporting.fold import Computer, ReportState, Slot, Workshop, timezone_of
 from jobdating.ops.reporting.timeline import timeline
+
+FUNNEL = "Parcours"
+ATTENDANCE = "Présence"
+BY_PARTNER = "Inscrits par partenaire"
+BY_COMPANY = "Entretiens tenus par entreprise"
+BY_SITE = "Entretiens tenus par site"
+COMPUTERS = "Usage des ordinateurs par site"
+OUTCOMES = "Issues des entretiens"
+CONTRIBUTION = "Contribution des partenaires"
+
+REGISTERED = "Inscrits"
+CONVOKED = "Convoqués"
+PRESENT = "Présents"
+INTERVIEWED = "Reçus en entretien"
+SECOND = "Retenus pour un second entretien"
+HIRED = "Embauchés"
+NO_SHOWS = "Absents après convocation"
+NO_SHOW_RATE = "Taux d'absence après convocation"
+WITHDRAWN = "Désistements"
+HELD = "Entretiens tenus"
+OUTCOME_LABELS: dict[str, str] = {
+    "second_interview": "Second entretien",
+    "hired": "Embauche",
+    "not_retained": "Non retenu",
+    "no_show": "Absence",
+}
 
 Add = Callable[[str, str, "int | float | None", Unit], None]
 HELD_OUTCOMES = frozenset({"second_interview", "hired", "not_retained"})

@@ -39,7 +39,7 @@ Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)
 # How long the fetch after the first event may wait when nothing else is already there.
 _WAITING_ONLY = 0.005
-# Our handlers read the raw messages: FastStream's default decoder would JSON-parse every body for nothing.
+# Handlers take the raw messages (`_raw_batch`): nothing for FastStream's dependency injection to resolve.
 _BROKER_OPTIONS: dict[str, Any] = {"apply_types": False, "graceful_timeout": 10.0}
 
 

@@ -14,6 +14,8 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.notifications.adapters import deliveries as notification_deliveries
+from jobdating.notifications.adapters import projections as notification_projections
 from jobdating.notifications.adapters import tables as notification_tables
 from jobdating.notifications.application import planner as notifications
 from jobdating.notifications.application.planner import Planner
@@ -127,7 +129,12 @@ async def test_notifications_copies_equal_the_stream_and_a_changed_label_is_foun
     store = open_store(f"sqlite:///{history.data / 'notifications.db'}")
     try:
         notification_tables.migrate(store)
-        planner = Planner(SystemClock(), "Europe/Paris")
+        planner = Planner(
+            SystemClock(),
+            "Europe/Paris",
+            read_model=notification_projections,
+            deliveries=notification_deliveries,
+        )
         handlers: dict[str, Handler] = {
             notifications.REGISTRATION_CONSUMER: planner.on_registration,
             notifications.SITES_CONSUMER: planner.on_sites,

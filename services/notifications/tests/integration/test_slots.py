@@ -15,7 +15,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.notifications import NotificationSent
 from jobdating.contracts.queries import Contact
-from jobdating.notifications.adapters import deliveries
+from jobdating.notifications.application import queries_deliveries as deliveries
 
 from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, person, sms_lines
 

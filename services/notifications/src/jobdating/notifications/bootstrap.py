@@ -16,7 +16,7 @@ from prometheus_client.registry import Collector
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.notifications.adapters import deliveries, http, tables
+from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirProbe
@@ -24,7 +24,7 @@ from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
-from jobdating.notifications.application import preferences
+from jobdating.notifications.application import preferences, queries_deliveries
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
@@ -92,7 +92,9 @@ def bootstrap(
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)
-    planner = Planner(clock, settings.timezone, on_planned=wakeup.set)
+    planner = Planner(
+        clock, settings.timezone, read_model=projections, deliveries=deliveries, on_planned=wakeup.set
+    )
     queries = NotificationQueries(store)
 
     def health() -> dict[str, Any]:
@@ -100,17 +102,17 @@ def bootstrap(
             "status": "ok",
             "log_head": store.head(),
             "relay_position": store.relay_position("jetstream"),
-            "notifications": deliveries.counts(store),
+            "notifications": queries_deliveries.counts(store),
         }
 
     def retry(notification_id: str) -> bool:
-        done = retry_failed(store, notification_id, clock)
+        done = retry_failed(store, deliveries, notification_id, clock)
         if done:
             wakeup.set()
         return done
 
     def set_reminders(candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None) -> bool:
-        return preferences.set_reminders(bus, store, candidate_id, wanted, meta, caller_org)
+        return preferences.set_reminders(bus, store, projections, candidate_id, wanted, meta, caller_org)
 
     def wants_reminders(candidate_id: str, caller_org: str | None) -> bool:
         return preferences.reminders(store, candidate_id, caller_org)
@@ -179,6 +181,8 @@ def dispatcher(
     return Dispatcher(
         store=service.store,
         bus=service.bus,
+        deliveries=deliveries,
+        read_model=projections,
         contacts=contacts or RegistrationContacts(nc, wait=s.contact_timeout),
         staff=service.staff,
         renderer=JinjaRenderer(),
@@ -207,6 +211,6 @@ class _QueueCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         gauge = GaugeMetricFamily("notifications_by_status", "Messages in each state", labels=["status"])
-        for status, count in deliveries.counts(self.store).items():
+        for status, count in queries_deliveries.counts(self.store).items():
             gauge.add_metric([status], count)
         yield gauge

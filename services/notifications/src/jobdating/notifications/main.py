@@ -15,6 +15,7 @@ from jobdating.bus.consumer import redrive as redrive_parked
 from jobdating.eventstore import open_store
 from jobdating.notifications.adapters import deliveries
 from jobdating.notifications.adapters.maildir import serve_sink
+from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.queries import retry_failed
 from jobdating.notifications.bootstrap import NotificationsService, bootstrap, dispatcher
 from jobdating.notifications.config import NotificationsSettings
@@ -120,8 +121,10 @@ def redrive(settings: NotificationsSettings, log: Any, *, failed: bool) -> int:
             failing += still
             print(f"{sub.durable}: {done} re-driven, {len(still)} still failing")
         if failed:
-            ids = [d.notification_id for d in deliveries.listing(store, status="failed", limit=1_000_000)]
-            queued = sum(retry_failed(store, i, service.clock) for i in ids)
+            ids = [
+                d.notification_id for d in queries_deliveries.listing(store, status="failed", limit=1_000_000)
+            ]
+            queued = sum(retry_failed(store, deliveries, i, service.clock) for i in ids)
             print(f"{queued} failed messages queued again")
     finally:
         store.close()

@@ -1,65 +1,29 @@
-"""The delivery table: one row per planned message (its idempotency key is UNIQUE) and its state.
-
-pending -> in_progress (committed before the provider is called) -> sent | failed | skipped;
-in_progress -> pending again only through reconciliation, when the message is known not to have gone.
+"""The delivery table's writes: one row per planned message (its idempotency key is UNIQUE) and its state,
+each in the caller's transaction. Read back by `application.queries_deliveries`; the application reaches
+these through the `DeliveryWrites` port.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
-from jobdating.contracts.notifications import Channel, RecipientType
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.notifications.adapters.projections import Source, rows
-from jobdating.notifications.application.instants import parse_ts, ts
-from jobdating.notifications.domain.messages import Change, PlannedMessage
+from jobdating.eventstore.base import Transaction
+from jobdating.notifications.application.instants import ts
+from jobdating.notifications.application.queries_deliveries import COLUMNS
+from jobdating.notifications.domain.messages import PlannedMessage
 from jobdating.notifications.domain.rules import SlotFacts
 
-Status = Literal["pending", "in_progress", "sent", "failed", "skipped"]
-STATUSES: tuple[Status, ...] = ("pending", "in_progress", "sent", "failed", "skipped")
 _presented = msgspec.json.Encoder()
-_presented_decoder = msgspec.json.Decoder(list[SlotFacts])
-
-
-class Delivery(msgspec.Struct, frozen=True, kw_only=True):
-    """A planned message and where it stands; nothing in it identifies a person beyond an id."""
-
-    notification_id: str
-    cause_event_id: str
-    correlation_id: str
-    recipient_type: RecipientType
-    recipient_id: str
-    channel: Channel
-    kind: str
-    subject_id: str
-    job_dating_id: str | None
-    expects: Change | None
-    status: Status
-    due_at: datetime
-    attempts: int
-    message_id: str | None
-    provider_message_id: str | None
-    reason: str | None
-    last_error: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-_COLUMNS = (
-    "notification_id, cause_event_id, correlation_id, recipient_type, recipient_id, channel, kind, "
-    "subject_id, job_dating_id, expects, status, due_at, attempts, message_id, provider_message_id, reason, "
-    "last_error, created_at, updated_at"
-)
 
 
 def insert(tx: Transaction, message: PlannedMessage, correlation_id: str, now: datetime) -> None:
     """Record a planned message; the same idempotency key planned again (a redelivery) changes nothing."""
     tx.execute(
-        f"INSERT INTO notif_delivery ({_COLUMNS}) VALUES "
+        f"INSERT INTO notif_delivery ({COLUMNS}) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, NULL, NULL, NULL, NULL, ?, ?) "
         "ON CONFLICT DO NOTHING",
         (
@@ -80,23 +44,6 @@ def insert(tx: Transaction, message: PlannedMessage, correlation_id: str, now: d
     )
 
 
-def get(source: Source, notification_id: str) -> Delivery | None:
-    found = rows(
-        source, f"SELECT {_COLUMNS} FROM notif_delivery WHERE notification_id = ?", (notification_id,)
-    )
-    return _delivery(found[0]) if found else None
-
-
-def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
-    """Pending messages due at `now`, oldest due first."""
-    found = store.query(
-        f"SELECT {_COLUMNS} FROM notif_delivery WHERE status = 'pending' AND due_at <= ? "
-        "ORDER BY due_at, notification_id LIMIT ?",
-        (ts(now), limit),
-    )
-    return [_delivery(r) for r in found]
-
-
 def mark_in_progress(
     tx: Transaction, notification_id: str, message_id: str, presented: Sequence[SlotFacts], now: datetime
 ) -> None:
@@ -110,23 +57,6 @@ def mark_in_progress(
         "presented = ?, updated_at = ? WHERE notification_id = ?",
         (message_id, _presented.encode(list(presented)).decode(), ts(now), notification_id),
     )
-
-
-def presented(source: Source, notification_id: str) -> list[SlotFacts]:
-    """The slots an in-progress message shows (recorded when it was marked in progress)."""
-    found = rows(source, "SELECT presented FROM notif_delivery WHERE notification_id = ?", (notification_id,))
-    if not found or not found[0][0]:
-        return []
-    return _presented_decoder.decode(found[0][0])
-
-
-def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:
-    """Messages in progress since before `before`: their send crashed or timed out."""
-    found = store.query(
-        f"SELECT {_COLUMNS} FROM notif_delivery WHERE status = 'in_progress' AND updated_at < ?",
-        (ts(before),),
-    )
-    return [_delivery(r) for r in found]
 
 
 def mark_pending(
@@ -198,64 +128,3 @@ def retry(tx: Transaction, notification_id: str, now: datetime) -> bool:
         (ts(now), ts(now), notification_id),
     )
     return bool(cur.rowcount)
-
-
-def listing(
-    store: EventStore,
-    *,
-    status: str | None = None,
-    kind: str | None = None,
-    channel: str | None = None,
-    subject_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[Delivery]:
-    """Messages matching every given filter, most recently changed first."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("status", status),
-        ("kind", kind),
-        ("channel", channel),
-        ("subject_id", subject_id),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    clause = f"WHERE {' AND '.join(where)} " if where else ""
-    found = store.query(
-        f"SELECT {_COLUMNS} FROM notif_delivery {clause}ORDER BY updated_at DESC, notification_id "
-        "LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    return [_delivery(r) for r in found]
-
-
-def counts(store: EventStore) -> dict[str, int]:
-    """How many messages are in each state."""
-    found = store.query("SELECT status, COUNT(*) FROM notif_delivery GROUP BY status", ())
-    return dict.fromkeys(STATUSES, 0) | {str(r[0]): int(r[1]) for r in found}
-
-
-def _delivery(r: Any) -> Delivery:
-    return Delivery(
-        notification_id=r[0],
-        cause_event_id=r[1],
-        correlation_id=r[2],
-        recipient_type=r[3],
-        recipient_id=r[4],
-        channel=r[5],
-        kind=r[6],
-        subject_id=r[7],
-        job_dating_id=r[8],
-        expects=r[9],
-        status=r[10],
-        due_at=parse_ts(r[11]),
-        attempts=int(r[12]),
-        message_id=r[13],
-        provider_message_id=r[14],
-        reason=r[15],
-        last_error=r[16],
-        created_at=parse_ts(r[17]),
-        updated_at=parse_ts(r[18]),
-    )

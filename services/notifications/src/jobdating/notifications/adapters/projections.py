@@ -1,14 +1,14 @@
-"""The read model notifications keeps from other services' events, and the questions asked of it.
+"""The read model notifications keeps from other services' events, and the service's own rows beside it.
 
 Applied by the durable consumers in the same transaction as their inbox row. It is anonymous: ids, orgs,
 consent flags, statuses, premises and the plan; contact details are asked for at send time and never kept.
+Read back by `application.queries_facts` and `application.queries_plan`; the application reaches these
+writes through the `ReadModelWrites` port.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -43,20 +43,11 @@ from jobdating.contracts.sites import (
     SiteDetailsChanged,
     SiteOpened,
 )
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.notifications.application.instants import parse_ts, ts
-from jobdating.notifications.domain.rules import Person, PersonStatus, SlotFacts, Told
+from jobdating.eventstore.base import Transaction
+from jobdating.notifications.application.instants import ts
+from jobdating.notifications.domain.rules import Told
 
 _json = msgspec.json.Encoder()
-_STATUSES: dict[str, PersonStatus] = {"active": "active", "withdrawn": "withdrawn", "erased": "erased"}
-Source = Transaction | EventStore
-
-
-def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Rows of a read, inside a transaction or on its own."""
-    if isinstance(source, Transaction):
-        return list(source.execute(sql, params).fetchall())
-    return source.query(sql, params)
 
 
 # ---- applying events -------------------------------------------------------------------------------
@@ -259,258 +250,28 @@ def _positions(p: CompanyProfile) -> str:
     return _json.encode([f"{pos.title} ({pos.contract})" for pos in p.positions]).decode()
 
 
-# ---- questions ---------------------------------------------------------------------------------------
+# ---- the service's own rows ------------------------------------------------------------------------
 
 
-class Candidate(msgspec.Struct, frozen=True, kw_only=True):
-    candidate_id: str
-    org: str
-    counsellor_id: str
-    site_id: str
-    consent_sms: bool
-    consent_email: bool
-    status: str
-    referring_org: str
-    reminders: bool
-
-    def person(self) -> Person:
-        return Person(
-            status=_STATUSES.get(self.status, "unknown"),
-            consent_sms=self.consent_sms,
-            consent_email=self.consent_email,
-            reminders=self.reminders,
-        )
-
-
-class Company(msgspec.Struct, frozen=True, kw_only=True):
-    company_id: str
-    org: str
-    name: str
-    positions: tuple[str, ...]
-    status: str
-
-
-class Site(msgspec.Struct, frozen=True, kw_only=True):
-    site_id: str
-    name: str
-    address: str
-    commune: str
-    postcode: str
-    accessibility: tuple[str, ...]
-    phone: str | None
-
-
-class JobDating(msgspec.Struct, frozen=True, kw_only=True):
-    job_dating_id: str
-    title: str
-    timezone: str
-    interview_minutes: int
-    plan_event_id: str | None
-    plan_due_at: datetime | None
-    plan_remaining: int
-
-
-class Slot(msgspec.Struct, frozen=True, kw_only=True):
-    slot_id: str
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
-    video_link: str
-    kind: str
-    version: int
-    status: str
-    cancel_reason: str | None
-    outcome: str | None
-
-    def facts(self) -> SlotFacts:
-        return SlotFacts(
-            slot_id=self.slot_id,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            site_id=self.site_id,
-            computer_id=self.computer_id,
-            cancelled=self.status == "cancelled",
-            version=self.version,
-        )
-
-
-class Workshop(msgspec.Struct, frozen=True, kw_only=True):
-    workshop_id: str
-    job_dating_id: str
-    site_id: str
-    room_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    coach_ids: tuple[str, ...]
-    coach_orgs: tuple[str, ...]
-    version: int
-    enrolled: int
-
-
-_SLOT_COLUMNS = (
-    "slot_id, job_dating_id, candidate_id, company_id, site_id, computer_id, starts_at, ends_at, "
-    "video_link, kind, version, status, cancel_reason, outcome"
-)
-
-
-def candidate(source: Source, candidate_id: str) -> Candidate | None:
-    found = rows(
-        source,
-        "SELECT candidate_id, org, counsellor_id, site_id, consent_sms, consent_email, status, "
-        "referring_org, NOT EXISTS (SELECT 1 FROM notif_reminder_opt_out o "
-        "WHERE o.candidate_id = c.candidate_id) FROM notif_candidate c WHERE candidate_id = ?",
-        (candidate_id,),
-    )
-    if not found:
-        return None
-    r = found[0]
-    return Candidate(
-        candidate_id=r[0],
-        org=r[1],
-        counsellor_id=r[2],
-        site_id=r[3],
-        consent_sms=bool(r[4]),
-        consent_email=bool(r[5]),
-        status=r[6],
-        referring_org=r[7],
-        reminders=bool(r[8]),
+def open_agenda_window(
+    tx: Transaction, job_dating_id: str, timezone: str, plan_event_id: str, due_at: datetime, slots: int
+) -> None:
+    """A plan was published: its recruiters' agendas wait for its `slots` slots, until `due_at` at most."""
+    tx.execute(
+        "INSERT INTO notif_job_dating (job_dating_id, title, timezone, interview_minutes, "
+        "plan_event_id, plan_due_at, plan_remaining) VALUES (?, '', ?, 0, ?, ?, ?) "
+        "ON CONFLICT (job_dating_id) DO UPDATE SET plan_event_id = excluded.plan_event_id, "
+        "plan_due_at = excluded.plan_due_at, plan_remaining = excluded.plan_remaining",
+        (job_dating_id, timezone, plan_event_id, ts(due_at), slots),
     )
 
 
-def company(source: Source, company_id: str) -> Company | None:
-    found = rows(
-        source,
-        "SELECT company_id, org, name, positions, status FROM notif_company WHERE company_id = ?",
-        (company_id,),
-    )
-    if not found:
-        return None
-    r = found[0]
-    return Company(
-        company_id=r[0],
-        org=r[1],
-        name=r[2],
-        positions=tuple(msgspec.json.decode(r[3], type=list[str])),
-        status=r[4],
-    )
-
-
-def site(source: Source, site_id: str) -> Site | None:
-    found = rows(
-        source,
-        "SELECT site_id, name, address, commune, postcode, accessibility, phone FROM notif_site "
-        "WHERE site_id = ?",
-        (site_id,),
-    )
-    if not found:
-        return None
-    r = found[0]
-    return Site(
-        site_id=r[0],
-        name=r[1],
-        address=r[2],
-        commune=r[3],
-        postcode=r[4],
-        accessibility=tuple(msgspec.json.decode(r[5], type=list[str])),
-        phone=r[6],
-    )
-
-
-def computer_label(source: Source, computer_id: str | None) -> str | None:
-    if computer_id is None:
-        return None
-    found = rows(source, "SELECT label FROM notif_computer WHERE computer_id = ?", (computer_id,))
-    return str(found[0][0]) if found else None
-
-
-def room_name(source: Source, site_id: str, room_id: str) -> str | None:
-    found = rows(source, "SELECT name FROM notif_room WHERE site_id = ? AND room_id = ?", (site_id, room_id))
-    return str(found[0][0]) if found else None
-
-
-def job_dating(source: Source, job_dating_id: str | None) -> JobDating | None:
-    if job_dating_id is None:
-        return None
-    found = rows(
-        source,
-        "SELECT job_dating_id, title, timezone, interview_minutes, plan_event_id, plan_due_at, "
-        "plan_remaining FROM notif_job_dating WHERE job_dating_id = ?",
+def count_agenda_slot(tx: Transaction, job_dating_id: str) -> None:
+    """One more slot of the published plan has arrived."""
+    tx.execute(
+        "UPDATE notif_job_dating SET plan_remaining = plan_remaining - 1 WHERE job_dating_id = ?",
         (job_dating_id,),
     )
-    if not found:
-        return None
-    r = found[0]
-    return JobDating(
-        job_dating_id=r[0],
-        title=r[1],
-        timezone=r[2],
-        interview_minutes=int(r[3]),
-        plan_event_id=r[4],
-        plan_due_at=parse_ts(r[5]) if r[5] else None,
-        plan_remaining=int(r[6]),
-    )
-
-
-def slot(source: Source, slot_id: str) -> Slot | None:
-    found = rows(source, f"SELECT {_SLOT_COLUMNS} FROM notif_slot WHERE slot_id = ?", (slot_id,))
-    return _slot(found[0]) if found else None
-
-
-def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[Slot]:
-    """A company's slots in a job dating that still stand, in time order (its agenda)."""
-    found = rows(
-        source,
-        f"SELECT {_SLOT_COLUMNS} FROM notif_slot WHERE company_id = ? AND job_dating_id = ? "
-        "AND status <> 'cancelled' ORDER BY starts_at, slot_id",
-        (company_id, job_dating_id),
-    )
-    return [_slot(r) for r in found]
-
-
-def second_interview(source: Source, candidate_id: str, company_id: str, after: datetime) -> Slot | None:
-    """A second interview given to a candidate with a company after their first one, if any."""
-    found = rows(
-        source,
-        f"SELECT {_SLOT_COLUMNS} FROM notif_slot WHERE candidate_id = ? AND company_id = ? "
-        "AND kind = 'second_interview' AND status <> 'cancelled' AND starts_at > ? ORDER BY starts_at",
-        (candidate_id, company_id, ts(after)),
-    )
-    return _slot(found[0]) if found else None
-
-
-def workshop(source: Source, workshop_id: str) -> Workshop | None:
-    found = rows(
-        source,
-        "SELECT workshop_id, job_dating_id, site_id, room_id, starts_at, ends_at, capacity, coach_ids, "
-        "coach_orgs, version, enrolled FROM notif_workshop WHERE workshop_id = ?",
-        (workshop_id,),
-    )
-    if not found:
-        return None
-    r = found[0]
-    return Workshop(
-        workshop_id=r[0],
-        job_dating_id=r[1],
-        site_id=r[2],
-        room_id=r[3],
-        starts_at=parse_ts(r[4]),
-        ends_at=parse_ts(r[5]),
-        capacity=int(r[6]),
-        coach_ids=tuple(msgspec.json.decode(r[7], type=list[str])),
-        coach_orgs=tuple(msgspec.json.decode(r[8], type=list[str])),
-        version=int(r[9]),
-        enrolled=int(r[10]),
-    )
-
-
-def wants_reminders(source: Source, candidate_id: str) -> bool:
-    found = rows(source, "SELECT 1 FROM notif_reminder_opt_out WHERE candidate_id = ?", (candidate_id,))
-    return not found
 
 
 def record_reminder_wish(tx: Transaction, candidate_id: str, wanted: bool) -> None:
@@ -523,22 +284,6 @@ def record_reminder_wish(tx: Transaction, candidate_id: str, wanted: bool) -> No
             "ON CONFLICT (candidate_id) DO NOTHING",
             (candidate_id,),
         )
-
-
-def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, channel: str) -> Told | None:
-    """What a recipient was last told of a slot on a channel (None: nothing yet)."""
-    found = rows(
-        source,
-        "SELECT starts_at, ends_at, site_id, computer_id, cancelled FROM notif_told WHERE slot_id = ? "
-        "AND recipient_type = ? AND recipient_id = ? AND channel = ?",
-        (slot_id, recipient_type, recipient_id, channel),
-    )
-    if not found:
-        return None
-    r = found[0]
-    return Told(
-        starts_at=parse_ts(r[0]), ends_at=parse_ts(r[1]), site_id=r[2], computer_id=r[3], cancelled=bool(r[4])
-    )
 
 
 def remember_told(
@@ -562,23 +307,4 @@ def remember_told(
             told.computer_id,
             int(told.cancelled),
         ),
-    )
-
-
-def _slot(r: Any) -> Slot:
-    return Slot(
-        slot_id=r[0],
-        job_dating_id=r[1],
-        candidate_id=r[2],
-        company_id=r[3],
-        site_id=r[4],
-        computer_id=r[5],
-        starts_at=parse_ts(r[6]),
-        ends_at=parse_ts(r[7]),
-        video_link=r[8],
-        kind=r[9],
-        version=int(r[10]),
-        status=r[11],
-        cancel_reason=r[12],
-        outcome=r[13],
     )

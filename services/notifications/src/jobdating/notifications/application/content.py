@@ -13,10 +13,11 @@ import msgspec
 
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.adapters import projections
-from jobdating.notifications.adapters.deliveries import Delivery
-from jobdating.notifications.adapters.projections import Candidate, Company, JobDating, Site, Slot
+from jobdating.notifications.application import queries_facts, queries_plan
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
+from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.application.queries_facts import Candidate, Company, Site
+from jobdating.notifications.application.queries_plan import JobDating, Slot
 from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS
 from jobdating.notifications.domain.rules import SlotFacts, news
@@ -67,13 +68,13 @@ class ContentBuilder:
             return self._workshop(d, base, tz)
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
-        slot = facts.slot or projections.slot(self.store, d.subject_id)
+        slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
         if slot is None:
             raise MissingFacts("slot_unknown")
         if isinstance(facts.registered, Company) and facts.registered.company_id == slot.company_id:
             company: Company | None = facts.registered
         else:
-            company = projections.company(self.store, slot.company_id)
+            company = queries_facts.company(self.store, slot.company_id)
         company = _required(company, "company_unknown")
         base |= {"company": company.name, "positions": list(company.positions)}
         if d.kind == "thank_you":
@@ -94,10 +95,10 @@ class ContentBuilder:
         base: dict[str, Any],
         tz: ZoneInfo,
     ) -> Content:
-        site = _required(projections.site(self.store, slot.site_id), "site_unknown")
-        told = projections.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
+        told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
         facts = slot.facts()
-        who = candidate or projections.candidate(self.store, slot.candidate_id)
+        who = candidate or queries_facts.candidate(self.store, slot.candidate_id)
         context = base | {
             "slot": self._slot_view(slot, site, tz),
             "call": self._who_to_call(who, site),
@@ -114,16 +115,16 @@ class ContentBuilder:
         return Content(context=context, entries=entries, presented=(facts,))
 
     def _thank_you(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        second = projections.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
+        second = queries_plan.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
         second_view = None
         if second is not None:
-            site = _required(projections.site(self.store, second.site_id), "site_unknown")
+            site = _required(queries_facts.site(self.store, second.site_id), "site_unknown")
             second_view = self._slot_view(second, site, tz)
         # The second interview's own convocation brings its calendar entry and practical details.
         return Content(context=base | {"outcome": slot.outcome, "second": second_view})
 
     async def _outcome(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        second = projections.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
+        second = queries_plan.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
         context = base | {
             "candidate": await self._first_name(slot.candidate_id, "counsellor_outcome"),
             "outcome": slot.outcome,
@@ -133,11 +134,11 @@ class ContentBuilder:
         return Content(context=context)
 
     async def _agenda(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        company = _required(projections.company(self.store, d.recipient_id), "company_unknown")
-        slots = projections.company_slots(self.store, company.company_id, d.subject_id)
+        company = _required(queries_facts.company(self.store, d.recipient_id), "company_unknown")
+        slots = queries_plan.company_slots(self.store, company.company_id, d.subject_id)
         items, entries = [], []
         for slot in slots:
-            site = _required(projections.site(self.store, slot.site_id), "site_unknown")
+            site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
             items.append(await self._agenda_item(slot, site, tz))
             entries.append(self._slot_entry(slot, company, site, "recruiter"))
         context = base | {"company": company.name, "items": items}
@@ -148,11 +149,11 @@ class ContentBuilder:
     async def _agenda_update(
         self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
     ) -> Content:
-        site = _required(projections.site(self.store, slot.site_id), "site_unknown")
-        told = projections.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
+        told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
         agenda = []
-        for other in projections.company_slots(self.store, company.company_id, slot.job_dating_id):
-            other_site = projections.site(self.store, other.site_id)
+        for other in queries_plan.company_slots(self.store, company.company_id, slot.job_dating_id):
+            other_site = queries_facts.site(self.store, other.site_id)
             if other_site is not None and other.slot_id != slot.slot_id:
                 agenda.append(await self._agenda_item(other, other_site, tz, with_name=False))
         context = base | {
@@ -165,9 +166,9 @@ class ContentBuilder:
         return Content(context=context, entries=(entry,), presented=(slot.facts(),))
 
     def _workshop(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        workshop = _required(projections.workshop(self.store, d.subject_id), "workshop_unknown")
-        site = _required(projections.site(self.store, workshop.site_id), "site_unknown")
-        room = projections.room_name(self.store, workshop.site_id, workshop.room_id)
+        workshop = _required(queries_plan.workshop(self.store, d.subject_id), "workshop_unknown")
+        site = _required(queries_facts.site(self.store, workshop.site_id), "site_unknown")
+        room = queries_facts.room_name(self.store, workshop.site_id, workshop.room_id)
         partners = []
         for coach_id, org in zip(workshop.coach_ids, workshop.coach_orgs, strict=True):
             if coach_id != d.recipient_id:
@@ -204,13 +205,13 @@ class ContentBuilder:
             else None,
             "site": site.name,
             "commune": site.commune,
-            "computer": projections.computer_label(self.store, slot.computer_id),
+            "computer": queries_facts.computer_label(self.store, slot.computer_id),
             "video_link": slot.video_link,
             "second": slot.kind == "second_interview",
         }
 
     async def _first_name(self, candidate_id: str, purpose: str) -> str | None:
-        candidate = projections.candidate(self.store, candidate_id)
+        candidate = queries_facts.candidate(self.store, candidate_id)
         if candidate is None or candidate.status != "active":
             return None
         try:
@@ -228,7 +229,7 @@ class ContentBuilder:
             "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60),
             "second": slot.kind == "second_interview",
             "site": _site_view(site),
-            "computer": projections.computer_label(self.store, slot.computer_id),
+            "computer": queries_facts.computer_label(self.store, slot.computer_id),
         }
 
     def _who_to_call(self, candidate: Candidate | None, site: Site) -> str | None:
@@ -241,7 +242,7 @@ class ContentBuilder:
         return site.phone
 
     def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
-        computer = projections.computer_label(self.store, slot.computer_id)
+        computer = queries_facts.computer_label(self.store, slot.computer_id)
         if audience == "candidate":
             summary = f"Entretien d'embauche avec {company.name}"
             description = "Entretien en vidéo sur un ordinateur du site. Venez 15 minutes avant."

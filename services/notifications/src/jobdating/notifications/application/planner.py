@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.adapters import deliveries, projections
-from jobdating.notifications.application.instants import ts
+from jobdating.notifications.application import queries_facts, queries_plan
+from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
 from jobdating.runtime.clock import Clock
@@ -36,11 +36,15 @@ class Planner:
         clock: Clock,
         timezone: str,
         *,
+        read_model: ReadModelWrites,
+        deliveries: DeliveryWrites,
         agenda_wait: timedelta = AGENDA_WAIT,
         on_planned: Callable[[], None] | None = None,
     ) -> None:
         self.clock = clock
         self.timezone = timezone
+        self.read_model = read_model
+        self.deliveries = deliveries
         self.agenda_wait = agenda_wait
         self.on_planned = on_planned
 
@@ -50,9 +54,9 @@ class Planner:
         now = self.clock.now()
         cause = Cause(event_id=env.event_id, now=now)
         messages = plan(event.data, cause, self._context(tx, event.data))
-        projections.apply_scheduling(tx, event)
+        self.read_model.apply_scheduling(tx, event)
         for message in messages:
-            deliveries.insert(tx, message, env.correlation_id, now)
+            self.deliveries.insert(tx, message, env.correlation_id, now)
         self._bookkeeping(tx, event, cause)
         failpoint("notifications.after_plan")  # a crash here rolls the whole batch back: it is redelivered
         if messages and self.on_planned is not None:
@@ -60,15 +64,15 @@ class Planner:
             self.on_planned()
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
-        projections.apply_registration(tx, event)
+        self.read_model.apply_registration(tx, event)
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
-        projections.apply_sites(tx, event)
+        self.read_model.apply_sites(tx, event)
 
     def _context(self, tx: Transaction, event: Event) -> Context:
         match event:
             case SlotAssigned() as e:
-                jd = projections.job_dating(tx, e.job_dating_id)
+                jd = queries_plan.job_dating(tx, e.job_dating_id)
                 in_plan = jd is not None and jd.plan_event_id is not None and jd.plan_remaining > 0
                 return Context(
                     timezone=jd.timezone if jd else self.timezone,
@@ -76,9 +80,9 @@ class Planner:
                     agenda_due=jd.plan_due_at if jd and in_plan else None,
                 )
             case InterviewCompleted() as e:
-                jd = projections.job_dating(tx, e.job_dating_id)
-                candidate = projections.candidate(tx, e.candidate_id)
-                slot = projections.slot(tx, e.slot_id)
+                jd = queries_plan.job_dating(tx, e.job_dating_id)
+                candidate = queries_facts.candidate(tx, e.candidate_id)
+                slot = queries_plan.slot(tx, e.slot_id)
                 return Context(
                     timezone=jd.timezone if jd else self.timezone,
                     counsellor_id=candidate.counsellor_id if candidate and candidate.counsellor_id else None,
@@ -89,31 +93,23 @@ class Planner:
     def _bookkeeping(self, tx: Transaction, event: RecordedEvent, cause: Cause) -> None:
         match event.data:
             case PlanPublished() as e:
-                tx.execute(
-                    "INSERT INTO notif_job_dating (job_dating_id, title, timezone, interview_minutes, "
-                    "plan_event_id, plan_due_at, plan_remaining) VALUES (?, '', ?, 0, ?, ?, ?) "
-                    "ON CONFLICT (job_dating_id) DO UPDATE SET plan_event_id = excluded.plan_event_id, "
-                    "plan_due_at = excluded.plan_due_at, plan_remaining = excluded.plan_remaining",
-                    (
-                        e.job_dating_id,
-                        self.timezone,
-                        event.envelope.event_id,
-                        ts(cause.now + self.agenda_wait),
-                        e.slots,
-                    ),
+                self.read_model.open_agenda_window(
+                    tx,
+                    e.job_dating_id,
+                    self.timezone,
+                    event.envelope.event_id,
+                    cause.now + self.agenda_wait,
+                    e.slots,
                 )
             case SlotAssigned() as e:
-                jd = projections.job_dating(tx, e.job_dating_id)
+                jd = queries_plan.job_dating(tx, e.job_dating_id)
                 if jd is None or jd.plan_event_id is None or jd.plan_remaining <= 0:
                     return
-                tx.execute(
-                    "UPDATE notif_job_dating SET plan_remaining = plan_remaining - 1 WHERE job_dating_id = ?",
-                    (e.job_dating_id,),
-                )
+                self.read_model.count_agenda_slot(tx, e.job_dating_id)
                 if jd.plan_remaining == 1:
-                    deliveries.release(tx, jd.plan_event_id, "recruiter_agenda", cause.now, cause.now)
+                    self.deliveries.release(tx, jd.plan_event_id, "recruiter_agenda", cause.now, cause.now)
             case SlotMoved() as e:
-                jd = projections.job_dating(tx, e.job_dating_id)
+                jd = queries_plan.job_dating(tx, e.job_dating_id)
                 tz = ZoneInfo(jd.timezone if jd else self.timezone)
                 for kind, at in timing.reminder_times(e.starts_at, tz).items():
-                    deliveries.reschedule(tx, e.slot_id, kind, at, cause.now)
+                    self.deliveries.reschedule(tx, e.slot_id, kind, at, cause.now)

@@ -2,17 +2,106 @@
 
 Channels report what happened instead of raising: accepted (with the provider's message id), rejected
 (temporarily or for good) or uncertain (the call may have gone through: only reconciliation may tell).
+The service's own tables are written through `ReadModelWrites` and `DeliveryWrites` (both in the caller's
+transaction) and read through the read-side query modules (`queries_facts`, `queries_plan`,
+`queries_deliveries`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import msgspec
 
+from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.queries import Contact
+from jobdating.eventstore.base import Transaction
 from jobdating.notifications.domain.calendar import Invitation
+from jobdating.notifications.domain.messages import PlannedMessage
+from jobdating.notifications.domain.rules import SlotFacts, Told
+
+
+class ReadModelWrites(Protocol):
+    """The read model's writes (`adapters.projections`): other services' facts, the recruiters' agenda
+    window, the reminder opt-outs and what each recipient was told."""
+
+    def apply_registration(self, tx: Transaction, event: RecordedEvent) -> None: ...
+
+    def apply_sites(self, tx: Transaction, event: RecordedEvent) -> None: ...
+
+    def apply_scheduling(self, tx: Transaction, event: RecordedEvent) -> None: ...
+
+    def open_agenda_window(
+        self,
+        tx: Transaction,
+        job_dating_id: str,
+        timezone: str,
+        plan_event_id: str,
+        due_at: datetime,
+        slots: int,
+    ) -> None: ...
+
+    def count_agenda_slot(self, tx: Transaction, job_dating_id: str) -> None: ...
+
+    def record_reminder_wish(self, tx: Transaction, candidate_id: str, wanted: bool) -> None: ...
+
+    def remember_told(
+        self, tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
+    ) -> None: ...
+
+
+class DeliveryWrites(Protocol):
+    """The planned messages' writes (`adapters.deliveries`): one row per idempotency key and its state."""
+
+    def insert(
+        self, tx: Transaction, message: PlannedMessage, correlation_id: str, now: datetime
+    ) -> None: ...
+
+    def mark_in_progress(
+        self,
+        tx: Transaction,
+        notification_id: str,
+        message_id: str,
+        presented: Sequence[SlotFacts],
+        now: datetime,
+    ) -> None: ...
+
+    def mark_pending(
+        self,
+        tx: Transaction,
+        notification_id: str,
+        due_at: datetime,
+        now: datetime,
+        *,
+        attempts: int | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    def mark_final(
+        self,
+        tx: Transaction,
+        notification_id: str,
+        status: Literal["sent", "failed", "skipped"],
+        now: datetime,
+        *,
+        provider_message_id: str | None = None,
+        reason: str | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    def set_recipient(self, tx: Transaction, notification_id: str, recipient_id: str) -> None: ...
+
+    def reschedule(
+        self, tx: Transaction, subject_id: str, kind: str, due_at: datetime, now: datetime
+    ) -> None: ...
+
+    def release(
+        self, tx: Transaction, cause_event_id: str, kind: str, due_at: datetime, now: datetime
+    ) -> None: ...
+
+    def retry(self, tx: Transaction, notification_id: str, now: datetime) -> bool: ...
 
 
 class ContactAnswer(msgspec.Struct, frozen=True, kw_only=True):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.adapters import projections
+from jobdating.notifications.application import queries_facts
+from jobdating.notifications.application.ports import ReadModelWrites
 from jobdating.notifications.domain import preferences
 from jobdating.notifications.domain.permissions import may_set_reminders
 from jobdating.runtime.commands import Aggregate, CommandBus, Meta
@@ -21,20 +22,26 @@ class NotTheirCandidate(PermissionError):
 
 def reminders(store: EventStore, candidate_id: str, caller_org: str | None) -> bool:
     """Whether a candidate wants reminders, for whoever may change it (`set_reminders`'s rule)."""
-    candidate = projections.candidate(store, candidate_id)
+    candidate = queries_facts.candidate(store, candidate_id)
     if candidate is None:
         raise UnknownCandidate(candidate_id)
     if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
         raise NotTheirCandidate(candidate_id)
-    return projections.wants_reminders(store, candidate_id)
+    return queries_facts.wants_reminders(store, candidate_id)
 
 
 def set_reminders(
-    bus: CommandBus, store: EventStore, candidate_id: str, wanted: bool, meta: Meta, caller_org: str | None
+    bus: CommandBus,
+    store: EventStore,
+    read_model: ReadModelWrites,
+    candidate_id: str,
+    wanted: bool,
+    meta: Meta,
+    caller_org: str | None,
 ) -> bool:
     """Record whether a candidate wants reminders; `caller_org` (a counsellor's) must be the candidate's
     referring or registering organisation. Returns the wish now in force."""
-    candidate = projections.candidate(store, candidate_id)
+    candidate = queries_facts.candidate(store, candidate_id)
     if candidate is None:
         raise UnknownCandidate(candidate_id)
     if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
@@ -44,6 +51,6 @@ def set_reminders(
         preferences.stream_id(candidate_id),
         preferences.set_reminders(candidate_id, wanted),
         meta,
-        extra=lambda tx, _: projections.record_reminder_wish(tx, candidate_id, wanted),
+        extra=lambda tx, _: read_model.record_reminder_wish(tx, candidate_id, wanted),
     )
-    return projections.wants_reminders(store, candidate_id)
+    return queries_facts.wants_reminders(store, candidate_id)

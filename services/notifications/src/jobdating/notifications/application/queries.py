@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.adapters import deliveries
-from jobdating.notifications.adapters.deliveries import Delivery
+from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application.ports import DeliveryWrites
+from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.runtime.clock import Clock
 
 MAX_PAGE = 500
@@ -49,7 +50,7 @@ class NotificationQueries:
         limit: int = 100,
         offset: int = 0,
     ) -> list[NotificationView]:
-        found = deliveries.listing(
+        found = queries_deliveries.listing(
             self.store,
             status=status,
             kind=kind,
@@ -61,35 +62,18 @@ class NotificationQueries:
         return [_view(d) for d in found]
 
     def notification(self, notification_id: str) -> NotificationView | None:
-        found = deliveries.get(self.store, notification_id)
+        found = queries_deliveries.get(self.store, notification_id)
         return _view(found) if found else None
 
     def counts(self) -> dict[str, int]:
-        return deliveries.counts(self.store)
+        return queries_deliveries.counts(self.store)
 
 
-def retry_failed(store: EventStore, notification_id: str, clock: Clock) -> bool:
+def retry_failed(store: EventStore, deliveries: DeliveryWrites, notification_id: str, clock: Clock) -> bool:
     """Queue a failed message again with fresh retries (the coordinator's decision); False if not failed."""
     with store.transaction() as tx:
         return deliveries.retry(tx, notification_id, clock.now())
 
 
 def _view(d: Delivery) -> NotificationView:
-    return NotificationView(
-        notification_id=d.notification_id,
-        kind=d.kind,
-        channel=d.channel,
-        recipient_type=d.recipient_type,
-        recipient_id=d.recipient_id,
-        subject_id=d.subject_id,
-        job_dating_id=d.job_dating_id,
-        cause_event_id=d.cause_event_id,
-        status=d.status,
-        reason=d.reason,
-        last_error=d.last_error,
-        attempts=d.attempts,
-        due_at=d.due_at,
-        created_at=d.created_at,
-        updated_at=d.updated_at,
-        provider_message_id=d.provider_message_id,
-    )
+    return NotificationView(**{f.name: getattr(d, f.name) for f in fields(NotificationView)})

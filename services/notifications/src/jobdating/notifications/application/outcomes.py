@@ -1,0 +1,161 @@
+"""How a message's send ends: sent, skipped, failed, or back in the queue for a retry.
+
+Each final outcome appends its event (NotificationSent, NotificationSkipped, NotificationFailed) to the
+notification's stream and updates its delivery row in one commit; what a recipient was told of a slot is
+recorded with the `sent` mark. The logs carry ids and kinds only, never a contact detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.notifications import NotificationFailed, NotificationSent, NotificationSkipped
+from jobdating.eventstore.base import Transaction
+from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
+from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.domain import outcome, timing
+from jobdating.notifications.domain.rules import SlotFacts
+from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import Aggregate, CommandBus, Meta, UnitOfWork
+
+ACTOR = "notifications"
+AGGREGATE = Aggregate(outcome.initial, outcome.evolve)
+OutcomeHook = Callable[[str, str, str], None]
+T = TypeVar("T")
+_EVENT_FIELDS = (
+    "notification_id",
+    "kind",
+    "channel",
+    "recipient_type",
+    "recipient_id",
+    "cause_event_id",
+    "subject_id",
+)
+"""What every outcome event says of its message, as the delivery row has it."""
+
+
+class Outcomes:
+    """Records where each message stands, through the command bus (the store's group commit)."""
+
+    def __init__(
+        self,
+        *,
+        bus: CommandBus,
+        deliveries: DeliveryWrites,
+        read_model: ReadModelWrites,
+        clock: Clock,
+        org: str,
+        retry_delays: Sequence[float],
+        log: Any = None,
+        on_outcome: OutcomeHook | None = None,
+    ) -> None:
+        self.bus = bus
+        self.deliveries = deliveries
+        self.read_model = read_model
+        self.clock = clock
+        self.org = org
+        self.retry_delays = tuple(retry_delays)
+        self.log = log
+        self.on_outcome = on_outcome
+
+    async def write(self, update: Callable[[Transaction], T]) -> T:
+        """Update the deliveries' rows; the writes of concurrent sends share one commit (the store's
+        group commit: a send commits twice, and one fsync per write would bound the event loop)."""
+        return await self.bus.run_async(lambda w: update(w.tx))
+
+    async def back_to_queue(self, d: Delivery, due_at: datetime, now: datetime) -> None:
+        """Pending again, due at `due_at` (quiet hours, a send known not to have happened)."""
+        await self.write(lambda tx: self.deliveries.mark_pending(tx, d.notification_id, due_at, now))
+
+    async def sent(
+        self, d: Delivery, provider_message_id: str, presented: Sequence[SlotFacts], attempts: int
+    ) -> None:
+        def update(tx: Transaction) -> None:
+            now = self.clock.now()
+            self.deliveries.mark_final(
+                tx, d.notification_id, "sent", now, provider_message_id=provider_message_id
+            )
+            for facts in presented:
+                self.read_model.remember_told(
+                    tx, facts.slot_id, d.recipient_type, d.recipient_id, d.channel, facts.told()
+                )
+
+        event = NotificationSent(
+            **self._common(d), attempts=attempts, provider_message_id=provider_message_id
+        )
+        await self._record(d, event, update)
+        self._outcome("sent", d)
+
+    async def skipped(self, d: Delivery, reason: str) -> None:
+        def update(tx: Transaction) -> None:
+            self.deliveries.mark_final(tx, d.notification_id, "skipped", self.clock.now(), reason=reason)
+
+        await self._record(d, NotificationSkipped(**self._common(d), reason=reason), update)
+        self._outcome("skipped", d)
+
+    async def failed(self, d: Delivery, error: str, attempts: int) -> None:
+        def update(tx: Transaction) -> None:
+            self.deliveries.mark_final(tx, d.notification_id, "failed", self.clock.now(), error=error)
+
+        await self._record(d, NotificationFailed(**self._common(d), attempts=attempts, error=error), update)
+        self._outcome("failed", d)
+        self.error("notification_failed", d, error=error, attempts=attempts)
+
+    async def temporary(self, d: Delivery, error: str, *, counted: bool) -> None:
+        """A temporary obstacle: retried after the next backoff delay, failed once they are spent."""
+        attempts = d.attempts + 1 if counted else d.attempts
+        now = self.clock.now()
+        again = timing.retry_at(now, attempts, self.retry_delays)
+        if again is None:
+            await self.failed(d, error, attempts)
+            return
+        await self.write(
+            lambda tx: self.deliveries.mark_pending(
+                tx, d.notification_id, again, now, attempts=attempts, error=error
+            )
+        )
+        self.warning("notification_retry", d, error=error, attempts=attempts, at=again.isoformat())
+
+    async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
+        """Append the outcome to the notification's stream and update its row, in one (shared) commit."""
+        meta = Meta(
+            org=self.org, actor_id=ACTOR, correlation_id=d.correlation_id, causation_id=d.cause_event_id
+        )
+
+        def work(w: UnitOfWork) -> None:
+            notification = w.fold(AGGREGATE, d.notification_id)
+            # Nothing is appended when an earlier run recorded it: the row is brought in line all the same.
+            w.append(d.notification_id, outcome.record(event)(notification), meta)
+            update(w.tx)
+
+        await self.bus.run_async(work)
+
+    def _common(self, d: Delivery) -> dict[str, Any]:
+        return {name: getattr(d, name) for name in _EVENT_FIELDS}
+
+    def _outcome(self, status: str, d: Delivery) -> None:
+        if self.on_outcome is not None:
+            self.on_outcome(status, d.channel, d.kind)
+
+    def warning(self, what: str, d: Delivery, **fields: Any) -> None:
+        if self.log is not None:
+            self.log.warning(what, **_log_fields(d), **fields)
+
+    def error(self, what: str, d: Delivery, **fields: Any) -> None:
+        if self.log is not None:
+            self.log.error(what, **_log_fields(d), **fields)
+
+
+def _log_fields(d: Delivery) -> dict[str, Any]:
+    # Ids and kinds only: never an address, a phone number or a name.
+    return {
+        "notification_id": d.notification_id,
+        "kind": d.kind,
+        "channel": d.channel,
+        "recipient_type": d.recipient_type,
+        "event_id": d.cause_event_id,
+        "correlation_id": d.correlation_id,
+    }

@@ -1,0 +1,117 @@
+"""Reading back the delivery table (written by `adapters.deliveries`): one row per planned message and
+where it stands.
+
+pending -> in_progress (committed before the provider is called) -> sent | failed | skipped;
+in_progress -> pending again only through reconciliation, when the message is known not to have gone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+from jobdating.contracts.notifications import Channel, RecipientType
+from jobdating.eventstore.base import EventStore
+from jobdating.notifications.application.instants import ts
+from jobdating.notifications.application.reading import Source, columns, rows, struct_of
+from jobdating.notifications.domain.messages import Change
+from jobdating.notifications.domain.rules import SlotFacts
+
+Status = Literal["pending", "in_progress", "sent", "failed", "skipped"]
+STATUSES: tuple[Status, ...] = ("pending", "in_progress", "sent", "failed", "skipped")
+_presented = msgspec.json.Decoder(list[SlotFacts])
+
+
+class Delivery(msgspec.Struct, frozen=True, kw_only=True):
+    """A planned message and where it stands; nothing in it identifies a person beyond an id."""
+
+    notification_id: str
+    cause_event_id: str
+    correlation_id: str
+    recipient_type: RecipientType
+    recipient_id: str
+    channel: Channel
+    kind: str
+    subject_id: str
+    job_dating_id: str | None
+    expects: Change | None
+    status: Status
+    due_at: datetime
+    attempts: int
+    message_id: str | None
+    provider_message_id: str | None
+    reason: str | None
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+COLUMNS = columns(Delivery)
+"""The delivery row's columns as a `Delivery` reads them (what `adapters.deliveries` inserts)."""
+_DELIVERY = f"SELECT {COLUMNS} FROM notif_delivery"
+
+
+def get(source: Source, notification_id: str) -> Delivery | None:
+    found = rows(source, f"{_DELIVERY} WHERE notification_id = ?", (notification_id,))
+    return struct_of(Delivery, found[0]) if found else None
+
+
+def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
+    """Pending messages due at `now`, oldest due first."""
+    found = store.query(
+        f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, notification_id LIMIT ?",
+        (ts(now), limit),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
+def presented(source: Source, notification_id: str) -> list[SlotFacts]:
+    """The slots an in-progress message shows (recorded when it was marked in progress)."""
+    found = rows(source, "SELECT presented FROM notif_delivery WHERE notification_id = ?", (notification_id,))
+    if not found or not found[0][0]:
+        return []
+    return _presented.decode(found[0][0])
+
+
+def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:
+    """Messages in progress since before `before`: their send crashed or timed out."""
+    found = store.query(f"{_DELIVERY} WHERE status = 'in_progress' AND updated_at < ?", (ts(before),))
+    return [struct_of(Delivery, r) for r in found]
+
+
+def listing(
+    store: EventStore,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    channel: str | None = None,
+    subject_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Delivery]:
+    """Messages matching every given filter, most recently changed first."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("status", status),
+        ("kind", kind),
+        ("channel", channel),
+        ("subject_id", subject_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = f"WHERE {' AND '.join(where)} " if where else ""
+    found = store.query(
+        f"{_DELIVERY} {clause}ORDER BY updated_at DESC, notification_id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
+def counts(store: EventStore) -> dict[str, int]:
+    """How many messages are in each state."""
+    found = store.query("SELECT status, COUNT(*) FROM notif_delivery GROUP BY status", ())
+    return dict.fromkeys(STATUSES, 0) | {str(r[0]): int(r[1]) for r in found}

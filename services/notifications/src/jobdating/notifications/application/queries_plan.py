@@ -1,0 +1,119 @@
+"""Reading back the plan notifications keeps from scheduling's events (tables fed by `adapters.projections`):
+job datings, slots, workshops, and what each recipient was last told of a slot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from jobdating.notifications.application.instants import ts
+from jobdating.notifications.application.reading import Source, columns, rows, struct_of
+from jobdating.notifications.domain.rules import SlotFacts, Told
+
+
+class JobDating(msgspec.Struct, frozen=True, kw_only=True):
+    job_dating_id: str
+    title: str
+    timezone: str
+    interview_minutes: int
+    plan_event_id: str | None
+    plan_due_at: datetime | None
+    plan_remaining: int
+
+
+class Slot(msgspec.Struct, frozen=True, kw_only=True):
+    slot_id: str
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+    site_id: str
+    computer_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    video_link: str
+    kind: str
+    version: int
+    status: str
+    cancel_reason: str | None
+    outcome: str | None
+
+    def facts(self) -> SlotFacts:
+        return SlotFacts(
+            slot_id=self.slot_id,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            site_id=self.site_id,
+            computer_id=self.computer_id,
+            cancelled=self.status == "cancelled",
+            version=self.version,
+        )
+
+
+class Workshop(msgspec.Struct, frozen=True, kw_only=True):
+    workshop_id: str
+    job_dating_id: str
+    site_id: str
+    room_id: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    coach_ids: tuple[str, ...]
+    coach_orgs: tuple[str, ...]
+    version: int
+    enrolled: int
+
+
+_JOB_DATING = f"SELECT {columns(JobDating)} FROM notif_job_dating"
+_SLOT = f"SELECT {columns(Slot)} FROM notif_slot"
+_WORKSHOP = f"SELECT {columns(Workshop)} FROM notif_workshop"
+_TOLD = f"SELECT {columns(Told)} FROM notif_told"
+
+
+def job_dating(source: Source, job_dating_id: str | None) -> JobDating | None:
+    if job_dating_id is None:
+        return None
+    found = rows(source, f"{_JOB_DATING} WHERE job_dating_id = ?", (job_dating_id,))
+    return struct_of(JobDating, found[0]) if found else None
+
+
+def slot(source: Source, slot_id: str) -> Slot | None:
+    found = rows(source, f"{_SLOT} WHERE slot_id = ?", (slot_id,))
+    return struct_of(Slot, found[0]) if found else None
+
+
+def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[Slot]:
+    """A company's slots in a job dating that still stand, in time order (its agenda)."""
+    found = rows(
+        source,
+        f"{_SLOT} WHERE company_id = ? AND job_dating_id = ? AND status <> 'cancelled' "
+        "ORDER BY starts_at, slot_id",
+        (company_id, job_dating_id),
+    )
+    return [struct_of(Slot, r) for r in found]
+
+
+def second_interview(source: Source, candidate_id: str, company_id: str, after: datetime) -> Slot | None:
+    """A second interview given to a candidate with a company after their first one, if any."""
+    found = rows(
+        source,
+        f"{_SLOT} WHERE candidate_id = ? AND company_id = ? AND kind = 'second_interview' "
+        "AND status <> 'cancelled' AND starts_at > ? ORDER BY starts_at",
+        (candidate_id, company_id, ts(after)),
+    )
+    return struct_of(Slot, found[0]) if found else None
+
+
+def workshop(source: Source, workshop_id: str) -> Workshop | None:
+    found = rows(source, f"{_WORKSHOP} WHERE workshop_id = ?", (workshop_id,))
+    return struct_of(Workshop, found[0], json=("coach_ids", "coach_orgs")) if found else None
+
+
+def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, channel: str) -> Told | None:
+    """What a recipient was last told of a slot on a channel (None: nothing yet)."""
+    found = rows(
+        source,
+        f"{_TOLD} WHERE slot_id = ? AND recipient_type = ? AND recipient_id = ? AND channel = ?",
+        (slot_id, recipient_type, recipient_id, channel),
+    )
+    return struct_of(Told, found[0]) if found else None

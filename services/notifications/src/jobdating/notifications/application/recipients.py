@@ -1,0 +1,150 @@
+"""Who a due message goes to and what the service knows of them: the facts read for it, the person the
+rules judge, and their contact details (registration for candidates and companies, the staff directory for
+counsellors and coaches), asked for at send time and never kept.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from jobdating.contracts.queries import Contact
+from jobdating.eventstore.base import EventStore
+from jobdating.notifications.application import queries_facts, queries_plan
+from jobdating.notifications.application.content import Facts
+from jobdating.notifications.application.outcomes import Outcomes
+from jobdating.notifications.application.ports import (
+    Contacts,
+    ContactsUnavailable,
+    DeliveryWrites,
+    StaffDirectory,
+)
+from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.application.queries_facts import Candidate, Company
+from jobdating.notifications.application.queries_plan import Slot
+from jobdating.notifications.domain.rules import Person, Skip
+
+SLOT_SUBJECT_KINDS = frozenset(
+    {
+        "convocation",
+        "reminder_two_days",
+        "reminder_morning",
+        "slot_moved",
+        "slot_cancelled",
+        "agenda_update",
+        "thank_you",
+        "counsellor_outcome",
+    }
+)
+
+
+class TryLater(Exception):
+    """A temporary obstacle before the provider call (no contact answer, a fact not known yet)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class GiveUp(Exception):
+    """A permanent obstacle before the provider call (registration does not know the person)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Recipients:
+    """Reads what a message needs to know of its recipient, and asks for their contact details."""
+
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        deliveries: DeliveryWrites,
+        outcomes: Outcomes,
+        contacts: Contacts,
+        staff: StaffDirectory,
+    ) -> None:
+        self.store = store
+        self.deliveries = deliveries
+        self.outcomes = outcomes
+        self.contacts = contacts
+        self.staff = staff
+
+    async def resolved(self, d: Delivery) -> Delivery:
+        """The message with its recipient known (a counsellor may be unknown when it was planned)."""
+        if d.recipient_type != "counsellor" or d.recipient_id:
+            return d
+        # Planned before the candidate's registration reached us: the counsellor is known by now, or later.
+        slot = queries_plan.slot(self.store, d.subject_id)
+        candidate = queries_facts.candidate(self.store, slot.candidate_id) if slot else None
+        if candidate is None or not candidate.counsellor_id:
+            raise TryLater("unknown_recipient")
+        counsellor_id = candidate.counsellor_id
+        await self.outcomes.write(
+            lambda tx: self.deliveries.set_recipient(tx, d.notification_id, counsellor_id)
+        )
+        return msgspec.structs.replace(d, recipient_id=counsellor_id)
+
+    def facts(self, d: Delivery) -> Facts:
+        """The facts read once and handed on: the rules, the contact question and the content share them."""
+        return Facts(
+            job_dating=queries_plan.job_dating(self.store, d.job_dating_id),
+            slot=self._slot(d),
+            registered=self._registered(d),
+        )
+
+    def _slot(self, d: Delivery) -> Slot | None:
+        if d.kind not in SLOT_SUBJECT_KINDS:
+            return None
+        slot = queries_plan.slot(self.store, d.subject_id)
+        if slot is None:
+            raise TryLater("slot_unknown")
+        return slot
+
+    def _registered(self, d: Delivery) -> Candidate | Company | None:
+        if d.recipient_type == "candidate":
+            return queries_facts.candidate(self.store, d.recipient_id)
+        if d.recipient_type == "company":
+            return queries_facts.company(self.store, d.recipient_id)
+        return None
+
+    def person(self, d: Delivery, registered: Candidate | Company | None) -> Person:
+        """The recipient as the rules judge them: status, consents, reminder wish."""
+        if isinstance(registered, Candidate):
+            return registered.person()
+        if isinstance(registered, Company):
+            return Person(status="withdrawn" if registered.status == "withdrawn" else "active")
+        if d.recipient_type == "candidate":
+            return Person(
+                status="unknown", reminders=queries_facts.wants_reminders(self.store, d.recipient_id)
+            )
+        return Person(status="unknown" if d.recipient_type == "company" else "active")
+
+    async def contact(self, d: Delivery, registered: Candidate | Company | None) -> Contact | Skip:
+        """How to reach the recipient now, or why not to (erased, withdrawn)."""
+        if d.recipient_type in ("counsellor", "coach"):
+            member = self.staff.get(d.recipient_id)
+            if member is None:
+                raise TryLater("staff_unknown")
+            return Contact(first_name=member.first_name, email=member.email, phone=member.phone)
+        subject_type: Literal["candidate", "company"] = (
+            "candidate" if d.recipient_type == "candidate" else "company"
+        )
+        if registered is None:
+            raise TryLater(f"{subject_type}_unknown")
+        try:
+            answer = await self.contacts.ask(
+                registered.org, subject_type, d.recipient_id, f"notifications:{d.kind}"
+            )
+        except ContactsUnavailable as exc:
+            raise TryLater("contact_unavailable") from exc
+        if answer.status in ("erased", "withdrawn"):
+            return Skip(answer.status)
+        if answer.status == "unknown":
+            raise GiveUp("unknown_recipient")
+        if answer.status == "refused" or answer.contact is None:
+            raise GiveUp("contact_refused")
+        return answer.contact

@@ -29,7 +29,7 @@ from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import tally
-from jobdating.registration.application.handlers import register_candidate
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.testing import candidate, open_site, principal
 from jobdating.runtime.logging import configure_logging
@@ -105,9 +105,11 @@ async def main(commands: int, writers: int) -> dict[str, object]:
         stop = asyncio.Event()
         relay_task = asyncio.create_task(relay.run(stop, idle=0.05))
 
+        handlers = RegistrationHandlers(service)
+
         def write(share: list[object]) -> None:
             for cmd in share:
-                register_candidate(service, who, cmd)  # type: ignore[arg-type]
+                handlers.register_candidate(who, cmd)  # type: ignore[arg-type]
 
         t = Timer()
         with t.measure():

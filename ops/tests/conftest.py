@@ -17,7 +17,7 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.relay import Relay
 from jobdating.eventstore import open_store
-from jobdating.registration.application import handlers
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import EraseCandidate, UpdateCandidate, WithdrawCandidate
@@ -117,13 +117,12 @@ async def history(
     a room, 3 computers (one out of order then back, one removed); everything relayed to the stream."""
     known_site = open_site(registration)
     who = CALLERS["mel-counsellor"]
-    ids = [handlers.register_candidate(registration, who, candidate(known_site)) for _ in range(4)]
-    handlers.update_candidate(registration, who, UpdateCandidate(candidate_id=ids[0], phone=unique_phone()))
-    handlers.withdraw_candidate(
-        registration, who, WithdrawCandidate(candidate_id=ids[1], reason="a trouvé un emploi")
-    )
-    handlers.erase_candidate(registration, who, EraseCandidate(candidate_id=ids[2]))
-    handlers.register_company(registration, CALLERS["mel-coordinator"], company())
+    handlers = RegistrationHandlers(registration)
+    ids = [handlers.register_candidate(who, candidate(known_site)) for _ in range(4)]
+    handlers.update_candidate(who, UpdateCandidate(candidate_id=ids[0], phone=unique_phone()))
+    handlers.withdraw_candidate(who, WithdrawCandidate(candidate_id=ids[1], reason="a trouvé un emploi"))
+    handlers.erase_candidate(who, EraseCandidate(candidate_id=ids[2]))
+    handlers.register_company(CALLERS["mel-coordinator"], company())
     transport = httpx.ASGITransport(app=sites.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as api:
         site_id = await _sites_history(api)

@@ -13,7 +13,7 @@ from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.ops.replay import replay
-from jobdating.registration.application import handlers
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import EraseCandidate
@@ -31,9 +31,9 @@ def on_postgres(pg_dsn: str) -> Iterator[RegistrationService]:
     service = build_service(org=ORG, store=store)
     site = open_site(service)
     who = CALLERS["mel-counsellor"]
-    ids = [handlers.register_candidate(service, who, candidate(site)) for _ in range(3)]
-    handlers.erase_candidate(service, who, EraseCandidate(candidate_id=ids[0]))
-    handlers.register_company(service, CALLERS["mel-coordinator"], company())
+    ids = [RegistrationHandlers(service).register_candidate(who, candidate(site)) for _ in range(3)]
+    RegistrationHandlers(service).erase_candidate(who, EraseCandidate(candidate_id=ids[0]))
+    RegistrationHandlers(service).register_company(CALLERS["mel-coordinator"], company())
     yield service
     store.close()
 

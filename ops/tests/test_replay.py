@@ -9,7 +9,7 @@ from jobdating.bus.server import NatsServer
 from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.ops.replay import ReplayError, replay
-from jobdating.registration.application import handlers
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.testing import CALLERS, candidate
 from jobdating.sites.adapters import projections as sites_projections
 
@@ -63,7 +63,7 @@ async def test_a_replay_repairs_a_damaged_projection_and_moves_its_checkpoint(hi
 
 async def test_events_not_yet_in_the_stream_are_applied_at_the_switch(history: History) -> None:
     site = history.registration.store.query("SELECT site_id FROM known_sites")[0][0]
-    handlers.register_candidate(history.registration, CALLERS["mel-counsellor"], candidate(site))
+    RegistrationHandlers(history.registration).register_candidate(CALLERS["mel-counsellor"], candidate(site))
     result = await replay(history.data, "registration", js=history.js)
     assert result.replayed == 8
     assert result.caught_up == 1

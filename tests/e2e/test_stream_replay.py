@@ -22,7 +22,7 @@ from jobdating.contracts.subjects import ALL_EVENTS
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import tally
-from jobdating.registration.application import handlers
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import EraseCandidate, UpdateCandidate, WithdrawCandidate
 from jobdating.registration.domain.errors import Rejected
@@ -56,23 +56,22 @@ async def scenario(steps: list[tuple[str, int]], work: Path) -> None:
         service.store.migrate()
         site = open_site(service)
         who = CALLERS["mel-counsellor"]
+        handlers = RegistrationHandlers(service)
         ids: dict[int, str] = {}
         for action, n in steps:
             try:
                 if action == "register" and n not in ids:
-                    ids[n] = handlers.register_candidate(service, who, candidate(site))
+                    ids[n] = handlers.register_candidate(who, candidate(site))
                 elif action == "phone" and n in ids:
-                    handlers.update_candidate(
-                        service, who, UpdateCandidate(candidate_id=ids[n], phone=unique_phone())
-                    )
+                    handlers.update_candidate(who, UpdateCandidate(candidate_id=ids[n], phone=unique_phone()))
                 elif action == "withdraw" and n in ids:
                     handlers.withdraw_candidate(
-                        service, who, WithdrawCandidate(candidate_id=ids[n], reason="emploi trouvé")
+                        who, WithdrawCandidate(candidate_id=ids[n], reason="emploi trouvé")
                     )
                 elif action == "erase" and n in ids:
-                    handlers.erase_candidate(service, who, EraseCandidate(candidate_id=ids[n]))
+                    handlers.erase_candidate(who, EraseCandidate(candidate_id=ids[n]))
                 elif action == "company":
-                    handlers.register_company(service, CALLERS["mel-coordinator"], company())
+                    handlers.register_company(CALLERS["mel-coordinator"], company())
             except Rejected:
                 pass  # a refused command stores nothing, which the comparison covers too
         await Relay(service.store, js).publish_pending()

@@ -13,8 +13,8 @@ from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
 from jobdating.contracts.subjects import request_subject
 from jobdating.privacy.box import BoxKeys
 from jobdating.registration.adapters.messaging import serve_contacts
-from jobdating.registration.application import handlers
 from jobdating.registration.application.contacts import answer_contact
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.commands import EraseCandidate, WithdrawCandidate, WithdrawCompany
 from jobdating.registration.testing import CALLERS, candidate, company
@@ -47,8 +47,8 @@ def opened(keys: BoxKeys, reply: ContactReply) -> Contact:
 def test_a_live_candidate_contact_is_sealed_to_the_asker_and_the_log_keeps_only_the_purpose(
     service: RegistrationService, site: str
 ) -> None:
-    cid = handlers.register_candidate(
-        service, COUNSELLOR, candidate(site, phone="06 39 98 00 07", consent_sms=True, consent_email=False)
+    cid = RegistrationHandlers(service).register_candidate(
+        COUNSELLOR, candidate(site, phone="06 39 98 00 07", consent_sms=True, consent_email=False)
     )
     keys = BoxKeys()
     with structlog.testing.capture_logs() as logs:
@@ -78,11 +78,13 @@ def test_withdrawn_erased_unknown_and_purposeless_questions_get_no_contact(
     service: RegistrationService, site: str
 ) -> None:
     keys = BoxKeys()
-    gone = handlers.register_candidate(service, COUNSELLOR, candidate(site))
-    handlers.withdraw_candidate(service, COUNSELLOR, WithdrawCandidate(candidate_id=gone, reason="autre"))
-    erased = handlers.register_candidate(service, COUNSELLOR, candidate(site))
-    handlers.erase_candidate(service, COUNSELLOR, EraseCandidate(candidate_id=erased))
-    live = handlers.register_candidate(service, COUNSELLOR, candidate(site))
+    gone = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
+    RegistrationHandlers(service).withdraw_candidate(
+        COUNSELLOR, WithdrawCandidate(candidate_id=gone, reason="autre")
+    )
+    erased = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
+    RegistrationHandlers(service).erase_candidate(COUNSELLOR, EraseCandidate(candidate_id=erased))
+    live = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
     replies = {
         "withdrawn": answer_contact(service, question(keys, gone)),
         "erased": answer_contact(service, question(keys, erased)),
@@ -97,13 +99,13 @@ def test_withdrawn_erased_unknown_and_purposeless_questions_get_no_contact(
 
 def test_a_company_contact_is_answered_until_it_withdraws(service: RegistrationService) -> None:
     keys = BoxKeys()
-    company_id = handlers.register_company(
-        service, CALLERS["mel-coordinator"], company(contact_name="Paul Durand")
+    company_id = RegistrationHandlers(service).register_company(
+        CALLERS["mel-coordinator"], company(contact_name="Paul Durand")
     )
     contact = opened(keys, answer_contact(service, question(keys, company_id, "company", "agenda")))
     assert contact.last_name == "Paul Durand"
-    handlers.withdraw_company(
-        service, CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="pourvu")
+    RegistrationHandlers(service).withdraw_company(
+        CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="pourvu")
     )
     assert answer_contact(service, question(keys, company_id, "company", "agenda")).status == "withdrawn"
 
@@ -112,7 +114,9 @@ def test_a_company_contact_is_answered_until_it_withdraws(service: RegistrationS
 async def test_contact_questions_are_answered_over_nats_without_the_data_in_clear(
     nc: Client, service: RegistrationService, site: str
 ) -> None:
-    cid = handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 39 98 00 08"))
+    cid = RegistrationHandlers(service).register_candidate(
+        COUNSELLOR, candidate(site, phone="06 39 98 00 08")
+    )
     await serve_contacts(nc, service)
     wire: list[bytes] = []
 

@@ -15,7 +15,8 @@ from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.keyring import SealBroken
-from jobdating.registration.application import handlers, queries
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_service
@@ -68,17 +69,19 @@ def test_after_erasure_the_person_is_nowhere_in_the_file_and_the_log_cannot_be_o
     site = open_site(service)
     first, last, email = "Zéphyrine", f"Quatremarre{new_id()[-6:]}", f"zq.{new_id()[-8:]}@exemple.fr"
     cmd = candidate(site, first_name=first, last_name=last, phone="06 12 98 76 54", email=email)
-    cid = handlers.register_candidate(service, COUNSELLOR, cmd)
+    cid = RegistrationHandlers(service).register_candidate(COUNSELLOR, cmd)
     # An update re-seals the fields: the older seal must become unreadable as well.
-    handlers.update_candidate(
-        service, COUNSELLOR, UpdateCandidate(candidate_id=cid, address="3 place du Marché")
+    RegistrationHandlers(service).update_candidate(
+        COUNSELLOR, UpdateCandidate(candidate_id=cid, address="3 place du Marché")
     )
-    others = [handlers.register_candidate(service, COUNSELLOR, candidate(site)) for _ in range(30)]
+    others = [
+        RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site)) for _ in range(30)
+    ]
     before = file_bytes(store)
     assert all(t in before for t in [first.encode(), last.encode(), b"+33612987654"])
     assert len(sealed_payloads(store, cid)) == 2
 
-    handlers.erase_candidate(service, COUNSELLOR, EraseCandidate(candidate_id=cid))
+    RegistrationHandlers(service).erase_candidate(COUNSELLOR, EraseCandidate(candidate_id=cid))
 
     after = file_bytes(store)
     for trace in traces(first, last, "+33612987654", "06 12 98 76 54", email):
@@ -122,14 +125,16 @@ def test_an_erased_candidate_frees_their_phone_and_their_import_row_and_cannot_b
     ]
     (imported,) = import_candidates(service, rows, COUNSELLOR).rows
     assert imported.id is not None
-    handlers.erase_candidate(service, CALLERS["ml-coordinator"], EraseCandidate(candidate_id=imported.id))
+    RegistrationHandlers(service).erase_candidate(
+        CALLERS["ml-coordinator"], EraseCandidate(candidate_id=imported.id)
+    )
     events = service.store.count()
     with pytest.raises(Rejected) as refused:
-        handlers.erase_candidate(service, COUNSELLOR, EraseCandidate(candidate_id=imported.id))
+        RegistrationHandlers(service).erase_candidate(COUNSELLOR, EraseCandidate(candidate_id=imported.id))
     assert refused.value.kind == "conflict"
     with pytest.raises(Rejected):
-        handlers.update_candidate(
-            service, COUNSELLOR, UpdateCandidate(candidate_id=imported.id, commune="Lille")
+        RegistrationHandlers(service).update_candidate(
+            COUNSELLOR, UpdateCandidate(candidate_id=imported.id, commune="Lille")
         )
     assert service.store.count() == events
     # Re-importing the partner's old file registers the person afresh, as a new candidate.
@@ -141,7 +146,7 @@ def test_an_erased_candidate_frees_their_phone_and_their_import_row_and_cannot_b
 async def test_erasure_over_http_is_for_coordinators_and_the_referring_counsellors(
     client: httpx.AsyncClient, service: RegistrationService, site: str
 ) -> None:
-    cid = handlers.register_candidate(service, COUNSELLOR, candidate(site))
+    cid = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("mel-viewer"))).status_code == 403
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("ml-counsellor"))).status_code == 403
     assert (await client.delete(f"/candidates/{cid}", headers=bearer("mel-counsellor"))).status_code == 204

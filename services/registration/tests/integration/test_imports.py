@@ -10,7 +10,8 @@ import httpx
 import openpyxl
 import pytest
 
-from jobdating.registration.application import handlers, queries
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates, import_companies
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.errors import Rejected
@@ -84,7 +85,7 @@ def test_a_csv_is_imported_with_a_report_line_per_row_and_every_refused_field(
     tmp_path: Path, service: RegistrationService, site: str
 ) -> None:
     retailer = company(name="Grande Surface de Seclin")
-    retailer_id = handlers.register_company(service, COORDINATOR, retailer)
+    retailer_id = RegistrationHandlers(service).register_company(COORDINATOR, retailer)
     path = write_csv(
         tmp_path / "candidats.csv",
         [

@@ -17,7 +17,8 @@ from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registration import Wish
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import handlers, queries
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_service
@@ -45,9 +46,9 @@ def wishing(site: str, company_id: str) -> RegisterCandidate:
 
 def test_a_withdrawal_delivered_before_the_registration_stays_a_withdrawal(tmp_path: Path) -> None:
     coordinator, partner = instance(tmp_path, "mel"), instance(tmp_path, PARTNER)
-    company_id = handlers.register_company(coordinator, CALLERS["mel-coordinator"], company())
-    handlers.withdraw_company(
-        coordinator, CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="complet")
+    company_id = RegistrationHandlers(coordinator).register_company(CALLERS["mel-coordinator"], company())
+    RegistrationHandlers(coordinator).withdraw_company(
+        CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="complet")
     )
     registered, withdrew = logged(coordinator)
     handle = policy_for(PARTNER, projections)
@@ -68,9 +69,9 @@ async def test_a_partner_instance_takes_wishes_for_the_coordinators_companies(
     coordinator, partner = instance(tmp_path, "mel"), instance(tmp_path, PARTNER)
     await provision(js, consumers=[registration_sites(PARTNER)])
     site = open_site(partner)
-    company_id = handlers.register_company(coordinator, CALLERS["mel-coordinator"], company())
+    company_id = RegistrationHandlers(coordinator).register_company(CALLERS["mel-coordinator"], company())
     with pytest.raises(Rejected):  # not known there yet
-        handlers.register_candidate(partner, CALLERS["ml-counsellor"], wishing(site, company_id))
+        RegistrationHandlers(partner).register_candidate(CALLERS["ml-counsellor"], wishing(site, company_id))
 
     relay = Relay(coordinator.store, js)
     assert await relay.publish_pending() == 1
@@ -78,13 +79,13 @@ async def test_a_partner_instance_takes_wishes_for_the_coordinators_companies(
         partner.store, js, registration_sites(PARTNER).durable, policy_for(PARTNER, projections)
     )
     await run_until(runner, lambda: runner.handled >= 1)
-    handlers.register_candidate(partner, CALLERS["ml-counsellor"], wishing(site, company_id))
+    RegistrationHandlers(partner).register_candidate(CALLERS["ml-counsellor"], wishing(site, company_id))
 
-    handlers.withdraw_company(
-        coordinator, CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="complet")
+    RegistrationHandlers(coordinator).withdraw_company(
+        CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="complet")
     )
     assert await relay.publish_pending() == 1
     await run_until(runner, lambda: runner.handled >= 2)
     with pytest.raises(Rejected):
-        handlers.register_candidate(partner, CALLERS["ml-counsellor"], wishing(site, company_id))
+        RegistrationHandlers(partner).register_candidate(CALLERS["ml-counsellor"], wishing(site, company_id))
     assert partner.store.parked(registration_sites(PARTNER).durable) == []

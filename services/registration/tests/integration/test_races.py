@@ -9,7 +9,8 @@ import pytest
 
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import handlers, importing, queries
+from jobdating.registration.application import importing, queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.application.rows import Db
 from jobdating.registration.bootstrap import build_service
@@ -25,17 +26,19 @@ def test_a_phone_taken_between_look_up_and_commit_is_a_conflict_and_stores_nothi
 ) -> None:
     service = build_service(org="mel", store=any_store)
     site = open_site(service)
-    handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 12 70 70 70"))
+    RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site, phone="06 12 70 70 70"))
     # The second command looked its facts up before the first committed: it saw a free phone.
     stale = CandidateFacts(open_sites=frozenset({site}))
     monkeypatch.setattr(queries, "candidate_facts", lambda *_, **__: stale)
     events = any_store.count()
     with pytest.raises(Rejected) as refused:
-        handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="+33 6 12 70 70 70"))
+        RegistrationHandlers(service).register_candidate(
+            COUNSELLOR, candidate(site, phone="+33 6 12 70 70 70")
+        )
     assert [(e.kind, e.field) for e in refused.value.errors] == [("conflict", "phone")]
     assert any_store.count() == events
     # The refused command's transaction left nothing behind, the next one goes through.
-    handlers.register_candidate(service, COUNSELLOR, candidate(site))
+    RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
     assert any_store.count() == events + 1
 
 
@@ -77,7 +80,9 @@ def test_concurrent_registrations_with_one_phone_make_one_candidate(any_store: E
     def register() -> None:
         start.wait()
         try:
-            handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 12 72 72 72"))
+            RegistrationHandlers(service).register_candidate(
+                COUNSELLOR, candidate(site, phone="06 12 72 72 72")
+            )
             outcomes.append("accepted")
         except Rejected as exc:
             outcomes.append(" ".join(f"{e.kind}:{e.field}" for e in exc.errors))
@@ -112,7 +117,9 @@ def test_a_phone_taken_between_an_imports_look_up_and_its_commit_rejects_that_ro
     # and only at the batch's commit.
     service = build_service(org="mel", store=any_store)
     site = open_site(service)
-    handlers.register_candidate(service, COUNSELLOR, candidate(site, phone="06 12 73 73 01", email=None))
+    RegistrationHandlers(service).register_candidate(
+        COUNSELLOR, candidate(site, phone="06 12 73 73 01", email=None)
+    )
     cells = {"nom": "Benali", "prénom": "Samia", "code postal": "59113", "commune": "Seclin", "site": site}
     rows = [cells | {"téléphone": f"06 12 73 73 {i:02d}"} for i in range(3)]
     events = any_store.count()
@@ -134,7 +141,7 @@ def test_a_siret_taken_between_an_imports_look_up_and_its_commit_rejects_that_co
     service = build_service(org="mel", store=any_store)
     coordinator = CALLERS["mel-coordinator"]
     taken = company()
-    handlers.register_company(service, coordinator, taken)
+    RegistrationHandlers(service).register_company(coordinator, taken)
     fresh = company()
     cells = {"secteur": "Logistique", "poste": "Cariste", "contrat": "CDI", "postes": "1", "recruteurs": "1"}
     cells |= {"contact": "Paul Durand", "contact tel": "06 12 73 74 01"}

@@ -13,7 +13,7 @@ from jobdating.contracts.registration import Wish
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import handlers
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_service
@@ -75,6 +75,7 @@ class World:
 
     def run(self, caller: str, step: tuple[Any, ...]) -> None:
         svc, who, ids = self.service, CALLERS[caller], self.candidates
+        handlers = RegistrationHandlers(svc)
         coordinator = CALLERS["mel-coordinator"]
         try:
             match step:
@@ -87,38 +88,32 @@ class World:
                         email=EMAILS[email],
                         wishes=wishes,
                     )
-                    handlers.register_candidate(svc, who, cmd)
+                    handlers.register_candidate(who, cmd)
                 case ("phone", n, phone):
-                    handlers.update_candidate(
-                        svc, who, UpdateCandidate(candidate_id=ids[n], phone=PHONES[phone])
-                    )
+                    handlers.update_candidate(who, UpdateCandidate(candidate_id=ids[n], phone=PHONES[phone]))
                 case ("email", n, email):
-                    handlers.update_candidate(
-                        svc, who, UpdateCandidate(candidate_id=ids[n], email=EMAILS[email])
-                    )
+                    handlers.update_candidate(who, UpdateCandidate(candidate_id=ids[n], email=EMAILS[email]))
                 case ("rename", n, name):
                     handlers.update_candidate(
-                        svc, who, UpdateCandidate(candidate_id=ids[n], last_name=NAMES[name])
+                        who, UpdateCandidate(candidate_id=ids[n], last_name=NAMES[name])
                     )
                 case ("move", n, site):
                     handlers.update_candidate(
-                        svc, who, UpdateCandidate(candidate_id=ids[n], site_id=self.sites[site])
+                        who, UpdateCandidate(candidate_id=ids[n], site_id=self.sites[site])
                     )
                 case ("withdraw", n):
-                    handlers.withdraw_candidate(
-                        svc, who, WithdrawCandidate(candidate_id=ids[n], reason="autre")
-                    )
+                    handlers.withdraw_candidate(who, WithdrawCandidate(candidate_id=ids[n], reason="autre"))
                 case ("erase", n):
-                    handlers.erase_candidate(svc, who, EraseCandidate(candidate_id=ids[n]))
+                    handlers.erase_candidate(who, EraseCandidate(candidate_id=ids[n]))
                 case ("company", n, siret):
                     cmd_c = company(company_id=self.companies[n], siret=self.sirets[siret])
-                    handlers.register_company(svc, coordinator, cmd_c)
+                    handlers.register_company(coordinator, cmd_c)
                 case ("recruiters", n, count):
                     cmd_u = UpdateCompany(company_id=self.companies[n], parallel_recruiters=count)
-                    handlers.update_company(svc, coordinator, cmd_u)
+                    handlers.update_company(coordinator, cmd_u)
                 case ("company_withdraw", n):
                     cmd_w = WithdrawCompany(company_id=self.companies[n], reason="pourvu")
-                    handlers.withdraw_company(svc, coordinator, cmd_w)
+                    handlers.withdraw_company(coordinator, cmd_w)
                 case ("close_site", site):
                     close_site(svc, self.sites[site])
                 case ("import", people):

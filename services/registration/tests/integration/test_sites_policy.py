@@ -15,7 +15,8 @@ from jobdating.contracts.sites import RoomAdded, SiteClosed, SiteOpened
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import handlers, queries
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.testing import CALLERS, candidate
@@ -43,7 +44,7 @@ def test_an_opened_site_becomes_a_choice_until_it_closes(service: RegistrationSe
     site = f"site-{new_id()}"
     handle(service, recorded(opened(site), site, 1))
     assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, True)]
-    handlers.register_candidate(service, CALLERS["mel-counsellor"], candidate(site))
+    RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(site))
     handle(service, recorded(SiteClosed(site_id=site, reason="travaux"), site, 2))
     # A late redelivery of the opening does not reopen it.
     handle(service, recorded(opened(site), site, 1))
@@ -84,6 +85,6 @@ async def test_sites_published_by_the_sites_service_reach_registration_through_j
     )
     await run_until(runner, lambda: runner.handled == 4)
     assert queries.open_site_ids(service.store) == frozenset(ids[:2])
-    handlers.register_candidate(service, CALLERS["mel-counsellor"], candidate(ids[0]))
+    RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(ids[0]))
     assert service.store.parked(SITES_CONSUMER) == []
     sites_store.close()

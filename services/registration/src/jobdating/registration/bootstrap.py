@@ -13,10 +13,10 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore import EventStore, open_store
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.registration.adapters import files, projections
-from jobdating.registration.adapters.http import command_counter, create_registration_app
+from jobdating.registration.adapters import files, http, projections
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import serve_contacts
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
 from jobdating.registration.application.service import SERVICE, RegistrationService
@@ -25,6 +25,7 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, SystemClock, clock_from_settings
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
+from jobdating.runtime.http import create_app
 from jobdating.runtime.logging import configure_logging
 
 
@@ -63,8 +64,13 @@ def build_service(
 
 def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
     """The HTTP API of a service, its command counter wired into the app's metrics."""
-    app = create_registration_app(service, tokens)
-    service.on_command = command_counter(app.state.metrics)
+
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "events": service.store.count()}
+
+    app = create_app(SERVICE, service.org, tokens, health, "jobdating registration")
+    http.install(app, RegistrationHandlers(service), service)
+    service.on_command = http.command_counter(app.state.metrics)
     return app
 
 

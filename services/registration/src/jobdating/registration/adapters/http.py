@@ -34,9 +34,10 @@ from jobdating.registration.adapters.schemas import (
     WishIn,
     WithdrawIn,
 )
-from jobdating.registration.application import handlers, importing, queries
+from jobdating.registration.application import importing, queries
+from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.import_table import Table
-from jobdating.registration.application.service import SERVICE, RegistrationService
+from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.commands import (
     EraseCandidate,
     PositionRequest,
@@ -48,8 +49,8 @@ from jobdating.registration.domain.commands import (
     WithdrawCompany,
 )
 from jobdating.registration.domain.errors import DomainError, Kind, NotFound, Rejected
-from jobdating.runtime.auth import Caller, Principal, TokenTable, require
-from jobdating.runtime.http import FieldError, Offset, Refused, create_app
+from jobdating.runtime.auth import Caller, Principal, require
+from jobdating.runtime.http import FieldError, Offset, Refused
 from jobdating.runtime.ids import new_id
 
 STATUS: Final[dict[Kind, int]] = {
@@ -73,232 +74,227 @@ FOLLOWERS = require("coordinator", "counsellor")
 COORDINATORS = require("coordinator")
 
 
-def _service(request: Request) -> RegistrationService:
-    service: RegistrationService = request.app.state.registration
-    return service
-
-
-Service = Annotated[RegistrationService, Depends(_service)]
 Reader = Annotated[Principal, Depends(READERS)]
 Follower = Annotated[Principal, Depends(FOLLOWERS)]
 Coordinator = Annotated[Principal, Depends(COORDINATORS)]
-
-candidates = APIRouter(prefix="/candidates", tags=["candidates"])
-companies = APIRouter(prefix="/companies", tags=["companies"])
-imports = APIRouter(prefix="/imports", tags=["imports"])
-reference = APIRouter(tags=["reference"])
+CandidateFile = Annotated[UploadFile, File(description="CSV or XLSX with the partner's usual French headers")]
+CompanyFile = Annotated[UploadFile, File(description="CSV or XLSX; one row per position, rows share a SIRET")]
 
 
-@candidates.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
-def register_candidate(body: CandidateIn, svc: Service, principal: Follower, request: Request) -> Any:
-    """Register a candidate; the caller's organisation becomes their referring organisation."""
-    cmd = RegisterCandidate(
-        candidate_id=new_id(),
-        referring_org=principal.org,
-        counsellor_id=body.counsellor_id or principal.actor_id,
-        first_name=body.first_name,
-        last_name=body.last_name,
-        phone=body.phone,
-        email=body.email,
-        address=body.address,
-        postcode=body.postcode,
-        commune=body.commune,
-        site_id=body.site_id,
-        sectors=tuple(body.sectors),
-        wishes=_wishes(body.wishes),
-        availability=_availability(body.availability),
-        accessibility=tuple(body.accessibility),
-        consent_data=body.consent_data,
-        consent_sms=body.consent_sms,
-        consent_email=body.consent_email,
-    )
-    candidate_id = handlers.register_candidate(svc, principal, cmd, _correlation(request))
-    return _candidate(svc, principal, candidate_id)
-
-
-@candidates.get("", response_model=CandidatePage)
-def list_candidates(
-    svc: Service,
-    principal: Reader,
-    site_id: str | None = None,
-    status_: Annotated[str | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Offset = 0,
-) -> Any:
-    """A page of candidates; personal fields only for those the caller's organisation follows."""
-    items, total = queries.candidates(
-        svc.store, principal, site_id=site_id, status=status_, limit=limit, offset=offset
-    )
-    return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
-
-
-@candidates.get("/{candidate_id}", response_model=CandidateOut)
-def get_candidate(candidate_id: str, svc: Service, principal: Reader) -> Any:
-    """One candidate (anonymous profile only outside their referring organisation)."""
-    return _candidate(svc, principal, candidate_id)
-
-
-@candidates.patch("/{candidate_id}", response_model=CandidateOut)
-def update_candidate(
-    candidate_id: str, body: CandidatePatch, svc: Service, principal: Follower, request: Request
-) -> Any:
-    """Change the fields sent."""
-    changes = _changes(body, CLEARABLE_CANDIDATE)
-    if "wishes" in changes:
-        changes["wishes"] = _wishes(body.wishes or [])
-    if "availability" in changes:
-        changes["availability"] = _availability(body.availability or [])
-    for name in ("sectors", "accessibility"):
-        if name in changes:
-            changes[name] = tuple(changes[name])
-    cmd = UpdateCandidate(candidate_id=candidate_id, **changes)
-    handlers.update_candidate(svc, principal, cmd, _correlation(request))
-    return _candidate(svc, principal, candidate_id)
-
-
-@candidates.post("/{candidate_id}/withdraw", response_model=CandidateOut)
-def withdraw_candidate(
-    candidate_id: str, body: WithdrawIn, svc: Service, principal: Follower, request: Request
-) -> Any:
-    """The candidate withdraws; the reason is one of a fixed list (free text could carry health details)."""
-    cmd = WithdrawCandidate(candidate_id=candidate_id, reason=body.reason)
-    handlers.withdraw_candidate(svc, principal, cmd, _correlation(request))
-    return _candidate(svc, principal, candidate_id)
-
-
-@candidates.delete("/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase_candidate(candidate_id: str, svc: Service, principal: Follower, request: Request) -> Response:
-    """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
-    is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""
-    handlers.erase_candidate(svc, principal, EraseCandidate(candidate_id=candidate_id), _correlation(request))
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@companies.post("", status_code=status.HTTP_201_CREATED, response_model=CompanyOut)
-def register_company(body: CompanyIn, svc: Service, principal: Coordinator, request: Request) -> Any:
-    """Sign a recruiting company up."""
-    cmd = RegisterCompany(
-        company_id=new_id(),
-        registering_org=principal.org,
-        name=body.name,
-        siret=body.siret,
-        sector=body.sector,
-        positions=_positions(body.positions),
-        parallel_recruiters=body.parallel_recruiters,
-        window_start=body.window_start,
-        window_end=body.window_end,
-        day=body.day,
-        contact_name=body.contact_name,
-        contact_phone=body.contact_phone,
-        contact_email=body.contact_email,
-    )
-    company_id = handlers.register_company(svc, principal, cmd, _correlation(request))
-    return _company(svc, principal, company_id)
-
-
-@companies.get("", response_model=CompanyPage)
-def list_companies(
-    svc: Service,
-    principal: Reader,
-    status_: Annotated[str | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
-    offset: Offset = 0,
-) -> Any:
-    """A page of companies; contacts only for the registering organisation."""
-    items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
-    return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
-
-
-@companies.get("/{company_id}", response_model=CompanyOut)
-def get_company(company_id: str, svc: Service, principal: Reader) -> Any:
-    """One company."""
-    return _company(svc, principal, company_id)
-
-
-@companies.patch("/{company_id}", response_model=CompanyOut)
-def update_company(
-    company_id: str, body: CompanyPatch, svc: Service, principal: Coordinator, request: Request
-) -> Any:
-    """Change the fields sent."""
-    changes = _changes(body, CLEARABLE_COMPANY)
-    if "positions" in changes:
-        changes["positions"] = _positions(body.positions or [])
-    handlers.update_company(
-        svc, principal, UpdateCompany(company_id=company_id, **changes), _correlation(request)
-    )
-    return _company(svc, principal, company_id)
-
-
-@companies.post("/{company_id}/withdraw", response_model=CompanyOut)
-def withdraw_company(
-    company_id: str, body: WithdrawIn, svc: Service, principal: Coordinator, request: Request
-) -> Any:
-    """The company withdraws."""
-    cmd = WithdrawCompany(company_id=company_id, reason=body.reason)
-    handlers.withdraw_company(svc, principal, cmd, _correlation(request))
-    return _company(svc, principal, company_id)
-
-
-@imports.post("/candidates", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
-def import_candidates(
-    svc: Service,
-    principal: Follower,
-    request: Request,
-    file: Annotated[UploadFile, File(description="CSV or XLSX with the partner's usual French headers")],
-    dry_run: bool = False,
-) -> Response:
-    """Import candidates from a spreadsheet; one report line per row; re-importing creates nothing twice."""
-    table = _read(file)
-    report = importing.import_candidates(
-        svc, table, principal, dry_run=dry_run, correlation_id=_correlation(request)
-    )
-    # Encoded by msgspec: a 100,000-row report would take pydantic seconds to validate again.
-    return Response(msgspec.json.encode(report), media_type="application/json")
-
-
-@imports.post("/companies", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
-def import_companies(
-    svc: Service,
-    principal: Coordinator,
-    request: Request,
-    file: Annotated[UploadFile, File(description="CSV or XLSX; one row per position, rows share a SIRET")],
-    dry_run: bool = False,
-) -> Response:
-    """Import companies from a spreadsheet."""
-    table = _read(file)
-    report = importing.import_companies(
-        svc, table, principal, dry_run=dry_run, correlation_id=_correlation(request)
-    )
-    return Response(msgspec.json.encode(report), media_type="application/json")
-
-
-@reference.get("/sites", response_model=list[SiteOut])
-def list_sites(svc: Service, _: Caller, open_only: bool = False) -> Any:
-    """Sites published by the sites service; candidates choose among the open ones."""
-    return [msgspec.to_builtins(s) for s in queries.sites(svc.store, open_only=open_only)]
-
-
-@reference.get("/statistics", response_model=StatisticsOut)
-def get_statistics(svc: Service, _: Reader) -> Any:
-    """Anonymous counts (erased candidates included)."""
-    return msgspec.to_builtins(queries.statistics(svc.store))
-
-
-def create_registration_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
-    """The registration API on top of the shared app (health, metrics, correlation ids)."""
-    app = create_app(SERVICE, service.org, tokens, lambda: _health(service), "jobdating registration")
-    app.state.registration = service
-    for router in (candidates, companies, imports, reference):
+def install(app: FastAPI, handlers: RegistrationHandlers, service: RegistrationService) -> None:
+    """Add the registration routes and the translation of refusals to `app` (made by `create_app`)."""
+    for router in (
+        _candidates(handlers, service),
+        _companies(handlers, service),
+        _imports(service),
+        _reference(service),
+    ):
         app.include_router(router)
+    app.add_exception_handler(Rejected, _rejected)
 
-    @app.exception_handler(Rejected)
-    async def rejected(_: Request, exc: Rejected) -> JSONResponse:
-        return JSONResponse(
-            status_code=STATUS[exc.kind],
-            content={"detail": [{"field": e.field, "reason": e.reason} for e in exc.errors]},
+
+def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
+    router = APIRouter(prefix="/candidates", tags=["candidates"])
+
+    @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
+    def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
+        """Register a candidate; the caller's organisation becomes their referring organisation."""
+        cmd = RegisterCandidate(
+            candidate_id=new_id(),
+            referring_org=principal.org,
+            counsellor_id=body.counsellor_id or principal.actor_id,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            phone=body.phone,
+            email=body.email,
+            address=body.address,
+            postcode=body.postcode,
+            commune=body.commune,
+            site_id=body.site_id,
+            sectors=tuple(body.sectors),
+            wishes=_wishes(body.wishes),
+            availability=_availability(body.availability),
+            accessibility=tuple(body.accessibility),
+            consent_data=body.consent_data,
+            consent_sms=body.consent_sms,
+            consent_email=body.consent_email,
         )
+        candidate_id = handlers.register_candidate(principal, cmd, _correlation(request))
+        return _candidate(svc, principal, candidate_id)
 
-    return app
+    @router.get("", response_model=CandidatePage)
+    def list_candidates(
+        principal: Reader,
+        site_id: str | None = None,
+        status_: Annotated[str | None, Query(alias="status")] = None,
+        limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
+        offset: Offset = 0,
+    ) -> Any:
+        """A page of candidates; personal fields only for those the caller's organisation follows."""
+        items, total = queries.candidates(
+            svc.store, principal, site_id=site_id, status=status_, limit=limit, offset=offset
+        )
+        return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
+
+    @router.get("/{candidate_id}", response_model=CandidateOut)
+    def get_candidate(candidate_id: str, principal: Reader) -> Any:
+        """One candidate (anonymous profile only outside their referring organisation)."""
+        return _candidate(svc, principal, candidate_id)
+
+    @router.patch("/{candidate_id}", response_model=CandidateOut)
+    def update_candidate(
+        candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
+    ) -> Any:
+        """Change the fields sent."""
+        changes = _changes(body, CLEARABLE_CANDIDATE)
+        if "wishes" in changes:
+            changes["wishes"] = _wishes(body.wishes or [])
+        if "availability" in changes:
+            changes["availability"] = _availability(body.availability or [])
+        for name in ("sectors", "accessibility"):
+            if name in changes:
+                changes[name] = tuple(changes[name])
+        cmd = UpdateCandidate(candidate_id=candidate_id, **changes)
+        handlers.update_candidate(principal, cmd, _correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.post("/{candidate_id}/withdraw", response_model=CandidateOut)
+    def withdraw_candidate(candidate_id: str, body: WithdrawIn, principal: Follower, request: Request) -> Any:
+        """The candidate withdraws; the reason is one of a fixed list (free text could carry health details)."""  # noqa: E501 (the OpenAPI description, kept on one line)
+        cmd = WithdrawCandidate(candidate_id=candidate_id, reason=body.reason)
+        handlers.withdraw_candidate(principal, cmd, _correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.delete("/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT)
+    def erase_candidate(candidate_id: str, principal: Follower, request: Request) -> Response:
+        """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
+        is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""
+        handlers.erase_candidate(principal, EraseCandidate(candidate_id=candidate_id), _correlation(request))
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    return router
+
+
+def _companies(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
+    router = APIRouter(prefix="/companies", tags=["companies"])
+
+    @router.post("", status_code=status.HTTP_201_CREATED, response_model=CompanyOut)
+    def register_company(body: CompanyIn, principal: Coordinator, request: Request) -> Any:
+        """Sign a recruiting company up."""
+        cmd = RegisterCompany(
+            company_id=new_id(),
+            registering_org=principal.org,
+            name=body.name,
+            siret=body.siret,
+            sector=body.sector,
+            positions=_positions(body.positions),
+            parallel_recruiters=body.parallel_recruiters,
+            window_start=body.window_start,
+            window_end=body.window_end,
+            day=body.day,
+            contact_name=body.contact_name,
+            contact_phone=body.contact_phone,
+            contact_email=body.contact_email,
+        )
+        company_id = handlers.register_company(principal, cmd, _correlation(request))
+        return _company(svc, principal, company_id)
+
+    @router.get("", response_model=CompanyPage)
+    def list_companies(
+        principal: Reader,
+        status_: Annotated[str | None, Query(alias="status")] = None,
+        limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
+        offset: Offset = 0,
+    ) -> Any:
+        """A page of companies; contacts only for the registering organisation."""
+        items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
+        return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
+
+    @router.get("/{company_id}", response_model=CompanyOut)
+    def get_company(company_id: str, principal: Reader) -> Any:
+        """One company."""
+        return _company(svc, principal, company_id)
+
+    @router.patch("/{company_id}", response_model=CompanyOut)
+    def update_company(company_id: str, body: CompanyPatch, principal: Coordinator, request: Request) -> Any:
+        """Change the fields sent."""
+        changes = _changes(body, CLEARABLE_COMPANY)
+        if "positions" in changes:
+            changes["positions"] = _positions(body.positions or [])
+        handlers.update_company(
+            principal, UpdateCompany(company_id=company_id, **changes), _correlation(request)
+        )
+        return _company(svc, principal, company_id)
+
+    @router.post("/{company_id}/withdraw", response_model=CompanyOut)
+    def withdraw_company(company_id: str, body: WithdrawIn, principal: Coordinator, request: Request) -> Any:
+        """The company withdraws."""
+        cmd = WithdrawCompany(company_id=company_id, reason=body.reason)
+        handlers.withdraw_company(principal, cmd, _correlation(request))
+        return _company(svc, principal, company_id)
+
+    return router
+
+
+def _imports(svc: RegistrationService) -> APIRouter:
+    router = APIRouter(prefix="/imports", tags=["imports"])
+
+    @router.post("/candidates", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
+    def import_candidates(
+        principal: Follower,
+        request: Request,
+        file: CandidateFile,
+        dry_run: bool = False,
+    ) -> Response:
+        """Import candidates from a spreadsheet; one report line per row; re-importing creates nothing twice."""  # noqa: E501 (the OpenAPI description, kept on one line)
+        table = _read(file)
+        report = importing.import_candidates(
+            svc, table, principal, dry_run=dry_run, correlation_id=_correlation(request)
+        )
+        # Encoded by msgspec: a 100,000-row report would take pydantic seconds to validate again.
+        return Response(msgspec.json.encode(report), media_type="application/json")
+
+    @router.post("/companies", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
+    def import_companies(
+        principal: Coordinator,
+        request: Request,
+        file: Annotated[
+            UploadFile, File(description="CSV or XLSX; one row per position, rows share a SIRET")
+        ],
+        dry_run: bool = False,
+    ) -> Response:
+        """Import companies from a spreadsheet."""
+        table = _read(file)
+        report = importing.import_companies(
+            svc, table, principal, dry_run=dry_run, correlation_id=_correlation(request)
+        )
+        return Response(msgspec.json.encode(report), media_type="application/json")
+
+    return router
+
+
+def _reference(svc: RegistrationService) -> APIRouter:
+    router = APIRouter(tags=["reference"])
+
+    @router.get("/sites", response_model=list[SiteOut])
+    def list_sites(_: Caller, open_only: bool = False) -> Any:
+        """Sites published by the sites service; candidates choose among the open ones."""
+        return [msgspec.to_builtins(s) for s in queries.sites(svc.store, open_only=open_only)]
+
+    @router.get("/statistics", response_model=StatisticsOut)
+    def get_statistics(_: Reader) -> Any:
+        """Anonymous counts (erased candidates included)."""
+        return msgspec.to_builtins(queries.statistics(svc.store))
+
+    return router
+
+
+async def _rejected(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Rejected)
+    return JSONResponse(
+        status_code=STATUS[exc.kind],
+        content={"detail": [{"field": e.field, "reason": e.reason} for e in exc.errors]},
+    )
 
 
 def command_counter(registry: CollectorRegistry) -> Callable[[str, str], None]:
@@ -310,10 +306,6 @@ def command_counter(registry: CollectorRegistry) -> Callable[[str, str], None]:
         registry=registry,
     )
     return lambda command, outcome: counter.labels(command, outcome).inc()
-
-
-def _health(service: RegistrationService) -> dict[str, Any]:
-    return {"status": "ok", "events": service.store.count()}
 
 
 def _correlation(request: Request) -> str:

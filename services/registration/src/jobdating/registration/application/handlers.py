@@ -1,8 +1,9 @@
-"""One function per command: validate, look the facts up, seal, then load -> fold -> decide -> append.
+"""Registration's commands, one method each of `RegistrationHandlers`: validate, look the facts up, seal,
+then fold -> decide -> append -> project.
 
-All of it runs inside the write (`CommandBus.execute_prepared`): the facts are read in the transaction
-that appends, and the append, the projections and the key (when one is created or forgotten) commit
-together; a refusal raises `Rejected` and leaves nothing behind.
+All of it runs inside the write (a unit of work of the runtime's `CommandBus`): the facts are read in the
+transaction that appends, and the append, the projections and the key (when one is created or forgotten)
+commit together; a refusal raises `Rejected` and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from jobdating.registration.domain.validation import (
     validate_company_update,
 )
 from jobdating.runtime.auth import Principal
-from jobdating.runtime.commands import Aggregate, Extra, Meta, Prepared
+from jobdating.runtime.commands import Aggregate, Extra, Meta, UnitOfWork
 from jobdating.runtime.ids import new_id
 
 S = TypeVar("S")
@@ -75,257 +76,288 @@ def meta_for(svc: RegistrationService, principal: Principal, correlation_id: str
     return Meta(org=svc.org, actor_id=principal.actor_id, correlation_id=correlation_id or new_id())
 
 
-def register_candidate(
-    svc: RegistrationService, principal: Principal, cmd: RegisterCandidate, correlation_id: str | None = None
-) -> str:
-    """Register a candidate referred by the caller's organisation; returns their id."""
-    cmd = msgspec.structs.replace(
-        cmd, referring_org=principal.org, counsellor_id=cmd.counsellor_id or principal.actor_id
-    )
+class RegistrationHandlers:
+    """Runs registration's commands: each is a unit of work (validate, read the facts, seal, fold, decide,
+    append, project) the command bus runs in one transaction."""
 
-    def prepare(tx: Transaction) -> Prepared[CandidateState]:
-        valid = validate_candidate(cmd)
-        facts = queries.candidate_facts(
-            tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
+    def __init__(self, service: RegistrationService) -> None:
+        self.service = service
+        self.bus = service.bus
+        self.keyring = service.keyring
+
+    # ---- candidates ---------------------------------------------------------------------------------
+
+    def register_candidate(
+        self, principal: Principal, cmd: RegisterCandidate, correlation_id: str | None = None
+    ) -> str:
+        """Register a candidate referred by the caller's organisation; returns their id."""
+        cmd = msgspec.structs.replace(
+            cmd, referring_org=principal.org, counsellor_id=cmd.counsellor_id or principal.actor_id
         )
-        key = svc.keyring.new_key(valid.candidate_id)
-        plaintext = _encode(candidate_personal(valid))
-        sealed = svc.keyring.seal(key, plaintext)
-        return (
-            lambda state: rules.register_candidate(valid, state, sealed, facts),
-            _projecting(svc, lambda tx: svc.keyring.save(tx, key), {sealed: plaintext}),
-        )
+        meta = meta_for(self.service, principal, correlation_id)
 
-    _run(
-        svc,
-        "RegisterCandidate",
-        CANDIDATES,
-        cmd.candidate_id,
-        prepare,
-        meta_for(svc, principal, correlation_id),
-    )
-    return cmd.candidate_id
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            valid = validate_candidate(cmd)
+            facts = queries.candidate_facts(
+                w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
+            )
+            key = self.keyring.new_key(valid.candidate_id)
+            plaintext = _encode(candidate_personal(valid))
+            sealed = self.keyring.seal(key, plaintext)
+            state = w.fold(CANDIDATES, cmd.candidate_id)
+            events = rules.register_candidate(valid, state, sealed, facts)
+            return self._append(
+                w, cmd.candidate_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
+            )
 
+        self._run("RegisterCandidate", cmd.candidate_id, work, meta)
+        return cmd.candidate_id
 
-def update_candidate(
-    svc: RegistrationService, principal: Principal, cmd: UpdateCandidate, correlation_id: str | None = None
-) -> list[StoredEvent]:
-    """Change a candidate followed by the caller's organisation; no event when nothing changes."""
+    def update_candidate(
+        self, principal: Principal, cmd: UpdateCandidate, correlation_id: str | None = None
+    ) -> list[StoredEvent]:
+        """Change a candidate followed by the caller's organisation; no event when nothing changes."""
+        meta = meta_for(self.service, principal, correlation_id)
 
-    def prepare(tx: Transaction) -> Prepared[CandidateState]:
-        valid = validate_candidate_update(cmd)
-        facts = queries.candidate_facts(
-            tx,
-            site_id=_or_none(valid.site_id),
-            wishes=_or_none(valid.wishes) or (),
-            phone=_or_none(valid.phone),
-            email=_or_none(valid.email),
-        )
-        touches_personal = any(getattr(valid, f) is not UNSET for f in PERSONAL_FIELDS)
-        key = svc.keyring.key_of(tx, valid.candidate_id) if touches_personal else None
-        just_sealed: dict[Sealed, bytes] = {}
-
-        def decide(state: CandidateState) -> Sequence[Event]:
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            valid = validate_candidate_update(cmd)
+            facts = queries.candidate_facts(
+                w.tx,
+                site_id=_or_none(valid.site_id),
+                wishes=_or_none(valid.wishes) or (),
+                phone=_or_none(valid.phone),
+                email=_or_none(valid.email),
+            )
+            touches_personal = any(getattr(valid, f) is not UNSET for f in PERSONAL_FIELDS)
+            key = self.keyring.key_of(w.tx, valid.candidate_id) if touches_personal else None
+            state = w.fold(CANDIDATES, cmd.candidate_id)
             _check_candidate_access(state, principal, may_change_candidate)
+            just_sealed: dict[Sealed, bytes] = {}
             sealed = None
             if touches_personal and state.personal is not None and not state.erased:
-                sealed = _resealed(
-                    svc, key, state.personal, _personal, lambda p: merged_personal(p, valid), just_sealed
+                sealed = self._resealed(
+                    key, state.personal, _personal, lambda p: merged_personal(p, valid), just_sealed
                 )
-            return rules.update_candidate(valid, state, sealed, facts)
+            events = rules.update_candidate(valid, state, sealed, facts)
+            return self._append(w, cmd.candidate_id, events, meta, just_sealed=just_sealed)
 
-        return decide, _projecting(svc, just_sealed=just_sealed)
+        return self._run("UpdateCandidate", cmd.candidate_id, work, meta)
 
-    return _run(
-        svc,
-        "UpdateCandidate",
-        CANDIDATES,
-        cmd.candidate_id,
-        prepare,
-        meta_for(svc, principal, correlation_id),
-    )
+    def withdraw_candidate(
+        self, principal: Principal, cmd: WithdrawCandidate, correlation_id: str | None = None
+    ) -> list[StoredEvent]:
+        """A candidate followed by the caller's organisation withdraws."""
+        meta = meta_for(self.service, principal, correlation_id)
 
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(CANDIDATES, cmd.candidate_id)
+            _check_candidate_access(state, principal, may_change_candidate)
+            return self._append(w, cmd.candidate_id, rules.withdraw_candidate(cmd, state), meta)
 
-def withdraw_candidate(
-    svc: RegistrationService, principal: Principal, cmd: WithdrawCandidate, correlation_id: str | None = None
-) -> list[StoredEvent]:
-    """A candidate followed by the caller's organisation withdraws."""
+        return self._run("WithdrawCandidate", cmd.candidate_id, work, meta)
 
-    def decide(state: CandidateState) -> Sequence[Event]:
-        _check_candidate_access(state, principal, may_change_candidate)
-        return rules.withdraw_candidate(cmd, state)
+    def erase_candidate(
+        self, principal: Principal, cmd: EraseCandidate, correlation_id: str | None = None
+    ) -> list[StoredEvent]:
+        """GDPR erasure: forget the key, null the personal columns, drop lookups, append CandidateErased."""
 
-    return _run(
-        svc,
-        "WithdrawCandidate",
-        CANDIDATES,
-        cmd.candidate_id,
-        lambda _tx: (decide, _projecting(svc)),
-        meta_for(svc, principal, correlation_id),
-    )
+        def decide(state: CandidateState) -> Sequence[Event]:
+            _check_candidate_access(state, principal, may_erase_candidate)
+            return rules.erase_candidate(cmd, state)
 
+        def forget(tx: Transaction) -> None:
+            self.keyring.forget(tx, cmd.candidate_id)
 
-def erase_candidate(
-    svc: RegistrationService, principal: Principal, cmd: EraseCandidate, correlation_id: str | None = None
-) -> list[StoredEvent]:
-    """GDPR erasure: forget the key, null the personal columns, drop lookups, append CandidateErased."""
-
-    def decide(state: CandidateState) -> Sequence[Event]:
-        _check_candidate_access(state, principal, may_erase_candidate)
-        return rules.erase_candidate(cmd, state)
-
-    def forget(tx: Transaction) -> None:
-        svc.keyring.forget(tx, cmd.candidate_id)
-
-    return _run(
-        svc,
-        "EraseCandidate",
-        CANDIDATES,
-        cmd.candidate_id,
-        lambda _tx: (decide, _projecting(svc, forget)),
-        meta_for(svc, principal, correlation_id),
-    )
-
-
-def register_company(
-    svc: RegistrationService, principal: Principal, cmd: RegisterCompany, correlation_id: str | None = None
-) -> str:
-    """Sign a company up for the caller's organisation; returns its id."""
-    cmd = msgspec.structs.replace(cmd, registering_org=principal.org)
-
-    def prepare(tx: Transaction) -> Prepared[CompanyState]:
-        valid = validate_company(cmd)
-        facts = queries.company_facts(tx, valid.siret)
-        key = svc.keyring.new_key(valid.company_id)
-        plaintext = _encode(company_contact(valid))
-        sealed = svc.keyring.seal(key, plaintext)
-        return (
-            lambda state: rules.register_company(valid, state, sealed, facts),
-            _projecting(svc, lambda tx: svc.keyring.save(tx, key), {sealed: plaintext}),
+        return self._execute(
+            "EraseCandidate",
+            CANDIDATES,
+            cmd.candidate_id,
+            decide,
+            meta_for(self.service, principal, correlation_id),
+            forget,
         )
 
-    _run(svc, "RegisterCompany", COMPANIES, cmd.company_id, prepare, meta_for(svc, principal, correlation_id))
-    return cmd.company_id
+    # ---- companies ----------------------------------------------------------------------------------
 
+    def register_company(
+        self, principal: Principal, cmd: RegisterCompany, correlation_id: str | None = None
+    ) -> str:
+        """Sign a company up for the caller's organisation; returns its id."""
+        cmd = msgspec.structs.replace(cmd, registering_org=principal.org)
+        meta = meta_for(self.service, principal, correlation_id)
 
-def update_company(
-    svc: RegistrationService, principal: Principal, cmd: UpdateCompany, correlation_id: str | None = None
-) -> list[StoredEvent]:
-    """Change a company registered by the caller's organisation."""
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            valid = validate_company(cmd)
+            facts = queries.company_facts(w.tx, valid.siret)
+            key = self.keyring.new_key(valid.company_id)
+            plaintext = _encode(company_contact(valid))
+            sealed = self.keyring.seal(key, plaintext)
+            state = w.fold(COMPANIES, cmd.company_id)
+            events = rules.register_company(valid, state, sealed, facts)
+            return self._append(
+                w, cmd.company_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
+            )
 
-    def prepare(tx: Transaction) -> Prepared[CompanyState]:
-        valid = validate_company_update(cmd)
-        facts = queries.company_facts(tx, _or_none(valid.siret))
-        touches_contact = any(getattr(valid, f) is not UNSET for f in CONTACT_FIELDS)
-        key = svc.keyring.key_of(tx, valid.company_id) if touches_contact else None
-        just_sealed: dict[Sealed, bytes] = {}
+        self._run("RegisterCompany", cmd.company_id, work, meta)
+        return cmd.company_id
 
-        def decide(state: CompanyState) -> Sequence[Event]:
-            if state.registered and not may_change_company(principal, state.registering_org):
-                raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
+    def update_company(
+        self, principal: Principal, cmd: UpdateCompany, correlation_id: str | None = None
+    ) -> list[StoredEvent]:
+        """Change a company registered by the caller's organisation."""
+        meta = meta_for(self.service, principal, correlation_id)
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            valid = validate_company_update(cmd)
+            facts = queries.company_facts(w.tx, _or_none(valid.siret))
+            touches_contact = any(getattr(valid, f) is not UNSET for f in CONTACT_FIELDS)
+            key = self.keyring.key_of(w.tx, valid.company_id) if touches_contact else None
+            state = w.fold(COMPANIES, cmd.company_id)
+            _check_company_access(state, principal)
+            just_sealed: dict[Sealed, bytes] = {}
             sealed = None
             if touches_contact and state.contact is not None and not state.withdrawn:
-                sealed = _resealed(
-                    svc, key, state.contact, _contact, lambda c: merged_contact(c, valid), just_sealed
+                sealed = self._resealed(
+                    key, state.contact, _contact, lambda c: merged_contact(c, valid), just_sealed
                 )
-            return rules.update_company(valid, state, sealed, facts)
+            events = rules.update_company(valid, state, sealed, facts)
+            return self._append(w, cmd.company_id, events, meta, just_sealed=just_sealed)
 
-        return decide, _projecting(svc, just_sealed=just_sealed)
+        return self._run("UpdateCompany", cmd.company_id, work, meta)
 
-    return _run(
-        svc, "UpdateCompany", COMPANIES, cmd.company_id, prepare, meta_for(svc, principal, correlation_id)
-    )
+    def withdraw_company(
+        self, principal: Principal, cmd: WithdrawCompany, correlation_id: str | None = None
+    ) -> list[StoredEvent]:
+        """A company registered by the caller's organisation withdraws."""
+        meta = meta_for(self.service, principal, correlation_id)
 
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(COMPANIES, cmd.company_id)
+            _check_company_access(state, principal)
+            return self._append(w, cmd.company_id, rules.withdraw_company(cmd, state), meta)
 
-def withdraw_company(
-    svc: RegistrationService, principal: Principal, cmd: WithdrawCompany, correlation_id: str | None = None
-) -> list[StoredEvent]:
-    """A company registered by the caller's organisation withdraws."""
+        return self._run("WithdrawCompany", cmd.company_id, work, meta)
 
-    def decide(state: CompanyState) -> Sequence[Event]:
-        if state.registered and not may_change_company(principal, state.registering_org):
-            raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
-        return rules.withdraw_company(cmd, state)
+    # ---- shared steps -------------------------------------------------------------------------------
 
-    return _run(
-        svc,
-        "WithdrawCompany",
-        COMPANIES,
-        cmd.company_id,
-        lambda _tx: (decide, _projecting(svc)),
-        meta_for(svc, principal, correlation_id),
-    )
+    def _append(
+        self,
+        w: UnitOfWork,
+        stream_id: str,
+        events: Sequence[Event],
+        meta: Meta,
+        before: Callable[[Transaction], None] | None = None,
+        just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
+    ) -> list[StoredEvent]:
+        """Append, then (only when something was appended) the key work and the projections, in the same
+        transaction."""
+        stored = w.append(stream_id, events, meta)
+        if stored:
+            self._projecting(before, just_sealed)(w.tx, stored)
+        return stored
 
+    def _projecting(
+        self,
+        before: Callable[[Transaction], None] | None = None,
+        just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
+    ) -> Extra:
+        def extra(tx: Transaction, stored: list[StoredEvent]) -> None:
+            self.keyring.protect(tx)
+            if before is not None:
+                before(tx)
+            self._project(tx, stored, just_sealed)
 
-def project(
-    svc: RegistrationService,
-    tx: Transaction,
-    stored: Sequence[StoredEvent],
-    just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
-) -> None:
-    """Apply freshly appended events to the projections, in their transaction (`just_sealed`: plaintexts
-    the command sealed into them, which the projections then need not re-open)."""
-    for event in stored:
-        recorded = svc.bus.registry.decode(decode_envelope(event.body), event.position)
-        svc.project(tx, recorded, just_sealed)
+        return extra
 
+    def _project(
+        self, tx: Transaction, stored: Sequence[StoredEvent], just_sealed: Mapping[Sealed, bytes]
+    ) -> None:
+        """Apply freshly appended events to the projections, in their transaction (`just_sealed`: plaintexts
+        the command sealed into them, which the projections then need not re-open)."""
+        for event in stored:
+            recorded = self.bus.registry.decode(decode_envelope(event.body), event.position)
+            self.service.project(tx, recorded, just_sealed)
 
-def _projecting(
-    svc: RegistrationService,
-    before: Callable[[Transaction], None] | None = None,
-    just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
-) -> Extra:
-    def extra(tx: Transaction, stored: list[StoredEvent]) -> None:
-        svc.keyring.protect(tx)
-        if before is not None:
-            before(tx)
-        project(svc, tx, stored, just_sealed)
-
-    return extra
-
-
-def _run(
-    svc: RegistrationService,
-    name: str,
-    aggregate: Aggregate[S],
-    stream_id: str,
-    prepare: Callable[[Transaction], Prepared[S]],
-    meta: Meta,
-) -> list[StoredEvent]:
-    """Validation, facts, sealing and decision all run inside the write (`CommandBus.execute_prepared`)."""
-    try:
-        stored = svc.bus.execute_prepared(aggregate, stream_id, prepare, meta)
-    except Rejected as exc:
-        _refused(svc, name, stream_id, exc)
-        raise
-    except DuplicateKey as exc:
-        # Another command took the phone, e-mail or SIRET between our look-up and our commit.
-        refusal = Rejected([rules.duplicate(exc.field)])
-        _refused(svc, name, stream_id, refusal)
-        raise refusal from exc
-    svc.counted(name, "accepted" if stored else "unchanged")
-    for event in stored:
-        svc.log.info(
-            "event_recorded",
-            command=name,
-            event_id=event.event_id,
-            event_type=event.event_type,
-            stream_id=event.stream_id,
-            correlation_id=meta.correlation_id,
+    def _execute(
+        self,
+        name: str,
+        aggregate: Aggregate[S],
+        stream_id: str,
+        decide: Callable[[S], Sequence[Event]],
+        meta: Meta,
+        before: Callable[[Transaction], None] | None = None,
+    ) -> list[StoredEvent]:
+        """A command on one stream that reads nothing else: `CommandBus.execute`, then the key work (`before`)
+        and the projections."""
+        return self._outcome(
+            name,
+            stream_id,
+            meta,
+            lambda: self.bus.execute(aggregate, stream_id, decide, meta, extra=self._projecting(before)),
         )
-    return stored
 
+    def _run(
+        self, name: str, stream_id: str, work: Callable[[UnitOfWork], list[StoredEvent]], meta: Meta
+    ) -> list[StoredEvent]:
+        """Validation, facts, sealing and decision all run inside the write (`CommandBus.run`): the facts are
+        read in the transaction that appends, and on SQLite in the group-commit leader."""
+        return self._outcome(name, stream_id, meta, lambda: self.bus.run(work))
 
-def _refused(svc: RegistrationService, name: str, stream_id: str | None, exc: Rejected) -> None:
-    svc.counted(name, exc.kind)
-    # Field names only: the values may be personal.
-    svc.log.info(
-        "command_refused",
-        command=name,
-        stream_id=stream_id,
-        kind=exc.kind,
-        fields=[e.field for e in exc.errors],
-    )
+    def _outcome(
+        self, name: str, stream_id: str, meta: Meta, write: Callable[[], list[StoredEvent]]
+    ) -> list[StoredEvent]:
+        """Count and log a command's outcome; a key taken at commit time is a refusal like the others."""
+        try:
+            stored = write()
+        except Rejected as exc:
+            self._refused(name, stream_id, exc)
+            raise
+        except DuplicateKey as exc:
+            # Another command took the phone, e-mail or SIRET between our look-up and our commit.
+            refusal = Rejected([rules.duplicate(exc.field)])
+            self._refused(name, stream_id, refusal)
+            raise refusal from exc
+        self.service.counted(name, "accepted" if stored else "unchanged")
+        for event in stored:
+            self.service.log.info(
+                "event_recorded",
+                command=name,
+                event_id=event.event_id,
+                event_type=event.event_type,
+                stream_id=event.stream_id,
+                correlation_id=meta.correlation_id,
+            )
+        return stored
+
+    def _refused(self, name: str, stream_id: str | None, exc: Rejected) -> None:
+        self.service.counted(name, exc.kind)
+        # Field names only: the values may be personal.
+        self.service.log.info(
+            "command_refused",
+            command=name,
+            stream_id=stream_id,
+            kind=exc.kind,
+            fields=[e.field for e in exc.errors],
+        )
+
+    def _resealed(
+        self,
+        key: PersonKey | None,
+        current: Sealed,
+        decoder: msgspec.json.Decoder[P],
+        merge: Callable[[P], P],
+        just_sealed: dict[Sealed, bytes],
+    ) -> Sealed | None:
+        """The personal fields an update leaves, sealed again (their plaintext kept in `just_sealed` for the
+        projections), or None when the update leaves them as they were."""
+        before = decoder.decode(self.keyring.unseal(_require(key), current))
+        after = merge(before)
+        if after == before:
+            return None
+        plaintext = _encode(after)
+        sealed = self.keyring.seal(_require(key), plaintext)
+        just_sealed[sealed] = plaintext
+        return sealed
 
 
 def _check_candidate_access(
@@ -335,24 +367,9 @@ def _check_candidate_access(
         raise Rejected([NotAllowed("candidate_id", OTHER_ORG_CANDIDATE)])
 
 
-def _resealed(
-    svc: RegistrationService,
-    key: PersonKey | None,
-    current: Sealed,
-    decoder: msgspec.json.Decoder[P],
-    merge: Callable[[P], P],
-    just_sealed: dict[Sealed, bytes],
-) -> Sealed | None:
-    """The personal fields an update leaves, sealed again (their plaintext kept in `just_sealed` for the
-    projections), or None when the update leaves them as they were."""
-    before = decoder.decode(svc.keyring.unseal(_require(key), current))
-    after = merge(before)
-    if after == before:
-        return None
-    plaintext = _encode(after)
-    sealed = svc.keyring.seal(_require(key), plaintext)
-    just_sealed[sealed] = plaintext
-    return sealed
+def _check_company_access(state: CompanyState, principal: Principal) -> None:
+    if state.registered and not may_change_company(principal, state.registering_org):
+        raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
 
 
 def _require(key: PersonKey | None) -> PersonKey:

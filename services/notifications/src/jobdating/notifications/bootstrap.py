@@ -42,7 +42,7 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
@@ -66,11 +66,6 @@ class NotificationsService:
     log: Any
 
 
-def clock_for(settings: NotificationsSettings) -> Clock:
-    """The wall clock, or the demo's sped-up one."""
-    return clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
-
-
 def bootstrap(
     settings: NotificationsSettings,
     *,
@@ -88,7 +83,7 @@ def bootstrap(
         if settings.tokens_file is None:
             raise ValueError("no tokens file: set JOBDATING_NOTIFICATIONS_TOKENS_FILE")
         tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or clock_for(settings)
+    clock = clock or settings.clock()
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,9 +19,9 @@ from jobdating.registration.adapters.messaging import serve_contacts
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
 from jobdating.registration.application.service import SERVICE, RegistrationService
-from jobdating.registration.config import Settings
+from jobdating.registration.config import RegistrationSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, SystemClock, clock_from_settings
+from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.logging import configure_logging
@@ -77,7 +76,7 @@ class Runtime:
     host: ServiceHost
 
 
-def build(settings: Settings) -> Runtime:
+def build(settings: RegistrationSettings) -> Runtime:
     """Store, keys, command bus, HTTP app and the host running relay, consumer and uvicorn."""
     log = configure_logging(SERVICE, settings.org, settings.log_level_number)
     store = open_store(settings.store_url)
@@ -90,9 +89,11 @@ def build(settings: Settings) -> Runtime:
         subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org, projections))],
         log=log,
     )
-    clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
+    clock = settings.clock()
     service = build_service(org=settings.org, store=store, clock=clock, on_commit=host.notify_commit, log=log)
-    app = build_app(service, TokenTable.from_file(Path(settings.tokens_file)))
+    if settings.tokens_file is None:
+        raise ValueError("no tokens file: set JOBDATING_REGISTRATION_TOKENS_FILE")
+    app = build_app(service, TokenTable.from_file(settings.tokens_file))
     host.app = app
     return Runtime(service=service, app=app, host=host)
 

@@ -13,7 +13,7 @@ from jobdating.eventstore import open_store
 from jobdating.registration.adapters import projections
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.bootstrap import build, build_service, run
-from jobdating.registration.config import Settings
+from jobdating.registration.config import RegistrationSettings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("--event-id", help="only this parked event")
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
+        settings = RegistrationSettings()
     except ValidationError as exc:
         missing = ", ".join("JOBDATING_REGISTRATION_" + str(e["loc"][0]).upper() for e in exc.errors())
         print(f"invalid or missing settings: {missing}", file=sys.stderr)

@@ -13,7 +13,7 @@ from jobdating.contracts.sites import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
@@ -52,7 +52,7 @@ def bootstrap(
         if settings.tokens_file is None:
             raise ValueError("no tokens file: set JOBDATING_SITES_TOKENS_FILE")
         tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
+    clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))

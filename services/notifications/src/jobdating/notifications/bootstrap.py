@@ -60,10 +60,17 @@ class NotificationsService:
     queries: NotificationQueries
     staff: StaffDirectory
     app: FastAPI
-    subscriptions: tuple[Subscription, ...]
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads, with their handlers."""
+        return [
+            Subscription(SCHEDULING_CONSUMER, self.planner.on_scheduling),
+            Subscription(REGISTRATION_CONSUMER, self.planner.on_registration),
+            Subscription(SITES_CONSUMER, self.planner.on_sites),
+        ]
 
 
 def bootstrap(
@@ -119,11 +126,6 @@ def bootstrap(
         registry=app.state.metrics,
     )
     app.state.metrics.register(_QueueCollector(store))
-    subscriptions = (
-        Subscription(SCHEDULING_CONSUMER, planner.on_scheduling),
-        Subscription(REGISTRATION_CONSUMER, planner.on_registration),
-        Subscription(SITES_CONSUMER, planner.on_sites),
-    )
     return NotificationsService(
         settings=settings,
         store=store,
@@ -133,7 +135,6 @@ def bootstrap(
         queries=queries,
         staff=staff,
         app=app,
-        subscriptions=subscriptions,
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,

@@ -24,7 +24,6 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
-from jobdating.runtime.logging import configure_logging
 
 
 def build_service(
@@ -68,38 +67,43 @@ def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
 
 
 @dataclass(frozen=True)
-class Runtime:
-    """Everything `serve` runs."""
+class RegistrationInstance:
+    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
 
+    settings: RegistrationSettings
+    store: EventStore
+    clock: Clock
     service: RegistrationService
     app: FastAPI
-    host: ServiceHost
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumer of site events this instance reads, with its handler."""
+        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, projections))]
 
 
-def build(settings: RegistrationSettings) -> Runtime:
-    """Store, keys, command bus, HTTP app and the host running relay, consumer and uvicorn."""
-    log = configure_logging(SERVICE, settings.org, settings.log_level_number)
-    store = open_store(settings.store_url)
-    host = ServiceHost(
-        store=store,
-        nats_url=settings.nats_url,
-        app=None,
-        host=settings.host,
-        port=settings.port,
-        subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org, projections))],
-        log=log,
-    )
-    clock = settings.clock()
-    service = build_service(org=settings.org, store=store, clock=clock, on_commit=host.notify_commit, log=log)
-    if settings.tokens_file is None:
-        raise ValueError("no tokens file: set JOBDATING_REGISTRATION_TOKENS_FILE")
-    app = build_app(service, TokenTable.from_file(settings.tokens_file))
-    host.app = app
-    return Runtime(service=service, app=app, host=host)
+def bootstrap(
+    settings: RegistrationSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> RegistrationInstance:
+    """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
+    store = store if store is not None else open_store(settings.store_url)
+    if tokens is None:
+        if settings.tokens_file is None:
+            raise ValueError("no tokens file: set JOBDATING_REGISTRATION_TOKENS_FILE")
+        tokens = TokenTable.from_file(settings.tokens_file)
+    clock = clock or settings.clock()
+    service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
+    app = build_app(service, tokens)
+    return RegistrationInstance(settings=settings, store=store, clock=clock, service=service, app=app)
 
 
-async def run(runtime: Runtime) -> None:
+async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
     """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
-    nc = await runtime.host.connect()
-    await serve_contacts(nc, runtime.service)
-    await runtime.host.run()
+    nc = await host.connect()
+    await serve_contacts(nc, instance.service)
+    await host.run()

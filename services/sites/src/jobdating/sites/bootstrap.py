@@ -15,6 +15,7 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
 from jobdating.sites.adapters import http, projections
@@ -29,10 +30,15 @@ class SitesService:
 
     settings: SitesSettings
     store: EventStore
+    clock: Clock
     bus: CommandBus
     handlers: SiteHandlers
     queries: SiteQueries
     app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads: none, sites only publishes."""
+        return []
 
 
 def bootstrap(
@@ -67,4 +73,6 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: sites, rooms and computers")
     http.install(app, handlers, queries, settings.org, ids)
-    return SitesService(settings=settings, store=store, bus=bus, handlers=handlers, queries=queries, app=app)
+    return SitesService(
+        settings=settings, store=store, clock=clock, bus=bus, handlers=handlers, queries=queries, app=app
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, clock_from_settings
 
 
@@ -63,3 +64,9 @@ class ServiceSettings(BaseSettings):
     def clock(self) -> Clock:
         """The wall clock, or the demo's sped-up one."""
         return clock_from_settings(self.clock_start, self.clock_speed, self.clock_origin)
+
+    def token_table(self) -> TokenTable:
+        """The bearer tokens of `tokens_file` (a service started without one refuses to wire)."""
+        if self.tokens_file is None:
+            raise ValueError(f"no tokens file: set {self.env_prefix()}TOKENS_FILE")
+        return TokenTable.from_file(self.tokens_file)

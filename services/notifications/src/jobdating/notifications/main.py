@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import signal
 import sys
 from typing import Any
@@ -16,9 +15,8 @@ from jobdating.eventstore import open_store
 from jobdating.notifications.adapters import deliveries
 from jobdating.notifications.adapters.maildir import serve_sink
 from jobdating.notifications.application.queries import retry_failed
-from jobdating.notifications.bootstrap import NotificationsService, bootstrap, dispatcher
+from jobdating.notifications.bootstrap import bootstrap, run
 from jobdating.notifications.config import NotificationsSettings
-from jobdating.runtime.host import ServiceHost
 from jobdating.runtime.service_main import Command, run_service
 
 
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         bootstrap,
         description="Notifications service: convocations, reminders, changes, agendas and outcome notices.",
         serve_help="run the consumers, the sender, the relay and the HTTP API",
-        run=_run,
+        run=run,
         commands=[
             Command(
                 "smtp-sink",
@@ -50,27 +48,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _failed(again: argparse.ArgumentParser) -> None:
     again.add_argument("--failed", action="store_true", help="also send every failed message again")
-
-
-async def _run(host: ServiceHost, service: NotificationsService) -> None:
-    """Run the host and the sender on one loop; the sender stops first."""
-    nc = await host.connect()
-    sender = dispatcher(service, nc)
-    stopping = asyncio.Event()
-    hosting = asyncio.create_task(host.run())
-    await asyncio.sleep(0)  # host.run installs its signal handlers first; ours replace them
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stopping.set)
-    sending = asyncio.create_task(sender.run(stopping))
-    # The sender stops first (its sends in flight finish), then the host stops the consumers, flushes the
-    # relay and closes the store.
-    await asyncio.wait([hosting, sending], return_when=asyncio.FIRST_COMPLETED)
-    stopping.set()
-    await sending
-    host.stop.set()
-    await hosting
 
 
 def smtp_sink(settings: NotificationsSettings, _args: argparse.Namespace, log: Any) -> int:

@@ -26,6 +26,46 @@ from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 
 
+@dataclass(frozen=True)
+class RegistrationInstance:
+    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
+
+    settings: RegistrationSettings
+    store: EventStore
+    clock: Clock
+    service: RegistrationService
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumer of site events this instance reads, with its handler."""
+        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, projections))]
+
+
+def bootstrap(
+    settings: RegistrationSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> RegistrationInstance:
+    """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
+    store = store if store is not None else open_store(settings.store_url)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
+    service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
+    app = build_app(service, tokens)
+    return RegistrationInstance(settings=settings, store=store, clock=clock, service=service, app=app)
+
+
+async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
+    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
+    nc = await host.connect()
+    await serve_contacts(nc, instance.service)
+    await host.run()
+
+
 def build_service(
     *,
     org: str,
@@ -64,46 +104,3 @@ def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
     app = create_registration_app(service, tokens)
     service.on_command = command_counter(app.state.metrics)
     return app
-
-
-@dataclass(frozen=True)
-class RegistrationInstance:
-    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
-
-    settings: RegistrationSettings
-    store: EventStore
-    clock: Clock
-    service: RegistrationService
-    app: FastAPI
-
-    def subscriptions(self) -> list[Subscription]:
-        """The durable consumer of site events this instance reads, with its handler."""
-        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, projections))]
-
-
-def bootstrap(
-    settings: RegistrationSettings,
-    *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
-    on_commit: Callable[[list[StoredEvent]], None] | None = None,
-    log: Any = None,
-) -> RegistrationInstance:
-    """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
-    store = store if store is not None else open_store(settings.store_url)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_REGISTRATION_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or settings.clock()
-    service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
-    app = build_app(service, tokens)
-    return RegistrationInstance(settings=settings, store=store, clock=clock, service=service, app=app)
-
-
-async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
-    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
-    nc = await host.connect()
-    await serve_contacts(nc, instance.service)
-    await host.run()

@@ -64,10 +64,7 @@ def bootstrap(
     """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
     store = store if store is not None else open_store(settings.store_url)
     tables.migrate(store)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_SCHEDULING_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
+    tokens = tokens if tokens is not None else settings.token_table()
     clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)

@@ -54,10 +54,7 @@ def bootstrap(
     """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
     store = store if store is not None else open_store(settings.store_url)
     projections.migrate(store)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_SITES_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
+    tokens = tokens if tokens is not None else settings.token_table()
     clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)

@@ -33,7 +33,7 @@ from jobdating.notifications.bootstrap import NotificationsService, bootstrap, d
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.privacy.box import seal_for
 from jobdating.runtime.auth import Principal, TokenTable
-from jobdating.runtime.host import ServiceHost
+from jobdating.runtime.host import CommitNotifier, ServiceHost
 from jobdating.runtime.rpc import serve
 from jobdating.testing import upstream as upstream_world
 
@@ -325,11 +325,17 @@ async def instance(
     settings = settings_for(tmp_path, nats_server.url, mailbox, **setting_changes)
     store = SqliteEventStore(tmp_path / "notifications.db")
     store.migrate()
-    host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
+    notifier = CommitNotifier()
     service = bootstrap(
-        settings, store=store, tokens=TokenTable(TOKENS), clock=clock, on_commit=host.notify_commit
+        settings, store=store, tokens=TokenTable(TOKENS), clock=clock, on_commit=notifier.notify
     )
-    host.subscriptions = service.subscriptions
+    host = ServiceHost(
+        store=store,
+        nats_url=nats_server.url,
+        app=None,
+        subscriptions=service.subscriptions(),
+        notifier=notifier,
+    )
     nc = await host.connect()
     running = Instance(service, host, dispatcher(service, nc), clock)
     running.running = asyncio.create_task(host.run())

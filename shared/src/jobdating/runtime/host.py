@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -45,6 +45,28 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
+class CommitNotifier:
+    """Wakes a host's relay after each commit, from any thread.
+
+    Made before the service and the host and handed to both: the service's command bus calls `notify`
+    after each commit, the host points it at its relay once connected (before that, a commit is found by
+    the relay's first pass). So neither has to be changed after the other is built.
+    """
+
+    def __init__(self) -> None:
+        self._wake: Callable[[], object] | None = None
+
+    def notify(self, *_: object) -> None:
+        """Called after a commit (the bus's `on_commit`); does nothing until a relay listens."""
+        wake = self._wake
+        if wake is not None:
+            wake()
+
+    def wake_on(self, loop: asyncio.AbstractEventLoop, wakeup: asyncio.Event) -> None:
+        """From now on a commit sets `wakeup` in `loop`."""
+        self._wake = lambda: loop.call_soon_threadsafe(wakeup.set)
+
+
 class ServiceHost:
     """Owns the NATS connection and the background tasks of a service instance."""
 
@@ -57,6 +79,7 @@ class ServiceHost:
         host: str = "127.0.0.1",
         port: int = 0,
         subscriptions: Sequence[Subscription] = (),
+        notifier: CommitNotifier | None = None,
         log: Any = None,
     ) -> None:
         self.store = store
@@ -65,6 +88,7 @@ class ServiceHost:
         self.host = host
         self.port = port
         self.subscriptions = subscriptions
+        self.notifier = notifier if notifier is not None else CommitNotifier()
         self.log = log
         self.stop = asyncio.Event()
         self.relay: Relay | None = None
@@ -77,8 +101,7 @@ class ServiceHost:
 
     def notify_commit(self, *_: object) -> None:
         """Wake the relay after a commit; safe to call from any thread."""
-        if self._loop is not None and self.relay is not None:
-            self._loop.call_soon_threadsafe(self.relay.wakeup.set)
+        self.notifier.notify()
 
     async def connect(self) -> Client:
         self._loop = asyncio.get_running_loop()
@@ -97,6 +120,7 @@ class ServiceHost:
                 "stream or consumer missing on the NATS server: run `jobdating-ops provision`"
             ) from exc
         self.relay = Relay(self.store, js, log=self.log)
+        self.notifier.wake_on(self._loop, self.relay.wakeup)
         # One router holds this service's subscribers; the relay keeps nats-py (Nats-Msg-Id, stream acks).
         self.runners = [
             ConsumerRunner(self.store, js, sub.durable, sub.handler, log=self.log)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,9 +44,9 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Meta
-from jobdating.runtime.host import Subscription
+from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
 
 
@@ -60,15 +62,17 @@ class NotificationsService:
     queries: NotificationQueries
     staff: StaffDirectory
     app: FastAPI
-    subscriptions: tuple[Subscription, ...]
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
 
-
-def clock_for(settings: NotificationsSettings) -> Clock:
-    """The wall clock, or the demo's sped-up one."""
-    return clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads, with their handlers."""
+        return [
+            Subscription(SCHEDULING_CONSUMER, self.planner.on_scheduling),
+            Subscription(REGISTRATION_CONSUMER, self.planner.on_registration),
+            Subscription(SITES_CONSUMER, self.planner.on_sites),
+        ]
 
 
 def bootstrap(
@@ -84,11 +88,8 @@ def bootstrap(
     """Wire an instance; anything not given comes from the settings."""
     store = store if store is not None else open_store(settings.store_url)
     tables.migrate(store)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_NOTIFICATIONS_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or clock_for(settings)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)
@@ -126,11 +127,6 @@ def bootstrap(
         registry=app.state.metrics,
     )
     app.state.metrics.register(_QueueCollector(store))
-    subscriptions = (
-        Subscription(SCHEDULING_CONSUMER, planner.on_scheduling),
-        Subscription(REGISTRATION_CONSUMER, planner.on_registration),
-        Subscription(SITES_CONSUMER, planner.on_sites),
-    )
     return NotificationsService(
         settings=settings,
         store=store,
@@ -140,7 +136,6 @@ def bootstrap(
         queries=queries,
         staff=staff,
         app=app,
-        subscriptions=subscriptions,
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,
@@ -201,6 +196,27 @@ def dispatcher(
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
     )
+
+
+async def run(host: ServiceHost, service: NotificationsService) -> None:
+    """Run the host and the sender on one loop; the sender stops first."""
+    nc = await host.connect()
+    sender = dispatcher(service, nc)
+    stopping = asyncio.Event()
+    hosting = asyncio.create_task(host.run())
+    await asyncio.sleep(0)  # host.run installs its signal handlers first; ours replace them
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stopping.set)
+    sending = asyncio.create_task(sender.run(stopping))
+    # The sender stops first (its sends in flight finish), then the host stops the consumers, flushes the
+    # relay and closes the store.
+    await asyncio.wait([hosting, sending], return_when=asyncio.FIRST_COMPLETED)
+    stopping.set()
+    await sending
+    host.stop.set()
+    await hosting
 
 
 class _QueueCollector(Collector):

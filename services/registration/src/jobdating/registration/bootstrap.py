@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,13 +19,52 @@ from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
 from jobdating.registration.application.service import SERVICE, RegistrationService
-from jobdating.registration.config import Settings
+from jobdating.registration.config import RegistrationSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, SystemClock, clock_from_settings
+from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.logging import configure_logging
+
+
+@dataclass(frozen=True)
+class RegistrationInstance:
+    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
+
+    settings: RegistrationSettings
+    store: EventStore
+    clock: Clock
+    service: RegistrationService
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumer of site events this instance reads, with its handler."""
+        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, projections))]
+
+
+def bootstrap(
+    settings: RegistrationSettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> RegistrationInstance:
+    """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
+    store = store if store is not None else open_store(settings.store_url)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
+    service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
+    app = build_app(service, tokens)
+    return RegistrationInstance(settings=settings, store=store, clock=clock, service=service, app=app)
+
+
+async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
+    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
+    nc = await host.connect()
+    await serve_contacts(nc, instance.service)
+    await host.run()
 
 
 def build_service(
@@ -72,39 +110,3 @@ def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
     http.install(app, RegistrationHandlers(service), service)
     service.on_command = http.command_counter(app.state.metrics)
     return app
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """Everything `serve` runs."""
-
-    service: RegistrationService
-    app: FastAPI
-    host: ServiceHost
-
-
-def build(settings: Settings) -> Runtime:
-    """Store, keys, command bus, HTTP app and the host running relay, consumer and uvicorn."""
-    log = configure_logging(SERVICE, settings.org, settings.log_level_number)
-    store = open_store(settings.store_url)
-    host = ServiceHost(
-        store=store,
-        nats_url=settings.nats_url,
-        app=None,
-        host=settings.host,
-        port=settings.port,
-        subscriptions=[Subscription(settings.sites_consumer, policy_for(settings.org, projections))],
-        log=log,
-    )
-    clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
-    service = build_service(org=settings.org, store=store, clock=clock, on_commit=host.notify_commit, log=log)
-    app = build_app(service, TokenTable.from_file(Path(settings.tokens_file)))
-    host.app = app
-    return Runtime(service=service, app=app, host=host)
-
-
-async def run(runtime: Runtime) -> None:
-    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
-    nc = await runtime.host.connect()
-    await serve_contacts(nc, runtime.service)
-    await runtime.host.run()

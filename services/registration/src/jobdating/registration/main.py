@@ -3,56 +3,54 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-
-from pydantic import ValidationError
+from contextlib import closing
+from typing import Any
 
 from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
 from jobdating.registration.adapters import projections
 from jobdating.registration.application.policies import policy_for
-from jobdating.registration.bootstrap import build, build_service, run
-from jobdating.registration.config import Settings
+from jobdating.registration.bootstrap import bootstrap, build_service, run
+from jobdating.registration.config import RegistrationSettings
+from jobdating.runtime.service_main import Command, redriven, run_service
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `jobdating-registration` command."""
-    parser = argparse.ArgumentParser(
-        prog="jobdating-registration",
-        description="Registration service of jobdating (settings: JOBDATING_REGISTRATION_* variables).",
+    return run_service(
+        "registration",
+        RegistrationSettings,
+        bootstrap,
+        description="Registration service of jobdating.",
+        serve_help="run the HTTP API, the relay, the sites consumer and contact answers",
+        run=run,
+        commands=[
+            Command("rebuild", "rebuild the projections from the service's log", rebuild),
+            Command("redrive", "re-run events parked by the sites consumer", redrive_parked, _event_id),
+        ],
+        argv=argv,
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the HTTP API, the relay, the sites consumer and contact answers")
-    commands.add_parser("rebuild", help="rebuild the projections from the service's log")
-    again = commands.add_parser("redrive", help="re-run events parked by the sites consumer")
+
+
+def _event_id(again: argparse.ArgumentParser) -> None:
     again.add_argument("--event-id", help="only this parked event")
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        missing = ", ".join("JOBDATING_REGISTRATION_" + str(e["loc"][0]).upper() for e in exc.errors())
-        print(f"invalid or missing settings: {missing}", file=sys.stderr)
-        return 2
-    if args.command == "serve":
-        asyncio.run(run(build(settings)))
-        return 0
-    store = open_store(settings.store_url)
-    try:
-        if args.command == "rebuild":
-            service = build_service(org=settings.org, store=store)
-            replayed = projections.rebuild(store, service.keyring)
-            print(f"projections rebuilt from {replayed} events")
-            return 0
-        done, failing = redrive(
-            store, settings.sites_consumer, policy_for(settings.org, projections), event_id=args.event_id
-        )
-        print(f"re-driven: {done}, still failing: {len(failing)}")
-        for line in failing:
-            print(f"  {line}", file=sys.stderr)
-        return 1 if failing else 0
-    finally:
-        store.close()
+
+
+def rebuild(settings: RegistrationSettings, _args: argparse.Namespace, _log: Any) -> int:
+    """Empty the projections and replay the log into them."""
+    with closing(open_store(settings.store_url)) as store:
+        service = build_service(org=settings.org, store=store)
+        replayed = projections.rebuild(store, service.keyring)
+    print(f"projections rebuilt from {replayed} events")
+    return 0
+
+
+def redrive_parked(settings: RegistrationSettings, args: argparse.Namespace, _log: Any) -> int:
+    """Re-run the sites consumer's parked events (once the cause is fixed)."""
+    with closing(open_store(settings.store_url)) as store:
+        handler = policy_for(settings.org, projections)
+        done, failing = redrive(store, settings.sites_consumer, handler, event_id=args.event_id)
+    return redriven(done, failing)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
@@ -50,11 +50,6 @@ class SchedulingService:
         ]
 
 
-def clock_for(settings: SchedulingSettings) -> Clock:
-    """The wall clock, or the demo's sped-up one."""
-    return clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
-
-
 def bootstrap(
     settings: SchedulingSettings,
     *,
@@ -69,11 +64,8 @@ def bootstrap(
     """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
     store = store if store is not None else open_store(settings.store_url)
     tables.migrate(store)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_SCHEDULING_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or clock_for(settings)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)
     repairs = Repairs(ids, links, lead_minutes=settings.repair_lead_minutes, log=log)
@@ -121,7 +113,7 @@ def bootstrap(
 def open_queries(settings: SchedulingSettings, store: EventStore) -> SchedulingQueries:
     """Reads over a store without the HTTP app (the export command)."""
     tables.migrate(store)
-    clock = clock_for(settings)
+    clock = settings.clock()
     return SchedulingQueries(store, REGISTRY, clock)
 
 

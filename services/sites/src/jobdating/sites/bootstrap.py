@@ -13,8 +13,9 @@ from jobdating.contracts.sites import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
 from jobdating.sites.adapters import http, projections
@@ -29,10 +30,15 @@ class SitesService:
 
     settings: SitesSettings
     store: EventStore
+    clock: Clock
     bus: CommandBus
     handlers: SiteHandlers
     queries: SiteQueries
     app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads: none, sites only publishes."""
+        return []
 
 
 def bootstrap(
@@ -48,11 +54,8 @@ def bootstrap(
     """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
     store = store if store is not None else open_store(settings.store_url)
     projections.migrate(store)
-    if tokens is None:
-        if settings.tokens_file is None:
-            raise ValueError("no tokens file: set JOBDATING_SITES_TOKENS_FILE")
-        tokens = TokenTable.from_file(settings.tokens_file)
-    clock = clock or clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_origin)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))
@@ -67,4 +70,6 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: sites, rooms and computers")
     http.install(app, handlers, queries, settings.org, ids)
-    return SitesService(settings=settings, store=store, bus=bus, handlers=handlers, queries=queries, app=app)
+    return SitesService(
+        settings=settings, store=store, clock=clock, bus=bus, handlers=handlers, queries=queries, app=app
+    )

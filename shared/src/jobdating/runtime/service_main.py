@@ -1,0 +1,151 @@
+"""The command line every service shares: `jobdating-<service> serve`, and the commands a service adds.
+
+A service's `main.py` names its settings type, its `bootstrap` and its own commands (`rebuild`,
+`redrive`, ...); `serve` is the same for all: settings, logging, store, the service, the host, run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
+from jobdating.runtime.logging import configure_logging
+from jobdating.runtime.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True)
+V = TypeVar("V", bound="Hosted")
+V_co = TypeVar("V_co", bound="Hosted", covariant=True)
+
+
+class Hosted(Protocol):
+    """What a service's bootstrap returns and its host runs: an HTTP app and the consumers it reads."""
+
+    @property
+    def app(self) -> FastAPI: ...
+
+    def subscriptions(self) -> Sequence[Subscription]: ...
+
+
+class Bootstrap(Protocol[S_contra, V_co]):
+    """A service's composition root, as `serve` calls it."""
+
+    def __call__(
+        self,
+        settings: S_contra,
+        /,
+        *,
+        store: EventStore,
+        on_commit: Callable[[list[StoredEvent]], None],
+        log: Any,
+    ) -> V_co: ...
+
+
+@dataclass(frozen=True)
+class Command(Generic[S]):
+    """A subcommand besides `serve`: `run(settings, args, log)` returns the exit code."""
+
+    name: str
+    help: str
+    run: Callable[[S, argparse.Namespace, Any], int]
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def run_service(
+    name: str,
+    settings_type: type[S],
+    bootstrap: Bootstrap[S, V],
+    *,
+    description: str,
+    serve_help: str,
+    commands: Sequence[Command[S]] = (),
+    run: Callable[[ServiceHost, V], Coroutine[Any, Any, None]] | None = None,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Parse the command line of `jobdating-<name>`, read the settings and run the command asked.
+
+    `run` drives a built host (default: `host.run()`), for a service that does more on the same loop.
+    """
+    prefix = settings_type.env_prefix()
+    parser = argparse.ArgumentParser(
+        prog=f"jobdating-{name}",
+        description=f"{description} Settings come from {prefix}* environment variables.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    subparsers.add_parser("serve", help=serve_help)
+    for command in commands:
+        sub = subparsers.add_parser(command.name, help=command.help)
+        if command.arguments is not None:
+            command.arguments(sub)
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_type()
+    except ValidationError as exc:
+        wrong = ", ".join(prefix + str(e["loc"][0]).upper() for e in exc.errors())
+        print(f"invalid or missing settings: {wrong}", file=sys.stderr)
+        return 2
+    log = configure_logging(name, settings.org, settings.log_level_number)
+    if args.command == "serve":
+        return serve(settings, bootstrap, run or _host_only, log)
+    chosen = next(c for c in commands if c.name == args.command)
+    return chosen.run(settings, args, log)
+
+
+def serve(
+    settings: S,
+    bootstrap: Bootstrap[S, V],
+    run: Callable[[ServiceHost, V], Coroutine[Any, Any, None]],
+    log: Any,
+) -> int:
+    """Build the service and its host, top to bottom, then run them until SIGINT/SIGTERM.
+
+    The stream and the consumers must already be provisioned.
+    """
+    if settings.tokens_file is None or not settings.tokens_file.exists():
+        print(
+            f"error: tokens file {settings.tokens_file} not found: set {settings.env_prefix()}TOKENS_FILE",
+            file=sys.stderr,
+        )
+        return 2
+    store = open_store(settings.store_url)
+    # The bus wakes the relay after each commit: both get the notifier, neither is changed afterwards.
+    notifier = CommitNotifier()
+    service = bootstrap(settings, store=store, on_commit=notifier.notify, log=log)
+    host = ServiceHost(
+        store=store,
+        nats_url=settings.nats_url,
+        app=service.app,
+        host=settings.host,
+        port=settings.port,
+        subscriptions=service.subscriptions(),
+        notifier=notifier,
+        log=log,
+    )
+    try:
+        asyncio.run(run(host, service))
+    except NotProvisioned as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def redriven(done: int, failing: Sequence[str]) -> int:
+    """Say how a redrive went; the exit code is 1 while events still fail."""
+    print(f"re-driven: {done}, still failing: {len(failing)}")
+    for line in failing:
+        print(f"  {line}", file=sys.stderr)
+    return 1 if failing else 0
+
+
+async def _host_only(host: ServiceHost, _service: Hosted) -> None:
+    await host.run()

@@ -1,0 +1,72 @@
+"""The settings every service instance has; each service adds its own fields and its env prefix."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock, clock_from_settings
+
+
+class ServiceSettings(BaseSettings):
+    """Which org an instance publishes for, where its store and NATS are, where it listens, its clock.
+
+    A service subclasses it with its own fields, its `store_url` and `port` defaults and its prefix:
+    `model_config = SettingsConfigDict(env_prefix="JOBDATING_SITES_")` reads `JOBDATING_SITES_ORG`, ...
+    (pydantic merges the subclass's config over this one).
+    """
+
+    # Empty variables count as unset: compose passes `${VAR:-}` for optional settings.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    org: str = "departement-nord"
+    store_url: str
+    nats_url: str = "nats://127.0.0.1:4222"
+    host: str = "127.0.0.1"
+    port: int
+    tokens_file: Path | None = None
+    log_level: str = "INFO"
+    # Wall-clock times people type (opening hours, windows, arrivals) are read in this zone; events carry
+    # UTC instants.
+    timezone: str = "Europe/Paris"
+    # The demo's sped-up day: the service's clock starts at `clock_start` and runs `clock_speed` times faster.
+    clock_start: datetime | None = None
+    clock_speed: float = 1.0
+    # The wall-clock instant (Unix seconds) at which the demo clock read `clock_start`: shared by every
+    # service of a demo so that they agree on the time, also across restarts.
+    clock_origin: float | None = None
+
+    @field_validator("org")
+    @classmethod
+    def _org_is_a_subject_token(cls, value: str) -> str:
+        # The org is the second token of every subject this instance publishes.
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+            raise ValueError("org must hold only letters, digits, - and _")
+        return value
+
+    @classmethod
+    def env_prefix(cls) -> str:
+        """The prefix of this service's variables (`JOBDATING_SITES_`)."""
+        return str(cls.model_config.get("env_prefix", ""))
+
+    @property
+    def log_level_number(self) -> int:
+        """The logging level as the standard library's number (INFO -> 20)."""
+        level = logging.getLevelName(self.log_level.upper())
+        return level if isinstance(level, int) else logging.INFO
+
+    def clock(self) -> Clock:
+        """The wall clock, or the demo's sped-up one."""
+        return clock_from_settings(self.clock_start, self.clock_speed, self.clock_origin)
+
+    def token_table(self) -> TokenTable:
+        """The bearer tokens of `tokens_file` (a service started without one refuses to wire)."""
+        if self.tokens_file is None:
+            raise ValueError(f"no tokens file: set {self.env_prefix()}TOKENS_FILE")
+        return TokenTable.from_file(self.tokens_file)

@@ -37,16 +37,9 @@ from jobdating.scheduling.adapters.schemas import (
     WorkshopIn,
 )
 from jobdating.scheduling.application.handlers import SchedulingHandlers
-from jobdating.scheduling.application.queries import (
-    AttendanceView,
-    ChangeView,
-    GroupBy,
-    InterviewView,
-    JobDatingView,
-    PlanView,
-    SchedulingQueries,
-    WorkshopView,
-)
+from jobdating.scheduling.application.queries import JobDatingView, SchedulingQueries
+from jobdating.scheduling.application.queries_day import AttendanceView, ChangeView, WorkshopView
+from jobdating.scheduling.application.queries_plan_views import GroupBy, InterviewView, PlanView
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain.commands import (
     CheckIn,

@@ -21,7 +21,8 @@ from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Interview
-from jobdating.scheduling.planning.solve import Solution, greedy, solve
+from jobdating.scheduling.planning.solution import Solution
+from jobdating.scheduling.planning.solve import greedy, solve
 
 Engine = Literal["highs", "cpsat"]
 

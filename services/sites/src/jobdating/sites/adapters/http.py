@@ -28,14 +28,8 @@ from jobdating.sites.adapters.schemas import (
     SiteIn,
 )
 from jobdating.sites.application.handlers import SiteHandlers
-from jobdating.sites.application.queries import (
-    Availability,
-    ComputerView,
-    Nearest,
-    RoomView,
-    SiteQueries,
-    SiteView,
-)
+from jobdating.sites.application.queries import SiteQueries
+from jobdating.sites.application.views import Availability, ComputerView, Nearest, RoomView, SiteView
 from jobdating.sites.domain.commands import (
     AddComputer,
     AddRoom,

@@ -20,6 +20,7 @@ from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS,
 from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.repairs import RepairReport, Repairs
 from jobdating.scheduling.domain import companies, day, decide, disruptions, pairings, workshops
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.commands import (
     CheckIn,
     DelayCompany,
@@ -38,7 +39,7 @@ from jobdating.scheduling.domain.commands import (
     ScheduleWorkshop,
 )
 from jobdating.scheduling.domain.errors import Conflict
-from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint
+from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import ProvisionalPlan
 from jobdating.scheduling.planning.check import check

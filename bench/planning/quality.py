@@ -17,7 +17,7 @@ from jobdating.scheduling.planning.bound import upper_bound
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.frame import Frame
 from jobdating.scheduling.planning.model import Instance, Plan
-from jobdating.scheduling.planning.solve import Solution
+from jobdating.scheduling.planning.solution import Solution
 
 
 def quality(instance: Instance, plan: Plan) -> dict[str, Any]:

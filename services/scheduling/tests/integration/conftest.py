@@ -123,8 +123,9 @@ def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> N
     """The published plan as it stands now keeps every rule for what has not begun (the planner's checker)."""
     from jobdating.scheduling.application import queries_facts as known
     from jobdating.scheduling.application import queries_slots as projections
+    from jobdating.scheduling.domain.calendar import Calendar
     from jobdating.scheduling.domain.changes import interview_of
-    from jobdating.scheduling.domain.instance import Calendar, build_instance
+    from jobdating.scheduling.domain.instance import build_instance
     from jobdating.scheduling.planning.check import check
     from jobdating.scheduling.planning.model import Plan
 

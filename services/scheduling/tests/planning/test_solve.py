@@ -11,7 +11,8 @@ from jobdating.scheduling.planning.check import Rule, check
 from jobdating.scheduling.planning.generate import reference_day, small_instance
 from jobdating.scheduling.planning.model import Instance, Pair
 from jobdating.scheduling.planning.objective import earliest, lateness, score
-from jobdating.scheduling.planning.solve import Solution, greedy, solve
+from jobdating.scheduling.planning.solution import Solution
+from jobdating.scheduling.planning.solve import greedy, solve
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

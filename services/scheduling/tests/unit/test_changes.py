@@ -13,6 +13,7 @@ from jobdating.contracts.scheduling import (
     SlotCancelled,
     SlotMoved,
 )
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import (
     RepairRefused,
     interview_of,
@@ -20,7 +21,6 @@ from jobdating.scheduling.domain.changes import (
     repair_writes,
 )
 from jobdating.scheduling.domain.evolve import evolve_job_dating
-from jobdating.scheduling.domain.instance import Calendar
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.repair import Cancellation, Move, Repair

@@ -8,7 +8,7 @@ import io
 from datetime import UTC, date, datetime
 
 from jobdating.scheduling.adapters.export import as_csv
-from jobdating.scheduling.application.queries import Group, InterviewView, PlanSummary, PlanView
+from jobdating.scheduling.application.queries_plan_views import Group, InterviewView, PlanSummary, PlanView
 
 AT = datetime(2026, 12, 3, 8, tzinfo=UTC)
 

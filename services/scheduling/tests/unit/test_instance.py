@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from jobdating.contracts.registration import Availability, Wish
 from jobdating.contracts.sites import OpeningHours
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.evolve import evolve_job_dating
 from jobdating.scheduling.domain.facts import (
     CandidateFacts,
@@ -15,7 +16,7 @@ from jobdating.scheduling.domain.facts import (
     Outage,
     SiteFacts,
 )
-from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint
+from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import Moment, Window
 from jobdating.scheduling.testing import planned

@@ -20,7 +20,7 @@ from jobdating.contracts.scheduling import (
     SiteWindow,
     SlotAssigned,
 )
-from jobdating.scheduling.domain import decide
+from jobdating.scheduling.domain import companies, decide, pairings
 from jobdating.scheduling.domain.commands import (
     DelayCompany,
     ForbidPairing,
@@ -159,21 +159,23 @@ def test_rules_of_a_schedule_out_of_bounds_are_refused() -> None:
 
 def test_a_pin_is_recorded_once() -> None:
     command = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
-    events = decide.pin_pairing(command, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+    events = pairings.pin_pairing(command, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
     assert events == [PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")]
-    assert decide.pin_pairing(command, given(PLANNED, *events), COORDINATOR, CANDIDATE, COMPANY, BEFORE) == []
+    assert (
+        pairings.pin_pairing(command, given(PLANNED, *events), COORDINATOR, CANDIDATE, COMPANY, BEFORE) == []
+    )
 
 
 def test_a_forbidden_pairing_cannot_be_pinned_until_released() -> None:
     forbidden = PairingForbidden(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     pin = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     with pytest.raises(Conflict) as refused:
-        decide.pin_pairing(pin, given(PLANNED, forbidden), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+        pairings.pin_pairing(pin, given(PLANNED, forbidden), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
     assert refused.value.problems[0].reason == "ce binôme est interdit : levez d'abord l'interdiction"
     release = ReleasePairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
-    released = decide.release_pairing(release, given(PLANNED, forbidden), COORDINATOR, BEFORE)
+    released = pairings.release_pairing(release, given(PLANNED, forbidden), COORDINATOR, BEFORE)
     assert released == [PairingReleased(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")]
-    assert decide.pin_pairing(
+    assert pairings.pin_pairing(
         pin, given(PLANNED, forbidden, *released), COORDINATOR, CANDIDATE, COMPANY, BEFORE
     )
 
@@ -182,7 +184,7 @@ def test_a_pinned_pairing_cannot_be_forbidden() -> None:
     pinned = PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     forbid = ForbidPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     with pytest.raises(Conflict):
-        decide.forbid_pairing(forbid, given(PLANNED, pinned), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+        pairings.forbid_pairing(forbid, given(PLANNED, pinned), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
 
 
 def test_a_withdrawn_candidate_or_an_unknown_company_cannot_be_paired() -> None:
@@ -191,16 +193,16 @@ def test_a_withdrawn_candidate_or_an_unknown_company_cannot_be_paired() -> None:
         candidate_id="cand-1", referring_org="ml", site_id="site-seclin", withdrawn_at=BEFORE
     )
     with pytest.raises(Conflict):
-        decide.pin_pairing(pin, given(PLANNED), COORDINATOR, gone, COMPANY, BEFORE)
+        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, gone, COMPANY, BEFORE)
     with pytest.raises(NotFound):
-        decide.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, None, BEFORE)
+        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, None, BEFORE)
 
 
 def test_after_the_freeze_deadline_pairings_no_longer_change() -> None:
     pin = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     after = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     with pytest.raises(Conflict) as refused:
-        decide.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, after)
+        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, after)
     assert refused.value.problems[0].reason.startswith("le plan est figé depuis le 01/12 à 18:00")
 
 
@@ -281,7 +283,7 @@ def test_a_published_plan_changes_only_by_repairs() -> None:
     with pytest.raises(Conflict):
         decide.may_compute_plan(published, COORDINATOR, BEFORE, has_plan=True)
     with pytest.raises(Conflict):
-        decide.pin_pairing(
+        pairings.pin_pairing(
             PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1"),
             published,
             COORDINATOR,
@@ -294,20 +296,20 @@ def test_a_published_plan_changes_only_by_repairs() -> None:
 def test_a_late_company_arrives_within_its_window() -> None:
     arrives = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # 11:00 in Paris
     command = DelayCompany(job_dating_id="jd-1", company_id="co-1", arrives_at=arrives)
-    assert decide.delay_company(command, given(PLANNED), COORDINATOR, COMPANY) == [
+    assert companies.delay_company(command, given(PLANNED), COORDINATOR, COMPANY) == [
         CompanyDelayed(job_dating_id="jd-1", company_id="co-1", arrives_at=arrives)
     ]
     too_late = DelayCompany(job_dating_id="jd-1", company_id="co-1", arrives_at=arrives.replace(hour=12))
     with pytest.raises(Invalid) as refused:
-        decide.delay_company(too_late, given(PLANNED), COORDINATOR, COMPANY)
+        companies.delay_company(too_late, given(PLANNED), COORDINATOR, COMPANY)
     assert "de 09:00 à 12:00" in refused.value.problems[0].reason
 
 
 def test_a_company_leaves_once() -> None:
     command = RecordCompanyLeft(job_dating_id="jd-1", company_id="co-1", reason="recruteur malade")
-    events = decide.company_left(command, given(PLANNED), COORDINATOR, COMPANY, BEFORE)
+    events = companies.company_left(command, given(PLANNED), COORDINATOR, COMPANY, BEFORE)
     assert events == [
         CompanyLeft(job_dating_id="jd-1", company_id="co-1", at=BEFORE, reason="recruteur malade")
     ]
     with pytest.raises(Conflict):
-        decide.company_left(command, given(PLANNED, *events), COORDINATOR, COMPANY, BEFORE)
+        companies.company_left(command, given(PLANNED, *events), COORDINATOR, COMPANY, BEFORE)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jobdating.sites.application.queries import Location, departement, haversine_km
+from jobdating.sites.application.geography import Location, departement, haversine_km
 
 from .conftest import Api
 

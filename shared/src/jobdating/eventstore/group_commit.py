@@ -25,7 +25,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from jobdating.eventstore.base import Dialect, Transaction
+from jobdating.eventstore.sql import Dialect
+from jobdating.eventstore.transaction import Transaction
 
 MAX_GROUP = 64
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registry import EventRegistry
-from jobdating.eventstore.base import EventStore, LogRow
+from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.sql import LogRow
 
 ApplyBatch = Callable[[Sequence[RecordedEvent]], None]
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from jobdating.runtime import french
 from jobdating.runtime.text import spreadsheet_cell
-from jobdating.scheduling.application.queries import InterviewView, PlanView
+from jobdating.scheduling.application.queries_plan_views import InterviewView, PlanView
 
 _BY = {"site": "par site", "computer": "par poste", "company": "par entreprise", "candidate": "par candidat"}
 _STATUS = {

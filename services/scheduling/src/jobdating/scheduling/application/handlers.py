@@ -19,7 +19,8 @@ from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, WORKSHOPS
 from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.repairs import RepairReport, Repairs
-from jobdating.scheduling.domain import day, decide, disruptions, workshops
+from jobdating.scheduling.domain import companies, day, decide, disruptions, pairings, workshops
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.commands import (
     CheckIn,
     DelayCompany,
@@ -38,7 +39,7 @@ from jobdating.scheduling.domain.commands import (
     ScheduleWorkshop,
 )
 from jobdating.scheduling.domain.errors import Conflict
-from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint
+from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import ProvisionalPlan
 from jobdating.scheduling.planning.check import check
@@ -85,7 +86,7 @@ class SchedulingHandlers:
             read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            events = decide.pin_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = pairings.pin_pairing(command, state, actor, candidate, company, self.clock.now())
             return w.append(command.job_dating_id, events, meta)
 
         return self.bus.run(work)
@@ -96,7 +97,7 @@ class SchedulingHandlers:
             read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            events = decide.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = pairings.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
             return w.append(command.job_dating_id, events, meta)
 
         return self.bus.run(work)
@@ -105,7 +106,7 @@ class SchedulingHandlers:
         return self.bus.execute(
             JOB_DATINGS,
             command.job_dating_id,
-            lambda state: decide.release_pairing(command, state, actor, self.clock.now()),
+            lambda state: pairings.release_pairing(command, state, actor, self.clock.now()),
             meta,
         )
 
@@ -168,7 +169,7 @@ class SchedulingHandlers:
         def work(w: UnitOfWork) -> RepairReport:
             state = w.fold(JOB_DATINGS, command.job_dating_id)
             company = known.company(known.in_tx(w.tx), command.company_id)
-            events = decide.delay_company(command, state, actor, company)
+            events = companies.delay_company(command, state, actor, company)
             stored = w.append(command.job_dating_id, events, meta)
             late = disruptions.company_late(command.company_id, command.arrives_at)
             return self.repairs.run(
@@ -184,7 +185,7 @@ class SchedulingHandlers:
         def work(w: UnitOfWork) -> RepairReport:
             state = w.fold(JOB_DATINGS, command.job_dating_id)
             company = known.company(known.in_tx(w.tx), command.company_id)
-            events = decide.company_left(command, state, actor, company, now)
+            events = companies.company_left(command, state, actor, company, now)
             stored = w.append(command.job_dating_id, events, meta)
             left = disruptions.company_left(command.company_id, now)
             return self.repairs.run(

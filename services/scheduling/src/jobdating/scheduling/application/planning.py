@@ -15,13 +15,15 @@ from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.ports import SavePlan
 from jobdating.scheduling.domain import decide
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.errors import Invalid
-from jobdating.scheduling.domain.instance import Calendar, build_instance, fingerprint, wish_rank
+from jobdating.scheduling.domain.instance import build_instance, fingerprint, wish_rank
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Interview
-from jobdating.scheduling.planning.solve import Solution, greedy, solve
+from jobdating.scheduling.planning.solution import Solution
+from jobdating.scheduling.planning.solve import greedy, solve
 
 Engine = Literal["highs", "cpsat"]
 

@@ -20,6 +20,7 @@ from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import (
     RepairRefused,
     interview_of,
@@ -27,7 +28,7 @@ from jobdating.scheduling.domain.changes import (
     repair_writes,
 )
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
-from jobdating.scheduling.domain.instance import Calendar, build_instance
+from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill

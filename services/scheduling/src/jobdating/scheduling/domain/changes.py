@@ -14,8 +14,9 @@ from datetime import datetime
 import msgspec
 
 from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
-from jobdating.scheduling.domain.instance import Calendar, wish_rank
+from jobdating.scheduling.domain.instance import wish_rank
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.model import Interview

@@ -21,9 +21,9 @@ from jobdating.contracts.scheduling import (
 from jobdating.scheduling.domain import checks
 from jobdating.scheduling.domain.calendar import local_text
 from jobdating.scheduling.domain.commands import CheckIn, MarkNoShow, RecordOutcome, ScheduleSecondInterview
-from jobdating.scheduling.domain.decide import UNKNOWN_CANDIDATE, UNKNOWN_JOB_DATING
 from jobdating.scheduling.domain.errors import Conflict, Invalid, NotFound, refuse_if
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, SiteFacts
+from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
 from jobdating.scheduling.domain.permissions import Actor, may_act_for_company, may_run_site
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
 from jobdating.scheduling.planning.model import busy, overlaps
@@ -146,8 +146,7 @@ def schedule_second_interview(
     if first.status == "none":
         raise NotFound.on("first_slot_id", UNKNOWN_SLOT)
     may_act_for_company(actor, first.company_id, "first_slot_id")
-    if not job_dating.planned:
-        raise NotFound.on("first_slot_id", UNKNOWN_JOB_DATING)
+    must_exist(job_dating, "first_slot_id")
     if first.kind != "interview" or first.outcome != "second_interview":
         raise Conflict.on(
             "first_slot_id", "un second entretien suit un premier entretien dont le résultat le demande"
@@ -234,7 +233,6 @@ def _overlap(slot: SlotState, starts_at: datetime, ends_at: datetime) -> bool:
 
 
 def _published(job_dating: JobDatingState) -> None:
-    if not job_dating.planned:
-        raise NotFound.on("job_dating_id", UNKNOWN_JOB_DATING)
+    must_exist(job_dating)
     if not job_dating.published:
         raise Conflict.on("job_dating_id", "le plan de ce job dating n'est pas encore publié")

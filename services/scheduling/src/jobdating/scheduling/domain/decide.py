@@ -1,4 +1,6 @@
-"""The decisions about a job dating: plan it, adjust its plan, publish it, record a late or departed company.
+"""The decisions that take a job dating from planned to published: plan it, decide whether a plan may be
+computed, freeze it, publish it. Pairings are adjusted in `pairings`, late or departed companies recorded in
+`companies`, the day itself decided in `day` and `workshops`.
 
 Each function takes a command, the job dating's state, the caller and what else it needs (facts kept from
 the other services, the clock's `now`), and returns the events that follow or raises a refusal.
@@ -10,38 +12,16 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.scheduling import (
-    CompanyDelayed,
-    CompanyLeft,
-    JobDatingFrozen,
-    JobDatingPlanned,
-    PairingForbidden,
-    PairingPinned,
-    PairingReleased,
-    PlanPublished,
-    SlotAssigned,
-)
+from jobdating.contracts.scheduling import JobDatingFrozen, JobDatingPlanned, PlanPublished, SlotAssigned
 from jobdating.scheduling.domain import checks
-from jobdating.scheduling.domain.calendar import local_text, minute_of, zone_or_none
-from jobdating.scheduling.domain.commands import (
-    DelayCompany,
-    ForbidPairing,
-    FreezeJobDating,
-    PinPairing,
-    PlanJobDating,
-    PublishPlan,
-    RecordCompanyLeft,
-    ReleasePairing,
-)
-from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem, refuse_if
-from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, SiteFacts
+from jobdating.scheduling.domain.calendar import minute_of, zone_or_none
+from jobdating.scheduling.domain.commands import FreezeJobDating, PlanJobDating, PublishPlan
+from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, NotFound, Problem, refuse_if
+from jobdating.scheduling.domain.facts import SiteFacts
+from jobdating.scheduling.domain.guards import must_exist
 from jobdating.scheduling.domain.permissions import Actor, must_coordinate
 from jobdating.scheduling.domain.plans import ProvisionalPlan, Write
-from jobdating.scheduling.domain.state import JobDatingState, Pairing
-
-UNKNOWN_JOB_DATING = "job dating inconnu"
-UNKNOWN_CANDIDATE = "candidat inconnu (ou pas encore annoncé par le service des inscriptions)"
-UNKNOWN_COMPANY = "entreprise inconnue (ou pas encore annoncée par le service des inscriptions)"
+from jobdating.scheduling.domain.state import JobDatingState
 
 
 def plan_job_dating(
@@ -116,55 +96,10 @@ def _site_window_problems(command: PlanJobDating, sites: Mapping[str, SiteFacts]
     return problems
 
 
-def pin_pairing(
-    command: PinPairing,
-    state: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    company: CompanyFacts | None,
-    now: datetime,
-) -> list[Event]:
-    """Make a candidate meet a company in every plan computed from now on."""
-    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
-    if pair in state.forbids:
-        raise Conflict.on("company_id", "ce binôme est interdit : levez d'abord l'interdiction")
-    if pair in state.pins:
-        return []
-    return [PairingPinned(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
-
-
-def forbid_pairing(
-    command: ForbidPairing,
-    state: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    company: CompanyFacts | None,
-    now: datetime,
-) -> list[Event]:
-    """Keep a candidate from meeting a company in every plan computed from now on."""
-    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
-    if pair in state.pins:
-        raise Conflict.on("company_id", "ce binôme est imposé : levez d'abord cette obligation")
-    if pair in state.forbids:
-        return []
-    return [PairingForbidden(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
-
-
-def release_pairing(
-    command: ReleasePairing, state: JobDatingState, actor: Actor, now: datetime
-) -> list[Event]:
-    """Lift a pin or a ban."""
-    _adjustable(state, actor, now)
-    pair = Pairing(candidate_id=command.candidate_id, company_id=command.company_id)
-    if pair not in state.pins and pair not in state.forbids:
-        raise NotFound.on("company_id", "ce binôme n'est ni imposé ni interdit")
-    return [PairingReleased(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
-
-
 def may_compute_plan(state: JobDatingState, actor: Actor, now: datetime, has_plan: bool) -> None:
     """A provisional plan is computed before publication, and after the freeze only if none exists yet."""
     must_coordinate(actor, "job_dating_id")
-    _must_exist(state)
+    must_exist(state)
     if state.published:
         raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
     if state.frozen_at(now) and has_plan:
@@ -174,7 +109,7 @@ def may_compute_plan(state: JobDatingState, actor: Actor, now: datetime, has_pla
 def freeze(command: FreezeJobDating, state: JobDatingState, actor: Actor, now: datetime) -> list[Event]:
     """Freeze the plan before its deadline (once)."""
     must_coordinate(actor, "job_dating_id")
-    _must_exist(state)
+    must_exist(state)
     if state.frozen_at(now):
         raise Conflict.on("job_dating_id", "le plan est déjà figé")
     return [JobDatingFrozen(job_dating_id=state.job_dating_id)]
@@ -193,7 +128,7 @@ def publish(
     """Publish the latest provisional plan, computed from the inputs as they are now: the job dating's
     PlanPublished first, then one SlotAssigned per interview, each on its own slot stream."""
     must_coordinate(actor, "plan_id")
-    _must_exist(state)
+    must_exist(state)
     if state.published:
         raise Conflict.on("plan_id", "un plan est déjà publié : il ne change plus que par des réparations")
     if plan is None or plan.job_dating_id != state.job_dating_id:
@@ -242,113 +177,3 @@ def publish(
             )
         )
     return writes
-
-
-def delay_company(
-    command: DelayCompany, state: JobDatingState, actor: Actor, company: CompanyFacts | None
-) -> list[Event]:
-    """A company arrives late: it interviews from `arrives_at`, within its window on that day."""
-    must_coordinate(actor, "company_id")
-    _must_exist(state)
-    refuse_if(checks.aware("arrives_at", command.arrives_at))
-    _company_takes_part(state, company)
-    assert company is not None
-    zone = zone_or_none(state.timezone)
-    local = command.arrives_at.astimezone(zone)
-    if local.date() not in state.days or (company.day is not None and company.day != local.date()):
-        raise Invalid.on("arrives_at", "ce jour-là, cette entreprise ne participe pas au job dating")
-    if not company.window_start < local.time().replace(tzinfo=None) < company.window_end:
-        raise Invalid.on(
-            "arrives_at",
-            f"l'entreprise reçoit de {company.window_start:%H:%M} à {company.window_end:%H:%M} : "
-            "indiquez une heure d'arrivée dans cette plage",
-        )
-    earlier = state.arrival(company.company_id)
-    if earlier is not None and earlier >= command.arrives_at:
-        raise Conflict.on("arrives_at", "un retard plus long est déjà enregistré pour cette entreprise")
-    return [
-        CompanyDelayed(
-            job_dating_id=state.job_dating_id,
-            company_id=company.company_id,
-            arrives_at=command.arrives_at.astimezone(UTC),
-        )
-    ]
-
-
-def company_left(
-    command: RecordCompanyLeft,
-    state: JobDatingState,
-    actor: Actor,
-    company: CompanyFacts | None,
-    now: datetime,
-) -> list[Event]:
-    """A company leaves the job dating now; its remaining slots are cancelled by the repair."""
-    must_coordinate(actor, "company_id")
-    _must_exist(state)
-    _company_takes_part(state, company)
-    assert company is not None
-    refuse_if(checks.text("reason", command.reason, "la raison du départ", 200))
-    return [
-        CompanyLeft(
-            job_dating_id=state.job_dating_id,
-            company_id=company.company_id,
-            at=now,
-            reason=command.reason.strip(),
-        )
-    ]
-
-
-def _company_takes_part(state: JobDatingState, company: CompanyFacts | None) -> None:
-    if company is None:
-        raise NotFound.on("company_id", UNKNOWN_COMPANY)
-    if not company.active:
-        raise Conflict.on("company_id", "cette entreprise s'est retirée")
-    if state.departure(company.company_id) is not None:
-        raise Conflict.on("company_id", "cette entreprise a déjà quitté le job dating")
-
-
-def _must_exist(state: JobDatingState) -> None:
-    if not state.planned:
-        raise NotFound.on("job_dating_id", UNKNOWN_JOB_DATING)
-
-
-def _adjustable(state: JobDatingState, actor: Actor, now: datetime) -> None:
-    must_coordinate(actor, "job_dating_id")
-    _must_exist(state)
-    if state.published:
-        raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
-    if state.frozen_at(now):
-        zone = zone_or_none(state.timezone)
-        when = (
-            f" depuis le {local_text(state.freeze_at, zone, '%d/%m à %H:%M')}"
-            if state.freeze_at and zone
-            else ""
-        )
-        raise Conflict.on("job_dating_id", f"le plan est figé{when} : il ne se règle plus")
-
-
-def _adjustable_pair(
-    state: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    company: CompanyFacts | None,
-    candidate_id: str,
-    company_id: str,
-    now: datetime,
-) -> Pairing:
-    _adjustable(state, actor, now)
-    if candidate is None:
-        raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
-    if not candidate.active:
-        raise Conflict.on("candidate_id", "ce candidat s'est retiré")
-    if candidate.site_id not in state.site_ids:
-        raise Conflict.on("candidate_id", "le site choisi par ce candidat ne participe pas à ce job dating")
-    if company is None:
-        raise NotFound.on("company_id", UNKNOWN_COMPANY)
-    if not company.active or state.departure(company_id) is not None:
-        raise Conflict.on("company_id", "cette entreprise ne participe plus")
-    return Pairing(candidate_id=candidate_id, company_id=company_id)
-
-
-def _pair_fields(pair: Pairing) -> dict[str, str]:
-    return {"candidate_id": pair.candidate_id, "company_id": pair.company_id}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from jobdating.scheduling.domain.instance import Calendar
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.planning.capacity import ComputerBack
 from jobdating.scheduling.planning.disruption import (
     CandidateChanged,

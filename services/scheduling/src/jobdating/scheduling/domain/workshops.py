@@ -13,9 +13,9 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.scheduling.domain import checks
 from jobdating.scheduling.domain.commands import EnrolInWorkshop, RecordWorkshopAttendance, ScheduleWorkshop
-from jobdating.scheduling.domain.decide import UNKNOWN_CANDIDATE, UNKNOWN_JOB_DATING
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem, refuse_if
 from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFacts
+from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
 from jobdating.scheduling.domain.permissions import Actor, may_enrol, may_run_workshop
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
 
@@ -37,8 +37,7 @@ def schedule_workshop(
     may_run_workshop(actor, orgs, "coaches")
     if state.scheduled:
         raise AlreadyExists.on("workshop_id", "un atelier porte déjà cet identifiant")
-    if not job_dating.planned:
-        raise NotFound.on("job_dating_id", UNKNOWN_JOB_DATING)
+    must_exist(job_dating)
     problems = checks.identifier("workshop_id", command.workshop_id)
     problems += checks.aware("starts_at", command.starts_at) + checks.aware("ends_at", command.ends_at)
     if len(command.coaches) != 2:

@@ -23,10 +23,12 @@ keeps who meets whom and moves interviews earlier while any move helps; `earlies
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.model import Instance, Plan
+from jobdating.scheduling.planning.model import Instance, Interview, Plan
 
 
 class Weights(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -58,16 +60,17 @@ def weights(instance: Instance) -> Weights:
 
 def score(instance: Instance, plan: Plan, frame: Frame | None = None) -> int:
     """Level 1 of the objective for `plan` (validity is the checker's business)."""
-    frame = frame or Frame(instance)
-    w = weights(instance)
+    return score_interviews(frame or Frame(instance), weights(instance), plan.interviews)
+
+
+def score_interviews(frame: Frame, w: Weights, interviews: Iterable[Interview]) -> int:
+    """Level 1 of the objective for some interviews (a whole plan, or one component's)."""
     counts: dict[str, int] = {}
     total = 0
-    for interview in plan.interviews:
+    for interview in interviews:
         counts[interview.candidate_id] = counts.get(interview.candidate_id, 0) + 1
         total += w.interview(frame.rank(interview.candidate_id, interview.company_id))
-    for n in counts.values():
-        total += sum(w.tier(j) for j in range(1, n + 1))
-    return total
+    return total + sum(w.tier(j) for n in counts.values() for j in range(1, n + 1))
 
 
 def lateness(instance: Instance, plan: Plan, frame: Frame | None = None) -> int:

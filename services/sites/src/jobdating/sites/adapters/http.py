@@ -6,27 +6,30 @@ Reads need any valid token; writes are checked by the domain's permission rules 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request, status
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
 
 from jobdating.contracts.sites import Coordinates, OpeningHours, SiteContact
 from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, LocalTime, Refused, Text
-from jobdating.sites.application.handlers import SiteHandlers
-from jobdating.sites.application.queries import (
-    Availability,
-    ComputerView,
-    Nearest,
-    RoomView,
-    SiteQueries,
-    SiteView,
+from jobdating.runtime.http import FieldError, Refused
+from jobdating.sites.adapters.schemas import (
+    ComputerIn,
+    ContactIn,
+    HoursIn,
+    LocationIn,
+    ReasonIn,
+    RoomIn,
+    SiteChangesIn,
+    SiteIn,
 )
+from jobdating.sites.application.handlers import SiteHandlers
+from jobdating.sites.application.queries import SiteQueries
+from jobdating.sites.application.views import Availability, ComputerView, Nearest, RoomView, SiteView
 from jobdating.sites.domain.commands import (
     AddComputer,
     AddRoom,
@@ -40,73 +43,6 @@ from jobdating.sites.domain.commands import (
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import Actor
-
-
-class _Body(BaseModel):
-    # An unknown field is most often a typo: better refused than silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-
-class LocationIn(_Body):
-    lat: float
-    lon: float
-
-
-class HoursIn(_Body):
-    day: date
-    start: LocalTime
-    end: LocalTime
-
-
-class ContactIn(_Body):
-    phone: Text | None = None
-    email: Text | None = None
-
-
-class SiteIn(_Body):
-    """A site to open; `site_id` is generated when absent, `host_org` defaults to the caller's org."""
-
-    site_id: Text | None = None
-    name: Text
-    host_org: Text | None = None
-    address: Text
-    commune: Text
-    postcode: Text
-    location: LocationIn
-    hours: list[HoursIn]
-    accessibility: list[Literal["wheelchair", "hearing_loop"]] = []
-    contact: ContactIn | None = None
-
-
-class SiteChangesIn(_Body):
-    """Details to change; absent (or null) ones stay as they are, given ones replace the old."""
-
-    address: Text | None = None
-    location: LocationIn | None = None
-    hours: list[HoursIn] | None = None
-    accessibility: list[Literal["wheelchair", "hearing_loop"]] | None = None
-    contact: ContactIn | None = None
-
-
-class ReasonIn(_Body):
-    reason: Text
-
-
-class RoomIn(_Body):
-    name: Text
-    capacity: int
-
-
-class ComputerIn(_Body):
-    """A lent computer; `computer_id` is generated when absent, `lending_org` defaults to the caller's org."""
-
-    computer_id: Text | None = None
-    site_id: Text
-    label: Text
-    lending_org: Text | None = None
-    webcam: bool
-    headset: bool
-    visio_ready: bool
 
 
 def install(

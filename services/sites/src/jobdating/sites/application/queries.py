@@ -1,114 +1,33 @@
-"""Questions asked of the sites read model: sites, computers, what is usable when, and what is nearest.
-
-Distances are great-circle (haversine) distances between coordinates, not travel times.
-"""
+"""Questions asked of the sites read model: sites, computers, what is usable when, and what is nearest
+(answers in `views`, distances in `geography`)."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any, Literal
 
 import msgspec
 
 from jobdating.contracts.sites import Coordinates, OpeningHours
 from jobdating.eventstore.base import EventStore
+from jobdating.sites.application.geography import Location, departement, haversine_km, mean_location
+from jobdating.sites.application.views import (
+    Availability,
+    ComputerView,
+    Contact,
+    Hours,
+    Nearest,
+    NearSite,
+    RoomView,
+    SiteView,
+    UsableSite,
+)
 from jobdating.sites.domain import validation as check
 from jobdating.sites.domain.errors import Invalid, NotFound
 
-EARTH_RADIUS_KM = 6371.0088
 MAX_NEAREST = 50
-
-
-@dataclass(frozen=True)
-class Location:
-    lat: float
-    lon: float
-
-
-@dataclass(frozen=True)
-class Hours:
-    day: date
-    start: time
-    end: time
-
-
-@dataclass(frozen=True)
-class Contact:
-    phone: str | None
-    email: str | None
-
-
-@dataclass(frozen=True)
-class RoomView:
-    room_id: str
-    name: str
-    capacity: int
-
-
-@dataclass(frozen=True)
-class SiteView:
-    site_id: str
-    name: str
-    host_org: str
-    address: str
-    commune: str
-    postcode: str
-    location: Location | None
-    hours: tuple[Hours, ...]
-    accessibility: tuple[str, ...]
-    contact: Contact | None
-    status: Literal["open", "closed"]
-    closed_reason: str | None
-    rooms: tuple[RoomView, ...]
-
-
-@dataclass(frozen=True)
-class ComputerView:
-    computer_id: str
-    site_id: str
-    label: str
-    lending_org: str
-    webcam: bool
-    headset: bool
-    visio_ready: bool
-    status: Literal["in_service", "out_of_order", "removed"]
-    status_reason: str | None
-    status_since: datetime
-
-
-@dataclass(frozen=True)
-class UsableSite:
-    """A site open over the whole window, with the computers usable for video interviews there."""
-
-    site: SiteView
-    computers: tuple[ComputerView, ...]
-
-
-@dataclass(frozen=True)
-class Availability:
-    start: datetime
-    end: datetime
-    sites: tuple[UsableSite, ...]
-
-
-@dataclass(frozen=True)
-class NearSite:
-    site: SiteView
-    distance_km: float
-
-
-@dataclass(frozen=True)
-class Nearest:
-    """Open sites by distance from `origin`; `located_by` says where the origin comes from."""
-
-    located_by: Literal["coordinates", "postcode", "departement"]
-    origin: Location
-    sites: tuple[NearSite, ...]
-
 
 _SITE_COLUMNS = (
     "site_id, name, host_org, address, commune, postcode, lat, lon, hours, accessibility, "
@@ -201,11 +120,11 @@ class SiteQueries:
         located = [s for s in self.sites(include_closed=True) if s.location is not None]
         same_postcode = [s.location for s in located if s.postcode == postcode and s.location]
         if same_postcode:
-            return self._nearest("postcode", _mean(same_postcode), limit)
+            return self._nearest("postcode", mean_location(same_postcode), limit)
         wanted = departement(postcode)
         same_departement = [s.location for s in located if departement(s.postcode) == wanted and s.location]
         if same_departement:
-            return self._nearest("departement", _mean(same_departement), limit)
+            return self._nearest("departement", mean_location(same_departement), limit)
         raise NotFound.on(
             "postcode",
             "aucun site connu dans ce code postal ni dans ce département : indiquez des coordonnées",
@@ -246,23 +165,6 @@ class SiteQueries:
         return [_site(r, tuple(rooms[r[0]])) for r in rows]
 
 
-def haversine_km(a: Location, b: Location) -> float:
-    """Great-circle distance between two points, in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
-def departement(postcode: str) -> str:
-    """The département a French postcode belongs to (as far as a postcode alone can tell)."""
-    if postcode.startswith("20"):
-        # Corsica: Corse-du-Sud postcodes run from 20000 to 20190, Haute-Corse from 20200.
-        return "2A" if postcode < "20200" else "2B"
-    if postcode.startswith(("97", "98")):
-        return postcode[:3]
-    return postcode[:2]
-
-
 def _covers(hours: Sequence[Hours], start: datetime, end: datetime) -> bool:
     if start.date() != end.date():
         return False
@@ -274,14 +176,6 @@ def _covers(hours: Sequence[Hours], start: datetime, end: datetime) -> bool:
         else:
             merged.append((opens, closes))
     return any(opens <= start.time() and end.time() <= closes for opens, closes in merged)
-
-
-def _mean(points: Sequence[Location]) -> Location:
-    # Sites of one postcode or département are close together: averaging degrees is accurate enough.
-    return Location(
-        lat=sum(p.lat for p in points) / len(points),
-        lon=sum(p.lon for p in points) / len(points),
-    )
 
 
 def _site(r: Any, rooms: tuple[RoomView, ...]) -> SiteView:

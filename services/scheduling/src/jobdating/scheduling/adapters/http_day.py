@@ -1,0 +1,109 @@
+"""HTTP routes of the day itself: late or departed companies, check-ins and no-shows, slots, outcomes
+and second interviews."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from jobdating.runtime.auth import Caller
+from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.adapters.schemas import (
+    CheckInIn,
+    LateIn,
+    NoShowIn,
+    OutcomeIn,
+    ReasonIn,
+    SecondInterviewIn,
+)
+from jobdating.scheduling.application.queries import SchedulingQueries
+from jobdating.scheduling.application.queries_day import AttendanceView
+from jobdating.scheduling.application.queries_plan_views import InterviewView
+from jobdating.scheduling.application.repairs import RepairReport
+from jobdating.scheduling.domain.commands import (
+    CheckIn,
+    DelayCompany,
+    MarkNoShow,
+    RecordCompanyLeft,
+    RecordOutcome,
+    ScheduleSecondInterview,
+)
+from jobdating.scheduling.domain.errors import NotFound
+from jobdating.scheduling.domain.permissions import may_read_company, may_read_plans
+
+
+def router(ctx: HttpContext) -> APIRouter:
+    """Routes of the day: companies late or gone, check-ins, no-shows, slots and their outcomes."""
+    router = APIRouter()
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    meta, zone_of = ctx.meta, ctx.zone_of
+
+    @router.post("/job-datings/{job_dating_id}/companies/{company_id}/late", tags=["the day"])
+    def company_late(
+        job_dating_id: str, company_id: str, body: LateIn, request: Request, caller: Caller
+    ) -> RepairReport:
+        command = DelayCompany(
+            job_dating_id=job_dating_id,
+            company_id=company_id,
+            arrives_at=as_local(body.arrives_at, zone_of(job_dating_id)),
+        )
+        return handlers.delay_company(command, actor_of(caller), meta(request, caller))
+
+    @router.post("/job-datings/{job_dating_id}/companies/{company_id}/leave", tags=["the day"])
+    def company_leaves(
+        job_dating_id: str, company_id: str, body: ReasonIn, request: Request, caller: Caller
+    ) -> RepairReport:
+        command = RecordCompanyLeft(job_dating_id=job_dating_id, company_id=company_id, reason=body.reason)
+        return handlers.company_left(command, actor_of(caller), meta(request, caller))
+
+    @router.post(
+        "/job-datings/{job_dating_id}/check-ins", status_code=status.HTTP_201_CREATED, tags=["the day"]
+    )
+    def check_in(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> AttendanceView:
+        command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
+        handlers.check_in(command, actor_of(caller), meta(request, caller))
+        return next(a for a in queries.attendance(job_dating_id) if a.candidate_id == body.candidate_id)
+
+    @router.post("/job-datings/{job_dating_id}/no-shows", tags=["the day"])
+    def no_show(job_dating_id: str, body: NoShowIn, request: Request, caller: Caller) -> RepairReport:
+        command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
+        return handlers.mark_no_show(command, actor_of(caller), meta(request, caller))
+
+    @router.get("/job-datings/{job_dating_id}/attendance", tags=["the day"])
+    def attendance(job_dating_id: str, caller: Caller, site_id: str | None = None) -> list[AttendanceView]:
+        may_read_plans(actor_of(caller), "job_dating_id")
+        return queries.attendance(job_dating_id, site_id)
+
+    @router.get("/slots/{slot_id}", tags=["slots"])
+    def get_slot(slot_id: str, caller: Caller) -> InterviewView:
+        slot = queries.slot(slot_id)
+        may_read_company(actor_of(caller), slot.company_id, "slot_id")
+        return slot
+
+    @router.post("/slots/{slot_id}/outcome", tags=["slots"])
+    def record_outcome(slot_id: str, body: OutcomeIn, request: Request, caller: Caller) -> InterviewView:
+        handlers.record_outcome(
+            RecordOutcome(slot_id=slot_id, outcome=body.outcome), actor_of(caller), meta(request, caller)
+        )
+        return queries.slot(slot_id)
+
+    @router.post("/slots/{slot_id}/second-interview", status_code=status.HTTP_201_CREATED, tags=["slots"])
+    def second_interview(
+        slot_id: str, body: SecondInterviewIn, request: Request, caller: Caller
+    ) -> InterviewView:
+        command = ScheduleSecondInterview(
+            first_slot_id=slot_id,
+            slot_id=ids(),
+            starts_at=as_local(body.starts_at, zone_of(_job_dating_of(queries, slot_id))),
+            computer_id=body.computer_id,
+        )
+        handlers.schedule_second_interview(command, actor_of(caller), meta(request, caller))
+        return queries.slot(command.slot_id)
+
+    return router
+
+
+def _job_dating_of(queries: SchedulingQueries, slot_id: str) -> str:
+    rows = queries.read("SELECT job_dating_id FROM sched_slot WHERE slot_id = ?", (slot_id,))
+    if not rows:
+        raise NotFound.on("slot_id", "entretien inconnu")
+    return str(rows[0][0])

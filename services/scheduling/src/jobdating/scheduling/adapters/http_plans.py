@@ -1,0 +1,154 @@
+"""HTTP routes from a job dating's set-up to its published plan: plan it, adjust pairings, freeze it,
+compute, read and publish plans, follow the changes made after publication."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+
+from jobdating.contracts.scheduling import Break, SiteWindow
+from jobdating.runtime.auth import Caller
+from jobdating.runtime.http import MAX_POSITION
+from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local, zone_named
+from jobdating.scheduling.adapters.schemas import (
+    ComputePlanIn,
+    JobDatingIn,
+    PairingIn,
+    PublishIn,
+)
+from jobdating.scheduling.application.queries import JobDatingView
+from jobdating.scheduling.application.queries_day import ChangeView
+from jobdating.scheduling.application.queries_plan_views import GroupBy, PlanView
+from jobdating.scheduling.domain.commands import (
+    ForbidPairing,
+    FreezeJobDating,
+    PinPairing,
+    PlanJobDating,
+    PublishPlan,
+    ReleasePairing,
+)
+from jobdating.scheduling.domain.errors import Forbidden
+from jobdating.scheduling.domain.permissions import may_read_plans
+
+MAX_CHANGES = 5000
+
+
+def router(ctx: HttpContext) -> APIRouter:
+    """Routes to set a job dating up, adjust it, and compute, publish and follow its plan."""
+    router = APIRouter()
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    meta = ctx.meta
+
+    # ---- job datings -------------------------------------------------------------------------------
+
+    @router.post("/job-datings", status_code=status.HTTP_201_CREATED, tags=["job datings"])
+    def plan_job_dating(body: JobDatingIn, request: Request, caller: Caller) -> JobDatingView:
+        timezone = body.timezone or ctx.default_zone.key
+        zone = zone_named(timezone)
+        command = PlanJobDating(
+            job_dating_id=body.job_dating_id or ids(),
+            title=body.title,
+            days=tuple(body.days),
+            site_windows=tuple(
+                SiteWindow(site_id=w.site_id, day=w.day, start=w.start, end=w.end) for w in body.site_windows
+            ),
+            interview_minutes=body.interview_minutes,
+            buffer_minutes=body.buffer_minutes,
+            breaks=tuple(Break(day=b.day, start=b.start, end=b.end) for b in body.breaks),
+            max_interviews_per_candidate=body.max_interviews_per_candidate,
+            freeze_at=as_local(body.freeze_at, zone) if body.freeze_at is not None else None,
+            timezone=timezone,
+        )
+        handlers.plan_job_dating(command, actor_of(caller), meta(request, caller))
+        return queries.job_dating(command.job_dating_id)
+
+    @router.get("/job-datings", tags=["job datings"])
+    def list_job_datings(_: Caller) -> list[dict[str, Any]]:
+        return queries.job_datings()
+
+    @router.get("/job-datings/{job_dating_id}", tags=["job datings"])
+    def get_job_dating(job_dating_id: str, _: Caller) -> JobDatingView:
+        return queries.job_dating(job_dating_id)
+
+    @router.post("/job-datings/{job_dating_id}/pins", tags=["adjustments"])
+    def pin(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
+        command = PinPairing(
+            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
+        )
+        handlers.pin(command, actor_of(caller), meta(request, caller))
+        return queries.job_dating(job_dating_id)
+
+    @router.post("/job-datings/{job_dating_id}/forbids", tags=["adjustments"])
+    def forbid(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
+        command = ForbidPairing(
+            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
+        )
+        handlers.forbid(command, actor_of(caller), meta(request, caller))
+        return queries.job_dating(job_dating_id)
+
+    @router.post("/job-datings/{job_dating_id}/releases", tags=["adjustments"])
+    def release(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
+        command = ReleasePairing(
+            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
+        )
+        handlers.release(command, actor_of(caller), meta(request, caller))
+        return queries.job_dating(job_dating_id)
+
+    @router.post("/job-datings/{job_dating_id}/freeze", tags=["adjustments"])
+    def freeze(job_dating_id: str, request: Request, caller: Caller) -> JobDatingView:
+        handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), actor_of(caller), meta(request, caller))
+        return queries.job_dating(job_dating_id)
+
+    # ---- plans -------------------------------------------------------------------------------------
+
+    @router.post(
+        "/job-datings/{job_dating_id}/provisional-plans", status_code=status.HTTP_201_CREATED, tags=["plans"]
+    )
+    def compute_plan(
+        job_dating_id: str, body: ComputePlanIn, caller: Caller, by: GroupBy = "site"
+    ) -> PlanView:
+        plan = handlers.compute_plan(job_dating_id, actor_of(caller), body.engine, body.time_limit)
+        return queries.plan(job_dating_id, by=by, kind="provisional", plan_id=plan.plan_id)
+
+    @router.get("/job-datings/{job_dating_id}/provisional-plan", tags=["plans"])
+    def provisional_plan(
+        job_dating_id: str,
+        caller: Caller,
+        by: GroupBy = "site",
+        key: str | None = None,
+        plan_id: str | None = None,
+    ) -> PlanView:
+        may_read_plans(actor_of(caller), "job_dating_id")
+        return queries.plan(job_dating_id, by=by, key=key, kind="provisional", plan_id=plan_id)
+
+    @router.post("/job-datings/{job_dating_id}/publish", tags=["plans"])
+    def publish(job_dating_id: str, body: PublishIn, request: Request, caller: Caller) -> PlanView:
+        command = PublishPlan(job_dating_id=job_dating_id, plan_id=body.plan_id)
+        handlers.publish(command, actor_of(caller), meta(request, caller))
+        return queries.plan(job_dating_id, by="site")
+
+    @router.get("/job-datings/{job_dating_id}/plan", tags=["plans"])
+    def published_plan(
+        job_dating_id: str,
+        caller: Caller,
+        by: GroupBy = "site",
+        key: str | None = None,
+        include_cancelled: bool = False,
+    ) -> PlanView:
+        # A recruiter reads their own company's agenda only.
+        if caller.role == "recruiter" and (by != "company" or key != caller.org):
+            raise Forbidden.on("key", "un recruteur ne consulte que le planning de son entreprise")
+        return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
+
+    @router.get("/job-datings/{job_dating_id}/changes", tags=["plans"])
+    def changes(
+        job_dating_id: str,
+        caller: Caller,
+        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change seen")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 500,
+    ) -> list[ChangeView]:
+        may_read_plans(actor_of(caller), "job_dating_id")
+        return queries.changes(job_dating_id, after=after, limit=limit)
+
+    return router

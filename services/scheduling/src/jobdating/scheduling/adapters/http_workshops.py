@@ -1,0 +1,69 @@
+"""HTTP routes of the workshops: schedule a session, enrol candidates, record who came."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from jobdating.runtime.auth import Caller
+from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.adapters.schemas import (
+    EnrolmentIn,
+    WorkshopAttendanceIn,
+    WorkshopIn,
+)
+from jobdating.scheduling.application.queries_day import WorkshopView
+from jobdating.scheduling.domain.commands import (
+    Coach,
+    EnrolInWorkshop,
+    RecordWorkshopAttendance,
+    ScheduleWorkshop,
+)
+
+
+def router(ctx: HttpContext) -> APIRouter:
+    """Routes to schedule workshops, enrol candidates and record who came."""
+    router = APIRouter()
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    meta, zone_of = ctx.meta, ctx.zone_of
+
+    @router.post("/workshops", status_code=status.HTTP_201_CREATED, tags=["workshops"])
+    def schedule_workshop(body: WorkshopIn, request: Request, caller: Caller) -> WorkshopView:
+        zone = zone_of(body.job_dating_id)
+        command = ScheduleWorkshop(
+            workshop_id=body.workshop_id or ids(),
+            job_dating_id=body.job_dating_id,
+            site_id=body.site_id,
+            room_id=body.room_id,
+            starts_at=as_local(body.starts_at, zone),
+            ends_at=as_local(body.ends_at, zone),
+            capacity=body.capacity,
+            coaches=tuple(Coach(coach_id=c.coach_id, org=c.org) for c in body.coaches),
+        )
+        handlers.schedule_workshop(command, actor_of(caller), meta(request, caller))
+        return queries.workshop(command.workshop_id)
+
+    @router.get("/workshops", tags=["workshops"])
+    def list_workshops(_: Caller, job_dating_id: str | None = None) -> list[WorkshopView]:
+        return queries.workshops(job_dating_id)
+
+    @router.get("/workshops/{workshop_id}", tags=["workshops"])
+    def get_workshop(workshop_id: str, _: Caller) -> WorkshopView:
+        return queries.workshop(workshop_id)
+
+    @router.post("/workshops/{workshop_id}/enrolments", tags=["workshops"])
+    def enrol(workshop_id: str, body: EnrolmentIn, request: Request, caller: Caller) -> WorkshopView:
+        command = EnrolInWorkshop(workshop_id=workshop_id, candidate_id=body.candidate_id)
+        handlers.enrol(command, actor_of(caller), meta(request, caller))
+        return queries.workshop(workshop_id)
+
+    @router.post("/workshops/{workshop_id}/attendance", tags=["workshops"])
+    def workshop_attendance(
+        workshop_id: str, body: WorkshopAttendanceIn, request: Request, caller: Caller
+    ) -> WorkshopView:
+        command = RecordWorkshopAttendance(
+            workshop_id=workshop_id, present=tuple(body.present), absent=tuple(body.absent)
+        )
+        handlers.record_workshop_attendance(command, actor_of(caller), meta(request, caller))
+        return queries.workshop(workshop_id)
+
+    return router

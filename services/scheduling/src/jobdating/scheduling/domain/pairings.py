@@ -1,0 +1,102 @@
+"""Adjusting who meets whom before the plan is published: pin a pairing, forbid it, or lift either."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.scheduling import PairingForbidden, PairingPinned, PairingReleased
+from jobdating.scheduling.domain.calendar import local_text, zone_or_none
+from jobdating.scheduling.domain.commands import ForbidPairing, PinPairing, ReleasePairing
+from jobdating.scheduling.domain.errors import Conflict, NotFound
+from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
+from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, UNKNOWN_COMPANY, must_exist
+from jobdating.scheduling.domain.permissions import Actor, must_coordinate
+from jobdating.scheduling.domain.state import JobDatingState, Pairing
+
+
+def pin_pairing(
+    command: PinPairing,
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """Make a candidate meet a company in every plan computed from now on."""
+    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
+    if pair in state.forbids:
+        raise Conflict.on("company_id", "ce binôme est interdit : levez d'abord l'interdiction")
+    if pair in state.pins:
+        return []
+    return [PairingPinned(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def forbid_pairing(
+    command: ForbidPairing,
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """Keep a candidate from meeting a company in every plan computed from now on."""
+    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
+    if pair in state.pins:
+        raise Conflict.on("company_id", "ce binôme est imposé : levez d'abord cette obligation")
+    if pair in state.forbids:
+        return []
+    return [PairingForbidden(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def release_pairing(
+    command: ReleasePairing, state: JobDatingState, actor: Actor, now: datetime
+) -> list[Event]:
+    """Lift a pin or a ban."""
+    _adjustable(state, actor, now)
+    pair = Pairing(candidate_id=command.candidate_id, company_id=command.company_id)
+    if pair not in state.pins and pair not in state.forbids:
+        raise NotFound.on("company_id", "ce binôme n'est ni imposé ni interdit")
+    return [PairingReleased(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+
+
+def _adjustable(state: JobDatingState, actor: Actor, now: datetime) -> None:
+    must_coordinate(actor, "job_dating_id")
+    must_exist(state)
+    if state.published:
+        raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
+    if state.frozen_at(now):
+        zone = zone_or_none(state.timezone)
+        when = (
+            f" depuis le {local_text(state.freeze_at, zone, '%d/%m à %H:%M')}"
+            if state.freeze_at and zone
+            else ""
+        )
+        raise Conflict.on("job_dating_id", f"le plan est figé{when} : il ne se règle plus")
+
+
+def _adjustable_pair(
+    state: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    company: CompanyFacts | None,
+    candidate_id: str,
+    company_id: str,
+    now: datetime,
+) -> Pairing:
+    _adjustable(state, actor, now)
+    if candidate is None:
+        raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
+    if not candidate.active:
+        raise Conflict.on("candidate_id", "ce candidat s'est retiré")
+    if candidate.site_id not in state.site_ids:
+        raise Conflict.on("candidate_id", "le site choisi par ce candidat ne participe pas à ce job dating")
+    if company is None:
+        raise NotFound.on("company_id", UNKNOWN_COMPANY)
+    if not company.active or state.departure(company_id) is not None:
+        raise Conflict.on("company_id", "cette entreprise ne participe plus")
+    return Pairing(candidate_id=candidate_id, company_id=company_id)
+
+
+def _pair_fields(pair: Pairing) -> dict[str, str]:
+    return {"candidate_id": pair.candidate_id, "company_id": pair.company_id}

@@ -1,0 +1,119 @@
+"""One database transaction of the store: appends, stream reads, inbox, checkpoints, relay, parking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from jobdating.eventstore.records import NewEvent, ParkedEvent, StoredEvent
+from jobdating.eventstore.sql import COLUMNS, Cursor, Dialect, event_row, stored_event
+
+
+class Transaction:
+    """One database transaction: appends, inbox, checkpoints and a projection's own writes commit together."""
+
+    def __init__(self, cur: Cursor, dialect: Dialect) -> None:
+        self._cur = cur
+        self._dialect = dialect
+        self._locked = False
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run a statement of the caller's (a projection's table); `?` placeholders on both backends."""
+        self._cur.execute(self._dialect.sql(sql), tuple(params))
+        return self._cur
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows (projection rebuilds write in bulk)."""
+        self._cur.executemany(self._dialect.sql(sql), rows)
+
+    def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
+        """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""
+        if not self._locked:
+            self._dialect.lock_appends(self._cur)
+            self._locked = True
+        rows = [event_row(new.envelope) for new in events]
+        positions = self._dialect.insert_events(self._cur, rows)
+        return [
+            StoredEvent(
+                position=position,
+                event_id=event_id,
+                stream_type=stream_type,
+                stream_id=stream_id,
+                stream_version=stream_version,
+                event_type=event_type,
+                body=body,
+            )
+            for position, (event_id, stream_type, stream_id, stream_version, event_type, body) in zip(
+                positions, rows, strict=True
+            )
+        ]
+
+    def stream_version(self, stream_id: str) -> int:
+        """The current version of a stream (0 when it has no event)."""
+        self.execute("SELECT MAX(stream_version) FROM events WHERE stream_id = ?", (stream_id,))
+        row = self._cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def read_stream(self, stream_id: str) -> list[StoredEvent]:
+        """Every event of one stream, by version."""
+        self.execute(
+            f"SELECT {COLUMNS} FROM events WHERE stream_id = ? ORDER BY stream_version",
+            (stream_id,),
+        )
+        return [stored_event(r, self._dialect) for r in self._cur.fetchall()]
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        """Whether this consumer already handled this event (its inbox)."""
+        self.execute("SELECT 1 FROM inbox WHERE consumer = ? AND event_id = ?", (consumer, event_id))
+        return self._cur.fetchone() is not None
+
+    def mark_seen(self, consumer: str, event_id: str, at: datetime) -> None:
+        """Record in the inbox that this consumer handled this event (same transaction as its effect)."""
+        self.execute(
+            "INSERT INTO inbox (consumer, event_id, handled_at) VALUES (?, ?, ?)",
+            (consumer, event_id, at.isoformat()),
+        )
+
+    def set_checkpoint(self, projection: str, position: int) -> None:
+        """Move a projection's checkpoint."""
+        self.execute(
+            "INSERT INTO checkpoints (projection, position) VALUES (?, ?) "
+            "ON CONFLICT (projection) DO UPDATE SET position = excluded.position",
+            (projection, position),
+        )
+
+    def checkpoint(self, projection: str) -> int:
+        """A projection's checkpoint (0 when it never ran)."""
+        self.execute("SELECT position FROM checkpoints WHERE projection = ?", (projection,))
+        row = self._cur.fetchone()
+        return int(row[0]) if row else 0
+
+    def set_relay_position(self, relay: str, position: int) -> None:
+        """Record that the relay has published everything up to `position`."""
+        self.execute(
+            "INSERT INTO relay_positions (relay, position) VALUES (?, ?) "
+            "ON CONFLICT (relay) DO UPDATE SET position = excluded.position",
+            (relay, position),
+        )
+
+    def park(self, parked: ParkedEvent) -> None:
+        """Keep an event a consumer gave up on, with its error (a second park updates the row)."""
+        self.execute(
+            "INSERT INTO parked (consumer, event_id, subject, body, error, deliveries, parked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consumer, event_id) DO UPDATE SET "
+            "error = excluded.error, deliveries = excluded.deliveries, parked_at = excluded.parked_at",
+            (
+                parked.consumer,
+                parked.event_id,
+                parked.subject,
+                parked.body,
+                parked.error,
+                parked.deliveries,
+                parked.parked_at.isoformat(),
+            ),
+        )
+
+    def unpark(self, consumer: str, event_id: str) -> None:
+        """Remove a parked event once it has been re-driven successfully."""
+        self.execute("DELETE FROM parked WHERE consumer = ? AND event_id = ?", (consumer, event_id))

@@ -7,6 +7,8 @@ Tables (created by `migrate`):
 - inbox: (consumer, event_id) already handled, written in the consumer's own transaction.
 - checkpoints: a projection's position in the log or in the stream.
 - parked: events a consumer gave up on after bounded retries, with the error, until re-driven.
+- stream_owners: for each consumer, the organisation that opened each stream it heard of (the first event it
+  accepted about it), written with the inbox row: the bus's trust rules (`jobdating.bus.trust`) read it.
 """
 
 from __future__ import annotations
@@ -170,6 +172,10 @@ SCHEMA = [
         parked_at TEXT NOT NULL,
         PRIMARY KEY (consumer, event_id)
     )""",
+    """CREATE TABLE IF NOT EXISTS stream_owners (
+        consumer TEXT NOT NULL, stream_type TEXT NOT NULL, stream_id TEXT NOT NULL, org TEXT NOT NULL,
+        PRIMARY KEY (consumer, stream_type, stream_id)
+    )""",
 ]
 
 
@@ -236,6 +242,23 @@ class Transaction:
         self.execute(
             "INSERT INTO inbox (consumer, event_id, handled_at) VALUES (?, ?, ?)",
             (consumer, event_id, at.isoformat()),
+        )
+
+    def stream_owner(self, consumer: str, stream_type: str, stream_id: str) -> str | None:
+        """The organisation that opened this stream, as far as this consumer heard (None: not heard of)."""
+        self.execute(
+            "SELECT org FROM stream_owners WHERE consumer = ? AND stream_type = ? AND stream_id = ?",
+            (consumer, stream_type, stream_id),
+        )
+        row = self._cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def set_stream_owner(self, consumer: str, stream_type: str, stream_id: str, org: str) -> None:
+        """Record who opened a stream, unless this consumer already knows (same transaction as its inbox)."""
+        self.execute(
+            "INSERT INTO stream_owners (consumer, stream_type, stream_id, org) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (consumer, stream_type, stream_id) DO NOTHING",
+            (consumer, stream_type, stream_id, org),
         )
 
     def set_checkpoint(self, projection: str, position: int) -> None:

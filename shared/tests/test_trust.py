@@ -63,8 +63,7 @@ def test_an_envelope_about_another_stream_than_its_subject_is_forged() -> None:
     env = _withdrew("c-1", ML)
     refusal = subject_refusal(f"jobdating.{ML}.registration.candidate.CandidateWithdrew.c-2", env)
     assert (
-        refusal
-        == "subject candidate.CandidateWithdrew.c-2 but envelope says candidate.CandidateWithdrew.c-1"
+        refusal == "subject candidate.CandidateWithdrew.c-2 but envelope says candidate.CandidateWithdrew.c-1"
     )
 
 

@@ -9,9 +9,10 @@ the very handler the consumer runs, into a scratch store in memory; then it comp
 ones.
 
 A consumer with messages pending (delivered and not acknowledged, or not delivered yet) makes the
-comparison meaningless: the audit says so and does not compare. Notifications' copies of candidates,
-companies, sites and the plan are compared the same way (its planned messages are working state, left
-alone).
+comparison meaningless: the audit says so and does not compare. An event the trust rules refuse
+(`jobdating.contracts.trust`) is left out, as the consumer parked it as forged. Notifications' copies of
+candidates, companies, sites and the plan are compared the same way (its planned messages are working
+state, left alone).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from jobdating.bus.consumer import NotYet
+from jobdating.bus.trust import accept, vet
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
@@ -70,10 +72,12 @@ def matches(pattern: str, subject: str) -> bool:
     return len(want) == len(got)
 
 
-def rebuild(model: FedModel, messages: Sequence[Any], floors: dict[str, int]) -> ScratchStore:
+def rebuild(
+    model: FedModel, messages: Sequence[Any], floors: dict[str, int], coordinator: str | None = None
+) -> ScratchStore:
     """The fed tables rebuilt in memory from `messages` (stream order: seq, subject, data), each applied by
-    the feeds whose filter takes it, up to their ack floor; an event id seen twice is applied once, as the
-    consumers' inbox does."""
+    the feeds whose filter takes it, up to their ack floor, under the consumers' trust rules (`coordinator`:
+    the instance's org); an event id seen twice is applied once, as the consumers' inbox does."""
     scratch = ScratchStore()
     scratch.migrate()
     with scratch.transaction() as tx:
@@ -89,7 +93,12 @@ def rebuild(model: FedModel, messages: Sequence[Any], floors: dict[str, int]) ->
             if (durable, env.event_id) in seen:
                 continue
             seen.add((durable, env.event_id))
-            batch.append((handlers[durable], REGISTRY.decode(env, message.seq)))
+            batch.append(
+                (
+                    _trusting(durable, message.subject, handlers[durable], coordinator),
+                    REGISTRY.decode(env, message.seq),
+                )
+            )
     with scratch.transaction() as tx:
         waiting = _apply_each(tx, batch)
         # What came before what it depends on is applied once the rest is in, as a redelivery would; what
@@ -98,11 +107,22 @@ def rebuild(model: FedModel, messages: Sequence[Any], floors: dict[str, int]) ->
     return scratch
 
 
+def _trusting(durable: str, subject: str, apply: Apply, coordinator: str | None) -> Apply:
+    """`apply` behind the trust rules, as `jobdating.bus.consumer.apply_once` runs a handler."""
+
+    def trusted(tx: Transaction, event: RecordedEvent) -> None:
+        vet(tx, durable, subject, event, coordinator)
+        apply(tx, event)
+        accept(tx, durable, event)
+
+    return trusted
+
+
 def _apply_each(
     tx: Transaction, batch: list[tuple[Apply, RecordedEvent]]
 ) -> list[tuple[Apply, RecordedEvent]]:
     """Apply each event in its own savepoint; returns those that raised NotYet (their writes undone). An
-    event the handler fails on is left out, as the consumer parks it after its retries."""
+    event the handler fails on (or a forged one) is left out, as the consumer parks it."""
     waiting: list[tuple[Apply, RecordedEvent]] = []
     for apply, event in batch:
         tx.execute("SAVEPOINT fed")

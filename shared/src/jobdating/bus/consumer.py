@@ -6,6 +6,9 @@
   message is parked in the store with its error and acknowledged; an operator re-drives it later.
 - A handler may raise `NotYet` when an event arrives before one it depends on (out-of-order
   redelivery): the message comes back after a short delay.
+- Before the handler, the trust rules (`jobdating.contracts.trust`, checked by `jobdating.bus.trust`): an
+  event whose organisation may not say it is parked at once with a `forged: ...` reason, counted, never
+  applied and never re-driven.
 
 Each consumer is a FastStream subscriber (`subscribe`): a batch pull bound to the durable the ops command
 provisioned, with manual ack, so FastStream never acks, naks or terminates a message by itself. The
@@ -28,10 +31,12 @@ from faststream.nats.subscriber.usecases import BatchPullStreamSubscriber
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+from jobdating.bus.trust import accept, vet
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+from jobdating.contracts.trust import FORGED, Forged
 from jobdating.eventstore.base import EventStore, ParkedEvent, Transaction
 from jobdating.runtime.clock import Clock, SystemClock
 
@@ -63,7 +68,11 @@ class ConsumerRunner:
         batch: int = 200,
         clock: Clock | None = None,
         log: Any = None,
+        coordinator: str | None = None,
+        on_forged: Callable[[], None] | None = None,
     ) -> None:
+        """`coordinator` is the organisation that alone opens coordinating services' streams (the one this
+        instance runs for); `on_forged` is called for each forged event parked (the service's metric)."""
         self.store = store
         self.js = js
         self.durable = durable
@@ -74,8 +83,11 @@ class ConsumerRunner:
         self.batch = batch
         self.clock = clock or SystemClock()
         self.log = log
+        self.coordinator = coordinator
+        self.on_forged = on_forged
         self.handled = 0
         self.parked = 0
+        self.forged = 0
 
     def subscribe(self, router: NatsRouter, subject: str = ALL_EVENTS, fetch_timeout: float = 1.0) -> None:
         """Declare this consumer on `router`: a batch pull subscriber bound to the provisioned durable.
@@ -131,8 +143,8 @@ class ConsumerRunner:
             return
         try:
             with self.store.transaction() as tx:
-                for _msg, event in decoded:
-                    self._apply(tx, event)
+                for msg, event in decoded:
+                    self._apply(tx, msg.subject, event)
         except Exception:
             for msg, event in decoded:
                 await self.handle_one(msg, event)
@@ -145,9 +157,13 @@ class ConsumerRunner:
         deliveries = msg.metadata.num_delivered
         try:
             with self.store.transaction() as tx:
-                self._apply(tx, event)
+                self._apply(tx, msg.subject, event)
         except NotYet:
             await msg.nak(delay=self.backoff[0])
+            return
+        except Forged as exc:
+            # Retrying would not make it true: parked now, reported by the audit.
+            await self._park(msg, str(exc), forged=True)
             return
         except Exception as exc:
             if deliveries >= self.max_attempts:
@@ -172,10 +188,12 @@ class ConsumerRunner:
         env = decode_envelope(msg.data)
         return self.registry.decode(env, position=msg.metadata.sequence.stream)
 
-    def _apply(self, tx: Transaction, event: RecordedEvent) -> None:
-        apply_once(tx, self.durable, self.handler, event, self.clock)
+    def _apply(self, tx: Transaction, subject: str, event: RecordedEvent) -> None:
+        apply_once(
+            tx, self.durable, self.handler, event, self.clock, subject=subject, coordinator=self.coordinator
+        )
 
-    async def _park(self, msg: Msg, error: str) -> None:
+    async def _park(self, msg: Msg, error: str, *, forged: bool = False) -> None:
         event_id = (msg.headers or {}).get("Nats-Msg-Id") or _event_id_or_seq(msg)
         with self.store.transaction() as tx:
             tx.park(
@@ -189,8 +207,18 @@ class ConsumerRunner:
                     parked_at=self.clock.now(),
                 )
             )
+        if forged:
+            self.forged += 1
+            if self.on_forged is not None:
+                self.on_forged()
         if self.log is not None:
-            self.log.error("consumer_parked", consumer=self.durable, event_id=event_id, error=error[:200])
+            # Ids and organisations only: a reason names streams by id, never a person.
+            self.log.error(
+                "consumer_forged" if forged else "consumer_parked",
+                consumer=self.durable,
+                event_id=event_id,
+                error=error[:200],
+            )
         self.parked += 1
         # Parked in our store first, so terminating the message loses nothing.
         await msg.term()
@@ -225,11 +253,26 @@ class _FirstThenWaiting(BatchPullStreamSubscriber):
             await self.consume(msgs)
 
 
-def apply_once(tx: Transaction, consumer: str, handler: Handler, event: RecordedEvent, clock: Clock) -> None:
-    """Apply `event` unless the consumer's inbox has it, and record it there in the same transaction."""
+def apply_once(
+    tx: Transaction,
+    consumer: str,
+    handler: Handler,
+    event: RecordedEvent,
+    clock: Clock,
+    *,
+    subject: str | None = None,
+    coordinator: str | None = None,
+) -> None:
+    """Apply `event` unless the consumer's inbox has it, and record it there in the same transaction.
+
+    The trust rules come first (`Forged` when they refuse; the subject is checked when given); the stream's
+    owner is recorded with the inbox row.
+    """
     if tx.seen(consumer, event.envelope.event_id):
         return
+    vet(tx, consumer, subject, event, coordinator)
     handler(tx, event)
+    accept(tx, consumer, event)
     tx.mark_seen(consumer, event.envelope.event_id, clock.now())
 
 
@@ -288,18 +331,28 @@ def redrive(
     registry: EventRegistry = REGISTRY,
     clock: Clock | None = None,
     event_id: str | None = None,
+    coordinator: str | None = None,
 ) -> tuple[int, list[str]]:
-    """Re-run parked events through the handler (once fixed); returns (re-driven, still failing)."""
+    """Re-run parked events through the handler (once fixed); returns (re-driven, still failing).
+
+    A forged event stays parked: the trust rules are checked again, and one parked as forged is never
+    re-driven (it is the audit's to report).
+    """
     clock = clock or SystemClock()
     done = 0
     failing: list[str] = []
     for parked in store.parked(consumer):
         if event_id is not None and parked.event_id != event_id:
             continue
+        if parked.error.startswith(f"{FORGED}:"):
+            failing.append(f"{parked.event_id}: {parked.error} (never re-driven)")
+            continue
         try:
             event = registry.decode(decode_envelope(parked.body))
             with store.transaction() as tx:
-                apply_once(tx, consumer, handler, event, clock)
+                apply_once(
+                    tx, consumer, handler, event, clock, subject=parked.subject, coordinator=coordinator
+                )
                 tx.unpark(consumer, parked.event_id)
             done += 1
         except Exception as exc:

@@ -7,6 +7,8 @@ Tables (created by `EventStore.migrate`):
 - inbox: (consumer, event_id) already handled, written in the consumer's own transaction.
 - checkpoints: a projection's position in the log or in the stream.
 - parked: events a consumer gave up on after bounded retries, with the error, until re-driven.
+- stream_owners: for each consumer, the organisation that opened each stream it heard of (the first event it
+  accepted about it), written with the inbox row: the bus's trust rules (`jobdating.bus.trust`) read it.
 """
 
 from __future__ import annotations
@@ -122,6 +124,10 @@ SCHEMA = [
         body {blob_type} NOT NULL, error TEXT NOT NULL, deliveries INTEGER NOT NULL,
         parked_at TEXT NOT NULL,
         PRIMARY KEY (consumer, event_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS stream_owners (
+        consumer TEXT NOT NULL, stream_type TEXT NOT NULL, stream_id TEXT NOT NULL, org TEXT NOT NULL,
+        PRIMARY KEY (consumer, stream_type, stream_id)
     )""",
 ]
 

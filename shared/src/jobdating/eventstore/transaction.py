@@ -75,6 +75,23 @@ class Transaction:
             (consumer, event_id, at.isoformat()),
         )
 
+    def stream_owner(self, consumer: str, stream_type: str, stream_id: str) -> str | None:
+        """The organisation that opened this stream, as far as this consumer heard (None: not heard of)."""
+        self.execute(
+            "SELECT org FROM stream_owners WHERE consumer = ? AND stream_type = ? AND stream_id = ?",
+            (consumer, stream_type, stream_id),
+        )
+        row = self._cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def set_stream_owner(self, consumer: str, stream_type: str, stream_id: str, org: str) -> None:
+        """Record who opened a stream, unless this consumer already knows (same transaction as its inbox)."""
+        self.execute(
+            "INSERT INTO stream_owners (consumer, stream_type, stream_id, org) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (consumer, stream_type, stream_id) DO NOTHING",
+            (consumer, stream_type, stream_id, org),
+        )
+
     def set_checkpoint(self, projection: str, position: int) -> None:
         """Move a projection's checkpoint."""
         self.execute(

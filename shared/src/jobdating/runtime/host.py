@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from jobdating.bus.consumer import ConsumerRunner, Handler, consumer_broker
@@ -122,10 +123,7 @@ class ServiceHost:
         self.relay = Relay(self.store, js, log=self.log)
         self.notifier.wake_on(self._loop, self.relay.wakeup)
         # One router holds this service's subscribers; the relay keeps nats-py (Nats-Msg-Id, stream acks).
-        self.runners = [
-            ConsumerRunner(self.store, js, sub.durable, sub.handler, log=self.log)
-            for sub in self.subscriptions
-        ]
+        self.runners = [self._runner(js, sub) for sub in self.subscriptions]
         self.router = NatsRouter()
         for runner, subject in zip(self.runners, filters, strict=True):
             runner.subscribe(self.router, subject)
@@ -133,6 +131,25 @@ class ServiceHost:
             self.broker = consumer_broker(self.nats_url, self.log)
             self.broker.include_router(self.router)
         return self.nc
+
+    def _runner(self, js: JetStreamContext, sub: Subscription) -> ConsumerRunner:
+        """A consumer of this instance: the app's org opens coordinating streams, forged events are counted
+        on its `/metrics` (`consumer_forged_events_total{consumer=...}`)."""
+        state = getattr(self.app, "state", None)
+        coordinator: str | None = getattr(state, "org", None)
+        forged = getattr(state, "forged_events", None)
+        on_forged = None
+        if forged is not None:
+            on_forged = forged.labels(consumer=sub.durable).inc  # the series shows 0 from the start
+        return ConsumerRunner(
+            self.store,
+            js,
+            sub.durable,
+            sub.handler,
+            log=self.log,
+            coordinator=coordinator,
+            on_forged=on_forged,
+        )
 
     async def run(self) -> None:
         """Run until SIGINT/SIGTERM (or `stop` is set), then shut down in order."""

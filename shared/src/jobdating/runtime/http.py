@@ -128,8 +128,16 @@ def create_app(
     """A FastAPI app with the shared middleware and endpoints; the service adds its routers."""
     app = FastAPI(title=title, version="0.1.0")
     app.state.tokens = tokens
+    app.state.org = org
     metrics = CollectorRegistry()
     app.state.metrics = metrics
+    # Filled by the service host, one series per consumer (see `jobdating.contracts.trust`).
+    app.state.forged_events = Counter(
+        "consumer_forged_events",
+        "Events a consumer parked as forged: their organisation may not say them",
+        ["consumer"],
+        registry=metrics,
+    )
     requests = Counter(
         "http_requests",
         "HTTP requests by route and status",

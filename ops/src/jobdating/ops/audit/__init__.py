@@ -6,6 +6,8 @@ For each service store found in the data folder (`<service>.db`), inside one rea
   a repeat, and its positions increase with its versions;
 - the projections: rebuilt from the log into empty tables (in memory), they equal the live ones, compared
   by a hash per table over the sorted rows (every column: none of them records when it was handled).
+- the events its consumers parked as forged (`jobdating.contracts.trust`: an organisation said something it
+  may not say): each one a difference, with the consumer, the event id and the reason.
 
 Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered consumer:
 - no event id published twice; each message's `Nats-Msg-Id` and subject are the ones its envelope implies;
@@ -18,6 +20,7 @@ Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered
   it is by then.
 
 `run.audit` runs it all: `stores` opens each store and runs the checks of `log` on it (its projections
-compared by `tables`), `stream` reads and checks the stream, `fed` compares the fed tables; what is found
+compared by `tables`, its forged events by `forged`), `stream` reads and checks the stream, `fed` compares
+the fed tables; what is found
 makes a `report.AuditReport`.
 """

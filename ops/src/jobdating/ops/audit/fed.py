@@ -44,7 +44,7 @@ async def check_fed_tables(
                 f"{label} : le flux a avancé pendant l'audit, tables {', '.join(model.tables)} non comparées"
             )
             continue
-        scratch = rebuild(model, messages, floors)
+        scratch = rebuild(model, messages, floors, coordinator=own)
         try:
             live_rows = model.rows(store)
             if await ack_floors(js, model) != floors:

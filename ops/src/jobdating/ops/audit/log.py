@@ -1,5 +1,6 @@
-"""The checks of one service store, in one read transaction: its log (envelopes, ids, versions, positions)
-and its projections rebuilt from that log into empty tables, compared with the live ones."""
+"""The checks of one service store, in one read transaction: its log (envelopes, ids, versions, positions),
+its projections rebuilt from that log into empty tables, compared with the live ones, and the events its
+consumers parked as forged."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, RecordedEvent, decode_envelope, service_of
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.eventstore.readmodel import ReadModel
+from jobdating.ops.audit.forged import check_forged
 from jobdating.ops.audit.report import Difference, ServiceAudit, few, kind_of, org_of
 from jobdating.ops.audit.tables import compare_tables
 from jobdating.ops.readmodels import RELAY, Live, apply_batch_to, fresh_store, projection_hash, read_model
@@ -170,6 +172,7 @@ def audit_store(service: str, store: Live, out: list[Difference]) -> tuple[Servi
         if declared is not None:
             summary.orgs.add(declared)
         check_projections(read_model(kind_of(service)), store, events, summary, out)
+        check_forged(service, store, out)
     logged = {r.event_id: Logged(r.position, digest(r.body)) for r in rows}
     return summary, logged
 

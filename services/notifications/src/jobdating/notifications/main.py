@@ -76,7 +76,9 @@ def redrive(settings: NotificationsSettings, args: argparse.Namespace, log: Any)
         service = bootstrap(settings, store=store, tokens=_no_tokens(), log=log)
         failing: list[str] = []
         for sub in service.subscriptions():
-            done, still = redrive_parked(store, sub.durable, sub.handler, clock=service.clock)
+            done, still = redrive_parked(
+                store, sub.durable, sub.handler, clock=service.clock, coordinator=settings.org
+            )
             failing += still
             print(f"{sub.durable}: {done} re-driven, {len(still)} still failing")
         if args.failed:

@@ -49,7 +49,9 @@ def redrive_parked(settings: RegistrationSettings, args: argparse.Namespace, _lo
     """Re-run the sites consumer's parked events (once the cause is fixed)."""
     with closing(open_store(settings.store_url)) as store:
         handler = policy_for(settings.org, projections)
-        done, failing = redrive(store, settings.sites_consumer, handler, event_id=args.event_id)
+        done, failing = redrive(
+            store, settings.sites_consumer, handler, event_id=args.event_id, coordinator=settings.org
+        )
     return redriven(done, failing)
 
 

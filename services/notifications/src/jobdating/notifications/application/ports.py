@@ -6,7 +6,7 @@ Channels report what happened instead of raising: accepted (with the provider's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal, Protocol
 
 import msgspec
@@ -99,6 +99,13 @@ class SmsChannel(Protocol):
 class MailboxProbe(Protocol):
     def holds(self, message_id: str) -> bool | None:
         """Whether the mailbox received this message (None: this mailbox cannot tell)."""
+        ...
+
+
+class SentCopies(Protocol):
+    def forget(self, message_ids: Collection[str]) -> int:
+        """Remove the copies of these messages kept on this machine (an embedded sink's Maildir or file),
+        so that an erased person's messages go with them; returns how many went. Idempotent."""
         ...
 
 

@@ -106,6 +106,14 @@ class EventStore(abc.ABC):
         backend keeps them as durable as any write."""
         yield
 
+    @abc.abstractmethod
+    def scrub(self, tables: Sequence[str]) -> None:
+        """Make the rows just deleted or overwritten in `tables` unrecoverable from the store's files (after
+        an erasure committed): what the API forgot must not stay readable with `strings` on the disk.
+
+        Called outside any transaction, after the commit; it may wait for readers and lock the tables
+        briefly, which an erasure (rare) can afford."""
+
     def write(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a write transaction and return its result once committed.
 

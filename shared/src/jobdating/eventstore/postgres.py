@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 import psycopg.errors
+from psycopg import sql
 
 from jobdating.eventstore.base import Cursor, Dialect, EventStore
 from jobdating.eventstore.group_commit import GroupCommitter
@@ -60,6 +62,15 @@ class PostgresEventStore(EventStore):
     def _begin(self, cur: Any) -> None:
         # psycopg opens a transaction implicitly on the first statement.
         return None
+
+    def scrub(self, tables: Sequence[str]) -> None:
+        """A DELETE or an UPDATE leaves the old row in its page (a dead tuple) until VACUUM, and plain
+        VACUUM only marks its space free: VACUUM FULL writes each table to a new file without it and drops
+        the old one. The tables an erasure touches are small (keys, one row per person) and the lock is
+        held for that copy only. VACUUM cannot run in a transaction: its own autocommit connection."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            for table in tables:
+                conn.execute(sql.SQL("VACUUM (FULL, ANALYZE) {}").format(sql.Identifier(table)))
 
     def close(self) -> None:
         self._group.close()

@@ -1,9 +1,10 @@
-"""SQLite backend: one file per service, WAL, synchronous=FULL, one writer (BEGIN IMMEDIATE)."""
+"""SQLite backend: a file per service, WAL, synchronous=FULL, secure_delete, one writer (BEGIN IMMEDIATE)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from jobdating.eventstore.base import (
 from jobdating.eventstore.group_commit import GroupCommitter
 
 REBUILD_CHECKPOINT_PAGES = 100_000  # 400 MB of WAL at most, truncated when the rebuild ends
+SCRUB_ATTEMPTS = 20  # a TRUNCATE checkpoint a reader kept from finishing is tried again, 0.1 s apart
 
 
 class SqliteDialect(Dialect):
@@ -98,6 +100,9 @@ class SqliteEventStore(EventStore):
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA foreign_keys=ON")
+        # Every connection zeroes what it deletes or overwrites (cells, freed pages): a deleted row's
+        # bytes must not stay in the file's free space, whichever connection moved or freed them.
+        conn.execute("PRAGMA secure_delete=ON")
         # Statement journals (each group-commit SAVEPOINT) in memory: on disk, every command opened,
         # wrote and unlinked a temporary file.
         conn.execute("PRAGMA temp_store=MEMORY")
@@ -136,6 +141,20 @@ class SqliteEventStore(EventStore):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA wal_autocheckpoint=1000")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def scrub(self, tables: Sequence[str]) -> None:
+        """secure_delete already zeroed the rows in their pages, but the WAL still holds the pages as they
+        were before (the rows in clear) and the main file too until a checkpoint copies the new ones, which
+        on an idle store can be never. A TRUNCATE checkpoint copies every page back and empties the WAL."""
+        conn = self._connection()
+        for _ in range(SCRUB_ATTEMPTS):
+            busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.1)
+        raise sqlite3.OperationalError(
+            f"{self.path}: the WAL could not be checkpointed (readers kept it busy)"
+        )
 
     def read_bodies(self, after: int = 0, limit: int = 5000) -> list[tuple[int, bytes]]:
         # sqlite3 already returns (int, bytes) rows: handed over as they come, no copy per row.

@@ -21,7 +21,7 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.ics import IcsWriter
-from jobdating.notifications.adapters.maildir import MaildirProbe
+from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
 from jobdating.notifications.adapters.smtp import SmtpChannel
@@ -38,6 +38,7 @@ from jobdating.notifications.application.ports import (
     Contacts,
     EmailChannel,
     MailboxProbe,
+    SentCopies,
     SmsChannel,
     StaffDirectory,
 )
@@ -94,7 +95,12 @@ def bootstrap(
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)
     planner = Planner(
-        clock, settings.timezone, read_model=projections, deliveries=deliveries, on_planned=wakeup.set
+        clock,
+        settings.timezone,
+        read_model=projections,
+        deliveries=deliveries,
+        on_planned=wakeup.set,
+        copies=sent_copies(settings, clock),
     )
     queries = NotificationQueries(store)
 
@@ -140,6 +146,16 @@ def bootstrap(
         outcomes=outcomes,
         log=log,
     )
+
+
+def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopies]:
+    """The embedded sinks that keep a copy of each message on this machine (none with real providers)."""
+    copies: list[SentCopies] = []
+    if settings.maildir is not None:
+        copies.append(MaildirCopies(settings.maildir))
+    if not settings.sms_provider_url:
+        copies.append(FileSmsSink(settings.sms_sink, clock))
+    return copies
 
 
 def dispatcher(

@@ -2,7 +2,8 @@
 
 Each accepted message is written to `tmp/`, synced to disk and renamed into `new/` before the server
 answers 250, so a message the client saw accepted is in the Maildir, and a message not in the Maildir was
-not accepted: that is what makes the probe authoritative for reconciliation.
+not accepted: that is what makes the probe authoritative for reconciliation. When a candidate is erased,
+notifications deletes the messages it sent them (`MaildirCopies`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import itertools
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
@@ -63,16 +64,48 @@ class MaildirProbe:
     def holds(self, message_id: str) -> bool | None:
         if not (self.path / "new").is_dir():
             return None  # not a Maildir we can read: we cannot tell
-        parser = BytesHeaderParser()
-        for sub in ("new", "cur"):
-            for file in (self.path / sub).iterdir():
-                with open(file, "rb") as fh:
-                    head = fh.read(HEADER_LIMIT)
-                if message_id.encode() not in head:
-                    continue
-                if parser.parsebytes(head).get("Message-ID", "").strip() == message_id:
-                    return True
-        return False
+        return any(_message_id(file) == message_id for file in messages(self.path))
+
+
+class MaildirCopies:
+    """The `SentCopies` port: deletes messages from the Maildir by Message-ID (an erased person's)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def forget(self, message_ids: Collection[str]) -> int:
+        wanted = set(message_ids)
+        if not wanted:
+            return 0
+        gone = 0
+        for file in messages(self.path):
+            if _message_id(file) in wanted:
+                file.unlink(missing_ok=True)
+                gone += 1
+        if gone:
+            _sync_dir(self.path / "new")
+            _sync_dir(self.path / "cur")
+        return gone
+
+
+def _message_id(file: Path) -> str | None:
+    try:
+        with open(file, "rb") as fh:
+            head = fh.read(HEADER_LIMIT)
+    except FileNotFoundError:  # moved from new/ to cur/ by a mail reader meanwhile
+        return None
+    found = BytesHeaderParser().parsebytes(head).get("Message-ID")
+    return None if found is None else str(found).strip()
+
+
+def _sync_dir(path: Path) -> None:
+    """Make the unlinks durable, as `deliver` makes a message's arrival durable."""
+    if path.is_dir():
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def messages(path: Path) -> list[Path]:

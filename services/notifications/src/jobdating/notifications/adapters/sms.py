@@ -7,9 +7,11 @@ a build machine). `ProviderSmsChannel` adapts any such client to the application
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import threading
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -81,11 +83,33 @@ class FileSmsSink:
             }
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a", encoding="utf-8") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)  # not amid a `forget` rewriting the file
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
             sent[idempotency_key] = message_id
             return message_id
+
+    def forget(self, message_ids: Collection[str]) -> int:
+        """The `SentCopies` port: drop the lines of these SMS (by idempotency key, the id notifications
+        keeps), rewriting the file in place so that no other copy of it is left behind."""
+        wanted = set(message_ids)
+        if not wanted or not self.path.exists():
+            return 0
+        with self._lock, open(self.path, "r+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # the sender may be another instance of this class
+            lines = fh.read().splitlines(keepends=True)
+            kept = [
+                raw for raw in lines if not raw.strip() or json.loads(raw)["idempotency_key"] not in wanted
+            ]
+            if len(kept) == len(lines):
+                return 0
+            fh.seek(0)
+            fh.write(b"".join(kept))
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+            return len(lines) - len(kept)
 
     def _load(self) -> dict[str, str]:
         if self._sent is None:

@@ -1,4 +1,5 @@
-"""The durable consumers' handlers: keep the read model and record the messages each event calls for.
+"""The durable consumers' handlers: keep the read model and record the messages each event calls for
+(and, on an erasure, remove the person's messages from the embedded sinks).
 
 Each runs inside the consumer's transaction, with the inbox row: a planned message (one row per idempotency
 key) exists exactly when its triggering event was handled, whatever the redeliveries.
@@ -6,15 +7,16 @@ key) exists exactly when its triggering event was handled, whatever the redelive
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event, RecordedEvent
+from jobdating.contracts.registration import CandidateErased
 from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.application import queries_facts, queries_plan
-from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
+from jobdating.notifications.application import queries_deliveries, queries_facts, queries_plan
+from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites, SentCopies
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
 from jobdating.runtime.clock import Clock
@@ -40,8 +42,10 @@ class Planner:
         deliveries: DeliveryWrites,
         agenda_wait: timedelta = AGENDA_WAIT,
         on_planned: Callable[[], None] | None = None,
+        copies: Sequence[SentCopies] = (),
     ) -> None:
         self.clock = clock
+        self.copies = copies
         self.timezone = timezone
         self.read_model = read_model
         self.deliveries = deliveries
@@ -65,6 +69,11 @@ class Planner:
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_registration(tx, event)
+        if isinstance(event.data, CandidateErased):
+            # Before the commit: a crash in between redelivers the event, and forgetting again is harmless.
+            sent = queries_deliveries.message_ids_to(tx, "candidate", event.data.candidate_id)
+            for copies in self.copies:
+                copies.forget(sent)
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_sites(tx, event)

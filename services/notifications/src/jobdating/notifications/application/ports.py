@@ -9,7 +9,7 @@ transaction) and read through the read-side query modules (`queries_facts`, `que
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
@@ -188,6 +188,13 @@ class SmsChannel(Protocol):
 class MailboxProbe(Protocol):
     def holds(self, message_id: str) -> bool | None:
         """Whether the mailbox received this message (None: this mailbox cannot tell)."""
+        ...
+
+
+class SentCopies(Protocol):
+    def forget(self, message_ids: Collection[str]) -> int:
+        """Remove the copies of these messages kept on this machine (an embedded sink's Maildir or file),
+        so that an erased person's messages go with them; returns how many went. Idempotent."""
         ...
 
 

@@ -111,6 +111,17 @@ def listing(
     return [struct_of(Delivery, r) for r in found]
 
 
+def message_ids_to(source: Source, recipient_type: str, recipient_id: str) -> list[str]:
+    """The Message-ID (e-mail) or idempotency key (SMS) of every message handed to a channel for someone."""
+    found = rows(
+        source,
+        "SELECT message_id FROM notif_delivery WHERE recipient_type = ? AND recipient_id = ? "
+        "AND message_id IS NOT NULL",
+        (recipient_type, recipient_id),
+    )
+    return [str(r[0]) for r in found]
+
+
 def counts(store: EventStore) -> dict[str, int]:
     """How many messages are in each state."""
     found = store.query("SELECT status, COUNT(*) FROM notif_delivery GROUP BY status", ())

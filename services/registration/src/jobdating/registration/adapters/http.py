@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
 
 from jobdating.contracts.registration import Availability, Wish
+from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.files import UnreadableFile, read_table
 from jobdating.registration.adapters.schemas import (
     AvailabilityIn,
@@ -170,6 +171,7 @@ def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> API
         """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
         is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""
         handlers.erase_candidate(principal, EraseCandidate(candidate_id=candidate_id), _correlation(request))
+        projections.scrub_erased(svc.store)  # committed: now out of the WAL and the dead rows too
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

@@ -1,9 +1,9 @@
 """Per-person AES-GCM keys kept in the service's own store: sealing, opening and forgetting personal data.
 
 Forgetting a key is the erasure (crypto-shredding): every sealed copy of the person's fields, in the log, on
-the bus or in a backup of the stream, becomes noise. On SQLite, `secure_delete` makes the deleted key's
-bytes overwritten with zeros in the file; on PostgreSQL a DELETE leaves a dead tuple until VACUUM reclaims
-its page, which is acceptable for now but must be followed by a VACUUM in the erasure runbook.
+the bus or in a backup of the stream, becomes noise. Once the erasure committed, `projections.scrub_erased`
+takes the key and the personal columns out of the store's files (SQLite: zeroed by secure_delete, then the
+WAL checkpointed and emptied; PostgreSQL: VACUUM FULL); docs/privacy.md says what backups keep.
 """
 
 from __future__ import annotations

@@ -82,6 +82,8 @@ PARTNER_COMPANIES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS partner_companie
     company_id TEXT PRIMARY KEY, org TEXT NOT NULL, live INTEGER NOT NULL, version INTEGER NOT NULL)"""
 LOG_TABLES: Final = tuple(SCHEMA)
 """The tables `rebuild` recreates from the log."""
+ERASURE_TABLES: Final = ("person_keys", "candidates", "candidate_phones", "candidate_emails", "import_keys")
+"""Where an erasure deletes or overwrites a person's data: scrubbed from the files once it committed."""
 
 _personal = msgspec.json.Decoder(CandidatePersonal)
 _contact = msgspec.json.Decoder(CompanyContact)
@@ -145,6 +147,11 @@ def apply(
                 "WHERE company_id = ?",
                 (WITHDRAWN, e.reason, version, at, e.company_id),
             )
+
+
+def scrub_erased(store: EventStore) -> None:
+    """After an erasure committed: leave the forgotten key and personal columns in no file of the store."""
+    store.scrub(ERASURE_TABLES)
 
 
 def open_personal(

@@ -12,7 +12,8 @@ import pytest
 from jobdating.bus.server import NatsServer
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.ops.audit import STREAM, AuditReport, audit
+from jobdating.ops.audit.report import STREAM, AuditReport
+from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.runtime.ids import new_id
 

@@ -17,7 +17,8 @@ from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.notifications.adapters import tables as notification_tables
 from jobdating.notifications.application import planner as notifications
 from jobdating.notifications.application.planner import Planner
-from jobdating.ops.audit import AuditReport, audit
+from jobdating.ops.audit.report import AuditReport
+from jobdating.ops.audit.run import audit
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import SystemClock
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER

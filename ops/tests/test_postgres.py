@@ -10,7 +10,7 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.relay import Relay
 from jobdating.eventstore.postgres import PostgresEventStore
-from jobdating.ops.audit import audit
+from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.ops.replay import replay
 from jobdating.registration.application import handlers

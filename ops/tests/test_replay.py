@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jobdating.bus.server import NatsServer
-from jobdating.ops.audit import audit
+from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.ops.replay import ReplayError, replay
 from jobdating.registration.application import handlers

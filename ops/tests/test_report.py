@@ -50,7 +50,11 @@ from jobdating.contracts.envelope import Event, envelope_for
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops.cli import app
-from jobdating.ops.reporting.projection import (
+from jobdating.ops.reporting.figures import Report, Scope
+from jobdating.ops.reporting.render_csv import render_csv
+from jobdating.ops.reporting.render_html import render_html
+from jobdating.ops.reporting.render_text import render_text
+from jobdating.ops.reporting.sections import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,
@@ -59,12 +63,7 @@ from jobdating.ops.reporting.projection import (
     CONTRIBUTION,
     FUNNEL,
     OUTCOMES,
-    Report,
-    Scope,
 )
-from jobdating.ops.reporting.render_csv import render_csv
-from jobdating.ops.reporting.render_html import render_html
-from jobdating.ops.reporting.render_text import render_text
 from jobdating.ops.reporting.source import build_report, parse_as_of
 from jobdating.runtime.ids import new_id
 from jobdating.testing.samples import COMPANY, PROFILE, SEALED

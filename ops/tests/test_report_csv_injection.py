@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from jobdating.ops.reporting.projection import Figure, Report
+from jobdating.ops.reporting.figures import Figure, Report
 from jobdating.ops.reporting.render_csv import render_csv
 
 

@@ -15,7 +15,7 @@ from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.notifications.adapters import projections as notifications
 from jobdating.notifications.adapters import tables as notification_tables
-from jobdating.ops.audit import audit
+from jobdating.ops.audit.run import audit
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.ops.replay import replay
 from jobdating.scheduling.adapters import projections as scheduling

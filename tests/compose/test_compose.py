@@ -26,8 +26,10 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose
-from jobdating.ops.audit import AuditReport, audit
-from jobdating.ops.day import DemoDay, day_of, demo_clock
+from jobdating.ops.audit.report import AuditReport
+from jobdating.ops.audit.run import audit
+from jobdating.ops.day.clock import day_of, demo_clock
+from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.demo import load
 from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.stack import clock_env

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from jobdating.bus.server import nats_binary
 from jobdating.ops import compose
-from jobdating.ops.audit import ServiceAudit, _owner
+from jobdating.ops.audit.report import ServiceAudit
+from jobdating.ops.audit.stream import owner_of
 from jobdating.ops.cli import app
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
@@ -95,9 +96,9 @@ def test_the_audit_attributes_each_event_to_the_instance_of_its_org() -> None:
         "registration": ServiceAudit("registration", orgs={COORDINATOR_ORG}),
         "registration@mission-locale": ServiceAudit("registration@mission-locale", orgs={"mission-locale"}),
     }
-    assert _owner(Env("mission-locale"), summaries) == "registration@mission-locale"  # type: ignore[arg-type]
-    assert _owner(Env(COORDINATOR_ORG), summaries) == "registration"  # type: ignore[arg-type]
-    assert _owner(Env("asso-reussir"), summaries) is None  # type: ignore[arg-type]
+    assert owner_of(Env("mission-locale"), summaries) == "registration@mission-locale"  # type: ignore[arg-type]
+    assert owner_of(Env(COORDINATOR_ORG), summaries) == "registration"  # type: ignore[arg-type]
+    assert owner_of(Env("asso-reussir"), summaries) is None  # type: ignore[arg-type]
 
 
 def test_provision_names_the_option_of_an_organisation_that_is_not_a_subject_token() -> None:

@@ -22,23 +22,10 @@ from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import tally
-from jobdating.ops.stack import Stack
+from jobdating.ops.stack import Stack, free_base_port
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 ORG = "departement-nord"
-
-
-def free_base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 65000 and all(_free(base + i) for i in (1, 2, 3, 4)):
-            return base
-
-
-def _free(port: int) -> bool:
-    from jobdating.bus.server import port_is_free
-
-    return port_is_free(port)
 
 
 @pytest.fixture

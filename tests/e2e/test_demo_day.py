@@ -20,12 +20,15 @@ import httpx
 import pytest
 from rich.console import Console
 
-from jobdating.bus.server import free_port, port_is_free
-from jobdating.ops import day
+from jobdating.bus.server import free_port
+from jobdating.ops.day.clock import prepare
+from jobdating.ops.day.driver import play
+from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.operate import run_audit
-from jobdating.ops.reporting.projection import (
+from jobdating.ops.reporting.figures import Report
+from jobdating.ops.reporting.sections import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,
@@ -44,19 +47,11 @@ from jobdating.ops.reporting.projection import (
     REGISTERED,
     SECOND,
     WITHDRAWN,
-    Report,
 )
-from jobdating.ops.stack import SERVICES, Stack
+from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-
-
-def base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
-            return base
 
 
 def when(text: str) -> datetime:
@@ -72,7 +67,7 @@ class PlayedDay:
     lines: list[str]
     took: float
     loaded: DemoReport
-    report: day.DayReport
+    report: DayReport
     plan: dict[str, Any]
     changes: list[dict[str, Any]]
     attendance: list[dict[str, Any]]
@@ -94,7 +89,7 @@ ON = {
 def play_day(folder: Path, kill: str) -> PlayedDay:
     """The day with `kill` killed -9 once the broken computer's slots are repaired (mid-morning): the
     driver's supervision restarts it and the day goes on. The day is `ON[kill]`."""
-    stack = Stack(folder / "data", nats_port=free_port(), base_port=base_port())
+    stack = Stack(folder / "data", nats_port=free_port(), base_port=free_base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
 
@@ -104,10 +99,10 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
             stack.kill(kill)
 
     try:
-        clock = day.prepare(stack, speed=600, today=ON[kill])
+        clock = prepare(stack, speed=600, today=ON[kill])
         began = time.monotonic()
         stack.start()
-        loaded, report = day.play(stack, clock, say=say)
+        loaded, report = play(stack, clock, say=say)
         took = time.monotonic() - began
         headers = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
         url = stack.url("scheduling")
@@ -120,7 +115,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
                 f"{url}/job-datings/{JOB_DATING_ID}/changes", params={"limit": 5000}
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
-        closing = day.closing_report(stack)
+        closing = closing_report(stack)
         # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
         audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats.url, 20)
@@ -247,7 +242,7 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert report.mails <= len(subjects)
 
 
-# The report of the demo day (seed 2026) counted by hand from demo_data.py and day.py. The plan itself is
+# The report of the demo day (seed 2026) counted by hand (demo_data.py, day/choices.py). The plan itself is
 # not counted by hand: several plans reach the optimum of 163 interviews. Its solver returns the same one
 # at every run (planning/highs.py: no clock chooses between the equal optima any more; it once did, and a
 # loaded machine gave 173 or 174 interviews held, 33 or 34 hires), and `DemoDay._choose` draws the no-show
@@ -429,7 +424,7 @@ def test_ctrl_c_stops_the_demo_day_cleanly(tmp_path: Path) -> None:
         "--nats-port",
         str(free_port()),
         "--base-port",
-        str(base_port()),
+        str(free_base_port()),
     ]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:

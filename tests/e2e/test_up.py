@@ -13,16 +13,11 @@ from pathlib import Path
 import pytest
 
 from jobdating.bus.server import free_port, port_is_free
+from jobdating.ops.maildir import settled_count
+from jobdating.ops.stack import free_base_port
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
-
-
-def base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
-            return base
 
 
 def start(
@@ -55,26 +50,13 @@ def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: floa
     raise AssertionError(f"{text!r} never printed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def mails(data: Path) -> int:
-    folder = data / "maildir" / "new"
-    return len(list(folder.iterdir())) if folder.exists() else 0
-
-
-def settle(data: Path, seconds: float = 3.0, limit: float = 60) -> int:
-    """The Maildir count once it stopped growing for `seconds`."""
-    last, since, deadline = -1, time.monotonic(), time.monotonic() + limit
-    while time.monotonic() < deadline:
-        now = mails(data)
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since > seconds:
-            return now
-        time.sleep(0.2)
-    return last
+def settle(data: Path) -> int:
+    """The Maildir count once it stopped growing for 3 s."""
+    return settled_count(data / "maildir", quiet=3.0, limit=60)
 
 
 def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     first_log = tmp_path / "first.log"
     first = start(data, nats_port, base, first_log)
     try:
@@ -130,7 +112,7 @@ def test_the_demo_is_held_on_the_next_working_day_whatever_the_date(
     """The services' clock set to another date (`--clock-start`): the demo's day follows it, convocations
     go out (nothing has passed), and a resumed stack keeps the day it chose even when "the next working
     day" has moved on."""
-    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     log = tmp_path / "up.log"
     process = start(data, nats_port, base, log, clock_start=clock_start)
     try:
@@ -164,7 +146,7 @@ def test_a_port_already_taken_is_named(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         log = tmp_path / "up.log"
-        process = start(tmp_path / "data", port, base_port(), log)
+        process = start(tmp_path / "data", port, free_base_port(), log)
         assert process.wait(timeout=60) == 2
     text = log.read_text()
     assert f"le port {port} (NATS) est déjà pris" in text

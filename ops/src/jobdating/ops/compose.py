@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from jobdating.ops.demo import ROLES
-from jobdating.ops.stack import token_table
+from jobdating.ops.tokens import token_table
 from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 
 # Organisations running their own registration and sites instances in docker-compose.yml, besides the

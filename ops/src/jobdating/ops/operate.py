@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jobdating.ops.audit import AuditError, AuditReport, audit
+from jobdating.ops.audit.report import AuditError, AuditReport
+from jobdating.ops.audit.run import audit
 from jobdating.ops.replay import NothingToReplay, ReplayError, ReplayResult, replay
 
 EMBEDDED_NATS_URL = "nats://127.0.0.1:14222"

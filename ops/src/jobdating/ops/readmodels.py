@@ -33,6 +33,7 @@ from jobdating.eventstore.readmodel import ReadModel, Rows, canonical
 from jobdating.eventstore.sqlite import SqliteEventStore
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
+RELAY = "jetstream"  # the relay name every service host uses (`Relay` default)
 
 
 def table_hash(rows: Sequence[tuple[Any, ...]]) -> str:

@@ -33,8 +33,8 @@ from jobdating.contracts.subjects import service_filter
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.readmodel import ReadModel
 from jobdating.eventstore.rebuild import recorded
-from jobdating.ops.audit import RELAY
 from jobdating.ops.readmodels import (
+    RELAY,
     SERVICES,
     LiveStore,
     ScratchStore,

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ import httpx
 import msgspec
 
 from jobdating.bus.provision import provision_url
-from jobdating.bus.server import NatsServer, NatsServerError, port_is_free
+from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
+from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
@@ -309,13 +309,13 @@ def clock_env(clock: ScaledClock) -> dict[str, str]:
     }
 
 
-def token_table(orgs: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
-    """A fresh bearer token for each organisation and role (the services' `tokens_file` format)."""
-    return {
-        secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
-        for org, roles in orgs.items()
-        for role in roles
-    }
+def free_base_port() -> int:
+    """A base port whose service ports (base+1, base+2, ...) and SMTP port are all free now, so that
+    stacks started side by side (tests) do not collide."""
+    while True:
+        base = free_port()
+        if base < 60000 and all(port_is_free(base + i) for i in (*range(1, len(SERVICES) + 1), SMTP_OFFSET)):
+            return base
 
 
 def _listening(port: int) -> bool:

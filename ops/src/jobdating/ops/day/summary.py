@@ -1,0 +1,119 @@
+"""The demo day's figures (`DayReport`), the closing summary they make, and the report the day ends with."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date, datetime
+
+import msgspec
+from rich.console import Console
+from rich.table import Table
+
+from jobdating.ops.demo import DemoError, DemoReport
+from jobdating.ops.demo_calendar import ZONE
+from jobdating.ops.reporting.figures import Report, Scope
+from jobdating.ops.reporting.source import report_from
+from jobdating.ops.stack import Stack
+from jobdating.testing.demo_data import JOB_DATING_ID
+
+
+class DayReport(msgspec.Struct, kw_only=True):
+    """The figures of one demo day (what a test checks and the closing summary prints)."""
+
+    seed: int
+    day: date
+    interviews_published: int = 0
+    checked_in: int = 0
+    no_show_candidate: str = ""
+    no_show_name: str = ""
+    no_show_cancelled: int = 0
+    broken_computer: str = ""
+    computer_failed_at: datetime | None = None
+    repair_moved: int = 0
+    repair_cancelled: int = 0
+    completed: int = 0
+    outcomes: dict[str, int] = msgspec.field(default_factory=dict)
+    second_interviews: int = 0
+    second_interviews_unplaced: int = 0
+    moved: dict[str, int] = msgspec.field(default_factory=dict)
+    cancelled: dict[str, int] = msgspec.field(default_factory=dict)
+    refilled: int = 0
+    mails: int = 0
+    convocations: int = 0
+    sms: int = 0
+    ended_at: datetime | None = None
+
+
+OUTCOME_WORDS = {
+    "second_interview": "deuxième entretien demandé",
+    "hired": "[green]recruté(e)[/]",
+    "not_retained": "non retenu(e)",
+    "no_show": "absent(e)",
+}
+_REASON_WORDS = {
+    "no_show": "candidat absent",
+    "computer_broken": "ordinateur en panne",
+    "candidate_withdrew": "candidat désinscrit",
+    "candidate_changed": "inscription du candidat modifiée",
+    "company_late": "entreprise en retard",
+    "company_left": "entreprise partie",
+    "company_changed": "entreprise modifiée",
+    "site_closed": "site fermé",
+}
+
+
+def wait_relayed(stack: Stack, timeout: float = 30.0) -> None:
+    """Until every service that says where its relay stands has published its whole log to the stream."""
+    deadline = time.monotonic() + timeout
+    for spec in stack.services:
+        while True:
+            health = stack.wait_healthy(spec)
+            head, relayed = health.get("log_head"), health.get("relay_position")
+            if not isinstance(head, int) or not isinstance(relayed, int) or relayed >= head:
+                break
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"le relais de {spec.name} n'a pas tout publié sur NATS après {timeout:.0f} s"
+                )
+            time.sleep(0.1)
+
+
+def closing_report(stack: Stack) -> Report:
+    """`jobdating report` on the demo job dating, from the running stack's stream."""
+    wait_relayed(stack)
+    return asyncio.run(report_from(stack.nats.url, Scope(job_dating_id=JOB_DATING_ID)))
+
+
+def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack: Stack) -> None:
+    """The day's figures, in French, from what the services answered."""
+    table = Table(title=f"Bilan du job dating du {report.day:%d/%m/%Y}")
+    table.add_column("")
+    table.add_column("nombre", justify="right")
+    table.add_row("entretiens publiés", str(loaded.interviews or report.interviews_published))
+    table.add_row("candidats arrivés", str(report.checked_in))
+    table.add_row(
+        f"absent : {report.no_show_name or '-'}", f"{report.no_show_cancelled} entretien(s) annulé(s)"
+    )
+    if report.broken_computer:
+        failed = report.computer_failed_at.astimezone(ZONE) if report.computer_failed_at else None
+        table.add_row(
+            f"panne : {report.broken_computer}" + (f" à {failed:%H:%M}" if failed else ""),
+            f"{report.repair_moved} déplacé(s), {report.repair_cancelled} annulé(s)",
+        )
+    table.add_row("entretiens tenus (résultat enregistré)", str(report.completed))
+    for outcome in ("hired", "second_interview", "not_retained"):
+        table.add_row(f"  {OUTCOME_WORDS[outcome]}", str(report.outcomes.get(outcome, 0)))
+    table.add_row("deuxièmes entretiens réservés", str(report.second_interviews))
+    if report.second_interviews_unplaced:
+        table.add_row("  sans créneau ce matin", str(report.second_interviews_unplaced))
+    for reason, n in sorted(report.moved.items()):
+        table.add_row(f"déplacés : {_REASON_WORDS.get(reason, reason)}", str(n))
+    for reason, n in sorted(report.cancelled.items()):
+        table.add_row(f"annulés : {_REASON_WORDS.get(reason, reason)}", str(n))
+    table.add_row("places redonnées (liste d'attente)", str(report.refilled))
+    table.add_row(
+        f"courriels dans {stack.maildir}", f"{report.mails} (dont {report.convocations} convocations)"
+    )
+    table.add_row(f"SMS dans {stack.sms_file}", str(report.sms))
+    console.print(table)

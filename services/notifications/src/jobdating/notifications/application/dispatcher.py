@@ -104,6 +104,7 @@ class Dispatcher:
         org: str,
         timezone: str,
         mail_from: str,
+        video_base_url: str = rules.DEFAULT_VIDEO_BASE_URL,
         retry_delays: Sequence[float] = timing.DEFAULT_RETRY_DELAYS,
         concurrency: int = 16,
         tick: float = 0.2,
@@ -127,6 +128,7 @@ class Dispatcher:
         self.timezone = timezone
         self.mail_from = mail_from
         self.mail_domain = mail_from.rpartition("@")[2] or "jobdating.invalid"
+        self.video_base_url = video_base_url
         self.retry_delays = tuple(retry_delays)
         self.concurrency = concurrency
         self.tick = tick
@@ -222,6 +224,11 @@ class Dispatcher:
             slot=self._slot(d),
             registered=self._registered(d),
         )
+        if facts.slot is not None and not rules.video_link_trusted(
+            facts.slot.video_link, self.video_base_url
+        ):
+            # A slot whose link is not the video host's was forged: nobody is sent there.
+            raise GiveUp("video_link_untrusted")
         slot = facts.slot.facts() if facts.slot is not None else None
         told = (
             projections.told(self.store, d.subject_id, d.recipient_type, d.recipient_id, d.channel)

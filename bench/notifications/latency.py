@@ -103,6 +103,7 @@ def service_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dic
         "SMTP_PORT": str(smtp_port),
         "MAILDIR": str(maildir),
         "SMS_SINK": str(work / "sms.jsonl"),
+        "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
     env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}

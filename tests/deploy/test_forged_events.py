@@ -17,6 +17,7 @@ import httpx
 import nats
 import pytest
 
+from jobdating.bus.connection import connect_options
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import free_port, nats_binary
 from jobdating.bus.topology import CONSUMERS
@@ -88,7 +89,8 @@ async def _provision(port: int) -> None:
 
 
 async def _publish(port: int, user: str, envelopes: list[Envelope]) -> None:
-    nc = await nats.connect(_url(port, user), max_reconnect_attempts=0)
+    url = _url(port, user)
+    nc = await nats.connect(url, max_reconnect_attempts=0, **connect_options(url))
     try:
         js = nc.jetstream()
         for env in envelopes:

@@ -1,7 +1,7 @@
 """The NATS configuration of docker-compose.yml (deploy/nats/nats.conf), run by the real nats-server here:
-each service instance may publish events only under its own organisation's subjects, and still has every
-JetStream and request-reply permission its real traffic needs (the compose test exercises the same file
-inside containers; this one runs wherever the test suite does)."""
+each service instance may publish events only under its own organisation's subjects and read only its own
+inbox, and still has every JetStream and request-reply permission its real traffic needs (the compose test
+exercises the same file inside containers; this one runs wherever the test suite does)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,14 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.errors import NotFoundError
 
+from jobdating.bus.connection import connect_options
+from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import free_port, nats_binary
 from jobdating.bus.topology import CONSUMERS, registration_sites
 from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.eventstore import open_store
+from jobdating.ops.nats_users import compose_conf, password_variable
 
 pytestmark = pytest.mark.nats
 
@@ -37,8 +41,12 @@ USERS = (
 )
 
 
-def _variable(user: str) -> str:
-    return "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
+_variable = password_variable
+
+
+def test_the_compose_config_is_the_generators_output() -> None:
+    # One generator writes the users of compose and of `jobdating up`: the file is its output, verbatim.
+    assert CONF.read_text() == compose_conf()
 
 
 def test_every_user_of_the_config_has_a_password_variable_in_env_example() -> None:
@@ -102,7 +110,8 @@ class Connector:
         async def on_error(exc: Exception) -> None:
             self.errors.append(str(exc))
 
-        nc = await nats.connect(_url(self.port, user), error_cb=on_error, max_reconnect_attempts=0)
+        url = _url(self.port, user)
+        nc = await nats.connect(url, error_cb=on_error, max_reconnect_attempts=0, **connect_options(url))
         self.clients.append(nc)
         return nc
 
@@ -187,3 +196,70 @@ async def test_notifications_asks_contacts_of_the_registering_org_instance(conne
     sites = await connect("sites-mission-locale")
     with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
         await sites.request("jobdating-rpc.mission-locale.registration.contact", b"q", timeout=1)
+
+
+async def _subscribe_refused(nc: Client, subject: str, connect: Connector) -> bool:
+    """Whether the server refused this subscription (it says so asynchronously, as a permissions error)."""
+    before = len(connect.errors)
+    sub = await nc.subscribe(subject)
+    await nc.flush()
+    for _ in range(20):
+        if len(connect.errors) > before:
+            break
+        await asyncio.sleep(0.05)
+    await sub.unsubscribe()
+    # nats-py lowercases the server's message.
+    refused = f'permissions violation for subscription to "{subject.lower()}"'
+    return any(refused in e.lower() for e in connect.errors[before:])
+
+
+@pytest.mark.parametrize(
+    ("user", "other"),
+    [
+        ("scheduling", "notifications"),
+        ("notifications", "registration-mission-locale"),
+        ("sites-mission-locale", "scheduling"),
+        ("registration-departement-nord", "registration-mission-locale"),
+    ],
+)
+async def test_an_instance_reads_only_its_own_inbox(connect: Connector, user: str, other: str) -> None:
+    nc = await connect(user)
+    # Not the shared inbox, where every JetStream delivery and reply would be readable.
+    assert await _subscribe_refused(nc, "_INBOX.>", connect), connect.errors
+    assert await _subscribe_refused(nc, f"_INBOX_{other}.>", connect), connect.errors
+    # Its own inbox is where its deliveries come: a request-reply to JetStream works through it.
+    assert (await nc.jetstream().stream_info(STREAM_NAME)).config.name == STREAM_NAME
+    assert not await _subscribe_refused(nc, f"_INBOX_{user}.probe", connect), connect.errors
+
+
+async def test_the_operators_read_no_service_inbox(connect: Connector) -> None:
+    ops = await connect("ops")
+    assert await _subscribe_refused(ops, "_INBOX_scheduling.>", connect), connect.errors
+    assert not await _subscribe_refused(ops, "_INBOX.probe", connect), connect.errors
+
+
+async def test_a_faststream_consumer_receives_its_deliveries_in_its_own_inbox(
+    connect: Connector, server: int, tmp_path: Path
+) -> None:
+    sites = await connect("sites-departement-nord")
+    await sites.jetstream().publish(
+        "jobdating.departement-nord.sites.site.SiteOpened.inbox-probe", b"not an envelope"
+    )
+    scheduling = await connect("scheduling")
+    store = open_store(f"sqlite:///{tmp_path / 'scheduling.db'}")
+    runner = ConsumerRunner(store, scheduling.jetstream(), "scheduling-sites", lambda tx, event: None)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2, nats_url=_url(server, "scheduling")))
+    try:
+        for _ in range(100):
+            if runner.parked + runner.handled:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+        store_parked = store.parked()
+        store.close()
+    # The unreadable message was delivered (then parked): the broker's pull went through its own inbox.
+    assert runner.parked == 1, (connect.errors, store_parked)
+    assert not any("permissions violation" in e.lower() for e in connect.errors), connect.errors

@@ -33,7 +33,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     s = Stack(tmp_path / "data", nats_port=free_port(), base_port=free_base_port())
     s.prepare({ORG: ["coordinator", "counsellor"]})
     s.start()
-    asyncio.run(provision_url(s.nats.url, [tally.TALLY]))
+    asyncio.run(provision_url(s.nats_url(), [tally.TALLY]))
     yield s
     s.stop()
 
@@ -125,7 +125,7 @@ def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(
             str(Path(sys.executable).parent / "jobdating"),
             "tally",
             "--nats-url",
-            stack.nats.url,
+            stack.nats_url(),
             "--store",
             f"sqlite:///{tally_db}",
         ],
@@ -167,7 +167,7 @@ def test_kill_9_around_the_relay_loses_nothing_and_duplicates_nothing(
             if tally_db.exists() and sum(tally.counts(tally_store).values()) >= len(expected):
                 break
             time.sleep(0.2)
-        published = asyncio.run(stream_ids(stack.nats.url))
+        published = asyncio.run(stream_ids(stack.nats_url()))
         assert sorted(published) == sorted(expected)  # every event in the stream, exactly once
         log = (tmp_path / "tally.log").read_text()
         assert sum(tally.counts(tally_store).values()) == len(expected), (tally_store.parked(), log[-3000:])

@@ -118,7 +118,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
         closing = closing_report(stack)
         # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
-        audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats.url, 20)
+        audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats_url(), 20)
     finally:
         stack.stop()
     return PlayedDay(

@@ -21,10 +21,19 @@ from rich.table import Table
 
 from jobdating.ops.audit.report import AuditError, AuditReport
 from jobdating.ops.audit.run import audit
+from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.replay import NothingToReplay, ReplayError, ReplayResult, replay
 
 EMBEDDED_NATS_URL = "nats://127.0.0.1:14222"
 """Where `jobdating up` runs NATS by default (its --nats-port)."""
+
+
+def embedded_url(data_dir: Path) -> str:
+    """The NATS of the stack on `data_dir`, as the operators' user (the default address without one)."""
+    try:
+        return ops_url_of(data_dir.resolve())
+    except NoEmbeddedNats:
+        return EMBEDDED_NATS_URL
 
 
 CONNECT_SECONDS = 5.0
@@ -68,7 +77,7 @@ def store_urls(pairs: list[str]) -> dict[str, str]:
 
 
 async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str]) -> AuditReport:
-    nc = await connect(nats_url or EMBEDDED_NATS_URL, required=nats_url is not None)
+    nc = await connect(nats_url or embedded_url(data_dir), required=nats_url is not None)
     try:
         return await audit(data_dir, nc.jetstream() if nc is not None else None, urls=urls)
     finally:
@@ -153,7 +162,7 @@ def run_replay(
         progress.update(task, completed=done, total=total, rate=_number(rate))
 
     async def go() -> ReplayResult:
-        nc = await connect(nats_url or EMBEDDED_NATS_URL, required=True) if from_stream else None
+        nc = await connect(nats_url or embedded_url(data_dir), required=True) if from_stream else None
         try:
             js = nc.jetstream() if nc is not None else None
             return await replay(data_dir, service, js=js, progress=advance, store_url=store_url)

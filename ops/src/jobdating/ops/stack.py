@@ -1,5 +1,8 @@
 """The embedded stack behind `jobdating up`: nats-server with JetStream, then each service as a child
 process with its SQLite store, all in one data folder; a second `up` resumes with the same data.
+
+NATS has the production shape: one user per service instance with compose's permissions (anonymous
+clients are refused), each service given its credentials in its NATS URL.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
+from jobdating.ops.embedded_nats import USERS_FILE, embedded_authorization, url_as
+from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 
@@ -88,6 +93,18 @@ class Stack:
         return self.data_dir / "staff.toml"
 
     @property
+    def nats_users_file(self) -> Path:
+        """The NATS users' passwords (drawn at the first `up`, kept for the next ones)."""
+        return self.data_dir / USERS_FILE
+
+    def nats_url(self, user: str = OPS_USER) -> str:
+        """The NATS URL of a user of this stack (the operators' by default), credentials included."""
+        kept = json.loads(self.nats_users_file.read_text()) if self.nats_users_file.exists() else {}
+        if user not in kept:
+            raise StackError(f"pas d'utilisateur NATS {user} dans {self.nats_users_file}")
+        return url_as(self.nats.url, user, kept[user])
+
+    @property
     def tokens_file(self) -> Path:
         return self.data_dir / "tokens.json"
 
@@ -125,6 +142,8 @@ class Stack:
         if not self.tokens_file.exists():
             self.tokens_file.write_text(json.dumps(token_table(orgs), indent=2) + "\n")
             self.tokens_file.chmod(0o600)
+        instances = [Instance(s.name, s.org) for s in self.services]
+        self.nats.authorization = embedded_authorization(self.data_dir, instances)
 
     def _take_lock(self) -> None:
         if self.lock.exists():
@@ -154,7 +173,7 @@ class Stack:
         deadline = time.monotonic() + provision_timeout
         while True:
             try:
-                asyncio.run(provision_url(self.nats.url))
+                asyncio.run(provision_url(self.nats_url()))
                 break
             except Exception as exc:
                 if time.monotonic() > deadline:
@@ -218,7 +237,7 @@ class Stack:
             **os.environ,
             prefix + "ORG": spec.org,
             prefix + "STORE_URL": f"sqlite:///{self.data_dir / (spec.name + '.db')}",
-            prefix + "NATS_URL": self.nats.url,
+            prefix + "NATS_URL": self.nats_url(instance_user(spec.name, spec.org)),
             prefix + "HOST": "127.0.0.1",
             prefix + "PORT": str(spec.port),
             prefix + "TOKENS_FILE": str(self.tokens_file),

@@ -66,6 +66,7 @@ def service_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, st
         "STAFF_FILE": str(staff),
         "TICK_SECONDS": "0.05",
         "RETRY_DELAYS": "[0.1, 0.1, 0.1]",
+        "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
     env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}

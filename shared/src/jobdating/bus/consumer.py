@@ -31,6 +31,7 @@ from faststream.nats.subscriber.usecases import BatchPullStreamSubscriber
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+from jobdating.bus.connection import connect_options, pull_inbox_prefix
 from jobdating.bus.trust import accept, vet
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
@@ -89,11 +90,19 @@ class ConsumerRunner:
         self.parked = 0
         self.forged = 0
 
-    def subscribe(self, router: NatsRouter, subject: str = ALL_EVENTS, fetch_timeout: float = 1.0) -> None:
+    def subscribe(
+        self,
+        router: NatsRouter,
+        subject: str = ALL_EVENTS,
+        fetch_timeout: float = 1.0,
+        *,
+        nats_url: str = "",
+    ) -> None:
         """Declare this consumer on `router`: a batch pull subscriber bound to the provisioned durable.
 
         `subject` only documents what the durable reads (AsyncAPI); binding keeps the durable's own filter.
-        An idle consumer renews its pull request every `fetch_timeout` seconds.
+        An idle consumer renews its pull request every `fetch_timeout` seconds. Its deliveries come to the
+        inbox of `nats_url`'s user (the only one that user may read).
         """
 
         async def on_batch(msgs: list[Msg]) -> None:
@@ -108,6 +117,7 @@ class ConsumerRunner:
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_batch,
             title=f"{self.durable}:batch",
+            inbox_prefix=pull_inbox_prefix(nats_url),
         )
         subscriber(on_batch)
         # Same subscriber, our fetch loop (see `_FirstThenWaiting`); the layouts are identical.
@@ -121,8 +131,9 @@ class ConsumerRunner:
         Without `nats_url` the broker connects to the server of the JetStream context it was given.
         """
         router = NatsRouter()
-        self.subscribe(router, fetch_timeout=fetch_timeout)
-        broker = consumer_broker(nats_url or _server_url(self.js), self.log)
+        url = nats_url or _server_url(self.js)
+        self.subscribe(router, fetch_timeout=fetch_timeout, nats_url=url)
+        broker = consumer_broker(url, self.log)
         broker.include_router(router)
         await broker.start()
         try:
@@ -291,6 +302,7 @@ def consumer_broker(nats_url: str, log: Any = None) -> NatsBroker:
         logger=_WarningsOnly(log) if log is not None else None,
         log_level=logging.DEBUG,
         **_BROKER_OPTIONS,
+        **connect_options(nats_url),
     )
 
 

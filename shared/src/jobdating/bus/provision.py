@@ -21,6 +21,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
+from jobdating.bus.connection import connect_options
 from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec, registration_sites
 
 
@@ -78,7 +79,7 @@ async def provision(
 
 async def provision_url(url: str, consumers: Iterable[ConsumerSpec] = CONSUMERS) -> list[str]:
     """Connect, provision, disconnect."""
-    nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3)
+    nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3, **connect_options(url))
     try:
         return await provision(nc.jetstream(), consumers=consumers)
     finally:

@@ -49,10 +49,18 @@ def port_is_free(port: int) -> bool:
 class NatsServer:
     """A nats-server process with JetStream on file storage; fsync on every write (Jepsen 2.12.1)."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, monitor_port: int | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        monitor_port: int | None = None,
+        authorization: str = "",
+    ):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.monitor_port = monitor_port
+        # An `authorization { users: [...] }` block; empty: anonymous clients may do everything (tests).
+        self.authorization = authorization
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -70,7 +78,7 @@ class NatsServer:
         ]
         if self.monitor_port:
             lines.insert(1, f"http: 127.0.0.1:{self.monitor_port}")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + self.authorization
 
     def start(self, timeout: float = 10.0) -> NatsServer:
         if not port_is_free(self.port):
@@ -79,6 +87,7 @@ class NatsServer:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             conf = self.data_dir / "nats.conf"
             conf.write_text(self.config())
+            conf.chmod(0o600)  # it may hold the users' passwords
         except PermissionError as exc:
             raise NatsServerError(f"cannot write to data folder {self.data_dir}: {exc}") from exc
         log = open(self.data_dir / "nats-server.log", "ab")  # noqa: SIM115 - lives with the process

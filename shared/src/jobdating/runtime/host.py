@@ -21,6 +21,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from jobdating.bus.connection import connect_options
 from jobdating.bus.consumer import ConsumerRunner, Handler, consumer_broker
 from jobdating.bus.relay import Relay
 from jobdating.contracts.subjects import STREAM_NAME
@@ -107,7 +108,11 @@ class ServiceHost:
     async def connect(self) -> Client:
         self._loop = asyncio.get_running_loop()
         self.nc = await nats.connect(
-            self.nats_url, connect_timeout=5, max_reconnect_attempts=-1, reconnect_time_wait=0.5
+            self.nats_url,
+            connect_timeout=5,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            **connect_options(self.nats_url),
         )
         js = self.nc.jetstream()
         filters: list[str] = []
@@ -126,7 +131,7 @@ class ServiceHost:
         self.runners = [self._runner(js, sub) for sub in self.subscriptions]
         self.router = NatsRouter()
         for runner, subject in zip(self.runners, filters, strict=True):
-            runner.subscribe(self.router, subject)
+            runner.subscribe(self.router, subject, nats_url=self.nats_url)
         if self.runners:
             self.broker = consumer_broker(self.nats_url, self.log)
             self.broker.include_router(self.router)

@@ -121,6 +121,7 @@ class Upstream:
         *,
         company_id: str = "co-1",
         kind: SlotKind = "interview",
+        video_link: str | None = None,
     ) -> Envelope:
         event = sc.SlotAssigned(
             job_dating_id="jd-1",
@@ -131,7 +132,7 @@ class Upstream:
             computer_id="pc-1",
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=20),
-            video_link=f"https://visio.example/{slot_id}",
+            video_link=video_link or f"https://visio.example/{slot_id}",
             kind=kind,
         )
         return self.append(event, slot_id, "scheduling")

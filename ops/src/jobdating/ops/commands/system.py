@@ -19,9 +19,17 @@ from jobdating.bus.server import NatsServer, NatsServerError
 from jobdating.bus.topology import CONSUMERS, registration_sites
 from jobdating.eventstore import open_store
 from jobdating.ops import tally
-from jobdating.ops.commands.terminal import NatsUrl, console, running, start, stop_cleanly_on_termination
+from jobdating.ops.commands.terminal import (
+    OptionalNatsUrl,
+    StackDataDir,
+    console,
+    running,
+    start,
+    stop_cleanly_on_termination,
+)
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
+from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
 from jobdating.runtime import french
 from jobdating.runtime.clock import ScaledClock
@@ -30,7 +38,8 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 
 
 def provision(
-    nats_url: NatsUrl,
+    nats_url: OptionalNatsUrl = None,
+    data_dir: StackDataDir = Path(".data"),
     with_tally: Annotated[bool, typer.Option(help="also the ops-tally consumer")] = False,
     registration_org: Annotated[
         list[str] | None,
@@ -47,6 +56,7 @@ def provision(
         raise typer.Exit(2) from exc
     if with_tally:
         consumers.append(tally.TALLY)
+    nats_url = nats_url or ops_url_or_exit(data_dir)
     try:
         for line in asyncio.run(provision_url(nats_url, consumers)):
             console.print(line)
@@ -65,15 +75,17 @@ def run_nats(
     stop_cleanly_on_termination()
     server = NatsServer(data_dir, port=port)
     try:
-        server.start()
-    except NatsServerError as exc:
-        console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
-    console.print(f"NATS listening on {server.url}, JetStream in {data_dir}")
-    try:
+        try:
+            server.start()
+        except NatsServerError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from exc
+        console.print(f"NATS listening on {server.url}, JetStream in {data_dir}")
         assert server.process is not None
         server.process.wait()
     except KeyboardInterrupt:
+        pass  # a signal may come while the server is still starting: it is stopped all the same
+    finally:
         server.stop()
 
 
@@ -93,11 +105,21 @@ async def _tally(nats_url: str, store_url: str) -> None:
 
 
 def run_tally(
-    nats_url: NatsUrl,
     store: Annotated[str, typer.Option(help="sqlite:///PATH or postgresql://...")],
+    nats_url: OptionalNatsUrl = None,
+    data_dir: StackDataDir = Path(".data"),
 ) -> None:
     """Run the tally projection (every event of the stream counted once) until interrupted."""
-    asyncio.run(_tally(nats_url, store))
+    asyncio.run(_tally(nats_url or ops_url_or_exit(data_dir), store))
+
+
+def ops_url_or_exit(data_dir: Path) -> str:
+    """The NATS of the stack on `data_dir` as the operators' user, or exit 2 in one sentence."""
+    try:
+        return ops_url_of(data_dir.resolve())
+    except NoEmbeddedNats as exc:
+        console.print(f"[red]Erreur :[/] {exc} (ou donnez --nats-url)")
+        raise typer.Exit(2) from exc
 
 
 def up(
@@ -150,7 +172,7 @@ def up(
         table.add_column("service")
         table.add_column("adresse")
         table.add_column("documentation de l'API")
-        table.add_row("NATS (JetStream)", stack.nats.url, "")
+        table.add_row("NATS (JetStream)", stack.nats.url, f"utilisateurs : {stack.nats_users_file}")
         for spec in stack.services:
             url = stack.url(spec.name)
             table.add_row(spec.name, url, f"{url}/docs")

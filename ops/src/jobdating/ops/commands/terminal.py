@@ -26,6 +26,11 @@ OptionalNatsUrl = Annotated[
     ),
 ]
 
+StackDataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", help="the data folder of `jobdating up` whose NATS to use without --nats-url"),
+]
+
 T = TypeVar("T")
 
 

@@ -82,7 +82,7 @@ def wait_relayed(stack: Stack, timeout: float = 30.0) -> None:
 def closing_report(stack: Stack) -> Report:
     """`jobdating report` on the demo job dating, from the running stack's stream."""
     wait_relayed(stack)
-    return asyncio.run(report_from(stack.nats.url, Scope(job_dating_id=JOB_DATING_ID)))
+    return asyncio.run(report_from(stack.nats_url(), Scope(job_dating_id=JOB_DATING_ID)))
 
 
 def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack: Stack) -> None:

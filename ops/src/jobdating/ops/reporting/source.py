@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import nats
@@ -19,11 +19,10 @@ from jobdating.bus.replay import replay_stream
 from jobdating.bus.server import NatsServer, NatsServerError, free_port
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_authorization, ops_url, ops_url_of
 from jobdating.ops.reporting.figures import Report, Scope
 from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE, ReportState, evolve
 from jobdating.ops.reporting.sections import compute
-
-_LISTEN = re.compile(r"^\s*listen:\s*(\S+):(\d+)\s*$", re.MULTILINE)
 
 
 class ReportError(RuntimeError):
@@ -56,17 +55,11 @@ async def report_from(nats_url: str, scope: Scope) -> Report:
 
 
 def nats_url_of(data_dir: Path) -> str:
-    """The NATS URL written in the config `jobdating up` leaves in `data_dir`."""
-    conf = data_dir / "nats" / "nats.conf"
+    """The NATS URL of the stack `jobdating up` runs on `data_dir`, as the operators' user."""
     try:
-        found = _LISTEN.search(conf.read_text())
-    except OSError as exc:
-        raise ReportError(
-            f"pas de configuration NATS dans {conf} : aucun `jobdating up` sur ce dossier"
-        ) from exc
-    if found is None:
-        raise ReportError(f"adresse d'écoute introuvable dans {conf}")
-    return f"nats://{found.group(1)}:{found.group(2)}"
+        return ops_url_of(data_dir)
+    except NoEmbeddedNats as exc:
+        raise ReportError(str(exc)) from exc
 
 
 @contextmanager
@@ -89,14 +82,14 @@ def nats_of(data_dir: Path) -> Iterator[str]:
     if owner is not None:
         raise ReportError(f"jobdating démarre ou s'arrête sur {data_dir} (processus {owner}) : réessayez")
     lock.write_text(str(os.getpid()))
-    server = NatsServer(data_dir / "nats", port=free_port())
+    server = NatsServer(data_dir / "nats", port=free_port(), authorization=ops_authorization(data_dir))
     try:
         server.start()
     except NatsServerError as exc:
         lock.unlink(missing_ok=True)
         raise ReportError(f"impossible de relire le flux de {data_dir} : {exc}") from exc
     try:
-        yield server.url
+        yield ops_url(data_dir, server.url)
     finally:
         server.stop()
         if _lock_owner(lock) == os.getpid():
@@ -104,9 +97,9 @@ def nats_of(data_dir: Path) -> Iterator[str]:
 
 
 def _listening(url: str) -> bool:
-    host, port = url.removeprefix("nats://").rsplit(":", 1)
+    parts = urlsplit(url)
     try:
-        with socket.create_connection((host, int(port)), timeout=0.5):
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), timeout=0.5):
             return True
     except OSError:
         return False

@@ -205,6 +205,7 @@ def dispatcher(
         org=s.org,
         timezone=s.timezone,
         mail_from=s.mail_from,
+        video_base_url=s.video_base_url,
         retry_delays=s.retry_delays,
         concurrency=s.concurrency,
         tick=s.tick_seconds,

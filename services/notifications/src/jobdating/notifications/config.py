@@ -33,6 +33,8 @@ class NotificationsSettings(ServiceSettings):
     smtp_password_file: Path | None = None
     smtp_timeout: float = 10.0
     mail_from: str = "job-dating@departement-nord.example"
+    # Scheduling's `video_base_url`: a slot whose video link is not under it is never sent (forged).
+    video_base_url: str = "https://visio.jobdating.example/entretien"
     maildir: Path | None = Path(".data/maildir")
     sms_sink: Path = Path(".data/sms.jsonl")
     sms_provider_url: str | None = None

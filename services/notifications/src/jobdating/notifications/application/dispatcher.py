@@ -73,6 +73,7 @@ class Dispatcher:
         org: str,
         timezone: str,
         mail_from: str,
+        video_base_url: str = rules.DEFAULT_VIDEO_BASE_URL,
         retry_delays: Sequence[float] = timing.DEFAULT_RETRY_DELAYS,
         concurrency: int = 16,
         tick: float = 0.2,
@@ -106,6 +107,7 @@ class Dispatcher:
         self.timezone = timezone
         self.mail_from = mail_from
         self.mail_domain = mail_from.rpartition("@")[2] or "jobdating.invalid"
+        self.video_base_url = video_base_url
         self.concurrency = concurrency
         self.tick = tick
         self.uncertain_grace = uncertain_grace
@@ -194,6 +196,11 @@ class Dispatcher:
         now = self.clock.now()
         d = await self.recipients.resolved(d)
         facts = self.recipients.facts(d)
+        if facts.slot is not None and not rules.video_link_trusted(
+            facts.slot.video_link, self.video_base_url
+        ):
+            # A slot whose link is not the video host's was forged: nobody is sent there.
+            raise GiveUp("video_link_untrusted")
         slot = facts.slot.facts() if facts.slot is not None else None
         told = (
             queries_plan.told(self.store, d.subject_id, d.recipient_type, d.recipient_id, d.channel)

@@ -8,8 +8,10 @@ to someone who never heard of the slot, and several moves in a row give one noti
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -167,3 +169,21 @@ def _stale_slot_message(due: Due, slot: SlotFacts, told: Told | None, now: datet
     if told is None:
         return "never_told"
     return "unchanged"
+
+
+DEFAULT_VIDEO_BASE_URL = "https://visio.jobdating.example/entretien"
+_VIDEO_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def video_link_trusted(link: str, base_url: str) -> bool:
+    """Whether a slot's video link is one scheduling makes: the configured base followed by one token.
+
+    Anything else (another host, a path that climbs out, a query) did not come from the video host, and a
+    message carrying it would send people to whoever forged it.
+    """
+    base = urlsplit(base_url.rstrip("/"))
+    got = urlsplit(link)
+    if (got.scheme, got.netloc) != (base.scheme, base.netloc) or got.query or got.fragment:
+        return False
+    prefix = base.path + "/"
+    return got.path.startswith(prefix) and bool(_VIDEO_TOKEN.fullmatch(got.path[len(prefix) :]))

@@ -160,6 +160,18 @@ async def test_the_command_exits_0_when_clean_and_1_with_the_first_differences(
     assert "sites_room" in out
 
 
+async def test_a_stream_that_cannot_be_read_is_not_a_clean_audit(history: History) -> None:
+    # No --nats-url, and the data folder holds no JetStream to start a server on.
+    code, out = await run_cli("audit", "--data-dir", str(history.data))
+    assert code == 2, out
+    assert "flux non vérifié" in out
+    assert "--no-stream" in out
+    code, out = await run_cli("audit", "--data-dir", str(history.data), "--no-stream")
+    assert code == 0, out
+    assert "Aucune différence" in out
+    assert "non vérifié (--no-stream)" in out
+
+
 async def test_the_command_exits_2_without_stores_or_with_an_unreachable_nats(tmp_path: Path) -> None:
     code, out = await run_cli("audit", "--data-dir", str(tmp_path))
     assert code == 2

@@ -79,6 +79,15 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     assert "Tout est arrêté" in first_log.read_text()
     assert not (data / "up.pid").exists()
 
+    # The stack stopped, `jobdating audit` starts the folder's NATS to check the stream too.
+    audited = subprocess.run(
+        [JOBDATING, "audit", "--data-dir", str(data)], capture_output=True, text=True, timeout=120
+    )
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert "Aucune différence" in audited.stderr
+    assert " messages." in audited.stderr  # the stream was read, not skipped
+    assert not (data / "up.pid").exists()
+
     again_log = tmp_path / "again.log"
     again = start(data, nats_port, base, again_log)
     try:

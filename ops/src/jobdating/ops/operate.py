@@ -22,7 +22,9 @@ from rich.table import Table
 from jobdating.ops.audit.report import AuditError, AuditReport
 from jobdating.ops.audit.run import audit
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
+from jobdating.ops.readmodels import SERVICES, store_path
 from jobdating.ops.replay import NothingToReplay, ReplayError, ReplayResult, replay
+from jobdating.ops.reporting.source import ReportError, nats_of
 
 EMBEDDED_NATS_URL = "nats://127.0.0.1:14222"
 """Where `jobdating up` runs NATS by default (its --nats-port)."""
@@ -76,24 +78,51 @@ def store_urls(pairs: list[str]) -> dict[str, str]:
     return urls
 
 
-async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str]) -> AuditReport:
-    nc = await connect(nats_url or embedded_url(data_dir), required=nats_url is not None)
+async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str], stream: bool) -> AuditReport:
+    """The audit against `nats_url`, or the data folder's NATS (started for the time of the audit when the
+    stack is stopped, as `report` does); without `stream`, of the stores alone."""
+    if not stream or not (urls or any(store_path(data_dir, s).exists() for s in SERVICES)):
+        return await audit(data_dir, None, urls=urls)  # (no store at all: the audit says so, exit 2)
+    if nats_url is not None:
+        return await _audit_against(data_dir, nats_url, urls)
     try:
-        return await audit(data_dir, nc.jetstream() if nc is not None else None, urls=urls)
+        with nats_of(data_dir) as url:
+            return await _audit_against(data_dir, url, urls)
+    except ReportError as exc:
+        # A stream nobody read is not a clean audit: it is where a rewritten history would show.
+        raise StreamUnchecked(
+            f"flux non vérifié : {exc} (--nats-url pour le NATS de la pile, --no-stream pour n'auditer "
+            "que les bases)"
+        ) from exc
+
+
+async def _audit_against(data_dir: Path, url: str, urls: dict[str, str]) -> AuditReport:
+    nc = await connect(url, required=True)
+    assert nc is not None
+    try:
+        return await audit(data_dir, nc.jetstream(), urls=urls)
     finally:
-        if nc is not None:
-            await nc.close()
+        await nc.close()
+
+
+class StreamUnchecked(RuntimeError):
+    """The audit was asked to check the stream and could not reach or start its NATS."""
 
 
 def run_audit(
-    console: Console, data_dir: Path, nats_url: str | None, limit: int, stores: list[str] | None = None
+    console: Console,
+    data_dir: Path,
+    nats_url: str | None,
+    limit: int,
+    stores: list[str] | None = None,
+    stream: bool = True,
 ) -> int:
     """Run the audit, print its summary and first differences; returns the exit code."""
     try:
         urls = store_urls(stores or [])
         with console.status("Audit des journaux, des projections et du flux..."):
-            report = asyncio.run(_audit(data_dir, nats_url, urls))
-    except AuditError as exc:
+            report = asyncio.run(_audit(data_dir, nats_url, urls, stream))
+    except (AuditError, StreamUnchecked) as exc:
         console.print(f"[red]Erreur :[/] {exc}")
         return 2
     except typer.BadParameter as exc:
@@ -119,10 +148,14 @@ def run_audit(
             f"Faits tenus des autres services, reconstruits du flux et comparés : {', '.join(report.fed)}"
         )
     if report.clean:
-        stream = "non vérifié" if report.stream_messages is None else f"{report.stream_messages} messages"
+        read = (
+            "non vérifié (--no-stream)"
+            if report.stream_messages is None
+            else f"{report.stream_messages} messages"
+        )
         console.print(
             f"[green]Aucune différence[/] : {sum(s.events for s in report.services)} événements dans "
-            f"{len(report.services)} journaux, flux : {stream}."
+            f"{len(report.services)} journaux, flux : {read}."
         )
         return 0
     shown = report.differences[:limit]

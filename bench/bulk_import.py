@@ -6,15 +6,12 @@ file again (idempotent: nothing created twice).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import logging
 import tempfile
 from pathlib import Path
 
-import msgspec
-
-from bench.common import Timer, peak_rss_mb, save
+from bench.common import Timer, int_options, peak_rss_mb, report
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.application.importing import import_candidates
@@ -103,9 +100,5 @@ def _import_twice(store: EventStore, work: Path, rows: int) -> dict[str, object]
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    args = parser.parse_args()
-    result = main(args.rows)
-    print(msgspec.json.format(msgspec.json.encode(result)).decode())
-    save("bulk_import", result)
+    args = int_options(rows=100_000)
+    report("bulk_import", main(args.rows))

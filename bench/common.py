@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import json
 import platform
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 OUT = Path(__file__).parent / "out"
 
@@ -53,3 +56,17 @@ def save(name: str, result: dict[str, Any]) -> Path:
     path = OUT / f"{name}.json"
     path.write_text(json.dumps({**result, "machine": machine()}, indent=2, default=str) + "\n")
     return path
+
+
+def int_options(**defaults: int) -> argparse.Namespace:
+    """The benchmark's command line: a `--name N` option per keyword, with its default."""
+    parser = argparse.ArgumentParser()
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    return parser.parse_args()
+
+
+def report(name: str, result: dict[str, Any]) -> Path:
+    """Print the result, and save it with the machine's description as out/<name>.json."""
+    print(msgspec.json.format(msgspec.json.encode(result)).decode())
+    return save(name, result)

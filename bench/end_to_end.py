@@ -8,7 +8,6 @@ nats-server (file storage, sync_interval: always).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import subprocess
@@ -17,11 +16,10 @@ import threading
 import time
 from pathlib import Path
 
-import msgspec
 import nats
 from nats.js.api import StorageType, StreamConfig
 
-from bench.common import Timer, save, scratch_dir
+from bench.common import Timer, int_options, report, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer
@@ -152,10 +150,5 @@ async def main(commands: int, writers: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--commands", type=int, default=5000)
-    parser.add_argument("--writers", type=int, default=4)
-    args = parser.parse_args()
-    result = asyncio.run(main(args.commands, args.writers))
-    print(msgspec.json.format(msgspec.json.encode(result)).decode())
-    save("end_to_end", result)
+    args = int_options(commands=5000, writers=4)
+    report("end_to_end", asyncio.run(main(args.commands, args.writers)))

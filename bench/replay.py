@@ -8,18 +8,16 @@ payload), and a nats-py ordered push consumer + the same decode. The projection 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-import msgspec
 import nats
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
-from bench.common import Timer, peak_rss_mb, save, scratch_dir
+from bench.common import Timer, int_options, peak_rss_mb, report, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.replay import replay_stream, stream_head
@@ -167,10 +165,5 @@ async def main(events: int, streams: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--streams", type=int, default=50_000)
-    args = parser.parse_args()
-    res = asyncio.run(main(args.events, args.streams))
-    print(msgspec.json.format(msgspec.json.encode(res)).decode())
-    save("replay", res)
+    args = int_options(events=1_000_000, streams=50_000)
+    report("replay", asyncio.run(main(args.events, args.streams)))

@@ -8,12 +8,9 @@ a tally that also reads every payload (what a projection that needs every payloa
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 
-import msgspec
-
-from bench.common import Timer, save, scratch_dir
+from bench.common import Timer, int_options, report, scratch_dir
 from bench.replay import fill, projection, raw_log_read
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
@@ -92,11 +89,5 @@ def main(events: int, streams: int, runs: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--streams", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=1)
-    args = parser.parse_args()
-    res = main(args.events, args.streams, args.runs)
-    print(msgspec.json.format(msgspec.json.encode(res)).decode())
-    save("replay_log_variants", res)
+    args = int_options(events=1_000_000, streams=50_000, runs=1)
+    report("replay_log_variants", main(args.events, args.streams, args.runs))

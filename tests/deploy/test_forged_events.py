@@ -7,9 +7,6 @@ audit reports them as differences."""
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,6 @@ import pytest
 
 from jobdating.bus.connection import connect_options
 from jobdating.bus.provision import provision_url
-from jobdating.bus.server import free_port, nats_binary
 from jobdating.bus.topology import CONSUMERS
 from jobdating.contracts.envelope import Envelope, encode_envelope, service_of
 from jobdating.contracts.registration import CandidateWithdrew
@@ -36,52 +32,27 @@ from jobdating.scheduling.bootstrap import bootstrap as scheduling_bootstrap
 from jobdating.scheduling.config import SchedulingSettings
 from jobdating.scheduling.testing import Fact, candidate_id, demo_facts, principals, site_id
 
+from .conftest import compose_nats, config_users, user_url
+
 pytestmark = pytest.mark.nats
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "nats.conf"
 NORD = "departement-nord"
 ML = "mission-locale"
-
-
-def _users() -> list[str]:
-    return re.findall(r"user: ([A-Za-z0-9_-]+),", CONF.read_text())
-
-
-def _variable(user: str) -> str:
-    return "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
-
-
-def _url(port: int, user: str) -> str:
-    return f"nats://{user}:pw-{user}@127.0.0.1:{port}"
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[int]:
     here = tmp_path / "nats"
     here.mkdir()
-    port = free_port()
-    conf = CONF.read_text()
-    conf = re.sub(r"(?m)^port: 4222$", f"port: {port}", conf)
-    conf = re.sub(r"(?m)^http_port: 8222$", f"http_port: {free_port()}", conf)
-    conf = conf.replace("store_dir: /data", f'store_dir: "{here / "js"}"')
-    (here / "nats.conf").write_text(conf)
-    env = {**os.environ, **{_variable(u): f"pw-{u}" for u in _users()}}
-    with open(here / "log", "wb") as log:
-        process = subprocess.Popen(
-            [nats_binary(), "-c", str(here / "nats.conf")], env=env, stdout=log, stderr=log
-        )
-        try:
-            asyncio.run(_provision(port))
-            yield port
-        finally:
-            process.terminate()
-            process.wait(10)
+    with compose_nats(here, config_users()) as port:
+        asyncio.run(_provision(port))
+        yield port
 
 
 async def _provision(port: int) -> None:
     for _ in range(100):
         try:
-            await provision_url(_url(port, "ops"), list(CONSUMERS))
+            await provision_url(user_url(port, "ops"), list(CONSUMERS))
             return
         except Exception:  # not listening yet
             await asyncio.sleep(0.1)
@@ -89,7 +60,7 @@ async def _provision(port: int) -> None:
 
 
 async def _publish(port: int, user: str, envelopes: list[Envelope]) -> None:
-    url = _url(port, user)
+    url = user_url(port, user)
     nc = await nats.connect(url, max_reconnect_attempts=0, **connect_options(url))
     try:
         js = nc.jetstream()
@@ -142,13 +113,13 @@ async def test_a_partner_s_forged_events_are_parked_counted_and_audited_not_appl
     hosts = [
         ServiceHost(
             store=scheduling_store,
-            nats_url=_url(server, "scheduling"),
+            nats_url=user_url(server, "scheduling"),
             app=scheduling.app,
             subscriptions=scheduling.subscriptions(),
         ),
         ServiceHost(
             store=notifications_store,
-            nats_url=_url(server, "notifications"),
+            nats_url=user_url(server, "notifications"),
             app=notifications.app,
             subscriptions=notifications.subscriptions(),
         ),

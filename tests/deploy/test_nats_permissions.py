@@ -6,9 +6,6 @@ exercises the same file inside containers; this one runs wherever the test suite
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -21,15 +18,15 @@ from nats.js.errors import NotFoundError
 from jobdating.bus.connection import connect_options
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
-from jobdating.bus.server import free_port, nats_binary
 from jobdating.bus.topology import CONSUMERS, registration_sites
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
 from jobdating.ops.nats_users import compose_conf, password_variable
 
+from .conftest import CONF, compose_nats, user_url
+
 pytestmark = pytest.mark.nats
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "nats.conf"
 USERS = (
     "ops",
     "registration-departement-nord",
@@ -39,9 +36,6 @@ USERS = (
     "scheduling",
     "notifications",
 )
-
-
-_variable = password_variable
 
 
 def test_the_compose_config_is_the_generators_output() -> None:
@@ -54,48 +48,29 @@ def test_every_user_of_the_config_has_a_password_variable_in_env_example() -> No
     conf = CONF.read_text()
     for user in USERS:
         assert f"user: {user}," in conf
-        assert f"${_variable(user)}" in conf
-        assert f"\n{_variable(user)}=change-me" in example
+        assert f"${password_variable(user)}" in conf
+        assert f"\n{password_variable(user)}=change-me" in example
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    here = tmp_path_factory.mktemp("nats-compose")
-    port = free_port()
-    conf = CONF.read_text()
-    conf = re.sub(r"(?m)^port: 4222$", f"port: {port}", conf)
-    conf = re.sub(r"(?m)^http_port: 8222$", f"http_port: {free_port()}", conf)
-    conf = conf.replace("store_dir: /data", f'store_dir: "{here / "js"}"')
-    (here / "nats.conf").write_text(conf)
-    env = {**os.environ, **{_variable(u): f"pw-{u}" for u in USERS}}
-    log = open(here / "log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [nats_binary(), "-c", str(here / "nats.conf")], env=env, stdout=log, stderr=log
-    )
-    try:
+    with compose_nats(tmp_path_factory.mktemp("nats-compose"), USERS) as port:
         asyncio.run(_wait(port))
-        asyncio.run(provision_url(_url(port, "ops"), [*CONSUMERS, registration_sites("mission-locale")]))
+        consumers = [*CONSUMERS, registration_sites("mission-locale")]
+        asyncio.run(provision_url(user_url(port, "ops"), consumers))
         yield port
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 async def _wait(port: int) -> None:
     for _ in range(100):
         try:
-            nc = await nats.connect(_url(port, "ops"), connect_timeout=1, max_reconnect_attempts=0)
+            nc = await nats.connect(user_url(port, "ops"), connect_timeout=1, max_reconnect_attempts=0)
         except Exception:  # not listening yet
             await asyncio.sleep(0.1)
             continue
         await nc.close()
         return
     raise RuntimeError("nats-server did not start")
-
-
-def _url(port: int, user: str) -> str:
-    return f"nats://{user}:pw-{user}@127.0.0.1:{port}"
 
 
 class Connector:
@@ -110,7 +85,7 @@ class Connector:
         async def on_error(exc: Exception) -> None:
             self.errors.append(str(exc))
 
-        url = _url(self.port, user)
+        url = user_url(self.port, user)
         nc = await nats.connect(url, error_cb=on_error, max_reconnect_attempts=0, **connect_options(url))
         self.clients.append(nc)
         return nc
@@ -125,7 +100,7 @@ async def connect(server: int) -> AsyncIterator[Connector]:
 
 
 async def _stream_count(server: int, subject: str) -> int:
-    nc = await nats.connect(_url(server, "ops"))
+    nc = await nats.connect(user_url(server, "ops"))
     try:
         info = await nc.jetstream().stream_info(STREAM_NAME, subjects_filter=subject)
         return sum((info.state.subjects or {}).values())
@@ -249,7 +224,7 @@ async def test_a_faststream_consumer_receives_its_deliveries_in_its_own_inbox(
     store = open_store(f"sqlite:///{tmp_path / 'scheduling.db'}")
     runner = ConsumerRunner(store, scheduling.jetstream(), "scheduling-sites", lambda tx, event: None)
     stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2, nats_url=_url(server, "scheduling")))
+    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2, nats_url=user_url(server, "scheduling")))
     try:
         for _ in range(100):
             if runner.parked + runner.handled:

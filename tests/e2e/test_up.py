@@ -4,10 +4,13 @@ and a port already taken is a one-sentence error."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,26 @@ def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: floa
     raise AssertionError(f"{text!r} never printed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+@contextmanager
+def running(
+    data: Path,
+    nats_port: int,
+    base: int,
+    log: Path,
+    *,
+    clock_start: str | None = None,
+    stop: signal.Signals = signal.SIGTERM,
+) -> Iterator[None]:
+    """`jobdating up --demo` started and ready (it printed its Ctrl-C line); stopped by `stop`, cleanly."""
+    process = start(data, nats_port, base, log, clock_start=clock_start)
+    try:
+        wait_for(log, "Ctrl-C", process)
+        yield
+    finally:
+        process.send_signal(stop)
+        assert process.wait(timeout=60) == 0
+
+
 def settle(data: Path) -> int:
     """The Maildir count once it stopped growing for 3 s."""
     return settled_count(data / "maildir", quiet=3.0, limit=60)
@@ -58,9 +81,7 @@ def settle(data: Path) -> int:
 def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     first_log = tmp_path / "first.log"
-    first = start(data, nats_port, base, first_log)
-    try:
-        wait_for(first_log, "Ctrl-C", first)
+    with running(data, nats_port, base, first_log, stop=signal.SIGINT):
         text = first_log.read_text()
         assert "planning publié" in text
         assert "50 candidats" in text
@@ -73,15 +94,16 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         assert second.wait(timeout=60) == 2
         assert "tourne déjà" in second_log.read_text()
         assert "Traceback" not in second_log.read_text()
-    finally:
-        first.send_signal(signal.SIGINT)
-        assert first.wait(timeout=60) == 0
     assert "Tout est arrêté" in first_log.read_text()
     assert not (data / "up.pid").exists()
 
     # The stack stopped, `jobdating audit` starts the folder's NATS to check the stream too.
     audited = subprocess.run(
-        [JOBDATING, "audit", "--data-dir", str(data)], capture_output=True, text=True, timeout=120
+        [JOBDATING, "audit", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert audited.returncode == 0, audited.stdout + audited.stderr
     assert "Aucune différence" in audited.stderr
@@ -89,15 +111,10 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     assert not (data / "up.pid").exists()
 
     again_log = tmp_path / "again.log"
-    again = start(data, nats_port, base, again_log)
-    try:
-        wait_for(again_log, "Ctrl-C", again)
+    # Stopped by a `kill` (SIGTERM) this time: everything stops as on Ctrl-C, no service or NATS left running.
+    with running(data, nats_port, base, again_log, stop=signal.SIGTERM):
         assert "0 candidats (" in again_log.read_text()  # nothing registered twice
         assert settle(data) == sent  # and nobody told twice
-    finally:
-        # A `kill` (SIGTERM) stops everything as Ctrl-C does: no service or NATS left running.
-        again.send_signal(signal.SIGTERM)
-        assert again.wait(timeout=60) == 0
     assert "Tout est arrêté" in again_log.read_text()
     assert not (data / "up.pid").exists()
     assert port_is_free(nats_port)
@@ -123,28 +140,18 @@ def test_the_demo_is_held_on_the_next_working_day_whatever_the_date(
     day" has moved on."""
     data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     log = tmp_path / "up.log"
-    process = start(data, nats_port, base, log, clock_start=clock_start)
-    try:
-        wait_for(log, "Ctrl-C", process)
+    with running(data, nats_port, base, log, clock_start=clock_start):
         assert f"Job dating de démonstration : le {day}." in log.read_text()
         assert "planning publié" in log.read_text()
         sent = settle(data)
         assert sent > 50  # candidates with an e-mail get a convocation per interview, recruiters an agenda
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
     if resumed_at is None:
         return
     again_log = tmp_path / "again.log"
-    again = start(data, nats_port, base, again_log, clock_start=resumed_at)
-    try:
-        wait_for(again_log, "Ctrl-C", again)
+    with running(data, nats_port, base, again_log, clock_start=resumed_at):
         assert f"Job dating de démonstration : le {day}." in again_log.read_text()
         assert "0 candidats (" in again_log.read_text()
         assert settle(data) == sent
-    finally:
-        again.send_signal(signal.SIGTERM)
-        assert again.wait(timeout=60) == 0
 
 
 def test_a_port_already_taken_is_named(tmp_path: Path) -> None:

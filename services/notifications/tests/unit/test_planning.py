@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import msgspec
 
+from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import (
     InterviewCompleted,
     SlotAssigned,
@@ -15,24 +17,23 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.notifications.domain.messages import PlannedMessage
 from jobdating.notifications.domain.planning import Cause, Context, plan
+from jobdating.testing.samples import SAMPLES
 
 PARIS = "Europe/Paris"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a week before the day
 START = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)  # 09:30 in Paris
+E = TypeVar("E", bound=Event)
+
+
+def sample(event_type: type[E], **changes: Any) -> E:
+    """The golden files' example of `event_type` (slot-1 of cand-1 with co-1 in jd-1), with `changes`."""
+    example = SAMPLES[(event_type.event_type, event_type.schema_version)]
+    assert isinstance(example, event_type)
+    return msgspec.structs.replace(example, **changes)
 
 
 def assigned(starts_at: datetime = START) -> SlotAssigned:
-    return SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
-        site_id="site-1",
-        computer_id="pc-1",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=20),
-        video_link="https://visio.example/1",
-    )
+    return sample(SlotAssigned, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=20))
 
 
 def kinds(messages: list[PlannedMessage]) -> list[tuple[str, str, str, str]]:
@@ -88,19 +89,7 @@ def test_a_slot_of_a_published_plan_goes_into_the_recruiters_agenda_instead_of_a
 
 
 def test_a_moved_slot_calls_for_a_notice_to_the_candidate_and_an_agenda_update() -> None:
-    moved = SlotMoved(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
-        site_id="site-1",
-        computer_id="pc-2",
-        starts_at=START + timedelta(hours=1),
-        ends_at=START + timedelta(hours=1, minutes=20),
-        previous_computer_id="pc-1",
-        previous_starts_at=START,
-        reason="computer_broken",
-    )
+    moved = sample(SlotMoved)  # to another computer
     messages = plan(moved, Cause(event_id="e-2", now=NOW), Context(timezone=PARIS))
     assert kinds(messages) == [
         ("agenda_update", "company", "co-1", "email"),
@@ -112,13 +101,7 @@ def test_a_moved_slot_calls_for_a_notice_to_the_candidate_and_an_agenda_update()
 
 def test_a_candidate_who_withdrew_is_not_told_of_the_cancellation_but_the_recruiter_is() -> None:
     def cancelled(reason: str) -> list[PlannedMessage]:
-        event = SlotCancelled(
-            job_dating_id="jd-1",
-            slot_id="slot-1",
-            candidate_id="cand-1",
-            company_id="co-1",
-            reason=reason,  # type: ignore[arg-type]
-        )
+        event = sample(SlotCancelled, reason=reason)
         return plan(event, Cause(event_id="e-3", now=NOW), Context(timezone=PARIS))
 
     assert kinds(cancelled("candidate_withdrew")) == [("agenda_update", "company", "co-1", "email")]
@@ -131,13 +114,7 @@ def test_a_candidate_who_withdrew_is_not_told_of_the_cancellation_but_the_recrui
 
 def test_an_outcome_calls_for_an_evening_thank_you_and_a_notice_to_the_counsellor() -> None:
     def completed(outcome: str, counsellor: str | None) -> list[PlannedMessage]:
-        event = InterviewCompleted(
-            job_dating_id="jd-1",
-            slot_id="slot-1",
-            candidate_id="cand-1",
-            company_id="co-1",
-            outcome=outcome,  # type: ignore[arg-type]
-        )
+        event = sample(InterviewCompleted, outcome=outcome)
         context = Context(timezone=PARIS, counsellor_id=counsellor, slot_starts_at=START)
         return plan(event, Cause(event_id="e-4", now=START + timedelta(minutes=25)), context)
 
@@ -154,17 +131,7 @@ def test_an_outcome_calls_for_an_evening_thank_you_and_a_notice_to_the_counsello
 
 
 def test_a_workshop_calls_for_an_email_to_each_coach_of_the_pair() -> None:
-    workshop = WorkshopScheduled(
-        workshop_id="ws-1",
-        job_dating_id="jd-1",
-        site_id="site-1",
-        room_id="room-1",
-        starts_at=NOW + timedelta(days=2),
-        ends_at=NOW + timedelta(days=2, hours=2),
-        capacity=12,
-        coach_ids=("coach-1", "coach-2"),
-        coach_orgs=("mission-locale", "france-travail"),
-    )
+    workshop = sample(WorkshopScheduled)  # run by coach-1 and coach-2
     messages = plan(workshop, Cause(event_id="e-5", now=NOW), Context(timezone=PARIS))
     assert kinds(messages) == [
         ("workshop_session", "coach", "coach-1", "email"),

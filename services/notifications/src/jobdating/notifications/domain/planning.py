@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from jobdating.contracts.envelope import Event
+from jobdating.contracts.notifications import Channel
 from jobdating.contracts.scheduling import (
     InterviewCompleted,
     SlotAssigned,
@@ -60,7 +61,7 @@ def plan(event: Event, cause: Cause, context: Context) -> list[PlannedMessage]:
         case SlotMoved() as e:
             return [
                 *_to_candidate("slot_moved", e.candidate_id, e.slot_id, e.job_dating_id, cause, "moved"),
-                _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "moved"),
+                *_agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "moved"),
             ]
         case SlotCancelled() as e:
             # A candidate who withdrew knows; a withdrawn person is not contacted anyway.
@@ -73,23 +74,23 @@ def plan(event: Event, cause: Cause, context: Context) -> list[PlannedMessage]:
             )
             return [
                 *to_candidate,
-                _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "cancelled"),
+                *_agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "cancelled"),
             ]
         case InterviewCompleted() as e:
             return _completed(e, cause, context)
         case WorkshopScheduled() as e:
             return [
-                PlannedMessage(
-                    kind="workshop_session",
-                    recipient=Recipient("coach", coach_id),
-                    channel=channel,
-                    cause_event_id=cause.event_id,
-                    subject_id=e.workshop_id,
-                    job_dating_id=e.job_dating_id,
-                    due_at=cause.now,
-                )
+                message
                 for coach_id in e.coach_ids
-                for channel in STAFF_CHANNELS
+                for message in _on_channels(
+                    STAFF_CHANNELS,
+                    "workshop_session",
+                    Recipient("coach", coach_id),
+                    e.workshop_id,
+                    e.job_dating_id,
+                    cause.event_id,
+                    cause.now,
+                )
             ]
     return []
 
@@ -99,19 +100,12 @@ def reminders(
 ) -> list[PlannedMessage]:
     """The reminders of a newly given interview that come late enough after its convocation to be useful."""
     due = timing.reminder_times(starts_at, ZoneInfo(timezone))
+    to = Recipient("candidate", candidate_id)
     return [
-        PlannedMessage(
-            kind=kind,
-            recipient=Recipient("candidate", candidate_id),
-            channel=channel,
-            cause_event_id=cause.event_id,
-            subject_id=slot_id,
-            job_dating_id=job_dating_id,
-            due_at=at,
-        )
+        message
         for kind, at in due.items()
         if timing.reminder_worth_planning(at, cause.now, starts_at)
-        for channel in CANDIDATE_CHANNELS
+        for message in _on_channels(CANDIDATE_CHANNELS, kind, to, slot_id, job_dating_id, cause.event_id, at)
     ]
 
 
@@ -120,20 +114,17 @@ def _assigned(e: SlotAssigned, cause: Cause, context: Context) -> list[PlannedMe
     messages += reminders(e.candidate_id, e.slot_id, e.job_dating_id, e.starts_at, cause, context.timezone)
     if context.agenda_cause is not None:
         # Part of a published plan: the recruiter gets one agenda for the whole plan, not one per slot.
-        messages += [
-            PlannedMessage(
-                kind="recruiter_agenda",
-                recipient=Recipient("company", e.company_id),
-                channel=channel,
-                cause_event_id=context.agenda_cause,
-                subject_id=e.job_dating_id,
-                job_dating_id=e.job_dating_id,
-                due_at=context.agenda_due or cause.now,
-            )
-            for channel in STAFF_CHANNELS
-        ]
+        messages += _on_channels(
+            STAFF_CHANNELS,
+            "recruiter_agenda",
+            Recipient("company", e.company_id),
+            e.job_dating_id,
+            e.job_dating_id,
+            context.agenda_cause,
+            context.agenda_due or cause.now,
+        )
     else:
-        messages.append(_agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "new"))
+        messages += _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "new")
     return messages
 
 
@@ -141,61 +132,56 @@ def _completed(e: InterviewCompleted, cause: Cause, context: Context) -> list[Pl
     messages: list[PlannedMessage] = []
     if e.outcome != "no_show":
         due = timing.thank_you_due(cause.now, context.slot_starts_at or cause.now, ZoneInfo(context.timezone))
-        messages += [
-            PlannedMessage(
-                kind="thank_you",
-                recipient=Recipient("candidate", e.candidate_id),
-                channel=channel,
-                cause_event_id=cause.event_id,
-                subject_id=e.slot_id,
-                job_dating_id=e.job_dating_id,
-                due_at=due,
-            )
-            for channel in CANDIDATE_CHANNELS
-        ]
-    messages += [
-        PlannedMessage(
-            kind="counsellor_outcome",
-            recipient=Recipient("counsellor", context.counsellor_id or ""),
-            channel=channel,
-            cause_event_id=cause.event_id,
-            subject_id=e.slot_id,
-            job_dating_id=e.job_dating_id,
-            due_at=cause.now,
+        to = Recipient("candidate", e.candidate_id)
+        messages += _on_channels(
+            CANDIDATE_CHANNELS, "thank_you", to, e.slot_id, e.job_dating_id, cause.event_id, due
         )
-        for channel in STAFF_CHANNELS
-    ]
+    to = Recipient("counsellor", context.counsellor_id or "")
+    messages += _on_channels(
+        STAFF_CHANNELS, "counsellor_outcome", to, e.slot_id, e.job_dating_id, cause.event_id, cause.now
+    )
     return messages
 
 
 def _to_candidate(
     kind: Kind, candidate_id: str, slot_id: str, job_dating_id: str, cause: Cause, expects: Change
 ) -> list[PlannedMessage]:
-    return [
-        PlannedMessage(
-            kind=kind,
-            recipient=Recipient("candidate", candidate_id),
-            channel=channel,
-            cause_event_id=cause.event_id,
-            subject_id=slot_id,
-            job_dating_id=job_dating_id,
-            due_at=cause.now,
-            expects=expects,
-        )
-        for channel in CANDIDATE_CHANNELS
-    ]
+    to = Recipient("candidate", candidate_id)
+    return _on_channels(
+        CANDIDATE_CHANNELS, kind, to, slot_id, job_dating_id, cause.event_id, cause.now, expects
+    )
 
 
 def _agenda_update(
     company_id: str, slot_id: str, job_dating_id: str, cause: Cause, expects: Change
-) -> PlannedMessage:
-    return PlannedMessage(
-        kind="agenda_update",
-        recipient=Recipient("company", company_id),
-        channel="email",
-        cause_event_id=cause.event_id,
-        subject_id=slot_id,
-        job_dating_id=job_dating_id,
-        due_at=cause.now,
-        expects=expects,
+) -> list[PlannedMessage]:
+    to = Recipient("company", company_id)
+    return _on_channels(
+        ("email",), "agenda_update", to, slot_id, job_dating_id, cause.event_id, cause.now, expects
     )
+
+
+def _on_channels(
+    channels: tuple[Channel, ...],
+    kind: Kind,
+    to: Recipient,
+    subject_id: str,
+    job_dating_id: str,
+    cause_event_id: str,
+    due_at: datetime,
+    expects: Change | None = None,
+) -> list[PlannedMessage]:
+    """The same message once on each of `channels`."""
+    return [
+        PlannedMessage(
+            kind=kind,
+            recipient=to,
+            channel=channel,
+            cause_event_id=cause_event_id,
+            subject_id=subject_id,
+            job_dating_id=job_dating_id,
+            due_at=due_at,
+            expects=expects,
+        )
+        for channel in channels
+    ]

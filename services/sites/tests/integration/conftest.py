@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.sites.bootstrap import SitesService, bootstrap
 from jobdating.sites.config import SitesSettings
@@ -73,14 +74,31 @@ class Api:
         return computer
 
 
+def service_on(
+    store: EventStore,
+    org: str = ORG,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    **settings: Any,
+) -> SitesService:
+    """A sites instance of `org` on `store`, with the TOKENS callers and a fixed clock."""
+    config = SitesSettings(org=org, tokens_file=None, **settings)
+    return bootstrap(config, store=store, tokens=TokenTable(TOKENS), clock=FixedClock(), on_commit=on_commit)
+
+
+@asynccontextmanager
+async def api_of(service: SitesService) -> AsyncIterator[Api]:
+    """An `Api` on the instance's ASGI app."""
+    transport = httpx.ASGITransport(app=service.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as client:
+        yield Api(client)
+
+
 @pytest.fixture
 def service(sqlite_store: EventStore) -> SitesService:
-    settings = SitesSettings(org=ORG, store_url="sqlite:///unused", tokens_file=None)
-    return bootstrap(settings, store=sqlite_store, tokens=TokenTable(TOKENS), clock=FixedClock())
+    return service_on(sqlite_store, store_url="sqlite:///unused")
 
 
 @pytest.fixture
 async def api(service: SitesService) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=service.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as client:
-        yield Api(client)
+    async with api_of(service) as api:
+        yield api

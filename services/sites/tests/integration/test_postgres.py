@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from jobdating.eventstore.base import EventStore
-from jobdating.runtime.auth import TokenTable
 from jobdating.sites.adapters import projections
-from jobdating.sites.bootstrap import SitesService, bootstrap
-from jobdating.sites.config import SitesSettings
+from jobdating.sites.bootstrap import SitesService
 
-from .conftest import ORG, TOKENS, Api, FixedClock
+from .conftest import Api, api_of, service_on
 from .test_rebuild import a_busy_morning
 
 pytestmark = pytest.mark.postgres
@@ -22,15 +19,13 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_service(pg_store: EventStore) -> SitesService:
-    settings = SitesSettings(org=ORG, tokens_file=None)
-    return bootstrap(settings, store=pg_store, tokens=TokenTable(TOKENS), clock=FixedClock())
+    return service_on(pg_store)
 
 
 @pytest.fixture
 async def pg_api(pg_service: SitesService) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=pg_service.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as client:
-        yield Api(client)
+    async with api_of(pg_service) as api:
+        yield api
 
 
 async def test_on_postgres_a_rebuild_equals_the_live_read_model(

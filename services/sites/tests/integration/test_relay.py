@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import httpx
 import pytest
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -13,13 +12,10 @@ from nats.js import JetStreamContext
 from jobdating.bus.server import NatsServer
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.host import ServiceHost
 from jobdating.runtime.ids import new_id
-from jobdating.sites.bootstrap import bootstrap
-from jobdating.sites.config import SitesSettings
 
-from .conftest import TOKENS, Api, FixedClock
+from .conftest import api_of, service_on
 
 pytestmark = pytest.mark.nats
 
@@ -32,19 +28,11 @@ async def test_events_reach_jetstream_on_the_sites_subjects(
     store.migrate()
     # No HTTP server: the host runs the relay, the API is driven in-process through its ASGI app.
     host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
-    service = bootstrap(
-        SitesSettings(org=org),
-        store=store,
-        tokens=TokenTable(TOKENS),
-        clock=FixedClock(),
-        on_commit=host.notify_commit,
-    )
+    service = service_on(store, org, on_commit=host.notify_commit)
     await host.connect()
     running = asyncio.create_task(host.run())
     try:
-        transport = httpx.ASGITransport(app=service.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sites.test") as client:
-            api = Api(client)
+        async with api_of(service) as api:
             site = await api.open_site()
             computer = await api.add_computer(site["site_id"], "PC 1")
             broken = await api.call(

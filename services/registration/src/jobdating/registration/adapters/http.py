@@ -8,18 +8,17 @@ organisation; for everyone else `personal` is null, on lists and on GET by id al
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
+from pydantic import BaseModel
 
-from jobdating.contracts.registration import Availability, Wish
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.files import UnreadableFile, read_table
 from jobdating.registration.adapters.schemas import (
-    AvailabilityIn,
     CandidateIn,
     CandidateOut,
     CandidatePage,
@@ -29,10 +28,8 @@ from jobdating.registration.adapters.schemas import (
     CompanyPage,
     CompanyPatch,
     ImportReportOut,
-    PositionIn,
     SiteOut,
     StatisticsOut,
-    WishIn,
     WithdrawIn,
 )
 from jobdating.registration.application import importing, queries
@@ -41,7 +38,6 @@ from jobdating.registration.application.import_table import Table
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.commands import (
     EraseCandidate,
-    PositionRequest,
     RegisterCandidate,
     RegisterCompany,
     UpdateCandidate,
@@ -54,6 +50,7 @@ from jobdating.runtime.auth import Caller, Principal, require
 from jobdating.runtime.http import FieldError, Offset, Refused
 from jobdating.runtime.ids import new_id
 
+C = TypeVar("C", RegisterCandidate, UpdateCandidate, RegisterCompany, UpdateCompany)
 STATUS: Final[dict[Kind, int]] = {
     "invalid": status.HTTP_422_UNPROCESSABLE_CONTENT,
     "conflict": status.HTTP_409_CONFLICT,
@@ -100,25 +97,12 @@ def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> API
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
     def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
         """Register a candidate; the caller's organisation becomes their referring organisation."""
-        cmd = RegisterCandidate(
+        cmd = _command(
+            RegisterCandidate,
+            body.model_dump(),
             candidate_id=new_id(),
             referring_org=principal.org,
             counsellor_id=body.counsellor_id or principal.actor_id,
-            first_name=body.first_name,
-            last_name=body.last_name,
-            phone=body.phone,
-            email=body.email,
-            address=body.address,
-            postcode=body.postcode,
-            commune=body.commune,
-            site_id=body.site_id,
-            sectors=tuple(body.sectors),
-            wishes=_wishes(body.wishes),
-            availability=_availability(body.availability),
-            accessibility=tuple(body.accessibility),
-            consent_data=body.consent_data,
-            consent_sms=body.consent_sms,
-            consent_email=body.consent_email,
         )
         candidate_id = handlers.register_candidate(principal, cmd, _correlation(request))
         return _candidate(svc, principal, candidate_id)
@@ -147,15 +131,7 @@ def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> API
         candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
     ) -> Any:
         """Change the fields sent."""
-        changes = _changes(body, CLEARABLE_CANDIDATE)
-        if "wishes" in changes:
-            changes["wishes"] = _wishes(body.wishes or [])
-        if "availability" in changes:
-            changes["availability"] = _availability(body.availability or [])
-        for name in ("sectors", "accessibility"):
-            if name in changes:
-                changes[name] = tuple(changes[name])
-        cmd = UpdateCandidate(candidate_id=candidate_id, **changes)
+        cmd = _command(UpdateCandidate, _changes(body, CLEARABLE_CANDIDATE), candidate_id=candidate_id)
         handlers.update_candidate(principal, cmd, _correlation(request))
         return _candidate(svc, principal, candidate_id)
 
@@ -183,21 +159,7 @@ def _companies(handlers: RegistrationHandlers, svc: RegistrationService) -> APIR
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=CompanyOut)
     def register_company(body: CompanyIn, principal: Coordinator, request: Request) -> Any:
         """Sign a recruiting company up."""
-        cmd = RegisterCompany(
-            company_id=new_id(),
-            registering_org=principal.org,
-            name=body.name,
-            siret=body.siret,
-            sector=body.sector,
-            positions=_positions(body.positions),
-            parallel_recruiters=body.parallel_recruiters,
-            window_start=body.window_start,
-            window_end=body.window_end,
-            day=body.day,
-            contact_name=body.contact_name,
-            contact_phone=body.contact_phone,
-            contact_email=body.contact_email,
-        )
+        cmd = _command(RegisterCompany, body.model_dump(), company_id=new_id(), registering_org=principal.org)
         company_id = handlers.register_company(principal, cmd, _correlation(request))
         return _company(svc, principal, company_id)
 
@@ -220,12 +182,8 @@ def _companies(handlers: RegistrationHandlers, svc: RegistrationService) -> APIR
     @router.patch("/{company_id}", response_model=CompanyOut)
     def update_company(company_id: str, body: CompanyPatch, principal: Coordinator, request: Request) -> Any:
         """Change the fields sent."""
-        changes = _changes(body, CLEARABLE_COMPANY)
-        if "positions" in changes:
-            changes["positions"] = _positions(body.positions or [])
-        handlers.update_company(
-            principal, UpdateCompany(company_id=company_id, **changes), _correlation(request)
-        )
+        cmd = _command(UpdateCompany, _changes(body, CLEARABLE_COMPANY), company_id=company_id)
+        handlers.update_company(principal, cmd, _correlation(request))
         return _company(svc, principal, company_id)
 
     @router.post("/{company_id}/withdraw", response_model=CompanyOut)
@@ -329,21 +287,19 @@ def _company(svc: RegistrationService, principal: Principal, company_id: str) ->
     return msgspec.to_builtins(view)
 
 
-def _changes(body: Any, clearable: frozenset[str]) -> dict[str, Any]:
+def _command(kind: type[C], fields: dict[str, Any], **given: Any) -> C:
+    """A command from a body's fields (nested bodies become the command's structs, lists its tuples) and
+    what the API adds (`given`: the new id, the caller's organisation...)."""
+    return msgspec.convert(fields | given, kind)
+
+
+def _changes(body: BaseModel, clearable: frozenset[str]) -> dict[str, Any]:
     """The fields a PATCH sent; `null` only where a field may be emptied."""
-    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    changes = body.model_dump(include=body.model_fields_set)
     cleared = [name for name, value in changes.items() if value is None and name not in clearable]
     if cleared:
         raise Rejected([DomainError(name, "ce champ ne peut pas être vidé") for name in sorted(cleared)])
     return changes
-
-
-def _wishes(wishes: list[WishIn]) -> tuple[Wish, ...]:
-    return tuple(Wish(rank=w.rank, company_id=w.company_id, sector=w.sector) for w in wishes)
-
-
-def _availability(slots: list[AvailabilityIn]) -> tuple[Availability, ...]:
-    return tuple(Availability(day=s.day, start=s.start, end=s.end) for s in slots)
 
 
 def _size(file: UploadFile) -> int:
@@ -353,10 +309,6 @@ def _size(file: UploadFile) -> int:
     size = file.file.tell()
     file.file.seek(0)
     return size
-
-
-def _positions(positions: list[PositionIn]) -> tuple[PositionRequest, ...]:
-    return tuple(PositionRequest(title=p.title, contract=p.contract, count=p.count) for p in positions)
 
 
 def _read(file: UploadFile) -> Table:

@@ -59,9 +59,10 @@ from jobdating.runtime.ids import new_id
 S = TypeVar("S")
 T = TypeVar("T")
 P = TypeVar("P", CandidatePersonal, CompanyContact)
+U = TypeVar("U", UpdateCandidate, UpdateCompany)
 CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
-PERSONAL_FIELDS: Final = ("first_name", "last_name", "phone", "email", "address")
+PERSONAL_FIELDS: Final = CandidatePersonal.__struct_fields__
 CONTACT_FIELDS: Final = ("contact_name", "contact_phone", "contact_email")
 OTHER_ORG_CANDIDATE = "ce candidat est suivi par une autre structure"
 OTHER_ORG_COMPANY = "cette entreprise a été inscrite par une autre structure"
@@ -101,13 +102,13 @@ class RegistrationHandlers:
             facts = queries.candidate_facts(
                 w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
             )
-            key = self.keyring.new_key(valid.candidate_id)
-            plaintext = _encode(candidate_personal(valid))
-            sealed = self.keyring.seal(key, plaintext)
-            state = w.fold(CANDIDATES, cmd.candidate_id)
-            events = rules.register_candidate(valid, state, sealed, facts)
-            return self._append(
-                w, cmd.candidate_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
+            return self._register(
+                w,
+                CANDIDATES,
+                cmd.candidate_id,
+                candidate_personal(valid),
+                lambda state, sealed: rules.register_candidate(valid, state, sealed, facts),
+                meta,
             )
 
         self._run("RegisterCandidate", cmd.candidate_id, work, meta)
@@ -128,16 +129,13 @@ class RegistrationHandlers:
                 phone=_or_none(valid.phone),
                 email=_or_none(valid.email),
             )
-            touches_personal = any(getattr(valid, f) is not UNSET for f in PERSONAL_FIELDS)
-            key = self.keyring.key_of(w.tx, valid.candidate_id) if touches_personal else None
             state = w.fold(CANDIDATES, cmd.candidate_id)
             _check_candidate_access(state, principal, may_change_candidate)
             just_sealed: dict[Sealed, bytes] = {}
-            sealed = None
-            if touches_personal and state.personal is not None and not state.erased:
-                sealed = self._resealed(
-                    key, state.personal, _personal, lambda p: merged_personal(p, valid), just_sealed
-                )
+            live = None if state.erased else state.personal
+            sealed = self._resealed(
+                w.tx, cmd.candidate_id, live, valid, PERSONAL_FIELDS, _personal, merged_personal, just_sealed
+            )
             events = rules.update_candidate(valid, state, sealed, facts)
             return self._append(w, cmd.candidate_id, events, meta, just_sealed=just_sealed)
 
@@ -189,13 +187,13 @@ class RegistrationHandlers:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_company(cmd)
             facts = queries.company_facts(w.tx, valid.siret)
-            key = self.keyring.new_key(valid.company_id)
-            plaintext = _encode(company_contact(valid))
-            sealed = self.keyring.seal(key, plaintext)
-            state = w.fold(COMPANIES, cmd.company_id)
-            events = rules.register_company(valid, state, sealed, facts)
-            return self._append(
-                w, cmd.company_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
+            return self._register(
+                w,
+                COMPANIES,
+                cmd.company_id,
+                company_contact(valid),
+                lambda state, sealed: rules.register_company(valid, state, sealed, facts),
+                meta,
             )
 
         self._run("RegisterCompany", cmd.company_id, work, meta)
@@ -210,16 +208,13 @@ class RegistrationHandlers:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_company_update(cmd)
             facts = queries.company_facts(w.tx, _or_none(valid.siret))
-            touches_contact = any(getattr(valid, f) is not UNSET for f in CONTACT_FIELDS)
-            key = self.keyring.key_of(w.tx, valid.company_id) if touches_contact else None
             state = w.fold(COMPANIES, cmd.company_id)
             _check_company_access(state, principal)
             just_sealed: dict[Sealed, bytes] = {}
-            sealed = None
-            if touches_contact and state.contact is not None and not state.withdrawn:
-                sealed = self._resealed(
-                    key, state.contact, _contact, lambda c: merged_contact(c, valid), just_sealed
-                )
+            live = None if state.withdrawn else state.contact
+            sealed = self._resealed(
+                w.tx, cmd.company_id, live, valid, CONTACT_FIELDS, _contact, merged_contact, just_sealed
+            )
             events = rules.update_company(valid, state, sealed, facts)
             return self._append(w, cmd.company_id, events, meta, just_sealed=just_sealed)
 
@@ -340,22 +335,48 @@ class RegistrationHandlers:
             fields=[e.field for e in exc.errors],
         )
 
+    def _register(
+        self,
+        w: UnitOfWork,
+        aggregate: Aggregate[S],
+        stream_id: str,
+        personal: CandidatePersonal | CompanyContact,
+        decide: Callable[[S, Sealed], Sequence[Event]],
+        meta: Meta,
+    ) -> list[StoredEvent]:
+        """A sign-up: the person's fields sealed under a new key, then fold -> decide -> append, the key saved
+        in the same transaction."""
+        key = self.keyring.new_key(stream_id)
+        plaintext = _encode(personal)
+        sealed = self.keyring.seal(key, plaintext)
+        events = decide(w.fold(aggregate, stream_id), sealed)
+        return self._append(
+            w, stream_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
+        )
+
     def _resealed(
         self,
-        key: PersonKey | None,
-        current: Sealed,
+        tx: Transaction,
+        stream_id: str,
+        current: Sealed | None,
+        update: U,
+        fields: tuple[str, ...],
         decoder: msgspec.json.Decoder[P],
-        merge: Callable[[P], P],
+        merge: Callable[[P, U], P],
         just_sealed: dict[Sealed, bytes],
     ) -> Sealed | None:
         """The personal fields an update leaves, sealed again (their plaintext kept in `just_sealed` for the
-        projections), or None when the update leaves them as they were."""
-        before = decoder.decode(self.keyring.unseal(_require(key), current))
-        after = merge(before)
+        projections), or None when the update sets none of `fields`, the record holds none (erased,
+        withdrawn or unknown), or the update leaves them as they were."""
+        if current is None or all(getattr(update, f) is UNSET for f in fields):
+            return None
+        key = _require(self.keyring.key_of(tx, stream_id))
+        before = decoder.decode(self.keyring.unseal(key, current))
+        after = merge(before, update)
         if after == before:
             return None
         plaintext = _encode(after)
-        sealed = self.keyring.seal(_require(key), plaintext)
+        sealed = self.keyring.seal(key, plaintext)
         just_sealed[sealed] = plaintext
         return sealed
 

@@ -34,20 +34,14 @@ class CompanyContact(msgspec.Struct, frozen=True, kw_only=True):
 
 def candidate_personal(cmd: RegisterCandidate) -> CandidatePersonal:
     """The personal part of a (validated) registration: what gets sealed."""
-    return CandidatePersonal(
-        first_name=cmd.first_name,
-        last_name=cmd.last_name,
-        phone=cmd.phone,
-        email=cmd.email,
-        address=cmd.address,
-    )
+    return msgspec.convert(cmd, CandidatePersonal, from_attributes=True)
 
 
 def merged_personal(current: CandidatePersonal, cmd: UpdateCandidate) -> CandidatePersonal:
     """The personal fields after a (validated) update: the fields it sets replace the current ones."""
     changes = {
         name: value
-        for name in ("first_name", "last_name", "phone", "email", "address")
+        for name in CandidatePersonal.__struct_fields__
         if (value := getattr(cmd, name)) is not UNSET
     }
     return msgspec.structs.replace(current, **changes)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import time
-from typing import Final, ParamSpec, TypeVar, cast
+from typing import Any, Final, ParamSpec, TypeVar, cast
 
 import msgspec
 import phonenumbers
@@ -370,59 +370,50 @@ def _set(errors: list[DomainError], name: str, value: T | UnsetType, check: Call
     return _field(errors, name, check, value)
 
 
+CANDIDATE_RULES: Final[dict[str, Callable[[Any], object]]] = {
+    "first_name": lambda v: required_text(v, "le prénom"),
+    "last_name": lambda v: required_text(v, "le nom"),
+    "phone": normalise_phone,
+    "email": optional_email,
+    "address": lambda v: optional_text(v, "l'adresse"),
+    "postcode": check_postcode,
+    "commune": lambda v: required_text(v, "la commune"),
+    "site_id": lambda v: required_text(v, "le site"),
+    "counsellor_id": lambda v: required_text(v, "le conseiller"),
+    "sectors": check_sectors,
+    "accessibility": check_accessibility,
+}
+"""The rule of each plain field of a candidate, for a registration and an update alike (in the order their
+refusals are listed)."""
+
+
+def _checked(
+    errors: list[DomainError], rules: Mapping[str, Callable[[Any], object]], cmd: object
+) -> dict[str, object]:
+    """The fields of `cmd` that `rules` check, normalised (refusals collected in `errors`); the fields an
+    update leaves UNSET are left out."""
+    return {
+        name: _field(errors, name, rule, value)
+        for name, rule in rules.items()
+        if (value := getattr(cmd, name)) is not UNSET
+    }
+
+
 def validate_candidate(cmd: RegisterCandidate) -> RegisterCandidate:
     """Check every field of a registration; returns it normalised or raises `Rejected` with every reason."""
     errors: list[DomainError] = []
-    first_name = _field(errors, "first_name", required_text, cmd.first_name, "le prénom")
-    last_name = _field(errors, "last_name", required_text, cmd.last_name, "le nom")
-    phone = _field(errors, "phone", normalise_phone, cmd.phone)
-    email = _field(errors, "email", optional_email, cmd.email)
-    address = _field(errors, "address", optional_text, cmd.address, "l'adresse")
-    postcode = _field(errors, "postcode", check_postcode, cmd.postcode)
-    commune = _field(errors, "commune", required_text, cmd.commune, "la commune")
-    site_id = _field(errors, "site_id", required_text, cmd.site_id, "le site")
-    counsellor_id = _field(errors, "counsellor_id", required_text, cmd.counsellor_id, "le conseiller")
-    sectors = _field(errors, "sectors", check_sectors, cmd.sectors)
-    accessibility = _field(errors, "accessibility", check_accessibility, cmd.accessibility)
-    wishes, wish_problems = wish_errors(cmd.wishes)
+    changes = _checked(errors, CANDIDATE_RULES, cmd)
+    changes["wishes"], wish_problems = wish_errors(cmd.wishes)
     errors += wish_problems
     errors += availability_errors(cmd.availability)
     reject_if(errors)
-    return msgspec.structs.replace(
-        cmd,
-        first_name=cast(str, first_name),
-        last_name=cast(str, last_name),
-        phone=cast(str, phone),
-        email=email,
-        address=address,
-        postcode=cast(str, postcode),
-        commune=cast(str, commune),
-        site_id=cast(str, site_id),
-        counsellor_id=cast(str, counsellor_id),
-        sectors=cast(tuple[str, ...], sectors),
-        accessibility=cast(tuple[str, ...], accessibility),
-        wishes=wishes,
-    )
+    return msgspec.structs.replace(cmd, **changes)
 
 
 def validate_candidate_update(cmd: UpdateCandidate) -> UpdateCandidate:
     """Check the fields an update sets; returns it normalised or raises `Rejected` with every reason."""
     errors: list[DomainError] = []
-    changes: dict[str, object] = {
-        "first_name": _set(errors, "first_name", cmd.first_name, lambda v: required_text(v, "le prénom")),
-        "last_name": _set(errors, "last_name", cmd.last_name, lambda v: required_text(v, "le nom")),
-        "phone": _set(errors, "phone", cmd.phone, normalise_phone),
-        "email": _set(errors, "email", cmd.email, optional_email),
-        "address": _set(errors, "address", cmd.address, lambda v: optional_text(v, "l'adresse")),
-        "postcode": _set(errors, "postcode", cmd.postcode, check_postcode),
-        "commune": _set(errors, "commune", cmd.commune, lambda v: required_text(v, "la commune")),
-        "site_id": _set(errors, "site_id", cmd.site_id, lambda v: required_text(v, "le site")),
-        "counsellor_id": _set(
-            errors, "counsellor_id", cmd.counsellor_id, lambda v: required_text(v, "le conseiller")
-        ),
-        "sectors": _set(errors, "sectors", cmd.sectors, check_sectors),
-        "accessibility": _set(errors, "accessibility", cmd.accessibility, check_accessibility),
-    }
+    changes = _checked(errors, CANDIDATE_RULES, cmd)
     if not isinstance(cmd.wishes, UnsetType):
         changes["wishes"], wish_problems = wish_errors(cmd.wishes)
         errors += wish_problems

@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import msgspec
 from fastapi import APIRouter, FastAPI, Query, Request, status
 from fastapi.responses import Response
+from pydantic import BaseModel
 
-from jobdating.contracts.sites import Coordinates, OpeningHours, SiteContact
 from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import FieldError, Refused
 from jobdating.sites.adapters.schemas import (
     ComputerIn,
-    ContactIn,
-    HoursIn,
-    LocationIn,
     ReasonIn,
     RoomIn,
     SiteChangesIn,
@@ -43,6 +41,8 @@ from jobdating.sites.domain.commands import (
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import Actor
+
+C = TypeVar("C", OpenSite, ChangeSiteDetails, AddComputer)
 
 
 def install(
@@ -74,17 +74,8 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.post("/sites", status_code=status.HTTP_201_CREATED, tags=["sites"])
     def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
-        command = OpenSite(
-            site_id=body.site_id or ids(),
-            name=body.name,
-            host_org=body.host_org or caller.org,
-            address=body.address,
-            commune=body.commune,
-            postcode=body.postcode,
-            location=_coordinates(body.location),
-            hours=_hours(body.hours),
-            accessibility=tuple(body.accessibility),
-            contact=_contact(body.contact),
+        command = _command(
+            OpenSite, body, site_id=body.site_id or ids(), host_org=body.host_org or caller.org
         )
         handlers.open_site(command, _actor(caller), meta(request, caller))
         return site_or_404(command.site_id)
@@ -117,14 +108,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.patch("/sites/{site_id}", tags=["sites"])
     def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
-        command = ChangeSiteDetails(
-            site_id=site_id,
-            address=body.address,
-            location=_coordinates(body.location) if body.location is not None else None,
-            hours=_hours(body.hours) if body.hours is not None else None,
-            accessibility=tuple(body.accessibility) if body.accessibility is not None else None,
-            contact=_contact(body.contact),
-        )
+        command = _command(ChangeSiteDetails, body, site_id=site_id)
         handlers.change_site_details(command, _actor(caller), meta(request, caller))
         return site_or_404(site_id)
 
@@ -143,14 +127,11 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.post("/computers", status_code=status.HTTP_201_CREATED, tags=["computers"])
     def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
-        command = AddComputer(
+        command = _command(
+            AddComputer,
+            body,
             computer_id=body.computer_id or ids(),
-            site_id=body.site_id,
-            label=body.label,
             lending_org=body.lending_org or caller.org,
-            webcam=body.webcam,
-            headset=body.headset,
-            visio_ready=body.visio_ready,
         )
         handlers.add_computer(command, _actor(caller), meta(request, caller))
         return computer_or_404(command.computer_id)
@@ -198,16 +179,10 @@ def _actor(caller: Principal) -> Actor:
     return Actor(org=caller.org, role=caller.role)
 
 
-def _coordinates(location: LocationIn) -> Coordinates:
-    return Coordinates(lat=location.lat, lon=location.lon)
-
-
-def _hours(hours: list[HoursIn]) -> tuple[OpeningHours, ...]:
-    return tuple(OpeningHours(day=h.day, start=h.start, end=h.end) for h in hours)
-
-
-def _contact(contact: ContactIn | None) -> SiteContact | None:
-    return SiteContact(phone=contact.phone, email=contact.email) if contact is not None else None
+def _command(kind: type[C], body: BaseModel, **given: Any) -> C:
+    """A command from a request body's fields (nested bodies become the command's structs, lists its
+    tuples) and what the API adds (`given`: a generated id, the caller's organisation)."""
+    return msgspec.convert(body.model_dump() | given, kind)
 
 
 _STATUS = (

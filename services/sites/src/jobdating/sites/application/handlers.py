@@ -7,14 +7,14 @@ command raises a `SiteRefusal` and stores nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from jobdating.contracts.envelope import Event, decode_envelope
 from jobdating.contracts.sites import ComputerAdded
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.runtime.commands import Aggregate, CommandBus, Meta
+from jobdating.runtime.commands import Aggregate, CommandBus, Extra, Meta
 from jobdating.sites.domain import decide
 from jobdating.sites.domain.commands import (
     AddComputer,
@@ -32,6 +32,7 @@ from jobdating.sites.domain.evolve import evolve_computer, evolve_site
 from jobdating.sites.domain.permissions import Actor
 from jobdating.sites.domain.state import ComputerState, SiteState
 
+S = TypeVar("S")
 SITES: Aggregate[SiteState] = Aggregate(SiteState, evolve_site)
 COMPUTERS: Aggregate[ComputerState] = Aggregate(ComputerState, evolve_computer)
 
@@ -73,15 +74,13 @@ class SiteHandlers:
             decide.check_site_takes_computer(added, site, self.labels_in_use(tx, added.site_id))
             self.project(tx, stored)
 
-        stored = self.bus.execute(
+        return self._execute(
             COMPUTERS,
             command.computer_id,
             lambda c: decide.add_computer(command, c, actor),
             meta,
-            extra=check_site_then_project,
+            check_site_then_project,
         )
-        self._log_stored(command.computer_id, stored)
-        return stored
 
     def put_out_of_order(self, command: PutComputerOutOfOrder, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._computer(command.computer_id, lambda c: decide.put_out_of_order(command, c, actor), meta)
@@ -99,15 +98,23 @@ class SiteHandlers:
     def _site(
         self, site_id: str, decision: Callable[[SiteState], list[Event]], meta: Meta
     ) -> list[StoredEvent]:
-        stored = self.bus.execute(SITES, site_id, decision, meta, extra=self.project)
-        self._log_stored(site_id, stored)
-        return stored
+        return self._execute(SITES, site_id, decision, meta, self.project)
 
     def _computer(
         self, computer_id: str, decision: Callable[[ComputerState], list[Event]], meta: Meta
     ) -> list[StoredEvent]:
-        stored = self.bus.execute(COMPUTERS, computer_id, decision, meta, extra=self.project)
-        self._log_stored(computer_id, stored)
+        return self._execute(COMPUTERS, computer_id, decision, meta, self.project)
+
+    def _execute(
+        self,
+        aggregate: Aggregate[S],
+        stream_id: str,
+        decision: Callable[[S], list[Event]],
+        meta: Meta,
+        extra: Extra,
+    ) -> list[StoredEvent]:
+        stored = self.bus.execute(aggregate, stream_id, decision, meta, extra=extra)
+        self._log_stored(stream_id, stored)
         return stored
 
     def _log_stored(self, stream_id: str, stored: list[StoredEvent]) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import msgspec
 
-from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, service_filter
 
 # The relay retries a publish with the same Nats-Msg-Id until it is acknowledged, and a restarted relay
 # republishes from its checkpoint. Two hours covers any outage we expect to sit through; beyond it the
@@ -57,31 +57,36 @@ def registration_sites_durable(org: str | None = None) -> str:
     return f"{REGISTRATION_SITES}-{org}"
 
 
+def _following(consumer: str, service: str, description: str) -> ConsumerSpec:
+    """The durable (`<consumer>-<service>`) through which a service reads every event of another."""
+    return ConsumerSpec(
+        durable=f"{consumer}-{service}", filter_subjects=(service_filter(service),), description=description
+    )
+
+
 CONSUMERS: tuple[ConsumerSpec, ...] = (
     registration_sites(),
-    ConsumerSpec(
-        durable="notifications-scheduling",
-        filter_subjects=("jobdating.*.scheduling.>",),
-        description="notifications plans convocations, reminders, changes, agendas and outcome notices",
+    _following(
+        "notifications",
+        "scheduling",
+        "notifications plans convocations, reminders, changes, agendas and outcome notices",
     ),
-    ConsumerSpec(
-        durable="notifications-registration",
-        filter_subjects=("jobdating.*.registration.>",),
-        description="notifications keeps who registered each candidate and company, consents and erasures",
+    _following(
+        "notifications",
+        "registration",
+        "notifications keeps who registered each candidate and company, consents and erasures",
     ),
-    ConsumerSpec(
-        durable="notifications-sites",
-        filter_subjects=("jobdating.*.sites.>",),
-        description="notifications keeps site addresses and computer labels for convocations",
+    _following(
+        "notifications", "sites", "notifications keeps site addresses and computer labels for convocations"
     ),
-    ConsumerSpec(
-        durable="scheduling-registration",
-        filter_subjects=("jobdating.*.registration.>",),
-        description="scheduling keeps anonymous candidate profiles and companies; withdrawals repair plans",
+    _following(
+        "scheduling",
+        "registration",
+        "scheduling keeps anonymous candidate profiles and companies; withdrawals repair plans",
     ),
-    ConsumerSpec(
-        durable="scheduling-sites",
-        filter_subjects=("jobdating.*.sites.>",),
-        description="scheduling keeps sites, rooms, computers; a computer breaking or a site closing repairs",
+    _following(
+        "scheduling",
+        "sites",
+        "scheduling keeps sites, rooms, computers; a computer breaking or a site closing repairs",
     ),
 )

@@ -27,12 +27,9 @@ Channel = Literal["sms", "email"]
 RecipientType = Literal["candidate", "company", "counsellor", "coach"]
 
 
-@REGISTRY.register
-class NotificationSent(Event, frozen=True, kw_only=True):
-    """A message was accepted by the channel's provider (the SMTP server, the SMS provider)."""
+class _NotificationEvent(Event, frozen=True, kw_only=True):
+    """What became of one message: which message it is, to whom, and what it was about."""
 
-    event_type: ClassVar[str] = "NotificationSent"
-    schema_version: ClassVar[int] = 1
     stream_type: ClassVar[str] = NOTIFICATION
 
     notification_id: str
@@ -42,12 +39,29 @@ class NotificationSent(Event, frozen=True, kw_only=True):
     recipient_id: str
     cause_event_id: str
     subject_id: str
+
+
+class _ReminderPreferenceEvent(Event, frozen=True, kw_only=True):
+    """A change of a candidate's wish to get reminders."""
+
+    stream_type: ClassVar[str] = REMINDER_PREFERENCE
+
+    candidate_id: str
+
+
+@REGISTRY.register
+class NotificationSent(_NotificationEvent, frozen=True, kw_only=True):
+    """A message was accepted by the channel's provider (the SMTP server, the SMS provider)."""
+
+    event_type: ClassVar[str] = "NotificationSent"
+    schema_version: ClassVar[int] = 1
+
     attempts: int
     provider_message_id: str
 
 
 @REGISTRY.register
-class NotificationFailed(Event, frozen=True, kw_only=True):
+class NotificationFailed(_NotificationEvent, frozen=True, kw_only=True):
     """A message could not be sent after its retries (or at once, when retrying cannot help).
 
     `error` is a short code without personal data (e.g. `smtp_550`, `contact_unavailable`, `uncertain`);
@@ -56,21 +70,13 @@ class NotificationFailed(Event, frozen=True, kw_only=True):
 
     event_type: ClassVar[str] = "NotificationFailed"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = NOTIFICATION
 
-    notification_id: str
-    kind: str
-    channel: Channel
-    recipient_type: RecipientType
-    recipient_id: str
-    cause_event_id: str
-    subject_id: str
     attempts: int
     error: str
 
 
 @REGISTRY.register
-class NotificationSkipped(Event, frozen=True, kw_only=True):
+class NotificationSkipped(_NotificationEvent, frozen=True, kw_only=True):
     """A planned message was deliberately not sent, and why.
 
     `reason`: erased, withdrawn, no_consent, no_address, opted_out, slot_cancelled, unchanged, never_told,
@@ -79,35 +85,21 @@ class NotificationSkipped(Event, frozen=True, kw_only=True):
 
     event_type: ClassVar[str] = "NotificationSkipped"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = NOTIFICATION
 
-    notification_id: str
-    kind: str
-    channel: Channel
-    recipient_type: RecipientType
-    recipient_id: str
-    cause_event_id: str
-    subject_id: str
     reason: str
 
 
 @REGISTRY.register
-class RemindersOptedOut(Event, frozen=True, kw_only=True):
+class RemindersOptedOut(_ReminderPreferenceEvent, frozen=True, kw_only=True):
     """A candidate asked (through their counsellor or the coordinator) not to receive reminders."""
 
     event_type: ClassVar[str] = "RemindersOptedOut"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = REMINDER_PREFERENCE
-
-    candidate_id: str
 
 
 @REGISTRY.register
-class RemindersOptedIn(Event, frozen=True, kw_only=True):
+class RemindersOptedIn(_ReminderPreferenceEvent, frozen=True, kw_only=True):
     """A candidate who had opted out of reminders wants them again."""
 
     event_type: ClassVar[str] = "RemindersOptedIn"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = REMINDER_PREFERENCE
-
-    candidate_id: str

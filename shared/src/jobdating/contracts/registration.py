@@ -63,15 +63,21 @@ class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     consent_email: bool = False
 
 
+class _CandidateEvent(Event, frozen=True, kw_only=True):
+    """An event of a candidate's stream: their id comes first."""
+
+    stream_type: ClassVar[str] = CANDIDATE
+
+    candidate_id: str
+
+
 @REGISTRY.register
-class CandidateRegistered(Event, frozen=True, kw_only=True):
+class CandidateRegistered(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate was registered by a partner (or registered themselves)."""
 
     event_type: ClassVar[str] = "CandidateRegistered"
     schema_version: ClassVar[int] = 2
-    stream_type: ClassVar[str] = CANDIDATE
 
-    candidate_id: str
     profile: CandidateProfile
     personal: Sealed
     import_key: str | None = None
@@ -84,52 +90,43 @@ def _candidate_registered_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @REGISTRY.register
-class CandidateRegisteredV1(Event, frozen=True, kw_only=True):
+class CandidateRegisteredV1(_CandidateEvent, frozen=True, kw_only=True):
     """Version 1 of CandidateRegistered, kept to read old logs; upcast to v2 on read."""
 
     event_type: ClassVar[str] = "CandidateRegistered"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = CANDIDATE
 
-    candidate_id: str
     profile: CandidateProfile
     personal: Sealed
 
 
 @REGISTRY.register
-class CandidateUpdated(Event, frozen=True, kw_only=True):
+class CandidateUpdated(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate's profile or personal fields changed; absent parts are unchanged."""
 
     event_type: ClassVar[str] = "CandidateUpdated"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = CANDIDATE
 
-    candidate_id: str
     profile: CandidateProfile | None = None
     personal: Sealed | None = None
 
 
 @REGISTRY.register
-class CandidateWithdrew(Event, frozen=True, kw_only=True):
+class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate will not take part any more (their data stays until erased)."""
 
     event_type: ClassVar[str] = "CandidateWithdrew"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = CANDIDATE
 
-    candidate_id: str
     reason: str
 
 
 @REGISTRY.register
-class CandidateErased(Event, frozen=True, kw_only=True):
+class CandidateErased(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""
 
     event_type: ClassVar[str] = "CandidateErased"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = CANDIDATE
-
-    candidate_id: str
 
 
 class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -145,15 +142,21 @@ class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     day: date | None = None
 
 
+class _CompanyEvent(Event, frozen=True, kw_only=True):
+    """An event of a company's stream: its id comes first."""
+
+    stream_type: ClassVar[str] = COMPANY
+
+    company_id: str
+
+
 @REGISTRY.register
-class CompanyRegistered(Event, frozen=True, kw_only=True):
+class CompanyRegistered(_CompanyEvent, frozen=True, kw_only=True):
     """A recruiting company signed up; its contact person is sealed like any personal data."""
 
     event_type: ClassVar[str] = "CompanyRegistered"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPANY
 
-    company_id: str
     registering_org: str
     profile: CompanyProfile
     contact: Sealed
@@ -161,25 +164,21 @@ class CompanyRegistered(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class CompanyUpdated(Event, frozen=True, kw_only=True):
+class CompanyUpdated(_CompanyEvent, frozen=True, kw_only=True):
     """A company's profile or contact changed; absent parts are unchanged."""
 
     event_type: ClassVar[str] = "CompanyUpdated"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPANY
 
-    company_id: str
     profile: CompanyProfile | None = None
     contact: Sealed | None = None
 
 
 @REGISTRY.register
-class CompanyWithdrew(Event, frozen=True, kw_only=True):
+class CompanyWithdrew(_CompanyEvent, frozen=True, kw_only=True):
     """A company will not take part any more."""
 
     event_type: ClassVar[str] = "CompanyWithdrew"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPANY
 
-    company_id: str
     reason: str

@@ -53,15 +53,66 @@ class Break(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     end: time
 
 
+class _JobDatingEvent(Event, frozen=True, kw_only=True):
+    """An event of a job dating's own stream: its id comes first."""
+
+    stream_type: ClassVar[str] = JOB_DATING
+
+    job_dating_id: str
+
+
+class _PairingEvent(_JobDatingEvent, frozen=True, kw_only=True):
+    """A coordinator's decision about one (candidate, company) pairing of a job dating."""
+
+    candidate_id: str
+    company_id: str
+
+
+class _SlotEvent(Event, frozen=True, kw_only=True):
+    """An event of an interview slot's stream: whose interview it is comes first."""
+
+    stream_type: ClassVar[str] = SLOT
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+
+
+class _SlotPlaced(_SlotEvent, frozen=True, kw_only=True):
+    """A slot event that says where and when the interview now takes place."""
+
+    site_id: str
+    computer_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+class _AttendanceEvent(Event, frozen=True, kw_only=True):
+    """An event of a candidate's attendance on the day, at their site."""
+
+    stream_type: ClassVar[str] = ATTENDANCE
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+
+
+class _WorkshopEvent(Event, frozen=True, kw_only=True):
+    """An event of a workshop session's stream: its id comes first."""
+
+    stream_type: ClassVar[str] = WORKSHOP
+
+    workshop_id: str
+
+
 @REGISTRY.register
-class JobDatingPlanned(Event, frozen=True, kw_only=True):
+class JobDatingPlanned(_JobDatingEvent, frozen=True, kw_only=True):
     """A coordinator planned a job dating: its days, sites' windows and the rules of its schedule."""
 
     event_type: ClassVar[str] = "JobDatingPlanned"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
 
-    job_dating_id: str
     title: str
     days: tuple[date, ...]
     site_windows: tuple[SiteWindow, ...]
@@ -74,14 +125,12 @@ class JobDatingPlanned(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class PlanPublished(Event, frozen=True, kw_only=True):
+class PlanPublished(_JobDatingEvent, frozen=True, kw_only=True):
     """The coordinator published the plan: its SlotAssigned events follow on the slots' streams."""
 
     event_type: ClassVar[str] = "PlanPublished"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
 
-    job_dating_id: str
     plan_id: str
     slots: int
     solver_status: str
@@ -89,21 +138,12 @@ class PlanPublished(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class SlotAssigned(Event, frozen=True, kw_only=True):
+class SlotAssigned(_SlotPlaced, frozen=True, kw_only=True):
     """An interview was given to a candidate: company, site, computer, time and its own video link."""
 
     event_type: ClassVar[str] = "SlotAssigned"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SLOT
 
-    job_dating_id: str
-    slot_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     video_link: str
     kind: SlotKind = "interview"
     wish_rank: int | None = None
@@ -111,92 +151,62 @@ class SlotAssigned(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class SlotMoved(Event, frozen=True, kw_only=True):
+class SlotMoved(_SlotPlaced, frozen=True, kw_only=True):
     """An interview changed computer or time (a repair); the people concerned must be told."""
 
     event_type: ClassVar[str] = "SlotMoved"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SLOT
 
-    job_dating_id: str
-    slot_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     previous_computer_id: str | None
     previous_starts_at: datetime
     reason: CancelReason
 
 
 @REGISTRY.register
-class SlotCancelled(Event, frozen=True, kw_only=True):
+class SlotCancelled(_SlotEvent, frozen=True, kw_only=True):
     """An interview will not take place; `reason` says why in a word the templates can explain."""
 
     event_type: ClassVar[str] = "SlotCancelled"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SLOT
 
-    job_dating_id: str
-    slot_id: str
-    candidate_id: str
-    company_id: str
     reason: CancelReason
 
 
 @REGISTRY.register
-class InterviewCompleted(Event, frozen=True, kw_only=True):
+class InterviewCompleted(_SlotEvent, frozen=True, kw_only=True):
     """The recruiter recorded the outcome of an interview."""
 
     event_type: ClassVar[str] = "InterviewCompleted"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SLOT
 
-    job_dating_id: str
-    slot_id: str
-    candidate_id: str
-    company_id: str
     outcome: Outcome
 
 
 @REGISTRY.register
-class CandidateCheckedIn(Event, frozen=True, kw_only=True):
+class CandidateCheckedIn(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate arrived at their site on the day."""
 
     event_type: ClassVar[str] = "CandidateCheckedIn"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = ATTENDANCE
 
-    job_dating_id: str
-    candidate_id: str
-    site_id: str
     at: datetime
 
 
 @REGISTRY.register
-class CandidateMarkedNoShow(Event, frozen=True, kw_only=True):
+class CandidateMarkedNoShow(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate did not come; their remaining interviews are cancelled by the repair."""
 
     event_type: ClassVar[str] = "CandidateMarkedNoShow"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = ATTENDANCE
-
-    job_dating_id: str
-    candidate_id: str
-    site_id: str
 
 
 @REGISTRY.register
-class WorkshopScheduled(Event, frozen=True, kw_only=True):
+class WorkshopScheduled(_WorkshopEvent, frozen=True, kw_only=True):
     """A collective preparation workshop in a site's room, run by two coaches from two partner orgs."""
 
     event_type: ClassVar[str] = "WorkshopScheduled"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = WORKSHOP
 
-    workshop_id: str
     job_dating_id: str
     site_id: str
     room_id: str
@@ -208,102 +218,76 @@ class WorkshopScheduled(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class CandidateEnrolledInWorkshop(Event, frozen=True, kw_only=True):
+class CandidateEnrolledInWorkshop(_WorkshopEvent, frozen=True, kw_only=True):
     """A candidate has a seat in a workshop session."""
 
     event_type: ClassVar[str] = "CandidateEnrolledInWorkshop"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = WORKSHOP
 
-    workshop_id: str
     candidate_id: str
 
 
 @REGISTRY.register
-class WorkshopAttendanceRecorded(Event, frozen=True, kw_only=True):
+class WorkshopAttendanceRecorded(_WorkshopEvent, frozen=True, kw_only=True):
     """The coaches recorded who attended a workshop session."""
 
     event_type: ClassVar[str] = "WorkshopAttendanceRecorded"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = WORKSHOP
 
-    workshop_id: str
     present: tuple[str, ...]
     absent: tuple[str, ...]
 
 
 @REGISTRY.register
-class PairingPinned(Event, frozen=True, kw_only=True):
+class PairingPinned(_PairingEvent, frozen=True, kw_only=True):
     """The coordinator wants this candidate to meet this company: the plan must hold their interview."""
 
     event_type: ClassVar[str] = "PairingPinned"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
-
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
 
 @REGISTRY.register
-class PairingForbidden(Event, frozen=True, kw_only=True):
+class PairingForbidden(_PairingEvent, frozen=True, kw_only=True):
     """The coordinator does not want this candidate to meet this company (e.g. a former employer)."""
 
     event_type: ClassVar[str] = "PairingForbidden"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
-
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
 
 @REGISTRY.register
-class PairingReleased(Event, frozen=True, kw_only=True):
+class PairingReleased(_PairingEvent, frozen=True, kw_only=True):
     """A pin or a ban on a (candidate, company) pairing was lifted: the planner decides freely again."""
 
     event_type: ClassVar[str] = "PairingReleased"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
-
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
 
 @REGISTRY.register
-class JobDatingFrozen(Event, frozen=True, kw_only=True):
+class JobDatingFrozen(_JobDatingEvent, frozen=True, kw_only=True):
     """The coordinator froze the plan before its deadline: from now on it changes only by repairs."""
 
     event_type: ClassVar[str] = "JobDatingFrozen"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
-
-    job_dating_id: str
 
 
 @REGISTRY.register
-class CompanyDelayed(Event, frozen=True, kw_only=True):
+class CompanyDelayed(_JobDatingEvent, frozen=True, kw_only=True):
     """A company is late on the day: it interviews from `arrives_at` only; earlier slots are repaired."""
 
     event_type: ClassVar[str] = "CompanyDelayed"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
 
-    job_dating_id: str
     company_id: str
     arrives_at: datetime
 
 
 @REGISTRY.register
-class CompanyLeft(Event, frozen=True, kw_only=True):
+class CompanyLeft(_JobDatingEvent, frozen=True, kw_only=True):
     """A company left this job dating at `at` (on the day, or before): its remaining slots are cancelled."""
 
     event_type: ClassVar[str] = "CompanyLeft"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = JOB_DATING
 
-    job_dating_id: str
     company_id: str
     at: datetime
     reason: str

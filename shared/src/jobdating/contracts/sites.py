@@ -50,15 +50,29 @@ class SiteContact(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     email: str | None = None
 
 
+class _SiteEvent(Event, frozen=True, kw_only=True):
+    """An event of a site's stream (the site and its rooms): the site's id comes first."""
+
+    stream_type: ClassVar[str] = SITE
+
+    site_id: str
+
+
+class _ComputerEvent(Event, frozen=True, kw_only=True):
+    """An event of a computer's stream: its id comes first."""
+
+    stream_type: ClassVar[str] = COMPUTER
+
+    computer_id: str
+
+
 @REGISTRY.register
-class SiteOpened(Event, frozen=True, kw_only=True):
+class SiteOpened(_SiteEvent, frozen=True, kw_only=True):
     """A partner lent premises for job datings; candidates may choose it as their site."""
 
     event_type: ClassVar[str] = "SiteOpened"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SITE
 
-    site_id: str
     name: str
     host_org: str
     commune: str
@@ -72,14 +86,12 @@ class SiteOpened(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class SiteDetailsChanged(Event, frozen=True, kw_only=True):
+class SiteDetailsChanged(_SiteEvent, frozen=True, kw_only=True):
     """Practical details of an open site changed; absent parts are unchanged, given parts replace the old."""
 
     event_type: ClassVar[str] = "SiteDetailsChanged"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SITE
 
-    site_id: str
     address: str | None = None
     location: Coordinates | None = None
     hours: tuple[OpeningHours, ...] | None = None
@@ -88,40 +100,34 @@ class SiteDetailsChanged(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class SiteClosed(Event, frozen=True, kw_only=True):
+class SiteClosed(_SiteEvent, frozen=True, kw_only=True):
     """A site is no longer available."""
 
     event_type: ClassVar[str] = "SiteClosed"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SITE
 
-    site_id: str
     reason: str
 
 
 @REGISTRY.register
-class RoomAdded(Event, frozen=True, kw_only=True):
+class RoomAdded(_SiteEvent, frozen=True, kw_only=True):
     """A room of a site can host collective workshops for up to `capacity` people."""
 
     event_type: ClassVar[str] = "RoomAdded"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = SITE
 
-    site_id: str
     room_id: str
     name: str
     capacity: int
 
 
 @REGISTRY.register
-class ComputerAdded(Event, frozen=True, kw_only=True):
+class ComputerAdded(_ComputerEvent, frozen=True, kw_only=True):
     """A partner lent a computer to a site; `visio_ready` means it is set up for video interviews."""
 
     event_type: ClassVar[str] = "ComputerAdded"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPUTER
 
-    computer_id: str
     site_id: str
     label: str
     lending_org: str
@@ -131,35 +137,28 @@ class ComputerAdded(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class ComputerOutOfOrder(Event, frozen=True, kw_only=True):
+class ComputerOutOfOrder(_ComputerEvent, frozen=True, kw_only=True):
     """A computer broke down: interviews planned on it must move."""
 
     event_type: ClassVar[str] = "ComputerOutOfOrder"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPUTER
 
-    computer_id: str
     reason: str
 
 
 @REGISTRY.register
-class ComputerBackInService(Event, frozen=True, kw_only=True):
+class ComputerBackInService(_ComputerEvent, frozen=True, kw_only=True):
     """A computer that was out of order works again."""
 
     event_type: ClassVar[str] = "ComputerBackInService"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPUTER
-
-    computer_id: str
 
 
 @REGISTRY.register
-class ComputerRemoved(Event, frozen=True, kw_only=True):
+class ComputerRemoved(_ComputerEvent, frozen=True, kw_only=True):
     """A computer was taken back by its lender; its label may be used again on its site."""
 
     event_type: ClassVar[str] = "ComputerRemoved"
     schema_version: ClassVar[int] = 1
-    stream_type: ClassVar[str] = COMPUTER
 
-    computer_id: str
     reason: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ import psycopg.errors
 from psycopg import sql
 
 from jobdating.eventstore.base import Cursor, Dialect, EventStore
+from jobdating.eventstore.connections import PerThreadConnections
 from jobdating.eventstore.group_commit import GroupCommitter
 
 # Any constant works; it only has to be the same for every appender of this database.
@@ -41,23 +41,14 @@ class PostgresEventStore(EventStore):
 
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
-        self._local = threading.local()
-        self._all: list[psycopg.Connection[Any]] = []
-        self._lock = threading.Lock()
+        self._connections: PerThreadConnections[psycopg.Connection[Any]] = PerThreadConnections(
+            lambda: psycopg.connect(dsn), usable=lambda conn: not conn.closed
+        )
         # Writes from an event loop group-commit on a connection of their own (see write_async).
-        self._group = GroupCommitter(self._open, self.dialect, self._begin)
+        self._group = GroupCommitter(self._connections.open, self.dialect, self._begin)
 
     def _connection(self) -> psycopg.Connection[Any]:
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self._local.conn = self._open()
-        return conn
-
-    def _open(self) -> psycopg.Connection[Any]:
-        conn = psycopg.connect(self.dsn)
-        with self._lock:
-            self._all.append(conn)
-        return conn
+        return self._connections.current()
 
     def _begin(self, cur: Any) -> None:
         # psycopg opens a transaction implicitly on the first statement.
@@ -74,8 +65,4 @@ class PostgresEventStore(EventStore):
 
     def close(self) -> None:
         self._group.close()
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._connections.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from jobdating.eventstore.base import (
     Transaction,
     conflict_of,
 )
+from jobdating.eventstore.connections import PerThreadConnections
 from jobdating.eventstore.group_commit import GroupCommitter
 
 REBUILD_CHECKPOINT_PAGES = 100_000  # 400 MB of WAL at most, truncated when the rebuild ends
@@ -82,17 +82,12 @@ class SqliteEventStore(EventStore):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = PerThreadConnections(self._open)
         # The group committer writes on a connection of its own, used by whichever thread leads a group.
-        self._group = GroupCommitter(self._open, self.dialect, self._begin)
+        self._group = GroupCommitter(self._connections.open, self.dialect, self._begin)
 
     def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._open()
-        return conn
+        return self._connections.current()
 
     def _open(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves so reads never hold a stale snapshot.
@@ -106,8 +101,6 @@ class SqliteEventStore(EventStore):
         # Statement journals (each group-commit SAVEPOINT) in memory: on disk, every command opened,
         # wrote and unlinked a temporary file.
         conn.execute("PRAGMA temp_store=MEMORY")
-        with self._lock:
-            self._all.append(conn)
         return conn
 
     def migrate(self) -> None:
@@ -178,8 +171,4 @@ class SqliteEventStore(EventStore):
 
     def close(self) -> None:
         self._group.close()
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._connections.close()

@@ -34,19 +34,10 @@ class Transaction:
             self._locked = True
         rows = [event_row(new.envelope) for new in events]
         positions = self._dialect.insert_events(self._cur, rows)
+        # The appended rows as the log now holds them: their new positions first, as `COLUMNS` reads them.
         return [
-            StoredEvent(
-                position=position,
-                event_id=event_id,
-                stream_type=stream_type,
-                stream_id=stream_id,
-                stream_version=stream_version,
-                event_type=event_type,
-                body=body,
-            )
-            for position, (event_id, stream_type, stream_id, stream_version, event_type, body) in zip(
-                positions, rows, strict=True
-            )
+            stored_event((position, *row), self._dialect)
+            for position, row in zip(positions, rows, strict=True)
         ]
 
     def stream_version(self, stream_id: str) -> int:

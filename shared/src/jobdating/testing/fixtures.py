@@ -13,8 +13,7 @@ from nats.js import JetStreamContext
 from jobdating.bus.provision import provision
 from jobdating.bus.server import NatsServer
 from jobdating.eventstore.base import EventStore
-from jobdating.eventstore.postgres import PostgresEventStore
-from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.eventstore.factory import open_store
 from jobdating.testing.postgres import NoPostgres, fresh_database, server_dsn
 
 
@@ -33,20 +32,21 @@ def pg_dsn(pg_server: str) -> Iterator[str]:
         yield dsn
 
 
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[EventStore]:
-    store = SqliteEventStore(tmp_path / "events.db")
-    store.migrate()
+def _opened(url: str) -> Iterator[EventStore]:
+    # As a service opens its store (migrated), closed after the test.
+    store = open_store(url)
     yield store
     store.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[EventStore]:
+    yield from _opened(f"sqlite:///{tmp_path / 'events.db'}")
 
 
 @pytest.fixture
 def pg_store(pg_dsn: str) -> Iterator[EventStore]:
-    store = PostgresEventStore(pg_dsn)
-    store.migrate()
-    yield store
-    store.close()
+    yield from _opened(pg_dsn)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -4,8 +4,10 @@ them, ready for a real relay to publish. Notifications' integration tests and it
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
@@ -16,6 +18,7 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.testing.events import envelope
+from jobdating.testing.samples import COMPANY
 
 SEALED = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 
@@ -59,15 +62,8 @@ class Upstream:
         )
 
     def company(self, company_id: str, name: str = "Logistique du Nord") -> None:
-        profile = r.CompanyProfile(
-            name=name,
-            siret="73282932000074",
-            sector="logistique",
-            positions=(r.Position(title="Préparateur de commandes", contract="CDI", count=3),),
-            parallel_recruiters=2,
-            window_start=time(9, 0),
-            window_end=time(12, 0),
-        )
+        # The sample company, on no day in particular.
+        profile = msgspec.structs.replace(COMPANY, name=name, day=None)
         event = r.CompanyRegistered(
             company_id=company_id, registering_org=self.org, profile=profile, contact=SEALED
         )

@@ -151,6 +151,14 @@ def test_a_contact_with_a_bad_phone_or_email_is_refused() -> None:
     assert fields(refusal) == ["contact.phone", "contact.email"]
 
 
+@pytest.mark.parametrize("phone", ["06 39 98 07 0", "03 20 00 00", "+44 20 7946 0000"])
+def test_a_reception_number_that_rings_nowhere_or_abroad_is_refused(phone: str) -> None:
+    # Checked as a number (libphonenumber), not by its shape: nine digits looked fine to a pattern.
+    with pytest.raises(Invalid) as refusal:
+        decide.open_site(open_command(contact=SiteContact(phone=phone)), given(), COORDINATOR)
+    assert fields(refusal) == ["contact.phone"]
+
+
 def test_an_empty_contact_field_counts_as_none() -> None:
     assert opened(contact=SiteContact(phone=" ", email="accueil@example.org")).contact == SiteContact(
         email="accueil@example.org"

@@ -14,7 +14,6 @@ from datetime import time
 from typing import Any, Final, ParamSpec, TypeVar, cast
 
 import msgspec
-import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from msgspec import UNSET, UnsetType
 from phonenumbers import PhoneNumberType
@@ -28,13 +27,13 @@ from jobdating.registration.domain.commands import (
     UpdateCompany,
 )
 from jobdating.registration.domain.errors import DomainError, reject_if
+from jobdating.runtime import phones
 from jobdating.runtime.text import text_problem
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
 # Metropolitan France and the overseas départements share the national numbering plan.
-FRENCH_REGIONS: Final = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})
 # 09 numbers are VoIP for libphonenumber but, in France, they are the home landline behind an internet box.
 PERSONAL_NUMBER_TYPES: Final = frozenset(
     {
@@ -44,7 +43,6 @@ PERSONAL_NUMBER_TYPES: Final = frozenset(
         PhoneNumberType.VOIP,
     }
 )
-FICTION_MOBILE_PREFIX: Final = "63998"
 CONTRACT_TYPES: Final[tuple[ContractType, ...]] = ("CDI", "CDD", "alternance", "interim", "stage")
 ACCESSIBILITY_NEEDS: Final[tuple[Accessibility, ...]] = ("wheelchair", "hearing_loop", "visual", "other")
 # A closed list on purpose: free text here would carry health or family details onto the bus in clear.
@@ -66,8 +64,6 @@ MAX_WISHES = 10
 
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
-_PHONE_SEPARATORS = re.compile(r"[\s.\-/]")
-_NATIONAL_NUMBER = re.compile(r"0[1-9]\d{8}")
 _PLAIN_EMAIL = re.compile(
     r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}"
 )
@@ -117,46 +113,13 @@ def optional_text(raw: str | None, what: str, limit: int = MAX_TEXT) -> str | No
 
 def normalise_phone(raw: str) -> str:
     """A French mobile or landline number (metropolitan or overseas) in E.164 form, e.g. +33612345678."""
-    text = raw.strip()
-    if not text:
-        raise InvalidValue("le numéro de téléphone est obligatoire")
-    digits = _PHONE_SEPARATORS.sub("", text)
     try:
-        if _NATIONAL_NUMBER.fullmatch(digits):
-            # What `parse` makes of "0X XX XX XX XX" in France, without its 20 µs of generic parsing.
-            number = phonenumbers.PhoneNumber(country_code=33, national_number=int(digits[1:]))
-        else:
-            number = phonenumbers.parse(text, "FR")
-    except phonenumbers.NumberParseException:
-        raise InvalidValue(
-            "numéro de téléphone illisible : 10 chiffres attendus, par ex. 06 12 34 56 78"
-        ) from None
-    region = phonenumbers.region_code_for_number(number)
-    if region is None:
-        raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
-    if region not in FRENCH_REGIONS:
-        raise InvalidValue("un numéro de téléphone français est attendu")
-    if is_fiction_mobile(number):
-        kind = PhoneNumberType.MOBILE
-    elif phonenumbers.is_valid_number(number):
-        kind = phonenumbers.number_type(number)
-    else:
-        raise InvalidValue("ce numéro de téléphone est incomplet ou n'existe pas")
+        number, kind = phones.french_phone(raw)
+    except phones.PhoneRefused as exc:
+        raise InvalidValue(str(exc)) from None
     if kind not in PERSONAL_NUMBER_TYPES:
         raise InvalidValue("un numéro de portable ou de fixe est attendu, pas un numéro spécial ou surtaxé")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
-def is_fiction_mobile(number: phonenumbers.PhoneNumber) -> bool:
-    """06 39 98 xx xx, the mobile range ARCEP keeps for fiction and demonstrations, which libphonenumber
-    calls invalid: exactly the nine national digits of a mobile, as `is_valid_number` would demand."""
-    national = str(number.national_number)
-    return (
-        number.country_code == 33
-        and not number.italian_leading_zero
-        and len(national) == 9
-        and national.startswith(FICTION_MOBILE_PREFIX)
-    )
+    return phones.e164(number)
 
 
 def normalise_email(raw: str) -> str:

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import date, time
 
 from jobdating.contracts.sites import Coordinates, OpeningHours, SiteAccessibility, SiteContact
+from jobdating.runtime import phones
 from jobdating.sites.domain.errors import Problem
 
 # Ids travel in NATS subjects, so they may hold no dot, wildcard or space.
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _POSTCODE = re.compile(r"^[0-9]{5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 .-]{5,19}$")
 MAX_CAPACITY = 1000
 
 
@@ -79,8 +79,11 @@ def hours(field: str, value: Sequence[OpeningHours]) -> list[Problem]:
 def contact(field: str, value: SiteContact) -> list[Problem]:
     """A professional phone line and/or mailbox of the premises."""
     problems = []
-    if value.phone is not None and not _PHONE.fullmatch(value.phone.strip()):
-        problems.append(Problem(f"{field}.phone", "numéro de téléphone invalide"))
+    if value.phone is not None:
+        try:
+            phones.french_phone(value.phone)
+        except phones.PhoneRefused as exc:
+            problems.append(Problem(f"{field}.phone", str(exc)))
     if value.email is not None and not _EMAIL.fullmatch(value.email.strip()):
         problems.append(Problem(f"{field}.email", "adresse e-mail invalide"))
     return problems

@@ -80,24 +80,15 @@ class SchedulingHandlers:
 
         return self.bus.run(work)
 
-    def pin(self, command: PinPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def pin_or_forbid(
+        self, command: PinPairing | ForbidPairing, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             state = w.fold(JOB_DATINGS, command.job_dating_id)
             read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            events = pairings.pin_pairing(command, state, actor, candidate, company, self.clock.now())
-            return w.append(command.job_dating_id, events, meta)
-
-        return self.bus.run(work)
-
-    def forbid(self, command: ForbidPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(JOB_DATINGS, command.job_dating_id)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            company = known.company(read, command.company_id)
-            events = pairings.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = pairings.pin_or_forbid(command, state, actor, candidate, company, self.clock.now())
             return w.append(command.job_dating_id, events, meta)
 
         return self.bus.run(work)

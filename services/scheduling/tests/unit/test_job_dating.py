@@ -33,11 +33,11 @@ from jobdating.scheduling.domain.commands import (
 )
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound
 from jobdating.scheduling.domain.evolve import evolve_job_dating
-from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, SiteFacts
+from jobdating.scheduling.domain.facts import CandidateFacts, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.domain.state import JobDatingState
-from jobdating.scheduling.testing import planned
+from jobdating.scheduling.testing import morning_company, planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 COUNSELLOR = Actor(org="mission-locale", role="counsellor")
@@ -49,14 +49,7 @@ SITES = {
 }
 PLANNED = planned(freeze_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="mission-locale", site_id="site-seclin")
-COMPANY = CompanyFacts(
-    company_id="co-1",
-    sector="logistique",
-    recruiters=2,
-    window_start=time(9, 0),
-    window_end=time(12, 0),
-    day=DAY,
-)
+COMPANY = morning_company("co-1", recruiters=2, day=DAY)
 
 
 def given(*events: Event) -> JobDatingState:

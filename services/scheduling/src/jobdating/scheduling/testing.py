@@ -27,6 +27,7 @@ from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, Si
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.ids import new_id
+from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.testing.demo_data import COMPANIES, SITES, candidates
 
 ORG = "departement-nord"
@@ -239,6 +240,20 @@ def planned(site_id: str = "site-seclin", day: date = EVENT_DAY, **changes: Any)
         "buffer_minutes": 10,
     }
     return JobDatingPlanned(**(fields | changes))
+
+
+def morning_company(
+    company_id: str, sector: str = "logistique", recruiters: int = 1, day: date | None = None
+) -> CompanyFacts:
+    """A company as the schedule sees it, recruiting from 9:00 to 12:00 (on `day` only, when given)."""
+    return CompanyFacts(
+        company_id=company_id,
+        sector=sector,
+        recruiters=recruiters,
+        window_start=time(9),
+        window_end=time(12),
+        day=day,
+    )
 
 
 def principals(prefix: str) -> dict[str, Principal]:

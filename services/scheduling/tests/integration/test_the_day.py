@@ -88,17 +88,26 @@ async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waitin
     assert_plan_still_valid(service, api.jd)
 
 
+async def disrupted(
+    api: Api, clock: MovableClock, at: datetime, path: str, body: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The published slots by id before and after a disruption is posted to the job dating's `path` at
+    `at`, and the repair's report."""
+    before = {s["slot_id"]: s for s in await api.published_slots()}
+    clock.set(at)
+    report = await api.ok("POST", f"/job-datings/{api.jd}/{path}", json=body)
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    return before, report, after
+
+
 async def test_a_late_company_keeps_no_slot_before_it_arrives(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
     await published_demo(api, service)
     logiplus = company_id(api.prefix, "logiplus")
-    before = {s["slot_id"]: s for s in await api.published_slots()}
-    clock.set(paris(8, 0))
-    report = await api.ok(
-        "POST", f"/job-datings/{api.jd}/companies/{logiplus}/late", json={"arrives_at": "2026-12-03T10:00"}
+    before, report, after = await disrupted(
+        api, clock, paris(8, 0), f"companies/{logiplus}/late", {"arrives_at": "2026-12-03T10:00"}
     )
-    after = {s["slot_id"]: s for s in await api.published_slots()}
     early = [s for s in before.values() if s["company_id"] == logiplus and starts(s) < paris(10)]
     assert report["moved"] + report["cancelled"] == len(early) > 0
     for s in early:
@@ -120,12 +129,9 @@ async def test_a_company_leaving_cancels_only_its_slots_still_to_come(
 ) -> None:
     await published_demo(api, service)
     callnord = company_id(api.prefix, "callnord")
-    before = {s["slot_id"]: s for s in await api.published_slots()}
-    clock.set(paris(10, 0))
-    report = await api.ok(
-        "POST", f"/job-datings/{api.jd}/companies/{callnord}/leave", json={"reason": "recruteur rappelé"}
+    before, report, after = await disrupted(
+        api, clock, paris(10, 0), f"companies/{callnord}/leave", {"reason": "recruteur rappelé"}
     )
-    after = {s["slot_id"]: s for s in await api.published_slots()}
     to_come = {k for k, s in before.items() if s["company_id"] == callnord and starts(s) >= paris(10)}
     assert report["cancelled"] == len(to_come) > 0
     assert {k for k in to_come if after[k]["cancel_reason"] == "company_left"} == to_come

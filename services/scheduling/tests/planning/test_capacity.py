@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import ComputerBroke, apply_disruption
-from jobdating.scheduling.planning.generate import small_instance
 from jobdating.scheduling.planning.model import Instance, Moment, Window
 from jobdating.scheduling.planning.repair import apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
+from .strategies import small_instances
 from .test_repair import SETTINGS, Step, days_on_site, on_the_day, person, tiny
 
 
@@ -21,14 +21,7 @@ from .test_repair import SETTINGS, Step, days_on_site, on_the_day, person, tiny
 def crowded_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
     """Like `days_on_site`, but one site with more candidates than its computers can take, so that what
     a breakdown cancels is wanted back."""
-    instance = small_instance(
-        draw(st.integers(0, 10**6)),
-        candidates=draw(st.integers(4, 8)),
-        companies=draw(st.integers(2, 4)),
-        sites=1,
-        slots=draw(st.integers(3, 7)),
-        days=draw(st.integers(1, 2)),
-    )
+    instance = draw(small_instances(candidates=(4, 8), companies=(2, 4), slots=(3, 7), sites=1))
     return on_the_day(draw, instance)
 
 

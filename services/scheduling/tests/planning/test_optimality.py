@@ -15,21 +15,15 @@ from jobdating.scheduling.planning.model import Instance, Interview, Plan, Windo
 from jobdating.scheduling.planning.objective import weights
 from jobdating.scheduling.planning.solve import solve
 
+from .strategies import small_instances
+
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 Option = tuple[str, int, int]  # company, day, start
 
 
-@st.composite
-def small(draw: st.DrawFn, pins: bool = True) -> Instance:
-    return small_instance(
-        draw(st.integers(0, 10**6)),
-        candidates=draw(st.integers(1, 6)),
-        companies=draw(st.integers(1, 3)),
-        slots=draw(st.integers(2, 5)),
-        days=draw(st.integers(1, 2)),
-        pins=pins,
-    )
+def small(pins: bool = True) -> st.SearchStrategy[Instance]:
+    return small_instances(candidates=(1, 6), companies=(1, 3), slots=(2, 5), pins=pins)
 
 
 def _fits(windows: tuple[Window, ...], day: int, start: int, end: int) -> bool:

@@ -21,7 +21,7 @@ from jobdating.scheduling.planning.disruption import (
     SiteClosed,
     apply_disruption,
 )
-from jobdating.scheduling.planning.generate import reference_day, small_instance
+from jobdating.scheduling.planning.generate import reference_day
 from jobdating.scheduling.planning.model import (
     Candidate,
     Company,
@@ -37,6 +37,8 @@ from jobdating.scheduling.planning.model import (
 )
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
+
+from .strategies import small_instances
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Eight kinds of disruption, of which a candidate's or a company's change breaks something in only ~2 % of
@@ -92,13 +94,7 @@ def on_the_day(draw: st.DrawFn, instance: Instance) -> tuple[Instance, list[Step
 
 @st.composite
 def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
-    instance = small_instance(
-        draw(st.integers(0, 10**6)),
-        candidates=draw(st.integers(2, 8)),
-        companies=draw(st.integers(1, 4)),
-        slots=draw(st.integers(3, 7)),
-        days=draw(st.integers(1, 2)),
-    )
+    instance = draw(small_instances(candidates=(2, 8), companies=(1, 4), slots=(3, 7)))
     return on_the_day(draw, instance)
 
 

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import msgspec
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from jobdating.scheduling.planning.bound import upper_bound
 from jobdating.scheduling.planning.check import Rule, check
-from jobdating.scheduling.planning.generate import reference_day, small_instance
+from jobdating.scheduling.planning.generate import reference_day
 from jobdating.scheduling.planning.model import Instance, Pair
 from jobdating.scheduling.planning.objective import earliest, lateness, score
 from jobdating.scheduling.planning.solution import Solution
 from jobdating.scheduling.planning.solve import greedy, solve
 
+from .strategies import small_instances
+
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@st.composite
-def instances(draw: st.DrawFn) -> Instance:
-    return small_instance(
-        draw(st.integers(0, 10**6)),
-        candidates=draw(st.integers(1, 8)),
-        companies=draw(st.integers(1, 4)),
-        slots=draw(st.integers(2, 7)),
-        days=draw(st.integers(1, 2)),
-    )
+INSTANCES = small_instances(candidates=(1, 8), companies=(1, 4), slots=(2, 7))
 
 
 def broken_rules(instance: Instance, solution: Solution) -> set[Rule]:
@@ -38,25 +31,25 @@ def broken_rules(instance: Instance, solution: Solution) -> set[Rule]:
 
 
 @SETTINGS
-@given(instances())
+@given(INSTANCES)
 def test_the_greedy_plan_never_breaks_a_rule(instance: Instance) -> None:
     assert broken_rules(instance, greedy(instance)) == set()
 
 
 @SETTINGS
-@given(instances())
+@given(INSTANCES)
 def test_the_optimised_plan_never_breaks_a_rule(instance: Instance) -> None:
     assert broken_rules(instance, solve(instance)) == set()
 
 
 @SETTINGS
-@given(instances())
+@given(INSTANCES)
 def test_the_time_indexed_program_alone_never_breaks_a_rule(instance: Instance) -> None:
     assert broken_rules(instance, solve(instance, method="direct")) == set()
 
 
 @SETTINGS
-@given(instances())
+@given(INSTANCES)
 def test_the_verdict_matches_the_plan(instance: Instance) -> None:
     solution = solve(instance)
     assert solution.objective == score(instance, solution.plan)
@@ -71,7 +64,7 @@ def test_the_verdict_matches_the_plan(instance: Instance) -> None:
 
 
 @SETTINGS
-@given(instances())
+@given(INSTANCES)
 def test_both_methods_agree_when_both_prove_optimality(instance: Instance) -> None:
     relaxed, direct = solve(instance), solve(instance, method="direct")
     if relaxed.status == direct.status == "optimal":

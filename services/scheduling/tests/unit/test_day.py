@@ -22,10 +22,10 @@ from jobdating.scheduling.domain import day
 from jobdating.scheduling.domain.commands import CheckIn, MarkNoShow, RecordOutcome, ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
 from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dating, evolve_slot
-from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, Outage, SiteFacts
+from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Outage, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
-from jobdating.scheduling.testing import planned
+from jobdating.scheduling.testing import morning_company, planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 SEC_MANAGER = Actor(org="mission-locale", role="site_manager")
@@ -44,9 +44,7 @@ JOB_DATING = reduce(
 )
 SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="ml", site_id="site-seclin")
-COMPANY = CompanyFacts(
-    company_id="co-1", sector="logistique", recruiters=1, window_start=time(9), window_end=time(12), day=DAY
-)
+COMPANY = morning_company("co-1", day=DAY)
 ASSIGNED = SlotAssigned(
     job_dating_id="jd-1",
     slot_id="slot-1",

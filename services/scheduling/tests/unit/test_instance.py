@@ -10,7 +10,6 @@ from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.evolve import evolve_job_dating
 from jobdating.scheduling.domain.facts import (
     CandidateFacts,
-    CompanyFacts,
     ComputerFacts,
     Facts,
     Outage,
@@ -19,7 +18,7 @@ from jobdating.scheduling.domain.facts import (
 from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import Moment, Window
-from jobdating.scheduling.testing import planned
+from jobdating.scheduling.testing import morning_company, planned
 
 DAY = date(2026, 12, 3)
 JOB_DATING = evolve_job_dating(
@@ -44,23 +43,9 @@ def facts(**changes: object) -> Facts:
             ),
         ),
         "companies": (
-            CompanyFacts(
-                company_id="co-a",
-                sector="logistique",
-                recruiters=1,
-                window_start=time(9),
-                window_end=time(12),
-            ),
-            CompanyFacts(
-                company_id="co-b", sector="commerce", recruiters=2, window_start=time(9), window_end=time(12)
-            ),
-            CompanyFacts(
-                company_id="co-c",
-                sector="logistique",
-                recruiters=1,
-                window_start=time(9),
-                window_end=time(12),
-            ),
+            morning_company("co-a"),
+            morning_company("co-b", sector="commerce", recruiters=2),
+            morning_company("co-c"),
         ),
         "sites": (
             SiteFacts(

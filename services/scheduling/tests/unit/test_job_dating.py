@@ -33,11 +33,11 @@ from jobdating.scheduling.domain.commands import (
 )
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound
 from jobdating.scheduling.domain.evolve import evolve_job_dating
-from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, SiteFacts
+from jobdating.scheduling.domain.facts import CandidateFacts, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.domain.state import JobDatingState
-from jobdating.scheduling.testing import planned
+from jobdating.scheduling.testing import morning_company, planned
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 COUNSELLOR = Actor(org="mission-locale", role="counsellor")
@@ -49,14 +49,7 @@ SITES = {
 }
 PLANNED = planned(freeze_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="mission-locale", site_id="site-seclin")
-COMPANY = CompanyFacts(
-    company_id="co-1",
-    sector="logistique",
-    recruiters=2,
-    window_start=time(9, 0),
-    window_end=time(12, 0),
-    day=DAY,
-)
+COMPANY = morning_company("co-1", recruiters=2, day=DAY)
 
 
 def given(*events: Event) -> JobDatingState:
@@ -159,10 +152,11 @@ def test_rules_of_a_schedule_out_of_bounds_are_refused() -> None:
 
 def test_a_pin_is_recorded_once() -> None:
     command = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
-    events = pairings.pin_pairing(command, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+    events = pairings.pin_or_forbid(command, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
     assert events == [PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")]
     assert (
-        pairings.pin_pairing(command, given(PLANNED, *events), COORDINATOR, CANDIDATE, COMPANY, BEFORE) == []
+        pairings.pin_or_forbid(command, given(PLANNED, *events), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+        == []
     )
 
 
@@ -170,12 +164,12 @@ def test_a_forbidden_pairing_cannot_be_pinned_until_released() -> None:
     forbidden = PairingForbidden(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     pin = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     with pytest.raises(Conflict) as refused:
-        pairings.pin_pairing(pin, given(PLANNED, forbidden), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+        pairings.pin_or_forbid(pin, given(PLANNED, forbidden), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
     assert refused.value.problems[0].reason == "ce binôme est interdit : levez d'abord l'interdiction"
     release = ReleasePairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     released = pairings.release_pairing(release, given(PLANNED, forbidden), COORDINATOR, BEFORE)
     assert released == [PairingReleased(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")]
-    assert pairings.pin_pairing(
+    assert pairings.pin_or_forbid(
         pin, given(PLANNED, forbidden, *released), COORDINATOR, CANDIDATE, COMPANY, BEFORE
     )
 
@@ -184,7 +178,7 @@ def test_a_pinned_pairing_cannot_be_forbidden() -> None:
     pinned = PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     forbid = ForbidPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     with pytest.raises(Conflict):
-        pairings.forbid_pairing(forbid, given(PLANNED, pinned), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
+        pairings.pin_or_forbid(forbid, given(PLANNED, pinned), COORDINATOR, CANDIDATE, COMPANY, BEFORE)
 
 
 def test_a_withdrawn_candidate_or_an_unknown_company_cannot_be_paired() -> None:
@@ -193,16 +187,16 @@ def test_a_withdrawn_candidate_or_an_unknown_company_cannot_be_paired() -> None:
         candidate_id="cand-1", referring_org="ml", site_id="site-seclin", withdrawn_at=BEFORE
     )
     with pytest.raises(Conflict):
-        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, gone, COMPANY, BEFORE)
+        pairings.pin_or_forbid(pin, given(PLANNED), COORDINATOR, gone, COMPANY, BEFORE)
     with pytest.raises(NotFound):
-        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, None, BEFORE)
+        pairings.pin_or_forbid(pin, given(PLANNED), COORDINATOR, CANDIDATE, None, BEFORE)
 
 
 def test_after_the_freeze_deadline_pairings_no_longer_change() -> None:
     pin = PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1")
     after = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     with pytest.raises(Conflict) as refused:
-        pairings.pin_pairing(pin, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, after)
+        pairings.pin_or_forbid(pin, given(PLANNED), COORDINATOR, CANDIDATE, COMPANY, after)
     assert refused.value.problems[0].reason.startswith("le plan est figé depuis le 01/12 à 18:00")
 
 
@@ -283,7 +277,7 @@ def test_a_published_plan_changes_only_by_repairs() -> None:
     with pytest.raises(Conflict):
         decide.may_compute_plan(published, COORDINATOR, BEFORE, has_plan=True)
     with pytest.raises(Conflict):
-        pairings.pin_pairing(
+        pairings.pin_or_forbid(
             PinPairing(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1"),
             published,
             COORDINATOR,

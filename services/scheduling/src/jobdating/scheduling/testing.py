@@ -7,11 +7,12 @@ Every id carries a prefix, so that tests sharing a store or a NATS server never 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from jobdating.contracts.catalog import REGISTRY
-from jobdating.contracts.envelope import Envelope, Event, RecordedEvent, envelope_for
+from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 from jobdating.contracts.registration import (
     Availability,
     CandidateProfile,
@@ -26,8 +27,9 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
-from jobdating.runtime.ids import new_id
+from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.testing.demo_data import COMPANIES, SITES, candidates
+from jobdating.testing.events import envelope
 
 ORG = "departement-nord"
 SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
@@ -52,29 +54,19 @@ class MovableClock:
         self.at += timedelta(**delta)
 
 
+@dataclass(frozen=True)
 class Fact:
     """One event another service published: its payload, stream, version, service and time."""
 
-    def __init__(self, event: Event, stream_id: str, version: int, service: str, at: datetime = T0) -> None:
-        self.event = event
-        self.stream_id = stream_id
-        self.version = version
-        self.service = service
-        self.at = at
+    event: Event
+    stream_id: str
+    version: int
+    service: str
+    at: datetime = T0
 
     def envelope(self, org: str = ORG) -> Envelope:
-        return envelope_for(
-            self.event,
-            event_id=new_id(),
-            org=org,
-            service=self.service,
-            stream_id=self.stream_id,
-            stream_version=self.version,
-            occurred_at=self.at,
-            recorded_at=self.at,
-            correlation_id=new_id(),
-            causation_id=None,
-            actor_id="test-actor",
+        return envelope(
+            self.event, self.stream_id, self.version, org, self.service, self.at, actor_id="test-actor"
         )
 
     def recorded(self, org: str = ORG) -> RecordedEvent:
@@ -239,6 +231,20 @@ def planned(site_id: str = "site-seclin", day: date = EVENT_DAY, **changes: Any)
         "buffer_minutes": 10,
     }
     return JobDatingPlanned(**(fields | changes))
+
+
+def morning_company(
+    company_id: str, sector: str = "logistique", recruiters: int = 1, day: date | None = None
+) -> CompanyFacts:
+    """A company as the schedule sees it, recruiting from 9:00 to 12:00 (on `day` only, when given)."""
+    return CompanyFacts(
+        company_id=company_id,
+        sector=sector,
+        recruiters=recruiters,
+        window_start=time(9),
+        window_end=time(12),
+        day=day,
+    )
 
 
 def principals(prefix: str) -> dict[str, Principal]:

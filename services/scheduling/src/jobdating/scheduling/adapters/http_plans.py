@@ -3,12 +3,14 @@ compute, read and publish plans, follow the changes made after publication."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, status
 
 from jobdating.contracts.scheduling import Break, SiteWindow
 from jobdating.runtime.auth import Caller
+from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import MAX_POSITION
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local, zone_named
 from jobdating.scheduling.adapters.schemas import (
@@ -23,15 +25,18 @@ from jobdating.scheduling.application.queries_plan_views import GroupBy, PlanVie
 from jobdating.scheduling.domain.commands import (
     ForbidPairing,
     FreezeJobDating,
+    PairingCommand,
     PinPairing,
     PlanJobDating,
     PublishPlan,
     ReleasePairing,
 )
 from jobdating.scheduling.domain.errors import Forbidden
-from jobdating.scheduling.domain.permissions import may_read_plans
+from jobdating.scheduling.domain.permissions import Actor, may_read_plans
 
 MAX_CHANGES = 5000
+
+P = TypeVar("P", bound=PairingCommand)
 
 
 def router(ctx: HttpContext) -> APIRouter:
@@ -71,29 +76,31 @@ def router(ctx: HttpContext) -> APIRouter:
     def get_job_dating(job_dating_id: str, _: Caller) -> JobDatingView:
         return queries.job_dating(job_dating_id)
 
-    @router.post("/job-datings/{job_dating_id}/pins", tags=["adjustments"])
-    def pin(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
-        command = PinPairing(
-            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
-        )
-        handlers.pin(command, actor_of(caller), meta(request, caller))
-        return queries.job_dating(job_dating_id)
+    def adjust_pairing(
+        kind: type[P], handle: Callable[[P, Actor, Meta], object]
+    ) -> Callable[[str, PairingIn, Request, Caller], JobDatingView]:
+        def adjust(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
+            command = kind(
+                job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
+            )
+            handle(command, actor_of(caller), meta(request, caller))
+            return queries.job_dating(job_dating_id)
 
-    @router.post("/job-datings/{job_dating_id}/forbids", tags=["adjustments"])
-    def forbid(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
-        command = ForbidPairing(
-            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
-        )
-        handlers.forbid(command, actor_of(caller), meta(request, caller))
-        return queries.job_dating(job_dating_id)
+        return adjust
 
-    @router.post("/job-datings/{job_dating_id}/releases", tags=["adjustments"])
-    def release(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
-        command = ReleasePairing(
-            job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
+    # Pin, forbid or release a pairing: one body, one answer, a path (and an operation name) each.
+    for path, name, adjust in (
+        ("pins", "pin", adjust_pairing(PinPairing, handlers.pin_or_forbid)),
+        ("forbids", "forbid", adjust_pairing(ForbidPairing, handlers.pin_or_forbid)),
+        ("releases", "release", adjust_pairing(ReleasePairing, handlers.release)),
+    ):
+        router.add_api_route(
+            f"/job-datings/{{job_dating_id}}/{path}",
+            adjust,
+            methods=["POST"],
+            name=name,
+            tags=["adjustments"],
         )
-        handlers.release(command, actor_of(caller), meta(request, caller))
-        return queries.job_dating(job_dating_id)
 
     @router.post("/job-datings/{job_dating_id}/freeze", tags=["adjustments"])
     def freeze(job_dating_id: str, request: Request, caller: Caller) -> JobDatingView:

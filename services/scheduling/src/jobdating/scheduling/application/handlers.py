@@ -9,9 +9,11 @@ changed slots are recorded together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from jobdating.eventstore.base import StoredEvent
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
@@ -51,24 +53,21 @@ def attendance_stream(job_dating_id: str, candidate_id: str) -> str:
     return f"{job_dating_id}_{candidate_id}"
 
 
+@dataclass(eq=False)
 class SchedulingHandlers:
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs."""
 
-    def __init__(
-        self,
-        bus: CommandBus,
-        planner: Planner,
-        repairs: Repairs,
-        video_links: Callable[[], str],
-        log: Any = None,
-    ) -> None:
-        self.bus = bus
-        self.planner = planner
-        self.repairs = repairs
-        self.video_links = video_links
-        self.clock = bus.clock
-        self.ids = bus.ids
-        self.log = log
+    bus: CommandBus
+    planner: Planner
+    repairs: Repairs
+    video_links: Callable[[], str]
+    log: Any = None
+    clock: Clock = field(init=False)
+    ids: Callable[[], str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clock = self.bus.clock
+        self.ids = self.bus.ids
 
     # ---- the job dating and its plan ----------------------------------------------------------------
 
@@ -80,24 +79,15 @@ class SchedulingHandlers:
 
         return self.bus.run(work)
 
-    def pin(self, command: PinPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def pin_or_forbid(
+        self, command: PinPairing | ForbidPairing, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             state = w.fold(JOB_DATINGS, command.job_dating_id)
             read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             company = known.company(read, command.company_id)
-            events = pairings.pin_pairing(command, state, actor, candidate, company, self.clock.now())
-            return w.append(command.job_dating_id, events, meta)
-
-        return self.bus.run(work)
-
-    def forbid(self, command: ForbidPairing, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(JOB_DATINGS, command.job_dating_id)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            company = known.company(read, command.company_id)
-            events = pairings.forbid_pairing(command, state, actor, candidate, company, self.clock.now())
+            events = pairings.pin_or_forbid(command, state, actor, candidate, company, self.clock.now())
             return w.append(command.job_dating_id, events, meta)
 
         return self.bus.run(work)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
 
 from jobdating.eventstore.base import EventStore
@@ -32,32 +33,21 @@ class PlanRejected(RuntimeError):
     """The checker found a rule the solver's plan breaks: a bug in the planner, never kept."""
 
 
+@dataclass(eq=False)
 class Planner:
     """Computes provisional plans with the configured engine (or the greedy first plan)."""
 
-    def __init__(
-        self,
-        store: EventStore,
-        bus: CommandBus,
-        ids: Callable[[], str],
-        clock: Clock,
-        *,
-        save_plan: SavePlan,
-        engine: Engine = "highs",
-        time_limit: float = 10.0,
-        threads: int = 1,
-        log: Any = None,
-    ) -> None:
-        self.store = store
-        self.bus = bus
-        self.ids = ids
-        self.clock = clock
-        self.save_plan = save_plan
-        # One engine per process: HiGHS and OR-Tools cannot both be loaded (google/or-tools#5246).
-        self.engine = engine
-        self.time_limit = time_limit
-        self.threads = threads
-        self.log = log
+    store: EventStore
+    bus: CommandBus
+    ids: Callable[[], str]
+    clock: Clock
+    _: KW_ONLY
+    save_plan: SavePlan
+    # One engine per process: HiGHS and OR-Tools cannot both be loaded (google/or-tools#5246).
+    engine: Engine = "highs"
+    time_limit: float = 10.0
+    threads: int = 1
+    log: Any = None
 
     def compute(
         self, job_dating_id: str, actor: Actor, engine: str | None = None, time_limit: float | None = None

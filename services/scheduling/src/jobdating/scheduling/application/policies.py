@@ -11,6 +11,7 @@ added to a site, gives its free slots to that site's waiting list.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Final
 
 from jobdating.contracts.envelope import RecordedEvent
@@ -43,25 +44,17 @@ SITES_CONSUMER: Final = "scheduling-sites"
 """The durable consumers declared in `jobdating.bus.topology` for these policies."""
 
 
+@dataclass(eq=False)
 class Policies:
     """The handlers of scheduling's two consumers."""
 
-    def __init__(
-        self,
-        bus: CommandBus,
-        repairs: Repairs,
-        clock: Clock,
-        org: str,
-        *,
-        apply_fact: ApplyFact,
-        log: Any = None,
-    ) -> None:
-        self.bus = bus
-        self.repairs = repairs
-        self.apply_fact = apply_fact
-        self.clock = clock
-        self.org = org
-        self.log = log
+    bus: CommandBus
+    repairs: Repairs
+    clock: Clock
+    org: str
+    _: KW_ONLY
+    apply_fact: ApplyFact
+    log: Any = None
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         """Keep candidates and companies; repair plans a withdrawal or a change disrupts."""

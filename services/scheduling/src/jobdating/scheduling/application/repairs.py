@@ -10,7 +10,7 @@ service or added) changes no slot: its `refill` only gives new ones to the site'
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,21 +48,15 @@ class RepairReport:
     assigned: int = 0
 
 
+@dataclass(eq=False)
 class Repairs:
     """Runs the planning core's repair on published job datings and records its changes."""
 
-    def __init__(
-        self,
-        ids: Callable[[], str],
-        video_links: Callable[[], str],
-        *,
-        lead_minutes: int = 0,
-        log: Any = None,
-    ) -> None:
-        self.ids = ids
-        self.video_links = video_links
-        self.lead_minutes = lead_minutes
-        self.log = log
+    ids: Callable[[], str]
+    video_links: Callable[[], str]
+    _: KW_ONLY
+    lead_minutes: int = 0
+    log: Any = None
 
     def run(
         self, w: UnitOfWork, job_dating_id: str, disruptions: DisruptionsFor, now: datetime, meta: Meta

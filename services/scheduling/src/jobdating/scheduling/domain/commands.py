@@ -24,28 +24,24 @@ class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str = "Europe/Paris"
 
 
-class PinPairing(msgspec.Struct, frozen=True, kw_only=True):
+class PairingCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """An adjustment of one (candidate, company) pairing of a job dating: pin, forbid or release it."""
+
+    job_dating_id: str
+    candidate_id: str
+    company_id: str
+
+
+class PinPairing(PairingCommand, frozen=True, kw_only=True):
     """This candidate must meet this company."""
 
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
-
-class ForbidPairing(msgspec.Struct, frozen=True, kw_only=True):
+class ForbidPairing(PairingCommand, frozen=True, kw_only=True):
     """This candidate must not meet this company."""
 
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
-
-class ReleasePairing(msgspec.Struct, frozen=True, kw_only=True):
+class ReleasePairing(PairingCommand, frozen=True, kw_only=True):
     """Lift the pin or the ban on this pairing."""
-
-    job_dating_id: str
-    candidate_id: str
-    company_id: str
 
 
 class FreezeJobDating(msgspec.Struct, frozen=True, kw_only=True):

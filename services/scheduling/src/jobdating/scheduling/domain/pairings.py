@@ -14,39 +14,31 @@ from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, UNKNOWN_COMPAN
 from jobdating.scheduling.domain.permissions import Actor, must_coordinate
 from jobdating.scheduling.domain.state import JobDatingState, Pairing
 
+_LIFT_THE_BAN_FIRST = "ce binôme est interdit : levez d'abord l'interdiction"
+_LIFT_THE_PIN_FIRST = "ce binôme est imposé : levez d'abord cette obligation"
 
-def pin_pairing(
-    command: PinPairing,
+
+def pin_or_forbid(
+    command: PinPairing | ForbidPairing,
     state: JobDatingState,
     actor: Actor,
     candidate: CandidateFacts | None,
     company: CompanyFacts | None,
     now: datetime,
 ) -> list[Event]:
-    """Make a candidate meet a company in every plan computed from now on."""
+    """Make a candidate meet a company (a pin), or keep them from meeting (a ban), in every plan computed
+    from now on. A pairing is never both: the other one must be lifted first; asking twice changes nothing."""
     pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
-    if pair in state.forbids:
-        raise Conflict.on("company_id", "ce binôme est interdit : levez d'abord l'interdiction")
-    if pair in state.pins:
-        return []
-    return [PairingPinned(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
-
-
-def forbid_pairing(
-    command: ForbidPairing,
-    state: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    company: CompanyFacts | None,
-    now: datetime,
-) -> list[Event]:
-    """Keep a candidate from meeting a company in every plan computed from now on."""
-    pair = _adjustable_pair(state, actor, candidate, company, command.candidate_id, command.company_id, now)
-    if pair in state.pins:
-        raise Conflict.on("company_id", "ce binôme est imposé : levez d'abord cette obligation")
-    if pair in state.forbids:
-        return []
-    return [PairingForbidden(job_dating_id=state.job_dating_id, **_pair_fields(pair))]
+    event: Event
+    if isinstance(command, PinPairing):
+        wanted, other, refusal = state.pins, state.forbids, _LIFT_THE_BAN_FIRST
+        event = PairingPinned(job_dating_id=state.job_dating_id, **_pair_fields(pair))
+    else:
+        wanted, other, refusal = state.forbids, state.pins, _LIFT_THE_PIN_FIRST
+        event = PairingForbidden(job_dating_id=state.job_dating_id, **_pair_fields(pair))
+    if pair in other:
+        raise Conflict.on("company_id", refusal)
+    return [] if pair in wanted else [event]
 
 
 def release_pairing(

@@ -52,6 +52,33 @@ class Formulation:
         self.rows_lower.append(lower)
         self.rows_upper.append(upper)
 
+    def add_option(self, option: tuple[str, str, int], cost: int) -> int:
+        """Append an x column (candidate, company, slot or segment) at `cost`; its number."""
+        self.options.append(option)
+        self.cost.append(cost)
+        self.lower.append(0)
+        return len(self.options) - 1
+
+    def add_pair(self, candidate_id: str, company_id: str, columns: list[int], pinned: bool) -> None:
+        """The pair's columns: they meet at most once, exactly once when pinned (a lone unpinned column
+        needs no row)."""
+        if pinned:
+            self.pinned.add((candidate_id, company_id))
+        if len(columns) > 1 or pinned:
+            self.add_row(columns, [1] * len(columns), 1 if pinned else 0, 1)
+
+    def add_tiers(self, frame: Frame, weights: Weights, count_rows: list[tuple[list[int], str]]) -> None:
+        """The z columns and the count rows tying them to each candidate's own x columns. Tier columns
+        follow every x column, so they are numbered once all options are known."""
+        for own, candidate_id in count_rows:
+            tier_columns = []
+            for j in range(1, frame.most_interviews(candidate_id) + 1):
+                tier_columns.append(len(self.options) + len(self.tiers))
+                self.tiers.append((candidate_id, j))
+                self.cost.append(weights.tier(j))
+                self.lower.append(0)
+            self.add_row(own + tier_columns, [1] * len(own) + [-1] * len(tier_columns), 0, 0)
+
 
 def formulate(
     frame: Frame, weights: Weights, candidate_ids: list[str], fixed: Board | None = None
@@ -79,10 +106,7 @@ def formulate(
                     fixed.company_free(company_id, t) and _computers_left(fixed, site_id, t, left) > 0
                 ):
                     continue
-                column = len(f.options)
-                f.options.append((candidate_id, company_id, t))
-                f.cost.append(weights.interview(rank))
-                f.lower.append(0)
+                column = f.add_option((candidate_id, company_id, t), weights.interview(rank))
                 pair_columns.append(column)
                 by_slot.setdefault(t, []).append(column)
                 by_company.setdefault((company_id, t), []).append(column)
@@ -90,24 +114,12 @@ def formulate(
             if not pair_columns:
                 continue
             own.extend(pair_columns)
-            pinned = company_id in pins.get(candidate_id, ())
-            if pinned:
-                f.pinned.add((candidate_id, company_id))
-            if len(pair_columns) > 1 or pinned:
-                f.add_row(pair_columns, [1] * len(pair_columns), 1 if pinned else 0, 1)
+            f.add_pair(candidate_id, company_id, pair_columns, company_id in pins.get(candidate_id, ()))
         if not own:
             continue
         count_rows.append((own, candidate_id))
         _buffer_rows(f, frame, by_slot)
-    # Tier columns follow every x column, so they are numbered once all options are known.
-    for own, candidate_id in count_rows:
-        tier_columns = []
-        for j in range(1, frame.most_interviews(candidate_id) + 1):
-            tier_columns.append(len(f.options) + len(f.tiers))
-            f.tiers.append((candidate_id, j))
-            f.cost.append(weights.tier(j))
-            f.lower.append(0)
-        f.add_row(own + tier_columns, [1] * len(own) + [-1] * len(tier_columns), 0, 0)
+    f.add_tiers(frame, weights, count_rows)
     for (company_id, t), columns in by_company.items():
         recruiters = frame.companies[company_id].recruiters
         if fixed is not None:

@@ -7,7 +7,7 @@ computed lazily, so that a repair on a 5,000-candidate event only pays for the f
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from jobdating.scheduling.planning.model import (
     Candidate,
@@ -109,31 +109,28 @@ class Frame:
 
     def candidate_slots(self, candidate_id: str) -> frozenset[int]:
         """Slots a candidate is available for."""
-        found = self._candidate_slots.get(candidate_id)
-        if found is None:
-            found = self.fitting(self.candidates[candidate_id].available)
-            self._candidate_slots[candidate_id] = found
-        return found
+        return _kept(self._candidate_slots, candidate_id, self._fit_candidate)
 
     def company_slots(self, company_id: str) -> frozenset[int]:
         """Slots inside a company's windows."""
-        found = self._company_slots.get(company_id)
-        if found is None:
-            found = self.fitting(self.companies[company_id].windows)
-            self._company_slots[company_id] = found
-        return found
+        return _kept(self._company_slots, company_id, self._fit_company)
 
     def computer_slots(self, computer_id: str) -> frozenset[int]:
         """Slots when a computer works and its site is open."""
-        found = self._computer_slots.get(computer_id)
-        if found is None:
-            computer = self.computers[computer_id]
-            site = self.sites.get(computer.site_id)
-            opening = self.fitting(site.opening) if site is not None else frozenset()
-            own = computer.available
-            found = opening if own is None else opening & self.fitting(own)
-            self._computer_slots[computer_id] = found
-        return found
+        return _kept(self._computer_slots, computer_id, self._fit_computer)
+
+    def _fit_candidate(self, candidate_id: str) -> frozenset[int]:
+        return self.fitting(self.candidates[candidate_id].available)
+
+    def _fit_company(self, company_id: str) -> frozenset[int]:
+        return self.fitting(self.companies[company_id].windows)
+
+    def _fit_computer(self, computer_id: str) -> frozenset[int]:
+        computer = self.computers[computer_id]
+        site = self.sites.get(computer.site_id)
+        opening = self.fitting(site.opening) if site is not None else frozenset()
+        own = computer.available
+        return opening if own is None else opening & self.fitting(own)
 
     def site_computers(self, site_id: str) -> tuple[str, ...]:
         """Computer ids of a site, sorted."""
@@ -215,3 +212,11 @@ class Frame:
         open_pairs = [k for k, _ in self.allowed(candidate_id) if self.options(candidate_id, k)]
         usable = sorted({t for k in open_pairs for t in self.options(candidate_id, k)})
         return min(candidate.max_interviews, len(open_pairs), len(self.pack(usable)))
+
+
+def _kept(kept: dict[str, frozenset[int]], key: str, find: Callable[[str], frozenset[int]]) -> frozenset[int]:
+    """`find(key)`, worked out once per frame and kept in `kept`."""
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = find(key)
+    return found

@@ -53,10 +53,7 @@ def relax(frame: Frame, weights: Weights, candidate_ids: list[str], segment_of: 
             pair_columns: list[int] = []
             for s in sorted({segment_of[t] for t in slots}):
                 in_segment = {t for t in slots if segment_of[t] == s}
-                column = len(f.options)
-                f.options.append((candidate_id, company_id, s))
-                f.cost.append(weights.interview(rank))
-                f.lower.append(0)
+                column = f.add_option((candidate_id, company_id, s), weights.interview(rank))
                 pair_columns.append(column)
                 by_segment.setdefault(s, []).append(column)
                 usable.setdefault(s, set()).update(in_segment)
@@ -65,25 +62,14 @@ def relax(frame: Frame, weights: Weights, candidate_ids: list[str], segment_of: 
                 by_site.setdefault((site_id, s), []).append(column)
                 site_reach.setdefault((site_id, s), set()).update(in_segment)
             own.extend(pair_columns)
-            pinned = company_id in frame.pins.get(candidate_id, ())
-            if pinned:
-                f.pinned.add((candidate_id, company_id))
-            if len(pair_columns) > 1 or pinned:
-                f.add_row(pair_columns, [1] * len(pair_columns), 1 if pinned else 0, 1)
+            f.add_pair(candidate_id, company_id, pair_columns, company_id in frame.pins.get(candidate_id, ()))
         for s, columns in by_segment.items():
             room = len(frame.pack(sorted(usable[s])))
             if len(columns) > room:
                 f.add_row(columns, [1] * len(columns), 0, room)
         if own:
             count_rows.append((own, candidate_id))
-    for own, candidate_id in count_rows:
-        tier_columns = []
-        for j in range(1, frame.most_interviews(candidate_id) + 1):
-            tier_columns.append(len(f.options) + len(f.tiers))
-            f.tiers.append((candidate_id, j))
-            f.cost.append(weights.tier(j))
-            f.lower.append(0)
-        f.add_row(own + tier_columns, [1] * len(own) + [-1] * len(tier_columns), 0, 0)
+    f.add_tiers(frame, weights, count_rows)
     for (company_id, s), columns in by_company.items():
         room = frame.companies[company_id].recruiters * len(company_reach[(company_id, s)])
         if len(columns) > room:

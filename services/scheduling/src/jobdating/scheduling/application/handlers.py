@@ -125,7 +125,8 @@ class SchedulingHandlers:
             instance = None
             current = ""
             if state.planned:
-                instance = build_instance(state, known.facts_for(read, state.site_ids))
+                elsewhere = read_model.active_slots_elsewhere(read, command.job_dating_id, state.days)
+                instance = build_instance(state, known.facts_for(read, state.site_ids), elsewhere=elsewhere)
                 current = fingerprint(instance)
             writes = decide.publish(
                 command,

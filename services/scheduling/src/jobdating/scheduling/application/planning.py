@@ -13,6 +13,7 @@ from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
+from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.ports import SavePlan
 from jobdating.scheduling.domain import decide
@@ -66,7 +67,8 @@ class Planner:
             has_plan = provisional.latest_id(read, job_dating_id) is not None
             decide.may_compute_plan(state, actor, self.clock.now(), has_plan)
             facts = known.facts_for(read, state.site_ids)
-        instance = build_instance(state, facts)
+            elsewhere = read_model.active_slots_elsewhere(read, job_dating_id, state.days)
+        instance = build_instance(state, facts, elsewhere=elsewhere)
         started = time.perf_counter()
         solution: Solution = (
             greedy(instance)

@@ -121,7 +121,8 @@ def plan_view(
     stale = False
     if kind == "provisional" and not state.published:
         facts = known.facts_for(read, state.site_ids)
-        stale = fingerprint(build_instance(state, facts)) != plan.fingerprint
+        elsewhere = read_model.active_slots_elsewhere(read, job_dating_id, state.days)
+        stale = fingerprint(build_instance(state, facts, elsewhere=elsewhere)) != plan.fingerprint
     summary = _summary(kind, plan, interviews, stale)
     groups = group(interviews, by, key)
     shown = {x for g in groups for i in g.interviews for x in (i.site_id, i.computer_id, i.company_id)}

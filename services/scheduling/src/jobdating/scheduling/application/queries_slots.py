@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -62,6 +63,22 @@ def active_slots(read: Reader, job_dating_id: str) -> list[SlotState]:
     rows = read(
         f"{_SLOT} WHERE job_dating_id = ? AND status = 'assigned' ORDER BY starts_at, slot_id",
         (job_dating_id,),
+    )
+    return [slot_state(r) for r in rows]
+
+
+def active_slots_elsewhere(read: Reader, job_dating_id: str, days: Iterable[date]) -> list[SlotState]:
+    """Active slots of the other job datings around these days (a day either side, whatever the time
+    zone): a company or a candidate is not tied to one job dating, so they are busy then."""
+    dates = sorted(days)
+    if not dates:
+        return []
+    since = datetime.combine(dates[0] - timedelta(days=1), time(0), tzinfo=UTC)
+    until = datetime.combine(dates[-1] + timedelta(days=2), time(0), tzinfo=UTC)
+    rows = read(
+        f"{_SLOT} WHERE job_dating_id <> ? AND status = 'assigned' AND starts_at < ? AND ends_at > ? "
+        "ORDER BY starts_at, slot_id",
+        (job_dating_id, ts(until), ts(since)),
     )
     return [slot_state(r) for r in rows]
 

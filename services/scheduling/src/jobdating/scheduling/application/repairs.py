@@ -70,7 +70,11 @@ class Repairs:
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
         instance = build_instance(
-            job_dating, facts, absent=read_model.absent(read, job_dating_id), second_interviews=seconds
+            job_dating,
+            facts,
+            absent=read_model.absent(read, job_dating_id),
+            second_interviews=seconds,
+            elsewhere=read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days),
         )
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}

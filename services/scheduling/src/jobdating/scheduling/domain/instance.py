@@ -6,7 +6,9 @@ interviews that started before `now` as history, so those stay valid. A late com
 arrival. Candidates stay at their chosen site; a sector wish stands for every company of that sector. Only
 computers set up for video interviews (`visio_ready`) host interviews. Second interviews are not part of
 the planner's plan (it knows one interview per candidate and company): the time they take is carved out of
-their candidate's availability (with the buffer) and of their computer's.
+their candidate's availability (with the buffer) and of their computer's. Interviews of other published
+job datings on the same days go to the instance's `elsewhere`: a company or a candidate is not tied to one
+job dating, and is never booked twice at once across them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from jobdating.scheduling.planning.model import (
     Candidate,
     Company,
     Computer,
+    Elsewhere,
     Instance,
     Pair,
     Site,
@@ -40,10 +43,12 @@ def build_instance(
     *,
     absent: Mapping[str, datetime] | None = None,
     second_interviews: Sequence[SlotState] = (),
+    elsewhere: Sequence[SlotState] = (),
 ) -> Instance:
     """The planning instance of a job dating with what scheduling knows now (see the module docstring).
 
     `absent` gives when each candidate marked as a no-show was found absent: they lose the rest of that day.
+    `elsewhere` are the active slots of the other published job datings (the ones off its days are left out).
     """
     cal = Calendar(job_dating)
     absent = absent or {}
@@ -105,7 +110,29 @@ def build_instance(
         candidates=candidates,
         pins=tuple(p for p in present(job_dating.pins) if p.candidate_id in live),
         forbids=present(job_dating.forbids),
+        elsewhere=_elsewhere(cal, elsewhere, candidate_ids, company_ids, job_dating.job_dating_id),
     )
+
+
+def _elsewhere(
+    cal: Calendar, slots: Sequence[SlotState], candidate_ids: set[str], company_ids: set[str], own: str
+) -> tuple[Elsewhere, ...]:
+    held: list[Elsewhere] = []
+    for s in slots:
+        if s.job_dating_id == own or not s.active or s.starts_at is None or s.ends_at is None:
+            continue
+        if s.candidate_id not in candidate_ids and s.company_id not in company_ids:
+            continue
+        at = cal.slot_of(s.starts_at)
+        if at is None:
+            continue
+        day, start = at
+        end = start + round((s.ends_at - s.starts_at).total_seconds() / 60)
+        held.append(
+            Elsewhere(candidate_id=s.candidate_id, company_id=s.company_id, day=day, start=start, end=end)
+        )
+    # In a fixed order, so that the fingerprint does not depend on how they were read.
+    return tuple(sorted(held, key=lambda h: (h.day, h.start, h.company_id, h.candidate_id, h.end)))
 
 
 def fingerprint(instance: Instance) -> str:

@@ -61,7 +61,7 @@ class Board:
 
     def company_free(self, company_id: str, t: int) -> bool:
         """A recruiter of the company is free at `t` (windows are the caller's business)."""
-        return self.load.get((company_id, t), 0) < self.frame.companies[company_id].recruiters
+        return self.load.get((company_id, t), 0) < self.frame.recruiters(company_id, t)
 
     def free_computer(self, site_id: str, t: int, prefer: str | None = None) -> str | None:
         """A working computer of the site with nobody on it at `t`: `prefer` if it qualifies, else the

@@ -31,6 +31,7 @@ Rule = Literal[
     "pair_repeated",
     "too_many_interviews",
     "candidate_overlap",
+    "candidate_busy_elsewhere",
     "recruiters_exceeded",
     "computer_double_booked",
     "pin_missing",
@@ -51,11 +52,15 @@ def check(instance: Instance, plan: Plan, *, now: Moment | None = None) -> tuple
     With `now`, interviews that started before it are history: they are not checked against windows,
     availabilities, the candidate's site and wishes, nor the company's recruiters (a computer that broke
     since, or a candidate who changed site since, does not make them wrong), but they still occupy their
-    candidate, recruiter and computer."""
+    candidate, recruiter and computer.
+
+    The instance's interviews `elsewhere` (in other job datings) keep their candidate and a recruiter of
+    their company busy: a plan booking either at the same time double-books them."""
     found: list[Violation] = []
     found.extend(_each(instance, plan, now))
     found.extend(_pairs(instance, plan))
     found.extend(_overlaps(instance, plan, now))
+    found.extend(_busy_elsewhere(instance, plan, now))
     return tuple(found)
 
 
@@ -177,13 +182,22 @@ def _overlaps(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Vi
                     interviews=(a, b),
                 )
     recruiters = {k.id: k.recruiters for k in instance.companies}
-    for (company_id, _), interviews in by_company.items():
+    # A recruiter in an interview of another job dating is not free for ours: it runs too.
+    held: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for h in instance.elsewhere:
+        held.setdefault((h.company_id, h.day), []).append((h.start, h.end))
+    for (company_id, day), interviews in by_company.items():
         limit = recruiters.get(company_id, 0)
+        spans = held.get((company_id, day), [])
         events = sorted(
-            [(i.start, 1, i) for i in interviews] + [(i.start + length, -1, i) for i in interviews],
-            key=lambda e: (e[0], e[1]),
+            [(i.start, 1, i) for i in interviews]
+            + [(i.start + length, -1, i) for i in interviews]
+            + [(start, 1, None) for start, _ in spans]
+            + [(end, -1, None) for _, end in spans],
+            # Ends first, then the other job datings' starts, so that ours find them running.
+            key=lambda e: (e[0], e[1], e[2] is not None),
         )
-        running: list[Interview] = []
+        running: list[Interview | None] = []
         for _, step, interview in events:
             if step < 0:
                 running.remove(interview)
@@ -191,6 +205,25 @@ def _overlaps(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Vi
             running.append(interview)
             # Interviews that began before `now` are history: a company with fewer recruiters since then
             # did not make them wrong.
-            if len(running) > limit and (now is None or interview.begins >= now):
-                detail = f"{company_id} runs {len(running)} interviews at once with {limit} recruiters"
-                yield Violation(rule="recruiters_exceeded", detail=detail, interviews=tuple(running))
+            if interview is None or len(running) <= limit or (now is not None and interview.begins < now):
+                continue
+            ours = tuple(i for i in running if i is not None)
+            detail = f"{company_id} runs {len(running)} interviews at once with {limit} recruiters"
+            if len(ours) < len(running):
+                detail += f", {len(running) - len(ours)} of them in other job datings"
+            yield Violation(rule="recruiters_exceeded", detail=detail, interviews=ours)
+
+
+def _busy_elsewhere(instance: Instance, plan: Plan, now: Moment | None) -> Iterable[Violation]:
+    length, buffer = instance.grid.length, instance.grid.buffer
+    held: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for h in instance.elsewhere:
+        held.setdefault((h.candidate_id, h.day), []).append((h.start, h.end))
+    for i in plan.interviews:
+        if now is not None and i.begins < now:
+            continue  # history, as for the recruiters
+        for start, end in held.get((i.candidate_id, i.day), ()):
+            # The one rule for "at once", whichever job dating holds the other interview.
+            if overlaps(busy(start, end, buffer), (i.start, i.start + length)):
+                detail = f"{i.candidate_id} has an interview from {start} to {end} in another job dating"
+                yield Violation(rule="candidate_busy_elsewhere", detail=detail, interviews=(i,))

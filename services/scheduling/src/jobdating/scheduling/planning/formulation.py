@@ -12,7 +12,8 @@ Rows:
 - count: sum_{k, t} x[c, k, t] - sum_j z[c, j] = 0: ties the tiers to the interviews (and caps them).
 - buffer: for each maximal set of c's slots that pairwise overlap once the buffer is added,
   sum x[c, k, t] over that set <= 1: one interview at a time, with the buffer between two.
-- recruiters: sum_c x[c, k, t] <= recruiters of k, for each company and slot.
+- recruiters: sum_c x[c, k, t] <= recruiters of k free at t (not held by other job datings), for each
+  company and slot.
 - computers: sum x[c, k, t] over candidates of site s <= working computers of s at t.
 Rows that cannot bind are left out.
 """
@@ -121,7 +122,7 @@ def formulate(
         _buffer_rows(f, frame, by_slot)
     f.add_tiers(frame, weights, count_rows)
     for (company_id, t), columns in by_company.items():
-        recruiters = frame.companies[company_id].recruiters
+        recruiters = frame.recruiters(company_id, t)
         if fixed is not None:
             recruiters -= fixed.load.get((company_id, t), 0)
         if len(columns) > recruiters:

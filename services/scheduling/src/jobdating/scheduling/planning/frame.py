@@ -14,6 +14,7 @@ from jobdating.scheduling.planning.model import (
     Company,
     Computer,
     Day,
+    Elsewhere,
     Instance,
     Site,
     SlotGrid,
@@ -67,6 +68,12 @@ class Frame:
         self.forbids: dict[str, set[str]] = {}
         for forbid in instance.forbids:
             self.forbids.setdefault(forbid.candidate_id, set()).add(forbid.company_id)
+        self.elsewhere: dict[str, list[Elsewhere]] = {}
+        self.elsewhere_companies: dict[str, list[Elsewhere]] = {}
+        for held in instance.elsewhere:
+            self.elsewhere.setdefault(held.candidate_id, []).append(held)
+            self.elsewhere_companies.setdefault(held.company_id, []).append(held)
+        self._recruiters: dict[str, dict[int, int]] = {}
         self._candidate_slots: dict[str, frozenset[int]] = {}
         self._company_slots: dict[str, frozenset[int]] = {}
         self._computer_slots: dict[str, frozenset[int]] = {}
@@ -119,11 +126,45 @@ class Frame:
         """Slots when a computer works and its site is open."""
         return _kept(self._computer_slots, computer_id, self._fit_computer)
 
+    def recruiters(self, company_id: str, t: int) -> int:
+        """Recruiters of a company free for this job dating at slot `t`: its own number, less the most of
+        them its interviews in other job datings hold at once during the slot."""
+        taken = self._recruiters.get(company_id)
+        if taken is None:
+            taken = self._recruiters[company_id] = self._taken_elsewhere(company_id)
+        return self.companies[company_id].recruiters - taken.get(t, 0)
+
+    def _taken_elsewhere(self, company_id: str) -> dict[int, int]:
+        held = self.elsewhere_companies.get(company_id, [])
+        taken: dict[int, int] = {}
+        for t in {t for h in held for t in self._during(h, 0)}:
+            day, start = self.slots[t]
+            end = start + self.length
+            running = [h for h in held if h.day == day and h.start < end and start < h.end]
+            # The most at once within the slot: the count peaks at one of their starts (or at the slot's).
+            taken[t] = max(
+                sum(1 for h in running if h.start <= at < h.end)
+                for at in {max(h.start, start) for h in running}
+            )
+        return taken
+
+    def _during(self, held: Elsewhere, buffer: int) -> list[int]:
+        """Slots whose interview overlaps `held` widened by `buffer` on each side."""
+        if held.day not in self.day_slots:
+            return []
+        first, starts = self.day_slots[held.day]
+        span = busy(held.start, held.end, buffer)
+        return [first + i for i, s in enumerate(starts) if overlaps(span, (s, s + self.length))]
+
     def _fit_candidate(self, candidate_id: str) -> frozenset[int]:
-        return self.fitting(self.candidates[candidate_id].available)
+        fitting = self.fitting(self.candidates[candidate_id].available)
+        # Never in two interviews at once, whichever job dating holds the other: `busy`, as for ours.
+        taken = {t for held in self.elsewhere.get(candidate_id, ()) for t in self._during(held, self.buffer)}
+        return fitting - taken
 
     def _fit_company(self, company_id: str) -> frozenset[int]:
-        return self.fitting(self.companies[company_id].windows)
+        fitting = self.fitting(self.companies[company_id].windows)
+        return frozenset(t for t in fitting if self.recruiters(company_id, t) > 0)
 
     def _fit_computer(self, computer_id: str) -> frozenset[int]:
         computer = self.computers[computer_id]

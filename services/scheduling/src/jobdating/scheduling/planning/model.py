@@ -116,8 +116,20 @@ class Pair(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     company_id: str
 
 
+class Elsewhere(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """An interview held in another published job dating, [start, end) on `day` of this one: it keeps its
+    candidate busy (with the buffer, see `busy`) and one recruiter of its company, whoever of them is here."""
+
+    candidate_id: str
+    company_id: str
+    day: int
+    start: int
+    end: int
+
+
 class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """Everything the planner needs about one job dating."""
+    """Everything the planner needs about one job dating; `elsewhere`, the interviews its candidates and
+    companies hold in other job datings at the same time (a company or a candidate is not tied to one)."""
 
     days: tuple[Day, ...]
     grid: SlotGrid
@@ -127,6 +139,7 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     candidates: tuple[Candidate, ...]
     pins: tuple[Pair, ...] = ()
     forbids: tuple[Pair, ...] = ()
+    elsewhere: tuple[Elsewhere, ...] = ()
 
 
 class Interview(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -69,9 +69,7 @@ def _fill_slot(
     company_slack = _company_slack(board, t, {k for ks in choices.values() for k in ks}, pending, usable)
     for companies in choices.values():
         companies.sort(key=lambda k: (company_slack.get(k, 0), k))
-    spare = {
-        k: frame.companies[k].recruiters - board.load.get((k, t), 0) for cs in choices.values() for k in cs
-    }
+    spare = {k: frame.recruiters(k, t) - board.load.get((k, t), 0) for cs in choices.values() for k in cs}
     computers: dict[str, int] = {}
     match: dict[str, str] = {}
     users: dict[str, list[str]] = {}
@@ -145,8 +143,7 @@ def _company_slack(
     slack: dict[str, int] = {}
     for company_id in companies:
         future = {u for c in pending[company_id] for u in usable[(c, company_id)] if u >= t}
-        recruiters = board.frame.companies[company_id].recruiters
-        room = sum(recruiters - board.load.get((company_id, u), 0) for u in future)
+        room = sum(board.frame.recruiters(company_id, u) - board.load.get((company_id, u), 0) for u in future)
         slack[company_id] = room - len(pending[company_id])
     return slack
 

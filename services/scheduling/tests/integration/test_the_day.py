@@ -129,6 +129,36 @@ async def test_a_check_in_or_a_no_show_ten_days_ahead_is_refused_and_records_not
     assert {(a["candidate_id"], a["no_show"]) for a in attendance} == {(samia, False), (absent, True)}
 
 
+async def test_paging_the_changes_with_a_small_limit_reads_every_change_once_in_log_order(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    clock.set(paris(9, 35))
+    await api.ok(
+        "POST",
+        f"/job-datings/{api.jd}/no-shows",
+        as_="ml-manager",
+        json={"candidate_id": candidate_id(api.prefix, 6)},
+    )
+    url = f"/job-datings/{api.jd}/changes"
+    whole = await api.ok("GET", url, params={"limit": 5000})
+    assert {c["change"] for c in whole} >= {"assigned", "cancelled"}
+
+    paged: list[dict[str, Any]] = []
+    after = 0
+    while page := await api.ok("GET", url, params={"after": after, "limit": 7}):
+        assert len(page) <= 7
+        paged += page
+        after = page[-1]["position"]
+
+    assert paged == whole
+    positions = [c["position"] for c in paged]
+    assert positions == sorted(set(positions))
+    assert len({c["event_id"] for c in paged}) == len(paged) > 7
+    schemas = (await api.ok("GET", "/openapi.json"))["components"]["schemas"]
+    assert schemas["ChangeView"]["properties"]["position"]["type"] == "integer"
+
+
 async def disrupted(
     api: Api, clock: MovableClock, at: datetime, path: str, body: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

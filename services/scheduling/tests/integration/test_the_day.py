@@ -5,7 +5,7 @@ Each repair changes only the slots it must, says why, and leaves a plan that kee
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,77 @@ async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waitin
     for s in theirs:
         assert after[s["slot_id"]]["status"] == ("cancelled" if s in to_come else "assigned")
     assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_check_in_or_a_no_show_ten_days_ahead_is_refused_and_records_nothing(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    seclin = site_id(api.prefix, "seclin")
+    samia, absent = candidate_id(api.prefix, 2), candidate_id(api.prefix, 6)
+    slots = await api.published_slots()
+    clock.set(paris(9, 35) - timedelta(days=10))
+    head = service.store.head()
+    check_in = await api.call(
+        "POST",
+        f"/job-datings/{api.jd}/check-ins",
+        as_="ml-manager",
+        json={"candidate_id": samia, "site_id": seclin},
+    )
+    no_show = await api.call(
+        "POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": absent}
+    )
+    reason = "le job dating n'a pas encore commencé : il commence le 03/12/2026"
+    for refused in (check_in, no_show):
+        assert refused.status_code == 409
+        assert refused.json()["detail"] == [{"field": "job_dating_id", "reason": reason}]
+    assert log_events(service.store, head) == []
+    assert await api.ok("GET", f"/job-datings/{api.jd}/attendance") == []
+    assert await api.published_slots() == slots
+
+    clock.set(paris(9, 35))
+    await api.ok(
+        "POST",
+        f"/job-datings/{api.jd}/check-ins",
+        as_="ml-manager",
+        json={"candidate_id": samia, "site_id": seclin},
+    )
+    report = await api.ok(
+        "POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": absent}
+    )
+    assert report["cancelled"] > 0
+    attendance = await api.ok("GET", f"/job-datings/{api.jd}/attendance")
+    assert {(a["candidate_id"], a["no_show"]) for a in attendance} == {(samia, False), (absent, True)}
+
+
+async def test_paging_the_changes_with_a_small_limit_reads_every_change_once_in_log_order(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    clock.set(paris(9, 35))
+    await api.ok(
+        "POST",
+        f"/job-datings/{api.jd}/no-shows",
+        as_="ml-manager",
+        json={"candidate_id": candidate_id(api.prefix, 6)},
+    )
+    url = f"/job-datings/{api.jd}/changes"
+    whole = await api.ok("GET", url, params={"limit": 5000})
+    assert {c["change"] for c in whole} >= {"assigned", "cancelled"}
+
+    paged: list[dict[str, Any]] = []
+    after = 0
+    while page := await api.ok("GET", url, params={"after": after, "limit": 7}):
+        assert len(page) <= 7
+        paged += page
+        after = page[-1]["position"]
+
+    assert paged == whole
+    positions = [c["position"] for c in paged]
+    assert positions == sorted(set(positions))
+    assert len({c["event_id"] for c in paged}) == len(paged) > 7
+    schemas = (await api.ok("GET", "/openapi.json"))["components"]["schemas"]
+    assert schemas["ChangeView"]["properties"]["position"]["type"] == "integer"
 
 
 async def disrupted(

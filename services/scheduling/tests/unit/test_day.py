@@ -94,6 +94,7 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
             SEC_MANAGER,
             CANDIDATE,
             SITE,
+            NINE,
         )
     absent = day.mark_no_show(
         MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
@@ -102,6 +103,7 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
         SEC_MANAGER,
         CANDIDATE,
         SITE,
+        NINE,
     )
     assert absent == [
         CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
@@ -113,6 +115,38 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
         refused.value.problems[0].reason
         == "ce candidat a été déclaré absent : ses entretiens ont été annulés"
     )
+
+
+def test_a_check_in_or_a_no_show_ten_days_before_the_job_dating_is_refused() -> None:
+    ten_days_ahead = NINE - timedelta(days=10)
+    check_in = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
+    with pytest.raises(Conflict) as early_check_in:
+        day.check_in(check_in, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+    with pytest.raises(Conflict) as early_no_show:
+        day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+    reason = "le job dating n'a pas encore commencé : il commence le 03/12/2026"
+    assert early_check_in.value.problems[0].reason == early_no_show.value.problems[0].reason == reason
+
+
+def test_the_day_begins_at_local_midnight_of_the_first_day_of_the_job_dating() -> None:
+    paris_midnight = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # 3 December, 00:00 in Paris
+    command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    with pytest.raises(Conflict):
+        day.check_in(
+            command,
+            attendance(),
+            JOB_DATING,
+            SEC_MANAGER,
+            CANDIDATE,
+            SITE,
+            paris_midnight - timedelta(seconds=1),
+        )
+    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+    assert [type(e) for e in events] == [CandidateCheckedIn]
+    no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
+    absent = day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+    assert [type(e) for e in absent] == [CandidateMarkedNoShow]
 
 
 def test_a_recruiter_records_the_outcome_of_their_companys_interview_once_it_began() -> None:

@@ -152,7 +152,7 @@ def router(ctx: HttpContext) -> APIRouter:
     def changes(
         job_dating_id: str,
         caller: Caller,
-        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change seen")] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change's position")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 500,
     ) -> list[ChangeView]:
         may_read_plans(actor_of(caller), "job_dating_id")

@@ -208,6 +208,7 @@ class SchedulingHandlers:
 
     def mark_no_show(self, command: MarkNoShow, actor: Actor, meta: Meta) -> RepairReport:
         """A candidate did not come: record it, then cancel their remaining slots and refill them."""
+        now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
             job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
@@ -216,12 +217,10 @@ class SchedulingHandlers:
             read = known.in_tx(w.tx)
             candidate = known.candidate(read, command.candidate_id)
             site = known.site(read, candidate.site_id) if candidate is not None else None
-            events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site)
+            events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site, now)
             stored = w.append(stream, events, meta)
             absent = disruptions.candidate_absent(command.candidate_id)
-            return self.repairs.run(
-                w, command.job_dating_id, absent, self.clock.now(), _caused_by(meta, stored)
-            )
+            return self.repairs.run(w, command.job_dating_id, absent, now, _caused_by(meta, stored))
 
         return self.bus.run(work)
 

@@ -15,7 +15,8 @@ from jobdating.scheduling.domain.errors import NotFound
 
 @dataclass(frozen=True)
 class ChangeView:
-    """A change to a slot, in log order: assigned, moved, cancelled, completed, with its reason."""
+    """A change to a slot, in log order: assigned, moved, cancelled, completed, with its reason; `position`
+    is its place in the log, to pass as `after` to read the changes that follow it."""
 
     slot_id: str
     change: str
@@ -24,6 +25,7 @@ class ChangeView:
     at: datetime
     event_id: str
     causation_id: str | None
+    position: int
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,10 @@ _WORKSHOP = (
 
 
 def changes(read: Reader, job_dating_id: str, after: int = 0, limit: int = 500) -> list[ChangeView]:
-    """Changes to the job dating's slots in log order (after a log position, for paging)."""
+    """Changes to the job dating's slots in log order, those strictly after the log position `after` (the
+    `position` of the last change read, to page through them)."""
     rows = read(
-        "SELECT slot_id, change, reason, detail, at, event_id, causation_id FROM sched_slot_change "
+        "SELECT slot_id, change, reason, detail, at, event_id, causation_id, position FROM sched_slot_change "
         "WHERE job_dating_id = ? AND position > ? ORDER BY position LIMIT ?",
         (job_dating_id, after, limit),
     )
@@ -78,6 +81,7 @@ def changes(read: Reader, job_dating_id: str, after: int = 0, limit: int = 500) 
             at=from_ts(r[4]),
             event_id=r[5],
             causation_id=r[6],
+            position=int(r[7]),
         )
         for r in rows
     ]

@@ -47,11 +47,13 @@ def check_in(
     site: SiteFacts | None,
     now: datetime,
 ) -> list[Event]:
-    """A candidate arrives at their site, once; a candidate marked absent has lost their slots."""
+    """A candidate arrives at their site, once, from the job dating's first day; a candidate marked absent
+    has lost their slots."""
     _published(job_dating)
     if site is None or command.site_id not in job_dating.site_ids:
         raise NotFound.on("site_id", "ce site ne participe pas à ce job dating")
     may_run_site(actor, site.host_org, "site_id")
+    _begun(job_dating, now)
     if candidate is None:
         raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
     if candidate.site_id != command.site_id:
@@ -80,14 +82,17 @@ def mark_no_show(
     actor: Actor,
     candidate: CandidateFacts | None,
     site: SiteFacts | None,
+    now: datetime,
 ) -> list[Event]:
-    """A candidate did not come: recorded once, never after they checked in."""
+    """A candidate did not come: recorded once, from the job dating's first day, never after they
+    checked in."""
     _published(job_dating)
     if candidate is None:
         raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
     if site is None or candidate.site_id not in job_dating.site_ids:
         raise Conflict.on("candidate_id", "le site choisi par ce candidat ne participe pas à ce job dating")
     may_run_site(actor, site.host_org, "candidate_id")
+    _begun(job_dating, now)
     if attendance.checked_in_at is not None:
         zone = ZoneInfo(job_dating.timezone)
         raise Conflict.on(
@@ -236,3 +241,12 @@ def _published(job_dating: JobDatingState) -> None:
     must_exist(job_dating)
     if not job_dating.published:
         raise Conflict.on("job_dating_id", "le plan de ce job dating n'est pas encore publié")
+
+
+def _begun(job_dating: JobDatingState, now: datetime) -> None:
+    """The day is run once it has come: before, a check-in or a no-show would count or cancel too early."""
+    first = job_dating.first_day
+    if first is not None and not job_dating.begun(now):
+        raise Conflict.on(
+            "job_dating_id", f"le job dating n'a pas encore commencé : il commence le {first:%d/%m/%Y}"
+        )

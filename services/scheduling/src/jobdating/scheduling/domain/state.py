@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -62,6 +63,17 @@ class JobDatingState(msgspec.Struct, frozen=True, kw_only=True):
     def frozen_at(self, now: datetime) -> bool:
         """Frozen by the coordinator, or past its freeze deadline."""
         return self.frozen or (self.freeze_at is not None and now >= self.freeze_at)
+
+    @property
+    def first_day(self) -> date | None:
+        """The first of its days (None before it is planned)."""
+        return min(self.days, default=None)
+
+    def begun(self, now: datetime) -> bool:
+        """Its first day has come, in its own time zone: from then on candidates check in or are marked
+        absent (an outcome waits for its own interview to begin, which is later still)."""
+        first = self.first_day
+        return first is not None and now.astimezone(ZoneInfo(self.timezone)).date() >= first
 
     @property
     def site_ids(self) -> tuple[str, ...]:

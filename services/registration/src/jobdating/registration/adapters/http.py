@@ -12,7 +12,6 @@ from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, Response, UploadFile, status
-from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
@@ -47,7 +46,7 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import DomainError, Kind, NotFound, Rejected
 from jobdating.runtime.auth import Caller, Principal, require
-from jobdating.runtime.http import FieldError, Offset, Refused
+from jobdating.runtime.http import FieldError, Offset, Refused, render_refused
 from jobdating.runtime.ids import new_id
 
 C = TypeVar("C", RegisterCandidate, UpdateCandidate, RegisterCompany, UpdateCompany)
@@ -249,12 +248,9 @@ def _reference(svc: RegistrationService) -> APIRouter:
     return router
 
 
-async def _rejected(_: Request, exc: Exception) -> JSONResponse:
+async def _rejected(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Rejected)
-    return JSONResponse(
-        status_code=STATUS[exc.kind],
-        content={"detail": [{"field": e.field, "reason": e.reason} for e in exc.errors]},
-    )
+    return await render_refused(request, exc.errors, STATUS[exc.kind])
 
 
 def command_counter(registry: CollectorRegistry) -> Callable[[str, str], None]:

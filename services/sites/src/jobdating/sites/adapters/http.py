@@ -11,13 +11,11 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 from fastapi import APIRouter, FastAPI, Query, Request, status
-from fastapi.responses import Response
 from pydantic import BaseModel
 
-from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import install_refusals
 from jobdating.sites.adapters.schemas import (
     ComputerIn,
     ReasonIn,
@@ -50,8 +48,7 @@ def install(
 ) -> None:
     """Add the sites routes and the translation of refusals to `app` (made by `create_app`)."""
     app.include_router(_router(handlers, queries, org, ids))
-    app.add_exception_handler(SiteRefusal, _refusal)
-    app.add_exception_handler(ConcurrencyConflict, _conflict)
+    install_refusals(app, SiteRefusal, _STATUS)
 
 
 def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
@@ -191,22 +188,3 @@ _STATUS = (
     (Conflict, status.HTTP_409_CONFLICT),
     (Forbidden, status.HTTP_403_FORBIDDEN),
 )
-
-
-async def _refusal(request: Request, exc: Exception) -> Response:
-    # Rendered by the shared `Refused` handler, so every service answers refusals in one shape.
-    assert isinstance(exc, SiteRefusal)
-    code = next((code for kind, code in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    refused = Refused([FieldError(p.field, p.reason) for p in exc.problems], status_code=code)
-    render = request.app.exception_handlers[Refused]
-    response: Response = await render(request, refused)
-    return response
-
-
-async def _conflict(request: Request, exc: Exception) -> Response:
-    refused = Refused(
-        [FieldError("id", "quelqu'un d'autre vient de faire une modification au même moment : réessayez")],
-        status_code=status.HTTP_409_CONFLICT,
-    )
-    response: Response = await request.app.exception_handlers[Refused](request, refused)
-    return response

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import time
-from typing import Annotated, Any, Final, Protocol
+from typing import Annotated, Any, Final, Protocol, TypeVar
 
 import msgspec
 import structlog
@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException
 
@@ -79,6 +79,21 @@ def install_refusals(
 async def _conflict(request: Request, _: Exception) -> Response:
     reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
     return await render_refused(request, [FieldError("id", reason)], 409)
+
+
+class Body(BaseModel):
+    """A request body: an unknown field is most often a typo, better refused than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+C = TypeVar("C")
+
+
+def to_command(kind: type[C], fields: Mapping[str, Any], **given: Any) -> C:
+    """A command from a request body's fields (nested bodies become the command's structs, lists its
+    tuples) and what the API adds (`given`: a generated id, the caller's organisation...)."""
+    return msgspec.convert(dict(fields) | given, kind)
 
 
 def _typed_text(value: str) -> str:

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import nats
 from nats.aio.msg import Msg
-from nats.js.api import DeliverPolicy
 
 from bench.common import Timer, int_options, peak_rss_mb, report, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
-from jobdating.bus.replay import replay_stream, stream_head
+from jobdating.bus.replay import replay_stream, stream_head, subscribe_ordered
 from jobdating.bus.server import NatsServer
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.subjects import ALL_EVENTS
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.rebuild import replay_log
 from jobdating.eventstore.sqlite import SqliteEventStore
@@ -99,14 +97,7 @@ async def raw_stream_read(js: nats.js.JetStreamContext, last: int) -> int:
         if msg.metadata.sequence.stream >= last:
             finished.set()
 
-    sub = await js.subscribe(
-        ALL_EVENTS,
-        cb=on_message,
-        ordered_consumer=True,
-        deliver_policy=DeliverPolicy.ALL,
-        pending_msgs_limit=-1,
-        pending_bytes_limit=-1,
-    )
+    sub = await subscribe_ordered(js, on_message)
     await finished.wait()
     await sub.unsubscribe()
     return count

@@ -5,7 +5,7 @@ measured at several times the throughput of pull `fetch` batches on a 2-core mac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -24,6 +24,21 @@ async def stream_head(js: JetStreamContext, stream: str = STREAM_NAME) -> int:
     """The last sequence in the stream now: a replay stops there, later events are live traffic."""
     info = await js.stream_info(stream)
     return int(info.state.last_seq)
+
+
+async def subscribe_ordered(
+    js: JetStreamContext, on_message: Callable[[Msg], Awaitable[None]], filter_subject: str = ALL_EVENTS
+) -> JetStreamContext.PushSubscription:
+    """An ordered push consumer over the whole stream (no acks, flow-controlled, no pending limit) calling
+    `on_message` with each message from the first; the caller reads them as it needs and unsubscribes."""
+    return await js.subscribe(
+        filter_subject,
+        cb=on_message,
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.ALL,
+        pending_msgs_limit=-1,
+        pending_bytes_limit=-1,
+    )
 
 
 async def replay_stream(
@@ -74,14 +89,7 @@ async def replay_stream(
         if done:
             finished.set()
 
-    sub = await js.subscribe(
-        filter_subject,
-        cb=on_message,
-        ordered_consumer=True,
-        deliver_policy=DeliverPolicy.ALL,
-        pending_msgs_limit=-1,
-        pending_bytes_limit=-1,
-    )
+    sub = await subscribe_ordered(js, on_message, filter_subject)
     try:
         await asyncio.wait_for(finished.wait(), timeout=None)
     finally:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import time
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Protocol, TypeVar
 
 import msgspec
 import structlog
@@ -13,10 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException
 
+from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.text import text_problem
@@ -36,6 +37,63 @@ class Refused(Exception):
         super().__init__("; ".join(f"{e.field}: {e.reason}" for e in errors))
         self.errors = errors
         self.status_code = status_code
+
+
+class Problem(Protocol):
+    """What a service's domain says of one refused field."""
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+async def render_refused(request: Request, problems: Iterable[Problem], status_code: int) -> Response:
+    """A domain refusal as the app's `Refused` handler renders it, so every service answers refusals in
+    one shape: `{"detail": [{field, reason}]}` with `status_code`."""
+    refused = Refused([FieldError(p.field, p.reason) for p in problems], status_code=status_code)
+    response: Response = await request.app.exception_handlers[Refused](request, refused)
+    return response
+
+
+def install_refusals(
+    app: FastAPI, refusal: type[Exception], statuses: Sequence[tuple[type[Exception], int]]
+) -> None:
+    """Render a service's domain refusals (`refusal`, carrying `problems`, each a field and a reason) with
+    the status of the first of `statuses` whose kind it is (400 if none), and a concurrent change as 409."""
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, refusal)
+        code = next((code for kind, code in statuses if isinstance(exc, kind)), 400)
+        problems: Iterable[Problem] = getattr(exc, "problems")  # noqa: B009 - each service's own type
+        return await render_refused(request, problems, code)
+
+    app.add_exception_handler(refusal, refused)
+    app.add_exception_handler(ConcurrencyConflict, _conflict)
+
+
+async def _conflict(request: Request, _: Exception) -> Response:
+    reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
+    return await render_refused(request, [FieldError("id", reason)], 409)
+
+
+class Body(BaseModel):
+    """A request body: an unknown field is most often a typo, better refused than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+C = TypeVar("C")
+
+
+def to_command(kind: type[C], fields: Mapping[str, Any], **given: Any) -> C:
+    """A command from a request body's fields (nested bodies become the command's structs, lists its
+    tuples) and what the API adds (`given`: a generated id, the caller's organisation...)."""
+    return msgspec.convert(dict(fields) | given, kind)
 
 
 def _typed_text(value: str) -> str:

@@ -10,6 +10,8 @@ import random
 
 import msgspec
 
+from jobdating.runtime.checksums import luhn_valid
+
 COORDINATOR_ORG = "departement-nord"
 
 PARTNERS = {
@@ -90,24 +92,12 @@ def siret(siren8: str, nic: str = "0001") -> str:
     """A SIRET whose Luhn checksum holds, from an 8-digit prefix (the last SIREN digit is computed)."""
     for last in "0123456789":
         siren = siren8 + last
-        if _luhn(siren):
+        if luhn_valid(siren):
             for k in "0123456789":
                 candidate = siren + nic + k
-                if _luhn(candidate):
+                if luhn_valid(candidate):
                     return candidate
     raise ValueError(siren8)
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 class DemoCompany(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,11 +13,10 @@ from collections import Counter, defaultdict
 import msgspec
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from nats.js.api import DeliverPolicy
 
-from jobdating.bus.replay import stream_head
+from jobdating.bus.replay import stream_head, subscribe_ordered
 from jobdating.contracts.envelope import Envelope, service_of
-from jobdating.contracts.subjects import ALL_EVENTS, InvalidSubjectToken, event_subject
+from jobdating.contracts.subjects import InvalidSubjectToken, event_subject
 from jobdating.eventstore.base import EventStore
 from jobdating.ops.audit.log import Logged, digest, envelope_of
 from jobdating.ops.audit.report import STREAM, AuditError, Difference, ServiceAudit, few, kind_of
@@ -49,14 +48,7 @@ async def read_stream(js: JetStreamContext, stall: float = 15.0) -> list[StreamM
         if seq >= last or meta.num_pending == 0:
             done.set()
 
-    sub = await js.subscribe(
-        ALL_EVENTS,
-        cb=on_message,
-        ordered_consumer=True,
-        deliver_policy=DeliverPolicy.ALL,
-        pending_msgs_limit=-1,
-        pending_bytes_limit=-1,
-    )
+    sub = await subscribe_ordered(js, on_message)
     try:
         seen = -1
         while not done.is_set():

@@ -15,8 +15,8 @@ from jobdating.registration.adapters import projections
 from jobdating.registration.application.policies import on_site_event
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.commands import PositionRequest, RegisterCandidate, RegisterCompany
-from jobdating.registration.domain.validation import luhn_ok
 from jobdating.runtime.auth import Principal, Role, TokenTable
+from jobdating.runtime.checksums import luhn_valid
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import envelope
 
@@ -41,7 +41,7 @@ def unique_siret() -> str:
     base = f"{next(_numbers) + int(new_id().replace('-', '')[-6:], 16):013d}"[-13:]
     for last in "0123456789":
         siret = base + last
-        if luhn_ok(siret[:9]) and luhn_ok(siret):
+        if luhn_valid(siret[:9]) and luhn_valid(siret):
             return siret
     # The SIREN part failed its own key: change it and try again.
     return unique_siret()

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
 from jobdating.notifications.application.queries import MAX_PAGE, NotificationQueries, NotificationView
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, Offset, Refused
+from jobdating.runtime.http import Body, FieldError, Offset, Refused
 
 Coordinator = Annotated[Principal, Depends(require("coordinator"))]
 CoordinatorOrCounsellor = Annotated[Principal, Depends(require("coordinator", "counsellor"))]
@@ -27,9 +27,7 @@ StatusFilter = Literal["pending", "in_progress", "sent", "failed", "skipped"]
 ChannelFilter = Literal["sms", "email"]
 
 
-class RemindersIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RemindersIn(Body):
     reminders: bool
 
 

@@ -14,8 +14,8 @@ import msgspec
 
 from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.application.instants import ts
-from jobdating.notifications.application.reading import Source, columns, rows, struct_of
 from jobdating.notifications.domain.messages import Change
 from jobdating.notifications.domain.rules import SlotFacts
 

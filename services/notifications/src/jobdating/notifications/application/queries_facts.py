@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from jobdating.notifications.application.reading import Source, columns, rows, struct_of
+from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.domain.rules import Person, PersonStatus
 
 _STATUSES: dict[str, PersonStatus] = {"active": "active", "withdrawn": "withdrawn", "erased": "erased"}

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import msgspec
 
+from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.application.instants import ts
-from jobdating.notifications.application.reading import Source, columns, rows, struct_of
 from jobdating.notifications.domain.rules import SlotFacts, Told
 
 

@@ -8,11 +8,10 @@ organisation; for everyone else `personal` is null, on lists and on GET by id al
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final
 
 import msgspec
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, Response, UploadFile, status
-from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
@@ -47,10 +46,9 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import DomainError, Kind, NotFound, Rejected
 from jobdating.runtime.auth import Caller, Principal, require
-from jobdating.runtime.http import FieldError, Offset, Refused
+from jobdating.runtime.http import FieldError, Offset, Refused, render_refused, to_command
 from jobdating.runtime.ids import new_id
 
-C = TypeVar("C", RegisterCandidate, UpdateCandidate, RegisterCompany, UpdateCompany)
 STATUS: Final[dict[Kind, int]] = {
     "invalid": status.HTTP_422_UNPROCESSABLE_CONTENT,
     "conflict": status.HTTP_409_CONFLICT,
@@ -97,7 +95,7 @@ def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> API
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
     def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
         """Register a candidate; the caller's organisation becomes their referring organisation."""
-        cmd = _command(
+        cmd = to_command(
             RegisterCandidate,
             body.model_dump(),
             candidate_id=new_id(),
@@ -131,7 +129,7 @@ def _candidates(handlers: RegistrationHandlers, svc: RegistrationService) -> API
         candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
     ) -> Any:
         """Change the fields sent."""
-        cmd = _command(UpdateCandidate, _changes(body, CLEARABLE_CANDIDATE), candidate_id=candidate_id)
+        cmd = to_command(UpdateCandidate, _changes(body, CLEARABLE_CANDIDATE), candidate_id=candidate_id)
         handlers.update_candidate(principal, cmd, _correlation(request))
         return _candidate(svc, principal, candidate_id)
 
@@ -159,7 +157,9 @@ def _companies(handlers: RegistrationHandlers, svc: RegistrationService) -> APIR
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=CompanyOut)
     def register_company(body: CompanyIn, principal: Coordinator, request: Request) -> Any:
         """Sign a recruiting company up."""
-        cmd = _command(RegisterCompany, body.model_dump(), company_id=new_id(), registering_org=principal.org)
+        cmd = to_command(
+            RegisterCompany, body.model_dump(), company_id=new_id(), registering_org=principal.org
+        )
         company_id = handlers.register_company(principal, cmd, _correlation(request))
         return _company(svc, principal, company_id)
 
@@ -182,7 +182,7 @@ def _companies(handlers: RegistrationHandlers, svc: RegistrationService) -> APIR
     @router.patch("/{company_id}", response_model=CompanyOut)
     def update_company(company_id: str, body: CompanyPatch, principal: Coordinator, request: Request) -> Any:
         """Change the fields sent."""
-        cmd = _command(UpdateCompany, _changes(body, CLEARABLE_COMPANY), company_id=company_id)
+        cmd = to_command(UpdateCompany, _changes(body, CLEARABLE_COMPANY), company_id=company_id)
         handlers.update_company(principal, cmd, _correlation(request))
         return _company(svc, principal, company_id)
 
@@ -249,12 +249,9 @@ def _reference(svc: RegistrationService) -> APIRouter:
     return router
 
 
-async def _rejected(_: Request, exc: Exception) -> JSONResponse:
+async def _rejected(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Rejected)
-    return JSONResponse(
-        status_code=STATUS[exc.kind],
-        content={"detail": [{"field": e.field, "reason": e.reason} for e in exc.errors]},
-    )
+    return await render_refused(request, exc.errors, STATUS[exc.kind])
 
 
 def command_counter(registry: CollectorRegistry) -> Callable[[str, str], None]:
@@ -285,12 +282,6 @@ def _company(svc: RegistrationService, principal: Principal, company_id: str) ->
     if view is None:
         raise Rejected([NotFound("company_id", "entreprise inconnue")])
     return msgspec.to_builtins(view)
-
-
-def _command(kind: type[C], fields: dict[str, Any], **given: Any) -> C:
-    """A command from a body's fields (nested bodies become the command's structs, lists its tuples) and
-    what the API adds (`given`: the new id, the caller's organisation...)."""
-    return msgspec.convert(fields | given, kind)
 
 
 def _changes(body: BaseModel, clearable: frozenset[str]) -> dict[str, Any]:

@@ -8,28 +8,24 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from jobdating.runtime.http import LocalTime, Text
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from jobdating.runtime.http import Body, LocalTime, Text
 
 
-class WishIn(_Body):
+class WishIn(Body):
     rank: int = Field(description="1 is the strongest wish; ranks go 1..n without gaps")
     company_id: Text | None = Field(None, description="a registered company, or...")
     sector: Text | None = Field(None, description="...a sector, e.g. logistique")
 
 
-class AvailabilityIn(_Body):
+class AvailabilityIn(Body):
     day: date
     start: LocalTime
     end: LocalTime
 
 
-class CandidateIn(_Body):
+class CandidateIn(Body):
     first_name: Text
     last_name: Text
     phone: Text = Field(description="a French mobile or landline; stored in E.164")
@@ -48,7 +44,7 @@ class CandidateIn(_Body):
     consent_email: bool = False
 
 
-class CandidatePatch(_Body):
+class CandidatePatch(Body):
     """Only the fields sent change; `null` clears `email` or `address`."""
 
     first_name: Text | None = None
@@ -69,17 +65,17 @@ class CandidatePatch(_Body):
     consent_email: bool | None = None
 
 
-class WithdrawIn(_Body):
+class WithdrawIn(Body):
     reason: Text
 
 
-class PositionIn(_Body):
+class PositionIn(Body):
     title: Text
     contract: Text = Field(description="CDI, CDD, alternance, interim or stage")
     count: int
 
 
-class CompanyIn(_Body):
+class CompanyIn(Body):
     name: Text
     siret: Text
     sector: Text
@@ -93,7 +89,7 @@ class CompanyIn(_Body):
     contact_email: Text | None = None
 
 
-class CompanyPatch(_Body):
+class CompanyPatch(Body):
     """Only the fields sent change; `null` clears `day`, `contact_phone` or `contact_email`."""
 
     name: Text | None = None

@@ -8,6 +8,7 @@ from typing import Any, Final
 import msgspec
 
 from jobdating.contracts.registration import CandidateProfile, CompanyProfile, Wish
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
 from jobdating.registration.domain.permissions import may_see_personal
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
@@ -144,12 +145,9 @@ def sites(db: Db, *, open_only: bool = False) -> list[SiteView]:
     where = " WHERE open = 1" if open_only else ""
     rows = fetch_all(
         db,
-        f"SELECT site_id, name, host_org, commune, postcode, open FROM known_sites{where} ORDER BY name_key",
+        f"SELECT {columns(SiteView)} FROM known_sites{where} ORDER BY name_key",
     )
-    return [
-        SiteView(site_id=r[0], name=r[1], host_org=r[2], commune=r[3], postcode=r[4], open=bool(r[5]))
-        for r in rows
-    ]
+    return [struct_of(SiteView, r) for r in rows]
 
 
 def statistics(db: Db) -> Statistics:

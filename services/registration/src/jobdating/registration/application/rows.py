@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore import reading
 
-Db = Transaction | EventStore
-
-
-def fetch_all(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Rows of a query, in the caller's transaction when given one (`?` placeholders on both backends)."""
-    if isinstance(db, Transaction):
-        return list(db.execute(sql, params).fetchall())
-    return db.query(sql, params)
+Db = reading.Source
+# Rows of a query, in the caller's transaction when given one (`?` placeholders on both backends).
+fetch_all = reading.rows
 
 
 def fetch_one(db: Db, sql: str, params: Sequence[Any] = ()) -> Any | None:

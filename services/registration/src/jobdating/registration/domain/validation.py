@@ -28,6 +28,7 @@ from jobdating.registration.domain.commands import (
 )
 from jobdating.registration.domain.errors import DomainError, reject_if
 from jobdating.runtime import phones
+from jobdating.runtime.checksums import luhn_valid
 from jobdating.runtime.text import text_problem
 
 T = TypeVar("T")
@@ -170,24 +171,11 @@ def check_postcode(raw: str) -> str:
     return text
 
 
-def luhn_ok(digits: str) -> bool:
-    """The Luhn checksum used by SIREN and SIRET numbers."""
-    total = 0
-    for i, char in enumerate(reversed(digits)):
-        d = int(char)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
 def siret_checksum_ok(siret: str) -> bool:
     """Whether a 14-digit SIRET carries a valid key (Luhn, or La Poste's digit-sum rule)."""
     if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE:
         return sum(int(c) for c in siret) % 5 == 0
-    return luhn_ok(siret[:9]) and luhn_ok(siret)
+    return luhn_valid(siret[:9]) and luhn_valid(siret)
 
 
 def check_siret(raw: str) -> str:

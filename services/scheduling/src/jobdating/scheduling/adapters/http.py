@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, FastAPI, Request, status
-from fastapi.responses import Response
+from fastapi import APIRouter, FastAPI, status
 
-from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import install_refusals
 from jobdating.scheduling.adapters import http_day, http_plans, http_workshops
 from jobdating.scheduling.adapters.http_context import HttpContext
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -34,8 +32,7 @@ def install(
 ) -> None:
     """Add the scheduling routes and the translation of refusals to `app` (made by `create_app`)."""
     app.include_router(_router(handlers, queries, org, ZoneInfo(timezone), ids))
-    app.add_exception_handler(SchedulingRefusal, _refusal)
-    app.add_exception_handler(ConcurrencyConflict, _conflict)
+    install_refusals(app, SchedulingRefusal, _STATUS)
 
 
 def _router(
@@ -63,21 +60,3 @@ _STATUS = (
     (Conflict, status.HTTP_409_CONFLICT),
     (Forbidden, status.HTTP_403_FORBIDDEN),
 )
-
-
-async def _refusal(request: Request, exc: Exception) -> Response:
-    # Rendered by the shared `Refused` handler, so every service answers refusals in one shape.
-    assert isinstance(exc, SchedulingRefusal)
-    code = next((code for kind, code in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    refused = Refused([FieldError(p.field, p.reason) for p in exc.problems], status_code=code)
-    response: Response = await request.app.exception_handlers[Refused](request, refused)
-    return response
-
-
-async def _conflict(request: Request, exc: Exception) -> Response:
-    refused = Refused(
-        [FieldError("id", "quelqu'un d'autre vient de faire une modification au même moment : réessayez")],
-        status_code=status.HTTP_409_CONFLICT,
-    )
-    response: Response = await request.app.exception_handlers[Refused](request, refused)
-    return response

@@ -5,30 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from jobdating.runtime.http import LocalTime, Text
-
-
-class _Body(BaseModel):
-    # An unknown field is most often a typo: better refused than silently ignored.
-    model_config = ConfigDict(extra="forbid")
+from jobdating.runtime.http import Body, LocalTime, Text
 
 
-class SiteWindowIn(_Body):
+class SiteWindowIn(Body):
     site_id: Text
     day: date
     start: LocalTime
     end: LocalTime
 
 
-class BreakIn(_Body):
+class BreakIn(Body):
     day: date
     start: LocalTime
     end: LocalTime
 
 
-class JobDatingIn(_Body):
+class JobDatingIn(Body):
     """A job dating to plan; `job_dating_id` is generated when absent. Times without an offset are local
     times at the sites (the job dating's `timezone`)."""
 
@@ -44,46 +39,46 @@ class JobDatingIn(_Body):
     timezone: Text | None = None
 
 
-class PairingIn(_Body):
+class PairingIn(Body):
     candidate_id: Text
     company_id: Text
 
 
-class ComputePlanIn(_Body):
+class ComputePlanIn(Body):
     """How to compute a provisional plan: `greedy` (instant, no proof) or the configured engine."""
 
     engine: Literal["greedy", "highs", "cpsat"] | None = None
     time_limit: float | None = Field(default=None, description="secondes de calcul au plus")
 
 
-class PublishIn(_Body):
+class PublishIn(Body):
     plan_id: Text
 
 
-class LateIn(_Body):
+class LateIn(Body):
     """When the company arrives (local time at the sites when no offset is given)."""
 
     arrives_at: datetime
 
 
-class ReasonIn(_Body):
+class ReasonIn(Body):
     reason: Text
 
 
-class CheckInIn(_Body):
+class CheckInIn(Body):
     candidate_id: Text
     site_id: Text
 
 
-class NoShowIn(_Body):
+class NoShowIn(Body):
     candidate_id: Text
 
 
-class OutcomeIn(_Body):
+class OutcomeIn(Body):
     outcome: Literal["second_interview", "hired", "not_retained", "no_show"]
 
 
-class SecondInterviewIn(_Body):
+class SecondInterviewIn(Body):
     """When the second interview starts (local time when no offset); a free computer of the candidate's
     site is chosen when `computer_id` is absent."""
 
@@ -91,12 +86,12 @@ class SecondInterviewIn(_Body):
     computer_id: Text | None = None
 
 
-class CoachIn(_Body):
+class CoachIn(Body):
     coach_id: Text
     org: Text
 
 
-class WorkshopIn(_Body):
+class WorkshopIn(Body):
     """A workshop session; `capacity` defaults to the room's."""
 
     workshop_id: Text | None = None
@@ -109,10 +104,10 @@ class WorkshopIn(_Body):
     coaches: list[CoachIn]
 
 
-class EnrolmentIn(_Body):
+class EnrolmentIn(Body):
     candidate_id: Text
 
 
-class WorkshopAttendanceIn(_Body):
+class WorkshopAttendanceIn(Body):
     present: list[Text] = []
     absent: list[Text] = []

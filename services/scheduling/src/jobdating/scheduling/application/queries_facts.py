@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 import msgspec
 
-from jobdating.contracts.registration import (
-    Availability,
-    Wish,
-)
-from jobdating.contracts.sites import (
-    OpeningHours,
-)
+from jobdating.eventstore import reading
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.scheduling.application.instants import maybe_ts
 from jobdating.scheduling.domain.facts import (
     CandidateFacts,
@@ -30,37 +26,21 @@ from jobdating.scheduling.domain.facts import (
 Reader = Callable[[str, Sequence[Any]], list[Any]]
 """Runs a SELECT and returns its rows: inside a command's transaction, or straight on the store."""
 
-_json = msgspec.json.Encoder()
-_wishes = msgspec.json.Decoder(tuple[Wish, ...])
-_availability = msgspec.json.Decoder(tuple[Availability, ...])
-_hours = msgspec.json.Decoder(tuple[OpeningHours, ...])
-
 
 def in_tx(tx: Transaction) -> Reader:
     """A reader inside `tx` (what a decision reads is what it writes against)."""
-
-    def read(sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return list(tx.execute(sql, params).fetchall())
-
-    return read
+    return partial(reading.rows, tx)
 
 
 def on_store(store: EventStore) -> Reader:
     """A reader for queries outside any command."""
-
-    def read(sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return store.query(sql, params)
-
-    return read
+    return partial(reading.rows, store)
 
 
-_CANDIDATE = (
-    "SELECT candidate_id, referring_org, site_id, wishes, availability, withdrawn_at FROM sched_candidate"
-)
-_COMPANY = (
-    "SELECT company_id, sector, recruiters, window_start, window_end, day, withdrawn_at FROM sched_company"
-)
-_SITE = "SELECT site_id, host_org, hours, closed_at FROM sched_site"
+_CANDIDATE = f"SELECT {columns(CandidateFacts)} FROM sched_candidate"
+_COMPANY = f"SELECT {columns(CompanyFacts)} FROM sched_company"
+_SITE = f"SELECT {columns(SiteFacts)} FROM sched_site"
+# A computer's outages are another table's rows (`_outages`).
 _COMPUTER = "SELECT computer_id, site_id, visio_ready FROM sched_computer"
 
 
@@ -94,33 +74,28 @@ def computers(read: Reader, site_ids: Sequence[str]) -> list[ComputerFacts]:
     if not site_ids:
         return []
     marks = ", ".join("?" for _ in site_ids)
-    rows = read(
+    found = read(
         f"{_COMPUTER} WHERE site_id IN ({marks}) AND status <> 'removed' ORDER BY computer_id", site_ids
     )
-    outages = _outages(read, [r[0] for r in rows])
-    return [
-        ComputerFacts(computer_id=r[0], site_id=r[1], visio_ready=bool(r[2]), outages=outages.get(r[0], ()))
-        for r in rows
-    ]
+    outages = _outages(read, [r[0] for r in found])
+    return [_computer(r, outages.get(r[0], ())) for r in found]
 
 
 def computer(read: Reader, computer_id: str) -> tuple[ComputerFacts, str] | None:
     """A computer's facts and its status (in_service, out_of_order, removed)."""
-    rows = read(f"{_COMPUTER.replace('FROM', ', status FROM')} WHERE computer_id = ?", (computer_id,))
-    if not rows:
+    found = read(f"{_COMPUTER.replace('FROM', ', status FROM')} WHERE computer_id = ?", (computer_id,))
+    if not found:
         return None
-    r = rows[0]
-    outages = _outages(read, [computer_id]).get(computer_id, ())
-    return ComputerFacts(computer_id=r[0], site_id=r[1], visio_ready=bool(r[2]), outages=outages), str(r[3])
+    r = found[0]
+    return _computer(r[:3], _outages(read, [computer_id]).get(computer_id, ())), str(r[3])
 
 
 def room(read: Reader, site_id: str, room_id: str) -> RoomFacts | None:
     """A workshop room of a site."""
-    rows = read(
-        "SELECT site_id, room_id, capacity FROM sched_room WHERE site_id = ? AND room_id = ?",
-        (site_id, room_id),
+    found = read(
+        f"SELECT {columns(RoomFacts)} FROM sched_room WHERE site_id = ? AND room_id = ?", (site_id, room_id)
     )
-    return RoomFacts(site_id=rows[0][0], room_id=rows[0][1], capacity=int(rows[0][2])) if rows else None
+    return struct_of(RoomFacts, found[0]) if found else None
 
 
 def names(read: Reader) -> dict[str, str]:
@@ -164,27 +139,16 @@ def _outages(read: Reader, computer_ids: Sequence[str]) -> dict[str, tuple[Outag
 
 
 def _candidate(r: Any) -> CandidateFacts:
-    return CandidateFacts(
-        candidate_id=r[0],
-        referring_org=r[1],
-        site_id=r[2],
-        wishes=_wishes.decode(r[3]),
-        availability=_availability.decode(r[4]),
-        withdrawn_at=maybe_ts(r[5]),
-    )
+    return struct_of(CandidateFacts, r, json=("wishes", "availability"))
 
 
 def _company(r: Any) -> CompanyFacts:
-    return CompanyFacts(
-        company_id=r[0],
-        sector=r[1],
-        recruiters=int(r[2]),
-        window_start=time.fromisoformat(r[3]),
-        window_end=time.fromisoformat(r[4]),
-        day=date.fromisoformat(r[5]) if r[5] is not None else None,
-        withdrawn_at=maybe_ts(r[6]),
-    )
+    return struct_of(CompanyFacts, r)
 
 
 def _site(r: Any) -> SiteFacts:
-    return SiteFacts(site_id=r[0], host_org=r[1], hours=_hours.decode(r[2]), closed_at=maybe_ts(r[3]))
+    return struct_of(SiteFacts, r, json=("hours",))
+
+
+def _computer(r: Any, outages: tuple[Outage, ...]) -> ComputerFacts:
+    return msgspec.structs.replace(struct_of(ComputerFacts, r), outages=outages)

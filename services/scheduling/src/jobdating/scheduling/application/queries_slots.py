@@ -8,36 +8,20 @@ from typing import Any
 
 import msgspec
 
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.scheduling.application.instants import from_ts, ts
 from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.state import AttendanceState, SlotState
 
-SLOT_COLUMNS = (
-    "SELECT slot_id, status, version, job_dating_id, candidate_id, company_id, site_id, computer_id, "
-    "starts_at, ends_at, kind, wish_rank, cancel_reason, outcome, video_link, from_waiting_list FROM "
-    "sched_slot"
-)
+# A slot's state, then what the views show besides it.
+SLOT_COLUMNS = f"SELECT {columns(SlotState)}, video_link, from_waiting_list FROM sched_slot"
 _SLOT = SLOT_COLUMNS
+_STATE = len(SlotState.__struct_fields__)
 
 
 def slot_state(r: Any) -> SlotState:
     """A slot row as the decisions see a slot."""
-    return SlotState(
-        slot_id=r[0],
-        status=r[1],
-        version=int(r[2]),
-        job_dating_id=r[3],
-        candidate_id=r[4],
-        company_id=r[5],
-        site_id=r[6],
-        computer_id=r[7],
-        starts_at=from_ts(r[8]),
-        ends_at=from_ts(r[9]),
-        kind=r[10],
-        wish_rank=r[11],
-        cancel_reason=r[12],
-        outcome=r[13],
-    )
+    return struct_of(SlotState, r[:_STATE])
 
 
 class SlotRow(msgspec.Struct, frozen=True):
@@ -55,7 +39,7 @@ def slot_rows(read: Reader, job_dating_id: str | None = None, slot_id: str | Non
         rows = read(f"{SLOT_COLUMNS} WHERE slot_id = ?", (slot_id,))
     else:
         rows = read(f"{SLOT_COLUMNS} WHERE job_dating_id = ? ORDER BY starts_at, slot_id", (job_dating_id,))
-    return [SlotRow(slot_state(r), r[14], bool(r[15])) for r in rows]
+    return [SlotRow(slot_state(r), r[_STATE], bool(r[_STATE + 1])) for r in rows]
 
 
 def active_slots(read: Reader, job_dating_id: str) -> list[SlotState]:
@@ -113,14 +97,11 @@ def published_job_datings(read: Reader) -> list[str]:
 def attendance(read: Reader, job_dating_id: str, candidate_id: str) -> AttendanceState:
     """A candidate's attendance at one job dating."""
     rows = read(
-        "SELECT checked_in_at, site_id, no_show FROM sched_attendance WHERE job_dating_id = ? AND "
-        "candidate_id = ?",
+        f"SELECT {columns(AttendanceState)} FROM sched_attendance "
+        "WHERE job_dating_id = ? AND candidate_id = ?",
         (job_dating_id, candidate_id),
     )
-    if not rows:
-        return AttendanceState()
-    r = rows[0]
-    return AttendanceState(checked_in_at=from_ts(r[0]) if r[0] else None, site_id=r[1], no_show=bool(r[2]))
+    return struct_of(AttendanceState, rows[0]) if rows else AttendanceState()
 
 
 def absent(read: Reader, job_dating_id: str) -> dict[str, datetime]:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-import msgspec
 from fastapi import APIRouter, FastAPI, Query, Request, status
-from fastapi.responses import Response
-from pydantic import BaseModel
 
-from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import Caller, Principal
 from jobdating.runtime.commands import Meta
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import install_refusals, to_command
 from jobdating.sites.adapters.schemas import (
     ComputerIn,
     ReasonIn,
@@ -42,16 +38,13 @@ from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import Actor
 
-C = TypeVar("C", OpenSite, ChangeSiteDetails, AddComputer)
-
 
 def install(
     app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]
 ) -> None:
     """Add the sites routes and the translation of refusals to `app` (made by `create_app`)."""
     app.include_router(_router(handlers, queries, org, ids))
-    app.add_exception_handler(SiteRefusal, _refusal)
-    app.add_exception_handler(ConcurrencyConflict, _conflict)
+    install_refusals(app, SiteRefusal, _STATUS)
 
 
 def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
@@ -74,8 +67,8 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.post("/sites", status_code=status.HTTP_201_CREATED, tags=["sites"])
     def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
-        command = _command(
-            OpenSite, body, site_id=body.site_id or ids(), host_org=body.host_org or caller.org
+        command = to_command(
+            OpenSite, body.model_dump(), site_id=body.site_id or ids(), host_org=body.host_org or caller.org
         )
         handlers.open_site(command, _actor(caller), meta(request, caller))
         return site_or_404(command.site_id)
@@ -108,7 +101,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.patch("/sites/{site_id}", tags=["sites"])
     def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
-        command = _command(ChangeSiteDetails, body, site_id=site_id)
+        command = to_command(ChangeSiteDetails, body.model_dump(), site_id=site_id)
         handlers.change_site_details(command, _actor(caller), meta(request, caller))
         return site_or_404(site_id)
 
@@ -127,9 +120,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
     @router.post("/computers", status_code=status.HTTP_201_CREATED, tags=["computers"])
     def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
-        command = _command(
+        command = to_command(
             AddComputer,
-            body,
+            body.model_dump(),
             computer_id=body.computer_id or ids(),
             lending_org=body.lending_org or caller.org,
         )
@@ -179,34 +172,9 @@ def _actor(caller: Principal) -> Actor:
     return Actor(org=caller.org, role=caller.role)
 
 
-def _command(kind: type[C], body: BaseModel, **given: Any) -> C:
-    """A command from a request body's fields (nested bodies become the command's structs, lists its
-    tuples) and what the API adds (`given`: a generated id, the caller's organisation)."""
-    return msgspec.convert(body.model_dump() | given, kind)
-
-
 _STATUS = (
     (Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
     (NotFound, status.HTTP_404_NOT_FOUND),
     (Conflict, status.HTTP_409_CONFLICT),
     (Forbidden, status.HTTP_403_FORBIDDEN),
 )
-
-
-async def _refusal(request: Request, exc: Exception) -> Response:
-    # Rendered by the shared `Refused` handler, so every service answers refusals in one shape.
-    assert isinstance(exc, SiteRefusal)
-    code = next((code for kind, code in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    refused = Refused([FieldError(p.field, p.reason) for p in exc.problems], status_code=code)
-    render = request.app.exception_handlers[Refused]
-    response: Response = await render(request, refused)
-    return response
-
-
-async def _conflict(request: Request, exc: Exception) -> Response:
-    refused = Refused(
-        [FieldError("id", "quelqu'un d'autre vient de faire une modification au même moment : réessayez")],
-        status_code=status.HTTP_409_CONFLICT,
-    )
-    response: Response = await request.app.exception_handlers[Refused](request, refused)
-    return response

@@ -5,33 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from jobdating.runtime.http import LocalTime, Text
+from jobdating.runtime.http import Body, LocalTime, Text
 
 
-class _Body(BaseModel):
-    # An unknown field is most often a typo: better refused than silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-
-class LocationIn(_Body):
+class LocationIn(Body):
     lat: float
     lon: float
 
 
-class HoursIn(_Body):
+class HoursIn(Body):
     day: date
     start: LocalTime
     end: LocalTime
 
 
-class ContactIn(_Body):
+class ContactIn(Body):
     phone: Text | None = None
     email: Text | None = None
 
 
-class SiteIn(_Body):
+class SiteIn(Body):
     """A site to open; `site_id` is generated when absent, `host_org` defaults to the caller's org."""
 
     site_id: Text | None = None
@@ -46,7 +39,7 @@ class SiteIn(_Body):
     contact: ContactIn | None = None
 
 
-class SiteChangesIn(_Body):
+class SiteChangesIn(Body):
     """Details to change; absent (or null) ones stay as they are, given ones replace the old."""
 
     address: Text | None = None
@@ -56,16 +49,16 @@ class SiteChangesIn(_Body):
     contact: ContactIn | None = None
 
 
-class ReasonIn(_Body):
+class ReasonIn(Body):
     reason: Text
 
 
-class RoomIn(_Body):
+class RoomIn(Body):
     name: Text
     capacity: int
 
 
-class ComputerIn(_Body):
+class ComputerIn(Body):
     """A lent computer; `computer_id` is generated when absent, `lending_org` defaults to the caller's org."""
 
     computer_id: Text | None = None

@@ -1,4 +1,4 @@
-"""How the read-side query modules read the service's tables: inside a transaction or straight on the store,
+"""How a service's read-side query modules read its tables: inside a transaction or straight on the store,
 each row opened as a frozen struct whose fields are its columns, in order."""
 
 from __future__ import annotations
@@ -27,9 +27,13 @@ def columns(kind: type[msgspec.Struct]) -> str:
 
 
 def struct_of(kind: type[S], row: Sequence[Any], *, json: Collection[str] = ()) -> S:
-    """A row as `kind`, one column a field in order: stored times (`ts`) read back, 0/1 as booleans, and
-    the `json` columns (lists kept as JSON text) decoded."""
-    values = dict(zip(kind.__struct_fields__, row, strict=True))
+    """A row as `kind`, one column a field in order: stored times (ISO 8601 text) read back, 0/1 as
+    booleans, and the `json` columns (lists kept as JSON text) decoded. A row shorter than the struct
+    leaves its last fields to their defaults (e.g. what another table holds)."""
+    fields = kind.__struct_fields__
+    if len(row) > len(fields):
+        raise ValueError(f"{len(row)} columns for the {len(fields)} fields of {kind.__name__}")
+    values = dict(zip(fields, row, strict=False))
     for name in json:
         values[name] = msgspec.json.decode(values[name])
     return msgspec.convert(values, kind, strict=False)

@@ -13,7 +13,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, RecordedEvent, encode_envelope, service_of
 from jobdating.contracts.registration import CandidateWithdrew
 from jobdating.contracts.scheduling import SlotCancelled
-from jobdating.contracts.sites import ComputerAdded, SiteClosed
+from jobdating.contracts.sites import ComputerAdded, SiteClosed, SiteReopened
 from jobdating.contracts.subjects import event_subject
 from jobdating.contracts.trust import Forged, speaker_refusal, subject_refusal
 from jobdating.eventstore.base import ParkedEvent, Transaction
@@ -174,6 +174,20 @@ def test_the_first_event_a_consumer_accepts_makes_its_org_the_stream_s_owner(sto
     _handled(store, applied, closed)
     assert applied == [opened.event_id, forged.event_id, closed.event_id]
     assert not store.query("SELECT 1 FROM inbox WHERE consumer = 'c' AND event_id = ?", (forged.event_id,))
+
+
+def test_a_site_is_reopened_by_its_owner_only(store: SqliteEventStore) -> None:
+    applied: list[str] = []
+    opened = envelope(site_opened("site-2"), "site-2", 1, NORD, "sites")
+    closed = envelope(SiteClosed(site_id="site-2", reason="x"), "site-2", 2, NORD, "sites")
+    for event in (opened, closed):
+        _handled(store, applied, event)
+    forged = envelope(SiteReopened(site_id="site-2"), "site-2", 3, ML, "sites")
+    with pytest.raises(Forged):
+        _handled(store, applied, forged)
+    reopened = envelope(SiteReopened(site_id="site-2"), "site-2", 3, NORD, "sites")
+    _handled(store, applied, reopened)
+    assert applied == [opened.event_id, closed.event_id, reopened.event_id]
 
 
 def test_a_forged_event_leaves_no_owner_behind(store: SqliteEventStore) -> None:

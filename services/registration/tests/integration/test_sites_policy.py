@@ -11,7 +11,7 @@ from jobdating.bus.consumer import ConsumerRunner, NotYet
 from jobdating.bus.relay import Relay
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Event, RecordedEvent
-from jobdating.contracts.sites import RoomAdded, SiteClosed, SiteOpened
+from jobdating.contracts.sites import RoomAdded, SiteClosed, SiteOpened, SiteReopened
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import projections
@@ -50,6 +50,27 @@ def test_an_opened_site_becomes_a_choice_until_it_closes(service: RegistrationSe
     handle(service, recorded(opened(site), site, 1))
     assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, False)]
     assert queries.open_site_ids(service.store) == frozenset()
+
+
+def test_a_reopened_site_is_a_choice_again_and_a_late_closing_does_not_close_it(
+    service: RegistrationService,
+) -> None:
+    site = f"site-{new_id()}"
+    handle(service, recorded(opened(site), site, 1))
+    handle(service, recorded(SiteClosed(site_id=site, reason="travaux"), site, 2))
+    handle(service, recorded(SiteReopened(site_id=site), site, 3))
+    # A late redelivery of the closing does not close it again.
+    handle(service, recorded(SiteClosed(site_id=site, reason="travaux"), site, 2))
+    assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, True)]
+    assert queries.open_site_ids(service.store) == frozenset({site})
+    RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(site))
+
+
+def test_a_reopening_that_arrives_before_its_opening_waits_for_it(service: RegistrationService) -> None:
+    site = f"site-{new_id()}"
+    with pytest.raises(NotYet):
+        handle(service, recorded(SiteReopened(site_id=site), site, 3))
+    assert queries.sites(service.store) == []
 
 
 def test_a_closing_that_arrives_before_its_opening_waits_for_it(service: RegistrationService) -> None:

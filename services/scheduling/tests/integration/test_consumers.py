@@ -14,7 +14,13 @@ from jobdating.bus.relay import Relay, subject_of
 from jobdating.bus.server import NatsServer
 from jobdating.contracts.registration import CandidateWithdrew
 from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled
-from jobdating.contracts.sites import ComputerBackInService, ComputerOutOfOrder, SiteClosed
+from jobdating.contracts.sites import (
+    ComputerBackInService,
+    ComputerOutOfOrder,
+    RoomAdded,
+    SiteClosed,
+    SiteReopened,
+)
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
@@ -90,6 +96,24 @@ def test_facts_arriving_before_the_ones_they_follow_wait_and_old_ones_change_not
     facts, status = found
     assert status == "in_service"
     assert [(o.since, o.until) for o in facts.outages] == [(paris(9), paris(9, 30))]
+
+
+def test_a_reopened_site_is_open_again_in_the_facts_and_a_late_closing_changes_nothing(
+    service: SchedulingService, prefix: str
+) -> None:
+    feed(service, [f for f in demo_facts(prefix) if f.service == "sites"])
+    wattignies = site_id(prefix, "wattignies")
+    closed = Fact(SiteClosed(site_id=wattignies, reason="alarme"), wattignies, 3, "sites", paris(9))
+    reopened = Fact(SiteReopened(site_id=wattignies), wattignies, 4, "sites", paris(9, 30))
+    room = Fact(
+        RoomAdded(site_id=wattignies, room_id="r-late", name="Salle B", capacity=8), wattignies, 5, "sites"
+    )
+    feed(service, [closed, reopened, closed, room])
+    read = known.on_store(service.store)
+    found = known.site(read, wattignies)
+    assert found is not None
+    assert found.open
+    assert known.room(read, wattignies, "r-late") is not None, "the events after the reopening still apply"
 
 
 async def test_a_site_closing_cancels_every_interview_still_to_come_there_and_nothing_else(

@@ -210,6 +210,35 @@ async def test_a_closed_site_leaves_the_list_and_takes_no_room_nor_computer(
     assert service.store.count() == count
 
 
+async def test_a_closed_site_reopened_by_its_host_is_listed_again_and_takes_a_computer(
+    api: Api, service: SitesService
+) -> None:
+    site = await api.open_site("france-travail")
+    site_id = site["site_id"]
+    await api.add_computer(site_id, "PC 1")
+    await api.call("POST", f"/sites/{site_id}/close", json={"reason": "dégât des eaux"})
+    refused = await api.call("POST", f"/sites/{site_id}/reopen", "asso-reussir")
+    assert refused.status_code == 403
+    reopened = await api.call("POST", f"/sites/{site_id}/reopen", "france-travail")
+    assert reopened.status_code == 200
+    assert (reopened.json()["status"], reopened.json()["closed_reason"]) == ("open", None)
+    assert [s["site_id"] for s in (await api.call("GET", "/sites")).json()] == [site_id]
+    assert [e.event_type for e in service.store.read_stream(site_id)][-1] == "SiteReopened"
+    assert len((await api.call("GET", f"/computers?site_id={site_id}")).json()) == 1
+    await api.add_computer(site_id, "PC 2")
+    again = await api.call("POST", f"/sites/{site_id}/reopen")
+    assert again.status_code == 409
+    assert again.json()["detail"] == [{"field": "site_id", "reason": "ce site est déjà ouvert"}]
+    missing = await api.call("POST", "/sites/nulle-part/reopen")
+    assert missing.status_code == 404
+
+
+async def test_the_openapi_says_in_french_how_to_reopen_a_site(api: Api) -> None:
+    reopen = (await api.client.get("/openapi.json")).json()["paths"]["/sites/{site_id}/reopen"]["post"]
+    assert reopen["summary"] == "Rouvrir un site fermé"
+    assert "les candidats peuvent de nouveau le choisir" in reopen["description"]
+
+
 async def test_closing_needs_a_reason(api: Api, service: SitesService) -> None:
     site = await api.open_site()
     response = await api.call("POST", f"/sites/{site['site_id']}/close", json={"reason": "  "})

@@ -17,9 +17,10 @@ from jobdating.contracts.sites import (
     SiteContact,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.sites.domain import decide
-from jobdating.sites.domain.commands import AddRoom, ChangeSiteDetails, CloseSite, OpenSite
+from jobdating.sites.domain.commands import AddRoom, ChangeSiteDetails, CloseSite, OpenSite, ReopenSite
 from jobdating.sites.domain.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound
 from jobdating.sites.domain.evolve import evolve_site
 from jobdating.sites.domain.permissions import Actor
@@ -234,6 +235,41 @@ def test_a_site_cannot_close_twice() -> None:
     closed = given(opened(), SiteClosed(site_id="site-ronchin", reason="travaux"))
     with pytest.raises(Conflict):
         decide.close_site(CloseSite(site_id="site-ronchin", reason="encore"), closed, COORDINATOR)
+
+
+REOPEN = ReopenSite(site_id="site-ronchin")
+
+
+def test_a_closed_site_is_reopened_by_its_host_organisation_or_the_coordination() -> None:
+    closed = given(opened(), SiteClosed(site_id="site-ronchin", reason="travaux"))
+    for actor in (MANAGER, COORDINATOR):
+        assert decide.reopen_site(REOPEN, closed, actor) == [SiteReopened(site_id="site-ronchin")]
+
+
+def test_a_site_manager_cannot_reopen_a_site_hosted_by_another_org() -> None:
+    closed = given(opened(), SiteClosed(site_id="site-ronchin", reason="travaux"))
+    with pytest.raises(Forbidden):
+        decide.reopen_site(REOPEN, closed, OTHER_MANAGER)
+
+
+def test_an_open_site_cannot_be_reopened() -> None:
+    with pytest.raises(Conflict) as refusal:
+        decide.reopen_site(REOPEN, given(opened()), COORDINATOR)
+    assert refusal.value.problems[0].reason == "ce site est déjà ouvert"
+
+
+def test_an_unknown_site_cannot_be_reopened() -> None:
+    with pytest.raises(NotFound):
+        decide.reopen_site(REOPEN, SiteState(), COORDINATOR)
+
+
+def test_a_reopened_site_is_open_again_takes_rooms_and_can_close_again() -> None:
+    reopened = given(
+        opened(), SiteClosed(site_id="site-ronchin", reason="travaux"), SiteReopened(site_id="site-ronchin")
+    )
+    assert reopened.is_open
+    assert decide.add_room(room(), reopened, MANAGER)
+    assert decide.close_site(CloseSite(site_id="site-ronchin", reason="grève"), reopened, MANAGER)
 
 
 def room(name: str = "Salle Jaurès", capacity: int = 12, room_id: str = "room-1") -> AddRoom:

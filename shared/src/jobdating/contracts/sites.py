@@ -110,6 +110,14 @@ class SiteClosed(_SiteEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
+class SiteReopened(_SiteEvent, frozen=True, kw_only=True):
+    """A closed site is available again: candidates may choose it and its computers may be planned."""
+
+    event_type: ClassVar[str] = "SiteReopened"
+    schema_version: ClassVar[int] = 1
+
+
+@REGISTRY.register
 class RoomAdded(_SiteEvent, frozen=True, kw_only=True):
     """A room of a site can host collective workshops for up to `capacity` people."""
 

@@ -72,6 +72,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
         site_id="site-seclin", hours=SITE_HOURS, accessibility=("wheelchair", "hearing_loop")
     ),
     ("SiteClosed", 1): s.SiteClosed(site_id="site-seclin", reason="travaux"),
+    ("SiteReopened", 1): s.SiteReopened(site_id="site-seclin"),
     ("RoomAdded", 1): s.RoomAdded(
         site_id="site-seclin", room_id="room-1", name="Salle Jean Jaurès", capacity=12
     ),

@@ -42,6 +42,7 @@ from jobdating.contracts.sites import (
     SiteClosed,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.application.instants import ts
@@ -133,6 +134,8 @@ def apply_sites(tx: Transaction, event: RecordedEvent) -> None:
                 tx.execute("UPDATE notif_site SET phone = ? WHERE site_id = ?", (e.contact.phone, e.site_id))
         case SiteClosed() as e:
             tx.execute("UPDATE notif_site SET status = 'closed' WHERE site_id = ?", (e.site_id,))
+        case SiteReopened() as e:
+            tx.execute("UPDATE notif_site SET status = 'open' WHERE site_id = ?", (e.site_id,))
         case RoomAdded() as e:
             tx.execute(
                 "INSERT INTO notif_room (site_id, room_id, name) VALUES (?, ?, ?) "

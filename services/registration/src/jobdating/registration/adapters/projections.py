@@ -372,13 +372,14 @@ def record_partner_company(tx: Transaction, company_id: str, org: str, live: boo
     )
 
 
-def record_site_closed(tx: Transaction, site_id: str, version: int) -> bool:
-    """Close a known site; False when the site was never seen opened (its SiteOpened is still to come)."""
+def record_site_open(tx: Transaction, site_id: str, open: bool, version: int) -> bool:
+    """Close or reopen a known site; False when the site was never seen opened (its SiteOpened is still to
+    come). An older event than the one already applied changes nothing."""
     if tx.execute("SELECT 1 FROM known_sites WHERE site_id = ?", (site_id,)).fetchone() is None:
         return False
     tx.execute(
-        "UPDATE known_sites SET open = 0, version = ? WHERE site_id = ? AND version < ?",
-        (version, site_id, version),
+        "UPDATE known_sites SET open = ?, version = ? WHERE site_id = ? AND version < ?",
+        (1 if open else 0, version, site_id, version),
     )
     return True
 

@@ -10,7 +10,7 @@ from jobdating.bus.consumer import NotYet
 from jobdating.bus.topology import REGISTRATION_SITES
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registration import COMPANY, CompanyRegistered, CompanyWithdrew
-from jobdating.contracts.sites import SiteClosed, SiteOpened
+from jobdating.contracts.sites import SiteClosed, SiteOpened, SiteReopened
 from jobdating.eventstore.base import Transaction
 from jobdating.registration.application.ports import FedTables
 
@@ -26,10 +26,10 @@ def on_site_event(tx: Transaction, event: RecordedEvent, fed: FedTables) -> None
     match event.data:
         case SiteOpened() as opened:
             fed.record_site_opened(tx, opened, version)
-        case SiteClosed() as closed:
-            if not fed.record_site_closed(tx, closed.site_id, version):
-                # Redelivery can bring the closing before the opening: wait for the opening.
-                raise NotYet(closed.site_id)
+        case SiteClosed() | SiteReopened() as changed:
+            if not fed.record_site_open(tx, changed.site_id, isinstance(changed, SiteReopened), version):
+                # Redelivery can bring the closing (or reopening) before the opening: wait for the opening.
+                raise NotYet(changed.site_id)
         case _:
             # Rooms, computers and the like do not change where candidates may register.
             return

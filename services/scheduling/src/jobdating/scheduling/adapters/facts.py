@@ -35,6 +35,7 @@ from jobdating.contracts.sites import (
     SiteClosed,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.eventstore.base import Transaction
 from jobdating.scheduling.application.instants import ts
@@ -125,6 +126,12 @@ def apply_fact(tx: Transaction, event: RecordedEvent) -> bool:
                 "UPDATE sched_site SET closed_at = COALESCE(closed_at, ?) WHERE site_id = ?",
                 (ts(at), e.site_id),
             )
+            return True
+        case SiteReopened() as e:
+            if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):
+                return False
+            # Open again as it was: what the closing cancelled is past or repaired, what comes is plannable.
+            tx.execute("UPDATE sched_site SET closed_at = NULL WHERE site_id = ?", (e.site_id,))
             return True
         case RoomAdded() as e:
             if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):

@@ -33,6 +33,7 @@ from jobdating.sites.domain.commands import (
     PutComputerBackInService,
     PutComputerOutOfOrder,
     RemoveComputer,
+    ReopenSite,
 )
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
@@ -110,6 +111,22 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         handlers.close_site(
             CloseSite(site_id=site_id, reason=body.reason), _actor(caller), meta(request, caller)
         )
+        return site_or_404(site_id)
+
+    @router.post(
+        "/sites/{site_id}/reopen",
+        tags=["sites"],
+        summary="Rouvrir un site fermé",
+        description=(
+            "Le site fermé redevient ouvert, avec ses salles et les ordinateurs qui lui sont encore prêtés : "
+            "les candidats peuvent de nouveau le choisir et ses ordinateurs servent de nouveau "
+            "aux entretiens. "
+            "Réservé à la coordination et à l'organisation qui accueille le site ; "
+            "409 si le site est déjà ouvert."
+        ),
+    )
+    def reopen_site(site_id: str, request: Request, caller: Caller) -> SiteView:
+        handlers.reopen_site(ReopenSite(site_id=site_id), _actor(caller), meta(request, caller))
         return site_or_404(site_id)
 
     @router.post("/sites/{site_id}/rooms", status_code=status.HTTP_201_CREATED, tags=["sites"])

@@ -22,6 +22,7 @@ from jobdating.contracts.sites import (
     SiteClosed,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.readmodel import rebuild_in_place
@@ -120,6 +121,12 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 "UPDATE sites_site SET status = 'closed', closed_reason = ?, changed_at = ? "
                 "WHERE site_id = ?",
                 (e.reason, at, e.site_id),
+            )
+        case SiteReopened() as e:
+            tx.execute(
+                "UPDATE sites_site SET status = 'open', closed_reason = NULL, changed_at = ? "
+                "WHERE site_id = ?",
+                (at, e.site_id),
             )
         case RoomAdded() as e:
             tx.execute(

@@ -25,6 +25,7 @@ from jobdating.sites.domain.commands import (
     PutComputerBackInService,
     PutComputerOutOfOrder,
     RemoveComputer,
+    ReopenSite,
     SetUpCommand,
 )
 from jobdating.sites.domain.errors import AlreadyExists
@@ -61,6 +62,9 @@ class SiteHandlers:
 
     def close_site(self, command: CloseSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.close_site(command, s, actor), meta)
+
+    def reopen_site(self, command: ReopenSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
+        return self._site(command.site_id, lambda s: decide.reopen_site(command, s, actor), meta)
 
     def add_room(self, command: AddRoom, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.add_room(command, s, actor), meta)

@@ -40,6 +40,12 @@ class CloseSite(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
 
 
+class ReopenSite(msgspec.Struct, frozen=True, kw_only=True):
+    """The premises of a closed site are available again."""
+
+    site_id: str
+
+
 class AddRoom(msgspec.Struct, frozen=True, kw_only=True):
     """A room of a site can host collective workshops."""
 

@@ -17,6 +17,7 @@ from jobdating.contracts.sites import (
     SiteClosed,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.sites.domain import validation as check
 from jobdating.sites.domain.commands import (
@@ -28,6 +29,7 @@ from jobdating.sites.domain.commands import (
     PutComputerBackInService,
     PutComputerOutOfOrder,
     RemoveComputer,
+    ReopenSite,
 )
 from jobdating.sites.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem
 from jobdating.sites.domain.permissions import Actor, may_manage_computer, may_manage_site
@@ -103,13 +105,22 @@ def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Acto
 
 
 def close_site(command: CloseSite, site: SiteState, actor: Actor) -> list[Event]:
-    """Close a site for good; its computers stay recorded but are no longer usable."""
+    """Close a site; its computers stay recorded but are not usable until the site is reopened."""
     _site_must_exist(site)
     may_manage_site(actor, site.host_org, "site_id")
     if site.closed:
         raise Conflict.on("site_id", "ce site est déjà fermé")
     _refuse_if(check.reason("reason", command.reason))
     return [SiteClosed(site_id=site.site_id, reason=command.reason.strip())]
+
+
+def reopen_site(command: ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
+    """Reopen a closed site: it is open again as it was, with its rooms and the computers still lent to it."""
+    _site_must_exist(site)
+    may_manage_site(actor, site.host_org, "site_id")
+    if not site.closed:
+        raise Conflict.on("site_id", "ce site est déjà ouvert")
+    return [SiteReopened(site_id=site.site_id)]
 
 
 def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:

@@ -15,6 +15,7 @@ from jobdating.contracts.sites import (
     SiteClosed,
     SiteDetailsChanged,
     SiteOpened,
+    SiteReopened,
 )
 from jobdating.sites.domain.state import ComputerState, Room, SiteState
 
@@ -30,6 +31,8 @@ def evolve_site(state: SiteState, event: Event) -> SiteState:
             return patched(state, event, "address", "location", "hours", "accessibility", "contact")
         case SiteClosed():
             return replace(state, closed=True)
+        case SiteReopened():
+            return replace(state, closed=False)
         case RoomAdded():
             return replace(state, rooms=(*state.rooms, opened(Room, event)))
     return state

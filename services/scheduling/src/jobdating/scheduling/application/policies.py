@@ -6,7 +6,8 @@ closed), the plan is repaired in the consumer's transaction: the fact, the chang
 commit together, so a redelivery repairs nothing twice. A candidate who changes site, availability or
 wishes after publication, or a company that changes its hours, day or number of recruiters, is repaired
 the same way (the interviews that no longer fit move or are cancelled). A computer back in service, or
-added to a site, gives its free slots to that site's waiting list.
+added to a site, gives its free slots to that site's waiting list; so do the computers of a reopened site,
+and every computer when a company gives more (more recruiters, wider hours).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from jobdating.contracts.sites import (
     ComputerOutOfOrder,
     ComputerRemoved,
     SiteClosed,
+    SiteReopened,
 )
 from jobdating.eventstore.base import Transaction
 from jobdating.runtime.clock import Clock
@@ -58,10 +60,13 @@ class Policies:
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         """Keep candidates and companies; repair plans a withdrawal or a change disrupts."""
+        data = event.data
+        # What the company was before this change, to tell whether it gives capacity.
+        before = known.company(known.in_tx(tx), data.company_id) if isinstance(data, CompanyUpdated) else None
         if not self.apply_fact(tx, event):
             return
         at = event.envelope.occurred_at
-        match event.data:
+        match data:
             case CandidateWithdrew() | CandidateErased() as e:
                 self._repair(
                     tx, event, "candidate_id", e.candidate_id, disruptions.candidate_withdrew(e.candidate_id)
@@ -71,6 +76,12 @@ class Policies:
                 self._repair(
                     tx, event, "candidate_id", e.candidate_id, disruptions.candidate_changed(e.candidate_id)
                 )
+            case CompanyUpdated() as e if e.profile is not None and disruptions.company_grew(
+                before, e.profile
+            ):
+                # More to give: every published job dating it is in, even one where it has no slot yet.
+                grew = disruptions.company_changed_and_grew(e.company_id)
+                self._run(tx, event, read_model.published_job_datings(known.in_tx(tx)), grew)
             case CompanyUpdated() as e if e.profile is not None:
                 # New hours, day or fewer recruiters: interviews that no longer fit move or are cancelled.
                 self._repair(tx, event, "company_id", e.company_id, disruptions.company_changed(e.company_id))
@@ -92,6 +103,9 @@ class Policies:
                 )
             case SiteClosed() as e:
                 self._repair(tx, event, "site_id", e.site_id, disruptions.site_closed(e.site_id, at))
+            case SiteReopened() as e:
+                reopened = disruptions.site_reopened(e.site_id)
+                self._run(tx, event, read_model.published_job_datings(known.in_tx(tx)), reopened)
             case ComputerBackInService() | ComputerAdded() as e:
                 # No slot is on it, so every published job dating is asked; one without its site gets nothing.
                 back = disruptions.computer_back(e.computer_id, at)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from jobdating.contracts.registration import CompanyProfile
 from jobdating.scheduling.domain.calendar import Calendar
+from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.planning.capacity import ComputerBack
 from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
@@ -91,6 +93,32 @@ def company_changed(company_id: str) -> DisruptionsFor:
     return disruptions
 
 
+def company_grew(before: CompanyFacts | None, after: CompanyProfile) -> bool:
+    """Whether a company's change gives capacity: more recruiters, an earlier start, a later end, or every
+    day instead of one (a change may narrow one side and widen another: both are then handled)."""
+    if before is None:
+        return False
+    return (
+        after.parallel_recruiters > before.recruiters
+        or after.window_start < before.window_start
+        or after.window_end > before.window_end
+        or (after.day != before.day and (before.day is not None or after.day is None))
+    )
+
+
+def company_changed_and_grew(company_id: str) -> DisruptionsFor:
+    """A company changed and gives capacity: what no longer fits moves first, then every computer's free
+    slots go to the waiting list as when a computer comes back (nothing already announced moves for it)."""
+
+    def changes(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        changed = company_changed(company_id)(cal, now, instance)
+        if not changed:
+            return []  # not in this job dating
+        return [*changed, *(_refill(cal, c.id) for c in instance.computers)]
+
+    return changes
+
+
 def computer_broke(computer_id: str, at: datetime) -> DisruptionsFor:
     """A computer is out of order (or taken back) from `at`."""
     return lambda cal, now, instance: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
@@ -104,3 +132,19 @@ def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
 def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
     """A site closed at `at`."""
     return lambda cal, now, instance: [SiteClosed(site_id=site_id, at=cal.moment(at))]
+
+
+def site_reopened(site_id: str) -> DisruptionsFor:
+    """A closed site reopened: each of its computers' free slots go to its waiting list, as when a
+    computer comes back."""
+
+    def changes(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        return [_refill(cal, c.id) for c in instance.computers if c.site_id == site_id]
+
+    return changes
+
+
+def _refill(cal: Calendar, computer_id: str) -> ComputerBack:
+    # The instance, built from the facts, already has the capacity; bringing the computer back after the
+    # job dating's last day regains nothing (an out-of-order computer stays so), only the refill runs.
+    return ComputerBack(computer_id=computer_id, at=Moment(day=len(cal.dates), minute=0))

@@ -1,0 +1,59 @@
+"""A closed site reopened, or a company giving more recruiters or wider hours, after publication: the
+capacity goes to the waiting list as a computer back in service does, and nothing anyone was told moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from jobdating.contracts.scheduling import SlotAssigned
+from jobdating.contracts.sites import SiteClosed, SiteReopened
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import Fact, MovableClock, site_id
+
+from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+
+
+def only_additions(service: SchedulingService, head: int, since: datetime) -> list[SlotAssigned]:
+    """The slots given since `head`, every one from the waiting list and to come."""
+    events = log_events(service.store, head)
+    assert all(isinstance(e.data, SlotAssigned) for e in events), "no slot was moved or cancelled"
+    assigned = [e.data for e in events if isinstance(e.data, SlotAssigned)]
+    for slot in assigned:
+        assert slot.from_waiting_list
+        assert slot.starts_at >= since
+    return assigned
+
+
+async def unchanged(api: Api, shown: list[dict[str, Any]]) -> bool:
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    return all(after[s["slot_id"]] == s for s in shown)
+
+
+async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_list(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    wattignies = site_id(api.prefix, "wattignies")
+    clock.set(paris(9))
+    feed(service, [Fact(SiteClosed(site_id=wattignies, reason="alarme"), wattignies, 3, "sites", paris(9))])
+    cancelled = [s for s in await api.published_slots() if s["status"] == "cancelled"]
+    assert cancelled, "the closing cancelled the interviews to come there"
+
+    clock.set(paris(9, 30))
+    head = service.store.head()
+    shown = await api.published_slots()
+    reopened = Fact(SiteReopened(site_id=wattignies), wattignies, 4, "sites", paris(9, 30))
+    feed(service, [reopened])
+    assigned = only_additions(service, head, paris(9, 30))
+    assert assigned, "the reopened site's computers went to its waiting list"
+    assert {s.site_id for s in assigned} == {wattignies}
+    assert len({(s.starts_at, s.computer_id) for s in assigned}) == len(assigned)
+    assert {s["candidate_id"] for s in cancelled} & {s.candidate_id for s in assigned}
+    assert await unchanged(api, shown), "every slot people were told about stays as it was"
+    assert_plan_still_valid(service, api.jd)
+
+    # Delivered again (a new message id, the same stream version): nothing more.
+    head = service.store.head()
+    feed(service, [reopened])
+    assert log_events(service.store, head) == []

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
+from jobdating.contracts.scheduling import CandidateArrivedLate, SlotAssigned, SlotCancelled, SlotMoved
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.main import main
 from jobdating.scheduling.testing import MovableClock, candidate_id, company_id, site_id
@@ -86,6 +86,68 @@ async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waitin
     for s in theirs:
         assert after[s["slot_id"]]["status"] == ("cancelled" if s in to_come else "assigned")
     assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_candidate_marked_absent_who_arrives_late_gets_back_their_interviews_still_to_come(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    seclin = site_id(api.prefix, "seclin")
+    late = candidate_id(api.prefix, 6)
+    theirs = [s for s in await api.published_slots() if s["candidate_id"] == late]
+    clock.set(paris(9, 35))
+    await api.ok("POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": late})
+    refilled = {
+        (s["computer_id"], s["starts_at"]) for s in await api.published_slots(False) if s["from_waiting_list"]
+    }
+    body = {"candidate_id": late, "site_id": seclin}
+    checked_in = await api.call("POST", f"/job-datings/{api.jd}/check-ins", as_="ml-manager", json=body)
+    assert checked_in.status_code == 409
+    clock.set(paris(9, 45))
+    head = service.store.head()
+    report = await api.ok("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ml-manager", json=body)
+
+    events = log_events(service.store, head)
+    assert isinstance(events[0].data, CandidateArrivedLate)
+    assert not [e for e in events if isinstance(e.data, SlotCancelled | SlotMoved)], "nobody else changes"
+    given = [e.data for e in events if isinstance(e.data, SlotAssigned)]
+    wanted = [s for s in theirs if starts(s) >= clock.now()]
+    assert report == {"job_dating_id": api.jd, "cancelled": 0, "moved": 0, "assigned": len(given)}
+    assert len(given) > 0
+    assert {g.company_id for g in given} <= {s["company_id"] for s in wanted}
+    for g in given:
+        assert (g.candidate_id, g.site_id, g.from_waiting_list) == (late, seclin, False)
+        assert g.starts_at >= clock.now()
+    kept = {(s["computer_id"], s["starts_at"]) for s in wanted} - refilled
+    same = {(g.computer_id, g.starts_at.isoformat().replace("+00:00", "Z")) for g in given}
+    assert kept <= same, "a slot still free is given back as it was"
+    attendance = await api.ok("GET", f"/job-datings/{api.jd}/attendance", params={"site_id": seclin})
+    mine = next(a for a in attendance if a["candidate_id"] == late)
+    assert (mine["no_show"], mine["checked_in_at"]) == (False, "2026-12-03T08:45:00Z")
+    again = await api.call("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ml-manager", json=body)
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["reason"] == "ce candidat est déjà arrivé, à 09:45"
+    assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_late_arrival_of_a_candidate_never_marked_absent_is_refused_and_records_nothing(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    clock.set(paris(9, 35))
+    head = service.store.head()
+    body = {"candidate_id": candidate_id(api.prefix, 2), "site_id": site_id(api.prefix, "seclin")}
+    refused = await api.call("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ml-manager", json=body)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == [
+        {
+            "field": "candidate_id",
+            "reason": "ce candidat n'a pas été déclaré absent : enregistrez simplement son arrivée",
+        }
+    ]
+    forbidden = await api.call("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ft-manager", json=body)
+    assert forbidden.status_code == 403
+    assert log_events(service.store, head) == []
 
 
 async def test_a_check_in_or_a_no_show_ten_days_ahead_is_refused_and_records_nothing(

@@ -10,6 +10,7 @@ import pytest
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import (
+    CandidateArrivedLate,
     CandidateCheckedIn,
     CandidateMarkedNoShow,
     InterviewCompleted,
@@ -19,7 +20,13 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.contracts.sites import OpeningHours
 from jobdating.scheduling.domain import day
-from jobdating.scheduling.domain.commands import CheckIn, MarkNoShow, RecordOutcome, ScheduleSecondInterview
+from jobdating.scheduling.domain.commands import (
+    CheckIn,
+    MarkNoShow,
+    RecordLateArrival,
+    RecordOutcome,
+    ScheduleSecondInterview,
+)
 from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
 from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Outage, SiteFacts
@@ -112,9 +119,40 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
     with pytest.raises(Conflict) as refused:
         day.check_in(command, attendance(*absent), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
     assert (
-        refused.value.problems[0].reason
-        == "ce candidat a été déclaré absent : ses entretiens ont été annulés"
+        refused.value.problems[0].reason == "ce candidat a été déclaré absent : "
+        "enregistrez son arrivée en retard pour lui rendre ses entretiens"
     )
+
+
+def test_a_candidate_marked_absent_who_arrives_late_is_no_longer_absent_and_is_checked_in() -> None:
+    absent = attendance(
+        CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    )
+    command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    late = day.record_late_arrival(command, absent, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert late == [
+        CandidateArrivedLate(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
+    ]
+    now = evolve_attendance(absent, late[0])
+    assert (now.no_show, now.checked_in_at) == (False, NINE)
+    with pytest.raises(Conflict) as twice:
+        day.record_late_arrival(command, now, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert twice.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
+
+
+def test_a_late_arrival_is_only_for_a_candidate_marked_absent_and_only_by_the_site_host() -> None:
+    command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    with pytest.raises(Conflict) as not_absent:
+        day.record_late_arrival(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    assert (
+        not_absent.value.problems[0].reason
+        == "ce candidat n'a pas été déclaré absent : enregistrez simplement son arrivée"
+    )
+    absent = attendance(
+        CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+    )
+    with pytest.raises(Forbidden):
+        day.record_late_arrival(command, absent, JOB_DATING, OTHER_MANAGER, CANDIDATE, SITE, NINE)
 
 
 def test_a_check_in_or_a_no_show_ten_days_before_the_job_dating_is_refused() -> None:

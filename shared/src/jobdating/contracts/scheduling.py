@@ -201,6 +201,17 @@ class CandidateMarkedNoShow(_AttendanceEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
+class CandidateArrivedLate(_AttendanceEvent, frozen=True, kw_only=True):
+    """A candidate marked absent did come after all: the no-show is undone and they are checked in at `at`;
+    the repair gives back their interviews still to come."""
+
+    event_type: ClassVar[str] = "CandidateArrivedLate"
+    schema_version: ClassVar[int] = 1
+
+    at: datetime
+
+
+@REGISTRY.register
 class WorkshopScheduled(_WorkshopEvent, frozen=True, kw_only=True):
     """A collective preparation workshop in a site's room, run by two coaches from two partner orgs."""
 

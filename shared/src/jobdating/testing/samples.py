@@ -152,6 +152,12 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateMarkedNoShow", 1): sc.CandidateMarkedNoShow(
         job_dating_id="jd-1", candidate_id="cand-2", site_id="site-seclin"
     ),
+    ("CandidateArrivedLate", 1): sc.CandidateArrivedLate(
+        job_dating_id="jd-1",
+        candidate_id="cand-2",
+        site_id="site-seclin",
+        at=datetime(2026, 12, 3, 9, 40, tzinfo=UTC),
+    ),
     ("WorkshopScheduled", 1): sc.WorkshopScheduled(
         workshop_id="ws-1",
         job_dating_id="jd-1",

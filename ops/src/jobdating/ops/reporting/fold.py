@@ -147,7 +147,7 @@ def _evolve_day(state: ReportState, event: RecordedEvent) -> None:
         slot = state.slots.get(data.slot_id)
         if slot is not None:
             slot.outcome = data.outcome
-    elif isinstance(data, sc.CandidateCheckedIn):
+    elif isinstance(data, sc.CandidateCheckedIn | sc.CandidateArrivedLate):
         state.checked_in[data.job_dating_id].add(data.candidate_id)
     elif isinstance(data, sc.CandidateMarkedNoShow):
         state.marked_no_show[data.job_dating_id].add(data.candidate_id)

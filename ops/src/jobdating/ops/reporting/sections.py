@@ -4,7 +4,8 @@ Definitions (a candidate is an id: erased candidates still count, their facts ar
 - registered: a CandidateRegistered seen, counted under its referring organisation (as last updated).
 - convoked: holds at least one `interview` slot of the scope that was assigned and not cancelled before the
   slot's day (a cancellation on the day itself, e.g. after a no-show, leaves the convocation standing).
-- present: checked in (CandidateCheckedIn) at a job dating of the scope.
+- present: checked in (CandidateCheckedIn, or CandidateArrivedLate after a no-show) at a job dating of the
+  scope.
 - no-show after convocation: convoked, never checked in, and marked no-show (CandidateMarkedNoShow) or with an
   interview whose outcome is `no_show`; the rate is no-shows over convoked.
 - interview held: a slot of the scope (any kind) whose last recorded outcome is not `no_show`.

@@ -1,5 +1,5 @@
-"""HTTP routes of the day itself: late or departed companies, check-ins and no-shows, slots, outcomes
-and second interviews."""
+"""HTTP routes of the day itself: late or departed companies, check-ins, no-shows and late arrivals,
+slots, outcomes and second interviews."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from jobdating.scheduling.domain.commands import (
     DelayCompany,
     MarkNoShow,
     RecordCompanyLeft,
+    RecordLateArrival,
     RecordOutcome,
     ScheduleSecondInterview,
 )
@@ -62,6 +63,26 @@ def router(ctx: HttpContext) -> APIRouter:
         command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
         handlers.check_in(command, actor_of(caller), meta(request, caller))
         return next(a for a in queries.attendance(job_dating_id) if a.candidate_id == body.candidate_id)
+
+    @router.post(
+        "/job-datings/{job_dating_id}/late-arrivals",
+        tags=["the day"],
+        summary="Enregistrer l'arrivée en retard d'un candidat déclaré absent",
+        description=(
+            "Pour un candidat déclaré absent qui arrive finalement sur son site : l'absence est annulée et "
+            "son arrivée est enregistrée à l'heure actuelle. Ses entretiens à venir que l'absence avait "
+            "annulés lui sont rendus : au même créneau si l'ordinateur et un recruteur de l'entreprise sont "
+            "encore libres, sinon au créneau libre le plus proche sur son site avec la même entreprise, "
+            "sinon il rejoint la liste d'attente du site. Seules les personnes dont un entretien change sont "
+            "prévenues. Réservé à la coordination et aux responsables du site. Un candidat qui n'a pas été "
+            "déclaré absent s'enregistre avec `POST /job-datings/{job_dating_id}/check-ins`."
+        ),
+    )
+    def late_arrival(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> RepairReport:
+        command = RecordLateArrival(
+            job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id
+        )
+        return handlers.record_late_arrival(command, actor_of(caller), meta(request, caller))
 
     @router.post("/job-datings/{job_dating_id}/no-shows", tags=["the day"])
     def no_show(job_dating_id: str, body: NoShowIn, request: Request, caller: Caller) -> RepairReport:

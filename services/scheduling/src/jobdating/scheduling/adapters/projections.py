@@ -16,6 +16,7 @@ import msgspec
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.contracts.scheduling import (
+    CandidateArrivedLate,
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
@@ -128,6 +129,12 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 "UPDATE "
                 "SET no_show = 1, no_show_at = excluded.no_show_at",
                 (e.job_dating_id, e.candidate_id, e.site_id, ts(env.occurred_at)),
+            )
+        case CandidateArrivedLate() as e:
+            tx.execute(
+                "UPDATE sched_attendance SET site_id = ?, checked_in_at = ?, no_show = 0, no_show_at = NULL "
+                "WHERE job_dating_id = ? AND candidate_id = ?",
+                (e.site_id, ts(e.at), e.job_dating_id, e.candidate_id),
             )
         case WorkshopScheduled() as e:
             tx.execute(

@@ -2,8 +2,8 @@
 runtime's `CommandBus`, which also keeps the read model in step and retries after a concurrent write).
 
 A refused command raises a `SchedulingRefusal` and stores nothing. Commands that disrupt a published plan
-(a late or departed company, a no-show) repair it in the same transaction, so the disruption and the
-changed slots are recorded together or not at all.
+(a late or departed company, a no-show, a late arrival) repair it in the same transaction, so the disruption
+and the changed slots are recorded together or not at all.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from jobdating.scheduling.domain.commands import (
     PlanJobDating,
     PublishPlan,
     RecordCompanyLeft,
+    RecordLateArrival,
     RecordOutcome,
     RecordWorkshopAttendance,
     ReleasePairing,
@@ -221,6 +222,27 @@ class SchedulingHandlers:
             stored = w.append(stream, events, meta)
             absent = disruptions.candidate_absent(command.candidate_id)
             return self.repairs.run(w, command.job_dating_id, absent, now, _caused_by(meta, stored))
+
+        return self.bus.run(work)
+
+    def record_late_arrival(self, command: RecordLateArrival, actor: Actor, meta: Meta) -> RepairReport:
+        """A candidate marked absent arrives after all: undo the no-show, then give back their interviews
+        still to come (same slot, else the nearest free one at their site, else the waiting list)."""
+        now = self.clock.now()
+
+        def work(w: UnitOfWork) -> RepairReport:
+            job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
+            stream = attendance_stream(command.job_dating_id, command.candidate_id)
+            attendance = w.fold(ATTENDANCE, stream)
+            read = known.in_tx(w.tx)
+            candidate = known.candidate(read, command.candidate_id)
+            site = known.site(read, command.site_id)
+            events = day.record_late_arrival(command, attendance, job_dating, actor, candidate, site, now)
+            stored = w.append(stream, events, meta)
+            back = disruptions.candidate_arrived_late(
+                command.candidate_id, read_model.slots(read, command.job_dating_id)
+            )
+            return self.repairs.run(w, command.job_dating_id, back, now, _caused_by(meta, stored))
 
         return self.bus.run(work)
 

@@ -4,7 +4,8 @@ The planning core's `repair` finds the fewest changes (no interview that began m
 disruption leaves possible stays, freed capacity goes to the site's waiting list); its checker proves the
 changed interviews keep every rule; `domain.changes` turns the diff into the slots' events. Nothing else
 is written: only the people whose slot changed hear about it. Capacity that comes back (a computer back in
-service or added) changes no slot: its `refill` only gives new ones to the site's waiting list.
+service or added) changes no slot: its `refill` only gives new ones to the site's waiting list; a late
+candidate's `give_back` only gives them back the interviews their no-show cancelled.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
-from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
+from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import apply_disruption
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
@@ -97,6 +98,8 @@ class Repairs:
             if isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)
+            elif isinstance(change, CandidateBack):
+                diff = give_back(instance, plan, change, moment, lead=self.lead_minutes)
             else:
                 diff = repair(instance, plan, change, moment, lead=self.lead_minutes)
                 instance = apply_disruption(instance, change, moment)
@@ -113,6 +116,7 @@ class Repairs:
                 companies,
                 iter(self.ids, None),
                 iter(self.video_links, None),
+                from_waiting_list=not isinstance(change, CandidateBack),
             )
             _follow(by_pair, diff, cal)
             plan = repaired

@@ -92,9 +92,12 @@ def repair_writes(
     companies: Mapping[str, CompanyFacts],
     slot_ids: Iterator[str],
     video_links: Iterator[str],
+    *,
+    from_waiting_list: bool = True,
 ) -> list[Write]:
     """The events of a repair: cancellations and moves of existing slots (`slots`: the active first
-    interviews by (candidate, company)), then the slots given to candidates of the waiting list."""
+    interviews by (candidate, company)), then the new slots: given to candidates of the waiting list, or
+    (`from_waiting_list` False) given back to a late candidate."""
     writes: list[Write] = []
     for c in diff.cancelled:
         slot = _untouched_yet(slots, c.interview, now)
@@ -155,7 +158,7 @@ def repair_writes(
                     wish_rank=wish_rank(
                         candidates.get(interview.candidate_id), companies.get(interview.company_id)
                     ),
-                    from_waiting_list=True,
+                    from_waiting_list=from_waiting_list,
                 ),
             )
         )

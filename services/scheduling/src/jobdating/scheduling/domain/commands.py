@@ -81,6 +81,14 @@ class CheckIn(msgspec.Struct, frozen=True, kw_only=True):
     site_id: str
 
 
+class RecordLateArrival(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate marked absent arrived after all: the no-show is undone."""
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+
+
 class MarkNoShow(msgspec.Struct, frozen=True, kw_only=True):
     """A candidate did not come: their remaining interviews are cancelled."""
 

@@ -1,4 +1,4 @@
-"""The decisions of the day itself: check-in, no-shows, outcomes, second interviews.
+"""The decisions of the day itself: check-in, no-shows and late arrivals, outcomes, second interviews.
 
 Rule of the second interview: it is booked like any interview, so the candidate is never in two interviews
 at once and keeps the job dating's buffer between two (`busy`, the planner's own definition), the company
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import (
+    CandidateArrivedLate,
     CandidateCheckedIn,
     CandidateMarkedNoShow,
     InterviewCompleted,
@@ -20,7 +21,13 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.scheduling.domain import checks
 from jobdating.scheduling.domain.calendar import local_text
-from jobdating.scheduling.domain.commands import CheckIn, MarkNoShow, RecordOutcome, ScheduleSecondInterview
+from jobdating.scheduling.domain.commands import (
+    CheckIn,
+    MarkNoShow,
+    RecordLateArrival,
+    RecordOutcome,
+    ScheduleSecondInterview,
+)
 from jobdating.scheduling.domain.errors import Conflict, Invalid, NotFound, refuse_if
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, SiteFacts
 from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
@@ -48,7 +55,55 @@ def check_in(
     now: datetime,
 ) -> list[Event]:
     """A candidate arrives at their site, once, from the job dating's first day; a candidate marked absent
-    has lost their slots."""
+    arrives late instead (`record_late_arrival`)."""
+    arriving = _arriving(command, job_dating, actor, candidate, site, now)
+    if attendance.no_show:
+        raise Conflict.on(
+            "candidate_id",
+            "ce candidat a été déclaré absent : enregistrez son arrivée en retard "
+            "pour lui rendre ses entretiens",
+        )
+    _not_arrived_yet(attendance, job_dating)
+    return [
+        CandidateCheckedIn(
+            job_dating_id=job_dating.job_dating_id, candidate_id=arriving, site_id=command.site_id, at=now
+        )
+    ]
+
+
+def record_late_arrival(
+    command: RecordLateArrival,
+    attendance: AttendanceState,
+    job_dating: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    site: SiteFacts | None,
+    now: datetime,
+) -> list[Event]:
+    """A candidate marked absent arrives after all: the no-show is undone and they are checked in now (the
+    repair then gives back their interviews still to come). Only for a candidate marked absent."""
+    arriving = _arriving(command, job_dating, actor, candidate, site, now)
+    _not_arrived_yet(attendance, job_dating)
+    if not attendance.no_show:
+        raise Conflict.on(
+            "candidate_id", "ce candidat n'a pas été déclaré absent : enregistrez simplement son arrivée"
+        )
+    return [
+        CandidateArrivedLate(
+            job_dating_id=job_dating.job_dating_id, candidate_id=arriving, site_id=command.site_id, at=now
+        )
+    ]
+
+
+def _arriving(
+    command: CheckIn | RecordLateArrival,
+    job_dating: JobDatingState,
+    actor: Actor,
+    candidate: CandidateFacts | None,
+    site: SiteFacts | None,
+    now: datetime,
+) -> str:
+    """Who arrives, once the site host may record it there and then."""
     _published(job_dating)
     if site is None or command.site_id not in job_dating.site_ids:
         raise NotFound.on("site_id", "ce site ne participe pas à ce job dating")
@@ -58,21 +113,15 @@ def check_in(
         raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
     if candidate.site_id != command.site_id:
         raise Conflict.on("site_id", "ce candidat est attendu sur un autre site : celui qu'il a choisi")
-    if attendance.no_show:
-        raise Conflict.on("candidate_id", "ce candidat a été déclaré absent : ses entretiens ont été annulés")
+    return candidate.candidate_id
+
+
+def _not_arrived_yet(attendance: AttendanceState, job_dating: JobDatingState) -> None:
     if attendance.checked_in_at is not None:
         zone = ZoneInfo(job_dating.timezone)
         raise Conflict.on(
             "candidate_id", f"ce candidat est déjà arrivé, à {local_text(attendance.checked_in_at, zone)}"
         )
-    return [
-        CandidateCheckedIn(
-            job_dating_id=job_dating.job_dating_id,
-            candidate_id=candidate.candidate_id,
-            site_id=command.site_id,
-            at=now,
-        )
-    ]
 
 
 def mark_no_show(

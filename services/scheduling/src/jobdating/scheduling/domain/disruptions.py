@@ -7,13 +7,15 @@ leaving a job dating of several days leaves every day from then on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from jobdating.contracts.registration import CompanyProfile
 from jobdating.scheduling.domain.calendar import Calendar
+from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
-from jobdating.scheduling.planning.capacity import ComputerBack
+from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack
 from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
     CandidateNoShow,
@@ -27,7 +29,7 @@ from jobdating.scheduling.planning.disruption import (
 )
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = Disruption | ComputerBack
+Change = Disruption | ComputerBack | CandidateBack
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
@@ -54,6 +56,21 @@ def candidate_absent(candidate_id: str) -> DisruptionsFor:
         if now.day >= len(cal.dates):
             return []
         return [CandidateNoShow(candidate_id=candidate_id, day=now.day)]
+
+    return disruptions
+
+
+def candidate_arrived_late(candidate_id: str, slots: Sequence[SlotState]) -> DisruptionsFor:
+    """A candidate marked absent arrived after all: the interviews their no-show cancelled (among `slots`)
+    are wanted back."""
+
+    def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        cancelled = (
+            interview_of(s, cal)
+            for s in slots
+            if s.candidate_id == candidate_id and s.status == "cancelled" and s.cancel_reason == "no_show"
+        )
+        return [CandidateBack(candidate_id=candidate_id, interviews=tuple(i for i in cancelled if i))]
 
     return disruptions
 

@@ -7,6 +7,7 @@ import msgspec
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.folds import opened
 from jobdating.contracts.scheduling import (
+    CandidateArrivedLate,
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
@@ -99,6 +100,8 @@ def evolve_attendance(state: AttendanceState, event: Event) -> AttendanceState:
             return replace(state, checked_in_at=event.at, site_id=event.site_id)
         case CandidateMarkedNoShow():
             return replace(state, no_show=True, site_id=event.site_id)
+        case CandidateArrivedLate():
+            return replace(state, no_show=False, checked_in_at=event.at, site_id=event.site_id)
     return state
 
 

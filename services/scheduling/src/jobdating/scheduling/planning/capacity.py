@@ -1,9 +1,15 @@
-"""Capacity that comes back on the day: a computer back in service, or one added to an open site.
+"""Capacity that comes back on the day: a computer back in service, or one added to an open site; and a
+candidate marked absent who arrives after all.
 
 Unlike a disruption it makes nothing impossible, so no interview changes: the computer's free slots from
 `now` + `lead` go to the waiting list of its site, with the same rule as the slots a repair frees (fewest
 interviews first, then the best wish still open, then id). People already told keep what they were told;
 only the candidates given a slot hear about it.
+
+A late candidate gets back each interview their no-show cancelled that is still to come: the same slot
+when its computer and a recruiter are still free, else the nearest free slot at their site with that
+company (as a repair moves an interview); otherwise they wait, like anyone of their site still wishing
+interviews, for the next slot freed there.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import msgspec
 
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.model import Computer, Instance, Moment, Plan, Window
-from jobdating.scheduling.planning.repair import Repair, give_to_waiting_list
+from jobdating.scheduling.planning.model import Computer, Instance, Interview, Moment, Plan, Window
+from jobdating.scheduling.planning.repair import Repair, give_to_waiting_list, may_meet, relocate
 
 
 class ComputerBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -48,6 +54,64 @@ def refill(instance: Instance, plan: Plan, computer_id: str, now: Moment, *, lea
     free = [(computer_id, t) for t in sorted(frame.computer_slots(computer_id))]
     earliest = Moment(day=now.day, minute=now.minute + lead)
     return Repair(assigned=tuple(give_to_waiting_list(board, free, waiting, earliest)))
+
+
+class CandidateBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A candidate marked absent who arrived after all, and the interviews their no-show cancelled."""
+
+    candidate_id: str
+    interviews: tuple[Interview, ...] = ()
+
+
+def give_back(instance: Instance, plan: Plan, back: CandidateBack, now: Moment, *, lead: int = 0) -> Repair:
+    """The interviews given back to a late candidate (`instance` already has them available again; see
+    the module docstring); nobody else's interview changes."""
+    frame = Frame(instance)
+    candidate = frame.candidates.get(back.candidate_id)
+    if candidate is None:
+        return Repair()
+    earliest = Moment(day=now.day, minute=now.minute + lead)
+    wanted = sorted(
+        (i for i in back.interviews if i.candidate_id == candidate.id and i.begins >= earliest),
+        key=lambda i: (i.day, i.start, i.company_id),
+    )
+    companies = {i.company_id for i in wanted}
+    board = Board(
+        frame,
+        (
+            i
+            for i in plan.interviews
+            if i.candidate_id == candidate.id or i.site_id == candidate.site_id or i.company_id in companies
+        ),
+    )
+    given: list[Interview] = []
+    for interview in wanted:
+        if interview.pair in board.met or board.count(candidate.id) >= candidate.max_interviews:
+            continue
+        if not may_meet(frame, interview):
+            continue  # they no longer ask for this company
+        new = _same_slot(board, interview) or relocate(board, interview, earliest)
+        if new is not None:
+            given.append(new)
+    return Repair(assigned=tuple(given))
+
+
+def _same_slot(board: Board, interview: Interview) -> Interview | None:
+    """The interview as it was, booked on `board`, if its computer, a recruiter and the candidate are free."""
+    frame = board.frame
+    t = frame.slot(interview.day, interview.start)
+    candidate_id, company_id = interview.pair
+    if (
+        t is None
+        or frame.candidates[candidate_id].site_id != interview.site_id
+        or t not in frame.options(candidate_id, company_id)
+        or not board.candidate_free(candidate_id, t)
+        or not board.company_free(company_id, t)
+        or board.free_computer(interview.site_id, t, prefer=interview.computer_id) != interview.computer_id
+    ):
+        return None
+    board.add(interview)
+    return interview
 
 
 def _restored(computer: Computer, instance: Instance, at: Moment) -> Computer:

@@ -115,8 +115,8 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     for interview in affected:
         board.remove(interview)
         freed.append((interview.computer_id, board.slot(interview)))
-        unwished = not gone and not _may_meet(frame, interview)
-        new = None if gone or unwished else _relocate(board, interview, earliest)
+        unwished = not gone and not may_meet(frame, interview)
+        new = None if gone or unwished else relocate(board, interview, earliest)
         if new is None:
             detail = _not_allowed(frame, interview) if unwished else _detail(disruption, interview)
             cancelled.append(Cancellation(interview=interview, reason=why, detail=detail))
@@ -160,7 +160,7 @@ def _fits_for(frame: Frame, disruption: Disruption) -> Callable[[Interview], boo
     if disruption.candidate is None:
         return lambda i: False
     site_id = disruption.candidate.site_id
-    return lambda i: i.site_id == site_id and _may_meet(frame, i) and _still_fits(frame, i)
+    return lambda i: i.site_id == site_id and may_meet(frame, i) and _still_fits(frame, i)
 
 
 def _beyond_recruiters(
@@ -179,8 +179,9 @@ def _beyond_recruiters(
     return extra
 
 
-def _may_meet(frame: Frame, interview: Interview) -> bool:
-    """The candidate still asks for the company (or is pinned to it), and may meet it at their site."""
+def may_meet(frame: Frame, interview: Interview) -> bool:
+    """Whether the candidate still asks for the company (or is pinned to it) and may meet it at their
+    site."""
     return any(company_id == interview.company_id for company_id, _ in frame.allowed(interview.candidate_id))
 
 
@@ -199,8 +200,10 @@ def _starts(frame: Frame, t: int) -> Moment:
     return Moment(day=day, minute=start)
 
 
-def _relocate(board: Board, interview: Interview, earliest: Moment) -> Interview | None:
-    """The interview on another free computer at the same time, else at the nearest time; None if nowhere."""
+def relocate(board: Board, interview: Interview, earliest: Moment) -> Interview | None:
+    """The interview on another free computer at the same time, else at the nearest time (same day first)
+    when the candidate and a recruiter are free, not before `earliest`; booked on `board`; None if
+    nowhere."""
     frame = board.frame
     candidate_id, company_id = interview.pair
     here = board.slot(interview)

@@ -9,7 +9,7 @@ import pytest
 
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import importing, queries
+from jobdating.registration.application import candidate_import, company_import, importing, queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.application.rows import Db
@@ -106,7 +106,8 @@ def stale_look_ups(monkeypatch: pytest.MonkeyPatch, first: int) -> dict[str, int
         calls["n"] += 1
         return {} if calls["n"] <= first else real(db, table, values)
 
-    monkeypatch.setattr(importing, "held_by", stale)
+    for module in (candidate_import, company_import):
+        monkeypatch.setattr(module, "held_by", stale)
     return calls
 
 

@@ -24,6 +24,8 @@ from jobdating.runtime.commands import Meta
 Status = Literal["created", "already_imported", "rejected"]
 LINE = "ligne"
 """The field named when a refusal concerns the whole row rather than one cell."""
+encode_personal = msgspec.json.Encoder().encode
+"""The personal data of a row as the bytes sealed into its registration event."""
 
 
 class RowError(msgspec.Struct, frozen=True):

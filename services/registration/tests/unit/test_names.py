@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobdating.registration.domain.validation import InvalidValue, required_text
+from jobdating.registration.domain.fields import InvalidValue, required_text
 
 
 @pytest.mark.parametrize("raw", ["Sa\x00mia", "Be\x1bnali", "Samia\x7f"])

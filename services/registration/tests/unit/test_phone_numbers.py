@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobdating.registration.domain.validation import InvalidValue, normalise_phone
+from jobdating.registration.domain.fields import InvalidValue, normalise_phone
 
 
 @pytest.mark.parametrize("raw", ["06 39 98 07 0", "063998070", "06 39 98 07 011", "+33 6 39 98 07 0"])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jobdating.contracts.registration import Availability, Wish
 from jobdating.registration.domain.commands import PositionRequest
 from jobdating.registration.domain.errors import Rejected
-from jobdating.registration.domain.validation import (
+from jobdating.registration.domain.fields import (
     InvalidValue,
     check_contract,
     check_count,
@@ -24,8 +24,10 @@ from jobdating.registration.domain.validation import (
     is_plain_email,
     normalise_email,
     normalise_phone,
-    positions_of,
     search_key,
+)
+from jobdating.registration.domain.validation import (
+    positions_of,
     validate_candidate,
     validate_company,
     wish_errors,

@@ -43,8 +43,8 @@ from jobdating.registration.application.ports import NOTHING_JUST_SEALED, Duplic
 from jobdating.registration.application.queries import LOOKUPS, REGISTERED, WITHDRAWN
 from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one
+from jobdating.registration.domain.fields import search_key
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
-from jobdating.registration.domain.validation import search_key
 
 SCHEMA: Final[dict[str, str]] = {
     "candidates": """CREATE TABLE IF NOT EXISTS candidates (

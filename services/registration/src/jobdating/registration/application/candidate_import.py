@@ -32,9 +32,10 @@ from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import RegisterCandidate
 from jobdating.registration.domain.errors import DomainError, Rejected
+from jobdating.registration.domain.fields import search_key
 from jobdating.registration.domain.personal import candidate_personal
 from jobdating.registration.domain.state import CandidateFacts, CandidateState
-from jobdating.registration.domain.validation import search_key, validate_candidate
+from jobdating.registration.domain.validation import validate_candidate
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.commands import Meta
 

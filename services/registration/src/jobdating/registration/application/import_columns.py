@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Final
 
 from jobdating.registration.domain.errors import DomainError, Rejected
-from jobdating.registration.domain.validation import search_key
+from jobdating.registration.domain.fields import search_key
 
 CANDIDATE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "last_name": ("nom", "nom de famille", "nom de naissance"),

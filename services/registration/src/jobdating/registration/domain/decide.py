@@ -40,14 +40,14 @@ from jobdating.registration.domain.commands import (
     WithdrawCompany,
 )
 from jobdating.registration.domain.errors import Conflict, DomainError, NotFound, Rejected, reject_if
-from jobdating.registration.domain.state import CandidateFacts, CandidateState, CompanyFacts, CompanyState
-from jobdating.registration.domain.validation import (
+from jobdating.registration.domain.fields import (
     InvalidValue,
     check_contract,
     check_window,
     check_withdrawal_reason,
     required_text,
 )
+from jobdating.registration.domain.state import CandidateFacts, CandidateState, CompanyFacts, CompanyState
 
 UNKNOWN_CANDIDATE = "candidat inconnu"
 UNKNOWN_COMPANY = "entreprise inconnue"

@@ -16,7 +16,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registration import Wish
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.registration.adapters import projections
+from jobdating.registration.adapters import fed_tables
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
@@ -51,14 +51,14 @@ def test_a_withdrawal_delivered_before_the_registration_stays_a_withdrawal(tmp_p
         CALLERS["mel-coordinator"], WithdrawCompany(company_id=company_id, reason="complet")
     )
     registered, withdrew = logged(coordinator)
-    handle = policy_for(PARTNER, projections)
+    handle = policy_for(PARTNER, fed_tables)
     for event in (withdrew, registered):
         with partner.store.transaction() as tx:
             handle(tx, event)
     assert queries.live_company_ids(partner.store, [company_id]) == frozenset()
     # An instance ignores its own companies on the stream: its log and projections have them already.
     with coordinator.store.transaction() as tx:
-        policy_for("mel", projections)(tx, registered)
+        policy_for("mel", fed_tables)(tx, registered)
     assert coordinator.store.query("SELECT COUNT(*) FROM partner_companies") == [(0,)]
 
 
@@ -76,7 +76,7 @@ async def test_a_partner_instance_takes_wishes_for_the_coordinators_companies(
     relay = Relay(coordinator.store, js)
     assert await relay.publish_pending() == 1
     runner = ConsumerRunner(
-        partner.store, js, registration_sites(PARTNER).durable, policy_for(PARTNER, projections)
+        partner.store, js, registration_sites(PARTNER).durable, policy_for(PARTNER, fed_tables)
     )
     await run_until(runner, lambda: runner.handled >= 1)
     RegistrationHandlers(partner).register_candidate(CALLERS["ml-counsellor"], wishing(site, company_id))

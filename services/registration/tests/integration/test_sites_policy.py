@@ -14,7 +14,7 @@ from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.sites import RoomAdded, SiteClosed, SiteOpened, SiteReopened
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.registration.adapters import projections
+from jobdating.registration.adapters import fed_tables
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
@@ -37,7 +37,7 @@ def opened(site_id: str, name: str = "Espace emploi de Faches-Thumesnil") -> Sit
 
 def handle(service: RegistrationService, event: RecordedEvent) -> None:
     with service.store.transaction() as tx:
-        on_site_event(tx, event, projections)
+        on_site_event(tx, event, fed_tables)
 
 
 def test_an_opened_site_becomes_a_choice_until_it_closes(service: RegistrationService) -> None:
@@ -101,9 +101,7 @@ async def test_sites_published_by_the_sites_service_reach_registration_through_j
     sites_store.append([NewEvent(envelope=envelope(SiteClosed(site_id=ids[2], reason="travaux"), ids[2], 2))])
     relay = Relay(sites_store, js)
     assert await relay.publish_pending() == 4
-    runner = ConsumerRunner(
-        service.store, js, SITES_CONSUMER, lambda tx, e: on_site_event(tx, e, projections)
-    )
+    runner = ConsumerRunner(service.store, js, SITES_CONSUMER, lambda tx, e: on_site_event(tx, e, fed_tables))
     await run_until(runner, lambda: runner.handled == 4)
     assert queries.open_site_ids(service.store) == frozenset(ids[:2])
     RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(ids[0]))

@@ -12,7 +12,7 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore import EventStore, open_store
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.registration.adapters import files, http, projections
+from jobdating.registration.adapters import fed_tables, files, http, projections
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import serve_contacts
 from jobdating.registration.application.handlers import RegistrationHandlers
@@ -39,7 +39,7 @@ class RegistrationInstance:
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumer of site events this instance reads, with its handler."""
-        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, projections))]
+        return [Subscription(self.settings.sites_consumer, policy_for(self.settings.org, fed_tables))]
 
 
 def bootstrap(

@@ -8,7 +8,7 @@ from typing import Any
 
 from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
-from jobdating.registration.adapters import projections
+from jobdating.registration.adapters import fed_tables, projections
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.bootstrap import bootstrap, build_service, run
 from jobdating.registration.config import RegistrationSettings
@@ -48,7 +48,7 @@ def rebuild(settings: RegistrationSettings, _args: argparse.Namespace, _log: Any
 def redrive_parked(settings: RegistrationSettings, args: argparse.Namespace, _log: Any) -> int:
     """Re-run the sites consumer's parked events (once the cause is fixed)."""
     with closing(open_store(settings.store_url)) as store:
-        handler = policy_for(settings.org, projections)
+        handler = policy_for(settings.org, fed_tables)
         done, failing = redrive(
             store, settings.sites_consumer, handler, event_id=args.event_id, coordinator=settings.org
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from jobdating.bus.topology import registration_sites, registration_sites_durable
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.readmodel import Apply, FedModel, ReadModel
-from jobdating.registration.adapters import projections
+from jobdating.registration.adapters import fed_tables, projections
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.application.policies import policy_for
 
@@ -32,10 +32,10 @@ def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel |
     spec = registration_sites(instance_org)
 
     def prepare(tx: Transaction) -> None:
-        tx.execute(projections.SITES_SCHEMA)
-        tx.execute(projections.PARTNER_COMPANIES_SCHEMA)
+        tx.execute(fed_tables.SITES_SCHEMA)
+        tx.execute(fed_tables.PARTNER_COMPANIES_SCHEMA)
 
-    policy = policy_for(own_org, projections)
+    policy = policy_for(own_org, fed_tables)
     return FedModel(
         label,
         ("known_sites", "partner_companies"),

@@ -11,7 +11,7 @@ import msgspec
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.sites import SiteClosed, SiteOpened
-from jobdating.registration.adapters import projections
+from jobdating.registration.adapters import fed_tables
 from jobdating.registration.application.policies import on_site_event
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.commands import PositionRequest, RegisterCandidate, RegisterCompany
@@ -99,7 +99,7 @@ def open_site(service: RegistrationService, site_id: str | None = None, name: st
         postcode="59113",
     )
     with service.store.transaction() as tx:
-        on_site_event(tx, REGISTRY.decode(envelope(opened, site_id, 1)), projections)
+        on_site_event(tx, REGISTRY.decode(envelope(opened, site_id, 1)), fed_tables)
     return site_id
 
 
@@ -109,7 +109,7 @@ def close_site(service: RegistrationService, site_id: str, version: int = 2) -> 
         on_site_event(
             tx,
             REGISTRY.decode(envelope(SiteClosed(site_id=site_id, reason="travaux"), site_id, version)),
-            projections,
+            fed_tables,
         )
 
 

@@ -38,7 +38,7 @@ def on_site_event(tx: Transaction, event: RecordedEvent, fed: FedTables) -> None
 def policy_for(own_org: str, tables: FedTables) -> Handler:
     """The handler of this instance's durable: sites, and the companies other instances registered (our
     own are in our log and projections already; counting them twice would let a wish name a company we
-    saw withdraw before the stream told us). `tables` writes them; bootstrap passes the projections."""
+    saw withdraw before the stream told us). `tables` writes them; bootstrap passes `adapters.fed_tables`."""
 
     def on_shared_event(tx: Transaction, event: RecordedEvent) -> None:
         env = event.envelope

@@ -1,7 +1,7 @@
 """What the application needs from the outside: keys, read models and file readers, as protocols.
 
-Adapters implement them (`adapters.keyring`, `adapters.projections`, `adapters.files`); `bootstrap` wires
-the implementations in.
+Adapters implement them (`adapters.keyring`, `adapters.projections`, `adapters.fed_tables`,
+`adapters.files`); `bootstrap` wires the implementations in.
 """
 
 from __future__ import annotations

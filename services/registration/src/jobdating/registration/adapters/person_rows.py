@@ -1,0 +1,227 @@
+"""The rows of candidates and companies as their events change them.
+
+Personal columns are opened with the person's key (or taken from what the command just sealed), and the
+phone, e-mail, SIRET and import-key look-ups are held or dropped with their holder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from jobdating.contracts.registration import (
+    CandidateProfile,
+    CandidateRegistered,
+    CandidateUpdated,
+    CompanyProfile,
+    CompanyRegistered,
+    CompanyUpdated,
+)
+from jobdating.contracts.sealed import Sealed
+from jobdating.eventstore.base import Transaction
+from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, Keys
+from jobdating.registration.application.queries import LOOKUPS, REGISTERED
+from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
+from jobdating.registration.application.rows import Db
+from jobdating.registration.domain.fields import search_key
+from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
+
+_personal = msgspec.json.Decoder(CandidatePersonal)
+_contact = msgspec.json.Decoder(CompanyContact)
+_json = msgspec.json.Encoder()
+
+
+def open_personal(
+    db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+) -> CandidatePersonal | None:
+    """A candidate's personal fields, or None when their key is gone."""
+    plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
+    return None if plaintext is None else _personal.decode(plaintext)
+
+
+def open_contact(
+    db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
+) -> CompanyContact | None:
+    """A company contact, or None when its key is gone."""
+    plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
+    return None if plaintext is None else _contact.decode(plaintext)
+
+
+def profile_json(profile: CandidateProfile | CompanyProfile) -> str:
+    """How a profile is stored in its row."""
+    return _json.encode(profile).decode()
+
+
+def candidate_registered(
+    tx: Transaction,
+    e: CandidateRegistered,
+    keyring: Keys,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
+    p = e.profile
+    person = open_personal(tx, keyring, e.personal, just_sealed)
+    tx.execute(
+        "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
+        "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
+        "registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            e.candidate_id,
+            version,
+            p.referring_org,
+            p.counsellor_id,
+            p.site_id,
+            p.postcode,
+            p.commune,
+            profile_json(p),
+            REGISTERED,
+            *_personal_columns(person),
+            at,
+            at,
+        ),
+    )
+    if person is not None:
+        _hold_candidate_lookups(tx, e.candidate_id, person)
+    if e.import_key is not None:
+        _hold(tx, "import_keys", e.import_key, e.candidate_id)
+
+
+def candidate_updated(
+    tx: Transaction,
+    e: CandidateUpdated,
+    keyring: Keys,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
+    if e.profile is not None:
+        p = e.profile
+        tx.execute(
+            "UPDATE candidates SET counsellor_id = ?, site_id = ?, postcode = ?, commune = ?, profile = ? "
+            "WHERE candidate_id = ?",
+            (p.counsellor_id, p.site_id, p.postcode, p.commune, profile_json(p), e.candidate_id),
+        )
+    if e.personal is not None:
+        keyring.protect(tx)
+        person = open_personal(tx, keyring, e.personal, just_sealed)
+        drop_candidate_lookups(tx, e.candidate_id)
+        tx.execute(
+            "UPDATE candidates SET first_name = ?, last_name = ?, phone = ?, email = ?, address = ? "
+            "WHERE candidate_id = ?",
+            (*_personal_columns(person), e.candidate_id),
+        )
+        if person is not None:
+            _hold_candidate_lookups(tx, e.candidate_id, person)
+    tx.execute(
+        "UPDATE candidates SET version = ?, updated_at = ? WHERE candidate_id = ?",
+        (version, at, e.candidate_id),
+    )
+
+
+def company_registered(
+    tx: Transaction,
+    e: CompanyRegistered,
+    keyring: Keys,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
+    p = e.profile
+    contact = open_contact(tx, keyring, e.contact, just_sealed)
+    tx.execute(
+        "INSERT INTO companies (company_id, version, registering_org, name, name_key, siret, sector, "
+        "profile, status, withdrawal_reason, contact_name, contact_phone, contact_email, registered_at, "
+        "updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        (
+            e.company_id,
+            version,
+            e.registering_org,
+            p.name,
+            search_key(p.name),
+            p.siret,
+            p.sector,
+            profile_json(p),
+            REGISTERED,
+            *_contact_columns(contact),
+            at,
+            at,
+        ),
+    )
+    _hold(tx, "company_sirets", p.siret, e.company_id)
+    if e.import_key is not None:
+        _hold(tx, "import_keys", e.import_key, e.company_id)
+
+
+def company_updated(
+    tx: Transaction,
+    e: CompanyUpdated,
+    keyring: Keys,
+    version: int,
+    at: str,
+    just_sealed: Mapping[Sealed, bytes],
+) -> None:
+    if e.profile is not None:
+        p = e.profile
+        tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
+        _hold(tx, "company_sirets", p.siret, e.company_id)
+        tx.execute(
+            "UPDATE companies SET name = ?, name_key = ?, siret = ?, sector = ?, profile = ? "
+            "WHERE company_id = ?",
+            (p.name, search_key(p.name), p.siret, p.sector, profile_json(p), e.company_id),
+        )
+    if e.contact is not None:
+        keyring.protect(tx)
+        contact = open_contact(tx, keyring, e.contact, just_sealed)
+        tx.execute(
+            "UPDATE companies SET contact_name = ?, contact_phone = ?, contact_email = ? "
+            "WHERE company_id = ?",
+            (*_contact_columns(contact), e.company_id),
+        )
+    tx.execute(
+        "UPDATE companies SET version = ?, updated_at = ? WHERE company_id = ?", (version, at, e.company_id)
+    )
+
+
+def _personal_columns(person: CandidatePersonal | None) -> tuple[str | None, ...]:
+    if person is None:
+        return (None, None, None, None, None)
+    return (person.first_name, person.last_name, person.phone, person.email, person.address)
+
+
+def _contact_columns(contact: CompanyContact | None) -> tuple[str | None, ...]:
+    if contact is None:
+        return (None, None, None)
+    return (contact.name, contact.phone, contact.email)
+
+
+def _hold_candidate_lookups(tx: Transaction, candidate_id: str, person: CandidatePersonal) -> None:
+    _hold(tx, "candidate_phones", person.phone, candidate_id)
+    if person.email is not None:
+        _hold(tx, "candidate_emails", person.email, candidate_id)
+
+
+def drop_candidate_lookups(tx: Transaction, candidate_id: str) -> None:
+    row = tx.execute("SELECT phone, email FROM candidates WHERE candidate_id = ?", (candidate_id,)).fetchone()
+    if row is None:
+        return
+    phone, email = row
+    if phone is not None:
+        tx.execute("DELETE FROM candidate_phones WHERE phone = ? AND candidate_id = ?", (phone, candidate_id))
+    if email is not None:
+        tx.execute("DELETE FROM candidate_emails WHERE email = ? AND candidate_id = ?", (email, candidate_id))
+
+
+def _hold(tx: Transaction, table: str, value: str, owner: str) -> None:
+    column, owner_column = LOOKUPS[table]
+    # ON CONFLICT DO NOTHING rather than a caught error: PostgreSQL aborts a transaction on any error.
+    cur = tx.execute(
+        f"INSERT INTO {table} ({column}, {owner_column}) VALUES (?, ?) ON CONFLICT ({column}) DO NOTHING",
+        (value, owner),
+    )
+    if cur.rowcount == 0:
+        held = tx.execute(f"SELECT {owner_column} FROM {table} WHERE {column} = ?", (value,)).fetchone()
+        if held is None or held[0] != owner:
+            raise DuplicateKey(column)

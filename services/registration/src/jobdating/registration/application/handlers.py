@@ -3,22 +3,23 @@ then fold -> decide -> append -> project.
 
 All of it runs inside the write (a unit of work of the runtime's `CommandBus`): the facts are read in the
 transaction that appends, and the append, the projections and the key (when one is created or forgotten)
-commit together; a refusal raises `Rejected` and leaves nothing behind.
+commit together; a refusal raises `Rejected` and leaves nothing behind. The steps around each decision
+(the write, sealing, append, projections, counting the outcome) are `command_steps.CommandSteps`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UnsetType
 
-from jobdating.contracts.envelope import Event, decode_envelope
+from jobdating.contracts.envelope import Event
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.application import queries
-from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, PersonKey
+from jobdating.registration.application.command_steps import CommandSteps
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import (
@@ -53,13 +54,10 @@ from jobdating.registration.domain.validation import (
     validate_company_update,
 )
 from jobdating.runtime.auth import Principal
-from jobdating.runtime.commands import Aggregate, Extra, Meta, UnitOfWork
+from jobdating.runtime.commands import Aggregate, Meta, UnitOfWork
 from jobdating.runtime.ids import new_id
 
-S = TypeVar("S")
 T = TypeVar("T")
-P = TypeVar("P", CandidatePersonal, CompanyContact)
-U = TypeVar("U", UpdateCandidate, UpdateCompany)
 CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
 PERSONAL_FIELDS: Final = CandidatePersonal.__struct_fields__
@@ -67,7 +65,6 @@ CONTACT_FIELDS: Final = ("contact_name", "contact_phone", "contact_email")
 OTHER_ORG_CANDIDATE = "ce candidat est suivi par une autre structure"
 OTHER_ORG_COMPANY = "cette entreprise a été inscrite par une autre structure"
 
-_encode = msgspec.json.Encoder().encode
 _personal = msgspec.json.Decoder(CandidatePersonal)
 _contact = msgspec.json.Decoder(CompanyContact)
 
@@ -85,6 +82,7 @@ class RegistrationHandlers:
         self.service = service
         self.bus = service.bus
         self.keyring = service.keyring
+        self.steps = CommandSteps(service)
 
     # ---- candidates ---------------------------------------------------------------------------------
 
@@ -102,7 +100,7 @@ class RegistrationHandlers:
             facts = queries.candidate_facts(
                 w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
             )
-            return self._register(
+            return self.steps.register(
                 w,
                 CANDIDATES,
                 cmd.candidate_id,
@@ -111,7 +109,7 @@ class RegistrationHandlers:
                 meta,
             )
 
-        self._run("RegisterCandidate", cmd.candidate_id, work, meta)
+        self.steps.run("RegisterCandidate", cmd.candidate_id, work, meta)
         return cmd.candidate_id
 
     def update_candidate(
@@ -133,13 +131,13 @@ class RegistrationHandlers:
             _check_candidate_access(state, principal, may_change_candidate)
             just_sealed: dict[Sealed, bytes] = {}
             live = None if state.erased else state.personal
-            sealed = self._resealed(
+            sealed = self.steps.resealed(
                 w.tx, cmd.candidate_id, live, valid, PERSONAL_FIELDS, _personal, merged_personal, just_sealed
             )
             events = rules.update_candidate(valid, state, sealed, facts)
-            return self._append(w, cmd.candidate_id, events, meta, just_sealed=just_sealed)
+            return self.steps.append(w, cmd.candidate_id, events, meta, just_sealed=just_sealed)
 
-        return self._run("UpdateCandidate", cmd.candidate_id, work, meta)
+        return self.steps.run("UpdateCandidate", cmd.candidate_id, work, meta)
 
     def withdraw_candidate(
         self, principal: Principal, cmd: WithdrawCandidate, correlation_id: str | None = None
@@ -150,9 +148,9 @@ class RegistrationHandlers:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             state = w.fold(CANDIDATES, cmd.candidate_id)
             _check_candidate_access(state, principal, may_change_candidate)
-            return self._append(w, cmd.candidate_id, rules.withdraw_candidate(cmd, state), meta)
+            return self.steps.append(w, cmd.candidate_id, rules.withdraw_candidate(cmd, state), meta)
 
-        return self._run("WithdrawCandidate", cmd.candidate_id, work, meta)
+        return self.steps.run("WithdrawCandidate", cmd.candidate_id, work, meta)
 
     def erase_candidate(
         self, principal: Principal, cmd: EraseCandidate, correlation_id: str | None = None
@@ -166,7 +164,7 @@ class RegistrationHandlers:
         def forget(tx: Transaction) -> None:
             self.keyring.forget(tx, cmd.candidate_id)
 
-        return self._execute(
+        return self.steps.execute(
             "EraseCandidate",
             CANDIDATES,
             cmd.candidate_id,
@@ -187,7 +185,7 @@ class RegistrationHandlers:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_company(cmd)
             facts = queries.company_facts(w.tx, valid.siret)
-            return self._register(
+            return self.steps.register(
                 w,
                 COMPANIES,
                 cmd.company_id,
@@ -196,7 +194,7 @@ class RegistrationHandlers:
                 meta,
             )
 
-        self._run("RegisterCompany", cmd.company_id, work, meta)
+        self.steps.run("RegisterCompany", cmd.company_id, work, meta)
         return cmd.company_id
 
     def update_company(
@@ -212,13 +210,13 @@ class RegistrationHandlers:
             _check_company_access(state, principal)
             just_sealed: dict[Sealed, bytes] = {}
             live = None if state.withdrawn else state.contact
-            sealed = self._resealed(
+            sealed = self.steps.resealed(
                 w.tx, cmd.company_id, live, valid, CONTACT_FIELDS, _contact, merged_contact, just_sealed
             )
             events = rules.update_company(valid, state, sealed, facts)
-            return self._append(w, cmd.company_id, events, meta, just_sealed=just_sealed)
+            return self.steps.append(w, cmd.company_id, events, meta, just_sealed=just_sealed)
 
-        return self._run("UpdateCompany", cmd.company_id, work, meta)
+        return self.steps.run("UpdateCompany", cmd.company_id, work, meta)
 
     def withdraw_company(
         self, principal: Principal, cmd: WithdrawCompany, correlation_id: str | None = None
@@ -229,156 +227,9 @@ class RegistrationHandlers:
         def work(w: UnitOfWork) -> list[StoredEvent]:
             state = w.fold(COMPANIES, cmd.company_id)
             _check_company_access(state, principal)
-            return self._append(w, cmd.company_id, rules.withdraw_company(cmd, state), meta)
+            return self.steps.append(w, cmd.company_id, rules.withdraw_company(cmd, state), meta)
 
-        return self._run("WithdrawCompany", cmd.company_id, work, meta)
-
-    # ---- shared steps -------------------------------------------------------------------------------
-
-    def _append(
-        self,
-        w: UnitOfWork,
-        stream_id: str,
-        events: Sequence[Event],
-        meta: Meta,
-        before: Callable[[Transaction], None] | None = None,
-        just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
-    ) -> list[StoredEvent]:
-        """Append, then (only when something was appended) the key work and the projections, in the same
-        transaction."""
-        stored = w.append(stream_id, events, meta)
-        if stored:
-            self._projecting(before, just_sealed)(w.tx, stored)
-        return stored
-
-    def _projecting(
-        self,
-        before: Callable[[Transaction], None] | None = None,
-        just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED,
-    ) -> Extra:
-        def extra(tx: Transaction, stored: list[StoredEvent]) -> None:
-            self.keyring.protect(tx)
-            if before is not None:
-                before(tx)
-            self._project(tx, stored, just_sealed)
-
-        return extra
-
-    def _project(
-        self, tx: Transaction, stored: Sequence[StoredEvent], just_sealed: Mapping[Sealed, bytes]
-    ) -> None:
-        """Apply freshly appended events to the projections, in their transaction (`just_sealed`: plaintexts
-        the command sealed into them, which the projections then need not re-open)."""
-        for event in stored:
-            recorded = self.bus.registry.decode(decode_envelope(event.body), event.position)
-            self.service.project(tx, recorded, just_sealed)
-
-    def _execute(
-        self,
-        name: str,
-        aggregate: Aggregate[S],
-        stream_id: str,
-        decide: Callable[[S], Sequence[Event]],
-        meta: Meta,
-        before: Callable[[Transaction], None] | None = None,
-    ) -> list[StoredEvent]:
-        """A command on one stream that reads nothing else: `CommandBus.execute`, then the key work (`before`)
-        and the projections."""
-        return self._outcome(
-            name,
-            stream_id,
-            meta,
-            lambda: self.bus.execute(aggregate, stream_id, decide, meta, extra=self._projecting(before)),
-        )
-
-    def _run(
-        self, name: str, stream_id: str, work: Callable[[UnitOfWork], list[StoredEvent]], meta: Meta
-    ) -> list[StoredEvent]:
-        """Validation, facts, sealing and decision all run inside the write (`CommandBus.run`): the facts are
-        read in the transaction that appends, and on SQLite in the group-commit leader."""
-        return self._outcome(name, stream_id, meta, lambda: self.bus.run(work))
-
-    def _outcome(
-        self, name: str, stream_id: str, meta: Meta, write: Callable[[], list[StoredEvent]]
-    ) -> list[StoredEvent]:
-        """Count and log a command's outcome; a key taken at commit time is a refusal like the others."""
-        try:
-            stored = write()
-        except Rejected as exc:
-            self._refused(name, stream_id, exc)
-            raise
-        except DuplicateKey as exc:
-            # Another command took the phone, e-mail or SIRET between our look-up and our commit.
-            refusal = Rejected([rules.duplicate(exc.field)])
-            self._refused(name, stream_id, refusal)
-            raise refusal from exc
-        self.service.counted(name, "accepted" if stored else "unchanged")
-        for event in stored:
-            self.service.log.info(
-                "event_recorded",
-                command=name,
-                event_id=event.event_id,
-                event_type=event.event_type,
-                stream_id=event.stream_id,
-                correlation_id=meta.correlation_id,
-            )
-        return stored
-
-    def _refused(self, name: str, stream_id: str | None, exc: Rejected) -> None:
-        self.service.counted(name, exc.kind)
-        # Field names only: the values may be personal.
-        self.service.log.info(
-            "command_refused",
-            command=name,
-            stream_id=stream_id,
-            kind=exc.kind,
-            fields=[e.field for e in exc.errors],
-        )
-
-    def _register(
-        self,
-        w: UnitOfWork,
-        aggregate: Aggregate[S],
-        stream_id: str,
-        personal: CandidatePersonal | CompanyContact,
-        decide: Callable[[S, Sealed], Sequence[Event]],
-        meta: Meta,
-    ) -> list[StoredEvent]:
-        """A sign-up: the person's fields sealed under a new key, then fold -> decide -> append, the key saved
-        in the same transaction."""
-        key = self.keyring.new_key(stream_id)
-        plaintext = _encode(personal)
-        sealed = self.keyring.seal(key, plaintext)
-        events = decide(w.fold(aggregate, stream_id), sealed)
-        return self._append(
-            w, stream_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
-        )
-
-    def _resealed(
-        self,
-        tx: Transaction,
-        stream_id: str,
-        current: Sealed | None,
-        update: U,
-        fields: tuple[str, ...],
-        decoder: msgspec.json.Decoder[P],
-        merge: Callable[[P, U], P],
-        just_sealed: dict[Sealed, bytes],
-    ) -> Sealed | None:
-        """The personal fields an update leaves, sealed again (their plaintext kept in `just_sealed` for the
-        projections), or None when the update sets none of `fields`, the record holds none (erased,
-        withdrawn or unknown), or the update leaves them as they were."""
-        if current is None or all(getattr(update, f) is UNSET for f in fields):
-            return None
-        key = _require(self.keyring.key_of(tx, stream_id))
-        before = decoder.decode(self.keyring.unseal(key, current))
-        after = merge(before, update)
-        if after == before:
-            return None
-        plaintext = _encode(after)
-        sealed = self.keyring.seal(key, plaintext)
-        just_sealed[sealed] = plaintext
-        return sealed
+        return self.steps.run("WithdrawCompany", cmd.company_id, work, meta)
 
 
 def _check_candidate_access(
@@ -391,13 +242,6 @@ def _check_candidate_access(
 def _check_company_access(state: CompanyState, principal: Principal) -> None:
     if state.registered and not may_change_company(principal, state.registering_org):
         raise Rejected([NotAllowed("company_id", OTHER_ORG_COMPANY)])
-
-
-def _require(key: PersonKey | None) -> PersonKey:
-    if key is None:
-        # The stream holds sealed fields but the keyring has no key: the two were not written together.
-        raise RuntimeError("personal key missing for a live record")
-    return key
 
 
 def _or_none(value: T | UnsetType) -> T | None:

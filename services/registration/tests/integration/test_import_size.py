@@ -5,14 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from jobdating.registration.adapters import http
+from jobdating.registration.adapters import http_imports
 from jobdating.registration.testing import bearer
 
 
 async def test_an_import_file_over_the_cap_is_refused_with_the_cap_stated(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(http, "MAX_IMPORT_BYTES", 2**20)
+    monkeypatch.setattr(http_imports, "MAX_IMPORT_BYTES", 2**20)
     big = b"nom;prenom\n" + b"Benali;Samia\n" * (2**20 // 13 + 1)
 
     response = await client.post(

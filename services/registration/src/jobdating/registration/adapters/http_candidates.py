@@ -1,0 +1,103 @@
+"""`/candidates`: register, list, read, change, withdraw and erase candidates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+import msgspec
+from fastapi import APIRouter, Query, Request, Response, status
+
+from jobdating.registration.adapters import projections
+from jobdating.registration.adapters.http_common import Follower, Reader, changes, correlation
+from jobdating.registration.adapters.schemas import (
+    CandidateIn,
+    CandidateOut,
+    CandidatePage,
+    CandidatePatch,
+    WithdrawIn,
+)
+from jobdating.registration.application import queries
+from jobdating.registration.application.handlers import RegistrationHandlers
+from jobdating.registration.application.service import RegistrationService
+from jobdating.registration.domain.commands import (
+    EraseCandidate,
+    RegisterCandidate,
+    UpdateCandidate,
+    WithdrawCandidate,
+)
+from jobdating.registration.domain.errors import NotFound, Rejected
+from jobdating.runtime.auth import Principal
+from jobdating.runtime.http import Offset, to_command
+from jobdating.runtime.ids import new_id
+
+# What pydantic reports, said the way the people typing it would understand.
+CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
+
+
+def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
+    router = APIRouter(prefix="/candidates", tags=["candidates"])
+
+    @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
+    def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
+        """Register a candidate; the caller's organisation becomes their referring organisation."""
+        cmd = to_command(
+            RegisterCandidate,
+            body.model_dump(),
+            candidate_id=new_id(),
+            referring_org=principal.org,
+            counsellor_id=body.counsellor_id or principal.actor_id,
+        )
+        candidate_id = handlers.register_candidate(principal, cmd, correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.get("", response_model=CandidatePage)
+    def list_candidates(
+        principal: Reader,
+        site_id: str | None = None,
+        status_: Annotated[str | None, Query(alias="status")] = None,
+        limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
+        offset: Offset = 0,
+    ) -> Any:
+        """A page of candidates; personal fields only for those the caller's organisation follows."""
+        items, total = queries.candidates(
+            svc.store, principal, site_id=site_id, status=status_, limit=limit, offset=offset
+        )
+        return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
+
+    @router.get("/{candidate_id}", response_model=CandidateOut)
+    def get_candidate(candidate_id: str, principal: Reader) -> Any:
+        """One candidate (anonymous profile only outside their referring organisation)."""
+        return _candidate(svc, principal, candidate_id)
+
+    @router.patch("/{candidate_id}", response_model=CandidateOut)
+    def update_candidate(
+        candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
+    ) -> Any:
+        """Change the fields sent."""
+        cmd = to_command(UpdateCandidate, changes(body, CLEARABLE_CANDIDATE), candidate_id=candidate_id)
+        handlers.update_candidate(principal, cmd, correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.post("/{candidate_id}/withdraw", response_model=CandidateOut)
+    def withdraw_candidate(candidate_id: str, body: WithdrawIn, principal: Follower, request: Request) -> Any:
+        """The candidate withdraws; the reason is one of a fixed list (free text could carry health details)."""  # noqa: E501 (the OpenAPI description, kept on one line)
+        cmd = WithdrawCandidate(candidate_id=candidate_id, reason=body.reason)
+        handlers.withdraw_candidate(principal, cmd, correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.delete("/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT)
+    def erase_candidate(candidate_id: str, principal: Follower, request: Request) -> Response:
+        """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
+        is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""
+        handlers.erase_candidate(principal, EraseCandidate(candidate_id=candidate_id), correlation(request))
+        projections.scrub_erased(svc.store)  # committed: now out of the WAL and the dead rows too
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    return router
+
+
+def _candidate(svc: RegistrationService, principal: Principal, candidate_id: str) -> Any:
+    view = queries.candidate(svc.store, principal, candidate_id)
+    if view is None:
+        raise Rejected([NotFound("candidate_id", "candidat inconnu")])
+    return msgspec.to_builtins(view)

@@ -17,7 +17,7 @@ from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registration import Wish
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import fed_tables
-from jobdating.registration.application import queries
+from jobdating.registration.application import lookups
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.service import RegistrationService
@@ -55,7 +55,7 @@ def test_a_withdrawal_delivered_before_the_registration_stays_a_withdrawal(tmp_p
     for event in (withdrew, registered):
         with partner.store.transaction() as tx:
             handle(tx, event)
-    assert queries.live_company_ids(partner.store, [company_id]) == frozenset()
+    assert lookups.live_company_ids(partner.store, [company_id]) == frozenset()
     # An instance ignores its own companies on the stream: its log and projections have them already.
     with coordinator.store.transaction() as tx:
         policy_for("mel", fed_tables)(tx, registered)

@@ -9,7 +9,7 @@ import pytest
 
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.adapters import projections
-from jobdating.registration.application import candidate_import, company_import, importing, queries
+from jobdating.registration.application import candidate_import, company_import, importing, lookups
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates
 from jobdating.registration.application.rows import Db
@@ -29,7 +29,7 @@ def test_a_phone_taken_between_look_up_and_commit_is_a_conflict_and_stores_nothi
     RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site, phone="06 12 70 70 70"))
     # The second command looked its facts up before the first committed: it saw a free phone.
     stale = CandidateFacts(open_sites=frozenset({site}))
-    monkeypatch.setattr(queries, "candidate_facts", lambda *_, **__: stale)
+    monkeypatch.setattr(lookups, "candidate_facts", lambda *_, **__: stale)
     events = any_store.count()
     with pytest.raises(Rejected) as refused:
         RegistrationHandlers(service).register_candidate(

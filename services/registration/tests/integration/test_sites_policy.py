@@ -15,7 +15,7 @@ from jobdating.contracts.sites import RoomAdded, SiteClosed, SiteOpened, SiteReo
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import fed_tables
-from jobdating.registration.application import queries
+from jobdating.registration.application import lookups, queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import SITES_CONSUMER, on_site_event
 from jobdating.registration.application.service import RegistrationService
@@ -49,7 +49,7 @@ def test_an_opened_site_becomes_a_choice_until_it_closes(service: RegistrationSe
     # A late redelivery of the opening does not reopen it.
     handle(service, recorded(opened(site), site, 1))
     assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, False)]
-    assert queries.open_site_ids(service.store) == frozenset()
+    assert lookups.open_site_ids(service.store) == frozenset()
 
 
 def test_a_reopened_site_is_a_choice_again_and_a_late_closing_does_not_close_it(
@@ -62,7 +62,7 @@ def test_a_reopened_site_is_a_choice_again_and_a_late_closing_does_not_close_it(
     # A late redelivery of the closing does not close it again.
     handle(service, recorded(SiteClosed(site_id=site, reason="travaux"), site, 2))
     assert [(s.site_id, s.open) for s in queries.sites(service.store)] == [(site, True)]
-    assert queries.open_site_ids(service.store) == frozenset({site})
+    assert lookups.open_site_ids(service.store) == frozenset({site})
     RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(site))
 
 
@@ -103,7 +103,7 @@ async def test_sites_published_by_the_sites_service_reach_registration_through_j
     assert await relay.publish_pending() == 4
     runner = ConsumerRunner(service.store, js, SITES_CONSUMER, lambda tx, e: on_site_event(tx, e, fed_tables))
     await run_until(runner, lambda: runner.handled == 4)
-    assert queries.open_site_ids(service.store) == frozenset(ids[:2])
+    assert lookups.open_site_ids(service.store) == frozenset(ids[:2])
     RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(ids[0]))
     assert service.store.parked(SITES_CONSUMER) == []
     sites_store.close()

@@ -12,7 +12,6 @@ from typing import Final
 
 from jobdating.contracts.sites import SiteOpened
 from jobdating.eventstore.base import Transaction
-from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
 from jobdating.registration.domain.fields import search_key
 
 SITES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS known_sites (

@@ -20,9 +20,9 @@ from jobdating.contracts.registration import (
 )
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import Transaction
+from jobdating.registration.application.lookups import LOOKUPS
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, Keys
-from jobdating.registration.application.queries import LOOKUPS, REGISTERED
-from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
+from jobdating.registration.application.queries import REGISTERED
 from jobdating.registration.application.rows import Db
 from jobdating.registration.domain.fields import search_key
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact

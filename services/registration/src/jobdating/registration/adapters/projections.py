@@ -43,9 +43,9 @@ from jobdating.registration.adapters.person_rows import (
     company_updated,
     drop_candidate_lookups,
 )
+from jobdating.registration.application.lookups import held_by as held_by  # moved there; re-exported
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED, Keys
 from jobdating.registration.application.queries import WITHDRAWN
-from jobdating.registration.application.queries import held_by as held_by  # moved there; re-exported
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one
 
 SCHEMA: Final[dict[str, str]] = {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import msgspec
 
 from jobdating.contracts.registration import Wish
-from jobdating.registration.application import queries
+from jobdating.registration.application import lookups, queries
 from jobdating.registration.application.import_batches import (
     LINE,
     BatchWriter,
@@ -26,8 +26,8 @@ from jobdating.registration.application.import_columns import (
     yes_no,
 )
 from jobdating.registration.application.import_table import Row
+from jobdating.registration.application.lookups import held_by
 from jobdating.registration.application.ports import DuplicateKey
-from jobdating.registration.application.queries import held_by
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import RegisterCandidate
@@ -45,10 +45,10 @@ class CandidateImport(BatchWriter):
         self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
     ) -> None:
         super().__init__(svc, principal, columns, meta, dry_run)
-        self.open_sites = queries.open_site_ids(svc.store)
+        self.open_sites = lookups.open_site_ids(svc.store)
         self.site_names = {search_key(s.name): s.site_id for s in queries.sites(svc.store, open_only=True)}
-        rows = queries.registered_companies(svc.store)
-        partners = queries.live_partner_company_ids(svc.store)
+        rows = lookups.registered_companies(svc.store)
+        partners = lookups.live_partner_company_ids(svc.store)
         self.live_companies = frozenset(r[0] for r in rows) | partners
         self.company_names = {r[1]: r[0] for r in rows}
         self.company_sirets = {r[2]: r[0] for r in rows}

@@ -26,8 +26,8 @@ from jobdating.registration.application.import_columns import (
     parse_time,
 )
 from jobdating.registration.application.import_table import Row
+from jobdating.registration.application.lookups import held_by
 from jobdating.registration.application.ports import DuplicateKey
-from jobdating.registration.application.queries import held_by
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import PositionRequest, RegisterCompany
 from jobdating.registration.domain.errors import DomainError, Rejected

@@ -18,7 +18,7 @@ from msgspec import UnsetType
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.registration.application import queries
+from jobdating.registration.application import lookups
 from jobdating.registration.application.command_steps import CommandSteps
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
@@ -97,7 +97,7 @@ class RegistrationHandlers:
 
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_candidate(cmd)
-            facts = queries.candidate_facts(
+            facts = lookups.candidate_facts(
                 w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
             )
             return self.steps.register(
@@ -120,7 +120,7 @@ class RegistrationHandlers:
 
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_candidate_update(cmd)
-            facts = queries.candidate_facts(
+            facts = lookups.candidate_facts(
                 w.tx,
                 site_id=_or_none(valid.site_id),
                 wishes=_or_none(valid.wishes) or (),
@@ -184,7 +184,7 @@ class RegistrationHandlers:
 
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_company(cmd)
-            facts = queries.company_facts(w.tx, valid.siret)
+            facts = lookups.company_facts(w.tx, valid.siret)
             return self.steps.register(
                 w,
                 COMPANIES,
@@ -205,7 +205,7 @@ class RegistrationHandlers:
 
         def work(w: UnitOfWork) -> list[StoredEvent]:
             valid = validate_company_update(cmd)
-            facts = queries.company_facts(w.tx, _or_none(valid.siret))
+            facts = lookups.company_facts(w.tx, _or_none(valid.siret))
             state = w.fold(COMPANIES, cmd.company_id)
             _check_company_access(state, principal)
             just_sealed: dict[Sealed, bytes] = {}

@@ -1,28 +1,21 @@
-"""Reads: candidates, companies and sites as each caller may see them, statistics, facts for decisions."""
+"""Reads: candidates, companies and sites as each caller may see them, statistics, contact rows.
+
+What decisions are checked against (facts, who holds a phone or a SIRET) is `lookups`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Final
 
 import msgspec
 
-from jobdating.contracts.registration import CandidateProfile, CompanyProfile, Wish
+from jobdating.contracts.registration import CandidateProfile, CompanyProfile
 from jobdating.eventstore.reading import columns, struct_of
-from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
+from jobdating.registration.application.rows import Db, fetch_all, fetch_one
 from jobdating.registration.domain.permissions import may_see_personal
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
-from jobdating.registration.domain.state import CandidateFacts, CompanyFacts
 from jobdating.runtime.auth import Principal
 
 MAX_PAGE = 1000
-LOOKUPS: Final[dict[str, tuple[str, str]]] = {
-    "candidate_phones": ("phone", "candidate_id"),
-    "candidate_emails": ("email", "candidate_id"),
-    "company_sirets": ("siret", "company_id"),
-    "import_keys": ("import_key", "stream_id"),
-}
-"""Lookup table -> (held value column, holder column)."""
 REGISTERED: Final = "registered"
 WITHDRAWN: Final = "withdrawn"
 """A candidate's or company's `status` in the read model."""
@@ -175,62 +168,6 @@ def statistics(db: Db) -> Statistics:
     )
 
 
-def open_site_ids(db: Db) -> frozenset[str]:
-    """Sites a candidate may choose now."""
-    return frozenset(r[0] for r in fetch_all(db, "SELECT site_id FROM known_sites WHERE open = 1"))
-
-
-def live_company_ids(db: Db, company_ids: Iterable[str]) -> frozenset[str]:
-    """Those of `company_ids` that are registered and not withdrawn, here or at another instance."""
-    wanted = list(dict.fromkeys(company_ids))
-    if not wanted:
-        return frozenset()
-    marks = placeholders(len(wanted))
-    rows = fetch_all(
-        db,
-        f"SELECT company_id FROM companies WHERE status = ? AND company_id IN ({marks}) "
-        f"UNION SELECT company_id FROM partner_companies WHERE live = 1 AND company_id IN ({marks})",
-        [REGISTERED, *wanted, *wanted],
-    )
-    return frozenset(r[0] for r in rows)
-
-
-def candidate_facts(
-    db: Db,
-    *,
-    site_id: str | None = None,
-    wishes: Iterable[Wish] = (),
-    phone: str | None = None,
-    email: str | None = None,
-) -> CandidateFacts:
-    """What a registration or an update is checked against, read just before deciding.
-
-    Site, phone and e-mail in one statement: each statement is a round trip (and, on SQLite, a release of
-    the GIL that the other request threads take), and this read precedes every registration.
-    """
-    row = fetch_one(
-        db,
-        "SELECT (SELECT open FROM known_sites WHERE site_id = ?), "
-        "(SELECT candidate_id FROM candidate_phones WHERE phone = ?), "
-        "(SELECT candidate_id FROM candidate_emails WHERE email = ?)",
-        (site_id, phone, email),
-    )
-    site_open, phone_owner, email_owner = row if row is not None else (None, None, None)
-    return CandidateFacts(
-        open_sites=frozenset({site_id}) if site_id is not None and site_open else frozenset(),
-        live_companies=live_company_ids(db, (w.company_id for w in wishes if w.company_id is not None)),
-        phone_owner=phone_owner,
-        email_owner=email_owner,
-    )
-
-
-def company_facts(db: Db, siret: str | None) -> CompanyFacts:
-    """Who already holds a SIRET among live companies."""
-    if siret is None:
-        return CompanyFacts()
-    return CompanyFacts(siret_owner=held_by(db, "company_sirets", [siret]).get(siret))
-
-
 def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
     set_ = {k: v for k, v in conditions.items() if v is not None}
     if not set_:
@@ -272,33 +209,6 @@ def _company_view(row: Any, principal: Principal) -> CompanyView:
         registered_at=registered,
         updated_at=updated,
     )
-
-
-def held_by(db: Db, table: str, values: Iterable[str]) -> dict[str, str]:
-    """Who holds each of `values` in a lookup table (values nobody holds are absent)."""
-    column, owner = LOOKUPS[table]
-    wanted = list(dict.fromkeys(values))
-    found: dict[str, str] = {}
-    # Chunks keep the IN list under every backend's limit on bound parameters.
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for value, holder in fetch_all(
-            db, f"SELECT {column}, {owner} FROM {table} WHERE {column} IN ({marks})", chunk
-        ):
-            found[value] = holder
-    return found
-
-
-def registered_companies(db: Db) -> list[tuple[str, str, str]]:
-    """Every registered company here as (company_id, name_key, siret)."""
-    rows = fetch_all(db, "SELECT company_id, name_key, siret FROM companies WHERE status = ?", (REGISTERED,))
-    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
-
-
-def live_partner_company_ids(db: Db) -> frozenset[str]:
-    """The companies other organisations' instances registered and that have not withdrawn."""
-    return frozenset(r[0] for r in fetch_all(db, "SELECT company_id FROM partner_companies WHERE live = 1"))
 
 
 def candidate_contact_row(db: Db, candidate_id: str) -> Any | None:

@@ -267,7 +267,8 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-JOB_DATING_ID = "emploi-booster-2026-12-03"
+# No date in the id: the demo's day is chosen when it is loaded (jobdating.ops.demo_calendar).
+JOB_DATING_ID = "emploi-booster-lille-sud"
 
 
 def staff_toml() -> str:

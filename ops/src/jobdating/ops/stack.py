@@ -331,10 +331,7 @@ def clock_env(clock: ScaledClock) -> dict[str, str]:
 def free_base_port() -> int:
     """A base port whose service ports (base+1, base+2, ...) and SMTP port are all free now, so that
     stacks started side by side (tests) do not collide."""
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (*range(1, len(SERVICES) + 1), SMTP_OFFSET)):
-            return base
+    return free_port(span=SMTP_OFFSET + 1)
 
 
 def _listening(port: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,11 +28,34 @@ def nats_binary() -> str:
     return found
 
 
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# Not the module-level generator: test plugins reseed it, and every test would then try the same ports.
+_PORTS = random.SystemRandom()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel hands to outgoing connections (Linux's default where it cannot be read)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port(span: int = 1) -> int:
+    """A TCP port free on loopback right now, with the `span - 1` ports above it free too.
+
+    Chosen outside the kernel's ephemeral range: a port from that range, free when checked, can be taken a
+    moment later as the local end of any outgoing connection (a service connecting to NATS), and the server
+    meant to listen there then fails to start. That happened in CI.
+    """
+    low, high = _ephemeral_range()
+    # Below the ephemeral range when there is room for it (Linux's default), else above it.
+    first, last = (10000, low - span) if low - span > 10000 else (high + 1, 65535 - span)
+    for _ in range(1000):
+        port = _PORTS.randint(first, last)
+        if all(port_is_free(port + i) for i in range(span)):
+            return port
+    raise NatsServerError(f"no free loopback port between {first} and {last}")
 
 
 def port_is_free(port: int) -> bool:

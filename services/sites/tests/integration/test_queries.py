@@ -98,31 +98,42 @@ async def test_the_nearest_sites_to_a_point_come_first_with_their_distance(api: 
     ]
 
 
-async def test_a_postcode_is_placed_at_the_known_sites_sharing_it(api: Api) -> None:
+async def test_a_postcode_is_placed_at_its_commune(api: Api) -> None:
     await open_three(api)
     response = await api.call("GET", "/sites/nearest", params={"postcode": "59113"})
     result = response.json()
     assert result["located_by"] == "postcode"
-    assert result["origin"] == SECLIN
+    # Seclin's town hall, from the shipped commune positions; the site is half a kilometre away.
+    assert result["origin"] == {"lat": 50.5452, "lon": 3.0255}
     assert [s["site"]["name"] for s in result["sites"]] == ["Seclin", "Faches", "Ronchin"]
-    assert result["sites"][0]["distance_km"] == 0.0
+    assert result["sites"][0]["distance_km"] == 0.5
 
 
-async def test_an_unknown_postcode_falls_back_to_its_departement(api: Api) -> None:
+async def test_a_postcode_without_a_site_is_placed_at_its_commune_and_closed_sites_are_not_proposed(
+    api: Api,
+) -> None:
     sites = await open_three(api)
-    # A closed site still tells where its postcode is, but is never proposed.
     await api.call("POST", f"/sites/{sites['seclin']['site_id']}/close", json={"reason": "travaux"})
     response = await api.call("GET", "/sites/nearest", params={"postcode": "59000"})
     result = response.json()
-    assert result["located_by"] == "departement"
-    assert [s["site"]["name"] for s in result["sites"]] == ["Faches", "Ronchin"]
+    assert result["located_by"] == "postcode"
+    # Lille is north of the sites: Ronchin is the nearest.
+    assert [(s["site"]["name"], s["distance_km"]) for s in result["sites"]] == [
+        ("Ronchin", 3.0),
+        ("Faches", 4.6),
+    ]
 
 
-async def test_a_postcode_with_no_known_site_nearby_cannot_be_placed(api: Api) -> None:
+async def test_a_postcode_far_from_every_site_is_placed_all_the_same(api: Api) -> None:
     await open_three(api)
     response = await api.call("GET", "/sites/nearest", params={"postcode": "75011"})
-    assert response.status_code == 404
-    assert response.json()["detail"][0]["field"] == "postcode"
+    assert response.status_code == 200
+    result = response.json()
+    assert [(s["site"]["name"], s["distance_km"]) for s in result["sites"]] == [
+        ("Seclin", 193.7),
+        ("Faches", 198.6),
+        ("Ronchin", 200.8),
+    ]
 
 
 @pytest.mark.parametrize(

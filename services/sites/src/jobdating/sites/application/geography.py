@@ -1,13 +1,21 @@
-"""Where sites are: points, great-circle (haversine) distances between them (not travel times), and the
-département a postcode belongs to."""
+"""Where sites are: points, great-circle (haversine) distances between them (not travel times), where a
+postcode is, and the département a postcode belongs to."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 EARTH_RADIUS_KM = 6371.0088
+# Built from official open data by services/sites/scripts/build_postcode_positions.py; sources and licence
+# in data/README.md beside it.
+POSTCODE_POSITIONS = files("jobdating.sites").joinpath("data", "postcode_positions.csv.gz")
 
 
 @dataclass(frozen=True)
@@ -33,10 +41,16 @@ def departement(postcode: str) -> str:
     return postcode[:2]
 
 
-def mean_location(points: Sequence[Location]) -> Location:
-    """The centre of nearby points."""
-    # Sites of one postcode or département are close together: averaging degrees is accurate enough.
-    return Location(
-        lat=sum(p.lat for p in points) / len(points),
-        lon=sum(p.lon for p in points) / len(points),
-    )
+def postcode_location(postcode: str) -> Location | None:
+    """Where a French postcode is: its communes' population-weighted mean; None if no commune has it."""
+    return postcode_positions().get(postcode)
+
+
+@cache
+def postcode_positions() -> Mapping[str, Location]:
+    """Every postcode of France's communes (mainland, Corsica, the five overseas départements), read once."""
+    with gzip.open(io.BytesIO(POSTCODE_POSITIONS.read_bytes()), "rt", encoding="ascii") as text:
+        return {
+            row["postcode"]: Location(lat=float(row["lat"]), lon=float(row["lon"]))
+            for row in csv.DictReader(text, delimiter=";")
+        }

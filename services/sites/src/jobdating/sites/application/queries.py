@@ -12,7 +12,7 @@ import msgspec
 
 from jobdating.contracts.sites import Coordinates, OpeningHours
 from jobdating.eventstore.base import EventStore
-from jobdating.sites.application.geography import Location, departement, haversine_km, mean_location
+from jobdating.sites.application.geography import Location, haversine_km, postcode_location
 from jobdating.sites.application.views import (
     Availability,
     ComputerView,
@@ -25,7 +25,7 @@ from jobdating.sites.application.views import (
     UsableSite,
 )
 from jobdating.sites.domain import validation as check
-from jobdating.sites.domain.errors import Invalid, NotFound
+from jobdating.sites.domain.errors import Invalid
 
 MAX_NEAREST = 50
 
@@ -109,26 +109,17 @@ class SiteQueries:
         return self._nearest("coordinates", Location(lat=lat, lon=lon), limit)
 
     def nearest_to_postcode(self, postcode: str, limit: int = 5) -> Nearest:
-        """Open sites nearest to a postcode, located from the sites this service knows.
+        """Open sites nearest to a postcode, placed where its communes are.
 
-        No geographic data can be downloaded here, so the postcode is placed at the mean position of the
-        known sites (open or closed) sharing it; failing that, of the known sites of its département
-        (the first two digits; 2A/2B in Corsica, three digits overseas). With neither, it cannot be placed.
+        A postcode's position is the population-weighted mean of its communes' positions, from official
+        open data shipped with the service (see `geography.postcode_location`), whether or not a site has it.
         """
         if check.postcode("postcode", postcode):
             raise Invalid.on("postcode", "le code postal doit compter 5 chiffres")
-        located = [s for s in self.sites(include_closed=True) if s.location is not None]
-        same_postcode = [s.location for s in located if s.postcode == postcode and s.location]
-        if same_postcode:
-            return self._nearest("postcode", mean_location(same_postcode), limit)
-        wanted = departement(postcode)
-        same_departement = [s.location for s in located if departement(s.postcode) == wanted and s.location]
-        if same_departement:
-            return self._nearest("departement", mean_location(same_departement), limit)
-        raise NotFound.on(
-            "postcode",
-            "aucun site connu dans ce code postal ni dans ce département : indiquez des coordonnées",
-        )
+        origin = postcode_location(postcode)
+        if origin is None:
+            raise Invalid.on("postcode", "code postal inconnu : aucune commune de France n'a ce code postal")
+        return self._nearest("postcode", origin, limit)
 
     def _nearest(
         self, located_by: Literal["coordinates", "postcode", "departement"], origin: Location, limit: int

@@ -25,6 +25,8 @@ from jobdating.scheduling.planning.model import (
 from jobdating.scheduling.planning.solution import Solution
 from jobdating.scheduling.planning.solve import greedy, solve
 
+from .builders import at
+
 NINE_TO_TEN = Window(day=0, start=540, end=600)  # slots 9:00, 9:20, 9:40
 EVENT = Instance(
     days=(Day(index=0, start=540, end=600),),
@@ -59,12 +61,6 @@ ANA_BUSY = msgspec.structs.replace(
     elsewhere=(Elsewhere(candidate_id="ana", company_id="florist", day=0, start=540, end=560),),
 )
 PLANNERS: dict[str, Callable[[Instance], Solution]] = {"greedy": greedy, "optimised": solve}
-
-
-def at(candidate: str, company: str, computer: str, start: int) -> Interview:
-    return Interview(
-        candidate_id=candidate, company_id=company, site_id="faches", computer_id=computer, day=0, start=start
-    )
 
 
 def rules(instance: Instance, *interviews: Interview) -> set[Rule]:

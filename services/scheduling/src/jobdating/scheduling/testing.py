@@ -29,6 +29,7 @@ from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
 from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.testing.demo_data import COMPANIES, SITES, candidates
+from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
 
 ORG = "departement-nord"
@@ -128,13 +129,7 @@ def demo_facts(prefix: str, day: date = EVENT_DAY) -> list[Fact]:
             facts.append(
                 Fact(
                     ComputerAdded(
-                        computer_id=pc,
-                        site_id=sid,
-                        label=f"Poste {n}",
-                        lending_org=site.host_org,
-                        webcam=True,
-                        headset=True,
-                        visio_ready=True,
+                        computer_id=pc, site_id=sid, label=f"Poste {n}", lending_org=site.host_org, **EQUIPPED
                     ),
                     pc,
                     1,

@@ -24,11 +24,7 @@ def demo_commands() -> list[SetUpCommand]:
         commands.append(
             OpenSite(
                 site_id=site_id,
-                name=site.name,
-                host_org=site.host_org,
-                address=site.address,
-                commune=site.commune,
-                postcode=site.postcode,
+                **site.place(),
                 location=Coordinates(lat=site.lat, lon=site.lon),
                 hours=(OpeningHours(day=DAY, start=time(8, 30), end=time(17, 0)),),
                 accessibility=("wheelchair",) if site.wheelchair else (),

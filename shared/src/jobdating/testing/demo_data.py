@@ -7,6 +7,7 @@ Every person here is fictional; phone numbers are in the range ARCEP keeps for f
 from __future__ import annotations
 
 import random
+from typing import TypedDict
 
 import msgspec
 
@@ -23,6 +24,14 @@ PARTNERS = {
 }
 
 
+class Place(TypedDict):
+    name: str
+    host_org: str
+    address: str
+    commune: str
+    postcode: str
+
+
 class DemoSite(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     name: str
@@ -34,6 +43,10 @@ class DemoSite(msgspec.Struct, frozen=True, kw_only=True):
     lon: float
     computers: int
     wheelchair: bool
+
+    def place(self) -> Place:
+        """Where the site is, as the commands and events that open a site spell it."""
+        return msgspec.convert(msgspec.structs.asdict(self), Place)
 
 
 # One site a line: key | name | host organisation | address | commune | postcode | lat | lon | computers |

@@ -72,6 +72,11 @@ def _table(text: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
 SITES = [msgspec.convert(row, DemoSite, strict=False) for row in _table(_SITES, DemoSite.__struct_fields__)]
 
 
+def demo_site(key: str) -> DemoSite:
+    """The demo site with this key (tests borrow it as their sample site)."""
+    return next(site for site in SITES if site.key == key)
+
+
 def siret(siren8: str, nic: str = "0001") -> str:
     """A SIRET whose Luhn checksum holds, from an 8-digit prefix (the last SIREN digit is computed)."""
     for last in "0123456789":

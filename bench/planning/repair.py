@@ -20,20 +20,9 @@ import msgspec
 
 from bench.common import peak_rss_mb, save
 from bench.planning.quality import load
+from jobdating.scheduling.planning import disruption as dis
 from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.disruption import (
-    CandidateChanged,
-    CandidateNoShow,
-    CandidateWithdrew,
-    CompanyChanged,
-    CompanyLate,
-    CompanyLeft,
-    ComputerBroke,
-    Disruption,
-    SiteClosed,
-    apply_disruption,
-)
 from jobdating.scheduling.planning.generate import regional_fair
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
@@ -43,26 +32,26 @@ NOW = Moment(day=0, minute=10 * 60)
 REPEATS = 15
 
 
-def concerns(interview: Interview, disruption: Disruption | ComputerBack) -> bool:
+def concerns(interview: Interview, disruption: dis.Disruption | ComputerBack) -> bool:
     """The disruption names the interview's candidate, company (that day), computer or site (capacity
     coming back concerns no interview)."""
     if isinstance(disruption, ComputerBack):
         return False
-    if isinstance(disruption, CandidateWithdrew | CandidateChanged):
+    if isinstance(disruption, dis.CandidateWithdrew | dis.CandidateChanged):
         return interview.candidate_id == disruption.candidate_id
-    if isinstance(disruption, CandidateNoShow):
+    if isinstance(disruption, dis.CandidateNoShow):
         return interview.candidate_id == disruption.candidate_id and interview.day == disruption.day
-    if isinstance(disruption, CompanyLate | CompanyLeft):
+    if isinstance(disruption, dis.CompanyLate | dis.CompanyLeft):
         return interview.company_id == disruption.company_id and interview.day == disruption.day
-    if isinstance(disruption, CompanyChanged):
+    if isinstance(disruption, dis.CompanyChanged):
         return interview.company_id == disruption.company_id
-    if isinstance(disruption, ComputerBroke):
+    if isinstance(disruption, dis.ComputerBroke):
         return interview.computer_id == disruption.computer_id
     return interview.site_id == disruption.site_id
 
 
 def one(
-    instance: Instance, plan: Plan, disruption: Disruption | ComputerBack
+    instance: Instance, plan: Plan, disruption: dis.Disruption | ComputerBack
 ) -> tuple[dict[str, Any], Instance, Plan]:
     """Repair once, timed over `REPEATS` runs (the repair is pure), and account for what changed."""
     seconds: list[float] = []
@@ -70,7 +59,7 @@ def one(
     if isinstance(disruption, ComputerBack):
         after = bring_back(instance, disruption)
     else:
-        after = apply_disruption(instance, disruption, NOW)
+        after = dis.apply_disruption(instance, disruption, NOW)
     for _ in range(REPEATS):
         start = time.perf_counter()
         if isinstance(disruption, ComputerBack):
@@ -100,7 +89,7 @@ def one(
     return report, after, repaired
 
 
-def moving(instance: Instance, plan: Plan, rng: random.Random) -> CandidateChanged:
+def moving(instance: Instance, plan: Plan, rng: random.Random) -> dis.CandidateChanged:
     """A candidate with interviews to come who chooses another site of the fair, one where the companies
     of those interviews meet candidates (most companies of the fair are local)."""
     companies = {k.id: k for k in instance.companies}
@@ -112,11 +101,11 @@ def moving(instance: Instance, plan: Plan, rng: random.Random) -> CandidateChang
         for site_id in sites:
             if site_id != candidate.site_id and all(k.sites is None or site_id in k.sites for k in theirs):
                 moved = msgspec.structs.replace(candidate, site_id=site_id)
-                return CandidateChanged(candidate_id=who, candidate=moved)
+                return dis.CandidateChanged(candidate_id=who, candidate=moved)
     raise RuntimeError("no candidate of the fair can move with their companies")
 
 
-def one_recruiter_fewer(instance: Instance, plan: Plan) -> CompanyChanged:
+def one_recruiter_fewer(instance: Instance, plan: Plan) -> dis.CompanyChanged:
     """The company running the most interviews at once from now loses a recruiter."""
     at_once: dict[tuple[str, int, int], int] = {}
     for i in plan.interviews:
@@ -126,7 +115,7 @@ def one_recruiter_fewer(instance: Instance, plan: Plan) -> CompanyChanged:
     company_id = max(sorted(at_once), key=lambda k: at_once[k])[0]
     company = next(k for k in instance.companies if k.id == company_id)
     fewer = msgspec.structs.replace(company, recruiters=max(1, company.recruiters - 1))
-    return CompanyChanged(company_id=company_id, company=fewer)
+    return dis.CompanyChanged(company_id=company_id, company=fewer)
 
 
 def main() -> None:
@@ -145,21 +134,21 @@ def main() -> None:
     by_load = sorted(load_of, key=lambda p: (load_of[p], p))
     busiest = by_load[-1]
     for computer_id in (busiest, by_load[len(by_load) // 2]):
-        report, instance, plan = one(instance, plan, ComputerBroke(computer_id=computer_id, at=NOW))
+        report, instance, plan = one(instance, plan, dis.ComputerBroke(computer_id=computer_id, at=NOW))
         reports.append(report)
     rng = random.Random(2026)
     withdrawing = rng.sample(sorted({i.candidate_id for i in future}), len(instance.candidates) // 100)
     withdrawals = []
     for candidate_id in withdrawing:
-        report, instance, plan = one(instance, plan, CandidateWithdrew(candidate_id=candidate_id))
+        report, instance, plan = one(instance, plan, dis.CandidateWithdrew(candidate_id=candidate_id))
         withdrawals.append(report)
     sample = rng.choice([i for i in plan.interviews if i.begins > NOW and i.day == 0])
     before_eleven = [i for i in plan.interviews if NOW <= i.begins < Moment(day=0, minute=11 * 60)]
     for disruption in (
-        CandidateNoShow(candidate_id=sample.candidate_id, day=0),
-        CompanyLate(company_id=rng.choice(before_eleven).company_id, day=0, arrives=11 * 60),
-        CompanyLeft(company_id=rng.choice(future).company_id, day=0, at=11 * 60),
-        SiteClosed(site_id=rng.choice(future).site_id, at=Moment(day=0, minute=11 * 60)),
+        dis.CandidateNoShow(candidate_id=sample.candidate_id, day=0),
+        dis.CompanyLate(company_id=rng.choice(before_eleven).company_id, day=0, arrives=11 * 60),
+        dis.CompanyLeft(company_id=rng.choice(future).company_id, day=0, at=11 * 60),
+        dis.SiteClosed(site_id=rng.choice(future).site_id, at=Moment(day=0, minute=11 * 60)),
         moving(instance, plan, rng),
         one_recruiter_fewer(instance, plan),
         ComputerBack(computer_id=busiest, at=Moment(day=0, minute=11 * 60)),

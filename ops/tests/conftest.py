@@ -25,6 +25,7 @@ from jobdating.registration.testing import CALLERS, candidate, company, open_sit
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.sites.bootstrap import SitesService, bootstrap
 from jobdating.sites.config import SitesSettings
+from jobdating.testing.demo_data import demo_site
 
 ORG = "departement-nord"
 
@@ -63,11 +64,7 @@ async def _sites_history(api: httpx.AsyncClient) -> str:
         "POST",
         "/sites",
         {
-            "name": "Maison de l'emploi de Ronchin",
-            "host_org": "france-travail",
-            "address": "3 avenue Jean Jaurès",
-            "commune": "Ronchin",
-            "postcode": "59790",
+            **demo_site("ronchin").place(),
             "location": {"lat": 50.605, "lon": 3.0895},
             "hours": [{"day": "2026-12-03", "start": "08:30", "end": "17:00"}],
             "accessibility": ["wheelchair"],

@@ -66,6 +66,7 @@ from jobdating.ops.reporting.sections import (
 )
 from jobdating.ops.reporting.source import build_report, parse_as_of
 from jobdating.runtime.ids import new_id
+from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.samples import COMPANY, PROFILE, SEALED
 
 pytestmark = pytest.mark.nats
@@ -171,13 +172,7 @@ def write_day(store: EventStore) -> None:
         ("pc-3", "site-ronchin", "france-travail"),
     ):
         computer = s.ComputerAdded(
-            computer_id=pc,
-            site_id=site,
-            label=pc.upper(),
-            lending_org=org,
-            webcam=True,
-            headset=True,
-            visio_ready=True,
+            computer_id=pc, site_id=site, label=pc.upper(), lending_org=org, **EQUIPPED
         )
         h.add(computer, pc, before, org)
     planned = sc.JobDatingPlanned(

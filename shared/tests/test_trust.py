@@ -19,6 +19,7 @@ from jobdating.contracts.trust import Forged, speaker_refusal, subject_refusal
 from jobdating.eventstore.base import ParkedEvent, Transaction
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.clock import SystemClock
+from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope, site_opened
 
 NORD = "departement-nord"
@@ -105,15 +106,7 @@ def test_only_the_coordinating_org_opens_a_scheduling_stream() -> None:
 
 
 def test_a_computer_is_added_to_a_site_by_the_site_s_organisation() -> None:
-    added = ComputerAdded(
-        computer_id="pc-1",
-        site_id="site-1",
-        label="Poste 1",
-        lending_org=ML,
-        webcam=True,
-        headset=True,
-        visio_ready=True,
-    )
+    added = ComputerAdded(computer_id="pc-1", site_id="site-1", label="Poste 1", lending_org=ML, **EQUIPPED)
     env = envelope(added, "pc-1", 1, ML, "sites")
     refusal = speaker_refusal(env, "sites", None, coordinator=NORD, parent=("site", "site-1", NORD))
     assert refusal == f"org {ML} may not attach computer stream pc-1 to site site-1 owned by {NORD}"

@@ -7,17 +7,8 @@ from datetime import time
 import msgspec
 import pytest
 
+from jobdating.contracts import registration as r
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.registration import (
-    CandidateErased,
-    CandidateRegistered,
-    CandidateUpdated,
-    CandidateWithdrew,
-    CompanyRegistered,
-    CompanyUpdated,
-    CompanyWithdrew,
-    Wish,
-)
 from jobdating.contracts.sealed import Sealed
 from jobdating.registration.domain.commands import (
     EraseCandidate,
@@ -46,10 +37,10 @@ def given_candidate(*events: Event) -> CandidateState:
     return state
 
 
-def registered(candidate_id: str = "cand-1") -> CandidateRegistered:
+def registered(candidate_id: str = "cand-1") -> r.CandidateRegistered:
     cmd = validate_candidate(candidate(SITE, candidate_id=candidate_id))
     (event,) = decide_candidate(cmd, CandidateState(), SEALED, OPEN)
-    assert isinstance(event, CandidateRegistered)
+    assert isinstance(event, r.CandidateRegistered)
     return event
 
 
@@ -60,12 +51,12 @@ def refusal(run: object) -> list[tuple[str, str]]:
 
 def test_a_candidate_registers_on_an_open_site_with_their_fields_sealed() -> None:
     cmd = validate_candidate(
-        candidate(SITE, wishes=(Wish(rank=2, sector="vente"), Wish(rank=1, company_id="co-1")))
+        candidate(SITE, wishes=(r.Wish(rank=2, sector="vente"), r.Wish(rank=1, company_id="co-1")))
     )
     events = decide_candidate(cmd, CandidateState(), SEALED, OPEN)
     assert len(events) == 1
     event = events[0]
-    assert isinstance(event, CandidateRegistered)
+    assert isinstance(event, r.CandidateRegistered)
     assert event.personal == SEALED
     assert event.profile.site_id == SITE
     assert [w.rank for w in event.profile.wishes] == [1, 2]
@@ -89,7 +80,7 @@ def test_a_candidate_cannot_register_with_an_email_another_candidate_holds() -> 
 
 
 def test_a_candidate_cannot_choose_a_closed_or_unknown_site_nor_wish_a_withdrawn_company() -> None:
-    cmd = validate_candidate(candidate("site-closed", wishes=(Wish(rank=1, company_id="co-gone"),)))
+    cmd = validate_candidate(candidate("site-closed", wishes=(r.Wish(rank=1, company_id="co-gone"),)))
     with pytest.raises(Rejected) as refused:
         decide_candidate(cmd, CandidateState(), SEALED, OPEN)
     assert refusal(refused.value) == [("invalid", "site_id"), ("invalid", "wishes[0].company_id")]
@@ -107,7 +98,7 @@ def test_an_update_records_only_what_changed() -> None:
     events = decide_candidate(UpdateCandidate(candidate_id="cand-1", site_id="site-lille"), state, None, OPEN)
     assert len(events) == 1
     event = events[0]
-    assert isinstance(event, CandidateUpdated)
+    assert isinstance(event, r.CandidateUpdated)
     assert event.personal is None
     assert event.profile is not None
     assert event.profile.site_id == "site-lille"
@@ -119,7 +110,7 @@ def test_an_update_of_personal_fields_only_carries_the_new_seal() -> None:
     events = decide_candidate(
         UpdateCandidate(candidate_id="cand-1", last_name="Martin"), state, RESEALED, OPEN
     )
-    assert events == [CandidateUpdated(candidate_id="cand-1", profile=None, personal=RESEALED)]
+    assert events == [r.CandidateUpdated(candidate_id="cand-1", profile=None, personal=RESEALED)]
 
 
 def test_an_update_that_changes_nothing_records_nothing() -> None:
@@ -140,7 +131,7 @@ def test_an_update_cannot_take_a_phone_another_candidate_holds_but_keeping_ones_
 
 
 def test_a_withdrawn_candidate_can_neither_change_nor_withdraw_again() -> None:
-    state = given_candidate(registered(), CandidateWithdrew(candidate_id="cand-1", reason="autre"))
+    state = given_candidate(registered(), r.CandidateWithdrew(candidate_id="cand-1", reason="autre"))
     for cmd in (
         UpdateCandidate(candidate_id="cand-1", site_id="site-lille"),
         WithdrawCandidate(candidate_id="cand-1", reason="autre"),
@@ -153,7 +144,7 @@ def test_a_withdrawn_candidate_can_neither_change_nor_withdraw_again() -> None:
 def test_a_candidate_withdraws_for_a_listed_reason_only() -> None:
     state = given_candidate(registered())
     events = decide_candidate(WithdrawCandidate(candidate_id="cand-1", reason="a trouvé un emploi"), state)
-    assert events == [CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi")]
+    assert events == [r.CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi")]
     with pytest.raises(Rejected) as refused:
         decide_candidate(WithdrawCandidate(candidate_id="cand-1", reason="malade"), state)
     assert refusal(refused.value) == [("invalid", "reason")]
@@ -171,9 +162,9 @@ def test_an_unknown_candidate_is_not_found() -> None:
 
 
 def test_a_withdrawn_candidate_can_be_erased_once_and_then_nothing_personal_remains_in_state() -> None:
-    state = given_candidate(registered(), CandidateWithdrew(candidate_id="cand-1", reason="autre"))
+    state = given_candidate(registered(), r.CandidateWithdrew(candidate_id="cand-1", reason="autre"))
     events = decide_candidate(EraseCandidate(candidate_id="cand-1"), state)
-    assert events == [CandidateErased(candidate_id="cand-1")]
+    assert events == [r.CandidateErased(candidate_id="cand-1")]
     erased = evolve_candidate(state, events[0])
     assert erased.personal is None
     assert erased.profile is not None  # the anonymous facts stay
@@ -191,11 +182,11 @@ def given_company(*events: Event) -> CompanyState:
     return state
 
 
-def company_registered() -> CompanyRegistered:
+def company_registered() -> r.CompanyRegistered:
     (event,) = decide_company(
         validate_company(company(company_id="co-1")), CompanyState(), SEALED, CompanyFacts()
     )
-    assert isinstance(event, CompanyRegistered)
+    assert isinstance(event, r.CompanyRegistered)
     return event
 
 
@@ -220,13 +211,13 @@ def test_a_company_window_must_still_end_after_it_starts_once_updated() -> None:
         CompanyFacts(),
     )
     assert len(events) == 1
-    assert isinstance(events[0], CompanyUpdated)
+    assert isinstance(events[0], r.CompanyUpdated)
 
 
 def test_a_withdrawn_company_cannot_withdraw_again() -> None:
     state = given_company(company_registered())
     events = decide_company(WithdrawCompany(company_id="co-1", reason="recrutement pourvu"), state)
-    assert events == [CompanyWithdrew(company_id="co-1", reason="recrutement pourvu")]
+    assert events == [r.CompanyWithdrew(company_id="co-1", reason="recrutement pourvu")]
     with pytest.raises(Rejected) as refused:
         decide_company(WithdrawCompany(company_id="co-1", reason="x"), evolve_company(state, events[0]))
     assert refusal(refused.value) == [("conflict", "company_id")]

@@ -9,6 +9,7 @@ from jobdating.contracts.scheduling import SlotAssigned
 from jobdating.contracts.sites import ComputerAdded, ComputerBackInService, ComputerOutOfOrder
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, computer_id, site_id
+from jobdating.testing.equipment import EQUIPPED
 
 from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
 
@@ -74,9 +75,7 @@ async def test_a_computer_added_to_a_full_site_on_the_day_is_given_to_its_waitin
         site_id=seclin,
         label="Portable de secours",
         lending_org="mission-locale",
-        webcam=True,
-        headset=True,
-        visio_ready=True,
+        **EQUIPPED,
     )
     feed(service, [Fact(added, spare, 1, "sites", paris(9, 10))])
     assigned = [e.data for e in log_events(service.store, head)]

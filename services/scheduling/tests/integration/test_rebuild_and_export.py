@@ -12,6 +12,7 @@ from jobdating.scheduling.adapters import projections, tables
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.main import main
 from jobdating.scheduling.testing import MovableClock, candidate_id, company_id
+from jobdating.testing.rebuild import rebuild_by_command
 
 from .conftest import Api, paris, published_demo
 
@@ -60,12 +61,7 @@ async def test_the_rebuild_command_restores_a_lost_read_model_and_keeps_the_prov
     await a_busy_day(api, service, clock)
     live = projections.snapshot(service.store)
     plans = service.store.query("SELECT plan_id FROM sched_plan")
-    with service.store.transaction() as tx:
-        for table in tables.READ_MODEL_TABLES:
-            tx.execute(f"DELETE FROM {table}")
-    assert isinstance(service.store, SqliteEventStore)
-    monkeypatch.setenv("JOBDATING_SCHEDULING_STORE_URL", f"sqlite:///{service.store.path}")
-    assert main(["rebuild"]) == 0
+    rebuild_by_command(service.store, tables.READ_MODEL_TABLES, "JOBDATING_SCHEDULING_", main, monkeypatch)
     assert projections.snapshot(service.store) == live
     assert service.store.query("SELECT plan_id FROM sched_plan") == plans
 

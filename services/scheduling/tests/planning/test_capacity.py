@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import ComputerBroke, apply_disruption
-from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan, Window
+from jobdating.scheduling.planning.model import Instance, Moment, Plan, Window
 from jobdating.scheduling.planning.repair import apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
+from .builders import at, person, tiny
 from .strategies import small_instances
-from .test_repair import SETTINGS, Step, days_on_site, on_the_day, person, tiny
+from .test_repair import SETTINGS, Step, days_on_site, on_the_day
 
 
 @st.composite
@@ -109,20 +110,9 @@ def test_a_computer_back_gives_no_slot_that_began_before_now() -> None:
     assert given.candidate_id in lost
 
 
-def bakery_at(candidate_id: str, start: int, computer_id: str = "pc-0") -> Interview:
-    return Interview(
-        candidate_id=candidate_id,
-        company_id="bakery",
-        site_id="faches",
-        computer_id=computer_id,
-        day=0,
-        start=start,
-    )
-
-
 def test_a_late_candidate_gets_back_the_same_slot_when_its_computer_and_recruiter_are_still_free() -> None:
     instance = tiny(person("ana"), recruiters=1)
-    cancelled = bakery_at("ana", 580)
+    cancelled = at("ana", "bakery", "pc-0", 580)
     back = CandidateBack(candidate_id="ana", interviews=(cancelled,))
     diff = give_back(instance, Plan(), back, Moment(day=0, minute=550))
     assert diff.assigned == (cancelled,)
@@ -133,10 +123,10 @@ def test_a_late_candidate_whose_slot_was_given_away_gets_the_nearest_free_slot_w
     """One computer, slots 9:00, 9:20, 9:40; ana's 9:20 went to bob from the waiting list: at 9:10, the
     9:00 slot has begun, so ana gets 9:40 and bob keeps 9:20."""
     instance = tiny(person("ana"), person("bob"), recruiters=1)
-    taken = bakery_at("bob", 560)
-    back = CandidateBack(candidate_id="ana", interviews=(bakery_at("ana", 560),))
+    taken = at("bob", "bakery", "pc-0", 560)
+    back = CandidateBack(candidate_id="ana", interviews=(at("ana", "bakery", "pc-0", 560),))
     diff = give_back(instance, Plan(interviews=(taken,)), back, Moment(day=0, minute=550))
-    assert diff.assigned == (bakery_at("ana", 580),)
+    assert diff.assigned == (at("ana", "bakery", "pc-0", 580),)
     plan = apply_repair(Plan(interviews=(taken,)), diff)
     assert taken in plan.interviews
     assert {v.rule for v in check(instance, plan)} <= {"pin_missing"}
@@ -144,12 +134,12 @@ def test_a_late_candidate_whose_slot_was_given_away_gets_the_nearest_free_slot_w
 
 def test_a_late_candidate_with_no_free_slot_left_gets_nothing_and_waits() -> None:
     instance = tiny(person("ana"), person("bob"), person("cleo"), recruiters=1)
-    full = Plan(interviews=(bakery_at("bob", 560), bakery_at("cleo", 580)))
-    back = CandidateBack(candidate_id="ana", interviews=(bakery_at("ana", 560),))
+    full = Plan(interviews=(at("bob", "bakery", "pc-0", 560), at("cleo", "bakery", "pc-0", 580)))
+    back = CandidateBack(candidate_id="ana", interviews=(at("ana", "bakery", "pc-0", 560),))
     assert give_back(instance, full, back, Moment(day=0, minute=550)).assigned == ()
 
 
 def test_a_late_candidate_gets_back_no_interview_that_began_before_now() -> None:
     instance = tiny(person("ana"), recruiters=1)
-    back = CandidateBack(candidate_id="ana", interviews=(bakery_at("ana", 540),))
+    back = CandidateBack(candidate_id="ana", interviews=(at("ana", "bakery", "pc-0", 540),))
     assert give_back(instance, Plan(), back, Moment(day=0, minute=585)).assigned == ()

@@ -20,6 +20,8 @@ from jobdating.scheduling.planning.model import (
     Window,
 )
 
+from .builders import at
+
 MORNING = Window(day=0, start=540, end=660)  # 9:00-11:00: slots 9:00, 9:20, 9:40, 10:00, 10:20, 10:40
 EVENT = Instance(
     days=(Day(index=0, start=540, end=660),),
@@ -47,12 +49,6 @@ EVENT = Instance(
     pins=(Pair(candidate_id="bob", company_id="bakery"),),
     forbids=(Pair(candidate_id="cleo", company_id="garage"),),
 )
-
-
-def at(candidate: str, company: str, computer: str, start: int, site: str = "faches") -> Interview:
-    return Interview(
-        candidate_id=candidate, company_id=company, site_id=site, computer_id=computer, day=0, start=start
-    )
 
 
 VALID = Plan(

@@ -12,17 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from jobdating.scheduling.planning.model import (
-    Candidate,
-    Company,
-    Computer,
-    Day,
-    Instance,
-    Interview,
-    Site,
-    SlotGrid,
-    Window,
-)
+from jobdating.scheduling.planning import model as m
 from jobdating.scheduling.planning.solve import solve
 from jobdating.testing import demo_data
 
@@ -32,31 +22,31 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def demo_instance() -> Instance:
+def demo_instance() -> m.Instance:
     """The demo job dating (`jobdating.ops.demo`) as the scheduling service builds it: one morning, 20-minute
     interviews with 10 minutes between two, a break at 10:30, at most 4 interviews per candidate."""
-    morning = Window(day=0, start=_minutes("08:30"), end=_minutes("12:30"))
-    return Instance(
-        days=(Day(index=0, start=morning.start, end=morning.end),),
-        grid=SlotGrid(
-            length=20, buffer=10, breaks=(Window(day=0, start=_minutes("10:30"), end=_minutes("10:45")),)
+    morning = m.Window(day=0, start=_minutes("08:30"), end=_minutes("12:30"))
+    return m.Instance(
+        days=(m.Day(index=0, start=morning.start, end=morning.end),),
+        grid=m.SlotGrid(
+            length=20, buffer=10, breaks=(m.Window(day=0, start=_minutes("10:30"), end=_minutes("10:45")),)
         ),
-        sites=tuple(Site(id=f"site-{s.key}", opening=(morning,)) for s in demo_data.SITES),
+        sites=tuple(m.Site(id=f"site-{s.key}", opening=(morning,)) for s in demo_data.SITES),
         computers=tuple(
-            Computer(id=f"pc-{s.key}-{n}", site_id=f"site-{s.key}")
+            m.Computer(id=f"pc-{s.key}-{n}", site_id=f"site-{s.key}")
             for s in demo_data.SITES
             for n in range(1, s.computers + 1)
         ),
         companies=tuple(
-            Company(
+            m.Company(
                 id=c.key,
                 recruiters=c.recruiters,
-                windows=(Window(day=0, start=_minutes(c.start), end=_minutes(c.end)),),
+                windows=(m.Window(day=0, start=_minutes(c.start), end=_minutes(c.end)),),
             )
             for c in demo_data.COMPANIES
         ),
         candidates=tuple(
-            Candidate(
+            m.Candidate(
                 id=f"candidate-{i:02d}",
                 site_id=f"site-{p.site_key}",
                 available=(morning,),
@@ -83,7 +73,7 @@ def _cores_busy() -> Iterator[None]:
             burner.wait()
 
 
-def _plan(instance: Instance, time_limit: float = 10) -> tuple[Interview, ...]:
+def _plan(instance: m.Instance, time_limit: float = 10) -> tuple[m.Interview, ...]:
     solution = solve(instance, engine="highs", time_limit=time_limit)
     assert solution.status == "optimal"
     return solution.plan.interviews

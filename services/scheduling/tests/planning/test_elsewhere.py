@@ -8,47 +8,37 @@ from collections.abc import Callable
 import msgspec
 import pytest
 
+from jobdating.scheduling.planning import model as m
 from jobdating.scheduling.planning.check import Rule, check
-from jobdating.scheduling.planning.model import (
-    Candidate,
-    Company,
-    Computer,
-    Day,
-    Elsewhere,
-    Instance,
-    Interview,
-    Plan,
-    Site,
-    SlotGrid,
-    Window,
-)
 from jobdating.scheduling.planning.solution import Solution
 from jobdating.scheduling.planning.solve import greedy, solve
 
-NINE_TO_TEN = Window(day=0, start=540, end=600)  # slots 9:00, 9:20, 9:40
-EVENT = Instance(
-    days=(Day(index=0, start=540, end=600),),
-    grid=SlotGrid(length=20, buffer=10),
-    sites=(Site(id="faches", opening=(NINE_TO_TEN,)),),
-    computers=tuple(Computer(id=f"faches-{n}", site_id="faches") for n in (1, 2, 3)),
+from .builders import at
+
+NINE_TO_TEN = m.Window(day=0, start=540, end=600)  # slots 9:00, 9:20, 9:40
+EVENT = m.Instance(
+    days=(m.Day(index=0, start=540, end=600),),
+    grid=m.SlotGrid(length=20, buffer=10),
+    sites=(m.Site(id="faches", opening=(NINE_TO_TEN,)),),
+    computers=tuple(m.Computer(id=f"faches-{n}", site_id="faches") for n in (1, 2, 3)),
     companies=(
-        Company(id="bakery", recruiters=1, windows=(NINE_TO_TEN,)),
-        Company(id="garage", recruiters=2, windows=(NINE_TO_TEN,)),
+        m.Company(id="bakery", recruiters=1, windows=(NINE_TO_TEN,)),
+        m.Company(id="garage", recruiters=2, windows=(NINE_TO_TEN,)),
     ),
     candidates=tuple(
-        Candidate(id=c, site_id="faches", available=(NINE_TO_TEN,), wishes=("bakery",), max_interviews=1)
+        m.Candidate(id=c, site_id="faches", available=(NINE_TO_TEN,), wishes=("bakery",), max_interviews=1)
         for c in ("ana", "bob", "cleo")
     ),
 )
 # The bakery's one recruiter meets zoe at 9:00-9:20 in another job dating.
 BAKERY_BUSY = msgspec.structs.replace(
-    EVENT, elsewhere=(Elsewhere(candidate_id="zoe", company_id="bakery", day=0, start=540, end=560),)
+    EVENT, elsewhere=(m.Elsewhere(candidate_id="zoe", company_id="bakery", day=0, start=540, end=560),)
 )
 # ana meets another company at 9:00-9:20 in another job dating.
 ANA_BUSY = msgspec.structs.replace(
     EVENT,
     candidates=(
-        Candidate(
+        m.Candidate(
             id="ana",
             site_id="faches",
             available=(NINE_TO_TEN,),
@@ -56,24 +46,18 @@ ANA_BUSY = msgspec.structs.replace(
             max_interviews=2,
         ),
     ),
-    elsewhere=(Elsewhere(candidate_id="ana", company_id="florist", day=0, start=540, end=560),),
+    elsewhere=(m.Elsewhere(candidate_id="ana", company_id="florist", day=0, start=540, end=560),),
 )
-PLANNERS: dict[str, Callable[[Instance], Solution]] = {"greedy": greedy, "optimised": solve}
+PLANNERS: dict[str, Callable[[m.Instance], Solution]] = {"greedy": greedy, "optimised": solve}
 
 
-def at(candidate: str, company: str, computer: str, start: int) -> Interview:
-    return Interview(
-        candidate_id=candidate, company_id=company, site_id="faches", computer_id=computer, day=0, start=start
-    )
-
-
-def rules(instance: Instance, *interviews: Interview) -> set[Rule]:
-    return {v.rule for v in check(instance, Plan(interviews=interviews))}
+def rules(instance: m.Instance, *interviews: m.Interview) -> set[Rule]:
+    return {v.rule for v in check(instance, m.Plan(interviews=interviews))}
 
 
 @pytest.mark.parametrize("planner", PLANNERS.values(), ids=PLANNERS.keys())
 def test_a_company_whose_only_recruiter_is_busy_elsewhere_gets_no_interview_then(
-    planner: Callable[[Instance], Solution],
+    planner: Callable[[m.Instance], Solution],
 ) -> None:
     plan = planner(BAKERY_BUSY).plan
 
@@ -84,7 +68,7 @@ def test_a_company_whose_only_recruiter_is_busy_elsewhere_gets_no_interview_then
 
 @pytest.mark.parametrize("planner", PLANNERS.values(), ids=PLANNERS.keys())
 def test_a_candidate_busy_elsewhere_gets_no_interview_then_nor_within_the_buffer(
-    planner: Callable[[Instance], Solution],
+    planner: Callable[[m.Instance], Solution],
 ) -> None:
     plan = planner(ANA_BUSY).plan
 
@@ -97,7 +81,7 @@ def test_a_company_with_a_recruiter_left_still_meets_one_candidate_at_once() -> 
     garage_busy = msgspec.structs.replace(
         EVENT,
         candidates=tuple(msgspec.structs.replace(c, wishes=("garage",)) for c in EVENT.candidates),
-        elsewhere=(Elsewhere(candidate_id="zoe", company_id="garage", day=0, start=540, end=560),),
+        elsewhere=(m.Elsewhere(candidate_id="zoe", company_id="garage", day=0, start=540, end=560),),
     )
 
     plan = solve(garage_busy).plan

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from itertools import combinations
 
+import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,14 +210,7 @@ def _could_start_earlier(instance: Instance, rest: Plan, interview: Interview) -
         if start >= interview.start:
             return False
         for computer in (p for p in instance.computers if p.site_id == interview.site_id):
-            moved = Interview(
-                candidate_id=interview.candidate_id,
-                company_id=interview.company_id,
-                site_id=interview.site_id,
-                computer_id=computer.id,
-                day=interview.day,
-                start=start,
-            )
+            moved = msgspec.structs.replace(interview, computer_id=computer.id, start=start)
             if not check(instance, Plan(interviews=(*rest.interviews, moved))):
                 return True
     return False

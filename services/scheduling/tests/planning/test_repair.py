@@ -8,36 +8,14 @@ import msgspec
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from jobdating.scheduling.planning import disruption as dis
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.disruption import (
-    CandidateChanged,
-    CandidateNoShow,
-    CandidateWithdrew,
-    CompanyChanged,
-    CompanyLate,
-    CompanyLeft,
-    ComputerBroke,
-    Disruption,
-    SiteClosed,
-    apply_disruption,
-)
 from jobdating.scheduling.planning.generate import reference_day
-from jobdating.scheduling.planning.model import (
-    Candidate,
-    Company,
-    Computer,
-    Day,
-    Instance,
-    Interview,
-    Moment,
-    Plan,
-    Site,
-    SlotGrid,
-    Window,
-)
+from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan, Window
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
+from .builders import at, person, tiny, two_sites, wishing
 from .strategies import small_instances
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -51,20 +29,20 @@ CHANGE_RULES = WINDOW_RULES | {"wrong_site", "not_wished", "company_not_at_site"
 COMPANY_RULES = WINDOW_RULES | {"recruiters_exceeded"}
 
 
-def touches(interview: Interview, disruption: Disruption) -> bool:
+def touches(interview: Interview, disruption: dis.Disruption) -> bool:
     """Whether the disruption concerns the interview's candidate, company, computer or site (that day)."""
     match disruption:
-        case CandidateWithdrew(candidate_id=c) | CandidateChanged(candidate_id=c):
+        case dis.CandidateWithdrew(candidate_id=c) | dis.CandidateChanged(candidate_id=c):
             return interview.candidate_id == c
-        case CandidateNoShow(candidate_id=c, day=d):
+        case dis.CandidateNoShow(candidate_id=c, day=d):
             return interview.candidate_id == c and interview.day == d
-        case CompanyLate(company_id=k, day=d) | CompanyLeft(company_id=k, day=d):
+        case dis.CompanyLate(company_id=k, day=d) | dis.CompanyLeft(company_id=k, day=d):
             return interview.company_id == k and interview.day == d
-        case CompanyChanged(company_id=k):
+        case dis.CompanyChanged(company_id=k):
             return interview.company_id == k
-        case ComputerBroke(computer_id=p):
+        case dis.ComputerBroke(computer_id=p):
             return interview.computer_id == p
-        case SiteClosed(site_id=s):
+        case dis.SiteClosed(site_id=s):
             return interview.site_id == s
     raise AssertionError(disruption)
 
@@ -98,12 +76,12 @@ def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
     return on_the_day(draw, instance)
 
 
-def changed_candidate(instance: Instance, step: Step, at: Moment) -> CandidateChanged:
+def changed_candidate(instance: Instance, step: Step, at: Moment) -> dis.CandidateChanged:
     """A candidate who, at `at`, chose another site (or left the job dating's sites), dropped their last
     wish, or is no longer available before `at`'s minute that day; `pick` chooses what."""
     old = instance.candidates[step.pick % len(instance.candidates)]
     if step.pick % 7 == 0:
-        return CandidateChanged(candidate_id=old.id, candidate=None)
+        return dis.CandidateChanged(candidate_id=old.id, candidate=None)
     site_id = instance.sites[(step.pick // 2) % len(instance.sites)].id
     wishes = old.wishes[:-1] if step.pick % 3 == 0 and len(old.wishes) > 1 else old.wishes
     available = old.available
@@ -114,10 +92,10 @@ def changed_candidate(instance: Instance, step: Step, at: Moment) -> CandidateCh
             if w.day != at.day or w.end > at.minute
         )
     new = msgspec.structs.replace(old, site_id=site_id, wishes=wishes, available=available)
-    return CandidateChanged(candidate_id=old.id, candidate=new)
+    return dis.CandidateChanged(candidate_id=old.id, candidate=new)
 
 
-def changed_company(instance: Instance, step: Step, at: Moment) -> CompanyChanged:
+def changed_company(instance: Instance, step: Step, at: Moment) -> dis.CompanyChanged:
     """A company with one recruiter fewer (at least one), or leaving earlier on `at`'s day."""
     old = instance.companies[step.pick % len(instance.companies)]
     if step.pick % 2:
@@ -130,35 +108,37 @@ def changed_company(instance: Instance, step: Step, at: Moment) -> CompanyChange
             for w in old.windows
         )
         new = msgspec.structs.replace(old, windows=tuple(w for w in windows if w.end > w.start))
-    return CompanyChanged(company_id=old.id, company=new)
+    return dis.CompanyChanged(company_id=old.id, company=new)
 
 
-def disruption_of(instance: Instance, step: Step, now: Moment) -> Disruption:
+def disruption_of(instance: Instance, step: Step, now: Moment) -> dis.Disruption:
     candidate = instance.candidates[step.pick % len(instance.candidates)].id
     company = instance.companies[step.pick % len(instance.companies)].id
     at = Moment(day=step.day, minute=step.minute)
     at = max(at, now)
     match step.kind:
         case 0:
-            return CandidateWithdrew(candidate_id=candidate)
+            return dis.CandidateWithdrew(candidate_id=candidate)
         case 1:
-            return CandidateNoShow(candidate_id=candidate, day=now.day)
+            return dis.CandidateNoShow(candidate_id=candidate, day=now.day)
         case 2:
-            return CompanyLate(company_id=company, day=at.day, arrives=at.minute)
+            return dis.CompanyLate(company_id=company, day=at.day, arrives=at.minute)
         case 3:
-            return CompanyLeft(company_id=company, day=at.day, at=at.minute)
+            return dis.CompanyLeft(company_id=company, day=at.day, at=at.minute)
         case 4:
-            return ComputerBroke(
+            return dis.ComputerBroke(
                 computer_id=instance.computers[step.pick % len(instance.computers)].id, at=at
             )
         case 6:
             return changed_candidate(instance, step, at)
         case 7:
             return changed_company(instance, step, at)
-    return SiteClosed(site_id=instance.sites[step.pick % len(instance.sites)].id, at=at)
+    return dis.SiteClosed(site_id=instance.sites[step.pick % len(instance.sites)].id, at=at)
 
 
-def assert_minimal(plan: Plan, diff: Repair, disruption: Disruption, now: Moment, after: Instance) -> None:
+def assert_minimal(
+    plan: Plan, diff: Repair, disruption: dis.Disruption, now: Moment, after: Instance
+) -> None:
     """Only interviews the disruption made impossible changed; moves stay at the site; new interviews only
     take what was freed."""
     new = apply_repair(plan, diff)
@@ -166,12 +146,12 @@ def assert_minimal(plan: Plan, diff: Repair, disruption: Disruption, now: Moment
     for interview in plan.interviews:
         if not touches(interview, disruption) or interview.begins < now:
             assert interview in new.interviews, interview
-    rules = CHANGE_RULES if isinstance(disruption, CandidateChanged) else WINDOW_RULES
+    rules = CHANGE_RULES if isinstance(disruption, dis.CandidateChanged) else WINDOW_RULES
     for interview in changed:
         assert interview in plan.interviews
         assert touches(interview, disruption)
         assert interview.begins >= now
-        if isinstance(disruption, CompanyChanged):
+        if isinstance(disruption, dis.CompanyChanged):
             # Beyond the recruiters is a rule of the interviews together: it broke at that slot.
             slot = Plan(interviews=tuple(i for i in plan.interviews if i.begins == interview.begins))
             assert {v.rule for v in check(after, slot)} & COMPANY_RULES, interview
@@ -179,7 +159,7 @@ def assert_minimal(plan: Plan, diff: Repair, disruption: Disruption, now: Moment
             assert {v.rule for v in check(after, Plan(interviews=(interview,)))} & rules, interview
     for move in diff.moved:
         assert move.after.pair == move.before.pair
-        if isinstance(disruption, CandidateChanged):
+        if isinstance(disruption, dis.CandidateChanged):
             assert disruption.candidate is not None, "a candidate gone from the sites has nothing moved"
             assert move.after.site_id == disruption.candidate.site_id
         else:
@@ -208,7 +188,7 @@ def test_repairs_never_break_a_rule_and_change_only_what_they_must(
         disruption = disruption_of(instance, step, now)
         diff = repair(instance, plan, disruption, now)
         event(f"{type(disruption).__name__}: {'changes' if diff != Repair() else 'nothing'}")
-        after = apply_disruption(instance, disruption, now)
+        after = dis.apply_disruption(instance, disruption, now)
         assert_minimal(plan, diff, disruption, now, after)
         for cancellation in diff.cancelled:
             assert cancellation.reason == type(disruption).__struct_config__.tag
@@ -231,8 +211,8 @@ def test_applying_a_disruption_twice_changes_nothing_more(
     now = Moment(day=0, minute=600)
     for step in steps:
         disruption = disruption_of(instance, step, now)
-        once = apply_disruption(instance, disruption, now)
-        assert apply_disruption(once, disruption, now) == once
+        once = dis.apply_disruption(instance, disruption, now)
+        assert dis.apply_disruption(once, disruption, now) == once
 
 
 def test_a_computer_breaking_mid_morning_is_repaired_at_its_site_and_nothing_else_changes() -> None:
@@ -246,7 +226,7 @@ def test_a_computer_breaking_mid_morning_is_repaired_at_its_site_and_nothing_els
     )
     affected = {i for i in plan.interviews if i.computer_id == busiest and i.begins >= now}
     assert len(affected) >= 3
-    broke = ComputerBroke(computer_id=busiest, at=now)
+    broke = dis.ComputerBroke(computer_id=busiest, at=now)
     diff = repair(instance, plan, broke, now)
     assert {m.before for m in diff.moved} | {c.interview for c in diff.cancelled} == affected
     for move in diff.moved:
@@ -260,25 +240,7 @@ def test_a_computer_breaking_mid_morning_is_repaired_at_its_site_and_nothing_els
     assert diff.assigned == ()
     repaired = apply_repair(plan, diff)
     assert set(repaired.interviews) - {m.after for m in diff.moved} == set(plan.interviews) - affected
-    assert check(apply_disruption(instance, broke, now), repaired, now=now) == ()
-
-
-MORNING = Window(day=0, start=540, end=600)  # three slots: 9:00, 9:20, 9:40
-
-
-def tiny(*candidates: Candidate, computers: int = 1, recruiters: int = 1) -> Instance:
-    return Instance(
-        days=(Day(index=0, start=540, end=600),),
-        grid=SlotGrid(length=20, buffer=10),
-        sites=(Site(id="faches", opening=(MORNING,)),),
-        computers=tuple(Computer(id=f"pc-{n}", site_id="faches") for n in range(computers)),
-        companies=(Company(id="bakery", recruiters=recruiters, windows=(MORNING,)),),
-        candidates=candidates,
-    )
-
-
-def person(name: str, available: Window = MORNING) -> Candidate:
-    return Candidate(id=name, site_id="faches", available=(available,), wishes=("bakery",), max_interviews=1)
+    assert check(dis.apply_disruption(instance, broke, now), repaired, now=now) == ()
 
 
 def test_a_withdrawal_gives_the_freed_slot_to_the_waiting_list() -> None:
@@ -288,7 +250,7 @@ def test_a_withdrawal_gives_the_freed_slot_to_the_waiting_list() -> None:
     (booked,) = plan.interviews
     waiting = sorted({"ana", "bob", "cleo"} - {booked.candidate_id})
     diff = repair(
-        instance, plan, CandidateWithdrew(candidate_id=booked.candidate_id), Moment(day=0, minute=530)
+        instance, plan, dis.CandidateWithdrew(candidate_id=booked.candidate_id), Moment(day=0, minute=530)
     )
     assert [c.reason for c in diff.cancelled] == ["candidate_withdrew"]
     assert diff.moved == ()
@@ -302,7 +264,7 @@ def test_a_late_company_moves_its_interviews_later_on_the_same_site() -> None:
     plan = solve(instance).plan
     assert [i.start for i in plan.interviews] == [540]
     diff = repair(
-        instance, plan, CompanyLate(company_id="bakery", day=0, arrives=570), Moment(day=0, minute=530)
+        instance, plan, dis.CompanyLate(company_id="bakery", day=0, arrives=570), Moment(day=0, minute=530)
     )
     (move,) = diff.moved
     assert move.after.start == 580
@@ -315,7 +277,7 @@ def test_a_broken_computer_prefers_another_computer_at_the_same_time() -> None:
     plan = solve(instance).plan
     (booked,) = plan.interviews
     now = Moment(day=0, minute=530)
-    diff = repair(instance, plan, ComputerBroke(computer_id=booked.computer_id, at=now), now)
+    diff = repair(instance, plan, dis.ComputerBroke(computer_id=booked.computer_id, at=now), now)
     (move,) = diff.moved
     assert move.after.start == booked.start
     assert move.after.computer_id != booked.computer_id
@@ -326,28 +288,9 @@ def test_past_and_running_interviews_never_change() -> None:
     plan = solve(instance).plan
     running = next(i for i in plan.interviews if i.start == 540)
     now = Moment(day=0, minute=550)
-    diff = repair(instance, plan, ComputerBroke(computer_id=running.computer_id, at=now), now)
+    diff = repair(instance, plan, dis.ComputerBroke(computer_id=running.computer_id, at=now), now)
     assert running not in {c.interview for c in diff.cancelled} | {m.before for m in diff.moved}
     assert running in apply_repair(plan, diff).interviews
-
-
-def two_sites(*candidates: Candidate) -> Instance:
-    """Faches with one computer, Seclin with one; two companies with one recruiter each; 9:00-10:00."""
-    return Instance(
-        days=(Day(index=0, start=540, end=600),),
-        grid=SlotGrid(length=20, buffer=0),
-        sites=(Site(id="faches", opening=(MORNING,)), Site(id="seclin", opening=(MORNING,))),
-        computers=(Computer(id="pc-faches", site_id="faches"), Computer(id="pc-seclin", site_id="seclin")),
-        companies=(
-            Company(id="bakery", recruiters=1, windows=(MORNING,)),
-            Company(id="garage", recruiters=1, windows=(MORNING,)),
-        ),
-        candidates=candidates,
-    )
-
-
-def wishing(name: str, site_id: str = "faches", wishes: tuple[str, ...] = ("bakery", "garage")) -> Candidate:
-    return Candidate(id=name, site_id=site_id, available=(MORNING,), wishes=wishes, max_interviews=2)
 
 
 def test_a_candidate_who_changes_site_takes_their_interviews_to_come_to_the_new_site() -> None:
@@ -357,7 +300,7 @@ def test_a_candidate_who_changes_site_takes_their_interviews_to_come_to_the_new_
     assert [i.site_id for i in ana] == ["faches", "faches"]
     now = Moment(day=0, minute=ana[0].start + 5)  # the first one is running
     moved_to_seclin = msgspec.structs.replace(instance.candidates[0], site_id="seclin")
-    change = CandidateChanged(candidate_id="ana", candidate=moved_to_seclin)
+    change = dis.CandidateChanged(candidate_id="ana", candidate=moved_to_seclin)
     diff = repair(instance, plan, change, now)
     (move,) = diff.moved
     assert move.before == ana[1]
@@ -370,7 +313,7 @@ def test_a_candidate_who_changes_site_takes_their_interviews_to_come_to_the_new_
     assert diff.cancelled == ()
     repaired = apply_repair(plan, diff)
     assert ana[0] in repaired.interviews, "the running interview stays where it is"
-    assert check(apply_disruption(instance, change, now), repaired, now=now) == ()
+    assert check(dis.apply_disruption(instance, change, now), repaired, now=now) == ()
 
 
 def test_a_wish_dropped_after_publication_cancels_that_interview_only() -> None:
@@ -378,7 +321,7 @@ def test_a_wish_dropped_after_publication_cancels_that_interview_only() -> None:
     plan = solve(instance).plan
     assert {i.company_id for i in plan.interviews} == {"bakery", "garage"}
     now = Moment(day=0, minute=530)
-    change = CandidateChanged(candidate_id="ana", candidate=wishing("ana", wishes=("bakery",)))
+    change = dis.CandidateChanged(candidate_id="ana", candidate=wishing("ana", wishes=("bakery",)))
     diff = repair(instance, plan, change, now)
     (cancelled,) = diff.cancelled
     assert cancelled.interview.company_id == "garage"
@@ -391,7 +334,7 @@ def test_a_candidate_who_leaves_the_job_datings_sites_keeps_nothing_to_come() ->
     instance = two_sites(wishing("ana"), wishing("bob", wishes=("bakery",)))
     plan = solve(instance).plan
     now = Moment(day=0, minute=530)
-    diff = repair(instance, plan, CandidateChanged(candidate_id="ana", candidate=None), now)
+    diff = repair(instance, plan, dis.CandidateChanged(candidate_id="ana", candidate=None), now)
     assert {c.interview.candidate_id for c in diff.cancelled} == {"ana"}
     assert len(diff.cancelled) == 2
     assert {c.reason for c in diff.cancelled} == {"candidate_changed"}
@@ -401,27 +344,15 @@ def test_a_candidate_who_leaves_the_job_datings_sites_keeps_nothing_to_come() ->
 def test_a_company_with_a_recruiter_fewer_moves_the_interviews_beyond_it_and_keeps_the_others() -> None:
     """Two recruiters and two computers at 9:00; one recruiter is left: one 9:00 interview moves later."""
     instance = tiny(person("ana"), person("bob"), computers=2, recruiters=2)
-    plan = Plan(interviews=(at_nine("ana", "pc-0"), at_nine("bob", "pc-1")))
+    plan = Plan(interviews=(at("ana", "bakery", "pc-0", 540), at("bob", "bakery", "pc-1", 540)))
     assert check(instance, plan) == ()
     fewer = msgspec.structs.replace(instance.companies[0], recruiters=1)
     now = Moment(day=0, minute=530)
-    change = CompanyChanged(company_id="bakery", company=fewer)
+    change = dis.CompanyChanged(company_id="bakery", company=fewer)
     diff = repair(instance, plan, change, now)
     (move,) = diff.moved
     assert move.before.computer_id == "pc-1"
     assert move.after.start == 560
     assert move.reason == "company_changed"
     assert diff.cancelled == ()
-    assert check(apply_disruption(instance, change, now), apply_repair(plan, diff), now=now) == ()
-
-
-def at_nine(candidate_id: str, computer_id: str) -> Interview:
-    """An interview with the bakery at Faches, 9:00, on the first day."""
-    return Interview(
-        candidate_id=candidate_id,
-        company_id="bakery",
-        site_id="faches",
-        computer_id=computer_id,
-        day=0,
-        start=540,
-    )
+    assert check(dis.apply_disruption(instance, change, now), apply_repair(plan, diff), now=now) == ()

@@ -14,6 +14,7 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.sites.bootstrap import SitesService, bootstrap
 from jobdating.sites.config import SitesSettings
+from jobdating.testing.demo_data import demo_site
 
 ORG = "departement-nord"
 TOKENS = {
@@ -42,11 +43,7 @@ class Api:
     @staticmethod
     def site_body(**changes: Any) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "name": "Maison de l'emploi de Ronchin",
-            "host_org": "france-travail",
-            "address": "3 avenue Jean Jaurès",
-            "commune": "Ronchin",
-            "postcode": "59790",
+            **demo_site("ronchin").place(),
             "location": {"lat": 50.605, "lon": 3.0895},
             "hours": [
                 {"day": "2026-12-03", "start": "08:30", "end": "12:30"},

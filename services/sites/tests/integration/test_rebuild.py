@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.sites.adapters import projections
 from jobdating.sites.bootstrap import SitesService
 from jobdating.sites.main import main
+from jobdating.testing.rebuild import rebuild_by_command
 
 from .conftest import Api
 
@@ -46,10 +46,5 @@ async def test_the_rebuild_command_restores_a_lost_read_model(
 ) -> None:
     await a_busy_morning(api)
     live = projections.snapshot(service.store)
-    with service.store.transaction() as tx:
-        for table in projections.TABLES:
-            tx.execute(f"DELETE FROM {table}")
-    assert isinstance(service.store, SqliteEventStore)
-    monkeypatch.setenv("JOBDATING_SITES_STORE_URL", f"sqlite:///{service.store.path}")
-    assert main(["rebuild"]) == 0
+    rebuild_by_command(service.store, projections.TABLES, "JOBDATING_SITES_", main, monkeypatch)
     assert projections.snapshot(service.store) == live

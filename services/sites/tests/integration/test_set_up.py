@@ -11,6 +11,7 @@ from jobdating.sites.bootstrap import SitesService
 from jobdating.sites.domain.commands import AddComputer, AddRoom, OpenSite, SetUpCommand
 from jobdating.sites.domain.permissions import Actor
 from jobdating.testing import demo_data
+from jobdating.testing.equipment import EQUIPPED
 
 # The sites service does not compare opening hours with its clock: any day serves.
 DAY = date(2026, 12, 3)
@@ -23,11 +24,7 @@ def demo_commands() -> list[SetUpCommand]:
         commands.append(
             OpenSite(
                 site_id=site_id,
-                name=site.name,
-                host_org=site.host_org,
-                address=site.address,
-                commune=site.commune,
-                postcode=site.postcode,
+                **site.place(),
                 location=Coordinates(lat=site.lat, lon=site.lon),
                 hours=(OpeningHours(day=DAY, start=time(8, 30), end=time(17, 0)),),
                 accessibility=("wheelchair",) if site.wheelchair else (),
@@ -42,9 +39,7 @@ def demo_commands() -> list[SetUpCommand]:
                 site_id=site_id,
                 label=f"PC {n}",
                 lending_org=site.host_org,
-                webcam=True,
-                headset=True,
-                visio_ready=True,
+                **EQUIPPED,
             )
             for n in range(1, site.computers + 1)
         ]

@@ -26,6 +26,7 @@ from jobdating.sites.domain.errors import AlreadyExists, Conflict, Forbidden, In
 from jobdating.sites.domain.evolve import evolve_computer, evolve_site
 from jobdating.sites.domain.permissions import Actor
 from jobdating.sites.domain.state import ComputerState, SiteState
+from jobdating.testing.equipment import EQUIPPED
 
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
 LENDER = Actor(org="asso-reussir", role="site_manager")
@@ -34,13 +35,7 @@ SITE = SiteOpened(
     site_id="site-ronchin", name="Ronchin", host_org="france-travail", commune="Ronchin", postcode="59790"
 )
 ADDED = ComputerAdded(
-    computer_id="pc-1",
-    site_id="site-ronchin",
-    label="PC 1",
-    lending_org="asso-reussir",
-    webcam=True,
-    headset=True,
-    visio_ready=True,
+    computer_id="pc-1", site_id="site-ronchin", label="PC 1", lending_org="asso-reussir", **EQUIPPED
 )
 BROKEN = ComputerOutOfOrder(computer_id="pc-1", reason="écran noir")
 
@@ -55,13 +50,7 @@ def site(*events: Event) -> SiteState:
 
 def add(label: str = "PC 1", computer_id: str = "pc-1", lending_org: str = "asso-reussir") -> AddComputer:
     return AddComputer(
-        computer_id=computer_id,
-        site_id="site-ronchin",
-        label=label,
-        lending_org=lending_org,
-        webcam=True,
-        headset=True,
-        visio_ready=True,
+        computer_id=computer_id, site_id="site-ronchin", label=label, lending_org=lending_org, **EQUIPPED
     )
 
 

@@ -25,6 +25,7 @@ from jobdating.sites.domain.errors import AlreadyExists, Conflict, Forbidden, In
 from jobdating.sites.domain.evolve import evolve_site
 from jobdating.sites.domain.permissions import Actor
 from jobdating.sites.domain.state import SiteState
+from jobdating.testing.demo_data import demo_site
 
 DAY = date(2026, 12, 3)
 COORDINATOR = Actor(org="departement-nord", role="coordinator")
@@ -32,20 +33,19 @@ MANAGER = Actor(org="france-travail", role="site_manager")
 OTHER_MANAGER = Actor(org="mission-locale", role="site_manager")
 MORNING = OpeningHours(day=DAY, start=time(8, 30), end=time(12, 30))
 AFTERNOON = OpeningHours(day=DAY, start=time(13, 30), end=time(17, 0))
+# The demo's Ronchin site (its name, host, address) serves as the sample site.
+RONCHIN = demo_site("ronchin")
+CONTACT = SiteContact(phone="03 20 00 00 00", email="accueil@example.org")
 
 
 def open_command(**changes: object) -> OpenSite:
     command = OpenSite(
         site_id="site-ronchin",
-        name="Maison de l'emploi de Ronchin",
-        host_org="france-travail",
-        address="3 avenue Jean Jaurès",
-        commune="Ronchin",
-        postcode="59790",
+        **RONCHIN.place(),
         location=Coordinates(lat=50.605, lon=3.0895),
         hours=(MORNING,),
         accessibility=("wheelchair",),
-        contact=SiteContact(phone="03 20 00 00 00", email="accueil@example.org"),
+        contact=CONTACT,
     )
     return msgspec.structs.replace(command, **changes)
 
@@ -70,15 +70,11 @@ def test_a_coordinator_opens_a_site_with_its_practical_details() -> None:
     assert events == [
         SiteOpened(
             site_id="site-ronchin",
-            name="Maison de l'emploi de Ronchin",
-            host_org="france-travail",
-            commune="Ronchin",
-            postcode="59790",
-            address="3 avenue Jean Jaurès",
+            **RONCHIN.place(),
             location=Coordinates(lat=50.605, lon=3.0895),
             hours=(MORNING,),
             accessibility=("wheelchair",),
-            contact=SiteContact(phone="03 20 00 00 00", email="accueil@example.org"),
+            contact=CONTACT,
         )
     ]
 

@@ -7,6 +7,7 @@ Every person here is fictional; phone numbers are in the range ARCEP keeps for f
 from __future__ import annotations
 
 import random
+from typing import TypedDict
 
 import msgspec
 
@@ -23,6 +24,14 @@ PARTNERS = {
 }
 
 
+class Place(TypedDict):
+    name: str
+    host_org: str
+    address: str
+    commune: str
+    postcode: str
+
+
 class DemoSite(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     name: str
@@ -35,57 +44,37 @@ class DemoSite(msgspec.Struct, frozen=True, kw_only=True):
     computers: int
     wheelchair: bool
 
+    def place(self) -> Place:
+        """Where the site is, as the commands and events that open a site spell it."""
+        return msgspec.convert(msgspec.structs.asdict(self), Place)
 
-SITES = [
-    DemoSite(
-        key="faches",
-        name="Espace emploi de Faches-Thumesnil",
-        host_org="departement-nord",
-        address="12 rue Kléber",
-        commune="Faches-Thumesnil",
-        postcode="59155",
-        lat=50.5872,
-        lon=3.0731,
-        computers=5,
-        wheelchair=True,
-    ),
-    DemoSite(
-        key="ronchin",
-        name="Maison de l'emploi de Ronchin",
-        host_org="france-travail",
-        address="3 avenue Jean Jaurès",
-        commune="Ronchin",
-        postcode="59790",
-        lat=50.6050,
-        lon=3.0895,
-        computers=5,
-        wheelchair=True,
-    ),
-    DemoSite(
-        key="seclin",
-        name="Mission Locale de Seclin",
-        host_org="mission-locale",
-        address="7 rue de Burgault",
-        commune="Seclin",
-        postcode="59113",
-        lat=50.5486,
-        lon=3.0297,
-        computers=4,
-        wheelchair=False,
-    ),
-    DemoSite(
-        key="wattignies",
-        name="Centre social de Wattignies",
-        host_org="asso-reussir",
-        address="1 place du Général de Gaulle",
-        commune="Wattignies",
-        postcode="59139",
-        lat=50.5860,
-        lon=3.0440,
-        computers=4,
-        wheelchair=True,
-    ),
-]
+
+# One site a line: key | name | host organisation | address | commune | postcode | lat | lon | computers |
+# wheelchair access. A table rather than four constructor calls, so that the sites read side by side.
+_SITES = """
+faches     | Espace emploi de Faches-Thumesnil | departement-nord | 12 rue Kléber        | Faches-Thumesnil
+           | 59155 | 50.5872 | 3.0731 | 5 | true
+ronchin    | Maison de l'emploi de Ronchin     | france-travail   | 3 avenue Jean Jaurès | Ronchin
+           | 59790 | 50.6050 | 3.0895 | 5 | true
+seclin     | Mission Locale de Seclin          | mission-locale   | 7 rue de Burgault    | Seclin
+           | 59113 | 50.5486 | 3.0297 | 4 | false
+wattignies | Centre social de Wattignies       | asso-reussir     | 1 place du Général de Gaulle | Wattignies
+           | 59139 | 50.5860 | 3.0440 | 4 | true
+"""
+
+
+def _table(text: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a `|` table, a row running on over the indented lines that follow it."""
+    rows = text.strip().replace("\n ", " ").split("\n")
+    return [dict(zip(fields, (cell.strip() for cell in row.split("|")), strict=True)) for row in rows]
+
+
+SITES = [msgspec.convert(row, DemoSite, strict=False) for row in _table(_SITES, DemoSite.__struct_fields__)]
+
+
+def demo_site(key: str) -> DemoSite:
+    """The demo site with this key (tests borrow it as their sample site)."""
+    return next(site for site in SITES if site.key == key)
 
 
 def siret(siren8: str, nic: str = "0001") -> str:
@@ -113,46 +102,39 @@ class DemoCompany(msgspec.Struct, frozen=True, kw_only=True):
     end: str
 
 
-_COMPANIES = [
-    ("callnord", "Nord Contact Services", "relation client", "Conseiller clientèle", "CDI", 6, 2),
-    (
-        "gebtp",
-        "Groupement d'employeurs BTP Métropole",
-        "bâtiment",
-        "Maçon en apprentissage",
-        "alternance",
-        5,
-        2,
-    ),
-    ("hypersud", "Hyper Lille Sud", "commerce", "Employé de libre-service", "CDD", 4, 2),
-    ("aidadom", "Aide à Domicile Lille Sud", "aide à la personne", "Auxiliaire de vie", "CDI", 5, 2),
-    ("logiplus", "Logiplus Entrepôts", "logistique", "Préparateur de commandes", "CDI", 8, 2),
-    ("proprete", "Nord Propreté", "propreté", "Agent de propreté", "CDI", 4, 1),
-    ("restoseclin", "Restaurant collectif de Seclin", "restauration", "Commis de cuisine", "CDD", 2, 1),
-    ("transmel", "Transports de la Métropole", "transport", "Conducteur de bus (formation)", "CDI", 3, 1),
-    ("ehpad", "EHPAD Les Tilleuls", "santé", "Agent de service hospitalier", "CDD", 3, 1),
-    ("securinord", "Sécurité Nord Services", "sécurité", "Agent de sécurité", "CDI", 3, 1),
-    ("boulange", "Fournil du Nord", "alimentation", "Vendeur en boulangerie", "alternance", 2, 1),
-    ("garage", "Garage Central Ronchin", "automobile", "Mécanicien en apprentissage", "alternance", 2, 1),
-    ("interim", "Agence Intérim Lille Sud", "intérim", "Manutentionnaire", "interim", 6, 2),
-    ("creche", "Crèche Les Petits Pas", "petite enfance", "Agent de crèche", "CDD", 2, 1),
-    ("jardins", "Espaces Verts du Nord", "espaces verts", "Ouvrier paysagiste", "CDD", 3, 1),
-]
+# One company a line: key | name | sector | position | contract | openings | recruiters.
+_COMPANIES = """
+callnord | Nord Contact Services | relation client | Conseiller clientèle | CDI | 6 | 2
+gebtp | Groupement d'employeurs BTP Métropole | bâtiment | Maçon en apprentissage | alternance | 5 | 2
+hypersud | Hyper Lille Sud | commerce | Employé de libre-service | CDD | 4 | 2
+aidadom | Aide à Domicile Lille Sud | aide à la personne | Auxiliaire de vie | CDI | 5 | 2
+logiplus | Logiplus Entrepôts | logistique | Préparateur de commandes | CDI | 8 | 2
+proprete | Nord Propreté | propreté | Agent de propreté | CDI | 4 | 1
+restoseclin | Restaurant collectif de Seclin | restauration | Commis de cuisine | CDD | 2 | 1
+transmel | Transports de la Métropole | transport | Conducteur de bus (formation) | CDI | 3 | 1
+ehpad | EHPAD Les Tilleuls | santé | Agent de service hospitalier | CDD | 3 | 1
+securinord | Sécurité Nord Services | sécurité | Agent de sécurité | CDI | 3 | 1
+boulange | Fournil du Nord | alimentation | Vendeur en boulangerie | alternance | 2 | 1
+garage | Garage Central Ronchin | automobile | Mécanicien en apprentissage | alternance | 2 | 1
+interim | Agence Intérim Lille Sud | intérim | Manutentionnaire | interim | 6 | 2
+creche | Crèche Les Petits Pas | petite enfance | Agent de crèche | CDD | 2 | 1
+jardins | Espaces Verts du Nord | espaces verts | Ouvrier paysagiste | CDD | 3 | 1
+"""
+_COMPANY_COLUMNS = ("key", "name", "sector", "position", "contract", "openings", "recruiters")
 
+# The SIRET is computed so that its checksum holds; the recruiting window varies with the row.
 COMPANIES = [
-    DemoCompany(
-        key=key,
-        name=name,
-        siret=siret(f"{81234500 + i:08d}"),
-        sector=sector,
-        position=position,
-        contract=contract,
-        openings=openings,
-        recruiters=recruiters,
-        start="08:30" if i % 3 else "09:00",
-        end="12:30" if i % 4 else "12:00",
+    msgspec.convert(
+        row
+        | {
+            "siret": siret(f"{81234500 + i:08d}"),
+            "start": "08:30" if i % 3 else "09:00",
+            "end": "12:30" if i % 4 else "12:00",
+        },
+        DemoCompany,
+        strict=False,
     )
-    for i, (key, name, sector, position, contract, openings, recruiters) in enumerate(_COMPANIES)
+    for i, row in enumerate(_table(_COMPANIES, _COMPANY_COLUMNS))
 ]
 
 _FIRST = [

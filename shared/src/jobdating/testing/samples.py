@@ -10,6 +10,7 @@ from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.sealed import Sealed
+from jobdating.testing.equipment import EQUIPPED
 
 SEALED = Sealed(key_id="k-0001", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 PROFILE = r.CandidateProfile(
@@ -77,13 +78,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
         site_id="site-seclin", room_id="room-1", name="Salle Jean Jaurès", capacity=12
     ),
     ("ComputerAdded", 1): s.ComputerAdded(
-        computer_id="pc-1",
-        site_id="site-seclin",
-        label="PC 1",
-        lending_org="mel",
-        webcam=True,
-        headset=True,
-        visio_ready=True,
+        computer_id="pc-1", site_id="site-seclin", label="PC 1", lending_org="mel", **EQUIPPED
     ),
     ("ComputerOutOfOrder", 1): s.ComputerOutOfOrder(computer_id="pc-1", reason="écran noir"),
     ("ComputerBackInService", 1): s.ComputerBackInService(computer_id="pc-1"),

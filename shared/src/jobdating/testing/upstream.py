@@ -17,6 +17,7 @@ from jobdating.contracts.scheduling import CancelReason, Outcome, SlotKind
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
 from jobdating.testing.samples import COMPANY
 
@@ -88,13 +89,7 @@ class Upstream:
         )
         for n in (1, 2):
             computer = s.ComputerAdded(
-                computer_id=f"pc-{n}",
-                site_id=site_id,
-                label=f"PC {n}",
-                lending_org=self.org,
-                webcam=True,
-                headset=True,
-                visio_ready=True,
+                computer_id=f"pc-{n}", site_id=site_id, label=f"PC {n}", lending_org=self.org, **EQUIPPED
             )
             self.append(computer, f"pc-{n}", "sites")
 

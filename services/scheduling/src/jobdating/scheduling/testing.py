@@ -11,24 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
-from jobdating.contracts.registration import (
-    Availability,
-    CandidateProfile,
-    CandidateRegistered,
-    CompanyProfile,
-    CompanyRegistered,
-    Position,
-    Wish,
-)
 from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
 from jobdating.scheduling.domain.facts import CompanyFacts
-from jobdating.testing.demo_data import COMPANIES, SITES, candidates
+from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, candidates
+from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
 
 ORG = "departement-nord"
@@ -99,99 +92,55 @@ def demo_facts(prefix: str, day: date = EVENT_DAY) -> list[Fact]:
     facts: list[Fact] = []
     for site in SITES:
         sid = site_id(prefix, site.key)
-        facts.append(
-            Fact(
-                SiteOpened(
-                    site_id=sid,
-                    name=site.name,
-                    host_org=site.host_org,
-                    commune=site.commune,
-                    postcode=site.postcode,
-                    address=site.address,
-                    hours=(OpeningHours(day=day, start=time(8, 0), end=time(13, 0)),),
-                ),
-                sid,
-                1,
-                "sites",
-            )
-        )
-        facts.append(
-            Fact(
-                RoomAdded(site_id=sid, room_id=room_id(prefix, site.key), name="Salle 1", capacity=12),
-                sid,
-                2,
-                "sites",
-            )
-        )
+        hours = (OpeningHours(day=day, start=time(8, 0), end=time(13, 0)),)
+        facts.append(Fact(SiteOpened(site_id=sid, **site.place(), hours=hours), sid, 1, "sites"))
+        room = RoomAdded(site_id=sid, room_id=room_id(prefix, site.key), name="Salle 1", capacity=12)
+        facts.append(Fact(room, sid, 2, "sites"))
         for n in range(1, site.computers + 1):
             pc = computer_id(prefix, site.key, n)
-            facts.append(
-                Fact(
-                    ComputerAdded(
-                        computer_id=pc,
-                        site_id=sid,
-                        label=f"Poste {n}",
-                        lending_org=site.host_org,
-                        webcam=True,
-                        headset=True,
-                        visio_ready=True,
-                    ),
-                    pc,
-                    1,
-                    "sites",
-                )
+            added = ComputerAdded(
+                computer_id=pc, site_id=sid, label=f"Poste {n}", lending_org=site.host_org, **EQUIPPED
             )
-    for company in COMPANIES:
-        cid = company_id(prefix, company.key)
-        facts.append(
-            Fact(
-                CompanyRegistered(
-                    company_id=cid,
-                    registering_org=ORG,
-                    profile=CompanyProfile(
-                        name=company.name,
-                        siret=company.siret,
-                        sector=company.sector,
-                        positions=(Position(title=company.position, contract="CDI", count=company.openings),),
-                        parallel_recruiters=company.recruiters,
-                        window_start=time.fromisoformat(company.start),
-                        window_end=time.fromisoformat(company.end),
-                        day=day,
-                    ),
-                    contact=SEALED,
-                ),
-                cid,
-                1,
-                "registration",
-            )
-        )
-    for n, person in enumerate(candidates()):
-        cid = candidate_id(prefix, n)
-        facts.append(
-            Fact(
-                CandidateRegistered(
-                    candidate_id=cid,
-                    profile=CandidateProfile(
-                        referring_org=person.referring_org,
-                        counsellor_id=person.counsellor_id,
-                        site_id=site_id(prefix, person.site_key),
-                        postcode=person.postcode,
-                        commune=person.commune,
-                        wishes=tuple(
-                            Wish(rank=r, company_id=company_id(prefix, key))
-                            for r, key in enumerate(person.wishes, start=1)
-                        ),
-                        availability=(Availability(day=day, start=time(8, 30), end=time(12, 30)),),
-                        consent_data=True,
-                    ),
-                    personal=SEALED,
-                ),
-                cid,
-                1,
-                "registration",
-            )
-        )
+            facts.append(Fact(added, pc, 1, "sites"))
+    facts += [_company_registered(prefix, company, day) for company in COMPANIES]
+    facts += [_candidate_registered(prefix, n, person, day) for n, person in enumerate(candidates())]
     return facts
+
+
+def _company_registered(prefix: str, company: DemoCompany, day: date) -> Fact:
+    profile = r.CompanyProfile(
+        name=company.name,
+        siret=company.siret,
+        sector=company.sector,
+        positions=(r.Position(title=company.position, contract="CDI", count=company.openings),),
+        parallel_recruiters=company.recruiters,
+        window_start=time.fromisoformat(company.start),
+        window_end=time.fromisoformat(company.end),
+        day=day,
+    )
+    cid = company_id(prefix, company.key)
+    registered = r.CompanyRegistered(company_id=cid, registering_org=ORG, profile=profile, contact=SEALED)
+    return Fact(registered, cid, 1, "registration")
+
+
+def _candidate_registered(prefix: str, n: int, person: DemoCandidate, day: date) -> Fact:
+    wishes = tuple(
+        r.Wish(rank=rank, company_id=company_id(prefix, key)) for rank, key in enumerate(person.wishes, 1)
+    )
+    profile = r.CandidateProfile(
+        referring_org=person.referring_org,
+        counsellor_id=person.counsellor_id,
+        site_id=site_id(prefix, person.site_key),
+        postcode=person.postcode,
+        commune=person.commune,
+        wishes=wishes,
+        availability=(r.Availability(day=day, start=time(8, 30), end=time(12, 30)),),
+        consent_data=True,
+    )
+    cid = candidate_id(prefix, n)
+    return Fact(
+        r.CandidateRegistered(candidate_id=cid, profile=profile, personal=SEALED), cid, 1, "registration"
+    )
 
 
 def append_as_published(store: EventStore, facts: Iterable[Fact], org: str = ORG) -> None:

@@ -122,11 +122,20 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class CandidateErased(_CandidateEvent, frozen=True, kw_only=True):
+class CandidateErased(_CandidateEvent, frozen=True, kw_only=True, omit_defaults=True):
     """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""
 
     event_type: ClassVar[str] = "CandidateErased"
     schema_version: ClassVar[int] = 1
+
+    # Why (added later): None for an erasure someone asked for (`DELETE /candidates/{id}`),
+    # `ERASED_BY_RETENTION` when the retention period ran out. Left out of the wire when None
+    # (omit_defaults), so earlier payloads and erasures on request keep the form they always had.
+    reason: str | None = None
+
+
+ERASED_BY_RETENTION = "retention"
+"""`CandidateErased.reason` of registration's daily retention job."""
 
 
 class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):

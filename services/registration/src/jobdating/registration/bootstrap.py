@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from jobdating.registration.adapters.messaging import serve_contacts
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
+from jobdating.registration.application.retention import RetentionJob
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.registration.config import RegistrationSettings
 from jobdating.runtime.auth import TokenTable
@@ -36,6 +38,7 @@ class RegistrationInstance:
     clock: Clock
     service: RegistrationService
     app: FastAPI
+    retention: RetentionJob
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumer of site events this instance reads, with its handler."""
@@ -57,14 +60,31 @@ def bootstrap(
     clock = clock or settings.clock()
     service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
     app = build_app(service, tokens)
-    return RegistrationInstance(settings=settings, store=store, clock=clock, service=service, app=app)
+    retention = retention_job(service, settings, clock)
+    return RegistrationInstance(
+        settings=settings, store=store, clock=clock, service=service, app=app, retention=retention
+    )
 
 
 async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
-    """Connect, answer contact questions, then run the relay, the sites consumer and the API until stopped."""
+    """Connect, answer contact questions, then run the relay, the sites consumer, the API and the daily
+    retention job until stopped."""
     nc = await host.connect()
     await serve_contacts(nc, instance.service)
+    daily = asyncio.create_task(instance.retention.run_daily(host.stop))
     await host.run()
+    await daily
+
+
+def retention_job(service: RegistrationService, settings: RegistrationSettings, clock: Clock) -> RetentionJob:
+    """The job erasing the candidates whose retention ran out, the store scrubbed after its erasures."""
+    return RetentionJob(
+        service,
+        settings.retention_policy(),
+        clock,
+        settings.timezone,
+        lambda: projections.scrub_erased(service.store),
+    )
 
 
 def build_service(

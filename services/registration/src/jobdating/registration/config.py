@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
+from jobdating.registration.application.retention_policy import (
+    DEFAULT_MONTHS,
+    RetentionPolicy,
+    check_months,
+    parse_by_org,
+)
 from jobdating.runtime.settings import ServiceSettings
 
 
@@ -21,3 +28,23 @@ class RegistrationSettings(ServiceSettings):
     # The durable consumer of site events: each partner organisation's own instance has its own
     # (`registration-sites-<org>`, created by `jobdating provision --registration-org <org>`).
     sites_consumer: str = "registration-sites"
+    # Candidates' personal data is erased this many months after their last job dating, or after the
+    # months given for their referring organisation in `retention_by_org` ("org=months,org2=months");
+    # see docs/privacy.md. A wrong value stops the service: nobody chose to keep data for some other time.
+    retention_months: int = DEFAULT_MONTHS
+    retention_by_org: str = ""
+
+    @field_validator("retention_months")
+    @classmethod
+    def _retention_months(cls, value: int) -> int:
+        return check_months(value)
+
+    @field_validator("retention_by_org")
+    @classmethod
+    def _retention_by_org(cls, value: str) -> str:
+        parse_by_org(value)
+        return value
+
+    def retention_policy(self) -> RetentionPolicy:
+        """The months of retention of each referring organisation."""
+        return RetentionPolicy(default=self.retention_months, by_org=parse_by_org(self.retention_by_org))

@@ -1,4 +1,5 @@
-"""`jobdating-registration serve | rebuild | redrive [--event-id ID]`; settings come from the environment."""
+"""`jobdating-registration serve | rebuild | redrive [--event-id ID] | retention [--dry-run]`; settings come
+from the environment."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from jobdating.bus.consumer import redrive
 from jobdating.eventstore import open_store
 from jobdating.registration.adapters import fed_tables, projections
 from jobdating.registration.application.policies import policy_for
-from jobdating.registration.bootstrap import bootstrap, build_service, run
+from jobdating.registration.application.retention import describe
+from jobdating.registration.bootstrap import bootstrap, build_service, retention_job, run
 from jobdating.registration.config import RegistrationSettings
 from jobdating.runtime.service_main import Command, redriven, run_service
 
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         commands=[
             Command("rebuild", "rebuild the projections from the service's log", rebuild),
             Command("redrive", "re-run events parked by the sites consumer", redrive_parked, _event_id),
+            Command("retention", "erase once the candidates whose retention ran out", retention, _dry_run),
         ],
         argv=argv,
     )
@@ -34,6 +37,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def _event_id(again: argparse.ArgumentParser) -> None:
     again.add_argument("--event-id", help="only this parked event")
+
+
+def _dry_run(again: argparse.ArgumentParser) -> None:
+    again.add_argument("--dry-run", action="store_true", help="only count them, per organisation")
+
+
+def retention(settings: RegistrationSettings, args: argparse.Namespace, log: Any) -> int:
+    """What `serve` does daily, once: erase (or with --dry-run count) the expired candidates."""
+    with closing(open_store(settings.store_url)) as store:
+        clock = settings.clock()
+        service = build_service(org=settings.org, store=store, clock=clock, log=log)
+        job = retention_job(service, settings, clock)
+        report = job.run_once(dry_run=args.dry_run)
+    print("\n".join(describe(report, job.policy, dry_run=args.dry_run)))
+    return 0
 
 
 def rebuild(settings: RegistrationSettings, _args: argparse.Namespace, _log: Any) -> int:

@@ -54,6 +54,7 @@ class SigningKeys:
         self._keys: dict[str, Ed25519PublicKey] = {}
         self._fetched_at: float | None = None
         self._tried_at: float | None = None
+        self._unknown_at: float | None = None
         self._lock = threading.Lock()
 
     def get(self, kid: str) -> Ed25519PublicKey | None:
@@ -64,7 +65,13 @@ class SigningKeys:
             if self._fetched_at is not None and now - self._fetched_at > self._every:
                 self._refresh(now, wait=False)
             return key
-        if self._tried_at is None or now - self._tried_at >= self._unknown_every:
+        if self._fetched_at is None:
+            # Never fetched (identity starting, or out of reach): try again at most once per second.
+            if self._tried_at is None or now - self._tried_at >= 1.0:
+                self._refresh(now, wait=True)
+        elif self._unknown_at is None or now - self._unknown_at >= self._unknown_every:
+            # A rotation shows up as a kid not seen yet: refetch at once, at most once per `unknown_every`.
+            self._unknown_at = now
             self._refresh(now, wait=True)
         return self._keys.get(kid)
 

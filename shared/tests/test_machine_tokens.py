@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import httpx
 import pytest
+from fastapi import Depends, FastAPI
 
-from jobdating.runtime.auth import Principal, TokenTable
+from jobdating.runtime.auth import Principal, TokenTable, require
 from jobdating.runtime.machine_tokens import hashed_key
 from jobdating.runtime.principals import Unauthenticated
 
@@ -83,3 +85,32 @@ def test_a_principal_built_with_one_role_or_several() -> None:
     assert several.has("counsellor")
     assert several.has("coordinator")
     assert not several.has("viewer")
+
+
+async def test_require_passes_a_caller_holding_any_of_the_roles() -> None:
+    app = FastAPI()
+    app.state.tokens = TokenTable(
+        {
+            "both": Principal(org="o", roles=frozenset({"coordinator", "counsellor"}), actor_id="b"),
+            "viewer": Principal(org="o", role="viewer", actor_id="v"),
+        }
+    )
+
+    @app.get("/coordination")
+    def coordination(_: Annotated[Principal, Depends(require("coordinator"))]) -> str:
+        return "ok"
+
+    @app.get("/follow-up")
+    def follow_up(_: Annotated[Principal, Depends(require("counsellor", "coach"))]) -> str:
+        return "ok"
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as client:
+        for path in ("/coordination", "/follow-up"):
+            assert (await client.get(path, headers={"Authorization": "Bearer both"})).status_code == 200
+            refused = await client.get(path, headers={"Authorization": "Bearer viewer"})
+            assert refused.status_code == 403
+            assert refused.json()["detail"] == [
+                {"field": "Authorization", "reason": "rôle 'viewer' non autorisé pour cette action"}
+            ]
+            assert (await client.get(path, headers={"Authorization": "Bearer nobody"})).status_code == 401

@@ -188,3 +188,22 @@ def test_without_the_revocation_list_no_access_token_is_trusted(identity: Identi
     with pytest.raises(IdentityUnavailable) as unavailable:
         verifier.verify(token)
     assert unavailable.value.status_code == 503
+
+
+def test_a_token_verified_before_still_expires_and_still_needs_its_key(
+    identity: IdentityStandIn, clock: Clock
+) -> None:
+    verifier = AccessTokenVerifier(identity.url, leeway=0, monotonic=clock)
+    short = identity.token(sub="acc-short", lifetime=1)
+    assert verifier.verify(short).actor_id == "acc-short"
+    time.sleep(1.1)
+    assert "expiré" in _refusal(verifier, short)
+    # A key withdrawn from the JWKS (compromised) takes its already verified tokens with it.
+    token = identity.token(sub="acc-1")
+    assert verifier.verify(token).actor_id == "acc-1"
+    withdrawn = identity.current_kid
+    identity.rotate()
+    del identity.keys[withdrawn]
+    clock.now += 601  # the keys' periodic refresh is due
+    verifier.verify(identity.token(sub="acc-2"))  # a new kid: the keys are refetched
+    assert "clé inconnue" in _refusal(verifier, token)

@@ -9,6 +9,8 @@ issuer URL), `aud` = "jobdating", `sub` (the account id, opaque), `org`, `roles`
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import time
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Any
 
 import httpx
 import jwt
+import msgspec
 
 from jobdating.runtime.identity_lists import RevokedAccounts, SigningKeys
 from jobdating.runtime.principals import ROLES, IdentityUnavailable, Principal, Role, Unauthenticated
@@ -25,6 +28,9 @@ ALGORITHM = "EdDSA"
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "exp"]
 # The org is a token of the subjects events are published on: letters, digits, - and _ only.
 _ORG = re.compile(r"[A-Za-z0-9_-]+")
+# Tokens already verified, kept until they expire: a client sends the same token for 15 minutes, and the
+# signature check (with pyjwt's parsing) costs far more than the read it guards. Bounded: emptied when full.
+CACHE_SIZE = 10_000
 
 _REFUSALS: list[tuple[type[jwt.InvalidTokenError], str]] = [
     (jwt.ExpiredSignatureError, "jeton d'accès expiré : reconnectez-vous"),
@@ -58,6 +64,7 @@ class AccessTokenVerifier:
         self.keys = SigningKeys(
             self._http, f"{base}/.well-known/jwks.json", every=keys_every, monotonic=monotonic
         )
+        self._verified: dict[str, tuple[Principal, float, str]] = {}
         self.revoked = RevokedAccounts(
             self._http,
             f"{base}/revocations",
@@ -68,24 +75,38 @@ class AccessTokenVerifier:
 
     def verify(self, token: str) -> Principal:
         """The caller the token names, or `Unauthenticated` with a French reason."""
-        claims = self.claims(token)
-        account = claims["sub"]
+        principal = self._verified_before(token)
+        if principal is None:
+            claims = self.claims(token)
+            principal = _principal(claims)
+            if len(self._verified) >= CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = (principal, float(claims["exp"]), _header(token)["kid"])
+        # Checked on every request, cached or not: a disabled account stops at the next refresh of the list.
         try:
-            revoked = self.revoked.is_revoked(account)
+            revoked = self.revoked.is_revoked(principal.actor_id)
         except RevokedAccounts.Stale:
             raise IdentityUnavailable(
                 "service d'identité injoignable : impossible de vérifier que le compte est actif, réessayez"
             ) from None
         if revoked:
             raise Unauthenticated("compte désactivé : ses jetons d'accès ne sont plus acceptés")
-        return _principal(claims)
+        return principal
+
+    def _verified_before(self, token: str) -> Principal | None:
+        found = self._verified.get(token)
+        if found is None:
+            return None
+        principal, expires, kid = found
+        # Still before its expiry, and its key still published (a withdrawn key takes its tokens with it).
+        if time.time() > expires + self.leeway or self.keys.get(kid) is None:
+            self._verified.pop(token, None)
+            return None
+        return principal
 
     def claims(self, token: str) -> dict[str, Any]:
         """The token's claims once its signature, algorithm, audience, issuer and dates are checked."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.InvalidTokenError:
-            raise Unauthenticated("jeton d'accès illisible") from None
+        header = _header(token)
         # Only EdDSA: `none`, or HS256 keyed with the public key, would let anyone sign.
         alg = header.get("alg")
         if alg != ALGORITHM:
@@ -125,3 +146,16 @@ def _principal(claims: dict[str, Any]) -> Principal:
     # A role this service does not know yet (a newer identity) grants nothing here.
     known: frozenset[Role] = frozenset(r for r in roles if r in ROLES)
     return Principal(org=org, actor_id=account, roles=known)
+
+
+def _header(token: str) -> dict[str, Any]:
+    """The token's header, read only to pick the algorithm and the key: `jwt.decode` reads it again
+    strictly, with the signature (pyjwt's own reading costs as much as the signature check)."""
+    segment = token.partition(".")[0]
+    try:
+        header = msgspec.json.decode(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (binascii.Error, ValueError):
+        raise Unauthenticated("jeton d'accès illisible") from None
+    if not isinstance(header, dict):
+        raise Unauthenticated("jeton d'accès illisible")
+    return header

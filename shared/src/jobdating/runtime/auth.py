@@ -1,49 +1,60 @@
-"""Bearer tokens mapped to an org, a role and an actor id (never a name).
+"""Who calls: a principal (an org, roles and an actor id, never a name), from a bearer token.
 
-Tokens come from a JSON file (`{"<token>": {"org": "...", "role": "...", "actor_id": "..."}}`) whose
-path is in the service's settings; in production each partner keeps its own file.
+Two kinds of bearer token are accepted:
+- machine tokens (scripts, imports, the demo) from a JSON file, see `jobdating.runtime.machine_tokens`;
+- people's short-lived access tokens signed by the identity service, verified offline, see
+  `jobdating.runtime.access_tokens` (only where the service's settings name an identity service).
 """
 
 from __future__ import annotations
 
-import hmac
-import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-import msgspec
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-Role = Literal["coordinator", "counsellor", "site_manager", "recruiter", "viewer"]
+from jobdating.runtime.access_tokens import AccessTokenVerifier
+from jobdating.runtime.machine_tokens import MachineTokens
+from jobdating.runtime.principals import ROLES, Principal, Role, Unauthenticated
 
-
-class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    """Who is calling: their org, their role, and an opaque actor id for the audit trail."""
-
-    org: str
-    role: Role
-    actor_id: str
+__all__ = ["ROLES", "Caller", "Principal", "Role", "TokenTable", "current_principal", "require"]
 
 
 class TokenTable:
-    """Looks tokens up in constant time per comparison, so timing leaks nothing about valid tokens."""
+    """The authenticator of a service: machine tokens, then (when configured) identity's access tokens.
 
-    def __init__(self, tokens: Mapping[str, Principal]) -> None:
-        self._tokens = dict(tokens)
+    `TokenTable({"<token>": Principal(...)})` is a fixed table of machine tokens (tests);
+    `TokenTable.from_file(path)` reads (and re-reads when it changes) a tokens file.
+    """
+
+    def __init__(
+        self,
+        tokens: Mapping[str, Principal] | MachineTokens,
+        access_tokens: AccessTokenVerifier | None = None,
+    ) -> None:
+        self.machine = tokens if isinstance(tokens, MachineTokens) else MachineTokens(tokens)
+        self.access_tokens = access_tokens
 
     @classmethod
-    def from_file(cls, path: str | Path) -> TokenTable:
-        raw = json.loads(Path(path).read_text())
-        return cls({tok: msgspec.convert(p, Principal) for tok, p in raw.items()})
+    def from_file(cls, path: str | Path, access_tokens: AccessTokenVerifier | None = None) -> TokenTable:
+        return cls(MachineTokens.from_file(path), access_tokens)
 
     def lookup(self, token: str) -> Principal | None:
-        found = None
-        for known, principal in self._tokens.items():
-            if hmac.compare_digest(known.encode(), token.encode()):
-                found = principal
-        return found
+        """The caller named by a machine token, or None."""
+        return self.machine.lookup(token)
+
+    def authenticate(self, token: str) -> Principal:
+        """The caller named by `token`, or `Unauthenticated` with the reason."""
+        principal = self.machine.lookup(token)
+        if principal is not None:
+            return principal
+        # A JWT has two dots; a machine token (any string in a file) is looked up first, so that a file's
+        # token shaped like a JWT still works.
+        if self.access_tokens is not None and token.count(".") == 2:
+            return self.access_tokens.verify(token)
+        raise Unauthenticated("jeton d'accès inconnu")
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -58,7 +69,11 @@ def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """FastAPI dependency: the caller, or 401."""
+    """FastAPI dependency: the caller, or 401.
+
+    A plain function: FastAPI runs it in its thread pool, where refreshing identity's lists (a blocking
+    HTTP call, rare) does not hold up the event loop.
+    """
     table: TokenTable = request.app.state.tokens
     if credentials is None:
         raise HTTPException(
@@ -66,14 +81,14 @@ def current_principal(
             detail=_refused("jeton d'accès manquant (en-tête Authorization: Bearer ...)"),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = table.lookup(credentials.credentials)
-    if principal is None:
+    try:
+        return table.authenticate(credentials.credentials)
+    except Unauthenticated as refused:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail=_refused("jeton d'accès inconnu"),
+            refused.status_code,
+            detail=_refused(refused.reason),
             headers={"WWW-Authenticate": "Bearer"},
-        )
-    return principal
+        ) from None
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:
@@ -81,10 +96,11 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
     allowed: Iterable[str] = roles
 
     def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if principal.role not in allowed:
+        if not principal.has(*allowed):
+            held = ", ".join(repr(r) for r in sorted(principal.roles)) or "aucun"
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                detail=_refused(f"rôle {principal.role!r} non autorisé pour cette action"),
+                detail=_refused(f"rôle {held} non autorisé pour cette action"),
             )
         return principal
 

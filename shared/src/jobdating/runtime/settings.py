@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jobdating.runtime.access_tokens import AccessTokenVerifier
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, clock_from_settings
 
@@ -31,6 +32,14 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int
     tokens_file: Path | None = None
+    # The identity service whose access tokens (people's, signed EdDSA) this instance accepts besides the
+    # machine tokens of `tokens_file`; unset: machine tokens only. Its keys and revocation list are fetched
+    # from this address; tokens must name `identity_issuer` (default: this address) as their `iss`.
+    identity_url: str | None = None
+    identity_issuer: str | None = None
+    # How often (seconds) the list of disabled accounts is refreshed: a disabled account's tokens stop
+    # working within this delay.
+    identity_revocations_every: float = 30.0
     log_level: str = "INFO"
     # Wall-clock times people type (opening hours, windows, arrivals) are read in this zone; events carry
     # UTC instants.
@@ -66,7 +75,23 @@ class ServiceSettings(BaseSettings):
         return clock_from_settings(self.clock_start, self.clock_speed, self.clock_origin)
 
     def token_table(self) -> TokenTable:
-        """The bearer tokens of `tokens_file` (a service started without one refuses to wire)."""
+        """The callers this instance accepts: the machine tokens of `tokens_file` (re-read when it changes)
+        and, with `identity_url`, identity's access tokens (a service with neither refuses to wire)."""
+        access_tokens = self.access_token_verifier()
         if self.tokens_file is None:
-            raise ValueError(f"no tokens file: set {self.env_prefix()}TOKENS_FILE")
-        return TokenTable.from_file(self.tokens_file)
+            if access_tokens is None:
+                raise ValueError(
+                    f"no tokens file: set {self.env_prefix()}TOKENS_FILE (or {self.env_prefix()}IDENTITY_URL)"
+                )
+            return TokenTable({}, access_tokens)
+        return TokenTable.from_file(self.tokens_file, access_tokens)
+
+    def access_token_verifier(self) -> AccessTokenVerifier | None:
+        """The verifier of identity's access tokens, or None when no identity service is configured."""
+        if self.identity_url is None:
+            return None
+        return AccessTokenVerifier(
+            self.identity_url,
+            issuer=self.identity_issuer,
+            revocations_every=self.identity_revocations_every,
+        )

@@ -118,7 +118,7 @@ def _found(queries: NotificationQueries, notification_id: str) -> NotificationVi
 
 def _own_org(caller: Principal) -> str | None:
     """The organisation a counsellor is limited to; none for the coordination."""
-    return caller.org if caller.role == "counsellor" else None
+    return caller.org if caller.has("counsellor") and not caller.has("coordinator") else None
 
 
 @contextmanager

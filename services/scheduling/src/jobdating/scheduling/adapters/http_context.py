@@ -39,7 +39,7 @@ class HttpContext:
 
 def actor_of(caller: Principal) -> Actor:
     """The caller as the domain's permission rules see them."""
-    return Actor(org=caller.org, role=caller.role)
+    return Actor(org=caller.org, roles=frozenset(caller.roles))
 
 
 def zone_named(name: str) -> ZoneInfo:

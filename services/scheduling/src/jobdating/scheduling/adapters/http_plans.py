@@ -144,7 +144,7 @@ def router(ctx: HttpContext) -> APIRouter:
         include_cancelled: bool = False,
     ) -> PlanView:
         # A recruiter reads their own company's agenda only.
-        if caller.role == "recruiter" and (by != "company" or key != caller.org):
+        if actor_of(caller).recruiter_only and (by != "company" or key != caller.org):
             raise Forbidden.on("key", "un recruteur ne consulte que le planning de son entreprise")
         return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
 

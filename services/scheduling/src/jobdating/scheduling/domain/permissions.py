@@ -13,29 +13,44 @@
 
 from __future__ import annotations
 
-import msgspec
+import dataclasses
 
 from jobdating.scheduling.domain.errors import Forbidden
 
 
-class Actor(msgspec.Struct, frozen=True, kw_only=True):
-    """The caller as the rules see them: their organisation and their role."""
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Actor:
+    """The caller as the rules see them: their organisation and their roles (a person may hold several;
+    `Actor(org=..., role=...)` builds a single-role caller)."""
 
     org: str
-    role: str
+    roles: frozenset[str] = frozenset()
+    role: dataclasses.InitVar[str | None] = None
+
+    def __post_init__(self, role: str | None) -> None:
+        object.__setattr__(self, "roles", frozenset(self.roles) | ({role} if role is not None else set()))
+
+    def has(self, *roles: str) -> bool:
+        """Whether the caller holds any of `roles`."""
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def recruiter_only(self) -> bool:
+        """A recruiter and nothing else: a recruiter's limits hold unless another role lifts them."""
+        return self.has("recruiter") and self.roles <= {"recruiter"}
 
 
 def must_coordinate(actor: Actor, field: str) -> None:
     """Only the coordination plans, adjusts, publishes and repairs a job dating."""
-    if actor.role != "coordinator":
+    if not actor.has("coordinator"):
         raise Forbidden.on(field, "seule la coordination de l'événement peut faire cela")
 
 
 def may_run_site(actor: Actor, host_org: str, field: str) -> None:
     """The coordination, or a manager of the organisation hosting the site."""
-    if actor.role == "coordinator":
+    if actor.has("coordinator"):
         return
-    if actor.role != "site_manager" or actor.org != host_org:
+    if not actor.has("site_manager") or actor.org != host_org:
         raise Forbidden.on(
             field, "seuls la coordination et les responsables de ce site enregistrent les arrivées"
         )
@@ -43,9 +58,9 @@ def may_run_site(actor: Actor, host_org: str, field: str) -> None:
 
 def may_act_for_company(actor: Actor, company_id: str, field: str) -> None:
     """The coordination, or a recruiter of this very company."""
-    if actor.role == "coordinator":
+    if actor.has("coordinator"):
         return
-    if actor.role != "recruiter" or actor.org != company_id:
+    if not actor.has("recruiter") or actor.org != company_id:
         raise Forbidden.on(
             field, "seuls la coordination et les recruteurs de cette entreprise peuvent le faire"
         )
@@ -53,21 +68,21 @@ def may_act_for_company(actor: Actor, company_id: str, field: str) -> None:
 
 def may_read_company(actor: Actor, company_id: str, field: str) -> None:
     """A recruiter reads only their own company's agenda; other roles read every plan."""
-    if actor.role == "recruiter" and actor.org != company_id:
+    if actor.recruiter_only and actor.org != company_id:
         raise Forbidden.on(field, "un recruteur ne consulte que le planning de son entreprise")
 
 
 def may_read_plans(actor: Actor, field: str) -> None:
     """Whole plans (every site, every company) are not for recruiters."""
-    if actor.role == "recruiter":
+    if actor.recruiter_only:
         raise Forbidden.on(field, "un recruteur ne consulte que le planning de son entreprise")
 
 
 def may_enrol(actor: Actor, referring_org: str, field: str) -> None:
     """The coordination, or a counsellor of the organisation that referred the candidate."""
-    if actor.role == "coordinator":
+    if actor.has("coordinator"):
         return
-    if actor.role != "counsellor" or actor.org != referring_org:
+    if not actor.has("counsellor") or actor.org != referring_org:
         raise Forbidden.on(
             field, "seuls la coordination et la structure qui accompagne ce candidat peuvent l'inscrire"
         )
@@ -75,9 +90,9 @@ def may_enrol(actor: Actor, referring_org: str, field: str) -> None:
 
 def may_run_workshop(actor: Actor, coach_orgs: tuple[str, ...], field: str) -> None:
     """The coordination, or a counsellor of one of the two organisations running the session."""
-    if actor.role == "coordinator":
+    if actor.has("coordinator"):
         return
-    if actor.role != "counsellor" or actor.org not in coach_orgs:
+    if not actor.has("counsellor") or actor.org not in coach_orgs:
         raise Forbidden.on(
             field, "seuls la coordination et les structures qui animent cet atelier le peuvent"
         )

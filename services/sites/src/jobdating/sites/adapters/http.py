@@ -186,7 +186,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
 
 
 def _actor(caller: Principal) -> Actor:
-    return Actor(org=caller.org, role=caller.role)
+    return Actor(org=caller.org, roles=frozenset(caller.roles))
 
 
 _STATUS = (

@@ -20,17 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from jobdating.contracts import registration as events
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.registration import (
-    CandidateErased,
-    CandidateRegistered,
-    CandidateUpdated,
-    CandidateWithdrew,
-    CompanyRegistered,
-    CompanyUpdated,
-    CompanyWithdrew,
-)
 from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import EventStore, Transaction
@@ -109,18 +101,18 @@ def apply(
     at = env.recorded_at.isoformat()
     version = env.stream_version
     match event.data:
-        case CandidateRegistered() as e:
+        case events.CandidateRegistered() as e:
             candidate_registered(tx, e, keyring, version, at, just_sealed)
-        case CandidateUpdated() as e:
+        case events.CandidateUpdated() as e:
             candidate_updated(tx, e, keyring, version, at, just_sealed)
-        case CandidateWithdrew() as e:
+        case events.CandidateWithdrew() as e:
             drop_candidate_lookups(tx, e.candidate_id)
             tx.execute(
                 "UPDATE candidates SET status = ?, withdrawal_reason = ?, version = ?, updated_at = ? "
                 "WHERE candidate_id = ?",
                 (WITHDRAWN, e.reason, version, at, e.candidate_id),
             )
-        case CandidateErased() as e:
+        case events.CandidateErased() as e:
             keyring.protect(tx)
             drop_candidate_lookups(tx, e.candidate_id)
             tx.execute("DELETE FROM import_keys WHERE stream_id = ?", (e.candidate_id,))
@@ -129,11 +121,11 @@ def apply(
                 "email = NULL, address = NULL, version = ?, updated_at = ? WHERE candidate_id = ?",
                 (version, at, e.candidate_id),
             )
-        case CompanyRegistered() as e:
+        case events.CompanyRegistered() as e:
             company_registered(tx, e, keyring, version, at, just_sealed)
-        case CompanyUpdated() as e:
+        case events.CompanyUpdated() as e:
             company_updated(tx, e, keyring, version, at, just_sealed)
-        case CompanyWithdrew() as e:
+        case events.CompanyWithdrew() as e:
             tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
             tx.execute(
                 "UPDATE companies SET status = ?, withdrawal_reason = ?, version = ?, updated_at = ? "

@@ -7,30 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from jobdating.contracts import sites as events
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.sites import (
-    ComputerAdded,
-    ComputerBackInService,
-    ComputerOutOfOrder,
-    ComputerRemoved,
-    RoomAdded,
-    SiteClosed,
-    SiteDetailsChanged,
-    SiteOpened,
-    SiteReopened,
-)
+from jobdating.sites.domain import commands
 from jobdating.sites.domain import validation as check
-from jobdating.sites.domain.commands import (
-    AddComputer,
-    AddRoom,
-    ChangeSiteDetails,
-    CloseSite,
-    OpenSite,
-    PutComputerBackInService,
-    PutComputerOutOfOrder,
-    RemoveComputer,
-    ReopenSite,
-)
 from jobdating.sites.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem
 from jobdating.sites.domain.permissions import Actor, may_manage_computer, may_manage_site
 from jobdating.sites.domain.state import ComputerState, SiteState
@@ -39,7 +19,7 @@ UNKNOWN_SITE = "site inconnu"
 UNKNOWN_COMPUTER = "ordinateur inconnu"
 
 
-def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
+def open_site(command: commands.OpenSite, site: SiteState, actor: Actor) -> list[Event]:
     """Open a site: refused for another org's site manager, for an id already taken, or a wrong field."""
     may_manage_site(actor, command.host_org, "host_org")
     if site.opened:
@@ -57,7 +37,7 @@ def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
         + (check.contact("contact", contact) if contact is not None else [])
     )
     return [
-        SiteOpened(
+        events.SiteOpened(
             site_id=command.site_id,
             name=command.name.strip(),
             host_org=command.host_org,
@@ -72,7 +52,7 @@ def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
     ]
 
 
-def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Actor) -> list[Event]:
+def change_site_details(command: commands.ChangeSiteDetails, site: SiteState, actor: Actor) -> list[Event]:
     """Change the practical details of an open site; only what really changes is recorded (maybe nothing)."""
     _site_must_exist(site)
     may_manage_site(actor, site.host_org, "site_id")
@@ -91,7 +71,7 @@ def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Acto
     address = command.address.strip() if command.address is not None else None
     hours = check.clean_hours(command.hours) if command.hours is not None else None
     access = check.clean_accessibility(command.accessibility) if command.accessibility is not None else None
-    changed = SiteDetailsChanged(
+    changed = events.SiteDetailsChanged(
         site_id=site.site_id,
         address=address if address != site.address else None,
         location=command.location if command.location != site.location else None,
@@ -99,31 +79,31 @@ def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Acto
         accessibility=access if access != site.accessibility else None,
         contact=contact if contact != site.contact else None,
     )
-    if changed == SiteDetailsChanged(site_id=site.site_id):
+    if changed == events.SiteDetailsChanged(site_id=site.site_id):
         return []
     return [changed]
 
 
-def close_site(command: CloseSite, site: SiteState, actor: Actor) -> list[Event]:
+def close_site(command: commands.CloseSite, site: SiteState, actor: Actor) -> list[Event]:
     """Close a site; its computers stay recorded but are not usable until the site is reopened."""
     _site_must_exist(site)
     may_manage_site(actor, site.host_org, "site_id")
     if site.closed:
         raise Conflict.on("site_id", "ce site est déjà fermé")
     _refuse_if(check.reason("reason", command.reason))
-    return [SiteClosed(site_id=site.site_id, reason=command.reason.strip())]
+    return [events.SiteClosed(site_id=site.site_id, reason=command.reason.strip())]
 
 
-def reopen_site(command: ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
+def reopen_site(command: commands.ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
     """Reopen a closed site: it is open again as it was, with its rooms and the computers still lent to it."""
     _site_must_exist(site)
     may_manage_site(actor, site.host_org, "site_id")
     if not site.closed:
         raise Conflict.on("site_id", "ce site est déjà ouvert")
-    return [SiteReopened(site_id=site.site_id)]
+    return [events.SiteReopened(site_id=site.site_id)]
 
 
-def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
+def add_room(command: commands.AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     """Add a workshop room to an open site; room names are unique within a site."""
     _site_must_exist(site)
     may_manage_site(actor, site.host_org, "site_id")
@@ -139,7 +119,7 @@ def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     if any(check.label_key(room.name) == check.label_key(command.name) for room in site.rooms):
         raise Conflict.on("name", "une salle de ce site porte déjà ce nom")
     return [
-        RoomAdded(
+        events.RoomAdded(
             site_id=site.site_id,
             room_id=command.room_id,
             name=command.name.strip(),
@@ -148,7 +128,7 @@ def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     ]
 
 
-def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) -> list[Event]:
+def add_computer(command: commands.AddComputer, computer: ComputerState, actor: Actor) -> list[Event]:
     """Record a lent computer; whether its site takes it is `check_site_takes_computer`'s to say."""
     may_manage_computer(actor, command.lending_org, "lending_org")
     if computer.added:
@@ -160,7 +140,7 @@ def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) ->
         + check.identifier("lending_org", command.lending_org)
     )
     return [
-        ComputerAdded(
+        events.ComputerAdded(
             computer_id=command.computer_id,
             site_id=command.site_id,
             label=" ".join(command.label.split()),
@@ -172,7 +152,9 @@ def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) ->
     ]
 
 
-def check_site_takes_computer(added: ComputerAdded, site: SiteState, labels_in_use: Collection[str]) -> None:
+def check_site_takes_computer(
+    added: events.ComputerAdded, site: SiteState, labels_in_use: Collection[str]
+) -> None:
     """A computer belongs to an open site, under a label no other computer of that site uses.
 
     The site and the labels live in other streams: the caller checks this where no concurrent
@@ -186,33 +168,35 @@ def check_site_takes_computer(added: ComputerAdded, site: SiteState, labels_in_u
         raise Conflict.on("label", "un ordinateur de ce site porte déjà ce libellé")
 
 
-def put_out_of_order(command: PutComputerOutOfOrder, computer: ComputerState, actor: Actor) -> list[Event]:
+def put_out_of_order(
+    command: commands.PutComputerOutOfOrder, computer: ComputerState, actor: Actor
+) -> list[Event]:
     """A computer in service breaks down; one already out of order cannot break again."""
     _computer_must_be_present(computer)
     may_manage_computer(actor, computer.lending_org, "computer_id")
     if computer.status == "out_of_order":
         raise Conflict.on("computer_id", "cet ordinateur est déjà hors service")
     _refuse_if(check.reason("reason", command.reason))
-    return [ComputerOutOfOrder(computer_id=computer.computer_id, reason=command.reason.strip())]
+    return [events.ComputerOutOfOrder(computer_id=computer.computer_id, reason=command.reason.strip())]
 
 
 def put_back_in_service(
-    command: PutComputerBackInService, computer: ComputerState, actor: Actor
+    command: commands.PutComputerBackInService, computer: ComputerState, actor: Actor
 ) -> list[Event]:
     """A computer out of order works again."""
     _computer_must_be_present(computer)
     may_manage_computer(actor, computer.lending_org, "computer_id")
     if computer.status == "in_service":
         raise Conflict.on("computer_id", "cet ordinateur est déjà en service")
-    return [ComputerBackInService(computer_id=computer.computer_id)]
+    return [events.ComputerBackInService(computer_id=computer.computer_id)]
 
 
-def remove_computer(command: RemoveComputer, computer: ComputerState, actor: Actor) -> list[Event]:
+def remove_computer(command: commands.RemoveComputer, computer: ComputerState, actor: Actor) -> list[Event]:
     """The lender takes a computer back, working or not."""
     _computer_must_be_present(computer)
     may_manage_computer(actor, computer.lending_org, "computer_id")
     _refuse_if(check.reason("reason", command.reason))
-    return [ComputerRemoved(computer_id=computer.computer_id, reason=command.reason.strip())]
+    return [events.ComputerRemoved(computer_id=computer.computer_id, reason=command.reason.strip())]
 
 
 def _site_must_exist(site: SiteState) -> None:

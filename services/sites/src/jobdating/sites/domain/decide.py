@@ -6,6 +6,7 @@ Every function raises a `SiteRefusal` instead of returning events when the comma
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Final
 
 from jobdating.contracts import sites as events
 from jobdating.contracts.envelope import Event
@@ -54,8 +55,7 @@ def open_site(command: commands.OpenSite, site: SiteState, actor: Actor) -> list
 
 def change_site_details(command: commands.ChangeSiteDetails, site: SiteState, actor: Actor) -> list[Event]:
     """Change the practical details of an open site; only what really changes is recorded (maybe nothing)."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est fermé : ses informations ne changent plus")
     given = (command.address, command.location, command.hours, command.accessibility, command.contact)
@@ -86,8 +86,7 @@ def change_site_details(command: commands.ChangeSiteDetails, site: SiteState, ac
 
 def close_site(command: commands.CloseSite, site: SiteState, actor: Actor) -> list[Event]:
     """Close a site; its computers stay recorded but are not usable until the site is reopened."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est déjà fermé")
     _refuse_if(check.reason("reason", command.reason))
@@ -96,8 +95,7 @@ def close_site(command: commands.CloseSite, site: SiteState, actor: Actor) -> li
 
 def reopen_site(command: commands.ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
     """Reopen a closed site: it is open again as it was, with its rooms and the computers still lent to it."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if not site.closed:
         raise Conflict.on("site_id", "ce site est déjà ouvert")
     return [events.SiteReopened(site_id=site.site_id)]
@@ -105,8 +103,7 @@ def reopen_site(command: commands.ReopenSite, site: SiteState, actor: Actor) -> 
 
 def add_room(command: commands.AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     """Add a workshop room to an open site; room names are unique within a site."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est fermé : il ne reçoit plus de salle")
     if any(room.room_id == command.room_id for room in site.rooms):
@@ -172,10 +169,7 @@ def put_out_of_order(
     command: commands.PutComputerOutOfOrder, computer: ComputerState, actor: Actor
 ) -> list[Event]:
     """A computer in service breaks down; one already out of order cannot break again."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
-    if computer.status == "out_of_order":
-        raise Conflict.on("computer_id", "cet ordinateur est déjà hors service")
+    _managed_computer(computer, actor, becoming="out_of_order")
     _refuse_if(check.reason("reason", command.reason))
     return [events.ComputerOutOfOrder(computer_id=computer.computer_id, reason=command.reason.strip())]
 
@@ -184,32 +178,41 @@ def put_back_in_service(
     command: commands.PutComputerBackInService, computer: ComputerState, actor: Actor
 ) -> list[Event]:
     """A computer out of order works again."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
-    if computer.status == "in_service":
-        raise Conflict.on("computer_id", "cet ordinateur est déjà en service")
+    _managed_computer(computer, actor, becoming="in_service")
     return [events.ComputerBackInService(computer_id=computer.computer_id)]
 
 
 def remove_computer(command: commands.RemoveComputer, computer: ComputerState, actor: Actor) -> list[Event]:
     """The lender takes a computer back, working or not."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
+    _managed_computer(computer, actor)
     _refuse_if(check.reason("reason", command.reason))
     return [events.ComputerRemoved(computer_id=computer.computer_id, reason=command.reason.strip())]
 
 
-def _site_must_exist(site: SiteState) -> None:
+def _managed_site(site: SiteState, actor: Actor) -> None:
+    """The site is known and `actor` may manage it."""
     # A site that was never opened is unknown; a closed one is still known (its history stays readable).
     if not site.opened:
         raise NotFound.on("site_id", UNKNOWN_SITE)
+    may_manage_site(actor, site.host_org, "site_id")
 
 
-def _computer_must_be_present(computer: ComputerState) -> None:
+# A change of status that would leave a computer as it is: refused, saying why.
+_ALREADY: Final = {
+    "out_of_order": "cet ordinateur est déjà hors service",
+    "in_service": "cet ordinateur est déjà en service",
+}
+
+
+def _managed_computer(computer: ComputerState, actor: Actor, *, becoming: str | None = None) -> None:
+    """The computer is present (added, not removed), `actor` may manage it, it is not `becoming` already."""
     if not computer.added:
         raise NotFound.on("computer_id", UNKNOWN_COMPUTER)
     if computer.status == "removed":
         raise Conflict.on("computer_id", "cet ordinateur a été retiré")
+    may_manage_computer(actor, computer.lending_org, "computer_id")
+    if becoming is not None and computer.status == becoming:
+        raise Conflict.on("computer_id", _ALREADY[becoming])
 
 
 def _refuse_if(problems: list[Problem]) -> None:

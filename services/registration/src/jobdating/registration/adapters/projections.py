@@ -29,6 +29,7 @@ from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.registration.adapters.fed_tables import PARTNER_COMPANIES_SCHEMA, SITES_SCHEMA
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.person_rows import (
+    Recording,
     candidate_registered,
     candidate_updated,
     company_registered,
@@ -100,11 +101,12 @@ def apply(
     env = event.envelope
     at = env.recorded_at.isoformat()
     version = env.stream_version
+    recording = Recording(keyring, version, at, just_sealed)
     match event.data:
         case events.CandidateRegistered() as e:
-            candidate_registered(tx, e, keyring, version, at, just_sealed)
+            candidate_registered(tx, e, recording)
         case events.CandidateUpdated() as e:
-            candidate_updated(tx, e, keyring, version, at, just_sealed)
+            candidate_updated(tx, e, recording)
         case events.CandidateWithdrew() as e:
             drop_candidate_lookups(tx, e.candidate_id)
             tx.execute(
@@ -122,9 +124,9 @@ def apply(
                 (version, at, e.candidate_id),
             )
         case events.CompanyRegistered() as e:
-            company_registered(tx, e, keyring, version, at, just_sealed)
+            company_registered(tx, e, recording)
         case events.CompanyUpdated() as e:
-            company_updated(tx, e, keyring, version, at, just_sealed)
+            company_updated(tx, e, recording)
         case events.CompanyWithdrew() as e:
             tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
             tx.execute(

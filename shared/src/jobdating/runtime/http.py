@@ -18,7 +18,9 @@ from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.http_inputs import (
     FRENCH_DETAILS,
+    FRENCH_REASONS,
     MAX_POSITION,
+    OWN_ERRORS,
     Body,
     LocalTime,
     Offset,
@@ -30,7 +32,10 @@ from jobdating.runtime.ids import new_id
 
 # The inputs' types live in `http_inputs`; services import them from here as well.
 __all__ = [
+    "FRENCH_DETAILS",
+    "FRENCH_REASONS",
     "MAX_POSITION",
+    "OWN_ERRORS",
     "Body",
     "FieldError",
     "LocalTime",

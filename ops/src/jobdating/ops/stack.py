@@ -22,20 +22,17 @@ import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
-from jobdating.ops.embedded_nats import USERS_FILE, embedded_authorization, url_as
+from jobdating.ops.embedded_nats import embedded_authorization, url_as
 from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
+from jobdating.ops.stack_folder import StackError, StackFolder
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
+from jobdating.runtime.processes import stop_process
+
+__all__ = ["SERVICES", "ServiceSpec", "Stack", "StackError", "clock_env", "free_base_port"]
 
 SERVICES = ("registration", "sites", "scheduling", "notifications")
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
-
-
-class StackError(RuntimeError):
-    """Something the operator can fix: a port taken, a folder not writable, an instance still running.
-
-    Its message is shown as is to the person running `jobdating up`, hence in French.
-    """
 
 
 class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,7 +41,7 @@ class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
     org: str
 
 
-class Stack:
+class Stack(StackFolder):
     """Starts and stops the whole embedded system; every child gets its settings through the environment."""
 
     def __init__(
@@ -55,7 +52,7 @@ class Stack:
         org: str = "departement-nord",
         services: Sequence[str] = SERVICES,
     ):
-        self.data_dir = data_dir.resolve()
+        super().__init__(data_dir)
         self.nats = NatsServer(self.data_dir / "nats", port=nats_port)
         self.services = [
             ServiceSpec(name=name, port=base_port + SERVICES.index(name) + 1, org=org) for name in services
@@ -66,7 +63,6 @@ class Stack:
         self.clock: Clock = SystemClock()
         self.clock_env: dict[str, str] = {}
         self.children: dict[str, subprocess.Popen[bytes]] = {}
-        self.lock = self.data_dir / "up.pid"
 
     def use_clock(self, clock: ScaledClock) -> None:
         """Every service started from now on reads `clock` (the demo day's sped-up one, or a rehearsal's
@@ -78,25 +74,6 @@ class Stack:
         spec = next(s for s in self.services if s.name == service)
         return f"http://127.0.0.1:{spec.port}"
 
-    @property
-    def maildir(self) -> Path:
-        """Where the embedded mail server writes every e-mail sent (one file per message)."""
-        return self.data_dir / "maildir"
-
-    @property
-    def sms_file(self) -> Path:
-        """Where the embedded SMS sink appends every SMS sent (JSON lines)."""
-        return self.data_dir / "sms.jsonl"
-
-    @property
-    def staff_file(self) -> Path:
-        return self.data_dir / "staff.toml"
-
-    @property
-    def nats_users_file(self) -> Path:
-        """The NATS users' passwords (drawn at the first `up`, kept for the next ones)."""
-        return self.data_dir / USERS_FILE
-
     def nats_url(self, user: str = OPS_USER) -> str:
         """The NATS URL of a user of this stack (the operators' by default), credentials included."""
         kept = json.loads(self.nats_users_file.read_text()) if self.nats_users_file.exists() else {}
@@ -104,31 +81,9 @@ class Stack:
             raise StackError(f"pas d'utilisateur NATS {user} dans {self.nats_users_file}")
         return url_as(self.nats.url, user, kept[user])
 
-    @property
-    def tokens_file(self) -> Path:
-        return self.data_dir / "tokens.json"
-
-    def tokens(self) -> dict[str, dict[str, str]]:
-        return dict(json.loads(self.tokens_file.read_text()))
-
-    def token_for(self, org: str, role: str) -> str:
-        for token, who in self.tokens().items():
-            if who["org"] == org and who["role"] == role:
-                return token
-        raise StackError(f"no token for {org}/{role} in {self.tokens_file}")
-
     def prepare(self, orgs: dict[str, list[str]]) -> None:
         """Check the folder and ports, take the lock, write tokens once (kept across restarts)."""
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.data_dir / ".write-test"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as exc:
-            raise StackError(
-                f"le dossier de données {self.data_dir} n'est pas accessible en écriture : {exc.strerror}"
-            ) from exc
-        self._take_lock()
+        self.claim()
         ports = [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]
         if self._with_mail:
             ports.append((self.smtp_port, "SMTP"))
@@ -144,23 +99,6 @@ class Stack:
             self.tokens_file.chmod(0o600)
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
-
-    def _take_lock(self) -> None:
-        if self.lock.exists():
-            try:
-                pid = int(self.lock.read_text().strip() or "0")
-            except ValueError:
-                pid = 0
-            if pid and _alive(pid):
-                raise StackError(
-                    f"jobdating tourne déjà sur {self.data_dir} (processus {pid}) : arrêtez-le d'abord"
-                )
-            self.lock.unlink()  # a stale lock left by a crash: the process is gone
-        self.lock.write_text(str(os.getpid()))
-
-    def release(self) -> None:
-        if self.lock.exists() and self.lock.read_text().strip() == str(os.getpid()):
-            self.lock.unlink()
 
     def start(self, provision_timeout: float = 20.0) -> None:
         """Start NATS, provision, start every service and wait until each answers /health."""
@@ -309,12 +247,7 @@ class Stack:
                 child.kill()
                 child.wait()
         self.children.clear()
-        if self.mail is not None and self.mail.poll() is None:
-            self.mail.terminate()
-            try:
-                self.mail.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.mail.kill()
+        stop_process(self.mail)
         self.nats.stop()
         self.release()
 
@@ -342,13 +275,3 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

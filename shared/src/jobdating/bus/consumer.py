@@ -12,45 +12,44 @@
 
 Each consumer is a FastStream subscriber (`subscribe`): a batch pull bound to the durable the ops command
 provisioned, with manual ack, so FastStream never acks, naks or terminates a message by itself. The
-guarantees above live here, once, for the subscriber and for `redrive`.
+exactly-once step and `redrive` are in `bus.inbox`, the FastStream broker and fetch loop in `bus.pull`; their
+public names are importable from here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 from faststream import AckPolicy
-from faststream.message import StreamMessage
-from faststream.nats import JStream, NatsBroker, NatsRouter, PullSub
-from faststream.nats.subscriber.usecases import BatchPullStreamSubscriber
+from faststream.nats import JStream, NatsRouter, PullSub
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from jobdating.bus.connection import connect_options, pull_inbox_prefix
-from jobdating.bus.trust import accept, vet
+from jobdating.bus.connection import pull_inbox_prefix
+from jobdating.bus.inbox import Handler, NotYet, apply_once, redrive
+from jobdating.bus.pull import FirstThenWaiting, consumer_broker, raw_batch, server_url
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
-from jobdating.contracts.trust import FORGED, Forged
+from jobdating.contracts.trust import Forged
 from jobdating.eventstore.base import EventStore, ParkedEvent, Transaction
 from jobdating.runtime.clock import Clock, SystemClock
 
-Handler = Callable[[Transaction, RecordedEvent], None]
 DEFAULT_BACKOFF = (0.2, 1.0, 3.0, 10.0)
-# How long the fetch after the first event may wait when nothing else is already there.
-_WAITING_ONLY = 0.005
-# Handlers take the raw messages (`_raw_batch`): nothing for FastStream's dependency injection to resolve.
-_BROKER_OPTIONS: dict[str, Any] = {"apply_types": False, "graceful_timeout": 10.0}
 
-
-class NotYet(Exception):
-    """The event depends on one not handled yet: retry later (it does not count as a failure)."""
+__all__ = [
+    "DEFAULT_BACKOFF",
+    "ConsumerRunner",
+    "Handler",
+    "NotYet",
+    "apply_once",
+    "consumer_broker",
+    "redrive",
+]
 
 
 class ConsumerRunner:
@@ -115,13 +114,13 @@ class ConsumerRunner:
             pull_sub=PullSub(batch_size=self.batch, timeout=fetch_timeout, batch=True),
             # Acked by hand after the transaction commits; FastStream's default would term on an error.
             ack_policy=AckPolicy.MANUAL,
-            decoder=_raw_batch,
+            decoder=raw_batch,
             title=f"{self.durable}:batch",
             inbox_prefix=pull_inbox_prefix(nats_url),
         )
         subscriber(on_batch)
-        # Same subscriber, our fetch loop (see `_FirstThenWaiting`); the layouts are identical.
-        subscriber.__class__ = _FirstThenWaiting
+        # Same subscriber, our fetch loop (see `FirstThenWaiting`); the layouts are identical.
+        subscriber.__class__ = FirstThenWaiting
 
     async def run(
         self, stop: asyncio.Event, fetch_timeout: float = 1.0, *, nats_url: str | None = None
@@ -131,7 +130,7 @@ class ConsumerRunner:
         Without `nats_url` the broker connects to the server of the JetStream context it was given.
         """
         router = NatsRouter()
-        url = nats_url or _server_url(self.js)
+        url = nats_url or server_url(self.js)
         self.subscribe(router, fetch_timeout=fetch_timeout, nats_url=url)
         broker = consumer_broker(url, self.log)
         broker.include_router(router)
@@ -235,138 +234,8 @@ class ConsumerRunner:
         await msg.term()
 
 
-class _FirstThenWaiting(BatchPullStreamSubscriber):
-    """FastStream's batch pull subscriber with the fetch loop the consumers had on nats-py.
-
-    FastStream 0.7.8's loop waits for a full batch or its timeout, so a lone event waits the whole
-    window, and when nats-py 2.16 ends that wait with the builtin `TimeoutError` (not the nats one it
-    catches), the loop dies with its partial batch fetched and unacknowledged: those events come back only
-    after the ack wait (30 s), while the supervisor restarts the loop. Here one event is fetched alone (it
-    returns as soon as it arrives), then whatever else is already waiting joins it in one batch.
-    """
-
-    __slots__ = ()
-
-    async def _consume_pull(self) -> None:
-        sub = self.subscription
-        assert sub is not None, "the subscription is created before the loop starts"
-        batch_size = self.pull_sub.batch_size
-        while self.running:
-            try:
-                msgs = await sub.fetch(1, timeout=self.pull_sub.timeout)
-            except TimeoutError:
-                # nats-py raises its own TimeoutError or, on some paths, the builtin one: both mean
-                # "nothing to fetch yet".
-                continue
-            if batch_size > 1:
-                with contextlib.suppress(TimeoutError):
-                    msgs += await sub.fetch(batch_size - 1, timeout=_WAITING_ONLY)
-            await self.consume(msgs)
-
-
-def apply_once(
-    tx: Transaction,
-    consumer: str,
-    handler: Handler,
-    event: RecordedEvent,
-    clock: Clock,
-    *,
-    subject: str | None = None,
-    coordinator: str | None = None,
-) -> None:
-    """Apply `event` unless the consumer's inbox has it, and record it there in the same transaction.
-
-    The trust rules come first (`Forged` when they refuse; the subject is checked when given); the stream's
-    owner is recorded with the inbox row.
-    """
-    if tx.seen(consumer, event.envelope.event_id):
-        return
-    vet(tx, consumer, subject, event, coordinator)
-    handler(tx, event)
-    accept(tx, consumer, event)
-    tx.mark_seen(consumer, event.envelope.event_id, clock.now())
-
-
-def consumer_broker(nats_url: str, log: Any = None) -> NatsBroker:
-    """A FastStream broker for consumers, connected like the service's own NATS client.
-
-    Only FastStream's warnings and errors reach the service's log: its per-message access log
-    ("Received"/"Processed", emitted at DEBUG here) and its task notices are dropped before anything is
-    formatted. (`log_level=ERROR` would not silence the access log: it re-emits it at ERROR.)
-    """
-    return NatsBroker(
-        nats_url,
-        connect_timeout=5,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,  # type: ignore[arg-type]
-        logger=_WarningsOnly(log) if log is not None else None,
-        log_level=logging.DEBUG,
-        **_BROKER_OPTIONS,
-        **connect_options(nats_url),
-    )
-
-
-class _WarningsOnly:
-    """Passes FastStream's messages at WARNING and above to the service's structlog logger."""
-
-    def __init__(self, log: Any) -> None:
-        self._log = log
-
-    def log(self, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
-        if level >= logging.WARNING:
-            self._log.log(level, msg, *args, **kwargs)
-
-
-async def _raw_batch(msg: StreamMessage[list[Msg]]) -> list[Msg]:
-    return msg.raw_message
-
-
-def _server_url(js: JetStreamContext) -> str:
-    url = js._nc.connected_url  # nats-py exposes the connection only privately on its JetStream context
-    if url is None:
-        raise RuntimeError("the JetStream context's connection is closed")
-    return str(url.geturl())
-
-
 def _event_id_or_seq(msg: Msg) -> str:
     try:
         return decode_envelope(msg.data).event_id
     except (msgspec.DecodeError, msgspec.ValidationError):
         return f"seq-{msg.metadata.sequence.stream}"
-
-
-def redrive(
-    store: EventStore,
-    consumer: str,
-    handler: Handler,
-    *,
-    registry: EventRegistry = REGISTRY,
-    clock: Clock | None = None,
-    event_id: str | None = None,
-    coordinator: str | None = None,
-) -> tuple[int, list[str]]:
-    """Re-run parked events through the handler (once fixed); returns (re-driven, still failing).
-
-    A forged event stays parked: the trust rules are checked again, and one parked as forged is never
-    re-driven (it is the audit's to report).
-    """
-    clock = clock or SystemClock()
-    done = 0
-    failing: list[str] = []
-    for parked in store.parked(consumer):
-        if event_id is not None and parked.event_id != event_id:
-            continue
-        if parked.error.startswith(f"{FORGED}:"):
-            failing.append(f"{parked.event_id}: {parked.error} (never re-driven)")
-            continue
-        try:
-            event = registry.decode(decode_envelope(parked.body))
-            with store.transaction() as tx:
-                apply_once(
-                    tx, consumer, handler, event, clock, subject=parked.subject, coordinator=coordinator
-                )
-                tx.unpark(consumer, parked.event_id)
-            done += 1
-        except Exception as exc:
-            failing.append(f"{parked.event_id}: {type(exc).__name__}: {exc}")
-    return done, failing

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from jobdating.runtime.processes import stop_process
+
 
 class NatsServerError(RuntimeError):
     """nats-server could not be started (binary missing, port taken, bad folder)."""
@@ -142,13 +144,7 @@ class NatsServer:
             self.process.wait()
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def __enter__(self) -> NatsServer:
         return self.start()

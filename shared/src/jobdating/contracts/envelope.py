@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False, gc=False):
-    """Base of every event payload. Subclasses set the three class variables and are registered."""
+    """Base of every event payload. Subclasses set `stream_type` and are registered; `event_type` is the class
+    name and `schema_version` 1 unless the class says otherwise (a later version, or an older one's class)."""
 
     event_type: ClassVar[str]
-    schema_version: ClassVar[int]
+    schema_version: ClassVar[int] = 1
     stream_type: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" not in cls.__dict__:
+            cls.event_type = cls.__name__
 
 
 class Envelope(

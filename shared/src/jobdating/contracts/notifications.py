@@ -53,9 +53,6 @@ class _ReminderPreferenceEvent(Event, frozen=True, kw_only=True):
 class NotificationSent(_NotificationEvent, frozen=True, kw_only=True):
     """A message was accepted by the channel's provider (the SMTP server, the SMS provider)."""
 
-    event_type: ClassVar[str] = "NotificationSent"
-    schema_version: ClassVar[int] = 1
-
     attempts: int
     provider_message_id: str
 
@@ -67,9 +64,6 @@ class NotificationFailed(_NotificationEvent, frozen=True, kw_only=True):
     `error` is a short code without personal data (e.g. `smtp_550`, `contact_unavailable`, `uncertain`);
     the coordinator sees the failed message and may send it again.
     """
-
-    event_type: ClassVar[str] = "NotificationFailed"
-    schema_version: ClassVar[int] = 1
 
     attempts: int
     error: str
@@ -83,18 +77,12 @@ class NotificationSkipped(_NotificationEvent, frozen=True, kw_only=True):
     expired, unknown_recipient.
     """
 
-    event_type: ClassVar[str] = "NotificationSkipped"
-    schema_version: ClassVar[int] = 1
-
     reason: str
 
 
 @REGISTRY.register
 class RemindersOptedOut(_ReminderPreferenceEvent, frozen=True, kw_only=True):
     """A candidate asked (through their counsellor or the coordinator) not to receive reminders."""
-
-    event_type: ClassVar[str] = "RemindersOptedOut"
-    schema_version: ClassVar[int] = 1
 
 
 @REGISTRY.register

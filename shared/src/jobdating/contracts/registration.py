@@ -75,7 +75,6 @@ class _CandidateEvent(Event, frozen=True, kw_only=True):
 class CandidateRegistered(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate was registered by a partner (or registered themselves)."""
 
-    event_type: ClassVar[str] = "CandidateRegistered"
     schema_version: ClassVar[int] = 2
 
     profile: CandidateProfile
@@ -94,7 +93,6 @@ class CandidateRegisteredV1(_CandidateEvent, frozen=True, kw_only=True):
     """Version 1 of CandidateRegistered, kept to read old logs; upcast to v2 on read."""
 
     event_type: ClassVar[str] = "CandidateRegistered"
-    schema_version: ClassVar[int] = 1
 
     profile: CandidateProfile
     personal: Sealed
@@ -104,9 +102,6 @@ class CandidateRegisteredV1(_CandidateEvent, frozen=True, kw_only=True):
 class CandidateUpdated(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate's profile or personal fields changed; absent parts are unchanged."""
 
-    event_type: ClassVar[str] = "CandidateUpdated"
-    schema_version: ClassVar[int] = 1
-
     profile: CandidateProfile | None = None
     personal: Sealed | None = None
 
@@ -115,18 +110,12 @@ class CandidateUpdated(_CandidateEvent, frozen=True, kw_only=True):
 class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate will not take part any more (their data stays until erased)."""
 
-    event_type: ClassVar[str] = "CandidateWithdrew"
-    schema_version: ClassVar[int] = 1
-
     reason: str
 
 
 @REGISTRY.register
 class CandidateErased(_CandidateEvent, frozen=True, kw_only=True, omit_defaults=True):
     """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""
-
-    event_type: ClassVar[str] = "CandidateErased"
-    schema_version: ClassVar[int] = 1
 
     # Why (added later): None for an erasure someone asked for (`DELETE /candidates/{id}`),
     # `ERASED_BY_RETENTION` when the retention period ran out. Left out of the wire when None
@@ -163,9 +152,6 @@ class _CompanyEvent(Event, frozen=True, kw_only=True):
 class CompanyRegistered(_CompanyEvent, frozen=True, kw_only=True):
     """A recruiting company signed up; its contact person is sealed like any personal data."""
 
-    event_type: ClassVar[str] = "CompanyRegistered"
-    schema_version: ClassVar[int] = 1
-
     registering_org: str
     profile: CompanyProfile
     contact: Sealed
@@ -175,9 +161,6 @@ class CompanyRegistered(_CompanyEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class CompanyUpdated(_CompanyEvent, frozen=True, kw_only=True):
     """A company's profile or contact changed; absent parts are unchanged."""
-
-    event_type: ClassVar[str] = "CompanyUpdated"
-    schema_version: ClassVar[int] = 1
 
     profile: CompanyProfile | None = None
     contact: Sealed | None = None

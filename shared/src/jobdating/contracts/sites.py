@@ -70,9 +70,6 @@ class _ComputerEvent(Event, frozen=True, kw_only=True):
 class SiteOpened(_SiteEvent, frozen=True, kw_only=True):
     """A partner lent premises for job datings; candidates may choose it as their site."""
 
-    event_type: ClassVar[str] = "SiteOpened"
-    schema_version: ClassVar[int] = 1
-
     name: str
     host_org: str
     commune: str
@@ -89,9 +86,6 @@ class SiteOpened(_SiteEvent, frozen=True, kw_only=True):
 class SiteDetailsChanged(_SiteEvent, frozen=True, kw_only=True):
     """Practical details of an open site changed; absent parts are unchanged, given parts replace the old."""
 
-    event_type: ClassVar[str] = "SiteDetailsChanged"
-    schema_version: ClassVar[int] = 1
-
     address: str | None = None
     location: Coordinates | None = None
     hours: tuple[OpeningHours, ...] | None = None
@@ -103,9 +97,6 @@ class SiteDetailsChanged(_SiteEvent, frozen=True, kw_only=True):
 class SiteClosed(_SiteEvent, frozen=True, kw_only=True):
     """A site is no longer available."""
 
-    event_type: ClassVar[str] = "SiteClosed"
-    schema_version: ClassVar[int] = 1
-
     reason: str
 
 
@@ -113,16 +104,10 @@ class SiteClosed(_SiteEvent, frozen=True, kw_only=True):
 class SiteReopened(_SiteEvent, frozen=True, kw_only=True):
     """A closed site is available again: candidates may choose it and its computers may be planned."""
 
-    event_type: ClassVar[str] = "SiteReopened"
-    schema_version: ClassVar[int] = 1
-
 
 @REGISTRY.register
 class RoomAdded(_SiteEvent, frozen=True, kw_only=True):
     """A room of a site can host collective workshops for up to `capacity` people."""
-
-    event_type: ClassVar[str] = "RoomAdded"
-    schema_version: ClassVar[int] = 1
 
     room_id: str
     name: str
@@ -132,9 +117,6 @@ class RoomAdded(_SiteEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class ComputerAdded(_ComputerEvent, frozen=True, kw_only=True):
     """A partner lent a computer to a site; `visio_ready` means it is set up for video interviews."""
-
-    event_type: ClassVar[str] = "ComputerAdded"
-    schema_version: ClassVar[int] = 1
 
     site_id: str
     label: str
@@ -148,18 +130,12 @@ class ComputerAdded(_ComputerEvent, frozen=True, kw_only=True):
 class ComputerOutOfOrder(_ComputerEvent, frozen=True, kw_only=True):
     """A computer broke down: interviews planned on it must move."""
 
-    event_type: ClassVar[str] = "ComputerOutOfOrder"
-    schema_version: ClassVar[int] = 1
-
     reason: str
 
 
 @REGISTRY.register
 class ComputerBackInService(_ComputerEvent, frozen=True, kw_only=True):
     """A computer that was out of order works again."""
-
-    event_type: ClassVar[str] = "ComputerBackInService"
-    schema_version: ClassVar[int] = 1
 
 
 @REGISTRY.register

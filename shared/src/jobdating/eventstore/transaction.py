@@ -85,11 +85,7 @@ class Transaction:
 
     def set_checkpoint(self, projection: str, position: int) -> None:
         """Move a projection's checkpoint."""
-        self.execute(
-            "INSERT INTO checkpoints (projection, position) VALUES (?, ?) "
-            "ON CONFLICT (projection) DO UPDATE SET position = excluded.position",
-            (projection, position),
-        )
+        self._set_position("checkpoints", "projection", projection, position)
 
     def checkpoint(self, projection: str) -> int:
         """A projection's checkpoint (0 when it never ran)."""
@@ -99,10 +95,14 @@ class Transaction:
 
     def set_relay_position(self, relay: str, position: int) -> None:
         """Record that the relay has published everything up to `position`."""
+        self._set_position("relay_positions", "relay", relay, position)
+
+    def _set_position(self, table: str, key: str, name: str, position: int) -> None:
+        # `table` and `key` are this class's own constants, never a caller's value.
         self.execute(
-            "INSERT INTO relay_positions (relay, position) VALUES (?, ?) "
-            "ON CONFLICT (relay) DO UPDATE SET position = excluded.position",
-            (relay, position),
+            f"INSERT INTO {table} ({key}, position) VALUES (?, ?) "
+            f"ON CONFLICT ({key}) DO UPDATE SET position = excluded.position",
+            (name, position),
         )
 
     def park(self, parked: ParkedEvent) -> None:

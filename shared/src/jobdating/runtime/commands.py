@@ -16,7 +16,9 @@ A command is a function of a `UnitOfWork`, read top to bottom:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -155,29 +157,31 @@ class CommandBus:
     def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run `work` in a transaction and return its result once committed; a concurrent writer makes it
         run again from the start (it reads again), a bounded number of times."""
-        for attempt in range(self.retries + 1):
-            try:
+        for attempt in self._attempts():
+            with attempt:
                 result, appended = self.store.write(lambda tx: self._attempt(work, tx))
-            except ConcurrencyConflict:
-                if attempt == self.retries:
-                    raise
-                continue
-            self._committed(appended)
-            return result
-        raise AssertionError("unreachable")
+                break
+        self._committed(appended)
+        return result
 
     async def run_async(self, work: Callable[[UnitOfWork], T]) -> T:
         """`run` from an event loop: the works of the tasks ready together share one commit."""
-        for attempt in range(self.retries + 1):
-            try:
+        for attempt in self._attempts():
+            with attempt:
                 result, appended = await self.store.write_async(lambda tx: self._attempt(work, tx))
-            except ConcurrencyConflict:
-                if attempt == self.retries:
-                    raise
-                continue
-            self._committed(appended)
-            return result
-        raise AssertionError("unreachable")
+                break
+        self._committed(appended)
+        return result
+
+    def _attempts(self) -> Iterator[AbstractContextManager[None]]:
+        """One context per attempt allowed: a concurrent writer's conflict ends an attempt and the loop tries
+        again, except in the last one, which lets it out to the caller."""
+        for attempt in range(self.retries + 1):
+            yield (
+                contextlib.suppress(ConcurrencyConflict)
+                if attempt < self.retries
+                else contextlib.nullcontext()
+            )
 
     def within(self, tx: Transaction) -> UnitOfWork:
         """A unit of work in a transaction someone else commits (a consumer's, with its inbox row): no

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import time
-from typing import Annotated, Any, Final, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Final, Protocol
 
 import msgspec
 import structlog
-from fastapi import FastAPI, Query, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
-from pydantic import AfterValidator, BaseModel, ConfigDict
-from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException
 
 from jobdating.eventstore.base import ConcurrencyConflict
 from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.http_inputs import (
+    FRENCH_DETAILS,
+    FRENCH_REASONS,
+    MAX_POSITION,
+    OWN_ERRORS,
+    Body,
+    LocalTime,
+    Offset,
+    Text,
+    french_validation_error,
+    to_command,
+)
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.text import text_problem
+
+# The inputs' types live in `http_inputs`; services import them from here as well.
+__all__ = [
+    "FRENCH_DETAILS",
+    "FRENCH_REASONS",
+    "MAX_POSITION",
+    "OWN_ERRORS",
+    "Body",
+    "FieldError",
+    "LocalTime",
+    "Offset",
+    "Problem",
+    "Refused",
+    "Text",
+    "create_app",
+    "declare_refusals",
+    "french_validation_error",
+    "install_refusals",
+    "render_refused",
+    "to_command",
+]
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -79,101 +108,6 @@ def install_refusals(
 async def _conflict(request: Request, _: Exception) -> Response:
     reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
     return await render_refused(request, [FieldError("id", reason)], 409)
-
-
-class Body(BaseModel):
-    """A request body: an unknown field is most often a typo, better refused than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-C = TypeVar("C")
-
-
-def to_command(kind: type[C], fields: Mapping[str, Any], **given: Any) -> C:
-    """A command from a request body's fields (nested bodies become the command's structs, lists its
-    tuples) and what the API adds (`given`: a generated id, the caller's organisation...)."""
-    return msgspec.convert(dict(fields) | given, kind)
-
-
-def _typed_text(value: str) -> str:
-    problem = text_problem(value)
-    if problem is not None:
-        raise PydanticCustomError("text_forbidden", problem)
-    return value
-
-
-def _local_time(value: time) -> time:
-    if value.tzinfo is not None:
-        raise PydanticCustomError("time_with_zone", "heure sans fuseau attendue, au format HH:MM")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_typed_text)]
-"""Free text a person types: no lone surrogate, NUL or control character (refused with a French reason)."""
-
-LocalTime = Annotated[time, AfterValidator(_local_time)]
-"""A wall-clock time at the sites, `HH:MM`; one with a zone is refused (the day's zone says it)."""
-
-MAX_POSITION: Final = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
-Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="rows to skip")]
-"""A page's offset, bounded where the stores' integers end."""
-
-# Errors raised by this module's types carry their French reason as the message.
-OWN_ERRORS: Final = frozenset({"text_forbidden", "time_with_zone"})
-
-# pydantic's messages are English; the people typing read French.
-FRENCH_REASONS = {
-    "missing": "champ obligatoire",
-    "extra_forbidden": "champ inconnu",
-    "string_type": "texte attendu",
-    "float_type": "nombre attendu",
-    "float_parsing": "nombre attendu",
-    "finite_number": "nombre attendu",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "int_from_float": "nombre entier attendu",
-    "bool_type": "oui (true) ou non (false) attendu",
-    "bool_parsing": "oui (true) ou non (false) attendu",
-    "date_type": "date attendue, au format AAAA-MM-JJ",
-    "date_parsing": "date attendue, au format AAAA-MM-JJ",
-    "date_from_datetime_parsing": "date attendue, au format AAAA-MM-JJ",
-    "time_type": "heure attendue, au format HH:MM",
-    "time_parsing": "heure attendue, au format HH:MM",
-    "datetime_type": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "datetime_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "datetime_from_date_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
-    "list_type": "liste attendue",
-    "model_type": "objet attendu",
-    "model_attributes_type": "objet attendu",
-    "dict_type": "objet attendu",
-    "json_invalid": "JSON invalide",
-}
-
-
-# What FastAPI and Starlette say on their own, for the same people.
-FRENCH_DETAILS = {
-    "There was an error parsing the body": "corps de la requête illisible : du JSON en UTF-8 est attendu",
-    "Not Found": "adresse inconnue",
-    "Method Not Allowed": "méthode non permise à cette adresse",
-}
-
-
-def french_validation_error(err: Any) -> dict[str, str]:
-    """One pydantic error as {field, reason} with the reason in French."""
-    field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
-    ctx = err.get("ctx", {})
-    if err["type"] == "literal_error":
-        reason = f"valeur non reconnue (possibles : {ctx.get('expected', '')})"
-    elif err["type"] in OWN_ERRORS:
-        reason = str(err["msg"])
-    elif err["type"] in ("less_than_equal", "less_than"):
-        reason = f"valeur trop grande (au plus {ctx.get('le', ctx.get('lt'))})"
-    elif err["type"] in ("greater_than_equal", "greater_than"):
-        reason = f"valeur trop petite (au moins {ctx.get('ge', ctx.get('gt'))})"
-    else:
-        reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
-    return {"field": field, "reason": reason}
 
 
 def create_app(

@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.settings import ServiceSettings
@@ -26,6 +28,22 @@ S = TypeVar("S", bound=ServiceSettings)
 S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True)
 V = TypeVar("V", bound="Hosted")
 V_co = TypeVar("V_co", bound="Hosted", covariant=True)
+
+
+def configured(
+    settings: ServiceSettings,
+    store: EventStore | None,
+    tokens: TokenTable | None,
+    clock: Clock | None,
+    migrate: Callable[[EventStore], None] | None = None,
+) -> tuple[EventStore, TokenTable, Clock]:
+    """What a service's `bootstrap` was given (tests, the demo), the rest from its settings: the store (its
+    tables then created by `migrate`), the tokens and the clock."""
+    store = store if store is not None else open_store(settings.store_url)
+    if migrate is not None:
+        migrate(store)
+    tokens = tokens if tokens is not None else settings.token_table()
+    return store, tokens, clock or settings.clock()
 
 
 class Hosted(Protocol):

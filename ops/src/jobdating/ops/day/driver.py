@@ -4,7 +4,6 @@ docstring for what happens); the figures end up in a `DayReport`."""
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,15 +13,16 @@ import httpx
 from jobdating.ops.day.choices import Slot, choose, first_slots, minutes_early, outcome_of
 from jobdating.ops.day.clock import SITE_CLOSES, SITE_OPENS, day_of, local
 from jobdating.ops.day.patience import Patient
+from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi, Tokens
 from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
+from jobdating.ops.day.tally import tally
 from jobdating.ops.demo import DemoError, DemoReport, Urls
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.maildir import mails, settled_count, subject
 from jobdating.ops.stack import Stack
 from jobdating.runtime.clock import ScaledClock
-from jobdating.testing.demo_data import COMPANIES, SITES, candidates
+from jobdating.testing.demo_data import COMPANIES
 
 Say = Callable[[datetime, str], None]
 
@@ -145,7 +145,7 @@ class DemoDay:
         self.api.check_in(candidate_id, site_id)
         self.arrived.add(candidate_id)
         self.report.checked_in += 1
-        self.say(self.clock.now(), f"{self._name(candidate_id)} arrive à {_site_name(site_id)}")
+        self.say(self.clock.now(), f"{self._name(candidate_id)} arrive à {site_name(site_id)}")
 
     def _no_show(self, candidate_id: str, site_id: str) -> None:
         answer = self.api.mark_no_show(candidate_id, site_id)
@@ -166,7 +166,7 @@ class DemoDay:
         self.api.computer_out_of_order(site_id, computer_id)
         self.report.computer_failed_at = failed_at
         self.say(
-            failed_at, f"[red]panne[/] : l'ordinateur {computer_id} ({_site_name(site_id)}) ne marche plus"
+            failed_at, f"[red]panne[/] : l'ordinateur {computer_id} ({site_name(site_id)}) ne marche plus"
         )
         # Scheduling hears of it from the stream: wait for its repair (or for nothing left to repair).
         deadline = time.monotonic() + self.wait_seconds
@@ -265,39 +265,12 @@ class DemoDay:
         return all(s.status != "assigned" or s.outcome is not None for s in slots)
 
     def _summarise(self) -> None:
-        slots = self.api.slots()
-        for change in self.api.changes():
-            reason = change.get("reason") or ""
-            if change["change"] == "moved":
-                self.report.moved[reason] = self.report.moved.get(reason, 0) + 1
-            elif change["change"] == "cancelled":
-                self.report.cancelled[reason] = self.report.cancelled.get(reason, 0) + 1
-        self.report.refilled = sum(1 for s in slots if s.from_waiting_list)
-        # Notifications sends from the stream: count once the Maildir stopped growing.
-        settled_count(self.maildir, quiet=2.0, limit=self.wait_seconds)
-        subjects = Counter(subject(p) for p in mails(self.maildir))
-        self.report.mails = sum(subjects.values())
-        self.report.convocations = sum(
-            n
-            for title, n in subjects.items()
-            if title.startswith(("Votre entretien d'embauche", "Votre deuxième entretien"))
+        tally(
+            self.report, self.api.slots(), self.api.changes(), self.maildir, self.sms_file, self.wait_seconds
         )
-        if self.sms_file.exists():
-            self.report.sms = sum(1 for line in self.sms_file.read_text().splitlines() if line.strip())
 
     def _name(self, candidate_id: str) -> str:
-        rank = self.rank.get(candidate_id)
-        if rank is None:
-            return candidate_id[:8]
-        person = _PEOPLE[rank]
-        return f"{person.first_name} {person.last_name[0]}."
-
-
-_PEOPLE = candidates()
-
-
-def _site_name(site_id: str) -> str:
-    return next(s.commune for s in SITES if f"site-{s.key}" == site_id)
+        return candidate_name(candidate_id, self.rank.get(candidate_id))
 
 
 def play(

@@ -16,7 +16,6 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from jobdating.contracts.notifications import SERVICE
-from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
@@ -49,6 +48,7 @@ from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
+from jobdating.runtime.service_main import configured
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,7 @@ def bootstrap(
     log: Any = None,
 ) -> NotificationsService:
     """Wire an instance; anything not given comes from the settings."""
-    store = store if store is not None else open_store(settings.store_url)
-    tables.migrate(store)
-    tokens = tokens if tokens is not None else settings.token_table()
-    clock = clock or settings.clock()
+    store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.sealed import Sealed
-from jobdating.eventstore import EventStore, open_store
+from jobdating.eventstore import EventStore
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.adapters import fed_tables, files, http, projections
 from jobdating.registration.adapters.keyring import Keyring
@@ -27,6 +27,7 @@ from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
+from jobdating.runtime.service_main import configured
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,7 @@ def bootstrap(
     log: Any = None,
 ) -> RegistrationInstance:
     """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
-    store = store if store is not None else open_store(settings.store_url)
-    tokens = tokens if tokens is not None else settings.token_table()
-    clock = clock or settings.clock()
+    store, tokens, clock = configured(settings, store, tokens, clock)
     service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
     app = build_app(service, tokens)
     retention = retention_job(service, settings, clock)

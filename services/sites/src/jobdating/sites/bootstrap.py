@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from jobdating.contracts.sites import SERVICE
-from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
@@ -18,6 +17,7 @@ from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
+from jobdating.runtime.service_main import configured
 from jobdating.sites.adapters import http, projections
 from jobdating.sites.application.handlers import SiteHandlers
 from jobdating.sites.application.queries import SiteQueries
@@ -52,10 +52,7 @@ def bootstrap(
     log: Any = None,
 ) -> SitesService:
     """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
-    store = store if store is not None else open_store(settings.store_url)
-    projections.migrate(store)
-    tokens = tokens if tokens is not None else settings.token_table()
-    clock = clock or settings.clock()
+    store, tokens, clock = configured(settings, store, tokens, clock, projections.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))

@@ -21,10 +21,10 @@ from typing import Any
 
 import msgspec
 
-from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.application import queries_deliveries, queries_plan
-from jobdating.notifications.application.content import Content, ContentBuilder, MissingFacts
+from jobdating.notifications.application.content import ContentBuilder, MissingFacts
+from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
 from jobdating.notifications.application.ports import (
     Accepted,
@@ -38,14 +38,12 @@ from jobdating.notifications.application.ports import (
     Rejected,
     Renderer,
     SendResult,
-    Sms,
     SmsChannel,
     StaffDirectory,
 )
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import rules, timing
-from jobdating.notifications.domain.calendar import invitation_for
 from jobdating.notifications.domain.rules import Defer, Due, Skip, SlotFacts
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
@@ -98,15 +96,12 @@ class Dispatcher:
         self.recipients = Recipients(
             store=store, deliveries=deliveries, outcomes=self.outcomes, contacts=contacts, staff=staff
         )
-        self.renderer = renderer
-        self.calendar = calendar
-        self.email = email
-        self.sms = sms
+        self.messenger = Messenger(
+            renderer=renderer, calendar=calendar, email=email, sms=sms, mail_from=mail_from
+        )
         self.probe = probe
         self.clock = clock
         self.timezone = timezone
-        self.mail_from = mail_from
-        self.mail_domain = mail_from.rpartition("@")[2] or "jobdating.invalid"
         self.video_base_url = video_base_url
         self.concurrency = concurrency
         self.tick = tick
@@ -229,7 +224,7 @@ class Dispatcher:
             content = await self.content.build(d, contact, facts)
         except MissingFacts as exc:
             raise TryLater(exc.code) from exc
-        message = self._compose(d, contact, content)
+        message = self.messenger.compose(d, contact, content)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
         presented, started = content.presented, self.clock.now()
         await self.outcomes.write(
@@ -237,7 +232,7 @@ class Dispatcher:
         )
         failpoint("notifications.before_send")
         try:
-            result = await self._send(message)
+            result = await self.messenger.send(message)
         except Exception as exc:  # the call may have gone through: reconciliation decides
             self.outcomes.error("notification_send_error", d, error=type(exc).__name__)
             return
@@ -261,32 +256,6 @@ class Dispatcher:
         else:
             # Left in progress: the next reconciliation sweep looks for it in the mailbox.
             self.outcomes.warning("notification_uncertain", d, error=result.error)
-
-    async def _send(self, message: Email | Sms) -> SendResult:
-        if isinstance(message, Email):
-            return await self.email.send(message)
-        return await self.sms.send(message)
-
-    def _compose(self, d: Delivery, contact: Contact, content: Content) -> Email | Sms:
-        rendered = self.renderer.render(d.kind, d.channel, content.context)
-        if d.channel == "sms":
-            assert contact.phone is not None  # checked by rules.after_contact
-            return Sms(to=contact.phone, text=rendered.text, idempotency_key=d.notification_id)
-        assert contact.email is not None  # checked by rules.after_contact
-        invitation = invitation_for(content.entries)
-        return Email(
-            to=contact.email,
-            subject=rendered.subject,
-            text=rendered.text,
-            message_id=f"<{d.notification_id}@{self.mail_domain}>",
-            headers={
-                "X-Jobdating-Notification": d.notification_id,
-                "X-Jobdating-Kind": d.kind,
-                "X-Jobdating-Cause": d.cause_event_id,
-            },
-            calendar=self.calendar.write(invitation, self.mail_from) if invitation else None,
-            calendar_method=invitation.method if invitation else None,
-        )
 
     async def _settle_uncertain(self, d: Delivery) -> None:
         now = self.clock.now()

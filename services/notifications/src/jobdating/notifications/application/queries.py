@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Unpack
 
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.ports import DeliveryWrites
-from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.application.queries_deliveries import Delivery, DeliveryFilters
 from jobdating.runtime.clock import Clock
 
 MAX_PAGE = 500
@@ -41,23 +42,11 @@ class NotificationQueries:
         self.store = store
 
     def notifications(
-        self,
-        *,
-        status: str | None = None,
-        kind: str | None = None,
-        channel: str | None = None,
-        subject_id: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
+        self, *, limit: int = 100, offset: int = 0, **filters: Unpack[DeliveryFilters]
     ) -> list[NotificationView]:
+        """A page of messages matching every given filter (`DeliveryFilters`), most recently changed first."""
         found = queries_deliveries.listing(
-            self.store,
-            status=status,
-            kind=kind,
-            channel=channel,
-            subject_id=subject_id,
-            limit=max(1, min(limit, MAX_PAGE)),
-            offset=max(0, offset),
+            self.store, limit=max(1, min(limit, MAX_PAGE)), offset=max(0, offset), **filters
         )
         return [_view(d) for d in found]
 

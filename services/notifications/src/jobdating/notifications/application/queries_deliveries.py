@@ -8,7 +8,7 @@ in_progress -> pending again only through reconciliation, when the message is kn
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import msgspec
 
@@ -81,28 +81,25 @@ def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:
     return [struct_of(Delivery, r) for r in found]
 
 
+class DeliveryFilters(TypedDict, total=False):
+    """What a listing of messages may be narrowed to (each filter given must match)."""
+
+    status: str | None
+    kind: str | None
+    channel: str | None
+    subject_id: str | None
+
+
 def listing(
-    store: EventStore,
-    *,
-    status: str | None = None,
-    kind: str | None = None,
-    channel: str | None = None,
-    subject_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    store: EventStore, *, limit: int = 100, offset: int = 0, **filters: Unpack[DeliveryFilters]
 ) -> list[Delivery]:
     """Messages matching every given filter, most recently changed first."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("status", status),
-        ("kind", kind),
-        ("channel", channel),
-        ("subject_id", subject_id),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    # The filters' names become column names: only the declared ones may.
+    if unknown := filters.keys() - DeliveryFilters.__optional_keys__:
+        raise TypeError(f"unknown delivery filters: {sorted(unknown)}")
+    given = {column: value for column, value in filters.items() if value is not None}
+    where = [f"{column} = ?" for column in given]
+    params: list[Any] = list(given.values())
     clause = f"WHERE {' AND '.join(where)} " if where else ""
     found = store.query(
         f"{_DELIVERY} {clause}ORDER BY updated_at DESC, notification_id LIMIT ? OFFSET ?",

@@ -47,14 +47,8 @@ class SlotFacts(msgspec.Struct, frozen=True, kw_only=True):
     version: int
 
     def told(self) -> Told:
-        """What a recipient knows once this state of the slot is presented to them."""
-        return Told(
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            site_id=self.site_id,
-            computer_id=self.computer_id,
-            cancelled=self.cancelled,
-        )
+        """What a recipient knows once this state of the slot is presented to them (its fields by name)."""
+        return msgspec.convert(self, Told, from_attributes=True)
 
 
 class Person(msgspec.Struct, frozen=True, kw_only=True):

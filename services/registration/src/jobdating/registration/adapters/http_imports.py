@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Protocol
 
 import msgspec
 from fastapi import APIRouter, File, Request, Response, UploadFile, status
@@ -13,9 +13,11 @@ from jobdating.registration.adapters.schemas import (
     ImportReportOut,
 )
 from jobdating.registration.application import importing
+from jobdating.registration.application.import_batches import ImportReport
 from jobdating.registration.application.import_table import Table
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain.errors import DomainError, Rejected
+from jobdating.runtime.auth import Principal
 from jobdating.runtime.http import FieldError, Refused
 
 # A 100,000-row CSV of candidates weighs about 15 MB; past this, the file is more likely a mistake.
@@ -23,6 +25,20 @@ MAX_IMPORT_BYTES: Final = 32 * 2**20
 IMPORT_REFUSALS: Final[dict[int | str, dict[str, Any]]] = {
     413: {"description": f"the file is over {MAX_IMPORT_BYTES // 2**20} MB"}
 }
+
+
+class Import(Protocol):
+    """`importing.import_candidates` or `importing.import_companies`."""
+
+    def __call__(
+        self,
+        service: RegistrationService,
+        rows_or_path: Table,
+        principal: Principal,
+        *,
+        dry_run: bool = False,
+        correlation_id: str | None = None,
+    ) -> ImportReport: ...
 
 
 CandidateFile = Annotated[UploadFile, File(description="CSV or XLSX with the partner's usual French headers")]
@@ -40,27 +56,20 @@ def imports_router(svc: RegistrationService) -> APIRouter:
         dry_run: bool = False,
     ) -> Response:
         """Import candidates from a spreadsheet; one report line per row; re-importing creates nothing twice."""  # noqa: E501 (the OpenAPI description, kept on one line)
-        table = _read(file)
-        report = importing.import_candidates(
-            svc, table, principal, dry_run=dry_run, correlation_id=correlation(request)
-        )
-        # Encoded by msgspec: a 100,000-row report would take pydantic seconds to validate again.
-        return Response(msgspec.json.encode(report), media_type="application/json")
+        return imported(importing.import_candidates, file, principal, request, dry_run)
 
     @router.post("/companies", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
     def import_companies(
-        principal: Coordinator,
-        request: Request,
-        file: Annotated[
-            UploadFile, File(description="CSV or XLSX; one row per position, rows share a SIRET")
-        ],
-        dry_run: bool = False,
+        principal: Coordinator, request: Request, file: CompanyFile, dry_run: bool = False
     ) -> Response:
         """Import companies from a spreadsheet."""
-        table = _read(file)
-        report = importing.import_companies(
-            svc, table, principal, dry_run=dry_run, correlation_id=correlation(request)
-        )
+        return imported(importing.import_companies, file, principal, request, dry_run)
+
+    def imported(
+        run: Import, file: UploadFile, principal: Principal, request: Request, dry_run: bool
+    ) -> Response:
+        report = run(svc, _read(file), principal, dry_run=dry_run, correlation_id=correlation(request))
+        # Encoded by msgspec: a 100,000-row report would take pydantic seconds to validate again.
         return Response(msgspec.json.encode(report), media_type="application/json")
 
     return router

@@ -7,6 +7,8 @@ phone, e-mail, SIRET and import-key look-ups are held or dropped with their hold
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 
@@ -27,6 +29,8 @@ from jobdating.registration.application.rows import Db
 from jobdating.registration.domain.fields import search_key
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
 
+P = TypeVar("P", CandidatePersonal, CompanyContact)
+
 _personal = msgspec.json.Decoder(CandidatePersonal)
 _contact = msgspec.json.Decoder(CompanyContact)
 _json = msgspec.json.Encoder()
@@ -36,16 +40,25 @@ def open_personal(
     db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
 ) -> CandidatePersonal | None:
     """A candidate's personal fields, or None when their key is gone."""
-    plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
-    return None if plaintext is None else _personal.decode(plaintext)
+    return _opened(_personal, db, keyring, sealed, just_sealed)
 
 
 def open_contact(
     db: Db, keyring: Keys, sealed: Sealed, just_sealed: Mapping[Sealed, bytes] = NOTHING_JUST_SEALED
 ) -> CompanyContact | None:
     """A company contact, or None when its key is gone."""
+    return _opened(_contact, db, keyring, sealed, just_sealed)
+
+
+def _opened(
+    decoder: msgspec.json.Decoder[P],
+    db: Db,
+    keyring: Keys,
+    sealed: Sealed,
+    just_sealed: Mapping[Sealed, bytes],
+) -> P | None:
     plaintext = just_sealed.get(sealed) or keyring.open(db, sealed)
-    return None if plaintext is None else _contact.decode(plaintext)
+    return None if plaintext is None else decoder.decode(plaintext)
 
 
 def profile_json(profile: CandidateProfile | CompanyProfile) -> str:
@@ -53,23 +66,28 @@ def profile_json(profile: CandidateProfile | CompanyProfile) -> str:
     return _json.encode(profile).decode()
 
 
-def candidate_registered(
-    tx: Transaction,
-    e: CandidateRegistered,
-    keyring: Keys,
-    version: int,
-    at: str,
-    just_sealed: Mapping[Sealed, bytes],
-) -> None:
+@dataclass(frozen=True)
+class Recording:
+    """What every row write of one event needs beside the event: the keyring that opens its sealed fields
+    (unless the command just sealed them: `just_sealed` holds their plaintext), and the stream version and
+    time the row then carries."""
+
+    keyring: Keys
+    version: int
+    at: str
+    just_sealed: Mapping[Sealed, bytes]
+
+
+def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) -> None:
     p = e.profile
-    person = open_personal(tx, keyring, e.personal, just_sealed)
+    person = open_personal(tx, r.keyring, e.personal, r.just_sealed)
     tx.execute(
         "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
         "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
         "registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)",
         (
             e.candidate_id,
-            version,
+            r.version,
             p.referring_org,
             p.counsellor_id,
             p.site_id,
@@ -78,8 +96,8 @@ def candidate_registered(
             profile_json(p),
             REGISTERED,
             *_personal_columns(person),
-            at,
-            at,
+            r.at,
+            r.at,
         ),
     )
     if person is not None:
@@ -88,14 +106,7 @@ def candidate_registered(
         _hold(tx, "import_keys", e.import_key, e.candidate_id)
 
 
-def candidate_updated(
-    tx: Transaction,
-    e: CandidateUpdated,
-    keyring: Keys,
-    version: int,
-    at: str,
-    just_sealed: Mapping[Sealed, bytes],
-) -> None:
+def candidate_updated(tx: Transaction, e: CandidateUpdated, r: Recording) -> None:
     if e.profile is not None:
         p = e.profile
         tx.execute(
@@ -104,8 +115,8 @@ def candidate_updated(
             (p.counsellor_id, p.site_id, p.postcode, p.commune, profile_json(p), e.candidate_id),
         )
     if e.personal is not None:
-        keyring.protect(tx)
-        person = open_personal(tx, keyring, e.personal, just_sealed)
+        r.keyring.protect(tx)
+        person = open_personal(tx, r.keyring, e.personal, r.just_sealed)
         drop_candidate_lookups(tx, e.candidate_id)
         tx.execute(
             "UPDATE candidates SET first_name = ?, last_name = ?, phone = ?, email = ?, address = ? "
@@ -116,20 +127,13 @@ def candidate_updated(
             _hold_candidate_lookups(tx, e.candidate_id, person)
     tx.execute(
         "UPDATE candidates SET version = ?, updated_at = ? WHERE candidate_id = ?",
-        (version, at, e.candidate_id),
+        (r.version, r.at, e.candidate_id),
     )
 
 
-def company_registered(
-    tx: Transaction,
-    e: CompanyRegistered,
-    keyring: Keys,
-    version: int,
-    at: str,
-    just_sealed: Mapping[Sealed, bytes],
-) -> None:
+def company_registered(tx: Transaction, e: CompanyRegistered, r: Recording) -> None:
     p = e.profile
-    contact = open_contact(tx, keyring, e.contact, just_sealed)
+    contact = open_contact(tx, r.keyring, e.contact, r.just_sealed)
     tx.execute(
         "INSERT INTO companies (company_id, version, registering_org, name, name_key, siret, sector, "
         "profile, status, withdrawal_reason, contact_name, contact_phone, contact_email, registered_at, "
@@ -137,7 +141,7 @@ def company_registered(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
         (
             e.company_id,
-            version,
+            r.version,
             e.registering_org,
             p.name,
             search_key(p.name),
@@ -146,8 +150,8 @@ def company_registered(
             profile_json(p),
             REGISTERED,
             *_contact_columns(contact),
-            at,
-            at,
+            r.at,
+            r.at,
         ),
     )
     _hold(tx, "company_sirets", p.siret, e.company_id)
@@ -155,14 +159,7 @@ def company_registered(
         _hold(tx, "import_keys", e.import_key, e.company_id)
 
 
-def company_updated(
-    tx: Transaction,
-    e: CompanyUpdated,
-    keyring: Keys,
-    version: int,
-    at: str,
-    just_sealed: Mapping[Sealed, bytes],
-) -> None:
+def company_updated(tx: Transaction, e: CompanyUpdated, r: Recording) -> None:
     if e.profile is not None:
         p = e.profile
         tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
@@ -173,15 +170,16 @@ def company_updated(
             (p.name, search_key(p.name), p.siret, p.sector, profile_json(p), e.company_id),
         )
     if e.contact is not None:
-        keyring.protect(tx)
-        contact = open_contact(tx, keyring, e.contact, just_sealed)
+        r.keyring.protect(tx)
+        contact = open_contact(tx, r.keyring, e.contact, r.just_sealed)
         tx.execute(
             "UPDATE companies SET contact_name = ?, contact_phone = ?, contact_email = ? "
             "WHERE company_id = ?",
             (*_contact_columns(contact), e.company_id),
         )
     tx.execute(
-        "UPDATE companies SET version = ?, updated_at = ? WHERE company_id = ?", (version, at, e.company_id)
+        "UPDATE companies SET version = ?, updated_at = ? WHERE company_id = ?",
+        (r.version, r.at, e.company_id),
     )
 
 

@@ -20,23 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from jobdating.contracts import registration as events
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.registration import (
-    CandidateErased,
-    CandidateRegistered,
-    CandidateUpdated,
-    CandidateWithdrew,
-    CompanyRegistered,
-    CompanyUpdated,
-    CompanyWithdrew,
-)
 from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.registration.adapters.fed_tables import PARTNER_COMPANIES_SCHEMA, SITES_SCHEMA
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.person_rows import (
+    Recording,
     candidate_registered,
     candidate_updated,
     company_registered,
@@ -108,19 +101,20 @@ def apply(
     env = event.envelope
     at = env.recorded_at.isoformat()
     version = env.stream_version
+    recording = Recording(keyring, version, at, just_sealed)
     match event.data:
-        case CandidateRegistered() as e:
-            candidate_registered(tx, e, keyring, version, at, just_sealed)
-        case CandidateUpdated() as e:
-            candidate_updated(tx, e, keyring, version, at, just_sealed)
-        case CandidateWithdrew() as e:
+        case events.CandidateRegistered() as e:
+            candidate_registered(tx, e, recording)
+        case events.CandidateUpdated() as e:
+            candidate_updated(tx, e, recording)
+        case events.CandidateWithdrew() as e:
             drop_candidate_lookups(tx, e.candidate_id)
             tx.execute(
                 "UPDATE candidates SET status = ?, withdrawal_reason = ?, version = ?, updated_at = ? "
                 "WHERE candidate_id = ?",
                 (WITHDRAWN, e.reason, version, at, e.candidate_id),
             )
-        case CandidateErased() as e:
+        case events.CandidateErased() as e:
             keyring.protect(tx)
             drop_candidate_lookups(tx, e.candidate_id)
             tx.execute("DELETE FROM import_keys WHERE stream_id = ?", (e.candidate_id,))
@@ -129,11 +123,11 @@ def apply(
                 "email = NULL, address = NULL, version = ?, updated_at = ? WHERE candidate_id = ?",
                 (version, at, e.candidate_id),
             )
-        case CompanyRegistered() as e:
-            company_registered(tx, e, keyring, version, at, just_sealed)
-        case CompanyUpdated() as e:
-            company_updated(tx, e, keyring, version, at, just_sealed)
-        case CompanyWithdrew() as e:
+        case events.CompanyRegistered() as e:
+            company_registered(tx, e, recording)
+        case events.CompanyUpdated() as e:
+            company_updated(tx, e, recording)
+        case events.CompanyWithdrew() as e:
             tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
             tx.execute(
                 "UPDATE companies SET status = ?, withdrawal_reason = ?, version = ?, updated_at = ? "

@@ -4,7 +4,8 @@ and log the outcome (a key taken at commit time being a refusal like the others)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET
@@ -24,7 +25,21 @@ S = TypeVar("S")
 P = TypeVar("P", CandidatePersonal, CompanyContact)
 U = TypeVar("U", UpdateCandidate, UpdateCompany)
 
+SignUpRule = Callable[[S, Sealed], Sequence[Event]]
+"""Decides a sign-up from the stream's state and the person's fields just sealed."""
+
 _encode = msgspec.json.Encoder().encode
+
+
+@dataclass(frozen=True)
+class Sealing(Generic[S, P, U]):
+    """How an update reaches a record's sealed fields: those still held (none once erased or withdrawn), the
+    command's fields among them, how to read the old plaintext and merge the update into it."""
+
+    current: Callable[[S], Sealed | None]
+    fields: tuple[str, ...]
+    decoder: msgspec.json.Decoder[P]
+    merge: Callable[[P, U], P]
 
 
 class CommandSteps:
@@ -142,7 +157,7 @@ class CommandSteps:
         aggregate: Aggregate[S],
         stream_id: str,
         personal: CandidatePersonal | CompanyContact,
-        decide: Callable[[S, Sealed], Sequence[Event]],
+        decide: SignUpRule[S],
         meta: Meta,
     ) -> list[StoredEvent]:
         """A sign-up: the person's fields sealed under a new key, then fold -> decide -> append, the key saved
@@ -154,6 +169,48 @@ class CommandSteps:
         return self.append(
             w, stream_id, events, meta, lambda tx: self.keyring.save(tx, key), {sealed: plaintext}
         )
+
+    def sign_up(
+        self,
+        name: str,
+        aggregate: Aggregate[S],
+        stream_id: str,
+        meta: Meta,
+        decision: Callable[[UnitOfWork], tuple[CandidatePersonal | CompanyContact, SignUpRule[S]]],
+    ) -> None:
+        """A whole sign-up command: `decision` validates and reads the facts inside the write, and gives the
+        person's fields to seal and the rule that decides with them (see `register`)."""
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            personal, decide = decision(w)
+            return self.register(w, aggregate, stream_id, personal, decide, meta)
+
+        self.run(name, stream_id, work, meta)
+
+    def update(
+        self,
+        w: UnitOfWork,
+        stream_id: str,
+        state: S,
+        update: U,
+        sealing: Sealing[S, P, U],
+        decide: Callable[[Sealed | None], Sequence[Event]],
+        meta: Meta,
+    ) -> list[StoredEvent]:
+        """An update: the personal fields it changes sealed again (`resealed`), then the decision, appended
+        with the new plaintexts for the projections."""
+        just_sealed: dict[Sealed, bytes] = {}
+        sealed = self.resealed(
+            w.tx,
+            stream_id,
+            sealing.current(state),
+            update,
+            sealing.fields,
+            sealing.decoder,
+            sealing.merge,
+            just_sealed,
+        )
+        return self.append(w, stream_id, decide(sealed), meta, just_sealed=just_sealed)
 
     def resealed(
         self,

@@ -10,16 +10,16 @@ commit together; a refusal raises `Rejected` and leaves nothing behind. The step
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Final, TypeVar
 
 import msgspec
 from msgspec import UnsetType
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.application import lookups
-from jobdating.registration.application.command_steps import CommandSteps
+from jobdating.registration.application.command_steps import CommandSteps, Sealing, SignUpRule
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import (
@@ -65,8 +65,18 @@ CONTACT_FIELDS: Final = ("contact_name", "contact_phone", "contact_email")
 OTHER_ORG_CANDIDATE = "ce candidat est suivi par une autre structure"
 OTHER_ORG_COMPANY = "cette entreprise a été inscrite par une autre structure"
 
-_personal = msgspec.json.Decoder(CandidatePersonal)
-_contact = msgspec.json.Decoder(CompanyContact)
+CANDIDATE_SEALING: Final[Sealing[CandidateState, CandidatePersonal, UpdateCandidate]] = Sealing(
+    lambda state: None if state.erased else state.personal,
+    PERSONAL_FIELDS,
+    msgspec.json.Decoder(CandidatePersonal),
+    merged_personal,
+)
+COMPANY_SEALING: Final[Sealing[CompanyState, CompanyContact, UpdateCompany]] = Sealing(
+    lambda state: None if state.withdrawn else state.contact,
+    CONTACT_FIELDS,
+    msgspec.json.Decoder(CompanyContact),
+    merged_contact,
+)
 
 
 def meta_for(svc: RegistrationService, principal: Principal, correlation_id: str | None = None) -> Meta:
@@ -95,21 +105,14 @@ class RegistrationHandlers:
         )
         meta = meta_for(self.service, principal, correlation_id)
 
-        def work(w: UnitOfWork) -> list[StoredEvent]:
+        def decision(w: UnitOfWork) -> tuple[CandidatePersonal, SignUpRule[CandidateState]]:
             valid = validate_candidate(cmd)
             facts = lookups.candidate_facts(
                 w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
             )
-            return self.steps.register(
-                w,
-                CANDIDATES,
-                cmd.candidate_id,
-                candidate_personal(valid),
-                lambda state, sealed: rules.register_candidate(valid, state, sealed, facts),
-                meta,
-            )
+            return candidate_personal(valid), partial(rules.register_candidate, valid, facts=facts)
 
-        self.steps.run("RegisterCandidate", cmd.candidate_id, work, meta)
+        self.steps.sign_up("RegisterCandidate", CANDIDATES, cmd.candidate_id, meta, decision)
         return cmd.candidate_id
 
     def update_candidate(
@@ -129,13 +132,8 @@ class RegistrationHandlers:
             )
             state = w.fold(CANDIDATES, cmd.candidate_id)
             _check_candidate_access(state, principal, may_change_candidate)
-            just_sealed: dict[Sealed, bytes] = {}
-            live = None if state.erased else state.personal
-            sealed = self.steps.resealed(
-                w.tx, cmd.candidate_id, live, valid, PERSONAL_FIELDS, _personal, merged_personal, just_sealed
-            )
-            events = rules.update_candidate(valid, state, sealed, facts)
-            return self.steps.append(w, cmd.candidate_id, events, meta, just_sealed=just_sealed)
+            decide = partial(rules.update_candidate, valid, state, facts=facts)
+            return self.steps.update(w, cmd.candidate_id, state, valid, CANDIDATE_SEALING, decide, meta)
 
         return self.steps.run("UpdateCandidate", cmd.candidate_id, work, meta)
 
@@ -182,19 +180,12 @@ class RegistrationHandlers:
         cmd = msgspec.structs.replace(cmd, registering_org=principal.org)
         meta = meta_for(self.service, principal, correlation_id)
 
-        def work(w: UnitOfWork) -> list[StoredEvent]:
+        def decision(w: UnitOfWork) -> tuple[CompanyContact, SignUpRule[CompanyState]]:
             valid = validate_company(cmd)
             facts = lookups.company_facts(w.tx, valid.siret)
-            return self.steps.register(
-                w,
-                COMPANIES,
-                cmd.company_id,
-                company_contact(valid),
-                lambda state, sealed: rules.register_company(valid, state, sealed, facts),
-                meta,
-            )
+            return company_contact(valid), partial(rules.register_company, valid, facts=facts)
 
-        self.steps.run("RegisterCompany", cmd.company_id, work, meta)
+        self.steps.sign_up("RegisterCompany", COMPANIES, cmd.company_id, meta, decision)
         return cmd.company_id
 
     def update_company(
@@ -208,13 +199,8 @@ class RegistrationHandlers:
             facts = lookups.company_facts(w.tx, _or_none(valid.siret))
             state = w.fold(COMPANIES, cmd.company_id)
             _check_company_access(state, principal)
-            just_sealed: dict[Sealed, bytes] = {}
-            live = None if state.withdrawn else state.contact
-            sealed = self.steps.resealed(
-                w.tx, cmd.company_id, live, valid, CONTACT_FIELDS, _contact, merged_contact, just_sealed
-            )
-            events = rules.update_company(valid, state, sealed, facts)
-            return self.steps.append(w, cmd.company_id, events, meta, just_sealed=just_sealed)
+            decide = partial(rules.update_company, valid, state, facts=facts)
+            return self.steps.update(w, cmd.company_id, state, valid, COMPANY_SEALING, decide, meta)
 
         return self.steps.run("UpdateCompany", cmd.company_id, work, meta)
 

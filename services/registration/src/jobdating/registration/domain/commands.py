@@ -6,6 +6,7 @@ Update commands leave a field `UNSET` when it does not change; `None` clears an 
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -125,3 +126,8 @@ class WithdrawCompany(msgspec.Struct, frozen=True, kw_only=True):
 
 CandidateCommand = RegisterCandidate | UpdateCandidate | WithdrawCandidate | EraseCandidate
 CompanyCommand = RegisterCompany | UpdateCompany | WithdrawCompany
+
+
+def given(command: msgspec.Struct, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields among `names` an update command sets (those it leaves `UNSET` do not change)."""
+    return {name: value for name in names if (value := getattr(command, name, UNSET)) is not UNSET}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, Literal
+from typing import ClassVar, Final, Literal
 
 Kind = Literal["invalid", "conflict", "not_found", "not_allowed"]
 
@@ -73,3 +73,18 @@ def reject_if(errors: list[DomainError]) -> None:
     """Raise `Rejected` when any reason was collected."""
     if errors:
         raise Rejected(errors)
+
+
+# The reason does not name the other record: it may be followed by another organisation.
+DUPLICATE_REASONS: Final = {
+    "phone": "un candidat est déjà inscrit avec ce numéro de téléphone",
+    "email": "un candidat est déjà inscrit avec cette adresse e-mail",
+    "siret": "une entreprise est déjà inscrite avec ce SIRET",
+    "import_key": "cette ligne a déjà été importée",
+}
+
+
+def duplicate(field: str) -> Conflict:
+    """The refusal of a phone, e-mail, SIRET or import key another record holds: found by the facts before
+    the decision, or by the store's unique key when a concurrent command won the race."""
+    return Conflict(field, DUPLICATE_REASONS[field])

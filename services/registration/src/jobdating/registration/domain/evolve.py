@@ -4,49 +4,35 @@ from __future__ import annotations
 
 import msgspec
 
+from jobdating.contracts import registration as events
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.folds import opened
-from jobdating.contracts.registration import (
-    CandidateErased,
-    CandidateRegistered,
-    CandidateUpdated,
-    CandidateWithdrew,
-    CompanyRegistered,
-    CompanyUpdated,
-    CompanyWithdrew,
-)
+from jobdating.contracts.folds import opened, patched
 from jobdating.registration.domain.state import CandidateState, CompanyState
+
+replace = msgspec.structs.replace
 
 
 def evolve_candidate(state: CandidateState, event: Event) -> CandidateState:
     """The candidate after `event`."""
     match event:
-        case CandidateRegistered():
+        case events.CandidateRegistered():
             return opened(CandidateState, event, registered=True)
-        case CandidateUpdated():
-            return msgspec.structs.replace(
-                state,
-                profile=event.profile or state.profile,
-                personal=event.personal or state.personal,
-            )
-        case CandidateWithdrew():
-            return msgspec.structs.replace(state, withdrawn=True)
-        case CandidateErased():
-            return msgspec.structs.replace(state, erased=True, personal=None)
+        case events.CandidateUpdated():
+            return patched(state, event, "profile", "personal")
+        case events.CandidateWithdrew():
+            return replace(state, withdrawn=True)
+        case events.CandidateErased():
+            return replace(state, erased=True, personal=None)
     return state
 
 
 def evolve_company(state: CompanyState, event: Event) -> CompanyState:
     """The company after `event`."""
     match event:
-        case CompanyRegistered():
+        case events.CompanyRegistered():
             return opened(CompanyState, event, registered=True)
-        case CompanyUpdated():
-            return msgspec.structs.replace(
-                state,
-                profile=event.profile or state.profile,
-                contact=event.contact or state.contact,
-            )
-        case CompanyWithdrew():
-            return msgspec.structs.replace(state, withdrawn=True)
+        case events.CompanyUpdated():
+            return patched(state, event, "profile", "contact")
+        case events.CompanyWithdrew():
+            return replace(state, withdrawn=True)
     return state

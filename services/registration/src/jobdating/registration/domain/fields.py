@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Final
 
@@ -17,6 +17,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from phonenumbers import PhoneNumberType
 
 from jobdating.contracts.registration import Accessibility, ContractType
+from jobdating.registration.domain.errors import DomainError, Rejected
 from jobdating.runtime import phones
 from jobdating.runtime.checksums import luhn_valid
 from jobdating.runtime.text import text_problem
@@ -224,3 +225,11 @@ def check_withdrawal_reason(raw: str) -> str:
     if text not in WITHDRAWAL_REASONS:
         raise InvalidValue("motif inconnu, choisir parmi : " + " ; ".join(WITHDRAWAL_REASONS))
     return text
+
+
+def checked_reason(check: Callable[[str], str], raw: str) -> str:
+    """A withdrawal's reason through `check`; a refusal of the field `reason` when it does not pass."""
+    try:
+        return check(raw)
+    except InvalidValue as exc:
+        raise Rejected([DomainError("reason", exc.reason)]) from None

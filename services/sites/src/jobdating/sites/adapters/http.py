@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, FastAPI, Query, Request, status
 
@@ -39,6 +39,8 @@ from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import Actor
 
+C = TypeVar("C", PutComputerOutOfOrder, PutComputerBackInService, RemoveComputer)
+
 
 def install(
     app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]
@@ -65,6 +67,13 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         if computer is None:
             raise NotFound.on("computer_id", UNKNOWN_COMPUTER)
         return computer
+
+    def computer_after(
+        change: Callable[[C, Actor, Meta], object], command: C, request: Request, caller: Principal
+    ) -> ComputerView:
+        """Run a change of a computer's status, then show the computer as it now is."""
+        change(command, _actor(caller), meta(request, caller))
+        return computer_or_404(command.computer_id)
 
     @router.post("/sites", status_code=status.HTTP_201_CREATED, tags=["sites"])
     def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
@@ -159,20 +168,17 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
     @router.post("/computers/{computer_id}/out-of-order", tags=["computers"])
     def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
-        handlers.put_out_of_order(command, _actor(caller), meta(request, caller))
-        return computer_or_404(computer_id)
+        return computer_after(handlers.put_out_of_order, command, request, caller)
 
     @router.post("/computers/{computer_id}/back-in-service", tags=["computers"])
     def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerBackInService(computer_id=computer_id)
-        handlers.put_back_in_service(command, _actor(caller), meta(request, caller))
-        return computer_or_404(computer_id)
+        return computer_after(handlers.put_back_in_service, command, request, caller)
 
     @router.post("/computers/{computer_id}/remove", tags=["computers"])
     def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = RemoveComputer(computer_id=computer_id, reason=body.reason)
-        handlers.remove_computer(command, _actor(caller), meta(request, caller))
-        return computer_or_404(computer_id)
+        return computer_after(handlers.remove_computer, command, request, caller)
 
     @router.get("/availability", tags=["availability"])
     def availability(

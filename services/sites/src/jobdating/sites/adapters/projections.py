@@ -11,19 +11,9 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts import sites as events
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import REGISTRY, EventRegistry
-from jobdating.contracts.sites import (
-    ComputerAdded,
-    ComputerBackInService,
-    ComputerOutOfOrder,
-    ComputerRemoved,
-    RoomAdded,
-    SiteClosed,
-    SiteDetailsChanged,
-    SiteOpened,
-    SiteReopened,
-)
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.sites.domain.validation import label_key
@@ -92,7 +82,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
     """Apply one event to the read model (events of other types are not the read model's business)."""
     at = event.envelope.occurred_at.isoformat()
     match event.data:
-        case SiteOpened() as e:
+        case events.SiteOpened() as e:
             tx.execute(
                 "INSERT INTO sites_site (site_id, name, host_org, address, commune, postcode, lat, lon, "
                 "hours, accessibility, contact_phone, contact_email, status, closed_reason, opened_at, "
@@ -114,26 +104,26 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                     at,
                 ),
             )
-        case SiteDetailsChanged() as e:
+        case events.SiteDetailsChanged() as e:
             _change_site(tx, e, at)
-        case SiteClosed() as e:
+        case events.SiteClosed() as e:
             tx.execute(
                 "UPDATE sites_site SET status = 'closed', closed_reason = ?, changed_at = ? "
                 "WHERE site_id = ?",
                 (e.reason, at, e.site_id),
             )
-        case SiteReopened() as e:
+        case events.SiteReopened() as e:
             tx.execute(
                 "UPDATE sites_site SET status = 'open', closed_reason = NULL, changed_at = ? "
                 "WHERE site_id = ?",
                 (at, e.site_id),
             )
-        case RoomAdded() as e:
+        case events.RoomAdded() as e:
             tx.execute(
                 "INSERT INTO sites_room (site_id, room_id, name, capacity, added_at) VALUES (?, ?, ?, ?, ?)",
                 (e.site_id, e.room_id, e.name, e.capacity, at),
             )
-        case ComputerAdded() as e:
+        case events.ComputerAdded() as e:
             tx.execute(
                 "INSERT INTO sites_computer (computer_id, site_id, label, label_key, lending_org, webcam, "
                 "headset, visio_ready, status, status_reason, status_since, added_at) "
@@ -151,11 +141,11 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                     at,
                 ),
             )
-        case ComputerOutOfOrder() as e:
+        case events.ComputerOutOfOrder() as e:
             _computer_status(tx, e.computer_id, "out_of_order", e.reason, at)
-        case ComputerBackInService() as e:
+        case events.ComputerBackInService() as e:
             _computer_status(tx, e.computer_id, "in_service", None, at)
-        case ComputerRemoved() as e:
+        case events.ComputerRemoved() as e:
             _computer_status(tx, e.computer_id, "removed", e.reason, at)
 
 
@@ -189,7 +179,7 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def _change_site(tx: Transaction, e: SiteDetailsChanged, at: str) -> None:
+def _change_site(tx: Transaction, e: events.SiteDetailsChanged, at: str) -> None:
     columns: dict[str, Any] = {}
     if e.address is not None:
         columns["address"] = e.address

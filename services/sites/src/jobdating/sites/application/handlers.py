@@ -15,19 +15,8 @@ from jobdating.contracts.envelope import Event, decode_envelope
 from jobdating.contracts.sites import ComputerAdded
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.runtime.commands import Aggregate, CommandBus, Extra, Meta
+from jobdating.sites.domain import commands as cmd
 from jobdating.sites.domain import decide
-from jobdating.sites.domain.commands import (
-    AddComputer,
-    AddRoom,
-    ChangeSiteDetails,
-    CloseSite,
-    OpenSite,
-    PutComputerBackInService,
-    PutComputerOutOfOrder,
-    RemoveComputer,
-    ReopenSite,
-    SetUpCommand,
-)
 from jobdating.sites.domain.errors import AlreadyExists
 from jobdating.sites.domain.evolve import evolve_computer, evolve_site
 from jobdating.sites.domain.permissions import Actor
@@ -54,22 +43,24 @@ class SiteHandlers:
         self.labels_in_use = labels_in_use
         self.log = log
 
-    def open_site(self, command: OpenSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def open_site(self, command: cmd.OpenSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.open_site(command, s, actor), meta)
 
-    def change_site_details(self, command: ChangeSiteDetails, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def change_site_details(
+        self, command: cmd.ChangeSiteDetails, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.change_site_details(command, s, actor), meta)
 
-    def close_site(self, command: CloseSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def close_site(self, command: cmd.CloseSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.close_site(command, s, actor), meta)
 
-    def reopen_site(self, command: ReopenSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def reopen_site(self, command: cmd.ReopenSite, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.reopen_site(command, s, actor), meta)
 
-    def add_room(self, command: AddRoom, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def add_room(self, command: cmd.AddRoom, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._site(command.site_id, lambda s: decide.add_room(command, s, actor), meta)
 
-    def add_computer(self, command: AddComputer, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def add_computer(self, command: cmd.AddComputer, actor: Actor, meta: Meta) -> list[StoredEvent]:
         def check_site_then_project(tx: Transaction, stored: list[StoredEvent]) -> None:
             # After the append the store's append lock is held: no closing or labelling can interleave.
             added = self.bus.registry.decode(decode_envelope(stored[0].body)).data
@@ -86,17 +77,19 @@ class SiteHandlers:
             check_site_then_project,
         )
 
-    def put_out_of_order(self, command: PutComputerOutOfOrder, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def put_out_of_order(
+        self, command: cmd.PutComputerOutOfOrder, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
         return self._computer(command.computer_id, lambda c: decide.put_out_of_order(command, c, actor), meta)
 
     def put_back_in_service(
-        self, command: PutComputerBackInService, actor: Actor, meta: Meta
+        self, command: cmd.PutComputerBackInService, actor: Actor, meta: Meta
     ) -> list[StoredEvent]:
         return self._computer(
             command.computer_id, lambda c: decide.put_back_in_service(command, c, actor), meta
         )
 
-    def remove_computer(self, command: RemoveComputer, actor: Actor, meta: Meta) -> list[StoredEvent]:
+    def remove_computer(self, command: cmd.RemoveComputer, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._computer(command.computer_id, lambda c: decide.remove_computer(command, c, actor), meta)
 
     def _site(
@@ -141,7 +134,9 @@ class SetUpReport(msgspec.Struct, kw_only=True):
     already_done: int = 0
 
 
-def set_up(handlers: SiteHandlers, commands: Iterable[SetUpCommand], actor: Actor, meta: Meta) -> SetUpReport:
+def set_up(
+    handlers: SiteHandlers, commands: Iterable[cmd.SetUpCommand], actor: Actor, meta: Meta
+) -> SetUpReport:
     """Furnish sites before the day (open sites, add rooms and computers), in the order given.
 
     Ids come with the commands, so a second run finds each site, room and computer already there and
@@ -151,11 +146,11 @@ def set_up(handlers: SiteHandlers, commands: Iterable[SetUpCommand], actor: Acto
     for command in commands:
         try:
             match command:
-                case OpenSite():
+                case cmd.OpenSite():
                     handlers.open_site(command, actor, meta)
-                case AddRoom():
+                case cmd.AddRoom():
                     handlers.add_room(command, actor, meta)
-                case AddComputer():
+                case cmd.AddComputer():
                     handlers.add_computer(command, actor, meta)
         except AlreadyExists:
             report.already_done += 1

@@ -6,31 +6,12 @@ Every function raises a `SiteRefusal` instead of returning events when the comma
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Final
 
+from jobdating.contracts import sites as events
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.sites import (
-    ComputerAdded,
-    ComputerBackInService,
-    ComputerOutOfOrder,
-    ComputerRemoved,
-    RoomAdded,
-    SiteClosed,
-    SiteDetailsChanged,
-    SiteOpened,
-    SiteReopened,
-)
+from jobdating.sites.domain import commands
 from jobdating.sites.domain import validation as check
-from jobdating.sites.domain.commands import (
-    AddComputer,
-    AddRoom,
-    ChangeSiteDetails,
-    CloseSite,
-    OpenSite,
-    PutComputerBackInService,
-    PutComputerOutOfOrder,
-    RemoveComputer,
-    ReopenSite,
-)
 from jobdating.sites.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem
 from jobdating.sites.domain.permissions import Actor, may_manage_computer, may_manage_site
 from jobdating.sites.domain.state import ComputerState, SiteState
@@ -39,7 +20,7 @@ UNKNOWN_SITE = "site inconnu"
 UNKNOWN_COMPUTER = "ordinateur inconnu"
 
 
-def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
+def open_site(command: commands.OpenSite, site: SiteState, actor: Actor) -> list[Event]:
     """Open a site: refused for another org's site manager, for an id already taken, or a wrong field."""
     may_manage_site(actor, command.host_org, "host_org")
     if site.opened:
@@ -57,7 +38,7 @@ def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
         + (check.contact("contact", contact) if contact is not None else [])
     )
     return [
-        SiteOpened(
+        events.SiteOpened(
             site_id=command.site_id,
             name=command.name.strip(),
             host_org=command.host_org,
@@ -72,10 +53,9 @@ def open_site(command: OpenSite, site: SiteState, actor: Actor) -> list[Event]:
     ]
 
 
-def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Actor) -> list[Event]:
+def change_site_details(command: commands.ChangeSiteDetails, site: SiteState, actor: Actor) -> list[Event]:
     """Change the practical details of an open site; only what really changes is recorded (maybe nothing)."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est fermé : ses informations ne changent plus")
     given = (command.address, command.location, command.hours, command.accessibility, command.contact)
@@ -91,7 +71,7 @@ def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Acto
     address = command.address.strip() if command.address is not None else None
     hours = check.clean_hours(command.hours) if command.hours is not None else None
     access = check.clean_accessibility(command.accessibility) if command.accessibility is not None else None
-    changed = SiteDetailsChanged(
+    changed = events.SiteDetailsChanged(
         site_id=site.site_id,
         address=address if address != site.address else None,
         location=command.location if command.location != site.location else None,
@@ -99,34 +79,31 @@ def change_site_details(command: ChangeSiteDetails, site: SiteState, actor: Acto
         accessibility=access if access != site.accessibility else None,
         contact=contact if contact != site.contact else None,
     )
-    if changed == SiteDetailsChanged(site_id=site.site_id):
+    if changed == events.SiteDetailsChanged(site_id=site.site_id):
         return []
     return [changed]
 
 
-def close_site(command: CloseSite, site: SiteState, actor: Actor) -> list[Event]:
+def close_site(command: commands.CloseSite, site: SiteState, actor: Actor) -> list[Event]:
     """Close a site; its computers stay recorded but are not usable until the site is reopened."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est déjà fermé")
     _refuse_if(check.reason("reason", command.reason))
-    return [SiteClosed(site_id=site.site_id, reason=command.reason.strip())]
+    return [events.SiteClosed(site_id=site.site_id, reason=command.reason.strip())]
 
 
-def reopen_site(command: ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
+def reopen_site(command: commands.ReopenSite, site: SiteState, actor: Actor) -> list[Event]:
     """Reopen a closed site: it is open again as it was, with its rooms and the computers still lent to it."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if not site.closed:
         raise Conflict.on("site_id", "ce site est déjà ouvert")
-    return [SiteReopened(site_id=site.site_id)]
+    return [events.SiteReopened(site_id=site.site_id)]
 
 
-def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
+def add_room(command: commands.AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     """Add a workshop room to an open site; room names are unique within a site."""
-    _site_must_exist(site)
-    may_manage_site(actor, site.host_org, "site_id")
+    _managed_site(site, actor)
     if site.closed:
         raise Conflict.on("site_id", "ce site est fermé : il ne reçoit plus de salle")
     if any(room.room_id == command.room_id for room in site.rooms):
@@ -139,7 +116,7 @@ def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     if any(check.label_key(room.name) == check.label_key(command.name) for room in site.rooms):
         raise Conflict.on("name", "une salle de ce site porte déjà ce nom")
     return [
-        RoomAdded(
+        events.RoomAdded(
             site_id=site.site_id,
             room_id=command.room_id,
             name=command.name.strip(),
@@ -148,7 +125,7 @@ def add_room(command: AddRoom, site: SiteState, actor: Actor) -> list[Event]:
     ]
 
 
-def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) -> list[Event]:
+def add_computer(command: commands.AddComputer, computer: ComputerState, actor: Actor) -> list[Event]:
     """Record a lent computer; whether its site takes it is `check_site_takes_computer`'s to say."""
     may_manage_computer(actor, command.lending_org, "lending_org")
     if computer.added:
@@ -160,7 +137,7 @@ def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) ->
         + check.identifier("lending_org", command.lending_org)
     )
     return [
-        ComputerAdded(
+        events.ComputerAdded(
             computer_id=command.computer_id,
             site_id=command.site_id,
             label=" ".join(command.label.split()),
@@ -172,7 +149,9 @@ def add_computer(command: AddComputer, computer: ComputerState, actor: Actor) ->
     ]
 
 
-def check_site_takes_computer(added: ComputerAdded, site: SiteState, labels_in_use: Collection[str]) -> None:
+def check_site_takes_computer(
+    added: events.ComputerAdded, site: SiteState, labels_in_use: Collection[str]
+) -> None:
     """A computer belongs to an open site, under a label no other computer of that site uses.
 
     The site and the labels live in other streams: the caller checks this where no concurrent
@@ -186,46 +165,54 @@ def check_site_takes_computer(added: ComputerAdded, site: SiteState, labels_in_u
         raise Conflict.on("label", "un ordinateur de ce site porte déjà ce libellé")
 
 
-def put_out_of_order(command: PutComputerOutOfOrder, computer: ComputerState, actor: Actor) -> list[Event]:
+def put_out_of_order(
+    command: commands.PutComputerOutOfOrder, computer: ComputerState, actor: Actor
+) -> list[Event]:
     """A computer in service breaks down; one already out of order cannot break again."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
-    if computer.status == "out_of_order":
-        raise Conflict.on("computer_id", "cet ordinateur est déjà hors service")
+    _managed_computer(computer, actor, becoming="out_of_order")
     _refuse_if(check.reason("reason", command.reason))
-    return [ComputerOutOfOrder(computer_id=computer.computer_id, reason=command.reason.strip())]
+    return [events.ComputerOutOfOrder(computer_id=computer.computer_id, reason=command.reason.strip())]
 
 
 def put_back_in_service(
-    command: PutComputerBackInService, computer: ComputerState, actor: Actor
+    command: commands.PutComputerBackInService, computer: ComputerState, actor: Actor
 ) -> list[Event]:
     """A computer out of order works again."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
-    if computer.status == "in_service":
-        raise Conflict.on("computer_id", "cet ordinateur est déjà en service")
-    return [ComputerBackInService(computer_id=computer.computer_id)]
+    _managed_computer(computer, actor, becoming="in_service")
+    return [events.ComputerBackInService(computer_id=computer.computer_id)]
 
 
-def remove_computer(command: RemoveComputer, computer: ComputerState, actor: Actor) -> list[Event]:
+def remove_computer(command: commands.RemoveComputer, computer: ComputerState, actor: Actor) -> list[Event]:
     """The lender takes a computer back, working or not."""
-    _computer_must_be_present(computer)
-    may_manage_computer(actor, computer.lending_org, "computer_id")
+    _managed_computer(computer, actor)
     _refuse_if(check.reason("reason", command.reason))
-    return [ComputerRemoved(computer_id=computer.computer_id, reason=command.reason.strip())]
+    return [events.ComputerRemoved(computer_id=computer.computer_id, reason=command.reason.strip())]
 
 
-def _site_must_exist(site: SiteState) -> None:
+def _managed_site(site: SiteState, actor: Actor) -> None:
+    """The site is known and `actor` may manage it."""
     # A site that was never opened is unknown; a closed one is still known (its history stays readable).
     if not site.opened:
         raise NotFound.on("site_id", UNKNOWN_SITE)
+    may_manage_site(actor, site.host_org, "site_id")
 
 
-def _computer_must_be_present(computer: ComputerState) -> None:
+# A change of status that would leave a computer as it is: refused, saying why.
+_ALREADY: Final = {
+    "out_of_order": "cet ordinateur est déjà hors service",
+    "in_service": "cet ordinateur est déjà en service",
+}
+
+
+def _managed_computer(computer: ComputerState, actor: Actor, *, becoming: str | None = None) -> None:
+    """The computer is present (added, not removed), `actor` may manage it, it is not `becoming` already."""
     if not computer.added:
         raise NotFound.on("computer_id", UNKNOWN_COMPUTER)
     if computer.status == "removed":
         raise Conflict.on("computer_id", "cet ordinateur a été retiré")
+    may_manage_computer(actor, computer.lending_org, "computer_id")
+    if becoming is not None and computer.status == becoming:
+        raise Conflict.on("computer_id", _ALREADY[becoming])
 
 
 def _refuse_if(problems: list[Problem]) -> None:

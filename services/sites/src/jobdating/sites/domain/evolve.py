@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from jobdating.contracts import sites as events
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.folds import opened, patched
-from jobdating.contracts.sites import (
-    ComputerAdded,
-    ComputerBackInService,
-    ComputerOutOfOrder,
-    ComputerRemoved,
-    RoomAdded,
-    SiteClosed,
-    SiteDetailsChanged,
-    SiteOpened,
-    SiteReopened,
-)
 from jobdating.sites.domain.state import ComputerState, Room, SiteState
 
 replace = msgspec.structs.replace
@@ -25,15 +15,15 @@ replace = msgspec.structs.replace
 def evolve_site(state: SiteState, event: Event) -> SiteState:
     """The site after `event`."""
     match event:
-        case SiteOpened():
+        case events.SiteOpened():
             return opened(SiteState, event, opened=True)
-        case SiteDetailsChanged():
+        case events.SiteDetailsChanged():
             return patched(state, event, "address", "location", "hours", "accessibility", "contact")
-        case SiteClosed():
+        case events.SiteClosed():
             return replace(state, closed=True)
-        case SiteReopened():
+        case events.SiteReopened():
             return replace(state, closed=False)
-        case RoomAdded():
+        case events.RoomAdded():
             return replace(state, rooms=(*state.rooms, opened(Room, event)))
     return state
 
@@ -41,12 +31,12 @@ def evolve_site(state: SiteState, event: Event) -> SiteState:
 def evolve_computer(state: ComputerState, event: Event) -> ComputerState:
     """The computer after `event`."""
     match event:
-        case ComputerAdded():
+        case events.ComputerAdded():
             return opened(ComputerState, event, added=True)
-        case ComputerOutOfOrder():
+        case events.ComputerOutOfOrder():
             return replace(state, status="out_of_order")
-        case ComputerBackInService():
+        case events.ComputerBackInService():
             return replace(state, status="in_service")
-        case ComputerRemoved():
+        case events.ComputerRemoved():
             return replace(state, status="removed")
     return state

@@ -1,0 +1,86 @@
+"""The rows notifications keeps of its own, beside the read model of other services' facts.
+
+The recruiters' agenda window, the reminder opt-outs (kept from this service's own log, so a replay rebuilds
+them) and what each recipient was last told of a slot. Written in the caller's transaction; the application
+reaches them through the `ReadModelWrites` port, which `adapters.projections` serves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.notifications import RemindersOptedIn, RemindersOptedOut
+from jobdating.eventstore.base import Transaction
+from jobdating.notifications.application.instants import ts
+from jobdating.notifications.domain.rules import Told
+
+OWN_TABLES = ("notif_reminder_opt_out",)
+"""The tables kept from this service's own log (the others follow other services' events or are working
+state): what a replay of the log rebuilds."""
+
+
+def apply_own(tx: Transaction, event: RecordedEvent) -> None:
+    """Apply one of this service's own events to the tables kept from its log (replays of the log)."""
+    match event.data:
+        case RemindersOptedOut() as e:
+            record_reminder_wish(tx, e.candidate_id, wanted=False)
+        case RemindersOptedIn() as e:
+            record_reminder_wish(tx, e.candidate_id, wanted=True)
+
+
+def open_agenda_window(
+    tx: Transaction, job_dating_id: str, timezone: str, plan_event_id: str, due_at: datetime, slots: int
+) -> None:
+    """A plan was published: its recruiters' agendas wait for its `slots` slots, until `due_at` at most."""
+    tx.execute(
+        "INSERT INTO notif_job_dating (job_dating_id, title, timezone, interview_minutes, "
+        "plan_event_id, plan_due_at, plan_remaining) VALUES (?, '', ?, 0, ?, ?, ?) "
+        "ON CONFLICT (job_dating_id) DO UPDATE SET plan_event_id = excluded.plan_event_id, "
+        "plan_due_at = excluded.plan_due_at, plan_remaining = excluded.plan_remaining",
+        (job_dating_id, timezone, plan_event_id, ts(due_at), slots),
+    )
+
+
+def count_agenda_slot(tx: Transaction, job_dating_id: str) -> None:
+    """One more slot of the published plan has arrived."""
+    tx.execute(
+        "UPDATE notif_job_dating SET plan_remaining = plan_remaining - 1 WHERE job_dating_id = ?",
+        (job_dating_id,),
+    )
+
+
+def record_reminder_wish(tx: Transaction, candidate_id: str, wanted: bool) -> None:
+    """Keep the candidate's reminder opt-out (in the transaction of its event)."""
+    if wanted:
+        tx.execute("DELETE FROM notif_reminder_opt_out WHERE candidate_id = ?", (candidate_id,))
+    else:
+        tx.execute(
+            "INSERT INTO notif_reminder_opt_out (candidate_id) VALUES (?) "
+            "ON CONFLICT (candidate_id) DO NOTHING",
+            (candidate_id,),
+        )
+
+
+def remember_told(
+    tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
+) -> None:
+    """Record what a recipient now knows of a slot (in the transaction that marks the message sent)."""
+    tx.execute(
+        "INSERT INTO notif_told (slot_id, recipient_type, recipient_id, channel, starts_at, ends_at, "
+        "site_id, computer_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (slot_id, recipient_type, recipient_id, channel) DO UPDATE SET "
+        "starts_at = excluded.starts_at, ends_at = excluded.ends_at, site_id = excluded.site_id, "
+        "computer_id = excluded.computer_id, cancelled = excluded.cancelled",
+        (
+            slot_id,
+            recipient_type,
+            recipient_id,
+            channel,
+            ts(told.starts_at),
+            ts(told.ends_at),
+            told.site_id,
+            told.computer_id,
+            int(told.cancelled),
+        ),
+    )

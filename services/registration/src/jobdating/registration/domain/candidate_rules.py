@@ -1,0 +1,175 @@
+"""The rules of registration for candidates: given a command, the stream's state and the facts looked up,
+which events (see `decide`)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import msgspec
+from msgspec import UnsetType
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.registration import (
+    Accessibility,
+    CandidateErased,
+    CandidateProfile,
+    CandidateRegistered,
+    CandidateUpdated,
+    CandidateWithdrew,
+    Wish,
+)
+from jobdating.contracts.sealed import Sealed
+from jobdating.registration.domain.commands import (
+    CandidateCommand,
+    EraseCandidate,
+    RegisterCandidate,
+    UpdateCandidate,
+    WithdrawCandidate,
+    given,
+)
+from jobdating.registration.domain.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    Rejected,
+    duplicate,
+    reject_if,
+)
+from jobdating.registration.domain.fields import check_withdrawal_reason, checked_reason
+from jobdating.registration.domain.state import CandidateFacts, CandidateState
+
+UNKNOWN_CANDIDATE = "candidat inconnu"
+UNKNOWN_SITE = "site inconnu ou fermé : choisir un site ouvert"
+
+
+def register_candidate(
+    cmd: RegisterCandidate, state: CandidateState, sealed: Sealed, facts: CandidateFacts
+) -> list[Event]:
+    """A new candidate, once: on an open site, wishing live companies, with their own phone and e-mail."""
+    if state.registered:
+        raise Rejected([Conflict("candidate_id", "ce candidat est déjà inscrit")])
+    errors = _site_errors(cmd.site_id, facts) + _wish_errors(cmd.wishes, facts)
+    errors += _contact_errors(cmd.candidate_id, cmd.phone, cmd.email, facts)
+    reject_if(errors)
+    profile = CandidateProfile(
+        referring_org=cmd.referring_org,
+        counsellor_id=cmd.counsellor_id,
+        site_id=cmd.site_id,
+        postcode=cmd.postcode,
+        commune=cmd.commune,
+        sectors=cmd.sectors,
+        wishes=_by_rank(cmd.wishes),
+        availability=cmd.availability,
+        accessibility=cast(tuple[Accessibility, ...], cmd.accessibility),
+        consent_data=cmd.consent_data,
+        consent_sms=cmd.consent_sms,
+        consent_email=cmd.consent_email,
+    )
+    return [
+        CandidateRegistered(
+            candidate_id=cmd.candidate_id, profile=profile, personal=sealed, import_key=cmd.import_key
+        )
+    ]
+
+
+def update_candidate(
+    cmd: UpdateCandidate, state: CandidateState, sealed: Sealed | None, facts: CandidateFacts
+) -> list[Event]:
+    """A live candidate's changes; `sealed` is given only when their personal fields changed."""
+    profile = _live_candidate(state)
+    errors: list[DomainError] = []
+    if not isinstance(cmd.site_id, UnsetType) and cmd.site_id != profile.site_id:
+        errors += _site_errors(cmd.site_id, facts)
+    if not isinstance(cmd.wishes, UnsetType):
+        errors += _wish_errors(cmd.wishes, facts)
+    phone = None if isinstance(cmd.phone, UnsetType) else cmd.phone
+    email = None if isinstance(cmd.email, UnsetType) else cmd.email
+    errors += _contact_errors(cmd.candidate_id, phone, email, facts)
+    reject_if(errors)
+    changes = given(cmd, CandidateProfile.__struct_fields__)
+    if "wishes" in changes:
+        changes["wishes"] = _by_rank(cast(tuple[Wish, ...], changes["wishes"]))
+    updated = msgspec.structs.replace(profile, **changes)
+    if updated == profile and sealed is None:
+        return []
+    return [
+        CandidateUpdated(
+            candidate_id=cmd.candidate_id, profile=None if updated == profile else updated, personal=sealed
+        )
+    ]
+
+
+def withdraw_candidate(cmd: WithdrawCandidate, state: CandidateState) -> list[Event]:
+    """A live candidate withdraws, for one of the listed reasons."""
+    _live_candidate(state)
+    reason = checked_reason(check_withdrawal_reason, cmd.reason)
+    return [CandidateWithdrew(candidate_id=cmd.candidate_id, reason=reason)]
+
+
+def erase_candidate(cmd: EraseCandidate, state: CandidateState) -> list[Event]:
+    """Any registered candidate, withdrawn or not, can be erased, once."""
+    if not state.registered:
+        raise Rejected([NotFound("candidate_id", UNKNOWN_CANDIDATE)])
+    if state.erased:
+        raise Rejected([Conflict("candidate_id", "les données de ce candidat sont déjà effacées")])
+    return [CandidateErased(candidate_id=cmd.candidate_id)]
+
+
+def decide_candidate(
+    cmd: CandidateCommand,
+    state: CandidateState,
+    sealed: Sealed | None = None,
+    facts: CandidateFacts | None = None,
+) -> list[Event]:
+    """Dispatch a candidate command to its rule."""
+    facts = facts or CandidateFacts()
+    match cmd:
+        case RegisterCandidate():
+            if sealed is None:
+                raise ValueError("a registration needs its sealed personal fields")
+            return register_candidate(cmd, state, sealed, facts)
+        case UpdateCandidate():
+            return update_candidate(cmd, state, sealed, facts)
+        case WithdrawCandidate():
+            return withdraw_candidate(cmd, state)
+        case EraseCandidate():
+            return erase_candidate(cmd, state)
+
+
+def _live_candidate(state: CandidateState) -> CandidateProfile:
+    if not state.registered or state.profile is None:
+        raise Rejected([NotFound("candidate_id", UNKNOWN_CANDIDATE)])
+    if state.erased:
+        raise Rejected([Conflict("candidate_id", "les données de ce candidat ont été effacées")])
+    if state.withdrawn:
+        raise Rejected([Conflict("candidate_id", "ce candidat s'est déjà retiré")])
+    return state.profile
+
+
+def _site_errors(site_id: str, facts: CandidateFacts) -> list[DomainError]:
+    if site_id in facts.open_sites:
+        return []
+    return [DomainError("site_id", UNKNOWN_SITE)]
+
+
+def _wish_errors(wishes: tuple[Wish, ...], facts: CandidateFacts) -> list[DomainError]:
+    return [
+        DomainError(f"wishes[{i}].company_id", "entreprise inconnue ou retirée du job dating")
+        for i, wish in enumerate(wishes)
+        if wish.company_id is not None and wish.company_id not in facts.live_companies
+    ]
+
+
+def _contact_errors(
+    candidate_id: str, phone: str | None, email: str | None, facts: CandidateFacts
+) -> list[DomainError]:
+    errors: list[DomainError] = []
+    if phone is not None and facts.phone_owner not in (None, candidate_id):
+        errors.append(duplicate("phone"))
+    if email is not None and facts.email_owner not in (None, candidate_id):
+        errors.append(duplicate("email"))
+    return errors
+
+
+def _by_rank(wishes: tuple[Wish, ...]) -> tuple[Wish, ...]:
+    return tuple(sorted(wishes, key=lambda w: w.rank))

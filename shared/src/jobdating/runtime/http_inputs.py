@@ -1,0 +1,110 @@
+"""What the services' HTTP APIs take in: request bodies, typed text and times, page offsets, commands built
+from bodies, and pydantic's validation errors said in French."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from typing import Annotated, Any, Final, TypeVar
+
+import msgspec
+from fastapi import Query
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from jobdating.runtime.text import text_problem
+
+
+class Body(BaseModel):
+    """A request body: an unknown field is most often a typo, better refused than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+C = TypeVar("C")
+
+
+def to_command(kind: type[C], fields: Mapping[str, Any], **given: Any) -> C:
+    """A command from a request body's fields (nested bodies become the command's structs, lists its
+    tuples) and what the API adds (`given`: a generated id, the caller's organisation...)."""
+    return msgspec.convert(dict(fields) | given, kind)
+
+
+def _typed_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("text_forbidden", problem)
+    return value
+
+
+def _local_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_with_zone", "heure sans fuseau attendue, au format HH:MM")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_typed_text)]
+"""Free text a person types: no lone surrogate, NUL or control character (refused with a French reason)."""
+
+LocalTime = Annotated[time, AfterValidator(_local_time)]
+"""A wall-clock time at the sites, `HH:MM`; one with a zone is refused (the day's zone says it)."""
+
+MAX_POSITION: Final = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
+Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="rows to skip")]
+"""A page's offset, bounded where the stores' integers end."""
+
+# Errors raised by this module's types carry their French reason as the message.
+OWN_ERRORS: Final = frozenset({"text_forbidden", "time_with_zone"})
+
+# pydantic's messages are English; the people typing read French.
+FRENCH_REASONS = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "finite_number": "nombre attendu",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "bool_type": "oui (true) ou non (false) attendu",
+    "bool_parsing": "oui (true) ou non (false) attendu",
+    "date_type": "date attendue, au format AAAA-MM-JJ",
+    "date_parsing": "date attendue, au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue, au format AAAA-MM-JJ",
+    "time_type": "heure attendue, au format HH:MM",
+    "time_parsing": "heure attendue, au format HH:MM",
+    "datetime_type": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "datetime_from_date_parsing": "date et heure attendues, au format AAAA-MM-JJTHH:MM",
+    "list_type": "liste attendue",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "dict_type": "objet attendu",
+    "json_invalid": "JSON invalide",
+}
+
+
+# What FastAPI and Starlette say on their own, for the same people.
+FRENCH_DETAILS = {
+    "There was an error parsing the body": "corps de la requête illisible : du JSON en UTF-8 est attendu",
+    "Not Found": "adresse inconnue",
+    "Method Not Allowed": "méthode non permise à cette adresse",
+}
+
+
+def french_validation_error(err: Any) -> dict[str, str]:
+    """One pydantic error as {field, reason} with the reason in French."""
+    field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+    ctx = err.get("ctx", {})
+    if err["type"] == "literal_error":
+        reason = f"valeur non reconnue (possibles : {ctx.get('expected', '')})"
+    elif err["type"] in OWN_ERRORS:
+        reason = str(err["msg"])
+    elif err["type"] in ("less_than_equal", "less_than"):
+        reason = f"valeur trop grande (au plus {ctx.get('le', ctx.get('lt'))})"
+    elif err["type"] in ("greater_than_equal", "greater_than"):
+        reason = f"valeur trop petite (au moins {ctx.get('ge', ctx.get('gt'))})"
+    else:
+        reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
+    return {"field": field, "reason": reason}

@@ -9,6 +9,7 @@ a notice that it already has an account. The inviter sees the same reply in ever
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -51,7 +52,8 @@ class Mail(msgspec.Struct, frozen=True, kw_only=True):
     token: str | None = None
 
 
-class Activation(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Activation:
     """An activated account; `otpauth_uri` (shown once) when a second factor was enrolled."""
 
     account_id: str

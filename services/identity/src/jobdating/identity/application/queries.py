@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
@@ -12,13 +13,15 @@ from jobdating.identity.domain.permissions import Actor
 _roles = msgspec.json.Decoder(tuple[str, ...])
 
 
-class OrganisationView(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class OrganisationView:
     organisation_id: str
     kind: str
     name: str
 
 
-class AccountView(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class AccountView:
     """An account as the people managing it see it; `email` only for the caller's own organisation."""
 
     account_id: str
@@ -29,14 +32,16 @@ class AccountView(msgspec.Struct, frozen=True, kw_only=True):
     email: str | None = None
 
 
-class Revocation(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Revocation:
     """A disabled account: its tokens are refused from `disabled_at` on."""
 
     account_id: str
     disabled_at: datetime
 
 
-class Revocations(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Revocations:
     revoked: list[Revocation]
 
 

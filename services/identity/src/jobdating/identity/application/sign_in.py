@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
-
-import msgspec
 
 from jobdating.identity.application.ports import Login, Passwords, PrivateTables, SecondFactor, Signer
 from jobdating.identity.domain.errors import Forbidden, Problem, Throttled, Unauthenticated
@@ -28,7 +27,8 @@ CODE_NEEDED = "code de vérification requis : ouvrez votre application d'authent
 TOO_MANY = "trop d'essais infructueux : réessayez dans {minutes} minute(s)"
 
 
-class AccessToken(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class AccessToken:
     """What a successful sign-in answers (OAuth 2's token response)."""
 
     access_token: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -21,7 +21,7 @@ from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from jobdating.bus.server import free_port
 from jobdating.contracts.identity import AccountRole, OrganisationKind
-from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.identity.adapters.passwords import Argon2Passwords
 from jobdating.identity.bootstrap import IdentityService, bootstrap
 from jobdating.identity.config import IdentitySettings
@@ -97,7 +97,12 @@ def inbox() -> Iterator[Inbox]:
 
 
 def service_on(
-    store: EventStore, inbox: Inbox, clock: MovableClock, org: str = ORG, **settings: Any
+    store: EventStore,
+    inbox: Inbox,
+    clock: MovableClock,
+    org: str = ORG,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    **settings: Any,
 ) -> IdentityService:
     config = IdentitySettings(
         org=org,
@@ -109,7 +114,9 @@ def service_on(
         **settings,
     )
     tokens = TokenTable({OPS: Principal(org=org, role="coordinator", actor_id="ops")})
-    return bootstrap(config, store=store, tokens=tokens, clock=clock, passwords=CountingPasswords())
+    return bootstrap(
+        config, store=store, tokens=tokens, clock=clock, passwords=CountingPasswords(), on_commit=on_commit
+    )
 
 
 class Api:
@@ -201,3 +208,12 @@ def service(sqlite_store: EventStore, inbox: Inbox, clock: MovableClock) -> Iden
 @pytest.fixture
 def api(service: IdentityService, inbox: Inbox, clock: MovableClock) -> Api:
     return Api(service, inbox, clock)
+
+
+@pytest.fixture
+async def counsellor(api: Api) -> str:
+    """A counsellor of the département, signed in once (its address)."""
+    coordinator = await api.coordinator()
+    address = "conseiller@departement-nord.example"
+    await api.onboard(coordinator, ORG, address, "counsellor")
+    return address

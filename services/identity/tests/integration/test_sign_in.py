@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from jobdating.identity.bootstrap import IdentityService
 
 from .conftest import COORDINATOR_EMAIL, PASSWORD, Api, CountingPasswords
 
-COUNSELLOR = "conseiller@departement-nord.example"
 WRONG = "pas le bon mot de passe"
-
-
-@pytest.fixture
-async def counsellor(api: Api) -> str:
-    coordinator = await api.coordinator()
-    await api.onboard(coordinator, "departement-nord", COUNSELLOR, "counsellor")
-    return COUNSELLOR
 
 
 async def test_wrong_passwords_slow_an_account_down_from_any_address(api: Api, counsellor: str) -> None:

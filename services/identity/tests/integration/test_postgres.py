@@ -10,6 +10,7 @@ from jobdating.identity.adapters import projections
 from jobdating.identity.bootstrap import IdentityService
 
 from . import test_invitations as invitations
+from . import test_roles as roles
 from . import test_sign_in as sign_in
 from . import test_tokens as tokens
 from .conftest import Api, Inbox, MovableClock, service_on
@@ -46,3 +47,7 @@ async def test_on_postgres_a_rebuild_equals_the_live_read_model(api: Api, servic
     live = projections.snapshot(service.store)
     assert projections.rebuild(service.store) == service.store.count()
     assert projections.snapshot(service.store) == live
+
+
+test_roles_on_postgres = roles.test_a_partner_admin_grants_and_revokes_its_own_staff_roles
+test_racing_invitations_on_postgres = roles.test_two_invitations_of_one_new_address_at_once_make_one_account

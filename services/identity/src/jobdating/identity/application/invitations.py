@@ -111,7 +111,14 @@ class Invitations:
                 return self._new_link(w, known.account_id, address)
             return Mail(to=address, kind="already")
 
-        mail = self.bus.run(work)
+        try:
+            mail = self.bus.run(work)
+        except Exception as exc:
+            # Two invitations of one new address at once: the address's unique key stops the second
+            # (PostgreSQL); run again, it finds the address and goes the way of a known one.
+            if not self.bus.store.dialect.is_unique_violation(exc):
+                raise
+            mail = self.bus.run(work)
         self._send(mail)
 
     def accept(self, token: str, password: str, correlation_id: str) -> Activation:

@@ -70,3 +70,31 @@ async def test_two_invitations_of_one_new_address_at_once_make_one_account(
     assert [a.status_code for a in answers] == [202] * 4
     assert [e.event_type for e in service.store.read_all(after=head)] == ["AccountInvited"]
     assert len(service.store.query("SELECT 1 FROM identity_login WHERE email = ?", (ML_COUNSELLOR,))) == 1
+
+
+async def test_ids_and_addresses_no_one_could_have_are_refused_with_4xx(api: Api) -> None:
+    coordinator = await api.coordinator()
+    nul = "\x00"
+    answers = {
+        "sign-in": await api.call("POST", "/sign-in", json={"email": f"a{nul}@b.fr", "password": "x" * 12}),
+        "invite": await api.invite(coordinator, "departement-nord", f"a{nul}@b.fr", "counsellor"),
+        "invite-into": await api.invite(coordinator, "dep%00", "a@b.fr", "counsellor"),
+        "account": await api.call("GET", "/accounts/acc-%00", coordinator),
+        "disable": await api.call("POST", "/accounts/acc-%00/disable", coordinator),
+        "grant": await api.call("POST", "/accounts/%00/roles", coordinator, json={"role": "coach"}),
+        "list": await api.call("GET", "/accounts", coordinator, params={"organisation_id": nul}),
+        "organisation": await api.call("GET", "/organisations/%00", coordinator),
+        "accept": await api.call("POST", "/invitations/accept", json={"token": nul, "password": "x" * 12}),
+    }
+    assert {name: r.status_code for name, r in answers.items()} == {
+        "sign-in": 401,
+        "invite": 422,
+        "invite-into": 404,
+        "account": 404,
+        "disable": 404,
+        "grant": 404,
+        "list": 404,
+        "organisation": 404,
+        "accept": 404,
+    }
+    assert all(r.json()["detail"][0]["reason"] for r in answers.values())

@@ -11,6 +11,7 @@ from jobdating.identity.adapters.schemas import InvitationIn, OrganisationIn, Ro
 from jobdating.identity.application.handlers import IdentityHandlers
 from jobdating.identity.application.invitations import Invitations
 from jobdating.identity.application.queries import AccountView, IdentityQueries, OrganisationView
+from jobdating.identity.domain import validation as check
 from jobdating.identity.domain.commands import DisableAccount, GrantRole, RegisterOrganisation, RevokeRole
 from jobdating.identity.domain.decide import UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATION
 from jobdating.identity.domain.errors import NotFound
@@ -28,8 +29,19 @@ def router(
     def meta(request: Request, caller: Actor) -> Meta:
         return Meta(org=org, actor_id=caller.account_id, correlation_id=request.state.correlation_id)
 
+    # Ids that cannot exist are unknown without asking the store (which may refuse a NUL, say).
+    def known_organisation(organisation_id: str) -> str:
+        if not check.is_organisation_id(organisation_id):
+            raise NotFound.on("organisation_id", UNKNOWN_ORGANISATION)
+        return organisation_id
+
+    def known_account(account_id: str) -> str:
+        if not check.is_account_id(account_id):
+            raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
+        return account_id
+
     def account_or_404(account_id: str, caller: Actor) -> AccountView:
-        account = queries.account(account_id, caller)
+        account = queries.account(known_account(account_id), caller)
         if account is None:
             raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
         return account
@@ -48,7 +60,7 @@ def router(
 
     @api.get("/organisations/{organisation_id}")
     def get_organisation(organisation_id: str, _: Caller) -> OrganisationView:
-        found = queries.organisation(organisation_id)
+        found = queries.organisation(known_organisation(organisation_id))
         if found is None:
             raise NotFound.on("organisation_id", UNKNOWN_ORGANISATION)
         return found
@@ -58,14 +70,19 @@ def router(
         status_code=status.HTTP_202_ACCEPTED,
         summary="Inviter une personne par courriel",
         description="La réponse est la même que l'adresse ait déjà un compte ou non.",
+        responses={503: {"description": "the mail server did not take the invitation: try again"}},
     )
     def invite(organisation_id: str, body: InvitationIn, request: Request, caller: Caller) -> dict[str, str]:
-        invitations.invite(organisation_id, body.email, tuple(body.roles), caller, meta(request, caller))
+        invitations.invite(
+            known_organisation(organisation_id), body.email, tuple(body.roles), caller, meta(request, caller)
+        )
         return {"message": INVITED}
 
     @api.get("/accounts")
     def list_accounts(caller: Caller, organisation_id: str | None = None) -> list[AccountView]:
-        return queries.accounts(caller, organisation_id)
+        return queries.accounts(
+            caller, None if organisation_id is None else known_organisation(organisation_id)
+        )
 
     @api.get("/accounts/{account_id}")
     def get_account(account_id: str, caller: Caller) -> AccountView:
@@ -76,17 +93,23 @@ def router(
 
     @api.post("/accounts/{account_id}/roles")
     def grant_role(account_id: str, body: RoleIn, request: Request, caller: Caller) -> AccountView:
-        handlers.grant_role(GrantRole(account_id=account_id, role=body.role), caller, meta(request, caller))
+        handlers.grant_role(
+            GrantRole(account_id=known_account(account_id), role=body.role), caller, meta(request, caller)
+        )
         return account_or_404(account_id, caller)
 
     @api.delete("/accounts/{account_id}/roles/{role}")
     def revoke_role(account_id: str, role: AccountRole, request: Request, caller: Caller) -> AccountView:
-        handlers.revoke_role(RevokeRole(account_id=account_id, role=role), caller, meta(request, caller))
+        handlers.revoke_role(
+            RevokeRole(account_id=known_account(account_id), role=role), caller, meta(request, caller)
+        )
         return account_or_404(account_id, caller)
 
     @api.post("/accounts/{account_id}/disable")
     def disable(account_id: str, request: Request, caller: Caller) -> AccountView:
-        handlers.disable_account(DisableAccount(account_id=account_id), caller, meta(request, caller))
+        handlers.disable_account(
+            DisableAccount(account_id=known_account(account_id)), caller, meta(request, caller)
+        )
         return account_or_404(account_id, caller)
 
     return api

@@ -17,12 +17,24 @@ from jobdating.identity.domain.errors import Forbidden
 def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: IdentityQueries) -> APIRouter:
     api = APIRouter(tags=["sign-in"])
 
-    @api.post("/sign-in", summary="Se connecter : adresse, mot de passe et, selon le rôle, code à 6 chiffres")
+    @api.post(
+        "/sign-in",
+        summary="Se connecter : adresse, mot de passe et, selon le rôle, code à 6 chiffres",
+        responses={
+            401: {"description": "wrong address, password or code (the same answer for an unknown address)"},
+            403: {"description": "the account is disabled"},
+            429: {"description": "too many failed sign-ins for this account or address; see Retry-After"},
+        },
+    )
     def post_sign_in(body: SignInIn, request: Request) -> AccessToken:
         client = request.client.host if request.client is not None else "unknown"
         return sign_in.sign_in(body.email, body.password, body.code, client)
 
-    @api.post("/invitations/accept", summary="Activer son compte depuis le lien reçu par courriel")
+    @api.post(
+        "/invitations/accept",
+        summary="Activer son compte depuis le lien reçu par courriel",
+        responses={410: {"description": "the link expired or was already used: nothing changed"}},
+    )
     def accept(body: AcceptIn, request: Request) -> Activation:
         return invitations.accept(body.token, body.password, request.state.correlation_id)
 

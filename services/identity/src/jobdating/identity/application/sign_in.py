@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from jobdating.identity.application.ports import Login, Passwords, PrivateTables, SecondFactor, Signer
 from jobdating.identity.domain.errors import Forbidden, Problem, Throttled, Unauthenticated
 from jobdating.identity.domain.permissions import requires_second_factor
+from jobdating.identity.domain.validation import is_typed_text
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 
@@ -69,10 +70,15 @@ class SignIn:
         """A token for the account, or a refusal: `Throttled`, `Unauthenticated` or `Forbidden`."""
         address = email.strip().lower()
         account_key = "account:" + hashlib.sha256(address.encode()).hexdigest()
-        keys = (account_key, "address:" + client)
+        keys = (account_key, "address:" + hashlib.sha256(client.encode()).hexdigest())
         since = self.clock.now() - self.window
+        # An address no one could have been invited with (a NUL, a control character) is looked up nowhere.
+        typed = is_typed_text(address)
         failures, login = self.bus.store.write(
-            lambda tx: (self.private.failures(tx, keys, since), self.private.login_by_email(tx, address))
+            lambda tx: (
+                self.private.failures(tx, keys, since),
+                self.private.login_by_email(tx, address) if typed else None,
+            )
         )
         self._not_throttled(failures)
         if login is None or login.password_hash is None:

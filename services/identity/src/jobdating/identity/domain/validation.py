@@ -10,11 +10,25 @@ from jobdating.runtime.text import text_problem
 
 # Organisation ids are the second token of subjects (`jobdating.<org>.…`) and NATS user names.
 _ORG_ID = re.compile(r"[a-z0-9][a-z0-9_-]{1,62}")
+_ACCOUNT_ID = re.compile(r"acc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Enough to refuse a typo; the invitation mail is the real proof that the address works.
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 PASSWORD_MIN: Final = 12
 # argon2 hashes anything, but a megabyte-long password only serves to make the server work.
 PASSWORD_MAX: Final = 256
+
+
+def is_organisation_id(value: str) -> bool:
+    return _ORG_ID.fullmatch(value) is not None
+
+
+def is_account_id(value: str) -> bool:
+    return _ACCOUNT_ID.fullmatch(value) is not None
+
+
+def is_typed_text(value: str) -> bool:
+    """No NUL, lone surrogate or control character: what a store may be asked about at all."""
+    return text_problem(value) is None
 
 
 def organisation_id(field: str, value: str) -> None:
@@ -37,7 +51,7 @@ def name(field: str, value: str) -> str:
 def email(field: str, value: str) -> str:
     """The address as it will be compared: trimmed and in lower case."""
     cleaned = value.strip().lower()
-    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned) or not is_typed_text(cleaned):
         raise Invalid.on(field, "adresse électronique invalide (exemple : prenom.nom@exemple.fr)")
     return cleaned
 

@@ -80,9 +80,9 @@ def router(
 
     @api.get("/accounts")
     def list_accounts(caller: Caller, organisation_id: str | None = None) -> list[AccountView]:
-        return queries.accounts(
-            caller, None if organisation_id is None else known_organisation(organisation_id)
-        )
+        if organisation_id is not None and not check.is_organisation_id(organisation_id):
+            return []  # a filter no organisation can match
+        return queries.accounts(caller, organisation_id)
 
     @api.get("/accounts/{account_id}")
     def get_account(account_id: str, caller: Caller) -> AccountView:

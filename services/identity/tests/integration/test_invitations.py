@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from jobdating.bus.server import free_port
+from jobdating.eventstore.base import EventStore
 from jobdating.identity.bootstrap import IdentityService
 
-from .conftest import COORDINATOR_EMAIL, OPS, PASSWORD, Api
+from .conftest import COORDINATOR_EMAIL, OPS, PASSWORD, Api, Inbox, MovableClock, service_on
 
 ML_ADMIN = "admin@mission-locale.example"
 ML_COUNSELLOR = "conseillere@mission-locale.example"
@@ -158,3 +160,19 @@ async def test_a_refused_invitation_sends_no_mail_and_names_the_field(api: Api) 
     unknown_org = await api.invite(coordinator, "nulle-part", "a@b.fr", "partner_admin")
     assert unknown_org.status_code == 404
     assert api.inbox.to("a@b.fr") == []
+
+
+async def test_a_mail_server_that_does_not_answer_is_a_503_and_inviting_again_sends_a_link(
+    sqlite_store: EventStore, inbox: Inbox, clock: MovableClock
+) -> None:
+    nowhere = Inbox()
+    nowhere.port = free_port()  # nothing listens there
+    down = Api(service_on(sqlite_store, nowhere, clock), nowhere, clock)
+    await down.register(OPS, "mission-locale", "mission_locale")
+    failed = await down.invite(OPS, "mission-locale", ML_ADMIN, "partner_admin")
+    assert failed.status_code == 503
+    assert "réessayez" in failed.json()["detail"][0]["reason"]
+    up = Api(service_on(sqlite_store, inbox, clock), inbox, clock)
+    assert (await up.invite(OPS, "mission-locale", ML_ADMIN, "partner_admin")).status_code == 202
+    assert (await up.accept(ML_ADMIN)).status_code == 200
+    assert [e.event_type for e in sqlite_store.read_all()].count("AccountInvited") == 1

@@ -11,6 +11,7 @@ import pytest
 from jobdating.bus.consumer import apply_once, redrive
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, RecordedEvent, encode_envelope, service_of
+from jobdating.contracts.identity import AccountInvited
 from jobdating.contracts.registration import CandidateWithdrew
 from jobdating.contracts.scheduling import SlotCancelled
 from jobdating.contracts.sites import ComputerAdded, SiteClosed, SiteReopened
@@ -111,6 +112,18 @@ def test_a_computer_is_added_to_a_site_by_the_site_s_organisation() -> None:
     refusal = speaker_refusal(env, "sites", None, coordinator=NORD, parent=("site", "site-1", NORD))
     assert refusal == f"org {ML} may not attach computer stream pc-1 to site site-1 owned by {NORD}"
     assert speaker_refusal(env, "sites", None, coordinator=NORD, parent=("site", "site-1", ML)) is None
+
+
+def test_only_the_coordinating_org_speaks_about_accounts_and_under_its_own_organisations() -> None:
+    invited = AccountInvited(account_id="acc-1", organisation_id=ML, roles=("partner_admin",))
+    env = envelope(invited, "acc-1", 1, ML, "identity")
+    refusal = speaker_refusal(env, "identity", None, coordinator=NORD)
+    assert refusal == f"org {ML} may not open account stream acc-1: identity streams are opened by {NORD}"
+    mine = envelope(invited, "acc-1", 1, NORD, "identity")
+    assert (
+        speaker_refusal(mine, "identity", None, coordinator=NORD, parent=("organisation", ML, NORD)) is None
+    )
+    assert subject_refusal(_subject(mine), mine) is None
 
 
 # ---- in the consumer's store ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ MEMBERS = {
     **{p.name: p for p in sorted((ROOT / "services").iterdir()) if (p / "pyproject.toml").exists()},
 }
 # Subpackages of the `jobdating` namespace and the member that ships each.
-OWN = {"registration", "sites", "scheduling", "notifications", "ops"}
+OWN = {"registration", "sites", "scheduling", "notifications", "identity", "ops"}
 
 
 def _name(requirement: str) -> str:

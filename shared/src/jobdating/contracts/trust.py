@@ -48,11 +48,14 @@ ROLES: Final[Mapping[str, Role]] = {
     "sites": Role.PARTNER,
     "scheduling": Role.COORDINATING,
     "notifications": Role.COORDINATING,
+    # Accounts are the coordination's: one identity instance, run by the coordinating organisation.
+    "identity": Role.COORDINATING,
 }
 """Each service's role; a service missing here publishes nothing a consumer believes."""
 
 PARENTS: Final[Mapping[str, tuple[str, str]]] = {
     "ComputerAdded": ("site", "site_id"),
+    "AccountInvited": ("organisation", "organisation_id"),
 }
 """Event types that attach their stream to a parent stream: (parent stream type, payload field naming it)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from jobdating.contracts import identity as i
 from jobdating.contracts import notifications as n
 from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
@@ -221,4 +222,22 @@ SAMPLES: dict[tuple[str, int], Event] = {
         at=datetime(2026, 12, 3, 10, 15, tzinfo=UTC),
         reason="recruteur malade",
     ),
+    ("OrganisationRegistered", 1): i.OrganisationRegistered(
+        organisation_id="mission-locale", kind="mission_locale", name="Mission Locale de Lille"
+    ),
+    ("AccountInvited", 1): i.AccountInvited(
+        account_id="acc-0192f0c4-0000-7000-8000-00000000000e",
+        organisation_id="mission-locale",
+        roles=("partner_admin",),
+    ),
+    ("AccountActivated", 1): i.AccountActivated(
+        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", second_factor=True
+    ),
+    ("RoleGranted", 1): i.RoleGranted(
+        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", role="counsellor"
+    ),
+    ("RoleRevoked", 1): i.RoleRevoked(
+        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", role="counsellor"
+    ),
+    ("AccountDisabled", 1): i.AccountDisabled(account_id="acc-0192f0c4-0000-7000-8000-00000000000e"),
 }

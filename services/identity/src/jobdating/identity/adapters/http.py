@@ -1,0 +1,67 @@
+"""Identity's HTTP API: the routers, and refusals rendered as 4xx with French reasons (429 with Retry-After
+for a throttled sign-in, 503 when the mail server does not take an invitation)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+
+from jobdating.identity.adapters import http_accounts, http_sign_in
+from jobdating.identity.adapters.auth import Callers
+from jobdating.identity.adapters.keys import KeyRing
+from jobdating.identity.application.handlers import IdentityHandlers
+from jobdating.identity.application.invitations import Invitations
+from jobdating.identity.application.ports import MailFailed
+from jobdating.identity.application.queries import IdentityQueries
+from jobdating.identity.application.sign_in import SignIn
+from jobdating.identity.domain.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    IdentityRefusal,
+    Invalid,
+    NotFound,
+    Problem,
+    Throttled,
+    Unauthenticated,
+)
+from jobdating.runtime.http import install_refusals, render_refused
+
+_STATUS = [
+    (Invalid, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Forbidden, 403),
+    (Gone, 410),
+    (Unauthenticated, 401),
+]
+
+
+def install(
+    app: FastAPI,
+    *,
+    handlers: IdentityHandlers,
+    invitations: Invitations,
+    sign_in: SignIn,
+    keys: KeyRing,
+    queries: IdentityQueries,
+    callers: Callers,
+    org: str,
+) -> None:
+    """Add identity's routes and the translation of its refusals to `app` (made by `create_app`)."""
+    app.state.callers = callers
+    app.include_router(http_accounts.router(handlers, invitations, queries, org))
+    app.include_router(http_sign_in.router(invitations, sign_in, keys, queries))
+    install_refusals(app, IdentityRefusal, _STATUS)
+
+    async def throttled(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Throttled)
+        response = await render_refused(request, exc.problems, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    async def mail_failed(request: Request, _: Exception) -> Response:
+        reason = "le serveur de courriel n'a pas pris l'invitation : réessayez dans un moment"
+        return await render_refused(request, [Problem("email", reason)], 503)
+
+    app.add_exception_handler(Throttled, throttled)
+    app.add_exception_handler(MailFailed, mail_failed)

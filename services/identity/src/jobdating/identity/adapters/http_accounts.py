@@ -1,0 +1,115 @@
+"""Organisations, invitations, accounts and roles over HTTP: who may create whom is the domain's rule
+(`domain/permissions.py`); a refusal is a 4xx with a French reason."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from jobdating.contracts.identity import AccountRole
+from jobdating.identity.adapters.auth import Caller
+from jobdating.identity.adapters.schemas import InvitationIn, OrganisationIn, RoleIn
+from jobdating.identity.application.handlers import IdentityHandlers
+from jobdating.identity.application.invitations import Invitations
+from jobdating.identity.application.queries import AccountView, IdentityQueries, OrganisationView
+from jobdating.identity.domain import validation as check
+from jobdating.identity.domain.commands import DisableAccount, GrantRole, RegisterOrganisation, RevokeRole
+from jobdating.identity.domain.decide import UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATION
+from jobdating.identity.domain.errors import NotFound
+from jobdating.identity.domain.permissions import Actor
+from jobdating.runtime.commands import Meta
+
+INVITED = "Un courriel a été envoyé à cette adresse."
+
+
+def router(
+    handlers: IdentityHandlers, invitations: Invitations, queries: IdentityQueries, org: str
+) -> APIRouter:
+    api = APIRouter(tags=["accounts"])
+
+    def meta(request: Request, caller: Actor) -> Meta:
+        return Meta(org=org, actor_id=caller.account_id, correlation_id=request.state.correlation_id)
+
+    # Ids that cannot exist are unknown without asking the store (which may refuse a NUL, say).
+    def known_organisation(organisation_id: str) -> str:
+        if not check.is_organisation_id(organisation_id):
+            raise NotFound.on("organisation_id", UNKNOWN_ORGANISATION)
+        return organisation_id
+
+    def known_account(account_id: str) -> str:
+        if not check.is_account_id(account_id):
+            raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
+        return account_id
+
+    def account_or_404(account_id: str, caller: Actor) -> AccountView:
+        account = queries.account(known_account(account_id), caller)
+        if account is None:
+            raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
+        return account
+
+    @api.post("/organisations", status_code=status.HTTP_201_CREATED)
+    def register_organisation(body: OrganisationIn, request: Request, caller: Caller) -> OrganisationView:
+        command = RegisterOrganisation(organisation_id=body.organisation_id, kind=body.kind, name=body.name)
+        handlers.register_organisation(command, caller, meta(request, caller))
+        found = queries.organisation(body.organisation_id)
+        assert found is not None
+        return found
+
+    @api.get("/organisations")
+    def list_organisations(_: Caller) -> list[OrganisationView]:
+        return queries.organisations()
+
+    @api.get("/organisations/{organisation_id}")
+    def get_organisation(organisation_id: str, _: Caller) -> OrganisationView:
+        found = queries.organisation(known_organisation(organisation_id))
+        if found is None:
+            raise NotFound.on("organisation_id", UNKNOWN_ORGANISATION)
+        return found
+
+    @api.post(
+        "/organisations/{organisation_id}/invitations",
+        status_code=status.HTTP_202_ACCEPTED,
+        summary="Inviter une personne par courriel",
+        description="La réponse est la même que l'adresse ait déjà un compte ou non.",
+        responses={503: {"description": "the mail server did not take the invitation: try again"}},
+    )
+    def invite(organisation_id: str, body: InvitationIn, request: Request, caller: Caller) -> dict[str, str]:
+        invitations.invite(
+            known_organisation(organisation_id), body.email, tuple(body.roles), caller, meta(request, caller)
+        )
+        return {"message": INVITED}
+
+    @api.get("/accounts")
+    def list_accounts(caller: Caller, organisation_id: str | None = None) -> list[AccountView]:
+        if organisation_id is not None and not check.is_organisation_id(organisation_id):
+            return []  # a filter no organisation can match
+        return queries.accounts(caller, organisation_id)
+
+    @api.get("/accounts/{account_id}")
+    def get_account(account_id: str, caller: Caller) -> AccountView:
+        account = account_or_404(account_id, caller)
+        if not caller.has("coordinator") and account.organisation_id != caller.org:
+            raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
+        return account
+
+    @api.post("/accounts/{account_id}/roles")
+    def grant_role(account_id: str, body: RoleIn, request: Request, caller: Caller) -> AccountView:
+        handlers.grant_role(
+            GrantRole(account_id=known_account(account_id), role=body.role), caller, meta(request, caller)
+        )
+        return account_or_404(account_id, caller)
+
+    @api.delete("/accounts/{account_id}/roles/{role}")
+    def revoke_role(account_id: str, role: AccountRole, request: Request, caller: Caller) -> AccountView:
+        handlers.revoke_role(
+            RevokeRole(account_id=known_account(account_id), role=role), caller, meta(request, caller)
+        )
+        return account_or_404(account_id, caller)
+
+    @api.post("/accounts/{account_id}/disable")
+    def disable(account_id: str, request: Request, caller: Caller) -> AccountView:
+        handlers.disable_account(
+            DisableAccount(account_id=known_account(account_id)), caller, meta(request, caller)
+        )
+        return account_or_404(account_id, caller)
+
+    return api

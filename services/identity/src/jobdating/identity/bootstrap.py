@@ -1,0 +1,156 @@
+"""The composition root: the only place that picks the store, the clock, the mailer, the password hasher,
+the second factor, the randomness and the machine tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+
+from jobdating.contracts.identity import SERVICE
+from jobdating.eventstore import open_store
+from jobdating.eventstore.base import EventStore, StoredEvent
+from jobdating.identity.adapters import http, keys, private, projections
+from jobdating.identity.adapters.auth import Callers
+from jobdating.identity.adapters.keys import KeyRing
+from jobdating.identity.adapters.passwords import Argon2Passwords
+from jobdating.identity.adapters.private import SqlPrivateTables
+from jobdating.identity.adapters.second_factor import SystemRandomness, TotpSecondFactor
+from jobdating.identity.adapters.smtp import SmtpMailer
+from jobdating.identity.application.handlers import IdentityHandlers
+from jobdating.identity.application.invitations import Invitations
+from jobdating.identity.application.ports import Mailer, Passwords, Randomness
+from jobdating.identity.application.queries import IdentityQueries
+from jobdating.identity.application.sign_in import SignIn
+from jobdating.identity.config import IdentitySettings
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import CommandBus
+from jobdating.runtime.host import Subscription
+from jobdating.runtime.http import create_app
+from jobdating.runtime.ids import new_id
+
+
+@dataclass(frozen=True)
+class IdentityService:
+    """The wired identity instance: what a host runs and what tests or a demo loader drive."""
+
+    settings: IdentitySettings
+    store: EventStore
+    clock: Clock
+    bus: CommandBus
+    handlers: IdentityHandlers
+    invitations: Invitations
+    sign_in: SignIn
+    keys: KeyRing
+    queries: IdentityQueries
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers identity reads: none, it only publishes."""
+        return []
+
+
+def migrate(store: EventStore) -> None:
+    """Create identity's tables (read model, private tables, signing keys) if they do not exist."""
+    projections.migrate(store)
+    private.migrate(store)
+    keys.migrate(store)
+
+
+def bootstrap(
+    settings: IdentitySettings,
+    *,
+    store: EventStore | None = None,
+    tokens: TokenTable | None = None,
+    clock: Clock | None = None,
+    ids: Callable[[], str] = new_id,
+    mailer: Mailer | None = None,
+    passwords: Passwords | None = None,
+    randomness: Randomness | None = None,
+    on_commit: Callable[[list[StoredEvent]], None] | None = None,
+    log: Any = None,
+) -> IdentityService:
+    """Wire an identity instance; anything not given comes from the settings."""
+    store = store if store is not None else open_store(settings.store_url)
+    migrate(store)
+    tokens = tokens if tokens is not None else settings.token_table()
+    clock = clock or settings.clock()
+    bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projections.project)
+    mailer = mailer or SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.mail_from,
+        timeout=settings.smtp_timeout,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password(),
+    )
+    passwords = passwords or Argon2Passwords()
+    second_factor = TotpSecondFactor(issuer=f"Job dating {settings.organisation_name}")
+    token_ttl = timedelta(minutes=settings.access_token_minutes)
+    key_ring = KeyRing(store, clock, token_ttl, settings.issuer)
+    key_ring.ensure_key()
+    tables = SqlPrivateTables()
+    handlers = IdentityHandlers(bus, log=log)
+    invitations = Invitations(
+        bus,
+        tables,
+        mailer,
+        passwords,
+        randomness or SystemRandomness(),
+        second_factor,
+        org=settings.org,
+        link_base=settings.public_base_url,
+        ttl=timedelta(hours=settings.invitation_hours),
+        issuer_name=settings.organisation_name,
+        log=log,
+    )
+    sign_in = SignIn(
+        bus,
+        tables,
+        passwords,
+        second_factor,
+        key_ring,
+        issuer=settings.issuer,
+        token_ttl=token_ttl,
+        max_failures=settings.sign_in_max_failures,
+        window=timedelta(minutes=settings.sign_in_window_minutes),
+        log=log,
+    )
+    queries = IdentityQueries(store)
+
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "log_head": store.head(),
+            "relay_position": store.relay_position("jetstream"),
+            "read_model_position": store.checkpoint(projections.PROJECTION),
+        }
+
+    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: identity (accounts, sign-in)")
+    http.install(
+        app,
+        handlers=handlers,
+        invitations=invitations,
+        sign_in=sign_in,
+        keys=key_ring,
+        queries=queries,
+        callers=Callers(key_ring, queries, tokens),
+        org=settings.org,
+    )
+    return IdentityService(
+        settings=settings,
+        store=store,
+        clock=clock,
+        bus=bus,
+        handlers=handlers,
+        invitations=invitations,
+        sign_in=sign_in,
+        keys=key_ring,
+        queries=queries,
+        app=app,
+    )

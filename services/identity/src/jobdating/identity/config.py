@@ -1,0 +1,43 @@
+"""Settings of the identity instance, from `JOBDATING_IDENTITY_*` environment variables (or a `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from jobdating.runtime.settings import ServiceSettings
+
+
+class IdentitySettings(ServiceSettings):
+    """The common settings, plus who signs tokens, where invitation links point and how mail goes out.
+
+    `issuer` is the `iss` of every access token (the URL services know identity by); `public_base_url`
+    the address people open invitation links at (the console). `tokens_file` holds the machine tokens
+    (scripts, the operators' first invitations) identity accepts besides its own access tokens.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="JOBDATING_IDENTITY_")
+
+    store_url: str = "sqlite:///.data/identity.db"
+    port: int = 8005
+    issuer: str = "http://127.0.0.1:8005"
+    public_base_url: str = "http://127.0.0.1:8000"
+    organisation_name: str = "Département du Nord"
+    access_token_minutes: int = 15
+    invitation_hours: int = 72
+    sign_in_max_failures: int = 5
+    sign_in_window_minutes: int = 15
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password_file: Path | None = None
+    smtp_timeout: float = 10.0
+    mail_from: str = "comptes@jobdating.example"
+
+    def smtp_password(self) -> str | None:
+        """The SMTP password, read from its file (secrets stay out of the environment)."""
+        if self.smtp_password_file is None:
+            return None
+        return self.smtp_password_file.read_text().strip()

@@ -1,0 +1,95 @@
+"""`jobdating-identity`: run the identity service (`serve`), rebuild its read model (`rebuild`), or invite
+the first coordinator of a new installation (`invite-coordinator`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing, suppress
+from typing import Any
+
+from jobdating.eventstore import open_store
+from jobdating.identity.adapters import projections
+from jobdating.identity.application.ports import Mailer
+from jobdating.identity.bootstrap import bootstrap, migrate
+from jobdating.identity.config import IdentitySettings
+from jobdating.identity.domain.commands import RegisterOrganisation
+from jobdating.identity.domain.errors import AlreadyExists, IdentityRefusal
+from jobdating.identity.domain.permissions import Actor
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.commands import Meta
+from jobdating.runtime.ids import new_id
+from jobdating.runtime.service_main import Command, run_service
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `jobdating-identity` command."""
+    return run_service(
+        "identity",
+        IdentitySettings,
+        bootstrap,
+        description="Identity service: organisations, accounts and roles, sign-in, signing keys.",
+        serve_help="run the HTTP API and the outbox relay until SIGINT/SIGTERM",
+        commands=[
+            Command("rebuild", "rebuild the read model from the log (stop the service first)", rebuild),
+            Command(
+                "invite-coordinator",
+                "register this instance's organisation (the département) and invite a coordinator by e-mail",
+                invite_coordinator,
+                _invite_arguments,
+            ),
+        ],
+        argv=argv,
+    )
+
+
+def rebuild(settings: IdentitySettings, _args: argparse.Namespace, log: Any) -> int:
+    """Empty the read model and replay the log into it."""
+    with closing(open_store(settings.store_url)) as store:
+        migrate(store)
+        count = projections.rebuild(store)
+    log.info("read_model_rebuilt", events=count)
+    print(f"read model rebuilt from {count} events")
+    return 0
+
+
+class _PrintedMail:
+    """A `Mailer` writing the mail on standard output: for an installation whose mail is not set up yet."""
+
+    def send(self, to: str, subject: str, text: str) -> None:
+        print(f"To: {to}\nSubject: {subject}\n\n{text}")
+
+
+def _invite_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email", help="the coordinator's e-mail address")
+    parser.add_argument("--name", help="the organisation's name (default: the organisation_name setting)")
+    parser.add_argument(
+        "--print", action="store_true", help="print the invitation instead of sending it (its link is secret)"
+    )
+
+
+def invite_coordinator(settings: IdentitySettings, args: argparse.Namespace, log: Any) -> int:
+    """The first account of an installation: nobody can invite it through the API, the operator does."""
+    mailer: Mailer | None = _PrintedMail() if args.print else None
+    with closing(open_store(settings.store_url)) as store:
+        service = bootstrap(settings, store=store, tokens=TokenTable({}), mailer=mailer, log=log)
+        operator = Actor(account_id="ops", org=settings.org, roles=("coordinator",))
+        meta = Meta(org=settings.org, actor_id="ops", correlation_id=new_id())
+        name = args.name or settings.organisation_name
+        with suppress(AlreadyExists):
+            service.handlers.register_organisation(
+                RegisterOrganisation(organisation_id=settings.org, kind="departement", name=name),
+                operator,
+                meta,
+            )
+        try:
+            service.invitations.invite(settings.org, args.email, ("coordinator",), operator, meta)
+        except IdentityRefusal as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return 1
+    print("invitation sent" if not args.print else "invitation printed above")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -38,7 +38,7 @@ class Callers:
     def resolve(self, token: str) -> Actor:
         machine = self.machines.lookup(token)
         if machine is not None:
-            return Actor(account_id=machine.actor_id, org=machine.org, roles=(machine.role,))
+            return Actor(account_id=machine.actor_id, org=machine.org, roles=tuple(sorted(machine.roles)))
         try:
             claims = self.keys.verify(token)
         except InvalidToken:

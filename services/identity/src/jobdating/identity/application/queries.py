@@ -33,16 +33,12 @@ class AccountView:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Revocation:
-    """A disabled account: its tokens are refused from `disabled_at` on."""
-
-    account_id: str
-    disabled_at: datetime
-
-
-@dataclass(frozen=True, kw_only=True)
 class Revocations:
-    revoked: list[Revocation]
+    """The disabled accounts, each with when it was disabled: their tokens are refused from then on.
+
+    The shape every service's verifier reads (`jobdating.runtime.identity_lists`): account id to instant."""
+
+    accounts: dict[str, datetime]
 
 
 _ACCOUNT = (
@@ -97,7 +93,7 @@ class IdentityQueries:
             "SELECT account_id, disabled_at FROM identity_account WHERE status = 'disabled' "
             "ORDER BY disabled_at, account_id"
         )
-        return Revocations(revoked=[Revocation(account_id=r[0], disabled_at=_instant(r[1])) for r in rows])
+        return Revocations(accounts={r[0]: _instant(r[1]) for r in rows})
 
 
 def _account(row: tuple[object, ...] | list[object], caller: Actor | None) -> AccountView:

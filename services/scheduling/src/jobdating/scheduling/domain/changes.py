@@ -20,7 +20,7 @@ from jobdating.scheduling.domain.instance import wish_rank
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.model import Interview
-from jobdating.scheduling.planning.repair import Cancellation, Move, Repair
+from jobdating.scheduling.planning.repair_diff import Cancellation, Move, Repair
 
 
 class RepairRefused(RuntimeError):

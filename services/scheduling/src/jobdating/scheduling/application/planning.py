@@ -132,14 +132,7 @@ class Planner:
     @staticmethod
     def interview(cal: Calendar, planned: PlannedInterview) -> Interview:
         """A kept interview back in the planner's terms (to check it again before publication)."""
-        at = cal.slot_of(planned.starts_at)
-        if at is None:
+        interview = cal.interview_at(planned, planned.computer_id, planned.starts_at)
+        if interview is None:
             raise ValueError(f"interview outside the job dating's days: {planned}")
-        return Interview(
-            candidate_id=planned.candidate_id,
-            company_id=planned.company_id,
-            site_id=planned.site_id,
-            computer_id=planned.computer_id,
-            day=at[0],
-            start=at[1],
-        )
+        return interview

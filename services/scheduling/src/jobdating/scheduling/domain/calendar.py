@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jobdating.scheduling.domain.state import JobDatingState
@@ -50,6 +51,19 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
 
 
+class Booked(Protocol):
+    """Who meets whom, and at which site: a slot, a kept interview or one the planner placed."""
+
+    @property
+    def candidate_id(self) -> str: ...
+
+    @property
+    def company_id(self) -> str: ...
+
+    @property
+    def site_id(self) -> str: ...
+
+
 class Calendar:
     """The days of one job dating, its slot grid, and conversions between instants and (day, minute)."""
 
@@ -90,6 +104,22 @@ class Calendar:
         """The (day index, minute) of an instant when it falls on the job dating's days."""
         day, minute = self.position(at)
         return (self.index[day], minute) if day in self.index else None
+
+    def interview_at(self, booked: Booked, computer_id: str, starts_at: datetime) -> Interview | None:
+        """`booked` as the planner's interview on `computer_id` from `starts_at` (None off the job dating's
+        days)."""
+        at = self.slot_of(starts_at)
+        if at is None:
+            return None
+        day, start = at
+        return Interview(
+            candidate_id=booked.candidate_id,
+            company_id=booked.company_id,
+            site_id=booked.site_id,
+            computer_id=computer_id,
+            day=day,
+            start=start,
+        )
 
     def moment(self, at: datetime, *, round_up: bool = False) -> Moment:
         """The planner's moment of an instant; `round_up` takes the next whole minute (a `now` that is a few

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jobdating.scheduling.domain.state import JobDatingState
+from jobdating.scheduling.domain.plans import PlannedInterview
+from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.disruption import until as cut_until
 from jobdating.scheduling.planning.model import Day, Interview, Moment, SlotGrid, Window
 
@@ -51,17 +51,8 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
 
 
-class Booked(Protocol):
-    """Who meets whom, and at which site: a slot, a kept interview or one the planner placed."""
-
-    @property
-    def candidate_id(self) -> str: ...
-
-    @property
-    def company_id(self) -> str: ...
-
-    @property
-    def site_id(self) -> str: ...
+# Who meets whom, and at which site: a slot, a kept interview or one the planner placed.
+Booked = SlotState | PlannedInterview | Interview
 
 
 class Calendar:
@@ -111,14 +102,27 @@ class Calendar:
         at = self.slot_of(starts_at)
         if at is None:
             return None
-        day, start = at
         return Interview(
             candidate_id=booked.candidate_id,
             company_id=booked.company_id,
             site_id=booked.site_id,
             computer_id=computer_id,
-            day=day,
-            start=start,
+            day=at[0],
+            start=at[1],
+        )
+
+    def planned(self, interview: Interview, wish_rank: int | None) -> PlannedInterview:
+        """The planner's interview at its UTC times, as a provisional plan keeps it (`interview_at` reads
+        it back)."""
+        starts_at, ends_at = self.interview_times(interview)
+        return PlannedInterview(
+            candidate_id=interview.candidate_id,
+            company_id=interview.company_id,
+            site_id=interview.site_id,
+            computer_id=interview.computer_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            wish_rank=wish_rank,
         )
 
     def moment(self, at: datetime, *, round_up: bool = False) -> Moment:

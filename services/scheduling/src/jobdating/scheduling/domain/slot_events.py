@@ -4,7 +4,7 @@ interview give slots the same way, and a repair names the slot it moves or cance
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 from jobdating.contracts.scheduling import CancelReason, SlotAssigned, SlotCancelled, SlotKind
 from jobdating.scheduling.domain.calendar import Booked
@@ -35,6 +35,14 @@ def cancelled(job_dating_id: str, slot: SlotState, reason: CancelReason) -> Slot
     return SlotCancelled(**ids_of(job_dating_id, slot), reason=reason)
 
 
+class SlotTerms(TypedDict, total=False):
+    """What sets a slot apart beyond who, where and when; left out, the contract's defaults hold."""
+
+    kind: SlotKind
+    wish_rank: int | None
+    from_waiting_list: bool
+
+
 def assigned(
     job_dating_id: str,
     slot_id: str,
@@ -42,23 +50,18 @@ def assigned(
     computer_id: str,
     times: tuple[datetime, datetime],
     video_link: str,
-    *,
-    wish_rank: int | None,
-    kind: SlotKind = "interview",
-    from_waiting_list: bool = False,
+    **terms: Unpack[SlotTerms],
 ) -> SlotAssigned:
     """A new slot for `booked` on `computer_id` from `times[0]` to `times[1]`."""
     return SlotAssigned(
         job_dating_id=job_dating_id,
         slot_id=slot_id,
+        starts_at=times[0],
+        ends_at=times[1],
         candidate_id=booked.candidate_id,
         company_id=booked.company_id,
         site_id=booked.site_id,
         computer_id=computer_id,
-        starts_at=times[0],
-        ends_at=times[1],
         video_link=video_link,
-        kind=kind,
-        wish_rank=wish_rank,
-        from_waiting_list=from_waiting_list,
+        **terms,
     )

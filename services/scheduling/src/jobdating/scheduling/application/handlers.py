@@ -16,17 +16,14 @@ from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.handlers_day import DayHandlers
 from jobdating.scheduling.application.handlers_workshops import WorkshopHandlers
-from jobdating.scheduling.application.repairs import RepairReport
-from jobdating.scheduling.domain import companies, decide, disruptions, pairings
+from jobdating.scheduling.domain import decide, pairings
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.commands import (
-    DelayCompany,
     ForbidPairing,
     FreezeJobDating,
     PinPairing,
     PlanJobDating,
     PublishPlan,
-    RecordCompanyLeft,
     ReleasePairing,
 )
 from jobdating.scheduling.domain.errors import Conflict
@@ -39,7 +36,8 @@ from jobdating.scheduling.planning.model import Plan
 
 class SchedulingHandlers(DayHandlers, WorkshopHandlers):
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs.
-    The job dating and its plan are here; the day's commands and the workshops' come with their bases."""
+    The job dating and its plan are here; the day's commands (companies late or gone, arrivals) and the
+    workshops' come with their bases."""
 
     # ---- the job dating and its plan ----------------------------------------------------------------
 
@@ -114,32 +112,5 @@ class SchedulingHandlers(DayHandlers, WorkshopHandlers):
                     )
             # The job dating's stream continues from its fold; each slot is a new stream.
             return w.append_many(writes, meta)
-
-        return self.bus.run(work)
-
-    def delay_company(self, command: DelayCompany, actor: Actor, meta: Meta) -> RepairReport:
-        """A company is late: record it, then repair its slots before its arrival."""
-
-        def work(w: UnitOfWork) -> RepairReport:
-            state = w.fold(JOB_DATINGS, command.job_dating_id)
-            company = known.company(known.in_tx(w.tx), command.company_id)
-            events = companies.delay_company(command, state, actor, company)
-            late = disruptions.company_late(command.company_id, command.arrives_at)
-            recorded = (command.job_dating_id, events)
-            return self.record_then_repair(w, recorded, meta, command.job_dating_id, late, self.clock.now())
-
-        return self.bus.run(work)
-
-    def company_left(self, command: RecordCompanyLeft, actor: Actor, meta: Meta) -> RepairReport:
-        """A company leaves now: record it, then cancel (and refill) its remaining slots."""
-        now = self.clock.now()
-
-        def work(w: UnitOfWork) -> RepairReport:
-            state = w.fold(JOB_DATINGS, command.job_dating_id)
-            company = known.company(known.in_tx(w.tx), command.company_id)
-            events = companies.company_left(command, state, actor, company, now)
-            left = disruptions.company_left(command.company_id, now)
-            recorded = (command.job_dating_id, events)
-            return self.record_then_repair(w, recorded, meta, command.job_dating_id, left, self.clock.now())
 
         return self.bus.run(work)

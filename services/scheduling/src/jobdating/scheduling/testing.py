@@ -28,7 +28,7 @@ from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, Si
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
 from jobdating.scheduling.domain.facts import CompanyFacts
-from jobdating.testing.demo_data import COMPANIES, SITES, candidates
+from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, DemoSite, candidates
 from jobdating.testing.events import envelope
 
 ORG = "departement-nord"
@@ -96,102 +96,81 @@ def room_id(prefix: str, key: str) -> str:
 def demo_facts(prefix: str, day: date = EVENT_DAY) -> list[Fact]:
     """The demo job dating (4 sites, 18 computers, 15 companies, 50 candidates) as the events registration
     and the sites service publish, in an order a consumer can apply."""
-    facts: list[Fact] = []
-    for site in SITES:
-        sid = site_id(prefix, site.key)
-        facts.append(
-            Fact(
-                SiteOpened(
-                    site_id=sid,
-                    name=site.name,
-                    host_org=site.host_org,
-                    commune=site.commune,
-                    postcode=site.postcode,
-                    address=site.address,
-                    hours=(OpeningHours(day=day, start=time(8, 0), end=time(13, 0)),),
-                ),
-                sid,
-                1,
-                "sites",
-            )
-        )
-        facts.append(
-            Fact(
-                RoomAdded(site_id=sid, room_id=room_id(prefix, site.key), name="Salle 1", capacity=12),
-                sid,
-                2,
-                "sites",
-            )
-        )
-        for n in range(1, site.computers + 1):
-            pc = computer_id(prefix, site.key, n)
-            facts.append(
-                Fact(
-                    ComputerAdded(
-                        computer_id=pc,
-                        site_id=sid,
-                        label=f"Poste {n}",
-                        lending_org=site.host_org,
-                        webcam=True,
-                        headset=True,
-                        visio_ready=True,
-                    ),
-                    pc,
-                    1,
-                    "sites",
-                )
-            )
+    facts = [fact for site in SITES for fact in _site_facts(prefix, site, day)]
     for company in COMPANIES:
         cid = company_id(prefix, company.key)
-        facts.append(
-            Fact(
-                CompanyRegistered(
-                    company_id=cid,
-                    registering_org=ORG,
-                    profile=CompanyProfile(
-                        name=company.name,
-                        siret=company.siret,
-                        sector=company.sector,
-                        positions=(Position(title=company.position, contract="CDI", count=company.openings),),
-                        parallel_recruiters=company.recruiters,
-                        window_start=time.fromisoformat(company.start),
-                        window_end=time.fromisoformat(company.end),
-                        day=day,
-                    ),
-                    contact=SEALED,
-                ),
-                cid,
-                1,
-                "registration",
-            )
-        )
+        facts.append(Fact(_company_registered(cid, company, day), cid, 1, "registration"))
     for n, person in enumerate(candidates()):
         cid = candidate_id(prefix, n)
-        facts.append(
-            Fact(
-                CandidateRegistered(
-                    candidate_id=cid,
-                    profile=CandidateProfile(
-                        referring_org=person.referring_org,
-                        counsellor_id=person.counsellor_id,
-                        site_id=site_id(prefix, person.site_key),
-                        postcode=person.postcode,
-                        commune=person.commune,
-                        wishes=tuple(
-                            Wish(rank=r, company_id=company_id(prefix, key))
-                            for r, key in enumerate(person.wishes, start=1)
-                        ),
-                        availability=(Availability(day=day, start=time(8, 30), end=time(12, 30)),),
-                        consent_data=True,
-                    ),
-                    personal=SEALED,
-                ),
-                cid,
-                1,
-                "registration",
-            )
-        )
+        facts.append(Fact(_candidate_registered(prefix, cid, person, day), cid, 1, "registration"))
     return facts
+
+
+def _site_facts(prefix: str, site: DemoSite, day: date) -> list[Fact]:
+    """A demo site opened one morning, its room, then its computers, as the sites service records them."""
+    sid = site_id(prefix, site.key)
+    opened = SiteOpened(
+        site_id=sid,
+        hours=(OpeningHours(day=day, start=time(8, 0), end=time(13, 0)),),
+        name=site.name,
+        host_org=site.host_org,
+        commune=site.commune,
+        postcode=site.postcode,
+        address=site.address,
+    )
+    room = RoomAdded(site_id=sid, room_id=room_id(prefix, site.key), name="Salle 1", capacity=12)
+    facts = [Fact(opened, sid, 1, "sites"), Fact(room, sid, 2, "sites")]
+    for n in range(1, site.computers + 1):
+        pc = computer_id(prefix, site.key, n)
+        lent = ComputerAdded(
+            lending_org=site.host_org,
+            computer_id=pc,
+            site_id=sid,
+            label=f"Poste {n}",
+            webcam=True,
+            headset=True,
+            visio_ready=True,
+        )
+        facts.append(Fact(lent, pc, 1, "sites"))
+    return facts
+
+
+def _company_registered(cid: str, company: DemoCompany, day: date) -> CompanyRegistered:
+    return CompanyRegistered(
+        company_id=cid,
+        registering_org=ORG,
+        profile=CompanyProfile(
+            name=company.name,
+            siret=company.siret,
+            sector=company.sector,
+            positions=(Position(title=company.position, contract="CDI", count=company.openings),),
+            parallel_recruiters=company.recruiters,
+            window_start=time.fromisoformat(company.start),
+            window_end=time.fromisoformat(company.end),
+            day=day,
+        ),
+        contact=SEALED,
+    )
+
+
+def _candidate_registered(prefix: str, cid: str, person: DemoCandidate, day: date) -> CandidateRegistered:
+    return CandidateRegistered(
+        candidate_id=cid,
+        profile=CandidateProfile(
+            referring_org=person.referring_org,
+            counsellor_id=person.counsellor_id,
+            site_id=site_id(prefix, person.site_key),
+            postcode=person.postcode,
+            commune=person.commune,
+            wishes=tuple(
+                Wish(rank=r, company_id=company_id(prefix, key))
+                for r, key in enumerate(person.wishes, start=1)
+            ),
+            availability=(Availability(day=day, start=time(8, 30), end=time(12, 30)),),
+            consent_data=True,
+        ),
+        personal=SEALED,
+    )
 
 
 def append_as_published(store: EventStore, facts: Iterable[Fact], org: str = ORG) -> None:

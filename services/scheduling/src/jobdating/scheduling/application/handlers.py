@@ -89,16 +89,8 @@ class SchedulingHandlers(DayHandlers, WorkshopHandlers):
                 elsewhere = read_model.active_slots_elsewhere(read, command.job_dating_id, state.days)
                 instance = build_instance(state, known.facts_for(read, state.site_ids), elsewhere=elsewhere)
                 current = fingerprint(instance)
-            writes = decide.publish(
-                command,
-                state,
-                actor,
-                plan,
-                latest,
-                current,
-                iter(self.ids, None),
-                iter(self.video_links, None),
-            )
+            slot_ids, links = iter(self.ids, None), iter(self.video_links, None)
+            writes = decide.publish(command, state, actor, plan, latest, current, slot_ids, links)
             if instance is not None and plan is not None:
                 # The checker, independent of the solver, has the last word before anyone is told.
                 cal = Calendar(state)

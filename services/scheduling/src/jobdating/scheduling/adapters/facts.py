@@ -11,32 +11,10 @@ from typing import Any
 import msgspec
 
 from jobdating.bus.consumer import NotYet
+from jobdating.contracts import registration, sites
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.registration import (
-    Availability,
-    CandidateErased,
-    CandidateProfile,
-    CandidateRegistered,
-    CandidateUpdated,
-    CandidateWithdrew,
-    CompanyProfile,
-    CompanyRegistered,
-    CompanyUpdated,
-    CompanyWithdrew,
-    Wish,
-)
-from jobdating.contracts.sites import (
-    ComputerAdded,
-    ComputerBackInService,
-    ComputerOutOfOrder,
-    ComputerRemoved,
-    OpeningHours,
-    RoomAdded,
-    SiteClosed,
-    SiteDetailsChanged,
-    SiteOpened,
-    SiteReopened,
-)
+from jobdating.contracts.registration import Availability, CandidateProfile, CompanyProfile, Wish
+from jobdating.contracts.sites import OpeningHours
 from jobdating.eventstore.base import Transaction
 from jobdating.scheduling.application.instants import ts
 
@@ -49,112 +27,125 @@ _hours = msgspec.json.Decoder(tuple[OpeningHours, ...])
 # ---- applying the other services' events ---------------------------------------------------------
 
 
+# Each stream the facts follow: its table and key, and the events that open it (the others continue it).
+_CANDIDATE = ("sched_candidate", "candidate_id")
+_COMPANY = ("sched_company", "company_id")
+_SITE = ("sched_site", "site_id")
+_COMPUTER = ("sched_computer", "computer_id")
+_OPENING = (
+    registration.CandidateRegistered,
+    registration.CompanyRegistered,
+    sites.SiteOpened,
+    sites.ComputerAdded,
+)
+
+
 def apply_fact(tx: Transaction, event: RecordedEvent) -> bool:
     """Apply a registration or sites event to the facts; returns whether it changed anything."""
+    stream = _stream_of(event.data)
+    if stream is None:
+        return False
+    (table, key), stream_id = stream
+    if isinstance(event.data, _OPENING):
+        if not _first(tx, table, key, stream_id):
+            return False
+    elif not _next(tx, table, key, stream_id, event.envelope.stream_version):
+        return False
+    _apply(tx, event)
+    return True
+
+
+def _stream_of(data: object) -> tuple[tuple[str, str], str] | None:
+    """The facts' table and key of the stream an event belongs to, and its id there (None: not a fact)."""
+    match data:
+        case (
+            registration.CandidateRegistered()
+            | registration.CandidateUpdated()
+            | registration.CandidateWithdrew()
+            | registration.CandidateErased()
+        ):
+            return _CANDIDATE, data.candidate_id
+        case (
+            registration.CompanyRegistered() | registration.CompanyUpdated() | registration.CompanyWithdrew()
+        ):
+            return _COMPANY, data.company_id
+        case (
+            sites.SiteOpened()
+            | sites.SiteDetailsChanged()
+            | sites.SiteClosed()
+            | sites.SiteReopened()
+            | sites.RoomAdded()
+        ):
+            return _SITE, data.site_id
+        case (
+            sites.ComputerAdded()
+            | sites.ComputerOutOfOrder()
+            | sites.ComputerRemoved()
+            | sites.ComputerBackInService()
+        ):
+            return _COMPUTER, data.computer_id
+    return None
+
+
+def _apply(tx: Transaction, event: RecordedEvent) -> None:
+    """Write what an event, new and in order on its stream, changes in the facts."""
     env = event.envelope
     at = env.occurred_at
     match event.data:
-        case CandidateRegistered() as e:
-            if not _first(tx, "sched_candidate", "candidate_id", e.candidate_id):
-                return False
+        case registration.CandidateRegistered() as e:
             _insert_candidate(tx, e.candidate_id, env.org, e.profile)
-            return True
-        case CandidateUpdated() as e:
-            if not _next(tx, "sched_candidate", "candidate_id", e.candidate_id, env.stream_version):
-                return False
+        case registration.CandidateUpdated() as e:
             if e.profile is not None:
                 _update_candidate(tx, e.candidate_id, e.profile)
-            return True
-        case CandidateWithdrew() | CandidateErased() as e:
-            if not _next(tx, "sched_candidate", "candidate_id", e.candidate_id, env.stream_version):
-                return False
-            tx.execute(
-                "UPDATE sched_candidate SET withdrawn_at = COALESCE(withdrawn_at, ?) WHERE candidate_id = ?",
-                (ts(at), e.candidate_id),
-            )
-            return True
-        case CompanyRegistered() as e:
-            if not _first(tx, "sched_company", "company_id", e.company_id):
-                return False
+        case registration.CandidateWithdrew() | registration.CandidateErased() as e:
+            _stamp_once(tx, _CANDIDATE, "withdrawn_at", e.candidate_id, ts(at))
+        case registration.CompanyRegistered() as e:
             tx.execute(
                 "INSERT INTO sched_company (company_id, org, name, sector, recruiters, window_start, "
                 "window_end, "
                 "day, withdrawn_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)",
                 (e.company_id, env.org, *_company_columns(e.profile)),
             )
-            return True
-        case CompanyUpdated() as e:
-            if not _next(tx, "sched_company", "company_id", e.company_id, env.stream_version):
-                return False
+        case registration.CompanyUpdated() as e:
             if e.profile is not None:
                 tx.execute(
                     "UPDATE sched_company SET name = ?, sector = ?, recruiters = ?, window_start = ?, "
                     "window_end = ?, day = ? WHERE company_id = ?",
                     (*_company_columns(e.profile), e.company_id),
                 )
-            return True
-        case CompanyWithdrew() as e:
-            if not _next(tx, "sched_company", "company_id", e.company_id, env.stream_version):
-                return False
-            tx.execute(
-                "UPDATE sched_company SET withdrawn_at = COALESCE(withdrawn_at, ?) WHERE company_id = ?",
-                (ts(at), e.company_id),
-            )
-            return True
-        case SiteOpened() as e:
-            if not _first(tx, "sched_site", "site_id", e.site_id):
-                return False
+        case registration.CompanyWithdrew() as e:
+            _stamp_once(tx, _COMPANY, "withdrawn_at", e.company_id, ts(at))
+        case sites.SiteOpened() as e:
             tx.execute(
                 "INSERT INTO sched_site (site_id, org, host_org, name, hours, closed_at, version) "
                 "VALUES (?, ?, ?, ?, ?, NULL, 1)",
                 (e.site_id, env.org, e.host_org, e.name, _json.encode(e.hours).decode()),
             )
-            return True
-        case SiteDetailsChanged() as e:
-            if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):
-                return False
+        case sites.SiteDetailsChanged() as e:
             if e.hours is not None:
                 tx.execute(
                     "UPDATE sched_site SET hours = ? WHERE site_id = ?",
                     (_json.encode(e.hours).decode(), e.site_id),
                 )
-            return True
-        case SiteClosed() as e:
-            if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):
-                return False
-            tx.execute(
-                "UPDATE sched_site SET closed_at = COALESCE(closed_at, ?) WHERE site_id = ?",
-                (ts(at), e.site_id),
-            )
-            return True
-        case SiteReopened() as e:
-            if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):
-                return False
+        case sites.SiteClosed() as e:
+            _stamp_once(tx, _SITE, "closed_at", e.site_id, ts(at))
+        case sites.SiteReopened() as e:
             # Open again as it was: what the closing cancelled is past or repaired, what comes is plannable.
             tx.execute("UPDATE sched_site SET closed_at = NULL WHERE site_id = ?", (e.site_id,))
-            return True
-        case RoomAdded() as e:
-            if not _next(tx, "sched_site", "site_id", e.site_id, env.stream_version):
-                return False
+        case sites.RoomAdded() as e:
             tx.execute(
                 "INSERT INTO sched_room (site_id, room_id, name, capacity) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (site_id, room_id) DO NOTHING",
                 (e.site_id, e.room_id, e.name, e.capacity),
             )
-            return True
-        case ComputerAdded() as e:
-            if not _first(tx, "sched_computer", "computer_id", e.computer_id):
-                return False
+        case sites.ComputerAdded() as e:
             tx.execute(
                 "INSERT INTO sched_computer (computer_id, site_id, label, lending_org, visio_ready, status, "
                 "version) VALUES (?, ?, ?, ?, ?, 'in_service', 1)",
                 (e.computer_id, e.site_id, e.label, e.lending_org, int(e.visio_ready)),
             )
-            return True
-        case ComputerOutOfOrder() | ComputerRemoved() as e:
-            if not _next(tx, "sched_computer", "computer_id", e.computer_id, env.stream_version):
-                return False
-            status = "removed" if isinstance(e, ComputerRemoved) else "out_of_order"
+        case sites.ComputerOutOfOrder() | sites.ComputerRemoved() as e:
+            status = "removed" if isinstance(e, sites.ComputerRemoved) else "out_of_order"
             tx.execute("UPDATE sched_computer SET status = ? WHERE computer_id = ?", (status, e.computer_id))
             open_outage = tx.execute(
                 "SELECT 1 FROM sched_outage WHERE computer_id = ? AND until IS NULL", (e.computer_id,)
@@ -167,10 +158,7 @@ def apply_fact(tx: Transaction, event: RecordedEvent) -> bool:
                     "ON CONFLICT (computer_id, since) DO UPDATE SET until = NULL",
                     (e.computer_id, ts(at)),
                 )
-            return True
-        case ComputerBackInService() as e:
-            if not _next(tx, "sched_computer", "computer_id", e.computer_id, env.stream_version):
-                return False
+        case sites.ComputerBackInService() as e:
             tx.execute(
                 "UPDATE sched_computer SET status = 'in_service' WHERE computer_id = ?", (e.computer_id,)
             )
@@ -178,8 +166,12 @@ def apply_fact(tx: Transaction, event: RecordedEvent) -> bool:
                 "UPDATE sched_outage SET until = ? WHERE computer_id = ? AND until IS NULL",
                 (ts(at), e.computer_id),
             )
-            return True
-    return False
+
+
+def _stamp_once(tx: Transaction, stream: tuple[str, str], column: str, stream_id: str, at: str) -> None:
+    """Record when a stream ended (withdrawn, closed); the first instant stays."""
+    table, key = stream
+    tx.execute(f"UPDATE {table} SET {column} = COALESCE({column}, ?) WHERE {key} = ?", (at, stream_id))
 
 
 def _first(tx: Transaction, table: str, key: str, stream_id: str) -> bool:

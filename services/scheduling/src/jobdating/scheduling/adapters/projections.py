@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.contracts.scheduling import (
     CandidateArrivedLate,
@@ -31,6 +31,7 @@ from jobdating.contracts.scheduling import (
     WorkshopScheduled,
 )
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
+from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
 from jobdating.scheduling.application.instants import ts
@@ -207,10 +208,7 @@ def _change(
 
 def project(tx: Transaction, stored: Sequence[StoredEvent], registry: EventRegistry = REGISTRY) -> None:
     """Apply events just appended in `tx` and move the read model's checkpoint with them."""
-    for row in stored:
-        apply(tx, registry.decode(decode_envelope(row.body), row.position))
-    if stored:
-        tx.set_checkpoint(PROJECTION, stored[-1].position)
+    project_appended(tx, stored, apply, PROJECTION, registry)
 
 
 def rebuild(store: EventStore, registry: EventRegistry = REGISTRY) -> int:

@@ -82,20 +82,10 @@ class Planner:
         cal = Calendar(state)
         candidates = {c.candidate_id: c for c in facts.candidates}
         companies = {c.company_id: c for c in facts.companies}
-        interviews = []
-        for i in solution.plan.interviews:
-            starts_at, ends_at = cal.interview_times(i)
-            interviews.append(
-                PlannedInterview(
-                    candidate_id=i.candidate_id,
-                    company_id=i.company_id,
-                    site_id=i.site_id,
-                    computer_id=i.computer_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    wish_rank=wish_rank(candidates.get(i.candidate_id), companies.get(i.company_id)),
-                )
-            )
+        interviews = [
+            cal.planned(i, wish_rank(candidates.get(i.candidate_id), companies.get(i.company_id)))
+            for i in solution.plan.interviews
+        ]
         plan = ProvisionalPlan(
             plan_id=self.ids(),
             job_dating_id=job_dating_id,
@@ -132,14 +122,7 @@ class Planner:
     @staticmethod
     def interview(cal: Calendar, planned: PlannedInterview) -> Interview:
         """A kept interview back in the planner's terms (to check it again before publication)."""
-        at = cal.slot_of(planned.starts_at)
-        if at is None:
+        interview = cal.interview_at(planned, planned.computer_id, planned.starts_at)
+        if interview is None:
             raise ValueError(f"interview outside the job dating's days: {planned}")
-        return Interview(
-            candidate_id=planned.candidate_id,
-            company_id=planned.company_id,
-            site_id=planned.site_id,
-            computer_id=planned.computer_id,
-            day=at[0],
-            start=at[1],
-        )
+        return interview

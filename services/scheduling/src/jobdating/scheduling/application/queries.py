@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -21,9 +21,8 @@ from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.queries_day import AttendanceView, ChangeView, WorkshopView
 from jobdating.scheduling.application.queries_plan_views import (
-    GroupBy,
     InterviewView,
-    PlanKind,
+    PlanOptions,
     PlanView,
     plan_view,
     slot_view,
@@ -121,17 +120,9 @@ class SchedulingQueries:
             departed_companies=[{"company_id": d.company_id, "at": d.at} for d in s.departures],
         )
 
-    def plan(
-        self,
-        job_dating_id: str,
-        by: GroupBy = "site",
-        key: str | None = None,
-        kind: PlanKind = "published",
-        plan_id: str | None = None,
-        include_cancelled: bool = False,
-    ) -> PlanView:
-        """A plan grouped by site, computer, company or candidate (only one group with `key`)."""
-        return plan_view(self.read, self.state(job_dating_id), by, key, kind, plan_id, include_cancelled)
+    def plan(self, job_dating_id: str, **options: Unpack[PlanOptions]) -> PlanView:
+        """A plan grouped by site, computer, company or candidate (see `plan_view`)."""
+        return plan_view(self.read, self.state(job_dating_id), **options)
 
     def slot(self, slot_id: str) -> InterviewView:
         """One slot as it stands."""

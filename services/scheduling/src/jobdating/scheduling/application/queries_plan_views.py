@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Literal, TypedDict
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.queries_facts import Reader
+from jobdating.scheduling.domain.calendar import Booked
 from jobdating.scheduling.domain.errors import NotFound
 from jobdating.scheduling.domain.instance import build_instance, fingerprint
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
@@ -89,6 +91,16 @@ class PlanView:
     names: dict[str, str]
 
 
+class PlanOptions(TypedDict, total=False):
+    """Which plan to read and how: `plan_view`'s options, as the queries pass them on."""
+
+    by: GroupBy
+    key: str | None
+    kind: PlanKind
+    plan_id: str | None
+    include_cancelled: bool
+
+
 def plan_view(
     read: Reader,
     state: JobDatingState,
@@ -160,14 +172,7 @@ def slot_view(row: read_model.SlotRow, zone: ZoneInfo) -> InterviewView:
     s = row.state
     assert s.starts_at is not None
     assert s.ends_at is not None
-    return InterviewView(
-        candidate_id=s.candidate_id,
-        company_id=s.company_id,
-        site_id=s.site_id,
-        computer_id=s.computer_id,
-        starts_at=s.starts_at,
-        ends_at=s.ends_at,
-        **_local_times(s.starts_at, s.ends_at, zone),
+    return _placed(s, s.computer_id, s.starts_at, s.ends_at, zone)(
         status=s.status,
         kind=s.kind,
         wish_rank=s.wish_rank,
@@ -182,31 +187,28 @@ def slot_view(row: read_model.SlotRow, zone: ZoneInfo) -> InterviewView:
 
 def planned_view(i: PlannedInterview, zone: ZoneInfo) -> InterviewView:
     """An interview of a provisional plan."""
-    return InterviewView(
-        candidate_id=i.candidate_id,
-        company_id=i.company_id,
-        site_id=i.site_id,
-        computer_id=i.computer_id,
-        starts_at=i.starts_at,
-        ends_at=i.ends_at,
-        **_local_times(i.starts_at, i.ends_at, zone),
-        status="provisional",
-        wish_rank=i.wish_rank,
+    placed = _placed(i, i.computer_id, i.starts_at, i.ends_at, zone)
+    return placed(status="provisional", wish_rank=i.wish_rank)
+
+
+def _placed(
+    booked: Booked, computer_id: str | None, starts_at: datetime, ends_at: datetime, zone: ZoneInfo
+) -> partial[InterviewView]:
+    """An interview's view once told who meets whom, where and when (with the local times as people read
+    them at the site); what it says of the slot's state is still to give."""
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    return partial(
+        InterviewView,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        candidate_id=booked.candidate_id,
+        company_id=booked.company_id,
+        site_id=booked.site_id,
+        computer_id=computer_id,
+        day=local_start.date(),
+        local_start=local_start.strftime("%H:%M"),
+        local_end=local_end.strftime("%H:%M"),
     )
-
-
-class _LocalTimes(TypedDict):
-    day: date
-    local_start: str
-    local_end: str
-
-
-def _local_times(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> _LocalTimes:
-    return {
-        "day": starts_at.astimezone(zone).date(),
-        "local_start": starts_at.astimezone(zone).strftime("%H:%M"),
-        "local_end": ends_at.astimezone(zone).strftime("%H:%M"),
-    }
 
 
 def _summary(

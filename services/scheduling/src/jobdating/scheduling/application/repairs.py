@@ -11,7 +11,7 @@ candidate's `give_back` only gives them back the interviews their no-show cancel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -128,14 +128,7 @@ class Repairs:
             )
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
-            self.log.info(
-                "plan_repaired",
-                job_dating_id=job_dating_id,
-                cancelled=report.cancelled,
-                moved=report.moved,
-                assigned=report.assigned,
-                causation_id=meta.causation_id,
-            )
+            self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jobdating.scheduling.domain.state import JobDatingState
+from jobdating.scheduling.domain.plans import PlannedInterview
+from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.disruption import until as cut_until
 from jobdating.scheduling.planning.model import Day, Interview, Moment, SlotGrid, Window
 
@@ -48,6 +49,10 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+# Who meets whom, and at which site: a slot, a kept interview or one the planner placed.
+Booked = SlotState | PlannedInterview | Interview
 
 
 class Calendar:
@@ -90,6 +95,35 @@ class Calendar:
         """The (day index, minute) of an instant when it falls on the job dating's days."""
         day, minute = self.position(at)
         return (self.index[day], minute) if day in self.index else None
+
+    def interview_at(self, booked: Booked, computer_id: str, starts_at: datetime) -> Interview | None:
+        """`booked` as the planner's interview on `computer_id` from `starts_at` (None off the job dating's
+        days)."""
+        at = self.slot_of(starts_at)
+        if at is None:
+            return None
+        return Interview(
+            candidate_id=booked.candidate_id,
+            company_id=booked.company_id,
+            site_id=booked.site_id,
+            computer_id=computer_id,
+            day=at[0],
+            start=at[1],
+        )
+
+    def planned(self, interview: Interview, wish_rank: int | None) -> PlannedInterview:
+        """The planner's interview at its UTC times, as a provisional plan keeps it (`interview_at` reads
+        it back)."""
+        starts_at, ends_at = self.interview_times(interview)
+        return PlannedInterview(
+            candidate_id=interview.candidate_id,
+            company_id=interview.company_id,
+            site_id=interview.site_id,
+            computer_id=interview.computer_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            wish_rank=wish_rank,
+        )
 
     def moment(self, at: datetime, *, round_up: bool = False) -> Moment:
         """The planner's moment of an instant; `round_up` takes the next whole minute (a `now` that is a few

@@ -13,14 +13,15 @@ from datetime import datetime
 
 import msgspec
 
-from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
+from jobdating.contracts.scheduling import SlotMoved
+from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
 from jobdating.scheduling.domain.instance import wish_rank
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.model import Interview
-from jobdating.scheduling.planning.repair import Cancellation, Move, Repair
+from jobdating.scheduling.planning.repair_diff import Cancellation, Move, Repair
 
 
 class RepairRefused(RuntimeError):
@@ -31,17 +32,7 @@ def interview_of(slot: SlotState, cal: Calendar) -> Interview | None:
     """A first-interview slot as the planner sees it (None for a second interview or an odd slot)."""
     if slot.kind != "interview" or slot.computer_id is None or slot.starts_at is None:
         return None
-    at = cal.slot_of(slot.starts_at)
-    if at is None:
-        return None
-    return Interview(
-        candidate_id=slot.candidate_id,
-        company_id=slot.company_id,
-        site_id=slot.site_id,
-        computer_id=slot.computer_id,
-        day=at[0],
-        start=at[1],
-    )
+    return cal.interview_at(slot, slot.computer_id, slot.starts_at)
 
 
 def keep_recruiters_for_second_interviews(
@@ -101,67 +92,41 @@ def repair_writes(
     writes: list[Write] = []
     for c in diff.cancelled:
         slot = _untouched_yet(slots, c.interview, now)
-        writes.append(
-            Write(
-                slot.slot_id,
-                SlotCancelled(
-                    job_dating_id=job_dating_id,
-                    slot_id=slot.slot_id,
-                    candidate_id=slot.candidate_id,
-                    company_id=slot.company_id,
-                    reason=c.reason,
-                ),
-            )
-        )
+        writes.append(Write(slot.slot_id, slot_events.cancelled(job_dating_id, slot, c.reason)))
     for m in diff.moved:
         slot = _untouched_yet(slots, m.before, now)
         starts_at, ends_at = cal.interview_times(m.after)
         if starts_at < now:
             raise RepairRefused(f"slot {slot.slot_id} would move into the past")
         assert slot.starts_at is not None
-        writes.append(
-            Write(
-                slot.slot_id,
-                SlotMoved(
-                    job_dating_id=job_dating_id,
-                    slot_id=slot.slot_id,
-                    candidate_id=slot.candidate_id,
-                    company_id=slot.company_id,
-                    site_id=m.after.site_id,
-                    computer_id=m.after.computer_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    previous_computer_id=slot.computer_id,
-                    previous_starts_at=slot.starts_at,
-                    reason=m.reason,
-                ),
-            )
+        moved = SlotMoved(
+            **slot_events.ids_of(job_dating_id, slot),
+            site_id=m.after.site_id,
+            computer_id=m.after.computer_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            previous_computer_id=slot.computer_id,
+            previous_starts_at=slot.starts_at,
+            reason=m.reason,
         )
+        writes.append(Write(slot.slot_id, moved))
     for interview in diff.assigned:
-        starts_at, ends_at = cal.interview_times(interview)
-        if starts_at < now:
+        times = cal.interview_times(interview)
+        if times[0] < now:
             raise RepairRefused("a refill would start in the past")
         slot_id = next(slot_ids)
-        writes.append(
-            Write(
-                slot_id,
-                SlotAssigned(
-                    job_dating_id=job_dating_id,
-                    slot_id=slot_id,
-                    candidate_id=interview.candidate_id,
-                    company_id=interview.company_id,
-                    site_id=interview.site_id,
-                    computer_id=interview.computer_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    video_link=next(video_links),
-                    wish_rank=wish_rank(
-                        candidates.get(interview.candidate_id), companies.get(interview.company_id)
-                    ),
-                    from_waiting_list=from_waiting_list,
-                ),
-            )
+        rank = wish_rank(candidates.get(interview.candidate_id), companies.get(interview.company_id))
+        given = slot_events.assigned(
+            job_dating_id,
+            slot_id,
+            interview,
+            interview.computer_id,
+            times,
+            next(video_links),
+            wish_rank=rank,
+            from_waiting_list=from_waiting_list,
         )
+        writes.append(Write(slot_id, given))
     return writes
 
 

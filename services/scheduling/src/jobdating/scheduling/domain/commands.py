@@ -24,11 +24,27 @@ class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str = "Europe/Paris"
 
 
-class PairingCommand(msgspec.Struct, frozen=True, kw_only=True):
-    """An adjustment of one (candidate, company) pairing of a job dating: pin, forbid or release it."""
+class JobDatingCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A command about one job dating as a whole."""
 
     job_dating_id: str
+
+
+class CandidateCommand(JobDatingCommand, frozen=True, kw_only=True):
+    """A command about one candidate of a job dating."""
+
     candidate_id: str
+
+
+class CompanyCommand(JobDatingCommand, frozen=True, kw_only=True):
+    """A command about one company of a job dating."""
+
+    company_id: str
+
+
+class PairingCommand(CandidateCommand, frozen=True, kw_only=True):
+    """An adjustment of one (candidate, company) pairing of a job dating: pin, forbid or release it."""
+
     company_id: str
 
 
@@ -44,56 +60,44 @@ class ReleasePairing(PairingCommand, frozen=True, kw_only=True):
     """Lift the pin or the ban on this pairing."""
 
 
-class FreezeJobDating(msgspec.Struct, frozen=True, kw_only=True):
+class FreezeJobDating(JobDatingCommand, frozen=True, kw_only=True):
     """Freeze the plan before its deadline."""
 
-    job_dating_id: str
 
-
-class PublishPlan(msgspec.Struct, frozen=True, kw_only=True):
+class PublishPlan(JobDatingCommand, frozen=True, kw_only=True):
     """Publish a provisional plan: every interview becomes a slot people are told about."""
 
-    job_dating_id: str
     plan_id: str
 
 
-class DelayCompany(msgspec.Struct, frozen=True, kw_only=True):
+class DelayCompany(CompanyCommand, frozen=True, kw_only=True):
     """A company is late: it interviews from `arrives_at` on."""
 
-    job_dating_id: str
-    company_id: str
     arrives_at: datetime
 
 
-class RecordCompanyLeft(msgspec.Struct, frozen=True, kw_only=True):
+class RecordCompanyLeft(CompanyCommand, frozen=True, kw_only=True):
     """A company leaves the job dating now."""
 
-    job_dating_id: str
-    company_id: str
     reason: str
 
 
-class CheckIn(msgspec.Struct, frozen=True, kw_only=True):
+class CandidateAtSite(CandidateCommand, frozen=True, kw_only=True):
+    """A candidate arriving at one of the job dating's sites."""
+
+    site_id: str
+
+
+class CheckIn(CandidateAtSite, frozen=True, kw_only=True):
     """A candidate arrived at their site."""
 
-    job_dating_id: str
-    candidate_id: str
-    site_id: str
 
-
-class RecordLateArrival(msgspec.Struct, frozen=True, kw_only=True):
+class RecordLateArrival(CandidateAtSite, frozen=True, kw_only=True):
     """A candidate marked absent arrived after all: the no-show is undone."""
 
-    job_dating_id: str
-    candidate_id: str
-    site_id: str
 
-
-class MarkNoShow(msgspec.Struct, frozen=True, kw_only=True):
+class MarkNoShow(CandidateCommand, frozen=True, kw_only=True):
     """A candidate did not come: their remaining interviews are cancelled."""
-
-    job_dating_id: str
-    candidate_id: str
 
 
 class RecordOutcome(msgspec.Struct, frozen=True, kw_only=True):

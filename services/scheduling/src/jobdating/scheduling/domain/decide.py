@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.scheduling import JobDatingFrozen, JobDatingPlanned, PlanPublished, SlotAssigned
-from jobdating.scheduling.domain import checks
+from jobdating.contracts.scheduling import JobDatingFrozen, JobDatingPlanned, PlanPublished
+from jobdating.scheduling.domain import checks, slot_events
 from jobdating.scheduling.domain.calendar import minute_of, zone_or_none
 from jobdating.scheduling.domain.commands import FreezeJobDating, PlanJobDating, PublishPlan
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, NotFound, Problem, refuse_if
@@ -159,21 +159,14 @@ def publish(
     ]
     for interview in plan.interviews:
         slot_id = next(slot_ids)
-        writes.append(
-            Write(
-                slot_id,
-                SlotAssigned(
-                    job_dating_id=state.job_dating_id,
-                    slot_id=slot_id,
-                    candidate_id=interview.candidate_id,
-                    company_id=interview.company_id,
-                    site_id=interview.site_id,
-                    computer_id=interview.computer_id,
-                    starts_at=interview.starts_at,
-                    ends_at=interview.ends_at,
-                    video_link=next(video_links),
-                    wish_rank=interview.wish_rank,
-                ),
-            )
+        given = slot_events.assigned(
+            state.job_dating_id,
+            slot_id,
+            interview,
+            interview.computer_id,
+            (interview.starts_at, interview.ends_at),
+            next(video_links),
+            wish_rank=interview.wish_rank,
         )
+        writes.append(Write(slot_id, given))
     return writes

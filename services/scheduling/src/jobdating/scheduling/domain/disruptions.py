@@ -1,4 +1,4 @@
-"""What happened on the day, as the planning core's disruptions, in a job dating's calendar.
+"""What happened on the day, as the planning core's disruptions (`core`), in a job dating's calendar.
 
 Each function returns a `DisruptionsFor`: given the job dating's calendar, `now` (a planner's moment) and
 the instance as the facts now stand, the disruptions to repair, or the capacity that came back. A company
@@ -15,27 +15,17 @@ from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning import disruption as core
 from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack
-from jobdating.scheduling.planning.disruption import (
-    CandidateChanged,
-    CandidateNoShow,
-    CandidateWithdrew,
-    CompanyChanged,
-    CompanyLate,
-    CompanyLeft,
-    ComputerBroke,
-    Disruption,
-    SiteClosed,
-)
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = Disruption | ComputerBack | CandidateBack
+Change = core.Disruption | ComputerBack | CandidateBack
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
 def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
     """A candidate withdrew (or was erased): none of their interviews from now on."""
-    return lambda cal, now, instance: [CandidateWithdrew(candidate_id=candidate_id)]
+    return lambda cal, now, instance: [core.CandidateWithdrew(candidate_id=candidate_id)]
 
 
 def candidate_changed(candidate_id: str) -> DisruptionsFor:
@@ -44,7 +34,7 @@ def candidate_changed(candidate_id: str) -> DisruptionsFor:
 
     def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         now_as = next((c for c in instance.candidates if c.id == candidate_id), None)
-        return [CandidateChanged(candidate_id=candidate_id, candidate=now_as)]
+        return [core.CandidateChanged(candidate_id=candidate_id, candidate=now_as)]
 
     return disruptions
 
@@ -55,7 +45,7 @@ def candidate_absent(candidate_id: str) -> DisruptionsFor:
     def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         if now.day >= len(cal.dates):
             return []
-        return [CandidateNoShow(candidate_id=candidate_id, day=now.day)]
+        return [core.CandidateNoShow(candidate_id=candidate_id, day=now.day)]
 
     return disruptions
 
@@ -82,7 +72,7 @@ def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
         arrives = cal.moment(arrives_at)
         if arrives.day >= len(cal.dates):
             return []
-        return [CompanyLate(company_id=company_id, day=arrives.day, arrives=arrives.minute)]
+        return [core.CompanyLate(company_id=company_id, day=arrives.day, arrives=arrives.minute)]
 
     return disruptions
 
@@ -93,7 +83,7 @@ def company_left(company_id: str, at: datetime) -> DisruptionsFor:
     def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         gone = cal.moment(at)
         return [
-            CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
+            core.CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
             for day in range(gone.day, len(cal.dates))
         ]
 
@@ -105,7 +95,7 @@ def company_changed(company_id: str) -> DisruptionsFor:
 
     def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         company = next((k for k in instance.companies if k.id == company_id), None)
-        return [] if company is None else [CompanyChanged(company_id=company_id, company=company)]
+        return [] if company is None else [core.CompanyChanged(company_id=company_id, company=company)]
 
     return disruptions
 
@@ -138,7 +128,7 @@ def company_changed_and_grew(company_id: str) -> DisruptionsFor:
 
 def computer_broke(computer_id: str, at: datetime) -> DisruptionsFor:
     """A computer is out of order (or taken back) from `at`."""
-    return lambda cal, now, instance: [ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
+    return lambda cal, now, instance: [core.ComputerBroke(computer_id=computer_id, at=cal.moment(at))]
 
 
 def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
@@ -148,7 +138,7 @@ def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
 
 def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
     """A site closed at `at`."""
-    return lambda cal, now, instance: [SiteClosed(site_id=site_id, at=cal.moment(at))]
+    return lambda cal, now, instance: [core.SiteClosed(site_id=site_id, at=cal.moment(at))]
 
 
 def site_reopened(site_id: str) -> DisruptionsFor:

@@ -44,19 +44,8 @@ def evolve_job_dating(state: JobDatingState, event: Event) -> JobDatingState:
     match event:
         case JobDatingPlanned():
             return opened(JobDatingState, event, planned=True)
-        case PairingPinned():
-            pair = Pairing(candidate_id=event.candidate_id, company_id=event.company_id)
-            return replace(state, pins=tuple(sorted({*state.pins, pair})))
-        case PairingForbidden():
-            pair = Pairing(candidate_id=event.candidate_id, company_id=event.company_id)
-            return replace(state, forbids=tuple(sorted({*state.forbids, pair})))
-        case PairingReleased():
-            pair = Pairing(candidate_id=event.candidate_id, company_id=event.company_id)
-            return replace(
-                state,
-                pins=tuple(p for p in state.pins if p != pair),
-                forbids=tuple(p for p in state.forbids if p != pair),
-            )
+        case PairingPinned() | PairingForbidden() | PairingReleased():
+            return _adjusted(state, event)
         case JobDatingFrozen():
             return replace(state, frozen=True)
         case PlanPublished():
@@ -69,6 +58,23 @@ def evolve_job_dating(state: JobDatingState, event: Event) -> JobDatingState:
             gone = CompanyDeparture(company_id=event.company_id, at=event.at)
             return replace(state, departures=(*state.departures, gone))
     return state
+
+
+def _adjusted(
+    state: JobDatingState, event: PairingPinned | PairingForbidden | PairingReleased
+) -> JobDatingState:
+    """A pairing pinned or forbidden joins its set (kept sorted); a released one leaves both."""
+    pair = Pairing(candidate_id=event.candidate_id, company_id=event.company_id)
+    match event:
+        case PairingPinned():
+            return replace(state, pins=tuple(sorted({*state.pins, pair})))
+        case PairingForbidden():
+            return replace(state, forbids=tuple(sorted({*state.forbids, pair})))
+    return replace(
+        state,
+        pins=tuple(p for p in state.pins if p != pair),
+        forbids=tuple(p for p in state.forbids if p != pair),
+    )
 
 
 def evolve_slot(state: SlotState, event: Event) -> SlotState:

@@ -19,7 +19,8 @@ import msgspec
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.frame import Frame
 from jobdating.scheduling.planning.model import Computer, Instance, Interview, Moment, Plan, Window
-from jobdating.scheduling.planning.repair import Repair, give_to_waiting_list, may_meet, relocate
+from jobdating.scheduling.planning.rebooking import give_to_waiting_list, may_meet, relocate
+from jobdating.scheduling.planning.repair_diff import Repair
 
 
 class ComputerBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -13,32 +13,38 @@ from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.planning.model import Candidate, Company, Computer, Instance, Moment, Window
 
 
-class CandidateWithdrew(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_withdrew"):
-    """A candidate leaves the job dating: none of their interviews from now on."""
+class CandidateDisruption(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Something that happened to one candidate."""
 
     candidate_id: str
 
 
-class CandidateNoShow(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="no_show"):
-    """A candidate did not come on `day`: none of their interviews for the rest of that day."""
-
-    candidate_id: str
-    day: int
-
-
-class CompanyLate(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="company_late"):
-    """A company arrives on `day` at `arrives` instead of the start of its window."""
+class CompanyOnDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Something that happened to one company on `day`."""
 
     company_id: str
     day: int
+
+
+class CandidateWithdrew(CandidateDisruption, frozen=True, kw_only=True, gc=False, tag="candidate_withdrew"):
+    """A candidate leaves the job dating: none of their interviews from now on."""
+
+
+class CandidateNoShow(CandidateDisruption, frozen=True, kw_only=True, gc=False, tag="no_show"):
+    """A candidate did not come on `day`: none of their interviews for the rest of that day."""
+
+    day: int
+
+
+class CompanyLate(CompanyOnDay, frozen=True, kw_only=True, gc=False, tag="company_late"):
+    """A company arrives on `day` at `arrives` instead of the start of its window."""
+
     arrives: int
 
 
-class CompanyLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="company_left"):
+class CompanyLeft(CompanyOnDay, frozen=True, kw_only=True, gc=False, tag="company_left"):
     """A company leaves on `day` at `at`."""
 
-    company_id: str
-    day: int
     at: int
 
 
@@ -56,11 +62,10 @@ class SiteClosed(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="site_
     at: Moment
 
 
-class CandidateChanged(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag="candidate_changed"):
+class CandidateChanged(CandidateDisruption, frozen=True, kw_only=True, gc=False, tag="candidate_changed"):
     """A candidate changed their site, availability or wishes after publication: `candidate` is who they
     are now, None when they no longer come to any site of the job dating."""
 
-    candidate_id: str
     candidate: Candidate | None = None
 
 

@@ -97,10 +97,7 @@ def formulate(
         site_id = frame.candidates[candidate_id].site_id
         own: list[int] = []
         by_slot: dict[int, list[int]] = {}
-        for company_id, rank in frame.allowed(candidate_id):
-            slots = frame.options(candidate_id, company_id)
-            if not slots:
-                continue
+        for company_id, rank, slots in frame.open_options(candidate_id):
             pair_columns: list[int] = []
             for t in slots:
                 if fixed is not None and not (

@@ -237,6 +237,11 @@ class Frame:
             self._options[key] = found
         return found
 
+    def open_options(self, candidate_id: str) -> list[tuple[str, int | None, tuple[int, ...]]]:
+        """The companies a candidate may meet at one slot at least, best first: (company, rank, slots)."""
+        found = ((k, rank, self.options(candidate_id, k)) for k, rank in self.allowed(candidate_id))
+        return [(k, rank, slots) for k, rank, slots in found if slots]
+
     def pack(self, slots: Iterable[int]) -> list[int]:
         """The most of these slots one candidate can use with the buffer, earliest first (optimal on a line,
         and the earliest such choice): `slots` in time order."""
@@ -250,8 +255,8 @@ class Frame:
         """An upper bound on a candidate's interviews: their maximum, their allowed companies with a common
         slot, and how many of their usable slots fit together with the buffer."""
         candidate = self.candidates[candidate_id]
-        open_pairs = [k for k, _ in self.allowed(candidate_id) if self.options(candidate_id, k)]
-        usable = sorted({t for k in open_pairs for t in self.options(candidate_id, k)})
+        open_pairs = self.open_options(candidate_id)
+        usable = sorted({t for _, _, slots in open_pairs for t in slots})
         return min(candidate.max_interviews, len(open_pairs), len(self.pack(usable)))
 
 

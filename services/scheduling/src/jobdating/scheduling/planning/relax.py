@@ -46,10 +46,7 @@ def relax(frame: Frame, weights: Weights, candidate_ids: list[str], segment_of: 
         own: list[int] = []
         usable: dict[int, set[int]] = {}
         by_segment: dict[int, list[int]] = {}
-        for company_id, rank in frame.allowed(candidate_id):
-            slots = frame.options(candidate_id, company_id)
-            if not slots:
-                continue
+        for company_id, rank, slots in frame.open_options(candidate_id):
             pair_columns: list[int] = []
             for s in sorted({segment_of[t] for t in slots}):
                 in_segment = {t for t in slots if segment_of[t] == s}

@@ -12,9 +12,10 @@ from typing import Any
 import msgspec
 
 from jobdating.contracts import sites as events
-from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
+from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.sites.domain.validation import label_key
 
@@ -151,10 +152,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
 
 def project(tx: Transaction, stored: Sequence[StoredEvent], registry: EventRegistry = REGISTRY) -> None:
     """Apply events just appended in `tx` and move the read model's checkpoint with them."""
-    for row in stored:
-        apply(tx, registry.decode(decode_envelope(row.body), row.position))
-    if stored:
-        tx.set_checkpoint(PROJECTION, stored[-1].position)
+    project_appended(tx, stored, apply, PROJECTION, registry)
 
 
 def rebuild(store: EventStore, registry: EventRegistry = REGISTRY) -> int:

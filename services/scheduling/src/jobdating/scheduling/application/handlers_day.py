@@ -1,0 +1,131 @@
+"""Scheduling's commands on the day itself: companies late or gone, arrivals and no-shows (each repairs the
+published plan in the same transaction), outcomes and second interviews."""
+
+from __future__ import annotations
+
+from jobdating.eventstore.base import StoredEvent
+from jobdating.runtime.commands import Meta, UnitOfWork
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_slots as read_model
+from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS
+from jobdating.scheduling.application.handling import Handling
+from jobdating.scheduling.application.repairs import RepairReport
+from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
+from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
+
+
+def attendance_stream(job_dating_id: str, candidate_id: str) -> str:
+    """One attendance stream per candidate and job dating; a name safe as a NATS subject token."""
+    return f"{job_dating_id}_{candidate_id}"
+
+
+class DayHandlers(Handling):
+    """The day's commands."""
+
+    def delay_company(self, command: commands.DelayCompany, actor: Actor, meta: Meta) -> RepairReport:
+        """A company is late: record it, then repair its slots before its arrival."""
+
+        def work(w: UnitOfWork) -> RepairReport:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            company = known.company(known.in_tx(w.tx), command.company_id)
+            events = companies.delay_company(command, state, actor, company)
+            late = disruptions.company_late(command.company_id, command.arrives_at)
+            recorded = (command.job_dating_id, events)
+            return self.record_then_repair(w, recorded, meta, command.job_dating_id, late, self.clock.now())
+
+        return self.bus.run(work)
+
+    def company_left(self, command: commands.RecordCompanyLeft, actor: Actor, meta: Meta) -> RepairReport:
+        """A company leaves now: record it, then cancel (and refill) its remaining slots."""
+        now = self.clock.now()
+
+        def work(w: UnitOfWork) -> RepairReport:
+            state = w.fold(JOB_DATINGS, command.job_dating_id)
+            company = known.company(known.in_tx(w.tx), command.company_id)
+            events = companies.company_left(command, state, actor, company, now)
+            left = disruptions.company_left(command.company_id, now)
+            recorded = (command.job_dating_id, events)
+            return self.record_then_repair(w, recorded, meta, command.job_dating_id, left, self.clock.now())
+
+        return self.bus.run(work)
+
+    def check_in(self, command: commands.CheckIn, actor: Actor, meta: Meta) -> list[StoredEvent]:
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            job_dating, stream, attendance = _presence(w, command)
+            read = known.in_tx(w.tx)
+            candidate = known.candidate(read, command.candidate_id)
+            site = known.site(read, command.site_id)
+            events = day.check_in(command, attendance, job_dating, actor, candidate, site, self.clock.now())
+            return w.append(stream, events, meta)
+
+        return self.bus.run(work)
+
+    def mark_no_show(self, command: commands.MarkNoShow, actor: Actor, meta: Meta) -> RepairReport:
+        """A candidate did not come: record it, then cancel their remaining slots and refill them."""
+        now = self.clock.now()
+
+        def work(w: UnitOfWork) -> RepairReport:
+            job_dating, stream, attendance = _presence(w, command)
+            read = known.in_tx(w.tx)
+            candidate = known.candidate(read, command.candidate_id)
+            site = known.site(read, candidate.site_id) if candidate is not None else None
+            events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site, now)
+            absent = disruptions.candidate_absent(command.candidate_id)
+            return self.record_then_repair(w, (stream, events), meta, command.job_dating_id, absent, now)
+
+        return self.bus.run(work)
+
+    def record_late_arrival(
+        self, command: commands.RecordLateArrival, actor: Actor, meta: Meta
+    ) -> RepairReport:
+        """A candidate marked absent arrives after all: undo the no-show, then give back their interviews
+        still to come (same slot, else the nearest free one at their site, else the waiting list)."""
+        now = self.clock.now()
+
+        def work(w: UnitOfWork) -> RepairReport:
+            job_dating, stream, attendance = _presence(w, command)
+            read = known.in_tx(w.tx)
+            candidate = known.candidate(read, command.candidate_id)
+            site = known.site(read, command.site_id)
+            events = day.record_late_arrival(command, attendance, job_dating, actor, candidate, site, now)
+            back = disruptions.candidate_arrived_late(
+                command.candidate_id, read_model.slots(read, command.job_dating_id)
+            )
+            return self.record_then_repair(w, (stream, events), meta, command.job_dating_id, back, now)
+
+        return self.bus.run(work)
+
+    def record_outcome(self, command: commands.RecordOutcome, actor: Actor, meta: Meta) -> list[StoredEvent]:
+        return self.decide_now(SLOTS, command.slot_id, interviews.record_outcome, command, actor, meta)
+
+    def schedule_second_interview(
+        self, command: commands.ScheduleSecondInterview, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            first = w.fold(SLOTS, command.first_slot_id)
+            job_dating = w.fold(JOB_DATINGS, first.job_dating_id)
+            read = known.in_tx(w.tx)
+            events = interviews.schedule_second_interview(
+                command,
+                first,
+                job_dating,
+                actor,
+                known.company(read, first.company_id),
+                known.site(read, first.site_id),
+                known.computers(read, [first.site_id]),
+                read_model.active_slots(read, first.job_dating_id),
+                self.video_links(),
+                self.clock.now(),
+            )
+            return w.append(command.slot_id, events, meta)  # a new slot: a new stream
+
+        return self.bus.run(work)
+
+
+def _presence(
+    w: UnitOfWork, command: commands.CandidateCommand
+) -> tuple[JobDatingState, str, AttendanceState]:
+    """The job dating, and the candidate's attendance stream and its state."""
+    stream = attendance_stream(command.job_dating_id, command.candidate_id)
+    return w.fold(JOB_DATINGS, command.job_dating_id), stream, w.fold(ATTENDANCE, stream)

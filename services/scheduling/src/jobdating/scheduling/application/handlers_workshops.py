@@ -1,0 +1,45 @@
+"""Scheduling's commands on workshops: schedule a session, enrol a candidate, record who came."""
+
+from __future__ import annotations
+
+from jobdating.eventstore.base import StoredEvent
+from jobdating.runtime.commands import Meta, UnitOfWork
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_slots as read_model
+from jobdating.scheduling.application.aggregates import JOB_DATINGS, WORKSHOPS
+from jobdating.scheduling.application.handling import Handling
+from jobdating.scheduling.domain import workshops
+from jobdating.scheduling.domain.commands import EnrolInWorkshop, RecordWorkshopAttendance, ScheduleWorkshop
+from jobdating.scheduling.domain.permissions import Actor
+
+
+class WorkshopHandlers(Handling):
+    """The workshops' commands."""
+
+    def schedule_workshop(self, command: ScheduleWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(WORKSHOPS, command.workshop_id)
+            job_dating = w.fold(JOB_DATINGS, command.job_dating_id)
+            read = known.in_tx(w.tx)
+            taken = read_model.room_taken(read, command.room_id, command.starts_at, command.ends_at)
+            site = known.site(read, command.site_id)
+            room = known.room(read, command.site_id, command.room_id)
+            events = workshops.schedule_workshop(command, state, actor, job_dating, site, room, taken)
+            return w.append(command.workshop_id, events, meta)
+
+        return self.bus.run(work)
+
+    def enrol(self, command: EnrolInWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(WORKSHOPS, command.workshop_id)
+            candidate = known.candidate(known.in_tx(w.tx), command.candidate_id)
+            events = workshops.enrol(command, state, actor, candidate, self.clock.now())
+            return w.append(command.workshop_id, events, meta)
+
+        return self.bus.run(work)
+
+    def record_workshop_attendance(
+        self, command: RecordWorkshopAttendance, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
+        decision = workshops.record_attendance
+        return self.decide_now(WORKSHOPS, command.workshop_id, decision, command, actor, meta)

@@ -1,0 +1,67 @@
+"""The events that give, move or cancel a slot, built in one place: publication, a repair and a second
+interview give slots the same way, and a repair names the slot it moves or cancels the same way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypedDict, Unpack
+
+from jobdating.contracts.scheduling import CancelReason, SlotAssigned, SlotCancelled, SlotKind
+from jobdating.scheduling.domain.calendar import Booked
+from jobdating.scheduling.domain.state import SlotState
+
+
+class SlotIds(TypedDict):
+    """Which slot an event is about, and whose interview it holds."""
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+
+
+def ids_of(job_dating_id: str, slot: SlotState) -> SlotIds:
+    """The ids every event on an existing slot's stream carries."""
+    return SlotIds(
+        job_dating_id=job_dating_id,
+        slot_id=slot.slot_id,
+        candidate_id=slot.candidate_id,
+        company_id=slot.company_id,
+    )
+
+
+def cancelled(job_dating_id: str, slot: SlotState, reason: CancelReason) -> SlotCancelled:
+    """The slot will not take place, for `reason`."""
+    return SlotCancelled(**ids_of(job_dating_id, slot), reason=reason)
+
+
+class SlotTerms(TypedDict, total=False):
+    """What sets a slot apart beyond who, where and when; left out, the contract's defaults hold."""
+
+    kind: SlotKind
+    wish_rank: int | None
+    from_waiting_list: bool
+
+
+def assigned(
+    job_dating_id: str,
+    slot_id: str,
+    booked: Booked,
+    computer_id: str,
+    times: tuple[datetime, datetime],
+    video_link: str,
+    **terms: Unpack[SlotTerms],
+) -> SlotAssigned:
+    """A new slot for `booked` on `computer_id` from `times[0]` to `times[1]`."""
+    return SlotAssigned(
+        job_dating_id=job_dating_id,
+        slot_id=slot_id,
+        starts_at=times[0],
+        ends_at=times[1],
+        candidate_id=booked.candidate_id,
+        company_id=booked.company_id,
+        site_id=booked.site_id,
+        computer_id=computer_id,
+        video_link=video_link,
+        **terms,
+    )

@@ -1,0 +1,91 @@
+"""Finding an interview a new place, and giving freed computer-slots to a site's waiting list: the two
+moves a repair and returning capacity share."""
+
+from __future__ import annotations
+
+from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.frame import Frame
+from jobdating.scheduling.planning.model import Interview, Moment
+
+
+def may_meet(frame: Frame, interview: Interview) -> bool:
+    """Whether the candidate still asks for the company (or is pinned to it) and may meet it at their
+    site."""
+    return any(company_id == interview.company_id for company_id, _ in frame.allowed(interview.candidate_id))
+
+
+def _starts(frame: Frame, t: int) -> Moment:
+    day, start = frame.slots[t]
+    return Moment(day=day, minute=start)
+
+
+def relocate(board: Board, interview: Interview, earliest: Moment) -> Interview | None:
+    """The interview on another free computer at the same time, else at the nearest time (same day first)
+    when the candidate and a recruiter are free, not before `earliest`; booked on `board`; None if
+    nowhere."""
+    frame = board.frame
+    candidate_id, company_id = interview.pair
+    here = board.slot(interview)
+    options = [t for t in frame.options(candidate_id, company_id) if _starts(frame, t) >= earliest]
+    options.sort(
+        key=lambda t: (
+            t != here,
+            frame.slots[t][0] != interview.day,
+            abs(frame.slots[t][1] - interview.start),
+            t,
+        )
+    )
+    site_id = frame.candidates[candidate_id].site_id  # a candidate who changed site moves with them
+    same_site = site_id == interview.site_id
+    for t in options:
+        if board.candidate_free(candidate_id, t) and board.company_free(company_id, t):
+            computer_id = board.free_computer(
+                site_id, t, prefer=interview.computer_id if same_site and t != here else None
+            )
+            if computer_id is not None:
+                new = board.interview_at(candidate_id, company_id, t, computer_id)
+                board.add(new)
+                return new
+    return None
+
+
+def give_to_waiting_list(
+    board: Board, freed: list[tuple[str, int]], waiting: list[str], earliest: Moment
+) -> list[Interview]:
+    """Give each freed computer-slot still free to the waiting candidate of its site who deserves it most."""
+    frame = board.frame
+    assigned: list[Interview] = []
+    for computer_id, t in sorted(freed, key=lambda s: (s[1], s[0])):
+        if (
+            (computer_id, t) in board.seat
+            or t not in frame.computer_slots(computer_id)
+            or _starts(frame, t) < earliest
+        ):
+            continue
+        site_id = frame.computers[computer_id].site_id
+        best: tuple[tuple[int, int, str], str] | None = None
+        for candidate_id in waiting:
+            candidate = frame.candidates[candidate_id]
+            if candidate.site_id != site_id or board.count(candidate_id) >= candidate.max_interviews:
+                continue
+            if t not in frame.candidate_slots(candidate_id) or not board.candidate_free(candidate_id, t):
+                continue
+            for company_id, rank in frame.allowed(candidate_id):
+                if (candidate_id, company_id) in board.met or t not in frame.options(
+                    candidate_id, company_id
+                ):
+                    continue
+                if board.company_free(company_id, t):
+                    key = (
+                        board.count(candidate_id),
+                        rank if rank is not None else len(candidate.wishes) + 1,
+                        candidate_id,
+                    )
+                    if best is None or key < best[0]:
+                        best = (key, company_id)
+                    break  # the candidate's best open wish at this slot
+        if best is not None:
+            new = board.interview_at(best[0][2], best[1], t, computer_id)
+            board.add(new)
+            assigned.append(new)
+    return assigned

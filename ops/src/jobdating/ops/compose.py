@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from jobdating.ops.demo import ROLES
+from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.tokens import token_table
 from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 
@@ -48,10 +48,12 @@ def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -
     return text
 
 
-def token_tables(roles: Mapping[str, list[str]]) -> dict[str, dict[str, dict[str, str]]]:
+def token_tables(
+    roles: Mapping[str, list[str]], people: Iterable[tuple[str, str, str]] = ()
+) -> dict[str, dict[str, dict[str, str]]]:
     """Token tables per instance organisation: the coordinator's instances accept every organisation's
     staff; a partner's own instances only its own."""
-    every = token_table(roles)
+    every = token_table(roles, people)
     tables = {COORDINATOR_ORG: every}
     for org in PARTNER_INSTANCES:
         tables[org] = {token: who for token, who in every.items() if who["org"] == org}
@@ -69,7 +71,7 @@ def init(
         env.chmod(0o600)
         written.append(str(env))
     config_dir.mkdir(parents=True, exist_ok=True)
-    tables = token_tables(ROLES)
+    tables = token_tables(ROLES, PEOPLE)
     for org, table in tables.items():
         path = config_dir / f"tokens-{org}.json"
         if not path.exists():

@@ -21,12 +21,17 @@ from jobdating.testing.demo_data import (
     PARTNERS,
     SITES,
     candidates,
+    counsellors,
 )
 
 ROLES: dict[str, list[str]] = {
     org: (["coordinator", "viewer"] if org == COORDINATOR_ORG else []) + ["counsellor", "site_manager"]
     for org in PARTNERS
 }
+PEOPLE: list[tuple[str, str, str]] = [(org, "counsellor", actor_id) for org, actor_id in counsellors()]
+"""The demo's counsellors, each with a token of their own: a counsellor sees the personal data of their own
+candidates only, and the demo's candidates name these counsellors (the `{org}-counsellor` token, which
+registers them, then sees their anonymous profiles)."""
 
 
 class DemoError(RuntimeError):

@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ class Stack(StackFolder):
             raise StackError(f"pas d'utilisateur NATS {user} dans {self.nats_users_file}")
         return url_as(self.nats.url, user, kept[user])
 
-    def prepare(self, orgs: dict[str, list[str]]) -> None:
+    def prepare(self, orgs: dict[str, list[str]], people: Iterable[tuple[str, str, str]] = ()) -> None:
         """Check the folder and ports, take the lock, write tokens once (kept across restarts)."""
         self.claim()
         ports = [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]
@@ -95,7 +95,7 @@ class Stack(StackFolder):
                     "d'autres ports (--nats-port, --base-port)"
                 )
         if not self.tokens_file.exists():
-            self.tokens_file.write_text(json.dumps(token_table(orgs), indent=2) + "\n")
+            self.tokens_file.write_text(json.dumps(token_table(orgs, people), indent=2) + "\n")
             self.tokens_file.chmod(0o600)
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)

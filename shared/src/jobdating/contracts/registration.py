@@ -126,6 +126,21 @@ class CandidateErased(_CandidateEvent, frozen=True, kw_only=True, omit_defaults=
 ERASED_BY_RETENTION = "retention"
 """`CandidateErased.reason` of registration's daily retention job."""
 
+ContactPurpose = Literal["convocation_failed", "day_of_change", "duplicate_check"]
+"""Why a coordinator of another organisation may open a candidate's contact (see CandidateContactOpened)."""
+
+
+@REGISTRY.register
+class CandidateContactOpened(_CandidateEvent, frozen=True, kw_only=True):
+    """A coordinator opened the contact (names, phone, e-mail) of a candidate their organisation does not
+    follow, for one of the listed purposes. Who: `opened_by` (an opaque account id, never a name) of
+    `opened_by_org`; whom: the stream's candidate; when: the envelope's `occurred_at`. No personal data:
+    the contact itself went to the opener only (sealed when it crossed the bus)."""
+
+    purpose: ContactPurpose
+    opened_by: str
+    opened_by_org: str
+
 
 class CompanyProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A recruiting company as the schedule needs it."""

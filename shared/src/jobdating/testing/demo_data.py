@@ -253,6 +253,12 @@ def _ascii(text: str) -> str:
 JOB_DATING_ID = "emploi-booster-lille-sud"
 
 
+def counsellors() -> list[tuple[str, str]]:
+    """The partners' counsellors as (organisation, id): the ids the demo candidates' `counsellor_id` and
+    the staff directory (`staff_toml`) name. A counsellor sees the personal data of their own candidates."""
+    return [(org, f"{org}-conseiller-{n}") for org in _REFERRERS for n in (1, 2, 3)]
+
+
 def staff_toml() -> str:
     """The partners' counsellors (professional contacts) for the notifications service's staff directory."""
     lines = []

@@ -53,6 +53,12 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateUpdated", 1): r.CandidateUpdated(candidate_id="cand-1", personal=SEALED),
     ("CandidateWithdrew", 1): r.CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi"),
     ("CandidateErased", 1): r.CandidateErased(candidate_id="cand-1"),
+    ("CandidateContactOpened", 1): r.CandidateContactOpened(
+        candidate_id="cand-1",
+        purpose="convocation_failed",
+        opened_by="acct-7",
+        opened_by_org="departement-nord",
+    ),
     ("CompanyRegistered", 1): r.CompanyRegistered(
         company_id="co-1", registering_org="mel", profile=COMPANY, contact=SEALED
     ),

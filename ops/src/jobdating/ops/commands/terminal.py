@@ -12,7 +12,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from jobdating.ops.demo import ROLES, DemoError
+from jobdating.ops.demo import PEOPLE, ROLES, DemoError
 from jobdating.ops.stack import Stack, StackError
 
 console = Console(stderr=True)
@@ -45,7 +45,7 @@ def start(stack: Stack, ready: Callable[[], T]) -> T:
     """Check the folder and ports, `ready` the stack (its clock, the staff directory), start it; returns
     what `ready` returned. A StackError is shown in one sentence and the command exits 2."""
     try:
-        stack.prepare(ROLES)
+        stack.prepare(ROLES, PEOPLE)
         readied = ready()
         with console.status("Démarrage de NATS et des services..."):
             stack.start()

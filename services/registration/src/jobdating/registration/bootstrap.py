@@ -15,7 +15,8 @@ from jobdating.eventstore import EventStore
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.adapters import fed_tables, files, http, projections
 from jobdating.registration.adapters.keyring import Keyring
-from jobdating.registration.adapters.messaging import serve_contacts
+from jobdating.registration.adapters.messaging import serve_contact_openings, serve_contacts
+from jobdating.registration.adapters.remote_openings import RemoteOpenings
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
@@ -40,6 +41,7 @@ class RegistrationInstance:
     service: RegistrationService
     app: FastAPI
     retention: RetentionJob
+    remote_openings: RemoteOpenings
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumer of site events this instance reads, with its handler."""
@@ -57,19 +59,30 @@ def bootstrap(
 ) -> RegistrationInstance:
     """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
     store, tokens, clock = configured(settings, store, tokens, clock)
-    service = build_service(org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log)
-    app = build_app(service, tokens)
+    service = build_service(
+        org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log, zone=settings.timezone
+    )
+    remote_openings = RemoteOpenings(service.log)
+    app = build_app(service, tokens, remote_openings)
     retention = retention_job(service, settings, clock)
     return RegistrationInstance(
-        settings=settings, store=store, clock=clock, service=service, app=app, retention=retention
+        settings=settings,
+        store=store,
+        clock=clock,
+        service=service,
+        app=app,
+        retention=retention,
+        remote_openings=remote_openings,
     )
 
 
 async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
-    """Connect, answer contact questions, then run the relay, the sites consumer, the API and the daily
-    retention job until stopped."""
+    """Connect, answer contact questions (and contact openings asked by other instances, which it may ask
+    too), then run the relay, the sites consumer, the API and the daily retention job until stopped."""
     nc = await host.connect()
     await serve_contacts(nc, instance.service)
+    await serve_contact_openings(nc, instance.service)
+    instance.remote_openings.connect(nc)
     daily = asyncio.create_task(instance.retention.run_daily(host.stop))
     await host.run()
     await daily
@@ -94,6 +107,7 @@ def build_service(
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
     on_command: Callable[[str, str], None] | None = None,
+    zone: str = "Europe/Paris",
 ) -> RegistrationService:
     """The application over an opened store: keys and projections migrated, the command bus ready."""
     keyring = Keyring(store)
@@ -116,16 +130,20 @@ def build_service(
         bus=bus,
         log=log,
         on_command=on_command,
+        zone=zone,
     )
 
 
-def build_app(service: RegistrationService, tokens: TokenTable) -> FastAPI:
-    """The HTTP API of a service, its command counter wired into the app's metrics."""
+def build_app(
+    service: RegistrationService, tokens: TokenTable, remote_openings: RemoteOpenings | None = None
+) -> FastAPI:
+    """The HTTP API of a service, its command counter wired into the app's metrics; `remote_openings`
+    reaches other instances once connected (without it, only this instance's candidates can be opened)."""
 
     def health() -> dict[str, Any]:
         return {"status": "ok", "events": service.store.count()}
 
     app = create_app(SERVICE, service.org, tokens, health, "jobdating registration")
-    http.install(app, RegistrationHandlers(service), service)
+    http.install(app, RegistrationHandlers(service), service, remote_openings or RemoteOpenings(service.log))
     service.on_command = http.command_counter(app.state.metrics)
     return app

@@ -88,13 +88,15 @@ def company(**changes: Any) -> RegisterCompany:
     return msgspec.structs.replace(base, **changes)
 
 
-def open_site(service: RegistrationService, site_id: str | None = None, name: str | None = None) -> str:
+def open_site(
+    service: RegistrationService, site_id: str | None = None, name: str | None = None, host_org: str = "mel"
+) -> str:
     """Feed a real SiteOpened through the sites policy, as the consumer would; returns the site id."""
     site_id = site_id or f"site-{new_id()}"
     opened = SiteOpened(
         site_id=site_id,
         name=name or f"Site {site_id[-6:]}",
-        host_org="mel",
+        host_org=host_org,
         commune="Seclin",
         postcode="59113",
     )
@@ -115,13 +117,19 @@ def close_site(service: RegistrationService, site_id: str, version: int = 2) -> 
 
 CALLERS: dict[str, Principal] = {
     "mel-counsellor": principal("mel", "counsellor", "actor-mel-counsellor"),
+    "mel-counsellor-2": principal("mel", "counsellor", "actor-mel-counsellor-2"),
     "mel-coordinator": principal("mel", "coordinator", "actor-mel-coordinator"),
+    "mel-partner-admin": principal("mel", "partner_admin", "actor-mel-partner-admin"),
+    "mel-coach": principal("mel", "coach", "actor-mel-coach"),
+    "mel-site-manager": principal("mel", "site_manager", "actor-mel-site-manager"),
     "mel-viewer": principal("mel", "viewer", "actor-mel-viewer"),
     "mel-recruiter": principal("mel", "recruiter", "actor-mel-recruiter"),
     "ml-counsellor": principal("mission-locale", "counsellor", "actor-ml-counsellor"),
     "ml-coordinator": principal("mission-locale", "coordinator", "actor-ml-coordinator"),
+    "ml-site-manager": principal("mission-locale", "site_manager", "actor-ml-site-manager"),
 }
-"""Callers of two partner organisations with every role the API distinguishes, by short name."""
+"""Callers of two partner organisations with every role, by short name (`mel-counsellor-2` is a counsellor
+of the same organisation as `mel-counsellor`, following other candidates)."""
 
 
 def tokens() -> TokenTable:

@@ -1,10 +1,13 @@
 """The HTTP API: thin translation between JSON and commands or queries; every endpoint needs a token.
 
 Organisation isolation: any reader may see a candidate's anonymous profile (the schedule and statistics
-need it), but names and contacts only reach the coordinators and counsellors of the referring
-organisation; for everyone else `personal` is null, on lists and on GET by id alike.
+need it), but names and contacts only reach the coordinators of the referring organisation and the
+candidate's own counsellor; for everyone else `personal` is null, on lists and on GET by id alike. Names
+shown for a purpose (a site's reception, a coordinator opening another organisation's candidate) are
+`http_purposes`; who may is `domain/permissions.py`.
 
-One router a module (`http_candidates`, `http_companies`, `http_imports`; what they share is `http_common`);
+One router a module (`http_candidates`, `http_companies`, `http_imports`, `http_purposes`; what they share
+is `http_common`);
 this one installs them with the reference routes and the translation of refusals.
 """
 
@@ -21,6 +24,8 @@ from jobdating.registration.adapters.http_candidates import candidates_router
 from jobdating.registration.adapters.http_common import Reader
 from jobdating.registration.adapters.http_companies import companies_router
 from jobdating.registration.adapters.http_imports import imports_router
+from jobdating.registration.adapters.http_purposes import purposes_router
+from jobdating.registration.adapters.remote_openings import RemoteOpenings
 from jobdating.registration.adapters.schemas import (
     SiteOut,
     StatisticsOut,
@@ -40,10 +45,13 @@ STATUS: Final[dict[Kind, int]] = {
 }
 
 
-def install(app: FastAPI, handlers: RegistrationHandlers, service: RegistrationService) -> None:
+def install(
+    app: FastAPI, handlers: RegistrationHandlers, service: RegistrationService, remote: RemoteOpenings
+) -> None:
     """Add the registration routes and the translation of refusals to `app` (made by `create_app`)."""
     for router in (
         candidates_router(handlers, service),
+        purposes_router(service, remote),
         companies_router(handlers, service),
         imports_router(service),
         _reference(service),

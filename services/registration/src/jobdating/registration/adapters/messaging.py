@@ -1,17 +1,30 @@
-"""Request-reply on NATS: registration answers contact questions addressed to its organisation."""
+"""Request-reply on NATS: registration answers contact questions addressed to its organisation, and contact
+openings asked by other organisations' registration instances."""
 
 from __future__ import annotations
 
 import asyncio
 
+import msgspec
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from jobdating.bus.connection import DEFAULT_INBOX_PREFIX, inbox_prefix_of
 from jobdating.contracts.queries import CONTACT_QUESTION, ContactReply, ContactRequest
 from jobdating.contracts.subjects import request_subject
+from jobdating.registration.application.contact_openings import (
+    OPENING_QUESTION,
+    OpeningReply,
+    OpeningRequest,
+    answer_opening,
+)
 from jobdating.registration.application.contacts import answer_contact
 from jobdating.registration.application.service import SERVICE, RegistrationService
+from jobdating.runtime.ids import new_id
 from jobdating.runtime.rpc import serve
+
+_opening = msgspec.json.Decoder(OpeningRequest)
 
 
 async def serve_contacts(nc: Client, svc: RegistrationService) -> Subscription:
@@ -24,3 +37,49 @@ async def serve_contacts(nc: Client, svc: RegistrationService) -> Subscription:
     return await serve(
         nc, request_subject(svc.org, SERVICE, CONTACT_QUESTION), ContactRequest, answer, log=svc.log
     )
+
+
+async def serve_contact_openings(nc: Client, svc: RegistrationService) -> Subscription:
+    """Answer `jobdating-rpc.<org>.registration.contact-opening`: record the opening, answer sealed.
+
+    Where NATS users are configured each client reads only its own inbox (`_INBOX_<user>`), so the reply
+    subject says which instance asks: a question claiming another organisation than its asker's registration
+    instance is refused before anything is recorded.
+    """
+    subject = request_subject(svc.org, SERVICE, OPENING_QUESTION)
+
+    async def handle(msg: Msg) -> None:
+        try:
+            request = _opening.decode(msg.data)
+        except msgspec.DecodeError as exc:
+            svc.log.warning("rpc_bad_request", subject=subject, error=str(exc))
+            await msg.respond(msgspec.json.encode({"error": "bad request"}))
+            return
+        if not asked_by(msg.reply, request.opened_by_org):
+            reply = OpeningReply(
+                status="refused",
+                kind="not_allowed",
+                field="opened_by_org",
+                reason="la question ne vient pas de l'instance de cette structure",
+            )
+        else:
+            reply = await asyncio.to_thread(answer_opening, svc, request, new_id())
+        svc.log.info(
+            "contact_opening_asked",
+            candidate_id=request.candidate_id,
+            purpose=request.purpose[:50],
+            opened_by=request.opened_by,
+            opened_by_org=request.opened_by_org,
+            status=reply.status,
+        )
+        await msg.respond(msgspec.json.encode(reply))
+
+    return await nc.subscribe(subject, queue=subject, cb=handle)
+
+
+def asked_by(reply_subject: str, org: str) -> bool:
+    """Whether a reply subject may be the registration instance of `org`'s: its user's inbox, or the
+    default inbox of a server without users (development, tests)."""
+    if reply_subject.startswith(DEFAULT_INBOX_PREFIX + "."):
+        return True
+    return reply_subject.startswith(inbox_prefix_of(f"{SERVICE}-{org}") + ".")

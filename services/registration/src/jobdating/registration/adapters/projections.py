@@ -5,6 +5,7 @@
 - `candidate_phones`, `candidate_emails`, `company_sirets`: which live candidate or company holds a phone,
   an e-mail or a SIRET (duplicate detection); a row leaves when its holder withdraws or is erased.
 - `import_keys`: rows of partner files already imported, so that a second import creates nothing twice.
+- `contact_openings`: who opened a candidate's contact, for which purpose, when (no personal data).
 - `known_sites`: sites candidates may choose, fed by the sites service's events rather than by this log,
   so `rebuild` leaves it alone.
 - `partner_companies`: companies registered at other organisations' registration instances (candidates
@@ -63,12 +64,16 @@ SCHEMA: Final[dict[str, str]] = {
         siret TEXT PRIMARY KEY, company_id TEXT NOT NULL)""",
     "import_keys": """CREATE TABLE IF NOT EXISTS import_keys (
         import_key TEXT PRIMARY KEY, stream_id TEXT NOT NULL)""",
+    "contact_openings": """CREATE TABLE IF NOT EXISTS contact_openings (
+        event_id TEXT PRIMARY KEY, candidate_id TEXT NOT NULL, purpose TEXT NOT NULL,
+        opened_by TEXT NOT NULL, opened_by_org TEXT NOT NULL, opened_at TEXT NOT NULL)""",
 }
 INDEXES: Final = (
     "CREATE INDEX IF NOT EXISTS candidates_site ON candidates (site_id)",
     "CREATE INDEX IF NOT EXISTS candidates_org ON candidates (referring_org)",
     "CREATE INDEX IF NOT EXISTS companies_name ON companies (name_key)",
     "CREATE INDEX IF NOT EXISTS import_keys_stream ON import_keys (stream_id)",
+    "CREATE INDEX IF NOT EXISTS contact_openings_candidate ON contact_openings (candidate_id)",
 )
 LOG_TABLES: Final = tuple(SCHEMA)
 """The tables `rebuild` recreates from the log."""
@@ -122,6 +127,13 @@ def apply(
                 "UPDATE candidates SET erased = 1, first_name = NULL, last_name = NULL, phone = NULL, "
                 "email = NULL, address = NULL, version = ?, updated_at = ? WHERE candidate_id = ?",
                 (version, at, e.candidate_id),
+            )
+        case events.CandidateContactOpened() as e:
+            opened_at = env.occurred_at.isoformat()
+            tx.execute(
+                "INSERT INTO contact_openings (event_id, candidate_id, purpose, opened_by, opened_by_org, "
+                "opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (env.event_id, e.candidate_id, e.purpose, e.opened_by, e.opened_by_org, opened_at),
             )
         case events.CompanyRegistered() as e:
             company_registered(tx, e, recording)

@@ -11,7 +11,7 @@ import msgspec
 from jobdating.contracts.registration import CandidateProfile, CompanyProfile
 from jobdating.eventstore.reading import columns, struct_of
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one
-from jobdating.registration.domain.permissions import may_see_personal
+from jobdating.registration.domain.permissions import may_see_company_contact, may_see_personal
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
 from jobdating.runtime.auth import Principal
 
@@ -72,8 +72,8 @@ class Statistics(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _CANDIDATE_COLUMNS = (
-    "candidate_id, referring_org, status, erased, withdrawal_reason, profile, first_name, last_name, phone, "
-    "email, address, registered_at, updated_at"
+    "candidate_id, referring_org, counsellor_id, status, erased, withdrawal_reason, profile, first_name, "
+    "last_name, phone, email, address, registered_at, updated_at"
 )
 _COMPANY_COLUMNS = (
     "company_id, registering_org, status, withdrawal_reason, profile, contact_name, contact_phone, "
@@ -176,9 +176,10 @@ def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
 
 
 def _candidate_view(row: Any, principal: Principal) -> CandidateView:
-    (cid, org, status, erased, reason, profile, first, last, phone, email, address, registered, updated) = row
+    (cid, org, counsellor, status, erased, reason, profile, first, last, phone, email, address, *times) = row
+    registered, updated = times
     personal = None
-    if may_see_personal(principal, org) and first is not None:
+    if may_see_personal(principal, org, counsellor) and first is not None:
         personal = CandidatePersonal(
             first_name=first, last_name=last, phone=phone, email=email, address=address
         )
@@ -197,7 +198,7 @@ def _candidate_view(row: Any, principal: Principal) -> CandidateView:
 def _company_view(row: Any, principal: Principal) -> CompanyView:
     (cid, org, status, reason, profile, name, phone, email, registered, updated) = row
     contact = None
-    if may_see_personal(principal, org) and name is not None:
+    if may_see_company_contact(principal, org) and name is not None:
         contact = CompanyContact(name=name, phone=phone, email=email)
     return CompanyView(
         company_id=cid,

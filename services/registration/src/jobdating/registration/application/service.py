@@ -4,19 +4,23 @@ wired by bootstrap."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.application.ports import Keys, Project, ReadTable
+from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 
 SERVICE = "registration"
 
 
 class RegistrationService:
-    """One registration instance: its org, its store, keys and read models, and hooks for metrics and logs."""
+    """One registration instance: its org, its store, keys and read models, and hooks for metrics and logs;
+    its day is the command bus's clock read in `zone` (where its people live)."""
 
     def __init__(
         self,
@@ -29,6 +33,7 @@ class RegistrationService:
         bus: CommandBus,
         log: Any = None,
         on_command: Callable[[str, str], None] | None = None,
+        zone: str = "Europe/Paris",
     ) -> None:
         self.org = org
         self.store = store
@@ -38,6 +43,15 @@ class RegistrationService:
         self.bus = bus
         self.log = log if log is not None else structlog.get_logger().bind(service=SERVICE, org=org)
         self.on_command = on_command
+        self.zone = ZoneInfo(zone)
+
+    @property
+    def clock(self) -> Clock:
+        return self.bus.clock
+
+    def today(self) -> date:
+        """The service's day (the demo's sped-up clock included)."""
+        return self.clock.now().astimezone(self.zone).date()
 
     def counted(self, command: str, outcome: str) -> None:
         """Report one handled command (`outcome`: accepted, unchanged or the kind of refusal)."""

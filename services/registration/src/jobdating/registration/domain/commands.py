@@ -73,6 +73,17 @@ class EraseCandidate(msgspec.Struct, frozen=True, kw_only=True):
     candidate_id: str
 
 
+class OpenCandidateContact(msgspec.Struct, frozen=True, kw_only=True):
+    """A coordinator opens a candidate's contact for `purpose` (one of `permissions.CONTACT_PURPOSES`);
+    `opened_by` is their account id, `opened_by_org` their organisation (another instance's, when the
+    question came over the bus)."""
+
+    candidate_id: str
+    purpose: str
+    opened_by: str
+    opened_by_org: str
+
+
 class PositionRequest(msgspec.Struct, frozen=True, kw_only=True):
     """An open position as typed: the contract is checked against the known contract types."""
 

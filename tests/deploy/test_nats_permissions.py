@@ -238,3 +238,23 @@ async def test_a_faststream_consumer_receives_its_deliveries_in_its_own_inbox(
     # The unreadable message was delivered (then parked): the broker's pull went through its own inbox.
     assert runner.parked == 1, (connect.errors, store_parked)
     assert not any("permissions violation" in e.lower() for e in connect.errors), connect.errors
+
+
+async def test_a_coordinators_instance_asks_another_for_a_contact_opening(connect: Connector) -> None:
+    """The département's registration may put a purpose-stated opening to mission-locale's instance; it may
+    not answer for it, and a sites instance may not ask at all."""
+    holder = await connect("registration-mission-locale")
+
+    async def answer(msg: Msg) -> None:
+        await msg.respond(b"sealed contact")
+
+    await holder.subscribe("jobdating-rpc.mission-locale.registration.contact-opening", cb=answer)
+    await holder.flush()
+    asker = await connect("registration-departement-nord")
+    subject = "jobdating-rpc.mission-locale.registration.contact-opening"
+    reply = await asker.request(subject, b"purpose", timeout=2)
+    assert reply.data == b"sealed contact"
+    assert await _subscribe_refused(asker, subject, connect)
+    sites = await connect("sites-mission-locale")
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
+        await sites.request(subject, b"purpose", timeout=1)

@@ -68,6 +68,8 @@ def service_user(instance: Instance) -> NatsUser:
         comment = "Contact details: asked of the registration instance of the org that registered the person."
         publish.append("jobdating-rpc.*.registration.contact")
     if instance.service == "registration":
+        comment = "Contact openings for a stated purpose: asked of the instance holding the person."
+        publish.append("jobdating-rpc.*.registration.contact-opening")
         subscribe.append(f"jobdating-rpc.{instance.org}.registration.>")
     for durable in durables_of(instance):
         publish += [

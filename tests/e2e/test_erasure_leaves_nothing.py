@@ -75,20 +75,20 @@ def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) ->
     try:
         wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
         tokens = json.loads((data / "tokens.json").read_text())
-        token = {(who["org"], who["role"]): token for token, who in tokens.items()}
+        # Each demo counsellor acts as themselves (their own candidates' personal data only).
+        token = {who["actor_id"]: token for token, who in tokens.items() if who["role"] == "counsellor"}
         api = httpx.Client(base_url=f"http://127.0.0.1:{base + 1}", timeout=30)
 
-        def everyone(org: str) -> list[dict[str, Any]]:
-            headers = {"Authorization": f"Bearer {token[(org, 'counsellor')]}"}
+        def followed_by(counsellor: str) -> list[dict[str, Any]]:
+            headers = {"Authorization": f"Bearer {token[counsellor]}"}
             page = api.get("/candidates", params={"limit": 100}, headers=headers).json()
             return [
-                {"candidate_id": c["candidate_id"], "referring_org": org, **c["personal"]}
+                {"candidate_id": c["candidate_id"], "counsellor": counsellor, **c["personal"]}
                 for c in page["items"]
-                if c["personal"] is not None and c["profile"]["referring_org"] == org
+                if c["personal"] is not None
             ]
 
-        orgs = sorted({who["org"] for who in tokens.values() if who["role"] == "counsellor"})
-        mailed = [c for org in orgs for c in everyone(org) if c["email"]]
+        mailed = [c for counsellor in sorted(token) for c in followed_by(counsellor) if c["email"]]
 
         def convoked() -> dict[str, Any] | None:
             """A candidate whose e-mail and SMS convocations both went out (phones and e-mails are unique)."""
@@ -103,7 +103,7 @@ def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) ->
         person = convoked()
         assert person is not None
         # Demo names repeat: the person takes one of their own, which goes through an update as well.
-        headers = {"Authorization": f"Bearer {token[(person['referring_org'], 'counsellor')]}"}
+        headers = {"Authorization": f"Bearer {token[person['counsellor']]}"}
         renamed = {"first_name": "Anastasie", "last_name": f"Erasée-{person['candidate_id'][-12:]}"}
         assert api.patch(f"/candidates/{person['candidate_id']}", json=renamed, headers=headers).is_success
         needles = traces(person | renamed)

@@ -1,9 +1,9 @@
 """The composition root: the only place that picks the store, the clock, the mailer, the password hasher,
-the second factor, the randomness and the machine tokens."""
+the second factor, the randomness, the OpenID Connect providers and the machine tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -13,15 +13,19 @@ from fastapi import FastAPI
 from jobdating.contracts.identity import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.identity.adapters import http, keys, private, projections
+from jobdating.identity.adapters import http, keys, oidc_tables, private, projections
 from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
+from jobdating.identity.adapters.oidc_providers import load_providers
+from jobdating.identity.adapters.oidc_tables import SqlOidcTables
 from jobdating.identity.adapters.passwords import Argon2Passwords
 from jobdating.identity.adapters.private import SqlPrivateTables
 from jobdating.identity.adapters.second_factor import SystemRandomness, TotpSecondFactor
 from jobdating.identity.adapters.smtp import SmtpMailer
 from jobdating.identity.application.handlers import IdentityHandlers
 from jobdating.identity.application.invitations import Invitations
+from jobdating.identity.application.oidc_ports import IdentityProvider
+from jobdating.identity.application.oidc_sign_in import OidcSignIn
 from jobdating.identity.application.ports import Mailer, Passwords, Randomness
 from jobdating.identity.application.queries import IdentityQueries
 from jobdating.identity.application.sign_in import SignIn
@@ -45,6 +49,7 @@ class IdentityService:
     handlers: IdentityHandlers
     invitations: Invitations
     sign_in: SignIn
+    oidc: OidcSignIn
     keys: KeyRing
     queries: IdentityQueries
     app: FastAPI
@@ -58,6 +63,7 @@ def migrate(store: EventStore) -> None:
     """Create identity's tables (read model, private tables, signing keys) if they do not exist."""
     projections.migrate(store)
     private.migrate(store)
+    oidc_tables.migrate(store)
     keys.migrate(store)
 
 
@@ -71,6 +77,7 @@ def bootstrap(
     mailer: Mailer | None = None,
     passwords: Passwords | None = None,
     randomness: Randomness | None = None,
+    providers: Mapping[str, IdentityProvider] | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
 ) -> IdentityService:
@@ -95,13 +102,14 @@ def bootstrap(
     key_ring = KeyRing(store, clock, token_ttl, settings.issuer)
     key_ring.ensure_key()
     tables = SqlPrivateTables()
+    randomness = randomness or SystemRandomness()
     handlers = IdentityHandlers(bus, log=log)
     invitations = Invitations(
         bus,
         tables,
         mailer,
         passwords,
-        randomness or SystemRandomness(),
+        randomness,
         second_factor,
         org=settings.org,
         link_base=settings.public_base_url,
@@ -119,6 +127,20 @@ def bootstrap(
         token_ttl=token_ttl,
         max_failures=settings.sign_in_max_failures,
         window=timedelta(minutes=settings.sign_in_window_minutes),
+        log=log,
+    )
+    oidc = OidcSignIn(
+        bus,
+        tables,
+        SqlOidcTables(),
+        providers
+        if providers is not None
+        else load_providers(settings.oidc_providers, timeout=settings.oidc_timeout),
+        randomness,
+        sign_in,
+        org=settings.org,
+        redirect_uri=settings.oidc_redirect_uri(),
+        ttl=timedelta(minutes=settings.oidc_sign_in_minutes),
         log=log,
     )
     queries = IdentityQueries(store)
@@ -141,6 +163,8 @@ def bootstrap(
         queries=queries,
         callers=Callers(key_ring, queries, tokens),
         org=settings.org,
+        oidc=oidc,
+        secure_cookie=settings.oidc_redirect_uri().startswith("https://"),
     )
     return IdentityService(
         settings=settings,
@@ -150,6 +174,7 @@ def bootstrap(
         handlers=handlers,
         invitations=invitations,
         sign_in=sign_in,
+        oidc=oidc,
         keys=key_ring,
         queries=queries,
         app=app,

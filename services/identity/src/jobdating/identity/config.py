@@ -35,9 +35,20 @@ class IdentitySettings(ServiceSettings):
     smtp_password_file: Path | None = None
     smtp_timeout: float = 10.0
     mail_from: str = "comptes@jobdating.example"
+    # Organisations whose staff sign in through an OpenID Connect provider (ProConnect, ...): a TOML file,
+    # one provider per organisation id, client secrets in files of their own (docs/identity.md).
+    oidc_providers: Path | None = None
+    # Where providers send the browser back; default: `{issuer}/oidc/callback`. Registered at each provider.
+    oidc_callback_url: str | None = None
+    oidc_sign_in_minutes: int = 10
+    oidc_timeout: float = 10.0
 
     def smtp_password(self) -> str | None:
         """The SMTP password, read from its file (secrets stay out of the environment)."""
         if self.smtp_password_file is None:
             return None
         return self.smtp_password_file.read_text().strip()
+
+    def oidc_redirect_uri(self) -> str:
+        """The callback URL sent to (and registered at) every provider."""
+        return self.oidc_callback_url or f"{self.issuer.rstrip('/')}/oidc/callback"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -50,6 +51,21 @@ _LOGIN = (
 )
 
 
+def _login(row: Any) -> Login | None:
+    if row is None:
+        return None
+    return Login(
+        account_id=row[0],
+        organisation_id=row[1],
+        email=row[2],
+        roles=_roles.decode(row[3]),
+        status=row[4],
+        password_hash=row[5],
+        totp_secret=row[6],
+        totp_step=None if row[7] is None else int(row[7]),
+    )
+
+
 def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
         for ddl in SCHEMA:
@@ -60,19 +76,10 @@ class SqlPrivateTables:
     """The private tables in the service's own store (SQLite or PostgreSQL)."""
 
     def login_by_email(self, tx: Transaction, email: str) -> Login | None:
-        row = tx.execute(f"{_LOGIN} WHERE l.email = ?", (email,)).fetchone()
-        if row is None:
-            return None
-        return Login(
-            account_id=row[0],
-            organisation_id=row[1],
-            email=row[2],
-            roles=_roles.decode(row[3]),
-            status=row[4],
-            password_hash=row[5],
-            totp_secret=row[6],
-            totp_step=None if row[7] is None else int(row[7]),
-        )
+        return _login(tx.execute(f"{_LOGIN} WHERE l.email = ?", (email,)).fetchone())
+
+    def login_by_account(self, tx: Transaction, account_id: str) -> Login | None:
+        return _login(tx.execute(f"{_LOGIN} WHERE l.account_id = ?", (account_id,)).fetchone())
 
     def add_login(self, tx: Transaction, account_id: str, email: str) -> None:
         tx.execute("INSERT INTO identity_login (account_id, email) VALUES (?, ?)", (account_id, email))

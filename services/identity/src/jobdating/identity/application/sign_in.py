@@ -93,7 +93,7 @@ class SignIn:
         self.bus.store.write(lambda tx: self.private.clear_failures(tx, account_key))
         if self.log is not None:
             self.log.info("signed_in", account_id=login.account_id)
-        return self._token(login)
+        return self.issue(login)
 
     def _second_factor(self, login: Login, code: str | None, keys: tuple[str, ...]) -> None:
         if login.totp_secret is None:
@@ -108,7 +108,9 @@ class SignIn:
             self._failed(keys, "code", WRONG_CODE)
         self.bus.store.write(lambda tx: self.private.set_totp_step(tx, login.account_id, step))
 
-    def _token(self, login: Login) -> AccessToken:
+    def issue(self, login: Login) -> AccessToken:
+        """The access token of an account that proved who it is (here, or through its organisation's
+        OpenID Connect provider)."""
         now = self.clock.now()
         expires = now + self.token_ttl
         claims = {

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from starlette.concurrency import run_in_threadpool
+from fastapi.concurrency import run_in_threadpool
 
 from jobdating.registration.adapters.http_common import Coordinator, Follower, correlation
 from jobdating.registration.adapters.purpose_schemas import (

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from jobdating.contracts.identity import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.identity.adapters import http, keys, private, projections
+from jobdating.identity.adapters import http, keys, names, private, projections
 from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.adapters.passwords import Argon2Passwords
@@ -59,6 +59,7 @@ def migrate(store: EventStore) -> None:
     projections.migrate(store)
     private.migrate(store)
     keys.migrate(store)
+    names.migrate(store)
 
 
 def bootstrap(
@@ -108,6 +109,7 @@ def bootstrap(
         ttl=timedelta(hours=settings.invitation_hours),
         issuer_name=settings.organisation_name,
         log=log,
+        names=names.SqlAccountNames(),
     )
     sign_in = SignIn(
         bus,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
 
-from jobdating.identity.adapters import http_accounts, http_sign_in
+from jobdating.identity.adapters import http_accounts, http_names, http_sign_in
 from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.application.handlers import IdentityHandlers
 from jobdating.identity.application.invitations import Invitations
 from jobdating.identity.application.ports import MailFailed
 from jobdating.identity.application.queries import IdentityQueries
+from jobdating.identity.application.queries_names import AccountNames
 from jobdating.identity.application.sign_in import SignIn
 from jobdating.identity.domain.errors import (
     Conflict,
@@ -51,6 +52,7 @@ def install(
     app.state.callers = callers
     app.include_router(http_accounts.router(handlers, invitations, queries, org))
     app.include_router(http_sign_in.router(invitations, sign_in, keys, queries))
+    app.include_router(http_names.router(AccountNames(queries.store)))
     install_refusals(app, IdentityRefusal, _STATUS)
 
     async def throttled(request: Request, exc: Exception) -> Response:

@@ -23,4 +23,7 @@ Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered
 compared by `tables`, its forged events by `forged`), `stream` reads and checks the stream, `fed` compares
 the fed tables; what is found
 makes a `report.AuditReport`.
+
+`jobdating audit --who` checks nothing: `who_run` reads the stream's envelopes, `who` makes them rows of who
+did what (French words from `event_words`), `who_names` asks identity for the names the caller may read.
 """

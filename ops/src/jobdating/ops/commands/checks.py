@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from jobdating.ops import operate
+from jobdating.ops.audit.who_run import run_who
 from jobdating.ops.commands.terminal import DataDir, OptionalNatsUrl, console
 
 
@@ -27,13 +28,49 @@ def audit(
         bool,
         typer.Option("--stream/--no-stream", help="also check the stream (--no-stream: the stores alone)"),
     ] = True,
+    who: Annotated[
+        bool,
+        typer.Option("--who", help="qui a fait quoi : les actions du flux, par acteur (pas de contrôle)"),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="--who : depuis (AAAA-MM-JJ[THH:MM], heure de Paris)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="--who : jusqu'à (une date seule : toute la journée)")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="--who : seulement cet acteur (son identifiant)")] = None,
+    org: Annotated[
+        str | None, typer.Option(help="--who : seulement les acteurs de cette organisation")
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="JOBDATING_TOKEN",
+            help="--who : votre jeton d'accès, pour lire les noms que le service d'identité vous montre",
+        ),
+    ] = None,
+    identity_url: Annotated[
+        str | None,
+        typer.Option(envvar="JOBDATING_IDENTITY_URL", help="--who : l'adresse du service d'identité"),
+    ] = None,
 ) -> None:
     """Prove that the stream, every service's log and every projection agree (exit 1 on any difference).
 
     Reads the stores and the stream: `--nats-url`, or the data folder's NATS (started for the time of the
     audit when the stack is stopped). A stream that cannot be read is not a clean audit (exit 2), unless
     `--no-stream` says to audit the stores alone.
+
+    `--who` : qui a fait quoi, d'après les enveloppes du flux (heure, acteur, organisation, action, objet),
+    filtré par `--since`, `--until`, `--actor`, `--org` ; les noms viennent du service d'identité, pour qui a
+    le droit de les lire (`--token`, `--identity-url`), sinon les identifiants.
     """
+    if who:
+        raise typer.Exit(
+            run_who(console, data_dir, nats_url, (since, until, actor, org), token, identity_url)
+        )
+    if any(v is not None for v in (since, until, actor, org)):
+        console.print("[red]Erreur :[/] --since, --until, --actor et --org vont avec --who")
+        raise typer.Exit(2)
     raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit, store, stream))
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from jobdating.contracts.identity import SERVICE
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.identity.adapters import http, keys, oidc_tables, private, projections
+from jobdating.identity.adapters import http, keys, names, oidc_tables, private, projections
 from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.adapters.oidc_providers import load_providers
@@ -65,6 +65,7 @@ def migrate(store: EventStore) -> None:
     private.migrate(store)
     oidc_tables.migrate(store)
     keys.migrate(store)
+    names.migrate(store)
 
 
 def bootstrap(
@@ -116,6 +117,7 @@ def bootstrap(
         ttl=timedelta(hours=settings.invitation_hours),
         issuer_name=settings.organisation_name,
         log=log,
+        names=names.SqlAccountNames(),
     )
     sign_in = SignIn(
         bus,

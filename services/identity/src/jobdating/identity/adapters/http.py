@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
 
-from jobdating.identity.adapters import http_accounts, http_oidc, http_sign_in
+from jobdating.identity.adapters import http_accounts, http_names, http_oidc, http_sign_in
 from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.application.handlers import IdentityHandlers
@@ -15,6 +15,7 @@ from jobdating.identity.application.oidc_ports import InvalidIdToken, ProviderUn
 from jobdating.identity.application.oidc_sign_in import OidcSignIn
 from jobdating.identity.application.ports import MailFailed
 from jobdating.identity.application.queries import IdentityQueries
+from jobdating.identity.application.queries_names import AccountNames
 from jobdating.identity.application.sign_in import SignIn
 from jobdating.identity.domain.errors import (
     Conflict,
@@ -57,6 +58,7 @@ def install(
     app.include_router(http_accounts.router(handlers, invitations, queries, org))
     app.include_router(http_sign_in.router(invitations, sign_in, keys, queries))
     app.include_router(http_oidc.router(oidc, secure_cookie=secure_cookie))
+    app.include_router(http_names.router(AccountNames(queries.store)))
     install_refusals(app, IdentityRefusal, _STATUS)
 
     async def throttled(request: Request, exc: Exception) -> Response:

@@ -74,7 +74,12 @@ def router(
     )
     def invite(organisation_id: str, body: InvitationIn, request: Request, caller: Caller) -> dict[str, str]:
         invitations.invite(
-            known_organisation(organisation_id), body.email, tuple(body.roles), caller, meta(request, caller)
+            known_organisation(organisation_id),
+            body.email,
+            tuple(body.roles),
+            caller,
+            meta(request, caller),
+            name=body.name,
         )
         return {"message": INVITED}
 

@@ -19,6 +19,7 @@ class OrganisationIn(Body):
 class InvitationIn(Body):
     email: Annotated[str, Field(max_length=254)]
     roles: Annotated[list[AccountRole], Field(min_length=1, max_length=7)]
+    name: Annotated[Text | None, Field(max_length=200)] = None  # kept in identity's private table
 
 
 class AcceptIn(Body):

@@ -25,10 +25,12 @@ from jobdating.identity.application.ports import (
     Randomness,
     SecondFactor,
 )
+from jobdating.identity.application.queries_names import NameTable
 from jobdating.identity.domain import decide
 from jobdating.identity.domain import validation as check
 from jobdating.identity.domain.commands import ActivateAccount, InviteAccount
 from jobdating.identity.domain.errors import Gone, NotFound
+from jobdating.identity.domain.names import display_name
 from jobdating.identity.domain.permissions import Actor, requires_second_factor
 from jobdating.identity.domain.state import AccountState
 from jobdating.runtime.commands import CommandBus, Meta, UnitOfWork
@@ -77,6 +79,7 @@ class Invitations:
         ttl: timedelta,
         issuer_name: str,
         log: Any = None,
+        names: NameTable | None = None,
     ) -> None:
         self.bus = bus
         self.org = org
@@ -89,12 +92,21 @@ class Invitations:
         self.ttl = ttl
         self.issuer_name = issuer_name
         self.log = log
+        self.names = names
 
     def invite(
-        self, organisation_id: str, email: str, roles: tuple[AccountRole, ...], actor: Actor, meta: Meta
+        self,
+        organisation_id: str,
+        email: str,
+        roles: tuple[AccountRole, ...],
+        actor: Actor,
+        meta: Meta,
+        name: str | None = None,
     ) -> None:
-        """Invite `email` to the organisation with `roles` (refused as any command would be), then mail."""
+        """Invite `email` to the organisation with `roles` (refused as any command would be), then mail.
+        `name`, the person's name, is kept in identity's private table for those allowed to read it."""
         address = check.email("email", email)
+        person = display_name("name", name)
 
         def work(w: UnitOfWork) -> Mail:
             organisation = w.fold(ORGANISATIONS, organisation_id)
@@ -106,8 +118,10 @@ class Invitations:
             if known is None:
                 w.append(account_id, events, meta)
                 self.private.add_login(w.tx, account_id, address)
+                self._name(w, account_id, person)
                 return self._new_link(w, account_id, address)
             if known.status == "invited" and known.organisation_id == organisation_id:
+                self._name(w, known.account_id, person)  # the same organisation invites again
                 return self._new_link(w, known.account_id, address)
             return Mail(to=address, kind="already")
 
@@ -155,6 +169,10 @@ class Invitations:
         if invitation.expires_at <= self.bus.clock.now():
             raise Gone.on("token", EXPIRED_LINK)
         return invitation
+
+    def _name(self, w: UnitOfWork, account_id: str, name: str | None) -> None:
+        if name is not None and self.names is not None:
+            self.names.set_name(w.tx, account_id, name)
 
     def _new_link(self, w: UnitOfWork, account_id: str, address: str) -> Mail:
         token = self.randomness.token()

@@ -1,0 +1,87 @@
+"""Event types and stream types in plain French, for the audit's "who did what" (`who.py`).
+
+The project had no French words for its event types (only for outcomes and cancellation reasons, in the
+reports): they are here, one per registered type. A type not listed (a newer service) shows its own name.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+EVENT_WORDS: Final[dict[str, str]] = {
+    # identity
+    "OrganisationRegistered": "organisation enregistrée",
+    "AccountInvited": "compte invité",
+    "AccountActivated": "compte activé",
+    "AccountDisabled": "compte désactivé",
+    "RoleGranted": "rôle accordé",
+    "RoleRevoked": "rôle retiré",
+    # registration
+    "CandidateRegistered": "candidat inscrit",
+    "CandidateUpdated": "candidat modifié",
+    "CandidateWithdrew": "candidat désinscrit",
+    "CandidateErased": "données du candidat effacées",
+    "CompanyRegistered": "entreprise inscrite",
+    "CompanyUpdated": "entreprise modifiée",
+    "CompanyWithdrew": "entreprise retirée",
+    # sites
+    "SiteOpened": "site ouvert",
+    "SiteDetailsChanged": "informations du site modifiées",
+    "SiteClosed": "site fermé",
+    "SiteReopened": "site rouvert",
+    "RoomAdded": "salle ajoutée",
+    "ComputerAdded": "ordinateur ajouté",
+    "ComputerOutOfOrder": "ordinateur en panne",
+    "ComputerBackInService": "ordinateur remis en service",
+    "ComputerRemoved": "ordinateur retiré",
+    # scheduling
+    "JobDatingPlanned": "job dating préparé",
+    "JobDatingFrozen": "planning figé",
+    "PlanPublished": "planning publié",
+    "PairingPinned": "rencontre imposée",
+    "PairingForbidden": "rencontre interdite",
+    "PairingReleased": "rencontre laissée libre",
+    "SlotAssigned": "entretien attribué",
+    "SlotMoved": "entretien déplacé",
+    "SlotCancelled": "entretien annulé",
+    "InterviewCompleted": "résultat d'entretien saisi",
+    "CandidateCheckedIn": "arrivée du candidat pointée",
+    "CandidateMarkedNoShow": "candidat noté absent",
+    "CandidateArrivedLate": "candidat arrivé en retard",
+    "CompanyDelayed": "entreprise en retard",
+    "CompanyLeft": "entreprise partie",
+    "WorkshopScheduled": "atelier programmé",
+    "CandidateEnrolledInWorkshop": "candidat inscrit à un atelier",
+    "WorkshopAttendanceRecorded": "présences à l'atelier saisies",
+    # notifications
+    "NotificationSent": "message envoyé",
+    "NotificationFailed": "message en échec",
+    "NotificationSkipped": "message non envoyé",
+    "RemindersOptedIn": "rappels réactivés",
+    "RemindersOptedOut": "rappels refusés",
+}
+
+STREAM_WORDS: Final[dict[str, str]] = {
+    "organisation": "organisation",
+    "account": "compte",
+    "candidate": "candidat",
+    "company": "entreprise",
+    "site": "site",
+    "computer": "ordinateur",
+    "job_dating": "job dating",
+    "slot": "entretien",
+    "attendance": "présence",
+    "workshop": "atelier",
+    "notification": "message",
+    "reminder_preference": "rappels",
+}
+
+
+def event_words(event_type: str) -> str:
+    """What happened, in French; the type's own name when no words are known for it."""
+    return EVENT_WORDS.get(event_type, event_type)
+
+
+def subject_words(stream_type: str, stream_id: str) -> str:
+    """What it happened to: the kind of thing and its id (an id, never a person's name)."""
+    return f"{STREAM_WORDS.get(stream_type, stream_type)} {stream_id}"

@@ -21,6 +21,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "CandidateUpdated": "candidat modifié",
     "CandidateWithdrew": "candidat désinscrit",
     "CandidateErased": "données du candidat effacées",
+    "CandidateContactOpened": "coordonnées du candidat ouvertes (motif indiqué)",
     "CompanyRegistered": "entreprise inscrite",
     "CompanyUpdated": "entreprise modifiée",
     "CompanyWithdrew": "entreprise retirée",

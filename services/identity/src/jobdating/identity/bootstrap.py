@@ -32,6 +32,7 @@ from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
+from jobdating.runtime.mail import SmtpServer
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,15 @@ def bootstrap(
     clock = clock or settings.clock()
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projections.project)
     mailer = mailer or SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
+        SmtpServer(
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=settings.smtp_timeout,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password(),
+        ),
         settings.mail_from,
-        timeout=settings.smtp_timeout,
-        starttls=settings.smtp_starttls,
-        username=settings.smtp_username,
-        password=settings.smtp_password(),
     )
     passwords = passwords or Argon2Passwords()
     second_factor = TotpSecondFactor(issuer=f"Job dating {settings.organisation_name}")

@@ -1,5 +1,6 @@
-"""Read models (see `jobdating.eventstore.readmodel`) whose projections need nothing but their own tables:
-an empty store is readied by creating them, and the event applier is the same whatever the store."""
+"""Tables a service creates in its store, and the read models (see `jobdating.eventstore.readmodel`) whose
+projections need nothing but their own tables: an empty store is readied by creating them, and the event
+applier is the same whatever the store."""
 
 from __future__ import annotations
 
@@ -16,10 +17,15 @@ def log_read_model(
     ddl = tuple(schema)
 
     def prepare(live: EventStore, fresh: Transaction) -> None:
-        for statement in ddl:
-            fresh.execute(statement)
+        create_tables(fresh, ddl)
 
     return ReadModel(service, tuple(tables), prepare, lambda _: apply, checkpoint)
+
+
+def create_tables(tx: Transaction, schema: Iterable[str]) -> None:
+    """Run the DDL statements of `schema` in `tx` (each `IF NOT EXISTS`: running them again is harmless)."""
+    for ddl in schema:
+        tx.execute(ddl)
 
 
 def no_fed_model(label: str, own_org: str | None, instance_org: str | None) -> FedModel | None:

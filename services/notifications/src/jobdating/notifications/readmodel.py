@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from jobdating.bus.topology import CONSUMERS
 from jobdating.eventstore.base import Transaction
-from jobdating.eventstore.log_models import log_read_model
+from jobdating.eventstore.log_models import create_tables, log_read_model
 from jobdating.eventstore.readmodel import Apply, FedModel
 from jobdating.notifications.adapters import projections, tables
 from jobdating.notifications.application.planner import (
@@ -29,8 +29,7 @@ the recruiters' agendas are due, set from the clock when the plan was published.
 
 
 def _prepare(tx: Transaction) -> None:
-    for ddl in tables.SCHEMA:
-        tx.execute(ddl)
+    create_tables(tx, tables.SCHEMA)
 
 
 LOG = log_read_model("notifications", projections.OWN_TABLES, tables.SCHEMA, projections.apply_own)

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.log_models import create_tables
 from jobdating.identity.adapters.times import loaded, stored
 from jobdating.runtime.clock import Clock
 
@@ -80,8 +81,7 @@ def thumbprint(key: Ed25519PublicKey) -> str:
 
 def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
-        for ddl in SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, SCHEMA)
 
 
 class KeyRing:

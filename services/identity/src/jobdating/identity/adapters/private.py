@@ -15,6 +15,7 @@ from datetime import datetime
 import msgspec
 
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.log_models import create_tables
 from jobdating.identity.adapters.times import loaded, stored
 from jobdating.identity.application.ports import Invitation, Login
 
@@ -52,8 +53,7 @@ _LOGIN = (
 
 def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
-        for ddl in SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, SCHEMA)
 
 
 class SqlPrivateTables:

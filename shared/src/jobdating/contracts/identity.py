@@ -66,9 +66,6 @@ class OrganisationRegistered(_OrganisationEvent, frozen=True, kw_only=True):
     """The coordination registered an organisation taking part (a partner, a company): its people may be
     invited."""
 
-    event_type: ClassVar[str] = "OrganisationRegistered"
-    schema_version: ClassVar[int] = 1
-
     kind: OrganisationKind
     name: str
 
@@ -78,9 +75,6 @@ class AccountInvited(_AccountEvent, frozen=True, kw_only=True):
     """A person was invited to an organisation with these roles; the account waits for its activation.
     The person's address and the invitation's link are identity's own, never on the bus."""
 
-    event_type: ClassVar[str] = "AccountInvited"
-    schema_version: ClassVar[int] = 1
-
     organisation_id: str
     roles: tuple[AccountRole, ...]
 
@@ -89,18 +83,12 @@ class AccountInvited(_AccountEvent, frozen=True, kw_only=True):
 class AccountActivated(_AccountEvent, frozen=True, kw_only=True):
     """The person accepted the invitation and chose a password; `second_factor` when a TOTP was enrolled."""
 
-    event_type: ClassVar[str] = "AccountActivated"
-    schema_version: ClassVar[int] = 1
-
     second_factor: bool
 
 
 @REGISTRY.register
 class RoleGranted(_AccountEvent, frozen=True, kw_only=True):
     """An account was given one more role."""
-
-    event_type: ClassVar[str] = "RoleGranted"
-    schema_version: ClassVar[int] = 1
 
     role: AccountRole
 
@@ -109,15 +97,9 @@ class RoleGranted(_AccountEvent, frozen=True, kw_only=True):
 class RoleRevoked(_AccountEvent, frozen=True, kw_only=True):
     """An account lost a role."""
 
-    event_type: ClassVar[str] = "RoleRevoked"
-    schema_version: ClassVar[int] = 1
-
     role: AccountRole
 
 
 @REGISTRY.register
 class AccountDisabled(_AccountEvent, frozen=True, kw_only=True):
     """An account may no longer sign in; the access tokens it holds are refused from now on."""
-
-    event_type: ClassVar[str] = "AccountDisabled"
-    schema_version: ClassVar[int] = 1

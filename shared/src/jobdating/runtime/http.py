@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from starlette.exceptions import HTTPException
 
-from jobdating.eventstore.base import ConcurrencyConflict
+from jobdating.eventstore.base import ConcurrencyConflict, EventStore
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.http_inputs import (
     FRENCH_DETAILS,
@@ -108,6 +108,14 @@ def install_refusals(
 async def _conflict(request: Request, _: Exception) -> Response:
     reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
     return await render_refused(request, [FieldError("id", reason)], 409)
+
+
+def log_health(store: EventStore, projection: str | None = None) -> dict[str, Any]:
+    """What `/health` says of a service's log: its head, how far the relay and (if any) `projection` are."""
+    health = {"status": "ok", "log_head": store.head(), "relay_position": store.relay_position("jetstream")}
+    if projection is not None:
+        health["read_model_position"] = store.checkpoint(projection)
+    return health
 
 
 def create_app(

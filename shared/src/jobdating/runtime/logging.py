@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import structlog
+
+if TYPE_CHECKING:
+    from jobdating.eventstore.base import StoredEvent
 
 
 class _CurrentStderr:
@@ -35,3 +39,17 @@ def configure_logging(service: str, org: str, level: int = logging.INFO) -> Any:
         cache_logger_on_first_use=True,
     )
     return structlog.get_logger().bind(service=service, org=org)
+
+
+def log_recorded(log: Any, stored: Iterable[StoredEvent]) -> None:
+    """Say each event a command stored (with `log`, if any): by ids and type only, never a personal field."""
+    if log is None:
+        return
+    for row in stored:
+        log.info(
+            "event_recorded",
+            event_type=row.event_type,
+            stream_id=row.stream_id,
+            event_id=row.event_id,
+            position=row.position,
+        )

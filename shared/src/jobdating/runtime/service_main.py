@@ -1,7 +1,8 @@
 """The command line every service shares: `jobdating-<service> serve`, and the commands a service adds.
 
 A service's `main.py` names its settings type, its `bootstrap` and its own commands (`rebuild`,
-`redrive`, ...); `serve` is the same for all: settings, logging, store, the service, the host, run.
+`redrive`, ...) in `main = service_main(...)`; `serve` is the same for all: settings, logging, store, the
+service, the host, run.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -70,13 +72,66 @@ class Bootstrap(Protocol[S_contra, V_co]):
 
 
 @dataclass(frozen=True)
-class Command(Generic[S]):
+class Command(Generic[S_contra]):
     """A subcommand besides `serve`: `run(settings, args, log)` returns the exit code."""
 
     name: str
     help: str
-    run: Callable[[S, argparse.Namespace, Any], int]
+    run: Callable[[S_contra, argparse.Namespace, Any], int]
     arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def rebuild_command(
+    migrate: Callable[[EventStore], None], rebuild: Callable[[EventStore], int]
+) -> Command[ServiceSettings]:
+    """`rebuild`: ready the store's tables (`migrate`), then empty the read model and replay the log into it
+    (`rebuild`, returning how many events it applied)."""
+
+    def run(settings: ServiceSettings, _args: argparse.Namespace, log: Any) -> int:
+        with closing(open_store(settings.store_url)) as store:
+            migrate(store)
+            count = rebuild(store)
+        log.info("read_model_rebuilt", events=count)
+        print(f"read model rebuilt from {count} events")
+        return 0
+
+    return Command("rebuild", "rebuild the read model from the log (stop the service first)", run)
+
+
+class Main(Protocol):
+    """A service's entry point, `jobdating-<service>`: the command line's words, or `sys.argv`'s."""
+
+    def __call__(self, argv: Sequence[str] | None = None, /) -> int: ...
+
+
+SERVE_HELP = "run the HTTP API and the outbox relay until SIGINT/SIGTERM"
+
+
+def service_main(
+    name: str,
+    settings_type: type[S],
+    bootstrap: Bootstrap[S, V],
+    *,
+    description: str,
+    serve_help: str = SERVE_HELP,
+    commands: Sequence[Command[S]] = (),
+    run: Callable[[ServiceHost, V], Coroutine[Any, Any, None]] | None = None,
+) -> Main:
+    """The entry point of `jobdating-<name>`: `run_service` with these parts and the words it is given."""
+
+    def main(argv: Sequence[str] | None = None, /) -> int:
+        return run_service(
+            name,
+            settings_type,
+            bootstrap,
+            description=description,
+            serve_help=serve_help,
+            commands=commands,
+            run=run,
+            argv=argv,
+        )
+
+    return main
 
 
 def run_service(

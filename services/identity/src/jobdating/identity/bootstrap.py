@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI
 
 from jobdating.contracts.identity import SERVICE
-from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.identity.adapters import http, keys, names, oidc_tables, private, projections
 from jobdating.identity.adapters.auth import Callers
@@ -34,8 +33,10 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
-from jobdating.runtime.http import create_app
+from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
+from jobdating.runtime.mail import SmtpServer
+from jobdating.runtime.service_main import configured
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,18 @@ def bootstrap(
     log: Any = None,
 ) -> IdentityService:
     """Wire an identity instance; anything not given comes from the settings."""
-    store = store if store is not None else open_store(settings.store_url)
-    migrate(store)
-    tokens = tokens if tokens is not None else settings.token_table()
-    clock = clock or settings.clock()
+    store, tokens, clock = configured(settings, store, tokens, clock, migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projections.project)
     mailer = mailer or SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
+        SmtpServer(
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=settings.smtp_timeout,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password(),
+        ),
         settings.mail_from,
-        timeout=settings.smtp_timeout,
-        starttls=settings.smtp_starttls,
-        username=settings.smtp_username,
-        password=settings.smtp_password(),
     )
     passwords = passwords or Argon2Passwords()
     second_factor = TotpSecondFactor(issuer=f"Job dating {settings.organisation_name}")
@@ -147,15 +147,13 @@ def bootstrap(
     )
     queries = IdentityQueries(store)
 
-    def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "log_head": store.head(),
-            "relay_position": store.relay_position("jetstream"),
-            "read_model_position": store.checkpoint(projections.PROJECTION),
-        }
-
-    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: identity (accounts, sign-in)")
+    app = create_app(
+        SERVICE,
+        settings.org,
+        tokens,
+        lambda: log_health(store, projections.PROJECTION),
+        title="jobdating: identity (accounts, sign-in)",
+    )
     http.install(
         app,
         handlers=handlers,

@@ -19,38 +19,7 @@ from jobdating.identity.domain.permissions import Actor
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.service_main import Command, run_service
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `jobdating-identity` command."""
-    return run_service(
-        "identity",
-        IdentitySettings,
-        bootstrap,
-        description="Identity service: organisations, accounts and roles, sign-in, signing keys.",
-        serve_help="run the HTTP API and the outbox relay until SIGINT/SIGTERM",
-        commands=[
-            Command("rebuild", "rebuild the read model from the log (stop the service first)", rebuild),
-            Command(
-                "invite-coordinator",
-                "register this instance's organisation (the département) and invite a coordinator by e-mail",
-                invite_coordinator,
-                _invite_arguments,
-            ),
-        ],
-        argv=argv,
-    )
-
-
-def rebuild(settings: IdentitySettings, _args: argparse.Namespace, log: Any) -> int:
-    """Empty the read model and replay the log into it."""
-    with closing(open_store(settings.store_url)) as store:
-        migrate(store)
-        count = projections.rebuild(store)
-    log.info("read_model_rebuilt", events=count)
-    print(f"read model rebuilt from {count} events")
-    return 0
+from jobdating.runtime.service_main import Command, rebuild_command, service_main
 
 
 class _PrintedMail:
@@ -90,6 +59,22 @@ def invite_coordinator(settings: IdentitySettings, args: argparse.Namespace, log
     print("invitation sent" if not args.print else "invitation printed above")
     return 0
 
+
+main = service_main(
+    "identity",
+    IdentitySettings,
+    bootstrap,
+    description="Identity service: organisations, accounts and roles, sign-in, signing keys.",
+    commands=[
+        rebuild_command(migrate, projections.rebuild),
+        Command(
+            "invite-coordinator",
+            "register this instance's organisation (the département) and invite a coordinator by e-mail",
+            invite_coordinator,
+            _invite_arguments,
+        ),
+    ],
+)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -7,24 +7,11 @@ projection: they are not in the log, so no replay can rebuild them, and no tool 
 
 from __future__ import annotations
 
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.eventstore.readmodel import FedModel, ReadModel
+from jobdating.eventstore.log_models import log_read_model, no_fed_model
 from jobdating.identity.adapters import projections
 
-
-def _prepare(live: EventStore, fresh: Transaction) -> None:
-    for ddl in projections.SCHEMA:
-        fresh.execute(ddl)
-
-
-LOG = ReadModel(
-    "identity", tuple(projections.TABLES), _prepare, lambda _: projections.apply, projections.PROJECTION
+LOG = log_read_model(
+    "identity", projections.TABLES, projections.SCHEMA, projections.apply, projections.PROJECTION
 )
-
-
-def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel | None:
-    """The identity service has no consumer."""
-    return None
-
-
+fed = no_fed_model
 rebuild = projections.rebuild

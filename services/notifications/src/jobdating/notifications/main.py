@@ -18,33 +18,7 @@ from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.queries import retry_failed
 from jobdating.notifications.bootstrap import bootstrap, run
 from jobdating.notifications.config import NotificationsSettings
-from jobdating.runtime.service_main import Command, run_service
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `jobdating-notifications` command."""
-    return run_service(
-        "notifications",
-        NotificationsSettings,
-        bootstrap,
-        description="Notifications service: convocations, reminders, changes, agendas and outcome notices.",
-        serve_help="run the consumers, the sender, the relay and the HTTP API",
-        run=run,
-        commands=[
-            Command(
-                "smtp-sink",
-                "run the local SMTP server that writes the Maildir (embedded run, not production)",
-                smtp_sink,
-            ),
-            Command(
-                "redrive",
-                "re-run parked events; with --failed, queue failed messages again",
-                redrive,
-                _failed,
-            ),
-        ],
-        argv=argv,
-    )
+from jobdating.runtime.service_main import Command, service_main
 
 
 def _failed(again: argparse.ArgumentParser) -> None:
@@ -98,6 +72,29 @@ def _no_tokens() -> Any:
     from jobdating.runtime.auth import TokenTable
 
     return TokenTable({})
+
+
+main = service_main(
+    "notifications",
+    NotificationsSettings,
+    bootstrap,
+    description="Notifications service: convocations, reminders, changes, agendas and outcome notices.",
+    serve_help="run the consumers, the sender, the relay and the HTTP API",
+    run=run,
+    commands=[
+        Command(
+            "smtp-sink",
+            "run the local SMTP server that writes the Maildir (embedded run, not production)",
+            smtp_sink,
+        ),
+        Command(
+            "redrive",
+            "re-run parked events; with --failed, queue failed messages again",
+            redrive,
+            _failed,
+        ),
+    ],
+)
 
 
 if __name__ == "__main__":

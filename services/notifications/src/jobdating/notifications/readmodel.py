@@ -5,8 +5,9 @@ its three consumers. Planned messages are working state, neither rebuilt nor com
 from __future__ import annotations
 
 from jobdating.bus.topology import CONSUMERS
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.eventstore.readmodel import Apply, FedModel, ReadModel
+from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.log_models import create_tables, log_read_model
+from jobdating.eventstore.readmodel import Apply, FedModel
 from jobdating.notifications.adapters import projections, tables
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
@@ -27,18 +28,11 @@ COPIES = (
 the recruiters' agendas are due, set from the clock when the plan was published."""
 
 
-def _prepare_store(live: EventStore, fresh: Transaction) -> None:
-    _prepare(fresh)
-
-
 def _prepare(tx: Transaction) -> None:
-    for ddl in tables.SCHEMA:
-        tx.execute(ddl)
+    create_tables(tx, tables.SCHEMA)
 
 
-LOG = ReadModel(
-    "notifications", tuple(projections.OWN_TABLES), _prepare_store, lambda _: projections.apply_own
-)
+LOG = log_read_model("notifications", projections.OWN_TABLES, tables.SCHEMA, projections.apply_own)
 
 
 def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel:

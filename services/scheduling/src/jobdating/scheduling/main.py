@@ -18,40 +18,13 @@ from jobdating.contracts.envelope import RecordedEvent, service_of
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.service_main import Command, redriven, run_service
+from jobdating.runtime.service_main import Command, redriven, service_main
 from jobdating.scheduling.adapters import export, projections, tables
 from jobdating.scheduling.adapters import facts as known
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
 from jobdating.scheduling.bootstrap import bootstrap, open_queries
 from jobdating.scheduling.config import SchedulingSettings
 from jobdating.scheduling.domain.errors import SchedulingRefusal
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `jobdating-scheduling` command."""
-    return run_service(
-        "scheduling",
-        SchedulingSettings,
-        bootstrap,
-        description="Scheduling service of jobdating.",
-        serve_help="run the HTTP API, the relay and the registration and sites consumers",
-        commands=[
-            Command(
-                "rebuild",
-                "rebuild the read model from the log (stop the service first)",
-                rebuild_read_model,
-                _rebuild_arguments,
-            ),
-            Command("redrive", "re-run events a consumer parked", redrive_parked, _redrive_arguments),
-            Command(
-                "export",
-                "print a plan per site, computer, company or candidate",
-                export_plan,
-                _export_arguments,
-            ),
-        ],
-        argv=argv,
-    )
 
 
 def _rebuild_arguments(rebuild: argparse.ArgumentParser) -> None:
@@ -153,6 +126,30 @@ def export_plan(settings: SchedulingSettings, args: argparse.Namespace, _log: An
     else:
         sys.stdout.write(text)
     return 0
+
+
+main = service_main(
+    "scheduling",
+    SchedulingSettings,
+    bootstrap,
+    description="Scheduling service of jobdating.",
+    serve_help="run the HTTP API, the relay and the registration and sites consumers",
+    commands=[
+        Command(
+            "rebuild",
+            "rebuild the read model from the log (stop the service first)",
+            rebuild_read_model,
+            _rebuild_arguments,
+        ),
+        Command("redrive", "re-run events a consumer parked", redrive_parked, _redrive_arguments),
+        Command(
+            "export",
+            "print a plan per site, computer, company or candidate",
+            export_plan,
+            _export_arguments,
+        ),
+    ],
+)
 
 
 if __name__ == "__main__":

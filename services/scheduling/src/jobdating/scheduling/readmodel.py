@@ -6,23 +6,14 @@ from __future__ import annotations
 
 from jobdating.bus.topology import CONSUMERS
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.eventstore.readmodel import FedModel, ReadModel
+from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.log_models import create_tables, log_read_model
+from jobdating.eventstore.readmodel import FedModel
 from jobdating.scheduling.adapters import facts, projections, tables
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
 
-
-def _prepare(live: EventStore, fresh: Transaction) -> None:
-    for ddl in tables.SCHEMA:
-        fresh.execute(ddl)
-
-
-LOG = ReadModel(
-    "scheduling",
-    tuple(tables.READ_MODEL_TABLES),
-    _prepare,
-    lambda _: projections.apply,
-    projections.PROJECTION,
+LOG = log_read_model(
+    "scheduling", tables.READ_MODEL_TABLES, tables.SCHEMA, projections.apply, projections.PROJECTION
 )
 
 
@@ -32,8 +23,7 @@ def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel:
     feeds = tuple((name, by_name[name]) for name in (REGISTRATION_CONSUMER, SITES_CONSUMER))
 
     def prepare(tx: Transaction) -> None:
-        for ddl in tables.SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, tables.SCHEMA)
 
     def apply(tx: Transaction, event: RecordedEvent) -> None:
         # The facts half of the policies: the repairs they trigger write scheduling's own log, audited there.

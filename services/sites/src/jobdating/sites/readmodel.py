@@ -3,24 +3,11 @@ sites, rooms and computers follow its own log; it keeps nothing from other servi
 
 from __future__ import annotations
 
-from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.eventstore.readmodel import FedModel, ReadModel
+from jobdating.eventstore.log_models import log_read_model, no_fed_model
 from jobdating.sites.adapters import projections
 
-
-def _prepare(live: EventStore, fresh: Transaction) -> None:
-    for ddl in projections.SCHEMA:
-        fresh.execute(ddl)
-
-
-LOG = ReadModel(
-    "sites", tuple(projections.TABLES), _prepare, lambda _: projections.apply, projections.PROJECTION
+LOG = log_read_model(
+    "sites", projections.TABLES, projections.SCHEMA, projections.apply, projections.PROJECTION
 )
-
-
-def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel | None:
-    """The sites service has no consumer."""
-    return None
-
-
+fed = no_fed_model
 rebuild = projections.rebuild

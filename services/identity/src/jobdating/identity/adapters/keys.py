@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.log_models import create_tables
 from jobdating.identity.adapters.times import loaded, stored
 from jobdating.runtime.clock import Clock
 
@@ -80,20 +82,19 @@ def thumbprint(key: Ed25519PublicKey) -> str:
 
 def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
-        for ddl in SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, SCHEMA)
 
 
+@dataclass(eq=False)
 class KeyRing:
     """Signs with the current key, verifies with any published one, rotates (the `Signer` port)."""
 
-    def __init__(self, store: EventStore, clock: Clock, token_ttl: timedelta, issuer: str) -> None:
-        self.store = store
-        self.clock = clock
-        self.token_ttl = token_ttl
-        self.issuer = issuer
-        self._lock = threading.Lock()
-        self._keys: list[SigningKey] | None = None
+    store: EventStore
+    clock: Clock
+    token_ttl: timedelta
+    issuer: str
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _keys: list[SigningKey] | None = field(default=None, init=False)
 
     def ensure_key(self) -> str:
         """The current key's id, made if there is none yet (a new store)."""

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.eventstore.log_models import create_tables
 from jobdating.identity.adapters.times import loaded, stored
 from jobdating.identity.application.ports import Invitation, Login
 
@@ -68,8 +69,7 @@ def _login(row: Any) -> Login | None:
 
 def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
-        for ddl in SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, SCHEMA)
 
 
 class SqlPrivateTables:

@@ -11,17 +11,11 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts import identity as events
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
-from jobdating.contracts.identity import (
-    AccountActivated,
-    AccountDisabled,
-    AccountInvited,
-    OrganisationRegistered,
-    RoleGranted,
-    RoleRevoked,
-)
 from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
+from jobdating.eventstore.log_models import create_tables
 from jobdating.eventstore.readmodel import rebuild_in_place
 from jobdating.identity.adapters.times import stored
 
@@ -55,36 +49,35 @@ _json = msgspec.json.Encoder()
 def migrate(store: EventStore) -> None:
     """Create the read model's tables if they do not exist."""
     with store.transaction() as tx:
-        for ddl in SCHEMA:
-            tx.execute(ddl)
+        create_tables(tx, SCHEMA)
 
 
 def apply(tx: Transaction, event: RecordedEvent) -> None:
     """Apply one event to the read model."""
     at = stored(event.envelope.occurred_at)
     match event.data:
-        case OrganisationRegistered() as e:
+        case events.OrganisationRegistered() as e:
             tx.execute(
                 "INSERT INTO identity_organisation (organisation_id, kind, name, registered_at) "
                 "VALUES (?, ?, ?, ?)",
                 (e.organisation_id, e.kind, e.name, at),
             )
-        case AccountInvited() as e:
+        case events.AccountInvited() as e:
             tx.execute(
                 "INSERT INTO identity_account (account_id, organisation_id, roles, status, second_factor, "
                 "invited_at, disabled_at) VALUES (?, ?, ?, 'invited', 0, ?, NULL)",
                 (e.account_id, e.organisation_id, _json.encode(list(e.roles)).decode(), at),
             )
-        case AccountActivated() as e:
+        case events.AccountActivated() as e:
             tx.execute(
                 "UPDATE identity_account SET status = 'active', second_factor = ? WHERE account_id = ?",
                 (int(e.second_factor), e.account_id),
             )
-        case RoleGranted() as e:
+        case events.RoleGranted() as e:
             _set_roles(tx, e.account_id, lambda roles: [*roles, e.role])
-        case RoleRevoked() as e:
+        case events.RoleRevoked() as e:
             _set_roles(tx, e.account_id, lambda roles: [r for r in roles if r != e.role])
-        case AccountDisabled() as e:
+        case events.AccountDisabled() as e:
             tx.execute(
                 "UPDATE identity_account SET status = 'disabled', disabled_at = ? WHERE account_id = ?",
                 (at, e.account_id),

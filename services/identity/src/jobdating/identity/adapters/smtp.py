@@ -7,29 +7,15 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from jobdating.identity.application.ports import MailFailed
+from jobdating.runtime.mail import SmtpServer
 
 
 class SmtpMailer:
-    """The `Mailer` port: plain text in UTF-8; STARTTLS and a login when configured."""
+    """The `Mailer` port: plain text in UTF-8 through `server`, signed `mail_from`."""
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        mail_from: str,
-        *,
-        timeout: float = 10.0,
-        starttls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
-    ) -> None:
-        self.host = host
-        self.port = port
+    def __init__(self, server: SmtpServer, mail_from: str) -> None:
+        self.server = server
         self.mail_from = mail_from
-        self.timeout = timeout
-        self.starttls = starttls
-        self.username = username
-        self.password = password
 
     def send(self, to: str, subject: str, text: str) -> None:
         message = EmailMessage()
@@ -39,11 +25,7 @@ class SmtpMailer:
         message["Message-ID"] = make_msgid(domain=self.mail_from.rpartition("@")[2] or None)
         message.set_content(text)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.username is not None and self.password is not None:
-                    smtp.login(self.username, self.password)
+            with self.server.connect() as smtp:
                 smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
             raise MailFailed(str(exc)) from exc

@@ -6,8 +6,10 @@ Invitations and their acceptance, which also write identity's private tables, ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from jobdating.contracts.envelope import Event
 from jobdating.eventstore.base import StoredEvent
 from jobdating.identity.domain import decide
 from jobdating.identity.domain.commands import DisableAccount, GrantRole, RegisterOrganisation, RevokeRole
@@ -15,6 +17,7 @@ from jobdating.identity.domain.evolve import evolve_account, evolve_organisation
 from jobdating.identity.domain.permissions import Actor
 from jobdating.identity.domain.state import AccountState, OrganisationState
 from jobdating.runtime.commands import Aggregate, CommandBus, Meta, UnitOfWork
+from jobdating.runtime.logging import log_recorded
 
 ORGANISATIONS: Aggregate[OrganisationState] = Aggregate(OrganisationState, evolve_organisation)
 ACCOUNTS: Aggregate[AccountState] = Aggregate(AccountState, evolve_account)
@@ -40,22 +43,14 @@ class IdentityHandlers:
         )
 
     def grant_role(self, command: GrantRole, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            account = w.fold(ACCOUNTS, command.account_id)
-            organisation = w.fold(ORGANISATIONS, account.organisation_id) if account.organisation_id else None
-            decided = decide.grant_role(command, account, organisation or OrganisationState(), actor)
-            return w.append(command.account_id, decided, meta)
-
-        return self._logged(self.bus.run(work))
+        return self._on_account(
+            command.account_id, lambda account, org: decide.grant_role(command, account, org, actor), meta
+        )
 
     def revoke_role(self, command: RevokeRole, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            account = w.fold(ACCOUNTS, command.account_id)
-            organisation = w.fold(ORGANISATIONS, account.organisation_id) if account.organisation_id else None
-            decided = decide.revoke_role(command, account, organisation or OrganisationState(), actor)
-            return w.append(command.account_id, decided, meta)
-
-        return self._logged(self.bus.run(work))
+        return self._on_account(
+            command.account_id, lambda account, org: decide.revoke_role(command, account, org, actor), meta
+        )
 
     def disable_account(self, command: DisableAccount, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self._logged(
@@ -67,15 +62,21 @@ class IdentityHandlers:
             )
         )
 
+    def _on_account(
+        self,
+        account_id: str,
+        decision: Callable[[AccountState, OrganisationState], list[Event]],
+        meta: Meta,
+    ) -> list[StoredEvent]:
+        """Decide on an account knowing its organisation (an empty one while the account is unknown)."""
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            account = w.fold(ACCOUNTS, account_id)
+            organisation = w.fold(ORGANISATIONS, account.organisation_id) if account.organisation_id else None
+            return w.append(account_id, decision(account, organisation or OrganisationState()), meta)
+
+        return self._logged(self.bus.run(work))
+
     def _logged(self, stored: list[StoredEvent]) -> list[StoredEvent]:
-        # Ids and types only: nothing that names a person.
-        if self.log is not None:
-            for row in stored:
-                self.log.info(
-                    "event_recorded",
-                    event_type=row.event_type,
-                    stream_id=row.stream_id,
-                    event_id=row.event_id,
-                    position=row.position,
-                )
+        log_recorded(self.log, stored)
         return stored

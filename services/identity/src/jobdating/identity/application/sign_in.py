@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -37,34 +37,25 @@ class AccessToken:
     expires_in: int
 
 
+@dataclass(eq=False)
 class SignIn:
     """Checks credentials and issues short-lived signed access tokens."""
 
-    def __init__(
-        self,
-        bus: CommandBus,
-        private: PrivateTables,
-        passwords: Passwords,
-        second_factor: SecondFactor,
-        signer: Signer,
-        *,
-        issuer: str,
-        token_ttl: timedelta,
-        max_failures: int,
-        window: timedelta,
-        log: Any = None,
-    ) -> None:
-        self.bus = bus
-        self.clock: Clock = bus.clock
-        self.private = private
-        self.passwords = passwords
-        self.second_factor = second_factor
-        self.signer = signer
-        self.issuer = issuer
-        self.token_ttl = token_ttl
-        self.max_failures = max_failures
-        self.window = window
-        self.log = log
+    bus: CommandBus
+    private: PrivateTables
+    passwords: Passwords
+    second_factor: SecondFactor
+    signer: Signer
+    _: KW_ONLY
+    issuer: str
+    token_ttl: timedelta
+    max_failures: int
+    window: timedelta
+    log: Any = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.bus.clock
 
     def sign_in(self, email: str, password: str, code: str | None, client: str) -> AccessToken:
         """A token for the account, or a refusal: `Throttled`, `Unauthenticated` or `Forbidden`."""

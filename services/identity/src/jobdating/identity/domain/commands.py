@@ -15,30 +15,32 @@ class RegisterOrganisation(msgspec.Struct, frozen=True, kw_only=True):
     name: str
 
 
-class InviteAccount(msgspec.Struct, frozen=True, kw_only=True):
-    """Invite a person to an organisation with these roles (the address stays in identity's tables)."""
+class _AccountCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A command about one account, which it names first."""
 
     account_id: str
+
+
+class InviteAccount(_AccountCommand, frozen=True, kw_only=True):
+    """Invite a person to an organisation with these roles (the address stays in identity's tables)."""
+
     organisation_id: str
     roles: tuple[AccountRole, ...]
 
 
-class ActivateAccount(msgspec.Struct, frozen=True, kw_only=True):
+class ActivateAccount(_AccountCommand, frozen=True, kw_only=True):
     """The invited person chose a password; `second_factor` when a TOTP secret was enrolled with it."""
 
-    account_id: str
     second_factor: bool
 
 
-class GrantRole(msgspec.Struct, frozen=True, kw_only=True):
-    account_id: str
+class GrantRole(_AccountCommand, frozen=True, kw_only=True):
     role: AccountRole
 
 
-class RevokeRole(msgspec.Struct, frozen=True, kw_only=True):
-    account_id: str
+class RevokeRole(_AccountCommand, frozen=True, kw_only=True):
     role: AccountRole
 
 
-class DisableAccount(msgspec.Struct, frozen=True, kw_only=True):
-    account_id: str
+class DisableAccount(_AccountCommand, frozen=True, kw_only=True):
+    """The account signs in no more; `account_id` is all it says."""

@@ -5,15 +5,9 @@ Every function raises an `IdentityRefusal` instead of returning events when the 
 
 from __future__ import annotations
 
+from jobdating.contracts import identity as events
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.identity import (
-    AccountActivated,
-    AccountDisabled,
-    AccountInvited,
-    OrganisationRegistered,
-    RoleGranted,
-    RoleRevoked,
-)
+from jobdating.contracts.identity import AccountRole
 from jobdating.identity.domain import validation as check
 from jobdating.identity.domain.commands import (
     ActivateAccount,
@@ -49,7 +43,9 @@ def register_organisation(
     name = check.name("name", command.name)
     if organisation.registered:
         raise AlreadyExists.on("organisation_id", "une organisation porte déjà cet identifiant")
-    return [OrganisationRegistered(organisation_id=command.organisation_id, kind=command.kind, name=name)]
+    return [
+        events.OrganisationRegistered(organisation_id=command.organisation_id, kind=command.kind, name=name)
+    ]
 
 
 def invite_account(
@@ -68,7 +64,7 @@ def invite_account(
     if account.status != "none":
         raise AlreadyExists.on("account_id", "un compte porte déjà cet identifiant")
     return [
-        AccountInvited(
+        events.AccountInvited(
             account_id=command.account_id, organisation_id=organisation.organisation_id, roles=command.roles
         )
     ]
@@ -84,15 +80,14 @@ def activate_account(command: ActivateAccount, account: AccountState) -> list[Ev
         raise Gone.on("token", "ce lien d'invitation a déjà servi : connectez-vous avec votre mot de passe")
     if requires_second_factor(account.roles) and not command.second_factor:
         raise Invalid.on("code", "ces rôles exigent un second facteur (application d'authentification)")
-    return [AccountActivated(account_id=account.account_id, second_factor=command.second_factor)]
+    return [events.AccountActivated(account_id=account.account_id, second_factor=command.second_factor)]
 
 
 def grant_role(
     command: GrantRole, account: AccountState, organisation: OrganisationState, actor: Actor
 ) -> list[Event]:
     """Give an account one more role, under the same rule as an invitation."""
-    _may_change(account)
-    may_assign(actor, organisation, command.role, "role")
+    _may_change_role(account, organisation, actor, command.role)
     role_fits(command.role, organisation, "role")
     if command.role in account.roles:
         raise Conflict.on("role", f"ce compte a déjà le rôle « {ROLE_NAMES[command.role]} »")
@@ -102,20 +97,19 @@ def grant_role(
             "ce rôle exige un second facteur que ce compte n'a pas : invitez la personne à nouveau "
             "avec ce rôle, elle l'activera à l'ouverture de son compte",
         )
-    return [RoleGranted(account_id=account.account_id, role=command.role)]
+    return [events.RoleGranted(account_id=account.account_id, role=command.role)]
 
 
 def revoke_role(
     command: RevokeRole, account: AccountState, organisation: OrganisationState, actor: Actor
 ) -> list[Event]:
     """Take a role away from an account; its last role stays (disable the account instead)."""
-    _may_change(account)
-    may_assign(actor, organisation, command.role, "role")
+    _may_change_role(account, organisation, actor, command.role)
     if command.role not in account.roles:
         raise Conflict.on("role", f"ce compte n'a pas le rôle « {ROLE_NAMES[command.role]} »")
     if account.roles == (command.role,):
         raise Conflict.on("role", "c'est le dernier rôle de ce compte : désactivez plutôt le compte")
-    return [RoleRevoked(account_id=account.account_id, role=command.role)]
+    return [events.RoleRevoked(account_id=account.account_id, role=command.role)]
 
 
 def disable_account(command: DisableAccount, account: AccountState, actor: Actor) -> list[Event]:
@@ -125,11 +119,14 @@ def disable_account(command: DisableAccount, account: AccountState, actor: Actor
     may_disable(actor, account)
     if account.status == "disabled":
         raise Conflict.on("account_id", "ce compte est déjà désactivé")
-    return [AccountDisabled(account_id=command.account_id)]
+    return [events.AccountDisabled(account_id=command.account_id)]
 
 
-def _may_change(account: AccountState) -> None:
+def _may_change_role(
+    account: AccountState, organisation: OrganisationState, actor: Actor, role: AccountRole
+) -> None:
     if account.status == "none":
         raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
     if account.status == "disabled":
         raise Conflict.on("account_id", "ce compte est désactivé : ses rôles ne changent plus")
+    may_assign(actor, organisation, role, "role")

@@ -1,48 +1,23 @@
-"""Why a command is refused, in plain French for the person who asked; the HTTP adapter picks the status."""
+"""Why an identity command is refused (an organisation or account unknown, a disabled account, a role
+already held...): the kinds every service shares, and those of signing in."""
 
 from __future__ import annotations
 
-import msgspec
+from jobdating.runtime.refusals import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Problem
+from jobdating.runtime.refusals import Refusal as IdentityRefusal
 
-
-class Problem(msgspec.Struct, frozen=True):
-    """One field the caller can look at, and what is wrong with it."""
-
-    field: str
-    reason: str
-
-
-class IdentityRefusal(Exception):
-    """A command the identity service refuses; nothing is recorded."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
-        self.problems = problems
-
-    @classmethod
-    def on(cls, field: str, reason: str) -> IdentityRefusal:
-        """A refusal about one field."""
-        return cls([Problem(field, reason)])
-
-
-class Invalid(IdentityRefusal):
-    """The command itself is wrong: a field to correct."""
-
-
-class NotFound(IdentityRefusal):
-    """The organisation or account the command is about does not exist."""
-
-
-class Conflict(IdentityRefusal):
-    """The command does not fit the current state (a disabled account, a role already held)."""
-
-
-class AlreadyExists(Conflict):
-    """The id is already taken."""
-
-
-class Forbidden(IdentityRefusal):
-    """The caller's role or organisation may not do this."""
+__all__ = [
+    "AlreadyExists",
+    "Conflict",
+    "Forbidden",
+    "Gone",
+    "IdentityRefusal",
+    "Invalid",
+    "NotFound",
+    "Problem",
+    "Throttled",
+    "Unauthenticated",
+]
 
 
 class Gone(IdentityRefusal):

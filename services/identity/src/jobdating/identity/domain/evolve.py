@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from jobdating.contracts import identity as events
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.identity import (
-    AccountActivated,
-    AccountDisabled,
-    AccountInvited,
-    OrganisationRegistered,
-    RoleGranted,
-    RoleRevoked,
-)
 from jobdating.identity.domain.state import AccountState, OrganisationState
 
 replace = msgspec.structs.replace
@@ -21,7 +14,7 @@ replace = msgspec.structs.replace
 def evolve_organisation(state: OrganisationState, event: Event) -> OrganisationState:
     """The organisation after `event`."""
     match event:
-        case OrganisationRegistered():
+        case events.OrganisationRegistered():
             return OrganisationState(
                 organisation_id=event.organisation_id, registered=True, kind=event.kind, name=event.name
             )
@@ -31,19 +24,19 @@ def evolve_organisation(state: OrganisationState, event: Event) -> OrganisationS
 def evolve_account(state: AccountState, event: Event) -> AccountState:
     """The account after `event`."""
     match event:
-        case AccountInvited():
+        case events.AccountInvited():
             return AccountState(
                 account_id=event.account_id,
                 organisation_id=event.organisation_id,
                 status="invited",
                 roles=event.roles,
             )
-        case AccountActivated():
+        case events.AccountActivated():
             return replace(state, status="active", second_factor=event.second_factor)
-        case RoleGranted():
+        case events.RoleGranted():
             return replace(state, roles=(*state.roles, event.role))
-        case RoleRevoked():
+        case events.RoleRevoked():
             return replace(state, roles=tuple(r for r in state.roles if r != event.role))
-        case AccountDisabled():
+        case events.AccountDisabled():
             return replace(state, status="disabled")
     return state

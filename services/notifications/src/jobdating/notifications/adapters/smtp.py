@@ -22,6 +22,7 @@ from email.utils import format_datetime
 
 from jobdating.notifications.application.ports import Accepted, Email, Rejected, SendResult, Uncertain
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.mail import SmtpServer
 
 # SMTP wants CRLF line ends (smtplib leaves bytes as they are).
 _CRLF = compat32.clone(linesep="\r\n")
@@ -84,14 +85,9 @@ class SmtpChannel:
         username: str | None = None,
         password: str | None = None,
     ) -> None:
-        self.host = host
-        self.port = port
+        self.server = SmtpServer(host, port, timeout, starttls, username, password)
         self.mail_from = mail_from
         self.clock = clock
-        self.timeout = timeout
-        self.starttls = starttls
-        self.username = username
-        self.password = password
         self._idle: queue.SimpleQueue[smtplib.SMTP] = queue.SimpleQueue()
 
     async def send(self, email: Email) -> SendResult:
@@ -153,14 +149,7 @@ class SmtpChannel:
                 return self._idle.get_nowait()
             except queue.Empty:
                 pass
-        conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        conn.ehlo()
-        if self.starttls:
-            conn.starttls()
-            conn.ehlo()
-        if self.username and self.password:
-            conn.login(self.username, self.password)
-        return conn
+        return self.server.connect()
 
 
 def _refused(code: int) -> Rejected:

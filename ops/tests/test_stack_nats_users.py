@@ -20,7 +20,13 @@ from jobdating.ops.stack import Stack, free_base_port
 
 pytestmark = pytest.mark.nats
 
-SERVICE_USERS = ("registration-departement-nord", "sites-departement-nord", "scheduling", "notifications")
+SERVICE_USERS = (
+    "registration-departement-nord",
+    "sites-departement-nord",
+    "scheduling",
+    "notifications",
+    "identity",
+)
 
 
 @pytest.fixture

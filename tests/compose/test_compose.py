@@ -31,6 +31,7 @@ from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.demo import load
+from jobdating.ops.demo_accounts import create_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.stack import clock_env
 from jobdating.runtime.clock import ScaledClock
@@ -48,6 +49,7 @@ PORTS = (
     "SITES_PORT",
     "SCHEDULING_PORT",
     "NOTIFICATIONS_PORT",
+    "IDENTITY_PORT",
     "REGISTRATION_MISSION_LOCALE_PORT",
     "SITES_MISSION_LOCALE_PORT",
 )
@@ -58,6 +60,7 @@ HTTP = {
     "sites-mission-locale": "SITES_MISSION_LOCALE_PORT",
     "scheduling": "SCHEDULING_PORT",
     "notifications": "NOTIFICATIONS_PORT",
+    "identity": "IDENTITY_PORT",
 }
 DATABASES = {
     "registration": "registration",
@@ -66,6 +69,7 @@ DATABASES = {
     "sites@mission-locale": "sites_mission_locale",
     "scheduling": "scheduling",
     "notifications": "notifications",
+    "identity": "identity",
 }
 
 
@@ -345,3 +349,31 @@ def test_an_organisation_cannot_publish_under_another_organisations_subjects(sta
     assert not accepted
     assert stored == 0
     assert any("permissions violation" in e.lower() for e in errors), errors
+
+
+def test_people_invited_by_mail_sign_in_through_identity_and_act_in_the_services(stack: Compose) -> None:
+    # The demo's accounts, as `jobdating up --demo` makes them: invitations through the mail catcher.
+    accounts, created = create_accounts(
+        stack.url("identity"),
+        stack.token_for(COORDINATOR_ORG, "coordinator"),
+        stack.work / "mail",
+        stack.work,
+    )
+    assert created == len(accounts) > 0
+    people = {account.key: account for account in accounts}
+    with httpx.Client(timeout=15) as http:
+        counsellor = sign_in(http, stack.url("identity"), people["counsellor-mission-locale"])
+        coordinator = sign_in(http, stack.url("identity"), people["coordinator"])  # with its TOTP code
+        for service, token in (
+            ("registration-mission-locale", counsellor),
+            ("registration", counsellor),
+            ("registration", coordinator),
+            ("sites", coordinator),
+        ):
+            answer = http.get(f"{stack.url(service)}/sites", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, (service, answer.text)
+        forged = counsellor[:-4] + ("AAAA" if not counsellor.endswith("AAAA") else "BBBB")
+        refused = http.get(
+            f"{stack.url('registration')}/sites", headers={"Authorization": f"Bearer {forged}"}
+        )
+        assert refused.status_code == 401

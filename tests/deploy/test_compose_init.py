@@ -29,8 +29,8 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     env = (tmp_path / ".env").read_text()
     assert "=change-me" not in env
     passwords = re.findall(r"^(?:NATS_\w+|POSTGRES)_PASSWORD=(\S+)$", env, re.MULTILINE)
-    assert len(passwords) == 8
-    assert len(set(passwords)) == 8
+    assert len(passwords) == 9  # seven service users (identity's among them), ops, PostgreSQL
+    assert len(set(passwords)) == 9
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
     assert len(written) == 4  # .env, two token tables, staff.toml
@@ -123,7 +123,7 @@ def test_nats_server_accepts_its_config_with_any_passwords_compose_init_draws() 
     for _ in range(60):
         drawn = compose.env_from_example(EXAMPLE.read_text())
         env = dict(re.findall(r"^(NATS_\w+_PASSWORD)=(\S+)$", drawn, re.MULTILINE))
-        assert len(env) == 7
+        assert len(env) == 8
         checked = subprocess.run(
             [nats_binary(), "-c", str(ROOT / "deploy" / "nats" / "nats.conf"), "-t"],
             env={**os.environ, **env},
@@ -132,3 +132,49 @@ def test_nats_server_accepts_its_config_with_any_passwords_compose_init_draws() 
             check=False,
         )
         assert checked.returncode == 0, (checked.stderr, sorted(env.values()))
+
+
+def test_identity_is_wired_into_compose_and_every_other_service_accepts_its_tokens() -> None:
+    spec = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = spec["services"]
+    identity = services["identity"]["environment"]
+    assert identity["JOBDATING_IDENTITY_NATS_URL"].startswith("nats://identity:${NATS_IDENTITY_PASSWORD}@")
+    assert identity["JOBDATING_IDENTITY_STORE_URL"].endswith("@postgres:5432/identity")
+    for setting in (
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_STARTTLS",
+        "SMTP_USERNAME",
+        "SMTP_PASSWORD_FILE",
+        "MAIL_FROM",
+    ):
+        assert f"JOBDATING_IDENTITY_{setting}" in identity, setting
+    issuer = identity["JOBDATING_IDENTITY_ISSUER"]
+    others = [
+        name
+        for name in services
+        if (ROOT / "deploy" / "docker" / f"{name.split('-')[0]}.Dockerfile").exists()
+    ]
+    assert {"registration", "registration-mission-locale", "sites", "scheduling", "notifications"} <= set(
+        others
+    )
+    for name in others:
+        if name == "identity":
+            continue
+        env = services[name]["environment"]
+        prefix = next(k for k in env if k.endswith("_ORG")).removesuffix("ORG")
+        # The issuer the services expect is the one identity signs with, at the address they fetch from.
+        assert env[prefix + "IDENTITY_ISSUER"] == issuer, name
+        assert env[prefix + "IDENTITY_URL"] == "http://identity:8005", name
+    # Registration's retention reaches both of its instances, with the defaults .env.example states.
+    example = EXAMPLE.read_text()
+    assert re.search(r"^JOBDATING_REGISTRATION_RETENTION_MONTHS=24$", example, re.MULTILINE)
+    assert re.search(r"^JOBDATING_REGISTRATION_RETENTION_BY_ORG=$", example, re.MULTILINE)
+    for name in ("registration", "registration-mission-locale"):
+        env = services[name]["environment"]
+        assert (
+            env["JOBDATING_REGISTRATION_RETENTION_MONTHS"] == "${JOBDATING_REGISTRATION_RETENTION_MONTHS:-24}"
+        )
+        assert (
+            env["JOBDATING_REGISTRATION_RETENTION_BY_ORG"] == "${JOBDATING_REGISTRATION_RETENTION_BY_ORG:-}"
+        )

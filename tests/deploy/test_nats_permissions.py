@@ -35,6 +35,7 @@ USERS = (
     "sites-mission-locale",
     "scheduling",
     "notifications",
+    "identity",
 )
 
 
@@ -124,6 +125,28 @@ async def test_an_instance_publishes_under_its_own_org_and_not_under_another(
     # Nor under another service of its own org.
     with pytest.raises((nats.errors.TimeoutError, nats.errors.Error)):
         await js.publish("jobdating.mission-locale.scheduling.slot.SlotAssigned.s-1", b"{}", timeout=1)
+
+
+async def test_identity_publishes_its_own_events_and_nothing_else(connect: Connector, server: int) -> None:
+    nc = await connect("identity")
+    js = nc.jetstream()
+    await js.stream_info(STREAM_NAME)  # what ServiceHost checks at start
+    own = "jobdating.departement-nord.identity.account.AccountInvited.acc-1"
+    ack = await js.publish(own, b"{}", headers={"Nats-Msg-Id": "identity-own"})
+    assert ack.stream == STREAM_NAME
+    for forged in (
+        "jobdating.mission-locale.identity.account.AccountInvited.acc-2",  # another org's identity
+        "jobdating.departement-nord.registration.candidate.CandidateRegistered.c-3",  # another service
+    ):
+        with pytest.raises((nats.errors.TimeoutError, nats.errors.Error)):
+            await js.publish(forged, b"{}", headers={"Nats-Msg-Id": forged}, timeout=1)
+        assert await _stream_count(server, forged) == 0
+    # It reads no durable (it consumes nothing) and asks registration for no contact.
+    with pytest.raises((nats.errors.TimeoutError, NotFoundError, nats.errors.Error)):
+        await js.consumer_info(STREAM_NAME, "scheduling-registration", timeout=1)
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
+        await nc.request("jobdating-rpc.departement-nord.registration.contact", b"q", timeout=1)
+    assert any("permissions violation" in e.lower() for e in connect.errors), connect.errors
 
 
 @pytest.mark.parametrize(

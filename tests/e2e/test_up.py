@@ -85,6 +85,7 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         text = first_log.read_text()
         assert "planning publié" in text
         assert "50 candidats" in text
+        assert "30 comptes (30 créés maintenant)" in text  # the demo's people, invited and activated
         sent = settle(data)
         assert sent > 50  # candidates with an e-mail get one convocation per interview, recruiters an agenda
 
@@ -114,6 +115,7 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     # Stopped by a `kill` (SIGTERM) this time: everything stops as on Ctrl-C, no service or NATS left running.
     with running(data, nats_port, base, again_log, stop=signal.SIGTERM):
         assert "0 candidats (" in again_log.read_text()  # nothing registered twice
+        assert "30 comptes (0 créés maintenant)" in again_log.read_text()  # nor any account created twice
         assert settle(data) == sent  # and nobody told twice
     assert "Tout est arrêté" in again_log.read_text()
     assert not (data / "up.pid").exists()

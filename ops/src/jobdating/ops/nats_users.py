@@ -22,7 +22,7 @@ from jobdating.testing.demo_data import COORDINATOR_ORG
 
 OPS_USER = "ops"
 # Services that serve every organisation: one instance, named by the service alone.
-SHARED_SERVICES = ("scheduling", "notifications")
+SHARED_SERVICES = ("scheduling", "notifications", "identity")
 # Organisations running their own registration and sites instances in docker-compose.yml.
 COMPOSE_PARTNERS = ("mission-locale",)
 
@@ -98,7 +98,7 @@ def users(instances: Sequence[Instance]) -> list[NatsUser]:
 
 
 def compose_instances() -> list[Instance]:
-    """The instances docker-compose.yml runs: the coordinator's four services, each partner's own
+    """The instances docker-compose.yml runs: the coordinator's five services, each partner's own
     registration and sites."""
     return [
         Instance("registration", COORDINATOR_ORG),
@@ -107,6 +107,7 @@ def compose_instances() -> list[Instance]:
         *(Instance("sites", org) for org in COMPOSE_PARTNERS),
         Instance("scheduling", COORDINATOR_ORG),
         Instance("notifications", COORDINATOR_ORG),
+        Instance("identity", COORDINATOR_ORG),
     ]
 
 

@@ -32,7 +32,7 @@ from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.eventstore.readmodel import ReadModel, Rows, canonical
 from jobdating.eventstore.sqlite import SqliteEventStore
 
-SERVICES = ("registration", "sites", "scheduling", "notifications")
+SERVICES = ("registration", "sites", "scheduling", "notifications", "identity")
 RELAY = "jetstream"  # the relay name every service host uses (`Relay` default)
 
 

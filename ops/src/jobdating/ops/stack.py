@@ -31,7 +31,7 @@ from jobdating.runtime.processes import stop_process
 
 __all__ = ["SERVICES", "ServiceSpec", "Stack", "StackError", "clock_env", "free_base_port"]
 
-SERVICES = ("registration", "sites", "scheduling", "notifications")
+SERVICES = ("registration", "sites", "scheduling", "notifications", "identity")
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
 
 
@@ -128,7 +128,30 @@ class Stack(StackFolder):
 
     @property
     def _with_mail(self) -> bool:
-        return any(s.name == "notifications" for s in self.services)
+        # Notifications sends convocations, identity invitations: both through the embedded mail server.
+        return any(s.name in ("notifications", "identity") for s in self.services)
+
+    @property
+    def with_identity(self) -> bool:
+        return any(s.name == "identity" for s in self.services)
+
+    def _identity_env(self) -> dict[str, str]:
+        """Identity's own settings: invitations through the embedded mail server, its URL as issuer."""
+        url = self.url("identity")
+        return {
+            "JOBDATING_IDENTITY_SMTP_HOST": "127.0.0.1",
+            "JOBDATING_IDENTITY_SMTP_PORT": str(self.smtp_port),
+            "JOBDATING_IDENTITY_ISSUER": url,
+            # No console yet: invitation links point at identity itself (the demo reads their token).
+            "JOBDATING_IDENTITY_PUBLIC_BASE_URL": url,
+        }
+
+    def _identity_of(self, prefix: str) -> dict[str, str]:
+        """What makes another service accept identity's access tokens (the issuer is identity's)."""
+        if not self.with_identity:
+            return {}
+        url = self.url("identity")
+        return {prefix + "IDENTITY_URL": url, prefix + "IDENTITY_ISSUER": url}
 
     def _start_mail(self, logs: Path) -> None:
         """The local SMTP server writing a Maildir the operator can read (what a mail relay would be)."""
@@ -168,7 +191,12 @@ class Stack(StackFolder):
     def _spawn(self, spec: ServiceSpec, logs: Path) -> subprocess.Popen[bytes]:
         prefix = f"JOBDATING_{spec.name.upper()}_"
         own = self._notifications_env() if spec.name == "notifications" else {}
-        clock = {prefix + key: value for key, value in self.clock_env.items()}
+        if spec.name == "identity":
+            own = self._identity_env()
+        # Identity stays on real time: access tokens' dates are checked against the services' wall clock
+        # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads.
+        clock_env = {} if spec.name == "identity" else self.clock_env
+        clock = {prefix + key: value for key, value in clock_env.items()}
         env = {
             **own,
             **clock,
@@ -179,6 +207,7 @@ class Stack(StackFolder):
             prefix + "HOST": "127.0.0.1",
             prefix + "PORT": str(spec.port),
             prefix + "TOKENS_FILE": str(self.tokens_file),
+            **(self._identity_of(prefix) if spec.name != "identity" else {}),
             **self.extra_env.get(spec.name, {}),
         }
         exe = Path(sys.executable).parent / f"jobdating-{spec.name}"

@@ -28,6 +28,7 @@ from jobdating.ops.commands.terminal import (
     stop_cleanly_on_termination,
 )
 from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, create_accounts, sign_in_lines
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
@@ -168,6 +169,14 @@ def up(
                 f"{report.companies} entreprises, {report.candidates} candidats "
                 f"({report.already_there} déjà présents)."
             )
+            with console.status("Comptes de démonstration (invitations par courriel)..."):
+                accounts, created = create_accounts(
+                    stack.url("identity"),
+                    stack.token_for(COORDINATOR_ORG, "coordinator"),
+                    stack.maildir,
+                    stack.data_dir,
+                )
+            console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
         table = Table(title="jobdating est prêt")
         table.add_column("service")
         table.add_column("adresse")
@@ -180,6 +189,9 @@ def up(
         console.print(f"Jetons d'accès (par organisation et rôle) : {stack.tokens_file}")
         console.print(f"Courriels envoyés : {stack.maildir}    SMS envoyés : {stack.sms_file}")
         console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
+        if demo:
+            for line in sign_in_lines(accounts, stack.url("identity"), stack.data_dir / ACCOUNTS_FILE):
+                console.print(line, soft_wrap=True, highlight=False, markup=False)
         console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
         while True:
             time.sleep(1)

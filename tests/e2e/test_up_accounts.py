@@ -1,0 +1,158 @@
+"""The people of `jobdating up --demo`: the sign-ins it prints are real accounts of the identity service it
+runs, their access tokens act as their account in the other services, a disabled account's token stops
+working once the services refresh identity's list, and identity killed -9 comes back (restarted by `up`)
+with the same signing keys. One stack for all of it: the e2e suite's time is counted."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import signal
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jobdating.bus.server import free_port
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.ops.stack import free_base_port
+from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, PARTNERS, SITES
+
+from .test_up import start, wait_for
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+
+_ROW = re.compile(
+    r"^  (coordination|administration|conseil|accueil de site|recrutement)"
+    r"\s+(\S+@\S+)\s+(\S+)\s+(\S+)\s+(.+)$"
+)
+
+
+def sign_ins(log: str) -> dict[str, list[tuple[str, str, str]]]:
+    """The printed sign-ins by role label: (e-mail, password, TOTP secret or "-")."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for line in log.splitlines():
+        row = _ROW.match(line)
+        if row is not None:
+            found.setdefault(row.group(1), []).append((row.group(2), row.group(3), row.group(4)))
+    return found
+
+
+def part(token: str, index: int) -> dict[str, Any]:
+    """The token's header (0) or claims (1), read without checking them (the services check them)."""
+    segment = token.split(".")[index]
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    return decoded
+
+
+def children(pid: int) -> dict[int, str]:
+    """The processes `pid` started (pid: command line)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == pid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def last_event_of(store: Path, stream_id: str) -> bytes:
+    with sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT body FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1", (stream_id,)
+        ).fetchone()
+    assert row is not None, stream_id
+    return bytes(row[0])
+
+
+def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_crash_of_identity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The registration refreshes identity's list of disabled accounts every second (30 s by default).
+    monkeypatch.setenv("JOBDATING_REGISTRATION_IDENTITY_REVOCATIONS_EVERY", "1")
+    data, base = tmp_path / "data", free_base_port()
+    log = tmp_path / "up.log"
+    process = start(data, free_port(), base, log)
+    try:
+        wait_for(log, "Ctrl-C", process)
+        text = log.read_text()
+        printed = sign_ins(text)
+        assert [len(printed.get(r, [])) for r in ("coordination", "administration", "conseil")] == [1, 5, 5]
+        assert {email.split("@")[1] for email, _, _ in printed["conseil"]} == {
+            f"{org}.exemple.fr" for org in PARTNERS
+        }
+        assert len(printed["accueil de site"]) == len(SITES)
+        assert len(printed["recrutement"]) == len(COMPANIES)
+        for role in ("coordination", "administration"):  # a TOTP secret for the roles that need one
+            assert all(re.fullmatch(r"[A-Z2-7]{32}", secret) for _, _, secret in printed[role]), role
+        assert all(secret == "-" for _, _, secret in printed["conseil"])
+        assert "oathtool --totp" in text
+        kept = data / "demo-accounts.json"
+        assert kept.stat().st_mode & 0o077 == 0
+        found = re.search(r"connexion : POST (\S+)/sign-in", text)
+        assert found is not None
+        identity, registration = found.group(1), f"http://127.0.0.1:{base + 1}"
+
+        email, password, _ = next(p for p in printed["conseil"] if "@france-travail." in p[0])
+        with httpx.Client(timeout=15) as http:
+            signed = http.post(f"{identity}/sign-in", json={"email": email, "password": password})
+            assert signed.status_code == 200, signed.text
+            token = signed.json()["access_token"]
+            account = part(token, 1)["sub"]
+            assert account.startswith("acc-")
+            auth = {"Authorization": f"Bearer {token}"}
+
+            # Registration accepts the token and shows the counsellor their organisation's candidates.
+            listed = http.get(f"{registration}/candidates", params={"limit": 100}, headers=auth)
+            assert listed.status_code == 200, listed.text
+            own = [c for c in listed.json()["items"] if c["profile"]["referring_org"] == "france-travail"]
+            assert own
+            # A change they make is theirs in the log: their account, never a shared token, is the actor.
+            candidate = own[0]["candidate_id"]
+            changed = http.patch(
+                f"{registration}/candidates/{candidate}", json={"sectors": ["logistique"]}, headers=auth
+            )
+            assert changed.status_code == 200, changed.text
+            assert decode_envelope(last_event_of(data / "registration.db", candidate)).actor_id == account
+
+            # kill -9 identity: `up` restarts it, with the same keys (the token issued before still verifies).
+            up_children = children(process.pid)
+            pid = next(p for p, command in up_children.items() if "jobdating-identity" in command)
+            os.kill(pid, signal.SIGKILL)
+            wait_for(log, "Le service identity s'était arrêté : redémarré.", process, limit=30)
+            kid = part(token, 0)["kid"]
+            assert kid in {k["kid"] for k in http.get(f"{identity}/.well-known/jwks.json").json()["keys"]}
+            mine = http.get(f"{identity}/accounts/{account}", headers=auth)
+            assert mine.status_code == 200, mine.text
+
+            # Disabled by the coordination: refused by registration once its list is refreshed.
+            tokens = json.loads((data / "tokens.json").read_text())
+            coordination = next(
+                t
+                for t, who in tokens.items()
+                if who["org"] == COORDINATOR_ORG and who["role"] == "coordinator"
+            )
+            disabled = http.post(
+                f"{identity}/accounts/{account}/disable", headers={"Authorization": f"Bearer {coordination}"}
+            )
+            assert disabled.status_code == 200, disabled.text
+            deadline = time.monotonic() + 15
+            while (answer := http.get(f"{registration}/candidates", headers=auth)).status_code == 200:
+                assert time.monotonic() < deadline, "a disabled account's token still accepted after 15 s"
+                time.sleep(0.3)
+            assert answer.status_code == 401, answer.text
+            assert "désactivé" in answer.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    assert "Tout est arrêté" in log.read_text()

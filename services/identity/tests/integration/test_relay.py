@@ -3,11 +3,9 @@ and nothing it publishes holds an address or a secret."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from jobdating.bus.server import NatsServer
@@ -15,6 +13,7 @@ from jobdating.contracts.envelope import decode_envelope
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.host import ServiceHost
 from jobdating.runtime.ids import new_id
+from jobdating.testing.relaying import published, relaying
 
 from .conftest import COORDINATOR_EMAIL, OPS, Api, Inbox, MovableClock, service_on
 
@@ -29,23 +28,14 @@ async def test_events_reach_jetstream_on_the_identity_subjects_without_personal_
     store.migrate()
     # No HTTP server: the host runs the relay, the API is driven in-process through its ASGI app.
     host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
-    await host.connect()
-    running = asyncio.create_task(host.run())
-    try:
+    async with relaying(host):
         service = service_on(store, inbox, clock, org=org, on_commit=host.notify_commit)
         api = Api(service, inbox, clock)
         await api.register(OPS, org, "departement")
         coordinator = await api.onboard(OPS, org, COORDINATOR_EMAIL, "coordinator")
         account_id = api.account_id(COORDINATOR_EMAIL)
         await api.register(coordinator, "mission-locale", "mission_locale")
-        subscription = await js.pull_subscribe(f"jobdating.{org}.identity.>", durable=None)
-        messages: list[Msg] = []
-        async with asyncio.timeout(10):
-            while len(messages) < 4:
-                messages += await subscription.fetch(4 - len(messages), timeout=5)
-    finally:
-        host.stop.set()
-        await running
+        messages = await published(js, f"jobdating.{org}.identity.>", 4)
     assert [m.subject for m in messages] == [
         f"jobdating.{org}.identity.organisation.OrganisationRegistered.{org}",
         f"jobdating.{org}.identity.account.AccountInvited.{account_id}",

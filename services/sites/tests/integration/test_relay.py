@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from jobdating.bus.server import NatsServer
@@ -14,6 +12,7 @@ from jobdating.contracts.envelope import decode_envelope
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.host import ServiceHost
 from jobdating.runtime.ids import new_id
+from jobdating.testing.relaying import published, relaying
 
 from .conftest import api_of, service_on
 
@@ -29,9 +28,7 @@ async def test_events_reach_jetstream_on_the_sites_subjects(
     # No HTTP server: the host runs the relay, the API is driven in-process through its ASGI app.
     host = ServiceHost(store=store, nats_url=nats_server.url, app=None)
     service = service_on(store, org, on_commit=host.notify_commit)
-    await host.connect()
-    running = asyncio.create_task(host.run())
-    try:
+    async with relaying(host):
         async with api_of(service) as api:
             site = await api.open_site()
             computer = await api.add_computer(site["site_id"], "PC 1")
@@ -39,14 +36,7 @@ async def test_events_reach_jetstream_on_the_sites_subjects(
                 "POST", f"/computers/{computer['computer_id']}/out-of-order", json={"reason": "panne"}
             )
             assert broken.status_code == 200
-        subscription = await js.pull_subscribe(f"jobdating.{org}.sites.>", durable=None)
-        messages: list[Msg] = []
-        async with asyncio.timeout(10):
-            while len(messages) < 3:
-                messages += await subscription.fetch(3 - len(messages), timeout=5)
-    finally:
-        host.stop.set()
-        await running
+        messages = await published(js, f"jobdating.{org}.sites.>", 3)
     assert [m.subject for m in messages] == [
         f"jobdating.{org}.sites.site.SiteOpened.{site['site_id']}",
         f"jobdating.{org}.sites.computer.ComputerAdded.{computer['computer_id']}",

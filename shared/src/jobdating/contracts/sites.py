@@ -142,7 +142,4 @@ class ComputerBackInService(_ComputerEvent, frozen=True, kw_only=True):
 class ComputerRemoved(_ComputerEvent, frozen=True, kw_only=True):
     """A computer was taken back by its lender; its label may be used again on its site."""
 
-    event_type: ClassVar[str] = "ComputerRemoved"
-    schema_version: ClassVar[int] = 1
-
     reason: str

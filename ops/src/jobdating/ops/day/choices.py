@@ -11,21 +11,15 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import msgspec
-
 from jobdating.ops.day.clock import local
+from jobdating.runtime.placements import Placement
 
 
-class Slot(msgspec.Struct, kw_only=True):
-    """An interview of the published plan, as scheduling's API shows it."""
+@dataclass(frozen=True)
+class Slot(Placement):
+    """An interview of the published plan, as scheduling's API shows it (read with `msgspec.convert`)."""
 
     slot_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     status: str
     kind: str
     from_waiting_list: bool = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
 from jobdating.contracts.envelope import RecordedEvent
+from jobdating.runtime.placements import Placement
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -47,15 +48,9 @@ class JobDating:
     timezone: str
 
 
-@dataclass
-class Slot:
+@dataclass(frozen=True)
+class Slot(Placement):
     job_dating_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     kind: str
     cancelled_at: datetime | None = None
     outcome: str | None = None
@@ -125,28 +120,33 @@ def _evolve_day(state: ReportState, event: RecordedEvent) -> None:
     data = event.data
     if isinstance(data, sc.SlotAssigned):
         state.slots[data.slot_id] = Slot(
-            data.job_dating_id,
             data.candidate_id,
             data.company_id,
             data.site_id,
             data.computer_id,
             data.starts_at,
             data.ends_at,
+            data.job_dating_id,
             data.kind,
         )
     elif isinstance(data, sc.SlotMoved):
         slot = state.slots.get(data.slot_id)
         if slot is not None:
-            slot.site_id, slot.computer_id = data.site_id, data.computer_id
-            slot.starts_at, slot.ends_at = data.starts_at, data.ends_at
+            state.slots[data.slot_id] = replace(
+                slot,
+                site_id=data.site_id,
+                computer_id=data.computer_id,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+            )
     elif isinstance(data, sc.SlotCancelled):
         slot = state.slots.get(data.slot_id)
         if slot is not None and slot.cancelled_at is None:
-            slot.cancelled_at = event.envelope.occurred_at
+            state.slots[data.slot_id] = replace(slot, cancelled_at=event.envelope.occurred_at)
     elif isinstance(data, sc.InterviewCompleted):
         slot = state.slots.get(data.slot_id)
         if slot is not None:
-            slot.outcome = data.outcome
+            state.slots[data.slot_id] = replace(slot, outcome=data.outcome)
     elif isinstance(data, sc.CandidateCheckedIn | sc.CandidateArrivedLate):
         state.checked_in[data.job_dating_id].add(data.candidate_id)
     elif isinstance(data, sc.CandidateMarkedNoShow):

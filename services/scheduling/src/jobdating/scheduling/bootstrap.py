@@ -19,6 +19,7 @@ from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
+from jobdating.runtime.logging import log_recorded
 from jobdating.scheduling.adapters import facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -122,15 +123,6 @@ def projecting(log: Any) -> Project:
 
     def project(tx: Transaction, stored: list[StoredEvent]) -> None:
         projections.project(tx, stored)
-        if log is not None:
-            for row in stored:
-                # Ids and types only, never a personal field.
-                log.info(
-                    "event_recorded",
-                    event_type=row.event_type,
-                    stream_id=row.stream_id,
-                    event_id=row.event_id,
-                    position=row.position,
-                )
+        log_recorded(log, stored)
 
     return project

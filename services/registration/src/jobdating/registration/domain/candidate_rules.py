@@ -36,6 +36,7 @@ from jobdating.registration.domain.errors import (
     reject_if,
 )
 from jobdating.registration.domain.fields import check_withdrawal_reason, checked_reason
+from jobdating.registration.domain.profile_rules import live_profile, sealed_sign_up
 from jobdating.registration.domain.state import CandidateFacts, CandidateState
 
 UNKNOWN_CANDIDATE = "candidat inconnu"
@@ -125,9 +126,8 @@ def decide_candidate(
     facts = facts or CandidateFacts()
     match cmd:
         case RegisterCandidate():
-            if sealed is None:
-                raise ValueError("a registration needs its sealed personal fields")
-            return register_candidate(cmd, state, sealed, facts)
+            personal = sealed_sign_up(sealed, "a registration needs its sealed personal fields")
+            return register_candidate(cmd, state, personal, facts)
         case UpdateCandidate():
             return update_candidate(cmd, state, sealed, facts)
         case WithdrawCandidate():
@@ -137,13 +137,13 @@ def decide_candidate(
 
 
 def _live_candidate(state: CandidateState) -> CandidateProfile:
-    if not state.registered or state.profile is None:
-        raise Rejected([NotFound("candidate_id", UNKNOWN_CANDIDATE)])
-    if state.erased:
-        raise Rejected([Conflict("candidate_id", "les données de ce candidat ont été effacées")])
-    if state.withdrawn:
-        raise Rejected([Conflict("candidate_id", "ce candidat s'est déjà retiré")])
-    return state.profile
+    return live_profile(
+        state,
+        "candidate_id",
+        UNKNOWN_CANDIDATE,
+        (state.erased, "les données de ce candidat ont été effacées"),
+        (state.withdrawn, "ce candidat s'est déjà retiré"),
+    )
 
 
 def _site_errors(site_id: str, facts: CandidateFacts) -> list[DomainError]:

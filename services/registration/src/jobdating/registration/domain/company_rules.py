@@ -27,7 +27,6 @@ from jobdating.registration.domain.commands import (
 from jobdating.registration.domain.errors import (
     Conflict,
     DomainError,
-    NotFound,
     Rejected,
     duplicate,
     reject_if,
@@ -39,6 +38,7 @@ from jobdating.registration.domain.fields import (
     checked_reason,
     required_text,
 )
+from jobdating.registration.domain.profile_rules import live_profile, sealed_sign_up
 from jobdating.registration.domain.state import CompanyFacts, CompanyState
 
 UNKNOWN_COMPANY = "entreprise inconnue"
@@ -115,9 +115,8 @@ def decide_company(
     facts = facts or CompanyFacts()
     match cmd:
         case RegisterCompany():
-            if sealed is None:
-                raise ValueError("a company sign-up needs its sealed contact")
-            return register_company(cmd, state, sealed, facts)
+            contact = sealed_sign_up(sealed, "a company sign-up needs its sealed contact")
+            return register_company(cmd, state, contact, facts)
         case UpdateCompany():
             return update_company(cmd, state, sealed, facts)
         case WithdrawCompany():
@@ -125,11 +124,9 @@ def decide_company(
 
 
 def _live_company(state: CompanyState) -> CompanyProfile:
-    if not state.registered or state.profile is None:
-        raise Rejected([NotFound("company_id", UNKNOWN_COMPANY)])
-    if state.withdrawn:
-        raise Rejected([Conflict("company_id", "cette entreprise s'est déjà retirée")])
-    return state.profile
+    return live_profile(
+        state, "company_id", UNKNOWN_COMPANY, (state.withdrawn, "cette entreprise s'est déjà retirée")
+    )
 
 
 def _siret_errors(company_id: str, siret: str, facts: CompanyFacts) -> list[DomainError]:

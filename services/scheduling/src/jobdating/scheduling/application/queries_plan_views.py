@@ -10,6 +10,7 @@ from functools import partial
 from typing import Literal, TypedDict
 from zoneinfo import ZoneInfo
 
+from jobdating.runtime.placements import Placement
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
@@ -25,15 +26,9 @@ PlanKind = Literal["published", "provisional"]
 
 
 @dataclass(frozen=True)
-class InterviewView:
+class InterviewView(Placement):
     """One interview, with its local times as people read them at the site."""
 
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     day: date
     local_start: str
     local_end: str

@@ -13,26 +13,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+from jobdating.runtime.actors import Actor as RuleActor
 from jobdating.scheduling.domain.errors import Forbidden
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Actor:
-    """The caller as the rules see them: their organisation and their roles (a person may hold several;
-    `Actor(org=..., role=...)` builds a single-role caller)."""
-
-    org: str
-    roles: frozenset[str] = frozenset()
-    role: dataclasses.InitVar[str | None] = None
-
-    def __post_init__(self, role: str | None) -> None:
-        object.__setattr__(self, "roles", frozenset(self.roles) | ({role} if role is not None else set()))
-
-    def has(self, *roles: str) -> bool:
-        """Whether the caller holds any of `roles`."""
-        return not self.roles.isdisjoint(roles)
+class Actor(RuleActor):
+    """The caller as scheduling's rules see them (see `jobdating.runtime.actors.Actor`)."""
 
     @property
     def recruiter_only(self) -> bool:

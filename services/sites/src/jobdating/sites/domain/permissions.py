@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+from jobdating.runtime.actors import Actor
 from jobdating.sites.domain.errors import Forbidden
 
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Actor:
-    """The caller as the rules see them: their organisation and their roles (a person may hold several;
-    `Actor(org=..., role=...)` builds a single-role caller)."""
-
-    org: str
-    roles: frozenset[str] = frozenset()
-    role: dataclasses.InitVar[str | None] = None
-
-    def __post_init__(self, role: str | None) -> None:
-        object.__setattr__(self, "roles", frozenset(self.roles) | ({role} if role is not None else set()))
-
-    def has(self, *roles: str) -> bool:
-        """Whether the caller holds any of `roles`."""
-        return not self.roles.isdisjoint(roles)
+__all__ = ["Actor", "may_manage_computer", "may_manage_site"]
 
 
 def may_manage_site(actor: Actor, host_org: str, field: str) -> None:

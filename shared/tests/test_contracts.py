@@ -16,7 +16,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope, encode_envelope, envelope_for
 from jobdating.contracts.registry import UnknownEventType
 from jobdating.contracts.subjects import InvalidSubjectToken, event_subject
-from jobdating.testing.samples import SAMPLES
+from jobdating.testing.samples import IN_CLEAR_BEFORE, PROFILE, PROFILE_V1, SAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("JOBDATING_UPDATE_GOLDEN") == "1"
@@ -58,12 +58,51 @@ def test_the_wire_form_matches_its_golden_file(key: tuple[str, int]) -> None:
     assert type(event) is REGISTRY.latest(key[0])
 
 
-def test_a_v1_registration_is_upcast_to_v2_on_read() -> None:
+def test_a_v1_registration_is_upcast_to_the_latest_on_read() -> None:
     env = decode_envelope((GOLDEN / "CandidateRegistered.v1.json").read_bytes())
     event = REGISTRY.payload(env)
     assert isinstance(event, r.CandidateRegistered)
     assert event.import_key is None
-    assert event.profile == SAMPLES[("CandidateRegistered", 1)].profile  # type: ignore[attr-defined]
+    # What v1 had in clear is kept apart (`legacy`), the rest is the profile as it is now.
+    assert event.profile == PROFILE
+    assert event.legacy == IN_CLEAR_BEFORE
+
+
+@pytest.mark.parametrize("key", [("CandidateRegistered", 2), ("CandidateUpdated", 1)], ids=str)
+def test_the_counsellor_postcode_and_commune_of_old_events_move_out_of_the_profile(
+    key: tuple[str, int],
+) -> None:
+    old = SAMPLES[key]
+    if key[0] == "CandidateUpdated":
+        old = msgspec.structs.replace(old, profile=PROFILE_V1)
+    event = REGISTRY.payload(
+        decode_envelope(
+            encode_envelope(
+                envelope_for(
+                    old,
+                    event_id="e-1",
+                    org="mel",
+                    service="registration",
+                    stream_id="cand-1",
+                    stream_version=1,
+                    occurred_at=T,
+                    recorded_at=T,
+                    correlation_id="c",
+                    causation_id=None,
+                    actor_id="a",
+                )
+            )
+        )
+    )
+    assert type(event) is REGISTRY.latest(key[0])
+    assert event.profile == PROFILE  # type: ignore[attr-defined]
+    assert event.legacy == IN_CLEAR_BEFORE  # type: ignore[attr-defined]
+
+
+def test_new_registrations_carry_no_counsellor_postcode_or_commune_in_clear() -> None:
+    wire = json.loads(golden_envelope(("CandidateRegistered", 3)))["data"]
+    assert not {"counsellor_id", "postcode", "commune"} & set(wire["profile"])
+    assert wire["legacy"] is None
 
 
 def test_an_unknown_event_type_is_a_clear_error() -> None:

@@ -164,6 +164,9 @@ def mailbox(tmp_path: Path) -> Iterator[Mailbox]:
 # ---- registration's side of the contact question
 
 
+COUNSELLOR = "ml-conseiller-1"
+
+
 class Registration:
     """Answers `contact` questions over NATS like the registration service: sealed to the asker's key."""
 
@@ -180,6 +183,9 @@ class Registration:
         contact = self.people.get(question.subject_id)
         if contact is None:
             return ContactReply(status="unknown")
+        if question.subject_type == "candidate" and contact.counsellor_id is None:
+            # Every candidate of the upstream world is followed by this counsellor (sealed in the answer).
+            contact = msgspec.structs.replace(contact, counsellor_id=COUNSELLOR)
         return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
 
 

@@ -51,10 +51,7 @@ def registered(service: NotificationsService, candidate_id: str, referring_org: 
     """A CandidateRegistered from registration, handled as the consumer does."""
     profile = r.CandidateProfile(
         referring_org=referring_org,
-        counsellor_id="ml-1",
         site_id="site-1",
-        postcode="59113",
-        commune="Seclin",
         consent_data=True,
     )
     sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")

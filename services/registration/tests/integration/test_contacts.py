@@ -74,6 +74,21 @@ def test_a_live_candidate_contact_is_sealed_to_the_asker_and_the_log_keeps_only_
         BoxKeys().open(reply.sealed)
 
 
+def test_the_candidates_counsellor_travels_sealed_in_the_answer_never_in_the_registration_event(
+    service: RegistrationService, site: str
+) -> None:
+    cid = RegistrationHandlers(service).register_candidate(
+        COUNSELLOR, candidate(site, counsellor_id="mel-conseiller-7", postcode="59790", commune="Ronchin")
+    )
+    keys = BoxKeys()
+    reply = answer_contact(service, question(keys, cid, purpose="notifications:counsellor_outcome"))
+    assert opened(keys, reply).counsellor_id == "mel-conseiller-7"
+    assert b"mel-conseiller-7" not in msgspec.json.encode(reply)
+    (published,) = [e.body for e in service.store.read_stream(cid)]
+    for clear in (b"mel-conseiller-7", b"59790", b"Ronchin"):
+        assert clear not in published
+
+
 def test_withdrawn_erased_unknown_and_purposeless_questions_get_no_contact(
     service: RegistrationService, site: str
 ) -> None:

@@ -25,10 +25,7 @@ PARIS = ZoneInfo("Europe/Paris")
 def profile(*days: date) -> CandidateProfile:
     return CandidateProfile(
         referring_org="mel",
-        counsellor_id="c-1",
         site_id="site-1",
-        postcode="59113",
-        commune="Seclin",
         availability=tuple(Availability(day=d, start=time(9), end=time(12)) for d in days),
     )
 

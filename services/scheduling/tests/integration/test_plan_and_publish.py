@@ -91,10 +91,7 @@ async def test_a_plan_computed_before_a_new_registration_must_be_computed_again(
     newcomer = candidate_id(api.prefix, 77)
     profile = CandidateProfile(
         referring_org="mission-locale",
-        counsellor_id="c-1",
         site_id=site_id(api.prefix, "seclin"),
-        postcode="59113",
-        commune="Seclin",
         wishes=(Wish(rank=1, company_id=company_id(api.prefix, "logiplus")),),
     )
     feed(

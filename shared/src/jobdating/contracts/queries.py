@@ -35,6 +35,8 @@ class Contact(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     consent_sms: bool = False
     consent_email: bool = False
     reminders: bool = True
+    counsellor_id: str | None = None
+    """A candidate's counsellor (their account id): who notifications tells of the candidate's outcomes."""
 
 
 class ContactReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -1,6 +1,9 @@
 """Events published by the registration service (candidates and companies).
 
-Personal fields (names, phone, e-mail, address, a company contact) are only ever inside a `Sealed` value.
+Personal fields (names, phone, e-mail, address, a company contact) are only ever inside a `Sealed` value;
+so are, since `CandidateRegistered` v3 and `CandidateUpdated` v2, a candidate's postcode, commune and
+counsellor (together they all but name a person, and no consumer needs them: notifications gets the
+counsellor in registration's sealed contact answer, the statistics count by organisation and site).
 """
 
 from __future__ import annotations
@@ -47,7 +50,23 @@ class Position(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 
 class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """What can be known about a candidate without identifying them (no names, no contacts)."""
+    """What can be known about a candidate without identifying them (no names, no contacts, no home, no
+    counsellor: those are sealed in `personal`)."""
+
+    referring_org: str
+    site_id: str
+    sectors: tuple[str, ...] = ()
+    wishes: tuple[Wish, ...] = ()
+    availability: tuple[Availability, ...] = ()
+    accessibility: tuple[Accessibility, ...] = ()
+    consent_data: bool = False
+    consent_sms: bool = False
+    consent_email: bool = False
+
+
+class CandidateProfileV1(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """The profile of `CandidateRegistered` v1-v2 and `CandidateUpdated` v1: the counsellor and the home's
+    postcode and commune were in clear. Kept to read old logs; upcast into `CandidateProfile` + `legacy`."""
 
     referring_org: str
     counsellor_id: str
@@ -63,6 +82,28 @@ class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     consent_email: bool = False
 
 
+class InClearBefore(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What an event written before the fields were sealed carried in clear, moved here by the upcaster so
+    that registration (their owner) still knows them for candidates registered then. Never set on a new
+    event: registration writes them into `personal` only."""
+
+    counsellor_id: str
+    postcode: str
+    commune: str
+
+
+_IN_CLEAR = ("counsellor_id", "postcode", "commune")
+
+
+def _profile_unsealed(data: dict[str, Any]) -> dict[str, Any]:
+    """An old payload's profile without the fields now sealed, which go to `legacy`."""
+    profile = data.get("profile")
+    if profile is None:
+        return {**data, "legacy": None}
+    kept = {k: v for k, v in profile.items() if k not in _IN_CLEAR}
+    return {**data, "profile": kept, "legacy": {k: profile[k] for k in _IN_CLEAR}}
+
+
 class _CandidateEvent(Event, frozen=True, kw_only=True):
     """An event of a candidate's stream: their id comes first."""
 
@@ -73,13 +114,15 @@ class _CandidateEvent(Event, frozen=True, kw_only=True):
 
 @REGISTRY.register
 class CandidateRegistered(_CandidateEvent, frozen=True, kw_only=True):
-    """A candidate was registered by a partner (or registered themselves)."""
+    """A candidate was registered by a partner (or registered themselves). `personal` holds their names,
+    contacts, postcode, commune and counsellor; `legacy` only what an event of v1-v2 had in clear."""
 
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
 
     profile: CandidateProfile
     personal: Sealed
     import_key: str | None = None
+    legacy: InClearBefore | None = None
 
 
 @REGISTRY.upcaster("CandidateRegistered", 1)
@@ -88,21 +131,58 @@ def _candidate_registered_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "import_key": None}
 
 
+@REGISTRY.upcaster("CandidateRegistered", 2)
+def _candidate_registered_v2_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # v2 had the counsellor, postcode and commune in clear in the profile: now sealed in `personal`.
+    return _profile_unsealed(data)
+
+
 @REGISTRY.register
 class CandidateRegisteredV1(_CandidateEvent, frozen=True, kw_only=True):
-    """Version 1 of CandidateRegistered, kept to read old logs; upcast to v2 on read."""
+    """Version 1 of CandidateRegistered, kept to read old logs; upcast to v3 on read."""
 
     event_type: ClassVar[str] = "CandidateRegistered"
 
-    profile: CandidateProfile
+    profile: CandidateProfileV1
     personal: Sealed
 
 
 @REGISTRY.register
+class CandidateRegisteredV2(_CandidateEvent, frozen=True, kw_only=True):
+    """Version 2 of CandidateRegistered, kept to read old logs; upcast to v3 on read."""
+
+    event_type: ClassVar[str] = "CandidateRegistered"
+    schema_version: ClassVar[int] = 2
+
+    profile: CandidateProfileV1
+    personal: Sealed
+    import_key: str | None = None
+
+
+@REGISTRY.register
 class CandidateUpdated(_CandidateEvent, frozen=True, kw_only=True):
-    """A candidate's profile or personal fields changed; absent parts are unchanged."""
+    """A candidate's profile or personal fields changed; absent parts are unchanged. `legacy`: see
+    `CandidateRegistered`."""
+
+    schema_version: ClassVar[int] = 2
 
     profile: CandidateProfile | None = None
+    personal: Sealed | None = None
+    legacy: InClearBefore | None = None
+
+
+@REGISTRY.upcaster("CandidateUpdated", 1)
+def _candidate_updated_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return _profile_unsealed(data)
+
+
+@REGISTRY.register
+class CandidateUpdatedV1(_CandidateEvent, frozen=True, kw_only=True):
+    """Version 1 of CandidateUpdated, kept to read old logs; upcast to v2 on read."""
+
+    event_type: ClassVar[str] = "CandidateUpdated"
+
+    profile: CandidateProfileV1 | None = None
     personal: Sealed | None = None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import msgspec
+
 from jobdating.contracts import identity as i
 from jobdating.contracts import notifications as n
 from jobdating.contracts import registration as r
@@ -16,10 +18,7 @@ from jobdating.testing.equipment import EQUIPPED
 SEALED = Sealed(key_id="k-0001", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 PROFILE = r.CandidateProfile(
     referring_org="mission-locale",
-    counsellor_id="c-42",
     site_id="site-seclin",
-    postcode="59113",
-    commune="Seclin",
     sectors=("logistique",),
     wishes=(r.Wish(rank=1, company_id="co-1"), r.Wish(rank=2, sector="commerce")),
     availability=(r.Availability(day=date(2026, 12, 3), start=time(8, 30), end=time(12, 30)),),
@@ -28,6 +27,11 @@ PROFILE = r.CandidateProfile(
     consent_sms=True,
     consent_email=False,
 )
+IN_CLEAR_BEFORE = r.InClearBefore(counsellor_id="c-42", postcode="59113", commune="Seclin")
+PROFILE_V1 = r.CandidateProfileV1(
+    **msgspec.structs.asdict(PROFILE), **msgspec.structs.asdict(IN_CLEAR_BEFORE)
+)
+"""The same candidate as the events before v3 (`CandidateRegistered`) and v2 (`CandidateUpdated`) had them."""
 COMPANY = r.CompanyProfile(
     name="Logistique du Nord",
     siret="73282932000074",
@@ -45,12 +49,16 @@ SITE_CONTACT = s.SiteContact(phone="0320000000", email="accueil@example.org")
 
 SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateRegistered", 1): r.CandidateRegisteredV1(
-        candidate_id="cand-1", profile=PROFILE, personal=SEALED
+        candidate_id="cand-1", profile=PROFILE_V1, personal=SEALED
     ),
-    ("CandidateRegistered", 2): r.CandidateRegistered(
+    ("CandidateRegistered", 2): r.CandidateRegisteredV2(
+        candidate_id="cand-1", profile=PROFILE_V1, personal=SEALED, import_key="row-7"
+    ),
+    ("CandidateRegistered", 3): r.CandidateRegistered(
         candidate_id="cand-1", profile=PROFILE, personal=SEALED, import_key="row-7"
     ),
-    ("CandidateUpdated", 1): r.CandidateUpdated(candidate_id="cand-1", personal=SEALED),
+    ("CandidateUpdated", 1): r.CandidateUpdatedV1(candidate_id="cand-1", personal=SEALED),
+    ("CandidateUpdated", 2): r.CandidateUpdated(candidate_id="cand-1", profile=PROFILE, personal=SEALED),
     ("CandidateWithdrew", 1): r.CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi"),
     ("CandidateErased", 1): r.CandidateErased(candidate_id="cand-1"),
     ("CandidateContactOpened", 1): r.CandidateContactOpened(

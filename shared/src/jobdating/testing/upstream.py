@@ -43,15 +43,11 @@ class Upstream:
         self.store.append([NewEvent(envelope=env)])
         return env
 
-    def candidate(
-        self, candidate_id: str, *, sms: bool = True, mail: bool = True, counsellor: str = "ml-conseiller-1"
-    ) -> None:
+    def candidate(self, candidate_id: str, *, sms: bool = True, mail: bool = True) -> None:
+        # The counsellor (ml-conseiller-1 in the tests) is in registration's sealed contact answer.
         profile = r.CandidateProfile(
             referring_org="mission-locale",
-            counsellor_id=counsellor,
             site_id="site-1",
-            postcode="59113",
-            commune="Seclin",
             consent_data=True,
             consent_sms=sms,
             consent_email=mail,

@@ -129,10 +129,7 @@ def _candidate_registered(prefix: str, n: int, person: DemoCandidate, day: date)
     )
     profile = r.CandidateProfile(
         referring_org=person.referring_org,
-        counsellor_id=person.counsellor_id,
         site_id=site_id(prefix, person.site_key),
-        postcode=person.postcode,
-        commune=person.commune,
         wishes=wishes,
         availability=(r.Availability(day=day, start=time(8, 30), end=time(12, 30)),),
         consent_data=True,

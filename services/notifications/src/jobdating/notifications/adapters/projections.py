@@ -46,19 +46,20 @@ def apply_registration(tx: Transaction, event: RecordedEvent) -> None:
         case registration.CandidateRegistered() as e:
             p = e.profile
             tx.execute(
+                # counsellor_id stays empty: the counsellor is asked of registration at send time.
                 "INSERT INTO notif_candidate (candidate_id, org, referring_org, counsellor_id, site_id, "
-                "consent_sms, consent_email, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'active') "
+                "consent_sms, consent_email, status) VALUES (?, ?, ?, '', ?, ?, ?, 'active') "
                 "ON CONFLICT (candidate_id) DO UPDATE SET org = excluded.org, "
-                "referring_org = excluded.referring_org, counsellor_id = excluded.counsellor_id, "
+                "referring_org = excluded.referring_org, "
                 "site_id = excluded.site_id, consent_sms = excluded.consent_sms, "
                 "consent_email = excluded.consent_email",
-                (e.candidate_id, org, p.referring_org, p.counsellor_id, p.site_id, *_consents(p)),
+                (e.candidate_id, org, p.referring_org, p.site_id, *_consents(p)),
             )
         case registration.CandidateUpdated(profile=registration.CandidateProfile() as p) as e:
             tx.execute(
-                "UPDATE notif_candidate SET referring_org = ?, counsellor_id = ?, site_id = ?, "
+                "UPDATE notif_candidate SET referring_org = ?, site_id = ?, "
                 "consent_sms = ?, consent_email = ? WHERE candidate_id = ?",
-                (p.referring_org, p.counsellor_id, p.site_id, *_consents(p), e.candidate_id),
+                (p.referring_org, p.site_id, *_consents(p), e.candidate_id),
             )
         case registration.CandidateWithdrew() as e:
             tx.execute(

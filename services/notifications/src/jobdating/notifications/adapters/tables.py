@@ -20,7 +20,7 @@ SCHEMA = (
         candidate_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
         referring_org TEXT NOT NULL,
-        counsellor_id TEXT NOT NULL,
+        counsellor_id TEXT NOT NULL, -- always '' now (kept so that older stores need no rebuild)
         site_id TEXT NOT NULL,
         consent_sms INTEGER NOT NULL,
         consent_email INTEGER NOT NULL,
@@ -140,3 +140,5 @@ def migrate(store: EventStore) -> None:
     with store.transaction() as tx:
         for ddl in SCHEMA:
             tx.execute(ddl)
+        # Stores written before the counsellor was sealed on the bus held it here: forget it.
+        tx.execute("UPDATE notif_candidate SET counsellor_id = '' WHERE counsellor_id <> ''")

@@ -83,25 +83,25 @@ class ContentBuilder:
             return await self._outcome(slot, base, tz)
         if d.kind == "agenda_update":
             return await self._agenda_update(d, slot, company, base, tz)
-        candidate = facts.registered if isinstance(facts.registered, Candidate) else None
-        return self._slot_news(d, slot, company, candidate, base, tz)
+        # The candidate's counsellor comes sealed in registration's contact answer, never from the bus.
+        counsellor = recipient.counsellor_id if d.recipient_type == "candidate" else None
+        return self._slot_news(d, slot, company, counsellor, base, tz)
 
     def _slot_news(
         self,
         d: Delivery,
         slot: Slot,
         company: Company,
-        candidate: Candidate | None,
+        counsellor_id: str | None,
         base: dict[str, Any],
         tz: ZoneInfo,
     ) -> Content:
         site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
         told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
         facts = slot.facts()
-        who = candidate or queries_facts.candidate(self.store, slot.candidate_id)
         context = base | {
             "slot": self._slot_view(slot, site, tz),
-            "call": self._who_to_call(who, site),
+            "call": self._who_to_call(counsellor_id, site),
             "reason": slot.cancel_reason,
             "previous": None,
         }
@@ -232,11 +232,9 @@ class ContentBuilder:
             "computer": queries_facts.computer_label(self.store, slot.computer_id),
         }
 
-    def _who_to_call(self, candidate: Candidate | None, site: Site) -> str | None:
+    def _who_to_call(self, counsellor_id: str | None, site: Site) -> str | None:
         # The candidate's own counsellor first: the person they know; the site's reception otherwise.
-        counsellor = (
-            self.staff.get(candidate.counsellor_id) if candidate and candidate.counsellor_id else None
-        )
+        counsellor = self.staff.get(counsellor_id) if counsellor_id else None
         if counsellor is not None and counsellor.phone:
             return counsellor.phone
         return site.phone

@@ -189,7 +189,11 @@ class Dispatcher:
 
     async def _deliver(self, d: Delivery) -> None:
         now = self.clock.now()
-        d = await self.recipients.resolved(d)
+        resolved = await self.recipients.resolved(d)
+        if isinstance(resolved, Skip):
+            await self.outcomes.skipped(d, resolved.reason)
+            return
+        d = resolved
         facts = self.recipients.facts(d)
         if facts.slot is not None and not rules.video_link_trusted(
             facts.slot.video_link, self.video_base_url

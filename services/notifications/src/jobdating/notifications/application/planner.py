@@ -15,7 +15,7 @@ from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.registration import CandidateErased
 from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.application import queries_deliveries, queries_facts, queries_plan
+from jobdating.notifications.application import queries_deliveries, queries_plan
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites, SentCopies
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
@@ -90,11 +90,11 @@ class Planner:
                 )
             case InterviewCompleted() as e:
                 jd = queries_plan.job_dating(tx, e.job_dating_id)
-                candidate = queries_facts.candidate(tx, e.candidate_id)
                 slot = queries_plan.slot(tx, e.slot_id)
+                # No counsellor here: the bus does not say who follows whom. The notice to the counsellor
+                # is planned to nobody yet and resolved when sent, from registration's sealed answer.
                 return Context(
                     timezone=jd.timezone if jd else self.timezone,
-                    counsellor_id=candidate.counsellor_id if candidate and candidate.counsellor_id else None,
                     slot_starts_at=slot.starts_at if slot else None,
                 )
         return Context(timezone=self.timezone)

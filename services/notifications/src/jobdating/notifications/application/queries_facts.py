@@ -17,7 +17,6 @@ _STATUSES: dict[str, PersonStatus] = {"active": "active", "withdrawn": "withdraw
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     candidate_id: str
     org: str
-    counsellor_id: str
     site_id: str
     consent_sms: bool
     consent_email: bool
@@ -55,7 +54,7 @@ class Site(msgspec.Struct, frozen=True, kw_only=True):
 def candidate(source: Source, candidate_id: str) -> Candidate | None:
     found = rows(
         source,
-        "SELECT candidate_id, org, counsellor_id, site_id, consent_sms, consent_email, status, "
+        "SELECT candidate_id, org, site_id, consent_sms, consent_email, status, "
         "referring_org, NOT EXISTS (SELECT 1 FROM notif_reminder_opt_out o "
         "WHERE o.candidate_id = c.candidate_id) FROM notif_candidate c WHERE candidate_id = ?",
         (candidate_id,),

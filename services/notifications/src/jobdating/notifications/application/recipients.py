@@ -73,16 +73,27 @@ class Recipients:
         self.contacts = contacts
         self.staff = staff
 
-    async def resolved(self, d: Delivery) -> Delivery:
-        """The message with its recipient known (a counsellor may be unknown when it was planned)."""
+    async def resolved(self, d: Delivery) -> Delivery | Skip:
+        """The message with its recipient known: a notice to a candidate's counsellor is planned to nobody
+        (the bus does not say who follows whom) and addressed now, from registration's sealed answer."""
         if d.recipient_type != "counsellor" or d.recipient_id:
             return d
-        # Planned before the candidate's registration reached us: the counsellor is known by now, or later.
         slot = queries_plan.slot(self.store, d.subject_id)
         candidate = queries_facts.candidate(self.store, slot.candidate_id) if slot else None
-        if candidate is None or not candidate.counsellor_id:
+        if slot is None or candidate is None:
             raise TryLater("unknown_recipient")
-        counsellor_id = candidate.counsellor_id
+        try:
+            answer = await self.contacts.ask(
+                candidate.org, "candidate", slot.candidate_id, f"notifications:{d.kind}:counsellor"
+            )
+        except ContactsUnavailable as exc:
+            raise TryLater("contact_unavailable") from exc
+        if answer.status in ("erased", "withdrawn"):
+            # Who followed an erased candidate is forgotten with them; a withdrawn one is not followed.
+            return Skip(answer.status)
+        if answer.contact is None or not answer.contact.counsellor_id:
+            raise GiveUp("unknown_recipient")
+        counsellor_id = answer.contact.counsellor_id
         await self.outcomes.write(
             lambda tx: self.deliveries.set_recipient(tx, d.notification_id, counsellor_id)
         )

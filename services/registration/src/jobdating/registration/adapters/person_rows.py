@@ -19,6 +19,7 @@ from jobdating.contracts.registration import (
     CompanyProfile,
     CompanyRegistered,
     CompanyUpdated,
+    InClearBefore,
 )
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import Transaction
@@ -78,9 +79,20 @@ class Recording:
     just_sealed: Mapping[Sealed, bytes]
 
 
+def _sealed_place(person: CandidatePersonal | None, legacy: InClearBefore | None) -> tuple[str, str, str]:
+    """The counsellor, postcode and commune: sealed since `CandidateRegistered` v3, in clear (`legacy`)
+    before; empty once the key is gone (an erased candidate rebuilt from the log)."""
+    return (
+        (person and person.counsellor_id) or (legacy and legacy.counsellor_id) or "",
+        (person and person.postcode) or (legacy and legacy.postcode) or "",
+        (person and person.commune) or (legacy and legacy.commune) or "",
+    )
+
+
 def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) -> None:
     p = e.profile
     person = open_personal(tx, r.keyring, e.personal, r.just_sealed)
+    counsellor_id, postcode, commune = _sealed_place(person, e.legacy)
     tx.execute(
         "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
         "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
@@ -89,10 +101,10 @@ def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) 
             e.candidate_id,
             r.version,
             p.referring_org,
-            p.counsellor_id,
+            counsellor_id,
             p.site_id,
-            p.postcode,
-            p.commune,
+            postcode,
+            commune,
             profile_json(p),
             REGISTERED,
             *_personal_columns(person),
@@ -110,9 +122,13 @@ def candidate_updated(tx: Transaction, e: CandidateUpdated, r: Recording) -> Non
     if e.profile is not None:
         p = e.profile
         tx.execute(
-            "UPDATE candidates SET counsellor_id = ?, site_id = ?, postcode = ?, commune = ?, profile = ? "
-            "WHERE candidate_id = ?",
-            (p.counsellor_id, p.site_id, p.postcode, p.commune, profile_json(p), e.candidate_id),
+            "UPDATE candidates SET site_id = ?, profile = ? WHERE candidate_id = ?",
+            (p.site_id, profile_json(p), e.candidate_id),
+        )
+    if e.legacy is not None:
+        tx.execute(
+            "UPDATE candidates SET counsellor_id = ?, postcode = ?, commune = ? WHERE candidate_id = ?",
+            (e.legacy.counsellor_id, e.legacy.postcode, e.legacy.commune, e.candidate_id),
         )
     if e.personal is not None:
         r.keyring.protect(tx)
@@ -122,6 +138,17 @@ def candidate_updated(tx: Transaction, e: CandidateUpdated, r: Recording) -> Non
             "UPDATE candidates SET first_name = ?, last_name = ?, phone = ?, email = ?, address = ? "
             "WHERE candidate_id = ?",
             (*_personal_columns(person), e.candidate_id),
+        )
+        # Sealed since v3; a payload sealed before has them None: those of the registration stay.
+        tx.execute(
+            "UPDATE candidates SET counsellor_id = COALESCE(?, counsellor_id), "
+            "postcode = COALESCE(?, postcode), commune = COALESCE(?, commune) WHERE candidate_id = ?",
+            (
+                person and person.counsellor_id,
+                person and person.postcode,
+                person and person.commune,
+                e.candidate_id,
+            ),
         )
         if person is not None:
             _hold_candidate_lookups(tx, e.candidate_id, person)

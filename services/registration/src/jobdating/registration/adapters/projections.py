@@ -125,7 +125,8 @@ def apply(
             tx.execute("DELETE FROM import_keys WHERE stream_id = ?", (e.candidate_id,))
             tx.execute(
                 "UPDATE candidates SET erased = 1, first_name = NULL, last_name = NULL, phone = NULL, "
-                "email = NULL, address = NULL, version = ?, updated_at = ? WHERE candidate_id = ?",
+                "email = NULL, address = NULL, counsellor_id = '', postcode = '', commune = '', "
+                "version = ?, updated_at = ? WHERE candidate_id = ?",
                 (version, at, e.candidate_id),
             )
         case events.CandidateContactOpened() as e:

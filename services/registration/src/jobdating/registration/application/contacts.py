@@ -40,7 +40,7 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
         row = queries.candidate_contact_row(svc.store, request.subject_id)
         if row is None:
             return ContactReply(status="unknown")
-        status, erased, first_name, last_name, phone, email, profile = row
+        status, erased, first_name, last_name, phone, email, profile, counsellor_id = row
         if erased or first_name is None:
             return ContactReply(status="erased")
         if status == WITHDRAWN:
@@ -53,6 +53,8 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
             email=email,
             consent_sms=consents.consent_sms,
             consent_email=consents.consent_email,
+            # Sealed like the rest: the bus never says who follows whom.
+            counsellor_id=counsellor_id or None,
         )
     else:
         row = queries.company_contact_row(svc.store, request.subject_id)

@@ -21,6 +21,15 @@ WITHDRAWN: Final = "withdrawn"
 """A candidate's or company's `status` in the read model."""
 
 
+class CandidateProfileView(CandidateProfile, frozen=True, kw_only=True):
+    """The anonymous profile as registration's API shows it: with the counsellor and the home's postcode and
+    commune, which are sealed on the bus but kept here by their owner (empty once erased)."""
+
+    counsellor_id: str
+    postcode: str
+    commune: str
+
+
 class CandidateView(msgspec.Struct, frozen=True, kw_only=True):
     """A candidate as one caller sees them: `personal` is None unless they follow the candidate."""
 
@@ -28,7 +37,7 @@ class CandidateView(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     erased: bool
     withdrawal_reason: str | None
-    profile: CandidateProfile
+    profile: CandidateProfileView
     personal: CandidatePersonal | None
     registered_at: str
     updated_at: str
@@ -72,14 +81,15 @@ class Statistics(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _CANDIDATE_COLUMNS = (
-    "candidate_id, referring_org, counsellor_id, status, erased, withdrawal_reason, profile, first_name, "
-    "last_name, phone, email, address, registered_at, updated_at"
+    "candidate_id, referring_org, counsellor_id, postcode, commune, status, erased, withdrawal_reason, "
+    "profile, first_name, last_name, phone, email, address, registered_at, updated_at"
 )
 _COMPANY_COLUMNS = (
     "company_id, registering_org, status, withdrawal_reason, profile, contact_name, contact_phone, "
     "contact_email, registered_at, updated_at"
 )
 _candidate_profile = msgspec.json.Decoder(CandidateProfile)
+_view_fields = CandidateProfile.__struct_fields__
 _company_profile = msgspec.json.Decoder(CompanyProfile)
 
 
@@ -176,19 +186,26 @@ def _filters(**conditions: str | None) -> tuple[str, list[Any]]:
 
 
 def _candidate_view(row: Any, principal: Principal) -> CandidateView:
-    (cid, org, counsellor, status, erased, reason, profile, first, last, phone, email, address, *times) = row
-    registered, updated = times
+    (cid, org, counsellor, postcode, commune, status, erased, reason, profile, *rest) = row
+    first, last, phone, email, address, registered, updated = rest
     personal = None
     if may_see_personal(principal, org, counsellor) and first is not None:
         personal = CandidatePersonal(
             first_name=first, last_name=last, phone=phone, email=email, address=address
         )
+    anonymous = _candidate_profile.decode(profile)
+    shown = CandidateProfileView(
+        **{f: getattr(anonymous, f) for f in _view_fields},
+        counsellor_id=counsellor,
+        postcode=postcode,
+        commune=commune,
+    )
     return CandidateView(
         candidate_id=cid,
         status=status,
         erased=bool(erased),
         withdrawal_reason=reason,
-        profile=_candidate_profile.decode(profile),
+        profile=shown,
         personal=personal,
         registered_at=registered,
         updated_at=updated,
@@ -213,10 +230,11 @@ def _company_view(row: Any, principal: Principal) -> CompanyView:
 
 
 def candidate_contact_row(db: Db, candidate_id: str) -> Any | None:
-    """(status, erased, first_name, last_name, phone, email, profile) of a candidate, or None."""
+    """(status, erased, first_name, last_name, phone, email, profile, counsellor_id) of a candidate, or
+    None."""
     return fetch_one(
         db,
-        "SELECT status, erased, first_name, last_name, phone, email, profile FROM candidates "
+        "SELECT status, erased, first_name, last_name, phone, email, profile, counsellor_id FROM candidates "
         "WHERE candidate_id = ?",
         (candidate_id,),
     )

@@ -54,10 +54,7 @@ def register_candidate(
     reject_if(errors)
     profile = CandidateProfile(
         referring_org=cmd.referring_org,
-        counsellor_id=cmd.counsellor_id,
         site_id=cmd.site_id,
-        postcode=cmd.postcode,
-        commune=cmd.commune,
         sectors=cmd.sectors,
         wishes=_by_rank(cmd.wishes),
         availability=cmd.availability,

@@ -15,13 +15,19 @@ from jobdating.registration.domain.errors import DomainError, Rejected
 
 
 class CandidatePersonal(msgspec.Struct, frozen=True, kw_only=True):
-    """Who the candidate is and how to reach them (phone in E.164, e-mail in lower case)."""
+    """Who the candidate is, where they live and who follows them (phone in E.164, e-mail in lower case).
+
+    The counsellor, postcode and commune were in the clear profile before `CandidateRegistered` v3: a
+    payload sealed then has them None (the event's `legacy` holds them)."""
 
     first_name: str
     last_name: str
     phone: str
     email: str | None = None
     address: str | None = None
+    counsellor_id: str | None = None
+    postcode: str | None = None
+    commune: str | None = None
 
 
 class CompanyContact(msgspec.Struct, frozen=True, kw_only=True):

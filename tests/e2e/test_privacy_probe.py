@@ -1,0 +1,125 @@
+"""The privacy probe: once `jobdating up --demo` has loaded the demo (and sent its convocations), the
+JetStream stream files, the logs and every store but registration's (the one that owns personal data) hold
+none of the demo candidates' names, phones or e-mails, nor a candidate's postcode and commune or counsellor
+in clear.
+
+Read as raw bytes, like `test_erasure_leaves_nothing`. Left out: registration's store (its owner), the sinks
+of the messages sent (`maildir/`, `sms.jsonl`: the messages themselves, which greet people by name), and the
+stack's own configuration (`tokens.json`, `staff.toml`: accounts and staff directory, not candidates).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobdating.bus.server import free_port, port_is_free
+from jobdating.testing.demo_data import DemoCandidate, candidates
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+JOBDATING = str(Path(sys.executable).parent / "jobdating")
+DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
+NOT_PROBED = ("maildir", "sms.jsonl", "tokens.json", "staff.toml")
+
+
+def base_port() -> int:
+    while True:
+        base = free_port()
+        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
+            return base
+
+
+def wait_until(what: str, check: Any, limit: float = 150) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not after {limit:.0f} s")
+
+
+def needles(n: int, person: DemoCandidate) -> dict[str, bytes]:
+    """Every form a demo candidate's details may take in a file: phones in their three forms, e-mail, names
+    as text, JSON and an SQLite record; their home and counsellor as a profile carried them in JSON."""
+    digits = person.phone.replace(" ", "")
+    name = f"{person.first_name} {person.last_name}"
+    found = {
+        f"phone of #{n}": digits[1:].encode(),
+        f"spaced phone of #{n}": person.phone.encode(),
+        f"name of #{n}": name.encode(),
+        f"JSON name of #{n}": json.dumps(name)[1:-1].encode(),
+        f"record name of #{n}": f"{person.first_name}{person.last_name}".encode(),
+        f"home of #{n}": f'"postcode":"{person.postcode}","commune":"{person.commune}"'.encode(),
+        f"counsellor of #{n}": f'"counsellor_id":"{person.counsellor_id}"'.encode(),
+        f"counsellor id of #{n}": person.counsellor_id.encode(),
+    }
+    if person.email is not None:
+        found[f"e-mail of #{n}"] = person.email.encode()
+    return found
+
+
+def probed(data: Path) -> list[Path]:
+    """The stream files, the logs, and the stores of every service but registration."""
+    files = []
+    for file in sorted(p for p in data.rglob("*") if p.is_file()):
+        relative = file.relative_to(data)
+        if relative.parts[0] in NOT_PROBED or relative.name.startswith("registration.db"):
+            continue
+        files.append(file)
+    return files
+
+
+def found_in(data: Path, wanted: dict[str, bytes]) -> list[str]:
+    hits = []
+    for file in probed(data):
+        try:
+            raw = file.read_bytes()
+        except FileNotFoundError:  # a temporary file of nats-server, renamed meanwhile
+            continue
+        relative = file.relative_to(data)
+        # identity's store holds the counsellors' accounts (that is its job), never whom they follow.
+        exempt = ("counsellor id of",) if relative.name.startswith("identity.db") else ()
+        hits += [
+            f"{what} in {relative}"
+            for what, needle in wanted.items()
+            if needle in raw and not what.startswith(exempt)
+        ]
+    return hits
+
+
+def test_the_demo_leaves_no_candidates_details_on_the_stream_in_the_logs_or_in_other_stores(
+    tmp_path: Path,
+) -> None:
+    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    log = tmp_path / "up.log"
+    command = [JOBDATING, "up", "--demo", "--data-dir", str(data)]
+    command += ["--nats-port", str(nats_port), "--base-port", str(base)]
+    command += ["--clock-start", DAYTIME]
+    demo = candidates()
+    wanted = {what: needle for n, person in enumerate(demo) for what, needle in needles(n, person).items()}
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    try:
+        wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
+        # The convocations went out: notifications asked registration for contacts and counsellors.
+        wait_until("convocations sent", lambda: any((data / "maildir" / "new").glob("*")))
+        files = probed(data)
+        assert any("nats" in f.parts for f in files)
+        assert any("logs" in f.parts for f in files)
+        assert {f.name for f in files} >= {"sites.db", "scheduling.db", "notifications.db"}
+        # The probe sees what it looks for: registration's own store holds the details, in clear.
+        own = b"".join(f.read_bytes() for f in data.glob("registration.db*"))
+        assert demo[1].email is not None
+        assert demo[1].email.encode() in own
+        assert found_in(data, wanted) == []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    # Stopping (final checkpoints, flushed logs) brings nothing out either.
+    assert found_in(data, wanted) == []

@@ -83,6 +83,7 @@ ON = {
     "registration": date(2027, 1, 9),
     "sites": date(2026, 12, 31),
     "notifications": date(2027, 8, 11),
+    "identity": date(2027, 5, 4),
 }
 
 

@@ -160,14 +160,16 @@ class AccountMaker:
                 body = message.get_body(preferencelist=("plain",))
                 text = body.get_content() if body is not None else ""
                 found = _LINK_TOKEN.search(str(text))
-                if found is None:
-                    raise DemoError(
-                        f"identity n'a pas envoyé d'invitation à {address} (compte déjà existant ?) : "
-                        f"effacez le dossier de données pour repartir de zéro"
-                    )
-                return found.group(1)
+                if found is not None:
+                    return found.group(1)
+                # Not the invitation: the same address also gets the services' own mails (a company
+                # contact is sent its recruiters' agenda when the day is near), or identity's notice that
+                # the account already exists. Keep looking until the deadline.
             time.sleep(0.1)
-        raise DemoError(f"aucun courriel d'invitation pour {address} dans {self.maildir} après {limit:.0f} s")
+        raise DemoError(
+            f"aucun courriel d'invitation pour {address} dans {self.maildir} après {limit:.0f} s "
+            "(compte déjà existant ? effacez le dossier de données pour repartir de zéro)"
+        )
 
     def _post(
         self, path: str, body: dict[str, Any], headers: dict[str, str], expected: set[int]

@@ -25,7 +25,7 @@ from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
 from jobdating.scheduling.domain.errors import SchedulingRefusal as Refusal
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Facts, Outage, SiteFacts
-from jobdating.scheduling.domain.manual_places import published_plan
+from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.testing import morning_company, planned
@@ -93,15 +93,16 @@ def slot(slot_id: str, candidate_id: str, company_id: str, at: datetime, **ids: 
 
 
 FIRST = slot("slot-1", "cand-1", "co-1", paris(9, 10))  # cand-1 meets co-1 at 9:10 on pc-1
+EIGHT = paris(8)
 
 
 def plan(
-    now: datetime = paris(8),
+    now: datetime = EIGHT,
     active: tuple[SlotState, ...] = (FIRST,),
     job_dating: JobDatingState = JOB_DATING,
     elsewhere: tuple[SlotState, ...] = (),
     **changes: Any,
-) -> manual.PublishedPlan:
+) -> PublishedPlan:
     return published_plan(job_dating, facts(**changes), active, now, elsewhere=elsewhere)
 
 
@@ -117,7 +118,7 @@ def add(candidate_id: str, company_id: str, at: datetime, **fields: Any) -> manu
     )
 
 
-def refusal(command: manual.AddInterview, given: manual.PublishedPlan | None = None) -> list[str]:
+def refusal(command: manual.AddInterview, given: PublishedPlan | None = None) -> list[str]:
     with pytest.raises(Refusal) as refused:
         manual.add_interview(command, given or plan(), COORDINATOR, "https://visio.example/b")
     return [p.reason for p in refused.value.problems]
@@ -256,7 +257,8 @@ def test_cancelling_an_interview_the_coordination_imposed_must_be_forced() -> No
     forced = manual.cancel_interview(
         msgspec.structs.replace(command, force=True), FIRST, plan(job_dating=pinned), COORDINATOR
     )
-    assert isinstance(forced.slot_event, SlotCancelled) and forced.slot_event.reason == "coordinator"
+    assert isinstance(forced.slot_event, SlotCancelled)
+    assert forced.slot_event.reason == "coordinator"
     assert [r.rule for r in forced.recorded.overridden] == ["pin_missing"]
 
 

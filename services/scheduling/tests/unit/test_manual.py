@@ -269,6 +269,15 @@ def test_only_the_coordination_changes_by_hand_and_always_with_a_reason() -> Non
     with pytest.raises(Invalid) as refused:
         manual.add_interview(add("cand-2", "co-2", paris(9, 10), reason="  "), plan(), COORDINATOR, "v")
     assert refused.value.problems[0].field == "reason"
+    for contact in ("appeler le 06 12 34 56 78", "écrire à jean.dupont@example.org"):
+        with pytest.raises(Invalid, match="pas de téléphone ni d'e-mail"):
+            manual.add_interview(
+                add("cand-2", "co-2", paris(9, 10), reason=contact), plan(), COORDINATOR, "v"
+            )
+    kept = manual.add_interview(
+        add("cand-2", "co-2", paris(9, 10), reason="bus en retard de 10 min"), plan(), COORDINATOR, "v"
+    )
+    assert kept.recorded.reason == "bus en retard de 10 min"
 
 
 def _ids(s: SlotState) -> dict[str, str]:

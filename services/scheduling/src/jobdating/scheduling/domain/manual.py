@@ -12,6 +12,7 @@ the slot's own event (reason `coordinator`), which tells the people concerned, o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,6 +34,8 @@ from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Interview, Plan
 
+# The reason travels in clear and the audit prints it: no contact details in it (names cannot be told apart).
+_CONTACT = re.compile(r"[^\s@]+@[^\s@]+\.\w+|(?:\+|\b)\d(?:[\s.-]?\d){8,}\b")
 FORCE_HINT = "pour passer outre, renvoyez la demande avec « force » à vrai, la raison restant indiquée"
 
 
@@ -158,6 +161,8 @@ def cancel_interview(
 def _may_change(job_dating: JobDatingState, command: ManualCommand) -> None:
     must_exist(job_dating)
     refuse_if(checks.text("reason", command.reason, "la raison du changement", longest=300))
+    if _CONTACT.search(command.reason):
+        raise Invalid.on("reason", "pas de téléphone ni d'e-mail dans la raison : l'audit la montre à tous")
     if not job_dating.published:
         raise Conflict.on(
             "job_dating_id",

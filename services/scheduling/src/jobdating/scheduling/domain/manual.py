@@ -27,12 +27,12 @@ from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, Fact
 from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, UNKNOWN_COMPANY, must_exist
 from jobdating.scheduling.domain.instance import wish_rank
 from jobdating.scheduling.domain.interviews import UNKNOWN_SLOT
-from jobdating.scheduling.domain.manual_places import PublishedPlan, kept, placed, site_of
+from jobdating.scheduling.domain.manual_places import PublishedPlan, around, kept, placed, site_of
 from jobdating.scheduling.domain.manual_rules import Broken, broken, pin_kept_apart
 from jobdating.scheduling.domain.permissions import Actor, must_coordinate
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.model import Interview, Plan
+from jobdating.scheduling.planning.model import Interview
 
 # The reason travels in clear and the audit prints it: no contact details in it (names cannot be told apart).
 _CONTACT = re.compile(r"[^\s@]+@[^\s@]+\.\w+|(?:\+|\b)\d(?:[\s.-]?\d){8,}\b")
@@ -90,8 +90,8 @@ def add_interview(command: AddInterview, plan: PublishedPlan, actor: Actor, vide
     cal = plan.cal
     starts_at = _to_come("starts_at", command.starts_at, plan.now)
     site_id = site_of(plan, command.site_id, command.computer_id, candidate.site_id)
-    others = kept(plan, cal, leaving=None)
     booked = (candidate.candidate_id, company.company_id, site_id)
+    others = kept(plan, cal, None, booked)
     interview = placed(plan, cal, others, booked, starts_at, command.computer_id, prefer=None)
     overridden = _judged(plan, cal, others, interview, command)
     times = cal.interview_times(interview)
@@ -121,9 +121,9 @@ def move_interview(command: MoveInterview, slot: SlotState, plan: PublishedPlan,
     cal = plan.cal
     starts_at = _to_come("starts_at", command.starts_at, plan.now) if command.starts_at else slot.starts_at
     site_id = site_of(plan, command.site_id, command.computer_id, slot.site_id)
-    others = kept(plan, cal, leaving=slot.slot_id)
     prefer = slot.computer_id if site_id == slot.site_id else None
     booked = (slot.candidate_id, slot.company_id, site_id)
+    others = kept(plan, cal, slot.slot_id, booked)
     interview = placed(plan, cal, others, booked, starts_at, command.computer_id, prefer=prefer)
     new_times = cal.interview_times(interview)
     if (interview.computer_id, new_times[0]) == (slot.computer_id, slot.starts_at):
@@ -213,7 +213,7 @@ def _judged(
 ) -> tuple[OverriddenRule, ...]:
     """The checker's verdict on the plan with `changed`: the rules it breaks, refused unless forced."""
     moment = cal.moment(plan.now, round_up=True)
-    verdict = check(plan.instance, Plan(interviews=(*others, changed)), now=moment)
+    verdict = check(*around(plan.instance, others, changed), now=moment)
     found: dict[tuple[str, str], Broken] = {}
     for v in verdict:
         if changed in v.interviews:

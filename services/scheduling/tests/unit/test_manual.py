@@ -13,6 +13,7 @@ import pytest
 from jobdating.contracts.registration import Availability, Wish
 from jobdating.contracts.scheduling import (
     OverriddenRule,
+    PairingForbidden,
     PairingPinned,
     PlanPublished,
     SlotAssigned,
@@ -35,14 +36,8 @@ COUNSELLOR = Actor(org="mission-locale", role="counsellor")
 SITE_HOST = Actor(org="mission-locale", role="site_manager")
 DAY = date(2026, 12, 3)
 SEC = "site-seclin"
-JOB_DATING = reduce(
-    evolve_job_dating,
-    [
-        planned(),
-        PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1),
-    ],
-    JobDatingState(),
-)
+PUBLISHED = PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1)
+JOB_DATING = reduce(evolve_job_dating, [planned(), PUBLISHED], JobDatingState())
 
 
 def paris(hour: int, minute: int = 0) -> datetime:
@@ -215,6 +210,35 @@ def test_a_company_not_wished_or_forbidden_and_too_many_interviews_are_named() -
     one = msgspec.structs.replace(JOB_DATING, max_interviews_per_candidate=1)
     assert refusal(add("cand-1", "co-2", paris(10, 30)), plan(job_dating=one))[0] == (
         "Le candidat aurait 2 entretiens : 1 au plus"
+    )
+
+
+def test_a_company_not_there_yet_another_site_or_a_forbidden_meeting_are_named() -> None:
+    assert (
+        refusal(add("cand-2", "co-2", paris(8, 30)))[0] == "L'entreprise ne reçoit pas de candidats à 08:30"
+    )
+    lille = msgspec.structs.replace(planned().site_windows[0], site_id="site-lille")
+    two_sites = reduce(
+        evolve_job_dating,
+        [planned(site_windows=(*planned().site_windows, lille)), PUBLISHED],
+        JobDatingState(),
+    )
+    other_site = plan(
+        job_dating=two_sites,
+        sites=(SiteFacts(site_id=SEC, host_org="ml"), SiteFacts(site_id="site-lille", host_org="mel")),
+        computers=(
+            ComputerFacts(computer_id="pc-1", site_id=SEC),
+            ComputerFacts(computer_id="pc-l", site_id="site-lille"),
+        ),
+    )
+    assert refusal(add("cand-2", "co-2", paris(9, 30), site_id="site-lille"), other_site)[0] == (
+        "Le candidat est inscrit sur un autre site"
+    )
+    banned = evolve_job_dating(
+        JOB_DATING, PairingForbidden(job_dating_id="jd-1", candidate_id="cand-2", company_id="co-2")
+    )
+    assert refusal(add("cand-2", "co-2", paris(9, 30)), plan(job_dating=banned))[0] == (
+        "La coordination a interdit cette rencontre"
     )
 
 

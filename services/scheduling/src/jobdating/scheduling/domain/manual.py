@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 
@@ -181,6 +181,10 @@ def _changeable(slot: SlotState, now: datetime) -> None:
 
 def _to_come(field: str, at: datetime, now: datetime) -> datetime:
     refuse_if(checks.aware(field, at))
+    try:
+        at = at.astimezone(UTC)
+    except OverflowError as exc:  # year 9999 with a negative offset: past the calendar's end
+        raise Invalid.on(field, "date hors du calendrier") from exc
     if at <= now:
         raise Conflict.on(field, "cette heure est passée : choisissez une heure à venir")
     return at

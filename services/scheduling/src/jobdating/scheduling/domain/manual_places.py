@@ -131,7 +131,10 @@ def placed(
     prefer: str | None,
 ) -> Interview:
     """The interview on the computer asked for, else on a free working one of the site (`prefer` first)."""
-    at = cal.slot_of(starts_at)
+    try:
+        at = cal.slot_of(starts_at)
+    except OverflowError:  # the last hours of year 9999, past the calendar's end in local time
+        at = None
     if at is None:
         raise Conflict.on("starts_at", "ce jour ne fait pas partie du job dating")
     day, start = at

@@ -17,9 +17,10 @@ from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning import disruption as core
 from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack
+from jobdating.scheduling.planning.joining import CandidateJoined
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = core.Disruption | ComputerBack | CandidateBack
+Change = core.Disruption | ComputerBack | CandidateBack | CandidateJoined
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
@@ -63,6 +64,11 @@ def candidate_arrived_late(candidate_id: str, slots: Sequence[SlotState]) -> Dis
         return [CandidateBack(candidate_id=candidate_id, interviews=tuple(i for i in cancelled if i))]
 
     return disruptions
+
+
+def candidate_joined(candidate_id: str) -> DisruptionsFor:
+    """A candidate registered after publication (or walking in): booked where capacity is free."""
+    return lambda cal, now, instance: [CandidateJoined(candidate_id=candidate_id)]
 
 
 def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:

@@ -1,0 +1,145 @@
+"""Candidates who join after publication, through registration's events on a real NATS server: a late
+registration or a walk-in is booked where capacity is free, else waits on its site's waiting list (checked
+in first); a company giving more recruiters books the waiting list in that order."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time
+from pathlib import Path
+
+import msgspec
+import pytest
+from nats.js import JetStreamContext
+
+from jobdating.bus.consumer import ConsumerRunner
+from jobdating.bus.relay import Relay
+from jobdating.contracts import registration as r
+from jobdating.contracts.scheduling import SlotAssigned
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import (
+    EVENT_DAY,
+    SEALED,
+    Fact,
+    MovableClock,
+    append_as_published,
+    company_id,
+    demo_facts,
+    site_id,
+)
+
+from .conftest import Api, assert_plan_still_valid, log_events, paris, published_demo
+
+
+class Registration:
+    """Registration's log, relayed to a real NATS server, and scheduling's consumer of it."""
+
+    def __init__(self, tmp_path: Path, js: JetStreamContext, service: SchedulingService) -> None:
+        self.store = SqliteEventStore(tmp_path / "registration.db")
+        self.store.migrate()
+        self.js, self.service = js, service
+        self.runner = ConsumerRunner(
+            service.store, js, REGISTRATION_CONSUMER, service.policies.on_registration
+        )
+
+    async def deliver(self, *facts: Fact) -> list[SlotAssigned]:
+        """Publish facts as registration does, let scheduling consume them; the slots they gave."""
+        head, handled = self.service.store.head(), self.runner.handled + len(facts)
+        append_as_published(self.store, facts)
+        await Relay(self.store, self.js).publish_pending()
+        stop = asyncio.Event()
+        task = asyncio.create_task(self.runner.run(stop, fetch_timeout=0.2))
+        async with asyncio.timeout(20):
+            while self.runner.handled < handled:  # noqa: ASYNC110 - polling a counter
+                await asyncio.sleep(0.02)
+        stop.set()
+        await task
+        return [e.data for e in log_events(self.service.store, head) if isinstance(e.data, SlotAssigned)]
+
+
+def newcomer(prefix: str, n: int, wishes: tuple[str, ...], at: datetime, walk_in: bool = False) -> list[Fact]:
+    """A candidate registered at Seclin now (and there now, for a walk-in)."""
+    cid, seclin = f"{prefix}-late-{n:02d}", site_id(prefix, "seclin")
+    profile = r.CandidateProfile(
+        referring_org="mission-locale",
+        site_id=seclin,
+        wishes=tuple(r.Wish(rank=k, company_id=w) for k, w in enumerate(wishes, 1)),
+        availability=(r.Availability(day=EVENT_DAY, start=time(8, 30), end=time(12, 30)),),
+        consent_data=True,
+    )
+    facts = [
+        Fact(
+            r.CandidateRegistered(candidate_id=cid, profile=profile, personal=SEALED),
+            cid,
+            1,
+            "registration",
+            at,
+        )
+    ]
+    if walk_in:
+        facts.append(
+            Fact(r.CandidateWalkedIn(candidate_id=cid, site_id=seclin, at=at), cid, 2, "registration", at)
+        )
+    return facts
+
+
+@pytest.mark.nats
+async def test_late_registrations_and_walk_ins_get_free_slots_then_wait_and_a_growing_company_books_them(
+    tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    registration = Registration(tmp_path, js, service)
+    seclin, proprete = site_id(api.prefix, "seclin"), company_id(api.prefix, "proprete")
+    url = f"/job-datings/{api.jd}/sites/{seclin}/waiting-list"
+
+    # Registered after publication, before the day: booked where capacity is free.
+    early = newcomer(
+        api.prefix, 0, tuple(company_id(api.prefix, k) for k in ("gebtp", "hypersud")), clock.now()
+    )
+    booked = await registration.deliver(*early)
+    assert booked and {s.candidate_id for s in booked} == {early[0].stream_id}
+    assert all(not s.from_waiting_list and s.site_id == seclin for s in booked)
+
+    # On the day, registrations wishing only Nord Propreté (one recruiter) until one finds it full.
+    clock.set(paris(10, 50))
+    n, waiting_late = 1, None
+    while waiting_late is None and n < 8:
+        facts = newcomer(api.prefix, n, (proprete,), clock.now())
+        given = await registration.deliver(*facts)
+        assert all(s.starts_at >= clock.now() for s in given)
+        waiting_late = None if given else facts[0].stream_id
+        n += 1
+    assert waiting_late is not None, "Nord Propreté's morning filled up"
+
+    # A walk-in for the same company ten minutes later: checked in at once, so first on the list.
+    clock.set(paris(11))
+    walk_in = newcomer(api.prefix, 20, (proprete,), clock.now(), walk_in=True)
+    assert await registration.deliver(*walk_in) == []
+    shown = await api.ok("GET", url, as_="ml-manager")
+    assert shown["order"] == "checked_in_first_then_joined_at"
+    assert [(w["candidate_id"], w["position"]) for w in shown["waiting"]] == [
+        (walk_in[0].stream_id, 1),
+        (waiting_late, 2),
+    ]
+    assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T10:00:00Z"
+    assert shown["waiting"][1]["checked_in_at"] is None
+    assert {w["reason"] for w in shown["waiting"]} == {"registered_after_publication"}
+    assert (await api.call("GET", url, as_="ft-manager")).status_code == 403
+
+    # Nord Propreté brings a second recruiter: its new capacity books the waiting list, in its order.
+    registered = next(f for f in demo_facts(api.prefix) if f.stream_id == proprete)
+    assert isinstance(registered.event, r.CompanyRegistered)
+    grown = msgspec.structs.replace(registered.event.profile, parallel_recruiters=2)
+    update = r.CompanyUpdated(company_id=proprete, profile=grown)
+    refilled = await registration.deliver(Fact(update, proprete, 2, "registration", clock.now()))
+    theirs = sorted(
+        (s for s in refilled if s.candidate_id in {walk_in[0].stream_id, waiting_late}),
+        key=lambda s: s.starts_at,
+    )
+    assert [s.candidate_id for s in theirs] == [walk_in[0].stream_id, waiting_late]
+    assert all(s.from_waiting_list and s.company_id == proprete for s in theirs)
+    assert (await api.ok("GET", url))["waiting"] == []
+    assert_plan_still_valid(service, api.jd)
+    registration.store.close()

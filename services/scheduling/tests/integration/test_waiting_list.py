@@ -5,7 +5,7 @@ in first); a company giving more recruiters books the waiting list in that order
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 
 import msgspec
@@ -99,7 +99,8 @@ async def test_late_registrations_and_walk_ins_get_free_slots_then_wait_and_a_gr
         api.prefix, 0, tuple(company_id(api.prefix, k) for k in ("gebtp", "hypersud")), clock.now()
     )
     booked = await registration.deliver(*early)
-    assert booked and {s.candidate_id for s in booked} == {early[0].stream_id}
+    assert booked
+    assert {s.candidate_id for s in booked} == {early[0].stream_id}
     assert all(not s.from_waiting_list and s.site_id == seclin for s in booked)
 
     # On the day, registrations wishing only Nord Propreté (one recruiter) until one finds it full.

@@ -21,9 +21,10 @@ def test_a_newcomer_gets_the_earliest_free_slots_from_now_of_their_wishes_in_ord
 
     diff = book_newcomer(instance, plan, CandidateJoined(candidate_id="zoe"), now)
 
-    # Bakery at 9:20 (the first free slot from now), then garage at 9:40 (9:20 is taken by zoe herself).
+    # Bakery at 9:20 (the first free slot from now), then garage at 9:40 (the one computer is hers at 9:20).
     assert diff.assigned == (at("zoe", "bakery", "pc-faches", 560), at("zoe", "garage", "pc-faches", 580))
-    assert diff.moved == () and diff.cancelled == ()
+    assert diff.moved == ()
+    assert diff.cancelled == ()
     assert check(instance, apply_repair(plan, diff), now=now) == ()
 
 

@@ -25,6 +25,7 @@ from jobdating.scheduling.testing import (
     Fact,
     MovableClock,
     append_as_published,
+    candidate_id,
     company_id,
     demo_facts,
     site_id,
@@ -144,3 +145,19 @@ async def test_late_registrations_and_walk_ins_get_free_slots_then_wait_and_a_gr
     assert (await api.ok("GET", url))["waiting"] == []
     assert_plan_still_valid(service, api.jd)
     registration.store.close()
+
+
+async def test_a_late_arrival_given_none_of_their_interviews_back_waits_first_on_the_list(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    seclin, late = site_id(api.prefix, "seclin"), candidate_id(api.prefix, 6)
+    clock.set(paris(9, 35))
+    await api.ok("POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": late})
+    clock.set(paris(12, 10))  # the last interviews have begun: nothing left to give back
+    body = {"candidate_id": late, "site_id": seclin}
+    report = await api.ok("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ml-manager", json=body)
+    assert report["assigned"] == 0
+    shown = await api.ok("GET", f"/job-datings/{api.jd}/sites/{seclin}/waiting-list")
+    assert [(w["candidate_id"], w["reason"]) for w in shown["waiting"]] == [(late, "late_arrival")]
+    assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T11:10:00Z"

@@ -34,7 +34,15 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
-from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
+from jobdating.scheduling.planning.capacity import (
+    CandidateBack,
+    CapacityBack,
+    ComputerBack,
+    bring_back,
+    give_back,
+    refill,
+    refill_all,
+)
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import apply_disruption
 from jobdating.scheduling.planning.joining import CandidateJoined, book_newcomer
@@ -102,6 +110,11 @@ class Repairs:
             if isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)
+            elif isinstance(change, CapacityBack):
+                for back in change.computers:
+                    instance = bring_back(instance, back)
+                computer_ids = [back.computer_id for back in change.computers]
+                diff = refill_all(instance, plan, computer_ids, moment, lead=self.lead_minutes)
             elif isinstance(change, CandidateBack):
                 diff = give_back(instance, plan, change, moment, lead=self.lead_minutes)
             elif isinstance(change, CandidateJoined):

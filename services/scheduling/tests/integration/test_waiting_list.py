@@ -31,7 +31,7 @@ from jobdating.scheduling.testing import (
     site_id,
 )
 
-from .conftest import Api, assert_plan_still_valid, log_events, paris, published_demo
+from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
 
 
 class Registration:
@@ -174,3 +174,20 @@ async def test_a_late_arrival_given_none_of_their_interviews_back_waits_first_on
     shown = await api.ok("GET", f"/job-datings/{api.jd}/sites/{seclin}/waiting-list")
     assert [(w["candidate_id"], w["reason"]) for w in shown["waiting"]] == [(late, "late_arrival")]
     assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T11:10:00Z"
+
+
+def test_a_walk_in_or_an_opened_contact_keeps_the_candidates_later_changes_in_order(
+    service: SchedulingService, prefix: str
+) -> None:
+    # Neither is a fact of scheduling's, but each takes a version of the candidate's stream.
+    facts = newcomer(prefix, 40, (company_id(prefix, "proprete"),), paris(9), walk_in=True)
+    cid = facts[0].stream_id
+    opened = r.CandidateContactOpened(
+        candidate_id=cid, purpose="day_of_change", opened_by="acct-1", opened_by_org="mission-locale"
+    )
+    assert isinstance(facts[0].event, r.CandidateRegistered)
+    moved = msgspec.structs.replace(facts[0].event.profile, site_id=site_id(prefix, "faches"))
+    updated = r.CandidateUpdated(candidate_id=cid, profile=moved)
+    feed(service, [*facts, Fact(opened, cid, 3, "registration"), Fact(updated, cid, 4, "registration")])
+    rows = service.store.query("SELECT site_id, version FROM sched_candidate WHERE candidate_id = ?", (cid,))
+    assert [tuple(row) for row in rows] == [(site_id(prefix, "faches"), 4)]

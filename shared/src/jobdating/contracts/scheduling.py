@@ -212,6 +212,22 @@ class CandidateArrivedLate(_AttendanceEvent, frozen=True, kw_only=True):
     at: datetime
 
 
+WaitingReason = Literal["registered_after_publication", "late_arrival"]
+
+
+@REGISTRY.register
+class CandidateWaitlisted(_AttendanceEvent, frozen=True, kw_only=True):
+    """A candidate who joined after the plan was published (a late registration, a walk-in) or a late
+    arrival got no interview where capacity was free: they wait at their site from `at` for a slot to free
+    up. They leave the list with their first slot (`SlotAssigned` with `from_waiting_list`)."""
+
+    event_type: ClassVar[str] = "CandidateWaitlisted"
+    schema_version: ClassVar[int] = 1
+
+    reason: WaitingReason
+    at: datetime
+
+
 @REGISTRY.register
 class WorkshopScheduled(_WorkshopEvent, frozen=True, kw_only=True):
     """A collective preparation workshop in a site's room, run by two coaches from two partner orgs."""

@@ -34,6 +34,7 @@ from jobdating.contracts.scheduling import (
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
+from jobdating.scheduling.adapters import projections_waiting
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
 from jobdating.scheduling.application.instants import ts
 
@@ -46,6 +47,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
     """Apply one of scheduling's own events to the read model."""
     env = event.envelope
     version = env.stream_version
+    projections_waiting.apply(tx, event.data)
     match event.data:
         case JobDatingPlanned() as e:
             tx.execute(
@@ -238,6 +240,7 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
         "sched_attendance": "job_dating_id, candidate_id",
         "sched_workshop": "workshop_id",
         "sched_workshop_seat": "workshop_id, candidate_id",
+        "sched_waiting": "job_dating_id, candidate_id",
     }
     return {
         table: [tuple(r) for r in store.query(f"SELECT * FROM {table} ORDER BY {order}")]

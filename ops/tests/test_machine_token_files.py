@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,15 @@ def test_the_stack_folder_gives_the_services_hashes_and_the_operator_clear_token
     # Revoked from the services' file: no longer handed out to the demo.
     tokens.revoke([folder.tokens_file], "old-secret")
     assert folder.tokens() == {}
+
+
+def test_operators_issuing_at_the_same_time_all_keep_their_token(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    tokens.write(path, {})
+
+    def issue_some(who: int) -> list[str]:
+        return [tokens.issue([path], ORG, ["viewer"], f"import-{who}-{n}") for n in range(10)]
+
+    with ThreadPoolExecutor(4) as pool:
+        issued = [token for batch in pool.map(issue_some, range(4)) for token in batch]
+    assert set(json.loads(path.read_text())) == {hashed_key(token) for token in issued}

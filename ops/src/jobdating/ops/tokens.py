@@ -8,12 +8,14 @@ the file in one rename, which the services notice (the inode changes) and re-rea
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from jobdating.runtime.machine_tokens import HASHED, hashed_key
@@ -90,6 +92,19 @@ def write(path: Path, table: Mapping[str, Mapping[str, object]], mode: int = 0o6
         raise
 
 
+@contextmanager
+def _locked(paths: Sequence[Path]) -> Iterator[None]:
+    """One read-modify-write at a time per file: two operators issuing at once both keep their token.
+    Locks a sidecar (the file itself is replaced by each write), in path order so two commands on the same
+    files cannot wait on each other."""
+    with ExitStack() as held:
+        for path in sorted(set(paths)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = held.enter_context((path.parent / f".{path.name}.lock").open("a"))
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def clear_keys(table: Mapping[str, object]) -> list[str]:
     """The keys that are usable tokens (not `sha256:` digests)."""
     return [key for key in table if not key.startswith(HASHED)]
@@ -98,12 +113,13 @@ def clear_keys(table: Mapping[str, object]) -> list[str]:
 def hash_file(path: Path, operator_file: Path | None = None) -> Table:
     """Rewrite `path` with its clear tokens hashed; returns the clear entries it held, first added to
     `operator_file` if given (written before the services' file, so that a crash loses no token)."""
-    table = read(path)
-    clear = {key: table[key] for key in clear_keys(table)}
-    if clear:
-        if operator_file is not None:
-            write(operator_file, {**read(operator_file), **clear})
-        write(path, hashed(table))
+    with _locked([path]):
+        table = read(path)
+        clear = {key: table[key] for key in clear_keys(table)}
+        if clear:
+            if operator_file is not None:
+                write(operator_file, {**read(operator_file), **clear})
+            write(path, hashed(table))
     return clear
 
 
@@ -121,12 +137,13 @@ def issue(paths: Sequence[Path], org: str, roles: Sequence[str], actor_id: str) 
         raise TokenFileError(
             f"rôle(s) inconnu(s) : {', '.join(unknown) or 'aucun rôle donné'} (parmi : {', '.join(ROLES)})"
         )
-    tables = [(path, read(path)) for path in paths]  # every file readable before any is written
     token = secrets.token_urlsafe(32)
     who: Entry = {"org": org, "actor_id": actor_id}
     who |= {"role": roles[0]} if len(roles) == 1 else {"roles": sorted(set(roles))}
-    for path, table in tables:
-        write(path, {**table, hashed_key(token): who})
+    with _locked(paths):
+        tables = [(path, read(path)) for path in paths]  # every file readable before any is written
+        for path, table in tables:
+            write(path, {**table, hashed_key(token): who})
     return token
 
 
@@ -157,18 +174,19 @@ def revoke(paths: Sequence[Path], which: str | None = None, actor_id: str | None
     if which is None and actor_id is None:
         raise TokenFileError("indiquez le jeton à révoquer (son empreinte) ou --actor")
     removed: dict[Path, int] = {}
-    tables = [(path, read(path)) for path in paths]
-    for path, table in tables:
-        keys = matching(table, which, actor_id)
-        if which is not None and actor_id is None and len(keys) > 1:
-            raise TokenFileError(
-                f"« {which} » désigne {len(keys)} jetons de {path} : donnez plus de caractères"
-            )
-    for path, table in tables:
-        keys = matching(table, which, actor_id)
-        if keys:
-            write(path, {key: who for key, who in table.items() if key not in keys})
-        removed[path] = len(keys)
+    with _locked(paths):
+        tables = [(path, read(path)) for path in paths]
+        for path, table in tables:
+            keys = matching(table, which, actor_id)
+            if which is not None and actor_id is None and len(keys) > 1:
+                raise TokenFileError(
+                    f"« {which} » désigne {len(keys)} jetons de {path} : donnez plus de caractères"
+                )
+        for path, table in tables:
+            keys = matching(table, which, actor_id)
+            if keys:
+                write(path, {key: who for key, who in table.items() if key not in keys})
+            removed[path] = len(keys)
     return removed
 
 

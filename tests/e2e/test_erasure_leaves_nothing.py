@@ -60,7 +60,7 @@ def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) ->
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:
         wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
-        tokens = json.loads((data / "tokens.json").read_text())
+        tokens = json.loads((data / "operator-tokens.json").read_text())
         # Each demo counsellor acts as themselves (their own candidates' personal data only).
         token = {who["actor_id"]: token for token, who in tokens.items() if who["role"] == "counsellor"}
         api = httpx.Client(base_url=f"http://127.0.0.1:{base + 1}", timeout=30)

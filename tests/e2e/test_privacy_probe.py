@@ -26,7 +26,7 @@ from jobdating.testing.waiting import wait_until
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
-NOT_PROBED = ("maildir", "sms.jsonl", "tokens.json", "staff.toml")
+NOT_PROBED = ("maildir", "sms.jsonl", "tokens.json", "operator-tokens.json", "staff.toml")
 
 
 def needles(n: int, person: DemoCandidate) -> dict[str, bytes]:

@@ -22,7 +22,7 @@ from aiosmtpd.smtp import Envelope as SmtpEnvelope
 from jobdating.bus.server import free_port
 from jobdating.contracts.identity import AccountRole, OrganisationKind
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.identity.adapters.passwords import Argon2Passwords
+from jobdating.identity.adapters.passwords import Argon2Passwords, argon2id
 from jobdating.identity.bootstrap import IdentityService, bootstrap
 from jobdating.identity.config import IdentitySettings
 from jobdating.runtime.auth import Principal, TokenTable
@@ -52,7 +52,10 @@ class CountingPasswords(Argon2Passwords):
     """The real argon2id hasher, counting how many hashes each sign-in computes."""
 
     def __init__(self) -> None:
-        super().__init__()
+        settings = IdentitySettings()  # the test plugin's cheap cost (jobdating.testing.fixtures)
+        super().__init__(
+            argon2id(settings.password_time_cost, settings.password_memory_kib, settings.password_lanes)
+        )
         self.verifications = 0
 
     def verify(self, hashed: str, password: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from jobdating.bus.server import NatsServer
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.factory import open_store
 from jobdating.testing.postgres import NoPostgres, fresh_database, server_dsn
+
+# Every identity the tests start (in process or as a child of `jobdating up`, which passes its environment
+# on) hashes passwords at the settings' floor, OWASP's argon2id minimum, instead of RFC 9106's 64 MiB x 3:
+# the demo's 30 accounts are activated and signed in on each of the suite's dozen stacks.
+for _name, _value in {"TIME_COST": "2", "MEMORY_KIB": str(19 * 1024), "LANES": "1"}.items():
+    os.environ.setdefault(f"JOBDATING_IDENTITY_PASSWORD_{_name}", _value)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.adapters.oidc_providers import load_providers
 from jobdating.identity.adapters.oidc_tables import SqlOidcTables
-from jobdating.identity.adapters.passwords import Argon2Passwords
+from jobdating.identity.adapters.passwords import Argon2Passwords, argon2id
 from jobdating.identity.adapters.private import SqlPrivateTables
 from jobdating.identity.adapters.second_factor import SystemRandomness, TotpSecondFactor
 from jobdating.identity.adapters.smtp import SmtpMailer
@@ -97,7 +97,9 @@ def bootstrap(
         ),
         settings.mail_from,
     )
-    passwords = passwords or Argon2Passwords()
+    passwords = passwords or Argon2Passwords(
+        argon2id(settings.password_time_cost, settings.password_memory_kib, settings.password_lanes)
+    )
     second_factor = TotpSecondFactor(issuer=f"Job dating {settings.organisation_name}")
     token_ttl = timedelta(minutes=settings.access_token_minutes)
     key_ring = KeyRing(store, clock, token_ttl, settings.issuer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jobdating.runtime.settings import ServiceSettings
@@ -27,6 +28,12 @@ class IdentitySettings(ServiceSettings):
     access_token_minutes: int = 15
     invitation_hours: int = 72
     sign_in_max_failures: int = 5
+    # argon2id cost of new password hashes (old hashes keep theirs: the PHC string carries them). The default
+    # is RFC 9106's second recommended option; the floor is OWASP's minimum (19 MiB, 2 passes), which the
+    # test suite's stacks use so that CI spends its minutes on behaviour rather than on hashing.
+    password_time_cost: int = Field(default=3, ge=2)
+    password_memory_kib: int = Field(default=64 * 1024, ge=19 * 1024)
+    password_lanes: int = Field(default=4, ge=1, le=16)
     sign_in_window_minutes: int = 15
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

@@ -10,13 +10,25 @@ from typing import Final
 from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+
+def argon2id(time_cost: int, memory_kib: int, lanes: int) -> Parameters:
+    """argon2id parameters with our salt and tag lengths (the settings choose the cost)."""
+    return Parameters(
+        type=Type.ID,
+        version=19,
+        time_cost=time_cost,
+        memory_cost=memory_kib,
+        parallelism=lanes,
+        hash_len=32,
+        salt_len=16,
+    )
+
+
 # argon2id with RFC 9106's second recommended option (section 4, for memory-constrained servers; also
 # argon2-cffi's default): 3 passes over 64 MiB with 4 lanes, a 16-byte salt and a 32-byte tag. The first
 # option (2 GiB per hash) does not fit a small service sharing its machine. Measured with bench/sign_in.py
 # on the shared 2-core build machine under a load of ~10: about 1 s per verification (bench/RESULTS.md).
-ARGON2ID: Final = Parameters(
-    type=Type.ID, version=19, time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16
-)
+ARGON2ID: Final = argon2id(time_cost=3, memory_kib=64 * 1024, lanes=4)
 
 
 class Argon2Passwords:

@@ -5,16 +5,17 @@ screenshot lands in docs/console/."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from jobdating.bus.server import free_port
+from jobdating.console.domain.links import CandidateLink, sign
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
@@ -46,14 +47,18 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    stack = Stack(tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port())
+    stack = Stack(
+        tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
+    )
     stack.prepare(ROLES, PEOPLE)
     try:
         stack.staff_file.write_text(staff_toml())
         stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
         stack.start()
         urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
-        load_demo(urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"])
+        load_demo(
+            urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"]
+        )
         _register_hostile_name(urls["registration"], stack)
         coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
         accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
@@ -165,7 +170,8 @@ def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
 
     # Another organisation's site, by changing the id in the address: refused by registration.
     answer = page.goto(f"{demo.console}/accueil/sites/site-faches")
-    assert answer is not None and answer.status == 403
+    assert answer is not None
+    assert answer.status == 403
     assert page.get_by_role("heading", level=1).inner_text() == "Accès refusé"
     assert "Testeur" not in page.content()
     check_page(page, "acces-refuse")
@@ -178,4 +184,37 @@ def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
     )
     assert refused.status == 403
     assert "Ce formulaire a expiré" in refused.text()
+    context.close()
+
+
+def test_a_candidate_opens_their_personal_link_on_a_phone(demo: Demo, browser: Any) -> None:
+    token = demo.stack.token_for(COORDINATOR_ORG, "site_manager")
+    expected = httpx.get(
+        f"{demo.stack.url('registration')}/sites/site-faches/expected-candidates",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=15,
+    ).json()
+    candidate = next(c for c in expected["candidates"] if c["last_name"] != "Testeur")
+    key = demo.stack.console_secret_file.read_bytes().strip()
+    link = sign(key, CandidateLink(candidate["candidate_id"], int(time.time()) + 3600))
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{demo.console}/c/{link}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mes entretiens"
+    assert "vendredi 8 janvier 2027" in page.inner_text("main")
+    assert "12 rue Kléber" in page.inner_text("main")
+    assert candidate["last_name"] not in page.content()  # no name on a page a link opens
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    check_page(page, "candidat")
+
+    # A link altered by one character, or signed with another key: refused in French.
+    body, mac = link.split(".")
+    forged = sign(
+        b"another key of at least thirty-two bytes", CandidateLink(candidate["candidate_id"], 2**40)
+    )
+    for wrong in (f"{body}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}", forged):
+        answer = page.goto(f"{demo.console}/c/{wrong}")
+        assert answer is not None
+        assert answer.status == 404
+        assert "ce lien n'est pas valide" in page.inner_text("main")
     context.close()

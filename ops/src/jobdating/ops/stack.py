@@ -106,9 +106,8 @@ class Stack(StackFolder):
         if not self.tokens_file.exists():
             self.tokens_file.write_text(json.dumps(token_table(orgs, people), indent=2) + "\n")
             self.tokens_file.chmod(0o600)
-        if self.console is not None and not self.console_secret_file.exists():
-            self.console_secret_file.write_text(secrets.token_urlsafe(48) + "\n")
-            self.console_secret_file.chmod(0o600)
+        if self.console is not None:
+            self._console_files()
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
 
@@ -147,6 +146,18 @@ class Stack(StackFolder):
         """The key that signs candidates' personal links, kept across restarts (links stay valid)."""
         return self.data_dir / "console-secret"
 
+    def _console_files(self) -> None:
+        """The key of the candidates' links (kept: links stay valid across restarts) and the console's own
+        reading token (the organisation's `viewer`), each readable by the operator only."""
+        if not self.console_secret_file.exists():
+            self.console_secret_file.write_text(secrets.token_urlsafe(48) + "\n")
+            self.console_secret_file.chmod(0o600)
+        reader = self.data_dir / "console-token"
+        viewer = [t for t, who in self.tokens().items() if who["role"] == "viewer"]
+        if viewer and not reader.exists():
+            reader.write_text(viewer[0] + "\n")
+            reader.chmod(0o600)
+
     def _console_env(self) -> dict[str, str]:
         """The console calls the services at their addresses; plain HTTP here, so no Secure cookie."""
         return {
@@ -155,6 +166,8 @@ class Stack(StackFolder):
             "JOBDATING_CONSOLE_SITES_URL": self.url("sites"),
             "JOBDATING_CONSOLE_SCHEDULING_URL": self.url("scheduling"),
             "JOBDATING_CONSOLE_SECRET_FILE": str(self.console_secret_file),
+            "JOBDATING_CONSOLE_READER_TOKEN_FILE": str(self.data_dir / "console-token"),
+            "JOBDATING_CONSOLE_PUBLIC_BASE_URL": self.url(CONSOLE),
             "JOBDATING_CONSOLE_SECURE_COOKIE": "false",
         }
 

@@ -29,10 +29,14 @@ def test_every_page_has_a_strict_policy_and_a_french_sign_in_form(client: TestCl
     page = client.get("/connexion")
     assert page.status_code == 200
     policy = page.headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-    assert '<html lang="fr">' in page.text and "Se connecter" in page.text
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert '<html lang="fr">' in page.text
+    assert "Se connecter" in page.text
     cookie = page.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=strict" in cookie
     assert 'name="csrf"' in page.text
 
 
@@ -53,7 +57,8 @@ def test_an_unanswering_identity_is_said_in_french(client: TestClient) -> None:
 
 def test_pages_need_a_signed_in_person(client: TestClient) -> None:
     answer = client.get("/accueil", follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == "/connexion"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/connexion"
 
 
 def test_a_candidate_link_is_signed_and_expires() -> None:

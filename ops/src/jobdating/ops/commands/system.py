@@ -196,7 +196,8 @@ def up(
                 console.print(line, soft_wrap=True, highlight=False, markup=False)
             if stack.console is not None:
                 console.print(
-                    f"Console : {stack.url('console')}/connexion (les mêmes adresses, mots de passe et codes)",
+                    f"Console : {stack.url('console')}/connexion "
+                    "(les mêmes adresses, mots de passe et codes)",
                     soft_wrap=True,
                     highlight=False,
                     markup=False,

@@ -58,6 +58,7 @@ def bootstrap(
         key=settings.secret(),
         link_days=settings.candidate_link_days,
         templates=web.templates(),
+        reader_token=settings.reader_token(),
     )
     web.install(app, context)
     app.include_router(http_sign_in.router(context))

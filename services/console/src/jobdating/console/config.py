@@ -23,11 +23,16 @@ class ConsoleSettings(ServiceSettings):
     # Not used yet (no read model of its own): kept so the console has the common settings' shape.
     store_url: str = "sqlite:///.data/console.db"
     port: int = 8000
+    # Where people open the console (the address in candidates' links).
+    public_base_url: str = "http://127.0.0.1:8000"
     identity_url: str | None = "http://127.0.0.1:8005"
     registration_url: str = "http://127.0.0.1:8001"
     sites_url: str = "http://127.0.0.1:8002"
     scheduling_url: str = "http://127.0.0.1:8003"
     secret_file: Path | None = None
+    # A bearer token of the console's own (role `viewer`: plans and sites, no personal data) for the pages
+    # of candidates, who open a signed link and have no account.
+    reader_token_file: Path | None = None
     secure_cookie: bool = True
     # A session ends at the latest with its access token; this bounds an idle session's life as well.
     session_minutes: int = 480
@@ -42,3 +47,9 @@ class ConsoleSettings(ServiceSettings):
         if len(key) < 32:
             raise ValueError(f"{self.secret_file}: the key must hold at least 32 bytes")
         return key
+
+    def reader_token(self) -> str | None:
+        """The console's own reading token, from its file (None: candidates' pages say they are down)."""
+        if self.reader_token_file is None or not self.reader_token_file.exists():
+            return None
+        return self.reader_token_file.read_text().strip() or None

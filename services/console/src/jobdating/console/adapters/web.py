@@ -29,9 +29,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-CSRF_REFUSED = (
-    "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page, puis recommencez."
-)
+CSRF_REFUSED = "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page, puis recommencez."
 
 
 class SignInAgain(Exception):
@@ -69,6 +67,8 @@ class Web:
     key: bytes
     link_days: int
     templates: Jinja2Templates
+    # The console's own token (a `viewer`) for the candidates' pages, who have no account.
+    reader_token: str | None = None
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(COOKIE), self.clock.now())

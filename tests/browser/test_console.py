@@ -15,12 +15,12 @@ import httpx
 import pytest
 
 from jobdating.bus.server import free_port
-from jobdating.console.domain.links import CandidateLink, sign
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import DemoAccount, create_accounts
 from jobdating.ops.stack import Stack, free_base_port
+from jobdating.runtime.candidate_links import CandidateLink, sign
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COORDINATOR_ORG, candidates, staff_toml
 
@@ -194,9 +194,10 @@ def test_a_candidate_opens_their_personal_link_on_a_phone(demo: Demo, browser: A
         headers={"Authorization": f"Bearer {token}"},
         timeout=15,
     ).json()
-    candidate = next(c for c in expected["candidates"] if c["last_name"] != "Testeur")
+    candidate = [c for c in expected["candidates"] if c["last_name"] != "Testeur"][-1]
     key = demo.stack.console_secret_file.read_bytes().strip()
-    link = sign(key, CandidateLink(candidate["candidate_id"], int(time.time()) + 3600))
+    # Valid for 90 days: registration checks it again on its own clock, which reads 8 January 2027.
+    link = sign(key, CandidateLink(candidate["candidate_id"], int(time.time()) + 90 * 86400))
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     page = context.new_page()
     page.goto(f"{demo.console}/c/{link}")
@@ -206,6 +207,25 @@ def test_a_candidate_opens_their_personal_link_on_a_phone(demo: Demo, browser: A
     assert candidate["last_name"] not in page.content()  # no name on a page a link opens
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     check_page(page, "candidat")
+
+    # « Je viens »: recorded by registration as the candidate's own answer.
+    page.get_by_role("button", name="Je viens").click()
+    page.get_by_role("status").filter(has_text="C'est noté : vous venez.").wait_for()
+    check_page(page, "candidat-reponse")
+    # « Je ne peux pas venir »: asked once more, then the candidate is withdrawn.
+    page.goto(f"{demo.console}/c/{link}")
+    page.get_by_role("button", name="Je ne peux pas venir").click()
+    check_page(page, "candidat-confirmation")
+    page.get_by_role("button", name="Oui, je ne peux pas venir").click()
+    page.get_by_role("status").filter(has_text="vous ne viendrez pas").wait_for()
+    coordinator = {"Authorization": f"Bearer {demo.stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    record = httpx.get(
+        f"{demo.stack.url('registration')}/candidates/{candidate['candidate_id']}",
+        headers=coordinator,
+        timeout=15,
+    ).json()
+    assert record["status"] == "withdrawn"
+    assert record["withdrawal_reason"] == "indisponible à la date"
 
     # A link altered by one character, or signed with another key: refused in French.
     body, mac = link.split(".")

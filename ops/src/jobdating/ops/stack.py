@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
 from jobdating.ops.embedded_nats import embedded_authorization, url_as
 from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
+from jobdating.ops.stack_console import SECRET_FILE, console_env, console_files
 from jobdating.ops.stack_folder import StackError, StackFolder
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
@@ -107,7 +107,7 @@ class Stack(StackFolder):
             self.tokens_file.write_text(json.dumps(token_table(orgs, people), indent=2) + "\n")
             self.tokens_file.chmod(0o600)
         if self.console is not None:
-            self._console_files()
+            console_files(self.data_dir, self.tokens())
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
 
@@ -144,32 +144,7 @@ class Stack(StackFolder):
     @property
     def console_secret_file(self) -> Path:
         """The key that signs candidates' personal links, kept across restarts (links stay valid)."""
-        return self.data_dir / "console-secret"
-
-    def _console_files(self) -> None:
-        """The key of the candidates' links (kept: links stay valid across restarts) and the console's own
-        reading token (the organisation's `viewer`), each readable by the operator only."""
-        if not self.console_secret_file.exists():
-            self.console_secret_file.write_text(secrets.token_urlsafe(48) + "\n")
-            self.console_secret_file.chmod(0o600)
-        reader = self.data_dir / "console-token"
-        viewer = [t for t, who in self.tokens().items() if who["role"] == "viewer"]
-        if viewer and not reader.exists():
-            reader.write_text(viewer[0] + "\n")
-            reader.chmod(0o600)
-
-    def _console_env(self) -> dict[str, str]:
-        """The console calls the services at their addresses; plain HTTP here, so no Secure cookie."""
-        return {
-            "JOBDATING_CONSOLE_IDENTITY_URL": self.url("identity"),
-            "JOBDATING_CONSOLE_REGISTRATION_URL": self.url("registration"),
-            "JOBDATING_CONSOLE_SITES_URL": self.url("sites"),
-            "JOBDATING_CONSOLE_SCHEDULING_URL": self.url("scheduling"),
-            "JOBDATING_CONSOLE_SECRET_FILE": str(self.console_secret_file),
-            "JOBDATING_CONSOLE_READER_TOKEN_FILE": str(self.data_dir / "console-token"),
-            "JOBDATING_CONSOLE_PUBLIC_BASE_URL": self.url(CONSOLE),
-            "JOBDATING_CONSOLE_SECURE_COOKIE": "false",
-        }
+        return self.data_dir / SECRET_FILE
 
     @property
     def _with_mail(self) -> bool:
@@ -239,7 +214,10 @@ class Stack(StackFolder):
         if spec.name == "identity":
             own = self._identity_env()
         if spec.name == CONSOLE:
-            own = self._console_env()
+            own = console_env(self.data_dir, self.url)
+        if spec.name == "registration" and self.console is not None:
+            # Registration checks the candidates' links itself before it records their answers.
+            own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}
         # Identity stays on real time: access tokens' dates are checked against the services' wall clock
         # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
         # console, which counts the tokens' lives.

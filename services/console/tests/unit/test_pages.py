@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from jobdating.console.bootstrap import bootstrap
 from jobdating.console.config import ConsoleSettings
-from jobdating.console.domain.links import BadLink, CandidateLink, sign, verify
+from jobdating.runtime.candidate_links import BadLink, CandidateLink, sign, verify
 from jobdating.runtime.clock import ScaledClock
 
 NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)

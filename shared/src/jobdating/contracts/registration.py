@@ -194,6 +194,11 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
+class CandidateConfirmedAttendance(_CandidateEvent, frozen=True, kw_only=True):
+    """The candidate said they will come (« Je viens », from their personal link)."""
+
+
+@REGISTRY.register
 class CandidateErased(_CandidateEvent, frozen=True, kw_only=True, omit_defaults=True):
     """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""
 

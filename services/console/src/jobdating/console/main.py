@@ -11,7 +11,7 @@ import uvicorn
 
 from jobdating.console.bootstrap import bootstrap
 from jobdating.console.config import ConsoleSettings
-from jobdating.console.domain.links import CandidateLink, sign
+from jobdating.runtime.candidate_links import CandidateLink, sign
 
 
 def candidate_link(settings: ConsoleSettings, candidate_id: str) -> str:

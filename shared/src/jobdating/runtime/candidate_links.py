@@ -1,7 +1,9 @@
 """Candidates' personal links: a candidate id and an expiry, signed with the console's key (HMAC-SHA256).
 
 No account and no password: whoever holds the link acts as the candidate for their own interviews, until
-it expires. The token says nothing readable but the candidate id (an opaque id, no personal data).
+it expires. The token says nothing readable but the candidate id (an opaque id, no personal data). The
+console makes and shows them; registration, which owns the candidate, checks them again before it records
+the candidate's answer (the link, not the console, is the authority).
 """
 
 from __future__ import annotations

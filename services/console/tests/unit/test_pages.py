@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from jobdating.console.bootstrap import bootstrap
+from jobdating.console.bootstrap import ConsoleService, bootstrap
 from jobdating.console.config import ConsoleSettings
 from jobdating.runtime.candidate_links import BadLink, CandidateLink, sign, verify
 from jobdating.runtime.clock import ScaledClock
@@ -17,12 +17,17 @@ NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> TestClient:
+def console(tmp_path: Path) -> ConsoleService:
     secret = tmp_path / "secret"
     secret.write_text("k" * 40)
     settings = ConsoleSettings(secret_file=secret, secure_cookie=True, identity_url="http://127.0.0.1:9")
+    return bootstrap(settings, clock=ScaledClock(NOW, 0.0))
+
+
+@pytest.fixture
+def client(console: ConsoleService) -> TestClient:
     # Secure cookies travel over HTTPS only.
-    return TestClient(bootstrap(settings, clock=ScaledClock(NOW, 0.0)).app, base_url="https://testserver")
+    return TestClient(console.app, base_url="https://testserver")
 
 
 def test_every_page_has_a_strict_policy_and_a_french_sign_in_form(client: TestClient) -> None:
@@ -61,6 +66,19 @@ def test_pages_need_a_signed_in_person(client: TestClient) -> None:
     assert answer.headers["location"] == "/connexion"
 
 
+def test_an_expired_access_token_asks_the_person_to_sign_in_again(
+    console: ConsoleService, client: TestClient
+) -> None:
+    session = console.sessions.open(NOW)
+    session.token, session.token_expires_at = "a.b.c", NOW - timedelta(seconds=1)
+    client.cookies.set("console_session", session.session_id)
+    answer = client.get("/accueil", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/connexion?raison=expiree"
+    page = client.get(answer.headers["location"])
+    assert "Votre session a expiré. Reconnectez-vous pour continuer." in page.text
+
+
 def test_a_candidate_link_is_signed_and_expires() -> None:
     key = b"k" * 40
     token = sign(key, CandidateLink("cand-1", int((NOW + timedelta(days=1)).timestamp())))
@@ -72,3 +90,10 @@ def test_a_candidate_link_is_signed_and_expires() -> None:
     body, mac = token.split(".")
     with pytest.raises(BadLink):
         verify(key, body[:-2] + "AA." + mac, NOW)
+
+
+def test_a_candidate_answer_without_its_form_token_is_refused(client: TestClient) -> None:
+    token = sign(b"k" * 40, CandidateLink("cand-1", int((NOW + timedelta(days=1)).timestamp())))
+    refused = client.post(f"/c/{token}/reponse", data={"answer": "coming"})
+    assert refused.status_code == 403
+    assert "Ce formulaire a expiré" in refused.text

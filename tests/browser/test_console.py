@@ -109,7 +109,7 @@ def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
-def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(demo: Demo, browser: Any) -> None:
+def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(browser: Any, demo: Demo) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = context.new_page()
     errors: list[str] = []
@@ -161,7 +161,7 @@ def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(demo: 
 
 
 def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
-    demo: Demo, browser: Any
+    browser: Any, demo: Demo
 ) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = context.new_page()
@@ -187,7 +187,7 @@ def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
     context.close()
 
 
-def test_a_candidate_opens_their_personal_link_on_a_phone(demo: Demo, browser: Any) -> None:
+def test_a_candidate_opens_their_personal_link_on_a_phone(browser: Any, demo: Demo) -> None:
     token = demo.stack.token_for(COORDINATOR_ORG, "site_manager")
     expected = httpx.get(
         f"{demo.stack.url('registration')}/sites/site-faches/expected-candidates",

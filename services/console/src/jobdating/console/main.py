@@ -33,8 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(candidate_link(settings, args.candidate_id))
         return 0
     service = bootstrap(settings)
-    # No stream to read yet: plain uvicorn, stopped cleanly by SIGTERM/SIGINT.
-    uvicorn.run(service.app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    # No stream to read yet: plain uvicorn, stopped cleanly by SIGTERM/SIGINT. No access log: a candidate's
+    # link is their credential and sits in the path.
+    uvicorn.run(
+        service.app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
     return 0
 
 

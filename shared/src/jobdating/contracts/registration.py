@@ -8,7 +8,7 @@ counsellor in registration's sealed contact answer, the statistics count by orga
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any, ClassVar, Literal
 
 import msgspec
@@ -196,6 +196,15 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class CandidateConfirmedAttendance(_CandidateEvent, frozen=True, kw_only=True):
     """The candidate said they will come (« Je viens », from their personal link)."""
+
+
+@REGISTRY.register
+class CandidateWalkedIn(_CandidateEvent, frozen=True, kw_only=True):
+    """A candidate registered on the spot, on the day, by a counsellor or the host of `site_id` (their
+    chosen site), where they are now: scheduling checks them in at once."""
+
+    site_id: str
+    at: datetime
 
 
 @REGISTRY.register

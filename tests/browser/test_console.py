@@ -46,7 +46,7 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     stack = Stack(
         tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
     )
@@ -92,12 +92,19 @@ def _register_hostile_name(registration: str, stack: Stack) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
+def chromium() -> str:
+    """Resolved before the stack starts: without Chromium, no stack is started for nothing."""
+    return chromium_path()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str, demo: Demo) -> Iterator[Any]:
+    # After the stack: Playwright's sync API keeps an event loop running, where the stack's own
+    # `asyncio.run` (provisioning JetStream) could not run.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        launched = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield launched
         launched.close()
 

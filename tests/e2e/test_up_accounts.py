@@ -104,6 +104,18 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
         identity, registration = found.group(1), f"http://127.0.0.1:{base + 1}"
 
         email, password, _ = next(p for p in printed["conseil"] if "@france-travail." in p[0])
+        # The console's address is printed, and the printed sign-ins open it.
+        console = re.search(r"Console : (\S+)/connexion", text)
+        assert console is not None
+        with httpx.Client(timeout=15, base_url=console.group(1)) as browser:
+            form = browser.get("/connexion")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+            assert csrf is not None
+            signed = browser.post(
+                "/connexion", data={"email": email, "password": password, "csrf": csrf.group(1)}
+            )
+            assert signed.status_code == 303, signed.text
+            assert "Bonjour" in browser.get("/").text
         with httpx.Client(timeout=15) as http:
             signed = http.post(f"{identity}/sign-in", json={"email": email, "password": password})
             assert signed.status_code == 200, signed.text

@@ -25,14 +25,16 @@ from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is
 from jobdating.ops import tokens
 from jobdating.ops.embedded_nats import embedded_authorization, url_as
 from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
+from jobdating.ops.stack_console import SECRET_FILE, console_env, console_files
 from jobdating.ops.stack_folder import StackError, StackFolder
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 from jobdating.runtime.processes import stop_process
 
-__all__ = ["SERVICES", "ServiceSpec", "Stack", "StackError", "clock_env", "free_base_port"]
+__all__ = ["CONSOLE", "SERVICES", "ServiceSpec", "Stack", "StackError", "clock_env", "free_base_port"]
 
 SERVICES = ("registration", "sites", "scheduling", "notifications", "identity")
+CONSOLE = "console"  # the web pages: no store, no NATS user; it calls the services with people's tokens
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
 
 
@@ -52,12 +54,19 @@ class Stack(StackFolder):
         base_port: int,
         org: str = "departement-nord",
         services: Sequence[str] = SERVICES,
+        console: bool = True,
     ):
         super().__init__(data_dir)
         self.nats = NatsServer(self.data_dir / "nats", port=nats_port)
         self.services = [
             ServiceSpec(name=name, port=base_port + SERVICES.index(name) + 1, org=org) for name in services
         ]
+        # After the services' ports (base+1 ... base+5), with identity to sign in on.
+        self.console = (
+            ServiceSpec(name=CONSOLE, port=base_port + len(SERVICES) + 1, org=org)
+            if console and "identity" in services
+            else None
+        )
         self.extra_env: dict[str, dict[str, str]] = {}
         self.smtp_port = base_port + SMTP_OFFSET
         self.mail: subprocess.Popen[bytes] | None = None
@@ -72,7 +81,7 @@ class Stack(StackFolder):
         self.clock_env = clock_env(clock)
 
     def url(self, service: str) -> str:
-        spec = next(s for s in self.services if s.name == service)
+        spec = next(s for s in self._all if s.name == service)
         return f"http://127.0.0.1:{spec.port}"
 
     def nats_url(self, user: str = OPS_USER) -> str:
@@ -85,7 +94,7 @@ class Stack(StackFolder):
     def prepare(self, orgs: dict[str, list[str]], people: Iterable[tuple[str, str, str]] = ()) -> None:
         """Check the folder and ports, take the lock, write tokens once (kept across restarts)."""
         self.claim()
-        ports = [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self.services]
+        ports = [(self.nats.port, "NATS")] + [(s.port, s.name) for s in self._all]
         if self._with_mail:
             ports.append((self.smtp_port, "SMTP"))
         for port, what in ports:
@@ -96,6 +105,8 @@ class Stack(StackFolder):
                     "d'autres ports (--nats-port, --base-port)"
                 )
         self._write_tokens(orgs, people)
+        if self.console is not None:
+            console_files(self.data_dir, self.tokens())
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
 
@@ -131,10 +142,19 @@ class Stack(StackFolder):
         logs.mkdir(exist_ok=True)
         if self._with_mail:
             self._start_mail(logs)
-        for spec in self.services:
+        for spec in self._all:
             self.children[spec.name] = self._spawn(spec, logs)
-        for spec in self.services:
+        for spec in self._all:
             self.wait_healthy(spec)
+
+    @property
+    def _all(self) -> list[ServiceSpec]:
+        return self.services + ([self.console] if self.console is not None else [])
+
+    @property
+    def console_secret_file(self) -> Path:
+        """The key that signs candidates' personal links, kept across restarts (links stay valid)."""
+        return self.data_dir / SECRET_FILE
 
     @property
     def _with_mail(self) -> bool:
@@ -203,9 +223,15 @@ class Stack(StackFolder):
         own = self._notifications_env() if spec.name == "notifications" else {}
         if spec.name == "identity":
             own = self._identity_env()
+        if spec.name == CONSOLE:
+            own = console_env(self.data_dir, self.url)
+        if spec.name == "registration" and self.console is not None:
+            # Registration checks the candidates' links itself before it records their answers.
+            own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}
         # Identity stays on real time: access tokens' dates are checked against the services' wall clock
-        # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads.
-        clock_env = {} if spec.name == "identity" else self.clock_env
+        # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
+        # console, which counts the tokens' lives.
+        clock_env = {} if spec.name in ("identity", CONSOLE) else self.clock_env
         clock = {prefix + key: value for key, value in clock_env.items()}
         env = {
             **own,
@@ -213,11 +239,15 @@ class Stack(StackFolder):
             **os.environ,
             prefix + "ORG": spec.org,
             prefix + "STORE_URL": f"sqlite:///{self.data_dir / (spec.name + '.db')}",
-            prefix + "NATS_URL": self.nats_url(instance_user(spec.name, spec.org)),
+            **(
+                {}
+                if spec.name == CONSOLE
+                else {prefix + "NATS_URL": self.nats_url(instance_user(spec.name, spec.org))}
+            ),
             prefix + "HOST": "127.0.0.1",
             prefix + "PORT": str(spec.port),
             prefix + "TOKENS_FILE": str(self.tokens_file),
-            **(self._identity_of(prefix) if spec.name != "identity" else {}),
+            **(self._identity_of(prefix) if spec.name not in ("identity", CONSOLE) else {}),
             **self.extra_env.get(spec.name, {}),
         }
         exe = Path(sys.executable).parent / f"jobdating-{spec.name}"
@@ -228,7 +258,7 @@ class Stack(StackFolder):
 
     def restart(self, name: str, env: dict[str, str] | None = None, wait: bool = True) -> None:
         """(Re)start one service, with extra environment (e.g. failpoints) for this run only."""
-        spec = next(s for s in self.services if s.name == name)
+        spec = next(s for s in self._all if s.name == name)
         self.extra_env[name] = env or {}
         self.children[name] = self._spawn(spec, self.data_dir / "logs")
         if wait:
@@ -261,7 +291,7 @@ class Stack(StackFolder):
     def supervise_once(self) -> list[str]:
         """Restart any service that died on its own; returns their names."""
         restarted = []
-        for spec in self.services:
+        for spec in self._all:
             child = self.children.get(spec.name)
             if child is not None and child.poll() is not None:
                 self.restart(spec.name)

@@ -194,6 +194,11 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
+class CandidateConfirmedAttendance(_CandidateEvent, frozen=True, kw_only=True):
+    """The candidate said they will come (« Je viens », from their personal link)."""
+
+
+@REGISTRY.register
 class CandidateWalkedIn(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate registered on the spot, on the day, by a counsellor or the host of `site_id` (their
     chosen site), where they are now: scheduling checks them in at once."""

@@ -60,6 +60,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateUpdated", 1): r.CandidateUpdatedV1(candidate_id="cand-1", personal=SEALED),
     ("CandidateUpdated", 2): r.CandidateUpdated(candidate_id="cand-1", profile=PROFILE, personal=SEALED),
     ("CandidateWithdrew", 1): r.CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi"),
+    ("CandidateConfirmedAttendance", 1): r.CandidateConfirmedAttendance(candidate_id="cand-1"),
     ("CandidateWalkedIn", 1): r.CandidateWalkedIn(
         candidate_id="cand-1", site_id="site-seclin", at=datetime(2026, 12, 3, 9, 50, tzinfo=UTC)
     ),

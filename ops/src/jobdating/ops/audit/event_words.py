@@ -20,6 +20,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "CandidateRegistered": "candidat inscrit",
     "CandidateUpdated": "candidat modifié",
     "CandidateWithdrew": "candidat désinscrit",
+    "CandidateConfirmedAttendance": "candidat a confirmé sa venue",
     "CandidateWalkedIn": "candidat inscrit sur place le jour même",
     "CandidateErased": "données du candidat effacées",
     "CandidateContactOpened": "coordonnées du candidat ouvertes (motif indiqué)",

@@ -185,6 +185,8 @@ def up(
         for spec in stack.services:
             url = stack.url(spec.name)
             table.add_row(spec.name, url, f"{url}/docs")
+        if stack.console is not None:
+            table.add_row("console (pages web)", stack.url("console"), "-")
         console.print(table)
         console.print(
             f"Jetons machine (par organisation et rôle), pour vous seul : {stack.operator_tokens_file}"
@@ -194,6 +196,14 @@ def up(
         if demo:
             for line in sign_in_lines(accounts, stack.url("identity"), stack.data_dir / ACCOUNTS_FILE):
                 console.print(line, soft_wrap=True, highlight=False, markup=False)
+            if stack.console is not None:
+                console.print(
+                    f"Console : {stack.url('console')}/connexion "
+                    "(les mêmes adresses, mots de passe et codes)",
+                    soft_wrap=True,
+                    highlight=False,
+                    markup=False,
+                )
         console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
         while True:
             time.sleep(1)

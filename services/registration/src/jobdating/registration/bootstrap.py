@@ -14,10 +14,12 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore import EventStore
 from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.adapters import fed_tables, files, http, projections
+from jobdating.registration.adapters.http_link_answers import link_answers_router
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import serve_contact_openings, serve_contacts
 from jobdating.registration.adapters.remote_openings import RemoteOpenings
 from jobdating.registration.application.handlers import RegistrationHandlers
+from jobdating.registration.application.link_answers import LinkAnswers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED
 from jobdating.registration.application.retention import RetentionJob
@@ -63,7 +65,7 @@ def bootstrap(
         org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log, zone=settings.timezone
     )
     remote_openings = RemoteOpenings(service.log)
-    app = build_app(service, tokens, remote_openings)
+    app = build_app(service, tokens, remote_openings, settings.candidate_link_key())
     retention = retention_job(service, settings, clock)
     return RegistrationInstance(
         settings=settings,
@@ -135,7 +137,10 @@ def build_service(
 
 
 def build_app(
-    service: RegistrationService, tokens: TokenTable, remote_openings: RemoteOpenings | None = None
+    service: RegistrationService,
+    tokens: TokenTable,
+    remote_openings: RemoteOpenings | None = None,
+    link_key: bytes | None = None,
 ) -> FastAPI:
     """The HTTP API of a service, its command counter wired into the app's metrics; `remote_openings`
     reaches other instances once connected (without it, only this instance's candidates can be opened)."""
@@ -144,6 +149,9 @@ def build_app(
         return {"status": "ok", "events": service.store.count()}
 
     app = create_app(SERVICE, service.org, tokens, health, "jobdating registration")
-    http.install(app, RegistrationHandlers(service), service, remote_openings or RemoteOpenings(service.log))
+    handlers = RegistrationHandlers(service)
+    http.install(app, handlers, service, remote_openings or RemoteOpenings(service.log))
+    # Candidates answer from their personal links, signed with the console's key (`link_key`).
+    app.include_router(link_answers_router(LinkAnswers(handlers, link_key)))
     service.on_command = http.command_counter(app.state.metrics)
     return app

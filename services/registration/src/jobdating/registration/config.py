@@ -33,6 +33,9 @@ class RegistrationSettings(ServiceSettings):
     # see docs/privacy.md. A wrong value stops the service: nobody chose to keep data for some other time.
     retention_months: int = DEFAULT_MONTHS
     retention_by_org: str = ""
+    # The console's key for candidates' personal links (a file): with it, a candidate answers from their
+    # link (`POST /candidate-answers`); without it, such answers are refused.
+    candidate_link_key_file: Path | None = None
 
     @field_validator("retention_months")
     @classmethod
@@ -48,3 +51,9 @@ class RegistrationSettings(ServiceSettings):
     def retention_policy(self) -> RetentionPolicy:
         """The months of retention of each referring organisation."""
         return RetentionPolicy(default=self.retention_months, by_org=parse_by_org(self.retention_by_org))
+
+    def candidate_link_key(self) -> bytes | None:
+        """The key of candidates' links, read from its file."""
+        if self.candidate_link_key_file is None:
+            return None
+        return self.candidate_link_key_file.read_bytes().strip()

@@ -11,6 +11,7 @@ from msgspec import UnsetType
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registration import (
     Accessibility,
+    CandidateConfirmedAttendance,
     CandidateErased,
     CandidateProfile,
     CandidateRegistered,
@@ -109,6 +110,12 @@ def withdraw_candidate(cmd: WithdrawCandidate, state: CandidateState) -> list[Ev
     _live_candidate(state)
     reason = checked_reason(check_withdrawal_reason, cmd.reason)
     return [CandidateWithdrew(candidate_id=cmd.candidate_id, reason=reason)]
+
+
+def confirm_attendance(candidate_id: str, state: CandidateState) -> list[Event]:
+    """A live candidate says they will come (from their personal link); said again, it is said again."""
+    _live_candidate(state)
+    return [CandidateConfirmedAttendance(candidate_id=candidate_id)]
 
 
 def erase_candidate(cmd: EraseCandidate, state: CandidateState) -> list[Event]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from jobdating.registration.domain.candidate_rules import (
     UNKNOWN_CANDIDATE,
     UNKNOWN_SITE,
+    confirm_attendance,
     decide_candidate,
     erase_candidate,
     register_candidate,
@@ -30,6 +31,7 @@ __all__ = [
     "UNKNOWN_CANDIDATE",
     "UNKNOWN_COMPANY",
     "UNKNOWN_SITE",
+    "confirm_attendance",
     "decide_candidate",
     "decide_company",
     "duplicate",

@@ -1,0 +1,30 @@
+"""Which pages a signed-in person is offered. The console decides only what to show: every read and every
+command goes to the owning service with the person's own token, and that service decides what they may do
+(a site host of site A asking for site B's candidates is refused by registration, not by the console)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Final
+
+RECEPTION: Final = "site_manager"
+
+ROLE_NAMES: Final[dict[str, str]] = {
+    "coordinator": "coordination",
+    "partner_admin": "administration du partenaire",
+    "counsellor": "conseil",
+    "coach": "accompagnement",
+    "site_manager": "accueil de site",
+    "recruiter": "recrutement",
+    "viewer": "consultation",
+}
+
+
+def may_receive(roles: Collection[str]) -> bool:
+    """The reception pages (today's candidates, check-in) are for site hosts."""
+    return RECEPTION in roles
+
+
+def role_words(roles: Collection[str]) -> str:
+    """The person's roles in French, for the page header."""
+    return ", ".join(ROLE_NAMES.get(role, role) for role in roles)

@@ -1,0 +1,247 @@
+"""The web console in Debian's Chromium, on one demo stack started for this module: a site host signs in,
+sees today's candidates at their own site only, checks one in with the keyboard alone; names are text, a
+form without its CSRF token is refused, axe-core finds nothing at 360×640 and 1280×800, and each page's
+screenshot lands in docs/console/."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from jobdating.bus.server import free_port
+from jobdating.ops.day.clock import local
+from jobdating.ops.demo import PEOPLE, ROLES
+from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_accounts import DemoAccount, create_accounts
+from jobdating.ops.stack import Stack, free_base_port
+from jobdating.runtime.candidate_links import CandidateLink, sign
+from jobdating.runtime.clock import ScaledClock
+from jobdating.testing.demo_data import COORDINATOR_ORG, candidates, staff_toml
+
+from .chromium import DESKTOP, PHONE, check_page, chromium_path
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
+
+DAY = date(2027, 1, 8)  # a Friday; the services' clock reads 07:30 that morning
+HOSTILE = "<script>document.title='pris'</script>"
+
+
+@dataclass
+class Demo:
+    stack: Stack
+    accounts: list[DemoAccount]
+
+    @property
+    def console(self) -> str:
+        return self.stack.url("console")
+
+    def host_of(self, site_key: str) -> DemoAccount:
+        return next(a for a in self.accounts if a.role == "site_manager" and site_key in a.key)
+
+
+@pytest.fixture(scope="module")
+def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    stack = Stack(
+        tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
+    )
+    stack.prepare(ROLES, PEOPLE)
+    try:
+        stack.staff_file.write_text(staff_toml())
+        stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
+        stack.start()
+        urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
+        load_demo(
+            urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"]
+        )
+        _register_hostile_name(urls["registration"], stack)
+        coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
+        accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
+        yield Demo(stack, accounts)
+    finally:
+        stack.stop()
+
+
+def _register_hostile_name(registration: str, stack: Stack) -> None:
+    """A candidate of the Faches site whose first name is markup: it must show as text."""
+    model = next(c for c in candidates() if c.site_key == "faches")
+    body: dict[str, Any] = {
+        "first_name": HOSTILE,
+        "last_name": "Testeur",
+        "phone": "06 39 98 09 99",
+        "postcode": model.postcode,
+        "commune": model.commune,
+        "site_id": "site-faches",
+        "counsellor_id": model.counsellor_id,
+        "wishes": [],
+        "availability": [{"day": DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+        "consent_data": True,
+        "consent_sms": True,
+        "consent_email": False,
+    }
+    token = stack.token_for(model.referring_org, "counsellor")
+    answer = httpx.post(
+        f"{registration}/candidates", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=15
+    )
+    assert answer.status_code == 201, answer.text
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Resolved before the stack starts: without Chromium, no stack is started for nothing."""
+    return chromium_path()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str, demo: Demo) -> Iterator[Any]:
+    # After the stack: Playwright's sync API keeps an event loop running, where the stack's own
+    # `asyncio.run` (provisioning JetStream) could not run.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
+    page.goto(f"{demo.console}/connexion")
+    page.get_by_label("Adresse e-mail").fill(account.email)
+    page.get_by_label("Mot de passe").fill(account.password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(browser: Any, demo: Demo) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{demo.console}/connexion")
+    check_page(page, "connexion")
+
+    # A wrong password: told in French, on the same page.
+    host = demo.host_of("faches")
+    page.get_by_label("Adresse e-mail").fill(host.email)
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").inner_text() == "Adresse, mot de passe ou code incorrect."
+
+    sign_in(page, demo, host)
+    page.wait_for_url("**/accueil/sites/site-faches")
+    errors.clear()  # the browser logs the refused sign-in's 401
+    assert page.get_by_role("heading", level=1).inner_text() == "Les candidats attendus aujourd'hui"
+    assert page.title() == "Accueil — Espace emploi de Faches-Thumesnil — Job dating"
+    # The hostile name is text: shown as typed, run nowhere.
+    assert page.get_by_text(f"Testeur {HOSTILE}").count() == 1
+    assert page.locator("main script").count() == 0
+    check_page(page, "accueil")
+
+    # Keyboard only: Tab to the first check-in button, Enter.
+    page.set_viewport_size(PHONE)
+    page.goto(page.url)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent")
+        if focused.startswith("Enregistrer l'arrivée"):
+            break
+    else:
+        raise AssertionError("no check-in button reached with Tab")
+    name = focused.removeprefix("Enregistrer l'arrivée de ").strip()
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text=f"Arrivée enregistrée : {name}.").wait_for()
+    row = page.get_by_role("row").filter(has_text=name.split(" ")[-1])
+    assert "Arrivé à" in row.inner_text()
+    check_page(page, "accueil-apres-arrivee")
+    assert errors == [], errors  # no script refused by the Content-Security-Policy, no error
+
+    # Sign out: back to the sign-in page, and the reception page is closed again.
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_text("Vous êtes déconnecté.").wait_for()
+    page.goto(f"{demo.console}/accueil")
+    assert page.url.endswith("/connexion")
+    context.close()
+
+
+def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
+    browser: Any, demo: Demo
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    sign_in(page, demo, demo.host_of("ronchin"))
+    page.wait_for_url("**/accueil/sites/site-ronchin")
+
+    # Another organisation's site, by changing the id in the address: refused by registration.
+    answer = page.goto(f"{demo.console}/accueil/sites/site-faches")
+    assert answer is not None
+    assert answer.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Accès refusé"
+    assert "Testeur" not in page.content()
+    check_page(page, "acces-refuse")
+
+    # The check-in form posted without its CSRF token (as another site's page would): refused.
+    refused = context.request.post(
+        f"{demo.console}/accueil/sites/site-ronchin/arrivees",
+        form={"job_dating_id": "jd", "candidate_id": "x"},
+        max_redirects=0,
+    )
+    assert refused.status == 403
+    assert "Ce formulaire a expiré" in refused.text()
+    context.close()
+
+
+def test_a_candidate_opens_their_personal_link_on_a_phone(browser: Any, demo: Demo) -> None:
+    token = demo.stack.token_for(COORDINATOR_ORG, "site_manager")
+    expected = httpx.get(
+        f"{demo.stack.url('registration')}/sites/site-faches/expected-candidates",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=15,
+    ).json()
+    candidate = [c for c in expected["candidates"] if c["last_name"] != "Testeur"][-1]
+    key = demo.stack.console_secret_file.read_bytes().strip()
+    # Valid for 90 days: registration checks it again on its own clock, which reads 8 January 2027.
+    link = sign(key, CandidateLink(candidate["candidate_id"], int(time.time()) + 90 * 86400))
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{demo.console}/c/{link}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mes entretiens"
+    assert "vendredi 8 janvier 2027" in page.inner_text("main")
+    assert "12 rue Kléber" in page.inner_text("main")
+    assert candidate["last_name"] not in page.content()  # no name on a page a link opens
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    check_page(page, "candidat")
+
+    # « Je viens »: recorded by registration as the candidate's own answer.
+    page.get_by_role("button", name="Je viens").click()
+    page.get_by_role("status").filter(has_text="C'est noté : vous venez.").wait_for()
+    check_page(page, "candidat-reponse")
+    # « Je ne peux pas venir »: asked once more, then the candidate is withdrawn.
+    page.goto(f"{demo.console}/c/{link}")
+    page.get_by_role("button", name="Je ne peux pas venir").click()
+    check_page(page, "candidat-confirmation")
+    page.get_by_role("button", name="Oui, je ne peux pas venir").click()
+    page.get_by_role("status").filter(has_text="vous ne viendrez pas").wait_for()
+    coordinator = {"Authorization": f"Bearer {demo.stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    record = httpx.get(
+        f"{demo.stack.url('registration')}/candidates/{candidate['candidate_id']}",
+        headers=coordinator,
+        timeout=15,
+    ).json()
+    assert record["status"] == "withdrawn"
+    assert record["withdrawal_reason"] == "indisponible à la date"
+
+    # A link altered by one character, or signed with another key: refused in French.
+    body, mac = link.split(".")
+    forged = sign(
+        b"another key of at least thirty-two bytes", CandidateLink(candidate["candidate_id"], 2**40)
+    )
+    for wrong in (f"{body}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}", forged):
+        answer = page.goto(f"{demo.console}/c/{wrong}")
+        assert answer is not None
+        assert answer.status == 404
+        assert "ce lien n'est pas valide" in page.inner_text("main")
+    context.close()

@@ -1,19 +1,29 @@
 """What makes one plan better than another, in two levels: who meets whom first, then when.
 
-Level 1 (maximised, an integer: `score`) is fairness, then wish ranks:
+Level 1 (maximised, an integer: `score`) is fairness, then both sides' wishes:
 
-    sum over candidates c of  W_1 + ... + W_{n_c}   +   sum over interviews (c, k) of rho(rank(c, k))
+    sum over candidates c of  W_1 + ... + W_{n_c}   +   sum over interviews (c, k) of v(c, k)
 
 - n_c is the number of interviews of candidate c;
-- rho(r) = R + 1 - r for a wish of rank r, R the longest wish list (rank 1 earns R); a pinned company
-  outside the wishes earns 0;
-- W_J = 2R + 1 and W_j = 2 (W_{j+1} + R) + 1 for j < J, J the largest maximum of interviews.
+- v(c, k) = Q rho(rank_c(k)) + R sigma(rank_k(c)) + M [k must meet c], the worth of one interview:
+  - rho(r) = R + 1 - r for a wish of rank r, R the longest wish list (rank 1 earns R); a pinned company
+    outside the wishes earns 0 (the candidate's side);
+  - sigma(q) = Q + 1 - q when company k ranked c q-th, Q the longest company ranking (1 when no company
+    ranks), 0 when k did not rank c (the company's side). Scaled by Q and R, both sides reach the same
+    top, R Q: a candidate's first wish weighs as much as a company's first choice, and every rank of
+    either side still counts;
+  - M = 2 R Q + 1 when k marked c "must meet", else 0: more than the best ranks of both sides together, so
+    a must-meet pair goes before any other at equal fairness, but never before someone's earlier interview.
+  A company only chooses among candidates who wished for it (the profiles it may see); its other choices
+  are ignored. Without choices, Q = 1 and v(c, k) = rho(rank_c(k)): the objective is what it was.
+- W_J = 2V + 1 and W_j = 2 (W_{j+1} + V) + 1 for j < J, J the largest maximum of interviews and V the
+  largest worth of one interview (R without choices, up to 4 R Q + 1 with them).
 
-Why this is fair: W_j > 2 (W_{j+1} + R). Giving a candidate one more interview blocks at most two
+Why this is fair: W_j > 2 (W_{j+1} + V). Giving a candidate one more interview blocks at most two
 interviews of other people (one recruiter of that company and one computer of that site at that time), so
 an optimal plan never keeps two interviews that are someone's (j+1)-th or later when cancelling them would
 give another candidate a j-th one: nobody gets a third interview while cancelling third interviews could
-give someone a first. With equal counts, better ranks win (one rank better on one interview is worth 1).
+give someone a first, whatever the companies chose. With equal counts, the greater worth wins.
 
 Level 2 (minimised: `lateness`) compacts mornings: the sum over interviews of pos(t), the position of the
 slot in its day (0 for the day's first slot). `solve` proves level 1 optimal (or reports its gap), then
@@ -32,30 +42,61 @@ from jobdating.scheduling.planning.model import Instance, Interview, Plan
 
 
 class Weights(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """The constants of level 1 for one instance (see the module docstring)."""
+    """The constants of level 1 for one instance (see the module docstring); `company` holds
+    sigma_k + M of each (candidate, company) pair a company chose."""
 
     tiers: tuple[int, ...]
     longest_wishes: int
+    scale: int = 1
+    company: dict[tuple[str, str], int] = msgspec.field(default_factory=dict)
 
     def tier(self, j: int) -> int:
         """W_j, the worth of a candidate's j-th interview (j from 1)."""
         return self.tiers[j - 1] if j <= len(self.tiers) else 0
 
     def interview(self, rank: int | None) -> int:
-        """rho(rank): the worth of meeting a company of that rank (None: pinned, not wished)."""
-        return 0 if rank is None else self.longest_wishes + 1 - rank
+        """Q rho(rank): the candidate's side of an interview with a company of that rank (None: pinned, not
+        wished)."""
+        return 0 if rank is None else self.scale * (self.longest_wishes + 1 - rank)
+
+    def pair(self, candidate_id: str, company_id: str, rank: int | None) -> int:
+        """v(c, k): the worth of this candidate meeting this company, both sides' wishes together (`rank`
+        is the company's rank in the candidate's wishes)."""
+        return self.interview(rank) + self.company.get((candidate_id, company_id), 0)
 
 
 def weights(instance: Instance) -> Weights:
     """Level 1 constants for `instance`."""
     longest = max((len(c.wishes) for c in instance.candidates), default=0)
     most = max((c.max_interviews for c in instance.candidates), default=0)
+    scale = max((x.rank or 0 for x in instance.choices), default=0) or 1
+    company = company_worth(instance, longest, scale)
+    top = scale * longest + max(company.values(), default=0)
     tiers: list[int] = []
-    w = 2 * longest + 1
+    w = 2 * top + 1
     for _ in range(most):
         tiers.append(w)
-        w = 2 * (w + longest) + 1
-    return Weights(tiers=tuple(reversed(tiers)), longest_wishes=longest)
+        w = 2 * (w + top) + 1
+    return Weights(tiers=tuple(reversed(tiers)), longest_wishes=longest, scale=scale, company=company)
+
+
+def company_worth(instance: Instance, longest: int, scale: int) -> dict[tuple[str, str], int]:
+    """R sigma(rank_k(c)) + M [must meet] of each pair a company chose among the candidates who wished for
+    it, Q = `scale` (see the module docstring); pairs worth nothing more are left out."""
+    if not instance.choices or longest == 0:
+        return {}
+    wished = {(c.id, k) for c in instance.candidates for k in c.wishes}
+    worth: dict[tuple[str, str], int] = {}
+    for x in instance.choices:
+        pair = (x.candidate_id, x.company_id)
+        if pair not in wished:
+            continue
+        value = 2 * longest * scale + 1 if x.must_meet else 0
+        if x.rank is not None and 0 < x.rank <= scale:
+            value += longest * (scale + 1 - x.rank)
+        if value:
+            worth[pair] = max(worth.get(pair, 0), value)
+    return worth
 
 
 def score(instance: Instance, plan: Plan, frame: Frame | None = None) -> int:
@@ -69,7 +110,11 @@ def score_interviews(frame: Frame, w: Weights, interviews: Iterable[Interview]) 
     total = 0
     for interview in interviews:
         counts[interview.candidate_id] = counts.get(interview.candidate_id, 0) + 1
-        total += w.interview(frame.rank(interview.candidate_id, interview.company_id))
+        total += w.pair(
+            interview.candidate_id,
+            interview.company_id,
+            frame.rank(interview.candidate_id, interview.company_id),
+        )
     return total + sum(w.tier(j) for n in counts.values() for j in range(1, n + 1))
 
 

@@ -1,5 +1,6 @@
-"""HiGHS and CP-SAT solve the same programs to the same optimum (every other one with companies' choices). CP-SAT runs in a child process: OR-Tools
-and highspy bundle two HiGHS libraries under one name and cannot share a process (google/or-tools#5246)."""
+"""HiGHS and CP-SAT solve the same programs to the same optimum (every other one with companies' choices).
+CP-SAT runs in a child process: OR-Tools and highspy bundle two HiGHS libraries under one name and cannot
+share a process (google/or-tools#5246)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """A fast first plan: pins, then rounds in which each candidate gets at most one more interview.
 
 Round j only serves candidates who have j - 1 interviews, so everybody who can get a first interview gets
-it before anybody gets a second. In a round, candidates with the fewest options go first (then those a company wants most); each takes the
-company not yet met whose interview is worth most to both sides (`objective.py`: their own rank, then the
-company's choice; by their rank on a tie), at its earliest slot with a free recruiter and a free computer.
+it before anybody gets a second. In a round, candidates with the fewest options go first (then those a
+company wants most); each takes the company not yet met whose interview is worth most to both sides
+(`objective.py`: their own rank, then the company's choice; by their rank on a tie), at its earliest slot
+with a free recruiter and a free computer.
 """
 
 from __future__ import annotations

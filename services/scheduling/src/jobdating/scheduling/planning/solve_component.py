@@ -157,7 +157,7 @@ def _neighbourhoods(
             lp, lp_seconds = tighten()
             seconds += lp_seconds
             bound = bound if lp is None else min(bound, lp)
-    if len(group) < _SMALL_COMPONENT:
+    if len(group) < _SMALL_COMPONENT and objective < bound:
         seconds += _company_sweeps(board, w, group, bound, run, budget - seconds, threads, steps)
     return seconds, bound
 

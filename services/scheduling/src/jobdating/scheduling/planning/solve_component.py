@@ -184,12 +184,16 @@ def _company_sweeps(
         for chosen in by_company(board, group, _NEIGHBOURHOOD_SMALL):
             if objective >= bound or seconds >= budget:
                 break
+            before = [i for c in chosen for i in board.busy.get(c, {}).values()]
             outcome = reoptimize(board, w, chosen, run, budget - seconds, threads)
             seconds += outcome.seconds
             better = _group_score(board, w, group)
             if better > objective:
                 steps.append(f"company neighbourhood of {len(chosen)}: {objective} -> {better}")
                 improved, objective = True, better
+            else:
+                # An equally good plan is not taken: the plan stays the one the steps before gave.
+                _put_back(board, chosen, before)
     return seconds
 
 
@@ -234,6 +238,14 @@ def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Intervie
         for interview in seed:
             board.add(interview)
     return _group_score(board, w, group)
+
+
+def _put_back(board: Board, candidate_ids: list[str], interviews: list[Interview]) -> None:
+    """Give these candidates back exactly `interviews`."""
+    for interview in [i for c in candidate_ids for i in board.busy.get(c, {}).values()]:
+        board.remove(interview)
+    for interview in interviews:
+        board.add(interview)
 
 
 def _program_size(frame: Frame, group: list[str]) -> int:

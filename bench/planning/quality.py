@@ -43,6 +43,33 @@ def quality(instance: Instance, plan: Plan) -> dict[str, Any]:
             str(n): m for n, m in sorted(Counter(counts[c.id] for c in instance.candidates).items())
         },
         "violations": len(check(instance, plan)),
+        **companies_choices(instance, plan),
+    }
+
+
+def companies_choices(instance: Instance, plan: Plan) -> dict[str, Any]:
+    """With companies' choices: how many must-meets and ranked pairs the plan holds (by the company's rank
+    band, first tenth of its list first). Nothing without choices."""
+    if not instance.choices:
+        return {}
+    met = {i.pair for i in plan.interviews}
+    longest: Counter[str] = Counter()
+    for x in instance.choices:
+        longest[x.company_id] = max(longest[x.company_id], x.rank or 0)
+    must = [(x.candidate_id, x.company_id) for x in instance.choices if x.must_meet]
+    ranked = [x for x in instance.choices if x.rank]
+    bands: Counter[int] = Counter()
+    held: Counter[int] = Counter()
+    for x in ranked:
+        band = (10 * ((x.rank or 1) - 1)) // max(longest[x.company_id], 1)
+        bands[band] += 1
+        held[band] += (x.candidate_id, x.company_id) in met
+    return {
+        "must_meet_met": sum(1 for p in must if p in met),
+        "must_meet": len(must),
+        "ranked_pairs_met": sum(held.values()),
+        "ranked_pairs": len(ranked),
+        "ranked_met_by_tenth": {f"tenth_{b + 1}": f"{held[b]}/{bands[b]}" for b in sorted(bands)},
     }
 
 

@@ -4,6 +4,7 @@ process: the first solve in a fresh process ("cold", imports excluded) and the m
 ("warm"); the time-indexed program alone ("direct") for comparison.
 
     .venv/bin/python -m bench.planning.reference_day
+    .venv/bin/python -m bench.planning.reference_day --choices   # with companies' rankings and must-meets
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ from typing import Any
 from bench.common import peak_rss_mb, save
 from bench.planning.quality import in_child, load, quality, verdict
 from jobdating.scheduling.planning.generate import reference_day
+from jobdating.scheduling.planning.generate_choices import with_choices
 from jobdating.scheduling.planning.outcome import Engine
 from jobdating.scheduling.planning.solve import Method, greedy, solve
 
 REPEATS = 7
 
 
-def measure(engine: str, method: Method, time_limit: float) -> dict[str, Any]:
-    """Solve the reference day `REPEATS` times in this process with one engine and one method."""
+def measure(engine: str, method: Method, time_limit: float, choices: bool = False) -> dict[str, Any]:
+    """Solve the reference day `REPEATS` times in this process with one engine and one method (`choices`:
+    with the companies' seeded rankings and must-meets, `generate_choices.with_choices`)."""
     # The service imports its engine at start-up: keep the import out of the first solve's time.
     importlib.import_module(f"jobdating.scheduling.planning.{engine}")
-    instance = reference_day()
+    instance = with_choices(reference_day()) if choices else reference_day()
     start = time.perf_counter()
     first_plan = greedy(instance)
     greedy_seconds = time.perf_counter() - start
@@ -63,19 +66,22 @@ def main() -> None:
     parser.add_argument("--engine", choices=("highs", "cpsat"))
     parser.add_argument("--method", choices=("relax", "direct"), default="relax")
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--choices", action="store_true", help="companies rank candidates and must meet some")
     args = parser.parse_args()
     if args.engine:
-        print(json.dumps(measure(args.engine, args.method, args.time_limit)))
+        print(json.dumps(measure(args.engine, args.method, args.time_limit, args.choices)))
         return
+    flags = ["--choices"] if args.choices else []
     before = load()
     runs = [
-        in_child("bench.planning.reference_day", "--engine", engine, "--method", method)
+        in_child("bench.planning.reference_day", "--engine", engine, "--method", method, *flags)
         for engine in ("highs", "cpsat")
         for method in ("relax", "direct")
     ]
-    result = {"benchmark": "planning.reference_day", "goal_seconds": 0.5, "load_before": before, "runs": runs}
+    name = "planning_reference_day_choices" if args.choices else "planning_reference_day"
+    result = {"benchmark": name, "goal_seconds": 0.5, "load_before": before, "runs": runs}
     result["load_after"] = load()
-    path = save("planning_reference_day", result)
+    path = save(name, result)
     for run in runs:
         v = run["verdict"]
         print(

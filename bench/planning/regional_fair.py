@@ -7,6 +7,7 @@ two half-days, one recruiter per company; goal: >= 98.5% of the max-flow bound i
     .venv/bin/python -m bench.planning.regional_fair
     .venv/bin/python -m bench.planning.regional_fair --computer-bound
     .venv/bin/python -m bench.planning.regional_fair --engine highs --method direct --time-limit 60
+    .venv/bin/python -m bench.planning.regional_fair --choices   # with companies' rankings and must-meets
 """
 
 from __future__ import annotations
@@ -21,17 +22,26 @@ from bench.common import peak_rss_mb, save
 from bench.planning.quality import in_child, load, quality, verdict
 from jobdating.scheduling.planning.bound import upper_bound
 from jobdating.scheduling.planning.generate import computer_bound_fair, regional_fair
+from jobdating.scheduling.planning.generate_choices import with_choices
 from jobdating.scheduling.planning.outcome import Engine
 from jobdating.scheduling.planning.solve import Method, greedy, solve
 
 
 def measure(
-    engine: Engine, computer_bound: bool, time_limit: float, ladder: list[float], method: Method = "relax"
+    engine: Engine,
+    computer_bound: bool,
+    time_limit: float,
+    ladder: list[float],
+    method: Method = "relax",
+    choices: bool = False,
 ) -> dict[str, Any]:
-    """Greedy, then `solve` at each time limit of `ladder` and at `time_limit`, in this process."""
+    """Greedy, then `solve` at each time limit of `ladder` and at `time_limit`, in this process (`choices`:
+    with the companies' seeded rankings and must-meets)."""
     importlib.import_module(f"jobdating.scheduling.planning.{engine}")
     start = time.perf_counter()
     instance = computer_bound_fair() if computer_bound else regional_fair()
+    if choices:
+        instance = with_choices(instance)
     generated = time.perf_counter() - start
     start = time.perf_counter()
     bound = upper_bound(instance)
@@ -59,6 +69,7 @@ def measure(
     return {
         "engine": engine,
         "method": method,
+        "choices": len(instance.choices),
         "size": {
             "candidates": len(instance.candidates),
             "companies": len(instance.companies),
@@ -92,28 +103,38 @@ def main() -> None:
     parser.add_argument(
         "--method", choices=("relax", "direct"), help="with --engine: one run of one method, printed as JSON"
     )
+    parser.add_argument("--choices", action="store_true", help="companies rank candidates and must meet some")
     args = parser.parse_args()
     limit = args.time_limit or (25.0 if args.computer_bound else 15.0)
     if args.engine:
         engine: Engine = "highs" if args.engine == "highs" else "cpsat"
         ladder = [5.0, 10.0] if args.computer_bound else [1.0, 2.0, 4.0]
         if args.method == "direct":
-            run = measure(engine, args.computer_bound, limit, [], "direct")
+            run = measure(engine, args.computer_bound, limit, [], "direct", args.choices)
             kind = "computer_bound_fair" if args.computer_bound else "regional_fair"
             save(f"planning_{kind}_direct_{engine}", {"benchmark": f"planning.{kind}", "run": run})
             print(json.dumps(run))
         else:
             print(
-                json.dumps(measure(engine, args.computer_bound, limit, ladder if engine == "highs" else []))
+                json.dumps(
+                    measure(
+                        engine,
+                        args.computer_bound,
+                        limit,
+                        ladder if engine == "highs" else [],
+                        choices=args.choices,
+                    )
+                )
             )
         return
     before = load()
-    flags = ["--computer-bound"] if args.computer_bound else []
+    flags = (["--computer-bound"] if args.computer_bound else []) + (["--choices"] if args.choices else [])
     runs = [
         in_child("bench.planning.regional_fair", "--engine", engine, "--time-limit", str(limit), *flags)
         for engine in ("highs", "cpsat")
     ]
     name = "planning_computer_bound_fair" if args.computer_bound else "planning_regional_fair"
+    name += "_choices" if args.choices else ""
     path = save(name, {"benchmark": name, "load_before": before, "load_after": load(), "runs": runs})
     for run in runs:
         g, f = run["greedy"], run["final"]

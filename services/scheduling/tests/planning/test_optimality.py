@@ -70,7 +70,9 @@ def exhaustive_optimum(instance: Instance) -> int | None:
                     continue
                 if any(a[1] == b[1] and abs(a[2] - b[2]) < reach for a, b in combinations(chosen, 2)):
                     continue
-                value = sum(w.tier(j) for j in range(1, n + 1)) + sum(w.interview(ranked.get(k)) for k in met)
+                value = sum(w.tier(j) for j in range(1, n + 1)) + sum(
+                    w.pair(c.id, k, ranked.get(k)) for k in met
+                )
                 mine.append((value, chosen))
         choices.append(mine)
     site_of = [c.site_id for c in instance.candidates]

@@ -346,3 +346,18 @@ class InterviewChangedByHand(_JobDatingEvent, frozen=True, kw_only=True):
     reason: str
     forced: bool = False
     overridden: tuple[OverriddenRule, ...] = ()
+
+
+@REGISTRY.register
+class CompanyRankedCandidates(_JobDatingEvent, frozen=True, kw_only=True):
+    """A company (its recruiter, or the coordination on its behalf) ranked, among the candidates of a job
+    dating who wished for it, those it prefers (`ranked`, best first) and marked those it must meet
+    (`must_meet`); this replaces its earlier choices for that job dating (both empty: it withdrew them).
+    The company saw anonymous profiles only: its choices travel as pseudonymous candidate ids."""
+
+    event_type: ClassVar[str] = "CompanyRankedCandidates"
+    schema_version: ClassVar[int] = 1
+
+    company_id: str
+    ranked: tuple[str, ...] = ()
+    must_meet: tuple[str, ...] = ()

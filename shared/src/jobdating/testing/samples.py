@@ -275,4 +275,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
         account_id="acc-0192f0c4-0000-7000-8000-00000000000e", role="counsellor"
     ),
     ("AccountDisabled", 1): i.AccountDisabled(account_id="acc-0192f0c4-0000-7000-8000-00000000000e"),
+    ("CompanyRankedCandidates", 1): sc.CompanyRankedCandidates(
+        job_dating_id="jd-1", company_id="co-1", ranked=("cand-2", "cand-1"), must_meet=("cand-2",)
+    ),
 }

@@ -44,6 +44,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "PairingPinned": "rencontre imposée",
     "PairingForbidden": "rencontre interdite",
     "PairingReleased": "rencontre laissée libre",
+    "CompanyRankedCandidates": "choix de candidats par l'entreprise",
     "SlotAssigned": "entretien attribué",
     "SlotMoved": "entretien déplacé",
     "SlotCancelled": "entretien annulé",

@@ -14,6 +14,7 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
+from jobdating.scheduling.application.handlers_choices import ChoiceHandlers
 from jobdating.scheduling.application.handlers_day import DayHandlers
 from jobdating.scheduling.application.handlers_manual import ManualHandlers
 from jobdating.scheduling.application.handlers_workshops import WorkshopHandlers
@@ -35,10 +36,10 @@ from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Plan
 
 
-class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers):
+class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers, ChoiceHandlers):
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs.
     The job dating and its plan are here; the day's commands (companies late or gone, arrivals), the
-    coordinator's changes by hand and the workshops' come with their bases."""
+    coordinator's changes by hand, the workshops' and the companies' choices come with their bases."""
 
     # ---- the job dating and its plan ----------------------------------------------------------------
 

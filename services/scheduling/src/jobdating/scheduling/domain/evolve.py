@@ -13,6 +13,7 @@ from jobdating.contracts.scheduling import (
     CandidateMarkedNoShow,
     CompanyDelayed,
     CompanyLeft,
+    CompanyRankedCandidates,
     InterviewCompleted,
     JobDatingFrozen,
     JobDatingPlanned,
@@ -28,6 +29,7 @@ from jobdating.contracts.scheduling import (
 )
 from jobdating.scheduling.domain.state import (
     AttendanceState,
+    CompanyChoices,
     CompanyDelay,
     CompanyDeparture,
     JobDatingState,
@@ -57,6 +59,15 @@ def evolve_job_dating(state: JobDatingState, event: Event) -> JobDatingState:
         case CompanyLeft():
             gone = CompanyDeparture(company_id=event.company_id, at=event.at)
             return replace(state, departures=(*state.departures, gone))
+        case CompanyRankedCandidates():
+            # A company's new choices replace its earlier ones; kept in company order for the fingerprint.
+            kept = [c for c in state.choices if c.company_id != event.company_id]
+            if event.ranked or event.must_meet:
+                mine = CompanyChoices(
+                    company_id=event.company_id, ranked=event.ranked, must_meet=event.must_meet
+                )
+                kept.append(mine)
+            return replace(state, choices=tuple(sorted(kept, key=lambda c: c.company_id)))
     return state
 
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from jobdating.scheduling.domain.calendar import Calendar, minute_of
+from jobdating.scheduling.domain.choices_planned import planner_choices
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts, ComputerFacts, Facts, SiteFacts
 from jobdating.scheduling.domain.state import JobDatingState, Pairing, SlotState
 from jobdating.scheduling.planning.model import (
@@ -114,6 +115,7 @@ def build_instance(
         forbids=present(job_dating.forbids),
         elsewhere=_elsewhere(cal, elsewhere, candidate_ids, company_ids, job_dating.job_dating_id),
         waiting=tuple(c for c in waiting if c in candidate_ids),
+        choices=planner_choices(job_dating, candidate_ids, company_ids),
     )
 
 

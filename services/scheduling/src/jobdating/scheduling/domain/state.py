@@ -34,6 +34,14 @@ class CompanyDeparture(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class CompanyChoices(msgspec.Struct, frozen=True, kw_only=True):
+    """A company's own wishes about the candidates of a job dating: `ranked` best first, and `must_meet`."""
+
+    company_id: str
+    ranked: tuple[str, ...] = ()
+    must_meet: tuple[str, ...] = ()
+
+
 class JobDatingState(msgspec.Struct, frozen=True, kw_only=True):
     """A job dating as its own stream tells it; `planned` is False until JobDatingPlanned."""
 
@@ -54,6 +62,7 @@ class JobDatingState(msgspec.Struct, frozen=True, kw_only=True):
     published_plan_id: str | None = None
     delays: tuple[CompanyDelay, ...] = ()
     departures: tuple[CompanyDeparture, ...] = ()
+    choices: tuple[CompanyChoices, ...] = ()
 
     @property
     def published(self) -> bool:

@@ -3,7 +3,7 @@ either engine (HiGHS, CP-SAT) can load. The segment relaxation (`relax.py`) uses
 
 Columns:
 - x[c, k, t] in {0, 1}: candidate c meets company k at slot t, for every option (both available, the site
-  open with a working computer, the pair allowed). Cost: rho(rank) (see `objective.py`).
+  open with a working computer, the pair allowed). Cost: v(c, k), both sides' wishes (see `objective.py`).
 - z[c, j] in [0, 1], j = 1 .. most interviews of c: "c has at least j interviews". Cost: W_j. Since W_j
   decreases in j, an optimum sets z[c, 1..n_c] = 1 and the rest 0, so continuous z are enough for HiGHS.
 
@@ -104,7 +104,9 @@ def formulate(
                     fixed.company_free(company_id, t) and _computers_left(fixed, site_id, t, left) > 0
                 ):
                     continue
-                column = f.add_option((candidate_id, company_id, t), weights.interview(rank))
+                column = f.add_option(
+                    (candidate_id, company_id, t), weights.pair(candidate_id, company_id, rank)
+                )
                 pair_columns.append(column)
                 by_slot.setdefault(t, []).append(column)
                 by_company.setdefault((company_id, t), []).append(column)

@@ -69,3 +69,19 @@ def reoptimize(
             raise AssertionError("the program gave a site more interviews than computers")
         board.add(board.interview_at(candidate_id, company_id, t, computer_id))
     return outcome
+
+
+def by_company(board: Board, group: list[str], limit: int) -> list[list[str]]:
+    """Neighbourhoods around each company of `group` in turn: up to `limit` of the candidates who may meet
+    it, those with the fewest interviews first. Who meets a company at which time is what both sides'
+    wishes trade on, so a better plan one unit away is often a swap among one company's candidates."""
+    frame = board.frame
+    around: dict[str, list[str]] = {}
+    for candidate_id in group:
+        for company_id, _, _ in frame.open_options(candidate_id):
+            around.setdefault(company_id, []).append(candidate_id)
+    return [
+        sorted(candidates, key=lambda c: (board.count(c), c))[:limit]
+        for _, candidates in sorted(around.items())
+        if len(candidates) > 1
+    ]

@@ -116,6 +116,16 @@ class Pair(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     company_id: str
 
 
+class Choice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A company's wish about a candidate who wished for it: its `rank` among the candidates it ranked
+    (1 first, None: not ranked) and whether it must meet them (`must_meet`, a strong wish, not a pin)."""
+
+    company_id: str
+    candidate_id: str
+    rank: int | None = None
+    must_meet: bool = False
+
+
 class Elsewhere(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An interview held in another published job dating, [start, end) on `day` of this one: it keeps its
     candidate busy (with the buffer, see `busy`) and one recruiter of its company, whoever of them is here."""
@@ -129,7 +139,8 @@ class Elsewhere(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Everything the planner needs about one job dating; `elsewhere`, the interviews its candidates and
-    companies hold in other job datings at the same time (a company or a candidate is not tied to one)."""
+    companies hold in other job datings at the same time (a company or a candidate is not tied to one);
+    `choices`, the companies' own wishes about the candidates (see `objective.py`)."""
 
     days: tuple[Day, ...]
     grid: SlotGrid
@@ -143,6 +154,7 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     # The sites' waiting lists in their order (checked in first, then by time of joining): among candidates
     # with as few interviews, a freed slot goes to them first.
     waiting: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
 
 
 class Interview(msgspec.Struct, frozen=True, kw_only=True, gc=False):

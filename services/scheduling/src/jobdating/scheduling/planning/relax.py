@@ -50,7 +50,9 @@ def relax(frame: Frame, weights: Weights, candidate_ids: list[str], segment_of: 
             pair_columns: list[int] = []
             for s in sorted({segment_of[t] for t in slots}):
                 in_segment = {t for t in slots if segment_of[t] == s}
-                column = f.add_option((candidate_id, company_id, s), weights.interview(rank))
+                column = f.add_option(
+                    (candidate_id, company_id, s), weights.pair(candidate_id, company_id, rank)
+                )
                 pair_columns.append(column)
                 by_segment.setdefault(s, []).append(column)
                 usable.setdefault(s, set()).update(in_segment)

@@ -9,7 +9,7 @@ from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.engines import Solver
 from jobdating.scheduling.planning.formulation import formulate
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.lns import Run, neighbourhood, reoptimize
+from jobdating.scheduling.planning.lns import Run, by_company, neighbourhood, reoptimize
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.objective import Weights, score_interviews
 from jobdating.scheduling.planning.outcome import Outcome, Status
@@ -157,7 +157,44 @@ def _neighbourhoods(
             lp, lp_seconds = tighten()
             seconds += lp_seconds
             bound = bound if lp is None else min(bound, lp)
+    if len(group) < _SMALL_COMPONENT and objective < bound:
+        seconds += _company_sweeps(board, w, group, bound, run, budget - seconds, threads, steps)
     return seconds, bound
+
+
+def _company_sweeps(
+    board: Board,
+    w: Weights,
+    group: list[str],
+    bound: int,
+    run: Run,
+    budget: float,
+    threads: int,
+    steps: list[str],
+) -> float:
+    """Neighbourhoods around each company in turn (`lns.by_company`), sweep after sweep while one helps and
+    the plan is below the bound: where the unplaced pairs lead nowhere, the last units of both sides'
+    wishes are often swaps among one company's candidates (measured on the reference day with rankings:
+    proven in 0.1 s of sweeps, where the whole program ran past 10 s with HiGHS)."""
+    seconds = 0.0
+    objective = _group_score(board, w, group)
+    improved = True
+    while improved and objective < bound and seconds < budget:
+        improved = False
+        for chosen in by_company(board, group, _NEIGHBOURHOOD_SMALL):
+            if objective >= bound or seconds >= budget:
+                break
+            before = [i for c in chosen for i in board.busy.get(c, {}).values()]
+            outcome = reoptimize(board, w, chosen, run, budget - seconds, threads)
+            seconds += outcome.seconds
+            better = _group_score(board, w, group)
+            if better > objective:
+                steps.append(f"company neighbourhood of {len(chosen)}: {objective} -> {better}")
+                improved, objective = True, better
+            else:
+                # An equally good plan is not taken: the plan stays the one the steps before gave.
+                _put_back(board, chosen, before)
+    return seconds
 
 
 def _lp_step(
@@ -201,6 +238,14 @@ def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Intervie
         for interview in seed:
             board.add(interview)
     return _group_score(board, w, group)
+
+
+def _put_back(board: Board, candidate_ids: list[str], interviews: list[Interview]) -> None:
+    """Give these candidates back exactly `interviews`."""
+    for interview in [i for c in candidate_ids for i in board.busy.get(c, {}).values()]:
+        board.remove(interview)
+    for interview in interviews:
+        board.add(interview)
 
 
 def _program_size(frame: Frame, group: list[str]) -> int:

@@ -186,7 +186,10 @@ SAMPLES: dict[tuple[str, int], Event] = {
         workshop_id="ws-1", present=("cand-1",), absent=("cand-2",)
     ),
     ("WorkshopEnrolmentOverridden", 1): sc.WorkshopEnrolmentOverridden(
-        workshop_id="ws-1", candidate_id="cand-3", candidate_site_id="site-lille", reason="plus proche du travail"
+        workshop_id="ws-1",
+        candidate_id="cand-3",
+        candidate_site_id="site-lille",
+        reason="plus proche du travail",
     ),
     ("CandidateUnenrolledFromWorkshop", 1): sc.CandidateUnenrolledFromWorkshop(
         workshop_id="ws-1", candidate_id="cand-1"

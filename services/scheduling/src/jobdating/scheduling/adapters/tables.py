@@ -13,6 +13,7 @@ Instants are stored as ISO 8601 text in UTC, so that text order is time order.
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
+from jobdating.scheduling.adapters import tables_prep
 
 FACT_TABLES = (
     "sched_candidate",
@@ -21,6 +22,7 @@ FACT_TABLES = (
     "sched_room",
     "sched_computer",
     "sched_outage",
+    *tables_prep.FACT_TABLES,
 )
 READ_MODEL_TABLES = (
     "sched_job_dating",
@@ -29,6 +31,7 @@ READ_MODEL_TABLES = (
     "sched_attendance",
     "sched_workshop",
     "sched_workshop_seat",
+    *tables_prep.READ_MODEL_TABLES,
 )
 
 SCHEMA = (
@@ -189,5 +192,5 @@ SCHEMA = (
 def migrate(store: EventStore) -> None:
     """Create scheduling's tables if they do not exist."""
     with store.transaction() as tx:
-        for ddl in SCHEMA:
+        for ddl in (*SCHEMA, *tables_prep.SCHEMA):
             tx.execute(ddl)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.contracts.scheduling import WorkshopEnrolmentOverridden
+from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import (
-    Fact,
     MovableClock,
     account,
     candidate_id,
@@ -21,11 +20,6 @@ COACHES = [
     account("coach-ml-2", "mission-locale", "coach", "counsellor"),
     account("coach-ft-1", "france-travail", "coach"),
 ]
-
-
-def coaches() -> list[Fact]:
-    """The coaches' accounts as identity announces them."""
-    return COACHES
 
 
 def session(api: Api, **changes: object) -> dict[str, object]:
@@ -49,7 +43,7 @@ def session(api: Api, **changes: object) -> dict[str, object]:
 async def test_a_workshop_is_run_by_two_organisations_fills_up_and_records_who_came(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    feed(service, [*demo_facts(api.prefix), *coaches()])
+    feed(service, [*demo_facts(api.prefix), *COACHES])
     await api.plan_job_dating()
     same_org = session(
         api,

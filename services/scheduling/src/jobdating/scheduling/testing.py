@@ -14,9 +14,9 @@ from typing import Any
 from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
+from jobdating.contracts.identity import AccountInvited, AccountRole
 from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
 from jobdating.contracts.sealed import Sealed
-from jobdating.contracts.identity import AccountInvited, AccountRole
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal

@@ -135,10 +135,34 @@ SCHEMA = (
 )
 
 
+# The preparation pathway: who holds a seat in which workshop, sessions called off, individual interviews.
+# New tables rather than new columns, so that existing stores need no migration.
+PREPARATION = (
+    """CREATE TABLE IF NOT EXISTS notif_workshop_seat (
+        workshop_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, candidate_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_workshop_cancelled (
+        workshop_id TEXT PRIMARY KEY
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_counselling (
+        interview_id TEXT PRIMARY KEY,
+        job_dating_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        counsellor_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        cancelled INTEGER NOT NULL
+    )""",
+)
+
+
 def migrate(store: EventStore) -> None:
     """Create the service's tables if they do not exist."""
     with store.transaction() as tx:
-        for ddl in SCHEMA:
+        for ddl in (*SCHEMA, *PREPARATION):
             tx.execute(ddl)
         # Stores written before the counsellor was sealed on the bus held it here: forget it.
         tx.execute("UPDATE notif_candidate SET counsellor_id = '' WHERE counsellor_id <> ''")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
 
-SCHEMA = (
+SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS notif_candidate (
         candidate_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
@@ -158,11 +158,13 @@ PREPARATION = (
     )""",
 )
 
+SCHEMA += PREPARATION
+
 
 def migrate(store: EventStore) -> None:
     """Create the service's tables if they do not exist."""
     with store.transaction() as tx:
-        for ddl in (*SCHEMA, *PREPARATION):
+        for ddl in SCHEMA:
             tx.execute(ddl)
         # Stores written before the counsellor was sealed on the bus held it here: forget it.
         tx.execute("UPDATE notif_candidate SET counsellor_id = '' WHERE counsellor_id <> ''")

@@ -34,7 +34,7 @@ READ_MODEL_TABLES = (
     *tables_prep.READ_MODEL_TABLES,
 )
 
-SCHEMA = (
+SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS sched_candidate (
         candidate_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
@@ -188,9 +188,11 @@ SCHEMA = (
     )""",
 )
 
+SCHEMA += tables_prep.SCHEMA
+
 
 def migrate(store: EventStore) -> None:
     """Create scheduling's tables if they do not exist."""
     with store.transaction() as tx:
-        for ddl in (*SCHEMA, *tables_prep.SCHEMA):
+        for ddl in SCHEMA:
             tx.execute(ddl)

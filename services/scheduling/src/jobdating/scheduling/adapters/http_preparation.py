@@ -4,8 +4,10 @@ individual interview with a counsellor (free times proposed, booked, called off)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
+from pydantic import Field
 
 from jobdating.runtime.auth import Caller
 from jobdating.runtime.http import Body, Text
@@ -26,7 +28,7 @@ class CounsellingIn(Body):
     candidate_id: Text
     counsellor_id: Text | None = None
     starts_at: datetime
-    minutes: int = 45
+    minutes: int = Field(default=45, ge=15, le=120, description="durée en minutes")
 
 
 def router(ctx: HttpContext) -> APIRouter:
@@ -46,14 +48,18 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.cancel_workshop(command, actor_of(caller), meta(request, caller))
         return queries.workshop(workshop_id)
 
-    @router.get("/counselling-interviews/free-times", tags=["counselling"])
+    @router.get(
+        "/counselling-interviews/free-times",
+        tags=["counselling"],
+        responses={404: {"description": "job dating or candidate unknown"}},
+    )
     def free_times(
         job_dating_id: str,
         candidate_id: str,
         caller: Caller,
         counsellor_id: str | None = None,
-        minutes: int = 45,
-        count: int = 5,
+        minutes: Annotated[int, Query(ge=15, le=120)] = 45,
+        count: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> list[datetime]:
         who = counsellor_id or caller.actor_id
         return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)

@@ -39,6 +39,11 @@ class PreparationHandlers(Handling):
     def book_counselling(
         self, command: BookCounsellingInterview, actor: Actor, meta: Meta
     ) -> list[StoredEvent]:
+        if not 15 <= command.minutes <= 120:
+            raise Invalid.on("minutes", "un entretien individuel dure de 15 à 120 minutes")
+        if not 2000 <= command.starts_at.year <= 9000:
+            raise Invalid.on("starts_at", "date hors de portée")
+
         def work(w: UnitOfWork) -> list[StoredEvent]:
             state = w.fold(COUNSELLING, command.interview_id)
             job_dating = w.fold(JOB_DATINGS, command.job_dating_id)

@@ -10,14 +10,18 @@ from typing import Any
 import pytest
 from nats.js import JetStreamContext
 
-from jobdating.bus.consumer import ConsumerRunner
+from jobdating.bus.consumer import ConsumerRunner, NotYet
 from jobdating.bus.relay import Relay
+from jobdating.contracts.identity import AccountDisabled, RoleGranted, RoleRevoked
 from jobdating.contracts.scheduling import CounsellingInterviewBooked, WorkshopCancelled
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_prep as prep
 from jobdating.scheduling.application.policies import IDENTITY_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
-from jobdating.scheduling.testing import account, candidate_id, demo_facts, room_id, site_id
+from jobdating.scheduling.domain.coaches import AccountFacts
+from jobdating.scheduling.testing import Fact, account, candidate_id, demo_facts, room_id, site_id
 
 from .conftest import Api, feed, log_events
 from .test_workshops import COACHES, session
@@ -176,3 +180,23 @@ async def test_the_counsellor_chooses_among_the_first_free_times_of_both_and_boo
     assert cancelled["cancelled"] is True
     again = await api.ok("GET", "/counselling-interviews/free-times", as_="ml-counsellor", params=params)
     assert again == times
+
+
+def test_accounts_follow_identity_in_order_roles_granted_revoked_and_disabled(
+    service: SchedulingService,
+) -> None:
+    invited = account("acc-1", "plie", "viewer")
+    later = [
+        Fact(RoleGranted(account_id="acc-1", role="coach"), "acc-1", 2, "identity"),
+        Fact(RoleRevoked(account_id="acc-1", role="viewer"), "acc-1", 3, "identity"),
+        Fact(AccountDisabled(account_id="acc-1"), "acc-1", 4, "identity"),
+    ]
+    with pytest.raises(NotYet):  # a role granted before the invitation it follows waits
+        feed(service, later[:1])
+    read = known.on_store(service.store)
+    feed(service, [invited, *later[:2], invited, later[0]])  # the repeats change nothing
+    assert prep.accounts(read, ["acc-1"])["acc-1"] == AccountFacts(
+        account_id="acc-1", org="plie", roles=("coach",)
+    )
+    feed(service, later[2:])
+    assert not prep.accounts(read, ["acc-1"])["acc-1"].can_act_as("coach")

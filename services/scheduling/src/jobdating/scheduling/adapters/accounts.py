@@ -55,7 +55,9 @@ def apply_account(tx: Transaction, event: RecordedEvent) -> bool:
         case identity.AccountDisabled():
             disabled = 1
     tx.execute(
-        "UPDATE sched_account SET roles = ?, disabled = MAX(disabled, ?), version = ? WHERE account_id = ?",
+        # No event enables an account again: once disabled, it stays so (CASE: PostgreSQL has no 2-arg MAX).
+        "UPDATE sched_account SET roles = ?, disabled = CASE WHEN ? = 1 THEN 1 ELSE disabled END, "
+        "version = ? WHERE account_id = ?",
         (_json.encode(sorted(roles)).decode(), disabled, version, data.account_id),
     )
     return True

@@ -1,9 +1,10 @@
 """Cost of verifying an identity access token (EdDSA JWT, offline) on a typical read, in the same run:
-the same `GET /sites/{id}` of a sites instance with a machine token, with an access token the service
-verified before (a client reuses its token for its 15 minutes), and with a new access token on every
-request (full check: Ed25519 signature, claims); and the verification alone, for both. The identity
-stand-in serves its keys and revocation list over real HTTP; the requests go through the whole FastAPI app
-in process (no socket), so the read's time is the service's.
+the same `GET /sites/{id}` of a sites instance with no authentication at all (the caller dependency
+replaced by a fixed principal: the baseline), with a machine token (hashed in its file), with an access
+token the service verified before (a client reuses its token for its 15 minutes), and with a new access
+token on every request (full check: Ed25519 signature, claims); and the verification alone, for both. The
+identity stand-in serves its keys and revocation list over real HTTP; the requests go through the whole
+FastAPI app in process (no socket), so the read's time is the service's.
 
     .venv/bin/python -m bench.token_verification --requests 3000 --rounds 5
 """
@@ -14,13 +15,17 @@ import asyncio
 import json
 import statistics
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 
 from bench.common import int_options, peak_rss_mb, report, scratch_dir
 from jobdating.eventstore.factory import open_store
 from jobdating.runtime.access_tokens import AccessTokenVerifier
+from jobdating.runtime.auth import Principal, current_principal
+from jobdating.runtime.machine_tokens import hashed_key
 from jobdating.sites.bootstrap import bootstrap
 from jobdating.sites.config import SitesSettings
 from jobdating.testing.identity import IdentityStandIn
@@ -37,6 +42,18 @@ SITE = {
     "accessibility": ["wheelchair"],
     "contact": {"phone": "03 20 00 00 00", "email": "accueil@example.org"},
 }
+
+
+NOBODY = Principal(org=ORG, role="coordinator", actor_id="bench")
+
+
+async def _without_auth(client: httpx.AsyncClient, app: FastAPI, url: str, requests: int) -> float:
+    """The same read with the caller given, not looked up: what a request costs before any token."""
+    app.dependency_overrides[current_principal] = lambda: NOBODY
+    try:
+        return await _per_request(client, url, ["none"] * requests)
+    finally:
+        app.dependency_overrides.clear()
 
 
 async def _per_request(client: httpx.AsyncClient, url: str, tokens: list[str]) -> float:
@@ -61,7 +78,7 @@ def _fresh(identity: IdentityStandIn, requests: int) -> list[str]:
 async def run(requests: int, rounds: int, work: Path) -> dict[str, object]:
     with IdentityStandIn() as identity:
         tokens_file = work / "tokens.json"
-        machine = {"machine": {"org": ORG, "role": "coordinator", "actor_id": "import-1"}}
+        machine = {hashed_key("machine"): {"org": ORG, "role": "coordinator", "actor_id": "import-1"}}
         tokens_file.write_text(json.dumps(machine))
         settings = SitesSettings(
             org=ORG,
@@ -80,19 +97,27 @@ async def run(requests: int, rounds: int, work: Path) -> dict[str, object]:
             await _per_request(client, url, [access] * 200)  # warm up both paths and the lists
             await _per_request(client, url, ["machine"] * 200)
             times: dict[str, list[float]] = {
-                k: [] for k in ("machine", "reused", "fresh", "alone", "alone_fresh")
+                k: [] for k in ("none", "machine", "reused", "fresh", "alone", "alone_fresh")
             }
             # Interleaved rounds: the shared machine's load moves, and each round compares like with like.
-            for _ in range(rounds):
-                times["machine"].append(await _per_request(client, url, ["machine"] * requests))
-                times["reused"].append(await _per_request(client, url, [access] * requests))
-                times["fresh"].append(await _per_request(client, url, _fresh(identity, requests)))
+            reads: dict[str, Callable[[], Awaitable[float]]] = {
+                "none": lambda: _without_auth(client, service.app, url, requests),
+                "machine": lambda: _per_request(client, url, ["machine"] * requests),
+                "reused": lambda: _per_request(client, url, [access] * requests),
+                "fresh": lambda: _per_request(client, url, _fresh(identity, requests)),
+            }
+            order = list(reads)
+            for round_ in range(rounds):
+                # Each round starts with another variant: a load that moves favours no one.
+                for name in order[round_ % 4 :] + order[: round_ % 4]:
+                    times[name].append(await reads[name]())
                 times["alone"].append(_verify_alone(verifier, [access] * requests))
                 times["alone_fresh"].append(_verify_alone(verifier, _fresh(identity, requests)))
     us = {k: statistics.median(v) * 1e6 for k, v in times.items()}
     return {
         "requests_per_round": requests,
         "rounds": rounds,
+        "read_without_auth_us": round(us["none"], 1),
         "read_with_machine_token_us": round(us["machine"], 1),
         "read_with_reused_access_token_us": round(us["reused"], 1),
         "read_with_new_access_token_us": round(us["fresh"], 1),
@@ -100,10 +125,18 @@ async def run(requests: int, rounds: int, work: Path) -> dict[str, object]:
         "verification_alone_new_us": round(us["alone_fresh"], 1),
         "reused_over_machine_ratio": round(us["reused"] / us["machine"], 3),
         "new_over_machine_ratio": round(us["fresh"] / us["machine"], 3),
+        "reused_over_no_auth_ratio": round(us["reused"] / us["none"], 3),
+        "machine_over_no_auth_ratio": round(us["machine"] / us["none"], 3),
+        "new_over_no_auth_ratio": round(us["fresh"] / us["none"], 3),
+        "verification_alone_reused_share_of_no_auth_read": round(us["alone"] / us["none"], 4),
+        "verification_alone_new_share_of_no_auth_read": round(us["alone_fresh"] / us["none"], 4),
         "verification_share_of_read_reused": round(us["alone"] / us["reused"], 3),
         "verification_share_of_read_new": round(us["alone_fresh"] / us["fresh"], 3),
         "per_round_reused_ratio": [
             round(x / y, 3) for x, y in zip(times["reused"], times["machine"], strict=True)
+        ],
+        "per_round_reused_over_no_auth": [
+            round(x / y, 3) for x, y in zip(times["reused"], times["none"], strict=True)
         ],
         "per_round_new_ratio": [
             round(x / y, 3) for x, y in zip(times["fresh"], times["machine"], strict=True)

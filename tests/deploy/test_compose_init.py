@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from jobdating.ops import compose
 from jobdating.ops.audit.report import ServiceAudit
 from jobdating.ops.audit.stream import owner_of
 from jobdating.ops.cli import app
+from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.machine_tokens import HASHED, hashed_key
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +36,7 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     assert len(set(passwords)) == 9
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
-    assert len(written) == 4  # .env, two token tables, staff.toml
+    assert len(written) == 5  # .env, the operator's clear tokens, two token tables, staff.toml
     again = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True)
     assert again == []
     assert (tmp_path / ".env").read_text() == env
@@ -46,6 +49,35 @@ def test_a_partner_instance_accepts_only_its_own_staff(tmp_path: Path) -> None:
     assert {who["org"] for who in partner.values()} == {"mission-locale"}
     assert len({who["org"] for who in coordinator.values()}) > 1
     assert set(partner) < set(coordinator)  # the same person has one token for both instances
+
+
+def test_the_services_tables_hold_hashes_and_the_operator_alone_the_clear_tokens(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    written = compose.init(EXAMPLE, tmp_path / ".env", config, demo=False)
+    operator_file = tmp_path / "machine-tokens.json"  # beside the mounted folder, not in it
+    assert str(operator_file) in written
+    assert stat.S_IMODE(operator_file.stat().st_mode) == 0o600
+    operator = json.loads(operator_file.read_text())
+    mounted = "".join(path.read_text() for path in config.iterdir())
+    assert operator
+    assert not any(token in mounted for token in operator)
+    coordinator = json.loads((config / f"tokens-{COORDINATOR_ORG}.json").read_text())
+    assert all(key.startswith(HASHED) for key in coordinator)
+    assert {hashed_key(token) for token in operator} == set(coordinator)
+    assert TokenTable.from_file(config / f"tokens-{COORDINATOR_ORG}.json").lookup(next(iter(operator)))
+
+
+def test_compose_init_hashes_the_clear_tables_of_an_earlier_version(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    compose.init(EXAMPLE, tmp_path / ".env", config, demo=False)
+    (tmp_path / "machine-tokens.json").unlink()
+    partner = config / "tokens-mission-locale.json"
+    partner.write_text(json.dumps({"old": {"org": "mission-locale", "role": "viewer", "actor_id": "v"}}))
+    (tmp_path / ".env.example").write_text(EXAMPLE.read_text())
+    again = CliRunner().invoke(app, ["compose-init", "--root", str(tmp_path), "--config-dir", str(config)])
+    assert again.exit_code == 0, again.output
+    assert list(json.loads(partner.read_text())) == [hashed_key("old")]
+    assert json.loads((tmp_path / "machine-tokens.json").read_text())["old"]["actor_id"] == "v"
 
 
 def test_every_compose_variable_is_in_env_example() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from jobdating.ops.commands import tokens
 from jobdating.ops.commands.checks import audit, replay
 from jobdating.ops.commands.compose_init import compose_init
 from jobdating.ops.commands.demo_day import demo_day
@@ -21,6 +22,7 @@ app.command("replay")(replay)
 app.command("report")(report)
 app.command("compose-init")(compose_init)
 app.command("demo")(demo_day)
+app.add_typer(tokens.app, name="tokens")
 
 
 def main() -> None:

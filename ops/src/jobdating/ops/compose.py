@@ -1,19 +1,20 @@
 """`jobdating compose-init`: the secrets and files docker-compose.yml reads, generated once.
 
 Writes `.env` (every setting of .env.example, passwords drawn at random) and, in the config folder the
-services mount read-only, one bearer-token table per organisation running its own instances
-(`tokens-<org>.json`) and, with `--demo`, the demo's staff directory. Nothing is overwritten: running it
-again keeps the secrets already in use.
+services mount read-only, one machine-token table per organisation running its own instances
+(`tokens-<org>.json`, hashed keys only) and, with `--demo`, the demo's staff directory. The clear tokens go
+to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted. Nothing is
+overwritten: running it again keeps the secrets already in use.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from jobdating.ops import tokens
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.tokens import token_table
 from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
@@ -21,6 +22,7 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 # Organisations running their own registration and sites instances in docker-compose.yml, besides the
 # coordinator (who runs all four services and serves the partners without an instance of their own).
 PARTNER_INSTANCES = ("mission-locale",)
+OPERATOR_TOKENS = "machine-tokens.json"
 PASSWORD_VARIABLE = re.compile(r"^(NATS_[A-Z_]+_PASSWORD|POSTGRES_PASSWORD)=", re.MULTILINE)
 
 
@@ -60,25 +62,44 @@ def token_tables(
     return tables
 
 
+def operator_file(config_dir: Path) -> Path:
+    """Where the operator's clear tokens go: beside the config folder the containers mount, not in it."""
+    return config_dir.parent / OPERATOR_TOKENS
+
+
 def init(
-    example: Path, env: Path, config_dir: Path, demo: bool, overrides: Mapping[str, str] | None = None
+    example: Path,
+    env: Path,
+    config_dir: Path,
+    demo: bool,
+    overrides: Mapping[str, str] | None = None,
+    operator_tokens: Path | None = None,
 ) -> list[str]:
-    """Write what is missing (`env` from `example`, the token tables and staff directory in `config_dir`);
-    returns what was written."""
+    """Write what is missing (`env` from `example`, the hashed token tables and staff directory in
+    `config_dir`, the clear tokens in `operator_tokens`); returns what was written."""
     written: list[str] = []
     if not env.exists():
         env.write_text(env_from_example(example.read_text(), overrides))
         env.chmod(0o600)
         written.append(str(env))
     config_dir.mkdir(parents=True, exist_ok=True)
+    operator = operator_tokens or operator_file(config_dir)
     tables = token_tables(ROLES, PEOPLE)
-    for org, table in tables.items():
-        path = config_dir / f"tokens-{org}.json"
-        if not path.exists():
-            path.write_text(json.dumps(table, indent=2) + "\n")
-            # Read by the services' unprivileged user inside the containers.
-            path.chmod(0o644)
+    paths = {org: config_dir / f"tokens-{org}.json" for org in tables}
+    missing = {org: table for org, table in tables.items() if not paths[org].exists()}
+    if missing:
+        # The operator's copy first: a crash between the two writes loses no usable token.
+        drawn = {token: who for table in missing.values() for token, who in table.items()}
+        tokens.write(operator, {**tokens.read(operator), **drawn}, mode=0o600)
+        written.append(str(operator))
+    for org, path in paths.items():
+        if org in missing:
+            # Read by the services' unprivileged user inside the containers: hashes only.
+            tokens.write(path, tokens.hashed(missing[org]), mode=0o644)
             written.append(str(path))
+        elif tokens.hash_file(path, operator):
+            # A table written in clear by an earlier compose-init: its tokens stay valid, hashed.
+            written.append(f"{path} (jetons en clair remplacés par leur empreinte, copiés dans {operator})")
     staff = config_dir / "staff.toml"
     if demo and not staff.exists():
         staff.write_text(staff_toml())

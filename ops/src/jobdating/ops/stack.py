@@ -22,6 +22,7 @@ import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
+from jobdating.ops import tokens
 from jobdating.ops.embedded_nats import embedded_authorization, url_as
 from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
 from jobdating.ops.stack_folder import StackError, StackFolder
@@ -94,11 +95,20 @@ class Stack(StackFolder):
                     f"le port {port} ({what}) est déjà pris : arrêtez ce qui l'utilise ou choisissez "
                     "d'autres ports (--nats-port, --base-port)"
                 )
-        if not self.tokens_file.exists():
-            self.tokens_file.write_text(json.dumps(token_table(orgs, people), indent=2) + "\n")
-            self.tokens_file.chmod(0o600)
+        self._write_tokens(orgs, people)
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
+
+    def _write_tokens(self, orgs: dict[str, list[str]], people: Iterable[tuple[str, str, str]]) -> None:
+        """Draw the tokens once: clear in the operator's file, hashed in the services' (kept across
+        restarts). A folder from before hashing (clear tokens in `tokens_file`) is converted, its tokens
+        kept."""
+        if not self.tokens_file.exists():
+            drawn = token_table(orgs, people)
+            tokens.write(self.operator_tokens_file, drawn)
+            tokens.write(self.tokens_file, tokens.hashed(drawn))
+            return
+        tokens.hash_file(self.tokens_file, self.operator_tokens_file)
 
     def start(self, provision_timeout: float = 20.0) -> None:
         """Start NATS, provision, start every service and wait until each answers /health."""

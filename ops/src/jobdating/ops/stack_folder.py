@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 from jobdating.ops.embedded_nats import USERS_FILE
+from jobdating.runtime.machine_tokens import hashed_key
+
+OPERATOR_TOKENS = "operator-tokens.json"
 
 
 class StackError(RuntimeError):
@@ -45,16 +48,26 @@ class StackFolder:
 
     @property
     def tokens_file(self) -> Path:
+        """The machine tokens the services accept, hashed only (`jobdating tokens` issues and revokes)."""
         return self.data_dir / "tokens.json"
 
+    @property
+    def operator_tokens_file(self) -> Path:
+        """The clear tokens drawn at the first `up`, for the operator and the demo (mode 0600, never read by
+        the services)."""
+        return self.data_dir / OPERATOR_TOKENS
+
     def tokens(self) -> dict[str, dict[str, str]]:
-        return dict(json.loads(self.tokens_file.read_text()))
+        """The drawn tokens still accepted, in clear: a token revoked from `tokens_file` is left out."""
+        drawn: dict[str, dict[str, str]] = json.loads(self.operator_tokens_file.read_text())
+        accepted = set(json.loads(self.tokens_file.read_text()))
+        return {token: who for token, who in drawn.items() if hashed_key(token) in accepted}
 
     def token_for(self, org: str, role: str) -> str:
         for token, who in self.tokens().items():
             if who["org"] == org and who["role"] == role:
                 return token
-        raise StackError(f"no token for {org}/{role} in {self.tokens_file}")
+        raise StackError(f"no token for {org}/{role} in {self.operator_tokens_file}")
 
     def claim(self) -> None:
         """Make sure the folder exists and is writable, then take its lock."""

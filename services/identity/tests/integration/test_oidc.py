@@ -52,6 +52,11 @@ class Stack:
 
 @pytest.fixture
 def stack(sqlite_store: EventStore, inbox: Inbox, clock: MovableClock, tmp_path: Path) -> Iterator[Stack]:
+    yield from stack_on(sqlite_store, inbox, clock, tmp_path)
+
+
+def stack_on(store: EventStore, inbox: Inbox, clock: MovableClock, tmp_path: Path) -> Iterator[Stack]:
+    """The provider process and identity (on `store`) served over HTTP; `test_postgres` reuses it."""
     identity_port, provider_port = free_port(), free_port()
     callback = f"http://127.0.0.1:{identity_port}/oidc/callback"
     issuer = f"http://127.0.0.1:{provider_port}"
@@ -65,7 +70,7 @@ def stack(sqlite_store: EventStore, inbox: Inbox, clock: MovableClock, tmp_path:
         entries = "".join(f"[providers.{org}]\n{entry}" for org in (ORG, AGENCY))
         (tmp_path / "oidc.toml").write_text(entries)
         service = service_on(
-            sqlite_store, inbox, clock, oidc_providers=tmp_path / "oidc.toml", oidc_callback_url=callback
+            store, inbox, clock, oidc_providers=tmp_path / "oidc.toml", oidc_callback_url=callback
         )
         server = uvicorn.Server(
             uvicorn.Config(service.app, host="127.0.0.1", port=identity_port, log_level="warning")

@@ -1,7 +1,12 @@
 """The same service on PostgreSQL: the invitation chain, the links, sign-in throttling, rotation and
-revocations run again with this module's `service` on a fresh PostgreSQL database."""
+revocations, names, and the OpenID Connect sign-in (a real provider process) run again with this module's
+`service` and `stack` on a fresh PostgreSQL database. The HTTP layer is the same for both stores: only the
+tests that reach a different query of the store are collected again."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,10 +15,13 @@ from jobdating.identity.adapters import projections
 from jobdating.identity.bootstrap import IdentityService
 
 from . import test_invitations as invitations
+from . import test_names as names
+from . import test_oidc as oidc
 from . import test_roles as roles
 from . import test_sign_in as sign_in
 from . import test_tokens as tokens
 from .conftest import Api, Inbox, MovableClock, service_on
+from .test_oidc import Stack, stack_on
 
 pytestmark = pytest.mark.postgres
 
@@ -33,11 +41,21 @@ test_rotation_on_postgres = tokens.test_rotation_keeps_earlier_tokens_valid_unti
 test_revocations_on_postgres = (
     tokens.test_a_disabled_account_is_listed_in_the_revocations_and_its_token_refused
 )
+test_disabled_sign_in_on_postgres = sign_in.test_a_disabled_account_signs_in_no_more
+test_names_on_postgres = names.test_the_coordination_reads_every_name_a_partner_admin_its_own
+# OpenID Connect end to end (one test: each starts a provider process): the provider's subject linked to the
+# invited account at the first sign-in, found again by it when the address changed, refused to another.
+test_oidc_subject_on_postgres = oidc.test_a_later_address_change_at_the_provider_still_finds_the_same_account
 
 
 @pytest.fixture
 def service(pg_store: EventStore, inbox: Inbox, clock: MovableClock) -> IdentityService:
     return service_on(pg_store, inbox, clock)
+
+
+@pytest.fixture
+def stack(pg_store: EventStore, inbox: Inbox, clock: MovableClock, tmp_path: Path) -> Iterator[Stack]:
+    yield from stack_on(pg_store, inbox, clock, tmp_path)
 
 
 async def test_on_postgres_a_rebuild_equals_the_live_read_model(api: Api, service: IdentityService) -> None:

@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, time
 import httpx
 import pytest
 
-from jobdating.contracts.registration import Availability
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.contracts.registration import Availability, CandidateRegistered, CandidateWalkedIn
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.application.greeting import OTHER_HOST
 from jobdating.registration.application.handlers import RegistrationHandlers
@@ -16,6 +18,8 @@ from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_app, build_service
 from jobdating.registration.domain.commands import EraseCandidate, WithdrawCandidate
 from jobdating.registration.testing import CALLERS, bearer, candidate, open_site, tokens
+
+from .test_http import candidate_body
 
 COUNSELLOR = CALLERS["mel-counsellor"]
 
@@ -126,3 +130,29 @@ async def test_only_the_sites_own_hosts_read_its_names_in_plain_french(
     unknown = await expected(client, "site-nowhere")
     assert (unknown.status_code, unknown.json()["detail"][0]["reason"]) == (404, "site inconnu")
     assert (await expected(client, other, "ml-site-manager")).json()["day"] == "2026-12-03"
+
+
+async def test_a_site_host_registers_a_walk_in_at_its_own_site_who_is_said_to_be_there_now(
+    client: httpx.AsyncClient, service: RegistrationService, clock: Clock
+) -> None:
+    site, hosted_elsewhere = open_site(service), open_site(service, host_org="mission-locale")
+    head = service.store.head()
+    body = candidate_body(site, availability=[{"day": "2026-12-03", "start": "08:30", "end": "12:30"}])
+    response = await client.post("/candidates/walk-ins", json=body, headers=bearer("mel-site-manager"))
+    assert response.status_code == 201, response.text
+    walk_in = response.json()["candidate_id"]
+    events = [REGISTRY.decode(decode_envelope(r.body)).data for r in service.store.read_all(head, 10)]
+    assert [type(e) for e in events] == [CandidateRegistered, CandidateWalkedIn]
+    assert events[1] == CandidateWalkedIn(candidate_id=walk_in, site_id=site, at=clock.at)
+
+    head = service.store.head()
+    refused = await client.post(
+        "/candidates/walk-ins",
+        json=candidate_body(hosted_elsewhere),
+        headers=bearer("mel-site-manager"),
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["detail"][0]["field"] == "site_id"
+    viewer = await client.post("/candidates/walk-ins", json=body, headers=bearer("mel-viewer"))
+    assert viewer.status_code == 403
+    assert service.store.head() == head, "a refused walk-in records nothing"

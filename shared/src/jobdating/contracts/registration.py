@@ -8,7 +8,7 @@ counsellor in registration's sealed contact answer, the statistics count by orga
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any, ClassVar, Literal
 
 import msgspec
@@ -191,6 +191,15 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate will not take part any more (their data stays until erased)."""
 
     reason: str
+
+
+@REGISTRY.register
+class CandidateWalkedIn(_CandidateEvent, frozen=True, kw_only=True):
+    """A candidate registered on the spot, on the day, by a counsellor or the host of `site_id` (their
+    chosen site), where they are now: scheduling checks them in at once."""
+
+    site_id: str
+    at: datetime
 
 
 @REGISTRY.register

@@ -60,6 +60,9 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateUpdated", 1): r.CandidateUpdatedV1(candidate_id="cand-1", personal=SEALED),
     ("CandidateUpdated", 2): r.CandidateUpdated(candidate_id="cand-1", profile=PROFILE, personal=SEALED),
     ("CandidateWithdrew", 1): r.CandidateWithdrew(candidate_id="cand-1", reason="a trouvé un emploi"),
+    ("CandidateWalkedIn", 1): r.CandidateWalkedIn(
+        candidate_id="cand-1", site_id="site-seclin", at=datetime(2026, 12, 3, 9, 50, tzinfo=UTC)
+    ),
     ("CandidateErased", 1): r.CandidateErased(candidate_id="cand-1"),
     ("CandidateContactOpened", 1): r.CandidateContactOpened(
         candidate_id="cand-1",
@@ -168,6 +171,13 @@ SAMPLES: dict[tuple[str, int], Event] = {
         site_id="site-seclin",
         at=datetime(2026, 12, 3, 9, 40, tzinfo=UTC),
     ),
+    ("CandidateWaitlisted", 1): sc.CandidateWaitlisted(
+        job_dating_id="jd-1",
+        candidate_id="cand-2",
+        site_id="site-seclin",
+        reason="registered_after_publication",
+        at=datetime(2026, 12, 3, 9, 50, tzinfo=UTC),
+    ),
     ("WorkshopScheduled", 1): sc.WorkshopScheduled(
         workshop_id="ws-1",
         job_dating_id="jd-1",
@@ -260,6 +270,16 @@ SAMPLES: dict[tuple[str, int], Event] = {
         company_id="co-1",
         at=datetime(2026, 12, 3, 10, 15, tzinfo=UTC),
         reason="recruteur malade",
+    ),
+    ("InterviewChangedByHand", 1): sc.InterviewChangedByHand(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        change="moved",
+        candidate_id="cand-1",
+        company_id="co-1",
+        reason="le recruteur doit partir plus tôt",
+        forced=True,
+        overridden=(sc.OverriddenRule(rule="candidate_overlap", says="Le candidat a un entretien à 09:20"),),
     ),
     ("OrganisationRegistered", 1): i.OrganisationRegistered(
         organisation_id="mission-locale", kind="mission_locale", name="Mission Locale de Lille"

@@ -18,15 +18,30 @@ def compose_init(
     config_dir: Annotated[
         Path | None, typer.Option(help="where the tokens go [default: ROOT/deploy/compose/config]")
     ] = None,
+    operator_tokens: Annotated[
+        Path | None,
+        typer.Option(
+            help="where the clear machine tokens go, mode 0600 "
+            "[default: machine-tokens.json beside CONFIG_DIR]"
+        ),
+    ] = None,
     demo: Annotated[bool, typer.Option(help="also the demo's staff directory (staff.toml)")] = False,
 ) -> None:
-    """Write .env (random passwords) and the token tables docker-compose.yml mounts; keeps what exists."""
+    """Write .env (random passwords), the hashed token tables docker-compose.yml mounts and the operator's
+    clear tokens; keeps what exists."""
     if not (root / ".env.example").exists():
         console.print(f"[red]Erreur :[/] pas de fichier .env.example dans {root.resolve()}")
         raise typer.Exit(2)
     config = config_dir or root / "deploy" / "compose" / "config"
-    written = compose.init(root / ".env.example", root / ".env", config, demo)
+    operator = operator_tokens or compose.operator_file(config)
+    written = compose.init(root / ".env.example", root / ".env", config, demo, operator_tokens=operator)
     for path in written:
         console.print(f"  [green]✓[/] {path}")
     if not written:
         console.print("Rien à écrire : .env et les jetons existent déjà.")
+    else:
+        console.print(
+            f"Jetons machine en clair (pour vous seul, jamais montés dans les conteneurs) : {operator}\n"
+            "Les services n'en gardent que l'empreinte ; `jobdating tokens issue|revoke|list "
+            f"--file {config}/tokens-<org>.json` en émet et en révoque sans redémarrage."
+        )

@@ -186,7 +186,9 @@ def up(
             url = stack.url(spec.name)
             table.add_row(spec.name, url, f"{url}/docs")
         console.print(table)
-        console.print(f"Jetons d'accès (par organisation et rôle) : {stack.tokens_file}")
+        console.print(
+            f"Jetons machine (par organisation et rôle), pour vous seul : {stack.operator_tokens_file}"
+        )
         console.print(f"Courriels envoyés : {stack.maildir}    SMS envoyés : {stack.sms_file}")
         console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
         if demo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 import msgspec
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from jobdating.registration.adapters import projections
 from jobdating.registration.adapters.http_common import Follower, Reader, changes, correlation
@@ -26,9 +26,12 @@ from jobdating.registration.domain.commands import (
     WithdrawCandidate,
 )
 from jobdating.registration.domain.errors import NotFound, Rejected
-from jobdating.runtime.auth import Principal
+from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.http import Offset, to_command
 from jobdating.runtime.ids import new_id
+
+# Who registers a walk-in: those who register candidates, and a site's hosts (checked against the site).
+WalkInDesk = Annotated[Principal, Depends(require("coordinator", "counsellor", "site_manager"))]
 
 # What pydantic reports, said the way the people typing it would understand.
 CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
@@ -48,6 +51,22 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
             counsellor_id=body.counsellor_id or principal.actor_id,
         )
         candidate_id = handlers.register_candidate(principal, cmd, correlation(request))
+        return _candidate(svc, principal, candidate_id)
+
+    @router.post("/walk-ins", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
+    def register_walk_in(body: CandidateIn, principal: WalkInDesk, request: Request) -> Any:
+        """Inscrire un candidat venu sur place le jour même, sur le site où il se trouve (`site_id`) :
+        par la coordination, un conseiller, ou l'accueil de ce site. Il est pointé arrivé aussitôt ; le
+        planning lui donne des entretiens sur les créneaux libres de ce site, sinon il rejoint la liste
+        d'attente du site (en tête, puisqu'il est déjà là)."""
+        cmd = to_command(
+            RegisterCandidate,
+            body.model_dump(),
+            candidate_id=new_id(),
+            referring_org=principal.org,
+            counsellor_id=body.counsellor_id or principal.actor_id,
+        )
+        candidate_id = handlers.register_walk_in(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
     @router.get("", response_model=CandidatePage)

@@ -37,6 +37,7 @@ from jobdating.registration.domain.permissions import (
     may_change_candidate,
     may_change_company,
     may_erase_candidate,
+    may_register_walk_in,
 )
 from jobdating.registration.domain.personal import (
     CandidatePersonal,
@@ -58,6 +59,9 @@ from jobdating.runtime.commands import Aggregate, Meta, UnitOfWork
 from jobdating.runtime.ids import new_id
 
 T = TypeVar("T")
+WALK_IN_ELSEWHERE: Final = (
+    "seuls la coordination, les conseillers et l'accueil de ce site inscrivent un candidat sur place"
+)
 CANDIDATES: Final = Aggregate(CandidateState, evolve_candidate)
 COMPANIES: Final = Aggregate(CompanyState, evolve_company)
 PERSONAL_FIELDS: Final = CandidatePersonal.__struct_fields__
@@ -114,6 +118,20 @@ class RegistrationHandlers:
 
         self.steps.sign_up("RegisterCandidate", CANDIDATES, cmd.candidate_id, meta, decision)
         return cmd.candidate_id
+
+    def register_walk_in(
+        self, principal: Principal, cmd: RegisterCandidate, correlation_id: str | None = None
+    ) -> str:
+        """Register a candidate on the spot at their site, now (a walk-in): a coordinator or counsellor, or
+        a host of that site; scheduling then checks them in and books them where capacity is free."""
+        # An unknown or closed site is refused by the registration's own rules, with its reason.
+        host_org = lookups.site_host(self.service.store, cmd.site_id)
+        if host_org is not None and not may_register_walk_in(principal, host_org):
+            raise Rejected([NotAllowed("site_id", WALK_IN_ELSEWHERE)])
+        now = self.service.clock.now()
+        return self.register_candidate(
+            principal, msgspec.structs.replace(cmd, walk_in_at=now), correlation_id
+        )
 
     def update_candidate(
         self, principal: Principal, cmd: UpdateCandidate, correlation_id: str | None = None

@@ -101,3 +101,9 @@ def registered_companies(db: Db) -> list[tuple[str, str, str]]:
 def live_partner_company_ids(db: Db) -> frozenset[str]:
     """The companies other organisations' instances registered and that have not withdrawn."""
     return frozenset(r[0] for r in fetch_all(db, "SELECT company_id FROM partner_companies WHERE live = 1"))
+
+
+def site_host(db: Db, site_id: str) -> str | None:
+    """The organisation hosting a known site (None when the site is unknown here)."""
+    row = fetch_one(db, "SELECT host_org FROM known_sites WHERE site_id = ?", (site_id,))
+    return None if row is None else str(row[0])

@@ -15,6 +15,7 @@ from jobdating.contracts.registration import (
     CandidateProfile,
     CandidateRegistered,
     CandidateUpdated,
+    CandidateWalkedIn,
     CandidateWithdrew,
     Wish,
 )
@@ -46,7 +47,8 @@ UNKNOWN_SITE = "site inconnu ou fermé : choisir un site ouvert"
 def register_candidate(
     cmd: RegisterCandidate, state: CandidateState, sealed: Sealed, facts: CandidateFacts
 ) -> list[Event]:
-    """A new candidate, once: on an open site, wishing live companies, with their own phone and e-mail."""
+    """A new candidate, once: on an open site, wishing live companies, with their own phone and e-mail; a
+    walk-in (`walk_in_at`) is also said to be at their site now."""
     if state.registered:
         raise Rejected([Conflict("candidate_id", "ce candidat est déjà inscrit")])
     errors = _site_errors(cmd.site_id, facts) + _wish_errors(cmd.wishes, facts)
@@ -63,11 +65,16 @@ def register_candidate(
         consent_sms=cmd.consent_sms,
         consent_email=cmd.consent_email,
     )
-    return [
+    registered: list[Event] = [
         CandidateRegistered(
             candidate_id=cmd.candidate_id, profile=profile, personal=sealed, import_key=cmd.import_key
         )
     ]
+    if cmd.walk_in_at is not None:
+        registered.append(
+            CandidateWalkedIn(candidate_id=cmd.candidate_id, site_id=cmd.site_id, at=cmd.walk_in_at)
+        )
+    return registered
 
 
 def update_candidate(

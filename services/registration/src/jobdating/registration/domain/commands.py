@@ -5,7 +5,7 @@ Update commands leave a field `UNSET` when it does not change; `None` clears an 
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 import msgspec
@@ -36,6 +36,8 @@ class RegisterCandidate(msgspec.Struct, frozen=True, kw_only=True):
     consent_sms: bool = False
     consent_email: bool = False
     import_key: str | None = None
+    # Registered on the spot at `site_id` on the day (a walk-in), at this instant: scheduling checks them in.
+    walk_in_at: datetime | None = None
 
 
 class UpdateCandidate(msgspec.Struct, frozen=True, kw_only=True):

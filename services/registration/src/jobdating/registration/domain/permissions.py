@@ -85,3 +85,9 @@ def may_erase_candidate(principal: Caller, referring_org: str) -> bool:
 def may_change_company(principal: Caller, registering_org: str) -> bool:
     """Company updates and withdrawals: the registering organisation's coordinators."""
     return principal.has("coordinator") and principal.org == registering_org
+
+
+def may_register_walk_in(principal: Caller, host_org: str) -> bool:
+    """A candidate registered on the spot, on the day: the coordinators and counsellors who may register
+    anyone, and the hosts of the site where they are (site managers of its organisation)."""
+    return principal.has(*FOLLOWING_ROLES) or may_greet(principal, host_org)

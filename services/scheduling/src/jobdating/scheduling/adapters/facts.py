@@ -63,6 +63,10 @@ def _stream_of(data: object) -> tuple[tuple[str, str], str] | None:
             | registration.CandidateUpdated()
             | registration.CandidateWithdrew()
             | registration.CandidateErased()
+            # No fact of scheduling's, but they take a version of the candidate's stream: followed so
+            # that the events after them are in order (a walk-in is checked in by the policy).
+            | registration.CandidateWalkedIn()
+            | registration.CandidateContactOpened()
         ):
             return _CANDIDATE, data.candidate_id
         case (

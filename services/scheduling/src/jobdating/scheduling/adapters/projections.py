@@ -20,6 +20,7 @@ from jobdating.contracts.scheduling import (
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
+    InterviewChangedByHand,
     InterviewCompleted,
     JobDatingFrozen,
     JobDatingPlanned,
@@ -33,7 +34,7 @@ from jobdating.contracts.scheduling import (
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
-from jobdating.scheduling.adapters import projections_prep
+from jobdating.scheduling.adapters import projections_prep, projections_waiting
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
 from jobdating.scheduling.application.instants import ts
 
@@ -46,6 +47,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
     """Apply one of scheduling's own events to the read model."""
     env = event.envelope
     version = env.stream_version
+    projections_waiting.apply(tx, event.data)
     match event.data:
         case JobDatingPlanned() as e:
             tx.execute(
@@ -116,6 +118,18 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 (e.outcome, version, e.slot_id),
             )
             _change(tx, event, e.job_dating_id, e.slot_id, "completed", None, {"outcome": e.outcome})
+        case InterviewChangedByHand() as e:
+            # The coordinator's decision comes first in the feed, the slot's change (caused by it) next.
+            decided: dict[str, Any] = {
+                "change": e.change,
+                "reason": e.reason,
+                "forced": e.forced,
+                "overridden": [{"rule": r.rule, "says": r.says} for r in e.overridden],
+                "actor_id": env.actor_id,
+                "candidate_id": e.candidate_id,
+                "company_id": e.company_id,
+            }
+            _change(tx, event, e.job_dating_id, e.slot_id, "by_hand", "coordinator", decided)
         case CandidateCheckedIn() as e:
             tx.execute(
                 "INSERT INTO sched_attendance (job_dating_id, candidate_id, site_id, checked_in_at, no_show, "
@@ -228,6 +242,7 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
         "sched_attendance": "job_dating_id, candidate_id",
         "sched_workshop": "workshop_id",
         "sched_workshop_seat": "workshop_id, candidate_id",
+        "sched_waiting": "job_dating_id, candidate_id",
         "sched_workshop_cancelled": "workshop_id",
         "sched_counselling": "interview_id",
     }

@@ -3,7 +3,7 @@
 - Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate,
   sched_company, sched_site, sched_room, sched_computer, sched_outage.
 - Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot,
-  sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat.
+  sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
 - Working documents, not events (kept across rebuilds): sched_plan and sched_plan_interview, the
   provisional plans a coordinator computes and inspects before publishing one.
 
@@ -31,6 +31,7 @@ READ_MODEL_TABLES = (
     "sched_attendance",
     "sched_workshop",
     "sched_workshop_seat",
+    "sched_waiting",
     *tables_prep.READ_MODEL_TABLES,
 )
 
@@ -138,6 +139,16 @@ SCHEMA: tuple[str, ...] = (
         checked_in_at TEXT,
         no_show INTEGER NOT NULL,
         no_show_at TEXT,
+        PRIMARY KEY (job_dating_id, candidate_id)
+    )""",
+    # A site's waiting list is its candidates' rows here (their site is their fact's); see
+    # `adapters.projections_waiting`.
+    """CREATE TABLE IF NOT EXISTS sched_waiting (
+        job_dating_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
         PRIMARY KEY (job_dating_id, candidate_id)
     )""",
     """CREATE TABLE IF NOT EXISTS sched_workshop (

@@ -17,3 +17,8 @@ SLOTS: Aggregate[SlotState] = Aggregate(SlotState, evolve_slot)
 ATTENDANCE: Aggregate[AttendanceState] = Aggregate(AttendanceState, evolve_attendance)
 WORKSHOPS: Aggregate[WorkshopState] = Aggregate(WorkshopState, evolve_workshop)
 COUNSELLING: Aggregate[CounsellingState] = Aggregate(CounsellingState, evolve_counselling)
+
+
+def attendance_stream(job_dating_id: str, candidate_id: str) -> str:
+    """One attendance stream per candidate and job dating; a name safe as a NATS subject token."""
+    return f"{job_dating_id}_{candidate_id}"

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.commands import Meta, UnitOfWork
+from jobdating.scheduling.application import handlers_walkins as walk_ins
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
-from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS
+from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, attendance_stream
 from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
-
-
-def attendance_stream(job_dating_id: str, candidate_id: str) -> str:
-    """One attendance stream per candidate and job dating; a name safe as a NATS subject token."""
-    return f"{job_dating_id}_{candidate_id}"
 
 
 class DayHandlers(Handling):
@@ -80,7 +76,8 @@ class DayHandlers(Handling):
         self, command: commands.RecordLateArrival, actor: Actor, meta: Meta
     ) -> RepairReport:
         """A candidate marked absent arrives after all: undo the no-show, then give back their interviews
-        still to come (same slot, else the nearest free one at their site, else the waiting list)."""
+        still to come (same slot, else the nearest free one at their site); given none, they join their
+        site's waiting list."""
         now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
@@ -92,7 +89,12 @@ class DayHandlers(Handling):
             back = disruptions.candidate_arrived_late(
                 command.candidate_id, read_model.slots(read, command.job_dating_id)
             )
-            return self.record_then_repair(w, (stream, events), meta, command.job_dating_id, back, now)
+            report = self.record_then_repair(w, (stream, events), meta, command.job_dating_id, back, now)
+            # Nothing given back: they wait at their site for the next slot freed there.
+            walk_ins.wait_unless_booked(
+                w, command.job_dating_id, command.candidate_id, "late_arrival", now, meta
+            )
+            return report
 
         return self.bus.run(work)
 

@@ -7,7 +7,9 @@ commit together, so a redelivery repairs nothing twice. A candidate who changes 
 wishes after publication, or a company that changes its hours, day or number of recruiters, is repaired
 the same way (the interviews that no longer fit move or are cancelled). A computer back in service, or
 added to a site, gives its free slots to that site's waiting list; so do the computers of a reopened site,
-and every computer when a company gives more (more recruiters, wider hours).
+and every computer when a company gives more (more recruiters, wider hours). A candidate registered after
+publication is booked where capacity is free, else put on their site's waiting list; a walk-in is also
+checked in at once (`handlers_walkins`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any, Final
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registration import (
     CandidateErased,
+    CandidateRegistered,
     CandidateUpdated,
+    CandidateWalkedIn,
     CandidateWithdrew,
     CompanyUpdated,
     CompanyWithdrew,
@@ -34,6 +38,7 @@ from jobdating.contracts.sites import (
 from jobdating.eventstore.base import Transaction
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Meta
+from jobdating.scheduling.application import handlers_walkins as walk_ins
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.ports import ApplyFact
@@ -69,6 +74,16 @@ class Policies:
             return
         at = event.envelope.occurred_at
         match data:
+            case CandidateRegistered() as e:
+                # After publication: booked where capacity is free, else on the site's waiting list.
+                walk_ins.join(
+                    self.bus.within(tx), self.repairs, e.candidate_id, self.clock.now(), self._meta(event)
+                )
+            case CandidateWalkedIn() as e:
+                # Registered on the spot (the registration came just before): at the site, checked in.
+                walk_ins.check_in_walk_in(
+                    self.bus.within(tx), e.candidate_id, e.site_id, e.at, self._meta(event)
+                )
             case CandidateWithdrew() | CandidateErased() as e:
                 self._repair(
                     tx, event, "candidate_id", e.candidate_id, disruptions.candidate_withdrew(e.candidate_id)
@@ -124,13 +139,17 @@ class Policies:
         job_datings = read_model.job_datings_with_active_slots(known.in_tx(tx), column, value)
         self._run(tx, event, job_datings, what)
 
+    def _meta(self, event: RecordedEvent) -> Meta:
+        """Scheduling's reaction: on behalf of whoever caused the fact, in its conversation."""
+        env = event.envelope
+        return Meta(
+            org=self.org, actor_id=env.actor_id, correlation_id=env.correlation_id, causation_id=env.event_id
+        )
+
     def _run(
         self, tx: Transaction, event: RecordedEvent, job_dating_ids: list[str], what: DisruptionsFor
     ) -> None:
-        env = event.envelope
-        meta = Meta(
-            org=self.org, actor_id=env.actor_id, correlation_id=env.correlation_id, causation_id=env.event_id
-        )
+        meta = self._meta(event)
         now = self.clock.now()
         w = self.bus.within(tx)  # the consumer's transaction: the repair commits with the inbox row
         for job_dating_id in job_dating_ids:

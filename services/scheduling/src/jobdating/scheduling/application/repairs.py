@@ -5,7 +5,8 @@ disruption leaves possible stays, freed capacity goes to the site's waiting list
 changed interviews keep every rule; `domain.changes` turns the diff into the slots' events. Nothing else
 is written: only the people whose slot changed hear about it. Capacity that comes back (a computer back in
 service or added) changes no slot: its `refill` only gives new ones to the site's waiting list; a late
-candidate's `give_back` only gives them back the interviews their no-show cancelled.
+candidate's `give_back` only gives them back the interviews their no-show cancelled; a candidate who
+joined after publication is only booked where capacity is free (`book_newcomer`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import msgspec
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
+from jobdating.scheduling.application import queries_waiting
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import (
@@ -32,9 +34,18 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.state import SlotState
-from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
+from jobdating.scheduling.planning.capacity import (
+    CandidateBack,
+    CapacityBack,
+    ComputerBack,
+    bring_back,
+    give_back,
+    refill,
+    refill_all,
+)
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import apply_disruption
+from jobdating.scheduling.planning.joining import CandidateJoined, book_newcomer
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 
@@ -76,6 +87,7 @@ class Repairs:
             absent=read_model.absent(read, job_dating_id),
             second_interviews=seconds,
             elsewhere=read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days),
+            waiting=queries_waiting.waiting_order(read, job_dating_id),
         )
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}
@@ -98,8 +110,15 @@ class Repairs:
             if isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)
+            elif isinstance(change, CapacityBack):
+                for back in change.computers:
+                    instance = bring_back(instance, back)
+                computer_ids = [back.computer_id for back in change.computers]
+                diff = refill_all(instance, plan, computer_ids, moment, lead=self.lead_minutes)
             elif isinstance(change, CandidateBack):
                 diff = give_back(instance, plan, change, moment, lead=self.lead_minutes)
+            elif isinstance(change, CandidateJoined):
+                diff = book_newcomer(instance, plan, change, moment, lead=self.lead_minutes)
             else:
                 diff = repair(instance, plan, change, moment, lead=self.lead_minutes)
                 instance = apply_disruption(instance, change, moment)
@@ -116,7 +135,7 @@ class Repairs:
                 companies,
                 iter(self.ids, None),
                 iter(self.video_links, None),
-                from_waiting_list=not isinstance(change, CandidateBack),
+                from_waiting_list=not isinstance(change, CandidateBack | CandidateJoined),
             )
             _follow(by_pair, diff, cal)
             plan = repaired

@@ -16,10 +16,11 @@ from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning import disruption as core
-from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack
+from jobdating.scheduling.planning.capacity import CandidateBack, CapacityBack, ComputerBack
+from jobdating.scheduling.planning.joining import CandidateJoined
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = core.Disruption | ComputerBack | CandidateBack
+Change = core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
@@ -63,6 +64,11 @@ def candidate_arrived_late(candidate_id: str, slots: Sequence[SlotState]) -> Dis
         return [CandidateBack(candidate_id=candidate_id, interviews=tuple(i for i in cancelled if i))]
 
     return disruptions
+
+
+def candidate_joined(candidate_id: str) -> DisruptionsFor:
+    """A candidate registered after publication (or walking in): booked where capacity is free."""
+    return lambda cal, now, instance: [CandidateJoined(candidate_id=candidate_id)]
 
 
 def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
@@ -121,7 +127,7 @@ def company_changed_and_grew(company_id: str) -> DisruptionsFor:
         changed = company_changed(company_id)(cal, now, instance)
         if not changed:
             return []  # not in this job dating
-        return [*changed, *(_refill(cal, c.id) for c in instance.computers)]
+        return [*changed, CapacityBack(computers=tuple(_refill(cal, c.id) for c in instance.computers))]
 
     return changes
 
@@ -146,7 +152,11 @@ def site_reopened(site_id: str) -> DisruptionsFor:
     computer comes back."""
 
     def changes(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
-        return [_refill(cal, c.id) for c in instance.computers if c.site_id == site_id]
+        return [
+            CapacityBack(
+                computers=tuple(_refill(cal, c.id) for c in instance.computers if c.site_id == site_id)
+            )
+        ]
 
     return changes
 

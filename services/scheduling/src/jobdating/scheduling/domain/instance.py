@@ -44,11 +44,13 @@ def build_instance(
     absent: Mapping[str, datetime] | None = None,
     second_interviews: Sequence[SlotState] = (),
     elsewhere: Sequence[SlotState] = (),
+    waiting: Sequence[str] = (),
 ) -> Instance:
     """The planning instance of a job dating with what scheduling knows now (see the module docstring).
 
     `absent` gives when each candidate marked as a no-show was found absent: they lose the rest of that day.
     `elsewhere` are the active slots of the other published job datings (the ones off its days are left out).
+    `waiting` are the sites' waiting lists in their order (`queries_waiting.waiting_order`).
     """
     cal = Calendar(job_dating)
     absent = absent or {}
@@ -111,6 +113,7 @@ def build_instance(
         pins=tuple(p for p in present(job_dating.pins) if p.candidate_id in live),
         forbids=present(job_dating.forbids),
         elsewhere=_elsewhere(cal, elsewhere, candidate_ids, company_ids, job_dating.job_dating_id),
+        waiting=tuple(c for c in waiting if c in candidate_ids),
     )
 
 

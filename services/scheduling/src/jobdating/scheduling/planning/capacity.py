@@ -14,6 +14,8 @@ interviews, for the next slot freed there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 
 from jobdating.scheduling.planning.board import Board
@@ -39,22 +41,42 @@ def bring_back(instance: Instance, back: ComputerBack) -> Instance:
     return msgspec.structs.replace(instance, computers=computers)
 
 
+class CapacityBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Several computers usable again at once (a reopened site, a company giving more): their free slots
+    are given together, site by site, so that the earliest of them goes to the first who deserves it."""
+
+    computers: tuple[ComputerBack, ...]
+
+
 def refill(instance: Instance, plan: Plan, computer_id: str, now: Moment, *, lead: int = 0) -> Repair:
     """The interviews the computer's free slots give to its site's waiting list (`instance` already has
     the computer usable); nothing is cancelled or moved."""
+    return refill_all(instance, plan, (computer_id,), now, lead=lead)
+
+
+def refill_all(
+    instance: Instance, plan: Plan, computer_ids: Sequence[str], now: Moment, *, lead: int = 0
+) -> Repair:
+    """`refill` for several computers: each site's free computer-slots pooled, in time order."""
     frame = Frame(instance)
-    computer = frame.computers.get(computer_id)
-    if computer is None:
+    by_site: dict[str, list[str]] = {}
+    for computer_id in computer_ids:
+        computer = frame.computers.get(computer_id)
+        if computer is not None:
+            by_site.setdefault(computer.site_id, []).append(computer_id)
+    if not by_site:
         return Repair()
-    site_id = computer.site_id
-    waiting = [c.id for c in instance.candidates if c.site_id == site_id]
-    companies = {k for c in waiting for k, _ in frame.allowed(c)}
-    # Candidates stay at their site, so the site's interviews hold every interview of the waiting list;
+    waiting = {site_id: [c.id for c in instance.candidates if c.site_id == site_id] for site_id in by_site}
+    companies = {k for ids in waiting.values() for c in ids for k, _ in frame.allowed(c)}
+    # Candidates stay at their site, so the sites' interviews hold every interview of the waiting lists;
     # their companies' interviews elsewhere say when a recruiter is busy.
-    board = Board(frame, (i for i in plan.interviews if i.site_id == site_id or i.company_id in companies))
-    free = [(computer_id, t) for t in sorted(frame.computer_slots(computer_id))]
+    board = Board(frame, (i for i in plan.interviews if i.site_id in by_site or i.company_id in companies))
     earliest = Moment(day=now.day, minute=now.minute + lead)
-    return Repair(assigned=tuple(give_to_waiting_list(board, free, waiting, earliest)))
+    assigned: list[Interview] = []
+    for site_id, computers in by_site.items():
+        free = [(c, t) for c in computers for t in sorted(frame.computer_slots(c))]
+        assigned += give_to_waiting_list(board, free, waiting[site_id], earliest)
+    return Repair(assigned=tuple(assigned))
 
 
 class CandidateBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -140,6 +140,9 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     pins: tuple[Pair, ...] = ()
     forbids: tuple[Pair, ...] = ()
     elsewhere: tuple[Elsewhere, ...] = ()
+    # The sites' waiting lists in their order (checked in first, then by time of joining): among candidates
+    # with as few interviews, a freed slot goes to them first.
+    waiting: tuple[str, ...] = ()
 
 
 class Interview(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -52,8 +52,11 @@ def relocate(board: Board, interview: Interview, earliest: Moment) -> Interview 
 def give_to_waiting_list(
     board: Board, freed: list[tuple[str, int]], waiting: list[str], earliest: Moment
 ) -> list[Interview]:
-    """Give each freed computer-slot still free to the waiting candidate of its site who deserves it most."""
+    """Give each freed computer-slot still free to the waiting candidate of its site who deserves it most:
+    fewest interviews first, then the site's explicit waiting list in its order, then the best wish still
+    open, then id."""
     frame = board.frame
+    listed = {c: n for n, c in enumerate(frame.instance.waiting)}
     assigned: list[Interview] = []
     for computer_id, t in sorted(freed, key=lambda s: (s[1], s[0])):
         if (
@@ -63,7 +66,7 @@ def give_to_waiting_list(
         ):
             continue
         site_id = frame.computers[computer_id].site_id
-        best: tuple[tuple[int, int, str], str] | None = None
+        best: tuple[tuple[int, int, int, str], str] | None = None
         for candidate_id in waiting:
             candidate = frame.candidates[candidate_id]
             if candidate.site_id != site_id or board.count(candidate_id) >= candidate.max_interviews:
@@ -78,6 +81,7 @@ def give_to_waiting_list(
                 if board.company_free(company_id, t):
                     key = (
                         board.count(candidate_id),
+                        listed.get(candidate_id, len(listed)),
                         rank if rank is not None else len(candidate.wishes) + 1,
                         candidate_id,
                     )
@@ -85,7 +89,7 @@ def give_to_waiting_list(
                         best = (key, company_id)
                     break  # the candidate's best open wish at this slot
         if best is not None:
-            new = board.interview_at(best[0][2], best[1], t, computer_id)
+            new = board.interview_at(best[0][3], best[1], t, computer_id)
             board.add(new)
             assigned.append(new)
     return assigned

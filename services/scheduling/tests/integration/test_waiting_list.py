@@ -1,0 +1,193 @@
+"""Candidates who join after publication, through registration's events on a real NATS server: a late
+registration or a walk-in is booked where capacity is free, else waits on its site's waiting list (checked
+in first); a company giving more recruiters books the waiting list in that order."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time
+from pathlib import Path
+
+import msgspec
+import pytest
+from nats.js import JetStreamContext
+
+from jobdating.bus.consumer import ConsumerRunner
+from jobdating.bus.relay import Relay
+from jobdating.contracts import registration as r
+from jobdating.contracts.scheduling import SlotAssigned
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
+from jobdating.scheduling.bootstrap import SchedulingService
+from jobdating.scheduling.testing import (
+    EVENT_DAY,
+    SEALED,
+    Fact,
+    MovableClock,
+    append_as_published,
+    candidate_id,
+    company_id,
+    demo_facts,
+    site_id,
+)
+
+from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+
+
+class Registration:
+    """Registration's log, relayed to a real NATS server, and scheduling's consumer of it."""
+
+    def __init__(self, tmp_path: Path, js: JetStreamContext, service: SchedulingService) -> None:
+        self.store = SqliteEventStore(tmp_path / "registration.db")
+        self.store.migrate()
+        self.js, self.service = js, service
+        self.runner = ConsumerRunner(
+            service.store, js, REGISTRATION_CONSUMER, service.policies.on_registration
+        )
+
+    async def deliver(self, *facts: Fact) -> list[SlotAssigned]:
+        """Publish facts as registration does, let scheduling consume them; the slots they gave."""
+        head, handled = self.service.store.head(), self.runner.handled + len(facts)
+        append_as_published(self.store, facts)
+        await Relay(self.store, self.js).publish_pending()
+        stop = asyncio.Event()
+        task = asyncio.create_task(self.runner.run(stop, fetch_timeout=0.2))
+        async with asyncio.timeout(20):
+            while self.runner.handled < handled:  # noqa: ASYNC110 - polling a counter
+                await asyncio.sleep(0.02)
+        stop.set()
+        await task
+        return [e.data for e in log_events(self.service.store, head) if isinstance(e.data, SlotAssigned)]
+
+
+def newcomer(prefix: str, n: int, wishes: tuple[str, ...], at: datetime, walk_in: bool = False) -> list[Fact]:
+    """A candidate registered at Seclin now (and there now, for a walk-in)."""
+    cid, seclin = f"{prefix}-late-{n:02d}", site_id(prefix, "seclin")
+    profile = r.CandidateProfile(
+        referring_org="mission-locale",
+        site_id=seclin,
+        wishes=tuple(r.Wish(rank=k, company_id=w) for k, w in enumerate(wishes, 1)),
+        availability=(r.Availability(day=EVENT_DAY, start=time(8, 30), end=time(12, 30)),),
+        consent_data=True,
+    )
+    facts = [
+        Fact(
+            r.CandidateRegistered(candidate_id=cid, profile=profile, personal=SEALED),
+            cid,
+            1,
+            "registration",
+            at,
+        )
+    ]
+    if walk_in:
+        facts.append(
+            Fact(r.CandidateWalkedIn(candidate_id=cid, site_id=seclin, at=at), cid, 2, "registration", at)
+        )
+    return facts
+
+
+@pytest.mark.nats
+async def test_late_registrations_and_walk_ins_get_free_slots_then_wait_and_a_growing_company_books_them(
+    tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    registration = Registration(tmp_path, js, service)
+    seclin, proprete = site_id(api.prefix, "seclin"), company_id(api.prefix, "proprete")
+    url = f"/job-datings/{api.jd}/sites/{seclin}/waiting-list"
+
+    # Registered after publication, before the day: booked where capacity is free.
+    both = tuple(company_id(api.prefix, k) for k in ("gebtp", "hypersud"))
+    early = newcomer(api.prefix, 0, both, clock.now())
+    booked = await registration.deliver(*early)
+    assert booked
+    assert {s.candidate_id for s in booked} == {early[0].stream_id}
+    assert all(not s.from_waiting_list and s.site_id == seclin for s in booked)
+
+    # On the day, a walk-in: checked in at once and booked from now where capacity is free.
+    clock.set(paris(10, 40))
+    here = newcomer(api.prefix, 30, both, clock.now(), walk_in=True)
+    given = await registration.deliver(*here)
+    assert given
+    assert all(s.candidate_id == here[0].stream_id and s.starts_at >= clock.now() for s in given)
+    attendance = await api.ok("GET", f"/job-datings/{api.jd}/attendance", params={"site_id": seclin})
+    arrived = next(a for a in attendance if a["candidate_id"] == here[0].stream_id)
+    assert arrived["checked_in_at"] == "2026-12-03T09:40:00Z"
+
+    # Registrations wishing only Nord Propreté (one recruiter) until one finds it full.
+    clock.set(paris(10, 50))
+    n, waiting_late = 1, None
+    while waiting_late is None and n < 8:
+        facts = newcomer(api.prefix, n, (proprete,), clock.now())
+        given = await registration.deliver(*facts)
+        assert all(s.starts_at >= clock.now() for s in given)
+        waiting_late = None if given else facts[0].stream_id
+        n += 1
+    assert waiting_late is not None, "Nord Propreté's morning filled up"
+
+    # A walk-in for the same company ten minutes later: checked in at once, so first on the list.
+    clock.set(paris(11))
+    walk_in = newcomer(api.prefix, 20, (proprete,), clock.now(), walk_in=True)
+    assert await registration.deliver(*walk_in) == []
+    shown = await api.ok("GET", url, as_="ml-manager")
+    assert shown["order"] == "checked_in_first_then_joined_at"
+    assert [(w["candidate_id"], w["position"]) for w in shown["waiting"]] == [
+        (walk_in[0].stream_id, 1),
+        (waiting_late, 2),
+    ]
+    assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T10:00:00Z"
+    assert shown["waiting"][1]["checked_in_at"] is None
+    assert {w["reason"] for w in shown["waiting"]} == {"registered_after_publication"}
+    assert (await api.call("GET", url, as_="ft-manager")).status_code == 403
+
+    # Nord Propreté brings a second recruiter: its new capacity books the waiting list, in its order.
+    registered = next(f for f in demo_facts(api.prefix) if f.stream_id == proprete)
+    assert isinstance(registered.event, r.CompanyRegistered)
+    grown = msgspec.structs.replace(registered.event.profile, parallel_recruiters=2)
+    update = r.CompanyUpdated(company_id=proprete, profile=grown)
+    refilled = await registration.deliver(Fact(update, proprete, 2, "registration", clock.now()))
+    theirs = sorted(
+        (s for s in refilled if s.candidate_id in {walk_in[0].stream_id, waiting_late}),
+        key=lambda s: s.starts_at,
+    )
+    # The first slot goes to the first of the list (Seclin's computers may leave room for one only).
+    in_order = [walk_in[0].stream_id, waiting_late]
+    assert theirs
+    assert [s.candidate_id for s in theirs] == in_order[: len(theirs)]
+    assert all(s.from_waiting_list and s.company_id == proprete for s in theirs)
+    still = [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]]
+    assert still == in_order[len(theirs) :], "a candidate leaves the list with their first slot"
+    assert_plan_still_valid(service, api.jd)
+    registration.store.close()
+
+
+async def test_a_late_arrival_given_none_of_their_interviews_back_waits_first_on_the_list(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    seclin, late = site_id(api.prefix, "seclin"), candidate_id(api.prefix, 6)
+    clock.set(paris(9, 35))
+    await api.ok("POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": late})
+    clock.set(paris(12, 10))  # the last interviews have begun: nothing left to give back
+    body = {"candidate_id": late, "site_id": seclin}
+    report = await api.ok("POST", f"/job-datings/{api.jd}/late-arrivals", as_="ml-manager", json=body)
+    assert report["assigned"] == 0
+    shown = await api.ok("GET", f"/job-datings/{api.jd}/sites/{seclin}/waiting-list")
+    assert [(w["candidate_id"], w["reason"]) for w in shown["waiting"]] == [(late, "late_arrival")]
+    assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T11:10:00Z"
+
+
+def test_a_walk_in_or_an_opened_contact_keeps_the_candidates_later_changes_in_order(
+    service: SchedulingService, prefix: str
+) -> None:
+    # Neither is a fact of scheduling's, but each takes a version of the candidate's stream.
+    facts = newcomer(prefix, 40, (company_id(prefix, "proprete"),), paris(9), walk_in=True)
+    cid = facts[0].stream_id
+    opened = r.CandidateContactOpened(
+        candidate_id=cid, purpose="day_of_change", opened_by="acct-1", opened_by_org="mission-locale"
+    )
+    assert isinstance(facts[0].event, r.CandidateRegistered)
+    moved = msgspec.structs.replace(facts[0].event.profile, site_id=site_id(prefix, "faches"))
+    updated = r.CandidateUpdated(candidate_id=cid, profile=moved)
+    feed(service, [*facts, Fact(opened, cid, 3, "registration"), Fact(updated, cid, 4, "registration")])
+    rows = service.store.query("SELECT site_id, version FROM sched_candidate WHERE candidate_id = ?", (cid,))
+    assert [tuple(row) for row in rows] == [(site_id(prefix, "faches"), 4)]

@@ -154,7 +154,7 @@ async def test_identity_publishes_its_own_events_and_nothing_else(connect: Conne
     [
         ("registration-departement-nord", ["registration-sites"]),
         ("registration-mission-locale", ["registration-sites-mission-locale"]),
-        ("scheduling", ["scheduling-registration", "scheduling-sites"]),
+        ("scheduling", ["scheduling-registration", "scheduling-sites", "scheduling-identity"]),
         ("notifications", ["notifications-scheduling", "notifications-registration", "notifications-sites"]),
     ],
 )

@@ -29,6 +29,12 @@ CANDIDATE_KINDS = [
     "slot_moved",
     "slot_cancelled",
     "thank_you",
+    "workshop_convocation",
+    "workshop_reminder",
+    "workshop_cancelled",
+    "counselling_convocation",
+    "counselling_reminder",
+    "counselling_cancelled",
 ]
 STAFF_KINDS = ["recruiter_agenda", "agenda_update", "counsellor_outcome", "workshop_session"]
 RENDERER = JinjaRenderer()
@@ -100,6 +106,7 @@ def context(
         "capacity": 12,
         "enrolled": 5,
         "partners": [{"first_name": "Paul", "org": "france-travail"}],
+        "counsellor": "Karima",
     }
     return values | changes
 

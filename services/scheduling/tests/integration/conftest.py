@@ -99,7 +99,10 @@ def feed(service: SchedulingService, facts: Iterable[Fact]) -> None:
     """Apply facts as the consumers do: each in its own transaction, through the policies."""
     for fact in facts:
         event = fact.recorded()
-        handler = service.policies.on_sites if fact.service == "sites" else service.policies.on_registration
+        policies = service.policies
+        handler = {"sites": policies.on_sites, "identity": policies.on_identity}.get(
+            fact.service, policies.on_registration
+        )
         with service.store.transaction() as tx:
             handler(tx, event)
 

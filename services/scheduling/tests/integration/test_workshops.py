@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from jobdating.contracts.scheduling import WorkshopEnrolmentOverridden
 from jobdating.scheduling.bootstrap import SchedulingService
-from jobdating.scheduling.testing import MovableClock, candidate_id, demo_facts, room_id, site_id
+from jobdating.scheduling.testing import (
+    MovableClock,
+    account,
+    candidate_id,
+    demo_facts,
+    room_id,
+    site_id,
+)
 
-from .conftest import Api, feed, paris
+from .conftest import Api, feed, log_events, paris
+
+COACHES = [
+    account("coach-ml-1", "mission-locale", "coach"),
+    account("coach-ml-2", "mission-locale", "coach", "counsellor"),
+    account("coach-ft-1", "france-travail", "coach"),
+]
 
 
 def session(api: Api, **changes: object) -> dict[str, object]:
@@ -29,7 +43,7 @@ def session(api: Api, **changes: object) -> dict[str, object]:
 async def test_a_workshop_is_run_by_two_organisations_fills_up_and_records_who_came(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    feed(service, demo_facts(api.prefix))
+    feed(service, [*demo_facts(api.prefix), *COACHES])
     await api.plan_job_dating()
     same_org = session(
         api,
@@ -65,13 +79,31 @@ async def test_a_workshop_is_run_by_two_organisations_fills_up_and_records_who_c
     )
     assert overlapping.status_code == 409
 
-    # Candidates 1, 6 and 11 are referred by the Mission Locale (every fifth from the second).
+    # Candidates 1, 6 and 11 are referred by the Mission Locale (every fifth from the second); only 6 lives
+    # near Seclin (1 near Ronchin, 11 near Wattignies).
     wanted = [candidate_id(api.prefix, n) for n in (1, 6, 11)]
     url = f"/workshops/{created['workshop_id']}/enrolments"
-    not_theirs = await api.call("POST", url, as_="ft-counsellor", json={"candidate_id": wanted[0]})
+    not_theirs = await api.call("POST", url, as_="ft-counsellor", json={"candidate_id": wanted[1]})
     assert not_theirs.status_code == 403
-    for n in wanted[:2]:
-        await api.ok("POST", url, as_="ml-counsellor", json={"candidate_id": n})
+    await api.ok("POST", url, as_="ml-counsellor", json={"candidate_id": wanted[1]})
+    elsewhere = await api.call("POST", url, as_="ml-counsellor", json={"candidate_id": wanted[0]})
+    assert elsewhere.status_code == 409
+    assert "autre site" in elsewhere.json()["detail"][0]["reason"]
+    not_coordinator = await api.call(
+        "POST",
+        url,
+        as_="ml-counsellor",
+        json={"candidate_id": wanted[0], "override_reason": "travaille à Seclin"},
+    )
+    assert not_coordinator.status_code == 403
+    head = service.store.head()
+    await api.ok("POST", url, json={"candidate_id": wanted[0], "override_reason": "travaille à Seclin"})
+    overrides = [e.data for e in log_events(service.store, head)]
+    assert isinstance(overrides[0], WorkshopEnrolmentOverridden)
+    assert (overrides[0].reason, overrides[0].candidate_site_id) == (
+        "travaille à Seclin",
+        site_id(api.prefix, "ronchin"),
+    )
     full = await api.call("POST", url, as_="ml-counsellor", json={"candidate_id": wanted[2]})
     assert full.status_code == 409
     assert full.json()["detail"][0]["reason"] == "l'atelier est complet (2 places)"

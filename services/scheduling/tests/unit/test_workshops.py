@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from jobdating.contracts.scheduling import (
     WorkshopScheduled,
 )
 from jobdating.scheduling.domain import workshops
+from jobdating.scheduling.domain.coaches import AccountFacts
 from jobdating.scheduling.domain.commands import (
     Coach,
     EnrolInWorkshop,
@@ -40,6 +42,12 @@ JOB_DATING = evolve_job_dating(
 SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
 ROOM = RoomFacts(site_id="site-seclin", room_id="room-1", capacity=12)
 COACHES = (Coach(coach_id="coach-ml", org="mission-locale"), Coach(coach_id="coach-ft", org="france-travail"))
+ACCOUNTS = {
+    "coach-ml": AccountFacts(account_id="coach-ml", org="mission-locale", roles=("coach",)),
+    "coach-ml2": AccountFacts(account_id="coach-ml2", org="mission-locale", roles=("coach",)),
+    "coach-ft": AccountFacts(account_id="coach-ft", org="france-travail", roles=("coach",)),
+}
+FREE: dict[str, Any] = {"accounts": ACCOUNTS, "coach_clashes": ()}
 
 
 def schedule(**changes: object) -> ScheduleWorkshop:
@@ -80,7 +88,7 @@ def candidate(n: int, org: str = "mission-locale") -> CandidateFacts:
 
 def test_a_pair_of_coaches_from_two_organisations_runs_a_session_in_a_room() -> None:
     events = workshops.schedule_workshop(
-        schedule(), WorkshopState(), ML_COACH, JOB_DATING, SITE, ROOM, room_taken=False
+        schedule(), WorkshopState(), ML_COACH, JOB_DATING, SITE, ROOM, room_taken=False, **FREE
     )
     assert events == [SCHEDULED]
 
@@ -92,7 +100,7 @@ def test_two_coaches_of_the_same_organisation_are_refused_with_the_reason() -> N
     )
     with pytest.raises(Invalid) as refused:
         workshops.schedule_workshop(
-            schedule(coaches=same), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, False
+            schedule(coaches=same), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, False, **FREE
         )
     assert refused.value.problems[0].field == "coaches"
     assert refused.value.problems[0].reason == (
@@ -103,18 +111,20 @@ def test_two_coaches_of_the_same_organisation_are_refused_with_the_reason() -> N
 def test_a_session_takes_no_more_people_than_its_room_and_never_a_taken_room() -> None:
     with pytest.raises(Invalid) as refused:
         workshops.schedule_workshop(
-            schedule(capacity=13), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, False
+            schedule(capacity=13), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, False, **FREE
         )
     assert refused.value.problems[0].reason == "la salle accueille 12 personnes au plus"
     with pytest.raises(Conflict):
         workshops.schedule_workshop(
-            schedule(), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, room_taken=True
+            schedule(), WorkshopState(), COORDINATOR, JOB_DATING, SITE, ROOM, room_taken=True, **FREE
         )
 
 
 def test_a_coach_of_another_organisation_does_not_schedule_their_session() -> None:
     with pytest.raises(Forbidden):
-        workshops.schedule_workshop(schedule(), WorkshopState(), PLIE_COACH, JOB_DATING, SITE, ROOM, False)
+        workshops.schedule_workshop(
+            schedule(), WorkshopState(), PLIE_COACH, JOB_DATING, SITE, ROOM, False, **FREE
+        )
 
 
 def test_enrolment_stops_at_capacity_and_takes_a_candidate_once() -> None:

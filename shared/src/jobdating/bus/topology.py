@@ -89,4 +89,9 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         "sites",
         "scheduling keeps sites, rooms, computers; a computer breaking or a site closing repairs",
     ),
+    _following(
+        "scheduling",
+        "identity",
+        "scheduling keeps accounts (id, organisation, roles): who may coach or counsel",
+    ),
 )

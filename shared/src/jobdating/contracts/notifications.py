@@ -9,7 +9,9 @@ A candidate's wish not to get reminders is the service's own fact too (`reminder
 per candidate, id `reminders-<candidate_id>`).
 
 `kind` is one of: convocation, reminder_two_days, reminder_morning, slot_moved, slot_cancelled, thank_you,
-recruiter_agenda, agenda_update, counsellor_outcome, workshop_session (new kinds may be added).
+recruiter_agenda, agenda_update, counsellor_outcome, workshop_session, workshop_convocation,
+workshop_reminder, workshop_cancelled, counselling_convocation, counselling_reminder, counselling_cancelled
+(new kinds may be added).
 """
 
 from __future__ import annotations

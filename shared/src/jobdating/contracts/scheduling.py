@@ -20,6 +20,7 @@ JOB_DATING = "job_dating"
 SLOT = "slot"
 ATTENDANCE = "attendance"
 WORKSHOP = "workshop"
+COUNSELLING = "counselling_interview"
 
 SlotKind = Literal["interview", "second_interview"]
 CancelReason = Literal[
@@ -361,3 +362,72 @@ class CompanyRankedCandidates(_JobDatingEvent, frozen=True, kw_only=True):
     company_id: str
     ranked: tuple[str, ...] = ()
     must_meet: tuple[str, ...] = ()
+
+
+# The preparation pathway: workshops' changes and the individual interview with a counsellor.
+
+
+@REGISTRY.register
+class WorkshopEnrolmentOverridden(_WorkshopEvent, frozen=True, kw_only=True):
+    """The coordination enrolled a candidate at a workshop of another site than theirs, for this reason
+    (recorded just before the enrolment it allows, so that the audit shows why)."""
+
+    event_type: ClassVar[str] = "WorkshopEnrolmentOverridden"
+    schema_version: ClassVar[int] = 1
+
+    candidate_id: str
+    candidate_site_id: str
+    reason: str
+
+
+@REGISTRY.register
+class CandidateUnenrolledFromWorkshop(_WorkshopEvent, frozen=True, kw_only=True):
+    """A candidate gave their seat back before the session began."""
+
+    event_type: ClassVar[str] = "CandidateUnenrolledFromWorkshop"
+    schema_version: ClassVar[int] = 1
+
+    candidate_id: str
+
+
+@REGISTRY.register
+class WorkshopCancelled(_WorkshopEvent, frozen=True, kw_only=True):
+    """A session will not take place; `candidate_ids` are those enrolled then, who are told."""
+
+    event_type: ClassVar[str] = "WorkshopCancelled"
+    schema_version: ClassVar[int] = 1
+
+    job_dating_id: str
+    candidate_ids: tuple[str, ...]
+
+
+class _CounsellingEvent(Event, frozen=True, kw_only=True):
+    """An event of an individual interview's stream (a candidate and their counsellor, before the day)."""
+
+    stream_type: ClassVar[str] = COUNSELLING
+
+    interview_id: str
+    job_dating_id: str
+    candidate_id: str
+    counsellor_id: str
+
+
+@REGISTRY.register
+class CounsellingInterviewBooked(_CounsellingEvent, frozen=True, kw_only=True):
+    """A candidate meets their counsellor (an account id) at the candidate's site, at a time both are free."""
+
+    event_type: ClassVar[str] = "CounsellingInterviewBooked"
+    schema_version: ClassVar[int] = 1
+
+    counsellor_org: str
+    site_id: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@REGISTRY.register
+class CounsellingInterviewCancelled(_CounsellingEvent, frozen=True, kw_only=True):
+    """An individual interview will not take place; the candidate is told."""
+
+    event_type: ClassVar[str] = "CounsellingInterviewCancelled"
+    schema_version: ClassVar[int] = 1

@@ -196,6 +196,31 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("WorkshopAttendanceRecorded", 1): sc.WorkshopAttendanceRecorded(
         workshop_id="ws-1", present=("cand-1",), absent=("cand-2",)
     ),
+    ("WorkshopEnrolmentOverridden", 1): sc.WorkshopEnrolmentOverridden(
+        workshop_id="ws-1",
+        candidate_id="cand-3",
+        candidate_site_id="site-lille",
+        reason="plus proche du travail",
+    ),
+    ("CandidateUnenrolledFromWorkshop", 1): sc.CandidateUnenrolledFromWorkshop(
+        workshop_id="ws-1", candidate_id="cand-1"
+    ),
+    ("WorkshopCancelled", 1): sc.WorkshopCancelled(
+        workshop_id="ws-1", job_dating_id="jd-1", candidate_ids=("cand-1", "cand-2")
+    ),
+    ("CounsellingInterviewBooked", 1): sc.CounsellingInterviewBooked(
+        interview_id="ci-1",
+        job_dating_id="jd-1",
+        candidate_id="cand-1",
+        counsellor_id="acc-1",
+        counsellor_org="mission-locale",
+        site_id="site-seclin",
+        starts_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 24, 9, 45, tzinfo=UTC),
+    ),
+    ("CounsellingInterviewCancelled", 1): sc.CounsellingInterviewCancelled(
+        interview_id="ci-1", job_dating_id="jd-1", candidate_id="cand-1", counsellor_id="acc-1"
+    ),
     ("NotificationSent", 1): n.NotificationSent(
         notification_id="0192f0c4-0000-5000-8000-00000000000a",
         kind="convocation",

@@ -59,6 +59,11 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "WorkshopScheduled": "atelier programmé",
     "CandidateEnrolledInWorkshop": "candidat inscrit à un atelier",
     "WorkshopAttendanceRecorded": "présences à l'atelier saisies",
+    "WorkshopEnrolmentOverridden": "inscription à l'atelier d'un autre site, motivée",
+    "CandidateUnenrolledFromWorkshop": "candidat désinscrit d'un atelier",
+    "WorkshopCancelled": "atelier annulé",
+    "CounsellingInterviewBooked": "entretien individuel avec le conseiller fixé",
+    "CounsellingInterviewCancelled": "entretien individuel avec le conseiller annulé",
     # notifications
     "NotificationSent": "message envoyé",
     "NotificationFailed": "message en échec",
@@ -78,6 +83,7 @@ STREAM_WORDS: Final[dict[str, str]] = {
     "slot": "entretien",
     "attendance": "présence",
     "workshop": "atelier",
+    "counselling_interview": "entretien individuel",
     "notification": "message",
     "reminder_preference": "rappels",
 }

@@ -23,6 +23,9 @@ COPIES = (
     "notif_computer",
     "notif_slot",
     "notif_workshop",
+    "notif_workshop_seat",
+    "notif_workshop_cancelled",
+    "notif_counselling",
 )
 """Notifications' copies of the other services' facts. `notif_job_dating` is left out: it also holds when
 the recruiters' agendas are due, set from the clock when the plan was published."""

@@ -20,11 +20,16 @@ from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
-from jobdating.scheduling.adapters import facts, http, plans, projections, tables
+from jobdating.scheduling.adapters import accounts, facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.planning import Planner
-from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER, Policies
+from jobdating.scheduling.application.policies import (
+    IDENTITY_CONSUMER,
+    REGISTRATION_CONSUMER,
+    SITES_CONSUMER,
+    Policies,
+)
 from jobdating.scheduling.application.queries import SchedulingQueries
 from jobdating.scheduling.application.repairs import Repairs
 from jobdating.scheduling.config import SchedulingSettings
@@ -48,6 +53,7 @@ class SchedulingService:
         return [
             Subscription(REGISTRATION_CONSUMER, self.policies.on_registration),
             Subscription(SITES_CONSUMER, self.policies.on_sites),
+            Subscription(IDENTITY_CONSUMER, self.policies.on_identity),
         ]
 
 
@@ -83,7 +89,15 @@ def bootstrap(
     )
     handlers = SchedulingHandlers(bus, planner, repairs, links, log=log)
     queries = SchedulingQueries(store, bus.registry, clock)
-    policies = Policies(bus, repairs, clock, settings.org, apply_fact=facts.apply_fact, log=log)
+    policies = Policies(
+        bus,
+        repairs,
+        clock,
+        settings.org,
+        apply_fact=facts.apply_fact,
+        apply_account=accounts.apply_account,
+        log=log,
+    )
 
     def health() -> dict[str, Any]:
         return {

@@ -19,9 +19,13 @@ from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.service_main import Command, redriven, service_main
-from jobdating.scheduling.adapters import export, projections, tables
+from jobdating.scheduling.adapters import accounts, export, projections, tables
 from jobdating.scheduling.adapters import facts as known
-from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER, SITES_CONSUMER
+from jobdating.scheduling.application.policies import (
+    IDENTITY_CONSUMER,
+    REGISTRATION_CONSUMER,
+    SITES_CONSUMER,
+)
 from jobdating.scheduling.bootstrap import bootstrap, open_queries
 from jobdating.scheduling.config import SchedulingSettings
 from jobdating.scheduling.domain.errors import SchedulingRefusal
@@ -36,7 +40,9 @@ def _rebuild_arguments(rebuild: argparse.ArgumentParser) -> None:
 
 
 def _redrive_arguments(again: argparse.ArgumentParser) -> None:
-    again.add_argument("--consumer", choices=[REGISTRATION_CONSUMER, SITES_CONSUMER], required=True)
+    again.add_argument(
+        "--consumer", choices=[REGISTRATION_CONSUMER, SITES_CONSUMER, IDENTITY_CONSUMER], required=True
+    )
     again.add_argument("--event-id", help="only this parked event")
 
 
@@ -78,8 +84,11 @@ async def rebuild_facts(store: EventStore, nats_url: str) -> int:
         nonlocal applied
         with store.transaction() as tx:
             for event in events:
-                if service_of(event.envelope) in ("registration", "sites"):
+                service = service_of(event.envelope)
+                if service in ("registration", "sites"):
                     applied += known.apply_fact(tx, event)
+                elif service == "identity":
+                    applied += accounts.apply_account(tx, event)
 
     nc = await nats.connect(nats_url, connect_timeout=5)
     try:
@@ -94,7 +103,11 @@ def redrive_parked(settings: SchedulingSettings, args: argparse.Namespace, log: 
     with closing(open_store(settings.store_url)) as store:
         service = bootstrap(settings, store=store, tokens=TokenTable({}), log=log)
         policies = service.policies
-        handler = policies.on_registration if args.consumer == REGISTRATION_CONSUMER else policies.on_sites
+        handler = {
+            REGISTRATION_CONSUMER: policies.on_registration,
+            SITES_CONSUMER: policies.on_sites,
+            IDENTITY_CONSUMER: policies.on_identity,
+        }[args.consumer]
         done, failing = redrive(
             store,
             args.consumer,

@@ -14,6 +14,7 @@ from typing import Any
 from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
+from jobdating.contracts.identity import AccountInvited, AccountRole
 from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
@@ -64,6 +65,12 @@ class Fact:
 
     def recorded(self, org: str = ORG) -> RecordedEvent:
         return REGISTRY.decode(self.envelope(org))
+
+
+def account(account_id: str, org: str, *roles: AccountRole) -> Fact:
+    """Identity invited a person of `org` with `roles` (an account's first event)."""
+    invited = AccountInvited(account_id=account_id, organisation_id=org, roles=roles)
+    return Fact(invited, account_id, 1, "identity")
 
 
 def site_id(prefix: str, key: str) -> str:

@@ -13,6 +13,7 @@ import msgspec
 from jobdating.contracts import registration, scheduling, sites
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.eventstore.base import Transaction
+from jobdating.notifications.adapters import projections_prep
 from jobdating.notifications.adapters.own_rows import (
     OWN_TABLES,
     apply_own,
@@ -215,6 +216,7 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
             tx.execute(
                 "UPDATE notif_workshop SET enrolled = enrolled + 1 WHERE workshop_id = ?", (e.workshop_id,)
             )
+    projections_prep.apply(tx, event)  # seats, sessions called off, individual interviews
 
 
 def _consents(p: registration.CandidateProfile) -> tuple[int, int]:

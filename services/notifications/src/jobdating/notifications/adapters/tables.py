@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
 
-SCHEMA = (
+SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS notif_candidate (
         candidate_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
@@ -133,6 +133,32 @@ SCHEMA = (
         PRIMARY KEY (slot_id, recipient_type, recipient_id, channel)
     )""",
 )
+
+
+# The preparation pathway: who holds a seat in which workshop, sessions called off, individual interviews.
+# New tables rather than new columns, so that existing stores need no migration.
+PREPARATION = (
+    """CREATE TABLE IF NOT EXISTS notif_workshop_seat (
+        workshop_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, candidate_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_workshop_cancelled (
+        workshop_id TEXT PRIMARY KEY
+    )""",
+    """CREATE TABLE IF NOT EXISTS notif_counselling (
+        interview_id TEXT PRIMARY KEY,
+        job_dating_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        counsellor_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        cancelled INTEGER NOT NULL
+    )""",
+)
+
+SCHEMA += PREPARATION
 
 
 def migrate(store: EventStore) -> None:

@@ -13,13 +13,14 @@ import msgspec
 
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import queries_facts, queries_plan
+from jobdating.notifications.application import preparation, queries_facts, queries_plan
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Candidate, Company, Site
 from jobdating.notifications.application.queries_plan import JobDating, Slot
 from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS
+from jobdating.notifications.domain.preparation import PREPARATION_KINDS
 from jobdating.notifications.domain.rules import SlotFacts, news
 
 T = TypeVar("T")
@@ -66,6 +67,9 @@ class ContentBuilder:
         base: dict[str, Any] = {"first_name": greeting, "title": jd.title if jd else ""}
         if d.kind == "workshop_session":
             return self._workshop(d, base, tz)
+        if d.kind in PREPARATION_KINDS:
+            found = preparation.content(self.store, self.staff, d, recipient, base, tz, self._who_to_call)
+            return Content(context=_required(found, "appointment_unknown"))
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)

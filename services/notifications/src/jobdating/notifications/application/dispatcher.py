@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import queries_deliveries, queries_plan
+from jobdating.notifications.application import preparation, queries_deliveries, queries_plan
 from jobdating.notifications.application.content import ContentBuilder, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
@@ -194,6 +194,10 @@ class Dispatcher:
             await self.outcomes.skipped(d, resolved.reason)
             return
         d = resolved
+        stale = preparation.stale(self.store, d, now)
+        if stale is not None:  # a seat given back, a session called off, a time already past
+            await self.outcomes.skipped(d, stale)
+            return
         facts = self.recipients.facts(d)
         if facts.slot is not None and not rules.video_link_trusted(
             facts.slot.video_link, self.video_base_url

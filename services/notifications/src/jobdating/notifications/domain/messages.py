@@ -25,6 +25,12 @@ Kind = Literal[
     "agenda_update",
     "counsellor_outcome",
     "workshop_session",
+    "workshop_convocation",
+    "workshop_reminder",
+    "workshop_cancelled",
+    "counselling_convocation",
+    "counselling_reminder",
+    "counselling_cancelled",
 ]
 # What a message about a slot announces; it is only sent while that is still news to its recipient.
 Change = Literal["new", "moved", "cancelled"]
@@ -32,7 +38,10 @@ Change = Literal["new", "moved", "cancelled"]
 CANDIDATE_CHANNELS: Final[tuple[Channel, ...]] = ("sms", "email")
 # Recruiters, counsellors and coaches get their agendas and notices by e-mail (with calendar invitations).
 STAFF_CHANNELS: Final[tuple[Channel, ...]] = ("email",)
-REMINDERS: Final[frozenset[str]] = frozenset({"reminder_two_days", "reminder_morning"})
+# Reminders, which a candidate may refuse (`RemindersOptedOut`).
+REMINDERS: Final[frozenset[str]] = frozenset(
+    {"reminder_two_days", "reminder_morning", "workshop_reminder", "counselling_reminder"}
+)
 
 _NAMESPACE = uuid.UUID("5b1f3c52-8d0e-4d0a-9a43-5d1c3e0e7a11")
 

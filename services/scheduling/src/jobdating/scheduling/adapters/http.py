@@ -20,6 +20,7 @@ from jobdating.scheduling.adapters import (
     http_day,
     http_manual,
     http_plans,
+    http_preparation,
     http_waiting,
     http_workshops,
 )
@@ -51,7 +52,8 @@ def _router(
 ) -> APIRouter:
     ctx = HttpContext(handlers, queries, org, default_zone, ids)
     router = APIRouter()
-    for part in (http_plans, http_day, http_manual, http_workshops, http_waiting, http_choices):
+    parts = (http_plans, http_day, http_manual, http_workshops, http_waiting, http_choices, http_preparation)
+    for part in parts:
         router.include_router(part.router(ctx))
 
     @router.get("/facts", tags=["ops"])

@@ -37,7 +37,7 @@ def router(ctx: HttpContext) -> APIRouter:
             starts_at=as_local(body.starts_at, zone),
             ends_at=as_local(body.ends_at, zone),
             capacity=body.capacity,
-            coaches=tuple(Coach(coach_id=c.coach_id, org=c.org) for c in body.coaches),
+            coaches=tuple(Coach(coach_id=c.coach_id, org=c.org or "") for c in body.coaches),
         )
         handlers.schedule_workshop(command, actor_of(caller), meta(request, caller))
         return queries.workshop(command.workshop_id)
@@ -52,7 +52,9 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.post("/workshops/{workshop_id}/enrolments", tags=["workshops"])
     def enrol(workshop_id: str, body: EnrolmentIn, request: Request, caller: Caller) -> WorkshopView:
-        command = EnrolInWorkshop(workshop_id=workshop_id, candidate_id=body.candidate_id)
+        command = EnrolInWorkshop(
+            workshop_id=workshop_id, candidate_id=body.candidate_id, override_reason=body.override_reason
+        )
         handlers.enrol(command, actor_of(caller), meta(request, caller))
         return queries.workshop(workshop_id)
 

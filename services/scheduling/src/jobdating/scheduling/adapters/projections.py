@@ -34,7 +34,7 @@ from jobdating.contracts.scheduling import (
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
-from jobdating.scheduling.adapters import projections_waiting
+from jobdating.scheduling.adapters import projections_prep, projections_waiting
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
 from jobdating.scheduling.application.instants import ts
 
@@ -187,6 +187,8 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             tx.execute(
                 "UPDATE sched_workshop SET attendance_recorded = 1 WHERE workshop_id = ?", (e.workshop_id,)
             )
+        case _:
+            projections_prep.apply(tx, event)
     if env.stream_type == "job_dating":
         tx.execute(
             "UPDATE sched_job_dating SET version = ? WHERE job_dating_id = ?", (version, env.stream_id)
@@ -241,6 +243,8 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
         "sched_workshop": "workshop_id",
         "sched_workshop_seat": "workshop_id, candidate_id",
         "sched_waiting": "job_dating_id, candidate_id",
+        "sched_workshop_cancelled": "workshop_id",
+        "sched_counselling": "interview_id",
     }
     return {
         table: [tuple(r) for r in store.query(f"SELECT * FROM {table} ORDER BY {order}")]

@@ -87,8 +87,10 @@ class SecondInterviewIn(Body):
 
 
 class CoachIn(Body):
+    """A coach's account id; `org`, when given, must be their account's organisation."""
+
     coach_id: Text
-    org: Text
+    org: Text | None = None
 
 
 class WorkshopIn(Body):
@@ -105,7 +107,10 @@ class WorkshopIn(Body):
 
 
 class EnrolmentIn(Body):
+    """A seat for a candidate; at another site than theirs, the coordination says why."""
+
     candidate_id: Text
+    override_reason: Text | None = None
 
 
 class WorkshopAttendanceIn(Body):

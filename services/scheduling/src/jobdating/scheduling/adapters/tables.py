@@ -13,6 +13,7 @@ Instants are stored as ISO 8601 text in UTC, so that text order is time order.
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
+from jobdating.scheduling.adapters import tables_prep
 
 FACT_TABLES = (
     "sched_candidate",
@@ -21,6 +22,7 @@ FACT_TABLES = (
     "sched_room",
     "sched_computer",
     "sched_outage",
+    *tables_prep.FACT_TABLES,
 )
 READ_MODEL_TABLES = (
     "sched_job_dating",
@@ -30,9 +32,10 @@ READ_MODEL_TABLES = (
     "sched_workshop",
     "sched_workshop_seat",
     "sched_waiting",
+    *tables_prep.READ_MODEL_TABLES,
 )
 
-SCHEMA = (
+SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS sched_candidate (
         candidate_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
@@ -195,6 +198,8 @@ SCHEMA = (
         PRIMARY KEY (plan_id, candidate_id, company_id)
     )""",
 )
+
+SCHEMA += tables_prep.SCHEMA
 
 
 def migrate(store: EventStore) -> None:

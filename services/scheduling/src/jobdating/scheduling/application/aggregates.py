@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobdating.runtime.commands import Aggregate
+from jobdating.scheduling.domain.counselling import CounsellingState, evolve_counselling
 from jobdating.scheduling.domain.evolve import (
     evolve_attendance,
     evolve_job_dating,
@@ -15,6 +16,7 @@ JOB_DATINGS: Aggregate[JobDatingState] = Aggregate(JobDatingState, evolve_job_da
 SLOTS: Aggregate[SlotState] = Aggregate(SlotState, evolve_slot)
 ATTENDANCE: Aggregate[AttendanceState] = Aggregate(AttendanceState, evolve_attendance)
 WORKSHOPS: Aggregate[WorkshopState] = Aggregate(WorkshopState, evolve_workshop)
+COUNSELLING: Aggregate[CounsellingState] = Aggregate(CounsellingState, evolve_counselling)
 
 
 def attendance_stream(job_dating_id: str, candidate_id: str) -> str:

@@ -17,6 +17,7 @@ from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.handlers_choices import ChoiceHandlers
 from jobdating.scheduling.application.handlers_day import DayHandlers
 from jobdating.scheduling.application.handlers_manual import ManualHandlers
+from jobdating.scheduling.application.handlers_preparation import PreparationHandlers
 from jobdating.scheduling.application.handlers_workshops import WorkshopHandlers
 from jobdating.scheduling.domain import decide, pairings
 from jobdating.scheduling.domain.calendar import Calendar
@@ -36,7 +37,7 @@ from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Plan
 
 
-class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers, ChoiceHandlers):
+class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers, ChoiceHandlers, PreparationHandlers):
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs.
     The job dating and its plan are here; the day's commands (companies late or gone, arrivals), the
     coordinator's changes by hand, the workshops' and the companies' choices come with their bases."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_prep as prep
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS, WORKSHOPS
 from jobdating.scheduling.application.handling import Handling
@@ -24,7 +25,15 @@ class WorkshopHandlers(Handling):
             taken = read_model.room_taken(read, command.room_id, command.starts_at, command.ends_at)
             site = known.site(read, command.site_id)
             room = known.room(read, command.site_id, command.room_id)
-            events = workshops.schedule_workshop(command, state, actor, job_dating, site, room, taken)
+            coaches = prep.accounts(read, (c.coach_id for c in command.coaches))
+            clashes = [
+                what
+                for coach in command.coaches
+                for _, _, what in prep.staff_busy(read, coach.coach_id, command.starts_at, command.ends_at)
+            ]
+            events = workshops.schedule_workshop(
+                command, state, actor, job_dating, site, room, taken, accounts=coaches, coach_clashes=clashes
+            )
             return w.append(command.workshop_id, events, meta)
 
         return self.bus.run(work)

@@ -48,6 +48,7 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor
 
 REGISTRATION_CONSUMER: Final = "scheduling-registration"
 SITES_CONSUMER: Final = "scheduling-sites"
+IDENTITY_CONSUMER: Final = "scheduling-identity"
 """The durable consumers declared in `jobdating.bus.topology` for these policies."""
 
 
@@ -61,6 +62,7 @@ class Policies:
     org: str
     _: KW_ONLY
     apply_fact: ApplyFact
+    apply_account: ApplyFact | None = None
     log: Any = None
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
@@ -104,6 +106,11 @@ class Policies:
                 self._repair(
                     tx, event, "company_id", e.company_id, disruptions.company_left(e.company_id, at)
                 )
+
+    def on_identity(self, tx: Transaction, event: RecordedEvent) -> None:
+        """Keep people's accounts (id, organisation, roles): who may coach a workshop or counsel."""
+        if self.apply_account is not None:
+            self.apply_account(tx, event)
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
         """Keep sites, rooms and computers; repair plans a broken computer or a closed site disrupts, and

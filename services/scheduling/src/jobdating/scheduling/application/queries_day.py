@@ -55,6 +55,7 @@ class WorkshopView:
     attendance_recorded: bool
     present: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    cancelled: bool = False
 
 
 _strings = msgspec.json.Decoder(list[str])
@@ -137,4 +138,5 @@ def _workshop(read: Reader, r: Any) -> WorkshopView:
         attendance_recorded=bool(r[9]),
         present=[s[0] for s in seats if s[1] == 1],
         absent=[s[0] for s in seats if s[1] == 0],
+        cancelled=bool(read("SELECT 1 FROM sched_workshop_cancelled WHERE workshop_id = ?", (r[0],))),
     )

@@ -114,9 +114,10 @@ def absent(read: Reader, job_dating_id: str) -> dict[str, datetime]:
 
 
 def room_taken(read: Reader, room_id: str, starts_at: datetime, ends_at: datetime) -> bool:
-    """Whether a workshop session holds the room during [starts_at, ends_at)."""
+    """Whether a workshop session (not called off) holds the room during [starts_at, ends_at)."""
     rows = read(
-        "SELECT 1 FROM sched_workshop WHERE room_id = ? AND starts_at < ? AND ends_at > ?",
+        "SELECT 1 FROM sched_workshop WHERE room_id = ? AND starts_at < ? AND ends_at > ? "
+        "AND workshop_id NOT IN (SELECT workshop_id FROM sched_workshop_cancelled)",
         (room_id, ts(ends_at), ts(starts_at)),
     )
     return bool(rows)

@@ -117,10 +117,11 @@ class ScheduleSecondInterview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Coach(msgspec.Struct, frozen=True, kw_only=True):
-    """A coach running a workshop, and the partner organisation they work for."""
+    """A coach running a workshop (their account id), and the partner organisation they work for (empty:
+    their account's, which decides anyway)."""
 
     coach_id: str
-    org: str
+    org: str = ""
 
 
 class ScheduleWorkshop(msgspec.Struct, frozen=True, kw_only=True):
@@ -137,10 +138,25 @@ class ScheduleWorkshop(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EnrolInWorkshop(msgspec.Struct, frozen=True, kw_only=True):
-    """Give a candidate a seat in a workshop session."""
+    """Give a candidate a seat in a workshop session; a session at another site than the candidate's needs
+    the coordination's `override_reason`."""
 
     workshop_id: str
     candidate_id: str
+    override_reason: str | None = None
+
+
+class UnenrolFromWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+    """Give a candidate's seat back before the session."""
+
+    workshop_id: str
+    candidate_id: str
+
+
+class CancelWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+    """Call a session off; the candidates enrolled are told."""
+
+    workshop_id: str
 
 
 class RecordWorkshopAttendance(msgspec.Struct, frozen=True, kw_only=True):

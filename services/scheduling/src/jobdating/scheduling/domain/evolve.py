@@ -11,6 +11,7 @@ from jobdating.contracts.scheduling import (
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
+    CandidateUnenrolledFromWorkshop,
     CompanyDelayed,
     CompanyLeft,
     CompanyRankedCandidates,
@@ -25,6 +26,7 @@ from jobdating.contracts.scheduling import (
     SlotCancelled,
     SlotMoved,
     WorkshopAttendanceRecorded,
+    WorkshopCancelled,
     WorkshopScheduled,
 )
 from jobdating.scheduling.domain.state import (
@@ -131,4 +133,8 @@ def evolve_workshop(state: WorkshopState, event: Event) -> WorkshopState:
             return replace(state, enrolled=(*state.enrolled, event.candidate_id))
         case WorkshopAttendanceRecorded():
             return replace(state, attendance_recorded=True)
+        case CandidateUnenrolledFromWorkshop():
+            return replace(state, enrolled=tuple(c for c in state.enrolled if c != event.candidate_id))
+        case WorkshopCancelled():
+            return replace(state, cancelled=True)
     return state

@@ -149,3 +149,4 @@ class WorkshopState(msgspec.Struct, frozen=True, kw_only=True):
     coach_orgs: tuple[str, ...] = ()
     enrolled: tuple[str, ...] = ()
     attendance_recorded: bool = False
+    cancelled: bool = False

@@ -3,6 +3,7 @@ two different partner organisations; enrolment up to the session's capacity; att
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from jobdating.contracts.envelope import Event
@@ -12,14 +13,17 @@ from jobdating.contracts.scheduling import (
     WorkshopScheduled,
 )
 from jobdating.scheduling.domain import checks
+from jobdating.scheduling.domain.coaches import AccountFacts, coach_pair, refuse_clashes
 from jobdating.scheduling.domain.commands import EnrolInWorkshop, RecordWorkshopAttendance, ScheduleWorkshop
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem, refuse_if
 from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFacts
 from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
 from jobdating.scheduling.domain.permissions import Actor, may_enrol, may_run_workshop
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
+from jobdating.scheduling.domain.workshop_changes import elsewhere
 
 UNKNOWN_WORKSHOP = "atelier inconnu"
+CANCELLED = "cet atelier est annulé"
 LONGEST = timedelta(hours=8)
 
 
@@ -31,27 +35,19 @@ def schedule_workshop(
     site: SiteFacts | None,
     room: RoomFacts | None,
     room_taken: bool,
+    *,
+    accounts: Mapping[str, AccountFacts],
+    coach_clashes: Sequence[str],
 ) -> list[Event]:
-    """Schedule a session; `room_taken` says whether another session holds the room at that time."""
-    orgs = tuple(c.org for c in command.coaches)
-    may_run_workshop(actor, orgs, "coaches")
+    """Schedule a session; `room_taken` says whether another session holds the room at that time,
+    `accounts` are the coaches' accounts and `coach_clashes` what else they do at that time."""
+    first, second = coach_pair(command.coaches, accounts)
+    may_run_workshop(actor, (first.org, second.org), "coaches")
     if state.scheduled:
         raise AlreadyExists.on("workshop_id", "un atelier porte déjà cet identifiant")
     must_exist(job_dating)
     problems = checks.identifier("workshop_id", command.workshop_id)
     problems += checks.aware("starts_at", command.starts_at) + checks.aware("ends_at", command.ends_at)
-    if len(command.coaches) != 2:
-        problems.append(Problem("coaches", "un atelier est animé par deux animateurs, ni plus ni moins"))
-    else:
-        first, second = command.coaches
-        if first.coach_id == second.coach_id:
-            problems.append(Problem("coaches", "indiquez deux animateurs différents"))
-        elif first.org == second.org:
-            problems.append(
-                Problem(
-                    "coaches", "les deux animateurs doivent venir de deux structures partenaires différentes"
-                )
-            )
     refuse_if(problems)
     if command.ends_at <= command.starts_at:
         raise Invalid.on("ends_at", "l'atelier doit finir après son début")
@@ -68,6 +64,7 @@ def schedule_workshop(
         raise Invalid.on("capacity", f"la salle accueille {room.capacity} personnes au plus")
     if room_taken:
         raise Conflict.on("room_id", "cette salle est déjà prise par un autre atelier à ce moment-là")
+    refuse_clashes("coaches", coach_clashes)
     return [
         WorkshopScheduled(
             workshop_id=command.workshop_id,
@@ -77,8 +74,8 @@ def schedule_workshop(
             starts_at=command.starts_at.astimezone(UTC),
             ends_at=command.ends_at.astimezone(UTC),
             capacity=capacity,
-            coach_ids=(command.coaches[0].coach_id, command.coaches[1].coach_id),
-            coach_orgs=(command.coaches[0].org, command.coaches[1].org),
+            coach_ids=(first.coach_id, second.coach_id),
+            coach_orgs=(first.org, second.org),
         )
     ]
 
@@ -90,9 +87,12 @@ def enrol(
     candidate: CandidateFacts | None,
     now: datetime,
 ) -> list[Event]:
-    """Give a candidate a seat, once, while seats remain and before the session begins."""
+    """Give a candidate a seat, once, while seats remain and before the session begins, at their own site
+    unless the coordination overrides it with a reason (recorded first)."""
     if not state.scheduled:
         raise NotFound.on("workshop_id", UNKNOWN_WORKSHOP)
+    if state.cancelled:
+        raise Conflict.on("workshop_id", CANCELLED)
     if candidate is None:
         raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)
     may_enrol(actor, candidate.referring_org, "candidate_id")
@@ -104,7 +104,10 @@ def enrol(
         raise Conflict.on("workshop_id", f"l'atelier est complet ({state.capacity} places)")
     if state.starts_at is not None and state.starts_at <= now:
         raise Conflict.on("workshop_id", "l'atelier a déjà commencé")
-    return [CandidateEnrolledInWorkshop(workshop_id=state.workshop_id, candidate_id=candidate.candidate_id)]
+    enrolled = CandidateEnrolledInWorkshop(workshop_id=state.workshop_id, candidate_id=candidate.candidate_id)
+    if candidate.site_id == state.site_id:
+        return [enrolled]
+    return [*elsewhere(command.override_reason, state, actor, candidate), enrolled]
 
 
 def record_attendance(
@@ -114,6 +117,8 @@ def record_attendance(
     if not state.scheduled:
         raise NotFound.on("workshop_id", UNKNOWN_WORKSHOP)
     may_run_workshop(actor, state.coach_orgs, "workshop_id")
+    if state.cancelled:
+        raise Conflict.on("workshop_id", CANCELLED)
     if state.attendance_recorded:
         raise Conflict.on("workshop_id", "la présence à cet atelier est déjà enregistrée")
     if state.starts_at is not None and now < state.starts_at:

@@ -1,0 +1,146 @@
+"""The preparation pathway's messages to candidates, around the domain's rules (`domain.preparation`):
+what an event plans (read model in the consumer's transaction), whether a due message is stale, and what it
+says (the read model as it is when sent; the counsellor comes sealed in registration's contact answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jobdating.contracts.envelope import Event
+from jobdating.contracts.queries import Contact
+from jobdating.contracts.scheduling import (
+    CandidateEnrolledInWorkshop,
+    CounsellingInterviewBooked,
+    CounsellingInterviewCancelled,
+    WorkshopCancelled,
+)
+from jobdating.eventstore.reading import Source, rows
+from jobdating.notifications.application import queries_facts, queries_plan
+from jobdating.notifications.application.instants import parse_ts
+from jobdating.notifications.application.ports import StaffDirectory
+from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.application.queries_facts import Site
+from jobdating.notifications.domain import preparation
+from jobdating.notifications.domain.messages import PlannedMessage
+from jobdating.notifications.domain.preparation import Meeting
+
+
+def planned(
+    source: Source, event: Event, event_id: str, now: datetime, timezone: str
+) -> list[PlannedMessage]:
+    """The candidates' messages a preparation event calls for (none for any other event)."""
+    match event:
+        case CandidateEnrolledInWorkshop() as e:
+            workshop = queries_plan.workshop(source, e.workshop_id)
+            if workshop is None:
+                return []
+            tz = _zone(source, workshop.job_dating_id, timezone)
+            return preparation.on_booked(
+                "workshop",
+                e.workshop_id,
+                workshop.job_dating_id,
+                e.candidate_id,
+                workshop.starts_at,
+                event_id,
+                now,
+                tz,
+            )
+        case WorkshopCancelled() as e:
+            return preparation.on_cancelled(
+                "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now
+            )
+        case CounsellingInterviewBooked() as e:
+            tz = _zone(source, e.job_dating_id, timezone)
+            return preparation.on_booked(
+                "counselling", e.interview_id, e.job_dating_id, e.candidate_id, e.starts_at, event_id, now, tz
+            )
+        case CounsellingInterviewCancelled() as e:
+            return preparation.on_cancelled(
+                "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now
+            )
+    return []
+
+
+def stale(source: Source, d: Delivery, now: datetime) -> str | None:
+    """Why a due preparation message is no longer worth sending (None: send it, or not one of them)."""
+    if d.kind not in preparation.PREPARATION_KINDS:
+        return None
+    meeting = _meeting(source, d)
+    return "unknown" if meeting is None else preparation.stale(d.kind, meeting, now)
+
+
+def content(
+    source: Source,
+    staff: StaffDirectory,
+    d: Delivery,
+    recipient: Contact,
+    base: dict[str, Any],
+    tz: ZoneInfo,
+    who_to_call: Callable[[str | None, Site], str | None],
+) -> dict[str, Any] | None:
+    """A preparation message's template facts; None when the read model lacks them (tried again later)."""
+    if d.kind.startswith("workshop_"):
+        workshop = queries_plan.workshop(source, d.subject_id)
+        if workshop is None:
+            return None
+        site_id, starts, ends = workshop.site_id, workshop.starts_at, workshop.ends_at
+        room = queries_facts.room_name(source, workshop.site_id, workshop.room_id)
+        counsellor = None
+    else:
+        found = rows(
+            source,
+            "SELECT site_id, starts_at, ends_at, counsellor_id FROM notif_counselling WHERE interview_id = ?",
+            (d.subject_id,),
+        )
+        if not found:
+            return None
+        site_id, starts, ends = found[0][0], parse_ts(found[0][1]), parse_ts(found[0][2])
+        room = None
+        member = staff.get(found[0][3])
+        counsellor = member.first_name if member else None
+    site = queries_facts.site(source, site_id)
+    if site is None:
+        return None
+    return base | {
+        "starts_at": starts.astimezone(tz),
+        "ends_at": ends.astimezone(tz),
+        "site": {"name": site.name, "address": site.address, "commune": site.commune},
+        "room": room,
+        "counsellor": counsellor,
+        "call": who_to_call(recipient.counsellor_id, site),
+    }
+
+
+def _meeting(source: Source, d: Delivery) -> Meeting | None:
+    if d.kind.startswith("workshop_"):
+        workshop = queries_plan.workshop(source, d.subject_id)
+        if workshop is None:
+            return None
+        cancelled = rows(
+            source, "SELECT 1 FROM notif_workshop_cancelled WHERE workshop_id = ?", (d.subject_id,)
+        )
+        seated = rows(
+            source,
+            "SELECT 1 FROM notif_workshop_seat WHERE workshop_id = ? AND candidate_id = ?",
+            (d.subject_id, d.recipient_id),
+        )
+        return Meeting(starts_at=workshop.starts_at, cancelled=bool(cancelled), holds_seat=bool(seated))
+    found = rows(
+        source,
+        "SELECT starts_at, cancelled, candidate_id FROM notif_counselling WHERE interview_id = ?",
+        (d.subject_id,),
+    )
+    if not found:
+        return None
+    starts, cancelled, candidate_id = found[0]
+    return Meeting(
+        starts_at=parse_ts(starts), cancelled=bool(cancelled), holds_seat=candidate_id == d.recipient_id
+    )
+
+
+def _zone(source: Source, job_dating_id: str, default: str) -> ZoneInfo:
+    jd = queries_plan.job_dating(source, job_dating_id)
+    return ZoneInfo(jd.timezone if jd else default)

@@ -1,0 +1,97 @@
+"""HTTP routes of the preparation pathway: a workshop seat given back, a session called off, and the
+individual interview with a counsellor (free times proposed, booked, called off)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import Field
+
+from jobdating.runtime.auth import Caller
+from jobdating.runtime.http import Body, Text
+from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.application import queries_prep as prep
+from jobdating.scheduling.application.queries_day import WorkshopView
+from jobdating.scheduling.application.queries_prep import CounsellingView
+from jobdating.scheduling.domain.commands import CancelWorkshop, UnenrolFromWorkshop
+from jobdating.scheduling.domain.counselling import BookCounsellingInterview, CancelCounsellingInterview
+from jobdating.scheduling.domain.errors import NotFound
+
+
+class CounsellingIn(Body):
+    """An individual interview; `counsellor_id` defaults to the caller's account."""
+
+    interview_id: Text | None = None
+    job_dating_id: Text
+    candidate_id: Text
+    counsellor_id: Text | None = None
+    starts_at: datetime
+    minutes: int = Field(default=45, ge=15, le=120, description="durée en minutes")
+
+
+def router(ctx: HttpContext) -> APIRouter:
+    """Routes of the weeks before the day."""
+    router = APIRouter()
+    handlers, queries, ids, meta = ctx.handlers, ctx.queries, ctx.ids, ctx.meta
+
+    @router.delete("/workshops/{workshop_id}/enrolments/{candidate_id}", tags=["workshops"])
+    def unenrol(workshop_id: str, candidate_id: str, request: Request, caller: Caller) -> WorkshopView:
+        command = UnenrolFromWorkshop(workshop_id=workshop_id, candidate_id=candidate_id)
+        handlers.unenrol(command, actor_of(caller), meta(request, caller))
+        return queries.workshop(workshop_id)
+
+    @router.post("/workshops/{workshop_id}/cancel", tags=["workshops"])
+    def cancel_workshop(workshop_id: str, request: Request, caller: Caller) -> WorkshopView:
+        command = CancelWorkshop(workshop_id=workshop_id)
+        handlers.cancel_workshop(command, actor_of(caller), meta(request, caller))
+        return queries.workshop(workshop_id)
+
+    @router.get(
+        "/counselling-interviews/free-times",
+        tags=["counselling"],
+        responses={404: {"description": "job dating or candidate unknown"}},
+    )
+    def free_times(
+        job_dating_id: str,
+        candidate_id: str,
+        caller: Caller,
+        counsellor_id: str | None = None,
+        minutes: Annotated[int, Query(ge=15, le=120)] = 45,
+        count: Annotated[int, Query(ge=1, le=20)] = 5,
+    ) -> list[datetime]:
+        who = counsellor_id or caller.actor_id
+        return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)
+
+    @router.post("/counselling-interviews", status_code=status.HTTP_201_CREATED, tags=["counselling"])
+    def book(body: CounsellingIn, request: Request, caller: Caller) -> CounsellingView:
+        command = BookCounsellingInterview(
+            interview_id=body.interview_id or ids(),
+            job_dating_id=body.job_dating_id,
+            candidate_id=body.candidate_id,
+            counsellor_id=body.counsellor_id or caller.actor_id,
+            starts_at=as_local(body.starts_at, ctx.zone_of(body.job_dating_id)),
+            minutes=body.minutes,
+        )
+        handlers.book_counselling(command, actor_of(caller), meta(request, caller))
+        return _one(ctx, command.interview_id)
+
+    @router.post("/counselling-interviews/{interview_id}/cancel", tags=["counselling"])
+    def cancel(interview_id: str, request: Request, caller: Caller) -> CounsellingView:
+        command = CancelCounsellingInterview(interview_id=interview_id)
+        handlers.cancel_counselling(command, actor_of(caller), meta(request, caller))
+        return _one(ctx, interview_id)
+
+    @router.get("/counselling-interviews/{interview_id}", tags=["counselling"])
+    def get(interview_id: str, _: Caller) -> CounsellingView:
+        return _one(ctx, interview_id)
+
+    return router
+
+
+def _one(ctx: HttpContext, interview_id: str) -> CounsellingView:
+    found = prep.counselling(ctx.queries.read, interview_id)
+    if found is None:
+        raise NotFound.on("interview_id", "entretien individuel inconnu")
+    return found

@@ -34,6 +34,22 @@ def one_slot_bakery(*choices: m.Choice) -> m.Instance:
     return msgspec.structs.replace(instance, companies=(bakery, garage), choices=choices)
 
 
+def bakery_and_garage(
+    ana: m.Candidate, bob: m.Candidate, garage: m.Window, choices: tuple[m.Choice, ...] = ()
+) -> m.Instance:
+    """Ana and Bob at Faches with a computer each; the bakery has one recruiter for one slot, the garage
+    one recruiter for `garage`."""
+    return msgspec.structs.replace(
+        two_sites(ana, bob),
+        companies=(
+            m.Company(id="bakery", recruiters=1, windows=(ONE_SLOT,)),
+            m.Company(id="garage", recruiters=1, windows=(garage,)),
+        ),
+        computers=(m.Computer(id="pc-1", site_id="faches"), m.Computer(id="pc-2", site_id="faches")),
+        choices=choices,
+    )
+
+
 def ranks(*names: str) -> tuple[m.Choice, ...]:
     return tuple(m.Choice(company_id="bakery", candidate_id=n, rank=q) for q, n in enumerate(names, 1))
 
@@ -66,14 +82,7 @@ def test_a_must_meet_is_honoured_even_against_both_candidates_first_wishes() -> 
     bob = m.Candidate(
         id="bob", site_id="faches", available=(MORNING,), wishes=("garage", "bakery"), max_interviews=1
     )
-    instance = msgspec.structs.replace(
-        two_sites(ana, bob),
-        companies=(
-            m.Company(id="bakery", recruiters=1, windows=(ONE_SLOT,)),
-            m.Company(id="garage", recruiters=1, windows=(ONE_SLOT,)),
-        ),
-        computers=(m.Computer(id="pc-1", site_id="faches"), m.Computer(id="pc-2", site_id="faches")),
-    )
+    instance = bakery_and_garage(ana, bob, garage=ONE_SLOT)
     assert met(solve(instance).plan) == {("ana", "bakery"), ("bob", "garage")}
     must = msgspec.structs.replace(
         instance, choices=(m.Choice(company_id="bakery", candidate_id="bob", must_meet=True),)
@@ -89,13 +98,10 @@ def test_a_must_meet_never_gives_a_second_interview_before_someone_elses_first()
     bob = m.Candidate(
         id="bob", site_id="faches", available=(MORNING,), wishes=("garage", "bakery"), max_interviews=2
     )
-    instance = msgspec.structs.replace(
-        two_sites(ana, bob),
-        companies=(
-            m.Company(id="bakery", recruiters=1, windows=(ONE_SLOT,)),
-            m.Company(id="garage", recruiters=1, windows=(MORNING,)),
-        ),
-        computers=(m.Computer(id="pc-1", site_id="faches"), m.Computer(id="pc-2", site_id="faches")),
+    instance = bakery_and_garage(
+        ana,
+        bob,
+        garage=MORNING,
         choices=(m.Choice(company_id="bakery", candidate_id="bob", rank=1, must_meet=True),),
     )
     for planner in (solve, greedy):

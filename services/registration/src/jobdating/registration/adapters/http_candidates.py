@@ -43,13 +43,7 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
     @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
     def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
         """Register a candidate; the caller's organisation becomes their referring organisation."""
-        cmd = to_command(
-            RegisterCandidate,
-            body.model_dump(),
-            candidate_id=new_id(),
-            referring_org=principal.org,
-            counsellor_id=body.counsellor_id or principal.actor_id,
-        )
+        cmd = _registration(body, principal)
         candidate_id = handlers.register_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
@@ -59,13 +53,7 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         par la coordination, un conseiller, ou l'accueil de ce site. Il est pointé arrivé aussitôt ; le
         planning lui donne des entretiens sur les créneaux libres de ce site, sinon il rejoint la liste
         d'attente du site (en tête, puisqu'il est déjà là)."""
-        cmd = to_command(
-            RegisterCandidate,
-            body.model_dump(),
-            candidate_id=new_id(),
-            referring_org=principal.org,
-            counsellor_id=body.counsellor_id or principal.actor_id,
-        )
+        cmd = _registration(body, principal)
         candidate_id = handlers.register_walk_in(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
@@ -120,3 +108,15 @@ def _candidate(svc: RegistrationService, principal: Principal, candidate_id: str
     if view is None:
         raise Rejected([NotFound("candidate_id", "candidat inconnu")])
     return msgspec.to_builtins(view)
+
+
+def _registration(body: CandidateIn, principal: Principal) -> RegisterCandidate:
+    """The same registration whether ahead of the day or on the spot: the caller's organisation refers the
+    candidate, and the caller follows them unless another counsellor is named."""
+    return to_command(
+        RegisterCandidate,
+        body.model_dump(),
+        candidate_id=new_id(),
+        referring_org=principal.org,
+        counsellor_id=body.counsellor_id or principal.actor_id,
+    )

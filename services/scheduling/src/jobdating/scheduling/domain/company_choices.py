@@ -13,11 +13,10 @@ import msgspec
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import CompanyRankedCandidates
-from jobdating.scheduling.domain.calendar import local_text, zone_or_none
 from jobdating.scheduling.domain.commands import CompanyCommand
 from jobdating.scheduling.domain.errors import Conflict, Invalid, NotFound
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
-from jobdating.scheduling.domain.guards import UNKNOWN_COMPANY, must_exist
+from jobdating.scheduling.domain.guards import UNKNOWN_COMPANY, must_exist, must_not_be_frozen
 from jobdating.scheduling.domain.instance import wish_rank
 from jobdating.scheduling.domain.permissions import Actor, may_act_for_company
 from jobdating.scheduling.domain.state import CompanyChoices, JobDatingState
@@ -61,14 +60,7 @@ def rank_candidates(
         raise NotFound.on("company_id", UNKNOWN_COMPANY)
     if state.published:
         raise Conflict.on("job_dating_id", "le plan est publié : les choix des entreprises ne comptent plus")
-    if state.frozen_at(now):
-        zone = zone_or_none(state.timezone)
-        when = (
-            f" depuis le {local_text(state.freeze_at, zone, '%d/%m à %H:%M')}"
-            if state.freeze_at and zone
-            else ""
-        )
-        raise Conflict.on("job_dating_id", f"le plan est figé{when} : les choix ne changent plus")
+    must_not_be_frozen(state, now, "les choix ne changent plus")
     seen = {c.candidate_id for c in visible}
     for field, ids in (("ranked", command.ranked), ("must_meet", command.must_meet)):
         if len(ids) > MOST_CHOICES:

@@ -6,11 +6,15 @@ from datetime import datetime
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import PairingForbidden, PairingPinned, PairingReleased
-from jobdating.scheduling.domain.calendar import local_text, zone_or_none
 from jobdating.scheduling.domain.commands import ForbidPairing, PinPairing, ReleasePairing
 from jobdating.scheduling.domain.errors import Conflict, NotFound
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
-from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, UNKNOWN_COMPANY, must_exist
+from jobdating.scheduling.domain.guards import (
+    UNKNOWN_CANDIDATE,
+    UNKNOWN_COMPANY,
+    must_exist,
+    must_not_be_frozen,
+)
 from jobdating.scheduling.domain.permissions import Actor, must_coordinate
 from jobdating.scheduling.domain.state import JobDatingState, Pairing
 
@@ -57,14 +61,7 @@ def _adjustable(state: JobDatingState, actor: Actor, now: datetime) -> None:
     must_exist(state)
     if state.published:
         raise Conflict.on("job_dating_id", "le plan est publié : il ne change plus que par des réparations")
-    if state.frozen_at(now):
-        zone = zone_or_none(state.timezone)
-        when = (
-            f" depuis le {local_text(state.freeze_at, zone, '%d/%m à %H:%M')}"
-            if state.freeze_at and zone
-            else ""
-        )
-        raise Conflict.on("job_dating_id", f"le plan est figé{when} : il ne se règle plus")
+    must_not_be_frozen(state, now, "il ne se règle plus")
 
 
 def _adjustable_pair(

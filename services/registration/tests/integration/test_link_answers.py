@@ -39,16 +39,20 @@ async def client(service: RegistrationService) -> AsyncIterator[httpx.AsyncClien
         yield c
 
 
-def link(candidate_id: str, valid_for: timedelta = timedelta(days=1)) -> str:
-    return sign(KEY, CandidateLink(candidate_id, int((NOW + valid_for).timestamp())))
+@pytest.fixture
+def candidate_id(service: RegistrationService) -> str:
+    """A candidate registered by their counsellor, the one the links are for."""
+    cmd = candidate(open_site(service), counsellor_id=COUNSELLOR.actor_id)
+    return RegistrationHandlers(service).register_candidate(COUNSELLOR, cmd)
+
+
+def link(candidate_id: str, valid_for: timedelta = timedelta(days=1), key: bytes = KEY) -> str:
+    return sign(key, CandidateLink(candidate_id, int((NOW + valid_for).timestamp())))
 
 
 async def test_a_candidate_confirms_then_says_they_cannot_come(
-    service: RegistrationService, client: httpx.AsyncClient
+    service: RegistrationService, client: httpx.AsyncClient, candidate_id: str
 ) -> None:
-    site = open_site(service)
-    cmd = candidate(site, counsellor_id=COUNSELLOR.actor_id)
-    candidate_id = RegistrationHandlers(service).register_candidate(COUNSELLOR, cmd)
 
     coming = await client.post("/candidate-answers", json={"link": link(candidate_id), "answer": "coming"})
     assert coming.status_code == 200, coming.text
@@ -69,13 +73,10 @@ async def test_a_candidate_confirms_then_says_they_cannot_come(
 
 
 async def test_an_altered_or_expired_link_records_nothing(
-    service: RegistrationService, client: httpx.AsyncClient
+    service: RegistrationService, client: httpx.AsyncClient, candidate_id: str
 ) -> None:
-    site = open_site(service)
-    cmd = candidate(site, counsellor_id=COUNSELLOR.actor_id)
-    candidate_id = RegistrationHandlers(service).register_candidate(COUNSELLOR, cmd)
     before = len(service.store.read_stream(candidate_id))
-    forged = sign(b"x" * 40, CandidateLink(candidate_id, int((NOW + timedelta(days=1)).timestamp())))
+    forged = link(candidate_id, key=b"x" * 40)
     for bad in (forged, link(candidate_id, timedelta(seconds=-1)), "n'importe quoi"):
         answer = await client.post("/candidate-answers", json={"link": bad, "answer": "coming"})
         assert answer.status_code == 404, answer.text

@@ -95,3 +95,21 @@ class ServiceSettings(BaseSettings):
             issuer=self.identity_issuer,
             revocations_every=self.identity_revocations_every,
         )
+
+
+class MailingSettings(ServiceSettings):
+    """The common settings plus the mail relay, for a service that sends e-mail; each such service keeps
+    its own `mail_from`."""
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password_file: Path | None = None
+    smtp_timeout: float = 10.0
+
+    def smtp_password(self) -> str | None:
+        """The SMTP password, read from its file (secrets stay out of the environment)."""
+        if self.smtp_password_file is None:
+            return None
+        return self.smtp_password_file.read_text().strip()

@@ -7,10 +7,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from jobdating.runtime.settings import ServiceSettings
+from jobdating.runtime.settings import MailingSettings
 
 
-class IdentitySettings(ServiceSettings):
+class IdentitySettings(MailingSettings):
     """The common settings, plus who signs tokens, where invitation links point and how mail goes out.
 
     `issuer` is the `iss` of every access token (the URL services know identity by); `public_base_url`
@@ -35,12 +35,6 @@ class IdentitySettings(ServiceSettings):
     password_memory_kib: int = Field(default=64 * 1024, ge=19 * 1024)
     password_lanes: int = Field(default=4, ge=1, le=16)
     sign_in_window_minutes: int = 15
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 8025
-    smtp_starttls: bool = False
-    smtp_username: str | None = None
-    smtp_password_file: Path | None = None
-    smtp_timeout: float = 10.0
     mail_from: str = "comptes@jobdating.example"
     # Organisations whose staff sign in through an OpenID Connect provider (ProConnect, ...): a TOML file,
     # one provider per organisation id, client secrets in files of their own (docs/identity.md).
@@ -49,12 +43,6 @@ class IdentitySettings(ServiceSettings):
     oidc_callback_url: str | None = None
     oidc_sign_in_minutes: int = 10
     oidc_timeout: float = 10.0
-
-    def smtp_password(self) -> str | None:
-        """The SMTP password, read from its file (secrets stay out of the environment)."""
-        if self.smtp_password_file is None:
-            return None
-        return self.smtp_password_file.read_text().strip()
 
     def oidc_redirect_uri(self) -> str:
         """The callback URL sent to (and registered at) every provider."""

@@ -167,7 +167,6 @@ def dispatcher(
     """The sender of an instance, on a NATS connection; channels not given come from the settings."""
     s = service.settings
     if email is None:
-        password = s.smtp_password_file.read_text().strip() if s.smtp_password_file else None
         email = SmtpChannel(
             s.smtp_host,
             s.smtp_port,
@@ -176,7 +175,7 @@ def dispatcher(
             timeout=s.smtp_timeout,
             starttls=s.smtp_starttls,
             username=s.smtp_username,
-            password=password,
+            password=s.smtp_password(),
         )
     if sms is None:
         if s.sms_provider_url:

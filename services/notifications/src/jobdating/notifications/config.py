@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from jobdating.runtime.settings import ServiceSettings
+from jobdating.runtime.settings import MailingSettings
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(MailingSettings):
     """Where the store, NATS, the SMTP server, the SMS sink or provider and the staff directory are.
 
     Embedded run: `smtp_host`/`smtp_port` is the local SMTP server (`jobdating-notifications smtp-sink`)
@@ -26,12 +26,6 @@ class NotificationsSettings(ServiceSettings):
 
     store_url: str = "sqlite:///.data/notifications.db"
     port: int = 8004
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 8025
-    smtp_starttls: bool = False
-    smtp_username: str | None = None
-    smtp_password_file: Path | None = None
-    smtp_timeout: float = 10.0
     mail_from: str = "job-dating@departement-nord.example"
     # Scheduling's `video_base_url`: a slot whose video link is not under it is never sent (forged).
     video_base_url: str = "https://visio.jobdating.example/entretien"

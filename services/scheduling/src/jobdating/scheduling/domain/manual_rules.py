@@ -18,6 +18,23 @@ from jobdating.scheduling.planning.model import Instance, Interview
 
 IMPOSSIBLE = " (impossible, même en forçant)"
 
+# The rules whose sentence needs only the time (`at`) and the computer: the field to look at and the
+# sentence. All may be forced.
+PLAIN: dict[str, tuple[str, str]] = {
+    "candidate_busy_elsewhere": ("starts_at", "Le candidat a un entretien dans un autre job dating à {at}"),
+    "computer_unavailable": (
+        "computer_id",
+        "L'ordinateur {computer} est hors service ou pris par un second entretien à {at}",
+    ),
+    "site_closed": ("starts_at", "Le site est fermé à {at}"),
+    "candidate_unavailable": ("starts_at", "Le candidat n'est pas disponible à {at}"),
+    "company_closed": ("starts_at", "L'entreprise ne reçoit pas de candidats à {at}"),
+    "company_not_at_site": ("site_id", "L'entreprise ne rencontre pas les candidats de ce site"),
+    "wrong_site": ("site_id", "Le candidat est inscrit sur un autre site"),
+    "not_wished": ("company_id", "Le candidat n'a pas demandé à rencontrer cette entreprise"),
+    "forbidden": ("company_id", "La coordination a interdit cette rencontre"),
+}
+
 
 class Broken(msgspec.Struct, frozen=True, kw_only=True):
     """A rule the change breaks: the checker's code, the field to look at, the sentence, and whether the
@@ -52,6 +69,11 @@ def broken(violation: Violation, changed: Interview, instance: Instance) -> Brok
     """What `violation` (which involves `changed`) means for the coordinator."""
     at = hhmm(changed.start)
     others = [i for i in violation.interviews if i != changed]
+    if violation.rule in PLAIN:
+        field, sentence = PLAIN[violation.rule]
+        return Broken(
+            rule=violation.rule, field=field, says=sentence.format(at=at, computer=changed.computer_id)
+        )
     match violation.rule:
         case "candidate_overlap":
             other = others[0] if others else changed
@@ -63,39 +85,11 @@ def broken(violation: Violation, changed: Interview, instance: Instance) -> Brok
                 "entre deux entretiens"
             )
             return Broken(rule=violation.rule, field="starts_at", says=says)
-        case "candidate_busy_elsewhere":
-            says = f"Le candidat a un entretien dans un autre job dating à {at}"
-            return Broken(rule=violation.rule, field="starts_at", says=says)
         case "recruiters_exceeded":
             return Broken(rule=violation.rule, field="starts_at", says=_recruiters(instance, changed, at))
         case "computer_double_booked":
             says = f"L'ordinateur {changed.computer_id} est déjà pris à {at}"
             return Broken(rule=violation.rule, field="computer_id", says=says, forceable=False)
-        case "computer_unavailable":
-            says = (
-                f"L'ordinateur {changed.computer_id} est hors service ou pris par un second entretien à {at}"
-            )
-            return Broken(rule=violation.rule, field="computer_id", says=says)
-        case "site_closed":
-            return Broken(rule=violation.rule, field="starts_at", says=f"Le site est fermé à {at}")
-        case "candidate_unavailable":
-            says = f"Le candidat n'est pas disponible à {at}"
-            return Broken(rule=violation.rule, field="starts_at", says=says)
-        case "company_closed":
-            says = f"L'entreprise ne reçoit pas de candidats à {at}"
-            return Broken(rule=violation.rule, field="starts_at", says=says)
-        case "company_not_at_site":
-            says = "L'entreprise ne rencontre pas les candidats de ce site"
-            return Broken(rule=violation.rule, field="site_id", says=says)
-        case "wrong_site":
-            says = "Le candidat est inscrit sur un autre site"
-            return Broken(rule=violation.rule, field="site_id", says=says)
-        case "not_wished":
-            says = "Le candidat n'a pas demandé à rencontrer cette entreprise"
-            return Broken(rule=violation.rule, field="company_id", says=says)
-        case "forbidden":
-            says = "La coordination a interdit cette rencontre"
-            return Broken(rule=violation.rule, field="company_id", says=says)
         case "too_many_interviews":
             most = _most(instance, changed)
             says = f"Le candidat aurait {len(violation.interviews)} entretiens : {most} au plus"

@@ -16,6 +16,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope, encode_envelope, envelope_for
 from jobdating.contracts.registry import UnknownEventType
 from jobdating.contracts.subjects import InvalidSubjectToken, event_subject
+from jobdating.testing.events import envelope
 from jobdating.testing.samples import IN_CLEAR_BEFORE, PROFILE, PROFILE_V1, SAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -75,25 +76,8 @@ def test_the_counsellor_postcode_and_commune_of_old_events_move_out_of_the_profi
     old = SAMPLES[key]
     if key[0] == "CandidateUpdated":
         old = msgspec.structs.replace(old, profile=PROFILE_V1)
-    event = REGISTRY.payload(
-        decode_envelope(
-            encode_envelope(
-                envelope_for(
-                    old,
-                    event_id="e-1",
-                    org="mel",
-                    service="registration",
-                    stream_id="cand-1",
-                    stream_version=1,
-                    occurred_at=T,
-                    recorded_at=T,
-                    correlation_id="c",
-                    causation_id=None,
-                    actor_id="a",
-                )
-            )
-        )
-    )
+    wire = encode_envelope(envelope(old, "cand-1", 1, service="registration", at=T))
+    event = REGISTRY.payload(decode_envelope(wire))
     assert type(event) is REGISTRY.latest(key[0])
     assert event.profile == PROFILE  # type: ignore[attr-defined]
     assert event.legacy == IN_CLEAR_BEFORE  # type: ignore[attr-defined]

@@ -180,20 +180,25 @@ async def test_each_instance_reads_and_acks_its_own_durables_only(
 
 
 async def test_notifications_asks_contacts_of_the_registering_org_instance(connect: Connector) -> None:
-    registration = await connect("registration-mission-locale")
-
-    async def answer(msg: Msg) -> None:
-        await msg.respond(b"sealed answer")
-
-    await registration.subscribe("jobdating-rpc.mission-locale.registration.contact", cb=answer)
-    await registration.flush()
+    subject = "jobdating-rpc.mission-locale.registration.contact"
+    await answering(await connect("registration-mission-locale"), subject, b"sealed answer")
     notifications = await connect("notifications")
-    reply = await notifications.request("jobdating-rpc.mission-locale.registration.contact", b"q", timeout=2)
+    reply = await notifications.request(subject, b"q", timeout=2)
     assert reply.data == b"sealed answer"
     # A sites instance may not ask registration for personal data.
     sites = await connect("sites-mission-locale")
     with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
-        await sites.request("jobdating-rpc.mission-locale.registration.contact", b"q", timeout=1)
+        await sites.request(subject, b"q", timeout=1)
+
+
+async def answering(holder: Client, subject: str, answer: bytes) -> None:
+    """`holder` answers every request on `subject` with `answer` (a registration instance serving RPCs)."""
+
+    async def respond(msg: Msg) -> None:
+        await msg.respond(answer)
+
+    await holder.subscribe(subject, cb=respond)
+    await holder.flush()
 
 
 async def _subscribe_refused(nc: Client, subject: str, connect: Connector) -> bool:
@@ -266,15 +271,9 @@ async def test_a_faststream_consumer_receives_its_deliveries_in_its_own_inbox(
 async def test_a_coordinators_instance_asks_another_for_a_contact_opening(connect: Connector) -> None:
     """The département's registration may put a purpose-stated opening to mission-locale's instance; it may
     not answer for it, and a sites instance may not ask at all."""
-    holder = await connect("registration-mission-locale")
-
-    async def answer(msg: Msg) -> None:
-        await msg.respond(b"sealed contact")
-
-    await holder.subscribe("jobdating-rpc.mission-locale.registration.contact-opening", cb=answer)
-    await holder.flush()
-    asker = await connect("registration-departement-nord")
     subject = "jobdating-rpc.mission-locale.registration.contact-opening"
+    await answering(await connect("registration-mission-locale"), subject, b"sealed contact")
+    asker = await connect("registration-departement-nord")
     reply = await asker.request(subject, b"purpose", timeout=2)
     assert reply.data == b"sealed contact"
     assert await _subscribe_refused(asker, subject, connect)

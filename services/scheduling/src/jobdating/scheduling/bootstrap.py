@@ -11,7 +11,6 @@ from fastapi import FastAPI
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.scheduling import SERVICE
-from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
@@ -20,6 +19,7 @@ from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
+from jobdating.runtime.service_main import configured
 from jobdating.scheduling.adapters import accounts, facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -69,10 +69,7 @@ def bootstrap(
     log: Any = None,
 ) -> SchedulingService:
     """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
-    store = store if store is not None else open_store(settings.store_url)
-    tables.migrate(store)
-    tokens = tokens if tokens is not None else settings.token_table()
-    clock = clock or settings.clock()
+    store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)
     repairs = Repairs(ids, links, lead_minutes=settings.repair_lead_minutes, log=log)

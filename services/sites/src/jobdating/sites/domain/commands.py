@@ -7,10 +7,21 @@ import msgspec
 from jobdating.contracts.sites import Coordinates, OpeningHours, SiteAccessibility, SiteContact
 
 
-class OpenSite(msgspec.Struct, frozen=True, kw_only=True):
-    """A partner lends premises for the job dating."""
+class SiteCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A command about one site."""
 
     site_id: str
+
+
+class ComputerCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A command about one computer."""
+
+    computer_id: str
+
+
+class OpenSite(SiteCommand, frozen=True, kw_only=True):
+    """A partner lends premises for the job dating."""
+
     name: str
     host_org: str
     address: str
@@ -22,10 +33,9 @@ class OpenSite(msgspec.Struct, frozen=True, kw_only=True):
     contact: SiteContact | None = None
 
 
-class ChangeSiteDetails(msgspec.Struct, frozen=True, kw_only=True):
+class ChangeSiteDetails(SiteCommand, frozen=True, kw_only=True):
     """Correct the practical details of an open site; `None` leaves a detail as it is."""
 
-    site_id: str
     address: str | None = None
     location: Coordinates | None = None
     hours: tuple[OpeningHours, ...] | None = None
@@ -33,32 +43,27 @@ class ChangeSiteDetails(msgspec.Struct, frozen=True, kw_only=True):
     contact: SiteContact | None = None
 
 
-class CloseSite(msgspec.Struct, frozen=True, kw_only=True):
+class CloseSite(SiteCommand, frozen=True, kw_only=True):
     """The premises are no longer available."""
 
-    site_id: str
     reason: str
 
 
-class ReopenSite(msgspec.Struct, frozen=True, kw_only=True):
+class ReopenSite(SiteCommand, frozen=True, kw_only=True):
     """The premises of a closed site are available again."""
 
-    site_id: str
 
-
-class AddRoom(msgspec.Struct, frozen=True, kw_only=True):
+class AddRoom(SiteCommand, frozen=True, kw_only=True):
     """A room of a site can host collective workshops."""
 
-    site_id: str
     room_id: str
     name: str
     capacity: int
 
 
-class AddComputer(msgspec.Struct, frozen=True, kw_only=True):
+class AddComputer(ComputerCommand, frozen=True, kw_only=True):
     """A partner lends a computer to a site."""
 
-    computer_id: str
     site_id: str
     label: str
     lending_org: str
@@ -67,23 +72,19 @@ class AddComputer(msgspec.Struct, frozen=True, kw_only=True):
     visio_ready: bool
 
 
-class PutComputerOutOfOrder(msgspec.Struct, frozen=True, kw_only=True):
+class PutComputerOutOfOrder(ComputerCommand, frozen=True, kw_only=True):
     """A computer broke down."""
 
-    computer_id: str
     reason: str
 
 
-class PutComputerBackInService(msgspec.Struct, frozen=True, kw_only=True):
+class PutComputerBackInService(ComputerCommand, frozen=True, kw_only=True):
     """A computer works again."""
 
-    computer_id: str
 
-
-class RemoveComputer(msgspec.Struct, frozen=True, kw_only=True):
+class RemoveComputer(ComputerCommand, frozen=True, kw_only=True):
     """The lender takes a computer back."""
 
-    computer_id: str
     reason: str
 
 

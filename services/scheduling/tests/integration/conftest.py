@@ -12,6 +12,7 @@ import pytest
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
+from jobdating.contracts.scheduling import SlotAssigned
 from jobdating.eventstore.base import EventStore
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.ids import new_id
@@ -149,3 +150,20 @@ def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> N
         if v.rule != "pin_missing"
     ]
     assert broken == []
+
+
+def only_additions(service: SchedulingService, head: int, since: datetime) -> list[SlotAssigned]:
+    """The slots given since `head`, every one from the waiting list and to come."""
+    events = log_events(service.store, head)
+    assert all(isinstance(e.data, SlotAssigned) for e in events), "no slot was moved or cancelled"
+    assigned = [e.data for e in events if isinstance(e.data, SlotAssigned)]
+    for slot in assigned:
+        assert slot.from_waiting_list
+        assert slot.starts_at >= since
+    return assigned
+
+
+async def unchanged(api: Api, shown: list[dict[str, Any]]) -> bool:
+    """Whether every slot of `shown` (what people were told) is still as it was."""
+    after = {s["slot_id"]: s for s in await api.published_slots()}
+    return all(after[s["slot_id"]] == s for s in shown)

@@ -3,31 +3,20 @@ capacity goes to the waiting list as a computer back in service does, and nothin
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from jobdating.contracts.scheduling import SlotAssigned
 from jobdating.contracts.sites import SiteClosed, SiteReopened
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, site_id
 
-from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
-
-
-def only_additions(service: SchedulingService, head: int, since: datetime) -> list[SlotAssigned]:
-    """The slots given since `head`, every one from the waiting list and to come."""
-    events = log_events(service.store, head)
-    assert all(isinstance(e.data, SlotAssigned) for e in events), "no slot was moved or cancelled"
-    assigned = [e.data for e in events if isinstance(e.data, SlotAssigned)]
-    for slot in assigned:
-        assert slot.from_waiting_list
-        assert slot.starts_at >= since
-    return assigned
-
-
-async def unchanged(api: Api, shown: list[dict[str, Any]]) -> bool:
-    after = {s["slot_id"]: s for s in await api.published_slots()}
-    return all(after[s["slot_id"]] == s for s in shown)
+from .conftest import (
+    Api,
+    assert_plan_still_valid,
+    feed,
+    log_events,
+    only_additions,
+    paris,
+    published_demo,
+    unchanged,
+)
 
 
 async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_list(

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 
-from jobdating.contracts.scheduling import SlotAssigned
 from jobdating.contracts.sites import ComputerAdded, ComputerBackInService, ComputerOutOfOrder
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, computer_id, site_id
 from jobdating.testing.equipment import EQUIPPED
 
-from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+from .conftest import (
+    Api,
+    assert_plan_still_valid,
+    feed,
+    log_events,
+    only_additions,
+    paris,
+    published_demo,
+    unchanged,
+)
 
 
 async def test_a_computer_back_in_service_gives_the_interviews_it_lost_to_the_waiting_list(
@@ -38,21 +46,16 @@ async def test_a_computer_back_in_service_gives_the_interviews_it_lost_to_the_wa
     shown = await api.published_slots()
     back = Fact(ComputerBackInService(computer_id=broken), broken, 3, "sites", paris(9, 30))
     feed(service, [back])
-    refills = log_events(service.store, head)
-    assert refills, "the computer's free slots went to the waiting list"
-    assert all(isinstance(e.data, SlotAssigned) for e in refills), "no slot was moved or cancelled"
-    assigned = [e.data for e in refills if isinstance(e.data, SlotAssigned)]
+    assigned = only_additions(service, head, paris(9, 30))
+    assert assigned, "the computer's free slots went to the waiting list"
     for slot in assigned:
         assert slot.computer_id == broken
         assert slot.site_id == site
-        assert slot.from_waiting_list
-        assert slot.starts_at >= paris(9, 30)
     assert len({(s.starts_at, s.computer_id) for s in assigned}) == len(assigned)
     # Fewest interviews first: the candidates who lost one in the breakdown are served.
     lost = {s["candidate_id"] for s in cancelled}
     assert lost & {s.candidate_id for s in assigned}
-    after = {s["slot_id"]: s for s in await api.published_slots()}
-    assert all(after[s["slot_id"]] == s for s in shown), "every slot people were told about stays as it was"
+    assert await unchanged(api, shown), "every slot people were told about stays as it was"
     assert_plan_still_valid(service, api.jd)
 
     # Delivered again (a new message id, the same stream version): nothing more.
@@ -78,14 +81,9 @@ async def test_a_computer_added_to_a_full_site_on_the_day_is_given_to_its_waitin
         **EQUIPPED,
     )
     feed(service, [Fact(added, spare, 1, "sites", paris(9, 10))])
-    assigned = [e.data for e in log_events(service.store, head)]
+    assigned = only_additions(service, head, paris(9, 10))
     assert assigned, "candidates of Seclin still wishing interviews take the spare computer"
-    assert all(isinstance(s, SlotAssigned) for s in assigned)
     for slot in assigned:
-        assert isinstance(slot, SlotAssigned)
         assert (slot.computer_id, slot.site_id) == (spare, seclin)
-        assert slot.starts_at >= paris(9, 10)
-        assert slot.from_waiting_list
-    after = {s["slot_id"]: s for s in await api.published_slots()}
-    assert all(after[s["slot_id"]] == s for s in shown)
+    assert await unchanged(api, shown)
     assert_plan_still_valid(service, api.jd)

@@ -42,6 +42,13 @@ from jobdating.registration.application.ports import NOTHING_JUST_SEALED, Keys
 from jobdating.registration.application.queries import WITHDRAWN
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one
 
+
+def _holders(table: str, key: str, holder: str) -> str:
+    """A table of unique values (a phone, an e-mail, a SIRET, an imported row) and who holds each."""
+    return f"""CREATE TABLE IF NOT EXISTS {table} (
+        {key} TEXT PRIMARY KEY, {holder} TEXT NOT NULL)"""
+
+
 SCHEMA: Final[dict[str, str]] = {
     "candidates": """CREATE TABLE IF NOT EXISTS candidates (
         candidate_id TEXT PRIMARY KEY, version INTEGER NOT NULL,
@@ -50,20 +57,16 @@ SCHEMA: Final[dict[str, str]] = {
         status TEXT NOT NULL, withdrawal_reason TEXT, erased INTEGER NOT NULL,
         first_name TEXT, last_name TEXT, phone TEXT, email TEXT, address TEXT,
         registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
-    "candidate_phones": """CREATE TABLE IF NOT EXISTS candidate_phones (
-        phone TEXT PRIMARY KEY, candidate_id TEXT NOT NULL)""",
-    "candidate_emails": """CREATE TABLE IF NOT EXISTS candidate_emails (
-        email TEXT PRIMARY KEY, candidate_id TEXT NOT NULL)""",
+    "candidate_phones": _holders("candidate_phones", "phone", "candidate_id"),
+    "candidate_emails": _holders("candidate_emails", "email", "candidate_id"),
     "companies": """CREATE TABLE IF NOT EXISTS companies (
         company_id TEXT PRIMARY KEY, version INTEGER NOT NULL, registering_org TEXT NOT NULL,
         name TEXT NOT NULL, name_key TEXT NOT NULL, siret TEXT NOT NULL, sector TEXT NOT NULL,
         profile TEXT NOT NULL, status TEXT NOT NULL, withdrawal_reason TEXT,
         contact_name TEXT, contact_phone TEXT, contact_email TEXT,
         registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
-    "company_sirets": """CREATE TABLE IF NOT EXISTS company_sirets (
-        siret TEXT PRIMARY KEY, company_id TEXT NOT NULL)""",
-    "import_keys": """CREATE TABLE IF NOT EXISTS import_keys (
-        import_key TEXT PRIMARY KEY, stream_id TEXT NOT NULL)""",
+    "company_sirets": _holders("company_sirets", "siret", "company_id"),
+    "import_keys": _holders("import_keys", "import_key", "stream_id"),
     "contact_openings": """CREATE TABLE IF NOT EXISTS contact_openings (
         event_id TEXT PRIMARY KEY, candidate_id TEXT NOT NULL, purpose TEXT NOT NULL,
         opened_by TEXT NOT NULL, opened_by_org TEXT NOT NULL, opened_at TEXT NOT NULL)""",

@@ -17,7 +17,7 @@ from jobdating.identity.adapters.auth import Callers
 from jobdating.identity.adapters.keys import KeyRing
 from jobdating.identity.adapters.oidc_providers import load_providers
 from jobdating.identity.adapters.oidc_tables import SqlOidcTables
-from jobdating.identity.adapters.passwords import Argon2Passwords
+from jobdating.identity.adapters.passwords import PASSWORD_HASHING, Argon2Passwords
 from jobdating.identity.adapters.private import SqlPrivateTables
 from jobdating.identity.adapters.second_factor import SystemRandomness, TotpSecondFactor
 from jobdating.identity.adapters.smtp import SmtpMailer
@@ -97,7 +97,7 @@ def bootstrap(
         ),
         settings.mail_from,
     )
-    passwords = passwords or Argon2Passwords()
+    passwords = passwords or Argon2Passwords(PASSWORD_HASHING[settings.password_hashing])
     second_factor = TotpSecondFactor(issuer=f"Job dating {settings.organisation_name}")
     token_ttl = timedelta(minutes=settings.access_token_minutes)
     key_ring = KeyRing(store, clock, token_ttl, settings.issuer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
@@ -25,6 +26,8 @@ class IdentitySettings(ServiceSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     organisation_name: str = "Département du Nord"
     access_token_minutes: int = 15
+    # "rehearsal": a light argon2id for throwaway stacks (the sped-up demo day); never for real people.
+    password_hashing: Literal["rfc9106", "rehearsal"] = "rfc9106"  # noqa: S105 - a parameter set's name
     invitation_hours: int = 72
     sign_in_max_failures: int = 5
     sign_in_window_minutes: int = 15

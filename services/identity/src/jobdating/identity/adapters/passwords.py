@@ -18,6 +18,14 @@ ARGON2ID: Final = Parameters(
     type=Type.ID, version=19, time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16
 )
 
+# For throwaway stacks only (the demo day at 600 times real speed, its tests): argon2id still, over 1 MiB in
+# one pass, so that creating and signing in the demo's people takes milliseconds, not the day's first hour.
+REHEARSAL: Final = Parameters(
+    type=Type.ID, version=19, time_cost=1, memory_cost=1024, parallelism=1, hash_len=32, salt_len=16
+)
+PASSWORD_HASHING: Final = {"rfc9106": ARGON2ID, "rehearsal": REHEARSAL}
+"""The parameter sets an identity instance may be configured with (`password_hashing`)."""
+
 
 class Argon2Passwords:
     """The `Passwords` port: argon2id hashes in PHC string form (`$argon2id$v=19$m=65536,t=3,p=4$...`).

@@ -26,7 +26,7 @@ from jobdating.ops.audit.who import Action, ActorKind, Filters, accounts_of, act
 from jobdating.ops.audit.who_names import ask_names
 from jobdating.ops.audit.who_run import read_envelopes
 from jobdating.ops.day.clock import prepare
-from jobdating.ops.day.driver import play
+from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts

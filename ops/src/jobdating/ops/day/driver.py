@@ -17,20 +17,13 @@ from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi, Tokens
 from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
 from jobdating.ops.day.tally import tally
-from jobdating.ops.demo import DemoError, DemoReport, Urls
-from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import create_accounts
+from jobdating.ops.demo import DemoError, Urls
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
-from jobdating.ops.stack import Stack
+from jobdating.ops.demo_sessions import Sessions
 from jobdating.runtime.clock import ScaledClock
-from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG
+from jobdating.testing.demo_data import COMPANIES
 
 Say = Callable[[datetime, str], None]
-# Who acts in the demo day, with the admins who invite them. Recruiters do not: scheduling knows a recruiter
-# by a token whose organisation is registration's company id, which the demo's company accounts do not
-# carry; the coordination records the outcomes on their behalf.
-DAY_ROLES = frozenset({"coordinator", "partner_admin", "counsellor", "site_manager"})
 
 
 class DemoDay:
@@ -281,51 +274,3 @@ class DemoDay:
 
     def _name(self, candidate_id: str) -> str:
         return candidate_name(candidate_id, self.rank.get(candidate_id))
-
-
-def play(
-    stack: Stack,
-    clock: ScaledClock,
-    *,
-    seed: int = 2026,
-    progress: Callable[[str], None] | None = None,
-    say: Say | None = None,
-) -> tuple[DemoReport, DayReport]:
-    """On a started stack: create the demo's accounts, then load, plan and publish the demo and run its day,
-    each act done by the signed-in person whose act it is (see `demo_sessions`)."""
-    accounts, _ = create_accounts(
-        stack.url("identity"),
-        stack.token_for(COORDINATOR_ORG, "coordinator"),
-        stack.maildir,
-        stack.data_dir,
-        roles=DAY_ROLES,
-    )
-    write_staff(stack.staff_file, accounts)
-    with httpx.Client(timeout=15) as http:
-        sessions = Sessions(http, stack.url("identity"), accounts)
-        sessions.sign_in_all(a.key for a in accounts if a.role != "partner_admin")
-        loaded = load_demo(
-            stack.url("registration"),
-            stack.url("sites"),
-            sessions.of,
-            day_of(clock),
-            progress=progress,
-            scheduling_url=stack.url("scheduling"),
-            counsellor_of=counsellor_ids(accounts),
-        )
-        day = DemoDay(
-            scheduling_url=stack.url("scheduling"),
-            sites_url=stack.url("sites"),
-            registration_url=stack.url("registration"),
-            token=sessions.of,
-            sessions=sessions,
-            clock=clock,
-            maildir=stack.maildir,
-            sms_file=stack.sms_file,
-            seed=seed,
-            say=say,
-            supervise=stack.supervise_once,
-        )
-        report = day.run()
-    report.sign_ins = sessions.sign_ins
-    return loaded, report

@@ -120,7 +120,9 @@ class AccountMaker:
                     password=new_password(),
                 )
         save_accounts(self.path, self.accounts)
-        for organisation in organisations():
+        # Only the organisations of those people: the demo day registers no company (it has no recruiter).
+        wanted = {person.org for person in everyone}
+        for organisation in (o for o in organisations() if o.organisation_id in wanted):
             self._post("/organisations", msgspec.structs.asdict(organisation), self.machine, {201, 409})
         missing = [person for person in everyone if self.accounts[person.key].account_id is None]
         # Two waves (those the coordination invites, then the staff their admins invite), each invited at

@@ -3,13 +3,16 @@ from identity's events, French words, local times, the filters, names only where
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rich.console import Console
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope
 from jobdating.contracts.identity import AccountInvited
+from jobdating.contracts.scheduling import InterviewChangedByHand, OverriddenRule
 from jobdating.ops.audit.event_words import EVENT_WORDS
 from jobdating.ops.audit.who import (
     ActorKind,
@@ -23,6 +26,7 @@ from jobdating.ops.audit.who import (
     parse_moment,
 )
 from jobdating.ops.audit.who_names import ask_names
+from jobdating.ops.audit.who_run import who_table
 from jobdating.testing.events import envelope, site_opened
 
 ALICE = "acc-11111111-1111-4111-8111-111111111111"
@@ -121,3 +125,28 @@ def test_without_a_token_or_an_address_identity_is_not_asked() -> None:
 
 def test_every_event_type_has_french_words() -> None:
     assert {cls.event_type for cls in REGISTRY} <= set(EVENT_WORDS)
+
+
+def test_a_forced_change_by_hand_shows_who_the_reason_and_the_rules_overridden() -> None:
+    changed = InterviewChangedByHand(
+        job_dating_id="jd-1",
+        slot_id="slot-7",
+        change="moved",
+        candidate_id="cand-1",
+        company_id="co-1",
+        reason="le recruteur part à 11 h",
+        forced=True,
+        overridden=(
+            OverriddenRule(rule="recruiters_exceeded", says="Le recruteur a déjà un entretien à 09:20"),
+        ),
+    )
+    by_hand = envelope(changed, "jd-1", 3, org="departement-nord", service="scheduling", actor_id=ALICE)
+    [row] = named(actions([by_hand], Filters()), {ALICE: Named("Alice Martin", "departement-nord")})
+    assert (row.who, row.what) == ("Alice Martin", "entretien changé à la main par la coordination")
+    assert row.detail == (
+        "entretien slot-7 déplacé ; raison : le recruteur part à 11 h ; "
+        "forcé malgré : Le recruteur a déjà un entretien à 09:20"
+    )
+    printed = io.StringIO()
+    Console(file=printed, width=300).print(who_table([row]))
+    assert "forcé malgré : Le recruteur a déjà un entretien à 09:20" in printed.getvalue()

@@ -15,27 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from jobdating.bus.server import free_port, port_is_free
+from jobdating.bus.server import free_port
+from jobdating.ops.stack import free_base_port
+from jobdating.testing.waiting import wait_until
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
-
-
-def base_port() -> int:
-    while True:
-        base = free_port()
-        if base < 60000 and all(port_is_free(base + i) for i in (1, 2, 3, 4, 25)):
-            return base
-
-
-def wait_until(what: str, check: Any, limit: float = 150) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not after {limit:.0f} s")
 
 
 def traces(person: dict[str, Any]) -> dict[str, bytes]:
@@ -66,7 +52,7 @@ def found_in(data: Path, needles: dict[str, bytes]) -> list[str]:
 
 
 def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), base_port()
+    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
     log = tmp_path / "up.log"
     command = [JOBDATING, "up", "--demo", "--data-dir", str(data)]
     command += ["--nats-port", str(nats_port), "--base-port", str(base)]

@@ -9,6 +9,7 @@ import msgspec
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import (
+    InterviewChangedByHand,
     InterviewCompleted,
     SlotAssigned,
     SlotCancelled,
@@ -106,6 +107,19 @@ def test_a_candidate_who_withdrew_is_not_told_of_the_cancellation_but_the_recrui
 
     assert kinds(cancelled("candidate_withdrew")) == [("agenda_update", "company", "co-1", "email")]
     assert kinds(cancelled("company_left")) == [
+        ("agenda_update", "company", "co-1", "email"),
+        ("slot_cancelled", "candidate", "cand-1", "email"),
+        ("slot_cancelled", "candidate", "cand-1", "sms"),
+    ]
+
+
+def test_a_change_by_hand_is_told_once_by_its_slot_event_and_not_by_the_coordinators_decision() -> None:
+    cause = Cause(event_id="e-4", now=NOW)
+    assert plan(sample(InterviewChangedByHand), cause, Context(timezone=PARIS)) == []
+    moved = plan(sample(SlotMoved, reason="coordinator"), cause, Context(timezone=PARIS))
+    assert [m.kind for m in moved if m.recipient.type == "candidate"] == ["slot_moved", "slot_moved"]
+    cancelled = plan(sample(SlotCancelled, reason="coordinator"), cause, Context(timezone=PARIS))
+    assert kinds(cancelled) == [
         ("agenda_update", "company", "co-1", "email"),
         ("slot_cancelled", "candidate", "cand-1", "email"),
         ("slot_cancelled", "candidate", "cand-1", "sms"),

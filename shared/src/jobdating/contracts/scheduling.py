@@ -34,6 +34,7 @@ CancelReason = Literal[
     "coordinator",
 ]
 Outcome = Literal["second_interview", "hired", "not_retained", "no_show"]
+ManualChange = Literal["added", "moved", "cancelled"]
 
 
 class SiteWindow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -302,3 +303,30 @@ class CompanyLeft(_JobDatingEvent, frozen=True, kw_only=True):
     company_id: str
     at: datetime
     reason: str
+
+
+class OverriddenRule(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A rule of the plan the coordinator chose to break: its code (the planner checker's) and what the
+    checker said, in French (times and ids only, never a person's name)."""
+
+    rule: str
+    says: str
+
+
+@REGISTRY.register
+class InterviewChangedByHand(_JobDatingEvent, frozen=True, kw_only=True):
+    """The coordinator added, moved or cancelled one interview by hand, for `reason` (staff's words about
+    the change, like a company's reason for leaving). `forced`: the checker refused it and the coordinator
+    overrode the rules in `overridden`. The slot's own event (SlotAssigned, SlotMoved or SlotCancelled,
+    reason `coordinator`) follows, caused by this one."""
+
+    event_type: ClassVar[str] = "InterviewChangedByHand"
+    schema_version: ClassVar[int] = 1
+
+    slot_id: str
+    change: ManualChange
+    candidate_id: str
+    company_id: str
+    reason: str
+    forced: bool = False
+    overridden: tuple[OverriddenRule, ...] = ()

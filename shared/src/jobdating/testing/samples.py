@@ -236,6 +236,16 @@ SAMPLES: dict[tuple[str, int], Event] = {
         at=datetime(2026, 12, 3, 10, 15, tzinfo=UTC),
         reason="recruteur malade",
     ),
+    ("InterviewChangedByHand", 1): sc.InterviewChangedByHand(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        change="moved",
+        candidate_id="cand-1",
+        company_id="co-1",
+        reason="le recruteur doit partir plus tôt",
+        forced=True,
+        overridden=(sc.OverriddenRule(rule="candidate_overlap", says="Le candidat a un entretien à 09:20"),),
+    ),
     ("OrganisationRegistered", 1): i.OrganisationRegistered(
         organisation_id="mission-locale", kind="mission_locale", name="Mission Locale de Lille"
     ),

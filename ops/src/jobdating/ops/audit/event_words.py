@@ -51,6 +51,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "CandidateArrivedLate": "candidat arrivé en retard",
     "CompanyDelayed": "entreprise en retard",
     "CompanyLeft": "entreprise partie",
+    "InterviewChangedByHand": "entretien changé à la main par la coordination",
     "WorkshopScheduled": "atelier programmé",
     "CandidateEnrolledInWorkshop": "candidat inscrit à un atelier",
     "WorkshopAttendanceRecorded": "présences à l'atelier saisies",

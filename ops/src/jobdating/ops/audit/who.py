@@ -23,6 +23,7 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope
 from jobdating.contracts.identity import AccountInvited
 from jobdating.ops.audit.event_words import event_words, subject_words
+from jobdating.ops.audit.who_details import event_detail
 from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE
 
 ACCOUNT_PREFIX: Final = "acc-"
@@ -61,7 +62,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Action:
-    """One event as a row: who (id, kind, organisation, name once resolved), when, what, about what."""
+    """One event as a row: who (id, kind, organisation, name once resolved), when, what, about what, and
+    the detail some actions carry (a change by hand: its reason and the rules it overrode)."""
 
     at: datetime
     actor_id: str
@@ -71,6 +73,7 @@ class Action:
     what: str
     subject: str
     name: str | None = None
+    detail: str = ""
 
     @property
     def who(self) -> str:
@@ -139,6 +142,7 @@ def actions(envelopes: Iterable[Envelope], filters: Filters, zone: str = DEFAULT
                 event_type=env.event_type,
                 what=event_words(env.event_type),
                 subject=subject_words(env.stream_type, env.stream_id),
+                detail=event_detail(env),
             )
         )
     rows.sort(key=lambda a: a.at)  # stable: events recorded at the same instant keep the stream's order

@@ -100,6 +100,7 @@ def who_table(rows: list[Action]) -> Table:
     table.add_column("organisation")
     table.add_column("action")
     table.add_column("objet", overflow="fold")
+    table.add_column("détail", overflow="fold")
     for row in rows:
         # Text, not markup: a name or an id typed by someone is shown as typed, never styled.
         table.add_row(
@@ -108,5 +109,6 @@ def who_table(rows: list[Action]) -> Table:
             Text(row.organisation or "inconnue"),
             row.what,
             Text(row.subject),
+            Text(row.detail),
         )
     return table

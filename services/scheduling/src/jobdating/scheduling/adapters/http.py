@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI, status
 
 from jobdating.runtime.auth import Caller
 from jobdating.runtime.http import install_refusals
-from jobdating.scheduling.adapters import http_day, http_plans, http_workshops
+from jobdating.scheduling.adapters import http_day, http_manual, http_plans, http_workshops
 from jobdating.scheduling.adapters.http_context import HttpContext
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.queries import SchedulingQueries
@@ -44,7 +44,7 @@ def _router(
 ) -> APIRouter:
     ctx = HttpContext(handlers, queries, org, default_zone, ids)
     router = APIRouter()
-    for part in (http_plans, http_day, http_workshops):
+    for part in (http_plans, http_day, http_manual, http_workshops):
         router.include_router(part.router(ctx))
 
     @router.get("/facts", tags=["ops"])

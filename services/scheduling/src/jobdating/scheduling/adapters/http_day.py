@@ -114,7 +114,7 @@ def router(ctx: HttpContext) -> APIRouter:
         command = ScheduleSecondInterview(
             first_slot_id=slot_id,
             slot_id=ids(),
-            starts_at=as_local(body.starts_at, zone_of(_job_dating_of(queries, slot_id))),
+            starts_at=as_local(body.starts_at, zone_of(job_dating_of(queries, slot_id))),
             computer_id=body.computer_id,
         )
         handlers.schedule_second_interview(command, actor_of(caller), meta(request, caller))
@@ -123,7 +123,7 @@ def router(ctx: HttpContext) -> APIRouter:
     return router
 
 
-def _job_dating_of(queries: SchedulingQueries, slot_id: str) -> str:
+def job_dating_of(queries: SchedulingQueries, slot_id: str) -> str:
     rows = queries.read("SELECT job_dating_id FROM sched_slot WHERE slot_id = ?", (slot_id,))
     if not rows:
         raise NotFound.on("slot_id", "entretien inconnu")

@@ -20,6 +20,7 @@ from jobdating.contracts.scheduling import (
     CandidateCheckedIn,
     CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
+    InterviewChangedByHand,
     InterviewCompleted,
     JobDatingFrozen,
     JobDatingPlanned,
@@ -115,6 +116,18 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 (e.outcome, version, e.slot_id),
             )
             _change(tx, event, e.job_dating_id, e.slot_id, "completed", None, {"outcome": e.outcome})
+        case InterviewChangedByHand() as e:
+            # The coordinator's decision comes first in the feed, the slot's change (caused by it) next.
+            decided: dict[str, Any] = {
+                "change": e.change,
+                "reason": e.reason,
+                "forced": e.forced,
+                "overridden": [{"rule": r.rule, "says": r.says} for r in e.overridden],
+                "actor_id": env.actor_id,
+                "candidate_id": e.candidate_id,
+                "company_id": e.company_id,
+            }
+            _change(tx, event, e.job_dating_id, e.slot_id, "by_hand", "coordinator", decided)
         case CandidateCheckedIn() as e:
             tx.execute(
                 "INSERT INTO sched_attendance (job_dating_id, candidate_id, site_id, checked_in_at, no_show, "

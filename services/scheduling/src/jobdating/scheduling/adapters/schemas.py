@@ -111,3 +111,36 @@ class EnrolmentIn(Body):
 class WorkshopAttendanceIn(Body):
     present: list[Text] = []
     absent: list[Text] = []
+
+
+class _ByHandIn(Body):
+    """Why the coordinator changes the plan by hand (required: the audit shows it), and whether to
+    override the rules the change breaks."""
+
+    reason: Text = Field(
+        description="la raison du changement, en quelques mots, sans nom ni coordonnées de personne"
+    )
+    force: bool = Field(default=False, description="passer outre les règles que le changement enfreint")
+
+
+class AddInterviewIn(_ByHandIn):
+    """A new interview; times without an offset are local times at the sites. The candidate's site and
+    its first free computer are taken when `site_id` or `computer_id` are left out."""
+
+    candidate_id: Text
+    company_id: Text
+    starts_at: datetime
+    site_id: Text | None = None
+    computer_id: Text | None = None
+
+
+class MoveInterviewIn(_ByHandIn):
+    """Where and when the interview moves; what is left out stays (the computer if it is free then)."""
+
+    starts_at: datetime | None = None
+    site_id: Text | None = None
+    computer_id: Text | None = None
+
+
+class CancelInterviewIn(_ByHandIn):
+    pass

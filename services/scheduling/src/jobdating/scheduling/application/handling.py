@@ -65,10 +65,10 @@ class Handling:
         in the same transaction, the repair caused by the disruption."""
         stream_id, events = recorded
         stored = w.append(stream_id, events, meta)
-        return self.repairs.run(w, job_dating_id, disruptions, now, _caused_by(meta, stored))
+        return self.repairs.run(w, job_dating_id, disruptions, now, caused_by(meta, stored))
 
 
-def _caused_by(meta: Meta, stored: list[StoredEvent]) -> Meta:
+def caused_by(meta: Meta, stored: list[StoredEvent]) -> Meta:
     """The repair's events are caused by the disruption's event, in the same conversation."""
     if not stored:
         return meta

@@ -16,7 +16,9 @@ from jobdating.scheduling.domain.errors import NotFound
 @dataclass(frozen=True)
 class ChangeView:
     """A change to a slot, in log order: assigned, moved, cancelled, completed, with its reason; `position`
-    is its place in the log, to pass as `after` to read the changes that follow it."""
+    is its place in the log, to pass as `after` to read the changes that follow it. A change by hand is
+    `by_hand` (its `detail`: what changed, the coordinator's reason and account, whether it was forced and
+    the rules overridden), followed by the slot's own change."""
 
     slot_id: str
     change: str

@@ -1,0 +1,106 @@
+"""HTTP routes of the coordinator's changes by hand on a published plan: add, move or cancel one interview,
+with a reason; a change that breaks a rule is a 409 naming each rule in French, unless forced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request, status
+
+from jobdating.runtime.auth import Caller
+from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.adapters.http_day import job_dating_of
+from jobdating.scheduling.adapters.schemas import AddInterviewIn, CancelInterviewIn, MoveInterviewIn
+from jobdating.scheduling.application.queries_plan_views import InterviewView
+from jobdating.scheduling.domain.manual import AddInterview, CancelInterview, HandChange, MoveInterview
+
+FORCING = (
+    " Si le changement enfreint une règle (candidat ou recruteur déjà pris, ordinateur en panne ou pris, "
+    "site fermé, candidat indisponible, rencontre déjà prévue...), la réponse 409 nomme chaque règle ; "
+    "renvoyer la demande avec `force` à vrai l'applique quand même, ce que l'audit montre avec la raison. "
+    "Réservé à la coordination. Seules les personnes concernées sont prévenues."
+)
+
+
+@dataclass(frozen=True)
+class OverriddenView:
+    rule: str
+    says: str
+
+
+@dataclass(frozen=True)
+class ByHandView:
+    """The slot after a change by hand, and the rules the coordinator overrode (none when not forced)."""
+
+    slot: InterviewView
+    forced: bool
+    overridden: list[OverriddenView]
+
+
+def router(ctx: HttpContext) -> APIRouter:
+    """Routes to add, move and cancel one interview by hand."""
+    router = APIRouter()
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    meta, zone_of = ctx.meta, ctx.zone_of
+
+    def view(change: HandChange) -> ByHandView:
+        said = [OverriddenView(r.rule, r.says) for r in change.recorded.overridden]
+        return ByHandView(queries.slot(change.recorded.slot_id), change.recorded.forced, said)
+
+    @router.post(
+        "/job-datings/{job_dating_id}/interviews",
+        status_code=status.HTTP_201_CREATED,
+        tags=["changes by hand"],
+        summary="Ajouter un entretien à la main",
+        description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
+    )
+    def add_interview(
+        job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
+    ) -> ByHandView:
+        command = AddInterview(
+            job_dating_id=job_dating_id,
+            slot_id=ids(),
+            candidate_id=body.candidate_id,
+            company_id=body.company_id,
+            starts_at=as_local(body.starts_at, zone_of(job_dating_id)),
+            site_id=body.site_id,
+            computer_id=body.computer_id,
+            reason=body.reason,
+            force=body.force,
+        )
+        return view(handlers.add_interview(command, actor_of(caller), meta(request, caller)))
+
+    @router.post(
+        "/slots/{slot_id}/move",
+        tags=["changes by hand"],
+        summary="Déplacer un entretien à la main",
+        description="Une autre heure, un autre ordinateur ou un autre site pour un entretien à venir."
+        + FORCING,
+    )
+    def move_interview(slot_id: str, body: MoveInterviewIn, request: Request, caller: Caller) -> ByHandView:
+        starts_at = body.starts_at
+        if starts_at is not None:
+            starts_at = as_local(starts_at, zone_of(job_dating_of(queries, slot_id)))
+        command = MoveInterview(
+            slot_id=slot_id,
+            starts_at=starts_at,
+            site_id=body.site_id,
+            computer_id=body.computer_id,
+            reason=body.reason,
+            force=body.force,
+        )
+        return view(handlers.move_interview(command, actor_of(caller), meta(request, caller)))
+
+    @router.post(
+        "/slots/{slot_id}/cancel",
+        tags=["changes by hand"],
+        summary="Annuler un entretien à la main",
+        description="Un entretien à venir n'aura pas lieu." + FORCING,
+    )
+    def cancel_interview(
+        slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller
+    ) -> ByHandView:
+        command = CancelInterview(slot_id=slot_id, reason=body.reason, force=body.force)
+        return view(handlers.cancel_interview(command, actor_of(caller), meta(request, caller)))
+
+    return router

@@ -1,0 +1,84 @@
+"""The coordinator's changes by hand on a published plan: add, move or cancel one interview.
+
+Each is one unit of work: the published plan is read as a repair reads it (same read model, same
+instance, every active slot's version expected, so a concurrent change makes it run again), the domain
+decides (`domain/manual.py`, the planner's checker as judge), then the job dating's `InterviewChangedByHand`
+is appended and the slot's event after it, caused by it. Notifications hear the slot's event as they hear a
+repair's: the people concerned are told once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jobdating.runtime.commands import Meta, UnitOfWork
+from jobdating.scheduling.application import queries_facts as known
+from jobdating.scheduling.application import queries_slots as read_model
+from jobdating.scheduling.application.aggregates import JOB_DATINGS, SLOTS
+from jobdating.scheduling.application.handling import Handling, caused_by
+from jobdating.scheduling.domain import manual
+from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
+from jobdating.scheduling.domain.permissions import Actor, must_coordinate
+from jobdating.scheduling.domain.state import SlotState
+
+
+class ManualHandlers(Handling):
+    """Changes by hand, for the coordination only."""
+
+    def add_interview(self, command: manual.AddInterview, actor: Actor, meta: Meta) -> manual.HandChange:
+        def work(w: UnitOfWork) -> manual.HandChange:
+            plan = self._published(w, command.job_dating_id, actor)
+            change = manual.add_interview(command, plan, actor, self.video_links())
+            return _record(w, change, meta)
+
+        return self.bus.run(work)
+
+    def move_interview(self, command: manual.MoveInterview, actor: Actor, meta: Meta) -> manual.HandChange:
+        return self._on_slot(
+            command.slot_id, actor, meta, lambda s, p: manual.move_interview(command, s, p, actor)
+        )
+
+    def cancel_interview(
+        self, command: manual.CancelInterview, actor: Actor, meta: Meta
+    ) -> manual.HandChange:
+        return self._on_slot(
+            command.slot_id, actor, meta, lambda s, p: manual.cancel_interview(command, s, p, actor)
+        )
+
+    def _on_slot(
+        self,
+        slot_id: str,
+        actor: Actor,
+        meta: Meta,
+        decide: Callable[[SlotState, PublishedPlan], manual.HandChange],
+    ) -> manual.HandChange:
+        def work(w: UnitOfWork) -> manual.HandChange:
+            slot = w.fold(SLOTS, slot_id)
+            plan = self._published(w, slot.job_dating_id, actor)
+            return _record(w, decide(slot, plan), meta)
+
+        return self.bus.run(work)
+
+    def _published(self, w: UnitOfWork, job_dating_id: str, actor: Actor) -> PublishedPlan:
+        """The job dating's published plan now, read as a repair reads it."""
+        must_coordinate(actor, "job_dating_id")  # before anything is read for someone who may not
+        job_dating = w.fold(JOB_DATINGS, job_dating_id)
+        read = known.in_tx(w.tx)
+        active = read_model.active_slots(read, job_dating_id) if job_dating.published else []
+        # The read model, kept in the same transaction as the slots' streams, knows their versions.
+        w.expect({s.slot_id: s.version for s in active})
+        return published_plan(
+            job_dating,
+            known.facts_for(read, job_dating.site_ids),
+            active,
+            self.clock.now(),
+            absent=read_model.absent(read, job_dating_id),
+            elsewhere=read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days),
+        )
+
+
+def _record(w: UnitOfWork, change: manual.HandChange, meta: Meta) -> manual.HandChange:
+    """The job dating's event, then the slot's, caused by it."""
+    stored = w.append(change.recorded.job_dating_id, [change.recorded], meta)
+    w.append(change.recorded.slot_id, [change.slot_event], caused_by(meta, stored))
+    return change

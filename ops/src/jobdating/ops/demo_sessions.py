@@ -66,12 +66,6 @@ class Sessions:
         """The token of the person acting for `org` in `role` (the demo's `Tokens` callable)."""
         return self.token(account_key(org, role))
 
-    def account_id(self, key: str) -> str:
-        found = self.accounts[key].account_id
-        if found is None:
-            raise KeyError(f"demo account {key} not activated")
-        return found
-
 
 def counsellor_ids(accounts: Iterable[DemoAccount]) -> dict[str, str]:
     """Each partner's counsellor account id: the `counsellor_id` of the candidates it refers, so that the

@@ -7,6 +7,7 @@ import email
 import email.policy
 import io
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,11 +22,16 @@ import pytest
 from rich.console import Console
 
 from jobdating.bus.server import free_port
+from jobdating.ops.audit.who import Action, ActorKind, Filters, accounts_of, actions, named
+from jobdating.ops.audit.who_names import ask_names
+from jobdating.ops.audit.who_run import read_envelopes
 from jobdating.ops.day.clock import prepare
-from jobdating.ops.day.driver import play
+from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts
 from jobdating.ops.demo_calendar import ZONE
+from jobdating.ops.demo_people import people
 from jobdating.ops.operate import run_audit
 from jobdating.ops.reporting.figures import Report
 from jobdating.ops.reporting.sections import (
@@ -74,6 +80,7 @@ class PlayedDay:
     closing: Report
     audited: int
     audit_output: str
+    who: list[Action]
 
 
 # Each played day falls on another date (nothing may depend on the date the tests run): a Friday, a
@@ -120,6 +127,10 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
         # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
         audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats_url(), 20)
+        # `jobdating audit --who` as the coordination reads it: its rows, names resolved through identity.
+        rows = actions(read_envelopes(stack.data_dir, stack.nats_url())[0], Filters())
+        known = ask_names(stack.url("identity"), headers["Authorization"][7:], accounts_of(rows))
+        who = named(rows, known.names)
     finally:
         stack.stop()
     return PlayedDay(
@@ -135,6 +146,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
         closing,
         audited,
         audit_output.getvalue(),
+        who,
     )
 
 
@@ -154,6 +166,26 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     story = "\n".join(lines)
     assert took < 85, story
     assert "le service scheduling s'était arrêté : redémarré" in story
+
+    # Every act of the day's people was done by a signed-in person: the audit names them. Only the
+    # coordination's script (a machine token) registered the organisations and sent the first invitations.
+    person = {p.key: p.name for p in people()}
+    name_of = {a.account_id: person[a.key] for a in load_accounts(stack.data_dir / ACCOUNTS_FILE).values()}
+    machine = {row.event_type for row in played.who if row.kind is ActorKind.MACHINE}
+    assert machine <= {"OrganisationRegistered", "AccountInvited"}, machine
+    acted = [row for row in played.who if row.kind is ActorKind.PERSON]
+    assert all(row.actor_id.startswith("acc-") and row.who == name_of[row.actor_id] for row in acted)
+    did = {(row.who, row.event_type) for row in acted}
+    assert (person["coordinator"], "InterviewCompleted") in did
+    assert {(person[f"host-{s.key}"], "CandidateCheckedIn") for s in SITES} <= did
+    assert {(person[f"counsellor-{org}"], "CandidateRegistered") for org in PARTNERS} <= did
+    # A rehearsal hashes at the settings' floor (OWASP's argon2id minimum): its people are ready in seconds.
+    with sqlite3.connect(f"{(stack.data_dir / 'identity.db').as_uri()}?mode=ro", uri=True) as db:
+        hashes = [row[0] for row in db.execute("SELECT password_hash FROM identity_login")]
+    assert len(hashes) == len(name_of)
+    assert all(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$") for h in hashes), hashes[:1]
+    # Each of them signed in once: an access token serves until it is close to its 15 minutes.
+    assert report.sign_ins == 1 + len(SITES) + len(PARTNERS), report.sign_ins
 
     assert loaded.interviews == report.interviews_published > 100
 

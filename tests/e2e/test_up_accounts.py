@@ -21,7 +21,7 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.ops.stack import free_base_port
-from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, PARTNERS, SITES
+from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, PARTNERS, SITES, candidates
 
 from .test_up import start, wait_for
 
@@ -127,8 +127,21 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
             # Registration accepts the token and shows the counsellor their organisation's candidates.
             listed = http.get(f"{registration}/candidates", params={"limit": 100}, headers=auth)
             assert listed.status_code == 200, listed.text
-            own = [c for c in listed.json()["items"] if c["profile"]["referring_org"] == "france-travail"]
+            items = listed.json()["items"]
+            own = [c for c in items if c["profile"]["referring_org"] == "france-travail"]
             assert own
+            # The demo's candidates are followed by the partners' counsellor accounts: this counsellor reads
+            # the names of the ten France Travail refers, and no other organisation's.
+            people = {
+                (p.first_name, p.last_name) for p in candidates() if p.referring_org == "france-travail"
+            }
+            assert {(c["personal"]["first_name"], c["personal"]["last_name"]) for c in own} == people
+            others = [c for c in items if c["profile"]["referring_org"] != "france-travail"]
+            assert len(others) == 40
+            assert all(c["personal"] is None for c in others)
+            other = http.get(f"{registration}/candidates/{others[0]['candidate_id']}", headers=auth)
+            assert other.status_code == 200, other.text
+            assert other.json()["personal"] is None
             # A change they make is theirs in the log: their account, never a shared token, is the actor.
             candidate = own[0]["candidate_id"]
             changed = http.patch(

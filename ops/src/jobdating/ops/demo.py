@@ -71,9 +71,12 @@ def load(
     day: date,
     progress: Progress | None = None,
     scheduling_url: str | None = None,
+    counsellor_of: Mapping[str, str] | None = None,
 ) -> DemoReport:
     """Open the sites (each on the sites instance of its host organisation), lend the computers, register
-    companies and candidates, all for the job dating held on `day` (see `demo_calendar`)."""
+    companies and candidates, all for the job dating held on `day` (see `demo_calendar`). `counsellor_of`
+    names each partner's counsellor account, who then follows every candidate the partner refers (without
+    it, the demo data's `{org}-conseiller-N`)."""
     say = progress or (lambda _: None)
     report = DemoReport()
     body: dict[str, Any]
@@ -135,7 +138,7 @@ def load(
                 "postcode": person.postcode,
                 "commune": person.commune,
                 "site_id": f"site-{person.site_key}",
-                "counsellor_id": person.counsellor_id,
+                "counsellor_id": (counsellor_of or {}).get(person.referring_org, person.counsellor_id),
                 "wishes": [
                     {"rank": rank, "company_id": ids[_siret(key)]}
                     for rank, key in enumerate(person.wishes, start=1)

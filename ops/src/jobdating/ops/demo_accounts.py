@@ -17,10 +17,12 @@ import hmac
 import re
 import secrets
 import struct
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -31,6 +33,7 @@ from jobdating.ops.demo_people import ROLE_LABELS, SECOND_FACTOR, Person, organi
 from jobdating.ops.maildir import mails
 
 ACCOUNTS_FILE = "demo-accounts.json"
+WORKERS = 4  # accounts activated side by side (identity hashes one password per core at a time)
 _LINK_TOKEN = re.compile(r"[?&]jeton=([A-Za-z0-9_-]+)")
 # No 0/O, 1/l/I: a password read off a terminal and typed again.
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -100,11 +103,12 @@ class AccountMaker:
         self.wall_clock = wall_clock
         self.accounts = load_accounts(path)
         self._admins: dict[str, dict[str, str]] = {}
+        self._saving = threading.Lock()  # accepted side by side, the file written by one at a time
 
-    def run(self) -> int:
-        """Register the organisations, then invite and activate every missing account; returns how many
-        were created now."""
-        everyone = people()
+    def run(self, roles: Collection[str] | None = None) -> int:
+        """Register the organisations, then invite and activate every missing account (of `roles` only,
+        when given); returns how many were created now."""
+        everyone = [person for person in people() if roles is None or person.role in roles]
         for person in everyone:
             if person.key not in self.accounts:
                 self.accounts[person.key] = DemoAccount(
@@ -116,21 +120,31 @@ class AccountMaker:
                     password=new_password(),
                 )
         save_accounts(self.path, self.accounts)
-        for organisation in organisations():
+        # Only the organisations of those people: the demo day registers no company (it has no recruiter).
+        wanted = {person.org for person in everyone}
+        for organisation in (o for o in organisations() if o.organisation_id in wanted):
             self._post("/organisations", msgspec.structs.asdict(organisation), self.machine, {201, 409})
-        created = 0
-        for person in everyone:
-            if self.accounts[person.key].account_id is None:
-                self._invite_and_accept(person)
-                created += 1
-        return created
+        missing = [person for person in everyone if self.accounts[person.key].account_id is None]
+        # Two waves (those the coordination invites, then the staff their admins invite), each invited at
+        # once and accepted side by side: identity hashes the passwords in parallel, one per core.
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            for wave in ([p for p in missing if p.by is None], [p for p in missing if p.by is not None]):
+                list(pool.map(self._signed_in, sorted({p.by for p in wave if p.by is not None})))
+                before = set(mails(self.maildir))
+                for person in wave:
+                    self._invite(person)
+                list(pool.map(self._accept, wave, [before] * len(wave)))
+        return len(missing)
 
-    def _invite_and_accept(self, person: Person) -> None:
-        account = self.accounts[person.key]
+    def _invite(self, person: Person) -> None:
         inviter = self.machine if person.by is None else self._signed_in(person.by)
-        before = set(mails(self.maildir))
-        body = {"email": person.email, "roles": [person.role]}
+        body: dict[str, Any] = {"email": person.email, "roles": [person.role]}
+        if person.name:
+            body["name"] = person.name
         self._post(f"/organisations/{person.org}/invitations", body, inviter, {202})
+
+    def _accept(self, person: Person, before: set[Path]) -> None:
+        account = self.accounts[person.key]
         token = self._link_token(person.email, before)
         answer = self._post("/invitations/accept", {"token": token, "password": account.password}, {}, {200})
         account.account_id = str(answer["account_id"])
@@ -138,7 +152,8 @@ class AccountMaker:
         if uri is not None:
             account.otpauth_uri = str(uri)
             account.totp_secret = parse_qs(urlsplit(account.otpauth_uri).query)["secret"][0]
-        save_accounts(self.path, self.accounts)
+        with self._saving:
+            save_accounts(self.path, self.accounts)
 
     def _signed_in(self, key: str) -> dict[str, str]:
         """The Authorization header of a partner admin, signed in once per run with its TOTP code."""
@@ -181,14 +196,28 @@ class AccountMaker:
         return dict(answer) if isinstance(answer, dict) else {}
 
 
+class Poster(Protocol):
+    """What signing in needs of an HTTP client: a POST with a JSON body (httpx's, or the demo day's patient
+    one that waits for a restarting identity)."""
+
+    def post(self, url: str, *, json: dict[str, Any]) -> httpx.Response: ...
+
+
 def sign_in(
-    http: httpx.Client, identity_url: str, account: DemoAccount, wall_clock: Callable[[], float] = time.time
+    http: Poster, identity_url: str, account: DemoAccount, wall_clock: Callable[[], float] = time.time
 ) -> str:
-    """An access token of a demo account; with its TOTP code when its role needs one (a code serves once:
-    refused as already used, the next step's code is awaited)."""
+    """An access token of a demo account (see `signed_in`)."""
+    return signed_in(http, identity_url, account, wall_clock)[0]
+
+
+def signed_in(
+    http: Poster, identity_url: str, account: DemoAccount, wall_clock: Callable[[], float] = time.time
+) -> tuple[str, float]:
+    """An access token of a demo account and its lifetime in seconds; with its TOTP code when its role needs
+    one (a code serves once: refused as already used, the next step's code is awaited)."""
     url = f"{identity_url.rstrip('/')}/sign-in"
     for attempt in range(2):
-        body: dict[str, str] = {"email": account.email, "password": account.password}
+        body: dict[str, Any] = {"email": account.email, "password": account.password}
         if account.totp_secret is not None:
             now = wall_clock()
             if attempt:
@@ -197,20 +226,26 @@ def sign_in(
             body["code"] = totp(account.totp_secret, now)
         response = http.post(url, json=body)
         if response.status_code == 200:
-            return str(response.json()["access_token"])
+            answer = response.json()
+            return str(answer["access_token"]), float(answer["expires_in"])
         if response.status_code != 401 or account.totp_secret is None:
             break
     raise DemoError(f"connexion de {account.email} refusée ({response.status_code}) : {response.text[:300]}")
 
 
 def create_accounts(
-    identity_url: str, machine_token: str, maildir: Path, data_dir: Path
+    identity_url: str,
+    machine_token: str,
+    maildir: Path,
+    data_dir: Path,
+    roles: Collection[str] | None = None,
 ) -> tuple[list[DemoAccount], int]:
-    """Every demo account (created where missing) and how many were created now."""
+    """Every demo account (of `roles` only, when given), created where missing, and how many were created
+    now."""
     with httpx.Client(timeout=30) as http:
         maker = AccountMaker(http, identity_url, machine_token, maildir, data_dir / ACCOUNTS_FILE)
-        created = maker.run()
-    keys = [person.key for person in people()]
+        created = maker.run(roles)
+    keys = [person.key for person in people() if roles is None or person.role in roles]
     return [maker.accounts[key] for key in keys], created
 
 

@@ -50,6 +50,7 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     where: str  # what the printed table shows next to the role: the organisation, the site or the company
     by: str | None = None
+    name: str = ""  # the person's name, kept by identity only (the audit's "who" for those allowed)
 
 
 def company_org(key: str) -> str:
@@ -65,8 +66,44 @@ def organisations() -> list[Organisation]:
     return partners + companies
 
 
+# The demo's staff, one name each in the order `people` lists them (invented, like the candidates').
+_NAMES = (
+    "Claire Vasseur",
+    "Martine Delattre",
+    "Hugo Lefebvre",
+    "Nadia Bouzid",
+    "Julien Carpentier",
+    "Sophie Dewitte",
+    "Karim Haddad",
+    "Élodie Lemaire",
+    "Thomas Vandamme",
+    "Aurélie Delcourt",
+    "Mehdi Benali",
+    "Pauline Verhaeghe",
+    "Laurent Dubus",
+    "Inès Maréchal",
+    "Antoine Decroix",
+    "Céline Dumortier",
+    "Yassine Amrani",
+    "Marion Caudron",
+    "Olivier Desmet",
+    "Fatima Ouali",
+    "Nicolas Lenglet",
+    "Lucie Dhaussy",
+    "Samir Kaci",
+    "Justine Vermeulen",
+    "Bruno Leclercq",
+    "Amandine Cousin",
+    "Rachid Meziane",
+    "Hélène Ducrocq",
+    "Damien Flament",
+    "Sarah Mouton",
+)
+
+
 def people() -> list[Person]:
-    """Every demo account, in the order they are created (an inviter before those it invites)."""
+    """Every demo account, in the order they are created (an inviter before those it invites), each with
+    a name of its own."""
     found = [
         Person(
             key="coordinator",
@@ -115,4 +152,19 @@ def people() -> list[Person]:
                 by=f"admin-{site.host_org}",
             )
         )
-    return found
+    return [msgspec.structs.replace(person, name=name) for person, name in zip(found, _NAMES, strict=True)]
+
+
+def account_key(org: str, role: str) -> str:
+    """The demo account acting for `org` in `role`: the coordinator, a partner's admin or counsellor, the
+    host of the one site `org` lends (the demo's host organisations lend one site each)."""
+    if role == "coordinator" and org == COORDINATOR_ORG:
+        return "coordinator"
+    if role == "partner_admin" and org in PARTNERS:
+        return f"admin-{org}"
+    if role == "counsellor" and org in PARTNERS:
+        return f"counsellor-{org}"
+    hosted = [site.key for site in SITES if site.host_org == org]
+    if role == "site_manager" and len(hosted) == 1:
+        return f"host-{hosted[0]}"
+    raise KeyError(f"no demo account acts for {org} as {role}")

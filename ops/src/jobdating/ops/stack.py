@@ -68,6 +68,7 @@ class Stack(StackFolder):
             else None
         )
         self.extra_env: dict[str, dict[str, str]] = {}
+        self.identity_settings: dict[str, str] = {}  # after JOBDATING_IDENTITY_, kept across restarts
         self.smtp_port = base_port + SMTP_OFFSET
         self.mail: subprocess.Popen[bytes] | None = None
         self.clock: Clock = SystemClock()
@@ -174,6 +175,7 @@ class Stack(StackFolder):
             "JOBDATING_IDENTITY_ISSUER": url,
             # No console yet: invitation links point at identity itself (the demo reads their token).
             "JOBDATING_IDENTITY_PUBLIC_BASE_URL": url,
+            **{f"JOBDATING_IDENTITY_{key}": value for key, value in self.identity_settings.items()},
         }
 
     def _identity_of(self, prefix: str) -> dict[str, str]:

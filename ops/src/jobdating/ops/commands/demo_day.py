@@ -25,13 +25,13 @@ def demo_day(
     computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""
     stop_cleanly_on_termination()
     from jobdating.ops.day import clock as day_clock
-    from jobdating.ops.day import driver, summary
+    from jobdating.ops.day import play, summary
 
     stack = Stack(data_dir, nats_port=nats_port, base_port=base_port)
     clock = start(stack, lambda: day_clock.prepare(stack, speed))
     with running(stack):
         console.print(f"Horloge de la démo : {speed:g} fois plus vite que le temps réel.")
-        loaded, report = driver.play(
+        loaded, report = play.play(
             stack,
             clock,
             seed=seed,

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import nats
 import typer
 from rich.table import Table
@@ -30,6 +31,7 @@ from jobdating.ops.commands.terminal import (
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, create_accounts, sign_in_lines
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
+from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
 from jobdating.runtime import french
@@ -155,20 +157,8 @@ def up(
                 stack.data_dir, next_working_day(local_today(stack.clock.now()))
             )
             console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
-            with console.status("Chargement du job dating de démonstration..."):
-                report = load_demo(
-                    stack.url("registration"),
-                    stack.url("sites"),
-                    stack.token_for,
-                    day,
-                    progress=lambda line: console.print(f"  [green]✓[/] {line}"),
-                    scheduling_url=stack.url("scheduling"),
-                )
-            console.print(
-                f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
-                f"{report.companies} entreprises, {report.candidates} candidats "
-                f"({report.already_there} déjà présents)."
-            )
+            # The accounts first: the candidates are registered by, and followed by, the partners'
+            # counsellor accounts.
             with console.status("Comptes de démonstration (invitations par courriel)..."):
                 accounts, created = create_accounts(
                     stack.url("identity"),
@@ -176,7 +166,24 @@ def up(
                     stack.maildir,
                     stack.data_dir,
                 )
+            write_staff(stack.staff_file, accounts)
             console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
+            loading = console.status("Chargement du job dating de démonstration...")
+            with loading, httpx.Client(timeout=15) as http:
+                report = load_demo(
+                    stack.url("registration"),
+                    stack.url("sites"),
+                    Sessions(http, stack.url("identity"), accounts).of,
+                    day,
+                    progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+                    scheduling_url=stack.url("scheduling"),
+                    counsellor_of=counsellor_ids(accounts),
+                )
+            console.print(
+                f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
+                f"{report.companies} entreprises, {report.candidates} candidats "
+                f"({report.already_there} déjà présents)."
+            )
         table = Table(title="jobdating est prêt")
         table.add_column("service")
         table.add_column("adresse")

@@ -7,7 +7,8 @@ mid-morning (the sites service hears it, scheduling repairs from the stream), ev
 outcome when it ends (the coordination recording it on the recruiter's behalf), and a second interview is
 booked as its own slot after each first interview that asked for one.
 
-`clock` readies the stack on the day's clock, `driver` plays the day, `choices` draws what happens from the
+`clock` readies the stack on the day's clock, `play` signs its people in (identity's demo accounts) and
+has `driver` play the day with their access tokens, `choices` draws what happens from the
 seed (the same plan gives the same day), `patience` keeps the day's HTTP calls going while a service
 restarts, `summary` holds the day's figures and tells them.
 """

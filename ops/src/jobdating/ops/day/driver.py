@@ -17,10 +17,9 @@ from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi, Tokens
 from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
 from jobdating.ops.day.tally import tally
-from jobdating.ops.demo import DemoError, DemoReport, Urls
-from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo import DemoError, Urls
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.stack import Stack
+from jobdating.ops.demo_sessions import Sessions
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COMPANIES
 
@@ -38,6 +37,7 @@ class DemoDay:
         registration_url: str,
         token: Tokens,
         clock: ScaledClock,
+        sessions: Sessions | None = None,
         maildir: Path,
         sms_file: Path,
         seed: int = 2026,
@@ -49,6 +49,7 @@ class DemoDay:
         self.api = DayApi(
             scheduling_url=scheduling_url, sites_url=sites_url, registration_url=registration_url, token=token
         )
+        self.sessions = sessions
         self.clock = clock
         self.maildir = maildir
         self.sms_file = sms_file
@@ -70,6 +71,8 @@ class DemoDay:
     def run(self) -> DayReport:
         with httpx.Client(timeout=15) as http:
             self.api.http = Patient(http, self._restart_dead, self.wait_seconds)
+            if self.sessions is not None:  # signing in again waits for a restarting identity too
+                self.sessions.http = self.api.http
             self._identify()
             slots = self.api.slots()
             self.report.interviews_published = sum(1 for s in slots if s.status != "cancelled")
@@ -271,35 +274,3 @@ class DemoDay:
 
     def _name(self, candidate_id: str) -> str:
         return candidate_name(candidate_id, self.rank.get(candidate_id))
-
-
-def play(
-    stack: Stack,
-    clock: ScaledClock,
-    *,
-    seed: int = 2026,
-    progress: Callable[[str], None] | None = None,
-    say: Say | None = None,
-) -> tuple[DemoReport, DayReport]:
-    """On a started stack: load, plan and publish the demo, then run its day."""
-    loaded = load_demo(
-        stack.url("registration"),
-        stack.url("sites"),
-        stack.token_for,
-        day_of(clock),
-        progress=progress,
-        scheduling_url=stack.url("scheduling"),
-    )
-    day = DemoDay(
-        scheduling_url=stack.url("scheduling"),
-        sites_url=stack.url("sites"),
-        registration_url=stack.url("registration"),
-        token=stack.token_for,
-        clock=clock,
-        maildir=stack.maildir,
-        sms_file=stack.sms_file,
-        seed=seed,
-        say=say,
-        supervise=stack.supervise_once,
-    )
-    return loaded, day.run()

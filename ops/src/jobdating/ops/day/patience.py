@@ -26,8 +26,10 @@ class Patient:
     ) -> httpx.Response:
         return self._send("GET", url, params=params, headers=headers)
 
-    def post(self, url: str, *, json: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
-        return self._send("POST", url, json=json, headers=headers)
+    def post(
+        self, url: str, *, json: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return self._send("POST", url, json=json, headers=headers or {})
 
     def _send(self, method: str, url: str, **options: Any) -> httpx.Response:
         deadline = time.monotonic() + self.wait_seconds

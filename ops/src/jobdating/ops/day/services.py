@@ -18,7 +18,8 @@ Tokens = Callable[[str, str], str]
 
 class DayApi:
     """Scheduling, sites and registration as the people of the day reach them: the coordination for the
-    plan and the outcomes, each site's manager for arrivals, absences and computers."""
+    plan and the outcomes, each site's manager for arrivals, absences and computers. `token` gives the
+    access token of whoever acts for an organisation in a role (in the demo day, a signed-in person)."""
 
     http: Patient  # set by the day once its HTTP client is open
 
@@ -27,7 +28,11 @@ class DayApi:
         self.sites_url = sites_url
         self.registration_url = registration_url
         self.token = token
-        self.coordinator = auth(token(COORDINATOR_ORG, "coordinator"))
+
+    @property
+    def coordinator(self) -> dict[str, str]:
+        # Asked at each call: a person's access token is renewed before it expires.
+        return auth(self.token(COORDINATOR_ORG, "coordinator"))
 
     def candidates(self) -> list[dict[str, Any]]:
         response = self.http.get(

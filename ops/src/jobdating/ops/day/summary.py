@@ -43,6 +43,7 @@ class DayReport(msgspec.Struct, kw_only=True):
     convocations: int = 0
     sms: int = 0
     ended_at: datetime | None = None
+    sign_ins: int = 0  # the people's sign-ins to identity, renewals of their access tokens included
 
 
 OUTCOME_WORDS = {

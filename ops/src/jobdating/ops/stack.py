@@ -224,7 +224,8 @@ class Stack(StackFolder):
         if spec.name == "identity":
             own = self._identity_env()
         if spec.name == CONSOLE:
-            own = console_env(self.data_dir, self.url)
+            # The operators' user: the embedded stack has no reading-only user yet.
+            own = console_env(self.data_dir, self.url, self.nats_url())
         if spec.name == "registration" and self.console is not None:
             # Registration checks the candidates' links itself before it records their answers.
             own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}

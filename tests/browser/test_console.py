@@ -292,6 +292,17 @@ def test_the_coordinators_live_day_shows_a_computer_breaking_down_without_a_relo
     print(f"live day: shown {time.monotonic() - started:.2f} s after the declaration")
     assert page.evaluate("window.notReloaded") is True
     check_page(page, "direct")
+
+    # A page reconnecting with `Last-Event-ID` gets each site changed since, once, with its latest id: the
+    # broken computer's site among them.
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    jd = page.locator("[sse-connect]").get_attribute("sse-connect").split("jd=")[1]
+    resumed = _events_until(demo, cookies, jd, "1", f"site-{site_id}", limit=len(shown) + 5)
+    names = [e["event"] for e in resumed]
+    assert names[-1] == f"site-{site_id}"
+    assert len(names) == len(set(names))
+    assert "Ordinateur " + computer["label"] + " en panne" in resumed[-1]["data"]
+    assert all(int(e["id"]) > 1 for e in resumed)
     assert errors == [], errors
     context.close()
 
@@ -304,3 +315,29 @@ def _get(demo: Demo, service: str, path: str, org: str, role: str) -> Any:
     )
     assert answer.status_code == 200, answer.text
     return answer.json()
+
+
+def _events_until(
+    demo: Demo, cookies: dict[str, str], jd: str, last_event_id: str, wanted: str, limit: int
+) -> list[dict[str, str]]:
+    """The live day's server-sent events, asked with `Last-Event-ID`, up to the first named `wanted`."""
+    events: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    with (
+        httpx.Client(base_url=demo.console, cookies=cookies, timeout=15) as client,
+        client.stream(
+            "GET", "/coordination/direct/flux", params={"jd": jd}, headers={"Last-Event-ID": last_event_id}
+        ) as answer,
+    ):
+        assert answer.status_code == 200
+        for line in answer.iter_lines():
+            if not line and current:
+                if "event" in current:
+                    events.append(current)
+                    if current["event"] == wanted or len(events) >= limit:
+                        break
+                current = {}
+            elif ":" in line and not line.startswith(":"):
+                field, _, value = line.partition(":")
+                current[field] = current.get(field, "") + value.strip()
+    return events

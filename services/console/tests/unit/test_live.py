@@ -44,6 +44,12 @@ def test_a_reconnecting_page_gets_the_sites_changed_since_its_last_event() -> No
     feed.publish(Change(12, "c"))
     assert feed.since(4) == [Change(12, EVERY_SITE)]
     assert feed.since(5) == [Change(7, "b"), Change(9, "a"), Change(12, "c")]
+    # A site changed twice is sent once, with its latest sequence.
+    twice = LiveFeed("")
+    for sequence, site in ((5, "a"), (7, "b"), (9, "a")):
+        twice.publish(Change(sequence, site))
+    assert twice.since(5) == [Change(7, "b"), Change(9, "a")]
+    assert twice.since(4) == [Change(7, "b"), Change(9, "a")]
 
 
 def test_each_listening_page_hears_each_change() -> None:

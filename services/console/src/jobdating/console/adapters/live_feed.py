@@ -107,13 +107,15 @@ class LiveFeed:
             queue.put_nowait(change)
 
     def since(self, last_seen: int) -> list[Change]:
-        """The changes after `last_seen` (a reconnecting page's Last-Event-ID); every site when they are no
-        longer all remembered."""
+        """The sites changed after `last_seen` (a reconnecting page's Last-Event-ID), each with its latest
+        sequence; every site when those changes are no longer all remembered."""
         if self._floor is None or last_seen < self._floor:
             # Changes this process cannot tell (before it started, or forgotten): every site afresh.
             head = self._recent[-1].sequence if self._recent else last_seen
             return [Change(head, EVERY_SITE)] if last_seen > 0 else []
-        return [c for c in self._recent if c.sequence > last_seen]
+        latest = {c.site_id: c for c in self._recent if c.sequence > last_seen}
+        # One per site, its latest: a page needs each changed site's state now, once.
+        return sorted(latest.values(), key=lambda c: c.sequence)
 
     def listen(self) -> asyncio.Queue[Change]:
         queue: asyncio.Queue[Change] = asyncio.Queue()

@@ -33,8 +33,8 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     env = (tmp_path / ".env").read_text()
     assert "=change-me" not in env
     passwords = re.findall(r"^(?:NATS_\w+|POSTGRES)_PASSWORD=(\S+)$", env, re.MULTILINE)
-    assert len(passwords) == 9  # seven service users (identity's among them), ops, PostgreSQL
-    assert len(set(passwords)) == 9
+    assert len(passwords) == 10  # seven service users (identity's among them), the console, ops, PostgreSQL
+    assert len(set(passwords)) == 10
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
     # .env, the operator's clear tokens, two token tables, the console's two secrets, staff.toml
@@ -157,7 +157,7 @@ def test_nats_server_accepts_its_config_with_any_passwords_compose_init_draws() 
     for _ in range(60):
         drawn = compose.env_from_example(EXAMPLE.read_text())
         env = dict(re.findall(r"^(NATS_\w+_PASSWORD)=(\S+)$", drawn, re.MULTILINE))
-        assert len(env) == 8
+        assert len(env) == 9
         checked = subprocess.run(
             [nats_binary(), "-c", str(ROOT / "deploy" / "nats" / "nats.conf"), "-t"],
             env={**os.environ, **env},

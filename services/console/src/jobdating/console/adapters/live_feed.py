@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +25,22 @@ from nats.js.api import DeliverPolicy
 
 from jobdating.bus.connection import connect_options
 from jobdating.contracts.envelope import decode_envelope
-from jobdating.contracts.subjects import ALL_EVENTS
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
 
 log = logging.getLogger(__name__)
 EVERY_SITE = "*"
+
+
+async def subscribe(client: Client, on_message: Callable[[Msg], Awaitable[None]]) -> Any:
+    """The console's ordered consumer: new events only, the stream named (its NATS user may not look
+    streams up by subject)."""
+    return await client.jetstream().subscribe(
+        ALL_EVENTS,
+        stream=STREAM_NAME,
+        cb=on_message,
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.NEW,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,12 +82,7 @@ class LiveFeed:
                 self._client = await nats.connect(
                     self.nats_url, max_reconnect_attempts=-1, **connect_options(self.nats_url)
                 )
-                await self._client.jetstream().subscribe(
-                    ALL_EVENTS,
-                    cb=self._on_message,
-                    ordered_consumer=True,
-                    deliver_policy=DeliverPolicy.NEW,
-                )
+                await subscribe(self._client, self._on_message)
                 return
             except Exception as exc:  # any failure: logged, tried again
                 log.warning("live feed: NATS not reachable (%s), trying again", exc)

@@ -37,7 +37,8 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
         assert session.token is not None
         try:
             view = live_day.live_day(web.services, session.token, web.clock.now())
-            _learn_computers(web, feed, session.token, [s.site_id for s in view.sites])
+            for site in view.sites:
+                _learn_computers(feed, site)
         except Refused as exc:
             if exc.status == 401:
                 raise SignInAgain("expiree") from exc
@@ -80,6 +81,7 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
                     )
                 except (Refused, Unreachable):
                     continue  # not one of this job dating's sites, or a service away: the next change tells
+                _learn_computers(feed, site)
                 html = web.templates.env.get_template("live_site.html").render(site=site)
                 data = "".join(f"data: {line}\n" for line in html.splitlines())
                 out.append(f"id: {change.sequence}\nevent: site-{site_id}\n{data}\n")
@@ -105,8 +107,7 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
     return api
 
 
-def _learn_computers(web: Web, feed: LiveFeed, token: str, site_ids: list[str]) -> None:
+def _learn_computers(feed: LiveFeed, site: live_day.SiteDay) -> None:
     """Which site each computer stands at: a computer's events name the computer only."""
-    for site_id in site_ids:
-        for computer in web.services.get("sites", "/computers", token, {"site_id": site_id}):
-            feed.computer_sites[computer["computer_id"]] = site_id
+    for computer_id in site.computer_ids:
+        feed.computer_sites[computer_id] = site.site_id

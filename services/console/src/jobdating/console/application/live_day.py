@@ -32,6 +32,8 @@ class SiteDay:
     absent: int
     waiting: int
     cancelled: int
+    # A computer's events name the computer only: the live feed learns its site from here.
+    computer_ids: tuple[str, ...] = ()
 
     @property
     def disruptions(self) -> list[str]:
@@ -103,6 +105,7 @@ def site_day(
         absent=sum(1 for row in attendance if row.get("no_show")),
         waiting=len(waiting.get("waiting", [])),
         cancelled=len(interviews) - len(live),
+        computer_ids=tuple(c["computer_id"] for c in computers),
     )
 
 

@@ -266,6 +266,8 @@ def test_the_coordinators_live_day_shows_a_computer_breaking_down_without_a_relo
         page.get_by_role("button", name="Se connecter").click()
     assert page.url.endswith("/coordination/direct")
     assert page.get_by_role("heading", level=1).inner_text() == "La journée en direct"
+    # Without JavaScript, the page as loaded and a link to load it again.
+    assert page.get_by_role("link", name="Mettre à jour").get_attribute("href") == "/coordination/direct"
     page.evaluate("window.notReloaded = true")
 
     # A computer of a site other than the reception tests' breaks down, declared to sites by its host.

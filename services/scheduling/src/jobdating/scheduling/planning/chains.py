@@ -34,10 +34,15 @@ def relocate_by_moving_one(
     options.sort(
         key=lambda t: (frame.slots[t][0] != interview.day, abs(frame.slots[t][1] - interview.start), t)
     )
+    roomy: dict[str, bool] = {}  # nothing stays booked until a chain is found: valid for the whole call
     for t in options:
         for blocker in _in_the_way(board, candidate_id, company_id, site_id, t):
             if blocker.begins < earliest or not movable(blocker):
                 continue
+            if blocker.site_id not in roomy:
+                roomy[blocker.site_id] = _has_room(board, blocker.site_id, earliest)
+            if not roomy[blocker.site_id]:
+                continue  # a full site has nowhere to move anyone aside to
             board.remove(blocker)
             placed = _place(board, candidate_id, company_id, site_id, t, interview)
             if placed is not None:
@@ -47,6 +52,16 @@ def relocate_by_moving_one(
                 board.remove(placed)
             board.add(blocker)
     return None
+
+
+def _has_room(board: Board, site_id: str, earliest: Moment) -> bool:
+    """Some computer of the site is free at some time from `earliest` on."""
+    frame = board.frame
+    return any(
+        (computer_id, t) not in board.seat and starts(frame, t) >= earliest
+        for computer_id in frame.site_computers(site_id)
+        for t in frame.computer_slots(computer_id)
+    )
 
 
 def _place(

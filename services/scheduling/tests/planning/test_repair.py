@@ -147,7 +147,8 @@ def assert_minimal(
     for m in aside:  # a chain: one interview moved aside for one affected interview that moved, never more
         assert m.making_room_for in saved
         assert [a.making_room_for for a in aside].count(m.making_room_for) == 1
-        assert m.before.begins >= now and m.after.site_id == m.before.site_id
+        assert m.before.begins >= now
+        assert m.after.site_id == m.before.site_id
     diff = Repair(
         cancelled=diff.cancelled, moved=tuple(saved.values()), assigned=diff.assigned
     )  # what the disruption itself changed

@@ -16,6 +16,7 @@ from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
 from jobdating.scheduling.application.handlers_day import DayHandlers
 from jobdating.scheduling.application.handlers_manual import ManualHandlers
+from jobdating.scheduling.application.handlers_second import SecondInterviewHandlers
 from jobdating.scheduling.application.handlers_workshops import WorkshopHandlers
 from jobdating.scheduling.domain import decide, pairings
 from jobdating.scheduling.domain.calendar import Calendar
@@ -35,7 +36,7 @@ from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Plan
 
 
-class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers):
+class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers, SecondInterviewHandlers):
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs.
     The job dating and its plan are here; the day's commands (companies late or gone, arrivals), the
     coordinator's changes by hand and the workshops' come with their bases."""

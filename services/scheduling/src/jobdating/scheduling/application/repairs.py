@@ -10,6 +10,7 @@ candidate's `give_back` only gives them back the interviews their no-show cancel
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
@@ -31,10 +32,11 @@ from jobdating.scheduling.domain.changes import (
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.disruption import apply_disruption
+from jobdating.scheduling.planning.disruption import CandidateChanged, apply_disruption
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 
@@ -70,12 +72,13 @@ class Repairs:
         active = read_model.active_slots(read, job_dating_id)
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
+        elsewhere = read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days)
         instance = build_instance(
             job_dating,
             facts,
             absent=read_model.absent(read, job_dating_id),
             second_interviews=seconds,
-            elsewhere=read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days),
+            elsewhere=elsewhere,
         )
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}
@@ -93,6 +96,7 @@ class Repairs:
         # The read model, kept in the same transaction as the slots' streams, knows their versions.
         w.expect({s.slot_id: s.version for s in active})
         writes: list[Write] = []
+        given: list[Interview] = []
         report = RepairReport(job_dating_id=job_dating_id)
         for change in disruptions(cal, moment, instance):
             if isinstance(change, ComputerBack):
@@ -119,6 +123,7 @@ class Repairs:
                 from_waiting_list=not isinstance(change, CandidateBack),
             )
             _follow(by_pair, diff, cal)
+            given += diff.assigned
             plan = repaired
             report = RepairReport(
                 job_dating_id=job_dating_id,
@@ -126,10 +131,41 @@ class Repairs:
                 moved=report.moved + len(diff.moved),
                 assigned=report.assigned + len(diff.assigned),
             )
+            if isinstance(change, CandidateChanged) and change.candidate is not None:
+                # Their second interviews on a site computer follow them, around the repaired plan.
+                follows = follow_candidate(
+                    seconds,
+                    change.candidate_id,
+                    change.candidate.site_id,
+                    seconds_judged(job_dating, facts),
+                    [*by_pair.values(), *seconds, *_as_slots(given, cal), *elsewhere],
+                    now,
+                )
+                writes += follows
+                report = dataclasses.replace(report, moved=report.moved + len(follows))
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
+
+
+def _as_slots(interviews: list[Interview], cal: Calendar) -> list[SlotState]:
+    """Interviews a repair gives from the waiting list, as the active slots they will be."""
+    slots: list[SlotState] = []
+    for i in interviews:
+        starts_at, ends_at = cal.interview_times(i)
+        slots.append(
+            SlotState(
+                status="assigned",
+                candidate_id=i.candidate_id,
+                company_id=i.company_id,
+                site_id=i.site_id,
+                computer_id=i.computer_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+        )
+    return slots
 
 
 def _refuse_new_violations(instance: Instance, plan: Plan, diff: Repair, now: Moment) -> None:

@@ -4,9 +4,8 @@ this job dating and the others around its days)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import msgspec
 
 from jobdating.runtime.commands import UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
@@ -18,7 +17,8 @@ from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.second_interviews import Around, Place, first_free_times
 
 
-class FreeTime(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True)
+class FreeTime:
     """A time a second interview could start, and the site computer it would take (None off site)."""
 
     starts_at: datetime

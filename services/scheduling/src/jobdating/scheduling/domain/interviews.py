@@ -82,6 +82,12 @@ def schedule_second_interview(
     """
     may_follow_up(first, job_dating, actor, company)
     assert company is not None  # may_follow_up refuses a company gone
+    place = Place(
+        place=command.place,
+        address=command.address,
+        video_link=command.video_link,
+        computer_id=command.computer_id,
+    ).checked()
     if any(
         s.kind == "second_interview"
         and s.candidate_id == first.candidate_id
@@ -94,12 +100,6 @@ def schedule_second_interview(
     refuse_if(checks.aware("starts_at", command.starts_at))
     if command.starts_at <= now:
         raise Invalid.on("starts_at", "choisissez une heure à venir")
-    place = Place(
-        place=command.place,
-        address=command.address,
-        video_link=command.video_link,
-        computer_id=command.computer_id,
-    ).checked()
     around = Around(job_dating=job_dating, company=company, site=site, computers=computers, active=active)
     starts_at = command.starts_at.astimezone(UTC)
     computer_id = fit(around, first.candidate_id, first.site_id, place, starts_at)

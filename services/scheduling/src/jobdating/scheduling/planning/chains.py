@@ -34,19 +34,25 @@ def relocate_by_moving_one(
     options.sort(
         key=lambda t: (frame.slots[t][0] != interview.day, abs(frame.slots[t][1] - interview.start), t)
     )
-    roomy: dict[str, bool] = {}  # nothing stays booked until a chain is found: valid for the whole call
+    # Free places only shrink while a chain is tried (it is undone unless it works), so the ones free now
+    # bound where anything may move aside to, for the whole call.
+    room: dict[str, set[int]] = {}
     for t in options:
         for blocker in _in_the_way(board, candidate_id, company_id, site_id, t):
             if blocker.begins < earliest or not movable(blocker):
                 continue
-            if blocker.site_id not in roomy:
-                roomy[blocker.site_id] = _has_room(board, blocker.site_id, earliest)
-            if not roomy[blocker.site_id]:
-                continue  # a full site has nowhere to move anyone aside to
+            if blocker.site_id not in room:
+                room[blocker.site_id] = _free_slots(board, blocker.site_id, earliest)
+            free = room[blocker.site_id]
+            if not any(u in free for u in frame.options(*blocker.pair)):
+                continue  # nowhere it could go
             board.remove(blocker)
             placed = _place(board, candidate_id, company_id, site_id, t, interview)
             if placed is not None:
                 aside = relocate(board, blocker, earliest)
+                if aside == blocker:  # back on its own seat: no room was made
+                    board.remove(aside)
+                    aside = None
                 if aside is not None:
                     return placed, blocker, aside
                 board.remove(placed)
@@ -54,14 +60,15 @@ def relocate_by_moving_one(
     return None
 
 
-def _has_room(board: Board, site_id: str, earliest: Moment) -> bool:
-    """Some computer of the site is free at some time from `earliest` on."""
+def _free_slots(board: Board, site_id: str, earliest: Moment) -> set[int]:
+    """The slots from `earliest` on when some computer of the site is free."""
     frame = board.frame
-    return any(
-        (computer_id, t) not in board.seat and starts(frame, t) >= earliest
+    return {
+        t
         for computer_id in frame.site_computers(site_id)
         for t in frame.computer_slots(computer_id)
-    )
+        if (computer_id, t) not in board.seat and starts(frame, t) >= earliest
+    }
 
 
 def _place(

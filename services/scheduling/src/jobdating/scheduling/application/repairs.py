@@ -43,12 +43,14 @@ from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 
 @dataclass(frozen=True)
 class RepairReport:
-    """What a repair changed in one job dating."""
+    """What a repair changed in one job dating; `moved_aside`: interviews the disruption did not touch,
+    moved to make room for one it did (a chain), which would have been cancelled otherwise."""
 
     job_dating_id: str
     cancelled: int = 0
     moved: int = 0
     assigned: int = 0
+    moved_aside: int = 0
 
 
 @dataclass(eq=False)
@@ -125,11 +127,13 @@ class Repairs:
             _follow(by_pair, diff, cal)
             given += diff.assigned
             plan = repaired
+            aside = sum(1 for m in diff.moved if m.making_room_for is not None)
             report = RepairReport(
                 job_dating_id=job_dating_id,
                 cancelled=report.cancelled + len(diff.cancelled),
-                moved=report.moved + len(diff.moved),
+                moved=report.moved + len(diff.moved) - aside,
                 assigned=report.assigned + len(diff.assigned),
+                moved_aside=report.moved_aside + aside,
             )
             if isinstance(change, CandidateChanged) and change.candidate is not None:
                 # Their second interviews on a site computer follow them, around the repaired plan.

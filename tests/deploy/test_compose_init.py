@@ -245,14 +245,21 @@ def test_compose_init_writes_the_consoles_secrets_and_compose_mounts_each_only_w
         ("JOBDATING_CONSOLE_READER_TOKEN_FILE", compose.READER_TOKEN),
     ):
         assert mounted[env[setting]] == "${JOBDATING_SECRETS_DIR:-./deploy/compose/secrets}/" + name
-    # Registration checks the links with the same key; no other service mounts the secrets.
+    # Registration checks the links with the same key, notifications signs the candidates' links it sends
+    # with it (to the console's public address); no other service mounts the secrets.
     registration = services["registration"]
     assert (
         registration["environment"]["JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE"]
         == env["JOBDATING_CONSOLE_SECRET_FILE"]
     )
+    notifications = services["notifications"]["environment"]
+    assert (
+        notifications["JOBDATING_NOTIFICATIONS_CANDIDATE_LINK_KEY_FILE"]
+        == env["JOBDATING_CONSOLE_SECRET_FILE"]
+    )
+    assert notifications["JOBDATING_NOTIFICATIONS_CONSOLE_URL"] == env["JOBDATING_CONSOLE_PUBLIC_BASE_URL"]
     holders = {name for name, s in services.items() if "SECRETS_DIR" in str(s.get("volumes", ""))}
-    assert holders == {"console", "registration"}
+    assert holders == {"console", "registration", "notifications"}
     for service in ("identity", "registration", "sites", "scheduling"):
         assert env[f"JOBDATING_CONSOLE_{service.upper()}_URL"].startswith(f"http://{service}:")
         assert console["depends_on"][service] == {"condition": "service_healthy"}

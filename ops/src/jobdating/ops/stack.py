@@ -218,6 +218,10 @@ class Stack(StackFolder):
         }
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
+        if self.console is not None:
+            # Candidates' convocations carry their personal link to the console, signed with its key.
+            env["JOBDATING_NOTIFICATIONS_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
+            env["JOBDATING_NOTIFICATIONS_CONSOLE_URL"] = self.url(CONSOLE)
         return env
 
     def _spawn(self, spec: ServiceSpec, logs: Path) -> subprocess.Popen[bytes]:

@@ -4,6 +4,7 @@ cancellations update the same calendar entry; quiet hours hold SMS; a slot moved
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import icalendar
@@ -57,6 +58,10 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
         uids.add(str(event["UID"]))
         assert vobject.readOne(ics).vevent.uid.value == str(event["UID"])
         assert "Logistique du Nord" in message["Subject"]
+        # No console key nor address in these settings: no personal link.
+        text = message.get_body(("plain",))
+        assert isinstance(text, EmailMessage)
+        assert "/c/" not in text.get_content()
     assert uids == {f"slot-slot-{i}@jobdating" for i in range(5)}
     texts = sms_lines(tmp_path / "sms.jsonl")
     assert sorted(t["to"] for t in texts) == sorted(

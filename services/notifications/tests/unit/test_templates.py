@@ -107,6 +107,7 @@ def context(
         "enrolled": 5,
         "partners": [{"first_name": "Paul", "org": "france-travail"}],
         "counsellor": "Karima",
+        "link": None,
     }
     return values | changes
 

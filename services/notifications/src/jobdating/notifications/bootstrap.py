@@ -208,6 +208,7 @@ def dispatcher(
         wakeup=service.wakeup,
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
+        links=s.personal_links(),
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.runtime.settings import MailingSettings
 
 
@@ -16,6 +17,8 @@ class NotificationsSettings(MailingSettings):
     writing `maildir`, which reconciliation reads; in production set `maildir` to nothing when the mail
     relay's mailbox cannot be read (an uncertain send then fails visibly instead of being resent).
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
+    With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
+    candidate's convocations and reminders carry their personal link; without either, they don't.
     """
 
     model_config = SettingsConfigDict(
@@ -38,3 +41,11 @@ class NotificationsSettings(MailingSettings):
     concurrency: int = 16
     tick_seconds: float = 0.2
     contact_timeout: float = 2.0
+    candidate_link_key_file: Path | None = None
+    console_url: str | None = None
+
+    def personal_links(self) -> PersonalLinks | None:
+        """What makes candidates' links, when both the console's key and its address are set."""
+        if self.candidate_link_key_file is None or not self.console_url:
+            return None
+        return PersonalLinks(self.candidate_link_key_file.read_bytes().strip(), self.console_url)

@@ -2,7 +2,8 @@
 
 E-mail templates define two blocks, `subject` and `body`; an SMS template is one short text, written on
 several lines for reading and sent as one line. An SMS longer than 160 characters (long company names and
-addresses) is rendered again with `compact` set, which drops the greeting and other niceties.
+addresses) is rendered again with `compact` set, which drops the greeting and other niceties; a
+candidate's personal link (`link`) comes on top of those 160 characters (the SMS then goes in two parts).
 Dates and times are written the way people say them ("jeudi 3 décembre à 9 h 30"); the values come
 already converted to the job dating's time zone.
 """
@@ -97,7 +98,8 @@ class JinjaRenderer:
         template = (self.sms if channel == "sms" else self.email).get_template(f"{channel}/{kind}.j2")
         if channel == "sms":
             text = " ".join(template.render({**context, "compact": False}).split())
-            if len(text) > SMS_LENGTH:
+            # A personal link is long and cannot be shortened: the budget is the words around it.
+            if len(text) > SMS_LENGTH + len(context.get("link") or ""):
                 text = " ".join(template.render({**context, "compact": True}).split())
             return RenderedText(subject="", text=text)
         ctx = template.new_context(dict(context))

@@ -20,6 +20,7 @@ from jobdating.notifications.application.queries_facts import Candidate, Company
 from jobdating.notifications.application.queries_plan import JobDating, Slot
 from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS
+from jobdating.notifications.domain.personal_links import LINKED_KINDS, PersonalLinks
 from jobdating.notifications.domain.preparation import PREPARATION_KINDS
 from jobdating.notifications.domain.rules import SlotFacts, news
 
@@ -51,13 +52,22 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ContentBuilder:
-    """Gathers a message's facts: the read model, the staff directory, registration (first names)."""
+    """Gathers a message's facts: the read model, the staff directory, registration (first names), and
+    the candidate's personal link when `links` is given."""
 
-    def __init__(self, store: EventStore, contacts: Contacts, staff: StaffDirectory, timezone: str) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        contacts: Contacts,
+        staff: StaffDirectory,
+        timezone: str,
+        links: PersonalLinks | None = None,
+    ) -> None:
         self.store = store
         self.contacts = contacts
         self.staff = staff
         self.timezone = timezone
+        self.links = links
 
     async def build(self, d: Delivery, recipient: Contact, facts: Facts) -> Content:
         jd = facts.job_dating
@@ -108,6 +118,7 @@ class ContentBuilder:
             "call": self._who_to_call(counsellor_id, site),
             "reason": slot.cancel_reason,
             "previous": None,
+            "link": self._link(d, slot, tz),
         }
         if told is not None and news(told, facts) == "moved":
             context["previous"] = {
@@ -117,6 +128,11 @@ class ContentBuilder:
             }
         entries = () if d.kind in REMINDERS else (self._slot_entry(slot, company, site, "candidate"),)
         return Content(context=context, entries=entries, presented=(facts,))
+
+    def _link(self, d: Delivery, slot: Slot, tz: ZoneInfo) -> str | None:
+        if self.links is None or d.recipient_type != "candidate" or d.kind not in LINKED_KINDS:
+            return None
+        return self.links.link(d.recipient_id, slot.starts_at, tz)
 
     def _thank_you(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
         second = queries_plan.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)

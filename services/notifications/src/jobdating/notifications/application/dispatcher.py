@@ -44,6 +44,7 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import rules, timing
+from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.rules import Defer, Due, Skip, SlotFacts
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
@@ -79,10 +80,11 @@ class Dispatcher:
         wakeup: asyncio.Event | None = None,
         log: Any = None,
         on_outcome: OutcomeHook | None = None,
+        links: PersonalLinks | None = None,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
-        self.content = ContentBuilder(store, contacts, staff, timezone)
+        self.content = ContentBuilder(store, contacts, staff, timezone, links)
         self.outcomes = Outcomes(
             bus=bus,
             deliveries=deliveries,

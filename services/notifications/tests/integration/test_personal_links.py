@@ -1,0 +1,75 @@
+"""With the console's key and address, a candidate's convocation and reminders carry their personal link:
+one the console's key verifies, for that candidate, valid until a week after the day; the same link in every
+message about that interview whatever the clock reads when it goes; none in a recruiter's mail."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobdating.contracts.queries import Contact
+from jobdating.runtime.candidate_links import verify
+
+from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
+
+pytestmark = pytest.mark.nats
+DAY = date(2026, 12, 3)
+KEY = b"the console's key, at least thirty-two bytes long"
+CONSOLE = "https://console.jobdating.example"
+TOKEN = re.compile(re.escape(CONSOLE) + r"/c/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def setting_changes(tmp_path: Path) -> dict[str, Any]:
+    key = tmp_path / "console-secret"
+    key.write_bytes(KEY + b"\n")  # as `jobdating up` writes it: the line's end is no part of the key
+    return {"candidate_link_key_file": key, "console_url": CONSOLE + "/"}
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert isinstance(part, EmailMessage)
+    text: str = part.get_content()
+    return text
+
+
+async def test_a_candidates_convocation_and_reminders_carry_the_same_personal_link(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    candidate_id = person(registration, upstream, 1)
+    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    upstream.company("co-1")
+    upstream.site()
+    upstream.job_dating()
+    upstream.assign("slot-1", candidate_id, paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    await instance.send()
+    instance.clock.set(paris(DAY - timedelta(days=2), 10))
+    await instance.send()
+    instance.clock.set(paris(DAY, 7))
+    await instance.send()
+
+    mails = [m for m in mailbox.messages() if m["To"] == "personne1@example.org"]
+    kinds = sorted(m["X-Jobdating-Kind"] for m in mails)
+    assert kinds == ["convocation", "reminder_morning", "reminder_two_days"]
+    texts = [t["text"] for t in sms_lines(instance.service.settings.sms_sink)]
+    assert len(texts) == 3
+    tokens = {token for text in [body(m) for m in mails] + texts for token in TOKEN.findall(text)}
+    assert len(tokens) == 1  # one link, in every message, on both channels, whenever sent
+    link = verify(KEY, tokens.pop(), paris(DAY, 7))
+    assert link.candidate_id == candidate_id
+    # Midnight after the day, plus seven days: it still opens a week later, not after.
+    assert link.expires == int(paris(DAY + timedelta(days=8), 0).timestamp())
+    convocation = body(next(m for m in mails if m["X-Jobdating-Kind"] == "convocation"))
+    assert "Vos entretiens, l'adresse et votre réponse (je viens, je ne peux pas venir) :\r\n" in convocation
+    for text in texts:  # the words around the link still fit one SMS
+        assert len(TOKEN.sub("", text)) <= 160, text
+    # The recruiter's agenda holds no candidate's link.
+    recruiter = [m for m in mailbox.messages() if m["To"] == "recrutement@logistique.example"]
+    assert recruiter
+    assert all("/c/" not in body(m) for m in recruiter)

@@ -48,6 +48,8 @@ class DemoReport(msgspec.Struct, kw_only=True):
     candidates_served: int = 0
     solver_status: str = ""
     published_now: bool = False
+    company_ids: dict[str, str] = {}
+    """Each demo company's id in registration, by its key in the demo data."""
 
 
 Tokens = Callable[[str, str], str]
@@ -126,6 +128,7 @@ def load(
             }
             report.companies += _create(http, f"{registration_url}/companies", body, coordinator, report)
         ids = _company_ids(http, registration_url, coordinator)
+        report.company_ids = {c.key: ids[c.siret] for c in COMPANIES}
         say(f"{len(COMPANIES)} entreprises")
 
         for person in candidates():

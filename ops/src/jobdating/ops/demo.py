@@ -156,11 +156,16 @@ def load(
         say("50 candidats inscrits par cinq structures partenaires")
         if scheduling_url is not None:
             plan(http, scheduling_url, coordinator, report, day)
-            say(
-                f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
-                f"({report.solver_status})"
-            )
+            say(planned(report))
     return report
+
+
+def planned(report: DemoReport) -> str:
+    """What the load says of the published plan."""
+    return (
+        f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
+        f"({report.solver_status})"
+    )
 
 
 def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:

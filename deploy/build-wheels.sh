@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds, on the host, every wheel the service images install: the project's six packages and the exact
+# Builds, on the host, every wheel the service images install: the project's seven packages and the exact
 # versions uv.lock pins for what they need (no dev tools). The images then install with
 # `pip --no-index --find-links`, so `docker build` needs no network (pip inside containers cannot reach
 # the package index on our build machines, and a locked set is what we want to ship anyway).
@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS=never UV_PYTHON=3.11
 # deps/: third-party wheels and what each service needs of them (<service>.txt), which the images install
 # in a layer of their own, kept by docker's cache until the lock changes; own/: the project's packages.
 mkdir -p "$out/deps" "$out/own"
-for service in registration sites scheduling notifications identity; do
+for service in registration sites scheduling notifications identity console; do
   "$uv" export --frozen --quiet --package "jobdating-$service" --no-dev --no-emit-workspace --no-hashes \
     -o "$out/deps/$service.txt"
 done

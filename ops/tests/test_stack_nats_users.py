@@ -57,7 +57,7 @@ def test_an_anonymous_client_is_refused_and_the_ops_user_is_not(stack: Stack) ->
 
 def test_each_service_gets_its_own_user_and_may_publish_only_its_own_events(stack: Stack) -> None:
     passwords = json.loads(stack.nats_users_file.read_text())
-    assert set(passwords) == {"ops", *SERVICE_USERS}
+    assert set(passwords) == {"ops", "console", *SERVICE_USERS}
     assert stack.nats_users_file.stat().st_mode & 0o077 == 0
 
     async def publish_as(user: str, subject: str) -> list[str]:
@@ -79,6 +79,9 @@ def test_each_service_gets_its_own_user_and_may_publish_only_its_own_events(stac
     )
     assert any("permissions violation" in e.lower() for e in forged), forged
     assert asyncio.run(publish_as("scheduling", "jobdating.departement-nord.scheduling.x")) == []
+    # The console reads the stream and publishes no event.
+    refused = asyncio.run(publish_as("console", "jobdating.departement-nord.sites.x"))
+    assert any("permissions violation" in e.lower() for e in refused), refused
 
 
 def test_a_resumed_stack_keeps_its_passwords(stack: Stack, tmp_path: Path) -> None:

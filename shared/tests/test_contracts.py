@@ -113,3 +113,11 @@ def test_subjects_carry_org_and_service_and_refuse_structure_in_tokens() -> None
 def test_the_checked_in_asyncapi_document_matches_the_code() -> None:
     doc = Path(__file__).parents[2] / "docs" / "asyncapi.json"
     assert doc.read_text() == render()
+
+
+def test_a_v1_slot_assigned_is_read_as_an_interview_on_a_site_computer() -> None:
+    from jobdating.contracts.scheduling import SlotAssigned
+
+    event = REGISTRY.payload(decode_envelope(golden_envelope(("SlotAssigned", 1))))
+    assert isinstance(event, SlotAssigned)
+    assert (event.place, event.address, event.computer_id) == ("site", None, "pc-3")

@@ -1,7 +1,8 @@
 """The web console in Debian's Chromium, on one demo stack started for this module: a site host signs in,
 sees today's candidates at their own site only, checks one in with the keyboard alone; names are text, a
-form without its CSRF token is refused, axe-core finds nothing at 360×640 and 1280×800, and each page's
-screenshot lands in docs/console/."""
+form without its CSRF token is refused; the coordinator's live day shows a computer broken in another
+process without a reload; axe-core finds nothing at 360×640 and 1280×800, and each page's screenshot
+lands in docs/console/."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import DemoAccount, create_accounts
+from jobdating.ops.demo_accounts import DemoAccount, create_accounts, totp
 from jobdating.ops.stack import Stack, free_base_port
 from jobdating.runtime.candidate_links import CandidateLink, sign
 from jobdating.runtime.clock import ScaledClock
@@ -245,3 +246,100 @@ def test_a_candidate_opens_their_personal_link_on_a_phone(browser: Any, demo: De
         assert answer.status == 404
         assert "ce lien n'est pas valide" in page.inner_text("main")
     context.close()
+
+
+def test_the_coordinators_live_day_shows_a_computer_breaking_down_without_a_reload(
+    browser: Any, demo: Demo
+) -> None:
+    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
+    assert coordinator.totp_secret is not None
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{demo.console}/connexion")
+    page.get_by_label("Adresse e-mail").fill(coordinator.email)
+    page.get_by_label("Mot de passe").fill(coordinator.password)
+    page.get_by_label("Code à 6 chiffres").fill(totp(coordinator.totp_secret, time.time()))
+    # Once the page's event stream answers, the console listens for it: a change after that is shown.
+    with page.expect_response(lambda r: "/coordination/direct/flux" in r.url, timeout=20_000):
+        page.get_by_role("button", name="Se connecter").click()
+    assert page.url.endswith("/coordination/direct")
+    assert page.get_by_role("heading", level=1).inner_text() == "La journée en direct"
+    # Without JavaScript, the page as loaded and a link to load it again.
+    assert page.get_by_role("link", name="Mettre à jour").get_attribute("href") == "/coordination/direct"
+    page.evaluate("window.notReloaded = true")
+
+    # A computer of a site other than the reception tests' breaks down, declared to sites by its host.
+    sites = {s["site_id"]: s for s in _get(demo, "sites", "/sites", COORDINATOR_ORG, "coordinator")}
+    shown = [s.get_attribute("id").removeprefix("site-") for s in page.locator("section.live-site").all()]
+    site_id = next(s for s in shown if s not in ("site-faches", "site-ronchin"))
+    host = sites[site_id]["host_org"]
+    computer = next(
+        c
+        for c in _get(demo, "sites", f"/computers?site_id={site_id}", host, "site_manager")
+        if c["status"] == "in_service"
+    )
+    section = page.locator(f"#site-{site_id}")
+    assert "Incidents" not in section.inner_text()
+    broken = httpx.post(
+        f"{demo.stack.url('sites')}/computers/{computer['computer_id']}/out-of-order",
+        json={"reason": "écran cassé"},
+        headers={"Authorization": f"Bearer {demo.stack.token_for(host, 'site_manager')}"},
+        timeout=15,
+    )
+    assert broken.status_code == 200, broken.text
+    started = time.monotonic()
+    section.get_by_text(f"Ordinateur {computer['label']} en panne : écran cassé").wait_for(timeout=5_000)
+    print(f"live day: shown {time.monotonic() - started:.2f} s after the declaration")
+    assert page.evaluate("window.notReloaded") is True
+    check_page(page, "direct")
+
+    # A page reconnecting with `Last-Event-ID` gets each site changed since, once, with its latest id: the
+    # broken computer's site among them.
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    jd = page.locator("[sse-connect]").get_attribute("sse-connect").split("jd=")[1]
+    resumed = _events_until(demo, cookies, jd, "1", f"site-{site_id}", limit=len(shown) + 5)
+    names = [e["event"] for e in resumed]
+    assert names[-1] == f"site-{site_id}"
+    assert len(names) == len(set(names))
+    assert "Ordinateur " + computer["label"] + " en panne" in resumed[-1]["data"]
+    assert all(int(e["id"]) > 1 for e in resumed)
+    assert errors == [], errors
+    context.close()
+
+
+def _get(demo: Demo, service: str, path: str, org: str, role: str) -> Any:
+    answer = httpx.get(
+        f"{demo.stack.url(service)}{path}",
+        headers={"Authorization": f"Bearer {demo.stack.token_for(org, role)}"},
+        timeout=15,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _events_until(
+    demo: Demo, cookies: dict[str, str], jd: str, last_event_id: str, wanted: str, limit: int
+) -> list[dict[str, str]]:
+    """The live day's server-sent events, asked with `Last-Event-ID`, up to the first named `wanted`."""
+    events: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    with (
+        httpx.Client(base_url=demo.console, cookies=cookies, timeout=15) as client,
+        client.stream(
+            "GET", "/coordination/direct/flux", params={"jd": jd}, headers={"Last-Event-ID": last_event_id}
+        ) as answer,
+    ):
+        assert answer.status_code == 200
+        for line in answer.iter_lines():
+            if not line and current:
+                if "event" in current:
+                    events.append(current)
+                    if current["event"] == wanted or len(events) >= limit:
+                        break
+                current = {}
+            elif ":" in line and not line.startswith(":"):
+                field, _, value = line.partition(":")
+                current[field] = current.get(field, "") + value.strip()
+    return events

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -52,6 +53,7 @@ PORTS = (
     "IDENTITY_PORT",
     "REGISTRATION_MISSION_LOCALE_PORT",
     "SITES_MISSION_LOCALE_PORT",
+    "CONSOLE_PORT",
 )
 HTTP = {
     "registration": "REGISTRATION_PORT",
@@ -61,6 +63,7 @@ HTTP = {
     "scheduling": "SCHEDULING_PORT",
     "notifications": "NOTIFICATIONS_PORT",
     "identity": "IDENTITY_PORT",
+    "console": "CONSOLE_PORT",
 }
 DATABASES = {
     "registration": "registration",
@@ -168,6 +171,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
     overrides = {port: str(free_port()) for port in PORTS}
     overrides |= {
         "JOBDATING_CONFIG_DIR": str(work / "config"),
+        "JOBDATING_SECRETS_DIR": str(work / "secrets"),
+        # Plain HTTP here: a `Secure` session cookie would never come back from the test's client.
+        "CONSOLE_SECURE_COOKIE": "false",
         "JOBDATING_MAIL_DIR": str(mail),
         "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
     }
@@ -376,3 +382,18 @@ def test_people_invited_by_mail_sign_in_through_identity_and_act_in_the_services
             f"{stack.url('registration')}/sites", headers={"Authorization": f"Bearer {forged}"}
         )
         assert refused.status_code == 401
+
+    # The console: its sign-in page, then the counsellor signed in through it (CSRF token and cookie).
+    with httpx.Client(base_url=stack.url("console"), timeout=15) as browser:
+        page = browser.get("/connexion")
+        assert page.status_code == 200
+        assert "Content-Security-Policy" in page.headers
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf is not None
+        account = people["counsellor-mission-locale"]
+        form = {"csrf": csrf.group(1), "email": account.email, "password": account.password, "code": ""}
+        signed_in = browser.post("/connexion", data=form)
+        assert signed_in.status_code == 303, signed_in.text
+        home = browser.get("/")
+        assert home.status_code == 200
+        assert account.email in home.text

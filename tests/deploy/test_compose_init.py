@@ -13,6 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from jobdating.bus.server import nats_binary
+from jobdating.console.config import ConsoleSettings
 from jobdating.ops import compose
 from jobdating.ops.audit.report import ServiceAudit
 from jobdating.ops.audit.stream import owner_of
@@ -32,11 +33,12 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     env = (tmp_path / ".env").read_text()
     assert "=change-me" not in env
     passwords = re.findall(r"^(?:NATS_\w+|POSTGRES)_PASSWORD=(\S+)$", env, re.MULTILINE)
-    assert len(passwords) == 9  # seven service users (identity's among them), ops, PostgreSQL
-    assert len(set(passwords)) == 9
+    assert len(passwords) == 10  # seven service users (identity's among them), the console, ops, PostgreSQL
+    assert len(set(passwords)) == 10
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
-    assert len(written) == 5  # .env, the operator's clear tokens, two token tables, staff.toml
+    # .env, the operator's clear tokens, two token tables, the console's two secrets, staff.toml
+    assert len(written) == 7
     again = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True)
     assert again == []
     assert (tmp_path / ".env").read_text() == env
@@ -155,7 +157,7 @@ def test_nats_server_accepts_its_config_with_any_passwords_compose_init_draws() 
     for _ in range(60):
         drawn = compose.env_from_example(EXAMPLE.read_text())
         env = dict(re.findall(r"^(NATS_\w+_PASSWORD)=(\S+)$", drawn, re.MULTILINE))
-        assert len(env) == 8
+        assert len(env) == 9
         checked = subprocess.run(
             [nats_binary(), "-c", str(ROOT / "deploy" / "nats" / "nats.conf"), "-t"],
             env={**os.environ, **env},
@@ -210,3 +212,49 @@ def test_identity_is_wired_into_compose_and_every_other_service_accepts_its_toke
         assert (
             env["JOBDATING_REGISTRATION_RETENTION_BY_ORG"] == "${JOBDATING_REGISTRATION_RETENTION_BY_ORG:-}"
         )
+
+
+def test_compose_init_writes_the_consoles_secrets_and_compose_mounts_each_only_where_needed(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config"
+    written = compose.init(EXAMPLE, tmp_path / ".env", config, demo=False)
+    folder = tmp_path / "secrets"  # beside the folder every service mounts, not in it
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    key, reader = folder / compose.LINK_KEY, folder / compose.READER_TOKEN
+    assert {str(key), str(reader)} <= set(written)
+    operator = json.loads((tmp_path / "machine-tokens.json").read_text())
+    assert operator[reader.read_text().strip()] == {
+        "org": COORDINATOR_ORG,
+        "role": "viewer",
+        "actor_id": operator[reader.read_text().strip()]["actor_id"],
+    }
+    settings = ConsoleSettings(secret_file=key, reader_token_file=reader)
+    assert len(settings.secret()) >= 32
+    assert settings.reader_token() == reader.read_text().strip()
+    before = key.read_text()
+    assert compose.init(EXAMPLE, tmp_path / ".env", config, demo=False) == []
+    assert key.read_text() == before  # links already sent stay valid
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    console = services["console"]
+    env = console["environment"]
+    mounted = {v.rsplit(":", 2)[1]: v.rsplit(":", 2)[0] for v in console["volumes"]}
+    for setting, name in (
+        ("JOBDATING_CONSOLE_SECRET_FILE", compose.LINK_KEY),
+        ("JOBDATING_CONSOLE_READER_TOKEN_FILE", compose.READER_TOKEN),
+    ):
+        assert mounted[env[setting]] == "${JOBDATING_SECRETS_DIR:-./deploy/compose/secrets}/" + name
+    # Registration checks the links with the same key; no other service mounts the secrets.
+    registration = services["registration"]
+    assert (
+        registration["environment"]["JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE"]
+        == env["JOBDATING_CONSOLE_SECRET_FILE"]
+    )
+    holders = {name for name, s in services.items() if "SECRETS_DIR" in str(s.get("volumes", ""))}
+    assert holders == {"console", "registration"}
+    for service in ("identity", "registration", "sites", "scheduling"):
+        assert env[f"JOBDATING_CONSOLE_{service.upper()}_URL"].startswith(f"http://{service}:")
+        assert console["depends_on"][service] == {"condition": "service_healthy"}
+    assert "console" in (ROOT / "deploy" / "build-wheels.sh").read_text()
+    assert "jobdating_console-" in (ROOT / "deploy" / "docker" / "console.Dockerfile").read_text()

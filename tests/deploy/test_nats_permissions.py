@@ -19,6 +19,7 @@ from jobdating.bus.connection import connect_options
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
 from jobdating.bus.topology import CONSUMERS, registration_sites
+from jobdating.console.adapters.live_feed import subscribe
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore import open_store
 from jobdating.ops.nats_users import compose_conf, password_variable
@@ -36,6 +37,7 @@ USERS = (
     "scheduling",
     "notifications",
     "identity",
+    "console",
 )
 
 
@@ -280,3 +282,29 @@ async def test_a_coordinators_instance_asks_another_for_a_contact_opening(connec
     sites = await connect("sites-mission-locale")
     with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
         await sites.request(subject, b"purpose", timeout=1)
+
+
+async def test_the_console_reads_new_events_through_its_ordered_consumer_and_publishes_none(
+    connect: Connector, server: int
+) -> None:
+    console = await connect("console")
+    seen: asyncio.Queue[Msg] = asyncio.Queue()
+
+    async def on_message(msg: Msg) -> None:
+        await seen.put(msg)
+
+    await subscribe(console, on_message)  # the live feed's own subscription
+    await console.flush()
+    sites = (await connect("sites-departement-nord")).jetstream()
+    subject = "jobdating.departement-nord.sites.computer.ComputerOutOfOrder.pc-live"
+    ack = await sites.publish(subject, b"{}", headers={"Nats-Msg-Id": "console-live"})
+    msg = await asyncio.wait_for(seen.get(), 5)
+    assert (msg.subject, msg.metadata.sequence.stream) == (subject, ack.seq)
+    forged = "jobdating.departement-nord.sites.computer.ComputerOutOfOrder.pc-forged"
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.Error)):
+        await console.jetstream().publish(forged, b"{}", headers={"Nats-Msg-Id": forged}, timeout=1)
+    assert await _stream_count(server, forged) == 0
+    # Nor may it read a service's durable.
+    with pytest.raises((nats.errors.TimeoutError, NotFoundError, nats.errors.Error)):
+        await console.jetstream().consumer_info(STREAM_NAME, "scheduling-sites", timeout=1)
+    assert connect.errors == [] or all("permissions violation" in e.lower() for e in connect.errors)

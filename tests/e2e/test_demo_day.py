@@ -232,14 +232,19 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
         elif change["change"] in ("cancelled", "completed"):
             active.discard(change["slot_id"])
     held = {sid for sid in active if where[sid][0] == broken and where[sid][1] >= failed_at}
-    assert held == {c["slot_id"] for c in repair}
+    # A repair may also move one other interview of the site aside to save one from cancellation (a chain).
+    aside = [c for c in repair if c["slot_id"] not in held]
+    assert held <= {c["slot_id"] for c in repair}
+    assert len(aside) <= sum(1 for c in repair if c["slot_id"] in held and c["change"] == "moved")
     for change in repair:
         if change["change"] == "moved":
-            assert change["detail"]["previous_computer_id"] == broken
+            if change not in aside:
+                assert change["detail"]["previous_computer_id"] == broken
             assert change["detail"]["computer_id"] != broken
             assert change["detail"]["computer_id"].startswith(site.replace("site-", "pc-") + "-")
         else:
             assert change["change"] == "cancelled"
+            assert change not in aside
     assert report.repair_moved + report.repair_cancelled == len(repair)
 
     # Outcomes: one per interview held, nothing left waiting for one.

@@ -3,7 +3,8 @@
 Writes `.env` (every setting of .env.example, passwords drawn at random) and, in the config folder the
 services mount read-only, one machine-token table per organisation running its own instances
 (`tokens-<org>.json`, hashed keys only) and, with `--demo`, the demo's staff directory. The clear tokens go
-to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted. Nothing is
+to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted; the
+console's secrets go to `secrets/` beside it, each file mounted only where it is needed. Nothing is
 overwritten: running it again keeps the secrets already in use.
 """
 
@@ -23,6 +24,8 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 # coordinator (who runs all four services and serves the partners without an instance of their own).
 PARTNER_INSTANCES = ("mission-locale",)
 OPERATOR_TOKENS = "machine-tokens.json"
+LINK_KEY = "console-link-key"
+READER_TOKEN = "console-reader-token"  # noqa: S105 - a file name
 PASSWORD_VARIABLE = re.compile(r"^(NATS_[A-Z_]+_PASSWORD|POSTGRES_PASSWORD)=", re.MULTILINE)
 
 
@@ -67,6 +70,38 @@ def operator_file(config_dir: Path) -> Path:
     return config_dir.parent / OPERATOR_TOKENS
 
 
+def secrets_folder(config_dir: Path) -> Path:
+    """Where the console's secrets go: beside the config folder (which every service mounts), not in it."""
+    return config_dir.parent / "secrets"
+
+
+def console_secrets(folder: Path, operator: Path) -> list[str]:
+    """The key of candidates' links (the console signs them, registration checks them) and the console's
+    own reading token (the coordinator's `viewer`, from the operator's clear tokens), unless they exist.
+
+    The folder is the operator's alone (0700); the files are 0644 because docker-compose.yml mounts each
+    one, and only into the containers that need it, where an unprivileged user reads it."""
+    written: list[str] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    key = folder / LINK_KEY
+    if not key.exists():
+        key.write_text(secrets.token_urlsafe(48) + "\n")
+        key.chmod(0o644)
+        written.append(str(key))
+    reader = folder / READER_TOKEN
+    viewers = [
+        token
+        for token, who in tokens.read(operator).items()
+        if who.get("org") == COORDINATOR_ORG and who.get("role") == "viewer"
+    ]
+    if viewers and not reader.exists():
+        reader.write_text(viewers[0] + "\n")
+        reader.chmod(0o644)
+        written.append(str(reader))
+    return written
+
+
 def init(
     example: Path,
     env: Path,
@@ -74,9 +109,11 @@ def init(
     demo: bool,
     overrides: Mapping[str, str] | None = None,
     operator_tokens: Path | None = None,
+    secrets_dir: Path | None = None,
 ) -> list[str]:
     """Write what is missing (`env` from `example`, the hashed token tables and staff directory in
-    `config_dir`, the clear tokens in `operator_tokens`); returns what was written."""
+    `config_dir`, the clear tokens in `operator_tokens`, the console's secrets in `secrets_dir`); returns
+    what was written."""
     written: list[str] = []
     if not env.exists():
         env.write_text(env_from_example(example.read_text(), overrides))
@@ -100,6 +137,7 @@ def init(
         elif tokens.hash_file(path, operator):
             # A table written in clear by an earlier compose-init: its tokens stay valid, hashed.
             written.append(f"{path} (jetons en clair remplacés par leur empreinte, copiés dans {operator})")
+    written += console_secrets(secrets_dir or secrets_folder(config_dir), operator)
     staff = config_dir / "staff.toml"
     if demo and not staff.exists():
         staff.write_text(staff_toml())

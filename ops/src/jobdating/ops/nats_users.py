@@ -21,6 +21,8 @@ from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 OPS_USER = "ops"
+# The web console reads the stream (its live pages) and publishes no event.
+CONSOLE_USER = "console"
 # Services that serve every organisation: one instance, named by the service alone.
 SHARED_SERVICES = ("scheduling", "notifications", "identity")
 # Organisations running their own registration and sites instances in docker-compose.yml.
@@ -86,9 +88,27 @@ def service_user(instance: Instance) -> NatsUser:
     )
 
 
+def console_user() -> NatsUser:
+    """The console's ordered consumers: ephemeral, no acks, delivered to its own inbox, flow-controlled;
+    no event subject, no durable."""
+    return NatsUser(
+        name=CONSOLE_USER,
+        publish=(
+            "$JS.API.INFO",
+            f"$JS.API.STREAM.INFO.{STREAM_NAME}",
+            f"$JS.API.CONSUMER.CREATE.{STREAM_NAME}",
+            f"$JS.API.CONSUMER.CREATE.{STREAM_NAME}.>",
+            f"$JS.API.CONSUMER.DELETE.{STREAM_NAME}.>",
+            f"$JS.FC.{STREAM_NAME}.>",
+        ),
+        subscribe=(f"{inbox_prefix_of(CONSOLE_USER)}.>",),
+        comment="The console's live pages: ordered consumers of the stream, delivered to its own inbox.",
+    )
+
+
 def users(instances: Sequence[Instance]) -> list[NatsUser]:
-    """The operators' user, then one user per instance."""
-    services = [service_user(i) for i in instances]
+    """The operators' user, then one user per instance, then the console's (when there are instances)."""
+    services = [service_user(i) for i in instances] + ([console_user()] if instances else [])
     ops = NatsUser(
         name=OPS_USER,
         deny_subscribe=tuple(sorted(f"{inbox_prefix_of(u.name)}.>" for u in services)),

@@ -24,7 +24,7 @@ from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
 from jobdating.ops import tokens
 from jobdating.ops.embedded_nats import embedded_authorization, url_as
-from jobdating.ops.nats_users import OPS_USER, Instance, instance_user
+from jobdating.ops.nats_users import CONSOLE_USER, OPS_USER, Instance, instance_user
 from jobdating.ops.stack_console import SECRET_FILE, console_env, console_files
 from jobdating.ops.stack_folder import StackError, StackFolder
 from jobdating.ops.tokens import token_table
@@ -226,7 +226,7 @@ class Stack(StackFolder):
         if spec.name == "identity":
             own = self._identity_env()
         if spec.name == CONSOLE:
-            own = console_env(self.data_dir, self.url)
+            own = console_env(self.data_dir, self.url, self.nats_url(CONSOLE_USER))
         if spec.name == "registration" and self.console is not None:
             # Registration checks the candidates' links itself before it records their answers.
             own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}

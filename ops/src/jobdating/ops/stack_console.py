@@ -25,9 +25,11 @@ def console_files(data_dir: Path, tokens: Mapping[str, Mapping[str, str]]) -> No
         reader.chmod(0o600)
 
 
-def console_env(data_dir: Path, url: Callable[[str], str]) -> dict[str, str]:
-    """The console calls the services at their addresses; plain HTTP here, so no Secure cookie."""
+def console_env(data_dir: Path, url: Callable[[str], str], nats_url: str = "") -> dict[str, str]:
+    """The console calls the services at their addresses; plain HTTP here, so no Secure cookie. It reads
+    the stream (the live day's updates) at `nats_url`."""
     return {
+        "JOBDATING_CONSOLE_NATS_URL": nats_url,
         "JOBDATING_CONSOLE_IDENTITY_URL": url("identity"),
         "JOBDATING_CONSOLE_REGISTRATION_URL": url("registration"),
         "JOBDATING_CONSOLE_SITES_URL": url("sites"),

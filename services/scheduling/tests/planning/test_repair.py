@@ -142,8 +142,20 @@ def assert_minimal(
     """Only interviews the disruption made impossible changed; moves stay at the site; new interviews only
     take what was freed."""
     new = apply_repair(plan, diff)
+    aside = [m for m in diff.moved if m.making_room_for is not None]
+    saved = {m.before.pair: m for m in diff.moved if m.making_room_for is None}
+    for m in aside:  # a chain: one interview moved aside for one affected interview that moved, never more
+        assert m.making_room_for in saved
+        assert [a.making_room_for for a in aside].count(m.making_room_for) == 1
+        assert m.before.begins >= now
+        assert m.after.site_id == m.before.site_id
+    diff = Repair(
+        cancelled=diff.cancelled, moved=tuple(saved.values()), assigned=diff.assigned
+    )  # what the disruption itself changed
     changed = [c.interview for c in diff.cancelled] + [m.before for m in diff.moved]
     for interview in plan.interviews:
+        if interview in {m.before for m in aside}:
+            continue
         if not touches(interview, disruption) or interview.begins < now:
             assert interview in new.interviews, interview
     rules = CHANGE_RULES if isinstance(disruption, dis.CandidateChanged) else WINDOW_RULES
@@ -165,7 +177,7 @@ def assert_minimal(
         else:
             assert move.after.site_id == move.before.site_id
         assert move.after.begins >= now
-    freed = {(i.computer_id, i.day, i.start) for i in changed}
+    freed = {(i.computer_id, i.day, i.start) for i in [*changed, *(m.before for m in aside)]}
     for interview in diff.assigned:
         assert interview.begins >= now
         assert (interview.computer_id, interview.day, interview.start) in freed
@@ -188,6 +200,8 @@ def test_repairs_never_break_a_rule_and_change_only_what_they_must(
         disruption = disruption_of(instance, step, now)
         diff = repair(instance, plan, disruption, now)
         event(f"{type(disruption).__name__}: {'changes' if diff != Repair() else 'nothing'}")
+        if any(m.making_room_for for m in diff.moved):
+            event("a chain saved an interview")
         after = dis.apply_disruption(instance, disruption, now)
         assert_minimal(plan, diff, disruption, now, after)
         for cancellation in diff.cancelled:

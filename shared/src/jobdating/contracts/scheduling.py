@@ -8,7 +8,7 @@ publication turns it into `SlotAssigned` events, the first thing anyone is told.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
@@ -23,6 +23,7 @@ WORKSHOP = "workshop"
 COUNSELLING = "counselling_interview"
 
 SlotKind = Literal["interview", "second_interview"]
+SecondPlace = Literal["site", "premises", "video"]
 CancelReason = Literal[
     "candidate_withdrew",
     "candidate_changed",
@@ -141,7 +142,31 @@ class PlanPublished(_JobDatingEvent, frozen=True, kw_only=True):
 
 @REGISTRY.register
 class SlotAssigned(_SlotPlaced, frozen=True, kw_only=True):
-    """An interview was given to a candidate: company, site, computer, time and its own video link."""
+    """An interview was given to a candidate: company, site, computer, time and its own video link.
+
+    `place` (v2): where a second interview happens: on a computer of the candidate's site (`site`, like
+    every first interview), at the company's premises (`premises`: `address` says where, no computer), or
+    by video from anywhere (`video`: `video_link` is the company's link or says the company sends it)."""
+
+    event_type: ClassVar[str] = "SlotAssigned"
+    schema_version: ClassVar[int] = 2
+
+    video_link: str
+    kind: SlotKind = "interview"
+    wish_rank: int | None = None
+    from_waiting_list: bool = False
+    place: SecondPlace = "site"
+    address: str | None = None
+
+
+@REGISTRY.upcaster("SlotAssigned", 1)
+def _slot_assigned_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "place": "site", "address": None}  # before v2 every interview was on a site computer
+
+
+@REGISTRY.register
+class SlotAssignedV1(_SlotPlaced, frozen=True, kw_only=True):
+    """Version 1 of SlotAssigned, kept to read old logs; upcast to v2 on read."""
 
     event_type: ClassVar[str] = "SlotAssigned"
     schema_version: ClassVar[int] = 1

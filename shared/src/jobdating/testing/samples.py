@@ -118,7 +118,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("PlanPublished", 1): sc.PlanPublished(
         job_dating_id="jd-1", plan_id="plan-1", slots=142, solver_status="optimal", upper_bound=142
     ),
-    ("SlotAssigned", 1): sc.SlotAssigned(
+    ("SlotAssigned", 1): sc.SlotAssignedV1(
         job_dating_id="jd-1",
         slot_id="slot-1",
         candidate_id="cand-1",
@@ -129,6 +129,20 @@ SAMPLES: dict[tuple[str, int], Event] = {
         ends_at=datetime(2026, 12, 3, 8, 50, tzinfo=UTC),
         video_link="https://visio.example/jd-slot-1",
         wish_rank=1,
+    ),
+    ("SlotAssigned", 2): sc.SlotAssigned(
+        job_dating_id="jd-1",
+        slot_id="slot-2",
+        candidate_id="cand-1",
+        company_id="co-1",
+        site_id="site-seclin",
+        computer_id=None,
+        starts_at=datetime(2026, 12, 10, 13, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 10, 13, 50, tzinfo=UTC),
+        video_link="lien envoyé par l'entreprise",
+        kind="second_interview",
+        place="premises",
+        address="12 rue de l'Usine, 59810 Lesquin",
     ),
     ("SlotMoved", 1): sc.SlotMoved(
         job_dating_id="jd-1",

@@ -3,6 +3,8 @@ the key of the candidates' links."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -10,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from jobdating.console.adapters import http_candidate, http_reception, http_sign_in, web
+from jobdating.console.adapters import http_candidate, http_live, http_reception, http_sign_in, web
+from jobdating.console.adapters.live_feed import LiveFeed
 from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
 from jobdating.console.application.sessions import Sessions
@@ -26,6 +29,7 @@ class ConsoleService:
     clock: Clock
     sessions: Sessions
     services: Services
+    feed: LiveFeed
     app: FastAPI
 
 
@@ -64,4 +68,25 @@ def bootstrap(
     app.include_router(http_sign_in.router(context))
     app.include_router(http_reception.router(context))
     app.include_router(http_candidate.router(context))
-    return ConsoleService(settings=settings, clock=clock, sessions=sessions, services=services, app=app)
+    feed = LiveFeed(settings.nats_url)
+    app.include_router(http_live.router(context, feed))
+    _run_with(app, feed)
+    return ConsoleService(
+        settings=settings, clock=clock, sessions=sessions, services=services, feed=feed, app=app
+    )
+
+
+def _run_with(app: FastAPI, feed: LiveFeed) -> None:
+    """The feed's consumer runs as long as the app serves, in its event loop."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[Any]:
+        await feed.start()
+        try:
+            async with inner(served) as state:
+                yield state
+        finally:
+            await feed.stop()
+
+    app.router.lifespan_context = lifespan

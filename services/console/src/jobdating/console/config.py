@@ -22,6 +22,9 @@ class ConsoleSettings(ServiceSettings):
 
     # Not used yet (no read model of its own): kept so the console has the common settings' shape.
     store_url: str = "sqlite:///.data/console.db"
+    # The live day's updates: one ordered consumer of the stream per process, reading only; empty: the
+    # live page shows the state when loaded, with no live update.
+    nats_url: str = ""
     port: int = 8000
     # Where people open the console (the address in candidates' links).
     public_base_url: str = "http://127.0.0.1:8000"

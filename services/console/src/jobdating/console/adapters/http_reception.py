@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
 from jobdating.console.application import reception
 from jobdating.console.application.ports import Refused, Unreachable
-from jobdating.console.domain.permissions import may_receive
+from jobdating.console.domain.permissions import may_coordinate, may_receive
 
 DOWN = "Un service ne répond pas pour l'instant. Réessayez dans un moment."
 
@@ -22,6 +22,8 @@ def router(web: Web) -> APIRouter:
     @api.get("/")
     def home(request: Request) -> Response:
         session = web.signed_in(request)
+        if may_coordinate(session.roles):
+            return RedirectResponse("/coordination/direct", status_code=303)
         if may_receive(session.roles):
             return RedirectResponse("/accueil", status_code=303)
         return web.page(request, "home.html", session)

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from typing import Final
 
 RECEPTION: Final = "site_manager"
+COORDINATION: Final = "coordinator"
 
 ROLE_NAMES: Final[dict[str, str]] = {
     "coordinator": "coordination",
@@ -23,6 +24,11 @@ ROLE_NAMES: Final[dict[str, str]] = {
 def may_receive(roles: Collection[str]) -> bool:
     """The reception pages (today's candidates, check-in) are for site hosts."""
     return RECEPTION in roles
+
+
+def may_coordinate(roles: Collection[str]) -> bool:
+    """The live day and the other pages of the whole job dating are for the coordination."""
+    return COORDINATION in roles
 
 
 def role_words(roles: Collection[str]) -> str:

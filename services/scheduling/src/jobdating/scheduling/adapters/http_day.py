@@ -3,7 +3,9 @@ slots, outcomes and second interviews."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, status
 
 from jobdating.runtime.auth import Caller
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
@@ -15,6 +17,7 @@ from jobdating.scheduling.adapters.schemas import (
     ReasonIn,
     SecondInterviewIn,
 )
+from jobdating.scheduling.application.handlers_second import FreeTime
 from jobdating.scheduling.application.queries import SchedulingQueries
 from jobdating.scheduling.application.queries_day import AttendanceView
 from jobdating.scheduling.application.queries_plan_views import InterviewView
@@ -30,6 +33,7 @@ from jobdating.scheduling.domain.commands import (
 )
 from jobdating.scheduling.domain.errors import NotFound
 from jobdating.scheduling.domain.permissions import may_read_company, may_read_plans
+from jobdating.scheduling.domain.second_interviews import Place
 
 
 def router(ctx: HttpContext) -> APIRouter:
@@ -116,9 +120,32 @@ def router(ctx: HttpContext) -> APIRouter:
             slot_id=ids(),
             starts_at=as_local(body.starts_at, zone_of(job_dating_of(queries, slot_id))),
             computer_id=body.computer_id,
+            place=body.place,
+            address=body.address,
+            video_link=body.video_link,
         )
         handlers.schedule_second_interview(command, actor_of(caller), meta(request, caller))
         return queries.slot(command.slot_id)
+
+    @router.get(
+        "/slots/{slot_id}/second-interview/proposals",
+        tags=["slots"],
+        summary="Proposer les premières heures libres pour un second entretien",
+        description=(
+            "Les premières heures où le candidat et un recruteur de l'entreprise sont tous deux libres "
+            "(leurs autres entretiens comptent, dans ce job dating et les autres), à partir de maintenant, "
+            "sur les jours du job dating puis les deux semaines suivantes, dans les horaires de "
+            "l'entreprise. `place` : `site` (un ordinateur libre du site du candidat, site ouvert), "
+            "`premises` (locaux de l'entreprise) ou `video`."
+        ),
+    )
+    def second_interview_proposals(
+        slot_id: str,
+        caller: Caller,
+        place: Literal["site", "premises", "video"] = "site",
+        count: Annotated[int, Query(ge=1, le=20)] = 5,
+    ) -> list[FreeTime]:
+        return handlers.propose_second_interview(slot_id, Place(place=place), actor_of(caller), count)
 
     return router
 

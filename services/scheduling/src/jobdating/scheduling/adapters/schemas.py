@@ -79,11 +79,17 @@ class OutcomeIn(Body):
 
 
 class SecondInterviewIn(Body):
-    """When the second interview starts (local time when no offset); a free computer of the candidate's
-    site is chosen when `computer_id` is absent."""
+    """When the second interview starts (local time when no offset) and where: on a computer of the
+    candidate's site (`site`: a free one is chosen when `computer_id` is absent), at the company's premises
+    (`premises`: `address` required) or by video (`video`: the company's `video_link`, or it sends one)."""
 
     starts_at: datetime
     computer_id: Text | None = None
+    place: Literal["site", "premises", "video"] = Field(
+        default="site", description="site : ordinateur du site ; premises : locaux de l'entreprise ; video"
+    )
+    address: Text | None = Field(default=None, description="adresse des locaux de l'entreprise")
+    video_link: Text | None = Field(default=None, description="lien de la visio, si l'entreprise le donne")
 
 
 class CoachIn(Body):

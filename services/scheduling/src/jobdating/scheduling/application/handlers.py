@@ -18,6 +18,7 @@ from jobdating.scheduling.application.handlers_choices import ChoiceHandlers
 from jobdating.scheduling.application.handlers_day import DayHandlers
 from jobdating.scheduling.application.handlers_manual import ManualHandlers
 from jobdating.scheduling.application.handlers_preparation import PreparationHandlers
+from jobdating.scheduling.application.handlers_second import SecondInterviewHandlers
 from jobdating.scheduling.application.handlers_workshops import WorkshopHandlers
 from jobdating.scheduling.domain import decide, pairings
 from jobdating.scheduling.domain.calendar import Calendar
@@ -37,7 +38,14 @@ from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.model import Plan
 
 
-class SchedulingHandlers(DayHandlers, ManualHandlers, WorkshopHandlers, ChoiceHandlers, PreparationHandlers):
+class SchedulingHandlers(
+    DayHandlers,
+    ManualHandlers,
+    WorkshopHandlers,
+    ChoiceHandlers,
+    PreparationHandlers,
+    SecondInterviewHandlers,
+):
     """Runs scheduling's commands: each is a unit of work (fold, decide, append) the command bus runs.
     The job dating and its plan are here; the day's commands (companies late or gone, arrivals), the
     coordinator's changes by hand, the workshops' and the companies' choices come with their bases."""

@@ -11,6 +11,7 @@ joined after publication is only booked where capacity is free (`book_newcomer`)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ from jobdating.scheduling.domain.changes import (
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import (
     CandidateBack,
@@ -44,7 +46,7 @@ from jobdating.scheduling.planning.capacity import (
     refill_all,
 )
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.disruption import apply_disruption
+from jobdating.scheduling.planning.disruption import CandidateChanged, apply_disruption
 from jobdating.scheduling.planning.joining import CandidateJoined, book_newcomer
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
@@ -52,12 +54,14 @@ from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 
 @dataclass(frozen=True)
 class RepairReport:
-    """What a repair changed in one job dating."""
+    """What a repair changed in one job dating; `moved_aside`: interviews the disruption did not touch,
+    moved to make room for one it did (a chain), which would have been cancelled otherwise."""
 
     job_dating_id: str
     cancelled: int = 0
     moved: int = 0
     assigned: int = 0
+    moved_aside: int = 0
 
 
 @dataclass(eq=False)
@@ -81,12 +85,13 @@ class Repairs:
         active = read_model.active_slots(read, job_dating_id)
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
+        elsewhere = read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days)
         instance = build_instance(
             job_dating,
             facts,
             absent=read_model.absent(read, job_dating_id),
             second_interviews=seconds,
-            elsewhere=read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days),
+            elsewhere=elsewhere,
             waiting=queries_waiting.waiting_order(read, job_dating_id),
         )
         cal = Calendar(job_dating)
@@ -105,6 +110,7 @@ class Repairs:
         # The read model, kept in the same transaction as the slots' streams, knows their versions.
         w.expect({s.slot_id: s.version for s in active})
         writes: list[Write] = []
+        given: list[Interview] = []
         report = RepairReport(job_dating_id=job_dating_id)
         for change in disruptions(cal, moment, instance):
             if isinstance(change, ComputerBack):
@@ -138,17 +144,51 @@ class Repairs:
                 from_waiting_list=not isinstance(change, CandidateBack | CandidateJoined),
             )
             _follow(by_pair, diff, cal)
+            given += diff.assigned
             plan = repaired
+            aside = sum(1 for m in diff.moved if m.making_room_for is not None)
             report = RepairReport(
                 job_dating_id=job_dating_id,
                 cancelled=report.cancelled + len(diff.cancelled),
-                moved=report.moved + len(diff.moved),
+                moved=report.moved + len(diff.moved) - aside,
                 assigned=report.assigned + len(diff.assigned),
+                moved_aside=report.moved_aside + aside,
             )
+            if isinstance(change, CandidateChanged) and change.candidate is not None:
+                # Their second interviews on a site computer follow them, around the repaired plan.
+                follows = follow_candidate(
+                    seconds,
+                    change.candidate_id,
+                    change.candidate.site_id,
+                    seconds_judged(job_dating, facts),
+                    [*by_pair.values(), *seconds, *_as_slots(given, cal), *elsewhere],
+                    now,
+                )
+                writes += follows
+                report = dataclasses.replace(report, moved=report.moved + len(follows))
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
+
+
+def _as_slots(interviews: list[Interview], cal: Calendar) -> list[SlotState]:
+    """Interviews a repair gives from the waiting list, as the active slots they will be."""
+    slots: list[SlotState] = []
+    for i in interviews:
+        starts_at, ends_at = cal.interview_times(i)
+        slots.append(
+            SlotState(
+                status="assigned",
+                candidate_id=i.candidate_id,
+                company_id=i.company_id,
+                site_id=i.site_id,
+                computer_id=i.computer_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+        )
+    return slots
 
 
 def _refuse_new_violations(instance: Instance, plan: Plan, diff: Repair, now: Moment) -> None:

@@ -63,12 +63,20 @@ def keep_recruiters_for_second_interviews(
 
     cancelled = list(diff.cancelled)
     moved: list[Move] = []
+    # A chain stands or falls whole: the interview moved aside stays put if the one it made room for
+    # cannot move.
+    aside = {m.making_room_for: m for m in diff.moved if m.making_room_for is not None}
     for m in diff.moved:
-        if fits(m.after):
-            moved.append(m)
+        if m.making_room_for is not None:
+            continue
+        room = aside.get(m.before.pair)
+        if fits(m.after) and (room is None or fits(room.after)):
+            moved += [m] if room is None else [m, room]
         else:
             detail = "every recruiter of the company is busy with second interviews then"
             cancelled.append(Cancellation(interview=m.before, reason=m.reason, detail=detail))
+            if room is not None:
+                load.append((room.before.company_id, *cal.interview_times(room.before)))
     assigned = tuple(i for i in diff.assigned if fits(i))
     return Repair(cancelled=tuple(cancelled), moved=tuple(moved), assigned=assigned)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import msgspec
 
-from jobdating.contracts.scheduling import Break, Outcome, SiteWindow
+from jobdating.contracts.scheduling import Break, Outcome, SecondPlace, SiteWindow
 
 
 class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,6 +114,9 @@ class ScheduleSecondInterview(msgspec.Struct, frozen=True, kw_only=True):
     slot_id: str
     starts_at: datetime
     computer_id: str | None = None
+    place: SecondPlace = "site"
+    address: str | None = None
+    video_link: str | None = None
 
 
 class Coach(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict, Unpack
 
-from jobdating.contracts.scheduling import CancelReason, SlotAssigned, SlotCancelled, SlotKind
+from jobdating.contracts.scheduling import CancelReason, SecondPlace, SlotAssigned, SlotCancelled, SlotKind
 from jobdating.scheduling.domain.calendar import Booked
 from jobdating.scheduling.domain.state import SlotState
 
@@ -41,13 +41,15 @@ class SlotTerms(TypedDict, total=False):
     kind: SlotKind
     wish_rank: int | None
     from_waiting_list: bool
+    place: SecondPlace
+    address: str | None
 
 
 def assigned(
     job_dating_id: str,
     slot_id: str,
     booked: Booked,
-    computer_id: str,
+    computer_id: str | None,
     times: tuple[datetime, datetime],
     video_link: str,
     **terms: Unpack[SlotTerms],

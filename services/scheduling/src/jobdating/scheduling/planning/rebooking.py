@@ -14,7 +14,8 @@ def may_meet(frame: Frame, interview: Interview) -> bool:
     return any(company_id == interview.company_id for company_id, _ in frame.allowed(interview.candidate_id))
 
 
-def _starts(frame: Frame, t: int) -> Moment:
+def starts(frame: Frame, t: int) -> Moment:
+    """When slot `t` begins."""
     day, start = frame.slots[t]
     return Moment(day=day, minute=start)
 
@@ -26,7 +27,7 @@ def relocate(board: Board, interview: Interview, earliest: Moment) -> Interview 
     frame = board.frame
     candidate_id, company_id = interview.pair
     here = board.slot(interview)
-    options = [t for t in frame.options(candidate_id, company_id) if _starts(frame, t) >= earliest]
+    options = [t for t in frame.options(candidate_id, company_id) if starts(frame, t) >= earliest]
     options.sort(
         key=lambda t: (
             t != here,
@@ -62,7 +63,7 @@ def give_to_waiting_list(
         if (
             (computer_id, t) in board.seat
             or t not in frame.computer_slots(computer_id)
-            or _starts(frame, t) < earliest
+            or starts(frame, t) < earliest
         ):
             continue
         site_id = frame.computers[computer_id].site_id

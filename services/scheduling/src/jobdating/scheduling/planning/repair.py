@@ -5,7 +5,9 @@ Rules, in order:
 - an interview the disruption does not make impossible never changes;
 - an affected interview is moved, at the same site, to another free computer at the same time if there is
   one, else to the nearest time (same day first) when the candidate, a recruiter and a computer are free
-  (and not before `now` + `lead`); otherwise it is cancelled with the disruption's reason. A candidate who
+  (and not before `now` + `lead`); else, when moving one other interview of the site that has not begun
+  to another free place makes room for it, both move (a chain: two moves, never more, and only when no
+  single move exists); otherwise it is cancelled with the disruption's reason. A candidate who
   changed site moves with their interviews to their new site; one with a company they no longer ask for
   is cancelled;
 - capacity the disruption freed (computers at the times of the cancelled or moved interviews) goes to
@@ -19,8 +21,11 @@ interviews people were already told about.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jobdating.scheduling.planning.affected import fits_for, not_allowed, touching, why_cancelled
 from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.chains import relocate_by_moving_one
 from jobdating.scheduling.planning.disruption import (
     CandidateChanged,
     CandidateNoShow,
@@ -39,8 +44,13 @@ from jobdating.scheduling.planning.repair_diff import Cancellation, Move, Repair
 __all__ = ["Cancellation", "Move", "Repair", "apply_repair", "repair"]
 
 
-def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, *, lead: int = 0) -> Repair:
+def repair(
+    instance: Instance, plan: Plan, disruption: Disruption, now: Moment, *, lead: int = 0, chains: bool = True
+) -> Repair:
     """The fewest changes to `plan` once `disruption` is known at `now` (see the module docstring).
+
+    With `chains`, an affected interview with no free place may still be saved by moving one other
+    interview of its site out of its way (`chains.relocate_by_moving_one`), never more.
 
     `instance` is the event as planned (or already updated: disruptions apply idempotently); new times
     start no earlier than `now` + `lead` minutes. The instance after the disruption is
@@ -78,18 +88,36 @@ def repair(instance: Instance, plan: Plan, disruption: Disruption, now: Moment, 
     cancelled: list[Cancellation] = []
     moved: list[Move] = []
     freed: list[tuple[str, int]] = []
+    # What this repair already placed, and what it must still place, never moves aside for another.
+    frozen: set[Interview] = set(affected)
     for interview in affected:
         board.remove(interview)
         freed.append((interview.computer_id, board.slot(interview)))
         unwished = not gone and not may_meet(frame, interview)
         new = None if gone or unwished else relocate(board, interview, earliest)
-        if new is None:
+        chain = None
+        if new is None and chains and not (gone or unwished):
+            chain = relocate_by_moving_one(board, interview, earliest, _movable(frozen, sites, companies))
+        if chain is not None:
+            new, blocker, aside = chain
+            frozen.update((new, aside))
+            freed.append((blocker.computer_id, board.slot(blocker)))
+            moved.append(Move(before=interview, after=new, reason=why))
+            moved.append(Move(before=blocker, after=aside, reason=why, making_room_for=interview.pair))
+        elif new is None:
             detail = not_allowed(frame, interview) if unwished else why_cancelled(disruption, interview)
             cancelled.append(Cancellation(interview=interview, reason=why, detail=detail))
         else:
+            frozen.add(new)
             moved.append(Move(before=interview, after=new, reason=why))
     assigned = give_to_waiting_list(board, freed, waiting, earliest)
     return Repair(cancelled=tuple(cancelled), moved=tuple(moved), assigned=tuple(assigned))
+
+
+def _movable(frozen: set[Interview], sites: set[str], companies: set[str]) -> Callable[[Interview], bool]:
+    """An interview may move aside when the repair has not placed it and all it needs to move is indexed:
+    its site's computers and candidates, and its company's interviews."""
+    return lambda i: i not in frozen and i.site_id in sites and i.company_id in companies
 
 
 def _beyond_recruiters(

@@ -17,11 +17,14 @@ class Cancellation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 
 class Move(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """An interview that changes computer or time; same candidate, company and site."""
+    """An interview that changes computer or time; same candidate, company and site. `making_room_for`
+    names the (candidate, company) of the affected interview it made room for, when the disruption did not
+    touch it but moving it saved that one from cancellation (a chain of two moves)."""
 
     before: Interview
     after: Interview
     reason: CancelReason
+    making_room_for: tuple[str, str] | None = None
 
 
 class Repair(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -1,0 +1,30 @@
+# The web console (server-rendered pages on top of the other services). Build from the repository root
+# after deploy/build-wheels.sh:
+#   docker build -f deploy/docker/console.Dockerfile -t jobdating/console:dev .
+# Python packages come only from dist/wheels (no network during the build); the image runs as a user
+# without privileges; the services' addresses and its secrets' files come from JOBDATING_CONSOLE_* variables.
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
+FROM ${PYTHON_IMAGE} AS build
+# Third-party packages first, in a layer docker's cache keeps until the lock changes.
+COPY dist/wheels/deps /wheels/deps
+RUN python -m venv /opt/jobdating \
+ && /opt/jobdating/bin/pip install --no-cache-dir --no-index --find-links=/wheels/deps -r /wheels/deps/console.txt
+COPY dist/wheels/own /wheels/own
+RUN /opt/jobdating/bin/pip install --no-cache-dir --no-index --no-deps \
+    /wheels/own/jobdating_shared-*.whl /wheels/own/jobdating_console-*.whl
+
+FROM ${PYTHON_IMAGE}
+COPY --from=build /opt/jobdating /opt/jobdating
+# Volumes mounted on data/ (and maildir/) start with these owners, so the service can write there.
+RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/jobdating --create-home jobdating \
+ && mkdir -p /var/lib/jobdating/data /var/lib/jobdating/maildir \
+ && chown -R jobdating:jobdating /var/lib/jobdating
+ENV PATH=/opt/jobdating/bin:$PATH PYTHONUNBUFFERED=1 \
+    JOBDATING_CONSOLE_HOST=0.0.0.0 JOBDATING_CONSOLE_PORT=8000
+USER jobdating
+WORKDIR /var/lib/jobdating
+EXPOSE 8000
+HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
+  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"]
+ENTRYPOINT ["jobdating-console"]
+CMD ["serve"]

@@ -1,0 +1,134 @@
+"""One ordered JetStream consumer per console process, fanned out to the live pages' event streams.
+
+The consumer reads new events of the stream (no acks, no durable state: a restarted console starts from
+the stream's head, and the pages reload their state anyway). From each event it keeps only the site it
+touches (`site_id` in its payload, or the site of its `computer_id`) and the stream sequence, which becomes
+the server-sent event's `id`: a page reconnecting with `Last-Event-ID` gets the sites changed since, from a
+bounded memory of recent changes (further back: every site, as if it had reloaded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import DeliverPolicy
+
+from jobdating.bus.connection import connect_options
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+
+log = logging.getLogger(__name__)
+EVERY_SITE = "*"
+
+
+async def subscribe(client: Client, on_message: Callable[[Msg], Awaitable[None]]) -> Any:
+    """The console's ordered consumer: new events only, the stream named (its NATS user may not look
+    streams up by subject)."""
+    return await client.jetstream().subscribe(
+        ALL_EVENTS,
+        stream=STREAM_NAME,
+        cb=on_message,
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.NEW,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    sequence: int
+    site_id: str
+
+
+@dataclass
+class LiveFeed:
+    """Changes of sites, by stream sequence; `nats_url` empty: no live updates (pages still load)."""
+
+    nats_url: str
+    memory: int = 2000
+    computer_sites: dict[str, str] = field(default_factory=dict)
+    _recent: deque[Change] = field(default_factory=deque)
+    # The last sequence this process knows nothing more about: before its first event, or dropped since.
+    _floor: int | None = None
+    _listeners: set[asyncio.Queue[Change]] = field(default_factory=set)
+    _client: Client | None = None
+    _task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.nats_url:
+            self._task = asyncio.create_task(self._connect())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None:
+            await self._client.close()
+
+    async def _connect(self) -> None:
+        # Retried in the background: the console serves its pages while NATS is away.
+        while True:
+            try:
+                self._client = await nats.connect(
+                    self.nats_url, max_reconnect_attempts=-1, **connect_options(self.nats_url)
+                )
+                await subscribe(self._client, self._on_message)
+                return
+            except Exception as exc:  # any failure: logged, tried again
+                log.warning("live feed: NATS not reachable (%s), trying again", exc)
+                await asyncio.sleep(2)
+
+    async def _on_message(self, msg: Msg) -> None:
+        try:
+            envelope = decode_envelope(msg.data)
+            payload: Any = msgspec.json.decode(envelope.data)
+        except (msgspec.DecodeError, ValueError):
+            return
+        if not isinstance(payload, dict):
+            return
+        site = payload.get("site_id")
+        if site is None and "computer_id" in payload:
+            site = self.computer_sites.get(str(payload["computer_id"]))
+        sequence = msg.metadata.sequence.stream
+        if self._floor is None:
+            self._floor = sequence - 1
+        if isinstance(site, str):
+            self.publish(Change(sequence, site))
+
+    def publish(self, change: Change) -> None:
+        self._recent.append(change)
+        if self._floor is None:
+            self._floor = change.sequence - 1
+        while len(self._recent) > self.memory:
+            self._floor = self._recent.popleft().sequence
+        for queue in self._listeners:
+            queue.put_nowait(change)
+
+    def since(self, last_seen: int) -> list[Change]:
+        """The sites changed after `last_seen` (a reconnecting page's Last-Event-ID), each with its latest
+        sequence; every site when those changes are no longer all remembered."""
+        if self._floor is None or last_seen < self._floor:
+            # Changes this process cannot tell (before it started, or forgotten): every site afresh.
+            head = self._recent[-1].sequence if self._recent else last_seen
+            return [Change(head, EVERY_SITE)] if last_seen > 0 else []
+        latest = {c.site_id: c for c in self._recent if c.sequence > last_seen}
+        # One per site, its latest: a page needs each changed site's state now, once.
+        return sorted(latest.values(), key=lambda c: c.sequence)
+
+    def listen(self) -> asyncio.Queue[Change]:
+        queue: asyncio.Queue[Change] = asyncio.Queue()
+        self._listeners.add(queue)
+        return queue
+
+    def forget(self, queue: asyncio.Queue[Change]) -> None:
+        self._listeners.discard(queue)

@@ -1,0 +1,63 @@
+"""The live day's rules that need no other service: coordination only, and a reconnecting page's resume."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
+from jobdating.console.bootstrap import bootstrap
+from jobdating.console.config import ConsoleSettings
+from jobdating.runtime.clock import ScaledClock
+
+NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
+
+
+def test_the_live_day_is_for_the_coordination_only(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("k" * 40)
+    console = bootstrap(ConsoleSettings(secret_file=secret, secure_cookie=False), clock=ScaledClock(NOW, 0.0))
+    session = console.sessions.open(NOW)
+    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
+    session.roles = ("site_manager",)
+    client = TestClient(console.app)
+    client.cookies.set("console_session", session.session_id)
+    for path in ("/coordination/direct", "/coordination/direct/flux?jd=jd-1"):
+        answer = client.get(path)
+        assert answer.status_code == 403, path
+        assert "Cette page est réservée à la coordination." in answer.text
+        assert '<html lang="fr">' in answer.text
+
+
+def test_a_reconnecting_page_gets_the_sites_changed_since_its_last_event() -> None:
+    feed = LiveFeed("", memory=3)
+    assert feed.since(0) == []  # nothing seen yet, nothing missed
+    for sequence, site in ((5, "a"), (7, "b"), (9, "a")):
+        feed.publish(Change(sequence, site))
+    assert feed.since(5) == [Change(7, "b"), Change(9, "a")]
+    assert feed.since(9) == []
+    # Events before the first this process saw: it cannot tell which sites changed, so every one.
+    assert feed.since(2) == [Change(9, EVERY_SITE)]
+    # Forgotten ones likewise, once memory is full.
+    feed.publish(Change(12, "c"))
+    assert feed.since(4) == [Change(12, EVERY_SITE)]
+    assert feed.since(5) == [Change(7, "b"), Change(9, "a"), Change(12, "c")]
+    # A site changed twice is sent once, with its latest sequence.
+    twice = LiveFeed("")
+    for sequence, site in ((5, "a"), (7, "b"), (9, "a")):
+        twice.publish(Change(sequence, site))
+    assert twice.since(5) == [Change(7, "b"), Change(9, "a")]
+    assert twice.since(4) == [Change(7, "b"), Change(9, "a")]
+
+
+def test_each_listening_page_hears_each_change() -> None:
+    feed = LiveFeed("")
+    first, second = feed.listen(), feed.listen()
+    feed.publish(Change(3, "a"))
+    assert first.get_nowait() == second.get_nowait() == Change(3, "a")
+    feed.forget(first)
+    feed.publish(Change(4, "b"))
+    assert first.empty()
+    assert second.get_nowait() == Change(4, "b")

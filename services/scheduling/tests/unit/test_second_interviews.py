@@ -1,0 +1,201 @@
+"""Second interviews: where they take place, the first free times of both sides, and a second interview on a
+site computer following its candidate to a new site; given / when / then."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+
+import msgspec
+import pytest
+
+from jobdating.contracts.scheduling import (
+    InterviewCompleted,
+    PlanPublished,
+    SlotAssigned,
+    SlotCancelled,
+    SlotMoved,
+)
+from jobdating.scheduling.domain import day
+from jobdating.scheduling.domain.commands import ScheduleSecondInterview
+from jobdating.scheduling.domain.errors import Invalid
+from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
+from jobdating.scheduling.domain.facts import ComputerFacts, Facts, SiteFacts
+from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
+from jobdating.scheduling.domain.second_interviews import (
+    SENT_BY_COMPANY,
+    Around,
+    Place,
+    first_free_times,
+)
+from jobdating.scheduling.domain.state import JobDatingState, SlotState
+from jobdating.scheduling.testing import EVENT_DAY, morning_company, planned
+
+RECRUITER = Actor(org="co-1", role="recruiter")
+PARIS = timedelta(hours=1)  # December in Paris
+
+
+def paris(hour: int, minute: int = 0) -> datetime:
+    return datetime(EVENT_DAY.year, EVENT_DAY.month, EVENT_DAY.day, hour, minute, tzinfo=UTC) - PARIS
+
+
+JOB_DATING = reduce(
+    evolve_job_dating,
+    [
+        planned(),
+        PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1),
+    ],
+    JobDatingState(),
+)
+COMPANY = morning_company("co-1")  # 9:00-12:00, one recruiter
+SECLIN = SiteFacts(site_id="site-seclin", host_org="mission-locale")
+FACHES = SiteFacts(site_id="site-faches", host_org="mission-locale")
+COMPUTERS = (
+    ComputerFacts(computer_id="pc-s1", site_id="site-seclin"),
+    ComputerFacts(computer_id="pc-f1", site_id="site-faches"),
+    ComputerFacts(computer_id="pc-f2", site_id="site-faches"),
+)
+
+
+def slot_at(slot_id: str, at: datetime, **fields: object) -> SlotState:
+    assigned = SlotAssigned(
+        job_dating_id="jd-1",
+        slot_id=slot_id,
+        candidate_id="cand-1",
+        company_id="co-1",
+        site_id="site-seclin",
+        computer_id="pc-s1",
+        starts_at=at,
+        ends_at=at + timedelta(minutes=20),
+        video_link="https://v/1",
+    )
+    return msgspec.structs.replace(evolve_slot(SlotState(), assigned), **fields)
+
+
+FIRST = evolve_slot(
+    slot_at("slot-1", paris(9)),
+    InterviewCompleted(
+        job_dating_id="jd-1",
+        slot_id="slot-1",
+        candidate_id="cand-1",
+        company_id="co-1",
+        outcome="second_interview",
+    ),
+)
+
+
+def book(**where: object) -> SlotAssigned:
+    command = ScheduleSecondInterview(
+        first_slot_id="slot-1",
+        slot_id="slot-2",
+        starts_at=paris(11),
+        **where,  # type: ignore[arg-type]
+    )
+    [booked] = day.schedule_second_interview(
+        command, FIRST, JOB_DATING, RECRUITER, COMPANY, SECLIN, [], [], "https://v/x", paris(9, 30)
+    )
+    assert isinstance(booked, SlotAssigned)
+    return booked
+
+
+def test_a_second_interview_at_the_companys_premises_takes_no_computer_and_needs_an_address() -> None:
+    booked = book(place="premises", address="12 rue de l'Usine, Lesquin")
+    assert (booked.kind, booked.place, booked.address, booked.computer_id) == (
+        "second_interview",
+        "premises",
+        "12 rue de l'Usine, Lesquin",
+        None,
+    )
+    with pytest.raises(Invalid) as refused:
+        book(place="premises")
+    assert refused.value.problems[0].field == "address"
+
+
+def test_a_video_second_interview_carries_the_companys_link_or_says_the_company_sends_it() -> None:
+    assert book(place="video", video_link="https://visio.co-1/abc").video_link == "https://visio.co-1/abc"
+    sent = book(place="video")
+    assert (sent.place, sent.video_link, sent.computer_id) == ("video", SENT_BY_COMPANY, None)
+
+
+def around(active: list[SlotState], site: SiteFacts = SECLIN) -> Around:
+    computers = [c for c in COMPUTERS if c.site_id == site.site_id]
+    return Around(job_dating=JOB_DATING, company=COMPANY, site=site, computers=computers, active=active)
+
+
+def test_the_first_free_times_are_when_both_the_candidate_and_a_recruiter_are_free() -> None:
+    candidate_busy = slot_at("slot-7", paris(10, 20), company_id="co-7", site_id="site-x", computer_id="x")
+    recruiter_busy = slot_at(
+        "slot-8", paris(11, 20), candidate_id="cand-8", site_id="site-x", computer_id="y"
+    )
+    times = first_free_times(
+        around([candidate_busy, recruiter_busy]), "cand-1", "site-seclin", Place(place="video"), paris(10), 3
+    )
+    # 10:20 is the candidate's (and 10:40 within their 10-minute buffer), 11:20 the recruiter's.
+    assert times == [(paris(11), None), (paris(11, 40), None), (paris(9) + timedelta(days=1), None)]
+    on_site = first_free_times(around([]), "cand-1", "site-seclin", Place(), paris(10), 1)
+    assert on_site == [(paris(10, 20), "pc-s1")]
+
+
+def facts() -> Facts:
+    return Facts(companies=(COMPANY,), sites=(SECLIN, FACHES), computers=COMPUTERS)
+
+
+def test_a_second_interview_on_a_site_computer_follows_its_candidate_to_the_same_time_at_the_new_site() -> (
+    None
+):
+    second = slot_at("slot-2", paris(11), kind="second_interview")
+    busy = slot_at(
+        "slot-5",
+        paris(11),
+        candidate_id="cand-5",
+        company_id="co-5",
+        site_id="site-faches",
+        computer_id="pc-f1",
+    )
+    [write] = follow_candidate(
+        [second], "cand-1", "site-faches", seconds_judged(JOB_DATING, facts()), [second, busy], paris(9, 30)
+    )
+    assert write.stream_id == "slot-2"
+    assert isinstance(write.event, SlotMoved)
+    moved = write.event
+    assert (moved.site_id, moved.computer_id, moved.starts_at) == ("site-faches", "pc-f2", paris(11))
+    assert (moved.previous_computer_id, moved.previous_starts_at, moved.reason) == (
+        "pc-s1",
+        paris(11),
+        "candidate_changed",
+    )
+
+
+def test_with_the_new_site_full_then_it_moves_to_the_nearest_free_time_or_is_cancelled() -> None:
+    second = slot_at("slot-2", paris(11), kind="second_interview")
+    full = [
+        slot_at(
+            f"s{n}", paris(11), candidate_id=f"c{n}", company_id="co-5", site_id="site-faches", computer_id=pc
+        )
+        for n, pc in enumerate(("pc-f1", "pc-f2"))
+    ]
+    judged = seconds_judged(JOB_DATING, facts())
+    [write] = follow_candidate([second], "cand-1", "site-faches", judged, [second, *full], paris(9, 30))
+    assert isinstance(write.event, SlotMoved)
+    assert write.event.starts_at == paris(10, 40)  # 10:40 and 11:20 are as near: the earlier first
+    [gone] = follow_candidate([second], "cand-1", "site-faches", judged, [second, *full], paris(10, 59))
+    assert isinstance(gone.event, SlotMoved)
+    assert gone.event.starts_at == paris(11, 20), "never before now"
+    all_day = [
+        slot_at(
+            f"r{n}", paris(9) + n * timedelta(minutes=20), candidate_id=f"r{n}", site_id="x", computer_id="x"
+        )
+        for n in range(9)
+    ]  # the company's only recruiter is busy all morning
+    [cancelled] = follow_candidate(
+        [second], "cand-1", "site-faches", judged, [second, *all_day], paris(9, 30)
+    )
+    assert isinstance(cancelled.event, SlotCancelled)
+    assert cancelled.event.reason == "candidate_changed"
+
+
+def test_second_interviews_at_the_premises_or_by_video_stay_when_the_candidate_changes_site() -> None:
+    premises = slot_at("slot-2", paris(11), kind="second_interview", computer_id=None)
+    judged = seconds_judged(JOB_DATING, facts())
+    assert follow_candidate([premises], "cand-1", "site-faches", judged, [premises], paris(9, 30)) == []

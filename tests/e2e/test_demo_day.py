@@ -169,14 +169,21 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
 
     # Every act of the day's people was done by a signed-in person: the audit names them. Only the
     # coordination's script (a machine token) registered the organisations and sent the first invitations.
-    person = {p.key: p.name for p in people()}
-    name_of = {a.account_id: person[a.key] for a in load_accounts(stack.data_dir / ACCOUNTS_FILE).values()}
+    kept = load_accounts(stack.data_dir / ACCOUNTS_FILE).values()
+    # The recruiters' organisation is their company's id in registration.
+    company_ids = {a.key.removeprefix("recruiter-"): a.org for a in kept if a.role == "recruiter"}
+    assert len(company_ids) == len(COMPANIES)
+    person = {p.key: p.name for p in people(company_ids)}
+    name_of = {a.account_id: person[a.key] for a in kept}
     machine = {row.event_type for row in played.who if row.kind is ActorKind.MACHINE}
     assert machine <= {"OrganisationRegistered", "AccountInvited"}, machine
     acted = [row for row in played.who if row.kind is ActorKind.PERSON]
     assert all(row.actor_id.startswith("acc-") and row.who == name_of[row.actor_id] for row in acted)
     did = {(row.who, row.event_type) for row in acted}
-    assert (person["coordinator"], "InterviewCompleted") in did
+    # Each company's recruiter recorded its interviews' outcomes, nobody else.
+    assert {who for who, event in did if event == "InterviewCompleted"} == {
+        person[f"recruiter-{c.key}"] for c in COMPANIES
+    }
     assert {(person[f"host-{s.key}"], "CandidateCheckedIn") for s in SITES} <= did
     assert {(person[f"counsellor-{org}"], "CandidateRegistered") for org in PARTNERS} <= did
     # A rehearsal hashes at the settings' floor (OWASP's argon2id minimum): its people are ready in seconds.
@@ -185,7 +192,7 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert len(hashes) == len(name_of)
     assert all(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$") for h in hashes), hashes[:1]
     # Each of them signed in once: an access token serves until it is close to its 15 minutes.
-    assert report.sign_ins == 1 + len(SITES) + len(PARTNERS), report.sign_ins
+    assert report.sign_ins == 1 + len(SITES) + len(PARTNERS) + len(COMPANIES), report.sign_ins
 
     assert loaded.interviews == report.interviews_published > 100
 

@@ -21,7 +21,7 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.ops.stack import free_base_port
-from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, PARTNERS, SITES, candidates
+from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES, candidates
 
 from .test_up import start, wait_for
 
@@ -73,6 +73,14 @@ def last_event_of(store: Path, stream_id: str) -> bytes:
         ).fetchone()
     assert row is not None, stream_id
     return bytes(row[0])
+
+
+def stack_coordination(data: Path) -> str:
+    """The coordination's machine token of the stack on `data` (the operator's clear copy)."""
+    tokens = json.loads((data / "operator-tokens.json").read_text())
+    return str(
+        next(t for t, who in tokens.items() if who["org"] == COORDINATOR_ORG and who["role"] == "coordinator")
+    )
 
 
 def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_crash_of_identity(
@@ -150,6 +158,58 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
             assert changed.status_code == 200, changed.text
             assert decode_envelope(last_event_of(data / "registration.db", candidate)).actor_id == account
 
+            # A printed recruiter reads their company's agenda and records its outcomes: their token's
+            # organisation is the company's id in registration. Another company's interview is refused.
+            r_email, r_password, _ = printed["recrutement"][0]
+            signed = http.post(f"{identity}/sign-in", json={"email": r_email, "password": r_password})
+            assert signed.status_code == 200, signed.text
+            recruiter = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+            company = part(signed.json()["access_token"], 1)["org"]
+            machine = {"Authorization": f"Bearer {stack_coordination(data)}"}
+            companies = http.get(f"{registration}/companies", params={"limit": 100}, headers=machine)
+            assert companies.status_code == 200, companies.text
+            contact = {c["company_id"]: c["contact"]["email"] for c in companies.json()["items"]}
+            assert contact[company] == r_email  # the company whose contact was invited as its recruiter
+            scheduling = f"http://127.0.0.1:{base + 3}"
+            agenda = http.get(
+                f"{scheduling}/job-datings/{JOB_DATING_ID}/plan",
+                params={"by": "company", "key": company},
+                headers=recruiter,
+            )
+            assert agenda.status_code == 200, agenda.text
+            own = [i for g in agenda.json()["groups"] for i in g["interviews"]]
+            assert own
+            assert {i["company_id"] for i in own} == {company}
+            slot = http.get(f"{scheduling}/slots/{own[0]['slot_id']}", headers=recruiter)
+            assert slot.status_code == 200, slot.text
+            # The day is the next working day: allowed to record it, the interview has not begun yet.
+            outcome = http.post(
+                f"{scheduling}/slots/{own[0]['slot_id']}/outcome",
+                json={"outcome": "hired"},
+                headers=recruiter,
+            )
+            assert outcome.status_code == 409, outcome.text
+            assert "pas encore commencé" in outcome.text
+            coordination_plan = http.get(
+                f"{scheduling}/job-datings/{JOB_DATING_ID}/plan",
+                params={"by": "company"},
+                headers=machine,
+            )
+            theirs = next(
+                i
+                for g in coordination_plan.json()["groups"]
+                for i in g["interviews"]
+                if i["company_id"] != company
+            )
+            for method, path in (("GET", ""), ("POST", "/outcome")):
+                refused = http.request(
+                    method,
+                    f"{scheduling}/slots/{theirs['slot_id']}{path}",
+                    json={"outcome": "hired"} if method == "POST" else None,
+                    headers=recruiter,
+                )
+                assert refused.status_code == 403, (path, refused.text)
+
             # kill -9 identity: `up` restarts it, with the same keys (the token issued before still verifies).
             up_children = children(process.pid)
             pid = next(p for p, command in up_children.items() if "jobdating-identity" in command)
@@ -164,11 +224,7 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
             tokens = json.loads((data / "operator-tokens.json").read_text())
             # The services' file holds their digests only; the clear tokens are the operator's.
             assert not any(token in (data / "tokens.json").read_text() for token in tokens)
-            coordination = next(
-                t
-                for t, who in tokens.items()
-                if who["org"] == COORDINATOR_ORG and who["role"] == "coordinator"
-            )
+            coordination = stack_coordination(data)
             disabled = http.post(
                 f"{identity}/accounts/{account}/disable", headers={"Authorization": f"Bearer {coordination}"}
             )

@@ -48,6 +48,8 @@ class DemoReport(msgspec.Struct, kw_only=True):
     candidates_served: int = 0
     solver_status: str = ""
     published_now: bool = False
+    company_ids: dict[str, str] = {}
+    """Each demo company's id in registration, by its key in the demo data."""
 
 
 Tokens = Callable[[str, str], str]
@@ -126,6 +128,7 @@ def load(
             }
             report.companies += _create(http, f"{registration_url}/companies", body, coordinator, report)
         ids = _company_ids(http, registration_url, coordinator)
+        report.company_ids = {c.key: ids[c.siret] for c in COMPANIES}
         say(f"{len(COMPANIES)} entreprises")
 
         for person in candidates():
@@ -153,11 +156,16 @@ def load(
         say("50 candidats inscrits par cinq structures partenaires")
         if scheduling_url is not None:
             plan(http, scheduling_url, coordinator, report, day)
-            say(
-                f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
-                f"({report.solver_status})"
-            )
+            say(planned(report))
     return report
+
+
+def planned(report: DemoReport) -> str:
+    """What the load says of the published plan."""
+    return (
+        f"planning publié : {report.interviews} entretiens, {report.candidates_served} candidats "
+        f"({report.solver_status})"
+    )
 
 
 def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:

@@ -19,7 +19,7 @@ import secrets
 import struct
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
@@ -105,12 +105,16 @@ class AccountMaker:
         self._admins: dict[str, dict[str, str]] = {}
         self._saving = threading.Lock()  # accepted side by side, the file written by one at a time
 
-    def run(self, roles: Collection[str] | None = None) -> int:
+    def run(self, roles: Collection[str] | None = None, company_ids: Mapping[str, str] | None = None) -> int:
         """Register the organisations, then invite and activate every missing account (of `roles` only,
-        when given); returns how many were created now."""
-        everyone = [person for person in people() if roles is None or person.role in roles]
+        when given; the recruiters of the companies in `company_ids` only); returns how many were created
+        now."""
+        everyone = [person for person in people(company_ids) if roles is None or person.role in roles]
         for person in everyone:
-            if person.key not in self.accounts:
+            kept = self.accounts.get(person.key)
+            # An account kept from an earlier version may name another organisation (a company's was
+            # `entreprise-{key}`): once active it stays as it is (see `outdated`), else it is invited anew.
+            if kept is None or (kept.account_id is None and kept.org != person.org):
                 self.accounts[person.key] = DemoAccount(
                     key=person.key,
                     role=person.role,
@@ -120,9 +124,9 @@ class AccountMaker:
                     password=new_password(),
                 )
         save_accounts(self.path, self.accounts)
-        # Only the organisations of those people: the demo day registers no company (it has no recruiter).
+        # Only the organisations of those people: the companies once registration gave their ids.
         wanted = {person.org for person in everyone}
-        for organisation in (o for o in organisations() if o.organisation_id in wanted):
+        for organisation in (o for o in organisations(company_ids) if o.organisation_id in wanted):
             self._post("/organisations", msgspec.structs.asdict(organisation), self.machine, {201, 409})
         missing = [person for person in everyone if self.accounts[person.key].account_id is None]
         # Two waves (those the coordination invites, then the staff their admins invite), each invited at
@@ -239,14 +243,22 @@ def create_accounts(
     maildir: Path,
     data_dir: Path,
     roles: Collection[str] | None = None,
+    company_ids: Mapping[str, str] | None = None,
 ) -> tuple[list[DemoAccount], int]:
-    """Every demo account (of `roles` only, when given), created where missing, and how many were created
-    now."""
+    """Every demo account (of `roles` only, when given; recruiters for the companies of `company_ids`
+    only, see `demo_people`), created where missing, and how many were created now."""
     with httpx.Client(timeout=30) as http:
         maker = AccountMaker(http, identity_url, machine_token, maildir, data_dir / ACCOUNTS_FILE)
-        created = maker.run(roles)
-    keys = [person.key for person in people() if roles is None or person.role in roles]
+        created = maker.run(roles, company_ids)
+    keys = [person.key for person in people(company_ids) if roles is None or person.role in roles]
     return [maker.accounts[key] for key in keys], created
+
+
+def outdated(accounts: Collection[DemoAccount], company_ids: Mapping[str, str]) -> list[DemoAccount]:
+    """The recruiters activated by an earlier version under an organisation other than their company's id
+    in registration (`entreprise-{key}`): they sign in, but the services find no company of theirs."""
+    orgs = {f"recruiter-{key}": company_id for key, company_id in company_ids.items()}
+    return [a for a in accounts if a.role == "recruiter" and a.key in orgs and a.org != orgs[a.key]]
 
 
 def needs_code(account: DemoAccount) -> bool:

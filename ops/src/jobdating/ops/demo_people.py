@@ -4,10 +4,15 @@ address it is invited at and who invites it (see `demo_accounts`, which creates 
 The coordination (a machine token) registers the organisations and invites the coordinator, each partner's
 admin and each company's first recruiter; each partner's admin, signed in with its second factor, invites its
 own counsellor and the hosts of the sites its organisation lends.
+
+A company's organisation in identity is its id in registration (a UUIDv7, a valid organisation id): the
+services accept a recruiter for the company its token's organisation names. So the recruiters come once the
+demo is loaded, from the company ids registration gave (`company_ids`: demo company key -> company id).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import msgspec
@@ -30,6 +35,8 @@ ROLE_LABELS: Final[dict[str, str]] = {
     "site_manager": "accueil de site",
     "recruiter": "recrutement",
 }
+STAFF_ROLES: Final[frozenset[str]] = frozenset(ROLE_LABELS) - {"recruiter"}
+"""The roles whose accounts exist before the demo is loaded (the recruiters' need the companies' ids)."""
 SECOND_FACTOR: Final[frozenset[str]] = frozenset({"coordinator", "partner_admin"})
 """The roles identity asks a TOTP code of at sign-in."""
 
@@ -53,15 +60,14 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     name: str = ""  # the person's name, kept by identity only (the audit's "who" for those allowed)
 
 
-def company_org(key: str) -> str:
-    """The organisation id of a demo company in identity (ids are subject tokens: no SIRET needed)."""
-    return f"entreprise-{key}"
-
-
-def organisations() -> list[Organisation]:
+def organisations(company_ids: Mapping[str, str] | None = None) -> list[Organisation]:
+    """The partners, and the companies of `company_ids` under their registration ids."""
+    ids = company_ids or {}
     partners = [Organisation(organisation_id=o, kind=KINDS[o], name=n) for o, n in PARTNERS.items()]
     companies = [
-        Organisation(organisation_id=company_org(c.key), kind="company", name=c.name) for c in COMPANIES
+        Organisation(organisation_id=ids[c.key], kind="company", name=c.name)
+        for c in COMPANIES
+        if c.key in ids
     ]
     return partners + companies
 
@@ -101,9 +107,10 @@ _NAMES = (
 )
 
 
-def people() -> list[Person]:
+def people(company_ids: Mapping[str, str] | None = None) -> list[Person]:
     """Every demo account, in the order they are created (an inviter before those it invites), each with
-    a name of its own."""
+    a name of its own; a company's recruiter only when `company_ids` gives the company's id."""
+    ids = company_ids or {}
     found = [
         Person(
             key="coordinator",
@@ -124,7 +131,7 @@ def people() -> list[Person]:
             Person(
                 key=f"recruiter-{company.key}",
                 role="recruiter",
-                org=company_org(company.key),
+                org=ids.get(company.key, ""),
                 # The company's contact registration knows: invited as its first recruiter.
                 email=f"recrutement@{company.key}.exemple.fr",
                 where=company.name,
@@ -152,7 +159,9 @@ def people() -> list[Person]:
                 by=f"admin-{site.host_org}",
             )
         )
-    return [msgspec.structs.replace(person, name=name) for person, name in zip(found, _NAMES, strict=True)]
+    # Named before the recruiters without a company id are left out: each person keeps their name.
+    named = [msgspec.structs.replace(person, name=name) for person, name in zip(found, _NAMES, strict=True)]
+    return [person for person in named if person.org]
 
 
 def account_key(org: str, role: str) -> str:

@@ -57,13 +57,20 @@ class Sessions:
                 self.sign_ins += 1
         return held[0]
 
+    def add(self, accounts: Iterable[DemoAccount]) -> None:
+        """Accounts created after the others (the recruiters, once their companies have ids)."""
+        self.accounts.update((account.key, account) for account in accounts)
+
     def sign_in_all(self, keys: Iterable[str]) -> None:
         """Sign in everyone who is about to act, side by side (identity checks passwords one per core)."""
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(self.token, keys))
 
     def of(self, org: str, role: str) -> str:
-        """The token of the person acting for `org` in `role` (the demo's `Tokens` callable)."""
+        """The token of the person acting for `org` in `role` (the demo's `Tokens` callable); a company's
+        recruiter by the company's id, their organisation."""
+        if role == "recruiter":
+            return self.token(next(a.key for a in self.accounts.values() if a.role == role and a.org == org))
         return self.token(account_key(org, role))
 
 

@@ -29,8 +29,9 @@ from jobdating.ops.commands.terminal import (
     stop_cleanly_on_termination,
 )
 from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import ACCOUNTS_FILE, create_accounts, sign_in_lines
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, create_accounts, outdated, sign_in_lines
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
+from jobdating.ops.demo_people import STAFF_ROLES
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
@@ -157,17 +158,17 @@ def up(
                 stack.data_dir, next_working_day(local_today(stack.clock.now()))
             )
             console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
-            # The accounts first: the candidates are registered by, and followed by, the partners'
-            # counsellor accounts.
+            # The staff's accounts first: the candidates are registered by, and followed by, the partners'
+            # counsellor accounts. The recruiters' once the companies have their ids (see demo_people).
             with console.status("Comptes de démonstration (invitations par courriel)..."):
                 accounts, created = create_accounts(
                     stack.url("identity"),
                     stack.token_for(COORDINATOR_ORG, "coordinator"),
                     stack.maildir,
                     stack.data_dir,
+                    roles=STAFF_ROLES,
                 )
             write_staff(stack.staff_file, accounts)
-            console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
             loading = console.status("Chargement du job dating de démonstration...")
             with loading, httpx.Client(timeout=15) as http:
                 report = load_demo(
@@ -184,6 +185,22 @@ def up(
                 f"{report.companies} entreprises, {report.candidates} candidats "
                 f"({report.already_there} déjà présents)."
             )
+            with console.status("Comptes des recruteurs (invitations par courriel)..."):
+                accounts, recruiters = create_accounts(
+                    stack.url("identity"),
+                    stack.token_for(COORDINATOR_ORG, "coordinator"),
+                    stack.maildir,
+                    stack.data_dir,
+                    company_ids=report.company_ids,
+                )
+            console.print(f"  [green]✓[/] {len(accounts)} comptes ({created + recruiters} créés maintenant)")
+            for account in outdated(accounts, report.company_ids):
+                console.print(
+                    f"  [yellow]Le compte {account.email} a été créé par une version antérieure "
+                    f"(organisation {account.org}) : il ne lit pas l'agenda de {account.where}. "
+                    f"Effacez {stack.data_dir} pour repartir de zéro.[/]",
+                    soft_wrap=True,
+                )
         table = Table(title="jobdating est prêt")
         table.add_column("service")
         table.add_column("adresse")

@@ -4,7 +4,7 @@ Once the demo is loaded, planned and published, the day follows the services' sh
 people of the day would, only through the public HTTP APIs: candidates check in at their site a little
 before their first interview, one does not come (scheduling cancels their slots), a computer fails
 mid-morning (the sites service hears it, scheduling repairs from the stream), every interview gets an
-outcome when it ends (the coordination recording it on the recruiter's behalf), and a second interview is
+outcome when it ends (recorded by its company's signed-in recruiter), and a second interview is
 booked as its own slot after each first interview that asked for one.
 
 `clock` readies the stack on the day's clock, `play` signs its people in (identity's demo accounts) and

@@ -45,9 +45,14 @@ class DemoDay:
         poll_seconds: float = 0.1,
         wait_seconds: float = 30.0,
         supervise: Callable[[], list[str]] | None = None,
+        recruiters: bool = False,
     ) -> None:
         self.api = DayApi(
-            scheduling_url=scheduling_url, sites_url=sites_url, registration_url=registration_url, token=token
+            scheduling_url=scheduling_url,
+            sites_url=sites_url,
+            registration_url=registration_url,
+            token=token,
+            recruiters=recruiters,
         )
         self.sessions = sessions
         self.clock = clock
@@ -212,7 +217,7 @@ class DemoDay:
         )
         for slot in ended:
             outcome = self._draw_outcome(slot)
-            self.api.record_outcome(slot.slot_id, outcome)
+            self.api.record_outcome(slot.slot_id, slot.company_id, outcome)
             self.report.completed += 1
             self.report.outcomes[outcome] = self.report.outcomes.get(outcome, 0) + 1
             what = "deuxième entretien" if slot.kind == "second_interview" else "entretien"

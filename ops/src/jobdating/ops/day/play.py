@@ -4,25 +4,26 @@ person whose act it is (see `demo_sessions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from jobdating.ops.day.clock import day_of
 from jobdating.ops.day.driver import DemoDay, Say
 from jobdating.ops.day.summary import DayReport
-from jobdating.ops.demo import DemoReport
+from jobdating.ops.demo import DemoReport, plan, planned
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import create_accounts
+from jobdating.ops.demo_people import STAFF_ROLES
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 from jobdating.ops.stack import Stack
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
-# Who acts in the demo day, with the admins who invite them. Recruiters do not: scheduling knows a recruiter
-# by a token whose organisation is registration's company id, which the demo's company accounts do not
-# carry; the coordination records the outcomes on their behalf.
-DAY_ROLES = frozenset({"coordinator", "partner_admin", "counsellor", "site_manager"})
+# Who acts in the demo day before the load, with the admins who invite them; each company's recruiter comes
+# once registration gave the company its id (their organisation in identity, see demo_people).
+DAY_ROLES = STAFF_ROLES
 
 
 def play(
@@ -52,9 +53,16 @@ def play(
             sessions.of,
             day_of(clock),
             progress=progress,
-            scheduling_url=stack.url("scheduling"),
             counsellor_of=counsellor_ids(accounts),
         )
+        # The companies' recruiters (who record their interviews' outcomes) are invited and signed in while
+        # scheduling plans: the day's clock already runs, every second of setup is ten minutes of it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            recruiting = pool.submit(recruiters_of, stack, sessions, loaded.company_ids)
+            coordinator = {"Authorization": f"Bearer {sessions.of(COORDINATOR_ORG, 'coordinator')}"}
+            plan(http, stack.url("scheduling"), coordinator, loaded, day_of(clock))
+            (progress or (lambda _: None))(planned(loaded))
+            recruiting.result()
         day = DemoDay(
             scheduling_url=stack.url("scheduling"),
             sites_url=stack.url("sites"),
@@ -67,7 +75,22 @@ def play(
             seed=seed,
             say=say,
             supervise=stack.supervise_once,
+            recruiters=True,
         )
         report = day.run()
     report.sign_ins = sessions.sign_ins
     return loaded, report
+
+
+def recruiters_of(stack: Stack, sessions: Sessions, company_ids: Mapping[str, str]) -> None:
+    """Each company's recruiter, created in identity under the company's id and signed in."""
+    recruiters, _ = create_accounts(
+        stack.url("identity"),
+        stack.token_for(COORDINATOR_ORG, "coordinator"),
+        stack.maildir,
+        stack.data_dir,
+        roles={"recruiter"},
+        company_ids=company_ids,
+    )
+    sessions.add(recruiters)
+    sessions.sign_in_all(a.key for a in recruiters)

@@ -18,16 +18,27 @@ Tokens = Callable[[str, str], str]
 
 class DayApi:
     """Scheduling, sites and registration as the people of the day reach them: the coordination for the
-    plan and the outcomes, each site's manager for arrivals, absences and computers. `token` gives the
-    access token of whoever acts for an organisation in a role (in the demo day, a signed-in person)."""
+    plan, each site's manager for arrivals, absences and computers, each company's recruiter for its
+    outcomes (with `recruiters`; else the coordination on their behalf, as with machine tokens, which name
+    no company). `token` gives the access token of whoever acts for an organisation in a role (in the demo
+    day, a signed-in person)."""
 
     http: Patient  # set by the day once its HTTP client is open
 
-    def __init__(self, *, scheduling_url: str, sites_url: Urls, registration_url: str, token: Tokens) -> None:
+    def __init__(
+        self,
+        *,
+        scheduling_url: str,
+        sites_url: Urls,
+        registration_url: str,
+        token: Tokens,
+        recruiters: bool = False,
+    ) -> None:
         self.scheduling_url = scheduling_url
         self.sites_url = sites_url
         self.registration_url = registration_url
         self.token = token
+        self.recruiters = recruiters
 
     @property
     def coordinator(self) -> dict[str, str]:
@@ -99,11 +110,10 @@ class DayApi:
         )
         require_ok(response, "la panne d'un ordinateur")
 
-    def record_outcome(self, slot_id: str, outcome: str) -> None:
+    def record_outcome(self, slot_id: str, company_id: str, outcome: str) -> None:
+        headers = auth(self.token(company_id, "recruiter")) if self.recruiters else self.coordinator
         response = self.http.post(
-            f"{self.scheduling_url}/slots/{slot_id}/outcome",
-            json={"outcome": outcome},
-            headers=self.coordinator,
+            f"{self.scheduling_url}/slots/{slot_id}/outcome", json={"outcome": outcome}, headers=headers
         )
         require_ok(response, "le résultat d'un entretien")
 

@@ -167,3 +167,21 @@ async def unchanged(api: Api, shown: list[dict[str, Any]]) -> bool:
     """Whether every slot of `shown` (what people were told) is still as it was."""
     after = {s["slot_id"]: s for s in await api.published_slots()}
     return all(after[s["slot_id"]] == s for s in shown)
+
+
+def assert_only_moved_aside(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], affected: set[str]
+) -> None:
+    """Besides the `affected` slots, a repair changed only interviews it moved aside to save one of them
+    from cancellation (a chain): each still held at its site, later than now, at most one per saved one."""
+    aside = {k for k in before if before[k] != after[k]} - affected
+    for slot_id in aside:
+        was, now = before[slot_id], after[slot_id]
+        assert now["status"] == "assigned", now
+        assert (now["candidate_id"], now["company_id"], now["site_id"]) == (
+            was["candidate_id"],
+            was["company_id"],
+            was["site_id"],
+        )
+    saved = [k for k in affected if after[k]["status"] == "assigned"]
+    assert len(aside) <= len(saved), (aside, saved)

@@ -29,7 +29,7 @@ from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, append_as_published, demo_facts
 from jobdating.testing.consumers import run_until
 
-from .conftest import Api, assert_plan_still_valid, log_events, paris
+from .conftest import Api, assert_only_moved_aside, assert_plan_still_valid, log_events, paris
 
 
 @pytest.mark.nats
@@ -100,14 +100,16 @@ async def test_a_computer_breaking_mid_morning_moves_or_cancels_its_interviews_a
             assert now["site_id"] == was["site_id"]
             assert now["computer_id"] != broken
             assert now["starts_at"] >= "2026-12-03T09:07"
-    assert {k for k in before if before[k] != after[k]} == affected, "nothing else changed"
+    assert_only_moved_aside(before, after, affected)  # nothing else changed
     moved = [k for k in affected if after[k]["status"] == "assigned"]
     assert moved, "the site had free computers: some interviews were moved, not all cancelled"
     assert_plan_still_valid(service, api.jd)
 
     # The log says exactly that: one event per affected slot, caused by the breakdown.
     repair = log_events(service.store, slots_before)
-    assert {e.envelope.stream_id for e in repair} == affected
+    # (and one per interview moved aside to save one of them: a chain)
+    changed = {k for k in before if before[k] != after[k]}
+    assert {e.envelope.stream_id for e in repair} == changed >= affected
     assert all(isinstance(e.data, SlotMoved | SlotCancelled) for e in repair)
     assert {e.data.reason for e in repair if isinstance(e.data, SlotMoved | SlotCancelled)} == {
         "computer_broken"

@@ -15,7 +15,15 @@ from jobdating.scheduling.bootstrap import SchedulingService, bootstrap
 from jobdating.scheduling.config import SchedulingSettings
 from jobdating.scheduling.testing import Fact, MovableClock, computer_id, principals
 
-from .conftest import VIDEO_BASE, Api, assert_plan_still_valid, feed, paris, published_demo
+from .conftest import (
+    VIDEO_BASE,
+    Api,
+    assert_only_moved_aside,
+    assert_plan_still_valid,
+    feed,
+    paris,
+    published_demo,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -44,11 +52,12 @@ async def test_a_published_day_is_repaired_and_rebuilt_on_postgresql(
     clock.set(paris(9, 2))
     feed(pg_service, [Fact(ComputerOutOfOrder(computer_id=pc, reason="écran"), pc, 2, "sites", paris(9))])
     after = {s["slot_id"]: s for s in await pg_api.published_slots()}
-    changed = {k for k in before if before[k] != after[k]}
-    assert changed == {
+    affected = {
         k for k, s in before.items() if s["computer_id"] == pc and s["starts_at"] >= "2026-12-03T08:02"
     }
-    assert changed
+    assert affected
+    assert {k for k in affected if before[k] != after[k]} == affected
+    assert_only_moved_aside(before, after, affected)
     assert_plan_still_valid(pg_service, pg_api.jd)
     live = projections.snapshot(pg_service.store)
     projections.rebuild(pg_service.store)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from jobdating.bus.server import free_port
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.stack import free_base_port
 from jobdating.testing.waiting import wait_until
 
@@ -60,9 +61,14 @@ def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) ->
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:
         wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
-        tokens = json.loads((data / "operator-tokens.json").read_text())
-        # Each demo counsellor acts as themselves (their own candidates' personal data only).
-        token = {who["actor_id"]: token for token, who in tokens.items() if who["role"] == "counsellor"}
+        # Each demo counsellor, signed in, acts as themselves (their own candidates' personal data only).
+        identity = f"http://127.0.0.1:{base + 5}"
+        with httpx.Client(timeout=30) as http:
+            token = {
+                a.account_id or a.key: sign_in(http, identity, a)
+                for a in load_accounts(data / ACCOUNTS_FILE).values()
+                if a.role == "counsellor"
+            }
         api = httpx.Client(base_url=f"http://127.0.0.1:{base + 1}", timeout=30)
 
         def followed_by(counsellor: str) -> list[dict[str, Any]]:

@@ -47,7 +47,9 @@ def verify(key: bytes, token: str, now: datetime) -> CandidateLink:
     try:
         body, mac = token.split(".", 1)
         payload = _unb64(body)
-        good = hmac.compare_digest(_unb64(mac), _mac(key, payload))
+        # Compare the text, not the decoded bytes: the last base64 character carries unused bits, so
+        # two spellings decode to one MAC, and an altered link must not pass for the one we signed.
+        good = body == _b64(payload) and hmac.compare_digest(mac, _b64(_mac(key, payload)))
         candidate_id, expires = payload.decode().rsplit("|", 1)
         link = CandidateLink(candidate_id=candidate_id, expires=int(expires))
     except (ValueError, UnicodeDecodeError) as exc:

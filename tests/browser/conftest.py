@@ -1,0 +1,115 @@
+"""The browser tests' one demo stack and one Chromium, shared by every module of this folder (a stack costs
+tens of seconds; each module's tests pick their own site, candidate or company so they do not meet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from jobdating.bus.server import free_port
+from jobdating.ops.day.clock import local
+from jobdating.ops.demo import PEOPLE, ROLES
+from jobdating.ops.demo import load as load_demo
+from jobdating.ops.demo_accounts import DemoAccount, create_accounts
+from jobdating.ops.demo_calendar import next_working_day
+from jobdating.ops.stack import Stack, free_base_port
+from jobdating.runtime.clock import ScaledClock
+from jobdating.runtime.french import day_month_year
+from jobdating.testing.demo_data import COORDINATOR_ORG, candidates, staff_toml
+
+from .chromium import chromium_path
+
+# The next working day after today's (nothing may depend on the date the tests run): the services' clock
+# reads 07:30 that morning, while identity and the console, on the wall clock, sign in and check links now.
+DAY = next_working_day(date.today())
+ON_THE_PAGE = day_month_year(DAY)  # e.g. « vendredi 8 janvier 2027 »
+HOSTILE = "<script>document.title='pris'</script>"
+
+
+@dataclass
+class Demo:
+    stack: Stack
+    accounts: list[DemoAccount]
+
+    @property
+    def console(self) -> str:
+        return self.stack.url("console")
+
+    def host_of(self, site_key: str) -> DemoAccount:
+        return next(a for a in self.accounts if a.role == "site_manager" and site_key in a.key)
+
+
+@pytest.fixture(scope="session")
+def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    stack = Stack(
+        tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
+    )
+    stack.prepare(ROLES, PEOPLE)
+    try:
+        stack.staff_file.write_text(staff_toml())
+        stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
+        stack.start()
+        urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
+        load_demo(
+            urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"]
+        )
+        _register_hostile_name(urls["registration"], stack)
+        coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
+        accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
+        yield Demo(stack, accounts)
+    finally:
+        stack.stop()
+
+
+def _register_hostile_name(registration: str, stack: Stack) -> None:
+    """A candidate of the Faches site whose first name is markup: it must show as text."""
+    model = next(c for c in candidates() if c.site_key == "faches")
+    body: dict[str, Any] = {
+        "first_name": HOSTILE,
+        "last_name": "Testeur",
+        "phone": "06 39 98 09 99",
+        "postcode": model.postcode,
+        "commune": model.commune,
+        "site_id": "site-faches",
+        "counsellor_id": model.counsellor_id,
+        "wishes": [],
+        "availability": [{"day": DAY.isoformat(), "start": "08:30", "end": "12:30"}],
+        "consent_data": True,
+        "consent_sms": True,
+        "consent_email": False,
+    }
+    token = stack.token_for(model.referring_org, "counsellor")
+    answer = httpx.post(
+        f"{registration}/candidates", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=15
+    )
+    assert answer.status_code == 201, answer.text
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Resolved before the stack starts: without Chromium, no stack is started for nothing."""
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str, demo: Demo) -> Iterator[Any]:
+    # After the stack: Playwright's sync API keeps an event loop running, where the stack's own
+    # `asyncio.run` (provisioning JetStream) could not run.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
+    page.goto(f"{demo.console}/connexion")
+    page.get_by_label("Adresse e-mail").fill(account.email)
+    page.get_by_label("Mot de passe").fill(account.password)
+    page.get_by_role("button", name="Se connecter").click()

@@ -26,6 +26,7 @@ from jobdating.ops.audit.who import Action, ActorKind, Filters, accounts_of, act
 from jobdating.ops.audit.who_names import ask_names
 from jobdating.ops.audit.who_run import read_envelopes
 from jobdating.ops.day.clock import prepare
+from jobdating.ops.day.hands import HAND_REASON
 from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
 from jobdating.ops.demo import ROLES, DemoReport
@@ -55,7 +56,14 @@ from jobdating.ops.reporting.sections import (
     WITHDRAWN,
 )
 from jobdating.ops.stack import SERVICES, Stack, free_base_port
-from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
+from jobdating.testing.demo_data import (
+    COMPANIES,
+    COORDINATOR_ORG,
+    JOB_DATING_ID,
+    PARTNERS,
+    SITES,
+    WALK_IN_SITE,
+)
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 
@@ -95,15 +103,17 @@ ON = {
 
 
 def play_day(folder: Path, kill: str) -> PlayedDay:
-    """The day with `kill` killed -9 once the broken computer's slots are repaired (mid-morning): the
-    driver's supervision restarts it and the day goes on. The day is `ON[kill]`."""
+    """The day with `kill` killed -9 once the broken computer is back in service and its free slots given
+    to the waiting list (mid-morning, after every act by hand of the day, so that how long the restart
+    takes on a loaded machine changes none of them): the driver's supervision restarts it and the day goes
+    on. The day is `ON[kill]`."""
     stack = Stack(folder / "data", nats_port=free_port(), base_port=free_base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
 
     def say(at: datetime, line: str) -> None:
         lines.append(f"{at:%H:%M} {line}")
-        if "planning réparé" in line:
+        if "de nouveau en service" in line:
             stack.kill(kill)
 
     try:
@@ -186,6 +196,17 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     }
     assert {(person[f"host-{s.key}"], "CandidateCheckedIn") for s in SITES} <= did
     assert {(person[f"counsellor-{org}"], "CandidateRegistered") for org in PARTNERS} <= did
+    # The day's acts by hand, each by the person whose act it is: the coordinator's change (its reason in
+    # the audit), the hosts' walk-in, late arrival and repaired computer.
+    by_hand = [row for row in acted if row.event_type == "InterviewChangedByHand"]
+    said = f"entretien {report.moved_by_hand} déplacé ; raison : {HAND_REASON}"
+    assert [(row.who, row.detail) for row in by_hand] == [(person["coordinator"], said)], by_hand
+    late_site = next(s["site_id"] for s in slots if s["candidate_id"] == report.late_candidate)
+    assert {
+        (person[f"host-{WALK_IN_SITE}"], "CandidateWalkedIn"),
+        (person[f"host-{late_site.removeprefix('site-')}"], "CandidateArrivedLate"),
+        (person[f"host-{report.broken_computer.split('-')[1]}"], "ComputerBackInService"),
+    } <= did, sorted(event for _, event in did)
     # A rehearsal hashes at the settings' floor (OWASP's argon2id minimum): its people are ready in seconds.
     with sqlite3.connect(f"{(stack.data_dir / 'identity.db').as_uri()}?mode=ro", uri=True) as db:
         hashes = [row[0] for row in db.execute("SELECT password_hash FROM identity_login")]
@@ -193,6 +214,30 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert all(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$") for h in hashes), hashes[:1]
     # Each of them signed in once: an access token serves until it is close to its 15 minutes.
     assert report.sign_ins == 1 + len(SITES) + len(PARTNERS) + len(COMPANIES), report.sign_ins
+
+    # The coordinator's change by hand: one interview moved to another computer of its site, same time.
+    moved_by_hand = [c for c in changes if c["reason"] == "coordinator" and c["change"] == "moved"]
+    assert [c["slot_id"] for c in moved_by_hand] == [report.moved_by_hand]
+    assert moved_by_hand[0]["detail"]["previous_computer_id"] != moved_by_hand[0]["detail"]["computer_id"]
+
+    # The walk-in: checked in as registered, booked on the free slots of their own site only.
+    walked_in = [s for s in slots if s["candidate_id"] == report.walk_in_candidate]
+    booked = [s for s in walked_in if s["kind"] == "interview" and not s["from_waiting_list"]]
+    assert len(booked) == report.walk_in_interviews >= 1
+    assert {s["site_id"] for s in walked_in} == {f"site-{WALK_IN_SITE}"}
+
+    # The late arrival: marked absent (their interviews to come cancelled for that reason), then there
+    # after all: not absent any more, checked in, and given back what scheduling could.
+    late = report.late_candidate
+    assert late, story
+    assert late != report.no_show_candidate
+    assert report.late_cancelled >= 1
+    late_back = [s for s in slots if s["candidate_id"] == late and s["status"] != "cancelled"]
+    assert report.late_given_back <= report.late_cancelled
+    assert len([s for s in slots if s["candidate_id"] == late and s["cancel_reason"] == "no_show"]) == (
+        report.late_cancelled
+    )
+    assert late_back, story
 
     assert loaded.interviews == report.interviews_published > 100
 
@@ -208,17 +253,24 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert [a["candidate_id"] for a in attendance if a["no_show"]] == [absent]
     assert sum(1 for a in attendance if a["checked_in_at"]) == report.checked_in == len(attendance) - 1
 
-    # The broken computer: nothing on it from its failure on; what it held then moved within its site or
-    # was cancelled for that reason. Where each slot stood just before the repair comes from the changes.
-    broken, failed_at = report.broken_computer, report.computer_failed_at
+    # The broken computer: nothing on it from its failure to its return; what it held then moved within
+    # its site or was cancelled for that reason. Where each slot stood before the repair comes from the
+    # changes. Back in service, its free slots went to the waiting list.
+    broken, failed_at, back_at = report.broken_computer, report.computer_failed_at, report.computer_back_at
     assert broken, story
     assert failed_at is not None
+    assert back_at is not None
     site = broken.rsplit("-", 1)[0].replace("pc-", "site-")
     assert not [
         s
         for s in slots
-        if s["computer_id"] == broken and s["status"] != "cancelled" and when(s["starts_at"]) >= failed_at
+        if s["computer_id"] == broken
+        and s["status"] != "cancelled"
+        and failed_at <= when(s["starts_at"]) < back_at
     ]
+    given = [s for s in slots if s["computer_id"] == broken and s["from_waiting_list"]]
+    # (the later places freed at the site may go on it too)
+    assert len([s for s in given if when(s["starts_at"]) >= back_at]) >= report.back_refilled >= 1
     where: dict[str, tuple[str, datetime]] = {}
     active: set[str] = set()
     repair = [c for c in changes if c["reason"] == "computer_broken"]
@@ -273,7 +325,8 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert outcomes["Second entretien"] == report.outcomes.get("second_interview", 0)
 
     # The changes the summary counts are the log's.
-    assert report.cancelled.get("no_show") == report.no_show_cancelled
+    assert report.cancelled.get("no_show") == report.no_show_cancelled + report.late_cancelled
+    assert report.moved.get("coordinator") == 1
     assert report.cancelled.get("computer_broken", 0) == report.repair_cancelled
 
     # Convocations reached the Maildir (candidates with an e-mail address; recruiters get an agenda).
@@ -297,19 +350,27 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
 # "Absence"): those are only checked against how the day accounts for them.
 SITE_NAMES = {site.key: site.name for site in SITES}
 HAND_COUNT: dict[tuple[str, str], int | float] = {
-    # `candidates()` registers 50 people, the i-th referred by `_REFERRERS[i % 5]`: 10 per partner.
-    (FUNNEL, REGISTERED): 50,
-    **{(BY_PARTNER, org): 10 for org in PARTNERS},
-    **{(CONTRIBUTION, f"{org} : candidats orientés"): 10 for org in PARTNERS},
+    # `candidates()` registers 50 people, the i-th referred by `_REFERRERS[i % 5]`: 10 per partner; the
+    # walk-in (`walk_in()`) makes 51, registered by the Faches host, so referred by its organisation
+    # (departement-nord, the coordination's): 11 for it.
+    (FUNNEL, REGISTERED): 51,
+    **{(BY_PARTNER, org): 11 if org == COORDINATOR_ORG else 10 for org in PARTNERS},
+    **{
+        (CONTRIBUTION, f"{org} : candidats orientés"): 11 if org == COORDINATOR_ORG else 10
+        for org in PARTNERS
+    },
     # The published plan serves all 50 (at least 3 interviews each) and nothing is cancelled before the
-    # day: all 50 are convoked.
-    (FUNNEL, CONVOKED): 50,
-    # `DemoDay._choose` draws exactly one no-show among them; the 49 others check in before their first
-    # interview, and each holds at least one (a breakdown cancels a few slots of one computer only).
-    (FUNNEL, PRESENT): 49,
-    (FUNNEL, INTERVIEWED): 49,
+    # day: all 50 are convoked; so is the walk-in, booked on free slots as they register (`hands`).
+    (FUNNEL, CONVOKED): 51,
+    # `DemoDay._choose` draws exactly one no-show among the 50; the 49 others check in before their first
+    # interview (the late candidate too: marked absent, then arrived, they count as present and not
+    # absent), and each holds at least one (a breakdown cancels a few slots of one computer only, the
+    # late candidate gets at least one back); the walk-in is checked in as registered and holds the
+    # interviews they were booked: 50 present and interviewed.
+    (FUNNEL, PRESENT): 50,
+    (FUNNEL, INTERVIEWED): 50,
     (ATTENDANCE, NO_SHOWS): 1,
-    (ATTENDANCE, NO_SHOW_RATE): 1 / 50,
+    (ATTENDANCE, NO_SHOW_RATE): 1 / 51,
     (ATTENDANCE, WITHDRAWN): 0,
     # `SITES`: 5 + 5 + 4 + 4 computers, each lent by its site's host; the one that breaks still counts
     # (lent, even if out of order). plie-lille-sud hosts nothing and lends nothing.
@@ -385,13 +446,17 @@ def assert_hand_count(played: PlayedDay) -> None:
     assert sum(companies.values()) == sum(sites.values()) == held
     assert all(companies.values()), companies  # every company interviewed someone
     assert held == outcomes["Second entretien"] + outcomes["Embauche"] + outcomes["Non retenu"]
-    # Interviews held: the published ones, less those cancelled (the no-show's, the broken computer's), plus
-    # the places given again from the waiting list and the second interviews booked, less those of the
-    # absent candidate that had begun when they were marked absent.
+    # Interviews held: the published ones, less those cancelled (the no-show's, the late candidate's while
+    # absent, the broken computer's), plus the places given again from the waiting list (after the
+    # no-show, the late candidate's absence and the computer's return), the late candidate's interviews
+    # given back, the walk-in's and the second interviews booked, less those of the absent candidate that
+    # had begun when they were marked absent. The coordinator's move by hand changes none of these.
     assert held == (
         PUBLISHED
         - sum(day_report.cancelled.values())
         + day_report.refilled
+        + day_report.late_given_back
+        + day_report.walk_in_interviews
         + day_report.second_interviews
         - day_report.outcomes.get("no_show", 0)
     ), story

@@ -243,6 +243,29 @@ def candidates(seed: int = 2026) -> list[DemoCandidate]:
     return out
 
 
+WALK_IN_SITE = "faches"
+
+
+def walk_in() -> DemoCandidate:
+    """The candidate who comes on the day without having registered: the Faches site's host registers them
+    on the spot (the host's organisation refers them). They wish for two companies that recruit with two
+    people each, so that the morning's free capacity gives them both interviews from 08:30."""
+    site = demo_site(WALK_IN_SITE)
+    return DemoCandidate(
+        first_name="Yanis",
+        last_name="Lambert",
+        phone="06 39 98 00 50",
+        email=None,  # a walk-in often has no e-mail address at hand: convoked by SMS
+        postcode=site.postcode,
+        commune=site.commune,
+        site_key=site.key,
+        referring_org=site.host_org,
+        counsellor_id=f"{site.host_org}-conseiller-1",
+        wishes=("logiplus", "interim"),
+        wheelchair=False,
+    )
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 

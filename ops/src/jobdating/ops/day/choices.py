@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from jobdating.ops.day.clock import local
 from jobdating.runtime.placements import Placement
+from jobdating.testing.demo_data import WALK_IN_SITE
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Incidents:
     no_show_at: datetime | None = None
     broken_computer: str = ""
     fail_at: datetime | None = None
+    late_candidate: str = ""
 
 
 def first_slots(slots: list[Slot]) -> dict[str, Slot]:
@@ -84,7 +86,33 @@ def choose(slots: list[Slot], rank: dict[str, int], seed: int, day: date) -> Inc
             if s.computer_id == broken_computer and s.status == "assigned" and s.starts_at >= mid_morning
         )
         fail_at = first + timedelta(minutes=2)
-    return Incidents(no_show_candidate, no_show_at, broken_computer, fail_at)
+    # The places the late candidate's absence frees go to others in an order that must not depend on
+    # which of them the driver did first: not at the no-show's site, nor at the walk-in's.
+    elsewhere = {f"site-{WALK_IN_SITE}"} | (
+        {firsts[no_show_candidate].site_id} if no_show_candidate else set()
+    )
+    late_candidate = late(slots, rank, seed, day, no_show_candidate, elsewhere)
+    return Incidents(no_show_candidate, no_show_at, broken_computer, fail_at, late_candidate)
+
+
+def late(
+    slots: list[Slot], rank: dict[str, int], seed: int, day: date, absent: str, elsewhere: set[str]
+) -> str:
+    """The candidate who arrives late, once their site marked them absent: one whose first interview is
+    between 09:00 and 10:00 (before the breakdown, so a service killed after it does not delay their
+    return) with at least two interviews, at none of the sites `elsewhere`, drawn apart from the other
+    draws (which stay as they were)."""
+    firsts = first_slots(slots)
+    late_ones = sorted(
+        (rank[c], c)
+        for c, first in firsts.items()
+        if local(day, "09:00") <= first.starts_at < local(day, "10:00")
+        and c in rank
+        and c != absent
+        and first.site_id not in elsewhere
+        and sum(1 for s in slots if s.candidate_id == c and s.status == "assigned") >= 2
+    )
+    return random.Random(f"{seed}:late").choice(late_ones)[1] if late_ones else ""
 
 
 def minutes_early(seed: int, rank: int) -> int:

@@ -12,6 +12,7 @@ import httpx
 
 from jobdating.ops.day.choices import Slot, choose, first_slots, minutes_early, outcome_of
 from jobdating.ops.day.clock import SITE_CLOSES, SITE_OPENS, day_of, local
+from jobdating.ops.day.hands import Hands
 from jobdating.ops.day.patience import Patient
 from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi, Tokens
@@ -19,7 +20,7 @@ from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
 from jobdating.ops.day.tally import tally
 from jobdating.ops.demo import DemoError, Urls
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.demo_sessions import Sessions
+from jobdating.ops.demo_sessions import Sessions, counsellor_ids
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COMPANIES
 
@@ -72,6 +73,8 @@ class DemoDay:
         self.no_show_at: datetime | None = None
         self.fail_at: datetime | None = None
         self.second_asked: set[str] = set()  # first slots whose second interview was tried
+        followers = counsellor_ids(sessions.accounts.values()) if sessions is not None else {}
+        self.hands = Hands(self.api, self.report, self.say, self.clock.now, followers, self.rank, self._wait)
 
     def run(self) -> DayReport:
         with httpx.Client(timeout=15) as http:
@@ -94,6 +97,7 @@ class DemoDay:
                 now = self.clock.now()
                 slots = self.api.slots()
                 self._arrivals(now, slots)
+                self.hands.act(now, slots, self._name)
                 if (
                     self.fail_at is not None
                     and now >= self.fail_at
@@ -119,7 +123,7 @@ class DemoDay:
     def _identify(self) -> None:
         """Candidate ids in registration order are the demo data's order; company ids by SIRET."""
         items = sorted(self.api.candidates(), key=lambda c: (c["registered_at"], c["candidate_id"]))
-        self.rank = {item["candidate_id"]: n for n, item in enumerate(items)}
+        self.rank.update({item["candidate_id"]: n for n, item in enumerate(items)})
         by_siret = {c.siret: c for c in COMPANIES}
         for item in self.api.companies():
             company = by_siret.get(item["profile"]["siret"])
@@ -135,12 +139,14 @@ class DemoDay:
         self.no_show_at = chosen.no_show_at
         self.report.broken_computer = chosen.broken_computer
         self.fail_at = chosen.fail_at
+        ids = {key: company_id for company_id, key in self.company_key.items()}
+        self.hands.choose(slots, chosen.late_candidate, chosen.broken_computer, ids)
 
     def _arrivals(self, now: datetime, slots: list[Slot]) -> None:
         opens = self._local(SITE_OPENS)
         for candidate_id, first in sorted(first_slots(slots).items(), key=lambda kv: kv[1].starts_at):
-            if candidate_id in self.arrived:
-                continue
+            if candidate_id in self.arrived or candidate_id in self.hands.theirs():
+                continue  # the walk-in (checked in as registered) and the late candidate: see `hands`
             if candidate_id == self.report.no_show_candidate:
                 if self.no_show_at is not None and now >= self.no_show_at:
                     self._no_show(candidate_id, first.site_id)
@@ -206,6 +212,14 @@ class DemoDay:
             f"{self.report.repair_cancelled} annulé(s)",
         )
 
+    def _wait(self, done: Callable[[], bool], what: str) -> None:
+        """Until `done()` (scheduling hears of a change from the stream), at most `wait_seconds`."""
+        deadline = time.monotonic() + self.wait_seconds
+        while not done():
+            if time.monotonic() > deadline:
+                raise DemoError(f"scheduling n'a pas fait {what} en {self.wait_seconds:.0f} s")
+            time.sleep(self.poll_seconds)
+
     def _outcomes(self, now: datetime, slots: list[Slot]) -> None:
         ended = sorted(
             (s for s in slots if s.status == "assigned" and s.outcome is None and s.ends_at <= now),
@@ -270,11 +284,18 @@ class DemoDay:
             return False
         if self.no_show_at is not None and self.report.no_show_candidate not in self.arrived:
             return False
+        if not self.hands.done():
+            return False
         return all(s.status != "assigned" or s.outcome is not None for s in slots)
 
     def _summarise(self) -> None:
-        tally(
-            self.report, self.api.slots(), self.api.changes(), self.maildir, self.sms_file, self.wait_seconds
+        slots = self.api.slots()
+        tally(self.report, slots, self.api.changes(), self.maildir, self.sms_file, self.wait_seconds)
+        walk_in = self.report.walk_in_candidate
+        self.report.walk_in_interviews = sum(
+            1
+            for s in slots
+            if s.candidate_id == walk_in and s.kind == "interview" and not s.from_waiting_list
         )
 
     def _name(self, candidate_id: str) -> str:

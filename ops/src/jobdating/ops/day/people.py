@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from jobdating.testing.demo_data import SITES, candidates
+from jobdating.testing.demo_data import SITES, candidates, walk_in
 
-_PEOPLE = candidates()
+_PEOPLE = [*candidates(), walk_in()]  # the day's walk-in comes last (see `hands`)
 
 
 def candidate_name(candidate_id: str, rank: int | None) -> str:
     """First name and initial of the demo data's candidate at `rank`; the id's start when it is unknown."""
-    if rank is None:
+    if rank is None or rank >= len(_PEOPLE):
         return candidate_id[:8]
     person = _PEOPLE[rank]
     return f"{person.first_name} {person.last_name[0]}."

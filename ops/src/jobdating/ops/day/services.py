@@ -110,6 +110,42 @@ class DayApi:
         )
         require_ok(response, "la panne d'un ordinateur")
 
+    def computer_back(self, site_id: str, computer_id: str) -> None:
+        response = self.http.post(
+            f"{url_for(self.sites_url, host_of(site_id))}/computers/{computer_id}/back-in-service",
+            json={},
+            headers=self._site_manager(site_id),
+        )
+        require_ok(response, "le retour d'un ordinateur")
+
+    def late_arrival(self, candidate_id: str, site_id: str) -> dict[str, Any]:
+        """Scheduling's answer: how many interviews it gave back (`assigned`), moved or cancelled."""
+        response = self.http.post(
+            f"{self.scheduling_url}/job-datings/{JOB_DATING_ID}/late-arrivals",
+            json={"candidate_id": candidate_id, "site_id": site_id},
+            headers=self._site_manager(site_id),
+        )
+        require_ok(response, "l'arrivée en retard d'un candidat")
+        return dict(response.json())
+
+    def walk_in(self, body: dict[str, Any], site_id: str) -> dict[str, Any]:
+        """A candidate registered on the spot by the host of the site they came to."""
+        response = self.http.post(
+            f"{self.registration_url}/candidates/walk-ins", json=body, headers=self._site_manager(site_id)
+        )
+        require_ok(response, "l'inscription sur place d'un candidat")
+        return dict(response.json())
+
+    def move_by_hand(self, slot_id: str, computer_id: str, reason: str) -> dict[str, Any]:
+        """The coordinator moves one interview to another computer, with a reason (the audit shows it)."""
+        response = self.http.post(
+            f"{self.scheduling_url}/slots/{slot_id}/move",
+            json={"computer_id": computer_id, "reason": reason},
+            headers=self.coordinator,
+        )
+        require_ok(response, "un entretien déplacé à la main")
+        return dict(response.json())
+
     def record_outcome(self, slot_id: str, company_id: str, outcome: str) -> None:
         headers = auth(self.token(company_id, "recruiter")) if self.recruiters else self.coordinator
         response = self.http.post(

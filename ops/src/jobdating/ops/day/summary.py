@@ -43,6 +43,14 @@ class DayReport(msgspec.Struct, kw_only=True):
     convocations: int = 0
     sms: int = 0
     ended_at: datetime | None = None
+    moved_by_hand: str = ""  # the slot the coordinator moved by hand
+    walk_in_candidate: str = ""
+    walk_in_interviews: int = 0  # the interviews the walk-in was booked as they joined (end of day count)
+    late_candidate: str = ""
+    late_cancelled: int = 0  # the late candidate's interviews cancelled when marked absent
+    late_given_back: int = 0  # and given back (same slot or the nearest) when they arrived
+    computer_back_at: datetime | None = None
+    back_refilled: int = 0  # the repaired computer's slots given to the waiting list
     sign_ins: int = 0  # the people's sign-ins to identity, renewals of their access tokens included
 
 
@@ -61,6 +69,7 @@ _REASON_WORDS = {
     "company_left": "entreprise partie",
     "company_changed": "entreprise modifiée",
     "site_closed": "site fermé",
+    "coordinator": "changement à la main (coordination)",
 }
 
 
@@ -102,6 +111,14 @@ def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack
             f"panne : {report.broken_computer}" + (f" à {failed:%H:%M}" if failed else ""),
             f"{report.repair_moved} déplacé(s), {report.repair_cancelled} annulé(s)",
         )
+    if report.late_candidate:
+        table.add_row(
+            "arrivée en retard", f"{report.late_cancelled} annulé(s), {report.late_given_back} rendu(s)"
+        )
+    if report.walk_in_candidate:
+        table.add_row("inscription sur place : entretiens", str(report.walk_in_interviews))
+    if report.moved_by_hand:
+        table.add_row("entretien déplacé à la main par la coordination", "1")
     table.add_row("entretiens tenus (résultat enregistré)", str(report.completed))
     for outcome in ("hired", "second_interview", "not_retained"):
         table.add_row(f"  {OUTCOME_WORDS[outcome]}", str(report.outcomes.get(outcome, 0)))

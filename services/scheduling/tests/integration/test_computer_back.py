@@ -4,6 +4,7 @@ nothing anyone was already told."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from jobdating.contracts.sites import ComputerAdded, ComputerBackInService, ComputerOutOfOrder
 from jobdating.scheduling.bootstrap import SchedulingService
@@ -86,4 +87,33 @@ async def test_a_computer_added_to_a_full_site_on_the_day_is_given_to_its_waitin
     for slot in assigned:
         assert (slot.computer_id, slot.site_id) == (spare, seclin)
     assert await unchanged(api, shown)
+    assert_plan_still_valid(service, api.jd)
+
+
+async def test_a_computer_back_never_books_a_candidate_with_a_company_they_already_met(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    # The morning until 10:00 is held: each interview that ended has its outcome (a completed slot is no
+    # longer in the plan the repairs mend, yet its candidate and company have met).
+    clock.set(paris(10))
+    held = set()
+    for slot in await api.published_slots():
+        if slot["status"] == "assigned" and datetime.fromisoformat(slot["ends_at"]) <= paris(10):
+            await api.ok("POST", f"/slots/{slot['slot_id']}/outcome", json={"outcome": "not_retained"})
+            held.add((slot["candidate_id"], slot["company_id"]))
+    assert held
+    later = [s for s in await api.published_slots() if s["starts_at"] >= "2026-12-03T09:00"]
+    counts = Counter(s["computer_id"] for s in later if s["status"] == "assigned")
+    broken = max(sorted(counts), key=lambda c: counts[c])
+    feed(
+        service,
+        [Fact(ComputerOutOfOrder(computer_id=broken, reason="panne"), broken, 2, "sites", paris(10))],
+    )
+    clock.set(paris(10, 5))
+    head = service.store.head()
+    feed(service, [Fact(ComputerBackInService(computer_id=broken), broken, 3, "sites", paris(10, 5))])
+    assigned = only_additions(service, head, paris(10, 5))
+    assert assigned, "the computer's free slots went to the waiting list"
+    assert [s for s in assigned if (s.candidate_id, s.company_id) in held] == []
     assert_plan_still_valid(service, api.jd)

@@ -212,13 +212,14 @@ class DemoDay:
             f"{self.report.repair_cancelled} annulé(s)",
         )
 
-    def _wait(self, done: Callable[[], bool], what: str) -> None:
-        """Until `done()` (scheduling hears of a change from the stream), at most `wait_seconds`."""
-        deadline = time.monotonic() + self.wait_seconds
+    def _wait(self, done: Callable[[], bool], seconds: float) -> bool:
+        """Until `done()` (scheduling hears of a change from the stream), at most `seconds`: whether done."""
+        deadline = time.monotonic() + seconds
         while not done():
             if time.monotonic() > deadline:
-                raise DemoError(f"scheduling n'a pas fait {what} en {self.wait_seconds:.0f} s")
+                return False
             time.sleep(self.poll_seconds)
+        return True
 
     def _outcomes(self, now: datetime, slots: list[Slot]) -> None:
         ended = sorted(

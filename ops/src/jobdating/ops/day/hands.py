@@ -35,6 +35,7 @@ LATE_BY = timedelta(minutes=20)
 # The broken computer is repaired half an hour after it failed, before noon: its free slots of the late
 # morning go to the site's waiting list (the breakdown's cancelled candidates among the first).
 BACK_AFTER = timedelta(minutes=30)
+BACK_WAIT_SECONDS = 5.0
 WALK_IN_RANK = len(candidates())  # after the demo data's candidates (their outcomes are drawn by rank)
 
 
@@ -49,7 +50,7 @@ class Hands:
         now: Callable[[], datetime],
         counsellor_of: dict[str, str],
         rank: dict[str, int],
-        wait: Callable[[Callable[[], bool], str], None],
+        wait: Callable[[Callable[[], bool], float], bool],
     ) -> None:
         self.api = api
         self.report = report
@@ -57,7 +58,7 @@ class Hands:
         self.now = now
         self.counsellor_of = counsellor_of
         self.rank = rank  # the driver's: the walk-in comes after the demo data's candidates
-        self.wait = wait  # the driver's: until a condition holds, else the day ends saying what it waited for
+        self.wait = wait  # the driver's: until a condition holds, at most so many seconds
         self.company_ids: dict[str, str] = {}
         self.broken_computer = ""
         self.late_first: Slot | None = None
@@ -81,7 +82,8 @@ class Hands:
         """Whatever is due at `now`, in the order of the day."""
         day = self.report.day
         if not self.moved_by_hand:
-            self._move_by_hand(slots, local(day, HAND_MOVE_FROM))
+            # Not one about to begin when a slow start made the day late (a begun interview never moves).
+            self._move_by_hand(slots, max(local(day, HAND_MOVE_FROM), now + timedelta(minutes=30)))
         if not self.walked_in and now >= local(day, WALK_IN_AT):
             self._walk_in()
         first = self.late_first
@@ -167,7 +169,9 @@ class Hands:
         self.back = True
         self.report.computer_back_at = self.now()
         self.say(self.now(), f"l'ordinateur {computer_id} ({site_name(site_id)}) est réparé")
-        self.wait(lambda: bool(refilled()), f"les places de {computer_id} redonnées à la liste d'attente")
+        # Scheduling gives them within a second; a day running so late that no slot of the computer is left
+        # to give (a loaded machine) goes on after a few seconds with none given.
+        self.wait(lambda: bool(refilled()), BACK_WAIT_SECONDS)
         self.report.back_refilled = len(refilled())
         self.say(
             self.now(),

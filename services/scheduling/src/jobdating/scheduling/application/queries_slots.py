@@ -51,6 +51,16 @@ def active_slots(read: Reader, job_dating_id: str) -> list[SlotState]:
     return [slot_state(r) for r in rows]
 
 
+def held_pairs(read: Reader, job_dating_id: str) -> list[tuple[str, str]]:
+    """(candidate, company) of the job dating's first interviews already held: they have met."""
+    rows = read(
+        "SELECT DISTINCT candidate_id, company_id FROM sched_slot WHERE job_dating_id = ? "
+        "AND status = 'completed' AND kind = 'interview' ORDER BY candidate_id, company_id",
+        (job_dating_id,),
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
 def active_slots_elsewhere(read: Reader, job_dating_id: str, days: Iterable[date]) -> list[SlotState]:
     """Active slots of the other job datings around these days (a day either side, whatever the time
     zone): a company or a candidate is not tied to one job dating, so they are busy then."""

@@ -48,7 +48,7 @@ from jobdating.scheduling.planning.capacity import (
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import CandidateChanged, apply_disruption
 from jobdating.scheduling.planning.joining import CandidateJoined, book_newcomer
-from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
+from jobdating.scheduling.planning.model import Instance, Interview, Moment, Pair, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
 
 
@@ -94,6 +94,10 @@ class Repairs:
             elsewhere=elsewhere,
             waiting=queries_waiting.waiting_order(read, job_dating_id),
         )
+        # The plan holds the interviews to come only: a candidate and a company who already met this
+        # morning must not be booked together again when a freed slot is given out.
+        met = tuple(Pair(candidate_id=c, company_id=k) for c, k in read_model.held_pairs(read, job_dating_id))
+        instance = msgspec.structs.replace(instance, forbids=instance.forbids + met)
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}
         interviews: list[Interview] = []

@@ -20,6 +20,7 @@ from jobdating.testing.demo_data import (
     JOB_DATING_ID,
     PARTNERS,
     SITES,
+    DemoCandidate,
     candidates,
     counsellors,
 )
@@ -133,31 +134,38 @@ def load(
 
         for person in candidates():
             auth = _auth(token(person.referring_org, "counsellor"))
-            body = {
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "phone": person.phone,
-                "email": person.email,
-                "postcode": person.postcode,
-                "commune": person.commune,
-                "site_id": f"site-{person.site_key}",
-                "counsellor_id": (counsellor_of or {}).get(person.referring_org, person.counsellor_id),
-                "wishes": [
-                    {"rank": rank, "company_id": ids[_siret(key)]}
-                    for rank, key in enumerate(person.wishes, start=1)
-                ],
-                "availability": [{"day": day.isoformat(), "start": "08:30", "end": "12:30"}],
-                "accessibility": ["wheelchair"] if person.wheelchair else [],
-                "consent_data": True,
-                "consent_sms": True,
-                "consent_email": person.email is not None,
-            }
+            body = candidate_body(person, day, report.company_ids, counsellor_of or {})
             report.candidates += _create(http, f"{registration_url}/candidates", body, auth, report)
         say("50 candidats inscrits par cinq structures partenaires")
         if scheduling_url is not None:
             plan(http, scheduling_url, coordinator, report, day)
             say(planned(report))
     return report
+
+
+def candidate_body(
+    person: DemoCandidate, day: date, company_ids: Mapping[str, str], counsellor_of: Mapping[str, str]
+) -> dict[str, Any]:
+    """What registration is sent for a demo candidate (ahead of the day or on the spot): their wishes by
+    the companies' ids, available the morning of `day`, followed by their partner's counsellor account."""
+    return {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "phone": person.phone,
+        "email": person.email,
+        "postcode": person.postcode,
+        "commune": person.commune,
+        "site_id": f"site-{person.site_key}",
+        "counsellor_id": counsellor_of.get(person.referring_org, person.counsellor_id),
+        "wishes": [
+            {"rank": rank, "company_id": company_ids[key]} for rank, key in enumerate(person.wishes, start=1)
+        ],
+        "availability": [{"day": day.isoformat(), "start": "08:30", "end": "12:30"}],
+        "accessibility": ["wheelchair"] if person.wheelchair else [],
+        "consent_data": True,
+        "consent_sms": True,
+        "consent_email": person.email is not None,
+    }
 
 
 def planned(report: DemoReport) -> str:
@@ -230,10 +238,6 @@ def _wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> No
 
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def _siret(key: str) -> str:
-    return next(c.siret for c in COMPANIES if c.key == key)
 
 
 def _create(

@@ -22,6 +22,7 @@ from jobdating.ops.day.clock import local
 from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import DayReport
+from jobdating.ops.demo import candidate_body
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.testing.demo_data import SITES, candidates, walk_in
 
@@ -182,24 +183,8 @@ class Hands:
     def _walk_in(self) -> None:
         person = walk_in()
         site_id = f"site-{person.site_key}"
-        day = self.report.day.isoformat()
-        wishes = [self.company_ids[key] for key in person.wishes]
-        body = {
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "phone": person.phone,
-            "email": person.email,
-            "postcode": person.postcode,
-            "commune": person.commune,
-            "site_id": site_id,
-            # The host registers them; their organisation's counsellor follows them from now on.
-            "counsellor_id": self.counsellor_of.get(person.referring_org, person.counsellor_id),
-            "wishes": [{"rank": rank, "company_id": c} for rank, c in enumerate(wishes, start=1)],
-            "availability": [{"day": day, "start": "08:30", "end": "12:30"}],
-            "consent_data": True,
-            "consent_sms": True,
-            "consent_email": False,
-        }
+        # The host registers them; their organisation's counsellor follows them from now on.
+        body = candidate_body(person, self.report.day, self.company_ids, self.counsellor_of)
         answer = self.api.walk_in(body, site_id)
         self.walked_in = True
         self.report.walk_in_candidate = str(answer["candidate_id"])

@@ -410,7 +410,10 @@ PUBLISHED = 163  # the solver's proven optimum for the demo's 50 candidates and 
 #   each of those +1, refilled 2 + 3 = 5; none of the 3 draws (keyed by candidate and company) asks for a
 #   second interview, so the 21 asked, 15 booked and 6 unplaced stay.
 # Then the kill -9 comes once the computer is back, after every act by hand: a restart that takes long on
-# a loaded machine (it took 30 minutes of the day's clock and more) no longer changes them.
+# a loaded machine (it took 30 minutes of the day's clock and more) no longer changes them. What still
+# changes them, as it changes the figures before them, is a day that begins late: on a machine so loaded
+# that the setup outlasts the clock's lead (seen: load 10 to 20 on 2 cores, the day beginning 50 minutes
+# to 3 hours late), acts due at different times are done at once and the places freed go elsewhere.
 PLAN_FIGURES = {
     "held by company": {
         "Agence Intérim Lille Sud": 14,

@@ -172,4 +172,11 @@ def test_the_days_sheet_lists_every_interview_and_prints_on_a4(browser: Any, dem
     per_page = 30  # rows of the sheet an A4 page holds at the least, header repeated
     assert 1 <= pages <= math.ceil(len(interviews) / per_page), (pages, len(interviews))
     print(f"sheet: {len(interviews)} interviews on {pages} A4 page(s)")
+
+    # Another site's sheet, by changing the id in the address: registration refuses the names.
+    page.emulate_media(media="screen")
+    answer = page.goto(f"{demo.console}/accueil/sites/site-faches/feuille")
+    assert answer is not None
+    assert answer.status == 403
+    assert page.locator("table.sheet").count() == 0
     context.close()

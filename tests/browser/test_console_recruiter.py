@@ -172,4 +172,20 @@ def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyb
     page.keyboard.press("Enter")
     # The demo day's clock reads the morning, before the first interview: said in French.
     page.get_by_role("status").filter(has_text="cet entretien n'a pas encore commencé").wait_for()
+
+    # Another company's interview, by changing the slot id in the form: scheduling refuses it.
+    other = next(
+        i
+        for a in demo.accounts
+        if a.role == "recruiter" and a.org != recruiter.org
+        for i in _interviews(demo, a.org)
+    )
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    answer = context.request.post(
+        f"{demo.console}/recrutement/{JOB_DATING_ID}/entretiens/{other['slot_id']}/resultat",
+        form={"csrf": csrf, "outcome": "hired", "candidate": "X"},
+    )
+    notice = answer.text()
+    assert "Résultat non enregistré pour X" in notice
+    assert "pas encore commencé" not in notice  # refused before the clock is even looked at
     context.close()

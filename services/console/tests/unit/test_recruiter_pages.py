@@ -133,6 +133,18 @@ def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
     assert "Second entretien réservé : vendredi 8 janvier 2027 à 13:00." in booked.text
 
 
+def test_an_interview_with_its_outcome_offers_the_second_interview(
+    console: ConsoleService, upstream: Upstream
+) -> None:
+    plan = upstream.answers["GET", "scheduling", f"/job-datings/{JD}/plan"]
+    plan["groups"][0]["interviews"][0]["outcome"] = "second_interview"
+    client, _ = signed_in(console)
+    page = client.get(f"/recrutement/{JD}/agenda")
+    assert "Résultat : Je veux le revoir (second entretien)" in page.text
+    assert f'href="/recrutement/{JD}/entretiens/slot-9/second-entretien"' in page.text
+    assert "Enregistrer le résultat" not in page.text
+
+
 def test_a_refused_outcome_is_said_in_french_on_the_agenda(
     console: ConsoleService, upstream: Upstream
 ) -> None:

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from jobdating.console.adapters import http_candidate, http_live, http_reception, http_sign_in, web
+from jobdating.console.adapters import (
+    http_candidate,
+    http_live,
+    http_reception,
+    http_reception_desk,
+    http_recruiter,
+    http_sign_in,
+    web,
+)
 from jobdating.console.adapters.live_feed import LiveFeed
 from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
@@ -68,6 +76,9 @@ def bootstrap(
     app.include_router(http_sign_in.router(context))
     app.include_router(http_reception.router(context))
     app.include_router(http_candidate.router(context))
+    app.include_router(http_reception_desk.router(context))
+    app.include_router(http_recruiter.router(context))
+    http_recruiter.install(app, context)
     feed = LiveFeed(settings.nats_url)
     app.include_router(http_live.router(context, feed))
     _run_with(app, feed)

@@ -32,12 +32,9 @@ from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dat
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Outage, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import COORDINATOR, RECRUITER, SITE_MANAGER, morning_company, planned
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-SEC_MANAGER = Actor(org="mission-locale", role="site_manager")
 OTHER_MANAGER = Actor(org="france-travail", role="site_manager")
-RECRUITER = Actor(org="co-1", role="recruiter")
 OTHER_RECRUITER = Actor(org="co-2", role="recruiter")
 DAY = date(2026, 12, 3)
 NINE = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 9:00 in Paris
@@ -76,12 +73,12 @@ def attendance(*events: Event) -> AttendanceState:
 
 def test_a_site_manager_checks_a_candidate_in_at_their_own_site_once() -> None:
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
-    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    events = day.check_in(command, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert events == [
         CandidateCheckedIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
     ]
     with pytest.raises(Conflict) as refused:
-        day.check_in(command, attendance(*events), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.check_in(command, attendance(*events), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert refused.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
 
 
@@ -98,7 +95,7 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
             MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
             attendance(arrived),
             JOB_DATING,
-            SEC_MANAGER,
+            SITE_MANAGER,
             CANDIDATE,
             SITE,
             NINE,
@@ -107,7 +104,7 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
         MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
         attendance(),
         JOB_DATING,
-        SEC_MANAGER,
+        SITE_MANAGER,
         CANDIDATE,
         SITE,
         NINE,
@@ -117,7 +114,7 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
     ]
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Conflict) as refused:
-        day.check_in(command, attendance(*absent), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.check_in(command, attendance(*absent), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert (
         refused.value.problems[0].reason == "ce candidat a été déclaré absent : "
         "enregistrez son arrivée en retard pour lui rendre ses entretiens"
@@ -129,21 +126,21 @@ def test_a_candidate_marked_absent_who_arrives_late_is_no_longer_absent_and_is_c
         CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     )
     command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
-    late = day.record_late_arrival(command, absent, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    late = day.record_late_arrival(command, absent, JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert late == [
         CandidateArrivedLate(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
     ]
     now = evolve_attendance(absent, late[0])
     assert (now.no_show, now.checked_in_at) == (False, NINE)
     with pytest.raises(Conflict) as twice:
-        day.record_late_arrival(command, now, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.record_late_arrival(command, now, JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert twice.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
 
 
 def test_a_late_arrival_is_only_for_a_candidate_marked_absent_and_only_by_the_site_host() -> None:
     command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Conflict) as not_absent:
-        day.record_late_arrival(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.record_late_arrival(command, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, NINE)
     assert (
         not_absent.value.problems[0].reason
         == "ce candidat n'a pas été déclaré absent : enregistrez simplement son arrivée"
@@ -160,9 +157,9 @@ def test_a_check_in_or_a_no_show_ten_days_before_the_job_dating_is_refused() -> 
     check_in = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
     with pytest.raises(Conflict) as early_check_in:
-        day.check_in(check_in, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+        day.check_in(check_in, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, ten_days_ahead)
     with pytest.raises(Conflict) as early_no_show:
-        day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+        day.mark_no_show(no_show, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, ten_days_ahead)
     reason = "le job dating n'a pas encore commencé : il commence le 03/12/2026"
     assert early_check_in.value.problems[0].reason == early_no_show.value.problems[0].reason == reason
 
@@ -175,15 +172,17 @@ def test_the_day_begins_at_local_midnight_of_the_first_day_of_the_job_dating() -
             command,
             attendance(),
             JOB_DATING,
-            SEC_MANAGER,
+            SITE_MANAGER,
             CANDIDATE,
             SITE,
             paris_midnight - timedelta(seconds=1),
         )
-    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+    events = day.check_in(command, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, paris_midnight)
     assert [type(e) for e in events] == [CandidateCheckedIn]
     no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
-    absent = day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+    absent = day.mark_no_show(
+        no_show, attendance(), JOB_DATING, SITE_MANAGER, CANDIDATE, SITE, paris_midnight
+    )
     assert [type(e) for e in absent] == [CandidateMarkedNoShow]
 
 

@@ -27,13 +27,9 @@ from jobdating.scheduling.domain.errors import SchedulingRefusal as Refusal
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Facts, Outage, SiteFacts
 from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR, SITE_MANAGER, morning_company, planned
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-COUNSELLOR = Actor(org="mission-locale", role="counsellor")
-SITE_HOST = Actor(org="mission-locale", role="site_manager")
 DAY = date(2026, 12, 3)
 SEC = "site-seclin"
 PUBLISHED = PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1)
@@ -287,7 +283,7 @@ def test_cancelling_an_interview_the_coordination_imposed_must_be_forced() -> No
 
 
 def test_only_the_coordination_changes_by_hand_and_always_with_a_reason() -> None:
-    for someone in (COUNSELLOR, SITE_HOST):
+    for someone in (COUNSELLOR, SITE_MANAGER):
         with pytest.raises(Forbidden):
             manual.add_interview(add("cand-2", "co-2", paris(9, 10)), plan(), someone, "v")
     with pytest.raises(Invalid) as refused:

@@ -21,7 +21,6 @@ from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts, SiteFacts
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.second_interviews import (
     SENT_BY_COMPANY,
@@ -30,9 +29,8 @@ from jobdating.scheduling.domain.second_interviews import (
     first_free_times,
 )
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import EVENT_DAY, morning_company, planned
+from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, morning_company, planned
 
-RECRUITER = Actor(org="co-1", role="recruiter")
 PARIS = timedelta(hours=1)  # December in Paris
 
 

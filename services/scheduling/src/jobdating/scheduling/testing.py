@@ -21,6 +21,7 @@ from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, Si
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
 from jobdating.scheduling.domain.facts import CompanyFacts
+from jobdating.scheduling.domain.permissions import Actor
 from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, candidates
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
@@ -198,6 +199,13 @@ def morning_company(
         window_end=time(12),
         day=day,
     )
+
+
+# The actors of the domain's given / when / then tests.
+COORDINATOR = Actor(org=ORG, role="coordinator")
+COUNSELLOR = Actor(org="mission-locale", role="counsellor")
+SITE_MANAGER = Actor(org="mission-locale", role="site_manager")
+RECRUITER = Actor(org="co-1", role="recruiter")
 
 
 def principals(prefix: str) -> dict[str, Principal]:

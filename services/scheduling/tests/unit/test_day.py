@@ -32,7 +32,15 @@ from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dat
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Outage, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
-from jobdating.scheduling.testing import COORDINATOR, RECRUITER, SITE_MANAGER, morning_company, planned
+from jobdating.scheduling.testing import (
+    COORDINATOR,
+    RECRUITER,
+    SITE_MANAGER,
+    SLOT_1,
+    assigned,
+    morning_company,
+    planned,
+)
 
 OTHER_MANAGER = Actor(org="france-travail", role="site_manager")
 OTHER_RECRUITER = Actor(org="co-2", role="recruiter")
@@ -49,18 +57,7 @@ JOB_DATING = reduce(
 SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="ml", site_id="site-seclin")
 COMPANY = morning_company("co-1", day=DAY)
-ASSIGNED = SlotAssigned(
-    job_dating_id="jd-1",
-    slot_id="slot-1",
-    candidate_id="cand-1",
-    company_id="co-1",
-    site_id="site-seclin",
-    computer_id="pc-1",
-    starts_at=NINE,
-    ends_at=NINE + timedelta(minutes=20),
-    video_link="https://visio.example/a",
-    wish_rank=1,
-)
+ASSIGNED = assigned(NINE, wish_rank=1)
 
 
 def slot(*events: Event) -> SlotState:
@@ -193,10 +190,7 @@ def test_a_recruiter_records_the_outcome_of_their_companys_interview_once_it_beg
     events = day.record_outcome(command, slot(ASSIGNED), RECRUITER, NINE + timedelta(minutes=5))
     assert events == [
         InterviewCompleted(
-            job_dating_id="jd-1",
-            slot_id="slot-1",
-            candidate_id="cand-1",
-            company_id="co-1",
+            **SLOT_1,
             outcome="second_interview",
         )
     ]
@@ -210,10 +204,7 @@ def test_a_recruiter_of_another_company_records_nothing_and_a_cancelled_slot_has
     with pytest.raises(Forbidden):
         day.record_outcome(command, slot(ASSIGNED), OTHER_RECRUITER, NINE + timedelta(minutes=5))
     cancelled = SlotCancelled(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         reason="company_left",
     )
     with pytest.raises(Conflict):
@@ -222,10 +213,7 @@ def test_a_recruiter_of_another_company_records_nothing_and_a_cancelled_slot_has
 
 def completed_first() -> SlotState:
     done = InterviewCompleted(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         outcome="second_interview",
     )
     return slot(ASSIGNED, done)
@@ -318,8 +306,6 @@ def test_a_second_interview_happens_while_the_site_is_open() -> None:
 
 
 def test_a_second_interview_follows_only_an_outcome_asking_for_it() -> None:
-    hired = InterviewCompleted(
-        job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1", outcome="hired"
-    )
+    hired = InterviewCompleted(**SLOT_1, outcome="hired")
     with pytest.raises(Conflict):
         book(second(NINE + timedelta(hours=2)), slot(ASSIGNED, hired))

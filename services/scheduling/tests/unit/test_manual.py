@@ -3,7 +3,7 @@ refused unless forced (a few never), and a forced change says which rules it ove
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import reduce
 from typing import Any
 
@@ -28,7 +28,14 @@ from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Facts, Outage, SiteFacts
 from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR, SITE_MANAGER, morning_company, planned
+from jobdating.scheduling.testing import (
+    COORDINATOR,
+    COUNSELLOR,
+    SITE_MANAGER,
+    assigned,
+    morning_company,
+    planned,
+)
 
 DAY = date(2026, 12, 3)
 SEC = "site-seclin"
@@ -69,16 +76,13 @@ def facts(**changes: Any) -> Facts:
 
 
 def slot(slot_id: str, candidate_id: str, company_id: str, at: datetime, **ids: str) -> SlotState:
-    given = SlotAssigned(
-        job_dating_id=ids.get("job_dating_id", "jd-1"),
+    given = assigned(
+        at,
         slot_id=slot_id,
         candidate_id=candidate_id,
         company_id=company_id,
-        site_id=SEC,
+        job_dating_id=ids.get("job_dating_id", "jd-1"),
         computer_id=ids.get("computer_id", "pc-1"),
-        starts_at=at,
-        ends_at=at + timedelta(minutes=20),
-        video_link="https://visio.example/a",
     )
     return evolve_slot(SlotState(), given)
 

@@ -29,7 +29,7 @@ from jobdating.scheduling.domain.second_interviews import (
     first_free_times,
 )
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, morning_company, planned
+from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, assigned, morning_company, planned
 
 PARIS = timedelta(hours=1)  # December in Paris
 
@@ -57,18 +57,8 @@ COMPUTERS = (
 
 
 def slot_at(slot_id: str, at: datetime, **fields: object) -> SlotState:
-    assigned = SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id=slot_id,
-        candidate_id="cand-1",
-        company_id="co-1",
-        site_id="site-seclin",
-        computer_id="pc-s1",
-        starts_at=at,
-        ends_at=at + timedelta(minutes=20),
-        video_link="https://v/1",
-    )
-    return msgspec.structs.replace(evolve_slot(SlotState(), assigned), **fields)
+    given = assigned(at, slot_id=slot_id, computer_id="pc-s1")
+    return msgspec.structs.replace(evolve_slot(SlotState(), given), **fields)
 
 
 FIRST = evolve_slot(

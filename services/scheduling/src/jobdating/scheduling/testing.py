@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 from jobdating.contracts.identity import AccountInvited, AccountRole
-from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
+from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow, SlotAssigned
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
@@ -199,6 +199,31 @@ def morning_company(
         window_end=time(12),
         day=day,
     )
+
+
+class SlotKeys(TypedDict):
+    """Whose interview a slot event is about: the fields every slot event starts with."""
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+
+
+# The slot the domain's tests follow: cand-1 meets co-1.
+SLOT_1 = SlotKeys(job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1")
+
+
+def assigned(at: datetime, **changes: Any) -> SlotAssigned:
+    """`SLOT_1` published at site-seclin on pc-1, for 20 minutes from `at`; `changes` replace any field."""
+    fields: dict[str, Any] = dict(SLOT_1) | {
+        "site_id": "site-seclin",
+        "computer_id": "pc-1",
+        "starts_at": at,
+        "ends_at": at + timedelta(minutes=20),
+        "video_link": "https://visio.example/a",
+    }
+    return SlotAssigned(**(fields | changes))
 
 
 # The actors of the domain's given / when / then tests.

@@ -32,7 +32,7 @@ from jobdating.scheduling.testing import (
     COORDINATOR,
     COUNSELLOR,
     SITE_MANAGER,
-    assigned,
+    held,
     morning_company,
     planned,
 )
@@ -76,7 +76,7 @@ def facts(**changes: Any) -> Facts:
 
 
 def slot(slot_id: str, candidate_id: str, company_id: str, at: datetime, **ids: str) -> SlotState:
-    given = assigned(
+    return held(
         at,
         slot_id=slot_id,
         candidate_id=candidate_id,
@@ -84,7 +84,6 @@ def slot(slot_id: str, candidate_id: str, company_id: str, at: datetime, **ids: 
         job_dating_id=ids.get("job_dating_id", "jd-1"),
         computer_id=ids.get("computer_id", "pc-1"),
     )
-    return evolve_slot(SlotState(), given)
 
 
 FIRST = slot("slot-1", "cand-1", "co-1", paris(9, 10))  # cand-1 meets co-1 at 9:10 on pc-1

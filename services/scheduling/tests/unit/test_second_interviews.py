@@ -29,7 +29,7 @@ from jobdating.scheduling.domain.second_interviews import (
     first_free_times,
 )
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, assigned, morning_company, planned
+from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, held, morning_company, planned
 
 PARIS = timedelta(hours=1)  # December in Paris
 
@@ -57,8 +57,7 @@ COMPUTERS = (
 
 
 def slot_at(slot_id: str, at: datetime, **fields: object) -> SlotState:
-    given = assigned(at, slot_id=slot_id, computer_id="pc-s1")
-    return msgspec.structs.replace(evolve_slot(SlotState(), given), **fields)
+    return msgspec.structs.replace(held(at, slot_id=slot_id, computer_id="pc-s1"), **fields)
 
 
 FIRST = evolve_slot(

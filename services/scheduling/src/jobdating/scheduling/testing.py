@@ -20,8 +20,10 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
+from jobdating.scheduling.domain.evolve import evolve_slot
 from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.state import SlotState
 from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, candidates
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
@@ -224,6 +226,11 @@ def assigned(at: datetime, **changes: Any) -> SlotAssigned:
         "video_link": "https://visio.example/a",
     }
     return SlotAssigned(**(fields | changes))
+
+
+def held(at: datetime, **changes: Any) -> SlotState:
+    """The slot `assigned(at, **changes)` publishes, as scheduling folds it."""
+    return evolve_slot(SlotState(), assigned(at, **changes))
 
 
 # The actors of the domain's given / when / then tests.

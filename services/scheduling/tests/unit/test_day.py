@@ -36,11 +36,11 @@ from jobdating.scheduling.testing import (
     COORDINATOR,
     RECRUITER,
     SITE_MANAGER,
-    SLOT_1,
     assigned,
     morning_company,
     planned,
 )
+from jobdating.testing.samples import SLOT_1
 
 OTHER_MANAGER = Actor(org="france-travail", role="site_manager")
 OTHER_RECRUITER = Actor(org="co-2", role="recruiter")

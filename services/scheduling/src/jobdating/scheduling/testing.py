@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypedDict
+from typing import Any
 
 from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
@@ -27,6 +27,7 @@ from jobdating.scheduling.domain.state import SlotState
 from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, candidates
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
+from jobdating.testing.samples import SLOT_1
 
 ORG = "departement-nord"
 SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
@@ -201,19 +202,6 @@ def morning_company(
         window_end=time(12),
         day=day,
     )
-
-
-class SlotKeys(TypedDict):
-    """Whose interview a slot event is about: the fields every slot event starts with."""
-
-    job_dating_id: str
-    slot_id: str
-    candidate_id: str
-    company_id: str
-
-
-# The slot the domain's tests follow: cand-1 meets co-1.
-SLOT_1 = SlotKeys(job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1")
 
 
 def assigned(at: datetime, **changes: Any) -> SlotAssigned:

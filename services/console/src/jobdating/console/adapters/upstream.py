@@ -36,7 +36,7 @@ class HttpServices:
         except httpx.HTTPError as exc:
             raise Unreachable(service) from exc
         if response.status_code >= 400:
-            raise Refused(response.status_code, reasons_of(response))
+            raise Refused(response.status_code, reasons_of(response), fields_of(response))
         return response.json() if response.content else None
 
 
@@ -51,3 +51,14 @@ def reasons_of(response: httpx.Response) -> list[str]:
     if isinstance(detail, list):
         return [str(d.get("reason") or d.get("msg") or "") for d in detail if isinstance(d, dict)]
     return []
+
+
+def fields_of(response: httpx.Response) -> list[str]:
+    """The fields a refusal names, in the order of its reasons."""
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return []
+    if not isinstance(detail, list):
+        return []
+    return [str(d.get("field") or "") for d in detail if isinstance(d, dict)]

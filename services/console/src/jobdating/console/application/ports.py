@@ -8,10 +8,12 @@ from typing import Any, Protocol
 class Refused(Exception):
     """A service said no: its status and its French reasons, shown to the person as they are."""
 
-    def __init__(self, status: int, reasons: list[str]):
+    def __init__(self, status: int, reasons: list[str], fields: list[str] | None = None):
         super().__init__(f"{status}: {'; '.join(reasons)}")
         self.status = status
         self.reasons = reasons
+        # The fields the reasons are about (`force`: the refusal may be overridden by forcing it).
+        self.fields = fields or []
 
 
 class Unreachable(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -152,6 +153,43 @@ def test_a_refused_change_shows_its_reasons_and_offers_to_force_it_only_where_al
     page.locator("#cancel-reason").evaluate("e => e.removeAttribute('required')")
     page.get_by_role("button", name="Vérifier l'annulation").click()
     assert "Indiquez la raison du changement" in page.get_by_role("alert").inner_text()
+
+
+def test_the_coordinator_adds_an_interview_by_forcing_the_rules_it_breaks(page: Any, demo: Demo) -> None:
+    slot, _ = _movable(demo)  # a time at which a computer of the site is free
+    interviews = _interviews(demo)
+    candidate_id = next(
+        c
+        for c in sorted({i["candidate_id"] for i in interviews})
+        if not any(i["candidate_id"] == c and _overlap(i, slot) for i in interviews)
+    )
+    profile = _api(demo, "registration", f"/candidates/{candidate_id}")["profile"]
+    everywhere = _api(demo, "scheduling", f"/job-datings/{_job_dating(demo)}/plan", {"by": "company"})
+    taken = {i["company_id"] for g in everywhere["groups"] for i in g["interviews"] if _overlap(i, slot)}
+    met = {i["company_id"] for i in interviews if i["candidate_id"] == candidate_id}
+    unwished = {w["company_id"] for w in profile["wishes"]} | taken | met
+    company = next(
+        c
+        for c in _api(demo, "registration", "/companies")["items"]
+        if c["company_id"] not in unwished and c["status"] == "registered"
+    )
+    page.goto(f"{demo.console}/coordination/planning?par=candidate&cle={candidate_id}")
+    page.get_by_role("link", name=re.compile("^Ajouter un entretien")).click()
+    page.get_by_label("Entreprise").select_option(company["company_id"])
+    page.get_by_label("Jour").fill(slot["day"])
+    page.get_by_label("Heure").fill(slot["local_start"])
+    page.get_by_label("Raison du changement").fill("rencontre demandée par l'entreprise")
+    page.get_by_role("button", name="Vérifier l'ajout").click()
+    assert _fact(page, "Entreprise") == company["profile"]["name"]
+    page.get_by_role("button", name="Confirmer : ajouter").click()
+    # The candidate did not ask for this company: a rule the coordination may override, and does.
+    assert "n'a pas demandé à rencontrer cette entreprise" in page.get_by_role("alert").inner_text()
+    page.get_by_role("button", name="Passer outre et ajouter quand même").click()
+    assert "Entretien ajouté en passant outre les règles." in page.get_by_role("status").inner_text()
+    assert _fact(page, "Entreprise") == company["profile"]["name"]
+    assert _fact(page, "Heure").startswith(slot["local_start"])
+    added = page.url.rsplit("/", 1)[1]
+    assert _api(demo, "scheduling", f"/slots/{added}")["candidate_id"] == candidate_id
 
 
 def test_the_coordinator_cancels_an_interview_with_a_reason(page: Any, demo: Demo) -> None:

@@ -14,7 +14,7 @@ from jobdating.console.adapters.coordination import NotHere, asked, coordinator
 from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import by_hand
 from jobdating.console.application.live_day import job_dating_of_the_day
-from jobdating.console.application.plan_views import candidate_label, candidate_names
+from jobdating.console.application.plan_views import candidate_name
 from jobdating.console.application.sessions import Session
 
 
@@ -43,7 +43,7 @@ def router(web: Web) -> APIRouter:
 
             def read() -> tuple[str | None, str, list[tuple[str, str]]]:
                 jd = job_dating_of_the_day(web.services, token)
-                who = candidate_label(candidat, candidate_names(web.services, token)) if candidat else ""
+                who = candidate_name(web.services, token, candidat) if candidat else ""
                 return (
                     str(jd["job_dating_id"]) if jd else None,
                     who,

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
-from jobdating.console.application.plan_views import STATUS_WORDS, candidate_label, candidate_names
+from jobdating.console.application.plan_views import STATUS_WORDS, candidate_name
 from jobdating.console.application.ports import Refused, Services
 from jobdating.runtime.french import day_month_year
 
@@ -133,7 +133,6 @@ def interview(services: Services, token: str, slot_id: str) -> Interview:
         for c in services.get("sites", "/computers", token, {"site_id": slot["site_id"]})
     }
     company = services.get("registration", f"/companies/{quote(slot['company_id'], safe='')}", token)
-    people = candidate_names(services, token)
     computer_id = slot.get("computer_id")
     return Interview(
         slot_id=slot_id,
@@ -147,7 +146,7 @@ def interview(services: Services, token: str, slot_id: str) -> Interview:
         computer_id=computer_id,
         computer=computers.get(computer_id, computer_id) if computer_id else "—",
         company=company.get("profile", {}).get("name", slot["company_id"]),
-        candidate=candidate_label(slot["candidate_id"], people),
+        candidate=candidate_name(services, token, slot["candidate_id"]),
     )
 
 
@@ -161,8 +160,7 @@ def described(services: Services, token: str, change: Change) -> list[tuple[str,
         said.append(("Aujourd'hui", f"{now.site}, ordinateur {now.computer}"))
         site_id = site_id or now.site_id
     else:
-        people = candidate_names(services, token)
-        said.append(("Candidat", candidate_label(change.candidate_id, people)))
+        said.append(("Candidat", candidate_name(services, token, change.candidate_id)))
         companies = dict(companies_of(services, token))
         said.append(("Entreprise", companies.get(change.company_id, change.company_id)))
     if change.kind != "cancel":

@@ -99,12 +99,23 @@ def candidate_names(services: Services, token: str) -> dict[str, str]:
     while True:
         page = services.get("registration", "/candidates", token, {"limit": str(PAGE), "offset": str(offset)})
         for c in page.get("items", []):
-            personal = c.get("personal")
-            if personal:
-                names[c["candidate_id"]] = f"{personal['first_name']} {personal['last_name']}"
+            name = _name_of(c)
+            if name is not None:
+                names[c["candidate_id"]] = name
         offset += PAGE
         if offset >= int(page.get("total", 0)):
             return names
+
+
+def candidate_name(services: Services, token: str, candidate_id: str) -> str:
+    """One candidate's name as registration gives it to this person (a number otherwise)."""
+    found = services.get("registration", f"/candidates/{quote(candidate_id, safe='')}", token)
+    return _name_of(found) or anonymous(candidate_id)
+
+
+def _name_of(candidate: dict[str, Any]) -> str | None:
+    personal = candidate.get("personal")
+    return f"{personal['first_name']} {personal['last_name']}" if personal else None
 
 
 def anonymous(candidate_id: str) -> str:

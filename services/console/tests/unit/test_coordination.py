@@ -5,14 +5,22 @@ state says of a service's log against the stream."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+from fastapi.testclient import TestClient
 
 from jobdating.console.application import by_hand
 from jobdating.console.application.data_status import service_data
 from jobdating.console.application.ports import Refused
 from jobdating.console.application.statistics import statistics
+from jobdating.console.bootstrap import bootstrap
+from jobdating.console.config import ConsoleSettings
 from jobdating.reporting.figures import Figure, Report
+from jobdating.runtime.clock import ScaledClock
+
+NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 
 
 class Scheduling:
@@ -149,3 +157,33 @@ def test_a_stream_missing_events_or_a_late_relay_or_read_model_is_said_in_french
     assert asyncio.run(service_data(None, "identity", Stream(0))).findings == ["Le service ne répond pas."]
     unread = asyncio.run(service_data({"org": "x", "events": 3}, "sites", Stream(None)))
     assert unread.findings == ["Le flux n'a pas pu être lu."]
+
+
+def test_the_coordinations_pages_and_forms_are_for_the_coordination_only(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("k" * 40)
+    console = bootstrap(ConsoleSettings(secret_file=secret, secure_cookie=False), clock=ScaledClock(NOW, 0.0))
+    session = console.sessions.open(NOW)
+    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
+    session.roles = ("site_manager",)
+    client = TestClient(console.app)
+    client.cookies.set("console_session", session.session_id)
+    for path in (
+        "/coordination/planning",
+        "/coordination/entretiens/slot-1",
+        "/coordination/nouvel-entretien",
+        "/coordination/chiffres",
+        "/coordination/donnees",
+    ):
+        answer = client.get(path)
+        assert (answer.status_code, path) == (403, path)
+        assert "réservée à la coordination" in answer.text
+    posted = client.post(
+        "/coordination/entretiens/slot-1/deplacer", data={"csrf": session.csrf, "reason": "x"}
+    )
+    assert posted.status_code == 403
+    # A coordinator's form without its CSRF token is refused before anything is asked of scheduling.
+    session.roles = ("coordinator",)
+    forged = client.post("/coordination/entretiens/slot-1/annuler", data={"reason": "panne", "step": "apply"})
+    assert forged.status_code == 403
+    assert "Ce formulaire a expiré" in forged.text

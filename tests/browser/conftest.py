@@ -44,7 +44,7 @@ class Demo:
         return next(a for a in self.accounts if a.role == "site_manager" and site_key in a.key)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     stack = Stack(
         tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
@@ -93,13 +93,13 @@ def _register_hostile_name(registration: str, stack: Stack) -> None:
     assert answer.status_code == 201, answer.text
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> str:
     """Resolved before the stack starts: without Chromium, no stack is started for nothing."""
     return chromium_path()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium: str, demo: Demo) -> Iterator[Any]:
     # After the stack: Playwright's sync API keeps an event loop running, where the stack's own
     # `asyncio.run` (provisioning JetStream) could not run.

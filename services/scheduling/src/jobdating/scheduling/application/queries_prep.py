@@ -98,16 +98,25 @@ class CounsellingView:
     cancelled: bool
 
 
+_COUNSELLING = (
+    "SELECT interview_id, job_dating_id, candidate_id, counsellor_id, site_id, starts_at, ends_at, "
+    "cancelled FROM sched_counselling"
+)
+
+
 def counselling(read: Reader, interview_id: str) -> CounsellingView | None:
     """One individual interview."""
-    rows = read(
-        "SELECT interview_id, job_dating_id, candidate_id, counsellor_id, site_id, starts_at, ends_at, "
-        "cancelled FROM sched_counselling WHERE interview_id = ?",
-        (interview_id,),
-    )
-    if not rows:
-        return None
-    r = rows[0]
+    rows = read(_COUNSELLING + " WHERE interview_id = ?", (interview_id,))
+    return _counselling_view(rows[0]) if rows else None
+
+
+def counsellings(read: Reader, counsellor_id: str) -> list[CounsellingView]:
+    """The individual interviews a counsellor runs (called off ones too), by start."""
+    rows = read(_COUNSELLING + " WHERE counsellor_id = ? ORDER BY starts_at, interview_id", (counsellor_id,))
+    return [_counselling_view(r) for r in rows]
+
+
+def _counselling_view(r: Any) -> CounsellingView:
     return CounsellingView(
         interview_id=r[0],
         job_dating_id=r[1],

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from jobdating.console.adapters import http_candidate, http_live, http_reception, http_sign_in, web
+from jobdating.console.adapters import (
+    http_candidate,
+    http_counsellor,
+    http_live,
+    http_partners,
+    http_reception,
+    http_sign_in,
+    web,
+)
 from jobdating.console.adapters.live_feed import LiveFeed
 from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
@@ -48,6 +56,7 @@ def bootstrap(
             "registration": settings.registration_url,
             "sites": settings.sites_url,
             "scheduling": settings.scheduling_url,
+            "notifications": settings.notifications_url,
         },
         settings.upstream_timeout,
     )
@@ -68,6 +77,8 @@ def bootstrap(
     app.include_router(http_sign_in.router(context))
     app.include_router(http_reception.router(context))
     app.include_router(http_candidate.router(context))
+    app.include_router(http_counsellor.router(context))
+    app.include_router(http_partners.router(context))
     feed = LiveFeed(settings.nats_url)
     app.include_router(http_live.router(context, feed))
     _run_with(app, feed)

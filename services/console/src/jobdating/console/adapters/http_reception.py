@@ -11,7 +11,13 @@ from fastapi.responses import RedirectResponse
 from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
 from jobdating.console.application import reception
 from jobdating.console.application.ports import Refused, Unreachable
-from jobdating.console.domain.permissions import may_coordinate, may_receive
+from jobdating.console.domain.permissions import (
+    may_coach,
+    may_coordinate,
+    may_counsel,
+    may_invite,
+    may_receive,
+)
 
 DOWN = "Un service ne répond pas pour l'instant. Réessayez dans un moment."
 
@@ -26,6 +32,12 @@ def router(web: Web) -> APIRouter:
             return RedirectResponse("/coordination/direct", status_code=303)
         if may_receive(session.roles):
             return RedirectResponse("/accueil", status_code=303)
+        if may_counsel(session.roles):
+            return RedirectResponse("/conseil", status_code=303)
+        if may_coach(session.roles):
+            return RedirectResponse("/conseil/ateliers", status_code=303)
+        if may_invite(session.roles):
+            return RedirectResponse("/partenaires", status_code=303)
         return web.page(request, "home.html", session)
 
     @api.get("/accueil")
@@ -35,7 +47,7 @@ def router(web: Web) -> APIRouter:
         try:
             hosted = reception.hosted_sites(web.services, session.token, session.org)
         except Refused as exc:
-            return _refused(web, request, exc)
+            return refusal(web, request, exc)
         except Unreachable:
             return web.refused(request, session, 503, [DOWN])
         if len(hosted) == 1:
@@ -49,7 +61,7 @@ def router(web: Web) -> APIRouter:
         try:
             view = reception.reception(web.services, session.token, site_id, web.zone)
         except Refused as exc:
-            return _refused(web, request, exc)
+            return refusal(web, request, exc)
         except Unreachable:
             return web.refused(request, session, 503, [DOWN])
         return web.page(request, "reception.html", session, view=view)
@@ -81,7 +93,8 @@ def router(web: Web) -> APIRouter:
     return api
 
 
-def _refused(web: Web, request: Request, exc: Refused) -> Response:
+def refusal(web: Web, request: Request, exc: Refused) -> Response:
+    """A service's refusal as a French page (403, 404 or 400); an expired token: sign in again."""
     if exc.status == 401:
         raise SignInAgain("expiree") from exc
     session = web.session(request)

@@ -1,0 +1,119 @@
+"""Partners and invitations in Debian's Chromium, on the shared demo stack: the coordinator sees every partner
+and its accounts, is told in French what is wrong with an invitation (nothing typed is lost), invites a
+partner's admin whose invitation e-mail lands in the stack's Maildir; a partner's admin sees their own
+organisation only and invites a coach. axe-core finds nothing at 360×640 and 1280×800."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from jobdating.ops.demo_accounts import DemoAccount, totp
+from jobdating.ops.maildir import mails
+from jobdating.testing.demo_data import PARTNERS
+
+from .chromium import DESKTOP, check_page
+from .conftest import Demo
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
+
+
+def _sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
+    """Address, password and the TOTP code; a code serves once (another test may have just used this
+    step's), so a refused one is tried again with the next step's."""
+    assert account.totp_secret is not None
+    for attempt in range(2):
+        if attempt:
+            time.sleep(30 - time.time() % 30 + 0.5)
+        page.goto(f"{demo.console}/connexion")
+        page.get_by_label("Adresse e-mail").fill(account.email)
+        page.get_by_label("Mot de passe").fill(account.password)
+        page.get_by_label("Code à 6 chiffres").fill(totp(account.totp_secret, time.time()))
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        if not page.url.endswith("/connexion"):
+            return
+    raise AssertionError(f"{account.email} could not sign in")
+
+
+def _invitation_to(demo: Demo, address: str, limit: float = 20.0) -> str:
+    """The text of the invitation e-mail sent to `address`, once it is in the Maildir."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for path in mails(demo.stack.maildir):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message.get("to", "")):
+                body = message.get_body(preferencelist=("plain",))
+                return str(body.get_content()) if body is not None else ""
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail to {address} in {demo.stack.maildir}")
+
+
+def _invite(page: Any, organisation: str | None, name: str, address: str, role: str) -> None:
+    if organisation is not None:
+        page.get_by_label("Organisation").select_option(label=organisation)
+    page.get_by_label("Nom et prénom").fill(name)
+    page.get_by_label("Adresse e-mail").fill(address)
+    page.get_by_label("Rôle").select_option(label=role)
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+
+
+def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(browser: Any, demo: Demo) -> None:
+    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    _sign_in_with_code(page, demo, coordinator)
+    page.goto(f"{demo.console}/partenaires")
+    assert page.get_by_role("heading", level=1).inner_text() == "Partenaires et invitations"
+    listed = page.inner_text("main")
+    for name in PARTNERS.values():
+        assert name in listed
+    assert "Hugo Lefebvre" in listed  # an admin the demo invited, by name (identity keeps the names)
+    check_page(page, "partenaires")
+
+    # An address identity refuses: said in French, the form keeps what was typed.
+    partner = PARTNERS["asso-reussir"]
+    _invite(page, partner, "Marie Essai", "marie.essai@exemple", "administration du partenaire")
+    alert = page.get_by_role("alert")
+    assert "adresse électronique invalide (exemple : prenom.nom@exemple.fr)" in alert.inner_text()
+    assert page.get_by_label("Nom et prénom").input_value() == "Marie Essai"
+    assert page.get_by_label("Organisation").input_value() == "asso-reussir"
+    check_page(page, "partenaires-erreur")
+    # A blank name: refused by the console before identity is asked.
+    address = f"marie.essai.{uuid.uuid4().hex[:8]}@asso-reussir.exemple.fr"
+    _invite(page, partner, "   ", address, "administration du partenaire")
+    assert page.get_by_role("alert").inner_text() == "Indiquez le nom de la personne."
+
+    _invite(page, partner, "Marie Essai", address, "administration du partenaire")
+    page.get_by_role("status").filter(has_text=f"Invitation envoyée à {address}.").wait_for()
+    text = _invitation_to(demo, address)
+    assert "jeton=" in text
+    section = page.locator("section.card", has=page.get_by_role("heading", name=partner))
+    assert "Marie Essai" in section.inner_text()
+    assert "invitation envoyée" in section.inner_text()
+    context.close()
+
+
+def test_a_partners_admin_sees_their_own_organisation_and_invites_a_coach(browser: Any, demo: Demo) -> None:
+    admin = next(a for a in demo.accounts if a.key == "admin-plie-lille-sud")
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    _sign_in_with_code(page, demo, admin)
+    page.wait_for_url("**/partenaires")
+    listed = page.inner_text("main")
+    assert PARTNERS["plie-lille-sud"] in listed
+    assert not any(name in listed for org, name in PARTNERS.items() if org != "plie-lille-sud")
+    # Their own organisation only: no choice to make.
+    assert page.get_by_label("Organisation").locator("option").count() == 1
+    address = f"coach.{uuid.uuid4().hex[:8]}@plie-lille-sud.exemple.fr"
+    _invite(page, None, "Paul Coach", address, "accompagnement")
+    page.get_by_role("status").filter(has_text=f"Invitation envoyée à {address}.").wait_for()
+    assert "jeton=" in _invitation_to(demo, address)
+    assert "Paul Coach" in page.inner_text("main")
+    check_page(page, "partenaires-administration")
+    context.close()

@@ -9,6 +9,7 @@ import email
 import email.policy
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -63,12 +64,23 @@ def _invite(page: Any, organisation: str | None, name: str, address: str, role: 
     page.get_by_role("button", name="Envoyer l'invitation").click()
 
 
-def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(browser: Any, demo: Demo) -> None:
+@pytest.fixture(scope="module")
+def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
+    """The coordinator, signed in once for this module's tests (a TOTP code serves once)."""
     coordinator = next(a for a in demo.accounts if a.key == "coordinator")
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = context.new_page()
     _sign_in_with_code(page, demo, coordinator)
-    page.goto(f"{demo.console}/partenaires")
+    yield page
+    context.close()
+
+
+def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(
+    coordinator_page: Any, demo: Demo
+) -> None:
+    page = coordinator_page
+    page.get_by_role("link", name="Partenaires et invitations").click()
+    page.wait_for_url("**/partenaires")
     assert page.get_by_role("heading", level=1).inner_text() == "Partenaires et invitations"
     listed = page.inner_text("main")
     for name in PARTNERS.values():
@@ -96,7 +108,6 @@ def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(browser: A
     section = page.locator("section.card", has=page.get_by_role("heading", name=partner))
     assert "Marie Essai" in section.inner_text()
     assert "invitation envoyée" in section.inner_text()
-    context.close()
 
 
 def test_a_partners_admin_sees_their_own_organisation_and_invites_a_coach(browser: Any, demo: Demo) -> None:
@@ -117,3 +128,40 @@ def test_a_partners_admin_sees_their_own_organisation_and_invites_a_coach(browse
     assert "Paul Coach" in page.inner_text("main")
     check_page(page, "partenaires-administration")
     context.close()
+
+
+HEADERS = "NOM;Prénom;telephone;Code Postal;commune;Site;Consentement;Remarques"
+
+
+def test_the_coordinator_checks_a_file_of_candidates_and_reads_the_report_row_by_row(
+    coordinator_page: Any, demo: Demo
+) -> None:
+    page = coordinator_page
+    page.goto(f"{demo.console}/coordination/direct")
+    page.get_by_role("link", name="Importer des candidats ou des entreprises").click()
+    page.wait_for_url("**/coordination/imports")
+    check_page(page, "imports")
+    rows = [
+        HEADERS,
+        "Essai;Nadia;06 39 98 07 01;59155;Faches-Thumesnil;Espace emploi de Faches-Thumesnil;oui;",
+        "Essai;;pas un numéro;59155;Faches-Thumesnil;Site inconnu;oui;",
+    ]
+    page.get_by_label("des candidats").check()
+    page.get_by_label("Fichier").set_input_files(
+        files=[{"name": "candidats.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode("cp1252")}]
+    )
+    # « Vérifier seulement » is ticked at first: nothing is recorded, the shared demo stays as it was.
+    assert page.get_by_label("Vérifier seulement (rien n'est enregistré)").is_checked()
+    page.get_by_role("button", name="Envoyer le fichier").click()
+    status = page.get_by_role("status")
+    assert status.inner_text() == (
+        "Vérification seulement : rien n'a été enregistré. 1 ligne à ajouter, 0 déjà importée, 1 refusée."
+    )
+    report = page.get_by_role("table")
+    assert report.get_by_role("row").nth(1).inner_text().split()[:3] == ["Ligne", "2", "à"]
+    refused = report.get_by_role("row").nth(2).inner_text()
+    assert "refusé" in refused
+    for field in ("telephone", "Site", "Prénom"):
+        assert f"{field} :" in refused
+    assert "Colonnes non lues : Remarques." in page.inner_text("main")
+    check_page(page, "imports-rapport")

@@ -1,5 +1,6 @@
-"""The counsellor's and coach's pages over a fake of the other services (the console's own port): what the
-call list says and why, the outcomes, who is enrolled in a session, and what a coach may not read."""
+"""The counsellor's, coach's and coordination's pages over a fake of the other services (the console's own
+port): what the call list says and why, the outcomes, who is enrolled in a session, what a coach may not
+read, and an import form sent incomplete."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ class FakeServices:
 
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         raise AssertionError(f"no command expected: {service} {path}")
+
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        raise AssertionError(f"no file expected: {service} {path}")
 
     def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
         params = params or {}
@@ -191,3 +197,21 @@ def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(conso
     assert "Martin Léa" in html.unescape(page.text)
     assert "Bernard Léa" in html.unescape(page.text)  # the individual interview
     assert html.unescape(page.text).count("candidat suivi par une autre structure") == 1
+
+
+def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registration_is_asked(
+    console: ConsoleService,
+) -> None:
+    client = _signed_in(console, ("coordinator",))
+    session = console.sessions.get(client.cookies["console_session"], NOW)
+    assert session is not None
+    answer = client.post("/coordination/imports", data={"csrf": session.csrf, "dry_run": "oui"})
+    assert answer.status_code == 400
+    text = html.unescape(answer.text)
+    assert "Choisissez ce que contient le fichier : des candidats ou des entreprises." in text
+    assert "Choisissez un fichier (CSV ou Excel) à importer." in text
+    refused = client.post(
+        "/coordination/imports", data={"kind": "candidates"}, files={"file": ("a.csv", b"NOM\n")}
+    )
+    assert refused.status_code == 403  # no CSRF token
+    assert _signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403

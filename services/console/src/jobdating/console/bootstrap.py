@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from jobdating.console.adapters import (
     http_candidate,
     http_counsellor,
+    http_imports,
     http_live,
     http_partners,
     http_reception,
@@ -79,6 +80,7 @@ def bootstrap(
     app.include_router(http_candidate.router(context))
     app.include_router(http_counsellor.router(context))
     app.include_router(http_partners.router(context))
+    app.include_router(http_imports.router(context))
     feed = LiveFeed(settings.nats_url)
     app.include_router(http_live.router(context, feed))
     _run_with(app, feed)

@@ -24,3 +24,9 @@ class Services(Protocol):
     def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any: ...
 
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any: ...
+
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        """POST a file (name, content) as `multipart/form-data`'s `file` field."""
+        ...

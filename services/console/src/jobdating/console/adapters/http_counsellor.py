@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from jobdating.console.adapters.http_reception import DOWN, refusal
+from jobdating.console.adapters.pages import page_for
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import coaching, counsellor
-from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.domain.permissions import may_coach, may_counsel
 
 ONLY_COUNSEL = "Cette page est réservée aux conseillers."
@@ -21,44 +20,35 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/conseil")
     def my_candidates(request: Request) -> Response:
-        session = web.signed_in(request)
-        if not may_counsel(session.roles):
-            return web.refused(request, session, 403, [ONLY_COUNSEL])
-        assert session.token is not None
-        try:
-            view = counsellor.my_candidates(web.services, session.token, session.account_id)
-        except Refused as exc:
-            return refusal(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        return web.page(request, "counsellor.html", session, view=view)
+        return page_for(
+            web,
+            request,
+            may_counsel,
+            ONLY_COUNSEL,
+            "counsellor.html",
+            lambda session, token: counsellor.my_candidates(web.services, token, session.account_id),
+        )
 
     @api.get("/conseil/candidats/{candidate_id}")
     def one_candidate(request: Request, candidate_id: str) -> Response:
-        session = web.signed_in(request)
-        if not may_counsel(session.roles):
-            return web.refused(request, session, 403, [ONLY_COUNSEL])
-        assert session.token is not None
-        try:
-            person = counsellor.one_candidate(web.services, session.token, candidate_id)
-        except Refused as exc:
-            return refusal(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        return web.page(request, "counsellor_candidate.html", session, person=person)
+        return page_for(
+            web,
+            request,
+            may_counsel,
+            ONLY_COUNSEL,
+            "counsellor_candidate.html",
+            lambda _, token: counsellor.one_candidate(web.services, token, candidate_id),
+        )
 
     @api.get("/conseil/ateliers")
     def to_run(request: Request) -> Response:
-        session = web.signed_in(request)
-        if not may_coach(session.roles):
-            return web.refused(request, session, 403, [ONLY_COACHES])
-        assert session.token is not None
-        try:
-            view = coaching.to_run(web.services, session.token, session.account_id, web.zone)
-        except Refused as exc:
-            return refusal(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        return web.page(request, "coaching.html", session, view=view)
+        return page_for(
+            web,
+            request,
+            may_coach,
+            ONLY_COACHES,
+            "coaching.html",
+            lambda session, token: coaching.to_run(web.services, token, session.account_id, web.zone),
+        )
 
     return api

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from jobdating.console.adapters.http_reception import DOWN, refusal
+from jobdating.console.adapters.http_reception import DOWN
+from jobdating.console.adapters.pages import page_for, shown
 from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
 from jobdating.console.application import partners
 from jobdating.console.application.ports import Refused, Unreachable
@@ -21,27 +22,25 @@ def router(web: Web) -> APIRouter:
     api = APIRouter(include_in_schema=False)
 
     def show(
-        request: Request,
-        session: Session,
-        form: partners.Invitation,
-        errors: list[str],
-        status: int = 200,
+        request: Request, session: Session, form: partners.Invitation, errors: list[str], status: int = 200
     ) -> Response:
-        assert session.token is not None
-        try:
-            view = partners.partners(web.services, session.token, session.org, session.roles)
-        except Refused as exc:
-            return refusal(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        return web.page(request, "partners.html", session, status, view=view, form=form, errors=errors)
+        def read(token: str) -> partners.Partners:
+            return partners.partners(web.services, token, session.org, session.roles)
+
+        return shown(web, request, session, "partners.html", read, status, form=form, errors=errors)
 
     @api.get("/partenaires")
     def partners_page(request: Request) -> Response:
-        session = web.signed_in(request)
-        if not may_invite(session.roles):
-            return web.refused(request, session, 403, [ONLY_ADMINS])
-        return show(request, session, partners.Invitation(), [])
+        return page_for(
+            web,
+            request,
+            may_invite,
+            ONLY_ADMINS,
+            "partners.html",
+            lambda session, token: partners.partners(web.services, token, session.org, session.roles),
+            form=partners.Invitation(),
+            errors=[],
+        )
 
     @api.post("/partenaires/invitations")
     async def invite(request: Request) -> Response:

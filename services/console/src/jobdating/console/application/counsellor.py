@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
 
+from jobdating.console.application import candidate
 from jobdating.console.application.live_day import job_dating_of_the_day
 from jobdating.console.application.ports import Refused, Services, Unreachable
 
@@ -47,12 +48,10 @@ CHANNELS: Final[dict[str, str]] = {"sms": "SMS", "email": "courriel"}
 NOT_MINE = "Ce candidat n'est pas suivi par vous : sa fiche ne vous est pas accessible."
 
 
-@dataclass(frozen=True)
-class Interview:
-    day: date
-    start: str
-    end: str
-    company: str
+@dataclass(frozen=True, kw_only=True)
+class Interview(candidate.Interview):
+    """An interview as the candidate's counsellor reads it: cancelled or not, and why; its outcome."""
+
     cancelled: bool
     cancel_reason: str | None
     outcome: str | None

@@ -121,8 +121,23 @@ def test_a_partners_admin_sees_their_own_organisation_and_invites_a_coach(browse
     assert not any(name in listed for org, name in PARTNERS.items() if org != "plie-lille-sud")
     # Their own organisation only: no choice to make.
     assert page.get_by_label("Organisation").locator("option").count() == 1
+    # Keyboard only: Tab to the name, type, Tab from field to field, the role typed into its list, Enter.
     address = f"coach.{uuid.uuid4().hex[:8]}@plie-lille-sud.exemple.fr"
-    _invite(page, None, "Paul Coach", address, "accompagnement")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "name":
+            break
+    else:
+        raise AssertionError("the name field not reached with Tab")
+    page.keyboard.type("Paul Coach")
+    page.keyboard.press("Tab")
+    page.keyboard.type(address)
+    page.keyboard.press("Tab")
+    page.keyboard.type("accomp")
+    assert page.get_by_label("Rôle").input_value() == "coach"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Envoyer l'invitation"
+    page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text=f"Invitation envoyée à {address}.").wait_for()
     assert "jeton=" in _invitation_to(demo, address)
     assert "Paul Coach" in page.inner_text("main")

@@ -17,6 +17,7 @@ from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import DemoAccount, create_accounts
 from jobdating.ops.demo_calendar import next_working_day
+from jobdating.ops.demo_people import STAFF_ROLES
 from jobdating.ops.demo_sessions import counsellor_ids, write_staff
 from jobdating.ops.stack import Stack, free_base_port
 from jobdating.runtime.clock import ScaledClock
@@ -56,19 +57,25 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
         stack.start()
         urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
-        # The accounts first: each partner's counsellor account follows the candidates it refers.
+        # The staff's accounts first: each partner's counsellor account follows the candidates it refers.
         coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
-        accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
-        write_staff(stack.staff_file, accounts)
-        load_demo(
+        staff, _ = create_accounts(
+            urls["identity"], coordinator, stack.maildir, stack.data_dir, roles=STAFF_ROLES
+        )
+        write_staff(stack.staff_file, staff)
+        loaded = load_demo(
             urls["registration"],
             urls["sites"],
             stack.token_for,
             DAY,
             scheduling_url=urls["scheduling"],
-            counsellor_of=counsellor_ids(accounts),
+            counsellor_of=counsellor_ids(staff),
         )
         _register_hostile_name(urls["registration"], stack)
+        # With the companies' ids, their recruiters too (as `jobdating up --demo` does).
+        accounts, _ = create_accounts(
+            urls["identity"], coordinator, stack.maildir, stack.data_dir, company_ids=loaded.company_ids
+        )
         yield Demo(stack, accounts)
     finally:
         stack.stop()

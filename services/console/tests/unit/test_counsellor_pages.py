@@ -51,6 +51,9 @@ class FakeServices:
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         raise AssertionError(f"no command expected: {service} {path}")
 
+    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        raise AssertionError(f"no change expected: {service} {path}")
+
     def upload(
         self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
     ) -> Any:

@@ -19,6 +19,8 @@ from jobdating.console.adapters import (
     http_live,
     http_partners,
     http_reception,
+    http_reception_desk,
+    http_recruiter,
     http_sign_in,
     web,
 )
@@ -81,6 +83,9 @@ def bootstrap(
     app.include_router(http_counsellor.router(context))
     app.include_router(http_partners.router(context))
     app.include_router(http_imports.router(context))
+    app.include_router(http_reception_desk.router(context))
+    app.include_router(http_recruiter.router(context))
+    http_recruiter.install(app, context)
     feed = LiveFeed(settings.nats_url)
     app.include_router(http_live.router(context, feed))
     _run_with(app, feed)

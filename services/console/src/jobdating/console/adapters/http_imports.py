@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from jobdating.console.adapters.http_reception import DOWN
+from jobdating.console.adapters.http_answers import DOWN
 from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
 from jobdating.console.application import imports
 from jobdating.console.application.ports import Refused, Unreachable

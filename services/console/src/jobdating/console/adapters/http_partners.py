@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from jobdating.console.adapters.http_reception import DOWN
-from jobdating.console.adapters.pages import page_for, shown
+from jobdating.console.adapters.http_answers import DOWN, shown
+from jobdating.console.adapters.pages import page_for
 from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
 from jobdating.console.application import partners
 from jobdating.console.application.ports import Refused, Unreachable
@@ -24,10 +24,11 @@ def router(web: Web) -> APIRouter:
     def show(
         request: Request, session: Session, form: partners.Invitation, errors: list[str], status: int = 200
     ) -> Response:
-        def read(token: str) -> partners.Partners:
-            return partners.partners(web.services, token, session.org, session.roles)
+        def render() -> Response:
+            view = partners.partners(web.services, str(session.token), session.org, session.roles)
+            return web.page(request, "partners.html", session, status, view=view, form=form, errors=errors)
 
-        return shown(web, request, session, "partners.html", read, status, form=form, errors=errors)
+        return shown(web, request, render)
 
     @api.get("/partenaires")
     def partners_page(request: Request) -> Response:

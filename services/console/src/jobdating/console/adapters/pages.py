@@ -1,5 +1,5 @@
-"""One shape for a page that reads: the person signed in, their role checked, the view read from the
-services with their token, the services' refusals shown as French pages."""
+"""A page that reads, for the roles it is meant for: the person signed in, their roles checked, the view
+read from the services with their token (refusals as `http_answers` shows them)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,9 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from jobdating.console.adapters.http_reception import DOWN, refusal
+from jobdating.console.adapters.http_answers import shown_page
 from jobdating.console.adapters.web import Web
-from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
-
-
-def shown(
-    web: Web,
-    request: Request,
-    session: Session,
-    template: str,
-    read: Callable[[str], Any],
-    status: int = 200,
-    **context: Any,
-) -> Response:
-    """`template` with `view` = `read(token)`; a refusal or a service away as its French page."""
-    try:
-        view = read(session.token or "")
-    except Refused as exc:
-        return refusal(web, request, exc)
-    except Unreachable:
-        return web.refused(request, session, 503, [DOWN])
-    return web.page(request, template, session, status, view=view, **context)
 
 
 def page_for(
@@ -42,8 +22,10 @@ def page_for(
     read: Callable[[Session, str], Any],
     **context: Any,
 ) -> Response:
-    """`shown` for the signed-in person, once `may` lets their roles in (else 403 with `only`)."""
+    """`template` with `view` = `read(session, token)`, once `may` lets the person's roles in (else 403
+    with `only`)."""
     session = web.signed_in(request)
     if not may(session.roles):
         return web.refused(request, session, 403, [only])
-    return shown(web, request, session, template, lambda token: read(session, token), **context)
+    token = str(session.token)
+    return shown_page(web, request, session, template, lambda: {"view": read(session, token), **context})

@@ -12,6 +12,7 @@ COORDINATION: Final = "coordinator"
 COUNSEL: Final = "counsellor"
 COACH: Final = "coach"
 PARTNER_ADMIN: Final = "partner_admin"
+RECRUITMENT: Final = "recruiter"
 
 ROLE_NAMES: Final[dict[str, str]] = {
     "coordinator": "coordination",
@@ -47,6 +48,11 @@ def may_coach(roles: Collection[str]) -> bool:
 def may_invite(roles: Collection[str]) -> bool:
     """Partners and invitations: the coordination invites partner admins, who invite their own staff."""
     return COORDINATION in roles or PARTNER_ADMIN in roles
+
+
+def may_recruit(roles: Collection[str]) -> bool:
+    """The agenda, profiles and outcomes of a company are for its recruiters."""
+    return RECRUITMENT in roles
 
 
 def role_words(roles: Collection[str]) -> str:

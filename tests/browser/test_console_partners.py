@@ -79,7 +79,7 @@ def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(
     coordinator_page: Any, demo: Demo
 ) -> None:
     page = coordinator_page
-    page.get_by_role("link", name="Partenaires et invitations").click()
+    page.get_by_role("navigation").get_by_role("link", name="Partenaires", exact=True).click()
     page.wait_for_url("**/partenaires")
     assert page.get_by_role("heading", level=1).inner_text() == "Partenaires et invitations"
     listed = page.inner_text("main")
@@ -152,8 +152,7 @@ def test_the_coordinator_checks_a_file_of_candidates_and_reads_the_report_row_by
     coordinator_page: Any, demo: Demo
 ) -> None:
     page = coordinator_page
-    page.goto(f"{demo.console}/coordination/direct")
-    page.get_by_role("link", name="Importer des candidats ou des entreprises").click()
+    page.get_by_role("navigation").get_by_role("link", name="Imports", exact=True).click()
     page.wait_for_url("**/coordination/imports")
     check_page(page, "imports")
     rows = [

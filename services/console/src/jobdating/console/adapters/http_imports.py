@@ -27,7 +27,9 @@ def router(web: Web) -> APIRouter:
         session = web.signed_in(request)
         if not may_coordinate(session.roles):
             return web.refused(request, session, 403, [ONLY_COORDINATION])
-        return web.page(request, "imports.html", session, kind="", dry_run=True, errors=[], report=None)
+        return web.page(
+            request, "imports.html", session, kind="", dry_run=True, errors=[], report=None, here="imports"
+        )
 
     @api.post("/coordination/imports")
     async def send(request: Request) -> Response:
@@ -69,7 +71,14 @@ def router(web: Web) -> APIRouter:
         except Unreachable:
             return again(503, [DOWN])
         return web.page(
-            request, "imports.html", session, kind=kind, dry_run=dry_run, errors=[], report=report
+            request,
+            "imports.html",
+            session,
+            kind=kind,
+            dry_run=dry_run,
+            errors=[],
+            report=report,
+            here="imports",
         )
 
     return api

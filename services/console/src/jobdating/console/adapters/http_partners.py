@@ -26,7 +26,16 @@ def router(web: Web) -> APIRouter:
     ) -> Response:
         def render() -> Response:
             view = partners.partners(web.services, str(session.token), session.org, session.roles)
-            return web.page(request, "partners.html", session, status, view=view, form=form, errors=errors)
+            return web.page(
+                request,
+                "partners.html",
+                session,
+                status,
+                view=view,
+                form=form,
+                errors=errors,
+                here="partners",
+            )
 
         return shown(web, request, render)
 
@@ -41,6 +50,7 @@ def router(web: Web) -> APIRouter:
             lambda session, token: partners.partners(web.services, token, session.org, session.roles),
             form=partners.Invitation(),
             errors=[],
+            here="partners",
         )
 
     @api.post("/partenaires/invitations")

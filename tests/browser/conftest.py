@@ -3,6 +3,7 @@ tens of seconds; each module's tests pick their own site, candidate or company s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import DemoAccount, create_accounts
+from jobdating.ops.demo_accounts import DemoAccount, create_accounts, totp
 from jobdating.ops.demo_calendar import next_working_day
 from jobdating.ops.demo_people import STAFF_ROLES
 from jobdating.ops.demo_sessions import counsellor_ids, write_staff
@@ -128,3 +129,21 @@ def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
     page.get_by_label("Adresse e-mail").fill(account.email)
     page.get_by_label("Mot de passe").fill(account.password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
+    """`sign_in` with the account's TOTP code; a code serves once (another module may have just used this
+    step's), so a refused one is tried again with the next step's."""
+    assert account.totp_secret is not None
+    for attempt in range(2):
+        if attempt:
+            time.sleep(30 - time.time() % 30 + 0.5)
+        page.goto(f"{demo.console}/connexion")
+        page.get_by_label("Adresse e-mail").fill(account.email)
+        page.get_by_label("Mot de passe").fill(account.password)
+        page.get_by_label("Code à 6 chiffres").fill(totp(account.totp_secret, time.time()))
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        if not page.url.endswith("/connexion"):
+            return
+    raise AssertionError(f"{account.email} could not sign in")

@@ -14,32 +14,13 @@ from typing import Any
 
 import pytest
 
-from jobdating.ops.demo_accounts import DemoAccount, totp
 from jobdating.ops.maildir import mails
 from jobdating.testing.demo_data import PARTNERS
 
 from .chromium import DESKTOP, check_page
-from .conftest import Demo
+from .conftest import Demo, sign_in_with_code
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
-
-
-def _sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
-    """Address, password and the TOTP code; a code serves once (another test may have just used this
-    step's), so a refused one is tried again with the next step's."""
-    assert account.totp_secret is not None
-    for attempt in range(2):
-        if attempt:
-            time.sleep(30 - time.time() % 30 + 0.5)
-        page.goto(f"{demo.console}/connexion")
-        page.get_by_label("Adresse e-mail").fill(account.email)
-        page.get_by_label("Mot de passe").fill(account.password)
-        page.get_by_label("Code à 6 chiffres").fill(totp(account.totp_secret, time.time()))
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
-        if not page.url.endswith("/connexion"):
-            return
-    raise AssertionError(f"{account.email} could not sign in")
 
 
 def _invitation_to(demo: Demo, address: str, limit: float = 20.0) -> str:
@@ -70,7 +51,7 @@ def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
     coordinator = next(a for a in demo.accounts if a.key == "coordinator")
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = context.new_page()
-    _sign_in_with_code(page, demo, coordinator)
+    sign_in_with_code(page, demo, coordinator)
     yield page
     context.close()
 
@@ -114,7 +95,7 @@ def test_a_partners_admin_sees_their_own_organisation_and_invites_a_coach(browse
     admin = next(a for a in demo.accounts if a.key == "admin-plie-lille-sud")
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     page = context.new_page()
-    _sign_in_with_code(page, demo, admin)
+    sign_in_with_code(page, demo, admin)
     page.wait_for_url("**/partenaires")
     listed = page.inner_text("main")
     assert PARTNERS["plie-lille-sud"] in listed

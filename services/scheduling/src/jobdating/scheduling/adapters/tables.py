@@ -2,8 +2,9 @@
 
 - Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate,
   sched_company, sched_site, sched_room, sched_computer, sched_outage.
-- Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot,
-  sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
+- Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot (and
+  sched_slot_place: where a slot away from a site computer takes place, apart so that older stores only
+  gain a table), sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
 - Working documents, not events (kept across rebuilds): sched_plan and sched_plan_interview, the
   provisional plans a coordinator computes and inspects before publishing one.
 
@@ -27,6 +28,7 @@ FACT_TABLES = (
 READ_MODEL_TABLES = (
     "sched_job_dating",
     "sched_slot",
+    "sched_slot_place",
     "sched_slot_change",
     "sched_attendance",
     "sched_workshop",
@@ -120,6 +122,11 @@ SCHEMA: tuple[str, ...] = (
     )""",
     "CREATE INDEX IF NOT EXISTS sched_slot_job_dating ON sched_slot (job_dating_id, status)",
     "CREATE INDEX IF NOT EXISTS sched_slot_candidate ON sched_slot (candidate_id)",
+    """CREATE TABLE IF NOT EXISTS sched_slot_place (
+        slot_id TEXT PRIMARY KEY,
+        place TEXT NOT NULL,
+        address TEXT
+    )""",
     """CREATE TABLE IF NOT EXISTS sched_slot_change (
         event_id TEXT PRIMARY KEY,
         position BIGINT NOT NULL,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from jobdating.contracts.scheduling import SecondPlace
+from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY, SecondPlace, company_video_link
 from jobdating.scheduling.domain.calendar import local_text
 from jobdating.scheduling.domain.errors import Conflict, Invalid
 from jobdating.scheduling.domain.facts import CompanyFacts, ComputerFacts, SiteFacts
@@ -25,7 +25,7 @@ from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import busy, overlaps
 
 # What a video second interview says when the company sends its own link later.
-SENT_BY_COMPANY = "lien envoyé par l'entreprise"
+SENT_BY_COMPANY = VIDEO_LINK_SENT_BY_COMPANY
 # How far after the job dating's last day proposals look for a common free time.
 DAYS_AFTER = 14
 
@@ -48,6 +48,10 @@ class Place(msgspec.Struct, frozen=True, kw_only=True):
             raise Invalid.on(
                 "address", "une adresse ne sert qu'à un entretien dans les locaux de l'entreprise"
             )
+        if self.video_link is not None and self.place != "video":
+            raise Invalid.on("video_link", "un lien de visio ne sert qu'à un entretien en visio")
+        if self.video_link is not None and not company_video_link(self.video_link):
+            raise Invalid.on("video_link", "donnez l'adresse complète de la visio, qui commence par https://")
         return self
 
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from jobdating.contracts.queries import Contact
+from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_facts, queries_plan
+from jobdating.notifications.application import preparation, queries_facts, queries_plan, waiting
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Candidate, Company, Site
@@ -25,6 +26,7 @@ from jobdating.notifications.domain.preparation import PREPARATION_KINDS
 from jobdating.notifications.domain.rules import SlotFacts, news
 
 T = TypeVar("T")
+UNSENT_LINK = "l'entreprise envoie le lien"
 
 
 class MissingFacts(Exception):
@@ -80,6 +82,9 @@ class ContentBuilder:
         if d.kind in PREPARATION_KINDS:
             found = preparation.content(self.store, self.staff, d, recipient, base, tz, self._who_to_call)
             return Content(context=_required(found, "appointment_unknown"))
+        if d.kind == waiting.KIND:
+            found = waiting.content(self.store, d, recipient, base, self._who_to_call)
+            return Content(context=_required(found, "site_unknown"))
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
@@ -226,8 +231,10 @@ class ContentBuilder:
             "site": site.name,
             "commune": site.commune,
             "computer": queries_facts.computer_label(self.store, slot.computer_id),
-            "video_link": slot.video_link,
+            "video_link": _own_link(slot),
             "second": slot.kind == "second_interview",
+            "place": slot.place,
+            "address": slot.address,
         }
 
     async def _first_name(self, candidate_id: str, purpose: str) -> str | None:
@@ -250,6 +257,9 @@ class ContentBuilder:
             "second": slot.kind == "second_interview",
             "site": _site_view(site),
             "computer": queries_facts.computer_label(self.store, slot.computer_id),
+            "place": slot.place,
+            "address": slot.address,
+            "video_link": _own_link(slot) if slot.place == "video" else None,
         }
 
     def _who_to_call(self, counsellor_id: str | None, site: Site) -> str | None:
@@ -261,22 +271,40 @@ class ContentBuilder:
 
     def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
         computer = queries_facts.computer_label(self.store, slot.computer_id)
+        location = _location(site, computer)
+        link = _own_link(slot)
         if audience == "candidate":
             summary = f"Entretien d'embauche avec {company.name}"
             description = "Entretien en vidéo sur un ordinateur du site. Venez 15 minutes avant."
         else:
             summary = "Entretien job dating"
             description = f"Lien de la visio : {slot.video_link}"
+        if slot.place == "premises":
+            location = slot.address or ""
+            description = "Entretien en face à face, dans les locaux de l'entreprise."
+        elif slot.place == "video":
+            location = "En visio"
+            description = (
+                f"Entretien en visio. Lien : {link}" if link else f"Entretien en visio ({UNSENT_LINK})."
+            )
         return CalendarEntry(
             uid=slot_uid(slot.slot_id),
             sequence=slot.version,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             summary=summary,
-            location=_location(site, computer),
+            location=location,
             description=description,
             cancelled=slot.status == "cancelled",
         )
+
+
+def _own_link(slot: Slot) -> str | None:
+    """The link people open for the interview: none at the company's premises, none yet when the company
+    sends its own later (`VIDEO_LINK_SENT_BY_COMPANY`)."""
+    if slot.place == "premises" or slot.video_link in ("", VIDEO_LINK_SENT_BY_COMPANY):
+        return None
+    return slot.video_link
 
 
 def _site_view(site: Site) -> dict[str, Any]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 import icalendar
 import pytest
 
-from jobdating.contracts import scheduling as sc
-from jobdating.contracts.queries import Contact
 from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY, SecondPlace
 
 from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, person, sms_lines
@@ -24,22 +23,9 @@ PREMISES = "12 rue de l'Usine, 59810 Lesquin"
 def second(
     upstream: Upstream, slot_id: str, place: SecondPlace, video_link: str, address: str | None = None
 ) -> None:
-    starts_at = paris(DAY + timedelta(days=7), 14)
-    event = sc.SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id=slot_id,
-        candidate_id="cand-0",
-        company_id="co-1",
-        site_id="site-1",
-        computer_id=None,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=20),
-        video_link=video_link,
-        kind="second_interview",
-        place=place,
-        address=address,
-    )
-    upstream.append(event, slot_id, "scheduling")
+    at = paris(DAY + timedelta(days=7), 14)
+    where: dict[str, Any] = {"computer_id": None, "place": place, "address": address}
+    upstream.assign(slot_id, "cand-0", at, kind="second_interview", video_link=video_link, **where)
 
 
 def text_of(message: EmailMessage) -> str:
@@ -55,12 +41,8 @@ def location_of(message: EmailMessage) -> str:
 
 
 @pytest.fixture
-def world(upstream: Upstream, registration: Registration) -> None:
+def world(upstream: Upstream, registration: Registration, recruiting: None) -> None:
     person(registration, upstream, 0)
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
 
 
 @pytest.mark.usefixtures("world")

@@ -30,31 +30,10 @@ def waitlisted(upstream: Upstream, candidate_id: str, instance: Instance) -> Non
 
 
 def from_the_list(upstream: Upstream, candidate_id: str) -> None:
-    starts_at = paris(DAY, 11, 20)
-    event = sc.SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id="slot-freed",
-        candidate_id=candidate_id,
-        company_id="co-1",
-        site_id="site-1",
-        computer_id="pc-1",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=20),
-        video_link="https://visio.example/slot-freed",
-        from_waiting_list=True,
-    )
-    upstream.append(event, "slot-freed", "scheduling")
+    upstream.assign("slot-freed", candidate_id, paris(DAY, 11, 20), from_waiting_list=True)
 
 
-@pytest.fixture
-def world(upstream: Upstream, registration: Registration) -> None:
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
-
-
-@pytest.mark.usefixtures("world")
+@pytest.mark.usefixtures("recruiting")
 async def test_a_waitlisted_candidate_is_told_once_by_sms_and_email(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:
@@ -76,7 +55,7 @@ async def test_a_waitlisted_candidate_is_told_once_by_sms_and_email(
     assert len(sms["text"]) <= 160
 
 
-@pytest.mark.usefixtures("world")
+@pytest.mark.usefixtures("recruiting")
 async def test_the_waiting_notice_follows_consents(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:
@@ -96,7 +75,7 @@ async def test_the_waiting_notice_follows_consents(
     assert instance.statuses("waitlisted") == {"sent": 1, "skipped": 1}
 
 
-@pytest.mark.usefixtures("world")
+@pytest.mark.usefixtures("recruiting")
 async def test_a_slot_from_the_list_is_a_convocation_and_the_held_waiting_sms_is_dropped(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:

@@ -1,6 +1,7 @@
 """Scheduling's tables in its own store, besides the event log.
 
-- Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate,
+- Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate
+  (and sched_candidate_note, the counsellor's note companies read),
   sched_company, sched_site, sched_room, sched_computer, sched_outage.
 - Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot (and
   sched_slot_place: where a slot away from a site computer takes place, apart so that older stores only
@@ -18,6 +19,7 @@ from jobdating.scheduling.adapters import tables_prep
 
 FACT_TABLES = (
     "sched_candidate",
+    "sched_candidate_note",
     "sched_company",
     "sched_site",
     "sched_room",
@@ -49,6 +51,11 @@ SCHEMA: tuple[str, ...] = (
         version INTEGER NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS sched_candidate_site ON sched_candidate (site_id)",
+    # The counsellor's note companies read with the profile; apart from the facts the planner loads.
+    """CREATE TABLE IF NOT EXISTS sched_candidate_note (
+        candidate_id TEXT PRIMARY KEY,
+        note TEXT NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS sched_company (
         company_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,

@@ -55,12 +55,15 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
         stack.start()
         urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
-        load_demo(
+        loaded = load_demo(
             urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"]
         )
         _register_hostile_name(urls["registration"], stack)
         coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
-        accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
+        # With the companies' ids, their recruiters too (as `jobdating up --demo` does).
+        accounts, _ = create_accounts(
+            urls["identity"], coordinator, stack.maildir, stack.data_dir, company_ids=loaded.company_ids
+        )
         yield Demo(stack, accounts)
     finally:
         stack.stop()

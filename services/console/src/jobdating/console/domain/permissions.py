@@ -9,6 +9,7 @@ from typing import Final
 
 RECEPTION: Final = "site_manager"
 COORDINATION: Final = "coordinator"
+RECRUITMENT: Final = "recruiter"
 
 ROLE_NAMES: Final[dict[str, str]] = {
     "coordinator": "coordination",
@@ -29,6 +30,11 @@ def may_receive(roles: Collection[str]) -> bool:
 def may_coordinate(roles: Collection[str]) -> bool:
     """The live day and the other pages of the whole job dating are for the coordination."""
     return COORDINATION in roles
+
+
+def may_recruit(roles: Collection[str]) -> bool:
+    """The agenda, profiles and outcomes of a company are for its recruiters."""
+    return RECRUITMENT in roles
 
 
 def role_words(roles: Collection[str]) -> str:

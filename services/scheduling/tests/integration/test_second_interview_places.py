@@ -68,6 +68,17 @@ async def test_a_second_interview_at_the_premises_shows_its_place_and_moves_by_h
     no_computer = await api.call("POST", move, json={"computer_id": first["computer_id"], "reason": reason})
     assert no_computer.status_code == 422
     assert no_computer.json()["detail"][0]["field"] == "computer_id"
+    for far in ("9999-12-31T23:55", "9999-12-31T23:55:00-05:00"):
+        out_of_range = await api.call("POST", move, json={"starts_at": far, "reason": reason})
+        assert out_of_range.status_code in (409, 422), out_of_range.text
+        booked_far = await api.call("POST", url, as_="recruiter-logiplus", json={"starts_at": far})
+        assert booked_far.status_code in (409, 422), booked_far.text
+    too_late = await api.call("POST", move, json={"starts_at": "2027-01-04T10:00", "reason": reason})
+    assert too_late.status_code == 409
+    assert (
+        too_late.json()["detail"][0]["reason"]
+        == "un second entretien a lieu entre le 03/12/2026 et le 17/12/2026"
+    )
     busy = await api.call("POST", move, json={"starts_at": later["starts_at"], "reason": reason})
     assert busy.status_code == 409, busy.text
     assert busy.json()["detail"][0]["reason"].startswith("le candidat a un entretien de")

@@ -39,6 +39,7 @@ def around_second(
     the candidate's site and its computers, and the active slots of this job dating and of the others
     around its days and up to `until` (a company or a candidate is not tied to one job dating). Proposals,
     booking and a move by hand read the same, so a proposed time is one a booking accepts."""
+    until = min(until, date.max - timedelta(days=7))  # a time asked for at the calendar's end: refused later
     return Around(
         job_dating=job_dating,
         company=company,

@@ -104,7 +104,10 @@ def schedule_second_interview(
         raise Invalid.on("starts_at", "choisissez une heure à venir")
     around = Around(job_dating=job_dating, company=company, site=site, computers=computers, active=active)
     starts_at = command.starts_at.astimezone(UTC)
-    computer_id = fit(around, first.candidate_id, first.site_id, place, starts_at)
+    try:
+        computer_id = fit(around, first.candidate_id, first.site_id, place, starts_at)
+    except OverflowError as exc:  # the last minutes of year 9999: past the calendar's end
+        raise Invalid.on("starts_at", "date hors du calendrier") from exc
     link = video_link
     if place.place == "video":
         link = place.video_link or SENT_BY_COMPANY

@@ -48,7 +48,10 @@ def move_second_interview(
     if command.starts_at is None and command.computer_id is None:
         raise Invalid.on("starts_at", "indiquez une nouvelle heure ou un autre ordinateur")
     starts_at = to_come("starts_at", command.starts_at, now) if command.starts_at else slot.starts_at
-    computer_id = _placed(around, slot, starts_at, command.computer_id)
+    try:
+        computer_id = _placed(around, slot, starts_at, command.computer_id)
+    except OverflowError as exc:  # the last minutes of year 9999: past the calendar's end
+        raise Invalid.on("starts_at", "date hors du calendrier") from exc
     if (computer_id, starts_at) == (slot.computer_id, slot.starts_at):
         raise Invalid.on("starts_at", "l'entretien est déjà à cette heure, sur cet ordinateur")
     moved = SlotMoved(

@@ -76,6 +76,7 @@ def fit(
     ends_at = starts_at + timedelta(minutes=job_dating.interview_minutes)
     buffer = timedelta(minutes=job_dating.buffer_minutes)
     zone = ZoneInfo(job_dating.timezone)
+    _in_window(job_dating, starts_at.astimezone(zone).date())
     timed = [
         (s, s.starts_at, s.ends_at)
         for s in around.active
@@ -158,6 +159,17 @@ def nearest_free_time(
             continue
         return starts_at, computer_id
     return None
+
+
+def _in_window(job_dating: JobDatingState, day: date) -> None:
+    """A second interview is on a day of the job dating or of the `DAYS_AFTER` after it, as proposed."""
+    if not job_dating.days:
+        return
+    first, last = min(job_dating.days), max(job_dating.days) + timedelta(days=DAYS_AFTER)
+    if not first <= day <= last:
+        raise Conflict.on(
+            "starts_at", f"un second entretien a lieu entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}"
+        )
 
 
 def _in_hours(company: CompanyFacts, local_start: datetime, length: timedelta) -> bool:

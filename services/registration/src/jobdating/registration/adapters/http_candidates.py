@@ -34,7 +34,7 @@ from jobdating.runtime.ids import new_id
 WalkInDesk = Annotated[Principal, Depends(require("coordinator", "counsellor", "site_manager"))]
 
 # What pydantic reports, said the way the people typing it would understand.
-CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
+CLEARABLE_CANDIDATE: Final = frozenset({"email", "address", "note"})
 
 
 def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:

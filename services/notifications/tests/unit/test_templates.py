@@ -35,6 +35,7 @@ CANDIDATE_KINDS = [
     "counselling_convocation",
     "counselling_reminder",
     "counselling_cancelled",
+    "waitlisted",
 ]
 STAFF_KINDS = ["recruiter_agenda", "agenda_update", "counsellor_outcome", "workshop_session"]
 RENDERER = JinjaRenderer()
@@ -69,6 +70,9 @@ def context(
         "second": False,
         "site": where or site(),
         "computer": "PC 3",
+        "place": "site",
+        "address": None,
+        "video_link": None,
     }
     item = {
         "starts_at": AT,
@@ -79,6 +83,8 @@ def context(
         "computer": "PC 3",
         "video_link": "https://visio.example/1",
         "second": False,
+        "place": "site",
+        "address": None,
     }
     values: dict[str, Any] = {
         "first_name": "Ines",

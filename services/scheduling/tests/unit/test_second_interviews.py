@@ -21,7 +21,6 @@ from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts, SiteFacts
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.second_interviews import (
     SENT_BY_COMPANY,
@@ -30,9 +29,8 @@ from jobdating.scheduling.domain.second_interviews import (
     first_free_times,
 )
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import EVENT_DAY, morning_company, planned
+from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, held, morning_company, planned
 
-RECRUITER = Actor(org="co-1", role="recruiter")
 PARIS = timedelta(hours=1)  # December in Paris
 
 
@@ -59,18 +57,7 @@ COMPUTERS = (
 
 
 def slot_at(slot_id: str, at: datetime, **fields: object) -> SlotState:
-    assigned = SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id=slot_id,
-        candidate_id="cand-1",
-        company_id="co-1",
-        site_id="site-seclin",
-        computer_id="pc-s1",
-        starts_at=at,
-        ends_at=at + timedelta(minutes=20),
-        video_link="https://v/1",
-    )
-    return msgspec.structs.replace(evolve_slot(SlotState(), assigned), **fields)
+    return msgspec.structs.replace(held(at, slot_id=slot_id, computer_id="pc-s1"), **fields)
 
 
 FIRST = evolve_slot(
@@ -116,6 +103,24 @@ def test_a_video_second_interview_carries_the_companys_link_or_says_the_company_
     assert book(place="video", video_link="https://visio.co-1/abc").video_link == "https://visio.co-1/abc"
     sent = book(place="video")
     assert (sent.place, sent.video_link, sent.computer_id) == ("video", SENT_BY_COMPANY, None)
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [
+        ({"place": "video", "video_link": "visio.co-1/abc"}, "video_link"),
+        ({"place": "video", "video_link": "javascript:alert(1)"}, "video_link"),
+        ({"place": "video", "video_link": "https://me:secret@visio.co-1/abc"}, "video_link"),
+        ({"place": "premises", "address": "12 rue de l'Usine", "video_link": "https://v/2"}, "video_link"),
+    ],
+)
+def test_a_video_link_is_a_full_https_address_and_only_for_a_video_interview(
+    where: dict[str, str], field: str
+) -> None:
+    # Candidates are sent to this link: anything but a plain https address would send them elsewhere.
+    with pytest.raises(Invalid) as refused:
+        book(**where)
+    assert refused.value.problems[0].field == field
 
 
 def around(active: list[SlotState], site: SiteFacts = SECLIN) -> Around:

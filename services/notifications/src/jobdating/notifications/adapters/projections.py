@@ -177,6 +177,14 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
                     version,
                 ),
             )
+            if e.place == "site":
+                tx.execute("DELETE FROM notif_slot_place WHERE slot_id = ?", (e.slot_id,))
+            else:
+                tx.execute(
+                    "INSERT INTO notif_slot_place (slot_id, place, address) VALUES (?, ?, ?) "
+                    "ON CONFLICT (slot_id) DO UPDATE SET place = excluded.place, address = excluded.address",
+                    (e.slot_id, e.place, e.address),
+                )
         case scheduling.SlotMoved() as e:
             tx.execute(
                 "UPDATE notif_slot SET site_id = ?, computer_id = ?, starts_at = ?, ends_at = ?, version = ? "

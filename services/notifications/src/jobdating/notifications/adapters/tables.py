@@ -3,7 +3,9 @@
 - notif_candidate / notif_company: who registered each person or company (the org to ask for contact
   details), consents, withdrawn or erased; a company's name and positions.
 - notif_site / notif_room / notif_computer: where interviews and workshops happen (premises, not people).
-- notif_job_dating / notif_slot / notif_workshop: the plan as scheduling published it.
+- notif_job_dating / notif_slot / notif_workshop: the plan as scheduling published it; notif_slot_place:
+  where a slot away from a site computer takes place (a second interview at the company's premises or by
+  video), apart so that stores made before it need no rebuild (no row: on a site computer).
 - notif_delivery: every planned message (one row per idempotency key) and its state.
 - notif_told: what each recipient was last told of each slot, per channel.
 - notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
@@ -14,6 +16,7 @@ Times are stored as fixed-width UTC text (`ts`), so that text order is time orde
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.counselling import counselling_table
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS notif_candidate (
@@ -80,6 +83,11 @@ SCHEMA: tuple[str, ...] = (
         outcome TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS notif_slot_company ON notif_slot (company_id, job_dating_id)",
+    """CREATE TABLE IF NOT EXISTS notif_slot_place (
+        slot_id TEXT PRIMARY KEY,
+        place TEXT NOT NULL,
+        address TEXT
+    )""",
     "CREATE INDEX IF NOT EXISTS notif_slot_candidate ON notif_slot (candidate_id)",
     """CREATE TABLE IF NOT EXISTS notif_workshop (
         workshop_id TEXT PRIMARY KEY,
@@ -146,16 +154,7 @@ PREPARATION = (
     """CREATE TABLE IF NOT EXISTS notif_workshop_cancelled (
         workshop_id TEXT PRIMARY KEY
     )""",
-    """CREATE TABLE IF NOT EXISTS notif_counselling (
-        interview_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        candidate_id TEXT NOT NULL,
-        counsellor_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        cancelled INTEGER NOT NULL
-    )""",
+    counselling_table("notif_counselling"),
 )
 
 SCHEMA += PREPARATION

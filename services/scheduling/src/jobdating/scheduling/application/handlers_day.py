@@ -9,11 +9,11 @@ from jobdating.scheduling.application import handlers_walkins as walk_ins
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, attendance_stream
+from jobdating.scheduling.application.handlers_second import around_second
 from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
 from jobdating.scheduling.domain.permissions import Actor
-from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
 
 
 class DayHandlers(Handling):
@@ -48,11 +48,8 @@ class DayHandlers(Handling):
 
     def check_in(self, command: commands.CheckIn, actor: Actor, meta: Meta) -> list[StoredEvent]:
         def work(w: UnitOfWork) -> list[StoredEvent]:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, command.site_id)
-            events = day.check_in(command, attendance, job_dating, actor, candidate, site, self.clock.now())
+            stream, presence = _presence(w, command, command.site_id)
+            events = day.check_in(command, presence, actor, self.clock.now())
             return w.append(stream, events, meta)
 
         return self.bus.run(work)
@@ -62,11 +59,8 @@ class DayHandlers(Handling):
         now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, candidate.site_id) if candidate is not None else None
-            events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site, now)
+            stream, presence = _presence(w, command)
+            events = day.mark_no_show(command, presence, actor, now)
             absent = disruptions.candidate_absent(command.candidate_id)
             return self.record_then_repair(w, (stream, events), meta, command.job_dating_id, absent, now)
 
@@ -81,13 +75,10 @@ class DayHandlers(Handling):
         now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, command.site_id)
-            events = day.record_late_arrival(command, attendance, job_dating, actor, candidate, site, now)
+            stream, presence = _presence(w, command, command.site_id)
+            events = day.record_late_arrival(command, presence, actor, now)
             back = disruptions.candidate_arrived_late(
-                command.candidate_id, read_model.slots(read, command.job_dating_id)
+                command.candidate_id, read_model.slots(known.in_tx(w.tx), command.job_dating_id)
             )
             report = self.record_then_repair(w, (stream, events), meta, command.job_dating_id, back, now)
             # Nothing given back: they wait at their site for the next slot freed there.
@@ -108,15 +99,21 @@ class DayHandlers(Handling):
             first = w.fold(SLOTS, command.first_slot_id)
             job_dating = w.fold(JOB_DATINGS, first.job_dating_id)
             read = known.in_tx(w.tx)
+            company = known.company(read, first.company_id)
+            # Judged against what its proposals read: this job dating's slots and the others' (a candidate
+            # or a company is not tied to one job dating), around its days and the day asked for.
+            around = (
+                around_second(read, job_dating, first, company, command.starts_at.date()) if company else None
+            )
             events = interviews.schedule_second_interview(
                 command,
                 first,
                 job_dating,
                 actor,
-                known.company(read, first.company_id),
-                known.site(read, first.site_id),
-                known.computers(read, [first.site_id]),
-                read_model.active_slots(read, first.job_dating_id),
+                company,
+                around.site if around else None,
+                around.computers if around else (),
+                around.active if around else (),
                 self.video_links(),
                 self.clock.now(),
             )
@@ -126,8 +123,16 @@ class DayHandlers(Handling):
 
 
 def _presence(
-    w: UnitOfWork, command: commands.CandidateCommand
-) -> tuple[JobDatingState, str, AttendanceState]:
-    """The job dating, and the candidate's attendance stream and its state."""
+    w: UnitOfWork, command: commands.CandidateCommand, site_id: str | None = None
+) -> tuple[str, day.Presence]:
+    """The candidate's attendance stream, and what a decision about their presence reads: at `site_id`,
+    else at the candidate's own site."""
     stream = attendance_stream(command.job_dating_id, command.candidate_id)
-    return w.fold(JOB_DATINGS, command.job_dating_id), stream, w.fold(ATTENDANCE, stream)
+    read = known.in_tx(w.tx)
+    candidate = known.candidate(read, command.candidate_id)
+    where = site_id if site_id is not None else candidate.site_id if candidate is not None else None
+    site = known.site(read, where) if where is not None else None
+    presence = day.Presence(
+        w.fold(ATTENDANCE, stream), w.fold(JOB_DATINGS, command.job_dating_id), candidate, site
+    )
+    return stream, presence

@@ -3,6 +3,7 @@ job datings, slots, workshops, and what each recipient was last told of a slot."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
@@ -10,6 +11,7 @@ import msgspec
 from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import SlotFacts, Told
+from jobdating.runtime.placements import Placement
 
 
 class JobDating(msgspec.Struct, frozen=True, kw_only=True):
@@ -22,15 +24,12 @@ class JobDating(msgspec.Struct, frozen=True, kw_only=True):
     plan_remaining: int
 
 
-class Slot(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True)
+class Slot(Placement):
+    """A slot as notifications keeps it: where and when, and what became of it."""
+
     slot_id: str
     job_dating_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     video_link: str
     kind: str
     version: int

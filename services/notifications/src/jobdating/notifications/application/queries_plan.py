@@ -11,7 +11,7 @@ import msgspec
 from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import SlotFacts, Told
-from jobdating.runtime.placements import Placement
+from jobdating.runtime.placements import Placement, Session
 
 
 class JobDating(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,16 +49,8 @@ class Slot(Placement):
         )
 
 
-class Workshop(msgspec.Struct, frozen=True, kw_only=True):
-    workshop_id: str
-    job_dating_id: str
-    site_id: str
-    room_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    coach_ids: tuple[str, ...]
-    coach_orgs: tuple[str, ...]
+@dataclass(frozen=True)
+class Workshop(Session):
     version: int
     enrolled: int
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from jobdating.eventstore.reading import struct_of
 from jobdating.eventstore.slots import WORKSHOP_COLUMNS
+from jobdating.runtime.placements import Session
 from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.errors import NotFound
 
@@ -38,18 +39,9 @@ class AttendanceView:
 
 
 @dataclass(frozen=True)
-class WorkshopView:
+class WorkshopView(Session):
     """A workshop session, its seats and (once recorded) who came."""
 
-    workshop_id: str
-    job_dating_id: str
-    site_id: str
-    room_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    coach_ids: list[str]
-    coach_orgs: list[str]
     enrolled: list[str]
     attendance_recorded: bool
     present: list[str] = field(default_factory=list)

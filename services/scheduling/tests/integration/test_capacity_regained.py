@@ -20,9 +20,9 @@ from jobdating.testing.equipment import EQUIPPED
 
 from .conftest import (
     Api,
+    assert_delivered_again_changes_nothing,
     assert_plan_still_valid,
     feed,
-    log_events,
     only_additions,
     paris,
     published_demo,
@@ -44,13 +44,6 @@ async def regained(
     assert await unchanged(api, shown), "every slot people were told about stays as it was"
     assert_plan_still_valid(service, api.jd)
     return assigned
-
-
-def assert_delivered_again_changes_nothing(service: SchedulingService, fact: Fact) -> None:
-    """Delivered again (a new message id, the same stream version): nothing more."""
-    head = service.store.head()
-    feed(service, [fact])
-    assert log_events(service.store, head) == []
 
 
 async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_list(

@@ -69,14 +69,11 @@ class RegistrationContacts:
             reply_key=self.keys.public,
         )
         subject = request_subject(org, REGISTRATION, CONTACT_QUESTION)
-        try:
+        try:  # not asked, or an answer that does not open: registration is out of reach
             reply = await ask(self.nc, subject, request, ContactReply, wait=self.wait)
-        except RpcError as exc:
-            raise ContactsUnavailable(str(exc)) from exc
-        if reply.status != "found":
-            return ContactAnswer(status=reply.status)
-        try:
+            if reply.status != "found":
+                return ContactAnswer(status=reply.status)
             contact = self.keys.open_answer(reply.sealed, _contact, subject)
-        except Unopened as exc:
+            return ContactAnswer(status="found", contact=contact)
+        except (RpcError, Unopened) as exc:
             raise ContactsUnavailable(str(exc)) from exc
-        return ContactAnswer(status="found", contact=contact)

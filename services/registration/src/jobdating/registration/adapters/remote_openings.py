@@ -56,13 +56,10 @@ class RemoteOpenings:
             reply_key=self.keys.public,
         )
         subject = request_subject(owner_org, SERVICE, OPENING_QUESTION)
-        try:
+        try:  # not asked, or an answer that does not open: that instance is out of reach
             reply = await ask(self.nc, subject, request, OpeningReply, wait=self.wait)
-        except RpcError as exc:
-            raise Unreachable(str(exc)) from exc
-        if reply.status == "refused":
-            raise refusal_of(reply)
-        try:
+            if reply.status == "refused":
+                raise refusal_of(reply)
             return self.keys.open_answer(reply.sealed, _contact, subject)
-        except Unopened as exc:
+        except (RpcError, Unopened) as exc:
             raise Unreachable(str(exc)) from exc

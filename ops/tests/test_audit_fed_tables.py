@@ -79,7 +79,7 @@ async def test_scheduling_facts_equal_the_stream_once_its_consumers_caught_up(
     await consume(history, scheduling)
     assert scheduling.queries.facts_counts()["computers"] == 3
     report = await audit(history.data, history.js)
-    assert "scheduling (7 tables)" in report.fed
+    assert "scheduling (8 tables)" in report.fed
     assert fed_checks(report) == set(), report.differences
     # Registration's own consumer never ran here: said, not compared.
     assert any("registration" in n and "en retard" in n for n in report.notices), report.notices
@@ -115,13 +115,13 @@ async def test_facts_are_not_compared_while_a_consumer_has_messages_pending(
         assert response.status_code == 200, response.text
     await history.relay()
     report = await audit(history.data, history.js)
-    assert "scheduling (7 tables)" not in report.fed
+    assert "scheduling (8 tables)" not in report.fed
     assert fed_checks(report) == set()
     assert any(n.startswith("scheduling : consommateur scheduling-sites en retard") for n in report.notices)
     # Once consumed, the breakdown is in the facts and the stream says the same.
     await consume(history, scheduling)
     report = await audit(history.data, history.js)
-    assert "scheduling (7 tables)" in report.fed
+    assert "scheduling (8 tables)" in report.fed
     assert fed_checks(report) == set(), report.differences
 
 
@@ -142,7 +142,7 @@ async def test_notifications_copies_equal_the_stream_and_a_changed_label_is_foun
         }
         await run_caught_up(history, store, handlers)
         report = await audit(history.data, history.js)
-        assert "notifications (10 tables)" in report.fed
+        assert "notifications (11 tables)" in report.fed
         assert fed_checks(report) == set(), report.differences
         history.sql("notifications", "UPDATE notif_computer SET label = 'Poste 9' WHERE label = 'PC 3'")
         report = await audit(history.data, history.js)

@@ -23,14 +23,13 @@ import httpx
 import pytest
 
 from jobdating.ops.day.clock import local
-from jobdating.ops.demo_accounts import totp
 from jobdating.ops.reporting.source import report_from
 from jobdating.reporting.figures import Scope, display
 from jobdating.reporting.sections import FUNNEL
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 from .chromium import DESKTOP, check_page
-from .conftest import DAY, Demo
+from .conftest import DAY, Demo, sign_in_with_code
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -44,16 +43,7 @@ def page(browser: Any, demo: Demo) -> Iterator[Any]:
     assert coordinator.totp_secret is not None
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     opened = context.new_page()
-    for _ in range(2):
-        opened.goto(f"{demo.console}/connexion")
-        opened.get_by_label("Adresse e-mail").fill(coordinator.email)
-        opened.get_by_label("Mot de passe").fill(coordinator.password)
-        opened.get_by_label("Code à 6 chiffres").fill(totp(coordinator.totp_secret, time.time()))
-        opened.get_by_role("button", name="Se connecter").click()
-        opened.wait_for_load_state()
-        if "/coordination/" in opened.url:
-            break
-        time.sleep(31 - time.time() % 30)  # that code was used already: the next one
+    sign_in_with_code(opened, demo, coordinator)
     assert opened.url.endswith("/coordination/direct"), opened.url
     yield opened
     context.close()

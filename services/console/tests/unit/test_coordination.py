@@ -39,6 +39,11 @@ class Scheduling:
     def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         raise AssertionError("not used")
 
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        raise AssertionError("not used")
+
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         self.sent.append((path, body))
         if self.refusal is not None:

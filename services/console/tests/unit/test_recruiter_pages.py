@@ -44,6 +44,12 @@ class Upstream:
         self.calls.append(("PUT", service, path, body))
         return self._answer("PUT", service, path)
 
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        self.calls.append(("POST", service, path, {"file": file[0], **params}))
+        return self._answer("POST", service, path)
+
     def _answer(self, method: str, service: str, path: str) -> Any:
         answer = self.answers.get((method, service, path), {})
         if isinstance(answer, Refused):

@@ -219,6 +219,15 @@ def person(registration: Registration, upstream: upstream_world.Upstream, i: int
 
 
 @pytest.fixture
+def recruiting(upstream: upstream_world.Upstream, registration: Registration) -> None:
+    """Company co-1 (its recruiter Marc answers by e-mail), site-1 and job dating jd-1, as upstream said."""
+    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    upstream.company("co-1")
+    upstream.site()
+    upstream.job_dating()
+
+
+@pytest.fixture
 async def registration(nc: Client) -> Registration:
     responder = Registration()
     await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, responder.answer)

@@ -58,6 +58,9 @@ def context(
         "second": False,
         "site": where or site(),
         "computer": "PC 3",
+        "place": "site",
+        "address": None,
+        "video_link": None,
     }
     item = {
         "starts_at": AT,
@@ -68,6 +71,8 @@ def context(
         "computer": "PC 3",
         "video_link": "https://visio.example/1",
         "second": False,
+        "place": "site",
+        "address": None,
     }
     values: dict[str, Any] = {
         "first_name": "Ines",

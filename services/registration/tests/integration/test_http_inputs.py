@@ -8,6 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import decode_envelope
+from jobdating.contracts.registration import CandidateNoteWritten
+from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.testing import bearer
 
 from .test_http import candidate_body, company_body, fields
@@ -93,3 +97,33 @@ async def test_the_openapi_declares_the_refusals_as_they_are_sent(client: httpx.
     listing = openapi["paths"]["/candidates"]["get"]["parameters"]
     offset = next(p for p in listing if p["name"] == "offset")
     assert offset["schema"]["maximum"] == 2**63 - 1
+
+
+async def test_a_counsellors_note_is_kept_short_and_free_of_contact_details_over_http(
+    client: httpx.AsyncClient, site: str, service: RegistrationService
+) -> None:
+    with_phone = candidate_body(site, note="Motivée, joignable au 06 12 34 56 78")
+    refused = await client.post("/candidates", json=with_phone, headers=bearer("mel-counsellor"))
+    assert refused.status_code == 422
+    assert fields(refused) == ["note"]
+    assert "les entreprises la lisent" in refused.json()["detail"][0]["reason"]
+    accepted = await client.post(
+        "/candidates",
+        json=candidate_body(site, note="Motivée, permis B, cherche un CDI."),
+        headers=bearer("mel-counsellor"),
+    )
+    assert accepted.status_code == 201, accepted.text
+    candidate_id = accepted.json()["candidate_id"]
+    cleared = await client.patch(
+        f"/candidates/{candidate_id}", json={"note": None}, headers=bearer("mel-counsellor")
+    )
+    assert cleared.status_code == 200, cleared.text
+    written = [
+        REGISTRY.decode(decode_envelope(row.body)).data
+        for row in service.store.read_all()
+        if row.event_type == "CandidateNoteWritten"
+    ]
+    assert written == [
+        CandidateNoteWritten(candidate_id=candidate_id, note="Motivée, permis B, cherche un CDI."),
+        CandidateNoteWritten(candidate_id=candidate_id, note=""),
+    ]

@@ -221,3 +221,38 @@ def test_a_withdrawn_company_cannot_withdraw_again() -> None:
     with pytest.raises(Rejected) as refused:
         decide_company(WithdrawCompany(company_id="co-1", reason="x"), evolve_company(state, events[0]))
     assert refusal(refused.value) == [("conflict", "company_id")]
+
+
+def test_the_counsellors_note_travels_with_the_registration_and_changes_or_goes_on_update() -> None:
+    note = "Cariste expérimentée, cherche un CDI en journée."
+    cmd = validate_candidate(candidate(SITE, candidate_id="cand-1", note=f"  {note} "))
+    events = decide_candidate(cmd, CandidateState(), SEALED, OPEN)
+    assert [type(e) for e in events] == [r.CandidateRegistered, r.CandidateNoteWritten]
+    assert events[1] == r.CandidateNoteWritten(candidate_id="cand-1", note=note)
+    state = given_candidate(*events)
+
+    def update(**fields: object) -> list[Event]:
+        return decide_candidate(UpdateCandidate(candidate_id="cand-1", **fields), state, None, OPEN)  # type: ignore[arg-type]
+
+    assert update(note=note) == []
+    assert not any(isinstance(e, r.CandidateNoteWritten) for e in update(sectors=("vente",)))
+    assert update(note="Préfère le travail en équipe.") == [
+        r.CandidateNoteWritten(candidate_id="cand-1", note="Préfère le travail en équipe.")
+    ]
+    assert update(note=None) == [r.CandidateNoteWritten(candidate_id="cand-1", note="")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Joignable au 06 12 34 56 78",
+        "écrire à marie.dupont@example.org",
+        "voir https://cv.example/marie",
+        "habite 59000 Lille",
+        "x" * 201,
+    ],
+)
+def test_a_note_companies_read_carries_no_contact_details_and_stays_short(note: str) -> None:
+    with pytest.raises(Rejected) as refused:
+        validate_candidate(msgspec.structs.replace(candidate(SITE), note=note))
+    assert [e.field for e in refused.value.errors] == ["note"]

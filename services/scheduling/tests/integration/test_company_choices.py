@@ -24,7 +24,7 @@ async def test_a_recruiter_ranks_their_own_companys_candidates_and_the_plan_hono
     assert seen, "candidates wished for Logiplus"
     assert all(p["wish_rank"] is not None for p in seen)
     assert set(seen[0]) == {
-        "candidate_id", "site_id", "wish_rank", "wishes", "availability", "rank", "must_meet"
+        "candidate_id", "site_id", "wish_rank", "wishes", "availability", "rank", "must_meet", "note"
     }  # fmt: skip
     ids = [p["candidate_id"] for p in seen]
     # The least keen of them (Logiplus last among their wishes) is the one Logiplus must meet.

@@ -31,6 +31,7 @@ from jobdating.scheduling.domain.counselling import BookCounsellingInterview, Co
 from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
 from jobdating.scheduling.domain.evolve import evolve_workshop
 from jobdating.scheduling.domain.facts import CandidateFacts
+from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR
 
 from .test_workshops import BEFORE, JOB_DATING, SCHEDULED, SITE, STARTS, given
@@ -179,3 +180,44 @@ def test_the_individual_interview_is_at_the_candidates_site_in_its_hours_with_th
     with pytest.raises(Conflict) as closed:
         book(at_noon)
     assert closed.value.problems[0].reason == "le site du candidat n'est pas ouvert à cet horaire"
+
+
+def test_the_individual_interview_is_booked_by_the_candidates_organisation_not_by_their_own_counsellor() -> (
+    None
+):
+    """Scheduling cannot know the candidate's own counsellor (sealed by registration, see
+    `domain/counselling.py`): any counsellor of the referring organisation books as themselves, its
+    administrator for any of them; another organisation, or a counsellor booking for a colleague, cannot."""
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
+    colleague = AccountFacts(account_id="ml-2", org="mission-locale", roles=("counsellor",))
+    command = BookCounsellingInterview(
+        interview_id="ci-2",
+        job_dating_id="jd-1",
+        candidate_id="cand-1",
+        counsellor_id="ml-2",
+        starts_at=monday,
+    )
+
+    def book(actor: Actor, actor_id: str) -> list[Event]:
+        return counselling.book(
+            command, CounsellingState(), actor, actor_id, JOB_DATING, SECLIN, colleague, SITE, (), FRIDAY
+        )
+
+    assert (
+        len(book(Actor(org="mission-locale", role="counsellor"), "ml-2")) == 1
+    )  # not the one who registered
+    assert len(book(Actor(org="mission-locale", role="partner_admin"), "ml-admin")) == 1
+    for actor, actor_id in (
+        (Actor(org="mission-locale", role="counsellor"), "ml-1"),  # for a colleague
+        (Actor(org="france-travail", role="partner_admin"), "ft-admin"),
+        (Actor(org="france-travail", role="counsellor"), "ml-2"),
+    ):
+        with pytest.raises(Forbidden):
+            book(actor, actor_id)
+    [booked] = book(Actor(org="mission-locale", role="partner_admin"), "ml-admin")
+    assert isinstance(booked, CounsellingInterviewBooked)
+    state = counselling.evolve_counselling(CounsellingState(), booked)
+    cancel = counselling.CancelCounsellingInterview(interview_id="ci-2")
+    assert counselling.cancel(cancel, state, Actor(org="mission-locale", role="partner_admin"), FRIDAY)
+    with pytest.raises(Forbidden):
+        counselling.cancel(cancel, state, Actor(org="france-travail", role="partner_admin"), FRIDAY)

@@ -105,6 +105,24 @@ def test_a_video_second_interview_carries_the_companys_link_or_says_the_company_
     assert (sent.place, sent.video_link, sent.computer_id) == ("video", SENT_BY_COMPANY, None)
 
 
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [
+        ({"place": "video", "video_link": "visio.co-1/abc"}, "video_link"),
+        ({"place": "video", "video_link": "javascript:alert(1)"}, "video_link"),
+        ({"place": "video", "video_link": "https://me:secret@visio.co-1/abc"}, "video_link"),
+        ({"place": "premises", "address": "12 rue de l'Usine", "video_link": "https://v/2"}, "video_link"),
+    ],
+)
+def test_a_video_link_is_a_full_https_address_and_only_for_a_video_interview(
+    where: dict[str, str], field: str
+) -> None:
+    # Candidates are sent to this link: anything but a plain https address would send them elsewhere.
+    with pytest.raises(Invalid) as refused:
+        book(**where)
+    assert refused.value.problems[0].field == field
+
+
 def around(active: list[SlotState], site: SiteFacts = SECLIN) -> Around:
     computers = [c for c in COMPUTERS if c.site_id == site.site_id]
     return Around(job_dating=JOB_DATING, company=COMPANY, site=site, computers=computers, active=active)

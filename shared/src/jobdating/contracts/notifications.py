@@ -10,8 +10,8 @@ per candidate, id `reminders-<candidate_id>`).
 
 `kind` is one of: convocation, reminder_two_days, reminder_morning, slot_moved, slot_cancelled, thank_you,
 recruiter_agenda, agenda_update, counsellor_outcome, workshop_session, workshop_convocation,
-workshop_reminder, workshop_cancelled, counselling_convocation, counselling_reminder, counselling_cancelled
-(new kinds may be added).
+workshop_reminder, workshop_cancelled, counselling_convocation, counselling_reminder, counselling_cancelled,
+waitlisted (new kinds may be added).
 """
 
 from __future__ import annotations

@@ -207,6 +207,20 @@ class CandidateWalkedIn(_CandidateEvent, frozen=True, kw_only=True):
     at: datetime
 
 
+# The longest counsellor's note recruiters read: a line or two, never a file about the person.
+NOTE_LENGTH = 200
+
+
+@REGISTRY.register
+class CandidateNoteWritten(_CandidateEvent, frozen=True, kw_only=True):
+    """The candidate's counsellor wrote the short note that companies read with the anonymous profile
+    (what the person can do or is looking for), or removed it (`note` empty). Like the profile it is not
+    sealed, so registration refuses in it what would identify or reach the person (contact details,
+    addresses, numbers) and anything longer than `NOTE_LENGTH`."""
+
+    note: str
+
+
 @REGISTRY.register
 class CandidateErased(_CandidateEvent, frozen=True, kw_only=True, omit_defaults=True):
     """A candidate's personal data was erased (GDPR): their key is gone, anonymous facts remain."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -24,6 +25,25 @@ COUNSELLING = "counselling_interview"
 
 SlotKind = Literal["interview", "second_interview"]
 SecondPlace = Literal["site", "premises", "video"]
+# A video second interview's `video_link` when the company sends its own link to the candidate later.
+VIDEO_LINK_SENT_BY_COMPANY = "lien envoyé par l'entreprise"
+
+
+def company_video_link(link: str) -> bool:
+    """Whether a company's own video link (a `video` second interview) is one people may be sent to: an
+    https address with a host and no credentials or spaces (scheduling refuses others; notifications
+    send none)."""
+    if link == VIDEO_LINK_SENT_BY_COMPANY:
+        return True
+    parts = urlsplit(link)
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and not any(c.isspace() for c in link)
+    )
+
+
 CancelReason = Literal[
     "candidate_withdrew",
     "candidate_changed",

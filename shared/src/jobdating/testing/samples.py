@@ -89,6 +89,9 @@ SAMPLES: dict[tuple[str, int], Event] = {
         candidate_id="cand-1", site_id="site-seclin", at=datetime(2026, 12, 3, 9, 50, tzinfo=UTC)
     ),
     ("CandidateErased", 1): r.CandidateErased(candidate_id="cand-1"),
+    ("CandidateNoteWritten", 1): r.CandidateNoteWritten(
+        candidate_id="cand-1", note="Cariste expérimentée, cherche un CDI en journée."
+    ),
     ("CandidateContactOpened", 1): r.CandidateContactOpened(
         candidate_id="cand-1",
         purpose="convocation_failed",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -109,19 +110,23 @@ class Upstream:
         company_id: str = "co-1",
         kind: SlotKind = "interview",
         video_link: str | None = None,
+        **fields: Any,
     ) -> Envelope:
-        event = sc.SlotAssigned(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id=company_id,
-            site_id="site-1",
-            computer_id="pc-1",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=20),
-            video_link=video_link or f"https://visio.example/{slot_id}",
-            kind=kind,
-        )
+        """A slot of jd-1 at site-1 on pc-1 for 20 minutes; `fields` set the others (place, address,
+        from_waiting_list...) or replace these."""
+        values: dict[str, Any] = {
+            "job_dating_id": "jd-1",
+            "slot_id": slot_id,
+            "candidate_id": candidate_id,
+            "company_id": company_id,
+            "site_id": "site-1",
+            "computer_id": "pc-1",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(minutes=20),
+            "video_link": f"https://visio.example/{slot_id}" if video_link is None else video_link,
+            "kind": kind,
+        }
+        event = sc.SlotAssigned(**(values | fields))
         return self.append(event, slot_id, "scheduling")
 
     def move(

@@ -22,6 +22,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "CandidateWithdrew": "candidat désinscrit",
     "CandidateConfirmedAttendance": "candidat a confirmé sa venue",
     "CandidateWalkedIn": "candidat inscrit sur place le jour même",
+    "CandidateNoteWritten": "note du conseiller sur le profil du candidat",
     "CandidateErased": "données du candidat effacées",
     "CandidateContactOpened": "coordonnées du candidat ouvertes (motif indiqué)",
     "CompanyRegistered": "entreprise inscrite",

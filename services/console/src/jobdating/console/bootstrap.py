@@ -15,8 +15,11 @@ from fastapi import FastAPI
 from jobdating.console.adapters import (
     http_by_hand,
     http_candidate,
+    http_counsellor,
     http_data_status,
+    http_imports,
     http_live,
+    http_partners,
     http_plan,
     http_reception,
     http_reception_desk,
@@ -61,6 +64,7 @@ def bootstrap(
             "registration": settings.registration_url,
             "sites": settings.sites_url,
             "scheduling": settings.scheduling_url,
+            "notifications": settings.notifications_url,
         },
         settings.upstream_timeout,
     )
@@ -81,6 +85,9 @@ def bootstrap(
     app.include_router(http_sign_in.router(context))
     app.include_router(http_reception.router(context))
     app.include_router(http_candidate.router(context))
+    app.include_router(http_counsellor.router(context))
+    app.include_router(http_partners.router(context))
+    app.include_router(http_imports.router(context))
     app.include_router(http_reception_desk.router(context))
     app.include_router(http_recruiter.router(context))
     http_recruiter.install(app, context)

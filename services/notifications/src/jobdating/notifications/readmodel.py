@@ -22,6 +22,7 @@ COPIES = (
     "notif_room",
     "notif_computer",
     "notif_slot",
+    "notif_slot_place",
     "notif_workshop",
     "notif_workshop_seat",
     "notif_workshop_cancelled",

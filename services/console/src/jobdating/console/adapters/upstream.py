@@ -26,6 +26,11 @@ class HttpServices:
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         return self._send("POST", service, path, token, json=body)
 
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        return self._send("POST", service, path, token, files={"file": file}, params=params)
+
     def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         return self._send("PUT", service, path, token, json=body)
 

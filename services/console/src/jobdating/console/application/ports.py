@@ -27,4 +27,10 @@ class Services(Protocol):
 
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any: ...
 
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        """POST a file (name, content) as `multipart/form-data`'s `file` field."""
+        ...
+
     def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any: ...

@@ -171,6 +171,14 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
                 "version = excluded.version, status = 'assigned', cancel_reason = NULL, outcome = NULL",
                 (*slot_values(e, ts), version),
             )
+            if e.place == "site":
+                tx.execute("DELETE FROM notif_slot_place WHERE slot_id = ?", (e.slot_id,))
+            else:
+                tx.execute(
+                    "INSERT INTO notif_slot_place (slot_id, place, address) VALUES (?, ?, ?) "
+                    "ON CONFLICT (slot_id) DO UPDATE SET place = excluded.place, address = excluded.address",
+                    (e.slot_id, e.place, e.address),
+                )
         case scheduling.SlotMoved() | scheduling.SlotCancelled() | scheduling.InterviewCompleted():
             apply_slot_change(tx, "notif_slot", event, ts)
         case scheduling.WorkshopScheduled() as e:

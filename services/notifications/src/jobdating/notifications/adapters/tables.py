@@ -3,7 +3,9 @@
 - notif_candidate / notif_company: who registered each person or company (the org to ask for contact
   details), consents, withdrawn or erased; a company's name and positions.
 - notif_site / notif_room / notif_computer: where interviews and workshops happen (premises, not people).
-- notif_job_dating / notif_slot / notif_workshop: the plan as scheduling published it.
+- notif_job_dating / notif_slot / notif_workshop: the plan as scheduling published it; notif_slot_place:
+  where a slot away from a site computer takes place (a second interview at the company's premises or by
+  video), apart so that stores made before it need no rebuild (no row: on a site computer).
 - notif_delivery: every planned message (one row per idempotency key) and its state.
 - notif_told: what each recipient was last told of each slot, per channel.
 - notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
@@ -73,6 +75,11 @@ SCHEMA: tuple[str, ...] = (
         outcome TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS notif_slot_company ON notif_slot (company_id, job_dating_id)",
+    """CREATE TABLE IF NOT EXISTS notif_slot_place (
+        slot_id TEXT PRIMARY KEY,
+        place TEXT NOT NULL,
+        address TEXT
+    )""",
     "CREATE INDEX IF NOT EXISTS notif_slot_candidate ON notif_slot (candidate_id)",
     f"""CREATE TABLE IF NOT EXISTS notif_workshop (
         {WORKSHOP_COLUMNS_DDL},

@@ -13,12 +13,13 @@ import msgspec
 
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_facts, queries_plan
+from jobdating.notifications.application import preparation, queries_facts, queries_plan, waiting
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Candidate, Company, Site
 from jobdating.notifications.application.queries_plan import JobDating, Slot
-from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid, workshop_uid
+from jobdating.notifications.application.slot_places import location_of, own_link, site_view, slot_entry
+from jobdating.notifications.domain.calendar import CalendarEntry, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS
 from jobdating.notifications.domain.personal_links import LINKED_KINDS, PersonalLinks
 from jobdating.notifications.domain.preparation import PREPARATION_KINDS
@@ -80,6 +81,9 @@ class ContentBuilder:
         if d.kind in PREPARATION_KINDS:
             found = preparation.content(self.store, self.staff, d, recipient, base, tz, self._who_to_call)
             return Content(context=_required(found, "appointment_unknown"))
+        if d.kind == waiting.KIND:
+            found = waiting.content(self.store, d, recipient, base, self._who_to_call)
+            return Content(context=_required(found, "site_unknown"))
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
@@ -197,7 +201,7 @@ class ContentBuilder:
         context = base | {
             "starts_at": workshop.starts_at.astimezone(tz),
             "ends_at": workshop.ends_at.astimezone(tz),
-            "site": _site_view(site),
+            "site": site_view(site),
             "room": room,
             "capacity": workshop.capacity,
             "enrolled": workshop.enrolled,
@@ -209,7 +213,7 @@ class ContentBuilder:
             starts_at=workshop.starts_at,
             ends_at=workshop.ends_at,
             summary="Atelier de préparation au job dating",
-            location=_location(site, room),
+            location=location_of(site, room),
             description="Atelier collectif de préparation aux entretiens, animé en binôme.",
         )
         return Content(context=context, entries=(entry,))
@@ -226,8 +230,10 @@ class ContentBuilder:
             "site": site.name,
             "commune": site.commune,
             "computer": queries_facts.computer_label(self.store, slot.computer_id),
-            "video_link": slot.video_link,
+            "video_link": own_link(slot),
             "second": slot.kind == "second_interview",
+            "place": slot.place,
+            "address": slot.address,
         }
 
     async def _first_name(self, candidate_id: str, purpose: str) -> str | None:
@@ -248,8 +254,11 @@ class ContentBuilder:
             "ends_at": slot.ends_at.astimezone(tz),
             "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60),
             "second": slot.kind == "second_interview",
-            "site": _site_view(site),
+            "site": site_view(site),
             "computer": queries_facts.computer_label(self.store, slot.computer_id),
+            "place": slot.place,
+            "address": slot.address,
+            "video_link": own_link(slot) if slot.place == "video" else None,
         }
 
     def _who_to_call(self, counsellor_id: str | None, site: Site) -> str | None:
@@ -261,39 +270,7 @@ class ContentBuilder:
 
     def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
         computer = queries_facts.computer_label(self.store, slot.computer_id)
-        if audience == "candidate":
-            summary = f"Entretien d'embauche avec {company.name}"
-            description = "Entretien en vidéo sur un ordinateur du site. Venez 15 minutes avant."
-        else:
-            summary = "Entretien job dating"
-            description = f"Lien de la visio : {slot.video_link}"
-        return CalendarEntry(
-            uid=slot_uid(slot.slot_id),
-            sequence=slot.version,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            summary=summary,
-            location=_location(site, computer),
-            description=description,
-            cancelled=slot.status == "cancelled",
-        )
-
-
-def _site_view(site: Site) -> dict[str, Any]:
-    return {
-        "name": site.name,
-        "address": site.address,
-        "commune": site.commune,
-        "postcode": site.postcode,
-        "wheelchair": "wheelchair" in site.accessibility,
-        "hearing_loop": "hearing_loop" in site.accessibility,
-        "phone": site.phone,
-    }
-
-
-def _location(site: Site, detail: str | None) -> str:
-    place = f"{site.name}, {site.address}, {site.postcode} {site.commune}".replace(", ,", ",")
-    return f"{place} ({detail})" if detail else place
+        return slot_entry(slot, company.name, site, computer, audience)
 
 
 def _required(value: T | None, code: str) -> T:

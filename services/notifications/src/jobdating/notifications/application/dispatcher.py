@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_deliveries, queries_plan
+from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
 from jobdating.notifications.application.content import ContentBuilder, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
@@ -196,13 +196,13 @@ class Dispatcher:
             await self.outcomes.skipped(d, resolved.reason)
             return
         d = resolved
-        stale = preparation.stale(self.store, d, now)
+        stale = preparation.stale(self.store, d, now) or waiting.stale(self.store, d)
         if stale is not None:  # a seat given back, a session called off, a time already past
             await self.outcomes.skipped(d, stale)
             return
         facts = self.recipients.facts(d)
-        if facts.slot is not None and not rules.video_link_trusted(
-            facts.slot.video_link, self.video_base_url
+        if facts.slot is not None and not rules.slot_link_trusted(
+            facts.slot.place, facts.slot.video_link, self.video_base_url
         ):
             # A slot whose link is not the video host's was forged: nobody is sent there.
             raise GiveUp("video_link_untrusted")

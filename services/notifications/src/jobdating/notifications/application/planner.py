@@ -15,7 +15,7 @@ from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.registration import CandidateErased
 from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.application import preparation, queries_deliveries, queries_plan
+from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites, SentCopies
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
@@ -59,6 +59,7 @@ class Planner:
         cause = Cause(event_id=env.event_id, now=now)
         messages = plan(event.data, cause, self._context(tx, event.data))
         messages += preparation.planned(tx, event.data, env.event_id, now, self.timezone)
+        messages += waiting.planned(event.data, env.event_id, now)
         self.read_model.apply_scheduling(tx, event)
         for message in messages:
             self.deliveries.insert(tx, message, env.correlation_id, now)

@@ -3,7 +3,7 @@ job datings, slots, workshops, and what each recipient was last told of a slot."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import msgspec
@@ -36,6 +36,10 @@ class Slot(Placement):
     status: str
     cancel_reason: str | None
     outcome: str | None
+    # Where it takes place: "site" (a computer of `site_id`), "premises" (the company's, at `address`) or
+    # "video" (from anywhere, `video_link` being the company's link or saying the company sends it).
+    place: str = "site"
+    address: str | None = None
 
     def facts(self) -> SlotFacts:
         return SlotFacts(
@@ -56,7 +60,11 @@ class Workshop(Session):
 
 
 _JOB_DATING = f"SELECT {columns(JobDating)} FROM notif_job_dating"
-_SLOT = f"SELECT {columns(Slot)} FROM notif_slot"
+_SLOT_ROW = ", ".join(f"s.{f.name}" for f in fields(Slot) if f.name not in ("place", "address"))
+_SLOT = (
+    f"SELECT {_SLOT_ROW}, COALESCE(p.place, 'site'), p.address FROM notif_slot s "
+    "LEFT JOIN notif_slot_place p ON p.slot_id = s.slot_id"
+)
 _WORKSHOP = f"SELECT {columns(Workshop)} FROM notif_workshop"
 _TOLD = f"SELECT {columns(Told)} FROM notif_told"
 
@@ -69,7 +77,7 @@ def job_dating(source: Source, job_dating_id: str | None) -> JobDating | None:
 
 
 def slot(source: Source, slot_id: str) -> Slot | None:
-    found = rows(source, f"{_SLOT} WHERE slot_id = ?", (slot_id,))
+    found = rows(source, f"{_SLOT} WHERE s.slot_id = ?", (slot_id,))
     return struct_of(Slot, found[0]) if found else None
 
 
@@ -78,7 +86,7 @@ def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[S
     found = rows(
         source,
         f"{_SLOT} WHERE company_id = ? AND job_dating_id = ? AND status <> 'cancelled' "
-        "ORDER BY starts_at, slot_id",
+        "ORDER BY starts_at, s.slot_id",
         (company_id, job_dating_id),
     )
     return [struct_of(Slot, r) for r in found]

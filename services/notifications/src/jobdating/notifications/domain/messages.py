@@ -31,6 +31,7 @@ Kind = Literal[
     "counselling_convocation",
     "counselling_reminder",
     "counselling_cancelled",
+    "waitlisted",
 ]
 # What a message about a slot announces; it is only sent while that is still news to its recipient.
 Change = Literal["new", "moved", "cancelled"]

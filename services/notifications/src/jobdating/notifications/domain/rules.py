@@ -18,6 +18,7 @@ import msgspec
 
 from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.contracts.queries import Contact
+from jobdating.contracts.scheduling import company_video_link
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.messages import REMINDERS, Change
 
@@ -167,6 +168,17 @@ def _stale_slot_message(due: Due, slot: SlotFacts, told: Told | None, now: datet
 
 DEFAULT_VIDEO_BASE_URL = "https://visio.jobdating.example/entretien"
 _VIDEO_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def slot_link_trusted(place: str, link: str, base_url: str) -> bool:
+    """Whether a slot's link may be sent: on a site computer, the video host's (`video_link_trusted`); at
+    the company's premises, none (met in person); by video, the company's own https link or the words
+    saying it sends one (the link its recruiter typed, which scheduling checked the same way)."""
+    if place == "premises":
+        return link == ""
+    if place == "video":
+        return company_video_link(link)
+    return video_link_trusted(link, base_url)
 
 
 def video_link_trusted(link: str, base_url: str) -> bool:

@@ -39,7 +39,7 @@ from jobdating.runtime.ids import new_id
 WalkInDesk = Annotated[Principal, Depends(require("coordinator", "counsellor", "site_manager"))]
 
 # What pydantic reports, said the way the people typing it would understand.
-CLEARABLE_CANDIDATE: Final = frozenset({"email", "address"})
+CLEARABLE_CANDIDATE: Final = frozenset({"email", "address", "note"})
 
 
 def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
@@ -67,12 +67,21 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         principal: Reader,
         site_id: str | None = None,
         status_: Annotated[str | None, Query(alias="status")] = None,
+        counsellor_id: Annotated[
+            str | None, Query(description="only the candidates this counsellor (account id) follows")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
         offset: Offset = 0,
     ) -> Any:
         """A page of candidates; personal fields only for those the caller's organisation follows."""
         items, total = queries.candidates(
-            svc.store, principal, site_id=site_id, status=status_, limit=limit, offset=offset
+            svc.store,
+            principal,
+            site_id=site_id,
+            status=status_,
+            counsellor_id=counsellor_id,
+            limit=limit,
+            offset=offset,
         )
         return page(items, total)
 

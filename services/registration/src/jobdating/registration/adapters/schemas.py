@@ -42,10 +42,15 @@ class CandidateIn(Body):
     consent_data: bool = False
     consent_sms: bool = False
     consent_email: bool = False
+    note: Text | None = Field(
+        None,
+        description="note courte du conseiller, lue par les entreprises avec le profil anonyme "
+        "(200 caractères au plus, sans téléphone, e-mail, lien ni code postal)",
+    )
 
 
 class CandidatePatch(Body):
-    """Only the fields sent change; `null` clears `email` or `address`."""
+    """Only the fields sent change; `null` clears `email`, `address` or `note`."""
 
     first_name: Text | None = None
     last_name: Text | None = None
@@ -63,6 +68,11 @@ class CandidatePatch(Body):
     consent_data: bool | None = None
     consent_sms: bool | None = None
     consent_email: bool | None = None
+    note: Text | None = Field(
+        None,
+        description="note courte du conseiller, lue par les entreprises avec le profil anonyme "
+        "(200 caractères au plus, sans téléphone, e-mail, lien ni code postal)",
+    )
 
 
 class WithdrawIn(Body):

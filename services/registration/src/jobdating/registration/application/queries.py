@@ -111,11 +111,14 @@ def candidates(
     site_id: str | None = None,
     status: str | None = None,
     referring_org: str | None = None,
+    counsellor_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[CandidateView], int]:
     """A page of candidates (oldest first) and how many match in all."""
-    where, params = _filters(site_id=site_id, status=status, referring_org=referring_org)
+    where, params = _filters(
+        site_id=site_id, status=status, referring_org=referring_org, counsellor_id=counsellor_id
+    )
     total = int(fetch_all(db, f"SELECT COUNT(*) FROM candidates{where}", params)[0][0])
     rows = fetch_all(
         db,

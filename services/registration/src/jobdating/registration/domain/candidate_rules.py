@@ -13,6 +13,7 @@ from jobdating.contracts.registration import (
     Accessibility,
     CandidateConfirmedAttendance,
     CandidateErased,
+    CandidateNoteWritten,
     CandidateProfile,
     CandidateRegistered,
     CandidateUpdated,
@@ -71,6 +72,8 @@ def register_candidate(
             candidate_id=cmd.candidate_id, profile=profile, personal=sealed, import_key=cmd.import_key
         )
     ]
+    if cmd.note:
+        registered.append(CandidateNoteWritten(candidate_id=cmd.candidate_id, note=cmd.note))
     if cmd.walk_in_at is not None:
         registered.append(
             CandidateWalkedIn(candidate_id=cmd.candidate_id, site_id=cmd.site_id, at=cmd.walk_in_at)
@@ -96,13 +99,19 @@ def update_candidate(
     if "wishes" in changes:
         changes["wishes"] = _by_rank(cast(tuple[Wish, ...], changes["wishes"]))
     updated = msgspec.structs.replace(profile, **changes)
-    if updated == profile and sealed is None:
-        return []
-    return [
-        CandidateUpdated(
-            candidate_id=cmd.candidate_id, profile=None if updated == profile else updated, personal=sealed
+    events: list[Event] = []
+    if updated != profile or sealed is not None:
+        events.append(
+            CandidateUpdated(
+                candidate_id=cmd.candidate_id,
+                profile=None if updated == profile else updated,
+                personal=sealed,
+            )
         )
-    ]
+    note = state.note if isinstance(cmd.note, UnsetType) else cmd.note or ""
+    if note != state.note:
+        events.append(CandidateNoteWritten(candidate_id=cmd.candidate_id, note=note))
+    return events
 
 
 def withdraw_candidate(cmd: WithdrawCandidate, state: CandidateState) -> list[Event]:

@@ -36,6 +36,8 @@ class RegisterCandidate(msgspec.Struct, frozen=True, kw_only=True):
     consent_sms: bool = False
     consent_email: bool = False
     import_key: str | None = None
+    # The counsellor's short note companies read with the anonymous profile (see `fields.check_note`).
+    note: str | None = None
     # Registered on the spot at `site_id` on the day (a walk-in), at this instant: scheduling checks them in.
     walk_in_at: datetime | None = None
 
@@ -60,6 +62,7 @@ class UpdateCandidate(msgspec.Struct, frozen=True, kw_only=True):
     consent_data: bool | UnsetType = UNSET
     consent_sms: bool | UnsetType = UNSET
     consent_email: bool | UnsetType = UNSET
+    note: str | UnsetType | None = UNSET
 
 
 class WithdrawCandidate(msgspec.Struct, frozen=True, kw_only=True):

@@ -21,6 +21,8 @@ def evolve_candidate(state: CandidateState, event: Event) -> CandidateState:
             return patched(state, event, "profile", "personal")
         case events.CandidateWithdrew():
             return replace(state, withdrawn=True)
+        case events.CandidateNoteWritten():
+            return replace(state, note=event.note)
         case events.CandidateErased():
             return replace(state, erased=True, personal=None)
     return state

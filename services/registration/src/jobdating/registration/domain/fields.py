@@ -16,7 +16,7 @@ from typing import Final
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from phonenumbers import PhoneNumberType
 
-from jobdating.contracts.registration import Accessibility, ContractType
+from jobdating.contracts.registration import NOTE_LENGTH, Accessibility, ContractType
 from jobdating.registration.domain.errors import DomainError, Rejected
 from jobdating.runtime import phones
 from jobdating.runtime.checksums import luhn_valid
@@ -57,6 +57,8 @@ _PLAIN_EMAIL = re.compile(
     r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}"
 )
 _PUNCTUATION = re.compile(r"[\W_]+")
+# In a note companies read: an e-mail or a link, or a run of five digits or more (a phone, a postcode).
+_REACHES = re.compile(r"@|https?://|www\.|\d(?:[\s.-]?\d){4,}", re.IGNORECASE)
 
 
 class InvalidValue(ValueError):
@@ -98,6 +100,18 @@ def optional_text(raw: str | None, what: str, limit: int = MAX_TEXT) -> str | No
     if raw is None or not clean_text(raw):
         return None
     return required_text(raw, what, limit)
+
+
+def check_note(raw: str | None) -> str | None:
+    """The counsellor's note that companies read with the anonymous profile: optional, at most
+    `NOTE_LENGTH` characters, and nothing that reaches the person (an e-mail, a link, a phone number or a
+    postcode): it is not sealed (`CandidateNoteWritten`)."""
+    note = optional_text(raw, "la note", NOTE_LENGTH)
+    if note is not None and _REACHES.search(note):
+        raise InvalidValue(
+            "la note : pas de téléphone, d'e-mail, de lien ni de code postal, les entreprises la lisent"
+        )
+    return note
 
 
 def normalise_phone(raw: str) -> str:

@@ -16,6 +16,7 @@ class CandidateState(msgspec.Struct, frozen=True, kw_only=True):
     erased: bool = False
     profile: CandidateProfile | None = None
     personal: Sealed | None = None
+    note: str = ""  # the counsellor's note companies read (`CandidateNoteWritten`)
 
 
 class CompanyState(msgspec.Struct, frozen=True, kw_only=True):

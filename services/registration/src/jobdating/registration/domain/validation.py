@@ -28,6 +28,7 @@ from jobdating.registration.domain.fields import (
     check_accessibility,
     check_contract,
     check_count,
+    check_note,
     check_postcode,
     check_sector,
     check_sectors,
@@ -137,6 +138,7 @@ CANDIDATE_RULES: Final[dict[str, Callable[[Any], object]]] = {
     "counsellor_id": lambda v: required_text(v, "le conseiller"),
     "sectors": check_sectors,
     "accessibility": check_accessibility,
+    "note": check_note,
 }
 """The rule of each plain field of a candidate, for a registration and an update alike (in the order their
 refusals are listed)."""

@@ -67,6 +67,8 @@ def _stream_of(data: object) -> tuple[tuple[str, str], str] | None:
             # that the events after them are in order (a walk-in is checked in by the policy).
             | registration.CandidateWalkedIn()
             | registration.CandidateContactOpened()
+            | registration.CandidateConfirmedAttendance()
+            | registration.CandidateNoteWritten()
         ):
             return _CANDIDATE, data.candidate_id
         case (
@@ -103,6 +105,15 @@ def _apply(tx: Transaction, event: RecordedEvent) -> None:
                 _update_candidate(tx, e.candidate_id, e.profile)
         case registration.CandidateWithdrew() | registration.CandidateErased() as e:
             _stamp_once(tx, _CANDIDATE, "withdrawn_at", e.candidate_id, ts(at))
+            if isinstance(e, registration.CandidateErased):
+                tx.execute("DELETE FROM sched_candidate_note WHERE candidate_id = ?", (e.candidate_id,))
+        case registration.CandidateNoteWritten() as e:
+            tx.execute("DELETE FROM sched_candidate_note WHERE candidate_id = ?", (e.candidate_id,))
+            if e.note:
+                tx.execute(
+                    "INSERT INTO sched_candidate_note (candidate_id, note) VALUES (?, ?)",
+                    (e.candidate_id, e.note),
+                )
         case registration.CompanyRegistered() as e:
             tx.execute(
                 "INSERT INTO sched_company (company_id, org, name, sector, recruiters, window_start, "

@@ -38,7 +38,8 @@ def router(ctx: HttpContext) -> APIRouter:
         company = known.company(queries.read, company_id)
         if company is None:
             raise NotFound.on("company_id", UNKNOWN_COMPANY)
-        return profiles(state, company, known.facts_for(queries.read, state.site_ids).candidates)
+        candidates = known.facts_for(queries.read, state.site_ids).candidates
+        return profiles(state, company, candidates, known.notes(queries.read, state.site_ids))
 
     path = "/job-datings/{job_dating_id}/companies/{company_id}"
 

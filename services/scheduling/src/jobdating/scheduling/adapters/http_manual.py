@@ -75,7 +75,9 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["changes by hand"],
         summary="Déplacer un entretien à la main",
         description="Une autre heure, un autre ordinateur ou un autre site pour un entretien à venir."
-        + FORCING,
+        + FORCING
+        + " Un second entretien garde son lieu (site du candidat, locaux de l'entreprise ou visio) : seule "
+        "son heure, ou son ordinateur sur le site, change, selon les règles de sa réservation, sans forçage.",
     )
     def move_interview(slot_id: str, body: MoveInterviewIn, request: Request, caller: Caller) -> ByHandView:
         starts_at = body.starts_at

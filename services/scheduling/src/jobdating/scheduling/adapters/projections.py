@@ -82,6 +82,11 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned', NULL, NULL, ?)",
                 (*slot_values(e, ts), e.wish_rank, int(e.from_waiting_list), version),
             )
+            if e.place != "site":
+                tx.execute(
+                    "INSERT INTO sched_slot_place (slot_id, place, address) VALUES (?, ?, ?)",
+                    (e.slot_id, e.place, e.address),
+                )
             detail = {"computer_id": e.computer_id, "starts_at": ts(e.starts_at), "kind": e.kind}
             _change(tx, event, e.job_dating_id, e.slot_id, "assigned", None, detail)
         case SlotMoved() as e:
@@ -207,6 +212,7 @@ def snapshot(store: EventStore) -> dict[str, list[tuple[Any, ...]]]:
     keys = {
         "sched_job_dating": "job_dating_id",
         "sched_slot": "slot_id",
+        "sched_slot_place": "slot_id",
         "sched_slot_change": "position",
         "sched_attendance": "job_dating_id, candidate_id",
         "sched_workshop": "workshop_id",

@@ -1,9 +1,11 @@
 """Scheduling's tables in its own store, besides the event log.
 
-- Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate,
+- Facts kept from the other services' events (consumers; rebuilt from the stream): sched_candidate
+  (and sched_candidate_note, the counsellor's note companies read),
   sched_company, sched_site, sched_room, sched_computer, sched_outage.
-- Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot,
-  sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
+- Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot (and
+  sched_slot_place: where a slot away from a site computer takes place, apart so that older stores only
+  gain a table), sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
 - Working documents, not events (kept across rebuilds): sched_plan and sched_plan_interview, the
   provisional plans a coordinator computes and inspects before publishing one.
 
@@ -18,6 +20,7 @@ from jobdating.scheduling.adapters import tables_prep
 
 FACT_TABLES = (
     "sched_candidate",
+    "sched_candidate_note",
     "sched_company",
     "sched_site",
     "sched_room",
@@ -28,6 +31,7 @@ FACT_TABLES = (
 READ_MODEL_TABLES = (
     "sched_job_dating",
     "sched_slot",
+    "sched_slot_place",
     "sched_slot_change",
     "sched_attendance",
     "sched_workshop",
@@ -48,6 +52,11 @@ SCHEMA: tuple[str, ...] = (
         version INTEGER NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS sched_candidate_site ON sched_candidate (site_id)",
+    # The counsellor's note companies read with the profile; apart from the facts the planner loads.
+    """CREATE TABLE IF NOT EXISTS sched_candidate_note (
+        candidate_id TEXT PRIMARY KEY,
+        note TEXT NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS sched_company (
         company_id TEXT PRIMARY KEY,
         org TEXT NOT NULL,
@@ -112,6 +121,11 @@ SCHEMA: tuple[str, ...] = (
     )""",
     "CREATE INDEX IF NOT EXISTS sched_slot_job_dating ON sched_slot (job_dating_id, status)",
     "CREATE INDEX IF NOT EXISTS sched_slot_candidate ON sched_slot (candidate_id)",
+    """CREATE TABLE IF NOT EXISTS sched_slot_place (
+        slot_id TEXT PRIMARY KEY,
+        place TEXT NOT NULL,
+        address TEXT
+    )""",
     """CREATE TABLE IF NOT EXISTS sched_slot_change (
         event_id TEXT PRIMARY KEY,
         position BIGINT NOT NULL,

@@ -9,6 +9,7 @@ from jobdating.scheduling.application import handlers_walkins as walk_ins
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS, SLOTS, attendance_stream
+from jobdating.scheduling.application.handlers_second import around_second
 from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
@@ -98,15 +99,21 @@ class DayHandlers(Handling):
             first = w.fold(SLOTS, command.first_slot_id)
             job_dating = w.fold(JOB_DATINGS, first.job_dating_id)
             read = known.in_tx(w.tx)
+            company = known.company(read, first.company_id)
+            # Judged against what its proposals read: this job dating's slots and the others' (a candidate
+            # or a company is not tied to one job dating), around its days and the day asked for.
+            around = (
+                around_second(read, job_dating, first, company, command.starts_at.date()) if company else None
+            )
             events = interviews.schedule_second_interview(
                 command,
                 first,
                 job_dating,
                 actor,
-                known.company(read, first.company_id),
-                known.site(read, first.site_id),
-                known.computers(read, [first.site_id]),
-                read_model.active_slots(read, first.job_dating_id),
+                company,
+                around.site if around else None,
+                around.computers if around else (),
+                around.active if around else (),
                 self.video_links(),
                 self.clock.now(),
             )

@@ -2,9 +2,10 @@
 
 Each is one unit of work: the published plan is read as a repair reads it (same read model, same
 instance, every active slot's version expected, so a concurrent change makes it run again), the domain
-decides (`domain/manual.py`, the planner's checker as judge), then the job dating's `InterviewChangedByHand`
-is appended and the slot's event after it, caused by it. Notifications hear the slot's event as they hear a
-repair's: the people concerned are told once.
+decides (`domain/manual.py`, the planner's checker as judge; a second interview, which may lie outside
+the job dating's days, by its booking's own rule in `domain/manual_second.py`), then the job dating's
+`InterviewChangedByHand` is appended and the slot's event after it, caused by it. Notifications hear the
+slot's event as they hear a repair's: the people concerned are told once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS, SLOTS
+from jobdating.scheduling.application.handlers_second import around_second
 from jobdating.scheduling.application.handling import Handling, caused_by
 from jobdating.scheduling.domain import manual
+from jobdating.scheduling.domain.errors import Conflict
 from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
+from jobdating.scheduling.domain.manual_second import move_second_interview
 from jobdating.scheduling.domain.permissions import Actor, must_coordinate
 from jobdating.scheduling.domain.state import SlotState
 
@@ -34,9 +38,30 @@ class ManualHandlers(Handling):
         return self.bus.run(work)
 
     def move_interview(self, command: manual.MoveInterview, actor: Actor, meta: Meta) -> manual.HandChange:
-        return self._on_slot(
-            command.slot_id, actor, meta, lambda s, p: manual.move_interview(command, s, p, actor)
-        )
+        def work(w: UnitOfWork) -> manual.HandChange:
+            slot = w.fold(SLOTS, command.slot_id)
+            if slot.kind == "second_interview":
+                return _record(w, self._second_moved(w, command, slot, actor), meta)
+            plan = self._published(w, slot.job_dating_id, actor)
+            return _record(w, manual.move_interview(command, slot, plan, actor), meta)
+
+        return self.bus.run(work)
+
+    def _second_moved(
+        self, w: UnitOfWork, command: manual.MoveInterview, slot: SlotState, actor: Actor
+    ) -> manual.HandChange:
+        """A second interview moved by its own rule (`domain/manual_second.py`), read as its booking reads."""
+        must_coordinate(actor, "slot_id")  # before anything is read for someone who may not
+        job_dating = w.fold(JOB_DATINGS, slot.job_dating_id)
+        read = known.in_tx(w.tx)
+        company = known.company(read, slot.company_id)
+        if company is None or not company.active:
+            raise Conflict.on("slot_id", "cette entreprise ne participe plus")
+        until = (command.starts_at or slot.starts_at or self.clock.now()).date()
+        around = around_second(read, job_dating, slot, company, until)
+        # A concurrent change to the interviews it is judged against makes this run again.
+        w.expect({s.slot_id: s.version for s in around.active if s.slot_id != slot.slot_id})
+        return move_second_interview(command, slot, around, actor, self.clock.now())
 
     def cancel_interview(
         self, command: manual.CancelInterview, actor: Actor, meta: Meta

@@ -1,11 +1,11 @@
 """Second interviews: the first times when both the candidate and a recruiter of the company are free, read
 in one transaction with what a booking would check (the candidate's and the company's other interviews, in
-this job dating and the others around its days)."""
+this job dating and the others around its days and the days a second interview may take)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from jobdating.runtime.commands import UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
@@ -13,8 +13,10 @@ from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS, SLOTS
 from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.domain import interviews
+from jobdating.scheduling.domain.facts import CompanyFacts
 from jobdating.scheduling.domain.permissions import Actor
-from jobdating.scheduling.domain.second_interviews import Around, Place, first_free_times
+from jobdating.scheduling.domain.second_interviews import DAYS_AFTER, Around, Place, first_free_times
+from jobdating.scheduling.domain.state import JobDatingState, SlotState
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,30 @@ class FreeTime:
     starts_at: datetime
     ends_at: datetime
     computer_id: str | None = None
+
+
+def around_second(
+    read: known.Reader,
+    job_dating: JobDatingState,
+    slot: SlotState,
+    company: CompanyFacts,
+    until: date,
+) -> Around:
+    """What a second interview of `slot`'s candidate and company is judged against, up to the day `until`:
+    the candidate's site and its computers, and the active slots of this job dating and of the others
+    around its days and up to `until` (a company or a candidate is not tied to one job dating). Proposals,
+    booking and a move by hand read the same, so a proposed time is one a booking accepts."""
+    until = min(until, date.max - timedelta(days=7))  # a time asked for at the calendar's end: refused later
+    return Around(
+        job_dating=job_dating,
+        company=company,
+        site=known.site(read, slot.site_id),
+        computers=known.computers(read, [slot.site_id]),
+        active=[
+            *read_model.active_slots(read, job_dating.job_dating_id),
+            *read_model.active_slots_elsewhere(read, job_dating.job_dating_id, (*job_dating.days, until)),
+        ],
+    )
 
 
 class SecondInterviewHandlers(Handling):
@@ -41,17 +67,8 @@ class SecondInterviewHandlers(Handling):
             company = known.company(read, first.company_id)
             interviews.may_follow_up(first, job_dating, actor, company)
             assert company is not None  # may_follow_up refuses a company gone
-            active = [
-                *read_model.active_slots(read, first.job_dating_id),
-                *read_model.active_slots_elsewhere(read, first.job_dating_id, job_dating.days),
-            ]
-            around = Around(
-                job_dating=job_dating,
-                company=company,
-                site=known.site(read, first.site_id),
-                computers=known.computers(read, [first.site_id]),
-                active=active,
-            )
+            last = max(job_dating.days, default=self.clock.now().date()) + timedelta(days=DAYS_AFTER)
+            around = around_second(read, job_dating, first, company, last)
             times = first_free_times(
                 around, first.candidate_id, first.site_id, place, self.clock.now(), count
             )

@@ -111,6 +111,19 @@ def names(read: Reader) -> dict[str, str]:
     return found
 
 
+def notes(read: Reader, site_ids: Sequence[str]) -> dict[str, str]:
+    """The counsellors' notes on the candidates of these sites (those who have one), by candidate."""
+    if not site_ids:
+        return {}
+    marks = ", ".join("?" for _ in site_ids)
+    rows = read(
+        "SELECT n.candidate_id, n.note FROM sched_candidate_note n "
+        f"JOIN sched_candidate c ON c.candidate_id = n.candidate_id WHERE c.site_id IN ({marks})",
+        tuple(site_ids),
+    )
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
 def facts_for(read: Reader, site_ids: Sequence[str]) -> Facts:
     """Everything a plan over these sites is built from: their candidates, every company, the sites and
     their computers."""

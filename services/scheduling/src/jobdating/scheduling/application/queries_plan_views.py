@@ -41,6 +41,8 @@ class InterviewView(Placement):
     cancel_reason: str | None = None
     outcome: str | None = None
     version: int | None = None
+    place: str = "site"
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ def slot_view(row: read_model.SlotRow, zone: ZoneInfo) -> InterviewView:
         cancel_reason=s.cancel_reason,
         outcome=s.outcome,
         version=s.version,
+        place=s.place,
+        address=s.address,
     )
 
 

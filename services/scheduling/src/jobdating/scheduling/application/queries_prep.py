@@ -99,12 +99,19 @@ class CounsellingView:
     cancelled: bool
 
 
+_COUNSELLING = f"SELECT {columns(CounsellingView)} FROM sched_counselling"
+
+
 def counselling(read: Reader, interview_id: str) -> CounsellingView | None:
     """One individual interview."""
-    rows = read(
-        f"SELECT {columns(CounsellingView)} FROM sched_counselling WHERE interview_id = ?", (interview_id,)
-    )
+    rows = read(_COUNSELLING + " WHERE interview_id = ?", (interview_id,))
     return struct_of(CounsellingView, rows[0]) if rows else None
+
+
+def counsellings(read: Reader, counsellor_id: str) -> list[CounsellingView]:
+    """The individual interviews a counsellor runs (called off ones too), by start."""
+    rows = read(_COUNSELLING + " WHERE counsellor_id = ? ORDER BY starts_at, interview_id", (counsellor_id,))
+    return [struct_of(CounsellingView, r) for r in rows]
 
 
 def workshop_cancelled(read: Reader, workshop_id: str) -> bool:

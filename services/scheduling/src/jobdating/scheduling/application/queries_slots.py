@@ -14,7 +14,13 @@ from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.state import AttendanceState, SlotState
 
 # A slot's state, then what the views show besides it.
-SLOT_COLUMNS = f"SELECT {columns(SlotState)}, video_link, from_waiting_list FROM sched_slot"
+_STATE_COLUMNS = ", ".join(
+    f"s.{name}" for name in SlotState.__struct_fields__ if name not in ("place", "address")
+)
+SLOT_COLUMNS = (
+    f"SELECT {_STATE_COLUMNS}, COALESCE(p.place, 'site'), p.address, s.video_link, s.from_waiting_list "
+    "FROM sched_slot s LEFT JOIN sched_slot_place p ON p.slot_id = s.slot_id"
+)
 _SLOT = SLOT_COLUMNS
 _STATE = len(SlotState.__struct_fields__)
 
@@ -36,16 +42,16 @@ class SlotRow(msgspec.Struct, frozen=True):
 def slot_rows(read: Reader, job_dating_id: str | None = None, slot_id: str | None = None) -> list[SlotRow]:
     """Slots of a job dating (or one slot), by time, with what the views show besides their state."""
     if slot_id is not None:
-        rows = read(f"{SLOT_COLUMNS} WHERE slot_id = ?", (slot_id,))
+        rows = read(f"{SLOT_COLUMNS} WHERE s.slot_id = ?", (slot_id,))
     else:
-        rows = read(f"{SLOT_COLUMNS} WHERE job_dating_id = ? ORDER BY starts_at, slot_id", (job_dating_id,))
+        rows = read(f"{SLOT_COLUMNS} WHERE job_dating_id = ? ORDER BY starts_at, s.slot_id", (job_dating_id,))
     return [SlotRow(slot_state(r), r[_STATE], bool(r[_STATE + 1])) for r in rows]
 
 
 def active_slots(read: Reader, job_dating_id: str) -> list[SlotState]:
     """The job dating's slots still to take place or taking place (neither cancelled nor completed)."""
     rows = read(
-        f"{_SLOT} WHERE job_dating_id = ? AND status = 'assigned' ORDER BY starts_at, slot_id",
+        f"{_SLOT} WHERE job_dating_id = ? AND status = 'assigned' ORDER BY starts_at, s.slot_id",
         (job_dating_id,),
     )
     return [slot_state(r) for r in rows]
@@ -61,7 +67,7 @@ def active_slots_elsewhere(read: Reader, job_dating_id: str, days: Iterable[date
     until = datetime.combine(dates[-1] + timedelta(days=2), time(0), tzinfo=UTC)
     rows = read(
         f"{_SLOT} WHERE job_dating_id <> ? AND status = 'assigned' AND starts_at < ? AND ends_at > ? "
-        "ORDER BY starts_at, slot_id",
+        "ORDER BY starts_at, s.slot_id",
         (job_dating_id, ts(until), ts(since)),
     )
     return [slot_state(r) for r in rows]
@@ -69,7 +75,7 @@ def active_slots_elsewhere(read: Reader, job_dating_id: str, days: Iterable[date
 
 def slots(read: Reader, job_dating_id: str) -> list[SlotState]:
     """Every slot of a job dating, by time."""
-    rows = read(f"{_SLOT} WHERE job_dating_id = ? ORDER BY starts_at, slot_id", (job_dating_id,))
+    rows = read(f"{_SLOT} WHERE job_dating_id = ? ORDER BY starts_at, s.slot_id", (job_dating_id,))
     return [slot_state(r) for r in rows]
 
 

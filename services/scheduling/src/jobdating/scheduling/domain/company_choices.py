@@ -5,7 +5,7 @@ its choices weigh in the plan with the candidates' wishes (`planning/objective.p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,7 +89,8 @@ def rank_candidates(
 @dataclass(frozen=True)
 class CandidateProfileView:
     """What a company sees of a candidate: no name, no contact, no counsellor. `wish_rank` is the rank the
-    candidate gave to this company; `wishes` all their ranked wishes (companies or sectors)."""
+    candidate gave to this company; `wishes` all their ranked wishes (companies or sectors); `note` their
+    counsellor's short note (registration keeps contact details out of it)."""
 
     candidate_id: str
     site_id: str
@@ -98,12 +99,17 @@ class CandidateProfileView:
     availability: list[dict[str, object]]
     rank: int | None = None
     must_meet: bool = False
+    note: str | None = None
 
 
 def profiles(
-    state: JobDatingState, company: CompanyFacts, candidates: Iterable[CandidateFacts]
+    state: JobDatingState,
+    company: CompanyFacts,
+    candidates: Iterable[CandidateFacts],
+    notes: Mapping[str, str] | None = None,
 ) -> list[CandidateProfileView]:
-    """The anonymous profiles a company may see, with its current choices."""
+    """The anonymous profiles a company may see, with its current choices and the counsellors' notes."""
+    notes = notes or {}
     mine = next(
         (c for c in state.choices if c.company_id == company.company_id), CompanyChoices(company_id="")
     )
@@ -117,6 +123,7 @@ def profiles(
             availability=list(msgspec.to_builtins(c.availability)),
             rank=rank.get(c.candidate_id),
             must_meet=c.candidate_id in mine.must_meet,
+            note=notes.get(c.candidate_id),
         )
         for c in visible_candidates(state, company, candidates)
     ]

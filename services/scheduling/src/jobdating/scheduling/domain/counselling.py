@@ -2,8 +2,17 @@
 candidate's own site, at a time both are free; the system proposes the first free times, the counsellor
 chooses one, and either may call it off.
 
-A counsellor books for the candidates their organisation refers, as themselves; the coordination books for
-any counsellor of the candidate's referring organisation.
+Who books: a counsellor of the candidate's referring organisation, as themselves; that organisation's
+administrator (`partner_admin`) or the coordination, for any counsellor of that organisation.
+
+Why the organisation and not the candidate's own counsellor: scheduling cannot know who that is. Since
+`CandidateRegistered` v3 registration seals the candidate's `counsellor_id` in `personal`, with the postcode
+and commune (together they all but name a person), under a per-person key scheduling does not hold; what
+scheduling keeps of a candidate is the anonymous profile (`sched_candidate`: referring organisation, site,
+wishes, availability). Asking registration to unseal it for each booking would put that link in
+scheduling's hands for a check registration already makes where it matters: only the candidate's own
+counsellor reads their name and contact (`registration/domain/permissions.py`), so another counsellor of
+the organisation may hold the interview slot but not reach the person outside it.
 """
 
 from __future__ import annotations
@@ -82,13 +91,17 @@ class CancelCounsellingInterview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def may_book_for(actor: Actor, actor_id: str, candidate: CandidateFacts, counsellor_id: str) -> None:
-    """The coordination, or a counsellor of the referring organisation booking for themselves."""
+    """The coordination, the referring organisation's administrator, or a counsellor of that organisation
+    booking for themselves (the organisation, not the candidate's own counsellor: see the module
+    docstring)."""
     if actor.has("coordinator"):
+        return
+    if actor.has("partner_admin") and actor.org == candidate.referring_org:
         return
     if not actor.has("counsellor") or actor.org != candidate.referring_org or actor_id != counsellor_id:
         raise Forbidden.on(
             "candidate_id",
-            "seuls la coordination et le conseiller de ce candidat fixent son entretien individuel",
+            "seuls la coordination et la structure du candidat fixent son entretien individuel",
         )
 
 
@@ -166,8 +179,10 @@ def cancel(
     """Call it off before it begins: the coordination or the counsellor's organisation."""
     if not state.booked:
         raise NotFound.on("interview_id", UNKNOWN_INTERVIEW)
-    if not actor.has("coordinator") and not (actor.has("counsellor") and actor.org == state.counsellor_org):
-        raise Forbidden.on("interview_id", "seuls la coordination et le conseiller du candidat l'annulent")
+    if not actor.has("coordinator") and not (
+        actor.has("counsellor", "partner_admin") and actor.org == state.counsellor_org
+    ):
+        raise Forbidden.on("interview_id", "seuls la coordination et la structure du conseiller l'annulent")
     if state.cancelled:
         raise Conflict.on("interview_id", "cet entretien est déjà annulé")
     if state.starts_at is not None and state.starts_at <= now:

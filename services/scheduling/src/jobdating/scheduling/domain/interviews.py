@@ -78,7 +78,8 @@ def schedule_second_interview(
     open, on a working computer free then (the one asked for, or the first free one), with the candidate
     and a recruiter free.
 
-    `active` holds the job dating's active slots (any kind): the candidate's, the company's and the site's.
+    `active` holds the active slots (any kind) of the job dating and of the other job datings around then:
+    the candidate's, the company's and the site's.
     """
     may_follow_up(first, job_dating, actor, company)
     assert company is not None  # may_follow_up refuses a company gone
@@ -90,6 +91,7 @@ def schedule_second_interview(
     ).checked()
     if any(
         s.kind == "second_interview"
+        and s.job_dating_id == first.job_dating_id
         and s.candidate_id == first.candidate_id
         and s.company_id == first.company_id
         for s in active
@@ -102,7 +104,10 @@ def schedule_second_interview(
         raise Invalid.on("starts_at", "choisissez une heure à venir")
     around = Around(job_dating=job_dating, company=company, site=site, computers=computers, active=active)
     starts_at = command.starts_at.astimezone(UTC)
-    computer_id = fit(around, first.candidate_id, first.site_id, place, starts_at)
+    try:
+        computer_id = fit(around, first.candidate_id, first.site_id, place, starts_at)
+    except OverflowError as exc:  # the last minutes of year 9999: past the calendar's end
+        raise Invalid.on("starts_at", "date hors du calendrier") from exc
     link = video_link
     if place.place == "video":
         link = place.video_link or SENT_BY_COMPANY

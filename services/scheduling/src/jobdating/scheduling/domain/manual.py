@@ -84,11 +84,11 @@ class HandChange(msgspec.Struct, frozen=True):
 def add_interview(command: AddInterview, plan: PublishedPlan, actor: Actor, video_link: str) -> HandChange:
     """A new interview, checked like any plan (see the module docstring)."""
     must_coordinate(actor, "candidate_id")
-    _may_change(plan.job_dating, command)
+    may_change(plan.job_dating, command)
     candidate = _candidate(plan.facts, command.candidate_id)
     company = _company(plan, command.company_id)
     cal = plan.cal
-    starts_at = _to_come("starts_at", command.starts_at, plan.now)
+    starts_at = to_come("starts_at", command.starts_at, plan.now)
     site_id = site_of(plan, command.site_id, command.computer_id, candidate.site_id)
     booked = (candidate.candidate_id, company.company_id, site_id)
     others = kept(plan, cal, None, booked)
@@ -104,22 +104,23 @@ def add_interview(command: AddInterview, plan: PublishedPlan, actor: Actor, vide
         video_link,
         wish_rank=wish_rank(candidate, company),
     )
-    return HandChange(_recorded(plan, command, command.slot_id, "added", interview, overridden), given)
+    return HandChange(
+        recorded(plan.job_dating.job_dating_id, command, command.slot_id, "added", interview, overridden),
+        given,
+    )
 
 
 def move_interview(command: MoveInterview, slot: SlotState, plan: PublishedPlan, actor: Actor) -> HandChange:
     """The interview at its new time, computer or site, checked like any plan."""
     must_coordinate(actor, "slot_id")
-    _changeable(slot, plan.now)
-    _may_change(plan.job_dating, command)
+    changeable(slot, plan.now)
+    may_change(plan.job_dating, command)
     if command.starts_at is None and command.site_id is None and command.computer_id is None:
         raise Invalid.on("starts_at", "indiquez une nouvelle heure, un autre ordinateur ou un autre site")
     if slot.kind != "interview" or slot.computer_id is None or slot.starts_at is None:
-        raise Conflict.on(
-            "slot_id", "un second entretien ne se déplace pas ici : annulez-le puis reprenez-le"
-        )
+        raise Conflict.on("slot_id", "un second entretien se déplace avec ses propres règles")
     cal = plan.cal
-    starts_at = _to_come("starts_at", command.starts_at, plan.now) if command.starts_at else slot.starts_at
+    starts_at = to_come("starts_at", command.starts_at, plan.now) if command.starts_at else slot.starts_at
     site_id = site_of(plan, command.site_id, command.computer_id, slot.site_id)
     prefer = slot.computer_id if site_id == slot.site_id else None
     booked = (slot.candidate_id, slot.company_id, site_id)
@@ -139,7 +140,9 @@ def move_interview(command: MoveInterview, slot: SlotState, plan: PublishedPlan,
         previous_starts_at=slot.starts_at,
         reason="coordinator",
     )
-    return HandChange(_recorded(plan, command, slot.slot_id, "moved", interview, overridden), moved)
+    return HandChange(
+        recorded(plan.job_dating.job_dating_id, command, slot.slot_id, "moved", interview, overridden), moved
+    )
 
 
 def cancel_interview(
@@ -147,18 +150,21 @@ def cancel_interview(
 ) -> HandChange:
     """The interview will not take place; cancelling one the coordination imposed must be forced."""
     must_coordinate(actor, "slot_id")
-    _changeable(slot, plan.now)
-    _may_change(plan.job_dating, command)
+    changeable(slot, plan.now)
+    may_change(plan.job_dating, command)
     found: list[Broken] = []
     pinned = {(p.candidate_id, p.company_id) for p in plan.instance.pins}
     if slot.kind == "interview" and (slot.candidate_id, slot.company_id) in pinned:
         found.append(pin_kept_apart())
     overridden = _decided(found, command)
     cancelled = slot_events.cancelled(plan.job_dating.job_dating_id, slot, "coordinator")
-    return HandChange(_recorded(plan, command, slot.slot_id, "cancelled", slot, overridden), cancelled)
+    return HandChange(
+        recorded(plan.job_dating.job_dating_id, command, slot.slot_id, "cancelled", slot, overridden),
+        cancelled,
+    )
 
 
-def _may_change(job_dating: JobDatingState, command: ManualCommand) -> None:
+def may_change(job_dating: JobDatingState, command: ManualCommand) -> None:
     must_exist(job_dating)
     refuse_if(checks.text("reason", command.reason, "la raison du changement", longest=300))
     if _CONTACT.search(command.reason):
@@ -170,7 +176,7 @@ def _may_change(job_dating: JobDatingState, command: ManualCommand) -> None:
         )
 
 
-def _changeable(slot: SlotState, now: datetime) -> None:
+def changeable(slot: SlotState, now: datetime) -> None:
     if slot.status == "none":
         raise NotFound.on("slot_id", UNKNOWN_SLOT)
     if slot.status == "cancelled":
@@ -179,7 +185,7 @@ def _changeable(slot: SlotState, now: datetime) -> None:
         raise Conflict.on("slot_id", "cet entretien a déjà commencé : il ne change plus")
 
 
-def _to_come(field: str, at: datetime, now: datetime) -> datetime:
+def to_come(field: str, at: datetime, now: datetime) -> datetime:
     refuse_if(checks.aware(field, at))
     try:
         at = at.astimezone(UTC)
@@ -237,8 +243,8 @@ def _decided(found: list[Broken], command: ManualCommand) -> tuple[OverriddenRul
     return tuple(OverriddenRule(rule=b.rule, says=b.says) for b in found)
 
 
-def _recorded(
-    plan: PublishedPlan,
+def recorded(
+    job_dating_id: str,
     command: ManualCommand,
     slot_id: str,
     change: ManualChange,
@@ -246,7 +252,7 @@ def _recorded(
     overridden: tuple[OverriddenRule, ...],
 ) -> InterviewChangedByHand:
     return InterviewChangedByHand(
-        job_dating_id=plan.job_dating.job_dating_id,
+        job_dating_id=job_dating_id,
         slot_id=slot_id,
         change=change,
         candidate_id=booked.candidate_id,

@@ -8,6 +8,9 @@
   read only their company's agenda.
 - A counsellor (a coach) enrols the candidates their organisation refers in workshops, and records the
   attendance of sessions that a coach of their organisation runs.
+- The individual interview: a counsellor of the referring organisation books it as themselves, its
+  administrator (`partner_admin`) for any of its counsellors (`domain/counselling.py` says why not the
+  candidate's own counsellor).
 - Everyone else with a token (viewer, counsellor, site manager) reads plans.
 """
 

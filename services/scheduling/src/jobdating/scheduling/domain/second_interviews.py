@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from jobdating.contracts.scheduling import SecondPlace
+from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY, SecondPlace, company_video_link
 from jobdating.scheduling.domain.calendar import local_text
 from jobdating.scheduling.domain.errors import Conflict, Invalid
 from jobdating.scheduling.domain.facts import CompanyFacts, ComputerFacts, SiteFacts
@@ -25,7 +25,7 @@ from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import busy, overlaps
 
 # What a video second interview says when the company sends its own link later.
-SENT_BY_COMPANY = "lien envoyé par l'entreprise"
+SENT_BY_COMPANY = VIDEO_LINK_SENT_BY_COMPANY
 # How far after the job dating's last day proposals look for a common free time.
 DAYS_AFTER = 14
 
@@ -48,6 +48,10 @@ class Place(msgspec.Struct, frozen=True, kw_only=True):
             raise Invalid.on(
                 "address", "une adresse ne sert qu'à un entretien dans les locaux de l'entreprise"
             )
+        if self.video_link is not None and self.place != "video":
+            raise Invalid.on("video_link", "un lien de visio ne sert qu'à un entretien en visio")
+        if self.video_link is not None and not company_video_link(self.video_link):
+            raise Invalid.on("video_link", "donnez l'adresse complète de la visio, qui commence par https://")
         return self
 
 
@@ -72,6 +76,7 @@ def fit(
     ends_at = starts_at + timedelta(minutes=job_dating.interview_minutes)
     buffer = timedelta(minutes=job_dating.buffer_minutes)
     zone = ZoneInfo(job_dating.timezone)
+    _in_window(job_dating, starts_at.astimezone(zone).date())
     timed = [
         (s, s.starts_at, s.ends_at)
         for s in around.active
@@ -154,6 +159,17 @@ def nearest_free_time(
             continue
         return starts_at, computer_id
     return None
+
+
+def _in_window(job_dating: JobDatingState, day: date) -> None:
+    """A second interview is on a day of the job dating or of the `DAYS_AFTER` after it, as proposed."""
+    if not job_dating.days:
+        return
+    first, last = min(job_dating.days), max(job_dating.days) + timedelta(days=DAYS_AFTER)
+    if not first <= day <= last:
+        raise Conflict.on(
+            "starts_at", f"un second entretien a lieu entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}"
+        )
 
 
 def _in_hours(company: CompanyFacts, local_start: datetime, length: timedelta) -> bool:

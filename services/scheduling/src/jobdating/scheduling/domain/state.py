@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from jobdating.contracts.scheduling import Break, CancelReason, Outcome, SiteWindow, SlotKind
+from jobdating.contracts.scheduling import Break, CancelReason, Outcome, SecondPlace, SiteWindow, SlotKind
 
 SlotStatus = Literal["none", "assigned", "cancelled", "completed"]
 
@@ -115,6 +115,9 @@ class SlotState(msgspec.Struct, frozen=True, kw_only=True):
     wish_rank: int | None = None
     cancel_reason: CancelReason | None = None
     outcome: Outcome | None = None
+    # Where a second interview takes place (SlotAssigned v2): a moved interview keeps its place.
+    place: SecondPlace = "site"
+    address: str | None = None
 
     @property
     def active(self) -> bool:

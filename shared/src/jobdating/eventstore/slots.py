@@ -30,7 +30,7 @@ SLOT_COLUMNS = (
     "slot_id, job_dating_id, candidate_id, company_id, site_id, computer_id, starts_at, ends_at, "
     "video_link, kind"
 )
-"""The columns every copy of a slot starts with, in the order of `slot_values`."""
+"""The columns every copy of a slot starts with, named as `SlotAssigned`'s fields."""
 
 SLOT_COLUMNS_DDL = """slot_id TEXT PRIMARY KEY,
         job_dating_id TEXT NOT NULL,
@@ -47,7 +47,7 @@ SLOT_COLUMNS_DDL = """slot_id TEXT PRIMARY KEY,
 WORKSHOP_COLUMNS = (
     "workshop_id, job_dating_id, site_id, room_id, starts_at, ends_at, capacity, coach_ids, coach_orgs"
 )
-"""The columns every copy of a workshop starts with, in the order of `workshop_values`."""
+"""The columns every copy of a workshop starts with, named as `WorkshopScheduled`'s fields."""
 
 WORKSHOP_COLUMNS_DDL = """workshop_id TEXT PRIMARY KEY,
         job_dating_id TEXT NOT NULL,
@@ -61,35 +61,18 @@ WORKSHOP_COLUMNS_DDL = """workshop_id TEXT PRIMARY KEY,
 """The DDL of `WORKSHOP_COLUMNS`, for a service's `CREATE TABLE`."""
 
 
-def slot_values(e: SlotAssigned, ts: Stamp) -> tuple[Any, ...]:
-    """The values of `SLOT_COLUMNS` for an assigned slot (instants written by `ts`)."""
-    return (
-        e.slot_id,
-        e.job_dating_id,
-        e.candidate_id,
-        e.company_id,
-        e.site_id,
-        e.computer_id,
-        ts(e.starts_at),
-        ts(e.ends_at),
-        e.video_link,
-        e.kind,
-    )
+def values(columns: str, event: SlotAssigned | WorkshopScheduled, ts: Stamp) -> tuple[Any, ...]:
+    """The values of `columns` (`SLOT_COLUMNS` or `WORKSHOP_COLUMNS`, named as the event's fields) in
+    `event`: instants written by `ts`, the coaches' lists as JSON text."""
+    return tuple(_stored(getattr(event, name), ts) for name in columns.split(", "))
 
 
-def workshop_values(e: WorkshopScheduled, ts: Stamp) -> tuple[Any, ...]:
-    """The values of `WORKSHOP_COLUMNS` for a scheduled workshop (coaches as JSON lists)."""
-    return (
-        e.workshop_id,
-        e.job_dating_id,
-        e.site_id,
-        e.room_id,
-        ts(e.starts_at),
-        ts(e.ends_at),
-        e.capacity,
-        _json.encode(e.coach_ids).decode(),
-        _json.encode(e.coach_orgs).decode(),
-    )
+def _stored(value: Any, ts: Stamp) -> Any:
+    if isinstance(value, datetime):
+        return ts(value)
+    if isinstance(value, tuple):
+        return _json.encode(value).decode()
+    return value
 
 
 def apply_slot_change(tx: Transaction, table: str, event: RecordedEvent, ts: Stamp) -> bool:

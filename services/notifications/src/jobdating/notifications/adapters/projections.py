@@ -17,8 +17,7 @@ from jobdating.eventstore.slots import (
     SLOT_COLUMNS,
     WORKSHOP_COLUMNS,
     apply_slot_change,
-    slot_values,
-    workshop_values,
+    values,
 )
 from jobdating.notifications.adapters import projections_prep
 from jobdating.notifications.adapters.own_rows import (
@@ -169,7 +168,7 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
                 "computer_id = excluded.computer_id, starts_at = excluded.starts_at, "
                 "ends_at = excluded.ends_at, video_link = excluded.video_link, kind = excluded.kind, "
                 "version = excluded.version, status = 'assigned', cancel_reason = NULL, outcome = NULL",
-                (*slot_values(e, ts), version),
+                (*values(SLOT_COLUMNS, e, ts), version),
             )
             if e.place == "site":
                 tx.execute("DELETE FROM notif_slot_place WHERE slot_id = ?", (e.slot_id,))
@@ -185,7 +184,7 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
             tx.execute(
                 f"INSERT INTO notif_workshop ({WORKSHOP_COLUMNS}, version, enrolled) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (workshop_id) DO NOTHING",
-                (*workshop_values(e, ts), version),
+                (*values(WORKSHOP_COLUMNS, e, ts), version),
             )
         case scheduling.CandidateEnrolledInWorkshop() as e:
             tx.execute(

@@ -38,8 +38,7 @@ from jobdating.eventstore.slots import (
     SLOT_COLUMNS,
     WORKSHOP_COLUMNS,
     apply_slot_change,
-    slot_values,
-    workshop_values,
+    values,
 )
 from jobdating.scheduling.adapters import projections_prep, projections_waiting
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
@@ -80,7 +79,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 f"INSERT INTO sched_slot ({SLOT_COLUMNS}, wish_rank, from_waiting_list, status, "
                 "cancel_reason, outcome, version) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned', NULL, NULL, ?)",
-                (*slot_values(e, ts), e.wish_rank, int(e.from_waiting_list), version),
+                (*values(SLOT_COLUMNS, e, ts), e.wish_rank, int(e.from_waiting_list), version),
             )
             if e.place != "site":
                 tx.execute(
@@ -142,7 +141,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             tx.execute(
                 f"INSERT INTO sched_workshop ({WORKSHOP_COLUMNS}, enrolled, attendance_recorded) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                workshop_values(e, ts),
+                values(WORKSHOP_COLUMNS, e, ts),
             )
         case CandidateEnrolledInWorkshop() as e:
             tx.execute(

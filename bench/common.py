@@ -8,9 +8,10 @@ import json
 import platform
 import resource
 import shutil
+import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,21 @@ def scratch_dir(prefix: str) -> Path:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timings_ms(seconds: Sequence[float]) -> dict[str, float]:
+    """The median and the worst of timed runs, in milliseconds."""
+    return {"median_ms": round(1000 * statistics.median(seconds), 2), "max_ms": round(1000 * max(seconds), 2)}
+
+
+def overall(reports: Sequence[Mapping[str, Any]], summed: Iterable[str]) -> dict[str, Any]:
+    """Many timed reports (`timings_ms` and counts) as one: the median of their medians, the worst of
+    their worsts, and the totals of the counts named in `summed`."""
+    return {
+        "median_ms": round(statistics.median(r["median_ms"] for r in reports), 2),
+        "max_ms": round(max(r["max_ms"] for r in reports), 2),
+        **{key: sum(r[key] for r in reports) for key in summed},
+    }
 
 
 def machine() -> dict[str, Any]:

@@ -45,6 +45,7 @@ from jobdating.notifications.adapters.maildir import MaildirHandler
 from jobdating.privacy.box import seal_for
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.rpc import serve
+from jobdating.testing.processes import service_env
 from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
@@ -90,7 +91,7 @@ def preload(up: Upstream, slots: int, companies: int) -> None:
     up.publish_plan(slots)
 
 
-def service_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
+def notifications_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
     tokens = work / "tokens.json"
     tokens.write_text(json.dumps({"bench": {"org": ORG, "role": "coordinator", "actor_id": "bench"}}))
     settings = {
@@ -105,10 +106,7 @@ def service_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dic
         "SMS_SINK": str(work / "sms.jsonl"),
         "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
-    env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SERVICE_SRC), env.get("PYTHONPATH")]))
-    return env
+    return service_env("notifications", settings, SERVICE_SRC)
 
 
 def _cpu(pid: int | None) -> float:
@@ -186,7 +184,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
         log = (work / "service.log").open("ab")
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
-            env=service_env(work, server.url, smtp_port, maildir),
+            env=notifications_env(work, server.url, smtp_port, maildir),
             stdout=log,
             stderr=log,
         )

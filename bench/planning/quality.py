@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+from bench.common import peak_rss_mb, save
 from jobdating.scheduling.planning.bound import upper_bound
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.frame import Frame
@@ -109,3 +110,13 @@ def load() -> dict[str, float]:
     """The machine's load averages (1, 5, 15 min): the machine is shared, figures are noisy."""
     one, five, fifteen = os.getloadavg()
     return {"1min": round(one, 2), "5min": round(five, 2), "15min": round(fifteen, 2)}
+
+
+def save_with_load(name: str, result: dict[str, Any], before: dict[str, float]) -> None:
+    """Save a benchmark's result with its peak memory and the machine's load before (`before`) and after
+    it, the figures to read it by on a shared machine, and say where it went."""
+    after = load()
+    path = save(
+        name, {**result, "peak_rss_mb": round(peak_rss_mb(), 1), "load_before": before, "load_after": after}
+    )
+    print(f"load {before} -> {after}; written to {path}")

@@ -20,8 +20,8 @@ from typing import Any
 
 import msgspec
 
-from bench.common import peak_rss_mb, save
-from bench.planning.quality import load
+from bench.common import overall, timings_ms
+from bench.planning.quality import load, save_with_load
 from jobdating.scheduling.planning import disruption as dis
 from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
 from jobdating.scheduling.planning.check import check
@@ -85,8 +85,7 @@ def one(
     changed = [c.interview for c in diff.cancelled] + [m.before for m in diff.moved]
     report = {
         "disruption": type(disruption).__name__,
-        "median_ms": round(1000 * statistics.median(seconds), 2),
-        "max_ms": round(1000 * max(seconds), 2),
+        **timings_ms(seconds),
         "median_ms_without_chains": round(1000 * statistics.median(plain or seconds), 2),
         "cancelled_without_chains": len(without.cancelled),
         "cancellations_avoided": len(without.cancelled) - len(diff.cancelled),
@@ -171,15 +170,18 @@ def main() -> None:
         reports.append(report)
     summary = {
         "withdrawals": len(withdrawals),
-        "median_ms": round(statistics.median(r["median_ms"] for r in withdrawals), 2),
-        "max_ms": round(max(r["max_ms"] for r in withdrawals), 2),
-        "cancelled": sum(r["cancelled"] for r in withdrawals),
-        "cancellations_avoided": sum(r["cancellations_avoided"] for r in withdrawals),
-        "moved_aside": sum(r["moved_aside"] for r in withdrawals),
-        "freed_computer_slots": sum(r["freed_computer_slots"] for r in withdrawals),
-        "refilled_from_waiting_list": sum(r["refilled_from_waiting_list"] for r in withdrawals),
-        "changed_without_having_to": sum(r["changed_without_having_to"] for r in withdrawals),
-        "violations_after": sum(r["violations_after"] for r in withdrawals),
+        **overall(
+            withdrawals,
+            (
+                "cancelled",
+                "cancellations_avoided",
+                "moved_aside",
+                "freed_computer_slots",
+                "refilled_from_waiting_list",
+                "changed_without_having_to",
+                "violations_after",
+            ),
+        ),
     }
     result = {
         "benchmark": "planning.repair",
@@ -193,11 +195,7 @@ def main() -> None:
         "single_disruptions": reports,
         "one_percent_withdraw": summary,
         "withdrawals": withdrawals,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "load_before": before,
-        "load_after": load(),
     }
-    path = save("planning_repair", result)
     for r in reports:
         print(
             f"{r['disruption']:18} median {r['median_ms']:6.2f} ms max {r['max_ms']:6.2f} ms;"
@@ -210,7 +208,7 @@ def main() -> None:
             f" violations {r['violations_after']}"
         )
     print(f"1% withdraw: {summary}")
-    print(f"load {before} -> {result['load_after']}; written to {path}")
+    save_with_load("planning_repair", result, before)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from typing import Any
 
 import msgspec
 
-from bench.common import peak_rss_mb, save
-from bench.planning.quality import load
+from bench.common import overall, timings_ms
+from bench.planning.quality import load, save_with_load
 from jobdating.scheduling.planning.capacity import refill, refill_all
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.generate import regional_fair
@@ -54,8 +54,7 @@ def walk_in(
     seconds, diff = timed(lambda: book_newcomer(after, plan, CandidateJoined(candidate_id=joined.id), NOW))
     repaired = apply_repair(plan, diff)
     report = {
-        "median_ms": round(1000 * statistics.median(seconds), 2),
-        "max_ms": round(1000 * max(seconds), 2),
+        **timings_ms(seconds),
         "given": len(diff.assigned),
         "changed_without_having_to": len(diff.moved) + len(diff.cancelled),
         "violations_after": len(check(after, repaired, now=NOW)),
@@ -110,12 +109,8 @@ def main() -> None:
     }
     summary = {
         "walk_ins": WALK_INS,
-        "median_ms": round(statistics.median(r["median_ms"] for r in walk_ins), 2),
-        "max_ms": round(max(r["max_ms"] for r in walk_ins), 2),
-        "given": sum(r["given"] for r in walk_ins),
+        **overall(walk_ins, ("given", "changed_without_having_to", "violations_after")),
         "booked_at_least_one": sum(1 for r in walk_ins if r["given"]),
-        "changed_without_having_to": sum(r["changed_without_having_to"] for r in walk_ins),
-        "violations_after": sum(r["violations_after"] for r in walk_ins),
     }
     result = {
         "benchmark": "planning.walk_in",
@@ -125,14 +120,10 @@ def main() -> None:
         "walk_ins": summary,
         "each_walk_in": walk_ins,
         "company_grew": growth,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "load_before": before,
-        "load_after": load(),
     }
-    path = save("planning_walk_in", result)
     print(f"walk-ins: {summary}")
     print(f"company grew: {growth}")
-    print(f"load {before} -> {result['load_after']}; written to {path}")
+    save_with_load("planning_walk_in", result, before)
 
 
 if __name__ == "__main__":

@@ -189,18 +189,33 @@ class Registration:
         return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
 
 
-def person(registration: Registration, upstream: upstream_world.Upstream, i: int) -> str:
-    """Candidate `cand-{i}` registered with SMS and e-mail consent, and the contact registration gives."""
-    candidate_id = f"cand-{i}"
+def consenting(
+    registration: Registration,
+    upstream: upstream_world.Upstream,
+    candidate_id: str,
+    contact: tuple[str, str, str],
+    reminders: bool = True,
+) -> str:
+    """A candidate registered with SMS and e-mail consent, and the contact (first name, phone, e-mail)
+    registration gives for them."""
+    first_name, phone, email = contact
     upstream.candidate(candidate_id)
     registration.people[candidate_id] = Contact(
-        first_name=f"Prénom{i}",
-        phone=f"+3363998{i:04d}",
-        email=f"personne{i}@example.org",
+        first_name=first_name,
+        phone=phone,
+        email=email,
         consent_sms=True,
         consent_email=True,
+        reminders=reminders,
     )
     return candidate_id
+
+
+def person(registration: Registration, upstream: upstream_world.Upstream, i: int) -> str:
+    """Candidate `cand-{i}`, consenting, with a contact of their own."""
+    return consenting(
+        registration, upstream, f"cand-{i}", (f"Prénom{i}", f"+3363998{i:04d}", f"personne{i}@example.org")
+    )
 
 
 @pytest.fixture

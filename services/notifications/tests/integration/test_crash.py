@@ -4,7 +4,6 @@ exactly one convocation per published slot, and the SMS sink one text per slot."
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from jobdating.notifications.application.planner import (
     SCHEDULING_CONSUMER,
     SITES_CONSUMER,
 )
+from jobdating.testing.processes import service_env
 
 from .conftest import (
     ORG,
@@ -48,7 +48,7 @@ CRASHES = (
 )
 
 
-def service_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, str]:
+def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, str]:
     tokens = tmp_path / "tokens.json"
     tokens.write_bytes(msgspec.json.encode(dict(TOKENS.items())))
     staff = tmp_path / "staff.toml"
@@ -68,10 +68,7 @@ def service_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, st
         "RETRY_DELAYS": "[0.1, 0.1, 0.1]",
         "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBDATING_")}
-    env |= {f"JOBDATING_NOTIFICATIONS_{k}": v for k, v in settings.items()}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
-    return env
+    return service_env("notifications", settings, SRC)
 
 
 def start(env: dict[str, str], log: Path, failpoints: str = "") -> subprocess.Popen[bytes]:
@@ -128,7 +125,7 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
         upstream.assign(f"slot-{i}", person(registration, upstream, i), soon + timedelta(minutes=10 * i))
     await upstream.publish()
 
-    env = service_env(tmp_path, nats_server.url, mailbox)
+    env = notifications_env(tmp_path, nats_server.url, mailbox)
     log = tmp_path / "service.log"
     for failpoints in CRASHES:
         process = start(env, log, failpoints)

@@ -12,7 +12,17 @@ import pytest
 
 from jobdating.contracts.queries import Contact
 
-from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, sms_lines, until
+from .conftest import (
+    Instance,
+    Mailbox,
+    Registration,
+    Upstream,
+    calendar_of,
+    consenting,
+    paris,
+    sms_lines,
+    until,
+)
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -22,15 +32,9 @@ def register(
     upstream: Upstream, registration: Registration, *candidates: str, reminders: bool = True
 ) -> None:
     for candidate_id in candidates:
-        upstream.candidate(candidate_id)
-        registration.people[candidate_id] = Contact(
-            first_name=f"Prénom-{candidate_id}",
-            phone=f"+336399800{len(registration.people):02d}",
-            email=f"{candidate_id}@example.org",
-            consent_sms=True,
-            consent_email=True,
-            reminders=reminders,
-        )
+        phone = f"+336399800{len(registration.people):02d}"
+        contact = (f"Prénom-{candidate_id}", phone, f"{candidate_id}@example.org")
+        consenting(registration, upstream, candidate_id, contact, reminders)
 
 
 def world(upstream: Upstream, registration: Registration) -> None:

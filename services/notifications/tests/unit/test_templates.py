@@ -18,26 +18,14 @@ from jobdating.notifications.adapters.rendering import (
     hour,
     phone,
 )
+from jobdating.notifications.domain.messages import Kind
 from jobdating.testing import demo_data
 
 PARIS = ZoneInfo("Europe/Paris")
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)
-CANDIDATE_KINDS = [
-    "convocation",
-    "reminder_two_days",
-    "reminder_morning",
-    "slot_moved",
-    "slot_cancelled",
-    "thank_you",
-    "workshop_convocation",
-    "workshop_reminder",
-    "workshop_cancelled",
-    "counselling_convocation",
-    "counselling_reminder",
-    "counselling_cancelled",
-    "waitlisted",
-]
 STAFF_KINDS = ["recruiter_agenda", "agenda_update", "counsellor_outcome", "workshop_session"]
+# Every other kind a message can be is sent to candidates, by SMS and by e-mail.
+CANDIDATE_KINDS = [kind for kind in get_args(Kind) if kind not in STAFF_KINDS]
 RENDERER = JinjaRenderer()
 # GSM 03.38 basic set (letters, digits and the accents it has): an SMS in it is not sent as UCS-2.
 GSM7 = set(

@@ -115,6 +115,13 @@ def log_events(store: EventStore, after: int = 0) -> list[RecordedEvent]:
     ]
 
 
+def assert_delivered_again_changes_nothing(service: SchedulingService, fact: Fact) -> None:
+    """Delivered again (a new message id, the same stream version): nothing more."""
+    head = service.store.head()
+    feed(service, [fact])
+    assert log_events(service.store, head) == []
+
+
 async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
     """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
     feed(service, demo_facts(api.prefix))

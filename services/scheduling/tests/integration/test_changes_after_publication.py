@@ -19,7 +19,15 @@ from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMove
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, demo_facts, site_id
 
-from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+from .conftest import (
+    Api,
+    assert_delivered_again_changes_nothing,
+    assert_plan_still_valid,
+    feed,
+    log_events,
+    paris,
+    published_demo,
+)
 
 
 def registered(api: Api, candidate_id: str) -> CandidateRegistered:
@@ -111,9 +119,9 @@ async def test_a_wish_dropped_after_publication_cancels_that_interview_and_nothi
     assert_plan_still_valid(service, api.jd)
 
     # The same update delivered again changes nothing more.
-    head = service.store.head()
-    feed(service, [Fact(update, candidate_id, 2, "registration", paris(8, 31))])
-    assert log_events(service.store, head) == []
+    assert_delivered_again_changes_nothing(
+        service, Fact(update, candidate_id, 2, "registration", paris(8, 31))
+    )
 
 
 async def test_a_company_left_with_one_recruiter_moves_or_cancels_the_interviews_beyond_it(

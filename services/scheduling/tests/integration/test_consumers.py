@@ -28,6 +28,7 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, candidate_id, computer_id, demo_facts, site_id
+from jobdating.testing.consumers import run_until
 
 from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
 
@@ -55,13 +56,7 @@ async def test_a_withdrawal_delivered_twice_cancels_the_slots_to_come_once(
     await js.publish(subject_of(stored), stored.body, stream=STREAM_NAME, headers={"Nats-Msg-Id": "replayed"})
     head = service.store.head()
     runner = ConsumerRunner(service.store, js, REGISTRATION_CONSUMER, service.policies.on_registration)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    async with asyncio.timeout(20):
-        while runner.handled < 2:  # noqa: ASYNC110 - polling a counter
-            await asyncio.sleep(0.05)
-    stop.set()
-    await task
+    await run_until(runner, lambda: runner.handled >= 2)
     events = log_events(service.store, head)
     cancelled = [e.data for e in events if isinstance(e.data, SlotCancelled)]
     to_come = {s["slot_id"] for s in theirs if s["starts_at"] >= "2026-12-03T08:50"}

@@ -3,7 +3,6 @@ never booked twice; seats given back, sessions called off; the individual interv
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from jobdating.scheduling.application.policies import IDENTITY_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.domain.coaches import AccountFacts
 from jobdating.scheduling.testing import Fact, account, candidate_id, demo_facts, room_id, site_id
+from jobdating.testing.consumers import run_until
 
 from .conftest import Api, feed, log_events
 from .test_workshops import COACHES, session
@@ -41,13 +41,7 @@ async def test_coaches_come_from_identity_through_the_bus_and_two_of_one_organis
     identity.append([NewEvent(envelope=fact.envelope()) for fact in COACHES])
     await Relay(identity, js).publish_pending()
     runner = ConsumerRunner(service.store, js, IDENTITY_CONSUMER, service.policies.on_identity)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    async with asyncio.timeout(20):
-        while runner.handled < len(COACHES):  # noqa: ASYNC110 - polling a counter
-            await asyncio.sleep(0.05)
-    stop.set()
-    await task
+    await run_until(runner, lambda: runner.handled >= len(COACHES))
     identity.close()
     same = [{"coach_id": "coach-ml-1"}, {"coach_id": "coach-ml-2"}]
     refused = await api.call("POST", "/workshops", json=session(api, coaches=same))

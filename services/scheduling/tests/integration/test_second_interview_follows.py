@@ -3,7 +3,6 @@ and the candidate's change of site, delivered by registration through NATS, taki
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, company_id, demo_facts
+from jobdating.testing.consumers import run_until
 
 from .conftest import Api, assert_plan_still_valid, log_events, published_demo
 
@@ -78,13 +78,7 @@ async def test_a_second_interview_booked_at_a_proposed_time_follows_its_candidat
     await Relay(registration, js).publish_pending()
     head = service.store.head()
     runner = ConsumerRunner(service.store, js, REGISTRATION_CONSUMER, service.policies.on_registration)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop, fetch_timeout=0.2))
-    async with asyncio.timeout(20):
-        while runner.handled < 1:  # noqa: ASYNC110 - polling a counter
-            await asyncio.sleep(0.05)
-    stop.set()
-    await task
+    await run_until(runner, lambda: runner.handled >= 1)
     registration.close()
 
     now = await api.ok("GET", f"/slots/{second['slot_id']}")

@@ -4,7 +4,6 @@ in first); a company giving more recruiters books the waiting list in that order
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from jobdating.scheduling.testing import (
     demo_facts,
     site_id,
 )
+from jobdating.testing.consumers import run_until
 
 from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
 
@@ -50,13 +50,7 @@ class Registration:
         head, handled = self.service.store.head(), self.runner.handled + len(facts)
         append_as_published(self.store, facts)
         await Relay(self.store, self.js).publish_pending()
-        stop = asyncio.Event()
-        task = asyncio.create_task(self.runner.run(stop, fetch_timeout=0.2))
-        async with asyncio.timeout(20):
-            while self.runner.handled < handled:  # noqa: ASYNC110 - polling a counter
-                await asyncio.sleep(0.02)
-        stop.set()
-        await task
+        await run_until(self.runner, lambda: self.runner.handled >= handled)
         return [e.data for e in log_events(self.service.store, head) if isinstance(e.data, SlotAssigned)]
 
 

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import base64
 import os
+from typing import TypeVar
 
 import msgspec
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _INFO = b"jobdating sealed box v1"
+T = TypeVar("T")
+
+
+class Unopened(ValueError):
+    """An answer that should carry a box sealed for the asker carries none, or one that does not open (sealed
+    for someone else, tampered with) or does not decode."""
 
 
 class SealedBox(msgspec.Struct, frozen=True, kw_only=True):
@@ -45,6 +53,16 @@ class BoxKeys:
         peer = X25519PublicKey.from_public_bytes(base64.b64decode(box.ephemeral_key))
         key = _derive(self._private.exchange(peer))
         return AESGCM(key).decrypt(base64.b64decode(box.nonce), base64.b64decode(box.ciphertext), aad)
+
+    def open_answer(self, box: SealedBox | None, decoder: msgspec.json.Decoder[T], where: str) -> T:
+        """The answer sealed for this key pair in `box`, decoded; `Unopened`, saying `where` (the subject
+        asked), when there is no box or it does not open or decode."""
+        if box is None:
+            raise Unopened(f"{where}: answered without a sealed box")
+        try:
+            return decoder.decode(self.open(box))
+        except (InvalidTag, ValueError, msgspec.DecodeError) as exc:
+            raise Unopened(f"{where}: sealed answer does not open") from exc
 
 
 def seal_for(public_key: str, plaintext: bytes, aad: bytes = b"") -> SealedBox:

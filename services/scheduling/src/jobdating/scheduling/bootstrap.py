@@ -16,7 +16,7 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
-from jobdating.runtime.http import create_app
+from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
 from jobdating.runtime.service_main import configured
@@ -98,12 +98,7 @@ def bootstrap(
 
     def health() -> dict[str, Any]:
         return {
-            "status": "ok",
-            "log_head": store.head(),
-            # What the console compares with the stream's count (positions may skip on PostgreSQL).
-            "events": store.count(),
-            "relay_position": store.relay_position("jetstream"),
-            "read_model_position": store.checkpoint(projections.PROJECTION),
+            **log_health(store, projections.PROJECTION),
             "clock": clock.now().isoformat(),
             "facts": queries.facts_counts(),
         }

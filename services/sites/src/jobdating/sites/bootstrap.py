@@ -15,7 +15,7 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
-from jobdating.runtime.http import create_app
+from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.service_main import configured
 from jobdating.sites.adapters import http, projections
@@ -57,17 +57,13 @@ def bootstrap(
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))
 
-    def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "log_head": store.head(),
-            # What the console compares with the stream's count (positions may skip on PostgreSQL).
-            "events": store.count(),
-            "relay_position": store.relay_position("jetstream"),
-            "read_model_position": store.checkpoint(projections.PROJECTION),
-        }
-
-    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: sites, rooms and computers")
+    app = create_app(
+        SERVICE,
+        settings.org,
+        tokens,
+        lambda: log_health(store, projections.PROJECTION),
+        title="jobdating: sites, rooms and computers",
+    )
     http.install(app, handlers, queries, settings.org, ids)
     return SitesService(
         settings=settings, store=store, clock=clock, bus=bus, handlers=handlers, queries=queries, app=app

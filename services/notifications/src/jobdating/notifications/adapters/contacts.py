@@ -10,14 +10,13 @@ import asyncio
 from typing import Literal
 
 import msgspec
-from cryptography.exceptions import InvalidTag
 from nats.aio.client import Client
 
 from jobdating.contracts.queries import CONTACT_QUESTION, Contact, ContactReply, ContactRequest
 from jobdating.contracts.registration import SERVICE as REGISTRATION
 from jobdating.contracts.subjects import request_subject
 from jobdating.notifications.application.ports import ContactAnswer, ContactsUnavailable
-from jobdating.privacy.box import BoxKeys
+from jobdating.privacy.box import BoxKeys, Unopened
 from jobdating.runtime.rpc import RpcError, ask
 
 REQUESTER = "notifications"
@@ -70,16 +69,11 @@ class RegistrationContacts:
             reply_key=self.keys.public,
         )
         subject = request_subject(org, REGISTRATION, CONTACT_QUESTION)
-        try:
+        try:  # not asked, or an answer that does not open: registration is out of reach
             reply = await ask(self.nc, subject, request, ContactReply, wait=self.wait)
-        except RpcError as exc:
+            if reply.status != "found":
+                return ContactAnswer(status=reply.status)
+            contact = self.keys.open_answer(reply.sealed, _contact, subject)
+            return ContactAnswer(status="found", contact=contact)
+        except (RpcError, Unopened) as exc:
             raise ContactsUnavailable(str(exc)) from exc
-        if reply.status != "found":
-            return ContactAnswer(status=reply.status)
-        if reply.sealed is None:
-            raise ContactsUnavailable(f"{subject}: found without a sealed contact")
-        try:
-            contact = _contact.decode(self.keys.open(reply.sealed))
-        except (InvalidTag, ValueError, msgspec.DecodeError) as exc:
-            raise ContactsUnavailable(f"{subject}: sealed answer does not open") from exc
-        return ContactAnswer(status="found", contact=contact)

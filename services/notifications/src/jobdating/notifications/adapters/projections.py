@@ -13,6 +13,12 @@ import msgspec
 from jobdating.contracts import registration, scheduling, sites
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.slots import (
+    SLOT_COLUMNS,
+    WORKSHOP_COLUMNS,
+    apply_slot_change,
+    values,
+)
 from jobdating.notifications.adapters import projections_prep
 from jobdating.notifications.adapters.own_rows import (
     OWN_TABLES,
@@ -155,27 +161,14 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
             pass  # the planner opens the plan's agenda window (it knows when the agendas are due)
         case scheduling.SlotAssigned() as e:
             tx.execute(
-                "INSERT INTO notif_slot (slot_id, job_dating_id, candidate_id, company_id, site_id, "
-                "computer_id, starts_at, ends_at, video_link, kind, version, status, cancel_reason, outcome) "
+                f"INSERT INTO notif_slot ({SLOT_COLUMNS}, version, status, cancel_reason, outcome) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned', NULL, NULL) "
                 "ON CONFLICT (slot_id) DO UPDATE SET candidate_id = excluded.candidate_id, "
                 "company_id = excluded.company_id, site_id = excluded.site_id, "
                 "computer_id = excluded.computer_id, starts_at = excluded.starts_at, "
                 "ends_at = excluded.ends_at, video_link = excluded.video_link, kind = excluded.kind, "
                 "version = excluded.version, status = 'assigned', cancel_reason = NULL, outcome = NULL",
-                (
-                    e.slot_id,
-                    e.job_dating_id,
-                    e.candidate_id,
-                    e.company_id,
-                    e.site_id,
-                    e.computer_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                    e.video_link,
-                    e.kind,
-                    version,
-                ),
+                (*values(SLOT_COLUMNS, e, ts), version),
             )
             if e.place == "site":
                 tx.execute("DELETE FROM notif_slot_place WHERE slot_id = ?", (e.slot_id,))
@@ -185,40 +178,13 @@ def apply_scheduling(tx: Transaction, event: RecordedEvent) -> None:
                     "ON CONFLICT (slot_id) DO UPDATE SET place = excluded.place, address = excluded.address",
                     (e.slot_id, e.place, e.address),
                 )
-        case scheduling.SlotMoved() as e:
-            tx.execute(
-                "UPDATE notif_slot SET site_id = ?, computer_id = ?, starts_at = ?, ends_at = ?, version = ? "
-                "WHERE slot_id = ?",
-                (e.site_id, e.computer_id, ts(e.starts_at), ts(e.ends_at), version, e.slot_id),
-            )
-        case scheduling.SlotCancelled() as e:
-            tx.execute(
-                "UPDATE notif_slot SET status = 'cancelled', cancel_reason = ?, version = ? "
-                "WHERE slot_id = ?",
-                (e.reason, version, e.slot_id),
-            )
-        case scheduling.InterviewCompleted() as e:
-            tx.execute(
-                "UPDATE notif_slot SET status = 'completed', outcome = ?, version = ? WHERE slot_id = ?",
-                (e.outcome, version, e.slot_id),
-            )
+        case scheduling.SlotMoved() | scheduling.SlotCancelled() | scheduling.InterviewCompleted():
+            apply_slot_change(tx, "notif_slot", event, ts)
         case scheduling.WorkshopScheduled() as e:
             tx.execute(
-                "INSERT INTO notif_workshop (workshop_id, job_dating_id, site_id, room_id, starts_at, "
-                "ends_at, capacity, coach_ids, coach_orgs, version, enrolled) "
+                f"INSERT INTO notif_workshop ({WORKSHOP_COLUMNS}, version, enrolled) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (workshop_id) DO NOTHING",
-                (
-                    e.workshop_id,
-                    e.job_dating_id,
-                    e.site_id,
-                    e.room_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                    e.capacity,
-                    _json.encode(e.coach_ids).decode(),
-                    _json.encode(e.coach_orgs).decode(),
-                    version,
-                ),
+                (*values(WORKSHOP_COLUMNS, e, ts), version),
             )
         case scheduling.CandidateEnrolledInWorkshop() as e:
             tx.execute(

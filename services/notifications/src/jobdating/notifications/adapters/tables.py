@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.counselling import counselling_table
+from jobdating.eventstore.slots import SLOT_COLUMNS_DDL, WORKSHOP_COLUMNS_DDL
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS notif_candidate (
@@ -66,17 +67,8 @@ SCHEMA: tuple[str, ...] = (
         plan_due_at TEXT,
         plan_remaining INTEGER NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS notif_slot (
-        slot_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        candidate_id TEXT NOT NULL,
-        company_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        computer_id TEXT,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        video_link TEXT NOT NULL,
-        kind TEXT NOT NULL,
+    f"""CREATE TABLE IF NOT EXISTS notif_slot (
+        {SLOT_COLUMNS_DDL},
         version INTEGER NOT NULL,
         status TEXT NOT NULL,
         cancel_reason TEXT,
@@ -89,16 +81,8 @@ SCHEMA: tuple[str, ...] = (
         address TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS notif_slot_candidate ON notif_slot (candidate_id)",
-    """CREATE TABLE IF NOT EXISTS notif_workshop (
-        workshop_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        room_id TEXT NOT NULL,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        capacity INTEGER NOT NULL,
-        coach_ids TEXT NOT NULL,
-        coach_orgs TEXT NOT NULL,
+    f"""CREATE TABLE IF NOT EXISTS notif_workshop (
+        {WORKSHOP_COLUMNS_DDL},
         version INTEGER NOT NULL,
         enrolled INTEGER NOT NULL
     )""",

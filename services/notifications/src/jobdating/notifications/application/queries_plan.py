@@ -3,6 +3,7 @@ job datings, slots, workshops, and what each recipient was last told of a slot."
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import msgspec
@@ -10,6 +11,7 @@ import msgspec
 from jobdating.eventstore.reading import Source, columns, rows, struct_of
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import SlotFacts, Told
+from jobdating.runtime.placements import Placement, Session
 
 
 class JobDating(msgspec.Struct, frozen=True, kw_only=True):
@@ -22,15 +24,12 @@ class JobDating(msgspec.Struct, frozen=True, kw_only=True):
     plan_remaining: int
 
 
-class Slot(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True)
+class Slot(Placement):
+    """A slot as notifications keeps it: where and when, and what became of it."""
+
     slot_id: str
     job_dating_id: str
-    candidate_id: str
-    company_id: str
-    site_id: str
-    computer_id: str | None
-    starts_at: datetime
-    ends_at: datetime
     video_link: str
     kind: str
     version: int
@@ -54,22 +53,14 @@ class Slot(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
-class Workshop(msgspec.Struct, frozen=True, kw_only=True):
-    workshop_id: str
-    job_dating_id: str
-    site_id: str
-    room_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    coach_ids: tuple[str, ...]
-    coach_orgs: tuple[str, ...]
+@dataclass(frozen=True)
+class Workshop(Session):
     version: int
     enrolled: int
 
 
 _JOB_DATING = f"SELECT {columns(JobDating)} FROM notif_job_dating"
-_SLOT_ROW = ", ".join(f"s.{name}" for name in Slot.__struct_fields__ if name not in ("place", "address"))
+_SLOT_ROW = ", ".join(f"s.{f.name}" for f in fields(Slot) if f.name not in ("place", "address"))
 _SLOT = (
     f"SELECT {_SLOT_ROW}, COALESCE(p.place, 'site'), p.address FROM notif_slot s "
     "LEFT JOIN notif_slot_place p ON p.slot_id = s.slot_id"

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-import msgspec
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from jobdating.registration.adapters import projections
-from jobdating.registration.adapters.http_common import Follower, Reader, changes, correlation
+from jobdating.registration.adapters.http_common import (
+    Follower,
+    Reader,
+    changes,
+    correlation,
+    found,
+    page,
+)
 from jobdating.registration.adapters.schemas import (
     CandidateIn,
     CandidateOut,
@@ -25,7 +31,6 @@ from jobdating.registration.domain.commands import (
     UpdateCandidate,
     WithdrawCandidate,
 )
-from jobdating.registration.domain.errors import NotFound, Rejected
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.http import Offset, to_command
 from jobdating.runtime.ids import new_id
@@ -78,7 +83,7 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
             limit=limit,
             offset=offset,
         )
-        return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
+        return page(items, total)
 
     @router.get("/{candidate_id}", response_model=CandidateOut)
     def get_candidate(candidate_id: str, principal: Reader) -> Any:
@@ -113,10 +118,7 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
 
 
 def _candidate(svc: RegistrationService, principal: Principal, candidate_id: str) -> Any:
-    view = queries.candidate(svc.store, principal, candidate_id)
-    if view is None:
-        raise Rejected([NotFound("candidate_id", "candidat inconnu")])
-    return msgspec.to_builtins(view)
+    return found(queries.candidate(svc.store, principal, candidate_id), "candidate_id", "candidat inconnu")
 
 
 def _registration(body: CandidateIn, principal: Principal) -> RegisterCandidate:

@@ -1,13 +1,16 @@
-"""What the routers share: who may call, the request's correlation id, the fields a PATCH sent."""
+"""What the routers share: who may call, the request's correlation id, the fields a PATCH sent, and how a
+view or a page of views is answered."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
+import msgspec
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
-from jobdating.registration.domain.errors import DomainError, Rejected
+from jobdating.registration.domain.errors import DomainError, NotFound, Rejected
 from jobdating.runtime.auth import Principal, require
 
 READERS = require("coordinator", "counsellor", "viewer")
@@ -32,3 +35,15 @@ def changes(body: BaseModel, clearable: frozenset[str]) -> dict[str, Any]:
     if cleared:
         raise Rejected([DomainError(name, "ce champ ne peut pas être vidé") for name in sorted(cleared)])
     return changes
+
+
+def found(view: object | None, field: str, unknown: str) -> Any:
+    """A view as the API answers it; none is refused as not found on `field`, saying `unknown`."""
+    if view is None:
+        raise Rejected([NotFound(field, unknown)])
+    return msgspec.to_builtins(view)
+
+
+def page(items: Iterable[object], total: int) -> dict[str, Any]:
+    """A page of views as the API answers it, with the total count of the list it is a page of."""
+    return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-import msgspec
 from fastapi import APIRouter, Query, Request, status
 
-from jobdating.registration.adapters.http_common import Coordinator, Reader, changes, correlation
+from jobdating.registration.adapters.http_common import (
+    Coordinator,
+    Reader,
+    changes,
+    correlation,
+    found,
+    page,
+)
 from jobdating.registration.adapters.schemas import (
     CompanyIn,
     CompanyOut,
@@ -23,7 +29,6 @@ from jobdating.registration.domain.commands import (
     UpdateCompany,
     WithdrawCompany,
 )
-from jobdating.registration.domain.errors import NotFound, Rejected
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.http import Offset, to_command
 from jobdating.runtime.ids import new_id
@@ -52,7 +57,7 @@ def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -
     ) -> Any:
         """A page of companies; contacts only for the registering organisation."""
         items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
-        return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
+        return page(items, total)
 
     @router.get("/{company_id}", response_model=CompanyOut)
     def get_company(company_id: str, principal: Reader) -> Any:
@@ -77,7 +82,4 @@ def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -
 
 
 def _company(svc: RegistrationService, principal: Principal, company_id: str) -> Any:
-    view = queries.company(svc.store, principal, company_id)
-    if view is None:
-        raise Rejected([NotFound("company_id", "entreprise inconnue")])
-    return msgspec.to_builtins(view)
+    return found(queries.company(svc.store, principal, company_id), "company_id", "entreprise inconnue")

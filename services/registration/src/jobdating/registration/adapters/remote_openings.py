@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from cryptography.exceptions import InvalidTag
 from nats.aio.client import Client
 
 from jobdating.contracts.subjects import request_subject
-from jobdating.privacy.box import BoxKeys
+from jobdating.privacy.box import BoxKeys, Unopened
 from jobdating.registration.application.contact_openings import (
     OPENING_QUESTION,
     OpenedContact,
@@ -57,15 +56,10 @@ class RemoteOpenings:
             reply_key=self.keys.public,
         )
         subject = request_subject(owner_org, SERVICE, OPENING_QUESTION)
-        try:
+        try:  # not asked, or an answer that does not open: that instance is out of reach
             reply = await ask(self.nc, subject, request, OpeningReply, wait=self.wait)
-        except RpcError as exc:
+            if reply.status == "refused":
+                raise refusal_of(reply)
+            return self.keys.open_answer(reply.sealed, _contact, subject)
+        except (RpcError, Unopened) as exc:
             raise Unreachable(str(exc)) from exc
-        if reply.status == "refused":
-            raise refusal_of(reply)
-        if reply.sealed is None:
-            raise Unreachable(f"{subject}: opened without a sealed contact")
-        try:
-            return _contact.decode(self.keys.open(reply.sealed))
-        except (InvalidTag, ValueError, msgspec.DecodeError) as exc:
-            raise Unreachable(f"{subject}: sealed answer does not open") from exc

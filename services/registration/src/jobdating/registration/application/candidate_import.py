@@ -15,7 +15,6 @@ from jobdating.registration.application.import_batches import (
     Pending,
     RowError,
     RowReport,
-    encode_personal,
     import_key,
 )
 from jobdating.registration.application.import_columns import (
@@ -27,7 +26,6 @@ from jobdating.registration.application.import_columns import (
 )
 from jobdating.registration.application.import_table import Row
 from jobdating.registration.application.lookups import held_by
-from jobdating.registration.application.ports import DuplicateKey
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import RegisterCandidate
@@ -68,15 +66,7 @@ class CandidateImport(BatchWriter):
                 continue
             key = import_key(self.secret, "candidate", self.principal.org, cmd.phone)
             ready.append((number, msgspec.structs.replace(cmd, import_key=key), wish_columns))
-        # A concurrent import may take a phone or an import key between our look-up and our commit:
-        # look up again and redo the batch once, then such rows report as duplicates.
-        for attempt in range(2):
-            try:
-                claims, decided = self.write(ready)
-                break
-            except DuplicateKey:
-                if attempt == 1:
-                    raise
+        claims, decided = self.retried(lambda: self.write(ready))
         self.claims.merge(claims)
         for number, report, kind in decided:
             reports[number] = report
@@ -97,7 +87,6 @@ class CandidateImport(BatchWriter):
         pending: list[Pending] = []
         decided: list[tuple[int, RowReport, str]] = []
         now = self.svc.bus.clock.now()
-        keyring = self.svc.keyring
         for number, cmd, wish_columns in ready:
             ik = cmd.import_key or ""
             already = self.claims.keys.get(ik) or claims.keys.get(ik) or held_keys.get(ik)
@@ -117,9 +106,7 @@ class CandidateImport(BatchWriter):
                 if email
                 else None,
             )
-            key = keyring.new_key(cmd.candidate_id)
-            plaintext = encode_personal(candidate_personal(cmd))
-            sealed = keyring.seal(key, plaintext)
+            key, sealed, plaintext = self.seal(cmd.candidate_id, candidate_personal(cmd))
             try:
                 (event,) = rules.register_candidate(cmd, CandidateState(), sealed, facts)
             except Rejected as exc:

@@ -16,7 +16,6 @@ from jobdating.registration.application.import_batches import (
     RowError,
     RowReport,
     Status,
-    encode_personal,
     import_key,
 )
 from jobdating.registration.application.import_columns import (
@@ -27,7 +26,6 @@ from jobdating.registration.application.import_columns import (
 )
 from jobdating.registration.application.import_table import Row
 from jobdating.registration.application.lookups import held_by
-from jobdating.registration.application.ports import DuplicateKey
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import PositionRequest, RegisterCompany
 from jobdating.registration.domain.errors import DomainError, Rejected
@@ -59,13 +57,7 @@ class CompanyImport(BatchWriter):
                 continue
             key = import_key(self.secret, "company", self.principal.org, cmd.siret)
             ready.append((numbers, msgspec.structs.replace(cmd, import_key=key)))
-        for attempt in range(2):
-            try:
-                decided = self.write(ready)
-                break
-            except DuplicateKey:
-                if attempt == 1:
-                    raise
+        decided = self.retried(lambda: self.write(ready))
         for numbers, status, company_id, errors, kind in decided:
             if status == "rejected":
                 self.reject(reports, numbers, errors)
@@ -93,9 +85,7 @@ class CompanyImport(BatchWriter):
                 decided.append((numbers, "already_imported", already, [], ""))
                 continue
             facts = CompanyFacts(siret_owner=claims.sirets.get(cmd.siret) or held_sirets.get(cmd.siret))
-            key = self.svc.keyring.new_key(cmd.company_id)
-            plaintext = encode_personal(company_contact(cmd))
-            sealed = self.svc.keyring.seal(key, plaintext)
+            key, sealed, plaintext = self.seal(cmd.company_id, company_contact(cmd))
             try:
                 (event,) = rules.register_company(cmd, CompanyState(), sealed, facts)
             except Rejected as exc:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -16,10 +16,12 @@ from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import NewEvent
 from jobdating.registration.application.import_columns import Columns
 from jobdating.registration.application.import_table import Row
-from jobdating.registration.application.ports import PersonKey
+from jobdating.registration.application.ports import DuplicateKey, PersonKey
 from jobdating.registration.application.service import RegistrationService
 from jobdating.runtime.auth import Principal
 from jobdating.runtime.commands import Meta
+
+T = TypeVar("T")
 
 Status = Literal["created", "already_imported", "rejected"]
 LINE = "ligne"
@@ -105,6 +107,21 @@ class BatchWriter:
     def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
         """The envelope of the first event of a new stream, stamped by the command bus as its own are."""
         return self.svc.bus.stamp(event, stream_id, 1, self.meta, at).envelope
+
+    def seal(self, stream_id: str, personal: msgspec.Struct) -> tuple[PersonKey, Sealed, bytes]:
+        """A new stream's person key, and its personal data sealed with it (and as plaintext)."""
+        key = self.svc.keyring.new_key(stream_id)
+        plaintext = encode_personal(personal)
+        return key, self.svc.keyring.seal(key, plaintext), plaintext
+
+    def retried(self, write: Callable[[], T]) -> T:
+        """`write`, once more after a `DuplicateKey`: a concurrent import may take a phone, a SIRET or an
+        import key between the batch's look-up and its commit; the second look-up sees it, and such rows
+        report as duplicates."""
+        try:
+            return write()
+        except DuplicateKey:
+            return write()
 
     def pending(
         self, event: Event, stream_id: str, at: datetime, key: PersonKey, sealed: Sealed, plaintext: bytes

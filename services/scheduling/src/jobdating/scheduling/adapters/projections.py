@@ -34,6 +34,12 @@ from jobdating.contracts.scheduling import (
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
 from jobdating.eventstore.projecting import project_appended
 from jobdating.eventstore.readmodel import rebuild_in_place
+from jobdating.eventstore.slots import (
+    SLOT_COLUMNS,
+    WORKSHOP_COLUMNS,
+    apply_slot_change,
+    values,
+)
 from jobdating.scheduling.adapters import projections_prep, projections_waiting
 from jobdating.scheduling.adapters.tables import READ_MODEL_TABLES
 from jobdating.scheduling.application.instants import ts
@@ -70,25 +76,10 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             return
         case SlotAssigned() as e:
             tx.execute(
-                "INSERT INTO sched_slot (slot_id, job_dating_id, candidate_id, company_id, site_id, "
-                "computer_id, "
-                "starts_at, ends_at, video_link, kind, wish_rank, from_waiting_list, status, cancel_reason, "
-                "outcome, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned', NULL, NULL, ?)",
-                (
-                    e.slot_id,
-                    e.job_dating_id,
-                    e.candidate_id,
-                    e.company_id,
-                    e.site_id,
-                    e.computer_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                    e.video_link,
-                    e.kind,
-                    e.wish_rank,
-                    int(e.from_waiting_list),
-                    version,
-                ),
+                f"INSERT INTO sched_slot ({SLOT_COLUMNS}, wish_rank, from_waiting_list, status, "
+                "cancel_reason, outcome, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'assigned', NULL, NULL, ?)",
+                (*values(SLOT_COLUMNS, e, ts), e.wish_rank, int(e.from_waiting_list), version),
             )
             if e.place != "site":
                 tx.execute(
@@ -98,11 +89,7 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             detail = {"computer_id": e.computer_id, "starts_at": ts(e.starts_at), "kind": e.kind}
             _change(tx, event, e.job_dating_id, e.slot_id, "assigned", None, detail)
         case SlotMoved() as e:
-            tx.execute(
-                "UPDATE sched_slot SET site_id = ?, computer_id = ?, starts_at = ?, ends_at = ?, version = ? "
-                "WHERE slot_id = ?",
-                (e.site_id, e.computer_id, ts(e.starts_at), ts(e.ends_at), version, e.slot_id),
-            )
+            apply_slot_change(tx, "sched_slot", event, ts)
             detail = {
                 "computer_id": e.computer_id,
                 "starts_at": ts(e.starts_at),
@@ -111,17 +98,10 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             }
             _change(tx, event, e.job_dating_id, e.slot_id, "moved", e.reason, detail)
         case SlotCancelled() as e:
-            tx.execute(
-                "UPDATE sched_slot SET status = 'cancelled', cancel_reason = ?, version = ? WHERE slot_id = "
-                "?",
-                (e.reason, version, e.slot_id),
-            )
+            apply_slot_change(tx, "sched_slot", event, ts)
             _change(tx, event, e.job_dating_id, e.slot_id, "cancelled", e.reason, {})
         case InterviewCompleted() as e:
-            tx.execute(
-                "UPDATE sched_slot SET status = 'completed', outcome = ?, version = ? WHERE slot_id = ?",
-                (e.outcome, version, e.slot_id),
-            )
+            apply_slot_change(tx, "sched_slot", event, ts)
             _change(tx, event, e.job_dating_id, e.slot_id, "completed", None, {"outcome": e.outcome})
         case InterviewChangedByHand() as e:
             # The coordinator's decision comes first in the feed, the slot's change (caused by it) next.
@@ -159,21 +139,9 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             )
         case WorkshopScheduled() as e:
             tx.execute(
-                "INSERT INTO sched_workshop (workshop_id, job_dating_id, site_id, room_id, starts_at, "
-                "ends_at, "
-                "capacity, coach_ids, coach_orgs, enrolled, attendance_recorded) "
+                f"INSERT INTO sched_workshop ({WORKSHOP_COLUMNS}, enrolled, attendance_recorded) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                (
-                    e.workshop_id,
-                    e.job_dating_id,
-                    e.site_id,
-                    e.room_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                    e.capacity,
-                    _json.encode(e.coach_ids).decode(),
-                    _json.encode(e.coach_orgs).decode(),
-                ),
+                values(WORKSHOP_COLUMNS, e, ts),
             )
         case CandidateEnrolledInWorkshop() as e:
             tx.execute(

@@ -15,6 +15,7 @@ Instants are stored as ISO 8601 text in UTC, so that text order is time order.
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.slots import SLOT_COLUMNS_DDL, WORKSHOP_COLUMNS_DDL
 from jobdating.scheduling.adapters import tables_prep
 
 FACT_TABLES = (
@@ -109,17 +110,8 @@ SCHEMA: tuple[str, ...] = (
         frozen INTEGER NOT NULL,
         version INTEGER NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS sched_slot (
-        slot_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        candidate_id TEXT NOT NULL,
-        company_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        computer_id TEXT,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        video_link TEXT NOT NULL,
-        kind TEXT NOT NULL,
+    f"""CREATE TABLE IF NOT EXISTS sched_slot (
+        {SLOT_COLUMNS_DDL},
         wish_rank INTEGER,
         from_waiting_list INTEGER NOT NULL,
         status TEXT NOT NULL,
@@ -165,16 +157,8 @@ SCHEMA: tuple[str, ...] = (
         joined_at TEXT NOT NULL,
         PRIMARY KEY (job_dating_id, candidate_id)
     )""",
-    """CREATE TABLE IF NOT EXISTS sched_workshop (
-        workshop_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        room_id TEXT NOT NULL,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        capacity INTEGER NOT NULL,
-        coach_ids TEXT NOT NULL,
-        coach_orgs TEXT NOT NULL,
+    f"""CREATE TABLE IF NOT EXISTS sched_workshop (
+        {WORKSHOP_COLUMNS_DDL},
         enrolled INTEGER NOT NULL,
         attendance_recorded INTEGER NOT NULL
     )""",

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import msgspec
-
 from jobdating.eventstore.reading import struct_of
-from jobdating.scheduling.application.instants import from_ts
+from jobdating.eventstore.slots import WORKSHOP_COLUMNS
+from jobdating.runtime.placements import Session
 from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.errors import NotFound
 
@@ -40,18 +39,9 @@ class AttendanceView:
 
 
 @dataclass(frozen=True)
-class WorkshopView:
+class WorkshopView(Session):
     """A workshop session, its seats and (once recorded) who came."""
 
-    workshop_id: str
-    job_dating_id: str
-    site_id: str
-    room_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    coach_ids: list[str]
-    coach_orgs: list[str]
     enrolled: list[str]
     attendance_recorded: bool
     present: list[str] = field(default_factory=list)
@@ -59,13 +49,7 @@ class WorkshopView:
     cancelled: bool = False
 
 
-_strings = msgspec.json.Decoder(list[str])
-_detail = msgspec.json.Decoder(dict[str, Any])
-
-_WORKSHOP = (
-    "SELECT workshop_id, job_dating_id, site_id, room_id, starts_at, ends_at, capacity, coach_ids, "
-    "coach_orgs, attendance_recorded FROM sched_workshop"
-)
+_WORKSHOP = f"SELECT {WORKSHOP_COLUMNS}, attendance_recorded FROM sched_workshop"
 
 
 def changes(read: Reader, job_dating_id: str, after: int = 0, limit: int = 500) -> list[ChangeView]:
@@ -113,19 +97,13 @@ def _workshop(read: Reader, r: Any) -> WorkshopView:
         "SELECT candidate_id, present FROM sched_workshop_seat WHERE workshop_id = ? ORDER BY candidate_id",
         (r[0],),
     )
-    return WorkshopView(
-        workshop_id=r[0],
-        job_dating_id=r[1],
-        site_id=r[2],
-        room_id=r[3],
-        starts_at=from_ts(r[4]),
-        ends_at=from_ts(r[5]),
-        capacity=int(r[6]),
-        coach_ids=_strings.decode(r[7]),
-        coach_orgs=_strings.decode(r[8]),
-        enrolled=[s[0] for s in seats],
-        attendance_recorded=bool(r[9]),
-        present=[s[0] for s in seats if s[1] == 1],
-        absent=[s[0] for s in seats if s[1] == 0],
-        cancelled=bool(read("SELECT 1 FROM sched_workshop_cancelled WHERE workshop_id = ?", (r[0],))),
+    # The stored columns first, then the seats and whether the session was called off, in field order.
+    row = (
+        *r[:9],
+        [s[0] for s in seats],
+        r[9],
+        [s[0] for s in seats if s[1] == 1],
+        [s[0] for s in seats if s[1] == 0],
+        bool(read("SELECT 1 FROM sched_workshop_cancelled WHERE workshop_id = ?", (r[0],))),
     )
+    return struct_of(WorkshopView, row, json=("coach_ids", "coach_orgs"))

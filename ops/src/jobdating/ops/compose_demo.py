@@ -99,6 +99,10 @@ class ComposeSettings:
 
 def place_of(settings: ComposeSettings) -> DemoPlace:
     """The compose stack's addresses and folders (see `demo_setup.DemoPlace`)."""
+    if not settings.config_dir.is_dir():
+        raise ComposeDemoError(
+            f"pas de dossier de configuration {settings.config_dir} : lancez `jobdating compose-init --demo`"
+        )
     operator = compose.operator_file(settings.config_dir)
     if not operator.exists():
         raise ComposeDemoError(

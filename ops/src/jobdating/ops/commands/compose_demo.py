@@ -10,7 +10,7 @@ from typing import Annotated
 import httpx
 import typer
 
-from jobdating.ops.commands.terminal import console
+from jobdating.ops.commands.terminal import console, done
 from jobdating.ops.compose_demo import ComposeDemoError, ComposeSettings, demo_day, keep_sign_ins, place_of
 from jobdating.ops.demo import DemoError
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, sign_in_lines
@@ -45,17 +45,20 @@ def compose_demo(
     problem = settings.staff_file_problem()
     if problem is not None:
         console.print(f"[yellow]Attention :[/] {problem}", soft_wrap=True)
+    # Rewritten in place below, read by notifications' unprivileged user in its container (professional
+    # contacts only): readable whatever the operator's umask.
+    place.staff_file.touch()
+    place.staff_file.chmod(0o644)
     console.print(f"Job dating de démonstration : le {french.day_month_year(on)}.", soft_wrap=True)
     try:
-        report, accounts, created = load_with_people(place, on, progress=_say, status=console.status)
+        report, accounts, created = load_with_people(place, on, progress=done, status=console.status)
     except (DemoError, httpx.HTTPError) as exc:
-        console.print(f"[red]Erreur :[/] {exc} (la pile compose tourne-t-elle ? `docker-compose ps`)")
+        hint = "la pile compose tourne-t-elle ? `docker-compose ps`"
+        console.print(f"[red]Erreur :[/] {exc} ({hint})", soft_wrap=True)
         raise typer.Exit(1) from exc
-    # Read by notifications' unprivileged user in its container (professional contacts only).
-    place.staff_file.chmod(0o644)
     console.print(loaded_line(report), soft_wrap=True)
-    console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
-    console.print(f"  [green]✓[/] annuaire des conseillers : {place.staff_file}", soft_wrap=True)
+    done(f"{len(accounts)} comptes ({created} créés maintenant)")
+    done(f"annuaire des conseillers : {place.staff_file}")
     lines = sign_in_lines(
         accounts,
         place.identity_url,
@@ -65,7 +68,3 @@ def compose_demo(
     for line in lines:
         console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.print(f"Ces connexions, pour vous seul : {keep_sign_ins(settings, lines)}", soft_wrap=True)
-
-
-def _say(line: str) -> None:
-    console.print(f"  [green]✓[/] {line}", soft_wrap=True)

@@ -23,6 +23,7 @@ from jobdating.ops.commands.terminal import (
     OptionalNatsUrl,
     StackDataDir,
     console,
+    done,
     running,
     start,
     stop_cleanly_on_termination,
@@ -165,8 +166,7 @@ def up(
                 folder=stack.data_dir,
                 staff_file=stack.staff_file,
             )
-            say = lambda line: console.print(f"  [green]✓[/] {line}")  # noqa: E731
-            report, accounts, created = load_with_people(place, day, progress=say, status=console.status)
+            report, accounts, created = load_with_people(place, day, progress=done, status=console.status)
             console.print(loaded_line(report))
             console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
             for account in outdated(accounts, report.company_ids):

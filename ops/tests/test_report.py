@@ -50,11 +50,12 @@ from jobdating.contracts.envelope import Event, envelope_for
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops.cli import app
-from jobdating.ops.reporting.figures import Report, Scope
 from jobdating.ops.reporting.render_csv import render_csv
 from jobdating.ops.reporting.render_html import render_html
 from jobdating.ops.reporting.render_text import render_text
-from jobdating.ops.reporting.sections import (
+from jobdating.ops.reporting.source import build_report, parse_as_of
+from jobdating.reporting.figures import Report, Scope
+from jobdating.reporting.sections import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,
@@ -64,7 +65,6 @@ from jobdating.ops.reporting.sections import (
     FUNNEL,
     OUTCOMES,
 )
-from jobdating.ops.reporting.source import build_report, parse_as_of
 from jobdating.runtime.ids import new_id
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.samples import COMPANY, PROFILE, SEALED

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from jobdating.ops.reporting.figures import Figure, Report
 from jobdating.ops.reporting.render_csv import render_csv
+from jobdating.reporting.figures import Figure, Report
 
 
 def test_names_a_spreadsheet_would_run_as_formulas_are_kept_as_text() -> None:

@@ -53,3 +53,14 @@ def check_page(page: Any, name: str) -> None:
         page.set_viewport_size(size)
         assert axe_violations(page) == [], f"{name} at {label} px"
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+
+
+def tab_to(page: Any, starts: str, what: str = "textContent", limit: int = 80) -> str:
+    """Press Tab until the focused element's `what` (its text, or e.g. its `id`) starts with `starts`, as
+    someone with a keyboard only would; that text, or a failure when `limit` presses never reach it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused: str = page.evaluate(f"document.activeElement.{what}") or ""
+        if focused.startswith(starts):
+            return focused
+    raise AssertionError(f"nothing starting with {starts!r} reached with Tab")

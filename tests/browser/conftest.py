@@ -3,6 +3,7 @@ tens of seconds; each module's tests pick their own site, candidate or company s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +16,10 @@ from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import DemoAccount, create_accounts
+from jobdating.ops.demo_accounts import DemoAccount, create_accounts, totp
 from jobdating.ops.demo_calendar import next_working_day
+from jobdating.ops.demo_people import STAFF_ROLES
+from jobdating.ops.demo_sessions import counsellor_ids, write_staff
 from jobdating.ops.stack import Stack, free_base_port
 from jobdating.runtime.clock import ScaledClock
 from jobdating.runtime.french import day_month_year
@@ -44,7 +47,7 @@ class Demo:
         return next(a for a in self.accounts if a.role == "site_manager" and site_key in a.key)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     stack = Stack(
         tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
@@ -55,12 +58,25 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
         stack.start()
         urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
-        load_demo(
-            urls["registration"], urls["sites"], stack.token_for, DAY, scheduling_url=urls["scheduling"]
+        # The staff's accounts first: each partner's counsellor account follows the candidates it refers.
+        coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
+        staff, _ = create_accounts(
+            urls["identity"], coordinator, stack.maildir, stack.data_dir, roles=STAFF_ROLES
+        )
+        write_staff(stack.staff_file, staff)
+        loaded = load_demo(
+            urls["registration"],
+            urls["sites"],
+            stack.token_for,
+            DAY,
+            scheduling_url=urls["scheduling"],
+            counsellor_of=counsellor_ids(staff),
         )
         _register_hostile_name(urls["registration"], stack)
-        coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
-        accounts, _ = create_accounts(urls["identity"], coordinator, stack.maildir, stack.data_dir)
+        # With the companies' ids, their recruiters too (as `jobdating up --demo` does).
+        accounts, _ = create_accounts(
+            urls["identity"], coordinator, stack.maildir, stack.data_dir, company_ids=loaded.company_ids
+        )
         yield Demo(stack, accounts)
     finally:
         stack.stop()
@@ -90,13 +106,13 @@ def _register_hostile_name(registration: str, stack: Stack) -> None:
     assert answer.status_code == 201, answer.text
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> str:
     """Resolved before the stack starts: without Chromium, no stack is started for nothing."""
     return chromium_path()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium: str, demo: Demo) -> Iterator[Any]:
     # After the stack: Playwright's sync API keeps an event loop running, where the stack's own
     # `asyncio.run` (provisioning JetStream) could not run.
@@ -113,3 +129,21 @@ def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
     page.get_by_label("Adresse e-mail").fill(account.email)
     page.get_by_label("Mot de passe").fill(account.password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
+    """`sign_in` with the account's TOTP code; a code serves once (another module may have just used this
+    step's), so a refused one is tried again with the next step's."""
+    assert account.totp_secret is not None
+    for attempt in range(2):
+        if attempt:
+            time.sleep(30 - time.time() % 30 + 0.5)
+        page.goto(f"{demo.console}/connexion")
+        page.get_by_label("Adresse e-mail").fill(account.email)
+        page.get_by_label("Mot de passe").fill(account.password)
+        page.get_by_label("Code à 6 chiffres").fill(totp(account.totp_secret, time.time()))
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        if not page.url.endswith("/connexion"):
+            return
+    raise AssertionError(f"{account.email} could not sign in")

@@ -24,7 +24,7 @@ from jobdating.ops.maildir import mails
 from jobdating.runtime.candidate_links import CandidateLink, sign, verify
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
-from .chromium import DESKTOP, PHONE, check_page
+from .chromium import DESKTOP, PHONE, check_page, tab_to
 from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
@@ -58,13 +58,7 @@ def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(browse
     # Keyboard only: Tab to the first check-in button, Enter.
     page.set_viewport_size(PHONE)
     page.goto(page.url)
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        focused = page.evaluate("document.activeElement.textContent")
-        if focused.startswith("Enregistrer l'arrivée"):
-            break
-    else:
-        raise AssertionError("no check-in button reached with Tab")
+    focused = tab_to(page, "Enregistrer l'arrivée")
     name = focused.removeprefix("Enregistrer l'arrivée de ").strip()
     page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text=f"Arrivée enregistrée : {name}.").wait_for()

@@ -33,8 +33,9 @@ from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.demo_people import people
 from jobdating.ops.operate import run_audit
-from jobdating.ops.reporting.figures import Report
-from jobdating.ops.reporting.sections import (
+from jobdating.ops.stack import SERVICES, Stack, free_base_port
+from jobdating.reporting.figures import Report
+from jobdating.reporting.sections import (
     ATTENDANCE,
     BY_COMPANY,
     BY_PARTNER,
@@ -54,7 +55,6 @@ from jobdating.ops.reporting.sections import (
     SECOND,
     WITHDRAWN,
 )
-from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]

@@ -34,6 +34,7 @@ def console_env(data_dir: Path, url: Callable[[str], str], nats_url: str = "") -
         "JOBDATING_CONSOLE_REGISTRATION_URL": url("registration"),
         "JOBDATING_CONSOLE_SITES_URL": url("sites"),
         "JOBDATING_CONSOLE_SCHEDULING_URL": url("scheduling"),
+        "JOBDATING_CONSOLE_NOTIFICATIONS_URL": url("notifications"),
         "JOBDATING_CONSOLE_SECRET_FILE": str(data_dir / SECRET_FILE),
         "JOBDATING_CONSOLE_READER_TOKEN_FILE": str(data_dir / READER_TOKEN_FILE),
         "JOBDATING_CONSOLE_PUBLIC_BASE_URL": url("console"),

@@ -15,8 +15,10 @@ from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import envelope_for
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.notifications.adapters import deliveries
 from jobdating.notifications.bootstrap import NotificationsService, bootstrap
 from jobdating.notifications.config import NotificationsSettings
+from jobdating.notifications.domain.messages import PlannedMessage, Recipient
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.runtime.ids import new_id
 
@@ -104,3 +106,43 @@ async def test_an_offset_past_the_stores_integers_is_refused_by_name(
 
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["detail"]] == ["offset"]
+
+
+def failed_convocation(service: NotificationsService, candidate_id: str) -> str:
+    """A convocation SMS to the candidate that failed for good (as the dispatcher records it)."""
+    at = datetime(2026, 11, 21, 9, tzinfo=UTC)
+    message = PlannedMessage(
+        kind="convocation",
+        recipient=Recipient(type="candidate", id=candidate_id),
+        channel="sms",
+        cause_event_id=new_id(),
+        subject_id="slot-1",
+        job_dating_id="jd-1",
+        due_at=at,
+    )
+    with service.store.transaction() as tx:
+        deliveries.insert(tx, message, new_id(), at)
+        deliveries.mark_final(tx, message.notification_id, "failed", at, error="numéro injoignable")
+    return message.notification_id
+
+
+async def test_a_candidates_own_counsellors_read_which_messages_did_not_reach_them(
+    service: NotificationsService, client: httpx.AsyncClient
+) -> None:
+    registered(service, "cand-ml", referring_org="mission-locale")
+    registered(service, "cand-other", referring_org="mission-locale")
+    failed = failed_convocation(service, "cand-ml")
+    failed_convocation(service, "cand-other")
+    url = "/candidates/cand-ml/notifications"
+
+    for allowed in ("ml-counsellor", "coordinator"):
+        answer = await client.get(url, headers=as_(allowed))
+        assert answer.status_code == 200, answer.text
+        assert [(m["notification_id"], m["status"], m["kind"]) for m in answer.json()] == [
+            (failed, "failed", "convocation")
+        ]
+    refused = await client.get(url, headers=as_("ft-counsellor"))
+    assert refused.status_code == 403
+    assert refused.json()["detail"][0]["reason"] == "ce candidat n'est pas suivi par votre organisation"
+    unknown = await client.get("/candidates/nobody/notifications", headers=as_("ml-counsellor"))
+    assert unknown.status_code == 404

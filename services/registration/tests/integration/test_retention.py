@@ -3,6 +3,7 @@ the service's clock moved on by hand; the statistics still count them."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -107,7 +108,7 @@ def erased_ids(service: RegistrationService, people: People) -> set[str]:
 
 
 def without_erased_count(stats: queries.Statistics) -> queries.Statistics:
-    return msgspec.structs.replace(stats, candidates_erased=0)
+    return dataclasses.replace(stats, candidates_erased=0)
 
 
 @pytest.fixture

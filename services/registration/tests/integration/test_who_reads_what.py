@@ -140,3 +140,24 @@ async def test_each_role_reads_what_its_purpose_needs_and_nothing_more(
         (await client.get(f"/candidates/{a['id']}/contact-openings", headers=h)).status_code,
     )
     assert got == TABLE[who]
+
+
+async def test_a_counsellor_lists_the_candidates_they_follow_and_no_one_else(
+    client: httpx.AsyncClient, people: dict[str, dict[str, str]]
+) -> None:
+    def listed(response: httpx.Response) -> set[str]:
+        assert response.status_code == 200, response.text
+        ids = {c["candidate_id"] for c in response.json()["items"]}
+        return {letter for letter, p in people.items() if p["id"] in ids}
+
+    ml = CALLERS["ml-counsellor"].actor_id
+    mine = await client.get("/candidates", params={"counsellor_id": ml}, headers=bearer("ml-counsellor"))
+    assert listed(mine) == {"B", "C"}
+    assert mine.json()["total"] == 2
+    assert all(c["personal"] is not None for c in mine.json()["items"])
+    # Another counsellor's list, asked by its id: the same candidates, without their names.
+    theirs = await client.get("/candidates", params={"counsellor_id": ml}, headers=bearer("mel-counsellor"))
+    assert listed(theirs) == {"B", "C"}
+    assert all(c["personal"] is None for c in theirs.json()["items"])
+    nobody = await client.get("/candidates", params={"counsellor_id": "x"}, headers=bearer("ml-counsellor"))
+    assert listed(nobody) == set()

@@ -178,6 +178,11 @@ async def test_the_counsellor_chooses_among_the_first_free_times_of_both_and_boo
         "POST", f"/counselling-interviews/{booked['interview_id']}/cancel", as_="ml-counsellor"
     )
     assert cancelled["cancelled"] is True
+    mine = await api.ok("GET", "/counselling-interviews", as_="ml-counsellor")
+    assert [(i["interview_id"], i["candidate_id"], i["cancelled"]) for i in mine] == [
+        (booked["interview_id"], seclin, True)
+    ]
+    assert await api.ok("GET", "/counselling-interviews", as_="ft-counsellor") == []
     again = await api.ok("GET", "/counselling-interviews/free-times", as_="ml-counsellor", params=params)
     assert again == times
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 
@@ -24,6 +24,7 @@ from jobdating.scheduling.domain.evolve import evolve_job_dating
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.repair import Cancellation, Move, Repair
+from jobdating.scheduling.testing import held
 
 DAY = date(2026, 12, 3)
 CAL = Calendar(
@@ -45,17 +46,13 @@ def slot(
     slot_id: str, candidate_id: str, minute: int, computer_id: str = "pc-1", company_id: str = "co-1"
 ) -> SlotState:
     starts = CAL.at(0, minute)
-    return SlotState(
+    return held(
+        starts,
         slot_id=slot_id,
-        status="assigned",
-        version=1,
-        job_dating_id="jd-1",
         candidate_id=candidate_id,
         company_id=company_id,
         site_id="site-a",
         computer_id=computer_id,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=20),
     )
 
 
@@ -121,15 +118,12 @@ def test_a_slot_that_began_is_never_changed_by_a_repair() -> None:
 
 
 def test_a_move_that_would_need_a_recruiter_busy_with_a_second_interview_becomes_a_cancellation() -> None:
-    second = SlotState(
+    second = held(
+        CAL.at(0, 660),
         slot_id="s9",
-        status="assigned",
         candidate_id="cand-7",
-        company_id="co-1",
         site_id="site-a",
         computer_id="pc-3",
-        starts_at=CAL.at(0, 660),
-        ends_at=CAL.at(0, 680),
         kind="second_interview",
     )
     later = Interview(

@@ -32,12 +32,17 @@ from jobdating.scheduling.domain.evolve import evolve_attendance, evolve_job_dat
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Outage, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState, SlotState
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import (
+    COORDINATOR,
+    RECRUITER,
+    SITE_MANAGER,
+    assigned,
+    morning_company,
+    planned,
+)
+from jobdating.testing.samples import SLOT_1
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-SEC_MANAGER = Actor(org="mission-locale", role="site_manager")
 OTHER_MANAGER = Actor(org="france-travail", role="site_manager")
-RECRUITER = Actor(org="co-1", role="recruiter")
 OTHER_RECRUITER = Actor(org="co-2", role="recruiter")
 DAY = date(2026, 12, 3)
 NINE = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 9:00 in Paris
@@ -52,18 +57,12 @@ JOB_DATING = reduce(
 SITE = SiteFacts(site_id="site-seclin", host_org="mission-locale")
 CANDIDATE = CandidateFacts(candidate_id="cand-1", referring_org="ml", site_id="site-seclin")
 COMPANY = morning_company("co-1", day=DAY)
-ASSIGNED = SlotAssigned(
-    job_dating_id="jd-1",
-    slot_id="slot-1",
-    candidate_id="cand-1",
-    company_id="co-1",
-    site_id="site-seclin",
-    computer_id="pc-1",
-    starts_at=NINE,
-    ends_at=NINE + timedelta(minutes=20),
-    video_link="https://visio.example/a",
-    wish_rank=1,
-)
+ASSIGNED = assigned(NINE, wish_rank=1)
+
+
+def at_site(attendance: AttendanceState) -> day.Presence:
+    """The candidate expected at Seclin, with `attendance` so far."""
+    return day.Presence(attendance, JOB_DATING, CANDIDATE, SITE)
 
 
 def slot(*events: Event) -> SlotState:
@@ -76,19 +75,19 @@ def attendance(*events: Event) -> AttendanceState:
 
 def test_a_site_manager_checks_a_candidate_in_at_their_own_site_once() -> None:
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
-    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    events = day.check_in(command, at_site(attendance()), SITE_MANAGER, NINE)
     assert events == [
         CandidateCheckedIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
     ]
     with pytest.raises(Conflict) as refused:
-        day.check_in(command, attendance(*events), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.check_in(command, at_site(attendance(*events)), SITE_MANAGER, NINE)
     assert refused.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
 
 
 def test_a_manager_of_another_organisation_does_not_check_in_at_this_site() -> None:
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Forbidden):
-        day.check_in(command, attendance(), JOB_DATING, OTHER_MANAGER, CANDIDATE, SITE, NINE)
+        day.check_in(command, at_site(attendance()), OTHER_MANAGER, NINE)
 
 
 def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round() -> None:
@@ -96,28 +95,19 @@ def test_a_candidate_checked_in_cannot_be_marked_absent_and_the_other_way_round(
     with pytest.raises(Conflict):
         day.mark_no_show(
             MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
-            attendance(arrived),
-            JOB_DATING,
-            SEC_MANAGER,
-            CANDIDATE,
-            SITE,
+            at_site(attendance(arrived)),
+            SITE_MANAGER,
             NINE,
         )
     absent = day.mark_no_show(
-        MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"),
-        attendance(),
-        JOB_DATING,
-        SEC_MANAGER,
-        CANDIDATE,
-        SITE,
-        NINE,
+        MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1"), at_site(attendance()), SITE_MANAGER, NINE
     )
     assert absent == [
         CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     ]
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Conflict) as refused:
-        day.check_in(command, attendance(*absent), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.check_in(command, at_site(attendance(*absent)), SITE_MANAGER, NINE)
     assert (
         refused.value.problems[0].reason == "ce candidat a été déclaré absent : "
         "enregistrez son arrivée en retard pour lui rendre ses entretiens"
@@ -129,21 +119,21 @@ def test_a_candidate_marked_absent_who_arrives_late_is_no_longer_absent_and_is_c
         CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     )
     command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
-    late = day.record_late_arrival(command, absent, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+    late = day.record_late_arrival(command, at_site(absent), SITE_MANAGER, NINE)
     assert late == [
         CandidateArrivedLate(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin", at=NINE)
     ]
     now = evolve_attendance(absent, late[0])
     assert (now.no_show, now.checked_in_at) == (False, NINE)
     with pytest.raises(Conflict) as twice:
-        day.record_late_arrival(command, now, JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.record_late_arrival(command, at_site(now), SITE_MANAGER, NINE)
     assert twice.value.problems[0].reason == "ce candidat est déjà arrivé, à 09:00"
 
 
 def test_a_late_arrival_is_only_for_a_candidate_marked_absent_and_only_by_the_site_host() -> None:
     command = RecordLateArrival(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Conflict) as not_absent:
-        day.record_late_arrival(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, NINE)
+        day.record_late_arrival(command, at_site(attendance()), SITE_MANAGER, NINE)
     assert (
         not_absent.value.problems[0].reason
         == "ce candidat n'a pas été déclaré absent : enregistrez simplement son arrivée"
@@ -152,7 +142,7 @@ def test_a_late_arrival_is_only_for_a_candidate_marked_absent_and_only_by_the_si
         CandidateMarkedNoShow(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     )
     with pytest.raises(Forbidden):
-        day.record_late_arrival(command, absent, JOB_DATING, OTHER_MANAGER, CANDIDATE, SITE, NINE)
+        day.record_late_arrival(command, at_site(absent), OTHER_MANAGER, NINE)
 
 
 def test_a_check_in_or_a_no_show_ten_days_before_the_job_dating_is_refused() -> None:
@@ -160,9 +150,9 @@ def test_a_check_in_or_a_no_show_ten_days_before_the_job_dating_is_refused() -> 
     check_in = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
     with pytest.raises(Conflict) as early_check_in:
-        day.check_in(check_in, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+        day.check_in(check_in, at_site(attendance()), SITE_MANAGER, ten_days_ahead)
     with pytest.raises(Conflict) as early_no_show:
-        day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, ten_days_ahead)
+        day.mark_no_show(no_show, at_site(attendance()), SITE_MANAGER, ten_days_ahead)
     reason = "le job dating n'a pas encore commencé : il commence le 03/12/2026"
     assert early_check_in.value.problems[0].reason == early_no_show.value.problems[0].reason == reason
 
@@ -171,19 +161,11 @@ def test_the_day_begins_at_local_midnight_of_the_first_day_of_the_job_dating() -
     paris_midnight = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # 3 December, 00:00 in Paris
     command = CheckIn(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
     with pytest.raises(Conflict):
-        day.check_in(
-            command,
-            attendance(),
-            JOB_DATING,
-            SEC_MANAGER,
-            CANDIDATE,
-            SITE,
-            paris_midnight - timedelta(seconds=1),
-        )
-    events = day.check_in(command, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+        day.check_in(command, at_site(attendance()), SITE_MANAGER, paris_midnight - timedelta(seconds=1))
+    events = day.check_in(command, at_site(attendance()), SITE_MANAGER, paris_midnight)
     assert [type(e) for e in events] == [CandidateCheckedIn]
     no_show = MarkNoShow(job_dating_id="jd-1", candidate_id="cand-1")
-    absent = day.mark_no_show(no_show, attendance(), JOB_DATING, SEC_MANAGER, CANDIDATE, SITE, paris_midnight)
+    absent = day.mark_no_show(no_show, at_site(attendance()), SITE_MANAGER, paris_midnight)
     assert [type(e) for e in absent] == [CandidateMarkedNoShow]
 
 
@@ -194,10 +176,7 @@ def test_a_recruiter_records_the_outcome_of_their_companys_interview_once_it_beg
     events = day.record_outcome(command, slot(ASSIGNED), RECRUITER, NINE + timedelta(minutes=5))
     assert events == [
         InterviewCompleted(
-            job_dating_id="jd-1",
-            slot_id="slot-1",
-            candidate_id="cand-1",
-            company_id="co-1",
+            **SLOT_1,
             outcome="second_interview",
         )
     ]
@@ -211,10 +190,7 @@ def test_a_recruiter_of_another_company_records_nothing_and_a_cancelled_slot_has
     with pytest.raises(Forbidden):
         day.record_outcome(command, slot(ASSIGNED), OTHER_RECRUITER, NINE + timedelta(minutes=5))
     cancelled = SlotCancelled(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         reason="company_left",
     )
     with pytest.raises(Conflict):
@@ -223,10 +199,7 @@ def test_a_recruiter_of_another_company_records_nothing_and_a_cancelled_slot_has
 
 def completed_first() -> SlotState:
     done = InterviewCompleted(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         outcome="second_interview",
     )
     return slot(ASSIGNED, done)
@@ -319,8 +292,6 @@ def test_a_second_interview_happens_while_the_site_is_open() -> None:
 
 
 def test_a_second_interview_follows_only_an_outcome_asking_for_it() -> None:
-    hired = InterviewCompleted(
-        job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1", outcome="hired"
-    )
+    hired = InterviewCompleted(**SLOT_1, outcome="hired")
     with pytest.raises(Conflict):
         book(second(NINE + timedelta(hours=2)), slot(ASSIGNED, hired))

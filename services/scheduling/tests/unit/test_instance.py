@@ -16,9 +16,9 @@ from jobdating.scheduling.domain.facts import (
     SiteFacts,
 )
 from jobdating.scheduling.domain.instance import build_instance, fingerprint
-from jobdating.scheduling.domain.state import JobDatingState, SlotState
+from jobdating.scheduling.domain.state import JobDatingState
 from jobdating.scheduling.planning.model import Moment, Window
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import held, morning_company, planned
 
 DAY = date(2026, 12, 3)
 JOB_DATING = evolve_job_dating(
@@ -92,17 +92,7 @@ def test_a_withdrawn_candidate_stays_known_with_no_time_left() -> None:
 
 
 def test_a_no_show_loses_the_rest_of_the_day_and_a_second_interview_its_time_and_buffer() -> None:
-    second = SlotState(
-        slot_id="s2",
-        status="assigned",
-        candidate_id="cand-1",
-        company_id="co-a",
-        site_id="site-a",
-        computer_id="pc-1",
-        starts_at=paris(10),
-        ends_at=paris(10, 20),
-        kind="second_interview",
-    )
+    second = held(paris(10), slot_id="s2", company_id="co-a", site_id="site-a", kind="second_interview")
     instance = build_instance(JOB_DATING, facts(), second_interviews=[second])
     assert instance.candidates[0].available == (
         Window(day=0, start=540, end=590),

@@ -34,13 +34,10 @@ from jobdating.scheduling.domain.commands import (
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound
 from jobdating.scheduling.domain.evolve import evolve_job_dating
 from jobdating.scheduling.domain.facts import CandidateFacts, SiteFacts
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.plans import PlannedInterview, ProvisionalPlan
 from jobdating.scheduling.domain.state import JobDatingState
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR, morning_company, planned
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-COUNSELLOR = Actor(org="mission-locale", role="counsellor")
 DAY = date(2026, 12, 3)
 BEFORE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SITES = {

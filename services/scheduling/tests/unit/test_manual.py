@@ -3,7 +3,7 @@ refused unless forced (a few never), and a forced change says which rules it ove
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import reduce
 from typing import Any
 
@@ -27,13 +27,16 @@ from jobdating.scheduling.domain.errors import SchedulingRefusal as Refusal
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import CandidateFacts, ComputerFacts, Facts, Outage, SiteFacts
 from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import morning_company, planned
+from jobdating.scheduling.testing import (
+    COORDINATOR,
+    COUNSELLOR,
+    SITE_MANAGER,
+    held,
+    morning_company,
+    planned,
+)
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-COUNSELLOR = Actor(org="mission-locale", role="counsellor")
-SITE_HOST = Actor(org="mission-locale", role="site_manager")
 DAY = date(2026, 12, 3)
 SEC = "site-seclin"
 PUBLISHED = PlanPublished(job_dating_id="jd-1", plan_id="p", slots=1, solver_status="optimal", upper_bound=1)
@@ -73,18 +76,14 @@ def facts(**changes: Any) -> Facts:
 
 
 def slot(slot_id: str, candidate_id: str, company_id: str, at: datetime, **ids: str) -> SlotState:
-    given = SlotAssigned(
-        job_dating_id=ids.get("job_dating_id", "jd-1"),
+    return held(
+        at,
         slot_id=slot_id,
         candidate_id=candidate_id,
         company_id=company_id,
-        site_id=SEC,
+        job_dating_id=ids.get("job_dating_id", "jd-1"),
         computer_id=ids.get("computer_id", "pc-1"),
-        starts_at=at,
-        ends_at=at + timedelta(minutes=20),
-        video_link="https://visio.example/a",
     )
-    return evolve_slot(SlotState(), given)
 
 
 FIRST = slot("slot-1", "cand-1", "co-1", paris(9, 10))  # cand-1 meets co-1 at 9:10 on pc-1
@@ -287,7 +286,7 @@ def test_cancelling_an_interview_the_coordination_imposed_must_be_forced() -> No
 
 
 def test_only_the_coordination_changes_by_hand_and_always_with_a_reason() -> None:
-    for someone in (COUNSELLOR, SITE_HOST):
+    for someone in (COUNSELLOR, SITE_MANAGER):
         with pytest.raises(Forbidden):
             manual.add_interview(add("cand-2", "co-2", paris(9, 10)), plan(), someone, "v")
     with pytest.raises(Invalid) as refused:

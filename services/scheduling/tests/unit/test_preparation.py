@@ -31,8 +31,9 @@ from jobdating.scheduling.domain.counselling import BookCounsellingInterview, Co
 from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid
 from jobdating.scheduling.domain.evolve import evolve_workshop
 from jobdating.scheduling.domain.facts import CandidateFacts
+from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR
 
-from .test_workshops import BEFORE, COORDINATOR, JOB_DATING, ML_COACH, SCHEDULED, SITE, STARTS, given
+from .test_workshops import BEFORE, JOB_DATING, SCHEDULED, SITE, STARTS, given
 
 LILLE = CandidateFacts(candidate_id="cand-9", referring_org="mission-locale", site_id="site-lille")
 SECLIN = CandidateFacts(candidate_id="cand-1", referring_org="mission-locale", site_id="site-seclin")
@@ -68,12 +69,12 @@ def test_a_coach_is_an_active_account_with_the_coach_role_of_the_organisation_na
 def test_a_candidate_goes_to_their_own_site_unless_the_coordination_says_why() -> None:
     elsewhere = EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-9")
     with pytest.raises(Conflict):
-        workshops.enrol(elsewhere, given(SCHEDULED), ML_COACH, LILLE, BEFORE)
+        workshops.enrol(elsewhere, given(SCHEDULED), COUNSELLOR, LILLE, BEFORE)
     with_reason = EnrolInWorkshop(
         workshop_id="ws-1", candidate_id="cand-9", override_reason="  en stage à Seclin "
     )
     with pytest.raises(Forbidden):
-        workshops.enrol(with_reason, given(SCHEDULED), ML_COACH, LILLE, BEFORE)
+        workshops.enrol(with_reason, given(SCHEDULED), COUNSELLOR, LILLE, BEFORE)
     blank = EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-9", override_reason=" ")
     with pytest.raises(Invalid):
         workshops.enrol(blank, given(SCHEDULED), COORDINATOR, LILLE, BEFORE)
@@ -91,31 +92,31 @@ def test_a_candidate_goes_to_their_own_site_unless_the_coordination_says_why() -
 def test_a_seat_is_given_back_before_the_session_only_by_those_who_may_enrol() -> None:
     seated = given(SCHEDULED, CandidateEnrolledInWorkshop(workshop_id="ws-1", candidate_id="cand-1"))
     command = UnenrolFromWorkshop(workshop_id="ws-1", candidate_id="cand-1")
-    events = workshop_changes.unenrol(command, seated, ML_COACH, SECLIN, BEFORE)
+    events = workshop_changes.unenrol(command, seated, COUNSELLOR, SECLIN, BEFORE)
     assert events == [CandidateUnenrolledFromWorkshop(workshop_id="ws-1", candidate_id="cand-1")]
     assert reduce(evolve_workshop, events, seated).enrolled == ()
     with pytest.raises(Conflict):
-        workshop_changes.unenrol(command, seated, ML_COACH, SECLIN, STARTS)
+        workshop_changes.unenrol(command, seated, COUNSELLOR, SECLIN, STARTS)
     with pytest.raises(Conflict):
-        workshop_changes.unenrol(command, given(SCHEDULED), ML_COACH, SECLIN, BEFORE)
+        workshop_changes.unenrol(command, given(SCHEDULED), COUNSELLOR, SECLIN, BEFORE)
 
 
 def test_a_cancelled_session_names_who_was_enrolled_and_takes_nothing_more() -> None:
     seated = given(SCHEDULED, CandidateEnrolledInWorkshop(workshop_id="ws-1", candidate_id="cand-1"))
-    [cancelled] = workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), seated, ML_COACH, BEFORE)
+    [cancelled] = workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), seated, COUNSELLOR, BEFORE)
     assert cancelled == WorkshopCancelled(workshop_id="ws-1", job_dating_id="jd-1", candidate_ids=("cand-1",))
     after = evolve_workshop(seated, cancelled)
     with pytest.raises(Conflict):
-        workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), after, ML_COACH, BEFORE)
+        workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), after, COUNSELLOR, BEFORE)
     with pytest.raises(Conflict):
         workshops.enrol(
-            EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-1"), after, ML_COACH, SECLIN, BEFORE
+            EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-1"), after, COUNSELLOR, SECLIN, BEFORE
         )
     attendance = RecordWorkshopAttendance(workshop_id="ws-1", present=("cand-1",), absent=())
     with pytest.raises(Conflict):
-        workshops.record_attendance(attendance, after, ML_COACH, STARTS)
+        workshops.record_attendance(attendance, after, COUNSELLOR, STARTS)
     with pytest.raises(Conflict):
-        workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), seated, ML_COACH, STARTS)
+        workshop_changes.cancel(CancelWorkshop(workshop_id="ws-1"), seated, COUNSELLOR, STARTS)
 
 
 def test_free_times_skip_what_either_person_does_and_the_weekend() -> None:
@@ -148,7 +149,16 @@ def test_the_individual_interview_is_at_the_candidates_site_in_its_hours_with_th
         cmd: BookCounsellingInterview, actor_id: str = "ml-1", clashes: tuple[str, ...] = ()
     ) -> list[Event]:
         return counselling.book(
-            cmd, CounsellingState(), ML_COACH, actor_id, JOB_DATING, SECLIN, counsellor, SITE, clashes, FRIDAY
+            cmd,
+            CounsellingState(),
+            COUNSELLOR,
+            actor_id,
+            JOB_DATING,
+            SECLIN,
+            counsellor,
+            SITE,
+            clashes,
+            FRIDAY,
         )
 
     [booked] = book(command)

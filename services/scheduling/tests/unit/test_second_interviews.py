@@ -21,7 +21,6 @@ from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts, SiteFacts
-from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.second_interviews import (
     SENT_BY_COMPANY,
@@ -30,9 +29,8 @@ from jobdating.scheduling.domain.second_interviews import (
     first_free_times,
 )
 from jobdating.scheduling.domain.state import JobDatingState, SlotState
-from jobdating.scheduling.testing import EVENT_DAY, morning_company, planned
+from jobdating.scheduling.testing import EVENT_DAY, RECRUITER, held, morning_company, planned
 
-RECRUITER = Actor(org="co-1", role="recruiter")
 PARIS = timedelta(hours=1)  # December in Paris
 
 
@@ -59,18 +57,7 @@ COMPUTERS = (
 
 
 def slot_at(slot_id: str, at: datetime, **fields: object) -> SlotState:
-    assigned = SlotAssigned(
-        job_dating_id="jd-1",
-        slot_id=slot_id,
-        candidate_id="cand-1",
-        company_id="co-1",
-        site_id="site-seclin",
-        computer_id="pc-s1",
-        starts_at=at,
-        ends_at=at + timedelta(minutes=20),
-        video_link="https://v/1",
-    )
-    return msgspec.structs.replace(evolve_slot(SlotState(), assigned), **fields)
+    return msgspec.structs.replace(held(at, slot_id=slot_id, computer_id="pc-s1"), **fields)
 
 
 FIRST = evolve_slot(

@@ -27,10 +27,8 @@ from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_worksho
 from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFacts
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
-from jobdating.scheduling.testing import planned
+from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR, planned
 
-COORDINATOR = Actor(org="departement-nord", role="coordinator")
-ML_COACH = Actor(org="mission-locale", role="counsellor")
 PLIE_COACH = Actor(org="plie-lille-sud", role="counsellor")
 DAY = date(2026, 12, 3)
 STARTS = datetime(2026, 11, 30, 12, 30, tzinfo=UTC)
@@ -88,7 +86,7 @@ def candidate(n: int, org: str = "mission-locale") -> CandidateFacts:
 
 def test_a_pair_of_coaches_from_two_organisations_runs_a_session_in_a_room() -> None:
     events = workshops.schedule_workshop(
-        schedule(), WorkshopState(), ML_COACH, JOB_DATING, SITE, ROOM, room_taken=False, **FREE
+        schedule(), WorkshopState(), COUNSELLOR, JOB_DATING, SITE, ROOM, room_taken=False, **FREE
     )
     assert events == [SCHEDULED]
 
@@ -131,7 +129,7 @@ def test_enrolment_stops_at_capacity_and_takes_a_candidate_once() -> None:
     first = workshops.enrol(
         EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-1"),
         given(SCHEDULED),
-        ML_COACH,
+        COUNSELLOR,
         candidate(1),
         BEFORE,
     )
@@ -140,14 +138,14 @@ def test_enrolment_stops_at_capacity_and_takes_a_candidate_once() -> None:
         workshops.enrol(
             EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-1"),
             given(SCHEDULED, *first),
-            ML_COACH,
+            COUNSELLOR,
             candidate(1),
             BEFORE,
         )
     second = workshops.enrol(
         EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-2"),
         given(SCHEDULED, *first),
-        ML_COACH,
+        COUNSELLOR,
         candidate(2),
         BEFORE,
     )
@@ -155,7 +153,7 @@ def test_enrolment_stops_at_capacity_and_takes_a_candidate_once() -> None:
         workshops.enrol(
             EnrolInWorkshop(workshop_id="ws-1", candidate_id="cand-3"),
             given(SCHEDULED, *first, *second),
-            ML_COACH,
+            COUNSELLOR,
             candidate(3),
             BEFORE,
         )
@@ -181,15 +179,15 @@ def test_attendance_names_every_enrolled_candidate_once_after_the_session_began(
     )
     command = RecordWorkshopAttendance(workshop_id="ws-1", present=("cand-1",), absent=("cand-2",))
     with pytest.raises(Conflict):
-        workshops.record_attendance(command, enrolled, ML_COACH, BEFORE)
+        workshops.record_attendance(command, enrolled, COUNSELLOR, BEFORE)
     with pytest.raises(Invalid):
         workshops.record_attendance(
             RecordWorkshopAttendance(workshop_id="ws-1", present=("cand-1",), absent=()),
             enrolled,
-            ML_COACH,
+            COUNSELLOR,
             STARTS,
         )
-    events = workshops.record_attendance(command, enrolled, ML_COACH, STARTS + timedelta(hours=1))
+    events = workshops.record_attendance(command, enrolled, COUNSELLOR, STARTS + timedelta(hours=1))
     assert events == [WorkshopAttendanceRecorded(workshop_id="ws-1", present=("cand-1",), absent=("cand-2",))]
     with pytest.raises(Conflict):
-        workshops.record_attendance(command, reduce(evolve_workshop, events, enrolled), ML_COACH, STARTS)
+        workshops.record_attendance(command, reduce(evolve_workshop, events, enrolled), COUNSELLOR, STARTS)

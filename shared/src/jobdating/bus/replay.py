@@ -33,6 +33,8 @@ async def subscribe_ordered(
     `on_message` with each message from the first; the caller reads them as it needs and unsubscribes."""
     return await js.subscribe(
         filter_subject,
+        # Named: a reader such as the console may not look streams up by subject.
+        stream=STREAM_NAME,
         cb=on_message,
         ordered_consumer=True,
         deliver_policy=DeliverPolicy.ALL,

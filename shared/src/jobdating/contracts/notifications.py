@@ -90,6 +90,3 @@ class RemindersOptedOut(_ReminderPreferenceEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class RemindersOptedIn(_ReminderPreferenceEvent, frozen=True, kw_only=True):
     """A candidate who had opted out of reminders wants them again."""
-
-    event_type: ClassVar[str] = "RemindersOptedIn"
-    schema_version: ClassVar[int] = 1

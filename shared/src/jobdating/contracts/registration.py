@@ -279,7 +279,4 @@ class CompanyUpdated(_CompanyEvent, frozen=True, kw_only=True):
 class CompanyWithdrew(_CompanyEvent, frozen=True, kw_only=True):
     """A company will not take part any more."""
 
-    event_type: ClassVar[str] = "CompanyWithdrew"
-    schema_version: ClassVar[int] = 1
-
     reason: str

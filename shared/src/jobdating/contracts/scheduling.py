@@ -113,9 +113,6 @@ class _WorkshopEvent(Event, frozen=True, kw_only=True):
 class JobDatingPlanned(_JobDatingEvent, frozen=True, kw_only=True):
     """A coordinator planned a job dating: its days, sites' windows and the rules of its schedule."""
 
-    event_type: ClassVar[str] = "JobDatingPlanned"
-    schema_version: ClassVar[int] = 1
-
     title: str
     days: tuple[date, ...]
     site_windows: tuple[SiteWindow, ...]
@@ -131,9 +128,6 @@ class JobDatingPlanned(_JobDatingEvent, frozen=True, kw_only=True):
 class PlanPublished(_JobDatingEvent, frozen=True, kw_only=True):
     """The coordinator published the plan: its SlotAssigned events follow on the slots' streams."""
 
-    event_type: ClassVar[str] = "PlanPublished"
-    schema_version: ClassVar[int] = 1
-
     plan_id: str
     slots: int
     solver_status: str
@@ -148,7 +142,6 @@ class SlotAssigned(_SlotPlaced, frozen=True, kw_only=True):
     every first interview), at the company's premises (`premises`: `address` says where, no computer), or
     by video from anywhere (`video`: `video_link` is the company's link or says the company sends it)."""
 
-    event_type: ClassVar[str] = "SlotAssigned"
     schema_version: ClassVar[int] = 2
 
     video_link: str
@@ -169,7 +162,6 @@ class SlotAssignedV1(_SlotPlaced, frozen=True, kw_only=True):
     """Version 1 of SlotAssigned, kept to read old logs; upcast to v2 on read."""
 
     event_type: ClassVar[str] = "SlotAssigned"
-    schema_version: ClassVar[int] = 1
 
     video_link: str
     kind: SlotKind = "interview"
@@ -181,9 +173,6 @@ class SlotAssignedV1(_SlotPlaced, frozen=True, kw_only=True):
 class SlotMoved(_SlotPlaced, frozen=True, kw_only=True):
     """An interview changed computer or time (a repair); the people concerned must be told."""
 
-    event_type: ClassVar[str] = "SlotMoved"
-    schema_version: ClassVar[int] = 1
-
     previous_computer_id: str | None
     previous_starts_at: datetime
     reason: CancelReason
@@ -193,18 +182,12 @@ class SlotMoved(_SlotPlaced, frozen=True, kw_only=True):
 class SlotCancelled(_SlotEvent, frozen=True, kw_only=True):
     """An interview will not take place; `reason` says why in a word the templates can explain."""
 
-    event_type: ClassVar[str] = "SlotCancelled"
-    schema_version: ClassVar[int] = 1
-
     reason: CancelReason
 
 
 @REGISTRY.register
 class InterviewCompleted(_SlotEvent, frozen=True, kw_only=True):
     """The recruiter recorded the outcome of an interview."""
-
-    event_type: ClassVar[str] = "InterviewCompleted"
-    schema_version: ClassVar[int] = 1
 
     outcome: Outcome
 
@@ -213,9 +196,6 @@ class InterviewCompleted(_SlotEvent, frozen=True, kw_only=True):
 class CandidateCheckedIn(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate arrived at their site on the day."""
 
-    event_type: ClassVar[str] = "CandidateCheckedIn"
-    schema_version: ClassVar[int] = 1
-
     at: datetime
 
 
@@ -223,17 +203,11 @@ class CandidateCheckedIn(_AttendanceEvent, frozen=True, kw_only=True):
 class CandidateMarkedNoShow(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate did not come; their remaining interviews are cancelled by the repair."""
 
-    event_type: ClassVar[str] = "CandidateMarkedNoShow"
-    schema_version: ClassVar[int] = 1
-
 
 @REGISTRY.register
 class CandidateArrivedLate(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate marked absent did come after all: the no-show is undone and they are checked in at `at`;
     the repair gives back their interviews still to come."""
-
-    event_type: ClassVar[str] = "CandidateArrivedLate"
-    schema_version: ClassVar[int] = 1
 
     at: datetime
 
@@ -247,9 +221,6 @@ class CandidateWaitlisted(_AttendanceEvent, frozen=True, kw_only=True):
     arrival got no interview where capacity was free: they wait at their site from `at` for a slot to free
     up. They leave the list with their first slot (`SlotAssigned` with `from_waiting_list`)."""
 
-    event_type: ClassVar[str] = "CandidateWaitlisted"
-    schema_version: ClassVar[int] = 1
-
     reason: WaitingReason
     at: datetime
 
@@ -257,9 +228,6 @@ class CandidateWaitlisted(_AttendanceEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class WorkshopScheduled(_WorkshopEvent, frozen=True, kw_only=True):
     """A collective preparation workshop in a site's room, run by two coaches from two partner orgs."""
-
-    event_type: ClassVar[str] = "WorkshopScheduled"
-    schema_version: ClassVar[int] = 1
 
     job_dating_id: str
     site_id: str
@@ -275,18 +243,12 @@ class WorkshopScheduled(_WorkshopEvent, frozen=True, kw_only=True):
 class CandidateEnrolledInWorkshop(_WorkshopEvent, frozen=True, kw_only=True):
     """A candidate has a seat in a workshop session."""
 
-    event_type: ClassVar[str] = "CandidateEnrolledInWorkshop"
-    schema_version: ClassVar[int] = 1
-
     candidate_id: str
 
 
 @REGISTRY.register
 class WorkshopAttendanceRecorded(_WorkshopEvent, frozen=True, kw_only=True):
     """The coaches recorded who attended a workshop session."""
-
-    event_type: ClassVar[str] = "WorkshopAttendanceRecorded"
-    schema_version: ClassVar[int] = 1
 
     present: tuple[str, ...]
     absent: tuple[str, ...]
@@ -296,40 +258,25 @@ class WorkshopAttendanceRecorded(_WorkshopEvent, frozen=True, kw_only=True):
 class PairingPinned(_PairingEvent, frozen=True, kw_only=True):
     """The coordinator wants this candidate to meet this company: the plan must hold their interview."""
 
-    event_type: ClassVar[str] = "PairingPinned"
-    schema_version: ClassVar[int] = 1
-
 
 @REGISTRY.register
 class PairingForbidden(_PairingEvent, frozen=True, kw_only=True):
     """The coordinator does not want this candidate to meet this company (e.g. a former employer)."""
-
-    event_type: ClassVar[str] = "PairingForbidden"
-    schema_version: ClassVar[int] = 1
 
 
 @REGISTRY.register
 class PairingReleased(_PairingEvent, frozen=True, kw_only=True):
     """A pin or a ban on a (candidate, company) pairing was lifted: the planner decides freely again."""
 
-    event_type: ClassVar[str] = "PairingReleased"
-    schema_version: ClassVar[int] = 1
-
 
 @REGISTRY.register
 class JobDatingFrozen(_JobDatingEvent, frozen=True, kw_only=True):
     """The coordinator froze the plan before its deadline: from now on it changes only by repairs."""
 
-    event_type: ClassVar[str] = "JobDatingFrozen"
-    schema_version: ClassVar[int] = 1
-
 
 @REGISTRY.register
 class CompanyDelayed(_JobDatingEvent, frozen=True, kw_only=True):
     """A company is late on the day: it interviews from `arrives_at` only; earlier slots are repaired."""
-
-    event_type: ClassVar[str] = "CompanyDelayed"
-    schema_version: ClassVar[int] = 1
 
     company_id: str
     arrives_at: datetime
@@ -338,9 +285,6 @@ class CompanyDelayed(_JobDatingEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class CompanyLeft(_JobDatingEvent, frozen=True, kw_only=True):
     """A company left this job dating at `at` (on the day, or before): its remaining slots are cancelled."""
-
-    event_type: ClassVar[str] = "CompanyLeft"
-    schema_version: ClassVar[int] = 1
 
     company_id: str
     at: datetime
@@ -362,9 +306,6 @@ class InterviewChangedByHand(_JobDatingEvent, frozen=True, kw_only=True):
     overrode the rules in `overridden`. The slot's own event (SlotAssigned, SlotMoved or SlotCancelled,
     reason `coordinator`) follows, caused by this one."""
 
-    event_type: ClassVar[str] = "InterviewChangedByHand"
-    schema_version: ClassVar[int] = 1
-
     slot_id: str
     change: ManualChange
     candidate_id: str
@@ -381,9 +322,6 @@ class CompanyRankedCandidates(_JobDatingEvent, frozen=True, kw_only=True):
     (`must_meet`); this replaces its earlier choices for that job dating (both empty: it withdrew them).
     The company saw anonymous profiles only: its choices travel as pseudonymous candidate ids."""
 
-    event_type: ClassVar[str] = "CompanyRankedCandidates"
-    schema_version: ClassVar[int] = 1
-
     company_id: str
     ranked: tuple[str, ...] = ()
     must_meet: tuple[str, ...] = ()
@@ -397,9 +335,6 @@ class WorkshopEnrolmentOverridden(_WorkshopEvent, frozen=True, kw_only=True):
     """The coordination enrolled a candidate at a workshop of another site than theirs, for this reason
     (recorded just before the enrolment it allows, so that the audit shows why)."""
 
-    event_type: ClassVar[str] = "WorkshopEnrolmentOverridden"
-    schema_version: ClassVar[int] = 1
-
     candidate_id: str
     candidate_site_id: str
     reason: str
@@ -409,18 +344,12 @@ class WorkshopEnrolmentOverridden(_WorkshopEvent, frozen=True, kw_only=True):
 class CandidateUnenrolledFromWorkshop(_WorkshopEvent, frozen=True, kw_only=True):
     """A candidate gave their seat back before the session began."""
 
-    event_type: ClassVar[str] = "CandidateUnenrolledFromWorkshop"
-    schema_version: ClassVar[int] = 1
-
     candidate_id: str
 
 
 @REGISTRY.register
 class WorkshopCancelled(_WorkshopEvent, frozen=True, kw_only=True):
     """A session will not take place; `candidate_ids` are those enrolled then, who are told."""
-
-    event_type: ClassVar[str] = "WorkshopCancelled"
-    schema_version: ClassVar[int] = 1
 
     job_dating_id: str
     candidate_ids: tuple[str, ...]
@@ -441,9 +370,6 @@ class _CounsellingEvent(Event, frozen=True, kw_only=True):
 class CounsellingInterviewBooked(_CounsellingEvent, frozen=True, kw_only=True):
     """A candidate meets their counsellor (an account id) at the candidate's site, at a time both are free."""
 
-    event_type: ClassVar[str] = "CounsellingInterviewBooked"
-    schema_version: ClassVar[int] = 1
-
     counsellor_org: str
     site_id: str
     starts_at: datetime
@@ -453,6 +379,3 @@ class CounsellingInterviewBooked(_CounsellingEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class CounsellingInterviewCancelled(_CounsellingEvent, frozen=True, kw_only=True):
     """An individual interview will not take place; the candidate is told."""
-
-    event_type: ClassVar[str] = "CounsellingInterviewCancelled"
-    schema_version: ClassVar[int] = 1

@@ -1,8 +1,10 @@
 """How a service's read-side query modules read its tables: inside a transaction or straight on the store,
-each row opened as a frozen struct whose fields are its columns, in order."""
+each row opened as a frozen struct (or dataclass, for a view FastAPI documents) whose fields are its columns,
+in order."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
@@ -11,7 +13,7 @@ import msgspec
 from jobdating.eventstore.base import EventStore, Transaction
 
 Source = Transaction | EventStore
-S = TypeVar("S", bound=msgspec.Struct)
+R = TypeVar("R")
 
 
 def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -21,16 +23,23 @@ def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return source.query(sql, params)
 
 
-def columns(kind: type[msgspec.Struct]) -> str:
+def _fields(kind: type[Any]) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    fields: tuple[str, ...] = kind.__struct_fields__
+    return fields
+
+
+def columns(kind: type[Any]) -> str:
     """The SELECT list of a struct read by `struct_of`: its fields, in order."""
-    return ", ".join(kind.__struct_fields__)
+    return ", ".join(_fields(kind))
 
 
-def struct_of(kind: type[S], row: Sequence[Any], *, json: Collection[str] = ()) -> S:
+def struct_of(kind: type[R], row: Sequence[Any], *, json: Collection[str] = ()) -> R:
     """A row as `kind`, one column a field in order: stored times (ISO 8601 text) read back, 0/1 as
     booleans, and the `json` columns (lists kept as JSON text) decoded. A row shorter than the struct
     leaves its last fields to their defaults (e.g. what another table holds)."""
-    fields = kind.__struct_fields__
+    fields = _fields(kind)
     if len(row) > len(fields):
         raise ValueError(f"{len(row)} columns for the {len(fields)} fields of {kind.__name__}")
     values = dict(zip(fields, row, strict=False))

@@ -112,7 +112,13 @@ async def _conflict(request: Request, _: Exception) -> Response:
 
 def log_health(store: EventStore, projection: str | None = None) -> dict[str, Any]:
     """What `/health` says of a service's log: its head, how far the relay and (if any) `projection` are."""
-    health = {"status": "ok", "log_head": store.head(), "relay_position": store.relay_position("jetstream")}
+    health = {
+        "status": "ok",
+        "log_head": store.head(),
+        # The count, beside the head: positions may skip (PostgreSQL identities), the stream's count does not.
+        "events": store.count(),
+        "relay_position": store.relay_position("jetstream"),
+    }
     if projection is not None:
         health["read_model_position"] = store.checkpoint(projection)
     return health

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from jobdating.runtime.access_tokens import AccessTokenVerifier
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, clock_from_settings
+from jobdating.runtime.mail import SmtpServer
 
 
 class ServiceSettings(BaseSettings):
@@ -113,3 +114,14 @@ class MailingSettings(ServiceSettings):
         if self.smtp_password_file is None:
             return None
         return self.smtp_password_file.read_text().strip()
+
+    def smtp_server(self) -> SmtpServer:
+        """The mail relay these settings name, with its STARTTLS and login."""
+        return SmtpServer(
+            self.smtp_host,
+            self.smtp_port,
+            timeout=self.smtp_timeout,
+            starttls=self.smtp_starttls,
+            username=self.smtp_username,
+            password=self.smtp_password(),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import TypedDict
 
 import msgspec
 
@@ -15,6 +16,29 @@ from jobdating.contracts.envelope import Event
 from jobdating.contracts.sealed import Sealed
 from jobdating.testing.equipment import EQUIPPED
 
+
+class SlotKeys(TypedDict):
+    """Whose interview a slot event is about: the fields every slot event starts with."""
+
+    job_dating_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+
+
+class AttendanceKeys(TypedDict):
+    """Whose presence an attendance event is about, and where."""
+
+    job_dating_id: str
+    candidate_id: str
+    site_id: str
+
+
+# The slot and the candidates the samples follow: cand-1 meets co-1 in slot-1; cand-2 comes late.
+SLOT_1 = SlotKeys(job_dating_id="jd-1", slot_id="slot-1", candidate_id="cand-1", company_id="co-1")
+CAND_1_AT_SECLIN = AttendanceKeys(job_dating_id="jd-1", candidate_id="cand-1", site_id="site-seclin")
+CAND_2_AT_SECLIN = AttendanceKeys(job_dating_id="jd-1", candidate_id="cand-2", site_id="site-seclin")
+ACCOUNT_ID = "acc-0192f0c4-0000-7000-8000-00000000000e"
 SEALED = Sealed(key_id="k-0001", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 PROFILE = r.CandidateProfile(
     referring_org="mission-locale",
@@ -119,10 +143,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
         job_dating_id="jd-1", plan_id="plan-1", slots=142, solver_status="optimal", upper_bound=142
     ),
     ("SlotAssigned", 1): sc.SlotAssignedV1(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         site_id="site-seclin",
         computer_id="pc-3",
         starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
@@ -145,10 +166,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
         address="12 rue de l'Usine, 59810 Lesquin",
     ),
     ("SlotMoved", 1): sc.SlotMoved(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         site_id="site-seclin",
         computer_id="pc-4",
         starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
@@ -158,38 +176,24 @@ SAMPLES: dict[tuple[str, int], Event] = {
         reason="computer_broken",
     ),
     ("SlotCancelled", 1): sc.SlotCancelled(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         reason="company_left",
     ),
     ("InterviewCompleted", 1): sc.InterviewCompleted(
-        job_dating_id="jd-1",
-        slot_id="slot-1",
-        candidate_id="cand-1",
-        company_id="co-1",
+        **SLOT_1,
         outcome="second_interview",
     ),
     ("CandidateCheckedIn", 1): sc.CandidateCheckedIn(
-        job_dating_id="jd-1",
-        candidate_id="cand-1",
-        site_id="site-seclin",
+        **CAND_1_AT_SECLIN,
         at=datetime(2026, 12, 3, 8, 10, tzinfo=UTC),
     ),
-    ("CandidateMarkedNoShow", 1): sc.CandidateMarkedNoShow(
-        job_dating_id="jd-1", candidate_id="cand-2", site_id="site-seclin"
-    ),
+    ("CandidateMarkedNoShow", 1): sc.CandidateMarkedNoShow(**CAND_2_AT_SECLIN),
     ("CandidateArrivedLate", 1): sc.CandidateArrivedLate(
-        job_dating_id="jd-1",
-        candidate_id="cand-2",
-        site_id="site-seclin",
+        **CAND_2_AT_SECLIN,
         at=datetime(2026, 12, 3, 9, 40, tzinfo=UTC),
     ),
     ("CandidateWaitlisted", 1): sc.CandidateWaitlisted(
-        job_dating_id="jd-1",
-        candidate_id="cand-2",
-        site_id="site-seclin",
+        **CAND_2_AT_SECLIN,
         reason="registered_after_publication",
         at=datetime(2026, 12, 3, 9, 50, tzinfo=UTC),
     ),
@@ -300,20 +304,14 @@ SAMPLES: dict[tuple[str, int], Event] = {
         organisation_id="mission-locale", kind="mission_locale", name="Mission Locale de Lille"
     ),
     ("AccountInvited", 1): i.AccountInvited(
-        account_id="acc-0192f0c4-0000-7000-8000-00000000000e",
+        account_id=ACCOUNT_ID,
         organisation_id="mission-locale",
         roles=("partner_admin",),
     ),
-    ("AccountActivated", 1): i.AccountActivated(
-        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", second_factor=True
-    ),
-    ("RoleGranted", 1): i.RoleGranted(
-        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", role="counsellor"
-    ),
-    ("RoleRevoked", 1): i.RoleRevoked(
-        account_id="acc-0192f0c4-0000-7000-8000-00000000000e", role="counsellor"
-    ),
-    ("AccountDisabled", 1): i.AccountDisabled(account_id="acc-0192f0c4-0000-7000-8000-00000000000e"),
+    ("AccountActivated", 1): i.AccountActivated(account_id=ACCOUNT_ID, second_factor=True),
+    ("RoleGranted", 1): i.RoleGranted(account_id=ACCOUNT_ID, role="counsellor"),
+    ("RoleRevoked", 1): i.RoleRevoked(account_id=ACCOUNT_ID, role="counsellor"),
+    ("AccountDisabled", 1): i.AccountDisabled(account_id=ACCOUNT_ID),
     ("CompanyRankedCandidates", 1): sc.CompanyRankedCandidates(
         job_dating_id="jd-1", company_id="co-1", ranked=("cand-2", "cand-1"), must_meet=("cand-2",)
     ),

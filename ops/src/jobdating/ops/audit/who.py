@@ -24,7 +24,7 @@ from jobdating.contracts.envelope import Envelope
 from jobdating.contracts.identity import AccountInvited
 from jobdating.ops.audit.event_words import event_words, subject_words
 from jobdating.ops.audit.who_details import event_detail
-from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE
+from jobdating.reporting.fold import DEFAULT_TIMEZONE
 
 ACCOUNT_PREFIX: Final = "acc-"
 SYSTEM_PREFIX: Final = "system:"

@@ -23,8 +23,8 @@ from jobdating.ops.audit.stream import read_stream
 from jobdating.ops.audit.who import Action, Filters, WhoError, accounts_of, actions, named, parse_moment
 from jobdating.ops.audit.who_names import ask_names
 from jobdating.ops.operate import connect
-from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE
 from jobdating.ops.reporting.source import ReportError, nats_of
+from jobdating.reporting.fold import DEFAULT_TIMEZONE
 
 
 async def stream_envelopes(url: str) -> tuple[list[Envelope], int]:

@@ -12,9 +12,9 @@ from rich.table import Table
 
 from jobdating.ops.demo import DemoError, DemoReport
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.reporting.figures import Report, Scope
 from jobdating.ops.reporting.source import report_from
 from jobdating.ops.stack import Stack
+from jobdating.reporting.figures import Report, Scope
 from jobdating.testing.demo_data import JOB_DATING_ID
 
 

@@ -11,11 +11,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jobdating.ops.reporting.figures import Report, Scope
 from jobdating.ops.reporting.render_csv import render_csv
 from jobdating.ops.reporting.render_html import render_html
 from jobdating.ops.reporting.render_text import render_text, table
 from jobdating.ops.reporting.source import ReportError, nats_of, parse_as_of, parse_day, report_from
+from jobdating.reporting.figures import Report, Scope
 
 
 class Format(enum.StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from jobdating.ops.reporting.figures import Figure, Report
+from jobdating.reporting.figures import Figure, Report
 from jobdating.runtime.text import spreadsheet_cell
 
 HEADER = ("section", "clé", "valeur")

@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from jobdating.ops.reporting.figures import Report, SiteTimeline, window_of
 from jobdating.ops.reporting.render_csv import csv_value
-from jobdating.ops.reporting.render_text import display
-from jobdating.ops.reporting.sections import FUNNEL
+from jobdating.reporting.figures import Report, SiteTimeline, display, window_of
+from jobdating.reporting.sections import FUNNEL
 
 STATUS = {
     "planned": ("prévu", "#9db4d6"),

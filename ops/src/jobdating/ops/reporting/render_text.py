@@ -7,20 +7,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from jobdating.ops.reporting.figures import Figure, Report
-
-NOT_APPLICABLE = "—"
-
-
-def display(figure: Figure) -> str:
-    """A figure as a French reader expects it: `12`, `16,7 %`, `1,50`, or a dash when not computable."""
-    if figure.value is None:
-        return NOT_APPLICABLE
-    if figure.unit == "rate":
-        return f"{figure.value * 100:.1f} %".replace(".", ",")
-    if figure.unit == "ratio":
-        return f"{figure.value:.2f}".replace(".", ",")
-    return str(figure.value)
+from jobdating.reporting.figures import Report, display
 
 
 def table(report: Report) -> Table:

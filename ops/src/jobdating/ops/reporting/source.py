@@ -20,9 +20,9 @@ from jobdating.bus.server import NatsServer, NatsServerError, free_port
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_authorization, ops_url, ops_url_of
-from jobdating.ops.reporting.figures import Report, Scope
-from jobdating.ops.reporting.fold import DEFAULT_TIMEZONE, ReportState, evolve
-from jobdating.ops.reporting.sections import compute
+from jobdating.reporting.figures import Report, Scope
+from jobdating.reporting.fold import DEFAULT_TIMEZONE, ReportState, evolve
+from jobdating.reporting.sections import compute
 
 
 class ReportError(RuntimeError):

@@ -12,8 +12,24 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from jobdating.console.adapters import http_candidate, http_live, http_reception, http_sign_in, web
+from jobdating.console.adapters import (
+    http_by_hand,
+    http_candidate,
+    http_counsellor,
+    http_data_status,
+    http_imports,
+    http_live,
+    http_partners,
+    http_plan,
+    http_reception,
+    http_reception_desk,
+    http_recruiter,
+    http_sign_in,
+    http_statistics,
+    web,
+)
 from jobdating.console.adapters.live_feed import LiveFeed
+from jobdating.console.adapters.stream_report import StreamReader
 from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
 from jobdating.console.application.sessions import Sessions
@@ -48,6 +64,7 @@ def bootstrap(
             "registration": settings.registration_url,
             "sites": settings.sites_url,
             "scheduling": settings.scheduling_url,
+            "notifications": settings.notifications_url,
         },
         settings.upstream_timeout,
     )
@@ -68,8 +85,19 @@ def bootstrap(
     app.include_router(http_sign_in.router(context))
     app.include_router(http_reception.router(context))
     app.include_router(http_candidate.router(context))
+    app.include_router(http_counsellor.router(context))
+    app.include_router(http_partners.router(context))
+    app.include_router(http_imports.router(context))
+    app.include_router(http_reception_desk.router(context))
+    app.include_router(http_recruiter.router(context))
+    http_recruiter.install(app, context)
     feed = LiveFeed(settings.nats_url)
     app.include_router(http_live.router(context, feed))
+    app.include_router(http_plan.router(context))
+    app.include_router(http_by_hand.router(context))
+    stream = StreamReader(settings.nats_url, settings.upstream_timeout)
+    app.include_router(http_statistics.router(context, stream))
+    app.include_router(http_data_status.router(context, stream))
     _run_with(app, feed)
     return ConsoleService(
         settings=settings, clock=clock, sessions=sessions, services=services, feed=feed, app=app

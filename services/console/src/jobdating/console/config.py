@@ -32,6 +32,7 @@ class ConsoleSettings(ServiceSettings):
     registration_url: str = "http://127.0.0.1:8001"
     sites_url: str = "http://127.0.0.1:8002"
     scheduling_url: str = "http://127.0.0.1:8003"
+    notifications_url: str = "http://127.0.0.1:8004"
     secret_file: Path | None = None
     # A bearer token of the console's own (role `viewer`: plans and sites, no personal data) for the pages
     # of candidates, who open a signed link and have no account.

@@ -35,7 +35,6 @@ from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.mail import SmtpServer
 from jobdating.runtime.service_main import configured
 
 
@@ -86,17 +85,7 @@ def bootstrap(
     """Wire an identity instance; anything not given comes from the settings."""
     store, tokens, clock = configured(settings, store, tokens, clock, migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projections.project)
-    mailer = mailer or SmtpMailer(
-        SmtpServer(
-            settings.smtp_host,
-            settings.smtp_port,
-            timeout=settings.smtp_timeout,
-            starttls=settings.smtp_starttls,
-            username=settings.smtp_username,
-            password=settings.smtp_password(),
-        ),
-        settings.mail_from,
-    )
+    mailer = mailer or SmtpMailer(settings.smtp_server(), settings.mail_from)
     passwords = passwords or Argon2Passwords(
         argon2id(settings.password_time_cost, settings.password_memory_kib, settings.password_lanes)
     )

@@ -167,16 +167,7 @@ def dispatcher(
     """The sender of an instance, on a NATS connection; channels not given come from the settings."""
     s = service.settings
     if email is None:
-        email = SmtpChannel(
-            s.smtp_host,
-            s.smtp_port,
-            s.mail_from,
-            service.clock,
-            timeout=s.smtp_timeout,
-            starttls=s.smtp_starttls,
-            username=s.smtp_username,
-            password=s.smtp_password(),
-        )
+        email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock)
     if sms is None:
         if s.sms_provider_url:
             token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None

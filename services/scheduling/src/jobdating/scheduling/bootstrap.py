@@ -100,6 +100,8 @@ def bootstrap(
         return {
             "status": "ok",
             "log_head": store.head(),
+            # What the console compares with the stream's count (positions may skip on PostgreSQL).
+            "events": store.count(),
             "relay_position": store.relay_position("jetstream"),
             "read_model_position": store.checkpoint(projections.PROJECTION),
             "clock": clock.now().isoformat(),

@@ -15,15 +15,19 @@ from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 from jobdating.contracts.identity import AccountInvited, AccountRole
-from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow
+from jobdating.contracts.scheduling import JobDatingPlanned, SiteWindow, SlotAssigned
 from jobdating.contracts.sealed import Sealed
 from jobdating.contracts.sites import ComputerAdded, OpeningHours, RoomAdded, SiteOpened
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.runtime.auth import Principal
+from jobdating.scheduling.domain.evolve import evolve_slot
 from jobdating.scheduling.domain.facts import CompanyFacts
+from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.state import SlotState
 from jobdating.testing.demo_data import COMPANIES, SITES, DemoCandidate, DemoCompany, candidates
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
+from jobdating.testing.samples import SLOT_1
 
 ORG = "departement-nord"
 SEALED = Sealed(key_id="k-test", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
@@ -198,6 +202,30 @@ def morning_company(
         window_end=time(12),
         day=day,
     )
+
+
+def assigned(at: datetime, **changes: Any) -> SlotAssigned:
+    """`SLOT_1` published at site-seclin on pc-1, for 20 minutes from `at`; `changes` replace any field."""
+    fields: dict[str, Any] = dict(SLOT_1) | {
+        "site_id": "site-seclin",
+        "computer_id": "pc-1",
+        "starts_at": at,
+        "ends_at": at + timedelta(minutes=20),
+        "video_link": "https://visio.example/a",
+    }
+    return SlotAssigned(**(fields | changes))
+
+
+def held(at: datetime, **changes: Any) -> SlotState:
+    """The slot `assigned(at, **changes)` publishes, as scheduling folds it."""
+    return evolve_slot(SlotState(), assigned(at, **changes))
+
+
+# The actors of the domain's given / when / then tests.
+COORDINATOR = Actor(org=ORG, role="coordinator")
+COUNSELLOR = Actor(org="mission-locale", role="counsellor")
+SITE_MANAGER = Actor(org="mission-locale", role="site_manager")
+RECRUITER = Actor(org="co-1", role="recruiter")
 
 
 def principals(prefix: str) -> dict[str, Principal]:

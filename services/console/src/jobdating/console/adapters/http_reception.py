@@ -5,15 +5,23 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
+# `DOWN` and `_refused` are kept importable from here for the pages that took them from this module.
+from jobdating.console.adapters.http_answers import DOWN, sent, shown, shown_page
+from jobdating.console.adapters.http_answers import refused as _refused
+from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import reception
-from jobdating.console.application.ports import Refused, Unreachable
-from jobdating.console.domain.permissions import may_coordinate, may_receive
+from jobdating.console.domain.permissions import (
+    may_coach,
+    may_coordinate,
+    may_counsel,
+    may_invite,
+    may_receive,
+    may_recruit,
+)
 
-DOWN = "Un service ne répond pas pour l'instant. Réessayez dans un moment."
+__all__ = ["DOWN", "_refused", "router"]
 
 
 def router(web: Web) -> APIRouter:
@@ -26,64 +34,64 @@ def router(web: Web) -> APIRouter:
             return RedirectResponse("/coordination/direct", status_code=303)
         if may_receive(session.roles):
             return RedirectResponse("/accueil", status_code=303)
+        if may_recruit(session.roles):
+            return RedirectResponse("/recrutement", status_code=303)
+        if may_counsel(session.roles):
+            return RedirectResponse("/conseil", status_code=303)
+        if may_coach(session.roles):
+            return RedirectResponse("/conseil/ateliers", status_code=303)
+        if may_invite(session.roles):
+            return RedirectResponse("/partenaires", status_code=303)
         return web.page(request, "home.html", session)
 
     @api.get("/accueil")
     def sites(request: Request) -> Response:
         session = web.signed_in(request)
-        assert session.token is not None
-        try:
-            hosted = reception.hosted_sites(web.services, session.token, session.org)
-        except Refused as exc:
-            return _refused(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        if len(hosted) == 1:
-            return RedirectResponse(f"/accueil/sites/{quote(hosted[0].site_id, safe='')}", status_code=303)
-        return web.page(request, "sites.html", session, sites=hosted)
+        token = str(session.token)
+
+        def render() -> Response:
+            hosted = reception.hosted_sites(web.services, token, session.org)
+            if len(hosted) == 1:
+                target = f"/accueil/sites/{quote(hosted[0].site_id, safe='')}"
+                return RedirectResponse(target, status_code=303)
+            return web.page(request, "sites.html", session, sites=hosted)
+
+        return shown(web, request, render)
 
     @api.get("/accueil/sites/{site_id}")
     def expected(request: Request, site_id: str) -> Response:
         session = web.signed_in(request)
-        assert session.token is not None
-        try:
-            view = reception.reception(web.services, session.token, site_id, web.zone)
-        except Refused as exc:
-            return _refused(web, request, exc)
-        except Unreachable:
-            return web.refused(request, session, 503, [DOWN])
-        return web.page(request, "reception.html", session, view=view)
+        token = str(session.token)
+        return shown_page(
+            web,
+            request,
+            session,
+            "reception.html",
+            lambda: {
+                "view": reception.reception(web.services, token, site_id, web.zone),
+            },
+        )
 
     @api.post("/accueil/sites/{site_id}/arrivees")
     async def check_in(request: Request, site_id: str) -> Response:
         session = web.signed_in(request)
         fields = await check_csrf(request, session.csrf)
-        assert session.token is not None
-        name = fields.get("name", "")
-        try:
-            await run_in_threadpool(
-                reception.check_in,
+        token, name = str(session.token), fields.get("name", "")
+        late = fields.get("late") == "oui"  # one declared absent, arriving after all
+        what = "Arrivée en retard" if late else "Arrivée"
+        await sent(
+            session,
+            f"{what} enregistrée : {name}.",
+            f"{what} non enregistrée ({name})",
+            lambda: reception.check_in(
                 web.services,
-                session.token,
+                token,
                 fields.get("job_dating_id", ""),
                 site_id,
                 fields.get("candidate_id", ""),
-            )
-            session.flash.append(f"Arrivée enregistrée : {name}.")
-        except Refused as exc:
-            if exc.status == 401:
-                raise SignInAgain("expiree") from exc
-            session.flash.append(f"Arrivée non enregistrée ({name}) : " + " ".join(exc.reasons))
-        except Unreachable:
-            session.flash.append(DOWN)
+                late=late,
+            ),
+        )
         return RedirectResponse(f"/accueil/sites/{quote(site_id, safe='')}", status_code=303)
 
     return api
-
-
-def _refused(web: Web, request: Request, exc: Refused) -> Response:
-    if exc.status == 401:
-        raise SignInAgain("expiree") from exc
-    session = web.session(request)
-    reasons = exc.reasons or ["Cette page ne vous est pas accessible."]
-    return web.refused(request, session, exc.status if exc.status in (403, 404) else 400, reasons)

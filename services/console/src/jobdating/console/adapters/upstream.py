@@ -26,6 +26,14 @@ class HttpServices:
     def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
         return self._send("POST", service, path, token, json=body)
 
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        return self._send("POST", service, path, token, files={"file": file}, params=params)
+
+    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        return self._send("PUT", service, path, token, json=body)
+
     def close(self) -> None:
         self.http.close()
 
@@ -36,7 +44,7 @@ class HttpServices:
         except httpx.HTTPError as exc:
             raise Unreachable(service) from exc
         if response.status_code >= 400:
-            raise Refused(response.status_code, reasons_of(response))
+            raise Refused(response.status_code, reasons_of(response), fields_of(response))
         return response.json() if response.content else None
 
 
@@ -51,3 +59,16 @@ def reasons_of(response: httpx.Response) -> list[str]:
     if isinstance(detail, list):
         return [str(d.get("reason") or d.get("msg") or "") for d in detail if isinstance(d, dict)]
     return []
+
+
+def fields_of(response: httpx.Response) -> dict[str, str]:
+    """The reason given for each field a refusal names (the first one per field)."""
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    for d in detail if isinstance(detail, list) else []:
+        if isinstance(d, dict) and d.get("field") and d.get("reason"):
+            found.setdefault(str(d["field"]), str(d["reason"]))
+    return found

@@ -99,10 +99,15 @@ def reception(services: Services, token: str, site_id: str, zone: ZoneInfo) -> R
     )
 
 
-def check_in(services: Services, token: str, job_dating_id: str, site_id: str, candidate_id: str) -> None:
+def check_in(
+    services: Services, token: str, job_dating_id: str, site_id: str, candidate_id: str, late: bool = False
+) -> None:
+    """The candidate is there; `late`: they had been declared absent, and scheduling gives them back what
+    it can of their interviews."""
+    route = "late-arrivals" if late else "check-ins"
     services.post(
         "scheduling",
-        f"/job-datings/{quote(job_dating_id, safe='')}/check-ins",
+        f"/job-datings/{quote(job_dating_id, safe='')}/{route}",
         token,
         {"candidate_id": candidate_id, "site_id": site_id},
     )

@@ -9,6 +9,10 @@ from typing import Final
 
 RECEPTION: Final = "site_manager"
 COORDINATION: Final = "coordinator"
+COUNSEL: Final = "counsellor"
+COACH: Final = "coach"
+PARTNER_ADMIN: Final = "partner_admin"
+RECRUITMENT: Final = "recruiter"
 
 ROLE_NAMES: Final[dict[str, str]] = {
     "coordinator": "coordination",
@@ -29,6 +33,26 @@ def may_receive(roles: Collection[str]) -> bool:
 def may_coordinate(roles: Collection[str]) -> bool:
     """The live day and the other pages of the whole job dating are for the coordination."""
     return COORDINATION in roles
+
+
+def may_counsel(roles: Collection[str]) -> bool:
+    """« Mes candidats » and the call list are for counsellors (registration shows coaches no candidate)."""
+    return COUNSEL in roles
+
+
+def may_coach(roles: Collection[str]) -> bool:
+    """The workshops and individual interviews to run: coaches and counsellors."""
+    return COUNSEL in roles or COACH in roles
+
+
+def may_invite(roles: Collection[str]) -> bool:
+    """Partners and invitations: the coordination invites partner admins, who invite their own staff."""
+    return COORDINATION in roles or PARTNER_ADMIN in roles
+
+
+def may_recruit(roles: Collection[str]) -> bool:
+    """The agenda, profiles and outcomes of a company are for its recruiters."""
+    return RECRUITMENT in roles
 
 
 def role_words(roles: Collection[str]) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from jobdating.eventstore.base import EventStore, Transaction
-from jobdating.identity.adapters.times import loaded, stored
+from jobdating.eventstore.reading import columns, struct_of
+from jobdating.identity.adapters.times import stored
 from jobdating.identity.application.oidc_ports import PendingSignIn
 
 TABLES = ("identity_oidc_pending", "identity_oidc_link")
@@ -65,20 +66,13 @@ class SqlOidcTables:
 
     def take_pending(self, tx: Transaction, state_hash: str) -> PendingSignIn | None:
         row = tx.execute(
-            "SELECT organisation_id, nonce, code_verifier, browser_hash, expires_at "
-            "FROM identity_oidc_pending WHERE state_hash = ?",
+            f"SELECT {columns(PendingSignIn)} FROM identity_oidc_pending WHERE state_hash = ?",
             (state_hash,),
         ).fetchone()
         if row is None:
             return None
         tx.execute("DELETE FROM identity_oidc_pending WHERE state_hash = ?", (state_hash,))
-        return PendingSignIn(
-            organisation_id=row[0],
-            nonce=row[1],
-            code_verifier=row[2],
-            browser_hash=row[3],
-            expires_at=loaded(row[4]),
-        )
+        return struct_of(PendingSignIn, row)
 
     def linked_account(self, tx: Transaction, issuer: str, subject: str) -> str | None:
         row = tx.execute(

@@ -17,6 +17,7 @@ import msgspec
 
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.log_models import create_tables
+from jobdating.eventstore.reading import struct_of
 from jobdating.identity.adapters.times import loaded, stored
 from jobdating.identity.application.ports import Invitation, Login
 
@@ -55,16 +56,7 @@ _LOGIN = (
 def _login(row: Any) -> Login | None:
     if row is None:
         return None
-    return Login(
-        account_id=row[0],
-        organisation_id=row[1],
-        email=row[2],
-        roles=_roles.decode(row[3]),
-        status=row[4],
-        password_hash=row[5],
-        totp_secret=row[6],
-        totp_step=None if row[7] is None else int(row[7]),
-    )
+    return struct_of(Login, row, json=("roles",))
 
 
 def migrate(store: EventStore) -> None:
@@ -120,13 +112,7 @@ class SqlPrivateTables:
         ).fetchone()
         if row is None:
             return None
-        return Invitation(
-            account_id=row[0],
-            organisation_id=row[1],
-            email=row[2],
-            expires_at=loaded(row[3]),
-            used_at=None if row[4] is None else loaded(row[4]),
-        )
+        return struct_of(Invitation, row)
 
     def use_invitation(self, tx: Transaction, token_hash: str, at: datetime) -> None:
         tx.execute(

@@ -47,6 +47,7 @@ def install(
     """Add the notification routes to `app` (made by `create_app`)."""
     app.include_router(_router(queries, retry))
     app.include_router(_preferences(set_reminders, wants_reminders, org))
+    app.include_router(_followed(queries))
 
 
 def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, org: str) -> APIRouter:
@@ -67,6 +68,19 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
         with _refusals():
             wanted = set_reminders(candidate_id, body.reminders, meta, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
+
+    return router
+
+
+def _followed(queries: NotificationQueries) -> APIRouter:
+    router = APIRouter(tags=["notifications"])
+
+    @router.get("/candidates/{candidate_id}/notifications")
+    def candidate_notifications(candidate_id: str, caller: CoordinatorOrCounsellor) -> list[NotificationView]:
+        """Les messages envoyés à un candidat et leur état (`failed` : pas joint), pour la coordination et
+        les conseillers de la structure qui le suit ; aucune coordonnée."""
+        with _refusals():
+            return queries.to_candidate(candidate_id, _own_org(caller))
 
     return router
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jobdating.contracts import scheduling
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.counselling import apply_counselling
 from jobdating.notifications.application.instants import ts
 
 
@@ -30,20 +31,5 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 "DO NOTHING",
                 (e.workshop_id,),
             )
-        case scheduling.CounsellingInterviewBooked() as e:
-            tx.execute(
-                "INSERT INTO notif_counselling (interview_id, job_dating_id, candidate_id, counsellor_id, "
-                "site_id, starts_at, ends_at, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, 0) "
-                "ON CONFLICT (interview_id) DO NOTHING",
-                (
-                    e.interview_id,
-                    e.job_dating_id,
-                    e.candidate_id,
-                    e.counsellor_id,
-                    e.site_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                ),
-            )
-        case scheduling.CounsellingInterviewCancelled() as e:
-            tx.execute("UPDATE notif_counselling SET cancelled = 1 WHERE interview_id = ?", (e.interview_id,))
+        case scheduling.CounsellingInterviewBooked() | scheduling.CounsellingInterviewCancelled():
+            apply_counselling(tx, "notif_counselling", event, ts)

@@ -73,19 +73,8 @@ def _text(text: str, subtype: str, charset: Charset) -> MIMENonMultipart:
 class SmtpChannel:
     """The `EmailChannel` port over SMTP (plain, or STARTTLS with a login when configured)."""
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        mail_from: str,
-        clock: Clock,
-        *,
-        timeout: float = 10.0,
-        starttls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
-    ) -> None:
-        self.server = SmtpServer(host, port, timeout, starttls, username, password)
+    def __init__(self, server: SmtpServer, mail_from: str, clock: Clock) -> None:
+        self.server = server
         self.mail_from = mail_from
         self.clock = clock
         self._idle: queue.SimpleQueue[smtplib.SMTP] = queue.SimpleQueue()

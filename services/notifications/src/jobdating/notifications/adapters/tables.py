@@ -14,6 +14,7 @@ Times are stored as fixed-width UTC text (`ts`), so that text order is time orde
 from __future__ import annotations
 
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.counselling import counselling_table
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS notif_candidate (
@@ -146,16 +147,7 @@ PREPARATION = (
     """CREATE TABLE IF NOT EXISTS notif_workshop_cancelled (
         workshop_id TEXT PRIMARY KEY
     )""",
-    """CREATE TABLE IF NOT EXISTS notif_counselling (
-        interview_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        candidate_id TEXT NOT NULL,
-        counsellor_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        cancelled INTEGER NOT NULL
-    )""",
+    counselling_table("notif_counselling"),
 )
 
 SCHEMA += PREPARATION

@@ -20,13 +20,18 @@ class NotTheirCandidate(PermissionError):
     """A counsellor of another organisation than the candidate's."""
 
 
-def reminders(store: EventStore, candidate_id: str, caller_org: str | None) -> bool:
-    """Whether a candidate wants reminders, for whoever may change it (`set_reminders`'s rule)."""
+def followed(store: EventStore, candidate_id: str, caller_org: str | None) -> None:
+    """Nothing when the caller follows the candidate (`may_set_reminders`'s rule), else the refusal."""
     candidate = queries_facts.candidate(store, candidate_id)
     if candidate is None:
         raise UnknownCandidate(candidate_id)
     if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
         raise NotTheirCandidate(candidate_id)
+
+
+def reminders(store: EventStore, candidate_id: str, caller_org: str | None) -> bool:
+    """Whether a candidate wants reminders, for whoever may change it (`set_reminders`'s rule)."""
+    followed(store, candidate_id, caller_org)
     return queries_facts.wants_reminders(store, candidate_id)
 
 
@@ -41,11 +46,7 @@ def set_reminders(
 ) -> bool:
     """Record whether a candidate wants reminders; `caller_org` (a counsellor's) must be the candidate's
     referring or registering organisation. Returns the wish now in force."""
-    candidate = queries_facts.candidate(store, candidate_id)
-    if candidate is None:
-        raise UnknownCandidate(candidate_id)
-    if not may_set_reminders(caller_org, candidate.referring_org, candidate.org):
-        raise NotTheirCandidate(candidate_id)
+    followed(store, candidate_id, caller_org)
     bus.execute(
         AGGREGATE,
         preferences.stream_id(candidate_id),

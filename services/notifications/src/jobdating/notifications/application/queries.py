@@ -9,6 +9,7 @@ from typing import Unpack
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.ports import DeliveryWrites
+from jobdating.notifications.application.preferences import followed
 from jobdating.notifications.application.queries_deliveries import Delivery, DeliveryFilters
 from jobdating.runtime.clock import Clock
 
@@ -53,6 +54,12 @@ class NotificationQueries:
     def notification(self, notification_id: str) -> NotificationView | None:
         found = queries_deliveries.get(self.store, notification_id)
         return _view(found) if found else None
+
+    def to_candidate(self, candidate_id: str, caller_org: str | None) -> list[NotificationView]:
+        """The messages to one candidate (most recently changed first), for whoever follows them: their
+        counsellor calls those the messages did not reach."""
+        followed(self.store, candidate_id, caller_org)
+        return self.notifications(recipient_type="candidate", recipient_id=candidate_id, limit=MAX_PAGE)
 
     def counts(self) -> dict[str, int]:
         return queries_deliveries.counts(self.store)

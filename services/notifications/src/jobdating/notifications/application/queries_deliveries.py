@@ -88,6 +88,8 @@ class DeliveryFilters(TypedDict, total=False):
     kind: str | None
     channel: str | None
     subject_id: str | None
+    recipient_type: str | None
+    recipient_id: str | None
 
 
 def listing(

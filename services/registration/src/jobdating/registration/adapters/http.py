@@ -26,10 +26,6 @@ from jobdating.registration.adapters.http_companies import companies_router
 from jobdating.registration.adapters.http_imports import imports_router
 from jobdating.registration.adapters.http_purposes import purposes_router
 from jobdating.registration.adapters.remote_openings import RemoteOpenings
-from jobdating.registration.adapters.schemas import (
-    SiteOut,
-    StatisticsOut,
-)
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.service import RegistrationService
@@ -63,12 +59,12 @@ def install(
 def _reference(svc: RegistrationService) -> APIRouter:
     router = APIRouter(tags=["reference"])
 
-    @router.get("/sites", response_model=list[SiteOut])
+    @router.get("/sites", response_model=list[queries.SiteView])
     def list_sites(_: Caller, open_only: bool = False) -> Any:
         """Sites published by the sites service; candidates choose among the open ones."""
         return [msgspec.to_builtins(s) for s in queries.sites(svc.store, open_only=open_only)]
 
-    @router.get("/statistics", response_model=StatisticsOut)
+    @router.get("/statistics", response_model=queries.Statistics)
     def get_statistics(_: Reader) -> Any:
         """Anonymous counts (erased candidates included)."""
         return msgspec.to_builtins(queries.statistics(svc.store))

@@ -62,12 +62,21 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         principal: Reader,
         site_id: str | None = None,
         status_: Annotated[str | None, Query(alias="status")] = None,
+        counsellor_id: Annotated[
+            str | None, Query(description="only the candidates this counsellor (account id) follows")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
         offset: Offset = 0,
     ) -> Any:
         """A page of candidates; personal fields only for those the caller's organisation follows."""
         items, total = queries.candidates(
-            svc.store, principal, site_id=site_id, status=status_, limit=limit, offset=offset
+            svc.store,
+            principal,
+            site_id=site_id,
+            status=status_,
+            counsellor_id=counsellor_id,
+            limit=limit,
+            offset=offset,
         )
         return {"total": total, "items": [msgspec.to_builtins(v) for v in items]}
 

@@ -191,26 +191,6 @@ class CompanyPage(BaseModel):
     items: list[CompanyOut]
 
 
-class SiteOut(BaseModel):
-    site_id: str
-    name: str
-    host_org: str
-    commune: str
-    postcode: str
-    open: bool
-
-
-class StatisticsOut(BaseModel):
-    candidates: int
-    candidates_by_status: dict[str, int]
-    candidates_erased: int
-    candidates_by_site: dict[str, int]
-    candidates_by_referring_org: dict[str, int]
-    companies: int
-    companies_by_status: dict[str, int]
-    open_positions: int
-
-
 class RowErrorOut(BaseModel):
     field: str
     reason: str

@@ -4,6 +4,7 @@ What decisions are checked against (facts, who holds a phone or a SIRET) is `loo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
 import msgspec
@@ -56,7 +57,8 @@ class CompanyView(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: str
 
 
-class SiteView(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class SiteView:
     """A site published by the sites service."""
 
     site_id: str
@@ -67,7 +69,8 @@ class SiteView(msgspec.Struct, frozen=True, kw_only=True):
     open: bool
 
 
-class Statistics(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, kw_only=True)
+class Statistics:
     """Anonymous counts: erased candidates still count, only who they were is gone."""
 
     candidates: int
@@ -108,11 +111,14 @@ def candidates(
     site_id: str | None = None,
     status: str | None = None,
     referring_org: str | None = None,
+    counsellor_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[CandidateView], int]:
     """A page of candidates (oldest first) and how many match in all."""
-    where, params = _filters(site_id=site_id, status=status, referring_org=referring_org)
+    where, params = _filters(
+        site_id=site_id, status=status, referring_org=referring_org, counsellor_id=counsellor_id
+    )
     total = int(fetch_all(db, f"SELECT COUNT(*) FROM candidates{where}", params)[0][0])
     rows = fetch_all(
         db,

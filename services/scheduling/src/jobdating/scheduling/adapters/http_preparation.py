@@ -83,6 +83,11 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.cancel_counselling(command, actor_of(caller), meta(request, caller))
         return _one(ctx, interview_id)
 
+    @router.get("/counselling-interviews", tags=["counselling"])
+    def list_counselling(caller: Caller, counsellor_id: str | None = None) -> list[CounsellingView]:
+        """Les entretiens individuels d'un conseiller (par défaut, ceux de l'appelant), annulés compris."""
+        return prep.counsellings(ctx.queries.read, counsellor_id or caller.actor_id)
+
     @router.get("/counselling-interviews/{interview_id}", tags=["counselling"])
     def get(interview_id: str, _: Caller) -> CounsellingView:
         return _one(ctx, interview_id)

@@ -11,6 +11,7 @@ from jobdating.contracts.scheduling import (
     WorkshopCancelled,
 )
 from jobdating.eventstore.base import Transaction
+from jobdating.eventstore.counselling import apply_counselling
 from jobdating.scheduling.application.instants import ts
 
 
@@ -27,19 +28,5 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
             )
         case WorkshopCancelled() as e:
             tx.execute("INSERT INTO sched_workshop_cancelled (workshop_id) VALUES (?)", (e.workshop_id,))
-        case CounsellingInterviewBooked() as e:
-            tx.execute(
-                "INSERT INTO sched_counselling (interview_id, job_dating_id, candidate_id, counsellor_id, "
-                "site_id, starts_at, ends_at, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    e.interview_id,
-                    e.job_dating_id,
-                    e.candidate_id,
-                    e.counsellor_id,
-                    e.site_id,
-                    ts(e.starts_at),
-                    ts(e.ends_at),
-                ),
-            )
-        case CounsellingInterviewCancelled() as e:
-            tx.execute("UPDATE sched_counselling SET cancelled = 1 WHERE interview_id = ?", (e.interview_id,))
+        case CounsellingInterviewBooked() | CounsellingInterviewCancelled():
+            apply_counselling(tx, "sched_counselling", event, ts)

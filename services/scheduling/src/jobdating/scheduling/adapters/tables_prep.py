@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from jobdating.eventstore.counselling import counselling_table
+
 FACT_TABLES = ("sched_account",)
 READ_MODEL_TABLES = ("sched_workshop_cancelled", "sched_counselling")
 
@@ -22,16 +24,7 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS sched_workshop_cancelled (
         workshop_id TEXT PRIMARY KEY
     )""",
-    """CREATE TABLE IF NOT EXISTS sched_counselling (
-        interview_id TEXT PRIMARY KEY,
-        job_dating_id TEXT NOT NULL,
-        candidate_id TEXT NOT NULL,
-        counsellor_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        starts_at TEXT NOT NULL,
-        ends_at TEXT NOT NULL,
-        cancelled INTEGER NOT NULL
-    )""",
+    counselling_table("sched_counselling"),
     "CREATE INDEX IF NOT EXISTS sched_counselling_candidate ON sched_counselling (candidate_id)",
     "CREATE INDEX IF NOT EXISTS sched_counselling_counsellor ON sched_counselling (counsellor_id)",
 )

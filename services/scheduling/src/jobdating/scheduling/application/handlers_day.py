@@ -13,7 +13,6 @@ from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
 from jobdating.scheduling.domain.permissions import Actor
-from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
 
 
 class DayHandlers(Handling):
@@ -48,11 +47,8 @@ class DayHandlers(Handling):
 
     def check_in(self, command: commands.CheckIn, actor: Actor, meta: Meta) -> list[StoredEvent]:
         def work(w: UnitOfWork) -> list[StoredEvent]:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, command.site_id)
-            events = day.check_in(command, attendance, job_dating, actor, candidate, site, self.clock.now())
+            stream, presence = _presence(w, command, command.site_id)
+            events = day.check_in(command, presence, actor, self.clock.now())
             return w.append(stream, events, meta)
 
         return self.bus.run(work)
@@ -62,11 +58,8 @@ class DayHandlers(Handling):
         now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, candidate.site_id) if candidate is not None else None
-            events = day.mark_no_show(command, attendance, job_dating, actor, candidate, site, now)
+            stream, presence = _presence(w, command)
+            events = day.mark_no_show(command, presence, actor, now)
             absent = disruptions.candidate_absent(command.candidate_id)
             return self.record_then_repair(w, (stream, events), meta, command.job_dating_id, absent, now)
 
@@ -81,13 +74,10 @@ class DayHandlers(Handling):
         now = self.clock.now()
 
         def work(w: UnitOfWork) -> RepairReport:
-            job_dating, stream, attendance = _presence(w, command)
-            read = known.in_tx(w.tx)
-            candidate = known.candidate(read, command.candidate_id)
-            site = known.site(read, command.site_id)
-            events = day.record_late_arrival(command, attendance, job_dating, actor, candidate, site, now)
+            stream, presence = _presence(w, command, command.site_id)
+            events = day.record_late_arrival(command, presence, actor, now)
             back = disruptions.candidate_arrived_late(
-                command.candidate_id, read_model.slots(read, command.job_dating_id)
+                command.candidate_id, read_model.slots(known.in_tx(w.tx), command.job_dating_id)
             )
             report = self.record_then_repair(w, (stream, events), meta, command.job_dating_id, back, now)
             # Nothing given back: they wait at their site for the next slot freed there.
@@ -126,8 +116,16 @@ class DayHandlers(Handling):
 
 
 def _presence(
-    w: UnitOfWork, command: commands.CandidateCommand
-) -> tuple[JobDatingState, str, AttendanceState]:
-    """The job dating, and the candidate's attendance stream and its state."""
+    w: UnitOfWork, command: commands.CandidateCommand, site_id: str | None = None
+) -> tuple[str, day.Presence]:
+    """The candidate's attendance stream, and what a decision about their presence reads: at `site_id`,
+    else at the candidate's own site."""
     stream = attendance_stream(command.job_dating_id, command.candidate_id)
-    return w.fold(JOB_DATINGS, command.job_dating_id), stream, w.fold(ATTENDANCE, stream)
+    read = known.in_tx(w.tx)
+    candidate = known.candidate(read, command.candidate_id)
+    where = site_id if site_id is not None else candidate.site_id if candidate is not None else None
+    site = known.site(read, where) if where is not None else None
+    presence = day.Presence(
+        w.fold(ATTENDANCE, stream), w.fold(JOB_DATINGS, command.job_dating_id), candidate, site
+    )
+    return stream, presence

@@ -8,7 +8,8 @@ from typing import Any
 
 import msgspec
 
-from jobdating.scheduling.application.instants import from_ts, maybe_ts
+from jobdating.eventstore.reading import struct_of
+from jobdating.scheduling.application.instants import from_ts
 from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.errors import NotFound
 
@@ -75,19 +76,7 @@ def changes(read: Reader, job_dating_id: str, after: int = 0, limit: int = 500) 
         "WHERE job_dating_id = ? AND position > ? ORDER BY position LIMIT ?",
         (job_dating_id, after, limit),
     )
-    return [
-        ChangeView(
-            slot_id=r[0],
-            change=r[1],
-            reason=r[2],
-            detail=_detail.decode(r[3]),
-            at=from_ts(r[4]),
-            event_id=r[5],
-            causation_id=r[6],
-            position=int(r[7]),
-        )
-        for r in rows
-    ]
+    return [struct_of(ChangeView, r, json=("detail",)) for r in rows]
 
 
 def attendance(read: Reader, job_dating_id: str, site_id: str | None = None) -> list[AttendanceView]:
@@ -98,7 +87,7 @@ def attendance(read: Reader, job_dating_id: str, site_id: str | None = None) -> 
         sql += " AND site_id = ?"
         params.append(site_id)
     rows = read(sql + " ORDER BY site_id, candidate_id", params)
-    return [AttendanceView(r[0], r[1], maybe_ts(r[2]), bool(r[3])) for r in rows]
+    return [struct_of(AttendanceView, r) for r in rows]
 
 
 def workshops(read: Reader, job_dating_id: str | None = None) -> list[WorkshopView]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.scheduling.application.instants import from_ts, ts
 from jobdating.scheduling.application.queries_facts import Reader
 from jobdating.scheduling.domain.coaches import AccountFacts
@@ -98,26 +99,19 @@ class CounsellingView:
     cancelled: bool
 
 
+_COUNSELLING = f"SELECT {columns(CounsellingView)} FROM sched_counselling"
+
+
 def counselling(read: Reader, interview_id: str) -> CounsellingView | None:
     """One individual interview."""
-    rows = read(
-        "SELECT interview_id, job_dating_id, candidate_id, counsellor_id, site_id, starts_at, ends_at, "
-        "cancelled FROM sched_counselling WHERE interview_id = ?",
-        (interview_id,),
-    )
-    if not rows:
-        return None
-    r = rows[0]
-    return CounsellingView(
-        interview_id=r[0],
-        job_dating_id=r[1],
-        candidate_id=r[2],
-        counsellor_id=r[3],
-        site_id=r[4],
-        starts_at=from_ts(r[5]),
-        ends_at=from_ts(r[6]),
-        cancelled=bool(r[7]),
-    )
+    rows = read(_COUNSELLING + " WHERE interview_id = ?", (interview_id,))
+    return struct_of(CounsellingView, rows[0]) if rows else None
+
+
+def counsellings(read: Reader, counsellor_id: str) -> list[CounsellingView]:
+    """The individual interviews a counsellor runs (called off ones too), by start."""
+    rows = read(_COUNSELLING + " WHERE counsellor_id = ? ORDER BY starts_at, interview_id", (counsellor_id,))
+    return [struct_of(CounsellingView, r) for r in rows]
 
 
 def workshop_cancelled(read: Reader, workshop_id: str) -> bool:

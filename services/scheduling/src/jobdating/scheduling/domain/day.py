@@ -4,7 +4,7 @@ then (outcomes, second interviews) is in `interviews`."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event
@@ -19,20 +19,30 @@ from jobdating.scheduling.domain.permissions import Actor, may_run_site
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
 
 # The day's decisions, read from one place by the handlers and their tests.
-__all__ = ["check_in", "mark_no_show", "record_late_arrival", "record_outcome", "schedule_second_interview"]
+__all__ = [
+    "Presence",
+    "check_in",
+    "mark_no_show",
+    "record_late_arrival",
+    "record_outcome",
+    "schedule_second_interview",
+]
 
 
-def check_in(
-    command: CheckIn,
-    attendance: AttendanceState,
-    job_dating: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    site: SiteFacts | None,
-    now: datetime,
-) -> list[Event]:
+class Presence(NamedTuple):
+    """What a decision about a candidate's presence on the day reads: their attendance so far, the job
+    dating, and what scheduling knows of the candidate and of the site (None when unknown)."""
+
+    attendance: AttendanceState
+    job_dating: JobDatingState
+    candidate: CandidateFacts | None
+    site: SiteFacts | None
+
+
+def check_in(command: CheckIn, presence: Presence, actor: Actor, now: datetime) -> list[Event]:
     """A candidate arrives at their site, once, from the job dating's first day; a candidate marked absent
     arrives late instead (`record_late_arrival`)."""
+    attendance, job_dating, candidate, site = presence
     arriving = _arriving(command, job_dating, actor, candidate, site, now)
     if attendance.no_show:
         raise Conflict.on(
@@ -45,16 +55,11 @@ def check_in(
 
 
 def record_late_arrival(
-    command: RecordLateArrival,
-    attendance: AttendanceState,
-    job_dating: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    site: SiteFacts | None,
-    now: datetime,
+    command: RecordLateArrival, presence: Presence, actor: Actor, now: datetime
 ) -> list[Event]:
     """A candidate marked absent arrives after all: the no-show is undone and they are checked in now (the
     repair then gives back their interviews still to come). Only for a candidate marked absent."""
+    attendance, job_dating, candidate, site = presence
     arriving = _arriving(command, job_dating, actor, candidate, site, now)
     _not_arrived_yet(attendance, job_dating)
     if not attendance.no_show:
@@ -107,17 +112,10 @@ def _not_arrived_yet(attendance: AttendanceState, job_dating: JobDatingState) ->
         )
 
 
-def mark_no_show(
-    command: MarkNoShow,
-    attendance: AttendanceState,
-    job_dating: JobDatingState,
-    actor: Actor,
-    candidate: CandidateFacts | None,
-    site: SiteFacts | None,
-    now: datetime,
-) -> list[Event]:
+def mark_no_show(command: MarkNoShow, presence: Presence, actor: Actor, now: datetime) -> list[Event]:
     """A candidate did not come: recorded once, from the job dating's first day, never after they
     checked in."""
+    attendance, job_dating, candidate, site = presence
     _published(job_dating)
     if candidate is None:
         raise NotFound.on("candidate_id", UNKNOWN_CANDIDATE)

@@ -12,6 +12,7 @@ import msgspec
 
 from jobdating.contracts.sites import Coordinates, OpeningHours
 from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.sites.application.geography import Location, haversine_km, postcode_location
 from jobdating.sites.application.views import (
     Availability,
@@ -33,10 +34,7 @@ _SITE_COLUMNS = (
     "site_id, name, host_org, address, commune, postcode, lat, lon, hours, accessibility, "
     "contact_phone, contact_email, status, closed_reason"
 )
-_COMPUTER_COLUMNS = (
-    "computer_id, site_id, label, lending_org, webcam, headset, visio_ready, status, status_reason, "
-    "status_since"
-)
+_COMPUTER_COLUMNS = columns(ComputerView)
 _hours = msgspec.json.Decoder(tuple[OpeningHours, ...])
 _strings = msgspec.json.Decoder(tuple[str, ...])
 
@@ -189,15 +187,4 @@ def _site(r: Any, rooms: tuple[RoomView, ...]) -> SiteView:
 
 
 def _computer(r: Any) -> ComputerView:
-    return ComputerView(
-        computer_id=r[0],
-        site_id=r[1],
-        label=r[2],
-        lending_org=r[3],
-        webcam=bool(r[4]),
-        headset=bool(r[5]),
-        visio_ready=bool(r[6]),
-        status=r[7],
-        status_reason=r[8],
-        status_since=datetime.fromisoformat(r[9]),
-    )
+    return struct_of(ComputerView, r)

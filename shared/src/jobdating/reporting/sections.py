@@ -25,9 +25,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import time
 
-from jobdating.ops.reporting.figures import Figure, Report, Scope, Unit
-from jobdating.ops.reporting.fold import Computer, ReportState, Slot, Workshop, timezone_of
-from jobdating.ops.reporting.timeline import timeline
+from jobdating.reporting.figures import Figure, Report, Scope, Unit
+from jobdating.reporting.fold import Computer, ReportState, Slot, Workshop, timezone_of
+from jobdating.reporting.timeline import timeline
 
 FUNNEL = "Parcours"
 ATTENDANCE = "Présence"

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 Unit = Literal["count", "rate", "ratio"]
+NOT_APPLICABLE = "—"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,17 @@ class Report:
     @property
     def sections(self) -> list[str]:
         return list(dict.fromkeys(f.section for f in self.figures))
+
+
+def display(figure: Figure) -> str:
+    """A figure as a French reader expects it: `12`, `16,7 %`, `1,50`, or a dash when not computable."""
+    if figure.value is None:
+        return NOT_APPLICABLE
+    if figure.unit == "rate":
+        return f"{figure.value * 100:.1f} %".replace(".", ",")
+    if figure.unit == "ratio":
+        return f"{figure.value:.2f}".replace(".", ",")
+    return str(figure.value)
 
 
 def window_of(timeline: SiteTimeline) -> tuple[datetime, datetime]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from jobdating.ops.reporting.figures import ComputerLine, SiteTimeline, TimelineSlot
-from jobdating.ops.reporting.fold import Computer, ReportState, Slot, timezone_of
+from jobdating.reporting.figures import ComputerLine, SiteTimeline, TimelineSlot
+from jobdating.reporting.fold import Computer, ReportState, Slot, timezone_of
 
 
 def timeline(

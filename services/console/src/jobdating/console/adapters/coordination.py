@@ -1,0 +1,48 @@
+"""What the coordination's pages share: only the coordination opens them, and a service's refusal or
+silence becomes a French page (an expired token: sign in again)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import Request, Response
+
+from jobdating.console.adapters.http_live import DOWN, ONLY_COORDINATION
+from jobdating.console.adapters.web import SignInAgain, Web
+from jobdating.console.application.ports import Refused, Unreachable
+from jobdating.console.application.sessions import Session
+from jobdating.console.domain.permissions import may_coordinate
+
+T = TypeVar("T")
+
+
+class NotHere(Exception):
+    """The page cannot be shown: `response` says why."""
+
+    def __init__(self, response: Response):
+        super().__init__()
+        self.response = response
+
+
+def coordinator(web: Web, request: Request) -> tuple[Session, str]:
+    """The signed-in coordinator's session and token (else a sign-in redirect, or a refusal page)."""
+    session = web.signed_in(request)
+    if not may_coordinate(session.roles):
+        raise NotHere(web.refused(request, session, 403, [ONLY_COORDINATION]))
+    assert session.token is not None
+    return session, session.token
+
+
+def asked(web: Web, request: Request, session: Session, ask: Callable[[], T]) -> T:
+    """What the services answer, or the page saying why they did not."""
+    try:
+        return ask()
+    except Refused as exc:
+        if exc.status == 401:
+            raise SignInAgain("expiree") from exc
+        status = exc.status if exc.status in (403, 404) else 400
+        reasons = exc.reasons or ["Cette page ne vous est pas accessible."]
+        raise NotHere(web.refused(request, session, status, reasons)) from exc
+    except Unreachable as exc:
+        raise NotHere(web.refused(request, session, 503, [DOWN])) from exc

@@ -1,0 +1,54 @@
+"""« Mes candidats »: a counsellor's candidates and their plan, the call list, the outcomes; one candidate's
+page, refused when the counsellor does not follow them (registration shows them no name); the workshops and
+individual interviews a coach or counsellor runs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from jobdating.console.adapters.pages import page_for
+from jobdating.console.adapters.web import Web
+from jobdating.console.application import coaching, counsellor
+from jobdating.console.domain.permissions import may_coach, may_counsel
+
+ONLY_COUNSEL = "Cette page est réservée aux conseillers."
+ONLY_COACHES = "Cette page est réservée aux conseillers et aux coachs."
+
+
+def router(web: Web) -> APIRouter:
+    api = APIRouter(include_in_schema=False)
+
+    @api.get("/conseil")
+    def my_candidates(request: Request) -> Response:
+        return page_for(
+            web,
+            request,
+            may_counsel,
+            ONLY_COUNSEL,
+            "counsellor.html",
+            lambda session, token: counsellor.my_candidates(web.services, token, session.account_id),
+        )
+
+    @api.get("/conseil/candidats/{candidate_id}")
+    def one_candidate(request: Request, candidate_id: str) -> Response:
+        return page_for(
+            web,
+            request,
+            may_counsel,
+            ONLY_COUNSEL,
+            "counsellor_candidate.html",
+            lambda _, token: counsellor.one_candidate(web.services, token, candidate_id),
+        )
+
+    @api.get("/conseil/ateliers")
+    def to_run(request: Request) -> Response:
+        return page_for(
+            web,
+            request,
+            may_coach,
+            ONLY_COACHES,
+            "coaching.html",
+            lambda session, token: coaching.to_run(web.services, token, session.account_id, web.zone),
+        )
+
+    return api

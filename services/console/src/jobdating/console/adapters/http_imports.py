@@ -1,0 +1,84 @@
+"""Imports (`/coordination/imports`): the coordinator sends a spreadsheet of candidates or companies to
+registration and reads its report, one line per row."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from jobdating.console.adapters.http_answers import DOWN
+from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
+from jobdating.console.application import imports
+from jobdating.console.application.ports import Refused, Unreachable
+from jobdating.console.domain.permissions import may_coordinate
+
+ONLY_COORDINATION = "Cette page est réservée à la coordination."
+# Registration refuses past 32 MB; the console reads no more than that plus a margin.
+MAX_BYTES = 33 * 2**20
+TOO_BIG = "Fichier trop volumineux : 32 Mo au plus. Découpez-le en plusieurs fichiers."
+
+
+def router(web: Web) -> APIRouter:
+    api = APIRouter(include_in_schema=False)
+
+    @api.get("/coordination/imports")
+    def imports_page(request: Request) -> Response:
+        session = web.signed_in(request)
+        if not may_coordinate(session.roles):
+            return web.refused(request, session, 403, [ONLY_COORDINATION])
+        return web.page(
+            request, "imports.html", session, kind="", dry_run=True, errors=[], report=None, here="imports"
+        )
+
+    @api.post("/coordination/imports")
+    async def send(request: Request) -> Response:
+        session = web.signed_in(request)
+        fields = await check_csrf(request, session.csrf)
+        if not may_coordinate(session.roles):
+            return web.refused(request, session, 403, [ONLY_COORDINATION])
+        assert session.token is not None
+        kind, dry_run = fields.get("kind", ""), fields.get("dry_run") == "oui"
+        upload = (await request.form()).get("file")
+        filename, content = "", b""
+        if isinstance(upload, UploadFile):
+            filename, content = upload.filename or "", await upload.read(MAX_BYTES + 1)
+
+        def again(status: int, errors: list[str]) -> Response:
+            return web.page(
+                request,
+                "imports.html",
+                session,
+                status,
+                kind=kind,
+                dry_run=dry_run,
+                errors=errors,
+                report=None,
+            )
+
+        if len(content) > MAX_BYTES:
+            return again(413, [TOO_BIG])
+        if wrong := imports.problems(kind, filename, content):
+            return again(400, wrong)
+        try:
+            report = await run_in_threadpool(
+                imports.send, web.services, session.token, kind, filename, content, dry_run
+            )
+        except Refused as exc:
+            if exc.status == 401:
+                raise SignInAgain("expiree") from exc
+            return again(403 if exc.status == 403 else 400, exc.reasons or [DOWN])
+        except Unreachable:
+            return again(503, [DOWN])
+        return web.page(
+            request,
+            "imports.html",
+            session,
+            kind=kind,
+            dry_run=dry_run,
+            errors=[],
+            report=report,
+            here="imports",
+        )
+
+    return api

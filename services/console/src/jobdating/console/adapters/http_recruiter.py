@@ -1,0 +1,170 @@
+"""A recruiter's pages: their job datings, the agenda with each interview's outcome, second interviews,
+and the anonymous profiles to rank before the day. The company is the recruiter's own organisation."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+
+from jobdating.console.adapters.http_answers import sent, shown_page
+from jobdating.console.adapters.web import Web, check_csrf
+from jobdating.console.application import recruiter
+from jobdating.console.application.sessions import Session
+from jobdating.console.domain.permissions import may_recruit
+
+NOT_A_RECRUITER = "Ces pages sont celles des recruteurs des entreprises."
+
+
+class NotARecruiter(Exception):
+    """A recruiter's page opened by someone of another role."""
+
+
+def router(web: Web) -> APIRouter:
+    api = APIRouter(include_in_schema=False)
+
+    def recruiting(request: Request) -> Session:
+        session = web.signed_in(request)
+        if not may_recruit(session.roles):
+            raise NotARecruiter()
+        return session
+
+    def back(job_dating_id: str, tail: str) -> Response:
+        return RedirectResponse(f"/recrutement/{quote(job_dating_id, safe='')}/{tail}", status_code=303)
+
+    @api.get("/recrutement")
+    def job_datings(request: Request) -> Response:
+        session = recruiting(request)
+        token = str(session.token)
+        return shown_page(
+            web,
+            request,
+            session,
+            "recruiter_job_datings.html",
+            lambda: {
+                "job_datings": recruiter.job_datings(web.services, token),
+            },
+        )
+
+    @api.get("/recrutement/{job_dating_id}/agenda")
+    def agenda(request: Request, job_dating_id: str) -> Response:
+        session = recruiting(request)
+        token = str(session.token)
+        return shown_page(
+            web,
+            request,
+            session,
+            "recruiter_agenda.html",
+            lambda: {
+                "view": recruiter.agenda(web.services, token, job_dating_id, session.org),
+                "outcomes": recruiter.OUTCOMES,
+            },
+        )
+
+    @api.post("/recrutement/{job_dating_id}/entretiens/{slot_id}/resultat")
+    async def outcome(request: Request, job_dating_id: str, slot_id: str) -> Response:
+        session = recruiting(request)
+        fields = await check_csrf(request, session.csrf)
+        token, chosen, who = str(session.token), fields.get("outcome", ""), fields.get("candidate", "")
+        if chosen not in recruiter.OUTCOMES:
+            session.flash.append(f"Choisissez dans la liste le résultat de l'entretien avec {who}.")
+            return back(job_dating_id, "agenda")
+        await sent(
+            session,
+            f"Résultat enregistré pour {who} : {recruiter.OUTCOMES[chosen]}.",
+            f"Résultat non enregistré pour {who}",
+            lambda: recruiter.record_outcome(web.services, token, slot_id, chosen),
+        )
+        return back(job_dating_id, "agenda")
+
+    @api.get("/recrutement/{job_dating_id}/entretiens/{slot_id}/second-entretien")
+    def second_interview(request: Request, job_dating_id: str, slot_id: str, lieu: str = "site") -> Response:
+        session = recruiting(request)
+        token, place = str(session.token), lieu if lieu in recruiter.PLACES else "site"
+        return shown_page(
+            web,
+            request,
+            session,
+            "recruiter_second.html",
+            lambda: {
+                "job_dating_id": job_dating_id,
+                "place": place,
+                "places": recruiter.PLACES,
+                "times": recruiter.proposals(web.services, token, slot_id, place, web.zone),
+            },
+        )
+
+    @api.post("/recrutement/{job_dating_id}/entretiens/{slot_id}/second-entretien")
+    async def book_second_interview(request: Request, job_dating_id: str, slot_id: str) -> Response:
+        session = recruiting(request)
+        fields = await check_csrf(request, session.csrf)
+        token, place = str(session.token), fields.get("place", "site")
+        booked = await sent(
+            session,
+            f"Second entretien réservé : {fields.get('words', '')}. Le candidat est prévenu.",
+            "Second entretien non réservé",
+            lambda: recruiter.book_second_interview(
+                web.services,
+                token,
+                slot_id,
+                fields.get("starts_at", ""),
+                place,
+                fields.get("computer_id") or None,
+                fields.get("address", "").strip() or None,
+            ),
+        )
+        if booked:
+            return back(job_dating_id, "agenda")
+        return back(
+            job_dating_id, f"entretiens/{quote(slot_id, safe='')}/second-entretien?lieu={quote(place)}"
+        )
+
+    @api.get("/recrutement/{job_dating_id}/profils")
+    def profiles(request: Request, job_dating_id: str) -> Response:
+        session = recruiting(request)
+        token = str(session.token)
+        return shown_page(
+            web,
+            request,
+            session,
+            "recruiter_profiles.html",
+            lambda: {
+                "job_dating": recruiter.job_dating(web.services, token, job_dating_id),
+                "profiles": recruiter.profiles(web.services, token, job_dating_id, session.org),
+                "must": recruiter.MUST_MEET,
+            },
+        )
+
+    @api.post("/recrutement/{job_dating_id}/profils")
+    async def rank(request: Request, job_dating_id: str) -> Response:
+        session = recruiting(request)
+        fields = await check_csrf(request, session.csrf)
+        token = str(session.token)
+
+        def save() -> tuple[int, int]:
+            shown = recruiter.profiles(web.services, token, job_dating_id, session.org)
+            ranked, must = recruiter.choices_of(fields, [p.candidate_id for p in shown])
+            recruiter.save_choices(web.services, token, job_dating_id, session.org, ranked, must)
+            return len(ranked), len(must)
+
+        await sent(
+            session,
+            lambda counts: (
+                f"Vos choix sont enregistrés : {counts[0]} classé(s), {counts[1]} à rencontrer absolument."
+            ),
+            "Vos choix ne sont pas enregistrés",
+            save,
+        )
+        return back(job_dating_id, "profils")
+
+    return api
+
+
+def install(app: FastAPI, web: Web) -> None:
+    """Another role's person opening a recruiter's page is told so, in French."""
+
+    async def refused(request: Request, _: Exception) -> Response:
+        return web.refused(request, web.session(request), 403, [NOT_A_RECRUITER])
+
+    app.add_exception_handler(NotARecruiter, refused)

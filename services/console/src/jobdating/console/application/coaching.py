@@ -1,0 +1,93 @@
+"""The workshops and individual interviews a coach or counsellor runs, with who is enrolled.
+
+Scheduling gives the sessions (a workshop names its coaches, an individual interview its counsellor), sites
+their names; the names of the enrolled come from registration for the candidates the person follows, the
+others are shown as followed by another organisation (their names are not this person's to read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jobdating.console.application.ports import Refused, Services
+from jobdating.runtime import french
+
+ANOTHER = "candidat suivi par une autre structure"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A workshop or an individual interview, in local time, with the people enrolled."""
+
+    kind: str  # « Atelier » or « Entretien individuel »
+    when: str
+    site: str
+    people: list[str]
+    capacity: int | None
+    cancelled: bool
+    attendance_recorded: bool = False
+
+
+@dataclass(frozen=True)
+class ToRun:
+    workshops: list[Session]
+    interviews: list[Session]
+
+
+def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> ToRun:
+    names = _names(services, token, account_id)
+    sites = {s["site_id"]: s["name"] for s in services.get("sites", "/sites", token)}
+
+    def who(candidate_id: str) -> str:
+        return names.get(candidate_id, ANOTHER)
+
+    workshops = [
+        Session(
+            kind="Atelier",
+            when=_when(w["starts_at"], w["ends_at"], zone),
+            site=sites.get(w["site_id"], w["site_id"]),
+            people=sorted(who(c) for c in w.get("enrolled", [])),
+            capacity=int(w["capacity"]),
+            cancelled=bool(w.get("cancelled")),
+            attendance_recorded=bool(w.get("attendance_recorded")),
+        )
+        for w in services.get("scheduling", "/workshops", token)
+        if account_id in w.get("coach_ids", [])
+    ]
+    interviews = [
+        Session(
+            kind="Entretien individuel",
+            when=_when(i["starts_at"], i["ends_at"], zone),
+            site=sites.get(i["site_id"], i["site_id"]),
+            people=[who(i["candidate_id"])],
+            capacity=None,
+            cancelled=bool(i.get("cancelled")),
+        )
+        for i in services.get("scheduling", "/counselling-interviews", token)
+    ]
+    return ToRun(workshops=workshops, interviews=interviews)
+
+
+def _names(services: Services, token: str, account_id: str) -> dict[str, str]:
+    """The names of the candidates the person follows (none for a coach, whom registration refuses)."""
+    try:
+        page = services.get(
+            "registration", "/candidates", token, {"counsellor_id": account_id, "limit": "1000"}
+        )
+    except Refused as exc:
+        if exc.status == 403:
+            return {}
+        raise
+    return {
+        c["candidate_id"]: f"{c['personal']['last_name']} {c['personal']['first_name']}"
+        for c in page["items"]
+        if c.get("personal") is not None
+    }
+
+
+def _when(starts: str, ends: str, zone: ZoneInfo) -> str:
+    start = datetime.fromisoformat(starts).astimezone(zone)
+    end = datetime.fromisoformat(ends).astimezone(zone)
+    return f"{french.day_month_year(start.date())}, {start:%H:%M} – {end:%H:%M}"

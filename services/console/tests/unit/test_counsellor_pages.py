@@ -1,0 +1,220 @@
+"""The counsellor's, coach's and coordination's pages over a fake of the other services (the console's own
+port): what the call list says and why, the outcomes, who is enrolled in a session, what a coach may not
+read, and an import form sent incomplete."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jobdating.console.application.ports import Refused, Unreachable
+from jobdating.console.bootstrap import ConsoleService, bootstrap
+from jobdating.console.config import ConsoleSettings
+from jobdating.runtime.clock import ScaledClock
+
+NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
+ME = "acct-me"
+
+
+def _candidate(candidate_id: str, last: str, mine: bool = True) -> dict[str, Any]:
+    personal = {"first_name": "Léa", "last_name": last, "phone": "+33639980001"} if mine else None
+    return {"candidate_id": candidate_id, "status": "registered", "erased": False, "personal": personal}
+
+
+def _interview(candidate_id: str, start: str, company: str, **more: Any) -> dict[str, Any]:
+    return {
+        "candidate_id": candidate_id,
+        "company_id": company,
+        "day": "2027-01-08",
+        "local_start": start,
+        "local_end": start[:3] + "20",
+        "status": "assigned",
+        **more,
+    }
+
+
+class FakeServices:
+    """The services as the console sees them: answers by (service, path), refusals where asked."""
+
+    def __init__(self, roles: tuple[str, ...] = ("counsellor",)) -> None:
+        self.roles = roles
+        self.notifications_down = False
+
+    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
+        raise Unreachable("identity")
+
+    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        raise AssertionError(f"no command expected: {service} {path}")
+
+    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        raise AssertionError(f"no change expected: {service} {path}")
+
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        raise AssertionError(f"no file expected: {service} {path}")
+
+    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
+        params = params or {}
+        if service == "registration" and path == "/candidates":
+            if "counsellor" not in self.roles:
+                raise Refused(403, ["accès refusé"])
+            assert params["counsellor_id"] == ME
+            return {"total": 2, "items": [_candidate("c-1", "Martin"), _candidate("c-2", "Bernard")]}
+        if service == "registration" and path == "/candidates/c-1":
+            return _candidate("c-1", "Martin")
+        if service == "registration" and path == "/candidates/c-9":
+            return _candidate("c-9", "Autre", mine=False)
+        if service == "scheduling" and path == "/job-datings":
+            return [{"job_dating_id": "jd", "published": True, "title": "Job dating de janvier"}]
+        if service == "scheduling" and path == "/job-datings/jd/attendance":
+            return [{"candidate_id": "c-2", "no_show": True, "checked_in_at": None}]
+        if service == "scheduling" and path == "/job-datings/jd/plan":
+            interviews = {
+                "c-1": [
+                    _interview("c-1", "09:00", "co-a", outcome="second_interview"),
+                    _interview("c-1", "10:00", "co-b", status="cancelled", cancel_reason="computer_broken"),
+                ],
+                "c-2": [],
+            }[params["key"]]
+            return {
+                "groups": [{"interviews": interviews}],
+                "names": {"co-a": "Boulangerie", "co-b": "Garage"},
+            }
+        if service == "notifications":
+            if self.notifications_down:
+                raise Unreachable("notifications")
+            failed = path == "/candidates/c-2/notifications"
+            return [{"kind": "convocation", "channel": "sms", "status": "failed" if failed else "sent"}]
+        if service == "sites" and path == "/sites":
+            return [{"site_id": "site-1", "name": "Espace emploi de Seclin"}]
+        if service == "scheduling" and path == "/workshops":
+            return [
+                {
+                    "site_id": "site-1",
+                    "starts_at": "2027-01-04T13:00:00Z",
+                    "ends_at": "2027-01-04T15:30:00Z",
+                    "capacity": 8,
+                    "coach_ids": [ME, "acct-other"],
+                    "enrolled": ["c-1", "c-7"],
+                    "cancelled": False,
+                    "attendance_recorded": False,
+                },
+                {"coach_ids": ["acct-other"], "site_id": "site-1"},  # someone else's: not shown
+            ]
+        if service == "scheduling" and path == "/counselling-interviews":
+            return [
+                {
+                    "site_id": "site-1",
+                    "candidate_id": "c-2",
+                    "starts_at": "2027-01-05T08:00:00Z",
+                    "ends_at": "2027-01-05T08:45:00Z",
+                    "cancelled": True,
+                }
+            ]
+        raise Refused(404, ["inconnu"])
+
+
+@pytest.fixture
+def services() -> FakeServices:
+    return FakeServices()
+
+
+@pytest.fixture
+def console(tmp_path: Path, services: FakeServices) -> ConsoleService:
+    secret = tmp_path / "secret"
+    secret.write_text("k" * 40)
+    settings = ConsoleSettings(secret_file=secret, secure_cookie=False)
+    return bootstrap(settings, clock=ScaledClock(NOW, 0.0), services=services)
+
+
+def _signed_in(console: ConsoleService, roles: tuple[str, ...]) -> TestClient:
+    session = console.sessions.open(NOW)
+    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
+    session.account_id, session.org, session.roles = ME, "mission-locale", roles
+    client = TestClient(console.app)
+    client.cookies.set("console_session", session.session_id)
+    return client
+
+
+def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_and_who_was_absent(
+    console: ConsoleService,
+) -> None:
+    page = _signed_in(console, ("counsellor",)).get("/conseil")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    calls = text.split('id="appeler"')[1].split('id="planning"')[0]
+    assert "Pas joint : la convocation (SMS) n'est pas arrivé." in calls
+    assert "Absent le jour du job dating." in calls
+    assert "Entretien annulé (10:00, Garage) : panne de matériel." in calls
+    assert 'href="tel:+33639980001">Appeler le 06 39 98 00 01' in calls
+    outcomes = text.split('id="resultats"')[1]
+    assert "Martin Léa</strong>, Boulangerie : deuxième entretien demandé." in outcomes
+    assert "Bernard" not in outcomes
+
+
+def test_when_notifications_does_not_answer_the_page_says_it_cannot_tell(
+    console: ConsoleService, services: FakeServices
+) -> None:
+    services.notifications_down = True
+    page = _signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1")
+    assert page.status_code == 200
+    assert "L'état des messages n'est pas disponible pour l'instant." in html.unescape(page.text)
+    assert "Entretien annulé (10:00, Garage) : panne de matériel." in html.unescape(page.text)
+
+
+def test_a_candidate_registration_shows_without_a_name_is_refused(console: ConsoleService) -> None:
+    page = _signed_in(console, ("counsellor",)).get("/conseil/candidats/c-9")
+    assert page.status_code == 403
+    assert "Ce candidat n'est pas suivi par vous" in html.unescape(page.text)
+    assert "Autre" not in html.unescape(page.text)
+
+
+def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
+    console: ConsoleService, services: FakeServices
+) -> None:
+    services.roles = ("coach",)
+    client = _signed_in(console, ("coach",))
+    home = client.get("/", follow_redirects=False)
+    assert home.headers["location"] == "/conseil/ateliers"
+    assert client.get("/conseil").status_code == 403
+    page = client.get("/conseil/ateliers")
+    assert page.status_code == 200
+    assert "Ateliers à animer (1)" in html.unescape(page.text)
+    assert "lundi 4 janvier 2027, 14:00 – 16:30" in html.unescape(page.text)
+    assert "2 inscrits sur 8 places." in html.unescape(page.text)
+    # A coach reads no candidate's name: each enrolled is said to be followed elsewhere.
+    assert html.unescape(page.text).count("candidat suivi par une autre structure") == 3
+    assert "Entretiens individuels (1)" in html.unescape(page.text)
+    assert "Annulé." in html.unescape(page.text)
+
+
+def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(console: ConsoleService) -> None:
+    page = _signed_in(console, ("counsellor",)).get("/conseil/ateliers")
+    assert page.status_code == 200
+    assert "Martin Léa" in html.unescape(page.text)
+    assert "Bernard Léa" in html.unescape(page.text)  # the individual interview
+    assert html.unescape(page.text).count("candidat suivi par une autre structure") == 1
+
+
+def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registration_is_asked(
+    console: ConsoleService,
+) -> None:
+    client = _signed_in(console, ("coordinator",))
+    session = console.sessions.get(client.cookies["console_session"], NOW)
+    assert session is not None
+    answer = client.post("/coordination/imports", data={"csrf": session.csrf, "dry_run": "oui"})
+    assert answer.status_code == 400
+    text = html.unescape(answer.text)
+    assert "Choisissez ce que contient le fichier : des candidats ou des entreprises." in text
+    assert "Choisissez un fichier (CSV ou Excel) à importer." in text
+    refused = client.post(
+        "/coordination/imports", data={"kind": "candidates"}, files={"file": ("a.csv", b"NOM\n")}
+    )
+    assert refused.status_code == 403  # no CSRF token
+    assert _signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403

@@ -1,0 +1,190 @@
+"""A recruiter's pages turned into the right commands, against an in-memory stand-in of the services (the
+console's own `Services` port): outcomes and second interviews, which the browser tests' demo day cannot
+reach before its interviews begin, and the ranking form read without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jobdating.console.application.ports import Refused
+from jobdating.console.application.recruiter import MUST_MEET, choices_of
+from jobdating.console.bootstrap import ConsoleService, bootstrap
+from jobdating.console.config import ConsoleSettings
+from jobdating.runtime.clock import ScaledClock
+
+NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
+JD = "jd-1"
+COMPANY = "co-logiplus"
+
+
+class Upstream:
+    """The other services as the console sees them: answers by (method, service, path), calls kept."""
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[str, str, str], Any] = {}
+        self.calls: list[tuple[str, str, str, Any]] = []
+
+    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
+        raise AssertionError("not signing in here")
+
+    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
+        self.calls.append(("GET", service, path, params))
+        return self._answer("GET", service, path)
+
+    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        self.calls.append(("POST", service, path, body))
+        return self._answer("POST", service, path)
+
+    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
+        self.calls.append(("PUT", service, path, body))
+        return self._answer("PUT", service, path)
+
+    def upload(
+        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
+    ) -> Any:
+        self.calls.append(("POST", service, path, {"file": file[0], **params}))
+        return self._answer("POST", service, path)
+
+    def _answer(self, method: str, service: str, path: str) -> Any:
+        answer = self.answers.get((method, service, path), {})
+        if isinstance(answer, Refused):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+def upstream() -> Upstream:
+    """A published job dating where the company has one interview, at 09:00."""
+    services = Upstream()
+    services.answers["GET", "scheduling", f"/job-datings/{JD}"] = {
+        "job_dating_id": JD,
+        "title": "Emploi Booster",
+        "days": ["2027-01-08"],
+        "published_plan_id": "plan-1",
+    }
+    interview = {
+        "slot_id": "slot-9",
+        "candidate_id": "cand-000abc",
+        "company_id": COMPANY,
+        "site_id": "site-a",
+        "computer_id": "pc-1",
+        "local_start": "09:00",
+        "local_end": "09:20",
+        "status": "assigned",
+    }
+    services.answers["GET", "scheduling", f"/job-datings/{JD}/plan"] = {
+        "groups": [{"key": COMPANY, "interviews": [interview]}],
+        "names": {"site-a": "Centre social", "pc-1": "Poste 1"},
+    }
+    return services
+
+
+@pytest.fixture
+def console(tmp_path: Path, upstream: Upstream) -> ConsoleService:
+    secret = tmp_path / "secret"
+    secret.write_text("k" * 40)
+    settings = ConsoleSettings(secret_file=secret, secure_cookie=True, identity_url="http://127.0.0.1:9")
+    return bootstrap(settings, clock=ScaledClock(NOW, 0.0), services=upstream)
+
+
+def signed_in(console: ConsoleService, roles: tuple[str, ...] = ("recruiter",)) -> tuple[TestClient, str]:
+    client = TestClient(console.app, base_url="https://testserver")
+    session = console.sessions.open(NOW)
+    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=10)
+    session.roles, session.org, session.email = roles, COMPANY, "recrutement@logiplus.exemple.fr"
+    client.cookies.set("console_session", session.session_id)
+    return client, session.csrf
+
+
+def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
+    console: ConsoleService, upstream: Upstream
+) -> None:
+    client, csrf = signed_in(console)
+    base = f"/recrutement/{JD}/entretiens/slot-9"
+    done = client.post(
+        f"{base}/resultat", data={"csrf": csrf, "outcome": "second_interview", "candidate": "X"}
+    )
+    assert done.status_code == 200  # the agenda, after the redirect
+    assert "09:00 – 09:20 · Candidat 000ABC" in done.text
+    assert "Centre social, Poste 1" in done.text
+    assert ("POST", "scheduling", "/slots/slot-9/outcome", {"outcome": "second_interview"}) in upstream.calls
+
+    upstream.answers["GET", "scheduling", "/slots/slot-9/second-interview/proposals"] = [
+        {
+            "starts_at": "2027-01-08T13:00:00+01:00",
+            "ends_at": "2027-01-08T13:20:00+01:00",
+            "computer_id": "pc-1",
+        }
+    ]
+    page = client.get(f"{base}/second-entretien")
+    assert "Réserver le vendredi 8 janvier 2027 à 13:00" in page.text
+    booked = client.post(
+        f"{base}/second-entretien",
+        data={
+            "csrf": csrf,
+            "starts_at": "2027-01-08T13:00:00+01:00",
+            "place": "site",
+            "computer_id": "pc-1",
+            "words": "vendredi 8 janvier 2027 à 13:00",
+        },
+    )
+    assert booked.status_code == 200
+    body = {"starts_at": "2027-01-08T13:00:00+01:00", "place": "site", "computer_id": "pc-1"}
+    assert ("POST", "scheduling", "/slots/slot-9/second-interview", body) in upstream.calls
+    assert "Second entretien réservé : vendredi 8 janvier 2027 à 13:00." in booked.text
+
+
+def test_an_interview_with_its_outcome_offers_the_second_interview(
+    console: ConsoleService, upstream: Upstream
+) -> None:
+    plan = upstream.answers["GET", "scheduling", f"/job-datings/{JD}/plan"]
+    plan["groups"][0]["interviews"][0]["outcome"] = "second_interview"
+    client, _ = signed_in(console)
+    page = client.get(f"/recrutement/{JD}/agenda")
+    assert "Résultat : Je veux le revoir (second entretien)" in page.text
+    assert f'href="/recrutement/{JD}/entretiens/slot-9/second-entretien"' in page.text
+    assert "Enregistrer le résultat" not in page.text
+
+
+def test_a_refused_outcome_is_said_in_french_on_the_agenda(
+    console: ConsoleService, upstream: Upstream
+) -> None:
+    client, csrf = signed_in(console)
+    upstream.answers["POST", "scheduling", "/slots/slot-9/outcome"] = Refused(
+        409, ["cet entretien n'a pas encore commencé"]
+    )
+    page = client.post(
+        f"/recrutement/{JD}/entretiens/slot-9/resultat",
+        data={"csrf": csrf, "outcome": "hired", "candidate": "X"},
+    )
+    assert "Résultat non enregistré pour X : cet entretien n&#39;a pas encore commencé" in page.text
+
+
+def test_an_outcome_not_chosen_is_asked_again_without_calling_scheduling(
+    console: ConsoleService, upstream: Upstream
+) -> None:
+    client, csrf = signed_in(console)
+    page = client.post(
+        f"/recrutement/{JD}/entretiens/slot-9/resultat", data={"csrf": csrf, "outcome": "", "candidate": "X"}
+    )
+    assert "Choisissez dans la liste le résultat de l&#39;entretien avec X." in page.text
+    assert not [c for c in upstream.calls if c[0] == "POST"]
+
+
+def test_the_ranking_form_reads_numbers_and_boxes_best_first() -> None:
+    fields = {"rang-c1": "2", "rang-c2": "", "rang-c3": "1", "rang-c4": "abc", "a-c2": MUST_MEET, "a-c3": "x"}
+    assert choices_of(fields, ["c1", "c2", "c3", "c4"]) == (["c3", "c1"], ["c2"])
+    # The same number twice keeps the page's order.
+    assert choices_of({"rang-c2": "1", "rang-c1": "1"}, ["c1", "c2"]) == (["c1", "c2"], [])
+
+
+def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(console: ConsoleService) -> None:
+    client, _ = signed_in(console, roles=("site_manager",))
+    page = client.get("/recrutement")
+    assert page.status_code == 403
+    assert "Ces pages sont celles des recruteurs des entreprises." in page.text

@@ -470,6 +470,11 @@ def test_the_printed_sign_ins_are_compose_identity_accounts_that_act_in_the_serv
         form = {"csrf": csrf.group(1), "email": account.email, "password": account.password, "code": ""}
         signed_in = browser.post("/connexion", data=form)
         assert signed_in.status_code == 303, signed_in.text
-        home = browser.get("/")
+        home = browser.get("/", follow_redirects=True)  # a counsellor's page: their candidates
         assert home.status_code == 200
         assert account.email in home.text
+        # The candidates `compose-demo` registered for the mission locale are this counsellor's.
+        followed = [p for p in candidates() if p.referring_org == "mission-locale"]
+        theirs = [f"{p.last_name} {p.first_name}" for p in followed]
+        assert theirs
+        assert all(name in home.text for name in theirs if "'" not in name), home.text

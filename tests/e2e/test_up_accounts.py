@@ -150,7 +150,8 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
                 "/connexion", data={"email": email, "password": password, "csrf": csrf.group(1)}
             )
             assert signed.status_code == 303, signed.text
-            assert "Bonjour" in browser.get("/").text
+            # The console opens on the counsellor's page, which names the signed-in person.
+            assert email in browser.get("/", follow_redirects=True).text
         with httpx.Client(timeout=15) as http:
             signed = http.post(f"{identity}/sign-in", json={"email": email, "password": password})
             assert signed.status_code == 200, signed.text

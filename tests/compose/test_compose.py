@@ -475,6 +475,6 @@ def test_the_printed_sign_ins_are_compose_identity_accounts_that_act_in_the_serv
         assert account.email in home.text
         # The candidates `compose-demo` registered for the mission locale are this counsellor's.
         followed = [p for p in candidates() if p.referring_org == "mission-locale"]
-        theirs = [f"{p.last_name} {p.first_name}" for p in followed]
-        assert theirs
-        assert all(name in home.text for name in theirs if "'" not in name), home.text
+        followed_names = [f"{p.last_name} {p.first_name}" for p in followed]
+        assert followed_names
+        assert all(name in home.text for name in followed_names if "'" not in name), home.text

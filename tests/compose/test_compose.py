@@ -9,15 +9,18 @@ test is skipped and pytest's summary says why.
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -31,17 +34,20 @@ from jobdating.ops.audit.report import AuditReport
 from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
-from jobdating.ops.demo import load
-from jobdating.ops.demo_accounts import create_accounts, sign_in
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
+from jobdating.ops.maildir import mails
 from jobdating.ops.stack import clock_env
 from jobdating.runtime.clock import ScaledClock
-from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID
+from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES, candidates
+from jobdating.testing.sign_ins import company_agenda, sign_ins
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEED = 600.0
-# Real seconds between `up` and 07:30 on the demo clock: the stack's start, the demo's loading and planning.
-LEAD_SECONDS = 150.0
+# Real seconds between `up` and 07:30 on the demo clock: the stack's start, `compose-demo` (the demo's
+# accounts, each password hashed with identity's production argon2id settings, the loading and planning).
+LEAD_SECONDS = 240.0
+JOBDATING = str(ROOT / ".venv" / "bin" / "jobdating")
 PORTS = (
     "NATS_PORT",
     "NATS_MONITOR_PORT",
@@ -110,6 +116,7 @@ class Compose:
     settings: dict[str, str]
     work: Path
     clock: ScaledClock | None = None
+    demo: str = ""  # what `jobdating compose-demo` printed: the load, then one sign-in per demo role
 
     def command(self, *args: str) -> list[str]:
         return [
@@ -179,7 +186,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
     }
     env_file = work / ".env"
     compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
-    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, _read_env(env_file), work)
+    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, compose.read_env(env_file), work)
     stack.run("build")
     # The day's clock starts now that the images are built: every service shares it.
     clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
@@ -190,6 +197,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
     try:
         stack.run("up", "-d")
         _wait_healthy(stack)
+        stack.demo = _compose_demo(stack, day_of(clock))
         yield stack
     except BaseException:
         print(stack.run("ps"))
@@ -205,13 +213,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         )
 
 
-def _read_env(path: Path) -> dict[str, str]:
-    settings = {}
-    for line in path.read_text().splitlines():
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            settings[key.strip()] = value.strip()
-    return settings
+def _compose_demo(stack: Compose, day: date) -> str:
+    """The operator's `jobdating compose-demo` (docs/deploy.md) on the checkout whose .env is the test's."""
+    command = [JOBDATING, "compose-demo", f"--root={stack.work}", f"--day={day.isoformat()}"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
 
 
 def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
@@ -228,30 +235,44 @@ def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
             time.sleep(1)
 
 
-def _wait_relayed(stack: Compose, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
+def _heads(stack: Compose) -> dict[str, tuple[object, object]]:
+    """Each service's log head and relay position, as its health tells them."""
+    found = {}
     for service in HTTP:
-        while True:
-            health = httpx.get(f"{stack.url(service)}/health", timeout=5).json()
-            head, relayed = health.get("log_head"), health.get("relay_position")
-            if not isinstance(head, int) or not isinstance(relayed, int) or relayed >= head:
-                break
-            assert time.monotonic() < deadline, f"{service}: relay behind ({relayed} < {head})"
-            time.sleep(0.2)
+        health = httpx.get(f"{stack.url(service)}/health", timeout=5).json()
+        found[service] = (health.get("log_head"), health.get("relay_position"))
+    return found
+
+
+def _wait_settled(stack: Compose, quiet: float = 4, timeout: float = 180) -> None:
+    """Until every log is relayed and none grew for `quiet` seconds: after the day, notifications still
+    tells the counsellors their candidates' outcomes (and the sped-up clock brings other mails due), and an
+    audit reading a log while it grows counts events not relayed yet."""
+    deadline = time.monotonic() + timeout
+    before = _heads(stack)
+    while True:
+        time.sleep(quiet)
+        now = _heads(stack)
+        relayed = all(
+            not isinstance(head, int) or not isinstance(at, int) or at >= head for head, at in now.values()
+        )
+        if relayed and now == before:
+            return
+        assert time.monotonic() < deadline, f"the logs never settled: {now}"
+        before = now
 
 
 def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
     assert stack.clock is not None
     sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
-    loaded = load(
-        stack.url("registration"),
-        sites,
-        stack.token_for,
-        day_of(stack.clock),
-        scheduling_url=stack.url("scheduling"),
-    )
-    assert (loaded.sites, loaded.computers, loaded.companies, loaded.candidates) == (4, 18, 15, 50)
-    assert loaded.interviews > 0
+    # Loaded by `compose-demo` (the fixture) through the demo's people, the plan published.
+    figures = r"Démo chargée : (\d+) sites, (\d+) ordinateurs, (\d+) entreprises, (\d+) candidats"
+    loaded = re.search(figures, stack.demo)
+    assert loaded is not None, stack.demo
+    assert tuple(int(n) for n in loaded.groups()) == (4, 18, 15, 50)
+    published = re.search(r"planning publié : (\d+) entretiens", stack.demo)
+    assert published is not None, stack.demo
+    assert int(published.group(1)) > 0
 
     day = DemoDay(
         scheduling_url=stack.url("scheduling"),
@@ -267,6 +288,10 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert report.completed > 100
     assert report.outcomes.get("hired", 0) > 0
     assert report.convocations > 0  # mail sent through the catcher, read from its Maildir
+    # The staff directory `compose-demo` wrote names the counsellor accounts the candidates are followed
+    # by: notifications tells them their candidates' outcomes, at the printed addresses.
+    counsellors = {email for email, _, _ in sign_ins(stack.demo)["conseil"]}
+    assert _outcome_mail_to(stack.work / "mail", counsellors), "no counsellor told of an outcome"
 
     # The mission locale's own registration instance: a counsellor of theirs registers a candidate at
     # one of the sites, wishing for one of the companies registered at the coordinator's instance, both
@@ -300,7 +325,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     ).json()
     assert response.json()["candidate_id"] not in {c["candidate_id"] for c in listed["items"]}
 
-    _wait_relayed(stack)
+    _wait_settled(stack)
     empty = stack.work / "empty"  # no embedded stack's data folder: every store is given by URL
     empty.mkdir(exist_ok=True)
     # The operator's command, as docs/deploy.md shows it.
@@ -316,7 +341,8 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert set(audited) == set(DATABASES)
     assert audited["registration@mission-locale"].events == 1
     assert audited["sites@mission-locale"].events > 0
-    assert all(s.in_stream == s.events for s in result.services)
+    counts = [(s.service, s.events, s.in_stream, s.not_relayed) for s in result.services]
+    assert all(s.in_stream == s.events for s in result.services), counts
     assert JOB_DATING_ID
 
 
@@ -356,19 +382,69 @@ def test_an_organisation_cannot_publish_under_another_organisations_subjects(sta
     assert any("permissions violation" in e.lower() for e in errors), errors
 
 
-def test_people_invited_by_mail_sign_in_through_identity_and_act_in_the_services(stack: Compose) -> None:
-    # The demo's accounts, as `jobdating up --demo` makes them: invitations through the mail catcher.
-    accounts, created = create_accounts(
-        stack.url("identity"),
-        stack.token_for(COORDINATOR_ORG, "coordinator"),
-        stack.work / "mail",
-        stack.work,
-    )
-    assert created == len(accounts) > 0
-    people = {account.key: account for account in accounts}
+def _outcome_mail_to(maildir: Path, addresses: set[str], limit: float = 90) -> bool:
+    """Whether one of `addresses` got a mail other than its invitation (notifications sends a little
+    after the facts: waits up to `limit` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for path in mails(maildir):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            body = message.get_body(preferencelist=("plain",))
+            text = str(body.get_content()) if body is not None else ""
+            if str(message.get("to", "")) in addresses and "jeton=" not in text:
+                return True
+        time.sleep(1)
+    return False
+
+
+def test_the_printed_sign_ins_are_compose_identity_accounts_that_act_in_the_services(stack: Compose) -> None:
+    # `compose-demo` (the fixture) created the demo's people as `jobdating up --demo` does, invitations
+    # read from the mail catcher, and printed one sign-in per demo role, kept for the operator alone.
+    printed = sign_ins(stack.demo)
+    counts = {label: len(rows) for label, rows in printed.items()}
+    assert counts == {
+        "coordination": 1,
+        "administration": len(PARTNERS),
+        "conseil": len(PARTNERS),
+        "accueil de site": len(SITES),
+        "recrutement": len(COMPANIES),
+    }
+    kept = stack.work / "demo-sign-ins.txt"  # beside the machine tokens, outside the mounted config
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert sign_ins(kept.read_text()) == printed
+    found = re.search(r"connexion : POST (\S+)/sign-in", stack.demo)
+    assert found is not None
+    identity = found.group(1)
+    assert identity == stack.url("identity")
+
+    def printed_sign_in(http: httpx.Client, label: str, domain: str) -> tuple[str, dict[str, str]]:
+        address, password, _ = next(row for row in printed[label] if row[0].endswith(domain))
+        answer = http.post(f"{identity}/sign-in", json={"email": address, "password": password})
+        assert answer.status_code == 200, answer.text
+        token = str(answer.json()["access_token"])
+        return token, {"Authorization": f"Bearer {token}"}
+
     with httpx.Client(timeout=15) as http:
-        counsellor = sign_in(http, stack.url("identity"), people["counsellor-mission-locale"])
-        coordinator = sign_in(http, stack.url("identity"), people["coordinator"])  # with its TOTP code
+        # A printed counsellor reads the names of the candidates their organisation refers, no others'.
+        counsellor, auth = printed_sign_in(http, "conseil", "@france-travail.exemple.fr")
+        listed = http.get(f"{stack.url('registration')}/candidates", params={"limit": 100}, headers=auth)
+        assert listed.status_code == 200, listed.text
+        items = listed.json()["items"]
+        own = [c for c in items if c["profile"]["referring_org"] == "france-travail"]
+        names = {(c["personal"]["first_name"], c["personal"]["last_name"]) for c in own}
+        theirs = [p for p in candidates() if p.referring_org == "france-travail"]
+        assert names == {(p.first_name, p.last_name) for p in theirs}
+        assert all(c["personal"] is None for c in items if c["profile"]["referring_org"] != "france-travail")
+
+        # A printed recruiter reads their company's agenda (their organisation is the company's id).
+        recruiter, _ = printed_sign_in(http, "recrutement", f"@{COMPANIES[0].key}.exemple.fr")
+        assert company_agenda(http, stack.url("scheduling"), recruiter)
+
+        # The mission locale's counsellor acts on its own instance and on the coordinator's; the
+        # coordinator signs in with its TOTP code (the operator's file holds the key).
+        accounts = load_accounts(stack.work / ACCOUNTS_FILE)
+        counsellor = sign_in(http, identity, accounts["counsellor-mission-locale"])
+        coordinator = sign_in(http, identity, accounts["coordinator"])
         for service, token in (
             ("registration-mission-locale", counsellor),
             ("registration", counsellor),
@@ -390,10 +466,15 @@ def test_people_invited_by_mail_sign_in_through_identity_and_act_in_the_services
         assert "Content-Security-Policy" in page.headers
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert csrf is not None
-        account = people["counsellor-mission-locale"]
+        account = accounts["counsellor-mission-locale"]
         form = {"csrf": csrf.group(1), "email": account.email, "password": account.password, "code": ""}
         signed_in = browser.post("/connexion", data=form)
         assert signed_in.status_code == 303, signed_in.text
-        home = browser.get("/")
+        home = browser.get("/", follow_redirects=True)  # a counsellor's page: their candidates
         assert home.status_code == 200
         assert account.email in home.text
+        # The candidates `compose-demo` registered for the mission locale are this counsellor's.
+        followed = [p for p in candidates() if p.referring_org == "mission-locale"]
+        followed_names = [f"{p.last_name} {p.first_name}" for p in followed]
+        assert followed_names
+        assert all(name in home.text for name in followed_names if "'" not in name), home.text

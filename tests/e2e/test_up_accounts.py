@@ -11,7 +11,9 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +24,11 @@ from jobdating.bus.server import free_port
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.ops.stack import free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES, candidates
+from jobdating.testing.sign_ins import company_agenda, sign_ins
 
-from .test_up import start, wait_for
+from .test_up import JOBDATING, start, wait_for
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-
-_ROW = re.compile(
-    r"^  (coordination|administration|conseil|accueil de site|recrutement)"
-    r"\s+(\S+@\S+)\s+(\S+)\s+(\S+)\s+(.+)$"
-)
-
-
-def sign_ins(log: str) -> dict[str, list[tuple[str, str, str]]]:
-    """The printed sign-ins by role label: (e-mail, password, TOTP secret or "-")."""
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for line in log.splitlines():
-        row = _ROW.match(line)
-        if row is not None:
-            found.setdefault(row.group(1), []).append((row.group(2), row.group(3), row.group(4)))
-    return found
 
 
 def part(token: str, index: int) -> dict[str, Any]:
@@ -75,6 +63,32 @@ def last_event_of(store: Path, stream_id: str) -> bytes:
     return bytes(row[0])
 
 
+def compose_demo_on(checkout: Path, data: Path, base: int) -> str:
+    """`jobdating compose-demo` run from a checkout whose .env names the ports of the stack on `data` (one
+    sites instance serves every organisation), with `data` as the operator's folder; what it printed."""
+    checkout.mkdir()
+    (data / "config").mkdir()  # compose-init's, where the staff directory goes
+    (data / "machine-tokens.json").write_text((data / "operator-tokens.json").read_text())
+    ports = {"REGISTRATION": 1, "SITES": 2, "SITES_MISSION_LOCALE": 2, "SCHEDULING": 3, "IDENTITY": 5}
+    settings = {f"{name}_PORT": str(base + offset) for name, offset in ports.items()}
+    settings |= {
+        "CONSOLE_PORT": str(base + 6),
+        "JOBDATING_CONFIG_DIR": str(data / "config"),
+        "JOBDATING_MAIL_DIR": str(data / "maildir"),
+        "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
+    }
+    (checkout / ".env").write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+    done = subprocess.run(
+        [JOBDATING, "compose-demo", "--root", str(checkout)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
 def stack_coordination(data: Path) -> str:
     """The coordination's machine token of the stack on `data` (the operator's clear copy)."""
     tokens = json.loads((data / "operator-tokens.json").read_text())
@@ -107,6 +121,19 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
         assert "oathtool --totp" in text
         kept = data / "demo-accounts.json"
         assert kept.stat().st_mode & 0o077 == 0
+        # `compose-demo` runs the same flow from a compose checkout's settings: pointed at this stack, with
+        # this stack's folder as the operator's, it creates and loads nothing twice and prints the same
+        # sign-ins, kept for the operator alone, and writes the staff directory with the counsellor accounts.
+        again = compose_demo_on(tmp_path / "checkout", data, base)
+        assert "(0 créés maintenant)" in again
+        assert sign_ins(again) == printed
+        kept_sign_ins = data / "demo-sign-ins.txt"
+        assert kept_sign_ins.stat().st_mode & 0o777 == 0o600
+        assert sign_ins(kept_sign_ins.read_text()) == printed
+        staff = tomllib.loads((data / "config" / "staff.toml").read_text())["staff"]
+        counsellors = [a for a in json.loads(kept.read_text()) if a["role"] == "counsellor"]
+        assert len(counsellors) == len(PARTNERS)
+        assert {(a["account_id"], a["email"]) for a in counsellors} <= {(m["id"], m["email"]) for m in staff}
         found = re.search(r"connexion : POST (\S+)/sign-in", text)
         assert found is not None
         identity, registration = found.group(1), f"http://127.0.0.1:{base + 1}"
@@ -123,7 +150,8 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
                 "/connexion", data={"email": email, "password": password, "csrf": csrf.group(1)}
             )
             assert signed.status_code == 303, signed.text
-            assert "Bonjour" in browser.get("/").text
+            # The console opens on the counsellor's page, which names the signed-in person.
+            assert email in browser.get("/", follow_redirects=True).text
         with httpx.Client(timeout=15) as http:
             signed = http.post(f"{identity}/sign-in", json={"email": email, "password": password})
             assert signed.status_code == 200, signed.text
@@ -171,15 +199,8 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
             contact = {c["company_id"]: c["contact"]["email"] for c in companies.json()["items"]}
             assert contact[company] == r_email  # the company whose contact was invited as its recruiter
             scheduling = f"http://127.0.0.1:{base + 3}"
-            agenda = http.get(
-                f"{scheduling}/job-datings/{JOB_DATING_ID}/plan",
-                params={"by": "company", "key": company},
-                headers=recruiter,
-            )
-            assert agenda.status_code == 200, agenda.text
-            own = [i for g in agenda.json()["groups"] for i in g["interviews"]]
+            own = company_agenda(http, scheduling, signed.json()["access_token"])
             assert own
-            assert {i["company_id"] for i in own} == {company}
             slot = http.get(f"{scheduling}/slots/{own[0]['slot_id']}", headers=recruiter)
             assert slot.status_code == 200, slot.text
             # The day is the next working day: allowed to record it, the interview has not begun yet.

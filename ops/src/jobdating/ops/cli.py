@@ -6,6 +6,7 @@ import typer
 
 from jobdating.ops.commands import tokens
 from jobdating.ops.commands.checks import audit, replay
+from jobdating.ops.commands.compose_demo import compose_demo
 from jobdating.ops.commands.compose_init import compose_init
 from jobdating.ops.commands.demo_day import demo_day
 from jobdating.ops.commands.system import provision, run_nats, run_tally, up
@@ -21,6 +22,7 @@ app.command("audit")(audit)
 app.command("replay")(replay)
 app.command("report")(report)
 app.command("compose-init")(compose_init)
+app.command("compose-demo")(compose_demo)
 app.command("demo")(demo_day)
 app.add_typer(tokens.app, name="tokens")
 

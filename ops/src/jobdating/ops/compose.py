@@ -2,7 +2,9 @@
 
 Writes `.env` (every setting of .env.example, passwords drawn at random) and, in the config folder the
 services mount read-only, one machine-token table per organisation running its own instances
-(`tokens-<org>.json`, hashed keys only) and, with `--demo`, the demo's staff directory. The clear tokens go
+(`tokens-<org>.json`, hashed keys only) and, with `--demo`, the demo's staff directory (named in `.env` as
+notifications' staff file) and a host folder for the mail catcher's Maildir (where `jobdating compose-demo`
+reads the invitations, see `compose_demo`). The clear tokens go
 to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted; the
 console's secrets go to `secrets/` beside it, each file mounted only where it is needed. Nothing is
 overwritten: running it again keeps the secrets already in use.
@@ -26,6 +28,8 @@ PARTNER_INSTANCES = ("mission-locale",)
 OPERATOR_TOKENS = "machine-tokens.json"
 LINK_KEY = "console-link-key"
 READER_TOKEN = "console-reader-token"  # noqa: S105 - a file name
+STAFF_FILE = "staff.toml"
+MOUNTED_CONFIG = "/etc/jobdating"  # where docker-compose.yml mounts the config folder
 PASSWORD_VARIABLE = re.compile(r"^(NATS_[A-Z_]+_PASSWORD|POSTGRES_PASSWORD)=", re.MULTILINE)
 
 
@@ -51,6 +55,36 @@ def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -
         pattern = re.compile(rf"^#?\s*{re.escape(key)}=.*$", re.MULTILINE)
         text = pattern.sub(f"{key}={value}", text) if pattern.search(text) else text + f"{key}={value}\n"
     return text
+
+
+def read_env(path: Path) -> dict[str, str]:
+    """The settings of a `.env` file as docker-compose reads them (comments and blank lines skipped)."""
+    settings = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            settings[key.strip()] = value.strip()
+    return settings
+
+
+def demo_settings(env: Path, config_dir: Path) -> dict[str, str]:
+    """What `--demo` sets in a new `.env`: notifications reads the demo's staff directory (so counsellors
+    are told their candidates' outcomes), and the mail catcher writes into a host folder beside the config
+    folder, where the operator's `compose-demo` reads the invitations."""
+    mail = config_dir.parent / "mail"
+    root = env.parent.resolve()
+    folder = mail.resolve()
+    where = f"./{folder.relative_to(root)}" if folder.is_relative_to(root) else str(folder)
+    return {"JOBDATING_STAFF_FILE": f"{MOUNTED_CONFIG}/{STAFF_FILE}", "JOBDATING_MAIL_DIR": where}
+
+
+def mail_folder(root: Path, setting: str) -> Path | None:
+    """The host folder of the catcher's Maildir named by JOBDATING_MAIL_DIR, or None for a Docker volume
+    (a bare name: only root reads it, under docker's own folders)."""
+    if "/" not in setting:
+        return None
+    folder = Path(setting)
+    return folder if folder.is_absolute() else root / folder
 
 
 def token_tables(
@@ -116,9 +150,16 @@ def init(
     what was written."""
     written: list[str] = []
     if not env.exists():
-        env.write_text(env_from_example(example.read_text(), overrides))
+        chosen = {**(demo_settings(env, config_dir) if demo else {}), **(overrides or {})}
+        env.write_text(env_from_example(example.read_text(), chosen))
         env.chmod(0o600)
         written.append(str(env))
+    mail = mail_folder(env.parent, read_env(env).get("JOBDATING_MAIL_DIR", ""))
+    if demo and mail is not None and not mail.exists():
+        mail.mkdir(parents=True)
+        # Written by the catcher's unprivileged user in its container, read by the operator here.
+        mail.chmod(0o777)
+        written.append(str(mail))
     config_dir.mkdir(parents=True, exist_ok=True)
     operator = operator_tokens or operator_file(config_dir)
     tables = token_tables(ROLES, PEOPLE)
@@ -138,7 +179,7 @@ def init(
             # A table written in clear by an earlier compose-init: its tokens stay valid, hashed.
             written.append(f"{path} (jetons en clair remplacés par leur empreinte, copiés dans {operator})")
     written += console_secrets(secrets_dir or secrets_folder(config_dir), operator)
-    staff = config_dir / "staff.toml"
+    staff = config_dir / STAFF_FILE
     if demo and not staff.exists():
         staff.write_text(staff_toml())
         staff.chmod(0o644)

@@ -266,9 +266,11 @@ def needs_code(account: DemoAccount) -> bool:
     return account.role in SECOND_FACTOR
 
 
-def sign_in_lines(accounts: list[DemoAccount], identity_url: str, kept_in: Path) -> list[str]:
+def sign_in_lines(
+    accounts: list[DemoAccount], identity_url: str, kept_in: Path, console_url: str | None = None
+) -> list[str]:
     """The demo's sign-ins as the operator reads them: one aligned line per account, then how to sign in
-    with a second factor."""
+    with a second factor (and where the console's sign-in page is, when there is one)."""
     rows = [("rôle", "courriel", "mot de passe", "clé TOTP", "organisation ou lieu")]
     order = list(ROLE_LABELS)
     for a in sorted(accounts, key=lambda a: order.index(a.role)):  # stable: partners in the demo's order
@@ -282,4 +284,6 @@ def sign_in_lines(accounts: list[DemoAccount], identity_url: str, kept_in: Path)
         "d'authentification où la clé TOTP est ajoutée (ou `oathtool --totp -b CLÉ`)."
     )
     lines.append(f"  Liens otpauth:// et mots de passe : {kept_in} (lisible par vous seul).")
+    if console_url is not None:
+        lines.append(f"Console : {console_url}/connexion (les mêmes adresses, mots de passe et codes)")
     return lines

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from jobdating.ops.files import replace_file
 from jobdating.runtime.machine_tokens import HASHED, hashed_key
 from jobdating.runtime.principals import ROLES
 
@@ -78,18 +77,7 @@ def write(path: Path, table: Mapping[str, Mapping[str, object]], mode: int = 0o6
     """Replace `path` by `table` in one rename: a service never reads half a file, and sees the new inode.
 
     An existing file keeps its mode (the compose tables are read by the containers' unprivileged user)."""
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as out:
-            out.write(json.dumps(table, indent=2) + "\n")
-        os.chmod(name, mode)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    replace_file(path, json.dumps(table, indent=2) + "\n", mode)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jobdating.ops.commands.terminal import console, running, start, stop_cleanly_on_termination
+from jobdating.ops.commands.terminal import console, done, running, start, stop_cleanly_on_termination
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.stack import Stack
 
@@ -35,7 +35,7 @@ def demo_day(
             stack,
             clock,
             seed=seed,
-            progress=lambda line: console.print(f"  [green]✓[/] {line}"),
+            progress=done,
             say=lambda at, line: console.print(f"[cyan]{at.astimezone(ZONE):%H:%M}[/] {line}"),
         )
         summary.print_summary(console, loaded, report, stack)

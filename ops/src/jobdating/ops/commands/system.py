@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import nats
 import typer
 from rich.table import Table
@@ -24,15 +23,14 @@ from jobdating.ops.commands.terminal import (
     OptionalNatsUrl,
     StackDataDir,
     console,
+    done,
     running,
     start,
     stop_cleanly_on_termination,
 )
-from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import ACCOUNTS_FILE, create_accounts, outdated, sign_in_lines
+from jobdating.ops.demo_accounts import ACCOUNTS_FILE, outdated, sign_in_lines
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
-from jobdating.ops.demo_people import STAFF_ROLES
-from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
+from jobdating.ops.demo_setup import DemoPlace, load_with_people, loaded_line
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
 from jobdating.runtime import french
@@ -158,42 +156,19 @@ def up(
                 stack.data_dir, next_working_day(local_today(stack.clock.now()))
             )
             console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
-            # The staff's accounts first: the candidates are registered by, and followed by, the partners'
-            # counsellor accounts. The recruiters' once the companies have their ids (see demo_people).
-            with console.status("Comptes de démonstration (invitations par courriel)..."):
-                accounts, created = create_accounts(
-                    stack.url("identity"),
-                    stack.token_for(COORDINATOR_ORG, "coordinator"),
-                    stack.maildir,
-                    stack.data_dir,
-                    roles=STAFF_ROLES,
-                )
-            write_staff(stack.staff_file, accounts)
-            loading = console.status("Chargement du job dating de démonstration...")
-            with loading, httpx.Client(timeout=15) as http:
-                report = load_demo(
-                    stack.url("registration"),
-                    stack.url("sites"),
-                    Sessions(http, stack.url("identity"), accounts).of,
-                    day,
-                    progress=lambda line: console.print(f"  [green]✓[/] {line}"),
-                    scheduling_url=stack.url("scheduling"),
-                    counsellor_of=counsellor_ids(accounts),
-                )
-            console.print(
-                f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, "
-                f"{report.companies} entreprises, {report.candidates} candidats "
-                f"({report.already_there} déjà présents)."
+            place = DemoPlace(
+                identity_url=stack.url("identity"),
+                registration_url=stack.url("registration"),
+                sites_url=stack.url("sites"),
+                scheduling_url=stack.url("scheduling"),
+                machine_token=stack.token_for(COORDINATOR_ORG, "coordinator"),
+                maildir=stack.maildir,
+                folder=stack.data_dir,
+                staff_file=stack.staff_file,
             )
-            with console.status("Comptes des recruteurs (invitations par courriel)..."):
-                accounts, recruiters = create_accounts(
-                    stack.url("identity"),
-                    stack.token_for(COORDINATOR_ORG, "coordinator"),
-                    stack.maildir,
-                    stack.data_dir,
-                    company_ids=report.company_ids,
-                )
-            console.print(f"  [green]✓[/] {len(accounts)} comptes ({created + recruiters} créés maintenant)")
+            report, accounts, created = load_with_people(place, day, progress=done, status=console.status)
+            console.print(loaded_line(report))
+            console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
             for account in outdated(accounts, report.company_ids):
                 console.print(
                     f"  [yellow]Le compte {account.email} a été créé par une version antérieure "
@@ -218,16 +193,10 @@ def up(
         console.print(f"Courriels envoyés : {stack.maildir}    SMS envoyés : {stack.sms_file}")
         console.print(f"Coordination : Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}")
         if demo:
-            for line in sign_in_lines(accounts, stack.url("identity"), stack.data_dir / ACCOUNTS_FILE):
+            console_url = stack.url("console") if stack.console is not None else None
+            kept_in = stack.data_dir / ACCOUNTS_FILE
+            for line in sign_in_lines(accounts, stack.url("identity"), kept_in, console_url):
                 console.print(line, soft_wrap=True, highlight=False, markup=False)
-            if stack.console is not None:
-                console.print(
-                    f"Console : {stack.url('console')}/connexion "
-                    "(les mêmes adresses, mots de passe et codes)",
-                    soft_wrap=True,
-                    highlight=False,
-                    markup=False,
-                )
         console.print(f"Journaux : {stack.data_dir / 'logs'}    Ctrl-C pour tout arrêter.")
         while True:
             time.sleep(1)

@@ -34,6 +34,11 @@ StackDataDir = Annotated[
 T = TypeVar("T")
 
 
+def done(line: str) -> None:
+    """A step done, ticked (a long line left whole: the operator copies addresses from it)."""
+    console.print(f"  [green]✓[/] {line}", soft_wrap=True)
+
+
 def stop_cleanly_on_termination() -> None:
     """`kill`, a service manager's stop or a closed terminal stop the stack as Ctrl-C does: the services
     run in sessions of their own, so a supervisor dying on SIGTERM would leave them and NATS running."""

@@ -28,10 +28,12 @@ def shown(web: Web, request: Request, render: Callable[[], Response]) -> Respons
 
 
 def shown_page(
-    web: Web, request: Request, session: Session, name: str, read: Callable[[], dict[str, Any]]
+    web: Web, request: Request, session: Session, name: str, read: Callable[[str], dict[str, Any]]
 ) -> Response:
-    """The template `name` filled with what `read` asks of the services, or the refusal in French."""
-    return shown(web, request, lambda: web.page(request, name, session, **read()))
+    """The template `name` filled with what `read` asks of the services with the session's token, or the
+    refusal in French."""
+    token = str(session.token)
+    return shown(web, request, lambda: web.page(request, name, session, **read(token)))
 
 
 def refused(web: Web, request: Request, exc: Refused) -> Response:

@@ -61,13 +61,12 @@ def router(web: Web) -> APIRouter:
     @api.get("/accueil/sites/{site_id}")
     def expected(request: Request, site_id: str) -> Response:
         session = web.signed_in(request)
-        token = str(session.token)
         return shown_page(
             web,
             request,
             session,
             "reception.html",
-            lambda: {
+            lambda token: {
                 "view": reception.reception(web.services, token, site_id, web.zone),
             },
         )

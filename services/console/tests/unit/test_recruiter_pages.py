@@ -4,8 +4,7 @@ reach before its interviews begin, and the ranking form read without JavaScript.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,11 +12,9 @@ from fastapi.testclient import TestClient
 
 from jobdating.console.application.ports import Refused
 from jobdating.console.application.recruiter import MUST_MEET, choices_of
-from jobdating.console.bootstrap import ConsoleService, bootstrap
-from jobdating.console.config import ConsoleSettings
-from jobdating.runtime.clock import ScaledClock
+from jobdating.console.application.sessions import Session
+from jobdating.console.bootstrap import ConsoleService
 
-NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 JD = "jd-1"
 COMPANY = "co-logiplus"
 
@@ -85,24 +82,30 @@ def upstream() -> Upstream:
 
 
 @pytest.fixture
-def console(tmp_path: Path, upstream: Upstream) -> ConsoleService:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    settings = ConsoleSettings(secret_file=secret, secure_cookie=True, identity_url="http://127.0.0.1:9")
-    return bootstrap(settings, clock=ScaledClock(NOW, 0.0), services=upstream)
+def console(build_console: Callable[..., ConsoleService], upstream: Upstream) -> ConsoleService:
+    return build_console(upstream, secure_cookie=True, identity_url="http://127.0.0.1:9")
 
 
-def signed_in(console: ConsoleService, roles: tuple[str, ...] = ("recruiter",)) -> tuple[TestClient, str]:
-    client = TestClient(console.app, base_url="https://testserver")
-    session = console.sessions.open(NOW)
-    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=10)
-    session.roles, session.org, session.email = roles, COMPANY, "recrutement@logiplus.exemple.fr"
-    client.cookies.set("console_session", session.session_id)
-    return client, session.csrf
+@pytest.fixture
+def signed_in(sign_in: Callable[..., tuple[TestClient, Session]]) -> Callable[..., tuple[TestClient, str]]:
+    """`signed_in(console, roles=("recruiter",))`: a client of the company's recruiter, and its CSRF token."""
+
+    def client_of(console: ConsoleService, roles: tuple[str, ...] = ("recruiter",)) -> tuple[TestClient, str]:
+        client, session = sign_in(
+            console,
+            minutes=10,
+            https=True,
+            roles=roles,
+            org=COMPANY,
+            email="recrutement@logiplus.exemple.fr",
+        )
+        return client, session.csrf
+
+    return client_of
 
 
 def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     base = f"/recrutement/{JD}/entretiens/slot-9"
@@ -140,7 +143,7 @@ def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
 
 
 def test_an_interview_with_its_outcome_offers_the_second_interview(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     plan = upstream.answers["GET", "scheduling", f"/job-datings/{JD}/plan"]
     plan["groups"][0]["interviews"][0]["outcome"] = "second_interview"
@@ -152,7 +155,7 @@ def test_an_interview_with_its_outcome_offers_the_second_interview(
 
 
 def test_a_refused_outcome_is_said_in_french_on_the_agenda(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     upstream.answers["POST", "scheduling", "/slots/slot-9/outcome"] = Refused(
@@ -166,7 +169,7 @@ def test_a_refused_outcome_is_said_in_french_on_the_agenda(
 
 
 def test_an_outcome_not_chosen_is_asked_again_without_calling_scheduling(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     page = client.post(
@@ -183,7 +186,9 @@ def test_the_ranking_form_reads_numbers_and_boxes_best_first() -> None:
     assert choices_of({"rang-c2": "1", "rang-c1": "1"}, ["c1", "c2"]) == (["c1", "c2"], [])
 
 
-def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(console: ConsoleService) -> None:
+def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(
+    console: ConsoleService, signed_in: Callable[..., tuple[TestClient, str]]
+) -> None:
     client, _ = signed_in(console, roles=("site_manager",))
     page = client.get("/recrutement")
     assert page.status_code == 403

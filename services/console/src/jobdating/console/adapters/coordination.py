@@ -8,13 +8,14 @@ from typing import TypeVar
 
 from fastapi import Request, Response
 
-from jobdating.console.adapters.http_live import DOWN, ONLY_COORDINATION
+from jobdating.console.adapters.http_answers import DOWN
 from jobdating.console.adapters.web import SignInAgain, Web
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
 from jobdating.console.domain.permissions import may_coordinate
 
 T = TypeVar("T")
+ONLY_COORDINATION = "Cette page est réservée à la coordination."
 
 
 class NotHere(Exception):

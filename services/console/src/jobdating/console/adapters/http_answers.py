@@ -44,6 +44,16 @@ def refused(web: Web, request: Request, exc: Refused) -> Response:
     return web.refused(request, session, exc.status if exc.status in (403, 404) else 400, reasons)
 
 
+def form_refusal(exc: Refused | Unreachable, fallback: str) -> tuple[int, list[str]]:
+    """The status and reasons a form page shows again when a service says no (`fallback` when it gives no
+    reason) or does not answer; an expired token signs in again."""
+    if isinstance(exc, Unreachable):
+        return 503, [DOWN]
+    if exc.status == 401:
+        raise SignInAgain("expiree") from exc
+    return 403 if exc.status == 403 else 400, exc.reasons or [fallback]
+
+
 async def sent(
     session: Session, done: str | Callable[[T], str], failed: str, change: Callable[[], T]
 ) -> bool:

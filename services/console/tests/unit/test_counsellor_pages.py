@@ -16,6 +16,8 @@ from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
 from jobdating.console.bootstrap import ConsoleService
 
+from .fakes import FakeServices
+
 NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 ME = "acct-me"
 
@@ -37,29 +39,19 @@ def _interview(candidate_id: str, start: str, company: str, **more: Any) -> dict
     }
 
 
-class FakeServices:
-    """The services as the console sees them: answers by (service, path), refusals where asked."""
+class Counselling(FakeServices):
+    """The services as the console sees them: answers by (service, path) to reads, refusals where asked; no
+    command expected."""
 
     def __init__(self, roles: tuple[str, ...] = ("counsellor",)) -> None:
+        super().__init__()
         self.roles = roles
         self.notifications_down = False
 
-    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
-        raise Unreachable("identity")
-
-    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        raise AssertionError(f"no command expected: {service} {path}")
-
-    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        raise AssertionError(f"no change expected: {service} {path}")
-
-    def upload(
-        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
-    ) -> Any:
-        raise AssertionError(f"no file expected: {service} {path}")
-
-    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
-        params = params or {}
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if method != "GET":
+            raise AssertionError(f"no command expected: {method} {service} {path}")
+        params = sent or {}
         if service == "registration" and path == "/candidates":
             if "counsellor" not in self.roles:
                 raise Refused(403, ["accès refusé"])
@@ -120,12 +112,12 @@ class FakeServices:
 
 
 @pytest.fixture
-def services() -> FakeServices:
-    return FakeServices()
+def services() -> Counselling:
+    return Counselling()
 
 
 @pytest.fixture
-def console(build_console: Callable[..., ConsoleService], services: FakeServices) -> ConsoleService:
+def console(build_console: Callable[..., ConsoleService], services: Counselling) -> ConsoleService:
     return build_console(services, secure_cookie=False)
 
 
@@ -157,7 +149,7 @@ def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_an
 
 
 def test_when_notifications_does_not_answer_the_page_says_it_cannot_tell(
-    console: ConsoleService, services: FakeServices, signed_in: Callable[..., TestClient]
+    console: ConsoleService, services: Counselling, signed_in: Callable[..., TestClient]
 ) -> None:
     services.notifications_down = True
     page = signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1")
@@ -176,7 +168,7 @@ def test_a_candidate_registration_shows_without_a_name_is_refused(
 
 
 def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
-    console: ConsoleService, services: FakeServices, signed_in: Callable[..., TestClient]
+    console: ConsoleService, services: Counselling, signed_in: Callable[..., TestClient]
 ) -> None:
     services.roles = ("coach",)
     client = signed_in(console, ("coach",))

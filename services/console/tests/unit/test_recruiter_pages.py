@@ -5,7 +5,6 @@ reach before its interviews begin, and the ranking form read without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,49 +14,16 @@ from jobdating.console.application.recruiter import MUST_MEET, choices_of
 from jobdating.console.application.sessions import Session
 from jobdating.console.bootstrap import ConsoleService
 
+from .fakes import FakeServices
+
 JD = "jd-1"
 COMPANY = "co-logiplus"
 
 
-class Upstream:
-    """The other services as the console sees them: answers by (method, service, path), calls kept."""
-
-    def __init__(self) -> None:
-        self.answers: dict[tuple[str, str, str], Any] = {}
-        self.calls: list[tuple[str, str, str, Any]] = []
-
-    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
-        raise AssertionError("not signing in here")
-
-    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
-        self.calls.append(("GET", service, path, params))
-        return self._answer("GET", service, path)
-
-    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        self.calls.append(("POST", service, path, body))
-        return self._answer("POST", service, path)
-
-    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        self.calls.append(("PUT", service, path, body))
-        return self._answer("PUT", service, path)
-
-    def upload(
-        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
-    ) -> Any:
-        self.calls.append(("POST", service, path, {"file": file[0], **params}))
-        return self._answer("POST", service, path)
-
-    def _answer(self, method: str, service: str, path: str) -> Any:
-        answer = self.answers.get((method, service, path), {})
-        if isinstance(answer, Refused):
-            raise answer
-        return answer
-
-
 @pytest.fixture
-def upstream() -> Upstream:
+def upstream() -> FakeServices:
     """A published job dating where the company has one interview, at 09:00."""
-    services = Upstream()
+    services = FakeServices()
     services.answers["GET", "scheduling", f"/job-datings/{JD}"] = {
         "job_dating_id": JD,
         "title": "Emploi Booster",
@@ -82,7 +48,7 @@ def upstream() -> Upstream:
 
 
 @pytest.fixture
-def console(build_console: Callable[..., ConsoleService], upstream: Upstream) -> ConsoleService:
+def console(build_console: Callable[..., ConsoleService], upstream: FakeServices) -> ConsoleService:
     return build_console(upstream, secure_cookie=True, identity_url="http://127.0.0.1:9")
 
 
@@ -105,7 +71,7 @@ def signed_in(sign_in: Callable[..., tuple[TestClient, Session]]) -> Callable[..
 
 
 def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
-    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     base = f"/recrutement/{JD}/entretiens/slot-9"
@@ -143,7 +109,7 @@ def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
 
 
 def test_an_interview_with_its_outcome_offers_the_second_interview(
-    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     plan = upstream.answers["GET", "scheduling", f"/job-datings/{JD}/plan"]
     plan["groups"][0]["interviews"][0]["outcome"] = "second_interview"
@@ -155,7 +121,7 @@ def test_an_interview_with_its_outcome_offers_the_second_interview(
 
 
 def test_a_refused_outcome_is_said_in_french_on_the_agenda(
-    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     upstream.answers["POST", "scheduling", "/slots/slot-9/outcome"] = Refused(
@@ -169,7 +135,7 @@ def test_a_refused_outcome_is_said_in_french_on_the_agenda(
 
 
 def test_an_outcome_not_chosen_is_asked_again_without_calling_scheduling(
-    console: ConsoleService, upstream: Upstream, signed_in: Callable[..., tuple[TestClient, str]]
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     page = client.post(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from jobdating.console.adapters.coordination import ONLY_COORDINATION, NotHere, coordinator
+from jobdating.console.adapters.coordination import ONLY_COORDINATION, coordinator
 from jobdating.console.adapters.http_answers import DOWN, form_refusal
 from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import imports
@@ -24,10 +24,7 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/coordination/imports")
     def imports_page(request: Request) -> Response:
-        try:
-            session, _ = coordinator(web, request)
-        except NotHere as exc:
-            return exc.response
+        session, _ = coordinator(web, request)
         return web.page(
             request, "imports.html", session, kind="", dry_run=True, errors=[], report=None, here="imports"
         )

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from jobdating.console.adapters.coordination import NotHere, coordinator
+from jobdating.console.adapters.coordination import coordinator
 from jobdating.console.adapters.http_answers import DOWN
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
 from jobdating.console.adapters.web import SignInAgain, Web
@@ -30,10 +30,7 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
 
     @api.get("/coordination/direct")
     def live_page(request: Request) -> Response:
-        try:
-            session, token = coordinator(web, request)
-        except NotHere as exc:
-            return exc.response
+        session, token = coordinator(web, request)
         try:
             view = live_day.live_day(web.services, token, web.clock.now())
             for site in view.sites:
@@ -48,10 +45,7 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
 
     @api.get("/coordination/direct/flux")
     async def live_stream(request: Request, jd: str) -> Response:
-        try:
-            _, token = coordinator(web, request)
-        except NotHere as exc:
-            return exc.response
+        _, token = coordinator(web, request)
         try:
             names = {
                 s["site_id"]: s["name"]

@@ -15,17 +15,16 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
 from jobdating.ops.demo import PEOPLE, ROLES
-from jobdating.ops.demo import load as load_demo
-from jobdating.ops.demo_accounts import DemoAccount, create_accounts, totp
+from jobdating.ops.demo_accounts import DemoAccount, totp
 from jobdating.ops.demo_calendar import next_working_day
-from jobdating.ops.demo_people import STAFF_ROLES
-from jobdating.ops.demo_sessions import counsellor_ids, write_staff
+from jobdating.ops.demo_setup import load_with_people
 from jobdating.ops.stack import Stack, free_base_port
+from jobdating.ops.stack_demo_place import demo_place
 from jobdating.runtime.clock import ScaledClock
 from jobdating.runtime.french import day_month_year
-from jobdating.testing.demo_data import COORDINATOR_ORG, candidates, staff_toml
+from jobdating.testing.demo_data import candidates, staff_toml
 
-from .chromium import chromium_path
+from .chromium import DESKTOP, chromium_path
 
 # The next working day after today's (nothing may depend on the date the tests run): the services' clock
 # reads 07:30 that morning, while identity and the console, on the wall clock, sign in and check links now.
@@ -57,26 +56,9 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         stack.staff_file.write_text(staff_toml())
         stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
         stack.start()
-        urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "identity")}
-        # The staff's accounts first: each partner's counsellor account follows the candidates it refers.
-        coordinator = stack.token_for(COORDINATOR_ORG, "coordinator")
-        staff, _ = create_accounts(
-            urls["identity"], coordinator, stack.maildir, stack.data_dir, roles=STAFF_ROLES
-        )
-        write_staff(stack.staff_file, staff)
-        loaded = load_demo(
-            urls["registration"],
-            urls["sites"],
-            stack.token_for,
-            DAY,
-            scheduling_url=urls["scheduling"],
-            counsellor_of=counsellor_ids(staff),
-        )
-        _register_hostile_name(urls["registration"], stack)
-        # With the companies' ids, their recruiters too (as `jobdating up --demo` does).
-        accounts, _ = create_accounts(
-            urls["identity"], coordinator, stack.maildir, stack.data_dir, company_ids=loaded.company_ids
-        )
+        # As `jobdating up --demo` loads it: the staff's accounts, the demo loaded by them, the recruiters.
+        _, accounts, _ = load_with_people(demo_place(stack), DAY)
+        _register_hostile_name(stack.url("registration"), stack)
         yield Demo(stack, accounts)
     finally:
         stack.stop()
@@ -129,6 +111,23 @@ def sign_in(page: Any, demo: Demo, account: DemoAccount) -> None:
     page.get_by_label("Adresse e-mail").fill(account.email)
     page.get_by_label("Mot de passe").fill(account.password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def signed_in(
+    browser: Any,
+    demo: Demo,
+    account: DemoAccount,
+    lands_on: str,
+    viewport: dict[str, int] = DESKTOP,
+    **options: Any,
+) -> tuple[Any, Any]:
+    """A new French context at `viewport` (with Playwright's context `options`) and its page, signed in as
+    `account` and landed on the address matching `lands_on`."""
+    context = browser.new_context(viewport=viewport, locale="fr-FR", **options)
+    page = context.new_page()
+    sign_in(page, demo, account)
+    page.wait_for_url(lands_on)
+    return context, page
 
 
 def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:

@@ -25,7 +25,7 @@ from jobdating.runtime.candidate_links import CandidateLink, sign, verify
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 from .chromium import DESKTOP, PHONE, check_page, tab_to
-from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in
+from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in, signed_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -78,10 +78,7 @@ def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(browse
 def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
     browser: Any, demo: Demo
 ) -> None:
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
-    page = context.new_page()
-    sign_in(page, demo, demo.host_of("ronchin"))
-    page.wait_for_url("**/accueil/sites/site-ronchin")
+    context, page = signed_in(browser, demo, demo.host_of("ronchin"), "**/accueil/sites/site-ronchin")
 
     # Another organisation's site, by changing the id in the address: refused by registration.
     answer = page.goto(f"{demo.console}/accueil/sites/site-faches")

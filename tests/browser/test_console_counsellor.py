@@ -14,7 +14,7 @@ import pytest
 from jobdating.testing.demo_data import COORDINATOR_ORG, candidates
 
 from .chromium import DESKTOP, PHONE, check_page
-from .conftest import ON_THE_PAGE, Demo, sign_in
+from .conftest import ON_THE_PAGE, Demo, sign_in, signed_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -141,10 +141,7 @@ def test_a_counsellor_sees_their_own_candidates_their_plan_and_whom_to_call(brow
 
 
 def test_a_site_host_is_not_offered_the_counsellors_pages(browser: Any, demo: Demo) -> None:
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
-    page = context.new_page()
-    sign_in(page, demo, demo.host_of("ronchin"))
-    page.wait_for_url("**/accueil/sites/site-ronchin")
+    context, page = signed_in(browser, demo, demo.host_of("ronchin"), "**/accueil/sites/site-ronchin")
     answer = page.goto(f"{demo.console}/conseil")
     assert answer is not None
     assert answer.status == 403

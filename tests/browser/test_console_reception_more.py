@@ -15,7 +15,7 @@ import pytest
 from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID, demo_site
 
 from .chromium import DESKTOP, PHONE, SCREENSHOTS, check_page, tab_to
-from .conftest import Demo, sign_in
+from .conftest import Demo, signed_in
 from .services import call
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
@@ -27,11 +27,7 @@ MARGINS_PX = 2 * 45  # the sheet's 12 mm margins
 
 
 def _host_page(browser: Any, demo: Demo, viewport: dict[str, int] = DESKTOP) -> tuple[Any, Any]:
-    context = browser.new_context(viewport=viewport, locale="fr-FR")
-    page = context.new_page()
-    sign_in(page, demo, demo.host_of(SITE))
-    page.wait_for_url(f"**/accueil/sites/{SITE_ID}")
-    return context, page
+    return signed_in(browser, demo, demo.host_of(SITE), f"**/accueil/sites/{SITE_ID}", viewport)
 
 
 def test_a_candidate_declared_absent_is_checked_in_late_with_the_keyboard(browser: Any, demo: Demo) -> None:

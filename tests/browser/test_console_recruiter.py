@@ -20,7 +20,7 @@ from jobdating.ops.demo_accounts import DemoAccount
 from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID, SITES
 
 from .chromium import DESKTOP, PHONE, check_page, tab_to
-from .conftest import DAY, Demo, sign_in
+from .conftest import DAY, Demo, signed_in
 from .services import call
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
@@ -75,20 +75,10 @@ def _interviews(demo: Demo, company_id: str) -> list[dict[str, Any]]:
     return [i for g in plan["groups"] for i in g["interviews"] if i["status"] != "cancelled"]
 
 
-def _signed_in(
-    browser: Any, demo: Demo, account: DemoAccount, viewport: dict[str, int], **options: Any
-) -> tuple[Any, Any]:
-    context = browser.new_context(viewport=viewport, locale="fr-FR", **options)
-    page = context.new_page()
-    sign_in(page, demo, account)
-    page.wait_for_url("**/recrutement")
-    return context, page
-
-
 def test_a_recruiter_ranks_the_anonymous_profiles_without_javascript(
     browser: Any, demo: Demo, later: str, recruiter: DemoAccount
 ) -> None:
-    context, page = _signed_in(browser, demo, recruiter, PHONE)
+    context, page = signed_in(browser, demo, recruiter, "**/recrutement", PHONE)
     assert page.get_by_role("heading", level=1).inner_text() == "Vos job datings"
     check_page(page, "recrutement")
     page.get_by_role("link", name=f"Classer les candidats : {LATER}").click()
@@ -97,7 +87,7 @@ def test_a_recruiter_ranks_the_anonymous_profiles_without_javascript(
     context.close()
 
     # The same, with JavaScript off in the browser.
-    context, page = _signed_in(browser, demo, recruiter, PHONE, java_script_enabled=False)
+    context, page = signed_in(browser, demo, recruiter, "**/recrutement", PHONE, java_script_enabled=False)
     page.get_by_role("link", name=f"Classer les candidats : {LATER}").click()
     profiles = page.locator("ol.profiles > li")
     assert profiles.count() >= 3
@@ -132,7 +122,7 @@ def test_a_recruiter_ranks_the_anonymous_profiles_without_javascript(
 def test_ranking_is_refused_plainly_once_the_plan_is_published(
     browser: Any, demo: Demo, recruiter: DemoAccount
 ) -> None:
-    context, page = _signed_in(browser, demo, recruiter, DESKTOP)
+    context, page = signed_in(browser, demo, recruiter, "**/recrutement", DESKTOP)
     page.goto(f"{demo.console}/recrutement/{JOB_DATING_ID}/profils")
     notice = page.locator("#publie").inner_text()
     assert notice.startswith("Le planning est publié : vos choix ne peuvent plus changer.")
@@ -153,7 +143,7 @@ def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyb
     browser: Any, demo: Demo, recruiter: DemoAccount
 ) -> None:
     interviews = _interviews(demo, recruiter.org)
-    context, page = _signed_in(browser, demo, recruiter, DESKTOP)
+    context, page = signed_in(browser, demo, recruiter, "**/recrutement", DESKTOP)
     page.get_by_role("link", name="Mon agenda et les résultats : Emploi Booster — Lille Sud").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mon agenda"
     cards = page.locator("ol.agenda > li")

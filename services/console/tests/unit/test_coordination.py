@@ -5,8 +5,8 @@ state says of a service's log against the stream."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,13 +14,10 @@ from fastapi.testclient import TestClient
 from jobdating.console.application import by_hand
 from jobdating.console.application.data_status import service_data
 from jobdating.console.application.ports import Refused
+from jobdating.console.application.sessions import Session
 from jobdating.console.application.statistics import statistics
-from jobdating.console.bootstrap import bootstrap
-from jobdating.console.config import ConsoleSettings
+from jobdating.console.bootstrap import ConsoleService
 from jobdating.reporting.figures import Figure, Report
-from jobdating.runtime.clock import ScaledClock
-
-NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 
 
 class Scheduling:
@@ -172,15 +169,11 @@ def test_a_stream_missing_events_or_a_late_relay_or_read_model_is_said_in_french
     assert unread.findings == ["Le flux n'a pas pu être lu."]
 
 
-def test_the_coordinations_pages_and_forms_are_for_the_coordination_only(tmp_path: Path) -> None:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    console = bootstrap(ConsoleSettings(secret_file=secret, secure_cookie=False), clock=ScaledClock(NOW, 0.0))
-    session = console.sessions.open(NOW)
-    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
-    session.roles = ("site_manager",)
-    client = TestClient(console.app)
-    client.cookies.set("console_session", session.session_id)
+def test_the_coordinations_pages_and_forms_are_for_the_coordination_only(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    console = build_console(secure_cookie=False)
+    client, session = sign_in(console, roles=("site_manager",))
     for path in (
         "/coordination/planning",
         "/coordination/entretiens/slot-1",

@@ -5,17 +5,18 @@ read, and an import form sent incomplete."""
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jobdating.console.application.ports import Refused, Unreachable
-from jobdating.console.bootstrap import ConsoleService, bootstrap
-from jobdating.console.config import ConsoleSettings
-from jobdating.runtime.clock import ScaledClock
+from jobdating.console.application.sessions import Session
+from jobdating.console.bootstrap import ConsoleService
+
+from .fakes import FakeServices
 
 NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 ME = "acct-me"
@@ -38,29 +39,19 @@ def _interview(candidate_id: str, start: str, company: str, **more: Any) -> dict
     }
 
 
-class FakeServices:
-    """The services as the console sees them: answers by (service, path), refusals where asked."""
+class Counselling(FakeServices):
+    """The services as the console sees them: answers by (service, path) to reads, refusals where asked; no
+    command expected."""
 
     def __init__(self, roles: tuple[str, ...] = ("counsellor",)) -> None:
+        super().__init__()
         self.roles = roles
         self.notifications_down = False
 
-    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
-        raise Unreachable("identity")
-
-    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        raise AssertionError(f"no command expected: {service} {path}")
-
-    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        raise AssertionError(f"no change expected: {service} {path}")
-
-    def upload(
-        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
-    ) -> Any:
-        raise AssertionError(f"no file expected: {service} {path}")
-
-    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
-        params = params or {}
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if method != "GET":
+            raise AssertionError(f"no command expected: {method} {service} {path}")
+        params = sent or {}
         if service == "registration" and path == "/candidates":
             if "counsellor" not in self.roles:
                 raise Refused(403, ["accès refusé"])
@@ -121,31 +112,30 @@ class FakeServices:
 
 
 @pytest.fixture
-def services() -> FakeServices:
-    return FakeServices()
+def services() -> Counselling:
+    return Counselling()
 
 
 @pytest.fixture
-def console(tmp_path: Path, services: FakeServices) -> ConsoleService:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    settings = ConsoleSettings(secret_file=secret, secure_cookie=False)
-    return bootstrap(settings, clock=ScaledClock(NOW, 0.0), services=services)
+def console(build_console: Callable[..., ConsoleService], services: Counselling) -> ConsoleService:
+    return build_console(services, secure_cookie=False)
 
 
-def _signed_in(console: ConsoleService, roles: tuple[str, ...]) -> TestClient:
-    session = console.sessions.open(NOW)
-    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
-    session.account_id, session.org, session.roles = ME, "mission-locale", roles
-    client = TestClient(console.app)
-    client.cookies.set("console_session", session.session_id)
-    return client
+@pytest.fixture
+def signed_in(sign_in: Callable[..., tuple[TestClient, Session]]) -> Callable[..., TestClient]:
+    """`signed_in(console, roles)`: a client of the mission locale's counsellor `ME`, with those roles."""
+
+    def client_of(console: ConsoleService, roles: tuple[str, ...]) -> TestClient:
+        return sign_in(console, account_id=ME, org="mission-locale", roles=roles)[0]
+
+    return client_of
 
 
 def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_and_who_was_absent(
     console: ConsoleService,
+    signed_in: Callable[..., TestClient],
 ) -> None:
-    page = _signed_in(console, ("counsellor",)).get("/conseil")
+    page = signed_in(console, ("counsellor",)).get("/conseil")
     assert page.status_code == 200
     text = html.unescape(page.text)
     calls = text.split('id="appeler"')[1].split('id="planning"')[0]
@@ -159,27 +149,29 @@ def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_an
 
 
 def test_when_notifications_does_not_answer_the_page_says_it_cannot_tell(
-    console: ConsoleService, services: FakeServices
+    console: ConsoleService, services: Counselling, signed_in: Callable[..., TestClient]
 ) -> None:
     services.notifications_down = True
-    page = _signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1")
+    page = signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1")
     assert page.status_code == 200
     assert "L'état des messages n'est pas disponible pour l'instant." in html.unescape(page.text)
     assert "Entretien annulé (10:00, Garage) : panne de matériel." in html.unescape(page.text)
 
 
-def test_a_candidate_registration_shows_without_a_name_is_refused(console: ConsoleService) -> None:
-    page = _signed_in(console, ("counsellor",)).get("/conseil/candidats/c-9")
+def test_a_candidate_registration_shows_without_a_name_is_refused(
+    console: ConsoleService, signed_in: Callable[..., TestClient]
+) -> None:
+    page = signed_in(console, ("counsellor",)).get("/conseil/candidats/c-9")
     assert page.status_code == 403
     assert "Ce candidat n'est pas suivi par vous" in html.unescape(page.text)
     assert "Autre" not in html.unescape(page.text)
 
 
 def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
-    console: ConsoleService, services: FakeServices
+    console: ConsoleService, services: Counselling, signed_in: Callable[..., TestClient]
 ) -> None:
     services.roles = ("coach",)
-    client = _signed_in(console, ("coach",))
+    client = signed_in(console, ("coach",))
     home = client.get("/", follow_redirects=False)
     assert home.headers["location"] == "/conseil/ateliers"
     assert client.get("/conseil").status_code == 403
@@ -194,8 +186,10 @@ def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
     assert "Annulé." in html.unescape(page.text)
 
 
-def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(console: ConsoleService) -> None:
-    page = _signed_in(console, ("counsellor",)).get("/conseil/ateliers")
+def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(
+    console: ConsoleService, signed_in: Callable[..., TestClient]
+) -> None:
+    page = signed_in(console, ("counsellor",)).get("/conseil/ateliers")
     assert page.status_code == 200
     assert "Martin Léa" in html.unescape(page.text)
     assert "Bernard Léa" in html.unescape(page.text)  # the individual interview
@@ -204,8 +198,9 @@ def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(conso
 
 def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registration_is_asked(
     console: ConsoleService,
+    signed_in: Callable[..., TestClient],
 ) -> None:
-    client = _signed_in(console, ("coordinator",))
+    client = signed_in(console, ("coordinator",))
     session = console.sessions.get(client.cookies["console_session"], NOW)
     assert session is not None
     answer = client.post("/coordination/imports", data={"csrf": session.csrf, "dry_run": "oui"})
@@ -217,4 +212,4 @@ def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registra
         "/coordination/imports", data={"kind": "candidates"}, files={"file": ("a.csv", b"NOM\n")}
     )
     assert refused.status_code == 403  # no CSRF token
-    assert _signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403
+    assert signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
-from jobdating.console.bootstrap import bootstrap
-from jobdating.console.config import ConsoleSettings
-from jobdating.runtime.clock import ScaledClock
-
-NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
+from jobdating.console.application.sessions import Session
+from jobdating.console.bootstrap import ConsoleService
 
 
-def test_the_live_day_is_for_the_coordination_only(tmp_path: Path) -> None:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    console = bootstrap(ConsoleSettings(secret_file=secret, secure_cookie=False), clock=ScaledClock(NOW, 0.0))
-    session = console.sessions.open(NOW)
-    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=5)
-    session.roles = ("site_manager",)
-    client = TestClient(console.app)
-    client.cookies.set("console_session", session.session_id)
+def test_the_live_day_is_for_the_coordination_only(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    console = build_console(secure_cookie=False)
+    client, _ = sign_in(console, roles=("site_manager",))
     for path in ("/coordination/direct", "/coordination/direct/flux?jd=jd-1"):
         answer = client.get(path)
         assert answer.status_code == 403, path

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from jobdating.console.bootstrap import ConsoleService, bootstrap
-from jobdating.console.config import ConsoleSettings
+from jobdating.console.bootstrap import ConsoleService
 from jobdating.runtime.candidate_links import BadLink, CandidateLink, sign, verify
-from jobdating.runtime.clock import ScaledClock
 
 NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def console(tmp_path: Path) -> ConsoleService:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    settings = ConsoleSettings(secret_file=secret, secure_cookie=True, identity_url="http://127.0.0.1:9")
-    return bootstrap(settings, clock=ScaledClock(NOW, 0.0))
+def console(build_console: Callable[..., ConsoleService]) -> ConsoleService:
+    return build_console(secure_cookie=True, identity_url="http://127.0.0.1:9")
 
 
 @pytest.fixture

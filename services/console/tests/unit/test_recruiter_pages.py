@@ -4,63 +4,26 @@ reach before its interviews begin, and the ranking form read without JavaScript.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jobdating.console.application.ports import Refused
 from jobdating.console.application.recruiter import MUST_MEET, choices_of
-from jobdating.console.bootstrap import ConsoleService, bootstrap
-from jobdating.console.config import ConsoleSettings
-from jobdating.runtime.clock import ScaledClock
+from jobdating.console.application.sessions import Session
+from jobdating.console.bootstrap import ConsoleService
 
-NOW = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)
+from .fakes import FakeServices
+
 JD = "jd-1"
 COMPANY = "co-logiplus"
 
 
-class Upstream:
-    """The other services as the console sees them: answers by (method, service, path), calls kept."""
-
-    def __init__(self) -> None:
-        self.answers: dict[tuple[str, str, str], Any] = {}
-        self.calls: list[tuple[str, str, str, Any]] = []
-
-    def sign_in(self, email: str, password: str, code: str | None) -> dict[str, Any]:
-        raise AssertionError("not signing in here")
-
-    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
-        self.calls.append(("GET", service, path, params))
-        return self._answer("GET", service, path)
-
-    def post(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        self.calls.append(("POST", service, path, body))
-        return self._answer("POST", service, path)
-
-    def put(self, service: str, path: str, token: str, body: dict[str, Any]) -> Any:
-        self.calls.append(("PUT", service, path, body))
-        return self._answer("PUT", service, path)
-
-    def upload(
-        self, service: str, path: str, token: str, file: tuple[str, bytes], params: dict[str, str]
-    ) -> Any:
-        self.calls.append(("POST", service, path, {"file": file[0], **params}))
-        return self._answer("POST", service, path)
-
-    def _answer(self, method: str, service: str, path: str) -> Any:
-        answer = self.answers.get((method, service, path), {})
-        if isinstance(answer, Refused):
-            raise answer
-        return answer
-
-
 @pytest.fixture
-def upstream() -> Upstream:
+def upstream() -> FakeServices:
     """A published job dating where the company has one interview, at 09:00."""
-    services = Upstream()
+    services = FakeServices()
     services.answers["GET", "scheduling", f"/job-datings/{JD}"] = {
         "job_dating_id": JD,
         "title": "Emploi Booster",
@@ -85,24 +48,30 @@ def upstream() -> Upstream:
 
 
 @pytest.fixture
-def console(tmp_path: Path, upstream: Upstream) -> ConsoleService:
-    secret = tmp_path / "secret"
-    secret.write_text("k" * 40)
-    settings = ConsoleSettings(secret_file=secret, secure_cookie=True, identity_url="http://127.0.0.1:9")
-    return bootstrap(settings, clock=ScaledClock(NOW, 0.0), services=upstream)
+def console(build_console: Callable[..., ConsoleService], upstream: FakeServices) -> ConsoleService:
+    return build_console(upstream, secure_cookie=True, identity_url="http://127.0.0.1:9")
 
 
-def signed_in(console: ConsoleService, roles: tuple[str, ...] = ("recruiter",)) -> tuple[TestClient, str]:
-    client = TestClient(console.app, base_url="https://testserver")
-    session = console.sessions.open(NOW)
-    session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=10)
-    session.roles, session.org, session.email = roles, COMPANY, "recrutement@logiplus.exemple.fr"
-    client.cookies.set("console_session", session.session_id)
-    return client, session.csrf
+@pytest.fixture
+def signed_in(sign_in: Callable[..., tuple[TestClient, Session]]) -> Callable[..., tuple[TestClient, str]]:
+    """`signed_in(console, roles=("recruiter",))`: a client of the company's recruiter, and its CSRF token."""
+
+    def client_of(console: ConsoleService, roles: tuple[str, ...] = ("recruiter",)) -> tuple[TestClient, str]:
+        client, session = sign_in(
+            console,
+            minutes=10,
+            https=True,
+            roles=roles,
+            org=COMPANY,
+            email="recrutement@logiplus.exemple.fr",
+        )
+        return client, session.csrf
+
+    return client_of
 
 
 def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     base = f"/recrutement/{JD}/entretiens/slot-9"
@@ -140,7 +109,7 @@ def test_a_recruiter_records_an_outcome_and_books_a_second_interview(
 
 
 def test_an_interview_with_its_outcome_offers_the_second_interview(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     plan = upstream.answers["GET", "scheduling", f"/job-datings/{JD}/plan"]
     plan["groups"][0]["interviews"][0]["outcome"] = "second_interview"
@@ -152,7 +121,7 @@ def test_an_interview_with_its_outcome_offers_the_second_interview(
 
 
 def test_a_refused_outcome_is_said_in_french_on_the_agenda(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     upstream.answers["POST", "scheduling", "/slots/slot-9/outcome"] = Refused(
@@ -166,7 +135,7 @@ def test_a_refused_outcome_is_said_in_french_on_the_agenda(
 
 
 def test_an_outcome_not_chosen_is_asked_again_without_calling_scheduling(
-    console: ConsoleService, upstream: Upstream
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
 ) -> None:
     client, csrf = signed_in(console)
     page = client.post(
@@ -183,7 +152,9 @@ def test_the_ranking_form_reads_numbers_and_boxes_best_first() -> None:
     assert choices_of({"rang-c2": "1", "rang-c1": "1"}, ["c1", "c2"]) == (["c1", "c2"], [])
 
 
-def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(console: ConsoleService) -> None:
+def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(
+    console: ConsoleService, signed_in: Callable[..., tuple[TestClient, str]]
+) -> None:
     client, _ = signed_in(console, roles=("site_manager",))
     page = client.get("/recrutement")
     assert page.status_code == 403

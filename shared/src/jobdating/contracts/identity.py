@@ -34,6 +34,15 @@ ORGANISATION_KINDS: Final[tuple[OrganisationKind, ...]] = (
     "association",
     "company",
 )
+# Each kind in French, as the console's pages and identity's refusals name it.
+ORGANISATION_KIND_NAMES: Final[dict[OrganisationKind, str]] = {
+    "departement": "département",
+    "employment_service": "service public de l'emploi",
+    "mission_locale": "Mission Locale",
+    "plie": "PLIE",
+    "association": "association",
+    "company": "entreprise",
+}
 ACCOUNT_ROLES: Final[tuple[AccountRole, ...]] = (
     "coordinator",
     "partner_admin",

@@ -30,9 +30,10 @@ from jobdating.ops.commands.terminal import (
 )
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, outdated, sign_in_lines
 from jobdating.ops.demo_calendar import keep_day, kept_day, local_today, next_working_day
-from jobdating.ops.demo_setup import DemoPlace, load_with_people, loaded_line
+from jobdating.ops.demo_setup import load_with_people, loaded_line
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.stack import Stack
+from jobdating.ops.stack_demo_place import demo_place
 from jobdating.runtime import french
 from jobdating.runtime.clock import ScaledClock
 from jobdating.runtime.logging import configure_logging
@@ -156,17 +157,9 @@ def up(
                 stack.data_dir, next_working_day(local_today(stack.clock.now()))
             )
             console.print(f"Job dating de démonstration : le {french.day_month_year(day)}.")
-            place = DemoPlace(
-                identity_url=stack.url("identity"),
-                registration_url=stack.url("registration"),
-                sites_url=stack.url("sites"),
-                scheduling_url=stack.url("scheduling"),
-                machine_token=stack.token_for(COORDINATOR_ORG, "coordinator"),
-                maildir=stack.maildir,
-                folder=stack.data_dir,
-                staff_file=stack.staff_file,
+            report, accounts, created = load_with_people(
+                demo_place(stack), day, progress=done, status=console.status
             )
-            report, accounts, created = load_with_people(place, day, progress=done, status=console.status)
             console.print(loaded_line(report))
             console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
             for account in outdated(accounts, report.company_ids):

@@ -1,28 +1,22 @@
 """What the coordination's pages share: only the coordination opens them, and a service's refusal or
-silence becomes a French page (an expired token: sign in again)."""
+silence becomes a French page (an expired token: sign in again). `NotHere` carries that page out of the
+route (web.install answers with it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from fastapi import Request, Response
+from fastapi import Request
 
-from jobdating.console.adapters.http_live import DOWN, ONLY_COORDINATION
-from jobdating.console.adapters.web import SignInAgain, Web
+from jobdating.console.adapters.http_answers import DOWN
+from jobdating.console.adapters.web import NotHere, SignInAgain, Web
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
 from jobdating.console.domain.permissions import may_coordinate
 
 T = TypeVar("T")
-
-
-class NotHere(Exception):
-    """The page cannot be shown: `response` says why."""
-
-    def __init__(self, response: Response):
-        super().__init__()
-        self.response = response
+ONLY_COORDINATION = "Cette page est réservée à la coordination."
 
 
 def coordinator(web: Web, request: Request) -> tuple[Session, str]:

@@ -28,10 +28,12 @@ def shown(web: Web, request: Request, render: Callable[[], Response]) -> Respons
 
 
 def shown_page(
-    web: Web, request: Request, session: Session, name: str, read: Callable[[], dict[str, Any]]
+    web: Web, request: Request, session: Session, name: str, read: Callable[[str], dict[str, Any]]
 ) -> Response:
-    """The template `name` filled with what `read` asks of the services, or the refusal in French."""
-    return shown(web, request, lambda: web.page(request, name, session, **read()))
+    """The template `name` filled with what `read` asks of the services with the session's token, or the
+    refusal in French."""
+    token = str(session.token)
+    return shown(web, request, lambda: web.page(request, name, session, **read(token)))
 
 
 def refused(web: Web, request: Request, exc: Refused) -> Response:
@@ -40,6 +42,16 @@ def refused(web: Web, request: Request, exc: Refused) -> Response:
     session = web.session(request)
     reasons = exc.reasons or ["Cette page ne vous est pas accessible."]
     return web.refused(request, session, exc.status if exc.status in (403, 404) else 400, reasons)
+
+
+def form_refusal(exc: Refused | Unreachable, fallback: str) -> tuple[int, list[str]]:
+    """The status and reasons a form page shows again when a service says no (`fallback` when it gives no
+    reason) or does not answer; an expired token signs in again."""
+    if isinstance(exc, Unreachable):
+        return 503, [DOWN]
+    if exc.status == 401:
+        raise SignInAgain("expiree") from exc
+    return 403 if exc.status == 403 else 400, exc.reasons or [fallback]
 
 
 async def sent(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from jobdating.console.adapters.coordination import NotHere, asked, coordinator
+from jobdating.console.adapters.coordination import asked, coordinator
 from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import by_hand
 from jobdating.console.application.live_day import job_dating_of_the_day
@@ -23,36 +23,30 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/coordination/entretiens/{slot_id}")
     def interview_page(request: Request, slot_id: str) -> Response:
-        try:
-            session, token = coordinator(web, request)
-            shown = asked(web, request, session, lambda: by_hand.interview(web.services, token, slot_id))
-            computers = asked(
-                web, request, session, lambda: by_hand.computers_of(web.services, token, shown.site_id)
-            )
-            sites = asked(web, request, session, lambda: by_hand.sites_of(web.services, token))
-        except NotHere as exc:
-            return exc.response
+        session, token = coordinator(web, request)
+        shown = asked(web, request, session, lambda: by_hand.interview(web.services, token, slot_id))
+        computers = asked(
+            web, request, session, lambda: by_hand.computers_of(web.services, token, shown.site_id)
+        )
+        sites = asked(web, request, session, lambda: by_hand.sites_of(web.services, token))
         return web.page(
             request, "interview.html", session, shown=shown, computers=computers, sites=sites, here="plan"
         )
 
     @api.get("/coordination/nouvel-entretien")
     def new_interview_page(request: Request, candidat: str = "") -> Response:
-        try:
-            session, token = coordinator(web, request)
+        session, token = coordinator(web, request)
 
-            def read() -> tuple[str | None, str, list[tuple[str, str]]]:
-                jd = job_dating_of_the_day(web.services, token)
-                who = candidate_name(web.services, token, candidat) if candidat else ""
-                return (
-                    str(jd["job_dating_id"]) if jd else None,
-                    who,
-                    by_hand.companies_of(web.services, token),
-                )
+        def read() -> tuple[str | None, str, list[tuple[str, str]]]:
+            jd = job_dating_of_the_day(web.services, token)
+            who = candidate_name(web.services, token, candidat) if candidat else ""
+            return (
+                str(jd["job_dating_id"]) if jd else None,
+                who,
+                by_hand.companies_of(web.services, token),
+            )
 
-            jd_id, who, companies = asked(web, request, session, read)
-        except NotHere as exc:
-            return exc.response
+        jd_id, who, companies = asked(web, request, session, read)
         return web.page(
             request,
             "interview_new.html",
@@ -65,22 +59,16 @@ def router(web: Web) -> APIRouter:
         )
 
     async def submit(request: Request, kind: by_hand.Kind, slot_id: str | None) -> Response:
-        try:
-            session, token = coordinator(web, request)
-        except NotHere as exc:
-            return exc.response
+        session, token = coordinator(web, request)
         fields = await check_csrf(request, session.csrf)
         change = by_hand.change_from(kind, fields, slot_id)
         if change.problems:
             return await _page(web, request, session, change, status=422, reasons=change.problems)
         if fields.get("step") != "apply":
             return await _page(web, request, session, change)
-        try:
-            outcome = await run_in_threadpool(
-                asked, web, request, session, lambda: by_hand.apply(web.services, token, change)
-            )
-        except NotHere as exc:
-            return exc.response
+        outcome = await run_in_threadpool(
+            asked, web, request, session, lambda: by_hand.apply(web.services, token, change)
+        )
         if isinstance(outcome, by_hand.Refusal):
             status = 409 if outcome.forceable else 400
             return await _page(web, request, session, change, status=status, refusal=outcome)
@@ -122,12 +110,9 @@ async def _page(
         assert change.slot_id is not None
         back = f"/coordination/entretiens/{quote(change.slot_id, safe='')}"
         action = back + ("/deplacer" if change.kind == "move" else "/annuler")
-    try:
-        said = await run_in_threadpool(
-            asked, web, request, session, lambda: by_hand.described(web.services, session.token or "", change)
-        )
-    except NotHere as exc:
-        return exc.response
+    said = await run_in_threadpool(
+        asked, web, request, session, lambda: by_hand.described(web.services, session.token or "", change)
+    )
     return web.page(
         request,
         "change.html",

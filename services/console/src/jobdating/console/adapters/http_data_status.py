@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from jobdating.console.adapters.coordination import NotHere, coordinator
+from jobdating.console.adapters.coordination import coordinator
 from jobdating.console.adapters.web import Web
 from jobdating.console.application.data_status import AUDITED, StreamCounts, health_of, service_data
 
@@ -15,10 +15,7 @@ def router(web: Web, stream: StreamCounts) -> APIRouter:
 
     @api.get("/coordination/donnees")
     async def data_page(request: Request) -> Response:
-        try:
-            session, token = coordinator(web, request)
-        except NotHere as exc:
-            return exc.response
+        session, token = coordinator(web, request)
         found = []
         for service in AUDITED:
             health = await run_in_threadpool(health_of, web.services, token, service)

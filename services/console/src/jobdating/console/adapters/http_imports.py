@@ -7,13 +7,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from jobdating.console.adapters.http_answers import DOWN
-from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
+from jobdating.console.adapters.coordination import ONLY_COORDINATION, coordinator
+from jobdating.console.adapters.http_answers import DOWN, form_refusal
+from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import imports
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.domain.permissions import may_coordinate
 
-ONLY_COORDINATION = "Cette page est réservée à la coordination."
 # Registration refuses past 32 MB; the console reads no more than that plus a margin.
 MAX_BYTES = 33 * 2**20
 TOO_BIG = "Fichier trop volumineux : 32 Mo au plus. Découpez-le en plusieurs fichiers."
@@ -24,9 +24,7 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/coordination/imports")
     def imports_page(request: Request) -> Response:
-        session = web.signed_in(request)
-        if not may_coordinate(session.roles):
-            return web.refused(request, session, 403, [ONLY_COORDINATION])
+        session, _ = coordinator(web, request)
         return web.page(
             request, "imports.html", session, kind="", dry_run=True, errors=[], report=None, here="imports"
         )
@@ -64,12 +62,8 @@ def router(web: Web) -> APIRouter:
             report = await run_in_threadpool(
                 imports.send, web.services, session.token, kind, filename, content, dry_run
             )
-        except Refused as exc:
-            if exc.status == 401:
-                raise SignInAgain("expiree") from exc
-            return again(403 if exc.status == 403 else 400, exc.reasons or [DOWN])
-        except Unreachable:
-            return again(503, [DOWN])
+        except (Refused, Unreachable) as exc:
+            return again(*form_refusal(exc, DOWN))
         return web.page(
             request,
             "imports.html",

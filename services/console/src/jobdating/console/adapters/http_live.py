@@ -14,14 +14,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from jobdating.console.adapters.coordination import coordinator
+from jobdating.console.adapters.http_answers import DOWN
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
 from jobdating.console.adapters.web import SignInAgain, Web
 from jobdating.console.application import live_day
 from jobdating.console.application.ports import Refused, Unreachable
-from jobdating.console.domain.permissions import may_coordinate
 
-DOWN = "Un service ne répond pas pour l'instant. Réessayez dans un moment."
-ONLY_COORDINATION = "Cette page est réservée à la coordination."
 # A comment line now and then: proxies keep the connection, the browser notices a dead one.
 KEEPALIVE_SECONDS = 15.0
 
@@ -31,12 +30,9 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
 
     @api.get("/coordination/direct")
     def live_page(request: Request) -> Response:
-        session = web.signed_in(request)
-        if not may_coordinate(session.roles):
-            return web.refused(request, session, 403, [ONLY_COORDINATION])
-        assert session.token is not None
+        session, token = coordinator(web, request)
         try:
-            view = live_day.live_day(web.services, session.token, web.clock.now())
+            view = live_day.live_day(web.services, token, web.clock.now())
             for site in view.sites:
                 _learn_computers(feed, site)
         except Refused as exc:
@@ -49,11 +45,7 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
 
     @api.get("/coordination/direct/flux")
     async def live_stream(request: Request, jd: str) -> Response:
-        session = web.signed_in(request)
-        if not may_coordinate(session.roles):
-            return web.refused(request, session, 403, [ONLY_COORDINATION])
-        token = session.token
-        assert token is not None
+        _, token = coordinator(web, request)
         try:
             names = {
                 s["site_id"]: s["name"]

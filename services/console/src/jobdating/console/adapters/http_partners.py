@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from jobdating.console.adapters.http_answers import DOWN, shown
+from jobdating.console.adapters.http_answers import form_refusal, shown
 from jobdating.console.adapters.pages import page_for
-from jobdating.console.adapters.web import SignInAgain, Web, check_csrf
+from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import partners
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
@@ -75,13 +75,9 @@ def router(web: Web) -> APIRouter:
             if wrong:
                 return show(request, session, form, wrong, 400)
             await run_in_threadpool(partners.invite, web.services, session.token, form)
-        except Refused as exc:
-            if exc.status == 401:
-                raise SignInAgain("expiree") from exc
-            reasons = exc.reasons or ["L'invitation n'a pas pu être envoyée."]
-            return show(request, session, form, reasons, 403 if exc.status == 403 else 400)
-        except Unreachable:
-            return show(request, session, form, [DOWN], 503)
+        except (Refused, Unreachable) as exc:
+            status, reasons = form_refusal(exc, "L'invitation n'a pas pu être envoyée.")
+            return show(request, session, form, reasons, status)
         session.flash.append(
             f"Invitation envoyée à {form.email.strip()}. La personne reçoit un courriel avec un lien pour "
             "choisir son mot de passe."

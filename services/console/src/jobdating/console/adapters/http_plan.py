@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from jobdating.console.adapters.coordination import NotHere, asked, coordinator
+from jobdating.console.adapters.coordination import asked, coordinator
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import plan_views
 from jobdating.console.application.live_day import job_dating_of_the_day
@@ -15,18 +15,15 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/coordination/planning")
     def plan_page(request: Request, par: str = "site", cle: str = "") -> Response:
-        try:
-            session, token = coordinator(web, request)
-            by = par if par in plan_views.VIEWS else "site"
+        session, token = coordinator(web, request)
+        by = par if par in plan_views.VIEWS else "site"
 
-            def read() -> plan_views.Plan:
-                jd = job_dating_of_the_day(web.services, token)
-                jd_id = str(jd["job_dating_id"]) if jd is not None else None
-                return plan_views.plan(web.services, token, jd_id, by, cle or None)
+        def read() -> plan_views.Plan:
+            jd = job_dating_of_the_day(web.services, token)
+            jd_id = str(jd["job_dating_id"]) if jd is not None else None
+            return plan_views.plan(web.services, token, jd_id, by, cle or None)
 
-            plan = asked(web, request, session, read)
-        except NotHere as exc:
-            return exc.response
+        plan = asked(web, request, session, read)
         return web.page(request, "plan.html", session, plan=plan, views=plan_views.VIEWS, here="plan")
 
     return api

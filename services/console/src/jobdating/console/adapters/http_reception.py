@@ -12,14 +12,7 @@ from jobdating.console.adapters.http_answers import DOWN, sent, shown, shown_pag
 from jobdating.console.adapters.http_answers import refused as _refused
 from jobdating.console.adapters.web import Web, check_csrf
 from jobdating.console.application import reception
-from jobdating.console.domain.permissions import (
-    may_coach,
-    may_coordinate,
-    may_counsel,
-    may_invite,
-    may_receive,
-    may_recruit,
-)
+from jobdating.console.domain.permissions import first_page
 
 __all__ = ["DOWN", "_refused", "router"]
 
@@ -30,18 +23,9 @@ def router(web: Web) -> APIRouter:
     @api.get("/")
     def home(request: Request) -> Response:
         session = web.signed_in(request)
-        if may_coordinate(session.roles):
-            return RedirectResponse("/coordination/direct", status_code=303)
-        if may_receive(session.roles):
-            return RedirectResponse("/accueil", status_code=303)
-        if may_recruit(session.roles):
-            return RedirectResponse("/recrutement", status_code=303)
-        if may_counsel(session.roles):
-            return RedirectResponse("/conseil", status_code=303)
-        if may_coach(session.roles):
-            return RedirectResponse("/conseil/ateliers", status_code=303)
-        if may_invite(session.roles):
-            return RedirectResponse("/partenaires", status_code=303)
+        target = first_page(session.roles)
+        if target is not None:
+            return RedirectResponse(target, status_code=303)
         return web.page(request, "home.html", session)
 
     @api.get("/accueil")
@@ -61,13 +45,12 @@ def router(web: Web) -> APIRouter:
     @api.get("/accueil/sites/{site_id}")
     def expected(request: Request, site_id: str) -> Response:
         session = web.signed_in(request)
-        token = str(session.token)
         return shown_page(
             web,
             request,
             session,
             "reception.html",
-            lambda: {
+            lambda token: {
                 "view": reception.reception(web.services, token, site_id, web.zone),
             },
         )

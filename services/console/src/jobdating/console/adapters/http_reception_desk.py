@@ -54,13 +54,12 @@ def router(web: Web) -> APIRouter:
     @api.get("/accueil/sites/{site_id}/ordinateurs")
     def computers(request: Request, site_id: str) -> Response:
         session = web.signed_in(request)
-        token = str(session.token)
         return shown_page(
             web,
             request,
             session,
             "reception_computers.html",
-            lambda: {
+            lambda token: {
                 "site_id": site_id,
                 "computers": reception_desk.computers(web.services, token, site_id),
             },

@@ -3,6 +3,8 @@ and the anonymous profiles to rank before the day. The company is the recruiter'
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -33,30 +35,25 @@ def router(web: Web) -> APIRouter:
     def back(job_dating_id: str, tail: str) -> Response:
         return RedirectResponse(f"/recrutement/{quote(job_dating_id, safe='')}/{tail}", status_code=303)
 
+    def page(request: Request, name: str, read: Callable[[Session, str], dict[str, Any]]) -> Response:
+        """The recruiter's page `name`, filled with what `read` asks of the services with their token."""
+        session = recruiting(request)
+        return shown_page(web, request, session, name, lambda token: read(session, token))
+
     @api.get("/recrutement")
     def job_datings(request: Request) -> Response:
-        session = recruiting(request)
-        token = str(session.token)
-        return shown_page(
-            web,
+        return page(
             request,
-            session,
             "recruiter_job_datings.html",
-            lambda: {
-                "job_datings": recruiter.job_datings(web.services, token),
-            },
+            lambda _, token: {"job_datings": recruiter.job_datings(web.services, token)},
         )
 
     @api.get("/recrutement/{job_dating_id}/agenda")
     def agenda(request: Request, job_dating_id: str) -> Response:
-        session = recruiting(request)
-        token = str(session.token)
-        return shown_page(
-            web,
+        return page(
             request,
-            session,
             "recruiter_agenda.html",
-            lambda: {
+            lambda session, token: {
                 "view": recruiter.agenda(web.services, token, job_dating_id, session.org),
                 "outcomes": recruiter.OUTCOMES,
             },
@@ -80,14 +77,11 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/recrutement/{job_dating_id}/entretiens/{slot_id}/second-entretien")
     def second_interview(request: Request, job_dating_id: str, slot_id: str, lieu: str = "site") -> Response:
-        session = recruiting(request)
-        token, place = str(session.token), lieu if lieu in recruiter.PLACES else "site"
-        return shown_page(
-            web,
+        place = lieu if lieu in recruiter.PLACES else "site"
+        return page(
             request,
-            session,
             "recruiter_second.html",
-            lambda: {
+            lambda _, token: {
                 "job_dating_id": job_dating_id,
                 "place": place,
                 "places": recruiter.PLACES,
@@ -122,14 +116,10 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/recrutement/{job_dating_id}/profils")
     def profiles(request: Request, job_dating_id: str) -> Response:
-        session = recruiting(request)
-        token = str(session.token)
-        return shown_page(
-            web,
+        return page(
             request,
-            session,
             "recruiter_profiles.html",
-            lambda: {
+            lambda session, token: {
                 "job_dating": recruiter.job_dating(web.services, token, job_dating_id),
                 "profiles": recruiter.profiles(web.services, token, job_dating_id, session.org),
                 "must": recruiter.MUST_MEET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from jobdating.console.adapters.coordination import NotHere, asked, coordinator
+from jobdating.console.adapters.coordination import asked, coordinator
 from jobdating.console.adapters.web import Web
 from jobdating.console.application.statistics import NoStream, ReportSource, statistics
 from jobdating.reporting.figures import Scope
@@ -18,13 +18,10 @@ def router(web: Web, source: ReportSource) -> APIRouter:
 
     @api.get("/coordination/chiffres")
     async def statistics_page(request: Request, jd: str = "") -> Response:
-        try:
-            session, token = coordinator(web, request)
-            known = await run_in_threadpool(
-                asked, web, request, session, lambda: web.services.get("scheduling", "/job-datings", token)
-            )
-        except NotHere as exc:
-            return exc.response
+        session, token = coordinator(web, request)
+        known = await run_in_threadpool(
+            asked, web, request, session, lambda: web.services.get("scheduling", "/job-datings", token)
+        )
         job_datings = [(str(j["job_dating_id"]), str(j.get("title", ""))) for j in known]
         chosen = jd if jd in dict(job_datings) else None
         try:

@@ -27,5 +27,6 @@ def page_for(
     session = web.signed_in(request)
     if not may(session.roles):
         return web.refused(request, session, 403, [only])
-    token = str(session.token)
-    return shown_page(web, request, session, template, lambda: {"view": read(session, token), **context})
+    return shown_page(
+        web, request, session, template, lambda token: {"view": read(session, token), **context}
+    )

@@ -32,6 +32,14 @@ CSP = (
 CSRF_REFUSED = "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page, puis recommencez."
 
 
+class NotHere(Exception):
+    """The page cannot be shown: `response` says why (answered as is, wherever the route raised it)."""
+
+    def __init__(self, response: Response):
+        super().__init__()
+        self.response = response
+
+
 class SignInAgain(Exception):
     """No signed-in session, or its access token expired: back to the sign-in page (with why)."""
 
@@ -145,5 +153,10 @@ def install(app: FastAPI, web: Web) -> None:
     async def csrf_refused(request: Request, _: Exception) -> Response:
         return web.refused(request, web.session(request), 403, [CSRF_REFUSED])
 
+    async def not_here(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, NotHere)
+        return exc.response
+
+    app.add_exception_handler(NotHere, not_here)
     app.add_exception_handler(SignInAgain, sign_in_again)
     app.add_exception_handler(CsrfRefused, csrf_refused)

@@ -12,15 +12,8 @@ from urllib.parse import quote
 
 from jobdating.console.application.ports import Services
 from jobdating.console.domain.permissions import COORDINATION, ROLE_NAMES
+from jobdating.contracts.identity import ORGANISATION_KIND_NAMES
 
-KIND_NAMES: Final[dict[str, str]] = {
-    "departement": "département",
-    "employment_service": "service public de l'emploi",
-    "mission_locale": "Mission Locale",
-    "plie": "PLIE",
-    "association": "association",
-    "company": "entreprise",
-}
 STATUS_NAMES: Final[dict[str, str]] = {
     "invited": "invitation envoyée",
     "active": "actif",
@@ -97,7 +90,7 @@ def partners(services: Services, token: str, org: str, roles: tuple[str, ...]) -
         Organisation(
             organisation_id=o["organisation_id"],
             name=o["name"],
-            kind=KIND_NAMES.get(o.get("kind", ""), o.get("kind", "")),
+            kind=ORGANISATION_KIND_NAMES.get(o.get("kind", ""), o.get("kind", "")),
             accounts=sorted(
                 by_org.get(o["organisation_id"], []), key=lambda a: (a.name or "", a.email or "")
             ),

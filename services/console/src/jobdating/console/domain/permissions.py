@@ -55,6 +55,22 @@ def may_recruit(roles: Collection[str]) -> bool:
     return RECRUITMENT in roles
 
 
+def first_page(roles: Collection[str]) -> str | None:
+    """The page a person lands on after signing in: their first role's in this order (a coordinator who
+    also receives lands on the live day), or none when no page is theirs."""
+    for may, page in (
+        (may_coordinate, "/coordination/direct"),
+        (may_receive, "/accueil"),
+        (may_recruit, "/recrutement"),
+        (may_counsel, "/conseil"),
+        (may_coach, "/conseil/ateliers"),
+        (may_invite, "/partenaires"),
+    ):
+        if may(roles):
+            return page
+    return None
+
+
 def role_words(roles: Collection[str]) -> str:
     """The person's roles in French, for the page header."""
     return ", ".join(ROLE_NAMES.get(role, role) for role in roles)

@@ -13,7 +13,7 @@ from typing import Final
 
 import msgspec
 
-from jobdating.contracts.identity import AccountRole, OrganisationKind
+from jobdating.contracts.identity import ORGANISATION_KIND_NAMES, AccountRole, OrganisationKind
 from jobdating.identity.domain.errors import Forbidden, Invalid
 from jobdating.identity.domain.state import AccountState, OrganisationState
 
@@ -39,14 +39,6 @@ ROLE_NAMES: Final[dict[str, str]] = {
     "site_manager": "accueil de site",
     "recruiter": "recrutement",
     "viewer": "consultation",
-}
-KIND_NAMES: Final[dict[str, str]] = {
-    "departement": "département",
-    "employment_service": "service public de l'emploi",
-    "mission_locale": "Mission Locale",
-    "plie": "PLIE",
-    "association": "association",
-    "company": "entreprise",
 }
 
 
@@ -75,7 +67,7 @@ def may_register_organisation(actor: Actor) -> None:
 def role_fits(role: AccountRole, organisation: OrganisationState, field: str) -> None:
     """A role is held only in a kind of organisation it makes sense in (a recruiter in a company...)."""
     if role not in ROLES_BY_KIND[organisation.kind]:
-        kind = KIND_NAMES[organisation.kind]
+        kind = ORGANISATION_KIND_NAMES[organisation.kind]
         raise Invalid.on(
             field, f"le rôle « {ROLE_NAMES[role]} » n'existe pas dans une organisation de type {kind}"
         )

@@ -196,20 +196,7 @@ def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoRepo
     state = http.get(f"{url}/job-datings/{JOB_DATING_ID}", headers=headers)
     state.raise_for_status()
     if state.json().get("published_plan_id") is None:
-        computed = http.post(
-            f"{url}/job-datings/{JOB_DATING_ID}/provisional-plans",
-            json={"engine": "highs", "time_limit": 10},
-            headers=headers,
-            timeout=60,
-        )
-        if computed.status_code != 201:
-            raise DemoError(f"provisional plan refused ({computed.status_code}): {computed.text[:500]}")
-        plan_id = computed.json()["summary"]["plan_id"]
-        published = http.post(
-            f"{url}/job-datings/{JOB_DATING_ID}/publish", json={"plan_id": plan_id}, headers=headers
-        )
-        if published.status_code not in (200, 201):
-            raise DemoError(f"publication refused ({published.status_code}): {published.text[:500]}")
+        compute_and_publish(http, url, headers, JOB_DATING_ID)
         report.published_now = True
     view = http.get(f"{url}/job-datings/{JOB_DATING_ID}/plan", params={"by": "site"}, headers=headers)
     view.raise_for_status()
@@ -217,6 +204,30 @@ def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoRepo
     report.interviews = int(summary["interviews"])
     report.candidates_served = int(summary["candidates_served"])
     report.solver_status = str(summary["status"])
+
+
+def compute_and_publish(
+    http: httpx.Client, url: str, headers: dict[str, str], job_dating_id: str, time_limit: int = 10
+) -> dict[str, Any]:
+    """Ask scheduling for a provisional plan (HiGHS, `time_limit` seconds) and publish it; its summary."""
+    computed = http.post(
+        f"{url}/job-datings/{job_dating_id}/provisional-plans",
+        json={"engine": "highs", "time_limit": time_limit},
+        headers=headers,
+        timeout=60 + 10 * time_limit,
+    )
+    if computed.status_code != 201:
+        raise DemoError(f"provisional plan refused ({computed.status_code}): {computed.text[:500]}")
+    summary: dict[str, Any] = computed.json()["summary"]
+    published = http.post(
+        f"{url}/job-datings/{job_dating_id}/publish",
+        json={"plan_id": summary["plan_id"]},
+        headers=headers,
+        timeout=60,
+    )
+    if published.status_code not in (200, 201):
+        raise DemoError(f"publication refused ({published.status_code}): {published.text[:500]}")
+    return summary
 
 
 def _wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> None:

@@ -1,0 +1,129 @@
+"""Server-sent events fan-out of the coordinator's live page: C clients connected to
+`/coordination/direct/flux` (each its own streaming connection with the coordinator's session), then N
+computers put out of order one after the other through the sites service's HTTP API. For each event: from
+the sites service's answer (the event is committed in its store; its relay then publishes it to JetStream,
+the console's ordered consumer reads it and each client's stream renders the site's new section) to the
+moment the **last** client received that site's section; p50 and p99 over the N events (goal: p99 < 1 s).
+The next computer breaks once every client got the previous one (or after 30 s); late events count
+with their real latency (the streams get up to 3 minutes after the last event to catch up).
+
+Everything is real (see `bench.console.fair`); the clients are httpx streams in this process.
+
+    .venv/bin/python -m bench.console.sse_fanout                     # reduced fair, 300 clients, 20 events
+    .venv/bin/python -m bench.console.sse_fanout --candidates 5000 --sites 200 --companies 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from typing import Any
+
+import httpx
+
+from bench.common import report
+from bench.console.fair import JOB_DATING_ID, Fair, described, options, regional_fair, size_of
+from bench.console.live_page import percentiles
+from bench.planning.quality import load
+
+WAIT_SECONDS = 30.0  # the next event goes once every client got this one, or after this long
+DRAIN_SECONDS = 180.0  # after the last event, how long the late ones may still arrive
+
+
+class Client:
+    """One live page's event stream: when each site's section arrived."""
+
+    def __init__(self) -> None:
+        self.ready = asyncio.Event()
+        self.arrivals: list[tuple[float, str]] = []
+
+    async def run(self, http: httpx.AsyncClient) -> None:
+        async with http.stream("GET", "/coordination/direct/flux", params={"jd": JOB_DATING_ID}) as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("retry:"):
+                    self.ready.set()  # the console registered this stream's queue before it says retry
+                elif line.startswith("event: site-"):
+                    self.arrivals.append((time.perf_counter(), line.removeprefix("event: ")))
+
+    def first_after(self, since: float, site: str) -> float | None:
+        return next((at for at, name in self.arrivals if at >= since and name == site), None)
+
+
+async def _all_received(readers: list[Client], sent: list[tuple[str, float, float]], wait: float) -> None:
+    deadline = time.perf_counter() + wait
+    while time.perf_counter() < deadline:
+        if all(c.first_after(at, site) is not None for c in readers for site, at, _ in sent):
+            return
+        await asyncio.sleep(0.01)
+
+
+async def fan_out(fair: Fair, clients: int, events: int) -> dict[str, Any]:
+    # The page first: the console learns there which site each computer stands at.
+    fair.console.get("/coordination/direct").raise_for_status()
+    cookies = dict(fair.console.cookies)
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    timeout = httpx.Timeout(30.0, read=None)
+    readers = [Client() for _ in range(clients)]
+    async with httpx.AsyncClient(
+        base_url=fair.stack.url("console"), cookies=cookies, limits=limits, timeout=timeout
+    ) as http:
+        tasks = [asyncio.create_task(c.run(http)) for c in readers]
+        start = time.perf_counter()
+        await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in readers)), 120)
+        connect_seconds = time.perf_counter() - start
+        sent_events: list[tuple[str, float, float]] = []  # (site, sent, committed)
+        sites_token = {"Authorization": f"Bearer {fair.token('site_manager')}"}
+        async with httpx.AsyncClient(base_url=fair.stack.url("sites"), headers=sites_token) as sites:
+            for n in range(events):
+                site_index = n % fair.size.sites
+                site = f"site-site-{site_index:03d}"
+                computer = f"pc-site-{site_index:03d}-{1 + (n // fair.size.sites) % 4}"
+                sent = time.perf_counter()
+                answer = await sites.post(f"/computers/{computer}/out-of-order", json={"reason": "en panne"})
+                assert answer.status_code == 200, answer.text[:300]
+                sent_events.append((site, sent, time.perf_counter()))
+                await _all_received(readers, sent_events[-1:], WAIT_SECONDS)
+                await asyncio.sleep(0.5)  # the reactions (scheduling's repair) drain before the next
+        # Late ones still count, with their real latency: wait for the streams to catch up.
+        await _all_received(readers, sent_events, DRAIN_SECONDS)
+        latencies: list[float] = []
+        firsts: list[float] = []
+        for site, sent, committed in sent_events:
+            got = [c.first_after(sent, site) for c in readers]
+            arrived = [at for at in got if at is not None]
+            if len(arrived) == len(got):
+                latencies.append(max(0.0, max(arrived) - committed))
+                firsts.append(max(0.0, min(arrived) - committed))
+        missed = len(sent_events) - len(latencies)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "clients": clients,
+        "events": events,
+        "events_not_received_by_every_client": missed,
+        "connect_all_seconds": round(connect_seconds, 2),
+        "commit_to_last_client": percentiles(latencies) if latencies else None,
+        # The first client: the relay, the console's consumer and one section's rendering; the rest of the
+        # spread is the console rendering the section once per connected client.
+        "commit_to_first_client": percentiles(firsts) if firsts else None,
+        "goal_p99_under_1_s": bool(latencies) and percentiles(latencies)["p99_ms"] < 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    options(parser, candidates=1000, sites=40, companies=100)
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--events", type=int, default=20)
+    args = parser.parse_args()
+    before = load()
+    with regional_fair(size_of(args)) as fair:
+        result = asyncio.run(fan_out(fair, args.clients, args.events))
+        result |= {"benchmark": "console.sse_fanout", **described(fair, before)}
+    report("console_sse_fanout", result)
+
+
+if __name__ == "__main__":
+    main()

@@ -69,7 +69,8 @@ def late_arrival(instance: Instance, plan: Plan, rng: random.Random) -> tuple[di
     """A candidate with interviews still to come is marked absent (the no-show's repair cancels them),
     then arrives: their availability is as before (the service undoes the no-show), and `give_back` is
     timed. Nobody else's interview may change."""
-    future = sorted({i.candidate_id for i in plan.interviews if i.begins > NOW})
+    # Their interviews still to come today: the no-show cancels those (later days are not touched).
+    future = sorted({i.candidate_id for i in plan.interviews if i.day == NOW.day and i.begins > NOW})
     who = rng.choice(future)
     no_show = repair(instance, plan, dis.CandidateNoShow(candidate_id=who, day=NOW.day), NOW)
     absent = apply_repair(plan, no_show)

@@ -13,7 +13,8 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,11 @@ from jobdating.ops.day.clock import prepare
 from jobdating.ops.day.hands import HAND_REASON
 from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
-from jobdating.ops.demo import ROLES, DemoReport
+from jobdating.ops.demo import ROLES, DemoReport, PrepReport
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts
 from jobdating.ops.demo_calendar import ZONE
-from jobdating.ops.demo_people import people
+from jobdating.ops.demo_people import COACH_ORGS, people
+from jobdating.ops.demo_prep import WORKSHOP_HOURS, WORKSHOPS
 from jobdating.ops.operate import run_audit
 from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.reporting.figures import Report
@@ -63,6 +65,7 @@ from jobdating.testing.demo_data import (
     PARTNERS,
     SITES,
     WALK_IN_SITE,
+    candidates,
 )
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
@@ -89,6 +92,8 @@ class PlayedDay:
     audited: int
     audit_output: str
     who: list[Action]
+    weeks_before: dict[str, Any]
+    """The preparation pathway as scheduling and notifications tell it once the day is over."""
 
 
 # Each played day falls on another date (nothing may depend on the date the tests run): a Friday, a
@@ -133,6 +138,7 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
                 f"{url}/job-datings/{JOB_DATING_ID}/changes", params={"limit": 5000}
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
+            weeks_before = read_weeks_before(http, stack, ON[kill])
         closing = closing_report(stack)
         # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
@@ -157,7 +163,38 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
         audited,
         audit_output.getvalue(),
         who,
+        weeks_before,
     )
+
+
+def read_weeks_before(http: httpx.Client, stack: Stack, day: date) -> dict[str, Any]:
+    """The workshops, the individual interviews of each partner's counsellor, and the preparation's
+    messages by kind and status, read back from the services."""
+    accounts = load_accounts(stack.data_dir / ACCOUNTS_FILE)
+    counsellings = [
+        item
+        for org in PARTNERS
+        for item in http.get(
+            f"{stack.url('scheduling')}/counselling-interviews",
+            params={"counsellor_id": accounts[f"counsellor-{org}"].account_id},
+        ).json()
+    ]
+    messages: Counter[tuple[str, str, str]] = Counter()
+    for kind in (
+        "workshop_convocation",
+        "workshop_reminder",
+        "counselling_convocation",
+        "counselling_reminder",
+    ):
+        for n in http.get(
+            f"{stack.url('notifications')}/notifications", params={"kind": kind, "limit": 500}
+        ).json():
+            messages[(kind, n["channel"], n["status"])] += 1
+    workshops = http.get(
+        f"{stack.url('scheduling')}/workshops", params={"job_dating_id": JOB_DATING_ID}
+    ).json()
+    coaches = {accounts[f"coach-{org}"].account_id: org for org in COACH_ORGS}
+    return {"workshops": workshops, "counselling": counsellings, "messages": messages, "coaches": coaches}
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +211,10 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert audited == 0, audit_output
     slots = [interview for group in plan["groups"] for interview in group["interviews"]]
     story = "\n".join(lines)
-    assert took < 85, story
+    # The services start on the clock of the weeks before; the preparation is booked, then they restart on
+    # the day's clock with the same lead as before (`day.clock.to_the_day`): the stack's start, the load
+    # and the preparation no longer fall inside that lead (seen: 66 s before, 90 s with them, load 9-15).
+    assert took < 105, story
     assert "le service scheduling s'était arrêté : redémarré" in story
 
     # Every act of the day's people was done by a signed-in person: the audit names them. Only the
@@ -526,6 +566,54 @@ def counts(report: Report, section: str) -> dict[str, int]:
     values = report.section(section)
     assert all(isinstance(v, int) for v in values.values()), values
     return {key: int(value or 0) for key, value in values.items()}
+
+
+def test_the_weeks_before_had_their_workshops_and_individual_interviews(
+    scheduling_killed: PlayedDay,
+) -> None:
+    """Booked while the services' clock read three weeks before the day, by the people whose act it is,
+    their convocations sent then; counted by hand from `demo_data.candidates()` and `demo_prep`."""
+    played, day = scheduling_killed, ON["scheduling"]
+    prep = played.weeks_before
+    assert played.loaded.preparation == PrepReport(rooms=2, workshops=2, enrolments=22, counselling=50)
+    # Two workshops, at Seclin 14 days and at Wattignies 7 days before the day, run by the coaches of
+    # mission-locale and asso-reussir; candidate i is at `SITES[i % 4]` for i < 44 (i = 2, 6, ..., 42 at
+    # Seclin, 3, 7, ..., 43 at Wattignies: 11 each), each enrolled at their own site.
+    by_site = {w["site_id"]: w for w in prep["workshops"]}
+    assert set(by_site) == {"site-seclin", "site-wattignies"}
+    for site_key, days in WORKSHOPS:
+        workshop = by_site[f"site-{site_key}"]
+        starts = when(workshop["starts_at"]).astimezone(ZONE)
+        assert starts.date() == day - timedelta(days=days)
+        assert f"{starts:%H:%M}" == WORKSHOP_HOURS[0]
+        assert len(workshop["enrolled"]) == 11
+        assert not workshop["cancelled"]
+        assert dict(zip(workshop["coach_ids"], workshop["coach_orgs"], strict=True)) == prep["coaches"]
+    # Every candidate met their partner's counsellor (10 each) at their own site, weeks before the day,
+    # no counsellor booked twice at once.
+    counselling = prep["counselling"]
+    assert len(counselling) == 50 == len({c["candidate_id"] for c in counselling})
+    assert not [c for c in counselling if c["cancelled"]]
+    assert all(when(c["starts_at"]).astimezone(ZONE).date() < day - timedelta(days=7) for c in counselling)
+    for who in {c["counsellor_id"] for c in counselling}:
+        theirs = sorted((c["starts_at"], c["ends_at"]) for c in counselling if c["counsellor_id"] == who)
+        assert len(theirs) == 10
+        assert all(a[1] <= b[0] for a, b in pairwise(theirs))
+    sites = Counter(c["site_id"] for c in counselling)
+    assert sites == {"site-faches": 14, "site-ronchin": 14, "site-seclin": 11, "site-wattignies": 11}
+    # Convocations: an SMS to each (all consent), an e-mail to those with an address (i % 3 != 0): 7 of
+    # the 11 at Seclin (not 6, 18, 30, 42) and 7 at Wattignies (not 3, 15, 27, 39); 33 of the 50.
+    emails = sum(1 for c in candidates() if c.email is not None)
+    assert emails == 33
+    sent = {(k, ch): n for (k, ch, status), n in prep["messages"].items() if status == "sent"}
+    assert sent == {
+        ("workshop_convocation", "sms"): 22,
+        ("workshop_convocation", "email"): 14,
+        ("counselling_convocation", "sms"): 50,
+        ("counselling_convocation", "email"): 33,
+    }
+    # The eve reminders of those weeks were due while the demo jumped to its day: dropped, none sent late.
+    assert not [k for (k, _, status) in prep["messages"] if k.endswith("_reminder") and status != "skipped"]
 
 
 def test_report_figures_equal_the_hand_count(scheduling_killed: PlayedDay) -> None:

@@ -91,7 +91,9 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in text
         assert "planning publié" in text
         assert "50 candidats" in text
-        assert "30 comptes (30 créés maintenant)" in text  # the demo's people, invited and activated
+        # The demo's people, invited and activated: the coordinator, 5 admins, 15 recruiters, 5 counsellors,
+        # 4 site hosts and the 2 workshop coaches.
+        assert "32 comptes (32 créés maintenant)" in text
         sent = settle(data)
         assert sent > 50  # candidates with an e-mail get one convocation per interview, recruiters an agenda
 
@@ -122,7 +124,7 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     with running(data, nats_port, base, again_log, stop=signal.SIGTERM, clock_start=FRIDAY_DAWN):
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in again_log.read_text()
         assert "0 candidats (" in again_log.read_text()  # nothing registered twice
-        assert "30 comptes (0 créés maintenant)" in again_log.read_text()  # nor any account created twice
+        assert "32 comptes (0 créés maintenant)" in again_log.read_text()  # nor any account created twice
         assert settle(data) == sent  # and nobody told twice
     assert "Tout est arrêté" in again_log.read_text()
     assert not (data / "up.pid").exists()

@@ -22,6 +22,7 @@ import pytest
 
 from jobdating.bus.server import free_port
 from jobdating.contracts.envelope import decode_envelope
+from jobdating.ops.demo_people import COACH_ORGS
 from jobdating.ops.stack import free_base_port
 from jobdating.testing.demo_data import COMPANIES, COORDINATOR_ORG, JOB_DATING_ID, PARTNERS, SITES, candidates
 from jobdating.testing.sign_ins import company_agenda, sign_ins
@@ -114,6 +115,10 @@ def test_the_printed_sign_ins_act_in_the_services_until_disabled_and_survive_a_c
             f"{org}.exemple.fr" for org in PARTNERS
         }
         assert len(printed["accueil de site"]) == len(SITES)
+        # The workshops' coaches (two organisations, see demo_people.COACH_ORGS) sign in too.
+        assert {email for email, _, _ in printed["animation des ateliers"]} == {
+            f"ateliers@{org}.exemple.fr" for org in COACH_ORGS
+        }
         assert len(printed["recrutement"]) == len(COMPANIES)
         for role in ("coordination", "administration"):  # a TOTP secret for the roles that need one
             assert all(re.fullmatch(r"[A-Z2-7]{32}", secret) for _, _, secret in printed[role]), role

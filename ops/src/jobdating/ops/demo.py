@@ -39,6 +39,15 @@ class DemoError(RuntimeError):
     """A service refused a demo record for a reason other than 'already there'."""
 
 
+class PrepReport(msgspec.Struct, kw_only=True):
+    """What the weeks before the day booked (see `demo_prep`)."""
+
+    rooms: int = 0
+    workshops: int = 0
+    enrolments: int = 0
+    counselling: int = 0
+
+
 class DemoReport(msgspec.Struct, kw_only=True):
     sites: int = 0
     computers: int = 0
@@ -51,6 +60,7 @@ class DemoReport(msgspec.Struct, kw_only=True):
     published_now: bool = False
     company_ids: dict[str, str] = {}
     """Each demo company's id in registration, by its key in the demo data."""
+    preparation: PrepReport = msgspec.field(default_factory=PrepReport)
 
 
 Tokens = Callable[[str, str], str]
@@ -176,9 +186,11 @@ def planned(report: DemoReport) -> str:
     )
 
 
-def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:
-    """Plan the job dating, compute a provisional plan and publish it (once: a published plan stays)."""
-    _wait_for_facts(http, url, headers)
+def declare(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:
+    """The job dating held on `on`, declared to scheduling unless it already is (the preparation declares
+    it weeks before: its workshops and individual interviews belong to it)."""
+    if http.get(f"{url}/job-datings/{JOB_DATING_ID}", headers=headers).status_code == 200:
+        return
     day = on.isoformat()
     body = {
         "job_dating_id": JOB_DATING_ID,
@@ -193,6 +205,13 @@ def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoRepo
         "max_interviews_per_candidate": 4,
     }
     _create(http, f"{url}/job-datings", body, headers, report)
+
+
+def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:
+    """Plan the job dating (declared first where the preparation did not), compute a provisional plan and
+    publish it (once: a published plan stays)."""
+    wait_for_facts(http, url, headers)
+    declare(http, url, headers, report, on)
     state = http.get(f"{url}/job-datings/{JOB_DATING_ID}", headers=headers)
     state.raise_for_status()
     if state.json().get("published_plan_id") is None:
@@ -230,7 +249,8 @@ def compute_and_publish(
     return summary
 
 
-def _wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> None:
+def wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> None:
+    """Until scheduling learned the demo's candidates, companies, sites and computers."""
     # Scheduling learns candidates, companies, sites and computers from the stream.
     wanted = {
         "candidates": 50,

@@ -33,10 +33,14 @@ ROLE_LABELS: Final[dict[str, str]] = {
     "partner_admin": "administration",
     "counsellor": "conseil",
     "site_manager": "accueil de site",
+    "coach": "animation des ateliers",
     "recruiter": "recrutement",
 }
 STAFF_ROLES: Final[frozenset[str]] = frozenset(ROLE_LABELS) - {"recruiter"}
 """The roles whose accounts exist before the demo is loaded (the recruiters' need the companies' ids)."""
+COACH_ORGS: Final[tuple[str, str]] = ("mission-locale", "asso-reussir")
+"""The two organisations whose coaches run the demo's workshops together (a workshop needs two coaches of
+two organisations): those hosting the Seclin and Wattignies sites, where the workshops are held."""
 SECOND_FACTOR: Final[frozenset[str]] = frozenset({"coordinator", "partner_admin"})
 """The roles identity asks a TOTP code of at sign-in."""
 
@@ -104,6 +108,8 @@ _NAMES = (
     "Hélène Ducrocq",
     "Damien Flament",
     "Sarah Mouton",
+    "Vincent Lambin",
+    "Chloé Deram",
 )
 
 
@@ -137,27 +143,15 @@ def people(company_ids: Mapping[str, str] | None = None) -> list[Person]:
                 where=company.name,
             )
         )
-    for org, name in PARTNERS.items():
+    # Invited by their organisation's admin: each partner's counsellor, each site's host, the coaches.
+    invited = [(f"counsellor-{o}", "counsellor", o, f"conseiller1@{o}", n) for o, n in PARTNERS.items()]
+    invited += [
+        (f"host-{s.key}", "site_manager", s.host_org, f"accueil-{s.key}@{s.host_org}", s.name) for s in SITES
+    ]
+    invited += [(f"coach-{o}", "coach", o, f"ateliers@{o}", PARTNERS[o]) for o in COACH_ORGS]
+    for key, role, org, mailbox, where in invited:
         found.append(
-            Person(
-                key=f"counsellor-{org}",
-                role="counsellor",
-                org=org,
-                email=f"conseiller1@{org}.exemple.fr",
-                where=name,
-                by=f"admin-{org}",
-            )
-        )
-    for site in SITES:
-        found.append(
-            Person(
-                key=f"host-{site.key}",
-                role="site_manager",
-                org=site.host_org,
-                email=f"accueil-{site.key}@{site.host_org}.exemple.fr",
-                where=site.name,
-                by=f"admin-{site.host_org}",
-            )
+            Person(key=key, role=role, org=org, email=f"{mailbox}.exemple.fr", where=where, by=f"admin-{org}")
         )
     # Named before the recruiters without a company id are left out: each person keeps their name.
     named = [msgspec.structs.replace(person, name=name) for person, name in zip(found, _NAMES, strict=True)]
@@ -173,6 +167,8 @@ def account_key(org: str, role: str) -> str:
         return f"admin-{org}"
     if role == "counsellor" and org in PARTNERS:
         return f"counsellor-{org}"
+    if role == "coach" and org in COACH_ORGS:
+        return f"coach-{org}"
     hosted = [site.key for site in SITES if site.host_org == org]
     if role == "site_manager" and len(hosted) == 1:
         return f"host-{hosted[0]}"

@@ -35,6 +35,7 @@ __all__ = ["CONSOLE", "SERVICES", "ServiceSpec", "Stack", "StackError", "clock_e
 
 SERVICES = ("registration", "sites", "scheduling", "notifications", "identity")
 CONSOLE = "console"  # the web pages: no store, no NATS user; it calls the services with people's tokens
+WALL_CLOCK = ("identity", CONSOLE)  # on real time whatever clock the others read (see `_spawn`)
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
 
 
@@ -237,7 +238,7 @@ class Stack(StackFolder):
         # Identity stays on real time: access tokens' dates are checked against the services' wall clock
         # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
         # console, which counts the tokens' lives.
-        clock_env = {} if spec.name in ("identity", CONSOLE) else self.clock_env
+        clock_env = {} if spec.name in WALL_CLOCK else self.clock_env
         clock = {prefix + key: value for key, value in clock_env.items()}
         env = {
             **own,
@@ -268,6 +269,23 @@ class Stack(StackFolder):
         self.extra_env[name] = env or {}
         self.children[name] = self._spawn(spec, self.data_dir / "logs")
         if wait:
+            self.wait_healthy(spec)
+
+    def move_clock(self, clock: ScaledClock) -> None:
+        """Every service reading the stack's clock stopped (SIGTERM: each flushes its relay first) and
+        started again reading `clock`: a demo prepared weeks before its day moves on to the day."""
+        self.use_clock(clock)
+        moved = [s for s in self._all if s.name not in WALL_CLOCK]
+        for spec in moved:
+            self.children[spec.name].send_signal(signal.SIGTERM)
+        for spec in moved:
+            try:
+                self.children[spec.name].wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill(spec.name)
+        for spec in moved:
+            self.children[spec.name] = self._spawn(spec, self.data_dir / "logs")
+        for spec in moved:
             self.wait_healthy(spec)
 
     def wait_healthy(self, spec: ServiceSpec, timeout: float = 30.0) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import httpx
 from jobdating.testing.demo_data import JOB_DATING_ID
 
 _ROW = re.compile(
-    r"^  (coordination|administration|conseil|accueil de site|recrutement)"
+    r"^  (coordination|administration|conseil|accueil de site|animation des ateliers|recrutement)"
     r"\s+(\S+@\S+)\s+(\S+)\s+(\S+)\s+(.+)$"
 )
 

@@ -18,6 +18,8 @@ SETUP_SECONDS = 45.0  # starting the stack, loading the demo and computing its p
 # the clock reads no earlier than 02:30 when the services start, so that the plan is always published
 # less than six hours before and the day's mails do not depend on how long the start took.
 EARLIEST_START = timedelta(hours=5)
+PREPARATION_WEEKS = timedelta(weeks=3)
+PREPARATION_STARTS = "09:00"
 
 
 def local(day: date, hhmm: str) -> datetime:
@@ -42,11 +44,24 @@ def lead_for(speed: float) -> float:
     return min(SETUP_SECONDS, EARLIEST_START.total_seconds() / speed)
 
 
-def prepare(
-    stack: Stack, speed: float, lead_seconds: float | None = None, today: date | None = None
-) -> ScaledClock:
+def weeks_before(day: date) -> ScaledClock:
+    """The clock of the preparation pathway: real speed, from 09:00 three weeks before `day` (scheduling
+    books nothing in the past, so the workshops and individual interviews are booked while it reads then)."""
+    return ScaledClock(local(day - PREPARATION_WEEKS, PREPARATION_STARTS), 1.0)
+
+
+def to_the_day(stack: Stack, clock: ScaledClock) -> None:
+    """The services that read the clock move from `weeks_before` to the day's `clock`, which reads 07:30
+    `lead_for` its speed from now (the plan is published in that lead, see `EARLIEST_START`)."""
+    clock.origin = time.time() + lead_for(clock.speed)
+    stack.move_clock(clock)
+
+
+def prepare(stack: Stack, speed: float, today: date | None = None) -> ScaledClock:
     """After `stack.prepare`, before `stack.start()`: a fresh data folder, the staff directory, every
-    service on the day's clock. The day is `today` (France's date now unless given), kept in the folder."""
+    service on the clock of the weeks before (`weeks_before`); returns the day's clock, which `to_the_day`
+    sets going once they are prepared. The day is `today` (France's date now unless given), kept in the
+    folder."""
     if (stack.data_dir / "scheduling.db").exists():
         raise StackError(
             f"{stack.data_dir} contient déjà un job dating : la journée de démonstration part d'un dossier "
@@ -57,8 +72,8 @@ def prepare(
     if not stack.staff_file.exists():
         stack.staff_file.write_text(staff_toml())
     on = keep_day(stack.data_dir, today or local_today(datetime.now(UTC)))
-    clock = demo_clock(on, speed, lead_for(speed) if lead_seconds is None else lead_seconds)
-    stack.use_clock(clock)
+    clock = demo_clock(on, speed, lead_for(speed))
+    stack.use_clock(weeks_before(on))
     # The day's people are invented and its folder thrown away: hashing their passwords at the settings'
     # floor (OWASP's argon2id minimum) lets them be created and signed in before the day starts.
     floor = {"TIME_COST": "2", "MEMORY_KIB": str(19 * 1024), "LANES": "1"}

@@ -9,13 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from jobdating.ops.day.clock import day_of
+from jobdating.ops.day.clock import day_of, to_the_day
 from jobdating.ops.day.driver import DemoDay, Say
 from jobdating.ops.day.summary import DayReport
 from jobdating.ops.demo import DemoReport, plan, planned
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import create_accounts
 from jobdating.ops.demo_people import STAFF_ROLES
+from jobdating.ops.demo_prep import prepare_weeks
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 from jobdating.ops.stack import Stack
 from jobdating.runtime.clock import ScaledClock
@@ -34,8 +35,10 @@ def play(
     progress: Callable[[str], None] | None = None,
     say: Say | None = None,
 ) -> tuple[DemoReport, DayReport]:
-    """On a started stack: create the demo's accounts, then load, plan and publish the demo and run its day,
-    each act done by the signed-in person whose act it is (see `demo_sessions`)."""
+    """On a started stack: create the demo's accounts, load the demo and book its weeks before (the
+    stack's clock reads then, see `day.clock.prepare`), move the services to the day's `clock`, plan and
+    publish the demo and run its day, each act done by the signed-in person whose act it is (see
+    `demo_sessions`)."""
     accounts, _ = create_accounts(
         stack.url("identity"),
         stack.token_for(COORDINATOR_ORG, "coordinator"),
@@ -46,7 +49,8 @@ def play(
     write_staff(stack.staff_file, accounts)
     with httpx.Client(timeout=15) as http:
         sessions = Sessions(http, stack.url("identity"), accounts)
-        sessions.sign_in_all(a.key for a in accounts if a.role != "partner_admin")
+        # Those who act in the day; the coaches are named by the workshops but book nothing themselves.
+        sessions.sign_in_all(a.key for a in accounts if a.role not in ("partner_admin", "coach"))
         loaded = load_demo(
             stack.url("registration"),
             stack.url("sites"),
@@ -55,6 +59,10 @@ def play(
             progress=progress,
             counsellor_of=counsellor_ids(accounts),
         )
+        # The weeks before: the services read a clock three weeks ahead of the day until they are booked.
+        urls = {name: stack.url(name) for name in ("registration", "sites", "scheduling", "notifications")}
+        loaded.preparation = prepare_weeks(urls, sessions.of, sessions, day_of(clock), loaded)
+        to_the_day(stack, clock)
         # The companies' recruiters (who record their interviews' outcomes) are invited and signed in while
         # scheduling plans: the day's clock already runs, every second of setup is ten minutes of it.
         with ThreadPoolExecutor(max_workers=1) as pool:

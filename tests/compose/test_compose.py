@@ -36,6 +36,7 @@ from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
+from jobdating.ops.demo_people import COACH_ORGS
 from jobdating.ops.maildir import mails
 from jobdating.ops.stack import clock_env
 from jobdating.runtime.clock import ScaledClock
@@ -408,6 +409,7 @@ def test_the_printed_sign_ins_are_compose_identity_accounts_that_act_in_the_serv
         "conseil": len(PARTNERS),
         "accueil de site": len(SITES),
         "recrutement": len(COMPANIES),
+        "animation des ateliers": len(COACH_ORGS),  # the workshops' coaches, one per coaching organisation
     }
     kept = stack.work / "demo-sign-ins.txt"  # beside the machine tokens, outside the mounted config
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600

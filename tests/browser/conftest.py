@@ -130,13 +130,18 @@ def signed_in(
     return context, page
 
 
+def wait_for_the_next_code() -> None:
+    """Until the next 30 s TOTP step begins: a code serves once, and the current one may have been used."""
+    time.sleep(30 - time.time() % 30 + 0.5)
+
+
 def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
     """`sign_in` with the account's TOTP code; a code serves once (another module may have just used this
     step's), so a refused one is tried again with the next step's."""
     assert account.totp_secret is not None
     for attempt in range(2):
         if attempt:
-            time.sleep(30 - time.time() % 30 + 0.5)
+            wait_for_the_next_code()
         page.goto(f"{demo.console}/connexion")
         page.get_by_label("Adresse e-mail").fill(account.email)
         page.get_by_label("Mot de passe").fill(account.password)

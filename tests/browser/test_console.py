@@ -25,7 +25,7 @@ from jobdating.runtime.candidate_links import CandidateLink, sign, verify
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 from .chromium import DESKTOP, PHONE, check_page, tab_to
-from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in, signed_in
+from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in, signed_in, wait_for_the_next_code
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -205,9 +205,9 @@ def test_the_coordinators_live_day_shows_a_computer_breaking_down_without_a_relo
     page.goto(f"{demo.console}/connexion")
     page.get_by_label("Adresse e-mail").fill(coordinator.email)
     page.get_by_label("Mot de passe").fill(coordinator.password)
-    # A code is accepted once: the demo's loading signed the coordinator in moments ago, so wait for the
-    # next 30 s window's code (otherwise the sign-in is refused and no live page opens).
-    time.sleep(30 - time.time() % 30 + 1)
+    # The demo's loading signed the coordinator in moments ago: a refused code would open no live page
+    # (and log a 401 this test counts as an error), so sign in with the next step's code.
+    wait_for_the_next_code()
     page.get_by_label("Code à 6 chiffres").fill(totp(coordinator.totp_secret, time.time()))
     # Once the page's event stream answers, the console listens for it: a change after that is shown.
     with page.expect_response(lambda r: "/coordination/direct/flux" in r.url, timeout=20_000):

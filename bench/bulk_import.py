@@ -1,7 +1,9 @@
 """Bulk import of 100,000 candidates from a partner's CSV file: candidates/s and peak memory, then the same
 file again (idempotent: nothing created twice).
 
-    .venv/bin/python -m bench.bulk_import --rows 100000
+    .venv/bin/python -m bench.bulk_import --rows 100000 [--store sqlite|postgres|both]
+
+Both stores by default, in the same run (PostgreSQL: a fresh database on the local server).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench.common import Timer, int_options, peak_rss_mb, report
+from bench.common import Timer, chosen_stores, int_options, peak_rss_mb, report, store_url
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore
 from jobdating.registration.application.importing import import_candidates
@@ -55,20 +57,24 @@ def write_csv(path: Path, rows: int, site: str) -> None:
             )
 
 
-def main(rows: int) -> dict[str, object]:
+def main(rows: int, stores: tuple[str, ...] = ("sqlite",)) -> dict[str, object]:
     configure_logging("bench", "-", logging.WARNING)
-    # The store of 100,000 candidates is about 1 GB: gone with the run.
-    with tempfile.TemporaryDirectory(prefix="jd-bench-import-") as work:
-        return measure(Path(work), rows)
+    results: dict[str, object] = {}
+    for kind in stores:
+        # The store of 100,000 candidates is about 1 GB: gone with the run.
+        with tempfile.TemporaryDirectory(prefix="jd-bench-import-") as work:
+            results[kind] = measure(Path(work), rows, kind)
+    return results
 
 
-def measure(work: Path, rows: int) -> dict[str, object]:
-    """Import the file, then import it again, into a fresh registration store in `work`."""
-    store = open_store(f"sqlite:///{work / 'registration.db'}")
-    try:
-        return _import_twice(store, work, rows)
-    finally:
-        store.close()
+def measure(work: Path, rows: int, kind: str = "sqlite") -> dict[str, object]:
+    """Import the file, then import it again, into a fresh registration store of `kind`."""
+    with store_url(kind, work, "registration") as url:
+        store = open_store(url)
+        try:
+            return _import_twice(store, work, rows)
+        finally:
+            store.close()
 
 
 def _import_twice(store: EventStore, work: Path, rows: int) -> dict[str, object]:
@@ -100,5 +106,5 @@ def _import_twice(store: EventStore, work: Path, rows: int) -> dict[str, object]
 
 
 if __name__ == "__main__":
-    args = int_options(rows=100_000)
-    report("bulk_import", main(args.rows))
+    args = int_options(rows=100_000, stores=True)
+    report("bulk_import", main(args.rows, chosen_stores(args.store)))

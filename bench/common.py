@@ -74,12 +74,33 @@ def save(name: str, result: dict[str, Any]) -> Path:
     return path
 
 
-def int_options(**defaults: int) -> argparse.Namespace:
-    """The benchmark's command line: a `--name N` option per keyword, with its default."""
+def int_options(*, stores: bool = False, **defaults: int) -> argparse.Namespace:
+    """The benchmark's command line: a `--name N` option per keyword, with its default; with `stores`, a
+    `--store` option naming the backends to measure in the same run (both by default)."""
     parser = argparse.ArgumentParser()
     for name, default in defaults.items():
         parser.add_argument(f"--{name}", type=int, default=default)
+    if stores:
+        parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
     return parser.parse_args()
+
+
+def chosen_stores(choice: str) -> tuple[str, ...]:
+    """The backends a `--store` choice names, SQLite first (the reference the other is compared with)."""
+    return ("sqlite", "postgres") if choice == "both" else (choice,)
+
+
+@contextmanager
+def store_url(kind: str, work: Path, name: str) -> Iterator[str]:
+    """A fresh store of `kind`: a SQLite file in `work`, or a new database on the local PostgreSQL
+    (`JOBDATING_TEST_PG`), dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{work / (name + '.db')}"
+        return
+    from jobdating.testing.postgres import fresh_database, server_dsn
+
+    with server_dsn() as server, fresh_database(server) as dsn:
+        yield dsn
 
 
 def report(name: str, result: dict[str, Any]) -> Path:

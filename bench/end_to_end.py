@@ -3,7 +3,10 @@ projection by another process (the tally, in its own SQLite file). Events/s, as 
 JetStream async publishing of as many messages of the same size, measured in the same run on the same
 nats-server (file storage, sync_interval: always).
 
-    .venv/bin/python -m bench.end_to_end --commands 5000 --writers 4
+    .venv/bin/python -m bench.end_to_end --commands 5000 --writers 4 [--store sqlite|postgres|both]
+
+Both stores by default, one after the other in the same run, each against its own raw publish baseline
+(PostgreSQL: a fresh database on the local server; the tally witness keeps its SQLite file).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 import nats
 from nats.js.api import StorageType, StreamConfig
 
-from bench.common import Timer, int_options, report, scratch_dir
+from bench.common import Timer, chosen_stores, int_options, report, scratch_dir, store_url
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer
@@ -63,15 +66,24 @@ async def witness_ready(js: nats.js.JetStreamContext, witness: subprocess.Popen[
     raise TimeoutError("the witness did not start pulling within 120 s")
 
 
-async def main(commands: int, writers: int) -> dict[str, object]:
+async def main(commands: int, writers: int, stores: tuple[str, ...] = ("sqlite",)) -> dict[str, object]:
     configure_logging("bench", "-", logging.WARNING)
-    work = scratch_dir("jd-bench-e2e-")
+    results: dict[str, object] = {}
+    for kind in stores:
+        work = scratch_dir("jd-bench-e2e-")
+        with store_url(kind, work, "registration") as url:
+            results[kind] = await measure(work, url, commands, writers)
+    return results
+
+
+async def measure(work: Path, url: str, commands: int, writers: int) -> dict[str, object]:
+    """One run of the pipeline with the registration store at `url`, then its raw publish baseline."""
     with NatsServer(work / "nats") as server:
         nc = await nats.connect(server.url)
         js = nc.jetstream()
         await provision(js, consumers=[tally.TALLY])
 
-        store = open_store(f"sqlite:///{work / 'registration.db'}")
+        store = open_store(url)
         loop = asyncio.get_running_loop()
         relay = Relay(store, js, batch=1000)
 
@@ -138,6 +150,7 @@ async def main(commands: int, writers: int) -> dict[str, object]:
         sizes = [len(e.body) for e in store.read_all(0, 200)]
         baseline = await raw_publish(js, expected, sum(sizes) // len(sizes))
         await nc.close()
+        store.close()
     return {
         "commands": commands,
         "writers": writers,
@@ -150,5 +163,5 @@ async def main(commands: int, writers: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    args = int_options(commands=5000, writers=4)
-    report("end_to_end", asyncio.run(main(args.commands, args.writers)))
+    args = int_options(commands=5000, writers=4, stores=True)
+    report("end_to_end", asyncio.run(main(args.commands, args.writers, chosen_stores(args.store))))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import psycopg.errors
 from psycopg import sql
 
-from jobdating.eventstore.base import Cursor, Dialect, EventStore
+from jobdating.eventstore.base import INSERT_EVENT, Cursor, Dialect, EventRow, EventStore
 from jobdating.eventstore.connections import PerThreadConnections
 from jobdating.eventstore.group_commit import GroupCommitter
 
@@ -32,6 +32,33 @@ class PostgresDialect(Dialect):
         # A position is taken and committed while holding this lock, so positions become visible in
         # order: a reader following `position > checkpoint` cannot see 11 before 10 commits.
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
+
+    def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
+        """All the rows in one pipelined `executemany ... RETURNING` instead of a round trip each: a bulk
+        import of 1,000 candidates per transaction paid 1,000 round trips to the server.
+
+        The batch runs under a savepoint: on a unique violation it is rolled back and the rows are
+        inserted one by one (`Dialect.insert_events`), which names the row in conflict exactly as before."""
+        if len(rows) < 2:
+            return super().insert_events(cur, rows)
+        statement = self.sql(INSERT_EVENT + " RETURNING position")
+        pg = cast("psycopg.Cursor[Any]", cur)  # this dialect's cursors are psycopg's
+        pg.execute("SAVEPOINT insert_events")
+        try:
+            pg.executemany(statement, rows, returning=True)
+        except Exception as exc:
+            pg.execute("ROLLBACK TO SAVEPOINT insert_events")
+            if self.is_unique_violation(exc):
+                return super().insert_events(cur, rows)
+            raise
+        positions: list[int] = []
+        while True:
+            (position,) = pg.fetchone()  # type: ignore[misc]  # one row per insert
+            positions.append(int(position))
+            if not pg.nextset():
+                break
+        pg.execute("RELEASE SAVEPOINT insert_events")
+        return positions
 
 
 class PostgresEventStore(EventStore):

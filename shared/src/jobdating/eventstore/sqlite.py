@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,6 @@ from jobdating.eventstore.base import (
     EventRow,
     EventStore,
     LogRow,
-    T,
-    Transaction,
     conflict_of,
 )
 from jobdating.eventstore.connections import PerThreadConnections
@@ -108,11 +106,6 @@ class SqliteEventStore(EventStore):
         # journal mode needs a lock a busy writer may hold).
         self._connection().execute("PRAGMA journal_mode=WAL")
         super().migrate()
-
-    def write(self, work: Callable[[Transaction], T]) -> T:
-        """Group commit: concurrent callers share one transaction and one fsync (see group_commit)."""
-        result: T = self._group.run(work)
-        return result
 
     @contextmanager
     def rebuilding(self) -> Iterator[None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +123,17 @@ def build_service(
     ) -> None:
         projections.apply(tx, event, keyring, just_sealed)
 
+    def project_batch(
+        tx: Transaction, recorded: Sequence[RecordedEvent], just_sealed: Sequence[Mapping[Sealed, bytes]], /
+    ) -> None:
+        projections.apply_batch(tx, recorded, keyring, just_sealed)
+
     return RegistrationService(
         org=org,
         store=store,
         keyring=keyring,
         project=project,
+        project_batch=project_batch,
         read_table=files.read_table,
         bus=bus,
         log=log,

@@ -59,11 +59,12 @@ class Keyring:
         """A fresh random 256-bit key for a person; `save` it in the transaction that appends their event."""
         return PersonKey(subject_id=subject_id, key_id=new_id(), key=AESGCM.generate_key(bit_length=256))
 
-    def save(self, tx: Transaction, key: PersonKey) -> None:
-        """Store a new key (a second key for the same person is refused by the primary key)."""
-        tx.execute(
+    def save(self, tx: Transaction, *keys: PersonKey) -> None:
+        """Store new keys (a second key for the same person is refused by the primary key); an import
+        batch saves all of its keys in one statement."""
+        tx.executemany(
             "INSERT INTO person_keys (subject_id, key_id, key) VALUES (?, ?, ?)",
-            (key.subject_id, key.key_id, key.key),
+            [(key.subject_id, key.key_id, key.key) for key in keys],
         )
 
     def key_of(self, db: Db, subject_id: str) -> PersonKey | None:

@@ -6,7 +6,8 @@ phone, e-mail, SIRET and import-key look-ups are held or dropped with their hold
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -89,33 +90,67 @@ def _sealed_place(person: CandidatePersonal | None, legacy: InClearBefore | None
     )
 
 
+_INSERT_CANDIDATE = (
+    "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
+    "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
+    "registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)"
+)
+Hold = tuple[str, str, str]
+"""A look-up a row holds: (table, value, holder)."""
+
+
 def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) -> None:
+    row, holds = _registered(tx, e, r)
+    tx.execute(_INSERT_CANDIDATE, row)
+    for table, value, owner in holds:
+        _hold(tx, table, value, owner)
+
+
+def candidates_registered(
+    tx: Transaction, registered: Sequence[tuple[CandidateRegistered, Recording]]
+) -> None:
+    """Many registrations at once (an import batch): one statement per table for all the rows, and one
+    look-up check per table, instead of four or five statements per candidate. On PostgreSQL each
+    statement is a round trip to the server, which made an import several times slower than on SQLite."""
+    built = [_registered(tx, e, r) for e, r in registered]
+    tx.executemany(_INSERT_CANDIDATE, [row for row, _ in built])
+    by_table: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for _, holds in built:
+        for table, value, owner in holds:
+            by_table[table].append((value, owner))
+    for table, pairs in by_table.items():
+        _hold_all(tx, table, pairs)
+
+
+def _registered(
+    tx: Transaction, e: CandidateRegistered, r: Recording
+) -> tuple[tuple[object, ...], list[Hold]]:
+    """The candidates row of a registration, and the look-ups it holds."""
     p = e.profile
     person = open_personal(tx, r.keyring, e.personal, r.just_sealed)
     counsellor_id, postcode, commune = _sealed_place(person, e.legacy)
-    tx.execute(
-        "INSERT INTO candidates (candidate_id, version, referring_org, counsellor_id, site_id, postcode, "
-        "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
-        "registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            e.candidate_id,
-            r.version,
-            p.referring_org,
-            counsellor_id,
-            p.site_id,
-            postcode,
-            commune,
-            profile_json(p),
-            REGISTERED,
-            *_personal_columns(person),
-            r.at,
-            r.at,
-        ),
+    row = (
+        e.candidate_id,
+        r.version,
+        p.referring_org,
+        counsellor_id,
+        p.site_id,
+        postcode,
+        commune,
+        profile_json(p),
+        REGISTERED,
+        *_personal_columns(person),
+        r.at,
+        r.at,
     )
+    holds: list[Hold] = []
     if person is not None:
-        _hold_candidate_lookups(tx, e.candidate_id, person)
+        holds.append(("candidate_phones", person.phone, e.candidate_id))
+        if person.email is not None:
+            holds.append(("candidate_emails", person.email, e.candidate_id))
     if e.import_key is not None:
-        _hold(tx, "import_keys", e.import_key, e.candidate_id)
+        holds.append(("import_keys", e.import_key, e.candidate_id))
+    return row, holds
 
 
 def candidate_updated(tx: Transaction, e: CandidateUpdated, r: Recording) -> None:
@@ -249,4 +284,29 @@ def _hold(tx: Transaction, table: str, value: str, owner: str) -> None:
     if cur.rowcount == 0:
         held = tx.execute(f"SELECT {owner_column} FROM {table} WHERE {column} = ?", (value,)).fetchone()
         if held is None or held[0] != owner:
+            raise DuplicateKey(column)
+
+
+_CHECKED_AT_ONCE = 500  # values per look-up check: well under SQLite's 32,766 bound parameters
+
+
+def _hold_all(tx: Transaction, table: str, pairs: Sequence[tuple[str, str]]) -> None:
+    """`_hold` for many values: insert them all, then check in a few queries that each is held by its own
+    holder (a value already held by someone else, or twice in the batch, raises DuplicateKey)."""
+    column, owner_column = LOOKUPS[table]
+    tx.executemany(
+        f"INSERT INTO {table} ({column}, {owner_column}) VALUES (?, ?) ON CONFLICT ({column}) DO NOTHING",
+        pairs,
+    )
+    wanted = dict(pairs)
+    if len(wanted) != len(pairs):
+        raise DuplicateKey(column)
+    values = list(wanted)
+    for start in range(0, len(values), _CHECKED_AT_ONCE):
+        chunk = values[start : start + _CHECKED_AT_ONCE]
+        marks = ", ".join("?" * len(chunk))
+        held = tx.execute(
+            f"SELECT {column}, {owner_column} FROM {table} WHERE {column} IN ({marks})", chunk
+        ).fetchall()
+        if len(held) != len(chunk) or any(wanted[value] != owner for value, owner in held):
             raise DuplicateKey(column)

@@ -18,7 +18,7 @@ log), so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from jobdating.contracts import registration as events
@@ -33,6 +33,7 @@ from jobdating.registration.adapters.person_rows import (
     Recording,
     candidate_registered,
     candidate_updated,
+    candidates_registered,
     company_registered,
     company_updated,
     drop_candidate_lookups,
@@ -92,6 +93,30 @@ def migrate(tx: Transaction) -> None:
         tx.execute(ddl)
     tx.execute(SITES_SCHEMA)
     tx.execute(PARTNER_COMPANIES_SCHEMA)
+
+
+def apply_batch(
+    tx: Transaction,
+    recorded: Sequence[RecordedEvent],
+    keyring: Keys,
+    just_sealed: Sequence[Mapping[Sealed, bytes]],
+) -> None:
+    """`apply` for many new events in log order (an import batch): runs of candidate registrations are
+    written together (`person_rows.candidates_registered`), anything else one by one."""
+    run: list[tuple[events.CandidateRegistered, Recording]] = []
+    for event, sealed in zip(recorded, just_sealed, strict=True):
+        if isinstance(event.data, events.CandidateRegistered):
+            env = event.envelope
+            run.append(
+                (event.data, Recording(keyring, env.stream_version, env.recorded_at.isoformat(), sealed))
+            )
+            continue
+        if run:
+            candidates_registered(tx, run)
+            run = []
+        apply(tx, event, keyring, sealed)
+    if run:
+        candidates_registered(tx, run)
 
 
 def apply(

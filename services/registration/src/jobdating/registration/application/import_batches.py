@@ -138,11 +138,12 @@ class BatchWriter:
         with svc.store.transaction() as tx:
             svc.keyring.protect(tx)
             stored = tx.append([NewEvent(envelope=p.envelope) for p in pending])
-            for p in pending:
-                svc.keyring.save(tx, p.key)
-            for p, s in zip(pending, stored, strict=True):
-                recorded = RecordedEvent(head=p.envelope, payload=p.event, position=s.position)
-                svc.project(tx, recorded, p.just_sealed)
+            svc.keyring.save(tx, *(p.key for p in pending))
+            recorded = [
+                RecordedEvent(head=p.envelope, payload=p.event, position=s.position)
+                for p, s in zip(pending, stored, strict=True)
+            ]
+            svc.project_batch(tx, recorded, [p.just_sealed for p in pending])
         if svc.bus.on_commit is not None:
             svc.bus.on_commit(stored)
         svc.log.info(

@@ -6,7 +6,7 @@ Adapters implement them (`adapters.keyring`, `adapters.projections`, `adapters.f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Final, Protocol
 
@@ -45,7 +45,7 @@ class Keys(Protocol):
 
     def new_key(self, subject_id: str) -> PersonKey: ...
 
-    def save(self, tx: Transaction, key: PersonKey) -> None: ...
+    def save(self, tx: Transaction, *keys: PersonKey) -> None: ...
 
     def key_of(self, db: Db, subject_id: str) -> PersonKey | None: ...
 
@@ -66,6 +66,18 @@ class Project(Protocol):
 
     def __call__(
         self, tx: Transaction, event: RecordedEvent, just_sealed: Mapping[Sealed, bytes] = ..., /
+    ) -> None: ...
+
+
+class ProjectBatch(Protocol):
+    """`Project` for many new events at once (an import batch), with each event's `just_sealed`."""
+
+    def __call__(
+        self,
+        tx: Transaction,
+        events: Sequence[RecordedEvent],
+        just_sealed: Sequence[Mapping[Sealed, bytes]],
+        /,
     ) -> None: ...
 
 

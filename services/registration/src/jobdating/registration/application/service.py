@@ -3,15 +3,17 @@ wired by bootstrap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
 
-from jobdating.eventstore.base import EventStore
-from jobdating.registration.application.ports import Keys, Project, ReadTable
+from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.sealed import Sealed
+from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.registration.application.ports import Keys, Project, ProjectBatch, ReadTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 
@@ -29,6 +31,7 @@ class RegistrationService:
         store: EventStore,
         keyring: Keys,
         project: Project,
+        project_batch: ProjectBatch | None = None,
         read_table: ReadTable,
         bus: CommandBus,
         log: Any = None,
@@ -39,11 +42,22 @@ class RegistrationService:
         self.store = store
         self.keyring = keyring
         self.project = project
+        self.project_batch: ProjectBatch = project_batch or self._one_by_one
         self.read_table = read_table
         self.bus = bus
         self.log = log if log is not None else structlog.get_logger().bind(service=SERVICE, org=org)
         self.on_command = on_command
         self.zone = ZoneInfo(zone)
+
+    def _one_by_one(
+        self,
+        tx: Transaction,
+        recorded: Sequence[RecordedEvent],
+        just_sealed: Sequence[Mapping[Sealed, bytes]],
+        /,
+    ) -> None:
+        for event, sealed in zip(recorded, just_sealed, strict=True):
+            self.project(tx, event, sealed)
 
     @property
     def clock(self) -> Clock:

@@ -81,8 +81,12 @@ class NatsServer:
         port: int | None = None,
         monitor_port: int | None = None,
         authorization: str = "",
+        *,
+        sync_always: bool = True,
     ):
         self.data_dir = Path(data_dir)
+        # False only for benchmarks' baselines: nats-server's default fsyncs every 2 minutes.
+        self.sync_always = sync_always
         self.port = port or free_port()
         self.monitor_port = monitor_port
         # An `authorization { users: [...] }` block; empty: anonymous clients may do everything (tests).
@@ -99,7 +103,7 @@ class NatsServer:
             f"listen: 127.0.0.1:{self.port}",
             "jetstream {",
             f'  store_dir: "{store}"',
-            "  sync_interval: always",
+            *(["  sync_interval: always"] if self.sync_always else []),
             "}",
         ]
         if self.monitor_port:

@@ -110,7 +110,7 @@ def test_a_long_name_is_cut_at_a_word_only_when_the_sms_would_need_a_third_part(
     context = facts("site", "hired", with_link=True)
     text = JinjaRenderer().render("convocation", "sms", context).text
     assert "avec Société Coopérative... mercredi 30/12 à 10h30" in text  # "é" stays: GSM-7 has it
-    short = {**context, "company": "Boulangerie Pâtissière", "site": SITE | {"address": "2 rue Haute"}}
+    short = {**context, "company": "Boulangerie Pâtissière", "site": SITE | {"address": "2 rue Haute", "commune": "Lens"}}
     short["slot"] = short["slot"] | {"site": short["site"]}
     text = JinjaRenderer().render("convocation", "sms", short).text
     assert "Boulangerie Patissière" in text and "..." not in text

@@ -103,7 +103,7 @@ def test_a_broken_override_is_refused_in_one_french_sentence_naming_it(
 
 
 def test_a_missing_templates_folder_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(SetupProblem, match="Le dossier de modèles .* n'existe pas"):
+    with pytest.raises(SetupProblem, match=r"Le dossier de modèles .* n'existe pas"):
         check_templates(JinjaRenderer(tmp_path / "absent"))
 
 

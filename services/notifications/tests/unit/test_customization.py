@@ -82,7 +82,11 @@ def override(tmp_path: Path, name: str, text: str) -> JinjaRenderer:
 @pytest.mark.parametrize(
     ("name", "text", "problem"),
     [
-        ("sms/convocation.j2", "Entretien {{ company }", "sms/convocation.j2 a une erreur à la ligne 1"),
+        (
+            "sms/convocation.j2",
+            "Entretien {{ company }",
+            "sms/convocation.j2 a une erreur de syntaxe à la ligne 1 (Jinja dit : ",
+        ),
         ("sms/convocaton.j2", "Entretien", "sms/convocaton.j2 ne remplace aucun modèle du service"),
         ("sms/convocation.j2", "Entretien {{ compagny }}", "utilise « compagny », que ce message ne"),
         ("sms/convocation.j2", "Fenêtre {{ company }}", "contient « ê », absent de l'alphabet des SMS"),

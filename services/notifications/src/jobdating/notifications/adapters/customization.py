@@ -116,7 +116,8 @@ def check_templates(renderer: JinjaRenderer) -> None:
                     env.get_template(named.value)
         except TemplateSyntaxError as exc:
             raise SetupProblem(
-                f"Le modèle {shown} a une erreur à la ligne {exc.lineno} : {exc.message}."
+                f"Le modèle {shown} a une erreur de syntaxe à la ligne {exc.lineno} "
+                f"(Jinja dit : {exc.message})."
             ) from exc
         except TemplateNotFound as exc:
             raise SetupProblem(f"Le modèle {shown} inclut {exc.name}, qui n'existe pas.") from exc

@@ -28,3 +28,10 @@ def test_an_operators_edits_are_kept_when_the_stack_starts_again(tmp_path: Path)
     write_customization(tmp_path, ["departement-nord"])
     assert load_wording(wording, "departement-nord").sms_sender == "Nord"
     assert (templates / "sms" / "thank_you.j2").read_text(encoding="utf-8") == "Merci !"
+
+
+def test_the_folder_compose_mounts_passes_notifications_check() -> None:
+    folder = Path(__file__).resolve().parents[2] / "deploy" / "notifications"
+    wording = load_wording(folder / "wording.toml", "departement-nord")  # compose's notifications org
+    assert wording.sms_sender == "Dept Nord"
+    check_templates(JinjaRenderer(folder / "templates", wording.signature))

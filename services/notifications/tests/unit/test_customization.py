@@ -12,8 +12,9 @@ from jobdating.notifications.adapters.customization import (
     Wording,
     check_templates,
     load_wording,
+    template_facts,
 )
-from jobdating.notifications.adapters.rendering import JinjaRenderer
+from jobdating.notifications.adapters.rendering import TEMPLATES, JinjaRenderer
 
 from .test_templates import context
 
@@ -126,3 +127,15 @@ def test_an_override_replaces_its_template_only_and_the_signature_ends_every_ema
     assert renderer.render("reminder_morning", "sms", context()).text.startswith("C'est aujourd'hui")
     mail = renderer.render("convocation", "email", context()).text
     assert mail.endswith("\n\n-- \nDépartement du Nord\n")
+
+
+def test_the_operators_docs_list_the_facts_each_template_gets() -> None:
+    docs = Path(__file__).resolve().parents[4] / "docs" / "notifications-wording.md"
+    rows = {}
+    for line in docs.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[1] in ("email", "email, sms", "sms"):
+            rows[cells[0].strip("`")] = {fact.strip(" `") for fact in cells[2].split(",")}
+    env = JinjaRenderer().email
+    kinds = {p.stem for p in TEMPLATES.rglob("*.j2") if not p.name.startswith("_")}
+    assert rows == {kind: template_facts(env, kind) for kind in kinds}

@@ -137,17 +137,22 @@ def _gsm7_words(shown: str, tree: nodes.Template) -> None:
             )
 
 
-def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:
-    # A message's facts are the same on both channels: what its packaged templates use, and the globals.
-    kind = Path(name).name
-    known = set(env.globals) | {"compact"}
+def template_facts(env: Environment, kind: str) -> set[str]:
+    """The facts a message of `kind` gives its templates: what its packaged templates use (a message's
+    facts are the same on both channels); docs/notifications-wording.md lists them."""
+    facts: set[str] = set()
     for channel in ("email", "sms"):
-        packaged = TEMPLATES / channel / kind
+        packaged = TEMPLATES / channel / f"{kind}.j2"
         if packaged.exists():
-            known |= meta.find_undeclared_variables(env.parse(packaged.read_text(encoding="utf-8")))
-    unknown = sorted(meta.find_undeclared_variables(tree) - known)
+            facts |= meta.find_undeclared_variables(env.parse(packaged.read_text(encoding="utf-8")))
+    return facts - set(env.globals) - {"compact"}
+
+
+def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:
+    known = template_facts(env, Path(name).stem)
+    unknown = sorted(meta.find_undeclared_variables(tree) - known - set(env.globals) - {"compact"})
     if unknown:
         raise SetupProblem(
             f"Le modèle {shown} utilise « {unknown[0]} », que ce message ne fournit pas "
-            f"(disponibles : {', '.join(sorted(known - set(env.globals) - {'compact'}))})."
+            f"(disponibles : {', '.join(sorted(known))})."
         )

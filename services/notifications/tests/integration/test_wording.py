@@ -74,6 +74,10 @@ async def test_the_operators_template_and_the_organisations_wording_are_in_the_m
         "Département du Nord – Job dating",
         "job-dating@departement-nord.example",
     )
+    # An accented subject is folded after "Subject: ", not before its first word (no leading space).
+    assert (
+        mail["Subject"] == "Votre entretien d'embauche avec Logistique du Nord le jeudi 3 décembre à 9 h 30"
+    )
     text = body(mail).replace("\r\n", "\n")
     assert text.startswith("Bonjour Prénom1,\n")  # the packaged e-mail: only the SMS was replaced
     assert text.endswith(

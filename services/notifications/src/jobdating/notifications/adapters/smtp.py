@@ -58,7 +58,11 @@ def build_message(
     message["From"] = formataddr((from_name, mail_from), charset="utf-8") if from_name else mail_from
     message["To"] = email.to
     message["Subject"] = (
-        Header(email.subject, _UTF8_HEADER).encode() if not email.subject.isascii() else email.subject
+        # `header_name`: the first line leaves room for "Subject: " (else it folds before the first word,
+        # and readers show the subject after a space).
+        Header(email.subject, _UTF8_HEADER, header_name="Subject").encode()
+        if not email.subject.isascii()
+        else email.subject
     )
     message["Date"] = format_datetime(at)
     message["Message-ID"] = email.message_id

@@ -27,6 +27,7 @@ from jobdating.ops.embedded_nats import embedded_authorization, url_as
 from jobdating.ops.nats_users import CONSOLE_USER, OPS_USER, Instance, instance_user
 from jobdating.ops.stack_console import SECRET_FILE, console_env, console_files
 from jobdating.ops.stack_folder import StackError, StackFolder
+from jobdating.ops.stack_wording import TEMPLATES_DIR, WORDING_FILE, write_customization
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 from jobdating.runtime.processes import stop_process
@@ -109,6 +110,9 @@ class Stack(StackFolder):
         self._write_tokens(orgs, people)
         if self.console is not None:
             console_files(self.data_dir, self.tokens())
+        notifying = [s.org for s in self.services if s.name == "notifications"]
+        if notifying:
+            write_customization(self.data_dir, notifying)
         instances = [Instance(s.name, s.org) for s in self.services]
         self.nats.authorization = embedded_authorization(self.data_dir, instances)
 
@@ -217,6 +221,11 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
         }
+        # The organisation's wording and the operator's templates (`prepare` made them).
+        if (self.data_dir / WORDING_FILE).exists():
+            env["JOBDATING_NOTIFICATIONS_WORDING_FILE"] = str(self.data_dir / WORDING_FILE)
+        if (self.data_dir / TEMPLATES_DIR).is_dir():
+            env["JOBDATING_NOTIFICATIONS_TEMPLATES_DIR"] = str(self.data_dir / TEMPLATES_DIR)
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
         if self.console is not None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from jobdating.contracts.queries import Contact
+from jobdating.notifications.domain.gsm7 import measure
 from jobdating.runtime.candidate_links import verify
 
 from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
@@ -67,8 +68,9 @@ async def test_a_candidates_convocation_and_reminders_carry_the_same_personal_li
     assert link.expires == int(paris(DAY + timedelta(days=8), 0).timestamp())
     convocation = body(next(m for m in mails if m["X-Jobdating-Kind"] == "convocation"))
     assert "Vos entretiens, l'adresse et votre réponse (je viens, je ne peux pas venir) :\r\n" in convocation
-    for text in texts:  # the words around the link still fit one SMS
-        assert len(TOKEN.sub("", text)) <= 160, text
+    for text in texts:  # with the link, still GSM-7 in two parts at most
+        assert measure(text).encoding == "gsm7", text
+        assert measure(text).parts <= 2, text
     # The recruiter's agenda holds no candidate's link.
     recruiter = [m for m in mailbox.messages() if m["To"] == "recrutement@logistique.example"]
     assert recruiter

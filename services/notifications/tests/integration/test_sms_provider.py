@@ -97,3 +97,13 @@ def test_the_file_sink_keeps_one_line_per_key_across_restarts(tmp_path: Path) ->
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert first == again != other
     assert [line["idempotency_key"] for line in lines] == ["n-1", "n-2"]
+
+
+async def test_the_organisations_sender_name_goes_to_the_provider(
+    provider: tuple[str, type[Provider]],
+) -> None:
+    url, handler = provider
+    channel = ProviderSmsChannel(HttpSmsProvider(url, token=None), sender="Dept Nord")
+    sms = Sms(to="+33639980001", text="Bonjour", idempotency_key="n-2")
+    assert await channel.send(sms) == Accepted("prov-1")
+    assert handler.received[0]["body"] == {"to": "+33639980001", "text": "Bonjour", "sender": "Dept Nord"}

@@ -11,6 +11,7 @@ import pytest
 
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.config import NotificationsSettings
+from jobdating.notifications.domain.gsm7 import SmsSize, measure
 from jobdating.notifications.domain.personal_links import PersonalLinks, expiry
 from jobdating.runtime.candidate_links import BadLink, verify
 
@@ -56,7 +57,7 @@ def test_without_the_consoles_key_and_address_messages_carry_no_link(tmp_path: P
 
 
 @pytest.mark.parametrize("kind", ["convocation", "slot_moved", "reminder_two_days", "reminder_morning"])
-def test_the_link_is_on_its_own_and_the_words_around_it_fit_one_sms(kind: str) -> None:
+def test_the_link_is_on_its_own_and_the_sms_fits_two_parts(kind: str) -> None:
     url = LINKS.link("cand-7", datetime(2026, 12, 3, 9, 30, tzinfo=PARIS), PARIS)
     renderer = JinjaRenderer()
     mail = renderer.render(kind, "email", context(link=url)).text
@@ -64,4 +65,4 @@ def test_the_link_is_on_its_own_and_the_words_around_it_fit_one_sms(kind: str) -
     assert "/c/" not in renderer.render(kind, "email", context()).text
     sms = renderer.render(kind, "sms", context(link=url)).text
     assert sms.endswith(f"Vos entretiens : {url}")
-    assert len(sms.replace(url, "")) <= 160
+    assert measure(sms) == SmsSize("gsm7", len(sms), 2)

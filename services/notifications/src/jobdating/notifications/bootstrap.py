@@ -19,6 +19,7 @@ from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
+from jobdating.notifications.adapters.customization import Wording, check_templates, load_wording
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
@@ -62,6 +63,8 @@ class NotificationsService:
     planner: Planner
     queries: NotificationQueries
     staff: StaffDirectory
+    renderer: JinjaRenderer
+    wording: Wording
     app: FastAPI
     wakeup: asyncio.Event
     outcomes: Counter
@@ -86,7 +89,14 @@ def bootstrap(
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
 ) -> NotificationsService:
-    """Wire an instance; anything not given comes from the settings."""
+    """Wire an instance; anything not given comes from the settings.
+
+    Raises `SetupProblem` (one French sentence) when the operator's wording file or templates are wrong.
+    """
+    # The operator's files first: a mistake there stops the start before anything is opened.
+    wording = load_wording(settings.wording_file, settings.org)
+    renderer = JinjaRenderer(settings.templates_dir, signature=wording.signature)
+    check_templates(renderer)
     store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
@@ -138,6 +148,8 @@ def bootstrap(
         planner=planner,
         queries=queries,
         staff=staff,
+        renderer=renderer,
+        wording=wording,
         app=app,
         wakeup=wakeup,
         outcomes=outcomes,
@@ -167,13 +179,14 @@ def dispatcher(
     """The sender of an instance, on a NATS connection; channels not given come from the settings."""
     s = service.settings
     if email is None:
-        email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock)
+        email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock, service.wording.mail_from_name)
     if sms is None:
+        sender = service.wording.sms_sender
         if s.sms_provider_url:
             token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None
-            sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token))
+            sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token), sender)
         else:
-            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock))
+            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock), sender)
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
     return Dispatcher(
@@ -183,7 +196,7 @@ def dispatcher(
         read_model=projections,
         contacts=contacts or RegistrationContacts(nc, wait=s.contact_timeout),
         staff=service.staff,
-        renderer=JinjaRenderer(),
+        renderer=service.renderer,
         calendar=IcsWriter(service.clock),
         email=email,
         sms=sms,

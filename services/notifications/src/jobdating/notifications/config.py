@@ -19,6 +19,9 @@ class NotificationsSettings(MailingSettings):
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
     With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
     candidate's convocations and reminders carry their personal link; without either, they don't.
+    `templates_dir` holds an operator's templates (`email/<kind>.j2`, `sms/<kind>.j2`), each replacing the
+    packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name
+    and signature (`adapters/customization.py`). Both are checked at start.
     """
 
     model_config = SettingsConfigDict(
@@ -43,6 +46,8 @@ class NotificationsSettings(MailingSettings):
     contact_timeout: float = 2.0
     candidate_link_key_file: Path | None = None
     console_url: str | None = None
+    templates_dir: Path | None = None
+    wording_file: Path | None = None
 
     def personal_links(self) -> PersonalLinks | None:
         """What makes candidates' links, when both the console's key and its address are set."""

@@ -13,10 +13,11 @@ from typing import Any
 from jobdating.bus.consumer import redrive as redrive_parked
 from jobdating.eventstore import open_store
 from jobdating.notifications.adapters import deliveries
+from jobdating.notifications.adapters.customization import SetupProblem
 from jobdating.notifications.adapters.maildir import serve_sink
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.queries import retry_failed
-from jobdating.notifications.bootstrap import bootstrap, run
+from jobdating.notifications.bootstrap import NotificationsService, bootstrap, run
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.service_main import Command, service_main
 
@@ -47,7 +48,7 @@ def redrive(settings: NotificationsSettings, args: argparse.Namespace, log: Any)
     """Re-run parked events through the handlers; the running service sends what they plan."""
     store = open_store(settings.store_url)
     try:
-        service = bootstrap(settings, store=store, tokens=_no_tokens(), log=log)
+        service = checked_bootstrap(settings, store=store, tokens=_no_tokens(), log=log)
         failing: list[str] = []
         for sub in service.subscriptions():
             done, still = redrive_parked(
@@ -68,6 +69,15 @@ def redrive(settings: NotificationsSettings, args: argparse.Namespace, log: Any)
     return 1 if failing else 0
 
 
+def checked_bootstrap(settings: NotificationsSettings, /, **parts: Any) -> NotificationsService:
+    """`bootstrap`, stopping with the operator's one French sentence when their wording file or templates
+    are wrong (no traceback: the sentence says the file and what to change)."""
+    try:
+        return bootstrap(settings, **parts)
+    except SetupProblem as exc:
+        raise SystemExit(str(exc)) from None
+
+
 def _no_tokens() -> Any:
     from jobdating.runtime.auth import TokenTable
 
@@ -77,7 +87,7 @@ def _no_tokens() -> Any:
 main = service_main(
     "notifications",
     NotificationsSettings,
-    bootstrap,
+    checked_bootstrap,
     description="Notifications service: convocations, reminders, changes, agendas and outcome notices.",
     serve_help="run the consumers, the sender, the relay and the HTTP API",
     run=run,

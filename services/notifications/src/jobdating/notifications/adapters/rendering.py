@@ -1,27 +1,31 @@
 """Jinja2 templates in plain French, one per message kind and channel (`templates/<channel>/<kind>.j2`).
 
-E-mail templates define two blocks, `subject` and `body`; an SMS template is one short text, written on
-several lines for reading and sent as one line. An SMS longer than 160 characters (long company names and
-addresses) is rendered again with `compact` set, which drops the greeting and other niceties; a
-candidate's personal link (`link`) comes on top of those 160 characters (the SMS then goes in two parts).
-Dates and times are written the way people say them ("jeudi 3 décembre à 9 h 30"); the values come
-already converted to the job dating's time zone.
+E-mail templates define two blocks, `subject` and `body`; the organisation's signature, when it has one,
+comes under the body. An SMS template is one short text, written on several lines for reading and sent as
+one line, in GSM-7 and at most two parts (`sms_fit`: with `compact` set it drops the greeting and other
+niceties). Dates and times are written the way people say them ("jeudi 3 décembre à 9 h 30"); the values
+come already converted to the job dating's time zone.
+
+An operator's folder (`overrides`) may hold templates of the same names: each one replaces the packaged
+one, file by file (`templates_check` checks them at start).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
 
+from jobdating.notifications.adapters.sms_fit import fitted
 from jobdating.notifications.application.ports import RenderedText
 from jobdating.runtime import french
 
 TEMPLATES = Path(__file__).parent / "templates"
-SMS_LENGTH = 160
+# The usual separator of an e-mail signature: mail programs show what follows it as one.
+SIGNATURE_SEPARATOR = "-- \n"
 OUTCOMES = {
     "second_interview": "l'entreprise souhaite un deuxième entretien",
     "hired": "l'entreprise souhaite recruter la personne",
@@ -87,31 +91,40 @@ def phone(number: str | None) -> str:
 
 
 class JinjaRenderer:
-    """Renders the templates of a folder (the package's own by default)."""
+    """Renders the package's templates, or an operator's where `overrides` has one of the same name."""
 
-    def __init__(self, folder: Path = TEMPLATES) -> None:
+    def __init__(self, overrides: Path | None = None, signature: str = "") -> None:
+        folders = [FileSystemLoader(overrides)] if overrides is not None else []
+        loader = ChoiceLoader([*folders, FileSystemLoader(TEMPLATES)])
         # E-mails keep their line layout; an SMS becomes one line, so a line break there is a space.
-        self.email = _environment(folder, trim_blocks=True)
-        self.sms = _environment(folder, trim_blocks=False)
+        self.email = _environment(loader, trim_blocks=True)
+        self.sms = _environment(loader, trim_blocks=False)
+        self.overrides = overrides
+        self.signature = signature.strip()
 
     def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText:
         template = (self.sms if channel == "sms" else self.email).get_template(f"{channel}/{kind}.j2")
         if channel == "sms":
-            text = " ".join(template.render({**context, "compact": False}).split())
-            # A personal link is long and cannot be shortened: the budget is the words around it.
-            if len(text) > SMS_LENGTH + len(context.get("link") or ""):
-                text = " ".join(template.render({**context, "compact": True}).split())
-            return RenderedText(subject="", text=text)
+            return RenderedText(subject="", text=fitted(_one_line(template), context))
         ctx = template.new_context(dict(context))
         subject = " ".join("".join(template.blocks["subject"](ctx)).split())
         body = "".join(template.blocks["body"](ctx)).strip() + "\n"
+        if self.signature:
+            body += f"\n{SIGNATURE_SEPARATOR}{self.signature}\n"
         return RenderedText(subject=subject, text=body)
 
 
-def _environment(folder: Path, *, trim_blocks: bool) -> Environment:
+def _one_line(template: Template) -> Callable[[Mapping[str, Any], bool], str]:
+    def render(facts: Mapping[str, Any], compact: bool) -> str:
+        return " ".join(template.render({**facts, "compact": compact}).split())
+
+    return render
+
+
+def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:
     # Plain-text messages, not HTML: there is nothing to escape, and escaping would show "&#39;".
     env = Environment(
-        loader=FileSystemLoader(folder),
+        loader=loader,
         autoescape=False,  # noqa: S701
         undefined=StrictUndefined,
         trim_blocks=trim_blocks,

@@ -33,22 +33,23 @@ class SmsRefused(Exception):
 
 
 class SmsProviderClient(Protocol):
-    def submit(self, to: str, text: str, idempotency_key: str) -> str:
-        """Hand one SMS to the provider; returns its message id. Same key twice: the same message."""
+    def submit(self, to: str, text: str, idempotency_key: str, sender: str | None = None) -> str:
+        """Hand one SMS to the provider; returns its message id. Same key twice: the same message.
+        `sender`: the name phones show (the provider's default when None)."""
         ...
 
 
 class HttpSmsProvider:
-    """A provider's REST API: POST {"to", "text"} with `Idempotency-Key`, answers {"id": ...}."""
+    """A provider's REST API: POST {"to", "text"} (and "sender" when set) with `Idempotency-Key`, answers
+    {"id": ...}."""
 
     def __init__(self, url: str, token: str | None, timeout: float = 10.0) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.client = httpx.Client(base_url=url, headers=headers, timeout=timeout)
 
-    def submit(self, to: str, text: str, idempotency_key: str) -> str:
-        response = self.client.post(
-            "", json={"to": to, "text": text}, headers={"Idempotency-Key": idempotency_key}
-        )
+    def submit(self, to: str, text: str, idempotency_key: str, sender: str | None = None) -> str:
+        body = {"to": to, "text": text} | ({"sender": sender} if sender else {})
+        response = self.client.post("", json=body, headers={"Idempotency-Key": idempotency_key})
         if response.status_code >= 400:
             temporary = response.status_code == 429 or response.status_code >= 500
             raise SmsRefused(f"sms_provider_{response.status_code}", temporary)
@@ -68,7 +69,7 @@ class FileSmsSink:
         self._lock = threading.Lock()
         self._sent: dict[str, str] | None = None
 
-    def submit(self, to: str, text: str, idempotency_key: str) -> str:
+    def submit(self, to: str, text: str, idempotency_key: str, sender: str | None = None) -> str:
         with self._lock:
             sent = self._load()
             if idempotency_key in sent:
@@ -80,7 +81,7 @@ class FileSmsSink:
                 "at": _iso(self.clock.now()),
                 "to": to,
                 "text": text,
-            }
+            } | ({"sender": sender} if sender else {})
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a", encoding="utf-8") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)  # not amid a `forget` rewriting the file
@@ -123,14 +124,18 @@ class FileSmsSink:
 
 
 class ProviderSmsChannel:
-    """The `SmsChannel` port over a provider client, called in a worker thread."""
+    """The `SmsChannel` port over a provider client, called in a worker thread; `sender` is the
+    organisation's sender name (its wording file)."""
 
-    def __init__(self, provider: SmsProviderClient) -> None:
+    def __init__(self, provider: SmsProviderClient, sender: str | None = None) -> None:
         self.provider = provider
+        self.sender = sender
 
     async def send(self, sms: Sms) -> SendResult:
         try:
-            message_id = await asyncio.to_thread(self.provider.submit, sms.to, sms.text, sms.idempotency_key)
+            message_id = await asyncio.to_thread(
+                self.provider.submit, sms.to, sms.text, sms.idempotency_key, self.sender
+            )
         except SmsRefused as exc:
             return Rejected(exc.code, temporary=exc.temporary)
         except httpx.ConnectError:

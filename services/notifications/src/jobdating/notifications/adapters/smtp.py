@@ -18,7 +18,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 
 from jobdating.notifications.application.ports import Accepted, Email, Rejected, SendResult, Uncertain
 from jobdating.runtime.clock import Clock
@@ -36,8 +36,11 @@ _UTF8_HEADER = Charset("utf-8")
 _UTF8_HEADER.header_encoding = BASE64
 
 
-def build_message(email: Email, mail_from: str, at: datetime, *, eight_bit: bool = True) -> bytes:
-    """The message as sent: plain text in UTF-8, the `.ics` invitation attached as text/calendar.
+def build_message(
+    email: Email, mail_from: str, at: datetime, *, eight_bit: bool = True, from_name: str | None = None
+) -> bytes:
+    """The message as sent: plain text in UTF-8, the `.ics` invitation attached as text/calendar;
+    `from_name` (the organisation's) is shown before the sender's address.
 
     Built with the `compat32` MIME classes: for such a simple message the same structure a modern
     `EmailMessage` gives, at a fraction of the cost (header refolding dominates a send otherwise).
@@ -52,10 +55,14 @@ def build_message(email: Email, mail_from: str, at: datetime, *, eight_bit: bool
         invitation.set_param("method", email.calendar_method or "REQUEST")
         invitation.add_header("Content-Disposition", "attachment", filename="invitation.ics")
         message.attach(invitation)
-    message["From"] = mail_from
+    message["From"] = formataddr((from_name, mail_from), charset="utf-8") if from_name else mail_from
     message["To"] = email.to
     message["Subject"] = (
-        Header(email.subject, _UTF8_HEADER).encode() if not email.subject.isascii() else email.subject
+        # `header_name`: the first line leaves room for "Subject: " (else it folds before the first word,
+        # and readers show the subject after a space).
+        Header(email.subject, _UTF8_HEADER, header_name="Subject").encode()
+        if not email.subject.isascii()
+        else email.subject
     )
     message["Date"] = format_datetime(at)
     message["Message-ID"] = email.message_id
@@ -73,9 +80,12 @@ def _text(text: str, subtype: str, charset: Charset) -> MIMENonMultipart:
 class SmtpChannel:
     """The `EmailChannel` port over SMTP (plain, or STARTTLS with a login when configured)."""
 
-    def __init__(self, server: SmtpServer, mail_from: str, clock: Clock) -> None:
+    def __init__(
+        self, server: SmtpServer, mail_from: str, clock: Clock, from_name: str | None = None
+    ) -> None:
         self.server = server
         self.mail_from = mail_from
+        self.from_name = from_name
         self.clock = clock
         self._idle: queue.SimpleQueue[smtplib.SMTP] = queue.SimpleQueue()
 
@@ -113,7 +123,7 @@ class SmtpChannel:
             except (OSError, smtplib.SMTPException):
                 _quit(conn)
                 return Rejected("smtp_envelope", temporary=True)
-            data = build_message(email, self.mail_from, at, eight_bit=eight_bit)
+            data = build_message(email, self.mail_from, at, eight_bit=eight_bit, from_name=self.from_name)
             return self._data(conn, data, email.message_id)
         return Rejected("smtp_disconnected", temporary=True)
 

@@ -1,0 +1,158 @@
+"""What an operator changes without code, checked when the service starts: the organisation's wording file
+and the folder of templates that replace the packaged ones.
+
+The wording file (TOML, `JOBDATING_NOTIFICATIONS_WORDING_FILE`) has one table per organisation; an instance
+reads its own organisation's (`JOBDATING_NOTIFICATIONS_ORG`):
+
+    [departement-nord]
+    sms_sender = "Dept Nord"              # the sender name phones show (11 letters, digits or spaces)
+    mail_from_name = "Job dating du Nord" # shown before the e-mail address in "From"
+    signature = '''
+    Département du Nord, direction de l'insertion
+    51 rue Gustave Delory, 59047 Lille cedex - 03 59 73 59 59'''
+
+A mistake stops the service at start with one French sentence naming the file and the problem, rather
+than a message failing later, at send time, in front of a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nodes
+
+from jobdating.notifications.adapters.rendering import TEMPLATES, JinjaRenderer
+from jobdating.notifications.domain.gsm7 import is_gsm7, transliterate
+
+# Alphanumeric sender ids: 11 characters at most, and at least one letter (all digits is a phone number).
+_SENDER: Final = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+WORDING_KEYS: Final = ("sms_sender", "mail_from_name", "signature")
+
+
+class SetupProblem(Exception):
+    """An operator's file the service cannot use; the message is one French sentence naming it."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """An organisation's words around the messages: SMS sender name, e-mail display name and signature."""
+
+    sms_sender: str | None = None
+    mail_from_name: str | None = None
+    signature: str = ""
+
+
+def load_wording(path: Path | None, org: str) -> Wording:
+    """The wording of `org` in the file at `path` (none set: the packaged templates' words only)."""
+    if path is None:
+        return Wording()
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SetupProblem(
+            f"Le fichier de présentation {path} ne peut pas être lu ({exc.strerror})."
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SetupProblem(f"Le fichier de présentation {path} n'est pas un TOML valide ({exc}).") from exc
+    table = tables.get(org)
+    if not isinstance(table, dict):
+        raise SetupProblem(
+            f"Le fichier de présentation {path} n'a pas de table [{org}] pour cette organisation."
+        )
+    values = {key: _text(path, org, key, value) for key, value in table.items()}
+    sender = values.get("sms_sender")
+    if sender is not None and not _SENDER.fullmatch(sender):
+        raise SetupProblem(
+            f"Dans {path}, [{org}] sms_sender « {sender} » doit avoir 11 caractères au plus, lettres sans "
+            "accent, chiffres ou espaces, dont au moins une lettre."
+        )
+    name = values.get("mail_from_name")
+    if name is not None and (not name.strip() or "\n" in name or any(c in name for c in '<>"@')):
+        raise SetupProblem(
+            f'Dans {path}, [{org}] mail_from_name doit être un nom sur une ligne, sans < > " ni @.'
+        )
+    return Wording(sender, name, values.get("signature", ""))
+
+
+def _text(path: Path, org: str, key: str, value: Any) -> str:
+    if key not in WORDING_KEYS:
+        raise SetupProblem(
+            f"Dans {path}, [{org}] « {key} » n'est pas un réglage connu "
+            f"(réglages : {', '.join(WORDING_KEYS)})."
+        )
+    if not isinstance(value, str):
+        raise SetupProblem(f"Dans {path}, [{org}] {key} doit être un texte entre guillemets.")
+    return value
+
+
+def check_templates(renderer: JinjaRenderer) -> None:
+    """Load every template the renderer may use; an operator's must replace a packaged one, use only the
+    facts that message has, and in an SMS say its own words in GSM-7."""
+    folder = renderer.overrides
+    if folder is not None and not folder.is_dir():
+        raise SetupProblem(f"Le dossier de modèles {folder} n'existe pas.")
+    packaged = {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.j2")}
+    own = {p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")} if folder is not None else set()
+    for name in sorted(own - packaged):
+        if not Path(name).name.startswith("_"):  # a new partial of the operator's is fine
+            raise SetupProblem(
+                f"Le modèle {folder}/{name} ne remplace aucun modèle du service : vérifiez son nom "
+                "et son dossier (email/ ou sms/, par exemple sms/convocation.j2)."
+            )
+    for name in sorted(packaged | own):
+        shown = f"{folder}/{name}" if name in own else name
+        env = renderer.sms if name.startswith("sms/") else renderer.email
+        try:
+            env.get_template(name)
+            tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+            # Jinja looks included templates up when it renders: look them up now.
+            for used in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+                named = getattr(used, "template", None)
+                if isinstance(named, nodes.Const):
+                    env.get_template(named.value)
+        except TemplateSyntaxError as exc:
+            raise SetupProblem(
+                f"Le modèle {shown} a une erreur de syntaxe à la ligne {exc.lineno} "
+                f"(Jinja dit : {exc.message})."
+            ) from exc
+        except TemplateNotFound as exc:
+            raise SetupProblem(f"Le modèle {shown} inclut {exc.name}, qui n'existe pas.") from exc
+        if name.startswith("sms/"):
+            _gsm7_words(shown, tree)
+        if name in own and not Path(name).name.startswith("_"):
+            _known_facts(env, shown, name, tree)
+
+
+def _gsm7_words(shown: str, tree: nodes.Template) -> None:
+    for data in tree.find_all(nodes.TemplateData):
+        wrong = [c for c in data.data if not is_gsm7(c)]
+        if wrong:
+            raise SetupProblem(
+                f"Le modèle {shown} contient « {wrong[0]} », absent de l'alphabet des SMS (GSM-7) : "
+                f"écrivez « {transliterate(wrong[0])} » pour que le SMS ne coûte pas deux fois plus."
+            )
+
+
+def template_facts(env: Environment, kind: str) -> set[str]:
+    """The facts a message of `kind` gives its templates: what its packaged templates use (a message's
+    facts are the same on both channels); docs/notifications-wording.md lists them."""
+    facts: set[str] = set()
+    for channel in ("email", "sms"):
+        packaged = TEMPLATES / channel / f"{kind}.j2"
+        if packaged.exists():
+            facts |= meta.find_undeclared_variables(env.parse(packaged.read_text(encoding="utf-8")))
+    return facts - set(env.globals) - {"compact"}
+
+
+def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:
+    known = template_facts(env, Path(name).stem)
+    unknown = sorted(meta.find_undeclared_variables(tree) - known - set(env.globals) - {"compact"})
+    if unknown:
+        raise SetupProblem(
+            f"Le modèle {shown} utilise « {unknown[0]} », que ce message ne fournit pas "
+            f"(disponibles : {', '.join(sorted(known))})."
+        )

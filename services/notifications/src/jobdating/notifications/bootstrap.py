@@ -25,6 +25,7 @@ from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
+from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
 from jobdating.notifications.application import preferences, queries_deliveries
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.application.planner import (
@@ -40,6 +41,7 @@ from jobdating.notifications.application.ports import (
     SentCopies,
     SmsChannel,
     StaffDirectory,
+    VoiceChannel,
 )
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.config import NotificationsSettings
@@ -152,7 +154,20 @@ def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopie
         copies.append(MaildirCopies(settings.maildir))
     if not settings.sms_provider_url:
         copies.append(FileSmsSink(settings.sms_sink, clock))
+    if not settings.voice_provider_url and settings.voice_sink is not None:
+        copies.append(file_voice_sink(settings.voice_sink, clock))
     return copies
+
+
+def voice_channel(settings: NotificationsSettings, clock: Clock) -> VoiceChannel | None:
+    """The landlines' voice calls: the provider, else the embedded sink, else none (landline_no_voice)."""
+    if settings.voice_provider_url:
+        token_file = settings.voice_provider_token_file
+        token = token_file.read_text().strip() if token_file else None
+        return ProviderVoiceChannel(http_voice_provider(settings.voice_provider_url, token))
+    if settings.voice_sink is not None:
+        return ProviderVoiceChannel(file_voice_sink(settings.voice_sink, clock))
+    return None
 
 
 def dispatcher(
@@ -163,6 +178,7 @@ def dispatcher(
     email: EmailChannel | None = None,
     sms: SmsChannel | None = None,
     probe: MailboxProbe | None = None,
+    voice: VoiceChannel | None = None,
 ) -> Dispatcher:
     """The sender of an instance, on a NATS connection; channels not given come from the settings."""
     s = service.settings
@@ -200,6 +216,7 @@ def dispatcher(
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
+        voice=voice if voice is not None else voice_channel(s, service.clock),
     )
 
 

@@ -5,7 +5,8 @@ several lines for reading and sent as one line. An SMS longer than 160 character
 addresses) is rendered again with `compact` set, which drops the greeting and other niceties; a
 candidate's personal link (`link`) comes on top of those 160 characters (the SMS then goes in two parts).
 Dates and times are written the way people say them ("jeudi 3 décembre à 9 h 30"); the values come
-already converted to the job dating's time zone.
+already converted to the job dating's time zone. A voice template (`voice/<kind>.j2`, a landline's call)
+is one text too, with no length limit, its times, dates and numbers in words (`spoken_*` filters).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from jobdating.notifications.adapters import spoken
 from jobdating.notifications.application.ports import RenderedText
 from jobdating.runtime import french
 
@@ -95,7 +97,9 @@ class JinjaRenderer:
         self.sms = _environment(folder, trim_blocks=False)
 
     def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText:
-        template = (self.sms if channel == "sms" else self.email).get_template(f"{channel}/{kind}.j2")
+        template = (self.email if channel == "email" else self.sms).get_template(f"{channel}/{kind}.j2")
+        if channel == "voice":  # read aloud: one text, however long, no compact form
+            return RenderedText(subject="", text=" ".join(template.render({**context}).split()))
         if channel == "sms":
             text = " ".join(template.render({**context, "compact": False}).split())
             # A personal link is long and cannot be shortened: the budget is the words around it.
@@ -123,6 +127,9 @@ def _environment(folder: Path, *, trim_blocks: bool) -> Environment:
         "hour": hour,
         "short_hour": short_hour,
         "phone": phone,
+        "spoken_day": spoken.day,
+        "spoken_hour": spoken.hour,
+        "spoken_phone": spoken.phone,
     }
     env.globals |= {
         "OUTCOMES": OUTCOMES,

@@ -89,6 +89,7 @@ class DeliveryWrites(Protocol):
         provider_message_id: str | None = None,
         reason: str | None = None,
         error: str | None = None,
+        carried_by: str | None = None,
     ) -> None: ...
 
     def set_recipient(self, tx: Transaction, notification_id: str, recipient_id: str) -> None: ...
@@ -159,6 +160,14 @@ class Sms(msgspec.Struct, frozen=True, kw_only=True):
     idempotency_key: str
 
 
+class VoiceCall(msgspec.Struct, frozen=True, kw_only=True):
+    """A message read aloud to a landline: `text` is what the voice says; same key, same call."""
+
+    to: str
+    text: str
+    idempotency_key: str
+
+
 class Accepted(msgspec.Struct, frozen=True):
     provider_message_id: str
 
@@ -183,6 +192,10 @@ class EmailChannel(Protocol):
 
 class SmsChannel(Protocol):
     async def send(self, sms: Sms) -> SendResult: ...
+
+
+class VoiceChannel(Protocol):
+    async def call(self, call: VoiceCall) -> SendResult: ...
 
 
 class MailboxProbe(Protocol):

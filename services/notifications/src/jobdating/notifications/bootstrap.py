@@ -19,7 +19,9 @@ from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
+from jobdating.notifications.adapters.http_letters import install_letters
 from jobdating.notifications.adapters.ics import IcsWriter
+from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
@@ -28,6 +30,7 @@ from jobdating.notifications.adapters.staff import FileStaffDirectory
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
 from jobdating.notifications.application import preferences, queries_deliveries
 from jobdating.notifications.application.dispatcher import Dispatcher
+from jobdating.notifications.application.letters import LetterDesk
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
     SCHEDULING_CONSUMER,
@@ -68,6 +71,7 @@ class NotificationsService:
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
+    letters: LetterDesk
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -125,6 +129,8 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    letters = LetterDesk(store, staff, ReportlabLetters(), log)
+    install_letters(app, letters.pdf)
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -144,6 +150,7 @@ def bootstrap(
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,
+        letters=letters,
     )
 
 
@@ -192,12 +199,14 @@ def dispatcher(
             sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock))
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
+    contacts = contacts or RegistrationContacts(nc, wait=s.contact_timeout)
+    service.letters.attach(contacts)  # the letters ask registration for names on the same connection
     return Dispatcher(
         store=service.store,
         bus=service.bus,
         deliveries=deliveries,
         read_model=projections,
-        contacts=contacts or RegistrationContacts(nc, wait=s.contact_timeout),
+        contacts=contacts,
         staff=service.staff,
         renderer=JinjaRenderer(),
         calendar=IcsWriter(service.clock),

@@ -19,6 +19,7 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.domain.calendar import Invitation
+from jobdating.notifications.domain.letters import Letter
 from jobdating.notifications.domain.messages import PlannedMessage
 from jobdating.notifications.domain.rules import SlotFacts, Told
 
@@ -223,4 +224,10 @@ class Renderer(Protocol):
 class CalendarWriter(Protocol):
     def write(self, invitation: Invitation, organizer: str) -> str:
         """The `.ics` text of an invitation."""
+        ...
+
+
+class LetterPrinter(Protocol):
+    def print(self, title: str, letters: Sequence[Letter]) -> bytes:
+        """One PDF: a page per letter (a page saying there is none when `letters` is empty)."""
         ...

@@ -216,6 +216,7 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
             "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
+            "JOBDATING_NOTIFICATIONS_VOICE_SINK": str(self.voice_file),
         }
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)

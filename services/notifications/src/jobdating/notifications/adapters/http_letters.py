@@ -23,7 +23,13 @@ def install_letters(app: FastAPI, print_letters: PrintLetters) -> None:
     @router.get(
         "/job-datings/{job_dating_id}/letters.pdf",
         response_class=Response,
-        responses={200: {"content": {"application/pdf": {}}, "description": "Le PDF à imprimer."}},
+        responses={
+            200: {"content": {"application/pdf": {}}, "description": "Le PDF à imprimer."},
+            503: {
+                "description": "registration did not answer (names and addresses are asked at printing)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
+            },
+        },
     )
     async def letters(job_dating_id: str, _: Coordinator) -> Response:
         """Les convocations à imprimer et à remettre ou envoyer par courrier : une page par candidat

@@ -5,7 +5,8 @@ in clear.
 
 Read as raw bytes, like `test_erasure_leaves_nothing`. Left out: registration's store (its owner), the sinks
 of the messages sent (`maildir/`, `sms.jsonl`, `voice.jsonl`: the messages themselves, which greet people
-by name), and the stack's own configuration (`tokens.json`, `staff.toml`: accounts and staff directory, not candidates).
+by name), and the stack's own configuration (`tokens.json`, `staff.toml`: accounts and staff directory,
+not candidates).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -12,7 +13,7 @@ from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, http_voice_provider
 from jobdating.notifications.application.ports import Accepted, Rejected, VoiceCall
 
-from .test_sms_provider import Provider, ThreadingHTTPServer
+from .test_sms_provider import Provider
 
 
 @pytest.fixture

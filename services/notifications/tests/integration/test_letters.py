@@ -58,6 +58,15 @@ async def test_the_letters_pdf_has_a_page_for_each_candidate_no_message_reached(
         first_name="Gérard", last_name="Dubois", phone="+33639980077", email="gerard@example.org"
     )
     consenting(registration, upstream, "cand-yanis", ("Yanis", "+33639980042", "yanis@example.org"))
+    # Samia has no phone but an e-mail: the e-mail reached her, so no letter (the SMS skipped is not enough).
+    upstream.candidate("cand-samia")
+    registration.people["cand-samia"] = Contact(
+        first_name="Samia",
+        last_name="Aubert",
+        email="samia@example.org",
+        consent_sms=True,
+        consent_email=True,
+    )
     registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
     upstream.company("co-1")
     upstream.site()
@@ -66,12 +75,17 @@ async def test_the_letters_pdf_has_a_page_for_each_candidate_no_message_reached(
     upstream.assign("slot-l2", "cand-lucienne", paris(DAY, 14), company_id="co-1")
     upstream.assign("slot-g", "cand-gerard", paris(DAY, 10))
     upstream.assign("slot-y", "cand-yanis", paris(DAY, 11))
+    upstream.assign("slot-s", "cand-samia", paris(DAY, 11, 30))
     await instance.caught_up(upstream)
     await instance.send()
     assert instance.deliveries(recipient_id="cand-lucienne", kind="convocation")[0][4:6] == (
         "skipped",
         "no_address",
     )
+    assert [d[4:6] for d in instance.deliveries(recipient_id="cand-samia", kind="convocation")] == [
+        ("sent", None),
+        ("skipped", "no_address"),
+    ]
 
     response = await get(instance, "/job-datings/jd-1/letters.pdf", COORDINATOR)
     assert response.status_code == 200, response.text
@@ -82,7 +96,8 @@ async def test_the_letters_pdf_has_a_page_for_each_candidate_no_message_reached(
     gerard, lucienne = printed[0][0], printed[1][0]
     assert "Bonjour Gérard," in gerard
     assert "Lucienne" not in gerard
-    assert "Yanis" not in gerard + lucienne
+    for reached in ("Yanis", "Samia"):
+        assert reached not in gerard + lucienne
     for needed in (
         "Lucienne Martin",
         "12 rue des Tilleuls",

@@ -80,6 +80,13 @@ def test_the_coordinator_reads_the_plan_by_site_computer_company_and_candidate(p
     page.get_by_label("Afficher seulement").select_option(SITE)
     page.get_by_role("button", name="Afficher").click()
     assert page.locator("section.plan-group h2").all_inner_texts() == [names[SITE]]
+    # The convocations to print for those no message reached: notifications' PDF, through the console.
+    letters = page.get_by_role("link", name="Convocations à imprimer (PDF)")
+    assert letters.get_attribute("href") == f"/coordination/courriers/{jd}"
+    pdf = page.request.get(f"{demo.console}/coordination/courriers/{jd}")
+    assert pdf.ok
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     check_page(page, "coordination-planning")
 
 

@@ -4,8 +4,9 @@ none of the demo candidates' names, phones or e-mails, nor a candidate's postcod
 in clear.
 
 Read as raw bytes, like `test_erasure_leaves_nothing`. Left out: registration's store (its owner), the sinks
-of the messages sent (`maildir/`, `sms.jsonl`: the messages themselves, which greet people by name), and the
-stack's own configuration (`tokens.json`, `staff.toml`: accounts and staff directory, not candidates).
+of the messages sent (`maildir/`, `sms.jsonl`, `voice.jsonl`: the messages themselves, which greet people
+by name), and the stack's own configuration (`tokens.json`, `staff.toml`: accounts and staff directory,
+not candidates).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from jobdating.testing.waiting import wait_until
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
-NOT_PROBED = ("maildir", "sms.jsonl", "tokens.json", "operator-tokens.json", "staff.toml")
+NOT_PROBED = ("maildir", "sms.jsonl", "voice.jsonl", "tokens.json", "operator-tokens.json", "staff.toml")
 
 
 def needles(n: int, person: DemoCandidate, counsellor: str) -> dict[str, bytes]:

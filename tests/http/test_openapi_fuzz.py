@@ -95,6 +95,7 @@ def notifications_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
         staff_file=staff,
         maildir=None,
         sms_sink=tmp_path / "sms.jsonl",
+        voice_sink=tmp_path / "voice.jsonl",
     )
     service = bootstrap(settings_, store=_store(tmp_path, "notifications"), tokens=TokenTable(callers))
     return service.app, list(callers)

@@ -220,6 +220,7 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
             "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
+            "JOBDATING_NOTIFICATIONS_VOICE_SINK": str(self.voice_file),
         }
         # The organisation's wording and the operator's templates (`prepare` made them).
         if (self.data_dir / WORDING_FILE).exists():

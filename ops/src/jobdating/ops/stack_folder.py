@@ -38,6 +38,11 @@ class StackFolder:
         return self.data_dir / "sms.jsonl"
 
     @property
+    def voice_file(self) -> Path:
+        """Where the embedded voice sink appends every call to a landline, with its spoken text."""
+        return self.data_dir / "voice.jsonl"
+
+    @property
     def staff_file(self) -> Path:
         return self.data_dir / "staff.toml"
 

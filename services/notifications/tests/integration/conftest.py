@@ -324,6 +324,7 @@ def settings_for(tmp_path: Path, nats_url: str, mailbox: Mailbox, **changes: Any
         "mail_from": "job-dating@departement-nord.example",
         "maildir": mailbox.path,
         "sms_sink": tmp_path / "sms.jsonl",
+        "voice_sink": tmp_path / "voice.jsonl",
         "staff_file": staff,
         "timezone": PARIS,
         "retry_delays": (0.0, 0.0),

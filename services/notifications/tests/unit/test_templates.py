@@ -110,7 +110,8 @@ def test_there_is_one_template_per_kind_and_channel() -> None:
     found = {
         p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.j2") if not p.name.startswith("_")
     }
-    expected = {f"{channel}/{kind}.j2" for kind in CANDIDATE_KINDS for channel in ("sms", "email")}
+    # A candidate's SMS is read aloud in a voice call when their number is a landline.
+    expected = {f"{channel}/{kind}.j2" for kind in CANDIDATE_KINDS for channel in ("sms", "email", "voice")}
     expected |= {f"email/{kind}.j2" for kind in STAFF_KINDS}
     assert found == expected
 

@@ -89,6 +89,21 @@ def test_the_candidates_counsellor_travels_sealed_in_the_answer_never_in_the_reg
         assert clear not in published
 
 
+def test_the_postal_address_is_given_for_a_printed_letter_only(
+    service: RegistrationService, site: str
+) -> None:
+    cid = RegistrationHandlers(service).register_candidate(
+        COUNSELLOR, candidate(site, address="12 rue des Tilleuls", postcode="59790", commune="Ronchin")
+    )
+    keys = BoxKeys()
+    letter = opened(keys, answer_contact(service, question(keys, cid, purpose="notifications:letter")))
+    assert letter.postal_address == ("12 rue des Tilleuls", "59790 Ronchin")
+    for purpose in ("notifications:convocation", "convocation", "notifications:letter:x"):
+        assert (
+            opened(keys, answer_contact(service, question(keys, cid, purpose=purpose))).postal_address == ()
+        )
+
+
 def test_withdrawn_erased_unknown_and_purposeless_questions_get_no_contact(
     service: RegistrationService, site: str
 ) -> None:

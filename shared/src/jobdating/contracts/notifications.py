@@ -26,6 +26,8 @@ NOTIFICATION = "notification"
 REMINDER_PREFERENCE = "reminder_preference"
 
 Channel = Literal["sms", "email"]
+Carrier = Literal["sms", "email", "voice"]
+"""What actually carried a message: its planned channel, or a voice call for an SMS to a landline."""
 RecipientType = Literal["candidate", "company", "counsellor", "coach"]
 
 
@@ -52,11 +54,15 @@ class _ReminderPreferenceEvent(Event, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class NotificationSent(_NotificationEvent, frozen=True, kw_only=True):
-    """A message was accepted by the channel's provider (the SMTP server, the SMS provider)."""
+class NotificationSent(_NotificationEvent, frozen=True, kw_only=True, omit_defaults=True):
+    """A message was accepted by the channel's provider (the SMTP server, the SMS or voice provider)."""
 
     attempts: int
     provider_message_id: str
+    # Added later: set when another channel than the planned one carried it ("voice": a message planned
+    # as an SMS was read aloud to a landline). Left out of the wire when None (omit_defaults), so earlier
+    # payloads keep the form they always had.
+    carried_by: Carrier | None = None
 
 
 @REGISTRY.register
@@ -76,7 +82,8 @@ class NotificationSkipped(_NotificationEvent, frozen=True, kw_only=True):
     """A planned message was deliberately not sent, and why.
 
     `reason`: erased, withdrawn, no_consent, no_address, opted_out, slot_cancelled, unchanged, never_told,
-    expired, unknown_recipient.
+    expired, unknown_recipient, landline_no_voice (an SMS for a landline, and no voice provider to call
+    it), phone_unusable (a special-rate number, or one that does not exist).
     """
 
     reason: str

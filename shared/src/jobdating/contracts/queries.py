@@ -37,6 +37,9 @@ class Contact(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     reminders: bool = True
     counsellor_id: str | None = None
     """A candidate's counsellor (their account id): who notifications tells of the candidate's outcomes."""
+    postal_address: tuple[str, ...] = ()
+    """A candidate's postal address (street, then postcode and commune), given only for a printed letter
+    (purpose `notifications:letter`): nobody else needs where a person lives."""
 
 
 class ContactReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -5,7 +5,7 @@ digits) is refused rather than stored as a number that rings nowhere."""
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal
 
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberType
@@ -64,3 +64,33 @@ def is_fiction_mobile(number: PhoneNumber) -> bool:
         and len(national) == 9
         and national.startswith(FICTION_MOBILE_PREFIX)
     )
+
+
+LineKind = Literal["mobile", "landline", "other", "invalid"]
+"""What a stored number can take: an SMS (mobile), a call only (landline), neither (a special number,
+or one that does not exist)."""
+
+_TEXTABLE: Final = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# 09 numbers are VoIP for libphonenumber but, in France, they are the home landline behind an internet box.
+_CALL_ONLY: Final = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.VOIP})
+
+
+def line_kind(raw: str) -> LineKind:
+    """Whether a number (E.164 as registration stores it, or French national form) is a mobile, a landline,
+    another kind of line or no number at all. Any country: numbers stored before registration refused
+    foreign ones, and staff directories, still get an answer. Where libphonenumber cannot tell a mobile
+    from a landline (`FIXED_LINE_OR_MOBILE`, e.g. North America) the SMS is tried."""
+    try:
+        number = phonenumbers.parse(raw.strip(), "FR")
+    except phonenumbers.NumberParseException:
+        return "invalid"
+    if is_fiction_mobile(number):
+        return "mobile"
+    if not phonenumbers.is_valid_number(number):
+        return "invalid"
+    kind = phonenumbers.number_type(number)
+    if kind in _TEXTABLE:
+        return "mobile"
+    if kind in _CALL_ONLY:
+        return "landline"
+    return "other"

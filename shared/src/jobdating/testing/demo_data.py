@@ -1,7 +1,8 @@
 """The demo job dating, modelled on the first real one ("Emploi Booster"): four sites south of Lille lent
 by different partners, 18 computers, 15 companies, 50 candidates registered by five partner organisations.
 
-Every person here is fictional; phone numbers are in the range ARCEP keeps for fiction (06 39 98 xx xx).
+Every person here is fictional; phone numbers are in the ranges ARCEP keeps for fiction (06 39 98 xx xx,
+and 03 53 01 xx xx for the one landline).
 """
 
 from __future__ import annotations
@@ -214,8 +215,14 @@ class DemoCandidate(msgspec.Struct, frozen=True, kw_only=True):
     wheelchair: bool
 
 
+LANDLINE_CANDIDATE = 12
+"""The candidate reached on a landline (no mobile, no e-mail): their SMS are read aloud in voice calls."""
+LANDLINE = "03 53 01 00 12"  # ARCEP's fiction range for landlines in the Nord (03 53 01 xx xx)
+
+
 def candidates(seed: int = 2026) -> list[DemoCandidate]:
-    """50 candidates spread over the four sites, 3 to 5 ranked company wishes each."""
+    """50 candidates spread over the four sites, 3 to 5 ranked company wishes each; one of them (without
+    an e-mail, like every third) has a landline only."""
     rng = random.Random(seed)
     out = []
     site_keys = [s.key for s in SITES]
@@ -229,7 +236,7 @@ def candidates(seed: int = 2026) -> list[DemoCandidate]:
             DemoCandidate(
                 first_name=first,
                 last_name=last,
-                phone=f"06 39 98 00 {i:02d}",
+                phone=LANDLINE if i == LANDLINE_CANDIDATE else f"06 39 98 00 {i:02d}",
                 email=(f"{_ascii(first)}.{_ascii(last)}{i}@exemple.fr".lower() if i % 3 else None),
                 postcode=postcode,
                 commune=commune,

@@ -20,14 +20,18 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.customization import Wording, check_templates, load_wording
+from jobdating.notifications.adapters.http_letters import install_letters
 from jobdating.notifications.adapters.ics import IcsWriter
+from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
+from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
 from jobdating.notifications.application import preferences, queries_deliveries
 from jobdating.notifications.application.dispatcher import Dispatcher
+from jobdating.notifications.application.letters import LetterDesk
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
     SCHEDULING_CONSUMER,
@@ -41,6 +45,7 @@ from jobdating.notifications.application.ports import (
     SentCopies,
     SmsChannel,
     StaffDirectory,
+    VoiceChannel,
 )
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.config import NotificationsSettings
@@ -69,6 +74,7 @@ class NotificationsService:
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
+    letters: LetterDesk
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -133,6 +139,8 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    letters = LetterDesk(store, staff, ReportlabLetters(), log)
+    install_letters(app, letters.pdf)
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -154,6 +162,7 @@ def bootstrap(
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,
+        letters=letters,
     )
 
 
@@ -164,7 +173,20 @@ def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopie
         copies.append(MaildirCopies(settings.maildir))
     if not settings.sms_provider_url:
         copies.append(FileSmsSink(settings.sms_sink, clock))
+    if not settings.voice_provider_url and settings.voice_sink is not None:
+        copies.append(file_voice_sink(settings.voice_sink, clock))
     return copies
+
+
+def voice_channel(settings: NotificationsSettings, clock: Clock) -> VoiceChannel | None:
+    """The landlines' voice calls: the provider, else the embedded sink, else none (landline_no_voice)."""
+    if settings.voice_provider_url:
+        token_file = settings.voice_provider_token_file
+        token = token_file.read_text().strip() if token_file else None
+        return ProviderVoiceChannel(http_voice_provider(settings.voice_provider_url, token))
+    if settings.voice_sink is not None:
+        return ProviderVoiceChannel(file_voice_sink(settings.voice_sink, clock))
+    return None
 
 
 def dispatcher(
@@ -175,6 +197,7 @@ def dispatcher(
     email: EmailChannel | None = None,
     sms: SmsChannel | None = None,
     probe: MailboxProbe | None = None,
+    voice: VoiceChannel | None = None,
 ) -> Dispatcher:
     """The sender of an instance, on a NATS connection; channels not given come from the settings."""
     s = service.settings
@@ -189,12 +212,14 @@ def dispatcher(
             sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock), sender)
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
+    contacts = contacts or RegistrationContacts(nc, wait=s.contact_timeout)
+    service.letters.attach(contacts)  # the letters ask registration for names on the same connection
     return Dispatcher(
         store=service.store,
         bus=service.bus,
         deliveries=deliveries,
         read_model=projections,
-        contacts=contacts or RegistrationContacts(nc, wait=s.contact_timeout),
+        contacts=contacts,
         staff=service.staff,
         renderer=service.renderer,
         calendar=IcsWriter(service.clock),
@@ -213,6 +238,7 @@ def dispatcher(
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
+        voice=voice if voice is not None else voice_channel(s, service.clock),
     )
 
 

@@ -17,6 +17,9 @@ class NotificationsSettings(MailingSettings):
     writing `maildir`, which reconciliation reads; in production set `maildir` to nothing when the mail
     relay's mailbox cannot be read (an uncertain send then fails visibly instead of being resent).
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
+    A message for a landline is read aloud by `voice_provider_url` when set (bearer token in
+    `voice_provider_token_file`), else written to `voice_sink`; with neither (`VOICE_SINK=none`, as in
+    production without a voice provider) it is skipped with `landline_no_voice`.
     With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
     candidate's convocations and reminders carry their personal link; without either, they don't.
     `templates_dir` holds an operator's templates (`email/<kind>.j2`, `sms/<kind>.j2`), each replacing the
@@ -39,6 +42,9 @@ class NotificationsSettings(MailingSettings):
     sms_sink: Path = Path(".data/sms.jsonl")
     sms_provider_url: str | None = None
     sms_provider_token_file: Path | None = None
+    voice_sink: Path | None = Path(".data/voice.jsonl")
+    voice_provider_url: str | None = None
+    voice_provider_token_file: Path | None = None
     staff_file: Path | None = None
     retry_delays: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0, 7200.0)
     concurrency: int = 16

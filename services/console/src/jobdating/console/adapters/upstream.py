@@ -45,6 +45,8 @@ class HttpServices:
             raise Unreachable(service) from exc
         if response.status_code >= 400:
             raise Refused(response.status_code, reasons_of(response), fields_of(response))
+        if response.headers.get("content-type", "").startswith("application/pdf"):
+            return response.content  # a document to hand on as it is (the letters to print)
         return response.json() if response.content else None
 
 

@@ -85,12 +85,20 @@ def mark_final(
     provider_message_id: str | None = None,
     reason: str | None = None,
     error: str | None = None,
+    carried_by: str | None = None,
 ) -> None:
     tx.execute(
         "UPDATE notif_delivery SET status = ?, provider_message_id = COALESCE(?, provider_message_id), "
         "reason = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE notification_id = ?",
         (status, provider_message_id, reason, error, ts(now), notification_id),
     )
+    if carried_by is not None:
+        # Upsert: a reconciled resend records the same carrier again.
+        tx.execute(
+            "INSERT INTO notif_carried (notification_id, channel) VALUES (?, ?) "
+            "ON CONFLICT (notification_id) DO UPDATE SET channel = excluded.channel",
+            (notification_id, carried_by),
+        )
 
 
 def set_recipient(tx: Transaction, notification_id: str, recipient_id: str) -> None:

@@ -8,6 +8,8 @@ come already converted to the job dating's time zone.
 
 An operator's folder (`overrides`) may hold templates of the same names: each one replaces the packaged
 one, file by file (`templates_check` checks them at start).
+A voice template (`voice/<kind>.j2`, a landline's call) is one text too, with no length limit, its
+times, dates and numbers in words (`spoken_*` filters).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
 
+from jobdating.notifications.adapters import spoken
 from jobdating.notifications.adapters.sms_fit import fitted
 from jobdating.notifications.application.ports import RenderedText
 from jobdating.runtime import french
@@ -103,7 +106,9 @@ class JinjaRenderer:
         self.signature = signature.strip()
 
     def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText:
-        template = (self.sms if channel == "sms" else self.email).get_template(f"{channel}/{kind}.j2")
+        template = (self.email if channel == "email" else self.sms).get_template(f"{channel}/{kind}.j2")
+        if channel == "voice":  # read aloud: one text, however long, no compact form
+            return RenderedText(subject="", text=" ".join(template.render({**context}).split()))
         if channel == "sms":
             return RenderedText(subject="", text=fitted(_one_line(template), context))
         ctx = template.new_context(dict(context))
@@ -136,6 +141,9 @@ def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:
         "hour": hour,
         "short_hour": short_hour,
         "phone": phone,
+        "spoken_day": spoken.day,
+        "spoken_hour": spoken.hour,
+        "spoken_phone": spoken.phone,
     }
     env.globals |= {
         "OUTCOMES": OUTCOMES,

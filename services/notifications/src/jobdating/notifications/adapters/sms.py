@@ -41,18 +41,31 @@ class SmsProviderClient(Protocol):
 
 class HttpSmsProvider:
     """A provider's REST API: POST {"to", "text"} (and "sender" when set) with `Idempotency-Key`, answers
-    {"id": ...}."""
+    {"id": ...}.
 
-    def __init__(self, url: str, token: str | None, timeout: float = 10.0) -> None:
+    `name` prefixes the error codes (`sms_provider_503`); `extra` is sent with every message (a voice
+    provider's language)."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        timeout: float = 10.0,
+        *,
+        name: str = "sms",
+        extra: dict[str, str] | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.client = httpx.Client(base_url=url, headers=headers, timeout=timeout)
+        self.name = name
+        self.extra = extra or {}
 
     def submit(self, to: str, text: str, idempotency_key: str, sender: str | None = None) -> str:
-        body = {"to": to, "text": text} | ({"sender": sender} if sender else {})
+        body = {"to": to, "text": text, **self.extra} | ({"sender": sender} if sender else {})
         response = self.client.post("", json=body, headers={"Idempotency-Key": idempotency_key})
         if response.status_code >= 400:
             temporary = response.status_code == 429 or response.status_code >= 500
-            raise SmsRefused(f"sms_provider_{response.status_code}", temporary)
+            raise SmsRefused(f"{self.name}_provider_{response.status_code}", temporary)
         return str(response.json()["id"])
 
 
@@ -63,9 +76,10 @@ class FileSmsSink:
     returns the first message's id and writes nothing.
     """
 
-    def __init__(self, path: Path, clock: Clock) -> None:
+    def __init__(self, path: Path, clock: Clock, *, prefix: str = "sms") -> None:
         self.path = Path(path)
         self.clock = clock
+        self.prefix = prefix
         self._lock = threading.Lock()
         self._sent: dict[str, str] | None = None
 
@@ -74,7 +88,7 @@ class FileSmsSink:
             sent = self._load()
             if idempotency_key in sent:
                 return sent[idempotency_key]
-            message_id = f"sms-{new_id()}"
+            message_id = f"{self.prefix}-{new_id()}"
             line = {
                 "id": message_id,
                 "idempotency_key": idempotency_key,
@@ -127,21 +141,24 @@ class ProviderSmsChannel:
     """The `SmsChannel` port over a provider client, called in a worker thread; `sender` is the
     organisation's sender name (its wording file)."""
 
-    def __init__(self, provider: SmsProviderClient, sender: str | None = None) -> None:
+    def __init__(self, provider: SmsProviderClient, sender: str | None = None, *, name: str = "sms") -> None:
         self.provider = provider
         self.sender = sender
+        self.name = name
 
     async def send(self, sms: Sms) -> SendResult:
+        return await self.submit(sms.to, sms.text, sms.idempotency_key)
+
+    async def submit(self, to: str, text: str, idempotency_key: str) -> SendResult:
+        """Hand a text to the provider; what happened, as a `SendResult` (errors named after `name`)."""
         try:
-            message_id = await asyncio.to_thread(
-                self.provider.submit, sms.to, sms.text, sms.idempotency_key, self.sender
-            )
+            message_id = await asyncio.to_thread(self.provider.submit, to, text, idempotency_key, self.sender)
         except SmsRefused as exc:
             return Rejected(exc.code, temporary=exc.temporary)
         except httpx.ConnectError:
-            return Rejected("sms_provider_unreachable", temporary=True)
+            return Rejected(f"{self.name}_provider_unreachable", temporary=True)
         except (httpx.HTTPError, OSError, ValueError, KeyError):
-            return Uncertain("sms_provider_no_answer")
+            return Uncertain(f"{self.name}_provider_no_answer")
         return Accepted(message_id)
 
 

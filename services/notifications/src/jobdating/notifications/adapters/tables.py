@@ -9,6 +9,8 @@
 - notif_delivery: every planned message (one row per idempotency key) and its state.
 - notif_told: what each recipient was last told of each slot, per channel.
 - notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
+- notif_carried: the channel that carried a message when it was not the planned one (a landline's SMS
+  read aloud in a voice call); apart, so that stores made before it need no migration.
 
 Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
 """
@@ -142,6 +144,12 @@ PREPARATION = (
 )
 
 SCHEMA += PREPARATION
+SCHEMA += (
+    """CREATE TABLE IF NOT EXISTS notif_carried (
+        notification_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL
+    )""",
+)
 
 
 def migrate(store: EventStore) -> None:

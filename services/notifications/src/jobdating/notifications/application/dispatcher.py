@@ -4,7 +4,9 @@ For each due message: check it is still worth sending (rules), ask for the recip
 (registration, or the staff directory: `recipients`), render it, commit `in_progress`, call the provider,
 then commit `sent` with a NotificationSent event (`outcomes`). A crash or a timeout between the last two
 commits leaves the message `in_progress`: reconciliation then looks for it in the mailbox (e-mail) or
-resends it with the same idempotency key (SMS, harmless), and never resends blindly. Temporary failures are
+resends it with the same idempotency key (SMS or voice call, harmless), and never resends blindly. A
+message on the SMS channel to a landline is read aloud in a voice call instead (`domain.reach`), and its
+NotificationSent says so (`carried_by`). Temporary failures are
 retried with backoff, then the message is `failed` (NotificationFailed), where the coordinator sees it.
 
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
@@ -21,6 +23,7 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts.notifications import Carrier
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
 from jobdating.notifications.application.content import ContentBuilder, MissingFacts
@@ -40,15 +43,17 @@ from jobdating.notifications.application.ports import (
     SendResult,
     SmsChannel,
     StaffDirectory,
+    VoiceChannel,
 )
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
-from jobdating.notifications.domain import rules, timing
+from jobdating.notifications.domain import reach, rules, timing
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.rules import Defer, Due, Skip, SlotFacts
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.failpoints import failpoint
+from jobdating.runtime.phones import line_kind
 
 
 class Dispatcher:
@@ -81,6 +86,7 @@ class Dispatcher:
         log: Any = None,
         on_outcome: OutcomeHook | None = None,
         links: PersonalLinks | None = None,
+        voice: VoiceChannel | None = None,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
@@ -99,7 +105,7 @@ class Dispatcher:
             store=store, deliveries=deliveries, outcomes=self.outcomes, contacts=contacts, staff=staff
         )
         self.messenger = Messenger(
-            renderer=renderer, calendar=calendar, email=email, sms=sms, mail_from=mail_from
+            renderer=renderer, calendar=calendar, email=email, sms=sms, mail_from=mail_from, voice=voice
         )
         self.probe = probe
         self.clock = clock
@@ -230,11 +236,19 @@ class Dispatcher:
         if isinstance(verdict, Skip):
             await self.outcomes.skipped(d, verdict.reason)
             return
+        by_voice = False
+        if d.channel == "sms":
+            assert contact.phone is not None  # checked by rules.after_contact
+            route = reach.phone_route(line_kind(contact.phone), self.messenger.voice is not None)
+            if isinstance(route, Skip):
+                await self.outcomes.skipped(d, route.reason)
+                return
+            by_voice = route == "voice"
         try:
             content = await self.content.build(d, contact, facts)
         except MissingFacts as exc:
             raise TryLater(exc.code) from exc
-        message = self.messenger.compose(d, contact, content)
+        message = self.messenger.compose(d, contact, content, by_voice=by_voice)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
         presented, started = content.presented, self.clock.now()
         await self.outcomes.write(
@@ -248,14 +262,16 @@ class Dispatcher:
             return
         failpoint("notifications.after_send_before_mark")
         try:
-            await self._settle(d, result, content.presented)
+            await self._settle(d, result, content.presented, "voice" if by_voice else None)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
 
-    async def _settle(self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts]) -> None:
+    async def _settle(
+        self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts], carried_by: Carrier | None
+    ) -> None:
         attempts = d.attempts + 1
         if isinstance(result, Accepted):
-            await self.outcomes.sent(d, result.provider_message_id, presented, attempts)
+            await self.outcomes.sent(d, result.provider_message_id, presented, attempts, carried_by)
         elif isinstance(result, Rejected):
             if result.temporary:
                 await self.outcomes.temporary(
@@ -270,7 +286,7 @@ class Dispatcher:
     async def _settle_uncertain(self, d: Delivery) -> None:
         now = self.clock.now()
         if d.channel == "sms":
-            # Same idempotency key: the provider answers a second send with the first one's message.
+            # Same idempotency key: the provider answers a second send (or call) with the first one.
             await self.outcomes.back_to_queue(d, now, now)
             self.outcomes.warning("notification_resend_with_same_key", d)
             return

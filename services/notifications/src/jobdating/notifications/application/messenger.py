@@ -1,5 +1,7 @@
 """A due message made concrete: its content rendered for its channel (an e-mail with its calendar
-invitation, or an SMS), then handed to that channel. Queues, checks and outcomes are the dispatcher's."""
+invitation, an SMS, or for a landline the same message read aloud in a voice call), then handed to that
+channel. Queues, checks and outcomes are the dispatcher's; which line a phone message takes is
+`domain.reach`."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from jobdating.notifications.application.ports import (
     SendResult,
     Sms,
     SmsChannel,
+    VoiceCall,
+    VoiceChannel,
 )
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.domain.calendar import invitation_for
@@ -29,14 +33,22 @@ class Messenger:
     email: EmailChannel
     sms: SmsChannel
     mail_from: str
+    voice: VoiceChannel | None = None
 
     @property
     def mail_domain(self) -> str:
         """The domain of the Message-IDs this instance gives its e-mails."""
         return self.mail_from.rpartition("@")[2] or "jobdating.invalid"
 
-    def compose(self, d: Delivery, contact: Contact, content: Content) -> Email | Sms:
-        """The e-mail (with its calendar invitation) or the SMS that says `content` to `contact`."""
+    def compose(
+        self, d: Delivery, contact: Contact, content: Content, *, by_voice: bool = False
+    ) -> Email | Sms | VoiceCall:
+        """The e-mail (with its calendar invitation), the SMS or, `by_voice`, the call that says `content`
+        to `contact`. A call keeps the SMS's idempotency key: it is the same message on another line."""
+        if by_voice:
+            assert contact.phone is not None  # checked by rules.after_contact
+            spoken = self.renderer.render(d.kind, "voice", content.context)
+            return VoiceCall(to=contact.phone, text=spoken.text, idempotency_key=d.notification_id)
         rendered = self.renderer.render(d.kind, d.channel, content.context)
         if d.channel == "sms":
             assert contact.phone is not None  # checked by rules.after_contact
@@ -57,8 +69,11 @@ class Messenger:
             calendar_method=invitation.method if invitation else None,
         )
 
-    async def send(self, message: Email | Sms) -> SendResult:
+    async def send(self, message: Email | Sms | VoiceCall) -> SendResult:
         """Hand `message` to its channel."""
         if isinstance(message, Email):
             return await self.email.send(message)
+        if isinstance(message, VoiceCall):
+            assert self.voice is not None  # only composed when a voice channel is configured
+            return await self.voice.call(message)
         return await self.sms.send(message)

@@ -12,7 +12,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.notifications import NotificationFailed, NotificationSent, NotificationSkipped
+from jobdating.contracts.notifications import (
+    Carrier,
+    NotificationFailed,
+    NotificationSent,
+    NotificationSkipped,
+)
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
 from jobdating.notifications.application.queries_deliveries import Delivery
@@ -71,12 +76,24 @@ class Outcomes:
         await self.write(lambda tx: self.deliveries.mark_pending(tx, d.notification_id, due_at, now))
 
     async def sent(
-        self, d: Delivery, provider_message_id: str, presented: Sequence[SlotFacts], attempts: int
+        self,
+        d: Delivery,
+        provider_message_id: str,
+        presented: Sequence[SlotFacts],
+        attempts: int,
+        carried_by: Carrier | None = None,
     ) -> None:
+        """`carried_by`: the channel that took it when not the planned one (a landline's voice call)."""
+
         def update(tx: Transaction) -> None:
             now = self.clock.now()
             self.deliveries.mark_final(
-                tx, d.notification_id, "sent", now, provider_message_id=provider_message_id
+                tx,
+                d.notification_id,
+                "sent",
+                now,
+                provider_message_id=provider_message_id,
+                carried_by=carried_by,
             )
             for facts in presented:
                 self.read_model.remember_told(
@@ -84,10 +101,13 @@ class Outcomes:
                 )
 
         event = NotificationSent(
-            **self._common(d), attempts=attempts, provider_message_id=provider_message_id
+            **self._common(d),
+            attempts=attempts,
+            provider_message_id=provider_message_id,
+            carried_by=carried_by,
         )
         await self._record(d, event, update)
-        self._outcome("sent", d)
+        self._outcome("sent", d, carried_by)
 
     async def skipped(self, d: Delivery, reason: str) -> None:
         def update(tx: Transaction) -> None:
@@ -136,9 +156,9 @@ class Outcomes:
     def _common(self, d: Delivery) -> dict[str, Any]:
         return {name: getattr(d, name) for name in _EVENT_FIELDS}
 
-    def _outcome(self, status: str, d: Delivery) -> None:
+    def _outcome(self, status: str, d: Delivery, carried_by: str | None = None) -> None:
         if self.on_outcome is not None:
-            self.on_outcome(status, d.channel, d.kind)
+            self.on_outcome(status, carried_by or d.channel, d.kind)
 
     def warning(self, what: str, d: Delivery, **fields: Any) -> None:
         if self.log is not None:

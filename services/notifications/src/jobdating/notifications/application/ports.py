@@ -19,6 +19,7 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.domain.calendar import Invitation
+from jobdating.notifications.domain.letters import Letter
 from jobdating.notifications.domain.messages import PlannedMessage
 from jobdating.notifications.domain.rules import SlotFacts, Told
 
@@ -89,6 +90,7 @@ class DeliveryWrites(Protocol):
         provider_message_id: str | None = None,
         reason: str | None = None,
         error: str | None = None,
+        carried_by: str | None = None,
     ) -> None: ...
 
     def set_recipient(self, tx: Transaction, notification_id: str, recipient_id: str) -> None: ...
@@ -159,6 +161,14 @@ class Sms(msgspec.Struct, frozen=True, kw_only=True):
     idempotency_key: str
 
 
+class VoiceCall(msgspec.Struct, frozen=True, kw_only=True):
+    """A message read aloud to a landline: `text` is what the voice says; same key, same call."""
+
+    to: str
+    text: str
+    idempotency_key: str
+
+
 class Accepted(msgspec.Struct, frozen=True):
     provider_message_id: str
 
@@ -183,6 +193,10 @@ class EmailChannel(Protocol):
 
 class SmsChannel(Protocol):
     async def send(self, sms: Sms) -> SendResult: ...
+
+
+class VoiceChannel(Protocol):
+    async def call(self, call: VoiceCall) -> SendResult: ...
 
 
 class MailboxProbe(Protocol):
@@ -210,4 +224,10 @@ class Renderer(Protocol):
 class CalendarWriter(Protocol):
     def write(self, invitation: Invitation, organizer: str) -> str:
         """The `.ics` text of an invitation."""
+        ...
+
+
+class LetterPrinter(Protocol):
+    def print(self, title: str, letters: Sequence[Letter]) -> bytes:
+        """One PDF: a page per letter (a page saying there is none when `letters` is empty)."""
         ...

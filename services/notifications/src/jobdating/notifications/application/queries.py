@@ -36,6 +36,8 @@ class NotificationView:
     created_at: datetime
     updated_at: datetime
     provider_message_id: str | None
+    # The channel that carried it when not `channel` ("voice": an SMS read aloud to a landline).
+    carried_by: str | None = None
 
 
 class NotificationQueries:
@@ -49,11 +51,14 @@ class NotificationQueries:
         found = queries_deliveries.listing(
             self.store, limit=max(1, min(limit, MAX_PAGE)), offset=max(0, offset), **filters
         )
-        return [_view(d) for d in found]
+        carriers = queries_deliveries.carriers(self.store, [d.notification_id for d in found])
+        return [_view(d, carriers.get(d.notification_id)) for d in found]
 
     def notification(self, notification_id: str) -> NotificationView | None:
         found = queries_deliveries.get(self.store, notification_id)
-        return _view(found) if found else None
+        if found is None:
+            return None
+        return _view(found, queries_deliveries.carriers(self.store, [notification_id]).get(notification_id))
 
     def to_candidate(self, candidate_id: str, caller_org: str | None) -> list[NotificationView]:
         """The messages to one candidate (most recently changed first), for whoever follows them: their
@@ -71,5 +76,6 @@ def retry_failed(store: EventStore, deliveries: DeliveryWrites, notification_id:
         return deliveries.retry(tx, notification_id, clock.now())
 
 
-def _view(d: Delivery) -> NotificationView:
-    return NotificationView(**{f.name: getattr(d, f.name) for f in fields(NotificationView)})
+def _view(d: Delivery, carried_by: str | None) -> NotificationView:
+    shown = {f.name: getattr(d, f.name) for f in fields(NotificationView) if f.name != "carried_by"}
+    return NotificationView(**shown, carried_by=carried_by)

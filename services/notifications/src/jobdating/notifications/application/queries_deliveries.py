@@ -7,6 +7,7 @@ in_progress -> pending again only through reconciliation, when the message is kn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, TypedDict, Unpack
 
@@ -125,3 +126,15 @@ def counts(store: EventStore) -> dict[str, int]:
     """How many messages are in each state."""
     found = store.query("SELECT status, COUNT(*) FROM notif_delivery GROUP BY status", ())
     return dict.fromkeys(STATUSES, 0) | {str(r[0]): int(r[1]) for r in found}
+
+
+def carriers(store: EventStore, notification_ids: Sequence[str]) -> dict[str, str]:
+    """The channel that carried each of these messages, for those not carried by their planned one."""
+    if not notification_ids:
+        return {}
+    marks = ", ".join("?" * len(notification_ids))
+    found = store.query(
+        f"SELECT notification_id, channel FROM notif_carried WHERE notification_id IN ({marks})",
+        tuple(notification_ids),
+    )
+    return {str(r[0]): str(r[1]) for r in found}

@@ -116,3 +116,14 @@ def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, c
         (slot_id, recipient_type, recipient_id, channel),
     )
     return struct_of(Told, found[0]) if found else None
+
+
+def candidate_slots(source: Source, candidate_id: str, job_dating_id: str) -> list[Slot]:
+    """A candidate's slots in a job dating that still stand, in time order (their convocation)."""
+    found = rows(
+        source,
+        f"{_SLOT} WHERE candidate_id = ? AND job_dating_id = ? AND status <> 'cancelled' "
+        "ORDER BY starts_at, s.slot_id",
+        (candidate_id, job_dating_id),
+    )
+    return [struct_of(Slot, r) for r in found]

@@ -55,6 +55,7 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
             consent_email=consents.consent_email,
             # Sealed like the rest: the bus never says who follows whom.
             counsellor_id=counsellor_id or None,
+            postal_address=_postal_address(svc, request),
         )
     else:
         row = queries.company_contact_row(svc.store, request.subject_id)
@@ -75,3 +76,18 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
 class _Consents(msgspec.Struct):
     consent_sms: bool = False
     consent_email: bool = False
+
+
+LETTER_PURPOSE = "notifications:letter"
+
+
+def _postal_address(svc: RegistrationService, request: ContactRequest) -> tuple[str, ...]:
+    """Where a candidate lives, only when asked for a printed letter (no other purpose needs it)."""
+    if request.purpose != LETTER_PURPOSE:
+        return ()
+    row = queries.candidate_postal_row(svc.store, request.subject_id)
+    if row is None:
+        return ()
+    address, postcode, commune = row
+    town = " ".join(part for part in (postcode, commune) if part)
+    return tuple(line for line in (address, town) if line)

@@ -246,6 +246,13 @@ def candidate_contact_row(db: Db, candidate_id: str) -> Any | None:
     )
 
 
+def candidate_postal_row(db: Db, candidate_id: str) -> Any | None:
+    """(address, postcode, commune) of a candidate, or None: for a letter only."""
+    return fetch_one(
+        db, "SELECT address, postcode, commune FROM candidates WHERE candidate_id = ?", (candidate_id,)
+    )
+
+
 def company_contact_row(db: Db, company_id: str) -> Any | None:
     """(status, contact_name, contact_phone, contact_email) of a company, or None."""
     return fetch_one(

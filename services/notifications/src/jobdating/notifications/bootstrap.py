@@ -18,7 +18,9 @@ from prometheus_client.registry import Collector
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters.answers import RegistrationAnswers
 from jobdating.notifications.adapters.contacts import RegistrationContacts
+from jobdating.notifications.adapters.http_replies import replies_router
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
@@ -42,6 +44,7 @@ from jobdating.notifications.application.ports import (
     StaffDirectory,
 )
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
+from jobdating.notifications.application.replies import Replies
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
@@ -66,6 +69,7 @@ class NotificationsService:
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
+    answers: RegistrationAnswers
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -123,6 +127,21 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    # Candidates' replies to SMS: registration takes their answers once the service is connected to NATS.
+    answers = RegistrationAnswers(wait=settings.contact_timeout)
+    replies = Replies(
+        store=store,
+        bus=bus,
+        deliveries=deliveries,
+        read_model=projections,
+        answers=answers,
+        clock=clock,
+        org=settings.org,
+        log=log,
+    )
+    app.include_router(
+        replies_router(replies, settings.sms_reply_secret, clock, settings.sms_reply_tolerance)
+    )
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -142,6 +161,7 @@ def bootstrap(
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,
+        answers=answers,
     )
 
 
@@ -174,6 +194,7 @@ def dispatcher(
             sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token))
         else:
             sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock))
+    service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
     return Dispatcher(
@@ -200,6 +221,7 @@ def dispatcher(
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
+        coordinator_phone=s.coordinator_phone,
     )
 
 

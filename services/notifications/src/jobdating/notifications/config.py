@@ -19,6 +19,7 @@ class NotificationsSettings(MailingSettings):
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
     With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
     candidate's convocations and reminders carry their personal link; without either, they don't.
+    With `sms_reply_secret_file`, candidates may answer an SMS with OUI / NON (the provider's signed webhook).
     """
 
     model_config = SettingsConfigDict(
@@ -43,6 +44,18 @@ class NotificationsSettings(MailingSettings):
     contact_timeout: float = 2.0
     candidate_link_key_file: Path | None = None
     console_url: str | None = None
+    # Candidates' replies to SMS (`POST /sms/replies`): the secret shared with the SMS provider, which signs
+    # each call; without it the webhook is off. Calls signed longer ago than the tolerance are refused.
+    sms_reply_secret_file: Path | None = None
+    sms_reply_tolerance: float = 300.0
+    # The coordination's number, given in a cancellation when no counsellor is told (else the site's).
+    coordinator_phone: str | None = None
+
+    def sms_reply_secret(self) -> bytes | None:
+        """The shared secret of the replies' webhook (read at each call: it may be rotated)."""
+        if self.sms_reply_secret_file is None:
+            return None
+        return self.sms_reply_secret_file.read_bytes().strip() or None
 
     def personal_links(self) -> PersonalLinks | None:
         """What makes candidates' links, when both the console's key and its address are set."""

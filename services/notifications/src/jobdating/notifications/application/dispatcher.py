@@ -81,10 +81,11 @@ class Dispatcher:
         log: Any = None,
         on_outcome: OutcomeHook | None = None,
         links: PersonalLinks | None = None,
+        coordinator_phone: str | None = None,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
-        self.content = ContentBuilder(store, contacts, staff, timezone, links)
+        self.content = ContentBuilder(store, contacts, staff, timezone, links, coordinator_phone)
         self.outcomes = Outcomes(
             bus=bus,
             deliveries=deliveries,

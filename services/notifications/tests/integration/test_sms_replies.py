@@ -92,7 +92,8 @@ async def convoked(
         "AND recipient_id = ?",
         (candidate_id,),
     )
-    assert found and found[0][0] in ids
+    assert found
+    assert found[0][0] in ids
     return str(found[0][0])
 
 
@@ -146,20 +147,23 @@ async def test_a_yes_confirms_through_registration_and_tells_nobody(
 
     got = await reply(instance, body(" Oui merci ! ", sms_id))
     assert got.status_code == 200, got.text
-    assert got.json()["answer"] == "coming" and got.json()["recorded"] is True
+    assert got.json()["answer"] == "coming"
+    assert got.json()["recorded"] is True
     assert answers.asked == [(cand, "coming")]
     [event] = replies(instance)
     assert (event.candidate_id, event.answer, event.recorded) == (cand, "coming", True)
     # The provider calling again with the same signed reply: the same answer, asked and recorded once.
     again = await reply(instance, body(" Oui merci ! ", sms_id), got.request.headers)  # type: ignore[arg-type]
     assert again.json() == got.json()
-    assert answers.asked == [(cand, "coming")] and len(replies(instance)) == 1
+    assert answers.asked == [(cand, "coming")]
+    assert len(replies(instance)) == 1
     instance.clock.set(instance.clock.now() + timedelta(minutes=5))
     await instance.send()
     assert mailbox.messages("counsellor_call") == []
     # Nothing of the reply is kept but what it meant: not the number, not the words.
     raw = (tmp_path / "notifications.db").read_bytes()
-    assert b"+33639980001" not in raw and b"Oui merci" not in raw
+    assert b"+33639980001" not in raw
+    assert b"Oui merci" not in raw
 
 
 async def test_a_no_withdraws_the_candidate_pauses_reminders_and_tells_their_counsellor(
@@ -176,7 +180,8 @@ async def test_a_no_withdraws_the_candidate_pauses_reminders_and_tells_their_cou
 
     got = await reply(instance, body("NÔN je peux pas", sms_id))
     assert got.status_code == 200, got.text
-    assert got.json()["answer"] == "not_coming" and got.json()["recorded"] is True
+    assert got.json()["answer"] == "not_coming"
+    assert got.json()["recorded"] is True
     assert answers.asked == [(cand, "not_coming")]
     # Registration's withdrawal reaches notifications like the personal link's: the counsellor is told.
     await instance.caught_up(upstream)
@@ -186,7 +191,8 @@ async def test_a_no_withdraws_the_candidate_pauses_reminders_and_tells_their_cou
     assert notice["To"] == KARIMA
     text = text_of(notice)
     (tmp_path / "counsellor_call.txt").write_text(f"{notice['Subject']}\n\n{text}")
-    assert notice["Subject"] == "À rappeler : Prénom2" and "« Je ne peux pas venir »" in text
+    assert notice["Subject"] == "À rappeler : Prénom2"
+    assert "« Je ne peux pas venir »" in text
     # Their reminders pause: they said they cannot come.
     instance.clock.set(paris(DAY, 7, 30))
     await instance.send()
@@ -213,7 +219,8 @@ async def test_a_reply_not_understood_is_recorded_so_and_the_counsellor_calls(
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
-    assert "non comprise (ni OUI ni NON)" in text_of(notice) and notice["To"] == KARIMA
+    assert "non comprise (ni OUI ni NON)" in text_of(notice)
+    assert notice["To"] == KARIMA
 
 
 async def test_a_cancellation_promises_a_call_only_when_the_counsellor_is_told(
@@ -252,7 +259,8 @@ async def test_a_cancellation_promises_a_call_only_when_the_counsellor_is_told(
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
-    assert notice["To"] == KARIMA and "annulé (panne de matériel)" in text_of(notice)
+    assert notice["To"] == KARIMA
+    assert "annulé (panne de matériel)" in text_of(notice)
 
 
 async def test_a_candidate_no_message_can_reach_is_one_for_their_counsellor_to_call(
@@ -292,7 +300,8 @@ async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
     assert [r.status_code for r in refused] == [401, 401, 401, 401, 404, 422, 422, 400]
     assert all(r.json()["detail"][0]["reason"] for r in refused)  # a reason, in French
     assert refused[5].json()["detail"][0]["field"] == "text"
-    assert answers.asked == [] and instance.service.store.count() == before
+    assert answers.asked == []
+    assert instance.service.store.count() == before
 
     @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(st.binary(max_size=300), st.booleans())
@@ -306,7 +315,8 @@ async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
         got = await reply(instance, raw, headers)
         assert 400 <= got.status_code < 500, (raw, got.status_code, got.text)
         assert sign_it or got.status_code == 401
-    assert answers.asked == [] and instance.service.store.count() == before
+    assert answers.asked == []
+    assert instance.service.store.count() == before
 
 
 async def test_registration_not_answering_records_nothing_and_the_provider_calls_again(
@@ -317,5 +327,7 @@ async def test_registration_not_answering_records_nothing_and_the_provider_calls
     sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-8")
     before = instance.service.store.count()
     got = await reply(instance, body("OUI", sms_id))  # nobody serves the answer question here
-    assert got.status_code == 503 and "inscriptions" in got.json()["detail"][0]["reason"]
-    assert instance.service.store.count() == before and replies(instance) == []
+    assert got.status_code == 503
+    assert "inscriptions" in got.json()["detail"][0]["reason"]
+    assert instance.service.store.count() == before
+    assert replies(instance) == []

@@ -13,7 +13,7 @@ from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.reply_signature import sign, verified
 from jobdating.notifications.domain.replies import reply_id, understand
 
-from .test_templates import AT, context
+from .test_templates import context
 
 SECRET = b"shared-with-the-provider"
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)

@@ -121,7 +121,9 @@ def test_a_withdrawn_candidates_counsellor_is_said_only_when_asked_for_the_couns
 
     assert ask_for("notifications:reminder_morning") == ContactReply(status="withdrawn")
     told = ask_for("notifications:counsellor_call:counsellor")
-    assert told.status == "withdrawn" and told.sealed is not None
+    assert told.status == "withdrawn"
+    assert told.sealed is not None
     contact = msgspec.json.decode(keys.open(told.sealed), type=Contact)
-    assert contact.counsellor_id == COUNSELLOR.actor_id and contact.first_name
+    assert contact.counsellor_id == COUNSELLOR.actor_id
+    assert contact.first_name
     assert (contact.phone, contact.email, contact.consent_sms) == (None, None, False)

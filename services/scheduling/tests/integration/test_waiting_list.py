@@ -214,9 +214,11 @@ async def test_a_candidate_who_cannot_come_frees_their_slots_for_the_waiting_lis
     given = await registration.deliver(Fact(withdrew, leaving, 2, "registration", clock.now()))
 
     cancelled = [e.data for e in log_events(service.store, head) if isinstance(e.data, SlotCancelled)]
-    assert cancelled and {(c.candidate_id, c.reason) for c in cancelled} == {(leaving, "candidate_withdrew")}
+    assert cancelled
+    assert {(c.candidate_id, c.reason) for c in cancelled} == {(leaving, "candidate_withdrew")}
     refill = [s for s in given if s.candidate_id == waiting]
-    assert refill and all(s.from_waiting_list and s.company_id == proprete for s in refill)
+    assert refill
+    assert all(s.from_waiting_list and s.company_id == proprete for s in refill)
     url = f"/job-datings/{api.jd}/sites/{seclin}/waiting-list"
     assert waiting not in [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]]
     assert_plan_still_valid(service, api.jd)

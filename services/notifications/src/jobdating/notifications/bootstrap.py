@@ -47,7 +47,7 @@ from jobdating.notifications.application.queries import NotificationQueries, ret
 from jobdating.notifications.application.replies import Replies
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
+from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
@@ -89,8 +89,10 @@ def bootstrap(
     staff: StaffDirectory | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    wall_clock: Clock | None = None,
 ) -> NotificationsService:
-    """Wire an instance; anything not given comes from the settings."""
+    """Wire an instance; anything not given comes from the settings (`wall_clock`: the real time the SMS
+    provider's signatures are dated by, whatever the service's clock reads)."""
     store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
@@ -139,8 +141,10 @@ def bootstrap(
         org=settings.org,
         log=log,
     )
+    # The provider signs with the real time: a rehearsal's clock (`CLOCK_START`) must not refuse it.
+    signed_at = wall_clock or SystemClock()
     app.include_router(
-        replies_router(replies, settings.sms_reply_secret, clock, settings.sms_reply_tolerance)
+        replies_router(replies, settings.sms_reply_secret, signed_at, settings.sms_reply_tolerance)
     )
     outcomes = Counter(
         "notifications",

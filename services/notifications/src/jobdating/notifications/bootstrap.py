@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -104,6 +105,7 @@ def bootstrap(
         deliveries=deliveries,
         on_planned=wakeup.set,
         copies=sent_copies(settings, clock),
+        call_wait=timedelta(seconds=settings.counsellor_call_wait),
     )
     queries = NotificationQueries(store)
 
@@ -140,6 +142,7 @@ def bootstrap(
         clock=clock,
         org=settings.org,
         log=log,
+        call_wait=timedelta(seconds=settings.counsellor_call_wait),
     )
     # The provider signs with the real time: a rehearsal's clock (`CLOCK_START`) must not refuse it.
     signed_at = wall_clock or SystemClock()
@@ -226,6 +229,7 @@ def dispatcher(
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
         coordinator_phone=s.coordinator_phone,
+        call_wait=timedelta(seconds=s.counsellor_call_wait),
     )
 
 

@@ -50,6 +50,8 @@ class NotificationsSettings(MailingSettings):
     sms_reply_tolerance: float = 300.0
     # The coordination's number, given in a cancellation when no counsellor is told (else the site's).
     coordinator_phone: str | None = None
+    # How long a counsellor's notice waits for the other facts of the same moment (seconds).
+    counsellor_call_wait: float = 120.0
 
     def sms_reply_secret(self) -> bytes | None:
         """The shared secret of the replies' webhook (read at each call: it may be rotated)."""

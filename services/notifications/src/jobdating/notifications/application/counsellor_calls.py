@@ -41,9 +41,10 @@ def plan(
     cause_event_id: str,
     correlation_id: str,
     now: datetime,
+    wait: timedelta = GATHERING,
 ) -> bool:
-    """Plan the notice to the candidate's counsellor (nobody yet: resolved when sent); False when one
-    already waits, which will say this too."""
+    """Plan the notice to the candidate's counsellor (nobody yet: resolved when sent), due after `wait`;
+    False when one already waits, which will say this too."""
     message = PlannedMessage(
         kind=KIND,
         recipient=Recipient("counsellor", ""),
@@ -51,7 +52,7 @@ def plan(
         cause_event_id=cause_event_id,
         subject_id=candidate_id,
         job_dating_id=job_dating_id,
-        due_at=now + GATHERING,
+        due_at=now + wait,
     )
     return deliveries.insert_unless_pending(tx, message, correlation_id, now)
 

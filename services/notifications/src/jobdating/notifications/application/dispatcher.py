@@ -22,7 +22,13 @@ from typing import Any
 import msgspec
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
+from jobdating.notifications.application import (
+    counsellor_calls,
+    preparation,
+    queries_deliveries,
+    queries_plan,
+    waiting,
+)
 from jobdating.notifications.application.content import ContentBuilder, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
@@ -82,6 +88,7 @@ class Dispatcher:
         on_outcome: OutcomeHook | None = None,
         links: PersonalLinks | None = None,
         coordinator_phone: str | None = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
@@ -95,6 +102,7 @@ class Dispatcher:
             retry_delays=retry_delays,
             log=log,
             on_outcome=on_outcome,
+            call_wait=call_wait,
         )
         self.recipients = Recipients(
             store=store, deliveries=deliveries, outcomes=self.outcomes, contacts=contacts, staff=staff

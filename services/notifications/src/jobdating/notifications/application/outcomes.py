@@ -8,7 +8,7 @@ recorded with the `sent` mark. The logs carry ids and kinds only, never a contac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from jobdating.contracts.envelope import Event
@@ -52,8 +52,10 @@ class Outcomes:
         retry_delays: Sequence[float],
         log: Any = None,
         on_outcome: OutcomeHook | None = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.bus = bus
+        self.call_wait = call_wait
         self.deliveries = deliveries
         self.read_model = read_model
         self.clock = clock
@@ -134,6 +136,7 @@ class Outcomes:
                 cause_event_id=d.notification_id,
                 correlation_id=d.correlation_id,
                 now=self.clock.now(),
+                wait=self.call_wait,
             )
 
     async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:

@@ -55,8 +55,10 @@ class Planner:
         agenda_wait: timedelta = AGENDA_WAIT,
         on_planned: Callable[[], None] | None = None,
         copies: Sequence[SentCopies] = (),
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.clock = clock
+        self.call_wait = call_wait
         self.copies = copies
         self.timezone = timezone
         self.read_model = read_model
@@ -107,6 +109,7 @@ class Planner:
             cause_event_id=env.event_id,
             correlation_id=env.correlation_id,
             now=self.clock.now(),
+            wait=self.call_wait,
         )
         if planned and self.on_planned is not None:
             self.on_planned()

@@ -9,6 +9,7 @@ answered the same without asking registration again.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -52,8 +53,10 @@ class Replies:
         clock: Clock,
         org: str,
         log: Any = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.store = store
+        self.call_wait = call_wait
         self.bus = bus
         self.deliveries = deliveries
         self.read_model = read_model
@@ -104,6 +107,7 @@ class Replies:
                     cause_event_id=stored[0].event_id,
                     correlation_id=correlation_id,
                     now=now,
+                    wait=self.call_wait,
                 )
 
         await self.bus.run_async(work)

@@ -18,10 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nats.aio.client import Client
 
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.notifications import CandidateRepliedBySms
 from jobdating.contracts.queries import CandidateAnswerReply, CandidateAnswerRequest, Contact
 from jobdating.contracts.registration import CANNOT_COME, CandidateWithdrew
 from jobdating.contracts.subjects import request_subject
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.notifications.adapters import tables
+from jobdating.notifications.adapters.own_rows import apply_own
 from jobdating.notifications.adapters.reply_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.runtime.rpc import serve
 
@@ -119,9 +124,6 @@ def body(text: str, in_reply_to: str, sender: str = "+33639980001") -> bytes:
 
 
 def replies(instance: Instance) -> list[CandidateRepliedBySms]:
-    from jobdating.contracts.catalog import REGISTRY
-    from jobdating.contracts.envelope import decode_envelope
-
     return [
         REGISTRY.payload(decode_envelope(e.body))  # type: ignore[misc]
         for e in instance.service.store.read_all()
@@ -162,6 +164,16 @@ async def test_a_yes_confirms_through_registration_and_tells_nobody(
     instance.clock.set(instance.clock.now() + timedelta(minutes=5))
     await instance.send()
     assert mailbox.messages("counsellor_call") == []
+    # A replay of the service's own log rebuilds the replies' rows exactly.
+    fresh = SqliteEventStore(tmp_path / "replayed.db")
+    fresh.migrate()
+    tables.migrate(fresh)
+    with fresh.transaction() as tx:
+        for row in instance.service.store.read_all():
+            apply_own(tx, REGISTRY.decode(decode_envelope(row.body), row.position))
+    everything = "SELECT * FROM notif_sms_reply ORDER BY reply_id"
+    assert fresh.query(everything, ()) == instance.service.store.query(everything, ())
+    fresh.close()
     # Nothing of the reply is kept but what it meant: not the number, not the words.
     raw = (tmp_path / "notifications.db").read_bytes()
     assert b"+33639980001" not in raw

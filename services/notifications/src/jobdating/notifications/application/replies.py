@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.notifications import CandidateRepliedBySms, ReplyAnswer
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.reading import rows
@@ -95,7 +96,8 @@ class Replies:
             if self._handled(reply_id, w) is not None:
                 return  # the same reply, handled meanwhile by a concurrent call
             stored = w.append(reply_id, [event], meta)
-            self.read_model.record_reply(w.tx, event, now)
+            # The row holds the event's own time, so that a replay of the log rebuilds it byte for byte.
+            self.read_model.record_reply(w.tx, event, decode_envelope(stored[0].body).occurred_at)
             # A NON recorded is a withdrawal: registration's event tells the counsellor. Anything else
             # the candidate said that we could not act on, the counsellor reads and calls about.
             if answer == "not_understood" or not recorded:

@@ -317,8 +317,15 @@ async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
     assert answers.asked == []
     assert instance.service.store.count() == before
 
+    # Bytes, or JSON shaped like a reply (any field of any type, any id but that of an SMS of ours).
+    scalar = st.one_of(st.text(max_size=40), st.integers(), st.none(), st.booleans())
+    shaped = st.dictionaries(
+        st.sampled_from(["from", "text", "in_reply_to", "other"]), scalar, max_size=4
+    ).filter(lambda d: d.get("in_reply_to") != sms_id)
+    bodies = st.one_of(st.binary(max_size=300), shaped.map(lambda d: json.dumps(d).encode()))
+
     @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(st.binary(max_size=300), st.booleans())
+    @given(bodies, st.booleans())
     def fuzzed(raw: bytes, sign_it: bool) -> None:
         headers = signed(instance, raw) if sign_it else {"content-type": "application/json"}
         statuses.append((sign_it, raw, headers))

@@ -142,7 +142,7 @@ async def test_notifications_copies_equal_the_stream_and_a_changed_label_is_foun
         }
         await run_caught_up(history, store, handlers)
         report = await audit(history.data, history.js)
-        assert "notifications (11 tables)" in report.fed
+        assert "notifications (12 tables)" in report.fed
         assert fed_checks(report) == set(), report.differences
         history.sql("notifications", "UPDATE notif_computer SET label = 'Poste 9' WHERE label = 'PC 3'")
         report = await audit(history.data, history.js)

@@ -1,16 +1,19 @@
 """A counsellor in Debian's Chromium, on the shared demo stack: Mission Locale's counsellor signs in, sees the
 candidates they follow with their interviews (and no other organisation's), finds on the call list a
-candidate whose interview the coordination cancelled, with the reason, opens that candidate's page with the
+candidate whose interview the coordination cancelled, with the reason, and one who answered « Je ne peux
+pas venir » from their personal link, opens that candidate's page with the
 keyboard alone; another organisation's candidate, by changing the id in the address, is refused. The
 workshops page says plainly there is nothing to run. axe-core finds nothing at 360×640 and 1280×800."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 import pytest
 
+from jobdating.runtime.candidate_links import CandidateLink, sign
 from jobdating.testing.demo_data import COORDINATOR_ORG, candidates
 
 from .chromium import DESKTOP, PHONE, check_page
@@ -64,12 +67,34 @@ def _cancel_one_interview(demo: Demo, followed: list[dict[str, Any]]) -> tuple[s
     raise AssertionError("no followed candidate with two interviews away from the reception sites")
 
 
+def _decline_from_the_link(demo: Demo, followed: list[dict[str, Any]], besides: str) -> str:
+    """A followed candidate away from the reception tests' sites answers « Je ne peux pas venir » from their
+    personal link (registration checks it, as the console's page does); returns their id."""
+    record = next(
+        r
+        for r in followed
+        if r["profile"]["site_id"] not in RECEPTION_SITES
+        and r["status"] == "registered"
+        and r["candidate_id"] != besides
+    )
+    key = demo.stack.console_secret_file.read_bytes().strip()
+    link = sign(key, CandidateLink(record["candidate_id"], int(time.time()) + 90 * 86400))
+    answer = httpx.post(
+        f"{demo.stack.url('registration')}/candidate-answers",
+        json={"link": link, "answer": "not_coming"},
+        timeout=15,
+    )
+    assert answer.status_code == 200, answer.text
+    return str(record["candidate_id"])
+
+
 def test_a_counsellor_sees_their_own_candidates_their_plan_and_whom_to_call(browser: Any, demo: Demo) -> None:
     account = next(a for a in demo.accounts if a.key == f"counsellor-{ORG}")
     assert account.account_id is not None
     followed = _followed_by(demo, account.account_id)
     assert followed, "the demo's Mission Locale candidates follow its counsellor's account"
     candidate_id, interview = _cancel_one_interview(demo, followed)
+    declined = _decline_from_the_link(demo, followed, besides=candidate_id)
     mine = {f"{c.last_name} {c.first_name}" for c in candidates() if c.referring_org == ORG}
     others = {f"{c.last_name} {c.first_name}" for c in candidates() if c.referring_org == OTHER} - mine
 
@@ -95,6 +120,12 @@ def test_a_counsellor_sees_their_own_candidates_their_plan_and_whom_to_call(brow
     assert card.count() == 1
     name = card.get_by_role("heading", level=3).get_by_role("link").inner_text()
     assert card.get_by_role("link", name="Appeler le").count() == 1
+    # The one who said they cannot come, said so (their interviews freed), not as cancellations.
+    said = "A répondu « Je ne peux pas venir » : ses entretiens sont libérés."
+    declined_card = calls.locator("li.card", has_text=said)
+    assert declined_card.count() == 1
+    assert declined in declined_card.get_by_role("link").first.get_attribute("href")
+    assert "le candidat s'est retiré" not in declined_card.inner_text()
     check_page(page, "conseil")
 
     # Keyboard only: Tab to the candidate's name in the call list, Enter opens their page.

@@ -193,6 +193,19 @@ async def test_notifications_asks_contacts_of_the_registering_org_instance(conne
         await sites.request(subject, b"q", timeout=1)
 
 
+async def test_notifications_relays_candidates_sms_answers_to_their_registration_instance_only(
+    connect: Connector,
+) -> None:
+    subject = "jobdating-rpc.mission-locale.registration.candidate-answer"
+    await answering(await connect("registration-mission-locale"), subject, b"recorded")
+    reply = await (await connect("notifications")).request(subject, b"q", timeout=2)
+    assert reply.data == b"recorded"
+    # Nobody else may speak for a candidate: not a sites instance, not another registration instance.
+    for user in ("sites-mission-locale", "registration-departement-nord"):
+        with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.Error)):
+            await (await connect(user)).request(subject, b"q", timeout=1)
+
+
 async def answering(holder: Client, subject: str, answer: bytes) -> None:
     """`holder` answers every request on `subject` with `answer` (a registration instance serving RPCs)."""
 

@@ -67,8 +67,11 @@ def service_user(instance: Instance) -> NatsUser:
     subscribe = [f"{inbox_prefix_of(name)}.>"]
     comment = ""
     if instance.service == "notifications":
-        comment = "Contact details: asked of the registration instance of the org that registered the person."
-        publish.append("jobdating-rpc.*.registration.contact")
+        comment = (
+            "Contact details: asked of the registration instance of the org that registered the person;"
+            " candidates' SMS replies relayed to it."
+        )
+        publish += ["jobdating-rpc.*.registration.contact", "jobdating-rpc.*.registration.candidate-answer"]
     if instance.service == "registration":
         comment = "Contact openings for a stated purpose: asked of the instance holding the person."
         publish.append("jobdating-rpc.*.registration.contact-opening")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -229,6 +230,9 @@ class Stack(StackFolder):
             env["JOBDATING_NOTIFICATIONS_TEMPLATES_DIR"] = str(self.data_dir / TEMPLATES_DIR)
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
+        # Candidates' replies to SMS (`POST /sms/replies`): signed with a secret kept in the folder, which
+        # an SMS provider would share (here, whoever plays the provider signs with it).
+        env["JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE"] = str(sms_reply_secret(self.data_dir))
         if self.console is not None:
             # Candidates' convocations carry their personal link to the console, signed with its key.
             env["JOBDATING_NOTIFICATIONS_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
@@ -378,3 +382,15 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+SMS_REPLY_SECRET_FILE = "sms-reply-secret"  # noqa: S105 - a file name
+
+
+def sms_reply_secret(data_dir: Path) -> Path:
+    """The secret the replies' webhook checks signatures with, drawn once, readable by the operator only."""
+    secret = data_dir / SMS_REPLY_SECRET_FILE
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(48) + "\n")
+        secret.chmod(0o600)
+    return secret

@@ -56,7 +56,14 @@ class Counselling(FakeServices):
             if "counsellor" not in self.roles:
                 raise Refused(403, ["accès refusé"])
             assert params["counsellor_id"] == ME
-            return {"total": 2, "items": [_candidate("c-1", "Martin"), _candidate("c-2", "Bernard")]}
+            declined = _candidate("c-3", "Durand") | {
+                "status": "withdrawn",
+                "withdrawal_reason": "indisponible à la date",
+            }
+            unreachable = _candidate("c-4", "Petit")
+            unreachable["personal"] |= {"phone": "", "email": None}
+            items = [_candidate("c-1", "Martin"), _candidate("c-2", "Bernard"), declined, unreachable]
+            return {"total": len(items), "items": items}
         if service == "registration" and path == "/candidates/c-1":
             return _candidate("c-1", "Martin")
         if service == "registration" and path == "/candidates/c-9":
@@ -72,6 +79,10 @@ class Counselling(FakeServices):
                     _interview("c-1", "10:00", "co-b", status="cancelled", cancel_reason="computer_broken"),
                 ],
                 "c-2": [],
+                "c-3": [
+                    _interview("c-3", "11:00", "co-a", status="cancelled", cancel_reason="candidate_withdrew")
+                ],
+                "c-4": [_interview("c-4", "11:30", "co-b", outcome="no_show")],
             }[params["key"]]
             return {
                 "groups": [{"interviews": interviews}],
@@ -81,6 +92,21 @@ class Counselling(FakeServices):
             if self.notifications_down:
                 raise Unreachable("notifications")
             failed = path == "/candidates/c-2/notifications"
+            if path == "/candidates/c-3/notifications":  # a landline: the SMS could not go
+                return [
+                    {
+                        "kind": "convocation",
+                        "channel": "sms",
+                        "status": "skipped",
+                        "reason": "landline_no_voice",
+                    },
+                    {"kind": "reminder_morning", "channel": "sms", "status": "skipped", "reason": "declined"},
+                ]
+            if path == "/candidates/c-4/notifications":  # sent, but no receipt hours later; sent, delivered
+                return [
+                    {"kind": "slot_moved", "channel": "sms", "status": "sent", "state": "unknown"},
+                    {"kind": "convocation", "channel": "sms", "status": "sent", "state": "delivered"},
+                ]
             return [{"kind": "convocation", "channel": "sms", "status": "failed" if failed else "sent"}]
         if service == "sites" and path == "/sites":
             return [{"site_id": "site-1", "name": "Espace emploi de Seclin"}]
@@ -139,10 +165,20 @@ def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_an
     assert page.status_code == 200
     text = html.unescape(page.text)
     calls = text.split('id="appeler"')[1].split('id="planning"')[0]
-    assert "Pas joint : la convocation (SMS) n'est pas arrivé." in calls
+    assert "Pas joint : la convocation (SMS), l'envoi a échoué." in calls
     assert "Absent le jour du job dating." in calls
     assert "Entretien annulé (10:00, Garage) : panne de matériel." in calls
     assert 'href="tel:+33639980001">Appeler le 06 39 98 00 01' in calls
+    durand = calls.split("Durand Léa")[1].split("</li>\n</ul>")[0]
+    assert "A répondu « Je ne peux pas venir » : ses entretiens sont libérés." in durand
+    assert "numéro fixe, qui ne reçoit pas de message vocal" in durand
+    assert "le candidat s'est retiré" not in durand  # their own decline says it
+    assert "rappel du matin" not in durand  # a reminder paused for their decline is no failure
+    petit = calls.split("Petit Léa")[1]
+    assert "Aucun moyen de le joindre : ni téléphone ni courriel." in petit
+    assert "Pas joint : le changement d'horaire (SMS), pas de confirmation de réception." in petit
+    assert "la convocation" not in petit.split("Aucun moyen")[1].split("</ul>")[0]  # delivered
+    assert "Absent à l'entretien (11:30, Garage)." in petit
     outcomes = text.split('id="resultats"')[1]
     assert "Martin Léa</strong>, Boulangerie : deuxième entretien demandé." in outcomes
     assert "Bernard" not in outcomes

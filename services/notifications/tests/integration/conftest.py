@@ -178,6 +178,12 @@ class Registration:
     async def answer(self, question: ContactRequest) -> ContactReply:
         self.asked.append((question.subject_id, question.purpose))
         status = self.statuses.get(question.subject_id)
+        if status == "withdrawn" and question.purpose.endswith(":counsellor"):
+            # Like registration: a withdrawn candidate's counsellor is still said, with the name only.
+            known = self.people.get(question.subject_id, Contact())
+            told = Contact(first_name=known.first_name, last_name=known.last_name, counsellor_id=COUNSELLOR)
+            sealed = seal_for(question.reply_key, msgspec.json.encode(told))
+            return ContactReply(status="withdrawn", sealed=sealed)
         if status is not None:
             return ContactReply(status=status)  # type: ignore[arg-type]
         contact = self.people.get(question.subject_id)

@@ -23,7 +23,13 @@ from jobdating.testing import demo_data
 
 PARIS = ZoneInfo("Europe/Paris")
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)
-STAFF_KINDS = ["recruiter_agenda", "agenda_update", "counsellor_outcome", "workshop_session"]
+STAFF_KINDS = [
+    "recruiter_agenda",
+    "agenda_update",
+    "counsellor_outcome",
+    "workshop_session",
+    "counsellor_call",
+]
 # Every other kind a message can be is sent to candidates, by SMS and by e-mail.
 CANDIDATE_KINDS = [kind for kind in get_args(Kind) if kind not in STAFF_KINDS]
 RENDERER = JinjaRenderer()
@@ -102,6 +108,12 @@ def context(
         "partners": [{"first_name": "Paul", "org": "france-travail"}],
         "counsellor": "Karima",
         "link": None,
+        "counsellor_told": True,
+        "declined": True,
+        "cancelled": [{"at": AT, "company": company, "reason": "computer_broken"}],
+        "absent": [{"at": AT, "company": company}],
+        "unreached": [{"kind": "convocation", "channel": "sms", "why": "landline_no_voice"}],
+        "replies": [{"answer": "not_understood", "at": AT}],
     }
     return values | changes
 

@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.relay import Relay
 from jobdating.contracts import registration as r
-from jobdating.contracts.scheduling import SlotAssigned
+from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
@@ -185,3 +185,41 @@ def test_a_walk_in_or_an_opened_contact_keeps_the_candidates_later_changes_in_or
     feed(service, [*facts, Fact(opened, cid, 3, "registration"), Fact(updated, cid, 4, "registration")])
     rows = service.store.query("SELECT site_id, version FROM sched_candidate WHERE candidate_id = ?", (cid,))
     assert [tuple(row) for row in rows] == [(site_id(prefix, "faches"), 4)]
+
+
+@pytest.mark.nats
+async def test_a_candidate_who_cannot_come_frees_their_slots_for_the_waiting_list_at_once(
+    tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    """« Je ne peux pas venir » (their link, or NON to an SMS) is a withdrawal « indisponible à la date »:
+    the same delivery that cancels their interviews books the first of the waiting list in them."""
+    await published_demo(api, service)
+    registration = Registration(tmp_path, js, service)
+    seclin, proprete = site_id(api.prefix, "seclin"), company_id(api.prefix, "proprete")
+    n, waiting = 1, None
+    while waiting is None and n < 8:  # registrations wishing only Nord Propreté, until one waits
+        facts = newcomer(api.prefix, n, (proprete,), clock.now())
+        waiting = None if await registration.deliver(*facts) else facts[0].stream_id
+        n += 1
+    assert waiting is not None, "Nord Propreté's morning filled up"
+    holders = {
+        e.data.candidate_id
+        for e in log_events(service.store)
+        if isinstance(e.data, SlotAssigned) and e.data.company_id == proprete and e.data.site_id == seclin
+    }
+    leaving = sorted(holders - {f"{api.prefix}-late-{i:02d}" for i in range(n)})[0]
+
+    head = service.store.head()
+    withdrew = r.CandidateWithdrew(candidate_id=leaving, reason=r.CANNOT_COME)
+    given = await registration.deliver(Fact(withdrew, leaving, 2, "registration", clock.now()))
+
+    cancelled = [e.data for e in log_events(service.store, head) if isinstance(e.data, SlotCancelled)]
+    assert cancelled
+    assert {(c.candidate_id, c.reason) for c in cancelled} == {(leaving, "candidate_withdrew")}
+    refill = [s for s in given if s.candidate_id == waiting]
+    assert refill
+    assert all(s.from_waiting_list and s.company_id == proprete for s in refill)
+    url = f"/job-datings/{api.jd}/sites/{seclin}/waiting-list"
+    assert waiting not in [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]]
+    assert_plan_still_valid(service, api.jd)
+    registration.store.close()

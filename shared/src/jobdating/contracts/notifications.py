@@ -11,7 +11,10 @@ per candidate, id `reminders-<candidate_id>`).
 `kind` is one of: convocation, reminder_two_days, reminder_morning, slot_moved, slot_cancelled, thank_you,
 recruiter_agenda, agenda_update, counsellor_outcome, workshop_session, workshop_convocation,
 workshop_reminder, workshop_cancelled, counselling_convocation, counselling_reminder, counselling_cancelled,
-waitlisted (new kinds may be added).
+waitlisted, counsellor_call (new kinds may be added).
+
+A candidate's reply to one of our SMS is the service's own fact (`sms_reply`, one stream per reply): what it
+understood of it and which message it answered; never the text nor the number.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from jobdating.contracts.registry import REGISTRY
 SERVICE = "notifications"
 NOTIFICATION = "notification"
 REMINDER_PREFERENCE = "reminder_preference"
+SMS_REPLY = "sms_reply"
 
 Channel = Literal["sms", "email"]
 Carrier = Literal["sms", "email", "voice"]
@@ -83,7 +87,8 @@ class NotificationSkipped(_NotificationEvent, frozen=True, kw_only=True):
 
     `reason`: erased, withdrawn, no_consent, no_address, opted_out, slot_cancelled, unchanged, never_told,
     expired, unknown_recipient, landline_no_voice (an SMS for a landline, and no voice provider to call
-    it), phone_unusable (a special-rate number, or one that does not exist).
+    it), phone_unusable (a special-rate number, or one that does not exist), declined (a reminder to a
+    candidate who said they cannot come).
     """
 
     reason: str
@@ -97,3 +102,22 @@ class RemindersOptedOut(_ReminderPreferenceEvent, frozen=True, kw_only=True):
 @REGISTRY.register
 class RemindersOptedIn(_ReminderPreferenceEvent, frozen=True, kw_only=True):
     """A candidate who had opted out of reminders wants them again."""
+
+
+ReplyAnswer = Literal["coming", "not_coming", "not_understood"]
+
+
+@REGISTRY.register
+class CandidateRepliedBySms(Event, frozen=True, kw_only=True):
+    """A candidate answered one of our SMS (the provider's signed webhook). `notification_id` is the SMS
+    answered (found from the provider's message id: that is how the candidate is known); `answer` what the
+    reply said, `coming` (OUI), `not_coming` (NON) or `not_understood`; `recorded` whether registration
+    took the answer as the candidate's own (as from their personal link). No text, no number."""
+
+    stream_type: ClassVar[str] = SMS_REPLY
+
+    reply_id: str
+    candidate_id: str
+    notification_id: str
+    answer: ReplyAnswer
+    recorded: bool

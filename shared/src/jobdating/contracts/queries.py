@@ -48,3 +48,25 @@ class ContactReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     status: Literal["found", "erased", "withdrawn", "unknown", "refused"]
     sealed: SealedBox | None = None
     reason: str | None = None
+
+
+CANDIDATE_ANSWER_QUESTION = "candidate-answer"
+
+
+class CandidateAnswerRequest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Record a candidate's own answer given outside the console (a reply to an SMS), found by
+    notifications from the message they answered, never from their number: « coming » or « not_coming »
+    (the same as their personal link's « Je viens » / « Je ne peux pas venir »)."""
+
+    candidate_id: str
+    answer: Literal["coming", "not_coming"]
+    requester: str
+    correlation_id: str
+
+
+class CandidateAnswerReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """`status`: recorded (or already so: nothing new), unknown (not a candidate of that instance), refused
+    (e.g. already withdrawn: « Je viens » cannot undo it), with `reason` in French."""
+
+    status: Literal["recorded", "unknown", "refused"]
+    reason: str | None = None

@@ -9,7 +9,7 @@ counsellor in registration's sealed contact answer, the statistics count by orga
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import msgspec
 
@@ -191,6 +191,11 @@ class CandidateWithdrew(_CandidateEvent, frozen=True, kw_only=True):
     """A candidate will not take part any more (their data stays until erased)."""
 
     reason: str
+
+
+CANNOT_COME: Final = "indisponible à la date"
+"""`CandidateWithdrew.reason` when the candidate said « Je ne peux pas venir » themselves (their personal
+link or a reply to an SMS): notifications pauses their reminders and tells their counsellor."""
 
 
 @REGISTRY.register

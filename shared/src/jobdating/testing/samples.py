@@ -276,6 +276,13 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ),
     ("RemindersOptedOut", 1): n.RemindersOptedOut(candidate_id="cand-1"),
     ("RemindersOptedIn", 1): n.RemindersOptedIn(candidate_id="cand-1"),
+    ("CandidateRepliedBySms", 1): n.CandidateRepliedBySms(
+        reply_id="0192f0c4-0000-5000-8000-00000000000e",
+        candidate_id="cand-1",
+        notification_id="0192f0c4-0000-5000-8000-00000000000c",
+        answer="not_coming",
+        recorded=True,
+    ),
     ("PairingPinned", 1): sc.PairingPinned(job_dating_id="jd-1", candidate_id="cand-1", company_id="co-1"),
     ("PairingForbidden", 1): sc.PairingForbidden(
         job_dating_id="jd-1", candidate_id="cand-2", company_id="co-1"

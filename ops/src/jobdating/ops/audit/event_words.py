@@ -71,6 +71,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "NotificationSkipped": "message non envoyé",
     "RemindersOptedIn": "rappels réactivés",
     "RemindersOptedOut": "rappels refusés",
+    "CandidateRepliedBySms": "réponse du candidat par SMS",
 }
 
 STREAM_WORDS: Final[dict[str, str]] = {
@@ -87,6 +88,7 @@ STREAM_WORDS: Final[dict[str, str]] = {
     "counselling_interview": "entretien individuel",
     "notification": "message",
     "reminder_preference": "rappels",
+    "sms_reply": "réponse par SMS",
 }
 
 

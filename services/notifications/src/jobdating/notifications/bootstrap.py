@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,9 +19,11 @@ from prometheus_client.registry import Collector
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters.answers import RegistrationAnswers
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.customization import Wording, check_templates, load_wording
 from jobdating.notifications.adapters.http_letters import install_letters
+from jobdating.notifications.adapters.http_replies import replies_router
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
@@ -48,9 +51,10 @@ from jobdating.notifications.application.ports import (
     VoiceChannel,
 )
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
+from jobdating.notifications.application.replies import Replies
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
+from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
@@ -75,6 +79,7 @@ class NotificationsService:
     outcomes: Counter
     log: Any
     letters: LetterDesk
+    answers: RegistrationAnswers
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -94,8 +99,10 @@ def bootstrap(
     staff: StaffDirectory | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    wall_clock: Clock | None = None,
 ) -> NotificationsService:
-    """Wire an instance; anything not given comes from the settings.
+    """Wire an instance; anything not given comes from the settings (`wall_clock`: the real time the SMS
+    provider's signatures are dated by, whatever the service's clock reads).
 
     Raises `SetupProblem` (one French sentence) when the operator's wording file or templates are wrong.
     """
@@ -114,6 +121,7 @@ def bootstrap(
         deliveries=deliveries,
         on_planned=wakeup.set,
         copies=sent_copies(settings, clock),
+        call_wait=timedelta(seconds=settings.counsellor_call_wait),
     )
     queries = NotificationQueries(store)
 
@@ -141,6 +149,24 @@ def bootstrap(
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
     letters = LetterDesk(store, staff, ReportlabLetters(), log)
     install_letters(app, letters.pdf)
+    # Candidates' replies to SMS: registration takes their answers once the service is connected to NATS.
+    answers = RegistrationAnswers(wait=settings.contact_timeout)
+    replies = Replies(
+        store=store,
+        bus=bus,
+        deliveries=deliveries,
+        read_model=projections,
+        answers=answers,
+        clock=clock,
+        org=settings.org,
+        log=log,
+        call_wait=timedelta(seconds=settings.counsellor_call_wait),
+    )
+    # The provider signs with the real time: a rehearsal's clock (`CLOCK_START`) must not refuse it.
+    signed_at = wall_clock or SystemClock()
+    app.include_router(
+        replies_router(replies, settings.sms_reply_secret, signed_at, settings.sms_reply_tolerance)
+    )
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -163,6 +189,7 @@ def bootstrap(
         outcomes=outcomes,
         log=log,
         letters=letters,
+        answers=answers,
     )
 
 
@@ -210,6 +237,7 @@ def dispatcher(
             sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token), sender)
         else:
             sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock), sender)
+    service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
     contacts = contacts or RegistrationContacts(nc, wait=s.contact_timeout)
@@ -239,6 +267,8 @@ def dispatcher(
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
         voice=voice if voice is not None else voice_channel(s, service.clock),
+        coordinator_phone=s.coordinator_phone,
+        call_wait=timedelta(seconds=s.counsellor_call_wait),
     )
 
 

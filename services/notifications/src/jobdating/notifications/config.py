@@ -25,6 +25,7 @@ class NotificationsSettings(MailingSettings):
     `templates_dir` holds an operator's templates (`email/<kind>.j2`, `sms/<kind>.j2`), each replacing the
     packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name
     and signature (`adapters/customization.py`). Both are checked at start.
+    With `sms_reply_secret_file`, candidates may answer an SMS with OUI / NON (the provider's signed webhook).
     """
 
     model_config = SettingsConfigDict(
@@ -54,6 +55,20 @@ class NotificationsSettings(MailingSettings):
     console_url: str | None = None
     templates_dir: Path | None = None
     wording_file: Path | None = None
+    # Candidates' replies to SMS (`POST /sms/replies`): the secret shared with the SMS provider, which signs
+    # each call; without it the webhook is off. Calls signed longer ago than the tolerance are refused.
+    sms_reply_secret_file: Path | None = None
+    sms_reply_tolerance: float = 300.0
+    # The coordination's number, given in a cancellation when no counsellor is told (else the site's).
+    coordinator_phone: str | None = None
+    # How long a counsellor's notice waits for the other facts of the same moment (seconds).
+    counsellor_call_wait: float = 120.0
+
+    def sms_reply_secret(self) -> bytes | None:
+        """The shared secret of the replies' webhook (read at each call: it may be rotated)."""
+        if self.sms_reply_secret_file is None:
+            return None
+        return self.sms_reply_secret_file.read_bytes().strip() or None
 
     def personal_links(self) -> PersonalLinks | None:
         """What makes candidates' links, when both the console's key and its address are set."""

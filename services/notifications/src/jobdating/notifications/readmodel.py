@@ -27,6 +27,7 @@ COPIES = (
     "notif_workshop_seat",
     "notif_workshop_cancelled",
     "notif_counselling",
+    "notif_declined",
 )
 """Notifications' copies of the other services' facts. `notif_job_dating` is left out: it also holds when
 the recruiters' agendas are due, set from the clock when the plan was published."""

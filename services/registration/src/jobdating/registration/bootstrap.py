@@ -16,7 +16,11 @@ from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.adapters import fed_tables, files, http, projections
 from jobdating.registration.adapters.http_link_answers import link_answers_router
 from jobdating.registration.adapters.keyring import Keyring
-from jobdating.registration.adapters.messaging import serve_contact_openings, serve_contacts
+from jobdating.registration.adapters.messaging import (
+    serve_candidate_answers,
+    serve_contact_openings,
+    serve_contacts,
+)
 from jobdating.registration.adapters.remote_openings import RemoteOpenings
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.link_answers import LinkAnswers
@@ -80,10 +84,14 @@ def bootstrap(
 
 async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
     """Connect, answer contact questions (and contact openings asked by other instances, which it may ask
-    too), then run the relay, the sites consumer, the API and the daily retention job until stopped."""
+    too) and record candidates' answers relayed by notifications, then run the relay, the sites consumer,
+    the API and the daily retention job until stopped."""
     nc = await host.connect()
     await serve_contacts(nc, instance.service)
     await serve_contact_openings(nc, instance.service)
+    # Candidates' replies to SMS, relayed by notifications: recorded like their personal link's answers.
+    answers = LinkAnswers(RegistrationHandlers(instance.service), None)
+    await serve_candidate_answers(nc, instance.service, answers)
     instance.remote_openings.connect(nc)
     daily = asyncio.create_task(instance.retention.run_daily(host.stop))
     await host.run()

@@ -1,8 +1,11 @@
 """A counsellor's candidates: who they follow, each one's interviews and outcomes in the published plan, and
-whom to call (a message that did not reach them, an interview cancelled, absent on the day).
+whom to call, with the reason in plain French: not reached (a message failed, or not known to have arrived
+hours later; no number or address; a landline that takes no voice message), no way to reach them at all,
+an interview cancelled, absent, or « Je ne peux pas venir ».
 
 Asked with the counsellor's own token: registration lists the candidates they follow (names only for their
-own), scheduling gives the plan and the attendance, notifications the messages that failed.
+own), scheduling gives the plan and the attendance, notifications the messages and where each stands (its
+delivery `state` where the route gives one, else its `status`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,15 @@ MESSAGES: Final[dict[str, str]] = {
     "workshop_cancelled": "l'annulation de l'atelier",
 }
 CHANNELS: Final[dict[str, str]] = {"sms": "SMS", "email": "courriel"}
+# Why a message did not reach the candidate: its delivery state (receipts), else its status, else why it
+# was not sent (skipped for these reasons only: the others, e.g. an opt-out, are wishes, not failures).
+NOT_REACHED: Final[dict[str, str]] = {
+    "failed": "l'envoi a échoué",
+    "unknown": "pas de confirmation de réception",
+    "no_address": "pas de numéro ou d'adresse pour ce message",
+    "landline_no_voice": "numéro fixe, qui ne reçoit pas de message vocal",
+}
+CANNOT_COME: Final = "indisponible à la date"  # registration's reason for « Je ne peux pas venir »
 NOT_MINE = "Ce candidat n'est pas suivi par vous : sa fiche ne vous est pas accessible."
 
 
@@ -79,6 +91,8 @@ class Followed:
     absent: bool = False
     failed_messages: list[str] = field(default_factory=list)
     messages_unknown: bool = False
+    declined: bool = False
+    no_contact: bool = False
 
     @property
     def phone_words(self) -> str:
@@ -91,14 +105,25 @@ class Followed:
     @property
     def why_call(self) -> list[str]:
         """Why the counsellor should call them, in plain French (empty: nothing to do)."""
-        said = [f"Pas joint : {m} n'est pas arrivé." for m in self.failed_messages]
+        said = []
+        if self.declined:
+            said.append("A répondu « Je ne peux pas venir » : ses entretiens sont libérés.")
+        if self.no_contact:
+            said.append("Aucun moyen de le joindre : ni téléphone ni courriel.")
+        said += [f"Pas joint : {m}." for m in self.failed_messages]
         said += [
             f"Entretien annulé ({i.start}, {i.company}) : {i.cancel_words}."
             for i in self.interviews
-            if i.cancelled
+            # Their own decline says it already.
+            if i.cancelled and not (self.declined and i.cancel_reason == "candidate_withdrew")
         ]
         if self.absent:
             said.append("Absent le jour du job dating.")
+        said += [
+            f"Absent à l'entretien ({i.start}, {i.company})."
+            for i in self.interviews
+            if i.outcome == "no_show" and not self.absent
+        ]
         return said
 
     @property
@@ -169,6 +194,8 @@ def _followed(
         absent=candidate_id in absent,
         failed_messages=failed,
         messages_unknown=unknown,
+        declined=record.get("status") == "withdrawn" and record.get("withdrawal_reason") == CANNOT_COME,
+        no_contact=not personal.get("phone") and not personal.get("email"),
     )
 
 
@@ -208,16 +235,32 @@ def _interviews(
 
 
 def _failed_messages(services: Services, token: str, candidate_id: str) -> tuple[list[str], bool]:
-    """The messages that did not reach the candidate, in words; True when notifications did not answer
-    (the page says it cannot tell rather than that all went well)."""
+    """The messages that did not reach the candidate, each with why, in words (once each); True when
+    notifications did not answer (the page says it cannot tell rather than that all went well)."""
     try:
         sent = services.get(
             "notifications", f"/candidates/{quote(candidate_id, safe='')}/notifications", token
         )
     except (Refused, Unreachable):
         return [], True
-    return [
-        f"{MESSAGES.get(m['kind'], 'un message')} ({CHANNELS.get(m['channel'], m['channel'])})"
-        for m in sent
-        if m.get("status") == "failed"
-    ], False
+    said: list[str] = []
+    for m in sent:
+        why = _not_reached(m)
+        if why is None:
+            continue
+        words = f"{MESSAGES.get(m['kind'], 'un message')} ({CHANNELS.get(m['channel'], m['channel'])}), {why}"
+        if words not in said:
+            said.append(words)
+    return said, False
+
+
+def _not_reached(message: dict[str, Any]) -> str | None:
+    """Why a message did not reach the candidate, or None when it did (or is still on its way)."""
+    state = message.get("state")
+    if state in ("failed", "unknown"):
+        return NOT_REACHED[state]
+    if message.get("status") == "failed" and state in (None, "failed"):
+        return NOT_REACHED["failed"]
+    if message.get("status") == "skipped" and message.get("reason") in ("no_address", "landline_no_voice"):
+        return NOT_REACHED[str(message["reason"])]
+    return None

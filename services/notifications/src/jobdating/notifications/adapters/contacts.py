@@ -71,9 +71,10 @@ class RegistrationContacts:
         subject = request_subject(org, REGISTRATION, CONTACT_QUESTION)
         try:  # not asked, or an answer that does not open: registration is out of reach
             reply = await ask(self.nc, subject, request, ContactReply, wait=self.wait)
-            if reply.status != "found":
+            # A withdrawn candidate's answer may still say who follows them (asked for their counsellor).
+            if reply.status not in ("found", "withdrawn") or reply.sealed is None:
                 return ContactAnswer(status=reply.status)
             contact = self.keys.open_answer(reply.sealed, _contact, subject)
-            return ContactAnswer(status="found", contact=contact)
+            return ContactAnswer(status=reply.status, contact=contact)
         except (RpcError, Unopened) as exc:
             raise ContactsUnavailable(str(exc)) from exc

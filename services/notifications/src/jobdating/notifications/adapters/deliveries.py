@@ -44,6 +44,22 @@ def insert(tx: Transaction, message: PlannedMessage, correlation_id: str, now: d
     )
 
 
+def insert_unless_pending(
+    tx: Transaction, message: PlannedMessage, correlation_id: str, now: datetime
+) -> bool:
+    """Record a planned message unless one of the same kind about the same subject, to the same recipient,
+    still waits to go (it will say this too: messages of one moment go as one); True when inserted."""
+    pending = tx.execute(
+        "SELECT 1 FROM notif_delivery WHERE kind = ? AND subject_id = ? AND recipient_type = ? "
+        "AND channel = ? AND status = 'pending' LIMIT 1",
+        (message.kind, message.subject_id, message.recipient.type, message.channel),
+    ).fetchall()
+    if pending:
+        return False
+    insert(tx, message, correlation_id, now)
+    return True
+
+
 def mark_in_progress(
     tx: Transaction, notification_id: str, message_id: str, presented: Sequence[SlotFacts], now: datetime
 ) -> None:

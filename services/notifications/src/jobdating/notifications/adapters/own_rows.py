@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.notifications import RemindersOptedIn, RemindersOptedOut
+from jobdating.contracts.notifications import CandidateRepliedBySms, RemindersOptedIn, RemindersOptedOut
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import Told
 
-OWN_TABLES = ("notif_reminder_opt_out",)
+OWN_TABLES = ("notif_reminder_opt_out", "notif_sms_reply")
 """The tables kept from this service's own log (the others follow other services' events or are working
 state): what a replay of the log rebuilds."""
 
@@ -27,6 +27,24 @@ def apply_own(tx: Transaction, event: RecordedEvent) -> None:
             record_reminder_wish(tx, e.candidate_id, wanted=False)
         case RemindersOptedIn() as e:
             record_reminder_wish(tx, e.candidate_id, wanted=True)
+        case CandidateRepliedBySms() as e:
+            record_reply(tx, e, event.envelope.occurred_at)
+
+
+def record_reply(tx: Transaction, reply: CandidateRepliedBySms, at: datetime) -> None:
+    """Keep what a candidate's reply to an SMS said (in the transaction of its event)."""
+    tx.execute(
+        "INSERT INTO notif_sms_reply (reply_id, candidate_id, notification_id, answer, recorded, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reply_id) DO NOTHING",
+        (
+            reply.reply_id,
+            reply.candidate_id,
+            reply.notification_id,
+            reply.answer,
+            int(reply.recorded),
+            ts(at),
+        ),
+    )
 
 
 def open_agenda_window(

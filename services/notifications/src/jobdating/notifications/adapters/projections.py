@@ -26,6 +26,7 @@ from jobdating.notifications.adapters.own_rows import (
     count_agenda_slot,
     open_agenda_window,
     record_reminder_wish,
+    record_reply,
     remember_told,
 )
 from jobdating.notifications.application.instants import ts
@@ -40,6 +41,7 @@ __all__ = [
     "count_agenda_slot",
     "open_agenda_window",
     "record_reminder_wish",
+    "record_reply",
     "remember_told",
 ]
 
@@ -74,6 +76,11 @@ def apply_registration(tx: Transaction, event: RecordedEvent) -> None:
                 "WHERE candidate_id = ? AND status <> 'erased'",
                 (e.candidate_id,),
             )
+            if e.reason == registration.CANNOT_COME:
+                tx.execute(
+                    "INSERT INTO notif_declined (candidate_id) VALUES (?) ON CONFLICT DO NOTHING",
+                    (e.candidate_id,),
+                )
         case registration.CandidateErased() as e:
             # Erasure may reach us before (or without) the registration: remember it either way.
             tx.execute(

@@ -60,6 +60,30 @@ SHORT_CANCEL_REASONS = {
     "coordinator": "changement d'organisation",
 }
 
+# What a counsellor reads of a candidate to call (`counsellor_call`).
+COUNSELLOR_CANCEL_REASONS = {
+    "candidate_changed": "son inscription a changé",
+    "no_show": "absence le matin",
+    "company_left": "l'entreprise ne vient plus",
+    "company_late": "l'entreprise a un empêchement",
+    "company_changed": "l'entreprise a changé ses horaires",
+    "computer_broken": "panne de matériel",
+    "site_closed": "le lieu est fermé",
+    "coordinator": "décision de la coordination",
+}
+MESSAGE_WORDS = {
+    "convocation": "la convocation",
+    "slot_moved": "le changement d'horaire",
+    "slot_cancelled": "l'annulation d'un entretien",
+    "waitlisted": "l'inscription sur la liste d'attente",
+}
+CHANNEL_WORDS = {"sms": "SMS", "email": "courriel"}
+UNREACHED_WORDS = {
+    "failed": "l'envoi a échoué",
+    "no_address": "pas de numéro ou d'adresse",
+    "landline_no_voice": "numéro fixe, qui ne reçoit pas de message vocal",
+}
+
 
 def day(at: datetime) -> str:
     """`jeudi 3 décembre`."""
@@ -149,5 +173,9 @@ def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:
         "OUTCOMES": OUTCOMES,
         "CANCEL_REASONS": CANCEL_REASONS,
         "SHORT_CANCEL_REASONS": SHORT_CANCEL_REASONS,
+        "COUNSELLOR_CANCEL_REASONS": COUNSELLOR_CANCEL_REASONS,
+        "MESSAGE_WORDS": MESSAGE_WORDS,
+        "CHANNEL_WORDS": CHANNEL_WORDS,
+        "UNREACHED_WORDS": UNREACHED_WORDS,
     }
     return env

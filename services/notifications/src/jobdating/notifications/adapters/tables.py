@@ -11,6 +11,7 @@
 - notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
 - notif_carried: the channel that carried a message when it was not the planned one (a landline's SMS
   read aloud in a voice call); apart, so that stores made before it need no migration.
+- notif_declined: candidates who said they cannot come; notif_sms_reply: what their replies to SMS said.
 
 Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
 """
@@ -150,6 +151,24 @@ SCHEMA += (
         channel TEXT NOT NULL
     )""",
 )
+
+# Candidates' answers: who said « Je ne peux pas venir » (fed by registration's withdrawals: reminders
+# pause, their counsellor is told) and the replies to our SMS (this service's own log), new tables again.
+ANSWERS = (
+    "CREATE TABLE IF NOT EXISTS notif_declined (candidate_id TEXT PRIMARY KEY)",
+    """CREATE TABLE IF NOT EXISTS notif_sms_reply (
+        reply_id TEXT PRIMARY KEY,
+        candidate_id TEXT NOT NULL,
+        notification_id TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        recorded INTEGER NOT NULL,
+        received_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_sms_reply_candidate ON notif_sms_reply (candidate_id)",
+    "CREATE INDEX IF NOT EXISTS notif_delivery_provider ON notif_delivery (provider_message_id)",
+)
+
+SCHEMA += ANSWERS
 
 
 def migrate(store: EventStore) -> None:

@@ -13,7 +13,13 @@ import msgspec
 
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_facts, queries_plan, waiting
+from jobdating.notifications.application import (
+    counsellor_calls,
+    preparation,
+    queries_facts,
+    queries_plan,
+    waiting,
+)
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Candidate, Company, Site
@@ -63,12 +69,14 @@ class ContentBuilder:
         staff: StaffDirectory,
         timezone: str,
         links: PersonalLinks | None = None,
+        coordinator_phone: str | None = None,
     ) -> None:
         self.store = store
         self.contacts = contacts
         self.staff = staff
         self.timezone = timezone
         self.links = links
+        self.coordinator_phone = coordinator_phone
 
     async def build(self, d: Delivery, recipient: Contact, facts: Facts) -> Content:
         jd = facts.job_dating
@@ -86,6 +94,8 @@ class ContentBuilder:
             return Content(context=_required(found, "site_unknown"))
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
+        if d.kind == counsellor_calls.KIND:
+            return await self._call(d, base, tz)
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
         if slot is None:
             raise MissingFacts("slot_unknown")
@@ -124,6 +134,13 @@ class ContentBuilder:
             "previous": None,
             "link": self._link(d, slot, tz),
         }
+        if d.kind == "slot_cancelled":
+            # « Votre conseiller vous rappelle » only when their counsellor is told (`counsellor_call`);
+            # otherwise the coordination's number, or the site's reception.
+            counsellor_told = self._counsellor_told(counsellor_id)
+            context["counsellor_told"] = counsellor_told
+            if not counsellor_told:
+                context["call"] = self.coordinator_phone or site.phone
         if told is not None and news(told, facts) == "moved":
             context["previous"] = {
                 "starts_at": told.starts_at.astimezone(tz),
@@ -132,6 +149,27 @@ class ContentBuilder:
             }
         entries = () if d.kind in REMINDERS else (self._slot_entry(slot, company, site, "candidate"),)
         return Content(context=context, entries=entries, presented=(facts,))
+
+    async def _call(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
+        """Whom to call and why: the candidate's name (asked for their counsellor) and every reason now."""
+        name = None
+        candidate = queries_facts.candidate(self.store, d.subject_id)
+        if candidate is not None:
+            purpose = f"notifications:{d.kind}:counsellor"
+            try:
+                answer = await self.contacts.ask(candidate.org, "candidate", d.subject_id, purpose)
+            except ContactsUnavailable:
+                answer = None
+            if answer is not None and answer.contact is not None:
+                parts = (answer.contact.first_name, answer.contact.last_name)
+                name = " ".join(p for p in parts if p) or None
+        context = base | {"candidate": name} | counsellor_calls.reasons(self.store, d.subject_id, tz)
+        return Content(context=context)
+
+    def _counsellor_told(self, counsellor_id: str | None) -> bool:
+        """Whether the candidate's counsellor hears of a cancellation: known, with an address to tell."""
+        member = self.staff.get(counsellor_id) if counsellor_id else None
+        return member is not None and bool(member.email)
 
     def _link(self, d: Delivery, slot: Slot, tz: ZoneInfo) -> str | None:
         if self.links is None or d.recipient_type != "candidate" or d.kind not in LINKED_KINDS:

@@ -25,7 +25,13 @@ import msgspec
 
 from jobdating.contracts.notifications import Carrier
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
+from jobdating.notifications.application import (
+    counsellor_calls,
+    preparation,
+    queries_deliveries,
+    queries_plan,
+    waiting,
+)
 from jobdating.notifications.application.content import ContentBuilder, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
@@ -87,10 +93,12 @@ class Dispatcher:
         on_outcome: OutcomeHook | None = None,
         links: PersonalLinks | None = None,
         voice: VoiceChannel | None = None,
+        coordinator_phone: str | None = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
-        self.content = ContentBuilder(store, contacts, staff, timezone, links)
+        self.content = ContentBuilder(store, contacts, staff, timezone, links, coordinator_phone)
         self.outcomes = Outcomes(
             bus=bus,
             deliveries=deliveries,
@@ -100,6 +108,7 @@ class Dispatcher:
             retry_delays=retry_delays,
             log=log,
             on_outcome=on_outcome,
+            call_wait=call_wait,
         )
         self.recipients = Recipients(
             store=store, deliveries=deliveries, outcomes=self.outcomes, contacts=contacts, staff=staff

@@ -8,7 +8,7 @@ recorded with the `sent` mark. The logs carry ids and kinds only, never a contac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from jobdating.contracts.envelope import Event
@@ -19,6 +19,7 @@ from jobdating.contracts.notifications import (
     NotificationSkipped,
 )
 from jobdating.eventstore.base import Transaction
+from jobdating.notifications.application import counsellor_calls
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.domain import outcome, timing
@@ -56,8 +57,10 @@ class Outcomes:
         retry_delays: Sequence[float],
         log: Any = None,
         on_outcome: OutcomeHook | None = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.bus = bus
+        self.call_wait = call_wait
         self.deliveries = deliveries
         self.read_model = read_model
         self.clock = clock
@@ -112,6 +115,7 @@ class Outcomes:
     async def skipped(self, d: Delivery, reason: str) -> None:
         def update(tx: Transaction) -> None:
             self.deliveries.mark_final(tx, d.notification_id, "skipped", self.clock.now(), reason=reason)
+            self._unreached(tx, d, reason)
 
         await self._record(d, NotificationSkipped(**self._common(d), reason=reason), update)
         self._outcome("skipped", d)
@@ -119,6 +123,7 @@ class Outcomes:
     async def failed(self, d: Delivery, error: str, attempts: int) -> None:
         def update(tx: Transaction) -> None:
             self.deliveries.mark_final(tx, d.notification_id, "failed", self.clock.now(), error=error)
+            self._unreached(tx, d, None)
 
         await self._record(d, NotificationFailed(**self._common(d), attempts=attempts, error=error), update)
         self._outcome("failed", d)
@@ -138,6 +143,21 @@ class Outcomes:
             )
         )
         self.warning("notification_retry", d, error=error, attempts=attempts, at=again.isoformat())
+
+    def _unreached(self, tx: Transaction, d: Delivery, reason: str | None) -> None:
+        """A candidate no channel reached with news they needed: their counsellor is told, in the commit
+        that records why."""
+        if counsellor_calls.not_reached(tx, d, reason):
+            counsellor_calls.plan(
+                tx,
+                self.deliveries,
+                candidate_id=d.recipient_id,
+                job_dating_id=d.job_dating_id,
+                cause_event_id=d.notification_id,
+                correlation_id=d.correlation_id,
+                now=self.clock.now(),
+                wait=self.call_wait,
+            )
 
     async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
         """Append the outcome to the notification's stream and update its row, in one (shared) commit."""

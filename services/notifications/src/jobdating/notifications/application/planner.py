@@ -12,10 +12,22 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event, RecordedEvent
-from jobdating.contracts.registration import CandidateErased
-from jobdating.contracts.scheduling import InterviewCompleted, PlanPublished, SlotAssigned, SlotMoved
+from jobdating.contracts.registration import CANNOT_COME, CandidateErased, CandidateWithdrew
+from jobdating.contracts.scheduling import (
+    InterviewCompleted,
+    PlanPublished,
+    SlotAssigned,
+    SlotCancelled,
+    SlotMoved,
+)
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.application import preparation, queries_deliveries, queries_plan, waiting
+from jobdating.notifications.application import (
+    counsellor_calls,
+    preparation,
+    queries_deliveries,
+    queries_plan,
+    waiting,
+)
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites, SentCopies
 from jobdating.notifications.domain import timing
 from jobdating.notifications.domain.planning import Cause, Context, plan
@@ -43,8 +55,10 @@ class Planner:
         agenda_wait: timedelta = AGENDA_WAIT,
         on_planned: Callable[[], None] | None = None,
         copies: Sequence[SentCopies] = (),
+        call_wait: timedelta = counsellor_calls.GATHERING,
     ) -> None:
         self.clock = clock
+        self.call_wait = call_wait
         self.copies = copies
         self.timezone = timezone
         self.read_model = read_model
@@ -64,6 +78,9 @@ class Planner:
         for message in messages:
             self.deliveries.insert(tx, message, env.correlation_id, now)
         self._bookkeeping(tx, event, cause)
+        if isinstance(event.data, SlotCancelled) and event.data.reason != "candidate_withdrew":
+            # Cancelled without their asking: their counsellor is told (the candidate's message says so).
+            self._call(tx, event, event.data.candidate_id, event.data.job_dating_id)
         failpoint("notifications.after_plan")  # a crash here rolls the whole batch back: it is redelivered
         if messages and self.on_planned is not None:
             # The consumer commits before it next yields to the event loop: the dispatcher wakes after that.
@@ -71,11 +88,31 @@ class Planner:
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_registration(tx, event)
+        if isinstance(event.data, CandidateWithdrew) and event.data.reason == CANNOT_COME:
+            # « Je ne peux pas venir » (their link, or NON to an SMS): their counsellor is told.
+            self._call(tx, event, event.data.candidate_id, None)
         if isinstance(event.data, CandidateErased):
             # Before the commit: a crash in between redelivers the event, and forgetting again is harmless.
             sent = queries_deliveries.message_ids_to(tx, "candidate", event.data.candidate_id)
             for copies in self.copies:
                 copies.forget(sent)
+
+    def _call(
+        self, tx: Transaction, event: RecordedEvent, candidate_id: str, job_dating_id: str | None
+    ) -> None:
+        env = event.envelope
+        planned = counsellor_calls.plan(
+            tx,
+            self.deliveries,
+            candidate_id=candidate_id,
+            job_dating_id=job_dating_id,
+            cause_event_id=env.event_id,
+            correlation_id=env.correlation_id,
+            now=self.clock.now(),
+            wait=self.call_wait,
+        )
+        if planned and self.on_planned is not None:
+            self.on_planned()
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_sites(tx, event)

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 import msgspec
 
 from jobdating.contracts.envelope import RecordedEvent
+from jobdating.contracts.notifications import CandidateRepliedBySms
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.domain.calendar import Invitation
@@ -47,6 +48,8 @@ class ReadModelWrites(Protocol):
     def count_agenda_slot(self, tx: Transaction, job_dating_id: str) -> None: ...
 
     def record_reminder_wish(self, tx: Transaction, candidate_id: str, wanted: bool) -> None: ...
+
+    def record_reply(self, tx: Transaction, reply: CandidateRepliedBySms, at: datetime) -> None: ...
 
     def remember_told(
         self, tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
@@ -92,6 +95,10 @@ class DeliveryWrites(Protocol):
         error: str | None = None,
         carried_by: str | None = None,
     ) -> None: ...
+
+    def insert_unless_pending(
+        self, tx: Transaction, message: PlannedMessage, correlation_id: str, now: datetime
+    ) -> bool: ...
 
     def set_recipient(self, tx: Transaction, notification_id: str, recipient_id: str) -> None: ...
 
@@ -230,4 +237,23 @@ class CalendarWriter(Protocol):
 class LetterPrinter(Protocol):
     def print(self, title: str, letters: Sequence[Letter]) -> bytes:
         """One PDF: a page per letter (a page saying there is none when `letters` is empty)."""
+
+
+class AnswersUnavailable(RuntimeError):
+    """Registration did not take a candidate's answer (no responder, a timeout, an unreadable answer)."""
+
+
+class RelayedAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """What registration did with a relayed answer: `recorded`, or why not (`unknown`, `refused`)."""
+
+    status: Literal["recorded", "unknown", "refused"]
+    reason: str | None = None
+
+
+class CandidateAnswers(Protocol):
+    async def relay(
+        self, org: str, candidate_id: str, answer: Literal["coming", "not_coming"], correlation_id: str
+    ) -> RelayedAnswer:
+        """Hand a candidate's answer (a reply to an SMS) to the registration instance of `org`, which
+        records it as from their personal link; `AnswersUnavailable` when it does not answer."""
         ...

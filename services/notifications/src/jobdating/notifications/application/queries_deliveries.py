@@ -68,6 +68,27 @@ def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
     return [struct_of(Delivery, r) for r in found]
 
 
+def answered(source: Source, provider_message_id: str) -> Delivery | None:
+    """The SMS to a candidate that the provider knows by `provider_message_id` (what a reply answers)."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE provider_message_id = ? AND channel = 'sms' AND recipient_type = 'candidate'",
+        (provider_message_id,),
+    )
+    return struct_of(Delivery, found[0]) if found else None
+
+
+def siblings(source: Source, d: Delivery) -> list[Delivery]:
+    """The same message on the person's other channels (same cause, recipient and kind)."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE cause_event_id = ? AND recipient_type = ? AND recipient_id = ? AND kind = ? "
+        "AND notification_id <> ?",
+        (d.cause_event_id, d.recipient_type, d.recipient_id, d.kind, d.notification_id),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
 def presented(source: Source, notification_id: str) -> list[SlotFacts]:
     """The slots an in-progress message shows (recorded when it was marked in progress)."""
     found = rows(source, "SELECT presented FROM notif_delivery WHERE notification_id = ?", (notification_id,))

@@ -23,6 +23,7 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     referring_org: str
     reminders: bool
+    declined: bool = False
 
     def person(self) -> Person:
         return Person(
@@ -30,6 +31,7 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
             consent_sms=self.consent_sms,
             consent_email=self.consent_email,
             reminders=self.reminders,
+            declined=self.declined,
         )
 
 
@@ -56,7 +58,8 @@ def candidate(source: Source, candidate_id: str) -> Candidate | None:
         source,
         "SELECT candidate_id, org, site_id, consent_sms, consent_email, status, "
         "referring_org, NOT EXISTS (SELECT 1 FROM notif_reminder_opt_out o "
-        "WHERE o.candidate_id = c.candidate_id) FROM notif_candidate c WHERE candidate_id = ?",
+        "WHERE o.candidate_id = c.candidate_id), EXISTS (SELECT 1 FROM notif_declined d "
+        "WHERE d.candidate_id = c.candidate_id) FROM notif_candidate c WHERE candidate_id = ?",
         (candidate_id,),
     )
     return struct_of(Candidate, found[0]) if found else None

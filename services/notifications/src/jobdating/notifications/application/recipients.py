@@ -11,7 +11,7 @@ import msgspec
 
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import queries_facts, queries_plan
+from jobdating.notifications.application import counsellor_calls, queries_facts, queries_plan
 from jobdating.notifications.application.content import Facts
 from jobdating.notifications.application.outcomes import Outcomes
 from jobdating.notifications.application.ports import (
@@ -78,17 +78,23 @@ class Recipients:
         (the bus does not say who follows whom) and addressed now, from registration's sealed answer."""
         if d.recipient_type != "counsellor" or d.recipient_id:
             return d
-        slot = queries_plan.slot(self.store, d.subject_id)
-        candidate = queries_facts.candidate(self.store, slot.candidate_id) if slot else None
-        if slot is None or candidate is None:
+        if d.kind == counsellor_calls.KIND:
+            candidate_id: str | None = d.subject_id  # a notice about the candidate, not about a slot
+        else:
+            slot = queries_plan.slot(self.store, d.subject_id)
+            candidate_id = slot.candidate_id if slot else None
+        candidate = queries_facts.candidate(self.store, candidate_id) if candidate_id else None
+        if candidate_id is None or candidate is None:
             raise TryLater("unknown_recipient")
         try:
             answer = await self.contacts.ask(
-                candidate.org, "candidate", slot.candidate_id, f"notifications:{d.kind}:counsellor"
+                candidate.org, "candidate", candidate_id, f"notifications:{d.kind}:counsellor"
             )
         except ContactsUnavailable as exc:
             raise TryLater("contact_unavailable") from exc
-        if answer.status in ("erased", "withdrawn"):
+        # A withdrawn candidate's counsellor is still told whom to call (they said they cannot come).
+        told_anyway = d.kind == counsellor_calls.KIND and answer.status == "withdrawn"
+        if answer.status == "erased" or (answer.status == "withdrawn" and not told_anyway):
             # Who followed an erased candidate is forgotten with them; a withdrawn one is not followed.
             return Skip(answer.status)
         if answer.contact is None or not answer.contact.counsellor_id:

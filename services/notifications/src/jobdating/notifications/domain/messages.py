@@ -32,6 +32,7 @@ Kind = Literal[
     "counselling_reminder",
     "counselling_cancelled",
     "waitlisted",
+    "counsellor_call",
 ]
 # What a message about a slot announces; it is only sent while that is still news to its recipient.
 Change = Literal["new", "moved", "cancelled"]

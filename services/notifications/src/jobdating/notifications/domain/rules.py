@@ -60,6 +60,7 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     consent_sms: bool | None = None
     consent_email: bool | None = None
     reminders: bool = True
+    declined: bool = False  # said « Je ne peux pas venir » (their link, or NON to an SMS)
 
 
 class Due(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,6 +117,8 @@ def before_contact(
     timezone: str,
 ) -> Decision:
     """The checks made before asking for anyone's contact details (so nobody is asked for in vain)."""
+    if person.declined and due.kind in REMINDERS:
+        return Skip("declined")  # they told us they cannot come: no reminder to come
     if person.status in ("erased", "withdrawn"):
         return Skip(person.status)
     if slot is not None:

@@ -11,7 +11,14 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from jobdating.bus.connection import DEFAULT_INBOX_PREFIX, inbox_prefix_of
-from jobdating.contracts.queries import CONTACT_QUESTION, ContactReply, ContactRequest
+from jobdating.contracts.queries import (
+    CANDIDATE_ANSWER_QUESTION,
+    CONTACT_QUESTION,
+    CandidateAnswerReply,
+    CandidateAnswerRequest,
+    ContactReply,
+    ContactRequest,
+)
 from jobdating.contracts.subjects import request_subject
 from jobdating.registration.application.contact_openings import (
     OPENING_QUESTION,
@@ -20,11 +27,15 @@ from jobdating.registration.application.contact_openings import (
     answer_opening,
 )
 from jobdating.registration.application.contacts import answer_contact
+from jobdating.registration.application.link_answers import LinkAnswers, relayed
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.rpc import serve
 
 _opening = msgspec.json.Decoder(OpeningRequest)
+_answer = msgspec.json.Decoder(CandidateAnswerRequest)
+# Only notifications relays candidates' answers (their replies to its SMS).
+ANSWER_RELAY = "notifications"
 
 
 async def serve_contacts(nc: Client, svc: RegistrationService) -> Subscription:
@@ -83,3 +94,43 @@ def asked_by(reply_subject: str, org: str) -> bool:
     if reply_subject.startswith(DEFAULT_INBOX_PREFIX + "."):
         return True
     return reply_subject.startswith(inbox_prefix_of(f"{SERVICE}-{org}") + ".")
+
+
+async def serve_candidate_answers(nc: Client, svc: RegistrationService, answers: LinkAnswers) -> Subscription:
+    """Answer `jobdating-rpc.<org>.registration.candidate-answer`: a candidate's reply to an SMS, relayed by
+    notifications (which found them from the SMS they answered), recorded like their personal link's.
+
+    Where NATS users are configured the reply subject says who asks: only notifications' inbox (or the
+    default inbox of a server without users) may relay an answer.
+    """
+    subject = request_subject(svc.org, SERVICE, CANDIDATE_ANSWER_QUESTION)
+
+    async def handle(msg: Msg) -> None:
+        try:
+            request = _answer.decode(msg.data)
+        except msgspec.DecodeError as exc:
+            svc.log.warning("rpc_bad_request", subject=subject, error=str(exc))
+            await msg.respond(msgspec.json.encode({"error": "bad request"}))
+            return
+        if not relayed_by_notifications(msg.reply):
+            reply = CandidateAnswerReply(status="refused", reason="seul le service des messages relaie")
+        else:
+            reply = await asyncio.to_thread(relayed, answers, request)
+        svc.log.info(
+            "candidate_answer_relayed",
+            candidate_id=request.candidate_id,
+            answer=request.answer,
+            requester=request.requester[:50],
+            status=reply.status,
+        )
+        await msg.respond(msgspec.json.encode(reply))
+
+    return await nc.subscribe(subject, queue=subject, cb=handle)
+
+
+def relayed_by_notifications(reply_subject: str) -> bool:
+    """Whether a reply subject may be notifications': its user's inbox, or the default inbox of a server
+    without users (development, tests)."""
+    if reply_subject.startswith(DEFAULT_INBOX_PREFIX + "."):
+        return True
+    return reply_subject.startswith(inbox_prefix_of(ANSWER_RELAY) + ".")

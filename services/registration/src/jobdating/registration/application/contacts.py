@@ -1,12 +1,13 @@
 """Answers to "how do I reach this person?" from other services, for a stated purpose, sealed to the asker.
 
 Every question is logged with its purpose, asker and subject id, never with the answer. Withdrawn and
-erased people are not to be contacted: the answer says so and carries nothing.
+erased people are not to be contacted: the answer says so and carries nothing, except, for a withdrawn
+candidate whose counsellor is asked for, that counsellor and the name (their counsellor is told).
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 import msgspec
 
@@ -17,6 +18,8 @@ from jobdating.registration.application.queries import WITHDRAWN
 from jobdating.registration.application.service import RegistrationService
 
 MAX_PURPOSE: Final = 200
+# How notifications asks for a candidate's counsellor (`notifications:<kind>:counsellor`).
+COUNSELLOR_PURPOSE: Final = ":counsellor"
 
 
 def answer_contact(svc: RegistrationService, request: ContactRequest) -> ContactReply:
@@ -44,7 +47,12 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
         if erased or first_name is None:
             return ContactReply(status="erased")
         if status == WITHDRAWN:
-            return ContactReply(status="withdrawn")
+            if not request.purpose.endswith(COUNSELLOR_PURPOSE) or not counsellor_id:
+                return ContactReply(status="withdrawn")
+            # Not to be contacted, but their counsellor is told (they said they cannot come): who
+            # follows them and their name, for that counsellor's e-mail; no phone, no address.
+            told = Contact(first_name=first_name, last_name=last_name, counsellor_id=counsellor_id)
+            return _sealed(request, told, "withdrawn")
         consents = msgspec.json.decode(profile, type=_Consents)
         contact = Contact(
             first_name=first_name,
@@ -66,11 +74,15 @@ def _reply(svc: RegistrationService, request: ContactRequest) -> ContactReply:
             return ContactReply(status="withdrawn")
         # A recruiter's work contact, given for this job dating: no consent to collect as for candidates.
         contact = Contact(last_name=name, phone=phone, email=email, consent_sms=True, consent_email=True)
+    return _sealed(request, contact, "found")
+
+
+def _sealed(request: ContactRequest, contact: Contact, status: Literal["found", "withdrawn"]) -> ContactReply:
     try:
         sealed = seal_for(request.reply_key, msgspec.json.encode(contact))
     except ValueError:
         return ContactReply(status="refused", reason="reply_key is not an X25519 public key")
-    return ContactReply(status="found", sealed=sealed)
+    return ContactReply(status=status, sealed=sealed)
 
 
 class _Consents(msgspec.Struct):

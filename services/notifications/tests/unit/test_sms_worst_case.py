@@ -74,6 +74,7 @@ def facts(place: str, outcome: str, with_link: bool) -> dict[str, Any]:
         "slots": interviews,
         "interviews": [{**s, "company": COMPANY} for s in interviews],
         "call": "+33320000001",
+        "counsellor_told": True,  # the longer wording: the counsellor calls back, and the number
         "reason": "company_changed",
         "previous": {"starts_at": AT - timedelta(hours=1), "time_changed": True, "site_changed": True},
         "outcome": outcome,

@@ -107,6 +107,7 @@ class Stack(StackFolder):
                     "d'autres ports (--nats-port, --base-port)"
                 )
         self._write_tokens(orgs, people)
+        self.write_sms_webhook_secret()
         if self.console is not None:
             console_files(self.data_dir, self.tokens())
         instances = [Instance(s.name, s.org) for s in self.services]
@@ -216,6 +217,10 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
             "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
+            # Delivery receipts: the SMS sink reports to the signed webhook, bounces are read from a folder.
+            "JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE": str(self.sms_webhook_secret_file),
+            "JOBDATING_NOTIFICATIONS_SMS_SINK_REPORTS": "true",
+            "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(self.bounce_maildir),
         }
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)

@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,15 +18,18 @@ from prometheus_client.registry import Collector
 
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters import deliveries, http, http_receipts, projections, tables
+from jobdating.notifications.adapters.bounces import MaildirBounces
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
+from jobdating.notifications.adapters.sms_sink_reports import SinkReports
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
-from jobdating.notifications.application import preferences, queries_deliveries
+from jobdating.notifications.application import preferences, queries_deliveries, receipts
+from jobdating.notifications.application.bounce_reader import BounceReader
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
@@ -66,6 +70,7 @@ class NotificationsService:
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
+    receipts: receipts.Receipts
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -99,7 +104,8 @@ def bootstrap(
         on_planned=wakeup.set,
         copies=sent_copies(settings, clock),
     )
-    queries = NotificationQueries(store)
+    queries = NotificationQueries(store, clock, settings.receipt_wait())
+    recorder = receipts.Receipts(bus, projections, settings.org, log)
 
     def health() -> dict[str, Any]:
         return {
@@ -123,6 +129,16 @@ def bootstrap(
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
     http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    secret = settings.sms_webhook_secret()
+    if secret is not None:
+        http_receipts.install(
+            app,
+            secret,
+            clock,
+            lambda provider_id: receipts.by_provider_id(store, "sms", provider_id),
+            recorder.record,
+            timedelta(seconds=settings.webhook_tolerance_seconds),
+        )
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -142,16 +158,20 @@ def bootstrap(
         wakeup=wakeup,
         outcomes=outcomes,
         log=log,
+        receipts=recorder,
     )
 
 
 def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopies]:
-    """The embedded sinks that keep a copy of each message on this machine (none with real providers)."""
+    """The embedded sinks that keep a copy of each message on this machine (none with real providers), and
+    the bounce mailbox."""
     copies: list[SentCopies] = []
     if settings.maildir is not None:
         copies.append(MaildirCopies(settings.maildir))
     if not settings.sms_provider_url:
         copies.append(FileSmsSink(settings.sms_sink, clock))
+    if settings.bounce_maildir is not None:
+        copies.append(MaildirBounces(settings.bounce_maildir))  # DSNs quote the address they bounced from
     return copies
 
 
@@ -173,7 +193,12 @@ def dispatcher(
             token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None
             sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token))
         else:
-            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock))
+            secret = s.sms_webhook_secret()
+            # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
+            reports = None
+            if secret is not None and s.sms_sink_reports:
+                reports = SinkReports(s.own_url() + http_receipts.PATH, secret, service.clock)
+            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock, reports))
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
     return Dispatcher(
@@ -203,10 +228,27 @@ def dispatcher(
     )
 
 
+def bounce_reader(service: NotificationsService) -> BounceReader | None:
+    """The reader of the bounce mailbox, when the settings name one."""
+    s = service.settings
+    if s.bounce_maildir is None:
+        return None
+    store = service.store
+    return BounceReader(
+        MaildirBounces(s.bounce_maildir),
+        lambda message_id: receipts.by_message_id(store, message_id),
+        service.receipts,
+        service.clock,
+        every=s.bounce_poll_seconds,
+        log=service.log,
+    )
+
+
 async def run(host: ServiceHost, service: NotificationsService) -> None:
-    """Run the host and the sender on one loop; the sender stops first."""
+    """Run the host, the sender and the bounce reader on one loop; the sender stops first."""
     nc = await host.connect()
     sender = dispatcher(service, nc)
+    bounces = bounce_reader(service)
     stopping = asyncio.Event()
     hosting = asyncio.create_task(host.run())
     await asyncio.sleep(0)  # host.run installs its signal handlers first; ours replace them
@@ -215,11 +257,14 @@ async def run(host: ServiceHost, service: NotificationsService) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stopping.set)
     sending = asyncio.create_task(sender.run(stopping))
+    reading = asyncio.create_task(bounces.run(stopping)) if bounces is not None else None
     # The sender stops first (its sends in flight finish), then the host stops the consumers, flushes the
     # relay and closes the store.
     await asyncio.wait([hosting, sending], return_when=asyncio.FIRST_COMPLETED)
     stopping.set()
     await sending
+    if reading is not None:
+        await reading
     host.stop.set()
     await hosting
 

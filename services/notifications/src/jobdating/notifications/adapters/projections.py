@@ -25,6 +25,7 @@ from jobdating.notifications.adapters.own_rows import (
     apply_own,
     count_agenda_slot,
     open_agenda_window,
+    record_receipt,
     record_reminder_wish,
     remember_told,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "apply_sites",
     "count_agenda_slot",
     "open_agenda_window",
+    "record_receipt",
     "record_reminder_wish",
     "remember_told",
 ]

@@ -9,6 +9,7 @@
 - notif_delivery: every planned message (one row per idempotency key) and its state.
 - notif_told: what each recipient was last told of each slot, per channel.
 - notif_reminder_opt_out: candidates who want no reminders (from this service's own events).
+- notif_receipt: what the provider reported of a sent message, delivered or not (from its own events).
 
 Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
 """
@@ -142,6 +143,21 @@ PREPARATION = (
 )
 
 SCHEMA += PREPARATION
+
+# Delivery receipts (the SMS provider's reports, the bounce mailbox's DSNs), kept from the service's own
+# events; the indexes find a message by the id its provider or its bounce gives.
+RECEIPTS = (
+    """CREATE TABLE IF NOT EXISTS notif_receipt (
+        notification_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        reason TEXT,
+        receipt TEXT NOT NULL,
+        reported_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_delivery_provider ON notif_delivery (provider_message_id)",
+)
+
+SCHEMA += RECEIPTS
 
 
 def migrate(store: EventStore) -> None:

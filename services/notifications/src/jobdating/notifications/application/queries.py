@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Unpack
 
 from jobdating.eventstore.base import EventStore
-from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application import delivery_state, queries_deliveries
+from jobdating.notifications.application.delivery_state import DeliveryState
 from jobdating.notifications.application.ports import DeliveryWrites
 from jobdating.notifications.application.preferences import followed
 from jobdating.notifications.application.queries_deliveries import Delivery, DeliveryFilters
@@ -18,7 +19,13 @@ MAX_PAGE = 500
 
 @dataclass(frozen=True)
 class NotificationView:
-    """One message as the coordinator sees it: ids, kind, channel, state; never a contact detail."""
+    """One message as the coordinator sees it: ids, kind, channel, state; never a contact detail.
+
+    `status` is where its send stands; `delivery` whether it reached its recipient (`delivered`, `failed`:
+    not sent or reported undelivered, `unknown`: sent and no receipt after the wait, `awaiting`: sent,
+    receipt still possible; none while it is not sent), `delivery_reason` why it failed (a code),
+    `delivery_reported_at` when the provider said so.
+    """
 
     notification_id: str
     kind: str
@@ -36,24 +43,49 @@ class NotificationView:
     created_at: datetime
     updated_at: datetime
     provider_message_id: str | None
+    delivery: DeliveryState | None = None
+    delivery_reason: str | None = None
+    delivery_reported_at: datetime | None = None
 
 
 class NotificationQueries:
-    def __init__(self, store: EventStore) -> None:
+    """The messages as people read them, each with its delivery state at the clock's `now`."""
+
+    def __init__(self, store: EventStore, clock: Clock, receipt_wait: timedelta) -> None:
         self.store = store
+        self.clock = clock
+        self.receipt_wait = receipt_wait
 
     def notifications(
-        self, *, limit: int = 100, offset: int = 0, **filters: Unpack[DeliveryFilters]
+        self,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        delivery: DeliveryState | None = None,
+        **filters: Unpack[DeliveryFilters],
     ) -> list[NotificationView]:
-        """A page of messages matching every given filter (`DeliveryFilters`), most recently changed first."""
+        """A page of messages matching every given filter (`DeliveryFilters`, and the delivery state),
+        most recently changed first."""
+        now = self.clock.now()
         found = queries_deliveries.listing(
-            self.store, limit=max(1, min(limit, MAX_PAGE)), offset=max(0, offset), **filters
+            self.store,
+            limit=max(1, min(limit, MAX_PAGE)),
+            offset=max(0, offset),
+            condition=delivery_state.condition(delivery, now, self.receipt_wait) if delivery else None,
+            **filters,
         )
-        return [_view(d) for d in found]
+        return self._views(found, now)
 
     def notification(self, notification_id: str) -> NotificationView | None:
         found = queries_deliveries.get(self.store, notification_id)
-        return _view(found) if found else None
+        return self._views([found], self.clock.now())[0] if found else None
+
+    def _views(self, found: list[Delivery], now: datetime) -> list[NotificationView]:
+        receipts = delivery_state.receipts(self.store, [d.notification_id for d in found])
+        return [
+            _view(d, delivery_state.reached(d, receipts.get(d.notification_id), now, self.receipt_wait))
+            for d in found
+        ]
 
     def to_candidate(self, candidate_id: str, caller_org: str | None) -> list[NotificationView]:
         """The messages to one candidate (most recently changed first), for whoever follows them: their
@@ -71,5 +103,13 @@ def retry_failed(store: EventStore, deliveries: DeliveryWrites, notification_id:
         return deliveries.retry(tx, notification_id, clock.now())
 
 
-def _view(d: Delivery) -> NotificationView:
-    return NotificationView(**{f.name: getattr(d, f.name) for f in fields(NotificationView)})
+_ROW_FIELDS = tuple(f.name for f in fields(NotificationView) if not f.name.startswith("delivery"))
+
+
+def _view(d: Delivery, reached: delivery_state.Reached) -> NotificationView:
+    return NotificationView(
+        **{name: getattr(d, name) for name in _ROW_FIELDS},
+        delivery=reached.state,
+        delivery_reason=reached.reason,
+        delivery_reported_at=reached.reported_at,
+    )

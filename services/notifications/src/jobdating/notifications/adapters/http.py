@@ -120,6 +120,12 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
     def count_notifications(_: Coordinator) -> dict[str, int]:
         return queries.counts()
 
+    @router.get("/notifications/delivery-counts")
+    def count_deliveries(_: Coordinator) -> dict[str, int]:
+        """Combien de messages ont été remis (`delivered`), ne l'ont pas été (`failed`), sont sans nouvelles
+        après le délai (`unknown`) ou attendent encore leur accusé de réception (`awaiting`)."""
+        return queries.delivery_counts()
+
     @router.get("/notifications/{notification_id}")
     def get_notification(notification_id: str, _: Coordinator) -> NotificationView:
         return _found(queries, notification_id)

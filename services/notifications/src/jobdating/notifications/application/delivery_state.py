@@ -74,6 +74,15 @@ def reached(d: Delivery, receipt: Receipt | None, now: datetime, wait: timedelta
     return Reached(state="unknown" if d.updated_at <= now - wait else "awaiting")
 
 
+def counts(source: Source, now: datetime, wait: timedelta) -> dict[str, int]:
+    """How many messages are in each delivery state."""
+    found = {}
+    for state in DELIVERY_STATES:
+        where, params = condition(state, now, wait)
+        found[state] = int(rows(source, f"SELECT COUNT(*) FROM notif_delivery WHERE {where}", params)[0][0])
+    return found
+
+
 def condition(state: DeliveryState, now: datetime, wait: timedelta) -> tuple[str, tuple[Any, ...]]:
     """The SQL condition (on `notif_delivery`) of the messages in one delivery state, and its parameters."""
     sent_before = ts(now - wait)

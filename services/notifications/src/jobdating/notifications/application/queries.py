@@ -96,6 +96,10 @@ class NotificationQueries:
     def counts(self) -> dict[str, int]:
         return queries_deliveries.counts(self.store)
 
+    def delivery_counts(self) -> dict[str, int]:
+        """How many messages reached their person, did not, or may have (see `delivery_state`)."""
+        return delivery_state.counts(self.store, self.clock.now(), self.receipt_wait)
+
 
 def retry_failed(store: EventStore, deliveries: DeliveryWrites, notification_id: str, clock: Clock) -> bool:
     """Queue a failed message again with fresh retries (the coordinator's decision); False if not failed."""

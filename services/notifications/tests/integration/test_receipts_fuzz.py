@@ -193,3 +193,29 @@ def test_a_good_report_on_the_known_message_is_taken_once(
     assert state(service)[1:] == (count + 1, receipts + 1)
     (row,) = service.store.query("SELECT state, reason, receipt FROM notif_receipt", ())
     assert tuple(row) == ("undelivered", "expired", "sms_report")
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        (b"{}", "id", "champ obligatoire manquant"),
+        (b'{"id": "sms-1"}', "status", "champ obligatoire manquant"),
+        (b'{"id": "sms-1", "status": "lu"}', "status", "valeur inconnue (delivered, failed ou expired)"),
+        (b'{"id": "", "status": "failed"}', "id", "ne peut pas être vide"),
+        (b'{"id": "sms-1", "status": "failed", "error": "06 12 34 56 78"}', "error", None),
+        (b'{"id": "sms-1", "status": "delivered", "at": "2026-11-26T10:00:00"}', "at", None),
+        (b"[]", "", "un objet JSON est attendu"),
+    ],
+)
+def test_a_signed_report_with_a_bad_field_is_refused_by_its_name_in_french(
+    service: NotificationsService, client: TestClient, body: bytes, field: str, reason: str | None
+) -> None:
+    before = state(service)
+
+    answer = client.post(PATH, content=body, headers=headers_for("good", body))
+
+    assert answer.status_code == 422
+    (detail,) = answer.json()["detail"]
+    assert detail["field"] == field
+    assert detail["reason"] == reason or (reason is None and detail["reason"])
+    assert state(service) == before

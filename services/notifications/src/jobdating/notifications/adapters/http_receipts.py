@@ -114,7 +114,7 @@ def _read(body: bytes) -> SmsDeliveryReport:
     try:
         report = _decode.decode(body)
     except msgspec.ValidationError as exc:
-        raise Refused([FieldError(_field(str(exc)), f"champ refusé : {_french(str(exc))}")]) from exc
+        raise Refused([FieldError(_field(str(exc)), _french(str(exc)))]) from exc
     except msgspec.DecodeError as exc:
         reason = "le corps n'est pas du JSON lisible"
         raise Refused([FieldError("", reason)], status.HTTP_400_BAD_REQUEST) from exc
@@ -135,18 +135,20 @@ def _receipt(report: SmsDeliveryReport, clock: Clock) -> Report:
 
 
 def _field(message: str) -> str:
-    """The field msgspec names (`... - at `$.status``), or none for the whole body."""
-    found = re.search(r"`\$\.([A-Za-z_]+)", message)
+    """The field msgspec names (`... - at `$.status``, `... required field `id``), or none for the body."""
+    found = re.search(r"`\$\.([A-Za-z_]+)", message) or re.search(r"required field `([A-Za-z_]+)`", message)
     return found.group(1) if found else ""
 
 
 def _french(message: str) -> str:
-    if message.startswith("Object missing required field"):
-        return "champ obligatoire manquant"
-    if message.startswith("Expected `object`"):
-        return "un objet JSON est attendu"
-    if "Invalid enumeration value" in message:
-        return "valeur inconnue (delivered, failed ou expired)"
-    if message.startswith("Expected"):
-        return "type de valeur inattendu"
-    return "valeur refusée"
+    """msgspec's reason in French (its messages are stable: they are part of its tests)."""
+    reasons = (
+        ("Object missing required field", "champ obligatoire manquant"),
+        ("Expected `object`", "un objet JSON est attendu"),
+        ("Invalid enum value", "valeur inconnue (delivered, failed ou expired)"),
+        ("Invalid RFC3339", "heure illisible : date et heure avec fuseau attendues (2026-12-03T09:30:00Z)"),
+        ("of length >= ", "ne peut pas être vide"),
+        ("of length <= ", "trop long"),
+        ("Expected", "type de valeur inattendu"),
+    )
+    return next((french for english, french in reasons if english in message), "valeur refusée")

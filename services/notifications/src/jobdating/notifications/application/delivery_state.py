@@ -76,7 +76,7 @@ def reached(d: Delivery, receipt: Receipt | None, now: datetime, wait: timedelta
 
 def counts(source: Source, now: datetime, wait: timedelta) -> dict[str, int]:
     """How many messages are in each delivery state."""
-    found = {}
+    found: dict[str, int] = {}
     for state in DELIVERY_STATES:
         where, params = condition(state, now, wait)
         found[state] = int(rows(source, f"SELECT COUNT(*) FROM notif_delivery WHERE {where}", params)[0][0])

@@ -80,11 +80,11 @@ class Receipts:
                 new = outcome.receipt(event)(state)
             except outcome.NotYetSent:
                 return "not_sent"
+            if not new:
+                return "repeated"
             w.append(d.notification_id, new, meta)
-            for fact in new:
-                assert isinstance(fact, NotificationDelivered | NotificationUndelivered)
-                self.read_model.record_receipt(w.tx, fact)
-            return "recorded" if new else "repeated"
+            self.read_model.record_receipt(w.tx, event)  # `new` is [event]: its row, in its commit
+            return "recorded"
 
         done = await self.bus.run_async(work)
         if self.log is not None:

@@ -134,5 +134,5 @@ async def test_a_lost_opt_out_is_found_and_a_replay_from_the_log_restores_it(
         ("notifications", "projection ≠ reconstruction")
     }
     result = await replay(history.data, "notifications")
-    assert result.rows == {"notif_reminder_opt_out": 1, "notif_sms_reply": 0}
+    assert result.rows == {"notif_reminder_opt_out": 1, "notif_sms_reply": 0, "notif_receipt": 0}
     assert (await audit(history.data, history.js)).clean

@@ -89,6 +89,8 @@ def notifications_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
     }
     staff = tmp_path / "staff.toml"
     staff.write_text("")
+    secret = tmp_path / "sms-webhook.secret"  # the SMS provider's delivery webhook is served (and fuzzed)
+    secret.write_text("secret")
     settings_ = NotificationsSettings(
         org="departement-nord",
         store_url="sqlite:///unused",
@@ -96,6 +98,7 @@ def notifications_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
         maildir=None,
         sms_sink=tmp_path / "sms.jsonl",
         voice_sink=tmp_path / "voice.jsonl",
+        sms_webhook_secret_file=secret,
     )
     service = bootstrap(settings_, store=_store(tmp_path, "notifications"), tokens=TokenTable(callers))
     return service.app, list(callers)

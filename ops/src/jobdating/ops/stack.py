@@ -109,6 +109,7 @@ class Stack(StackFolder):
                     "d'autres ports (--nats-port, --base-port)"
                 )
         self._write_tokens(orgs, people)
+        self.write_sms_webhook_secret()
         if self.console is not None:
             console_files(self.data_dir, self.tokens())
         notifying = [s.org for s in self.services if s.name == "notifications"]
@@ -222,6 +223,10 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
             "JOBDATING_NOTIFICATIONS_VOICE_SINK": str(self.voice_file),
+            # Delivery receipts: the SMS sink reports to the signed webhook, bounces are read from a folder.
+            "JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE": str(self.sms_webhook_secret_file),
+            "JOBDATING_NOTIFICATIONS_SMS_SINK_REPORTS": "true",
+            "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(self.bounce_maildir),
         }
         # The organisation's wording and the operator's templates (`prepare` made them).
         if (self.data_dir / WORDING_FILE).exists():

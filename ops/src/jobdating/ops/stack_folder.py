@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 from jobdating.ops.embedded_nats import USERS_FILE
@@ -41,6 +42,24 @@ class StackFolder:
     def voice_file(self) -> Path:
         """Where the embedded voice sink appends every call to a landline, with its spoken text."""
         return self.data_dir / "voice.jsonl"
+
+    @property
+    def bounce_maildir(self) -> Path:
+        """Where bounces (delivery status notifications) of the e-mails sent would arrive: notifications
+        reads it (in the embedded run, nothing bounces unless one is dropped there by hand)."""
+        return self.data_dir / "bounces"
+
+    @property
+    def sms_webhook_secret_file(self) -> Path:
+        """The secret the SMS sink signs its delivery reports with, as a provider would (drawn once)."""
+        return self.data_dir / "sms-webhook.secret"
+
+    def write_sms_webhook_secret(self) -> None:
+        """Draw the SMS webhook's secret at the first `up` (readable by the operator only)."""
+        secret = self.sms_webhook_secret_file
+        if not secret.exists():
+            secret.write_text(secrets.token_urlsafe(32) + "\n")
+            secret.chmod(0o600)
 
     @property
     def staff_file(self) -> Path:

@@ -19,6 +19,7 @@ understood of it and which message it answered; never the text nor the number.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from jobdating.contracts.envelope import Event
@@ -91,6 +92,33 @@ class NotificationSkipped(_NotificationEvent, frozen=True, kw_only=True):
     candidate who said they cannot come).
     """
 
+    reason: str
+
+
+@REGISTRY.register
+class NotificationDelivered(_NotificationEvent, frozen=True, kw_only=True):
+    """The provider reported a sent message delivered to its recipient's phone or mailbox.
+
+    `receipt` says where the news came from: `sms_report` (the SMS provider's signed delivery webhook) or
+    `dsn` (a delivery status notification read from the bounce mailbox). `reported_at` is the provider's
+    time for it. Recorded at most once per message, whatever the provider repeats.
+    """
+
+    receipt: Literal["sms_report", "dsn"]
+    reported_at: datetime
+
+
+@REGISTRY.register
+class NotificationUndelivered(_NotificationEvent, frozen=True, kw_only=True):
+    """The provider reported that a sent message did not reach its recipient.
+
+    `reason` is a short code without personal data: `expired` (the phone stayed off), `sms_<provider error>`
+    (e.g. `sms_30003`), `bounce_<status>` (a DSN's status, e.g. `bounce_5.1.1`). `receipt` and `reported_at`
+    as in `NotificationDelivered`. The person's counsellor then calls them.
+    """
+
+    receipt: Literal["sms_report", "dsn"]
+    reported_at: datetime
     reason: str
 
 

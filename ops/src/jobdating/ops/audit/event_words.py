@@ -69,6 +69,8 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "NotificationSent": "message envoyé",
     "NotificationFailed": "message en échec",
     "NotificationSkipped": "message non envoyé",
+    "NotificationDelivered": "message reçu",
+    "NotificationUndelivered": "message non reçu",
     "RemindersOptedIn": "rappels réactivés",
     "RemindersOptedOut": "rappels refusés",
     "CandidateRepliedBySms": "réponse du candidat par SMS",

@@ -18,8 +18,9 @@ from prometheus_client.registry import Collector
 
 from jobdating.contracts.notifications import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.notifications.adapters import deliveries, http, projections, tables
+from jobdating.notifications.adapters import deliveries, http, http_receipts, projections, tables
 from jobdating.notifications.adapters.answers import RegistrationAnswers
+from jobdating.notifications.adapters.bounces import MaildirBounces
 from jobdating.notifications.adapters.contacts import RegistrationContacts
 from jobdating.notifications.adapters.customization import Wording, check_templates, load_wording
 from jobdating.notifications.adapters.http_letters import install_letters
@@ -29,10 +30,12 @@ from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
+from jobdating.notifications.adapters.sms_sink_reports import SinkReports
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
-from jobdating.notifications.application import preferences, queries_deliveries
+from jobdating.notifications.application import preferences, queries_deliveries, receipts
+from jobdating.notifications.application.bounce_reader import BounceReader
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.application.letters import LetterDesk
 from jobdating.notifications.application.planner import (
@@ -80,6 +83,7 @@ class NotificationsService:
     log: Any
     letters: LetterDesk
     answers: RegistrationAnswers
+    receipts: receipts.Receipts
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -123,7 +127,8 @@ def bootstrap(
         copies=sent_copies(settings, clock),
         call_wait=timedelta(seconds=settings.counsellor_call_wait),
     )
-    queries = NotificationQueries(store)
+    queries = NotificationQueries(store, clock, settings.receipt_wait())
+    recorder = receipts.Receipts(bus, projections, settings.org, log)
 
     def health() -> dict[str, Any]:
         return {
@@ -167,6 +172,16 @@ def bootstrap(
     app.include_router(
         replies_router(replies, settings.sms_reply_secret, signed_at, settings.sms_reply_tolerance)
     )
+    secret = settings.sms_webhook_secret()
+    if secret is not None:
+        http_receipts.install(
+            app,
+            secret,
+            clock,
+            lambda provider_id: receipts.by_provider_id(store, "sms", provider_id),
+            recorder.record,
+            timedelta(seconds=settings.webhook_tolerance_seconds),
+        )
     outcomes = Counter(
         "notifications",
         "Messages settled, by outcome, channel and kind",
@@ -190,11 +205,13 @@ def bootstrap(
         log=log,
         letters=letters,
         answers=answers,
+        receipts=recorder,
     )
 
 
 def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopies]:
-    """The embedded sinks that keep a copy of each message on this machine (none with real providers)."""
+    """The embedded sinks that keep a copy of each message on this machine (none with real providers), and
+    the bounce mailbox."""
     copies: list[SentCopies] = []
     if settings.maildir is not None:
         copies.append(MaildirCopies(settings.maildir))
@@ -202,6 +219,8 @@ def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopie
         copies.append(FileSmsSink(settings.sms_sink, clock))
     if not settings.voice_provider_url and settings.voice_sink is not None:
         copies.append(file_voice_sink(settings.voice_sink, clock))
+    if settings.bounce_maildir is not None:
+        copies.append(MaildirBounces(settings.bounce_maildir))  # DSNs quote the address they bounced from
     return copies
 
 
@@ -236,7 +255,12 @@ def dispatcher(
             token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None
             sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token), sender)
         else:
-            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock), sender)
+            secret = s.sms_webhook_secret()
+            # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
+            reports = None
+            if secret is not None and s.sms_sink_reports:
+                reports = SinkReports(s.own_url() + http_receipts.PATH, secret, service.clock)
+            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock, reports), sender)
     service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
     if probe is None and s.maildir is not None:
         probe = MaildirProbe(s.maildir)
@@ -272,10 +296,27 @@ def dispatcher(
     )
 
 
+def bounce_reader(service: NotificationsService) -> BounceReader | None:
+    """The reader of the bounce mailbox, when the settings name one."""
+    s = service.settings
+    if s.bounce_maildir is None:
+        return None
+    store = service.store
+    return BounceReader(
+        MaildirBounces(s.bounce_maildir),
+        lambda message_id: receipts.by_message_id(store, message_id),
+        service.receipts,
+        service.clock,
+        every=s.bounce_poll_seconds,
+        log=service.log,
+    )
+
+
 async def run(host: ServiceHost, service: NotificationsService) -> None:
-    """Run the host and the sender on one loop; the sender stops first."""
+    """Run the host, the sender and the bounce reader on one loop; the sender stops first."""
     nc = await host.connect()
     sender = dispatcher(service, nc)
+    bounces = bounce_reader(service)
     stopping = asyncio.Event()
     hosting = asyncio.create_task(host.run())
     await asyncio.sleep(0)  # host.run installs its signal handlers first; ours replace them
@@ -284,11 +325,14 @@ async def run(host: ServiceHost, service: NotificationsService) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stopping.set)
     sending = asyncio.create_task(sender.run(stopping))
+    reading = asyncio.create_task(bounces.run(stopping)) if bounces is not None else None
     # The sender stops first (its sends in flight finish), then the host stops the consumers, flushes the
     # relay and closes the store.
     await asyncio.wait([hosting, sending], return_when=asyncio.FIRST_COMPLETED)
     stopping.set()
     await sending
+    if reading is not None:
+        await reading
     host.stop.set()
     await hosting
 

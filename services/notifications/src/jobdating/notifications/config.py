@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
@@ -26,6 +27,10 @@ class NotificationsSettings(MailingSettings):
     packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name
     and signature (`adapters/customization.py`). Both are checked at start.
     With `sms_reply_secret_file`, candidates may answer an SMS with OUI / NON (the provider's signed webhook).
+    Delivery receipts: the SMS provider's webhook is served when `sms_webhook_secret_file` holds the
+    shared secret (with `sms_sink_reports`, the embedded file sink reports to it, as a provider would);
+    DSNs are read from `bounce_maildir` every `bounce_poll_seconds`; a message sent `receipt_wait_hours`
+    ago without a receipt reads `unknown`.
     """
 
     model_config = SettingsConfigDict(
@@ -69,6 +74,28 @@ class NotificationsSettings(MailingSettings):
         if self.sms_reply_secret_file is None:
             return None
         return self.sms_reply_secret_file.read_bytes().strip() or None
+
+    sms_webhook_secret_file: Path | None = None
+    # Embedded run: the file sink reports each SMS's delivery to this instance's webhook (`own_url`).
+    sms_sink_reports: bool = False
+    webhook_tolerance_seconds: float = 300.0
+    bounce_maildir: Path | None = None
+    bounce_poll_seconds: float = 30.0
+    receipt_wait_hours: float = 4.0
+
+    def sms_webhook_secret(self) -> bytes | None:
+        """The secret the SMS provider signs its webhooks with (none: no webhook)."""
+        if self.sms_webhook_secret_file is None:
+            return None
+        return self.sms_webhook_secret_file.read_bytes().strip() or None
+
+    def receipt_wait(self) -> timedelta:
+        return timedelta(hours=self.receipt_wait_hours)
+
+    def own_url(self) -> str:
+        """Where this instance's HTTP API is reached from this machine (the embedded sink's reports)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104 - compared, not bound
+        return f"http://{host}:{self.port}"
 
     def personal_links(self) -> PersonalLinks | None:
         """What makes candidates' links, when both the console's key and its address are set."""

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, status
 from pydantic import BaseModel
 
+from jobdating.notifications.application.delivery_state import DeliveryState
 from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
 from jobdating.notifications.application.queries import MAX_PAGE, NotificationQueries, NotificationView
 from jobdating.runtime.auth import Principal, require
@@ -77,8 +78,11 @@ def _followed(queries: NotificationQueries) -> APIRouter:
 
     @router.get("/candidates/{candidate_id}/notifications")
     def candidate_notifications(candidate_id: str, caller: CoordinatorOrCounsellor) -> list[NotificationView]:
-        """Les messages envoyés à un candidat et leur état (`failed` : pas joint), pour la coordination et
-        les conseillers de la structure qui le suit ; aucune coordonnée."""
+        """Les messages envoyés à un candidat et leur état, pour la coordination et les conseillers de la
+        structure qui le suit ; aucune coordonnée. `delivery` dit s'il a été joint : `delivered` (remis),
+        `failed` (pas envoyé, ou non remis selon le prestataire : `delivery_reason`), `unknown` (envoyé,
+        sans accusé de réception après le délai), `awaiting` (envoyé, accusé encore attendu), vide tant
+        que le message n'est pas parti."""
         with _refusals():
             return queries.to_candidate(candidate_id, _own_org(caller))
 
@@ -95,17 +99,32 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         kind: str | None = None,
         channel: ChannelFilter | None = None,
         subject_id: str | None = None,
+        delivery: DeliveryState | None = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Offset = 0,
     ) -> list[NotificationView]:
+        """Les messages, filtrés ; `delivery` : `failed` (pas envoyé, ou non remis selon le prestataire),
+        `unknown` (envoyé, sans accusé de réception après le délai), `delivered`, `awaiting`."""
         return queries.notifications(
-            status=status, kind=kind, channel=channel, subject_id=subject_id, limit=limit, offset=offset
+            status=status,
+            kind=kind,
+            channel=channel,
+            subject_id=subject_id,
+            delivery=delivery,
+            limit=limit,
+            offset=offset,
         )
 
     # Declared before /notifications/{notification_id}, which would otherwise take "counts" for an id.
     @router.get("/notifications/counts")
     def count_notifications(_: Coordinator) -> dict[str, int]:
         return queries.counts()
+
+    @router.get("/notifications/delivery-counts")
+    def count_deliveries(_: Coordinator) -> dict[str, int]:
+        """Combien de messages ont été remis (`delivered`), ne l'ont pas été (`failed`), sont sans nouvelles
+        après le délai (`unknown`) ou attendent encore leur accusé de réception (`awaiting`)."""
+        return queries.delivery_counts()
 
     @router.get("/notifications/{notification_id}")
     def get_notification(notification_id: str, _: Coordinator) -> NotificationView:

@@ -1,8 +1,9 @@
 """The rows notifications keeps of its own, beside the read model of other services' facts.
 
-The recruiters' agenda window, the reminder opt-outs (kept from this service's own log, so a replay rebuilds
-them) and what each recipient was last told of a slot. Written in the caller's transaction; the application
-reaches them through the `ReadModelWrites` port, which `adapters.projections` serves.
+The recruiters' agenda window, the reminder opt-outs and the delivery receipts (both kept from this
+service's own log, so a replay rebuilds them) and what each recipient was last told of a slot. Written in
+the caller's transaction; the application reaches them through the `ReadModelWrites` port, which
+`adapters.projections` serves.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.notifications import CandidateRepliedBySms, RemindersOptedIn, RemindersOptedOut
+from jobdating.contracts.notifications import (
+    CandidateRepliedBySms,
+    NotificationDelivered,
+    NotificationUndelivered,
+    RemindersOptedIn,
+    RemindersOptedOut,
+)
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import Told
 
-OWN_TABLES = ("notif_reminder_opt_out", "notif_sms_reply")
+OWN_TABLES = ("notif_reminder_opt_out", "notif_sms_reply", "notif_receipt")
 """The tables kept from this service's own log (the others follow other services' events or are working
 state): what a replay of the log rebuilds."""
 
@@ -29,6 +36,8 @@ def apply_own(tx: Transaction, event: RecordedEvent) -> None:
             record_reminder_wish(tx, e.candidate_id, wanted=True)
         case CandidateRepliedBySms() as e:
             record_reply(tx, e, event.envelope.occurred_at)
+        case NotificationDelivered() | NotificationUndelivered() as e:
+            record_receipt(tx, e)
 
 
 def record_reply(tx: Transaction, reply: CandidateRepliedBySms, at: datetime) -> None:
@@ -43,6 +52,22 @@ def record_reply(tx: Transaction, reply: CandidateRepliedBySms, at: datetime) ->
             reply.answer,
             int(reply.recorded),
             ts(at),
+        ),
+    )
+
+
+def record_receipt(tx: Transaction, report: NotificationDelivered | NotificationUndelivered) -> None:
+    """Keep a message's delivery receipt (in the transaction of its event; the first one stays)."""
+    delivered = isinstance(report, NotificationDelivered)
+    tx.execute(
+        "INSERT INTO notif_receipt (notification_id, state, reason, receipt, reported_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (notification_id) DO NOTHING",
+        (
+            report.notification_id,
+            "delivered" if delivered else "undelivered",
+            None if isinstance(report, NotificationDelivered) else report.reason,
+            report.receipt,
+            ts(report.reported_at),
         ),
     )
 

@@ -69,16 +69,26 @@ class HttpSmsProvider:
         return str(response.json()["id"])
 
 
+class Reports(Protocol):
+    def report(self, provider_message_id: str, to: str) -> None:
+        """Report later whether this SMS reached its phone (`adapters.sms_sink_reports`)."""
+        ...
+
+
 class FileSmsSink:
     """Embedded stand-in for a provider: one JSON line per SMS in a file the operator can read.
 
     It keeps the provider's promise that matters here: a second submit with the same idempotency key
-    returns the first message's id and writes nothing.
+    returns the first message's id and writes nothing. With `reports`, it reports each new SMS's delivery
+    to the service's webhook, as a provider does.
     """
 
-    def __init__(self, path: Path, clock: Clock, *, prefix: str = "sms") -> None:
+    def __init__(
+        self, path: Path, clock: Clock, reports: Reports | None = None, *, prefix: str = "sms"
+    ) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.reports = reports  # the provider's delivery reports, when the embedded run wants them
         self.prefix = prefix
         self._lock = threading.Lock()
         self._sent: dict[str, str] | None = None
@@ -103,7 +113,9 @@ class FileSmsSink:
                 fh.flush()
                 os.fsync(fh.fileno())
             sent[idempotency_key] = message_id
-            return message_id
+        if self.reports is not None:
+            self.reports.report(message_id, to)
+        return message_id
 
     def forget(self, message_ids: Collection[str]) -> int:
         """The `SentCopies` port: drop the lines of these SMS (by idempotency key, the id notifications

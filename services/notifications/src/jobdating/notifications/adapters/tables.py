@@ -12,6 +12,7 @@
 - notif_carried: the channel that carried a message when it was not the planned one (a landline's SMS
   read aloud in a voice call); apart, so that stores made before it need no migration.
 - notif_declined: candidates who said they cannot come; notif_sms_reply: what their replies to SMS said.
+- notif_receipt: what the provider reported of a sent message, delivered or not (from its own events).
 
 Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
 """
@@ -169,6 +170,21 @@ ANSWERS = (
 )
 
 SCHEMA += ANSWERS
+
+# Delivery receipts (the SMS provider's reports, the bounce mailbox's DSNs), kept from the service's own
+# events; the indexes find a message by the id its provider or its bounce gives.
+RECEIPTS = (
+    """CREATE TABLE IF NOT EXISTS notif_receipt (
+        notification_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        reason TEXT,
+        receipt TEXT NOT NULL,
+        reported_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_delivery_provider ON notif_delivery (provider_message_id)",
+)
+
+SCHEMA += RECEIPTS
 
 
 def migrate(store: EventStore) -> None:

@@ -16,7 +16,11 @@ from typing import Any, Literal, Protocol
 import msgspec
 
 from jobdating.contracts.envelope import RecordedEvent
-from jobdating.contracts.notifications import CandidateRepliedBySms
+from jobdating.contracts.notifications import (
+    CandidateRepliedBySms,
+    NotificationDelivered,
+    NotificationUndelivered,
+)
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import Transaction
 from jobdating.notifications.domain.calendar import Invitation
@@ -53,6 +57,10 @@ class ReadModelWrites(Protocol):
 
     def remember_told(
         self, tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
+    ) -> None: ...
+
+    def record_receipt(
+        self, tx: Transaction, report: NotificationDelivered | NotificationUndelivered
     ) -> None: ...
 
 

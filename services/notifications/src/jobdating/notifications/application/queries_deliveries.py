@@ -115,15 +115,24 @@ class DeliveryFilters(TypedDict, total=False):
 
 
 def listing(
-    store: EventStore, *, limit: int = 100, offset: int = 0, **filters: Unpack[DeliveryFilters]
+    store: EventStore,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    condition: tuple[str, tuple[Any, ...]] | None = None,
+    **filters: Unpack[DeliveryFilters],
 ) -> list[Delivery]:
-    """Messages matching every given filter, most recently changed first."""
+    """Messages matching every given filter (and `condition`, SQL with its parameters), most recently
+    changed first."""
     # The filters' names become column names: only the declared ones may.
     if unknown := filters.keys() - DeliveryFilters.__optional_keys__:
         raise TypeError(f"unknown delivery filters: {sorted(unknown)}")
     given = {column: value for column, value in filters.items() if value is not None}
     where = [f"{column} = ?" for column in given]
     params: list[Any] = list(given.values())
+    if condition is not None:
+        where.append(condition[0])
+        params += condition[1]
     clause = f"WHERE {' AND '.join(where)} " if where else ""
     found = store.query(
         f"{_DELIVERY} {clause}ORDER BY updated_at DESC, notification_id LIMIT ? OFFSET ?",

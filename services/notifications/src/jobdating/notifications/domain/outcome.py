@@ -1,4 +1,5 @@
-"""A notification's own stream: what became of it (sent, failed, skipped), each fact recorded once."""
+"""A notification's own stream: what became of it (sent, failed, skipped), then whether the provider
+reported it delivered or not; each fact recorded once."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ from typing import Literal
 import msgspec
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.notifications import NotificationFailed, NotificationSent, NotificationSkipped
+from jobdating.contracts.notifications import (
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationSent,
+    NotificationSkipped,
+    NotificationUndelivered,
+)
 
 Status = Literal["open", "sent", "failed", "skipped"]
+Receipt = Literal["none", "delivered", "undelivered"]
 
 
 class NotificationState(msgspec.Struct, frozen=True):
-    """Where a notification's stream stands."""
+    """Where a notification's stream stands: its send, then the provider's receipt (if any came)."""
 
     status: Status = "open"
+    receipt: Receipt = "none"
 
 
 def initial() -> NotificationState:
@@ -32,6 +41,10 @@ def evolve(state: NotificationState, event: Event) -> NotificationState:
             return NotificationState("failed")
         case NotificationSkipped():
             return NotificationState("skipped")
+        case NotificationDelivered():
+            return msgspec.structs.replace(state, receipt="delivered")
+        case NotificationUndelivered():
+            return msgspec.structs.replace(state, receipt="undelivered")
     return state
 
 
@@ -42,5 +55,26 @@ def record(outcome: Event) -> Callable[[NotificationState], list[Event]]:
         if state.status in ("sent", "skipped"):
             return []
         return [outcome]
+
+    return decide
+
+
+class NotYetSent(Exception):
+    """A receipt for a message not recorded as sent: it may be (a crash before the mark), so it is kept
+    for later rather than recorded or dropped."""
+
+
+def receipt(
+    report: NotificationDelivered | NotificationUndelivered,
+) -> Callable[[NotificationState], list[Event]]:
+    """Decide to record a provider's receipt: only for a sent message, and only the first one (providers
+    repeat their reports; a later, contradicting one does not rewrite what the counsellor was shown)."""
+
+    def decide(state: NotificationState) -> list[Event]:
+        if state.status == "open":
+            raise NotYetSent(state.status)
+        if state.status != "sent" or state.receipt != "none":
+            return []  # a failed or skipped message has no receipt to keep; a repeated one changes nothing
+        return [report]
 
     return decide

@@ -1,5 +1,6 @@
 """The service as it runs (`jobdating-notifications serve` in its own process): the embedded SMS sink reports
-each SMS to the service's signed webhook (a mobile delivered, a landline failed), and a bounce read from
+each SMS to the service's signed webhook (a French mobile delivered, a foreign mobile failed: the stand-in
+reaches French mobiles only), and a bounce read from
 the bounce mailbox is recorded once though the process is killed with -9 between its commit and the move
 of the file to `cur/`."""
 
@@ -57,10 +58,11 @@ async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_betwee
     upstream.site()
     upstream.job_dating()
     mobile = consenting(registration, upstream, "cand-mobile", ("Ana", "06 39 98 00 01", "ana@example.org"))
-    landline = consenting(registration, upstream, "cand-fixe", ("Luc", "03 20 00 00 09", "luc@example.org"))
+    # A foreign mobile: texted (a landline would be called instead), and the stand-in cannot deliver it.
+    abroad = consenting(registration, upstream, "cand-abroad", ("Luc", "+32 470 12 34 56", "luc@example.org"))
     soon = datetime.now(UTC) + timedelta(hours=6)  # the process runs on the real clock: SMS go at night too
     upstream.assign("slot-1", mobile, soon)
-    upstream.assign("slot-2", landline, soon + timedelta(minutes=20))
+    upstream.assign("slot-2", abroad, soon + timedelta(minutes=20))
     await upstream.publish()
     secret = tmp_path / "sms-webhook.secret"
     secret.write_text("secret-du-puits-sms\n")
@@ -81,8 +83,8 @@ async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_betwee
     by_candidate = {data["recipient_id"]: (kind, data) for kind, data in receipts(db)}
     assert by_candidate[mobile][0] == "NotificationDelivered"
     assert by_candidate[mobile][1]["channel"] == "sms"
-    assert by_candidate[landline][0] == "NotificationUndelivered"
-    assert by_candidate[landline][1]["reason"] == "sms_not_mobile"
+    assert by_candidate[abroad][0] == "NotificationUndelivered"
+    assert by_candidate[abroad][1]["reason"] == "sms_not_mobile"
 
     (sent,) = [m for m in mailbox.messages("convocation") if m["To"] == "ana@example.org"]
     assert isinstance(sent, EmailMessage)
@@ -103,6 +105,6 @@ async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_betwee
     assert code == 0, log.read_text()[-3000:]
     undelivered = [data for kind, data in receipts(db) if kind == "NotificationUndelivered"]
     assert sorted((d["recipient_id"], d["channel"], d["reason"]) for d in undelivered) == [
-        (landline, "sms", "sms_not_mobile"),
+        (abroad, "sms", "sms_not_mobile"),
         (mobile, "email", "bounce_5.1.1"),
     ]

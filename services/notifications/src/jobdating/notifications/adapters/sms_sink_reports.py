@@ -1,8 +1,9 @@
 """The embedded run's stand-in for an SMS provider's delivery reports: what the file sink took is reported
 back to the service's own webhook, signed with the shared secret, as a provider would.
 
-A French mobile number (06, 07, +336, +337) is reported delivered; any other number failed
-(`not_mobile`: a landline does not take SMS), so `./dev run` shows both states. Reports are posted from a
+A French mobile number (06, 07, +336, +337) is reported delivered; any other number failed (`not_mobile`:
+the stand-in reaches French mobiles only; landlines never get here, they are called instead), so
+`./dev run` can show both states. Reports are posted from a
 thread after `delay` seconds (the service records the send first), and posted again, like a provider
 does, while the service answers something else than 200 (409: not recorded as sent yet; unreachable).
 """

@@ -5,11 +5,15 @@ In-process on each ASGI app (no NATS: the routes only read and write the store),
 site. Per operation, EXAMPLES valid and EXAMPLES invalid requests, each from a caller drawn from the
 service's token table (every role); derandomized, so CI sends the same requests every run, and not
 shrunk, so a failure costs no extra time. About 45 s of CPU for the four domain services, ~30 s more for
-identity (measured under load)."""
+identity (measured under load).
+
+The same apps' OpenAPI is read as the French partners read it: every operation says in French who calls it
+and what it does."""
 
 from __future__ import annotations
 
 import itertools
+import re
 import time as clock
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -188,3 +192,44 @@ def test_no_input_makes_a_server_error_or_an_undeclared_answer(service: str, tmp
     found = list(failures(app, tokens))
     print(f"{service}: {clock.monotonic() - started:.1f} s")
     assert not found, "\n\n".join(found)
+
+
+# Words only English uses (FastAPI's default summaries, "Get Health", an English docstring), and words every
+# French sentence of a few words holds.
+ENGLISH = frozenset({"the", "of", "and", "to", "is", "are", "with", "from", "only", "by", "get", "list"})
+FRENCH = frozenset(
+    {"le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "pour", "son", "sa", "ses"}
+)
+FRENCH |= {"d", "l", "qui", "à", "au", "aux", "sur", "est", "en", "se", "sont", "ce", "ces", "leur", "leurs"}
+
+
+def english_or_missing(text: str | None) -> str | None:
+    """Why `text` is not a French text for the partners, or None when it is."""
+    if not text or not text.strip():
+        return "missing"
+    words = set(re.findall(r"[a-zà-ÿ]+", text.lower()))
+    if words & ENGLISH:
+        return f"English ({', '.join(sorted(words & ENGLISH))})"
+    if not words & FRENCH:
+        return "not French"
+    return None
+
+
+def test_the_french_check_tells_english_from_french() -> None:
+    assert english_or_missing("Get Health") is not None
+    assert english_or_missing("Register a candidate; the caller's organisation refers them.") is not None
+    assert english_or_missing("") == "missing"
+    assert english_or_missing("Inscrire un candidat") is None
+
+
+@pytest.mark.parametrize("service", list(APPS))
+def test_every_operation_says_in_french_who_calls_it_and_what_it_does(service: str, tmp_path: Path) -> None:
+    app, _ = APPS[service](tmp_path)
+    found = []
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            for key in ("summary", "description"):
+                wrong = english_or_missing(operation.get(key))
+                if wrong is not None:
+                    found.append(f"{method.upper()} {path} {key}: {wrong}: {operation.get(key)!r}")
+    assert not found, "\n".join(found)

@@ -251,3 +251,15 @@ async def test_health_reports_the_log_and_the_read_model(api: Api) -> None:
     await api.open_site()
     health = (await api.client.get("/health")).json()
     assert (health["service"], health["log_head"], health["read_model_position"]) == ("sites", 1, 1)
+
+
+@pytest.mark.parametrize("body", [{}, {"name": "Salle des fêtes"}])
+async def test_a_viewer_sending_an_incomplete_site_is_refused_for_their_role_not_for_the_body(
+    api: Api, service: SitesService, body: dict[str, Any]
+) -> None:
+    response = await api.call("POST", "/sites", "viewer", json=body)
+    assert response.status_code == 403
+    assert response.json()["detail"] == [
+        {"field": "Authorization", "reason": "rôle 'viewer' non autorisé pour cette action"}
+    ]
+    assert service.store.count() == 0

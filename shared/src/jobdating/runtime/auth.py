@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,7 +19,7 @@ from jobdating.runtime.access_tokens import AccessTokenVerifier
 from jobdating.runtime.machine_tokens import MachineTokens
 from jobdating.runtime.principals import ROLES, Principal, Role, Unauthenticated
 
-__all__ = ["ROLES", "Caller", "Principal", "Role", "TokenTable", "current_principal", "require"]
+__all__ = ["ROLES", "Caller", "Principal", "Role", "TokenTable", "current_principal", "only", "require"]
 
 
 class TokenTable:
@@ -105,6 +105,19 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+def only(*roles: str) -> list[Any]:
+    """A route's `dependencies`: the caller must hold one of `roles`, or 403.
+
+    FastAPI runs a route's dependencies before it validates the body, so someone who may never do this is
+    told so, not which field their body lacks. The domain's rule (this site's organisation, this company's
+    slot) still decides the rest; `roles` are the roles that rule can ever let through.
+    """
+    unknown = set(roles) - ROLES
+    if unknown:  # a misspelt role would lock everyone out of the route
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    return [Depends(require(*cast(tuple[Role, ...], roles)))]
 
 
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -16,8 +16,17 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from jobdating.runtime.actors import Actor as RuleActor
 from jobdating.scheduling.domain.errors import Forbidden
+
+# The roles each rule below can ever let through: the API refuses the others before reading a body.
+COORDINATION: Final = ("coordinator",)
+SITE_RUNNERS: Final = ("coordinator", "site_manager")
+COMPANY_ACTORS: Final = ("coordinator", "recruiter")
+COUNSELLORS: Final = ("coordinator", "counsellor")
+BOOKERS: Final = ("coordinator", "partner_admin", "counsellor")
 
 
 class Actor(RuleActor):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from jobdating.runtime.actors import Actor
 from jobdating.sites.domain.errors import Forbidden
 
-__all__ = ["Actor", "may_manage_computer", "may_manage_site"]
+__all__ = ["WRITERS", "Actor", "may_manage_computer", "may_manage_site"]
+
+WRITERS: Final = ("coordinator", "site_manager")
+"""The roles that may change sites and computers at all (the API refuses the others before reading a body)."""
 
 
 def may_manage_site(actor: Actor, host_org: str, field: str) -> None:
@@ -23,7 +28,7 @@ def may_manage_computer(actor: Actor, lending_org: str, field: str) -> None:
 
 
 def _may_write(actor: Actor, field: str) -> None:
-    if not actor.has("coordinator", "site_manager"):
+    if not actor.has(*WRITERS):
         raise Forbidden.on(
             field, "seuls la coordination et les responsables de site modifient les sites et les ordinateurs"
         )

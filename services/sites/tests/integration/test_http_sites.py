@@ -8,6 +8,7 @@ import pytest
 
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.sites.bootstrap import SitesService
+from jobdating.sites.domain.permissions import WRITERS
 
 from .conftest import Api
 
@@ -259,7 +260,5 @@ async def test_a_viewer_sending_an_incomplete_site_is_refused_for_their_role_not
 ) -> None:
     response = await api.call("POST", "/sites", "viewer", json=body)
     assert response.status_code == 403
-    assert response.json()["detail"] == [
-        {"field": "Authorization", "reason": "rôle 'viewer' non autorisé pour cette action"}
-    ]
+    assert response.json()["detail"] == [{"field": "Authorization", "reason": WRITERS.refusal}]
     assert service.store.count() == 0

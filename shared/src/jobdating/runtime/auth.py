@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from jobdating.runtime.access_tokens import AccessTokenVerifier
+from jobdating.runtime.actors import RoleGate
 from jobdating.runtime.machine_tokens import MachineTokens
 from jobdating.runtime.principals import ROLES, Principal, Role, Unauthenticated
 
@@ -107,17 +108,22 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
     return check
 
 
-def only(*roles: str) -> list[Any]:
-    """A route's `dependencies`: the caller must hold one of `roles`, or 403.
+def only(gate: RoleGate) -> list[Any]:
+    """A route's `dependencies`: the caller must hold one of the gate's roles, or 403 with its refusal.
 
     FastAPI runs a route's dependencies before it validates the body, so someone who may never do this is
-    told so, not which field their body lacks. The domain's rule (this site's organisation, this company's
-    slot) still decides the rest; `roles` are the roles that rule can ever let through.
+    told so, not which field their body lacks. The domain's rule still decides the rest.
     """
-    unknown = set(roles) - ROLES
+    unknown = set(gate.roles) - ROLES
     if unknown:  # a misspelt role would lock everyone out of the route
         raise ValueError(f"unknown roles: {sorted(unknown)}")
-    return [Depends(require(*cast(tuple[Role, ...], roles)))]
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has(*gate.roles):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=_refused(gate.refusal))
+        return principal
+
+    return [Depends(check)]
 
 
 Caller = Annotated[Principal, Depends(current_principal)]

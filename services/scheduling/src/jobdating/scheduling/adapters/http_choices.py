@@ -64,7 +64,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Le recruteur de l'entreprise (ou la coordination) donne ses choix parmi les profils anonymes ; "
             "le planning en tient compte."
         ),
-        dependencies=only(*COMPANY_ACTORS),
+        dependencies=only(COMPANY_ACTORS),
     )
     def choose(
         job_dating_id: str, company_id: str, body: ChoicesIn, request: Request, caller: Caller

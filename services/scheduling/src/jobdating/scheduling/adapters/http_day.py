@@ -56,7 +56,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination indique qu'une entreprise arrive en retard ; ses premiers entretiens sont "
             "déplacés."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def company_late(
         job_dating_id: str, company_id: str, body: LateIn, request: Request, caller: Caller
@@ -76,7 +76,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination indique qu'une entreprise part avant la fin ; ses entretiens restants sont "
             "annulés ou réaffectés."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def company_leaves(
         job_dating_id: str, company_id: str, body: ReasonIn, request: Request, caller: Caller
@@ -92,7 +92,7 @@ def router(ctx: HttpContext) -> APIRouter:
         description=(
             "Le responsable du site (ou la coordination) note qu'un candidat est arrivé, une seule fois."
         ),
-        dependencies=only(*SITE_RUNNERS),
+        dependencies=only(SITE_RUNNERS),
     )
     def check_in(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> AttendanceView:
         command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
@@ -112,7 +112,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "prévenues. Réservé à la coordination et aux responsables du site. Un candidat qui n'a pas été "
             "déclaré absent s'enregistre avec `POST /job-datings/{job_dating_id}/check-ins`."
         ),
-        dependencies=only(*SITE_RUNNERS),
+        dependencies=only(SITE_RUNNERS),
     )
     def late_arrival(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> RepairReport:
         command = RecordLateArrival(
@@ -128,7 +128,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Le responsable du site (ou la coordination) déclare un candidat absent : ses entretiens à venir"
             " vont à la liste d'attente du site."
         ),
-        dependencies=only(*SITE_RUNNERS),
+        dependencies=only(SITE_RUNNERS),
     )
     def no_show(job_dating_id: str, body: NoShowIn, request: Request, caller: Caller) -> RepairReport:
         command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
@@ -169,7 +169,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Le recruteur de l'entreprise (ou la coordination) note le résultat : second entretien, "
             "embauche, non retenu ou absent."
         ),
-        dependencies=only(*COMPANY_ACTORS),
+        dependencies=only(COMPANY_ACTORS),
     )
     def record_outcome(slot_id: str, body: OutcomeIn, request: Request, caller: Caller) -> InterviewView:
         handlers.record_outcome(
@@ -186,7 +186,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Le recruteur de l'entreprise (ou la coordination) fixe un second entretien avec le candidat, "
             "sur site, dans ses locaux ou en visio."
         ),
-        dependencies=only(*COMPANY_ACTORS),
+        dependencies=only(COMPANY_ACTORS),
     )
     def second_interview(
         slot_id: str, body: SecondInterviewIn, request: Request, caller: Caller

@@ -54,7 +54,7 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["changes by hand"],
         summary="Ajouter un entretien à la main",
         description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def add_interview(
         job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
@@ -80,7 +80,7 @@ def router(ctx: HttpContext) -> APIRouter:
         + FORCING
         + " Un second entretien garde son lieu (site du candidat, locaux de l'entreprise ou visio) : seule "
         "son heure, ou son ordinateur sur le site, change, selon les règles de sa réservation, sans forçage.",
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def move_interview(slot_id: str, body: MoveInterviewIn, request: Request, caller: Caller) -> ByHandView:
         starts_at = body.starts_at
@@ -101,7 +101,7 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["changes by hand"],
         summary="Annuler un entretien à la main",
         description="Un entretien à venir n'aura pas lieu." + FORCING,
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def cancel_interview(
         slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller

@@ -56,7 +56,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination crée un job dating : sa date, ses sites et leurs horaires, la durée des "
             "entretiens."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def plan_job_dating(body: JobDatingIn, request: Request, caller: Caller) -> JobDatingView:
         timezone = body.timezone or ctx.default_zone.key
@@ -122,7 +122,7 @@ def router(ctx: HttpContext) -> APIRouter:
             tags=["adjustments"],
             summary=summary,
             description=PAIRING_DESCRIPTION,
-            dependencies=only(*COORDINATION),
+            dependencies=only(COORDINATION),
         )
 
     @router.post(
@@ -133,7 +133,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination fige les inscriptions et les choix : plus aucun changement avant le calcul du "
             "planning."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def freeze(job_dating_id: str, request: Request, caller: Caller) -> JobDatingView:
         handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), actor_of(caller), meta(request, caller))
@@ -149,7 +149,7 @@ def router(ctx: HttpContext) -> APIRouter:
         description=(
             "La coordination lance le calcul d'un planning provisoire, qu'elle relit avant de le publier."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def compute_plan(
         job_dating_id: str, body: ComputePlanIn, caller: Caller, by: GroupBy = "site"
@@ -184,7 +184,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination publie un planning provisoire : il devient le planning du jour et les "
             "convocations partent."
         ),
-        dependencies=only(*COORDINATION),
+        dependencies=only(COORDINATION),
     )
     def publish(job_dating_id: str, body: PublishIn, request: Request, caller: Caller) -> PlanView:
         command = PublishPlan(job_dating_id=job_dating_id, plan_id=body.plan_id)

@@ -45,7 +45,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Un conseiller de la structure du candidat (ou la coordination) retire son inscription à un "
             "atelier."
         ),
-        dependencies=only(*COUNSELLORS),
+        dependencies=only(COUNSELLORS),
     )
     def unenrol(workshop_id: str, candidate_id: str, request: Request, caller: Caller) -> WorkshopView:
         command = UnenrolFromWorkshop(workshop_id=workshop_id, candidate_id=candidate_id)
@@ -60,7 +60,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Un conseiller d'une structure qui anime l'atelier (ou la coordination) l'annule ; les inscrits "
             "en sont retirés."
         ),
-        dependencies=only(*COUNSELLORS),
+        dependencies=only(COUNSELLORS),
     )
     def cancel_workshop(workshop_id: str, request: Request, caller: Caller) -> WorkshopView:
         command = CancelWorkshop(workshop_id=workshop_id)
@@ -97,7 +97,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Un conseiller de la structure du candidat (pour lui-même), son administrateur ou la "
             "coordination fixe un entretien individuel de préparation."
         ),
-        dependencies=only(*BOOKERS),
+        dependencies=only(BOOKERS),
     )
     def book(body: CounsellingIn, request: Request, caller: Caller) -> CounsellingView:
         command = BookCounsellingInterview(
@@ -118,7 +118,7 @@ def router(ctx: HttpContext) -> APIRouter:
         description=(
             "La structure du conseiller (ou la coordination) annule un entretien individuel de préparation."
         ),
-        dependencies=only(*BOOKERS),
+        dependencies=only(BOOKERS),
     )
     def cancel(interview_id: str, request: Request, caller: Caller) -> CounsellingView:
         command = CancelCounsellingInterview(interview_id=interview_id)

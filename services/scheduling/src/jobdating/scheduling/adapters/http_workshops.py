@@ -36,7 +36,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "La coordination ou un conseiller d'une des deux structures qui l'animent programme un atelier "
             "de préparation."
         ),
-        dependencies=only(*COUNSELLORS),
+        dependencies=only(COUNSELLORS),
     )
     def schedule_workshop(body: WorkshopIn, request: Request, caller: Caller) -> WorkshopView:
         zone = zone_of(body.job_dating_id)
@@ -79,7 +79,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "Un conseiller de la structure qui accompagne le candidat (ou la coordination) l'inscrit à un "
             "atelier."
         ),
-        dependencies=only(*COUNSELLORS),
+        dependencies=only(COUNSELLORS),
     )
     def enrol(workshop_id: str, body: EnrolmentIn, request: Request, caller: Caller) -> WorkshopView:
         command = EnrolInWorkshop(
@@ -95,7 +95,7 @@ def router(ctx: HttpContext) -> APIRouter:
         description=(
             "Un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui était présent."
         ),
-        dependencies=only(*COUNSELLORS),
+        dependencies=only(COUNSELLORS),
     )
     def workshop_attendance(
         workshop_id: str, body: WorkshopAttendanceIn, request: Request, caller: Caller

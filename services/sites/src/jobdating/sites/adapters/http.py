@@ -84,7 +84,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "La coordination ou le responsable d'un site déclare un lieu qui accueille le job dating "
             "(adresse, horaires, accessibilité)."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
         command = to_command(
@@ -142,7 +142,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         tags=["sites"],
         summary="Modifier un site",
         description="La coordination ou la structure qui accueille le site corrige les champs envoyés.",
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
         command = to_command(ChangeSiteDetails, body.model_dump(), site_id=site_id)
@@ -157,7 +157,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "La coordination ou la structure qui accueille le site le ferme, avec un motif ; ses ordinateurs"
             " ne servent plus."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def close_site(site_id: str, body: ReasonIn, request: Request, caller: Caller) -> SiteView:
         handlers.close_site(
@@ -176,7 +176,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "Réservé à la coordination et à l'organisation qui accueille le site ; "
             "409 si le site est déjà ouvert."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def reopen_site(site_id: str, request: Request, caller: Caller) -> SiteView:
         handlers.reopen_site(ReopenSite(site_id=site_id), _actor(caller), meta(request, caller))
@@ -191,7 +191,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "La coordination ou la structure qui accueille le site déclare une salle où placer des "
             "ordinateurs."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def add_room(site_id: str, body: RoomIn, request: Request, caller: Caller) -> RoomView:
         command = AddRoom(site_id=site_id, room_id=ids(), name=body.name, capacity=body.capacity)
@@ -207,7 +207,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "La coordination ou un responsable de site déclare un ordinateur prêté pour les entretiens, dans"
             " une salle d'un site."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
         command = to_command(
@@ -247,7 +247,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "Le responsable du site (ou la coordination) met un ordinateur hors service avec un motif ; le "
             "planning est réparé."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
@@ -260,7 +260,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         description=(
             "Le responsable du site (ou la coordination) remet en service un ordinateur qui était en panne."
         ),
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerBackInService(computer_id=computer_id)
@@ -271,7 +271,7 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         tags=["computers"],
         summary="Retirer un ordinateur",
         description="La structure qui prête l'ordinateur (ou la coordination) le reprend, avec un motif.",
-        dependencies=only(*WRITERS),
+        dependencies=only(WRITERS),
     )
     def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = RemoveComputer(computer_id=computer_id, reason=body.reason)

@@ -135,3 +135,21 @@ def test_a_setting_refused_or_naming_a_missing_file_is_said_in_one_french_senten
         f"JOBDATING_NOTIFICATIONS_SMTP_PASSWORD_FILE est introuvable ({absent}).\n"
     )
     assert not (tmp_path / "notifications.db").exists()  # stopped before anything was opened
+
+
+def test_the_deploy_guide_starts_as_an_operator_follows_it() -> None:
+    from jobdating.ops.cli import app
+
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    first = guide.split("## First start", 1)[1].split("\n## ", 1)[0]
+    commands = [line.strip() for line in first.splitlines() if line.startswith("       ")]
+    assert commands[0] == "./dev setup"  # the environment, not the test suite
+    assert not any(line.startswith("./dev test") for line in commands)
+    assert "  setup)" in (ROOT / "dev").read_text()
+    known = {command.name for command in app.registered_commands}
+    for line in commands:
+        if line.startswith(".venv/bin/jobdating "):
+            assert line.split()[1] in known, line
+    example = set(re.findall(r"^(\w+)=", EXAMPLE.read_text(), re.MULTILINE))
+    named = set(re.findall(r"`([A-Z][A-Z_]+)(?:=[^`]*)?`", first))
+    assert named - example == set()

@@ -13,7 +13,6 @@ and what it does."""
 from __future__ import annotations
 
 import itertools
-import re
 import time as clock
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.auth import Principal, TokenTable
+from jobdating.testing.french_text import english_or_missing
 
 EXAMPLES = 20
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
@@ -192,27 +192,6 @@ def test_no_input_makes_a_server_error_or_an_undeclared_answer(service: str, tmp
     found = list(failures(app, tokens))
     print(f"{service}: {clock.monotonic() - started:.1f} s")
     assert not found, "\n\n".join(found)
-
-
-# Words only English uses (FastAPI's default summaries, "Get Health", an English docstring), and words every
-# French sentence of a few words holds.
-ENGLISH = frozenset({"the", "of", "and", "to", "is", "are", "with", "from", "only", "by", "get", "list"})
-FRENCH = frozenset(
-    {"le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "pour", "son", "sa", "ses"}
-)
-FRENCH |= {"d", "l", "qui", "à", "au", "aux", "sur", "est", "en", "se", "sont", "ce", "ces", "leur", "leurs"}
-
-
-def english_or_missing(text: str | None) -> str | None:
-    """Why `text` is not a French text for the partners, or None when it is."""
-    if not text or not text.strip():
-        return "missing"
-    words = set(re.findall(r"[a-zà-ÿ]+", text.lower()))
-    if words & ENGLISH:
-        return f"English ({', '.join(sorted(words & ENGLISH))})"
-    if not words & FRENCH:
-        return "not French"
-    return None
 
 
 def test_the_french_check_tells_english_from_french() -> None:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.cli import FrenchArgumentParser
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
 from jobdating.runtime.http_inputs import french_validation_error
@@ -97,7 +98,7 @@ def rebuild_command(
         print(f"read model rebuilt from {count} events")
         return 0
 
-    return Command("rebuild", "rebuild the read model from the log (stop the service first)", run)
+    return Command("rebuild", "reconstruire les vues depuis le journal (arrêter le service avant)", run)
 
 
 class Main(Protocol):
@@ -106,7 +107,7 @@ class Main(Protocol):
     def __call__(self, argv: Sequence[str] | None = None, /) -> int: ...
 
 
-SERVE_HELP = "run the HTTP API and the outbox relay until SIGINT/SIGTERM"
+SERVE_HELP = "lancer l'API HTTP et le relais vers NATS, jusqu'à Ctrl-C ou SIGTERM"
 
 
 def service_main(
@@ -152,11 +153,11 @@ def run_service(
     `run` drives a built host (default: `host.run()`), for a service that does more on the same loop.
     """
     prefix = settings_type.env_prefix()
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog=f"jobdating-{name}",
-        description=f"{description} Settings come from {prefix}* environment variables.",
+        description=f"{description} Réglages : variables d'environnement {prefix}*.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    subparsers = parser.add_commands()
     subparsers.add_parser("serve", help=serve_help)
     for command in commands:
         sub = subparsers.add_parser(command.name, help=command.help)

@@ -103,6 +103,7 @@ def in_french(app: typer.Typer, path: str = "") -> None:
         command.cls = FrenchCommand
     for group in app.registered_groups:
         name = f"{path}{group.name}"
-        group.typer_instance.info.help = COMMAND_HELP.get(name, group.typer_instance.info.help)
         group.help = COMMAND_HELP.get(name, group.help)
-        in_french(group.typer_instance, f"{name} ")
+        if group.typer_instance is not None:
+            group.typer_instance.info.help = COMMAND_HELP.get(name, group.typer_instance.info.help)
+            in_french(group.typer_instance, f"{name} ")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from jobdating.contracts.identity import AccountRole
-from jobdating.identity.adapters.auth import Caller
+from jobdating.identity.adapters.auth import Caller, only
 from jobdating.identity.adapters.schemas import InvitationIn, OrganisationIn, RoleIn
 from jobdating.identity.application.handlers import IdentityHandlers
 from jobdating.identity.application.invitations import Invitations
@@ -15,7 +15,7 @@ from jobdating.identity.domain import validation as check
 from jobdating.identity.domain.commands import DisableAccount, GrantRole, RegisterOrganisation, RevokeRole
 from jobdating.identity.domain.decide import UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATION
 from jobdating.identity.domain.errors import NotFound
-from jobdating.identity.domain.permissions import Actor
+from jobdating.identity.domain.permissions import ASSIGNERS, REGISTRARS, Actor
 from jobdating.runtime.commands import Meta
 
 INVITED = "Un courriel a été envoyé à cette adresse."
@@ -54,6 +54,7 @@ def router(
             "La coordination enregistre une structure partenaire ou une entreprise, dont les personnes "
             "pourront ensuite être invitées."
         ),
+        dependencies=only(REGISTRARS),
     )
     def register_organisation(body: OrganisationIn, request: Request, caller: Caller) -> OrganisationView:
         command = RegisterOrganisation(organisation_id=body.organisation_id, kind=body.kind, name=body.name)
@@ -85,8 +86,13 @@ def router(
         "/organisations/{organisation_id}/invitations",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Inviter une personne par courriel",
-        description="La réponse est la même que l'adresse ait déjà un compte ou non.",
+        description=(
+            "La coordination (l'administrateur d'un partenaire, le premier recruteur d'une entreprise), "
+            "un administrateur (son équipe) ou un recruteur (ses collègues) invite une personne, qui reçoit "
+            "un lien pour activer son compte. La réponse est la même que l'adresse ait déjà un compte ou non."
+        ),
         responses={503: {"description": "the mail server did not take the invitation: try again"}},
+        dependencies=only(ASSIGNERS),
     )
     def invite(organisation_id: str, body: InvitationIn, request: Request, caller: Caller) -> dict[str, str]:
         invitations.invite(
@@ -129,6 +135,7 @@ def router(
             "Qui pourrait inviter une personne avec ce rôle (la coordination, l'administrateur de la "
             "structure) le lui donne."
         ),
+        dependencies=only(ASSIGNERS),
     )
     def grant_role(account_id: str, body: RoleIn, request: Request, caller: Caller) -> AccountView:
         handlers.grant_role(

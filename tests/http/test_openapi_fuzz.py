@@ -5,7 +5,10 @@ In-process on each ASGI app (no NATS: the routes only read and write the store),
 site. Per operation, EXAMPLES valid and EXAMPLES invalid requests, each from a caller drawn from the
 service's token table (every role); derandomized, so CI sends the same requests every run, and not
 shrunk, so a failure costs no extra time. About 45 s of CPU for the four domain services, ~30 s more for
-identity (measured under load)."""
+identity (measured under load).
+
+The same apps' OpenAPI is read as the French partners read it: every operation says in French who calls it
+and what it does."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.auth import Principal, TokenTable
+from jobdating.testing.french_text import english_or_missing
 
 EXAMPLES = 20
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
@@ -192,3 +196,23 @@ def test_no_input_makes_a_server_error_or_an_undeclared_answer(service: str, tmp
     found = list(failures(app, tokens))
     print(f"{service}: {clock.monotonic() - started:.1f} s")
     assert not found, "\n\n".join(found)
+
+
+def test_the_french_check_tells_english_from_french() -> None:
+    assert english_or_missing("Get Health") is not None
+    assert english_or_missing("Register a candidate; the caller's organisation refers them.") is not None
+    assert english_or_missing("") == "missing"
+    assert english_or_missing("Inscrire un candidat") is None
+
+
+@pytest.mark.parametrize("service", list(APPS))
+def test_every_operation_says_in_french_who_calls_it_and_what_it_does(service: str, tmp_path: Path) -> None:
+    app, _ = APPS[service](tmp_path)
+    found = []
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            for key in ("summary", "description"):
+                wrong = english_or_missing(operation.get(key))
+                if wrong is not None:
+                    found.append(f"{method.upper()} {path} {key}: {wrong}: {operation.get(key)!r}")
+    assert not found, "\n".join(found)

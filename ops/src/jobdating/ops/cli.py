@@ -10,9 +10,10 @@ from jobdating.ops.commands.compose_demo import compose_demo
 from jobdating.ops.commands.compose_init import compose_init
 from jobdating.ops.commands.demo_day import demo_day
 from jobdating.ops.commands.system import provision, run_nats, run_tally, up
+from jobdating.ops.french_help import APP_HELP, in_french
 from jobdating.ops.reporting.command import report
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Run and operate job datings.")
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=APP_HELP)
 
 app.command("provision")(provision)
 app.command("nats")(run_nats)
@@ -25,6 +26,7 @@ app.command("compose-init")(compose_init)
 app.command("compose-demo")(compose_demo)
 app.command("demo")(demo_day)
 app.add_typer(tokens.app, name="tokens")
+in_french(app)  # last: every command registered above
 
 
 def main() -> None:

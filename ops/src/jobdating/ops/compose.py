@@ -2,10 +2,10 @@
 
 Writes `.env` (every setting of .env.example, passwords drawn at random) and, in the config folder the
 services mount read-only, one machine-token table per organisation running its own instances
-(`tokens-<org>.json`, hashed keys only) and, with `--demo`, the demo's staff directory (named in `.env` as
-notifications' staff file) and a host folder for the mail catcher's Maildir (where `jobdating compose-demo`
-reads the invitations, see `compose_demo`). The clear tokens go
-to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted; the
+(`tokens-<org>.json`, hashed keys only), the staff directory notifications reads (named in `.env`; with
+`--demo` the demo's counsellors, else an empty one to fill in) and, with `--demo`, a host folder for the mail
+catcher's Maildir (where `jobdating compose-demo` reads the invitations, see `compose_demo`). The clear
+tokens go to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted; the
 console's secrets go to `secrets/` beside it, each file mounted only where it is needed. Nothing is
 overwritten: running it again keeps the secrets already in use.
 """
@@ -30,6 +30,21 @@ LINK_KEY = "console-link-key"
 READER_TOKEN = "console-reader-token"  # noqa: S105 - a file name
 STAFF_FILE = "staff.toml"
 MOUNTED_CONFIG = "/etc/jobdating"  # where docker-compose.yml mounts the config folder
+STAFF_SETTING = "JOBDATING_STAFF_FILE"
+# Written without --demo: the partners' counsellors and coaches, told their candidates' outcomes, are added
+# here by the operator (re-read when it changes, no restart).
+STAFF_TEMPLATE = """\
+# The staff directory of the notifications service: each partner's counsellors and coaches, told of their
+# candidates' outcomes and workshops. One block per person (re-read when this file changes):
+#
+# [[staff]]
+# id = "mission-locale-conseiller-1"   # their account id in identity
+# role = "counsellor"                   # or "coach"
+# org = "mission-locale"
+# first_name = "Karima"
+# email = "karima.conseil@mission-locale.example"
+# phone = "03 20 00 00 01"
+"""
 PASSWORD_VARIABLE = re.compile(r"^(NATS_[A-Z_]+_PASSWORD|POSTGRES_PASSWORD)=", re.MULTILINE)
 
 
@@ -50,8 +65,12 @@ def env_from_example(example: str, overrides: Mapping[str, str] | None = None) -
         if match:
             line = f"{match.group(1)}={new_password()}"
         lines.append(line)
-    text = "\n".join(lines) + "\n"
-    for key, value in (overrides or {}).items():
+    return with_settings("\n".join(lines) + "\n", overrides or {})
+
+
+def with_settings(text: str, settings: Mapping[str, str]) -> str:
+    """An env file's text with each of `settings` set (in place when the file names it, else at the end)."""
+    for key, value in settings.items():
         pattern = re.compile(rf"^#?\s*{re.escape(key)}=.*$", re.MULTILINE)
         text = pattern.sub(f"{key}={value}", text) if pattern.search(text) else text + f"{key}={value}\n"
     return text
@@ -75,7 +94,18 @@ def demo_settings(env: Path, config_dir: Path) -> dict[str, str]:
     root = env.parent.resolve()
     folder = mail.resolve()
     where = f"./{folder.relative_to(root)}" if folder.is_relative_to(root) else str(folder)
-    return {"JOBDATING_STAFF_FILE": f"{MOUNTED_CONFIG}/{STAFF_FILE}", "JOBDATING_MAIL_DIR": where}
+    return {STAFF_SETTING: f"{MOUNTED_CONFIG}/{STAFF_FILE}", "JOBDATING_MAIL_DIR": where}
+
+
+def fill_empty(env: Path, settings: Mapping[str, str]) -> list[str]:
+    """Set each of `settings` that `env` leaves empty (or lacks), keeping every value already chosen;
+    returns the names set."""
+    text = env.read_text()
+    present = read_env(env)
+    filled = [key for key in settings if not present.get(key)]
+    if filled:
+        env.write_text(with_settings(text, {key: settings[key] for key in filled}))
+    return filled
 
 
 def mail_folder(root: Path, setting: str) -> Path | None:
@@ -154,6 +184,10 @@ def init(
         env.write_text(env_from_example(example.read_text(), chosen))
         env.chmod(0o600)
         written.append(str(env))
+    # An .env written before the staff directory was wired (or without --demo by an older version) names
+    # none: counsellors would never be told their candidates' outcomes.
+    for name in fill_empty(env, {STAFF_SETTING: f"{MOUNTED_CONFIG}/{STAFF_FILE}"}):
+        written.append(f"{env} ({name})")
     mail = mail_folder(env.parent, read_env(env).get("JOBDATING_MAIL_DIR", ""))
     if demo and mail is not None and not mail.exists():
         mail.mkdir(parents=True)
@@ -180,8 +214,8 @@ def init(
             written.append(f"{path} (jetons en clair remplacés par leur empreinte, copiés dans {operator})")
     written += console_secrets(secrets_dir or secrets_folder(config_dir), operator)
     staff = config_dir / STAFF_FILE
-    if demo and not staff.exists():
-        staff.write_text(staff_toml())
+    if not staff.exists():
+        staff.write_text(staff_toml() if demo else STAFF_TEMPLATE)
         staff.chmod(0o644)
         written.append(str(staff))
     return written

@@ -9,7 +9,7 @@ from jobdating.bus.server import free_port
 from jobdating.eventstore.base import EventStore
 from jobdating.identity.bootstrap import IdentityService
 
-from .conftest import COORDINATOR_EMAIL, OPS, PASSWORD, Api, Inbox, MovableClock, service_on
+from .conftest import COORDINATOR_EMAIL, OPS, ORG, PASSWORD, Api, Inbox, MovableClock, service_on
 
 ML_ADMIN = "admin@mission-locale.example"
 ML_COUNSELLOR = "conseillere@mission-locale.example"
@@ -176,3 +176,22 @@ async def test_a_mail_server_that_does_not_answer_is_a_503_and_inviting_again_se
     assert (await up.invite(OPS, "mission-locale", ML_ADMIN, "partner_admin")).status_code == 202
     assert (await up.accept(ML_ADMIN)).status_code == 200
     assert [e.event_type for e in sqlite_store.read_all()].count("AccountInvited") == 1
+
+
+async def test_a_viewer_sending_an_incomplete_body_to_a_coordination_action_is_refused_for_their_role(
+    api: Api, service: IdentityService
+) -> None:
+    coordinator = await api.coordinator()
+    viewer = await api.onboard(coordinator, ORG, "lecture@departement-nord.example", "viewer")
+    head = service.store.head()
+
+    organisation = await api.call("POST", "/organisations", viewer, json={})
+    invitation = await api.call("POST", f"/organisations/{ORG}/invitations", viewer, json={"roles": []})
+
+    assert (organisation.status_code, organisation.json()["detail"]) == (
+        403,
+        [{"field": "Authorization", "reason": "seule la coordination enregistre les organisations"}],
+    )
+    assert invitation.status_code == 403
+    assert invitation.json()["detail"][0]["reason"].startswith("votre rôle ne permet pas d'inviter")
+    assert service.store.read_all(after=head) == []

@@ -49,3 +49,41 @@ async def test_a_site_window_with_a_time_zone_is_refused_by_name(api: Api) -> No
     assert response.json()["detail"] == [
         {"field": "site_windows.0.start", "reason": "heure sans fuseau attendue, au format HH:MM"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "as_"),
+    [
+        ("/job-datings", "viewer"),
+        ("/job-datings/jd-1/check-ins", "viewer"),
+        ("/job-datings/jd-1/no-shows", "ml-counsellor"),
+        ("/slots/slot-1/outcome", "viewer"),
+        ("/slots/slot-1/move", "ft-manager"),
+        ("/job-datings/jd-1/pins", "recruiter-logiplus"),
+        ("/workshops", "ft-manager"),
+    ],
+)
+async def test_a_caller_whose_role_may_not_act_is_refused_before_their_body_is_read(
+    api: Api, service: SchedulingService, url: str, as_: str
+) -> None:
+    response = await api.call("POST", url, as_=as_, json={})
+
+    assert response.status_code == 403
+    (refusal,) = response.json()["detail"]
+    assert refusal["field"] == "Authorization"
+    assert refusal["reason"].startswith("seul")
+    assert service.store.count() == 0
+
+
+async def test_an_unknown_outcome_lists_the_allowed_ones_joined_in_french(api: Api) -> None:
+    response = await api.call("POST", "/slots/slot-1/outcome", json={"outcome": "absent"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "field": "outcome",
+            "reason": (
+                "valeur non reconnue (possibles : 'second_interview', 'hired', 'not_retained' ou 'no_show')"
+            ),
+        }
+    ]

@@ -8,6 +8,7 @@ import pytest
 
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.sites.bootstrap import SitesService
+from jobdating.sites.domain.permissions import WRITERS
 
 from .conftest import Api
 
@@ -251,3 +252,13 @@ async def test_health_reports_the_log_and_the_read_model(api: Api) -> None:
     await api.open_site()
     health = (await api.client.get("/health")).json()
     assert (health["service"], health["log_head"], health["read_model_position"]) == ("sites", 1, 1)
+
+
+@pytest.mark.parametrize("body", [{}, {"name": "Salle des fêtes"}])
+async def test_a_viewer_sending_an_incomplete_site_is_refused_for_their_role_not_for_the_body(
+    api: Api, service: SitesService, body: dict[str, Any]
+) -> None:
+    response = await api.call("POST", "/sites", "viewer", json=body)
+    assert response.status_code == 403
+    assert response.json()["detail"] == [{"field": "Authorization", "reason": WRITERS.refusal}]
+    assert service.store.count() == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -23,6 +22,7 @@ from nats.js.errors import NotFoundError
 
 from jobdating.bus.connection import connect_options
 from jobdating.bus.topology import ACK_WAIT, CONSUMERS, ConsumerSpec, StreamSpec, registration_sites
+from jobdating.runtime.cli import FrenchArgumentParser
 
 
 def stream_config(spec: StreamSpec) -> StreamConfig:
@@ -89,17 +89,24 @@ async def provision_url(url: str, consumers: Iterable[ConsumerSpec] = CONSUMERS)
 def main(argv: Sequence[str] | None = None) -> int:
     """`jobdating-provision`: the provisioning step of a deployment, shipped in every service image (the
     operator's `jobdating provision` does the same from a workstation)."""
-    parser = argparse.ArgumentParser(prog="jobdating-provision", description=main.__doc__)
-    parser.add_argument("--nats-url", default=os.environ.get("JOBDATING_NATS_URL"), help="NATS server URL")
+    parser = FrenchArgumentParser(
+        prog="jobdating-provision",
+        description="Créer ou mettre à jour le flux NATS et chaque lecteur durable des services.",
+    )
+    parser.add_argument(
+        "--nats-url",
+        default=os.environ.get("JOBDATING_NATS_URL"),
+        help="l'adresse du serveur NATS (par défaut : JOBDATING_NATS_URL)",
+    )
     parser.add_argument(
         "--registration-org",
         action="append",
         default=[],
-        help="a partner org running its own registration instance (its own durable), repeatable",
+        help="une organisation partenaire qui a sa propre instance d'inscriptions (répétable)",
     )
     args = parser.parse_args(argv)
     if not args.nats_url:
-        parser.error("--nats-url (or JOBDATING_NATS_URL) is required")
+        parser.error("--nats-url (ou JOBDATING_NATS_URL) est obligatoire")
     try:
         consumers = [*CONSUMERS, *(registration_sites(org) for org in args.registration_org)]
     except ValueError as exc:

@@ -21,3 +21,17 @@ class Actor:
     def has(self, *roles: str) -> bool:
         """Whether the caller holds any of `roles`."""
         return not self.roles.isdisjoint(roles)
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleGate:
+    """The roles a permission rule can ever let through, and what it tells everyone else: the API checks it
+    before it reads a request's body; the rule itself (this site's organisation, this company's slot) then
+    decides with the facts."""
+
+    roles: tuple[str, ...]
+    refusal: str
+
+    def lets(self, actor: Actor) -> bool:
+        """Whether `actor` holds one of the roles (the rule may still refuse them)."""
+        return actor.has(*self.roles)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from jobdating.runtime.access_tokens import AccessTokenVerifier
+from jobdating.runtime.actors import RoleGate
 from jobdating.runtime.machine_tokens import MachineTokens
 from jobdating.runtime.principals import ROLES, Principal, Role, Unauthenticated
 
-__all__ = ["ROLES", "Caller", "Principal", "Role", "TokenTable", "current_principal", "require"]
+__all__ = ["ROLES", "Caller", "Principal", "Role", "TokenTable", "current_principal", "only", "require"]
 
 
 class TokenTable:
@@ -105,6 +106,24 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+def only(gate: RoleGate) -> list[Any]:
+    """A route's `dependencies`: the caller must hold one of the gate's roles, or 403 with its refusal.
+
+    FastAPI runs a route's dependencies before it validates the body, so someone who may never do this is
+    told so, not which field their body lacks. The domain's rule still decides the rest.
+    """
+    unknown = set(gate.roles) - ROLES
+    if unknown:  # a misspelt role would lock everyone out of the route
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has(*gate.roles):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=_refused(gate.refusal))
+        return principal
+
+    return [Depends(check)]
 
 
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -195,11 +195,27 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    @app.get("/health", tags=["ops"])
+    @app.get(
+        "/health",
+        tags=["ops"],
+        summary="État du service",
+        description=(
+            "Pour l'exploitation et la supervision : le service répond, où en sont son journal, son relais "
+            "vers NATS et ses vues."
+        ),
+    )
     def get_health() -> dict[str, Any]:
         return {"service": service, "org": org, **health()}
 
-    @app.get("/metrics", tags=["ops"])
+    @app.get(
+        "/metrics",
+        tags=["ops"],
+        summary="Mesures pour Prometheus",
+        description=(
+            "Pour la supervision : requêtes par route et par réponse, événements refusés, au format "
+            "Prometheus."
+        ),
+    )
     def get_metrics() -> Response:
         return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
 

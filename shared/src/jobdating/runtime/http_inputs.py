@@ -82,6 +82,16 @@ FRENCH_REASONS = {
     "model_attributes_type": "objet attendu",
     "dict_type": "objet attendu",
     "json_invalid": "JSON invalide",
+    "string_pattern_mismatch": "format non reconnu",
+    "uuid_type": "identifiant (UUID) attendu",
+    "uuid_parsing": "identifiant (UUID) attendu",
+    "url_type": "adresse web attendue",
+    "url_parsing": "adresse web attendue",
+    "url_scheme": "adresse web attendue (http ou https)",
+    "dict_attributes_type": "objet attendu",
+    "set_type": "liste attendue",
+    "tuple_type": "liste attendue",
+    "bytes_type": "texte attendu",
 }
 
 
@@ -97,14 +107,28 @@ def french_validation_error(err: Any) -> dict[str, str]:
     """One pydantic error as {field, reason} with the reason in French."""
     field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
     ctx = err.get("ctx", {})
-    if err["type"] == "literal_error":
-        reason = f"valeur non reconnue (possibles : {ctx.get('expected', '')})"
+    if err["type"] in ("literal_error", "enum"):
+        reason = f"valeur non reconnue (possibles : {_one_of(str(ctx.get('expected', '')))})"
     elif err["type"] in OWN_ERRORS:
         reason = str(err["msg"])
     elif err["type"] in ("less_than_equal", "less_than"):
         reason = f"valeur trop grande (au plus {ctx.get('le', ctx.get('lt'))})"
     elif err["type"] in ("greater_than_equal", "greater_than"):
         reason = f"valeur trop petite (au moins {ctx.get('ge', ctx.get('gt'))})"
+    elif err["type"] == "string_too_short":
+        reason = f"texte trop court (au moins {ctx.get('min_length')} caractère(s))"
+    elif err["type"] == "string_too_long":
+        reason = f"texte trop long (au plus {ctx.get('max_length')} caractères)"
+    elif err["type"] == "too_short":
+        reason = f"liste trop courte (au moins {ctx.get('min_length')} élément(s))"
+    elif err["type"] == "too_long":
+        reason = f"liste trop longue (au plus {ctx.get('max_length')} éléments)"
     else:
         reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
     return {"field": field, "reason": reason}
+
+
+def _one_of(expected: str) -> str:
+    """pydantic's list of allowed values (`'a', 'b' or 'c'`) said in French (`'a', 'b' ou 'c'`)."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"{head} ou {last}" if sep else expected

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi import FastAPI
@@ -21,8 +22,10 @@ from pydantic import ValidationError
 from jobdating.eventstore import open_store
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
+from jobdating.runtime.cli import FrenchArgumentParser
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
+from jobdating.runtime.http_inputs import french_validation_error
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.settings import ServiceSettings
 
@@ -95,7 +98,7 @@ def rebuild_command(
         print(f"read model rebuilt from {count} events")
         return 0
 
-    return Command("rebuild", "rebuild the read model from the log (stop the service first)", run)
+    return Command("rebuild", "reconstruire les vues depuis le journal (arrêter le service avant)", run)
 
 
 class Main(Protocol):
@@ -104,7 +107,7 @@ class Main(Protocol):
     def __call__(self, argv: Sequence[str] | None = None, /) -> int: ...
 
 
-SERVE_HELP = "run the HTTP API and the outbox relay until SIGINT/SIGTERM"
+SERVE_HELP = "lancer l'API HTTP et le relais vers NATS, jusqu'à Ctrl-C ou SIGTERM"
 
 
 def service_main(
@@ -150,11 +153,11 @@ def run_service(
     `run` drives a built host (default: `host.run()`), for a service that does more on the same loop.
     """
     prefix = settings_type.env_prefix()
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog=f"jobdating-{name}",
-        description=f"{description} Settings come from {prefix}* environment variables.",
+        description=f"{description} Réglages : variables d'environnement {prefix}*.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    subparsers = parser.add_commands()
     subparsers.add_parser("serve", help=serve_help)
     for command in commands:
         sub = subparsers.add_parser(command.name, help=command.help)
@@ -164,14 +167,46 @@ def run_service(
     try:
         settings = settings_type()
     except ValidationError as exc:
-        wrong = ", ".join(prefix + str(e["loc"][0]).upper() for e in exc.errors())
-        print(f"invalid or missing settings: {wrong}", file=sys.stderr)
+        where = "l'environnement" + (
+            " ou le fichier .env" if settings_type.model_config.get("env_file") else ""
+        )
+        print(settings_refused(f"jobdating-{name}", prefix, exc, where), file=sys.stderr)
+        return 2
+    missing = startup_problems(settings) if args.command == "serve" else []
+    if missing:
+        print(f"jobdating-{name} ne démarre pas : {' ; '.join(missing)}.", file=sys.stderr)
         return 2
     log = configure_logging(name, settings.org, settings.log_level_number)
     if args.command == "serve":
         return serve(settings, bootstrap, run or _host_only, log)
     chosen = next(c for c in commands if c.name == args.command)
     return chosen.run(settings, args, log)
+
+
+def settings_refused(program: str, prefix: str, exc: ValidationError, where: str) -> str:
+    """One French sentence naming every setting missing or refused (and why), for the operator."""
+    said = []
+    for error in exc.errors():
+        name = prefix + str(error["loc"][0]).upper()
+        if error["type"] == "missing":
+            said.append(f"le réglage {name} manque")
+        else:
+            said.append(f"le réglage {name} est refusé ({french_validation_error(error)['reason']})")
+    return f"{program} ne démarre pas : {' ; '.join(said)} (à définir dans {where})."
+
+
+def startup_problems(settings: ServiceSettings) -> list[str]:
+    """What keeps `serve` from starting, said for the operator: no tokens file, or a file a setting names
+    (`..._FILE`) that does not exist (the service would fail on it later, in a traceback)."""
+    said = []
+    if settings.tokens_file is None:
+        said.append(f"le réglage {settings.env_prefix()}TOKENS_FILE manque (le fichier des jetons d'accès)")
+    for field in type(settings).model_fields:
+        path = getattr(settings, field)
+        if field.endswith("_file") and isinstance(path, Path) and not path.exists():
+            name = settings.env_prefix() + field.upper()
+            said.append(f"le fichier nommé par {name} est introuvable ({path})")
+    return said
 
 
 def serve(
@@ -184,9 +219,10 @@ def serve(
 
     The stream and the consumers must already be provisioned.
     """
-    if settings.tokens_file is None or not settings.tokens_file.exists():
+    if settings.tokens_file is None:
         print(
-            f"error: tokens file {settings.tokens_file} not found: set {settings.env_prefix()}TOKENS_FILE",
+            f"le service ne démarre pas : le réglage {settings.env_prefix()}TOKENS_FILE manque "
+            "(le fichier des jetons d'accès).",
             file=sys.stderr,
         )
         return 2

@@ -6,6 +6,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,10 @@ class ServiceSettings(BaseSettings):
 
     # Empty variables count as unset: compose passes `${VAR:-}` for optional settings.
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    # Settings an operator keeps at their default (tuning, or what this service does not use). Every other
+    # field is wired through docker-compose.yml and .env.example (or the service image): a test reads them.
+    defaults_kept: ClassVar[frozenset[str]] = frozenset()
 
     org: str = "departement-nord"
     store_url: str
@@ -108,6 +113,8 @@ class MailingSettings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password_file: Path | None = None
     smtp_timeout: float = 10.0
+
+    defaults_kept: ClassVar[frozenset[str]] = frozenset({"smtp_timeout"})
 
     def smtp_password(self) -> str | None:
         """The SMTP password, read from its file (secrets stay out of the environment)."""

@@ -16,17 +16,17 @@ from jobdating.ops.commands.terminal import DataDir, OptionalNatsUrl, console
 def audit(
     data_dir: DataDir = Path(".data"),
     nats_url: OptionalNatsUrl = None,
-    limit: Annotated[int, typer.Option(help="how many differences to list at most")] = 20,
+    limit: Annotated[int, typer.Option(help="combien de différences lister au plus")] = 20,
     store: Annotated[
         list[str] | None,
         typer.Option(
-            help="SERVICE=URL: that service's store (e.g. PostgreSQL), repeatable; "
-            "SERVICE@ORG=URL: a partner's own instance"
+            help="SERVICE=URL : la base de ce service (par ex. PostgreSQL), répétable ; "
+            "SERVICE@ORG=URL : l'instance propre d'un partenaire"
         ),
     ] = None,
     stream: Annotated[
         bool,
-        typer.Option("--stream/--no-stream", help="also check the stream (--no-stream: the stores alone)"),
+        typer.Option("--stream/--no-stream", help="vérifier aussi le flux (--no-stream : les bases seules)"),
     ] = True,
     who: Annotated[
         bool,
@@ -75,12 +75,13 @@ def audit(
 
 
 def replay(
-    service: Annotated[str, typer.Argument(help="registration, sites, scheduling or notifications")],
-    from_stream: Annotated[bool, typer.Option(help="replay the stream's events, not the log")] = False,
+    service: Annotated[str, typer.Argument(help="registration, sites, scheduling ou notifications")],
+    from_stream: Annotated[bool, typer.Option(help="rejouer les événements du flux, pas le journal")] = False,
     data_dir: DataDir = Path(".data"),
     nats_url: OptionalNatsUrl = None,
     store_url: Annotated[
-        str | None, typer.Option(help="the service's store URL, instead of the data folder's")
+        str | None,
+        typer.Option(help="l'adresse de la base du service, au lieu de celle du dossier de données"),
     ] = None,
 ) -> None:
     """Rebuild a service's projections into fresh tables, then switch the live ones in one transaction."""

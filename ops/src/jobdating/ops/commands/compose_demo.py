@@ -20,13 +20,13 @@ from jobdating.runtime import french
 
 def compose_demo(
     root: Annotated[
-        Path, typer.Option(help="the checkout holding docker-compose.yml and the .env of compose-init")
+        Path, typer.Option(help="le dossier qui contient docker-compose.yml et le .env de compose-init")
     ] = Path(),
     day: Annotated[
         datetime | None,
         typer.Option(
-            help="the job dating's date (YYYY-MM-DD) [default: the one chosen before, else the next working "
-            "day of the services' clock]",
+            help="la date du job dating (AAAA-MM-JJ) (par défaut : celle choisie avant, sinon le prochain "
+            "jour ouvré de l'horloge des services)",
             formats=["%Y-%m-%d"],
         ),
     ] = None,

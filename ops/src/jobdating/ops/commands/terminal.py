@@ -17,18 +17,24 @@ from jobdating.ops.stack import Stack, StackError
 
 console = Console(stderr=True)
 
-NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL", help="NATS server URL")]
-DataDir = Annotated[Path, typer.Option(help="the data folder of `jobdating up` (its <service>.db stores)")]
+NatsUrl = Annotated[
+    str, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL", help="l'adresse du serveur NATS")
+]
+DataDir = Annotated[
+    Path, typer.Option(help="le dossier de données de `jobdating up` (ses bases <service>.db)")
+]
 OptionalNatsUrl = Annotated[
     str | None,
     typer.Option(
-        "--nats-url", envvar="JOBDATING_NATS_URL", help="NATS server URL [default: the embedded stack's]"
+        "--nats-url",
+        envvar="JOBDATING_NATS_URL",
+        help="l'adresse du serveur NATS (par défaut : celui de `jobdating up`)",
     ),
 ]
 
 StackDataDir = Annotated[
     Path,
-    typer.Option("--data-dir", help="the data folder of `jobdating up` whose NATS to use without --nats-url"),
+    typer.Option("--data-dir", help="le dossier de `jobdating up` dont utiliser le NATS, sans --nats-url"),
 ]
 
 T = TypeVar("T")

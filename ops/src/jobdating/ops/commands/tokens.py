@@ -17,13 +17,17 @@ from rich.table import Table
 from jobdating.ops import tokens
 from jobdating.ops.commands.terminal import console
 
-app = typer.Typer(no_args_is_help=True, help="Issue, revoke and list machine tokens (hashed in the files).")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Donner, révoquer et lister les jetons des machines (seule leur empreinte est gardée).",
+)
 
 Files = Annotated[
     list[Path],
     typer.Option(
         "--file",
-        help="a services' tokens file (repeat for several) [default: .data/tokens.json, `jobdating up`'s]",
+        help="un fichier de jetons des services (à répéter) "
+        "(par défaut : .data/tokens.json, celui de `jobdating up`)",
     ),
 ]
 DEFAULT_FILE = Path(".data/tokens.json")
@@ -40,9 +44,11 @@ def _fail(error: Exception) -> typer.Exit:
 
 @app.command("issue")
 def issue(
-    org: Annotated[str, typer.Option(help="the organisation the token acts for")],
-    role: Annotated[list[str], typer.Option(help="a role of the token (repeat for several)")],
-    actor: Annotated[str, typer.Option(help="the actor id the audit shows for it, e.g. import-ml-2026")],
+    org: Annotated[str, typer.Option(help="l'organisation pour laquelle le jeton agit")],
+    role: Annotated[list[str], typer.Option(help="un rôle du jeton (à répéter pour plusieurs)")],
+    actor: Annotated[
+        str, typer.Option(help="l'identifiant d'acteur que l'audit montre, par ex. import-ml-2026")
+    ],
     file: Files = [],  # noqa: B006 (typer reads the default, never mutates it)
 ) -> None:
     """Add a new token to the files and print it once (it is stored hashed only)."""
@@ -63,9 +69,12 @@ def issue(
 @app.command("revoke")
 def revoke(
     which: Annotated[
-        str | None, typer.Argument(help="the token, its sha256: key or the start of its digest (8+ hex)")
+        str | None,
+        typer.Argument(
+            help="le jeton, sa clé sha256: ou le début de son empreinte (8 caractères hexadécimaux ou plus)"
+        ),
     ] = None,
-    actor: Annotated[str | None, typer.Option(help="revoke every token of this actor id")] = None,
+    actor: Annotated[str | None, typer.Option(help="révoquer chaque jeton de cet acteur")] = None,
     file: Files = [],  # noqa: B006
 ) -> None:
     """Remove tokens from the files: refused by the services from their next request."""
@@ -100,7 +109,7 @@ def list_tokens(file: Files = []) -> None:  # noqa: B006
 @app.command("hash")
 def hash_tokens(
     operator_file: Annotated[
-        Path, typer.Option(help="where the clear tokens found are copied (mode 0600), for you only")
+        Path, typer.Option(help="où copier les jetons en clair trouvés (mode 0600), pour vous seul")
     ],
     file: Files = [],  # noqa: B006
 ) -> None:

@@ -35,30 +35,32 @@ def render(report: Report, output_format: Format) -> str:
 
 def report(
     nats_url: Annotated[
-        str | None, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL", help="NATS server URL")
+        str | None, typer.Option("--nats-url", envvar="JOBDATING_NATS_URL", help="l'adresse du serveur NATS")
     ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            help="data folder of `jobdating up` [default: .data]: its NATS, or its JetStream files read "
-            "by a temporary server when the stack is stopped; wins over --nats-url"
+            help="le dossier de données de `jobdating up` (par défaut : .data) : son NATS, ou ses fichiers "
+            "JetStream lus par un serveur temporaire quand tout est arrêté ; l'emporte sur --nats-url"
         ),
     ] = None,
-    job_dating: Annotated[str | None, typer.Option("--job-dating", help="only this job dating")] = None,
+    job_dating: Annotated[str | None, typer.Option("--job-dating", help="seulement ce job dating")] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="job datings with a day on or after (YYYY-MM-DD)")
+        str | None, typer.Option("--from", help="les job datings de ce jour ou après (AAAA-MM-JJ)")
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="job datings with a day on or before")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="les job datings de ce jour ou avant")] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
-            help="figures as they stood then: events that occurred later are left out "
-            "(YYYY-MM-DD[THH:MM[+offset]], Europe/Paris without offset; a date alone is its end)",
+            help="les chiffres tels qu'ils étaient alors : les événements plus tardifs sont laissés de côté "
+            "(AAAA-MM-JJ[THH:MM[+décalage]], heure de Paris sans décalage ; une date seule : sa fin)",
         ),
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="table, csv or html")] = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", help="write to this file")] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="tableau (table), csv ou html")
+    ] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", help="écrire dans ce fichier")] = None,
 ) -> None:
     """Statistics of job datings as a projection over the whole stream: table, CSV or HTML page."""
     err = Console(stderr=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
@@ -19,6 +20,20 @@ class ConsoleSettings(ServiceSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="JOBDATING_CONSOLE_")
+    # No store and no machine tokens of its own (people's tokens only); real time, like identity.
+    defaults_kept: ClassVar[frozenset[str]] = frozenset(
+        {
+            "store_url",
+            "tokens_file",
+            "identity_revocations_every",
+            "clock_start",
+            "clock_speed",
+            "clock_origin",
+            "session_minutes",
+            "candidate_link_days",
+            "upstream_timeout",
+        }
+    )
 
     # Not used yet (no read model of its own): kept so the console has the common settings' shape.
     store_url: str = "sqlite:///.data/console.db"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ import uvicorn
 from jobdating.console.bootstrap import bootstrap
 from jobdating.console.config import ConsoleSettings
 from jobdating.runtime.candidate_links import CandidateLink, sign
+from jobdating.runtime.cli import FrenchArgumentParser
 
 
 def candidate_link(settings: ConsoleSettings, candidate_id: str) -> str:
@@ -22,11 +22,16 @@ def candidate_link(settings: ConsoleSettings, candidate_id: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jobdating-console", description="The web console.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the console's pages")
-    link = commands.add_parser("link", help="print a candidate's personal link (a secret: send it to them)")
-    link.add_argument("candidate_id")
+    parser = FrenchArgumentParser(
+        prog="jobdating-console",
+        description="La console web : les pages des personnes. Réglages : variables JOBDATING_CONSOLE_*.",
+    )
+    commands = parser.add_commands()
+    commands.add_parser("serve", help="servir les pages de la console")
+    link = commands.add_parser(
+        "link", help="afficher le lien personnel d'un candidat (un secret : à lui envoyer, à lui seul)"
+    )
+    link.add_argument("candidate_id", help="l'identifiant du candidat")
     args = parser.parse_args(argv)
     settings = ConsoleSettings()
     if args.command == "link":

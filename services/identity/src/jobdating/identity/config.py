@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -19,6 +20,25 @@ class IdentitySettings(MailingSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="JOBDATING_IDENTITY_")
+    # Identity signs the tokens the others check (it is the identity service), runs on real time (TOTP
+    # codes), and its delays and password costs are tuning.
+    defaults_kept: ClassVar[frozenset[str]] = MailingSettings.defaults_kept | {
+        "identity_url",
+        "identity_issuer",
+        "identity_revocations_every",
+        "clock_start",
+        "clock_speed",
+        "clock_origin",
+        "access_token_minutes",
+        "invitation_hours",
+        "sign_in_max_failures",
+        "sign_in_window_minutes",
+        "password_time_cost",
+        "password_memory_kib",
+        "password_lanes",
+        "oidc_sign_in_minutes",
+        "oidc_timeout",
+    }
 
     store_url: str = "sqlite:///.data/identity.db"
     port: int = 8005

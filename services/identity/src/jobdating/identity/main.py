@@ -30,10 +30,12 @@ class _PrintedMail:
 
 
 def _invite_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("email", help="the coordinator's e-mail address")
-    parser.add_argument("--name", help="the organisation's name (default: the organisation_name setting)")
+    parser.add_argument("email", help="l'adresse électronique de la personne qui coordonne")
+    parser.add_argument("--name", help="le nom de l'organisation (par défaut : le réglage ORGANISATION_NAME)")
     parser.add_argument(
-        "--print", action="store_true", help="print the invitation instead of sending it (its link is secret)"
+        "--print",
+        action="store_true",
+        help="afficher l'invitation au lieu de l'envoyer (son lien est secret)",
     )
 
 
@@ -64,12 +66,12 @@ main = service_main(
     "identity",
     IdentitySettings,
     bootstrap,
-    description="Identity service: organisations, accounts and roles, sign-in, signing keys.",
+    description="Service des comptes : organisations, comptes et rôles, connexion, clés de signature.",
     commands=[
         rebuild_command(migrate, projections.rebuild),
         Command(
             "invite-coordinator",
-            "register this instance's organisation (the département) and invite a coordinator by e-mail",
+            "enregistrer le département de cette instance et inviter par courriel une personne qui coordonne",
             invite_coordinator,
             _invite_arguments,
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
@@ -38,6 +39,12 @@ class NotificationsSettings(MailingSettings):
         # `JOBDATING_NOTIFICATIONS_MAILDIR=none`: a real mail relay, no Maildir to reconcile with.
         env_parse_none_str="none",
     )
+    defaults_kept: ClassVar[frozenset[str]] = MailingSettings.defaults_kept | {
+        "retry_delays",
+        "concurrency",
+        "tick_seconds",
+        "contact_timeout",
+    }
 
     store_url: str = "sqlite:///.data/notifications.db"
     port: int = 8004

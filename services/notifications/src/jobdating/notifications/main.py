@@ -23,7 +23,7 @@ from jobdating.runtime.service_main import Command, service_main
 
 
 def _failed(again: argparse.ArgumentParser) -> None:
-    again.add_argument("--failed", action="store_true", help="also send every failed message again")
+    again.add_argument("--failed", action="store_true", help="renvoyer aussi chaque message en échec")
 
 
 def smtp_sink(settings: NotificationsSettings, _args: argparse.Namespace, log: Any) -> int:
@@ -88,18 +88,18 @@ main = service_main(
     "notifications",
     NotificationsSettings,
     checked_bootstrap,
-    description="Notifications service: convocations, reminders, changes, agendas and outcome notices.",
-    serve_help="run the consumers, the sender, the relay and the HTTP API",
+    description="Service des messages : convocations, rappels, changements, agendas et résultats.",
+    serve_help="lancer les lecteurs, l'envoi des messages, le relais et l'API HTTP",
     run=run,
     commands=[
         Command(
             "smtp-sink",
-            "run the local SMTP server that writes the Maildir (embedded run, not production)",
+            "lancer le serveur SMTP local qui écrit le Maildir (démonstration, pas en production)",
             smtp_sink,
         ),
         Command(
             "redrive",
-            "re-run parked events; with --failed, queue failed messages again",
+            "rejouer les événements mis de côté ; avec --failed, renvoyer les messages en échec",
             redrive,
             _failed,
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
@@ -20,6 +21,8 @@ class RegistrationSettings(ServiceSettings):
     """The common settings; each partner organisation runs its own instance, so `org` has no default."""
 
     model_config = SettingsConfigDict(env_prefix="JOBDATING_REGISTRATION_", env_file=None)
+    # A partner's own instance names its sites consumer; the coordinator's keeps the default.
+    defaults_kept: ClassVar[frozenset[str]] = frozenset({"sites_consumer"})
 
     org: str
     store_url: str = "sqlite:///.data/registration.db"

@@ -23,24 +23,29 @@ def main(argv: list[str] | None = None) -> int:
         "registration",
         RegistrationSettings,
         bootstrap,
-        description="Registration service of jobdating.",
-        serve_help="run the HTTP API, the relay, the sites consumer and contact answers",
+        description="Service des inscriptions : candidats, entreprises, imports.",
+        serve_help="lancer l'API HTTP, le relais, la lecture des sites et les réponses de coordonnées",
         run=run,
         commands=[
-            Command("rebuild", "rebuild the projections from the service's log", rebuild),
-            Command("redrive", "re-run events parked by the sites consumer", redrive_parked, _event_id),
-            Command("retention", "erase once the candidates whose retention ran out", retention, _dry_run),
+            Command("rebuild", "reconstruire les vues depuis le journal du service", rebuild),
+            Command("redrive", "rejouer les événements des sites mis de côté", redrive_parked, _event_id),
+            Command(
+                "retention",
+                "effacer les candidats dont la durée de conservation est passée",
+                retention,
+                _dry_run,
+            ),
         ],
         argv=argv,
     )
 
 
 def _event_id(again: argparse.ArgumentParser) -> None:
-    again.add_argument("--event-id", help="only this parked event")
+    again.add_argument("--event-id", help="seulement cet événement mis de côté")
 
 
 def _dry_run(again: argparse.ArgumentParser) -> None:
-    again.add_argument("--dry-run", action="store_true", help="only count them, per organisation")
+    again.add_argument("--dry-run", action="store_true", help="seulement les compter, par organisation")
 
 
 def retention(settings: RegistrationSettings, args: argparse.Namespace, log: Any) -> int:

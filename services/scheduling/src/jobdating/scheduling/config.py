@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
@@ -14,6 +14,9 @@ class SchedulingSettings(ServiceSettings):
     """The common settings, and how this instance plans and where its video links point."""
 
     model_config = SettingsConfigDict(env_prefix="JOBDATING_SCHEDULING_")
+    defaults_kept: ClassVar[frozenset[str]] = frozenset(
+        {"solver_engine", "solver_time_limit", "solver_threads", "repair_lead_minutes"}
+    )
 
     store_url: str = "sqlite:///.data/scheduling.db"
     port: int = 8003

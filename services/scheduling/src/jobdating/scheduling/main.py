@@ -35,26 +35,36 @@ def _rebuild_arguments(rebuild: argparse.ArgumentParser) -> None:
     rebuild.add_argument(
         "--facts-from-stream",
         action="store_true",
-        help="also rebuild the candidates, companies, sites and computers from the NATS stream",
+        help="reconstruire aussi les candidats, entreprises, sites et ordinateurs depuis le flux NATS",
     )
 
 
 def _redrive_arguments(again: argparse.ArgumentParser) -> None:
     again.add_argument(
-        "--consumer", choices=[REGISTRATION_CONSUMER, SITES_CONSUMER, IDENTITY_CONSUMER], required=True
+        "--consumer",
+        choices=[REGISTRATION_CONSUMER, SITES_CONSUMER, IDENTITY_CONSUMER],
+        required=True,
+        help="le lecteur dont rejouer les événements mis de côté",
     )
-    again.add_argument("--event-id", help="only this parked event")
+    again.add_argument("--event-id", help="seulement cet événement mis de côté")
 
 
 def _export_arguments(out: argparse.ArgumentParser) -> None:
-    out.add_argument("--job-dating", required=True, help="the job dating's id")
-    out.add_argument("--by", choices=["site", "computer", "company", "candidate"], default="site")
-    out.add_argument("--format", choices=["text", "csv"], default="text")
+    out.add_argument("--job-dating", required=True, help="l'identifiant du job dating")
     out.add_argument(
-        "--provisional", action="store_true", help="the latest provisional plan, not the published"
+        "--by",
+        choices=["site", "computer", "company", "candidate"],
+        default="site",
+        help="par site, ordinateur, entreprise ou candidat (par défaut : site)",
     )
-    out.add_argument("--key", help="only this site, computer, company or candidate")
-    out.add_argument("--output", type=Path, help="write to this file instead of the standard output")
+    out.add_argument(
+        "--format", choices=["text", "csv"], default="text", help="texte ou CSV (par défaut : texte)"
+    )
+    out.add_argument(
+        "--provisional", action="store_true", help="le dernier planning provisoire, pas le publié"
+    )
+    out.add_argument("--key", help="seulement ce site, cet ordinateur, cette entreprise ou ce candidat")
+    out.add_argument("--output", type=Path, help="écrire dans ce fichier plutôt qu'à l'écran")
 
 
 def rebuild_read_model(settings: SchedulingSettings, args: argparse.Namespace, log: Any) -> int:
@@ -145,19 +155,24 @@ main = service_main(
     "scheduling",
     SchedulingSettings,
     bootstrap,
-    description="Scheduling service of jobdating.",
-    serve_help="run the HTTP API, the relay and the registration and sites consumers",
+    description="Service de planification : job datings, plannings, la journée, ateliers.",
+    serve_help="lancer l'API HTTP, le relais et la lecture des inscriptions et des sites",
     commands=[
         Command(
             "rebuild",
-            "rebuild the read model from the log (stop the service first)",
+            "reconstruire les vues depuis le journal (arrêter le service avant)",
             rebuild_read_model,
             _rebuild_arguments,
         ),
-        Command("redrive", "re-run events a consumer parked", redrive_parked, _redrive_arguments),
+        Command(
+            "redrive",
+            "rejouer les événements qu'un lecteur a mis de côté",
+            redrive_parked,
+            _redrive_arguments,
+        ),
         Command(
             "export",
-            "print a plan per site, computer, company or candidate",
+            "afficher un planning par site, ordinateur, entreprise ou candidat",
             export_plan,
             _export_arguments,
         ),

@@ -11,7 +11,7 @@ main = service_main(
     "sites",
     SitesSettings,
     bootstrap,
-    description="Sites service: premises, rooms and computers lent by partners.",
+    description="Service des sites : lieux, salles et ordinateurs prêtés par les partenaires.",
     commands=[rebuild_command(projections.migrate, projections.rebuild)],
 )
 

@@ -6,7 +6,7 @@ machine tokens (`tokens_file`, shared by every service) let scripts and the oper
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jobdating.identity.adapters.keys import InvalidToken, KeyRing
 from jobdating.identity.application.queries import IdentityQueries
 from jobdating.identity.domain.permissions import Actor
+from jobdating.runtime.actors import RoleGate
 from jobdating.runtime.auth import TokenTable
 
 _bearer = HTTPBearer(auto_error=False)
@@ -63,3 +64,17 @@ def current_actor(
 
 
 Caller = Annotated[Actor, Depends(current_actor)]
+
+
+def only(gate: RoleGate) -> list[Any]:
+    """A route's `dependencies`: the caller must hold one of the gate's roles, or 403 with its refusal,
+    before the body is read (see `jobdating.runtime.auth.only`, the same for the other services)."""
+
+    def check(actor: Caller) -> Actor:
+        if not any(actor.has(role) for role in gate.roles):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=[{"field": "Authorization", "reason": gate.refusal}]
+            )
+        return actor
+
+    return [Depends(check)]

@@ -32,6 +32,10 @@ def router(oidc: OidcSignIn, *, secure_cookie: bool) -> APIRouter:
             404: {"description": "this organisation signs in through no provider"},
             502: {"description": "the provider does not answer"},
         },
+        description=(
+            "Une personne d'une organisation reliée à un fournisseur d'identité (ProConnect, ...) y est "
+            "envoyée pour se connecter."
+        ),
     )
     def start(organisation_id: str) -> RedirectResponse:
         started = oidc.start(organisation_id)
@@ -57,6 +61,10 @@ def router(oidc: OidcSignIn, *, secure_cookie: bool) -> APIRouter:
             404: {"description": "the organisation signs in through no provider any more"},
             502: {"description": "the provider does not answer"},
         },
+        description=(
+            "Le fournisseur d'identité renvoie la personne ici après sa connexion ; la réponse est le même "
+            "jeton d'accès que /sign-in."
+        ),
     )
     def callback(
         request: Request,

@@ -25,6 +25,11 @@ def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: Id
             403: {"description": "the account is disabled"},
             429: {"description": "too many failed sign-ins for this account or address; see Retry-After"},
         },
+        description=(
+            "Une personne se connecte avec son adresse, son mot de passe et, pour la coordination et les "
+            "administrateurs, le code à 6 chiffres de son application ; la réponse est un jeton d'accès que "
+            "tous les services acceptent."
+        ),
     )
     def post_sign_in(body: SignInIn, request: Request) -> AccessToken:
         client = request.client.host if request.client is not None else "unknown"
@@ -34,21 +39,49 @@ def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: Id
         "/invitations/accept",
         summary="Activer son compte depuis le lien reçu par courriel",
         responses={410: {"description": "the link expired or was already used: nothing changed"}},
+        description=(
+            "La personne invitée choisit son mot de passe depuis le lien reçu par courriel ; son compte "
+            "devient actif."
+        ),
     )
     def accept(body: AcceptIn, request: Request) -> Activation:
         return invitations.accept(body.token, body.password, request.state.correlation_id)
 
-    @api.get("/.well-known/jwks.json", tags=["keys"])
+    @api.get(
+        "/.well-known/jwks.json",
+        tags=["keys"],
+        summary="Clés publiques de signature",
+        description=(
+            "Les services lisent ces clés pour vérifier, sans appeler le service d'identité, les jetons "
+            "d'accès qu'il signe."
+        ),
+    )
     def jwks() -> dict[str, list[dict[str, str]]]:
         return keys.jwks()
 
-    @api.post("/keys/rotate", tags=["keys"])
+    @api.post(
+        "/keys/rotate",
+        tags=["keys"],
+        summary="Renouveler la clé de signature",
+        description=(
+            "La coordination fait signer les prochains jetons avec une nouvelle clé ; les jetons déjà donnés"
+            " restent valables jusqu'à leur fin."
+        ),
+    )
     def rotate(caller: Caller) -> dict[str, str]:
         if not caller.has("coordinator"):
             raise Forbidden.on("", "seule la coordination renouvelle les clés de signature")
         return {"kid": keys.rotate()}
 
-    @api.get("/revocations", tags=["keys"])
+    @api.get(
+        "/revocations",
+        tags=["keys"],
+        summary="Jetons et comptes révoqués",
+        description=(
+            "Les services lisent cette liste pour refuser les jetons des comptes désactivés ou des rôles "
+            "retirés."
+        ),
+    )
     def revocations() -> Revocations:
         return queries.revocations()
 

@@ -16,6 +16,7 @@ import msgspec
 from jobdating.contracts.identity import ORGANISATION_KIND_NAMES, AccountRole, OrganisationKind
 from jobdating.identity.domain.errors import Forbidden, Invalid
 from jobdating.identity.domain.state import AccountState, OrganisationState
+from jobdating.runtime.actors import RoleGate
 
 SECOND_FACTOR_ROLES: Final[frozenset[str]] = frozenset({"coordinator", "partner_admin"})
 """Roles that may see personal data of other organisations' candidates: they sign in with a TOTP code."""
@@ -58,10 +59,18 @@ def requires_second_factor(roles: Collection[str]) -> bool:
     return any(role in SECOND_FACTOR_ROLES for role in roles)
 
 
+# The roles each rule below can ever let through: the API refuses the others before reading a body.
+REGISTRARS: Final = RoleGate(("coordinator",), "seule la coordination enregistre les organisations")
+ASSIGNERS: Final = RoleGate(
+    ("coordinator", "partner_admin", "recruiter"),
+    "votre rôle ne permet pas d'inviter des personnes ni de changer leurs rôles",
+)
+
+
 def may_register_organisation(actor: Actor) -> None:
     """Only the coordination registers organisations."""
     if not actor.has("coordinator"):
-        raise Forbidden.on("organisation_id", "seule la coordination enregistre les organisations")
+        raise Forbidden.on("organisation_id", REGISTRARS.refusal)
 
 
 def role_fits(role: AccountRole, organisation: OrganisationState, field: str) -> None:
@@ -95,9 +104,7 @@ def may_assign(actor: Actor, organisation: OrganisationState, role: AccountRole,
         if role == "recruiter":
             return
     if not (actor.has("partner_admin") or actor.has("recruiter")):
-        raise Forbidden.on(
-            field, "votre rôle ne permet pas d'inviter des personnes ni de changer leurs rôles"
-        )
+        raise Forbidden.on(field, ASSIGNERS.refusal)
     raise Forbidden.on(field, f"vous ne pouvez pas donner le rôle « {ROLE_NAMES[role]} »")
 
 

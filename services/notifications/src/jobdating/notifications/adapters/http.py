@@ -54,14 +54,28 @@ def install(
 def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, org: str) -> APIRouter:
     router = APIRouter(tags=["reminders"])
 
-    @router.get("/candidates/{candidate_id}/reminders")
+    @router.get(
+        "/candidates/{candidate_id}/reminders",
+        summary="Savoir si un candidat reçoit des rappels",
+        description=(
+            "La coordination ou un conseiller de la structure qui suit le candidat lit s'il reçoit les "
+            "rappels avant ses entretiens."
+        ),
+    )
     def get_reminders(candidate_id: str, caller: CoordinatorOrCounsellor) -> RemindersOut:
         with _refusals():
             wanted = wants_reminders(candidate_id, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
 
     # async: the command and the dispatcher share the event loop's thread (one writer).
-    @router.put("/candidates/{candidate_id}/reminders")
+    @router.put(
+        "/candidates/{candidate_id}/reminders",
+        summary="Activer ou couper les rappels d'un candidat",
+        description=(
+            "La coordination ou un conseiller de la structure qui suit le candidat active ou coupe ses "
+            "rappels avant les entretiens."
+        ),
+    )
     async def put_reminders(
         candidate_id: str, body: RemindersIn, request: Request, caller: CoordinatorOrCounsellor
     ) -> RemindersOut:
@@ -76,7 +90,7 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
 def _followed(queries: NotificationQueries) -> APIRouter:
     router = APIRouter(tags=["notifications"])
 
-    @router.get("/candidates/{candidate_id}/notifications")
+    @router.get("/candidates/{candidate_id}/notifications", summary="Messages envoyés à un candidat")
     def candidate_notifications(candidate_id: str, caller: CoordinatorOrCounsellor) -> list[NotificationView]:
         """Les messages envoyés à un candidat et leur état, pour la coordination et les conseillers de la
         structure qui le suit ; aucune coordonnée. `delivery` dit s'il a été joint : `delivered` (remis),
@@ -92,7 +106,13 @@ def _followed(queries: NotificationQueries) -> APIRouter:
 def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRouter:
     router = APIRouter(tags=["notifications"])
 
-    @router.get("/notifications")
+    @router.get(
+        "/notifications",
+        summary="Lister les messages envoyés",
+        description=(
+            "La coordination parcourt les convocations, rappels et autres messages, avec leur état d'envoi."
+        ),
+    )
     def list_notifications(
         _: Coordinator,
         status: StatusFilter | None = None,
@@ -116,22 +136,43 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         )
 
     # Declared before /notifications/{notification_id}, which would otherwise take "counts" for an id.
-    @router.get("/notifications/counts")
+    @router.get(
+        "/notifications/counts",
+        summary="Compter les messages par état",
+        description="La coordination voit combien de messages sont envoyés, en attente ou en échec.",
+    )
     def count_notifications(_: Coordinator) -> dict[str, int]:
         return queries.counts()
 
-    @router.get("/notifications/delivery-counts")
+    @router.get(
+        "/notifications/delivery-counts",
+        summary="Compter les messages par état de remise",
+        description=(
+            "La coordination voit combien de messages ont été remis, ne l'ont pas été, sont restés sans "
+            "nouvelles après le délai ou attendent encore leur accusé de réception."
+        ),
+    )
     def count_deliveries(_: Coordinator) -> dict[str, int]:
-        """Combien de messages ont été remis (`delivered`), ne l'ont pas été (`failed`), sont sans nouvelles
-        après le délai (`unknown`) ou attendent encore leur accusé de réception (`awaiting`)."""
+        """How many messages were delivered, failed, are unknown after the wait, or still await a receipt."""
         return queries.delivery_counts()
 
-    @router.get("/notifications/{notification_id}")
+    @router.get(
+        "/notifications/{notification_id}",
+        summary="Consulter un message",
+        description=(
+            "La coordination lit un message : son genre, son canal (courriel ou SMS), son état et ses "
+            "tentatives d'envoi."
+        ),
+    )
     def get_notification(notification_id: str, _: Coordinator) -> NotificationView:
         return _found(queries, notification_id)
 
     # async: it wakes the dispatcher, which lives on the event loop.
-    @router.post("/notifications/{notification_id}/retry")
+    @router.post(
+        "/notifications/{notification_id}/retry",
+        summary="Renvoyer un message en échec",
+        description="La coordination relance l'envoi d'un message qui a échoué, une fois la cause corrigée.",
+    )
     async def retry_notification(notification_id: str, _: Coordinator) -> NotificationView:
         view = _found(queries, notification_id)
         if not retry(notification_id):

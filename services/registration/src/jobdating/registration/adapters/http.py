@@ -59,12 +59,28 @@ def install(
 def _reference(svc: RegistrationService) -> APIRouter:
     router = APIRouter(tags=["reference"])
 
-    @router.get("/sites", response_model=list[queries.SiteView])
+    @router.get(
+        "/sites",
+        response_model=list[queries.SiteView],
+        summary="Lister les sites du job dating",
+        description=(
+            "Les sites publiés par le service des sites, parmi lesquels les candidats choisissent ; tout "
+            "appelant muni d'un jeton peut les lire."
+        ),
+    )
     def list_sites(_: Caller, open_only: bool = False) -> Any:
         """Sites published by the sites service; candidates choose among the open ones."""
         return [msgspec.to_builtins(s) for s in queries.sites(svc.store, open_only=open_only)]
 
-    @router.get("/statistics", response_model=queries.Statistics)
+    @router.get(
+        "/statistics",
+        response_model=queries.Statistics,
+        summary="Chiffres anonymes des inscriptions",
+        description=(
+            "La coordination, les conseillers et les lecteurs voient les nombres de candidats et "
+            "d'entreprises, candidats effacés compris, sans aucun nom."
+        ),
+    )
     def get_statistics(_: Reader) -> Any:
         """Anonymous counts (erased candidates included)."""
         return msgspec.to_builtins(queries.statistics(svc.store))

@@ -45,14 +45,28 @@ CLEARABLE_CANDIDATE: Final = frozenset({"email", "address", "note"})
 def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
     router = APIRouter(prefix="/candidates", tags=["candidates"])
 
-    @router.post("", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        response_model=CandidateOut,
+        summary="Inscrire un candidat",
+        description=(
+            "Un conseiller (ou la coordination) inscrit un candidat au job dating ; sa structure devient "
+            "celle qui l'accompagne et qui seule lit ses coordonnées."
+        ),
+    )
     def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
         """Register a candidate; the caller's organisation becomes their referring organisation."""
         cmd = _registration(body, principal)
         candidate_id = handlers.register_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.post("/walk-ins", status_code=status.HTTP_201_CREATED, response_model=CandidateOut)
+    @router.post(
+        "/walk-ins",
+        status_code=status.HTTP_201_CREATED,
+        response_model=CandidateOut,
+        summary="Inscrire un candidat venu sur place",
+    )
     def register_walk_in(body: CandidateIn, principal: WalkInDesk, request: Request) -> Any:
         """Inscrire un candidat venu sur place le jour même, sur le site où il se trouve (`site_id`) :
         par la coordination, un conseiller, ou l'accueil de ce site. Il est pointé arrivé aussitôt ; le
@@ -62,7 +76,15 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         candidate_id = handlers.register_walk_in(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.get("", response_model=CandidatePage)
+    @router.get(
+        "",
+        response_model=CandidatePage,
+        summary="Lister les candidats",
+        description=(
+            "La coordination, les conseillers et les lecteurs parcourent les candidats page par page ; les "
+            "noms et coordonnées n'apparaissent que pour les candidats que leur structure accompagne."
+        ),
+    )
     def list_candidates(
         principal: Reader,
         site_id: str | None = None,
@@ -85,12 +107,28 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         )
         return page(items, total)
 
-    @router.get("/{candidate_id}", response_model=CandidateOut)
+    @router.get(
+        "/{candidate_id}",
+        response_model=CandidateOut,
+        summary="Consulter un candidat",
+        description=(
+            "Un candidat : sa fiche complète pour la structure qui l'accompagne, son profil anonyme pour les"
+            " autres."
+        ),
+    )
     def get_candidate(candidate_id: str, principal: Reader) -> Any:
         """One candidate (anonymous profile only outside their referring organisation)."""
         return _candidate(svc, principal, candidate_id)
 
-    @router.patch("/{candidate_id}", response_model=CandidateOut)
+    @router.patch(
+        "/{candidate_id}",
+        response_model=CandidateOut,
+        summary="Modifier un candidat",
+        description=(
+            "La structure qui accompagne le candidat (ou la coordination) corrige les champs envoyés ; les "
+            "autres restent tels quels."
+        ),
+    )
     def update_candidate(
         candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
     ) -> Any:
@@ -99,14 +137,30 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         handlers.update_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.post("/{candidate_id}/withdraw", response_model=CandidateOut)
+    @router.post(
+        "/{candidate_id}/withdraw",
+        response_model=CandidateOut,
+        summary="Retirer un candidat",
+        description=(
+            "Le candidat ne participe plus : son conseiller (ou la coordination) le retire en choisissant un"
+            " motif dans une liste fixe."
+        ),
+    )
     def withdraw_candidate(candidate_id: str, body: WithdrawIn, principal: Follower, request: Request) -> Any:
         """The candidate withdraws; the reason is one of a fixed list (free text could carry health details)."""  # noqa: E501 (the OpenAPI description, kept on one line)
         cmd = WithdrawCandidate(candidate_id=candidate_id, reason=body.reason)
         handlers.withdraw_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.delete("/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT)
+    @router.delete(
+        "/{candidate_id}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary="Effacer un candidat (RGPD)",
+        description=(
+            "À la demande du candidat, la coordination ou un conseiller de sa structure efface ses données "
+            "personnelles ; seuls des chiffres anonymes restent."
+        ),
+    )
     def erase_candidate(candidate_id: str, principal: Follower, request: Request) -> Response:
         """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
         is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""

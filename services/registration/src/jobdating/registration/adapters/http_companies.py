@@ -39,7 +39,13 @@ CLEARABLE_COMPANY: Final = frozenset({"day", "contact_phone", "contact_email"})
 def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -> APIRouter:
     router = APIRouter(prefix="/companies", tags=["companies"])
 
-    @router.post("", status_code=status.HTTP_201_CREATED, response_model=CompanyOut)
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        response_model=CompanyOut,
+        summary="Inscrire une entreprise",
+        description="La coordination inscrit une entreprise qui recrute, avec ses postes et son contact.",
+    )
     def register_company(body: CompanyIn, principal: Coordinator, request: Request) -> Any:
         """Sign a recruiting company up."""
         cmd = to_command(
@@ -48,7 +54,15 @@ def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -
         company_id = handlers.register_company(principal, cmd, correlation(request))
         return _company(svc, principal, company_id)
 
-    @router.get("", response_model=CompanyPage)
+    @router.get(
+        "",
+        response_model=CompanyPage,
+        summary="Lister les entreprises",
+        description=(
+            "Les entreprises inscrites, page par page ; le contact n'apparaît que pour la structure qui les "
+            "a inscrites."
+        ),
+    )
     def list_companies(
         principal: Reader,
         status_: Annotated[str | None, Query(alias="status")] = None,
@@ -59,19 +73,34 @@ def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -
         items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
         return page(items, total)
 
-    @router.get("/{company_id}", response_model=CompanyOut)
+    @router.get(
+        "/{company_id}",
+        response_model=CompanyOut,
+        summary="Consulter une entreprise",
+        description="Une entreprise inscrite, ses postes et son état.",
+    )
     def get_company(company_id: str, principal: Reader) -> Any:
         """One company."""
         return _company(svc, principal, company_id)
 
-    @router.patch("/{company_id}", response_model=CompanyOut)
+    @router.patch(
+        "/{company_id}",
+        response_model=CompanyOut,
+        summary="Modifier une entreprise",
+        description="La coordination corrige les champs envoyés ; les autres restent tels quels.",
+    )
     def update_company(company_id: str, body: CompanyPatch, principal: Coordinator, request: Request) -> Any:
         """Change the fields sent."""
         cmd = to_command(UpdateCompany, changes(body, CLEARABLE_COMPANY), company_id=company_id)
         handlers.update_company(principal, cmd, correlation(request))
         return _company(svc, principal, company_id)
 
-    @router.post("/{company_id}/withdraw", response_model=CompanyOut)
+    @router.post(
+        "/{company_id}/withdraw",
+        response_model=CompanyOut,
+        summary="Retirer une entreprise",
+        description="L'entreprise ne participe plus : la coordination la retire avec un motif.",
+    )
     def withdraw_company(company_id: str, body: WithdrawIn, principal: Coordinator, request: Request) -> Any:
         """The company withdraws."""
         cmd = WithdrawCompany(company_id=company_id, reason=body.reason)

@@ -48,7 +48,17 @@ CompanyFile = Annotated[UploadFile, File(description="CSV or XLSX; one row per p
 def imports_router(svc: RegistrationService) -> APIRouter:
     router = APIRouter(prefix="/imports", tags=["imports"])
 
-    @router.post("/candidates", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
+    @router.post(
+        "/candidates",
+        response_model=ImportReportOut,
+        responses=IMPORT_REFUSALS,
+        summary="Importer des candidats depuis un tableur",
+        description=(
+            "Un conseiller (ou la coordination) envoie un fichier CSV ou XLSX avec les en-têtes habituels ; "
+            "la réponse donne une ligne de compte rendu par ligne du fichier, et un nouvel envoi ne crée "
+            "personne deux fois."
+        ),
+    )
     def import_candidates(
         principal: Follower,
         request: Request,
@@ -58,7 +68,16 @@ def imports_router(svc: RegistrationService) -> APIRouter:
         """Import candidates from a spreadsheet; one report line per row; re-importing creates nothing twice."""  # noqa: E501 (the OpenAPI description, kept on one line)
         return imported(importing.import_candidates, file, principal, request, dry_run)
 
-    @router.post("/companies", response_model=ImportReportOut, responses=IMPORT_REFUSALS)
+    @router.post(
+        "/companies",
+        response_model=ImportReportOut,
+        responses=IMPORT_REFUSALS,
+        summary="Importer des entreprises depuis un tableur",
+        description=(
+            "La coordination envoie un fichier CSV ou XLSX, une ligne par poste ; les lignes d'un même SIRET"
+            " forment une entreprise."
+        ),
+    )
     def import_companies(
         principal: Coordinator, request: Request, file: CompanyFile, dry_run: bool = False
     ) -> Response:

@@ -33,6 +33,10 @@ def link_answers_router(answers: LinkAnswers) -> APIRouter:
         response_model=LinkAnswerOut,
         summary="La réponse d'un candidat depuis son lien personnel : il vient, ou il ne peut pas venir",
         responses={404: {"description": "the link is not valid or expired; nothing recorded"}},
+        description=(
+            "Le candidat répond depuis son lien personnel, sans compte : « coming » note qu'il viendra, « "
+            "not_coming » le retire du job dating."
+        ),
     )
     def answer(body: LinkAnswerIn, request: Request) -> LinkAnswerOut:
         """« coming » records that the candidate will come; « not_coming » withdraws them for the reason

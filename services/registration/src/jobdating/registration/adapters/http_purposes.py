@@ -35,7 +35,15 @@ NOT_YOURS = "seule la structure qui suit ce candidat voit qui a ouvert ses coord
 def purposes_router(svc: RegistrationService, remote: RemoteOpenings) -> APIRouter:
     router = APIRouter(tags=["personal data for a purpose"])
 
-    @router.get("/sites/{site_id}/expected-candidates", response_model=ExpectedAtSiteOut)
+    @router.get(
+        "/sites/{site_id}/expected-candidates",
+        response_model=ExpectedAtSiteOut,
+        summary="Candidats attendus sur un site",
+        description=(
+            "Le responsable d'un site lit les noms des candidats attendus sur ce site, pour les accueillir "
+            "le jour même."
+        ),
+    )
     def expected_candidates(site_id: str, principal: SiteHost) -> Any:
         """The names of the candidates expected at a site the caller's organisation hosts, for the job
         dating held today or the next one (the first day, from today, one of the site's candidates is
@@ -48,6 +56,11 @@ def purposes_router(svc: RegistrationService, remote: RemoteOpenings) -> APIRout
         "/candidates/{candidate_id}/contact-openings",
         status_code=status.HTTP_201_CREATED,
         response_model=ContactOpenedOut,
+        summary="Ouvrir les coordonnées d'un candidat",
+        description=(
+            "La coordination lit les coordonnées d'un candidat (noms, téléphone, courriel) pour un motif "
+            "déclaré ; chaque ouverture est tracée."
+        ),
     )
     async def open_contact(
         candidate_id: str, body: ContactOpeningIn, principal: Coordinator, request: Request
@@ -78,7 +91,15 @@ def purposes_router(svc: RegistrationService, remote: RemoteOpenings) -> APIRout
                 ) from None
         return {"candidate_id": candidate_id, "purpose": purpose, "contact": msgspec.to_builtins(contact)}
 
-    @router.get("/candidates/{candidate_id}/contact-openings", response_model=OpeningsOut)
+    @router.get(
+        "/candidates/{candidate_id}/contact-openings",
+        response_model=OpeningsOut,
+        summary="Qui a ouvert les coordonnées d'un candidat",
+        description=(
+            "La coordination ou la structure du candidat voit qui a ouvert ses coordonnées, pour quel motif "
+            "et quand."
+        ),
+    )
     def list_openings(candidate_id: str, principal: Follower) -> Any:
         """Who opened this candidate's contact, for which purpose, when (account ids, no names): for the
         coordinators and counsellors of the candidate's organisation."""

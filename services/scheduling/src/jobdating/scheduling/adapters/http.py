@@ -56,7 +56,15 @@ def _router(
     for part in parts:
         router.include_router(part.router(ctx))
 
-    @router.get("/facts", tags=["ops"])
+    @router.get(
+        "/facts",
+        tags=["ops"],
+        summary="Faits connus du service",
+        description=(
+            "Pour l'exploitation : combien de candidats, entreprises, sites et ordinateurs le service de "
+            "planification connaît."
+        ),
+    )
     def facts(_: Caller) -> dict[str, int]:
         return queries.facts_counts()
 

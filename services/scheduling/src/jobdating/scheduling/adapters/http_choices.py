@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.http import Body, Text
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of
 from jobdating.scheduling.application import queries_facts as known
@@ -18,7 +18,7 @@ from jobdating.scheduling.domain.company_choices import (
 )
 from jobdating.scheduling.domain.errors import NotFound
 from jobdating.scheduling.domain.guards import UNKNOWN_COMPANY
-from jobdating.scheduling.domain.permissions import may_act_for_company
+from jobdating.scheduling.domain.permissions import COMPANY_ACTORS, may_act_for_company
 
 
 class ChoicesIn(Body):
@@ -43,12 +43,29 @@ def router(ctx: HttpContext) -> APIRouter:
 
     path = "/job-datings/{job_dating_id}/companies/{company_id}"
 
-    @router.get(f"{path}/candidates", tags=["companies' choices"])
+    @router.get(
+        f"{path}/candidates",
+        tags=["companies' choices"],
+        summary="Profils anonymes proposés à une entreprise",
+        description=(
+            "Le recruteur de l'entreprise (ou la coordination) lit les profils anonymes des candidats "
+            "intéressés, pour les classer."
+        ),
+    )
     def candidates(job_dating_id: str, company_id: str, caller: Caller) -> list[CandidateProfileView]:
         may_act_for_company(actor_of(caller), company_id, "company_id")
         return seen_by(job_dating_id, company_id)
 
-    @router.put(f"{path}/choices", tags=["companies' choices"])
+    @router.put(
+        f"{path}/choices",
+        tags=["companies' choices"],
+        summary="Classer les candidats d'une entreprise",
+        description=(
+            "Le recruteur de l'entreprise (ou la coordination) donne ses choix parmi les profils anonymes ; "
+            "le planning en tient compte."
+        ),
+        dependencies=only(COMPANY_ACTORS),
+    )
     def choose(
         job_dating_id: str, company_id: str, body: ChoicesIn, request: Request, caller: Caller
     ) -> list[CandidateProfileView]:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
 
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.schemas import (
     CheckInIn,
@@ -32,7 +32,13 @@ from jobdating.scheduling.domain.commands import (
     ScheduleSecondInterview,
 )
 from jobdating.scheduling.domain.errors import NotFound
-from jobdating.scheduling.domain.permissions import may_read_company, may_read_plans
+from jobdating.scheduling.domain.permissions import (
+    COMPANY_ACTORS,
+    COORDINATION,
+    SITE_RUNNERS,
+    may_read_company,
+    may_read_plans,
+)
 from jobdating.scheduling.domain.second_interviews import Place
 
 
@@ -42,7 +48,16 @@ def router(ctx: HttpContext) -> APIRouter:
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     meta, zone_of = ctx.meta, ctx.zone_of
 
-    @router.post("/job-datings/{job_dating_id}/companies/{company_id}/late", tags=["the day"])
+    @router.post(
+        "/job-datings/{job_dating_id}/companies/{company_id}/late",
+        tags=["the day"],
+        summary="Signaler une entreprise en retard",
+        description=(
+            "La coordination indique qu'une entreprise arrive en retard ; ses premiers entretiens sont "
+            "déplacés."
+        ),
+        dependencies=only(COORDINATION),
+    )
     def company_late(
         job_dating_id: str, company_id: str, body: LateIn, request: Request, caller: Caller
     ) -> RepairReport:
@@ -53,7 +68,16 @@ def router(ctx: HttpContext) -> APIRouter:
         )
         return handlers.delay_company(command, actor_of(caller), meta(request, caller))
 
-    @router.post("/job-datings/{job_dating_id}/companies/{company_id}/leave", tags=["the day"])
+    @router.post(
+        "/job-datings/{job_dating_id}/companies/{company_id}/leave",
+        tags=["the day"],
+        summary="Signaler le départ d'une entreprise",
+        description=(
+            "La coordination indique qu'une entreprise part avant la fin ; ses entretiens restants sont "
+            "annulés ou réaffectés."
+        ),
+        dependencies=only(COORDINATION),
+    )
     def company_leaves(
         job_dating_id: str, company_id: str, body: ReasonIn, request: Request, caller: Caller
     ) -> RepairReport:
@@ -61,7 +85,14 @@ def router(ctx: HttpContext) -> APIRouter:
         return handlers.company_left(command, actor_of(caller), meta(request, caller))
 
     @router.post(
-        "/job-datings/{job_dating_id}/check-ins", status_code=status.HTTP_201_CREATED, tags=["the day"]
+        "/job-datings/{job_dating_id}/check-ins",
+        status_code=status.HTTP_201_CREATED,
+        tags=["the day"],
+        summary="Enregistrer l'arrivée d'un candidat",
+        description=(
+            "Le responsable du site (ou la coordination) note qu'un candidat est arrivé, une seule fois."
+        ),
+        dependencies=only(SITE_RUNNERS),
     )
     def check_in(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> AttendanceView:
         command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
@@ -81,6 +112,7 @@ def router(ctx: HttpContext) -> APIRouter:
             "prévenues. Réservé à la coordination et aux responsables du site. Un candidat qui n'a pas été "
             "déclaré absent s'enregistre avec `POST /job-datings/{job_dating_id}/check-ins`."
         ),
+        dependencies=only(SITE_RUNNERS),
     )
     def late_arrival(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> RepairReport:
         command = RecordLateArrival(
@@ -88,30 +120,74 @@ def router(ctx: HttpContext) -> APIRouter:
         )
         return handlers.record_late_arrival(command, actor_of(caller), meta(request, caller))
 
-    @router.post("/job-datings/{job_dating_id}/no-shows", tags=["the day"])
+    @router.post(
+        "/job-datings/{job_dating_id}/no-shows",
+        tags=["the day"],
+        summary="Déclarer un candidat absent",
+        description=(
+            "Le responsable du site (ou la coordination) déclare un candidat absent : ses entretiens à venir"
+            " vont à la liste d'attente du site."
+        ),
+        dependencies=only(SITE_RUNNERS),
+    )
     def no_show(job_dating_id: str, body: NoShowIn, request: Request, caller: Caller) -> RepairReport:
         command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
         return handlers.mark_no_show(command, actor_of(caller), meta(request, caller))
 
-    @router.get("/job-datings/{job_dating_id}/attendance", tags=["the day"])
+    @router.get(
+        "/job-datings/{job_dating_id}/attendance",
+        tags=["the day"],
+        summary="Arrivées et absences du jour",
+        description=(
+            "Qui est arrivé, quand, et qui est absent, pour tout le job dating ou un site (pas pour les "
+            "recruteurs)."
+        ),
+    )
     def attendance(job_dating_id: str, caller: Caller, site_id: str | None = None) -> list[AttendanceView]:
         may_read_plans(actor_of(caller), "job_dating_id")
         return queries.attendance(job_dating_id, site_id)
 
-    @router.get("/slots/{slot_id}", tags=["slots"])
+    @router.get(
+        "/slots/{slot_id}",
+        tags=["slots"],
+        summary="Consulter un entretien",
+        description=(
+            "Un entretien du planning : heure, site, ordinateur, entreprise, résultat ; un recruteur ne lit "
+            "que ceux de son entreprise."
+        ),
+    )
     def get_slot(slot_id: str, caller: Caller) -> InterviewView:
         slot = queries.slot(slot_id)
         may_read_company(actor_of(caller), slot.company_id, "slot_id")
         return slot
 
-    @router.post("/slots/{slot_id}/outcome", tags=["slots"])
+    @router.post(
+        "/slots/{slot_id}/outcome",
+        tags=["slots"],
+        summary="Enregistrer le résultat d'un entretien",
+        description=(
+            "Le recruteur de l'entreprise (ou la coordination) note le résultat : second entretien, "
+            "embauche, non retenu ou absent."
+        ),
+        dependencies=only(COMPANY_ACTORS),
+    )
     def record_outcome(slot_id: str, body: OutcomeIn, request: Request, caller: Caller) -> InterviewView:
         handlers.record_outcome(
             RecordOutcome(slot_id=slot_id, outcome=body.outcome), actor_of(caller), meta(request, caller)
         )
         return queries.slot(slot_id)
 
-    @router.post("/slots/{slot_id}/second-interview", status_code=status.HTTP_201_CREATED, tags=["slots"])
+    @router.post(
+        "/slots/{slot_id}/second-interview",
+        status_code=status.HTTP_201_CREATED,
+        tags=["slots"],
+        summary="Fixer un second entretien",
+        description=(
+            "Le recruteur de l'entreprise (ou la coordination) fixe un second entretien avec le candidat, "
+            "sur site, dans ses locaux ou en visio."
+        ),
+        dependencies=only(COMPANY_ACTORS),
+    )
     def second_interview(
         slot_id: str, body: SecondInterviewIn, request: Request, caller: Caller
     ) -> InterviewView:

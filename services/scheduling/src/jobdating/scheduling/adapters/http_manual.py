@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, status
 
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.http_day import job_dating_of
 from jobdating.scheduling.adapters.schemas import AddInterviewIn, CancelInterviewIn, MoveInterviewIn
 from jobdating.scheduling.application.queries_plan_views import InterviewView
 from jobdating.scheduling.domain.manual import AddInterview, CancelInterview, HandChange, MoveInterview
+from jobdating.scheduling.domain.permissions import COORDINATION
 
 FORCING = (
     " Si le changement enfreint une règle (candidat ou recruteur déjà pris, ordinateur en panne ou pris, "
@@ -53,6 +54,7 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["changes by hand"],
         summary="Ajouter un entretien à la main",
         description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
+        dependencies=only(COORDINATION),
     )
     def add_interview(
         job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
@@ -78,6 +80,7 @@ def router(ctx: HttpContext) -> APIRouter:
         + FORCING
         + " Un second entretien garde son lieu (site du candidat, locaux de l'entreprise ou visio) : seule "
         "son heure, ou son ordinateur sur le site, change, selon les règles de sa réservation, sans forçage.",
+        dependencies=only(COORDINATION),
     )
     def move_interview(slot_id: str, body: MoveInterviewIn, request: Request, caller: Caller) -> ByHandView:
         starts_at = body.starts_at
@@ -98,6 +101,7 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["changes by hand"],
         summary="Annuler un entretien à la main",
         description="Un entretien à venir n'aura pas lieu." + FORCING,
+        dependencies=only(COORDINATION),
     )
     def cancel_interview(
         slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller

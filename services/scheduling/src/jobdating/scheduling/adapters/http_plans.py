@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Query, Request, status
 
 from jobdating.contracts.scheduling import Break, SiteWindow
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import MAX_POSITION
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local, zone_named
@@ -32,7 +32,7 @@ from jobdating.scheduling.domain.commands import (
     ReleasePairing,
 )
 from jobdating.scheduling.domain.errors import Forbidden
-from jobdating.scheduling.domain.permissions import Actor, may_read_plans
+from jobdating.scheduling.domain.permissions import COORDINATION, Actor, may_read_plans
 
 MAX_CHANGES = 5000
 
@@ -47,7 +47,17 @@ def router(ctx: HttpContext) -> APIRouter:
 
     # ---- job datings -------------------------------------------------------------------------------
 
-    @router.post("/job-datings", status_code=status.HTTP_201_CREATED, tags=["job datings"])
+    @router.post(
+        "/job-datings",
+        status_code=status.HTTP_201_CREATED,
+        tags=["job datings"],
+        summary="Créer un job dating",
+        description=(
+            "La coordination crée un job dating : sa date, ses sites et leurs horaires, la durée des "
+            "entretiens."
+        ),
+        dependencies=only(COORDINATION),
+    )
     def plan_job_dating(body: JobDatingIn, request: Request, caller: Caller) -> JobDatingView:
         timezone = body.timezone or ctx.default_zone.key
         zone = zone_named(timezone)
@@ -68,11 +78,21 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.plan_job_dating(command, actor_of(caller), meta(request, caller))
         return queries.job_dating(command.job_dating_id)
 
-    @router.get("/job-datings", tags=["job datings"])
+    @router.get(
+        "/job-datings",
+        tags=["job datings"],
+        summary="Lister les job datings",
+        description="Tout appelant muni d'un jeton voit les job datings créés.",
+    )
     def list_job_datings(_: Caller) -> list[dict[str, Any]]:
         return queries.job_datings()
 
-    @router.get("/job-datings/{job_dating_id}", tags=["job datings"])
+    @router.get(
+        "/job-datings/{job_dating_id}",
+        tags=["job datings"],
+        summary="Consulter un job dating",
+        description="Un job dating : sa date, ses sites, ses réglages et les ajustements de la coordination.",
+    )
     def get_job_dating(job_dating_id: str, _: Caller) -> JobDatingView:
         return queries.job_dating(job_dating_id)
 
@@ -89,10 +109,10 @@ def router(ctx: HttpContext) -> APIRouter:
         return adjust
 
     # Pin, forbid or release a pairing: one body, one answer, a path (and an operation name) each.
-    for path, name, adjust in (
-        ("pins", "pin", adjust_pairing(PinPairing, handlers.pin_or_forbid)),
-        ("forbids", "forbid", adjust_pairing(ForbidPairing, handlers.pin_or_forbid)),
-        ("releases", "release", adjust_pairing(ReleasePairing, handlers.release)),
+    for path, name, adjust, summary in (
+        ("pins", "pin", adjust_pairing(PinPairing, handlers.pin_or_forbid), PIN),
+        ("forbids", "forbid", adjust_pairing(ForbidPairing, handlers.pin_or_forbid), FORBID),
+        ("releases", "release", adjust_pairing(ReleasePairing, handlers.release), RELEASE),
     ):
         router.add_api_route(
             f"/job-datings/{{job_dating_id}}/{path}",
@@ -100,9 +120,21 @@ def router(ctx: HttpContext) -> APIRouter:
             methods=["POST"],
             name=name,
             tags=["adjustments"],
+            summary=summary,
+            description=PAIRING_DESCRIPTION,
+            dependencies=only(COORDINATION),
         )
 
-    @router.post("/job-datings/{job_dating_id}/freeze", tags=["adjustments"])
+    @router.post(
+        "/job-datings/{job_dating_id}/freeze",
+        tags=["adjustments"],
+        summary="Figer le job dating",
+        description=(
+            "La coordination fige les inscriptions et les choix : plus aucun changement avant le calcul du "
+            "planning."
+        ),
+        dependencies=only(COORDINATION),
+    )
     def freeze(job_dating_id: str, request: Request, caller: Caller) -> JobDatingView:
         handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), actor_of(caller), meta(request, caller))
         return queries.job_dating(job_dating_id)
@@ -110,7 +142,14 @@ def router(ctx: HttpContext) -> APIRouter:
     # ---- plans -------------------------------------------------------------------------------------
 
     @router.post(
-        "/job-datings/{job_dating_id}/provisional-plans", status_code=status.HTTP_201_CREATED, tags=["plans"]
+        "/job-datings/{job_dating_id}/provisional-plans",
+        status_code=status.HTTP_201_CREATED,
+        tags=["plans"],
+        summary="Calculer un planning provisoire",
+        description=(
+            "La coordination lance le calcul d'un planning provisoire, qu'elle relit avant de le publier."
+        ),
+        dependencies=only(COORDINATION),
     )
     def compute_plan(
         job_dating_id: str, body: ComputePlanIn, caller: Caller, by: GroupBy = "site"
@@ -118,7 +157,15 @@ def router(ctx: HttpContext) -> APIRouter:
         plan = handlers.compute_plan(job_dating_id, actor_of(caller), body.engine, body.time_limit)
         return queries.plan(job_dating_id, by=by, kind="provisional", plan_id=plan.plan_id)
 
-    @router.get("/job-datings/{job_dating_id}/provisional-plan", tags=["plans"])
+    @router.get(
+        "/job-datings/{job_dating_id}/provisional-plan",
+        tags=["plans"],
+        summary="Lire le planning provisoire",
+        description=(
+            "Le dernier planning provisoire, par site, ordinateur, entreprise ou candidat (pas pour les "
+            "recruteurs)."
+        ),
+    )
     def provisional_plan(
         job_dating_id: str,
         caller: Caller,
@@ -129,13 +176,30 @@ def router(ctx: HttpContext) -> APIRouter:
         may_read_plans(actor_of(caller), "job_dating_id")
         return queries.plan(job_dating_id, by=by, key=key, kind="provisional", plan_id=plan_id)
 
-    @router.post("/job-datings/{job_dating_id}/publish", tags=["plans"])
+    @router.post(
+        "/job-datings/{job_dating_id}/publish",
+        tags=["plans"],
+        summary="Publier le planning",
+        description=(
+            "La coordination publie un planning provisoire : il devient le planning du jour et les "
+            "convocations partent."
+        ),
+        dependencies=only(COORDINATION),
+    )
     def publish(job_dating_id: str, body: PublishIn, request: Request, caller: Caller) -> PlanView:
         command = PublishPlan(job_dating_id=job_dating_id, plan_id=body.plan_id)
         handlers.publish(command, actor_of(caller), meta(request, caller))
         return queries.plan(job_dating_id, by="site")
 
-    @router.get("/job-datings/{job_dating_id}/plan", tags=["plans"])
+    @router.get(
+        "/job-datings/{job_dating_id}/plan",
+        tags=["plans"],
+        summary="Lire le planning publié",
+        description=(
+            "Le planning publié, par site, ordinateur, entreprise ou candidat ; un recruteur ne lit que "
+            "celui de son entreprise."
+        ),
+    )
     def published_plan(
         job_dating_id: str,
         caller: Caller,
@@ -148,7 +212,15 @@ def router(ctx: HttpContext) -> APIRouter:
             raise Forbidden.on("key", "un recruteur ne consulte que le planning de son entreprise")
         return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
 
-    @router.get("/job-datings/{job_dating_id}/changes", tags=["plans"])
+    @router.get(
+        "/job-datings/{job_dating_id}/changes",
+        tags=["plans"],
+        summary="Changements du planning publié",
+        description=(
+            "Les changements faits au planning publié depuis une position donnée, pour suivre la journée "
+            "(pas pour les recruteurs)."
+        ),
+    )
     def changes(
         job_dating_id: str,
         caller: Caller,
@@ -159,3 +231,12 @@ def router(ctx: HttpContext) -> APIRouter:
         return queries.changes(job_dating_id, after=after, limit=limit)
 
     return router
+
+
+PIN = "Imposer une rencontre entre un candidat et une entreprise"
+FORBID = "Interdire une rencontre entre un candidat et une entreprise"
+RELEASE = "Lever une rencontre imposée ou interdite"
+PAIRING_DESCRIPTION = (
+    "La coordination ajuste le prochain calcul du planning pour un candidat et une entreprise : "
+    "leur rencontre est imposée, interdite, ou laissée de nouveau au calcul."
+)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import Field
 
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.http import Body, Text
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.application import queries_prep as prep
@@ -18,6 +18,7 @@ from jobdating.scheduling.application.queries_prep import CounsellingView
 from jobdating.scheduling.domain.commands import CancelWorkshop, UnenrolFromWorkshop
 from jobdating.scheduling.domain.counselling import BookCounsellingInterview, CancelCounsellingInterview
 from jobdating.scheduling.domain.errors import NotFound
+from jobdating.scheduling.domain.permissions import BOOKERS, COUNSELLORS
 
 
 class CounsellingIn(Body):
@@ -36,13 +37,31 @@ def router(ctx: HttpContext) -> APIRouter:
     router = APIRouter()
     handlers, queries, ids, meta = ctx.handlers, ctx.queries, ctx.ids, ctx.meta
 
-    @router.delete("/workshops/{workshop_id}/enrolments/{candidate_id}", tags=["workshops"])
+    @router.delete(
+        "/workshops/{workshop_id}/enrolments/{candidate_id}",
+        tags=["workshops"],
+        summary="Désinscrire un candidat d'un atelier",
+        description=(
+            "Un conseiller de la structure du candidat (ou la coordination) retire son inscription à un "
+            "atelier."
+        ),
+        dependencies=only(COUNSELLORS),
+    )
     def unenrol(workshop_id: str, candidate_id: str, request: Request, caller: Caller) -> WorkshopView:
         command = UnenrolFromWorkshop(workshop_id=workshop_id, candidate_id=candidate_id)
         handlers.unenrol(command, actor_of(caller), meta(request, caller))
         return queries.workshop(workshop_id)
 
-    @router.post("/workshops/{workshop_id}/cancel", tags=["workshops"])
+    @router.post(
+        "/workshops/{workshop_id}/cancel",
+        tags=["workshops"],
+        summary="Annuler un atelier",
+        description=(
+            "Un conseiller d'une structure qui anime l'atelier (ou la coordination) l'annule ; les inscrits "
+            "en sont retirés."
+        ),
+        dependencies=only(COUNSELLORS),
+    )
     def cancel_workshop(workshop_id: str, request: Request, caller: Caller) -> WorkshopView:
         command = CancelWorkshop(workshop_id=workshop_id)
         handlers.cancel_workshop(command, actor_of(caller), meta(request, caller))
@@ -52,6 +71,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/counselling-interviews/free-times",
         tags=["counselling"],
         responses={404: {"description": "job dating or candidate unknown"}},
+        summary="Heures libres pour un entretien individuel",
+        description=(
+            "Les heures où un conseiller et un candidat sont libres sur un site, pour fixer un entretien "
+            "individuel de préparation."
+        ),
     )
     def free_times(
         job_dating_id: str,
@@ -64,7 +88,17 @@ def router(ctx: HttpContext) -> APIRouter:
         who = counsellor_id or caller.actor_id
         return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)
 
-    @router.post("/counselling-interviews", status_code=status.HTTP_201_CREATED, tags=["counselling"])
+    @router.post(
+        "/counselling-interviews",
+        status_code=status.HTTP_201_CREATED,
+        tags=["counselling"],
+        summary="Fixer un entretien individuel",
+        description=(
+            "Un conseiller de la structure du candidat (pour lui-même), son administrateur ou la "
+            "coordination fixe un entretien individuel de préparation."
+        ),
+        dependencies=only(BOOKERS),
+    )
     def book(body: CounsellingIn, request: Request, caller: Caller) -> CounsellingView:
         command = BookCounsellingInterview(
             interview_id=body.interview_id or ids(),
@@ -77,18 +111,35 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.book_counselling(command, actor_of(caller), meta(request, caller))
         return _one(ctx, command.interview_id)
 
-    @router.post("/counselling-interviews/{interview_id}/cancel", tags=["counselling"])
+    @router.post(
+        "/counselling-interviews/{interview_id}/cancel",
+        tags=["counselling"],
+        summary="Annuler un entretien individuel",
+        description=(
+            "La structure du conseiller (ou la coordination) annule un entretien individuel de préparation."
+        ),
+        dependencies=only(BOOKERS),
+    )
     def cancel(interview_id: str, request: Request, caller: Caller) -> CounsellingView:
         command = CancelCounsellingInterview(interview_id=interview_id)
         handlers.cancel_counselling(command, actor_of(caller), meta(request, caller))
         return _one(ctx, interview_id)
 
-    @router.get("/counselling-interviews", tags=["counselling"])
+    @router.get(
+        "/counselling-interviews",
+        tags=["counselling"],
+        summary="Lister les entretiens individuels d'un conseiller",
+    )
     def list_counselling(caller: Caller, counsellor_id: str | None = None) -> list[CounsellingView]:
         """Les entretiens individuels d'un conseiller (par défaut, ceux de l'appelant), annulés compris."""
         return prep.counsellings(ctx.queries.read, counsellor_id or caller.actor_id)
 
-    @router.get("/counselling-interviews/{interview_id}", tags=["counselling"])
+    @router.get(
+        "/counselling-interviews/{interview_id}",
+        tags=["counselling"],
+        summary="Consulter un entretien individuel",
+        description="Un entretien individuel de préparation : candidat, conseiller, site et heure.",
+    )
     def get(interview_id: str, _: Caller) -> CounsellingView:
         return _one(ctx, interview_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from jobdating.runtime.auth import Caller
+from jobdating.runtime.auth import Caller, only
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.schemas import (
     EnrolmentIn,
@@ -18,6 +18,7 @@ from jobdating.scheduling.domain.commands import (
     RecordWorkshopAttendance,
     ScheduleWorkshop,
 )
+from jobdating.scheduling.domain.permissions import COUNSELLORS
 
 
 def router(ctx: HttpContext) -> APIRouter:
@@ -26,7 +27,17 @@ def router(ctx: HttpContext) -> APIRouter:
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     meta, zone_of = ctx.meta, ctx.zone_of
 
-    @router.post("/workshops", status_code=status.HTTP_201_CREATED, tags=["workshops"])
+    @router.post(
+        "/workshops",
+        status_code=status.HTTP_201_CREATED,
+        tags=["workshops"],
+        summary="Programmer un atelier",
+        description=(
+            "La coordination ou un conseiller d'une des deux structures qui l'animent programme un atelier "
+            "de préparation."
+        ),
+        dependencies=only(COUNSELLORS),
+    )
     def schedule_workshop(body: WorkshopIn, request: Request, caller: Caller) -> WorkshopView:
         zone = zone_of(body.job_dating_id)
         command = ScheduleWorkshop(
@@ -42,15 +53,34 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.schedule_workshop(command, actor_of(caller), meta(request, caller))
         return queries.workshop(command.workshop_id)
 
-    @router.get("/workshops", tags=["workshops"])
+    @router.get(
+        "/workshops",
+        tags=["workshops"],
+        summary="Lister les ateliers",
+        description="Les ateliers de préparation, d'un job dating si on le précise.",
+    )
     def list_workshops(_: Caller, job_dating_id: str | None = None) -> list[WorkshopView]:
         return queries.workshops(job_dating_id)
 
-    @router.get("/workshops/{workshop_id}", tags=["workshops"])
+    @router.get(
+        "/workshops/{workshop_id}",
+        tags=["workshops"],
+        summary="Consulter un atelier",
+        description="Un atelier : date, lieu, animateurs et inscrits.",
+    )
     def get_workshop(workshop_id: str, _: Caller) -> WorkshopView:
         return queries.workshop(workshop_id)
 
-    @router.post("/workshops/{workshop_id}/enrolments", tags=["workshops"])
+    @router.post(
+        "/workshops/{workshop_id}/enrolments",
+        tags=["workshops"],
+        summary="Inscrire un candidat à un atelier",
+        description=(
+            "Un conseiller de la structure qui accompagne le candidat (ou la coordination) l'inscrit à un "
+            "atelier."
+        ),
+        dependencies=only(COUNSELLORS),
+    )
     def enrol(workshop_id: str, body: EnrolmentIn, request: Request, caller: Caller) -> WorkshopView:
         command = EnrolInWorkshop(
             workshop_id=workshop_id, candidate_id=body.candidate_id, override_reason=body.override_reason
@@ -58,7 +88,15 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.enrol(command, actor_of(caller), meta(request, caller))
         return queries.workshop(workshop_id)
 
-    @router.post("/workshops/{workshop_id}/attendance", tags=["workshops"])
+    @router.post(
+        "/workshops/{workshop_id}/attendance",
+        tags=["workshops"],
+        summary="Noter les présences d'un atelier",
+        description=(
+            "Un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui était présent."
+        ),
+        dependencies=only(COUNSELLORS),
+    )
     def workshop_attendance(
         workshop_id: str, body: WorkshopAttendanceIn, request: Request, caller: Caller
     ) -> WorkshopView:

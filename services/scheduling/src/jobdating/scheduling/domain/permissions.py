@@ -16,8 +16,30 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from jobdating.runtime.actors import Actor as RuleActor
+from jobdating.runtime.actors import RoleGate
 from jobdating.scheduling.domain.errors import Forbidden
+
+# The roles each rule below can ever let through: the API refuses the others before reading a body.
+COORDINATION: Final = RoleGate(("coordinator",), "seule la coordination de l'événement peut faire cela")
+SITE_RUNNERS: Final = RoleGate(
+    ("coordinator", "site_manager"),
+    "seuls la coordination et les responsables de ce site enregistrent les arrivées",
+)
+COMPANY_ACTORS: Final = RoleGate(
+    ("coordinator", "recruiter"),
+    "seuls la coordination et les recruteurs de cette entreprise peuvent le faire",
+)
+COUNSELLORS: Final = RoleGate(
+    ("coordinator", "counsellor"),
+    "seuls la coordination et les conseillers des structures partenaires le peuvent",
+)
+BOOKERS: Final = RoleGate(
+    ("coordinator", "partner_admin", "counsellor"),
+    "seuls la coordination et la structure du candidat fixent son entretien individuel",
+)
 
 
 class Actor(RuleActor):
@@ -31,8 +53,8 @@ class Actor(RuleActor):
 
 def must_coordinate(actor: Actor, field: str) -> None:
     """Only the coordination plans, adjusts, publishes and repairs a job dating."""
-    if not actor.has("coordinator"):
-        raise Forbidden.on(field, "seule la coordination de l'événement peut faire cela")
+    if not COORDINATION.lets(actor):
+        raise Forbidden.on(field, COORDINATION.refusal)
 
 
 def may_run_site(actor: Actor, host_org: str, field: str) -> None:
@@ -40,9 +62,7 @@ def may_run_site(actor: Actor, host_org: str, field: str) -> None:
     if actor.has("coordinator"):
         return
     if not actor.has("site_manager") or actor.org != host_org:
-        raise Forbidden.on(
-            field, "seuls la coordination et les responsables de ce site enregistrent les arrivées"
-        )
+        raise Forbidden.on(field, SITE_RUNNERS.refusal)
 
 
 def may_act_for_company(actor: Actor, company_id: str, field: str) -> None:
@@ -50,9 +70,7 @@ def may_act_for_company(actor: Actor, company_id: str, field: str) -> None:
     if actor.has("coordinator"):
         return
     if not actor.has("recruiter") or actor.org != company_id:
-        raise Forbidden.on(
-            field, "seuls la coordination et les recruteurs de cette entreprise peuvent le faire"
-        )
+        raise Forbidden.on(field, COMPANY_ACTORS.refusal)
 
 
 def may_read_company(actor: Actor, company_id: str, field: str) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, FastAPI, Query, Request, status
 
-from jobdating.runtime.auth import Caller, Principal
+from jobdating.runtime.auth import Caller, Principal, only
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import install_refusals, to_command
 from jobdating.sites.adapters.schemas import (
@@ -37,7 +37,7 @@ from jobdating.sites.domain.commands import (
 )
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
 from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
-from jobdating.sites.domain.permissions import Actor
+from jobdating.sites.domain.permissions import WRITERS, Actor
 
 C = TypeVar("C", PutComputerOutOfOrder, PutComputerBackInService, RemoveComputer)
 
@@ -75,7 +75,17 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         change(command, _actor(caller), meta(request, caller))
         return computer_or_404(command.computer_id)
 
-    @router.post("/sites", status_code=status.HTTP_201_CREATED, tags=["sites"])
+    @router.post(
+        "/sites",
+        status_code=status.HTTP_201_CREATED,
+        tags=["sites"],
+        summary="Ouvrir un site",
+        description=(
+            "La coordination ou le responsable d'un site déclare un lieu qui accueille le job dating "
+            "(adresse, horaires, accessibilité)."
+        ),
+        dependencies=only(WRITERS),
+    )
     def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
         command = to_command(
             OpenSite, body.model_dump(), site_id=body.site_id or ids(), host_org=body.host_org or caller.org
@@ -83,12 +93,25 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         handlers.open_site(command, _actor(caller), meta(request, caller))
         return site_or_404(command.site_id)
 
-    @router.get("/sites", tags=["sites"])
+    @router.get(
+        "/sites",
+        tags=["sites"],
+        summary="Lister les sites",
+        description="Tout appelant muni d'un jeton lit les sites ouverts (et les fermés s'il le demande).",
+    )
     def list_sites(_: Caller, include_closed: bool = False) -> list[SiteView]:
         return queries.sites(include_closed=include_closed)
 
     # Declared before /sites/{site_id}, which would otherwise take "nearest" for a site id.
-    @router.get("/sites/nearest", tags=["sites"])
+    @router.get(
+        "/sites/nearest",
+        tags=["sites"],
+        summary="Sites les plus proches",
+        description=(
+            "Les sites les plus proches d'un code postal ou d'une position (latitude, longitude), pour "
+            "orienter un candidat."
+        ),
+    )
     def nearest_sites(
         _: Caller,
         postcode: str | None = None,
@@ -105,17 +128,37 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             raise Invalid.on(field, "indiquez un code postal, ou bien la latitude et la longitude")
         return queries.nearest(lat, lon, limit)
 
-    @router.get("/sites/{site_id}", tags=["sites"])
+    @router.get(
+        "/sites/{site_id}",
+        tags=["sites"],
+        summary="Consulter un site",
+        description="Un site, ses salles et son état.",
+    )
     def get_site(site_id: str, _: Caller) -> SiteView:
         return site_or_404(site_id)
 
-    @router.patch("/sites/{site_id}", tags=["sites"])
+    @router.patch(
+        "/sites/{site_id}",
+        tags=["sites"],
+        summary="Modifier un site",
+        description="La coordination ou la structure qui accueille le site corrige les champs envoyés.",
+        dependencies=only(WRITERS),
+    )
     def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
         command = to_command(ChangeSiteDetails, body.model_dump(), site_id=site_id)
         handlers.change_site_details(command, _actor(caller), meta(request, caller))
         return site_or_404(site_id)
 
-    @router.post("/sites/{site_id}/close", tags=["sites"])
+    @router.post(
+        "/sites/{site_id}/close",
+        tags=["sites"],
+        summary="Fermer un site",
+        description=(
+            "La coordination ou la structure qui accueille le site le ferme, avec un motif ; ses ordinateurs"
+            " ne servent plus."
+        ),
+        dependencies=only(WRITERS),
+    )
     def close_site(site_id: str, body: ReasonIn, request: Request, caller: Caller) -> SiteView:
         handlers.close_site(
             CloseSite(site_id=site_id, reason=body.reason), _actor(caller), meta(request, caller)
@@ -133,18 +176,39 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             "Réservé à la coordination et à l'organisation qui accueille le site ; "
             "409 si le site est déjà ouvert."
         ),
+        dependencies=only(WRITERS),
     )
     def reopen_site(site_id: str, request: Request, caller: Caller) -> SiteView:
         handlers.reopen_site(ReopenSite(site_id=site_id), _actor(caller), meta(request, caller))
         return site_or_404(site_id)
 
-    @router.post("/sites/{site_id}/rooms", status_code=status.HTTP_201_CREATED, tags=["sites"])
+    @router.post(
+        "/sites/{site_id}/rooms",
+        status_code=status.HTTP_201_CREATED,
+        tags=["sites"],
+        summary="Ajouter une salle à un site",
+        description=(
+            "La coordination ou la structure qui accueille le site déclare une salle où placer des "
+            "ordinateurs."
+        ),
+        dependencies=only(WRITERS),
+    )
     def add_room(site_id: str, body: RoomIn, request: Request, caller: Caller) -> RoomView:
         command = AddRoom(site_id=site_id, room_id=ids(), name=body.name, capacity=body.capacity)
         handlers.add_room(command, _actor(caller), meta(request, caller))
         return next(r for r in site_or_404(site_id).rooms if r.room_id == command.room_id)
 
-    @router.post("/computers", status_code=status.HTTP_201_CREATED, tags=["computers"])
+    @router.post(
+        "/computers",
+        status_code=status.HTTP_201_CREATED,
+        tags=["computers"],
+        summary="Prêter un ordinateur",
+        description=(
+            "La coordination ou un responsable de site déclare un ordinateur prêté pour les entretiens, dans"
+            " une salle d'un site."
+        ),
+        dependencies=only(WRITERS),
+    )
     def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
         command = to_command(
             AddComputer,
@@ -155,32 +219,73 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         handlers.add_computer(command, _actor(caller), meta(request, caller))
         return computer_or_404(command.computer_id)
 
-    @router.get("/computers", tags=["computers"])
+    @router.get(
+        "/computers",
+        tags=["computers"],
+        summary="Lister les ordinateurs",
+        description="Les ordinateurs prêtés, par site si on le précise, avec leur état.",
+    )
     def list_computers(
         _: Caller, site_id: str | None = None, include_removed: bool = False
     ) -> list[ComputerView]:
         return queries.computers(site_id=site_id, include_removed=include_removed)
 
-    @router.get("/computers/{computer_id}", tags=["computers"])
+    @router.get(
+        "/computers/{computer_id}",
+        tags=["computers"],
+        summary="Consulter un ordinateur",
+        description="Un ordinateur prêté, son site, sa salle et son état.",
+    )
     def get_computer(computer_id: str, _: Caller) -> ComputerView:
         return computer_or_404(computer_id)
 
-    @router.post("/computers/{computer_id}/out-of-order", tags=["computers"])
+    @router.post(
+        "/computers/{computer_id}/out-of-order",
+        tags=["computers"],
+        summary="Déclarer un ordinateur en panne",
+        description=(
+            "Le responsable du site (ou la coordination) met un ordinateur hors service avec un motif ; le "
+            "planning est réparé."
+        ),
+        dependencies=only(WRITERS),
+    )
     def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
         return computer_after(handlers.put_out_of_order, command, request, caller)
 
-    @router.post("/computers/{computer_id}/back-in-service", tags=["computers"])
+    @router.post(
+        "/computers/{computer_id}/back-in-service",
+        tags=["computers"],
+        summary="Remettre un ordinateur en service",
+        description=(
+            "Le responsable du site (ou la coordination) remet en service un ordinateur qui était en panne."
+        ),
+        dependencies=only(WRITERS),
+    )
     def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
         command = PutComputerBackInService(computer_id=computer_id)
         return computer_after(handlers.put_back_in_service, command, request, caller)
 
-    @router.post("/computers/{computer_id}/remove", tags=["computers"])
+    @router.post(
+        "/computers/{computer_id}/remove",
+        tags=["computers"],
+        summary="Retirer un ordinateur",
+        description="La structure qui prête l'ordinateur (ou la coordination) le reprend, avec un motif.",
+        dependencies=only(WRITERS),
+    )
     def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
         command = RemoveComputer(computer_id=computer_id, reason=body.reason)
         return computer_after(handlers.remove_computer, command, request, caller)
 
-    @router.get("/availability", tags=["availability"])
+    @router.get(
+        "/availability",
+        tags=["availability"],
+        summary="Disponibilité des ordinateurs",
+        description=(
+            "Combien d'ordinateurs sont disponibles, par site, sur une période : ce que le planning peut "
+            "utiliser."
+        ),
+    )
     def availability(
         _: Caller,
         start: Annotated[datetime, Query(description="début, ex. 2026-12-03T09:00 (heure locale des sites)")],

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from jobdating.runtime.actors import Actor
+from typing import Final
+
+from jobdating.runtime.actors import Actor, RoleGate
 from jobdating.sites.domain.errors import Forbidden
 
-__all__ = ["Actor", "may_manage_computer", "may_manage_site"]
+__all__ = ["WRITERS", "Actor", "may_manage_computer", "may_manage_site"]
+
+WRITERS: Final = RoleGate(
+    ("coordinator", "site_manager"),
+    "seuls la coordination et les responsables de site modifient les sites et les ordinateurs",
+)
+"""Who may change sites and computers at all (the API refuses the others before reading a body)."""
 
 
 def may_manage_site(actor: Actor, host_org: str, field: str) -> None:
@@ -23,7 +31,5 @@ def may_manage_computer(actor: Actor, lending_org: str, field: str) -> None:
 
 
 def _may_write(actor: Actor, field: str) -> None:
-    if not actor.has("coordinator", "site_manager"):
-        raise Forbidden.on(
-            field, "seuls la coordination et les responsables de site modifient les sites et les ordinateurs"
-        )
+    if not WRITERS.lets(actor):
+        raise Forbidden.on(field, WRITERS.refusal)

@@ -44,6 +44,12 @@ class NotificationsSettings(MailingSettings):
         "concurrency",
         "tick_seconds",
         "contact_timeout",
+        # Tuning with sound defaults, and the embedded run's stand-in provider (never in compose).
+        "sms_reply_tolerance",
+        "webhook_tolerance_seconds",
+        "counsellor_call_wait",
+        "bounce_poll_seconds",
+        "sms_sink_reports",
     }
 
     store_url: str = "sqlite:///.data/notifications.db"

@@ -22,11 +22,19 @@ def install_letters(app: FastAPI, print_letters: PrintLetters) -> None:
 
     @router.get(
         "/job-datings/{job_dating_id}/letters.pdf",
+        summary="Imprimer les convocations par courrier",
+        description=(
+            "La coordination obtient un PDF : une lettre de convocation par personne qu'aucun message n'a "
+            "pu joindre (ni SMS, ni appel, ni courriel), avec le plan du site en QR code."
+        ),
         response_class=Response,
         responses={
             200: {"content": {"application/pdf": {}}, "description": "Le PDF à imprimer."},
             503: {
-                "description": "registration did not answer (names and addresses are asked at printing)",
+                "description": (
+                    "le service des inscriptions ne répond pas (les noms et adresses sont demandés "
+                    "à l'impression)"
+                ),
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
             },
         },

@@ -79,7 +79,16 @@ def install(
     """Add the webhook to `app`; `find` reads a message by the provider's id, `record` keeps a receipt."""
     router = APIRouter(tags=["webhooks"])
 
-    @router.post(PATH, openapi_extra=_OPENAPI, response_model=None)
+    @router.post(
+        PATH,
+        summary="Recevoir l'accusé de réception d'un SMS",
+        description=(
+            "Le fournisseur de SMS dit si un SMS a été remis ou non. L'appel est signé avec le secret "
+            "partagé ; sans signature valide, rien n'est enregistré."
+        ),
+        openapi_extra=_OPENAPI,
+        response_model=None,
+    )
     async def sms_delivery_report(request: Request) -> JSONResponse:
         """Accusé de réception d'un SMS envoyé par le prestataire (signé) : remis, en échec ou expiré."""
         body = await request.body()

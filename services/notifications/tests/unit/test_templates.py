@@ -74,7 +74,23 @@ def context(
         "place": "site",
         "address": None,
     }
+    # A candidate's digest or day reminder: one interview, news to them (`change` for a digest).
+    interview = slot | {
+        "company": company,
+        "positions": ["Preparateur de commandes (CDI)"],
+        "change": changes.pop("change_of_interview", "new"),
+        "reason": changes.get("reason", "computer_broken"),
+        "previous": changes.get(
+            "previous", {"starts_at": AT.replace(hour=9, minute=0), "time_changed": True, "site_changed": False}
+        ),
+    }
+    if where is not None:
+        interview["site"] = where
     values: dict[str, Any] = {
+        "interviews": [interview],
+        "standing": [interview] if interview["change"] != "cancelled" else [],
+        "cancelled": [interview] if interview["change"] == "cancelled" else [],
+        "one_place": interview if interview["change"] != "cancelled" else None,
         "first_name": "Ines",
         "title": "Emploi Booster",
         "company": company,
@@ -163,7 +179,9 @@ def test_an_sms_too_long_drops_its_niceties_but_keeps_when_where_and_whom_to_cal
 
 def test_only_the_computer_changed_says_so_plainly() -> None:
     same_time = {"starts_at": AT, "time_changed": False, "site_changed": False}
-    text = RENDERER.render("slot_moved", "sms", context(previous=same_time)).text
+    text = RENDERER.render(
+        "slot_moved", "sms", context(previous=same_time, change_of_interview="moved")
+    ).text
     assert "reste jeudi 3/12 à 9h30" in text
     assert "autre ordinateur (PC 3)" in text
 
@@ -178,9 +196,10 @@ def test_dates_times_and_numbers_are_written_the_french_way() -> None:
 
 @pytest.mark.parametrize("reason", get_args(CancelReason))
 def test_every_cancel_reason_is_explained_in_french_by_mail_and_by_sms(reason: str) -> None:
-    mail = RENDERER.render("slot_cancelled", "email", context(reason=reason)).text
-    assert f"est annulé, car {CANCEL_REASONS[reason]}." in mail
-    sms = RENDERER.render("slot_cancelled", "sms", context(reason=reason)).text
+    cancelled = context(reason=reason, change_of_interview="cancelled")
+    mail = RENDERER.render("slot_cancelled", "email", cancelled).text
+    assert f"à 9 h 30, car {CANCEL_REASONS[reason]}." in mail
+    sms = RENDERER.render("slot_cancelled", "sms", cancelled).text
     assert f"({SHORT_CANCEL_REASONS[reason]})" in sms
     assert len(sms) <= 160, sms
     assert set(sms) <= GSM7, set(sms) - GSM7

@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -98,6 +99,7 @@ def bootstrap(
         deliveries=deliveries,
         on_planned=wakeup.set,
         copies=sent_copies(settings, clock),
+        change_delay=timedelta(seconds=settings.change_delay_seconds),
     )
     queries = NotificationQueries(store)
 

@@ -19,6 +19,8 @@ class NotificationsSettings(MailingSettings):
     SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
     With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
     candidate's convocations and reminders carry their personal link; without either, they don't.
+    `change_delay_seconds`: how long a candidate's change notice (an interview given outside a plan, moved,
+    cancelled) waits for the changes that come with it, so that they arrive as one message.
     """
 
     model_config = SettingsConfigDict(
@@ -41,6 +43,7 @@ class NotificationsSettings(MailingSettings):
     concurrency: int = 16
     tick_seconds: float = 0.2
     contact_timeout: float = 2.0
+    change_delay_seconds: float = 120.0
     candidate_link_key_file: Path | None = None
     console_url: str | None = None
 

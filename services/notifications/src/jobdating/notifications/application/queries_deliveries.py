@@ -59,9 +59,11 @@ def get(source: Source, notification_id: str) -> Delivery | None:
 
 
 def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
-    """Pending messages due at `now`, oldest due first."""
+    """Pending messages due at `now`, oldest due first (then first planned: a convocation before the
+    change notices planned after it)."""
     found = store.query(
-        f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, created_at, notification_id LIMIT ?",
+        f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? "
+        "ORDER BY due_at, created_at, notification_id LIMIT ?",
         (ts(now), limit),
     )
     return [struct_of(Delivery, r) for r in found]

@@ -6,11 +6,18 @@ SQLite store whose commits wake the real outbox relay (as the service host does)
 answering the contact question over NATS, sealed; the notifications service as its own process
 (`jobdating-notifications serve`, SQLite store, fsync); an aiosmtpd server writing a Maildir (fsync before
 250) that stamps each message as it accepts it. Each slot is a new candidate's interview six hours ahead,
-with SMS and e-mail consent: one e-mail and one SMS per slot; the slots belong to a published plan, so
-the recruiters' agendas go once the plan is complete (timed apart, after the measured minute).
+with SMS and e-mail consent: one e-mail and one SMS per candidate.
+
+Two shapes (one message per person per moment):
+- default: the slots belong to a published plan, so each candidate's convocation (like the recruiters'
+  agendas) goes once the whole plan has arrived: the latency is then counted from the commit of the plan's
+  last slot (which releases them all at once), and reported apart (`plan_release_ms`).
+- `--outside-plan`: no plan, every slot is given as a walk-in or a repair would be, with no change delay
+  (`CHANGE_DELAY_SECONDS=0`): each candidate's convocation (a digest of what is news to them) goes as soon
+  as its slot arrives, SlotAssigned to SMTP accepted, and each recruiter gets an update per slot.
 
     .venv/bin/python -m bench.notifications.latency            # 100 slots/s for 60 s
-    .venv/bin/python -m bench.notifications.latency --rate 50 --seconds 10
+    .venv/bin/python -m bench.notifications.latency --rate 100 --seconds 20 --outside-plan
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ class Acceptances:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.accepted: list[tuple[float, str, str]] = []
+        self.notifications: list[str] = []  # the notification each accepted e-mail delivers
 
     def __call__(self, data: bytes) -> None:
         at = time.time()
@@ -66,6 +74,7 @@ class Acceptances:
             self.accepted.append(
                 (at, _header(data, b"X-Jobdating-Kind"), _header(data, b"X-Jobdating-Cause"))
             )
+            self.notifications.append(_header(data, b"X-Jobdating-Notification"))
 
     def count(self, kind: str) -> int:
         with self.lock:
@@ -80,15 +89,16 @@ def _header(data: bytes, name: bytes) -> str:
     return data[start + len(name) + 2 : end].decode()
 
 
-def preload(up: Upstream, slots: int, companies: int) -> None:
-    """Companies, a site with computers, the job dating and its publication, one candidate per slot."""
+def preload(up: Upstream, slots: int, companies: int, in_plan: bool) -> None:
+    """Companies, a site with computers, the job dating (and its publication), one candidate per slot."""
     for c in range(companies):
         up.company(f"co-{c}", name=f"Entreprise {c}")
     up.site("site-1")
     for i in range(slots):
         up.candidate(f"cand-{i}")
     up.job_dating("jd-1", day=date.today())
-    up.publish_plan(slots)
+    if in_plan:
+        up.publish_plan(slots)
 
 
 def notifications_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
@@ -105,6 +115,7 @@ def notifications_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) 
         "MAILDIR": str(maildir),
         "SMS_SINK": str(work / "sms.jsonl"),
         "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
+        "CHANGE_DELAY_SECONDS": "0",  # a slot given outside a plan is told at once
     }
     return service_env("notifications", settings, SERVICE_SRC)
 
@@ -144,7 +155,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
+async def run(rate: float, seconds: float, companies: int, in_plan: bool = True) -> dict[str, Any]:
     configure_logging("bench", "-", logging.WARNING)
     slots = int(rate * seconds)
     work = scratch_dir("jd-bench-notifications-")
@@ -177,7 +188,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
         await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, answer)
 
         up = Upstream(work / "scheduling.db", ORG, actor_id="bench")
-        preload(up, slots, companies)
+        preload(up, slots, companies, in_plan)
         relay = Relay(up.store, js, batch=1000)
         stop = asyncio.Event()
         relaying = asyncio.create_task(relay.run(stop))
@@ -224,7 +235,8 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
             last_convocation = time.time()
             while _lines(work / "sms.jsonl") < slots and time.time() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
-            while acceptances.count("recruiter_agenda") < companies and time.time() < deadline:  # noqa: ASYNC110
+            agendas, wanted = ("recruiter_agenda", companies) if in_plan else ("agenda_update", slots)
+            while acceptances.count(agendas) < wanted and time.time() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             agendas_done = time.time()
         finally:
@@ -237,8 +249,14 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
 
     with acceptances.lock:
         accepted = list(acceptances.accepted)
+    # A plan's convocations are caused by its publication and released by its last slot: timed from there.
+    last_slot = max(committed.values())
+
+    def since(cause: str) -> float:
+        return committed.get(cause, last_slot)
+
     timed = sorted(
-        (committed[cause] - start, (at - committed[cause]) * 1000)
+        (since(cause) - start, (at - since(cause)) * 1000)
         for at, kind, cause in accepted
         if kind == "convocation"
     )
@@ -250,7 +268,7 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
     cause_of = dict(conn.execute("SELECT notification_id, cause_event_id FROM notif_delivery").fetchall())
     conn.close()
     sms_latencies = [
-        (datetime.fromisoformat(line["at"]).timestamp() - committed[cause_of[line["idempotency_key"]]]) * 1000
+        (datetime.fromisoformat(line["at"]).timestamp() - since(cause_of[line["idempotency_key"]])) * 1000
         for line in sms
     ]
     stopped = [
@@ -260,11 +278,14 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
     ]
     result: dict[str, Any] = {
         "rate_per_s": rate,
+        "shape": "published plan: latency from its last slot"
+        if in_plan
+        else "outside a plan, no change delay",
         "seconds": seconds,
         "slots": slots,
         "offered_seconds": round(offered, 2),
         "convocations_accepted": len(latencies),
-        "duplicates": len(latencies) - len({c for _, k, c in accepted if k == "convocation"}),
+        "duplicates": len(acceptances.notifications) - len(set(acceptances.notifications)),
         "latency_ms": {
             "p50": round(percentile(latencies, 50), 1),
             "p90": round(percentile(latencies, 90), 1),
@@ -288,11 +309,12 @@ async def run(rate: float, seconds: float, companies: int) -> dict[str, Any]:
             if stopped and stopped[-1]["commits"]
             else None
         ),
-        "agendas_accepted": sum(1 for _, k, _ in accepted if k == "recruiter_agenda"),
+        "agendas_accepted": sum(1 for _, k, _ in accepted if k in ("recruiter_agenda", "agenda_update")),
         "agendas_after_last_convocation_s": round(agendas_done - last_convocation, 2),
         "goal_p99_ms": 250,
         "work_dir": str(work),
-        "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}",
+        "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}"
+        + ("" if in_plan else " --outside-plan"),
     }
     return result
 
@@ -304,8 +326,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="slots committed per second")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load lasts")
     parser.add_argument("--companies", type=int, default=15, help="recruiting companies sharing the slots")
+    parser.add_argument(
+        "--outside-plan", action="store_true", help="slots given outside a plan: each one told at once"
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.rate, args.seconds, args.companies))
+    result = asyncio.run(run(args.rate, args.seconds, args.companies, in_plan=not args.outside_plan))
     path = save("notifications_latency", result)
     print(json.dumps(result, indent=2))
     print(f"written to {path}")

@@ -334,6 +334,8 @@ def settings_for(tmp_path: Path, nats_url: str, mailbox: Mailbox, **changes: Any
         "staff_file": staff,
         "timezone": PARIS,
         "retry_delays": (0.0, 0.0),
+        # Change notices go at once here; the tests of the digests' wait set their own.
+        "change_delay_seconds": 0.0,
         "video_base_url": "https://visio.example",  # where testing.upstream's slots link to
     }
     return NotificationsSettings(**(values | changes))

@@ -65,6 +65,7 @@ def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[s
         "SMS_SINK": str(tmp_path / "sms.jsonl"),
         "STAFF_FILE": str(staff),
         "TICK_SECONDS": "0.05",
+        "CHANGE_DELAY_SECONDS": "0",  # slots given outside a plan: their convocations go at once
         "RETRY_DELAYS": "[0.1, 0.1, 0.1]",
         "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
     }

@@ -58,7 +58,7 @@ def test_a_given_slot_calls_for_a_convocation_by_sms_and_email_its_two_reminders
     assert due["convocation"] == NOW
     assert due["reminder_two_days"] == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
     assert due["reminder_morning"] == datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # 07:00 in Paris
-    assert {m.expects for m in messages if m.kind in ("convocation", "agenda_update")} == {"new"}
+    assert {m.expects for m in messages if m.kind == "agenda_update"} == {"new"}
 
 
 def test_a_reminder_that_would_follow_the_convocation_within_hours_is_not_planned() -> None:
@@ -97,7 +97,39 @@ def test_a_moved_slot_calls_for_a_notice_to_the_candidate_and_an_agenda_update()
         ("slot_moved", "candidate", "cand-1", "email"),
         ("slot_moved", "candidate", "cand-1", "sms"),
     ]
-    assert {m.expects for m in messages} == {"moved"}
+    assert {m.expects for m in messages if m.kind == "agenda_update"} == {"moved"}
+
+
+def test_a_candidates_change_notice_waits_for_the_changes_that_come_with_it() -> None:
+    context = Context(timezone=PARIS, change_delay=timedelta(minutes=2))
+    moved = plan(sample(SlotMoved), Cause(event_id="e-2", now=NOW), context)
+    assert {m.due_at for m in moved if m.recipient.type == "candidate"} == {NOW + timedelta(minutes=2)}
+    # The recruiter's update is not held: it is about that one slot.
+    assert {m.due_at for m in moved if m.recipient.type == "company"} == {NOW}
+    given = plan(assigned(), Cause(event_id="e-1", now=NOW), context)
+    assert {m.due_at for m in given if m.kind == "convocation"} == {NOW + timedelta(minutes=2)}
+    cancelled = plan(sample(SlotCancelled), Cause(event_id="e-3", now=NOW), context)
+    assert {m.due_at for m in cancelled if m.kind == "slot_cancelled"} == {NOW + timedelta(minutes=2)}
+
+
+def test_every_slot_of_a_published_plan_names_one_convocation_per_candidate_sent_with_the_agendas() -> None:
+    context = Context(timezone=PARIS, agenda_cause="plan-event", agenda_due=NOW + timedelta(minutes=10))
+
+    def convocations(slot_id: str, event_id: str, starts_at: datetime) -> list[PlannedMessage]:
+        event = msgspec.structs.replace(assigned(starts_at), slot_id=slot_id)
+        found = plan(event, Cause(event_id=event_id, now=NOW), context)
+        return [m for m in found if m.kind == "convocation"]
+
+    first = convocations("slot-1", "e-1", START)
+    second = convocations("slot-2", "e-2", START + timedelta(minutes=30))
+    # Keyed on the plan's publication, not on the slot: the candidate's two slots plan the same two rows.
+    assert [(m.channel, m.cause_event_id, m.subject_id) for m in first] == [
+        ("sms", "plan-event", "jd-1"),
+        ("email", "plan-event", "jd-1"),
+    ]
+    assert [m.notification_id for m in first] == [m.notification_id for m in second]
+    assert {m.due_at for m in first} == {NOW + timedelta(minutes=10)}
+    assert {m.expects for m in first} == {None}
 
 
 def test_a_candidate_who_withdrew_is_not_told_of_the_cancellation_but_the_recruiter_is() -> None:

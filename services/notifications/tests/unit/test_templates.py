@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from jobdating.notifications.adapters.rendering import (
     phone,
 )
 from jobdating.notifications.domain.messages import Kind
+from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.testing import demo_data
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -80,7 +82,24 @@ def context(
         "place": "site",
         "address": None,
     }
+    # A candidate's digest or day reminder: one interview, news to them (`change` for a digest).
+    interview = slot | {
+        "company": company,
+        "positions": ["Preparateur de commandes (CDI)"],
+        "change": changes.pop("change_of_interview", "new"),
+        "reason": changes.get("reason", "computer_broken"),
+        "previous": changes.get(
+            "previous",
+            {"starts_at": AT.replace(hour=9, minute=0), "time_changed": True, "site_changed": False},
+        ),
+    }
+    if where is not None:
+        interview["site"] = where
     values: dict[str, Any] = {
+        "interviews": [interview],
+        "standing": [interview] if interview["change"] != "cancelled" else [],
+        "cancelled": [interview] if interview["change"] == "cancelled" else [],
+        "one_place": interview if interview["change"] != "cancelled" else None,
         "first_name": "Ines",
         "title": "Emploi Booster",
         "company": company,
@@ -110,7 +129,7 @@ def context(
         "link": None,
         "counsellor_told": True,
         "declined": True,
-        "cancelled": [{"at": AT, "company": company, "reason": "computer_broken"}],
+        "cancellations": [{"at": AT, "company": company, "reason": "computer_broken"}],
         "absent": [{"at": AT, "company": company}],
         "unreached": [{"kind": "convocation", "channel": "sms", "why": "landline_no_voice"}],
         "replies": [{"answer": "not_understood", "at": AT}],
@@ -176,7 +195,7 @@ def test_an_sms_too_long_drops_its_niceties_but_keeps_when_where_and_whom_to_cal
 
 def test_only_the_computer_changed_says_so_plainly() -> None:
     same_time = {"starts_at": AT, "time_changed": False, "site_changed": False}
-    text = RENDERER.render("slot_moved", "sms", context(previous=same_time)).text
+    text = RENDERER.render("slot_moved", "sms", context(previous=same_time, change_of_interview="moved")).text
     assert "reste jeudi 3/12 à 9h30" in text
     assert "autre ordinateur (PC 3)" in text
 
@@ -191,9 +210,74 @@ def test_dates_times_and_numbers_are_written_the_french_way() -> None:
 
 @pytest.mark.parametrize("reason", get_args(CancelReason))
 def test_every_cancel_reason_is_explained_in_french_by_mail_and_by_sms(reason: str) -> None:
-    mail = RENDERER.render("slot_cancelled", "email", context(reason=reason)).text
-    assert f"est annulé, car {CANCEL_REASONS[reason]}." in mail
-    sms = RENDERER.render("slot_cancelled", "sms", context(reason=reason)).text
+    cancelled = context(reason=reason, change_of_interview="cancelled")
+    mail = RENDERER.render("slot_cancelled", "email", cancelled).text
+    assert f"à 9 h 30, car {CANCEL_REASONS[reason]}." in mail
+    sms = RENDERER.render("slot_cancelled", "sms", cancelled).text
     assert f"({SHORT_CANCEL_REASONS[reason]})" in sms
     assert len(sms) <= 160, sms
     assert set(sms) <= GSM7, set(sms) - GSM7
+
+
+# A personal link as long as a production one: a UUID candidate id, a public console address.
+LONG_LINK = PersonalLinks(b"k" * 32, "https://jobdating.departement.example").link(
+    str(uuid.UUID(int=0)), AT, PARIS
+)
+TWO_SEGMENTS = 2 * 153  # GSM-7 characters in an SMS sent in two parts
+
+
+def digest(changes: list[str], link: str | None) -> dict[str, Any]:
+    """A digest of len(changes) interviews of one day at the demo's longest address, with its longest
+    company names, each with its change (new, moved, cancelled)."""
+    names = sorted((c.name for c in demo_data.COMPANIES), key=len, reverse=True)
+    where = site("Mairie", "1 place du Général de Gaulle", "Wattignies")
+    moved = {"starts_at": AT.replace(hour=8), "time_changed": True, "site_changed": False}
+    interviews = [
+        context(names[n], where)["interviews"][0]
+        | {"starts_at": AT.replace(hour=9 + n), "change": change, "previous": moved}
+        for n, change in enumerate(changes)
+    ]
+    standing = [i for i in interviews if i["change"] != "cancelled"]
+    return context(
+        link=link,
+        first_name="Fatoumata",
+        interviews=interviews,
+        standing=standing,
+        cancelled=[i for i in interviews if i["change"] == "cancelled"],
+        one_place=standing[0] if standing else None,
+    )
+
+
+@pytest.mark.parametrize("link", [LONG_LINK, None])
+@pytest.mark.parametrize(
+    "changes",
+    [["new"] * 6, ["new"] * 3, ["moved", "cancelled", "new"], ["cancelled", "cancelled"], ["moved"] * 2],
+)
+def test_a_digest_of_up_to_six_interviews_fits_two_sms_parts_with_the_longest_demo_names(
+    changes: list[str], link: str | None
+) -> None:
+    for kind in ("convocation", "slot_moved", "slot_cancelled"):
+        text = RENDERER.render(kind, "sms", digest(changes, link)).text
+        assert len(text) <= TWO_SEGMENTS, text
+        assert set(text) <= GSM7, set(text) - GSM7
+        # The place is said, unless nothing stands or the personal link (which has it) must make room.
+        assert "Wattignies" in text or link or not [c for c in changes if c != "cancelled"]
+    for kind in ("reminder_two_days", "reminder_morning"):
+        day = digest(changes, link)
+        for interview in day["interviews"]:
+            interview["change"] = None
+        day["standing"] = day["one_place"] and day["interviews"]
+        text = RENDERER.render(kind, "sms", day).text
+        assert len(text) <= TWO_SEGMENTS, text
+        assert set(text) <= GSM7, set(text) - GSM7
+
+
+def test_a_convocation_of_several_interviews_names_each_time_and_company_by_e_mail() -> None:
+    mail = RENDERER.render("convocation", "email", digest(["new"] * 3, LONG_LINK))
+    assert mail.subject == "Vos 3 entretiens d'embauche le jeudi 3 décembre"
+    for hour_, name in zip(
+        ("9 h 30", "10 h 30", "11 h 30"), ("Groupement", "Restaurant", "Transports"), strict=True
+    ):
+        assert f"à {hour_} (l'entretien dure 20 minutes)" in mail.text
+        assert f"avec l'entreprise {name}" in mail.text
+    assert mail.text.count("1 place du Général de Gaulle") == 1  # one place: said once

@@ -34,7 +34,9 @@ def tally(
     report.convocations = sum(
         n
         for title, n in subjects.items()
-        if title.startswith(("Votre entretien d'embauche", "Votre deuxième entretien"))
+        # One interview, or several in one message (a candidate's convocation lists all of theirs).
+        if title.startswith(("Votre entretien d'embauche", "Votre deuxième entretien", "Vos "))
+        and "entretien" in title
     )
     if sms_file.exists():
         report.sms = sum(1 for line in sms_file.read_text().splitlines() if line.strip())

@@ -126,6 +126,7 @@ def bootstrap(
         on_planned=wakeup.set,
         copies=sent_copies(settings, clock),
         call_wait=timedelta(seconds=settings.counsellor_call_wait),
+        change_delay=timedelta(seconds=settings.change_delay_seconds),
     )
     queries = NotificationQueries(store, clock, settings.receipt_wait())
     recorder = receipts.Receipts(bus, projections, settings.org, log)

@@ -32,6 +32,8 @@ class NotificationsSettings(MailingSettings):
     shared secret (with `sms_sink_reports`, the embedded file sink reports to it, as a provider would);
     DSNs are read from `bounce_maildir` every `bounce_poll_seconds`; a message sent `receipt_wait_hours`
     ago without a receipt reads `unknown`.
+    `change_delay_seconds`: how long a candidate's change notice (an interview given outside a plan, moved,
+    cancelled) waits for the changes that come with it, so that they arrive as one message.
     """
 
     model_config = SettingsConfigDict(
@@ -69,6 +71,7 @@ class NotificationsSettings(MailingSettings):
     concurrency: int = 16
     tick_seconds: float = 0.2
     contact_timeout: float = 2.0
+    change_delay_seconds: float = 120.0
     candidate_link_key_file: Path | None = None
     console_url: str | None = None
     templates_dir: Path | None = None

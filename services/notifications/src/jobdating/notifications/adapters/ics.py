@@ -37,7 +37,8 @@ class IcsWriter:
             event.add("summary", entry.summary)
             event.add("location", entry.location)
             event.add("description", entry.description)
-            event.add("status", "CANCELLED" if invitation.method == "CANCEL" else "CONFIRMED")
+            cancelled = invitation.method == "CANCEL" or entry.cancelled
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             event.add("transp", "OPAQUE")
             who = vCalAddress(f"mailto:{organizer}")
             who.params["cn"] = vText(self.organizer_name)

@@ -26,10 +26,10 @@ from jobdating.notifications.application.queries_facts import Candidate, Company
 from jobdating.notifications.application.queries_plan import JobDating, Slot
 from jobdating.notifications.application.slot_places import location_of, own_link, site_view, slot_entry
 from jobdating.notifications.domain.calendar import CalendarEntry, workshop_uid
-from jobdating.notifications.domain.messages import REMINDERS
-from jobdating.notifications.domain.personal_links import LINKED_KINDS, PersonalLinks
+from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMINDERS
+from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.preparation import PREPARATION_KINDS
-from jobdating.notifications.domain.rules import SlotFacts, news
+from jobdating.notifications.domain.rules import News, SlotFacts, Told, news
 
 T = TypeVar("T")
 
@@ -51,11 +51,15 @@ class Content(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Facts(msgspec.Struct, frozen=True, kw_only=True):
-    """What the dispatcher already read for a message: its job dating, its slot, its registered recipient."""
+    """What the dispatcher already read for a message: its job dating, its slot, its registered recipient;
+    for a candidate's digest, what is news (`news`) and those slots (`slots`); for a day reminder, the
+    interviews of that day (`slots`)."""
 
     job_dating: JobDating | None
     slot: Slot | None
     registered: Candidate | Company | None
+    news: tuple[News, ...] = ()
+    slots: tuple[Slot, ...] = ()
 
 
 class ContentBuilder:
@@ -96,6 +100,9 @@ class ContentBuilder:
             return await self._agenda(d, base, tz)
         if d.kind == counsellor_calls.KIND:
             return await self._call(d, base, tz)
+        if d.recipient_type == "candidate" and d.kind in CANDIDATE_DIGESTS | DAY_REMINDERS:
+            # The counsellor comes sealed in registration's contact answer, never from the bus.
+            return self._digest(d, facts, recipient.counsellor_id, base, tz)
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
         if slot is None:
             raise MissingFacts("slot_unknown")
@@ -109,46 +116,55 @@ class ContentBuilder:
             return self._thank_you(slot, base, tz)
         if d.kind == "counsellor_outcome":
             return await self._outcome(slot, base, tz)
-        if d.kind == "agenda_update":
-            return await self._agenda_update(d, slot, company, base, tz)
-        # The candidate's counsellor comes sealed in registration's contact answer, never from the bus.
-        counsellor = recipient.counsellor_id if d.recipient_type == "candidate" else None
-        return self._slot_news(d, slot, company, counsellor, base, tz)
+        return await self._agenda_update(d, slot, company, base, tz)
 
-    def _slot_news(
-        self,
-        d: Delivery,
-        slot: Slot,
-        company: Company,
-        counsellor_id: str | None,
-        base: dict[str, Any],
-        tz: ZoneInfo,
+    def _digest(
+        self, d: Delivery, facts: Facts, counsellor_id: str | None, base: dict[str, Any], tz: ZoneInfo
     ) -> Content:
-        site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
-        told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
-        facts = slot.facts()
+        """A candidate's slots in one message: the news of a digest, or the interviews of a reminder's day.
+
+        Every slot listed is presented: what the person is told of it is recorded when it is sent.
+        """
+        changes = {n.slot.slot_id: n for n in facts.news}
+        items, entries, sites = [], [], []
+        for slot in facts.slots:
+            company = _required(queries_facts.company(self.store, slot.company_id), "company_unknown")
+            site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
+            found = changes.get(slot.slot_id)
+            items.append(
+                self._slot_view(slot, site, tz)
+                | {
+                    "company": company.name,
+                    "positions": list(company.positions),
+                    "change": found.change if found else None,
+                    "reason": slot.cancel_reason,
+                    "previous": _previous(found.told, slot, tz) if found else None,
+                }
+            )
+            sites.append(site)
+            if d.kind in CANDIDATE_DIGESTS:
+                entries.append(self._slot_entry(slot, company, site, "candidate"))
+        if not items:
+            raise MissingFacts("slot_unknown")
+        standing = [item for item in items if item["change"] != "cancelled"]
+        places = {(i["place"], i["site"]["address"], i["address"], i["video_link"]) for i in standing}
         context = base | {
-            "slot": self._slot_view(slot, site, tz),
-            "call": self._who_to_call(counsellor_id, site),
-            "reason": slot.cancel_reason,
-            "previous": None,
-            "link": self._link(d, slot, tz),
+            "interviews": items,
+            "standing": standing,
+            "cancelled": [item for item in items if item["change"] == "cancelled"],
+            # One place for all: the address is said once.
+            "one_place": standing[0] if len(places) == 1 else None,
+            "call": self._who_to_call(counsellor_id, sites[0]),
+            "link": self._link(d, [s for s in facts.slots if s.status != "cancelled"], tz),
         }
-        if d.kind == "slot_cancelled":
-            # « Votre conseiller vous rappelle » only when their counsellor is told (`counsellor_call`);
-            # otherwise the coordination's number, or the site's reception.
-            counsellor_told = self._counsellor_told(counsellor_id)
-            context["counsellor_told"] = counsellor_told
-            if not counsellor_told:
-                context["call"] = self.coordinator_phone or site.phone
-        if told is not None and news(told, facts) == "moved":
-            context["previous"] = {
-                "starts_at": told.starts_at.astimezone(tz),
-                "time_changed": (told.starts_at, told.ends_at) != (slot.starts_at, slot.ends_at),
-                "site_changed": told.site_id != slot.site_id,
-            }
-        entries = () if d.kind in REMINDERS else (self._slot_entry(slot, company, site, "candidate"),)
-        return Content(context=context, entries=entries, presented=(facts,))
+        # « Votre conseiller vous rappelle » only when their counsellor is told (`counsellor_call`); a
+        # cancellation otherwise gives the coordination's number, or the site's reception.
+        context["counsellor_told"] = self._counsellor_told(counsellor_id)
+        if context["cancelled"] and not context["counsellor_told"]:
+            context["call"] = self.coordinator_phone or sites[0].phone
+        return Content(
+            context=context, entries=tuple(entries), presented=tuple(s.facts() for s in facts.slots)
+        )
 
     async def _call(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
         """Whom to call and why: the candidate's name (asked for their counsellor) and every reason now."""
@@ -171,10 +187,11 @@ class ContentBuilder:
         member = self.staff.get(counsellor_id) if counsellor_id else None
         return member is not None and bool(member.email)
 
-    def _link(self, d: Delivery, slot: Slot, tz: ZoneInfo) -> str | None:
-        if self.links is None or d.recipient_type != "candidate" or d.kind not in LINKED_KINDS:
+    def _link(self, d: Delivery, standing: list[Slot], tz: ZoneInfo) -> str | None:
+        # A message with nothing left to attend has nothing to answer: no link.
+        if self.links is None or not standing:
             return None
-        return self.links.link(d.recipient_id, slot.starts_at, tz)
+        return self.links.link(d.recipient_id, max(s.starts_at for s in standing), tz)
 
     def _thank_you(self, slot: Slot, base: dict[str, Any], tz: ZoneInfo) -> Content:
         second = queries_plan.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
@@ -309,6 +326,17 @@ class ContentBuilder:
     def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
         computer = queries_facts.computer_label(self.store, slot.computer_id)
         return slot_entry(slot, company.name, site, computer, audience)
+
+
+def _previous(told: Told | None, slot: Slot, tz: ZoneInfo) -> dict[str, Any] | None:
+    """What changed of a moved slot since its recipient was told of it."""
+    if told is None or news(told, slot.facts()) != "moved":
+        return None
+    return {
+        "starts_at": told.starts_at.astimezone(tz),
+        "time_changed": (told.starts_at, told.ends_at) != (slot.starts_at, slot.ends_at),
+        "site_changed": told.site_id != slot.site_id,
+    }
 
 
 def _required(value: T | None, code: str) -> T:

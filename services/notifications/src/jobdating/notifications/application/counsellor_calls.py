@@ -101,7 +101,7 @@ def reasons(source: Source, candidate_id: str, tz: ZoneInfo) -> dict[str, Any]:
     )
     return {
         "declined": declined,
-        "cancelled": cancelled,
+        "cancellations": cancelled,
         "absent": absent,
         "unreached": [
             {"kind": kind, "channel": channel, "why": reason if status == "skipped" else "failed"}

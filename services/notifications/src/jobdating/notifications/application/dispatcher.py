@@ -9,6 +9,10 @@ message on the SMS channel to a landline is read aloud in a voice call instead (
 NotificationSent says so (`carried_by`). Temporary failures are
 retried with backoff, then the message is `failed` (NotificationFailed), where the coordinator sees it.
 
+Two messages to the same person on the same channel are never processed at once: the second one waits for
+the first to end, so that it sees what the first told (a digest of slot news leaves nothing for the notices
+planned by the other slots of the same moment; one reminder per day).
+
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
 (after a consumer planned messages, after a send, and every `tick` seconds), so a sped-up clock works.
 """
@@ -18,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -32,7 +37,7 @@ from jobdating.notifications.application import (
     queries_plan,
     waiting,
 )
-from jobdating.notifications.application.content import ContentBuilder, MissingFacts
+from jobdating.notifications.application.content import ContentBuilder, Facts, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
 from jobdating.notifications.application.ports import (
@@ -54,6 +59,7 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import reach, rules, timing
+from jobdating.notifications.domain.messages import DAY_REMINDERS
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.rules import Defer, Due, Skip, SlotFacts
 from jobdating.runtime.clock import Clock
@@ -126,6 +132,8 @@ class Dispatcher:
         self.log = log
         self.wakeup = wakeup or asyncio.Event()
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        # (recipient type, recipient id, channel) of the messages in flight: one at a time per person.
+        self._busy: dict[tuple[str, str, str], str] = {}
 
     def wake(self) -> None:
         """Look for due messages now (called after a consumer planned some; same event loop)."""
@@ -178,19 +186,24 @@ class Dispatcher:
         if free <= 0:
             return 0
         launched = 0
-        for d in queries_deliveries.due(self.store, self.clock.now(), free + len(self._inflight)):
-            if d.notification_id in self._inflight:
+        # Read beyond the free places: rows waiting for their recipient's message in flight are passed over.
+        for d in queries_deliveries.due(self.store, self.clock.now(), 4 * (free + len(self._inflight))):
+            person = _person_channel(d)
+            if d.notification_id in self._inflight or person in self._busy:
                 continue
             task = asyncio.create_task(self._process(d))
             self._inflight[d.notification_id] = task
-            task.add_done_callback(functools.partial(self._done, d.notification_id))
+            self._busy[person] = d.notification_id
+            task.add_done_callback(functools.partial(self._done, d.notification_id, person))
             launched += 1
             if launched == free:
                 break
         return launched
 
-    def _done(self, notification_id: str, _task: asyncio.Task[None]) -> None:
+    def _done(self, notification_id: str, person: tuple[str, str, str], _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)
+        if self._busy.get(person) == notification_id:
+            del self._busy[person]
         self.wakeup.set()
 
     async def _process(self, d: Delivery) -> None:
@@ -216,21 +229,29 @@ class Dispatcher:
             await self.outcomes.skipped(d, stale)
             return
         facts = self.recipients.facts(d)
-        if facts.slot is not None and not rules.slot_link_trusted(
-            facts.slot.place, facts.slot.video_link, self.video_base_url
-        ):
-            # A slot whose link is not the video host's was forged: nobody is sent there.
-            raise GiveUp("video_link_untrusted")
+        timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
+        due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
+        if rules.is_digest(due):
+            facts = self._with_news(d, facts, now)
+        elif d.kind in DAY_REMINDERS and facts.slot is not None:
+            facts = self._with_day(d, facts, timezone)
+        for shown in (facts.slot, *facts.slots):
+            if shown is not None and not rules.slot_link_trusted(
+                shown.place, shown.video_link, self.video_base_url
+            ):
+                # A slot whose link is not the video host's was forged: nobody is sent there.
+                raise GiveUp("video_link_untrusted")
         slot = facts.slot.facts() if facts.slot is not None else None
         told = (
             queries_plan.told(self.store, d.subject_id, d.recipient_type, d.recipient_id, d.channel)
             if slot is not None
             else None
         )
-        timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
-        due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
         person = self.recipients.person(d, facts.registered)
-        decision = rules.before_contact(due, person, slot, told, now, timezone)
+        reminded = d.kind in DAY_REMINDERS and slot is not None and self._reminded(d, slot, timezone)
+        decision = rules.before_contact(
+            due, person, slot, told, now, timezone, told_now=facts.news, reminded=reminded
+        )
         if isinstance(decision, Skip):
             await self.outcomes.skipped(d, decision.reason)
             return
@@ -275,6 +296,35 @@ class Dispatcher:
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
 
+    def _with_news(self, d: Delivery, facts: Facts, now: datetime) -> Facts:
+        """The digest's facts: the candidate's slots of the job dating that are news to them now."""
+        slots = {
+            s.slot_id: s for s in queries_plan.candidate_slots(self.store, d.recipient_id, d.job_dating_id)
+        }
+        weighed = [
+            (s.facts(), queries_plan.told(self.store, s.slot_id, d.recipient_type, d.recipient_id, d.channel))
+            for s in slots.values()
+        ]
+        told_now = rules.digest(weighed, now)
+        return msgspec.structs.replace(
+            facts, news=told_now, slots=tuple(slots[n.slot.slot_id] for n in told_now)
+        )
+
+    def _with_day(self, d: Delivery, facts: Facts, timezone: str) -> Facts:
+        """A day reminder's facts: every interview of the candidate still on that day, in time order."""
+        assert facts.slot is not None
+        start, end = timing.day_bounds(facts.slot.starts_at, ZoneInfo(timezone))
+        same_day = tuple(
+            s
+            for s in queries_plan.candidate_slots(self.store, d.recipient_id, d.job_dating_id)
+            if s.status != "cancelled" and start <= s.starts_at < end
+        )
+        return msgspec.structs.replace(facts, slots=same_day or (facts.slot,))
+
+    def _reminded(self, d: Delivery, slot: SlotFacts, timezone: str) -> bool:
+        start, end = timing.day_bounds(slot.starts_at, ZoneInfo(timezone))
+        return queries_deliveries.reminded_between(self.store, d, start, end)
+
     async def _settle(
         self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts], carried_by: Carrier | None
     ) -> None:
@@ -310,3 +360,8 @@ class Dispatcher:
         else:
             # Nobody can tell whether it went: the coordinator decides (sending again may duplicate it).
             await self.outcomes.failed(d, "uncertain", d.attempts)
+
+
+def _person_channel(d: Delivery) -> tuple[str, str, str]:
+    # A counsellor not resolved yet has no id: such messages need not wait for each other.
+    return (d.recipient_type, d.recipient_id or d.notification_id, d.channel)

@@ -79,7 +79,7 @@ class LetterDesk:
 
     async def _letter(self, jd: JobDating, candidate_id: str) -> Letter | None:
         candidate = queries_facts.candidate(self.store, candidate_id)
-        slots = queries_plan.candidate_slots(self.store, candidate_id, jd.job_dating_id)
+        slots = queries_plan.standing_slots(self.store, candidate_id, jd.job_dating_id)
         if candidate is None or not slots:
             return None
         if self.contacts is None:

@@ -40,6 +40,8 @@ SITES_CONSUMER = "notifications-sites"
 # The slots of a published plan follow its PlanPublished; a recruiter's agenda waits for all of them,
 # at most this long.
 AGENDA_WAIT = timedelta(minutes=10)
+# A candidate's change notice waits this long for the changes that come with it (one message for them all).
+CHANGE_DELAY = timedelta(minutes=2)
 
 
 class Planner:
@@ -56,6 +58,7 @@ class Planner:
         on_planned: Callable[[], None] | None = None,
         copies: Sequence[SentCopies] = (),
         call_wait: timedelta = counsellor_calls.GATHERING,
+        change_delay: timedelta = CHANGE_DELAY,
     ) -> None:
         self.clock = clock
         self.call_wait = call_wait
@@ -65,6 +68,7 @@ class Planner:
         self.deliveries = deliveries
         self.agenda_wait = agenda_wait
         self.on_planned = on_planned
+        self.change_delay = change_delay
 
     def on_scheduling(self, tx: Transaction, event: RecordedEvent) -> None:
         """Handle a scheduling event: plan its messages, then update the read model."""
@@ -124,6 +128,7 @@ class Planner:
                 in_plan = jd is not None and jd.plan_event_id is not None and jd.plan_remaining > 0
                 return Context(
                     timezone=jd.timezone if jd else self.timezone,
+                    change_delay=self.change_delay,
                     agenda_cause=jd.plan_event_id if jd and in_plan else None,
                     agenda_due=jd.plan_due_at if jd and in_plan else None,
                 )
@@ -136,7 +141,7 @@ class Planner:
                     timezone=jd.timezone if jd else self.timezone,
                     slot_starts_at=slot.starts_at if slot else None,
                 )
-        return Context(timezone=self.timezone)
+        return Context(timezone=self.timezone, change_delay=self.change_delay)
 
     def _bookkeeping(self, tx: Transaction, event: RecordedEvent, cause: Cause) -> None:
         match event.data:
@@ -155,7 +160,9 @@ class Planner:
                     return
                 self.read_model.count_agenda_slot(tx, e.job_dating_id)
                 if jd.plan_remaining == 1:
-                    self.deliveries.release(tx, jd.plan_event_id, "recruiter_agenda", cause.now, cause.now)
+                    # The whole plan is known: the recruiters' agendas and the candidates' convocations go.
+                    for kind in ("recruiter_agenda", "convocation"):
+                        self.deliveries.release(tx, jd.plan_event_id, kind, cause.now, cause.now)
             case SlotMoved() as e:
                 jd = queries_plan.job_dating(tx, e.job_dating_id)
                 tz = ZoneInfo(jd.timezone if jd else self.timezone)

@@ -60,9 +60,11 @@ def get(source: Source, notification_id: str) -> Delivery | None:
 
 
 def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
-    """Pending messages due at `now`, oldest due first."""
+    """Pending messages due at `now`, oldest due first (then first planned: a convocation before the
+    change notices planned after it)."""
     found = store.query(
-        f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, notification_id LIMIT ?",
+        f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? "
+        "ORDER BY due_at, created_at, notification_id LIMIT ?",
         (ts(now), limit),
     )
     return [struct_of(Delivery, r) for r in found]
@@ -95,6 +97,20 @@ def presented(source: Source, notification_id: str) -> list[SlotFacts]:
     if not found or not found[0][0]:
         return []
     return _presented.decode(found[0][0])
+
+
+def reminded_between(source: Source, d: Delivery, start: datetime, end: datetime) -> bool:
+    """Whether `d`'s recipient already had (or is being sent) a reminder of `d`'s kind on `d`'s channel for
+    a slot starting in [start, end): the reminder of that day, planned by another of their slots."""
+    found = rows(
+        source,
+        "SELECT 1 FROM notif_delivery d JOIN notif_slot s ON s.slot_id = d.subject_id "
+        "WHERE d.recipient_type = ? AND d.recipient_id = ? AND d.channel = ? AND d.kind = ? "
+        "AND d.notification_id <> ? AND d.status IN ('sent', 'in_progress') "
+        "AND s.starts_at >= ? AND s.starts_at < ? LIMIT 1",
+        (d.recipient_type, d.recipient_id, d.channel, d.kind, d.notification_id, ts(start), ts(end)),
+    )
+    return bool(found)
 
 
 def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:

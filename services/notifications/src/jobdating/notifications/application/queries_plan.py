@@ -92,6 +92,16 @@ def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[S
     return [struct_of(Slot, r) for r in found]
 
 
+def candidate_slots(source: Source, candidate_id: str, job_dating_id: str | None) -> list[Slot]:
+    """A candidate's slots in a job dating, cancelled ones too, in time order (what their digest weighs)."""
+    found = rows(
+        source,
+        f"{_SLOT} WHERE candidate_id = ? AND job_dating_id = ? ORDER BY starts_at, s.slot_id",
+        (candidate_id, job_dating_id or ""),
+    )
+    return [struct_of(Slot, r) for r in found]
+
+
 def second_interview(source: Source, candidate_id: str, company_id: str, after: datetime) -> Slot | None:
     """A second interview given to a candidate with a company after their first one, if any."""
     found = rows(
@@ -118,7 +128,7 @@ def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, c
     return struct_of(Told, found[0]) if found else None
 
 
-def candidate_slots(source: Source, candidate_id: str, job_dating_id: str) -> list[Slot]:
+def standing_slots(source: Source, candidate_id: str, job_dating_id: str) -> list[Slot]:
     """A candidate's slots in a job dating that still stand, in time order (their convocation)."""
     found = rows(
         source,

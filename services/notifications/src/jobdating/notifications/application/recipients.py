@@ -114,7 +114,8 @@ class Recipients:
         )
 
     def _slot(self, d: Delivery) -> Slot | None:
-        if d.kind not in SLOT_SUBJECT_KINDS:
+        if d.kind not in SLOT_SUBJECT_KINDS or d.subject_id == d.job_dating_id:
+            # A plan's convocation is about the whole job dating: its slots are the candidate's digest.
             return None
         slot = queries_plan.slot(self.store, d.subject_id)
         if slot is None:

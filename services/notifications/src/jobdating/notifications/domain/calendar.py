@@ -45,9 +45,11 @@ def workshop_uid(workshop_id: str) -> str:
 
 
 def invitation_for(entries: tuple[CalendarEntry, ...]) -> Invitation | None:
-    """REQUEST for entries that stand, CANCEL when every entry is cancelled; None for no entry."""
+    """CANCEL when every entry is cancelled, REQUEST otherwise (a digest telling a new time and a
+    cancellation together: the cancelled entries go with STATUS:CANCELLED and their higher SEQUENCE, which
+    calendars apply as a cancellation of that UID); None for no entry."""
     if not entries:
         return None
     if all(e.cancelled for e in entries):
         return Invitation(method="CANCEL", entries=entries)
-    return Invitation(method="REQUEST", entries=tuple(e for e in entries if not e.cancelled))
+    return Invitation(method="REQUEST", entries=entries)

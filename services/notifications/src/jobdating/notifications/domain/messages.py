@@ -45,6 +45,12 @@ REMINDERS: Final[frozenset[str]] = frozenset(
     {"reminder_two_days", "reminder_morning", "workshop_reminder", "counselling_reminder"}
 )
 
+# A candidate's news about their interviews, told as one message per person per moment: each lists every
+# slot of the job dating whose state they have not been told yet (a digest), whatever slot planned it.
+CANDIDATE_DIGESTS: Final[frozenset[str]] = frozenset({"convocation", "slot_moved", "slot_cancelled"})
+# The interview reminders: one per person and day, listing every interview of that day.
+DAY_REMINDERS: Final[frozenset[str]] = frozenset({"reminder_two_days", "reminder_morning"})
+
 _NAMESPACE = uuid.UUID("5b1f3c52-8d0e-4d0a-9a43-5d1c3e0e7a11")
 
 

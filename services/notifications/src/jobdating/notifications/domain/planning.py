@@ -1,12 +1,18 @@
 """Which messages an event calls for, for whom, on which channel and when.
 
+A candidate hears of their interviews once per moment: the convocation of a published plan is one message
+per candidate and channel (keyed on the `PlanPublished`, like the recruiters' agendas, and sent with them
+once every slot of the plan arrived); a later change (a slot given outside a plan, moved, cancelled) is
+planned `change_delay` after it happened, and when it goes it tells every change of that person's slots
+not told yet (`rules.digest`), so that changes made together arrive together.
+
 Planning only says what could be said; whether it is still worth saying (the slot moved back, the person
 was erased, it is the middle of the night) is decided when the message is due (`rules`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -43,10 +49,12 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
 
     `agenda_cause`/`agenda_due`: the plan publication whose recruiter agendas a new slot belongs to, and
     when they go at the latest; `counsellor_id`: the candidate's counsellor, when known; `slot_starts_at`:
-    when the slot an outcome is about started.
+    when the slot an outcome is about started; `change_delay`: how long a candidate's change notice waits
+    for the changes that come with it.
     """
 
     timezone: str
+    change_delay: timedelta = timedelta(0)
     agenda_cause: str | None = None
     agenda_due: datetime | None = None
     counsellor_id: str | None = None
@@ -60,7 +68,7 @@ def plan(event: Event, cause: Cause, context: Context) -> list[PlannedMessage]:
             return _assigned(e, cause, context)
         case SlotMoved() as e:
             return [
-                *_to_candidate("slot_moved", e.candidate_id, e.slot_id, e.job_dating_id, cause, "moved"),
+                *_to_candidate("slot_moved", e.candidate_id, e.slot_id, e.job_dating_id, cause, context),
                 *_agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "moved"),
             ]
         case SlotCancelled() as e:
@@ -69,7 +77,7 @@ def plan(event: Event, cause: Cause, context: Context) -> list[PlannedMessage]:
                 []
                 if e.reason == "candidate_withdrew"
                 else _to_candidate(
-                    "slot_cancelled", e.candidate_id, e.slot_id, e.job_dating_id, cause, "cancelled"
+                    "slot_cancelled", e.candidate_id, e.slot_id, e.job_dating_id, cause, context
                 )
             )
             return [
@@ -110,10 +118,19 @@ def reminders(
 
 
 def _assigned(e: SlotAssigned, cause: Cause, context: Context) -> list[PlannedMessage]:
-    messages = _to_candidate("convocation", e.candidate_id, e.slot_id, e.job_dating_id, cause, "new")
-    messages += reminders(e.candidate_id, e.slot_id, e.job_dating_id, e.starts_at, cause, context.timezone)
+    messages = reminders(e.candidate_id, e.slot_id, e.job_dating_id, e.starts_at, cause, context.timezone)
     if context.agenda_cause is not None:
-        # Part of a published plan: the recruiter gets one agenda for the whole plan, not one per slot.
+        # Part of a published plan: the candidate gets one convocation listing all their interviews, and
+        # the recruiter one agenda, for the whole plan (the same key whichever slot plans it).
+        messages += _on_channels(
+            CANDIDATE_CHANNELS,
+            "convocation",
+            Recipient("candidate", e.candidate_id),
+            e.job_dating_id,
+            e.job_dating_id,
+            context.agenda_cause,
+            context.agenda_due or cause.now,
+        )
         messages += _on_channels(
             STAFF_CHANNELS,
             "recruiter_agenda",
@@ -124,6 +141,7 @@ def _assigned(e: SlotAssigned, cause: Cause, context: Context) -> list[PlannedMe
             context.agenda_due or cause.now,
         )
     else:
+        messages += _to_candidate("convocation", e.candidate_id, e.slot_id, e.job_dating_id, cause, context)
         messages += _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "new")
     return messages
 
@@ -144,12 +162,12 @@ def _completed(e: InterviewCompleted, cause: Cause, context: Context) -> list[Pl
 
 
 def _to_candidate(
-    kind: Kind, candidate_id: str, slot_id: str, job_dating_id: str, cause: Cause, expects: Change
+    kind: Kind, candidate_id: str, slot_id: str, job_dating_id: str, cause: Cause, context: Context
 ) -> list[PlannedMessage]:
+    """A change notice: due a little later, it tells whatever of the person's slots is news by then."""
     to = Recipient("candidate", candidate_id)
-    return _on_channels(
-        CANDIDATE_CHANNELS, kind, to, slot_id, job_dating_id, cause.event_id, cause.now, expects
-    )
+    due = cause.now + context.change_delay
+    return _on_channels(CANDIDATE_CHANNELS, kind, to, slot_id, job_dating_id, cause.event_id, due)
 
 
 def _agenda_update(

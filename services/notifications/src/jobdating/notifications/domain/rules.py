@@ -4,11 +4,17 @@ A slot message is sent only while it is news to its recipient: what they were la
 (`Told`) is compared with the slot as it is now. So a slot that moved back before the notice went out
 causes no message, a convocation for a slot cancelled meanwhile is not sent, a cancellation is not sent
 to someone who never heard of the slot, and several moves in a row give one notice with the latest time.
+
+One message per person per moment: a candidate's convocation or change notice is a digest of every slot of
+theirs that is news to them when it goes (`digest`), so the notices planned by the other slots of the same
+moment find nothing left to tell and are skipped (`unchanged`); a reminder tells all the interviews of its
+day, once (`already_reminded` for the others of that day).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
@@ -20,7 +26,7 @@ from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.contracts.queries import Contact
 from jobdating.contracts.scheduling import company_video_link
 from jobdating.notifications.domain import timing
-from jobdating.notifications.domain.messages import REMINDERS, Change
+from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMINDERS, REMINDERS, Change
 
 PersonStatus = Literal["active", "withdrawn", "erased", "unknown"]
 SLOT_NEWS_KINDS = frozenset({"convocation", "slot_moved", "slot_cancelled", "agenda_update"})
@@ -50,6 +56,14 @@ class SlotFacts(msgspec.Struct, frozen=True, kw_only=True):
     def told(self) -> Told:
         """What a recipient knows once this state of the slot is presented to them (its fields by name)."""
         return msgspec.convert(self, Told, from_attributes=True)
+
+
+class News(msgspec.Struct, frozen=True, kw_only=True):
+    """A slot a digest tells, what is new about it, and what its recipient knew of it before."""
+
+    slot: SlotFacts
+    change: Change
+    told: Told | None
 
 
 class Person(msgspec.Struct, frozen=True, kw_only=True):
@@ -108,6 +122,22 @@ def news(told: Told | None, slot: SlotFacts) -> Change | None:
     return None if same else "moved"
 
 
+def digest(slots: Sequence[tuple[SlotFacts, Told | None]], now: datetime) -> tuple[News, ...]:
+    """What a candidate's digest tells: each of their slots not begun yet whose state is news to them
+    (`slots`: each with what they were told of it on the digest's channel), in time order."""
+    found = [
+        News(slot=slot, change=change, told=told)
+        for slot, told in slots
+        if now < slot.starts_at and (change := news(told, slot)) is not None
+    ]
+    return tuple(sorted(found, key=lambda n: (n.slot.starts_at, n.slot.slot_id)))
+
+
+def is_digest(due: Due) -> bool:
+    """Whether a due message is a candidate's digest of their slots' news."""
+    return due.recipient_type == "candidate" and due.kind in CANDIDATE_DIGESTS
+
+
 def before_contact(
     due: Due,
     person: Person,
@@ -115,16 +145,30 @@ def before_contact(
     told: Told | None,
     now: datetime,
     timezone: str,
+    *,
+    told_now: Sequence[News] = (),
+    reminded: bool = False,
 ) -> Decision:
-    """The checks made before asking for anyone's contact details (so nobody is asked for in vain)."""
+    """The checks made before asking for anyone's contact details (so nobody is asked for in vain).
+
+    For a candidate's digest, `told_now` is what it would tell (`digest`): nothing left, nothing sent. For
+    a day reminder, `reminded` says the person already had that reminder for that day (another slot's).
+    """
     if person.declined and due.kind in REMINDERS:
         return Skip("declined")  # they told us they cannot come: no reminder to come
     if person.status in ("erased", "withdrawn"):
         return Skip(person.status)
-    if slot is not None:
+    if is_digest(due):
+        if not told_now:
+            return Skip("unchanged")
+        # The quiet hours give way for the soonest interview the digest tells.
+        slot = told_now[0].slot
+    elif slot is not None:
         stale = _stale_slot_message(due, slot, told, now)
         if stale is not None:
             return Skip(stale)
+    if due.kind in DAY_REMINDERS and reminded:
+        return Skip("already_reminded")
     if due.recipient_type == "candidate":
         consent = person.consent_sms if due.channel == "sms" else person.consent_email
         if consent is False:

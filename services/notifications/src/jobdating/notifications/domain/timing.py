@@ -72,6 +72,13 @@ def reminder_still_useful(kind: str, now: datetime, starts_at: datetime) -> bool
     return now < starts_at
 
 
+def day_bounds(at: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The local day `at` falls in, as [midnight, next midnight)."""
+    day = at.astimezone(tz).date()
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+
+
 def thank_you_due(now: datetime, interview_at: datetime, tz: tzinfo) -> datetime:
     """17:30 local time on the interview day, or now when that is past."""
     evening = datetime.combine(interview_at.astimezone(tz).date(), THANK_YOU_AT, tzinfo=tz)

@@ -116,7 +116,7 @@ def test_an_override_replaces_its_template_only_and_the_signature_ends_every_ema
     renderer = override(
         tmp_path,
         "sms/convocation.j2",
-        "Le Nord vous attend : {{ company }}, {{ slot.starts_at|short_hour }}.",
+        "Le Nord vous attend : {{ interviews[0].company }}, {{ interviews[0].starts_at|short_hour }}.",
     )
     renderer.signature = "Département du Nord"
     check_templates(renderer)

@@ -96,8 +96,8 @@ def test_no_forged_header_passes_for_a_signature(stamp: str, signature: str, bod
 
 
 def test_a_cancellation_promises_the_counsellors_call_only_when_the_counsellor_is_told() -> None:
-    told = context(counsellor_told=True)
-    not_told = context(counsellor_told=False, call="+33320009999")
+    told = context(counsellor_told=True, change_of_interview="cancelled")
+    not_told = context(counsellor_told=False, call="+33320009999", change_of_interview="cancelled")
     for channel in ("sms", "email"):
         assert "conseiller" in RENDERER.render("slot_cancelled", channel, told).text
         text = RENDERER.render("slot_cancelled", channel, not_told).text

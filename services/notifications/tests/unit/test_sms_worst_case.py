@@ -63,8 +63,25 @@ def slot(place: str, at: datetime = AT) -> dict[str, Any]:
     }
 
 
-def facts(place: str, outcome: str, with_link: bool) -> dict[str, Any]:
+# What a candidate's digest says of each interview, by the kind of message (reminders: no change).
+CHANGE_OF = {"convocation": "new", "slot_moved": "moved", "slot_cancelled": "cancelled"}
+
+
+def facts(place: str, outcome: str, with_link: bool, kind: str = "convocation") -> dict[str, Any]:
     interviews = [slot(place, AT + timedelta(minutes=40 * i)) for i in range(4)]
+    change = CHANGE_OF.get(kind)
+    listed = [
+        {
+            **s,
+            "company": COMPANY,
+            "positions": [typed("Préparateur de commandes ", 200)],
+            "change": change,
+            "reason": "company_changed",
+            "previous": {"starts_at": AT - timedelta(hours=1), "time_changed": True, "site_changed": True},
+        }
+        for s in interviews
+    ]
+    standing = [i for i in listed if i["change"] != "cancelled"]
     return {
         "first_name": FIRST_NAME,
         "title": typed("Job dating des métiers ", 120),
@@ -72,7 +89,10 @@ def facts(place: str, outcome: str, with_link: bool) -> dict[str, Any]:
         "positions": [typed("Préparateur de commandes ", 200)] * 3,
         "slot": interviews[0],
         "slots": interviews,
-        "interviews": [{**s, "company": COMPANY} for s in interviews],
+        "interviews": listed,
+        "standing": standing,
+        "cancelled": [i for i in listed if i["change"] == "cancelled"],
+        "one_place": standing[0] if standing else None,
         "call": "+33320000001",
         "counsellor_told": True,  # the longer wording: the counsellor calls back, and the number
         "reason": "company_changed",
@@ -95,7 +115,7 @@ def facts(place: str, outcome: str, with_link: bool) -> dict[str, Any]:
 def test_every_sms_is_gsm7_in_two_parts_at_most_with_the_longest_names(
     kind: str, place: str, outcome: str, with_link: bool
 ) -> None:
-    context = facts(place, outcome, with_link)
+    context = facts(place, outcome, with_link, kind)
     text = JinjaRenderer().render(kind, "sms", context).text
     size = measure(text)
     assert size.encoding == "gsm7", sorted({c for c in text if measure(c).encoding != "gsm7"})
@@ -110,14 +130,14 @@ def test_every_sms_is_gsm7_in_two_parts_at_most_with_the_longest_names(
 
 def test_a_long_name_is_cut_at_a_word_only_when_the_sms_would_need_a_third_part() -> None:
     context = facts("site", "hired", with_link=True)
+    # One interview: a digest of several names the companies behind the link, by their times only.
+    one = context["interviews"][:1]
+    context |= {"interviews": one, "standing": one, "one_place": one[0]}
     text = JinjaRenderer().render("convocation", "sms", context).text
     assert "avec Société Coopérative... mercredi 30/12 à 10h30" in text  # "é" stays: GSM-7 has it
-    short = {
-        **context,
-        "company": "Boulangerie Pâtissière",
-        "site": SITE | {"address": "2 rue Haute", "commune": "Lens"},
-    }
-    short["slot"] = short["slot"] | {"site": short["site"]}
+    near = SITE | {"address": "2 rue Haute", "commune": "Lens"}
+    interview = one[0] | {"company": "Boulangerie Pâtissière", "site": near}
+    short = {**context, "interviews": [interview], "standing": [interview], "one_place": interview}
     text = JinjaRenderer().render("convocation", "sms", short).text
     assert "Boulangerie Patissière" in text
     assert "..." not in text

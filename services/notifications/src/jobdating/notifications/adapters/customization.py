@@ -142,10 +142,28 @@ def template_facts(env: Environment, kind: str) -> set[str]:
     facts are the same on both channels); docs/notifications-wording.md lists them."""
     facts: set[str] = set()
     for channel in ("email", "sms"):
-        packaged = TEMPLATES / channel / f"{kind}.j2"
-        if packaged.exists():
-            facts |= meta.find_undeclared_variables(env.parse(packaged.read_text(encoding="utf-8")))
+        facts |= _used_by(env, TEMPLATES / channel / f"{kind}.j2", set())
     return facts - set(env.globals) - {"compact"}
+
+
+def _used_by(env: Environment, packaged: Path, seen: set[Path]) -> set[str]:
+    """The facts a packaged template uses, with those of the templates it includes or imports (a digest's
+    templates share `_news.j2`)."""
+    if packaged in seen or not packaged.exists():
+        return set()
+    seen.add(packaged)
+    tree = env.parse(packaged.read_text(encoding="utf-8"))
+    # A name a template sets itself (inside a macro, where Jinja's analysis does not see it) is no fact.
+    own = {
+        target.name
+        for node in tree.find_all((nodes.Assign, nodes.For))
+        for target in node.target.find_all(nodes.Name)
+    } | {arg.name for macro in tree.find_all(nodes.Macro) for arg in macro.args}
+    used = set(meta.find_undeclared_variables(tree)) - own
+    for name in meta.find_referenced_templates(tree):
+        if name is not None:
+            used |= _used_by(env, TEMPLATES / name, seen)
+    return used
 
 
 def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:

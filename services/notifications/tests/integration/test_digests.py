@@ -111,8 +111,8 @@ async def test_changes_made_together_are_told_in_one_message_after_the_change_de
 
     texts = texts_to(sms_file, registration, ines)
     assert len(texts) == 2  # the convocation, then one message for both changes
-    assert texts[1].startswith("Jeudi 3/12 : ")  # the day once, then each change in time order
-    assert "Annulé : Boulangerie Paul 9h30. Changement : Logistique du Nord 11h (au lieu de 9h)." in texts[1]
+    assert texts[1].startswith("Jeudi 3/12, changements : ")  # the day once, then each change in time order
+    assert "Annulé : Boulangerie Paul 9h30. Logistique du Nord 11h (avant 9h)." in texts[1]
     mails = [m for m in mailbox.messages() if m["To"] == "personne0@example.org"]
     assert Counter(m["X-Jobdating-Kind"] for m in mails) == {"convocation": 1, "slot_moved": 1}
     (change,) = [m for m in mails if m["X-Jobdating-Kind"] == "slot_moved"]

@@ -262,7 +262,9 @@ async def test_a_cancellation_promises_a_call_only_when_the_counsellor_is_told(
     await instance.send()
 
     texts = {
-        line["to"]: line["text"] for line in sms_lines(tmp_path / "sms.jsonl") if "annulé" in line["text"]
+        line["to"]: line["text"]
+        for line in sms_lines(tmp_path / "sms.jsonl")
+        if "annulé" in line["text"].lower()
     }
     assert "Votre conseiller vous rappelle" in texts["+33639980004"]
     assert "conseiller" not in texts["+33639980005"]

@@ -30,8 +30,8 @@ Département du Nord, 51 rue Gustave Delory, 59047 Lille cedex
 03 59 73 59 59 - lenord.fr"""
 '''
 SMS_TEMPLATE = """{% from "sms/_where.j2" import where with context %}Le Departement du Nord vous convoque :
-entretien avec {{ company }} {{ slot.starts_at|short_day }} à {{ slot.starts_at|short_hour }},
-{{ where(slot) }}.
+{% for i in interviews %}entretien avec {{ i.company }}
+{{ i.starts_at|short_day }} à {{ i.starts_at|short_hour }}, {{ where(i) }}.{% endfor %}
 {% if call %}Infos : {{ call|phone }}{% endif %}
 """
 

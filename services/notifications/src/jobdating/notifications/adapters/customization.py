@@ -21,7 +21,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nodes
 
@@ -157,7 +157,7 @@ def _used_by(env: Environment, packaged: Path, seen: set[Path]) -> set[str]:
     own = {
         target.name
         for node in tree.find_all((nodes.Assign, nodes.For))
-        for target in node.target.find_all(nodes.Name)
+        for target in cast(nodes.Assign | nodes.For, node).target.find_all(nodes.Name)
     } | {arg.name for macro in tree.find_all(nodes.Macro) for arg in macro.args}
     used = set(meta.find_undeclared_variables(tree)) - own
     for name in meta.find_referenced_templates(tree):

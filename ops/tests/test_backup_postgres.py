@@ -1,0 +1,74 @@
+"""A service on PostgreSQL backed up with pg_dump and restored with pg_restore, its stream lost: the store
+is back as it was at the backup, the erasure it witnessed since is applied again, and what else followed is
+named as lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from nats.js import JetStreamContext
+
+from jobdating.bus.relay import Relay
+from jobdating.eventstore.postgres import PostgresEventStore
+from jobdating.ops.backup import take_backup
+from jobdating.ops.backup_manifest import BackupRefused, verify
+from jobdating.ops.restore import restore
+from jobdating.registration.application.handlers import RegistrationHandlers
+from jobdating.registration.bootstrap import build_service
+from jobdating.registration.domain.commands import EraseCandidate
+from jobdating.registration.testing import CALLERS, candidate, open_site
+
+from .conftest import ORG
+
+pytestmark = [pytest.mark.nats, pytest.mark.postgres]
+AT = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+
+
+async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
+    pg_dsn: str, js: JetStreamContext, tmp_path: Path
+) -> None:
+    store = PostgresEventStore(pg_dsn)
+    store.migrate()
+    service = build_service(org=ORG, store=store)
+    handlers = RegistrationHandlers(service)
+    who = CALLERS["mel-counsellor"]
+    site = open_site(service)
+    kept, erased = (handlers.register_candidate(who, candidate(site)) for _ in range(2))
+    await Relay(store, js).publish_pending()
+    data = tmp_path / "data"
+    data.mkdir()
+    urls = {"registration": pg_dsn}
+
+    folder, manifest = await take_backup(data, tmp_path / "backups", js, AT, urls)
+    assert folder.name == "jobdating-20270105T090000Z"
+    assert [(s.service, s.kind, s.events) for s in manifest.stores] == [("registration", "postgresql", 2)]
+    assert manifest.stream is not None
+    assert manifest.stream.messages == 2
+    assert verify(folder) == manifest
+
+    later = handlers.register_candidate(who, candidate(site))
+    handlers.erase_candidate(who, EraseCandidate(candidate_id=erased))
+    store.close()
+
+    report = await restore(folder, data, AT, urls)  # the folder's own NATS: no stream there any more
+    assert not report.stream_kept
+    assert report.erasures_appended == [erased]
+    assert report.keys_forgotten == [erased]
+    lost = report.lost["registration"]
+    assert sorted(lost.values()) == ["CandidateRegistered"]
+    back = PostgresEventStore(pg_dsn)
+    try:
+        streams = {str(r[0]) for r in back.query("SELECT stream_id FROM events")}
+        assert kept in streams
+        assert later not in streams
+        assert back.query("SELECT subject_id FROM person_keys WHERE subject_id = ?", (erased,)) == []
+        row = back.query("SELECT erased, first_name FROM candidates WHERE candidate_id = ?", (erased,))
+        assert [tuple(r) for r in row] == [(1, None)]
+    finally:
+        back.close()
+
+    (folder / "registration.pgdump").write_bytes(b"not a dump")
+    with pytest.raises(BackupRefused, match="registration.pgdump ne correspond pas"):
+        await restore(folder, data, AT, urls)

@@ -11,7 +11,9 @@ import pytest
 from nats.js import JetStreamContext
 
 from jobdating.bus.relay import Relay
+from jobdating.bus.server import NatsServer
 from jobdating.eventstore.postgres import PostgresEventStore
+from jobdating.ops.audit.run import audit
 from jobdating.ops.backup import take_backup
 from jobdating.ops.backup_manifest import BackupRefused, verify
 from jobdating.ops.restore import restore
@@ -70,5 +72,39 @@ async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
         back.close()
 
     (folder / "registration.pgdump").write_bytes(b"not a dump")
-    with pytest.raises(BackupRefused, match="registration.pgdump ne correspond pas"):
+    with pytest.raises(BackupRefused, match=r"registration\.pgdump ne correspond pas"):
         await restore(folder, data, AT, urls)
+
+
+async def test_with_the_stream_kept_a_postgresql_store_is_brought_forward_from_it(
+    pg_dsn: str, js: JetStreamContext, nats_server: NatsServer, tmp_path: Path
+) -> None:
+    store = PostgresEventStore(pg_dsn)
+    store.migrate()
+    service = build_service(org=ORG, store=store)
+    handlers = RegistrationHandlers(service)
+    who = CALLERS["mel-counsellor"]
+    site = open_site(service)
+    erased = handlers.register_candidate(who, candidate(site))
+    await Relay(store, js).publish_pending()
+    data = tmp_path / "data"
+    data.mkdir()
+    urls = {"registration": pg_dsn}
+    folder, _ = await take_backup(data, tmp_path / "backups", js, AT, urls)
+    later = handlers.register_candidate(who, candidate(site))
+    handlers.erase_candidate(who, EraseCandidate(candidate_id=erased))
+    await Relay(store, js).publish_pending()
+    with store.transaction() as tx:  # the database lost: its tables dropped
+        for table in ("events", "person_keys", "candidates"):
+            tx.execute(f"DROP TABLE {table}")
+    store.close()
+
+    report = await restore(folder, data, AT, urls, nats_url=nats_server.url)
+    assert report.stream_kept
+    assert dict(report.replayed["registration"]) == {"CandidateRegistered": 1, "CandidateErased": 1}
+    assert report.lost == {}
+    assert report.keys_forgotten == [erased]
+    assert report.keys_missing == [later]  # registered after the backup: their key was in the lost database
+    audited = await audit(data, js, urls=urls)
+    assert audited.clean, audited.differences
+    assert [(s.service, s.events, s.in_stream) for s in audited.services] == [("registration", 3, 3)]

@@ -103,9 +103,25 @@ def followed(api: httpx.Client, headers: dict[str, dict[str, str]]) -> list[tupl
     return found
 
 
-def go_on(api: httpx.Client, headers: dict[str, dict[str, str]]) -> tuple[str, dict[str, Any], str]:
+Chosen = list[tuple[str, dict[str, Any]]]
+
+
+def choose(api: httpx.Client, headers: dict[str, dict[str, str]]) -> Chosen:
+    """Three candidates read by their counsellors; the third, to be erased after the backup, first takes a
+    name of their own (demo names repeat), so that a file holding it can only be about them."""
+    chosen = followed(api, headers)[:3]
+    who, c = chosen[2]
+    unique = {"first_name": "Anastasie", "last_name": f"Effacée-{c['candidate_id'][-12:]}"}
+    assert api.patch(f"/candidates/{c['candidate_id']}", json=unique, headers=headers[who]).is_success
+    chosen[2] = (who, {**c, "personal": {**c["personal"], **unique}})
+    return chosen
+
+
+def go_on(
+    api: httpx.Client, headers: dict[str, dict[str, str]], chosen: Chosen
+) -> tuple[str, dict[str, Any], str]:
     """The day after the backup: returns (renamed, erased with their counsellor, registered)."""
-    (who_a, a), (who_b, b), (who_c, c) = followed(api, headers)[:3]
+    (who_a, a), (who_b, b), (who_c, c) = chosen
     renamed = {"first_name": "Apolline"}
     assert api.patch(f"/candidates/{a['candidate_id']}", json=renamed, headers=headers[who_a]).is_success
     gone = {"reason": "a trouvé un emploi"}
@@ -142,12 +158,13 @@ def drill(tmp_path_factory: pytest.TempPathFactory) -> Drill:
     data = root / "data"
     process, base = up(data, root / "up.log", "--demo")
     try:
+        api, headers = counsellors(data, base)
+        chosen = choose(api, headers)
         taken = run("backup", "--to", str(root / "backups"), "--data-dir", str(data))
         assert taken.returncode == 0, taken.stderr
         backup = Path(taken.stdout.strip().splitlines()[-1])
         marks = {s: log_ids(backup / f"{s}.db") for s in SERVICES}
-        api, headers = counsellors(data, base)
-        renamed, erased, registered = go_on(api, headers)
+        renamed, erased, registered = go_on(api, headers, chosen)
         wait_until("the day's reactions relayed", lambda: settled(data))
     finally:
         stop(process)
@@ -206,6 +223,8 @@ def check_restored_stack(drill: Drill, case: Path, where: Path) -> set[str]:
     with sqlite3.connect(case / "registration.db") as db:
         keys = db.execute("SELECT 1 FROM person_keys WHERE subject_id = ?", (erased["candidate_id"],))
         assert keys.fetchall() == []
+    # The backup, taken before the erasure, holds them (the probe sees them there); the restored folder not.
+    assert found_in(drill.backup, traces(erased))
     assert found_in(case, traces(erased)) == []
     return set().union(*(log_ids(case / f"{s}.db") for s in SERVICES))
 
@@ -249,9 +268,11 @@ def test_with_the_stream_lost_what_followed_the_backup_is_named_as_lost(drill: D
 def test_a_backup_whose_checksum_does_not_match_is_refused(drill: Drill, tmp_path: Path) -> None:
     copy = tmp_path / "backup"
     shutil.copytree(drill.backup, copy)
-    with (copy / "registration.db").open("r+b") as db:
+    with (copy / "registration.db").open("r+b") as db:  # one byte changed
         db.seek(200)
-        db.write(b"\x00")
+        byte = db.read(1)[0]
+        db.seek(200)
+        db.write(bytes([byte ^ 0xFF]))
     refused = run("restore", str(copy), "--data-dir", str(tmp_path / "data"))
     assert refused.returncode == 2
     assert "le fichier registration.db ne correspond pas à sa somme de contrôle" in refused.stderr

@@ -69,10 +69,15 @@ class RestoreReport:
 
 
 async def restore(
-    backup: Path, data_dir: Path, now: datetime, urls: Mapping[str, str] | None = None
+    backup: Path,
+    data_dir: Path,
+    now: datetime,
+    urls: Mapping[str, str] | None = None,
+    nats_url: str | None = None,
 ) -> RestoreReport:
     """Restore the stack on `data_dir` from the backup folder `backup` (see the module's docstring); both
-    paths absolute."""
+    paths absolute. `urls`: stores given by URL (PostgreSQL); `nats_url`: a NATS other than the folder's
+    (compose: its services stopped first)."""
     manifest = verify(backup)
     owner = _lock_owner(data_dir / "up.pid")
     if owner is not None:
@@ -85,7 +90,7 @@ async def restore(
     for name in manifest.files:
         if not (data_dir / name).exists():
             shutil.copy2(backup / name, data_dir / name)
-    back = await stream_back(data_dir, backup, manifest)
+    back = await stream_back(data_dir, backup, manifest, nats_url)
     report = RestoreReport(manifest, back.kept, witnesses=witnesses.described)
     in_stream = {line.msg_id for line in back.lines if line.msg_id is not None}
     for copy in manifest.stores:

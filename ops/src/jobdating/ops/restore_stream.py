@@ -41,19 +41,31 @@ class StreamBack:
     witness: list[StreamLine] = field(default_factory=list)
 
 
-async def stream_back(data_dir: Path, backup: Path, manifest: Manifest) -> StreamBack:
-    """Keep the folder's stream or publish the backup's again (see the module's docstring)."""
+async def stream_back(
+    data_dir: Path, backup: Path, manifest: Manifest, nats_url: str | None = None
+) -> StreamBack:
+    """Keep the stream or publish the backup's again (see the module's docstring): the stream of the NATS at
+    `nats_url` (compose's, as the `ops` user), else of the data folder's NATS, started for the time of it."""
     saved = read_stream_file(backup / manifest.stream.file) if manifest.stream is not None else []
+    if nats_url is not None:
+        return await _on(nats_url, saved, manifest)
     (data_dir / "nats" / "jetstream").mkdir(parents=True, exist_ok=True)
     try:
         with nats_of(data_dir) as url:
-            nc = await nats.connect(url, connect_timeout=3, allow_reconnect=False)
-            try:
-                return await _settle(nc.jetstream(), saved, manifest)
-            finally:
-                await nc.close()
+            return await _on(url, saved, manifest)
     except ReportError as exc:
         raise RestoreError(f"impossible de démarrer NATS sur {data_dir} : {exc}") from exc
+
+
+async def _on(url: str, saved: list[StreamLine], manifest: Manifest) -> StreamBack:
+    try:
+        nc = await nats.connect(url, connect_timeout=3, allow_reconnect=False, max_reconnect_attempts=0)
+    except (OSError, nats.errors.NoServersError) as exc:
+        raise RestoreError(f"NATS injoignable : {exc}") from exc
+    try:
+        return await _settle(nc.jetstream(), saved, manifest)
+    finally:
+        await nc.close()
 
 
 async def _settle(js: JetStreamContext, saved: list[StreamLine], manifest: Manifest) -> StreamBack:

@@ -1,7 +1,8 @@
 """`jobdating backup` and `jobdating restore`: the terminal side of `jobdating.ops.backup` and `.restore`.
 
-Exit codes: 0 done; 1 restored, but events witnessed in the folder are lost (named above); 2 nothing done
-(a folder refused, a stack still running, NATS unreachable).
+Exit codes: 0 done; 1 restored, but events witnessed in the folder are lost (named), or, with the stream
+lost and no store left to witness, what followed the backup cannot be named; 2 nothing done (a folder
+refused, a stack still running, NATS unreachable).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def backup(
 def restore_command(
     backup_dir: Annotated[Path, typer.Argument(help="le dossier de sauvegarde (jobdating-AAAAMMJJTHHMMSSZ)")],
     data_dir: DataDir = Path(".data"),
+    nats_url: OptionalNatsUrl = None,
     store: Stores = None,
 ) -> None:
     """Restaure la pile (arrêtée) depuis une sauvegarde : refuse un dossier dont une somme de contrôle ne
@@ -83,7 +85,9 @@ def restore_command(
     et n'ouvre jamais de nouveau les données d'une personne effacée depuis."""
     try:
         urls = store_urls(store or [])
-        report = asyncio.run(restore(backup_dir.resolve(), data_dir.resolve(), SystemClock().now(), urls))
+        report = asyncio.run(
+            restore(backup_dir.resolve(), data_dir.resolve(), SystemClock().now(), urls, nats_url)
+        )
     except (BackupRefused, RestoreError, typer.BadParameter) as exc:
         console.print(f"[red]Erreur :[/] {exc}")
         raise typer.Exit(2) from exc
@@ -131,7 +135,7 @@ def print_report(report: RestoreReport) -> int:
             "[red]Flux perdu et aucune base témoin[/] : ce qui a suivi la sauvegarde du "
             f"{manifest.taken_at.isoformat(timespec='seconds')} est perdu et ne peut pas être nommé."
         )
-    if report.lost:
+    if report.lost or report.nothing_named:
         return 1
     console.print("[green]Restauration terminée[/] : lancez `jobdating up`, puis `jobdating audit`.")
     return 0

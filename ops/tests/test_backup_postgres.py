@@ -22,7 +22,7 @@ from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import EraseCandidate
 from jobdating.registration.testing import CALLERS, candidate, open_site
 
-from .conftest import ORG
+from .conftest import ORG, History
 
 pytestmark = [pytest.mark.nats, pytest.mark.postgres]
 AT = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
@@ -108,3 +108,41 @@ async def test_with_the_stream_kept_a_postgresql_store_is_brought_forward_from_i
     audited = await audit(data, js, urls=urls)
     assert audited.clean, audited.differences
     assert [(s.service, s.events, s.in_stream) for s in audited.services] == [("registration", 3, 3)]
+
+
+async def test_a_partners_own_instance_is_backed_up_and_restored_beside_the_folders(
+    history: History, pg_dsn: str, nats_server: NatsServer, tmp_path: Path
+) -> None:
+    store = PostgresEventStore(pg_dsn)
+    store.migrate()
+    partner = RegistrationHandlers(build_service(org="mission-locale", store=store))
+    partner_site = open_site(partner.service)
+    who = CALLERS["mel-counsellor"]
+    partner.register_candidate(who, candidate(partner_site))
+    await Relay(store, history.js).publish_pending()
+    urls = {"registration@mission-locale": pg_dsn}
+    folder, manifest = await take_backup(history.data, tmp_path / "backups", history.js, AT, urls)
+    labels = {s.service: s.file for s in manifest.stores}
+    assert labels["registration@mission-locale"] == "registration+mission-locale.pgdump"
+    own = RegistrationHandlers(history.registration)
+    own.register_candidate(who, candidate(open_site(history.registration)))
+    partner.register_candidate(who, candidate(partner_site))
+    await history.relay()
+    await Relay(store, history.js).publish_pending()
+    for path in history.data.glob("registration.db*"):
+        path.unlink()
+    with store.transaction() as tx:
+        tx.execute("DROP TABLE events")
+    store.close()
+
+    report = await restore(folder, history.data, AT, urls, nats_url=nats_server.url)
+    assert report.stream_kept
+    assert report.lost == {}
+    assert {label: dict(n) for label, n in report.replayed.items()} == {
+        "registration": {"CandidateRegistered": 1},
+        "registration@mission-locale": {"CandidateRegistered": 1},
+    }
+    audited = await audit(history.data, history.js, urls=urls)
+    assert audited.clean, audited.differences
+    events = {s.service: (s.events, s.in_stream) for s in audited.services}
+    assert events["registration@mission-locale"] == (2, 2)

@@ -25,6 +25,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.ops.audit.report import kind_of
 from jobdating.ops.audit.stream import read_stream
 from jobdating.ops.backup_manifest import (
     MANIFEST,
@@ -73,12 +74,14 @@ async def take_backup(
         raise BackupError(
             f"le dossier {folder} existe déjà : une sauvegarde a été prise à cette heure"
         ) from exc
-    stores = []
-    for service in SERVICES:
-        url = urls.get(service)
-        if url is None and not store_path(data_dir, service).exists():
-            continue
-        stores.append(await asyncio.to_thread(_copy_store, data_dir, service, url, folder))
+    unknown = sorted({kind_of(label) for label in urls} - set(SERVICES))
+    if unknown:
+        shutil.rmtree(folder)
+        raise BackupError(f"service inconnu : {', '.join(unknown)} (attendu : {', '.join(SERVICES)})")
+    # A partner's own instance (`registration@mission-locale=URL`) is backed up beside the folder's services.
+    labels = [s for s in SERVICES if s in urls or store_path(data_dir, s).exists()]
+    labels += [label for label in urls if label not in SERVICES]
+    stores = [await asyncio.to_thread(_copy_store, data_dir, x, urls.get(x), folder) for x in labels]
     if not stores:
         shutil.rmtree(folder)
         raise BackupError(f"aucune base de service dans {data_dir}")
@@ -97,7 +100,7 @@ async def take_backup(
 
 def _copy_store(data_dir: Path, service: str, url: str | None, folder: Path) -> StoreCopy:
     if url is not None and url.startswith(("postgresql://", "postgres://")):
-        name = f"{service}.pgdump"
+        name = f"{service.replace('@', '+')}.pgdump"
         done = subprocess.run(  # noqa: S603 - the operator's own database URL
             ["pg_dump", "--format=custom", "--no-owner", f"--file={folder / name}", url],  # noqa: S607
             capture_output=True,
@@ -111,7 +114,7 @@ def _copy_store(data_dir: Path, service: str, url: str | None, folder: Path) -> 
         kind = "postgresql"
     else:
         source = Path(url.removeprefix("sqlite:///")) if url else store_path(data_dir, service)
-        name = f"{service}.db"
+        name = f"{service.replace('@', '+')}.db"
         _sqlite_backup(source, folder / name)
         live = open_url(f"sqlite:///{folder / name}", read_only=True)
         kind = "sqlite"

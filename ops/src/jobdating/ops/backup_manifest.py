@@ -22,7 +22,7 @@ FORMAT = 1
 class StoreCopy(msgspec.Struct, frozen=True, kw_only=True):
     """One service's store as backed up: its log's last position, events and the relay's cursor."""
 
-    service: str
+    service: str  # or a partner's own instance: `registration@mission-locale`
     file: str
     kind: str  # "sqlite" (online backup API) or "postgresql" (pg_dump, custom format)
     events: int

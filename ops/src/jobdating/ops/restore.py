@@ -29,18 +29,21 @@ from datetime import datetime
 from pathlib import Path
 
 from jobdating.contracts.envelope import decode_envelope, service_of
+from jobdating.ops.audit.report import kind_of
 from jobdating.ops.backup_manifest import Manifest, StoreCopy, verify
 from jobdating.ops.readmodels import open_url, store_path
 from jobdating.ops.replay import replay
 from jobdating.ops.reporting.source import _lock_owner
 from jobdating.ops.restore_fed import settle_consumers
 from jobdating.ops.restore_logs import (
+    Owns,
     append_erasures,
     append_from_stream,
     erased_in,
     forget_keys,
     keys_missing,
     logged_ids,
+    owner,
     set_relay_cursor,
 )
 from jobdating.ops.restore_stream import RestoreError, StreamBack, stream_back
@@ -79,9 +82,9 @@ async def restore(
     paths absolute. `urls`: stores given by URL (PostgreSQL); `nats_url`: a NATS other than the folder's
     (compose: its services stopped first)."""
     manifest = verify(backup)
-    owner = _lock_owner(data_dir / "up.pid")
-    if owner is not None:
-        raise RestoreError(f"jobdating tourne sur {data_dir} (processus {owner}) : arrêtez-le d'abord")
+    running = _lock_owner(data_dir / "up.pid")
+    if running is not None:
+        raise RestoreError(f"jobdating tourne sur {data_dir} (processus {running}) : arrêtez-le d'abord")
     urls = dict(urls or {})
     await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
     witnesses = read_witnesses(data_dir, urls)
@@ -93,10 +96,12 @@ async def restore(
     back = await stream_back(data_dir, backup, manifest, nats_url)
     report = RestoreReport(manifest, back.kept, witnesses=witnesses.described)
     in_stream = {line.msg_id for line in back.lines if line.msg_id is not None}
-    for copy in manifest.stores:
-        _bring_forward(copy.service, data_dir, urls, back, witnesses, in_stream, report, now)
-    for copy in manifest.stores:
-        await replay(data_dir, copy.service, store_url=urls.get(copy.service))
+    labels = [copy.service for copy in manifest.stores]
+    for label in labels:
+        owns = owner(label, labels)
+        _bring_forward(label, owns, data_dir, urls, back, witnesses, in_stream, report, now)
+    for label in labels:
+        await replay(data_dir, kind_of(label), store_url=urls.get(label))
     _name_lost(data_dir, urls, manifest, back, witnesses, report)
     return report
 
@@ -124,6 +129,7 @@ def _put_back(backup: Path, data_dir: Path, copy: StoreCopy, url: str | None) ->
 
 def _bring_forward(
     service: str,
+    owns: Owns,
     data_dir: Path,
     urls: Mapping[str, str],
     back: StreamBack,
@@ -134,15 +140,19 @@ def _bring_forward(
 ) -> None:
     store = open_url(urls.get(service) or f"sqlite:///{store_path(data_dir, service)}", read_only=False)
     try:
-        replayed = append_from_stream(store, service, back.lines)
+        replayed = append_from_stream(store, service, owns, back.lines)
         if replayed:
             report.replayed[service] = replayed
-        if service == "registration":
-            witnessed = [(env, body) for env, body in witnesses.erasures() if env.event_id not in in_stream]
+        if kind_of(service) == "registration":
+            witnessed = [
+                (env, body)
+                for env, body in witnesses.erasures()
+                if env.event_id not in in_stream and owns(env)
+            ]
             report.erasures_appended, report.erasures_aside = append_erasures(store, witnessed)
             bodies = (bytes(r[0]) for r in store.query("SELECT body FROM events"))
             erased = {env.stream_id for env in erased_in(bodies)}
-            erased |= {env.stream_id for env in erased_in(line.data for line in back.witness)}
+            erased |= {env.stream_id for env in erased_in(line.data for line in back.witness) if owns(env)}
             erased |= set(report.erasures_aside)
             report.keys_forgotten = forget_keys(store, erased)
             report.keys_missing = keys_missing(store)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from jobdating.contracts.envelope import decode_envelope
+from jobdating.ops.audit.report import kind_of, org_of
 from jobdating.ops.backup_manifest import StreamLine
 from jobdating.ops.fed_tables import fed_model, matches, rebuild
 from jobdating.ops.readmodels import Live
@@ -28,8 +29,8 @@ def settle_consumers(store: Live, service: str, lines: list[StreamLine], now: da
     bodies = [bytes(r[0]) for r in store.query("SELECT body FROM events")]
     envelopes = [decode_envelope(body) for body in bodies]
     orgs = {env.org for env in envelopes}
-    own = next(iter(orgs)) if len(orgs) == 1 else None
-    model = fed_model(service, service, own)
+    own = org_of(service) or (next(iter(orgs)) if len(orgs) == 1 else None)
+    model = fed_model(kind_of(service), service, own)
     if model is None:
         return {}
     caused = {env.causation_id for env in envelopes if env.causation_id}

@@ -10,9 +10,10 @@ folder (a witness): keys of erased people are never restored (docs/privacy.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from jobdating.contracts.envelope import Envelope, decode_envelope, service_of
+from jobdating.ops.audit.report import kind_of, org_of
 from jobdating.ops.backup_manifest import StreamLine
 from jobdating.ops.readmodels import RELAY, Live
 from jobdating.ops.restore_stream import RestoreError
@@ -29,13 +30,25 @@ def logged_ids(store: Live) -> set[str]:
     return {str(r[0]) for r in store.query("SELECT event_id FROM events")}
 
 
-def append_from_stream(store: Live, service: str, lines: Iterable[StreamLine]) -> Counter[str]:
-    """Append to `service`'s log the stream's events of that service it lacks; their types counted."""
+Owns = Callable[[Envelope], bool]
+
+
+def owner(label: str, labels: Iterable[str]) -> Owns:
+    """Whether an event is the instance `label`'s: its service's, and its organisation's for a partner's
+    own instance (`registration@mission-locale`); the folder's instance has the organisations no partner
+    instance of its service claims."""
+    kind, org = kind_of(label), org_of(label)
+    partners = {org_of(other) for other in labels if kind_of(other) == kind and org_of(other)}
+    return lambda env: service_of(env) == kind and (env.org == org if org else env.org not in partners)
+
+
+def append_from_stream(store: Live, service: str, owns: Owns, lines: Iterable[StreamLine]) -> Counter[str]:
+    """Append to `service`'s log the stream's events it `owns` and lacks; their types counted."""
     have = logged_ids(store)
     missing: list[tuple[Envelope, bytes]] = []
     for line in lines:
         env = decode_envelope(line.data)
-        if service_of(env) == service and env.event_id not in have:
+        if owns(env) and env.event_id not in have:
             missing.append((env, line.data))
     _append(store, service, missing)
     return Counter(env.event_type for env, _ in missing)

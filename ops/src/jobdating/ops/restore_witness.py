@@ -32,7 +32,8 @@ class Witnesses:
 def read_witnesses(data_dir: Path, urls: Mapping[str, str]) -> Witnesses:
     """Every store of the folder (or given by URL) that opens, read once."""
     found = Witnesses()
-    for service in SERVICES:
+    labels = [*SERVICES, *(label for label in urls if label not in SERVICES)]
+    for service in labels:
         url = urls.get(service)
         path = store_path(data_dir, service)
         if url is None and not path.exists():

@@ -48,6 +48,8 @@ class BackupError(RuntimeError):
 
 def settings_files(data_dir: Path) -> list[Path]:
     """The folder's own settings and secrets: its top-level files that are neither a store nor a sink."""
+    if not data_dir.is_dir():
+        return []
     return [
         p for p in sorted(data_dir.iterdir()) if p.is_file() and p.name not in SKIPPED and ".db" not in p.name
     ]

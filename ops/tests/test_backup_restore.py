@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from jobdating.bus.provision import provision
+from jobdating.bus.server import NatsServer
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.ops.audit.run import audit
 from jobdating.ops.backup import take_backup
 from jobdating.ops.backup_manifest import BackupRefused, verify
 from jobdating.ops.commands.backups import print_report
@@ -80,3 +84,28 @@ async def test_with_no_stream_and_no_store_left_the_restore_says_what_it_cannot_
     assert "aucune base témoin" in out
     restored = {s.service: s.events for s in manifest.stores}
     assert restored["registration"] == len(history.sql("registration", "SELECT 1 FROM events"))
+
+
+async def test_a_stream_that_does_not_continue_the_backups_is_replaced_and_what_it_held_named(
+    history: History, nats_server: NatsServer, tmp_path: Path
+) -> None:
+    folder, _ = await take_backup(history.data, tmp_path / "backups", history.js, AT)
+    # The stream lost, then a fresh one provisioned (a stack started again on an empty JetStream) into which
+    # registration relayed a candidate registered since.
+    await history.js.delete_stream(STREAM_NAME)
+    await provision(history.js)
+    handlers = RegistrationHandlers(history.registration)
+    since = handlers.register_candidate(CALLERS["mel-counsellor"], candidate(open_site(history.registration)))
+    await history.relay()
+    for path in history.data.glob("registration.db*"):
+        path.unlink()
+
+    report = await restore(folder, history.data, AT, nats_url=nats_server.url)
+    assert not report.stream_kept
+    lost = report.lost["registration"]
+    assert list(lost.values()) == ["CandidateRegistered"]
+    logged = {row[0] for row in history.sql("registration", "SELECT stream_id FROM events")}
+    assert since not in logged
+    assert len(logged) > 1
+    audited = await audit(history.data, history.js)
+    assert audited.clean, audited.differences

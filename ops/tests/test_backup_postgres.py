@@ -16,7 +16,7 @@ from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.ops.audit.run import audit
 from jobdating.ops.backup import take_backup
 from jobdating.ops.backup_manifest import BackupRefused, verify
-from jobdating.ops.restore import restore
+from jobdating.ops.restore import RestoreError, restore
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.commands import EraseCandidate
@@ -54,6 +54,8 @@ async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
     handlers.erase_candidate(who, EraseCandidate(candidate_id=erased))
     store.close()
 
+    with pytest.raises(RestoreError, match="donnez --store registration=URL"):
+        await restore(folder, data, AT)  # refused before anything is touched
     report = await restore(folder, data, AT, urls)  # the folder's own NATS: no stream there any more
     assert not report.stream_kept
     assert report.erasures_appended == [erased]

@@ -34,7 +34,7 @@ from jobdating.ops.backup_manifest import Manifest, StoreCopy, verify
 from jobdating.ops.readmodels import open_url, store_path
 from jobdating.ops.replay import replay
 from jobdating.ops.reporting.source import _lock_owner
-from jobdating.ops.restore_fed import settle_consumers
+from jobdating.ops.restore_fed import REACTING, settle_consumers
 from jobdating.ops.restore_logs import (
     Owns,
     append_erasures,
@@ -86,6 +86,9 @@ async def restore(
     if running is not None:
         raise RestoreError(f"jobdating tourne sur {data_dir} (processus {running}) : arrêtez-le d'abord")
     urls = dict(urls or {})
+    for copy in manifest.stores:  # checked before anything is touched
+        if copy.kind == "postgresql" and copy.service not in urls:
+            raise RestoreError(f"{copy.service} : sauvegarde PostgreSQL, donnez --store {copy.service}=URL")
     await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
     witnesses = read_witnesses(data_dir, urls)
     for copy in manifest.stores:
@@ -107,9 +110,7 @@ async def restore(
 
 
 def _put_back(backup: Path, data_dir: Path, copy: StoreCopy, url: str | None) -> None:
-    if copy.kind == "postgresql":
-        if url is None:
-            raise RestoreError(f"{copy.service} : sauvegarde PostgreSQL, donnez --store {copy.service}=URL")
+    if copy.kind == "postgresql" and url is not None:
         command = ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={url}"]
         done = subprocess.run(  # noqa: S603 - the operator's own database URL
             [*command, str(backup / copy.file)],
@@ -156,7 +157,8 @@ def _bring_forward(
             erased |= set(report.erasures_aside)
             report.keys_forgotten = forget_keys(store, erased)
             report.keys_missing = keys_missing(store)
-        settle_consumers(store, service, back.lines, now)
+        if kind_of(service) in REACTING:
+            settle_consumers(store, service, back.lines, now)
         unrelayed = set_relay_cursor(store, in_stream)
         if unrelayed:
             report.unrelayed[service] = unrelayed

@@ -6,8 +6,12 @@ redelivery, such an event would be reacted to twice (a second slot, under a new 
 service's durable consumers, everything up to the last message it visibly handled (in its inbox, or the
 cause of an event in the log) counts as handled: its facts tables are rebuilt from the stream up to there
 (`jobdating.ops.fed_tables`, as the audit does) and those messages are written to its inbox. What follows is
-redelivered and handled as it would have been. Working state a consumer keeps outside its facts (messages
-planned for later) is not rebuilt for the events marked so: `docs/operations.md` says what to check.
+redelivered and handled as it would have been.
+
+Only the services whose consumers react with events under new ids are settled so (`REACTING`): the others
+are redelivered everything after their backed-up inbox, which also rebuilds their working state
+(notifications plans each message under an idempotency key, so a message already sent is not planned
+again; registration's consumer only keeps facts).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from jobdating.ops.fed_tables import fed_model, matches, rebuild
 from jobdating.ops.readmodels import Live
 
 INFO = "SELECT name FROM pragma_table_info(?)"
+REACTING = ("scheduling",)
+"""Scheduling assigns slots (new ids) for a candidate it hears of, and repairs plans: never twice."""
 
 
 def settle_consumers(store: Live, service: str, lines: list[StreamLine], now: datetime) -> dict[str, int]:

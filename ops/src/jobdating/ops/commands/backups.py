@@ -142,4 +142,5 @@ def print_report(report: RestoreReport) -> int:
 
 
 def _few(types: dict[str, int]) -> str:
-    return ", ".join(f"{k} ×{n}" for k, n in sorted(types.items()))
+    # "?": only another service's inbox knew the id, not what the event was.
+    return ", ".join(f"{'type inconnu' if k == '?' else k} ×{n}" for k, n in sorted(types.items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from jobdating.ops.commands import tokens
+from jobdating.ops.commands.backups import backup, restore_command
 from jobdating.ops.commands.checks import audit, replay
 from jobdating.ops.commands.compose_demo import compose_demo
 from jobdating.ops.commands.compose_init import compose_init
@@ -25,6 +26,8 @@ app.command("report")(report)
 app.command("compose-init")(compose_init)
 app.command("compose-demo")(compose_demo)
 app.command("demo")(demo_day)
+app.command("backup")(backup)
+app.command("restore")(restore_command)
 app.add_typer(tokens.app, name="tokens")
 in_french(app)  # last: every command registered above
 

@@ -49,10 +49,14 @@ class PrepReport(msgspec.Struct, kw_only=True):
 
 
 class DemoReport(msgspec.Struct, kw_only=True):
+    """What the loaded demo holds: its sites, computers, companies and candidates, whether this load
+    created them (`created`) or found them there (`already_there`, a resumed stack)."""
+
     sites: int = 0
     computers: int = 0
     companies: int = 0
     candidates: int = 0
+    created: int = 0
     already_there: int = 0
     interviews: int = 0
     candidates_served: int = 0
@@ -274,12 +278,14 @@ def _auth(token: str) -> dict[str, str]:
 def _create(
     http: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], report: DemoReport
 ) -> int:
+    """1 when the record is there now (created, or already there: 409), counted in `report`."""
     response = http.post(url, json=body, headers=headers)
     if response.status_code == 201:
+        report.created += 1
         return 1
     if response.status_code == 409:
         report.already_there += 1
-        return 0
+        return 1
     raise DemoError(f"POST {url} answered {response.status_code}: {response.text[:500]}")
 
 

@@ -84,5 +84,6 @@ def loaded_line(report: DemoReport) -> str:
     """What the operator reads once the demo is loaded."""
     return (
         f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, {report.companies} "
-        f"entreprises, {report.candidates} candidats ({report.already_there} déjà présents)."
+        f"entreprises, {report.candidates} candidats ({report.created} ajoutés maintenant, "
+        f"{report.already_there} déjà présents)."
     )

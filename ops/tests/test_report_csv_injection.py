@@ -19,11 +19,11 @@ def test_names_a_spreadsheet_would_run_as_formulas_are_kept_as_text() -> None:
     )
     report = Report(scope="tout", as_of=None, events=0, later=0, figures=figures, timeline=())
 
-    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    rows = list(csv.reader(io.StringIO(render_csv(report).removeprefix("\ufeff")), delimiter=";"))
 
     assert rows[1:] == [
-        ["par entreprise", '\'=HYPERLINK("https://example.org","x")', "3"],
-        ["par site", "'+Site", "2"],
-        ["par site", "'-Site", "0.25"],
-        ["'@section", "Maison de l'emploi", ""],
+        ["par entreprise", '\'=HYPERLINK("https://example.org","x")', "3", ""],
+        ["par site", "'+Site", "2", ""],
+        ["par site", "'-Site", "25,0", "%"],
+        ["'@section", "Maison de l'emploi", "", ""],
     ]

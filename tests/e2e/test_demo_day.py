@@ -440,10 +440,11 @@ HAND_COUNT: dict[tuple[str, str], int | float] = {
     # walk-in (`walk_in()`) makes 51, registered by the Faches host, so referred by its organisation
     # (departement-nord, the coordination's): 11 for it.
     (FUNNEL, REGISTERED): 51,
-    **{(BY_PARTNER, org): 11 if org == COORDINATOR_ORG else 10 for org in PARTNERS},
+    # Partners by the names identity registered for them (`PARTNERS`), as a funder reads them.
+    **{(BY_PARTNER, name): 11 if org == COORDINATOR_ORG else 10 for org, name in PARTNERS.items()},
     **{
-        (CONTRIBUTION, f"{org} : candidats orientés"): 11 if org == COORDINATOR_ORG else 10
-        for org in PARTNERS
+        (CONTRIBUTION, f"{name} : candidats orientés"): 11 if org == COORDINATOR_ORG else 10
+        for org, name in PARTNERS.items()
     },
     # The published plan serves all 50 (at least 3 interviews each) and nothing is cancelled before the
     # day: all 50 are convoked; so is the walk-in, booked on free slots as they register (`hands`).
@@ -464,16 +465,16 @@ HAND_COUNT: dict[tuple[str, str], int | float] = {
     (COMPUTERS, f"{SITE_NAMES['ronchin']} : ordinateurs"): 5,
     (COMPUTERS, f"{SITE_NAMES['seclin']} : ordinateurs"): 4,
     (COMPUTERS, f"{SITE_NAMES['wattignies']} : ordinateurs"): 4,
-    (CONTRIBUTION, "departement-nord : sites accueillis"): 1,
-    (CONTRIBUTION, "france-travail : sites accueillis"): 1,
-    (CONTRIBUTION, "mission-locale : sites accueillis"): 1,
-    (CONTRIBUTION, "asso-reussir : sites accueillis"): 1,
-    (CONTRIBUTION, "plie-lille-sud : sites accueillis"): 0,
-    (CONTRIBUTION, "departement-nord : ordinateurs prêtés"): 5,
-    (CONTRIBUTION, "france-travail : ordinateurs prêtés"): 5,
-    (CONTRIBUTION, "mission-locale : ordinateurs prêtés"): 4,
-    (CONTRIBUTION, "asso-reussir : ordinateurs prêtés"): 4,
-    (CONTRIBUTION, "plie-lille-sud : ordinateurs prêtés"): 0,
+    (CONTRIBUTION, f"{PARTNERS['departement-nord']} : sites accueillis"): 1,
+    (CONTRIBUTION, f"{PARTNERS['france-travail']} : sites accueillis"): 1,
+    (CONTRIBUTION, f"{PARTNERS['mission-locale']} : sites accueillis"): 1,
+    (CONTRIBUTION, f"{PARTNERS['asso-reussir']} : sites accueillis"): 1,
+    (CONTRIBUTION, f"{PARTNERS['plie-lille-sud']} : sites accueillis"): 0,
+    (CONTRIBUTION, f"{PARTNERS['departement-nord']} : ordinateurs prêtés"): 5,
+    (CONTRIBUTION, f"{PARTNERS['france-travail']} : ordinateurs prêtés"): 5,
+    (CONTRIBUTION, f"{PARTNERS['mission-locale']} : ordinateurs prêtés"): 4,
+    (CONTRIBUTION, f"{PARTNERS['asso-reussir']} : ordinateurs prêtés"): 4,
+    (CONTRIBUTION, f"{PARTNERS['plie-lille-sud']} : ordinateurs prêtés"): 0,
 }
 PUBLISHED = 163  # the solver's proven optimum for the demo's 50 candidates and 15 companies
 # The day's acts by hand (`day/hands.py`), recounted from the figures of the day without them (seen in 10

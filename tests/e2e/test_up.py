@@ -94,7 +94,8 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         text = first_log.read_text()
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in text
         assert "planning publié" in text
-        assert "50 candidats" in text
+        assert " 15 entreprises, 50 candidats (" in text
+        assert ", 0 déjà présents)" in text
         # The demo's people, invited and activated: the coordinator, 5 admins, 15 recruiters, 5 counsellors,
         # 4 site hosts and the 2 workshop coaches.
         assert "32 comptes (32 créés maintenant)" in text
@@ -127,7 +128,9 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
     # Stopped by a `kill` (SIGTERM) this time: everything stops as on Ctrl-C, no service or NATS left running.
     with running(data, nats_port, base, again_log, stop=signal.SIGTERM, clock_start=FRIDAY_DAWN):
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in again_log.read_text()
-        assert "0 candidats (" in again_log.read_text()  # nothing registered twice
+        # What the demo holds, and nothing registered twice.
+        assert "Démo chargée : 4 sites, 18 ordinateurs, " in again_log.read_text()
+        assert " 15 entreprises, 50 candidats (0 ajoutés maintenant, " in again_log.read_text()
         assert "32 comptes (0 créés maintenant)" in again_log.read_text()  # nor any account created twice
         assert settle(data) == sent  # and nobody told twice
     assert "Tout est arrêté" in again_log.read_text()

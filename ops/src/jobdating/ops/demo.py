@@ -49,10 +49,14 @@ class PrepReport(msgspec.Struct, kw_only=True):
 
 
 class DemoReport(msgspec.Struct, kw_only=True):
+    """What the loaded demo holds: its sites, computers, companies and candidates, whether this load
+    created them (`created`) or found them there (`already_there`, a resumed stack)."""
+
     sites: int = 0
     computers: int = 0
     companies: int = 0
     candidates: int = 0
+    created: int = 0
     already_there: int = 0
     interviews: int = 0
     candidates_served: int = 0
@@ -148,7 +152,7 @@ def load(
             report.candidates += _create(http, f"{registration_url}/candidates", body, auth, report)
         say("50 candidats inscrits par cinq structures partenaires")
         if scheduling_url is not None:
-            plan(http, scheduling_url, coordinator, report, day)
+            plan(http, scheduling_url, coordinator, report, day, progress)
             say(planned(report))
     return report
 
@@ -207,14 +211,23 @@ def declare(http: httpx.Client, url: str, headers: dict[str, str], report: DemoR
     _create(http, f"{url}/job-datings", body, headers, report)
 
 
-def plan(http: httpx.Client, url: str, headers: dict[str, str], report: DemoReport, on: date) -> None:
+def plan(
+    http: httpx.Client,
+    url: str,
+    headers: dict[str, str],
+    report: DemoReport,
+    on: date,
+    progress: Progress | None = None,
+) -> None:
     """Plan the job dating (declared first where the preparation did not), compute a provisional plan and
-    publish it (once: a published plan stays)."""
-    wait_for_facts(http, url, headers)
+    publish it (once: a published plan stays); `progress` hears of the long waits."""
+    wait_for_facts(http, url, headers, progress)
     declare(http, url, headers, report, on)
     state = http.get(f"{url}/job-datings/{JOB_DATING_ID}", headers=headers)
     state.raise_for_status()
     if state.json().get("published_plan_id") is None:
+        if progress is not None:
+            progress("calcul du planning (HiGHS, 10 s au plus), puis publication...")
         compute_and_publish(http, url, headers, JOB_DATING_ID)
         report.published_now = True
     view = http.get(f"{url}/job-datings/{JOB_DATING_ID}/plan", params={"by": "site"}, headers=headers)
@@ -249,8 +262,24 @@ def compute_and_publish(
     return summary
 
 
-def wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> None:
-    """Until scheduling learned the demo's candidates, companies, sites and computers."""
+FACT_WORDS = {
+    "candidates": "candidats",
+    "companies": "entreprises",
+    "sites": "sites",
+    "computers": "ordinateurs",
+}
+
+
+def wait_for_facts(
+    http: httpx.Client,
+    url: str,
+    headers: dict[str, str],
+    progress: Progress | None = None,
+    every: float = 5.0,
+    limit: float = 60.0,
+) -> None:
+    """Until scheduling learned the demo's candidates, companies, sites and computers; meanwhile, every
+    `every` seconds, `progress` is told how far it got (a terminal without a spinner shows the wait too)."""
     # Scheduling learns candidates, companies, sites and computers from the stream.
     wanted = {
         "candidates": 50,
@@ -258,13 +287,21 @@ def wait_for_facts(http: httpx.Client, url: str, headers: dict[str, str]) -> Non
         "sites": len(SITES),
         "computers": sum(s.computers for s in SITES),
     }
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    started = time.monotonic()
+    told = started
+    while time.monotonic() < started + limit:
         response = http.get(f"{url}/facts", headers=headers)
-        if response.status_code == 200 and all(response.json().get(k, 0) >= v for k, v in wanted.items()):
+        known = response.json() if response.status_code == 200 else {}
+        if all(known.get(k, 0) >= v for k, v in wanted.items()):
             return
+        if progress is not None and time.monotonic() - told >= every:
+            told = time.monotonic()
+            counts = ", ".join(f"{known.get(k, 0)}/{v} {FACT_WORDS[k]}" for k, v in wanted.items())
+            progress(f"la planification apprend la démo ({time.monotonic() - started:.0f} s) : {counts}")
         time.sleep(0.2)
-    raise DemoError("scheduling did not learn the demo's candidates, companies and sites within 60 s")
+    raise DemoError(
+        f"scheduling did not learn the demo's candidates, companies and sites within {limit:.0f} s"
+    )
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -274,12 +311,14 @@ def _auth(token: str) -> dict[str, str]:
 def _create(
     http: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], report: DemoReport
 ) -> int:
+    """1 when the record is there now (created, or already there: 409), counted in `report`."""
     response = http.post(url, json=body, headers=headers)
     if response.status_code == 201:
+        report.created += 1
         return 1
     if response.status_code == 409:
         report.already_there += 1
-        return 0
+        return 1
     raise DemoError(f"POST {url} answered {response.status_code}: {response.text[:500]}")
 
 

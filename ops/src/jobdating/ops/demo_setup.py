@@ -42,12 +42,13 @@ class DemoPlace(msgspec.Struct, frozen=True, kw_only=True):
     staff_file: Path
 
 
-def _quiet(_: str) -> AbstractContextManager[Any]:
+def quiet(_: str) -> AbstractContextManager[Any]:
+    """No spinner (a caller without a terminal)."""
     return nullcontext()
 
 
 def load_with_people(
-    place: DemoPlace, day: date, progress: Progress | None = None, status: Status = _quiet
+    place: DemoPlace, day: date, progress: Progress | None = None, status: Status = quiet
 ) -> tuple[DemoReport, list[DemoAccount], int]:
     """Create the missing accounts, load the demo for `day` through them (planned and published), invite
     the recruiters; returns the load's report, every demo account and how many were created now. Run again,
@@ -84,5 +85,6 @@ def loaded_line(report: DemoReport) -> str:
     """What the operator reads once the demo is loaded."""
     return (
         f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, {report.companies} "
-        f"entreprises, {report.candidates} candidats ({report.already_there} déjà présents)."
+        f"entreprises, {report.candidates} candidats ({report.created} ajoutés maintenant, "
+        f"{report.already_there} déjà présents)."
     )

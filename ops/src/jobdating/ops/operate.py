@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -194,8 +196,8 @@ def run_replay(
         rate = done / max(time.perf_counter() - started, 1e-6)
         progress.update(task, completed=done, total=total, rate=_number(rate))
 
-    async def go() -> ReplayResult:
-        nc = await connect(nats_url or embedded_url(data_dir), required=True) if from_stream else None
+    async def go(url: str | None) -> ReplayResult:
+        nc = await connect(url, required=True) if url is not None else None
         try:
             js = nc.jetstream() if nc is not None else None
             return await replay(data_dir, service, js=js, progress=advance, store_url=store_url)
@@ -204,8 +206,11 @@ def run_replay(
                 await nc.close()
 
     try:
-        with progress:
-            result = asyncio.run(go())
+        with progress, _stream_of(data_dir, nats_url, from_stream) as url:
+            result = asyncio.run(go(url))
+    except ReportError as exc:
+        console.print(f"[red]Erreur :[/] flux illisible : {exc} (--nats-url pour un autre NATS)")
+        return 2
     except (typer.BadParameter, NothingToReplay) as exc:
         console.print(f"[red]Erreur :[/] {exc}")
         return 2
@@ -220,6 +225,20 @@ def run_replay(
     )
     console.print(f"Tables remplacées en une transaction : {rows} (empreinte {result.projection_hash[:12]}).")
     return 0
+
+
+@contextmanager
+def _stream_of(data_dir: Path, nats_url: str | None, from_stream: bool) -> Iterator[str | None]:
+    """Where a replay reads the stream: `--nats-url`, else the data folder's NATS, started on its
+    JetStream files for the time of the replay when the stack is stopped (as `report` and `audit` do);
+    None when it replays the log."""
+    if not from_stream:
+        yield None
+    elif nats_url is not None:
+        yield nats_url
+    else:
+        with nats_of(data_dir) as url:
+            yield url
 
 
 def _number(value: float) -> str:

@@ -36,12 +36,15 @@ class Scope:
 
 @dataclass(frozen=True)
 class Figure:
-    """One number of the report: `value` is None when it cannot be computed (a rate over zero)."""
+    """One number of the report: `value` is None when it cannot be computed (a rate over zero). `noun`
+    says what a count or ratio counts, in the plural (`candidats`, `entretiens par ordinateur`): a funder
+    must not add people to interviews."""
 
     section: str
     key: str
     value: int | float | None
     unit: Unit = "count"
+    noun: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,19 @@ class TimelineSlot:
 
 
 @dataclass(frozen=True)
+class OutOfOrder:
+    """A computer's breakdown on the schedule: from `since` until `until` (None: to the end of the day)."""
+
+    since: datetime
+    until: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class ComputerLine:
     label: str
     slots: tuple[TimelineSlot, ...]
+    out_of_order: tuple[OutOfOrder, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,14 +106,46 @@ class Report:
 
 
 def display(figure: Figure) -> str:
-    """A figure as a French reader expects it: `12`, `16,7 %`, `1,50`, or a dash when not computable."""
+    """A figure as a French reader expects it, with what it counts: `12 candidats`, `16,7 %`,
+    `1,50 entretien par ordinateur`, or a dash when not computable."""
     if figure.value is None:
         return NOT_APPLICABLE
+    number = french_number(figure)
     if figure.unit == "rate":
-        return f"{figure.value * 100:.1f} %".replace(".", ",")
+        return f"{number} %"
+    return f"{number} {unit_of(figure)}".rstrip()
+
+
+def french_number(figure: Figure) -> str:
+    """The value alone, rounded as shown, with a decimal comma: `12`, `16,7` (a rate, in percent), `1,50`;
+    empty when not computable."""
+    if figure.value is None:
+        return ""
+    if figure.unit == "rate":
+        return f"{figure.value * 100:.1f}".replace(".", ",")
     if figure.unit == "ratio":
         return f"{figure.value:.2f}".replace(".", ",")
     return str(figure.value)
+
+
+def unit_of(figure: Figure) -> str:
+    """What the number counts, agreed with it (French: singular below 2): `1 candidat`, `4 candidats`."""
+    if figure.unit == "rate":
+        return "%"
+    if not figure.noun or figure.value is None or abs(figure.value) >= 2:
+        return figure.noun
+    first, _, rest = figure.noun.partition(" ")
+    return " ".join(part for part in (first.removesuffix("s"), rest) if part)
+
+
+def machine_value(figure: Figure) -> str:
+    """Counts as integers, rates and ratios as unrounded decimals with a dot (0.25 is 25 %), empty if not
+    computable: what a script reads (the HTML page's data attributes)."""
+    if figure.value is None:
+        return ""
+    if isinstance(figure.value, int):
+        return str(figure.value)
+    return repr(float(figure.value))
 
 
 def window_of(timeline: SiteTimeline) -> tuple[datetime, datetime]:

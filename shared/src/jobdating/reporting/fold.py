@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from jobdating.contracts import identity as i
 from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
@@ -64,6 +65,15 @@ class Workshop:
 
 
 @dataclass
+class Breakdown:
+    """A computer out of order from `since` until `until` (None: not back in service)."""
+
+    since: datetime
+    reason: str
+    until: datetime | None = None
+
+
+@dataclass
 class ReportState:
     """Everything the figures need, folded from the stream."""
 
@@ -79,6 +89,8 @@ class ReportState:
     checked_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     marked_no_show: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     workshops: dict[str, Workshop] = field(default_factory=dict)
+    organisations: dict[str, str] = field(default_factory=dict)  # id -> the name identity registered
+    out_of_order: dict[str, list[Breakdown]] = field(default_factory=lambda: defaultdict(list))
 
 
 def evolve(state: ReportState, event: RecordedEvent) -> ReportState:
@@ -107,6 +119,14 @@ def evolve(state: ReportState, event: RecordedEvent) -> ReportState:
         state.sites[data.site_id] = data
     elif isinstance(data, s.ComputerAdded):
         state.computers[data.computer_id] = Computer(data.site_id, data.label, data.lending_org)
+    elif isinstance(data, s.ComputerOutOfOrder):
+        state.out_of_order[data.computer_id].append(Breakdown(event.envelope.occurred_at, data.reason))
+    elif isinstance(data, s.ComputerBackInService | s.ComputerRemoved):
+        broken = state.out_of_order.get(data.computer_id)
+        if broken and broken[-1].until is None:
+            broken[-1].until = event.envelope.occurred_at
+    elif isinstance(data, i.OrganisationRegistered):
+        state.organisations[data.organisation_id] = data.name
     elif isinstance(data, sc.JobDatingPlanned):
         state.job_datings[data.job_dating_id] = JobDating(
             data.title, data.days, data.site_windows, data.breaks, data.timezone

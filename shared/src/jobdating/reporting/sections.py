@@ -11,6 +11,9 @@ Definitions (a candidate is an id: erased candidates still count, their facts ar
 - interview held: a slot of the scope (any kind) whose last recorded outcome is not `no_show`.
 - interviewed / second interview / hired (funnel): distinct candidates with at least one interview held / one
   outcome `second_interview` / one outcome `hired`.
+- partners and companies appear by the name identity registered for their organisation
+  (OrganisationRegistered), their id when the stream holds none.
+- units: every count says what it counts (`Figure.noun`): candidates (people) or interviews, never both.
 - computers of a site: every computer lent to it (ComputerAdded), out of order or taken back later or not.
   Interviews per computer: interviews held at the site over its computers. Occupancy: minutes of interviews
   held at the site over computers x minutes of the site's interview windows (breaks taken out) in the scope.
@@ -55,7 +58,9 @@ OUTCOME_LABELS: dict[str, str] = {
     "no_show": "Absence",
 }
 
-Add = Callable[[str, str, "int | float | None", Unit], None]
+Add = Callable[[str, str, "int | float | None", Unit, str], None]
+PEOPLE = "candidats"
+INTERVIEWS = "entretiens"
 HELD_OUTCOMES = frozenset({"second_interview", "hired", "not_retained"})
 
 
@@ -82,37 +87,51 @@ def compute(state: ReportState, scope: Scope) -> Report:
 
     figures: list[Figure] = []
 
-    def add(section: str, key: str, value: int | float | None, unit: Unit = "count") -> None:
-        figures.append(Figure(section, key, value, unit))
+    def add(section: str, key: str, value: int | float | None, unit: Unit = "count", noun: str = "") -> None:
+        figures.append(Figure(section, key, value, unit, noun))
 
-    add(FUNNEL, REGISTERED, len(candidates))
-    add(FUNNEL, CONVOKED, len(convoked))
-    add(FUNNEL, PRESENT, len(present))
-    add(FUNNEL, INTERVIEWED, len({slot.candidate_id for slot in held}))
-    add(FUNNEL, SECOND, len({slot.candidate_id for slot in slots if slot.outcome == "second_interview"}))
-    add(FUNNEL, HIRED, len({slot.candidate_id for slot in slots if slot.outcome == "hired"}))
-    add(ATTENDANCE, NO_SHOWS, len(no_shows))
+    # Every step of the funnel counts people (distinct candidates), never interviews.
+    add(FUNNEL, REGISTERED, len(candidates), "count", PEOPLE)
+    add(FUNNEL, CONVOKED, len(convoked), "count", PEOPLE)
+    add(FUNNEL, PRESENT, len(present), "count", PEOPLE)
+    add(FUNNEL, INTERVIEWED, len({slot.candidate_id for slot in held}), "count", PEOPLE)
+    second = {slot.candidate_id for slot in slots if slot.outcome == "second_interview"}
+    add(FUNNEL, SECOND, len(second), "count", PEOPLE)
+    add(FUNNEL, HIRED, len({slot.candidate_id for slot in slots if slot.outcome == "hired"}), "count", PEOPLE)
+    add(ATTENDANCE, NO_SHOWS, len(no_shows), "count", PEOPLE)
     add(ATTENDANCE, NO_SHOW_RATE, len(no_shows) / len(convoked) if convoked else None, "rate")
-    add(ATTENDANCE, WITHDRAWN, sum(1 for cid in candidates if state.candidates[cid].withdrew))
-    for org, n in sorted(Counter(state.candidates[cid].referring_org for cid in candidates).items()):
-        add(BY_PARTNER, org, n)
+    withdrawn = sum(1 for cid in candidates if state.candidates[cid].withdrew)
+    add(ATTENDANCE, WITHDRAWN, withdrawn, "count", PEOPLE)
+    partners = _labels({org: state.organisations.get(org, org) for org in _orgs(state, candidates)})
+    for org, n in sorted(
+        Counter(state.candidates[cid].referring_org for cid in candidates).items(),
+        key=lambda kv: partners[kv[0]],
+    ):
+        add(BY_PARTNER, partners[org], n, "count", PEOPLE)
     by_company = Counter(companies[slot.company_id] for slot in held)
     for name in sorted(set(companies.values())):
-        add(BY_COMPANY, name, by_company[name])
+        add(BY_COMPANY, name, by_company[name], "count", INTERVIEWS)
     by_site = Counter(sites[slot.site_id] for slot in held if slot.site_id in sites)
     for sid in sorted(site_ids, key=lambda sid: sites[sid]):
-        add(BY_SITE, sites[sid], by_site[sites[sid]])
+        add(BY_SITE, sites[sid], by_site[sites[sid]], "count", INTERVIEWS)
     for sid in sorted(site_ids, key=lambda sid: sites[sid]):
         lent = sum(1 for c in computers.values() if c.site_id == sid)
         n_held = by_site[sites[sid]]
         minutes = sum((t.ends_at - t.starts_at).total_seconds() / 60 for t in held if t.site_id == sid)
         capacity = lent * _window_minutes(state, jds, sid)
-        add(COMPUTERS, f"{sites[sid]} : ordinateurs", lent)
-        add(COMPUTERS, f"{sites[sid]} : entretiens par ordinateur", n_held / lent if lent else None, "ratio")
+        per_computer = n_held / lent if lent else None
+        add(COMPUTERS, f"{sites[sid]} : ordinateurs", lent, "count", "ordinateurs")
+        add(
+            COMPUTERS,
+            f"{sites[sid]} : entretiens par ordinateur",
+            per_computer,
+            "ratio",
+            "entretiens par ordinateur",
+        )
         add(COMPUTERS, f"{sites[sid]} : taux d'occupation", minutes / capacity if capacity else None, "rate")
-    add(OUTCOMES, HELD, len(held))
+    add(OUTCOMES, HELD, len(held), "count", INTERVIEWS)
     for outcome, label in OUTCOME_LABELS.items():
-        add(OUTCOMES, label, outcome_counts[outcome])
+        add(OUTCOMES, label, outcome_counts[outcome], "count", INTERVIEWS)
     _contribution(state, add, site_ids, computers, workshops, candidates)
     return Report(
         scope=scope.describe(),
@@ -188,6 +207,10 @@ def _minutes(moment: time) -> float:
     return float(moment.hour * 60 + moment.minute)
 
 
+def _orgs(state: ReportState, candidates: set[str]) -> set[str]:
+    return {state.candidates[cid].referring_org for cid in candidates}
+
+
 def _labels(names: dict[str, str]) -> dict[str, str]:
     """A display label per id: its name, or `name (id)` when two ids share a name."""
     seen = Counter(names.values())
@@ -212,9 +235,12 @@ def _contribution(
         for org in {org for _, org in workshop.coaches}:
             sessions[org] += 1
     referred = Counter(state.candidates[cid].referring_org for cid in candidates)
-    for org in sorted(set(hosted) | set(lent) | set(coaches) | set(referred)):
-        add(CONTRIBUTION, f"{org} : sites accueillis", hosted[org], "count")
-        add(CONTRIBUTION, f"{org} : ordinateurs prêtés", lent[org], "count")
-        add(CONTRIBUTION, f"{org} : coachs", len(coaches[org]), "count")
-        add(CONTRIBUTION, f"{org} : ateliers co-animés", sessions[org], "count")
-        add(CONTRIBUTION, f"{org} : candidats orientés", referred[org], "count")
+    orgs = set(hosted) | set(lent) | set(coaches) | set(referred)
+    names = _labels({org: state.organisations.get(org, org) for org in orgs})
+    for org in sorted(orgs, key=lambda org: names[org]):
+        name = names[org]
+        add(CONTRIBUTION, f"{name} : sites accueillis", hosted[org], "count", "sites")
+        add(CONTRIBUTION, f"{name} : ordinateurs prêtés", lent[org], "count", "ordinateurs")
+        add(CONTRIBUTION, f"{name} : coachs", len(coaches[org]), "count", "coachs")
+        add(CONTRIBUTION, f"{name} : ateliers co-animés", sessions[org], "count", "ateliers")
+        add(CONTRIBUTION, f"{name} : candidats orientés", referred[org], "count", PEOPLE)

@@ -231,7 +231,9 @@ def candidates(seed: int = 2026) -> list[DemoCandidate]:
         postcode, commune = rng.choice(_HOMES[site_key])
         referrer = _REFERRERS[i % len(_REFERRERS)]
         wishes = tuple(c.key for c in rng.sample(COMPANIES, rng.randint(3, 5)))
-        first, last = _FIRST[i % len(_FIRST)], _LAST[(i * 7) % len(_LAST)]
+        # The second 25 shift the surname by one: with 25 first names and 25 surnames, i and i + 25 would
+        # otherwise share a full name (two "Inès Martin" on a site host's list).
+        first, last = _FIRST[i % len(_FIRST)], _LAST[(i * 7 + i // len(_FIRST)) % len(_LAST)]
         out.append(
             DemoCandidate(
                 first_name=first,

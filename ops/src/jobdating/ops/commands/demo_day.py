@@ -41,6 +41,7 @@ def demo_day(
             seed=seed,
             progress=done,
             say=lambda at, line: console.print(f"[cyan]{at.astimezone(ZONE):%H:%M}[/] {line}"),
+            status=console.status,
         )
         summary.print_summary(console, loaded, report, stack)
         _demo_report(stack)

@@ -161,7 +161,7 @@ def up(
             report, accounts, created = load_with_people(
                 demo_place(stack), day, progress=done, status=console.status
             )
-            console.print(loaded_line(report))
+            console.print(loaded_line(report), soft_wrap=True)
             console.print(f"  [green]✓[/] {len(accounts)} comptes ({created} créés maintenant)")
             for account in outdated(accounts, report.company_ids):
                 console.print(

@@ -1,30 +1,32 @@
-"""The report as CSV: one row per figure (section, key, value), values in plain machine form; names (sites,
-companies) kept as text when a spreadsheet would read them as a formula."""
+"""The report as CSV for a French spreadsheet (LibreOffice, Excel set to French): semicolons between
+cells, a UTF-8 byte order mark so that accents read right, decimal commas, rates in percent rounded as the
+table shows them, and a unit column (people and interviews are not added up). Names (sites, companies) are
+kept as text when a spreadsheet would read them as a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from jobdating.reporting.figures import Figure, Report
+from jobdating.reporting.figures import Report, french_number, unit_of
 from jobdating.runtime.text import spreadsheet_cell
 
-HEADER = ("section", "clé", "valeur")
-
-
-def csv_value(figure: Figure) -> str:
-    """Counts as integers, rates and ratios as decimals with a dot (0.25 is 25 %), empty if not computable."""
-    if figure.value is None:
-        return ""
-    if isinstance(figure.value, int):
-        return str(figure.value)
-    return repr(float(figure.value))
+HEADER = ("section", "indicateur", "valeur", "unité")
+BOM = "\ufeff"
 
 
 def render_csv(report: Report) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     for figure in report.figures:
-        writer.writerow((spreadsheet_cell(figure.section), spreadsheet_cell(figure.key), csv_value(figure)))
+        writer.writerow(
+            (
+                spreadsheet_cell(figure.section),
+                spreadsheet_cell(figure.key),
+                french_number(figure),
+                unit_of(figure),
+            )
+        )
     return buffer.getvalue()

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from jobdating.ops.reporting.render_csv import csv_value
-from jobdating.reporting.figures import Report, SiteTimeline, display, window_of
+from jobdating.reporting.figures import Report, SiteTimeline, display, machine_value, window_of
 from jobdating.reporting.sections import FUNNEL
 
 STATUS = {
@@ -23,6 +22,8 @@ STATUS = {
     "no_show": ("absence", "#c0392b"),
 }
 KIND = {"interview": "entretien", "second_interview": "second entretien"}
+BROKEN = ("ordinateur en panne", "#6c3483")  # not the red of an absence
+CHAR_PX = 7.5  # width of a 12 px character, generous: a label's room is computed, never cut
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d1d1f; max-width: 72rem; }
@@ -40,13 +41,18 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
+def _room(texts: list[str]) -> float:
+    return CHAR_PX * max([len(t) for t in texts] + [1]) + 12
+
+
 def _funnel(report: Report) -> str:
     steps = [f for f in report.figures if f.section == FUNNEL]
     top = max([int(f.value or 0) for f in steps] + [1])
-    row, label_w, bar_w = 34, 260, 480
+    row, bar_w = 34, 480
+    label_w, value_w = _room([f.key for f in steps]), _room([display(f) for f in steps])
     parts = [
-        f'<svg role="img" aria-label="Parcours des candidats" width="{label_w + bar_w + 80}" '
-        f'height="{row * len(steps) + 10}">'
+        f'<svg role="img" aria-label="Parcours des candidats (nombre de personnes)" '
+        f'width="{label_w + bar_w + value_w:.0f}" height="{row * len(steps) + 10}">'
     ]
     for i, step in enumerate(steps):
         value = int(step.value or 0)
@@ -57,7 +63,7 @@ def _funnel(report: Report) -> str:
             f'<g class="funnel-step" data-key="{_attr(step.key)}" data-value="{value}">'
             f'<text x="0" y="{y + 20}">{escape(step.key)}</text>'
             f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{row - 8}" fill="#3867a8" rx="3"/>'
-            f'<text x="{label_w + bar_w + 10}" y="{y + 20}">{value}</text></g>'
+            f'<text x="{label_w + bar_w + 10:.1f}" y="{y + 20}">{escape(display(step))}</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -69,7 +75,8 @@ def _timeline(site: SiteTimeline) -> str:
     start = start.astimezone(zone).replace(minute=0, second=0, microsecond=0)
     end = end.astimezone(zone)
     span = max((end - start).total_seconds(), 60.0)
-    label_w, plot_w, row = 150, 760, 26
+    plot_w, row = 760, 26
+    label_w = _room([line.label for line in site.computers])
     height = 30 + row * len(site.computers)
 
     def x(moment: datetime) -> float:
@@ -77,7 +84,7 @@ def _timeline(site: SiteTimeline) -> str:
 
     parts = [
         f'<svg role="img" aria-label="Planning : {_attr(site.site)}, {site.day:%d/%m/%Y}" '
-        f'width="{label_w + plot_w + 20}" '
+        f'width="{label_w + plot_w + 50:.0f}" '
         f'height="{height}">'
     ]
     tick = start
@@ -90,6 +97,21 @@ def _timeline(site: SiteTimeline) -> str:
     for i, line in enumerate(site.computers):
         y = 22 + i * row
         parts.append(f'<text x="0" y="{y + 16}">{escape(line.label)}</text>')
+        for broken in line.out_of_order:
+            # Drawn under the interviews: the ones that stayed on it are the ones held before it broke.
+            left = max(x(broken.since), label_w)
+            right = x(min(broken.until, end)) if broken.until else label_w + plot_w
+            since = broken.since.astimezone(zone)
+            back = f", réparé à {broken.until.astimezone(zone):%H:%M}" if broken.until else ""
+            parts.append(
+                f'<g class="out-of-order"><rect x="{left:.1f}" y="{y - 2}" '
+                f'width="{max(right - left, 2):.1f}" '
+                f'height="{row - 2}" fill="{BROKEN[1]}" fill-opacity="0.18" stroke="{BROKEN[1]}" '
+                f'stroke-dasharray="4 2"><title>En panne depuis '
+                f"{since:%H:%M} : {escape(broken.reason)}{escape(back)}</title></rect>"
+                f'<text x="{left + 3:.1f}" y="{y + 16}" style="font-size:10px;fill:{BROKEN[1]}" '
+                f'pointer-events="none">en panne {since:%H:%M}</text></g>'
+            )
         for slot in line.slots:
             label, colour = STATUS.get(slot.status, (slot.status, "#9db4d6"))
             left, right = x(slot.starts_at), x(slot.ends_at)
@@ -100,8 +122,8 @@ def _timeline(site: SiteTimeline) -> str:
                 f"({escape(KIND.get(slot.kind, slot.kind))}, {escape(label)})</title></rect>"
             )
             room = int((right - left - 6) / 6.5)  # characters that fit in the bar at 10 px
-            if room >= 3:
-                name = slot.company if len(slot.company) <= room else slot.company[: room - 1] + "…"
+            if room >= len(slot.company):  # a name that does not fit is in the bar's tooltip, never cut
+                name = slot.company
                 parts.append(
                     f'<text x="{left + 3:.1f}" y="{y + 14}" style="font-size:10px" '
                     f'pointer-events="none">{escape(name)}</text>'
@@ -112,12 +134,15 @@ def _timeline(site: SiteTimeline) -> str:
 
 def render_html(report: Report) -> str:
     rows = "".join(
-        f'<tr data-section="{_attr(f.section)}" data-key="{_attr(f.key)}" data-value="{_attr(csv_value(f))}" '
+        f'<tr data-section="{_attr(f.section)}" data-key="{_attr(f.key)}" '
+        f'data-value="{_attr(machine_value(f))}" '
         f'data-unit="{f.unit}"><td>{escape(f.section)}</td><td>{escape(f.key)}</td>'
         f'<td class="value">{escape(display(f))}</td></tr>'
         for f in report.figures
     )
-    legend = "".join(f'<span><i style="background:{c}"></i>{escape(n)}</span>' for n, c in STATUS.values())
+    legend = "".join(
+        f'<span><i style="background:{c}"></i>{escape(n)}</span>' for n, c in (*STATUS.values(), BROKEN)
+    )
     sites = (
         "".join(
             f"<h3>{escape(site.site)}, {site.day:%d/%m/%Y}</h3>{_timeline(site)}" for site in report.timeline

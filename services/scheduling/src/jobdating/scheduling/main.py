@@ -65,6 +65,13 @@ def _export_arguments(out: argparse.ArgumentParser) -> None:
     )
     out.add_argument("--key", help="seulement ce site, cet ordinateur, cette entreprise ou ce candidat")
     out.add_argument("--output", type=Path, help="écrire dans ce fichier plutôt qu'à l'écran")
+    where = out.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store", help="l'adresse de la base du planning (sqlite:///CHEMIN ou postgresql://...)"
+    )
+    where.add_argument(
+        "--data-dir", type=Path, help="le dossier de données de `jobdating up` : sa base scheduling.db"
+    )
 
 
 def rebuild_read_model(settings: SchedulingSettings, args: argparse.Namespace, log: Any) -> int:
@@ -130,8 +137,14 @@ def redrive_parked(settings: SchedulingSettings, args: argparse.Namespace, log: 
 
 
 def export_plan(settings: SchedulingSettings, args: argparse.Namespace, _log: Any) -> int:
-    """Print (or write) a plan as text or CSV."""
-    with closing(open_store(settings.store_url)) as store:
+    """Print (or write) a plan as text or CSV; nothing is written, not even an empty store, when the store,
+    the job dating or the `--key` is not found (the message says where it looked)."""
+    url = export.store_url(settings.store_url, args.store, args.data_dir)
+    where = export.where(url)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"erreur : pas de base de planification {where} (--data-dir ou --store)", file=sys.stderr)
+        return 1
+    with closing(open_store(url)) as store:
         queries = open_queries(settings, store)
         try:
             plan = queries.plan(
@@ -141,9 +154,17 @@ def export_plan(settings: SchedulingSettings, args: argparse.Namespace, _log: An
                 kind="provisional" if args.provisional else "published",
             )
         except SchedulingRefusal as exc:
-            print(f"erreur : {exc.problems[0].reason}", file=sys.stderr)
+            reason = exc.problems[0].reason
+            print(f"erreur : {reason} : {args.job_dating}, cherché {where}", file=sys.stderr)
             return 1
-    text = export.as_csv(plan) if args.format == "csv" else export.as_text(plan)
+    if args.key is not None and not plan.groups:
+        print(
+            f"erreur : --key {args.key} : aucun entretien de ce plan pour ce {export.BY_NOUN[args.by]} "
+            f"(--by {args.by} attend l'identifiant d'un {export.BY_NOUN[args.by]})",
+            file=sys.stderr,
+        )
+        return 1
+    text = export.as_csv(plan) if args.format == "csv" else export.as_text(plan, key=args.key)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
     else:

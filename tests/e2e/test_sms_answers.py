@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from jobdating.bus.server import free_port
-from jobdating.notifications.adapters.reply_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.stack import SMS_REPLY_SECRET_FILE, free_base_port
 from jobdating.testing.waiting import wait_until

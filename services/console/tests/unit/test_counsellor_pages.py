@@ -104,8 +104,10 @@ class Counselling(FakeServices):
                 ]
             if path == "/candidates/c-4/notifications":  # sent, but no receipt hours later; sent, delivered
                 return [
-                    {"kind": "slot_moved", "channel": "sms", "status": "sent", "state": "unknown"},
-                    {"kind": "convocation", "channel": "sms", "status": "sent", "state": "delivered"},
+                    {"kind": "slot_moved", "channel": "sms", "status": "sent", "delivery": "unknown"},
+                    {"kind": "convocation", "channel": "sms", "status": "sent", "delivery": "delivered"},
+                    # No receipt for an e-mail says little (relays report bounces only): not listed.
+                    {"kind": "convocation", "channel": "email", "status": "sent", "delivery": "unknown"},
                 ]
             return [{"kind": "convocation", "channel": "sms", "status": "failed" if failed else "sent"}]
         if service == "sites" and path == "/sites":

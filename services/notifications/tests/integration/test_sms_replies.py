@@ -27,7 +27,7 @@ from jobdating.contracts.subjects import request_subject
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters import tables
 from jobdating.notifications.adapters.own_rows import apply_own
-from jobdating.notifications.adapters.reply_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.runtime.rpc import serve
 
 from .conftest import ORG, Instance, Mailbox, Registration, Upstream, consenting, paris, sms_lines

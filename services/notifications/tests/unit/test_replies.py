@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobdating.notifications.adapters.rendering import JinjaRenderer
-from jobdating.notifications.adapters.reply_signature import sign, verified
+from jobdating.notifications.adapters.webhook_signature import sign, verified
 from jobdating.notifications.domain.replies import reply_id, understand
 
 from .test_templates import context

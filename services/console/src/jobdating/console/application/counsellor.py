@@ -5,7 +5,7 @@ an interview cancelled, absent, or « Je ne peux pas venir ».
 
 Asked with the counsellor's own token: registration lists the candidates they follow (names only for their
 own), scheduling gives the plan and the attendance, notifications the messages and where each stands (its
-delivery `state` where the route gives one, else its `status`).
+delivery state where the route gives one, else its `status`).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ NOT_REACHED: Final[dict[str, str]] = {
     "unknown": "pas de confirmation de réception",
     "no_address": "pas de numéro ou d'adresse pour ce message",
     "landline_no_voice": "numéro fixe, qui ne reçoit pas de message vocal",
+    "phone_unusable": "numéro qui ne peut pas recevoir de SMS (numéro spécial ou inexistant)",
 }
 CANNOT_COME: Final = "indisponible à la date"  # registration's reason for « Je ne peux pas venir »
 NOT_MINE = "Ce candidat n'est pas suivi par vous : sa fiche ne vous est pas accessible."
@@ -255,12 +256,16 @@ def _failed_messages(services: Services, token: str, candidate_id: str) -> tuple
 
 
 def _not_reached(message: dict[str, Any]) -> str | None:
-    """Why a message did not reach the candidate, or None when it did (or is still on its way)."""
-    state = message.get("state")
-    if state in ("failed", "unknown"):
-        return NOT_REACHED[state]
-    if message.get("status") == "failed" and state in (None, "failed"):
+    """Why a message did not reach the candidate, or None when it did (or is still on its way).
+
+    `delivery` is notifications' final word (receipts). An e-mail with no receipt says little (a mail relay
+    reports bounces, rarely deliveries), so only a failed e-mail counts; an SMS or a call without a receipt
+    after the wait is worth a call."""
+    delivery = message.get("delivery")
+    if delivery == "failed" or (delivery is None and message.get("status") == "failed"):
         return NOT_REACHED["failed"]
-    if message.get("status") == "skipped" and message.get("reason") in ("no_address", "landline_no_voice"):
+    if delivery == "unknown" and message.get("channel") != "email":
+        return NOT_REACHED["unknown"]
+    if message.get("status") == "skipped" and message.get("reason") in NOT_REACHED:
         return NOT_REACHED[str(message["reason"])]
     return None

@@ -1,9 +1,9 @@
 """`POST /sms/replies`: the SMS provider's webhook for candidates' replies to our SMS.
 
-No bearer token: the provider signs each call (`reply_signature`: HMAC-SHA256 with the shared secret over
-the timestamp header and the raw body). Anything unsigned, badly signed or stale is refused (401) before
-the body is even read; a body that is not `{from, text, in_reply_to}` is refused (422); in both cases
-nothing is recorded.
+No bearer token: the provider signs each call as it signs its delivery reports (`webhook_signature`:
+HMAC-SHA256 with the shared secret over the timestamp header and the raw body). Anything unsigned, badly
+signed or stale is refused (401) before the body is even read; a body that is not
+`{from, text, in_reply_to}` is refused (422); in both cases nothing is recorded.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import msgspec
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
-from jobdating.notifications.adapters import reply_signature
+from jobdating.notifications.adapters import webhook_signature
 from jobdating.notifications.application.ports import AnswersUnavailable
 from jobdating.notifications.application.replies import Replies, UnknownMessage
 from jobdating.notifications.domain.replies import reply_id
@@ -90,9 +90,9 @@ def replies_router(
         body = await request.body()
         if len(body) > MAX_BODY:
             raise Refused([FieldError("body", "message trop long")], status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        timestamp = request.headers.get(reply_signature.TIMESTAMP_HEADER)
-        signature = request.headers.get(reply_signature.SIGNATURE_HEADER)
-        if not reply_signature.verified(key, timestamp, signature, body, clock.now(), tolerance):
+        timestamp = request.headers.get(webhook_signature.TIMESTAMP_HEADER)
+        signature = request.headers.get(webhook_signature.SIGNATURE_HEADER)
+        if not webhook_signature.verified(key, timestamp, signature, body, clock.now(), tolerance):
             raise Refused(
                 [FieldError("signature", "signature de l'opérateur absente, fausse ou trop ancienne")],
                 status.HTTP_401_UNAUTHORIZED,

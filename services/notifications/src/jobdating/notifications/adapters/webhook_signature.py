@@ -27,7 +27,7 @@ class BadSignature(Exception):
         self.reason = reason
 
 
-def sign(secret: bytes, timestamp: int, body: bytes) -> str:
+def sign(secret: bytes, timestamp: int | str, body: bytes) -> str:
     """The signature header's value for `body` sent at `timestamp` (what the provider computes)."""
     mac = hmac.new(secret, str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"sha256={mac}"
@@ -53,3 +53,19 @@ def check(
         raise BadSignature("signature", "signature invalide")
     if abs(now.timestamp() - int(timestamp)) > tolerance.total_seconds():
         raise BadSignature("timestamp", "requête trop ancienne (ou datée dans le futur) : refusée")
+
+
+def verified(
+    secret: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: datetime,
+    tolerance: float = DEFAULT_TOLERANCE.total_seconds(),
+) -> bool:
+    """`check` as a yes or no (the replies' webhook answers every refusal alike)."""
+    try:
+        check(secret, body, signature, timestamp, now, timedelta(seconds=tolerance))
+    except BadSignature:
+        return False
+    return True

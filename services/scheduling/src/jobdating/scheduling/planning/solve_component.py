@@ -90,7 +90,9 @@ def solve_component(
             if large and not until.passed():
                 seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
             if not until.fits(size) and _group_score(board, w, group) < bound:
-                steps.append(f"time limit reached before the whole program ({size} columns) could run")
+                steps.append(
+                    f"time_limit: no time left to build and solve the whole program ({size} columns)"
+                )
                 objective = _keep_better(board, w, group, seed)
                 part = Part(
                     candidates=len(group),

@@ -10,8 +10,9 @@
    around the pairs left out, everything else fixed, until the plan reaches the bound; on a small
    component the time-indexed linear relaxation (HiGHS) may lower the bound first;
 4. still short of the bound: a small component's whole time-indexed program is solved, warm-started,
-   within what is left of its share, and its verdict is reported as is; a large one keeps searching
-   neighbourhoods until its share is spent ("time_limit", with the bound and gap);
+   within what is left of its share, and its verdict is reported as is; a large one (or one whose whole
+   program cannot be built and solved in the time left, `deadline.py`) keeps searching neighbourhoods
+   until its share is spent ("time_limit", with the relaxation's bound and the gap);
 5. level 2: interviews move earlier while any can (`compact.py`).
 
 Every plan handed to a solver as a warm start is valid, so the result is never worse than the greedy

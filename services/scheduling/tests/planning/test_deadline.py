@@ -25,12 +25,12 @@ def test_a_solve_too_big_to_finish_comes_back_within_its_limit_with_a_valid_plan
     wall = time.perf_counter() - start
     assert wall <= 1.1 * limit + NOISE
     assert check(instance, solution.plan) == ()
-    assert solution.status in ("time_limit", "optimal")
+    assert solution.status in ("time_limit", "feasible", "optimal")
     assert solution.bound is not None
     assert solution.gap is not None
     assert solution.objective <= solution.bound
     assert solution.status == "optimal" or any(
-        "time_limit" in step for part in solution.parts for step in part.steps
+        "cannot run in the time left" in step for part in solution.parts for step in part.steps
     )
     assert 0 < solution.interviews <= solution.interview_bound
 

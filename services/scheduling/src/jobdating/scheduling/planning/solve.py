@@ -41,7 +41,7 @@ from jobdating.scheduling.planning.objective import weights
 from jobdating.scheduling.planning.outcome import Engine, Status
 from jobdating.scheduling.planning.relax import segments
 from jobdating.scheduling.planning.solution import Part, Solution, pin_reasons, solution
-from jobdating.scheduling.planning.solve_component import solve_component
+from jobdating.scheduling.planning.solve_component import finish_component, solve_component
 
 Method = Literal["relax", "direct"]
 
@@ -103,6 +103,13 @@ def solve(
         )
         reasons += refused
         parts.append(part)
+    # Components left unproven for want of time in their share get what the others left, largest first.
+    size_left = sum(s for s, p in zip(sizes, parts, strict=True) if p.status == "time_limit")
+    for i, (group, size) in enumerate(zip(groups, sizes, strict=True)):
+        if parts[i].status == "time_limit" and not clock.passed():
+            until = clock.sooner(clock.left() * size / size_left)
+            parts[i] = finish_component(board, w, group, parts[i], solver.run, until, threads)
+            size_left -= size
     compact(board, back)
     bound = sum(p.bound for p in parts)
     statuses = {p.status for p in parts}

@@ -52,11 +52,13 @@ def solve_component(
         r = relax(frame, w, group, segment_of)
         index = {option: i for i, option in enumerate(r.options)}
         warm = {index[(i.candidate_id, i.company_id, segment_of[board.slot(i)])] for i in seed}
-        # The relaxation takes milliseconds and without it there is no bound: it always gets a second,
-        # less what the timetable after it will need (it would otherwise eat it on a large component).
+        # Without the relaxation there is no bound and it takes milliseconds on a small component: it
+        # gets up to a second, less what the timetable after it will need (on a large component it would
+        # otherwise eat it), and a tenth of a second even past the deadline.
         left_then = clock.sooner(max(share, _RELAXATION_FLOOR)).left()
         timetabling = _TIMETABLE_SECONDS_PER_OPTION * len(r.options)
-        outcome = run(r, warm, max(left_then - timetabling, left_then / 10), threads)
+        limit = max(left_then - timetabling, left_then / 10, _RELAXATION_LEAST)
+        outcome = run(r, warm, limit, threads)
         seconds += outcome.seconds
         steps.append(f"relaxation {len(r.options)}x{len(r.rows)}: {outcome.status} ({outcome.solver_status})")
         if outcome.status == "infeasible":
@@ -74,7 +76,9 @@ def solve_component(
             return part, (f"pins {pins} cannot all be honoured together",)
         bound = outcome.bound
         segment = {r.options[i][:2]: r.options[i][2] for i in outcome.chosen}
-        left = timetable(board, list(segment), segment_of, segment, clock)
+        # A limit shorter than the steps that cannot wait (the greedy plan, the bounds) leaves nothing:
+        # the timetable still gets what it should take, so the plan is the relaxation's, not the greedy's.
+        left = timetable(board, list(segment), segment_of, segment, clock.later(timetabling))
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
         # On a large component the whole program cannot finish in its share: the search keeps it all.
         large = size > _LP_COLUMNS
@@ -90,13 +94,15 @@ def solve_component(
             if large and not until.passed():
                 seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
             if not until.fits(size) and _group_score(board, w, group) < bound:
+                # Stopped by the clock, or by a search that stalled on a program too large to run.
+                stopped: Status = "time_limit" if until.passed() else "feasible"
                 steps.append(
-                    f"time_limit: no time left to build and solve the whole program ({size} columns)"
+                    f"{stopped}: the whole program ({size} columns) cannot be built and solved in time"
                 )
                 objective = _keep_better(board, w, group, seed)
                 part = Part(
                     candidates=len(group),
-                    status="time_limit",
+                    status=stopped,
                     objective=objective,
                     bound=bound,
                     steps=tuple(steps),
@@ -126,6 +132,30 @@ def solve_component(
         seconds=seconds,
     )
     return part, ()
+
+
+def finish_component(
+    board: Board, w: Weights, group: list[str], part: Part, run: Run, until: Deadline, threads: int
+) -> Part:
+    """A second try at a component its share left unproven: its whole time-indexed program, from the
+    board's plan, with time the other components left (`until`), when building and solving it fits."""
+    size = _program_size(board.frame, group)
+    # Measured on the regional fairs: a whole program given less than a second overran it (HiGHS's
+    # presolve and warm start) and brought nothing.
+    if part.status != "time_limit" or not until.fits(size) or until.left() < _SECOND_TRY_LEAST:
+        return part
+    placed = [i for c in group for i in board.busy.get(c, {}).values()]
+    outcome = _time_indexed(board, w, group, placed, run, until, threads)
+    objective = _group_score(board, w, group)
+    bound = max(min(part.bound, outcome.bound), objective)
+    return Part(
+        candidates=part.candidates,
+        status="optimal" if objective >= bound else outcome.status,
+        objective=objective,
+        bound=bound,
+        steps=(*part.steps, f"time-indexed with the time left: {outcome.status} ({outcome.solver_status})"),
+        seconds=part.seconds + outcome.seconds,
+    )
 
 
 def _neighbourhoods(
@@ -243,6 +273,8 @@ def _lp_step(
 
 _SEEDS = 2
 _RELAXATION_FLOOR = 1.0
+_RELAXATION_LEAST = 0.1
+_SECOND_TRY_LEAST = 1.0
 # Measured on the open computer-bound fair (5,000 candidates, 17,700 options) at load 8-12 on 2 cores.
 _TIMETABLE_SECONDS_PER_OPTION = 2.5e-4
 _UNRANKED = 1000

@@ -15,10 +15,10 @@ NOISE = 0.5
 
 
 def test_a_solve_too_big_to_finish_comes_back_within_its_limit_with_a_valid_plan_and_a_bound() -> None:
-    # 500 candidates whom every company may meet, computers the bottleneck: one component whose whole
-    # time-indexed program (about 18,000 columns) cannot be built and solved in 2 s, where the planner
+    # 800 candidates whom every company may meet, computers the bottleneck: one component whose whole
+    # time-indexed program (about 30,000 columns) cannot be built and solved in 2 s, where the planner
     # once ran it anyway, past any limit.
-    instance = open_fair(2026, candidates=500, computers=60, sites=5)
+    instance = open_fair(2026, candidates=800, computers=120, sites=8)
     limit = 2.0
     start = time.perf_counter()
     solution = solve(instance, time_limit=limit)

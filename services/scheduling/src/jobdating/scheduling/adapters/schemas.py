@@ -48,7 +48,11 @@ class ComputePlanIn(Body):
     """How to compute a provisional plan: `greedy` (instant, no proof) or the configured engine."""
 
     engine: Literal["greedy", "highs", "cpsat"] | None = None
-    time_limit: float | None = Field(default=None, description="secondes de calcul au plus")
+    time_limit: float | None = Field(
+        default=None,
+        description="délai en secondes : le plan revient dans ce délai (à 10 % près), avec son statut, "
+        "sa borne prouvée et son écart à la borne",
+    )
 
 
 class PublishIn(Body):

@@ -8,10 +8,12 @@ no single interview can move earlier.
 from __future__ import annotations
 
 from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.deadline import Deadline
 
 
-def compact(board: Board) -> int:
-    """Move interviews on `board` earlier until none can; return how many moves were made."""
+def compact(board: Board, until: Deadline | None = None) -> int:
+    """Move interviews on `board` earlier until none can, or `until` passes (each move stands on its own,
+    so stopping anywhere leaves a valid plan); return how many moves were made."""
     frame = board.frame
     moves = 0
     improved = True
@@ -19,6 +21,8 @@ def compact(board: Board) -> int:
         improved = False
         # Earliest first: an interview that moves frees a slot that later ones may then take.
         for interview in sorted(board.seat.values(), key=lambda i: (frame.position[board.slot(i)], i.pair)):
+            if until is not None and until.passed():
+                return moves
             here = frame.position[board.slot(interview)]
             if here == 0:
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.deadline import BUILD_SECONDS_PER_COLUMN, Deadline
 from jobdating.scheduling.planning.formulation import Formulation, formulate
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.objective import Weights
@@ -46,10 +47,11 @@ def neighbourhood(board: Board, group: list[str], seeds: list[tuple[str, str]], 
 
 
 def reoptimize(
-    board: Board, weights: Weights, candidate_ids: list[str], run: Run, time_limit: float, threads: int
+    board: Board, weights: Weights, candidate_ids: list[str], run: Run, until: Deadline, threads: int
 ) -> Outcome:
     """Re-solve the interviews of `candidate_ids` with every other interview fixed; the board gets the
-    solver's plan for them (never worse than theirs, the warm start)."""
+    solver's plan for them (never worse than theirs, the warm start). The solver gets what is left `until`
+    once the program is built."""
     frame = board.frame
     freed: list[Interview] = [i for c in candidate_ids for i in board.busy.get(c, {}).values()]
     for interview in freed:
@@ -57,7 +59,8 @@ def reoptimize(
     f = formulate(frame, weights, candidate_ids, fixed=board)
     index = {option: i for i, option in enumerate(f.options)}
     warm = {index[(i.candidate_id, i.company_id, board.slot(i))] for i in freed}
-    outcome = run(f, warm, time_limit, threads)
+    # Reading the solver's plan back and placing it costs about what building did: kept off its limit.
+    outcome = run(f, warm, until.left() - f.columns * BUILD_SECONDS_PER_COLUMN, threads)
     if outcome.status == "infeasible" or objective_of(f, set(outcome.chosen)) < objective_of(f, warm):
         for interview in freed:
             board.add(interview)

@@ -61,8 +61,10 @@ def solution(
     bound: int | None,
     reasons: tuple[str, ...],
     parts: tuple[Part, ...],
+    interview_bound: int | None = None,
 ) -> Solution:
-    """The board's plan, scored, with the verdict of the solvers that made it."""
+    """The board's plan, scored, with the verdict of the solvers that made it (`interview_bound`: the
+    max-flow bound when the caller has it already)."""
     plan = Plan(
         interviews=tuple(
             sorted(board.seat.values(), key=lambda i: (i.day, i.start, i.site_id, i.computer_id))
@@ -79,7 +81,9 @@ def solution(
         lateness=lateness(instance, plan, frame),
         earliest=earliest(instance, plan, frame),
         interviews=len(plan.interviews),
-        interview_bound=upper_bound(instance, frame).interviews,
+        interview_bound=(
+            upper_bound(instance, frame).interviews if interview_bound is None else interview_bound
+        ),
         reasons=reasons,
         parts=parts,
         seconds=sum(p.seconds for p in parts),

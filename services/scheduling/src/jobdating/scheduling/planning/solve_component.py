@@ -1,11 +1,17 @@
 """Solving one independent component: the segment relaxation and the timetable, the neighbourhood search
-while the plan is short of the bound, the whole time-indexed program last (steps 1-4 of `solve`)."""
+while the plan is short of the bound, the whole time-indexed program last (steps 1-4 of `solve`).
+
+Every step keeps to the wall clock (`deadline.py`): solver limits are what is left of the component's
+share once the program is built, and the whole program is built only when building and solving it fits;
+otherwise the neighbourhood searches go on until the share is spent and the part says "time_limit", with
+the relaxation's bound."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.deadline import Deadline
 from jobdating.scheduling.planning.engines import Solver
 from jobdating.scheduling.planning.formulation import formulate
 from jobdating.scheduling.planning.frame import Frame
@@ -28,14 +34,17 @@ def solve_component(
     segment_of: list[int],
     solver: Solver,
     share: float,
+    clock: Deadline,
     threads: int,
     relaxed: bool,
 ) -> tuple[Part, tuple[str, ...]]:
-    """Place the component `group` on the board within `share` seconds of solver time, from the greedy
-    plan `seed`; `relaxed` starts from the segment relaxation, otherwise from the whole program. Returns
-    how it went and, when its pins cannot all hold, why."""
+    """Place the component `group` on the board within `share` seconds of wall time (and by `clock`, the
+    whole solve's deadline), from the greedy plan `seed`; `relaxed` starts from the segment relaxation,
+    otherwise from the whole program. Returns how it went and, when its pins cannot all hold, why."""
     frame = board.frame
     run = solver.run
+    until = clock.sooner(share)
+    size = _program_size(frame, group)
     steps: list[str] = []
     seconds = 0.0
     bound: int | None = None
@@ -43,8 +52,13 @@ def solve_component(
         r = relax(frame, w, group, segment_of)
         index = {option: i for i, option in enumerate(r.options)}
         warm = {index[(i.candidate_id, i.company_id, segment_of[board.slot(i)])] for i in seed}
-        # The relaxation takes milliseconds and without it there is no bound: it always gets a second.
-        outcome = run(r, warm, max(share, _RELAXATION_FLOOR), threads)
+        # Without the relaxation there is no bound and it takes milliseconds on a small component: it
+        # gets up to a second, less what the timetable after it will need (on a large component it would
+        # otherwise eat it), and a tenth of a second even past the deadline.
+        left_then = clock.sooner(max(share, _RELAXATION_FLOOR)).left()
+        timetabling = _TIMETABLE_SECONDS_PER_OPTION * len(r.options)
+        limit = max(left_then - timetabling, left_then / 10, _RELAXATION_LEAST)
+        outcome = run(r, warm, limit, threads)
         seconds += outcome.seconds
         steps.append(f"relaxation {len(r.options)}x{len(r.rows)}: {outcome.status} ({outcome.solver_status})")
         if outcome.status == "infeasible":
@@ -62,23 +76,33 @@ def solve_component(
             return part, (f"pins {pins} cannot all be honoured together",)
         bound = outcome.bound
         segment = {r.options[i][:2]: r.options[i][2] for i in outcome.chosen}
-        left = timetable(board, list(segment), segment_of, segment)
+        # A limit shorter than the steps that cannot wait (the greedy plan, the bounds) leaves nothing:
+        # the timetable still gets what it should take, so the plan is the relaxation's, not the greedy's.
+        left = timetable(board, list(segment), segment_of, segment, clock.later(timetabling))
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
+        # On a large component the whole program cannot finish in its share: the search keeps it all.
+        large = size > _LP_COLUMNS
         if outcome.status == "optimal" and left:
-            tighten = _lp_step(solver, board, w, group, share / 4, steps)
-            # On a large component the whole program cannot finish in its share: the search keeps it all.
-            large = _program_size(frame, group) > _LP_COLUMNS
-            budget = share - seconds if large else (share - seconds) / 2
+            tighten = _lp_step(solver, board, w, group, size, until.sooner(share / 4), steps)
+            search = until if large else until.sooner(until.left() / 2)
             spent, bound = _neighbourhoods(
-                board, w, group, list(segment), bound, tighten, run, budget, threads, steps
+                board, w, group, list(segment), bound, tighten, run, search, threads, steps
             )
             seconds += spent
-            if large and seconds >= share and _group_score(board, w, group) < bound:
-                steps.append("time limit reached in the neighbourhood search")
+        if (large or not until.fits(size)) and _group_score(board, w, group) < bound:
+            # Sweeps go on where the unplaced pairs led nowhere (small components had theirs).
+            if large and not until.passed():
+                seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
+            if not until.fits(size) and _group_score(board, w, group) < bound:
+                # Stopped by the clock, or by a search that stalled on a program too large to run.
+                stopped: Status = "time_limit" if until.passed() else "feasible"
+                steps.append(
+                    f"{stopped}: the whole program ({size} columns) cannot be built and solved in time"
+                )
                 objective = _keep_better(board, w, group, seed)
                 part = Part(
                     candidates=len(group),
-                    status="time_limit",
+                    status=stopped,
                     objective=objective,
                     bound=bound,
                     steps=tuple(steps),
@@ -91,7 +115,8 @@ def solve_component(
     objective = _group_score(board, w, group)
     status: Status = "optimal"
     if bound is None or objective < bound:
-        outcome = _time_indexed(board, w, group, seed, run, max(share - seconds, share / 4), threads)
+        # The direct method (a comparison) always runs it, from the greedy plan, in what is left.
+        outcome = _time_indexed(board, w, group, seed, run, until, threads)
         seconds += outcome.seconds
         steps.append(f"time-indexed: {outcome.status} ({outcome.solver_status})")
         objective = _group_score(board, w, group)
@@ -109,6 +134,30 @@ def solve_component(
     return part, ()
 
 
+def finish_component(
+    board: Board, w: Weights, group: list[str], part: Part, run: Run, until: Deadline, threads: int
+) -> Part:
+    """A second try at a component its share left unproven: its whole time-indexed program, from the
+    board's plan, with time the other components left (`until`), when building and solving it fits."""
+    size = _program_size(board.frame, group)
+    # Measured on the regional fairs: a whole program given less than a second overran it (HiGHS's
+    # presolve and warm start) and brought nothing.
+    if part.status != "time_limit" or not until.fits(size) or until.left() < _SECOND_TRY_LEAST:
+        return part
+    placed = [i for c in group for i in board.busy.get(c, {}).values()]
+    outcome = _time_indexed(board, w, group, placed, run, until, threads)
+    objective = _group_score(board, w, group)
+    bound = max(min(part.bound, outcome.bound), objective)
+    return Part(
+        candidates=part.candidates,
+        status="optimal" if objective >= bound else outcome.status,
+        objective=objective,
+        bound=bound,
+        steps=(*part.steps, f"time-indexed with the time left: {outcome.status} ({outcome.solver_status})"),
+        seconds=part.seconds + outcome.seconds,
+    )
+
+
 def _neighbourhoods(
     board: Board,
     w: Weights,
@@ -117,7 +166,7 @@ def _neighbourhoods(
     bound: int,
     tighten: Tighten | None,
     run: Run,
-    budget: float,
+    until: Deadline,
     threads: int,
     steps: list[str],
 ) -> tuple[float, int]:
@@ -125,12 +174,12 @@ def _neighbourhoods(
     while the plan is below the relaxation's bound. When a whole round over the
     unplaced pairs brings nothing (or one round, on a small component), it ends: the relaxation may not be
     tight there, and only the whole program can tell. If the first round falls short, `tighten` may lower
-    the bound (the time-indexed linear relaxation). Stops once `budget` is spent; returns the solver time
-    spent and the bound."""
+    the bound (the time-indexed linear relaxation). Stops `until`; returns the solver time spent and the
+    bound."""
     seconds = 0.0
     objective = _group_score(board, w, group)
     offset, idle, rounds = 0, 0, 0
-    while objective < bound and seconds < budget:
+    while objective < bound and not until.passed():
         # Fairness first: pairs of the candidates with the fewest interviews, then by their rank.
         unplaced = sorted(
             (p for p in pairs if p not in board.met),
@@ -144,7 +193,7 @@ def _neighbourhoods(
         rounds += 1
         size = _NEIGHBOURHOOD_SMALL if len(group) < _SMALL_COMPONENT else _NEIGHBOURHOOD_LARGE
         chosen = neighbourhood(board, group, seeds, size)
-        outcome = reoptimize(board, w, chosen, run, budget - seconds, threads)
+        outcome = reoptimize(board, w, chosen, run, until, threads)
         seconds += outcome.seconds
         better = _group_score(board, w, group)
         steps.append(f"neighbourhood of {len(chosen)}: {objective} -> {better} ({outcome.status})")
@@ -158,7 +207,7 @@ def _neighbourhoods(
             seconds += lp_seconds
             bound = bound if lp is None else min(bound, lp)
     if len(group) < _SMALL_COMPONENT and objective < bound:
-        seconds += _company_sweeps(board, w, group, bound, run, budget - seconds, threads, steps)
+        seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
     return seconds, bound
 
 
@@ -168,7 +217,7 @@ def _company_sweeps(
     group: list[str],
     bound: int,
     run: Run,
-    budget: float,
+    until: Deadline,
     threads: int,
     steps: list[str],
 ) -> float:
@@ -179,13 +228,13 @@ def _company_sweeps(
     seconds = 0.0
     objective = _group_score(board, w, group)
     improved = True
-    while improved and objective < bound and seconds < budget:
+    while improved and objective < bound and not until.passed():
         improved = False
         for chosen in by_company(board, group, _NEIGHBOURHOOD_SMALL):
-            if objective >= bound or seconds >= budget:
+            if objective >= bound or until.passed():
                 break
             before = [i for c in chosen for i in board.busy.get(c, {}).values()]
-            outcome = reoptimize(board, w, chosen, run, budget - seconds, threads)
+            outcome = reoptimize(board, w, chosen, run, until, threads)
             seconds += outcome.seconds
             better = _group_score(board, w, group)
             if better > objective:
@@ -198,19 +247,24 @@ def _company_sweeps(
 
 
 def _lp_step(
-    solver: Solver, board: Board, w: Weights, group: list[str], limit: float, steps: list[str]
+    solver: Solver,
+    board: Board,
+    w: Weights,
+    group: list[str],
+    size: int,
+    until: Deadline,
+    steps: list[str],
 ) -> Tighten | None:
-    """The time-indexed program's linear relaxation as a bound, when the engine has one and the program is
-    small enough for it to be cheap."""
+    """The time-indexed program's linear relaxation as a bound, when the engine has one and the program
+    (`size` columns) is small enough for it to be cheap: its size is known before it is built, so a large
+    one costs nothing."""
     lp_bound = solver.lp_bound
-    if lp_bound is None:
+    if lp_bound is None or size > _LP_COLUMNS:
         return None
 
     def tighten() -> tuple[int | None, float]:
         program = formulate(board.frame, w, group)
-        if program.columns > _LP_COLUMNS:
-            return None, 0.0
-        lp, seconds = lp_bound(program, limit)
+        lp, seconds = lp_bound(program, until.left())
         steps.append(f"time-indexed linear relaxation: {'stopped by the time limit' if lp is None else lp}")
         return lp, seconds
 
@@ -219,6 +273,10 @@ def _lp_step(
 
 _SEEDS = 2
 _RELAXATION_FLOOR = 1.0
+_RELAXATION_LEAST = 0.1
+_SECOND_TRY_LEAST = 1.0
+# Measured on the open computer-bound fair (5,000 candidates, 17,700 options) at load 8-12 on 2 cores.
+_TIMETABLE_SECONDS_PER_OPTION = 2.5e-4
 _UNRANKED = 1000
 # Up to this size the time-indexed linear relaxation solved in about 0.1 s on the benchmarks; at 13,000
 # columns (the computer-bound fair) it took 17 to 43 s.
@@ -254,7 +312,7 @@ def _program_size(frame: Frame, group: list[str]) -> int:
 
 
 def _time_indexed(
-    board: Board, w: Weights, group: list[str], seed: list[Interview], run: Run, budget: float, threads: int
+    board: Board, w: Weights, group: list[str], seed: list[Interview], run: Run, until: Deadline, threads: int
 ) -> Outcome:
     """The whole component's time-indexed program, warm-started from the board or the greedy plan,
     whichever scores better; the board gets the solver's plan."""
@@ -265,7 +323,7 @@ def _time_indexed(
     start = seed if score_interviews(frame, w, seed) > score_interviews(frame, w, placed) else placed
     for interview in start:
         board.add(interview)
-    return reoptimize(board, w, group, run, budget, threads)
+    return reoptimize(board, w, group, run, until, threads)
 
 
 def _group_score(board: Board, w: Weights, group: list[str]) -> int:

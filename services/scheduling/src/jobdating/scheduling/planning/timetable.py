@@ -6,7 +6,8 @@ slots could hold than they still need), each through an augmenting path, so a ca
 at that slot may switch company to make room but is never dropped. Companies with the least slack are
 tried first. A pair may be tied to a segment (the relaxation's choice) so the per-segment totals the
 relaxation checked stay consistent. Pairs that find no slot this way are tried once more anywhere they
-fit, then by moving one interview in their way; whatever is left is returned to the caller.
+fit, then by moving one interview in their way; whatever is left is returned to the caller. Past its
+deadline it stops where it is (every interview placed so far stands) and returns the rest.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.deadline import Deadline
 from jobdating.scheduling.planning.model import Interview
 
 
@@ -23,9 +25,10 @@ def timetable(
     pairs: Iterable[tuple[str, str]],
     segment_of: list[int] | None = None,
     segment: dict[tuple[str, str], int] | None = None,
+    until: Deadline | None = None,
 ) -> list[tuple[str, str]]:
-    """Place `pairs` on `board` (which may already hold interviews), each in its `segment` when given;
-    return the pairs left unplaced."""
+    """Place `pairs` on `board` (which may already hold interviews), each in its `segment` when given,
+    by `until`; return the pairs left unplaced."""
     frame = board.frame
     remaining: dict[str, set[str]] = {}
     pending: dict[str, set[str]] = {}
@@ -43,10 +46,15 @@ def timetable(
         for t in options:
             wanted_at.setdefault(t, []).append(pair)
     for t in sorted(wanted_at):
+        if until is not None and until.passed():
+            break
         _fill_slot(board, t, wanted_at[t], remaining, pending, usable)
     left = sorted((c, k) for c, companies in remaining.items() for k in companies)
     return [
-        pair for pair in left if not (_place_anywhere(board, *pair) or _place_by_moving_one(board, *pair))
+        pair
+        for pair in left
+        if (until is not None and until.passed())
+        or not (_place_anywhere(board, *pair) or _place_by_moving_one(board, *pair))
     ]
 
 

@@ -44,9 +44,10 @@ def test_compose_init_demo_names_the_staff_directory_and_a_mail_folder_the_opera
     assert stat.S_IMODE(mail.stat().st_mode) == 0o777
 
 
-def test_compose_init_without_demo_keeps_the_volume_and_no_staff_file(tmp_path: Path) -> None:
+def test_compose_init_without_demo_keeps_the_volume_and_a_staff_file_to_fill(tmp_path: Path) -> None:
     settings = compose.read_env(checkout(tmp_path, demo=False) / ".env")
-    assert settings["JOBDATING_STAFF_FILE"] == ""
+    # A staff directory to fill in (without the demo's counsellors): named, so outcomes reach them.
+    assert settings["JOBDATING_STAFF_FILE"] == "/etc/jobdating/staff.toml"
     assert settings["JOBDATING_MAIL_DIR"] == "mail"
 
 
@@ -80,6 +81,10 @@ def test_a_mail_catcher_in_a_docker_volume_is_refused_with_what_to_set(tmp_path:
     assert answer.exit_code == 2
     assert "volume Docker" in answer.output
     # And an empty staff file setting is named: counsellors would never be told their candidates' outcomes.
+    env = root / ".env"
+    env.write_text(
+        env.read_text().replace("JOBDATING_STAFF_FILE=/etc/jobdating/staff.toml", "JOBDATING_STAFF_FILE=")
+    )
     problem = ComposeSettings(root).staff_file_problem()
     assert problem is not None
     assert "JOBDATING_STAFF_FILE" in problem

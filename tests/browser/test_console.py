@@ -62,7 +62,9 @@ def test_a_site_host_signs_in_and_checks_a_candidate_in_with_the_keyboard(browse
     name = focused.removeprefix("Enregistrer l'arrivée de ").strip()
     page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text=f"Arrivée enregistrée : {name}.").wait_for()
-    row = page.get_by_role("row").filter(has_text=name.split(" ")[-1])
+    # The row shows "Last First": two candidates may share a surname.
+    first, last = name.split(" ")[0], name.split(" ")[-1]
+    row = page.get_by_role("row").filter(has_text=last).filter(has_text=first)
     assert "Arrivé à" in row.inner_text()
     check_page(page, "accueil-apres-arrivee")
     assert errors == [], errors  # no script refused by the Content-Security-Policy, no error

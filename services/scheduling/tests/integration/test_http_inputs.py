@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from jobdating.runtime.http_inputs import french_validation_error
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import demo_facts, job_dating_body
 
@@ -87,3 +88,8 @@ async def test_an_unknown_outcome_lists_the_allowed_ones_joined_in_french(api: A
             ),
         }
     ]
+
+
+def test_a_body_that_is_not_json_names_the_body_not_a_character_offset() -> None:
+    error = {"type": "json_invalid", "loc": ("body", 0), "msg": "JSON decode error", "ctx": {"error": "x"}}
+    assert french_validation_error(error) == {"field": "body", "reason": "JSON invalide"}

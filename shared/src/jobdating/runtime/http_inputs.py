@@ -106,6 +106,8 @@ FRENCH_DETAILS = {
 def french_validation_error(err: Any) -> dict[str, str]:
     """One pydantic error as {field, reason} with the reason in French."""
     field = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+    if err["type"] == "json_invalid":
+        field = "body"  # the whole body: pydantic places the error at a character offset ("0")
     ctx = err.get("ctx", {})
     if err["type"] in ("literal_error", "enum"):
         reason = f"valeur non reconnue (possibles : {_one_of(str(ctx.get('expected', '')))})"

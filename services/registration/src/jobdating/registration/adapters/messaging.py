@@ -4,6 +4,7 @@ openings asked by other organisations' registration instances."""
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
 import msgspec
 from nats.aio.client import Client
@@ -34,6 +35,7 @@ from jobdating.runtime.rpc import serve
 
 _opening = msgspec.json.Decoder(OpeningRequest)
 _answer = msgspec.json.Decoder(CandidateAnswerRequest)
+Q = TypeVar("Q", OpeningRequest, CandidateAnswerRequest)
 # Only notifications relays candidates' answers (their replies to its SMS).
 ANSWER_RELAY = "notifications"
 
@@ -60,11 +62,8 @@ async def serve_contact_openings(nc: Client, svc: RegistrationService) -> Subscr
     subject = request_subject(svc.org, SERVICE, OPENING_QUESTION)
 
     async def handle(msg: Msg) -> None:
-        try:
-            request = _opening.decode(msg.data)
-        except msgspec.DecodeError as exc:
-            svc.log.warning("rpc_bad_request", subject=subject, error=str(exc))
-            await msg.respond(msgspec.json.encode({"error": "bad request"}))
+        request = await _decoded(msg, _opening, svc, subject)
+        if request is None:
             return
         if not asked_by(msg.reply, request.opened_by_org):
             reply = OpeningReply(
@@ -88,6 +87,18 @@ async def serve_contact_openings(nc: Client, svc: RegistrationService) -> Subscr
     return await nc.subscribe(subject, queue=subject, cb=handle)
 
 
+async def _decoded(
+    msg: Msg, decoder: msgspec.json.Decoder[Q], svc: RegistrationService, subject: str
+) -> Q | None:
+    """A question's body, or None once an unreadable one has been answered "bad request" (and logged)."""
+    try:
+        return decoder.decode(msg.data)
+    except msgspec.DecodeError as exc:
+        svc.log.warning("rpc_bad_request", subject=subject, error=str(exc))
+        await msg.respond(msgspec.json.encode({"error": "bad request"}))
+        return None
+
+
 def asked_by(reply_subject: str, org: str) -> bool:
     """Whether a reply subject may be the registration instance of `org`'s: its user's inbox, or the
     default inbox of a server without users (development, tests)."""
@@ -106,11 +117,8 @@ async def serve_candidate_answers(nc: Client, svc: RegistrationService, answers:
     subject = request_subject(svc.org, SERVICE, CANDIDATE_ANSWER_QUESTION)
 
     async def handle(msg: Msg) -> None:
-        try:
-            request = _answer.decode(msg.data)
-        except msgspec.DecodeError as exc:
-            svc.log.warning("rpc_bad_request", subject=subject, error=str(exc))
-            await msg.respond(msgspec.json.encode({"error": "bad request"}))
+        request = await _decoded(msg, _answer, svc, subject)
+        if request is None:
             return
         if not relayed_by_notifications(msg.reply):
             reply = CandidateAnswerReply(status="refused", reason="seul le service des messages relaie")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 import phonenumbers
@@ -34,6 +35,8 @@ from jobdating.registration.domain.validation import (
 )
 from jobdating.registration.testing import candidate, company
 
+Check = Callable[[str], str]
+
 
 @pytest.mark.parametrize(
     "siret",
@@ -46,21 +49,6 @@ from jobdating.registration.testing import candidate, company
 )
 def test_a_valid_siret_is_accepted_without_its_spaces(siret: str) -> None:
     assert check_siret(siret) == siret.replace(" ", "")
-
-
-@pytest.mark.parametrize(
-    ("siret", "reason"),
-    [
-        ("73282932000075", "clé de contrôle"),
-        ("7328293200007", "14 chiffres"),
-        ("7328293200007A", "14 chiffres"),
-        ("35600000049833", "clé de contrôle"),  # La Poste office whose digits do not sum to a multiple of 5
-        ("", "14 chiffres"),
-    ],
-)
-def test_an_invalid_siret_is_refused_with_its_reason(siret: str, reason: str) -> None:
-    with pytest.raises(InvalidValue, match=reason):
-        check_siret(siret)
 
 
 @pytest.mark.parametrize(
@@ -80,22 +68,6 @@ def test_an_invalid_siret_is_refused_with_its_reason(siret: str, reason: str) ->
 )
 def test_a_french_mobile_or_landline_is_normalised_to_e164(typed: str, e164: str) -> None:
     assert normalise_phone(typed) == e164
-
-
-@pytest.mark.parametrize(
-    ("typed", "reason"),
-    [
-        ("", "obligatoire"),
-        ("06 12", "incomplet"),
-        ("08 99 12 34 56", "surtaxé"),
-        ("08 00 12 34 56", "numéro spécial"),
-        ("+44 7911 123456", "français"),
-        ("pas de téléphone", "illisible"),
-    ],
-)
-def test_a_number_that_is_not_a_french_personal_phone_is_refused(typed: str, reason: str) -> None:
-    with pytest.raises(InvalidValue, match=reason):
-        normalise_phone(typed)
 
 
 @settings(max_examples=300)
@@ -166,20 +138,51 @@ def test_a_french_postcode_is_accepted(postcode: str) -> None:
     assert check_postcode(postcode) == postcode.strip()
 
 
+def _refusals(check: Check, *cases: tuple[str, str]) -> list[tuple[Check, str, str]]:
+    """One refusal test for the field checks: each case is the text typed and the reason expected."""
+    return [(check, typed, reason) for typed, reason in cases]
+
+
 @pytest.mark.parametrize(
-    ("postcode", "reason"),
+    ("check", "typed", "reason"),
     [
-        ("5900", "5 chiffres"),
-        ("ABCDE", "5 chiffres"),
-        ("00100", "00"),
-        ("96000", "96"),
-        ("99000", "99"),
-        ("97700", "97"),
+        # A SIRET with a wrong key or length.
+        *_refusals(
+            check_siret,
+            ("73282932000075", "clé de contrôle"),
+            ("7328293200007", "14 chiffres"),
+            ("7328293200007A", "14 chiffres"),
+            # A La Poste office whose digits do not sum to a multiple of 5.
+            ("35600000049833", "clé de contrôle"),
+            ("", "14 chiffres"),
+        ),
+        # A number that is not a French personal phone.
+        *_refusals(
+            normalise_phone,
+            ("", "obligatoire"),
+            ("06 12", "incomplet"),
+            ("08 99 12 34 56", "surtaxé"),
+            ("08 00 12 34 56", "numéro spécial"),
+            ("+44 7911 123456", "français"),
+            ("pas de téléphone", "illisible"),
+        ),
+        # A postcode without a département.
+        *_refusals(
+            check_postcode,
+            ("5900", "5 chiffres"),
+            ("ABCDE", "5 chiffres"),
+            ("00100", "00"),
+            ("96000", "96"),
+            ("99000", "99"),
+            ("97700", "97"),
+        ),
     ],
 )
-def test_a_postcode_without_a_departement_is_refused(postcode: str, reason: str) -> None:
+def test_an_invalid_siret_phone_or_postcode_is_refused_with_its_reason(
+    check: Check, typed: str, reason: str
+) -> None:
     with pytest.raises(InvalidValue, match=reason):
-        check_postcode(postcode)
+        check(typed)
 
 
 def test_wishes_must_be_ranked_from_one_without_gaps() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 import pytest
 import structlog
@@ -38,6 +40,11 @@ def question(
     )
 
 
+def registered(service: RegistrationService, site: str, **fields: Any) -> str:
+    """A candidate the counsellor registers at `site`: the sample candidate with `fields`."""
+    return RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site, **fields))
+
+
 def opened(keys: BoxKeys, reply: ContactReply) -> Contact:
     assert reply.status == "found"
     assert reply.sealed is not None
@@ -47,9 +54,7 @@ def opened(keys: BoxKeys, reply: ContactReply) -> Contact:
 def test_a_live_candidate_contact_is_sealed_to_the_asker_and_the_log_keeps_only_the_purpose(
     service: RegistrationService, site: str
 ) -> None:
-    cid = RegistrationHandlers(service).register_candidate(
-        COUNSELLOR, candidate(site, phone="06 39 98 00 07", consent_sms=True, consent_email=False)
-    )
+    cid = registered(service, site, phone="06 39 98 00 07", consent_sms=True, consent_email=False)
     keys = BoxKeys()
     with structlog.testing.capture_logs() as logs:
         reply = answer_contact(service, question(keys, cid))
@@ -77,9 +82,7 @@ def test_a_live_candidate_contact_is_sealed_to_the_asker_and_the_log_keeps_only_
 def test_the_candidates_counsellor_travels_sealed_in_the_answer_never_in_the_registration_event(
     service: RegistrationService, site: str
 ) -> None:
-    cid = RegistrationHandlers(service).register_candidate(
-        COUNSELLOR, candidate(site, counsellor_id="mel-conseiller-7", postcode="59790", commune="Ronchin")
-    )
+    cid = registered(service, site, counsellor_id="mel-conseiller-7", postcode="59790", commune="Ronchin")
     keys = BoxKeys()
     reply = answer_contact(service, question(keys, cid, purpose="notifications:counsellor_outcome"))
     assert opened(keys, reply).counsellor_id == "mel-conseiller-7"
@@ -92,9 +95,7 @@ def test_the_candidates_counsellor_travels_sealed_in_the_answer_never_in_the_reg
 def test_the_postal_address_is_given_for_a_printed_letter_only(
     service: RegistrationService, site: str
 ) -> None:
-    cid = RegistrationHandlers(service).register_candidate(
-        COUNSELLOR, candidate(site, address="12 rue des Tilleuls", postcode="59790", commune="Ronchin")
-    )
+    cid = registered(service, site, address="12 rue des Tilleuls", postcode="59790", commune="Ronchin")
     keys = BoxKeys()
     letter = opened(keys, answer_contact(service, question(keys, cid, purpose="notifications:letter")))
     assert letter.postal_address == ("12 rue des Tilleuls", "59790 Ronchin")
@@ -108,13 +109,13 @@ def test_withdrawn_erased_unknown_and_purposeless_questions_get_no_contact(
     service: RegistrationService, site: str
 ) -> None:
     keys = BoxKeys()
-    gone = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
+    gone = registered(service, site)
     RegistrationHandlers(service).withdraw_candidate(
         COUNSELLOR, WithdrawCandidate(candidate_id=gone, reason="autre")
     )
-    erased = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
+    erased = registered(service, site)
     RegistrationHandlers(service).erase_candidate(COUNSELLOR, EraseCandidate(candidate_id=erased))
-    live = RegistrationHandlers(service).register_candidate(COUNSELLOR, candidate(site))
+    live = registered(service, site)
     replies = {
         "withdrawn": answer_contact(service, question(keys, gone)),
         "erased": answer_contact(service, question(keys, erased)),
@@ -144,9 +145,7 @@ def test_a_company_contact_is_answered_until_it_withdraws(service: RegistrationS
 async def test_contact_questions_are_answered_over_nats_without_the_data_in_clear(
     nc: Client, service: RegistrationService, site: str
 ) -> None:
-    cid = RegistrationHandlers(service).register_candidate(
-        COUNSELLOR, candidate(site, phone="06 39 98 00 08")
-    )
+    cid = registered(service, site, phone="06 39 98 00 08")
     await serve_contacts(nc, service)
     wire: list[bytes] = []
 

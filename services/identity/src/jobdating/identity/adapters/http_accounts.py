@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from fastapi import APIRouter, Request, status
 
 from jobdating.contracts.identity import AccountRole
@@ -19,6 +21,7 @@ from jobdating.identity.domain.permissions import ASSIGNERS, REGISTRARS, Actor
 from jobdating.runtime.commands import Meta
 
 INVITED = "Un courriel a été envoyé à cette adresse."
+T = TypeVar("T")
 
 
 def router(
@@ -41,10 +44,7 @@ def router(
         return account_id
 
     def account_or_404(account_id: str, caller: Actor) -> AccountView:
-        account = queries.account(known_account(account_id), caller)
-        if account is None:
-            raise NotFound.on("account_id", UNKNOWN_ACCOUNT)
-        return account
+        return _found(queries.account(known_account(account_id), caller), "account_id", UNKNOWN_ACCOUNT)
 
     @api.post(
         "/organisations",
@@ -78,9 +78,7 @@ def router(
     )
     def get_organisation(organisation_id: str, _: Caller) -> OrganisationView:
         found = queries.organisation(known_organisation(organisation_id))
-        if found is None:
-            raise NotFound.on("organisation_id", UNKNOWN_ORGANISATION)
-        return found
+        return _found(found, "organisation_id", UNKNOWN_ORGANISATION)
 
     @api.post(
         "/organisations/{organisation_id}/invitations",
@@ -169,3 +167,10 @@ def router(
         return account_or_404(account_id, caller)
 
     return api
+
+
+def _found(view: T | None, field: str, says: str) -> T:
+    """The view read, or a 404 naming the id that found nothing."""
+    if view is None:
+        raise NotFound.on(field, says)
+    return view

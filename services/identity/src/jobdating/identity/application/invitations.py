@@ -9,7 +9,7 @@ a notice that it already has an account. The inviter sees the same reply in ever
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -62,37 +62,26 @@ class Activation:
     otpauth_uri: str | None
 
 
+@dataclass(eq=False)
 class Invitations:
     """Invites people and activates their accounts."""
 
-    def __init__(
-        self,
-        bus: CommandBus,
-        private: PrivateTables,
-        mailer: Mailer,
-        passwords: Passwords,
-        randomness: Randomness,
-        second_factor: SecondFactor,
-        *,
-        org: str,
-        link_base: str,
-        ttl: timedelta,
-        issuer_name: str,
-        log: Any = None,
-        names: NameTable | None = None,
-    ) -> None:
-        self.bus = bus
-        self.org = org
-        self.private = private
-        self.mailer = mailer
-        self.passwords = passwords
-        self.randomness = randomness
-        self.second_factor = second_factor
-        self.link_base = link_base.rstrip("/")
-        self.ttl = ttl
-        self.issuer_name = issuer_name
-        self.log = log
-        self.names = names
+    bus: CommandBus
+    private: PrivateTables
+    mailer: Mailer
+    passwords: Passwords
+    randomness: Randomness
+    second_factor: SecondFactor
+    _: KW_ONLY
+    org: str
+    link_base: str
+    ttl: timedelta
+    issuer_name: str
+    log: Any = None
+    names: NameTable | None = None
+
+    def __post_init__(self) -> None:
+        self.link_base = self.link_base.rstrip("/")
 
     def invite(
         self,

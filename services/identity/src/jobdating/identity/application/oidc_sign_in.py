@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -77,33 +77,21 @@ class Started:
     browser: str
 
 
+@dataclass(eq=False)
 class OidcSignIn:
     """Starts sign-ins at organisations' providers and turns their callbacks into access tokens."""
 
-    def __init__(
-        self,
-        bus: CommandBus,
-        private: PrivateTables,
-        tables: OidcTables,
-        providers: Mapping[str, IdentityProvider],
-        randomness: Randomness,
-        sign_in: SignIn,
-        *,
-        org: str,
-        redirect_uri: str,
-        ttl: timedelta,
-        log: Any = None,
-    ) -> None:
-        self.bus = bus
-        self.private = private
-        self.tables = tables
-        self.providers = providers
-        self.randomness = randomness
-        self.sign_in = sign_in
-        self.org = org
-        self.redirect_uri = redirect_uri
-        self.ttl = ttl
-        self.log = log
+    bus: CommandBus
+    private: PrivateTables
+    tables: OidcTables
+    providers: Mapping[str, IdentityProvider]
+    randomness: Randomness
+    sign_in: SignIn
+    _: KW_ONLY
+    org: str
+    redirect_uri: str
+    ttl: timedelta
+    log: Any = None
 
     def start(self, organisation_id: str) -> Started:
         """A new sign-in at the organisation's provider; `NotFound` when it has none."""

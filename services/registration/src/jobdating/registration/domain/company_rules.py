@@ -3,7 +3,7 @@ which events (see `decide`)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import msgspec
 
@@ -51,16 +51,7 @@ def register_company(
     if state.registered:
         raise Rejected([Conflict("company_id", "cette entreprise est déjà inscrite")])
     reject_if(_siret_errors(cmd.company_id, cmd.siret, facts))
-    profile = CompanyProfile(
-        name=cmd.name,
-        siret=cmd.siret,
-        sector=cmd.sector,
-        positions=_positions(cmd.positions),
-        parallel_recruiters=cmd.parallel_recruiters,
-        window_start=cmd.window_start,
-        window_end=cmd.window_end,
-        day=cmd.day,
-    )
+    profile = CompanyProfile(**_profile_fields(cmd))
     return [
         CompanyRegistered(
             company_id=cmd.company_id,
@@ -77,10 +68,7 @@ def update_company(
 ) -> list[Event]:
     """A live company's changes; its window must still end after it starts once merged."""
     profile = _live_company(state)
-    changes = given(cmd, CompanyProfile.__struct_fields__)
-    if "positions" in changes:
-        changes["positions"] = _positions(cast(tuple[PositionRequest, ...], changes["positions"]))
-    updated = msgspec.structs.replace(profile, **changes)
+    updated = msgspec.structs.replace(profile, **_profile_fields(cmd))
     errors: list[DomainError] = []
     try:
         check_window(updated.window_start, updated.window_end)
@@ -121,6 +109,14 @@ def decide_company(
             return update_company(cmd, state, sealed, facts)
         case WithdrawCompany():
             return withdraw_company(cmd, state)
+
+
+def _profile_fields(cmd: RegisterCompany | UpdateCompany) -> dict[str, Any]:
+    """The profile's fields a command sets (all of them for a sign-up), its positions checked."""
+    fields = given(cmd, CompanyProfile.__struct_fields__)
+    if "positions" in fields:
+        fields["positions"] = _positions(cast(tuple[PositionRequest, ...], fields["positions"]))
+    return fields
 
 
 def _live_company(state: CompanyState) -> CompanyProfile:

@@ -5,6 +5,7 @@ in order."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return source.query(sql, params)
 
 
+@functools.cache  # a struct's fields never change, and every row read asks for them
 def _fields(kind: type[Any]) -> tuple[str, ...]:
     if dataclasses.is_dataclass(kind):
         return tuple(f.name for f in dataclasses.fields(kind))

@@ -23,11 +23,19 @@ def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return source.query(sql, params)
 
 
+# A struct's fields never change, and every row read asks for them.
+_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
 def _fields(kind: type[Any]) -> tuple[str, ...]:
-    if dataclasses.is_dataclass(kind):
-        return tuple(f.name for f in dataclasses.fields(kind))
-    fields: tuple[str, ...] = kind.__struct_fields__
-    return fields
+    found = _FIELDS.get(kind)
+    if found is None:
+        if dataclasses.is_dataclass(kind):
+            found = tuple(f.name for f in dataclasses.fields(kind))
+        else:
+            found = tuple(kind.__struct_fields__)
+        _FIELDS[kind] = found
+    return found
 
 
 def columns(kind: type[Any]) -> str:

@@ -215,10 +215,11 @@ class ContentBuilder:
     async def _agenda(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
         company = _required(queries_facts.company(self.store, d.recipient_id), "company_unknown")
         slots = queries_plan.company_slots(self.store, company.company_id, d.subject_id)
+        places = queries_facts.Places(self.store)
         items, entries = [], []
         for slot in slots:
-            site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
-            items.append(await self._agenda_item(slot, site, tz))
+            site = _required(places.site(slot.site_id), "site_unknown")
+            items.append(await self._agenda_item(slot, site, tz, places))
             entries.append(self._slot_entry(slot, company, site, "recruiter"))
         context = base | {"company": company.name, "items": items}
         return Content(
@@ -228,16 +229,17 @@ class ContentBuilder:
     async def _agenda_update(
         self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
     ) -> Content:
-        site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
+        places = queries_facts.Places(self.store)
+        site = _required(places.site(slot.site_id), "site_unknown")
         told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
         agenda = []
         for other in queries_plan.company_slots(self.store, company.company_id, slot.job_dating_id):
-            other_site = queries_facts.site(self.store, other.site_id)
+            other_site = places.site(other.site_id)
             if other_site is not None and other.slot_id != slot.slot_id:
-                agenda.append(await self._agenda_item(other, other_site, tz, with_name=False))
+                agenda.append(await self._agenda_item(other, other_site, tz, places, with_name=False))
         context = base | {
             "change": news(told, slot.facts()),
-            "item": await self._agenda_item(slot, site, tz),
+            "item": await self._agenda_item(slot, site, tz, places),
             "previous_at": told.starts_at.astimezone(tz) if told else None,
             "agenda": agenda,
         }
@@ -274,7 +276,7 @@ class ContentBuilder:
         return Content(context=context, entries=(entry,))
 
     async def _agenda_item(
-        self, slot: Slot, site: Site, tz: ZoneInfo, with_name: bool = True
+        self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places, with_name: bool = True
     ) -> dict[str, Any]:
         return {
             "starts_at": slot.starts_at.astimezone(tz),
@@ -284,7 +286,7 @@ class ContentBuilder:
             else None,
             "site": site.name,
             "commune": site.commune,
-            "computer": queries_facts.computer_label(self.store, slot.computer_id),
+            "computer": places.computer_label(slot.computer_id),
             "video_link": own_link(slot),
             "second": slot.kind == "second_interview",
             "place": slot.place,

@@ -82,6 +82,28 @@ def computer_label(source: Source, computer_id: str | None) -> str | None:
     return str(found[0][0]) if found else None
 
 
+class Places:
+    """Sites and computer labels read once per message: a company's agenda names the same few sites and
+    computers for each of its interviews, and a query each made the agendas the service's main cost."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._sites: dict[str, Site | None] = {}
+        self._labels: dict[str, str | None] = {}
+
+    def site(self, site_id: str) -> Site | None:
+        if site_id not in self._sites:
+            self._sites[site_id] = site(self._source, site_id)
+        return self._sites[site_id]
+
+    def computer_label(self, computer_id: str | None) -> str | None:
+        if computer_id is None:
+            return None
+        if computer_id not in self._labels:
+            self._labels[computer_id] = computer_label(self._source, computer_id)
+        return self._labels[computer_id]
+
+
 def room_name(source: Source, site_id: str, room_id: str) -> str | None:
     found = rows(source, "SELECT name FROM notif_room WHERE site_id = ? AND room_id = ?", (site_id, room_id))
     return str(found[0][0]) if found else None

@@ -95,7 +95,7 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in text
         assert "planning publié" in text
         assert " 15 entreprises, 50 candidats (" in text
-        assert ", 0 déjà présents)" in text
+        assert ", 0 déjà présentes)" in text
         # The demo's people, invited and activated: the coordinator, 5 admins, 15 recruiters, 5 counsellors,
         # 4 site hosts and the 2 workshop coaches.
         assert "32 comptes (32 créés maintenant)" in text
@@ -130,7 +130,7 @@ def test_up_runs_the_demo_stops_on_ctrl_c_and_resumes(tmp_path: Path) -> None:
         assert "Job dating de démonstration : le vendredi 8 janvier 2027." in again_log.read_text()
         # What the demo holds, and nothing registered twice.
         assert "Démo chargée : 4 sites, 18 ordinateurs, " in again_log.read_text()
-        assert " 15 entreprises, 50 candidats (0 ajoutés maintenant, " in again_log.read_text()
+        assert " 15 entreprises, 50 candidats (0 fiches ajoutées maintenant, " in again_log.read_text()
         assert "32 comptes (0 créés maintenant)" in again_log.read_text()  # nor any account created twice
         assert settle(data) == sent  # and nobody told twice
     assert "Tout est arrêté" in again_log.read_text()

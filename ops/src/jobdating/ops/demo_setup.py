@@ -82,9 +82,11 @@ def load_with_people(
 
 
 def loaded_line(report: DemoReport) -> str:
-    """What the operator reads once the demo is loaded."""
+    """What the operator reads once the demo is loaded. The counts of what this load added and found are
+    of records (sites, computers, companies and candidates together), so they say "fiches": a number of
+    "ajoutés" after "50 candidats" read as more candidates than there are."""
     return (
         f"Démo chargée : {report.sites} sites, {report.computers} ordinateurs, {report.companies} "
-        f"entreprises, {report.candidates} candidats ({report.created} ajoutés maintenant, "
-        f"{report.already_there} déjà présents)."
+        f"entreprises, {report.candidates} candidats ({report.created} fiches ajoutées maintenant, "
+        f"{report.already_there} déjà présentes)."
     )

@@ -130,6 +130,22 @@ async def published_demo(api: Api, service: SchedulingService, engine: str = "gr
     return await api.publish(plan["summary"]["plan_id"])
 
 
+def starts(slot: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(slot["starts_at"])
+
+
+async def asked_for_more(api: Api, clock: MovableClock, first: dict[str, Any]) -> str:
+    """The recruiter of `first`'s company (Logiplus) asks for a second interview once it began; its URL."""
+    clock.set(starts(first))
+    await api.ok(
+        "POST",
+        f"/slots/{first['slot_id']}/outcome",
+        as_="recruiter-logiplus",
+        json={"outcome": "second_interview"},
+    )
+    return f"/slots/{first['slot_id']}/second-interview"
+
+
 def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> None:
     """The published plan as it stands now keeps every rule for what has not begun (the planner's checker)."""
     from jobdating.scheduling.application import queries_facts as known

@@ -122,10 +122,15 @@ def assert_delivered_again_changes_nothing(service: SchedulingService, fact: Fac
     assert log_events(service.store, head) == []
 
 
-async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
-    """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
+async def planned_demo(api: Api, service: SchedulingService) -> None:
+    """The demo job dating's facts fed and the job dating set up."""
     feed(service, demo_facts(api.prefix))
     await api.plan_job_dating()
+
+
+async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
+    """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
+    await planned_demo(api, service)
     plan = await api.compute(engine, time_limit=5)
     return await api.publish(plan["summary"]["plan_id"])
 

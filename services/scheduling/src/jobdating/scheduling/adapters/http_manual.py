@@ -40,7 +40,7 @@ class ByHandView:
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to add, move and cancel one interview by hand."""
-    router = APIRouter()
+    router = APIRouter(tags=["changes by hand"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     meta, zone_of = ctx.meta, ctx.zone_of
 
@@ -51,7 +51,6 @@ def router(ctx: HttpContext) -> APIRouter:
     @router.post(
         "/job-datings/{job_dating_id}/interviews",
         status_code=status.HTTP_201_CREATED,
-        tags=["changes by hand"],
         summary="Ajouter un entretien à la main",
         description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
         dependencies=only(COORDINATION),
@@ -74,7 +73,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.post(
         "/slots/{slot_id}/move",
-        tags=["changes by hand"],
         summary="Déplacer un entretien à la main",
         description="Une autre heure, un autre ordinateur ou un autre site pour un entretien à venir."
         + FORCING
@@ -98,7 +96,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.post(
         "/slots/{slot_id}/cancel",
-        tags=["changes by hand"],
         summary="Annuler un entretien à la main",
         description="Un entretien à venir n'aura pas lieu." + FORCING,
         dependencies=only(COORDINATION),

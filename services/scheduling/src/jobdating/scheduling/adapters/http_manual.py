@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request, status
 
 from jobdating.runtime.auth import Caller, only
+from jobdating.runtime.http import to_command
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.http_day import job_dating_of
 from jobdating.scheduling.adapters.schemas import AddInterviewIn, CancelInterviewIn, MoveInterviewIn
@@ -58,16 +59,9 @@ def router(ctx: HttpContext) -> APIRouter:
     def add_interview(
         job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
     ) -> ByHandView:
-        command = AddInterview(
-            job_dating_id=job_dating_id,
-            slot_id=ids(),
-            candidate_id=body.candidate_id,
-            company_id=body.company_id,
-            starts_at=as_local(body.starts_at, zone_of(job_dating_id)),
-            site_id=body.site_id,
-            computer_id=body.computer_id,
-            reason=body.reason,
-            force=body.force,
+        starts_at = as_local(body.starts_at, zone_of(job_dating_id))
+        command = to_command(
+            AddInterview, body.model_dump(), job_dating_id=job_dating_id, slot_id=ids(), starts_at=starts_at
         )
         return view(handlers.add_interview(command, actor_of(caller), meta(request, caller)))
 
@@ -84,14 +78,7 @@ def router(ctx: HttpContext) -> APIRouter:
         starts_at = body.starts_at
         if starts_at is not None:
             starts_at = as_local(starts_at, zone_of(job_dating_of(queries, slot_id)))
-        command = MoveInterview(
-            slot_id=slot_id,
-            starts_at=starts_at,
-            site_id=body.site_id,
-            computer_id=body.computer_id,
-            reason=body.reason,
-            force=body.force,
-        )
+        command = to_command(MoveInterview, body.model_dump(), slot_id=slot_id, starts_at=starts_at)
         return view(handlers.move_interview(command, actor_of(caller), meta(request, caller)))
 
     @router.post(
@@ -103,7 +90,7 @@ def router(ctx: HttpContext) -> APIRouter:
     def cancel_interview(
         slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller
     ) -> ByHandView:
-        command = CancelInterview(slot_id=slot_id, reason=body.reason, force=body.force)
+        command = to_command(CancelInterview, body.model_dump(), slot_id=slot_id)
         return view(handlers.cancel_interview(command, actor_of(caller), meta(request, caller)))
 
     return router

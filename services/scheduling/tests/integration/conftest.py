@@ -122,12 +122,33 @@ def assert_delivered_again_changes_nothing(service: SchedulingService, fact: Fac
     assert log_events(service.store, head) == []
 
 
-async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
-    """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
+async def planned_demo(api: Api, service: SchedulingService) -> None:
+    """The demo job dating's facts fed and the job dating set up."""
     feed(service, demo_facts(api.prefix))
     await api.plan_job_dating()
+
+
+async def published_demo(api: Api, service: SchedulingService, engine: str = "greedy") -> dict[str, Any]:
+    """The demo job dating's facts fed, planned, computed and published; returns the published plan."""
+    await planned_demo(api, service)
     plan = await api.compute(engine, time_limit=5)
     return await api.publish(plan["summary"]["plan_id"])
+
+
+def starts(slot: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(slot["starts_at"])
+
+
+async def asked_for_more(api: Api, clock: MovableClock, first: dict[str, Any]) -> str:
+    """The recruiter of `first`'s company (Logiplus) asks for a second interview once it began; its URL."""
+    clock.set(starts(first))
+    await api.ok(
+        "POST",
+        f"/slots/{first['slot_id']}/outcome",
+        as_="recruiter-logiplus",
+        json={"outcome": "second_interview"},
+    )
+    return f"/slots/{first['slot_id']}/second-interview"
 
 
 def assert_plan_still_valid(service: SchedulingService, job_dating_id: str) -> None:

@@ -8,16 +8,15 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.planning.model import Choice
-from jobdating.scheduling.testing import company_id, demo_facts
+from jobdating.scheduling.testing import company_id
 
-from .conftest import Api, feed, log_events
+from .conftest import Api, log_events, planned_demo
 
 
 async def test_a_recruiter_ranks_their_own_companys_candidates_and_the_plan_honours_a_must_meet(
     api: Api, service: SchedulingService
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
     logiplus, callnord = company_id(api.prefix, "logiplus"), company_id(api.prefix, "callnord")
     url = f"/job-datings/{api.jd}/companies/{logiplus}"
     seen = await api.ok("GET", f"{url}/candidates", as_="recruiter-logiplus")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.main import main
 from jobdating.scheduling.testing import MovableClock, company_id
 
-from .conftest import Api
+from .conftest import Api, asked_for_more
 from .test_rebuild_and_export import a_busy_day
 
 
@@ -39,17 +38,9 @@ async def folder(
     logiplus = company_id(api.prefix, "logiplus")
     slots = await api.published_slots(include_cancelled=False)
     first = min((s for s in slots if s["company_id"] == logiplus), key=lambda s: s["starts_at"])
-    clock.set(datetime.fromisoformat(first["starts_at"]))
-    await api.ok(
-        "POST",
-        f"/slots/{first['slot_id']}/outcome",
-        as_="recruiter-logiplus",
-        json={"outcome": "second_interview"},
-    )
+    url = await asked_for_more(api, clock, first)
     second = {"starts_at": "2026-12-04T10:00", "place": "premises", "address": "12 rue de l'Usine, Lesquin"}
-    booked = await api.ok(
-        "POST", f"/slots/{first['slot_id']}/second-interview", as_="recruiter-logiplus", json=second
-    )
+    booked = await api.ok("POST", url, as_="recruiter-logiplus", json=second)
     plan = await api.ok("GET", f"/job-datings/{api.jd}/plan", params={"by": "site"})
     assert isinstance(service.store, SqliteEventStore)
     data = service.store.path.parent / "donnees"

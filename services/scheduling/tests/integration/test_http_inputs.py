@@ -8,9 +8,9 @@ import pytest
 
 from jobdating.runtime.http_inputs import french_validation_error
 from jobdating.scheduling.bootstrap import SchedulingService
-from jobdating.scheduling.testing import demo_facts, job_dating_body
+from jobdating.scheduling.testing import job_dating_body
 
-from .conftest import Api, feed
+from .conftest import Api, planned_demo
 
 # json.dumps escapes a lone surrogate as \ud800 (valid JSON), where httpx's own encoder fails on it.
 JSON_AS_COORDINATOR = {"Authorization": "Bearer coordinator", "content-type": "application/json"}
@@ -20,8 +20,7 @@ JSON_AS_COORDINATOR = {"Authorization": "Bearer coordinator", "content-type": "a
 async def test_a_change_position_past_the_stores_integers_is_refused_by_name(
     api: Api, service: SchedulingService, after: int
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
 
     response = await api.call("GET", f"/job-datings/{api.jd}/changes", params={"after": after})
 

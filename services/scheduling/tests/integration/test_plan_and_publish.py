@@ -10,14 +10,13 @@ from jobdating.contracts.scheduling import PlanPublished, SlotAssigned
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import SEALED, Fact, candidate_id, company_id, demo_facts, site_id
 
-from .conftest import VIDEO_BASE, Api, feed, log_events, published_demo
+from .conftest import VIDEO_BASE, Api, feed, log_events, planned_demo, published_demo
 
 
 async def test_a_provisional_plan_reads_the_same_per_site_computer_company_and_candidate(
     api: Api, service: SchedulingService
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
     computed = await api.compute("greedy")
     summary = computed["summary"]
     assert summary["kind"] == "provisional"
@@ -85,8 +84,7 @@ async def test_publishing_records_the_plan_then_one_slot_per_interview_with_its_
 async def test_a_plan_computed_before_a_new_registration_must_be_computed_again(
     api: Api, service: SchedulingService
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
     stale = await api.compute()
     newcomer = candidate_id(api.prefix, 77)
     profile = CandidateProfile(
@@ -155,8 +153,7 @@ async def test_refusals_are_4xx_with_the_field_and_a_french_reason_and_store_not
 async def test_pins_and_bans_shape_the_next_plan_until_it_is_published(
     api: Api, service: SchedulingService
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
     first = await api.compute()
     met = {(i["candidate_id"], i["company_id"]) for g in first["groups"] for i in g["interviews"]}
     banned = sorted(met)[0]

@@ -23,7 +23,7 @@ from jobdating.scheduling.domain.coaches import AccountFacts
 from jobdating.scheduling.testing import Fact, account, candidate_id, demo_facts, room_id, site_id
 from jobdating.testing.consumers import run_until
 
-from .conftest import Api, feed, log_events
+from .conftest import Api, feed, log_events, planned_demo
 from .test_workshops import COACHES, session
 
 # Candidate 6 (Mission Locale) lives near Seclin; `ml-counsellor` signs in as account ml-coach-1.
@@ -34,8 +34,7 @@ COUNSELLOR = account("ml-coach-1", "mission-locale", "counsellor")
 async def test_coaches_come_from_identity_through_the_bus_and_two_of_one_organisation_are_refused(
     tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService
 ) -> None:
-    feed(service, demo_facts(api.prefix))
-    await api.plan_job_dating()
+    await planned_demo(api, service)
     identity = SqliteEventStore(tmp_path / "identity.db")
     identity.migrate()
     identity.append([NewEvent(envelope=fact.envelope()) for fact in COACHES])

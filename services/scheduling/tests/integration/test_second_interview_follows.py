@@ -3,7 +3,6 @@ and the candidate's change of site, delivered by registration through NATS, taki
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -21,7 +20,7 @@ from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, company_id, demo_facts
 from jobdating.testing.consumers import run_until
 
-from .conftest import Api, assert_plan_still_valid, log_events, published_demo
+from .conftest import Api, asked_for_more, assert_plan_still_valid, log_events, published_demo
 
 
 @pytest.mark.nats
@@ -33,14 +32,7 @@ async def test_a_second_interview_booked_at_a_proposed_time_follows_its_candidat
     first = min(
         (s for s in await api.published_slots() if s["company_id"] == logiplus), key=lambda s: s["starts_at"]
     )
-    clock.set(datetime.fromisoformat(first["starts_at"]))
-    await api.ok(
-        "POST",
-        f"/slots/{first['slot_id']}/outcome",
-        as_="recruiter-logiplus",
-        json={"outcome": "second_interview"},
-    )
-    url = f"/slots/{first['slot_id']}/second-interview"
+    url = await asked_for_more(api, clock, first)
     proposed = await api.ok("GET", f"{url}/proposals", as_="recruiter-logiplus", params={"count": 3})
     assert len(proposed) == 3
     assert all(p["starts_at"] > first["starts_at"] and p["computer_id"] for p in proposed)

@@ -5,31 +5,14 @@ its booking checks the candidate's and the company's interviews in the other job
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from jobdating.contracts.scheduling import InterviewChangedByHand, SlotMoved
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import MovableClock, company_id, demo_facts
 
-from .conftest import Api, feed, log_events, published_demo
+from .conftest import Api, asked_for_more, feed, log_events, published_demo, starts
 
 ADDRESS = "12 rue de l'Usine, 59810 Lesquin"
-
-
-def starts(slot: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(slot["starts_at"])
-
-
-async def asked_for_more(api: Api, clock: MovableClock, first: dict[str, Any]) -> str:
-    """The recruiter of `first`'s company asks for a second interview once it began; its URL."""
-    clock.set(starts(first))
-    await api.ok(
-        "POST",
-        f"/slots/{first['slot_id']}/outcome",
-        as_="recruiter-logiplus",
-        json={"outcome": "second_interview"},
-    )
-    return f"/slots/{first['slot_id']}/second-interview"
 
 
 async def test_a_second_interview_at_the_premises_shows_its_place_and_moves_by_hand_keeping_it(

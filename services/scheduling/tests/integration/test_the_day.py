@@ -5,6 +5,7 @@ Each repair changes only the slots it must, says why, and leaves a plan that kee
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,20 @@ from jobdating.scheduling.testing import MovableClock, candidate_id, company_id,
 from .conftest import Api, assert_plan_still_valid, log_events, paris, published_demo
 
 
+@pytest.fixture
+async def api(api: Api, service: SchedulingService) -> Api:
+    """Every test of the day starts from the demo job dating, published."""
+    await published_demo(api, service)
+    return api
+
+
 def starts(slot: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(slot["starts_at"])
 
 
 async def test_a_site_manager_checks_in_the_candidates_of_their_site_once(
-    api: Api, service: SchedulingService, clock: MovableClock
+    api: Api, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     clock.set(paris(8, 20))
     seclin = site_id(api.prefix, "seclin")
     samia = candidate_id(api.prefix, 2)  # registered on Seclin, hosted by the Mission Locale
@@ -59,7 +66,6 @@ async def test_a_site_manager_checks_in_the_candidates_of_their_site_once(
 async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waiting_list_of_the_site(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     absent = candidate_id(api.prefix, 6)
     theirs = [s for s in await api.published_slots() if s["candidate_id"] == absent]
     clock.set(paris(9, 35))
@@ -91,7 +97,6 @@ async def test_a_no_show_loses_the_slots_still_to_come_and_they_go_to_the_waitin
 async def test_a_candidate_marked_absent_who_arrives_late_gets_back_their_interviews_still_to_come(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     seclin = site_id(api.prefix, "seclin")
     late = candidate_id(api.prefix, 6)
     theirs = [s for s in await api.published_slots() if s["candidate_id"] == late]
@@ -139,7 +144,6 @@ async def test_a_candidate_marked_absent_who_arrives_late_gets_back_their_interv
 async def test_a_late_arrival_of_a_candidate_never_marked_absent_is_refused_and_records_nothing(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     clock.set(paris(9, 35))
     head = service.store.head()
     body = {"candidate_id": candidate_id(api.prefix, 2), "site_id": site_id(api.prefix, "seclin")}
@@ -159,21 +163,20 @@ async def test_a_late_arrival_of_a_candidate_never_marked_absent_is_refused_and_
 async def test_a_check_in_or_a_no_show_ten_days_ahead_is_refused_and_records_nothing(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     seclin = site_id(api.prefix, "seclin")
     samia, absent = candidate_id(api.prefix, 2), candidate_id(api.prefix, 6)
     slots = await api.published_slots()
     clock.set(paris(9, 35) - timedelta(days=10))
     head = service.store.head()
-    check_in = await api.call(
-        "POST",
-        f"/job-datings/{api.jd}/check-ins",
-        as_="ml-manager",
-        json={"candidate_id": samia, "site_id": seclin},
-    )
-    no_show = await api.call(
-        "POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": absent}
-    )
+
+    async def check_in_and_no_show(send: Callable[..., Awaitable[Any]]) -> tuple[Any, Any]:
+        """Samia checks in at Seclin, then `absent` is declared absent, by the Mission Locale's manager."""
+        day = f"/job-datings/{api.jd}"
+        body = {"candidate_id": samia, "site_id": seclin}
+        arrived = await send("POST", f"{day}/check-ins", as_="ml-manager", json=body)
+        return arrived, await send("POST", f"{day}/no-shows", as_="ml-manager", json={"candidate_id": absent})
+
+    check_in, no_show = await check_in_and_no_show(api.call)
     reason = "le job dating n'a pas encore commencé : il commence le 03/12/2026"
     for refused in (check_in, no_show):
         assert refused.status_code == 409
@@ -183,24 +186,15 @@ async def test_a_check_in_or_a_no_show_ten_days_ahead_is_refused_and_records_not
     assert await api.published_slots() == slots
 
     clock.set(paris(9, 35))
-    await api.ok(
-        "POST",
-        f"/job-datings/{api.jd}/check-ins",
-        as_="ml-manager",
-        json={"candidate_id": samia, "site_id": seclin},
-    )
-    report = await api.ok(
-        "POST", f"/job-datings/{api.jd}/no-shows", as_="ml-manager", json={"candidate_id": absent}
-    )
+    _, report = await check_in_and_no_show(api.ok)
     assert report["cancelled"] > 0
     attendance = await api.ok("GET", f"/job-datings/{api.jd}/attendance")
     assert {(a["candidate_id"], a["no_show"]) for a in attendance} == {(samia, False), (absent, True)}
 
 
 async def test_paging_the_changes_with_a_small_limit_reads_every_change_once_in_log_order(
-    api: Api, service: SchedulingService, clock: MovableClock
+    api: Api, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     clock.set(paris(9, 35))
     await api.ok(
         "POST",
@@ -228,24 +222,23 @@ async def test_paging_the_changes_with_a_small_limit_reads_every_change_once_in_
 
 
 async def disrupted(
-    api: Api, clock: MovableClock, at: datetime, path: str, body: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The published slots by id before and after a disruption is posted to the job dating's `path` at
-    `at`, and the repair's report."""
+    api: Api, clock: MovableClock, at: datetime, company: str, what: str, body: dict[str, Any]
+) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A demo company (`company`, its short name) is late or leaves (`what`) at `at`: its id, the published
+    slots by id before and after, and the repair's report."""
+    its_id = company_id(api.prefix, company)
     before = {s["slot_id"]: s for s in await api.published_slots()}
     clock.set(at)
-    report = await api.ok("POST", f"/job-datings/{api.jd}/{path}", json=body)
+    report = await api.ok("POST", f"/job-datings/{api.jd}/companies/{its_id}/{what}", json=body)
     after = {s["slot_id"]: s for s in await api.published_slots()}
-    return before, report, after
+    return its_id, before, report, after
 
 
 async def test_a_late_company_keeps_no_slot_before_it_arrives(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
-    logiplus = company_id(api.prefix, "logiplus")
-    before, report, after = await disrupted(
-        api, clock, paris(8, 0), f"companies/{logiplus}/late", {"arrives_at": "2026-12-03T10:00"}
+    logiplus, before, report, after = await disrupted(
+        api, clock, paris(8, 0), "logiplus", "late", {"arrives_at": "2026-12-03T10:00"}
     )
     early = [s for s in before.values() if s["company_id"] == logiplus and starts(s) < paris(10)]
     assert report["moved"] + report["cancelled"] == len(early) > 0
@@ -270,10 +263,8 @@ async def test_a_late_company_keeps_no_slot_before_it_arrives(
 async def test_a_company_leaving_cancels_only_its_slots_still_to_come(
     api: Api, service: SchedulingService, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
-    callnord = company_id(api.prefix, "callnord")
-    before, report, after = await disrupted(
-        api, clock, paris(10, 0), f"companies/{callnord}/leave", {"reason": "recruteur rappelé"}
+    callnord, before, report, after = await disrupted(
+        api, clock, paris(10, 0), "callnord", "leave", {"reason": "recruteur rappelé"}
     )
     to_come = {k for k, s in before.items() if s["company_id"] == callnord and starts(s) >= paris(10)}
     assert report["cancelled"] == len(to_come) > 0
@@ -288,9 +279,8 @@ async def test_a_company_leaving_cancels_only_its_slots_still_to_come(
 
 
 async def test_a_recruiter_records_outcomes_for_their_company_and_books_a_second_interview(
-    api: Api, service: SchedulingService, clock: MovableClock
+    api: Api, clock: MovableClock
 ) -> None:
-    await published_demo(api, service)
     logiplus = company_id(api.prefix, "logiplus")
     slots = [s for s in await api.published_slots() if s["company_id"] == logiplus]
     first = min(slots, key=starts)
@@ -343,8 +333,7 @@ async def test_a_recruiter_records_outcomes_for_their_company_and_books_a_second
     assert twice.status_code == 409
 
 
-async def test_a_recruiter_reads_only_their_own_companys_slots(api: Api, service: SchedulingService) -> None:
-    await published_demo(api, service)
+async def test_a_recruiter_reads_only_their_own_companys_slots(api: Api) -> None:
     slots = await api.published_slots()
     logiplus = company_id(api.prefix, "logiplus")
     own = next(s for s in slots if s["company_id"] == logiplus)

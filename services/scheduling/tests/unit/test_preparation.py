@@ -42,6 +42,19 @@ PARIS = ZoneInfo("Europe/Paris")
 FRIDAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
+def individual_interview(
+    interview_id: str, counsellor_id: str, starts_at: datetime
+) -> BookCounsellingInterview:
+    """An individual interview of cand-1 (at Seclin) in job dating jd-1."""
+    return BookCounsellingInterview(
+        interview_id=interview_id,
+        job_dating_id="jd-1",
+        candidate_id="cand-1",
+        counsellor_id=counsellor_id,
+        starts_at=starts_at,
+    )
+
+
 def test_a_coach_is_an_active_account_with_the_coach_role_of_the_organisation_named() -> None:
     accounts = {
         "a": AccountFacts(account_id="a", org="mission-locale", roles=("coach",)),
@@ -138,13 +151,7 @@ def test_free_times_skip_what_either_person_does_and_the_weekend() -> None:
 def test_the_individual_interview_is_at_the_candidates_site_in_its_hours_with_their_own_counsellor() -> None:
     counsellor = AccountFacts(account_id="ml-1", org="mission-locale", roles=("counsellor",))
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
-    command = BookCounsellingInterview(
-        interview_id="ci-1",
-        job_dating_id="jd-1",
-        candidate_id="cand-1",
-        counsellor_id="ml-1",
-        starts_at=monday,
-    )
+    command = individual_interview("ci-1", "ml-1", monday)
 
     def book(
         cmd: BookCounsellingInterview, actor_id: str = "ml-1", clashes: tuple[str, ...] = ()
@@ -170,13 +177,7 @@ def test_the_individual_interview_is_at_the_candidates_site_in_its_hours_with_th
     with pytest.raises(Conflict) as clash:
         book(command, clashes=("ml-1 anime l'atelier ws-1",))
     assert clash.value.problems[0].reason == "déjà pris à ce moment-là : ml-1 anime l'atelier ws-1"
-    at_noon = BookCounsellingInterview(
-        interview_id="ci-1",
-        job_dating_id="jd-1",
-        candidate_id="cand-1",
-        counsellor_id="ml-1",
-        starts_at=monday.replace(hour=11, minute=30),
-    )
+    at_noon = individual_interview("ci-1", "ml-1", monday.replace(hour=11, minute=30))
     with pytest.raises(Conflict) as closed:
         book(at_noon)
     assert closed.value.problems[0].reason == "le site du candidat n'est pas ouvert à cet horaire"
@@ -190,13 +191,7 @@ def test_the_individual_interview_is_booked_by_the_candidates_organisation_not_b
     administrator for any of them; another organisation, or a counsellor booking for a colleague, cannot."""
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
     colleague = AccountFacts(account_id="ml-2", org="mission-locale", roles=("counsellor",))
-    command = BookCounsellingInterview(
-        interview_id="ci-2",
-        job_dating_id="jd-1",
-        candidate_id="cand-1",
-        counsellor_id="ml-2",
-        starts_at=monday,
-    )
+    command = individual_interview("ci-2", "ml-2", monday)
 
     def book(actor: Actor, actor_id: str) -> list[Event]:
         return counselling.book(

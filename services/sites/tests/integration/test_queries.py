@@ -83,25 +83,30 @@ async def open_three(api: Api) -> dict[str, Any]:
     return {"faches": faches, "ronchin": ronchin, "seclin": seclin}
 
 
+async def nearest(api: Api, as_: str = "coordinator", **params: Any) -> dict[str, Any]:
+    """The answer to a nearest-sites question the service understood."""
+    response = await api.call("GET", "/sites/nearest", as_, params=params)
+    assert response.status_code == 200
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def by_distance(answer: dict[str, Any]) -> list[tuple[str, float]]:
+    """The sites an answer proposes, nearest first, with their distance in kilometres."""
+    return [(s["site"]["name"], s["distance_km"]) for s in answer["sites"]]
+
+
 async def test_the_nearest_sites_to_a_point_come_first_with_their_distance(api: Api) -> None:
     await open_three(api)
     # Lesquin, east of Faches and Ronchin.
-    response = await api.call(
-        "GET", "/sites/nearest", "viewer", params={"lat": 50.589, "lon": 3.111, "limit": 2}
-    )
-    assert response.status_code == 200
-    result = response.json()
+    result = await nearest(api, "viewer", lat=50.589, lon=3.111, limit=2)
     assert result["located_by"] == "coordinates"
-    assert [(s["site"]["name"], s["distance_km"]) for s in result["sites"]] == [
-        ("Ronchin", 2.3),
-        ("Faches", 2.7),
-    ]
+    assert by_distance(result) == [("Ronchin", 2.3), ("Faches", 2.7)]
 
 
 async def test_a_postcode_is_placed_at_its_commune(api: Api) -> None:
     await open_three(api)
-    response = await api.call("GET", "/sites/nearest", params={"postcode": "59113"})
-    result = response.json()
+    result = await nearest(api, postcode="59113")
     assert result["located_by"] == "postcode"
     # Seclin's town hall, from the shipped commune positions; the site is half a kilometre away.
     assert result["origin"] == {"lat": 50.5452, "lon": 3.0255}
@@ -114,26 +119,16 @@ async def test_a_postcode_without_a_site_is_placed_at_its_commune_and_closed_sit
 ) -> None:
     sites = await open_three(api)
     await api.call("POST", f"/sites/{sites['seclin']['site_id']}/close", json={"reason": "travaux"})
-    response = await api.call("GET", "/sites/nearest", params={"postcode": "59000"})
-    result = response.json()
+    result = await nearest(api, postcode="59000")
     assert result["located_by"] == "postcode"
     # Lille is north of the sites: Ronchin is the nearest.
-    assert [(s["site"]["name"], s["distance_km"]) for s in result["sites"]] == [
-        ("Ronchin", 3.0),
-        ("Faches", 4.6),
-    ]
+    assert by_distance(result) == [("Ronchin", 3.0), ("Faches", 4.6)]
 
 
 async def test_a_postcode_far_from_every_site_is_placed_all_the_same(api: Api) -> None:
     await open_three(api)
-    response = await api.call("GET", "/sites/nearest", params={"postcode": "75011"})
-    assert response.status_code == 200
-    result = response.json()
-    assert [(s["site"]["name"], s["distance_km"]) for s in result["sites"]] == [
-        ("Seclin", 193.7),
-        ("Faches", 198.6),
-        ("Ronchin", 200.8),
-    ]
+    result = await nearest(api, postcode="75011")
+    assert by_distance(result) == [("Seclin", 193.7), ("Faches", 198.6), ("Ronchin", 200.8)]
 
 
 @pytest.mark.parametrize(

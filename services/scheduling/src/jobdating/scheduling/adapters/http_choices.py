@@ -30,7 +30,7 @@ class ChoicesIn(Body):
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes for a company's recruiters (or the coordination) to see candidates and choose among them."""
-    router = APIRouter()
+    router = APIRouter(tags=["companies' choices"])
     handlers, queries, meta = ctx.handlers, ctx.queries, ctx.meta
 
     def seen_by(job_dating_id: str, company_id: str) -> list[CandidateProfileView]:
@@ -45,7 +45,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.get(
         f"{path}/candidates",
-        tags=["companies' choices"],
         summary="Profils anonymes proposés à une entreprise",
         description=(
             "Le recruteur de l'entreprise (ou la coordination) lit les profils anonymes des candidats "
@@ -58,7 +57,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.put(
         f"{path}/choices",
-        tags=["companies' choices"],
         summary="Classer les candidats d'une entreprise",
         description=(
             "Le recruteur de l'entreprise (ou la coordination) donne ses choix parmi les profils anonymes ; "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request, status
 
 from jobdating.runtime.auth import Caller, only
+from jobdating.runtime.http import to_command
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.http_day import job_dating_of
 from jobdating.scheduling.adapters.schemas import AddInterviewIn, CancelInterviewIn, MoveInterviewIn
@@ -40,7 +41,7 @@ class ByHandView:
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to add, move and cancel one interview by hand."""
-    router = APIRouter()
+    router = APIRouter(tags=["changes by hand"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     meta, zone_of = ctx.meta, ctx.zone_of
 
@@ -51,7 +52,6 @@ def router(ctx: HttpContext) -> APIRouter:
     @router.post(
         "/job-datings/{job_dating_id}/interviews",
         status_code=status.HTTP_201_CREATED,
-        tags=["changes by hand"],
         summary="Ajouter un entretien à la main",
         description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
         dependencies=only(COORDINATION),
@@ -59,22 +59,14 @@ def router(ctx: HttpContext) -> APIRouter:
     def add_interview(
         job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
     ) -> ByHandView:
-        command = AddInterview(
-            job_dating_id=job_dating_id,
-            slot_id=ids(),
-            candidate_id=body.candidate_id,
-            company_id=body.company_id,
-            starts_at=as_local(body.starts_at, zone_of(job_dating_id)),
-            site_id=body.site_id,
-            computer_id=body.computer_id,
-            reason=body.reason,
-            force=body.force,
+        starts_at = as_local(body.starts_at, zone_of(job_dating_id))
+        command = to_command(
+            AddInterview, body.model_dump(), job_dating_id=job_dating_id, slot_id=ids(), starts_at=starts_at
         )
         return view(handlers.add_interview(command, actor_of(caller), meta(request, caller)))
 
     @router.post(
         "/slots/{slot_id}/move",
-        tags=["changes by hand"],
         summary="Déplacer un entretien à la main",
         description="Une autre heure, un autre ordinateur ou un autre site pour un entretien à venir."
         + FORCING
@@ -86,19 +78,11 @@ def router(ctx: HttpContext) -> APIRouter:
         starts_at = body.starts_at
         if starts_at is not None:
             starts_at = as_local(starts_at, zone_of(job_dating_of(queries, slot_id)))
-        command = MoveInterview(
-            slot_id=slot_id,
-            starts_at=starts_at,
-            site_id=body.site_id,
-            computer_id=body.computer_id,
-            reason=body.reason,
-            force=body.force,
-        )
+        command = to_command(MoveInterview, body.model_dump(), slot_id=slot_id, starts_at=starts_at)
         return view(handlers.move_interview(command, actor_of(caller), meta(request, caller)))
 
     @router.post(
         "/slots/{slot_id}/cancel",
-        tags=["changes by hand"],
         summary="Annuler un entretien à la main",
         description="Un entretien à venir n'aura pas lieu." + FORCING,
         dependencies=only(COORDINATION),
@@ -106,7 +90,7 @@ def router(ctx: HttpContext) -> APIRouter:
     def cancel_interview(
         slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller
     ) -> ByHandView:
-        command = CancelInterview(slot_id=slot_id, reason=body.reason, force=body.force)
+        command = to_command(CancelInterview, body.model_dump(), slot_id=slot_id)
         return view(handlers.cancel_interview(command, actor_of(caller), meta(request, caller)))
 
     return router

@@ -23,14 +23,13 @@ from jobdating.scheduling.domain.permissions import COUNSELLORS
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to schedule workshops, enrol candidates and record who came."""
-    router = APIRouter()
+    router = APIRouter(tags=["workshops"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     meta, zone_of = ctx.meta, ctx.zone_of
 
     @router.post(
         "/workshops",
         status_code=status.HTTP_201_CREATED,
-        tags=["workshops"],
         summary="Programmer un atelier",
         description=(
             "La coordination ou un conseiller d'une des deux structures qui l'animent programme un atelier "
@@ -55,7 +54,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.get(
         "/workshops",
-        tags=["workshops"],
         summary="Lister les ateliers",
         description="Les ateliers de préparation, d'un job dating si on le précise.",
     )
@@ -64,7 +62,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.get(
         "/workshops/{workshop_id}",
-        tags=["workshops"],
         summary="Consulter un atelier",
         description="Un atelier : date, lieu, animateurs et inscrits.",
     )
@@ -73,7 +70,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.post(
         "/workshops/{workshop_id}/enrolments",
-        tags=["workshops"],
         summary="Inscrire un candidat à un atelier",
         description=(
             "Un conseiller de la structure qui accompagne le candidat (ou la coordination) l'inscrit à un "
@@ -90,7 +86,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.post(
         "/workshops/{workshop_id}/attendance",
-        tags=["workshops"],
         summary="Noter les présences d'un atelier",
         description=(
             "Un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui était présent."

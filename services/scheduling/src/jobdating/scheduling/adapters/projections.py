@@ -18,7 +18,6 @@ from jobdating.contracts.registry import REGISTRY, EventRegistry
 from jobdating.contracts.scheduling import (
     CandidateArrivedLate,
     CandidateCheckedIn,
-    CandidateEnrolledInWorkshop,
     CandidateMarkedNoShow,
     InterviewChangedByHand,
     InterviewCompleted,
@@ -142,14 +141,6 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
                 f"INSERT INTO sched_workshop ({WORKSHOP_COLUMNS}, enrolled, attendance_recorded) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
                 values(WORKSHOP_COLUMNS, e, ts),
-            )
-        case CandidateEnrolledInWorkshop() as e:
-            tx.execute(
-                "INSERT INTO sched_workshop_seat (workshop_id, candidate_id, present) VALUES (?, ?, NULL)",
-                (e.workshop_id, e.candidate_id),
-            )
-            tx.execute(
-                "UPDATE sched_workshop SET enrolled = enrolled + 1 WHERE workshop_id = ?", (e.workshop_id,)
             )
         case WorkshopAttendanceRecorded() as e:
             for candidate_id, present in [(c, 1) for c in e.present] + [(c, 0) for c in e.absent]:

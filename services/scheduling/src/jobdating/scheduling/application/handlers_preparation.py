@@ -24,13 +24,8 @@ class PreparationHandlers(Handling):
     """The preparation pathway's commands."""
 
     def unenrol(self, command: UnenrolFromWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(WORKSHOPS, command.workshop_id)
-            candidate = known.candidate(known.in_tx(w.tx), command.candidate_id)
-            events = workshop_changes.unenrol(command, state, actor, candidate, self.clock.now())
-            return w.append(command.workshop_id, events, meta)
-
-        return self.bus.run(work)
+        decision = workshop_changes.unenrol
+        return self.decide_with_candidate(WORKSHOPS, command.workshop_id, decision, command, actor, meta)
 
     def cancel_workshop(self, command: CancelWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
         decision = workshop_changes.cancel

@@ -39,13 +39,9 @@ class WorkshopHandlers(Handling):
         return self.bus.run(work)
 
     def enrol(self, command: EnrolInWorkshop, actor: Actor, meta: Meta) -> list[StoredEvent]:
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(WORKSHOPS, command.workshop_id)
-            candidate = known.candidate(known.in_tx(w.tx), command.candidate_id)
-            events = workshops.enrol(command, state, actor, candidate, self.clock.now())
-            return w.append(command.workshop_id, events, meta)
-
-        return self.bus.run(work)
+        return self.decide_with_candidate(
+            WORKSHOPS, command.workshop_id, workshops.enrol, command, actor, meta
+        )
 
     def record_workshop_attendance(
         self, command: RecordWorkshopAttendance, actor: Actor, meta: Meta

@@ -1,24 +1,33 @@
 """What every scheduling command handler holds (the command bus, the planner, the repairs), and the two
 shapes most commands take: one stream decided at the current time, or a disruption recorded and then
-repaired in the same transaction."""
+repaired in the same transaction (and the first with a candidate's facts)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from jobdating.contracts.envelope import Event
 from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import Aggregate, CommandBus, Meta, UnitOfWork
+from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application.planning import Planner
 from jobdating.scheduling.application.repairs import RepairReport, Repairs
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
+from jobdating.scheduling.domain.facts import CandidateFacts
 from jobdating.scheduling.domain.permissions import Actor
 
+
+class AboutCandidate(Protocol):
+    @property
+    def candidate_id(self) -> str: ...
+
+
 C = TypeVar("C")
+K = TypeVar("K", bound=AboutCandidate)
 S = TypeVar("S")
 
 
@@ -51,6 +60,25 @@ class Handling:
         return self.bus.execute(
             aggregate, stream_id, lambda state: decision(command, state, actor, self.clock.now()), meta
         )
+
+    def decide_with_candidate(
+        self,
+        aggregate: Aggregate[S],
+        stream_id: str,
+        decision: Callable[[K, S, Actor, CandidateFacts | None, datetime], Sequence[Event]],
+        command: K,
+        actor: Actor,
+        meta: Meta,
+    ) -> list[StoredEvent]:
+        """A command that needs its own stream's state, its candidate's facts (None when unknown) and the
+        time."""
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            state = w.fold(aggregate, stream_id)
+            candidate = known.candidate(known.in_tx(w.tx), command.candidate_id)
+            return w.append(stream_id, decision(command, state, actor, candidate, self.clock.now()), meta)
+
+        return self.bus.run(work)
 
     def record_then_repair(
         self,

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Final
 
 from jobdating.runtime.actors import Actor as RuleActor
@@ -51,6 +52,14 @@ class Actor(RuleActor):
         return self.has("recruiter") and self.roles <= {"recruiter"}
 
 
+def coordination_or(actor: Actor, role: str, orgs: Collection[str], field: str, refusal: str) -> None:
+    """The coordination, or an actor with `role` in one of `orgs`; anyone else is refused with `refusal`."""
+    if actor.has("coordinator"):
+        return
+    if not actor.has(role) or actor.org not in orgs:
+        raise Forbidden.on(field, refusal)
+
+
 def must_coordinate(actor: Actor, field: str) -> None:
     """Only the coordination plans, adjusts, publishes and repairs a job dating."""
     if not COORDINATION.lets(actor):
@@ -59,18 +68,12 @@ def must_coordinate(actor: Actor, field: str) -> None:
 
 def may_run_site(actor: Actor, host_org: str, field: str) -> None:
     """The coordination, or a manager of the organisation hosting the site."""
-    if actor.has("coordinator"):
-        return
-    if not actor.has("site_manager") or actor.org != host_org:
-        raise Forbidden.on(field, SITE_RUNNERS.refusal)
+    coordination_or(actor, "site_manager", (host_org,), field, SITE_RUNNERS.refusal)
 
 
 def may_act_for_company(actor: Actor, company_id: str, field: str) -> None:
     """The coordination, or a recruiter of this very company."""
-    if actor.has("coordinator"):
-        return
-    if not actor.has("recruiter") or actor.org != company_id:
-        raise Forbidden.on(field, COMPANY_ACTORS.refusal)
+    coordination_or(actor, "recruiter", (company_id,), field, COMPANY_ACTORS.refusal)
 
 
 def may_read_company(actor: Actor, company_id: str, field: str) -> None:
@@ -87,19 +90,11 @@ def may_read_plans(actor: Actor, field: str) -> None:
 
 def may_enrol(actor: Actor, referring_org: str, field: str) -> None:
     """The coordination, or a counsellor of the organisation that referred the candidate."""
-    if actor.has("coordinator"):
-        return
-    if not actor.has("counsellor") or actor.org != referring_org:
-        raise Forbidden.on(
-            field, "seuls la coordination et la structure qui accompagne ce candidat peuvent l'inscrire"
-        )
+    refusal = "seuls la coordination et la structure qui accompagne ce candidat peuvent l'inscrire"
+    coordination_or(actor, "counsellor", (referring_org,), field, refusal)
 
 
 def may_run_workshop(actor: Actor, coach_orgs: tuple[str, ...], field: str) -> None:
     """The coordination, or a counsellor of one of the two organisations running the session."""
-    if actor.has("coordinator"):
-        return
-    if not actor.has("counsellor") or actor.org not in coach_orgs:
-        raise Forbidden.on(
-            field, "seuls la coordination et les structures qui animent cet atelier le peuvent"
-        )
+    refusal = "seuls la coordination et les structures qui animent cet atelier le peuvent"
+    coordination_or(actor, "counsellor", coach_orgs, field, refusal)

@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import CandidateCheckedIn, CandidateWaitlisted, WaitingReason
-from jobdating.scheduling.domain.errors import Forbidden
-from jobdating.scheduling.domain.permissions import Actor
+from jobdating.scheduling.domain.permissions import Actor, coordination_or
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
 
 
@@ -74,9 +73,5 @@ def check_in_walk_in(
 
 def may_read_waiting_list(actor: Actor, host_org: str, field: str) -> None:
     """A site's waiting list: the coordination, and the managers of the organisation hosting the site."""
-    if actor.has("coordinator"):
-        return
-    if not actor.has("site_manager") or actor.org != host_org:
-        raise Forbidden.on(
-            field, "seuls la coordination et les responsables de ce site consultent sa liste d'attente"
-        )
+    refusal = "seuls la coordination et les responsables de ce site consultent sa liste d'attente"
+    coordination_or(actor, "site_manager", (host_org,), field, refusal)

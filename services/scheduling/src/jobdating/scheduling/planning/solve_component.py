@@ -65,14 +65,7 @@ def solve_component(
             for interview in seed:
                 board.add(interview)
             pins = ", ".join(sorted(f"{c}/{k}" for c, k in r.pinned))
-            part = Part(
-                candidates=len(group),
-                status="infeasible",
-                objective=0,
-                bound=0,
-                steps=tuple(steps),
-                seconds=seconds,
-            )
+            part = _part(group, "infeasible", 0, 0, steps, seconds)
             return part, (f"pins {pins} cannot all be honoured together",)
         bound = outcome.bound
         segment = {r.options[i][:2]: r.options[i][2] for i in outcome.chosen}
@@ -100,15 +93,7 @@ def solve_component(
                     f"{stopped}: the whole program ({size} columns) cannot be built and solved in time"
                 )
                 objective = _keep_better(board, w, group, seed)
-                part = Part(
-                    candidates=len(group),
-                    status=stopped,
-                    objective=objective,
-                    bound=bound,
-                    steps=tuple(steps),
-                    seconds=seconds,
-                )
-                return part, ()
+                return _part(group, stopped, objective, bound, steps, seconds), ()
     else:
         for interview in seed:
             board.add(interview)
@@ -123,7 +108,14 @@ def solve_component(
         bound = outcome.bound if bound is None else min(bound, outcome.bound)
         status = "optimal" if objective >= bound else outcome.status
     bound = max(bound, objective)
-    part = Part(
+    return _part(group, status, objective, bound, steps, seconds), ()
+
+
+def _part(
+    group: list[str], status: Status, objective: int, bound: int, steps: list[str], seconds: float
+) -> Part:
+    """How the component `group` went: where its search stopped, the steps it took and their time."""
+    return Part(
         candidates=len(group),
         status=status,
         objective=objective,
@@ -131,7 +123,6 @@ def solve_component(
         steps=tuple(steps),
         seconds=seconds,
     )
-    return part, ()
 
 
 def finish_component(

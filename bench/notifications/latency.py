@@ -18,12 +18,20 @@ Two shapes (one message per person per moment):
 
     .venv/bin/python -m bench.notifications.latency            # 100 slots/s for 60 s
     .venv/bin/python -m bench.notifications.latency --rate 100 --seconds 20 --outside-plan
+
+The convocation wave of a regional fair (`--provider-rate`): SMS go to a stand-in provider on a real
+socket that refuses (429) what comes faster than its rate, as providers do; the service is told that rate
+(`SMS_RATE_PER_SECOND`) unless `--unpaced`. The figure is the time from the plan's last slot to the last
+SMS taken, against the provider's floor (slots / rate), and how many SMS it refused or that failed.
+
+    .venv/bin/python -m bench.notifications.latency --rate 500 --seconds 10 --provider-rate 50
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -53,6 +61,7 @@ from jobdating.privacy.box import seal_for
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.rpc import serve
 from jobdating.testing.processes import service_env
+from jobdating.testing.sms_provider import provider_server
 from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
@@ -146,6 +155,11 @@ def handled(db: Path) -> int:
         return 0
 
 
+def sms_taken(work: Path, provider: Any) -> int:
+    """SMS the provider took (or the file sink wrote)."""
+    return len(provider.accepted) if provider is not None else _lines(work / "sms.jsonl")
+
+
 def _lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
@@ -155,9 +169,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def run(rate: float, seconds: float, companies: int, in_plan: bool = True) -> dict[str, Any]:
+async def run(
+    rate: float,
+    seconds: float,
+    companies: int,
+    in_plan: bool = True,
+    provider_rate: float | None = None,
+    paced: bool = True,
+) -> dict[str, Any]:
     configure_logging("bench", "-", logging.WARNING)
     slots = int(rate * seconds)
+    providing = contextlib.ExitStack()
+    provider = None
+    if provider_rate is not None:
+        # A provider counts per second: a tenth of its second at once is what it lets through together.
+        url, provider = providing.enter_context(provider_server(provider_rate, max(1.0, provider_rate / 10)))
     work = scratch_dir("jd-bench-notifications-")
     maildir = work / "maildir"
     acceptances = Acceptances()
@@ -197,7 +223,13 @@ async def run(rate: float, seconds: float, companies: int, in_plan: bool = True)
         log = (work / "service.log").open("ab")
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
-            env=notifications_env(work, server.url, smtp_port, maildir),
+            env=notifications_env(work, server.url, smtp_port, maildir)
+            | (
+                {}
+                if provider is None
+                else {"JOBDATING_NOTIFICATIONS_SMS_PROVIDER_URL": url}
+                | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
+            ),
             stdout=log,
             stderr=log,
         )
@@ -234,7 +266,9 @@ async def run(rate: float, seconds: float, companies: int, in_plan: bool = True)
             while acceptances.count("convocation") < slots and time.time() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             last_convocation = time.time()
-            while _lines(work / "sms.jsonl") < slots and time.time() < deadline:  # noqa: ASYNC110
+            if provider is not None:  # the wave drains at the provider's rate at best
+                deadline += slots / (provider_rate or 1)
+            while sms_taken(work, provider) < slots and time.time() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             agendas, wanted = ("recruiter_agenda", companies) if in_plan else ("agenda_update", slots)
             while acceptances.count(agendas) < wanted and time.time() < deadline:  # noqa: ASYNC110
@@ -266,10 +300,20 @@ async def run(rate: float, seconds: float, companies: int, in_plan: bool = True)
     )
     latencies = [latency for _, latency in timed]
     windows = [[lat for t, lat in timed if w <= t < w + 10] for w in range(0, int(seconds), 10)]
-    sms = [json.loads(line) for line in (work / "sms.jsonl").read_text().splitlines()]
+    providing.close()
+    if provider is None:
+        sms = [json.loads(line) for line in (work / "sms.jsonl").read_text().splitlines()]
+    else:
+        sms = [
+            {"at": datetime.fromtimestamp(at, UTC).isoformat(), "idempotency_key": key}
+            for at, key in provider.accepted
+        ]
     # An SMS line carries its notification id (the idempotency key); the service's table knows its cause.
     conn = sqlite3.connect(work / "notifications.db")
     cause_of = dict(conn.execute("SELECT notification_id, cause_event_id FROM notif_delivery").fetchall())
+    sms_failed = conn.execute(
+        "SELECT COUNT(*) FROM notif_delivery WHERE channel = 'sms' AND status = 'failed'"
+    ).fetchone()[0]
     conn.close()
     sms_latencies = [
         (datetime.fromisoformat(line["at"]).timestamp() - since(cause_of[line["idempotency_key"]])) * 1000
@@ -317,9 +361,23 @@ async def run(rate: float, seconds: float, companies: int, in_plan: bool = True)
         "agendas_accepted": sum(1 for _, k, _ in accepted if k in ("recruiter_agenda", "agenda_update")),
         "agendas_after_last_convocation_s": round(agendas_done - last_convocation, 2),
         "goal_p99_ms": 250,
+        "provider": None
+        if provider is None
+        else {
+            "rate_per_s": provider_rate,
+            "service_paced": paced,
+            "refused_429": provider.limited,
+            "sms_taken": len(provider.accepted),
+            "sms_failed": sms_failed,
+            # The wave: from the plan's last slot to the last SMS the provider took, against its floor.
+            "wave_seconds": round(max(at for at, _ in provider.accepted) - last_slot, 1),
+            "floor_seconds": round(slots / (provider_rate or 1), 1),
+        },
         "work_dir": str(work),
         "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}"
-        + ("" if in_plan else " --outside-plan"),
+        + ("" if in_plan else " --outside-plan")
+        + (f" --provider-rate {provider_rate:g}" if provider_rate is not None else "")
+        + ("" if paced else " --unpaced"),
     }
     return result
 
@@ -332,10 +390,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load lasts")
     parser.add_argument("--companies", type=int, default=15, help="recruiting companies sharing the slots")
     parser.add_argument(
+        "--provider-rate", type=float, default=None, help="SMS to a stand-in provider limited to this rate"
+    )
+    parser.add_argument("--unpaced", action="store_true", help="do not tell the service the provider's rate")
+    parser.add_argument(
         "--outside-plan", action="store_true", help="slots given outside a plan: each one told at once"
     )
     args = parser.parse_args()
-    result = asyncio.run(run(args.rate, args.seconds, args.companies, in_plan=not args.outside_plan))
+    result = asyncio.run(
+        run(
+            args.rate,
+            args.seconds,
+            args.companies,
+            in_plan=not args.outside_plan,
+            provider_rate=args.provider_rate,
+            paced=not args.unpaced,
+        )
+    )
     path = save("notifications_latency", result)
     print(json.dumps(result, indent=2))
     print(f"written to {path}")

@@ -4,58 +4,22 @@ machine: this is the one fake the design allows), and the file sink's promise ab
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
 from jobdating.notifications.application.ports import Accepted, Rejected, Sms
-
-
-class Provider(BaseHTTPRequestHandler):
-    """Answers like an SMS provider: one message per idempotency key, or the status it is told to give."""
-
-    sent: dict[str, str]
-    received: list[dict[str, Any]]
-    status = 200
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.received.append(
-            {"body": body, "key": self.headers["Idempotency-Key"], "auth": self.headers["Authorization"]}
-        )
-        if self.status != 200:
-            self.send_response(self.status)
-            self.end_headers()
-            return
-        key = self.headers["Idempotency-Key"]
-        message_id = self.sent.setdefault(key, f"prov-{len(self.sent) + 1}")
-        payload = json.dumps({"id": message_id}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *_: Any) -> None:
-        return
+from jobdating.testing.sms_provider import Provider, provider_server
 
 
 @pytest.fixture
 def provider() -> Iterator[tuple[str, type[Provider]]]:
-    handler = type("P", (Provider,), {"sent": {}, "received": [], "status": 200})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/sms", handler
-    server.shutdown()
-    server.server_close()
+    with provider_server() as running:
+        yield running
 
 
 async def test_a_resend_with_the_same_key_is_the_same_message_and_refusals_are_sorted(

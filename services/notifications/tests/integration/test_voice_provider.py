@@ -3,28 +3,20 @@ machine: the one fake the design allows): same idempotency key, same call; refus
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, http_voice_provider
 from jobdating.notifications.application.ports import Accepted, Rejected, VoiceCall
-
-from .test_sms_provider import Provider
+from jobdating.testing.sms_provider import Provider, provider_server
 
 
 @pytest.fixture
 def provider() -> Iterator[tuple[str, type[Provider]]]:
-    handler = type("V", (Provider,), {"sent": {}, "received": [], "status": 200})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/calls", handler
-    server.shutdown()
-    server.server_close()
+    with provider_server(path="/calls") as running:
+        yield running
 
 
 async def test_a_call_is_placed_once_per_key_with_its_text_in_french(

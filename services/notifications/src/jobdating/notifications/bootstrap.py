@@ -38,6 +38,7 @@ from jobdating.notifications.application import preferences, queries_deliveries,
 from jobdating.notifications.application.bounce_reader import BounceReader
 from jobdating.notifications.application.dispatcher import Dispatcher
 from jobdating.notifications.application.letters import LetterDesk
+from jobdating.notifications.application.pacing import Pacer
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
     SCHEDULING_CONSUMER,
@@ -286,6 +287,7 @@ def dispatcher(
         video_base_url=s.video_base_url,
         retry_delays=s.retry_delays,
         concurrency=s.concurrency,
+        pacers={"sms": Pacer(s.sms_rate_per_second)} if s.sms_rate_per_second else None,
         tick=s.tick_seconds,
         wakeup=service.wakeup,
         log=service.log,

@@ -18,7 +18,8 @@ class NotificationsSettings(MailingSettings):
     Embedded run: `smtp_host`/`smtp_port` is the local SMTP server (`jobdating-notifications smtp-sink`)
     writing `maildir`, which reconciliation reads; in production set `maildir` to nothing when the mail
     relay's mailbox cannot be read (an uncertain send then fails visibly instead of being resent).
-    SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`), else to `sms_sink`.
+    SMS go to `sms_provider_url` when set (bearer token in `sms_provider_token_file`, at most
+    `sms_rate_per_second` a second when set), else to `sms_sink`.
     A message for a landline is read aloud by `voice_provider_url` when set (bearer token in
     `voice_provider_token_file`), else written to `voice_sink`; with neither (`VOICE_SINK=none`, as in
     production without a voice provider) it is skipped with `landline_no_voice`.
@@ -63,6 +64,9 @@ class NotificationsSettings(MailingSettings):
     sms_sink: Path = Path(".data/sms.jsonl")
     sms_provider_url: str | None = None
     sms_provider_token_file: Path | None = None
+    # The SMS provider's contract rate (messages a second): the sender keeps under it rather than meet
+    # 429s; none: as fast as the sender goes (the embedded file sink has no limit).
+    sms_rate_per_second: float | None = None
     voice_sink: Path | None = Path(".data/voice.jsonl")
     voice_provider_url: str | None = None
     voice_provider_token_file: Path | None = None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +40,7 @@ from jobdating.notifications.application import (
 from jobdating.notifications.application.content import ContentBuilder, Facts, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
+from jobdating.notifications.application.pacing import Pacer
 from jobdating.notifications.application.ports import (
     Accepted,
     CalendarWriter,
@@ -92,6 +93,7 @@ class Dispatcher:
         video_base_url: str = rules.DEFAULT_VIDEO_BASE_URL,
         retry_delays: Sequence[float] = timing.DEFAULT_RETRY_DELAYS,
         concurrency: int = 16,
+        pacers: Mapping[str, Pacer] | None = None,
         tick: float = 0.2,
         uncertain_grace: timedelta = timedelta(minutes=2),
         wakeup: asyncio.Event | None = None,
@@ -127,6 +129,10 @@ class Dispatcher:
         self.timezone = timezone
         self.video_base_url = video_base_url
         self.concurrency = concurrency
+        # Per channel, the provider's rate: messages beyond it wait for a token, not for a 429.
+        self.pacers: Mapping[str, Pacer] = pacers or {}
+        self._paced_for: float | None = None  # seconds until a passed-over message may go
+        self._pace_timer: asyncio.TimerHandle | None = None
         self.tick = tick
         self.uncertain_grace = uncertain_grace
         self.log = log
@@ -167,7 +173,10 @@ class Dispatcher:
         while True:
             handled += self._launch_due()
             if not self._inflight:
-                return handled
+                if self._paced_for is None:
+                    return handled
+                await asyncio.sleep(self._paced_for)  # messages wait for their provider's next token
+                continue
             await asyncio.gather(*list(self._inflight.values()))
 
     async def reconcile(self, older_than: timedelta | None = None) -> int:
@@ -186,10 +195,16 @@ class Dispatcher:
         if free <= 0:
             return 0
         launched = 0
-        # Read beyond the free places: rows waiting for their recipient's message in flight are passed over.
+        self._paced_for = None
+        # Read beyond the free places: rows waiting for their recipient's message in flight are passed over,
+        # and so are those whose provider has no token for now.
         for d in queries_deliveries.due(self.store, self.clock.now(), 4 * (free + len(self._inflight))):
             person = _person_channel(d)
             if d.notification_id in self._inflight or person in self._busy:
+                continue
+            pacer = self.pacers.get(d.channel)
+            if pacer is not None and not pacer.take():
+                self._paced_for = pacer.wait()
                 continue
             task = asyncio.create_task(self._process(d))
             self._inflight[d.notification_id] = task
@@ -198,7 +213,20 @@ class Dispatcher:
             launched += 1
             if launched == free:
                 break
+        if self._paced_for is not None:
+            self._wake_in(self._paced_for)
         return launched
+
+    def _wake_in(self, seconds: float) -> None:
+        """Look again when the next token is due (not at the next tick: a wave would crawl at 5 a second)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        timer = self._pace_timer
+        if timer is not None and not timer.cancelled() and now < timer.when() <= now + seconds:
+            return  # an earlier look is already due
+        if timer is not None:
+            timer.cancel()
+        self._pace_timer = loop.call_at(now + seconds, self.wakeup.set)
 
     def _done(self, notification_id: str, person: tuple[str, str, str], _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)

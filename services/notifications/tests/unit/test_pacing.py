@@ -1,0 +1,47 @@
+"""The pacer keeps a provider's rate: a burst, then one message per 1/rate seconds."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobdating.notifications.application.pacing import Pacer
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.at = 100.0
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_a_burst_then_one_token_per_interval() -> None:
+    ticks = Ticks()
+    pacer = Pacer(10, burst=2, now=ticks)
+    assert [pacer.take() for _ in range(3)] == [True, True, False]
+    assert pacer.wait() == pytest.approx(0.1)
+    ticks.at += 0.05
+    assert not pacer.take()
+    assert pacer.wait() == pytest.approx(0.05)
+    ticks.at += 0.05
+    assert pacer.take()
+    assert not pacer.take()
+
+
+def test_an_idle_pacer_saves_no_more_than_its_burst() -> None:
+    ticks = Ticks()
+    pacer = Pacer(50, burst=5, now=ticks)
+    ticks.at += 3600
+    assert sum(pacer.take() for _ in range(20)) == 5
+    assert pacer.wait() == pytest.approx(1 / 50)
+
+
+def test_a_rate_of_zero_is_refused() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        Pacer(0)
+
+
+def test_by_default_messages_go_one_at_a_time() -> None:
+    ticks = Ticks()
+    pacer = Pacer(50, now=ticks)
+    assert [pacer.take(), pacer.take()] == [True, False]

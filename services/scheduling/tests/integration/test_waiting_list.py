@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.relay import Relay
 from jobdating.contracts import registration as r
-from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled
+from jobdating.contracts.scheduling import SlotAssigned, SlotCancelled, SlotMoved
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
 from jobdating.scheduling.bootstrap import SchedulingService
@@ -54,9 +54,11 @@ class Registration:
         return [e.data for e in log_events(self.service.store, head) if isinstance(e.data, SlotAssigned)]
 
 
-def newcomer(prefix: str, n: int, wishes: tuple[str, ...], at: datetime, walk_in: bool = False) -> list[Fact]:
-    """A candidate registered at Seclin now (and there now, for a walk-in)."""
-    cid, seclin = f"{prefix}-late-{n:02d}", site_id(prefix, "seclin")
+def newcomer(
+    prefix: str, n: int, wishes: tuple[str, ...], at: datetime, walk_in: bool = False, site: str = "seclin"
+) -> list[Fact]:
+    """A candidate registered at `site` (Seclin unless told) now (and there now, for a walk-in)."""
+    cid, seclin = f"{prefix}-late-{n:02d}", site_id(prefix, site)
     profile = r.CandidateProfile(
         referring_org="mission-locale",
         site_id=seclin,
@@ -78,6 +80,20 @@ def newcomer(prefix: str, n: int, wishes: tuple[str, ...], at: datetime, walk_in
             Fact(r.CandidateWalkedIn(candidate_id=cid, site_id=seclin, at=at), cid, 2, "registration", at)
         )
     return facts
+
+
+async def until_one_waits(
+    registration: Registration, prefix: str, company: str, at: datetime, site: str = "seclin"
+) -> tuple[str, int]:
+    """Registrations at `site` wishing only `company`, numbered from 1, until one gets no slot: that one's
+    id (waiting), and their number."""
+    n = 1
+    while n < 8:
+        facts = newcomer(prefix, n, (company,), at, site=site)
+        if not await registration.deliver(*facts):
+            return facts[0].stream_id, n
+        n += 1
+    raise AssertionError(f"{company}'s morning never filled up")
 
 
 @pytest.mark.nats
@@ -196,12 +212,8 @@ async def test_a_candidate_who_cannot_come_frees_their_slots_for_the_waiting_lis
     await published_demo(api, service)
     registration = Registration(tmp_path, js, service)
     seclin, proprete = site_id(api.prefix, "seclin"), company_id(api.prefix, "proprete")
-    n, waiting = 1, None
-    while waiting is None and n < 8:  # registrations wishing only Nord Propreté, until one waits
-        facts = newcomer(api.prefix, n, (proprete,), clock.now())
-        waiting = None if await registration.deliver(*facts) else facts[0].stream_id
-        n += 1
-    assert waiting is not None, "Nord Propreté's morning filled up"
+    waiting, n = await until_one_waits(registration, api.prefix, proprete, clock.now())
+    n += 1
     holders = {
         e.data.candidate_id
         for e in log_events(service.store)
@@ -221,5 +233,39 @@ async def test_a_candidate_who_cannot_come_frees_their_slots_for_the_waiting_lis
     assert all(s.from_waiting_list and s.company_id == proprete for s in refill)
     url = f"/job-datings/{api.jd}/sites/{seclin}/waiting-list"
     assert waiting not in [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]]
+    assert_plan_still_valid(service, api.jd)
+    registration.store.close()
+
+
+@pytest.mark.nats
+async def test_a_company_widening_its_hours_books_its_waiting_list_as_a_computer_back_does(
+    tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    """The EHPAD (one recruiter, 08:30 to 12:00) stays until 12:30, through registration's `CompanyUpdated`
+    on a real NATS server: its new time goes to the waiting lists (those with the fewest interviews first,
+    site by site, as a computer back's free slots do), the Faches candidate waiting for it among them, and
+    nothing anyone was told moves."""
+    await published_demo(api, service)
+    registration = Registration(tmp_path, js, service)
+    faches, ehpad = site_id(api.prefix, "faches"), company_id(api.prefix, "ehpad")
+    url = f"/job-datings/{api.jd}/sites/{faches}/waiting-list"
+    clock.set(paris(10, 50))
+    waiting, _ = await until_one_waits(registration, api.prefix, ehpad, clock.now(), site="faches")
+    assert [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]] == [waiting]
+
+    registered = next(f for f in demo_facts(api.prefix) if f.stream_id == ehpad)
+    assert isinstance(registered.event, r.CompanyRegistered)
+    assert registered.event.profile.window_end == time(12)
+    head = service.store.head()
+    later = msgspec.structs.replace(registered.event.profile, window_end=time(12, 30))
+    update = r.CompanyUpdated(company_id=ehpad, profile=later)
+    given = await registration.deliver(Fact(update, ehpad, 2, "registration", clock.now()))
+
+    assert waiting in {s.candidate_id for s in given}, "the candidate waiting for the EHPAD got its new time"
+    assert all(s.from_waiting_list and s.company_id == ehpad for s in given)
+    # Its new time only: an interview ending after noon (the recruiter was busy until then).
+    assert all(s.ends_at > paris(12) for s in given)
+    assert not [e for e in log_events(service.store, head) if isinstance(e.data, SlotMoved | SlotCancelled)]
+    assert (await api.ok("GET", url))["waiting"] == [], "a candidate leaves the list with their first slot"
     assert_plan_still_valid(service, api.jd)
     registration.store.close()

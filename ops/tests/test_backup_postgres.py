@@ -26,18 +26,22 @@ from .conftest import ORG, History
 
 pytestmark = [pytest.mark.nats, pytest.mark.postgres]
 AT = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+WHO = CALLERS["mel-counsellor"]
+
+
+def registration_on(pg_dsn: str, org: str = ORG) -> tuple[PostgresEventStore, RegistrationHandlers, str]:
+    """Registration of `org` on a migrated PostgreSQL store, with one site open."""
+    store = PostgresEventStore(pg_dsn)
+    store.migrate()
+    handlers = RegistrationHandlers(build_service(org=org, store=store))
+    return store, handlers, open_site(handlers.service)
 
 
 async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
     pg_dsn: str, js: JetStreamContext, tmp_path: Path
 ) -> None:
-    store = PostgresEventStore(pg_dsn)
-    store.migrate()
-    service = build_service(org=ORG, store=store)
-    handlers = RegistrationHandlers(service)
-    who = CALLERS["mel-counsellor"]
-    site = open_site(service)
-    kept, erased = (handlers.register_candidate(who, candidate(site)) for _ in range(2))
+    store, handlers, site = registration_on(pg_dsn)
+    kept, erased = (handlers.register_candidate(WHO, candidate(site)) for _ in range(2))
     await Relay(store, js).publish_pending()
     data = tmp_path / "data"
     data.mkdir()
@@ -50,8 +54,8 @@ async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
     assert manifest.stream.messages == 2
     assert verify(folder) == manifest
 
-    later = handlers.register_candidate(who, candidate(site))
-    handlers.erase_candidate(who, EraseCandidate(candidate_id=erased))
+    later = handlers.register_candidate(WHO, candidate(site))
+    handlers.erase_candidate(WHO, EraseCandidate(candidate_id=erased))
     store.close()
 
     with pytest.raises(RestoreError, match="donnez --store registration=URL"):
@@ -81,20 +85,15 @@ async def test_a_postgresql_store_comes_back_without_the_keys_erased_since(
 async def test_with_the_stream_kept_a_postgresql_store_is_brought_forward_from_it(
     pg_dsn: str, js: JetStreamContext, nats_server: NatsServer, tmp_path: Path
 ) -> None:
-    store = PostgresEventStore(pg_dsn)
-    store.migrate()
-    service = build_service(org=ORG, store=store)
-    handlers = RegistrationHandlers(service)
-    who = CALLERS["mel-counsellor"]
-    site = open_site(service)
-    erased = handlers.register_candidate(who, candidate(site))
+    store, handlers, site = registration_on(pg_dsn)
+    erased = handlers.register_candidate(WHO, candidate(site))
     await Relay(store, js).publish_pending()
     data = tmp_path / "data"
     data.mkdir()
     urls = {"registration": pg_dsn}
     folder, _ = await take_backup(data, tmp_path / "backups", js, AT, urls)
-    later = handlers.register_candidate(who, candidate(site))
-    handlers.erase_candidate(who, EraseCandidate(candidate_id=erased))
+    later = handlers.register_candidate(WHO, candidate(site))
+    handlers.erase_candidate(WHO, EraseCandidate(candidate_id=erased))
     await Relay(store, js).publish_pending()
     with store.transaction() as tx:  # the database lost: its tables dropped
         for table in ("events", "person_keys", "candidates"):
@@ -115,20 +114,16 @@ async def test_with_the_stream_kept_a_postgresql_store_is_brought_forward_from_i
 async def test_a_partners_own_instance_is_backed_up_and_restored_beside_the_folders(
     history: History, pg_dsn: str, nats_server: NatsServer, tmp_path: Path
 ) -> None:
-    store = PostgresEventStore(pg_dsn)
-    store.migrate()
-    partner = RegistrationHandlers(build_service(org="mission-locale", store=store))
-    partner_site = open_site(partner.service)
-    who = CALLERS["mel-counsellor"]
-    partner.register_candidate(who, candidate(partner_site))
+    store, partner, partner_site = registration_on(pg_dsn, "mission-locale")
+    partner.register_candidate(WHO, candidate(partner_site))
     await Relay(store, history.js).publish_pending()
     urls = {"registration@mission-locale": pg_dsn}
     folder, manifest = await take_backup(history.data, tmp_path / "backups", history.js, AT, urls)
     labels = {s.service: s.file for s in manifest.stores}
     assert labels["registration@mission-locale"] == "registration+mission-locale.pgdump"
     own = RegistrationHandlers(history.registration)
-    own.register_candidate(who, candidate(open_site(history.registration)))
-    partner.register_candidate(who, candidate(partner_site))
+    own.register_candidate(WHO, candidate(open_site(history.registration)))
+    partner.register_candidate(WHO, candidate(partner_site))
     await history.relay()
     await Relay(store, history.js).publish_pending()
     for path in history.data.glob("registration.db*"):

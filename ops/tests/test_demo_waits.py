@@ -4,16 +4,14 @@ whose counts grow as the stream would feed them."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
 from jobdating.ops.demo import DemoError, wait_for_facts
+from jobdating.testing.http_stub import JsonHandler, serving
 
 FULL = {"candidates": 50, "companies": 15, "sites": 4, "computers": 18}
 
@@ -23,26 +21,14 @@ def learning() -> Iterator[str]:
     """A `/facts` that knows nothing for 1.2 s, then half the candidates until 2.4 s, then everything."""
     started = time.monotonic()
 
-    class Facts(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
+    class Facts(JsonHandler):
+        def answer(self, path: str) -> dict[str, int]:
             elapsed = time.monotonic() - started
             known = dict.fromkeys(FULL, 0) if elapsed < 1.2 else {**FULL, "candidates": 25}
-            body = json.dumps(FULL if elapsed >= 2.4 else known).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            return FULL if elapsed >= 2.4 else known
 
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Facts)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Facts) as url:
+        yield url
 
 
 def test_the_wait_for_scheduling_says_how_far_it_got_every_few_seconds(learning: str) -> None:

@@ -45,6 +45,11 @@ def _invite(page: Any, organisation: str | None, name: str, address: str, role: 
     page.get_by_role("button", name="Envoyer l'invitation").click()
 
 
+def _open_from_menu(page: Any, link: str, url: str) -> None:
+    page.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
+    page.wait_for_url(url)
+
+
 @pytest.fixture(scope="module")
 def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
     """The coordinator, signed in once for this module's tests (a TOTP code serves once)."""
@@ -60,8 +65,7 @@ def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(
     coordinator_page: Any, demo: Demo
 ) -> None:
     page = coordinator_page
-    page.get_by_role("navigation").get_by_role("link", name="Partenaires", exact=True).click()
-    page.wait_for_url("**/partenaires")
+    _open_from_menu(page, "Partenaires", "**/partenaires")
     assert page.get_by_role("heading", level=1).inner_text() == "Partenaires et invitations"
     listed = page.inner_text("main")
     for name in PARTNERS.values():
@@ -133,8 +137,7 @@ def test_the_coordinator_checks_a_file_of_candidates_and_reads_the_report_row_by
     coordinator_page: Any, demo: Demo
 ) -> None:
     page = coordinator_page
-    page.get_by_role("navigation").get_by_role("link", name="Imports", exact=True).click()
-    page.wait_for_url("**/coordination/imports")
+    _open_from_menu(page, "Imports", "**/coordination/imports")
     check_page(page, "imports")
     rows = [
         HEADERS,

@@ -34,6 +34,7 @@ from jobdating.ops.audit.report import AuditReport
 from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
+from jobdating.ops.day.services import DayApi
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.demo_people import COACH_ORGS
@@ -275,11 +276,14 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert published is not None, stack.demo
     assert int(published.group(1)) > 0
 
-    day = DemoDay(
+    api = DayApi(
         scheduling_url=stack.url("scheduling"),
         sites_url=sites,
         registration_url=stack.url("registration"),
         token=stack.token_for,
+    )
+    day = DemoDay(
+        api=api,
         clock=stack.clock,
         maildir=stack.work / "mail",
         sms_file=stack.work / "no-sms-here.jsonl",

@@ -5,9 +5,6 @@ their phone, e-mail or name, read as raw bytes right away, without waiting for a
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,8 +17,9 @@ from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.stack import free_base_port
 from jobdating.testing.waiting import wait_until
 
+from .test_up import running
+
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
 
 
@@ -53,14 +51,8 @@ def found_in(data: Path, needles: dict[str, bytes]) -> list[str]:
 
 
 def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
-    log = tmp_path / "up.log"
-    command = [JOBDATING, "up", "--demo", "--data-dir", str(data)]
-    command += ["--nats-port", str(nats_port), "--base-port", str(base)]
-    command += ["--clock-start", DAYTIME]
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    try:
-        wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
+    data, base = tmp_path / "data", free_base_port()
+    with running(data, free_port(), base, tmp_path / "up.log", clock_start=DAYTIME):
         # Each demo counsellor, signed in, acts as themselves (their own candidates' personal data only).
         identity = f"http://127.0.0.1:{base + 5}"
         with httpx.Client(timeout=30) as http:
@@ -110,8 +102,5 @@ def test_an_erased_candidate_is_in_no_file_of_the_data_folder(tmp_path: Path) ->
                 break
             time.sleep(0.2)
         assert found_in(data, needles) == []
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
     # Stopping (final checkpoints, flushed logs) brings nothing back either.
     assert found_in(data, needles) == []

@@ -12,9 +12,6 @@ not candidates).
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,8 +23,9 @@ from jobdating.ops.stack import free_base_port
 from jobdating.testing.demo_data import DemoCandidate, candidates
 from jobdating.testing.waiting import wait_until
 
+from .test_up import running
+
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: SMS are not held back by the quiet hours
 NOT_PROBED = ("maildir", "sms.jsonl", "voice.jsonl", "tokens.json", "operator-tokens.json", "staff.toml")
 
@@ -81,15 +79,9 @@ def found_in(data: Path, wanted: dict[str, bytes]) -> list[str]:
 def test_the_demo_leaves_no_candidates_details_on_the_stream_in_the_logs_or_in_other_stores(
     tmp_path: Path,
 ) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
-    log = tmp_path / "up.log"
-    command = [JOBDATING, "up", "--demo", "--data-dir", str(data)]
-    command += ["--nats-port", str(nats_port), "--base-port", str(base)]
-    command += ["--clock-start", DAYTIME]
+    data = tmp_path / "data"
     demo = candidates()
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    try:
-        wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
+    with running(data, free_port(), free_base_port(), tmp_path / "up.log", clock_start=DAYTIME):
         follows = counsellor_ids(load_accounts(data / ACCOUNTS_FILE).values())
         wanted = {
             what: needle
@@ -107,8 +99,5 @@ def test_the_demo_leaves_no_candidates_details_on_the_stream_in_the_logs_or_in_o
         assert demo[1].email is not None
         assert demo[1].email.encode() in own
         assert found_in(data, wanted) == []
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
     # Stopping (final checkpoints, flushed logs) brings nothing out either.
     assert found_in(data, wanted) == []

@@ -11,9 +11,6 @@ import email
 import email.policy
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,8 +24,9 @@ from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.stack import SMS_REPLY_SECRET_FILE, free_base_port
 from jobdating.testing.waiting import wait_until
 
+from .test_up import running
+
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
-JOBDATING = str(Path(sys.executable).parent / "jobdating")
 DAYTIME = "2027-01-05T10:00+01:00"  # a Tuesday morning: convocations go out by SMS at once
 
 
@@ -52,15 +50,10 @@ def counsellor_calls(data: Path, to: str) -> list[str]:
 def test_a_no_by_sms_withdraws_the_candidate_frees_their_slots_and_tells_their_counsellor(
     tmp_path: Path,
 ) -> None:
-    data, nats_port, base = tmp_path / "data", free_port(), free_base_port()
-    log = tmp_path / "up.log"
-    command = [JOBDATING, "up", "--demo", "--data-dir", str(data)]
-    command += ["--nats-port", str(nats_port), "--base-port", str(base), "--clock-start", DAYTIME]
+    data, base = tmp_path / "data", free_base_port()
     # The counsellor's notice gathers its moment for a second here, not two minutes.
     env = {**os.environ, "JOBDATING_NOTIFICATIONS_COUNSELLOR_CALL_WAIT": "1"}
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    try:
-        wait_until("the demo loaded", lambda: "Ctrl-C" in log.read_text(errors="replace"))
+    with running(data, free_port(), base, tmp_path / "up.log", clock_start=DAYTIME, env=env):
         accounts = load_accounts(data / ACCOUNTS_FILE)
         counsellor = accounts["counsellor-mission-locale"]
         with httpx.Client(timeout=30) as http:
@@ -120,6 +113,3 @@ def test_a_no_by_sms_withdraws_the_candidate_frees_their_slots_and_tells_their_c
         [notice] = counsellor_calls(data, counsellor.email)
         assert "« Je ne peux pas venir »" in notice
         (tmp_path / "counsellor_call.txt").write_text(notice)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0

@@ -24,7 +24,13 @@ JOBDATING = str(Path(sys.executable).parent / "jobdating")
 
 
 def start(
-    data: Path, nats_port: int, base: int, log: Path, *, clock_start: str | None = None
+    data: Path,
+    nats_port: int,
+    base: int,
+    log: Path,
+    *,
+    clock_start: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     command = [
         JOBDATING,
@@ -39,7 +45,7 @@ def start(
     ]
     if clock_start is not None:
         command += ["--clock-start", clock_start]
-    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
 
 
 def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], limit: float = 150) -> None:
@@ -62,9 +68,10 @@ def running(
     *,
     clock_start: str | None = None,
     stop: signal.Signals = signal.SIGTERM,
+    env: dict[str, str] | None = None,
 ) -> Iterator[None]:
     """`jobdating up --demo` started and ready (it printed its Ctrl-C line); stopped by `stop`, cleanly."""
-    process = start(data, nats_port, base, log, clock_start=clock_start)
+    process = start(data, nats_port, base, log, clock_start=clock_start, env=env)
     try:
         wait_for(log, "Ctrl-C", process)
         yield

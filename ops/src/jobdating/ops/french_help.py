@@ -65,17 +65,24 @@ COMMAND_HELP: dict[str, str] = {
 }
 
 
+def _french_help_option(option: Any) -> Any:
+    if option is not None:
+        option.help = HELP_OPTION
+    return option
+
+
+def _write_french_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=USAGE)
+
+
 class FrenchCommand(TyperCommand):
     """A command whose usage line and `--help` option speak French."""
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
+        return _french_help_option(super().get_help_option(ctx))
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+        _write_french_usage(self, ctx, formatter)
 
 
 class FrenchGroup(TyperGroup):
@@ -86,13 +93,10 @@ class FrenchGroup(TyperGroup):
         super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
+        return _french_help_option(super().get_help_option(ctx))
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+        _write_french_usage(self, ctx, formatter)
 
 
 def in_french(app: typer.Typer, path: str = "") -> None:

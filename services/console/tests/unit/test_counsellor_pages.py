@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
@@ -139,6 +140,12 @@ class Counselling(FakeServices):
         raise Refused(404, ["inconnu"])
 
 
+def read(page: Response, status: int = 200) -> str:
+    """The page's text as a person reads it (entities decoded), once its status is `status`."""
+    assert page.status_code == status
+    return html.unescape(page.text)
+
+
 @pytest.fixture
 def services() -> Counselling:
     return Counselling()
@@ -163,9 +170,7 @@ def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_an
     console: ConsoleService,
     signed_in: Callable[..., TestClient],
 ) -> None:
-    page = signed_in(console, ("counsellor",)).get("/conseil")
-    assert page.status_code == 200
-    text = html.unescape(page.text)
+    text = read(signed_in(console, ("counsellor",)).get("/conseil"))
     calls = text.split('id="appeler"')[1].split('id="planning"')[0]
     assert "Pas joint : la convocation (SMS), l'envoi a échoué." in calls
     assert "Absent le jour du job dating." in calls
@@ -190,19 +195,17 @@ def test_when_notifications_does_not_answer_the_page_says_it_cannot_tell(
     console: ConsoleService, services: Counselling, signed_in: Callable[..., TestClient]
 ) -> None:
     services.notifications_down = True
-    page = signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1")
-    assert page.status_code == 200
-    assert "L'état des messages n'est pas disponible pour l'instant." in html.unescape(page.text)
-    assert "Entretien annulé (10:00, Garage) : panne de matériel." in html.unescape(page.text)
+    text = read(signed_in(console, ("counsellor",)).get("/conseil/candidats/c-1"))
+    assert "L'état des messages n'est pas disponible pour l'instant." in text
+    assert "Entretien annulé (10:00, Garage) : panne de matériel." in text
 
 
 def test_a_candidate_registration_shows_without_a_name_is_refused(
     console: ConsoleService, signed_in: Callable[..., TestClient]
 ) -> None:
-    page = signed_in(console, ("counsellor",)).get("/conseil/candidats/c-9")
-    assert page.status_code == 403
-    assert "Ce candidat n'est pas suivi par vous" in html.unescape(page.text)
-    assert "Autre" not in html.unescape(page.text)
+    text = read(signed_in(console, ("counsellor",)).get("/conseil/candidats/c-9"), 403)
+    assert "Ce candidat n'est pas suivi par vous" in text
+    assert "Autre" not in text
 
 
 def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
@@ -213,25 +216,23 @@ def test_a_coach_sees_the_sessions_they_run_with_who_is_enrolled(
     home = client.get("/", follow_redirects=False)
     assert home.headers["location"] == "/conseil/ateliers"
     assert client.get("/conseil").status_code == 403
-    page = client.get("/conseil/ateliers")
-    assert page.status_code == 200
-    assert "Ateliers à animer (1)" in html.unescape(page.text)
-    assert "lundi 4 janvier 2027, 14:00 – 16:30" in html.unescape(page.text)
-    assert "2 inscrits sur 8 places." in html.unescape(page.text)
+    text = read(client.get("/conseil/ateliers"))
+    assert "Ateliers à animer (1)" in text
+    assert "lundi 4 janvier 2027, 14:00 – 16:30" in text
+    assert "2 inscrits sur 8 places." in text
     # A coach reads no candidate's name: each enrolled is said to be followed elsewhere.
-    assert html.unescape(page.text).count("candidat suivi par une autre structure") == 3
-    assert "Entretiens individuels (1)" in html.unescape(page.text)
-    assert "Annulé." in html.unescape(page.text)
+    assert text.count("candidat suivi par une autre structure") == 3
+    assert "Entretiens individuels (1)" in text
+    assert "Annulé." in text
 
 
 def test_a_counsellor_running_a_workshop_sees_their_own_candidates_by_name(
     console: ConsoleService, signed_in: Callable[..., TestClient]
 ) -> None:
-    page = signed_in(console, ("counsellor",)).get("/conseil/ateliers")
-    assert page.status_code == 200
-    assert "Martin Léa" in html.unescape(page.text)
-    assert "Bernard Léa" in html.unescape(page.text)  # the individual interview
-    assert html.unescape(page.text).count("candidat suivi par une autre structure") == 1
+    text = read(signed_in(console, ("counsellor",)).get("/conseil/ateliers"))
+    assert "Martin Léa" in text
+    assert "Bernard Léa" in text  # the individual interview
+    assert text.count("candidat suivi par une autre structure") == 1
 
 
 def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registration_is_asked(
@@ -241,9 +242,7 @@ def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registra
     client = signed_in(console, ("coordinator",))
     session = console.sessions.get(client.cookies["console_session"], NOW)
     assert session is not None
-    answer = client.post("/coordination/imports", data={"csrf": session.csrf, "dry_run": "oui"})
-    assert answer.status_code == 400
-    text = html.unescape(answer.text)
+    text = read(client.post("/coordination/imports", data={"csrf": session.csrf, "dry_run": "oui"}), 400)
     assert "Choisissez ce que contient le fichier : des candidats ou des entreprises." in text
     assert "Choisissez un fichier (CSV ou Excel) à importer." in text
     refused = client.post(

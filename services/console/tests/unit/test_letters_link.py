@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from jobdating.console.application.ports import Refused
@@ -29,12 +30,25 @@ def services() -> FakeServices:
     return fake
 
 
-def test_the_plan_links_to_the_letters_and_the_console_hands_on_the_pdf(
+SignedInAs = Callable[..., tuple[FakeServices, TestClient, Session]]
+
+
+@pytest.fixture
+def signed_in_as(
     build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
-) -> None:
-    fake = services()
-    console = build_console(fake, secure_cookie=False)
-    client, _ = sign_in(console, roles=("coordinator",))
+) -> SignedInAs:
+    """`signed_in_as(*roles)`: the fake services, and a client signed in with `roles` to a console on them."""
+
+    def as_roles(*roles: str) -> tuple[FakeServices, TestClient, Session]:
+        fake = services()
+        client, session = sign_in(build_console(fake, secure_cookie=False), roles=roles)
+        return fake, client, session
+
+    return as_roles
+
+
+def test_the_plan_links_to_the_letters_and_the_console_hands_on_the_pdf(signed_in_as: SignedInAs) -> None:
+    fake, client, _ = signed_in_as("coordinator")
     page = client.get("/coordination/planning")
     assert page.status_code == 200
     assert (
@@ -52,11 +66,9 @@ def test_the_plan_links_to_the_letters_and_the_console_hands_on_the_pdf(
 
 
 def test_the_letters_are_for_the_coordination_and_a_refusal_is_shown_in_french(
-    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+    signed_in_as: SignedInAs,
 ) -> None:
-    fake = services()
-    console = build_console(fake, secure_cookie=False)
-    client, session = sign_in(console, roles=("site_manager",))
+    fake, client, session = signed_in_as("site_manager")
     refused = client.get("/coordination/courriers/jd-1")
     assert refused.status_code == 403
     assert "réservée à la coordination" in refused.text

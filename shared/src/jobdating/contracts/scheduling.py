@@ -8,7 +8,7 @@ publication turns it into `SlotAssigned` events, the first thing anyone is told.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
 from urllib.parse import urlsplit
 
 import msgspec
@@ -55,6 +55,16 @@ CancelReason = Literal[
     "site_closed",
     "coordinator",
 ]
+# Why an interview was cancelled, when neither the candidate nor their registration was the cause, as their
+# counsellor reads it: the console's call list and notifications' message to the counsellor say it alike.
+COUNSELLOR_CANCEL_WORDS: Final[dict[str, str]] = {
+    "company_left": "l'entreprise ne vient plus",
+    "company_late": "l'entreprise a un empêchement",
+    "company_changed": "l'entreprise a changé ses horaires",
+    "computer_broken": "panne de matériel",
+    "site_closed": "le lieu est fermé",
+    "coordinator": "décision de la coordination",
+}
 Outcome = Literal["second_interview", "hired", "not_retained", "no_show"]
 ManualChange = Literal["added", "moved", "cancelled"]
 

@@ -22,6 +22,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
+from jobdating.testing.http_stub import JsonHandler
+
 AUDIENCE = "jobdating"
 
 
@@ -108,24 +110,13 @@ class IdentityStandIn:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         identity = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                identity.requests.append(self.path)
-                if self.path == "/.well-known/jwks.json":
-                    body = identity.jwks()
-                elif self.path == "/revocations":
-                    body = {"accounts": dict(identity.revoked)}
-                else:
-                    self.send_error(404)
-                    return
-                raw = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # the tests' output is not the place for an access log
+        class Handler(JsonHandler):
+            def answer(self, path: str) -> Any:
+                identity.requests.append(path)
+                if path == "/.well-known/jwks.json":
+                    return identity.jwks()
+                if path == "/revocations":
+                    return {"accounts": dict(identity.revoked)}
+                return None
 
         return Handler

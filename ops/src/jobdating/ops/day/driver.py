@@ -15,10 +15,10 @@ from jobdating.ops.day.clock import SITE_CLOSES, SITE_OPENS, day_of, local
 from jobdating.ops.day.hands import Hands
 from jobdating.ops.day.patience import Patient
 from jobdating.ops.day.people import candidate_name, site_name
-from jobdating.ops.day.services import DayApi, Tokens
+from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
 from jobdating.ops.day.tally import tally
-from jobdating.ops.demo import DemoError, Urls
+from jobdating.ops.demo import DemoError
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids
 from jobdating.runtime.clock import ScaledClock
@@ -33,10 +33,7 @@ class DemoDay:
     def __init__(
         self,
         *,
-        scheduling_url: str,
-        sites_url: Urls,
-        registration_url: str,
-        token: Tokens,
+        api: DayApi,
         clock: ScaledClock,
         sessions: Sessions | None = None,
         maildir: Path,
@@ -46,15 +43,8 @@ class DemoDay:
         poll_seconds: float = 0.1,
         wait_seconds: float = 30.0,
         supervise: Callable[[], list[str]] | None = None,
-        recruiters: bool = False,
     ) -> None:
-        self.api = DayApi(
-            scheduling_url=scheduling_url,
-            sites_url=sites_url,
-            registration_url=registration_url,
-            token=token,
-            recruiters=recruiters,
-        )
+        self.api = api
         self.sessions = sessions
         self.clock = clock
         self.maildir = maildir

@@ -18,6 +18,7 @@ a driver running a few minutes late (a loaded machine, a service restarting) doe
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from jobdating.ops.day.choices import Slot, first_slots
@@ -44,34 +45,29 @@ BACK_WAIT_SECONDS = 5.0
 WALK_IN_RANK = len(candidates())  # after the demo data's candidates (their outcomes are drawn by rank)
 
 
+@dataclass(eq=False)
 class Hands:
     """The coordinator's and the hosts' acts by hand during the demo day (see the module's docstring)."""
 
-    def __init__(
-        self,
-        api: DayApi,
-        report: DayReport,
-        say: Callable[[datetime, str], None],
-        now: Callable[[], datetime],
-        counsellor_of: dict[str, str],
-        rank: dict[str, int],
-        wait: Callable[[Callable[[], bool], float], bool],
-    ) -> None:
-        self.api = api
-        self.report = report
-        self.say = say
-        self.now = now
-        self.counsellor_of = counsellor_of
-        self.rank = rank  # the driver's: the walk-in comes after the demo data's candidates
-        self.wait = wait  # the driver's: until a condition holds, at most so many seconds
-        self.company_ids: dict[str, str] = {}
-        self.broken_computer = ""
-        self.late_first: Slot | None = None
-        self.moved_by_hand = False
-        self.walked_in = False
-        self.marked_late_absent = False
-        self.late_arrived = False
-        self.back = False
+    api: DayApi
+    report: DayReport
+    say: Callable[[datetime, str], None]
+    now: Callable[[], datetime]
+    counsellor_of: dict[str, str]
+    rank: dict[str, int]  # the driver's: the walk-in comes after the demo data's candidates
+    # The driver's: until a condition holds, at most so many seconds.
+    wait: Callable[[Callable[[], bool], float], bool]
+    company_ids: dict[str, str] = field(default_factory=dict, init=False)
+    broken_computer: str = field(default="", init=False)
+    late_first: Slot | None = field(default=None, init=False)
+    moved_by_hand: bool = field(default=False, init=False)
+    walked_in: bool = field(default=False, init=False)
+    marked_late_absent: bool = field(default=False, init=False)
+    late_arrived: bool = field(default=False, init=False)
+    back: bool = field(default=False, init=False)
+    reopening: Reopening = field(init=False)
+
+    def __post_init__(self) -> None:
         self.reopening = Reopening(self)
 
     def choose(

@@ -11,6 +11,7 @@ import httpx
 
 from jobdating.ops.day.clock import day_of, to_the_day
 from jobdating.ops.day.driver import DemoDay, Say
+from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import DayReport
 from jobdating.ops.demo import DemoReport, plan, planned
 from jobdating.ops.demo import load as load_demo
@@ -81,11 +82,15 @@ def play(
                 plan(http, stack.url("scheduling"), coordinator, loaded, day_of(clock), progress)
             tell(planned(loaded))
             recruiting.result()
-        day = DemoDay(
+        api = DayApi(
             scheduling_url=stack.url("scheduling"),
             sites_url=stack.url("sites"),
             registration_url=stack.url("registration"),
             token=sessions.of,
+            recruiters=True,
+        )
+        day = DemoDay(
+            api=api,
             sessions=sessions,
             clock=clock,
             maildir=stack.maildir,
@@ -93,7 +98,6 @@ def play(
             seed=seed,
             say=say,
             supervise=stack.supervise_once,
-            recruiters=True,
         )
         report = day.run()
     report.sign_ins = sessions.sign_ins

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID, SITES
 Tokens = Callable[[str, str], str]
 
 
+@dataclass(kw_only=True, eq=False)
 class DayApi:
     """Scheduling, sites and registration as the people of the day reach them: the coordination for the
     plan, each site's manager for arrivals, absences and computers, each company's recruiter for its
@@ -23,22 +25,12 @@ class DayApi:
     no company). `token` gives the access token of whoever acts for an organisation in a role (in the demo
     day, a signed-in person)."""
 
-    http: Patient  # set by the day once its HTTP client is open
-
-    def __init__(
-        self,
-        *,
-        scheduling_url: str,
-        sites_url: Urls,
-        registration_url: str,
-        token: Tokens,
-        recruiters: bool = False,
-    ) -> None:
-        self.scheduling_url = scheduling_url
-        self.sites_url = sites_url
-        self.registration_url = registration_url
-        self.token = token
-        self.recruiters = recruiters
+    scheduling_url: str
+    sites_url: Urls
+    registration_url: str
+    token: Tokens
+    recruiters: bool = False
+    http: Patient = field(init=False)  # set by the day once its HTTP client is open
 
     @property
     def coordinator(self) -> dict[str, str]:

@@ -9,7 +9,8 @@ from starlette.datastructures import UploadFile
 
 from jobdating.console.adapters.coordination import ONLY_COORDINATION, coordinator
 from jobdating.console.adapters.http_answers import DOWN, form_refusal
-from jobdating.console.adapters.web import Web, check_csrf
+from jobdating.console.adapters.pages import form_for
+from jobdating.console.adapters.web import Web
 from jobdating.console.application import imports
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.domain.permissions import may_coordinate
@@ -31,11 +32,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post("/coordination/imports")
     async def send(request: Request) -> Response:
-        session = web.signed_in(request)
-        fields = await check_csrf(request, session.csrf)
-        if not may_coordinate(session.roles):
-            return web.refused(request, session, 403, [ONLY_COORDINATION])
-        assert session.token is not None
+        session, token, fields = await form_for(web, request, may_coordinate, ONLY_COORDINATION)
         kind, dry_run = fields.get("kind", ""), fields.get("dry_run") == "oui"
         upload = (await request.form()).get("file")
         filename, content = "", b""
@@ -60,7 +57,7 @@ def router(web: Web) -> APIRouter:
             return again(400, wrong)
         try:
             report = await run_in_threadpool(
-                imports.send, web.services, session.token, kind, filename, content, dry_run
+                imports.send, web.services, token, kind, filename, content, dry_run
             )
         except (Refused, Unreachable) as exc:
             return again(*form_refusal(exc, DOWN))

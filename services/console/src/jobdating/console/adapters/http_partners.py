@@ -8,8 +8,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.http_answers import form_refusal, shown
-from jobdating.console.adapters.pages import page_for
-from jobdating.console.adapters.web import Web, check_csrf
+from jobdating.console.adapters.pages import form_for, page_for
+from jobdating.console.adapters.web import Web
 from jobdating.console.application import partners
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
@@ -55,11 +55,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post("/partenaires/invitations")
     async def invite(request: Request) -> Response:
-        session = web.signed_in(request)
-        fields = await check_csrf(request, session.csrf)
-        if not may_invite(session.roles):
-            return web.refused(request, session, 403, [ONLY_ADMINS])
-        assert session.token is not None
+        session, token, fields = await form_for(web, request, may_invite, ONLY_ADMINS)
         form = partners.Invitation(
             organisation_id=fields.get("organisation_id", ""),
             name=fields.get("name", ""),
@@ -67,14 +63,12 @@ def router(web: Web) -> APIRouter:
             role=fields.get("role", ""),
         )
         try:
-            view = await run_in_threadpool(
-                partners.partners, web.services, session.token, session.org, session.roles
-            )
+            view = await run_in_threadpool(partners.partners, web.services, token, session.org, session.roles)
             allowed = [o.organisation_id for o in view.organisations]
             wrong = partners.problems(form, partners.roles_to_invite(session.roles), allowed)
             if wrong:
                 return show(request, session, form, wrong, 400)
-            await run_in_threadpool(partners.invite, web.services, session.token, form)
+            await run_in_threadpool(partners.invite, web.services, token, form)
         except (Refused, Unreachable) as exc:
             status, reasons = form_refusal(exc, "L'invitation n'a pas pu être envoyée.")
             return show(request, session, form, reasons, status)

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from jobdating.console.application import candidate
 from jobdating.console.application.live_day import job_dating_of_the_day
 from jobdating.console.application.ports import Refused, Services, Unreachable
+from jobdating.contracts.scheduling import COUNSELLOR_CANCEL_WORDS
 
 OUTCOMES: Final[dict[str, str]] = {
     "second_interview": "deuxième entretien demandé",
@@ -29,12 +30,7 @@ CANCELLED_BECAUSE: Final[dict[str, str]] = {
     "candidate_withdrew": "le candidat s'est retiré",
     "candidate_changed": "l'inscription a changé",
     "no_show": "absent le matin",
-    "company_left": "l'entreprise ne vient plus",
-    "company_late": "l'entreprise a un empêchement",
-    "company_changed": "l'entreprise a changé ses horaires",
-    "computer_broken": "panne de matériel",
-    "site_closed": "le lieu est fermé",
-    "coordinator": "décision de la coordination",
+    **COUNSELLOR_CANCEL_WORDS,
 }
 MESSAGES: Final[dict[str, str]] = {
     "convocation": "la convocation",

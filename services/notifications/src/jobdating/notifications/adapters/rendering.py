@@ -21,6 +21,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
 
+from jobdating.contracts.scheduling import COUNSELLOR_CANCEL_WORDS
 from jobdating.notifications.adapters import spoken
 from jobdating.notifications.adapters.sms_fit import fitted
 from jobdating.notifications.application.ports import RenderedText
@@ -64,12 +65,7 @@ SHORT_CANCEL_REASONS = {
 COUNSELLOR_CANCEL_REASONS = {
     "candidate_changed": "son inscription a changé",
     "no_show": "absence le matin",
-    "company_left": "l'entreprise ne vient plus",
-    "company_late": "l'entreprise a un empêchement",
-    "company_changed": "l'entreprise a changé ses horaires",
-    "computer_broken": "panne de matériel",
-    "site_closed": "le lieu est fermé",
-    "coordinator": "décision de la coordination",
+    **COUNSELLOR_CANCEL_WORDS,
 }
 MESSAGE_WORDS = {
     "convocation": "la convocation",

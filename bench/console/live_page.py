@@ -2,8 +2,10 @@
 and p95 of sequential loads, against a bare FastAPI page served the same way (uvicorn, own process) in the
 same run: loads alternate between the two so both see the same machine load.
 
-Everything is real (see `bench.console.fair`): the page asks scheduling and sites for each site's
-computers, plan, attendance and waiting list (four calls per site) with the coordinator's token.
+Everything is real (see `bench.console.fair`): the page reads the console's model of the day, which asks
+scheduling and sites for the sites' computers, plan, attendance and waiting lists with the coordinator's
+token when it is built, and again only for what the stream's events changed since. The statistics page
+(« Les chiffres ») is timed too: its first load folds the whole stream, the next ones the new events only.
 
     .venv/bin/python -m bench.console.live_page                      # reduced fair (about 2 minutes)
     .venv/bin/python -m bench.console.live_page --candidates 5000 --sites 200 --companies 500 --loads 20
@@ -63,14 +65,27 @@ def measure(fair: Fair, loads: int) -> dict[str, Any]:
         bare.stop()
     sections = page.text.count('sse-swap="site-')
     live_p, bare_p = percentiles(live), percentiles(baseline)
+    first_statistics, statistics_loads = statistics_page(fair, loads)
     return {
         "live_page": live_p,
         "bare_page": bare_p,
         "p95_ratio_live_over_bare": round(live_p["p95_ms"] / bare_p["p95_ms"], 1),
         "page_bytes": size,
         "site_sections_on_page": sections,
-        "upstream_calls_per_load": 3 + 4 * fair.size.sites,
+        # The statistics page folds the stream once, then only the events recorded since its last load.
+        "statistics_page_first_ms": round(first_statistics * 1000, 1),
+        "statistics_page_next": percentiles(statistics_loads),
     }
+
+
+def statistics_page(fair: Fair, loads: int) -> tuple[float, list[float]]:
+    """« Les chiffres »: the first load's seconds, then each next load's."""
+    seconds: list[float] = []
+    for _ in range(1 + loads):
+        start = time.perf_counter()
+        fair.console.get("/coordination/chiffres").raise_for_status()
+        seconds.append(time.perf_counter() - start)
+    return seconds[0], seconds[1:]
 
 
 def main() -> None:

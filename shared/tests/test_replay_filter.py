@@ -1,4 +1,5 @@
-"""A filtered stream replay ends even when the stream's last messages lie outside its filter."""
+"""A filtered stream replay ends even when the stream's last messages lie outside its filter; a replay
+after a sequence reads only the events after it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.replay import replay_stream
 from jobdating.contracts.envelope import RecordedEvent, encode_envelope
-from jobdating.contracts.subjects import STREAM_NAME, event_subject, service_filter
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, event_subject, service_filter
 from jobdating.testing.events import envelope, site_opened
 
 pytestmark = pytest.mark.nats
@@ -23,14 +24,17 @@ async def publish(js: JetStreamContext, service: str, site_id: str) -> str:
     return env.event_id
 
 
-async def replayed(js: JetStreamContext, filter_subject: str, upto: int | None = None) -> list[str]:
+async def replayed(
+    js: JetStreamContext, filter_subject: str, upto: int | None = None, after: int = 0
+) -> list[str]:
     seen: list[str] = []
 
     def apply_batch(events: Sequence[RecordedEvent]) -> None:
         seen.extend(e.envelope.event_id for e in events)
 
     count = await asyncio.wait_for(
-        replay_stream(js, apply_batch, filter_subject=filter_subject, upto=upto, batch=2), timeout=10
+        replay_stream(js, apply_batch, filter_subject=filter_subject, upto=upto, after=after, batch=2),
+        timeout=10,
     )
     assert count == len(seen)
     return seen
@@ -57,3 +61,10 @@ async def test_a_filtered_replay_stops_at_upto_and_ignores_later_matching_messag
     await publish(js, "sites", "other-1")  # sequence 3: the bound
     await publish(js, "registration", "late")
     assert await replayed(js, service_filter("registration"), upto=3) == first
+
+
+async def test_a_replay_after_a_sequence_reads_only_the_later_events(js: JetStreamContext) -> None:
+    events = [await publish(js, "sites", f"s{n}") for n in range(4)]
+    assert await replayed(js, ALL_EVENTS, after=2) == events[2:]
+    assert await replayed(js, ALL_EVENTS, after=4) == []
+    assert await replayed(js, ALL_EVENTS, after=1, upto=3) == events[1:3]

@@ -1,14 +1,22 @@
-"""The live day's rules that need no other service: coordination only, and a reconnecting page's resume."""
+"""The live day's rules that need no other service: coordination only, a reconnecting page's resume, and
+what the feed tells of an event."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
+from jobdating.console.application.live_day import COMPUTERS
 from jobdating.console.application.sessions import Session
 from jobdating.console.bootstrap import ConsoleService
+from jobdating.contracts.envelope import Event, encode_envelope
+from jobdating.contracts.sites import ComputerOutOfOrder
+from jobdating.contracts.subjects import event_subject
+from jobdating.testing.events import envelope, site_opened
 
 
 def test_the_live_day_is_for_the_coordination_only(
@@ -53,3 +61,35 @@ def test_each_listening_page_hears_each_change() -> None:
     feed.publish(Change(4, "b"))
     assert first.empty()
     assert second.get_nowait() == Change(4, "b")
+
+
+class _Message:
+    """What the feed reads of a JetStream message: its subject, its bytes and its stream sequence."""
+
+    def __init__(self, event: Event, stream_id: str, service: str, sequence: int):
+        env = envelope(event, stream_id, 1, service=service)
+        self.subject = event_subject(env.org, service, env.stream_type, env.event_type, env.stream_id)
+        self.data = encode_envelope(env)
+        self.metadata = SimpleNamespace(sequence=SimpleNamespace(stream=sequence))
+
+
+def test_the_feed_tells_the_site_and_what_of_it_an_event_changed() -> None:
+    feed = LiveFeed("")
+    feed.models.computer_sites["pc-1"] = "site-a"
+    heard = feed.listen()
+    broken = ComputerOutOfOrder(computer_id="pc-1", reason="écran cassé")
+
+    async def receive(*messages: _Message) -> None:
+        for message in messages:
+            await feed._on_message(message)  # type: ignore[arg-type]
+
+    asyncio.run(
+        receive(
+            _Message(broken, "pc-1", "sites", 4),
+            # Another service's event naming a site changes nothing the live day shows.
+            _Message(site_opened("site-b"), "site-b", "notifications", 5),
+        )
+    )
+    change = heard.get_nowait()
+    assert (change.sequence, change.site_id, change.aspects) == (4, "site-a", (COMPUTERS,))
+    assert heard.empty()

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from nats.js.api import DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from jobdating.contracts.catalog import REGISTRY
@@ -27,17 +27,22 @@ async def stream_head(js: JetStreamContext, stream: str = STREAM_NAME) -> int:
 
 
 async def subscribe_ordered(
-    js: JetStreamContext, on_message: Callable[[Msg], Awaitable[None]], filter_subject: str = ALL_EVENTS
+    js: JetStreamContext,
+    on_message: Callable[[Msg], Awaitable[None]],
+    filter_subject: str = ALL_EVENTS,
+    after: int = 0,
 ) -> JetStreamContext.PushSubscription:
-    """An ordered push consumer over the whole stream (no acks, flow-controlled, no pending limit) calling
-    `on_message` with each message from the first; the caller reads them as it needs and unsubscribes."""
+    """An ordered push consumer over the stream (no acks, flow-controlled, no pending limit) calling
+    `on_message` with each message from the first after sequence `after`; the caller reads them as it needs
+    and unsubscribes."""
     return await js.subscribe(
         filter_subject,
         # Named: a reader such as the console may not look streams up by subject.
         stream=STREAM_NAME,
         cb=on_message,
         ordered_consumer=True,
-        deliver_policy=DeliverPolicy.ALL,
+        config=ConsumerConfig(opt_start_seq=after + 1) if after else None,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE if after else DeliverPolicy.ALL,
         pending_msgs_limit=-1,
         pending_bytes_limit=-1,
     )
@@ -49,11 +54,13 @@ async def replay_stream(
     *,
     filter_subject: str = ALL_EVENTS,
     upto: int | None = None,
+    after: int = 0,
     batch: int = 5000,
     registry: EventRegistry = REGISTRY,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Feed every event of the stream (up to sequence `upto`) to `apply_batch`, in order; returns how many.
+    """Feed every event of the stream after sequence `after` (up to sequence `upto`) to `apply_batch`, in
+    order; returns how many.
 
     With a filter, the stream's last message may lie outside it and never be delivered: the replay ends at
     the last message matching the filter (asked of the stream), or on a delivered message after which none
@@ -62,7 +69,7 @@ async def replay_stream(
     last = upto if upto is not None else await stream_head(js)
     if last != 0 and filter_subject != ALL_EVENTS:
         last = min(last, await _last_matching(js, filter_subject))
-    if last == 0:
+    if last <= after:
         return 0
     pending: list[RecordedEvent] = []
     count = 0
@@ -91,7 +98,7 @@ async def replay_stream(
         if done:
             finished.set()
 
-    sub = await subscribe_ordered(js, on_message, filter_subject)
+    sub = await subscribe_ordered(js, on_message, filter_subject, after)
     try:
         await asyncio.wait_for(finished.wait(), timeout=None)
     finally:

@@ -14,7 +14,9 @@ class ConsoleSettings(ServiceSettings):
     """The common settings, plus where the other services answer and the console's own secret.
 
     The console holds no personal data of its own in this first slice: every page asks the service that owns
-    the data, with the signed-in person's access token, so that the services enforce who sees what.
+    the data, with the signed-in person's access token, so that the services enforce who sees what. The live
+    day keeps in memory what the services answered (identifiers and counts), per organisation and roles,
+    read again when the stream says it changed.
     `secret_file` holds the key that signs candidates' personal links (a file: secrets stay out of the
     environment); `secure_cookie` is off only for a local `jobdating up` served over plain HTTP.
     """
@@ -35,10 +37,10 @@ class ConsoleSettings(ServiceSettings):
         }
     )
 
-    # Not used yet (no read model of its own): kept so the console has the common settings' shape.
+    # Not used yet (its read models live in memory): kept so the console has the common settings' shape.
     store_url: str = "sqlite:///.data/console.db"
     # The live day's updates: one ordered consumer of the stream per process, reading only; empty: the
-    # live page shows the state when loaded, with no live update.
+    # live page shows the state when loaded (read afresh each time), with no live update.
     nats_url: str = ""
     port: int = 8000
     # Where people open the console (the address in candidates' links).

@@ -1,10 +1,14 @@
 """One ordered JetStream consumer per console process, fanned out to the live pages' event streams.
 
 The consumer reads new events of the stream (no acks, no durable state: a restarted console starts from
-the stream's head, and the pages reload their state anyway). From each event it keeps only the site it
-touches (`site_id` in its payload, or the site of its `computer_id`) and the stream sequence, which becomes
-the server-sent event's `id`: a page reconnecting with `Last-Event-ID` gets the sites changed since, from a
-bounded memory of recent changes (further back: every site, as if it had reloaded).
+the stream's head, and the pages reload their state anyway). Of the events of sites and scheduling (the
+others change nothing the page shows) it keeps only the site each touches (`site_id` in its payload, or the
+site of its `computer_id` or `slot_id`) and the stream sequence, which becomes the server-sent event's `id`:
+a page reconnecting with `Last-Event-ID` gets the sites changed since, from a bounded memory of recent
+changes (further back: every site, as if it had reloaded).
+
+It also keeps the console's read models of the live day (`LiveModels`) told of what changed: the site an
+event touches, or the whole job dating when a scheduling event names none.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from jobdating.bus.connection import connect_options
+from jobdating.console.application.live_day import ASPECTS, ATTENDANCE, COMPUTERS, PLAN, WAITING
+from jobdating.console.application.live_model import LiveModels
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
 
@@ -47,6 +53,8 @@ async def subscribe(client: Client, on_message: Callable[[Msg], Awaitable[None]]
 class Change:
     sequence: int
     site_id: str
+    # What of the site changed (see `live_day.ASPECTS`): only those are read again.
+    aspects: tuple[str, ...] = field(default=ASPECTS, compare=False)
 
 
 @dataclass
@@ -55,7 +63,9 @@ class LiveFeed:
 
     nats_url: str
     memory: int = 2000
-    computer_sites: dict[str, str] = field(default_factory=dict)
+    models: LiveModels = field(default_factory=LiveModels)
+    # True while the consumer runs: the read models may then trust what they read.
+    live: bool = False
     _recent: deque[Change] = field(default_factory=deque)
     # The last sequence this process knows nothing more about: before its first event, or dropped since.
     _floor: int | None = None
@@ -63,11 +73,15 @@ class LiveFeed:
     _client: Client | None = None
     _task: asyncio.Task[None] | None = None
 
+    def __post_init__(self) -> None:
+        self.models.trusted = lambda: self.live
+
     async def start(self) -> None:
         if self.nats_url:
             self._task = asyncio.create_task(self._connect())
 
     async def stop(self) -> None:
+        self.live = False
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -83,12 +97,19 @@ class LiveFeed:
                     self.nats_url, max_reconnect_attempts=-1, **connect_options(self.nats_url)
                 )
                 await subscribe(self._client, self._on_message)
+                self.live = True
                 return
             except Exception as exc:  # any failure: logged, tried again
                 log.warning("live feed: NATS not reachable (%s), trying again", exc)
                 await asyncio.sleep(2)
 
     async def _on_message(self, msg: Msg) -> None:
+        sequence = msg.metadata.sequence.stream
+        if self._floor is None:
+            self._floor = sequence - 1
+        service = _service(msg.subject)
+        if service not in DAY_SERVICES:
+            return  # a message sent, an account made: nothing the live day shows changed
         try:
             envelope = decode_envelope(msg.data)
             payload: Any = msgspec.json.decode(envelope.data)
@@ -97,15 +118,18 @@ class LiveFeed:
         if not isinstance(payload, dict):
             return
         site = payload.get("site_id")
-        if site is None and "computer_id" in payload:
-            site = self.computer_sites.get(str(payload["computer_id"]))
-        sequence = msg.metadata.sequence.stream
-        if self._floor is None:
-            self._floor = sequence - 1
+        if site is None:
+            site = self.models.site_of(_text(payload.get("computer_id")), _text(payload.get("slot_id")))
         if isinstance(site, str):
-            self.publish(Change(sequence, site))
+            self.publish(Change(sequence, site, _aspects(msg.subject)))
+        elif service == "scheduling" and payload.get("job_dating_id") is not None:
+            # A plan published, a company gone: the job dating's every site may have changed.
+            self.models.changed(None, str(payload["job_dating_id"]))
 
     def publish(self, change: Change) -> None:
+        # The models first: a page reading them after this sees the site as changed.
+        every = change.site_id == EVERY_SITE
+        self.models.changed(None if every else change.site_id, aspects=change.aspects)
         self._recent.append(change)
         if self._floor is None:
             self._floor = change.sequence - 1
@@ -132,3 +156,33 @@ class LiveFeed:
 
     def forget(self, queue: asyncio.Queue[Change]) -> None:
         self._listeners.discard(queue)
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _service(subject: str) -> str:
+    """The service of `jobdating.<org>.<service>.<stream_type>.<EventType>.<id>`."""
+    parts = subject.split(".")
+    return parts[2] if len(parts) > 2 else ""
+
+
+# The services whose events change what the live day shows (its computers; its plan, arrivals and waiting
+# lists): the others' name sites and slots too (the convocations of a plan: thousands), to no effect here.
+DAY_SERVICES = frozenset({"sites", "scheduling"})
+# A day's arrivals change the attendance and the waiting list, never the plan (a slot given is its own event).
+ARRIVALS = {"CandidateCheckedIn", "CandidateMarkedNoShow", "CandidateArrivedLate", "CandidateWaitlisted"}
+
+
+def _aspects(subject: str) -> tuple[str, ...]:
+    """What of a site an event may change, by its service and type (anything, when it cannot tell)."""
+    parts, service = subject.split("."), _service(subject)
+    if service == "sites":
+        return (COMPUTERS,)
+    if service == "scheduling":
+        # Scheduling never changes a computer; an arrival never changes the plan.
+        return (
+            (ATTENDANCE, WAITING) if len(parts) > 4 and parts[4] in ARRIVALS else (PLAN, ATTENDANCE, WAITING)
+        )
+    return ASPECTS

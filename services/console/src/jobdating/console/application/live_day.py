@@ -2,12 +2,16 @@
 interviews in progress, candidates late and absent, the waiting list and the disruptions.
 
 Everything is asked of the owning services with the coordinator's own token: computers from sites, the
-plan, the attendance and the waiting list from scheduling. Identifiers only: no names on this page.
+plan, the attendance and the waiting list from scheduling. Identifiers only: no names on this page. The
+reads are batched (one call per kind for all the sites asked, the waiting lists excepted: scheduling has
+them per site), and what depends on the hour is computed from the facts when shown (`site_day`), so that
+facts read a while ago still give the right counts now.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -23,10 +27,12 @@ class Broken:
 
 @dataclass(frozen=True)
 class SiteDay:
+    """A site's state at an instant (a value: the same state renders to the same section)."""
+
     site_id: str
     name: str
     in_service: int
-    out_of_order: list[Broken]
+    out_of_order: tuple[Broken, ...]
     in_progress: int
     late: int
     absent: int
@@ -52,6 +58,34 @@ class LiveDay:
     sites: list[SiteDay]
 
 
+@dataclass(frozen=True)
+class Interview:
+    slot_id: str
+    candidate_id: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+
+
+@dataclass
+class SiteFacts:
+    """What the services said of one site, read with one person's token (see `LiveDayModel`)."""
+
+    computers: list[dict[str, Any]] = field(default_factory=list)
+    interviews: list[Interview] = field(default_factory=list)
+    attendance: list[dict[str, Any]] = field(default_factory=list)
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The job dating's title, its sites (sorted) and their names."""
+
+    title: str
+    site_ids: list[str]
+    names: dict[str, str]
+
+
 def job_dating_of_the_day(services: Services, token: str) -> dict[str, Any] | None:
     """The published job dating the day is about: the most recent one (the list comes most recent first)."""
     for jd in services.get("scheduling", "/job-datings", token):
@@ -60,54 +94,129 @@ def job_dating_of_the_day(services: Services, token: str) -> dict[str, Any] | No
     return None
 
 
-def live_day(services: Services, token: str, now: datetime) -> LiveDay:
-    jd = job_dating_of_the_day(services, token)
-    if jd is None:
-        return LiveDay(job_dating_id=None, title="", sites=[])
-    job_dating_id = str(jd["job_dating_id"])
-    view = services.get("scheduling", f"/job-datings/{quote(job_dating_id, safe='')}", token)
+def outline(services: Services, token: str, job_dating_id: str) -> Outline:
+    view = services.get("scheduling", _base(job_dating_id), token)
     site_ids = sorted({str(w["site_id"]) for w in view.get("site_windows", [])})
-    names = {s["site_id"]: s["name"] for s in services.get("sites", "/sites", token)}
-    sites = [site_day(services, token, job_dating_id, s, names.get(s, s), now) for s in site_ids]
-    return LiveDay(job_dating_id=job_dating_id, title=str(view.get("title", "")), sites=sites)
+    return Outline(title=str(view.get("title", "")), site_ids=site_ids, names=site_names(services, token))
 
 
-def site_day(
-    services: Services, token: str, job_dating_id: str, site_id: str, name: str, now: datetime
-) -> SiteDay:
-    """One site's state now (the fragment a live update replaces)."""
-    base = f"/job-datings/{quote(job_dating_id, safe='')}"
-    computers = services.get("sites", "/computers", token, {"site_id": site_id})
-    plan = services.get(
-        "scheduling", f"{base}/plan", token, {"by": "site", "key": site_id, "include_cancelled": "true"}
+def site_names(services: Services, token: str) -> dict[str, str]:
+    return {str(s["site_id"]): str(s["name"]) for s in services.get("sites", "/sites", token)}
+
+
+# What a site's facts are made of, each read on its own: an event tells which of them it changed.
+COMPUTERS, PLAN, ATTENDANCE, WAITING = "computers", "plan", "attendance", "waiting"
+ASPECTS = (COMPUTERS, PLAN, ATTENDANCE, WAITING)
+
+
+def read_sites(
+    services: Services, token: str, job_dating_id: str, stale: dict[str, list[str]]
+) -> dict[str, SiteFacts]:
+    """For each aspect, the facts of the sites listed (one site's own read for one, else one read for the
+    whole day, the waiting lists excepted: scheduling has them per site); the other aspects left empty."""
+    facts: dict[str, SiteFacts] = {s: SiteFacts() for sites in stale.values() for s in sites}
+    base = _base(job_dating_id)
+    for aspect, site_ids in stale.items():
+        if not site_ids:
+            continue
+        one = {"site_id": site_ids[0]} if len(site_ids) == 1 else None
+        wanted = set(site_ids)
+        if aspect == COMPUTERS:
+            for computer in services.get("sites", "/computers", token, one):
+                if computer.get("site_id") in wanted:
+                    facts[computer["site_id"]].computers.append(computer)
+        elif aspect == PLAN:
+            params = {"by": "site", "include_cancelled": "true"} | ({"key": site_ids[0]} if one else {})
+            for group in services.get("scheduling", f"{base}/plan", token, params).get("groups", []):
+                if group.get("key") in wanted:
+                    facts[group["key"]].interviews.extend(_interview(i) for i in group.get("interviews", []))
+        elif aspect == ATTENDANCE:
+            for row in services.get("scheduling", f"{base}/attendance", token, one):
+                if row.get("site_id") in wanted:
+                    facts[row["site_id"]].attendance.append(row)
+        else:
+            for site_id in site_ids:
+                path = f"{base}/sites/{quote(site_id, safe='')}/waiting-list"
+                facts[site_id].waiting = len(services.get("scheduling", path, token).get("waiting", []))
+    return facts
+
+
+# As many changes of the plan as scheduling gives in one answer.
+CHANGES_PAGE = 5000
+
+
+def plan_changes(services: Services, token: str, job_dating_id: str, after: int) -> tuple[list[str], int]:
+    """The slots the published plan changed after log position `after` (each once, in order), and the
+    position of the last change: a model reads those slots again rather than the whole plan."""
+    slots: dict[str, None] = {}
+    while True:
+        page = services.get(
+            "scheduling",
+            f"{_base(job_dating_id)}/changes",
+            token,
+            {"after": str(after), "limit": str(CHANGES_PAGE)},
+        )
+        for change in page:
+            slots[str(change["slot_id"])] = None
+            after = max(after, int(change["position"]))
+        if len(page) < CHANGES_PAGE:
+            return list(slots), after
+
+
+def read_slot(services: Services, token: str, slot_id: str) -> tuple[str, Interview]:
+    """One interview as it stands now, and its site."""
+    raw = services.get("scheduling", f"/slots/{quote(slot_id, safe='')}", token)
+    return str(raw["site_id"]), _interview(raw, slot_id)
+
+
+def merged(old: SiteFacts, new: SiteFacts, aspects: Iterable[str]) -> SiteFacts:
+    """`old` with the aspects read anew taken from `new`."""
+    fresh = set(aspects)
+    return SiteFacts(
+        computers=new.computers if COMPUTERS in fresh else old.computers,
+        interviews=new.interviews if PLAN in fresh else old.interviews,
+        attendance=new.attendance if ATTENDANCE in fresh else old.attendance,
+        waiting=new.waiting if WAITING in fresh else old.waiting,
     )
-    attendance = services.get("scheduling", f"{base}/attendance", token, {"site_id": site_id})
-    waiting = services.get("scheduling", f"{base}/sites/{quote(site_id, safe='')}/waiting-list", token)
-    interviews = [i for g in plan.get("groups", []) for i in g.get("interviews", [])]
-    live = [i for i in interviews if i.get("status") != "cancelled"]
+
+
+def site_day(site_id: str, name: str, facts: SiteFacts, now: datetime) -> SiteDay:
+    """One site's state now (the fragment a live update replaces)."""
+    computers, attendance = facts.computers, facts.attendance
+    live = [i for i in facts.interviews if not i.cancelled]
     seen = {row["candidate_id"]: row for row in attendance}
-    started = {i["candidate_id"] for i in live if _at(i["starts_at"]) <= now}
+    started = {i.candidate_id for i in live if i.starts_at <= now}
     return SiteDay(
         site_id=site_id,
         name=name,
         in_service=sum(1 for c in computers if c["status"] == "in_service"),
-        out_of_order=[
+        out_of_order=tuple(
             Broken(label=c["label"], reason=c.get("status_reason") or "")
             for c in computers
             if c["status"] == "out_of_order"
-        ],
-        in_progress=sum(1 for i in live if _at(i["starts_at"]) <= now < _at(i["ends_at"])),
+        ),
+        in_progress=sum(1 for i in live if i.starts_at <= now < i.ends_at),
         late=sum(
             1
             for who in started
             if not seen.get(who, {}).get("checked_in_at") and not seen.get(who, {}).get("no_show")
         ),
         absent=sum(1 for row in attendance if row.get("no_show")),
-        waiting=len(waiting.get("waiting", [])),
-        cancelled=len(interviews) - len(live),
+        waiting=facts.waiting,
+        cancelled=len(facts.interviews) - len(live),
         computer_ids=tuple(c["computer_id"] for c in computers),
     )
 
 
-def _at(instant: str) -> datetime:
-    return datetime.fromisoformat(instant)
+def _interview(raw: dict[str, Any], slot_id: str = "") -> Interview:
+    return Interview(
+        slot_id=str(raw.get("slot_id") or slot_id),
+        candidate_id=str(raw["candidate_id"]),
+        starts_at=datetime.fromisoformat(raw["starts_at"]),
+        ends_at=datetime.fromisoformat(raw["ends_at"]),
+        cancelled=raw.get("status") == "cancelled",
+    )
+
+
+def _base(job_dating_id: str) -> str:
+    return f"/job-datings/{quote(job_dating_id, safe='')}"

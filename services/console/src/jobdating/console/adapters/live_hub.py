@@ -1,0 +1,140 @@
+"""The live pages' event streams, grouped in rooms: one per permission scope and job dating.
+
+Each room has one task that hears the stream's changes, reads the changed sites from the scope's read model
+once and renders each site's section once, then hands the same text to every page of the room. A page that
+falls behind keeps only each site's latest section: it needs the site as it is now, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fastapi.concurrency import run_in_threadpool
+
+from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
+from jobdating.console.application.live_day import SiteDay
+from jobdating.console.application.live_model import LiveDayModel, Scope
+from jobdating.console.application.ports import Refused, Services, Unreachable
+from jobdating.console.application.sessions import Session
+
+Render = Callable[[SiteDay], str]
+log = logging.getLogger(__name__)
+
+
+def server_event(sequence: int, site: SiteDay, html: str) -> str:
+    """A site's section as one server-sent event, its id the stream sequence (a reconnect resumes there)."""
+    data = "".join(f"data: {line}\n" for line in html.splitlines())
+    return f"id: {sequence}\nevent: site-{site.site_id}\n{data}\n"
+
+
+class Listener:
+    """One page's stream: the events still to send, the latest one per site, in the order they came."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._pending: dict[str, str] = {}
+        self._ready = asyncio.Event()
+
+    def put(self, site_id: str, event: str) -> None:
+        self._pending.pop(site_id, None)
+        self._pending[site_id] = event
+        self._ready.set()
+
+    async def get(self, seconds: float) -> str | None:
+        """The next event, or None after `seconds` without one."""
+        if not self._pending:
+            self._ready.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), seconds)
+        if not self._pending:
+            return None
+        site_id = next(iter(self._pending))
+        return self._pending.pop(site_id)
+
+
+@dataclass
+class Room:
+    """The pages of one scope watching one job dating, and the task rendering their changes."""
+
+    model: LiveDayModel
+    services: Services
+    now: Callable[[], datetime]
+    render: Render
+    feed: LiveFeed
+    listeners: list[Listener] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        queue = self.feed.listen()
+        try:
+            while True:
+                changes = [await queue.get()]
+                while not queue.empty():
+                    changes.append(queue.get_nowait())
+                try:
+                    await self.send(changes)
+                except Exception:  # a bug in one rendering must not end the pages' updates
+                    log.exception("live day: the changes could not be sent")
+        finally:
+            self.feed.forget(queue)
+
+    async def send(self, changes: list[Change]) -> None:
+        latest: dict[str, int] = {}
+        for change in changes:
+            every = change.site_id == EVERY_SITE
+            for site_id in self.model.site_ids if every else [change.site_id]:
+                latest.pop(site_id, None)
+                latest[site_id] = change.sequence
+        for listener in reversed(list(self.listeners)):  # the latest to arrive holds the freshest token
+            token, now = listener.session.token, self.now()
+            if token is None or not listener.session.signed_in(now):
+                continue
+            try:
+                days = await run_in_threadpool(self.model.sites, self.services, token, list(latest), now)
+            except Refused as exc:
+                if exc.status == 401:
+                    continue
+                return  # refused to this scope: the next change tells
+            except Unreachable:
+                return
+            events = {day.site_id: server_event(latest[day.site_id], day, self.render(day)) for day in days}
+            for each in self.listeners:
+                for site_id, event in events.items():
+                    each.put(site_id, event)
+            return
+
+
+@dataclass
+class LiveHub:
+    feed: LiveFeed
+    services: Services
+    now: Callable[[], datetime]
+    render: Render
+    _rooms: dict[tuple[Scope, str], Room] = field(default_factory=dict)
+
+    def join(self, scope: Scope, job_dating_id: str, session: Session) -> Listener:
+        key = (scope, job_dating_id)
+        room = self._rooms.get(key)
+        if room is None:
+            model = self.feed.models.model(scope, job_dating_id)
+            room = self._rooms[key] = Room(model, self.services, self.now, self.render, self.feed)
+            room.task = asyncio.create_task(room.run())
+        listener = Listener(session)
+        room.listeners.append(listener)
+        return listener
+
+    def leave(self, scope: Scope, job_dating_id: str, listener: Listener) -> None:
+        key = (scope, job_dating_id)
+        room = self._rooms.get(key)
+        if room is None:
+            return
+        room.listeners.remove(listener)
+        if not room.listeners:
+            del self._rooms[key]
+            if room.task is not None:
+                room.task.cancel()

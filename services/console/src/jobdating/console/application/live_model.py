@@ -103,7 +103,8 @@ class LiveDayModel:
             with self._marks:
                 started = self._count
                 whole = self._all_dirty is not None or not self._trusted() or self._outline is None
-                stale = [k for k in self._dirty if wanted is None or k[0] in wanted]
+                # A whole reading answers every mark made before it began.
+                stale = [k for k in self._dirty if whole or wanted is None or k[0] in wanted]
             if whole:
                 known = outline(services, token, self.job_dating_id)
                 # The plan's log position first: a change after it is read again, never missed.
@@ -112,7 +113,6 @@ class LiveDayModel:
                 facts = read_sites(services, token, self.job_dating_id, every)
                 self._outline, self._facts, self._position = known, facts, position
                 self._slot_sites = {i.slot_id: s for s, f in facts.items() for i in f.interviews}
-                stale = list(self._dirty)  # every mark made before the reading began is answered
             else:
                 assert self._outline is not None  # read whole the first time
                 stale = [k for k in stale if k[0] in self._facts]

@@ -236,3 +236,5 @@ def test_nginx_gets_each_of_its_settings_from_env_example_and_reaches_each_api()
         assert location.rstrip("/").endswith(host.removesuffix("-mission-locale")), location
         assert f"rewrite ^{location}(.*)$ /$1 break;" in template
     assert template.count("limit_req zone=api") == len(upstreams) + 1  # and the unknown /api/ paths
+    # The APIs' frame policy follows the path asked: the locations rewrite $uri before answering.
+    assert "map $request_uri $frame_policy" in template

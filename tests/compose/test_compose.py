@@ -1,5 +1,6 @@
 """docker-compose.yml end to end: local stand-in images, the whole stack up, the demo day through the public
-APIs, `jobdating audit` on its PostgreSQL stores and stream, an organisation refused another's subjects.
+APIs, `jobdating audit` on its PostgreSQL stores and stream, an organisation refused another's subjects, the
+console and the APIs through the reverse proxy over HTTPS verified against compose-init's local authority.
 
 Needs a Docker engine with docker-compose (Debian's docker.io and docker-compose; `.ci/run` installs and
 starts them when it may) and, for the stand-in images, root and debootstrap. Where they are missing the
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import stat
 import subprocess
 import time
@@ -62,6 +64,8 @@ PORTS = (
     "REGISTRATION_MISSION_LOCALE_PORT",
     "SITES_MISSION_LOCALE_PORT",
     "CONSOLE_PORT",
+    "PROXY_HTTPS_PORT",
+    "PROXY_HTTP_PORT",
 )
 HTTP = {
     "registration": "REGISTRATION_PORT",
@@ -92,7 +96,12 @@ def _engine_problem() -> str | None:
     info = subprocess.run(["docker", "info"], capture_output=True, text=True, timeout=30, check=False)
     if info.returncode != 0:
         return "no Docker engine answers (`dockerd` is not running or not reachable)"
-    images = ("python:3.11.14-slim-bookworm", "nats:2.15.1-alpine", "postgres:15-bookworm")
+    images = (
+        "python:3.11.14-slim-bookworm",
+        "nats:2.15.1-alpine",
+        "postgres:15-bookworm",
+        "nginx:1.28-bookworm",
+    )
     present = all(
         subprocess.run(["docker", "image", "inspect", i], capture_output=True, check=False).returncode == 0
         for i in images
@@ -129,6 +138,9 @@ class Compose:
             str(ROOT),
             "--file",
             str(ROOT / "docker-compose.yml"),
+            # The services' plain HTTP ports on loopback, for the demo day driven from here.
+            "--file",
+            str(ROOT / "docker-compose.direct.yml"),
             "--env-file",
             str(self.env_file),
             *args,
@@ -181,6 +193,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
     overrides |= {
         "JOBDATING_CONFIG_DIR": str(work / "config"),
         "JOBDATING_SECRETS_DIR": str(work / "secrets"),
+        "PROXY_TLS_DIR": str(work / "tls"),
         # Plain HTTP here: a `Secure` session cookie would never come back from the test's client.
         "CONSOLE_SECURE_COOKIE": "false",
         "JOBDATING_MAIL_DIR": str(mail),
@@ -484,3 +497,50 @@ def test_the_printed_sign_ins_are_compose_identity_accounts_that_act_in_the_serv
         followed_names = [f"{p.last_name} {p.first_name}" for p in followed]
         assert followed_names
         assert all(name in home.text for name in followed_names if "'" not in name), home.text
+
+
+def test_the_console_and_the_apis_answer_through_the_proxy_over_verified_https(stack: Compose) -> None:
+    # The address compose-init gave the console, verified against the local authority it wrote.
+    base = stack.settings["CONSOLE_PUBLIC_BASE_URL"]
+    assert base == f"https://localhost:{stack.settings['PROXY_HTTPS_PORT']}"
+    trusted = ssl.create_default_context(cafile=str(stack.work / "tls" / "ca.crt"))
+    with httpx.Client(base_url=base, verify=trusted, timeout=15) as https:
+        page = https.get("/connexion")
+        assert page.status_code == 200, page.text
+        assert 'name="csrf"' in page.text
+        assert page.headers["strict-transport-security"].startswith("max-age=")
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["referrer-policy"] == "no-referrer"
+        # The console's own policy, alone and whole.
+        policies = page.headers.get_list("content-security-policy")
+        assert len(policies) == 1, policies
+        assert "default-src" in policies[0]
+        assert "frame-ancestors 'none'" in policies[0]
+
+        coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+        sites = https.get("/api/sites/sites", headers=coordinator)
+        assert sites.status_code == 200, sites.text
+        assert (
+            sites.json() == httpx.get(f"{stack.url('sites')}/sites", headers=coordinator, timeout=15).json()
+        )
+        assert sites.headers["strict-transport-security"].startswith("max-age=")
+        assert sites.headers["x-content-type-options"] == "nosniff"
+        assert sites.headers.get_list("content-security-policy") == ["frame-ancestors 'none'"]
+        for api in ("registration", "scheduling", "notifications", "identity", "mission-locale/registration"):
+            assert https.get(f"/api/{api}/health").status_code == 200, api
+        assert https.get("/api/nothing/health").status_code == 404
+
+        # A burst on an API is cut short (HTTP 429); the console, limited apart, still answers.
+        statuses = [https.get("/api/registration/health").status_code for _ in range(150)]
+        assert statuses[0] == 200
+        assert 429 in statuses, statuses
+        assert set(statuses) == {200, 429}
+        assert https.get("/connexion").status_code == 200
+
+    # Without the local authority, the certificate is refused; plain HTTP is redirected to HTTPS.
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base}/connexion", timeout=15)
+    plain = httpx.get(f"http://localhost:{stack.settings['PROXY_HTTP_PORT']}/connexion?a=1", timeout=15)
+    assert plain.status_code == 308
+    assert plain.headers["location"] == f"{base}/connexion?a=1"

@@ -6,8 +6,10 @@ services mount read-only, one machine-token table per organisation running its o
 `--demo` the demo's counsellors, else an empty one to fill in) and, with `--demo`, a host folder for the mail
 catcher's Maildir (where `jobdating compose-demo` reads the invitations, see `compose_demo`). The clear
 tokens go to the operator only: `machine-tokens.json` (mode 0600) beside the config folder, never mounted; the
-console's secrets go to `secrets/` beside it, each file mounted only where it is needed. Nothing is
-overwritten: running it again keeps the secrets already in use.
+console's secrets go to `secrets/` beside it, each file mounted only where it is needed; the reverse
+proxy's certificates go to the folder PROXY_TLS_DIR names (see `compose_tls`). Nothing is overwritten:
+running it again keeps the secrets already in use (the local certificate is issued again only when it no
+longer fits: new names in PROXY_TLS_NAMES, or its end near).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
-from jobdating.ops import tokens
+from jobdating.ops import compose_tls, tokens
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.tokens import token_table
 from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
@@ -86,15 +89,24 @@ def read_env(path: Path) -> dict[str, str]:
     return settings
 
 
+DIRECT_COMPOSE_FILES = "docker-compose.yml:docker-compose.direct.yml"
+
+
 def demo_settings(env: Path, config_dir: Path) -> dict[str, str]:
     """What `--demo` sets in a new `.env`: notifications reads the demo's staff directory (so counsellors
-    are told their candidates' outcomes), and the mail catcher writes into a host folder beside the config
-    folder, where the operator's `compose-demo` reads the invitations."""
+    are told their candidates' outcomes), the mail catcher writes into a host folder beside the config
+    folder, where the operator's `compose-demo` reads the invitations, and the services' plain HTTP ports
+    are published on this machine (docker-compose.direct.yml)."""
     mail = config_dir.parent / "mail"
     root = env.parent.resolve()
     folder = mail.resolve()
     where = f"./{folder.relative_to(root)}" if folder.is_relative_to(root) else str(folder)
-    return {STAFF_SETTING: f"{MOUNTED_CONFIG}/{STAFF_FILE}", "JOBDATING_MAIL_DIR": where}
+    return {
+        STAFF_SETTING: f"{MOUNTED_CONFIG}/{STAFF_FILE}",
+        "JOBDATING_MAIL_DIR": where,
+        # compose-demo reaches the services at their plain HTTP ports on this machine.
+        "COMPOSE_FILE": DIRECT_COMPOSE_FILES,
+    }
 
 
 def fill_empty(env: Path, settings: Mapping[str, str]) -> list[str]:
@@ -115,6 +127,40 @@ def mail_folder(root: Path, setting: str) -> Path | None:
         return None
     folder = Path(setting)
     return folder if folder.is_absolute() else root / folder
+
+
+def public_settings(public_host: str, https_port: str) -> dict[str, str]:
+    """What a public host name sets in `.env`: the proxy listens on every address, and the console's
+    address (in links and invitations) is the name's."""
+    return {
+        "PROXY_PUBLIC_HOST": public_host,
+        "PROXY_BIND": "0.0.0.0",  # noqa: S104 - the public entry point
+        **public_urls(public_host, https_port),
+    }
+
+
+def public_urls(host: str, https_port: str) -> dict[str, str]:
+    """The console's address through the proxy, where people open their links and invitations."""
+    url = f"https://{host}" if https_port in ("", "443") else f"https://{host}:{https_port}"
+    return {"CONSOLE_PUBLIC_BASE_URL": url, "IDENTITY_PUBLIC_BASE_URL": url}
+
+
+def tls_folder(root: Path, setting: str) -> Path:
+    """The proxy's certificates folder PROXY_TLS_DIR names, relative to the folder of `.env` (the
+    project's, where docker-compose.yml is)."""
+    folder = Path(setting or "./deploy/compose/tls")
+    return folder if folder.is_absolute() else root / folder
+
+
+def proxy_certificates(env: Path, now: datetime | None = None) -> list[str]:
+    """The proxy's certificates for the settings of `env` (compose_tls.ensure_certificates)."""
+    settings = read_env(env)
+    return compose_tls.ensure_certificates(
+        tls_folder(env.parent, settings.get("PROXY_TLS_DIR", "")),
+        compose_tls.tls_names(settings.get("PROXY_TLS_NAMES", "")),
+        settings.get("PROXY_PUBLIC_HOST", ""),
+        now or datetime.now(UTC),
+    )
 
 
 def token_tables(
@@ -174,14 +220,35 @@ def init(
     overrides: Mapping[str, str] | None = None,
     operator_tokens: Path | None = None,
     secrets_dir: Path | None = None,
+    now: datetime | None = None,
+    public_host: str = "",
 ) -> list[str]:
     """Write what is missing (`env` from `example`, the hashed token tables and staff directory in
-    `config_dir`, the clear tokens in `operator_tokens`, the console's secrets in `secrets_dir`); returns
-    what was written."""
+    `config_dir`, the clear tokens in `operator_tokens`, the console's secrets in `secrets_dir`, the
+    proxy's certificates, for `public_host` when given, else from the local authority); returns what was
+    written."""
     written: list[str] = []
+    if public_host and env.exists():
+        settings = read_env(env)
+        if settings.get("PROXY_PUBLIC_HOST") != public_host:
+            env.write_text(
+                with_settings(
+                    env.read_text(), public_settings(public_host, settings.get("PROXY_HTTPS_PORT", ""))
+                )
+            )
+            written.append(f"{env} (PROXY_PUBLIC_HOST={public_host})")
     if not env.exists():
         chosen = {**(demo_settings(env, config_dir) if demo else {}), **(overrides or {})}
-        env.write_text(env_from_example(example.read_text(), chosen))
+        if public_host:
+            example_port = read_env(example).get("PROXY_HTTPS_PORT", "")
+            chosen = {**public_settings(public_host, chosen.get("PROXY_HTTPS_PORT", example_port)), **chosen}
+        text = env_from_example(example.read_text(), chosen)
+        # The console's address follows the proxy's port unless chosen.
+        settings = dict(re.findall(r"^(\w+)=(.*)$", text, re.MULTILINE))
+        host = settings.get("PROXY_PUBLIC_HOST") or "localhost"
+        urls = public_urls(host, settings.get("PROXY_HTTPS_PORT", ""))
+        text = with_settings(text, {k: v for k, v in urls.items() if k not in chosen})
+        env.write_text(text)
         env.chmod(0o600)
         written.append(str(env))
     # An .env written before the staff directory was wired (or without --demo by an older version) names
@@ -218,4 +285,5 @@ def init(
         staff.write_text(staff_toml() if demo else STAFF_TEMPLATE)
         staff.chmod(0o644)
         written.append(str(staff))
+    written += proxy_certificates(env, now)
     return written

@@ -46,7 +46,8 @@ COMMAND_HELP: dict[str, str] = {
     "report": "Les chiffres des job datings, calculés sur tout le flux : tableau, CSV ou page HTML.",
     "compose-init": (
         "Écrire .env (mots de passe tirés au hasard), les tables de jetons (empreintes) et l'annuaire des "
-        "conseillers que docker-compose.yml monte, et les jetons en clair pour vous seul ; garde l'existant."
+        "conseillers que docker-compose.yml monte, les certificats HTTPS du proxy (autorité locale, sauf "
+        "--public-host) et les jetons en clair pour vous seul ; garde l'existant."
     ),
     "compose-demo": (
         "Sur la pile compose en marche : créer les comptes de la démonstration, charger et publier son job "

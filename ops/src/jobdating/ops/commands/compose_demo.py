@@ -53,7 +53,11 @@ def compose_demo(
     try:
         report, accounts, created = load_with_people(place, on, progress=done, status=console.status)
     except (DemoError, httpx.HTTPError) as exc:
-        hint = "la pile compose tourne-t-elle ? `docker-compose ps`"
+        # Its ports are those of docker-compose.direct.yml, which `compose-init --demo` names in COMPOSE_FILE.
+        hint = (
+            "la pile compose tourne-t-elle, avec les ports de docker-compose.direct.yml (COMPOSE_FILE dans "
+            ".env) ? `docker-compose ps`"
+        )
         console.print(f"[red]Erreur :[/] {exc} ({hint})", soft_wrap=True)
         raise typer.Exit(1) from exc
     console.print(loaded_line(report), soft_wrap=True)

@@ -31,6 +31,13 @@ def compose_init(
             help="l'annuaire des conseillers de la démonstration (staff.toml) plutôt qu'un annuaire à remplir"
         ),
     ] = False,
+    public_host: Annotated[
+        str,
+        typer.Option(
+            help="le nom public de cette machine (DNS) : certificat d'une autorité ACME (certbot, "
+            "docs/deploy.md) au lieu de l'autorité locale ; le proxy écoute alors sur toutes les adresses"
+        ),
+    ] = "",
 ) -> None:
     """Write .env (random passwords), the hashed token tables docker-compose.yml mounts and the operator's
     clear tokens; keeps what exists."""
@@ -39,7 +46,9 @@ def compose_init(
         raise typer.Exit(2)
     config = config_dir or root / "deploy" / "compose" / "config"
     operator = operator_tokens or compose.operator_file(config)
-    written = compose.init(root / ".env.example", root / ".env", config, demo, operator_tokens=operator)
+    written = compose.init(
+        root / ".env.example", root / ".env", config, demo, operator_tokens=operator, public_host=public_host
+    )
     for path in written:
         console.print(f"  [green]✓[/] {path}")
     if not written:
@@ -50,3 +59,19 @@ def compose_init(
             "Les services n'en gardent que l'empreinte ; `jobdating tokens issue|revoke|list "
             f"--file {config}/tokens-<org>.json` en émet et en révoque sans redémarrage."
         )
+    console.print(tls_advice(compose.read_env(root / ".env"), root), soft_wrap=True)
+
+
+def tls_advice(settings: dict[str, str], root: Path) -> str:
+    """What the operator does next for HTTPS: trust the local authority, or obtain the public certificate."""
+    folder = compose.tls_folder(root, settings.get("PROXY_TLS_DIR", ""))
+    host = settings.get("PROXY_PUBLIC_HOST", "")
+    if host:
+        return (
+            f"HTTPS : certificat provisoire pour {host} dans {folder / 'server'} ; une fois la pile "
+            f"démarrée, obtenez le vrai avec certbot (racine web {folder / 'acme'}), voir docs/deploy.md."
+        )
+    return (
+        f"HTTPS : autorité locale {folder / 'ca.crt'} — faites-lui confiance dans les navigateurs et les "
+        f"outils qui ouvrent la console ({settings.get('CONSOLE_PUBLIC_BASE_URL', '')})."
+    )

@@ -182,8 +182,9 @@ async def run(
     providing = contextlib.ExitStack()
     provider = None
     if provider_rate is not None:
-        # A provider counts per second: a tenth of its second at once is what it lets through together.
-        url, provider = providing.enter_context(provider_server(provider_rate, max(1.0, provider_rate / 10)))
+        # A strict provider: a token bucket letting a fifth of its second through together (one counting
+        # whole seconds would let its whole second through). The service's own bursts are a tenth.
+        url, provider = providing.enter_context(provider_server(provider_rate, max(1.0, provider_rate / 5)))
     work = scratch_dir("jd-bench-notifications-")
     maildir = work / "maildir"
     acceptances = Acceptances()

@@ -41,7 +41,8 @@ def test_a_rate_of_zero_is_refused() -> None:
         Pacer(0)
 
 
-def test_by_default_messages_go_one_at_a_time() -> None:
+def test_by_default_a_tenth_of_a_seconds_worth_goes_together() -> None:
     ticks = Ticks()
     pacer = Pacer(50, now=ticks)
-    assert [pacer.take(), pacer.take()] == [True, False]
+    assert sum(pacer.take() for _ in range(10)) == 5
+    assert Pacer(4, now=ticks).burst == 1  # never less than one

@@ -17,9 +17,10 @@ _EPSILON = 1e-9
 
 
 class Pacer:
-    """At most `rate` messages a second, evenly spaced, with bursts of at most `burst` (one by default: a
-    provider lets a few through together, but a message held up on its way, then sent with the next ones,
-    already uses that margin)."""
+    """At most `rate` messages a second on average, with bursts of at most `burst`: a tenth of a second's
+    worth by default. Not less: the sender looks for due messages when a token is due, and on a busy machine
+    it looks late; what came due meanwhile goes together, or the wave would go at the rate the sender wakes
+    up rather than the provider's. Not more: a provider lets only a few through together."""
 
     def __init__(
         self, rate: float, burst: float | None = None, now: Callable[[], float] = time.monotonic
@@ -27,7 +28,7 @@ class Pacer:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.burst = burst if burst is not None else 1.0
+        self.burst = burst if burst is not None else max(1.0, rate / 10)
         self._now = now
         self._tokens = self.burst
         self._at = now()

@@ -6,7 +6,9 @@ changed interviews keep every rule; `domain.changes` turns the diff into the slo
 is written: only the people whose slot changed hear about it. Capacity that comes back (a computer back in
 service or added) changes no slot: its `refill` only gives new ones to the site's waiting list; a late
 candidate's `give_back` only gives them back the interviews their no-show cancelled; a candidate who
-joined after publication is only booked where capacity is free (`book_newcomer`).
+joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
+the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
+changes site (`second_follow`), leave a closed site or a broken computer (`second_disrupted`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Second interviews: where they take place, the first free times of both sides, and a second interview on a
-site computer following its candidate to a new site; given / when / then."""
+"""Second interviews: where they take place, the first free times of both sides, a second interview on a
+site computer following its candidate to a new site, and one on a site that closed or a computer that broke;
+given / when / then."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from jobdating.scheduling.domain import day
 from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
-from jobdating.scheduling.domain.facts import ComputerFacts, Facts, SiteFacts
+from jobdating.scheduling.domain.facts import ComputerFacts, Facts, Outage, SiteFacts
+from jobdating.scheduling.domain.second_disrupted import at_closed_site, off_broken_computer
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.second_interviews import (
     SENT_BY_COMPANY,
@@ -204,3 +206,53 @@ def test_second_interviews_at_the_premises_or_by_video_stay_when_the_candidate_c
     premises = slot_at("slot-2", paris(11), kind="second_interview", computer_id=None)
     judged = seconds_judged(JOB_DATING, facts())
     assert follow_candidate([premises], "cand-1", "site-faches", judged, [premises], paris(9, 30)) == []
+
+
+def at_faches(slot_id: str, at: datetime, **fields: object) -> SlotState:
+    """A second interview of cand-1 on Fâches' first computer."""
+    where: dict[str, object] = {"kind": "second_interview", "site_id": "site-faches", "computer_id": "pc-f1"}
+    return slot_at(slot_id, at, **{**where, **fields})
+
+
+def test_a_closed_site_cancels_its_second_interviews_to_come_that_end_after_the_closing() -> None:
+    to_come = at_faches("slot-2", paris(11))
+    done_before = at_faches("slot-3", paris(9, 40), computer_id="pc-f2")  # ends 10:00, the closing's time
+    begun = at_faches("slot-4", paris(9, 20), candidate_id="cand-4")
+    premises = at_faches("slot-5", paris(11, 20), place="premises", address="1 rue X", computer_id=None)
+    elsewhere = slot_at("slot-6", paris(11), kind="second_interview", candidate_id="cand-6")
+    seconds = [to_come, done_before, begun, premises, elsewhere]
+    [write] = at_closed_site(seconds, "site-faches", paris(10), paris(9, 30))
+    assert write.stream_id == "slot-2"
+    assert isinstance(write.event, SlotCancelled)
+    assert write.event.reason == "site_closed"
+
+
+def test_a_broken_computer_moves_its_second_interview_to_a_free_computer_at_the_same_time_else_cancels() -> (
+    None
+):
+    second = at_faches("slot-2", paris(11))
+    broken = ComputerFacts(computer_id="pc-f1", site_id="site-faches", outages=(Outage(since=paris(10)),))
+    others = tuple(c for c in COMPUTERS if c.computer_id != "pc-f1")
+    judged = seconds_judged(JOB_DATING, Facts(companies=(COMPANY,), sites=(SECLIN, FACHES), computers=others))
+    [write] = off_broken_computer([second], "pc-f1", broken, judged, [second], paris(9, 30))
+    assert isinstance(write.event, SlotMoved)
+    moved = write.event
+    assert (moved.site_id, moved.computer_id, moved.starts_at, moved.ends_at) == (
+        "site-faches",
+        "pc-f2",
+        paris(11),
+        paris(11, 20),
+    )
+    assert (moved.previous_computer_id, moved.reason) == ("pc-f1", "computer_broken")
+    taken = at_faches("slot-7", paris(11), candidate_id="cand-7", company_id="co-7", computer_id="pc-f2")
+    [gone] = off_broken_computer([second], "pc-f1", None, judged, [second, taken], paris(9, 30))
+    assert isinstance(gone.event, SlotCancelled)
+    assert gone.event.reason == "computer_broken"
+
+
+def test_a_computer_back_before_a_second_interview_or_broken_after_it_leaves_it_be() -> None:
+    second = at_faches("slot-2", paris(11))
+    judged = seconds_judged(JOB_DATING, facts())
+    for outage in (Outage(since=paris(9), until=paris(11)), Outage(since=paris(11, 20))):
+        computer = ComputerFacts(computer_id="pc-f1", site_id="site-faches", outages=(outage,))
+        assert off_broken_computer([second], "pc-f1", computer, judged, [second], paris(9, 30)) == []

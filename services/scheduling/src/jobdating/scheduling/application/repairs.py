@@ -6,7 +6,9 @@ changed interviews keep every rule; `domain.changes` turns the diff into the slo
 is written: only the people whose slot changed hear about it. Capacity that comes back (a computer back in
 service or added) changes no slot: its `refill` only gives new ones to the site's waiting list; a late
 candidate's `give_back` only gives them back the interviews their no-show cancelled; a candidate who
-joined after publication is only booked where capacity is free (`book_newcomer`).
+joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
+the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
+changes site (`second_follow`), leave a closed site or a broken computer (`second_disrupted`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts.scheduling import SlotCancelled
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
@@ -34,6 +37,7 @@ from jobdating.scheduling.domain.changes import (
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.second_disrupted import seconds_disrupted
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import (
@@ -46,7 +50,12 @@ from jobdating.scheduling.planning.capacity import (
     refill_all,
 )
 from jobdating.scheduling.planning.check import check
-from jobdating.scheduling.planning.disruption import CandidateChanged, apply_disruption
+from jobdating.scheduling.planning.disruption import (
+    CandidateChanged,
+    ComputerBroke,
+    SiteClosed,
+    apply_disruption,
+)
 from jobdating.scheduling.planning.joining import CandidateJoined, book_newcomer
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Pair, Plan
 from jobdating.scheduling.planning.repair import Repair, apply_repair, repair
@@ -170,10 +179,30 @@ class Repairs:
                 )
                 writes += follows
                 report = dataclasses.replace(report, moved=report.moved + len(follows))
+            elif isinstance(change, ComputerBroke | SiteClosed):
+                # Its second interviews on that site or computer, around the repaired plan.
+                disrupted = seconds_disrupted(
+                    change,
+                    seconds,
+                    facts,
+                    seconds_judged(job_dating, facts),
+                    [*by_pair.values(), *seconds, *_as_slots(given, cal), *elsewhere],
+                    now,
+                )
+                writes += disrupted
+                report = _counted(report, disrupted)
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
+
+
+def _counted(report: RepairReport, writes: list[Write]) -> RepairReport:
+    """The report with the second interviews `writes` cancel or move."""
+    cancelled = sum(1 for w in writes if isinstance(w.event, SlotCancelled))
+    return dataclasses.replace(
+        report, cancelled=report.cancelled + cancelled, moved=report.moved + len(writes) - cancelled
+    )
 
 
 def _as_slots(interviews: list[Interview], cal: Calendar) -> list[SlotState]:

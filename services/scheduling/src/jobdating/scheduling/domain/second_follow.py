@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from jobdating.contracts.scheduling import SlotMoved
+from jobdating.contracts.scheduling import CancelReason, SlotMoved
 from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.facts import Facts
 from jobdating.scheduling.domain.plans import Write
@@ -71,25 +71,46 @@ def follow_candidate(
             continue
         found = nearest_free_time(around, second, site_id, now)
         if found is None:
-            cancelled = slot_events.cancelled(second.job_dating_id, second, "candidate_changed")
-            writes.append(Write(second.slot_id, cancelled))
-            slots = [s for s in slots if s.slot_id != second.slot_id]
-            continue
-        starts_at, computer_id = found
-        ends_at = starts_at + timedelta(minutes=around.job_dating.interview_minutes)
-        moved = SlotMoved(
-            **slot_events.ids_of(second.job_dating_id, second),
-            site_id=site_id,
-            computer_id=computer_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            previous_computer_id=second.computer_id,
-            previous_starts_at=second.starts_at,
-            reason="candidate_changed",
-        )
-        writes.append(Write(second.slot_id, moved))
-        there = msgspec.structs.replace(
-            second, site_id=site_id, computer_id=computer_id, starts_at=starts_at, ends_at=ends_at
-        )
-        slots = [there if s.slot_id == second.slot_id else s for s in slots]
+            write, slots = cancel_second(second, "candidate_changed", slots)
+        else:
+            starts_at, computer_id = found
+            times = (starts_at, starts_at + timedelta(minutes=around.job_dating.interview_minutes))
+            write, slots = move_second(second, site_id, computer_id, times, "candidate_changed", slots)
+        writes.append(write)
     return writes
+
+
+def cancel_second(
+    second: SlotState, reason: CancelReason, active: Sequence[SlotState]
+) -> tuple[Write, list[SlotState]]:
+    """The second interview cancelled for `reason`, and the active slots without it."""
+    cancelled = slot_events.cancelled(second.job_dating_id, second, reason)
+    return Write(second.slot_id, cancelled), [s for s in active if s.slot_id != second.slot_id]
+
+
+def move_second(
+    second: SlotState,
+    site_id: str,
+    computer_id: str | None,
+    times: tuple[datetime, datetime],
+    reason: CancelReason,
+    active: Sequence[SlotState],
+) -> tuple[Write, list[SlotState]]:
+    """The second interview moved to `computer_id` of `site_id` from `times[0]` to `times[1]`, told as any
+    repair's move, and the active slots with it there."""
+    assert second.starts_at is not None  # an assigned slot has its times
+    starts_at, ends_at = times
+    moved = SlotMoved(
+        **slot_events.ids_of(second.job_dating_id, second),
+        site_id=site_id,
+        computer_id=computer_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        previous_computer_id=second.computer_id,
+        previous_starts_at=second.starts_at,
+        reason=reason,
+    )
+    there = msgspec.structs.replace(
+        second, site_id=site_id, computer_id=computer_id, starts_at=starts_at, ends_at=ends_at
+    )
+    return Write(second.slot_id, moved), [there if s.slot_id == second.slot_id else s for s in active]

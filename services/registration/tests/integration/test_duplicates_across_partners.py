@@ -15,19 +15,25 @@ from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.topology import registration_sites
-from jobdating.contracts.envelope import decode_envelope
-from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.contracts.catalog import REGISTRY
+from jobdating.contracts.duplicates import BlindIndexRemoved
+from jobdating.contracts.envelope import decode_envelope, encode_envelope
+from jobdating.contracts.subjects import STREAM_NAME, event_subject
+from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.registration.adapters import blind_index_tables, fed_tables
-from jobdating.registration.application.duplicates import DuplicateFinder
+from jobdating.registration.application.duplicates import DuplicateFinder, index_stream
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_app, build_service
 from jobdating.registration.domain.commands import EraseCandidate, RegisterCandidate, UpdateCandidate
 from jobdating.registration.domain.duplicates import index_entries
+from jobdating.registration.domain.errors import Rejected
 from jobdating.registration.testing import CALLERS, bearer, candidate, open_site, tokens, unique_phone
+from jobdating.runtime.ids import new_id
 from jobdating.testing.consumers import run_until
+from jobdating.testing.events import envelope
 
 MEL, ML = "mel", "mission-locale"
 KEY = b"the federation key of this test"
@@ -229,3 +235,86 @@ def test_a_sweep_publishes_an_index_once_and_again_when_a_contact_changes(tmp_pa
     )
     assert [e.event_type for e in finder.sweep()] == ["BlindIndexRemoved"]
     assert store.query("SELECT phone, email, removed FROM own_blind_index") == [(None, None, 1)]
+
+
+def _deliver(source: RegistrationService, target: RegistrationService, since: int = 0) -> int:
+    """Hand `target` the events `source` logged after position `since`, as its consumer would (own
+    events skipped by the policy itself); returns the last position handed over."""
+    handle = policy_for(target.org, fed_tables)
+    last = since
+    for row in source.store.iter_all():
+        if row.position <= since:
+            continue
+        with target.store.transaction() as tx:
+            handle(tx, REGISTRY.decode(decode_envelope(row.body), row.position))
+        last = row.position
+    return last
+
+
+def test_suspicions_are_found_resolved_and_withdrawn_on_both_backends(
+    any_store: EventStore, tmp_path: Path
+) -> None:
+    mel = build_service(org=MEL, store=any_store)
+    ml_store = SqliteEventStore(tmp_path / "registration-ml.db")
+    ml_store.migrate()
+    ml = build_service(org=ML, store=ml_store)
+    at_mel_finder, at_ml_finder = (DuplicateFinder(s, KEY, blind_index_tables) for s in (mel, ml))
+    email = f"meme.personne.{new_id()[-8:]}@exemple.fr"
+    at_mel = candidate(open_site(mel), email=email.upper())
+    at_ml = candidate(open_site(ml), referring_org=ML, email=email)
+    RegistrationHandlers(mel).register_candidate(CALLERS["mel-counsellor"], at_mel)
+    RegistrationHandlers(ml).register_candidate(CALLERS["ml-counsellor"], at_ml)
+    at_mel_finder.sweep()
+    at_ml_finder.sweep()
+    seen = _deliver(ml, mel)
+    (found,) = [e for e in at_mel_finder.sweep() if e.event_type == "DuplicateSuspected"]
+    assert at_mel_finder.sweep() == []  # found once
+    (suspicion,) = at_mel_finder.suspicions(CALLERS["mel-coordinator"])
+    assert suspicion.duplicate_id == found.stream_id
+    assert (suspicion.other_org, suspicion.other_candidate_id, suspicion.matched) == (
+        ML,
+        at_ml.candidate_id,
+        ("email",),
+    )
+    with pytest.raises(Rejected):
+        at_mel_finder.suspicions(CALLERS["mel-counsellor"])
+    at_mel_finder.resolve(CALLERS["mel-coordinator"], suspicion.duplicate_id, "different_people", "homonymes")
+    assert [s.status for s in at_mel_finder.suspicions(CALLERS["mel-coordinator"])] == ["different_people"]
+
+    RegistrationHandlers(ml).erase_candidate(
+        CALLERS["ml-coordinator"], EraseCandidate(candidate_id=at_ml.candidate_id)
+    )
+    at_ml_finder.sweep()
+    _deliver(ml, mel, seen)
+    assert [e.event_type for e in at_mel_finder.sweep()] == ["DuplicateDismissed"]
+    assert at_mel_finder.suspicions(CALLERS["mel-coordinator"]) == []
+    assert mel.store.query(
+        "SELECT phone, email, removed FROM partner_blind_index WHERE candidate_id = ?", (at_ml.candidate_id,)
+    ) == [(None, None, 1)]
+
+
+@pytest.mark.nats
+async def test_an_organisation_cannot_remove_the_index_entries_of_another(
+    tmp_path: Path, js: JetStreamContext
+) -> None:
+    await provision(js, consumers=[registration_sites(MEL), registration_sites(ML)])
+    mel, ml = Partner(tmp_path, MEL, js), Partner(tmp_path, ML, js)
+    at_ml = candidate(ml.site, referring_org=ML)
+    ml.register("ml-counsellor", at_ml)
+    ml.finder.sweep()
+    await ml.relay.publish_pending()
+    await run_until(mel.runner, lambda: len(mel.partner_entries()) == 1)
+    # An intruder publishing under its own subjects about the mission locale's index stream.
+    forged = envelope(
+        BlindIndexRemoved(candidate_id=at_ml.candidate_id),
+        index_stream(at_ml.candidate_id),
+        2,
+        "intrus",
+        "registration",
+    )
+    subject = event_subject("intrus", "registration", forged.stream_type, forged.event_type, forged.stream_id)
+    await js.publish(subject, encode_envelope(forged), stream=STREAM_NAME)
+    await run_until(mel.runner, lambda: len(mel.service.store.parked(registration_sites(MEL).durable)) == 1)
+    (parked,) = mel.service.store.parked(registration_sites(MEL).durable)
+    assert parked.error.startswith("forged: org intrus may not speak about blind-index stream"), parked.error
+    assert mel.partner_entries() == [(ML, at_ml.candidate_id, 0)]

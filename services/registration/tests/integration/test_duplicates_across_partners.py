@@ -237,6 +237,22 @@ def test_a_sweep_publishes_an_index_once_and_again_when_a_contact_changes(tmp_pa
     assert store.query("SELECT phone, email, removed FROM own_blind_index") == [(None, None, 1)]
 
 
+def test_a_new_federation_key_publishes_every_entry_again(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "registration.db")
+    store.migrate()
+    service = build_service(org=MEL, store=store)
+    site = open_site(service)
+    for _ in range(2):
+        RegistrationHandlers(service).register_candidate(CALLERS["mel-counsellor"], candidate(site))
+    first = DuplicateFinder(service, KEY, blind_index_tables).sweep()
+    again = DuplicateFinder(service, b"a new key, drawn after a leak", blind_index_tables).sweep()
+    assert [e.event_type for e in again] == ["BlindIndexPublished"] * 2
+    assert {decode_envelope(e.body).stream_id for e in again} == {
+        decode_envelope(e.body).stream_id for e in first
+    }
+    assert DuplicateFinder(service, b"a new key, drawn after a leak", blind_index_tables).sweep() == []
+
+
 def _deliver(source: RegistrationService, target: RegistrationService, since: int = 0) -> int:
     """Hand `target` the events `source` logged after position `since`, as its consumer would (own
     events skipped by the policy itself); returns the last position handed over."""

@@ -1,7 +1,7 @@
 """Tables of the blind index and of suspected duplicates (see `domain.duplicates`).
 
 - `own_blind_index`: the entries this instance published for its candidates, with the candidate's version
-  they reflect (written with the append of `BlindIndexPublished`/`BlindIndexRemoved`);
+  and the key they reflect (written with the append of `BlindIndexPublished`/`BlindIndexRemoved`);
 - `partner_blind_index`: other organisations' entries, fed by the stream (`removed` keeps an erasure from
   being undone by an older event delivered late);
 - `suspected_duplicates`: this instance's standing suspicions and their outcome (written with their
@@ -19,7 +19,7 @@ from jobdating.registration.application.rows import Db, fetch_all
 SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS own_blind_index (
     candidate_id TEXT PRIMARY KEY, phone TEXT, email TEXT, candidate_version INTEGER NOT NULL,
-    removed INTEGER NOT NULL)""",
+    key_id TEXT NOT NULL, removed INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS partner_blind_index (
     org TEXT NOT NULL, candidate_id TEXT NOT NULL, phone TEXT, email TEXT, version INTEGER NOT NULL,
     removed INTEGER NOT NULL, PRIMARY KEY (org, candidate_id))""",
@@ -31,6 +31,8 @@ SCHEMA: Final = (
     suspected_at TEXT NOT NULL, resolved_at TEXT)""",
 )
 OPEN: Final = "open"
+ERASED_ENTRIES: Final = ("own_blind_index", "partner_blind_index", "suspected_duplicates")
+"""Where an erased person's digests were blanked: scrubbed from the store's files after a sweep."""
 
 
 def migrate(tx: Transaction) -> None:
@@ -53,27 +55,34 @@ def record_partner_index(
     )
 
 
-def stale_candidates(db: Db) -> list[Any]:
-    """This instance's candidates whose index does not reflect their last version:
+def stale_candidates(db: Db, key_id: str) -> list[Any]:
+    """This instance's candidates whose index does not reflect their last version under the key `key_id`:
     (candidate_id, version, erased, phone, email, indexed phone, indexed email, removed or None)."""
     return fetch_all(
         db,
         "SELECT c.candidate_id, c.version, c.erased, c.phone, c.email, o.phone, o.email, o.removed "
         "FROM candidates c LEFT JOIN own_blind_index o ON o.candidate_id = c.candidate_id "
-        "WHERE o.candidate_id IS NULL OR o.candidate_version <> c.version",
+        "WHERE o.candidate_id IS NULL OR o.candidate_version <> c.version OR o.key_id <> ?",
+        (key_id,),
     )
 
 
 def record_own_index(
-    tx: Transaction, candidate_id: str, entries: tuple[str | None, str | None] | None, version: int
+    tx: Transaction,
+    candidate_id: str,
+    entries: tuple[str | None, str | None] | None,
+    version: int,
+    key_id: str,
 ) -> None:
-    """What this instance published for a candidate at `version` of their record (None: removed)."""
+    """What this instance published for a candidate at `version` of their record, under the key `key_id`
+    (None: removed)."""
     phone, email = entries if entries is not None else (None, None)
     tx.execute(
-        "INSERT INTO own_blind_index (candidate_id, phone, email, candidate_version, removed) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (candidate_id) DO UPDATE SET phone = excluded.phone, "
-        "email = excluded.email, candidate_version = excluded.candidate_version, removed = excluded.removed",
-        (candidate_id, phone, email, version, 1 if entries is None else 0),
+        "INSERT INTO own_blind_index (candidate_id, phone, email, candidate_version, key_id, removed) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (candidate_id) DO UPDATE SET phone = excluded.phone, "
+        "email = excluded.email, candidate_version = excluded.candidate_version, key_id = excluded.key_id, "
+        "removed = excluded.removed",
+        (candidate_id, phone, email, version, key_id, 1 if entries is None else 0),
     )
 
 

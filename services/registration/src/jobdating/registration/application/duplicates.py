@@ -36,6 +36,8 @@ from jobdating.runtime.ids import new_id
 SYSTEM_ACTOR: Final = "system:duplicates"
 """The actor of the index and of the suspicions in their envelopes."""
 SWEEP_SECONDS: Final = 5.0
+FORGETTING: Final = frozenset({"BlindIndexRemoved", "DuplicateDismissed"})
+"""What a sweep appends when an erased person's entries were blanked (theirs, or a partner's)."""
 DUPLICATES: Final = Aggregate(rules.DuplicateState, evolve_duplicate)
 INDEX: Final = Aggregate(lambda: None, lambda state, event: state)
 Entries = tuple[str | None, str | None]
@@ -44,10 +46,13 @@ Entries = tuple[str | None, str | None]
 class DuplicateTables(Protocol):
     """The tables of the index and of the suspicions (`adapters.blind_index_tables`)."""
 
-    def stale_candidates(self, db: Db) -> list[Any]: ...
+    @property
+    def ERASED_ENTRIES(self) -> tuple[str, ...]: ...  # noqa: N802 - the module constant it reads
+
+    def stale_candidates(self, db: Db, key_id: str) -> list[Any]: ...
 
     def record_own_index(
-        self, tx: Transaction, candidate_id: str, entries: Entries | None, version: int
+        self, tx: Transaction, candidate_id: str, entries: Entries | None, version: int, key_id: str
     ) -> None: ...
 
     def new_matches(self, db: Db) -> list[Any]: ...
@@ -105,10 +110,15 @@ class DuplicateFinder:
         if self.key is None:
             return []
         key = self.key
-        return self.service.bus.run(lambda w: self._sweep(w, key))
+        stored = self.service.bus.run(lambda w: self._sweep(w, key))
+        if any(e.event_type in FORGETTING for e in stored):
+            # Entries of an erased person were blanked: leave their digests in no file of the store.
+            self.service.store.scrub(self.tables.ERASED_ENTRIES)
+        return stored
 
     def _sweep(self, w: UnitOfWork, key: bytes) -> list[StoredEvent]:
         meta, at = self._meta(), self.service.clock.now().isoformat()
+        key_id = rules.key_id(key)
         stored: list[StoredEvent] = []
         for (
             candidate_id,
@@ -119,14 +129,14 @@ class DuplicateFinder:
             had_phone,
             had_email,
             removed,
-        ) in self.tables.stale_candidates(w.tx):
+        ) in self.tables.stale_candidates(w.tx, key_id):
             if erased:
                 if removed == 0:
                     w.fold(INDEX, index_stream(candidate_id))
                     stored += w.append(
                         index_stream(candidate_id), [BlindIndexRemoved(candidate_id=candidate_id)], meta
                     )
-                self.tables.record_own_index(w.tx, candidate_id, None, version)
+                self.tables.record_own_index(w.tx, candidate_id, None, version, key_id)
                 continue
             entries = rules.index_entries(key, phone, email)
             if removed is None or (entries.phone, entries.email) != (had_phone, had_email):
@@ -135,7 +145,7 @@ class DuplicateFinder:
                     candidate_id=candidate_id, phone=entries.phone, email=entries.email
                 )
                 stored += w.append(index_stream(candidate_id), [published], meta)
-            self.tables.record_own_index(w.tx, candidate_id, (entries.phone, entries.email), version)
+            self.tables.record_own_index(w.tx, candidate_id, (entries.phone, entries.email), version, key_id)
         for own_id, phone, email, other_org, other_id, other_phone, other_email in self.tables.new_matches(
             w.tx
         ):

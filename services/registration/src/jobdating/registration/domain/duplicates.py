@@ -77,6 +77,12 @@ def index_entries(key: bytes, phone: str | None, email: str | None) -> IndexEntr
     )
 
 
+def key_id(key: bytes) -> str:
+    """Which federation key entries were made with (a digest of it, which says nothing of the key): a new
+    key makes every entry stale, to be published again."""
+    return hashlib.sha256(b"jobdating federation key id:" + key).hexdigest()[:16]
+
+
 def duplicate_id(candidate_id: str, other_org: str, other_candidate_id: str) -> str:
     """The suspicion's id, the same each time the pair is found (so it is recorded once)."""
     pair = f"{candidate_id}|{other_org}|{other_candidate_id}".encode()

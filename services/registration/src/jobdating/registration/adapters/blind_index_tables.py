@@ -55,15 +55,17 @@ def record_partner_index(
     )
 
 
-def stale_candidates(db: Db, key_id: str) -> list[Any]:
-    """This instance's candidates whose index does not reflect their last version under the key `key_id`:
+def stale_candidates(db: Db, key_id: str, limit: int) -> list[Any]:
+    """Up to `limit` of this instance's candidates whose index does not reflect their last version under the
+    key `key_id`:
     (candidate_id, version, erased, phone, email, indexed phone, indexed email, removed or None)."""
     return fetch_all(
         db,
         "SELECT c.candidate_id, c.version, c.erased, c.phone, c.email, o.phone, o.email, o.removed "
         "FROM candidates c LEFT JOIN own_blind_index o ON o.candidate_id = c.candidate_id "
-        "WHERE o.candidate_id IS NULL OR o.candidate_version <> c.version OR o.key_id <> ?",
-        (key_id,),
+        "WHERE o.candidate_id IS NULL OR o.candidate_version <> c.version OR o.key_id <> ? "
+        "ORDER BY c.candidate_id LIMIT ?",
+        (key_id, limit),
     )
 
 

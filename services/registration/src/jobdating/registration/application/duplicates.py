@@ -36,6 +36,8 @@ from jobdating.runtime.ids import new_id
 SYSTEM_ACTOR: Final = "system:duplicates"
 """The actor of the index and of the suspicions in their envelopes."""
 SWEEP_SECONDS: Final = 5.0
+BATCH: Final = 500
+"""Candidates whose entries one transaction publishes at most."""
 FORGETTING: Final = frozenset({"BlindIndexRemoved", "DuplicateDismissed"})
 """What a sweep appends when an erased person's entries were blanked (theirs, or a partner's)."""
 DUPLICATES: Final = Aggregate(rules.DuplicateState, evolve_duplicate)
@@ -49,7 +51,7 @@ class DuplicateTables(Protocol):
     @property
     def ERASED_ENTRIES(self) -> tuple[str, ...]: ...  # noqa: N802 - the module constant it reads
 
-    def stale_candidates(self, db: Db, key_id: str) -> list[Any]: ...
+    def stale_candidates(self, db: Db, key_id: str, limit: int) -> list[Any]: ...
 
     def record_own_index(
         self, tx: Transaction, candidate_id: str, entries: Entries | None, version: int, key_id: str
@@ -96,10 +98,13 @@ def index_stream(candidate_id: str) -> str:
 class DuplicateFinder:
     """Publishes the index, records suspicions and their outcomes for one instance."""
 
-    def __init__(self, service: RegistrationService, key: bytes | None, tables: DuplicateTables) -> None:
+    def __init__(
+        self, service: RegistrationService, key: bytes | None, tables: DuplicateTables, batch: int = BATCH
+    ) -> None:
         self.service = service
         self.key = key
         self.tables = tables
+        self.batch = batch
 
     def _meta(self, actor_id: str = SYSTEM_ACTOR) -> Meta:
         return Meta(org=self.service.org, actor_id=actor_id, correlation_id=new_id())
@@ -110,16 +115,24 @@ class DuplicateFinder:
         if self.key is None:
             return []
         key = self.key
-        stored = self.service.bus.run(lambda w: self._sweep(w, key))
+        stored: list[StoredEvent] = []
+        while True:
+            # In batches: a first sweep (a new key, a federation joined) must not hold the writer for long.
+            published, more = self.service.bus.run(lambda w: self._publish(w, key))
+            stored += published
+            if not more:
+                break
+        stored += self.service.bus.run(self._match)
         if any(e.event_type in FORGETTING for e in stored):
             # Entries of an erased person were blanked: leave their digests in no file of the store.
             self.service.store.scrub(self.tables.ERASED_ENTRIES)
         return stored
 
-    def _sweep(self, w: UnitOfWork, key: bytes) -> list[StoredEvent]:
-        meta, at = self._meta(), self.service.clock.now().isoformat()
-        key_id = rules.key_id(key)
+    def _publish(self, w: UnitOfWork, key: bytes) -> tuple[list[StoredEvent], bool]:
+        """Publish the entries of up to `batch` candidates changed since; whether more are left."""
+        meta, key_id = self._meta(), rules.key_id(key)
         stored: list[StoredEvent] = []
+        stale = self.tables.stale_candidates(w.tx, key_id, self.batch)
         for (
             candidate_id,
             version,
@@ -129,7 +142,7 @@ class DuplicateFinder:
             had_phone,
             had_email,
             removed,
-        ) in self.tables.stale_candidates(w.tx, key_id):
+        ) in stale:
             if erased:
                 if removed == 0:
                     w.fold(INDEX, index_stream(candidate_id))
@@ -146,6 +159,12 @@ class DuplicateFinder:
                 )
                 stored += w.append(index_stream(candidate_id), [published], meta)
             self.tables.record_own_index(w.tx, candidate_id, (entries.phone, entries.email), version, key_id)
+        return stored, len(stale) == self.batch
+
+    def _match(self, w: UnitOfWork) -> list[StoredEvent]:
+        """Suspect the new matches, dismiss the pairs whose entries were removed."""
+        meta, at = self._meta(), self.service.clock.now().isoformat()
+        stored: list[StoredEvent] = []
         for own_id, phone, email, other_org, other_id, other_phone, other_email in self.tables.new_matches(
             w.tx
         ):

@@ -28,7 +28,7 @@ from jobdating.registration.application.policies import policy_for
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.bootstrap import build_app, build_service
 from jobdating.registration.domain.commands import EraseCandidate, RegisterCandidate, UpdateCandidate
-from jobdating.registration.domain.duplicates import index_entries
+from jobdating.registration.domain.duplicates import ResolveDuplicate, index_entries
 from jobdating.registration.domain.errors import Rejected
 from jobdating.registration.testing import CALLERS, bearer, candidate, open_site, tokens, unique_phone
 from jobdating.runtime.ids import new_id
@@ -295,7 +295,10 @@ def test_suspicions_are_found_resolved_and_withdrawn_on_both_backends(
     )
     with pytest.raises(Rejected):
         at_mel_finder.suspicions(CALLERS["mel-counsellor"])
-    at_mel_finder.resolve(CALLERS["mel-coordinator"], suspicion.duplicate_id, "different_people", "homonymes")
+    verdict = ResolveDuplicate(
+        duplicate_id=suspicion.duplicate_id, verdict="different_people", reason="homonymes"
+    )
+    at_mel_finder.resolve(CALLERS["mel-coordinator"], verdict)
     assert [s.status for s in at_mel_finder.suspicions(CALLERS["mel-coordinator"])] == ["different_people"]
 
     RegistrationHandlers(ml).erase_candidate(

@@ -12,6 +12,7 @@ from jobdating.registration.domain.duplicates import (
     UNKNOWN,
     DuplicateState,
     IndexEntries,
+    ResolveDuplicate,
     blind_entry,
     dismiss,
     duplicate_id,
@@ -26,6 +27,10 @@ KEY = b"federation-key-of-the-tests"
 FOUND = DuplicateSuspected(
     duplicate_id="d-1", candidate_id="c-1", other_candidate_id="c-2", other_org="ml", matched=("phone",)
 )
+
+
+def _cmd(verdict: str | None, reason: str | None) -> ResolveDuplicate:
+    return ResolveDuplicate(duplicate_id="d-1", verdict=verdict, reason=reason)
 
 
 def _open() -> DuplicateState:
@@ -82,14 +87,14 @@ def test_a_pair_found_again_is_suspected_once() -> None:
 
 @pytest.mark.parametrize("verdict", ["same_person", "different_people"])
 def test_a_coordinator_resolves_an_open_suspicion(verdict: str) -> None:
-    resolved = resolve(_open(), "d-1", verdict, "  vu avec la personne  ")
+    resolved = resolve(_cmd(verdict, "  vu avec la personne  "), _open())
     assert resolved == DuplicateResolved(duplicate_id="d-1", verdict=verdict, reason="vu avec la personne")  # type: ignore[arg-type]
 
 
 def test_a_suspicion_is_resolved_once() -> None:
-    done = evolve_duplicate(_open(), resolve(_open(), "d-1", "same_person", "même date de naissance"))
+    done = evolve_duplicate(_open(), resolve(_cmd("same_person", "même date de naissance"), _open()))
     with pytest.raises(Rejected) as refused:
-        resolve(done, "d-1", "different_people", "finalement non")
+        resolve(_cmd("different_people", "finalement non"), done)
     assert refused.value.kind == "conflict"
     assert refused.value.errors[0].reason == ALREADY_RESOLVED
 
@@ -107,14 +112,14 @@ def test_a_resolution_needs_a_verdict_and_a_reason(
     verdict: str | None, reason: str | None, field: str, why: str
 ) -> None:
     with pytest.raises(Rejected) as refused:
-        resolve(_open(), "d-1", verdict, reason)
+        resolve(_cmd(verdict, reason), _open())
     assert [(e.field, e.reason) for e in refused.value.errors] == [(field, why)]
 
 
 @pytest.mark.parametrize("reason", ["rappelée au 06 12 34 56 78", "écrit à samia@exemple.fr", "x" * 201])
 def test_a_reason_travels_in_clear_so_it_carries_no_contact_and_stays_short(reason: str) -> None:
     with pytest.raises(Rejected) as refused:
-        resolve(_open(), "d-1", "same_person", reason)
+        resolve(_cmd("same_person", reason), _open())
     assert refused.value.errors[0].field == "reason"
 
 
@@ -124,7 +129,7 @@ def test_an_unknown_or_dismissed_suspicion_cannot_be_resolved() -> None:
         evolve_duplicate(_open(), DuplicateDismissed(duplicate_id="d-1", reason="erased")),
     ):
         with pytest.raises(Rejected) as refused:
-            resolve(state, "d-1", "same_person", "vu")
+            resolve(_cmd("same_person", "vu"), state)
         assert refused.value.kind == "not_found"
         assert refused.value.errors[0].reason == UNKNOWN
 

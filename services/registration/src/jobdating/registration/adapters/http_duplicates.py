@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from jobdating.registration.adapters.http_common import Coordinator
 from jobdating.registration.application.duplicates import DuplicateFinder
+from jobdating.registration.domain.duplicates import ResolveDuplicate
 from jobdating.runtime.http import Body, Text
 
 
@@ -72,7 +73,8 @@ def duplicates_router(finder: DuplicateFinder) -> APIRouter:
     async def resolve_duplicate(duplicate_id: str, body: ResolutionIn, principal: Coordinator) -> Any:
         """Resolve a suspicion once: `same_person` or `different_people`, with a short reason (it travels
         in clear on the bus, so no phone, e-mail, link or postcode)."""
-        await run_in_threadpool(finder.resolve, principal, duplicate_id, body.verdict, body.reason)
+        cmd = ResolveDuplicate(duplicate_id=duplicate_id, verdict=body.verdict, reason=body.reason)
+        await run_in_threadpool(finder.resolve, principal, cmd)
         return {"duplicate_id": duplicate_id, "verdict": body.verdict}
 
     return router

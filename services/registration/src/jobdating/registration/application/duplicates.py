@@ -26,7 +26,7 @@ from jobdating.eventstore.base import StoredEvent, Transaction
 from jobdating.registration.application.rows import Db
 from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import duplicates as rules
-from jobdating.registration.domain.duplicates import IndexEntries, evolve_duplicate
+from jobdating.registration.domain.duplicates import IndexEntries, ResolveDuplicate, evolve_duplicate
 from jobdating.registration.domain.errors import NotAllowed, NotFound, Rejected
 from jobdating.registration.domain.permissions import may_resolve_duplicates
 from jobdating.runtime.auth import Principal
@@ -206,10 +206,10 @@ class DuplicateFinder:
             for row in self.tables.suspicions_of(self.service.store, principal.org)
         ]
 
-    def resolve(
-        self, principal: Principal, duplicate_id: str, verdict: str | None, reason: str | None
-    ) -> list[StoredEvent]:
+    def resolve(self, principal: Principal, cmd: ResolveDuplicate) -> list[StoredEvent]:
         """A coordinator of the organisation following the candidate says same person or different people."""
+
+        duplicate_id = cmd.duplicate_id
 
         def work(w: UnitOfWork) -> list[StoredEvent]:
             referring_org = self.tables.referring_org_of(w.tx, duplicate_id)
@@ -218,7 +218,7 @@ class DuplicateFinder:
             if not may_resolve_duplicates(principal, referring_org):
                 raise Rejected([NotAllowed("duplicate_id", NOT_COORDINATOR)])
             state = w.fold(DUPLICATES, duplicate_id)
-            resolved = rules.resolve(state, duplicate_id, verdict, reason)
+            resolved = rules.resolve(cmd, state)
             stored = w.append(duplicate_id, [resolved], self._meta(principal.actor_id))
             at = self.service.clock.now().isoformat()
             self.tables.record_outcome(w.tx, duplicate_id, resolved.verdict, resolved.reason, at)

@@ -89,6 +89,14 @@ def duplicate_id(candidate_id: str, other_org: str, other_candidate_id: str) -> 
     return hashlib.sha256(pair).hexdigest()[:32]
 
 
+class ResolveDuplicate(msgspec.Struct, frozen=True, kw_only=True):
+    """A coordinator says whether a suspicion is one person (`same_person`) or two (`different_people`)."""
+
+    duplicate_id: str
+    verdict: str | None
+    reason: str | None
+
+
 class DuplicateState(msgspec.Struct, frozen=True, kw_only=True):
     """A suspicion as folded from its stream."""
 
@@ -116,20 +124,18 @@ def suspect(state: DuplicateState, found: DuplicateSuspected) -> Sequence[Event]
     return () if state.suspected else (found,)
 
 
-def resolve(
-    state: DuplicateState, duplicate_id: str, verdict: str | None, reason: str | None
-) -> DuplicateResolved:
+def resolve(cmd: ResolveDuplicate, state: DuplicateState) -> DuplicateResolved:
     """A coordinator's decision on an open suspicion; the reason may not carry contacts (it travels in
     clear)."""
     if not state.suspected or state.dismissed:
         raise Rejected([NotFound("duplicate_id", UNKNOWN)])
     if state.resolved:
         raise Rejected([Conflict("duplicate_id", ALREADY_RESOLVED)])
-    chosen = next((v for v in VERDICTS if v == verdict), None)
+    chosen = next((v for v in VERDICTS if v == cmd.verdict), None)
     if chosen is None:
         raise Rejected([DomainError("verdict", BAD_VERDICT)])
     try:
-        kept = optional_text(reason, "le motif", NOTE_LENGTH)
+        kept = optional_text(cmd.reason, "le motif", NOTE_LENGTH)
     except InvalidValue as exc:
         raise Rejected([DomainError("reason", exc.reason)]) from None
     try:
@@ -138,7 +144,7 @@ def resolve(
         raise Rejected([DomainError("reason", REASON_REACHES)]) from None
     if not kept:
         raise Rejected([DomainError("reason", NO_REASON)])
-    return DuplicateResolved(duplicate_id=duplicate_id, verdict=chosen, reason=kept)
+    return DuplicateResolved(duplicate_id=cmd.duplicate_id, verdict=chosen, reason=kept)
 
 
 def dismiss(state: DuplicateState, duplicate_id: str, reason: str) -> Sequence[Event]:

@@ -80,6 +80,13 @@ class Partner:
             yield c
 
 
+@pytest.fixture
+async def partners(tmp_path: Path, js: JetStreamContext) -> tuple[Partner, Partner]:
+    """The instances of two organisations on one server, each with its durable consumer."""
+    await provision(js, consumers=[registration_sites(MEL), registration_sites(ML)])
+    return Partner(tmp_path, MEL, js), Partner(tmp_path, ML, js)
+
+
 async def _exchange(partners: list[Partner], done: Callable[[], bool]) -> None:
     """Each instance sweeps and publishes; then every consumer runs until `done()` holds."""
     for partner in partners:
@@ -102,10 +109,9 @@ async def _stream_bytes(js: JetStreamContext) -> bytes:
 
 @pytest.mark.nats
 async def test_the_same_person_at_two_partners_is_flagged_to_each_coordinator_without_the_others_data(
-    tmp_path: Path, js: JetStreamContext
+    partners: tuple[Partner, Partner], js: JetStreamContext
 ) -> None:
-    await provision(js, consumers=[registration_sites(MEL), registration_sites(ML)])
-    mel, ml = Partner(tmp_path, MEL, js), Partner(tmp_path, ML, js)
+    mel, ml = partners
     phone = unique_phone()
     at_mel = candidate(mel.site, phone=phone, first_name="Yasmina", last_name="Okonkwo")
     at_ml = candidate(
@@ -315,10 +321,9 @@ def test_suspicions_are_found_resolved_and_withdrawn_on_both_backends(
 
 @pytest.mark.nats
 async def test_an_organisation_cannot_remove_the_index_entries_of_another(
-    tmp_path: Path, js: JetStreamContext
+    partners: tuple[Partner, Partner], js: JetStreamContext
 ) -> None:
-    await provision(js, consumers=[registration_sites(MEL), registration_sites(ML)])
-    mel, ml = Partner(tmp_path, MEL, js), Partner(tmp_path, ML, js)
+    mel, ml = partners
     at_ml = candidate(ml.site, referring_org=ML)
     ml.register("ml-counsellor", at_ml)
     ml.finder.sweep()

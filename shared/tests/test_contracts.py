@@ -14,7 +14,7 @@ from jobdating.contracts import registration as r
 from jobdating.contracts.asyncapi import render
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope, encode_envelope, envelope_for
-from jobdating.contracts.registry import UnknownEventType
+from jobdating.contracts.registry import UnknownEventType, publishing_service
 from jobdating.contracts.subjects import InvalidSubjectToken, event_subject
 from jobdating.testing.events import envelope
 from jobdating.testing.samples import IN_CLEAR_BEFORE, PROFILE, PROFILE_V1, SAMPLES
@@ -30,7 +30,7 @@ def golden_envelope(key: tuple[str, int]) -> bytes:
         SAMPLES[key],
         event_id="0192f0c4-0000-7000-8000-000000000001",
         org="mel",
-        service=SAMPLES[key].__module__.rsplit(".", 1)[-1],
+        service=publishing_service(type(SAMPLES[key])),
         stream_id="stream-1",
         stream_version=1,
         occurred_at=T,

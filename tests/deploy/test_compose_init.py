@@ -18,6 +18,7 @@ from jobdating.ops import compose
 from jobdating.ops.audit.report import ServiceAudit
 from jobdating.ops.audit.stream import owner_of
 from jobdating.ops.cli import app
+from jobdating.registration.config import RegistrationSettings
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.machine_tokens import HASHED, hashed_key
 from jobdating.testing.demo_data import COORDINATOR_ORG
@@ -38,8 +39,9 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
     # .env, the mail catcher's folder, the operator's clear tokens, two token tables, the console's two
-    # secrets, staff.toml, the proxy's local authority and certificate (two files each)
-    assert len(written) == 12
+    # secrets, registration's federation key, staff.toml, the proxy's local authority and certificate (two
+    # files each)
+    assert len(written) == 13
     again = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True)
     assert again == []
     assert (tmp_path / ".env").read_text() == env
@@ -260,9 +262,27 @@ def test_compose_init_writes_the_consoles_secrets_and_compose_mounts_each_only_w
     )
     assert notifications["JOBDATING_NOTIFICATIONS_CONSOLE_URL"] == env["JOBDATING_CONSOLE_PUBLIC_BASE_URL"]
     holders = {name for name, s in services.items() if "SECRETS_DIR" in str(s.get("volumes", ""))}
-    assert holders == {"console", "registration", "notifications"}
+    # Each registration instance also mounts the federation key (see the test below).
+    assert holders == {"console", "registration", "registration-mission-locale", "notifications"}
     for service in ("identity", "registration", "sites", "scheduling"):
         assert env[f"JOBDATING_CONSOLE_{service.upper()}_URL"].startswith(f"http://{service}:")
         assert console["depends_on"][service] == {"condition": "service_healthy"}
     assert "console" in (ROOT / "deploy" / "build-wheels.sh").read_text()
     assert "jobdating_console-" in (ROOT / "deploy" / "docker" / "console.Dockerfile").read_text()
+
+
+def test_compose_init_writes_one_federation_key_that_every_registration_instance_mounts(
+    tmp_path: Path,
+) -> None:
+    written = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=False)
+    key = tmp_path / "secrets" / compose.FEDERATION_KEY
+    assert str(key) in written
+    federation_key = RegistrationSettings(org="mel", federation_key_file=key).federation_key()
+    assert federation_key == key.read_bytes().strip()
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    instances = [s for s in services.values() if "jobdating/registration:" in str(s.get("image", ""))]
+    assert len(instances) == 2
+    for instance in instances:
+        path = instance["environment"]["JOBDATING_REGISTRATION_FEDERATION_KEY_FILE"]
+        mounted = {v.rsplit(":", 2)[1]: v.rsplit(":", 2)[0] for v in instance["volumes"]}
+        assert mounted[path] == "${JOBDATING_SECRETS_DIR:-./deploy/compose/secrets}/" + compose.FEDERATION_KEY

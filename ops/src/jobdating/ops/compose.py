@@ -30,6 +30,7 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
 PARTNER_INSTANCES = ("mission-locale",)
 OPERATOR_TOKENS = "machine-tokens.json"
 LINK_KEY = "console-link-key"
+FEDERATION_KEY = "federation-key"
 READER_TOKEN = "console-reader-token"  # noqa: S105 - a file name
 STAFF_FILE = "staff.toml"
 MOUNTED_CONFIG = "/etc/jobdating"  # where docker-compose.yml mounts the config folder
@@ -186,19 +187,22 @@ def secrets_folder(config_dir: Path) -> Path:
 
 
 def console_secrets(folder: Path, operator: Path) -> list[str]:
-    """The key of candidates' links (the console signs them, registration checks them) and the console's
-    own reading token (the coordinator's `viewer`, from the operator's clear tokens), unless they exist.
+    """The key of candidates' links (the console signs them, registration checks them), registration's
+    federation key and the console's own reading token (the coordinator's `viewer`, from the operator's
+    clear tokens), unless they exist.
 
     The folder is the operator's alone (0700); the files are 0644 because docker-compose.yml mounts each
     one, and only into the containers that need it, where an unprivileged user reads it."""
     written: list[str] = []
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
-    key = folder / LINK_KEY
-    if not key.exists():
-        key.write_text(secrets.token_urlsafe(48) + "\n")
-        key.chmod(0o644)
-        written.append(str(key))
+    # The federation key of registration's blind index: one for every partner's instances (a partner on
+    # its own server gets a copy of this file).
+    for key in (folder / LINK_KEY, folder / FEDERATION_KEY):
+        if not key.exists():
+            key.write_text(secrets.token_urlsafe(48) + "\n")
+            key.chmod(0o644)
+            written.append(str(key))
     reader = folder / READER_TOKEN
     viewers = [
         token

@@ -251,9 +251,16 @@ class Stack(StackFolder):
             own = self._identity_env()
         if spec.name == CONSOLE:
             own = console_env(self.data_dir, self.url, self.nats_url(CONSOLE_USER))
-        if spec.name == "registration" and self.console is not None:
-            # Registration checks the candidates' links itself before it records their answers.
-            own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}
+        if spec.name == "registration":
+            # The key of the candidates' blind index (to find one person registered at two partners).
+            own = {
+                "JOBDATING_REGISTRATION_FEDERATION_KEY_FILE": str(
+                    drawn_secret(self.data_dir, FEDERATION_KEY_FILE)
+                )
+            }
+            if self.console is not None:
+                # Registration checks the candidates' links itself before it records their answers.
+                own["JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
         # Identity stays on real time: access tokens' dates are checked against the services' wall clock
         # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
         # console, which counts the tokens' lives.
@@ -390,11 +397,17 @@ def _listening(port: int) -> bool:
 
 
 SMS_REPLY_SECRET_FILE = "sms-reply-secret"  # noqa: S105 - a file name
+FEDERATION_KEY_FILE = "federation-key"
 
 
 def sms_reply_secret(data_dir: Path) -> Path:
     """The secret the replies' webhook checks signatures with, drawn once, readable by the operator only."""
-    secret = data_dir / SMS_REPLY_SECRET_FILE
+    return drawn_secret(data_dir, SMS_REPLY_SECRET_FILE)
+
+
+def drawn_secret(data_dir: Path, name: str) -> Path:
+    """A secret file of the data folder, drawn once, readable by the operator only."""
+    secret = data_dir / name
     if not secret.exists():
         secret.write_text(secrets.token_urlsafe(48) + "\n")
         secret.chmod(0o600)

@@ -42,7 +42,12 @@ def registration_sites(org: str | None = None) -> ConsumerSpec:
     return ConsumerSpec(
         durable=registration_sites_durable(org),
         # Companies registered at other instances: candidates here may wish for them too.
-        filter_subjects=("jobdating.*.sites.site.>", "jobdating.*.registration.company.>"),
+        # Candidates' blind index entries at other instances: the same person registered at two partners.
+        filter_subjects=(
+            "jobdating.*.sites.site.>",
+            "jobdating.*.registration.company.>",
+            "jobdating.*.registration.blind-index.>",
+        ),
         description="registration learns which sites and companies candidates may choose"
         + (f" (instance of {org})" if org else ""),
     )

@@ -15,12 +15,8 @@ from typing import Any
 import msgspec
 
 from jobdating.contracts.catalog import REGISTRY
-from jobdating.contracts.envelope import Envelope, Event
-from jobdating.contracts.registry import EventRegistry
-
-
-def _service_of(cls: type[Event]) -> str:
-    return cls.__module__.rsplit(".", 1)[-1]
+from jobdating.contracts.envelope import Envelope
+from jobdating.contracts.registry import EventRegistry, publishing_service
 
 
 def document(registry: EventRegistry = REGISTRY) -> dict[str, Any]:
@@ -34,7 +30,7 @@ def document(registry: EventRegistry = REGISTRY) -> dict[str, Any]:
     messages: dict[str, Any] = {}
     for cls, schema in zip(events, schemas[1:], strict=True):
         name = f"{cls.event_type}.v{cls.schema_version}"
-        service = _service_of(cls)
+        service = publishing_service(cls)
         messages[name] = {
             "name": cls.event_type,
             "title": f"{cls.event_type} (schema version {cls.schema_version})",

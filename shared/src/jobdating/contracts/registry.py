@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -11,6 +12,11 @@ from jobdating.contracts.envelope import Envelope, Event, RecordedEvent
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 E = TypeVar("E", bound=type[Event])
+
+
+def publishing_service(cls: type[Event]) -> str:
+    """The service that publishes an event type: its contracts module's `SERVICE`, else the module's name."""
+    return str(getattr(sys.modules[cls.__module__], "SERVICE", cls.__module__.rsplit(".", 1)[-1]))
 
 
 class UnknownEventType(LookupError):

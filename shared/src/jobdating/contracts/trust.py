@@ -23,13 +23,13 @@ in the consumer's store (`jobdating.bus.trust`) and parks what they refuse.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from enum import Enum
 from typing import Final
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import Envelope
+from jobdating.contracts.registry import publishing_service
 from jobdating.contracts.subjects import ROOT
 
 FORGED: Final = "forged"
@@ -74,8 +74,7 @@ def publisher_of(event_type: str) -> tuple[str, str] | None:
         cls = REGISTRY.latest(event_type)
     except LookupError:
         return None
-    service: str = getattr(sys.modules[cls.__module__], "SERVICE", cls.__module__.rsplit(".", 1)[-1])
-    return service, cls.stream_type
+    return publishing_service(cls), cls.stream_type
 
 
 def subject_refusal(subject: str, env: Envelope) -> str | None:

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 import msgspec
 
+from jobdating.contracts import duplicates as d
 from jobdating.contracts import identity as i
 from jobdating.contracts import notifications as n
 from jobdating.contracts import registration as r
@@ -92,6 +93,21 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateNoteWritten", 1): r.CandidateNoteWritten(
         candidate_id="cand-1", note="Cariste expérimentée, cherche un CDI en journée."
     ),
+    ("BlindIndexPublished", 1): d.BlindIndexPublished(
+        candidate_id="cand-1", phone="3f" * 32, email="a7" * 32
+    ),
+    ("BlindIndexRemoved", 1): d.BlindIndexRemoved(candidate_id="cand-1"),
+    ("DuplicateSuspected", 1): d.DuplicateSuspected(
+        duplicate_id="dup-1",
+        candidate_id="cand-1",
+        other_candidate_id="cand-9",
+        other_org="mission-locale",
+        matched=("phone",),
+    ),
+    ("DuplicateResolved", 1): d.DuplicateResolved(
+        duplicate_id="dup-1", verdict="same_person", reason="même date de naissance"
+    ),
+    ("DuplicateDismissed", 1): d.DuplicateDismissed(duplicate_id="dup-1", reason=d.DISMISSED_BY_ERASURE),
     ("CandidateContactOpened", 1): r.CandidateContactOpened(
         candidate_id="cand-1",
         purpose="convocation_failed",

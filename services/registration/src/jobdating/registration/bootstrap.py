@@ -13,7 +13,8 @@ from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore import EventStore
 from jobdating.eventstore.base import StoredEvent, Transaction
-from jobdating.registration.adapters import fed_tables, files, http, projections
+from jobdating.registration.adapters import blind_index_tables, fed_tables, files, http, projections
+from jobdating.registration.adapters.http_duplicates import duplicates_router
 from jobdating.registration.adapters.http_link_answers import link_answers_router
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.messaging import (
@@ -22,6 +23,7 @@ from jobdating.registration.adapters.messaging import (
     serve_contacts,
 )
 from jobdating.registration.adapters.remote_openings import RemoteOpenings
+from jobdating.registration.application.duplicates import DuplicateFinder
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.link_answers import LinkAnswers
 from jobdating.registration.application.policies import policy_for
@@ -48,6 +50,7 @@ class RegistrationInstance:
     app: FastAPI
     retention: RetentionJob
     remote_openings: RemoteOpenings
+    duplicates: DuplicateFinder
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumer of site events this instance reads, with its handler."""
@@ -69,7 +72,8 @@ def bootstrap(
         org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log, zone=settings.timezone
     )
     remote_openings = RemoteOpenings(service.log)
-    app = build_app(service, tokens, remote_openings, settings.candidate_link_key())
+    duplicates = DuplicateFinder(service, settings.federation_key(), blind_index_tables)
+    app = build_app(service, tokens, remote_openings, settings.candidate_link_key(), duplicates)
     retention = retention_job(service, settings, clock)
     return RegistrationInstance(
         settings=settings,
@@ -79,13 +83,14 @@ def bootstrap(
         app=app,
         retention=retention,
         remote_openings=remote_openings,
+        duplicates=duplicates,
     )
 
 
 async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
     """Connect, answer contact questions (and contact openings asked by other instances, which it may ask
     too) and record candidates' answers relayed by notifications, then run the relay, the sites consumer,
-    the API and the daily retention job until stopped."""
+    the API, the daily retention job and the duplicate sweep until stopped."""
     nc = await host.connect()
     await serve_contacts(nc, instance.service)
     await serve_contact_openings(nc, instance.service)
@@ -94,8 +99,11 @@ async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
     await serve_candidate_answers(nc, instance.service, answers)
     instance.remote_openings.connect(nc)
     daily = asyncio.create_task(instance.retention.run_daily(host.stop))
+    # The blind index and the suspected duplicates, brought up to date every few seconds.
+    sweeping = asyncio.create_task(instance.duplicates.run(host.stop))
     await host.run()
     await daily
+    await sweeping
 
 
 def retention_job(service: RegistrationService, settings: RegistrationSettings, clock: Clock) -> RetentionJob:
@@ -155,6 +163,7 @@ def build_app(
     tokens: TokenTable,
     remote_openings: RemoteOpenings | None = None,
     link_key: bytes | None = None,
+    duplicates: DuplicateFinder | None = None,
 ) -> FastAPI:
     """The HTTP API of a service, its command counter wired into the app's metrics; `remote_openings`
     reaches other instances once connected (without it, only this instance's candidates can be opened)."""
@@ -167,5 +176,7 @@ def build_app(
     http.install(app, handlers, service, remote_openings or RemoteOpenings(service.log))
     # Candidates answer from their personal links, signed with the console's key (`link_key`).
     app.include_router(link_answers_router(LinkAnswers(handlers, link_key)))
+    # Suspected duplicates are listed and resolved even without a federation key (none are then found).
+    app.include_router(duplicates_router(duplicates or DuplicateFinder(service, None, blind_index_tables)))
     service.on_command = http.command_counter(app.state.metrics)
     return app

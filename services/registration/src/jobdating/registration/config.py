@@ -39,6 +39,10 @@ class RegistrationSettings(ServiceSettings):
     # The console's key for candidates' personal links (a file): with it, a candidate answers from their
     # link (`POST /candidate-answers`); without it, such answers are refused.
     candidate_link_key_file: Path | None = None
+    # The federation key (a file) every partner's instance holds: with it, this instance publishes its
+    # candidates' blind index (keyed digests of phone and e-mail) and flags the same person registered at
+    # another partner; without it, it does neither. See docs/privacy.md.
+    federation_key_file: Path | None = None
 
     @field_validator("retention_months")
     @classmethod
@@ -60,3 +64,9 @@ class RegistrationSettings(ServiceSettings):
         if self.candidate_link_key_file is None:
             return None
         return self.candidate_link_key_file.read_bytes().strip()
+
+    def federation_key(self) -> bytes | None:
+        """The federation key of the blind index, read from its file."""
+        if self.federation_key_file is None:
+            return None
+        return self.federation_key_file.read_bytes().strip()

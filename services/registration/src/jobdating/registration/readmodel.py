@@ -7,7 +7,7 @@ from __future__ import annotations
 from jobdating.bus.topology import registration_sites, registration_sites_durable
 from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.readmodel import Apply, FedModel, ReadModel
-from jobdating.registration.adapters import fed_tables, projections
+from jobdating.registration.adapters import blind_index_tables, fed_tables, projections
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.application.policies import policy_for
 
@@ -34,11 +34,12 @@ def fed(label: str, own_org: str | None, instance_org: str | None) -> FedModel |
     def prepare(tx: Transaction) -> None:
         tx.execute(fed_tables.SITES_SCHEMA)
         tx.execute(fed_tables.PARTNER_COMPANIES_SCHEMA)
+        blind_index_tables.migrate(tx)
 
     policy = policy_for(own_org, fed_tables)
     return FedModel(
         label,
-        ("known_sites", "partner_companies"),
+        ("known_sites", "partner_companies", "partner_blind_index"),
         ((registration_sites_durable(instance_org), spec.filter_subjects),),
         prepare,
         lambda _: policy,

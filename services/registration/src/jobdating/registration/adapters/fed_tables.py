@@ -2,6 +2,7 @@
 
 - `known_sites`: sites candidates may choose, from the sites service.
 - `partner_companies`: companies registered at other organisations' registration instances.
+- `partner_blind_index`: other organisations' blind index entries (`blind_index_tables`).
 
 This module is the `FedTables` the policies write through.
 """
@@ -12,6 +13,7 @@ from typing import Final
 
 from jobdating.contracts.sites import SiteOpened
 from jobdating.eventstore.base import Transaction
+from jobdating.registration.adapters.blind_index_tables import record_partner_index as record_partner_index
 from jobdating.registration.domain.fields import search_key
 
 SITES_SCHEMA: Final = """CREATE TABLE IF NOT EXISTS known_sites (

@@ -27,6 +27,7 @@ from jobdating.contracts.envelope import RecordedEvent, decode_envelope
 from jobdating.contracts.registry import EventRegistry
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import EventStore, Transaction
+from jobdating.registration.adapters import blind_index_tables
 from jobdating.registration.adapters.fed_tables import PARTNER_COMPANIES_SCHEMA, SITES_SCHEMA
 from jobdating.registration.adapters.keyring import Keyring
 from jobdating.registration.adapters.person_rows import (
@@ -93,6 +94,7 @@ def migrate(tx: Transaction) -> None:
         tx.execute(ddl)
     tx.execute(SITES_SCHEMA)
     tx.execute(PARTNER_COMPANIES_SCHEMA)
+    blind_index_tables.migrate(tx)
 
 
 def apply_batch(

@@ -1,5 +1,6 @@
 """Reactions to other services' events: the sites service tells us which sites candidates may choose, and
-the other organisations' registration instances which companies they registered."""
+the other organisations' registration instances which companies they registered and their candidates'
+blind index entries (to find the same person registered at two partners)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Final
 
 from jobdating.bus.consumer import NotYet
 from jobdating.bus.topology import REGISTRATION_SITES
+from jobdating.contracts.duplicates import BLIND_INDEX, BlindIndexPublished, BlindIndexRemoved
 from jobdating.contracts.envelope import RecordedEvent
 from jobdating.contracts.registration import COMPANY, CompanyRegistered, CompanyWithdrew
 from jobdating.contracts.sites import SiteClosed, SiteOpened, SiteReopened
@@ -42,6 +44,10 @@ def policy_for(own_org: str, tables: FedTables) -> Handler:
 
     def on_shared_event(tx: Transaction, event: RecordedEvent) -> None:
         env = event.envelope
+        if env.stream_type == BLIND_INDEX:
+            if env.org != own_org:
+                on_partner_index(tx, event, tables)
+            return
         if env.stream_type != COMPANY:
             on_site_event(tx, event, tables)
             return
@@ -57,3 +63,17 @@ def policy_for(own_org: str, tables: FedTables) -> Handler:
                 return
 
     return on_shared_event
+
+
+def on_partner_index(tx: Transaction, event: RecordedEvent, fed: FedTables) -> None:
+    """Another organisation's blind index entries for one of its candidates (digests only): this instance's
+    duplicate sweep compares them with its own."""
+    env = event.envelope
+    match event.data:
+        case BlindIndexPublished() as published:
+            entries = (published.phone, published.email)
+            fed.record_partner_index(tx, env.org, published.candidate_id, entries, env.stream_version)
+        case BlindIndexRemoved() as removed:
+            fed.record_partner_index(tx, env.org, removed.candidate_id, None, env.stream_version)
+        case _:
+            return

@@ -82,7 +82,8 @@ class ProjectBatch(Protocol):
 
 
 class FedTables(Protocol):
-    """The tables other services' events feed: sites candidates may choose, other instances' companies."""
+    """The tables other services' events feed: sites candidates may choose, other instances' companies and
+    blind index entries."""
 
     def record_site_opened(self, tx: Transaction, site: SiteOpened, version: int) -> None: ...
 
@@ -90,6 +91,15 @@ class FedTables(Protocol):
 
     def record_partner_company(
         self, tx: Transaction, company_id: str, org: str, live: bool, version: int
+    ) -> None: ...
+
+    def record_partner_index(
+        self,
+        tx: Transaction,
+        org: str,
+        candidate_id: str,
+        entries: tuple[str | None, str | None] | None,
+        version: int,
     ) -> None: ...
 
 

@@ -91,3 +91,9 @@ def may_register_walk_in(principal: Caller, host_org: str) -> bool:
     """A candidate registered on the spot, on the day: the coordinators and counsellors who may register
     anyone, and the hosts of the site where they are (site managers of its organisation)."""
     return principal.has(*FOLLOWING_ROLES) or may_greet(principal, host_org)
+
+
+def may_resolve_duplicates(principal: Caller, referring_org: str) -> bool:
+    """Suspected duplicates of a candidate (ids and kinds, never the other organisation's data): the
+    coordinators of the organisation following them, who see and resolve them."""
+    return principal.org == referring_org and principal.has("coordinator")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from jobdating.ops.audit.who import Named
+from jobdating.runtime.refusal_reasons import refusal_reason
 
 BATCH = 1000  # identity's limit per request
 TIMEOUT = 10.0
@@ -52,12 +52,14 @@ def ask_names(
                 response = client.post("/accounts/names", json=body, headers=headers)
                 if response.status_code in (401, 403):
                     verb = "refuse le jeton" if response.status_code == 401 else "ne vous donne pas les noms"
-                    found.notes.append(f"le service d'identité {verb} ({_reason(response)}) : {IDS_ONLY}")
+                    found.notes.append(
+                        f"le service d'identité {verb} ({refusal_reason(response)}) : {IDS_ONLY}"
+                    )
                     return Names(notes=found.notes)
                 if response.status_code != 200:
                     found.notes.append(
-                        f"le service d'identité a répondu {response.status_code} ({_reason(response)}) : "
-                        f"{IDS_ONLY}"
+                        f"le service d'identité a répondu {response.status_code} "
+                        f"({refusal_reason(response)}) : {IDS_ONLY}"
                     )
                     return Names(notes=found.notes)
                 for account_id, entry in dict(response.json()).items():
@@ -76,12 +78,3 @@ def ask_names(
     if unnamed:
         found.notes.append(f"{unnamed} compte(s) invité(s) sans nom : identifiant affiché")
     return found
-
-
-def _reason(response: httpx.Response) -> str:
-    """The first French reason of a refusal, as every service words them (`{detail: [{field, reason}]}`)."""
-    try:
-        body: Any = response.json()
-        return str(body["detail"][0]["reason"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return response.reason_phrase or str(response.status_code)

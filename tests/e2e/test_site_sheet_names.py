@@ -12,15 +12,10 @@ from datetime import date
 
 import pytest
 
-from jobdating.bus.server import free_port
-from jobdating.ops.day.clock import local
-from jobdating.ops.demo import PEOPLE, ROLES
-from jobdating.ops.demo_setup import load_with_people
-from jobdating.ops.stack import Stack, free_base_port
-from jobdating.ops.stack_demo_place import demo_place
-from jobdating.runtime.clock import ScaledClock
+from jobdating.ops.stack import Stack
+from jobdating.ops.stack_demo_place import demo_stack
 from jobdating.scheduling.main import main
-from jobdating.testing.demo_data import JOB_DATING_ID, SITES, candidates, staff_toml
+from jobdating.testing.demo_data import JOB_DATING_ID, SITES, candidates
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 DAY = date(2027, 1, 6)  # a Wednesday: the demo's job dating; the services' clock reads 07:30 that morning
@@ -36,18 +31,8 @@ class Sheet:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = Stack(
-        tmp_path_factory.mktemp("sheet") / "data", nats_port=free_port(), base_port=free_base_port()
-    )
-    stack.prepare(ROLES, PEOPLE)
-    try:
-        stack.staff_file.write_text(staff_toml())
-        stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
-        stack.start()
-        load_with_people(demo_place(stack), DAY)
+    with demo_stack(tmp_path_factory.mktemp("sheet") / "data", DAY) as (stack, _):
         yield stack
-    finally:
-        stack.stop()
 
 
 def export(stack: Stack, capsys: pytest.CaptureFixture[str], *extra: str) -> Sheet:

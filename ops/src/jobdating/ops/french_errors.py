@@ -8,40 +8,45 @@ it does not know keeps its English words, framed in French where the frame is kn
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-_PATH_KIND = {"File": "fichier", "Directory": "dossier", "Path": "chemin"}
-
-# In order: the frame of the message, then the words typer and pydantic put in it.
-_SAID: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
-    (r"^No such option: (.+?)(?= \(Possible options: |$)", r"option inconnue : \1"),
-    (r"\(Possible options: (.*)\)$", r"(options possibles : \1)"),
-    (r"^No such command (.*?)\.(?= Did you mean |$)", r"commande inconnue : \1"),
-    (r" Did you mean (.*)\?$", r" (vouliez-vous dire \1 ?)"),
-    (r"^Missing command\.", "commande manquante."),
-    (r"^Missing argument (.*?)\.", r"argument manquant : \1."),
-    (r"^Missing option (.*?)\.", r"option manquante : \1."),
-    (r"^Missing parameter(?:: | )(.*?)\.?$", r"paramètre manquant : \1."),
-    (r"Choose from:", "Choisir parmi :"),
-    (r"^Invalid value for (.*?): ", r"valeur invalide pour \1 : "),
-    (r"^Invalid value: ", "valeur invalide : "),
-    (r" \(env var: (.*?)\)", r" (variable d'environnement : \1)"),
-    (r"^Got unexpected extra argument\(s\) \((.*)\)", r"argument(s) en trop : \1"),
-    (r"^Option (.*) requires an argument\.", r"l'option \1 attend une valeur."),
-    (r"^Option (.*) requires (\d+) arguments\.", r"l'option \1 attend \2 valeurs."),
-    (r"^Option (.*) does not take a value\.", r"l'option \1 ne prend pas de valeur."),
-    (r"^Argument (.*) takes (\d+) values\.", r"l'argument \1 attend \2 valeurs."),
-    (r"Value error, ", ""),
-    (r"(\S+) is not one of (.*)\.$", r"\1 n'est pas l'un de \2."),
-    (r"Input should be a valid integer(, [^.]*)?", "un nombre entier est attendu"),
-    (r"Input should be a valid number(, [^.]*)?", "un nombre est attendu"),
-    (r"Input should be a valid boolean(, [^.]*)?", "oui ou non est attendu (true, false)"),
-    (r"(File|Directory|Path) ('.*') does not exist\.", lambda m: f"{_PATH_KIND[m[1]]} {m[2]} introuvable."),
-    (r"(File|Directory|Path) ('.*') is a file\.", lambda m: f"{_PATH_KIND[m[1]]} {m[2]} : un fichier."),
-    (r"(File|Directory|Path) ('.*') is a directory\.", lambda m: f"{_PATH_KIND[m[1]]} {m[2]} : un dossier."),
-)
+# One rewrite a line, `English pattern  →  French`, applied in order: the frame of the message first, then
+# the words typer and pydantic put in it; `\x20` is a space at either end of a side.
+_TABLE = r"""
+^No such option: (.+?)(?= \(Possible options: |$)       →  option inconnue : \1
+\(Possible options: (.*)\)$                             →  (options possibles : \1)
+^No such command (.*?)\.(?= Did you mean |$)            →  commande inconnue : \1
+\x20Did you mean (.*)\?$                                →  \x20(vouliez-vous dire \1 ?)
+^Missing command\.                                      →  commande manquante.
+^Missing argument (.*?)\.                               →  argument manquant : \1.
+^Missing option (.*?)\.                                 →  option manquante : \1.
+^Missing parameter(?:: | )(.*?)\.?$                     →  paramètre manquant : \1.
+Choose from:                                            →  Choisir parmi :
+^Invalid value for (.*?):                               →  valeur invalide pour \1 :\x20
+^Invalid value:                                         →  valeur invalide :\x20
+\x20\(env var: (.*?)\)                                  →  \x20(variable d'environnement : \1)
+^Got unexpected extra argument\(s\) \((.*)\)            →  argument(s) en trop : \1
+^Option (.*) requires an argument\.                     →  l'option \1 attend une valeur.
+^Option (.*) requires (\d+) arguments\.                 →  l'option \1 attend \2 valeurs.
+^Option (.*) does not take a value\.                    →  l'option \1 ne prend pas de valeur.
+^Argument (.*) takes (\d+) values\.                     →  l'argument \1 attend \2 valeurs.
+Value error,\x20                                        →
+(\S+) is not one of (.*)\.$                             →  \1 n'est pas l'un de \2.
+Input should be a valid integer(, [^.]*)?               →  un nombre entier est attendu
+Input should be a valid number(, [^.]*)?                →  un nombre est attendu
+Input should be a valid boolean(, [^.]*)?               →  oui ou non est attendu (true, false)
+: File '                                                →  : fichier '
+: Directory '                                           →  : dossier '
+: Path '                                                →  : chemin '
+('.*') does not exist\.$                                →  \1 introuvable.
+('.*') is a file\.$                                     →  \1 : un fichier.
+('.*') is a directory\.$                                →  \1 : un dossier.
+"""
+_SAID = [
+    (english.strip().replace("\\x20", " "), french.strip().replace("\\x20", " "))
+    for english, french in (line.split("→") for line in _TABLE.strip("\n").splitlines())
+]
 
 
 def in_french(message: str) -> str:

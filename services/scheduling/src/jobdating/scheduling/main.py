@@ -178,7 +178,7 @@ def export_plan(settings: SchedulingSettings, args: argparse.Namespace, _log: An
             file=sys.stderr,
         )
         return 1
-    named = ask_candidate_names(args.registration_url, args.token, export.wanted_names(plan))
+    named = ask_candidate_names(export.wanted_names(plan), args.registration_url, args.token)
     for note in named.notes:
         print(f"note : {note}", file=sys.stderr)
     plan = export.with_candidate_names(plan, named.names)

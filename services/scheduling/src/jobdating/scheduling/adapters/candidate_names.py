@@ -7,48 +7,38 @@ of these names: they go to the printed sheet only."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import httpx
 
-from jobdating.runtime.refusal_reasons import refusal_reason
+from jobdating.runtime.asked_names import TIMEOUT, AskedNames, asking, refusal_reason
 
-TIMEOUT = 10.0
 IDS_ONLY = "identifiants des candidats affichés à la place de leurs noms"
 
 
-@dataclass
-class CandidateNames:
-    """The names registration gave (`Prénom Nom` by candidate id) and notes for the reader about the rest."""
-
-    names: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+CandidateNames = AskedNames[str]
+"""The names registration gave (`Prénom Nom` by candidate id) and notes for the reader about the rest."""
 
 
 def ask_candidate_names(
+    wanted: Mapping[str, Collection[str]],
     registration_url: str | None,
     token: str | None,
-    wanted: Mapping[str, Collection[str]],
     transport: httpx.BaseTransport | None = None,
 ) -> CandidateNames:
     """The names registration shows the holder of `token` for `wanted` (the candidate ids of each site)."""
     found = CandidateNames()
     if not any(wanted.values()):
         return found
-    if not token:
-        found.notes.append(f"pas de jeton d'accès (--token ou JOBDATING_TOKEN) : {IDS_ONLY}")
+    url_option = "--registration-url ou JOBDATING_REGISTRATION_URL"
+    ready = asking(token, registration_url, "service des inscriptions", url_option, IDS_ONLY)
+    if isinstance(ready, str):
+        found.notes.append(ready)
         return found
-    if not registration_url:
-        found.notes.append(
-            "adresse du service des inscriptions inconnue "
-            f"(--registration-url ou JOBDATING_REGISTRATION_URL) : {IDS_ONLY}"
-        )
-        return found
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {ready.token}"}
     refused: dict[str, str] = {}
     try:
-        with httpx.Client(base_url=registration_url, timeout=TIMEOUT, transport=transport) as client:
+        with httpx.Client(base_url=ready.url, timeout=TIMEOUT, transport=transport) as client:
             for site_id in sorted(wanted):
                 response = client.get(
                     f"/sites/{quote(site_id, safe='')}/expected-candidates", headers=headers

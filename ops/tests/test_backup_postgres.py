@@ -122,14 +122,15 @@ async def test_a_partners_own_instance_is_backed_up_and_restored_beside_the_fold
     labels = {s.service: s.file for s in manifest.stores}
     assert labels["registration@mission-locale"] == "registration+mission-locale.pgdump"
     own = RegistrationHandlers(history.registration)
-    own.register_candidate(WHO, candidate(open_site(history.registration)))
-    partner.register_candidate(WHO, candidate(partner_site))
+    own_later = own.register_candidate(WHO, candidate(open_site(history.registration)))
+    partner_later = partner.register_candidate(WHO, candidate(partner_site))
     await history.relay()
     await Relay(store, history.js).publish_pending()
     for path in history.data.glob("registration.db*"):
         path.unlink()
-    with store.transaction() as tx:
-        tx.execute("DROP TABLE events")
+    with store.transaction() as tx:  # the partner's database lost too
+        for table in ("events", "person_keys", "candidates"):
+            tx.execute(f"DROP TABLE {table}")
     store.close()
 
     report = await restore(folder, history.data, AT, urls, nats_url=nats_server.url)
@@ -139,6 +140,8 @@ async def test_a_partners_own_instance_is_backed_up_and_restored_beside_the_fold
         "registration": {"CandidateRegistered": 1},
         "registration@mission-locale": {"CandidateRegistered": 1},
     }
+    # Registered after the backup on each instance: both keys were only in the lost stores, both named.
+    assert report.keys_missing == [own_later, partner_later]
     audited = await audit(history.data, history.js, urls=urls)
     assert audited.clean, audited.differences
     events = {s.service: (s.events, s.in_stream) for s in audited.services}

@@ -1,4 +1,5 @@
-"""The operator reads every command's help in French: `jobdating` and each service's `jobdating-<service>`."""
+"""The operator reads every command's help, and its usage errors, in French: `jobdating` and each service's
+`jobdating-<service>`."""
 
 from __future__ import annotations
 
@@ -103,3 +104,47 @@ def test_each_service_command_line_says_its_help_in_french(
                 argv,
                 line,
             )
+
+
+ENGLISH_ERRORS = ("No such", "Missing", "Invalid value", "Got unexpected", "requires an", "Did you mean")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["up", "--bogus"], "option inconnue : --bogus"),
+        (["--bogus"], "option inconnue : --bogus"),
+        (["tokens", "isue"], "commande inconnue : 'isue' (vouliez-vous dire 'issue' ?)"),
+        (["tokens", "issue", "--org", "x", "--actor", "a"], "option manquante : '--role'."),
+        (["restore"], "argument manquant : 'backup_dir'."),
+        (["up", "--nats-port", "abc"], "valeur invalide pour '--nats-port' : un nombre entier est attendu"),
+        (["report", "--format", "xx"], "valeur invalide pour '--format' : 'xx' n'est pas l'un de 'table',"),
+        (["backup", "--to"], "l'option '--to' attend une valeur."),
+        (["up", "de-trop"], "argument(s) en trop : de-trop"),
+    ],
+)
+def test_jobdating_usage_errors_speak_french_and_name_what_is_wrong(argv: list[str], said: str) -> None:
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.replace("│", " ").split())  # rich's boxes and wrapping undone
+    assert said in text
+    assert "Erreur" in text
+    assert not [words for words in ENGLISH_ERRORS if words in text], text
+
+
+@pytest.mark.parametrize("service", list(MAINS))
+def test_each_service_command_line_says_its_usage_errors_in_french(
+    service: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--bogus"] if service == "provision" else ["serve", "--bogus"]  # provision has no commands
+    with pytest.raises(SystemExit) as done:
+        MAINS[service](argv)
+    assert done.value.code == 2
+    assert "erreur : arguments inconnus : --bogus" in capsys.readouterr().err
+
+
+def test_argparses_other_usage_errors_speak_french(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        scheduling_main(["export", "--job-dating", "jd", "--store", "sqlite:///a.db", "--data-dir", "b"])
+    assert done.value.code == 2
+    assert "erreur : argument --data-dir : pas en même temps que --store" in capsys.readouterr().err

@@ -12,17 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from jobdating.bus.server import free_port
-from jobdating.ops.day.clock import local
-from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo_accounts import DemoAccount, totp
 from jobdating.ops.demo_calendar import next_working_day
-from jobdating.ops.demo_setup import load_with_people
-from jobdating.ops.stack import Stack, free_base_port
-from jobdating.ops.stack_demo_place import demo_place
-from jobdating.runtime.clock import ScaledClock
+from jobdating.ops.stack import Stack
+from jobdating.ops.stack_demo_place import demo_stack
 from jobdating.runtime.french import day_month_year
-from jobdating.testing.demo_data import candidates, staff_toml
+from jobdating.testing.demo_data import candidates
 
 from .chromium import DESKTOP, chromium_path
 
@@ -48,20 +43,10 @@ class Demo:
 
 @pytest.fixture(scope="package")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    stack = Stack(
-        tmp_path_factory.mktemp("console") / "data", nats_port=free_port(), base_port=free_base_port()
-    )
-    stack.prepare(ROLES, PEOPLE)
-    try:
-        stack.staff_file.write_text(staff_toml())
-        stack.use_clock(ScaledClock(local(DAY, "07:30"), 1.0))
-        stack.start()
-        # As `jobdating up --demo` loads it: the staff's accounts, the demo loaded by them, the recruiters.
-        _, accounts, _ = load_with_people(demo_place(stack), DAY)
+    # As `jobdating up --demo` loads it: the staff's accounts, the demo loaded by them, the recruiters.
+    with demo_stack(tmp_path_factory.mktemp("console") / "data", DAY) as (stack, accounts):
         _register_hostile_name(stack.url("registration"), stack)
         yield Demo(stack, accounts)
-    finally:
-        stack.stop()
 
 
 def _register_hostile_name(registration: str, stack: Stack) -> None:

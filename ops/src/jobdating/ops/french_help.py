@@ -10,7 +10,10 @@ from typing import Any
 
 import typer
 import typer.rich_utils as rich
+from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
+
+from jobdating.ops.french_errors import french_usage_error
 
 HELP_OPTION = "Afficher cette aide et quitter."
 USAGE = "Utilisation : "
@@ -76,8 +79,24 @@ def _write_french_usage(command: Any, ctx: Any, formatter: Any) -> None:
     formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=USAGE)
 
 
-class FrenchCommand(TyperCommand):
-    """A command whose usage line and `--help` option speak French."""
+class FrenchErrors:
+    """A command or group whose usage errors (its own, its subcommands') are said in French."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except UsageError as error:
+            raise french_usage_error(error) from error
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except UsageError as error:
+            raise french_usage_error(error) from error
+
+
+class FrenchCommand(FrenchErrors, TyperCommand):
+    """A command whose usage line, `--help` option and usage errors speak French."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _french_help_option(super().get_help_option(ctx))
@@ -86,8 +105,8 @@ class FrenchCommand(TyperCommand):
         _write_french_usage(self, ctx, formatter)
 
 
-class FrenchGroup(TyperGroup):
-    """A group of commands whose usage line and `--help` option speak French."""
+class FrenchGroup(FrenchErrors, TyperGroup):
+    """A group of commands whose usage line, `--help` option and usage errors speak French."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["subcommand_metavar"] = "COMMANDE [ARGUMENTS]..."
@@ -101,7 +120,8 @@ class FrenchGroup(TyperGroup):
 
 
 def in_french(app: typer.Typer, path: str = "") -> None:
-    """Give every command of `app` (and of its groups) its French help, and French typer words."""
+    """Give every command of `app` (and of its groups) its French help, and French typer words (its usage
+    errors too)."""
     app.info.cls = FrenchGroup
     for command in app.registered_commands:
         name = f"{path}{command.name}"

@@ -150,13 +150,16 @@ def _bring_forward(
                 for env, body in witnesses.erasures()
                 if env.event_id not in in_stream and owns(env)
             ]
-            report.erasures_appended, report.erasures_aside = append_erasures(store, witnessed)
+            # Added to, not set: a partner's own registration instance is restored beside the coordinator's.
+            appended, aside = append_erasures(store, witnessed)
+            report.erasures_appended += appended
+            report.erasures_aside += aside
             bodies = (bytes(r[0]) for r in store.query("SELECT body FROM events"))
             erased = {env.stream_id for env in erased_in(bodies)}
             erased |= {env.stream_id for env in erased_in(line.data for line in back.witness) if owns(env)}
-            erased |= set(report.erasures_aside)
-            report.keys_forgotten = forget_keys(store, erased)
-            report.keys_missing = keys_missing(store)
+            erased |= set(aside)
+            report.keys_forgotten += forget_keys(store, erased)
+            report.keys_missing += keys_missing(store)
         if kind_of(service) in REACTING:
             settle_consumers(store, service, back.lines, now)
         unrelayed = set_relay_cursor(store, in_stream)

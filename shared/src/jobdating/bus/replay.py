@@ -65,6 +65,7 @@ async def replay_stream(
     With a filter, the stream's last message may lie outside it and never be delivered: the replay ends at
     the last message matching the filter (asked of the stream), or on a delivered message after which none
     matching is pending (`num_pending == 0`), and at once when nothing in the stream matches the filter.
+    An error raised by `apply_batch` (or by decoding) ends the replay and is raised here, the consumer gone.
     """
     last = upto if upto is not None else await stream_head(js)
     if last != 0 and filter_subject != ALL_EVENTS:
@@ -74,6 +75,7 @@ async def replay_stream(
     pending: list[RecordedEvent] = []
     count = 0
     finished = asyncio.Event()
+    failure: list[BaseException] = []
 
     def flush() -> None:
         nonlocal pending, count
@@ -88,6 +90,14 @@ async def replay_stream(
         # A callback, not next_msg(): nats-py's per-call overhead dominates a replay otherwise.
         if finished.is_set():
             return
+        try:
+            read(msg)
+        except Exception as error:
+            # nats-py would only log an error raised in a callback and the replay would wait forever.
+            failure.append(error)
+            finished.set()
+
+    def read(msg: Msg) -> None:
         meta = msg.metadata
         seq = meta.sequence.stream
         if seq <= last:
@@ -103,6 +113,8 @@ async def replay_stream(
         await asyncio.wait_for(finished.wait(), timeout=None)
     finally:
         await sub.unsubscribe()
+    if failure:
+        raise failure[0]
     return count
 
 

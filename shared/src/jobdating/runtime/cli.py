@@ -18,6 +18,13 @@ _ERRORS = (
     (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
     (r"argument (\S+): expected one argument", r"argument \1 : une valeur attendue"),
     (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : pas en même temps que \2"),
+    (r"one of the arguments (.*) is required", r"un de ces arguments est obligatoire : \1"),
+    (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë : \1 peut être \2"),
+    (r"argument (\S+): expected at least one argument", r"argument \1 : au moins une valeur attendue"),
+    (r"argument (\S+): expected at most one argument", r"argument \1 : au plus une valeur attendue"),
+    (r"argument (\S+): expected (\d+) arguments?", r"argument \1 : \2 valeur(s) attendue(s)"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"argument \1 : valeur \2 en trop"),
 )
 
 

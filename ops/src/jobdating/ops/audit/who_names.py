@@ -6,24 +6,18 @@ saying why."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from jobdating.ops.audit.who import Named
+from jobdating.runtime.asked_names import TIMEOUT, AskedNames, asking, refusal_reason
 
 BATCH = 1000  # identity's limit per request
-TIMEOUT = 10.0
 IDS_ONLY = "identifiants affichés à la place des noms"
 
 
-@dataclass
-class Names:
-    """What identity answered, and notes for the operator (in French) about what it did not."""
-
-    names: dict[str, Named] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+Names = AskedNames[Named]
+"""What identity answered, and notes for the operator (in French) about what it did not."""
 
 
 def ask_names(
@@ -36,28 +30,28 @@ def ask_names(
     found = Names()
     if not account_ids:
         return found
-    if not token:
-        found.notes.append(f"pas de jeton d'accès (--token ou JOBDATING_TOKEN) : {IDS_ONLY}")
+    ready = asking(
+        token, identity_url, "service d'identité", "--identity-url ou JOBDATING_IDENTITY_URL", IDS_ONLY
+    )
+    if isinstance(ready, str):
+        found.notes.append(ready)
         return found
-    if not identity_url:
-        found.notes.append(
-            f"adresse du service d'identité inconnue (--identity-url ou JOBDATING_IDENTITY_URL) : {IDS_ONLY}"
-        )
-        return found
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {ready.token}"}
     try:
-        with httpx.Client(base_url=identity_url, timeout=TIMEOUT, transport=transport) as client:
+        with httpx.Client(base_url=ready.url, timeout=TIMEOUT, transport=transport) as client:
             for start in range(0, len(account_ids), BATCH):
                 body = {"account_ids": list(account_ids[start : start + BATCH])}
                 response = client.post("/accounts/names", json=body, headers=headers)
                 if response.status_code in (401, 403):
                     verb = "refuse le jeton" if response.status_code == 401 else "ne vous donne pas les noms"
-                    found.notes.append(f"le service d'identité {verb} ({_reason(response)}) : {IDS_ONLY}")
+                    found.notes.append(
+                        f"le service d'identité {verb} ({refusal_reason(response)}) : {IDS_ONLY}"
+                    )
                     return Names(notes=found.notes)
                 if response.status_code != 200:
                     found.notes.append(
-                        f"le service d'identité a répondu {response.status_code} ({_reason(response)}) : "
-                        f"{IDS_ONLY}"
+                        f"le service d'identité a répondu {response.status_code} "
+                        f"({refusal_reason(response)}) : {IDS_ONLY}"
                     )
                     return Names(notes=found.notes)
                 for account_id, entry in dict(response.json()).items():
@@ -76,12 +70,3 @@ def ask_names(
     if unnamed:
         found.notes.append(f"{unnamed} compte(s) invité(s) sans nom : identifiant affiché")
     return found
-
-
-def _reason(response: httpx.Response) -> str:
-    """The first French reason of a refusal, as every service words them (`{detail: [{field, reason}]}`)."""
-    try:
-        body: Any = response.json()
-        return str(body["detail"][0]["reason"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return response.reason_phrase or str(response.status_code)

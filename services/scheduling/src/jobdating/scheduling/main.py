@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -21,6 +22,7 @@ from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.service_main import Command, redriven, service_main
 from jobdating.scheduling.adapters import accounts, export, projections, tables
 from jobdating.scheduling.adapters import facts as known
+from jobdating.scheduling.adapters.candidate_names import ask_candidate_names
 from jobdating.scheduling.application.policies import (
     IDENTITY_CONSUMER,
     REGISTRATION_CONSUMER,
@@ -65,6 +67,18 @@ def _export_arguments(out: argparse.ArgumentParser) -> None:
     )
     out.add_argument("--key", help="seulement ce site, cet ordinateur, cette entreprise ou ce candidat")
     out.add_argument("--output", type=Path, help="écrire dans ce fichier plutôt qu'à l'écran")
+    out.add_argument(
+        "--registration-url",
+        default=os.environ.get("JOBDATING_REGISTRATION_URL"),
+        help="l'adresse du service des inscriptions, pour afficher les noms des candidats "
+        "(par défaut : JOBDATING_REGISTRATION_URL)",
+    )
+    out.add_argument(
+        "--token",
+        default=os.environ.get("JOBDATING_TOKEN"),
+        help="votre jeton d'accès (responsable de site) : les noms des candidats attendus sur vos sites "
+        "(par défaut : JOBDATING_TOKEN)",
+    )
     where = out.add_mutually_exclusive_group()
     where.add_argument(
         "--store", help="l'adresse de la base du planning (sqlite:///CHEMIN ou postgresql://...)"
@@ -164,6 +178,10 @@ def export_plan(settings: SchedulingSettings, args: argparse.Namespace, _log: An
             file=sys.stderr,
         )
         return 1
+    named = ask_candidate_names(export.wanted_names(plan), args.registration_url, args.token)
+    for note in named.notes:
+        print(f"note : {note}", file=sys.stderr)
+    plan = export.with_candidate_names(plan, named.names)
     text = export.as_csv(plan) if args.format == "csv" else export.as_text(plan, key=args.key)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")

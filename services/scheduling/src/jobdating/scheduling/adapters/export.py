@@ -1,6 +1,7 @@
 """A plan the coordinator can print or open in a spreadsheet: plain text or CSV, in French, local times.
 
-Candidates appear by their id only: scheduling holds no personal data (registration does). The text is
+Candidates appear by their id: scheduling holds no personal data (registration does). Their names come
+in `with_candidate_names`, for a reader registration gave them to (see `candidate_names`). The text is
 what a site host prints for the day: the site in the heading, a box per interview to tick arrivals, lines
 that fit an A4 page, and counts that are those of the printed lines.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +46,7 @@ CSV_COLUMNS = (
     "voeu",
     "lien_visio",
     "entretien",
+    "nom_candidat",
 )
 
 
@@ -118,9 +122,24 @@ def as_csv(plan: PlanView) -> str:
                 "" if i.wish_rank is None else i.wish_rank,
                 i.video_link or "",
                 i.slot_id or "",
+                plan.names.get(i.candidate_id, ""),
             )
             writer.writerow([spreadsheet_cell(c) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
+
+
+def with_candidate_names(plan: PlanView, names: Mapping[str, str]) -> PlanView:
+    """The plan showing these candidates' names in place of their ids."""
+    return replace(plan, names={**plan.names, **names})
+
+
+def wanted_names(plan: PlanView) -> dict[str, set[str]]:
+    """The candidates whose names the plan would show, by the site where they are expected."""
+    wanted: dict[str, set[str]] = {}
+    for g in plan.groups:
+        for i in g.interviews:
+            wanted.setdefault(i.site_id, set()).add(i.candidate_id)
+    return wanted
 
 
 def _name(plan: PlanView, key: str) -> str:
@@ -135,7 +154,7 @@ def _heading(plan: PlanView, key: str, interviews: list[InterviewView]) -> str:
     if plan.by == "computer":
         return f"{_name(plan, key)}, {sites}"
     if plan.by == "candidate":
-        return f"candidat {key}, {sites}"
+        return f"candidat {_name(plan, key)}, {sites}"
     return _name(plan, key)
 
 
@@ -149,7 +168,7 @@ def _cells(plan: PlanView, i: InterviewView) -> list[str]:
     if plan.by != "company":
         cells.append(_name(plan, i.company_id))
     if plan.by != "candidate":
-        cells.append(i.candidate_id)
+        cells.append(_name(plan, i.candidate_id))
     notes = []
     if i.kind != "interview":
         notes.append(_KIND.get(i.kind, i.kind))

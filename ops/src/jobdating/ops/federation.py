@@ -101,6 +101,8 @@ def leaf_permissions(org: str) -> dict[str, dict[str, list[str]]]:
                 f"{api_prefix(HUB_DOMAIN)}.CONSUMER.CREATE.{STREAM_NAME}.>",
                 f"{api_prefix(HUB_DOMAIN)}.CONSUMER.INFO.{STREAM_NAME}.>",
                 f"{api_prefix(HUB_DOMAIN)}.CONSUMER.DELETE.{STREAM_NAME}.>",
+                # The hub's sourcing consumers in the partner's domain: their API replies ($JSC.R), their
+                # deliveries ($JS.S), flow control (without either of the first two, sourcing stalls).
                 "$JS.FC.>",
                 "$JSC.R.>",
                 "_INBOX.>",

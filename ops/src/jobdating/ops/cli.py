@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jobdating.ops.commands import tokens
+from jobdating.ops.commands import partners, tokens
 from jobdating.ops.commands.backups import backup, restore_command
 from jobdating.ops.commands.checks import audit, replay
 from jobdating.ops.commands.compose_demo import compose_demo
@@ -29,6 +29,7 @@ app.command("demo")(demo_day)
 app.command("backup")(backup)
 app.command("restore")(restore_command)
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(partners.app, name="partner")
 in_french(app)  # last: every command registered above
 
 

@@ -65,6 +65,11 @@ COMMAND_HELP: dict[str, str] = {
     "tokens issue": "Ajouter un jeton aux fichiers et l'afficher une seule fois (seule son empreinte reste).",
     "tokens revoke": "Retirer des jetons des fichiers : les services les refusent dès la requête suivante.",
     "tokens list": "Les jetons de chaque fichier : empreinte, organisation, rôles, acteur (jamais le jeton).",
+    "partner": "Les partenaires qui ont leur propre serveur NATS, feuille du hub.",
+    "partner add": (
+        "Écrire la configuration et les identifiants du serveur d'un partenaire et le côté du hub ; avec "
+        "--hub-url, créer son flux et les sources entre son domaine et celui du hub."
+    ),
     "tokens hash": "Remplacer les jetons en clair d'anciens fichiers par leur empreinte (toujours valables).",
 }
 

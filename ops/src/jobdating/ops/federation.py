@@ -1,0 +1,205 @@
+"""Partners on their own servers: the hub cluster's and each partner leaf's nats-server configs, and the
+streams that source each other across their JetStream domains.
+
+The hub is three clustered servers (JetStream domain `hub`) holding the shared stream with three replicas.
+A partner runs one nats-server, a leaf node of the hub with a JetStream domain named after the organisation
+and its own stream, named like the hub's (its relays and consumers are unchanged), capturing what its
+instances publish (`jobdating.<org>.>`). The hub's stream sources each partner's subjects from the partner's
+domain; the partner's stream sources from the hub what its consumers read. The leaf's credentials let only
+the partner's own event subjects, and the JetStream traffic sourcing needs, into the hub: the hub's server
+enforces it, whatever the partner's server is told.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import msgspec
+from nats.js.api import ExternalStream, StreamConfig, StreamSource
+
+from jobdating.bus.provision import stream_config
+from jobdating.bus.topology import ORG_TOKEN, StreamSpec, registration_sites
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.ops.nats_users import OPS_USER
+
+HUB_DOMAIN = "hub"
+EVENTS = "jobdating.>"
+HUB_REPLICAS = 3
+# The NATS user a partner's leaf connects to the hub as.
+LEAF_USER_PREFIX = "leaf-"
+
+
+class ServerPlace(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a server listens for clients and keeps its stream."""
+
+    host: str = "127.0.0.1"
+    client_port: int
+    store_dir: str
+
+
+class HubNode(ServerPlace, frozen=True, kw_only=True):
+    """One server of the hub cluster, and its ports for the other two and for the partners' leaves."""
+
+    name: str
+    cluster_port: int
+    leaf_port: int
+
+    @property
+    def route_url(self) -> str:
+        return f"nats-route://{self.host}:{self.cluster_port}"
+
+
+class PartnerLeaf(ServerPlace, frozen=True, kw_only=True):
+    """A partner's server: its organisation (also its JetStream domain) and its leaf password."""
+
+    org: str
+    leaf_password: str
+
+
+def check_org(org: str) -> str:
+    """An organisation usable as a subject token, a JetStream domain and a user name."""
+    if not ORG_TOKEN.fullmatch(org) or org == HUB_DOMAIN:
+        raise ValueError(f"{org!r} n'est pas un nom d'organisation (lettres, chiffres, - et _ seulement)")
+    return org
+
+
+def api_prefix(domain: str) -> str:
+    """The subject prefix of a JetStream domain's API, as seen from another domain."""
+    return f"$JS.{domain}.API"
+
+
+def leaf_user(org: str) -> str:
+    return LEAF_USER_PREFIX + org
+
+
+def own_subjects(org: str) -> str:
+    """What a partner's instances publish, and all it may send into the hub as events."""
+    return f"jobdating.{org}.>"
+
+
+def needed_from_hub() -> tuple[str, ...]:
+    """The hub subjects a partner's consumers read: its registration instance's sites and companies, of
+    every organisation (`jobdating.*.`)."""
+    subjects = registration_sites(None).filter_subjects
+    assert all(s.startswith("jobdating.*.") for s in subjects)
+    return subjects
+
+
+def leaf_permissions(org: str) -> dict[str, dict[str, list[str]]]:
+    """What the hub lets a partner's leaf connection do (publish: what it may send into the hub).
+
+    Its own events; replies and flow control of the hub's sourcing consumers in its domain; and, towards the
+    hub's API, only creating (and reading) consumers of the shared stream, the sourcing its stream needs.
+    """
+    return {
+        "publish": {
+            "allow": [
+                own_subjects(org),
+                f"{api_prefix(HUB_DOMAIN)}.INFO",
+                f"{api_prefix(HUB_DOMAIN)}.STREAM.INFO.{STREAM_NAME}",
+                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.CREATE.{STREAM_NAME}.>",
+                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.INFO.{STREAM_NAME}.>",
+                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.DELETE.{STREAM_NAME}.>",
+                # The hub's sourcing consumers in the partner's domain: their API replies ($JSC.R), their
+                # deliveries ($JS.S), flow control (without either of the first two, sourcing stalls).
+                "$JS.FC.>",
+                "$JSC.R.>",
+                "_INBOX.>",
+                "$JS.S.>",
+            ]
+        },
+    }
+
+
+def hub_conf(
+    node: HubNode, cluster: Sequence[HubNode], partners: Sequence[tuple[str, str]], ops_password: str
+) -> str:
+    """A hub server's config; `partners` are (org, leaf password) pairs. A leaf authenticates as one of the
+    server's users, and nats-server holds the traffic it lets in to that user's publish permissions (leafnode
+    authorization blocks take no permissions)."""
+    routes = [n.route_url for n in cluster if n.name != node.name]
+    users: list[dict[str, object]] = [{"user": OPS_USER, "password": ops_password}]
+    users += [
+        {"user": leaf_user(org), "password": password, "permissions": leaf_permissions(org)}
+        for org, password in partners
+    ]
+    lines = [
+        f"server_name: {node.name}",
+        f"listen: {node.host}:{node.client_port}",
+        "jetstream {",
+        f"  store_dir: {json.dumps(node.store_dir)}",
+        f"  domain: {HUB_DOMAIN}",
+        "  # The Jepsen analysis of NATS 2.12 lost acknowledged writes under the default 2-minute fsync.",
+        "  sync_interval: always",
+        "}",
+        "cluster {",
+        f"  name: {HUB_DOMAIN}",
+        f"  listen: {node.host}:{node.cluster_port}",
+        f"  routes: {json.dumps(routes)}",
+        "}",
+        f"leafnodes {{ listen: {json.dumps(f'{node.host}:{node.leaf_port}')} }}",
+        "authorization {",
+        "  users: [",
+        *(f"    {json.dumps(user)}" for user in users),
+        "  ]",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def partner_conf(leaf: PartnerLeaf, hub: Sequence[HubNode], *, keep_events_local: bool = True) -> str:
+    """A partner's server: its own JetStream domain, a leaf of every hub server (it reconnects to another
+    when one is down); with no hub, a server on its own (a partner cut off)."""
+    user = leaf_user(leaf.org)
+    urls = [f"nats-leaf://{user}:{leaf.leaf_password}@{n.host}:{n.leaf_port}" for n in hub]
+    lines = [
+        f"server_name: {leaf.org}",
+        f"listen: {leaf.host}:{leaf.client_port}",
+        "jetstream {",
+        f"  store_dir: {json.dumps(leaf.store_dir)}",
+        f"  domain: {leaf.org}",
+        "  sync_interval: always",
+        "}",
+    ]
+    if hub:
+        deny = f", deny_exports: [{json.dumps(EVENTS)}]" if keep_events_local else ""
+        lines += [
+            "leafnodes {",
+            # Its instances' publishes stay here, stored once by its own stream: the hub takes them by
+            # sourcing only, one path that catches up after an outage in the order they were stored.
+            f"  remotes: [ {{ urls: {json.dumps(urls)}{deny} }} ]",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def hub_stream(partners: Sequence[str], replicas: int = HUB_REPLICAS) -> StreamConfig:
+    """The shared stream: what the hub's instances publish, and each partner's events sourced from its
+    domain (filtered: a partner's stream holds the hub's events too)."""
+    config = stream_config(StreamSpec(replicas=replicas))
+    config.sources = [
+        StreamSource(
+            name=STREAM_NAME, filter_subject=own_subjects(org), external=ExternalStream(api=api_prefix(org))
+        )
+        for org in partners
+    ] or None
+    return config
+
+
+def partner_stream(org: str, elsewhere: Sequence[str]) -> StreamConfig:
+    """A partner's stream: what its instances publish, and from the hub what its consumers read of the
+    organisations `elsewhere` (the hub's own and the other partners'). Never its own events back: the hub
+    sources them from here, and a copy sourced back would loop between the two streams, held only by the
+    duplicate window."""
+    config = stream_config(StreamSpec(subjects=(own_subjects(check_org(org)),)))
+    config.sources = [
+        StreamSource(
+            name=STREAM_NAME,
+            filter_subject=subject.replace("jobdating.*.", f"jobdating.{other}.", 1),
+            external=ExternalStream(api=api_prefix(HUB_DOMAIN)),
+        )
+        for other in sorted(set(elsewhere) - {org})
+        for subject in needed_from_hub()
+    ]
+    return config

@@ -1,0 +1,266 @@
+"""Partners on their own servers: a three-server hub and a partner leaf, real nats-server processes on
+loopback, events written by the real relay from real stores, servers killed and cut off."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from jobdating.bus.relay import Relay
+from jobdating.contracts.subjects import STREAM_NAME
+from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.sqlite import SqliteEventStore
+from jobdating.ops import federation
+from jobdating.ops.federation_provision import connect
+from jobdating.ops.federation_servers import Federation
+from jobdating.runtime.ids import new_id
+from jobdating.testing.events import new_event
+
+pytestmark = pytest.mark.nats
+
+PARTNER = "mission-locale"
+COORDINATOR = "departement-nord"
+
+
+@pytest.fixture
+async def fed(tmp_path: Path) -> AsyncIterator[Federation]:
+    """The hub cluster and one partner, streams provisioned; every server stopped after the test."""
+    servers = Federation(tmp_path / "nats", [PARTNER]).start()
+    try:
+        await servers.provision()
+        yield servers
+    finally:
+        servers.stop()
+
+
+@pytest.fixture
+def partner_store(tmp_path: Path) -> Iterator[EventStore]:
+    yield from _store(tmp_path / "partner.db")
+
+
+@pytest.fixture
+def hub_store(tmp_path: Path) -> Iterator[EventStore]:
+    yield from _store(tmp_path / "hub.db")
+
+
+def _store(path: Path) -> Iterator[EventStore]:
+    store = SqliteEventStore(path)
+    store.migrate()
+    yield store
+    store.close()
+
+
+def write(store: EventStore, org: str, count: int) -> None:
+    """`count` events of one site at `org`, committed to its instance's store."""
+    site = new_id()
+    start = len(store.read_all(0, 100_000))
+    store.append([new_event(site, start + v, org=org) for v in range(1, count + 1)])
+
+
+@asynccontextmanager
+async def client(url: str) -> AsyncIterator[JetStreamContext]:
+    nc: Client = await connect(url)
+    try:
+        yield nc.jetstream(timeout=2)
+    finally:
+        await nc.close()
+
+
+@asynccontextmanager
+async def relaying(store: EventStore, url: str) -> AsyncIterator[Relay]:
+    """The store's relay following its log into the stream at `url` until the block ends."""
+    async with client(url) as js:
+        relay = Relay(store, js, ack_timeout=2)
+        stop = asyncio.Event()
+        running = asyncio.create_task(relay.run(stop, idle=0.05))
+        try:
+            yield relay
+        finally:
+            stop.set()
+            await running
+
+
+async def until_messages(js: JetStreamContext, count: int, limit: float = 20) -> None:
+    deadline = time.monotonic() + limit
+    seen, sources = -1, None
+    while time.monotonic() < deadline:
+        try:
+            info = await js.stream_info(STREAM_NAME)
+            seen, sources = info.state.messages, info.sources
+        except (TimeoutError, nats.errors.Error):
+            seen = -1
+        if seen >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{count} messages expected in the stream, {seen} after {limit} s; {sources}")
+
+
+async def stored(js: JetStreamContext) -> list[tuple[str, dict[str, str]]]:
+    """Every message of the stream, in order: its subject and headers."""
+    state = (await js.stream_info(STREAM_NAME)).state
+    messages = [await js.get_msg(STREAM_NAME, seq) for seq in range(state.first_seq, state.last_seq + 1)]
+    return [(m.subject or "", dict(m.headers or {})) for m in messages]
+
+
+def event_ids(messages: list[tuple[str, dict[str, str]]], org: str | None = None) -> list[str]:
+    return [h["Nats-Msg-Id"] for s, h in messages if org is None or s.startswith(f"jobdating.{org}.")]
+
+
+def ids_of(store: EventStore) -> list[str]:
+    return [e.event_id for e in store.read_all(0, 100_000)]
+
+
+async def test_a_partners_events_reach_the_hub_by_sourcing_with_the_relays_headers(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    write(partner_store, PARTNER, 5)
+    write(hub_store, COORDINATOR, 3)
+    async with (
+        relaying(partner_store, fed.partner_url(PARTNER)),
+        relaying(hub_store, fed.hub_url),
+        client(fed.hub_url) as hub,
+        client(fed.partner_url(PARTNER)) as partner,
+    ):
+        await until_messages(hub, 8)
+        # The partner reads the hub's sites (its registration's consumer), not its own back.
+        await until_messages(partner, 8)
+        at_hub, at_partner = await stored(hub), await stored(partner)
+    assert sorted(event_ids(at_hub)) == sorted(ids_of(partner_store) + ids_of(hub_store))
+    assert sorted(event_ids(at_partner)) == sorted(event_ids(at_hub))
+    # The relay's publishes (`Nats-Expected-Stream`) are stored at the partner, then sourced, keeping the
+    # event id the hub deduplicates on, in the partner's order.
+    sourced = [(s, h) for s, h in at_hub if s.startswith(f"jobdating.{PARTNER}.")]
+    assert event_ids(sourced) == ids_of(partner_store)
+    assert all(h["Nats-Stream-Source"].startswith(f"{STREAM_NAME}:") for _, h in sourced)
+    assert all(h.get("Nats-Expected-Stream") == STREAM_NAME for s, h in at_partner if PARTNER in s)
+    info = await _hub_info(fed)
+    assert info.config.num_replicas == federation.HUB_REPLICAS
+    assert info.cluster is not None
+    assert len(info.cluster.replicas or []) == federation.HUB_REPLICAS - 1
+
+
+async def _hub_info(fed: Federation) -> nats.js.api.StreamInfo:
+    async with client(fed.hub_url) as hub:
+        return await hub.stream_info(STREAM_NAME)
+
+
+async def test_a_hub_server_killed_mid_stream_loses_and_doubles_nothing(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    async with relaying(hub_store, fed.hub_url), relaying(partner_store, fed.partner_url(PARTNER)):
+        for batch in range(12):
+            write(hub_store, COORDINATOR, 25)
+            write(partner_store, PARTNER, 10)
+            if batch == 4:
+                fed.kill_hub_server(0)
+            await asyncio.sleep(0.05)
+        async with client(fed.hub_url) as hub:
+            await until_messages(hub, 12 * 35, limit=60)
+            await asyncio.sleep(0.5)  # anything doubled would land now
+            at_hub = await stored(hub)
+    assert len(at_hub) == 12 * 35
+    assert sorted(event_ids(at_hub)) == sorted(ids_of(hub_store) + ids_of(partner_store))
+    assert event_ids(at_hub, PARTNER) == ids_of(partner_store)
+
+
+async def test_the_partner_keeps_working_while_the_whole_hub_is_down_and_the_hub_catches_up(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    write(partner_store, PARTNER, 10)
+    async with relaying(partner_store, fed.partner_url(PARTNER)) as relay:
+        async with client(fed.hub_url) as hub:
+            await until_messages(hub, 10)
+        for index in range(federation.HUB_REPLICAS):
+            fed.kill_hub_server(index)
+        write(partner_store, PARTNER, 200)
+        async with client(fed.partner_url(PARTNER)) as partner:
+            await until_messages(partner, 210)
+        assert relay.published == 210  # every one acknowledged by the partner's own stream
+        for index in range(federation.HUB_REPLICAS):
+            fed.restart_hub_server(index)
+        write(partner_store, PARTNER, 5)
+        async with client(fed.hub_url) as hub:
+            await until_messages(hub, 215, limit=30)
+            await asyncio.sleep(0.5)
+            at_hub = await stored(hub)
+    assert event_ids(at_hub) == ids_of(partner_store)
+
+
+async def test_a_partner_cut_off_works_alone_and_both_sides_catch_up_when_it_is_back(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    fed.cut_off(PARTNER)
+    write(partner_store, PARTNER, 20)
+    write(hub_store, COORDINATOR, 15)
+    async with relaying(partner_store, fed.partner_url(PARTNER)), relaying(hub_store, fed.hub_url):
+        async with client(fed.partner_url(PARTNER)) as partner:
+            await until_messages(partner, 20)
+        async with client(fed.hub_url) as hub:
+            await until_messages(hub, 15)
+        fed.reconnect(PARTNER)
+        write(partner_store, PARTNER, 5)
+        async with client(fed.hub_url) as hub, client(fed.partner_url(PARTNER)) as partner:
+            await until_messages(hub, 40, limit=30)
+            await until_messages(partner, 40, limit=30)
+            await asyncio.sleep(0.5)
+            at_hub, at_partner = await stored(hub), await stored(partner)
+    everything = sorted(ids_of(partner_store) + ids_of(hub_store))
+    assert sorted(event_ids(at_hub)) == everything
+    assert sorted(event_ids(at_partner)) == everything
+    assert event_ids(at_hub, PARTNER) == ids_of(partner_store)
+
+
+async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_the_hub(tmp_path: Path) -> None:
+    # A partner whose server lets its events out (a misconfigured or hostile one): only the hub's permissions
+    # on its leaf credentials stand between its clients and the hub's stream.
+    servers = Federation(tmp_path / "nats", [PARTNER], keep_events_local=False).start()
+    try:
+        await servers.provision()
+        nc = await connect(servers.partner_url(PARTNER))
+        async with client(servers.hub_url) as hub:
+            for subject in (
+                f"jobdating.{COORDINATOR}.sites.site.SiteOpened.forged",
+                f"jobdating.{PARTNER}.own",
+            ):
+                # Stored by the partner's stream too, then sourced: the hub keeps one (same event id).
+                await nc.publish(subject, b"{}", headers={"Nats-Msg-Id": new_id()})
+            await nc.flush()
+            await until_messages(hub, 1)
+            await asyncio.sleep(0.5)
+            # The hub does not even tell the leaf it has interest in the forged subject: it never crosses.
+            assert [s for s, _ in await stored(hub)] == [f"jobdating.{PARTNER}.own"]
+        await nc.close()
+    finally:
+        servers.stop()
+
+
+async def test_a_partners_credentials_are_refused_other_organisations_subjects_at_the_hub(
+    fed: Federation,
+) -> None:
+    errors: list[Exception] = []
+
+    async def on_error(error: Exception) -> None:
+        errors.append(error)
+
+    nc = await nats.connect(fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0)
+    try:
+        js = nc.jetstream(timeout=1)
+        with pytest.raises(nats.errors.Error):
+            await js.publish(
+                f"jobdating.{COORDINATOR}.sites.site.SiteOpened.forged", b"{}", stream=STREAM_NAME
+            )
+        with pytest.raises(nats.errors.Error):
+            await js.delete_stream(STREAM_NAME)
+    finally:
+        await nc.close()
+    assert any("permissions violation" in str(e).lower() for e in errors)
+    async with client(fed.hub_url) as hub:
+        assert (await hub.stream_info(STREAM_NAME)).state.messages == 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from nats.js import JetStreamContext
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import RecordedEvent, decode_envelope
@@ -19,6 +21,9 @@ from jobdating.runtime.ids import new_id
 from jobdating.scheduling.bootstrap import SchedulingService, bootstrap
 from jobdating.scheduling.config import SchedulingSettings
 from jobdating.scheduling.testing import Fact, MovableClock, demo_facts, job_dating_body, principals
+
+if TYPE_CHECKING:
+    from .second_day import Day
 
 VIDEO_BASE = "https://visio.test/entretien"
 
@@ -94,6 +99,16 @@ async def api(service: SchedulingService, prefix: str) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=service.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://scheduling.test") as client:
         yield Api(client, prefix)
+
+
+@pytest.fixture
+def day(
+    tmp_path: Path, js: JetStreamContext, api: Api, service: SchedulingService, clock: MovableClock
+) -> Day:
+    """The demo job dating for second interviews on the day, the other services publishing through NATS."""
+    from .second_day import Day  # it builds on this module's helpers
+
+    return Day(tmp_path, js, api, service, clock)
 
 
 def feed(service: SchedulingService, facts: Iterable[Fact]) -> None:

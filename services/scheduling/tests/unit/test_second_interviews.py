@@ -22,7 +22,12 @@ from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts, Outage, SiteFacts
-from jobdating.scheduling.domain.second_disrupted import at_closed_site, off_broken_computer
+from jobdating.scheduling.domain.second_disrupted import (
+    PartyLeft,
+    at_closed_site,
+    of_party_left,
+    off_broken_computer,
+)
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.second_interviews import (
     SENT_BY_COMPANY,
@@ -256,3 +261,24 @@ def test_a_computer_back_before_a_second_interview_or_broken_after_it_leaves_it_
     for outage in (Outage(since=paris(9), until=paris(11)), Outage(since=paris(11, 20))):
         computer = ComputerFacts(computer_id="pc-f1", site_id="site-faches", outages=(outage,))
         assert off_broken_computer([second], "pc-f1", computer, judged, [second], paris(9, 30)) == []
+
+
+def test_a_company_or_a_candidate_leaving_cancels_their_second_interviews_to_come_wherever_they_are() -> None:
+    on_site = at_faches("slot-2", paris(11))
+    by_video = at_faches("slot-3", paris(11, 30), place="video", computer_id=None, candidate_id="cand-3")
+    before_leaving = at_faches("slot-4", paris(10), candidate_id="cand-4")  # ends 10:20, when co-1 leaves
+    begun = at_faches("slot-5", paris(9, 20), candidate_id="cand-5")
+    other_company = at_faches("slot-6", paris(11, 40), company_id="co-6", candidate_id="cand-6")
+    seconds = [on_site, by_video, before_leaving, begun, other_company]
+
+    left = PartyLeft(company_id="co-1", at=paris(10, 20), reason="company_left")
+    cancelled = of_party_left(left, seconds, paris(9, 30))
+    assert [w.stream_id for w in cancelled] == ["slot-2", "slot-3"]
+    assert all(isinstance(w.event, SlotCancelled) and w.event.reason == "company_left" for w in cancelled)
+
+    # A candidate: with every company, from now on.
+    with_another = at_faches("slot-7", paris(14), company_id="co-6")
+    withdrew = PartyLeft(candidate_id="cand-1", reason="candidate_withdrew")
+    gone = of_party_left(withdrew, [*seconds, with_another], paris(9, 30))
+    assert [w.stream_id for w in gone] == ["slot-2", "slot-7"]
+    assert all(isinstance(w.event, SlotCancelled) and w.event.reason == "candidate_withdrew" for w in gone)

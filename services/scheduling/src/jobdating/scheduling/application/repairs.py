@@ -8,7 +8,8 @@ service or added) changes no slot: its `refill` only gives new ones to the site'
 candidate's `give_back` only gives them back the interviews their no-show cancelled; a candidate who
 joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
 the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
-changes site (`second_follow`), leave a closed site or a broken computer (`second_disrupted`).
+changes site (`second_follow`), leave a closed site or a broken computer, and go with a company or a
+candidate who leaves (`second_disrupted`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from jobdating.scheduling.domain.changes import (
 from jobdating.scheduling.domain.disruptions import DisruptionsFor
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
-from jobdating.scheduling.domain.second_disrupted import seconds_disrupted
+from jobdating.scheduling.domain.second_disrupted import PartyLeft, of_party_left, seconds_disrupted
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import (
@@ -126,6 +127,12 @@ class Repairs:
         given: list[Interview] = []
         report = RepairReport(job_dating_id=job_dating_id)
         for change in disruptions(cal, moment, instance):
+            if isinstance(change, PartyLeft):
+                # Their second interviews, which the planner does not see: cancelled, nothing given out.
+                gone = of_party_left(change, seconds, now)
+                writes += gone
+                report = _counted(report, gone)
+                continue
             if isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)

@@ -2,7 +2,9 @@
 
 Each function returns a `DisruptionsFor`: given the job dating's calendar, `now` (a planner's moment) and
 the instance as the facts now stand, the disruptions to repair, or the capacity that came back. A company
-leaving a job dating of several days leaves every day from then on.
+leaving a job dating of several days leaves every day from then on. A company or a candidate leaving also
+takes their second interviews still to come (`PartyLeft`, last: the planner does not see them), even when
+it leaves after the job dating's last day and the planner has nothing left to repair.
 """
 
 from __future__ import annotations
@@ -14,19 +16,24 @@ from jobdating.contracts.registration import CompanyProfile
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
+from jobdating.scheduling.domain.second_disrupted import PartyLeft
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning import disruption as core
 from jobdating.scheduling.planning.capacity import CandidateBack, CapacityBack, ComputerBack
 from jobdating.scheduling.planning.joining import CandidateJoined
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined
+Change = core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined | PartyLeft
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
 def candidate_withdrew(candidate_id: str) -> DisruptionsFor:
-    """A candidate withdrew (or was erased): none of their interviews from now on."""
-    return lambda cal, now, instance: [core.CandidateWithdrew(candidate_id=candidate_id)]
+    """A candidate withdrew (or was erased): none of their interviews from now on, second ones included."""
+    withdrew = core.CandidateWithdrew(candidate_id=candidate_id)
+    return lambda cal, now, instance: [
+        withdrew,
+        PartyLeft(candidate_id=candidate_id, reason=core.reason(withdrew)),
+    ]
 
 
 def candidate_changed(candidate_id: str) -> DisruptionsFor:
@@ -84,14 +91,16 @@ def company_late(company_id: str, arrives_at: datetime) -> DisruptionsFor:
 
 
 def company_left(company_id: str, at: datetime) -> DisruptionsFor:
-    """A company left (or withdrew) at `at`: that day from then on, and every later day."""
+    """A company left (or withdrew) at `at`: that day from then on, and every later day; its second
+    interviews from `at` on, whenever they are."""
 
     def disruptions(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
         gone = cal.moment(at)
-        return [
+        days: list[Change] = [
             core.CompanyLeft(company_id=company_id, day=day, at=gone.minute if day == gone.day else 0)
             for day in range(gone.day, len(cal.dates))
         ]
+        return [*days, PartyLeft(company_id=company_id, at=at, reason="company_left")]
 
     return disruptions
 

@@ -7,13 +7,20 @@ silently (the company's premises or video are the recruiter's offer to make, by 
 computer, one still to come that the outage reaches moves to another free computer of the same site at the
 same time (reason `computer_broken`, told as any repair's move), else it is cancelled for that reason. One at
 the company's premises or by video needs neither and stays as it is.
+
+A company or a candidate leaving (`PartyLeft`) takes all their second interviews still to come with them,
+wherever they take place: each is cancelled for the reason their planned interviews get (`company_left`,
+`candidate_withdrew`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
+import msgspec
+
+from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.errors import Conflict
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts
@@ -24,6 +31,17 @@ from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.disruption import ComputerBroke, SiteClosed
 
 AroundFor = Callable[[SlotState, str, Sequence[SlotState]], Around | None]
+
+
+class PartyLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A company (`company_id`) or a candidate (`candidate_id`) takes no further part from `at` (from now
+    when None). Not one of the planner's disruptions, as it does not see second interviews: it stands for
+    their second interviews, which the repair cancels for `reason` after the planner's own changes."""
+
+    reason: CancelReason
+    company_id: str | None = None
+    candidate_id: str | None = None
+    at: datetime | None = None
 
 
 def seconds_disrupted(
@@ -50,13 +68,29 @@ def at_closed_site(
     seconds: Sequence[SlotState], site_id: str, closed_at: datetime, now: datetime
 ) -> list[Write]:
     """The cancellations of the second interviews still to come on `site_id` that end after `closed_at`."""
-    writes: list[Write] = []
-    for second, _, ends_at in _to_come(seconds, now):
-        if second.place == "site" and second.site_id == site_id and ends_at > closed_at:
-            writes.append(
-                Write(second.slot_id, slot_events.cancelled(second.job_dating_id, second, "site_closed"))
-            )
-    return writes
+    return _cancelled(
+        (
+            second
+            for second, _, ends_at in _to_come(seconds, now)
+            if second.place == "site" and second.site_id == site_id and ends_at > closed_at
+        ),
+        "site_closed",
+    )
+
+
+def of_party_left(left: PartyLeft, seconds: Sequence[SlotState], now: datetime) -> list[Write]:
+    """The cancellations of the second interviews still to come of the company or candidate who left that
+    end after they left: at the site, at the company's premises or by video, none is held without them."""
+    since = now if left.at is None else left.at
+    return _cancelled(
+        (
+            second
+            for second, _, ends_at in _to_come(seconds, now)
+            if ends_at > since
+            and (second.company_id == left.company_id or second.candidate_id == left.candidate_id)
+        ),
+        left.reason,
+    )
 
 
 def off_broken_computer(
@@ -98,6 +132,11 @@ def off_broken_computer(
             write, slots = move_second(second, second.site_id, free, times, "computer_broken", slots)
         writes.append(write)
     return writes
+
+
+def _cancelled(seconds: Iterable[SlotState], reason: CancelReason) -> list[Write]:
+    """Each of `seconds` cancelled for `reason`."""
+    return [Write(s.slot_id, slot_events.cancelled(s.job_dating_id, s, reason)) for s in seconds]
 
 
 def _to_come(seconds: Sequence[SlotState], now: datetime) -> list[tuple[SlotState, datetime, datetime]]:

@@ -141,6 +141,14 @@ class Mailbox:
         return found
 
 
+def plain_text(message: EmailMessage) -> str:
+    """The plain-text body of an e-mail (the test fails when there is none)."""
+    part = message.get_body(("plain",))
+    assert isinstance(part, EmailMessage)
+    text: str = part.get_content()
+    return text
+
+
 def calendar_of(message: EmailMessage) -> str:
     """The `.ics` attached to an e-mail (the test fails when there is none)."""
     for part in message.iter_attachments():

@@ -9,7 +9,6 @@ answered the same without asking registration again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -41,19 +40,31 @@ class Handled(msgspec.Struct, frozen=True, kw_only=True):
     recorded: bool
 
 
-@dataclass(eq=False, kw_only=True)
 class Replies:
     """Receives candidates' replies to SMS (the signed webhook has already checked who sends them)."""
 
-    store: EventStore
-    bus: CommandBus
-    deliveries: DeliveryWrites
-    read_model: ReadModelWrites
-    answers: CandidateAnswers
-    clock: Clock
-    org: str
-    log: Any = None
-    call_wait: timedelta = counsellor_calls.GATHERING
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        bus: CommandBus,
+        deliveries: DeliveryWrites,
+        read_model: ReadModelWrites,
+        answers: CandidateAnswers,
+        clock: Clock,
+        org: str,
+        log: Any = None,
+        call_wait: timedelta = counsellor_calls.GATHERING,
+    ) -> None:
+        self.store = store
+        self.call_wait = call_wait
+        self.bus = bus
+        self.deliveries = deliveries
+        self.read_model = read_model
+        self.answers = answers
+        self.clock = clock
+        self.org = org
+        self.log = log
 
     async def receive(self, reply_id: str, in_reply_to: str, text: str, correlation_id: str) -> Handled:
         """Handle one reply; `UnknownMessage` when it answers nothing of ours, `AnswersUnavailable` (nothing

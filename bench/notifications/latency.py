@@ -57,16 +57,15 @@ from jobdating.bus.server import NatsServer, free_port
 from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
 from jobdating.contracts.subjects import request_subject
 from jobdating.notifications.adapters.maildir import MaildirHandler
+from jobdating.notifications.testing import process_env
 from jobdating.privacy.box import seal_for
 from jobdating.runtime.logging import configure_logging
 from jobdating.runtime.rpc import serve
-from jobdating.testing.processes import service_env
 from jobdating.testing.sms_provider import provider_server
 from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
-ROOT = Path(__file__).resolve().parents[2]
-SERVICE_SRC = ROOT / "services" / "notifications" / "src"
+BENCH_CALLER = {"org": ORG, "role": "coordinator", "actor_id": "bench"}
 
 
 class Acceptances:
@@ -108,25 +107,6 @@ def preload(up: Upstream, slots: int, companies: int, in_plan: bool) -> None:
     up.job_dating("jd-1", day=date.today())
     if in_plan:
         up.publish_plan(slots)
-
-
-def notifications_env(work: Path, nats_url: str, smtp_port: int, maildir: Path) -> dict[str, str]:
-    tokens = work / "tokens.json"
-    tokens.write_text(json.dumps({"bench": {"org": ORG, "role": "coordinator", "actor_id": "bench"}}))
-    settings = {
-        "ORG": ORG,
-        "STORE_URL": f"sqlite:///{work / 'notifications.db'}",
-        "NATS_URL": nats_url,
-        "PORT": str(free_port()),
-        "TOKENS_FILE": str(tokens),
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp_port),
-        "MAILDIR": str(maildir),
-        "SMS_SINK": str(work / "sms.jsonl"),
-        "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
-        "CHANGE_DELAY_SECONDS": "0",  # a slot given outside a plan is told at once
-    }
-    return service_env("notifications", settings, SERVICE_SRC)
 
 
 def _cpu(pid: int | None) -> float:
@@ -224,7 +204,7 @@ async def run(
         log = (work / "service.log").open("ab")
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
-            env=notifications_env(work, server.url, smtp_port, maildir)
+            env=process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
             | (
                 {}
                 if provider is None

@@ -36,6 +36,7 @@ from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.runtime.host import CommitNotifier, ServiceHost
 from jobdating.runtime.rpc import serve
 from jobdating.testing import upstream as upstream_world
+from jobdating.testing.relaying import headless_host
 
 ORG = "departement-nord"
 PARIS = "Europe/Paris"
@@ -141,6 +142,14 @@ class Mailbox:
         return found
 
 
+def plain_text(message: EmailMessage) -> str:
+    """The plain-text body of an e-mail (the test fails when there is none)."""
+    part = message.get_body(("plain",))
+    assert isinstance(part, EmailMessage)
+    text: str = part.get_content()
+    return text
+
+
 def calendar_of(message: EmailMessage) -> str:
     """The `.ics` attached to an e-mail (the test fails when there is none)."""
     for part in message.iter_attachments():
@@ -201,16 +210,17 @@ def consenting(
     candidate_id: str,
     contact: tuple[str, str, str],
     reminders: bool = True,
+    sms: bool = True,
 ) -> str:
-    """A candidate registered with SMS and e-mail consent, and the contact (first name, phone, e-mail)
-    registration gives for them."""
+    """A candidate registered with e-mail consent and, unless `sms` is false, SMS consent, and the contact
+    (first name, phone, e-mail) registration gives for them."""
     first_name, phone, email = contact
-    upstream.candidate(candidate_id)
+    upstream.candidate(candidate_id, sms=sms)
     registration.people[candidate_id] = Contact(
         first_name=first_name,
         phone=phone,
         email=email,
-        consent_sms=True,
+        consent_sms=sms,
         consent_email=True,
         reminders=reminders,
     )
@@ -369,13 +379,7 @@ async def instance(
     service = bootstrap(
         settings, store=store, tokens=TokenTable(TOKENS), clock=clock, on_commit=notifier.notify
     )
-    host = ServiceHost(
-        store=store,
-        nats_url=nats_server.url,
-        app=None,
-        subscriptions=service.subscriptions(),
-        notifier=notifier,
-    )
+    host = headless_host(store, nats_server.url, service.subscriptions(), notifier)
     nc = await host.connect()
     running = Instance(service, host, dispatcher(service, nc), clock)
     running.running = asyncio.create_task(host.run())

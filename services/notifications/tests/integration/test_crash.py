@@ -9,24 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import msgspec
 import pytest
 from nats.js import JetStreamContext
 
 from jobdating.bus.provision import consumer_config
-from jobdating.bus.server import NatsServer, free_port
+from jobdating.bus.server import NatsServer
 from jobdating.bus.topology import CONSUMERS
-from jobdating.contracts.queries import Contact
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
     SCHEDULING_CONSUMER,
     SITES_CONSUMER,
 )
-from jobdating.testing.processes import service_env
+from jobdating.notifications.testing import process_env
 
 from .conftest import (
-    ORG,
     STAFF_TOML,
     TOKENS,
     Mailbox,
@@ -49,27 +46,19 @@ CRASHES = (
 
 
 def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, str]:
-    tokens = tmp_path / "tokens.json"
-    tokens.write_bytes(msgspec.json.encode(dict(TOKENS.items())))
+    """The tests' process: this folder's staff, a quick tick, quick retries."""
     staff = tmp_path / "staff.toml"
     staff.write_text(STAFF_TOML)
-    settings = {
-        "ORG": ORG,
-        "STORE_URL": f"sqlite:///{tmp_path / 'service.db'}",
-        "NATS_URL": nats_url,
-        "PORT": str(free_port()),
-        "TOKENS_FILE": str(tokens),
-        "SMTP_HOST": mailbox.host,
-        "SMTP_PORT": str(mailbox.port),
-        "MAILDIR": str(mailbox.path),
-        "SMS_SINK": str(tmp_path / "sms.jsonl"),
-        "STAFF_FILE": str(staff),
-        "TICK_SECONDS": "0.05",
-        "CHANGE_DELAY_SECONDS": "0",  # slots given outside a plan: their convocations go at once
-        "RETRY_DELAYS": "[0.1, 0.1, 0.1]",
-        "VIDEO_BASE_URL": "https://visio.example",  # where testing.upstream's slots link to
-    }
-    return service_env("notifications", settings, SRC)
+    assert mailbox.path == tmp_path / "maildir"  # where the process keeps its copies
+    return process_env(
+        tmp_path,
+        nats_url,
+        (mailbox.host, mailbox.port),
+        TOKENS,
+        STAFF_FILE=str(staff),
+        TICK_SECONDS="0.05",
+        RETRY_DELAYS="[0.1, 0.1, 0.1]",
+    )
 
 
 def start(env: dict[str, str], log: Path, failpoints: str = "") -> subprocess.Popen[bytes]:
@@ -101,6 +90,7 @@ def settled(db: Path) -> int:
     return int(row[0])
 
 
+@pytest.mark.usefixtures("recruiting")
 async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_batch(
     tmp_path: Path,
     nats_server: NatsServer,
@@ -115,10 +105,6 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
             config = consumer_config(spec)
             config.ack_wait = 1.0
             await js.add_consumer(STREAM_NAME, config)
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
     from datetime import UTC, datetime, timedelta
 
     soon = datetime.now(UTC) + timedelta(hours=6)  # within 12 hours: SMS go even at night
@@ -134,7 +120,7 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
         assert code == -signal.SIGKILL, log.read_text()[-3000:]
     process = start(env, log)
     try:
-        await until(lambda: settled(tmp_path / "service.db") == 3 * SLOTS, within=60)
+        await until(lambda: settled(tmp_path / "notifications.db") == 3 * SLOTS, within=60)
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(process.wait, 30)

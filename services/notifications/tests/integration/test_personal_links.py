@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jobdating.contracts.queries import Contact
 from jobdating.notifications.domain.gsm7 import measure
 from jobdating.runtime.candidate_links import verify
 
-from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
+from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, plain_text, sms_lines
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -32,21 +30,11 @@ def setting_changes(tmp_path: Path) -> dict[str, Any]:
     return {"candidate_link_key_file": key, "console_url": CONSOLE + "/"}
 
 
-def body(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert isinstance(part, EmailMessage)
-    text: str = part.get_content()
-    return text
-
-
+@pytest.mark.usefixtures("recruiting")
 async def test_a_candidates_convocation_and_reminders_carry_the_same_personal_link(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:
     candidate_id = person(registration, upstream, 1)
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
     upstream.assign("slot-1", candidate_id, paris(DAY, 9, 30))
     await instance.caught_up(upstream)
     await instance.send()
@@ -60,13 +48,13 @@ async def test_a_candidates_convocation_and_reminders_carry_the_same_personal_li
     assert kinds == ["convocation", "reminder_morning", "reminder_two_days"]
     texts = [t["text"] for t in sms_lines(instance.service.settings.sms_sink)]
     assert len(texts) == 3
-    tokens = {token for text in [body(m) for m in mails] + texts for token in TOKEN.findall(text)}
+    tokens = {token for text in [plain_text(m) for m in mails] + texts for token in TOKEN.findall(text)}
     assert len(tokens) == 1  # one link, in every message, on both channels, whenever sent
     link = verify(KEY, tokens.pop(), paris(DAY, 7))
     assert link.candidate_id == candidate_id
     # Midnight after the day, plus seven days: it still opens a week later, not after.
     assert link.expires == int(paris(DAY + timedelta(days=8), 0).timestamp())
-    convocation = body(next(m for m in mails if m["X-Jobdating-Kind"] == "convocation"))
+    convocation = plain_text(next(m for m in mails if m["X-Jobdating-Kind"] == "convocation"))
     assert "Vos entretiens, l'adresse et votre réponse (je viens, je ne peux pas venir) :\r\n" in convocation
     for text in texts:  # with the link, still GSM-7 in two parts at most
         assert measure(text).encoding == "gsm7", text
@@ -74,4 +62,4 @@ async def test_a_candidates_convocation_and_reminders_carry_the_same_personal_li
     # The recruiter's agenda holds no candidate's link.
     recruiter = [m for m in mailbox.messages() if m["To"] == "recrutement@logistique.example"]
     assert recruiter
-    assert all("/c/" not in body(m) for m in recruiter)
+    assert all("/c/" not in plain_text(m) for m in recruiter)

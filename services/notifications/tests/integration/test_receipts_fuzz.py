@@ -20,6 +20,8 @@ from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters import deliveries
 from jobdating.notifications.adapters.http_receipts import MAX_BODY, PATH
 from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application.outcomes import event_fields
 from jobdating.notifications.bootstrap import NotificationsService, bootstrap
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.notifications.domain.messages import PlannedMessage, Recipient
@@ -70,17 +72,9 @@ def sent_sms(service: NotificationsService) -> None:
     nid = message.notification_id
     with service.store.transaction() as tx:
         deliveries.insert(tx, message, new_id(), NOW)
-    event = NotificationSent(
-        notification_id=nid,
-        kind="convocation",
-        channel="sms",
-        recipient_type="candidate",
-        recipient_id="cand-1",
-        cause_event_id=message.cause_event_id,
-        subject_id="slot-1",
-        attempts=1,
-        provider_message_id=KNOWN,
-    )
+    row = queries_deliveries.get(service.store, nid)
+    assert row is not None
+    event = NotificationSent(**event_fields(row), attempts=1, provider_message_id=KNOWN)
     meta = Meta(org="departement-nord", actor_id="notifications", correlation_id=new_id())
 
     def work(w: UnitOfWork) -> None:

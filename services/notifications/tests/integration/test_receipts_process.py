@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nats.js import JetStreamContext
 
 from jobdating.bus.server import NatsServer
-from jobdating.contracts.queries import Contact
 
 from .conftest import Mailbox, Registration, Upstream, consenting, until
 from .test_crash import notifications_env, start
@@ -45,18 +43,10 @@ def receipts(db: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(str(kind), json.loads(body)["data"]) for kind, body in found]
 
 
+@pytest.mark.usefixtures("recruiting")
 async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_between_commit_and_move(
-    tmp_path: Path,
-    nats_server: NatsServer,
-    js: JetStreamContext,
-    mailbox: Mailbox,
-    registration: Registration,
-    upstream: Upstream,
+    tmp_path: Path, nats_server: NatsServer, mailbox: Mailbox, registration: Registration, upstream: Upstream
 ) -> None:
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
     mobile = consenting(registration, upstream, "cand-mobile", ("Ana", "06 39 98 00 01", "ana@example.org"))
     # A foreign mobile: texted (a landline would be called instead), and the stand-in cannot deliver it.
     abroad = consenting(registration, upstream, "cand-abroad", ("Luc", "+32 470 12 34 56", "luc@example.org"))
@@ -73,7 +63,7 @@ async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_betwee
         "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(bounces),
         "JOBDATING_NOTIFICATIONS_BOUNCE_POLL_SECONDS": "0.1",
     }
-    db, log = tmp_path / "service.db", tmp_path / "service.log"
+    db, log = tmp_path / "notifications.db", tmp_path / "service.log"
     process = start(env, log, "notifications.after_bounce_commit:1")
     try:
         await until(lambda: len(receipts(db)) == 2, within=60)

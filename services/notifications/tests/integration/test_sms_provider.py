@@ -4,15 +4,16 @@ machine: this is the one fake the design allows), and the file sink's promise ab
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
-from jobdating.notifications.application.ports import Accepted, Rejected, Sms
+from jobdating.notifications.application.ports import Accepted, Rejected, SendResult, Sms
 from jobdating.testing.sms_provider import Provider, provider_server
 
 
@@ -22,21 +23,34 @@ def provider() -> Iterator[tuple[str, type[Provider]]]:
         yield running
 
 
+async def once_per_key(
+    send: Callable[[], Awaitable[SendResult]],
+    handler: type[Provider],
+    token: str,
+    body: dict[str, Any],
+    channel: str,
+) -> None:
+    """`send` (key n-1) twice is one message, `body` with the bearer `token`; then a 503 is a temporary
+    refusal, a 400 a final one, both named after the `channel`'s provider."""
+    first, again = await send(), await send()
+    assert first == again == Accepted("prov-1")
+    assert [r["key"] for r in handler.received] == ["n-1", "n-1"]
+    assert handler.received[0]["auth"] == f"Bearer {token}"
+    assert handler.received[0]["body"] == body
+    handler.status = 503
+    assert await send() == Rejected(f"{channel}_provider_503", temporary=True)
+    handler.status = 400
+    assert await send() == Rejected(f"{channel}_provider_400", temporary=False)
+
+
 async def test_a_resend_with_the_same_key_is_the_same_message_and_refusals_are_sorted(
     provider: tuple[str, type[Provider]],
 ) -> None:
     url, handler = provider
     channel = ProviderSmsChannel(HttpSmsProvider(url, token="secret-token"))
     sms = Sms(to="+33639980001", text="Bonjour", idempotency_key="n-1")
-    first, again = await channel.send(sms), await channel.send(sms)
-    assert first == again == Accepted("prov-1")
-    assert [r["key"] for r in handler.received] == ["n-1", "n-1"]
-    assert handler.received[0]["auth"] == "Bearer secret-token"
-    assert handler.received[0]["body"] == {"to": "+33639980001", "text": "Bonjour"}
-    handler.status = 503
-    assert await channel.send(sms) == Rejected("sms_provider_503", temporary=True)
-    handler.status = 400
-    assert await channel.send(sms) == Rejected("sms_provider_400", temporary=False)
+    sent = {"to": "+33639980001", "text": "Bonjour"}
+    await once_per_key(lambda: channel.send(sms), handler, "secret-token", sent, "sms")
 
 
 async def test_an_unreachable_provider_is_a_temporary_failure() -> None:

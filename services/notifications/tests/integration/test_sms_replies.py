@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,9 @@ from jobdating.notifications.adapters.own_rows import apply_own
 from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.runtime.rpc import serve
 
-from .conftest import ORG, Instance, Mailbox, Registration, Upstream, consenting, paris, sms_lines
+from .conftest import ORG, Instance, Mailbox, Registration, Upstream, consenting, paris, plain_text, sms_lines
 
-pytestmark = pytest.mark.nats
+pytestmark = [pytest.mark.nats, pytest.mark.usefixtures("recruiting")]
 DAY = date(2026, 12, 3)
 SECRET = b"shared-with-the-sms-provider"
 KARIMA = "karima.conseil@mission-locale.example"
@@ -73,13 +73,6 @@ async def answers(nc: Client, upstream: Upstream, registration: Registration) ->
     return responder
 
 
-def world(registration: Registration, upstream: Upstream) -> None:
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
-
-
 def candidate(registration: Registration, upstream: Upstream, i: int, **contact: Any) -> str:
     phone, email = contact.get("phone", f"+3363998{i:04d}"), contact.get("email", f"personne{i}@example.org")
     return consenting(registration, upstream, f"cand-{i}", (f"Prénom{i}", phone, email))
@@ -101,6 +94,32 @@ async def convoked(
     assert found
     assert found[0][0] in ids
     return str(found[0][0])
+
+
+Convoke = Callable[[int], Awaitable[tuple[str, str]]]
+
+
+@pytest.fixture
+def convoke(instance: Instance, upstream: Upstream, registration: Registration, tmp_path: Path) -> Convoke:
+    """Candidate `cand-{i}` convoked by SMS to `slot-{i}`: their id and the provider's id of that SMS."""
+
+    async def convoke(i: int) -> tuple[str, str]:
+        cand = candidate(registration, upstream, i)
+        return cand, await convoked(instance, upstream, tmp_path, cand, f"slot-{i}")
+
+    return convoke
+
+
+async def recorded(
+    instance: Instance, answers: Answers, cand: str, text: str, sms_id: str, answer: str
+) -> httpx.Response:
+    """Reply `text` to the SMS `sms_id`: taken as `answer`, recorded, and handed to registration once."""
+    got = await reply(instance, body(text, sms_id))
+    assert got.status_code == 200, got.text
+    assert got.json()["answer"] == answer
+    assert got.json()["recorded"] is True
+    assert answers.asked == [(cand, answer)]
+    return got
 
 
 def signed(instance: Instance, body: bytes, secret: bytes = SECRET, ago: float = 0.0) -> dict[str, str]:
@@ -131,29 +150,12 @@ def replies(instance: Instance) -> list[CandidateRepliedBySms]:
     ]
 
 
-def text_of(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert isinstance(part, EmailMessage)
-    return str(part.get_content())
-
-
 async def test_a_yes_confirms_through_registration_and_tells_nobody(
-    instance: Instance,
-    upstream: Upstream,
-    registration: Registration,
-    answers: Answers,
-    mailbox: Mailbox,
-    tmp_path: Path,
+    instance: Instance, answers: Answers, mailbox: Mailbox, tmp_path: Path, convoke: Convoke
 ) -> None:
-    world(registration, upstream)
-    cand = candidate(registration, upstream, 1)
-    sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-1")
+    cand, sms_id = await convoke(1)
 
-    got = await reply(instance, body(" Oui merci ! ", sms_id))
-    assert got.status_code == 200, got.text
-    assert got.json()["answer"] == "coming"
-    assert got.json()["recorded"] is True
-    assert answers.asked == [(cand, "coming")]
+    got = await recorded(instance, answers, cand, " Oui merci ! ", sms_id, "coming")
     [event] = replies(instance)
     assert (event.candidate_id, event.answer, event.recorded) == (cand, "coming", True)
     # The provider calling again with the same signed reply: the same answer, asked and recorded once.
@@ -183,27 +185,21 @@ async def test_a_yes_confirms_through_registration_and_tells_nobody(
 async def test_a_no_withdraws_the_candidate_pauses_reminders_and_tells_their_counsellor(
     instance: Instance,
     upstream: Upstream,
-    registration: Registration,
     answers: Answers,
     mailbox: Mailbox,
     tmp_path: Path,
+    convoke: Convoke,
 ) -> None:
-    world(registration, upstream)
-    cand = candidate(registration, upstream, 2)
-    sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-2")
+    cand, sms_id = await convoke(2)
 
-    got = await reply(instance, body("NÔN je peux pas", sms_id))
-    assert got.status_code == 200, got.text
-    assert got.json()["answer"] == "not_coming"
-    assert got.json()["recorded"] is True
-    assert answers.asked == [(cand, "not_coming")]
+    await recorded(instance, answers, cand, "NÔN je peux pas", sms_id, "not_coming")
     # Registration's withdrawal reaches notifications like the personal link's: the counsellor is told.
     await instance.caught_up(upstream)
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
     assert notice["To"] == KARIMA
-    text = text_of(notice)
+    text = plain_text(notice)
     (tmp_path / "counsellor_call.txt").write_text(f"{notice['Subject']}\n\n{text}")
     assert notice["Subject"] == "À rappeler : Prénom2"
     assert "« Je ne peux pas venir »" in text
@@ -215,16 +211,9 @@ async def test_a_no_withdraws_the_candidate_pauses_reminders_and_tells_their_cou
 
 
 async def test_a_reply_not_understood_is_recorded_so_and_the_counsellor_calls(
-    instance: Instance,
-    upstream: Upstream,
-    registration: Registration,
-    answers: Answers,
-    mailbox: Mailbox,
-    tmp_path: Path,
+    instance: Instance, answers: Answers, mailbox: Mailbox, convoke: Convoke
 ) -> None:
-    world(registration, upstream)
-    cand = candidate(registration, upstream, 3)
-    sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-3")
+    _, sms_id = await convoke(3)
 
     got = await reply(instance, body("c'est où ?", sms_id))
     assert got.status_code == 200, got.text
@@ -233,14 +222,13 @@ async def test_a_reply_not_understood_is_recorded_so_and_the_counsellor_calls(
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
-    assert "non comprise (ni OUI ni NON)" in text_of(notice)
+    assert "non comprise (ni OUI ni NON)" in plain_text(notice)
     assert notice["To"] == KARIMA
 
 
 async def test_a_cancellation_promises_a_call_only_when_the_counsellor_is_told(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox, tmp_path: Path
 ) -> None:
-    world(registration, upstream)
     followed = candidate(registration, upstream, 4)
     alone = candidate(registration, upstream, 5)
     # Registration says who follows the second one, but the staff directory does not know them.
@@ -269,20 +257,19 @@ async def test_a_cancellation_promises_a_call_only_when_the_counsellor_is_told(
     assert "Votre conseiller vous rappelle" in texts["+33639980004"]
     assert "conseiller" not in texts["+33639980005"]
     assert "03 20 99 99 99" in texts["+33639980005"]  # the coordination's number instead
-    mails = {m["To"]: text_of(m) for m in mailbox.messages("slot_cancelled")}
+    mails = {m["To"]: plain_text(m) for m in mailbox.messages("slot_cancelled")}
     assert "conseiller est prévenu" in mails["personne4@example.org"]
     assert "conseiller" not in mails["personne5@example.org"]
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
     assert notice["To"] == KARIMA
-    assert "annulé (panne de matériel)" in text_of(notice)
+    assert "annulé (panne de matériel)" in plain_text(notice)
 
 
 async def test_a_candidate_no_message_can_reach_is_one_for_their_counsellor_to_call(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:
-    world(registration, upstream)
     cand = candidate(registration, upstream, 6, phone=None, email=None)
     upstream.assign("slot-6", cand, paris(DAY, 11))
     await instance.caught_up(upstream)
@@ -291,15 +278,13 @@ async def test_a_candidate_no_message_can_reach_is_one_for_their_counsellor_to_c
     instance.clock.set(instance.clock.now() + timedelta(minutes=3))
     await instance.send()
     [notice] = mailbox.messages("counsellor_call")
-    assert "pas de numéro ou d'adresse" in text_of(notice)
+    assert "pas de numéro ou d'adresse" in plain_text(notice)
 
 
 async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
-    instance: Instance, upstream: Upstream, registration: Registration, answers: Answers, tmp_path: Path
+    instance: Instance, answers: Answers, convoke: Convoke
 ) -> None:
-    world(registration, upstream)
-    cand = candidate(registration, upstream, 7)
-    sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-7")
+    _, sms_id = await convoke(7)
     before = instance.service.store.count()
     good = body("NON", sms_id)
 
@@ -343,11 +328,9 @@ async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
 
 
 async def test_registration_not_answering_records_nothing_and_the_provider_calls_again(
-    instance: Instance, upstream: Upstream, registration: Registration, tmp_path: Path
+    instance: Instance, convoke: Convoke
 ) -> None:
-    world(registration, upstream)
-    cand = candidate(registration, upstream, 8)
-    sms_id = await convoked(instance, upstream, tmp_path, cand, "slot-8")
+    _, sms_id = await convoke(8)
     before = instance.service.store.count()
     got = await reply(instance, body("OUI", sms_id))  # nobody serves the answer question here
     assert got.status_code == 503

@@ -3,41 +3,20 @@ machine: the one fake the design allows): same idempotency key, same call; refus
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, http_voice_provider
-from jobdating.notifications.application.ports import Accepted, Rejected, VoiceCall
-from jobdating.testing.sms_provider import Provider, provider_server
+from jobdating.notifications.application.ports import Rejected, VoiceCall
+from jobdating.testing.sms_provider import provider_server
+
+from .test_sms_provider import once_per_key
 
 
-@pytest.fixture
-def provider() -> Iterator[tuple[str, type[Provider]]]:
-    with provider_server(path="/calls") as running:
-        yield running
-
-
-async def test_a_call_is_placed_once_per_key_with_its_text_in_french(
-    provider: tuple[str, type[Provider]],
-) -> None:
-    url, handler = provider
-    channel = ProviderVoiceChannel(http_voice_provider(url, token="voice-token"))
+async def test_a_call_is_placed_once_per_key_with_its_text_in_french() -> None:
     call = VoiceCall(to="+33320456789", text="Bonjour. Ici le job dating.", idempotency_key="n-1")
-    first, again = await channel.call(call), await channel.call(call)
-    assert first == again == Accepted("prov-1")
-    assert handler.received[0]["auth"] == "Bearer voice-token"
-    assert handler.received[0]["key"] == "n-1"
-    assert handler.received[0]["body"] == {
-        "to": "+33320456789",
-        "text": "Bonjour. Ici le job dating.",
-        "language": "fr-FR",
-    }
-    handler.status = 503
-    assert await channel.call(call) == Rejected("voice_provider_503", temporary=True)
-    handler.status = 400
-    assert await channel.call(call) == Rejected("voice_provider_400", temporary=False)
+    said = {"to": "+33320456789", "text": "Bonjour. Ici le job dating.", "language": "fr-FR"}
+    with provider_server(path="/calls") as (url, handler):
+        channel = ProviderVoiceChannel(http_voice_provider(url, token="voice-token"))
+        await once_per_key(lambda: channel.call(call), handler, "voice-token", said, "voice")
 
 
 async def test_an_unreachable_voice_provider_is_a_temporary_failure() -> None:

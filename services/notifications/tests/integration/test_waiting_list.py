@@ -10,9 +10,8 @@ from email.message import EmailMessage
 import pytest
 
 from jobdating.contracts import scheduling as sc
-from jobdating.contracts.queries import Contact
 
-from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
+from .conftest import Instance, Mailbox, Registration, Upstream, consenting, paris, person, sms_lines
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -59,14 +58,7 @@ async def test_a_waitlisted_candidate_is_told_once_by_sms_and_email(
 async def test_the_waiting_notice_follows_consents(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
 ) -> None:
-    upstream.candidate("cand-7", sms=False)
-    registration.people["cand-7"] = Contact(
-        first_name="Sept",
-        phone="+33639980007",
-        email="sept@example.org",
-        consent_sms=False,
-        consent_email=True,
-    )
+    consenting(registration, upstream, "cand-7", ("Sept", "+33639980007", "sept@example.org"), sms=False)
     waitlisted(upstream, "cand-7", instance)
     await instance.caught_up(upstream)
     await instance.send()

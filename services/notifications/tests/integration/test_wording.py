@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from datetime import date
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 
 from jobdating.notifications.domain.gsm7 import measure
 
-from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
+from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, plain_text, sms_lines
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -46,13 +45,6 @@ def setting_changes(tmp_path: Path) -> dict[str, Any]:
     return {"wording_file": wording, "templates_dir": templates.parent}
 
 
-def body(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert isinstance(part, EmailMessage)
-    text: str = part.get_content()
-    return text
-
-
 async def test_the_operators_template_and_the_organisations_wording_are_in_the_messages_sent(
     instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox, tmp_path: Path
 ) -> None:
@@ -78,7 +70,7 @@ async def test_the_operators_template_and_the_organisations_wording_are_in_the_m
     assert (
         mail["Subject"] == "Votre entretien d'embauche avec Logistique du Nord le jeudi 3 décembre à 9 h 30"
     )
-    text = body(mail).replace("\r\n", "\n")
+    text = plain_text(mail).replace("\r\n", "\n")
     assert text.startswith("Bonjour Prénom1,\n")  # the packaged e-mail: only the SMS was replaced
     assert text.endswith(
         "\n-- \nDirection de l'insertion et de l'emploi\n"

@@ -22,7 +22,8 @@ from jobdating.registration.application.retention import SYSTEM_ACTOR
 from jobdating.registration.bootstrap import bootstrap, run
 from jobdating.registration.config import RegistrationSettings
 from jobdating.registration.testing import CALLERS, candidate, open_site, tokens
-from jobdating.runtime.host import CommitNotifier, ServiceHost
+from jobdating.runtime.host import CommitNotifier
+from jobdating.testing.relaying import headless_host
 
 pytestmark = pytest.mark.nats
 
@@ -73,13 +74,7 @@ async def test_the_service_erases_at_start_then_a_day_of_its_clock_later_and_pub
 
     clock.at = datetime(2027, 2, 15, 10, 0, tzinfo=UTC)  # 13 months on: mel's 12 ran out, not ML's 24
     instance.retention.poll_seconds = 0.05  # look at the (hand-moved) clock often
-    host = ServiceHost(
-        store=store,
-        nats_url=nats_server.url,
-        app=None,
-        subscriptions=instance.subscriptions(),
-        notifier=notifier,
-    )
+    host = headless_host(store, nats_server.url, instance.subscriptions(), notifier)
     running = asyncio.create_task(run(host, instance))
     try:
         (first,) = await erasures_on_stream(js, 1)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from jobdating.runtime.host import ServiceHost
+from jobdating.eventstore.base import EventStore
+from jobdating.runtime.host import CommitNotifier, ServiceHost, Subscription
+
+
+def headless_host(
+    store: EventStore, url: str, subscriptions: Sequence[Subscription], notifier: CommitNotifier
+) -> ServiceHost:
+    """The host of a service wired in the test's own process, on the NATS server at `url`: its consumers and
+    its relay (woken by `notifier`, the bus's `on_commit`), without an HTTP server."""
+    return ServiceHost(store=store, nats_url=url, app=None, subscriptions=subscriptions, notifier=notifier)
 
 
 @asynccontextmanager

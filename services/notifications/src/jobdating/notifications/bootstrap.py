@@ -46,9 +46,6 @@ from jobdating.notifications.application.planner import (
     Planner,
 )
 from jobdating.notifications.application.ports import (
-    Contacts,
-    EmailChannel,
-    MailboxProbe,
     SentCopies,
     SmsChannel,
     StaffDirectory,
@@ -237,36 +234,29 @@ def voice_channel(settings: NotificationsSettings, clock: Clock) -> VoiceChannel
     return None
 
 
-def dispatcher(
-    service: NotificationsService,
-    nc: Client,
-    *,
-    contacts: Contacts | None = None,
-    email: EmailChannel | None = None,
-    sms: SmsChannel | None = None,
-    probe: MailboxProbe | None = None,
-    voice: VoiceChannel | None = None,
-) -> Dispatcher:
-    """The sender of an instance, on a NATS connection; channels not given come from the settings."""
+def sms_channel(settings: NotificationsSettings, wording: Wording, clock: Clock) -> SmsChannel:
+    """The SMS: the provider, else the embedded sink (reporting to this instance's webhook when told to)."""
+    sender = wording.sms_sender
+    if settings.sms_provider_url:
+        token_file = settings.sms_provider_token_file
+        token = token_file.read_text().strip() if token_file else None
+        return ProviderSmsChannel(HttpSmsProvider(settings.sms_provider_url, token), sender)
+    secret = settings.sms_webhook_secret()
+    # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
+    reports = None
+    if secret is not None and settings.sms_sink_reports:
+        reports = SinkReports(settings.own_url() + http_receipts.PATH, secret, clock)
+    return ProviderSmsChannel(FileSmsSink(settings.sms_sink, clock, reports), sender)
+
+
+def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
+    """The sender of an instance, on a NATS connection, with the channels the settings name."""
     s = service.settings
-    if email is None:
-        email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock, service.wording.mail_from_name)
-    if sms is None:
-        sender = service.wording.sms_sender
-        if s.sms_provider_url:
-            token = s.sms_provider_token_file.read_text().strip() if s.sms_provider_token_file else None
-            sms = ProviderSmsChannel(HttpSmsProvider(s.sms_provider_url, token), sender)
-        else:
-            secret = s.sms_webhook_secret()
-            # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
-            reports = None
-            if secret is not None and s.sms_sink_reports:
-                reports = SinkReports(s.own_url() + http_receipts.PATH, secret, service.clock)
-            sms = ProviderSmsChannel(FileSmsSink(s.sms_sink, service.clock, reports), sender)
+    email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock, service.wording.mail_from_name)
+    sms = sms_channel(s, service.wording, service.clock)
     service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
-    if probe is None and s.maildir is not None:
-        probe = MaildirProbe(s.maildir)
-    contacts = contacts or RegistrationContacts(nc, wait=s.contact_timeout)
+    probe = MaildirProbe(s.maildir) if s.maildir is not None else None
+    contacts = RegistrationContacts(nc, wait=s.contact_timeout)
     service.letters.attach(contacts)  # the letters ask registration for names on the same connection
     return Dispatcher(
         store=service.store,
@@ -293,7 +283,7 @@ def dispatcher(
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
-        voice=voice if voice is not None else voice_channel(s, service.clock),
+        voice=voice_channel(s, service.clock),
         coordinator_phone=s.coordinator_phone,
         call_wait=timedelta(seconds=s.counsellor_call_wait),
     )

@@ -105,9 +105,7 @@ def phone(number: str | None) -> str:
     """A French number written in pairs (`03 20 00 00 00`); anything else as given."""
     if not number:
         return ""
-    digits = "".join(c for c in number if c.isdigit())
-    if number.startswith("+33") and len(digits) == 11:
-        digits = "0" + digits[2:]
+    digits = spoken.national_digits(number)
     if len(digits) == 10 and digits.startswith("0"):
         return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return number

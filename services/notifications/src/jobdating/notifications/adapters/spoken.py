@@ -62,13 +62,19 @@ def day(at: datetime) -> str:
     return f"{french.DAYS[d.weekday()]} {date_word} {french.MONTHS[d.month - 1]}"
 
 
+def national_digits(number: str) -> str:
+    """The digits of a phone number, a French one given as `+33…` in its national form (`0…`)."""
+    digits = "".join(c for c in number if c.isdigit())
+    if number.startswith("+33") and len(digits) == 11:
+        return "0" + digits[2:]
+    return digits
+
+
 def phone(raw: str | None) -> str:
     """A French number read in pairs, as people say it: `zéro trois, vingt, zéro zéro, zéro zéro, zéro un`."""
     if not raw:
         return ""
-    digits = "".join(c for c in raw if c.isdigit())
-    if raw.startswith("+33") and len(digits) == 11:
-        digits = "0" + digits[2:]
+    digits = national_digits(raw)
     if len(digits) != 10:
         return " ".join(_UNITS[int(c)] for c in digits)
     pairs = (digits[i : i + 2] for i in range(0, 10, 2))

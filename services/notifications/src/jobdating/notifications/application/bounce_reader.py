@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -44,24 +45,16 @@ class BounceMailbox(Protocol[H]):
         ...
 
 
+@dataclass(eq=False)
 class BounceReader:
     """Turns the bounce mailbox's DSNs into receipts; one per service instance, on the sender's loop."""
 
-    def __init__(
-        self,
-        mailbox: BounceMailbox[Any],
-        find: Callable[[str], Delivery | None],
-        receipts: Receipts,
-        clock: Clock,
-        every: float,
-        log: Any = None,
-    ) -> None:
-        self.mailbox = mailbox
-        self.find = find
-        self.receipts = receipts
-        self.clock = clock
-        self.every = every
-        self.log = log
+    mailbox: BounceMailbox[Any]
+    find: Callable[[str], Delivery | None]
+    receipts: Receipts
+    clock: Clock
+    every: float
+    log: Any = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Read the mailbox every `every` seconds until `stop` is set."""

@@ -40,7 +40,11 @@ _EVENT_FIELDS = (
     "cause_event_id",
     "subject_id",
 )
-"""What every outcome event says of its message, as the delivery row has it."""
+
+
+def event_fields(d: Delivery) -> dict[str, Any]:
+    """What every outcome and receipt event says of its message, as the delivery row has it."""
+    return {name: getattr(d, name) for name in _EVENT_FIELDS}
 
 
 class Outcomes:
@@ -104,7 +108,7 @@ class Outcomes:
                 )
 
         event = NotificationSent(
-            **self._common(d),
+            **event_fields(d),
             attempts=attempts,
             provider_message_id=provider_message_id,
             carried_by=carried_by,
@@ -117,7 +121,7 @@ class Outcomes:
             self.deliveries.mark_final(tx, d.notification_id, "skipped", self.clock.now(), reason=reason)
             self._unreached(tx, d, reason)
 
-        await self._record(d, NotificationSkipped(**self._common(d), reason=reason), update)
+        await self._record(d, NotificationSkipped(**event_fields(d), reason=reason), update)
         self._outcome("skipped", d)
 
     async def failed(self, d: Delivery, error: str, attempts: int) -> None:
@@ -125,7 +129,7 @@ class Outcomes:
             self.deliveries.mark_final(tx, d.notification_id, "failed", self.clock.now(), error=error)
             self._unreached(tx, d, None)
 
-        await self._record(d, NotificationFailed(**self._common(d), attempts=attempts, error=error), update)
+        await self._record(d, NotificationFailed(**event_fields(d), attempts=attempts, error=error), update)
         self._outcome("failed", d)
         self.error("notification_failed", d, error=error, attempts=attempts)
 
@@ -172,9 +176,6 @@ class Outcomes:
             update(w.tx)
 
         await self.bus.run_async(work)
-
-    def _common(self, d: Delivery) -> dict[str, Any]:
-        return {name: getattr(d, name) for name in _EVENT_FIELDS}
 
     def _outcome(self, status: str, d: Delivery, carried_by: str | None = None) -> None:
         if self.on_outcome is not None:

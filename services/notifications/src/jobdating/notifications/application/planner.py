@@ -8,6 +8,7 @@ key) exists exactly when its triggering event was handled, whatever the redelive
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,31 +45,20 @@ AGENDA_WAIT = timedelta(minutes=10)
 CHANGE_DELAY = timedelta(minutes=2)
 
 
+@dataclass(eq=False)
 class Planner:
     """Turns consumed events into read-model rows and planned messages."""
 
-    def __init__(
-        self,
-        clock: Clock,
-        timezone: str,
-        *,
-        read_model: ReadModelWrites,
-        deliveries: DeliveryWrites,
-        agenda_wait: timedelta = AGENDA_WAIT,
-        on_planned: Callable[[], None] | None = None,
-        copies: Sequence[SentCopies] = (),
-        call_wait: timedelta = counsellor_calls.GATHERING,
-        change_delay: timedelta = CHANGE_DELAY,
-    ) -> None:
-        self.clock = clock
-        self.call_wait = call_wait
-        self.copies = copies
-        self.timezone = timezone
-        self.read_model = read_model
-        self.deliveries = deliveries
-        self.agenda_wait = agenda_wait
-        self.on_planned = on_planned
-        self.change_delay = change_delay
+    clock: Clock
+    timezone: str
+    _: KW_ONLY
+    read_model: ReadModelWrites
+    deliveries: DeliveryWrites
+    agenda_wait: timedelta = AGENDA_WAIT
+    on_planned: Callable[[], None] | None = None
+    copies: Sequence[SentCopies] = ()
+    call_wait: timedelta = counsellor_calls.GATHERING
+    change_delay: timedelta = CHANGE_DELAY
 
     def on_scheduling(self, tx: Transaction, event: RecordedEvent) -> None:
         """Handle a scheduling event: plan its messages, then update the read model."""

@@ -168,20 +168,21 @@ class Email(msgspec.Struct, frozen=True, kw_only=True):
     calendar_method: str | None = None
 
 
-class Sms(msgspec.Struct, frozen=True, kw_only=True):
-    """An SMS ready to go; the provider treats a second send with the same idempotency key as the first."""
+class _ToPhone(msgspec.Struct, frozen=True, kw_only=True):
+    """A text for a phone number; the provider treats a second one with the same idempotency key as the
+    first."""
 
     to: str
     text: str
     idempotency_key: str
 
 
-class VoiceCall(msgspec.Struct, frozen=True, kw_only=True):
+class Sms(_ToPhone, frozen=True, kw_only=True):
+    """An SMS ready to go."""
+
+
+class VoiceCall(_ToPhone, frozen=True, kw_only=True):
     """A message read aloud to a landline: `text` is what the voice says; same key, same call."""
-
-    to: str
-    text: str
-    idempotency_key: str
 
 
 class Accepted(msgspec.Struct, frozen=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -83,13 +84,7 @@ def slot(source: Source, slot_id: str) -> Slot | None:
 
 def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[Slot]:
     """A company's slots in a job dating that still stand, in time order (its agenda)."""
-    found = rows(
-        source,
-        f"{_SLOT} WHERE company_id = ? AND job_dating_id = ? AND status <> 'cancelled' "
-        "ORDER BY starts_at, s.slot_id",
-        (company_id, job_dating_id),
-    )
-    return [struct_of(Slot, r) for r in found]
+    return _standing(source, "company_id", company_id, job_dating_id)
 
 
 def candidate_slots(source: Source, candidate_id: str, job_dating_id: str | None) -> list[Slot]:
@@ -130,10 +125,16 @@ def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, c
 
 def standing_slots(source: Source, candidate_id: str, job_dating_id: str) -> list[Slot]:
     """A candidate's slots in a job dating that still stand, in time order (their convocation)."""
+    return _standing(source, "candidate_id", candidate_id, job_dating_id)
+
+
+def _standing(
+    source: Source, who: Literal["candidate_id", "company_id"], who_id: str, job_dating_id: str
+) -> list[Slot]:
     found = rows(
         source,
-        f"{_SLOT} WHERE candidate_id = ? AND job_dating_id = ? AND status <> 'cancelled' "
+        f"{_SLOT} WHERE {who} = ? AND job_dating_id = ? AND status <> 'cancelled' "
         "ORDER BY starts_at, s.slot_id",
-        (candidate_id, job_dating_id),
+        (who_id, job_dating_id),
     )
     return [struct_of(Slot, r) for r in found]

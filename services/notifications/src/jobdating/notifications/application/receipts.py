@@ -18,7 +18,7 @@ from jobdating.contracts.notifications import NotificationDelivered, Notificatio
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.reading import rows, struct_of
 from jobdating.notifications.application import queries_deliveries
-from jobdating.notifications.application.outcomes import ACTOR, AGGREGATE
+from jobdating.notifications.application.outcomes import ACTOR, AGGREGATE, event_fields
 from jobdating.notifications.application.ports import ReadModelWrites
 from jobdating.notifications.application.queries_deliveries import COLUMNS, Delivery
 from jobdating.notifications.domain import outcome
@@ -102,17 +102,7 @@ class Receipts:
 
 
 def _event(d: Delivery, report: Report) -> NotificationDelivered | NotificationUndelivered:
-    common: dict[str, Any] = {
-        "notification_id": d.notification_id,
-        "kind": d.kind,
-        "channel": d.channel,
-        "recipient_type": d.recipient_type,
-        "recipient_id": d.recipient_id,
-        "cause_event_id": d.cause_event_id,
-        "subject_id": d.subject_id,
-        "receipt": report.source,
-        "reported_at": report.reported_at,
-    }
+    common = {**event_fields(d), "receipt": report.source, "reported_at": report.reported_at}
     if report.delivered:
         return NotificationDelivered(**common)
     return NotificationUndelivered(**common, reason=report.reason or "undelivered")

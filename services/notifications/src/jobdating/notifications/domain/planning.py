@@ -122,24 +122,15 @@ def _assigned(e: SlotAssigned, cause: Cause, context: Context) -> list[PlannedMe
     if context.agenda_cause is not None:
         # Part of a published plan: the candidate gets one convocation listing all their interviews, and
         # the recruiter one agenda, for the whole plan (the same key whichever slot plans it).
-        messages += _on_channels(
-            CANDIDATE_CHANNELS,
-            "convocation",
-            Recipient("candidate", e.candidate_id),
-            e.job_dating_id,
-            e.job_dating_id,
-            context.agenda_cause,
-            context.agenda_due or cause.now,
+        whole_plan: tuple[tuple[tuple[Channel, ...], Kind, Recipient], ...] = (
+            (CANDIDATE_CHANNELS, "convocation", Recipient("candidate", e.candidate_id)),
+            (STAFF_CHANNELS, "recruiter_agenda", Recipient("company", e.company_id)),
         )
-        messages += _on_channels(
-            STAFF_CHANNELS,
-            "recruiter_agenda",
-            Recipient("company", e.company_id),
-            e.job_dating_id,
-            e.job_dating_id,
-            context.agenda_cause,
-            context.agenda_due or cause.now,
-        )
+        due = context.agenda_due or cause.now
+        for channels, kind, to in whole_plan:
+            messages += _on_channels(
+                channels, kind, to, e.job_dating_id, e.job_dating_id, context.agenda_cause, due
+            )
     else:
         messages += _to_candidate("convocation", e.candidate_id, e.slot_id, e.job_dating_id, cause, context)
         messages += _agenda_update(e.company_id, e.slot_id, e.job_dating_id, cause, "new")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import msgspec
@@ -52,39 +53,30 @@ __all__ = [
 ]
 
 
+@dataclass(eq=False)
 class ConsumerRunner:
-    """Pulls from one durable consumer and applies `handler` to each event exactly once in effect."""
+    """Pulls from one durable consumer and applies `handler` to each event exactly once in effect.
 
-    def __init__(
-        self,
-        store: EventStore,
-        js: JetStreamContext,
-        durable: str,
-        handler: Handler,
-        *,
-        registry: EventRegistry = REGISTRY,
-        max_attempts: int = 5,
-        backoff: Sequence[float] = DEFAULT_BACKOFF,
-        batch: int = 200,
-        clock: Clock | None = None,
-        log: Any = None,
-        coordinator: str | None = None,
-        on_forged: Callable[[], None] | None = None,
-    ) -> None:
-        """`coordinator` is the organisation that alone opens coordinating services' streams (the one this
-        instance runs for); `on_forged` is called for each forged event parked (the service's metric)."""
-        self.store = store
-        self.js = js
-        self.durable = durable
-        self.handler = handler
-        self.registry = registry
-        self.max_attempts = max_attempts
-        self.backoff = tuple(backoff)
-        self.batch = batch
-        self.clock = clock or SystemClock()
-        self.log = log
-        self.coordinator = coordinator
-        self.on_forged = on_forged
+    `coordinator` is the organisation that alone opens coordinating services' streams (the one this
+    instance runs for); `on_forged` is called for each forged event parked (the service's metric).
+    """
+
+    store: EventStore
+    js: JetStreamContext
+    durable: str
+    handler: Handler
+    _: KW_ONLY
+    registry: EventRegistry = REGISTRY
+    max_attempts: int = 5
+    backoff: Sequence[float] = DEFAULT_BACKOFF
+    batch: int = 200
+    clock: Clock = field(default_factory=SystemClock)
+    log: Any = None
+    coordinator: str | None = None
+    on_forged: Callable[[], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.backoff = tuple(self.backoff)
         self.handled = 0
         self.parked = 0
         self.forged = 0

@@ -10,6 +10,7 @@ import asyncio
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -38,24 +39,18 @@ def subject_of(event: StoredEvent) -> str:
     return event_subject(r.org, r.source.rsplit("/", 1)[-1], r.streamtype, r.type, r.streamid)
 
 
+@dataclass(eq=False)
 class Relay:
     """Follows the store's log from its saved position and publishes each event, in order."""
 
-    def __init__(
-        self,
-        store: EventStore,
-        js: JetStreamContext,
-        name: str = "jetstream",
-        batch: int = 500,
-        ack_timeout: float = 5.0,
-        log: Any = None,
-    ) -> None:
-        self.store = store
-        self.js = js
-        self.name = name
-        self.batch = batch
-        self.ack_timeout = ack_timeout
-        self.log = log
+    store: EventStore
+    js: JetStreamContext
+    name: str = "jetstream"
+    batch: int = 500
+    ack_timeout: float = 5.0
+    log: Any = None
+
+    def __post_init__(self) -> None:
         self.wakeup = asyncio.Event()
         self.published = 0
         # One thread of its own for saving the position: the loop's default executor is shared with other

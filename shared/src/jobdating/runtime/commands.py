@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -129,30 +130,20 @@ class UnitOfWork:
         return stored
 
 
+@dataclass(eq=False)
 class CommandBus:
     """Runs commands' units of work: envelopes stamped from the injected clock and ids, one group commit
     (the store's), a bounded retry when another writer moved a stream, `on_commit` once committed."""
 
-    def __init__(
-        self,
-        store: EventStore,
-        service: str,
-        clock: Clock,
-        *,
-        registry: EventRegistry = REGISTRY,
-        ids: Callable[[], str] = new_id,
-        on_commit: Callable[[list[StoredEvent]], None] | None = None,
-        project: Project | None = None,
-        retries: int = 3,
-    ) -> None:
-        self.store = store
-        self.service = service
-        self.clock = clock
-        self.registry = registry
-        self.ids = ids
-        self.on_commit = on_commit
-        self.project = project
-        self.retries = retries
+    store: EventStore
+    service: str
+    clock: Clock
+    _: KW_ONLY
+    registry: EventRegistry = REGISTRY
+    ids: Callable[[], str] = new_id
+    on_commit: Callable[[list[StoredEvent]], None] | None = None
+    project: Project | None = None
+    retries: int = 3
 
     def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run `work` in a transaction and return its result once committed; a concurrent writer makes it

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -69,29 +70,20 @@ class CommitNotifier:
         self._wake = lambda: loop.call_soon_threadsafe(wakeup.set)
 
 
+@dataclass(eq=False, kw_only=True)
 class ServiceHost:
     """Owns the NATS connection and the background tasks of a service instance."""
 
-    def __init__(
-        self,
-        *,
-        store: EventStore,
-        nats_url: str,
-        app: FastAPI | None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        subscriptions: Sequence[Subscription] = (),
-        notifier: CommitNotifier | None = None,
-        log: Any = None,
-    ) -> None:
-        self.store = store
-        self.nats_url = nats_url
-        self.app = app
-        self.host = host
-        self.port = port
-        self.subscriptions = subscriptions
-        self.notifier = notifier if notifier is not None else CommitNotifier()
-        self.log = log
+    store: EventStore
+    nats_url: str
+    app: FastAPI | None
+    host: str = "127.0.0.1"
+    port: int = 0
+    subscriptions: Sequence[Subscription] = ()
+    notifier: CommitNotifier = field(default_factory=CommitNotifier)
+    log: Any = None
+
+    def __post_init__(self) -> None:
         self.stop = asyncio.Event()
         self.relay: Relay | None = None
         self.nc: Client | None = None

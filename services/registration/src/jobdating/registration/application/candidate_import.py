@@ -19,14 +19,12 @@ from jobdating.registration.application.import_batches import (
 )
 from jobdating.registration.application.import_columns import (
     CANDIDATE_FIELDS,
-    Columns,
     accessibility_needs,
     split_list,
     yes_no,
 )
 from jobdating.registration.application.import_table import Row
 from jobdating.registration.application.lookups import held_by
-from jobdating.registration.application.service import RegistrationService
 from jobdating.registration.domain import decide as rules
 from jobdating.registration.domain.commands import RegisterCandidate
 from jobdating.registration.domain.errors import DomainError, Rejected
@@ -34,15 +32,12 @@ from jobdating.registration.domain.fields import search_key
 from jobdating.registration.domain.personal import candidate_personal
 from jobdating.registration.domain.state import CandidateFacts, CandidateState
 from jobdating.registration.domain.validation import validate_candidate
-from jobdating.runtime.auth import Principal
-from jobdating.runtime.commands import Meta
 
 
 class CandidateImport(BatchWriter):
-    def __init__(
-        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
-    ) -> None:
-        super().__init__(svc, principal, columns, meta, dry_run)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        svc = self.svc
         self.open_sites = lookups.open_site_ids(svc.store)
         self.site_names = {search_key(s.name): s.site_id for s in queries.sites(svc.store, open_only=True)}
         rows = lookups.registered_companies(svc.store)

@@ -90,18 +90,18 @@ class Pending:
     just_sealed: Mapping[Sealed, bytes]  # the plaintext sealed into the event, for the projections
 
 
+@dataclass(eq=False)
 class BatchWriter:
     """What both imports share: the secret, the choices on offer, the batch transaction."""
 
-    def __init__(
-        self, svc: RegistrationService, principal: Principal, columns: Columns, meta: Meta, dry_run: bool
-    ) -> None:
-        self.svc = svc
-        self.principal = principal
-        self.columns = columns
-        self.meta = meta
-        self.dry_run = dry_run
-        self.secret = svc.keyring.secret(svc.store)
+    svc: RegistrationService
+    principal: Principal
+    columns: Columns
+    meta: Meta
+    dry_run: bool
+
+    def __post_init__(self) -> None:
+        self.secret = self.svc.keyring.secret(self.svc.store)
         self.claims = Claims()
 
     def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:

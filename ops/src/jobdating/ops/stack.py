@@ -251,16 +251,13 @@ class Stack(StackFolder):
             own = self._identity_env()
         if spec.name == CONSOLE:
             own = console_env(self.data_dir, self.url, self.nats_url(CONSOLE_USER))
-        if spec.name == "registration":
-            # The key of the candidates' blind index (to find one person registered at two partners).
-            own = {
-                "JOBDATING_REGISTRATION_FEDERATION_KEY_FILE": str(
-                    drawn_secret(self.data_dir, FEDERATION_KEY_FILE)
-                )
-            }
-            if self.console is not None:
-                # Registration checks the candidates' links itself before it records their answers.
-                own["JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
+        if spec.name == "registration" and self.console is not None:
+            # Registration checks the candidates' links itself before it records their answers.
+            own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}
+        # No federation key here: the blind index finds one person registered by two partners' registration
+        # instances, and this stack runs one (every organisation's, the coordinator's); with a key it would
+        # only add an index entry per candidate that nothing reads. compose, with the mission locale's own
+        # instance, draws one (`compose-init`).
         # Identity stays on real time: access tokens' dates are checked against the services' wall clock
         # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
         # console, which counts the tokens' lives.
@@ -397,7 +394,6 @@ def _listening(port: int) -> bool:
 
 
 SMS_REPLY_SECRET_FILE = "sms-reply-secret"  # noqa: S105 - a file name
-FEDERATION_KEY_FILE = "federation-key"
 
 
 def sms_reply_secret(data_dir: Path) -> Path:

@@ -1,5 +1,6 @@
-"""The embedded stack's notifications wording: the demo's département signs its messages, every
-notifications instance finds its table, and notifications' own start check accepts what was written."""
+"""The embedded stack's notifications wording: the demo's département signs its messages (and heads its
+e-mails with its logo), every notifications instance finds its table, and notifications' own start check
+accepts what was written."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def test_the_demos_wording_is_the_departements_and_passes_notifications_check(tm
     assert demo.sms_sender == "Dept Nord"
     assert demo.mail_from_name == "Département du Nord - Job dating"
     assert "Direction de l'insertion" in demo.signature
+    assert demo.letterhead is not None  # the demo's logo, copied beside the wording file
+    assert (demo.letterhead.name, demo.letterhead.logo.subtype) == (demo.mail_from_name, "png")
     assert load_wording(wording, "mission-locale").sms_sender is None
     check_templates(JinjaRenderer(templates, demo.signature))
     assert sorted(p.name for p in templates.iterdir()) == ["README.txt", "email", "sms"]
@@ -34,4 +37,6 @@ def test_the_folder_compose_mounts_passes_notifications_check() -> None:
     folder = Path(__file__).resolve().parents[2] / "deploy" / "notifications"
     wording = load_wording(folder / "wording.toml", "departement-nord")  # compose's notifications org
     assert wording.sms_sender == "Dept Nord"
+    assert wording.letterhead is not None
+    assert wording.letterhead.logo.data == (folder / "logo.png").read_bytes()
     check_templates(JinjaRenderer(folder / "templates", wording.signature))

@@ -252,8 +252,11 @@ def sms_channel(settings: NotificationsSettings, wording: Wording, clock: Clock)
 def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
     """The sender of an instance, on a NATS connection, with the channels the settings name."""
     s = service.settings
-    email = SmtpChannel(s.smtp_server(), s.mail_from, service.clock, service.wording.mail_from_name)
-    sms = sms_channel(s, service.wording, service.clock)
+    wording = service.wording
+    email = SmtpChannel(
+        s.smtp_server(), s.mail_from, service.clock, wording.mail_from_name, wording.letterhead
+    )
+    sms = sms_channel(s, wording, service.clock)
     service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
     probe = MaildirProbe(s.maildir) if s.maildir is not None else None
     contacts = RegistrationContacts(nc, wait=s.contact_timeout)

@@ -26,8 +26,8 @@ class NotificationsSettings(MailingSettings):
     With `candidate_link_key_file` (the console's key) and `console_url` (its public address), a
     candidate's convocations and reminders carry their personal link; without either, they don't.
     `templates_dir` holds an operator's templates (`email/<kind>.j2`, `sms/<kind>.j2`), each replacing the
-    packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name
-    and signature (`adapters/customization.py`). Both are checked at start.
+    packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name,
+    signature and logo (`adapters/customization.py`). Both are checked at start.
     With `sms_reply_secret_file`, candidates may answer an SMS with OUI / NON (the provider's signed webhook).
     Delivery receipts: the SMS provider's webhook is served when `sms_webhook_secret_file` holds the
     shared secret (with `sms_sink_reports`, the embedded file sink reports to it, as a provider would);

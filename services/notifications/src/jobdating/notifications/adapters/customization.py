@@ -10,6 +10,9 @@ reads its own organisation's (`JOBDATING_NOTIFICATIONS_ORG`):
     signature = '''
     Département du Nord, direction de l'insertion
     51 rue Gustave Delory, 59047 Lille cedex - 03 59 73 59 59'''
+    logo = "logo.png"                     # PNG or JPEG, 100 Ko at most, next to this file (or a full path)
+
+With a logo, e-mails get an HTML alternative with it on top (`mail_html`); without one, plain text only.
 
 A mistake stops the service at start with one French sentence naming the file and the problem, rather
 than a message failing later, at send time, in front of a candidate.
@@ -25,12 +28,14 @@ from typing import Any, Final, cast
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nodes
 
+from jobdating.notifications.adapters.mail_html import Letterhead
+from jobdating.notifications.adapters.mail_logo import Logo, LogoProblem, read_logo
 from jobdating.notifications.adapters.rendering import TEMPLATES, JinjaRenderer
 from jobdating.notifications.domain.gsm7 import is_gsm7, transliterate
 
 # Alphanumeric sender ids: 11 characters at most, and at least one letter (all digits is a phone number).
 _SENDER: Final = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
-WORDING_KEYS: Final = ("sms_sender", "mail_from_name", "signature")
+WORDING_KEYS: Final = ("sms_sender", "mail_from_name", "signature", "logo")
 
 
 class SetupProblem(Exception):
@@ -39,11 +44,20 @@ class SetupProblem(Exception):
 
 @dataclass(frozen=True)
 class Wording:
-    """An organisation's words around the messages: SMS sender name, e-mail display name and signature."""
+    """An organisation's words around the messages: SMS sender name, e-mail display name and signature,
+    and the logo of its e-mails."""
 
     sms_sender: str | None = None
     mail_from_name: str | None = None
     signature: str = ""
+    logo: Logo | None = None
+
+    @property
+    def letterhead(self) -> Letterhead | None:
+        """The e-mails' HTML letterhead: only with a logo (which `load_wording` gives a name to say)."""
+        if self.logo is None or self.mail_from_name is None:
+            return None
+        return Letterhead(self.mail_from_name, self.logo)
 
 
 def load_wording(path: Path | None, org: str) -> Wording:
@@ -75,7 +89,21 @@ def load_wording(path: Path | None, org: str) -> Wording:
         raise SetupProblem(
             f'Dans {path}, [{org}] mail_from_name doit être un nom sur une ligne, sans < > " ni @.'
         )
-    return Wording(sender, name, values.get("signature", ""))
+    logo = values.get("logo")
+    return Wording(sender, name, values.get("signature", ""), _logo(path, org, logo, name) if logo else None)
+
+
+def _logo(path: Path, org: str, value: str, name: str | None) -> Logo:
+    if name is None:
+        raise SetupProblem(
+            f"Dans {path}, [{org}] logo demande aussi mail_from_name : le nom de l'organisation est le texte "
+            "lu à la place du logo par ceux qui ne voient pas l'image."
+        )
+    file = path.parent / Path(value).expanduser()  # a relative path is beside the wording file
+    try:
+        return read_logo(file)
+    except LogoProblem as exc:
+        raise SetupProblem(f"Le logo {file} (réglage logo de [{org}] dans {path}) {exc}.") from exc
 
 
 def _text(path: Path, org: str, key: str, value: Any) -> str:

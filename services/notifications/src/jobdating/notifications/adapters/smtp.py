@@ -20,6 +20,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
+from jobdating.notifications.adapters.mail_html import Letterhead, html_page, logo_cid, with_html
 from jobdating.notifications.application.ports import Accepted, Email, Rejected, SendResult, Uncertain
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.mail import SmtpServer
@@ -37,17 +38,28 @@ _UTF8_HEADER.header_encoding = BASE64
 
 
 def build_message(
-    email: Email, mail_from: str, at: datetime, *, eight_bit: bool = True, from_name: str | None = None
+    email: Email,
+    mail_from: str,
+    at: datetime,
+    *,
+    eight_bit: bool = True,
+    from_name: str | None = None,
+    letterhead: Letterhead | None = None,
 ) -> bytes:
     """The message as sent: plain text in UTF-8, the `.ics` invitation attached as text/calendar;
-    `from_name` (the organisation's) is shown before the sender's address.
+    `from_name` (the organisation's) is shown before the sender's address. With a `letterhead` (an
+    organisation with a logo) the text has an HTML alternative made from it, with the logo inside.
 
     Built with the `compat32` MIME classes: for such a simple message the same structure a modern
     `EmailMessage` gives, at a fraction of the cost (header refolding dominates a send otherwise).
     """
     charset = _UTF8_8BIT if eight_bit else _UTF8_BASE64
-    body = _text(email.text, "plain", charset)
-    message: Message = body
+    body: Message = _text(email.text, "plain", charset)
+    if letterhead is not None:
+        cid = logo_cid(email.message_id)
+        page = _text(html_page(email.text, email.subject, letterhead, cid), "html", charset)
+        body = with_html(body, page, letterhead, cid)
+    message = body
     if email.calendar is not None:
         message = MIMEMultipart("mixed")
         message.attach(body)
@@ -81,11 +93,17 @@ class SmtpChannel:
     """The `EmailChannel` port over SMTP (plain, or STARTTLS with a login when configured)."""
 
     def __init__(
-        self, server: SmtpServer, mail_from: str, clock: Clock, from_name: str | None = None
+        self,
+        server: SmtpServer,
+        mail_from: str,
+        clock: Clock,
+        from_name: str | None = None,
+        letterhead: Letterhead | None = None,
     ) -> None:
         self.server = server
         self.mail_from = mail_from
         self.from_name = from_name
+        self.letterhead = letterhead
         self.clock = clock
         self._idle: queue.SimpleQueue[smtplib.SMTP] = queue.SimpleQueue()
 
@@ -123,7 +141,14 @@ class SmtpChannel:
             except (OSError, smtplib.SMTPException):
                 _quit(conn)
                 return Rejected("smtp_envelope", temporary=True)
-            data = build_message(email, self.mail_from, at, eight_bit=eight_bit, from_name=self.from_name)
+            data = build_message(
+                email,
+                self.mail_from,
+                at,
+                eight_bit=eight_bit,
+                from_name=self.from_name,
+                letterhead=self.letterhead,
+            )
             return self._data(conn, data, email.message_id)
         return Rejected("smtp_disconnected", temporary=True)
 

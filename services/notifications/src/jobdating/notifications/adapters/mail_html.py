@@ -52,8 +52,8 @@ class Letterhead:
 
 def logo_cid(message_id: str) -> str:
     """The logo's Content-ID in the message `message_id` (without angle brackets): unique to the message,
-    and the same when the message is built again."""
-    return f"logo.{message_id.strip('<>')}"
+    and the same when the message is built again; short enough that its header is not folded."""
+    return f"logo.{message_id.strip('<>').partition('@')[0]}@jobdating"
 
 
 def html_page(text: str, subject: str, letterhead: Letterhead, cid: str) -> str:
@@ -115,7 +115,8 @@ def _block(lines: list[str]) -> str:
             items.append(f"<li>{_inline(line[2:].strip())}</li>")
             continue
         if items:
-            out.append(f'<ul style="margin:0 0 16px;padding-left:24px">{"".join(items)}</ul>\n')
+            listed = "\n".join(items)
+            out.append(f'<ul style="margin:0 0 16px;padding-left:24px">\n{listed}\n</ul>\n')
             items = []
         if line.strip():
             text.append(line)

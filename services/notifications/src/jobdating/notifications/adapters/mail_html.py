@@ -23,19 +23,6 @@ from typing import Final
 from jobdating.notifications.adapters.mail_logo import Logo
 from jobdating.notifications.adapters.rendering import SIGNATURE_SEPARATOR
 
-# Shown at most this high (and this wide): a header, not a poster.
-LOGO_HEIGHT: Final = 64
-LOGO_WIDTH: Final = 320
-_LINK: Final = re.compile(r"https?://[^\s<>\"«»]+|(?<!\d)0[1-9](?: \d\d){4}(?!\d)")
-_HEADING: Final = re.compile(r"[A-ZÀ-Ý][^.:;,!?]{0,29}")
-_BODY: Final = (
-    "margin:0;padding:0;background:#ffffff;color:#1a1a1a;"
-    "font-family:Arial,Helvetica,sans-serif;font-size:17px;line-height:1.5"
-)
-# A long link wraps rather than widen the page on a phone.
-_PAGE: Final = "max-width:640px;margin:0 auto;padding:16px;overflow-wrap:anywhere"
-_P: Final = "margin:0 0 16px"
-
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -48,6 +35,20 @@ class Letterhead:
         """The logo's width and height on screen: its own, made smaller to fit the header."""
         scale = min(1.0, LOGO_HEIGHT / self.logo.height, LOGO_WIDTH / self.logo.width)
         return max(1, round(self.logo.width * scale)), max(1, round(self.logo.height * scale))
+
+
+# Shown at most this high (and this wide): a header, not a poster.
+LOGO_HEIGHT: Final = 64
+LOGO_WIDTH: Final = 320
+_LINK: Final = re.compile(r"https?://[^\s<>\"«»]+|(?<!\d)0[1-9](?: \d\d){4}(?!\d)")
+_HEADING: Final = re.compile(r"[A-ZÀ-Ý][^.:;,!?]{0,29}")
+_BODY: Final = (
+    "margin:0;padding:0;background:#ffffff;color:#1a1a1a;"
+    "font-family:Arial,Helvetica,sans-serif;font-size:17px;line-height:1.5"
+)
+# A long link wraps rather than widen the page on a phone.
+_PAGE: Final = "max-width:640px;margin:0 auto;padding:16px;overflow-wrap:anywhere"
+_P: Final = "margin:0 0 16px"
 
 
 def logo_cid(message_id: str) -> str:

@@ -165,7 +165,9 @@ def test_a_reason_registration_refuses_is_shown_by_its_field_with_what_was_typed
     )
     assert answer.status_code == 400
     text = _text(answer)
-    assert "Le motif : pas de téléphone, d'e-mail, de lien ni de code postal" in text
+    assert (
+        "Le motif : pas de téléphone, d'e-mail, de lien ni de code postal, il est partagé en clair." in text
+    )
     assert f'aria-invalid="true" aria-describedby="erreurs-1">{typed}</textarea>' in text
     # Already decided by a colleague: said at the top, the page as it now is.
     services.refusal = Refused(409, ["ce doublon supposé a déjà été tranché"], {"duplicate_id": "x"})
@@ -173,7 +175,7 @@ def test_a_reason_registration_refuses_is_shown_by_its_field_with_what_was_typed
         f"{PAGE}/dup-1", data={"csrf": session.csrf, "verdict": "same_person", "reason": "même personne"}
     )
     assert answer.status_code == 400
-    assert "Ce doublon supposé a déjà été tranché" in _text(answer)
+    assert "Ce doublon supposé a déjà été tranché." in _text(answer)
     services.refusal = Unreachable("registration")
     answer = client.post(
         f"{PAGE}/dup-1", data={"csrf": session.csrf, "verdict": "same_person", "reason": "même personne"}

@@ -108,8 +108,8 @@ def resolve(services: Services, token: str, form: Resolution) -> None:
 
 
 def refusal_by_field(exc: Refused) -> dict[str, str]:
-    """Registration's reasons by the form's field (`reason`, `verdict`), the others under `""`; each
-    begins with a capital, as the page's sentences do."""
+    """Registration's reasons by the form's field (`reason`, `verdict`), the others under `""`, as the
+    page's sentences."""
     fields = {name: _sentence(why) for name, why in exc.fields.items() if name in ("reason", "verdict")}
     others = [_sentence(r) for r in exc.reasons if _sentence(r) not in fields.values()]
     if others or not fields:
@@ -123,7 +123,10 @@ def done(form: Resolution) -> str:
 
 
 def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """Registration's reason as a sentence: a capital first, a full stop last."""
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text.rstrip()[-1:] in ".!?" else ".")
 
 
 def _organisation_names(services: Services, token: str) -> dict[str, str]:

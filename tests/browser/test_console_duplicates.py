@@ -5,16 +5,19 @@ stack's registration finds the pair; the coordinator sees the count on the live 
 carrying a phone number refused next to the field with what they typed kept, then resolves it. axe-core finds
 nothing at 360×640 and 1280×800.
 
-The demo stack runs one registration instance: candidates of two partners on it are one instance's own, and
-an instance compares its own entries with other instances' only. So the other partner's instance runs in this
-process, on its own store, and publishes its blind index on the stack's stream as its relay would (its index
-only: nothing else of that instance is the demo's business). Only this module makes duplicates.
+The demo stack runs one registration instance, without a federation key: candidates of two partners on it are
+one instance's own, and an instance compares its own entries with other instances' only. So, for this module,
+the stack's registration is started again with a key, and the other partner's instance runs in this process,
+on its own store, under the same key, and publishes its blind index on the stack's stream as its relay would
+(its index only: nothing else of that instance is the demo's business); the stack's registration is started
+again without the key on leaving. Only this module makes duplicates.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +33,6 @@ from jobdating.contracts.duplicates import BLIND_INDEX
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.records import StoredEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.ops.stack import FEDERATION_KEY_FILE
 from jobdating.registration.adapters import blind_index_tables
 from jobdating.registration.application.duplicates import DuplicateFinder
 from jobdating.registration.application.handlers import RegistrationHandlers
@@ -49,14 +51,26 @@ PHONE_IN_REASON = "même numéro 06 39 98 00 04"
 
 
 @pytest.fixture(scope="module")
-def suspicion(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def suspicion(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A demo candidate the coordination follows, registered again by the other partner: the stack's
     suspicion about them (as registration lists it to the coordination), once its sweep found it."""
+    folder = tmp_path_factory.mktemp("other-partner")
+    key_file = folder / "federation-key"
+    key_file.write_text(secrets.token_urlsafe(48) + "\n")
+    key_file.chmod(0o600)
+    _restart_registration(demo, {"JOBDATING_REGISTRATION_FEDERATION_KEY_FILE": str(key_file)})
+    try:
+        yield _found(demo, key_file.read_bytes().strip(), folder)
+    finally:
+        _restart_registration(demo, {})
+
+
+def _found(demo: Demo, key: bytes, folder: Path) -> dict[str, Any]:
     ours = next(c for c in candidates() if c.referring_org == COORDINATOR_ORG and c.phone.startswith("06"))
     found = _coordination(demo, "GET", "/candidates", params={"limit": "1000"})["items"]
     digits = "".join(ours.phone.split())[1:]  # registration records +33 and the rest
     mine = next(c for c in found if str((c.get("personal") or {}).get("phone", "")).endswith(digits))
-    index = _the_other_partners_index(demo, ours.phone, tmp_path_factory.mktemp("other-partner"))
+    index = _the_other_partners_index(key, ours.phone, folder)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright holds this thread's event loop
         pool.submit(asyncio.run, _publish(demo.stack.nats_url(), index)).result(30)
     deadline = time.monotonic() + 30
@@ -136,10 +150,17 @@ def _status(demo: Demo, suspicion: dict[str, Any]) -> str:
     return str(next(s for s in items if s["duplicate_id"] == suspicion["duplicate_id"])["status"])
 
 
-def _the_other_partners_index(demo: Demo, phone: str, folder: Path) -> list[StoredEvent]:
-    """The other partner's own instance registers someone with `phone` and sweeps, under the federation's key
-    (the stack's): the blind index events it would publish."""
-    key = (demo.stack.data_dir / FEDERATION_KEY_FILE).read_bytes().strip()
+def _restart_registration(demo: Demo, env: dict[str, str]) -> None:
+    """The stack's registration stopped, then started again with `env` added to its own."""
+    running = demo.stack.children["registration"]
+    running.terminate()
+    running.wait(15)
+    demo.stack.restart("registration", env)
+
+
+def _the_other_partners_index(key: bytes, phone: str, folder: Path) -> list[StoredEvent]:
+    """The other partner's own instance registers someone with `phone` and sweeps, under the federation's
+    `key`: the blind index events it would publish."""
     store = SqliteEventStore(folder / f"registration-{OTHER}.db")
     store.migrate()
     service = build_service(org=OTHER, store=store)

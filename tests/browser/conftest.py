@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -136,3 +137,18 @@ def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
         if not page.url.endswith("/connexion"):
             return
     raise AssertionError(f"{account.email} could not sign in")
+
+
+@contextmanager
+def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
+    """A page of the coordinator, signed in (with a TOTP code: one per module, as a code serves once) and
+    landed on the live day; closed on leaving."""
+    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    opened = context.new_page()
+    sign_in_with_code(opened, demo, coordinator)
+    assert opened.url.endswith("/coordination/direct"), opened.url
+    try:
+        yield opened
+    finally:
+        context.close()

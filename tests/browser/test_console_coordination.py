@@ -28,8 +28,8 @@ from jobdating.reporting.figures import Scope, display
 from jobdating.reporting.sections import FUNNEL
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
-from .chromium import DESKTOP, check_page
-from .conftest import DAY, Demo, sign_in_with_code
+from .chromium import check_page
+from .conftest import DAY, Demo, coordinator_page
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -38,15 +38,9 @@ SITE = "site-wattignies"
 
 @pytest.fixture(scope="module")
 def page(browser: Any, demo: Demo) -> Iterator[Any]:
-    """The coordinator, signed in once (with the TOTP code of a window no other module used)."""
-    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
-    assert coordinator.totp_secret is not None
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
-    opened = context.new_page()
-    sign_in_with_code(opened, demo, coordinator)
-    assert opened.url.endswith("/coordination/direct"), opened.url
-    yield opened
-    context.close()
+    """The coordinator, signed in once for the module."""
+    with coordinator_page(browser, demo) as opened:
+        yield opened
 
 
 def test_the_coordinator_reads_the_plan_by_site_computer_company_and_candidate(page: Any, demo: Demo) -> None:

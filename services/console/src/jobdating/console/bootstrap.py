@@ -17,6 +17,7 @@ from jobdating.console.adapters import (
     http_candidate,
     http_counsellor,
     http_data_status,
+    http_duplicates,
     http_imports,
     http_live,
     http_partners,
@@ -88,6 +89,7 @@ def bootstrap(
     app.include_router(http_counsellor.router(context))
     app.include_router(http_partners.router(context))
     app.include_router(http_imports.router(context))
+    app.include_router(http_duplicates.router(context))
     app.include_router(http_reception_desk.router(context))
     app.include_router(http_recruiter.router(context))
     http_recruiter.install(app, context)

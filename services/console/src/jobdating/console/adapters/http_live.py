@@ -22,7 +22,7 @@ from jobdating.console.adapters.http_answers import DOWN
 from jobdating.console.adapters.live_feed import EVERY_SITE, LiveFeed
 from jobdating.console.adapters.live_hub import LiveHub, server_event
 from jobdating.console.adapters.web import SignInAgain, Web
-from jobdating.console.application import live_day
+from jobdating.console.application import duplicates, live_day
 from jobdating.console.application.live_model import scope_of
 from jobdating.console.application.ports import Refused, Unreachable
 
@@ -58,7 +58,8 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
             return web.refused(request, session, 503, [DOWN])
         # Markup: each section is the output of the autoescaped template, its names already escaped.
         sections = [Markup(render(site)) for site in view.sites]  # noqa: S704
-        return web.page(request, "live_day.html", session, view=view, sections=sections)
+        waiting = duplicates.waiting(web.services, token)
+        return web.page(request, "live_day.html", session, view=view, sections=sections, waiting=waiting)
 
     @api.get("/coordination/direct/flux")
     async def live_stream(request: Request, jd: str) -> Response:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from jobdating.bus.connection import connect_options
+from jobdating.console.adapters.live_trace import LiveTrace
 from jobdating.console.application.live_day import ASPECTS, ATTENDANCE, COMPUTERS, PLAN, WAITING
 from jobdating.console.application.live_model import LiveModels
 from jobdating.contracts.envelope import decode_envelope
@@ -66,6 +68,7 @@ class LiveFeed:
     models: LiveModels = field(default_factory=LiveModels)
     # True while the consumer runs: the read models may then trust what they read.
     live: bool = False
+    trace: LiveTrace = field(default_factory=LiveTrace.from_environment)
     _recent: deque[Change] = field(default_factory=deque)
     # The last sequence this process knows nothing more about: before its first event, or dropped since.
     _floor: int | None = None
@@ -104,6 +107,7 @@ class LiveFeed:
                 await asyncio.sleep(2)
 
     async def _on_message(self, msg: Msg) -> None:
+        received = time.time()
         sequence = msg.metadata.sequence.stream
         if self._floor is None:
             self._floor = sequence - 1
@@ -121,6 +125,10 @@ class LiveFeed:
         if site is None:
             site = self.models.site_of(_text(payload.get("computer_id")), _text(payload.get("slot_id")))
         if isinstance(site, str):
+            if self.trace.on:
+                stored = msg.metadata.timestamp.timestamp()
+                self.trace.step([sequence], "stored", stored, site=site, subject=msg.subject)
+                self.trace.step([sequence], "received", received)
             self.publish(Change(sequence, site, _aspects(msg.subject)))
         elif service == "scheduling" and payload.get("job_dating_id") is not None:
             # A plan published, a company gone: the job dating's every site may have changed.

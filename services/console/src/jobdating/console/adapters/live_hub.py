@@ -13,10 +13,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from fastapi.concurrency import run_in_threadpool
 
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
+from jobdating.console.adapters.live_trace import TimedServices
 from jobdating.console.application.live_day import SiteDay
 from jobdating.console.application.live_model import LiveDayModel, Scope
 from jobdating.console.application.ports import Refused, Services, Unreachable
@@ -84,6 +86,8 @@ class Room:
             self.feed.forget(queue)
 
     async def send(self, changes: list[Change]) -> None:
+        trace = self.feed.trace
+        trace.step([c.sequence for c in changes], "dequeued")
         latest: dict[str, int] = {}
         for change in changes:
             every = change.site_id == EVERY_SITE
@@ -94,18 +98,26 @@ class Room:
             token, now = listener.session.token, self.now()
             if token is None or not listener.session.signed_in(now):
                 continue
+            services = cast(Services, TimedServices(self.services)) if trace.on else self.services
             try:
-                days = await run_in_threadpool(self.model.sites, self.services, token, list(latest), now)
+                days = await run_in_threadpool(self.model.sites, services, token, list(latest), now)
             except Refused as exc:
                 if exc.status == 401:
                     continue
                 return  # refused to this scope: the next change tells
             except Unreachable:
                 return
+            sequences = list(latest.values())
+            if isinstance(services, TimedServices):
+                calls = [f"{s} {p} {round(d * 1000)}" for s, p, d in services.calls]
+                upstream = round(sum(d for _, _, d in services.calls) * 1000)
+                trace.step(sequences, "read", upstream_ms=upstream, calls=calls)
             events = {day.site_id: server_event(latest[day.site_id], day, self.render(day)) for day in days}
+            trace.step(sequences, "rendered")
             for each in self.listeners:
                 for site_id, event in events.items():
                     each.put(site_id, event)
+            trace.queued(sequences, len(self.listeners))
             return
 
 

@@ -26,7 +26,7 @@ import httpx
 from bench.common import report
 from bench.console.fair import JOB_DATING_ID, Fair, described, options, regional_fair, size_of
 from bench.console.live_page import percentiles
-from bench.console.steps import steps_of, trace_file
+from bench.console.steps import kept, steps_of, trace_file
 from bench.planning.quality import load
 
 WAIT_SECONDS = 30.0  # the next event goes once every client got this one, or after this long
@@ -114,6 +114,7 @@ async def fan_out(fair: Fair, clients: int, events: int, trace: Path | None = No
         "commit_to_first_client": percentiles(firsts) if firsts else None,
         "goal_p99_under_1_s": bool(latencies) and percentiles(latencies)["p99_ms"] < 1000,
         **({"steps_ms_after_commit": steps_of(trace, committed_at)} if trace is not None else {}),
+        **({"trace_file": str(kept(trace))} if trace is not None else {}),
     }
 
 

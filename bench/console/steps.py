@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-from bench.common import scratch_dir
+from bench.common import OUT, scratch_dir
 
 TRACE_VARIABLE = "JOBDATING_CONSOLE_LIVE_TRACE_FILE"
 STEPS = ("stored", "received", "dequeued", "read", "rendered", "queued", "first_written", "last_written")
@@ -22,6 +23,15 @@ def trace_file() -> Path:
     return path
 
 
+def kept(path: Path) -> Path:
+    """A copy of the whole trace beside the results (what the room read between the bench's events)."""
+    copy = OUT / "console_live_trace.jsonl"
+    OUT.mkdir(exist_ok=True)
+    if path.exists():
+        shutil.copyfile(path, copy)
+    return copy
+
+
 def _records(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
@@ -29,8 +39,9 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
 
 def steps_of(path: Path, sent: list[tuple[str, float]]) -> list[dict[str, Any]]:
-    """For each (site, commit wall time) the bench sent: its stream sequence and each step's ms after the
-    commit (the stream's own timestamp may come before the HTTP answer), and the upstream calls read."""
+    """For each (`site-<site id>` as the events name it, commit wall time) the bench sent: its stream
+    sequence and each step's ms after the commit (the stream's own timestamp may come before the HTTP
+    answer), and the upstream calls read."""
     records = _records(path)
     by_sequence: dict[int, dict[str, Any]] = {}
     for record in records:
@@ -42,7 +53,7 @@ def steps_of(path: Path, sent: list[tuple[str, float]]) -> list[dict[str, Any]]:
                 seq
                 for seq, steps in sorted(by_sequence.items())
                 if "stored" in steps
-                and steps["stored"].get("site") == site
+                and f"site-{steps['stored'].get('site')}" == site
                 and ".sites." in steps["stored"].get("subject", "")
                 and steps["stored"]["t"] >= committed - 5.0
             ),

@@ -26,28 +26,36 @@ import msgspec
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js.api import DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from jobdating.bus.connection import connect_options
 from jobdating.console.adapters.live_trace import LiveTrace
 from jobdating.console.application.live_day import ASPECTS, ATTENDANCE, COMPUTERS, PLAN, WAITING
 from jobdating.console.application.live_model import LiveModels
 from jobdating.contracts.envelope import decode_envelope
-from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, service_filter
 
 log = logging.getLogger(__name__)
 EVERY_SITE = "*"
 
 
+# The services whose events change what the live day shows (its computers; its plan, arrivals and waiting
+# lists): the others' name sites and slots too (the convocations of a plan: thousands), to no effect here.
+DAY_SERVICES = frozenset({"sites", "scheduling"})
+
+
 async def subscribe(client: Client, on_message: Callable[[Msg], Awaitable[None]]) -> Any:
-    """The console's ordered consumer: new events only, the stream named (its NATS user may not look
-    streams up by subject)."""
+    """The console's ordered consumer: new events of the day's services only, the stream named (its NATS
+    user may not look streams up by subject). Filtered by the server: the thousands of other events (a
+    plan's convocations) would otherwise queue ahead of a broken computer's, one by one in this process."""
+    only = ConsumerConfig(filter_subjects=[service_filter(s) for s in sorted(DAY_SERVICES)])
     return await client.jetstream().subscribe(
         ALL_EVENTS,
         stream=STREAM_NAME,
         cb=on_message,
         ordered_consumer=True,
         deliver_policy=DeliverPolicy.NEW,
+        config=only,
     )
 
 
@@ -176,9 +184,6 @@ def _service(subject: str) -> str:
     return parts[2] if len(parts) > 2 else ""
 
 
-# The services whose events change what the live day shows (its computers; its plan, arrivals and waiting
-# lists): the others' name sites and slots too (the convocations of a plan: thousands), to no effect here.
-DAY_SERVICES = frozenset({"sites", "scheduling"})
 # A day's arrivals change the attendance and the waiting list, never the plan (a slot given is its own event).
 ARRIVALS = {"CandidateCheckedIn", "CandidateMarkedNoShow", "CandidateArrivedLate", "CandidateWaitlisted"}
 

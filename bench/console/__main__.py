@@ -14,6 +14,7 @@ from bench.common import report
 from bench.console.fair import described, options, regional_fair, size_of
 from bench.console.live_page import measure
 from bench.console.sse_fanout import fan_out
+from bench.console.steps import trace_file
 from bench.planning.quality import load
 
 
@@ -26,10 +27,11 @@ def main() -> None:
     parser.add_argument("--name", default="console", help="the result file: bench/out/<name>.json")
     args = parser.parse_args()
     before = load()
+    trace = trace_file()
     with regional_fair(size_of(args)) as fair:
         page = measure(fair, args.loads)
         after_page = load()
-        fan = asyncio.run(fan_out(fair, args.clients, args.events))
+        fan = asyncio.run(fan_out(fair, args.clients, args.events, trace))
         result = {
             "benchmark": "console",
             "live_page": page,

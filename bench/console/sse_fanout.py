@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +26,7 @@ import httpx
 from bench.common import report
 from bench.console.fair import JOB_DATING_ID, Fair, described, options, regional_fair, size_of
 from bench.console.live_page import percentiles
+from bench.console.steps import kept, steps_of, trace_file
 from bench.planning.quality import load
 
 WAIT_SECONDS = 30.0  # the next event goes once every client got this one, or after this long
@@ -58,7 +60,7 @@ async def _all_received(readers: list[Client], sent: list[tuple[str, float, floa
         await asyncio.sleep(0.01)
 
 
-async def fan_out(fair: Fair, clients: int, events: int) -> dict[str, Any]:
+async def fan_out(fair: Fair, clients: int, events: int, trace: Path | None = None) -> dict[str, Any]:
     # The page first: the console learns there which site each computer stands at.
     fair.console.get("/coordination/direct").raise_for_status()
     cookies = dict(fair.console.cookies)
@@ -73,6 +75,7 @@ async def fan_out(fair: Fair, clients: int, events: int) -> dict[str, Any]:
         await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in readers)), 120)
         connect_seconds = time.perf_counter() - start
         sent_events: list[tuple[str, float, float]] = []  # (site, sent, committed)
+        committed_at: list[tuple[str, float]] = []  # (site, wall-clock commit): the console's trace
         sites_token = {"Authorization": f"Bearer {fair.token('site_manager')}"}
         async with httpx.AsyncClient(base_url=fair.stack.url("sites"), headers=sites_token) as sites:
             for n in range(events):
@@ -83,6 +86,7 @@ async def fan_out(fair: Fair, clients: int, events: int) -> dict[str, Any]:
                 answer = await sites.post(f"/computers/{computer}/out-of-order", json={"reason": "en panne"})
                 assert answer.status_code == 200, answer.text[:300]
                 sent_events.append((site, sent, time.perf_counter()))
+                committed_at.append((site, time.time()))
                 await _all_received(readers, sent_events[-1:], WAIT_SECONDS)
                 await asyncio.sleep(0.5)  # the reactions (scheduling's repair) drain before the next
         # Late ones still count, with their real latency: wait for the streams to catch up.
@@ -109,6 +113,8 @@ async def fan_out(fair: Fair, clients: int, events: int) -> dict[str, Any]:
         # spread is the console rendering the section once per connected client.
         "commit_to_first_client": percentiles(firsts) if firsts else None,
         "goal_p99_under_1_s": bool(latencies) and percentiles(latencies)["p99_ms"] < 1000,
+        **({"steps_ms_after_commit": steps_of(trace, committed_at)} if trace is not None else {}),
+        **({"trace_file": str(kept(trace))} if trace is not None else {}),
     }
 
 
@@ -119,8 +125,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20)
     args = parser.parse_args()
     before = load()
+    trace = trace_file()
     with regional_fair(size_of(args)) as fair:
-        result = asyncio.run(fan_out(fair, args.clients, args.events))
+        result = asyncio.run(fan_out(fair, args.clients, args.events, trace))
         result |= {"benchmark": "console.sse_fanout", **described(fair, before)}
     report("console_sse_fanout", result)
 

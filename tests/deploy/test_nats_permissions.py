@@ -308,6 +308,10 @@ async def test_the_console_reads_new_events_through_its_ordered_consumer_and_pub
 
     await subscribe(console, on_message)  # the live feed's own subscription
     await console.flush()
+    # Another service's event (a convocation sent) is not even delivered: the live day shows nothing of it.
+    notifications = (await connect("notifications")).jetstream()
+    sent = "jobdating.departement-nord.notifications.message.MessageSent.m-live"
+    await notifications.publish(sent, b"{}", headers={"Nats-Msg-Id": "console-other"})
     sites = (await connect("sites-departement-nord")).jetstream()
     subject = "jobdating.departement-nord.sites.computer.ComputerOutOfOrder.pc-live"
     ack = await sites.publish(subject, b"{}", headers={"Nats-Msg-Id": "console-live"})

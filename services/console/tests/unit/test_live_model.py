@@ -5,6 +5,8 @@ read and rendered once for all the pages of a scope."""
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -210,3 +212,54 @@ def test_many_changed_slots_have_the_whole_plan_read_again(monkeypatch: pytest.M
     day = model.view(services, "t1", NOW)
     assert [path for path, _ in services.reads()] == [f"{BASE}/changes", f"{BASE}/plan"]
     assert [s.in_progress for s in day.sites] == [0, 1]
+
+
+class SlowScheduling(DayServices):
+    """Scheduling answers only once `busy` is cleared (a repair being computed); sites at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = threading.Event()
+
+    def get(self, service: str, path: str, token: str, params: dict[str, str] | None = None) -> Any:
+        if service == "scheduling" and self.busy.is_set():
+            for _ in range(500):  # at most 5 s: a stuck test fails rather than hangs
+                if not self.busy.is_set():
+                    break
+                time.sleep(0.01)
+        return super().get(service, path, token, params)
+
+
+def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling() -> None:
+    services = SlowScheduling()
+    feed = LiveFeed("")
+    feed.live = True
+
+    def render(site: SiteDay) -> str:
+        return f"<section>{site.site_id} {len(site.out_of_order)} {site.in_progress}</section>"
+
+    async def scenario() -> tuple[str | None, str | None, str | None]:
+        hub = LiveHub(feed, services, lambda: NOW, render)
+        scope = scope_of("org-1", ["coordinator"])
+        session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
+        page = hub.join(scope, JD, session)
+        await asyncio.sleep(0)  # the room's task listens
+        feed.models.model(scope, JD).view(services, "t1", NOW)
+        # Scheduling is busy: the plan's change (slot-1 moved to site B) waits for it.
+        services.busy.set()
+        services.moved = True
+        feed.publish(Change(7, "site-b", (PLAN,)))
+        await asyncio.sleep(0.05)
+        services.broken["pc-site-a"] = "écran cassé"
+        feed.publish(Change(8, "site-a", (COMPUTERS,)))
+        computer = await page.get(2.0)
+        services.busy.clear()
+        plan, after = await page.get(5.0), await page.get(0.01)
+        hub.leave(scope, JD, page)
+        return computer, plan, after
+
+    computer, plan, after = asyncio.run(scenario())
+    # Its id stays below the plan's change not yet sent: a page reconnecting with it still gets site B.
+    assert computer == "id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"
+    assert plan == "id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"
+    assert after is None

@@ -94,6 +94,8 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
                 while True:
                     event = await listener.get(KEEPALIVE_SECONDS)
                     yield event if event is not None else ": toujours là\n\n"
+                    if event is not None:
+                        feed.trace.written(event)
             finally:
                 hub.leave(scope, jd, listener)
 

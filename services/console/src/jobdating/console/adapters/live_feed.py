@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,27 +26,36 @@ import msgspec
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js.api import DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from jobdating.bus.connection import connect_options
+from jobdating.console.adapters.live_trace import LiveTrace
 from jobdating.console.application.live_day import ASPECTS, ATTENDANCE, COMPUTERS, PLAN, WAITING
 from jobdating.console.application.live_model import LiveModels
 from jobdating.contracts.envelope import decode_envelope
-from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME
+from jobdating.contracts.subjects import ALL_EVENTS, STREAM_NAME, service_filter
 
 log = logging.getLogger(__name__)
 EVERY_SITE = "*"
 
 
+# The services whose events change what the live day shows (its computers; its plan, arrivals and waiting
+# lists): the others' name sites and slots too (the convocations of a plan: thousands), to no effect here.
+DAY_SERVICES = frozenset({"sites", "scheduling"})
+
+
 async def subscribe(client: Client, on_message: Callable[[Msg], Awaitable[None]]) -> Any:
-    """The console's ordered consumer: new events only, the stream named (its NATS user may not look
-    streams up by subject)."""
+    """The console's ordered consumer: new events of the day's services only, the stream named (its NATS
+    user may not look streams up by subject). Filtered by the server: the thousands of other events (a
+    plan's convocations) would otherwise queue ahead of a broken computer's, one by one in this process."""
+    only = ConsumerConfig(filter_subjects=[service_filter(s) for s in sorted(DAY_SERVICES)])
     return await client.jetstream().subscribe(
         ALL_EVENTS,
         stream=STREAM_NAME,
         cb=on_message,
         ordered_consumer=True,
         deliver_policy=DeliverPolicy.NEW,
+        config=only,
     )
 
 
@@ -66,6 +76,7 @@ class LiveFeed:
     models: LiveModels = field(default_factory=LiveModels)
     # True while the consumer runs: the read models may then trust what they read.
     live: bool = False
+    trace: LiveTrace = field(default_factory=LiveTrace.from_environment)
     _recent: deque[Change] = field(default_factory=deque)
     # The last sequence this process knows nothing more about: before its first event, or dropped since.
     _floor: int | None = None
@@ -104,6 +115,7 @@ class LiveFeed:
                 await asyncio.sleep(2)
 
     async def _on_message(self, msg: Msg) -> None:
+        received = time.time()
         sequence = msg.metadata.sequence.stream
         if self._floor is None:
             self._floor = sequence - 1
@@ -121,6 +133,10 @@ class LiveFeed:
         if site is None:
             site = self.models.site_of(_text(payload.get("computer_id")), _text(payload.get("slot_id")))
         if isinstance(site, str):
+            if self.trace.on:
+                stored = msg.metadata.timestamp.timestamp()
+                self.trace.step([sequence], "stored", stored, site=site, subject=msg.subject)
+                self.trace.step([sequence], "received", received)
             self.publish(Change(sequence, site, _aspects(msg.subject)))
         elif service == "scheduling" and payload.get("job_dating_id") is not None:
             # A plan published, a company gone: the job dating's every site may have changed.
@@ -168,9 +184,6 @@ def _service(subject: str) -> str:
     return parts[2] if len(parts) > 2 else ""
 
 
-# The services whose events change what the live day shows (its computers; its plan, arrivals and waiting
-# lists): the others' name sites and slots too (the convocations of a plan: thousands), to no effect here.
-DAY_SERVICES = frozenset({"sites", "scheduling"})
 # A day's arrivals change the attendance and the waiting list, never the plan (a slot given is its own event).
 ARRIVALS = {"CandidateCheckedIn", "CandidateMarkedNoShow", "CandidateArrivedLate", "CandidateWaitlisted"}
 

@@ -1,7 +1,7 @@
 """The live pages' event streams, grouped in rooms: one per permission scope and job dating.
 
-Each room has one task that hears the stream's changes, reads the changed sites from the scope's read model
-once and renders each site's section once, then hands the same text to every page of the room. A page that
+Each room hears the stream's changes, reads the changed sites from the scope's read model once and renders
+each site's section once, then hands the same text to every page of the room. A page that
 falls behind keeps only each site's latest section: it needs the site as it is now, once.
 """
 
@@ -13,11 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from fastapi.concurrency import run_in_threadpool
 
 from jobdating.console.adapters.live_feed import EVERY_SITE, Change, LiveFeed
-from jobdating.console.application.live_day import SiteDay
+from jobdating.console.adapters.live_trace import TimedServices
+from jobdating.console.application.live_day import COMPUTERS, SiteDay
 from jobdating.console.application.live_model import LiveDayModel, Scope
 from jobdating.console.application.ports import Refused, Services, Unreachable
 from jobdating.console.application.sessions import Session
@@ -57,9 +59,19 @@ class Listener:
         return self._pending.pop(site_id)
 
 
+def lane_of(change: Change) -> str:
+    """A broken computer (the sites service) is read in its own lane, never behind the plan's reading."""
+    return COMPUTERS if set(change.aspects) <= {COMPUTERS} else "day"
+
+
+LANES = (COMPUTERS, "day")
+
+
 @dataclass
 class Room:
-    """The pages of one scope watching one job dating, and the task rendering their changes."""
+    """The pages of one scope watching one job dating, and the tasks rendering their changes: one lane for
+    the computers (read from sites), one for the rest (read from scheduling, which may be busy computing a
+    repair); each lane reads and renders its changes in order, the two side by side."""
 
     model: LiveDayModel
     services: Services
@@ -68,24 +80,48 @@ class Room:
     feed: LiveFeed
     listeners: list[Listener] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
+    # The sequences taken from the feed and not yet handed to the pages (or given up): an event's id never
+    # passes one of them, so a page reconnecting with it still gets that change.
+    _unsent: set[int] = field(default_factory=set)
 
     async def run(self) -> None:
         queue = self.feed.listen()
+        lanes: dict[str, asyncio.Queue[Change]] = {lane: asyncio.Queue() for lane in LANES}
+        workers = [asyncio.create_task(self._lane(lane)) for lane in lanes.values()]
         try:
             while True:
-                changes = [await queue.get()]
-                while not queue.empty():
-                    changes.append(queue.get_nowait())
-                try:
-                    await self.send(changes)
-                except Exception:  # a bug in one rendering must not end the pages' updates
-                    log.exception("live day: the changes could not be sent")
+                change = await queue.get()
+                self._unsent.add(change.sequence)
+                lanes[lane_of(change)].put_nowait(change)
         finally:
             self.feed.forget(queue)
+            for worker in workers:
+                worker.cancel()
+
+    async def _lane(self, queue: asyncio.Queue[Change]) -> None:
+        while True:
+            changes = [await queue.get()]
+            while not queue.empty():
+                changes.append(queue.get_nowait())
+            try:
+                await self.send(changes)
+            except Exception:  # a bug in one rendering must not end the pages' updates
+                log.exception("live day: the changes could not be sent")
+            finally:
+                self._unsent.difference_update(c.sequence for c in changes)
+
+    def _event_id(self, sequence: int) -> int:
+        """The change's sequence, or below the first change still unsent in the other lane."""
+        first_unsent = min(self._unsent, default=None)
+        return sequence if first_unsent is None else min(sequence, first_unsent - 1)
 
     async def send(self, changes: list[Change]) -> None:
+        trace = self.feed.trace
+        trace.step([c.sequence for c in changes], "dequeued")
         latest: dict[str, int] = {}
+        aspects: dict[str, None] = {}
         for change in changes:
+            aspects.update(dict.fromkeys(change.aspects))
             every = change.site_id == EVERY_SITE
             for site_id in self.model.site_ids if every else [change.site_id]:
                 latest.pop(site_id, None)
@@ -94,18 +130,33 @@ class Room:
             token, now = listener.session.token, self.now()
             if token is None or not listener.session.signed_in(now):
                 continue
+            services = cast(Services, TimedServices(self.services)) if trace.on else self.services
             try:
-                days = await run_in_threadpool(self.model.sites, self.services, token, list(latest), now)
+                await run_in_threadpool(self.model.refresh, services, token, list(latest), tuple(aspects))
             except Refused as exc:
                 if exc.status == 401:
                     continue
                 return  # refused to this scope: the next change tells
             except Unreachable:
                 return
-            events = {day.site_id: server_event(latest[day.site_id], day, self.render(day)) for day in days}
+            sequences = list(latest.values())
+            if isinstance(services, TimedServices):
+                calls = [f"{s} {p} {round(d * 1000)}" for s, p, d in services.calls]
+                upstream = round(sum(d for _, _, d in services.calls) * 1000)
+                trace.step(sequences, "read", upstream_ms=upstream, calls=calls)
+            # The sites as they are now, whatever the other lane read meanwhile: the last section handed to
+            # a page is always the freshest.
+            days = self.model.known(list(latest), self.now())
+            self._unsent.difference_update(c.sequence for c in changes)
+            events = {
+                day.site_id: server_event(self._event_id(latest[day.site_id]), day, self.render(day))
+                for day in days
+            }
+            trace.step(sequences, "rendered")
             for each in self.listeners:
                 for site_id, event in events.items():
                     each.put(site_id, event)
+            trace.queued(sequences, len(self.listeners))
             return
 
 

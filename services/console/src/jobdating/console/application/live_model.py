@@ -11,15 +11,20 @@ while that consumer runs (`trusted`), otherwise every read asks the services aga
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from jobdating.console.application.live_day import (
     ASPECTS,
+    ATTENDANCE,
     COMPUTERS,
     PLAN,
+    WAITING,
+    Interview,
     LiveDay,
     Outline,
     SiteDay,
@@ -36,6 +41,14 @@ from jobdating.console.application.ports import Services
 
 # More changed slots than this since the plan's last read: the whole plan is read again instead.
 FEW_SLOTS = 50
+# The aspects each service answers: a reading of one group never waits for a reading of the other.
+GROUPS = ((COMPUTERS,), (PLAN, ATTENDANCE, WAITING))
+# A few changed slots read at once (each its own call to scheduling).
+_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live-day-slots")
+# A slot read again: its id, its site and the interview; a plan read: the log position, the whole plan's
+# facts (many changes) or else the slots read again.
+SlotRead = tuple[str, str, Interview]
+PlanRead = tuple[int, dict[str, SiteFacts] | None, list[SlotRead]]
 # Who sees the same answers from the services: an organisation and its sorted roles.
 Scope = tuple[str, tuple[str, ...]]
 
@@ -53,9 +66,14 @@ class LiveDayModel:
         self.job_dating_id = job_dating_id
         self._trusted = trusted
         self._learn = learn
-        # One reader at a time: the others wait and find the facts fresh instead of asking again.
-        self._reading = threading.Lock()
+        # One reader at a time of each service's aspects: the others wait and find them fresh instead of
+        # asking again; a broken computer's reading never waits behind the plan's (scheduling may be busy
+        # repairing). A whole reading holds both.
+        self._reading = {group: threading.Lock() for group in GROUPS}
         self._marks = threading.Lock()
+        # Held while the facts are changed or copied out (briefly): a reader of one group never sees the
+        # other's half-applied.
+        self._facts_lock = threading.Lock()
         self._outline: Outline | None = None
         self._facts: dict[str, SiteFacts] = {}
         # The plan as read: the log position of its last change read, and each interview's site.
@@ -82,78 +100,131 @@ class LiveDayModel:
 
     def view(self, services: Services, token: str, now: datetime) -> LiveDay:
         """Every site of the job dating, now."""
-        self._refresh(services, token, None)
+        self._refresh(services, token, None, ASPECTS)
         known = self._outline
         assert known is not None
-        sites = [self._site(s, now) for s in known.site_ids]
+        sites = self.known(known.site_ids, now)
         return LiveDay(job_dating_id=self.job_dating_id, title=known.title, sites=sites)
 
     def sites(self, services: Services, token: str, site_ids: Iterable[str], now: datetime) -> list[SiteDay]:
         """The sites asked that belong to the job dating, now."""
         wanted = list(dict.fromkeys(site_ids))
-        self._refresh(services, token, wanted)
-        return [self._site(s, now) for s in wanted if s in self._facts]
+        self._refresh(services, token, wanted, ASPECTS)
+        return self.known(wanted, now)
 
-    def _site(self, site_id: str, now: datetime) -> SiteDay:
-        assert self._outline is not None
-        return site_day(site_id, self._outline.names.get(site_id, site_id), self._facts[site_id], now)
+    def refresh(
+        self, services: Services, token: str, site_ids: Iterable[str], aspects: Iterable[str]
+    ) -> None:
+        """Reads again what changed of these aspects of these sites (the rest as it was read)."""
+        self._refresh(services, token, list(dict.fromkeys(site_ids)), tuple(aspects))
 
-    def _refresh(self, services: Services, token: str, wanted: list[str] | None) -> None:
-        with self._reading:
+    def known(self, site_ids: Iterable[str], now: datetime) -> list[SiteDay]:
+        """The sites asked that belong to the job dating, now, as last read (no reading)."""
+        with self._facts_lock:
+            outline, facts = self._outline, dict(self._facts)
+        if outline is None:
+            return []
+        return [
+            site_day(s, outline.names.get(s, s), facts[s], now) for s in dict.fromkeys(site_ids) if s in facts
+        ]
+
+    def _whole_due(self) -> bool:
+        return self._all_dirty is not None or not self._trusted() or self._outline is None
+
+    def _refresh(
+        self, services: Services, token: str, wanted: list[str] | None, aspects: tuple[str, ...]
+    ) -> None:
+        mine = [g for g in GROUPS if set(g) & set(aspects)]
+        while True:
             with self._marks:
-                started = self._count
-                whole = self._all_dirty is not None or not self._trusted() or self._outline is None
-                # A whole reading answers every mark made before it began.
-                stale = [k for k in self._dirty if whole or wanted is None or k[0] in wanted]
-            if whole:
-                known = outline(services, token, self.job_dating_id)
-                # The plan's log position first: a change after it is read again, never missed.
-                _, position = plan_changes(services, token, self.job_dating_id, 0)
-                every = dict.fromkeys(ASPECTS, known.site_ids)
-                facts = read_sites(services, token, self.job_dating_id, every)
+                held = GROUPS if self._whole_due() else mine
+            with contextlib.ExitStack() as reading:
+                for group in held:  # always in the same order: two readers never hold each other's
+                    reading.enter_context(self._reading[group])
+                with self._marks:
+                    started = self._count
+                    whole = self._whole_due()
+                    if whole and held != GROUPS:
+                        continue  # a whole reading became due meanwhile: both groups are needed
+                    covered = {a for group in held for a in group}
+                    # A whole reading answers every mark made before it began.
+                    stale = [
+                        k
+                        for k in self._dirty
+                        if k[1] in covered and (whole or wanted is None or k[0] in wanted)
+                    ]
+                self._read(services, token, whole, stale, started)
+                return
+
+    def _read(
+        self, services: Services, token: str, whole: bool, stale: list[tuple[str, str]], started: int
+    ) -> None:
+        if whole:
+            known = outline(services, token, self.job_dating_id)
+            # The plan's log position first: a change after it is read again, never missed.
+            _, position = plan_changes(services, token, self.job_dating_id, 0)
+            every = dict.fromkeys(ASPECTS, known.site_ids)
+            facts = read_sites(services, token, self.job_dating_id, every)
+            with self._facts_lock:
                 self._outline, self._facts, self._position = known, facts, position
                 self._slot_sites = {i.slot_id: s for s, f in facts.items() for i in f.interviews}
-            else:
-                assert self._outline is not None  # read whole the first time
-                stale = [k for k in stale if k[0] in self._facts]
-                if not stale:
-                    self._forget_others(started)
-                    return
-                by_aspect = {a: sorted({s for s, x in stale if x == a}) for a in ASPECTS}
-                if by_aspect[COMPUTERS]:  # an event of the sites service: a site's name may have changed
-                    # Of sites only: scheduling may be busy with this very event (a repair to compute).
-                    self._outline = replace(self._outline, names=site_names(services, token))
-                if by_aspect[PLAN]:
-                    self._follow_plan(services, token)
-                    by_aspect[PLAN] = []
-                facts = read_sites(services, token, self.job_dating_id, by_aspect)
+        else:
+            assert self._outline is not None  # read whole the first time
+            stale = [k for k in stale if k[0] in self._facts]
+            if not stale:
+                self._forget_others(started)
+                return
+            by_aspect = {a: sorted({s for s, x in stale if x == a}) for a in ASPECTS}
+            # An event of the sites service: a site's name may have changed. Of sites only: scheduling may
+            # be busy with this very event (a repair to compute).
+            names = site_names(services, token) if by_aspect[COMPUTERS] else None
+            plan = self._read_plan(services, token) if by_aspect[PLAN] else None
+            by_aspect[PLAN] = []
+            facts = read_sites(services, token, self.job_dating_id, by_aspect)
+            with self._facts_lock:
+                if names is not None:
+                    self._outline = replace(self._outline, names=names)
+                if plan is not None:
+                    self._apply_plan(*plan)
                 for site_id, site in facts.items():
                     fresh = [a for a in ASPECTS if site_id in by_aspect[a]]
                     self._facts[site_id] = merged(self._facts[site_id], site, fresh)
-            for site_id in facts:
-                self._learn(self._facts[site_id], site_id)
-            with self._marks:
-                # A mark since the reading began may be of an event the reading did not see: kept.
-                if whole and self._all_dirty is not None and self._all_dirty <= started:
-                    self._all_dirty = None
-                for key in stale:
-                    if self._dirty.get(key, started + 1) <= started:
-                        del self._dirty[key]
-            self._forget_others(started)
+        for site_id in facts:
+            self._learn(self._facts[site_id], site_id)
+        with self._marks:
+            # A mark since the reading began may be of an event the reading did not see: kept.
+            if whole and self._all_dirty is not None and self._all_dirty <= started:
+                self._all_dirty = None
+            for key in stale:
+                if self._dirty.get(key, started + 1) <= started:
+                    del self._dirty[key]
+        self._forget_others(started)
 
-    def _follow_plan(self, services: Services, token: str) -> None:
-        """The slots changed since the plan's last read, read one by one (not the whole plan again)."""
-        slots, self._position = plan_changes(services, token, self.job_dating_id, self._position)
+    def _read_plan(self, services: Services, token: str) -> PlanRead:
+        """The slots changed since the plan's last read, each read again (a few at once), not the whole
+        plan; unless there are many."""
+        slots, position = plan_changes(services, token, self.job_dating_id, self._position)
         if len(slots) > FEW_SLOTS:  # a plan published or repaired at large: one read of the whole is less
             assert self._outline is not None
-            plan = read_sites(services, token, self.job_dating_id, {PLAN: self._outline.site_ids})
-            for site_id, site in plan.items():
+            return (
+                position,
+                read_sites(services, token, self.job_dating_id, {PLAN: self._outline.site_ids}),
+                [],
+            )
+        if len(slots) < 2:
+            return position, None, [(slot_id, *read_slot(services, token, slot_id)) for slot_id in slots]
+        read = list(_READERS.map(lambda slot_id: read_slot(services, token, slot_id), slots))
+        return position, None, [(slot_id, *got) for slot_id, got in zip(slots, read, strict=True)]
+
+    def _apply_plan(self, position: int, whole: dict[str, SiteFacts] | None, slots: list[SlotRead]) -> None:
+        self._position = position
+        if whole is not None:
+            for site_id, site in whole.items():
                 self._facts[site_id] = merged(self._facts[site_id], site, [PLAN])
                 self._learn(self._facts[site_id], site_id)
             self._slot_sites = {i.slot_id: s for s, f in self._facts.items() for i in f.interviews}
             return
-        for slot_id in slots:
-            site_id, interview = read_slot(services, token, slot_id)
+        for slot_id, site_id, interview in slots:
             before = self._slot_sites.get(slot_id)
             if before in self._facts:
                 old = self._facts[before]

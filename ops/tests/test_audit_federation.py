@@ -66,7 +66,9 @@ async def catch_up(store: EventStore, url: str) -> None:
 async def audit_of(fed: Federation, data: Path, urls: dict[str, str]) -> AuditReport:
     nc = await connect(fed.hub_url)
     try:
-        return await audit(data, nc.jetstream(), urls=urls, partners={PARTNER: nc.jetstream(domain=PARTNER)})
+        # A cluster just restarted may take seconds more to create the audit's consumer on its R3 stream.
+        hub, partner = nc.jetstream(timeout=20), nc.jetstream(domain=PARTNER, timeout=20)
+        return await audit(data, hub, urls=urls, partners={PARTNER: partner})
     finally:
         await nc.close()
 

@@ -14,15 +14,18 @@ import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from jobdating.bus.provision import provision_url
 from jobdating.bus.relay import Relay
+from jobdating.contracts.duplicates import BlindIndexPublished
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import federation
 from jobdating.ops.federation_provision import connect
 from jobdating.ops.federation_servers import Federation
+from jobdating.ops.nats_users import OPS_USER
 from jobdating.runtime.ids import new_id
-from jobdating.testing.events import new_event
+from jobdating.testing.events import envelope, new_event
 
 pytestmark = pytest.mark.nats
 
@@ -118,21 +121,30 @@ def ids_of(store: EventStore) -> list[str]:
     return [e.event_id for e in store.read_all(0, 100_000)]
 
 
-async def test_a_partners_events_reach_the_hub_by_sourcing_with_the_relays_headers(
-    fed: Federation, partner_store: EventStore, hub_store: EventStore
-) -> None:
-    write(partner_store, PARTNER, 5)
-    write(hub_store, COORDINATOR, 3)
+async def both_ways(
+    fed: Federation, partner_store: EventStore, at_partner: int, hub_store: EventStore, at_hub: int
+) -> tuple[list[tuple[str, dict[str, str]]], list[tuple[str, dict[str, str]]]]:
+    """Events written at the partner and at the hub, relayed, until each stream holds them all: both
+    streams' messages."""
+    write(partner_store, PARTNER, at_partner)
+    write(hub_store, COORDINATOR, at_hub)
     async with (
         relaying(partner_store, fed.partner_url(PARTNER)),
         relaying(hub_store, fed.hub_url),
         client(fed.hub_url) as hub,
         client(fed.partner_url(PARTNER)) as partner,
     ):
-        await until_messages(hub, 8)
+        total = len(ids_of(partner_store)) + len(ids_of(hub_store))
+        await until_messages(hub, total)
         # The partner reads the hub's sites (its registration's consumer), not its own back.
-        await until_messages(partner, 8)
-        at_hub, at_partner = await stored(hub), await stored(partner)
+        await until_messages(partner, total)
+        return await stored(hub), await stored(partner)
+
+
+async def test_a_partners_events_reach_the_hub_by_sourcing_with_the_relays_headers(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    at_hub, at_partner = await both_ways(fed, partner_store, 5, hub_store, 3)
     assert sorted(event_ids(at_hub)) == sorted(ids_of(partner_store) + ids_of(hub_store))
     assert sorted(event_ids(at_partner)) == sorted(event_ids(at_hub))
     # The relay's publishes (`Nats-Expected-Stream`) are stored at the partner, then sourced, keeping the
@@ -264,3 +276,67 @@ async def test_a_partners_credentials_are_refused_other_organisations_subjects_a
     assert any("permissions violation" in str(e).lower() for e in errors)
     async with client(fed.hub_url) as hub:
         assert (await hub.stream_info(STREAM_NAME)).state.messages == 0
+
+
+async def test_provisioning_the_hub_or_a_partner_again_keeps_their_replicas_sources_and_subjects(
+    fed: Federation, partner_store: EventStore, hub_store: EventStore
+) -> None:
+    async with client(fed.hub_url) as hub, client(fed.partner_url(PARTNER)) as partner:
+        before = [(await js.stream_info(STREAM_NAME)).config for js in (hub, partner)]
+    one_hub_server = fed.hub[1].url.replace("//", f"//{OPS_USER}:{fed.plan.ops_password}@")
+    for url in (one_hub_server, fed.partner_url(PARTNER)):
+        assert f"updated stream {STREAM_NAME}" in await provision_url(url)
+    async with client(fed.hub_url) as hub, client(fed.partner_url(PARTNER)) as partner:
+        after = [(await js.stream_info(STREAM_NAME)).config for js in (hub, partner)]
+    for was, now in zip(before, after, strict=True):
+        assert (now.subjects, now.num_replicas) == (was.subjects, was.num_replicas)
+        assert [(s.filter_subject, s.external) for s in now.sources or []] == [
+            (s.filter_subject, s.external) for s in was.sources or []
+        ]
+    assert after[0].num_replicas == federation.HUB_REPLICAS
+    assert after[1].subjects == [federation.own_subjects(PARTNER)]
+    at_hub, at_partner = await both_ways(fed, partner_store, 4, hub_store, 3)
+    assert (
+        sorted(event_ids(at_partner))
+        == sorted(event_ids(at_hub))
+        == sorted(ids_of(partner_store) + ids_of(hub_store))
+    )
+
+
+async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(tmp_path: Path) -> None:
+    other = "plie"
+    servers = Federation(tmp_path / "nats", [PARTNER, other]).start()
+    try:
+        await servers.provision()
+        candidate = new_id()
+        index = BlindIndexPublished(candidate_id=candidate, phone="a" * 64, email=None)
+        store = SqliteEventStore(tmp_path / "partner.db")
+        store.migrate()
+        try:
+            store.append([new_event(new_id(), 1, org=PARTNER)])
+            store.append(
+                [NewEvent(envelope=envelope(index, candidate, 1, org=PARTNER, service="registration"))]
+            )
+            async with (
+                relaying(store, servers.partner_url(PARTNER)),
+                client(servers.partner_url(PARTNER)) as mission_locale,
+                client(servers.partner_url(other)) as plie,
+            ):
+                # A candidate's own events stay with their partner: only its blind index is shared.
+                own = f"jobdating.{PARTNER}.registration.candidate.CandidateRegistered.{candidate}"
+                await mission_locale.publish(
+                    own, b"{}", stream=STREAM_NAME, headers={"Nats-Msg-Id": new_id()}
+                )
+                async with client(servers.hub_url) as hub:
+                    await until_messages(hub, 3)
+                await until_messages(plie, 2)
+                await asyncio.sleep(0.5)
+                at_plie = await stored(plie)
+            # Through two of plie's sources (sites, blind index): in either order.
+            assert sorted(event_ids(at_plie)) == sorted(ids_of(store))
+            blind = f"jobdating.{PARTNER}.registration.blind-index.BlindIndexPublished.{candidate}"
+            assert blind in [s for s, _ in at_plie]
+        finally:
+            store.close()
+    finally:
+        servers.stop()

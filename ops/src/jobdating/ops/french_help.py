@@ -43,7 +43,8 @@ COMMAND_HELP: dict[str, str] = {
     ),
     "audit": (
         "Prouver que le flux, le journal de chaque service et chaque vue concordent (code 1 à la moindre "
-        "différence, 2 si le flux est illisible sauf --no-stream). --who : qui a fait quoi, d'après le flux."
+        "différence, 2 si le flux est illisible sauf --no-stream). --partner : le flux d'un partenaire sur "
+        "son propre serveur, comparé à celui du hub. --who : qui a fait quoi, d'après le flux."
     ),
     "replay": "Reconstruire les vues d'un service dans des tables neuves, puis basculer en une transaction.",
     "report": "Les chiffres des job datings, calculés sur tout le flux : tableau, CSV ou page HTML.",

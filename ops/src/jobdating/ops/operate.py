@@ -24,6 +24,7 @@ from rich.table import Table
 from jobdating.ops.audit.report import AuditError, AuditReport
 from jobdating.ops.audit.run import audit
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
+from jobdating.ops.federation import check_org
 from jobdating.ops.readmodels import SERVICES, store_path
 from jobdating.ops.replay import NothingToReplay, ReplayError, ReplayResult, replay
 from jobdating.ops.reporting.source import ReportError, nats_of
@@ -80,16 +81,29 @@ def store_urls(pairs: list[str]) -> dict[str, str]:
     return urls
 
 
-async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str], stream: bool) -> AuditReport:
+def partner_orgs(orgs: list[str], stream: bool) -> list[str]:
+    """`--partner` options: organisations, only with the stream checked."""
+    if orgs and not stream:
+        raise typer.BadParameter("va avec le flux (sans --no-stream)", param_hint="--partner")
+    try:
+        return [check_org(org) for org in orgs]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--partner") from exc
+
+
+async def _audit(
+    data_dir: Path, nats_url: str | None, urls: dict[str, str], stream: bool, partners: list[str]
+) -> AuditReport:
     """The audit against `nats_url`, or the data folder's NATS (started for the time of the audit when the
-    stack is stopped, as `report` does); without `stream`, of the stores alone."""
+    stack is stopped, as `report` does); without `stream`, of the stores alone. Each of `partners` has its
+    stream read through that NATS (a hub) in the partner's JetStream domain."""
     if not stream or not (urls or any(store_path(data_dir, s).exists() for s in SERVICES)):
         return await audit(data_dir, None, urls=urls)  # (no store at all: the audit says so, exit 2)
     if nats_url is not None:
-        return await _audit_against(data_dir, nats_url, urls)
+        return await _audit_against(data_dir, nats_url, urls, partners)
     try:
         with nats_of(data_dir) as url:
-            return await _audit_against(data_dir, url, urls)
+            return await _audit_against(data_dir, url, urls, partners)
     except ReportError as exc:
         # A stream nobody read is not a clean audit: it is where a rewritten history would show.
         raise StreamUnchecked(
@@ -98,11 +112,12 @@ async def _audit(data_dir: Path, nats_url: str | None, urls: dict[str, str], str
         ) from exc
 
 
-async def _audit_against(data_dir: Path, url: str, urls: dict[str, str]) -> AuditReport:
+async def _audit_against(data_dir: Path, url: str, urls: dict[str, str], partners: list[str]) -> AuditReport:
     nc = await connect(url, required=True)
     assert nc is not None
     try:
-        return await audit(data_dir, nc.jetstream(), urls=urls)
+        domains = {org: nc.jetstream(domain=org) for org in partners}
+        return await audit(data_dir, nc.jetstream(), urls=urls, partners=domains)
     finally:
         await nc.close()
 
@@ -118,12 +133,14 @@ def run_audit(
     limit: int,
     stores: list[str] | None = None,
     stream: bool = True,
+    partners: list[str] | None = None,
 ) -> int:
     """Run the audit, print its summary and first differences; returns the exit code."""
     try:
         urls = store_urls(stores or [])
+        orgs = partner_orgs(partners or [], stream)
         with console.status("Audit des journaux, des projections et du flux..."):
-            report = asyncio.run(_audit(data_dir, nats_url, urls, stream))
+            report = asyncio.run(_audit(data_dir, nats_url, urls, stream, orgs))
     except (AuditError, StreamUnchecked) as exc:
         console.print(f"[red]Erreur :[/] {exc}")
         return 2
@@ -149,6 +166,8 @@ def run_audit(
         console.print(
             f"Faits tenus des autres services, reconstruits du flux et comparés : {', '.join(report.fed)}"
         )
+    for org, count in report.partner_streams.items():
+        console.print(f"Flux de {org} (son serveur, par le hub) : {count} messages, comparés au flux du hub")
     if report.clean:
         read = (
             "non vérifié (--no-stream)"

@@ -40,6 +40,14 @@ def stream_config(spec: StreamSpec) -> StreamConfig:
     )
 
 
+def keeping_shape(config: StreamConfig, existing: StreamConfig) -> StreamConfig:
+    """`config` with the existing stream's subjects, replicas and sources (see `provision`)."""
+    config.subjects = existing.subjects
+    config.num_replicas = existing.num_replicas
+    config.sources = existing.sources
+    return config
+
+
 def consumer_config(spec: ConsumerSpec) -> ConsumerConfig:
     return ConsumerConfig(
         durable_name=spec.durable,
@@ -59,17 +67,22 @@ async def provision(
     stream: StreamSpec | None = None,
     consumers: Iterable[ConsumerSpec] = CONSUMERS,
 ) -> list[str]:
-    """Make the server's stream and consumers match the declared topology; returns what changed."""
+    """Make the server's stream and consumers match the declared topology; returns what changed.
+
+    An existing stream keeps its subjects, replicas and sources: they are the deployment's shape (one
+    server; or a federation's hub, three replicas sourcing each partner, or a partner's stream of its own
+    subjects sourcing the hub), set by `jobdating partner add`. Provisioning sets the rest.
+    """
     spec = stream or StreamSpec()
     changes: list[str] = []
     config = stream_config(spec)
     try:
-        await js.stream_info(spec.name)
+        info = await js.stream_info(spec.name)
     except NotFoundError:
         await js.add_stream(config)
         changes.append(f"created stream {spec.name}")
     else:
-        await js.update_stream(config)
+        await js.update_stream(keeping_shape(config, info.config))
         changes.append(f"updated stream {spec.name}")
     for consumer in consumers:
         await js.add_consumer(spec.name, consumer_config(consumer))

@@ -19,6 +19,10 @@ Then, when NATS is reachable, the stream `JOBDATING`, read whole with an ordered
   up): a notice, not a difference. Events committed after the log was read are checked against the log as
   it is by then.
 
+With `--partner ORG` (a partner on its own server, a leaf of the hub), its stream is read through the hub
+in its JetStream domain: its instances (`SERVICE@ORG`) are checked against it, and it against the hub's
+stream (`partners`).
+
 `run.audit` runs it all: `stores` opens each store and runs the checks of `log` on it (its projections
 compared by `tables`, its forged events by `forged`), `stream` reads and checks the stream, `fed` compares
 the fed tables; what is found

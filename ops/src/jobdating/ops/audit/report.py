@@ -42,6 +42,7 @@ class AuditReport:
     notices: list[str]
     stream_messages: int | None  # None: the stream was not read
     fed: list[str] = field(default_factory=list)  # the instances whose fed tables were compared
+    partner_streams: dict[str, int] = field(default_factory=dict)  # each partner's stream: its messages
 
     @property
     def clean(self) -> bool:

@@ -1,4 +1,5 @@
-"""The whole audit: every service store, then the stream and the fed tables when NATS answers."""
+"""The whole audit: every service store, then the stream and the fed tables when NATS answers; and each
+partner's stream on its own server (`partners`), with its instances, against the hub's."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from nats.js.errors import NotFoundError
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore
 from jobdating.ops.audit.fed import check_fed_tables
-from jobdating.ops.audit.report import STREAM, AuditReport, Difference
-from jobdating.ops.audit.stores import audit_stores
-from jobdating.ops.audit.stream import check_stream, read_stream
+from jobdating.ops.audit.partners import check_against_hub, read_partner
+from jobdating.ops.audit.report import STREAM, AuditReport, Difference, org_of
+from jobdating.ops.audit.stores import AuditedStores, audit_stores
+from jobdating.ops.audit.stream import StreamMessage, check_stream, read_stream
 from jobdating.ops.readmodels import SERVICES
 
 
@@ -22,13 +24,15 @@ async def audit(
     js: JetStreamContext | None,
     services: tuple[str, ...] = SERVICES,
     urls: Mapping[str, str] | None = None,
+    partners: Mapping[str, JetStreamContext] | None = None,
 ) -> AuditReport:
-    """Audit every service store (see `audit_stores`), and the stream when `js` is given."""
+    """Audit every service store (see `audit_stores`), and the stream when `js` is given; with `partners`
+    (organisation: its domain's JetStream, through the hub), their streams and instances too."""
     differences: list[Difference] = []
     notices: list[str] = []
+    partners = partners or {}
     found = audit_stores(data_dir, services, urls or {}, differences, notices)
-    stream_messages: int | None = None
-    fed: list[str] = []
+    report = AuditReport(list(found.summaries.values()), differences, notices, None)
     try:
         if js is None:
             notices.append("flux non vérifié : NATS injoignable (pile arrêtée ?), voir --nats-url")
@@ -38,10 +42,46 @@ async def audit(
             except NotFoundError:
                 differences.append(Difference(STREAM, "flux absent", f"le flux {STREAM_NAME} n'existe pas"))
             else:
-                stream_messages = len(messages)
-                stores: dict[str, EventStore] = dict(found.stores)
-                check_stream(messages, found.summaries, found.logs, stores, differences, notices)
-                await check_fed_tables(js, messages, found, differences, notices, fed)
+                report.stream_messages = len(messages)
+                hub = found.only({label for label in found.summaries if org_of(label) not in partners})
+                # A partner's events are its instances' business, checked in its own stream below.
+                ours = [m for m in messages if _org(m) not in partners]
+                await _check(js, ours, messages, hub, report)
+                for org, partner_js in partners.items():
+                    await _check_partner(org, partner_js, messages, found, report)
     finally:
         found.close()
-    return AuditReport(list(found.summaries.values()), differences, notices, stream_messages, fed)
+    return report
+
+
+async def _check(
+    js: JetStreamContext,
+    ours: list[StreamMessage],
+    messages: list[StreamMessage],
+    found: AuditedStores,
+    report: AuditReport,
+) -> None:
+    """A stream's messages against the instances relaying into it (`ours`: those they may have published),
+    and their fed tables rebuilt from all of them."""
+    stores: dict[str, EventStore] = dict(found.stores)
+    check_stream(ours, found.summaries, found.logs, stores, report.differences, report.notices)
+    await check_fed_tables(js, messages, found, report.differences, report.notices, report.fed)
+
+
+async def _check_partner(
+    org: str, js: JetStreamContext, hub: list[StreamMessage], found: AuditedStores, report: AuditReport
+) -> None:
+    partner = await read_partner(js, org)
+    if partner is None:
+        report.differences.append(Difference(f"flux de {org}", "flux absent", f"{org} n'a pas de flux"))
+        return
+    report.partner_streams[org] = len(partner.messages)
+    instances = found.only({label for label in found.summaries if org_of(label) == org})
+    await _check(js, partner.messages, partner.messages, instances, report)
+    check_against_hub(partner, hub, report.differences, report.notices)
+
+
+def _org(message: StreamMessage) -> str:
+    """The organisation token of a message's subject (`jobdating.<org>.…`)."""
+    tokens = message.subject.split(".")
+    return tokens[1] if len(tokens) > 1 else ""

@@ -21,6 +21,14 @@ class AuditedStores:
     logs: dict[str, dict[str, Logged]]
     stores: dict[str, Live]
 
+    def only(self, labels: set[str]) -> AuditedStores:
+        """These instances' part (still closed by this one's `close`)."""
+        return AuditedStores(
+            {k: v for k, v in self.summaries.items() if k in labels},
+            {k: v for k, v in self.logs.items() if k in labels},
+            {k: v for k, v in self.stores.items() if k in labels},
+        )
+
     def close(self) -> None:
         for store in self.stores.values():
             store.close()

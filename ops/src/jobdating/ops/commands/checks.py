@@ -28,6 +28,13 @@ def audit(
         bool,
         typer.Option("--stream/--no-stream", help="vérifier aussi le flux (--no-stream : les bases seules)"),
     ] = True,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ORG : un partenaire sur son propre serveur, feuille du hub (--nats-url) : son flux, lu par "
+            "le hub, comparé à celui du hub ; ses instances (SERVICE@ORG) vérifiées sur son flux (répétable)"
+        ),
+    ] = None,
     who: Annotated[
         bool,
         typer.Option("--who", help="qui a fait quoi : les actions du flux, par acteur (pas de contrôle)"),
@@ -58,7 +65,8 @@ def audit(
 
     Reads the stores and the stream: `--nats-url`, or the data folder's NATS (started for the time of the
     audit when the stack is stopped). A stream that cannot be read is not a clean audit (exit 2), unless
-    `--no-stream` says to audit the stores alone.
+    `--no-stream` says to audit the stores alone. `--partner ORG`: a partner on its own server, a leaf of the
+    hub `--nats-url` names: its stream, read through the hub, against the hub's (see `audit.partners`).
 
     `--who` : qui a fait quoi, d'après les enveloppes du flux (heure, acteur, organisation, action, objet),
     filtré par `--since`, `--until`, `--actor`, `--org` ; les noms viennent du service d'identité, pour qui a
@@ -71,7 +79,7 @@ def audit(
     if any(v is not None for v in (since, until, actor, org)):
         console.print("[red]Erreur :[/] --since, --until, --actor et --org vont avec --who")
         raise typer.Exit(2)
-    raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit, store, stream))
+    raise typer.Exit(operate.run_audit(console, data_dir, nats_url, limit, store, stream, partner))
 
 
 def replay(

@@ -28,6 +28,12 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "CompanyRegistered": "entreprise inscrite",
     "CompanyUpdated": "entreprise modifiée",
     "CompanyWithdrew": "entreprise retirée",
+    # registration: the same person at two partners (blind index)
+    "BlindIndexPublished": "empreinte anonyme des coordonnées publiée (recherche de doublons)",
+    "BlindIndexRemoved": "empreinte anonyme des coordonnées retirée",
+    "DuplicateSuspected": "doublon possible avec un autre partenaire signalé",
+    "DuplicateResolved": "doublon possible tranché par la coordination",
+    "DuplicateDismissed": "doublon possible classé (personne effacée ou retirée)",
     # sites
     "SiteOpened": "site ouvert",
     "SiteDetailsChanged": "informations du site modifiées",

@@ -49,7 +49,7 @@ def duplicates_router(finder: DuplicateFinder) -> APIRouter:
     @router.get(
         "/duplicates",
         response_model=SuspicionsOut,
-        summary="Doublons supposés entre structures",
+        summary="Les doublons supposés avec une autre structure",
         description=(
             "La coordination voit les candidats de sa structure ayant le téléphone ou le courriel "
             "d'un candidat d'une autre structure, sans voir les données de cette autre structure."

@@ -113,10 +113,14 @@ def french_validation_error(err: Any) -> dict[str, str]:
         reason = f"valeur non reconnue (possibles : {_one_of(str(ctx.get('expected', '')))})"
     elif err["type"] in OWN_ERRORS:
         reason = str(err["msg"])
-    elif err["type"] in ("less_than_equal", "less_than"):
-        reason = f"valeur trop grande (au plus {ctx.get('le', ctx.get('lt'))})"
-    elif err["type"] in ("greater_than_equal", "greater_than"):
-        reason = f"valeur trop petite (au moins {ctx.get('ge', ctx.get('gt'))})"
+    elif err["type"] == "less_than_equal":
+        reason = f"valeur trop grande (au plus {_number(ctx.get('le'))})"
+    elif err["type"] == "less_than":  # a strict bound: the bound itself is refused too
+        reason = f"valeur trop grande (moins de {_number(ctx.get('lt'))})"
+    elif err["type"] == "greater_than_equal":
+        reason = f"valeur trop petite (au moins {_number(ctx.get('ge'))})"
+    elif err["type"] == "greater_than":
+        reason = f"valeur trop petite (plus de {_number(ctx.get('gt'))})"
     elif err["type"] == "string_too_short":
         reason = f"texte trop court (au moins {ctx.get('min_length')} caractère(s))"
     elif err["type"] == "string_too_long":
@@ -128,6 +132,13 @@ def french_validation_error(err: Any) -> dict[str, str]:
     else:
         reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
     return {"field": field, "reason": reason}
+
+
+def _number(value: Any) -> str:
+    """A bound as French writes it: 0 rather than 0.0, a decimal comma."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace(".", ",")
 
 
 def _one_of(expected: str) -> str:

@@ -46,3 +46,13 @@ def test_by_default_a_tenth_of_a_seconds_worth_goes_together() -> None:
     pacer = Pacer(50, now=ticks)
     assert sum(pacer.take() for _ in range(10)) == 5
     assert Pacer(4, now=ticks).burst == 1  # never less than one
+
+
+@pytest.mark.parametrize("rate", [0, -5])
+def test_a_provider_rate_of_zero_or_less_is_refused_at_start(rate: float) -> None:
+    from pydantic import ValidationError
+
+    from jobdating.notifications.config import NotificationsSettings
+
+    with pytest.raises(ValidationError, match="sms_rate_per_second"):
+        NotificationsSettings(sms_rate_per_second=rate)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from jobdating.notifications.domain.personal_links import PersonalLinks
@@ -66,7 +67,8 @@ class NotificationsSettings(MailingSettings):
     sms_provider_token_file: Path | None = None
     # The SMS provider's contract rate (messages a second): the sender keeps under it rather than meet
     # 429s; none: as fast as the sender goes (the embedded file sink has no limit).
-    sms_rate_per_second: float | None = None
+    # 0 or less would stop every SMS (none: no limit): refused at start, naming the setting.
+    sms_rate_per_second: float | None = Field(default=None, gt=0)
     voice_sink: Path | None = Path(".data/voice.jsonl")
     voice_provider_url: str | None = None
     voice_provider_token_file: Path | None = None

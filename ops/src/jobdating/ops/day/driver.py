@@ -96,6 +96,8 @@ class DemoDay:
                     self._fail_computer(slots)
                     slots = self.api.slots()
                 self._outcomes(self.clock.now(), slots)
+                if self.hands.after_outcomes(now):
+                    slots = self.api.slots()
                 if self._over(slots) or now > closing + timedelta(minutes=30):
                     break
                 time.sleep(self.poll_seconds)

@@ -7,6 +7,7 @@ its closing cancelled: at the same time and computer when all are free, else at 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -23,13 +24,7 @@ async def test_a_site_closing_cancels_its_second_interviews_with_the_reason_and_
     day: Day,
 ) -> None:
     ordered = await day.logiplus_slots()
-    # Two first interviews with Logiplus at the same site, of two candidates.
-    first, other = next(
-        (s, o)
-        for s in ordered
-        for o in ordered
-        if o["site_id"] == s["site_id"] and o["candidate_id"] != s["candidate_id"] and starts(o) >= starts(s)
-    )
+    first, other = two_at_one_site(ordered)
     site = first["site_id"]
     on_site = await day.second_on_site(first)
     at_premises = await day.second_on_site(other, place="premises", address=ADDRESS)
@@ -104,13 +99,8 @@ async def test_a_reopened_site_gives_back_its_second_interviews_at_their_time_or
     day: Day,
 ) -> None:
     ordered = await day.logiplus_slots()
-    # Two candidates' first interviews with Logiplus at one site, then two later ones of two others.
-    first, other = next(
-        (s, o)
-        for s in ordered
-        for o in ordered
-        if o["site_id"] == s["site_id"] and o["candidate_id"] != s["candidate_id"] and starts(o) >= starts(s)
-    )
+    first, other = two_at_one_site(ordered)
+    # Then two later first interviews with Logiplus, of two other candidates.
     whose = {first["candidate_id"], other["candidate_id"]}
     later = [s for s in ordered if starts(s) >= starts(other) and s["candidate_id"] not in whose]
     third, fourth = next((a, b) for a in later for b in later if a["candidate_id"] < b["candidate_id"])
@@ -149,3 +139,13 @@ async def test_a_reopened_site_gives_back_its_second_interviews_at_their_time_or
     for old in (kept, busy):
         assert (await day.api.ok("GET", f"/slots/{old['slot_id']}"))["status"] == "cancelled"
     assert_plan_still_valid(day.service, day.api.jd)
+
+
+def two_at_one_site(ordered: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two first interviews with Logiplus at the same site, of two candidates, the earlier first."""
+    return next(
+        (s, o)
+        for s in ordered
+        for o in ordered
+        if o["site_id"] == s["site_id"] and o["candidate_id"] != s["candidate_id"] and starts(o) >= starts(s)
+    )

@@ -16,6 +16,7 @@ site) depends on the site being open for scheduling again.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -93,22 +94,23 @@ class Reopening:
                 and s.starts_at >= now()
             ]
 
-        def known(open_: bool, what: str) -> None:
-            # Scheduling hears of it from the stream and repairs in the transaction that records it.
+        def known(open_: bool, what: str, change: str) -> Counter[str]:
+            # Scheduling hears of it from the stream and repairs in the transaction that records it: once
+            # it knows, the slots that `change`d there since, by kind.
             if not wait(lambda: api.site_open_for_scheduling(site_id) is open_, WAIT_SECONDS):
                 raise DemoError(
                     f"scheduling n'a pas su {what} de {site_name(site_id)} en {WAIT_SECONDS:.0f} s : "
                     "voir le journal de scheduling"
                 )
+            kinds = {s.slot_id: s.kind for s in api.slots()}
+            return Counter(kinds.get(slot_id, "") for slot_id in new(change))
 
         next_start = min(to_come(), default=None)
         api.close_site(site_id, CLOSE_REASON)
         report.site_closed_at = now()
-        known(False, "la fermeture")
-        kinds = {s.slot_id: s.kind for s in api.slots()}
-        cancelled = [kinds.get(slot_id) for slot_id in new("cancelled")]
-        report.closure_cancelled = cancelled.count("interview")
-        report.closure_cancelled_seconds = cancelled.count("second_interview")
+        cancelled = known(False, "la fermeture", "cancelled")
+        report.closure_cancelled = cancelled["interview"]
+        report.closure_cancelled_seconds = cancelled["second_interview"]
         say(
             report.site_closed_at,
             f"[red]{CLOSE_REASON}[/] à {site_name(site_id)} : le site est fermé, "
@@ -124,11 +126,9 @@ class Reopening:
         report.site_reopened_at = now()
         self.done = True
         say(report.site_reopened_at, f"fin de l'alerte à {site_name(site_id)} : le site rouvre")
-        known(True, "la réouverture")
-        kinds = {s.slot_id: s.kind for s in api.slots()}
-        given = [kinds.get(slot_id) for slot_id in new("assigned")]
-        report.reopen_refilled = given.count("interview")
-        report.seconds_given_back = given.count("second_interview")
+        given = known(True, "la réouverture", "assigned")
+        report.reopen_refilled = given["interview"]
+        report.seconds_given_back = given["second_interview"]
         say(
             now(),
             f"{site_name(site_id)} rouvert : {report.seconds_given_back} deuxième(s) entretien(s) rendu(s), "

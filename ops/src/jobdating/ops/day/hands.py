@@ -11,8 +11,8 @@ a driver running a few minutes late (a loaded machine, a service restarting) doe
 - the computer that failed comes back in service half an hour after its failure (its site's host says
   so): its free slots go to the site's waiting list, which the day waits for (as for the breakdown);
 - the host of a site where none of these happens closes it for a fire alarm at 11:27 and reopens it
-  five minutes later (`reopening`): its interviews to come are cancelled, then its computers' free
-  slots go to its waiting list.
+  five minutes later (`reopening`): its interviews to come are cancelled, second interviews included,
+  then the second interviews are given back and its computers' free slots go to its waiting list.
 """
 
 from __future__ import annotations

@@ -33,15 +33,27 @@ PARTNER = "mission-locale"
 COORDINATOR = "departement-nord"
 
 
-@pytest.fixture
-async def fed(tmp_path: Path) -> AsyncIterator[Federation]:
-    """The hub cluster and one partner, streams provisioned; every server stopped after the test."""
-    servers = Federation(tmp_path / "nats", [PARTNER]).start()
+@asynccontextmanager
+async def started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partners: list[str], *, keep_events_local: bool = True
+) -> AsyncIterator[Federation]:
+    """The hub cluster and the partners, streams provisioned, this process's clients holding the hub
+    operators' certificate (every server takes it); every server stopped after the block."""
+    servers = Federation(tmp_path / "nats", partners, keep_events_local=keep_events_local).start()
     try:
+        for name, value in servers.tls_env().items():
+            monkeypatch.setenv(name, value)
         await servers.provision()
         yield servers
     finally:
         servers.stop()
+
+
+@pytest.fixture
+async def fed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Federation]:
+    """The hub cluster and one partner (see `started`)."""
+    async with started(tmp_path, monkeypatch, [PARTNER]) as servers:
+        yield servers
 
 
 @pytest.fixture
@@ -230,12 +242,12 @@ async def test_a_partner_cut_off_works_alone_and_both_sides_catch_up_when_it_is_
     assert event_ids(at_hub, PARTNER) == ids_of(partner_store)
 
 
-async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_the_hub(tmp_path: Path) -> None:
+async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_the_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A partner whose server lets its events out (a misconfigured or hostile one): only the hub's permissions
     # on its leaf credentials stand between its clients and the hub's stream.
-    servers = Federation(tmp_path / "nats", [PARTNER], keep_events_local=False).start()
-    try:
-        await servers.provision()
+    async with started(tmp_path, monkeypatch, [PARTNER], keep_events_local=False) as servers:
         nc = await connect(servers.partner_url(PARTNER))
         async with client(servers.hub_url) as hub:
             for subject in (
@@ -250,8 +262,6 @@ async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_th
             # The hub does not even tell the leaf it has interest in the forged subject: it never crosses.
             assert [s for s, _ in await stored(hub)] == [f"jobdating.{PARTNER}.own"]
         await nc.close()
-    finally:
-        servers.stop()
 
 
 async def test_a_partners_credentials_are_refused_other_organisations_subjects_at_the_hub(
@@ -262,7 +272,9 @@ async def test_a_partners_credentials_are_refused_other_organisations_subjects_a
     async def on_error(error: Exception) -> None:
         errors.append(error)
 
-    nc = await nats.connect(fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0)
+    nc = await nats.connect(
+        fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0, tls=fed.tls()
+    )
     try:
         js = nc.jetstream(timeout=1)
         with pytest.raises(nats.errors.Error):
@@ -303,11 +315,11 @@ async def test_provisioning_the_hub_or_a_partner_again_keeps_their_replicas_sour
     )
 
 
-async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(tmp_path: Path) -> None:
+async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = "plie"
-    servers = Federation(tmp_path / "nats", [PARTNER, other]).start()
-    try:
-        await servers.provision()
+    async with started(tmp_path, monkeypatch, [PARTNER, other]) as servers:
         candidate = new_id()
         index = BlindIndexPublished(candidate_id=candidate, phone="a" * 64, email=None)
         store = SqliteEventStore(tmp_path / "partner.db")
@@ -338,5 +350,3 @@ async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(
             assert blind in [s for s, _ in at_plie]
         finally:
             store.close()
-    finally:
-        servers.stop()

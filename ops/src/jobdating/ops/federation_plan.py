@@ -21,6 +21,9 @@ from jobdating.ops.nats_users import OPS_USER
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 PLAN_FILE = "federation.json"
+# Where `jobdating partner add` keeps it by default, from the project's folder (compose-init makes its
+# authority there).
+DEFAULT_FOLDER = Path("deploy/federation")
 # Where a server keeps its stream in the deployed images (a volume), and its usual ports.
 STORE_DIR = "/data"
 CLIENT_PORT, CLUSTER_PORT, LEAF_PORT = 4222, 6222, 7422

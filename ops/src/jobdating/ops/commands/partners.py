@@ -17,7 +17,6 @@ from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.nats_users import OPS_USER
 
 app = typer.Typer(no_args_is_help=True, help="Les partenaires qui ont leur propre serveur NATS.")
-DEFAULT_FOLDER = Path("deploy/federation")
 
 
 @app.command("add")
@@ -28,7 +27,7 @@ def add(
         typer.Option(
             help="le dossier de la fédération : federation.json et la configuration de chaque serveur"
         ),
-    ] = DEFAULT_FOLDER,
+    ] = federation_plan.DEFAULT_FOLDER,
     hub_url: Annotated[
         str | None,
         typer.Option(

@@ -7,7 +7,9 @@ and its own stream, named like the hub's (its relays and consumers are unchanged
 instances publish (`jobdating.<org>.>`). The hub's stream sources each partner's subjects from the partner's
 domain; the partner's stream sources from the hub what its consumers read. The leaf's credentials let only
 the partner's own event subjects, and the JetStream traffic sourcing needs, into the hub: the hub's server
-enforces it, whatever the partner's server is told.
+enforces it, whatever the partner's server is told. The partner's server in turn imports nothing into its
+own subjects from the hub (`deny_imports`), and holds its clients to its own users (`partner_users`).
+Every connection, route, leaf or client, is mutual TLS under the federation's authority (`federation_tls`).
 """
 
 from __future__ import annotations

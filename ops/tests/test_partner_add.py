@@ -4,6 +4,7 @@ hub, on a running hub and a second partner started from the files the command wr
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -69,6 +70,19 @@ def test_partner_add_writes_the_partners_leaf_and_the_hubs_side_and_keeps_its_pa
         assert (folder / "key.pem").stat().st_mode & 0o777 == 0o600
     hub_cert = x509.load_pem_x509_certificate((folders[0] / "cert.pem").read_bytes())
     assert compose_tls.covers(hub_cert, ["nats-hub-0"])
+
+
+def test_a_partner_from_a_plan_without_users_gains_them_when_another_joins(tmp_path: Path) -> None:
+    partner_add("mission-locale", "--folder", str(tmp_path))
+    plan = json.loads((tmp_path / "federation.json").read_text())
+    for leaf in plan["partners"].values():
+        del leaf["passwords"], leaf["tls_names"]
+    (tmp_path / "federation.json").write_text(json.dumps(plan))
+    partner_add("plie", "--folder", str(tmp_path))
+    passwords = federation_plan.load(tmp_path).partners["mission-locale"].passwords
+    assert set(passwords) == {"ops", "registration-mission-locale", "sites-mission-locale"}
+    leaf = federation_plan.partner_config_path(tmp_path, "mission-locale").read_text()
+    assert f'password: "{passwords["sites-mission-locale"]}"' in leaf
 
 
 def test_partner_add_names_the_partners_server_in_its_certificate_and_keeps_it_while_good(

@@ -71,7 +71,11 @@ def load(folder: Path) -> FederationPlan:
     path = folder / PLAN_FILE
     if not path.exists():
         return new_plan()
-    return msgspec.json.decode(path.read_bytes(), type=FederationPlan)
+    plan = msgspec.json.decode(path.read_bytes(), type=FederationPlan)
+    # A plan written before partners' servers had users and certificates: each partner gains them.
+    for org in list(plan.partners):
+        plan = with_partner(plan, org)
+    return plan
 
 
 def default_tls_names(org: str) -> list[str]:

@@ -65,9 +65,10 @@ def router(web: Web) -> APIRouter:
         fields = await check_csrf(request, session.csrf)
         token, chosen, who = str(session.token), fields.get("outcome", ""), fields.get("candidate", "")
         if chosen not in recruiter.OUTCOMES:
-            session.flash.append(f"Choisissez dans la liste le résultat de l'entretien avec {who}.")
+            web.flash(session, f"Choisissez dans la liste le résultat de l'entretien avec {who}.")
             return back(job_dating_id, "agenda")
         await sent(
+            web,
             session,
             f"Résultat enregistré pour {who} : {recruiter.OUTCOMES[chosen]}.",
             f"Résultat non enregistré pour {who}",
@@ -95,6 +96,7 @@ def router(web: Web) -> APIRouter:
         fields = await check_csrf(request, session.csrf)
         token, place = str(session.token), fields.get("place", "site")
         booked = await sent(
+            web,
             session,
             f"Second entretien réservé : {fields.get('words', '')}. Le candidat est prévenu.",
             "Second entretien non réservé",
@@ -139,6 +141,7 @@ def router(web: Web) -> APIRouter:
             return len(ranked), len(must)
 
         await sent(
+            web,
             session,
             lambda counts: (
                 f"Vos choix sont enregistrés : {counts[0]} classé(s), {counts[1]} à rencontrer absolument."

@@ -37,6 +37,10 @@ COUNSELLORS: Final = RoleGate(
     ("coordinator", "counsellor"),
     "seuls la coordination et les conseillers des structures partenaires le peuvent",
 )
+NOTE_WRITERS: Final = RoleGate(
+    ("coordinator", "counsellor", "recruiter"),
+    "seuls la coordination, les conseillers et les recruteurs écrivent et lisent des notes d'entretien",
+)
 BOOKERS: Final = RoleGate(
     ("coordinator", "partner_admin", "counsellor"),
     "seuls la coordination et la structure du candidat fixent son entretien individuel",

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.http_answers import sent, shown_page
 from jobdating.console.adapters.web import Web, check_csrf
-from jobdating.console.application import recruiter
+from jobdating.console.application import interview_notes, recruiter
 from jobdating.console.application.sessions import Session
 from jobdating.console.domain.permissions import may_recruit
 
@@ -54,8 +54,9 @@ def router(web: Web) -> APIRouter:
             request,
             "recruiter_agenda.html",
             lambda session, token: {
-                "view": recruiter.agenda(web.services, token, job_dating_id, session.org),
+                "view": recruiter.agenda(web.services, token, job_dating_id, session.org, web.zone),
                 "outcomes": recruiter.OUTCOMES,
+                "note_length": interview_notes.NOTE_LENGTH,
             },
         )
 
@@ -75,6 +76,20 @@ def router(web: Web) -> APIRouter:
             lambda: recruiter.record_outcome(web.services, token, slot_id, chosen),
         )
         return back(job_dating_id, "agenda")
+
+    @api.post("/recrutement/{job_dating_id}/entretiens/{slot_id}/note")
+    async def write_note(request: Request, job_dating_id: str, slot_id: str) -> Response:
+        session = recruiting(request)
+        fields = await check_csrf(request, session.csrf)
+        token, text, who = str(session.token), fields.get("note", ""), fields.get("candidate", "")
+        await sent(
+            web,
+            session,
+            f"Note enregistrée pour {who}.",
+            f"Note non enregistrée pour {who}",
+            lambda: interview_notes.write(web.services, token, slot_id, text),
+        )
+        return back(job_dating_id, f"agenda#entretien-{quote(slot_id, safe='')}")
 
     @api.get("/recrutement/{job_dating_id}/entretiens/{slot_id}/second-entretien")
     def second_interview(request: Request, job_dating_id: str, slot_id: str, lieu: str = "site") -> Response:

@@ -250,3 +250,48 @@ def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registra
     )
     assert refused.status_code == 403  # no CSRF token
     assert signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403
+
+
+class Noting(Counselling):
+    """The same services, where c-1's first interview (`s-1`) carries a note of the counsellor's structure
+    and scheduling takes new notes."""
+
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if (method, service, path) == ("POST", "scheduling", "/slots/s-1/notes"):
+            return {"note_id": "n-2"}
+        if service == "scheduling" and path == "/job-datings/jd/interview-notes":
+            note = "Préparée à l'atelier.\n<script>alert(1)</script>"
+            return [
+                {
+                    "slot_id": "s-1",
+                    "note": note,
+                    "author_role": "counsellor",
+                    "written_at": "2027-01-08T08:00:00Z",
+                }
+            ]
+        found = super().answer(method, service, path, sent)
+        if service == "scheduling" and path == "/job-datings/jd/plan":
+            for interview in found["groups"][0]["interviews"][:1]:
+                interview["slot_id"] = "s-1"
+        return found
+
+
+def test_a_counsellor_reads_their_structures_notes_and_writes_one_on_a_candidates_interview(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    services = Noting()
+    console = build_console(services, secure_cookie=False)
+    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    page = client.get("/conseil/candidats/c-1")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert" not in page.text
+    text = read(page)
+    assert "Préparée à l'atelier.\n<script>alert(1)</script>" in text  # as typed, shown as text
+    assert "Conseiller, le vendredi 8 janvier 2027 à 09:00" in text
+    assert 'action="/conseil/candidats/c-1/entretiens/s-1/note"' in text
+    assert "Préparée à l'atelier." in read(client.get("/conseil"))  # shown on « Mes candidats » too
+    done = client.post(
+        "/conseil/candidats/c-1/entretiens/s-1/note", data={"csrf": session.csrf, "note": "Rappelé."}
+    )
+    assert "Note enregistrée." in done.text
+    assert ("POST", "scheduling", "/slots/s-1/notes", {"note": "Rappelé."}) in services.calls

@@ -295,3 +295,48 @@ def test_a_counsellor_reads_their_structures_notes_and_writes_one_on_a_candidate
     )
     assert "Note enregistrée." in done.text
     assert ("POST", "scheduling", "/slots/s-1/notes", {"note": "Rappelé."}) in services.calls
+
+
+class Attending(Counselling):
+    """The same services, where the counsellor's workshop is `ws-1` and scheduling takes its presences (or
+    refuses them with `refusal`)."""
+
+    refusal: Refused | None = None
+
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if (method, service, path) == ("POST", "scheduling", "/workshops/ws-1/attendance"):
+            if self.refusal is not None:
+                raise self.refusal
+            return {}
+        if service == "scheduling" and path == "/workshops/ws-1":
+            return {"workshop_id": "ws-1", "enrolled": ["c-1", "c-7"]}
+        found = super().answer(method, service, path, sent)
+        if service == "scheduling" and path == "/workshops":
+            found[0]["workshop_id"] = "ws-1"
+        return found
+
+
+def test_a_counsellor_records_who_came_to_the_workshop_they_run(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    services = Attending()
+    console = build_console(services, secure_cookie=False)
+    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    text = read(client.get("/conseil/ateliers"))
+    assert 'action="/conseil/ateliers/ws-1/presences"' in text
+    assert "<legend>Martin Léa</legend>" in text
+    assert "<legend>candidat suivi par une autre structure (1)</legend>" in text
+
+    url = "/conseil/ateliers/ws-1/presences"
+    half = client.post(url, data={"csrf": session.csrf, "presence-c-1": "present"})
+    assert "indiquez pour chaque inscrit s'il était là (1 sans réponse)" in read(half)
+    assert not [c for c in services.calls if c[0] == "POST"]
+    answers = {"csrf": session.csrf, "presence-c-1": "present", "presence-c-7": "absent"}
+    services.refusal = Refused(409, ["l'atelier n'a pas encore commencé"])
+    early = client.post(url, data=answers)
+    assert "Présences non enregistrées : l'atelier n'a pas encore commencé" in read(early)
+    services.refusal = None
+    done = client.post(url, data=answers)
+    assert "Présences enregistrées : 1 présent(s), 1 absent(s)." in read(done)
+    sent = [c[3] for c in services.calls if c[:3] == ("POST", "scheduling", "/workshops/ws-1/attendance")]
+    assert sent[-1] == {"present": ["c-1"], "absent": ["c-7"]}

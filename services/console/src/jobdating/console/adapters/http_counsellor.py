@@ -13,6 +13,7 @@ from jobdating.console.adapters.http_answers import sent
 from jobdating.console.adapters.pages import form_for, page_for
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import coaching, counsellor, interview_notes
+from jobdating.console.application.ports import Refused
 from jobdating.console.domain.permissions import may_coach, may_counsel
 
 ONLY_COUNSEL = "Cette page est réservée aux conseillers."
@@ -71,5 +72,26 @@ def router(web: Web) -> APIRouter:
             "coaching.html",
             lambda session, token: coaching.to_run(web.services, token, session.account_id, web.zone),
         )
+
+    @api.post("/conseil/ateliers/{workshop_id}/presences")
+    async def record_attendance(request: Request, workshop_id: str) -> Response:
+        session, token, fields = await form_for(web, request, may_coach, ONLY_COACHES)
+
+        def record() -> tuple[int, int]:
+            enrolled = coaching.enrolled(web.services, token, workshop_id)
+            present, absent, unsaid = coaching.presences(fields, enrolled)
+            if unsaid:
+                raise Refused(400, [f"indiquez pour chaque inscrit s'il était là ({unsaid} sans réponse)"])
+            coaching.record_attendance(web.services, token, workshop_id, present, absent)
+            return len(present), len(absent)
+
+        await sent(
+            web,
+            session,
+            lambda counts: f"Présences enregistrées : {counts[0]} présent(s), {counts[1]} absent(s).",
+            "Présences non enregistrées",
+            record,
+        )
+        return RedirectResponse(f"/conseil/ateliers#atelier-{quote(workshop_id, safe='')}", status_code=303)
 
     return api

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from jobdating.contracts.registration import CandidateErased
 from jobdating.contracts.scheduling import INTERVIEW_NOTE_LENGTH, SlotCancelled
 from jobdating.scheduling.bootstrap import SchedulingService
-from jobdating.scheduling.testing import MovableClock, company_id
+from jobdating.scheduling.testing import Fact, MovableClock, company_id
 
-from .conftest import Api, log_events, paris, published_demo
+from .conftest import Api, feed, log_events, paris, published_demo
 
 
 @pytest.fixture
@@ -95,3 +96,8 @@ async def test_each_organisation_writes_and_reads_only_its_own_notes_on_an_inter
     await api.ok("POST", f"/job-datings/{api.jd}/no-shows", json={"candidate_id": absent})
     cancelled = {e.data.slot_id for e in log_events(service.store, head) if isinstance(e.data, SlotCancelled)}
     assert slot["slot_id"] in cancelled
+
+    # An erased candidate's interviews keep no note anyone can read.
+    ((known,),) = service.store.query("SELECT version FROM sched_candidate WHERE candidate_id = ?", (absent,))
+    feed(service, [Fact(CandidateErased(candidate_id=absent), absent, known + 1, "registration")])
+    assert await api.ok("GET", notes_url) == []

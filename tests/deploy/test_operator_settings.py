@@ -146,23 +146,23 @@ def test_a_setting_refused_or_naming_a_missing_file_is_said_in_one_french_senten
 
 
 def test_an_sms_secret_setting_of_before_stops_notifications_naming_the_one_that_replaced_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from jobdating.notifications.main import main
+
     secret = tmp_path / "sms-webhook-secret"
     secret.write_text("the provider's secret\n")
-    settings = {
-        "JOBDATING_NOTIFICATIONS_STORE_URL": f"sqlite:///{tmp_path / 'notifications.db'}",
-        "JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE": str(secret),
-        "JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE": str(secret),
-    }
-    done = run("jobdating-notifications", settings, tmp_path)
-    assert done.returncode == 2
+    monkeypatch.chdir(tmp_path)  # no .env but the test's
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_STORE_URL", f"sqlite:///{tmp_path / 'notifications.db'}")
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE", str(secret))
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE", str(secret))
+    assert main(["serve"]) == 2
     reason = (
         "réglage retiré : le fournisseur de SMS signe les accusés de réception et les réponses des candidats "
         "avec un seul secret, nommé par JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE "
         "(SMS_PROVIDER_SECRET_FILE dans le .env de compose) ; donnez-lui ce secret pour les deux"
     )
-    assert done.stderr == (
+    assert capsys.readouterr().err == (
         "jobdating-notifications ne démarre pas : "
         f"le réglage JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE est refusé ({reason}) ; "
         f"le réglage JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE est refusé ({reason}) "

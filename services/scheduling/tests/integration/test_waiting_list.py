@@ -245,8 +245,8 @@ async def test_a_company_widening_its_hours_books_its_waiting_list_as_a_computer
 ) -> None:
     """The EHPAD (one recruiter, 08:30 to 12:00) stays until 12:30, through registration's `CompanyUpdated`
     on a real NATS server: its new time goes to the waiting lists (those with the fewest interviews first,
-    site by site, as a computer back's free slots do), the Faches candidate waiting for it among them, and
-    nothing anyone was told moves."""
+    then the lists' order across sites, as a computer back's free slots do), the Faches candidate waiting
+    for it among them, and nothing anyone was told moves."""
     await published_demo(api, service)
     registration = Registration(tmp_path, js, service)
     faches, ehpad = site_id(api.prefix, "faches"), company_id(api.prefix, "ehpad")

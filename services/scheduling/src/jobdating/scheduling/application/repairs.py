@@ -9,7 +9,8 @@ candidate's `give_back` only gives them back the interviews their no-show cancel
 joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
 the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
 changes site (`second_follow`), leave a closed site or a broken computer, and go with a company or a
-candidate who leaves (`second_disrupted`).
+candidate who leaves (`second_disrupted`); the time the cancelled ones held goes to the waiting lists last
+(`refill_freed`), with their candidates' and computers' availability given back.
 """
 
 from __future__ import annotations

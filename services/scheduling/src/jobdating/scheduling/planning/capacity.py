@@ -3,8 +3,10 @@ candidate marked absent who arrives after all.
 
 Unlike a disruption it makes nothing impossible, so no interview changes: the computer's free slots from
 `now` + `lead` go to the waiting list of its site, with the same rule as the slots a repair frees (fewest
-interviews first, then the best wish still open, then id). People already told keep what they were told;
-only the candidates given a slot hear about it.
+interviews first, then the waiting list's order, then the best wish still open, then id; several sites'
+slots at one time pooled, so the first of the lists gets the earliest wherever they wait). People already
+told keep what they were told; only the candidates given a slot hear about it. Time that a second
+interview held (which the planner never saw) comes back the same way when it is cancelled (`TimeFreed`).
 
 A late candidate gets back each interview their no-show cancelled that is still to come: the same slot
 when its computer and a recruiter are still free, else the nearest free slot at their site with that

@@ -3,7 +3,7 @@ the busiest computer breaks, then a typical one (both out for the rest of the ev
 candidates (50) withdraw one after the other, then one disruption of each other kind (a candidate moving
 to another site and a company losing a recruiter among them), then the busiest computer comes back (its
 free slots go to the waiting list), then a second interview of the busiest company is cancelled (its
-time, 11:00 to 11:20 on a typical computer, offered at every site: `refill_freed`).
+time, 11:00 to 11:20, offered at every site where it can serve: `refill_freed`).
 Time per repair (goal < 50 ms), slots moved, slots changed that did not have to (goal 0), freed capacity
 refilled from the waiting list, and the checker's verdict on every repaired plan. Each repair also runs
 without chains (moving one other interview aside to save one from cancellation) in the same run: the
@@ -138,15 +138,23 @@ def one_recruiter_fewer(instance: Instance, plan: Plan) -> dis.CompanyChanged:
     return dis.CompanyChanged(company_id=company_id, company=fewer)
 
 
-def second_cancelled(plan: Plan, computer_id: str) -> TimeFreed:
-    """A second interview of the company with the most interviews to come, on `computer_id` from 11:00 to
-    11:20, cancelled: its time goes to the waiting lists of every site where it can serve."""
-    future = [i for i in plan.interviews if i.begins >= NOW]
+def second_cancelled(plan: Plan) -> TimeFreed:
+    """A second interview of the company with the most interviews to come, from 11:00 to 11:20 on the
+    computer of its first interview to come, cancelled: its time goes to the waiting lists of every site
+    where it can serve."""
+    future = sorted(
+        (i for i in plan.interviews if i.begins >= NOW), key=lambda i: (i.day, i.start, i.computer_id)
+    )
     counts = Counter(i.company_id for i in future)
     busiest = max(sorted(counts), key=lambda k: counts[k])
-    candidate = next(i.candidate_id for i in future if i.computer_id == computer_id)
+    first = next(i for i in future if i.company_id == busiest)
     return TimeFreed(
-        candidate_id=candidate, company_id=busiest, computer_id=computer_id, day=0, start=660, end=680
+        candidate_id=first.candidate_id,
+        company_id=busiest,
+        computer_id=first.computer_id,
+        day=0,
+        start=660,
+        end=680,
     )
 
 
@@ -184,7 +192,7 @@ def main() -> None:
         moving(instance, plan, rng),
         one_recruiter_fewer(instance, plan),
         ComputerBack(computer_id=busiest, at=Moment(day=0, minute=11 * 60)),
-        second_cancelled(plan, by_load[len(by_load) // 2]),
+        second_cancelled(plan),
     ):
         report, instance, plan = one(instance, plan, disruption)
         reports.append(report)

@@ -11,7 +11,9 @@ retried with backoff, then the message is `failed` (NotificationFailed), where t
 
 Two messages to the same person on the same channel are never processed at once: the second one waits for
 the first to end, so that it sees what the first told (a digest of slot news leaves nothing for the notices
-planned by the other slots of the same moment; one reminder per day).
+planned by the other slots of the same moment; one reminder per day). Counsellors' notices not yet
+addressed go one at a time: the one that goes addresses the others and tells its counsellor of theirs too
+(`counsellor_calls`).
 
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
 (after a consumer planned messages, after a send, and every `tick` seconds), so a sped-up clock works.
@@ -209,7 +211,7 @@ class Dispatcher:
             task = asyncio.create_task(self._process(d))
             self._inflight[d.notification_id] = task
             self._busy[person] = d.notification_id
-            task.add_done_callback(functools.partial(self._done, d.notification_id, person))
+            task.add_done_callback(functools.partial(self._done, d.notification_id))
             launched += 1
             if launched == free:
                 break
@@ -228,9 +230,10 @@ class Dispatcher:
             timer.cancel()
         self._pace_timer = loop.call_at(now + seconds, self.wakeup.set)
 
-    def _done(self, notification_id: str, person: tuple[str, str, str], _task: asyncio.Task[None]) -> None:
+    def _done(self, notification_id: str, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)
-        if self._busy.get(person) == notification_id:
+        # The person it was launched for, and the counsellor it was addressed to since (`_told_with`).
+        for person in [p for p, holder in self._busy.items() if holder == notification_id]:
             del self._busy[person]
         self.wakeup.set()
 
@@ -252,11 +255,18 @@ class Dispatcher:
             await self.outcomes.skipped(d, resolved.reason)
             return
         d = resolved
+        told_with: list[Delivery] = []
+        if d.kind == counsellor_calls.KIND:
+            found = await self._told_with(d)
+            if found is None:  # another message to this counsellor is on its way: this one waits for it
+                await self.outcomes.back_to_queue(d, now, now)
+                return
+            told_with = found
         stale = preparation.stale(self.store, d, now) or waiting.stale(self.store, d)
         if stale is not None:  # a seat given back, a session called off, a time already past
             await self.outcomes.skipped(d, stale)
             return
-        facts = self.recipients.facts(d)
+        facts = msgspec.structs.replace(self.recipients.facts(d), told_with=tuple(told_with))
         timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
         due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
         if rules.is_digest(due):
@@ -308,10 +318,7 @@ class Dispatcher:
             raise TryLater(exc.code) from exc
         message = self.messenger.compose(d, contact, content, by_voice=by_voice)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
-        presented, started = content.presented, self.clock.now()
-        await self.outcomes.write(
-            lambda tx: self.deliveries.mark_in_progress(tx, d.notification_id, message_id, presented, started)
-        )
+        await self.outcomes.in_progress(d, message_id, content.presented, self.clock.now(), told_with)
         failpoint("notifications.before_send")
         try:
             result = await self.messenger.send(message)
@@ -323,6 +330,14 @@ class Dispatcher:
             await self._settle(d, result, content.presented, "voice" if by_voice else None)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
+
+    async def _told_with(self, d: Delivery) -> list[Delivery] | None:
+        """The other notices for `d`'s counsellor that `d` tells of, once no other message to them is on
+        its way (None: one is). The counsellor is held until `d` ends: nothing else goes to them meanwhile."""
+        person = _person_channel(d)
+        if self._busy.setdefault(person, d.notification_id) != d.notification_id:
+            return None
+        return await counsellor_calls.told_with(self.store, d, self.recipients.addressed, self._inflight)
 
     def _with_news(self, d: Delivery, facts: Facts, now: datetime) -> Facts:
         """The digest's facts: the candidate's slots of the job dating that are news to them now."""
@@ -391,5 +406,8 @@ class Dispatcher:
 
 
 def _person_channel(d: Delivery) -> tuple[str, str, str]:
-    # A counsellor not resolved yet has no id: such messages need not wait for each other.
+    # A counsellor not resolved yet has no id: such messages need not wait for each other, but for their
+    # notices to call, the one that goes addresses the others (one at a time, or two would list the same).
+    if not d.recipient_id and d.kind == counsellor_calls.KIND:
+        return (d.recipient_type, counsellor_calls.KIND, d.channel)
     return (d.recipient_type, d.recipient_id or d.notification_id, d.channel)

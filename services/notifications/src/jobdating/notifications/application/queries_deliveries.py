@@ -70,6 +70,16 @@ def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
     return [struct_of(Delivery, r) for r in found]
 
 
+def pending_of_kind(source: Source, kind: str) -> list[Delivery]:
+    """Every message of `kind` still waiting to go, due or not, oldest due first."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE kind = ? AND status = 'pending' ORDER BY due_at, created_at, notification_id",
+        (kind,),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
 def answered(source: Source, provider_message_id: str) -> Delivery | None:
     """The SMS to a candidate that the provider knows by `provider_message_id` (what a reply answers)."""
     found = rows(

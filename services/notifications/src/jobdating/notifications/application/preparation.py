@@ -5,7 +5,7 @@ says (the read model as it is when sent; the counsellor comes sealed in registra
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,14 +24,21 @@ from jobdating.notifications.application.ports import StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Site
 from jobdating.notifications.domain import preparation
-from jobdating.notifications.domain.messages import PlannedMessage
+from jobdating.notifications.domain.calendar import CalendarEntry, counselling_uid, workshop_uid
+from jobdating.notifications.domain.messages import REMINDERS, PlannedMessage
 from jobdating.notifications.domain.preparation import Meeting
 
 
 def planned(
-    source: Source, event: Event, event_id: str, now: datetime, timezone: str
+    source: Source,
+    event: Event,
+    event_id: str,
+    now: datetime,
+    timezone: str,
+    delay: timedelta = timedelta(0),
 ) -> list[PlannedMessage]:
-    """The candidates' messages a preparation event calls for (none for any other event)."""
+    """The candidates' messages a preparation event calls for (none for any other event); convocations
+    and cancellations wait `delay` (the change delay) for the interview news of the same moment."""
     match event:
         case CandidateEnrolledInWorkshop() as e:
             workshop = queries_plan.workshop(source, e.workshop_id)
@@ -47,19 +54,28 @@ def planned(
                 event_id,
                 now,
                 tz,
+                delay,
             )
         case WorkshopCancelled() as e:
             return preparation.on_cancelled(
-                "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now
+                "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now, delay
             )
         case CounsellingInterviewBooked() as e:
             tz = _zone(source, e.job_dating_id, timezone)
             return preparation.on_booked(
-                "counselling", e.interview_id, e.job_dating_id, e.candidate_id, e.starts_at, event_id, now, tz
+                "counselling",
+                e.interview_id,
+                e.job_dating_id,
+                e.candidate_id,
+                e.starts_at,
+                event_id,
+                now,
+                tz,
+                delay,
             )
         case CounsellingInterviewCancelled() as e:
             return preparation.on_cancelled(
-                "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now
+                "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now, delay
             )
     return []
 
@@ -112,6 +128,52 @@ def content(
         "counsellor": counsellor,
         "call": who_to_call(recipient.counsellor_id, site),
     }
+
+
+def carried(
+    source: Source,
+    staff: StaffDirectory,
+    d: Delivery,
+    recipient: Contact,
+    tz: ZoneInfo,
+    who_to_call: Callable[[str | None, Site], str | None],
+) -> tuple[dict[str, Any], CalendarEntry | None] | None:
+    """What a message carrying `d` (the interviews' message of the same moment) says of it: its facts, as
+    `d`'s own template has them, with what it is (`what`) and what is new (`change`), and its calendar
+    entry (none for a reminder); None when the read model lacks them (then `d` goes on its own)."""
+    found = content(source, staff, d, recipient, {}, tz, who_to_call)
+    if found is None:
+        return None
+    workshop = d.kind.startswith("workshop_")
+    change = (
+        "cancelled" if d.kind in preparation.CANCELLED_KINDS else "reminder" if d.kind in REMINDERS else "new"
+    )
+    view = found | {"what": "workshop" if workshop else "counselling", "change": change}
+    if change == "reminder":
+        return view, None
+    site, room = found["site"], found["room"]
+    where = f"{site['name']}, {site['address']}, {site['commune']}" + (f" (salle {room})" if room else "")
+    cancelled = change == "cancelled"
+    if workshop:
+        known = queries_plan.workshop(source, d.subject_id)
+        uid, sequence = workshop_uid(d.subject_id), (known.version if known else 0) + int(cancelled)
+        summary, description = "Atelier de préparation au job dating", "Atelier collectif de préparation."
+    else:
+        # An individual interview is booked, then perhaps cancelled: two states, two sequences.
+        uid, sequence = counselling_uid(d.subject_id), int(cancelled)
+        summary = "Rendez-vous avec votre conseiller"
+        description = "Rendez-vous individuel pour préparer le job dating."
+    entry = CalendarEntry(
+        uid=uid,
+        sequence=sequence,
+        starts_at=found["starts_at"],
+        ends_at=found["ends_at"],
+        summary=summary,
+        location=where,
+        description=description,
+        cancelled=cancelled,
+    )
+    return view, entry
 
 
 def _meeting(source: Source, d: Delivery) -> Meeting | None:

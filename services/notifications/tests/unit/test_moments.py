@@ -29,8 +29,25 @@ def test_a_convocation_carries_the_workshop_and_counsellor_news_of_its_moment_on
         pending("moved", "slot_moved", NOW),  # the digest tells it already
     ]
     assert moments.carried("convocation", others, end) == ("workshop", "counselling")
-    # A preparation message carries nothing: it waits for the interviews' message instead.
+    # A preparation message carries nothing then: it waits for the interviews' message instead.
     assert moments.carried("workshop_convocation", others, end) == ()
+    assert moments.carried("counselling_convocation", others, end) == ()
+
+
+def test_without_interview_news_the_counsellor_message_carries_the_workshop_one() -> None:
+    end = moments.moment_end("news", NOW, DELAY, PARIS)
+    workshop = pending("workshop", "workshop_convocation", NOW)
+    counselling = pending("counselling", "counselling_convocation", NOW + timedelta(minutes=1))
+    assert moments.carried("counselling_convocation", [workshop], end) == ("workshop",)
+    # The workshop's, due first, waits for it: which goes does not depend on which was planned first.
+    assert moments.waits_until("workshop_convocation", [counselling], NOW, end) == (
+        counselling.due_at + timedelta(seconds=1)
+    )
+    assert moments.carried("workshop_convocation", [counselling], end) == ()
+    # Two workshops of one moment: the first to go tells the other.
+    other = pending("other", "workshop_convocation", NOW)
+    assert moments.carried("workshop_convocation", [other], end) == ("other",)
+    assert moments.waits_until("workshop_convocation", [other], NOW, end) is None
 
 
 def test_the_first_reminder_of_a_day_carries_the_workshop_reminder_due_later_that_day() -> None:

@@ -79,8 +79,10 @@ def mark_in_progress(
         "presented = ?, updated_at = ? WHERE notification_id = ?",
         (message_id, _presented.encode(list(presented)).decode(), ts(now), notification_id),
     )
+    # What an earlier attempt carried is forgotten: this attempt says what it carries.
+    tx.execute("DELETE FROM notif_merged WHERE carrier_id = ?", (notification_id,))
     for other in carried:
-        # Upsert: a carrier sent again after a crash may carry what another attempt carried.
+        # Upsert: a message another carrier's attempt carried before is this one's now.
         tx.execute(
             "INSERT INTO notif_merged (notification_id, carrier_id) VALUES (?, ?) "
             "ON CONFLICT (notification_id) DO UPDATE SET carrier_id = excluded.carrier_id",

@@ -94,7 +94,11 @@ class ContentBuilder:
             return self._workshop(d, base, tz)
         if d.kind in PREPARATION_KINDS:
             found = preparation.content(self.store, self.staff, d, recipient, base, tz, self._who_to_call)
-            return Content(context=_required(found, "appointment_unknown"))
+            # Its own calendar entry, as when another message carries it (none for a reminder).
+            own = preparation.carried(self.store, self.staff, d, recipient, tz, self._who_to_call)
+            entries = (own[1],) if own is not None and own[1] is not None else ()
+            content = Content(context=_required(found, "appointment_unknown"), entries=entries)
+            return self._with_meetings(content, facts, recipient, tz)
         if d.kind == waiting.KIND:
             found = waiting.content(self.store, d, recipient, base, self._who_to_call)
             return Content(context=_required(found, "site_unknown"))

@@ -263,6 +263,10 @@ class Dispatcher:
         facts = self.recipients.facts(d)
         timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
         moment = moments.moment_of(d.kind) if d.recipient_type == "candidate" else None
+        carrier = queries_deliveries.carrier_of(self.store, d) if moment is not None else None
+        if carrier is not None:  # its carrier was interrupted (a crash): it goes again first, and tells it
+            await self.outcomes.back_to_queue(d, max(carrier.due_at, now) + moments.AFTER_CARRIER, now)
+            return
         if moment is not None:
             others = queries_deliveries.still_to_go(
                 self.store, d, sorted(moments.CARRIERS[moment] | moments.CARRIED[moment])

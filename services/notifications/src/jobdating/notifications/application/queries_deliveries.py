@@ -140,6 +140,18 @@ def merged_into(source: Source, carrier_id: str) -> list[Delivery]:
     return [struct_of(Delivery, r) for r in found]
 
 
+def carrier_of(source: Source, d: Delivery) -> Delivery | None:
+    """The message that carries `d` (recorded when it was marked in progress), when it has not ended: `d`
+    waits for it (a carrier sent again after a crash, with its SMS's idempotency key, carries `d` again)."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE status IN ('pending', 'in_progress') AND notification_id = "
+        "(SELECT carrier_id FROM notif_merged WHERE notification_id = ?)",
+        (d.notification_id,),
+    )
+    return struct_of(Delivery, found[0]) if found else None
+
+
 def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:
     """Messages in progress since before `before`: their send crashed or timed out."""
     found = store.query(f"{_DELIVERY} WHERE status = 'in_progress' AND updated_at < ?", (ts(before),))

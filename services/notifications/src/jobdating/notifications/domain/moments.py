@@ -6,7 +6,9 @@ convocations and cancellations) and *reminders* (the interviews' day reminder an
 reminders). The interview message of a moment carries it: when it goes, it also tells the preparation
 messages of the same moment, same person and channel, still to go, and those are then skipped (`merged`).
 A preparation message that falls due while an interview message of its moment is still to go waits for it
-(`waits_until`), so whichever was planned first, the person gets one message.
+(`waits_until`), so whichever was planned first, the person gets one message. With no interview message
+in the moment, the individual interview's message carries the workshop's (a seat and a meeting booked
+together), by rank, never by which was planned first.
 
 A moment ends `change delay` after now for news (what is planned together is told together, as changes
 are) and at the end of the local day for reminders (one reminder a day: the 07:00 reminder of an
@@ -27,12 +29,18 @@ from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMIN
 Moment = Literal["news", "reminder"]
 # Who carries a moment: the interview messages (they already gather every interview of it).
 CARRIERS: Final[dict[Moment, frozenset[str]]] = {"news": CANDIDATE_DIGESTS, "reminder": DAY_REMINDERS}
-# Who is carried: the preparation pathway's messages of the same moment.
-CARRIED: Final[dict[Moment, frozenset[str]]] = {
-    "news": frozenset(
-        {"workshop_convocation", "workshop_cancelled", "counselling_convocation", "counselling_cancelled"}
+# Who is carried: the preparation pathway's messages of the same moment, the individual interview's
+# before the workshop's (when no interview message is in the moment, the counsellor's carries the
+# workshop's: which message goes does not depend on which was planned first).
+CARRIED_BY_RANK: Final[dict[Moment, tuple[frozenset[str], ...]]] = {
+    "news": (
+        frozenset({"counselling_convocation", "counselling_cancelled"}),
+        frozenset({"workshop_convocation", "workshop_cancelled"}),
     ),
-    "reminder": frozenset({"workshop_reminder", "counselling_reminder"}),
+    "reminder": (frozenset({"counselling_reminder"}), frozenset({"workshop_reminder"})),
+}
+CARRIED: Final[dict[Moment, frozenset[str]]] = {
+    moment: frozenset().union(*ranks) for moment, ranks in CARRIED_BY_RANK.items()
 }
 MERGED: Final = "merged"  # the reason a carried message is skipped
 # How long after its carrier's due time a waiting message looks again (its carrier goes first).
@@ -63,26 +71,58 @@ def moment_end(moment: Moment, now: datetime, change_delay: timedelta, tz: tzinf
     return timing.day_bounds(now, tz)[1]
 
 
-def carried(kind: str, others: Sequence[Pending], end: datetime) -> tuple[str, ...]:
-    """The messages a carrier of `kind` tells too: the preparation messages of its moment due by `end`."""
+def rank(kind: str) -> int | None:
+    """Who goes first in a moment (0: the interview message); None for a message never merged."""
     moment = moment_of(kind)
-    if moment is None or kind not in CARRIERS[moment]:
+    if moment is None:
+        return None
+    if kind in CARRIERS[moment]:
+        return 0
+    return 1 + next(i for i, kinds in enumerate(CARRIED_BY_RANK[moment]) if kind in kinds)
+
+
+def carried(kind: str, others: Sequence[Pending], end: datetime) -> tuple[str, ...]:
+    """The messages a message of `kind` tells too: the preparation messages of its moment due by `end`
+    that rank no higher (an interview message carries them all; a counsellor's message the workshop's)."""
+    mine = rank(kind)
+    if mine is None or _first(kind, others, end) is not None:
         return ()
     return tuple(
         o.notification_id
         for o in sorted(others, key=lambda o: (o.due_at, o.notification_id))
-        if o.kind in CARRIED[moment] and not o.in_progress and o.due_at <= end
+        if o.kind in CARRIED[_moment(kind)]
+        and (rank(o.kind) or 0) >= mine
+        and not o.in_progress
+        # Those waiting for it were put back a moment after it (`waits_until`): still this moment.
+        and o.due_at <= end + AFTER_CARRIER
     )
 
 
 def waits_until(kind: str, others: Sequence[Pending], now: datetime, end: datetime) -> datetime | None:
-    """When a preparation message of `kind` due now looks again, because an interview message of its
-    moment (due by `end`, or being sent) will carry it; None: nothing will, it goes on its own."""
+    """When a preparation message of `kind` due now looks again, because a message of its moment that
+    ranks higher (due by `end`, or being sent) will carry it; None: nothing will, it goes itself."""
+    first = _first(kind, others, end)
+    if first is None:
+        return None
+    return (now if first.in_progress else max(first.due_at, now)) + AFTER_CARRIER
+
+
+def _first(kind: str, others: Sequence[Pending], end: datetime) -> Pending | None:
+    """The message of `kind`'s moment that ranks higher and goes first, if any."""
+    mine = rank(kind)
+    if not mine:  # never merged, or an interview message: nothing goes before it
+        return None
+    higher = [
+        o
+        for o in others
+        if moment_of(o.kind) == moment_of(kind)
+        and (rank(o.kind) or 0) < mine
+        and (o.in_progress or o.due_at <= end)
+    ]
+    return min(higher, key=lambda o: (not o.in_progress, o.due_at), default=None)
+
+
+def _moment(kind: str) -> Moment:
     moment = moment_of(kind)
-    if moment is None or kind not in CARRIED[moment]:
-        return None
-    carriers = [o for o in others if o.kind in CARRIERS[moment] and (o.in_progress or o.due_at <= end)]
-    if not carriers:
-        return None
-    first = min(now if o.in_progress else max(o.due_at, now) for o in carriers)
-    return first + AFTER_CARRIER
+    assert moment is not None
+    return moment

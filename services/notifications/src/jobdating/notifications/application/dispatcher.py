@@ -41,6 +41,7 @@ from jobdating.notifications.application.content import Content, ContentBuilder,
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
 from jobdating.notifications.application.pacing import Pacer
+from jobdating.notifications.application.planner import CHANGE_DELAY
 from jobdating.notifications.application.ports import (
     Accepted,
     CalendarWriter,
@@ -58,7 +59,6 @@ from jobdating.notifications.application.ports import (
     VoiceChannel,
 )
 from jobdating.notifications.application.queries_deliveries import Delivery
-from jobdating.notifications.application.planner import CHANGE_DELAY
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import moments, reach, rules, timing
 from jobdating.notifications.domain.messages import DAY_REMINDERS

@@ -11,7 +11,9 @@ retried with backoff, then the message is `failed` (NotificationFailed), where t
 
 Two messages to the same person on the same channel are never processed at once: the second one waits for
 the first to end, so that it sees what the first told (a digest of slot news leaves nothing for the notices
-planned by the other slots of the same moment; one reminder per day).
+planned by the other slots of the same moment; one reminder per day). Across kinds (`domain.moments`), the
+interview message of a moment carries that person's workshop and counsellor messages of the same moment:
+they are rendered into it, recorded with its `in_progress` mark and skipped (`merged`) when it is sent.
 
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
 (after a consumer planned messages, after a send, and every `tick` seconds), so a sped-up clock works.

@@ -66,7 +66,7 @@ class Planner:
         now = self.clock.now()
         cause = Cause(event_id=env.event_id, now=now)
         messages = plan(event.data, cause, self._context(tx, event.data))
-        messages += preparation.planned(tx, event.data, env.event_id, now, self.timezone, self.change_delay)
+        messages += preparation.planned(tx, event.data, env.event_id, now, self.timezone)
         messages += waiting.planned(event.data, env.event_id, now)
         self.read_model.apply_scheduling(tx, event)
         for message in messages:

@@ -5,7 +5,7 @@ says (the read model as it is when sent; the counsellor comes sealed in registra
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,15 +30,9 @@ from jobdating.notifications.domain.preparation import Meeting
 
 
 def planned(
-    source: Source,
-    event: Event,
-    event_id: str,
-    now: datetime,
-    timezone: str,
-    delay: timedelta = timedelta(0),
+    source: Source, event: Event, event_id: str, now: datetime, timezone: str
 ) -> list[PlannedMessage]:
-    """The candidates' messages a preparation event calls for (none for any other event); convocations
-    and cancellations wait `delay` (the change delay) for the interview news of the same moment."""
+    """The candidates' messages a preparation event calls for (none for any other event)."""
     match event:
         case CandidateEnrolledInWorkshop() as e:
             workshop = queries_plan.workshop(source, e.workshop_id)
@@ -54,11 +48,10 @@ def planned(
                 event_id,
                 now,
                 tz,
-                delay,
             )
         case WorkshopCancelled() as e:
             return preparation.on_cancelled(
-                "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now, delay
+                "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now
             )
         case CounsellingInterviewBooked() as e:
             tz = _zone(source, e.job_dating_id, timezone)
@@ -71,11 +64,10 @@ def planned(
                 event_id,
                 now,
                 tz,
-                delay,
             )
         case CounsellingInterviewCancelled() as e:
             return preparation.on_cancelled(
-                "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now, delay
+                "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now
             )
     return []
 

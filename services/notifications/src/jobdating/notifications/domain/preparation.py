@@ -49,12 +49,10 @@ def on_booked(
     cause_event_id: str,
     now: datetime,
     tz: tzinfo,
-    delay: timedelta = timedelta(0),
 ) -> list[PlannedMessage]:
-    """A seat or an interview given: the convocation `delay` from now (the change delay: it goes with the
-    interview news of the same moment, `domain.moments`), the reminder the day before when useful."""
+    """A seat or an interview given: the convocation now, the reminder the day before when it is useful."""
     convocation, reminder, _ = KINDS[what]
-    due = [(convocation, now + delay)]
+    due = [(convocation, now)]
     eve = eve_reminder_at(starts_at, tz)
     if now + REMINDER_MIN_GAP <= eve < starts_at:
         due.append((reminder, eve))
@@ -72,12 +70,11 @@ def on_cancelled(
     candidate_ids: tuple[str, ...],
     cause_event_id: str,
     now: datetime,
-    delay: timedelta = timedelta(0),
 ) -> list[PlannedMessage]:
-    """Called off: each candidate who held it is told, `delay` from now (like a convocation)."""
+    """Called off: each candidate who held it is told."""
     kind = KINDS[what][2]
     return [
-        _message(kind, candidate_id, subject_id, job_dating_id, cause_event_id, now + delay, channel)
+        _message(kind, candidate_id, subject_id, job_dating_id, cause_event_id, now, channel)
         for candidate_id in candidate_ids
         for channel in CANDIDATE_CHANNELS
     ]

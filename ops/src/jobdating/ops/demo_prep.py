@@ -121,8 +121,9 @@ def _counselling(http: httpx.Client, url: str, counsellor: dict[str, str], candi
 
 
 def _wait_for_convocations(http: httpx.Client, url: str, headers: dict[str, str], report: PrepReport) -> None:
-    """Until each seat and each interview has its convocation sent: after the clock moves to the day, one
-    still waiting would be dropped (its meeting past)."""
+    """Until each seat and each interview has its convocation sent (or told in the other's: one message
+    per person per moment): after the clock moves to the day, one still waiting would be dropped (its
+    meeting past)."""
     wanted = {"workshop_convocation": report.enrolments, "counselling_convocation": report.counselling}
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
@@ -131,7 +132,12 @@ def _wait_for_convocations(http: httpx.Client, url: str, headers: dict[str, str]
             rows = http.get(f"{url}/notifications", params={"kind": kind, "limit": 500}, headers=headers)
             rows.raise_for_status()
             items = rows.json()
-            sent = {(n["subject_id"], n["recipient_id"]) for n in items if n["status"] == "sent"}
+            # A convocation told inside another message of its moment (`merged`) reached its person too.
+            sent = {
+                (n["subject_id"], n["recipient_id"])
+                for n in items
+                if n["status"] == "sent" or n["reason"] == "merged"
+            }
             waiting = [n for n in items if n["status"] in ("pending", "in_progress")]
             done = done and len(sent) >= count and not waiting
         if done:

@@ -15,6 +15,7 @@ from nats.js import JetStreamContext
 from jobdating.bus.provision import consumer_config
 from jobdating.bus.server import NatsServer
 from jobdating.bus.topology import CONSUMERS
+from jobdating.contracts import scheduling as sc
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.notifications.application.planner import (
     REGISTRATION_CONSUMER,
@@ -90,6 +91,21 @@ def settled(db: Path) -> int:
     return int(row[0])
 
 
+def merged(db: Path) -> dict[tuple[str, str], int]:
+    """How the workshop convocations ended, by status and reason."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        found = conn.execute(
+            "SELECT status, reason, COUNT(*) FROM notif_delivery WHERE kind = 'workshop_convocation' "
+            "GROUP BY status, reason"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {(status, reason): int(n) for status, reason, n in found}
+
+
 @pytest.mark.usefixtures("recruiting")
 async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_batch(
     tmp_path: Path,
@@ -108,8 +124,14 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
     from datetime import UTC, datetime, timedelta
 
     soon = datetime.now(UTC) + timedelta(hours=6)  # within 12 hours: SMS go even at night
+    # Half of them get a workshop seat at the same moment: their convocation carries it (one message).
+    upstream.workshop("ws-1", soon - timedelta(hours=2))
     for i in range(SLOTS):
-        upstream.assign(f"slot-{i}", person(registration, upstream, i), soon + timedelta(minutes=10 * i))
+        candidate_id = person(registration, upstream, i)
+        upstream.assign(f"slot-{i}", candidate_id, soon + timedelta(minutes=10 * i))
+        if i % 2 == 0:
+            seat = sc.CandidateEnrolledInWorkshop(workshop_id="ws-1", candidate_id=candidate_id)
+            upstream.append(seat, "ws-1", "scheduling")
     await upstream.publish()
 
     env = notifications_env(tmp_path, nats_server.url, mailbox)
@@ -134,6 +156,12 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
     texts = sms_lines(tmp_path / "sms.jsonl")
     assert len(texts) == SLOTS
     assert len({t["idempotency_key"] for t in texts}) == SLOTS
+    # The workshop went inside the convocations, never on its own, whatever the kills.
+    assert mailbox.messages("workshop_convocation") == []
+    seated = [m for m in convocations if int(m["To"].removeprefix("personne").split("@")[0]) % 2 == 0]
+    assert all("UID:workshop-ws-1@jobdating" in str(calendar_of(m)) for m in seated)
+    assert sum("Atelier" in t["text"] for t in texts) == SLOTS // 2
+    assert merged(tmp_path / "notifications.db") == {("skipped", "merged"): SLOTS}
     # Every kill left its trace: the log shows the reconciliations that kept it exactly once.
     text = log.read_text()
     assert "notification_reconciled_sent" in text or "notification_resend_with_same_key" in text

@@ -12,6 +12,7 @@ from typing import Any
 import icalendar
 import pytest
 
+from jobdating.contracts import scheduling as sc
 from jobdating.contracts.queries import Contact
 from jobdating.notifications.application import queries_plan
 
@@ -178,3 +179,39 @@ async def test_two_notices_for_one_person_due_together_are_sent_one_after_the_ot
         ("email", "sent", None): 1,
         ("email", "skipped", "unchanged"): 1,
     }
+
+
+async def test_a_workshop_seat_given_with_the_plan_is_told_in_the_convocation_not_apart(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    ines, paul = world(registration, upstream, 2)
+    upstream.workshop("ws-1", paris(DAY - timedelta(days=2), 14))
+    upstream.append(
+        sc.CandidateEnrolledInWorkshop(workshop_id="ws-1", candidate_id=ines), "ws-1", "scheduling"
+    )
+    await publish_three_and_one(instance, upstream, ines, paul)
+    # The workshop's own convocation was due after the change delay: nothing more then.
+    instance.clock.set(instance.clock.now() + timedelta(minutes=3))
+    await instance.send()
+
+    (sms,) = texts_to(tmp_path / "sms.jsonl", registration, ines)
+    assert "Atelier de préparation mardi 1/12 à 14h" in sms or "Atelier 1/12 14h" in sms, sms
+    assert len(sms) <= 306
+    mails = [m for m in mailbox.messages() if m["To"] == "personne0@example.org"]
+    assert [m["X-Jobdating-Kind"] for m in mails] == ["convocation"]
+    (mail,) = mails
+    assert str(mail["Subject"]).strip() == "Vos 3 entretiens d'embauche le jeudi 3 décembre, et votre atelier"
+    body = mail.get_body(("plain",))
+    assert body is not None
+    assert "Atelier de préparation au job dating" in body.get_content()
+    # One calendar: an entry per interview and one for the workshop.
+    uids = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(calendar_of(mail)).walk("VEVENT"))
+    assert uids == [f"slot-slot-{i}@jobdating" for i in range(3)] + ["workshop-ws-1@jobdating"]
+    assert {(r[1], r[4], r[5]) for r in instance.deliveries(kind="workshop_convocation")} == {
+        ("email", "skipped", "merged"),
+        ("sms", "skipped", "merged"),
+    }
+    # Paul, with no workshop, gets his convocation as before.
+    assert [m["X-Jobdating-Kind"] for m in mailbox.messages() if m["To"] == "personne1@example.org"] == [
+        "convocation"
+    ]

@@ -6,13 +6,24 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from jobdating.contracts import scheduling as sc
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope
 
-from .conftest import FakeClock, Instance, Mailbox, Registration, Upstream, paris, person, sms_lines
+from .conftest import (
+    FakeClock,
+    Instance,
+    Mailbox,
+    Registration,
+    Upstream,
+    calendar_of,
+    paris,
+    person,
+    sms_lines,
+)
 
 pytestmark = pytest.mark.nats
 
@@ -50,18 +61,41 @@ async def test_a_workshop_seat_and_an_individual_interview_get_one_convocation_a
     await instance.caught_up(upstream)
     await instance.send()
 
-    convocations = mailbox.messages("workshop_convocation")
-    assert len(convocations) == 2
-    assert convocations[0]["Subject"].strip() == "Atelier de préparation le lundi 30 novembre à 14 h"
+    # The one leaving has a seat only; the one kept, booked with their counsellor at the same moment, hears
+    # of both in one message (the counsellor's carries the workshop's).
+    [convocation] = mailbox.messages("workshop_convocation")
+    assert convocation["Subject"].strip() == "Atelier de préparation le lundi 30 novembre à 14 h"
+    assert convocation["To"] == "personne1@example.org"
     [with_counsellor] = mailbox.messages("counselling_convocation")
+    assert with_counsellor["To"] == "personne0@example.org"
+    assert with_counsellor["Subject"].strip() == (
+        "Rendez-vous avec votre conseiller le vendredi 27 novembre à 9 h, et votre atelier"
+    )
     body = with_counsellor.get_body()
     assert body is not None
     assert "Vous avez rendez-vous avec Karima, votre conseiller" in body.get_content()
-    texts = [t["text"] for t in sms_lines(tmp_path / "sms.jsonl")]
-    assert sum("atelier de préparation au job dating lundi 30/11 de 14h à 16h" in t for t in texts) == 2, (
-        texts
+    assert (
+        "Atelier de préparation au job dating\r\nDate : lundi 30 novembre, de 14 h à 16 h"
+        in body.get_content()
     )
-    assert all(len(t) <= 160 for t in texts)
+    calendar = icalendar.Calendar.from_ical(calendar_of(with_counsellor))
+    assert sorted(str(e["UID"]) for e in calendar.walk("VEVENT")) == [
+        "counselling-ci-1@jobdating",
+        "workshop-ws-1@jobdating",
+    ]
+    assert [r[4:6] for r in instance.deliveries(kind="workshop_convocation", recipient_id=kept)] == [
+        ("skipped", "merged"),
+        ("skipped", "merged"),
+    ]
+    texts = [t["text"] for t in sms_lines(tmp_path / "sms.jsonl")]
+    assert len(texts) == 2, texts
+    assert sum("atelier de préparation au job dating lundi 30/11 de 14h à 16h" in t for t in texts) == 1
+    # One part rather than two: the compact form, the workshop by its date, hour and commune.
+    assert (
+        sum("votre conseiller, vendredi 27/11 à 9h" in t and "Atelier 30/11 14h, Seclin." in t for t in texts)
+        == 1
+    )
+    assert all(len(t) <= 306 for t in texts)
     assert instance.statuses("workshop_reminder") == {"pending": 4}
     # The interview is tomorrow morning: its eve reminder would come at 10:00 today, too soon after.
     assert instance.statuses("counselling_reminder") == {}

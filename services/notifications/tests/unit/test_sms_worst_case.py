@@ -44,6 +44,8 @@ SITE = {
 }
 FIRST_NAME = typed("Anne-Françoise Marie-Noëlle ", 100)
 PREMISES = typed("Zone d’activité de l’Épinette, 1555 avenue du Maréchal Leclerc ", 200)
+ROOM = typed("Salle Marguerite Yourcenar ", 120)
+COUNSELLOR = typed("Marie-Noëlle ", 100)
 VIDEO_LINK = "https://visio.jobdating.example/entretien/" + "x" * 22  # scheduling's base and 128-bit token
 # The longest console address the docs promise room for (docs/notifications-wording.md): 60 characters.
 CONSOLE = "https://rendez-vous-emploi.departement-du-pas-de-calais.fr/j"
@@ -67,6 +69,28 @@ def slot(place: str, at: datetime = AT) -> dict[str, Any]:
 
 # What a candidate's digest says of each interview, by the kind of message (reminders: no change).
 CHANGE_OF = {"convocation": "new", "slot_moved": "moved", "slot_cancelled": "cancelled"}
+# What it says of the workshop and individual interview of the same moment it carries.
+MEETING_CHANGE_OF = {
+    "slot_cancelled": "cancelled",
+    "reminder_morning": "reminder",
+    "reminder_two_days": "reminder",
+}
+
+
+def meetings(kind: str) -> list[dict[str, Any]]:
+    """A workshop and an individual interview told with the interviews (one message per moment)."""
+    change = MEETING_CHANGE_OF.get(kind, "new")
+    common = {"change": change, "site": SITE, "call": "+33320000001", "ends_at": AT + timedelta(hours=3)}
+    return [
+        common | {"what": "workshop", "starts_at": AT - timedelta(days=1), "room": ROOM, "counsellor": None},
+        common
+        | {
+            "what": "counselling",
+            "starts_at": AT - timedelta(days=2),
+            "room": None,
+            "counsellor": COUNSELLOR,
+        },
+    ]
 
 
 def facts(place: str, outcome: str, with_link: bool, kind: str = "convocation") -> dict[str, Any]:
@@ -104,8 +128,9 @@ def facts(place: str, outcome: str, with_link: bool, kind: str = "convocation") 
         "starts_at": AT,
         "ends_at": AT + timedelta(hours=2, minutes=30),
         "site": SITE,
-        "room": typed("Salle Marguerite Yourcenar ", 120),
-        "counsellor": typed("Marie-Noëlle ", 100),
+        "room": ROOM,
+        "counsellor": COUNSELLOR,
+        "meetings": meetings(kind),
         "link": LINK if with_link else None,
     }
 

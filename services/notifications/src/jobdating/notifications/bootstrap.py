@@ -288,6 +288,7 @@ def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
         voice=voice_channel(s, service.clock),
         coordinator_phone=s.coordinator_phone,
         call_wait=timedelta(seconds=s.counsellor_call_wait),
+        moment=timedelta(seconds=s.change_delay_seconds),
     )
 
 

@@ -61,18 +61,33 @@ def insert_unless_pending(
 
 
 def mark_in_progress(
-    tx: Transaction, notification_id: str, message_id: str, presented: Sequence[SlotFacts], now: datetime
+    tx: Transaction,
+    notification_id: str,
+    message_id: str,
+    presented: Sequence[SlotFacts],
+    now: datetime,
+    carried: Sequence[str] = (),
 ) -> None:
     """Committed before the provider is called: from now on, a crash leads to reconciliation.
 
-    `presented` (the slots the message shows, as shown) is kept so that a reconciled message records
-    what its recipient was told exactly as a sent one does.
+    `presented` (the slots the message shows, as shown) and `carried` (the messages of the same moment it
+    tells too) are kept so that a reconciled message records what its recipient was told exactly as a
+    sent one does.
     """
     tx.execute(
         "UPDATE notif_delivery SET status = 'in_progress', attempts = attempts + 1, message_id = ?, "
         "presented = ?, updated_at = ? WHERE notification_id = ?",
         (message_id, _presented.encode(list(presented)).decode(), ts(now), notification_id),
     )
+    # What an earlier attempt carried is forgotten: this attempt says what it carries.
+    tx.execute("DELETE FROM notif_merged WHERE carrier_id = ?", (notification_id,))
+    for other in carried:
+        # Upsert: a message another carrier's attempt carried before is this one's now.
+        tx.execute(
+            "INSERT INTO notif_merged (notification_id, carrier_id) VALUES (?, ?) "
+            "ON CONFLICT (notification_id) DO UPDATE SET carrier_id = excluded.carrier_id",
+            (other, notification_id),
+        )
 
 
 def mark_pending(

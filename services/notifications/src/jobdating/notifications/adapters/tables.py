@@ -198,6 +198,20 @@ SCHEMA += (
 )
 
 
+# One message per person per moment (`domain.moments`): which message carried which (a workshop's
+# convocation told in the interviews' digest), written with the carrier's `in_progress` mark so that a
+# reconciled carrier settles what it carried. A new table again: no migration.
+MOMENTS = (
+    """CREATE TABLE IF NOT EXISTS notif_merged (
+        notification_id TEXT PRIMARY KEY,
+        carrier_id TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS notif_merged_carrier ON notif_merged (carrier_id)",
+)
+
+SCHEMA += MOMENTS
+
+
 def migrate(store: EventStore) -> None:
     """Create the service's tables if they do not exist."""
     with store.transaction() as tx:

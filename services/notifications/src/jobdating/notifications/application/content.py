@@ -50,12 +50,14 @@ class Content(msgspec.Struct, frozen=True, kw_only=True):
     context: dict[str, Any]
     entries: tuple[CalendarEntry, ...] = ()
     presented: tuple[SlotFacts, ...] = ()
+    carried: tuple[Delivery, ...] = ()  # the messages of the same moment it tells too (`domain.moments`)
 
 
 class Facts(msgspec.Struct, frozen=True, kw_only=True):
     """What the dispatcher already read for a message: its job dating, its slot, its registered recipient;
     for a candidate's digest, what is news (`news`) and those slots (`slots`); for a day reminder, the
-    interviews of that day (`slots`); for a counsellor's notice, the others it tells of (`told_with`)."""
+    interviews of that day (`slots`); for either, the preparation messages of the same moment (`meetings`);
+    for a counsellor's notice, the others it tells of (`told_with`)."""
 
     job_dating: JobDating | None
     slot: Slot | None
@@ -63,6 +65,7 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
     news: tuple[News, ...] = ()
     slots: tuple[Slot, ...] = ()
     told_with: tuple[Delivery, ...] = ()
+    meetings: tuple[Delivery, ...] = ()  # the preparation messages of the same moment it may carry
 
 
 class ContentBuilder:
@@ -95,7 +98,11 @@ class ContentBuilder:
             return self._workshop(d, base, tz)
         if d.kind in PREPARATION_KINDS:
             found = preparation.content(self.store, self.staff, d, recipient, base, tz, self._who_to_call)
-            return Content(context=_required(found, "appointment_unknown"))
+            # Its own calendar entry, as when another message carries it (none for a reminder).
+            own = preparation.carried(self.store, self.staff, d, recipient, tz, self._who_to_call)
+            entries = (own[1],) if own is not None and own[1] is not None else ()
+            content = Content(context=_required(found, "appointment_unknown"), entries=entries)
+            return self._with_meetings(content, facts, recipient, tz)
         if d.kind == waiting.KIND:
             found = waiting.content(self.store, d, recipient, base, self._who_to_call)
             return Content(context=_required(found, "site_unknown"))
@@ -105,7 +112,9 @@ class ContentBuilder:
             return await self._call(d, facts.told_with, base, tz)
         if d.recipient_type == "candidate" and d.kind in CANDIDATE_DIGESTS | DAY_REMINDERS:
             # The counsellor comes sealed in registration's contact answer, never from the bus.
-            return self._digest(d, facts, recipient.counsellor_id, base, tz)
+            return self._with_meetings(
+                self._digest(d, facts, recipient.counsellor_id, base, tz), facts, recipient, tz
+            )
         slot = facts.slot or queries_plan.slot(self.store, d.subject_id)
         if slot is None:
             raise MissingFacts("slot_unknown")
@@ -167,6 +176,27 @@ class ContentBuilder:
             context["call"] = self.coordinator_phone or sites[0].phone
         return Content(
             context=context, entries=tuple(entries), presented=tuple(s.facts() for s in facts.slots)
+        )
+
+    def _with_meetings(self, content: Content, facts: Facts, recipient: Contact, tz: ZoneInfo) -> Content:
+        """The interviews' message with the workshops and individual interviews of its moment (`meetings`,
+        in time order), each with its calendar entry; one the read model lacks goes on its own later."""
+        shown, views, entries = [], [], []
+        for d in facts.meetings:
+            found = preparation.carried(self.store, self.staff, d, recipient, tz, self._who_to_call)
+            if found is None:
+                continue
+            view, entry = found
+            shown.append(d)
+            views.append(view)
+            if entry is not None:
+                entries.append(entry)
+        views.sort(key=lambda v: v["starts_at"])
+        return msgspec.structs.replace(
+            content,
+            context=content.context | {"meetings": views},
+            entries=content.entries + tuple(entries),
+            carried=tuple(shown),
         )
 
     async def _call(

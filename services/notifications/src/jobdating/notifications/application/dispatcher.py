@@ -13,7 +13,9 @@ Two messages to the same person on the same channel are never processed at once:
 the first to end, so that it sees what the first told (a digest of slot news leaves nothing for the notices
 planned by the other slots of the same moment; one reminder per day). Counsellors' notices not yet
 addressed go one at a time: the one that goes addresses the others and tells its counsellor of theirs too
-(`counsellor_calls`).
+(`counsellor_calls`). Across kinds (`domain.moments`), the interview message of a moment carries that
+person's workshop and counsellor messages of the same moment: they are rendered into it, recorded with its
+`in_progress` mark and skipped (`merged`) when it is sent.
 
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
 (after a consumer planned messages, after a send, and every `tick` seconds), so a sped-up clock works.
@@ -39,10 +41,11 @@ from jobdating.notifications.application import (
     queries_plan,
     waiting,
 )
-from jobdating.notifications.application.content import ContentBuilder, Facts, MissingFacts
+from jobdating.notifications.application.content import Content, ContentBuilder, Facts, MissingFacts
 from jobdating.notifications.application.messenger import Messenger
 from jobdating.notifications.application.outcomes import OutcomeHook, Outcomes
 from jobdating.notifications.application.pacing import Pacer
+from jobdating.notifications.application.planner import CHANGE_DELAY
 from jobdating.notifications.application.ports import (
     Accepted,
     CalendarWriter,
@@ -61,7 +64,7 @@ from jobdating.notifications.application.ports import (
 )
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
-from jobdating.notifications.domain import reach, rules, timing
+from jobdating.notifications.domain import moments, reach, rules, timing
 from jobdating.notifications.domain.messages import DAY_REMINDERS
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.rules import Defer, Due, Skip, SlotFacts
@@ -105,8 +108,11 @@ class Dispatcher:
         voice: VoiceChannel | None = None,
         coordinator_phone: str | None = None,
         call_wait: timedelta = counsellor_calls.GATHERING,
+        moment: timedelta = CHANGE_DELAY,
     ) -> None:
         self.store = store
+        # How far ahead a candidate's news gathers the news of the same moment (the change delay).
+        self.moment = moment
         self.deliveries = deliveries
         self.content = ContentBuilder(store, contacts, staff, timezone, links, coordinator_phone)
         self.outcomes = Outcomes(
@@ -268,6 +274,29 @@ class Dispatcher:
             return
         facts = msgspec.structs.replace(self.recipients.facts(d), told_with=tuple(told_with))
         timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
+        moment = moments.moment_of(d.kind) if d.recipient_type == "candidate" else None
+        carrier = queries_deliveries.carrier_of(self.store, d) if moment is not None else None
+        if carrier is not None:  # its carrier was interrupted (a crash): it goes again first, and tells it
+            await self.outcomes.back_to_queue(d, max(carrier.due_at, now) + moments.AFTER_CARRIER, now)
+            return
+        if moment is not None:
+            others = queries_deliveries.still_to_go(
+                self.store, d, sorted(moments.CARRIERS[moment] | moments.CARRIED[moment])
+            )
+            end = moments.moment_end(moment, now, self.moment, ZoneInfo(timezone))
+            pending = [_pending(o) for o in others]
+            again = moments.waits_until(d.kind, pending, now, end)
+            if again is not None:  # the interviews' message of this moment goes first and tells it
+                await self.outcomes.back_to_queue(d, again, now)
+                return
+            carried = set(moments.carried(d.kind, pending, end))
+            # A workshop given back or called off meanwhile is not told: it is skipped on its own.
+            meetings = tuple(
+                o
+                for o in others
+                if o.notification_id in carried and preparation.stale(self.store, o, now) is None
+            )
+            facts = msgspec.structs.replace(facts, meetings=meetings)
         due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
         if rules.is_digest(due):
             facts = self._with_news(d, facts, now)
@@ -318,7 +347,10 @@ class Dispatcher:
             raise TryLater(exc.code) from exc
         message = self.messenger.compose(d, contact, content, by_voice=by_voice)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
-        await self.outcomes.in_progress(d, message_id, content.presented, self.clock.now(), told_with)
+        carried_ids = [c.notification_id for c in content.carried]
+        await self.outcomes.in_progress(
+            d, message_id, content.presented, self.clock.now(), told_with, carried_ids
+        )
         failpoint("notifications.before_send")
         try:
             result = await self.messenger.send(message)
@@ -327,7 +359,7 @@ class Dispatcher:
             return
         failpoint("notifications.after_send_before_mark")
         try:
-            await self._settle(d, result, content.presented, "voice" if by_voice else None)
+            await self._settle(d, result, content, "voice" if by_voice else None)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
 
@@ -369,11 +401,13 @@ class Dispatcher:
         return queries_deliveries.reminded_between(self.store, d, start, end)
 
     async def _settle(
-        self, d: Delivery, result: SendResult, presented: Sequence[SlotFacts], carried_by: Carrier | None
+        self, d: Delivery, result: SendResult, content: Content, carried_by: Carrier | None
     ) -> None:
         attempts = d.attempts + 1
         if isinstance(result, Accepted):
-            await self.outcomes.sent(d, result.provider_message_id, presented, attempts, carried_by)
+            await self.outcomes.sent(
+                d, result.provider_message_id, content.presented, attempts, carried_by, content.carried
+            )
         elif isinstance(result, Rejected):
             if result.temporary:
                 await self.outcomes.temporary(
@@ -395,7 +429,8 @@ class Dispatcher:
         held = self.probe.holds(d.message_id) if self.probe is not None and d.message_id else None
         if held is True:
             presented = queries_deliveries.presented(self.store, d.notification_id)
-            await self.outcomes.sent(d, d.message_id or "", presented, d.attempts)
+            carried = queries_deliveries.merged_into(self.store, d.notification_id)
+            await self.outcomes.sent(d, d.message_id or "", presented, d.attempts, carried=carried)
             self.outcomes.warning("notification_reconciled_sent", d)
         elif held is False:
             await self.outcomes.back_to_queue(d, now, now)
@@ -403,6 +438,15 @@ class Dispatcher:
         else:
             # Nobody can tell whether it went: the coordinator decides (sending again may duplicate it).
             await self.outcomes.failed(d, "uncertain", d.attempts)
+
+
+def _pending(d: Delivery) -> moments.Pending:
+    return moments.Pending(
+        notification_id=d.notification_id,
+        kind=d.kind,
+        due_at=d.due_at,
+        in_progress=d.status == "in_progress",
+    )
 
 
 def _person_channel(d: Delivery) -> tuple[str, str, str]:

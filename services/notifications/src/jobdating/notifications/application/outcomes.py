@@ -19,10 +19,10 @@ from jobdating.contracts.notifications import (
     NotificationSkipped,
 )
 from jobdating.eventstore.base import Transaction
-from jobdating.notifications.application import counsellor_calls
+from jobdating.notifications.application import counsellor_calls, queries_deliveries
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites
 from jobdating.notifications.application.queries_deliveries import Delivery
-from jobdating.notifications.domain import outcome, timing
+from jobdating.notifications.domain import moments, outcome, timing
 from jobdating.notifications.domain.rules import SlotFacts
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import Aggregate, CommandBus, Meta, UnitOfWork
@@ -85,13 +85,15 @@ class Outcomes:
         presented: Sequence[SlotFacts],
         started: datetime,
         told_with: Sequence[Delivery] = (),
+        carried: Sequence[str] = (),
     ) -> None:
         """Committed before the provider is called. `told_with`: the other notices `d` says (a counsellor's
         of the same moment) end skipped `already_told` in the same commit, their candidates kept with `d`:
-        from then on, only `d` (or its resend) tells of them."""
+        from then on, only `d` (or its resend) tells of them. `carried`: the messages of the same moment
+        `d` tells too (`domain.moments`), kept with its mark and skipped `merged` once it is sent."""
 
         def work(w: UnitOfWork) -> None:
-            self.deliveries.mark_in_progress(w.tx, d.notification_id, message_id, presented, started)
+            self.deliveries.mark_in_progress(w.tx, d.notification_id, message_id, presented, started, carried)
             if not told_with:
                 return
             self.deliveries.tell_with(w.tx, d.notification_id, [o.subject_id for o in told_with])
@@ -115,8 +117,10 @@ class Outcomes:
         presented: Sequence[SlotFacts],
         attempts: int,
         carried_by: Carrier | None = None,
+        carried: Sequence[Delivery] = (),
     ) -> None:
-        """`carried_by`: the channel that took it when not the planned one (a landline's voice call)."""
+        """`carried_by`: the channel that took it when not the planned one (a landline's voice call);
+        `carried`: the messages of the same moment it told too, skipped (`merged`) in the same commit."""
 
         def update(tx: Transaction) -> None:
             now = self.clock.now()
@@ -139,8 +143,26 @@ class Outcomes:
             provider_message_id=provider_message_id,
             carried_by=carried_by,
         )
-        await self._record(d, event, update)
+
+        def told_too(w: UnitOfWork) -> None:
+            for other in carried:
+                self._merged(w, other)
+
+        await self._record(d, event, update, told_too)
         self._outcome("sent", d, carried_by)
+        for other in carried:
+            self._outcome("skipped", other)
+
+    def _merged(self, w: UnitOfWork, other: Delivery) -> None:
+        """A message told by another one of its moment: skipped in the carrier's commit, once (not when it
+        went its own way meanwhile)."""
+        row = queries_deliveries.get(w.tx, other.notification_id)
+        if row is None or row.status != "pending":
+            return
+        self._append(w, row, NotificationSkipped(**event_fields(row), reason=moments.MERGED))
+        self.deliveries.mark_final(
+            w.tx, row.notification_id, "skipped", self.clock.now(), reason=moments.MERGED
+        )
 
     async def skipped(self, d: Delivery, reason: str) -> None:
         def update(tx: Transaction) -> None:
@@ -189,12 +211,21 @@ class Outcomes:
                 wait=self.call_wait,
             )
 
-    async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
-        """Append the outcome to the notification's stream and update its row, in one (shared) commit."""
+    async def _record(
+        self,
+        d: Delivery,
+        event: Event,
+        update: Callable[[Transaction], None],
+        more: Callable[[UnitOfWork], None] | None = None,
+    ) -> None:
+        """Append the outcome to the notification's stream and update its row, in one (shared) commit;
+        `more` records what goes with it in that commit (the messages a carrier told)."""
 
         def work(w: UnitOfWork) -> None:
             self._append(w, d, event)
             update(w.tx)
+            if more is not None:
+                more(w)
 
         await self.bus.run_async(work)
 

@@ -78,6 +78,7 @@ class DeliveryWrites(Protocol):
         message_id: str,
         presented: Sequence[SlotFacts],
         now: datetime,
+        carried: Sequence[str] = (),
     ) -> None: ...
 
     def mark_pending(

@@ -24,7 +24,8 @@ from jobdating.notifications.application.ports import StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Site
 from jobdating.notifications.domain import preparation
-from jobdating.notifications.domain.messages import PlannedMessage
+from jobdating.notifications.domain.calendar import CalendarEntry, counselling_uid, workshop_uid
+from jobdating.notifications.domain.messages import REMINDERS, PlannedMessage
 from jobdating.notifications.domain.preparation import Meeting
 
 
@@ -55,7 +56,14 @@ def planned(
         case CounsellingInterviewBooked() as e:
             tz = _zone(source, e.job_dating_id, timezone)
             return preparation.on_booked(
-                "counselling", e.interview_id, e.job_dating_id, e.candidate_id, e.starts_at, event_id, now, tz
+                "counselling",
+                e.interview_id,
+                e.job_dating_id,
+                e.candidate_id,
+                e.starts_at,
+                event_id,
+                now,
+                tz,
             )
         case CounsellingInterviewCancelled() as e:
             return preparation.on_cancelled(
@@ -112,6 +120,52 @@ def content(
         "counsellor": counsellor,
         "call": who_to_call(recipient.counsellor_id, site),
     }
+
+
+def carried(
+    source: Source,
+    staff: StaffDirectory,
+    d: Delivery,
+    recipient: Contact,
+    tz: ZoneInfo,
+    who_to_call: Callable[[str | None, Site], str | None],
+) -> tuple[dict[str, Any], CalendarEntry | None] | None:
+    """What a message carrying `d` (the interviews' message of the same moment) says of it: its facts, as
+    `d`'s own template has them, with what it is (`what`) and what is new (`change`), and its calendar
+    entry (none for a reminder); None when the read model lacks them (then `d` goes on its own)."""
+    found = content(source, staff, d, recipient, {}, tz, who_to_call)
+    if found is None:
+        return None
+    workshop = d.kind.startswith("workshop_")
+    change = (
+        "cancelled" if d.kind in preparation.CANCELLED_KINDS else "reminder" if d.kind in REMINDERS else "new"
+    )
+    view = found | {"what": "workshop" if workshop else "counselling", "change": change}
+    if change == "reminder":
+        return view, None
+    site, room = found["site"], found["room"]
+    where = f"{site['name']}, {site['address']}, {site['commune']}" + (f" (salle {room})" if room else "")
+    cancelled = change == "cancelled"
+    if workshop:
+        known = queries_plan.workshop(source, d.subject_id)
+        uid, sequence = workshop_uid(d.subject_id), (known.version if known else 0) + int(cancelled)
+        summary, description = "Atelier de préparation au job dating", "Atelier collectif de préparation."
+    else:
+        # An individual interview is booked, then perhaps cancelled: two states, two sequences.
+        uid, sequence = counselling_uid(d.subject_id), int(cancelled)
+        summary = "Rendez-vous avec votre conseiller"
+        description = "Rendez-vous individuel pour préparer le job dating."
+    entry = CalendarEntry(
+        uid=uid,
+        sequence=sequence,
+        starts_at=found["starts_at"],
+        ends_at=found["ends_at"],
+        summary=summary,
+        location=where,
+        description=description,
+        cancelled=cancelled,
+    )
+    return view, entry
 
 
 def _meeting(source: Source, d: Delivery) -> Meeting | None:

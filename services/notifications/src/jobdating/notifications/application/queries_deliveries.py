@@ -123,6 +123,45 @@ def reminded_between(source: Source, d: Delivery, start: datetime, end: datetime
     return bool(found)
 
 
+def still_to_go(source: Source, d: Delivery, kinds: Sequence[str]) -> list[Delivery]:
+    """The messages of `kinds` to `d`'s recipient on `d`'s channel not gone yet (pending or being sent):
+    those `d` may carry, or wait for (one message per person per moment, `domain.moments`)."""
+    if not kinds:
+        return []
+    marks = ", ".join("?" for _ in kinds)
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE recipient_type = ? AND recipient_id = ? AND channel = ? "
+        f"AND status IN ('pending', 'in_progress') AND notification_id <> ? AND kind IN ({marks})",
+        (d.recipient_type, d.recipient_id, d.channel, d.notification_id, *kinds),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
+def merged_into(source: Source, carrier_id: str) -> list[Delivery]:
+    """The messages an in-progress message carries (recorded when it was marked in progress) that are still
+    to go: a reconciled carrier settles them as a sent one does."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE status = 'pending' AND notification_id IN "
+        "(SELECT notification_id FROM notif_merged WHERE carrier_id = ?)",
+        (carrier_id,),
+    )
+    return [struct_of(Delivery, r) for r in found]
+
+
+def carrier_of(source: Source, d: Delivery) -> Delivery | None:
+    """The message that carries `d` (recorded when it was marked in progress), when it has not ended: `d`
+    waits for it (a carrier sent again after a crash, with its SMS's idempotency key, carries `d` again)."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE status IN ('pending', 'in_progress') AND notification_id = "
+        "(SELECT carrier_id FROM notif_merged WHERE notification_id = ?)",
+        (d.notification_id,),
+    )
+    return struct_of(Delivery, found[0]) if found else None
+
+
 def in_progress_since(store: EventStore, before: datetime) -> list[Delivery]:
     """Messages in progress since before `before`: their send crashed or timed out."""
     found = store.query(f"{_DELIVERY} WHERE status = 'in_progress' AND updated_at < ?", (ts(before),))

@@ -44,6 +44,11 @@ def workshop_uid(workshop_id: str) -> str:
     return f"workshop-{workshop_id}@jobdating"
 
 
+def counselling_uid(interview_id: str) -> str:
+    """The stable UID of an individual interview's calendar entry (with the candidate's counsellor)."""
+    return f"counselling-{interview_id}@jobdating"
+
+
 def invitation_for(entries: tuple[CalendarEntry, ...]) -> Invitation | None:
     """CANCEL when every entry is cancelled, REQUEST otherwise (a digest telling a new time and a
     cancellation together: the cancelled entries go with STATUS:CANCELLED and their higher SEQUENCE, which

@@ -1,0 +1,84 @@
+"""One message per person per moment, across kinds: the interview message of a moment carries the
+preparation messages of the same moment, and a preparation message waits for the interview message that
+will carry it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from jobdating.notifications.domain import moments
+from jobdating.notifications.domain.moments import Pending
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 1, 7, 0, tzinfo=PARIS)
+DELAY = timedelta(minutes=2)
+
+
+def pending(notification_id: str, kind: str, due_at: datetime, in_progress: bool = False) -> Pending:
+    return Pending(notification_id=notification_id, kind=kind, due_at=due_at, in_progress=in_progress)
+
+
+def test_a_convocation_carries_the_workshop_and_counsellor_news_of_its_moment_only() -> None:
+    end = moments.moment_end("news", NOW, DELAY, PARIS)
+    others = [
+        pending("counselling", "counselling_convocation", NOW + timedelta(minutes=1)),
+        pending("workshop", "workshop_convocation", NOW),
+        pending("later", "workshop_cancelled", NOW + timedelta(minutes=3)),  # another moment
+        pending("reminder", "workshop_reminder", NOW),  # a reminder is not news
+        pending("moved", "slot_moved", NOW),  # the digest tells it already
+    ]
+    assert moments.carried("convocation", others, end) == ("workshop", "counselling")
+    # A preparation message carries nothing then: it waits for the interviews' message instead.
+    assert moments.carried("workshop_convocation", others, end) == ()
+    assert moments.carried("counselling_convocation", others, end) == ()
+
+
+def test_without_interview_news_the_counsellor_message_carries_the_workshop_one() -> None:
+    end = moments.moment_end("news", NOW, DELAY, PARIS)
+    workshop = pending("workshop", "workshop_convocation", NOW)
+    counselling = pending("counselling", "counselling_convocation", NOW + timedelta(minutes=1))
+    assert moments.carried("counselling_convocation", [workshop], end) == ("workshop",)
+    # The workshop's, due first, waits for it: which goes does not depend on which was planned first.
+    assert moments.waits_until("workshop_convocation", [counselling], NOW, end) == (
+        counselling.due_at + timedelta(seconds=1)
+    )
+    assert moments.carried("workshop_convocation", [counselling], end) == ()
+    # Two workshops of one moment: the first to go tells the other.
+    other = pending("other", "workshop_convocation", NOW)
+    assert moments.carried("workshop_convocation", [other], end) == ("other",)
+    assert moments.waits_until("workshop_convocation", [other], NOW, end) is None
+
+
+def test_the_first_reminder_of_a_day_carries_the_workshop_reminder_due_later_that_day() -> None:
+    end = moments.moment_end("reminder", NOW, DELAY, PARIS)
+    assert end == datetime(2026, 12, 2, 0, 0, tzinfo=PARIS)
+    others = [
+        pending("workshop", "workshop_reminder", NOW.replace(hour=10)),
+        pending("tomorrow", "counselling_reminder", NOW.replace(hour=10) + timedelta(days=1)),
+        pending("convocation", "workshop_convocation", NOW),
+    ]
+    assert moments.carried("reminder_morning", others, end) == ("workshop",)
+
+
+def test_a_preparation_message_waits_for_the_interview_message_of_its_moment() -> None:
+    end = moments.moment_end("news", NOW, DELAY, PARIS)
+    digest = pending("digest", "slot_moved", NOW + timedelta(minutes=1))
+    assert moments.waits_until("workshop_convocation", [digest], NOW, end) == digest.due_at + timedelta(
+        seconds=1
+    )
+    # Being sent: it looks again a moment later, when that message has recorded what it carried.
+    sending = pending("digest", "convocation", NOW - timedelta(hours=1), in_progress=True)
+    assert moments.waits_until("counselling_cancelled", [sending], NOW, end) == NOW + timedelta(seconds=1)
+    # Nothing of its moment to come (a later change, a reminder): it goes on its own.
+    later = pending("digest", "convocation", NOW + timedelta(minutes=5))
+    reminder = pending("reminder", "reminder_morning", NOW)
+    assert moments.waits_until("workshop_convocation", [later, reminder], NOW, end) is None
+    # An interview message never waits.
+    assert moments.waits_until("convocation", [pending("w", "workshop_convocation", NOW)], NOW, end) is None
+
+
+def test_messages_of_other_kinds_have_no_moment() -> None:
+    for kind in ("thank_you", "waitlisted", "counsellor_call", "recruiter_agenda"):
+        assert moments.moment_of(kind) is None
+    assert moments.carried("thank_you", [pending("w", "workshop_convocation", NOW)], NOW) == ()

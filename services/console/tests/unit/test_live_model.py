@@ -86,6 +86,8 @@ class DayServices(FakeServices):
             return []
         if path.endswith("/waiting-list"):
             return {"waiting": []}
+        if path == f"{BASE}/waiting-lists":
+            return [{"site_id": s, "waiting": [{"candidate_id": f"w-{s}"}] * (s == "site-b")} for s in sites]
         return {}
 
     def reads(self) -> list[tuple[str, Any]]:
@@ -103,11 +105,10 @@ def test_the_day_is_read_in_one_batch_then_only_what_an_event_changed() -> None:
     assert [s.name for s in day.sites] == ["Site A", "Site B"]
     assert [(s.in_progress, s.late) for s in day.sites] == [(1, 1), (0, 0)]  # cand-1 started, not arrived
     paths = [path for path, _ in services.reads()]
-    # One read of each kind for every site, the waiting lists excepted (scheduling has them per site).
-    assert sorted(paths) == sorted(
-        [BASE, "/sites", "/computers", f"{BASE}/changes", f"{BASE}/plan", f"{BASE}/attendance"]
-        + [f"{BASE}/sites/site-{s}/waiting-list" for s in "ab"]
-    )
+    # One read of each kind for every site.
+    kinds = ["/changes", "/plan", "/attendance", "/waiting-lists"]
+    assert sorted(paths) == sorted([BASE, "/sites", "/computers", *(BASE + kind for kind in kinds)])
+    assert [s.waiting for s in day.sites] == [0, 1]
     # Nothing changed: nothing read, and the hour still counts (the interview is over 20 minutes later).
     later = model.view(services, "t1", NOW + timedelta(minutes=20))
     assert services.reads() == []
@@ -131,7 +132,7 @@ def test_the_day_is_read_in_one_batch_then_only_what_an_event_changed() -> None:
     # Without the stream's consumer, the model cannot tell what changed: every page reads everything.
     live[0] = False
     model.view(services, "t1", NOW)
-    assert len(services.reads()) == 8
+    assert len(services.reads()) == 7
 
 
 def test_an_event_of_the_job_dating_naming_no_site_has_every_site_read_again() -> None:
@@ -145,7 +146,7 @@ def test_an_event_of_the_job_dating_naming_no_site_has_every_site_read_again() -
     assert services.reads() == []
     models.changed(None, JD)
     model.view(services, "t1", NOW)
-    assert len(services.reads()) == 8
+    assert len(services.reads()) == 7
 
 
 def test_each_organisation_sees_only_what_its_own_tokens_read(

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jobdating.console.adapters.live_feed import Change, LiveFeed
-from jobdating.console.adapters.live_hub import LiveHub
+from jobdating.console.adapters.live_hub import Listener, LiveHub, Section
 from jobdating.console.application import live_model
 from jobdating.console.application.live_day import COMPUTERS, PLAN, SiteDay
 from jobdating.console.application.live_model import LiveModels, scope_of
@@ -189,7 +189,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
         # Two changes of site A before the room reads: the page gets site A once, at its latest.
         feed.publish(Change(5, "site-a", (COMPUTERS,)))
         feed.publish(Change(6, "site-a", (COMPUTERS,)))
-        got = [[await page.get(1.0), await page.get(0.01)] for page in pages]
+        got = [[_event(await page.get(1.0)), _event(await page.get(0.01))] for page in pages]
         for page in pages:
             hub.leave(scope, JD, page)
         return got
@@ -253,9 +253,9 @@ def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling()
         await asyncio.sleep(0.05)
         services.broken["pc-site-a"] = "écran cassé"
         feed.publish(Change(8, "site-a", (COMPUTERS,)))
-        computer = await page.get(2.0)
+        computer = _event(await page.get(2.0))
         services.busy.clear()
-        plan, after = await page.get(5.0), await page.get(0.01)
+        plan, after = _event(await page.get(5.0)), _event(await page.get(0.01))
         hub.leave(scope, JD, page)
         return computer, plan, after
 
@@ -264,3 +264,71 @@ def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling()
     assert computer == "id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"
     assert plan == "id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"
     assert after is None
+
+
+def test_a_broken_computers_section_is_sent_before_the_day_sections_still_unsent() -> None:
+    services = DayServices()
+    feed = LiveFeed("")
+    feed.live = True
+
+    def render(site: SiteDay) -> str:
+        return f"<section>{site.site_id} {len(site.out_of_order)}</section>"
+
+    async def scenario() -> list[str | None]:
+        hub = LiveHub(feed, services, lambda: NOW, render)
+        scope = scope_of("org-1", ["coordinator"])
+        session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
+        page = hub.join(scope, JD, session)
+        await asyncio.sleep(0)  # the room's task listens
+        feed.models.model(scope, JD).view(services, "t1", NOW)
+        # A burst of the plan's changes (here site A's) is queued to the page, not yet sent...
+        feed.publish(Change(7, "site-a", (PLAN,)))
+        await asyncio.wait_for(_until(lambda: page.unsent == 1), 5)
+        # ...when a computer of site B breaks: its section goes first.
+        services.broken["pc-site-b"] = "écran cassé"
+        feed.models.changed("site-b", aspects=[COMPUTERS])
+        feed.publish(Change(8, "site-b", (COMPUTERS,)))
+        await asyncio.wait_for(_until(lambda: page.unsent == 2), 5)
+        got = [_event(await page.get(0.01)) for _ in range(3)]
+        hub.leave(scope, JD, page)
+        return got
+
+    computer, plan, after = asyncio.run(scenario())
+    # Sent before site A's change (7), it carries no id: a page reconnecting then resumes from its last id
+    # and still gets site A.
+    assert computer == "event: site-site-b\ndata: <section>site-b 1</section>\n\n"
+    assert plan == "id: 7\nevent: site-site-a\ndata: <section>site-a 0</section>\n\n"
+    assert after is None
+
+
+def test_a_sites_later_section_keeps_its_place_before_the_others_when_a_computer_put_it_first() -> None:
+    page = Listener(Session("s", "c", NOW, "t1", NOW))
+
+    def section(n: int, site: str) -> Section:
+        return Section(n, f"id: {n}\nevent: {site}\n\n")
+
+    page.put("site-a", section(1, "site-a"))
+    page.put("site-b", section(2, "site-b"))
+    page.put("site-b", section(3, "site-b"), first=True)
+    page.put("site-b", section(4, "site-b"))  # the plan's latest of site B, the broken computer shown too
+    page.put("site-c", section(5, "site-c"), first=True)
+
+    async def drain() -> list[str | None]:
+        return [_event(await page.get(0.01)) for _ in range(4)]
+
+    assert asyncio.run(drain()) == [
+        "event: site-b\n\n",
+        "event: site-c\n\n",
+        "id: 1\nevent: site-a\n\n",
+        None,
+    ]
+
+
+def _event(section: Section | None) -> str | None:
+    return section.event if section is not None else None
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    # The room reads in a thread and signals the test nothing: give it the loop back until it is done.
+    while not condition():  # noqa: ASYNC110
+        await asyncio.sleep(0.001)

@@ -18,7 +18,7 @@ from jobdating.console.adapters.live_feed import Change, LiveFeed
 from jobdating.console.adapters.live_hub import Listener, LiveHub, Section
 from jobdating.console.application import live_model
 from jobdating.console.application.live_day import COMPUTERS, PLAN, SiteDay
-from jobdating.console.application.live_model import LiveModels, scope_of
+from jobdating.console.application.live_model import LiveModels, Scope, scope_of
 from jobdating.console.application.sessions import Session
 from jobdating.console.bootstrap import ConsoleService
 
@@ -233,19 +233,10 @@ class SlowScheduling(DayServices):
 
 def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling() -> None:
     services = SlowScheduling()
-    feed = LiveFeed("")
-    feed.live = True
-
-    def render(site: SiteDay) -> str:
-        return f"<section>{site.site_id} {len(site.out_of_order)} {site.in_progress}</section>"
 
     async def scenario() -> tuple[str | None, str | None, str | None]:
-        hub = LiveHub(feed, services, lambda: NOW, render)
-        scope = scope_of("org-1", ["coordinator"])
-        session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
-        page = hub.join(scope, JD, session)
-        await asyncio.sleep(0)  # the room's task listens
-        feed.models.model(scope, JD).view(services, "t1", NOW)
+        hub, scope, page = await _one_page(services, in_progress=True)
+        feed = hub.feed
         # Scheduling is busy: the plan's change (slot-1 moved to site B) waits for it.
         services.busy.set()
         services.moved = True
@@ -268,19 +259,10 @@ def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling()
 
 def test_a_broken_computers_section_is_sent_before_the_day_sections_still_unsent() -> None:
     services = DayServices()
-    feed = LiveFeed("")
-    feed.live = True
-
-    def render(site: SiteDay) -> str:
-        return f"<section>{site.site_id} {len(site.out_of_order)}</section>"
 
     async def scenario() -> list[str | None]:
-        hub = LiveHub(feed, services, lambda: NOW, render)
-        scope = scope_of("org-1", ["coordinator"])
-        session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
-        page = hub.join(scope, JD, session)
-        await asyncio.sleep(0)  # the room's task listens
-        feed.models.model(scope, JD).view(services, "t1", NOW)
+        hub, scope, page = await _one_page(services)
+        feed = hub.feed
         # A burst of the plan's changes (here site A's) is queued to the page, not yet sent...
         feed.publish(Change(7, "site-a", (PLAN,)))
         await asyncio.wait_for(_until(lambda: page.unsent == 1), 5)
@@ -322,6 +304,25 @@ def test_a_sites_later_section_keeps_its_place_before_the_others_when_a_computer
         "id: 1\nevent: site-a\n\n",
         None,
     ]
+
+
+async def _one_page(services: DayServices, in_progress: bool = False) -> tuple[LiveHub, Scope, Listener]:
+    """A coordinator's live page joined to its room (the stream's consumer running), the day read once;
+    a section shows its broken computers (and interviews in progress)."""
+
+    def render(site: SiteDay) -> str:
+        shown = (site.site_id, len(site.out_of_order), *((site.in_progress,) if in_progress else ()))
+        return f"<section>{' '.join(map(str, shown))}</section>"
+
+    feed = LiveFeed("")
+    feed.live = True
+    hub = LiveHub(feed, services, lambda: NOW, render)
+    scope = scope_of("org-1", ["coordinator"])
+    session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
+    page = hub.join(scope, JD, session)
+    await asyncio.sleep(0)  # the room's task listens
+    feed.models.model(scope, JD).view(services, "t1", NOW)
+    return hub, scope, page
 
 
 def _event(section: Section | None) -> str | None:

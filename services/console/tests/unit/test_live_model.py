@@ -177,7 +177,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
         rendered.append(site.site_id)
         return f"<section>{site.site_id} {len(site.out_of_order)}</section>"
 
-    async def scenario() -> list[list[str | None]]:
+    async def scenario() -> list[list[str]]:
         hub = LiveHub(feed, services, lambda: NOW, render)
         scope = scope_of("org-1", ["coordinator"])
         session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
@@ -189,7 +189,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
         # Two changes of site A before the room reads: the page gets site A once, at its latest.
         feed.publish(Change(5, "site-a", (COMPUTERS,)))
         feed.publish(Change(6, "site-a", (COMPUTERS,)))
-        got = [[_event(await page.get(1.0)), _event(await page.get(0.01))] for page in pages]
+        got = [_events(await page.take(1.0)) + _events(await page.take(0.01)) for page in pages]
         for page in pages:
             hub.leave(scope, JD, page)
         return got
@@ -198,7 +198,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
     assert rendered == ["site-a"]
     assert [path for path, _ in services.reads()].count("/computers") == 1
     event = "id: 6\nevent: site-site-a\ndata: <section>site-a 1</section>\n\n"
-    assert got == [[event, None]] * 3
+    assert got == [[event]] * 3
 
 
 def test_many_changed_slots_have_the_whole_plan_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,7 +234,7 @@ class SlowScheduling(DayServices):
 def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling() -> None:
     services = SlowScheduling()
 
-    async def scenario() -> tuple[str | None, str | None, str | None]:
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
         hub, scope, page = await _one_page(services, in_progress=True)
         feed = hub.feed
         # Scheduling is busy: the plan's change (slot-1 moved to site B) waits for it.
@@ -244,23 +244,23 @@ def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling()
         await asyncio.sleep(0.05)
         services.broken["pc-site-a"] = "écran cassé"
         feed.publish(Change(8, "site-a", (COMPUTERS,)))
-        computer = _event(await page.get(2.0))
+        computer = _events(await page.take(2.0))
         services.busy.clear()
-        plan, after = _event(await page.get(5.0)), _event(await page.get(0.01))
+        plan, after = _events(await page.take(5.0)), _events(await page.take(0.01))
         hub.leave(scope, JD, page)
         return computer, plan, after
 
     computer, plan, after = asyncio.run(scenario())
     # Its id stays below the plan's change not yet sent: a page reconnecting with it still gets site B.
-    assert computer == "id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"
-    assert plan == "id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"
-    assert after is None
+    assert computer == ["id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"]
+    assert plan == ["id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"]
+    assert after == []
 
 
 def test_a_broken_computers_section_is_sent_before_the_day_sections_still_unsent() -> None:
     services = DayServices()
 
-    async def scenario() -> list[str | None]:
+    async def scenario() -> tuple[list[str], list[str]]:
         hub, scope, page = await _one_page(services)
         feed = hub.feed
         # A burst of the plan's changes (here site A's) is queued to the page, not yet sent...
@@ -271,16 +271,18 @@ def test_a_broken_computers_section_is_sent_before_the_day_sections_still_unsent
         feed.models.changed("site-b", aspects=[COMPUTERS])
         feed.publish(Change(8, "site-b", (COMPUTERS,)))
         await asyncio.wait_for(_until(lambda: page.unsent == 2), 5)
-        got = [_event(await page.get(0.01)) for _ in range(3)]
+        got = _events(await page.take(0.01)), _events(await page.take(0.01))
         hub.leave(scope, JD, page)
         return got
 
-    computer, plan, after = asyncio.run(scenario())
-    # Sent before site A's change (7), it carries no id: a page reconnecting then resumes from its last id
-    # and still gets site A.
-    assert computer == "event: site-site-b\ndata: <section>site-b 1</section>\n\n"
-    assert plan == "id: 7\nevent: site-site-a\ndata: <section>site-a 0</section>\n\n"
-    assert after is None
+    sent, after = asyncio.run(scenario())
+    # Both in one write, the computer's first; sent before site A's change (7), it carries no id: a page
+    # reconnecting then resumes from its last id and still gets site A.
+    assert sent == [
+        "event: site-site-b\ndata: <section>site-b 1</section>\n\n",
+        "id: 7\nevent: site-site-a\ndata: <section>site-a 0</section>\n\n",
+    ]
+    assert after == []
 
 
 def test_a_sites_later_section_keeps_its_place_before_the_others_when_a_computer_put_it_first() -> None:
@@ -295,14 +297,12 @@ def test_a_sites_later_section_keeps_its_place_before_the_others_when_a_computer
     page.put("site-b", section(4, "site-b"))  # the plan's latest of site B, the broken computer shown too
     page.put("site-c", section(5, "site-c"), first=True)
 
-    async def drain() -> list[str | None]:
-        return [_event(await page.get(0.01)) for _ in range(4)]
+    async def drain() -> list[list[str]]:
+        return [_events(await page.take(0.01)) for _ in range(2)]
 
     assert asyncio.run(drain()) == [
-        "event: site-b\n\n",
-        "event: site-c\n\n",
-        "id: 1\nevent: site-a\n\n",
-        None,
+        ["event: site-b\n\n", "event: site-c\n\n", "id: 1\nevent: site-a\n\n"],
+        [],
     ]
 
 
@@ -325,8 +325,8 @@ async def _one_page(services: DayServices, in_progress: bool = False) -> tuple[L
     return hub, scope, page
 
 
-def _event(section: Section | None) -> str | None:
-    return section.event if section is not None else None
+def _events(sections: list[Section]) -> list[str]:
+    return [section.event for section in sections]
 
 
 async def _until(condition: Callable[[], bool]) -> None:

@@ -92,9 +92,9 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
                 if backlog:
                     yield await resumed()
                 while True:
-                    section = await listener.get(KEEPALIVE_SECONDS)
-                    yield section.event if section is not None else ": toujours là\n\n"
-                    if section is not None:
+                    sections = await listener.take(KEEPALIVE_SECONDS)
+                    yield "".join(s.event for s in sections) if sections else ": toujours là\n\n"
+                    for section in sections:
                         feed.trace.written(section.sequence)
             finally:
                 hub.leave(scope, jd, listener)

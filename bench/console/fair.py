@@ -26,7 +26,7 @@ from bench.common import peak_rss_mb, scratch_dir
 from bench.planning.quality import load
 from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
-from jobdating.ops.demo import PEOPLE, ROLES, DemoError, compute_and_publish
+from jobdating.ops.demo import PEOPLE, ROLES, DemoError, compute_plan, publish_plan
 from jobdating.ops.demo_accounts import create_accounts, totp
 from jobdating.ops.demo_calendar import next_working_day
 from jobdating.ops.stack import Stack, free_base_port
@@ -53,9 +53,16 @@ class Fair:
     console: httpx.Client  # signed in as the coordinator (the session cookie)
     load_seconds: dict[str, float]
     interviews: int
+    unpublished: str | None = None  # the plan computed, when its publication is left to the benchmark
 
     def token(self, role: str) -> str:
         return self.stack.token_for(COORDINATOR_ORG, role)
+
+    def publish(self) -> None:
+        """Publishes the plan left unpublished: scheduling then assigns every slot of every site."""
+        assert self.unpublished is not None
+        _publish(self.stack, self.unpublished)
+        self.unpublished = None
 
 
 def options(parser: argparse.ArgumentParser, candidates: int, sites: int, companies: int) -> None:
@@ -69,8 +76,8 @@ def size_of(args: argparse.Namespace) -> Size:
 
 
 @contextmanager
-def regional_fair(size: Size) -> Iterator[Fair]:
-    """The stack started and loaded; stopped on the way out."""
+def regional_fair(size: Size, publish: bool = True) -> Iterator[Fair]:
+    """The stack started and loaded (the plan published unless told); stopped on the way out."""
     day = next_working_day(date.today())
     stack = Stack(scratch_dir("bench-console-") / "data", nats_port=free_port(), base_port=free_base_port())
     stack.prepare(ROLES, PEOPLE)
@@ -81,9 +88,13 @@ def regional_fair(size: Size) -> Iterator[Fair]:
         start = time.perf_counter()
         stack.start()
         _timed(timings, "stack_start", start)
-        interviews = _load(stack, size, day, timings)
+        interviews, plan_id = _load(stack, size, day, timings)
+        if publish:
+            start = time.perf_counter()
+            _publish(stack, plan_id)
+            _timed(timings, "plan_published", start)
         console = _signed_in_console(stack)
-        yield Fair(stack, size, day, console, timings, interviews)
+        yield Fair(stack, size, day, console, timings, interviews, None if publish else plan_id)
         console.close()
     finally:
         stack.stop()
@@ -110,7 +121,7 @@ def _timed(timings: dict[str, float], name: str, started: float) -> None:
     print(f"{name}: {timings[name]} s", file=sys.stderr, flush=True)  # progress; the JSON goes to stdout
 
 
-def _load(stack: Stack, size: Size, day: date, timings: dict[str, float]) -> int:
+def _load(stack: Stack, size: Size, day: date, timings: dict[str, float]) -> tuple[int, str]:
     if size.candidates > 10_000:
         raise ValueError("at most 10,000 candidates: their phones are in the 06 39 98 xx xx range")
     sites_url, registration, scheduling = (stack.url(s) for s in ("sites", "registration", "scheduling"))
@@ -195,9 +206,14 @@ def _load(stack: Stack, size: Size, day: date, timings: dict[str, float]) -> int
         )
         _timed(timings, "scheduling_caught_up", start)
         start = time.perf_counter()
-        interviews = _plan(http, scheduling, coordinator, sites, at)
-        _timed(timings, "plan_computed_and_published", start)
-    return interviews
+        planned = _plan(http, scheduling, coordinator, sites, at)
+        _timed(timings, "plan_computed", start)
+    return planned
+
+
+def _publish(stack: Stack, plan_id: str) -> None:
+    with httpx.Client(timeout=60) as http:
+        publish_plan(http, stack.url("scheduling"), _auth(stack, "coordinator"), JOB_DATING_ID, plan_id)
 
 
 def _candidate(i: int, sites: list[str], company_ids: list[str], counsellor: str, at: str) -> dict[str, Any]:
@@ -221,7 +237,9 @@ def _candidate(i: int, sites: list[str], company_ids: list[str], counsellor: str
     }
 
 
-def _plan(http: httpx.Client, url: str, headers: dict[str, str], sites: list[str], at: str) -> int:
+def _plan(
+    http: httpx.Client, url: str, headers: dict[str, str], sites: list[str], at: str
+) -> tuple[int, str]:
     body = {
         "job_dating_id": JOB_DATING_ID,
         "title": "Forum régional (banc d'essai)",
@@ -235,7 +253,8 @@ def _plan(http: httpx.Client, url: str, headers: dict[str, str], sites: list[str
     created = http.post(f"{url}/job-datings", json=body, headers=headers)
     if created.status_code != 201:
         raise DemoError(f"job dating refused: {created.status_code} {created.text[:300]}")
-    return int(compute_and_publish(http, url, headers, JOB_DATING_ID, time_limit=20)["interviews"])
+    summary = compute_plan(http, url, headers, JOB_DATING_ID, time_limit=20)
+    return int(summary["interviews"]), str(summary["plan_id"])
 
 
 def _wait(http: httpx.Client, url: str, headers: dict[str, str], done: Any, timeout: float = 300) -> None:

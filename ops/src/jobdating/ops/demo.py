@@ -242,6 +242,15 @@ def compute_and_publish(
     http: httpx.Client, url: str, headers: dict[str, str], job_dating_id: str, time_limit: int = 10
 ) -> dict[str, Any]:
     """Ask scheduling for a provisional plan (HiGHS, `time_limit` seconds) and publish it; its summary."""
+    summary = compute_plan(http, url, headers, job_dating_id, time_limit)
+    publish_plan(http, url, headers, job_dating_id, str(summary["plan_id"]))
+    return summary
+
+
+def compute_plan(
+    http: httpx.Client, url: str, headers: dict[str, str], job_dating_id: str, time_limit: int = 10
+) -> dict[str, Any]:
+    """Ask scheduling for a provisional plan (HiGHS, `time_limit` seconds); its summary."""
     computed = http.post(
         f"{url}/job-datings/{job_dating_id}/provisional-plans",
         json={"engine": "highs", "time_limit": time_limit},
@@ -251,15 +260,17 @@ def compute_and_publish(
     if computed.status_code != 201:
         raise DemoError(f"provisional plan refused ({computed.status_code}): {computed.text[:500]}")
     summary: dict[str, Any] = computed.json()["summary"]
+    return summary
+
+
+def publish_plan(
+    http: httpx.Client, url: str, headers: dict[str, str], job_dating_id: str, plan_id: str
+) -> None:
     published = http.post(
-        f"{url}/job-datings/{job_dating_id}/publish",
-        json={"plan_id": summary["plan_id"]},
-        headers=headers,
-        timeout=60,
+        f"{url}/job-datings/{job_dating_id}/publish", json={"plan_id": plan_id}, headers=headers, timeout=60
     )
     if published.status_code not in (200, 201):
         raise DemoError(f"publication refused ({published.status_code}): {published.text[:500]}")
-    return summary
 
 
 FACT_WORDS = {

@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jobdating.console.adapters.live_feed import Change, LiveFeed
-from jobdating.console.adapters.live_hub import LiveHub
+from jobdating.console.adapters.live_hub import Listener, LiveHub, Section
 from jobdating.console.application import live_model
 from jobdating.console.application.live_day import COMPUTERS, PLAN, SiteDay
-from jobdating.console.application.live_model import LiveModels, scope_of
+from jobdating.console.application.live_model import LiveModels, Scope, scope_of
 from jobdating.console.application.sessions import Session
 from jobdating.console.bootstrap import ConsoleService
 
@@ -86,6 +86,8 @@ class DayServices(FakeServices):
             return []
         if path.endswith("/waiting-list"):
             return {"waiting": []}
+        if path == f"{BASE}/waiting-lists":
+            return [{"site_id": s, "waiting": [{"candidate_id": f"w-{s}"}] * (s == "site-b")} for s in sites]
         return {}
 
     def reads(self) -> list[tuple[str, Any]]:
@@ -103,11 +105,10 @@ def test_the_day_is_read_in_one_batch_then_only_what_an_event_changed() -> None:
     assert [s.name for s in day.sites] == ["Site A", "Site B"]
     assert [(s.in_progress, s.late) for s in day.sites] == [(1, 1), (0, 0)]  # cand-1 started, not arrived
     paths = [path for path, _ in services.reads()]
-    # One read of each kind for every site, the waiting lists excepted (scheduling has them per site).
-    assert sorted(paths) == sorted(
-        [BASE, "/sites", "/computers", f"{BASE}/changes", f"{BASE}/plan", f"{BASE}/attendance"]
-        + [f"{BASE}/sites/site-{s}/waiting-list" for s in "ab"]
-    )
+    # One read of each kind for every site.
+    kinds = ["/changes", "/plan", "/attendance", "/waiting-lists"]
+    assert sorted(paths) == sorted([BASE, "/sites", "/computers", *(BASE + kind for kind in kinds)])
+    assert [s.waiting for s in day.sites] == [0, 1]
     # Nothing changed: nothing read, and the hour still counts (the interview is over 20 minutes later).
     later = model.view(services, "t1", NOW + timedelta(minutes=20))
     assert services.reads() == []
@@ -131,7 +132,7 @@ def test_the_day_is_read_in_one_batch_then_only_what_an_event_changed() -> None:
     # Without the stream's consumer, the model cannot tell what changed: every page reads everything.
     live[0] = False
     model.view(services, "t1", NOW)
-    assert len(services.reads()) == 8
+    assert len(services.reads()) == 7
 
 
 def test_an_event_of_the_job_dating_naming_no_site_has_every_site_read_again() -> None:
@@ -145,7 +146,7 @@ def test_an_event_of_the_job_dating_naming_no_site_has_every_site_read_again() -
     assert services.reads() == []
     models.changed(None, JD)
     model.view(services, "t1", NOW)
-    assert len(services.reads()) == 8
+    assert len(services.reads()) == 7
 
 
 def test_each_organisation_sees_only_what_its_own_tokens_read(
@@ -178,7 +179,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
         rendered.append(site.site_id)
         return f"<section>{site.site_id} {len(site.out_of_order)}</section>"
 
-    async def scenario() -> list[list[str | None]]:
+    async def scenario() -> list[list[str]]:
         hub = LiveHub(feed, services, lambda: NOW, render)
         scope = scope_of("org-1", ["coordinator"])
         session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
@@ -190,7 +191,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
         # Two changes of site A before the room reads: the page gets site A once, at its latest.
         feed.publish(Change(5, "site-a", (COMPUTERS,)))
         feed.publish(Change(6, "site-a", (COMPUTERS,)))
-        got = [[await page.get(1.0), await page.get(0.01)] for page in pages]
+        got = [_events(await page.take(1.0)) + _events(await page.take(0.01)) for page in pages]
         for page in pages:
             hub.leave(scope, JD, page)
         return got
@@ -199,7 +200,7 @@ def test_a_change_is_read_and_rendered_once_for_every_page_of_a_scope() -> None:
     assert rendered == ["site-a"]
     assert [path for path, _ in services.reads()].count("/computers") == 1
     event = "id: 6\nevent: site-site-a\ndata: <section>site-a 1</section>\n\n"
-    assert got == [[event, None]] * 3
+    assert got == [[event]] * 3
 
 
 def test_many_changed_slots_have_the_whole_plan_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,19 +235,10 @@ class SlowScheduling(DayServices):
 
 def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling() -> None:
     services = SlowScheduling()
-    feed = LiveFeed("")
-    feed.live = True
 
-    def render(site: SiteDay) -> str:
-        return f"<section>{site.site_id} {len(site.out_of_order)} {site.in_progress}</section>"
-
-    async def scenario() -> tuple[str | None, str | None, str | None]:
-        hub = LiveHub(feed, services, lambda: NOW, render)
-        scope = scope_of("org-1", ["coordinator"])
-        session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
-        page = hub.join(scope, JD, session)
-        await asyncio.sleep(0)  # the room's task listens
-        feed.models.model(scope, JD).view(services, "t1", NOW)
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        hub, scope, page = await _one_page(services, in_progress=True)
+        feed = hub.feed
         # Scheduling is busy: the plan's change (slot-1 moved to site B) waits for it.
         services.busy.set()
         services.moved = True
@@ -254,14 +246,92 @@ def test_a_broken_computer_is_sent_while_the_plans_reading_waits_on_scheduling()
         await asyncio.sleep(0.05)
         services.broken["pc-site-a"] = "écran cassé"
         feed.publish(Change(8, "site-a", (COMPUTERS,)))
-        computer = await page.get(2.0)
+        computer = _events(await page.take(2.0))
         services.busy.clear()
-        plan, after = await page.get(5.0), await page.get(0.01)
+        plan, after = _events(await page.take(5.0)), _events(await page.take(0.01))
         hub.leave(scope, JD, page)
         return computer, plan, after
 
     computer, plan, after = asyncio.run(scenario())
     # Its id stays below the plan's change not yet sent: a page reconnecting with it still gets site B.
-    assert computer == "id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"
-    assert plan == "id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"
-    assert after is None
+    assert computer == ["id: 6\nevent: site-site-a\ndata: <section>site-a 1 1</section>\n\n"]
+    assert plan == ["id: 7\nevent: site-site-b\ndata: <section>site-b 0 1</section>\n\n"]
+    assert after == []
+
+
+def test_a_broken_computers_section_is_sent_before_the_day_sections_still_unsent() -> None:
+    services = DayServices()
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        hub, scope, page = await _one_page(services)
+        feed = hub.feed
+        # A burst of the plan's changes (here site A's) is queued to the page, not yet sent...
+        feed.publish(Change(7, "site-a", (PLAN,)))
+        await asyncio.wait_for(_until(lambda: page.unsent == 1), 5)
+        # ...when a computer of site B breaks: its section goes first.
+        services.broken["pc-site-b"] = "écran cassé"
+        feed.models.changed("site-b", aspects=[COMPUTERS])
+        feed.publish(Change(8, "site-b", (COMPUTERS,)))
+        await asyncio.wait_for(_until(lambda: page.unsent == 2), 5)
+        got = _events(await page.take(0.01)), _events(await page.take(0.01))
+        hub.leave(scope, JD, page)
+        return got
+
+    sent, after = asyncio.run(scenario())
+    # Both in one write, the computer's first; sent before site A's change (7), it carries no id: a page
+    # reconnecting then resumes from its last id and still gets site A.
+    assert sent == [
+        "event: site-site-b\ndata: <section>site-b 1</section>\n\n",
+        "id: 7\nevent: site-site-a\ndata: <section>site-a 0</section>\n\n",
+    ]
+    assert after == []
+
+
+def test_a_sites_later_section_keeps_its_place_before_the_others_when_a_computer_put_it_first() -> None:
+    page = Listener(Session("s", "c", NOW, "t1", NOW))
+
+    def section(n: int, site: str) -> Section:
+        return Section(n, f"id: {n}\nevent: {site}\n\n")
+
+    page.put("site-a", section(1, "site-a"))
+    page.put("site-b", section(2, "site-b"))
+    page.put("site-b", section(3, "site-b"), first=True)
+    page.put("site-b", section(4, "site-b"))  # the plan's latest of site B, the broken computer shown too
+    page.put("site-c", section(5, "site-c"), first=True)
+
+    async def drain() -> list[list[str]]:
+        return [_events(await page.take(0.01)) for _ in range(2)]
+
+    assert asyncio.run(drain()) == [
+        ["event: site-b\n\n", "event: site-c\n\n", "id: 1\nevent: site-a\n\n"],
+        [],
+    ]
+
+
+async def _one_page(services: DayServices, in_progress: bool = False) -> tuple[LiveHub, Scope, Listener]:
+    """A coordinator's live page joined to its room (the stream's consumer running), the day read once;
+    a section shows its broken computers (and interviews in progress)."""
+
+    def render(site: SiteDay) -> str:
+        shown = (site.site_id, len(site.out_of_order), *((site.in_progress,) if in_progress else ()))
+        return f"<section>{' '.join(map(str, shown))}</section>"
+
+    feed = LiveFeed("")
+    feed.live = True
+    hub = LiveHub(feed, services, lambda: NOW, render)
+    scope = scope_of("org-1", ["coordinator"])
+    session = Session("s", "c", NOW + timedelta(hours=1), "t1", NOW + timedelta(hours=1))
+    page = hub.join(scope, JD, session)
+    await asyncio.sleep(0)  # the room's task listens
+    feed.models.model(scope, JD).view(services, "t1", NOW)
+    return hub, scope, page
+
+
+def _events(sections: list[Section]) -> list[str]:
+    return [section.event for section in sections]
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    # The room reads in a thread and signals the test nothing: give it the loop back until it is done.
+    while not condition():  # noqa: ASYNC110
+        await asyncio.sleep(0.001)

@@ -57,6 +57,8 @@ async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_lis
     assert cancelled, "the closing cancelled the interviews to come there"
     waiting_list = f"/job-datings/{api.jd}/sites/{wattignies}/waiting-list"
     assert (await api.ok("GET", waiting_list))["site_open"] is False, "what the day waits for"
+    every_list = await api.ok("GET", f"/job-datings/{api.jd}/waiting-lists")
+    assert {w["site_id"]: w["site_open"] for w in every_list if not w["site_open"]} == {wattignies: False}
 
     clock.set(paris(9, 30))
     reopened = Fact(SiteReopened(site_id=wattignies), wattignies, 4, "sites", paris(9, 30))

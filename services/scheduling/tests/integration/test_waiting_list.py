@@ -188,6 +188,58 @@ async def test_a_late_arrival_given_none_of_their_interviews_back_waits_first_on
     assert shown["waiting"][0]["checked_in_at"] == "2026-12-03T11:10:00Z"
 
 
+async def test_every_sites_waiting_list_at_once_says_what_each_sites_own_list_says_to_whom_may_read_it(
+    api: Api, service: SchedulingService, clock: MovableClock
+) -> None:
+    await published_demo(api, service)
+    seclin, faches = site_id(api.prefix, "seclin"), site_id(api.prefix, "faches")
+    late = [candidate_id(api.prefix, n) for n in (6, 7)]
+    clock.set(paris(9, 35))
+    for who in late:
+        await api.ok("POST", f"/job-datings/{api.jd}/no-shows", json={"candidate_id": who})
+    clock.set(paris(12, 10))  # nothing left to give back: both wait, each at their own site
+    for who in late:
+        site = next(
+            a["site_id"]
+            for a in await api.ok("GET", f"/job-datings/{api.jd}/attendance")
+            if a["candidate_id"] == who
+        )
+        report = await api.ok(
+            "POST", f"/job-datings/{api.jd}/late-arrivals", json={"candidate_id": who, "site_id": site}
+        )
+        assert report["assigned"] == 0
+
+    async def each_site(as_: str, sites: list[str]) -> list[Any]:
+        url = f"/job-datings/{api.jd}/sites/{{}}/waiting-list"
+        return [await api.ok("GET", url.format(s), as_=as_) for s in sites]
+
+    whole = await api.ok("GET", f"/job-datings/{api.jd}/waiting-lists")
+    sites = sorted({w["site_id"] for w in (await api.ok("GET", f"/job-datings/{api.jd}"))["site_windows"]})
+    assert [w["site_id"] for w in whole] == sites
+    assert whole == await each_site("coordinator", sites)
+    assert sorted(w["candidate_id"] for one in whole for w in one["waiting"]) == sorted(late)
+    # Positions count within each site, as in each site's own list (the two wait at two sites).
+    assert len([one for one in whole if one["waiting"]]) == 2
+    assert all(w["position"] == 1 for one in whole for w in one["waiting"])
+    # A site's managers read the sites their organisation hosts, as site by site; others are refused.
+    hosted = [
+        s
+        for s in sites
+        if (
+            await api.call("GET", f"/job-datings/{api.jd}/sites/{s}/waiting-list", as_="ml-manager")
+        ).status_code
+        == 200
+    ]
+    assert seclin in hosted
+    assert faches not in hosted
+    theirs = await api.ok("GET", f"/job-datings/{api.jd}/waiting-lists", as_="ml-manager")
+    assert theirs == await each_site("ml-manager", hosted)
+    for refused in ("recruiter-logiplus", "ml-counsellor"):
+        answer = await api.call("GET", f"/job-datings/{api.jd}/waiting-lists", as_=refused)
+        assert answer.status_code == 403, answer.text
+    assert (await api.call("GET", "/job-datings/nope/waiting-lists")).status_code == 404
+
+
 def test_a_walk_in_or_an_opened_contact_keeps_the_candidates_later_changes_in_order(
     service: SchedulingService, prefix: str
 ) -> None:

@@ -92,10 +92,10 @@ def router(web: Web, feed: LiveFeed) -> APIRouter:
                 if backlog:
                     yield await resumed()
                 while True:
-                    event = await listener.get(KEEPALIVE_SECONDS)
-                    yield event if event is not None else ": toujours là\n\n"
-                    if event is not None:
-                        feed.trace.written(event)
+                    sections = await listener.take(KEEPALIVE_SECONDS)
+                    yield "".join(s.event for s in sections) if sections else ": toujours là\n\n"
+                    for section in sections:
+                        feed.trace.written(section.sequence)
             finally:
                 hub.leave(scope, jd, listener)
 

@@ -51,11 +51,10 @@ class LiveTrace:
             self._expected[sequence] = streams
         self.step(sequences, "queued", streams=streams)
 
-    def written(self, event: str) -> None:
-        """A stream wrote this server-sent event (its `id:` line is the sequence)."""
-        if not self.path or not event.startswith("id: "):
+    def written(self, sequence: int) -> None:
+        """A stream wrote the section of the change with this sequence (its event's id may be lower)."""
+        if not self.path:
             return
-        sequence = int(event[4 : event.index("\n")])
         now = time.time()
         count, first = self._written.get(sequence, (0, now))
         self._written[sequence] = (count + 1, first)

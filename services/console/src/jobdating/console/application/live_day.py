@@ -2,10 +2,9 @@
 interviews in progress, candidates late and absent, the waiting list and the disruptions.
 
 Everything is asked of the owning services with the coordinator's own token: computers from sites, the
-plan, the attendance and the waiting list from scheduling. Identifiers only: no names on this page. The
-reads are batched (one call per kind for all the sites asked, the waiting lists excepted: scheduling has
-them per site), and what depends on the hour is computed from the facts when shown (`site_day`), so that
-facts read a while ago still give the right counts now.
+plan, the attendance and the waiting lists from scheduling. Identifiers only: no names on this page. The
+reads are batched (one call per kind for all the sites asked), and what depends on the hour is computed
+from the facts when shown (`site_day`), so that facts read a while ago still give the right counts now.
 """
 
 from __future__ import annotations
@@ -113,7 +112,7 @@ def read_sites(
     services: Services, token: str, job_dating_id: str, stale: dict[str, list[str]]
 ) -> dict[str, SiteFacts]:
     """For each aspect, the facts of the sites listed (one site's own read for one, else one read for the
-    whole day, the waiting lists excepted: scheduling has them per site); the other aspects left empty."""
+    whole day); the other aspects left empty."""
     facts: dict[str, SiteFacts] = {s: SiteFacts() for sites in stale.values() for s in sites}
     base = _base(job_dating_id)
     for aspect, site_ids in stale.items():
@@ -134,10 +133,13 @@ def read_sites(
             for row in services.get("scheduling", f"{base}/attendance", token, one):
                 if row.get("site_id") in wanted:
                     facts[row["site_id"]].attendance.append(row)
+        elif one:
+            path = f"{base}/sites/{quote(site_ids[0], safe='')}/waiting-list"
+            facts[site_ids[0]].waiting = len(services.get("scheduling", path, token).get("waiting", []))
         else:
-            for site_id in site_ids:
-                path = f"{base}/sites/{quote(site_id, safe='')}/waiting-list"
-                facts[site_id].waiting = len(services.get("scheduling", path, token).get("waiting", []))
+            for waiting in services.get("scheduling", f"{base}/waiting-lists", token):
+                if waiting.get("site_id") in wanted:
+                    facts[waiting["site_id"]].waiting = len(waiting.get("waiting", []))
     return facts
 
 

@@ -1,6 +1,8 @@
-"""HTTP route of a site's waiting list on the day."""
+"""HTTP routes of the sites' waiting lists on the day: one site's, or every site's of a job dating at once."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from fastapi import APIRouter
 
@@ -10,11 +12,11 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_waiting
 from jobdating.scheduling.application.queries_waiting import ORDER, WaitingList
 from jobdating.scheduling.domain.errors import NotFound
-from jobdating.scheduling.domain.waiting import may_read_waiting_list
+from jobdating.scheduling.domain.waiting import may_read_waiting_list, readable_waiting_lists
 
 
 def router(ctx: HttpContext) -> APIRouter:
-    """The waiting list of one site of a job dating."""
+    """The waiting list of one site of a job dating, and of all its sites."""
     router = APIRouter()
     queries = ctx.queries
 
@@ -47,5 +49,25 @@ def router(ctx: HttpContext) -> APIRouter:
             waiting=queries_waiting.waiting_list(queries.read, job_dating_id, site_id),
             site_open=site.open,
         )
+
+    @router.get(
+        "/job-datings/{job_dating_id}/waiting-lists",
+        tags=["the day"],
+        summary="Listes d'attente de tous les sites",
+        description=(
+            "La liste d'attente de chaque site du job dating que l'appelant peut consulter, en une seule "
+            "réponse (sites par identifiant, listes vides comprises) : chacune telle que la donne la liste "
+            "d'attente d'un site, dans le même ordre et avec les mêmes droits. La coordination lit tous les "
+            "sites, les responsables d'un site ceux que leur organisation accueille ; les autres sont "
+            "refusés. Identifiants seulement."
+        ),
+    )
+    def waiting_lists(job_dating_id: str, caller: Caller) -> list[WaitingList]:
+        state = queries.state(job_dating_id)
+        hosts = known.sites(queries.read, sorted(state.site_ids))
+        host_orgs = {site_id: hosts[site_id].host_org for site_id in sorted(hosts)}
+        readable = readable_waiting_lists(actor_of(caller), host_orgs, "job_dating_id")
+        lists = queries_waiting.waiting_lists(queries.read, job_dating_id, readable)
+        return [replace(w, site_open=hosts[w.site_id].open) for w in lists]
 
     return router

@@ -9,11 +9,13 @@ first slot. The list's order is stated once, in `application.queries_waiting`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.scheduling import CandidateCheckedIn, CandidateWaitlisted, WaitingReason
+from jobdating.scheduling.domain.errors import Forbidden
 from jobdating.scheduling.domain.permissions import Actor, coordination_or
 from jobdating.scheduling.domain.state import AttendanceState, JobDatingState
 
@@ -75,3 +77,20 @@ def may_read_waiting_list(actor: Actor, host_org: str, field: str) -> None:
     """A site's waiting list: the coordination, and the managers of the organisation hosting the site."""
     refusal = "seuls la coordination et les responsables de ce site consultent sa liste d'attente"
     coordination_or(actor, "site_manager", (host_org,), field, refusal)
+
+
+def readable_waiting_lists(actor: Actor, host_orgs: Mapping[str, str], field: str) -> list[str]:
+    """The sites (of `host_orgs`: each site's hosting organisation) whose waiting list `actor` may read,
+    site by site as `may_read_waiting_list` says; refused when they may read none of them."""
+    readable: list[str] = []
+    refused: Forbidden | None = None
+    for site_id, host_org in host_orgs.items():
+        try:
+            may_read_waiting_list(actor, host_org, field)
+        except Forbidden as exc:
+            refused = exc
+        else:
+            readable.append(site_id)
+    if refused is not None and not readable:
+        raise refused
+    return readable

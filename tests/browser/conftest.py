@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,10 +24,26 @@ from jobdating.testing.demo_data import candidates
 from .chromium import DESKTOP, chromium_path
 
 # The next working day after today's (nothing may depend on the date the tests run): the services' clock
-# reads 07:30 that morning, while identity and the console, on the wall clock, sign in and check links now.
+# reads 07:30 that morning (until the last module, `AFTERNOON`, moves it on), while identity and the console,
+# on the wall clock, sign in and check links now.
 DAY = next_working_day(date.today())
 ON_THE_PAGE = day_month_year(DAY)  # e.g. « vendredi 8 janvier 2027 »
 HOSTILE = "<script>document.title='pris'</script>"
+HERE = Path(__file__).parent
+
+
+AFTERNOON = "test_console_afternoon.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The afternoon's module after every other of this folder: it moves the shared stack's clock from the
+    morning to the afternoon, which cannot go back. Kept within the folder's run, so that the package's one
+    stack serves it too."""
+    later = [item for item in items if item.path.name == AFTERNOON]
+    rest = [item for item in items if item.path.name != AFTERNOON]
+    ours = [n for n, item in enumerate(rest) if item.path.parent == HERE]
+    at = ours[-1] + 1 if ours else len(rest)
+    items[:] = rest[:at] + later + rest[at:]
 
 
 @dataclass

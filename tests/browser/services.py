@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID
+
 from .conftest import Demo
 
 
@@ -21,3 +23,17 @@ def call(demo: Demo, method: str, service: str, path: str, org: str, role: str, 
     )
     assert answer.status_code < 300, answer.text
     return answer.json()
+
+
+def company_interviews(demo: Demo, company_id: str) -> list[dict[str, Any]]:
+    """The company's interviews in the demo's plan, as the coordination reads them, cancelled ones out."""
+    plan = call(
+        demo,
+        "GET",
+        "scheduling",
+        f"/job-datings/{JOB_DATING_ID}/plan",
+        COORDINATOR_ORG,
+        "coordinator",
+        params={"by": "company", "key": company_id},
+    )
+    return [i for g in plan["groups"] for i in g["interviews"] if i["status"] != "cancelled"]

@@ -5,8 +5,8 @@ agenda of the demo day with a result form and notes per interview.
 The demo's plan is published, so ranking is shown on a second job dating planned two weeks later and left
 unpublished (created here: the modules that run before this one see only the demo's). Recording an
 outcome needs an interview that began: the demo day's clock reads the morning before the first one, so
-the agenda says so in French here, and the recorded outcome and the second interview are proven in
-`services/console/tests/unit/test_recruiter_pages.py`."""
+the agenda says so in French here; the recorded outcome is proven in `test_console_afternoon.py` (which
+moves the clock on), the second interview in `services/console/tests/unit/test_recruiter_pages.py`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID, SITES
 
 from .chromium import DESKTOP, PHONE, check_page, tab_to
 from .conftest import DAY, Demo, signed_in
-from .services import call
+from .services import call, company_interviews
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -57,22 +57,9 @@ def recruiter(demo: Demo, later: str) -> DemoAccount:
             COORDINATOR_ORG,
             "coordinator",
         )
-        if len(profiles) >= 3 and _interviews(demo, account.org):
+        if len(profiles) >= 3 and company_interviews(demo, account.org):
             return account
     raise AssertionError("no demo company with interviews and three profiles")
-
-
-def _interviews(demo: Demo, company_id: str) -> list[dict[str, Any]]:
-    plan = call(
-        demo,
-        "GET",
-        "scheduling",
-        f"/job-datings/{JOB_DATING_ID}/plan",
-        COORDINATOR_ORG,
-        "coordinator",
-        params={"by": "company", "key": company_id},
-    )
-    return [i for g in plan["groups"] for i in g["interviews"] if i["status"] != "cancelled"]
 
 
 def test_a_recruiter_ranks_the_anonymous_profiles_without_javascript(
@@ -142,7 +129,7 @@ def test_ranking_is_refused_plainly_once_the_plan_is_published(
 def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyboard(
     browser: Any, demo: Demo, recruiter: DemoAccount
 ) -> None:
-    interviews = _interviews(demo, recruiter.org)
+    interviews = company_interviews(demo, recruiter.org)
     context, page = signed_in(browser, demo, recruiter, "**/recrutement", DESKTOP)
     page.get_by_role("link", name="Mon agenda et les résultats : Emploi Booster — Lille Sud").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mon agenda"
@@ -178,7 +165,7 @@ def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyb
         i
         for a in demo.accounts
         if a.role == "recruiter" and a.org != recruiter.org
-        for i in _interviews(demo, a.org)
+        for i in company_interviews(demo, a.org)
     )
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
     answer = context.request.post(

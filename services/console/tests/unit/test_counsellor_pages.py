@@ -302,6 +302,7 @@ class Attending(Counselling):
     refuses them with `refusal`)."""
 
     refusal: Refused | None = None
+    recorded = False  # scheduling lists the workshop with its presences kept
 
     def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
         if (method, service, path) == ("POST", "scheduling", "/workshops/ws-1/attendance"):
@@ -313,6 +314,8 @@ class Attending(Counselling):
         found = super().answer(method, service, path, sent)
         if service == "scheduling" and path == "/workshops":
             found[0]["workshop_id"] = "ws-1"
+            if self.recorded:
+                found[0] |= {"attendance_recorded": True, "present": ["c-1"], "absent": ["c-7"]}
         return found
 
 
@@ -340,3 +343,11 @@ def test_a_counsellor_records_who_came_to_the_workshop_they_run(
     assert "Présences enregistrées : 1 présent(s), 1 absent(s)." in read(done)
     sent = [c[3] for c in services.calls if c[:3] == ("POST", "scheduling", "/workshops/ws-1/attendance")]
     assert sent[-1] == {"present": ["c-1"], "absent": ["c-7"]}
+
+    # Read again once scheduling kept them: each enrolled with what was said, and no form.
+    services.recorded = True
+    text = read(client.get("/conseil/ateliers"))
+    assert "<li>Martin Léa : présent</li>" in text
+    assert "<li>candidat suivi par une autre structure (1) : absent</li>" in text
+    assert "Présences enregistrées." in text
+    assert 'action="/conseil/ateliers/ws-1/presences"' not in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from jobdating.runtime import french
 
 ANOTHER = "candidat suivi par une autre structure"
 PRESENT, ABSENT = "present", "absent"
+PRESENCE_WORDS = {PRESENT: "présent", ABSENT: "absent"}
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,21 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
         numbered = [Seat(c, f"{ANOTHER} ({n})") for n, c in enumerate(others, 1)]
         return tuple(sorted(named, key=lambda s: s.name)) + tuple(numbered)
 
+    def people(workshop: dict[str, Any]) -> list[str]:
+        """Who is enrolled; once the presences are recorded, each with what scheduling kept of them."""
+        enrolled = list(workshop.get("enrolled", []))
+        if not workshop.get("attendance_recorded"):
+            return sorted(who(c) for c in enrolled)
+        said = dict.fromkeys(workshop.get("present", []), PRESENCE_WORDS[PRESENT])
+        said |= dict.fromkeys(workshop.get("absent", []), PRESENCE_WORDS[ABSENT])
+        return [f"{s.name} : {said[s.candidate_id]}" for s in seats(enrolled) if s.candidate_id in said]
+
     workshops = [
         Session(
             kind="Atelier",
             when=_when(w["starts_at"], w["ends_at"], zone),
             site=sites.get(w["site_id"], w["site_id"]),
-            people=sorted(who(c) for c in w.get("enrolled", [])),
+            people=people(w),
             capacity=int(w["capacity"]),
             cancelled=bool(w.get("cancelled")),
             attendance_recorded=bool(w.get("attendance_recorded")),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
 
 import msgspec
+import psycopg.errors
 import pytest
 
 from jobdating.contracts.envelope import decode_envelope
@@ -108,7 +110,10 @@ class StoreContract:
         held = dict(store.query("SELECT v, owner FROM t_held"))
         assert len(held) == 250
         assert [held[f"v{i}"] for i in (0, 99, 100, 199, 200, 249)] == ["a", "a", "b", "b", "c", "c"]
-        with pytest.raises(Exception) as refused, store.transaction() as tx:
+        with (
+            pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)) as refused,
+            store.transaction() as tx,
+        ):
             tx.executemany(insert, [(f"w{i}", "d") for i in range(99)] + [("v1", "d")])
         assert store.dialect.is_unique_violation(refused.value)
         assert store.query("SELECT COUNT(*) FROM t_held")[0][0] == 250

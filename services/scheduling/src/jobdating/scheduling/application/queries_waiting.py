@@ -68,12 +68,15 @@ def waiting_order(read: Reader, job_dating_id: str) -> list[str]:
 
 @dataclass(frozen=True, kw_only=True)
 class WaitingList:
-    """A site's waiting list as the view shows it: its order named, then its candidates, first first."""
+    """A site's waiting list as the view shows it: its order named, then its candidates, first first;
+    `site_open`: whether scheduling knows the site open (a closed site's list waits for its reopening, and
+    its repair is committed with what scheduling knows, so a reader can wait for it)."""
 
     job_dating_id: str
     site_id: str
     order: str
     waiting: list[Waiting]
+    site_open: bool = True
 
 
 def is_waiting(read: Reader, job_dating_id: str, candidate_id: str) -> bool:

@@ -10,8 +10,10 @@ joined after publication is only booked where capacity is free (`book_newcomer`)
 the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
 changes site (`second_follow`), leave a closed site or a broken computer, and go with a company or a
 candidate who leaves (`second_disrupted`); the time the ones cancelled or moved held goes to the waiting
-lists last (`refill_freed`), with their candidates' and computers' availability given back. A pair whose
-interview the coordination cancelled by hand is never booked again by a repair.
+lists last (`refill_freed`), with their candidates' and computers' availability given back. A reopened
+site gives back those its closing cancelled (`second_back`), in a run of their own before its free slots
+go to the waiting list. A pair whose interview the coordination cancelled by hand is never booked again by
+a repair.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import KW_ONLY, asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -41,6 +43,7 @@ from jobdating.scheduling.domain.disruptions import DisruptionsFor, Step
 from jobdating.scheduling.domain.evolve import evolve_slot
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
+from jobdating.scheduling.domain.second_back import SecondsBack, give_seconds_back
 from jobdating.scheduling.domain.second_disrupted import (
     PartyLeft,
     of_party_left,
@@ -48,6 +51,7 @@ from jobdating.scheduling.domain.second_disrupted import (
     time_freed,
 )
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
+from jobdating.scheduling.domain.second_interviews import DAYS_AFTER
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import (
     CandidateBack,
@@ -187,6 +191,31 @@ class Repairs:
                 writes += gone
                 report = _counted(report, gone)
                 seconds_changed(gone)
+                continue
+            if isinstance(change, SecondsBack):
+                # Judged as a proposal is: against the other job datings up to the days after this one.
+                last = max(job_dating.days, default=now.date()) + timedelta(days=DAYS_AFTER)
+                around = read_model.active_slots_elsewhere(read, job_dating_id, (*job_dating.days, last))
+                seconds_back = give_seconds_back(
+                    change,
+                    read_model.slots(read, job_dating_id),
+                    seconds_judged(job_dating, facts),
+                    [*by_pair.values(), *seconds, *_as_slots(given, cal), *around],
+                    now,
+                    iter(self.ids, None),
+                    iter(self.video_links, None),
+                )
+                writes += seconds_back.writes
+                report = dataclasses.replace(report, assigned=report.assigned + len(seconds_back.writes))
+                if self.log is not None:
+                    for left in seconds_back.not_given_back:
+                        self.log.info(
+                            "second_interview_not_given_back",
+                            job_dating_id=job_dating_id,
+                            slot_id=left.slot_id,
+                            reason=left.reason,
+                            causation_id=meta.causation_id,
+                        )
                 continue
             if isinstance(change, list):
                 instance = _time_back(instance, built(seconds), change, taken)

@@ -17,6 +17,7 @@ from jobdating.contracts.registration import CompanyProfile
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
+from jobdating.scheduling.domain.second_back import SecondsBack
 from jobdating.scheduling.domain.second_disrupted import PartyLeft, time_freed
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning import disruption as core
@@ -25,7 +26,9 @@ from jobdating.scheduling.planning.joining import CandidateJoined
 from jobdating.scheduling.planning.model import Instance, Moment
 
 # What a repair acts on in turn; the time freed is given out last, with all the repair freed itself.
-Step = core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined | PartyLeft
+Step = (
+    core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined | PartyLeft | SecondsBack
+)
 Change = Step | TimeFreed
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
@@ -157,6 +160,12 @@ def computer_back(computer_id: str, at: datetime) -> DisruptionsFor:
 def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
     """A site closed at `at`."""
     return lambda cal, now, instance: [core.SiteClosed(site_id=site_id, at=cal.moment(at))]
+
+
+def seconds_back(site_id: str) -> DisruptionsFor:
+    """A closed site reopened: the second interviews its closing cancelled are given back (`second_back`);
+    repaired before `site_reopened`, so its free slots are those they leave."""
+    return lambda cal, now, instance: [SecondsBack(site_id=site_id)]
 
 
 def site_reopened(site_id: str) -> DisruptionsFor:

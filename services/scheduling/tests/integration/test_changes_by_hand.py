@@ -1,9 +1,11 @@
 """The coordinator's changes by hand over HTTP on the published demo plan: a move the checker refuses (409
-naming the rule in French) then forces with a reason, a cancellation, an interview added back, what only
+naming the rule in French) then forces with a reason, a cancellation, the time each left given to the
+waiting list in the same command (never back to the pair cancelled), an interview added back, what only
 the coordination may do, the change feed, and the forced change as it reaches the real NATS stream."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,13 +14,13 @@ from nats.js import JetStreamContext
 from jobdating.bus.relay import Relay, subject_of
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope
-from jobdating.contracts.scheduling import InterviewChangedByHand
+from jobdating.contracts.scheduling import InterviewChangedByHand, SlotAssigned
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import MovableClock, company_id, site_id
 from jobdating.testing.demo_data import COMPANIES, SITES
 
-from .conftest import Api, paris, published_demo
+from .conftest import Api, log_events, paris, published_demo, starts
 
 
 def _move_into_a_busy_recruiter(
@@ -69,6 +71,8 @@ async def test_the_coordinator_changes_interviews_by_hand_and_a_forced_move_name
     assert forced["forced"]
     assert "recruiters_exceeded" in [r["rule"] for r in forced["overridden"]]
     assert (forced["slot"]["starts_at"], forced["slot"]["site_id"]) == (busy["starts_at"], moving["site_id"])
+    # The time it left on its computer went to the waiting list in the same command.
+    assert _given(service, head, moving) != []
 
     # On the bus as the audit reads it: the forced move, its reason and rules, by the coordinator's id.
     await Relay(service.store, js).publish_pending()
@@ -81,32 +85,47 @@ async def test_the_coordinator_changes_interviews_by_hand_and_a_forced_move_name
     assert (env.actor_id, event.forced, event.reason) == ("coord-1", True, "le candidat arrive plus tard")
     assert "recruiters_exceeded" in [r.rule for r in event.overridden]
 
-    # Another interview, elsewhere: cancelled by hand, then added back by hand (nothing to force).
+    # Another interview, elsewhere: cancelled by hand, then added back by hand.
     other = next(
         s for s in slots if s["site_id"] != moving["site_id"] and s["company_id"] != busy["company_id"]
     )
+    at_cancel = service.store.head()
     cancelled = await api.ok("POST", f"/slots/{other['slot_id']}/cancel", json={"reason": "erreur de saisie"})
     assert (cancelled["slot"]["status"], cancelled["slot"]["cancel_reason"]) == ("cancelled", "coordinator")
-    back = {
-        "candidate_id": other["candidate_id"],
-        "company_id": other["company_id"],
-        "starts_at": f"{other['day']}T{other['local_start']}",  # local time at the sites, as typed
-        "computer_id": other["computer_id"],
-        "reason": "erreur corrigée",
-    }
-    added = await api.call("POST", f"/job-datings/{api.jd}/interviews", json=back)
+    [refilled] = _given(service, at_cancel, other)
+    assert (refilled.candidate_id, refilled.company_id) != (other["candidate_id"], other["company_id"])
+
+    # Added back by hand at the first time it can be, forced if need be: the refill filled the site's
+    # computers at its old time, and the morning is full.
+    now = await api.published_slots(False)
+    added = None
+    for at in sorted({s["starts_at"] for s in now if s["site_id"] == other["site_id"]}):
+        local = next(s["local_start"] for s in now if s["starts_at"] == at)
+        back = {
+            "candidate_id": other["candidate_id"],
+            "company_id": other["company_id"],
+            "starts_at": f"{other['day']}T{local}",  # local time at the sites, as typed
+            "reason": "erreur corrigée",
+            "force": True,
+        }
+        added = await api.call("POST", f"/job-datings/{api.jd}/interviews", json=back)
+        if added.status_code == 201:
+            break
+    assert added is not None
     assert added.status_code == 201, added.text
-    assert (added.json()["forced"], added.json()["slot"]["starts_at"]) == (False, other["starts_at"])
-    twice = await api.call("POST", f"/job-datings/{api.jd}/interviews", json={**back, "force": True})
+    twice = await api.call("POST", f"/job-datings/{api.jd}/interviews", json=back)
     assert twice.status_code == 409
     assert "déplacez-le plutôt" in twice.json()["detail"][0]["reason"]
 
     feed = await api.ok("GET", f"/job-datings/{api.jd}/changes", params={"after": head})
+    moved_given, cancel_given = len(_given(service, head, moving)), 1
     assert [(c["change"], c["reason"]) for c in feed] == [
         ("by_hand", "coordinator"),
         ("moved", "coordinator"),
+        *[("assigned", None)] * moved_given,
         ("by_hand", "coordinator"),
         ("cancelled", "coordinator"),
+        *[("assigned", None)] * cancel_given,
         ("by_hand", "coordinator"),
         ("assigned", None),
     ]
@@ -118,3 +137,16 @@ async def test_the_coordinator_changes_interviews_by_hand_and_a_forced_move_name
         "coord-1",
     )
     assert feed[1]["causation_id"] == feed[0]["event_id"]
+
+
+def _given(service: SchedulingService, head: int, before: dict[str, Any]) -> list[SlotAssigned]:
+    """The interviews given from the waiting list since `head` on `before`'s computer, in the time it held."""
+    return [
+        e.data
+        for e in log_events(service.store, head)
+        if isinstance(e.data, SlotAssigned)
+        and e.data.from_waiting_list
+        and e.data.computer_id == before["computer_id"]
+        and e.data.starts_at < datetime.fromisoformat(before["ends_at"])
+        and starts(before) < e.data.ends_at
+    ]

@@ -3,6 +3,7 @@ and the candidate's change of site, delivered by registration through NATS, taki
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
@@ -12,7 +13,7 @@ from nats.js import JetStreamContext
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.relay import Relay
 from jobdating.contracts.registration import CandidateRegistered, CandidateUpdated
-from jobdating.contracts.scheduling import SlotMoved
+from jobdating.contracts.scheduling import SlotAssigned, SlotMoved
 from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.scheduling.application.policies import REGISTRATION_CONSUMER
@@ -20,7 +21,7 @@ from jobdating.scheduling.bootstrap import SchedulingService
 from jobdating.scheduling.testing import Fact, MovableClock, company_id, demo_facts
 from jobdating.testing.consumers import run_until
 
-from .conftest import Api, asked_for_more, assert_plan_still_valid, log_events, published_demo
+from .conftest import Api, asked_for_more, assert_plan_still_valid, log_events, published_demo, starts
 
 
 @pytest.mark.nats
@@ -83,4 +84,12 @@ async def test_a_second_interview_booked_at_a_proposed_time_follows_its_candidat
     ]
     assert len(moves) == 1, "told once"
     assert (moves[0].reason, moves[0].previous_computer_id) == ("candidate_changed", second["computer_id"])
+    # The time it left (its candidate, a Logiplus recruiter, its old computer) went to the waiting lists
+    # in the same delivery: a slot it made impossible (with the buffer).
+    buffer = timedelta(minutes=10)  # the demo's, between two interviews of a recruiter
+    old = (starts(second) - buffer, datetime.fromisoformat(second["ends_at"]) + buffer)
+    given = [e.data for e in log_events(service.store, head) if isinstance(e.data, SlotAssigned)]
+    assert given
+    assert all(g.from_waiting_list for g in given)
+    assert any(g.company_id == logiplus and g.starts_at < old[1] and old[0] < g.ends_at for g in given)
     assert_plan_still_valid(service, api.jd)

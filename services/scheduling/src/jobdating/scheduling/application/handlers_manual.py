@@ -5,8 +5,9 @@ instance, every active slot's version expected, so a concurrent change makes it 
 decides (`domain/manual.py`, the planner's checker as judge; a second interview, which may lie outside
 the job dating's days, by its booking's own rule in `domain/manual_second.py`), then the job dating's
 `InterviewChangedByHand` is appended and the slot's event after it, caused by it. Notifications hear the
-slot's event as they hear a repair's: the people concerned are told once. The time a cancelled second
-interview held goes to the waiting lists in the same transaction, as the time a repair frees does.
+slot's event as they hear a repair's: the people concerned are told once. The time a cancelled interview
+held, or the time a moved one left, first or second, goes to the waiting lists in the same transaction, as
+the time a repair frees does (`_time_left`).
 """
 
 from __future__ import annotations
@@ -41,9 +42,12 @@ class ManualHandlers(Handling):
         def work(w: UnitOfWork) -> manual.HandChange:
             slot = w.fold(SLOTS, command.slot_id)
             if slot.kind == "second_interview":
-                return _record(w, self._second_moved(w, command, slot, actor), meta)
-            plan = self._published(w, slot.job_dating_id, actor)
-            return _record(w, manual.move_interview(command, slot, plan, actor), meta)
+                change = self._second_moved(w, command, slot, actor)
+            else:
+                plan = self._published(w, slot.job_dating_id, actor)
+                change = manual.move_interview(command, slot, plan, actor)
+            self._time_left(w, slot, _stored(w, change, meta), meta)
+            return change
 
         return self.bus.run(work)
 
@@ -70,14 +74,17 @@ class ManualHandlers(Handling):
             slot = w.fold(SLOTS, command.slot_id)
             plan = self._published(w, slot.job_dating_id, actor)
             change = manual.cancel_interview(command, slot, plan, actor)
-            stored = _stored(w, change, meta)
-            if slot.kind == "second_interview":
-                # The time it held goes to the waiting lists, as a repair gives what it frees.
-                freed = disruptions.second_cancelled(slot)
-                self.repairs.run(w, slot.job_dating_id, freed, self.clock.now(), caused_by(meta, stored))
+            self._time_left(w, slot, _stored(w, change, meta), meta)
             return change
 
         return self.bus.run(work)
+
+    def _time_left(self, w: UnitOfWork, before: SlotState, stored: list[StoredEvent], meta: Meta) -> None:
+        """The time the interview held (`before`: as it was), which its cancellation or move left unused,
+        goes to the waiting lists as a repair gives what it frees; the slots given are caused by the
+        slot's event. The refill never gives a pair the coordination cancelled back (`Repairs.run`)."""
+        freed = disruptions.time_left(before)
+        self.repairs.run(w, before.job_dating_id, freed, self.clock.now(), caused_by(meta, stored))
 
     def _published(self, w: UnitOfWork, job_dating_id: str, actor: Actor) -> PublishedPlan:
         """The job dating's published plan now, read as a repair reads it."""

@@ -67,6 +67,20 @@ def held_pairs(read: Reader, job_dating_id: str) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+def cancelled_by_hand(read: Reader, job_dating_id: str) -> list[tuple[str, str]]:
+    """(candidate, company) of the job dating's first interviews the coordination cancelled by hand and
+    did not book again: a refill must not give them back what the coordination took away."""
+    rows = read(
+        "SELECT DISTINCT candidate_id, company_id FROM sched_slot s WHERE job_dating_id = ? "
+        "AND kind = 'interview' AND status = 'cancelled' AND cancel_reason = 'coordinator' "
+        "AND NOT EXISTS (SELECT 1 FROM sched_slot a WHERE a.job_dating_id = s.job_dating_id "
+        "AND a.candidate_id = s.candidate_id AND a.company_id = s.company_id AND a.kind = 'interview' "
+        "AND a.status IN ('assigned', 'completed')) ORDER BY candidate_id, company_id",
+        (job_dating_id,),
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
 def active_slots_elsewhere(read: Reader, job_dating_id: str, days: Iterable[date]) -> list[SlotState]:
     """Active slots of the other job datings around these days (a day either side, whatever the time
     zone): a company or a candidate is not tied to one job dating, so they are busy then."""

@@ -9,10 +9,11 @@ candidate's `give_back` only gives them back the interviews their no-show cancel
 joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
 the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
 changes site (`second_follow`), leave a closed site or a broken computer, and go with a company or a
-candidate who leaves (`second_disrupted`); the time the cancelled ones held goes to the waiting lists last
-(`refill_freed`), with their candidates' and computers' availability given back. A reopened site gives
-back those its closing cancelled (`second_back`), in a run of their own before its free slots go to the
-waiting list.
+candidate who leaves (`second_disrupted`); the time the ones cancelled or moved held goes to the waiting
+lists last (`refill_freed`), with their candidates' and computers' availability given back. A reopened
+site gives back those its closing cancelled (`second_back`), in a run of their own before its free slots
+go to the waiting list. A pair whose interview the coordination cancelled by hand is never booked again by
+a repair.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 import msgspec
 
-from jobdating.contracts.scheduling import SlotCancelled
+from jobdating.contracts.scheduling import SlotCancelled, SlotMoved
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
@@ -39,6 +40,7 @@ from jobdating.scheduling.domain.changes import (
     repair_writes,
 )
 from jobdating.scheduling.domain.disruptions import DisruptionsFor, Step
+from jobdating.scheduling.domain.evolve import evolve_slot
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.second_back import SecondsBack, give_seconds_back
@@ -111,8 +113,17 @@ class Repairs:
         absent = read_model.absent(read, job_dating_id)
         waiting = queries_waiting.waiting_order(read, job_dating_id)
         # The plan holds the interviews to come only: a candidate and a company who already met this
-        # morning must not be booked together again when a freed slot is given out.
-        met = tuple(Pair(candidate_id=c, company_id=k) for c, k in read_model.held_pairs(read, job_dating_id))
+        # morning must not be booked together again when a freed slot is given out, nor a pair whose
+        # interview the coordination cancelled by hand (unless it pinned them: the pin still stands).
+        pinned = {(p.candidate_id, p.company_id) for p in job_dating.pins}
+        met = tuple(
+            Pair(candidate_id=c, company_id=k)
+            for c, k in [
+                *read_model.held_pairs(read, job_dating_id),
+                *read_model.cancelled_by_hand(read, job_dating_id),
+            ]
+            if (c, k) not in pinned
+        )
 
         def built(seconds: list[SlotState]) -> Instance:
             instance = build_instance(
@@ -145,12 +156,22 @@ class Repairs:
         given: list[Interview] = []
         report = RepairReport(job_dating_id=job_dating_id)
         freed: list[TimeFreed] = []
+        taken: set[str] = set()  # the computers second interviews this repair moves are on now
 
-        def cancelled_seconds(changes: list[Write]) -> None:
-            """Second interviews `changes` cancel leave the repair's view; the time they held is freed."""
-            gone = {c.stream_id for c in changes if isinstance(c.event, SlotCancelled)}
-            freed.extend(f for s in seconds if s.slot_id in gone and (f := time_freed(s, cal)) is not None)
-            seconds[:] = [s for s in seconds if s.slot_id not in gone]
+        def seconds_changed(changes: list[Write]) -> None:
+            """Second interviews `changes` cancel leave the repair's view, those they move take their new
+            place; the time either held before is freed."""
+            changed = {c.stream_id: c.event for c in changes}
+            for i, s in enumerate(seconds):
+                event = changed.get(s.slot_id)
+                if event is None:
+                    continue
+                if (f := time_freed(s, cal)) is not None:
+                    freed.append(f)
+                seconds[i] = evolve_slot(s, event)
+                if isinstance(event, SlotMoved) and event.computer_id is not None:
+                    taken.add(event.computer_id)
+            seconds[:] = [s for s in seconds if s.active]
 
         def changes() -> Iterator[Step | list[TimeFreed]]:
             for change in disruptions(cal, moment, instance):
@@ -169,7 +190,7 @@ class Repairs:
                 gone = of_party_left(change, seconds, now)
                 writes += gone
                 report = _counted(report, gone)
-                cancelled_seconds(gone)
+                seconds_changed(gone)
                 continue
             if isinstance(change, SecondsBack):
                 # Judged as a proposal is: against the other job datings up to the days after this one.
@@ -197,7 +218,7 @@ class Repairs:
                         )
                 continue
             if isinstance(change, list):
-                instance = _time_back(instance, built(seconds), change)
+                instance = _time_back(instance, built(seconds), change, taken)
                 diff = refill_freed(instance, plan, change, moment, lead=self.lead_minutes)
             elif isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
@@ -251,7 +272,7 @@ class Repairs:
                     now,
                 )
                 writes += follows
-                cancelled_seconds(follows)
+                seconds_changed(follows)
                 report = dataclasses.replace(report, moved=report.moved + len(follows))
             elif isinstance(change, ComputerBroke | SiteClosed):
                 # Its second interviews on that site or computer, around the repaired plan.
@@ -265,18 +286,19 @@ class Repairs:
                 )
                 writes += disrupted
                 report = _counted(report, disrupted)
-                cancelled_seconds(disrupted)
+                seconds_changed(disrupted)
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
 
 
-def _time_back(instance: Instance, rebuilt: Instance, freed: list[TimeFreed]) -> Instance:
-    """`instance` with the candidates and computers of the freed time as `rebuilt` has them (built without
-    the cancelled second interviews): their availability back, nothing else of the repair undone."""
+def _time_back(instance: Instance, rebuilt: Instance, freed: list[TimeFreed], taken: set[str]) -> Instance:
+    """`instance` with the candidates and computers of the freed time, and the computers `taken` by the
+    second interviews moved, as `rebuilt` has them (built with the second interviews where they are now):
+    their availability back or taken, nothing else of the repair undone."""
     people = {f.candidate_id for f in freed}
-    computers = {f.computer_id for f in freed}
+    computers = {f.computer_id for f in freed} | taken
     again = {c.id: c for c in rebuilt.candidates if c.id in people}
     working = {p.id: p for p in rebuilt.computers if p.id in computers}
     return msgspec.structs.replace(

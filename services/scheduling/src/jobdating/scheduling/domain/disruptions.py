@@ -182,11 +182,12 @@ def site_reopened(site_id: str) -> DisruptionsFor:
     return changes
 
 
-def second_cancelled(second: SlotState) -> DisruptionsFor:
-    """A second interview was cancelled (by hand): the time it held goes to the waiting lists."""
+def time_left(before: SlotState) -> DisruptionsFor:
+    """An interview, first or second, was cancelled or moved by hand (`before`: as it was): the time it
+    held goes to the waiting lists, as the time a repair frees does."""
 
     def freed(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
-        time = time_freed(second, cal)
+        time = time_freed(before, cal)
         return [] if time is None else [time]
 
     return freed

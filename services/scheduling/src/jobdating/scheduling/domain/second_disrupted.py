@@ -12,9 +12,10 @@ A company or a candidate leaving (`PartyLeft`) takes all their second interviews
 wherever they take place: each is cancelled for the reason their planned interviews get (`company_left`,
 `candidate_withdrew`).
 
-Whatever cancels a second interview (these repairs, or the coordination by hand), the time it held on the
-job dating's days is freed (`time_freed`): its candidate's, a recruiter's and its computer's, given to the
-waiting lists as a computer back's slots are.
+Whatever cancels or moves a second interview (these repairs, or the coordination by hand), the time it
+held on the job dating's days is freed (`time_freed`): its candidate's, a recruiter's and its computer's
+(only the old computer's when it moved at the same time), given to the waiting lists as a computer back's
+slots are.
 """
 
 from __future__ import annotations
@@ -141,8 +142,9 @@ def off_broken_computer(
 
 
 def time_freed(second: SlotState, cal: Calendar) -> TimeFreed | None:
-    """The time a cancelled second interview held, in the planner's terms; None off the job dating's days
-    (a second interview may be booked after them: nothing of the plan can use that time)."""
+    """The time a second interview cancelled or moved held (or a first interview cancelled or moved by
+    hand), in the planner's terms; None off the job dating's days (a second interview may be booked after
+    them: nothing of the plan can use that time)."""
     if second.starts_at is None or second.ends_at is None:
         return None
     at = cal.slot_of(second.starts_at)

@@ -6,7 +6,8 @@ Unlike a disruption it makes nothing impossible, so no interview changes: the co
 interviews first, then the waiting list's order, then the best wish still open, then id; several sites'
 slots at one time pooled, so the first of the lists gets the earliest wherever they wait). People already
 told keep what they were told; only the candidates given a slot hear about it. Time that a second
-interview held (which the planner never saw) comes back the same way when it is cancelled (`TimeFreed`).
+interview held (which the planner never saw) comes back the same way when it is cancelled or moved, and so
+does the time of an interview the coordination cancels or moves by hand (`TimeFreed`).
 
 A late candidate gets back each interview their no-show cancelled that is still to come: the same slot
 when its computer and a recruiter are still free, else the nearest free slot at their site with that
@@ -52,10 +53,11 @@ class CapacityBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 
 class TimeFreed(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """Time that something the planner does not see held, freed: a second interview cancelled (its
-    candidate, a recruiter of its company and its computer, if at a site, are free again on `day` from
-    `start` to `end`). `instance` already has that time back in the candidate's and the computer's
-    availability; only the refill runs."""
+    """Time an interview held, freed: a second interview (which the planner does not see) cancelled or
+    moved, or any interview cancelled or moved by hand (its candidate, a recruiter of its company and its
+    computer, if at a site, are free again on `day` from `start` to `end`, unless it moved there).
+    `instance` already has that time back in the candidate's and the computer's availability; only the
+    refill runs."""
 
     candidate_id: str
     company_id: str

@@ -126,7 +126,8 @@ def test_the_written_text_reads_back_as_what_icalendar_writes_with_awkward_names
         ]
         assert str(ours.walk("VEVENT")[0]["ORGANIZER"].params["CN"]) == name
         assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-        assert text.endswith("END:VCALENDAR\r\n") and "\n" not in text.replace("\r\n", "")
+        assert text.endswith("END:VCALENDAR\r\n")
+        assert "\n" not in text.replace("\r\n", "")
         assert vobject.readOne(text).vevent.summary.value == invitation.entries[0].summary
 
 

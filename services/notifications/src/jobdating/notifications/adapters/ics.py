@@ -78,7 +78,9 @@ def _folded(line: str) -> str:
         if len(line) <= LINE_OCTETS:
             return line
         rest, step = line[LINE_OCTETS:], LINE_OCTETS - 1
-        return (CRLF + " ").join([line[:LINE_OCTETS], *(rest[i : i + step] for i in range(0, len(rest), step))])
+        return (CRLF + " ").join(
+            [line[:LINE_OCTETS], *(rest[i : i + step] for i in range(0, len(rest), step))]
+        )
     parts, part, room = [], [], LINE_OCTETS
     for char in line:
         size = len(char.encode())

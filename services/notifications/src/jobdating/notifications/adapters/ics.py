@@ -81,7 +81,9 @@ def _folded(line: str) -> str:
         return (CRLF + " ").join(
             [line[:LINE_OCTETS], *(rest[i : i + step] for i in range(0, len(rest), step))]
         )
-    parts, part, room = [], [], LINE_OCTETS
+    parts: list[str] = []
+    part: list[str] = []
+    room = LINE_OCTETS
     for char in line:
         size = len(char.encode())
         if size > room:

@@ -57,7 +57,11 @@ from jobdating.notifications.application.ports import (
     StaffDirectory,
     VoiceChannel,
 )
-from jobdating.notifications.application.queries_deliveries import Delivery
+from jobdating.notifications.application.queries_deliveries import (
+    Delivery,
+    PersonChannel,
+    person_channel,
+)
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import reach, rules, timing
 from jobdating.notifications.domain.messages import DAY_REMINDERS
@@ -139,7 +143,7 @@ class Dispatcher:
         self.wakeup = wakeup or asyncio.Event()
         self._inflight: dict[str, asyncio.Task[None]] = {}
         # (recipient type, recipient id, channel) of the messages in flight: one at a time per person.
-        self._busy: dict[tuple[str, str, str], str] = {}
+        self._busy: dict[PersonChannel, str] = {}
 
     def wake(self) -> None:
         """Look for due messages now (called after a consumer planned some; same event loop)."""
@@ -198,10 +202,13 @@ class Dispatcher:
         self._paced_for = None
         # Read beyond the free places: rows waiting for their recipient's message in flight are passed over,
         # and so are those whose provider has no token for now.
-        for d in queries_deliveries.due(self.store, self.clock.now(), 4 * (free + len(self._inflight))):
-            person = _person_channel(d)
-            if d.notification_id in self._inflight or person in self._busy:
-                continue
+        for d in queries_deliveries.due(
+            self.store,
+            self.clock.now(),
+            4 * (free + len(self._inflight)),
+            lambda notification_id, person: notification_id in self._inflight or person in self._busy,
+        ):
+            person = person_channel(d)
             pacer = self.pacers.get(d.channel)
             if pacer is not None and not pacer.take():
                 self._paced_for = pacer.wait()
@@ -228,7 +235,7 @@ class Dispatcher:
             timer.cancel()
         self._pace_timer = loop.call_at(now + seconds, self.wakeup.set)
 
-    def _done(self, notification_id: str, person: tuple[str, str, str], _task: asyncio.Task[None]) -> None:
+    def _done(self, notification_id: str, person: PersonChannel, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)
         if self._busy.get(person) == notification_id:
             del self._busy[person]
@@ -388,8 +395,3 @@ class Dispatcher:
         else:
             # Nobody can tell whether it went: the coordinator decides (sending again may duplicate it).
             await self.outcomes.failed(d, "uncertain", d.attempts)
-
-
-def _person_channel(d: Delivery) -> tuple[str, str, str]:
-    # A counsellor not resolved yet has no id: such messages need not wait for each other.
-    return (d.recipient_type, d.recipient_id or d.notification_id, d.channel)

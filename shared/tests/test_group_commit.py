@@ -7,11 +7,12 @@ import asyncio
 import contextvars
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from jobdating.eventstore.base import ConcurrencyConflict, EventStore, Transaction
+from jobdating.eventstore.base import ConcurrencyConflict, EventStore, StoredEvent, Transaction
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import new_event
@@ -141,9 +142,11 @@ async def test_a_loop_callers_work_runs_on_the_loop_and_its_commit_waits_for_the
         lambda sql: statements.append((sql.split()[0].upper(), threading.get_ident()))
     )
     sids = [new_id() for _ in range(5)]
-    written = await asyncio.gather(
-        *(store.write_async(lambda tx, s=s: tx.append([new_event(s, 1)])) for s in sids)
-    )
+
+    def appending(sid: str) -> Callable[[Transaction], list[StoredEvent]]:
+        return lambda tx: tx.append([new_event(sid, 1)])
+
+    written = await asyncio.gather(*(store.write_async(appending(s)) for s in sids))
     loop_thread = threading.get_ident()
     assert {e[0].stream_id for e in written} == set(sids)
     assert {thread for word, thread in statements if word == "SAVEPOINT"} == {loop_thread}

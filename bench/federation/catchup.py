@@ -160,6 +160,8 @@ def main() -> None:
     options = int_options(rate=50, before=5, outage=60)
     fed = Federation(scratch_dir("bench-federation-catchup-"), [PARTNER]).start()
     try:
+        # Every server takes only clients with a certificate of the federation's authority.
+        os.environ.update(fed.tls_env())
         asyncio.run(fed.provision())
         load_before = os.getloadavg()[0]
         catch_up = asyncio.run(outage_and_catch_up(fed, options.rate, options.before, options.outage))

@@ -84,6 +84,8 @@ def main() -> None:
     options = int_options(rate=50, seconds=20)
     fed = Federation(scratch_dir("bench-federation-"), [PARTNER]).start()
     try:
+        # Every server takes only clients with a certificate of the federation's authority.
+        os.environ.update(fed.tls_env())
         asyncio.run(fed.provision())
         load_before = os.getloadavg()[0]
         result = asyncio.run(measure(fed, options.rate, options.seconds))

@@ -2,7 +2,8 @@
 the busiest computer breaks, then a typical one (both out for the rest of the event), then 1% of the
 candidates (50) withdraw one after the other, then one disruption of each other kind (a candidate moving
 to another site and a company losing a recruiter among them), then the busiest computer comes back (its
-free slots go to the waiting list).
+free slots go to the waiting list), then a second interview of the busiest company is cancelled (its
+time, 11:00 to 11:20, offered at every site where it can serve: `refill_freed`).
 Time per repair (goal < 50 ms), slots moved, slots changed that did not have to (goal 0), freed capacity
 refilled from the waiting list, and the checker's verdict on every repaired plan. Each repair also runs
 without chains (moving one other interview aside to save one from cancellation) in the same run: the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections import Counter
 from typing import Any
 
 import msgspec
@@ -23,7 +25,7 @@ import msgspec
 from bench.common import overall, timings_ms
 from bench.planning.quality import load, save_with_load
 from jobdating.scheduling.planning import disruption as dis
-from jobdating.scheduling.planning.capacity import ComputerBack, bring_back, refill
+from jobdating.scheduling.planning.capacity import ComputerBack, TimeFreed, bring_back, refill, refill_freed
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.generate import regional_fair
 from jobdating.scheduling.planning.model import Instance, Interview, Moment, Plan
@@ -34,10 +36,13 @@ NOW = Moment(day=0, minute=10 * 60)
 REPEATS = 15
 
 
-def concerns(interview: Interview, disruption: dis.Disruption | ComputerBack) -> bool:
+Change = dis.Disruption | ComputerBack | TimeFreed
+
+
+def concerns(interview: Interview, disruption: Change) -> bool:
     """The disruption names the interview's candidate, company (that day), computer or site (capacity
     coming back concerns no interview)."""
-    if isinstance(disruption, ComputerBack):
+    if isinstance(disruption, ComputerBack | TimeFreed):
         return False
     if isinstance(disruption, dis.CandidateWithdrew | dis.CandidateChanged):
         return interview.candidate_id == disruption.candidate_id
@@ -52,21 +57,23 @@ def concerns(interview: Interview, disruption: dis.Disruption | ComputerBack) ->
     return interview.site_id == disruption.site_id
 
 
-def one(
-    instance: Instance, plan: Plan, disruption: dis.Disruption | ComputerBack
-) -> tuple[dict[str, Any], Instance, Plan]:
+def one(instance: Instance, plan: Plan, disruption: Change) -> tuple[dict[str, Any], Instance, Plan]:
     """Repair once, timed over `REPEATS` runs (the repair is pure), and account for what changed."""
     seconds: list[float] = []
     plain: list[float] = []  # the same repair without chains, in the same run: the baseline
     diff = without = Repair()
     if isinstance(disruption, ComputerBack):
         after = bring_back(instance, disruption)
+    elif isinstance(disruption, TimeFreed):
+        after = instance
     else:
         after = dis.apply_disruption(instance, disruption, NOW)
     for _ in range(REPEATS):
         start = time.perf_counter()
         if isinstance(disruption, ComputerBack):
             diff = without = refill(after, plan, disruption.computer_id, NOW)
+        elif isinstance(disruption, TimeFreed):
+            diff = without = refill_freed(after, plan, [disruption], NOW)
         else:
             diff = repair(instance, plan, disruption, NOW)
             middle = time.perf_counter()
@@ -131,6 +138,26 @@ def one_recruiter_fewer(instance: Instance, plan: Plan) -> dis.CompanyChanged:
     return dis.CompanyChanged(company_id=company_id, company=fewer)
 
 
+def second_cancelled(plan: Plan) -> TimeFreed:
+    """A second interview of the company with the most interviews to come, from 11:00 to 11:20 on the
+    computer of its first interview to come, cancelled: its time goes to the waiting lists of every site
+    where it can serve."""
+    future = sorted(
+        (i for i in plan.interviews if i.begins >= NOW), key=lambda i: (i.day, i.start, i.computer_id)
+    )
+    counts = Counter(i.company_id for i in future)
+    busiest = max(sorted(counts), key=lambda k: counts[k])
+    first = next(i for i in future if i.company_id == busiest)
+    return TimeFreed(
+        candidate_id=first.candidate_id,
+        company_id=busiest,
+        computer_id=first.computer_id,
+        day=0,
+        start=660,
+        end=680,
+    )
+
+
 def main() -> None:
     before = load()
     instance = regional_fair()
@@ -165,6 +192,7 @@ def main() -> None:
         moving(instance, plan, rng),
         one_recruiter_fewer(instance, plan),
         ComputerBack(computer_id=busiest, at=Moment(day=0, minute=11 * 60)),
+        second_cancelled(plan),
     ):
         report, instance, plan = one(instance, plan, disruption)
         reports.append(report)

@@ -4,9 +4,12 @@ loopback, events written by the real relay from real stores, servers killed and 
 from __future__ import annotations
 
 import asyncio
+import json
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nats
@@ -14,15 +17,19 @@ import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, connect_options, tls_context
 from jobdating.bus.provision import provision_url
+from jobdating.bus.pull import consumer_broker
 from jobdating.bus.relay import Relay
+from jobdating.bus.server import NatsServer, free_port
 from jobdating.contracts.duplicates import BlindIndexPublished
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.ops import federation
+from jobdating.ops import compose_tls, federation, federation_tls
 from jobdating.ops.federation_provision import connect
-from jobdating.ops.federation_servers import Federation
+from jobdating.ops.federation_servers import ConfiguredServer, Federation
+from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.nats_users import OPS_USER
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import envelope, new_event
@@ -33,15 +40,27 @@ PARTNER = "mission-locale"
 COORDINATOR = "departement-nord"
 
 
-@pytest.fixture
-async def fed(tmp_path: Path) -> AsyncIterator[Federation]:
-    """The hub cluster and one partner, streams provisioned; every server stopped after the test."""
-    servers = Federation(tmp_path / "nats", [PARTNER]).start()
+@asynccontextmanager
+async def started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partners: list[str], *, keep_events_local: bool = True
+) -> AsyncIterator[Federation]:
+    """The hub cluster and the partners, streams provisioned, this process's clients holding the hub
+    operators' certificate (every server takes it); every server stopped after the block."""
+    servers = Federation(tmp_path / "nats", partners, keep_events_local=keep_events_local).start()
     try:
+        for name, value in servers.tls_env().items():
+            monkeypatch.setenv(name, value)
         await servers.provision()
         yield servers
     finally:
         servers.stop()
+
+
+@pytest.fixture
+async def fed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Federation]:
+    """The hub cluster and one partner (see `started`)."""
+    async with started(tmp_path, monkeypatch, [PARTNER]) as servers:
+        yield servers
 
 
 @pytest.fixture
@@ -220,8 +239,10 @@ async def test_a_partner_cut_off_works_alone_and_both_sides_catch_up_when_it_is_
         fed.reconnect(PARTNER)
         write(partner_store, PARTNER, 5)
         async with client(fed.hub_url) as hub, client(fed.partner_url(PARTNER)) as partner:
-            await until_messages(hub, 40, limit=30)
-            await until_messages(partner, 40, limit=30)
+            # As after a hub server's crash: nats-server retries a stalled source on its own schedule (10 s
+            # checks, then a backoff); on a loaded machine (load 16) it took over 30 s, on main as here.
+            await until_messages(hub, 40, limit=60)
+            await until_messages(partner, 40, limit=60)
             await asyncio.sleep(0.5)
             at_hub, at_partner = await stored(hub), await stored(partner)
     everything = sorted(ids_of(partner_store) + ids_of(hub_store))
@@ -230,12 +251,12 @@ async def test_a_partner_cut_off_works_alone_and_both_sides_catch_up_when_it_is_
     assert event_ids(at_hub, PARTNER) == ids_of(partner_store)
 
 
-async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_the_hub(tmp_path: Path) -> None:
+async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_the_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A partner whose server lets its events out (a misconfigured or hostile one): only the hub's permissions
     # on its leaf credentials stand between its clients and the hub's stream.
-    servers = Federation(tmp_path / "nats", [PARTNER], keep_events_local=False).start()
-    try:
-        await servers.provision()
+    async with started(tmp_path, monkeypatch, [PARTNER], keep_events_local=False) as servers:
         nc = await connect(servers.partner_url(PARTNER))
         async with client(servers.hub_url) as hub:
             for subject in (
@@ -250,8 +271,6 @@ async def test_a_partners_leaf_cannot_put_events_of_another_organisation_into_th
             # The hub does not even tell the leaf it has interest in the forged subject: it never crosses.
             assert [s for s, _ in await stored(hub)] == [f"jobdating.{PARTNER}.own"]
         await nc.close()
-    finally:
-        servers.stop()
 
 
 async def test_a_partners_credentials_are_refused_other_organisations_subjects_at_the_hub(
@@ -262,7 +281,9 @@ async def test_a_partners_credentials_are_refused_other_organisations_subjects_a
     async def on_error(error: Exception) -> None:
         errors.append(error)
 
-    nc = await nats.connect(fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0)
+    nc = await nats.connect(
+        fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0, tls=fed.tls()
+    )
     try:
         js = nc.jetstream(timeout=1)
         with pytest.raises(nats.errors.Error):
@@ -303,11 +324,11 @@ async def test_provisioning_the_hub_or_a_partner_again_keeps_their_replicas_sour
     )
 
 
-async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(tmp_path: Path) -> None:
+async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = "plie"
-    servers = Federation(tmp_path / "nats", [PARTNER, other]).start()
-    try:
-        await servers.provision()
+    async with started(tmp_path, monkeypatch, [PARTNER, other]) as servers:
         candidate = new_id()
         index = BlindIndexPublished(candidate_id=candidate, phone="a" * 64, email=None)
         store = SqliteEventStore(tmp_path / "partner.db")
@@ -338,5 +359,151 @@ async def test_a_blind_index_published_at_one_partner_reaches_the_others_stream(
             assert blind in [s for s, _ in at_plie]
         finally:
             store.close()
+
+
+def foreign_certificate(folder: Path, ours: TlsFiles) -> TlsFiles:
+    """A certificate (server and client) of another authority than the federation's, trusting ours."""
+    now = datetime.now(UTC)
+    other = compose_tls.new_authority(now, "ailleurs")
+    cert, key = compose_tls.server_certificate(["127.0.0.1"], now, other, 1, federation_tls.NODE_USAGE)
+    folder.mkdir(parents=True)
+    (folder / "cert.pem").write_bytes(compose_tls.cert_pem(cert))
+    (folder / "key.pem").write_bytes(compose_tls.key_pem(key))
+    return TlsFiles(ca=ours.ca, cert=str(folder / "cert.pem"), key=str(folder / "key.pem"))
+
+
+def server_log(server: NatsServer) -> str:
+    return (server.data_dir / "nats-server.log").read_text()
+
+
+async def until_logged(server: NatsServer, after: int, text: str) -> None:
+    """Until the server's log, past its first `after` characters, says `text` (it logs refusals a moment
+    after the client sees them)."""
+    deadline = time.monotonic() + 5
+    while text not in server_log(server)[after:]:
+        assert time.monotonic() < deadline, f"{text!r} not in {server.data_dir}'s log"
+        await asyncio.sleep(0.05)
+
+
+async def refusal(url: str, tls: ssl.SSLContext) -> str:
+    """What the server at `url` answers a client it refuses (the test fails if it lets it in)."""
+    errors: list[Exception] = []
+
+    async def on_error(error: Exception) -> None:
+        errors.append(error)
+
+    connecting = nats.connect(url, tls=tls, error_cb=on_error, allow_reconnect=False, connect_timeout=2)
+    with pytest.raises((nats.errors.Error, OSError)) as refused:
+        await connecting
+    return " ".join(f"{type(e).__name__} {e}".lower() for e in [refused.value, *errors])
+
+
+def leaf_of_the_hub(fed: Federation, folder: Path, tls: TlsFiles) -> ConfiguredServer:
+    """A server joining the hub with the partner's leaf credentials and the certificate `tls`; its own
+    clients come in without one."""
+    leaf = fed.plan.partners[PARTNER]
+    node = fed.plan.hub[0]
+    url = f"nats-leaf://{federation.leaf_user(PARTNER)}:{leaf.leaf_password}@{node.host}:{node.leaf_port}"
+    port = free_port()
+    remote = f"{{ urls: [{json.dumps(url)}], {tls.block()} }}"
+    server = ConfiguredServer(
+        folder, port, f"listen: 127.0.0.1:{port}\nleafnodes {{ remotes: [ {remote} ] }}\n"
+    )
+    server.start()
+    return server
+
+
+async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_and_not_the_hub_in_its_events(
+    fed: Federation, tmp_path: Path
+) -> None:
+    ours = fed.tls_files()
+    stranger = foreign_certificate(tmp_path / "stranger", ours)
+    partner, hub_server = fed.partner_url(PARTNER), fed.hub_url.split(",")[0]
+    # Mutual TLS: a client without a certificate, or with another authority's, is refused at the handshake
+    # by the hub and the partner, whatever its password.
+    for server, url in ((fed.partners[PARTNER], partner), (fed.hub[0], hub_server)):
+        for tls, reason in (
+            (tls_context(ours.ca), "client didn't provide a certificate"),
+            (
+                tls_context(stranger.ca, stranger.cert, stranger.key),
+                "certificate signed by unknown authority",
+            ),
+        ):
+            seen = len(server_log(server))
+            await refusal(url, tls)
+            await until_logged(server, seen, reason)
+
+    # A leaf with the partner's credentials and another authority's certificate is kept out of the hub; with
+    # the partner's own certificate, the same server joins (the hub's messages reach its clients).
+    leaves = {
+        "stranger": leaf_of_the_hub(fed, tmp_path / "stranger-leaf", stranger),
+        "partner": leaf_of_the_hub(fed, tmp_path / "partner-leaf", fed.plan.partners[PARTNER].tls),
+    }
+    try:
+        listeners = [await nats.connect(server.url) for server in leaves.values()]
+        heard = {
+            name: await listener.subscribe("probe.>")
+            for name, listener in zip(leaves, listeners, strict=True)
+        }
+        for listener in listeners:
+            await listener.flush()
+        hub = await connect(hub_server)
+        deadline = time.monotonic() + 20
+        while not heard["partner"].pending_msgs:
+            assert time.monotonic() < deadline, "the leaf with the partner's certificate never joined"
+            await hub.publish("probe.hello", b"")
+            await asyncio.sleep(0.1)
+        await hub.close()
+        assert heard["stranger"].pending_msgs == 0
+        for listener in listeners:
+            await listener.close()
     finally:
-        servers.stop()
+        for server in leaves.values():
+            server.stop()
+
+    # The partner's server: its own users only, each held to its subjects.
+    assert "authorization violation" in await refusal(
+        fed.partners[PARTNER].url, fed.tls(PARTNER, "sites-mission-locale")
+    )
+    errors: list[Exception] = []
+
+    async def on_error(error: Exception) -> None:
+        errors.append(error)
+
+    files = fed.tls_files(PARTNER, "sites-mission-locale")
+    sites_url = fed.partner_url(PARTNER, "sites-mission-locale")
+    service = await nats.connect(
+        sites_url,
+        error_cb=on_error,
+        **connect_options(sites_url, {TLS_CA: files.ca, TLS_CERT: files.cert, TLS_KEY: files.key}),
+    )
+    own = f"jobdating.{PARTNER}.sites.site.SiteOpened.{new_id()}"
+    try:
+        await service.jetstream(timeout=2).publish(own, b"{}", headers={"Nats-Msg-Id": new_id()})
+        for subject in (
+            f"jobdating.{PARTNER}.registration.candidate.CandidateRegistered.forged",
+            f"jobdating.{COORDINATOR}.sites.site.SiteOpened.forged",
+        ):
+            await service.publish(subject, b"{}", headers={"Nats-Msg-Id": new_id()})
+        await service.flush()
+    finally:
+        await service.close()
+    violations = [str(e) for e in errors if "permissions violation" in str(e).lower()]
+    assert len(violations) == 2, errors
+    # The consumers' FastStream broker takes its certificate from the environment too (here the operators').
+    broker = consumer_broker(partner)
+    async with asyncio.timeout(10):  # refused, it would retry for ever
+        await broker.connect()
+    await broker.stop()
+
+    # The hub publishing into the partner's subjects: its leaf does not import them. A site of the hub's,
+    # published after, reaches the partner by sourcing as always.
+    hub_site = f"jobdating.{COORDINATOR}.sites.site.SiteOpened.{new_id()}"
+    hub_nc = await connect(fed.hub_url)
+    async with client(partner) as partner_js:
+        await hub_nc.publish(f"jobdating.{PARTNER}.sites.site.SiteOpened.from-hub", b"{}")
+        await hub_nc.jetstream().publish(hub_site, b"{}", headers={"Nats-Msg-Id": new_id()})
+        await hub_nc.close()
+        await until_messages(partner_js, 2)
+        await asyncio.sleep(0.3)
+        assert [subject for subject, _ in await stored(partner_js)] == [own, hub_site]

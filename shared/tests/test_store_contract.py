@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
 
 import msgspec
+import psycopg.errors
 import pytest
 
 from jobdating.contracts.envelope import decode_envelope
@@ -74,6 +76,47 @@ class StoreContract:
         assert (conflict.value.stream_id, conflict.value.expected_version) == (taken, 0)
         assert store.head() == head
         assert store.read_all(head) == []
+
+    def test_a_large_batch_keeps_its_order_and_its_conflicts(self, store: EventStore) -> None:
+        # Large enough for PostgreSQL's COPY path (`postgres_copy`): positions follow the batch's order,
+        # versions of one stream included, and a conflict in it still names its stream and stores nothing.
+        streams = [new_id() for _ in range(40)]
+        batch = [new_event(sid, v) for v in (1, 2, 3) for sid in streams]
+        head = store.head()
+        stored = store.append(batch)
+        assert [(e.stream_id, e.stream_version) for e in stored] == [
+            (e.envelope.stream_id, e.envelope.stream_version) for e in batch
+        ]
+        assert store.read_all(head, 1000) == stored
+        assert [e.position for e in stored] == sorted(e.position for e in stored)
+        clash = [new_event(new_id(), 1) for _ in range(100)] + [new_event(streams[7], 3)]
+        head = store.head()
+        with pytest.raises(ConcurrencyConflict) as conflict:
+            store.append(clash)
+        assert (conflict.value.stream_id, conflict.value.expected_version) == (streams[7], 2)
+        assert store.read_all(head) == []
+
+    def test_many_rows_insert_as_written_twice_in_one_transaction(self, store: EventStore) -> None:
+        # Projections' bulk inserts: two batches in one transaction, then an overlapping batch with its
+        # ON CONFLICT clause, then a batch breaking the key: refused as one insert would be.
+        with store.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS t_held (v TEXT PRIMARY KEY, owner TEXT NOT NULL)")
+        insert = "INSERT INTO t_held (v, owner) VALUES (?, ?)"
+        with store.transaction() as tx:
+            tx.executemany(insert, [(f"v{i}", "a") for i in range(100)])
+            tx.executemany(insert, [(f"v{i}", "b") for i in range(100, 200)])
+        with store.transaction() as tx:
+            tx.executemany(insert + " ON CONFLICT (v) DO NOTHING", [(f"v{i}", "c") for i in range(150, 250)])
+        held = dict(store.query("SELECT v, owner FROM t_held"))
+        assert len(held) == 250
+        assert [held[f"v{i}"] for i in (0, 99, 100, 199, 200, 249)] == ["a", "a", "b", "b", "c", "c"]
+        with (
+            pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)) as refused,
+            store.transaction() as tx,
+        ):
+            tx.executemany(insert, [(f"w{i}", "d") for i in range(99)] + [("v1", "d")])
+        assert store.dialect.is_unique_violation(refused.value)
+        assert store.query("SELECT COUNT(*) FROM t_held")[0][0] == 250
 
     def test_read_all_follows_positions(self, store: EventStore) -> None:
         for _ in range(5):

@@ -103,7 +103,7 @@ def test_a_site_host_cannot_open_another_site_nor_post_without_the_csrf_token(
 
 def test_a_candidates_convocation_carries_the_link_that_opens_their_page(browser: Any, demo: Demo) -> None:
     """Notifications signs each candidate's link with the console's key: the e-mail's opens their page."""
-    found = re.compile(re.escape(demo.console) + r"/c/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)")
+    found = re.compile(re.escape(demo.console) + r"/c/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)")
     deadline = time.monotonic() + 60
     while not (sent := _convocations(demo.stack.maildir, found)):
         assert time.monotonic() < deadline, "no candidate's convocation with a link in the Maildir"
@@ -183,11 +183,10 @@ def test_a_candidate_opens_their_personal_link_on_a_phone(browser: Any, demo: De
     assert record["withdrawal_reason"] == "indisponible à la date"
 
     # A link altered by one character, or signed with another key: refused in French.
-    body, mac = link.split(".")
     forged = sign(
-        b"another key of at least thirty-two bytes", CandidateLink(candidate["candidate_id"], 2**40)
+        b"another key of at least thirty-two bytes", CandidateLink(candidate["candidate_id"], 2**31)
     )
-    for wrong in (f"{body}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}", forged):
+    for wrong in (f"{link[:-1]}{'A' if link[-1] != 'A' else 'B'}", forged):
         answer = page.goto(f"{demo.console}/c/{wrong}")
         assert answer is not None
         assert answer.status == 404

@@ -1,6 +1,6 @@
 """A recruiter in Debian's Chromium: their job datings, the anonymous profiles to rank before the day (a
 number and a box per profile, no JavaScript needed), refused plainly once the plan is published, and the
-agenda of the demo day with a result form per interview.
+agenda of the demo day with a result form and notes per interview.
 
 The demo's plan is published, so ranking is shown on a second job dating planned two weeks later and left
 unpublished (created here: the modules that run before this one see only the demo's). Recording an
@@ -163,6 +163,16 @@ def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyb
     # The demo day's clock reads the morning, before the first interview: said in French.
     page.get_by_role("status").filter(has_text="cet entretien n'a pas encore commencé").wait_for()
 
+    # A note on the first interview, kept by scheduling for the company; markup typed in it stays text.
+    typed = "<b>Bon échange</b>, à revoir pour le poste de préparateur."
+    card = page.locator("ol.agenda > li").first
+    card.locator("summary").click()  # folded: an agenda stays short on a phone
+    card.get_by_label("Votre note").fill(typed)
+    card.get_by_role("button", name="Enregistrer la note").click()
+    page.get_by_role("status").filter(has_text="Note enregistrée pour Candidat ").wait_for()
+    assert page.locator("ol.agenda > li").first.locator(".note-text").inner_text() == typed
+    check_page(page, "recrutement-agenda-note")
+
     # Another company's interview, by changing the slot id in the form: scheduling refuses it.
     other = next(
         i
@@ -178,4 +188,9 @@ def test_a_recruiter_reads_the_days_agenda_and_reaches_each_result_with_the_keyb
     notice = answer.text()
     assert "Résultat non enregistré pour X" in notice
     assert "pas encore commencé" not in notice  # refused before the clock is even looked at
+    noted = context.request.post(
+        f"{demo.console}/recrutement/{JOB_DATING_ID}/entretiens/{other['slot_id']}/note",
+        form={"csrf": csrf, "note": "Pas le mien.", "candidate": "X"},
+    )
+    assert "Note non enregistrée pour X : seuls le conseiller" in noted.text()
     context.close()

@@ -603,7 +603,7 @@ def _destroy_postgres_volume(stack: Compose) -> None:
     deadline = time.monotonic() + 120
     while True:  # the last database the init script creates answers on the published port
         try:
-            live = open_url(stack.store_url("identity"), read_only=True)
+            live = open_url(stack.store_url("console"), read_only=True)
             try:
                 live.query("SELECT 1")
                 return

@@ -39,9 +39,10 @@ def test_init_draws_every_password_and_keeps_what_exists(tmp_path: Path) -> None
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{20,}", p) for p in passwords)  # they go into URLs
     assert re.search(r"^NATS_PORT=1$", env, re.MULTILINE)
     # .env, the mail catcher's folder, the operator's clear tokens, two token tables, the console's two
-    # secrets, registration's federation key, staff.toml, the proxy's local authority and certificate (two
-    # files each)
-    assert len(written) == 13
+    # secrets, registration's federation key, staff.toml, the proxy's local authority and certificate, the
+    # federation's authority for NATS (two files each)
+    assert len(written) == 15
+    assert str(tmp_path / "deploy" / "federation" / "tls" / "ca.crt") in written
     again = compose.init(EXAMPLE, tmp_path / ".env", tmp_path / "config", demo=True)
     assert again == []
     assert (tmp_path / ".env").read_text() == env

@@ -69,9 +69,17 @@ def test_the_mail_relay_and_the_sms_provider_reach_notifications_from_env_exampl
         ("SMTP_PASSWORD_FILE", "SMTP_PASSWORD_FILE"),
         ("SMS_PROVIDER_URL", "SMS_PROVIDER_URL"),
         ("SMS_PROVIDER_TOKEN_FILE", "SMS_PROVIDER_TOKEN_FILE"),
+        ("SMS_PROVIDER_SECRET_FILE", "SMS_PROVIDER_SECRET_FILE"),
         ("STAFF_FILE", "JOBDATING_STAFF_FILE"),
+        # Retired, still passed on: an old .env's value must stop the service, not vanish on the way.
+        ("SMS_REPLY_SECRET_FILE", "SMS_REPLY_SECRET_FILE"),
+        ("SMS_WEBHOOK_SECRET_FILE", "SMS_WEBHOOK_SECRET_FILE"),
     ):
         assert environment[f"JOBDATING_NOTIFICATIONS_{setting}"].startswith(f"${{{variable}:-"), setting
+    example = EXAMPLE.read_text()
+    assert "\nSMS_PROVIDER_SECRET_FILE=" in example
+    assert "\nSMS_REPLY_SECRET_FILE=" not in example
+    assert "\nSMS_WEBHOOK_SECRET_FILE=" not in example
 
 
 @pytest.mark.parametrize("demo", [False, True])
@@ -135,6 +143,37 @@ def test_a_setting_refused_or_naming_a_missing_file_is_said_in_one_french_senten
         f"JOBDATING_NOTIFICATIONS_SMTP_PASSWORD_FILE est introuvable ({absent}).\n"
     )
     assert not (tmp_path / "notifications.db").exists()  # stopped before anything was opened
+
+
+def test_an_sms_secret_setting_of_before_stops_notifications_naming_the_one_that_replaced_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jobdating.notifications.main import main
+
+    secret = tmp_path / "sms-webhook-secret"
+    secret.write_text("the provider's secret\n")
+    monkeypatch.chdir(tmp_path)  # no .env but the test's
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_STORE_URL", f"sqlite:///{tmp_path / 'notifications.db'}")
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE", str(secret))
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE", str(secret))
+    assert main(["serve"]) == 2
+    reason = (
+        "réglage retiré : le fournisseur de SMS signe les accusés de réception et les réponses des candidats "
+        "avec un seul secret, nommé par JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE "
+        "(SMS_PROVIDER_SECRET_FILE dans le .env de compose) ; donnez-lui ce secret pour les deux"
+    )
+    assert capsys.readouterr().err == (
+        "jobdating-notifications ne démarre pas : "
+        f"le réglage JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE est refusé ({reason}) ; "
+        f"le réglage JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE est refusé ({reason}) "
+        "(à définir dans l'environnement ou le fichier .env).\n"
+    )
+    assert not (tmp_path / "notifications.db").exists()
+    # Left empty, as compose passes them when an .env names neither: no refusal, and the one secret serves.
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE", "")
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE", "")
+    monkeypatch.setenv("JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE", str(secret))
+    assert NotificationsSettings().sms_provider_secret() == b"the provider's secret"
 
 
 def test_the_deploy_guide_starts_as_an_operator_follows_it() -> None:

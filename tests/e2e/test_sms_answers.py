@@ -21,7 +21,8 @@ import pytest
 from jobdating.bus.server import free_port
 from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
-from jobdating.ops.stack import SMS_REPLY_SECRET_FILE, free_base_port
+from jobdating.ops.stack import free_base_port
+from jobdating.ops.stack_folder import SMS_PROVIDER_SECRET_FILE
 from jobdating.testing.waiting import wait_until
 
 from .test_up import running
@@ -78,7 +79,7 @@ def test_a_no_by_sms_withdraws_the_candidate_frees_their_slots_and_tells_their_c
 
         # The provider's call: NON, in reply to that SMS, signed with the shared secret.
         body = json.dumps({"from": sms["to"], "text": "Non merci", "in_reply_to": sms["id"]}).encode()
-        secret = (data / SMS_REPLY_SECRET_FILE).read_bytes().strip()
+        secret = (data / SMS_PROVIDER_SECRET_FILE).read_bytes().strip()
         stamp = str(int(time.time()))
         signed = {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, body)}
         notifications = f"http://127.0.0.1:{base + 4}/sms/replies"

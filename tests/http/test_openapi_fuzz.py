@@ -102,7 +102,7 @@ def notifications_app(tmp_path: Path) -> tuple[FastAPI, list[str]]:
         maildir=None,
         sms_sink=tmp_path / "sms.jsonl",
         voice_sink=tmp_path / "voice.jsonl",
-        sms_webhook_secret_file=secret,
+        sms_provider_secret_file=secret,
     )
     service = bootstrap(settings_, store=_store(tmp_path, "notifications"), tokens=TokenTable(callers))
     return service.app, list(callers)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jobdating.ops import compose_tls, tokens
+from jobdating.ops import compose_tls, federation_plan, federation_tls, tokens
 from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.tokens import token_table
 from jobdating.testing.demo_data import COORDINATOR_ORG, staff_toml
@@ -290,4 +290,7 @@ def init(
         staff.chmod(0o644)
         written.append(str(staff))
     written += proxy_certificates(env, now)
+    # The federation's authority (`jobdating partner add` signs its servers' and users' certificates with
+    # it), in the folder that command uses by default from here.
+    federation_tls.authority(env.parent / federation_plan.DEFAULT_FOLDER, now or datetime.now(UTC), written)
     return written

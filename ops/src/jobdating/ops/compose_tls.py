@@ -117,10 +117,19 @@ def new_authority(now: datetime, label: str) -> tuple[x509.Certificate, Key]:
     return cert, key
 
 
+Authority = tuple[x509.Certificate, Key]
+SERVER_USAGE = (ExtendedKeyUsageOID.SERVER_AUTH,)
+
+
 def server_certificate(
-    names: Sequence[str], now: datetime, issuer: tuple[x509.Certificate, Key] | None, days: int
-) -> tuple[x509.Certificate, Key]:
-    """A TLS server certificate for `names`, signed by `issuer` (self-signed when None)."""
+    names: Sequence[str],
+    now: datetime,
+    issuer: Authority | None,
+    days: int,
+    usages: Sequence[x509.ObjectIdentifier] = SERVER_USAGE,
+) -> Authority:
+    """A TLS certificate for `names`, signed by `issuer` (self-signed when None); a server's unless
+    `usages` says otherwise (a NATS route or leaf is both server and client, a NATS user a client)."""
     key = new_key()
     public = key.public_key()
     subject = _subject(names[0])
@@ -138,7 +147,7 @@ def server_certificate(
             _key_usage(authority=False),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
         .add_extension(x509.SubjectAlternativeName([general_name(n) for n in names]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
     )
@@ -155,7 +164,7 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     path.chmod(mode)
 
 
-def _authority(folder: Path, now: datetime, label: str, written: list[str]) -> tuple[x509.Certificate, Key]:
+def authority(folder: Path, now: datetime, label: str, written: list[str]) -> Authority:
     """The local authority in `folder`, created the first time (its certificate is what people trust)."""
     cert_path, key_path = folder / CA_CERT, folder / CA_KEY
     if cert_path.exists() and key_path.exists():
@@ -212,26 +221,40 @@ def ensure_certificates(
     (folder / ACME_DIR).chmod(0o755)
     cert_path = folder / SERVER_DIR / SERVER_CERT
     key_path = folder / SERVER_DIR / SERVER_KEY
-    if public_host:
-        # Whatever is there is the ACME authority's (or the operator's own): never replaced here.
-        if cert_path.exists() and key_path.exists():
-            return written
+    if not public_host:
+        # The key is read by nginx's master process (root in its container) only.
+        written += ensure_signed(cert_path, key_path, names, authority(folder, now, label, written), now)
+    # Whatever is there is the ACME authority's (or the operator's own): never replaced here.
+    elif not (cert_path.exists() and key_path.exists()):
         cert, key = server_certificate([public_host], now, None, PROVISIONAL_DAYS)
-    else:
-        current = _current(cert_path)
-        authority = _authority(folder, now, label, written)
-        if (
-            current is not None
-            and key_path.exists()
-            and signed_by(current, authority[0])
-            and covers(current, names)
-            and current.not_valid_after_utc - RENEW_BEFORE > now
-        ):
-            return written
-        cert, key = server_certificate(names, now, authority, SERVER_DAYS)
-    # The key is read by nginx's master process (root in its container) only.
+        _write(key_path, key_pem(key), 0o600)
+        _write(cert_path, cert_pem(cert), 0o644)
+        written += [str(cert_path), str(key_path)]
+    (folder / SERVER_DIR).chmod(0o755)
+    return written
+
+
+def ensure_signed(
+    cert_path: Path,
+    key_path: Path,
+    names: Sequence[str],
+    signer: Authority,
+    now: datetime,
+    usages: Sequence[x509.ObjectIdentifier] = SERVER_USAGE,
+) -> list[str]:
+    """Issue a certificate for `names` from `signer` at `cert_path` (its key, mode 0600, at `key_path`)
+    unless the one there is signed by it, names them all and ends after RENEW_BEFORE; returns the paths
+    written."""
+    current = _current(cert_path)
+    if (
+        current is not None
+        and key_path.exists()
+        and signed_by(current, signer[0])
+        and covers(current, names)
+        and current.not_valid_after_utc - RENEW_BEFORE > now
+    ):
+        return []
+    cert, key = server_certificate(names, now, signer, SERVER_DAYS, usages)
     _write(key_path, key_pem(key), 0o600)
     _write(cert_path, cert_pem(cert), 0o644)
-    (folder / SERVER_DIR).chmod(0o755)
-    written += [str(cert_path), str(key_path)]
-    return written
+    return [str(cert_path), str(key_path)]

@@ -7,7 +7,9 @@ and its own stream, named like the hub's (its relays and consumers are unchanged
 instances publish (`jobdating.<org>.>`). The hub's stream sources each partner's subjects from the partner's
 domain; the partner's stream sources from the hub what its consumers read. The leaf's credentials let only
 the partner's own event subjects, and the JetStream traffic sourcing needs, into the hub: the hub's server
-enforces it, whatever the partner's server is told.
+enforces it, whatever the partner's server is told. The partner's server in turn imports nothing into its
+own subjects from the hub (`deny_imports`), and holds its clients to its own users (`partner_users`).
+Every connection, route, leaf or client, is mutual TLS under the federation's authority (`federation_tls`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ from nats.js.api import ExternalStream, StreamConfig, StreamSource
 from jobdating.bus.provision import stream_config
 from jobdating.bus.topology import ORG_TOKEN, StreamSpec, registration_sites
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.ops.nats_users import OPS_USER
+from jobdating.ops import nats_users
+from jobdating.ops.federation_tls import TlsFiles
+from jobdating.ops.nats_users import OPS_USER, Instance
 
 HUB_DOMAIN = "hub"
 EVENTS = "jobdating.>"
 HUB_REPLICAS = 3
 # The NATS user a partner's leaf connects to the hub as.
 LEAF_USER_PREFIX = "leaf-"
+# Where a server finds its TLS files on its own machine (the deployed images mount them there).
+TLS_MOUNT = "/etc/nats/tls"
+# The instances a partner runs against its own server, as docker-compose.yml's mission locale does.
+PARTNER_SERVICES = ("registration", "sites")
 
 
 class ServerPlace(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,6 +44,11 @@ class ServerPlace(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     client_port: int
     store_dir: str
+    tls_dir: str = TLS_MOUNT
+
+    @property
+    def tls(self) -> TlsFiles:
+        return TlsFiles.under(self.tls_dir)
 
 
 class HubNode(ServerPlace, frozen=True, kw_only=True):
@@ -51,10 +64,24 @@ class HubNode(ServerPlace, frozen=True, kw_only=True):
 
 
 class PartnerLeaf(ServerPlace, frozen=True, kw_only=True):
-    """A partner's server: its organisation (also its JetStream domain) and its leaf password."""
+    """A partner's server: its organisation (also its JetStream domain), its leaf password, the names its
+    clients reach it by (its certificate's), and its own users' passwords (its operators' `ops` and one
+    per instance of PARTNER_SERVICES)."""
 
     org: str
     leaf_password: str
+    tls_names: list[str] = []
+    passwords: dict[str, str] = {}
+
+
+def partner_instances(org: str) -> list[Instance]:
+    return [Instance(service, org) for service in PARTNER_SERVICES]
+
+
+def partner_users(org: str) -> list[nats_users.NatsUser]:
+    """A partner server's users: its operators' (everything but its instances' inboxes), then each
+    instance's, held to its own subjects and durables as on a single server."""
+    return nats_users.users(partner_instances(org), console=False)
 
 
 def check_org(org: str) -> str:
@@ -133,12 +160,16 @@ def hub_conf(
         "  # The Jepsen analysis of NATS 2.12 lost acknowledged writes under the default 2-minute fsync.",
         "  sync_interval: always",
         "}",
+        # Mutual TLS everywhere: a client, a route or a leaf without a certificate of the federation's
+        # authority is refused at the handshake.
+        node.tls.block(),
         "cluster {",
         f"  name: {HUB_DOMAIN}",
         f"  listen: {node.host}:{node.cluster_port}",
         f"  routes: {json.dumps(routes)}",
+        f"  {node.tls.block()}",
         "}",
-        f"leafnodes {{ listen: {json.dumps(f'{node.host}:{node.leaf_port}')} }}",
+        f"leafnodes {{ listen: {json.dumps(f'{node.host}:{node.leaf_port}')}, {node.tls.block()} }}",
         "authorization {",
         "  users: [",
         *(f"    {json.dumps(user)}" for user in users),
@@ -149,13 +180,15 @@ def hub_conf(
 
 
 def partner_conf(leaf: PartnerLeaf, hub: Sequence[HubNode], *, keep_events_local: bool = True) -> str:
-    """A partner's server: its own JetStream domain, a leaf of every hub server (it reconnects to another
-    when one is down); with no hub, a server on its own (a partner cut off)."""
+    """A partner's server: its own JetStream domain, its own users, mutual TLS for its clients and its leaf
+    connection, a leaf of every hub server (it reconnects to another when one is down); with no hub, a
+    server on its own (a partner cut off)."""
     user = leaf_user(leaf.org)
     urls = [f"nats-leaf://{user}:{leaf.leaf_password}@{n.host}:{n.leaf_port}" for n in hub]
     lines = [
         f"server_name: {leaf.org}",
         f"listen: {leaf.host}:{leaf.client_port}",
+        leaf.tls.block(),
         "jetstream {",
         f"  store_dir: {json.dumps(leaf.store_dir)}",
         f"  domain: {leaf.org}",
@@ -168,10 +201,18 @@ def partner_conf(leaf: PartnerLeaf, hub: Sequence[HubNode], *, keep_events_local
             "leafnodes {",
             # Its instances' publishes stay here, stored once by its own stream: the hub takes them by
             # sourcing only, one path that catches up after an outage in the order they were stored.
-            f"  remotes: [ {{ urls: {json.dumps(urls)}{deny} }} ]",
+            # Nothing from the hub lands in its own subjects: its stream holds what its instances wrote.
+            f"  remotes: [ {{ urls: {json.dumps(urls)}{deny},",
+            f"    deny_imports: [{json.dumps(own_subjects(leaf.org))}],",
+            f"    {leaf.tls.block(verify=False)} }} ]",
             "}",
         ]
-    return "\n".join(lines) + "\n"
+    passwords = leaf.passwords
+    return (
+        "\n".join(lines)
+        + "\n"
+        + nats_users.authorization(partner_users(leaf.org), lambda name: json.dumps(passwords[name]))
+    )
 
 
 def hub_stream(partners: Sequence[str], replicas: int = HUB_REPLICAS) -> StreamConfig:

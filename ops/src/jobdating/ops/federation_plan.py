@@ -1,21 +1,29 @@
-"""The federation's folder: who is in it (`federation.json`, mode 0600: it holds the leaf passwords) and
-every server's config generated from it (`hub/<server>.conf`, `partners/<org>/nats.conf`). Written by
-`jobdating partner add`; nothing in it is edited by hand."""
+"""The federation's folder: who is in it (`federation.json`, mode 0600: it holds the passwords), every
+server's config generated from it (`hub/<server>.conf`, `partners/<org>/nats.conf`) and the TLS material
+of the federation's authority (see `federation_tls`): `tls/` (the authority; `tls/ops/`, the hub
+operators' client certificate), `hub/tls/<server>/`, `partners/<org>/tls/` (the partner's server) and
+`partners/<org>/clients/<user>/` (its users'). Written by `jobdating partner add`; nothing in it is edited
+by hand."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 
-from jobdating.ops import federation
+from jobdating.ops import federation, federation_tls
 from jobdating.ops.federation import HubNode, PartnerLeaf
 from jobdating.ops.files import replace_file
+from jobdating.ops.nats_users import OPS_USER
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 PLAN_FILE = "federation.json"
+# Where `jobdating partner add` keeps it by default, from the project's folder (compose-init makes its
+# authority there).
+DEFAULT_FOLDER = Path("deploy/federation")
 # Where a server keeps its stream in the deployed images (a volume), and its usual ports.
 STORE_DIR = "/data"
 CLIENT_PORT, CLUSTER_PORT, LEAF_PORT = 4222, 6222, 7422
@@ -63,7 +71,16 @@ def load(folder: Path) -> FederationPlan:
     path = folder / PLAN_FILE
     if not path.exists():
         return new_plan()
-    return msgspec.json.decode(path.read_bytes(), type=FederationPlan)
+    plan = msgspec.json.decode(path.read_bytes(), type=FederationPlan)
+    # A plan written before partners' servers had users and certificates: each partner gains them.
+    for org in list(plan.partners):
+        plan = with_partner(plan, org)
+    return plan
+
+
+def default_tls_names(org: str) -> list[str]:
+    """The names a partner's clients reach its server by: its compose service, and loopback."""
+    return [f"nats-{org}", "localhost", "127.0.0.1", "::1"]
 
 
 def with_partner(
@@ -73,16 +90,27 @@ def with_partner(
     host: str = "0.0.0.0",  # noqa: S104 - a partner server serves its own instances
     client_port: int = CLIENT_PORT,
     store_dir: str = STORE_DIR,
+    tls_dir: str = federation.TLS_MOUNT,
+    tls_names: Sequence[str] = (),
 ) -> FederationPlan:
-    """The plan with `org` as a partner leaf; an organisation already there keeps its password."""
+    """The plan with `org` as a partner leaf; an organisation already there keeps its passwords and gains
+    the users and certificate names it lacks (a plan written before its server had users)."""
     federation.check_org(org)
     if org in plan.hub_orgs:
         raise ValueError(f"{org} publie déjà dans le hub : ce n'est pas un partenaire sur son propre serveur")
-    if org in plan.partners:
-        return plan
-    leaf = PartnerLeaf(
-        org=org, host=host, client_port=client_port, store_dir=store_dir, leaf_password=new_password()
+    leaf = plan.partners.get(org) or PartnerLeaf(
+        org=org,
+        host=host,
+        client_port=client_port,
+        store_dir=store_dir,
+        tls_dir=tls_dir,
+        leaf_password=new_password(),
     )
+    names = list(dict.fromkeys([*(leaf.tls_names or default_tls_names(org)), *tls_names]))
+    passwords = {u.name: leaf.passwords.get(u.name) or new_password() for u in federation.partner_users(org)}
+    if (names, passwords) == (leaf.tls_names, leaf.passwords):
+        return plan
+    leaf = msgspec.structs.replace(leaf, tls_names=names, passwords=passwords)
     return msgspec.structs.replace(plan, partners={**plan.partners, org: leaf})
 
 
@@ -103,15 +131,51 @@ def partner_config_path(folder: Path, org: str) -> Path:
     return folder / "partners" / org / "nats.conf"
 
 
-def save(folder: Path, plan: FederationPlan) -> list[Path]:
-    """Write the plan and every server's config (all mode 0600: they hold passwords); returns the paths."""
+def hub_tls_path(folder: Path, node: HubNode) -> Path:
+    return folder / "hub" / federation_tls.TLS_DIR / node.name
+
+
+def partner_tls_path(folder: Path, org: str) -> Path:
+    return folder / "partners" / org / federation_tls.TLS_DIR
+
+
+def client_tls_path(folder: Path, org: str | None, user: str) -> Path:
+    """A user's client certificate: a partner server's user, or (`org` None) the hub's operators'."""
+    if org is None:
+        return folder / federation_tls.TLS_DIR / user
+    return folder / "partners" / org / "clients" / user
+
+
+def save(folder: Path, plan: FederationPlan, now: datetime | None = None) -> list[Path]:
+    """Write the plan and every server's config (all mode 0600: they hold passwords), and the TLS
+    certificates missing or near their end; returns the paths written."""
     files = {folder / PLAN_FILE: msgspec.json.format(msgspec.json.encode(plan).decode()) + "\n"}
     files |= {hub_config_path(folder, n): hub_config(plan, n) for n in plan.hub}
     files |= {partner_config_path(folder, org): partner_config(plan, org) for org in plan.partners}
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, text)
-    return list(files)
+    return list(files) + [Path(p) for p in certificates(folder, plan, now or datetime.now(UTC))]
+
+
+def certificates(folder: Path, plan: FederationPlan, now: datetime) -> list[str]:
+    """The authority, each server's certificate (for the names its peers and clients reach it by) and
+    each user's client certificate, those missing or near their end; returns the paths written."""
+    written: list[str] = []
+    signer = federation_tls.authority(folder, now, written)
+
+    def issue(path: Path, names: Sequence[str], node: bool) -> None:
+        usage = federation_tls.NODE_USAGE if node else federation_tls.CLIENT_USAGE
+        written.extend(federation_tls.issue(path, names, signer, now, usage))
+
+    for node in plan.hub:
+        issue(hub_tls_path(folder, node), [node.host], node=True)
+    issue(client_tls_path(folder, None, OPS_USER), [OPS_USER], node=False)
+    for org, leaf in plan.partners.items():
+        issue(partner_tls_path(folder, org), leaf.tls_names, node=True)
+        for user in leaf.passwords:
+            issue(client_tls_path(folder, org, user), [user], node=False)
+    return written
 
 
 def elsewhere(plan: FederationPlan) -> list[str]:

@@ -5,6 +5,8 @@ no access to the partner's server, only its leaf connected)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import ssl
 import time
 from urllib.parse import unquote, urlsplit
 
@@ -14,6 +16,7 @@ from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import APIError, NotFoundError
 
+from jobdating.bus.connection import tls_from
 from jobdating.bus.provision import consumer_config
 from jobdating.bus.topology import registration_sites
 from jobdating.contracts.subjects import STREAM_NAME
@@ -69,8 +72,10 @@ async def ensure_stream(js: JetStreamContext, config: StreamConfig, ready_within
             await asyncio.sleep(0.2)
 
 
-async def connect(url: str) -> Client:
+async def connect(url: str, tls: ssl.SSLContext | None = None) -> Client:
     """A client that keeps trying through outages (fault tests kill its server); `url` may list servers.
+    Its TLS certificate: `tls`, else the one the environment names (`tls_from`). Its inbox stays `_INBOX`:
+    replies from a partner's domain cross the leaf, whose hub user may publish to that inbox only.
 
     The user goes in the options, not only the URLs: nats-py reconnects to the servers the cluster
     announces too, without the credentials of the URLs it was given.
@@ -84,4 +89,5 @@ async def connect(url: str) -> Client:
         connect_timeout=2,
         reconnect_time_wait=0.2,
         max_reconnect_attempts=-1,
+        tls=tls or tls_from(os.environ),
     )

@@ -1,15 +1,19 @@
 """A hub cluster and partner leaves as real nats-server processes on loopback (tests, benchmarks): their
-configs are the files `jobdating partner add` writes, their streams provisioned as it does."""
+configs and TLS certificates are the files `jobdating partner add` writes, their streams provisioned as it
+does. Every client needs a certificate of the federation's authority: `tls_env()` names the hub operators'
+for the environment (`jobdating.bus.connection`)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import ssl
 from collections.abc import Sequence
 from pathlib import Path
 
+from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, tls_context
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.ops import federation, federation_plan
+from jobdating.ops import federation, federation_plan, federation_tls
 from jobdating.ops.federation import HubNode
 from jobdating.ops.federation_provision import connect, provision_all
 from jobdating.ops.nats_users import OPS_USER
@@ -39,13 +43,20 @@ class Federation:
                 cluster_port=free_port(),
                 leaf_port=free_port(),
                 store_dir=str(root / f"hub-{i}" / "jetstream"),
+                # The servers read their certificates where `partner add` writes them.
+                tls_dir=str(root / "hub" / federation_tls.TLS_DIR / f"hub-{i}"),
             )
             for i in range(federation.HUB_REPLICAS)
         ]
         plan = federation_plan.new_plan(hub)
         for org in partners:
             plan = federation_plan.with_partner(
-                plan, org, host="127.0.0.1", client_port=free_port(), store_dir=str(root / org / "jetstream")
+                plan,
+                org,
+                host="127.0.0.1",
+                client_port=free_port(),
+                store_dir=str(root / org / "jetstream"),
+                tls_dir=str(federation_plan.partner_tls_path(root, org)),
             )
         self.plan = plan
         federation_plan.save(root, plan)
@@ -72,8 +83,24 @@ class Federation:
         """The hub as a partner's leaf credentials reach it (a client using them is held to the same)."""
         return self.hub_url_as(federation.leaf_user(org), self.plan.partners[org].leaf_password)
 
-    def partner_url(self, org: str) -> str:
-        return self.partners[org].url
+    def partner_url(self, org: str, user: str = OPS_USER) -> str:
+        """The partner's server as one of its users (its operators' by default)."""
+        password = self.plan.partners[org].passwords[user]
+        return self.partners[org].url.replace("//", f"//{user}:{password}@")
+
+    def tls_files(self, org: str | None = None, user: str = OPS_USER) -> federation_tls.TlsFiles:
+        """A user's client certificate: a partner server's user, or (`org` None) the hub's operators'."""
+        return federation_tls.TlsFiles.under(federation_plan.client_tls_path(self.root, org, user))
+
+    def tls(self, org: str | None = None, user: str = OPS_USER) -> ssl.SSLContext:
+        files = self.tls_files(org, user)
+        return tls_context(files.ca, files.cert, files.key)
+
+    def tls_env(self) -> dict[str, str]:
+        """The environment naming the hub operators' certificate, which every server of the federation
+        takes (the user signs in by password)."""
+        files = self.tls_files()
+        return {TLS_CA: files.ca, TLS_CERT: files.cert, TLS_KEY: files.key}
 
     def start(self) -> Federation:
         try:
@@ -90,7 +117,7 @@ class Federation:
 
     async def provision(self) -> None:
         """As `jobdating partner add` does: the hub's stream, then each partner's through the hub."""
-        nc = await connect(self.hub_url)
+        nc = await connect(self.hub_url, self.tls())
         try:
             await provision_all(nc, self.plan)
         finally:

@@ -59,7 +59,8 @@ COMMAND_HELP: dict[str, str] = {
     ),
     "demo": (
         "Le job dating de démonstration sur une journée accélérée : planning publié, arrivées, une absence, "
-        "une panne, résultats, seconds entretiens, puis les chiffres du jour. Ctrl-C arrête proprement."
+        "un retard, une inscription sur place, un entretien déplacé à la main, une panne, un site fermé puis "
+        "rouvert, résultats, seconds entretiens, puis les chiffres du jour. Ctrl-C arrête proprement."
     ),
     "tokens": "Donner, révoquer et lister les jetons des machines (seule leur empreinte est gardée).",
     "tokens issue": "Ajouter un jeton aux fichiers et l'afficher une seule fois (seule son empreinte reste).",

@@ -109,9 +109,10 @@ def console_user() -> NatsUser:
     )
 
 
-def users(instances: Sequence[Instance]) -> list[NatsUser]:
-    """The operators' user, then one user per instance, then the console's (when there are instances)."""
-    services = [service_user(i) for i in instances] + ([console_user()] if instances else [])
+def users(instances: Sequence[Instance], *, console: bool = True) -> list[NatsUser]:
+    """The operators' user, then one user per instance, then the console's (when there are instances and
+    it reads this server: a partner's server has no console)."""
+    services = [service_user(i) for i in instances] + ([console_user()] if instances and console else [])
     ops = NatsUser(
         name=OPS_USER,
         deny_subscribe=tuple(sorted(f"{inbox_prefix_of(u.name)}.>" for u in services)),

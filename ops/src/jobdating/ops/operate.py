@@ -8,6 +8,7 @@ unreachable when it was asked for).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jobdating.bus.connection import tls_from
 from jobdating.ops.audit.report import AuditError, AuditReport
 from jobdating.ops.audit.run import audit
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
@@ -57,7 +59,10 @@ async def connect(url: str, required: bool) -> Client | None:
         )
         writer.close()
         return await asyncio.wait_for(
-            nats.connect(url, connect_timeout=2, allow_reconnect=False, error_cb=_quiet), CONNECT_SECONDS
+            nats.connect(
+                url, connect_timeout=2, allow_reconnect=False, error_cb=_quiet, tls=tls_from(os.environ)
+            ),
+            CONNECT_SECONDS,
         )
     except (OSError, TimeoutError, ValueError, nats.errors.NoServersError) as exc:
         if required:

@@ -13,6 +13,7 @@ not continue the backup's is read first, as a witness of what would otherwise be
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import nats
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from jobdating.bus.connection import tls_from
 from jobdating.bus.provision import provision
 from jobdating.bus.topology import CONSUMERS
 from jobdating.contracts.subjects import STREAM_NAME
@@ -59,7 +61,9 @@ async def stream_back(
 
 async def _on(url: str, saved: list[StreamLine], manifest: Manifest) -> StreamBack:
     try:
-        nc = await nats.connect(url, connect_timeout=3, allow_reconnect=False, max_reconnect_attempts=0)
+        nc = await nats.connect(
+            url, connect_timeout=3, allow_reconnect=False, max_reconnect_attempts=0, tls=tls_from(os.environ)
+        )
     except (OSError, nats.errors.NoServersError) as exc:
         raise RestoreError(f"NATS injoignable : {exc}") from exc
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -109,7 +108,7 @@ class Stack(StackFolder):
                     "d'autres ports (--nats-port, --base-port)"
                 )
         self._write_tokens(orgs, people)
-        self.write_sms_webhook_secret()
+        self.write_sms_provider_secret()
         if self.console is not None:
             console_files(self.data_dir, self.tokens())
         notifying = [s.org for s in self.services if s.name == "notifications"]
@@ -224,7 +223,9 @@ class Stack(StackFolder):
             "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
             "JOBDATING_NOTIFICATIONS_VOICE_SINK": str(self.voice_file),
             # Delivery receipts: the SMS sink reports to the signed webhook, bounces are read from a folder.
-            "JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE": str(self.sms_webhook_secret_file),
+            # Candidates' replies to SMS (`POST /sms/replies`) are signed with the same secret, which an SMS
+            # provider would share (here, whoever plays the provider signs with it).
+            "JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE": str(self.sms_provider_secret_file),
             "JOBDATING_NOTIFICATIONS_SMS_SINK_REPORTS": "true",
             "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(self.bounce_maildir),
         }
@@ -235,9 +236,6 @@ class Stack(StackFolder):
             env["JOBDATING_NOTIFICATIONS_TEMPLATES_DIR"] = str(self.data_dir / TEMPLATES_DIR)
         if self.staff_file.exists():
             env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
-        # Candidates' replies to SMS (`POST /sms/replies`): signed with a secret kept in the folder, which
-        # an SMS provider would share (here, whoever plays the provider signs with it).
-        env["JOBDATING_NOTIFICATIONS_SMS_REPLY_SECRET_FILE"] = str(sms_reply_secret(self.data_dir))
         if self.console is not None:
             # Candidates' convocations carry their personal link to the console, signed with its key.
             env["JOBDATING_NOTIFICATIONS_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
@@ -391,20 +389,3 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-SMS_REPLY_SECRET_FILE = "sms-reply-secret"  # noqa: S105 - a file name
-
-
-def sms_reply_secret(data_dir: Path) -> Path:
-    """The secret the replies' webhook checks signatures with, drawn once, readable by the operator only."""
-    return drawn_secret(data_dir, SMS_REPLY_SECRET_FILE)
-
-
-def drawn_secret(data_dir: Path, name: str) -> Path:
-    """A secret file of the data folder, drawn once, readable by the operator only."""
-    secret = data_dir / name
-    if not secret.exists():
-        secret.write_text(secrets.token_urlsafe(48) + "\n")
-        secret.chmod(0o600)
-    return secret

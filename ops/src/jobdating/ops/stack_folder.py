@@ -12,6 +12,9 @@ from jobdating.ops.embedded_nats import USERS_FILE
 from jobdating.runtime.machine_tokens import hashed_key
 
 OPERATOR_TOKENS = "operator-tokens.json"
+# The SMS provider's one secret: the embedded sink plays the provider, and whoever plays it for replies
+# (a test, a rehearsal) signs with it too.
+SMS_PROVIDER_SECRET_FILE = "sms-provider-secret"  # noqa: S105 - a file name
 
 
 class StackError(RuntimeError):
@@ -50,15 +53,16 @@ class StackFolder:
         return self.data_dir / "bounces"
 
     @property
-    def sms_webhook_secret_file(self) -> Path:
-        """The secret the SMS sink signs its delivery reports with, as a provider would (drawn once)."""
-        return self.data_dir / "sms-webhook.secret"
+    def sms_provider_secret_file(self) -> Path:
+        """The secret the SMS provider signs its webhooks with (delivery reports, candidates' replies), as
+        the embedded sink does for its reports (drawn once)."""
+        return self.data_dir / SMS_PROVIDER_SECRET_FILE
 
-    def write_sms_webhook_secret(self) -> None:
-        """Draw the SMS webhook's secret at the first `up` (readable by the operator only)."""
-        secret = self.sms_webhook_secret_file
+    def write_sms_provider_secret(self) -> None:
+        """Draw the SMS provider's secret at the first `up` (readable by the operator only)."""
+        secret = self.sms_provider_secret_file
         if not secret.exists():
-            secret.write_text(secrets.token_urlsafe(32) + "\n")
+            secret.write_text(secrets.token_urlsafe(48) + "\n")
             secret.chmod(0o600)
 
     @property

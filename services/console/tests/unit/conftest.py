@@ -27,6 +27,7 @@ def build_console(tmp_path: Path) -> Callable[..., ConsoleService]:
     def build(services: Services | None = None, **settings: Any) -> ConsoleService:
         secret = tmp_path / "secret"
         secret.write_text("k" * 40)
+        settings.setdefault("store_url", f"sqlite:///{tmp_path / 'console.db'}")
         configured = ConsoleSettings(secret_file=secret, **settings)
         return bootstrap(configured, clock=ScaledClock(NOW, 0.0), services=services)
 
@@ -45,6 +46,7 @@ def sign_in() -> Callable[..., tuple[TestClient, Session]]:
         session.token, session.token_expires_at = "a.b.c", NOW + timedelta(minutes=minutes)
         for field, value in person.items():
             setattr(session, field, value)
+        console.sessions.save(session)
         client = TestClient(console.app, base_url="https://testserver" if https else "http://testserver")
         client.cookies.set("console_session", session.session_id)
         return client, session

@@ -190,6 +190,7 @@ def test_the_coordinations_pages_and_forms_are_for_the_coordination_only(
     assert posted.status_code == 403
     # A coordinator's form without its CSRF token is refused before anything is asked of scheduling.
     session.roles = ("coordinator",)
+    console.sessions.save(session)
     forged = client.post("/coordination/entretiens/slot-1/annuler", data={"reason": "panne", "step": "apply"})
     assert forged.status_code == 403
     assert "Ce formulaire a expiré" in forged.text

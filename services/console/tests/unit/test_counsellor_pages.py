@@ -250,3 +250,93 @@ def test_an_import_without_a_file_or_a_kind_is_refused_in_french_before_registra
     )
     assert refused.status_code == 403  # no CSRF token
     assert signed_in(console, ("counsellor",)).get("/coordination/imports").status_code == 403
+
+
+class Noting(Counselling):
+    """The same services, where c-1's first interview (`s-1`) carries a note of the counsellor's structure
+    and scheduling takes new notes."""
+
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if (method, service, path) == ("POST", "scheduling", "/slots/s-1/notes"):
+            return {"note_id": "n-2"}
+        if service == "scheduling" and path == "/job-datings/jd/interview-notes":
+            note = "Préparée à l'atelier.\n<script>alert(1)</script>"
+            return [
+                {
+                    "slot_id": "s-1",
+                    "note": note,
+                    "author_role": "counsellor",
+                    "written_at": "2027-01-08T08:00:00Z",
+                }
+            ]
+        found = super().answer(method, service, path, sent)
+        if service == "scheduling" and path == "/job-datings/jd/plan":
+            for interview in found["groups"][0]["interviews"][:1]:
+                interview["slot_id"] = "s-1"
+        return found
+
+
+def test_a_counsellor_reads_their_structures_notes_and_writes_one_on_a_candidates_interview(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    services = Noting()
+    console = build_console(services, secure_cookie=False)
+    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    page = client.get("/conseil/candidats/c-1")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert" not in page.text
+    text = read(page)
+    assert "Préparée à l'atelier.\n<script>alert(1)</script>" in text  # as typed, shown as text
+    assert "Conseiller, le vendredi 8 janvier 2027 à 09:00" in text
+    assert 'action="/conseil/candidats/c-1/entretiens/s-1/note"' in text
+    assert "Préparée à l'atelier." in read(client.get("/conseil"))  # shown on « Mes candidats » too
+    done = client.post(
+        "/conseil/candidats/c-1/entretiens/s-1/note", data={"csrf": session.csrf, "note": "Rappelé."}
+    )
+    assert "Note enregistrée." in done.text
+    assert ("POST", "scheduling", "/slots/s-1/notes", {"note": "Rappelé."}) in services.calls
+
+
+class Attending(Counselling):
+    """The same services, where the counsellor's workshop is `ws-1` and scheduling takes its presences (or
+    refuses them with `refusal`)."""
+
+    refusal: Refused | None = None
+
+    def answer(self, method: str, service: str, path: str, sent: Any) -> Any:
+        if (method, service, path) == ("POST", "scheduling", "/workshops/ws-1/attendance"):
+            if self.refusal is not None:
+                raise self.refusal
+            return {}
+        if service == "scheduling" and path == "/workshops/ws-1":
+            return {"workshop_id": "ws-1", "enrolled": ["c-1", "c-7"]}
+        found = super().answer(method, service, path, sent)
+        if service == "scheduling" and path == "/workshops":
+            found[0]["workshop_id"] = "ws-1"
+        return found
+
+
+def test_a_counsellor_records_who_came_to_the_workshop_they_run(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> None:
+    services = Attending()
+    console = build_console(services, secure_cookie=False)
+    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    text = read(client.get("/conseil/ateliers"))
+    assert 'action="/conseil/ateliers/ws-1/presences"' in text
+    assert "<legend>Martin Léa</legend>" in text
+    assert "<legend>candidat suivi par une autre structure (1)</legend>" in text
+
+    url = "/conseil/ateliers/ws-1/presences"
+    half = client.post(url, data={"csrf": session.csrf, "presence-c-1": "present"})
+    assert "indiquez pour chaque inscrit s'il était là (1 sans réponse)" in read(half)
+    assert not [c for c in services.calls if c[0] == "POST"]
+    answers = {"csrf": session.csrf, "presence-c-1": "present", "presence-c-7": "absent"}
+    services.refusal = Refused(409, ["l'atelier n'a pas encore commencé"])
+    early = client.post(url, data=answers)
+    assert "Présences non enregistrées : l'atelier n'a pas encore commencé" in read(early)
+    services.refusal = None
+    done = client.post(url, data=answers)
+    assert "Présences enregistrées : 1 présent(s), 1 absent(s)." in read(done)
+    sent = [c[3] for c in services.calls if c[:3] == ("POST", "scheduling", "/workshops/ws-1/attendance")]
+    assert sent[-1] == {"present": ["c-1"], "absent": ["c-7"]}

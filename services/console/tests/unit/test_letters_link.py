@@ -68,13 +68,13 @@ def test_the_plan_links_to_the_letters_and_the_console_hands_on_the_pdf(signed_i
 def test_the_letters_are_for_the_coordination_and_a_refusal_is_shown_in_french(
     signed_in_as: SignedInAs,
 ) -> None:
-    fake, client, session = signed_in_as("site_manager")
+    fake, client, _ = signed_in_as("site_manager")
     refused = client.get("/coordination/courriers/jd-1")
     assert refused.status_code == 403
     assert "réservée à la coordination" in refused.text
     assert not [c for c in fake.calls if c[1] == "notifications"]
 
-    session.roles = ("coordinator",)
+    fake, client, _ = signed_in_as("coordinator")
     answers: dict[Any, Any] = fake.answers
     answers[LETTERS] = Refused(404, ["job dating inconnu"])
     unknown = client.get("/coordination/courriers/jd-1")

@@ -157,6 +157,8 @@ def test_each_organisation_sees_only_what_its_own_tokens_read(
     first, first_session = sign_in(console, roles=("coordinator",), org="org-1")
     second, second_session = sign_in(console, roles=("coordinator",), org="org-2")
     first_session.token, second_session.token = "org1-token", "org2-token"
+    console.sessions.save(first_session)
+    console.sessions.save(second_session)
     assert "org1-token-site-a" not in first.get("/coordination/direct").text  # in service: no label shown
     services.broken["pc-site-a"] = "écran cassé"
     console.feed.models.changed("site-a", aspects=[COMPUTERS])

@@ -66,6 +66,7 @@ def test_an_expired_access_token_asks_the_person_to_sign_in_again(
 ) -> None:
     session = console.sessions.open(NOW)
     session.token, session.token_expires_at = "a.b.c", NOW - timedelta(seconds=1)
+    console.sessions.save(session)
     client.cookies.set("console_session", session.session_id)
     answer = client.get("/accueil", follow_redirects=False)
     assert answer.status_code == 303

@@ -159,3 +159,36 @@ def test_a_site_host_is_told_the_recruiters_pages_are_not_theirs(
     page = client.get("/recrutement")
     assert page.status_code == 403
     assert "Ces pages sont celles des recruteurs des entreprises." in page.text
+
+
+def test_a_recruiter_reads_their_notes_as_text_and_writes_one_refused_in_french_when_too_long(
+    console: ConsoleService, upstream: FakeServices, signed_in: Callable[..., tuple[TestClient, str]]
+) -> None:
+    upstream.answers["GET", "scheduling", f"/job-datings/{JD}/interview-notes"] = [
+        {
+            "note_id": "n-1",
+            "slot_id": "slot-9",
+            "candidate_id": "cand-000abc",
+            "company_id": COMPANY,
+            "author_role": "recruiter",
+            "author_id": "rec-1",
+            "written_at": "2027-01-08T08:30:00Z",
+            "note": "<script>alert(1)</script> à revoir",
+        }
+    ]
+    client, csrf = signed_in(console)
+    page = client.get(f"/recrutement/{JD}/agenda").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; à revoir" in page
+    assert "<script>alert" not in page
+    assert "Recruteur, le vendredi 8 janvier 2027 à 09:30" in page
+
+    url = f"/recrutement/{JD}/entretiens/slot-9/note"
+    written = client.post(url, data={"csrf": csrf, "note": "Très motivé.", "candidate": "Candidat 000ABC"})
+    assert "Note enregistrée pour Candidat 000ABC." in written.text
+    assert ("POST", "scheduling", "/slots/slot-9/notes", {"note": "Très motivé."}) in upstream.calls
+    upstream.answers["POST", "scheduling", "/slots/slot-9/notes"] = Refused(
+        422, ["la note dépasse 500 caractères (501)"], {"note": "la note dépasse 500 caractères (501)"}
+    )
+    refused = client.post(url, data={"csrf": csrf, "note": "x" * 501, "candidate": "Candidat 000ABC"})
+    assert "Note non enregistrée pour Candidat 000ABC : la note dépasse 500 caractères (501)" in refused.text
+    assert client.post(url, data={"note": "sans jeton"}).status_code == 403

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
 KEY = b"the console's key, at least thirty-two bytes long"
 CONSOLE = "https://console.jobdating.example"
-TOKEN = re.compile(re.escape(CONSOLE) + r"/c/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)")
+TOKEN = re.compile(re.escape(CONSOLE) + r"/c/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)")
 
 
 @pytest.fixture

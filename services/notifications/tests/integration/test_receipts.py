@@ -33,7 +33,7 @@ COORDINATOR = {"Authorization": "Bearer coordinator-token"}
 def setting_changes(tmp_path: Path) -> dict[str, Any]:
     secret = tmp_path / "sms-webhook.secret"
     secret.write_bytes(SECRET + b"\n")
-    return {"sms_webhook_secret_file": secret, "bounce_maildir": tmp_path / "bounces"}
+    return {"sms_provider_secret_file": secret, "bounce_maildir": tmp_path / "bounces"}
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def service(tmp_path: Path) -> NotificationsService:
         staff_file=tmp_path / "staff.toml",
         maildir=None,
         sms_sink=tmp_path / "sms",
-        sms_webhook_secret_file=tmp_path / "secret",
+        sms_provider_secret_file=tmp_path / "secret",
     )
     service = bootstrap(settings, store=store, tokens=TokenTable({}), clock=Clock())
     sent_sms(service)

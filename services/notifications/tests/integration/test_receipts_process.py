@@ -58,7 +58,7 @@ async def test_sink_reports_come_back_signed_and_a_bounce_survives_a_kill_betwee
     secret.write_text("secret-du-puits-sms\n")
     bounces = tmp_path / "bounces"
     env = notifications_env(tmp_path, nats_server.url, mailbox) | {
-        "JOBDATING_NOTIFICATIONS_SMS_WEBHOOK_SECRET_FILE": str(secret),
+        "JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE": str(secret),
         "JOBDATING_NOTIFICATIONS_SMS_SINK_REPORTS": "true",
         "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(bounces),
         "JOBDATING_NOTIFICATIONS_BOUNCE_POLL_SECONDS": "0.1",

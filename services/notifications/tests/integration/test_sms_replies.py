@@ -25,7 +25,7 @@ from jobdating.contracts.queries import CandidateAnswerReply, CandidateAnswerReq
 from jobdating.contracts.registration import CANNOT_COME, CandidateWithdrew
 from jobdating.contracts.subjects import request_subject
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.notifications.adapters import tables
+from jobdating.notifications.adapters import http_receipts, tables
 from jobdating.notifications.adapters.own_rows import apply_own
 from jobdating.notifications.adapters.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from jobdating.runtime.rpc import serve
@@ -40,9 +40,9 @@ KARIMA = "karima.conseil@mission-locale.example"
 
 @pytest.fixture
 def setting_changes(tmp_path: Path) -> dict[str, Any]:
-    secret = tmp_path / "sms-reply-secret"
+    secret = tmp_path / "sms-provider-secret"
     secret.write_bytes(SECRET + b"\n")
-    return {"sms_reply_secret_file": secret, "coordinator_phone": "03 20 99 99 99"}
+    return {"sms_provider_secret_file": secret, "coordinator_phone": "03 20 99 99 99"}
 
 
 class Answers:
@@ -325,6 +325,35 @@ async def test_a_call_not_signed_by_the_provider_or_not_a_reply_changes_nothing(
         assert sign_it or got.status_code == 401
     assert answers.asked == []
     assert instance.service.store.count() == before
+
+
+async def test_one_provider_secret_signs_both_webhooks_and_a_new_one_serves_both_at_once(
+    instance: Instance, answers: Answers, convoke: Convoke, tmp_path: Path
+) -> None:
+    cand, sms_id = await convoke(8)
+    report = json.dumps({"id": sms_id, "status": "delivered"}).encode()
+
+    async def receipt(secret: bytes) -> httpx.Response:
+        # Delivery reports are dated by the service's clock (the embedded sink signs with it).
+        stamp = str(int(instance.clock.now().timestamp()))
+        headers = {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, report)}
+        transport = httpx.ASGITransport(app=instance.service.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+            return await client.post(http_receipts.PATH, content=report, headers=headers)
+
+    # The delivery report, signed with the secret the replies are signed with: both taken.
+    assert (await receipt(SECRET)).json() == {"outcome": "recorded"}
+    # The operator replaces the file: both webhooks refuse the old secret and take the new one at once.
+    new = b"the provider's next secret"
+    (tmp_path / "sms-provider-secret").write_bytes(new + b"\n")
+    oui = body("OUI", sms_id)
+    assert (await receipt(SECRET)).status_code == 401
+    assert (await reply(instance, oui, signed(instance, oui, secret=SECRET))).status_code == 401
+    assert answers.asked == []
+    assert (await receipt(new)).json() == {"outcome": "repeated"}
+    taken = await reply(instance, oui, signed(instance, oui, secret=new))
+    assert (taken.status_code, taken.json()["answer"]) == (200, "coming")
+    assert answers.asked == [(cand, "coming")]
 
 
 async def test_registration_not_answering_records_nothing_and_the_provider_calls_again(

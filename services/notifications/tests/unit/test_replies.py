@@ -4,6 +4,7 @@ of the cancellation and of the counsellor's notice."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -106,7 +107,7 @@ def test_a_cancellation_promises_the_counsellors_call_only_when_the_counsellor_i
 
 
 def test_the_counsellors_notice_says_whom_to_call_and_why_in_plain_french() -> None:
-    rendered = RENDERER.render("counsellor_call", "email", context(candidate="Ines Martin"))
+    rendered = RENDERER.render("counsellor_call", "email", context())
     assert rendered.subject == "À rappeler : Ines Martin"
     for said in (
         "Merci d'appeler Ines Martin",
@@ -117,3 +118,19 @@ def test_the_counsellors_notice_says_whom_to_call_and_why_in_plain_french() -> N
         "non comprise (ni OUI ni NON)",
     ):
         assert said in rendered.text, said
+
+
+def test_a_counsellors_notice_of_several_candidates_says_each_by_name_with_their_own_reasons() -> None:
+    [ines] = context()["candidates"]
+    unreached = [{"kind": "slot_cancelled", "channel": "email", "why": "failed"}]
+    unnamed: dict[str, Any] = {"name": None, "declined": False, "cancellations": [], "absent": []}
+    unnamed |= {"unreached": unreached, "replies": []}
+    rendered = RENDERER.render("counsellor_call", "email", context(candidates=[ines, unnamed]))
+    assert rendered.subject == "À rappeler : 2 personnes que vous suivez"
+    assert "Merci d'appeler ces 2 personnes que vous suivez. Ce que nous savons de chacune :" in rendered.text
+    ines_part, unnamed_part = rendered.text.split("\n\nInes Martin :\n")[1].split("\n\nUne personne que vous")
+    assert "« Je ne peux pas venir »" in ines_part
+    assert "annulé (panne de matériel)" in ines_part
+    assert unnamed_part.startswith(" suivez :\n- message non reçu, l'annulation d'un entretien (courriel)")
+    assert "Je ne peux pas venir" not in unnamed_part
+    assert "Leurs coordonnées et leurs plannings sont dans la console" in rendered.text

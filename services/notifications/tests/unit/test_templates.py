@@ -128,11 +128,17 @@ def context(
         "counsellor": "Karima",
         "link": None,
         "counsellor_told": True,
-        "declined": True,
-        "cancellations": [{"at": AT, "company": company, "reason": "computer_broken"}],
-        "absent": [{"at": AT, "company": company}],
-        "unreached": [{"kind": "convocation", "channel": "sms", "why": "landline_no_voice"}],
-        "replies": [{"answer": "not_understood", "at": AT}],
+        # A counsellor's notice: each candidate to call, with why.
+        "candidates": [
+            {
+                "name": "Ines Martin",
+                "declined": True,
+                "cancellations": [{"at": AT, "company": company, "reason": "computer_broken"}],
+                "absent": [{"at": AT, "company": company}],
+                "unreached": [{"kind": "convocation", "channel": "sms", "why": "landline_no_voice"}],
+                "replies": [{"answer": "not_understood", "at": AT}],
+            }
+        ],
     }
     return values | changes
 

@@ -10,12 +10,14 @@ import httpx
 import openpyxl
 import pytest
 
+from jobdating.eventstore.base import EventStore
 from jobdating.registration.application import queries
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.importing import import_candidates, import_companies
 from jobdating.registration.application.service import RegistrationService
+from jobdating.registration.bootstrap import build_service
 from jobdating.registration.domain.errors import Rejected
-from jobdating.registration.testing import CALLERS, bearer, company
+from jobdating.registration.testing import CALLERS, bearer, company, open_site
 
 COUNSELLOR = CALLERS["mel-counsellor"]
 COORDINATOR = CALLERS["mel-coordinator"]
@@ -278,3 +280,23 @@ async def test_an_upload_over_http_returns_the_report_and_a_bad_file_stores_noth
     viewer = await client.post("/imports/candidates", files=files, headers=bearer("mel-viewer"))
     assert viewer.status_code == 403
     assert service.store.count() == events
+
+
+def test_a_large_file_imports_alike_on_both_stores(tmp_path: Path, any_store: EventStore) -> None:
+    # Batches large enough for PostgreSQL's COPY path: every row lands once with its look-ups, a second
+    # import creates nothing, and another organisation's file holding the same phones is refused per row.
+    service = build_service(org="mel", store=any_store)
+    open_site(service, name="Maison de l'emploi de Seclin")
+    path = write_csv(
+        tmp_path / "candidats.csv", [row(f"06 12 01 {i // 100:02d} {i % 100:02d}") for i in range(150)]
+    )
+    first = import_candidates(service, path, COUNSELLOR, batch_size=100)
+    assert (first.created, first.rejected) == (150, 0)
+    events = any_store.count()
+    again = import_candidates(service, path, COUNSELLOR, batch_size=100)
+    assert (again.created, again.already_imported) == (0, 150)
+    assert any_store.count() == events
+    other = import_candidates(service, path, CALLERS["ml-counsellor"], batch_size=100)
+    assert (other.created, other.rejected) == (0, 150)
+    assert {e.field for r in other.rows for e in r.errors} == {"telephone"}
+    assert any_store.query("SELECT COUNT(*) FROM candidate_phones")[0][0] == 150

@@ -55,6 +55,8 @@ async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_lis
     feed(service, [Fact(SiteClosed(site_id=wattignies, reason="alarme"), wattignies, 3, "sites", paris(9))])
     cancelled = [s for s in await api.published_slots() if s["status"] == "cancelled"]
     assert cancelled, "the closing cancelled the interviews to come there"
+    waiting_list = f"/job-datings/{api.jd}/sites/{wattignies}/waiting-list"
+    assert (await api.ok("GET", waiting_list))["site_open"] is False, "what the day waits for"
 
     clock.set(paris(9, 30))
     reopened = Fact(SiteReopened(site_id=wattignies), wattignies, 4, "sites", paris(9, 30))
@@ -63,6 +65,7 @@ async def test_a_reopened_site_gives_its_computers_free_slots_to_its_waiting_lis
     )
     assert {s.site_id for s in assigned} == {wattignies}
     assert {s["candidate_id"] for s in cancelled} & {s.candidate_id for s in assigned}
+    assert (await api.ok("GET", waiting_list))["site_open"] is True
     assert_delivered_again_changes_nothing(service, reopened)
 
 

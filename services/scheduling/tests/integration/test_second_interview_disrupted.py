@@ -1,18 +1,22 @@
 """A booked second interview when its site closes or its computer breaks, the sites service's fact delivered
 through NATS: at a closed site it is cancelled with the reason (one at the company's premises stays), on a
 broken computer it moves to another free computer of the site at the same time, else it is cancelled with the
-reason, and the events on the stream say exactly that."""
+reason, and the events on the stream say exactly that. A closed site reopened gives back the second interviews
+its closing cancelled: at the same time and computer when all are free, else at the first free time."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
-from jobdating.contracts.scheduling import SlotMoved
-from jobdating.contracts.sites import ComputerOutOfOrder, SiteClosed
+from jobdating.contracts.scheduling import SlotAssigned, SlotMoved
+from jobdating.contracts.sites import ComputerOutOfOrder, SiteClosed, SiteReopened
 from jobdating.scheduling.testing import Fact, demo_facts
 
-from .conftest import assert_plan_still_valid, starts
-from .second_day import ADDRESS, Day, assert_cancelled
+from .conftest import assert_plan_still_valid, log_events, starts
+from .second_day import ADDRESS, TOMORROW, Day, assert_cancelled
 
 
 @pytest.mark.nats
@@ -20,13 +24,7 @@ async def test_a_site_closing_cancels_its_second_interviews_with_the_reason_and_
     day: Day,
 ) -> None:
     ordered = await day.logiplus_slots()
-    # Two first interviews with Logiplus at the same site, of two candidates.
-    first, other = next(
-        (s, o)
-        for s in ordered
-        for o in ordered
-        if o["site_id"] == s["site_id"] and o["candidate_id"] != s["candidate_id"] and starts(o) >= starts(s)
-    )
+    first, other = two_at_one_site(ordered)
     site = first["site_id"]
     on_site = await day.second_on_site(first)
     at_premises = await day.second_on_site(other, place="premises", address=ADDRESS)
@@ -94,3 +92,60 @@ async def test_a_broken_computer_cancels_its_second_interview_with_the_reason_wh
 
     assert_cancelled(*await day.told_once(head, booked["slot_id"]), "computer_broken")
     assert_plan_still_valid(day.service, day.api.jd)
+
+
+@pytest.mark.nats
+async def test_a_reopened_site_gives_back_its_second_interviews_at_their_time_or_the_first_free_one(
+    day: Day,
+) -> None:
+    ordered = await day.logiplus_slots()
+    first, other = two_at_one_site(ordered)
+    # Then two later first interviews with Logiplus, of two other candidates.
+    whose = {first["candidate_id"], other["candidate_id"]}
+    later = [s for s in ordered if starts(s) >= starts(other) and s["candidate_id"] not in whose]
+    third, fourth = next((a, b) for a in later for b in later if a["candidate_id"] < b["candidate_id"])
+    site, at_eleven = first["site_id"], TOMORROW.replace("10:00", "11:00")
+    kept = await day.second_on_site(first)
+    busy = await day.second_on_site(other, starts_at=at_eleven)
+    head = await day.delivered(
+        [Fact(SiteClosed(site_id=site, reason="alarme incendie"), site, 3, "sites", day.clock.now())]
+    )
+    assert [day.told(head, s["slot_id"])[0].reason for s in (kept, busy)] == ["site_closed"] * 2
+    # Meanwhile both of Logiplus's recruiters are taken at 11:00 by video (no site needed).
+    for s in (third, fourth):
+        await day.second_on_site(s, starts_at=at_eleven, place="video")
+
+    head = await day.delivered([Fact(SiteReopened(site_id=site), site, 4, "sites", day.clock.now())])
+
+    given = {
+        e.data.candidate_id: e.data
+        for e in log_events(day.service.store, head)
+        if isinstance(e.data, SlotAssigned) and e.data.kind == "second_interview"
+    }
+    assert set(given) == {first["candidate_id"], other["candidate_id"]}, "both given back, as new slots"
+    same, moved = given[first["candidate_id"]], given[other["candidate_id"]]
+    assert (same.starts_at, same.computer_id, same.site_id, same.place) == (
+        starts(kept),
+        kept["computer_id"],
+        site,
+        "site",
+    ), "at the same time on the same computer: everyone is free then"
+    assert (moved.site_id, moved.place, moved.company_id) == (site, "site", other["company_id"])
+    assert moved.starts_at != starts(busy), "its recruiters are taken at its own time"
+    # The first free time: a proposal now finds none earlier (it would have been given).
+    url = f"/slots/{other['slot_id']}/second-interview/proposals"
+    proposed = await day.api.ok("GET", url, as_="recruiter-logiplus", params={"count": 3})
+    assert all(datetime.fromisoformat(p["starts_at"]) > moved.starts_at for p in proposed)
+    for old in (kept, busy):
+        assert (await day.api.ok("GET", f"/slots/{old['slot_id']}"))["status"] == "cancelled"
+    assert_plan_still_valid(day.service, day.api.jd)
+
+
+def two_at_one_site(ordered: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two first interviews with Logiplus at the same site, of two candidates, the earlier first."""
+    return next(
+        (s, o)
+        for s in ordered
+        for o in ordered
+        if o["site_id"] == s["site_id"] and o["candidate_id"] != s["candidate_id"] and starts(o) >= starts(s)
+    )

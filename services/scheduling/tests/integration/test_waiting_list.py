@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -31,7 +32,8 @@ from jobdating.scheduling.testing import (
 )
 from jobdating.testing.consumers import run_until
 
-from .conftest import Api, assert_plan_still_valid, feed, log_events, paris, published_demo
+from .conftest import Api, asked_for_more, assert_plan_still_valid, feed, log_events, paris, published_demo
+from .second_day import Day
 
 
 class Registration:
@@ -243,8 +245,8 @@ async def test_a_company_widening_its_hours_books_its_waiting_list_as_a_computer
 ) -> None:
     """The EHPAD (one recruiter, 08:30 to 12:00) stays until 12:30, through registration's `CompanyUpdated`
     on a real NATS server: its new time goes to the waiting lists (those with the fewest interviews first,
-    site by site, as a computer back's free slots do), the Faches candidate waiting for it among them, and
-    nothing anyone was told moves."""
+    then the lists' order across sites, as a computer back's free slots do), the Faches candidate waiting
+    for it among them, and nothing anyone was told moves."""
     await published_demo(api, service)
     registration = Registration(tmp_path, js, service)
     faches, ehpad = site_id(api.prefix, "faches"), company_id(api.prefix, "ehpad")
@@ -267,5 +269,56 @@ async def test_a_company_widening_its_hours_books_its_waiting_list_as_a_computer
     assert all(s.ends_at > paris(12) for s in given)
     assert not [e for e in log_events(service.store, head) if isinstance(e.data, SlotMoved | SlotCancelled)]
     assert (await api.ok("GET", url))["waiting"] == [], "a candidate leaves the list with their first slot"
+    assert_plan_still_valid(service, api.jd)
+    registration.store.close()
+
+
+@pytest.mark.nats
+@pytest.mark.parametrize("how", ["withdrew", "by_hand"])
+async def test_the_time_a_cancelled_second_interview_held_goes_to_the_waiting_list(
+    tmp_path: Path, day: Day, how: str
+) -> None:
+    """Logiplus's recruiter books a second interview on the day at the candidate's site; Logiplus's
+    morning then fills up and a candidate waits for it there. The second interview is cancelled (its
+    candidate withdraws, through registration on a real NATS server, or the coordination cancels it by
+    hand): its time, a recruiter and a computer, goes to the waiting candidate as a computer back's would."""
+    api, service, clock = day.api, day.service, day.clock
+    logiplus = company_id(api.prefix, "logiplus")
+    second: dict[str, Any] | None = None
+    for first in await day.logiplus_slots():
+        url = await asked_for_more(api, clock, first)
+        for at in ("11:25", "11:05"):  # on the slot grid, within Logiplus's hours (until 12:00)
+            booked = await api.call(
+                "POST", url, as_="recruiter-logiplus", json={"starts_at": f"2026-12-03T{at}"}
+            )
+            if booked.status_code == 201:
+                second = booked.json()
+                break
+        if second is not None:
+            break
+    assert second is not None
+    assert second["computer_id"] is not None, "a second interview on a site computer"
+    registration = Registration(tmp_path, js=day.js, service=service)
+    clock.set(paris(10, 50))
+    site = second["site_id"].split("-site-", 1)[1]
+    waiting, _ = await until_one_waits(registration, api.prefix, logiplus, clock.now(), site=site)
+
+    head = service.store.head()
+    if how == "withdrew":
+        leaving = second["candidate_id"]
+        withdrew = r.CandidateWithdrew(candidate_id=leaving, reason="a trouvé un emploi")
+        await registration.deliver(Fact(withdrew, leaving, 2, "registration", clock.now()))
+    else:
+        await api.ok("POST", f"/slots/{second['slot_id']}/cancel", json={"reason": "le recruteur est pris"})
+
+    events = [e.data for e in log_events(service.store, head)]
+    assert any(isinstance(e, SlotCancelled) and e.slot_id == second["slot_id"] for e in events)
+    given = [e for e in events if isinstance(e, SlotAssigned) and e.candidate_id == waiting]
+    assert [(s.company_id, s.site_id, s.starts_at) for s in given] == [
+        (logiplus, second["site_id"], datetime.fromisoformat(second["starts_at"]))
+    ], "the waiting candidate got the time the second interview held"
+    assert all(s.from_waiting_list for s in given)
+    url = f"/job-datings/{api.jd}/sites/{second['site_id']}/waiting-list"
+    assert waiting not in [w["candidate_id"] for w in (await api.ok("GET", url))["waiting"]]
     assert_plan_still_valid(service, api.jd)
     registration.store.close()

@@ -3,17 +3,27 @@ on, without breaking a rule; and once its slots are given, asking again gives no
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from jobdating.scheduling.planning.capacity import CandidateBack, ComputerBack, bring_back, give_back, refill
+from jobdating.scheduling.planning.capacity import (
+    CandidateBack,
+    ComputerBack,
+    TimeFreed,
+    bring_back,
+    give_back,
+    refill,
+    refill_all,
+    refill_freed,
+)
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import ComputerBroke, apply_disruption
-from jobdating.scheduling.planning.model import Instance, Moment, Plan, Window
+from jobdating.scheduling.planning.model import Company, Instance, Moment, Plan, Window
 from jobdating.scheduling.planning.repair import apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
-from .builders import at, person, tiny
+from .builders import at, person, tiny, two_sites, wishing
 from .strategies import small_instances
 from .test_repair import SETTINGS, Step, days_on_site, on_the_day
 
@@ -143,3 +153,33 @@ def test_a_late_candidate_gets_back_no_interview_that_began_before_now() -> None
     instance = tiny(person("ana"), recruiters=1)
     back = CandidateBack(candidate_id="ana", interviews=(at("ana", "bakery", "pc-0", 540),))
     assert give_back(instance, Plan(), back, Moment(day=0, minute=585)).assigned == ()
+
+
+def test_a_company_giving_more_time_gives_it_in_the_waiting_lists_order_across_sites() -> None:
+    """The bakery (one recruiter) now stays for one more slot, 9:00; ana waits at Faches, bob at Seclin,
+    and bob is checked in at his site (first of the list): the new time is his, whatever the sites'
+    order."""
+    instance = two_sites(wishing("ana", "faches", ("bakery",)), wishing("bob", "seclin", ("bakery",)))
+    instance = msgspec.structs.replace(
+        instance,
+        companies=(Company(id="bakery", recruiters=1, windows=(Window(day=0, start=540, end=560),)),),
+        waiting=("bob", "ana"),
+    )
+    computers = [c.id for c in instance.computers]
+    assert computers == ["pc-faches", "pc-seclin"], "Faches comes first in the sites' order"
+    (given,) = refill_all(instance, Plan(), computers, Moment(day=0, minute=530)).assigned
+    assert (given.candidate_id, given.computer_id, given.start) == ("bob", "pc-seclin", 540)
+    ana_first = msgspec.structs.replace(instance, waiting=("ana", "bob"))
+    (given,) = refill_all(ana_first, Plan(), computers, Moment(day=0, minute=530)).assigned
+    assert given.candidate_id == "ana"
+
+
+def test_time_a_second_interview_freed_goes_to_the_waiting_list_at_that_time_only() -> None:
+    """A second interview by video held the garage's one recruiter from 9:20 to 9:40; cancelled, that time
+    goes to ana, waiting at Seclin for the garage (not the free 9:00 before it: only the time freed is
+    given out)."""
+    instance = two_sites(wishing("ana", "seclin", ("garage",)))
+    freed = TimeFreed(candidate_id="cleo", company_id="garage", computer_id=None, day=0, start=560, end=580)
+    diff = refill_freed(instance, Plan(), [freed], Moment(day=0, minute=530))
+    assert [(i.candidate_id, i.company_id, i.start) for i in diff.assigned] == [("ana", "garage", 560)]
+    assert (diff.cancelled, diff.moved) == ((), ())

@@ -1,6 +1,6 @@
 """Second interviews: where they take place, the first free times of both sides, a second interview on a
-site computer following its candidate to a new site, and one on a site that closed or a computer that broke;
-given / when / then."""
+site computer following its candidate to a new site, one on a site that closed or a computer that broke, and
+one given back when its site reopens; given / when / then."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ from jobdating.scheduling.domain.commands import ScheduleSecondInterview
 from jobdating.scheduling.domain.errors import Invalid
 from jobdating.scheduling.domain.evolve import evolve_job_dating, evolve_slot
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts, Outage, SiteFacts
+from jobdating.scheduling.domain.second_back import (
+    AroundFor,
+    GivenBack,
+    NotGivenBack,
+    SecondsBack,
+    give_seconds_back,
+)
 from jobdating.scheduling.domain.second_disrupted import (
     PartyLeft,
     at_closed_site,
@@ -282,3 +289,54 @@ def test_a_company_or_a_candidate_leaving_cancels_their_second_interviews_to_com
     gone = of_party_left(withdrew, [*seconds, with_another], paris(9, 30))
     assert [w.stream_id for w in gone] == ["slot-2", "slot-7"]
     assert all(isinstance(w.event, SlotCancelled) and w.event.reason == "candidate_withdrew" for w in gone)
+
+
+def test_a_reopened_site_gives_a_second_interview_back_at_its_time_else_the_first_free_else_says_why() -> (
+    None
+):
+    closed: dict[str, object] = {"status": "cancelled", "cancel_reason": "site_closed"}
+    judged = seconds_judged(
+        JOB_DATING, Facts(companies=(COMPANY,), sites=(SECLIN, FACHES), computers=COMPUTERS)
+    )
+    back = SecondsBack(site_id="site-faches")
+    ids = iter(f"new-{n}" for n in range(9))
+
+    def given(slots: list[SlotState], active: list[SlotState], around: AroundFor = judged) -> GivenBack:
+        links = iter(lambda: "https://visio.example/x", None)
+        return give_seconds_back(back, slots, around, active, paris(9, 30), ids, links)
+
+    second = at_faches("slot-2", paris(11), **closed)
+    [write] = given([second], []).writes
+    assert isinstance(write.event, SlotAssigned)
+    event = write.event
+    assert (event.kind, event.site_id, event.computer_id, event.starts_at, event.candidate_id) == (
+        "second_interview",
+        "site-faches",
+        "pc-f1",
+        paris(11),
+        "cand-1",
+    )
+    assert write.stream_id == event.slot_id != "slot-2", "a new slot: the cancelled one stays so"
+    # Its one recruiter taken at 11:00 meanwhile: the first free time from now (every 20 minutes from 9:00).
+    busy = at_faches("slot-7", paris(11), candidate_id="cand-7", place="video", computer_id=None)
+    [write] = given([second], [busy]).writes
+    assert isinstance(write.event, SlotAssigned)
+    assert (write.event.starts_at, write.event.computer_id) == (paris(9, 40), "pc-f1")
+    # Booked again by hand meanwhile, begun, or at another site: nothing to give back.
+    again = at_faches("slot-8", paris(11, 40))
+    begun = at_faches("slot-3", paris(9, 20), **closed)
+    assert given([second, again], [again]).writes == []
+    assert given([begun], []).writes == []
+    assert given([slot_at("slot-4", paris(11), kind="second_interview", **closed)], []).writes == []
+    # Its company gone, or no free time left: it stays cancelled and the reason is said.
+    gone = given([second], [], lambda *_: None)
+    assert (gone.writes, gone.not_given_back) == ([], [NotGivenBack(slot_id="slot-2", reason="company_gone")])
+    broken = tuple(
+        msgspec.structs.replace(c, outages=(Outage(since=paris(9)),)) if c.site_id == "site-faches" else c
+        for c in COMPUTERS
+    )
+    none_free = seconds_judged(
+        JOB_DATING, Facts(companies=(COMPANY,), sites=(SECLIN, FACHES), computers=broken)
+    )
+    full = given([second], [], none_free)
+    assert (full.writes, full.not_given_back) == ([], [NotGivenBack(slot_id="slot-2", reason="no_free_time")])

@@ -9,6 +9,7 @@ from typing import Any
 from faststream.message import StreamMessage
 from faststream.nats import NatsBroker
 from faststream.nats.subscriber.usecases import BatchPullStreamSubscriber
+from faststream.security import BaseSecurity
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
@@ -64,8 +65,17 @@ def consumer_broker(nats_url: str, log: Any = None) -> NatsBroker:
         logger=_WarningsOnly(log) if log is not None else None,
         log_level=logging.DEBUG,
         **_BROKER_OPTIONS,
-        **connect_options(nats_url),
+        **broker_options(nats_url),
     )
+
+
+def broker_options(nats_url: str) -> dict[str, Any]:
+    """`connect_options` as FastStream takes them: its TLS context comes as `security`."""
+    options = connect_options(nats_url)
+    tls = options.pop("tls", None)
+    if tls is not None:
+        options["security"] = BaseSecurity(ssl_context=tls)
+    return options
 
 
 class _WarningsOnly:

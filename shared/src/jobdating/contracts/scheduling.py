@@ -222,6 +222,24 @@ class InterviewCompleted(_SlotEvent, frozen=True, kw_only=True):
     outcome: Outcome
 
 
+INTERVIEW_NOTE_LENGTH: Final = 500
+NoteAuthor = Literal["counsellor", "recruiter", "coordinator"]
+
+
+@REGISTRY.register
+class InterviewNoteWritten(_SlotEvent, frozen=True, kw_only=True):
+    """A short note on an interview, by a counsellor of the candidate's referring organisation, a recruiter
+    of the interview's company or the coordination; `author_org` and `author_role` say for whom it was
+    written: only that organisation (and the coordination) reads it. Like the profile's note
+    (`CandidateNoteWritten`) it is not sealed, so scheduling refuses in it what would reach the person
+    (contact details, links, numbers) and anything longer than `INTERVIEW_NOTE_LENGTH`."""
+
+    note_id: str
+    author_org: str
+    author_role: NoteAuthor
+    note: str
+
+
 @REGISTRY.register
 class CandidateCheckedIn(_AttendanceEvent, frozen=True, kw_only=True):
     """A candidate arrived at their site on the day."""

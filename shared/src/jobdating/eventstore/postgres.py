@@ -12,7 +12,10 @@ from psycopg import sql
 from jobdating.eventstore.base import INSERT_EVENT, Cursor, Dialect, EventRow, EventStore
 from jobdating.eventstore.connections import PerThreadConnections
 from jobdating.eventstore.group_commit import GroupCommitter
+from jobdating.eventstore.postgres_copy import COPY_FROM_ROWS, copy_insert, copy_rows
 
+_EVENT_COLUMNS = ("event_id", "stream_type", "stream_id", "stream_version", "event_type", "body")
+"""The columns `INSERT_EVENT` binds, in its order (an `EventRow`)."""
 # Any constant works; it only has to be the same for every appender of this database.
 _APPEND_LOCK = 0x6A6F6264  # "jobd"
 
@@ -33,31 +36,45 @@ class PostgresDialect(Dialect):
         # order: a reader following `position > checkpoint` cannot see 11 before 10 commits.
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
 
+    def executemany(self, cur: Cursor, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        # A large batch of plain inserts goes through COPY (see postgres_copy); the rest as written.
+        if not copy_insert(cast("psycopg.Cursor[Any]", cur), statement, rows):
+            super().executemany(cur, statement, rows)
+
     def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
-        """All the rows in one pipelined `executemany ... RETURNING` instead of a round trip each: a bulk
-        import of 1,000 candidates per transaction paid 1,000 round trips to the server.
+        """All the rows at once instead of a round trip each (a bulk import of 1,000 candidates per
+        transaction paid 1,000 round trips to the server): a pipelined `executemany ... RETURNING`, or
+        for a large batch COPY then one `INSERT ... SELECT ... RETURNING`, in the rows' order.
 
         The batch runs under a savepoint: on a unique violation it is rolled back and the rows are
         inserted one by one (`Dialect.insert_events`), which names the row in conflict exactly as before."""
         if len(rows) < 2:
             return super().insert_events(cur, rows)
-        statement = self.sql(INSERT_EVENT + " RETURNING position")
         pg = cast("psycopg.Cursor[Any]", cur)  # this dialect's cursors are psycopg's
         pg.execute("SAVEPOINT insert_events")
         try:
-            pg.executemany(statement, rows, returning=True)
+            positions = self._positions(pg, rows)
         except Exception as exc:
             pg.execute("ROLLBACK TO SAVEPOINT insert_events")
             if self.is_unique_violation(exc):
                 return super().insert_events(cur, rows)
             raise
+        pg.execute("RELEASE SAVEPOINT insert_events")
+        return positions
+
+    def _positions(self, pg: psycopg.Cursor[Any], rows: Sequence[EventRow]) -> list[int]:
+        if len(rows) >= COPY_FROM_ROWS:
+            inserted = copy_rows(pg, "events", _EVENT_COLUMNS, rows, returning=("event_id", "position"))
+            # Mapped by event id, not by the order RETURNING happens to give.
+            position_of = {event_id: int(position) for event_id, position in inserted}
+            return [position_of[row[0]] for row in rows]
+        pg.executemany(self.sql(INSERT_EVENT + " RETURNING position"), rows, returning=True)
         positions: list[int] = []
         while True:
             (position,) = pg.fetchone()  # type: ignore[misc]  # one row per insert
             positions.append(int(position))
             if not pg.nextset():
                 break
-        pg.execute("RELEASE SAVEPOINT insert_events")
         return positions
 
 

@@ -77,6 +77,10 @@ class Dialect(abc.ABC):
     def to_bytes(self, value: Any) -> bytes:
         return bytes(value)
 
+    def executemany(self, cur: Cursor, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement written with `?` placeholders for many rows."""
+        cur.executemany(self.sql(statement), rows)
+
     def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
         """Insert rows into the log in order and return their positions.
 

@@ -25,7 +25,7 @@ class Transaction:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many rows (projection rebuilds write in bulk)."""
-        self._cur.executemany(self._dialect.sql(sql), rows)
+        self._dialect.executemany(self._cur, sql, rows)
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""

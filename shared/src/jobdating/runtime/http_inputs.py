@@ -53,8 +53,8 @@ MAX_POSITION: Final = 2**63 - 1  # the largest integer SQLite and PostgreSQL sto
 Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="rows to skip")]
 """A page's offset, bounded where the stores' integers end."""
 
-# Errors raised by this module's types carry their French reason as the message.
-OWN_ERRORS: Final = frozenset({"text_forbidden", "time_with_zone"})
+# Errors raised by this module's types (and a service's settings) carry their French reason as the message.
+OWN_ERRORS: Final = frozenset({"text_forbidden", "time_with_zone", "setting_retired"})
 
 # pydantic's messages are English; the people typing read French.
 FRENCH_REASONS = {

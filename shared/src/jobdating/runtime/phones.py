@@ -44,9 +44,12 @@ def french_phone(raw: str) -> tuple[PhoneNumber, int]:
         raise PhoneRefused("un numéro de téléphone français est attendu")
     if is_fiction_mobile(number):
         return number, PhoneNumberType.MOBILE
-    if not phonenumbers.is_valid_number(number):
+    # `is_valid_number` is `number_type` != UNKNOWN for the number's own region (the region found above):
+    # one matching of the number against the metadata instead of two, half the cost of an import's check.
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
         raise PhoneRefused("ce numéro de téléphone est incomplet ou n'existe pas")
-    return number, phonenumbers.number_type(number)
+    return number, kind
 
 
 def e164(number: PhoneNumber) -> str:

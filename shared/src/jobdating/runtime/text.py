@@ -15,6 +15,8 @@ from typing import Final
 _CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# In a note others read: an e-mail or a link, or a run of five digits or more (a phone, a postcode).
+_REACHES: Final = re.compile(r"@|https?://|www\.|\d(?:[\s.-]?\d){4,}", re.IGNORECASE)
 
 
 def text_problem(value: str) -> str | None:
@@ -24,6 +26,12 @@ def text_problem(value: str) -> str | None:
     if _CONTROL.search(value):
         return "caractère de contrôle interdit"
     return None
+
+
+def reaches_a_person(value: str) -> bool:
+    """Whether a note holds what would reach the person it is about (an e-mail, a link, a phone number or
+    a postcode): notes that travel unsealed (a profile's, an interview's) must not."""
+    return _REACHES.search(value) is not None
 
 
 def spreadsheet_cell(value: str) -> str:

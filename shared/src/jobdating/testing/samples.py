@@ -202,6 +202,13 @@ SAMPLES: dict[tuple[str, int], Event] = {
         **SLOT_1,
         outcome="second_interview",
     ),
+    ("InterviewNoteWritten", 1): sc.InterviewNoteWritten(
+        **SLOT_1,
+        note_id="01890a5d-ac96-7000-8000-00000000f001",
+        author_org="co-1",
+        author_role="recruiter",
+        note="Bon échange, à revoir pour le poste de préparateur.",
+    ),
     ("CandidateCheckedIn", 1): sc.CandidateCheckedIn(
         **CAND_1_AT_SECLIN,
         at=datetime(2026, 12, 3, 8, 10, tzinfo=UTC),

@@ -56,6 +56,7 @@ EVENT_WORDS: Final[dict[str, str]] = {
     "SlotMoved": "entretien déplacé",
     "SlotCancelled": "entretien annulé",
     "InterviewCompleted": "résultat d'entretien saisi",
+    "InterviewNoteWritten": "note sur un entretien écrite",
     "CandidateCheckedIn": "arrivée du candidat pointée",
     "CandidateMarkedNoShow": "candidat noté absent",
     "CandidateArrivedLate": "candidat arrivé en retard",

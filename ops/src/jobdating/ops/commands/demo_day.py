@@ -25,8 +25,9 @@ def demo_day(
         int, typer.Option(help="la graine des choix de la journée (absence, panne, résultats)")
     ] = 2026,
 ) -> None:
-    """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a
-    computer failing, outcomes, second interviews; ends with the day's figures. Ctrl-C stops cleanly."""
+    """The demo job dating as a whole day on a sped-up clock: plan published, check-ins, a no-show, a late
+    arrival, a walk-in, a move by hand, a computer failing, a site closed then reopened, outcomes, second
+    interviews; ends with the day's figures. Ctrl-C stops cleanly."""
     stop_cleanly_on_termination()
     from jobdating.ops.day import clock as day_clock
     from jobdating.ops.day import play, summary

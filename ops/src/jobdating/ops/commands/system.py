@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from datetime import datetime
@@ -13,6 +14,7 @@ import nats
 import typer
 from rich.table import Table
 
+from jobdating.bus.connection import tls_from
 from jobdating.bus.consumer import ConsumerRunner
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError
@@ -94,7 +96,7 @@ async def _tally(nats_url: str, store_url: str) -> None:
     log = configure_logging("ops-tally", "-")
     store = open_store(store_url)
     tally.create_tables(store)
-    nc = await nats.connect(nats_url, max_reconnect_attempts=-1)
+    nc = await nats.connect(nats_url, max_reconnect_attempts=-1, tls=tls_from(os.environ))
     runner = ConsumerRunner(store, nc.jetstream(), tally.TALLY.durable, tally.apply, log=log)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -7,8 +7,10 @@ mid-morning (the sites service hears it, scheduling repairs from the stream), ev
 outcome when it ends (recorded by its company's signed-in recruiter), and a second interview is
 booked as its own slot after each first interview that asked for one. Besides, by hand (`hands`): the
 coordinator moves one interview with a reason, a site's host registers a walk-in, another marks a
-candidate absent who then arrives late, and the broken computer comes back in service, its free slots
-going to the waiting list.
+candidate absent who then arrives late, the broken computer comes back in service, its free slots
+going to the waiting list, and another site is closed for a fire alarm then reopened (`reopening`), the
+second interviews its closing cancelled given back and its free slots going to its waiting list in the
+same way.
 
 `clock` readies the stack on the day's clock, `play` signs its people in (identity's demo accounts) and
 has `driver` play the day with their access tokens, `choices` draws what happens from the

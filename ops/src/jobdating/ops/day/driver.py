@@ -96,9 +96,14 @@ class DemoDay:
                     self._fail_computer(slots)
                     slots = self.api.slots()
                 self._outcomes(self.clock.now(), slots)
+                if self.hands.after_outcomes(now):
+                    slots = self.api.slots()
                 if self._over(slots) or now > closing + timedelta(minutes=30):
                     break
                 time.sleep(self.poll_seconds)
+            # A service that died at the day's last act (a day begun hours late ends right after it) is
+            # restarted too: the figures are read from it.
+            self._restart_dead()
             self.report.ended_at = self.clock.now()
             self._summarise()
         return self.report

@@ -9,7 +9,10 @@ a driver running a few minutes late (a loaded machine, a service restarting) doe
   at the time they were convoked, then arrives twenty minutes later (a late arrival): scheduling gives
   their interviews back, or the nearest free slot, or the waiting list;
 - the computer that failed comes back in service half an hour after its failure (its site's host says
-  so): its free slots go to the site's waiting list, which the day waits for (as for the breakdown).
+  so): its free slots go to the site's waiting list, which the day waits for (as for the breakdown);
+- the host of a site where none of these happens closes it for a fire alarm at 11:27 and reopens it
+  five minutes later (`reopening`): its interviews to come are cancelled, second interviews included,
+  then the second interviews are given back and its computers' free slots go to its waiting list.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import datetime, timedelta
 from jobdating.ops.day.choices import Slot, first_slots
 from jobdating.ops.day.clock import local
 from jobdating.ops.day.people import candidate_name, site_name
+from jobdating.ops.day.reopening import Reopening, site_to_close
 from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import DayReport
 from jobdating.ops.demo import candidate_body
@@ -61,6 +65,10 @@ class Hands:
     marked_late_absent: bool = field(default=False, init=False)
     late_arrived: bool = field(default=False, init=False)
     back: bool = field(default=False, init=False)
+    reopening: Reopening = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reopening = Reopening(self)
 
     def choose(
         self, slots: list[Slot], late_candidate: str, broken_computer: str, company_ids: dict[str, str]
@@ -71,9 +79,10 @@ class Hands:
         self.report.late_candidate = late_candidate
         self.late_first = first_slots(slots).get(late_candidate) if late_candidate else None
         self.broken_computer = broken_computer
+        self.report.closed_site = site_to_close(slots, late_candidate, broken_computer)
 
     def act(self, now: datetime, slots: list[Slot], name: Callable[[str], str]) -> None:
-        """Whatever is due at `now`, in the order of the day."""
+        """Whatever is due at `now`, in the order of the day (but the site's closing: `after_outcomes`)."""
         day = self.report.day
         if not self.moved_by_hand:
             # Not one about to begin when a slow start made the day late (a begun interview never moves).
@@ -109,6 +118,14 @@ class Hands:
         if failed is not None and not self.back and now >= failed + BACK_AFTER:
             self._computer_back()
 
+    def after_outcomes(self, now: datetime) -> bool:
+        """The site closed and reopened if due at `now`, once the outcomes of the interviews that ended are
+        recorded (see `reopening`); whether it was (the plan changed: read it again)."""
+        if not self.reopening.due(now):
+            return False
+        self.reopening.close_and_reopen()
+        return True
+
     def theirs(self) -> set[str]:
         """The candidates whose arrival is the hands' to record, not the driver's."""
         return {self.report.walk_in_candidate, self.report.late_candidate} - {""}
@@ -117,7 +134,8 @@ class Hands:
         """Nothing left to do by hand (the day does not end before)."""
         late_done = self.late_first is None or self.late_arrived
         back_done = not self.broken_computer or self.back
-        return self.moved_by_hand and self.walked_in and late_done and back_done
+        reopened = not self.report.closed_site or self.reopening.done
+        return self.moved_by_hand and self.walked_in and late_done and back_done and reopened
 
     def _move_by_hand(self, slots: list[Slot], after: datetime) -> None:
         """The first interview from `after` (by time, then computer) that a free computer of its site, not

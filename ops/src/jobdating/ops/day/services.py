@@ -110,6 +110,31 @@ class DayApi:
         )
         require_ok(response, "le retour d'un ordinateur")
 
+    def close_site(self, site_id: str, reason: str) -> None:
+        response = self.http.post(
+            f"{url_for(self.sites_url, host_of(site_id))}/sites/{site_id}/close",
+            json={"reason": reason},
+            headers=self._site_manager(site_id),
+        )
+        require_ok(response, "la fermeture d'un site")
+
+    def site_open_for_scheduling(self, site_id: str) -> bool:
+        """Whether scheduling knows the site open (it hears of a closing or a reopening from the stream)."""
+        response = self.http.get(
+            f"{self.scheduling_url}/job-datings/{JOB_DATING_ID}/sites/{site_id}/waiting-list",
+            headers=self.coordinator,
+        )
+        require_ok(response, "la liste d'attente d'un site")
+        return bool(response.json()["site_open"])
+
+    def reopen_site(self, site_id: str) -> None:
+        response = self.http.post(
+            f"{url_for(self.sites_url, host_of(site_id))}/sites/{site_id}/reopen",
+            json={},
+            headers=self._site_manager(site_id),
+        )
+        require_ok(response, "la réouverture d'un site")
+
     def late_arrival(self, candidate_id: str, site_id: str) -> dict[str, Any]:
         """Scheduling's answer: how many interviews it gave back (`assigned`), moved or cancelled."""
         response = self.http.post(

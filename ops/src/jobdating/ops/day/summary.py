@@ -10,6 +10,7 @@ import msgspec
 from rich.console import Console
 from rich.table import Table
 
+from jobdating.ops.day.people import site_name
 from jobdating.ops.demo import DemoError, DemoReport
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.reporting.source import report_from
@@ -51,6 +52,13 @@ class DayReport(msgspec.Struct, kw_only=True):
     late_given_back: int = 0  # and given back (same slot or the nearest) when they arrived
     computer_back_at: datetime | None = None
     back_refilled: int = 0  # the repaired computer's slots given to the waiting list
+    closed_site: str = ""  # the site closed by its host, then reopened (`reopening`)
+    site_closed_at: datetime | None = None
+    closure_cancelled: int = 0  # its interviews to come, cancelled by the closing
+    closure_cancelled_seconds: int = 0  # and its second interviews to come
+    site_reopened_at: datetime | None = None
+    seconds_given_back: int = 0  # the second interviews the closing cancelled, given back once reopened
+    reopen_refilled: int = 0  # its computers' free slots given to its waiting list once reopened
     sign_ins: int = 0  # the people's sign-ins to identity, renewals of their access tokens included
 
 
@@ -117,6 +125,13 @@ def print_summary(console: Console, loaded: DemoReport, report: DayReport, stack
         )
     if report.walk_in_candidate:
         table.add_row("inscription sur place : entretiens", str(report.walk_in_interviews))
+    if report.closed_site:
+        table.add_row(
+            f"site fermé puis rouvert : {site_name(report.closed_site)}",
+            f"{report.closure_cancelled} annulé(s), {report.reopen_refilled} redonné(s) ; "
+            f"deuxièmes entretiens : {report.closure_cancelled_seconds} annulé(s), "
+            f"{report.seconds_given_back} rendu(s)",
+        )
     if report.moved_by_hand:
         table.add_row("entretien déplacé à la main par la coordination", "1")
     table.add_row("entretiens tenus (résultat enregistré)", str(report.completed))

@@ -15,6 +15,7 @@ import nats
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from jobdating.bus.connection import tls_from
 from jobdating.bus.replay import replay_stream
 from jobdating.bus.server import NatsServer, NatsServerError, free_port
 from jobdating.contracts.envelope import RecordedEvent
@@ -43,7 +44,13 @@ async def build_report(js: JetStreamContext, scope: Scope) -> Report:
 
 async def report_from(nats_url: str, scope: Scope) -> Report:
     try:
-        nc = await nats.connect(nats_url, connect_timeout=3, max_reconnect_attempts=0, allow_reconnect=False)
+        nc = await nats.connect(
+            nats_url,
+            connect_timeout=3,
+            max_reconnect_attempts=0,
+            allow_reconnect=False,
+            tls=tls_from(os.environ),
+        )
     except (OSError, nats.errors.NoServersError) as exc:
         raise ReportError(f"NATS injoignable à {nats_url} : {exc}") from exc
     try:

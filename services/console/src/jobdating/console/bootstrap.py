@@ -1,5 +1,5 @@
-"""The composition root: the only place that picks the clock, the sessions, the services' addresses and
-the key of the candidates' links."""
+"""The composition root: the only place that picks the clock, the sessions' store, the services' addresses
+and the key of the candidates' links."""
 
 from __future__ import annotations
 
@@ -30,11 +30,14 @@ from jobdating.console.adapters import (
     web,
 )
 from jobdating.console.adapters.live_feed import LiveFeed
+from jobdating.console.adapters.session_store import StoredSessions
 from jobdating.console.adapters.stream_report import StreamReader
 from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
 from jobdating.console.application.sessions import Sessions
 from jobdating.console.config import ConsoleSettings
+from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.factory import open_store
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.http import create_app
@@ -44,6 +47,7 @@ from jobdating.runtime.http import create_app
 class ConsoleService:
     settings: ConsoleSettings
     clock: Clock
+    store: EventStore
     sessions: Sessions
     services: Services
     feed: LiveFeed
@@ -69,7 +73,9 @@ def bootstrap(
         },
         settings.upstream_timeout,
     )
-    sessions = Sessions(timedelta(minutes=settings.session_minutes))
+    # Sessions outlive a restart and are shared by every console process using the same store.
+    store = open_store(settings.store_url)
+    sessions = Sessions(StoredSessions(store), timedelta(minutes=settings.session_minutes))
     app = create_app("console", settings.org, TokenTable({}), dict, "Job dating — console")
     context = web.Web(
         sessions=sessions,
@@ -102,7 +108,13 @@ def bootstrap(
     app.include_router(http_data_status.router(context, stream))
     _run_with(app, feed)
     return ConsoleService(
-        settings=settings, clock=clock, sessions=sessions, services=services, feed=feed, app=app
+        settings=settings,
+        clock=clock,
+        store=store,
+        sessions=sessions,
+        services=services,
+        feed=feed,
+        app=app,
     )
 
 

@@ -13,8 +13,9 @@ from jobdating.runtime.settings import ServiceSettings
 class ConsoleSettings(ServiceSettings):
     """The common settings, plus where the other services answer and the console's own secret.
 
-    The console holds no personal data of its own in this first slice: every page asks the service that owns
-    the data, with the signed-in person's access token, so that the services enforce who sees what. The live
+    The console holds no personal data of its own: every page asks the service that owns the data, with the
+    signed-in person's access token, so that the services enforce who sees what. Its store (`store_url`)
+    keeps only the sessions, sealed (see `adapters/session_store.py`). The live
     day keeps in memory what the services answered (identifiers and counts), per organisation and roles,
     read again when the stream says it changed.
     `secret_file` holds the key that signs candidates' personal links (a file: secrets stay out of the
@@ -22,10 +23,9 @@ class ConsoleSettings(ServiceSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="JOBDATING_CONSOLE_")
-    # No store and no machine tokens of its own (people's tokens only); real time, like identity.
+    # No machine tokens of its own (people's tokens only); real time, like identity.
     defaults_kept: ClassVar[frozenset[str]] = frozenset(
         {
-            "store_url",
             "tokens_file",
             "identity_revocations_every",
             "clock_start",
@@ -37,7 +37,7 @@ class ConsoleSettings(ServiceSettings):
         }
     )
 
-    # Not used yet (its read models live in memory): kept so the console has the common settings' shape.
+    # The sessions of the people signed in (its read models live in memory).
     store_url: str = "sqlite:///.data/console.db"
     # The live day's updates: one ordered consumer of the stream per process, reading only; empty: the
     # live page shows the state when loaded (read afresh each time), with no live update.

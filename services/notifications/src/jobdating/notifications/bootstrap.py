@@ -169,13 +169,12 @@ def bootstrap(
     # The provider signs with the real time: a rehearsal's clock (`CLOCK_START`) must not refuse it.
     signed_at = wall_clock or SystemClock()
     app.include_router(
-        replies_router(replies, settings.sms_reply_secret, signed_at, settings.sms_reply_tolerance)
+        replies_router(replies, settings.sms_provider_secret, signed_at, settings.sms_reply_tolerance)
     )
-    secret = settings.sms_webhook_secret()
-    if secret is not None:
+    if settings.sms_provider_secret() is not None:
         http_receipts.install(
             app,
-            secret,
+            settings.sms_provider_secret,
             clock,
             lambda provider_id: receipts.by_provider_id(store, "sms", provider_id),
             recorder.record,
@@ -241,7 +240,7 @@ def sms_channel(settings: NotificationsSettings, wording: Wording, clock: Clock)
         token_file = settings.sms_provider_token_file
         token = token_file.read_text().strip() if token_file else None
         return ProviderSmsChannel(HttpSmsProvider(settings.sms_provider_url, token), sender)
-    secret = settings.sms_webhook_secret()
+    secret = settings.sms_provider_secret()
     # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
     reports = None
     if secret is not None and settings.sms_sink_reports:

@@ -6,7 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import SettingsConfigDict
 
 from jobdating.notifications.domain.personal_links import PersonalLinks
@@ -29,9 +30,9 @@ class NotificationsSettings(MailingSettings):
     `templates_dir` holds an operator's templates (`email/<kind>.j2`, `sms/<kind>.j2`), each replacing the
     packaged one of the same name; `wording_file` the organisations' SMS sender name, e-mail display name,
     signature and logo (`adapters/customization.py`). Both are checked at start.
-    With `sms_reply_secret_file`, candidates may answer an SMS with OUI / NON (the provider's signed webhook).
-    Delivery receipts: the SMS provider's webhook is served when `sms_webhook_secret_file` holds the
-    shared secret (with `sms_sink_reports`, the embedded file sink reports to it, as a provider would);
+    `sms_provider_secret_file` holds the secret the SMS provider signs its two webhooks with: candidates'
+    replies (OUI / NON) and delivery receipts (with `sms_sink_reports`, the embedded file sink reports to
+    it, as a provider would); without it neither is served.
     DSNs are read from `bounce_maildir` every `bounce_poll_seconds`; a message sent `receipt_wait_hours`
     ago without a receipt reads `unknown`.
     `change_delay_seconds`: how long a candidate's change notice (an interview given outside a plan, moved,
@@ -54,6 +55,9 @@ class NotificationsSettings(MailingSettings):
         "counsellor_call_wait",
         "bounce_poll_seconds",
         "sms_sink_reports",
+        # Retired: refused when given (`_one_provider_one_secret`); compose passes them on for that only.
+        "sms_reply_secret_file",
+        "sms_webhook_secret_file",
     }
 
     store_url: str = "sqlite:///.data/notifications.db"
@@ -82,34 +86,44 @@ class NotificationsSettings(MailingSettings):
     console_url: str | None = None
     templates_dir: Path | None = None
     wording_file: Path | None = None
-    # Candidates' replies to SMS (`POST /sms/replies`): the secret shared with the SMS provider, which signs
-    # each call; without it the webhook is off. Calls signed longer ago than the tolerance are refused.
-    sms_reply_secret_file: Path | None = None
+    # The secret shared with the SMS provider, which signs each call of its webhooks with it: candidates'
+    # replies (`POST /sms/replies`) and delivery receipts (`POST /webhooks/sms/delivery-reports`);
+    # without it neither is served. Replies signed longer ago than the tolerance are refused.
+    sms_provider_secret_file: Path | None = None
     sms_reply_tolerance: float = 300.0
+    # The two files this secret was split into before (one provider signs both webhooks with one secret).
+    # Refused at start rather than taken as aliases: the provider may still sign one webhook with the
+    # other secret, and an alias would then refuse all its calls in silence (no receipts, or no replies).
+    sms_reply_secret_file: Path | None = None
+    sms_webhook_secret_file: Path | None = None
     # The coordination's number, given in a cancellation when no counsellor is told (else the site's).
     coordinator_phone: str | None = None
     # How long a counsellor's notice waits for the other facts of the same moment (seconds).
     counsellor_call_wait: float = 120.0
 
-    def sms_reply_secret(self) -> bytes | None:
-        """The shared secret of the replies' webhook (read at each call: it may be rotated)."""
-        if self.sms_reply_secret_file is None:
-            return None
-        return self.sms_reply_secret_file.read_bytes().strip() or None
+    @field_validator("sms_reply_secret_file", "sms_webhook_secret_file")
+    @classmethod
+    def _one_provider_one_secret(cls, value: Path | None) -> None:
+        if value is not None:
+            raise PydanticCustomError(
+                "setting_retired",
+                "réglage retiré : le fournisseur de SMS signe les accusés de réception et les réponses des "
+                "candidats avec un seul secret, nommé par JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE "
+                "(SMS_PROVIDER_SECRET_FILE dans le .env de compose) ; donnez-lui ce secret pour les deux",
+            )
 
-    sms_webhook_secret_file: Path | None = None
+    def sms_provider_secret(self) -> bytes | None:
+        """The secret the SMS provider signs its webhooks with (read at each call: it may be rotated)."""
+        if self.sms_provider_secret_file is None:
+            return None
+        return self.sms_provider_secret_file.read_bytes().strip() or None
+
     # Embedded run: the file sink reports each SMS's delivery to this instance's webhook (`own_url`).
     sms_sink_reports: bool = False
     webhook_tolerance_seconds: float = 300.0
     bounce_maildir: Path | None = None
     bounce_poll_seconds: float = 30.0
     receipt_wait_hours: float = 4.0
-
-    def sms_webhook_secret(self) -> bytes | None:
-        """The secret the SMS provider signs its webhooks with (none: no webhook)."""
-        if self.sms_webhook_secret_file is None:
-            return None
-        return self.sms_webhook_secret_file.read_bytes().strip() or None
 
     def receipt_wait(self) -> timedelta:
         return timedelta(hours=self.receipt_wait_hours)

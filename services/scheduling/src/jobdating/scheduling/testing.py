@@ -237,6 +237,8 @@ def principals(prefix: str) -> dict[str, Principal]:
         "ml-manager": Principal(org="mission-locale", role="site_manager", actor_id="ml-site-1"),
         "ml-counsellor": Principal(org="mission-locale", role="counsellor", actor_id="ml-coach-1"),
         "ft-counsellor": Principal(org="france-travail", role="counsellor", actor_id="ft-coach-1"),
+        "ml-coach": Principal(org="mission-locale", role="coach", actor_id="ml-coach-2"),
+        "plie-coach": Principal(org="plie-lille", role="coach", actor_id="plie-coach-1"),
         "recruiter-logiplus": Principal(
             org=company_id(prefix, "logiplus"), role="recruiter", actor_id="rec-1"
         ),

@@ -55,7 +55,7 @@ def form_refusal(exc: Refused | Unreachable, fallback: str) -> tuple[int, list[s
 
 
 async def sent(
-    session: Session, done: str | Callable[[T], str], failed: str, change: Callable[[], T]
+    web: Web, session: Session, done: str | Callable[[T], str], failed: str, change: Callable[[], T]
 ) -> bool:
     """Send one change; the next page's notice says `done` (or what `done` makes of the change's result),
     or `failed` with the service's reasons."""
@@ -64,10 +64,10 @@ async def sent(
     except Refused as exc:
         if exc.status == 401:
             raise SignInAgain("expiree") from exc
-        session.flash.append(f"{failed} : " + " ".join(exc.reasons))
+        web.flash(session, f"{failed} : " + " ".join(exc.reasons))
         return False
     except Unreachable:
-        session.flash.append(DOWN)
+        web.flash(session, DOWN)
         return False
-    session.flash.append(done if isinstance(done, str) else done(result))
+    web.flash(session, done if isinstance(done, str) else done(result))
     return True

@@ -73,8 +73,8 @@ def router(web: Web) -> APIRouter:
             status = 409 if outcome.forceable else 400
             return await _page(web, request, session, change, status=status, refusal=outcome)
         forced = " en passant outre les règles" if change.force else ""
-        session.flash.append(
-            f"Entretien {by_hand.DONE[kind]}{forced}. Les personnes concernées sont prévenues."
+        web.flash(
+            session, f"Entretien {by_hand.DONE[kind]}{forced}. Les personnes concernées sont prévenues."
         )
         return RedirectResponse(f"/coordination/entretiens/{quote(outcome, safe='')}", status_code=303)
 

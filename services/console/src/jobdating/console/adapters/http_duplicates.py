@@ -72,7 +72,7 @@ def router(web: Web) -> APIRouter:
             status, reasons = form_refusal(exc, duplicates.NOT_RECORDED)
             errors = duplicates.refusal_by_field(exc) if isinstance(exc, Refused) else {"": reasons[0]}
             return await run_in_threadpool(again, request, session, form, errors, status)
-        session.flash.append(duplicates.done(form))
+        web.flash(session, duplicates.done(form))
         return RedirectResponse(PAGE, status_code=303)
 
     return api

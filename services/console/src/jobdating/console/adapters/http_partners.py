@@ -72,9 +72,10 @@ def router(web: Web) -> APIRouter:
         except (Refused, Unreachable) as exc:
             status, reasons = form_refusal(exc, "L'invitation n'a pas pu être envoyée.")
             return show(request, session, form, reasons, status)
-        session.flash.append(
+        web.flash(
+            session,
             f"Invitation envoyée à {form.email.strip()}. La personne reçoit un courriel avec un lien pour "
-            "choisir son mot de passe."
+            "choisir son mot de passe.",
         )
         return RedirectResponse("/partenaires", status_code=303)
 

@@ -63,6 +63,7 @@ def router(web: Web) -> APIRouter:
         late = fields.get("late") == "oui"  # one declared absent, arriving after all
         what = "Arrivée en retard" if late else "Arrivée"
         await sent(
+            web,
             session,
             f"{what} enregistrée : {name}.",
             f"{what} non enregistrée ({name})",

@@ -46,8 +46,8 @@ def router(web: Web) -> APIRouter:
                 request, "reception_walk_in.html", session, status, site_id=site_id, form=form, labels=LABELS
             )
         name = f"{form.values['first_name']} {form.values['last_name']}"
-        session.flash.append(
-            f"{name} est inscrit et noté arrivé. Ses entretiens suivent s'il reste de la place."
+        web.flash(
+            session, f"{name} est inscrit et noté arrivé. Ses entretiens suivent s'il reste de la place."
         )
         return back(site_id)
 
@@ -72,6 +72,7 @@ def router(web: Web) -> APIRouter:
         token, label = str(session.token), fields.get("label", "")
         reason = fields.get("reason", "").strip() or "en panne"
         await sent(
+            web,
             session,
             f"{label} est noté en panne. Les entretiens prévus dessus sont déplacés.",
             f"{label} n'est pas noté en panne",
@@ -85,6 +86,7 @@ def router(web: Web) -> APIRouter:
         fields = await check_csrf(request, session.csrf)
         token, label = str(session.token), fields.get("label", "")
         await sent(
+            web,
             session,
             f"{label} marche de nouveau.",
             f"{label} n'est pas remis en service",

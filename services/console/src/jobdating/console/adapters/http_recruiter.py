@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.http_answers import sent, shown_page
 from jobdating.console.adapters.web import Web, check_csrf
-from jobdating.console.application import recruiter
+from jobdating.console.application import interview_notes, recruiter
 from jobdating.console.application.sessions import Session
 from jobdating.console.domain.permissions import may_recruit
 
@@ -54,8 +54,9 @@ def router(web: Web) -> APIRouter:
             request,
             "recruiter_agenda.html",
             lambda session, token: {
-                "view": recruiter.agenda(web.services, token, job_dating_id, session.org),
+                "view": recruiter.agenda(web.services, token, job_dating_id, session.org, web.zone),
                 "outcomes": recruiter.OUTCOMES,
+                "note_length": interview_notes.NOTE_LENGTH,
             },
         )
 
@@ -65,15 +66,30 @@ def router(web: Web) -> APIRouter:
         fields = await check_csrf(request, session.csrf)
         token, chosen, who = str(session.token), fields.get("outcome", ""), fields.get("candidate", "")
         if chosen not in recruiter.OUTCOMES:
-            session.flash.append(f"Choisissez dans la liste le résultat de l'entretien avec {who}.")
+            web.flash(session, f"Choisissez dans la liste le résultat de l'entretien avec {who}.")
             return back(job_dating_id, "agenda")
         await sent(
+            web,
             session,
             f"Résultat enregistré pour {who} : {recruiter.OUTCOMES[chosen]}.",
             f"Résultat non enregistré pour {who}",
             lambda: recruiter.record_outcome(web.services, token, slot_id, chosen),
         )
         return back(job_dating_id, "agenda")
+
+    @api.post("/recrutement/{job_dating_id}/entretiens/{slot_id}/note")
+    async def write_note(request: Request, job_dating_id: str, slot_id: str) -> Response:
+        session = recruiting(request)
+        fields = await check_csrf(request, session.csrf)
+        token, text, who = str(session.token), fields.get("note", ""), fields.get("candidate", "")
+        await sent(
+            web,
+            session,
+            f"Note enregistrée pour {who}.",
+            f"Note non enregistrée pour {who}",
+            lambda: interview_notes.write(web.services, token, slot_id, text),
+        )
+        return back(job_dating_id, f"agenda#entretien-{quote(slot_id, safe='')}")
 
     @api.get("/recrutement/{job_dating_id}/entretiens/{slot_id}/second-entretien")
     def second_interview(request: Request, job_dating_id: str, slot_id: str, lieu: str = "site") -> Response:
@@ -95,6 +111,7 @@ def router(web: Web) -> APIRouter:
         fields = await check_csrf(request, session.csrf)
         token, place = str(session.token), fields.get("place", "site")
         booked = await sent(
+            web,
             session,
             f"Second entretien réservé : {fields.get('words', '')}. Le candidat est prévenu.",
             "Second entretien non réservé",
@@ -139,6 +156,7 @@ def router(web: Web) -> APIRouter:
             return len(ranked), len(must)
 
         await sent(
+            web,
             session,
             lambda counts: (
                 f"Vos choix sont enregistrés : {counts[0]} classé(s), {counts[1]} à rencontrer absolument."

@@ -70,6 +70,7 @@ def router(web: Web) -> APIRouter:
         roles = claims.get("roles", [])
         fresh.roles = tuple(roles if isinstance(roles, list) else [roles])
         fresh.email = email
+        web.sessions.save(fresh)
         response = RedirectResponse("/", status_code=303)
         web.set_cookie(response, fresh)
         return response

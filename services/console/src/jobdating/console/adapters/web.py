@@ -88,6 +88,7 @@ class Web:
             raise SignInAgain()
         if not session.signed_in(self.clock.now()):
             session.token = None
+            self.sessions.save(session)
             raise SignInAgain("expiree")
         return session
 
@@ -95,11 +96,17 @@ class Web:
         self, request: Request, name: str, session: Session | None, status: int = 200, **context: Any
     ) -> HTMLResponse:
         flash = list(session.flash) if session is not None else []
-        if session is not None:
+        if session is not None and flash:
             session.flash.clear()
+            self.sessions.save(session)
         return self.templates.TemplateResponse(
             request, name, {"session": session, "flash": flash, **context}, status_code=status
         )
+
+    def flash(self, session: Session, message: str) -> None:
+        """A message for the next page this session shows (after the redirect of a form)."""
+        session.flash.append(message)
+        self.sessions.save(session)
 
     def refused(
         self, request: Request, session: Session | None, status: int, reasons: list[str]

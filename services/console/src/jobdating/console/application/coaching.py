@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jobdating.console.application.ports import Refused, Services
 from jobdating.runtime import french
 
 ANOTHER = "candidat suivi par une autre structure"
+PRESENT, ABSENT = "present", "absent"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """An enrolled candidate, by name when the person follows them (else a numbered stand-in)."""
+
+    candidate_id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,13 @@ class Session:
     capacity: int | None
     cancelled: bool
     attendance_recorded: bool = False
+    workshop_id: str = ""
+    seats: tuple[Seat, ...] = ()
+
+    @property
+    def attendance_to_record(self) -> bool:
+        """A workshop whose presences are still to say (scheduling refuses them before it begins)."""
+        return bool(self.workshop_id and self.seats) and not (self.cancelled or self.attendance_recorded)
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,12 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
     def who(candidate_id: str) -> str:
         return names.get(candidate_id, ANOTHER)
 
+    def seats(enrolled: list[str]) -> tuple[Seat, ...]:
+        named = [Seat(c, names[c]) for c in enrolled if c in names]
+        others = [c for c in enrolled if c not in names]
+        numbered = [Seat(c, f"{ANOTHER} ({n})") for n, c in enumerate(others, 1)]
+        return tuple(sorted(named, key=lambda s: s.name)) + tuple(numbered)
+
     workshops = [
         Session(
             kind="Atelier",
@@ -52,6 +75,8 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
             capacity=int(w["capacity"]),
             cancelled=bool(w.get("cancelled")),
             attendance_recorded=bool(w.get("attendance_recorded")),
+            workshop_id=str(w.get("workshop_id", "")),
+            seats=seats(list(w.get("enrolled", []))),
         )
         for w in services.get("scheduling", "/workshops", token)
         if account_id in w.get("coach_ids", [])
@@ -68,6 +93,30 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
         for i in services.get("scheduling", "/counselling-interviews", token)
     ]
     return ToRun(workshops=workshops, interviews=interviews)
+
+
+def presences(fields: dict[str, str], enrolled: list[str]) -> tuple[list[str], list[str], int]:
+    """Who came and who did not, from the form's `presence-{id}` choices, and how many were left unsaid."""
+    present = [c for c in enrolled if fields.get(f"presence-{c}") == PRESENT]
+    absent = [c for c in enrolled if fields.get(f"presence-{c}") == ABSENT]
+    return present, absent, len(enrolled) - len(present) - len(absent)
+
+
+def record_attendance(
+    services: Services, token: str, workshop_id: str, present: list[str], absent: list[str]
+) -> None:
+    services.post(
+        "scheduling",
+        f"/workshops/{quote(workshop_id, safe='')}/attendance",
+        token,
+        {"present": present, "absent": absent},
+    )
+
+
+def enrolled(services: Services, token: str, workshop_id: str) -> list[str]:
+    """The candidates enrolled in a workshop, as scheduling says now."""
+    workshop = services.get("scheduling", f"/workshops/{quote(workshop_id, safe='')}", token)
+    return [str(c) for c in workshop.get("enrolled", [])]
 
 
 def _names(services: Services, token: str, account_id: str) -> dict[str, str]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from jobdating.console.application import candidate
+from jobdating.console.application.interview_notes import Note, notes_by_slot
 from jobdating.console.application.live_day import job_dating_of_the_day
 from jobdating.console.application.ports import Refused, Services, Unreachable
 from jobdating.contracts.scheduling import COUNSELLOR_CANCEL_WORDS
@@ -64,6 +66,9 @@ class Interview(candidate.Interview):
     cancelled: bool
     cancel_reason: str | None
     outcome: str | None
+    slot_id: str = ""
+    # The notes the counsellor's organisation wrote on it (scheduling gives them no other).
+    notes: tuple[Note, ...] = ()
 
     @property
     def outcome_words(self) -> str | None:
@@ -143,7 +148,7 @@ class MyCandidates:
         return [(p, i) for p in self.people for i in p.interviews if i.outcome]
 
 
-def my_candidates(services: Services, token: str, account_id: str) -> MyCandidates:
+def my_candidates(services: Services, token: str, account_id: str, zone: ZoneInfo) -> MyCandidates:
     """The candidates `account_id` follows, by name, with their plan, attendance and failed messages."""
     page = services.get("registration", "/candidates", token, {"counsellor_id": account_id, "limit": "1000"})
     records = [c for c in page["items"] if c.get("personal") is not None and not c.get("erased")]
@@ -153,14 +158,15 @@ def my_candidates(services: Services, token: str, account_id: str) -> MyCandidat
     if job_dating_id is not None:
         rows = services.get("scheduling", f"/job-datings/{quote(job_dating_id, safe='')}/attendance", token)
         absent = {r["candidate_id"] for r in rows if r.get("no_show")}
-    people = [_followed(services, token, c, job_dating_id, absent) for c in records]
+    notes = notes_by_slot(services, token, job_dating_id, zone) if job_dating_id is not None else {}
+    people = [_followed(services, token, c, job_dating_id, absent, notes) for c in records]
     people.sort(key=lambda p: (p.last_name.casefold(), p.first_name.casefold()))
     return MyCandidates(
         title=str(jd.get("title", "")) if jd else "", job_dating_id=job_dating_id, people=people
     )
 
 
-def one_candidate(services: Services, token: str, candidate_id: str) -> Followed:
+def one_candidate(services: Services, token: str, candidate_id: str, zone: ZoneInfo) -> Followed:
     """One candidate the caller follows; `Refused(403)` when registration shows them no name (not theirs)."""
     record = services.get("registration", f"/candidates/{quote(candidate_id, safe='')}", token)
     if record.get("personal") is None:
@@ -168,14 +174,21 @@ def one_candidate(services: Services, token: str, candidate_id: str) -> Followed
     jd = job_dating_of_the_day(services, token)
     job_dating_id = str(jd["job_dating_id"]) if jd is not None else None
     absent: set[str] = set()
+    notes: dict[str, list[Note]] = {}
     if job_dating_id is not None:
         path = f"/job-datings/{quote(job_dating_id, safe='')}/attendance"
         absent = {r["candidate_id"] for r in services.get("scheduling", path, token) if r.get("no_show")}
-    return _followed(services, token, record, job_dating_id, absent)
+        notes = notes_by_slot(services, token, job_dating_id, zone)
+    return _followed(services, token, record, job_dating_id, absent, notes)
 
 
 def _followed(
-    services: Services, token: str, record: dict[str, Any], job_dating_id: str | None, absent: set[str]
+    services: Services,
+    token: str,
+    record: dict[str, Any],
+    job_dating_id: str | None,
+    absent: set[str],
+    notes: dict[str, list[Note]],
 ) -> Followed:
     candidate_id = str(record["candidate_id"])
     personal = record["personal"]
@@ -187,7 +200,7 @@ def _followed(
         phone=personal.get("phone", ""),
         commune=str(record.get("profile", {}).get("commune", "")),
         withdrawn=record.get("status") == "withdrawn",
-        interviews=_interviews(services, token, job_dating_id, candidate_id),
+        interviews=_interviews(services, token, job_dating_id, candidate_id, notes),
         absent=candidate_id in absent,
         failed_messages=failed,
         messages_unknown=unknown,
@@ -197,7 +210,11 @@ def _followed(
 
 
 def _interviews(
-    services: Services, token: str, job_dating_id: str | None, candidate_id: str
+    services: Services,
+    token: str,
+    job_dating_id: str | None,
+    candidate_id: str,
+    notes: dict[str, list[Note]],
 ) -> list[Interview]:
     if job_dating_id is None:
         return []
@@ -226,6 +243,8 @@ def _interviews(
             cancelled=i.get("status") == "cancelled",
             cancel_reason=i.get("cancel_reason"),
             outcome=i.get("outcome"),
+            slot_id=i.get("slot_id") or "",
+            notes=tuple(notes.get(i.get("slot_id") or "", ())),
         )
         for i in found
     ]

@@ -10,6 +10,7 @@ from typing import Any, Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from jobdating.console.application.interview_notes import Note, notes_by_slot
 from jobdating.console.application.ports import Services
 from jobdating.runtime import french
 
@@ -45,6 +46,7 @@ class Interview:
     candidate: str
     kind: str
     outcome: str | None
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,9 @@ def job_dating(services: Services, token: str, job_dating_id: str) -> JobDating:
     return _job_dating(services.get("scheduling", f"/job-datings/{quote(job_dating_id, safe='')}", token))
 
 
-def agenda(services: Services, token: str, job_dating_id: str, company_id: str) -> Agenda:
-    """The company's interviews of the published plan, by time (cancelled ones left out)."""
+def agenda(services: Services, token: str, job_dating_id: str, company_id: str, zone: ZoneInfo) -> Agenda:
+    """The company's interviews of the published plan, by time (cancelled ones left out), with the notes
+    the company wrote on them."""
     jd = job_dating(services, token, job_dating_id)
     if not jd.published:
         return Agenda(jd, [])
@@ -91,6 +94,7 @@ def agenda(services: Services, token: str, job_dating_id: str, company_id: str) 
         {"by": "company", "key": company_id},
     )
     names: dict[str, str] = plan.get("names", {})
+    notes = notes_by_slot(services, token, job_dating_id, zone)
     interviews = [
         Interview(
             slot_id=i.get("slot_id") or "",
@@ -101,6 +105,7 @@ def agenda(services: Services, token: str, job_dating_id: str, company_id: str) 
             candidate=candidate_label(i["candidate_id"]),
             kind=i.get("kind", "interview"),
             outcome=i.get("outcome"),
+            notes=tuple(notes.get(i.get("slot_id") or "", ())),
         )
         for group in plan.get("groups", [])
         for i in group.get("interviews", [])

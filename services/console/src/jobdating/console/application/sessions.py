@@ -1,15 +1,15 @@
 """Server-side sessions: the cookie carries a random id only; the access token stays on the server.
 
-Kept in memory: a restarted console asks people to sign in again, which its access tokens (minutes long)
-would soon do anyway.
+They are kept in the console's own store (`SessionRecords`, see `adapters/session_store.py`), so that a
+restarted console, or another console process behind the same proxy, still knows who is signed in.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 
 @dataclass
@@ -29,23 +29,33 @@ class Session:
         return self.token is not None and self.token_expires_at is not None and now < self.token_expires_at
 
 
-class Sessions:
-    """The open sessions, by id."""
+class SessionRecords(Protocol):
+    """Where sessions are kept, by their id (which the records may store only as a hash)."""
 
-    def __init__(self, lifetime: timedelta):
+    def read(self, session_id: str) -> Session | None: ...
+
+    def write(self, session: Session) -> None: ...
+
+    def delete(self, session_id: str) -> None: ...
+
+    def forget_expired(self, now: datetime) -> None: ...
+
+
+class Sessions:
+    """The open sessions: opened, read back while unexpired, changed and closed."""
+
+    def __init__(self, records: SessionRecords, lifetime: timedelta):
         self.lifetime = lifetime
-        self._by_id: dict[str, Session] = {}
-        self._lock = threading.Lock()
+        self._records = records
 
     def get(self, session_id: str | None, now: datetime) -> Session | None:
         if not session_id:
             return None
-        with self._lock:
-            session = self._by_id.get(session_id)
-            if session is not None and session.expires_at <= now:
-                del self._by_id[session_id]
-                return None
-            return session
+        session = self._records.read(session_id)
+        if session is not None and session.expires_at <= now:
+            self._records.delete(session_id)
+            return None
+        return session
 
     def open(self, now: datetime) -> Session:
         session = Session(
@@ -53,10 +63,14 @@ class Sessions:
             csrf=secrets.token_urlsafe(32),
             expires_at=now + self.lifetime,
         )
-        with self._lock:
-            self._prune(now)
-            self._by_id[session.session_id] = session
+        # Abandoned sessions are forgotten as new ones start (nothing else ever reads them again).
+        self._records.forget_expired(now)
+        self._records.write(session)
         return session
+
+    def save(self, session: Session) -> None:
+        """Keep what a request changed in a session (its token, its messages for the next page)."""
+        self._records.write(session)
 
     def renew(self, old: Session, now: datetime) -> Session:
         """A new id (and CSRF token) at sign-in: an id planted before the sign-in is worth nothing after."""
@@ -64,9 +78,4 @@ class Sessions:
         return self.open(now)
 
     def close(self, session_id: str) -> None:
-        with self._lock:
-            self._by_id.pop(session_id, None)
-
-    def _prune(self, now: datetime) -> None:
-        for key in [k for k, s in self._by_id.items() if s.expires_at <= now]:
-            del self._by_id[key]
+        self._records.delete(session_id)

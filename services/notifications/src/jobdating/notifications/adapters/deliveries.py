@@ -117,6 +117,16 @@ def mark_final(
         )
 
 
+def tell_with(tx: Transaction, notification_id: str, candidate_ids: Sequence[str]) -> None:
+    """Keep the other candidates a counsellor's notice tells of (its resend says them again)."""
+    for candidate_id in candidate_ids:
+        tx.execute(
+            "INSERT INTO notif_call_group (notification_id, candidate_id) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (notification_id, candidate_id),
+        )
+
+
 def set_recipient(tx: Transaction, notification_id: str, recipient_id: str) -> None:
     """Fill in a recipient resolved at send time (a counsellor unknown when the message was planned)."""
     tx.execute(

@@ -70,13 +70,16 @@ _OPENAPI: dict[str, Any] = {
 
 def install(
     app: FastAPI,
-    secret: bytes,
+    secret: Callable[[], bytes | None],
     clock: Clock,
     find: Find,
     record: Record,
     tolerance: timedelta = DEFAULT_TOLERANCE,
 ) -> None:
-    """Add the webhook to `app`; `find` reads a message by the provider's id, `record` keeps a receipt."""
+    """Add the webhook to `app`; `find` reads a message by the provider's id, `record` keeps a receipt.
+
+    `secret` is read at each call, as the replies' webhook reads it: one secret, rotated for both at once.
+    """
     router = APIRouter(tags=["webhooks"])
 
     @router.post(
@@ -95,9 +98,12 @@ def install(
         if len(body) > MAX_BODY:
             too_big = status.HTTP_413_CONTENT_TOO_LARGE
             raise Refused([FieldError("", "corps de requête trop grand")], too_big)
+        key = secret()
+        if key is None:  # emptied since the start: as if never set
+            raise Refused([FieldError("", "accusés de réception non activés")], status.HTTP_404_NOT_FOUND)
         try:
             check(
-                secret,
+                key,
                 body,
                 request.headers.get(SIGNATURE_HEADER),
                 request.headers.get(TIMESTAMP_HEADER),

@@ -5,9 +5,11 @@ so that one `ê` never turns a whole SMS into UCS-2; the templates' own words ar
 start). Then the shortest rendering that keeps what the person needs is chosen: the full text when its
 niceties (greeting, "Bonne chance") cost no extra part, the compact one otherwise, and, for names so long
 that even that needs three parts, the compact text with each long fact cut at a word (`...`), the longest
-first. Links and codes are never cut: the candidate's personal link is where the full details are. When an
-interview's video link and the personal link (each over 60 characters) leave too little room even so, the
-personal link gives way: the video link is what the person needs to attend, and the e-mail carries both.
+first. Links and codes are never cut: the candidate's personal link is where the full details are. The
+personal link is short (44 characters after the console's address), so it fits beside a video link even
+at the longest names, with a console address of up to 60 characters (`test_sms_worst_case.py`). With a
+longer address it may not: the personal link then gives way, since the video link is what the person
+needs to attend, and the e-mail carries both.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@
   read aloud in a voice call); apart, so that stores made before it need no migration.
 - notif_declined: candidates who said they cannot come; notif_sms_reply: what their replies to SMS said.
 - notif_receipt: what the provider reported of a sent message, delivered or not (from its own events).
+- notif_call_group: the other candidates a counsellor's notice tells of (their own notices ended with it).
 
 Times are stored as fixed-width UTC text (`ts`), so that text order is time order on both backends.
 """
@@ -185,6 +186,16 @@ RECEIPTS = (
 )
 
 SCHEMA += RECEIPTS
+
+# A counsellor's notice lists every candidate of theirs whose notice waited at the same moment: the others
+# are kept with it (working state, like notif_delivery), so that a resend after a crash says them again.
+SCHEMA += (
+    """CREATE TABLE IF NOT EXISTS notif_call_group (
+        notification_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        PRIMARY KEY (notification_id, candidate_id)
+    )""",
+)
 
 
 def migrate(store: EventStore) -> None:

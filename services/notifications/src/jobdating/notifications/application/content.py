@@ -6,6 +6,8 @@ plan) and from the contact answer (a first name); nothing of it is stored.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -53,13 +55,14 @@ class Content(msgspec.Struct, frozen=True, kw_only=True):
 class Facts(msgspec.Struct, frozen=True, kw_only=True):
     """What the dispatcher already read for a message: its job dating, its slot, its registered recipient;
     for a candidate's digest, what is news (`news`) and those slots (`slots`); for a day reminder, the
-    interviews of that day (`slots`)."""
+    interviews of that day (`slots`); for a counsellor's notice, the others it tells of (`told_with`)."""
 
     job_dating: JobDating | None
     slot: Slot | None
     registered: Candidate | Company | None
     news: tuple[News, ...] = ()
     slots: tuple[Slot, ...] = ()
+    told_with: tuple[Delivery, ...] = ()
 
 
 class ContentBuilder:
@@ -99,7 +102,7 @@ class ContentBuilder:
         if d.kind == "recruiter_agenda":
             return await self._agenda(d, base, tz)
         if d.kind == counsellor_calls.KIND:
-            return await self._call(d, base, tz)
+            return await self._call(d, facts.told_with, base, tz)
         if d.recipient_type == "candidate" and d.kind in CANDIDATE_DIGESTS | DAY_REMINDERS:
             # The counsellor comes sealed in registration's contact answer, never from the bus.
             return self._digest(d, facts, recipient.counsellor_id, base, tz)
@@ -166,21 +169,32 @@ class ContentBuilder:
             context=context, entries=tuple(entries), presented=tuple(s.facts() for s in facts.slots)
         )
 
-    async def _call(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        """Whom to call and why: the candidate's name (asked for their counsellor) and every reason now."""
-        name = None
-        candidate = queries_facts.candidate(self.store, d.subject_id)
-        if candidate is not None:
-            purpose = f"notifications:{d.kind}:counsellor"
-            try:
-                answer = await self.contacts.ask(candidate.org, "candidate", d.subject_id, purpose)
-            except ContactsUnavailable:
-                answer = None
-            if answer is not None and answer.contact is not None:
-                parts = (answer.contact.first_name, answer.contact.last_name)
-                name = " ".join(p for p in parts if p) or None
-        context = base | {"candidate": name} | counsellor_calls.reasons(self.store, d.subject_id, tz)
-        return Content(context=context)
+    async def _call(
+        self, d: Delivery, others: Sequence[Delivery], base: dict[str, Any], tz: ZoneInfo
+    ) -> Content:
+        """Whom to call and why: each candidate the notice tells of, by name (asked for their counsellor),
+        with every reason now; by name, those without one last."""
+        ids = counsellor_calls.candidates(self.store, d, others)
+        names = await asyncio.gather(*(self._name_for_counsellor(d.kind, c) for c in ids))
+        told = [
+            {"name": name} | counsellor_calls.reasons(self.store, candidate_id, tz)
+            for name, candidate_id in sorted(zip(names, ids, strict=True), key=_by_name)
+        ]
+        return Content(context=base | {"candidates": told})
+
+    async def _name_for_counsellor(self, kind: str, candidate_id: str) -> str | None:
+        candidate = queries_facts.candidate(self.store, candidate_id)
+        if candidate is None:
+            return None
+        purpose = f"notifications:{kind}:counsellor"
+        try:
+            answer = await self.contacts.ask(candidate.org, "candidate", candidate_id, purpose)
+        except ContactsUnavailable:
+            return None
+        if answer.contact is None:
+            return None
+        parts = (answer.contact.first_name, answer.contact.last_name)
+        return " ".join(p for p in parts if p) or None
 
     def _counsellor_told(self, counsellor_id: str | None) -> bool:
         """Whether the candidate's counsellor hears of a cancellation: known, with an address to tell."""
@@ -345,3 +359,8 @@ def _required(value: T | None, code: str) -> T:
     if value is None:
         raise MissingFacts(code)
     return value
+
+
+def _by_name(told: tuple[str | None, str]) -> tuple[bool, str, str]:
+    name, candidate_id = told
+    return (name is None, name or "", candidate_id)

@@ -2,13 +2,19 @@
 was cancelled (not at their own request), who was absent, whom no message reached, or whose reply to an
 SMS was not understood.
 
-One e-mail (`counsellor_call`) per candidate and moment: a notice planned while another about the same
-candidate still waits is not planned again, and the one that goes says everything true when it is sent
-(read from the read model then). Its recipient is resolved at send time, like `counsellor_outcome`.
+One e-mail (`counsellor_call`) per counsellor and moment. A notice is planned per candidate (the bus does
+not say who follows whom), and not again while another about the same candidate still waits. Its
+recipient is resolved at send time, like `counsellor_outcome`; the one that goes first then resolves the
+others waiting, and lists every candidate of the same counsellor in one e-mail, each with everything true
+when it is sent (read from the read model then). The others end `already_told` in the commit that marks
+it in progress, and their candidates are kept with it (`notif_call_group`), so that a resend after a
+crash or a failure says them all again: each candidate is told of once, in one e-mail.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Container, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -30,6 +36,8 @@ GATHERING: Final = timedelta(minutes=2)
 NOT_REACHED: Final = frozenset({"no_address", "landline_no_voice"})
 # The messages whose failure matters to the candidate's day (a missed reminder or thank-you does not).
 NEWS_KINDS: Final = frozenset({"convocation", "slot_moved", "slot_cancelled", "waitlisted"})
+# Why a notice ends skipped: another notice to the same counsellor lists its candidate.
+ALREADY_TOLD: Final = "already_told"
 
 
 def plan(
@@ -55,6 +63,35 @@ def plan(
         due_at=now + wait,
     )
     return deliveries.insert_unless_pending(tx, message, correlation_id, now)
+
+
+async def told_with(
+    source: Source,
+    d: Delivery,
+    address: Callable[[Delivery], Awaitable[Delivery | None]],
+    busy: Container[str],
+) -> list[Delivery]:
+    """The other notices waiting for `d`'s counsellor now: `d` tells of their candidates too. Those not yet
+    addressed are addressed first (`address`: None when it cannot be said now; such a notice goes on its
+    own later); those in flight (`busy`) go their own way."""
+    waiting = [
+        o
+        for o in queries_deliveries.pending_of_kind(source, KIND)
+        if o.notification_id != d.notification_id and o.notification_id not in busy
+    ]
+    addressed = await asyncio.gather(*(address(o) for o in waiting if not o.recipient_id))
+    found = [o for o in waiting if o.recipient_id] + [o for o in addressed if o is not None]
+    return [o for o in found if (o.recipient_id, o.channel) == (d.recipient_id, d.channel)]
+
+
+def candidates(source: Source, d: Delivery, others: Sequence[Delivery]) -> list[str]:
+    """Whom `d` tells of: its own candidate, those kept with it by an earlier try, and those of `others`."""
+    kept = rows(
+        source,
+        "SELECT candidate_id FROM notif_call_group WHERE notification_id = ? ORDER BY candidate_id",
+        (d.notification_id,),
+    )
+    return list(dict.fromkeys([d.subject_id, *(str(r[0]) for r in kept), *(o.subject_id for o in others)]))
 
 
 def not_reached(source: Source, d: Delivery, reason: str | None) -> bool:

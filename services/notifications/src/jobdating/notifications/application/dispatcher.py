@@ -11,7 +11,9 @@ retried with backoff, then the message is `failed` (NotificationFailed), where t
 
 Two messages to the same person on the same channel are never processed at once: the second one waits for
 the first to end, so that it sees what the first told (a digest of slot news leaves nothing for the notices
-planned by the other slots of the same moment; one reminder per day).
+planned by the other slots of the same moment; one reminder per day). Counsellors' notices not yet
+addressed go one at a time: the one that goes addresses the others and tells its counsellor of theirs too
+(`counsellor_calls`).
 
 The loop is driven by an injected clock: due times are compared with `clock.now()` at every wake-up
 (after a consumer planned messages, after a send, and every `tick` seconds), so a sped-up clock works.
@@ -57,11 +59,7 @@ from jobdating.notifications.application.ports import (
     StaffDirectory,
     VoiceChannel,
 )
-from jobdating.notifications.application.queries_deliveries import (
-    Delivery,
-    PersonChannel,
-    person_channel,
-)
+from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.recipients import GiveUp, Recipients, TryLater
 from jobdating.notifications.domain import reach, rules, timing
 from jobdating.notifications.domain.messages import DAY_REMINDERS
@@ -143,7 +141,7 @@ class Dispatcher:
         self.wakeup = wakeup or asyncio.Event()
         self._inflight: dict[str, asyncio.Task[None]] = {}
         # (recipient type, recipient id, channel) of the messages in flight: one at a time per person.
-        self._busy: dict[PersonChannel, str] = {}
+        self._busy: dict[tuple[str, str, str], str] = {}
 
     def wake(self) -> None:
         """Look for due messages now (called after a consumer planned some; same event loop)."""
@@ -203,12 +201,11 @@ class Dispatcher:
         # Read beyond the free places: rows waiting for their recipient's message in flight are passed over,
         # and so are those whose provider has no token for now.
         for d in queries_deliveries.due(
-            self.store,
-            self.clock.now(),
-            4 * (free + len(self._inflight)),
-            lambda notification_id, person: notification_id in self._inflight or person in self._busy,
+            self.store, self.clock.now(), 4 * (free + len(self._inflight)), self._inflight.__contains__
         ):
-            person = person_channel(d)
+            person = _person_channel(d)
+            if person in self._busy:
+                continue
             pacer = self.pacers.get(d.channel)
             if pacer is not None and not pacer.take():
                 self._paced_for = pacer.wait()
@@ -216,7 +213,7 @@ class Dispatcher:
             task = asyncio.create_task(self._process(d))
             self._inflight[d.notification_id] = task
             self._busy[person] = d.notification_id
-            task.add_done_callback(functools.partial(self._done, d.notification_id, person))
+            task.add_done_callback(functools.partial(self._done, d.notification_id))
             launched += 1
             if launched == free:
                 break
@@ -235,9 +232,10 @@ class Dispatcher:
             timer.cancel()
         self._pace_timer = loop.call_at(now + seconds, self.wakeup.set)
 
-    def _done(self, notification_id: str, person: PersonChannel, _task: asyncio.Task[None]) -> None:
+    def _done(self, notification_id: str, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)
-        if self._busy.get(person) == notification_id:
+        # The person it was launched for, and the counsellor it was addressed to since (`_told_with`).
+        for person in [p for p, holder in self._busy.items() if holder == notification_id]:
             del self._busy[person]
         self.wakeup.set()
 
@@ -259,11 +257,18 @@ class Dispatcher:
             await self.outcomes.skipped(d, resolved.reason)
             return
         d = resolved
+        told_with: list[Delivery] = []
+        if d.kind == counsellor_calls.KIND:
+            found = await self._told_with(d)
+            if found is None:  # another message to this counsellor is on its way: this one waits for it
+                await self.outcomes.back_to_queue(d, now, now)
+                return
+            told_with = found
         stale = preparation.stale(self.store, d, now) or waiting.stale(self.store, d)
         if stale is not None:  # a seat given back, a session called off, a time already past
             await self.outcomes.skipped(d, stale)
             return
-        facts = self.recipients.facts(d)
+        facts = msgspec.structs.replace(self.recipients.facts(d), told_with=tuple(told_with))
         timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
         due = Due(kind=d.kind, channel=d.channel, recipient_type=d.recipient_type, expects=d.expects)
         if rules.is_digest(due):
@@ -315,10 +320,7 @@ class Dispatcher:
             raise TryLater(exc.code) from exc
         message = self.messenger.compose(d, contact, content, by_voice=by_voice)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
-        presented, started = content.presented, self.clock.now()
-        await self.outcomes.write(
-            lambda tx: self.deliveries.mark_in_progress(tx, d.notification_id, message_id, presented, started)
-        )
+        await self.outcomes.in_progress(d, message_id, content.presented, self.clock.now(), told_with)
         failpoint("notifications.before_send")
         try:
             result = await self.messenger.send(message)
@@ -330,6 +332,14 @@ class Dispatcher:
             await self._settle(d, result, content.presented, "voice" if by_voice else None)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
+
+    async def _told_with(self, d: Delivery) -> list[Delivery] | None:
+        """The other notices for `d`'s counsellor that `d` tells of, once no other message to them is on
+        its way (None: one is). The counsellor is held until `d` ends: nothing else goes to them meanwhile."""
+        person = _person_channel(d)
+        if self._busy.setdefault(person, d.notification_id) != d.notification_id:
+            return None
+        return await counsellor_calls.told_with(self.store, d, self.recipients.addressed, self._inflight)
 
     def _with_news(self, d: Delivery, facts: Facts, now: datetime) -> Facts:
         """The digest's facts: the candidate's slots of the job dating that are news to them now."""
@@ -395,3 +405,11 @@ class Dispatcher:
         else:
             # Nobody can tell whether it went: the coordinator decides (sending again may duplicate it).
             await self.outcomes.failed(d, "uncertain", d.attempts)
+
+
+def _person_channel(d: Delivery) -> tuple[str, str, str]:
+    # A counsellor not resolved yet has no id: such messages need not wait for each other, but for their
+    # notices to call, the one that goes addresses the others (one at a time, or two would list the same).
+    if not d.recipient_id and d.kind == counsellor_calls.KIND:
+        return (d.recipient_type, counsellor_calls.KIND, d.channel)
+    return (d.recipient_type, d.recipient_id or d.notification_id, d.channel)

@@ -78,6 +78,32 @@ class Outcomes:
         group commit: a send commits twice, and one fsync per write would bound the event loop)."""
         return await self.bus.run_async(lambda w: update(w.tx))
 
+    async def in_progress(
+        self,
+        d: Delivery,
+        message_id: str,
+        presented: Sequence[SlotFacts],
+        started: datetime,
+        told_with: Sequence[Delivery] = (),
+    ) -> None:
+        """Committed before the provider is called. `told_with`: the other notices `d` says (a counsellor's
+        of the same moment) end skipped `already_told` in the same commit, their candidates kept with `d`:
+        from then on, only `d` (or its resend) tells of them."""
+
+        def work(w: UnitOfWork) -> None:
+            self.deliveries.mark_in_progress(w.tx, d.notification_id, message_id, presented, started)
+            if not told_with:
+                return
+            self.deliveries.tell_with(w.tx, d.notification_id, [o.subject_id for o in told_with])
+            for other in told_with:
+                reason = counsellor_calls.ALREADY_TOLD
+                self._append(w, other, NotificationSkipped(**event_fields(other), reason=reason))
+                self.deliveries.mark_final(w.tx, other.notification_id, "skipped", started, reason=reason)
+
+        await self.bus.run_async(work)
+        for other in told_with:
+            self._outcome("skipped", other)
+
     async def back_to_queue(self, d: Delivery, due_at: datetime, now: datetime) -> None:
         """Pending again, due at `due_at` (quiet hours, a send known not to have happened)."""
         await self.write(lambda tx: self.deliveries.mark_pending(tx, d.notification_id, due_at, now))
@@ -165,17 +191,20 @@ class Outcomes:
 
     async def _record(self, d: Delivery, event: Event, update: Callable[[Transaction], None]) -> None:
         """Append the outcome to the notification's stream and update its row, in one (shared) commit."""
-        meta = Meta(
-            org=self.org, actor_id=ACTOR, correlation_id=d.correlation_id, causation_id=d.cause_event_id
-        )
 
         def work(w: UnitOfWork) -> None:
-            notification = w.fold(AGGREGATE, d.notification_id)
-            # Nothing is appended when an earlier run recorded it: the row is brought in line all the same.
-            w.append(d.notification_id, outcome.record(event)(notification), meta)
+            self._append(w, d, event)
             update(w.tx)
 
         await self.bus.run_async(work)
+
+    def _append(self, w: UnitOfWork, d: Delivery, event: Event) -> None:
+        meta = Meta(
+            org=self.org, actor_id=ACTOR, correlation_id=d.correlation_id, causation_id=d.cause_event_id
+        )
+        notification = w.fold(AGGREGATE, d.notification_id)
+        # Nothing is appended when an earlier run recorded it: the row is brought in line all the same.
+        w.append(d.notification_id, outcome.record(event)(notification), meta)
 
     def _outcome(self, status: str, d: Delivery, carried_by: str | None = None) -> None:
         if self.on_outcome is not None:

@@ -63,34 +63,33 @@ def due(
     store: EventStore,
     now: datetime,
     limit: int,
-    passed_over: Callable[[str, PersonChannel], bool] = lambda notification_id, person: False,
+    in_flight: Callable[[str], bool] = lambda notification_id: False,
 ) -> Iterator[Delivery]:
     """Pending messages due at `now`, oldest due first (then first planned: a convocation before the
-    change notices planned after it), read as they are taken: those `passed_over` (by their id and
-    `person_channel`) are not decoded, nor those after the last one taken (a backlog's rows are read at
-    every send, and decoding them all was most of the cost of finding the next ones)."""
+    change notices planned after it), decoded as they are taken: not those `in_flight` (by id), nor those
+    after the last one taken (a backlog's rows are read at every send, and decoding them all was most of
+    the cost of finding the next ones)."""
     found = store.query(
         f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? "
         "ORDER BY due_at, created_at, notification_id LIMIT ?",
         (ts(now), limit),
     )
     for r in found:
-        notification_id = r[_ID]
-        if not passed_over(notification_id, (r[_TYPE], r[_RECIPIENT] or notification_id, r[_CHANNEL])):
+        if not in_flight(r[_ID]):
             yield struct_of(Delivery, r)
 
 
-PersonChannel = tuple[str, str, str]
-_FIELDS = Delivery.__struct_fields__
-_ID, _TYPE, _RECIPIENT, _CHANNEL = (
-    _FIELDS.index(name) for name in ("notification_id", "recipient_type", "recipient_id", "channel")
-)
+_ID = Delivery.__struct_fields__.index("notification_id")
 
 
-def person_channel(d: Delivery) -> PersonChannel:
-    """(recipient type, recipient id, channel): whose messages on a channel go one at a time."""
-    # A counsellor not resolved yet has no id: such messages need not wait for each other.
-    return (d.recipient_type, d.recipient_id or d.notification_id, d.channel)
+def pending_of_kind(source: Source, kind: str) -> list[Delivery]:
+    """Every message of `kind` still waiting to go, due or not, oldest due first."""
+    found = rows(
+        source,
+        f"{_DELIVERY} WHERE kind = ? AND status = 'pending' ORDER BY due_at, created_at, notification_id",
+        (kind,),
+    )
+    return [struct_of(Delivery, r) for r in found]
 
 
 def answered(source: Source, provider_message_id: str) -> Delivery | None:

@@ -105,6 +105,15 @@ class Recipients:
         )
         return msgspec.structs.replace(d, recipient_id=counsellor_id)
 
+    async def addressed(self, d: Delivery) -> Delivery | None:
+        """`d` resolved as `resolved` does, or None when it cannot be now: it then goes its own way (and
+        is skipped or retried on its own)."""
+        try:
+            found = await self.resolved(d)
+        except (TryLater, GiveUp):
+            return None
+        return None if isinstance(found, Skip) else found
+
     def facts(self, d: Delivery) -> Facts:
         """The facts read once and handed on: the rules, the contact question and the content share them."""
         return Facts(

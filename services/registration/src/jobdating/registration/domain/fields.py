@@ -20,7 +20,7 @@ from jobdating.contracts.registration import NOTE_LENGTH, Accessibility, Contrac
 from jobdating.registration.domain.errors import DomainError, Rejected
 from jobdating.runtime import phones
 from jobdating.runtime.checksums import luhn_valid
-from jobdating.runtime.text import text_problem
+from jobdating.runtime.text import reaches_a_person, text_problem
 
 # Metropolitan France and the overseas départements share the national numbering plan.
 # 09 numbers are VoIP for libphonenumber but, in France, they are the home landline behind an internet box.
@@ -57,8 +57,6 @@ _PLAIN_EMAIL = re.compile(
     r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}"
 )
 _PUNCTUATION = re.compile(r"[\W_]+")
-# In a note companies read: an e-mail or a link, or a run of five digits or more (a phone, a postcode).
-_REACHES = re.compile(r"@|https?://|www\.|\d(?:[\s.-]?\d){4,}", re.IGNORECASE)
 
 
 class InvalidValue(ValueError):
@@ -107,7 +105,7 @@ def check_note(raw: str | None) -> str | None:
     `NOTE_LENGTH` characters, and nothing that reaches the person (an e-mail, a link, a phone number or a
     postcode): it is not sealed (`CandidateNoteWritten`)."""
     note = optional_text(raw, "la note", NOTE_LENGTH)
-    if note is not None and _REACHES.search(note):
+    if note is not None and reaches_a_person(note):
         raise InvalidValue(
             "la note : pas de téléphone, d'e-mail, de lien ni de code postal, les entreprises la lisent"
         )

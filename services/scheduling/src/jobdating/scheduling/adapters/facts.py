@@ -107,6 +107,9 @@ def _apply(tx: Transaction, event: RecordedEvent) -> None:
             _stamp_once(tx, _CANDIDATE, "withdrawn_at", e.candidate_id, ts(at))
             if isinstance(e, registration.CandidateErased):
                 tx.execute("DELETE FROM sched_candidate_note WHERE candidate_id = ?", (e.candidate_id,))
+                # Staff's notes on the person's interviews go too: the log keeps them until it ages out,
+                # but no page or API shows words about someone erased.
+                tx.execute("DELETE FROM sched_slot_note WHERE candidate_id = ?", (e.candidate_id,))
         case registration.CandidateNoteWritten() as e:
             tx.execute("DELETE FROM sched_candidate_note WHERE candidate_id = ?", (e.candidate_id,))
             if e.note:

@@ -11,6 +11,7 @@ from jobdating.runtime.auth import Caller, only
 from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
 from jobdating.scheduling.adapters.schemas import (
     CheckInIn,
+    InterviewNoteIn,
     LateIn,
     NoShowIn,
     OutcomeIn,
@@ -19,7 +20,7 @@ from jobdating.scheduling.adapters.schemas import (
 )
 from jobdating.scheduling.application.handlers_second import FreeTime
 from jobdating.scheduling.application.queries import SchedulingQueries
-from jobdating.scheduling.application.queries_day import AttendanceView
+from jobdating.scheduling.application.queries_day import AttendanceView, InterviewNoteView
 from jobdating.scheduling.application.queries_plan_views import InterviewView
 from jobdating.scheduling.application.repairs import RepairReport
 from jobdating.scheduling.domain.commands import (
@@ -32,9 +33,11 @@ from jobdating.scheduling.domain.commands import (
     ScheduleSecondInterview,
 )
 from jobdating.scheduling.domain.errors import NotFound
+from jobdating.scheduling.domain.interview_notes import WriteInterviewNote
 from jobdating.scheduling.domain.permissions import (
     COMPANY_ACTORS,
     COORDINATION,
+    NOTE_WRITERS,
     SITE_RUNNERS,
     may_read_company,
     may_read_plans,
@@ -176,6 +179,38 @@ def router(ctx: HttpContext) -> APIRouter:
             RecordOutcome(slot_id=slot_id, outcome=body.outcome), actor_of(caller), meta(request, caller)
         )
         return queries.slot(slot_id)
+
+    @router.post(
+        "/slots/{slot_id}/notes",
+        status_code=status.HTTP_201_CREATED,
+        tags=["slots"],
+        summary="Écrire une note sur un entretien",
+        description=(
+            "Le conseiller d'une structure (pour un candidat qu'elle accompagne), le recruteur de "
+            "l'entreprise ou la coordination écrit une courte note ; seule sa structure la lit."
+        ),
+        dependencies=only(NOTE_WRITERS),
+    )
+    def write_note(
+        slot_id: str, body: InterviewNoteIn, request: Request, caller: Caller
+    ) -> InterviewNoteView:
+        command = WriteInterviewNote(note_id=ids(), slot_id=slot_id, note=body.note)
+        handlers.write_note(command, actor_of(caller), meta(request, caller))
+        return queries.interview_note(command.note_id)
+
+    @router.get(
+        "/job-datings/{job_dating_id}/interview-notes",
+        tags=["slots"],
+        summary="Lire les notes sur les entretiens",
+        description=(
+            "Les notes écrites par la structure de la personne connectée (toutes pour la coordination), "
+            "des plus anciennes aux plus récentes."
+        ),
+        dependencies=only(NOTE_WRITERS),
+    )
+    def interview_notes(job_dating_id: str, caller: Caller) -> list[InterviewNoteView]:
+        actor = actor_of(caller)
+        return queries.interview_notes(job_dating_id, None if actor.has("coordinator") else actor.org)
 
     @router.post(
         "/slots/{slot_id}/second-interview",

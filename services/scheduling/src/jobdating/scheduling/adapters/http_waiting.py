@@ -29,7 +29,9 @@ def router(ctx: HttpContext) -> APIRouter:
             "liste (puis par identifiant). Un créneau qui se libère sur le site va au premier de la liste "
             "parmi les candidats qui ont le moins d'entretiens. Un candidat quitte la liste dès qu'un "
             "entretien lui est attribué. Identifiants seulement : les noms viennent du service des "
-            "inscriptions, pour qui peut les voir. Réservé à la coordination et aux responsables du site."
+            "inscriptions, pour qui peut les voir. `site_open` : le site est ouvert (faux entre sa "
+            "fermeture et sa réouverture, le planning réparé en même temps). Réservé à la coordination "
+            "et aux responsables du site."
         ),
     )
     def waiting_list(job_dating_id: str, site_id: str, caller: Caller) -> WaitingList:
@@ -43,6 +45,7 @@ def router(ctx: HttpContext) -> APIRouter:
             site_id=site_id,
             order=ORDER,
             waiting=queries_waiting.waiting_list(queries.read, job_dating_id, site_id),
+            site_open=site.open,
         )
 
     return router

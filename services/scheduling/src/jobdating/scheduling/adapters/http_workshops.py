@@ -18,7 +18,7 @@ from jobdating.scheduling.domain.commands import (
     RecordWorkshopAttendance,
     ScheduleWorkshop,
 )
-from jobdating.scheduling.domain.permissions import COUNSELLORS
+from jobdating.scheduling.domain.permissions import COUNSELLORS, WORKSHOP_RUNNERS
 
 
 def router(ctx: HttpContext) -> APIRouter:
@@ -88,9 +88,10 @@ def router(ctx: HttpContext) -> APIRouter:
         "/workshops/{workshop_id}/attendance",
         summary="Noter les présences d'un atelier",
         description=(
-            "Un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui était présent."
+            "Un coach ou un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui "
+            "était présent."
         ),
-        dependencies=only(COUNSELLORS),
+        dependencies=only(WORKSHOP_RUNNERS),
     )
     def workshop_attendance(
         workshop_id: str, body: WorkshopAttendanceIn, request: Request, caller: Caller

@@ -21,6 +21,7 @@ from jobdating.contracts.scheduling import (
     CandidateMarkedNoShow,
     InterviewChangedByHand,
     InterviewCompleted,
+    InterviewNoteWritten,
     JobDatingFrozen,
     JobDatingPlanned,
     PlanPublished,
@@ -102,6 +103,25 @@ def apply(tx: Transaction, event: RecordedEvent) -> None:
         case InterviewCompleted() as e:
             apply_slot_change(tx, "sched_slot", event, ts)
             _change(tx, event, e.job_dating_id, e.slot_id, "completed", None, {"outcome": e.outcome})
+        case InterviewNoteWritten() as e:
+            # The slot's stream moved on: a repair reading its version must append after the note.
+            tx.execute("UPDATE sched_slot SET version = ? WHERE slot_id = ?", (version, e.slot_id))
+            tx.execute(
+                "INSERT INTO sched_slot_note (note_id, job_dating_id, slot_id, candidate_id, company_id, "
+                "author_org, author_role, author_id, written_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e.note_id,
+                    e.job_dating_id,
+                    e.slot_id,
+                    e.candidate_id,
+                    e.company_id,
+                    e.author_org,
+                    e.author_role,
+                    env.actor_id,
+                    ts(env.occurred_at),
+                    e.note,
+                ),
+            )
         case InterviewChangedByHand() as e:
             # The coordinator's decision comes first in the feed, the slot's change (caused by it) next.
             decided: dict[str, Any] = {

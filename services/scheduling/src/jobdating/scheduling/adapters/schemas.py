@@ -82,6 +82,12 @@ class OutcomeIn(Body):
     outcome: Literal["second_interview", "hired", "not_retained", "no_show"]
 
 
+class InterviewNoteIn(Body):
+    """A short note on an interview (its length and content checked by scheduling, in French)."""
+
+    note: str
+
+
 class SecondInterviewIn(Body):
     """When the second interview starts (local time when no offset) and where: on a computer of the
     candidate's site (`site`: a free one is chosen when `computer_id` is absent), at the company's premises

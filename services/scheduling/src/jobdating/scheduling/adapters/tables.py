@@ -5,7 +5,8 @@
   sched_company, sched_site, sched_room, sched_computer, sched_outage.
 - Read model of scheduling's own events (rebuilt from its log): sched_job_dating, sched_slot (and
   sched_slot_place: where a slot away from a site computer takes place, apart so that older stores only
-  gain a table), sched_slot_change, sched_attendance, sched_workshop, sched_workshop_seat, sched_waiting.
+  gain a table; sched_slot_note: the notes written on interviews), sched_slot_change, sched_attendance,
+  sched_workshop, sched_workshop_seat, sched_waiting.
 - Working documents, not events (kept across rebuilds): sched_plan and sched_plan_interview, the
   provisional plans a coordinator computes and inspects before publishing one.
 
@@ -32,6 +33,7 @@ READ_MODEL_TABLES = (
     "sched_job_dating",
     "sched_slot",
     "sched_slot_place",
+    "sched_slot_note",
     "sched_slot_change",
     "sched_attendance",
     "sched_workshop",
@@ -126,6 +128,19 @@ SCHEMA: tuple[str, ...] = (
         place TEXT NOT NULL,
         address TEXT
     )""",
+    """CREATE TABLE IF NOT EXISTS sched_slot_note (
+        note_id TEXT PRIMARY KEY,
+        job_dating_id TEXT NOT NULL,
+        slot_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        company_id TEXT NOT NULL,
+        author_org TEXT NOT NULL,
+        author_role TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        note TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS sched_slot_note_reader ON sched_slot_note (job_dating_id, author_org)",
     """CREATE TABLE IF NOT EXISTS sched_slot_change (
         event_id TEXT PRIMARY KEY,
         position BIGINT NOT NULL,

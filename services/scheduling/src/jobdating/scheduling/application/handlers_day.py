@@ -12,7 +12,7 @@ from jobdating.scheduling.application.aggregates import ATTENDANCE, JOB_DATINGS,
 from jobdating.scheduling.application.handlers_second import around_second
 from jobdating.scheduling.application.handling import Handling
 from jobdating.scheduling.application.repairs import RepairReport
-from jobdating.scheduling.domain import commands, companies, day, disruptions, interviews
+from jobdating.scheduling.domain import commands, companies, day, disruptions, interview_notes, interviews
 from jobdating.scheduling.domain.permissions import Actor
 
 
@@ -91,6 +91,20 @@ class DayHandlers(Handling):
 
     def record_outcome(self, command: commands.RecordOutcome, actor: Actor, meta: Meta) -> list[StoredEvent]:
         return self.decide_now(SLOTS, command.slot_id, interviews.record_outcome, command, actor, meta)
+
+    def write_note(
+        self, command: interview_notes.WriteInterviewNote, actor: Actor, meta: Meta
+    ) -> list[StoredEvent]:
+        """A note on an interview, checked against its company and its candidate's organisation."""
+
+        def work(w: UnitOfWork) -> list[StoredEvent]:
+            slot = w.fold(SLOTS, command.slot_id)
+            candidate = known.candidate(known.in_tx(w.tx), slot.candidate_id) if slot.candidate_id else None
+            return w.append(
+                command.slot_id, interview_notes.write_note(command, slot, actor, candidate), meta
+            )
+
+        return self.bus.run(work)
 
     def schedule_second_interview(
         self, command: commands.ScheduleSecondInterview, actor: Actor, meta: Meta

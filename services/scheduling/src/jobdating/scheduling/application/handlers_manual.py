@@ -5,20 +5,20 @@ instance, every active slot's version expected, so a concurrent change makes it 
 decides (`domain/manual.py`, the planner's checker as judge; a second interview, which may lie outside
 the job dating's days, by its booking's own rule in `domain/manual_second.py`), then the job dating's
 `InterviewChangedByHand` is appended and the slot's event after it, caused by it. Notifications hear the
-slot's event as they hear a repair's: the people concerned are told once.
+slot's event as they hear a repair's: the people concerned are told once. The time a cancelled second
+interview held goes to the waiting lists in the same transaction, as the time a repair frees does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS, SLOTS
 from jobdating.scheduling.application.handlers_second import around_second
 from jobdating.scheduling.application.handling import Handling, caused_by
-from jobdating.scheduling.domain import manual
+from jobdating.scheduling.domain import disruptions, manual
 from jobdating.scheduling.domain.errors import Conflict
 from jobdating.scheduling.domain.manual_places import PublishedPlan, published_plan
 from jobdating.scheduling.domain.manual_second import move_second_interview
@@ -66,21 +66,16 @@ class ManualHandlers(Handling):
     def cancel_interview(
         self, command: manual.CancelInterview, actor: Actor, meta: Meta
     ) -> manual.HandChange:
-        return self._on_slot(
-            command.slot_id, actor, meta, lambda s, p: manual.cancel_interview(command, s, p, actor)
-        )
-
-    def _on_slot(
-        self,
-        slot_id: str,
-        actor: Actor,
-        meta: Meta,
-        decide: Callable[[SlotState, PublishedPlan], manual.HandChange],
-    ) -> manual.HandChange:
         def work(w: UnitOfWork) -> manual.HandChange:
-            slot = w.fold(SLOTS, slot_id)
+            slot = w.fold(SLOTS, command.slot_id)
             plan = self._published(w, slot.job_dating_id, actor)
-            return _record(w, decide(slot, plan), meta)
+            change = manual.cancel_interview(command, slot, plan, actor)
+            stored = _stored(w, change, meta)
+            if slot.kind == "second_interview":
+                # The time it held goes to the waiting lists, as a repair gives what it frees.
+                freed = disruptions.second_cancelled(slot)
+                self.repairs.run(w, slot.job_dating_id, freed, self.clock.now(), caused_by(meta, stored))
+            return change
 
         return self.bus.run(work)
 
@@ -104,6 +99,11 @@ class ManualHandlers(Handling):
 
 def _record(w: UnitOfWork, change: manual.HandChange, meta: Meta) -> manual.HandChange:
     """The job dating's event, then the slot's, caused by it."""
-    stored = w.append(change.recorded.job_dating_id, [change.recorded], meta)
-    w.append(change.recorded.slot_id, [change.slot_event], caused_by(meta, stored))
+    _stored(w, change, meta)
     return change
+
+
+def _stored(w: UnitOfWork, change: manual.HandChange, meta: Meta) -> list[StoredEvent]:
+    """`_record`'s work; the slot's event as stored."""
+    stored = w.append(change.recorded.job_dating_id, [change.recorded], meta)
+    return w.append(change.recorded.slot_id, [change.slot_event], caused_by(meta, stored))

@@ -7,7 +7,8 @@ commit together, so a redelivery repairs nothing twice. A candidate who changes 
 wishes after publication, or a company that changes its hours, day or number of recruiters, is repaired
 the same way (the interviews that no longer fit move or are cancelled). A computer back in service, or
 added to a site, gives its free slots to that site's waiting list; so do the computers of a reopened site,
-and every computer when a company gives more (more recruiters, wider hours). A candidate registered after
+and every computer when a company gives more (more recruiters, wider hours); a reopened site first gives
+back the second interviews its closing cancelled. A candidate registered after
 publication is booked where capacity is free, else put on their site's waiting list; a walk-in is also
 checked in at once (`handlers_walkins`).
 """
@@ -126,8 +127,10 @@ class Policies:
             case SiteClosed() as e:
                 self._repair(tx, event, "site_id", e.site_id, disruptions.site_closed(e.site_id, at))
             case SiteReopened() as e:
-                reopened = disruptions.site_reopened(e.site_id)
-                self._run(tx, event, read_model.published_job_datings(known.in_tx(tx)), reopened)
+                published = read_model.published_job_datings(known.in_tx(tx))
+                # Its second interviews back first (their own run: the refill then reads them as booked).
+                self._run(tx, event, published, disruptions.seconds_back(e.site_id))
+                self._run(tx, event, published, disruptions.site_reopened(e.site_id))
             case ComputerBackInService() | ComputerAdded() as e:
                 # No slot is on it, so every published job dating is asked; one without its site gets nothing.
                 back = disruptions.computer_back(e.computer_id, at)

@@ -19,7 +19,12 @@ from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_plans as provisional
 from jobdating.scheduling.application import queries_slots as read_model
 from jobdating.scheduling.application.aggregates import JOB_DATINGS
-from jobdating.scheduling.application.queries_day import AttendanceView, ChangeView, WorkshopView
+from jobdating.scheduling.application.queries_day import (
+    AttendanceView,
+    ChangeView,
+    InterviewNoteView,
+    WorkshopView,
+)
 from jobdating.scheduling.application.queries_plan_views import (
     InterviewView,
     PlanOptions,
@@ -136,6 +141,15 @@ class SchedulingQueries:
         """Changes to the job dating's slots in log order (after a log position, for paging)."""
         self.state(job_dating_id)
         return day.changes(self.read, job_dating_id, after, limit)
+
+    def interview_notes(self, job_dating_id: str, author_org: str | None) -> list[InterviewNoteView]:
+        """The notes on the job dating's interviews written for `author_org` (None: all of them)."""
+        self.state(job_dating_id)
+        return day.interview_notes(self.read, job_dating_id, author_org)
+
+    def interview_note(self, note_id: str) -> InterviewNoteView:
+        """One note on an interview."""
+        return day.interview_note(self.read, note_id)
 
     def attendance(self, job_dating_id: str, site_id: str | None = None) -> list[AttendanceView]:
         """Who checked in or was marked absent."""

@@ -1,4 +1,5 @@
-"""What happened on the day: changes to slots in log order, check-ins and no-shows, workshop sessions."""
+"""What happened on the day: changes to slots in log order, check-ins and no-shows, workshop sessions, the
+notes written on interviews."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jobdating.eventstore.reading import struct_of
+from jobdating.eventstore.reading import columns, struct_of
 from jobdating.eventstore.slots import WORKSHOP_COLUMNS
 from jobdating.runtime.placements import Session
 from jobdating.scheduling.application.queries_facts import Reader
@@ -50,6 +51,39 @@ class WorkshopView(Session):
 
 
 _WORKSHOP = f"SELECT {WORKSHOP_COLUMNS}, attendance_recorded FROM sched_workshop"
+
+
+@dataclass(frozen=True)
+class InterviewNoteView:
+    """A note on an interview, as its author's organisation reads it."""
+
+    note_id: str
+    slot_id: str
+    candidate_id: str
+    company_id: str
+    author_role: str
+    author_id: str
+    written_at: datetime
+    note: str
+
+
+def interview_notes(read: Reader, job_dating_id: str, author_org: str | None) -> list[InterviewNoteView]:
+    """The notes on a job dating's interviews written for `author_org` (None: every note, for the
+    coordination), oldest first."""
+    sql = f"SELECT {columns(InterviewNoteView)} FROM sched_slot_note WHERE job_dating_id = ?"
+    params: tuple[str, ...] = (job_dating_id,)
+    if author_org is not None:
+        sql, params = sql + " AND author_org = ?", (job_dating_id, author_org)
+    rows = read(sql + " ORDER BY written_at, note_id", params)
+    return [struct_of(InterviewNoteView, r) for r in rows]
+
+
+def interview_note(read: Reader, note_id: str) -> InterviewNoteView:
+    """One note, as just written."""
+    rows = read(f"SELECT {columns(InterviewNoteView)} FROM sched_slot_note WHERE note_id = ?", (note_id,))
+    if not rows:
+        raise NotFound.on("note_id", "note inconnue")
+    return struct_of(InterviewNoteView, rows[0])
 
 
 def changes(read: Reader, job_dating_id: str, after: int = 0, limit: int = 500) -> list[ChangeView]:

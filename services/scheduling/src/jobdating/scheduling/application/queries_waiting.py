@@ -1,7 +1,8 @@
 """Reading the sites' waiting lists back (kept by `adapters.projections_waiting`).
 
 The order, the one that serves a freed slot (`rebooking.give_to_waiting_list`) and that the view shows:
-candidates already checked in at the site first, then by the time they joined the list, then by id.
+candidates already checked in at the site first, then by the time they joined the list, then by id. Every
+site's list is read in that one order, so that a slot several sites could use goes to the first of them.
 Scheduling holds no names: the list gives candidate ids, which callers allowed to see names join from
 registration, as with the other views.
 """
@@ -60,18 +61,22 @@ def waiting_list(read: Reader, job_dating_id: str, site_id: str | None = None) -
 
 
 def waiting_order(read: Reader, job_dating_id: str) -> list[str]:
-    """The candidates of every site's waiting list, each list in its order (what the planner serves)."""
+    """The candidates of every site's waiting list in the lists' one order (each site's in its order): what
+    the planner serves, across sites when a slot time is free at several."""
     return [w.candidate_id for w in waiting_list(read, job_dating_id)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class WaitingList:
-    """A site's waiting list as the view shows it: its order named, then its candidates, first first."""
+    """A site's waiting list as the view shows it: its order named, then its candidates, first first;
+    `site_open`: whether scheduling knows the site open (a closed site's list waits for its reopening, and
+    its repair is committed with what scheduling knows, so a reader can wait for it)."""
 
     job_dating_id: str
     site_id: str
     order: str
     waiting: list[Waiting]
+    site_open: bool = True
 
 
 def is_waiting(read: Reader, job_dating_id: str, candidate_id: str) -> bool:

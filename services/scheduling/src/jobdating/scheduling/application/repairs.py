@@ -9,15 +9,18 @@ candidate's `give_back` only gives them back the interviews their no-show cancel
 joined after publication is only booked where capacity is free (`book_newcomer`). Second interviews, which
 the planner does not see, are repaired after it, around its repaired plan: they follow a candidate who
 changes site (`second_follow`), leave a closed site or a broken computer, and go with a company or a
-candidate who leaves (`second_disrupted`).
+candidate who leaves (`second_disrupted`); the time the cancelled ones held goes to the waiting lists last
+(`refill_freed`), with their candidates' and computers' availability given back. A reopened site gives
+back those its closing cancelled (`second_back`), in a run of their own before its free slots go to the
+waiting list.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import KW_ONLY, asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -35,20 +38,29 @@ from jobdating.scheduling.domain.changes import (
     keep_recruiters_for_second_interviews,
     repair_writes,
 )
-from jobdating.scheduling.domain.disruptions import DisruptionsFor
+from jobdating.scheduling.domain.disruptions import DisruptionsFor, Step
 from jobdating.scheduling.domain.instance import build_instance
 from jobdating.scheduling.domain.plans import Write
-from jobdating.scheduling.domain.second_disrupted import PartyLeft, of_party_left, seconds_disrupted
+from jobdating.scheduling.domain.second_back import SecondsBack, give_seconds_back
+from jobdating.scheduling.domain.second_disrupted import (
+    PartyLeft,
+    of_party_left,
+    seconds_disrupted,
+    time_freed,
+)
 from jobdating.scheduling.domain.second_follow import follow_candidate, seconds_judged
+from jobdating.scheduling.domain.second_interviews import DAYS_AFTER
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning.capacity import (
     CandidateBack,
     CapacityBack,
     ComputerBack,
+    TimeFreed,
     bring_back,
     give_back,
     refill,
     refill_all,
+    refill_freed,
 )
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import (
@@ -96,18 +108,24 @@ class Repairs:
         facts = known.facts_for(read, job_dating.site_ids)
         seconds = [s for s in active if s.kind == "second_interview"]
         elsewhere = read_model.active_slots_elsewhere(read, job_dating_id, job_dating.days)
-        instance = build_instance(
-            job_dating,
-            facts,
-            absent=read_model.absent(read, job_dating_id),
-            second_interviews=seconds,
-            elsewhere=elsewhere,
-            waiting=queries_waiting.waiting_order(read, job_dating_id),
-        )
+        absent = read_model.absent(read, job_dating_id)
+        waiting = queries_waiting.waiting_order(read, job_dating_id)
         # The plan holds the interviews to come only: a candidate and a company who already met this
         # morning must not be booked together again when a freed slot is given out.
         met = tuple(Pair(candidate_id=c, company_id=k) for c, k in read_model.held_pairs(read, job_dating_id))
-        instance = msgspec.structs.replace(instance, forbids=instance.forbids + met)
+
+        def built(seconds: list[SlotState]) -> Instance:
+            instance = build_instance(
+                job_dating,
+                facts,
+                absent=absent,
+                second_interviews=seconds,
+                elsewhere=elsewhere,
+                waiting=waiting,
+            )
+            return msgspec.structs.replace(instance, forbids=instance.forbids + met)
+
+        instance = built(seconds)
         cal = Calendar(job_dating)
         by_pair: dict[tuple[str, str], SlotState] = {}
         interviews: list[Interview] = []
@@ -126,14 +144,62 @@ class Repairs:
         writes: list[Write] = []
         given: list[Interview] = []
         report = RepairReport(job_dating_id=job_dating_id)
-        for change in disruptions(cal, moment, instance):
+        freed: list[TimeFreed] = []
+
+        def cancelled_seconds(changes: list[Write]) -> None:
+            """Second interviews `changes` cancel leave the repair's view; the time they held is freed."""
+            gone = {c.stream_id for c in changes if isinstance(c.event, SlotCancelled)}
+            freed.extend(f for s in seconds if s.slot_id in gone and (f := time_freed(s, cal)) is not None)
+            seconds[:] = [s for s in seconds if s.slot_id not in gone]
+
+        def changes() -> Iterator[Step | list[TimeFreed]]:
+            for change in disruptions(cal, moment, instance):
+                if isinstance(change, TimeFreed):
+                    freed.append(change)  # cancelled already (by hand): given out with the others
+                else:
+                    yield change
+            if freed:
+                # Last, once every second interview this repair cancels is known: the time they held
+                # goes to the waiting lists as a computer back's slots do.
+                yield freed
+
+        for change in changes():
             if isinstance(change, PartyLeft):
-                # Their second interviews, which the planner does not see: cancelled, nothing given out.
+                # Their second interviews, which the planner does not see: cancelled, their time freed.
                 gone = of_party_left(change, seconds, now)
                 writes += gone
                 report = _counted(report, gone)
+                cancelled_seconds(gone)
                 continue
-            if isinstance(change, ComputerBack):
+            if isinstance(change, SecondsBack):
+                # Judged as a proposal is: against the other job datings up to the days after this one.
+                last = max(job_dating.days, default=now.date()) + timedelta(days=DAYS_AFTER)
+                around = read_model.active_slots_elsewhere(read, job_dating_id, (*job_dating.days, last))
+                seconds_back = give_seconds_back(
+                    change,
+                    read_model.slots(read, job_dating_id),
+                    seconds_judged(job_dating, facts),
+                    [*by_pair.values(), *seconds, *_as_slots(given, cal), *around],
+                    now,
+                    iter(self.ids, None),
+                    iter(self.video_links, None),
+                )
+                writes += seconds_back.writes
+                report = dataclasses.replace(report, assigned=report.assigned + len(seconds_back.writes))
+                if self.log is not None:
+                    for left in seconds_back.not_given_back:
+                        self.log.info(
+                            "second_interview_not_given_back",
+                            job_dating_id=job_dating_id,
+                            slot_id=left.slot_id,
+                            reason=left.reason,
+                            causation_id=meta.causation_id,
+                        )
+                continue
+            if isinstance(change, list):
+                instance = _time_back(instance, built(seconds), change)
+                diff = refill_freed(instance, plan, change, moment, lead=self.lead_minutes)
+            elif isinstance(change, ComputerBack):
                 instance = bring_back(instance, change)
                 diff = refill(instance, plan, change.computer_id, moment, lead=self.lead_minutes)
             elif isinstance(change, CapacityBack):
@@ -185,6 +251,7 @@ class Repairs:
                     now,
                 )
                 writes += follows
+                cancelled_seconds(follows)
                 report = dataclasses.replace(report, moved=report.moved + len(follows))
             elif isinstance(change, ComputerBroke | SiteClosed):
                 # Its second interviews on that site or computer, around the repaired plan.
@@ -198,10 +265,25 @@ class Repairs:
                 )
                 writes += disrupted
                 report = _counted(report, disrupted)
+                cancelled_seconds(disrupted)
         stored = w.append_many(writes, meta)
         if self.log is not None and stored:
             self.log.info("plan_repaired", **asdict(report), causation_id=meta.causation_id)
         return report
+
+
+def _time_back(instance: Instance, rebuilt: Instance, freed: list[TimeFreed]) -> Instance:
+    """`instance` with the candidates and computers of the freed time as `rebuilt` has them (built without
+    the cancelled second interviews): their availability back, nothing else of the repair undone."""
+    people = {f.candidate_id for f in freed}
+    computers = {f.computer_id for f in freed}
+    again = {c.id: c for c in rebuilt.candidates if c.id in people}
+    working = {p.id: p for p in rebuilt.computers if p.id in computers}
+    return msgspec.structs.replace(
+        instance,
+        candidates=tuple(again.get(c.id, c) for c in instance.candidates),
+        computers=tuple(working.get(p.id, p) for p in instance.computers),
+    )
 
 
 def _counted(report: RepairReport, writes: list[Write]) -> RepairReport:

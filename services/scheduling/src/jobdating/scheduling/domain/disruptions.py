@@ -4,7 +4,8 @@ Each function returns a `DisruptionsFor`: given the job dating's calendar, `now`
 the instance as the facts now stand, the disruptions to repair, or the capacity that came back. A company
 leaving a job dating of several days leaves every day from then on. A company or a candidate leaving also
 takes their second interviews still to come (`PartyLeft`, last: the planner does not see them), even when
-it leaves after the job dating's last day and the planner has nothing left to repair.
+it leaves after the job dating's last day and the planner has nothing left to repair. The time a cancelled
+second interview held (`TimeFreed`) is given to the waiting lists once the repair knows all it cancels.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from jobdating.contracts.registration import CompanyProfile
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.changes import interview_of
 from jobdating.scheduling.domain.facts import CompanyFacts
-from jobdating.scheduling.domain.second_disrupted import PartyLeft
+from jobdating.scheduling.domain.second_back import SecondsBack
+from jobdating.scheduling.domain.second_disrupted import PartyLeft, time_freed
 from jobdating.scheduling.domain.state import SlotState
 from jobdating.scheduling.planning import disruption as core
-from jobdating.scheduling.planning.capacity import CandidateBack, CapacityBack, ComputerBack
+from jobdating.scheduling.planning.capacity import CandidateBack, CapacityBack, ComputerBack, TimeFreed
 from jobdating.scheduling.planning.joining import CandidateJoined
 from jobdating.scheduling.planning.model import Instance, Moment
 
-Change = core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined | PartyLeft
+# What a repair acts on in turn; the time freed is given out last, with all the repair freed itself.
+Step = (
+    core.Disruption | ComputerBack | CapacityBack | CandidateBack | CandidateJoined | PartyLeft | SecondsBack
+)
+Change = Step | TimeFreed
 DisruptionsFor = Callable[[Calendar, Moment, Instance], list[Change]]
 
 
@@ -156,6 +162,12 @@ def site_closed(site_id: str, at: datetime) -> DisruptionsFor:
     return lambda cal, now, instance: [core.SiteClosed(site_id=site_id, at=cal.moment(at))]
 
 
+def seconds_back(site_id: str) -> DisruptionsFor:
+    """A closed site reopened: the second interviews its closing cancelled are given back (`second_back`);
+    repaired before `site_reopened`, so its free slots are those they leave."""
+    return lambda cal, now, instance: [SecondsBack(site_id=site_id)]
+
+
 def site_reopened(site_id: str) -> DisruptionsFor:
     """A closed site reopened: each of its computers' free slots go to its waiting list, as when a
     computer comes back."""
@@ -168,6 +180,16 @@ def site_reopened(site_id: str) -> DisruptionsFor:
         ]
 
     return changes
+
+
+def second_cancelled(second: SlotState) -> DisruptionsFor:
+    """A second interview was cancelled (by hand): the time it held goes to the waiting lists."""
+
+    def freed(cal: Calendar, now: Moment, instance: Instance) -> list[Change]:
+        time = time_freed(second, cal)
+        return [] if time is None else [time]
+
+    return freed
 
 
 def _refill(cal: Calendar, computer_id: str) -> ComputerBack:

@@ -7,7 +7,8 @@
   `recruiter`): they record outcomes and book second interviews for their own company's slots only, and
   read only their company's agenda.
 - A counsellor (a coach) enrols the candidates their organisation refers in workshops, and records the
-  attendance of sessions that a coach of their organisation runs.
+  attendance of sessions that a coach of their organisation runs; so does a coach (role `coach`) of one of
+  the session's two organisations.
 - The individual interview: a counsellor of the referring organisation books it as themselves, its
   administrator (`partner_admin`) for any of its counsellors (`domain/counselling.py` says why not the
   candidate's own counsellor).
@@ -36,6 +37,14 @@ COMPANY_ACTORS: Final = RoleGate(
 COUNSELLORS: Final = RoleGate(
     ("coordinator", "counsellor"),
     "seuls la coordination et les conseillers des structures partenaires le peuvent",
+)
+NOTE_WRITERS: Final = RoleGate(
+    ("coordinator", "counsellor", "recruiter"),
+    "seuls la coordination, les conseillers et les recruteurs écrivent et lisent des notes d'entretien",
+)
+WORKSHOP_RUNNERS: Final = RoleGate(
+    ("coordinator", "counsellor", "coach"),
+    "seuls la coordination et les structures qui animent cet atelier le peuvent",
 )
 BOOKERS: Final = RoleGate(
     ("coordinator", "partner_admin", "counsellor"),
@@ -92,6 +101,14 @@ def may_enrol(actor: Actor, referring_org: str, field: str) -> None:
     """The coordination, or a counsellor of the organisation that referred the candidate."""
     refusal = "seuls la coordination et la structure qui accompagne ce candidat peuvent l'inscrire"
     coordination_or(actor, "counsellor", (referring_org,), field, refusal)
+
+
+def may_record_attendance(actor: Actor, coach_orgs: tuple[str, ...], field: str) -> None:
+    """Who says who came to a session: those who may run it, and the coaches of its two organisations, who
+    run it in the room."""
+    if actor.has("coach") and actor.org in coach_orgs:
+        return
+    may_run_workshop(actor, coach_orgs, field)
 
 
 def may_run_workshop(actor: Actor, coach_orgs: tuple[str, ...], field: str) -> None:

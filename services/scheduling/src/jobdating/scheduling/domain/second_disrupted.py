@@ -11,6 +11,10 @@ the company's premises or by video needs neither and stays as it is.
 A company or a candidate leaving (`PartyLeft`) takes all their second interviews still to come with them,
 wherever they take place: each is cancelled for the reason their planned interviews get (`company_left`,
 `candidate_withdrew`).
+
+Whatever cancels a second interview (these repairs, or the coordination by hand), the time it held on the
+job dating's days is freed (`time_freed`): its candidate's, a recruiter's and its computer's, given to the
+waiting lists as a computer back's slots are.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ import msgspec
 
 from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.domain import slot_events
+from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.errors import Conflict
 from jobdating.scheduling.domain.facts import ComputerFacts, Facts
 from jobdating.scheduling.domain.plans import Write
 from jobdating.scheduling.domain.second_follow import cancel_second, move_second
 from jobdating.scheduling.domain.second_interviews import Around, Place, fit
 from jobdating.scheduling.domain.state import SlotState
+from jobdating.scheduling.planning.capacity import TimeFreed
 from jobdating.scheduling.planning.disruption import ComputerBroke, SiteClosed
 
 AroundFor = Callable[[SlotState, str, Sequence[SlotState]], Around | None]
@@ -132,6 +138,26 @@ def off_broken_computer(
             write, slots = move_second(second, second.site_id, free, times, "computer_broken", slots)
         writes.append(write)
     return writes
+
+
+def time_freed(second: SlotState, cal: Calendar) -> TimeFreed | None:
+    """The time a cancelled second interview held, in the planner's terms; None off the job dating's days
+    (a second interview may be booked after them: nothing of the plan can use that time)."""
+    if second.starts_at is None or second.ends_at is None:
+        return None
+    at = cal.slot_of(second.starts_at)
+    if at is None:
+        return None
+    day, start = at
+    minutes = round((second.ends_at - second.starts_at).total_seconds() / 60)
+    return TimeFreed(
+        candidate_id=second.candidate_id,
+        company_id=second.company_id,
+        computer_id=second.computer_id,
+        day=day,
+        start=start,
+        end=start + minutes,
+    )
 
 
 def _cancelled(seconds: Iterable[SlotState], reason: CancelReason) -> list[Write]:

@@ -18,7 +18,7 @@ from jobdating.scheduling.domain.commands import EnrolInWorkshop, RecordWorkshop
 from jobdating.scheduling.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, Problem, refuse_if
 from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFacts
 from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
-from jobdating.scheduling.domain.permissions import Actor, may_enrol, may_run_workshop
+from jobdating.scheduling.domain.permissions import Actor, may_enrol, may_record_attendance, may_run_workshop
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
 from jobdating.scheduling.domain.workshop_changes import elsewhere
 
@@ -116,7 +116,7 @@ def record_attendance(
     """Say, once the session began, which enrolled candidates came and which did not (each exactly once)."""
     if not state.scheduled:
         raise NotFound.on("workshop_id", UNKNOWN_WORKSHOP)
-    may_run_workshop(actor, state.coach_orgs, "workshop_id")
+    may_record_attendance(actor, state.coach_orgs, "workshop_id")
     if state.cancelled:
         raise Conflict.on("workshop_id", CANCELLED)
     if state.attendance_recorded:

@@ -3,8 +3,10 @@ candidate marked absent who arrives after all.
 
 Unlike a disruption it makes nothing impossible, so no interview changes: the computer's free slots from
 `now` + `lead` go to the waiting list of its site, with the same rule as the slots a repair frees (fewest
-interviews first, then the best wish still open, then id). People already told keep what they were told;
-only the candidates given a slot hear about it.
+interviews first, then the waiting list's order, then the best wish still open, then id; several sites'
+slots at one time pooled, so the first of the lists gets the earliest wherever they wait). People already
+told keep what they were told; only the candidates given a slot hear about it. Time that a second
+interview held (which the planner never saw) comes back the same way when it is cancelled (`TimeFreed`).
 
 A late candidate gets back each interview their no-show cancelled that is still to come: the same slot
 when its computer and a recruiter are still free, else the nearest free slot at their site with that
@@ -43,9 +45,24 @@ def bring_back(instance: Instance, back: ComputerBack) -> Instance:
 
 class CapacityBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Several computers usable again at once (a reopened site, a company giving more): their free slots
-    are given together, site by site, so that the earliest of them goes to the first who deserves it."""
+    are given together, every site's pooled, so that the earliest of them goes to the first who deserves
+    it wherever they wait."""
 
     computers: tuple[ComputerBack, ...]
+
+
+class TimeFreed(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Time that something the planner does not see held, freed: a second interview cancelled (its
+    candidate, a recruiter of its company and its computer, if at a site, are free again on `day` from
+    `start` to `end`). `instance` already has that time back in the candidate's and the computer's
+    availability; only the refill runs."""
+
+    candidate_id: str
+    company_id: str
+    computer_id: str | None
+    day: int
+    start: int
+    end: int
 
 
 def refill(instance: Instance, plan: Plan, computer_id: str, now: Moment, *, lead: int = 0) -> Repair:
@@ -55,28 +72,63 @@ def refill(instance: Instance, plan: Plan, computer_id: str, now: Moment, *, lea
 
 
 def refill_all(
-    instance: Instance, plan: Plan, computer_ids: Sequence[str], now: Moment, *, lead: int = 0
+    instance: Instance,
+    plan: Plan,
+    computer_ids: Sequence[str],
+    now: Moment,
+    *,
+    lead: int = 0,
+    during: Sequence[TimeFreed] = (),
 ) -> Repair:
-    """`refill` for several computers: each site's free computer-slots pooled, in time order."""
-    frame = Frame(instance)
-    by_site: dict[str, list[str]] = {}
-    for computer_id in computer_ids:
-        computer = frame.computers.get(computer_id)
-        if computer is not None:
-            by_site.setdefault(computer.site_id, []).append(computer_id)
-    if not by_site:
+    """`refill` for several computers: their free computer-slots pooled across their sites, in time order
+    (only those overlapping one of `during`, buffer included, when given)."""
+    return _pooled(Frame(instance), plan, computer_ids, now, lead, during)
+
+
+def _pooled(
+    frame: Frame, plan: Plan, computer_ids: Sequence[str], now: Moment, lead: int, during: Sequence[TimeFreed]
+) -> Repair:
+    computers = [frame.computers[c] for c in computer_ids if c in frame.computers]
+    sites = {c.site_id for c in computers}
+    if not sites:
         return Repair()
-    waiting = {site_id: [c.id for c in instance.candidates if c.site_id == site_id] for site_id in by_site}
-    companies = {k for ids in waiting.values() for c in ids for k, _ in frame.allowed(c)}
+    waiting = [c.id for c in frame.instance.candidates if c.site_id in sites]
+    companies = {k for c in waiting for k, _ in frame.allowed(c)}
     # Candidates stay at their site, so the sites' interviews hold every interview of the waiting lists;
     # their companies' interviews elsewhere say when a recruiter is busy.
-    board = Board(frame, (i for i in plan.interviews if i.site_id in by_site or i.company_id in companies))
+    board = Board(frame, (i for i in plan.interviews if i.site_id in sites or i.company_id in companies))
     earliest = Moment(day=now.day, minute=now.minute + lead)
-    assigned: list[Interview] = []
-    for site_id, computers in by_site.items():
-        free = [(c, t) for c in computers for t in sorted(frame.computer_slots(c))]
-        assigned += give_to_waiting_list(board, free, waiting[site_id], earliest)
-    return Repair(assigned=tuple(assigned))
+    reach = frame.length + frame.buffer
+    free = [
+        (c.id, t)
+        for c in computers
+        for t in sorted(frame.computer_slots(c.id))
+        if not during
+        or any(
+            frame.slots[t][0] == f.day and f.start - reach < frame.slots[t][1] < f.end + frame.buffer
+            for f in during
+        )
+    ]
+    return Repair(assigned=tuple(give_to_waiting_list(board, free, waiting, earliest)))
+
+
+def refill_freed(
+    instance: Instance, plan: Plan, freed: Sequence[TimeFreed], now: Moment, *, lead: int = 0
+) -> Repair:
+    """The interviews the freed time gives to the waiting lists, as a computer back gives its slots: the
+    computers of every site where it can serve (the freed computer's, the candidate's, and those where
+    the company meets candidates), at the times that overlap it; nothing is cancelled or moved."""
+    frame = Frame(instance)
+    sites: set[str] = set()
+    for f in freed:
+        computer = frame.computers.get(f.computer_id) if f.computer_id is not None else None
+        candidate = frame.candidates.get(f.candidate_id)
+        company = frame.companies.get(f.company_id)
+        sites |= {x.site_id for x in (computer, candidate) if x is not None}
+        if company is not None:
+            sites |= set(frame.sites) if company.sites is None else set(company.sites)
+    computer_ids = [c.id for c in instance.computers if c.site_id in sites]
+    return _pooled(frame, plan, computer_ids, now, lead, freed)
 
 
 class CandidateBack(msgspec.Struct, frozen=True, kw_only=True, gc=False):

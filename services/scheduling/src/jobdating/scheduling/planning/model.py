@@ -151,8 +151,8 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     pins: tuple[Pair, ...] = ()
     forbids: tuple[Pair, ...] = ()
     elsewhere: tuple[Elsewhere, ...] = ()
-    # The sites' waiting lists in their order (checked in first, then by time of joining): among candidates
-    # with as few interviews, a freed slot goes to them first.
+    # The sites' waiting lists in their one order (checked in first, then by time of joining, across
+    # sites): among candidates with as few interviews, a freed slot goes to them first, in this order.
     waiting: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
 

@@ -3,6 +3,8 @@ moves a repair and returning capacity share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.frame import Frame
 from jobdating.scheduling.planning.model import Interview, Moment
@@ -53,44 +55,66 @@ def relocate(board: Board, interview: Interview, earliest: Moment) -> Interview 
 def give_to_waiting_list(
     board: Board, freed: list[tuple[str, int]], waiting: list[str], earliest: Moment
 ) -> list[Interview]:
-    """Give each freed computer-slot still free to the waiting candidate of its site who deserves it most:
-    fewest interviews first, then the site's explicit waiting list in its order, then the best wish still
-    open, then id."""
+    """Give the freed computer-slots still free, earliest first, to the waiting candidates who deserve them
+    most: fewest interviews first, then the explicit waiting list in its order, then the best wish still
+    open, then id. The computers free at one time are pooled across their sites, so that when a recruiter
+    has room for one more at that time it goes to the first of the list wherever they wait (a checked-in
+    candidate at one site before one not yet there at another), never to a site for its place in a list."""
     frame = board.frame
     listed = {c: n for n, c in enumerate(frame.instance.waiting)}
+    at: dict[int, set[str]] = {}
+    for computer_id, t in freed:
+        at.setdefault(t, set()).add(computer_id)
+    by_site: dict[str, list[str]] = {}
+    for candidate_id in waiting:
+        by_site.setdefault(frame.candidates[candidate_id].site_id, []).append(candidate_id)
     assigned: list[Interview] = []
-    for computer_id, t in sorted(freed, key=lambda s: (s[1], s[0])):
-        if (
-            (computer_id, t) in board.seat
-            or t not in frame.computer_slots(computer_id)
-            or starts(frame, t) < earliest
-        ):
+    for t in sorted(at):
+        if starts(frame, t) < earliest:
             continue
-        site_id = frame.computers[computer_id].site_id
-        best: tuple[tuple[int, int, int, str], str] | None = None
-        for candidate_id in waiting:
-            candidate = frame.candidates[candidate_id]
-            if candidate.site_id != site_id or board.count(candidate_id) >= candidate.max_interviews:
-                continue
-            if t not in frame.candidate_slots(candidate_id) or not board.candidate_free(candidate_id, t):
-                continue
-            for company_id, rank in frame.allowed(candidate_id):
-                if (candidate_id, company_id) in board.met or t not in frame.options(
-                    candidate_id, company_id
-                ):
-                    continue
-                if board.company_free(company_id, t):
-                    key = (
-                        board.count(candidate_id),
-                        listed.get(candidate_id, len(listed)),
-                        rank if rank is not None else len(candidate.wishes) + 1,
-                        candidate_id,
-                    )
-                    if best is None or key < best[0]:
-                        best = (key, company_id)
-                    break  # the candidate's best open wish at this slot
-        if best is not None:
-            new = board.interview_at(best[0][3], best[1], t, computer_id)
+        free: dict[str, list[str]] = {}
+        for computer_id in sorted(at[t]):
+            if (computer_id, t) not in board.seat and t in frame.computer_slots(computer_id):
+                free.setdefault(frame.computers[computer_id].site_id, []).append(computer_id)
+        while free:
+            there = (c for site_id in free for c in by_site.get(site_id, ()))
+            best = _most_deserving(board, t, there, listed)
+            if best is None:
+                break
+            candidate_id, company_id = best
+            site_id = frame.candidates[candidate_id].site_id
+            new = board.interview_at(candidate_id, company_id, t, free[site_id].pop(0))
+            if not free[site_id]:
+                del free[site_id]
             board.add(new)
             assigned.append(new)
     return assigned
+
+
+def _most_deserving(
+    board: Board, t: int, candidates: Iterable[str], listed: dict[str, int]
+) -> tuple[str, str] | None:
+    """Among `candidates`, the one who deserves slot `t` most (see `give_to_waiting_list`) and the company
+    of their best wish still open then; None if nobody can take it."""
+    frame = board.frame
+    best: tuple[tuple[int, int, int, str], str] | None = None
+    for candidate_id in candidates:
+        candidate = frame.candidates[candidate_id]
+        if board.count(candidate_id) >= candidate.max_interviews:
+            continue
+        if t not in frame.candidate_slots(candidate_id) or not board.candidate_free(candidate_id, t):
+            continue
+        for company_id, rank in frame.allowed(candidate_id):
+            if (candidate_id, company_id) in board.met or t not in frame.options(candidate_id, company_id):
+                continue
+            if board.company_free(company_id, t):
+                key = (
+                    board.count(candidate_id),
+                    listed.get(candidate_id, len(listed)),
+                    rank if rank is not None else len(candidate.wishes) + 1,
+                    candidate_id,
+                )
+                if best is None or key < best[0]:
+                    best = (key, company_id)
+                break  # the candidate's best open wish at this slot
+    return None if best is None else (best[0][3], best[1])

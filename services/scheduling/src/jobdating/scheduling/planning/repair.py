@@ -11,8 +11,9 @@ Rules, in order:
   changed site moves with their interviews to their new site; one with a company they no longer ask for
   is cancelled;
 - capacity the disruption freed (computers at the times of the cancelled or moved interviews) goes to
-  candidates of that site still wishing more interviews: fewest interviews first, then the site's
-  explicit waiting list in its order (`Instance.waiting`), then their best wish still open, then id.
+  candidates of that site still wishing more interviews: fewest interviews first, then the sites'
+  explicit waiting lists in their order (`Instance.waiting`), then their best wish still open, then id
+  (earliest first; several sites' computers free at one time are pooled).
 
 The repair is local: it reads the plan once and only indexes the sites, candidates and companies it may
 touch, so it costs milliseconds on a 5,000-candidate fair. A full re-solve would move thousands of

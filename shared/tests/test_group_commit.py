@@ -3,16 +3,14 @@ backends for the shared behaviour; SQLite for the rest)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from jobdating.eventstore.base import ConcurrencyConflict, EventStore, StoredEvent, Transaction
+from jobdating.eventstore.base import ConcurrencyConflict, EventStore, Transaction
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import new_event
@@ -128,37 +126,4 @@ def test_a_caller_arriving_while_a_group_runs_joins_its_commit(tmp_path: Path) -
     leader.join()
     thread.join()
     assert result == second  # the same transaction object: one commit
-    store.close()
-
-
-async def test_a_loop_callers_work_runs_on_the_loop_and_its_commit_waits_for_the_disk_off_it(
-    tmp_path: Path,
-) -> None:
-    store = SqliteEventStore(tmp_path / "e.db")
-    store.migrate()
-    store.write(lambda tx: None)  # the committer's connection, now open
-    statements: list[tuple[str, int]] = []
-    store.group_commit._conn.set_trace_callback(  # the statements SQLite runs, and on which thread
-        lambda sql: statements.append((sql.split()[0].upper(), threading.get_ident()))
-    )
-    sids = [new_id() for _ in range(5)]
-
-    def appending(sid: str) -> Callable[[Transaction], list[StoredEvent]]:
-        return lambda tx: tx.append([new_event(sid, 1)])
-
-    written = await asyncio.gather(*(store.write_async(appending(s)) for s in sids))
-    loop_thread = threading.get_ident()
-    assert {e[0].stream_id for e in written} == set(sids)
-    assert {thread for word, thread in statements if word == "SAVEPOINT"} == {loop_thread}
-    commits = [thread for word, thread in statements if word == "COMMIT"]
-    assert commits
-    assert loop_thread not in commits
-    # Committed when the callers hear of it: another connection sees every write.
-    other = SqliteEventStore(tmp_path / "e.db")
-    assert all(other.read_stream(s) for s in sids)
-    # A failing work is rolled back alone, its caller gets the error, and the writer goes on.
-    with pytest.raises(ZeroDivisionError):
-        await store.write_async(lambda tx: 1 / 0)
-    assert await store.write_async(lambda tx: tx.stream_version(sids[0])) == 1
-    other.close()
     store.close()

@@ -11,16 +11,12 @@ cost about as much CPU as the command's own SQL.
 Callers on an event loop (`run_async`) never block it: their work is queued, and the group is led from a
 callback on the loop once the current turn has run, so the writes of concurrent tasks that are ready
 together (a dozen sends in flight) commit together. Nothing waits for a group to fill: a lone write
-commits as soon as the loop comes round. The loop runs the group's work (short SQL, no handoff) and hands
-only the commit, which waits for the disk, to the committer's thread: the loop goes on meanwhile (an fsync
-on the loop held every task up, ~20 % of the notifications service's loop time). Thread and loop callers
-share the same queue and the same groups.
+commits as soon as the loop comes round. Thread and loop callers share the same queue and the same groups.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import contextvars
 import threading
@@ -68,21 +64,6 @@ class _Job:
             with contextlib.suppress(RuntimeError):
                 self.loop.call_soon_threadsafe(self._settle)
 
-    @staticmethod
-    def finish_all(jobs: list[_Job]) -> None:
-        """`finish` each job, with one wake-up per other loop for all its jobs rather than one per job."""
-        here = _running_loop()
-        elsewhere: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
-        for job in jobs:
-            if job.loop is None or job.loop is here:
-                job.finish()
-            else:
-                job.done = True
-                elsewhere.setdefault(job.loop, []).append(job)
-        for loop, waiting in elsewhere.items():
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_settle_all, waiting)
-
     def _settle(self) -> None:
         assert self.future is not None
         if self.future.done():  # its caller was cancelled; the work is committed all the same
@@ -91,11 +72,6 @@ class _Job:
             self.future.set_exception(self.error)
         else:
             self.future.set_result(self.result)
-
-
-def _settle_all(jobs: list[_Job]) -> None:
-    for job in jobs:
-        job._settle()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -119,8 +95,6 @@ class GroupCommitter:
         self._pending: deque[_Job] = deque()
         self._mutex = threading.Lock()  # guards _pending, _leading and _conn's life
         self._leading = False
-        # Where the loop's groups commit: one thread, as there is one connection (made when first needed).
-        self._committer: concurrent.futures.ThreadPoolExecutor | None = None
         self.commits = 0
         self.writes = 0
 
@@ -161,9 +135,6 @@ class GroupCommitter:
                     if self._conn is not None:
                         self._conn.close()
                         self._conn = None
-                    if self._committer is not None:
-                        self._committer.shutdown(wait=False)
-                        self._committer = None
                     return
             time.sleep(0.01)
 
@@ -172,27 +143,7 @@ class GroupCommitter:
             if self._leading or not self._pending:  # a thread leads, or an earlier callback took them
                 return
             self._leading = True
-        group: list[_Job] = []
-        try:
-            if self._conn is None:
-                self._conn = self._connect()
-            cur = self._run_jobs(self._conn, group, None)
-        except BaseException as exc:
-            self._unconnected(group, None, exc)
-            cur = None
-        if cur is None:
-            self._hand_over(group)
-            return
-        if self._committer is None:
-            self._committer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="group-commit")
-        # The work ran here; the commit waits for the disk in the committer's thread, the loop goes on.
-        self._committer.submit(self._commit_and_hand_over, cur, group)
-
-    def _commit_and_hand_over(self, cur: Any, group: list[_Job]) -> None:
-        try:
-            self._commit(self._conn, cur, group)
-        finally:
-            self._hand_over(group)
+        self._lead(None)
 
     def _lead(self, own: _Job | None) -> None:
         # Only the leader touches _conn, so it needs no lock of its own.
@@ -200,38 +151,30 @@ class GroupCommitter:
         try:
             if self._conn is None:
                 self._conn = self._connect()
-            cur = self._run_jobs(self._conn, group, own)
-            if cur is not None:
-                self._commit(self._conn, cur, group)
-        except BaseException as exc:
-            self._unconnected(group, own, exc)
+            self._commit(self._conn, group, own)
+        except BaseException as exc:  # no connection: our own job (or the first waiting) fails with it
+            if not group:
+                with self._mutex:
+                    if own is not None:
+                        self._pending.remove(own)
+                    group.append(own if own is not None else self._pending.popleft())
+            for job in group:
+                job.error = job.error or exc
         finally:
-            self._hand_over(group)
-
-    def _unconnected(self, group: list[_Job], own: _Job | None, exc: BaseException) -> None:
-        """No connection: our own job (or the first waiting) fails with it."""
-        if not group:
             with self._mutex:
-                if own is not None:
-                    self._pending.remove(own)
-                group.append(own if own is not None else self._pending.popleft())
-        for job in group:
-            job.error = job.error or exc
-
-    def _hand_over(self, group: list[_Job]) -> None:
-        with self._mutex:
-            # A waiting thread takes the lead; tasks are led from their loop, never handed it: a loop
-            # busy with a blocking call would otherwise hold every writer up.
-            heir = next((job for job in self._pending if job.loop is None), None)
-            loop = self._pending[0].loop if heir is None and self._pending else None
-            self._leading = heir is not None
-        _Job.finish_all(group)
-        if heir is not None:
-            heir.wake.release()
-        elif loop is not None:
-            # A closed loop (RuntimeError): the next caller leads.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._lead_on_loop)
+                # A waiting thread takes the lead; tasks are led from their loop, never handed it: a loop
+                # busy with a blocking call would otherwise hold every writer up.
+                heir = next((job for job in self._pending if job.loop is None), None)
+                loop = self._pending[0].loop if heir is None and self._pending else None
+                self._leading = heir is not None
+            for job in group:
+                job.finish()
+            if heir is not None:
+                heir.wake.release()
+            elif loop is not None:
+                # A closed loop (RuntimeError): the next caller leads.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(self._lead_on_loop)
 
     def _more(self, group: list[_Job], own: _Job | None) -> _Job | None:
         """The leader's own job first, then the next waiting one while the group has room: callers that
@@ -248,9 +191,8 @@ class GroupCommitter:
         group.append(job)
         return job
 
-    def _run_jobs(self, conn: Any, group: list[_Job], own: _Job | None) -> Any:
-        """Run jobs in one transaction until none is waiting, filling `group` with them; the cursor of
-        the transaction to commit, or None when it failed (rolled back, the error handed to each job)."""
+    def _commit(self, conn: Any, group: list[_Job], own: _Job | None) -> None:
+        """Run jobs in one transaction until none is waiting; fills `group` with the jobs it ran."""
         cur = conn.cursor()
         try:
             self._begin(cur)
@@ -263,27 +205,14 @@ class GroupCommitter:
                     cur.execute("ROLLBACK TO job")
                     job.error = exc
                 cur.execute("RELEASE job")
-        except BaseException as exc:
-            self._rolled_back(conn, cur, group, exc)
-            return None
-        return cur
-
-    def _commit(self, conn: Any, cur: Any, group: list[_Job]) -> None:
-        try:
             conn.commit()
             self.commits += 1
             self.writes += len(group)
         except BaseException as exc:
-            self._rolled_back(conn, cur, group, exc)
-        else:
-            cur.close()
-
-    def _rolled_back(self, conn: Any, cur: Any, group: list[_Job], exc: BaseException) -> None:
-        try:
             conn.rollback()
-        finally:
-            cur.close()
             for job in group:
                 if job.error is None:
                     job.error = exc
                     job.result = None
+        finally:
+            cur.close()

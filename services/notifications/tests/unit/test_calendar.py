@@ -8,8 +8,8 @@ import icalendar
 import msgspec
 import vobject  # type: ignore[import-untyped]
 
-from jobdating.notifications.adapters.ics import IcsWriter
-from jobdating.notifications.domain.calendar import CalendarEntry, invitation_for, slot_uid
+from jobdating.notifications.adapters.ics import PRODID, IcsWriter
+from jobdating.notifications.domain.calendar import CalendarEntry, Invitation, invitation_for, slot_uid
 
 START = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
 
@@ -76,3 +76,65 @@ def test_an_agenda_holds_one_entry_per_slot() -> None:
         "slot-slot-2@jobdating",
     ]
     assert len(vobject.readOne(text).vevent_list) == 2
+
+
+def icalendar_reference(invitation: Invitation, organizer: str, organizer_name: str) -> bytes:
+    """The same invitation built through the `icalendar` package (what the writer did before)."""
+    calendar = icalendar.Calendar()
+    for name, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN")):
+        calendar.add(name, value)
+    calendar.add("method", invitation.method)
+    for e in invitation.entries:
+        event = icalendar.Event()
+        event.add("uid", e.uid)
+        event.add("sequence", e.sequence)
+        event.add("dtstamp", Clock().now())
+        event.add("dtstart", e.starts_at.astimezone(UTC))
+        event.add("dtend", e.ends_at.astimezone(UTC))
+        event.add("summary", e.summary)
+        event.add("location", e.location)
+        event.add("description", e.description)
+        event.add("status", "CANCELLED" if invitation.method == "CANCEL" or e.cancelled else "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        who = icalendar.vCalAddress(f"mailto:{organizer}")
+        who.params["cn"] = icalendar.vText(organizer_name)
+        event.add("organizer", who)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def test_the_written_text_reads_back_as_what_icalendar_writes_with_awkward_names() -> None:
+    # Separators RFC 5545 escapes, line breaks, quotes, and lines long enough to fold inside accents.
+    awkward = msgspec.structs.replace(
+        entry(4),
+        summary='Entretien avec "Ça; va, bien" \\ Sàrl ' + "é" * 60,
+        location="Site 1, 3 rue de l'Église; bâtiment B — poste n°4, salle " + "ÉÈ" * 50,
+        description="Ligne 1\nLigne 2; avec, des virgules\r\nfin " + "x" * 200 + " 😀" * 30,
+    )
+    short = msgspec.structs.replace(entry(1), uid="slot-2,b;c@jobdating", cancelled=True)
+    for invitation in (invitation_for((awkward, short)), invitation_for((short,))):
+        assert invitation is not None
+        name = 'Job dating, "Nord"; café'
+        text = IcsWriter(Clock(), organizer_name=name).write(invitation, "job-dating@example.org")
+        ours = icalendar.Calendar.from_ical(text)
+        reference = icalendar.Calendar.from_ical(
+            icalendar_reference(invitation, "job-dating@example.org", name)
+        )
+        assert _properties(ours) == _properties(reference)
+        assert [_properties(e) for e in ours.walk("VEVENT")] == [
+            _properties(e) for e in reference.walk("VEVENT")
+        ]
+        assert str(ours.walk("VEVENT")[0]["ORGANIZER"].params["CN"]) == name
+        assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+        assert text.endswith("END:VCALENDAR\r\n")
+        assert "\n" not in text.replace("\r\n", "")
+        assert vobject.readOne(text).vevent.summary.value == invitation.entries[0].summary
+
+
+def _properties(component: icalendar.cal.component.Component) -> dict[str, object]:
+    """A component's own properties, decoded (dates as datetimes, text unescaped), with their parameters."""
+    return {
+        name: (component.decoded(name), dict(value.params) if hasattr(value, "params") else {})
+        for name, value in component.property_items(recursive=False)
+        if name not in ("BEGIN", "END")
+    }

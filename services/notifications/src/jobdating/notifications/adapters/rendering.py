@@ -126,10 +126,10 @@ class JinjaRenderer:
     def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText:
         template = (self.email if channel == "email" else self.sms).get_template(f"{channel}/{kind}.j2")
         if channel == "voice":  # read aloud: one text, however long, no compact form
-            return RenderedText(subject="", text=" ".join(template.render({**context}).split()))
+            return RenderedText(subject="", text=" ".join(template.render(readable(context)).split()))
         if channel == "sms":
             return RenderedText(subject="", text=fitted(_one_line(template), context))
-        ctx = template.new_context(dict(context))
+        ctx = template.new_context(readable(context))
         subject = " ".join("".join(template.blocks["subject"](ctx)).split())
         body = "".join(template.blocks["body"](ctx)).strip() + "\n"
         if self.signature:
@@ -139,9 +139,36 @@ class JinjaRenderer:
 
 def _one_line(template: Template) -> Callable[[Mapping[str, Any], bool], str]:
     def render(facts: Mapping[str, Any], compact: bool) -> str:
-        return " ".join(template.render({**facts, "compact": compact}).split())
+        return " ".join(template.render(readable(facts) | {"compact": compact}).split())
 
     return render
+
+
+class Fields(dict[str, Any]):
+    """Facts a template reads as `item.place`. Jinja tries an attribute before a key: on a plain dict that
+    failed attempt (an exception) for each field of each line of a recruiter's agenda was most of its
+    render. Here the key answers the attribute; dict's own attributes (`items`...) win as they did."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def readable(context: Mapping[str, Any]) -> dict[str, Any]:
+    """`context` with its nested mappings (in lists too) as `Fields`; the top level stays a dict."""
+    return {key: _fields(value) for key, value in context.items()}
+
+
+def _fields(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return Fields({key: _fields(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_fields(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_fields(item) for item in value)
+    return value
 
 
 def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:

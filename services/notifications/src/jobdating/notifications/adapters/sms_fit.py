@@ -50,8 +50,12 @@ def _fit(text: str, cut: int | None) -> str:
 def fitted(render: Callable[[Mapping[str, Any], bool], str], context: Mapping[str, Any]) -> str:
     """The text to send: `render(facts, compact)` with the fewest parts, niceties kept when free."""
     facts = gsm_facts(context)
-    full, compact = render(facts, False), render(facts, True)
-    full_parts, compact_parts = measure(full).parts, measure(compact).parts
+    full = render(facts, False)
+    full_parts = measure(full).parts
+    if full_parts <= 1:  # no text is shorter than one part: the compact one need not be rendered
+        return full
+    compact = render(facts, True)
+    compact_parts = measure(compact).parts
     if full_parts <= compact_parts and full_parts <= MAX_PARTS:
         return full
     if compact_parts <= MAX_PARTS:

@@ -206,9 +206,11 @@ class Dispatcher:
         self._paced_for = None
         # Read beyond the free places: rows waiting for their recipient's message in flight are passed over,
         # and so are those whose provider has no token for now.
-        for d in queries_deliveries.due(self.store, self.clock.now(), 4 * (free + len(self._inflight))):
+        for d in queries_deliveries.due(
+            self.store, self.clock.now(), 4 * (free + len(self._inflight)), self._inflight.__contains__
+        ):
             person = _person_channel(d)
-            if d.notification_id in self._inflight or person in self._busy:
+            if person in self._busy:
                 continue
             pacer = self.pacers.get(d.channel)
             if pacer is not None and not pacer.take():

@@ -7,7 +7,7 @@ in_progress -> pending again only through reconciliation, when the message is kn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypedDict, Unpack
 
@@ -59,15 +59,27 @@ def get(source: Source, notification_id: str) -> Delivery | None:
     return struct_of(Delivery, found[0]) if found else None
 
 
-def due(store: EventStore, now: datetime, limit: int) -> list[Delivery]:
+def due(
+    store: EventStore,
+    now: datetime,
+    limit: int,
+    in_flight: Callable[[str], bool] = lambda notification_id: False,
+) -> Iterator[Delivery]:
     """Pending messages due at `now`, oldest due first (then first planned: a convocation before the
-    change notices planned after it)."""
+    change notices planned after it), decoded as they are taken: not those `in_flight` (by id), nor those
+    after the last one taken (a backlog's rows are read at every send, and decoding them all was most of
+    the cost of finding the next ones)."""
     found = store.query(
         f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? "
         "ORDER BY due_at, created_at, notification_id LIMIT ?",
         (ts(now), limit),
     )
-    return [struct_of(Delivery, r) for r in found]
+    for r in found:
+        if not in_flight(r[_ID]):
+            yield struct_of(Delivery, r)
+
+
+_ID = Delivery.__struct_fields__.index("notification_id")
 
 
 def pending_of_kind(source: Source, kind: str) -> list[Delivery]:

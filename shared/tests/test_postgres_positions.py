@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 
-from jobdating.eventstore.base import EventStore
+from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.eventstore.postgres import PostgresEventStore
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import new_event
@@ -85,3 +87,36 @@ def test_without_the_append_lock_a_follower_can_skip(pg_dsn: str) -> None:
     slow.close()
     fast.close()
     store.close()
+
+
+def _one_group(store: EventStore, *works: Any) -> list[Any]:
+    """Run `works` with `write_async` from one loop turn: one group, one transaction, in this order."""
+
+    async def run() -> list[Any]:
+        return await asyncio.gather(*(store.write_async(work) for work in works), return_exceptions=True)
+
+    commits = store.group_commit.commits
+    results = asyncio.run(run())
+    assert store.group_commit.commits == commits + 1
+    return results
+
+
+def test_a_job_rolled_back_in_a_group_does_not_leave_the_next_appending_without_the_lock(
+    pg_store: EventStore,
+) -> None:
+    """ROLLBACK TO a job's savepoint releases the advisory lock its append took: the next job of the group
+    must take it again, or its commit could land behind a reader."""
+
+    def refused(tx: Transaction) -> None:
+        tx.append([new_event(new_id(), 1)])
+        raise RuntimeError("refused after its append")
+
+    def appends(tx: Transaction) -> int:
+        tx.append([new_event(new_id(), 1)])
+        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        return int(tx.execute(held).fetchone()[0])
+
+    failed, locks = _one_group(pg_store, refused, appends)
+    assert isinstance(failed, RuntimeError)
+    assert locks == 1
+    assert pg_store.count() == 1

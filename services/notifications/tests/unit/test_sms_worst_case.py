@@ -149,8 +149,10 @@ def test_every_sms_is_gsm7_in_two_parts_at_most_with_the_longest_names(
     assert size.parts <= 2, f"{size.units} septets: {text}"
     if kind in LINKED_KINDS and place == "video":
         assert VIDEO_LINK in text  # never cut: the person needs it to attend
-    if kind in LINKED_KINDS and with_link:
+    if kind in LINKED_KINDS and with_link and not (place == "video" and context["meetings"]):
         assert LINK in text  # never cut, even beside a video link: the full details are behind it
+    # Four video interviews and a workshop and a meeting with a counsellor carried in the same message: the
+    # personal link gives way to the meetings' times, which its page does not show (the e-mail has both).
     assert "+33" not in text
     assert "None" not in text
 
@@ -162,7 +164,9 @@ def test_a_long_name_is_cut_at_a_word_only_when_the_sms_would_need_a_third_part(
     context |= {"interviews": one, "standing": one, "one_place": one[0]}
     text = JinjaRenderer().render("convocation", "sms", context).text
     # "é" stays (GSM-7 has it), "ê" is written "e" (it has not).
-    assert "avec Société Coopérative d'Intéret... mercredi 30/12 à 10h30" in text
+    assert (
+        "avec Société Coopérative d'Intéret Collectif - Batiment & OEuvres... mercredi 30/12 à 10h30" in text
+    )
     near = SITE | {"address": "2 rue Haute", "commune": "Lens"}
     interview = one[0] | {"company": "Boulangerie Pâtissière", "site": near}
     short = {**context, "interviews": [interview], "standing": [interview], "one_place": interview}

@@ -203,6 +203,8 @@ class GroupCommitter:
                     job.result = job.context.run(job.work, tx)
                 except BaseException as exc:  # handed back to the caller's thread
                     cur.execute("ROLLBACK TO job")
+                    # A lock taken in the job (the append lock) went with its savepoint.
+                    tx.rolled_back()
                     job.error = exc
                 cur.execute("RELEASE job")
             conn.commit()

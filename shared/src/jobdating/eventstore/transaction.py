@@ -18,6 +18,12 @@ class Transaction:
         self._dialect = dialect
         self._locked = False
 
+    def rolled_back(self) -> None:
+        """The work since a savepoint was rolled back: so were the locks it took (PostgreSQL releases an
+        advisory lock taken after a savepoint at ROLLBACK TO), and the next append takes the append lock
+        again instead of inserting without it."""
+        self._locked = False
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run a statement of the caller's (a projection's table); `?` placeholders on both backends."""
         self._cur.execute(self._dialect.sql(sql), tuple(params))

@@ -9,7 +9,9 @@ first. Links and codes are never cut: the candidate's personal link is where the
 personal link is short (44 characters after the console's address), so it fits beside a video link even
 at the longest names, with a console address of up to 60 characters (`test_sms_worst_case.py`). With a
 longer address it may not: the personal link then gives way, since the video link is what the person
-needs to attend, and the e-mail carries both.
+needs to attend, and the e-mail carries both. So it does when several video interviews, a workshop and a
+meeting with a counsellor go in one message (one message per moment): the meetings' times are not on the
+personal page, so they are kept.
 """
 
 from __future__ import annotations

@@ -276,7 +276,11 @@ class Dispatcher:
             return
         facts = msgspec.structs.replace(self.recipients.facts(d), told_with=tuple(told_with))
         timezone = facts.job_dating.timezone if facts.job_dating else self.timezone
-        moment = moments.moment_of(d.kind) if d.recipient_type == "candidate" else None
+        # A workshop's or counsellor's SMS already handed to the provider once (a kill before its outcome
+        # was recorded) goes again alone under the same key: carried by another message now, it would be
+        # told twice. (An interview message keeps its rule: it waits for nothing and carries what it did.)
+        merging = d.recipient_type == "candidate" and not (_handed_over(d) and moments.rank(d.kind))
+        moment = moments.moment_of(d.kind) if merging else None
         carrier = queries_deliveries.carrier_of(self.store, d) if moment is not None else None
         if carrier is not None:  # its carrier was interrupted (a crash): it goes again first, and tells it
             await self.outcomes.back_to_queue(d, max(carrier.due_at, now) + moments.AFTER_CARRIER, now)
@@ -448,7 +452,13 @@ def _pending(d: Delivery) -> moments.Pending:
         kind=d.kind,
         due_at=d.due_at,
         in_progress=d.status == "in_progress",
+        handed_over=_handed_over(d),
     )
+
+
+def _handed_over(d: Delivery) -> bool:
+    """Whether the provider may already hold this SMS: it was marked in progress (its key given) once."""
+    return d.channel == "sms" and d.message_id is not None
 
 
 def _person_channel(d: Delivery) -> tuple[str, str, str]:

@@ -54,6 +54,7 @@ class Pending(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     due_at: datetime
     in_progress: bool = False
+    handed_over: bool = False  # an SMS the provider may hold already: it goes again alone, never carried
 
 
 def moment_of(kind: str) -> Moment | None:
@@ -93,6 +94,7 @@ def carried(kind: str, others: Sequence[Pending], end: datetime) -> tuple[str, .
         if o.kind in CARRIED[_moment(kind)]
         and (rank(o.kind) or 0) >= mine
         and not o.in_progress
+        and not o.handed_over
         # Those waiting for it were put back a moment after it (`waits_until`): still this moment.
         and o.due_at <= end + AFTER_CARRIER
     )

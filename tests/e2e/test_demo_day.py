@@ -361,7 +361,9 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
         and closed_at <= when(s["starts_at"]) < reopened_at
     ]
     shut = {c["slot_id"] for c in changes if c["reason"] == "site_closed"}
-    assert all(c["change"] == "cancelled" for c in changes if c["slot_id"] in shut)
+    # A second interview booked on the day has its booking in the feed first: each ends cancelled.
+    last = {c["slot_id"]: c["change"] for c in changes}
+    assert all(last[slot_id] == "cancelled" for slot_id in shut)
     shut_slots = [s for s in slots if s["slot_id"] in shut]
     assert {s["site_id"] for s in shut_slots} == {closed}
     shut_kinds = Counter(s["kind"] for s in shut_slots)
@@ -396,8 +398,10 @@ def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> N
     assert sum(1 for s in completed if s["outcome"] == "hired") == report.outcomes.get("hired", 0)
 
     # Second interviews are slots of their own, after a first interview that asked for one.
+    # Those the reopened site gave back are new slots of the same pairs, beside the cancelled ones.
     seconds = [s for s in slots if s["kind"] == "second_interview"]
-    assert len(seconds) == report.second_interviews >= 1
+    assert len(seconds) == report.second_interviews + report.seconds_given_back
+    assert report.second_interviews >= 1
     asked = {
         (s["candidate_id"], s["company_id"])
         for s in slots

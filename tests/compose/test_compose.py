@@ -21,7 +21,7 @@ import stat
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -129,19 +129,20 @@ class Compose:
     work: Path
     clock: ScaledClock | None = None
     demo: str = ""  # what `jobdating compose-demo` printed: the load, then one sign-in per demo role
+    # The compose files, the last one the services' plain HTTP ports on loopback, for the demo day driven
+    # from here; the services answering HTTP there, and the setting of each one's port.
+    files: tuple[str, ...] = ("docker-compose.yml", "docker-compose.direct.yml")
+    http: dict[str, str] = field(default_factory=lambda: dict(HTTP))
 
     def command(self, *args: str) -> list[str]:
+        files = [arg for name in self.files for arg in ("--file", str(ROOT / name))]
         return [
             "docker-compose",
             "--project-name",
             self.project,
             "--project-directory",
             str(ROOT),
-            "--file",
-            str(ROOT / "docker-compose.yml"),
-            # The services' plain HTTP ports on loopback, for the demo day driven from here.
-            "--file",
-            str(ROOT / "docker-compose.direct.yml"),
+            *files,
             "--env-file",
             str(self.env_file),
             *args,
@@ -156,7 +157,7 @@ class Compose:
         return done.stdout
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.settings[HTTP[service]]}"
+        return f"http://127.0.0.1:{self.settings[self.http[service]]}"
 
     def nats_url(self, user: str) -> str:
         variable = "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
@@ -173,6 +174,17 @@ class Compose:
 
     def token_for(self, org: str, role: str) -> str:
         return next(t for t, who in self.tokens().items() if who["org"] == org and who["role"] == role)
+
+
+IMAGE_SETTINGS = ("PYTHON_IMAGE", "NATS_IMAGE", "POSTGRES_IMAGE", "NGINX_IMAGE")
+
+
+def image_overrides() -> dict[str, str]:
+    """The images' tags: the service images' `JOBDATING_COMPOSE_TEST_VERSION` (default `dev`, as
+    docker-compose.yml's) and the public images' (stand-ins) from the environment when set there, as
+    deploy/standins/build.sh reads them: a run beside another keeps off its images."""
+    chosen = {"JOBDATING_VERSION": os.environ.get("JOBDATING_COMPOSE_TEST_VERSION") or "dev"}
+    return chosen | {name: os.environ[name] for name in IMAGE_SETTINGS if os.environ.get(name)}
 
 
 def _step(*command: str, timeout: float = 1800) -> None:
@@ -199,6 +211,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         "CONSOLE_SECURE_COOKIE": "false",
         "JOBDATING_MAIL_DIR": str(mail),
         "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
+        **image_overrides(),
     }
     env_file = work / ".env"
     compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
@@ -239,7 +252,7 @@ def _compose_demo(stack: Compose, day: date) -> str:
 
 def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
-    for service in HTTP:
+    for service in stack.http:
         while True:
             try:
                 if httpx.get(f"{stack.url(service)}/health", timeout=2).status_code == 200:
@@ -254,7 +267,7 @@ def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
 def _heads(stack: Compose) -> dict[str, tuple[object, object]]:
     """Each service's log head and relay position, as its health tells them."""
     found = {}
-    for service in HTTP:
+    for service in stack.http:
         health = httpx.get(f"{stack.url(service)}/health", timeout=5).json()
         found[service] = (health.get("log_head"), health.get("relay_position"))
     return found

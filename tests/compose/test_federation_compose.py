@@ -1,0 +1,262 @@
+"""docker-compose.federation.yml end to end: the hub's three nats-servers and the coordinator's services, two
+partners each on its own nats-server (a leaf of the hub), PostgreSQL and instances, every NATS connection
+mutual TLS; the demo day through the public APIs, a candidate registered at each partner's own instance
+(the same person: each partner's coordinators are told, through the hub), then `jobdating audit` over the
+hub and both partners' streams and every store, clean.
+
+Needs what tests/compose/test_compose.py needs (skipped with its reason otherwise); its images are reused
+(docker's cache: the second build takes seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY
+from jobdating.bus.server import free_port
+from jobdating.ops import compose, compose_federation, federation_plan
+from jobdating.ops.day.clock import day_of, demo_clock
+from jobdating.ops.day.driver import DemoDay
+from jobdating.ops.day.services import DayApi
+from jobdating.ops.demo_calendar import local_today
+from jobdating.ops.federation_tls import TlsFiles
+from jobdating.ops.nats_users import OPS_USER
+from jobdating.ops.stack import clock_env
+from jobdating.testing.demo_data import COORDINATOR_ORG
+from tests.compose.test_compose import (
+    DATABASES,
+    HTTP,
+    JOBDATING,
+    PORTS,
+    PROBLEM,
+    ROOT,
+    Compose,
+    _compose_demo,
+    _step,
+    _wait_healthy,
+    _wait_settled,
+    image_overrides,
+)
+
+SPEED = 600.0
+# Real seconds between `up` and 07:30 on the demo clock: the servers' start, the streams provisioned
+# through the hub, the services' start, `compose-demo`.
+LEAD_SECONDS = 300.0
+FILES = ("docker-compose.yml", "docker-compose.federation.yml", "docker-compose.direct.yml")
+PLIE = "plie-lille-sud"
+ML = "mission-locale"
+SERVERS = ("nats", "nats-hub-1", "nats-hub-2", f"nats-{ML}", f"nats-{PLIE}")
+PARTNER_PORTS = {
+    f"registration-{PLIE}": "REGISTRATION_PLIE_LILLE_SUD_PORT",
+}
+PARTNER_DATABASES = {
+    f"registration@{ML}": ("POSTGRES_MISSION_LOCALE_PORT", "registration"),
+    f"sites@{ML}": ("POSTGRES_MISSION_LOCALE_PORT", "sites"),
+    f"registration@{PLIE}": ("POSTGRES_PLIE_LILLE_SUD_PORT", "registration"),
+}
+# The hub's own stores: docker-compose.yml's, without the partners' (in their own PostgreSQL).
+HUB_DATABASES = {label: db for label, db in DATABASES.items() if "@" not in label}
+
+pytestmark = [
+    pytest.mark.docker,
+    pytest.mark.timeout(2400),
+    pytest.mark.skipif(PROBLEM is not None, reason=f"compose end-to-end test skipped: {PROBLEM}"),
+]
+
+
+class Federated(Compose):
+    """The federated stack: its federation's folder, the hub's operators' certificate."""
+
+    @property
+    def folder(self) -> Path:
+        return self.work / "federation"
+
+    def plan(self) -> federation_plan.FederationPlan:
+        return federation_plan.load(self.folder)
+
+    def hub_url(self) -> str:
+        return compose_federation.hub_ops_url(self.plan(), self.settings["NATS_PORT"])
+
+    def ops_env(self) -> dict[str, str]:
+        """The environment of the operators' commands: the hub operators' certificate."""
+        files = TlsFiles.under(federation_plan.client_tls_path(self.folder, None, OPS_USER))
+        return {**os.environ, TLS_CA: files.ca, TLS_CERT: files.cert, TLS_KEY: files.key, "COLUMNS": "250"}
+
+    def store_urls(self) -> dict[str, str]:
+        s = self.settings
+        who = f"{s['POSTGRES_USER']}:{s['POSTGRES_PASSWORD']}@127.0.0.1"
+        urls = {label: f"postgresql://{who}:{s['POSTGRES_PORT']}/{db}" for label, db in HUB_DATABASES.items()}
+        for label, (port, db) in PARTNER_DATABASES.items():
+            urls[label] = f"postgresql://{who}:{s[port]}/{db}"
+        return urls
+
+
+def _provision_streams(stack: Federated, timeout: float = 180) -> str:
+    """The operator's `jobdating partner add ORG --hub-url` (docs/deploy.md): the hub's stream sourcing
+    both partners, each partner's stream and durable, through the hub; tried again until the cluster has
+    elected its leader and both leaves are connected."""
+    command = [JOBDATING, "partner", "add", PLIE, f"--folder={stack.folder}", f"--hub-url={stack.hub_url()}"]
+    deadline = time.monotonic() + timeout
+    while True:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode == 0:
+            return done.stdout
+        assert time.monotonic() < deadline, done.stdout + done.stderr
+        time.sleep(2)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
+    work = tmp_path_factory.mktemp("federation")
+    _step(str(ROOT / "deploy" / "build-wheels.sh"))
+    _step(str(ROOT / "deploy" / "standins" / "build.sh"))
+    mail = work / "mail"
+    mail.mkdir()
+    mail.chmod(0o777)  # written by the containers' unprivileged user
+    ports = (*PORTS, *PARTNER_PORTS.values(), "POSTGRES_MISSION_LOCALE_PORT", "POSTGRES_PLIE_LILLE_SUD_PORT")
+    overrides = {port: str(free_port()) for port in ports}
+    overrides |= {
+        "JOBDATING_CONFIG_DIR": str(work / "config"),
+        "JOBDATING_SECRETS_DIR": str(work / "secrets"),
+        "JOBDATING_FEDERATION_DIR": str(work / "federation"),
+        "PROXY_TLS_DIR": str(work / "tls"),
+        "CONSOLE_SECURE_COOKIE": "false",
+        "JOBDATING_MAIL_DIR": str(mail),
+        "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
+        **image_overrides(),
+    }
+    env_file = work / ".env"
+    partners = compose_federation.COMPOSE_PARTNERS
+    compose.init(
+        ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides, partners=partners
+    )
+    compose_federation.init(env_file, work / "federation", partners=partners, demo=True)
+    http = {**HTTP, **PARTNER_PORTS}
+    stack = Federated(
+        f"jobdatingfed{os.getpid()}", env_file, compose.read_env(env_file), work, files=FILES, http=http
+    )
+    stack.run("build")
+    clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
+    for key, value in clock_env(clock).items():
+        stack.settings[f"JOBDATING_{key}"] = value
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
+    stack.clock = clock
+    try:
+        stack.run("up", "-d", *SERVERS)
+        _provision_streams(stack)
+        stack.run("up", "-d")
+        _wait_healthy(stack)
+        stack.demo = _compose_demo(stack, day_of(clock))
+        yield stack
+    except BaseException:
+        print(stack.run("ps"))
+        logs = subprocess.run(
+            stack.command("logs", "--tail", "40"), capture_output=True, text=True, check=False
+        )
+        print(logs.stdout)
+        raise
+    finally:
+        subprocess.run(
+            stack.command("down", "--volumes", "--remove-orphans"), capture_output=True, check=False
+        )
+
+
+def _register(stack: Federated, service: str, org: str, company_id: str) -> str:
+    """The same person (same phone) registered by `org`'s counsellor on its own instance, wishing for a
+    company registered at the hub (learned from the hub's stream through the partner's own)."""
+    counsellor = {"Authorization": f"Bearer {stack.token_for(org, 'counsellor')}"}
+    assert stack.clock is not None
+    body = {
+        "first_name": "Inès",
+        "last_name": "Fontaine",
+        "phone": "06 12 34 56 78",
+        "postcode": "59155",
+        "commune": "Faches-Thumesnil",
+        "site_id": "site-faches",
+        "wishes": [{"rank": 1, "company_id": company_id}],
+        "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
+        "consent_data": True,
+        "consent_sms": True,
+    }
+    answer = httpx.post(f"{stack.url(service)}/candidates", headers=counsellor, json=body, timeout=15)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["candidate_id"])
+
+
+def _audit(stack: Federated) -> str:
+    """`jobdating audit` over the hub's stream, both partners' (through the hub) and every store."""
+    empty = stack.work / "empty"  # no embedded stack's data folder: every store is given by URL
+    empty.mkdir(exist_ok=True)
+    command = [JOBDATING, "audit", f"--data-dir={empty}", f"--nats-url={stack.hub_url()}"]
+    command += [f"--partner={org}" for org in compose_federation.COMPOSE_PARTNERS]
+    command += [f"--store={label}={url}" for label, url in stack.store_urls().items()]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=stack.ops_env(), timeout=300, check=False
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    return said
+
+
+def test_the_demo_day_runs_across_the_federation_and_the_audit_over_hub_and_partners_is_clean(
+    stack: Federated,
+) -> None:
+    assert stack.clock is not None
+    loaded = re.search(
+        r"Démo chargée : (\d+) sites, (\d+) ordinateurs, (\d+) entreprises, (\d+) candidats", stack.demo
+    )
+    assert loaded is not None, stack.demo
+    assert tuple(int(n) for n in loaded.groups()) == (4, 18, 15, 50)
+
+    # The demo day: the coordinator's instances on the hub, the mission locale's site on its own sites
+    # instance, on its own server, its events reaching scheduling through the hub's stream.
+    sites = {COORDINATOR_ORG: stack.url("sites"), ML: stack.url(f"sites-{ML}")}
+    api = DayApi(
+        scheduling_url=stack.url("scheduling"),
+        sites_url=sites,
+        registration_url=stack.url("registration"),
+        token=stack.token_for,
+    )
+    day = DemoDay(
+        api=api, clock=stack.clock, maildir=stack.work / "mail", sms_file=stack.work / "no-sms.jsonl"
+    )
+    report = day.run()
+    assert report.checked_in > 40
+    assert report.completed > 100
+    assert report.outcomes.get("hired", 0) > 0
+    assert report.convocations > 0
+
+    # Each partner's own registration instance, on its own server: the same person registered at both,
+    # wishing for a company of the hub's.
+    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    companies = httpx.get(
+        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
+    ).json()["items"]
+    company = companies[0]["company_id"]
+    at_ml = _register(stack, f"registration-{ML}", ML, company)
+    at_plie = _register(stack, f"registration-{PLIE}", PLIE, company)
+    # Neither instance lists the other's candidate, nor does the coordinator's.
+    listed = httpx.get(
+        f"{stack.url('registration')}/candidates", params={"limit": 100}, headers=coordinator, timeout=15
+    ).json()["items"]
+    assert {at_ml, at_plie}.isdisjoint(c["candidate_id"] for c in listed)
+
+    _wait_settled(stack)
+    said = _audit(stack)
+    assert "Aucune différence" in said, said
+    # Both partners' streams read through the hub and compared with it.
+    for org in compose_federation.COMPOSE_PARTNERS:
+        assert f"Flux de {org} (son serveur, par le hub)" in said, said
+    audited = {
+        label: line for label in stack.store_urls() for line in said.splitlines() if f"│ {label} " in line
+    }
+    assert set(audited) == set(stack.store_urls()), said

@@ -20,7 +20,8 @@ import ssl
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -193,16 +194,16 @@ def _step(*command: str, timeout: float = 1800) -> None:
         raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
-    work = tmp_path_factory.mktemp("compose")
+def prepared(work: Path, ports: Sequence[str], **settings: str) -> dict[str, str]:
+    """The wheels and stand-in images built, the mail catcher's folder made, and the `.env` settings of a
+    test stack in `work`: a free port for each of `ports`, its folders, then `settings`."""
     # Wheels on the host, stand-ins for the public images, then the service images (no network inside).
     _step(str(ROOT / "deploy" / "build-wheels.sh"))
     _step(str(ROOT / "deploy" / "standins" / "build.sh"))
     mail = work / "mail"
     mail.mkdir()
     mail.chmod(0o777)  # written by the containers' unprivileged user
-    overrides = {port: str(free_port()) for port in PORTS}
+    overrides = {port: str(free_port()) for port in ports}
     overrides |= {
         "JOBDATING_CONFIG_DIR": str(work / "config"),
         "JOBDATING_SECRETS_DIR": str(work / "secrets"),
@@ -213,21 +214,30 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
         **image_overrides(),
     }
-    env_file = work / ".env"
-    compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
-    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, compose.read_env(env_file), work)
+    return overrides | settings
+
+
+@contextmanager
+def running(
+    stack: Compose, speed: float, lead_seconds: float, start: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """The images built, the demo clock set (`lead_seconds` before 07:30), the stack up (`start`, else
+    all of it at once), healthy and loaded by `compose-demo`; down, volumes removed, at the end."""
     stack.run("build")
     # The day's clock starts now that the images are built: every service shares it.
-    clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
+    clock = demo_clock(local_today(datetime.now(UTC)), speed, lead_seconds)
     for key, value in clock_env(clock).items():
         stack.settings[f"JOBDATING_{key}"] = value
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
+    stack.env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
     stack.clock = clock
     try:
-        stack.run("up", "-d")
+        if start is None:
+            stack.run("up", "-d")
+        else:
+            start()
         _wait_healthy(stack)
         stack.demo = _compose_demo(stack, day_of(clock))
-        yield stack
+        yield
     except BaseException:
         print(stack.run("ps"))
         print(
@@ -240,6 +250,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         subprocess.run(
             stack.command("down", "--volumes", "--remove-orphans"), capture_output=True, check=False
         )
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
+    work = tmp_path_factory.mktemp("compose")
+    overrides = prepared(work, PORTS)
+    env_file = work / ".env"
+    compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
+    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, compose.read_env(env_file), work)
+    with running(stack, SPEED, LEAD_SECONDS):
+        yield stack
 
 
 def _compose_demo(stack: Compose, day: date) -> str:

@@ -15,22 +15,17 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY
-from jobdating.bus.server import free_port
 from jobdating.ops import compose, compose_federation, federation_plan
-from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.day.services import DayApi
-from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.nats_users import OPS_USER
-from jobdating.ops.stack import clock_env
 from jobdating.testing.demo_data import COORDINATOR_ORG
 from tests.compose.test_compose import (
     DATABASES,
@@ -40,11 +35,10 @@ from tests.compose.test_compose import (
     PROBLEM,
     ROOT,
     Compose,
-    _compose_demo,
-    _step,
-    _wait_healthy,
+    _register,
     _wait_settled,
-    image_overrides,
+    prepared,
+    running,
 )
 
 SPEED = 600.0
@@ -107,33 +101,23 @@ def _provision_streams(stack: Federated, timeout: float = 180) -> str:
     command = [JOBDATING, "partner", "add", PLIE, f"--folder={stack.folder}", f"--hub-url={stack.hub_url()}"]
     deadline = time.monotonic() + timeout
     while True:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-        if done.returncode == 0:
-            return done.stdout
-        assert time.monotonic() < deadline, done.stdout + done.stderr
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired as exc:  # its client waits on for servers not listening yet
+            said = f"{exc.stdout!r} {exc.stderr!r}"
+        else:
+            if done.returncode == 0:
+                return done.stdout
+            said = done.stdout + done.stderr
+        assert time.monotonic() < deadline, said
         time.sleep(2)
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
     work = tmp_path_factory.mktemp("federation")
-    _step(str(ROOT / "deploy" / "build-wheels.sh"))
-    _step(str(ROOT / "deploy" / "standins" / "build.sh"))
-    mail = work / "mail"
-    mail.mkdir()
-    mail.chmod(0o777)  # written by the containers' unprivileged user
     ports = (*PORTS, *PARTNER_PORTS.values(), "POSTGRES_MISSION_LOCALE_PORT", "POSTGRES_PLIE_LILLE_SUD_PORT")
-    overrides = {port: str(free_port()) for port in ports}
-    overrides |= {
-        "JOBDATING_CONFIG_DIR": str(work / "config"),
-        "JOBDATING_SECRETS_DIR": str(work / "secrets"),
-        "JOBDATING_FEDERATION_DIR": str(work / "federation"),
-        "PROXY_TLS_DIR": str(work / "tls"),
-        "CONSOLE_SECURE_COOKIE": "false",
-        "JOBDATING_MAIL_DIR": str(mail),
-        "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
-        **image_overrides(),
-    }
+    overrides = prepared(work, ports, JOBDATING_FEDERATION_DIR=str(work / "federation"))
     env_file = work / ".env"
     partners = compose_federation.COMPOSE_PARTNERS
     compose.init(
@@ -144,52 +128,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
     stack = Federated(
         f"jobdatingfed{os.getpid()}", env_file, compose.read_env(env_file), work, files=FILES, http=http
     )
-    stack.run("build")
-    clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
-    for key, value in clock_env(clock).items():
-        stack.settings[f"JOBDATING_{key}"] = value
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
-    stack.clock = clock
-    try:
+
+    def start() -> None:
+        """The servers first, the streams provisioned through the hub, then the rest (docs/deploy.md)."""
         stack.run("up", "-d", *SERVERS)
         _provision_streams(stack)
         stack.run("up", "-d")
-        _wait_healthy(stack)
-        stack.demo = _compose_demo(stack, day_of(clock))
+
+    with running(stack, SPEED, LEAD_SECONDS, start):
         yield stack
-    except BaseException:
-        print(stack.run("ps"))
-        logs = subprocess.run(
-            stack.command("logs", "--tail", "40"), capture_output=True, text=True, check=False
-        )
-        print(logs.stdout)
-        raise
-    finally:
-        subprocess.run(
-            stack.command("down", "--volumes", "--remove-orphans"), capture_output=True, check=False
-        )
-
-
-def _register(stack: Federated, service: str, org: str, company_id: str) -> str:
-    """The same person (same phone) registered by `org`'s counsellor on its own instance, wishing for a
-    company registered at the hub (learned from the hub's stream through the partner's own)."""
-    counsellor = {"Authorization": f"Bearer {stack.token_for(org, 'counsellor')}"}
-    assert stack.clock is not None
-    body = {
-        "first_name": "Inès",
-        "last_name": "Fontaine",
-        "phone": "06 12 34 56 78",
-        "postcode": "59155",
-        "commune": "Faches-Thumesnil",
-        "site_id": "site-faches",
-        "wishes": [{"rank": 1, "company_id": company_id}],
-        "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
-        "consent_data": True,
-        "consent_sms": True,
-    }
-    answer = httpx.post(f"{stack.url(service)}/candidates", headers=counsellor, json=body, timeout=15)
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["candidate_id"])
 
 
 def _audit(stack: Federated) -> str:
@@ -235,16 +182,11 @@ def test_the_demo_day_runs_across_the_federation_and_the_audit_over_hub_and_part
     assert report.outcomes.get("hired", 0) > 0
     assert report.convocations > 0
 
-    # Each partner's own registration instance, on its own server: the same person registered at both,
-    # wishing for a company of the hub's.
+    # Each partner's own registration instance, on its own server: the same person (same phone)
+    # registered at both; neither candidate is listed by the coordinator's instance.
+    at_ml = _register(stack, f"registration-{ML}", ML, "Fontaine")
+    at_plie = _register(stack, f"registration-{PLIE}", PLIE, "Fontaine")
     coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
-    companies = httpx.get(
-        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
-    ).json()["items"]
-    company = companies[0]["company_id"]
-    at_ml = _register(stack, f"registration-{ML}", ML, company)
-    at_plie = _register(stack, f"registration-{PLIE}", PLIE, company)
-    # Neither instance lists the other's candidate, nor does the coordinator's.
     listed = httpx.get(
         f"{stack.url('registration')}/candidates", params={"limit": 100}, headers=coordinator, timeout=15
     ).json()["items"]

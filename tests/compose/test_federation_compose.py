@@ -10,6 +10,7 @@ Needs what tests/compose/test_compose.py needs (skipped with its reason otherwis
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -18,9 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import nats
 import pytest
 
-from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY
+from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, tls_context
+from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose, compose_federation, federation_plan
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.day.services import DayApi
@@ -57,6 +60,7 @@ PARTNER_DATABASES = {
     f"sites@{ML}": ("POSTGRES_MISSION_LOCALE_PORT", "sites"),
     f"registration@{PLIE}": ("POSTGRES_PLIE_LILLE_SUD_PORT", "registration"),
 }
+SUSPICIONS = "jobdating.*.registration.*.DuplicateSuspected.>"
 # The hub's own stores: docker-compose.yml's, without the partners' (in their own PostgreSQL).
 HUB_DATABASES = {label: db for label, db in DATABASES.items() if "@" not in label}
 
@@ -80,9 +84,13 @@ class Federated(Compose):
     def hub_url(self) -> str:
         return compose_federation.hub_ops_url(self.plan(), self.settings["NATS_PORT"])
 
+    def ops_files(self) -> TlsFiles:
+        """The hub operators' certificate."""
+        return TlsFiles.under(federation_plan.client_tls_path(self.folder, None, OPS_USER))
+
     def ops_env(self) -> dict[str, str]:
         """The environment of the operators' commands: the hub operators' certificate."""
-        files = TlsFiles.under(federation_plan.client_tls_path(self.folder, None, OPS_USER))
+        files = self.ops_files()
         return {**os.environ, TLS_CA: files.ca, TLS_CERT: files.cert, TLS_KEY: files.key, "COLUMNS": "250"}
 
     def store_urls(self) -> dict[str, str]:
@@ -139,6 +147,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
         yield stack
 
 
+def _suspecting(stack: Federated, limit: float = 90) -> set[str]:
+    """The organisations whose DuplicateSuspected events the hub's stream holds, once both partners' are
+    there (or `limit` seconds passed: the instances sweep every few seconds)."""
+
+    async def held() -> set[str]:
+        files = stack.ops_files()
+        nc = await nats.connect(stack.hub_url(), tls=tls_context(files.ca, files.cert, files.key))
+        try:
+            info = await nc.jetstream().stream_info(STREAM_NAME, subjects_filter=SUSPICIONS)
+        finally:
+            await nc.close()
+        return {subject.split(".")[1] for subject in info.state.subjects or {}}
+
+    deadline = time.monotonic() + limit
+    while True:
+        found = asyncio.run(held())
+        if found >= {ML, PLIE} or time.monotonic() > deadline:
+            return found
+        time.sleep(2)
+
+
 def _audit(stack: Federated) -> str:
     """`jobdating audit` over the hub's stream, both partners' (through the hub) and every store."""
     empty = stack.work / "empty"  # no embedded stack's data folder: every store is given by URL
@@ -191,6 +220,9 @@ def test_the_demo_day_runs_across_the_federation_and_the_audit_over_hub_and_part
         f"{stack.url('registration')}/candidates", params={"limit": 100}, headers=coordinator, timeout=15
     ).json()["items"]
     assert {at_ml, at_plie}.isdisjoint(c["candidate_id"] for c in listed)
+    # Each partner's instance learned the other's blind index entry through the hub and suspects a
+    # duplicate, its suspicion in turn sourced into the hub's stream (ids only, no one's data).
+    assert _suspecting(stack) == {ML, PLIE}
 
     _wait_settled(stack)
     said = _audit(stack)

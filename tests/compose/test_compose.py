@@ -38,6 +38,7 @@ from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.day.services import DayApi
+from jobdating.ops.day.summary import DayReport
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.demo_people import COACH_ORGS
@@ -312,10 +313,11 @@ def _wait_settled(stack: Compose, quiet: float = 4, timeout: float = 180) -> Non
         before = now
 
 
-def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
+def loaded_and_run(stack: Compose) -> DayReport:
+    """The demo `compose-demo` loaded (the fixture: through the demo's people, the plan published), then
+    its day through the public APIs: the coordinator's instances, the mission locale's site on its own
+    sites instance. Its report."""
     assert stack.clock is not None
-    sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
-    # Loaded by `compose-demo` (the fixture) through the demo's people, the plan published.
     figures = r"Démo chargée : (\d+) sites, (\d+) ordinateurs, (\d+) entreprises, (\d+) candidats"
     loaded = re.search(figures, stack.demo)
     assert loaded is not None, stack.demo
@@ -324,6 +326,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert published is not None, stack.demo
     assert int(published.group(1)) > 0
 
+    sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
     api = DayApi(
         scheduling_url=stack.url("scheduling"),
         sites_url=sites,
@@ -336,7 +339,12 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
         maildir=stack.work / "mail",
         sms_file=stack.work / "no-sms-here.jsonl",
     )
-    report = day.run()
+    return day.run()
+
+
+def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
+    report = loaded_and_run(stack)
+    assert stack.clock is not None
     assert report.checked_in > 40
     assert report.completed > 100
     assert report.outcomes.get("hired", 0) > 0

@@ -47,8 +47,10 @@ def test_partner_add_writes_the_partners_leaf_and_the_hubs_side_and_keeps_its_pa
     assert plan.partners["mission-locale"] == first.partners["mission-locale"]
     for node in plan.hub:
         hub = federation_plan.hub_config_path(tmp_path, node).read_text()
-        assert '"user": "leaf-mission-locale"' in hub
-        assert '"user": "leaf-plie"' in hub
+        assert "{ user: leaf-mission-locale," in hub
+        assert "{ user: leaf-plie," in hub
+        # The hub's own instances, each its own user (docker-compose.federation.yml connects them so).
+        assert all(f'password: "{pw}"' in hub for pw in plan.hub_passwords.values())
         assert "sync_interval: always" in hub
     assert plan.partners["mission-locale"].leaf_password in leaf.read_text()
     # Its own users, its server's and users' certificates, from the one authority of the federation.
@@ -62,6 +64,7 @@ def test_partner_add_writes_the_partners_leaf_and_the_hubs_side_and_keeps_its_pa
         *(federation_plan.hub_tls_path(tmp_path, node) for node in plan.hub),
         federation_plan.partner_tls_path(tmp_path, "plie"),
         federation_plan.client_tls_path(tmp_path, None, "ops"),
+        federation_plan.client_tls_path(tmp_path, None, "scheduling"),
         federation_plan.client_tls_path(tmp_path, "plie", "sites-plie"),
     ]
     for folder in folders:

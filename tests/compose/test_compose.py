@@ -20,8 +20,9 @@ import ssl
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from jobdating.ops.audit.run import audit
 from jobdating.ops.day.clock import day_of, demo_clock
 from jobdating.ops.day.driver import DemoDay
 from jobdating.ops.day.services import DayApi
+from jobdating.ops.day.summary import DayReport
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts, sign_in
 from jobdating.ops.demo_calendar import local_today
 from jobdating.ops.demo_people import COACH_ORGS
@@ -129,19 +131,20 @@ class Compose:
     work: Path
     clock: ScaledClock | None = None
     demo: str = ""  # what `jobdating compose-demo` printed: the load, then one sign-in per demo role
+    # The compose files, the last one the services' plain HTTP ports on loopback, for the demo day driven
+    # from here; the services answering HTTP there, and the setting of each one's port.
+    files: tuple[str, ...] = ("docker-compose.yml", "docker-compose.direct.yml")
+    http: dict[str, str] = field(default_factory=lambda: dict(HTTP))
 
     def command(self, *args: str) -> list[str]:
+        files = [arg for name in self.files for arg in ("--file", str(ROOT / name))]
         return [
             "docker-compose",
             "--project-name",
             self.project,
             "--project-directory",
             str(ROOT),
-            "--file",
-            str(ROOT / "docker-compose.yml"),
-            # The services' plain HTTP ports on loopback, for the demo day driven from here.
-            "--file",
-            str(ROOT / "docker-compose.direct.yml"),
+            *files,
             "--env-file",
             str(self.env_file),
             *args,
@@ -156,7 +159,7 @@ class Compose:
         return done.stdout
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.settings[HTTP[service]]}"
+        return f"http://127.0.0.1:{self.settings[self.http[service]]}"
 
     def nats_url(self, user: str) -> str:
         variable = "NATS_" + user.upper().replace("-", "_") + "_PASSWORD"
@@ -175,22 +178,33 @@ class Compose:
         return next(t for t, who in self.tokens().items() if who["org"] == org and who["role"] == role)
 
 
+IMAGE_SETTINGS = ("PYTHON_IMAGE", "NATS_IMAGE", "POSTGRES_IMAGE", "NGINX_IMAGE")
+
+
+def image_overrides() -> dict[str, str]:
+    """The images' tags: the service images' `JOBDATING_COMPOSE_TEST_VERSION` (default `dev`, as
+    docker-compose.yml's) and the public images' (stand-ins) from the environment when set there, as
+    deploy/standins/build.sh reads them: a run beside another keeps off its images."""
+    chosen = {"JOBDATING_VERSION": os.environ.get("JOBDATING_COMPOSE_TEST_VERSION") or "dev"}
+    return chosen | {name: os.environ[name] for name in IMAGE_SETTINGS if os.environ.get(name)}
+
+
 def _step(*command: str, timeout: float = 1800) -> None:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
-    work = tmp_path_factory.mktemp("compose")
+def prepared(work: Path, ports: Sequence[str], **settings: str) -> dict[str, str]:
+    """The wheels and stand-in images built, the mail catcher's folder made, and the `.env` settings of a
+    test stack in `work`: a free port for each of `ports`, its folders, then `settings`."""
     # Wheels on the host, stand-ins for the public images, then the service images (no network inside).
     _step(str(ROOT / "deploy" / "build-wheels.sh"))
     _step(str(ROOT / "deploy" / "standins" / "build.sh"))
     mail = work / "mail"
     mail.mkdir()
     mail.chmod(0o777)  # written by the containers' unprivileged user
-    overrides = {port: str(free_port()) for port in PORTS}
+    overrides = {port: str(free_port()) for port in ports}
     overrides |= {
         "JOBDATING_CONFIG_DIR": str(work / "config"),
         "JOBDATING_SECRETS_DIR": str(work / "secrets"),
@@ -199,22 +213,32 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         "CONSOLE_SECURE_COOKIE": "false",
         "JOBDATING_MAIL_DIR": str(mail),
         "JOBDATING_STAFF_FILE": "/etc/jobdating/staff.toml",
+        **image_overrides(),
     }
-    env_file = work / ".env"
-    compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
-    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, compose.read_env(env_file), work)
+    return overrides | settings
+
+
+@contextmanager
+def running(
+    stack: Compose, speed: float, lead_seconds: float, start: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """The images built, the demo clock set (`lead_seconds` before 07:30), the stack up (`start`, else
+    all of it at once), healthy and loaded by `compose-demo`; down, volumes removed, at the end."""
     stack.run("build")
     # The day's clock starts now that the images are built: every service shares it.
-    clock = demo_clock(local_today(datetime.now(UTC)), SPEED, LEAD_SECONDS)
+    clock = demo_clock(local_today(datetime.now(UTC)), speed, lead_seconds)
     for key, value in clock_env(clock).items():
         stack.settings[f"JOBDATING_{key}"] = value
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
+    stack.env_file.write_text("".join(f"{k}={v}\n" for k, v in stack.settings.items()))
     stack.clock = clock
     try:
-        stack.run("up", "-d")
+        if start is None:
+            stack.run("up", "-d")
+        else:
+            start()
         _wait_healthy(stack)
         stack.demo = _compose_demo(stack, day_of(clock))
-        yield stack
+        yield
     except BaseException:
         print(stack.run("ps"))
         print(
@@ -229,6 +253,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
         )
 
 
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
+    work = tmp_path_factory.mktemp("compose")
+    overrides = prepared(work, PORTS)
+    env_file = work / ".env"
+    compose.init(ROOT / ".env.example", env_file, work / "config", demo=True, overrides=overrides)
+    stack = Compose(f"jobdatingtest{os.getpid()}", env_file, compose.read_env(env_file), work)
+    with running(stack, SPEED, LEAD_SECONDS):
+        yield stack
+
+
 def _compose_demo(stack: Compose, day: date) -> str:
     """The operator's `jobdating compose-demo` (docs/deploy.md) on the checkout whose .env is the test's."""
     command = [JOBDATING, "compose-demo", f"--root={stack.work}", f"--day={day.isoformat()}"]
@@ -239,7 +274,7 @@ def _compose_demo(stack: Compose, day: date) -> str:
 
 def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
-    for service in HTTP:
+    for service in stack.http:
         while True:
             try:
                 if httpx.get(f"{stack.url(service)}/health", timeout=2).status_code == 200:
@@ -254,7 +289,7 @@ def _wait_healthy(stack: Compose, timeout: float = 180) -> None:
 def _heads(stack: Compose) -> dict[str, tuple[object, object]]:
     """Each service's log head and relay position, as its health tells them."""
     found = {}
-    for service in HTTP:
+    for service in stack.http:
         health = httpx.get(f"{stack.url(service)}/health", timeout=5).json()
         found[service] = (health.get("log_head"), health.get("relay_position"))
     return found
@@ -278,10 +313,11 @@ def _wait_settled(stack: Compose, quiet: float = 4, timeout: float = 180) -> Non
         before = now
 
 
-def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
+def loaded_and_run(stack: Compose) -> DayReport:
+    """The demo `compose-demo` loaded (the fixture: through the demo's people, the plan published), then
+    its day through the public APIs: the coordinator's instances, the mission locale's site on its own
+    sites instance. Its report."""
     assert stack.clock is not None
-    sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
-    # Loaded by `compose-demo` (the fixture) through the demo's people, the plan published.
     figures = r"Démo chargée : (\d+) sites, (\d+) ordinateurs, (\d+) entreprises, (\d+) candidats"
     loaded = re.search(figures, stack.demo)
     assert loaded is not None, stack.demo
@@ -290,6 +326,7 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     assert published is not None, stack.demo
     assert int(published.group(1)) > 0
 
+    sites = {COORDINATOR_ORG: stack.url("sites"), "mission-locale": stack.url("sites-mission-locale")}
     api = DayApi(
         scheduling_url=stack.url("scheduling"),
         sites_url=sites,
@@ -302,7 +339,12 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
         maildir=stack.work / "mail",
         sms_file=stack.work / "no-sms-here.jsonl",
     )
-    report = day.run()
+    return day.run()
+
+
+def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose) -> None:
+    report = loaded_and_run(stack)
+    assert stack.clock is not None
     assert report.checked_in > 40
     assert report.completed > 100
     assert report.outcomes.get("hired", 0) > 0

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from jobdating.bus.server import nats_binary
 from jobdating.console.config import ConsoleSettings
-from jobdating.ops import compose
+from jobdating.ops import compose, compose_federation, federation_plan
 from jobdating.ops.audit.report import ServiceAudit
 from jobdating.ops.audit.stream import owner_of
 from jobdating.ops.cli import app
@@ -287,3 +287,36 @@ def test_compose_init_writes_one_federation_key_that_every_registration_instance
         path = instance["environment"]["JOBDATING_REGISTRATION_FEDERATION_KEY_FILE"]
         mounted = {v.rsplit(":", 2)[1]: v.rsplit(":", 2)[0] for v in instance["volumes"]}
         assert mounted[path] == "${JOBDATING_SECRETS_DIR:-./deploy/compose/secrets}/" + compose.FEDERATION_KEY
+
+
+def test_compose_init_federation_gives_the_federated_compose_file_every_password_of_the_plan(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env.example").write_text(EXAMPLE.read_text())
+    result = CliRunner().invoke(app, ["compose-init", "--root", str(tmp_path), "--federation", "--demo"])
+    assert result.exit_code == 0, result.output
+    settings = compose.read_env(tmp_path / ".env")
+    assert settings["COMPOSE_FILE"] == compose_federation.FEDERATION_COMPOSE_FILES
+    plan = federation_plan.load(tmp_path / federation_plan.DEFAULT_FOLDER)
+    assert set(plan.partners) == set(compose_federation.COMPOSE_PARTNERS)
+    # Every password the federated file puts in a URL is the plan's, the one the servers' configs hold.
+    federated = (ROOT / "docker-compose.federation.yml").read_text()
+    users = re.findall(r"nats://([\w-]+):\$\{(NATS_\w+_PASSWORD)\}@([\w-]+):4222", federated)
+    assert {user for user, _, _ in users} >= {"ops", "scheduling", "registration-plie-lille-sud"}
+    for user, variable, server in users:
+        org = server.removeprefix("nats-")
+        config = (
+            federation_plan.partner_config_path(tmp_path / federation_plan.DEFAULT_FOLDER, org)
+            if org in plan.partners
+            else federation_plan.hub_config_path(tmp_path / federation_plan.DEFAULT_FOLDER, plan.hub[0])
+        )
+        assert f'{{ user: {user}, password: "{settings[variable]}"' in config.read_text(), (user, server)
+    # Each instance's key is the containers' user's alone (the test runs as root, as compose-init does).
+    key = federation_plan.client_tls_path(tmp_path / federation_plan.DEFAULT_FOLDER, None, "scheduling")
+    assert (key / "key.pem").stat().st_uid == compose_federation.SERVICE_UID
+    assert stat.S_IMODE((key / "key.pem").stat().st_mode) == 0o600
+    # Run again: nothing changes in .env.
+    before = (tmp_path / ".env").read_text()
+    again = CliRunner().invoke(app, ["compose-init", "--root", str(tmp_path), "--federation", "--demo"])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / ".env").read_text() == before

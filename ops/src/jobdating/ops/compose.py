@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -165,13 +165,15 @@ def proxy_certificates(env: Path, now: datetime | None = None) -> list[str]:
 
 
 def token_tables(
-    roles: Mapping[str, list[str]], people: Iterable[tuple[str, str, str]] = ()
+    roles: Mapping[str, list[str]],
+    people: Iterable[tuple[str, str, str]] = (),
+    partners: Iterable[str] = PARTNER_INSTANCES,
 ) -> dict[str, dict[str, dict[str, str]]]:
     """Token tables per instance organisation: the coordinator's instances accept every organisation's
-    staff; a partner's own instances only its own."""
+    staff; a partner's own instances (`partners`) only its own."""
     every = token_table(roles, people)
     tables = {COORDINATOR_ORG: every}
-    for org in PARTNER_INSTANCES:
+    for org in partners:
         tables[org] = {token: who for token, who in every.items() if who["org"] == org}
     return tables
 
@@ -226,6 +228,7 @@ def init(
     secrets_dir: Path | None = None,
     now: datetime | None = None,
     public_host: str = "",
+    partners: Sequence[str] = PARTNER_INSTANCES,
 ) -> list[str]:
     """Write what is missing (`env` from `example`, the hashed token tables and staff directory in
     `config_dir`, the clear tokens in `operator_tokens`, the console's secrets in `secrets_dir`, the
@@ -267,7 +270,7 @@ def init(
         written.append(str(mail))
     config_dir.mkdir(parents=True, exist_ok=True)
     operator = operator_tokens or operator_file(config_dir)
-    tables = token_tables(ROLES, PEOPLE)
+    tables = token_tables(ROLES, PEOPLE, partners)
     paths = {org: config_dir / f"tokens-{org}.json" for org in tables}
     missing = {org: table for org, table in tables.items() if not paths[org].exists()}
     if missing:

@@ -15,7 +15,7 @@ Every connection, route, leaf or client, is mutual TLS under the federation's au
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import msgspec
 from nats.js.api import ExternalStream, StreamConfig, StreamSource
@@ -45,6 +45,9 @@ class ServerPlace(msgspec.Struct, frozen=True, kw_only=True):
     client_port: int
     store_dir: str
     tls_dir: str = TLS_MOUNT
+    # nats-server's monitoring port (its `/healthz` for the compose healthchecks), on the server's own
+    # loopback only; None: none (servers sharing one machine's loopback in the tests).
+    monitor_port: int | None = None
 
     @property
     def tls(self) -> TlsFiles:
@@ -76,6 +79,19 @@ class PartnerLeaf(ServerPlace, frozen=True, kw_only=True):
 
 def partner_instances(org: str) -> list[Instance]:
     return [Instance(service, org) for service in PARTNER_SERVICES]
+
+
+def hub_instances(hub_orgs: Sequence[str]) -> list[Instance]:
+    """The instances publishing into the hub itself: each hub organisation's PARTNER_SERVICES, and the
+    services serving every organisation (scheduling, notifications, identity), the coordinator's."""
+    own = [Instance(service, org) for org in hub_orgs for service in PARTNER_SERVICES]
+    return own + [Instance(service, hub_orgs[0]) for service in nats_users.SHARED_SERVICES]
+
+
+def hub_users(hub_orgs: Sequence[str]) -> list[nats_users.NatsUser]:
+    """The hub's users: its operators', one per hub instance held to its own subjects and durables as on
+    a single server, and the console's."""
+    return nats_users.users(hub_instances(hub_orgs))
 
 
 def partner_users(org: str) -> list[nats_users.NatsUser]:
@@ -140,17 +156,23 @@ def leaf_permissions(org: str) -> dict[str, dict[str, list[str]]]:
 
 
 def hub_conf(
-    node: HubNode, cluster: Sequence[HubNode], partners: Sequence[tuple[str, str]], ops_password: str
+    node: HubNode,
+    cluster: Sequence[HubNode],
+    partners: Sequence[tuple[str, str]],
+    passwords: Mapping[str, str],
+    hub_orgs: Sequence[str] = (),
 ) -> str:
-    """A hub server's config; `partners` are (org, leaf password) pairs. A leaf authenticates as one of the
-    server's users, and nats-server holds the traffic it lets in to that user's publish permissions (leafnode
-    authorization blocks take no permissions)."""
+    """A hub server's config; `partners` are (org, leaf password) pairs, `passwords` the hub users'
+    (`ops`, and one per instance of `hub_orgs`: without them the operators' alone). A leaf authenticates
+    as one of the server's users, and nats-server holds the traffic it lets in to that user's publish
+    permissions (leafnode authorization blocks take no permissions)."""
     routes = [n.route_url for n in cluster if n.name != node.name]
-    users: list[dict[str, object]] = [{"user": OPS_USER, "password": ops_password}]
+    users = hub_users(hub_orgs) if hub_orgs else [nats_users.NatsUser(name=OPS_USER)]
     users += [
-        {"user": leaf_user(org), "password": password, "permissions": leaf_permissions(org)}
-        for org, password in partners
+        nats_users.NatsUser(name=leaf_user(org), publish=tuple(leaf_permissions(org)["publish"]["allow"]))
+        for org, _ in partners
     ]
+    every = {**passwords, **{leaf_user(org): password for org, password in partners}}
     lines = [
         f"server_name: {node.name}",
         f"listen: {node.host}:{node.client_port}",
@@ -170,13 +192,15 @@ def hub_conf(
         f"  {node.tls.block()}",
         "}",
         f"leafnodes {{ listen: {json.dumps(f'{node.host}:{node.leaf_port}')}, {node.tls.block()} }}",
-        "authorization {",
-        "  users: [",
-        *(f"    {json.dumps(user)}" for user in users),
-        "  ]",
-        "}",
+        *monitoring(node),
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + nats_users.authorization(users, lambda name: json.dumps(every[name]))
+
+
+def monitoring(server: ServerPlace) -> list[str]:
+    """The monitoring endpoint, on the server's loopback: the compose healthcheck asks it from inside the
+    container, nobody else."""
+    return [] if server.monitor_port is None else [f"http: {json.dumps(f'127.0.0.1:{server.monitor_port}')}"]
 
 
 def partner_conf(leaf: PartnerLeaf, hub: Sequence[HubNode], *, keep_events_local: bool = True) -> str:
@@ -194,6 +218,7 @@ def partner_conf(leaf: PartnerLeaf, hub: Sequence[HubNode], *, keep_events_local
         f"  domain: {leaf.org}",
         "  sync_interval: always",
         "}",
+        *monitoring(leaf),
     ]
     if hub:
         deny = f", deny_exports: [{json.dumps(EVENTS)}]" if keep_events_local else ""

@@ -26,16 +26,22 @@ PLAN_FILE = "federation.json"
 DEFAULT_FOLDER = Path("deploy/federation")
 # Where a server keeps its stream in the deployed images (a volume), and its usual ports.
 STORE_DIR = "/data"
-CLIENT_PORT, CLUSTER_PORT, LEAF_PORT = 4222, 6222, 7422
+CLIENT_PORT, CLUSTER_PORT, LEAF_PORT, MONITOR_PORT = 4222, 6222, 7422, 8222
+# The names besides its host a hub server's certificate carries: the operators' tools on the hub's own
+# machine reach it through a published port on loopback (docker-compose.federation.yml).
+HUB_LOCAL_NAMES = ("localhost", "127.0.0.1")
 
 
 class FederationPlan(msgspec.Struct, kw_only=True):
-    """The hub's servers, the organisations publishing into the hub itself, and the partner leaves."""
+    """The hub's servers, the organisations publishing into the hub itself, the passwords of the hub's
+    users (its operators' `ops`, and one per hub instance, see `federation.hub_users`) and the partner
+    leaves."""
 
     hub: list[HubNode]
     hub_orgs: list[str]
     ops_password: str
     partners: dict[str, PartnerLeaf] = {}
+    hub_passwords: dict[str, str] = {}
 
 
 def default_hub() -> list[HubNode]:
@@ -48,6 +54,7 @@ def default_hub() -> list[HubNode]:
             cluster_port=CLUSTER_PORT,
             leaf_port=LEAF_PORT,
             store_dir=STORE_DIR,
+            monitor_port=MONITOR_PORT,
         )
         for i in range(federation.HUB_REPLICAS)
     ]
@@ -56,9 +63,24 @@ def default_hub() -> list[HubNode]:
 def new_plan(
     hub: Sequence[HubNode] | None = None, hub_orgs: Sequence[str] = (COORDINATOR_ORG,)
 ) -> FederationPlan:
-    return FederationPlan(
+    plan = FederationPlan(
         hub=list(hub or default_hub()), hub_orgs=list(hub_orgs), ops_password=new_password()
     )
+    return with_hub_users(plan)
+
+
+def with_hub_users(plan: FederationPlan) -> FederationPlan:
+    """The plan with a password for each hub user lacking one (a plan written before the hub's instances
+    had users of their own); `ops` keeps `ops_password`."""
+    names = [u.name for u in federation.hub_users(plan.hub_orgs) if u.name != OPS_USER]
+    passwords = {name: plan.hub_passwords.get(name) or new_password() for name in names}
+    if passwords == plan.hub_passwords:
+        return plan
+    return msgspec.structs.replace(plan, hub_passwords=passwords)
+
+
+def hub_password(plan: FederationPlan, user: str) -> str:
+    return plan.ops_password if user == OPS_USER else plan.hub_passwords[user]
 
 
 def new_password() -> str:
@@ -71,7 +93,7 @@ def load(folder: Path) -> FederationPlan:
     path = folder / PLAN_FILE
     if not path.exists():
         return new_plan()
-    plan = msgspec.json.decode(path.read_bytes(), type=FederationPlan)
+    plan = with_hub_users(msgspec.json.decode(path.read_bytes(), type=FederationPlan))
     # A plan written before partners' servers had users and certificates: each partner gains them.
     for org in list(plan.partners):
         plan = with_partner(plan, org)
@@ -92,6 +114,7 @@ def with_partner(
     store_dir: str = STORE_DIR,
     tls_dir: str = federation.TLS_MOUNT,
     tls_names: Sequence[str] = (),
+    monitor_port: int | None = MONITOR_PORT,
 ) -> FederationPlan:
     """The plan with `org` as a partner leaf; an organisation already there keeps its passwords and gains
     the users and certificate names it lacks (a plan written before its server had users)."""
@@ -104,6 +127,7 @@ def with_partner(
         client_port=client_port,
         store_dir=store_dir,
         tls_dir=tls_dir,
+        monitor_port=monitor_port,
         leaf_password=new_password(),
     )
     names = list(dict.fromkeys([*(leaf.tls_names or default_tls_names(org)), *tls_names]))
@@ -115,8 +139,9 @@ def with_partner(
 
 
 def hub_config(plan: FederationPlan, node: HubNode) -> str:
-    passwords = [(leaf.org, leaf.leaf_password) for leaf in plan.partners.values()]
-    return federation.hub_conf(node, plan.hub, passwords, plan.ops_password)
+    leaves = [(leaf.org, leaf.leaf_password) for leaf in plan.partners.values()]
+    passwords = {OPS_USER: plan.ops_password, **plan.hub_passwords}
+    return federation.hub_conf(node, plan.hub, leaves, passwords, plan.hub_orgs)
 
 
 def partner_config(plan: FederationPlan, org: str, *, connected: bool = True) -> str:
@@ -169,8 +194,9 @@ def certificates(folder: Path, plan: FederationPlan, now: datetime) -> list[str]
         written.extend(federation_tls.issue(path, names, signer, now, usage))
 
     for node in plan.hub:
-        issue(hub_tls_path(folder, node), [node.host], node=True)
-    issue(client_tls_path(folder, None, OPS_USER), [OPS_USER], node=False)
+        issue(hub_tls_path(folder, node), [node.host, *HUB_LOCAL_NAMES], node=True)
+    for user in [OPS_USER, *plan.hub_passwords]:
+        issue(client_tls_path(folder, None, user), [user], node=False)
     for org, leaf in plan.partners.items():
         issue(partner_tls_path(folder, org), leaf.tls_names, node=True)
         for user in leaf.passwords:

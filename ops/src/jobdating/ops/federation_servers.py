@@ -57,6 +57,8 @@ class Federation:
                 client_port=free_port(),
                 store_dir=str(root / org / "jetstream"),
                 tls_dir=str(federation_plan.partner_tls_path(root, org)),
+                # Every server shares this machine's loopback: no monitoring port to collide on.
+                monitor_port=None,
             )
         self.plan = plan
         federation_plan.save(root, plan)

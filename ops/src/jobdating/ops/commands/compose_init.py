@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jobdating.ops import compose
+from jobdating.ops import compose, compose_federation, federation_plan
 from jobdating.ops.commands.terminal import console
 
 
@@ -38,17 +38,35 @@ def compose_init(
             "docs/deploy.md) au lieu de l'autorité locale ; le proxy écoute alors sur toutes les adresses"
         ),
     ] = "",
+    federation: Annotated[
+        bool,
+        typer.Option(
+            help="la forme fédérée (docker-compose.federation.yml) : le hub de trois serveurs NATS et les "
+            "partenaires de la démonstration sur leurs propres serveurs, leurs mots de passe dans .env"
+        ),
+    ] = False,
 ) -> None:
     """Write .env (random passwords), the hashed token tables docker-compose.yml mounts and the operator's
-    clear tokens; keeps what exists."""
+    clear tokens; keeps what exists. With --federation, also the federation's folder for the demo's
+    partners on their own servers (`compose_federation`)."""
     if not (root / ".env.example").exists():
         console.print(f"[red]Erreur :[/] pas de fichier .env.example dans {root.resolve()}")
         raise typer.Exit(2)
     config = config_dir or root / "deploy" / "compose" / "config"
     operator = operator_tokens or compose.operator_file(config)
+    partners = compose_federation.COMPOSE_PARTNERS if federation else compose.PARTNER_INSTANCES
     written = compose.init(
-        root / ".env.example", root / ".env", config, demo, operator_tokens=operator, public_host=public_host
+        root / ".env.example",
+        root / ".env",
+        config,
+        demo,
+        operator_tokens=operator,
+        public_host=public_host,
+        partners=partners,
     )
+    if federation:
+        folder = root / federation_plan.DEFAULT_FOLDER
+        written += compose_federation.init(root / ".env", folder, demo=demo)
     for path in written:
         console.print(f"  [green]✓[/] {path}")
     if not written:

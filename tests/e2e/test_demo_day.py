@@ -579,8 +579,13 @@ PUBLISHED = 163  # the solver's proven optimum for the demo's 50 candidates and 
 #   pc-wattignies-3: the 4 are cancelled for `site_closed`. Once it reopens, its free computer-slots from
 #   11:32 on go to its candidates with the fewest interviews first (`planning/capacity.refill_all`): the
 #   4 who just lost one get back the company they lost, at the same time (as seen in a played day), the
-#   12:05 one on the first free computer (pc-wattignies-1). The outcomes are drawn by candidate and
-#   company: no figure moves but cancelled +4 and refilled 2 + 3 + 4 = 9.
+#   12:05 one on the first free computer (pc-wattignies-1). But the time the closing's 3 cancelled
+#   second interviews freed went at once to the waiting lists (`refill_freed`, across the sites where
+#   their companies meet candidates): one recruiter's freed time went to a Faches-Thumesnil candidate
+#   waiting there, so at the reopening that company's recruiter is no longer free for one of the 4 (seen
+#   the same in 6 played days): 3 given back at Wattignies, 1 more held at Faches-Thumesnil, the same
+#   company. The outcomes are drawn by candidate and company: no figure moves but cancelled +4 and
+#   refilled 2 + 3 + 3 + 1 = 9.
 # Then the kill -9 comes once the site is reopened, after every act by hand: a restart that takes long on
 # a loaded machine (it took 30 minutes of the day's clock and more) no longer changes them. What still
 # changes them, as it changes the figures before them, is a day that begins late: on a machine so loaded
@@ -612,16 +617,16 @@ PLAN_FIGURES = {
         "Transports de la Métropole": 12,
     },
     "held by site": {
-        SITE_NAMES["faches"]: 50,  # 49 + the walk-in
+        SITE_NAMES["faches"]: 51,  # 49 + the walk-in + 1 in time the closure's second interviews freed
         SITE_NAMES["ronchin"]: 49,  # the late candidate's 3 cancelled, then given back
         SITE_NAMES["seclin"]: 38,  # 35 + 3 on the repaired computer
-        SITE_NAMES["wattignies"]: 40,  # its 4 cancelled by the closing, then given back
+        SITE_NAMES["wattignies"]: 39,  # its 4 cancelled by the closing, 3 given back at its reopening
     },
     # 163 published - 4 cancelled by the breakdown - the no-show's 3 (or 2 cancelled and 1 begun, not
     # held) - the late candidate's 3 + their 3 given back + 2 given again from the waiting list after the
-    # no-show + 3 after the computer's return - 4 cancelled by the closure + 4 given back at its reopening
-    # + the walk-in's 1 + 15 second interviews booked (3 of them cancelled by the closure and given back
-    # at its reopening: - 3 + 3).
+    # no-show + 3 after the computer's return - 4 cancelled by the closure + 3 given back at its reopening
+    # + 1 at Faches-Thumesnil in time its second interviews freed + the walk-in's 1 + 15 second interviews
+    # booked (3 of them cancelled by the closure and given back at its reopening: - 3 + 3).
     "held": 177,
     "hired": 33,
     # 21 first interviews asked for a second one: 15 found a slot, 6 did not.
@@ -635,7 +640,7 @@ PLAN_FIGURES = {
     "late candidate's given back": 3,
     "given on the repaired computer": 3,
     "cancelled by the closure": 4,
-    "given at the reopened site": 4,
+    "given at the reopened site": 3,
     "second interviews cancelled by the closure": 3,
     "second interviews given back at the reopening": 3,
 }

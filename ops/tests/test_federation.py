@@ -466,9 +466,15 @@ async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_an
         fed.partners[PARTNER].url, fed.tls(PARTNER, "sites-mission-locale")
     )
     errors: list[Exception] = []
+    both_refused = asyncio.Event()
+
+    def violations() -> list[str]:
+        return [str(e) for e in errors if "permissions violation" in str(e).lower()]
 
     async def on_error(error: Exception) -> None:
         errors.append(error)
+        if len(violations()) >= 2:
+            both_refused.set()
 
     files = fed.tls_files(PARTNER, "sites-mission-locale")
     sites_url = fed.partner_url(PARTNER, "sites-mission-locale")
@@ -486,10 +492,13 @@ async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_an
         ):
             await service.publish(subject, b"{}", headers={"Nats-Msg-Id": new_id()})
         await service.flush()
+        # The server's refusals come back on their own, behind the flush under load: wait for them before
+        # closing (closing first lost them to the TLS shutdown).
+        async with asyncio.timeout(10):
+            await both_refused.wait()
     finally:
         await service.close()
-    violations = [str(e) for e in errors if "permissions violation" in str(e).lower()]
-    assert len(violations) == 2, errors
+    assert len(violations()) == 2, errors
     # The consumers' FastStream broker takes its certificate from the environment too (here the operators').
     broker = consumer_broker(partner)
     async with asyncio.timeout(10):  # refused, it would retry for ever

@@ -32,7 +32,7 @@ from bench.common import int_options, report, scratch_dir
 from jobdating.bus.provision import stream_config
 from jobdating.bus.topology import StreamSpec
 from jobdating.contracts.subjects import STREAM_NAME
-from jobdating.ops import federation
+from jobdating.ops import federation, federation_leaf
 from jobdating.ops.federation_provision import connect, ensure_stream
 from jobdating.ops.federation_servers import Federation
 from jobdating.runtime.ids import new_id
@@ -140,8 +140,8 @@ async def raw_sourcing(fed: Federation, after: int, stored: int) -> dict[str, An
         StreamSource(
             name=STREAM_NAME,
             opt_start_seq=after + 1,
-            filter_subject=federation.own_subjects(PARTNER),
-            external=ExternalStream(api=federation.api_prefix(PARTNER)),
+            filter_subject=federation_leaf.own_subjects(PARTNER),
+            external=ExternalStream(api=federation_leaf.api_prefix(PARTNER)),
         )
     ]
     start = time.perf_counter()

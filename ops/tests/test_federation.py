@@ -26,7 +26,7 @@ from jobdating.contracts.duplicates import BlindIndexPublished
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
-from jobdating.ops import compose_tls, federation, federation_tls
+from jobdating.ops import compose_tls, federation, federation_leaf, federation_tls
 from jobdating.ops.federation_provision import connect
 from jobdating.ops.federation_servers import ConfiguredServer, Federation
 from jobdating.ops.federation_tls import TlsFiles
@@ -315,7 +315,7 @@ async def test_provisioning_the_hub_or_a_partner_again_keeps_their_replicas_sour
             (s.filter_subject, s.external) for s in was.sources or []
         ]
     assert after[0].num_replicas == federation.HUB_REPLICAS
-    assert after[1].subjects == [federation.own_subjects(PARTNER)]
+    assert after[1].subjects == [federation_leaf.own_subjects(PARTNER)]
     at_hub, at_partner = await both_ways(fed, partner_store, 4, hub_store, 3)
     assert (
         sorted(event_ids(at_partner))
@@ -403,7 +403,9 @@ def leaf_of_the_hub(fed: Federation, folder: Path, tls: TlsFiles) -> ConfiguredS
     clients come in without one."""
     leaf = fed.plan.partners[PARTNER]
     node = fed.plan.hub[0]
-    url = f"nats-leaf://{federation.leaf_user(PARTNER)}:{leaf.leaf_password}@{node.host}:{node.leaf_port}"
+    url = (
+        f"nats-leaf://{federation_leaf.leaf_user(PARTNER)}:{leaf.leaf_password}@{node.host}:{node.leaf_port}"
+    )
     port = free_port()
     remote = f"{{ urls: [{json.dumps(url)}], {tls.block()} }}"
     server = ConfiguredServer(
@@ -434,7 +436,9 @@ async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_an
             await until_logged(server, seen, reason)
 
     # A leaf with the partner's credentials and another authority's certificate is kept out of the hub; with
-    # the partner's own certificate, the same server joins (the hub's messages reach its clients).
+    # the partner's own certificate, the same server joins (the hub's messages for the partner, here a
+    # question to its registration, reach its clients).
+    probe = f"jobdating-rpc.{PARTNER}.registration.probe"
     leaves = {
         "stranger": leaf_of_the_hub(fed, tmp_path / "stranger-leaf", stranger),
         "partner": leaf_of_the_hub(fed, tmp_path / "partner-leaf", fed.plan.partners[PARTNER].tls),
@@ -442,8 +446,7 @@ async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_an
     try:
         listeners = [await nats.connect(server.url) for server in leaves.values()]
         heard = {
-            name: await listener.subscribe("probe.>")
-            for name, listener in zip(leaves, listeners, strict=True)
+            name: await listener.subscribe(probe) for name, listener in zip(leaves, listeners, strict=True)
         }
         for listener in listeners:
             await listener.flush()
@@ -451,7 +454,7 @@ async def test_only_the_authoritys_certificates_and_the_partners_users_get_in_an
         deadline = time.monotonic() + 20
         while not heard["partner"].pending_msgs:
             assert time.monotonic() < deadline, "the leaf with the partner's certificate never joined"
-            await hub.publish("probe.hello", b"")
+            await hub.publish(probe, b"")
             await asyncio.sleep(0.1)
         await hub.close()
         assert heard["stranger"].pending_msgs == 0

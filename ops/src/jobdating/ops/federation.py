@@ -24,14 +24,19 @@ from jobdating.bus.provision import stream_config
 from jobdating.bus.topology import ORG_TOKEN, StreamSpec, registration_sites
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import nats_users
+from jobdating.ops.federation_leaf import (
+    HUB_DOMAIN,
+    api_prefix,
+    deliver_prefix,
+    leaf_hub_user,
+    leaf_user,
+    own_subjects,
+)
 from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.nats_users import OPS_USER, Instance
 
-HUB_DOMAIN = "hub"
 EVENTS = "jobdating.>"
 HUB_REPLICAS = 3
-# The NATS user a partner's leaf connects to the hub as.
-LEAF_USER_PREFIX = "leaf-"
 # Where a server finds its TLS files on its own machine (the deployed images mount them there).
 TLS_MOUNT = "/etc/nats/tls"
 # The instances a partner runs against its own server, as docker-compose.yml's mission locale does.
@@ -107,52 +112,12 @@ def check_org(org: str) -> str:
     return org
 
 
-def api_prefix(domain: str) -> str:
-    """The subject prefix of a JetStream domain's API, as seen from another domain."""
-    return f"$JS.{domain}.API"
-
-
-def leaf_user(org: str) -> str:
-    return LEAF_USER_PREFIX + org
-
-
-def own_subjects(org: str) -> str:
-    """What a partner's instances publish, and all it may send into the hub as events."""
-    return f"jobdating.{org}.>"
-
-
 def needed_from_hub() -> tuple[str, ...]:
     """The hub subjects a partner's consumers read: its registration instance's sites and companies, of
     every organisation (`jobdating.*.`)."""
     subjects = registration_sites(None).filter_subjects
     assert all(s.startswith("jobdating.*.") for s in subjects)
     return subjects
-
-
-def leaf_permissions(org: str) -> dict[str, dict[str, list[str]]]:
-    """What the hub lets a partner's leaf connection do (publish: what it may send into the hub).
-
-    Its own events; replies and flow control of the hub's sourcing consumers in its domain; and, towards the
-    hub's API, only creating (and reading) consumers of the shared stream, the sourcing its stream needs.
-    """
-    return {
-        "publish": {
-            "allow": [
-                own_subjects(org),
-                f"{api_prefix(HUB_DOMAIN)}.INFO",
-                f"{api_prefix(HUB_DOMAIN)}.STREAM.INFO.{STREAM_NAME}",
-                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.CREATE.{STREAM_NAME}.>",
-                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.INFO.{STREAM_NAME}.>",
-                f"{api_prefix(HUB_DOMAIN)}.CONSUMER.DELETE.{STREAM_NAME}.>",
-                # The hub's sourcing consumers in the partner's domain: their API replies ($JSC.R), their
-                # deliveries ($JS.S), flow control (without either of the first two, sourcing stalls).
-                "$JS.FC.>",
-                "$JSC.R.>",
-                "_INBOX.>",
-                "$JS.S.>",
-            ]
-        },
-    }
 
 
 def hub_conf(
@@ -168,9 +133,14 @@ def hub_conf(
     permissions (leafnode authorization blocks take no permissions)."""
     routes = [n.route_url for n in cluster if n.name != node.name]
     users = hub_users(hub_orgs) if hub_orgs else [nats_users.NatsUser(name=OPS_USER)]
+    every_partner = {org: partner_users(org) for org, _ in partners}
     users += [
-        nats_users.NatsUser(name=leaf_user(org), publish=tuple(leaf_permissions(org)["publish"]["allow"]))
-        for org, _ in partners
+        leaf_hub_user(
+            org,
+            own,
+            [*users, *(u for other, theirs in every_partner.items() if other != org for u in theirs)],
+        )
+        for org, own in every_partner.items()
     ]
     every = {**passwords, **{leaf_user(org): password for org, password in partners}}
     lines = [
@@ -263,7 +233,7 @@ def partner_stream(org: str, elsewhere: Sequence[str]) -> StreamConfig:
         StreamSource(
             name=STREAM_NAME,
             filter_subject=subject.replace("jobdating.*.", f"jobdating.{other}.", 1),
-            external=ExternalStream(api=api_prefix(HUB_DOMAIN)),
+            external=ExternalStream(api=api_prefix(HUB_DOMAIN), deliver=deliver_prefix(org)),
         )
         for other in sorted(set(elsewhere) - {org})
         for subject in needed_from_hub()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, tls_context
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.ops import federation, federation_plan, federation_tls
+from jobdating.ops import federation, federation_leaf, federation_plan, federation_tls
 from jobdating.ops.federation import HubNode
 from jobdating.ops.federation_provision import connect, provision_all
 from jobdating.ops.nats_users import OPS_USER
@@ -83,7 +83,7 @@ class Federation:
 
     def leaf_url(self, org: str) -> str:
         """The hub as a partner's leaf credentials reach it (a client using them is held to the same)."""
-        return self.hub_url_as(federation.leaf_user(org), self.plan.partners[org].leaf_password)
+        return self.hub_url_as(federation_leaf.leaf_user(org), self.plan.partners[org].leaf_password)
 
     def partner_url(self, org: str, user: str = OPS_USER) -> str:
         """The partner's server as one of its users (its operators' by default)."""

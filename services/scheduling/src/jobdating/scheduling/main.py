@@ -13,6 +13,7 @@ from typing import Any
 
 import nats
 
+from jobdating.bus.connection import connect_options
 from jobdating.bus.consumer import redrive
 from jobdating.bus.replay import replay_stream
 from jobdating.contracts.envelope import RecordedEvent, service_of
@@ -121,7 +122,9 @@ async def rebuild_facts(store: EventStore, nats_url: str) -> int:
                 elif service == "identity":
                     applied += accounts.apply_account(tx, event)
 
-    nc = await nats.connect(nats_url, connect_timeout=5)
+    # As every client of the bus: its user's inbox, and the certificate the environment names (a federation's
+    # servers take no client without one).
+    nc = await nats.connect(nats_url, connect_timeout=5, **connect_options(nats_url))
     try:
         await replay_stream(nc.jetstream(), apply_batch)
     finally:

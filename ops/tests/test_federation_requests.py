@@ -73,7 +73,6 @@ async def answering(nc: Client, org: str, question: str) -> None:
     """`org`'s registration answers `question` with who it is."""
 
     async def answer(request: dict[str, Any]) -> dict[str, Any]:
-        print("ANSWERING", org, request, flush=True)
         return {"answered_by": org, **request}
 
     await serve(nc, request_subject(org, REGISTRATION, question), dict, answer)
@@ -83,7 +82,7 @@ async def answering(nc: Client, org: str, question: str) -> None:
 async def asked(nc: Client, org: str, question: str, marker: str = "") -> dict[str, Any]:
     """Ask until the answerer's interest has crossed the leaves (a second at most), then once more."""
     subject = request_subject(org, REGISTRATION, question)
-    for _ in range(5):
+    for _ in range(10):
         try:
             return await ask(nc, subject, {"asked": question, "marker": marker}, dict, wait=1.0)
         except Exception:

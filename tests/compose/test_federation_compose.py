@@ -11,6 +11,8 @@ Needs what tests/compose/test_compose.py needs (skipped with its reason otherwis
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import os
 import subprocess
 import time
@@ -24,7 +26,10 @@ import pytest
 from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, tls_context
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose, compose_federation, federation_plan
+from jobdating.ops.day.clock import day_of
+from jobdating.ops.day.tally import is_convocation
 from jobdating.ops.federation_tls import TlsFiles
+from jobdating.ops.maildir import mails
 from jobdating.ops.nats_users import OPS_USER
 from jobdating.testing.demo_data import COORDINATOR_ORG
 from tests.compose.test_compose import (
@@ -145,6 +150,53 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
         yield stack
 
 
+def _register_for_the_day(stack: Federated, org: str, address: str, limit: float = 120) -> str:
+    """A candidate with a mail address, wishing for one of the coordinator's companies, available the
+    morning of the day, registered at `org`'s own instance (tried again until that instance learned the
+    company from its stream); their id."""
+    assert stack.clock is not None
+    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    companies = httpx.get(
+        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
+    ).json()["items"]
+    body = {
+        "first_name": "Inès",
+        "last_name": "Convoquée",
+        "phone": "06 12 34 56 80",
+        "email": address,
+        # Mail only: the convocation is read from the mail catcher's Maildir.
+        "consent_email": True,
+        "postcode": "59155",
+        "commune": "Faches-Thumesnil",
+        "site_id": "site-faches",
+        "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
+        "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
+        "consent_data": True,
+    }
+    counsellor = {"Authorization": f"Bearer {stack.token_for(org, 'counsellor')}"}
+    deadline = time.monotonic() + limit
+    while True:
+        answer = httpx.post(
+            f"{stack.url(f'registration-{org}')}/candidates", headers=counsellor, json=body, timeout=15
+        )
+        if answer.status_code == 201 or answer.status_code >= 500 or time.monotonic() > deadline:
+            assert answer.status_code == 201, answer.text
+            return str(answer.json()["candidate_id"])
+        time.sleep(2)
+
+
+def _convocation_to(maildir: Path, address: str, limit: float = 90) -> bool:
+    """Whether `address` got a convocation (waits up to `limit` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for path in mails(maildir):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message.get("to", "")) and is_convocation(str(message.get("subject", ""))):
+                return True
+        time.sleep(1)
+    return False
+
+
 def _suspecting(stack: Federated, limit: float = 90) -> set[str]:
     """The organisations whose DuplicateSuspected events the hub's stream holds, once both partners' are
     there (or `limit` seconds passed: the instances sweep every few seconds)."""
@@ -184,9 +236,15 @@ def _audit(stack: Federated) -> str:
 def test_the_demo_day_runs_across_the_federation_and_the_audit_over_hub_and_partners_is_clean(
     stack: Federated,
 ) -> None:
+    # Before the day, a candidate registered at the mission locale's own registration instance, on its own
+    # server: scheduling (at the hub) books them, and notifications (at the hub) asks that instance for
+    # their contact across the leaf to send the convocation.
+    convoked = "ines.convoquee@exemple.fr"
+    _register_for_the_day(stack, ML, convoked)
     # The demo day: the coordinator's instances on the hub, the mission locale's site on its own sites
     # instance, on its own server, its events reaching scheduling through the hub's stream.
     report = loaded_and_run(stack)
+    assert _convocation_to(stack.work / "mail", convoked), "no convocation for the partner's candidate"
     assert report.checked_in > 40
     assert report.completed > 100
     assert report.outcomes.get("hired", 0) > 0

@@ -31,12 +31,15 @@ def tally(
     settled_count(maildir, quiet=2.0, limit=wait_seconds)
     subjects = Counter(subject(p) for p in mails(maildir))
     report.mails = sum(subjects.values())
-    report.convocations = sum(
-        n
-        for title, n in subjects.items()
-        # One interview, or several in one message (a candidate's convocation lists all of theirs).
-        if title.startswith(("Votre entretien d'embauche", "Votre deuxième entretien", "Vos "))
-        and "entretien" in title
-    )
+    report.convocations = sum(n for title, n in subjects.items() if is_convocation(title))
     if sms_file.exists():
         report.sms = sum(1 for line in sms_file.read_text().splitlines() if line.strip())
+
+
+def is_convocation(title: str) -> bool:
+    """Whether a mail's subject is a candidate's convocation: one interview, or several in one message (a
+    candidate's convocation lists all of theirs)."""
+    return (
+        title.startswith(("Votre entretien d'embauche", "Votre deuxième entretien", "Vos "))
+        and "entretien" in title
+    )

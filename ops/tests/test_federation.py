@@ -46,14 +46,10 @@ async def started(
 ) -> AsyncIterator[Federation]:
     """The hub cluster and the partners, streams provisioned, this process's clients holding the hub
     operators' certificate (every server takes it); every server stopped after the block."""
-    servers = Federation(tmp_path / "nats", partners, keep_events_local=keep_events_local).start()
-    try:
+    async with Federation(tmp_path / "nats", partners, keep_events_local=keep_events_local) as servers:
         for name, value in servers.tls_env().items():
             monkeypatch.setenv(name, value)
-        await servers.provision()
         yield servers
-    finally:
-        servers.stop()
 
 
 @pytest.fixture

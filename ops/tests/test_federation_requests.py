@@ -35,14 +35,10 @@ REGISTRATION = "registration"
 @pytest.fixture
 async def fed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Federation]:
     """The hub cluster and two partners, streams provisioned as `jobdating partner add` does."""
-    servers = Federation(tmp_path / "nats", [PARTNER, OTHER]).start()
-    try:
+    async with Federation(tmp_path / "nats", [PARTNER, OTHER]) as servers:
         for name, value in servers.tls_env().items():
             monkeypatch.setenv(name, value)
-        await servers.provision()
         yield servers
-    finally:
-        servers.stop()
 
 
 @asynccontextmanager
@@ -146,7 +142,7 @@ async def test_a_partner_receives_nothing_of_the_hub_but_what_it_needs(fed: Fede
             f"jobdating.{PARTNER}.>",
             f"jobdating.{COORDINATOR}.>",
             "$JS.S.>",
-            f"{federation_leaf.deliver_prefix(PARTNER)}.>",
+            f"{federation_leaf.SOURCED_ROOT}.>",
             f"{federation_leaf.api_prefix(PARTNER)}.>",
             "anything.>",
         ):

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nats
@@ -358,25 +359,11 @@ def test_the_demo_day_runs_on_the_compose_stack_and_audits_clean(stack: Compose)
     # one of the sites, wishing for one of the companies registered at the coordinator's instance, both
     # learned from the stream through the instance's own durable consumer.
     coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
-    companies = httpx.get(
-        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
-    ).json()["items"]
     counsellor = {"Authorization": f"Bearer {stack.token_for('mission-locale', 'counsellor')}"}
     response = httpx.post(
         f"{stack.url('registration-mission-locale')}/candidates",
         headers=counsellor,
-        json={
-            "first_name": "Inès",
-            "last_name": "Fontaine",
-            "phone": "06 12 34 56 78",
-            "postcode": "59155",
-            "commune": "Faches-Thumesnil",
-            "site_id": "site-faches",
-            "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
-            "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
-            "consent_data": True,
-            "consent_sms": True,
-        },
+        json=day_candidate(stack, "Fontaine", "06 12 34 56 78") | {"consent_sms": True},
         timeout=15,
     )
     assert response.status_code == 201, response.text
@@ -443,6 +430,27 @@ def test_an_organisation_cannot_publish_under_another_organisations_subjects(sta
     assert not accepted
     assert stored == 0
     assert any("permissions violation" in e.lower() for e in errors), errors
+
+
+def day_candidate(stack: Compose, last_name: str, phone: str) -> dict[str, Any]:
+    """A candidate's registration at Faches, wishing for the first of the companies registered at the
+    coordinator's instance, available the morning of the day."""
+    assert stack.clock is not None
+    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    companies = httpx.get(
+        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
+    ).json()["items"]
+    return {
+        "first_name": "Inès",
+        "last_name": last_name,
+        "phone": phone,
+        "postcode": "59155",
+        "commune": "Faches-Thumesnil",
+        "site_id": "site-faches",
+        "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
+        "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
+        "consent_data": True,
+    }
 
 
 def _outcome_mail_to(maildir: Path, addresses: set[str], limit: float = 90) -> bool:

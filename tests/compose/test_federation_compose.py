@@ -26,7 +26,6 @@ import pytest
 from jobdating.bus.connection import TLS_CA, TLS_CERT, TLS_KEY, tls_context
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops import compose, compose_federation, federation_plan
-from jobdating.ops.day.clock import day_of
 from jobdating.ops.day.tally import is_convocation
 from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.maildir import mails
@@ -42,6 +41,7 @@ from tests.compose.test_compose import (
     Compose,
     _register,
     _wait_settled,
+    day_candidate,
     loaded_and_run,
     prepared,
     running,
@@ -154,25 +154,8 @@ def _register_for_the_day(stack: Federated, org: str, address: str, limit: float
     """A candidate with a mail address, wishing for one of the coordinator's companies, available the
     morning of the day, registered at `org`'s own instance (tried again until that instance learned the
     company from its stream); their id."""
-    assert stack.clock is not None
-    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
-    companies = httpx.get(
-        f"{stack.url('registration')}/companies", params={"limit": 100}, headers=coordinator, timeout=15
-    ).json()["items"]
-    body = {
-        "first_name": "Inès",
-        "last_name": "Convoquée",
-        "phone": "06 12 34 56 80",
-        "email": address,
-        # Mail only: the convocation is read from the mail catcher's Maildir.
-        "consent_email": True,
-        "postcode": "59155",
-        "commune": "Faches-Thumesnil",
-        "site_id": "site-faches",
-        "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
-        "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
-        "consent_data": True,
-    }
+    # Mail only: the convocation is read from the mail catcher's Maildir.
+    body = day_candidate(stack, "Convoquée", "06 12 34 56 80") | {"email": address, "consent_email": True}
     counsellor = {"Authorization": f"Bearer {stack.token_for(org, 'counsellor')}"}
     deadline = time.monotonic() + limit
     while True:

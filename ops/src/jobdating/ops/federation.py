@@ -28,6 +28,7 @@ from jobdating.ops.federation_leaf import (
     HUB_DOMAIN,
     api_prefix,
     deliver_prefix,
+    hub_deliver_prefix,
     leaf_hub_user,
     leaf_user,
     own_subjects,
@@ -216,7 +217,9 @@ def hub_stream(partners: Sequence[str], replicas: int = HUB_REPLICAS) -> StreamC
     config = stream_config(StreamSpec(replicas=replicas))
     config.sources = [
         StreamSource(
-            name=STREAM_NAME, filter_subject=own_subjects(org), external=ExternalStream(api=api_prefix(org))
+            name=STREAM_NAME,
+            filter_subject=own_subjects(org),
+            external=ExternalStream(api=api_prefix(org), deliver=hub_deliver_prefix(org)),
         )
         for org in partners
     ] or None

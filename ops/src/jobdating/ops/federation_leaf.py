@@ -22,6 +22,9 @@ HUB_DOMAIN = "hub"
 # The NATS user a partner's leaf connects to the hub as.
 LEAF_USER_PREFIX = "leaf-"
 RPC_ROOT = "jobdating-rpc."
+# Where sourcing delivers across the leaves (`deliver_prefix`, `hub_deliver_prefix`; an organisation is never
+# named `hub`).
+SOURCED_ROOT = "jobdating-sourced"
 
 
 def api_prefix(domain: str) -> str:
@@ -32,7 +35,13 @@ def api_prefix(domain: str) -> str:
 def deliver_prefix(org: str) -> str:
     """Where the hub delivers what a partner's stream sources from it (each source's own subject under it):
     the partner's own, so that its leaf receives no other partner's deliveries."""
-    return f"jobdating-sourced.{org}"
+    return f"{SOURCED_ROOT}.{org}"
+
+
+def hub_deliver_prefix(org: str) -> str:
+    """Where a partner's server delivers what the hub's stream sources from it: the hub's, under the
+    partner's name, so that its leaf may publish into no other partner's deliveries."""
+    return f"{SOURCED_ROOT}.{HUB_DOMAIN}.{org}"
 
 
 def leaf_user(org: str) -> str:
@@ -81,12 +90,13 @@ def leaf_hub_user(org: str, own: Sequence[NatsUser], elsewhere: Sequence[NatsUse
             f"{hub_api}.CONSUMER.INFO.{STREAM_NAME}.>",
             f"{hub_api}.CONSUMER.DELETE.{STREAM_NAME}.>",
             # The hub's sourcing consumers in the partner's domain: their API replies ($JSC.R), their
-            # deliveries ($JS.S), flow control (without either of the first two, sourcing stalls); the
-            # answers to the hub operators' requests in the partner's domain (`_INBOX`, provisioning).
+            # deliveries (under the partner's own prefix), flow control (without either of the first two,
+            # sourcing stalls); the answers to the hub operators' requests in the partner's domain
+            # (`_INBOX`, provisioning).
             "$JS.FC.>",
             "$JSC.R.>",
             "_INBOX.>",
-            "$JS.S.>",
+            f"{hub_deliver_prefix(org)}.>",
             *dict.fromkeys(questions),
             # The answers to the questions asked of its instances, to each asker's own inbox.
             # `allow_responses` would be narrower but does not carry across a leaf: the hub announces to a

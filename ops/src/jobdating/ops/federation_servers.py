@@ -113,6 +113,19 @@ class Federation:
             raise
         return self
 
+    async def __aenter__(self) -> Federation:
+        """Started, and provisioned as `jobdating partner add` does; stopped when the block ends."""
+        self.start()
+        try:
+            await self.provision()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         for server in [*self.partners.values(), *self.hub]:
             server.stop()

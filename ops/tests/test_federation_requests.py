@@ -180,3 +180,32 @@ async def until_stored(nc: Client, subject: str) -> None:
         except nats.js.errors.NotFoundError:
             await asyncio.sleep(0.1)
     raise AssertionError(f"{subject} never reached the hub's stream")
+
+
+async def test_a_partners_leaf_publishes_into_no_other_partners_deliveries_nor_anyones_inbox(
+    fed: Federation,
+) -> None:
+    """Its leaf credentials, used as a client (held to the same permissions): the hub's deliveries of
+    another partner's events and inboxes of no one asking it are refused."""
+    errors: list[Exception] = []
+    refused = asyncio.Event()
+
+    async def on_error(error: Exception) -> None:
+        errors.append(error)
+        if sum("permissions violation" in str(e).lower() for e in errors) >= 2:
+            refused.set()
+
+    nc = await nats.connect(
+        fed.leaf_url(PARTNER).split(","), error_cb=on_error, max_reconnect_attempts=0, tls=fed.tls()
+    )
+    try:
+        for subject in (
+            f"{federation_leaf.hub_deliver_prefix(OTHER)}.S.forged",
+            f"{inbox_prefix_of('console')}.forged",
+        ):
+            await nc.publish(subject, b"{}")
+        await nc.flush()
+        async with asyncio.timeout(10):
+            await refused.wait()
+    finally:
+        await nc.close()

@@ -109,7 +109,11 @@ def leaf_hub_user(org: str, own: Sequence[NatsUser], elsewhere: Sequence[NatsUse
             *dict.fromkeys(s for u in instances for s in u.subscribe or ()),
             # Its JetStream domain's API, asked by the hub's sourcing and its operators' provisioning.
             f"{api_prefix(org)}.>",
+            # What its stream sources from the hub, delivered under its own prefix.
             f"{deliver_prefix(org)}.>",
+            # The hub's answers to its server's consumer requests (the sourcing stalls without them). Their
+            # subjects are random and name no organisation, so another partner's could come down too:
+            # consumer information (names, filters, counts), never an event nor anyone's data.
             "$JSC.R.>",
         ),
     )

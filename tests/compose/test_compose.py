@@ -432,9 +432,9 @@ def test_an_organisation_cannot_publish_under_another_organisations_subjects(sta
     assert any("permissions violation" in e.lower() for e in errors), errors
 
 
-def day_candidate(stack: Compose, last_name: str, phone: str) -> dict[str, Any]:
-    """A candidate's registration at Faches, wishing for the first of the companies registered at the
-    coordinator's instance, available the morning of the day."""
+def day_candidate(stack: Compose, last_name: str, phone: str, wishes: int = 1) -> dict[str, Any]:
+    """A candidate's registration at Faches, wishing for the first `wishes` of the companies registered at
+    the coordinator's instance, available the morning of the day."""
     assert stack.clock is not None
     coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
     companies = httpx.get(
@@ -447,7 +447,7 @@ def day_candidate(stack: Compose, last_name: str, phone: str) -> dict[str, Any]:
         "postcode": "59155",
         "commune": "Faches-Thumesnil",
         "site_id": "site-faches",
-        "wishes": [{"rank": 1, "company_id": companies[0]["company_id"]}],
+        "wishes": [{"rank": n, "company_id": c["company_id"]} for n, c in enumerate(companies[:wishes], 1)],
         "availability": [{"day": day_of(stack.clock).isoformat(), "start": "08:30", "end": "12:30"}],
         "consent_data": True,
     }

@@ -30,7 +30,7 @@ from jobdating.ops.day.tally import is_convocation
 from jobdating.ops.federation_tls import TlsFiles
 from jobdating.ops.maildir import mails
 from jobdating.ops.nats_users import OPS_USER
-from jobdating.testing.demo_data import COORDINATOR_ORG
+from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID
 from tests.compose.test_compose import (
     DATABASES,
     HTTP,
@@ -155,7 +155,9 @@ def _register_for_the_day(stack: Federated, org: str, address: str, limit: float
     morning of the day, registered at `org`'s own instance (tried again until that instance learned the
     company from its stream); their id."""
     # Mail only: the convocation is read from the mail catcher's Maildir.
-    body = day_candidate(stack, "Convoquée", "06 12 34 56 80") | {"email": address, "consent_email": True}
+    # Several wishes: scheduling books them where one of those companies still has room.
+    body = day_candidate(stack, "Convoquée", "06 12 34 56 80", wishes=5)
+    body |= {"email": address, "consent_email": True}
     counsellor = {"Authorization": f"Bearer {stack.token_for(org, 'counsellor')}"}
     deadline = time.monotonic() + limit
     while True:
@@ -178,6 +180,27 @@ def _convocation_to(maildir: Path, address: str, limit: float = 90) -> bool:
                 return True
         time.sleep(1)
     return False
+
+
+def _why_not_convoked(stack: Federated, candidate: str) -> str:
+    """What the test says when the partner's candidate got no convocation: their interviews in the plan
+    (none: scheduling never booked them) and what notifications logged of contacts and errors."""
+    coordinator = {"Authorization": f"Bearer {stack.token_for(COORDINATOR_ORG, 'coordinator')}"}
+    plan = httpx.get(
+        f"{stack.url('scheduling')}/job-datings/{JOB_DATING_ID}/plan",
+        params={"by": "candidate", "include_cancelled": "true"},
+        headers=coordinator,
+        timeout=15,
+    ).json()
+    theirs = [i for g in plan["groups"] for i in g["interviews"] if i.get("candidate_id") == candidate]
+    logged = [
+        line
+        for line in stack.run("logs", "--no-color", "--tail=3000", "notifications").splitlines()
+        if "contact" in line or "error" in line.lower() or candidate in line
+    ]
+    return f"no convocation for the partner's candidate; their interviews: {theirs}; " + "\n".join(
+        logged[-40:]
+    )
 
 
 def _suspecting(stack: Federated, limit: float = 90) -> set[str]:
@@ -223,11 +246,11 @@ def test_the_demo_day_runs_across_the_federation_and_the_audit_over_hub_and_part
     # server: scheduling (at the hub) books them, and notifications (at the hub) asks that instance for
     # their contact across the leaf to send the convocation.
     convoked = "ines.convoquee@exemple.fr"
-    _register_for_the_day(stack, ML, convoked)
+    candidate = _register_for_the_day(stack, ML, convoked)
     # The demo day: the coordinator's instances on the hub, the mission locale's site on its own sites
     # instance, on its own server, its events reaching scheduling through the hub's stream.
     report = loaded_and_run(stack)
-    assert _convocation_to(stack.work / "mail", convoked), "no convocation for the partner's candidate"
+    assert _convocation_to(stack.work / "mail", convoked), _why_not_convoked(stack, candidate)
     assert report.checked_in > 40
     assert report.completed > 100
     assert report.outcomes.get("hired", 0) > 0

@@ -22,13 +22,13 @@ from jobdating.contracts.subjects import STREAM_NAME, request_subject
 from jobdating.ops import federation_leaf
 from jobdating.ops.federation_servers import Federation
 from jobdating.ops.nats_users import OPS_USER, instance_user
+from jobdating.registration.application.contact_openings import OPENING_QUESTION
 from jobdating.runtime.rpc import ask, serve
 
 pytestmark = pytest.mark.nats
 
 COORDINATOR = "departement-nord"
 PARTNER, OTHER = "mission-locale", "plie"
-OPENING_QUESTION = "contact-opening"
 REGISTRATION = "registration"
 
 
@@ -76,7 +76,7 @@ async def answering(nc: Client, org: str, question: str) -> None:
 
 
 async def asked(nc: Client, org: str, question: str, marker: str = "") -> dict[str, Any]:
-    """Ask until the answerer's interest has crossed the leaves (a second at most), then once more."""
+    """Ask until the answerer's interest has crossed the leaves (ten tries), then once more."""
     subject = request_subject(org, REGISTRATION, question)
     for _ in range(10):
         try:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import msgspec
 
-from jobdating.contracts.scheduling import Break, Outcome, SecondPlace, SiteWindow
+from jobdating.contracts.scheduling import JobDatingSetUp, Outcome, SecondPlace
 
 
-class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
-    """A coordinator sets up a job dating: its days, where and when, and the rules of its schedule."""
-
-    job_dating_id: str
-    title: str
-    days: tuple[date, ...]
-    site_windows: tuple[SiteWindow, ...]
-    interview_minutes: int
-    buffer_minutes: int
-    breaks: tuple[Break, ...] = ()
-    max_interviews_per_candidate: int = 5
-    freeze_at: datetime | None = None
-    timezone: str = "Europe/Paris"
+class PlanJobDating(JobDatingSetUp, frozen=True, kw_only=True):
+    """A coordinator sets up a job dating: its days, where and when, and the rules of its schedule (the
+    fields `JobDatingPlanned` records once they are checked)."""
 
 
 class JobDatingCommand(msgspec.Struct, frozen=True, kw_only=True):

@@ -90,7 +90,7 @@ def solve(
     board = Board(frame)
     segment_of = segments(frame)
     groups = components(frame)
-    interview_bound = upper_bound(instance, frame).interviews
+    interview_bound = upper_bound(instance, frame, tiers=False).interviews
     sizes = [sum(len(frame.allowed(c)) for c in group) for group in groups]
     size_left = sum(sizes)
     parts: list[Part] = []

@@ -19,6 +19,7 @@ from jobdating.scheduling.planning.lns import Run, by_company, neighbourhood, re
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.objective import Weights, score_interviews
 from jobdating.scheduling.planning.outcome import Outcome, Status
+from jobdating.scheduling.planning.place import place_segments
 from jobdating.scheduling.planning.relax import relax
 from jobdating.scheduling.planning.solution import Part
 from jobdating.scheduling.planning.timetable import timetable
@@ -73,6 +74,14 @@ def solve_component(
         # the timetable still gets what it should take, so the plan is the relaxation's, not the greedy's.
         left = timetable(board, list(segment), segment_of, segment, clock.later(timetabling))
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
+        if outcome.status == "optimal" and left:
+            # The relaxation's pairs, placed exactly where the heuristic left some out: all placed proves
+            # level 1 optimal without the whole program (`place.py`).
+            left, spent, placing = place_segments(
+                board, w, group, segment, segment_of, left, run, until, threads
+            )
+            seconds += spent
+            steps.extend(placing)
         # On a large component the whole program cannot finish in its share: the search keeps it all.
         large = size > _LP_COLUMNS
         if outcome.status == "optimal" and left:

@@ -43,14 +43,21 @@ def place_segments(
     steps: list[str] = []
     left: list[tuple[str, str]] = []
     for pair in unplaced:
-        for limit in _NEIGHBOURHOODS:
+        # Its own segment first; a pair placed in another one keeps the plan's level 1 all the same.
+        others = sorted({segment_of[t] for t in board.frame.options(*pair)} - {segment[pair]})
+        tries = [(s, limit) for s in (segment[pair], *others) for limit in _NEIGHBOURHOODS]
+        for s, limit in tries:
             if pair in board.met or until.passed():
                 break
-            s = segment[pair]
             chosen = _around(board, group, pair, s, segment_of, limit)
             freed = [i for c in chosen for t, i in board.busy.get(c, {}).items() if segment_of[t] == s]
             pairs = sorted(
-                {i.pair for i in freed} | {p for p in unplaced if p[0] in chosen and segment[p] == s}
+                {i.pair for i in freed}
+                | {
+                    p
+                    for p in unplaced
+                    if p[0] in chosen and p not in board.met and (p == pair or segment[p] == s)
+                }
             )
             still, outcome = _place_one(board, w, pairs, freed, s, segment_of, run, until, threads)
             seconds += outcome.seconds

@@ -143,7 +143,9 @@ def _place_one(
             f.add_row(columns, [1] * len(columns), 0, computers)
     index = {option: i for i, option in enumerate(f.options)}
     warm = {index[(i.candidate_id, i.company_id, board.slot(i))] for i in freed}
-    outcome = run(f, warm, until.left() - f.columns * BUILD_SECONDS_PER_COLUMN, threads)
+    # At most half of what is left: a program that does not settle quickly (a few of the 40-candidate
+    # ones on the 10,000-candidate fair under load) leaves the neighbourhood searches their time.
+    outcome = run(f, warm, (until.left() - f.columns * BUILD_SECONDS_PER_COLUMN) / 2, threads)
     chosen = set(outcome.chosen)
     placed: list[Interview] = []
     if outcome.status != "infeasible" and len(chosen) > len(warm):

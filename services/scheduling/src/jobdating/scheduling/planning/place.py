@@ -22,7 +22,6 @@ from jobdating.scheduling.planning.outcome import Outcome
 
 # Candidates re-placed around one missing pair: a first small neighbourhood, then a wider one.
 _NEIGHBOURHOODS = (12, 40)
-_WORTH = 10_000
 
 
 def place_segments(
@@ -124,13 +123,17 @@ def _place_one(
                 continue
             if not board.company_free(company_id, t) or computers_left(board, site_id, t, cache) == 0:
                 continue
-            column = f.add_option((candidate_id, company_id, t), _WORTH - t)
+            column = f.add_option((candidate_id, company_id, t), 0)
             columns.append(column)
             by_company.setdefault((company_id, t), []).append(column)
             by_site.setdefault((site_id, t), []).append(column)
             by_candidate.setdefault(candidate_id, {}).setdefault(t, []).append(column)
-        if len(columns) > 1:
-            f.add_row(columns, [1] * len(columns), 0, 1)
+        if not columns:
+            # This pair has no slot left in the segment: nothing to solve.
+            for interview in freed:
+                board.add(interview)
+            return [p for p in pairs if p not in board.met], Outcome((), "infeasible", "no slot", 0, 0, 0.0)
+        f.add_row(columns, [1] * len(columns), 1, 1)
     for by_slot in by_candidate.values():
         buffer_rows(f, frame, by_slot)
     for (company_id, t), columns in by_company.items():
@@ -141,14 +144,10 @@ def _place_one(
         computers = computers_left(board, site_id, t, cache)
         if len(columns) > computers:
             f.add_row(columns, [1] * len(columns), 0, computers)
-    index = {option: i for i, option in enumerate(f.options)}
-    warm = {index[(i.candidate_id, i.company_id, board.slot(i))] for i in freed}
-    # At most half of what is left: a program that does not settle quickly (a few of the 40-candidate
-    # ones on the 10,000-candidate fair under load) leaves the neighbourhood searches their time.
-    outcome = run(f, warm, (until.left() - f.columns * BUILD_SECONDS_PER_COLUMN) / 2, threads)
+    outcome = run(f, set(), until.left() - f.columns * BUILD_SECONDS_PER_COLUMN, threads)
     chosen = set(outcome.chosen)
     placed: list[Interview] = []
-    if outcome.status != "infeasible" and len(chosen) > len(warm):
+    if outcome.status != "infeasible" and len(chosen) == len(pairs):
         for column in sorted(chosen, key=lambda i: (f.options[i][2], f.options[i][0], f.options[i][1])):
             candidate_id, company_id, t = f.options[column]
             computer_id = board.free_computer(frame.candidates[candidate_id].site_id, t)

@@ -24,6 +24,7 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.cli import FrenchArgumentParser
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
 from jobdating.runtime.http_inputs import french_validation_error
 from jobdating.runtime.logging import configure_logging
@@ -49,6 +50,28 @@ def configured(
         migrate(store)
     tokens = tokens if tokens is not None else settings.token_table()
     return store, tokens, clock or settings.clock()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Wired(Generic[S]):
+    """One wired service instance, as its `bootstrap` returns it: what a host runs and what tests or a demo
+    loader drive. Each service adds the parts only it has."""
+
+    settings: S
+    store: EventStore
+    clock: Clock
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads: none, unless the service says otherwise."""
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class WiredWithBus(Wired[S]):
+    """A wired service that records its own commands: its command bus too."""
+
+    bus: CommandBus
 
 
 class Hosted(Protocol):

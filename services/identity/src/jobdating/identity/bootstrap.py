@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI
-
 from jobdating.contracts.identity import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.identity.adapters import http, keys, names, oidc_tables, private, projections
@@ -32,31 +30,21 @@ from jobdating.identity.config import IdentitySettings
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
-from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import WiredWithBus, configured
 
 
-@dataclass(frozen=True)
-class IdentityService:
-    """The wired identity instance: what a host runs and what tests or a demo loader drive."""
+@dataclass(frozen=True, kw_only=True)
+class IdentityService(WiredWithBus[IdentitySettings]):
+    """The wired identity instance; it reads no other service's events, it only publishes."""
 
-    settings: IdentitySettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     handlers: IdentityHandlers
     invitations: Invitations
     sign_in: SignIn
     oidc: OidcSignIn
     keys: KeyRing
     queries: IdentityQueries
-    app: FastAPI
-
-    def subscriptions(self) -> list[Subscription]:
-        """The durable consumers identity reads: none, it only publishes."""
-        return []
 
 
 def migrate(store: EventStore) -> None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI
 from nats.aio.client import Client
 from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
@@ -59,23 +58,18 @@ from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import WiredWithBus, configured
 
 
-@dataclass(frozen=True)
-class NotificationsService:
+@dataclass(frozen=True, kw_only=True)
+class NotificationsService(WiredWithBus[NotificationsSettings]):
     """One wired notifications instance, before it connects to NATS (the dispatcher needs a connection)."""
 
-    settings: NotificationsSettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     planner: Planner
     queries: NotificationQueries
     staff: StaffDirectory
     renderer: JinjaRenderer
     wording: Wording
-    app: FastAPI
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any

@@ -36,18 +36,14 @@ from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Wired, configured
 
 
-@dataclass(frozen=True)
-class RegistrationInstance:
-    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
+@dataclass(frozen=True, kw_only=True)
+class RegistrationInstance(Wired[RegistrationSettings]):
+    """One wired registration instance (`RegistrationService` is its application)."""
 
-    settings: RegistrationSettings
-    store: EventStore
-    clock: Clock
     service: RegistrationService
-    app: FastAPI
     retention: RetentionJob
     remote_openings: RemoteOpenings
     duplicates: DuplicateFinder

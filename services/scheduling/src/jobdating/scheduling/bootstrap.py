@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
-
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
@@ -19,7 +17,7 @@ from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import WiredWithBus, configured
 from jobdating.scheduling.adapters import accounts, facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -35,18 +33,13 @@ from jobdating.scheduling.application.repairs import Repairs
 from jobdating.scheduling.config import SchedulingSettings
 
 
-@dataclass(frozen=True)
-class SchedulingService:
-    """One wired scheduling instance: what a host runs and what tests or a demo loader drive."""
+@dataclass(frozen=True, kw_only=True)
+class SchedulingService(WiredWithBus[SchedulingSettings]):
+    """One wired scheduling instance."""
 
-    settings: SchedulingSettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     handlers: SchedulingHandlers
     queries: SchedulingQueries
     policies: Policies
-    app: FastAPI
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -106,7 +99,7 @@ def bootstrap(
     app = create_app(
         SERVICE, settings.org, tokens, health, title="jobdating: scheduling, repairs and the day"
     )
-    http.install(app, handlers, queries, settings.org, settings.timezone, ids)
+    http.install(app, handlers, queries, settings.timezone, ids)
     return SchedulingService(
         settings=settings,
         store=store,

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, FastAPI, Query, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query, status
 
-from jobdating.runtime.auth import Caller, Principal, only
+from jobdating.runtime.asking import Asking, asking
+from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import install_refusals, to_command
 from jobdating.sites.adapters.schemas import (
@@ -36,25 +37,22 @@ from jobdating.sites.domain.commands import (
     ReopenSite,
 )
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
-from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
+from jobdating.sites.domain.errors import Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import WRITERS, Actor
 
+# Who is asking, as the sites' permission rules see them.
+Asker = Annotated[Asking[Actor], Depends(asking(Actor))]
 C = TypeVar("C", PutComputerOutOfOrder, PutComputerBackInService, RemoveComputer)
 
 
-def install(
-    app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]
-) -> None:
+def install(app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, ids: Callable[[], str]) -> None:
     """Add the sites routes and the translation of refusals to `app` (made by `create_app`)."""
-    app.include_router(_router(handlers, queries, org, ids))
-    install_refusals(app, SiteRefusal, _STATUS)
+    app.include_router(_router(handlers, queries, ids))
+    install_refusals(app, SiteRefusal)
 
 
-def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
+def _router(handlers: SiteHandlers, queries: SiteQueries, ids: Callable[[], str]) -> APIRouter:
     router = APIRouter()
-
-    def meta(request: Request, caller: Principal) -> Meta:
-        return Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
 
     def site_or_404(site_id: str) -> SiteView:
         site = queries.site(site_id)
@@ -69,10 +67,10 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         return computer
 
     def computer_after(
-        change: Callable[[C, Actor, Meta], object], command: C, request: Request, caller: Principal
+        change: Callable[[C, Actor, Meta], object], command: C, asker: Asking[Actor]
     ) -> ComputerView:
         """Run a change of a computer's status, then show the computer as it now is."""
-        change(command, _actor(caller), meta(request, caller))
+        change(command, asker.actor, asker.meta)
         return computer_or_404(command.computer_id)
 
     @router.post(
@@ -86,11 +84,14 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
+    def open_site(body: SiteIn, asker: Asker) -> SiteView:
         command = to_command(
-            OpenSite, body.model_dump(), site_id=body.site_id or ids(), host_org=body.host_org or caller.org
+            OpenSite,
+            body.model_dump(),
+            site_id=body.site_id or ids(),
+            host_org=body.host_org or asker.caller.org,
         )
-        handlers.open_site(command, _actor(caller), meta(request, caller))
+        handlers.open_site(command, asker.actor, asker.meta)
         return site_or_404(command.site_id)
 
     @router.get(
@@ -144,9 +145,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         description="La coordination ou la structure qui accueille le site corrige les champs envoyés.",
         dependencies=only(WRITERS),
     )
-    def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
+    def change_site(site_id: str, body: SiteChangesIn, asker: Asker) -> SiteView:
         command = to_command(ChangeSiteDetails, body.model_dump(), site_id=site_id)
-        handlers.change_site_details(command, _actor(caller), meta(request, caller))
+        handlers.change_site_details(command, asker.actor, asker.meta)
         return site_or_404(site_id)
 
     @router.post(
@@ -159,10 +160,8 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def close_site(site_id: str, body: ReasonIn, request: Request, caller: Caller) -> SiteView:
-        handlers.close_site(
-            CloseSite(site_id=site_id, reason=body.reason), _actor(caller), meta(request, caller)
-        )
+    def close_site(site_id: str, body: ReasonIn, asker: Asker) -> SiteView:
+        handlers.close_site(CloseSite(site_id=site_id, reason=body.reason), asker.actor, asker.meta)
         return site_or_404(site_id)
 
     @router.post(
@@ -178,8 +177,8 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def reopen_site(site_id: str, request: Request, caller: Caller) -> SiteView:
-        handlers.reopen_site(ReopenSite(site_id=site_id), _actor(caller), meta(request, caller))
+    def reopen_site(site_id: str, asker: Asker) -> SiteView:
+        handlers.reopen_site(ReopenSite(site_id=site_id), asker.actor, asker.meta)
         return site_or_404(site_id)
 
     @router.post(
@@ -193,9 +192,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def add_room(site_id: str, body: RoomIn, request: Request, caller: Caller) -> RoomView:
+    def add_room(site_id: str, body: RoomIn, asker: Asker) -> RoomView:
         command = AddRoom(site_id=site_id, room_id=ids(), name=body.name, capacity=body.capacity)
-        handlers.add_room(command, _actor(caller), meta(request, caller))
+        handlers.add_room(command, asker.actor, asker.meta)
         return next(r for r in site_or_404(site_id).rooms if r.room_id == command.room_id)
 
     @router.post(
@@ -209,14 +208,14 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
+    def add_computer(body: ComputerIn, asker: Asker) -> ComputerView:
         command = to_command(
             AddComputer,
             body.model_dump(),
             computer_id=body.computer_id or ids(),
-            lending_org=body.lending_org or caller.org,
+            lending_org=body.lending_org or asker.caller.org,
         )
-        handlers.add_computer(command, _actor(caller), meta(request, caller))
+        handlers.add_computer(command, asker.actor, asker.meta)
         return computer_or_404(command.computer_id)
 
     @router.get(
@@ -249,9 +248,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+    def put_out_of_order(computer_id: str, body: ReasonIn, asker: Asker) -> ComputerView:
         command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
-        return computer_after(handlers.put_out_of_order, command, request, caller)
+        return computer_after(handlers.put_out_of_order, command, asker)
 
     @router.post(
         "/computers/{computer_id}/back-in-service",
@@ -262,9 +261,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         ),
         dependencies=only(WRITERS),
     )
-    def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
+    def put_back_in_service(computer_id: str, asker: Asker) -> ComputerView:
         command = PutComputerBackInService(computer_id=computer_id)
-        return computer_after(handlers.put_back_in_service, command, request, caller)
+        return computer_after(handlers.put_back_in_service, command, asker)
 
     @router.post(
         "/computers/{computer_id}/remove",
@@ -273,9 +272,9 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         description="La structure qui prête l'ordinateur (ou la coordination) le reprend, avec un motif.",
         dependencies=only(WRITERS),
     )
-    def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+    def remove_computer(computer_id: str, body: ReasonIn, asker: Asker) -> ComputerView:
         command = RemoveComputer(computer_id=computer_id, reason=body.reason)
-        return computer_after(handlers.remove_computer, command, request, caller)
+        return computer_after(handlers.remove_computer, command, asker)
 
     @router.get(
         "/availability",
@@ -294,15 +293,3 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         return queries.availability(start, end)
 
     return router
-
-
-def _actor(caller: Principal) -> Actor:
-    return Actor(org=caller.org, roles=frozenset(caller.roles))
-
-
-_STATUS = (
-    (Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (NotFound, status.HTTP_404_NOT_FOUND),
-    (Conflict, status.HTTP_409_CONFLICT),
-    (Forbidden, status.HTTP_403_FORBIDDEN),
-)

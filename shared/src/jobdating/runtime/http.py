@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Protocol
 
 import msgspec
@@ -45,6 +45,7 @@ __all__ = [
     "Problem",
     "Refused",
     "Text",
+    "answers",
     "create_app",
     "declare_refusals",
     "french_validation_error",
@@ -119,6 +120,12 @@ def install_refusals(
 async def _conflict(request: Request, _: Exception) -> Response:
     reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
     return await render_refused(request, [FieldError("id", reason)], 409)
+
+
+def answers(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses` other than its success, each status with what it means (`declare_refusals`
+    then gives every 4xx the `Refusal` body)."""
+    return {code: {"description": description} for code, description in descriptions.items()}
 
 
 def log_health(store: EventStore, projection: str | None = None) -> dict[str, Any]:

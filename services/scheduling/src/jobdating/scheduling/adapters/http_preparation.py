@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 from jobdating.runtime.auth import Caller, only
-from jobdating.runtime.http import Body, Text
+from jobdating.runtime.http import Body, Text, answers
 from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
 from jobdating.scheduling.application import queries_prep as prep
 from jobdating.scheduling.application.queries_day import WorkshopView
@@ -70,7 +70,7 @@ def router(ctx: HttpContext) -> APIRouter:
     @router.get(
         "/counselling-interviews/free-times",
         tags=["counselling"],
-        responses={404: {"description": "job dating or candidate unknown"}},
+        responses=answers({404: "job dating or candidate unknown"}),
         summary="Heures libres pour un entretien individuel",
         description=(
             "Les heures où un conseiller et un candidat sont libres sur un site, pour fixer un entretien "

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -36,20 +36,29 @@ V = TypeVar("V", bound="Hosted")
 V_co = TypeVar("V_co", bound="Hosted", covariant=True)
 
 
+class Given(TypedDict, total=False):
+    """What a caller of a service's `bootstrap` (tests, the demo, the host) may give instead of what the
+    settings name: the store, the token table, the clock."""
+
+    store: EventStore | None
+    tokens: TokenTable | None
+    clock: Clock | None
+
+
 def configured(
     settings: ServiceSettings,
-    store: EventStore | None,
-    tokens: TokenTable | None,
-    clock: Clock | None,
+    given: Given,
     migrate: Callable[[EventStore], None] | None = None,
 ) -> tuple[EventStore, TokenTable, Clock]:
     """What a service's `bootstrap` was given (tests, the demo), the rest from its settings: the store (its
     tables then created by `migrate`), the tokens and the clock."""
+    store = given.get("store")
     store = store if store is not None else open_store(settings.store_url)
     if migrate is not None:
         migrate(store)
+    tokens = given.get("tokens")
     tokens = tokens if tokens is not None else settings.token_table()
-    return store, tokens, clock or settings.clock()
+    return store, tokens, given.get("clock") or settings.clock()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from fastapi import FastAPI
 
@@ -36,7 +36,7 @@ from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.service_main import Wired, configured
+from jobdating.runtime.service_main import Given, Wired, configured
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,14 +56,12 @@ class RegistrationInstance(Wired[RegistrationSettings]):
 def bootstrap(
     settings: RegistrationSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> RegistrationInstance:
     """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock)
+    store, tokens, clock = configured(settings, given)
     service = build_service(
         org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log, zone=settings.timezone
     )

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
-from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
-from jobdating.runtime.service_main import WiredWithBus, configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 from jobdating.scheduling.adapters import accounts, facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -53,16 +51,14 @@ class SchedulingService(WiredWithBus[SchedulingSettings]):
 def bootstrap(
     settings: SchedulingSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     ids: Callable[[], str] = new_id,
     video_token: Callable[[], str] | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> SchedulingService:
     """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
+    store, tokens, clock = configured(settings, given, tables.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)
     repairs = Repairs(ids, links, lead_minutes=settings.repair_lead_minutes, log=log)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 from jobdating.contracts.sites import SERVICE
-from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
+from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.service_main import WiredWithBus, configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 from jobdating.sites.adapters import http, projections
 from jobdating.sites.application.handlers import SiteHandlers
 from jobdating.sites.application.queries import SiteQueries
@@ -32,15 +30,13 @@ class SitesService(WiredWithBus[SitesSettings]):
 def bootstrap(
     settings: SitesSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     ids: Callable[[], str] = new_id,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> SitesService:
     """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock, projections.migrate)
+    store, tokens, clock = configured(settings, given, projections.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))

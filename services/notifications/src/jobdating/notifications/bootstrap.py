@@ -141,7 +141,7 @@ def bootstrap(
         return preferences.reminders(store, candidate_id, caller_org)
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
-    http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    http.install(app, queries, retry, set_reminders, wants_reminders)
     letters = LetterDesk(store, staff, ReportlabLetters(), log)
     install_letters(app, letters.pdf)
     # Candidates' replies to SMS: registration takes their answers once the service is connected to NATS.

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from jobdating.notifications.application.delivery_state import DeliveryState
 from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
 from jobdating.notifications.application.queries import MAX_PAGE, NotificationQueries, NotificationView
+from jobdating.runtime.asking import meta_of
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import Body, FieldError, Offset, Refused
@@ -44,15 +45,14 @@ def install(
     retry: Callable[[str], bool],
     set_reminders: SetReminders,
     wants_reminders: WantsReminders,
-    org: str,
 ) -> None:
     """Add the notification routes to `app` (made by `create_app`)."""
     app.include_router(_router(queries, retry))
-    app.include_router(_preferences(set_reminders, wants_reminders, org))
+    app.include_router(_preferences(set_reminders, wants_reminders))
     app.include_router(_followed(queries))
 
 
-def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, org: str) -> APIRouter:
+def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders) -> APIRouter:
     router = APIRouter(tags=["reminders"])
     routes = Routes(router)
 
@@ -81,7 +81,7 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
     async def put_reminders(
         candidate_id: str, body: RemindersIn, request: Request, caller: CoordinatorOrCounsellor
     ) -> RemindersOut:
-        meta = Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
+        meta = meta_of(request, caller)
         with _refusals():
             wanted = set_reminders(candidate_id, body.reminders, meta, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)

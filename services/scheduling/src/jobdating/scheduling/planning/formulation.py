@@ -101,7 +101,7 @@ def formulate(
             pair_columns: list[int] = []
             for t in slots:
                 if fixed is not None and not (
-                    fixed.company_free(company_id, t) and _computers_left(fixed, site_id, t, left) > 0
+                    fixed.company_free(company_id, t) and computers_left(fixed, site_id, t, left) > 0
                 ):
                     continue
                 column = f.add_option(
@@ -118,7 +118,7 @@ def formulate(
         if not own:
             continue
         count_rows.append((own, candidate_id))
-        _buffer_rows(f, frame, by_slot)
+        buffer_rows(f, frame, by_slot)
     f.add_tiers(frame, weights, count_rows)
     for (company_id, t), columns in by_company.items():
         recruiters = frame.recruiters(company_id, t)
@@ -129,13 +129,13 @@ def formulate(
     for (site_id, t), columns in by_site.items():
         computers = frame.site_capacity(site_id)[t]
         if fixed is not None:
-            computers = _computers_left(fixed, site_id, t, left)
+            computers = computers_left(fixed, site_id, t, left)
         if len(columns) > computers:
             f.add_row(columns, [1] * len(columns), 0, computers)
     return f
 
 
-def _buffer_rows(f: Formulation, frame: Frame, by_slot: dict[int, list[int]]) -> None:
+def buffer_rows(f: Formulation, frame: Frame, by_slot: dict[int, list[int]]) -> None:
     slots = sorted(by_slot)
     last_end = -1
     for i, t in enumerate(slots):
@@ -154,7 +154,7 @@ def _buffer_rows(f: Formulation, frame: Frame, by_slot: dict[int, list[int]]) ->
             f.add_row(columns, [1] * len(columns), 0, 1)
 
 
-def _computers_left(board: Board, site_id: str, t: int, cache: dict[tuple[str, int], int]) -> int:
+def computers_left(board: Board, site_id: str, t: int, cache: dict[tuple[str, int], int]) -> int:
     """Working computers of a site nobody fixed uses at `t` (cached: asked once per column)."""
     key = (site_id, t)
     found = cache.get(key)

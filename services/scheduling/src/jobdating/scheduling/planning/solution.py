@@ -82,7 +82,9 @@ def solution(
         earliest=earliest(instance, plan, frame),
         interviews=len(plan.interviews),
         interview_bound=(
-            upper_bound(instance, frame).interviews if interview_bound is None else interview_bound
+            upper_bound(instance, frame, tiers=False).interviews
+            if interview_bound is None
+            else interview_bound
         ),
         reasons=reasons,
         parts=parts,

@@ -4,8 +4,9 @@
 
 1. who meets whom: the segment relaxation (`relax.py`), solved by the engine, gives pairs and an upper
    bound on level 1 of the objective (`objective.py`);
-2. when: the timetable (`timetable.py`) gives every chosen pair a slot and a computer. If all are placed,
-   the component's plan reaches the bound: level 1 is proven optimal;
+2. when: the timetable (`timetable.py`) gives every chosen pair a slot and a computer; the pairs it leaves
+   out are tried exactly, with the candidates around them in their segment (`place.py`). If all are
+   placed, the component's plan reaches the bound: level 1 is proven optimal;
 3. otherwise a large-neighbourhood search (`lns.py`) re-solves the time-indexed program (`formulation.py`)
    around the pairs left out, everything else fixed, until the plan reaches the bound; on a small
    component the time-indexed linear relaxation (HiGHS) may lower the bound first;
@@ -90,7 +91,7 @@ def solve(
     board = Board(frame)
     segment_of = segments(frame)
     groups = components(frame)
-    interview_bound = upper_bound(instance, frame).interviews
+    interview_bound = upper_bound(instance, frame, tiers=False).interviews
     sizes = [sum(len(frame.allowed(c)) for c in group) for group in groups]
     size_left = sum(sizes)
     parts: list[Part] = []

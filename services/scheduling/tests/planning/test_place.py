@@ -1,0 +1,91 @@
+"""The exact placement of a segment's pairs: what fitted once fits again, and the rules still hold."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jobdating.scheduling.planning.board import Board
+from jobdating.scheduling.planning.check import check
+from jobdating.scheduling.planning.deadline import Deadline
+from jobdating.scheduling.planning.frame import Frame
+from jobdating.scheduling.planning.greedy import greedy_board
+from jobdating.scheduling.planning.highs import solve_highs
+from jobdating.scheduling.planning.model import Instance, Plan, Window
+from jobdating.scheduling.planning.objective import score, weights
+from jobdating.scheduling.planning.place import place_segments
+from jobdating.scheduling.planning.relax import segments
+
+from .builders import person, tiny
+from .strategies import small_instances
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(small_instances(candidates=(2, 10), companies=(1, 4), slots=(2, 7), pins=False), st.data())
+def test_interviews_taken_off_a_valid_plan_are_all_placed_again(
+    instance: Instance, data: st.DataObject
+) -> None:
+    # The plan they came from proves they fit with everybody else where they are: the exact program
+    # must find a placement, in their own segment, and break no rule.
+    frame = Frame(instance)
+    board, _ = greedy_board(instance, frame)
+    interviews = sorted(board.seat.values(), key=lambda i: (i.candidate_id, i.company_id))
+    if not interviews:
+        return
+    before = score(instance, Plan(interviews=tuple(interviews)), frame)
+    taken = data.draw(st.lists(st.sampled_from(interviews), min_size=1, max_size=4, unique=True))
+    segment_of = segments(frame)
+    segment = {i.pair: segment_of[board.slot(i)] for i in interviews}
+    for interview in taken:
+        board.remove(interview)
+    group = sorted(frame.candidates)
+    left, _, steps = place_segments(
+        board,
+        weights(instance),
+        group,
+        segment,
+        segment_of,
+        sorted(i.pair for i in taken),
+        solve_highs,
+        Deadline.after(30),
+        1,
+    )
+    assert left == [], steps
+    plan = Plan(interviews=tuple(board.seat.values()))
+    assert check(instance, plan) == ()
+    assert {i.pair for i in plan.interviews} == {i.pair for i in interviews}
+    assert score(instance, plan, frame) == before
+    assert {segment_of[board.slot(i)] for i in plan.interviews if i in taken} <= {
+        segment[i.pair] for i in taken
+    }
+
+
+def test_a_pair_that_cannot_fit_is_left_out_and_the_plan_kept() -> None:
+    # One slot, one recruiter: the second candidate's interview with the same company cannot be placed.
+    nine = Window(day=0, start=540, end=560)
+    instance = tiny(person("ana", nine), person("bob", nine))
+    frame = Frame(instance)
+    board, _ = greedy_board(instance, frame)
+    kept = sorted(board.seat.values(), key=lambda i: i.candidate_id)
+    segment_of = segments(frame)
+    company_id = instance.companies[0].id
+    missing = [(c.id, company_id) for c in instance.candidates if (c.id, company_id) not in board.met]
+    segment = {i.pair: segment_of[board.slot(i)] for i in kept}
+    segment.update(dict.fromkeys(missing, 0))
+    left, _, _ = place_segments(
+        board,
+        weights(instance),
+        sorted(frame.candidates),
+        segment,
+        segment_of,
+        missing,
+        solve_highs,
+        Deadline.after(30),
+        1,
+    )
+    assert len(missing) == 1
+    assert left == missing
+    assert sorted(board.seat.values(), key=lambda i: i.candidate_id) == kept
+    assert Board(frame, kept).met == board.met

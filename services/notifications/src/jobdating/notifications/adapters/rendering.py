@@ -179,6 +179,9 @@ def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=trim_blocks,
         lstrip_blocks=trim_blocks,
+        # The templates are checked at start and do not change while the service runs: no look at each
+        # file's modification time at every message (and at every partial it imports).
+        auto_reload=False,
     )
     env.filters |= {
         "day": day,

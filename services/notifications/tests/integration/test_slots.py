@@ -68,8 +68,13 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
         c.phone or "" for k, c in registration.people.items() if k.startswith("cand")
     )
     assert all("Logistique du Nord" in t["text"] and len(t["text"]) <= 160 for t in texts)
-    # The recruiter hears of each new slot once; the reminders wait for their day.
-    assert len(mailbox.messages("agenda_update")) == 5
+    # The recruiter hears of each new slot once, in one e-mail for the slots given together (one message
+    # per company and moment: the other updates are told by it, `merged`); the reminders wait for their day.
+    (update,) = mailbox.messages("agenda_update")
+    told = icalendar.Calendar.from_ical(calendar_of(update)).walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in told) == sorted(f"slot-slot-{i}@jobdating" for i in range(5))
+    assert "Votre agenda change : 5 entretiens" in update["Subject"]
+    assert [r[4:6] for r in instance.deliveries(kind="agenda_update")].count(("skipped", "merged")) == 4
     assert instance.statuses("reminder_morning") == {"pending": 10}
 
     # The events say what was sent, anonymously, caused by each SlotAssigned; the relay publishes them.

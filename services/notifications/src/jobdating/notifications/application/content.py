@@ -281,7 +281,7 @@ class ContentBuilder:
         told = [slot, *facts.slots]
         sites = [_required(places.site(s.site_id), "site_unknown") for s in told]
         names = await asyncio.gather(*(self._first_name(s.candidate_id, "recruiter_agenda") for s in told))
-        changes = []
+        changes: list[dict[str, Any]] = []
         for shown, site, name in zip(told, sites, names, strict=True):
             before = queries_plan.told(self.store, shown.slot_id, d.recipient_type, d.recipient_id, d.channel)
             changes.append(

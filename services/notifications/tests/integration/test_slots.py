@@ -83,7 +83,8 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
         for e in instance.service.store.read_all()
         if e.event_type == "NotificationSent"
     ]
-    assert len(sent) == 15
+    # 5 e-mails and 5 SMS to candidates, and one e-mail to the recruiter telling the 5 slots.
+    assert len(sent) == 11
     causes = {
         row[0]
         for row in upstream.store.query("SELECT event_id FROM events WHERE event_type = 'SlotAssigned'", ())
@@ -96,8 +97,8 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
     subscription = await js.pull_subscribe(
         f"jobdating.{ORG}.notifications.notification.NotificationSent.>", durable=None
     )
-    published = await subscription.fetch(15, timeout=5)
-    assert len(published) == 15
+    published = await subscription.fetch(11, timeout=5)
+    assert len(published) == 11
 
     # Sending again, or handling the same events again, sends nothing more.
     assert await instance.send() == 0
@@ -108,7 +109,7 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
             if recorded.envelope.source.endswith("scheduling"):
                 planner.on_scheduling(tx, recorded)
     assert await instance.send() == 0
-    assert len(mailbox.messages()) == 10
+    assert len(mailbox.messages()) == 5 + 1
 
     # No contact detail in this service's database (nor in its events).
     raw = (tmp_path / "notifications.db").read_bytes() + (tmp_path / "notifications.db-wal").read_bytes()

@@ -11,8 +11,9 @@ cd "$repo"
 uv=".tools/venv/bin/uv"
 [ -x "$uv" ] || { echo "error: run ./dev test or ./dev run once first (it installs uv in .tools/venv)" >&2; exit 1; }
 export UV_PYTHON_DOWNLOADS=never UV_PYTHON=3.11
-# deps/: third-party wheels and what each service needs of them (<service>.txt), which the images install
-# in a layer of their own, kept by docker's cache until the lock changes; own/: the project's packages.
+# deps/: third-party wheels, what each service needs of them (<service>.txt) and all that (all.txt), which
+# every image installs in one layer of its own, the same for the six (deploy/docker/*.Dockerfile), kept by
+# docker's cache until the lock changes; own/: the project's packages.
 mkdir -p "$out/deps" "$out/own"
 for service in registration sites scheduling notifications identity console; do
   "$uv" export --frozen --quiet --package "jobdating-$service" --no-dev --no-emit-workspace --no-hashes \

@@ -4,13 +4,19 @@
 # without privileges, and its store, NATS and tokens come from JOBDATING_SCHEDULING_* variables.
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 FROM ${PYTHON_IMAGE} AS build
-# Third-party packages first, in a layer docker's cache keeps until the lock changes.
+# The same build stage in every service's Dockerfile, byte for byte: docker's cache builds it once for the
+# six images, which then differ only by their settings and command (built from cold, the six installs
+# of nearly the same packages took most of the images' build). Third-party packages first, in a layer
+# the cache keeps until the lock changes: every service's (deps/all.txt), then the project's services.
 COPY dist/wheels/deps /wheels/deps
 RUN python -m venv /opt/jobdating \
- && /opt/jobdating/bin/pip install --no-cache-dir --no-index --find-links=/wheels/deps -r /wheels/deps/scheduling.txt
+ && /opt/jobdating/bin/pip install --no-cache-dir --no-index --find-links=/wheels/deps -r /wheels/deps/all.txt
 COPY dist/wheels/own /wheels/own
 RUN /opt/jobdating/bin/pip install --no-cache-dir --no-index --no-deps \
-    /wheels/own/jobdating_shared-*.whl /wheels/own/jobdating_scheduling-*.whl
+    /wheels/own/jobdating_shared-*.whl /wheels/own/jobdating_registration-*.whl \
+    /wheels/own/jobdating_sites-*.whl /wheels/own/jobdating_scheduling-*.whl \
+    /wheels/own/jobdating_notifications-*.whl /wheels/own/jobdating_identity-*.whl \
+    /wheels/own/jobdating_console-*.whl
 
 FROM ${PYTHON_IMAGE}
 COPY --from=build /opt/jobdating /opt/jobdating

@@ -189,18 +189,10 @@ def image_overrides() -> dict[str, str]:
     return chosen | {name: os.environ[name] for name in IMAGE_SETTINGS if os.environ.get(name)}
 
 
-def _step(*command: str, timeout: float = 1800) -> None:
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-
-
 def prepared(work: Path, ports: Sequence[str], **settings: str) -> dict[str, str]:
-    """The wheels and stand-in images built, the mail catcher's folder made, and the `.env` settings of a
-    test stack in `work`: a free port for each of `ports`, its folders, then `settings`."""
-    # Wheels on the host, stand-ins for the public images, then the service images (no network inside).
-    _step(str(ROOT / "deploy" / "build-wheels.sh"))
-    _step(str(ROOT / "deploy" / "standins" / "build.sh"))
+    """Once the wheels and stand-in images are built (the session's `built`), the mail catcher's folder
+    made and the `.env` settings of a test stack in `work`: a free port for each of `ports`, its folders,
+    then `settings`."""
     mail = work / "mail"
     mail.mkdir()
     mail.chmod(0o777)  # written by the containers' unprivileged user
@@ -254,7 +246,7 @@ def running(
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compose]:
+def stack(tmp_path_factory: pytest.TempPathFactory, built: None) -> Iterator[Compose]:
     work = tmp_path_factory.mktemp("compose")
     overrides = prepared(work, PORTS)
     env_file = work / ".env"

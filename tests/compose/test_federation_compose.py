@@ -120,7 +120,7 @@ def _provision_streams(stack: Federated, timeout: float = 180) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federated]:
+def stack(tmp_path_factory: pytest.TempPathFactory, built: None) -> Iterator[Federated]:
     work = tmp_path_factory.mktemp("federation")
     ports = (*PORTS, *PARTNER_PORTS.values(), "POSTGRES_MISSION_LOCALE_PORT", "POSTGRES_PLIE_LILLE_SUD_PORT")
     overrides = prepared(work, ports, JOBDATING_FEDERATION_DIR=str(work / "federation"))

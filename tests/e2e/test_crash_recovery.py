@@ -30,7 +30,15 @@ ORG = "departement-nord"
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    s = Stack(tmp_path / "data", nats_port=free_port(), base_port=free_base_port())
+    # The two services whose events the proof follows (sites' reach registration); the others would only
+    # lengthen the start on a loaded machine.
+    s = Stack(
+        tmp_path / "data",
+        nats_port=free_port(),
+        base_port=free_base_port(),
+        services=("registration", "sites"),
+        console=False,
+    )
     s.prepare({ORG: ["coordinator", "counsellor"]})
     s.start()
     asyncio.run(provision_url(s.nats_url(), [tally.TALLY]))

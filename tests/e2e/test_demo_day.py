@@ -27,7 +27,7 @@ from jobdating.bus.server import free_port
 from jobdating.ops.audit.who import Action, ActorKind, Filters, accounts_of, actions, named
 from jobdating.ops.audit.who_names import ask_names
 from jobdating.ops.audit.who_run import read_envelopes
-from jobdating.ops.day.clock import prepare
+from jobdating.ops.day.clock import local, prepare
 from jobdating.ops.day.hands import HAND_REASON
 from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
@@ -78,9 +78,12 @@ def when(text: str) -> datetime:
 
 @dataclass
 class PlayedDay:
-    """One demo day at 600 times real speed, with one service killed -9 mid-morning, read back at its end."""
+    """One demo day at 600 times real speed, with services killed -9 in the late morning, read back at its
+    end."""
 
-    killed: str
+    killed: tuple[str, ...]
+    killed_at: dict[str, datetime]
+    """When each service was killed, on the day's clock."""
     stack: Stack
     lines: list[str]
     took: float
@@ -97,33 +100,51 @@ class PlayedDay:
     """The preparation pathway as scheduling and notifications tell it once the day is over."""
 
 
-# Each played day falls on another date (nothing may depend on the date the tests run): a Friday, a
-# Saturday, New Year's Eve and a summer day (Paris on UTC+2 instead of UTC+1).
-ON = {
-    "scheduling": date(2027, 1, 8),
-    "registration": date(2027, 1, 9),
-    "sites": date(2026, 12, 31),
-    "notifications": date(2027, 8, 11),
-    "identity": date(2027, 5, 4),
-}
+# The day the module's tests share kills scheduling, the one service the driver calls after the reopening;
+# one other day kills the four others in turn. Each day falls on another date (nothing may depend on the
+# date the tests run): a Friday in winter (Paris on UTC+1, the weeks before in the year before) and a
+# Saturday in summer (UTC+2, the eve of a public holiday).
+SCHEDULING_DAY = date(2027, 1, 8)
+# Notifications first, at the reopening, as its notices of the places given back go out.
+OTHERS = ("notifications", "sites", "registration", "identity")
+OTHERS_DAY = date(2027, 8, 14)
+# After the first kill (at the reopening, 11:32), each next one waits for the previous restart and for the
+# end of the next row of interviews (rows end every 20 minutes): the row's outcomes are recorded and its
+# second interviews booked (from half an hour after it) before the restart holds the driver, which thus
+# has 20 minutes of the day's clock to restart before the next row ends, and 30 more before a booking
+# it delays could miss its first time: as much as the one kill of a day had (seen: 30 minutes and more
+# on a loaded machine), so no figure moves.
+NEXT_KILL_AFTER = ("11:45", "12:05", "12:25")
+RESTARTED = "le service {} s'était arrêté : redémarré"
 
 
-def play_day(folder: Path, kill: str) -> PlayedDay:
-    """The day with `kill` killed -9 once the site closed for a fire alarm is reopened and its free slots
-    given to the waiting list (near noon, after every act by hand of the day, so that how long the restart
-    takes on a loaded machine changes none of them): the driver's supervision restarts it and the day goes
-    on. The day is `ON[kill]`."""
+def play_day(folder: Path, kills: tuple[str, ...], day: date) -> PlayedDay:
+    """The day `day` with `kills[0]` killed -9 once the site closed for a fire alarm is reopened and its
+    free slots given to the waiting list (near noon, after every act by hand of the day, so that how long
+    the restart takes on a loaded machine changes none of them), each other one in turn after it (see
+    `NEXT_KILL_AFTER`): the driver's supervision restarts each and the day goes on."""
+    assert len(kills) <= 1 + len(NEXT_KILL_AFTER)
     stack = Stack(folder / "data", nats_port=free_port(), base_port=free_base_port())
     stack.prepare(ROLES)
     lines: list[str] = []
+    killed_at: dict[str, datetime] = {}
+    back: set[str] = set()  # the killed services the driver said it restarted
+
+    def kill(name: str, at: datetime) -> None:
+        killed_at[name] = at
+        stack.kill(name)
 
     def say(at: datetime, line: str) -> None:
         lines.append(f"{at:%H:%M} {line}")
-        if "rouvert : " in line:
-            stack.kill(kill)
+        back.update(name for name in killed_at if RESTARTED.format(name) in line)
+        n = len(killed_at)
+        if n == 0 and "rouvert : " in line:
+            kill(kills[0], at)
+        elif 0 < n < len(kills) and kills[n - 1] in back and at >= local(day, NEXT_KILL_AFTER[n - 1]):
+            kill(kills[n], at)
 
     try:
-        clock = prepare(stack, speed=600, today=ON[kill])
+        clock = prepare(stack, speed=600, today=day)
         began = time.monotonic()
         stack.start()
         loaded, report = play(stack, clock, say=say)
@@ -139,9 +160,9 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
                 f"{url}/job-datings/{JOB_DATING_ID}/changes", params={"limit": 5000}
             ).json()
             attendance = http.get(f"{url}/job-datings/{JOB_DATING_ID}/attendance").json()
-            weeks_before = read_weeks_before(http, stack, ON[kill])
+            weeks_before = read_weeks_before(http, stack, day)
         closing = closing_report(stack)
-        # After a kill -9 mid-morning, the logs, the projections and the stream still agree.
+        # After kill -9s in the late morning, the logs, the projections and the stream still agree.
         audit_output = io.StringIO()
         audited = run_audit(Console(file=audit_output, width=200), stack.data_dir, stack.nats_url(), 20)
         # `jobdating audit --who` as the coordination reads it: its rows, names resolved through identity.
@@ -151,7 +172,8 @@ def play_day(folder: Path, kill: str) -> PlayedDay:
     finally:
         stack.stop()
     return PlayedDay(
-        kill,
+        kills,
+        killed_at,
         stack,
         lines,
         took,
@@ -202,7 +224,14 @@ def read_weeks_before(http: httpx.Client, stack: Stack, day: date) -> dict[str, 
 @pytest.fixture(scope="module")
 def scheduling_killed(tmp_path_factory: pytest.TempPathFactory) -> PlayedDay:
     """One day shared by the tests of this module (a day takes a minute of CI)."""
-    return play_day(tmp_path_factory.mktemp("scheduling-killed"), "scheduling")
+    return play_day(tmp_path_factory.mktemp("scheduling-killed"), ("scheduling",), SCHEDULING_DAY)
+
+
+@pytest.fixture(scope="module")
+def others_killed(tmp_path_factory: pytest.TempPathFactory) -> PlayedDay:
+    """The other four services killed in turn in one day (a day for each added four days of CI, 77 s
+    each)."""
+    return play_day(tmp_path_factory.mktemp("others-killed"), OTHERS, OTHERS_DAY)
 
 
 def test_the_demo_day_at_600_times_real_speed(scheduling_killed: PlayedDay) -> None:
@@ -726,7 +755,7 @@ def test_the_weeks_before_had_their_workshops_and_individual_interviews(
 ) -> None:
     """Booked while the services' clock read three weeks before the day, by the people whose act it is,
     their convocations sent then; counted by hand from `demo_data.candidates()` and `demo_prep`."""
-    played, day = scheduling_killed, ON["scheduling"]
+    played, day = scheduling_killed, SCHEDULING_DAY
     prep = played.weeks_before
     assert played.loaded.preparation == PrepReport(rooms=2, workshops=2, enrolments=22, counselling=50)
     # Two workshops, at Seclin 14 days and at Wattignies 7 days before the day, run by the coaches of
@@ -781,18 +810,26 @@ def test_report_figures_equal_the_hand_count(scheduling_killed: PlayedDay) -> No
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_kill_9_any_service_mid_morning_the_day_ends_the_same(
-    service: str, request: pytest.FixtureRequest, tmp_path: Path
+    service: str, request: pytest.FixtureRequest
 ) -> None:
-    # Scheduling's case is the day the module's other tests share.
-    played = (
-        request.getfixturevalue("scheduling_killed")
-        if service == "scheduling"
-        else play_day(tmp_path, service)
+    # Scheduling's case is the day the module's other tests share; the others share a day of their own.
+    played: PlayedDay = request.getfixturevalue(
+        "scheduling_killed" if service == "scheduling" else "others_killed"
     )
+    day = SCHEDULING_DAY if service == "scheduling" else OTHERS_DAY
     story = "\n".join(played.lines)
-    assert played.report.day == ON[service]
-    assert all(when(s["starts_at"]).astimezone(ZONE).date() == ON[service] for s in slots_of(played))
-    assert f"le service {service} s'était arrêté : redémarré" in story
+    assert played.report.day == day
+    assert all(when(s["starts_at"]).astimezone(ZONE).date() == day for s in slots_of(played))
+    # Killed after every act by hand of the day (the site reopened), each kill after the previous restart.
+    assert played.killed_at.keys() == set(played.killed), story
+    reopened = played.report.site_reopened_at
+    assert reopened is not None
+    assert reopened <= played.killed_at[service], story
+    kills = [played.killed_at[name] for name in played.killed]
+    assert kills == sorted(kills), story
+    assert RESTARTED.format(service) in story
+    for before, after in pairwise(played.killed):
+        assert story.index(RESTARTED.format(before)) < story.index(RESTARTED.format(after)), story
     assert played.audited == 0, played.audit_output
     assert_hand_count(played)
     # No e-mail sent twice: notifications names each message after the notification it delivers.

@@ -95,8 +95,11 @@ class InClearBefore(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 _IN_CLEAR = ("counsellor_id", "postcode", "commune")
 
 
+@REGISTRY.upcaster("CandidateRegistered", 2)
+@REGISTRY.upcaster("CandidateUpdated", 1)
 def _profile_unsealed(data: dict[str, Any]) -> dict[str, Any]:
-    """An old payload's profile without the fields now sealed, which go to `legacy`."""
+    """An old payload's profile without the fields now sealed, which go to `legacy`: `CandidateRegistered`
+    v2 and `CandidateUpdated` v1 had the counsellor, postcode and commune in clear in the profile."""
     profile = data.get("profile")
     if profile is None:
         return {**data, "legacy": None}
@@ -131,12 +134,6 @@ def _candidate_registered_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "import_key": None}
 
 
-@REGISTRY.upcaster("CandidateRegistered", 2)
-def _candidate_registered_v2_v3(data: dict[str, Any]) -> dict[str, Any]:
-    # v2 had the counsellor, postcode and commune in clear in the profile: now sealed in `personal`.
-    return _profile_unsealed(data)
-
-
 @REGISTRY.register
 class CandidateRegisteredV1(_CandidateEvent, frozen=True, kw_only=True):
     """Version 1 of CandidateRegistered, kept to read old logs; upcast to v3 on read."""
@@ -169,11 +166,6 @@ class CandidateUpdated(_CandidateEvent, frozen=True, kw_only=True):
     profile: CandidateProfile | None = None
     personal: Sealed | None = None
     legacy: InClearBefore | None = None
-
-
-@REGISTRY.upcaster("CandidateUpdated", 1)
-def _candidate_updated_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
-    return _profile_unsealed(data)
 
 
 @REGISTRY.register

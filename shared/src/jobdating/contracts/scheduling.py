@@ -139,10 +139,11 @@ class _WorkshopEvent(Event, frozen=True, kw_only=True):
     workshop_id: str
 
 
-@REGISTRY.register
-class JobDatingPlanned(_JobDatingEvent, frozen=True, kw_only=True):
-    """A coordinator planned a job dating: its days, sites' windows and the rules of its schedule."""
+class JobDatingSetUp(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A job dating's days, sites' windows and the rules of its schedule, field for field what a
+    coordinator asks for (scheduling's `PlanJobDating` command) and what `JobDatingPlanned` then says."""
 
+    job_dating_id: str
     title: str
     days: tuple[date, ...]
     site_windows: tuple[SiteWindow, ...]
@@ -152,6 +153,13 @@ class JobDatingPlanned(_JobDatingEvent, frozen=True, kw_only=True):
     max_interviews_per_candidate: int = 5
     freeze_at: datetime | None = None
     timezone: str = "Europe/Paris"
+
+
+@REGISTRY.register
+class JobDatingPlanned(Event, JobDatingSetUp, frozen=True, kw_only=True):
+    """A coordinator planned a job dating: its days, sites' windows and the rules of its schedule."""
+
+    stream_type: ClassVar[str] = JOB_DATING
 
 
 @REGISTRY.register

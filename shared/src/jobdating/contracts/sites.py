@@ -82,15 +82,23 @@ class SiteOpened(_SiteEvent, frozen=True, kw_only=True):
     contact: SiteContact | None = None
 
 
-@REGISTRY.register
-class SiteDetailsChanged(_SiteEvent, frozen=True, kw_only=True):
-    """Practical details of an open site changed; absent parts are unchanged, given parts replace the old."""
+class SiteDetails(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """The practical details of a site that may change once it is open (None: unchanged), field for field
+    what the sites service's `ChangeSiteDetails` command asks and `SiteDetailsChanged` records."""
 
+    site_id: str
     address: str | None = None
     location: Coordinates | None = None
     hours: tuple[OpeningHours, ...] | None = None
     accessibility: tuple[SiteAccessibility, ...] | None = None
     contact: SiteContact | None = None
+
+
+@REGISTRY.register
+class SiteDetailsChanged(Event, SiteDetails, frozen=True, kw_only=True):
+    """Practical details of an open site changed; absent parts are unchanged, given parts replace the old."""
+
+    stream_type: ClassVar[str] = SITE
 
 
 @REGISTRY.register
@@ -114,16 +122,24 @@ class RoomAdded(_SiteEvent, frozen=True, kw_only=True):
     capacity: int
 
 
-@REGISTRY.register
-class ComputerAdded(_ComputerEvent, frozen=True, kw_only=True):
-    """A partner lent a computer to a site; `visio_ready` means it is set up for video interviews."""
+class LentComputer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A computer a partner lends to a site, field for field what the sites service's `AddComputer`
+    command asks and `ComputerAdded` records; `visio_ready` means it is set up for video interviews."""
 
+    computer_id: str
     site_id: str
     label: str
     lending_org: str
     webcam: bool
     headset: bool
     visio_ready: bool
+
+
+@REGISTRY.register
+class ComputerAdded(Event, LentComputer, frozen=True, kw_only=True):
+    """A partner lent a computer to a site; `visio_ready` means it is set up for video interviews."""
+
+    stream_type: ClassVar[str] = COMPUTER
 
 
 @REGISTRY.register

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import smtplib
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.charset import BASE64, Charset
 from email.header import Header
@@ -89,23 +90,16 @@ def _text(text: str, subtype: str, charset: Charset) -> MIMENonMultipart:
     return part
 
 
+@dataclass(eq=False)
 class SmtpChannel:
     """The `EmailChannel` port over SMTP (plain, or STARTTLS with a login when configured)."""
 
-    def __init__(
-        self,
-        server: SmtpServer,
-        mail_from: str,
-        clock: Clock,
-        from_name: str | None = None,
-        letterhead: Letterhead | None = None,
-    ) -> None:
-        self.server = server
-        self.mail_from = mail_from
-        self.from_name = from_name
-        self.letterhead = letterhead
-        self.clock = clock
-        self._idle: queue.SimpleQueue[smtplib.SMTP] = queue.SimpleQueue()
+    server: SmtpServer
+    mail_from: str
+    clock: Clock
+    from_name: str | None = None
+    letterhead: Letterhead | None = None
+    _idle: queue.SimpleQueue[smtplib.SMTP] = field(init=False, default_factory=queue.SimpleQueue)
 
     async def send(self, email: Email) -> SendResult:
         return await asyncio.to_thread(self._send, email, self.clock.now())

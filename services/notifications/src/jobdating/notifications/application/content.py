@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -69,25 +70,17 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
     updates: tuple[Delivery, ...] = ()  # a recruiter's other updates it carries (their slots: `slots`)
 
 
+@dataclass(eq=False)
 class ContentBuilder:
     """Gathers a message's facts: the read model, the staff directory, registration (first names), and
     the candidate's personal link when `links` is given."""
 
-    def __init__(
-        self,
-        store: EventStore,
-        contacts: Contacts,
-        staff: StaffDirectory,
-        timezone: str,
-        links: PersonalLinks | None = None,
-        coordinator_phone: str | None = None,
-    ) -> None:
-        self.store = store
-        self.contacts = contacts
-        self.staff = staff
-        self.timezone = timezone
-        self.links = links
-        self.coordinator_phone = coordinator_phone
+    store: EventStore
+    contacts: Contacts
+    staff: StaffDirectory
+    timezone: str
+    links: PersonalLinks | None = None
+    coordinator_phone: str | None = None
 
     async def build(self, d: Delivery, recipient: Contact, facts: Facts) -> Content:
         jd = facts.job_dating

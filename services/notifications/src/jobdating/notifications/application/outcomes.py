@@ -8,6 +8,7 @@ recorded with the `sent` mark. The logs carry ids and kinds only, never a contac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -47,31 +48,23 @@ def event_fields(d: Delivery) -> dict[str, Any]:
     return {name: getattr(d, name) for name in _EVENT_FIELDS}
 
 
+@dataclass(eq=False)
 class Outcomes:
     """Records where each message stands, through the command bus (the store's group commit)."""
 
-    def __init__(
-        self,
-        *,
-        bus: CommandBus,
-        deliveries: DeliveryWrites,
-        read_model: ReadModelWrites,
-        clock: Clock,
-        org: str,
-        retry_delays: Sequence[float],
-        log: Any = None,
-        on_outcome: OutcomeHook | None = None,
-        call_wait: timedelta = counsellor_calls.GATHERING,
-    ) -> None:
-        self.bus = bus
-        self.call_wait = call_wait
-        self.deliveries = deliveries
-        self.read_model = read_model
-        self.clock = clock
-        self.org = org
-        self.retry_delays = tuple(retry_delays)
-        self.log = log
-        self.on_outcome = on_outcome
+    _: KW_ONLY
+    bus: CommandBus
+    deliveries: DeliveryWrites
+    read_model: ReadModelWrites
+    clock: Clock
+    org: str
+    retry_delays: Sequence[float]
+    log: Any = None
+    on_outcome: OutcomeHook | None = None
+    call_wait: timedelta = counsellor_calls.GATHERING
+
+    def __post_init__(self) -> None:
+        self.retry_delays = tuple(self.retry_delays)
 
     async def write(self, update: Callable[[Transaction], T]) -> T:
         """Update the deliveries' rows; the writes of concurrent sends share one commit (the store's

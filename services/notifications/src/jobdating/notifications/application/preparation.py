@@ -26,45 +26,37 @@ from jobdating.notifications.application.queries_facts import Site
 from jobdating.notifications.domain import preparation
 from jobdating.notifications.domain.calendar import CalendarEntry, counselling_uid, workshop_uid
 from jobdating.notifications.domain.messages import REMINDERS, PlannedMessage
-from jobdating.notifications.domain.preparation import Meeting
+from jobdating.notifications.domain.preparation import Appointment, Meeting
 
 
 def planned(
     source: Source, event: Event, event_id: str, now: datetime, timezone: str
 ) -> list[PlannedMessage]:
     """The candidates' messages a preparation event calls for (none for any other event)."""
+
+    def booked(
+        kind: Appointment, meeting_id: str, job_dating_id: str, candidate_id: str, starts_at: datetime
+    ) -> list[PlannedMessage]:
+        # The eve reminder falls at a local hour: the job dating's zone, else the service's.
+        tz = _zone(source, job_dating_id, timezone)
+        return preparation.on_booked(
+            kind, meeting_id, job_dating_id, candidate_id, starts_at, event_id, now, tz
+        )
+
     match event:
         case CandidateEnrolledInWorkshop() as e:
             workshop = queries_plan.workshop(source, e.workshop_id)
             if workshop is None:
                 return []
-            tz = _zone(source, workshop.job_dating_id, timezone)
-            return preparation.on_booked(
-                "workshop",
-                e.workshop_id,
-                workshop.job_dating_id,
-                e.candidate_id,
-                workshop.starts_at,
-                event_id,
-                now,
-                tz,
+            return booked(
+                "workshop", e.workshop_id, workshop.job_dating_id, e.candidate_id, workshop.starts_at
             )
         case WorkshopCancelled() as e:
             return preparation.on_cancelled(
                 "workshop", e.workshop_id, e.job_dating_id, e.candidate_ids, event_id, now
             )
         case CounsellingInterviewBooked() as e:
-            tz = _zone(source, e.job_dating_id, timezone)
-            return preparation.on_booked(
-                "counselling",
-                e.interview_id,
-                e.job_dating_id,
-                e.candidate_id,
-                e.starts_at,
-                event_id,
-                now,
-                tz,
-            )
+            return booked("counselling", e.interview_id, e.job_dating_id, e.candidate_id, e.starts_at)
         case CounsellingInterviewCancelled() as e:
             return preparation.on_cancelled(
                 "counselling", e.interview_id, e.job_dating_id, (e.candidate_id,), event_id, now

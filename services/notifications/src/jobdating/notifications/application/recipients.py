@@ -5,6 +5,7 @@ counsellors and coaches), asked for at send time and never kept.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from typing import Literal
 
 import msgspec
@@ -55,23 +56,16 @@ class GiveUp(Exception):
         self.code = code
 
 
+@dataclass(eq=False)
 class Recipients:
     """Reads what a message needs to know of its recipient, and asks for their contact details."""
 
-    def __init__(
-        self,
-        *,
-        store: EventStore,
-        deliveries: DeliveryWrites,
-        outcomes: Outcomes,
-        contacts: Contacts,
-        staff: StaffDirectory,
-    ) -> None:
-        self.store = store
-        self.deliveries = deliveries
-        self.outcomes = outcomes
-        self.contacts = contacts
-        self.staff = staff
+    _: KW_ONLY
+    store: EventStore
+    deliveries: DeliveryWrites
+    outcomes: Outcomes
+    contacts: Contacts
+    staff: StaffDirectory
 
     async def resolved(self, d: Delivery) -> Delivery | Skip:
         """The message with its recipient known: a notice to a candidate's counsellor is planned to nobody

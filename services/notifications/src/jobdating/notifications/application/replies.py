@@ -9,6 +9,7 @@ answered the same without asking registration again.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -40,31 +41,20 @@ class Handled(msgspec.Struct, frozen=True, kw_only=True):
     recorded: bool
 
 
+@dataclass(eq=False)
 class Replies:
     """Receives candidates' replies to SMS (the signed webhook has already checked who sends them)."""
 
-    def __init__(
-        self,
-        *,
-        store: EventStore,
-        bus: CommandBus,
-        deliveries: DeliveryWrites,
-        read_model: ReadModelWrites,
-        answers: CandidateAnswers,
-        clock: Clock,
-        org: str,
-        log: Any = None,
-        call_wait: timedelta = counsellor_calls.GATHERING,
-    ) -> None:
-        self.store = store
-        self.call_wait = call_wait
-        self.bus = bus
-        self.deliveries = deliveries
-        self.read_model = read_model
-        self.answers = answers
-        self.clock = clock
-        self.org = org
-        self.log = log
+    _: KW_ONLY
+    store: EventStore
+    bus: CommandBus
+    deliveries: DeliveryWrites
+    read_model: ReadModelWrites
+    answers: CandidateAnswers
+    clock: Clock
+    org: str
+    log: Any = None
+    call_wait: timedelta = counsellor_calls.GATHERING
 
     async def receive(self, reply_id: str, in_reply_to: str, text: str, correlation_id: str) -> Handled:
         """Handle one reply; `UnknownMessage` when it answers nothing of ours, `AnswersUnavailable` (nothing

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import msgspec
 
-from jobdating.contracts.scheduling import Break, Outcome, SecondPlace, SiteWindow
+from jobdating.contracts.scheduling import JobDatingSetUp, Outcome, SecondPlace
 
 
-class PlanJobDating(msgspec.Struct, frozen=True, kw_only=True):
-    """A coordinator sets up a job dating: its days, where and when, and the rules of its schedule."""
-
-    job_dating_id: str
-    title: str
-    days: tuple[date, ...]
-    site_windows: tuple[SiteWindow, ...]
-    interview_minutes: int
-    buffer_minutes: int
-    breaks: tuple[Break, ...] = ()
-    max_interviews_per_candidate: int = 5
-    freeze_at: datetime | None = None
-    timezone: str = "Europe/Paris"
+class PlanJobDating(JobDatingSetUp, frozen=True, kw_only=True):
+    """A coordinator sets up a job dating: its days, where and when, and the rules of its schedule (the
+    fields `JobDatingPlanned` records once they are checked)."""
 
 
 class JobDatingCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -127,10 +117,15 @@ class Coach(msgspec.Struct, frozen=True, kw_only=True):
     org: str = ""
 
 
-class ScheduleWorkshop(msgspec.Struct, frozen=True, kw_only=True):
-    """A collective preparation session in a site's room, run by two coaches of two organisations."""
+class WorkshopCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A command about one workshop session, which it names first."""
 
     workshop_id: str
+
+
+class ScheduleWorkshop(WorkshopCommand, frozen=True, kw_only=True):
+    """A collective preparation session in a site's room, run by two coaches of two organisations."""
+
     job_dating_id: str
     site_id: str
     room_id: str
@@ -140,31 +135,26 @@ class ScheduleWorkshop(msgspec.Struct, frozen=True, kw_only=True):
     capacity: int | None = None
 
 
-class EnrolInWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+class EnrolInWorkshop(WorkshopCommand, frozen=True, kw_only=True):
     """Give a candidate a seat in a workshop session; a session at another site than the candidate's needs
     the coordination's `override_reason`."""
 
-    workshop_id: str
     candidate_id: str
     override_reason: str | None = None
 
 
-class UnenrolFromWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+class UnenrolFromWorkshop(WorkshopCommand, frozen=True, kw_only=True):
     """Give a candidate's seat back before the session."""
 
-    workshop_id: str
     candidate_id: str
 
 
-class CancelWorkshop(msgspec.Struct, frozen=True, kw_only=True):
+class CancelWorkshop(WorkshopCommand, frozen=True, kw_only=True):
     """Call a session off; the candidates enrolled are told."""
 
-    workshop_id: str
 
-
-class RecordWorkshopAttendance(msgspec.Struct, frozen=True, kw_only=True):
+class RecordWorkshopAttendance(WorkshopCommand, frozen=True, kw_only=True):
     """Who came to a workshop session, and who did not."""
 
-    workshop_id: str
     present: tuple[str, ...]
     absent: tuple[str, ...]

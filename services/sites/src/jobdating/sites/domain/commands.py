@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import msgspec
 
-from jobdating.contracts.sites import Coordinates, OpeningHours, SiteAccessibility, SiteContact
+from jobdating.contracts.sites import (
+    Coordinates,
+    LentComputer,
+    OpeningHours,
+    SiteAccessibility,
+    SiteContact,
+    SiteDetails,
+)
 
 
 class SiteCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,14 +40,8 @@ class OpenSite(SiteCommand, frozen=True, kw_only=True):
     contact: SiteContact | None = None
 
 
-class ChangeSiteDetails(SiteCommand, frozen=True, kw_only=True):
+class ChangeSiteDetails(SiteDetails, frozen=True, kw_only=True):
     """Correct the practical details of an open site; `None` leaves a detail as it is."""
-
-    address: str | None = None
-    location: Coordinates | None = None
-    hours: tuple[OpeningHours, ...] | None = None
-    accessibility: tuple[SiteAccessibility, ...] | None = None
-    contact: SiteContact | None = None
 
 
 class CloseSite(SiteCommand, frozen=True, kw_only=True):
@@ -61,15 +62,8 @@ class AddRoom(SiteCommand, frozen=True, kw_only=True):
     capacity: int
 
 
-class AddComputer(ComputerCommand, frozen=True, kw_only=True):
+class AddComputer(LentComputer, frozen=True, kw_only=True):
     """A partner lends a computer to a site."""
-
-    site_id: str
-    label: str
-    lending_org: str
-    webcam: bool
-    headset: bool
-    visio_ready: bool
 
 
 class PutComputerOutOfOrder(ComputerCommand, frozen=True, kw_only=True):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from jobdating.ops.commands import partners, tokens
@@ -16,18 +18,23 @@ from jobdating.ops.reporting.command import report
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=APP_HELP)
 
-app.command("provision")(provision)
-app.command("nats")(run_nats)
-app.command("tally")(run_tally)
-app.command("up")(up)
-app.command("audit")(audit)
-app.command("replay")(replay)
-app.command("report")(report)
-app.command("compose-init")(compose_init)
-app.command("compose-demo")(compose_demo)
-app.command("demo")(demo_day)
-app.command("backup")(backup)
-app.command("restore")(restore_command)
+# Each command under the name the operator types, in the order `--help` lists them.
+COMMANDS: dict[str, Callable[..., object]] = {
+    "provision": provision,
+    "nats": run_nats,
+    "tally": run_tally,
+    "up": up,
+    "audit": audit,
+    "replay": replay,
+    "report": report,
+    "compose-init": compose_init,
+    "compose-demo": compose_demo,
+    "demo": demo_day,
+    "backup": backup,
+    "restore": restore_command,
+}
+for name, command in COMMANDS.items():
+    app.command(name)(command)
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(partners.app, name="partner")
 in_french(app)  # last: every command registered above

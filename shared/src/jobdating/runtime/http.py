@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Protocol
 
 import msgspec
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, g
 from starlette.exceptions import HTTPException
 
 from jobdating.eventstore.base import ConcurrencyConflict, EventStore
+from jobdating.runtime import refusals
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.http_inputs import (
     FRENCH_DETAILS,
@@ -36,6 +37,7 @@ __all__ = [
     "FRENCH_REASONS",
     "MAX_POSITION",
     "OWN_ERRORS",
+    "REFUSAL_STATUSES",
     "Body",
     "FieldError",
     "LocalTime",
@@ -43,6 +45,7 @@ __all__ = [
     "Problem",
     "Refused",
     "Text",
+    "answers",
     "create_app",
     "declare_refusals",
     "french_validation_error",
@@ -89,8 +92,17 @@ async def render_refused(request: Request, problems: Iterable[Problem], status_c
     return response
 
 
+REFUSAL_STATUSES: Final[Sequence[tuple[type[Exception], int]]] = (
+    (refusals.Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (refusals.NotFound, status.HTTP_404_NOT_FOUND),
+    (refusals.Conflict, status.HTTP_409_CONFLICT),
+    (refusals.Forbidden, status.HTTP_403_FORBIDDEN),
+)
+"""The status of each kind of refusal the services' domains share (`jobdating.runtime.refusals`)."""
+
+
 def install_refusals(
-    app: FastAPI, refusal: type[Exception], statuses: Sequence[tuple[type[Exception], int]]
+    app: FastAPI, refusal: type[Exception], statuses: Sequence[tuple[type[Exception], int]] = REFUSAL_STATUSES
 ) -> None:
     """Render a service's domain refusals (`refusal`, carrying `problems`, each a field and a reason) with
     the status of the first of `statuses` whose kind it is (400 if none), and a concurrent change as 409."""
@@ -108,6 +120,12 @@ def install_refusals(
 async def _conflict(request: Request, _: Exception) -> Response:
     reason = "quelqu'un d'autre vient de faire une modification au même moment : réessayez"
     return await render_refused(request, [FieldError("id", reason)], 409)
+
+
+def answers(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses` other than its success, each status with what it means (`declare_refusals`
+    then gives every 4xx the `Refusal` body)."""
+    return {code: {"description": description} for code, description in descriptions.items()}
 
 
 def log_health(store: EventStore, projection: str | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from jobdating.eventstore.base import EventStore, StoredEvent
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.cli import FrenchArgumentParser
 from jobdating.runtime.clock import Clock
+from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import CommitNotifier, NotProvisioned, ServiceHost, Subscription
 from jobdating.runtime.http_inputs import french_validation_error
 from jobdating.runtime.logging import configure_logging
@@ -35,20 +36,51 @@ V = TypeVar("V", bound="Hosted")
 V_co = TypeVar("V_co", bound="Hosted", covariant=True)
 
 
+class Given(TypedDict, total=False):
+    """What a caller of a service's `bootstrap` (tests, the demo, the host) may give instead of what the
+    settings name: the store, the token table, the clock."""
+
+    store: EventStore | None
+    tokens: TokenTable | None
+    clock: Clock | None
+
+
 def configured(
     settings: ServiceSettings,
-    store: EventStore | None,
-    tokens: TokenTable | None,
-    clock: Clock | None,
+    given: Given,
     migrate: Callable[[EventStore], None] | None = None,
 ) -> tuple[EventStore, TokenTable, Clock]:
     """What a service's `bootstrap` was given (tests, the demo), the rest from its settings: the store (its
     tables then created by `migrate`), the tokens and the clock."""
+    store = given.get("store")
     store = store if store is not None else open_store(settings.store_url)
     if migrate is not None:
         migrate(store)
+    tokens = given.get("tokens")
     tokens = tokens if tokens is not None else settings.token_table()
-    return store, tokens, clock or settings.clock()
+    return store, tokens, given.get("clock") or settings.clock()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Wired(Generic[S]):
+    """One wired service instance, as its `bootstrap` returns it: what a host runs and what tests or a demo
+    loader drive. Each service adds the parts only it has."""
+
+    settings: S
+    store: EventStore
+    clock: Clock
+    app: FastAPI
+
+    def subscriptions(self) -> list[Subscription]:
+        """The durable consumers this service reads: none, unless the service says otherwise."""
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class WiredWithBus(Wired[S]):
+    """A wired service that records its own commands: its command bus too."""
+
+    bus: CommandBus
 
 
 class Hosted(Protocol):

@@ -36,22 +36,20 @@ from jobdating.console.adapters.upstream import HttpServices
 from jobdating.console.application.ports import Services
 from jobdating.console.application.sessions import Sessions
 from jobdating.console.config import ConsoleSettings
-from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.factory import open_store
 from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.http import create_app
+from jobdating.runtime.service_main import Wired
 
 
-@dataclass(frozen=True)
-class ConsoleService:
-    settings: ConsoleSettings
-    clock: Clock
-    store: EventStore
+@dataclass(frozen=True, kw_only=True)
+class ConsoleService(Wired[ConsoleSettings]):
+    """One wired console: its sessions, the services it calls and the live feed it relays."""
+
     sessions: Sessions
     services: Services
     feed: LiveFeed
-    app: FastAPI
 
 
 def bootstrap(

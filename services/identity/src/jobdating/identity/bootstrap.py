@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
-
-from fastapi import FastAPI
+from typing import Any, Unpack
 
 from jobdating.contracts.identity import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent
@@ -29,34 +27,22 @@ from jobdating.identity.application.ports import Mailer, Passwords, Randomness
 from jobdating.identity.application.queries import IdentityQueries
 from jobdating.identity.application.sign_in import SignIn
 from jobdating.identity.config import IdentitySettings
-from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus
-from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 
 
-@dataclass(frozen=True)
-class IdentityService:
-    """The wired identity instance: what a host runs and what tests or a demo loader drive."""
+@dataclass(frozen=True, kw_only=True)
+class IdentityService(WiredWithBus[IdentitySettings]):
+    """The wired identity instance; it reads no other service's events, it only publishes."""
 
-    settings: IdentitySettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     handlers: IdentityHandlers
     invitations: Invitations
     sign_in: SignIn
     oidc: OidcSignIn
     keys: KeyRing
     queries: IdentityQueries
-    app: FastAPI
-
-    def subscriptions(self) -> list[Subscription]:
-        """The durable consumers identity reads: none, it only publishes."""
-        return []
 
 
 def migrate(store: EventStore) -> None:
@@ -71,9 +57,6 @@ def migrate(store: EventStore) -> None:
 def bootstrap(
     settings: IdentitySettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     ids: Callable[[], str] = new_id,
     mailer: Mailer | None = None,
     passwords: Passwords | None = None,
@@ -81,9 +64,10 @@ def bootstrap(
     providers: Mapping[str, IdentityProvider] | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> IdentityService:
     """Wire an identity instance; anything not given comes from the settings."""
-    store, tokens, clock = configured(settings, store, tokens, clock, migrate)
+    store, tokens, clock = configured(settings, given, migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projections.project)
     mailer = mailer or SmtpMailer(settings.smtp_server(), settings.mail_from)
     passwords = passwords or Argon2Passwords(

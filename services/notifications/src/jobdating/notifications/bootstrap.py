@@ -8,9 +8,8 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
-from fastapi import FastAPI
 from nats.aio.client import Client
 from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
@@ -54,28 +53,22 @@ from jobdating.notifications.application.ports import (
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.application.replies import Replies
 from jobdating.notifications.config import NotificationsSettings
-from jobdating.runtime.auth import TokenTable
 from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 
 
-@dataclass(frozen=True)
-class NotificationsService:
+@dataclass(frozen=True, kw_only=True)
+class NotificationsService(WiredWithBus[NotificationsSettings]):
     """One wired notifications instance, before it connects to NATS (the dispatcher needs a connection)."""
 
-    settings: NotificationsSettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     planner: Planner
     queries: NotificationQueries
     staff: StaffDirectory
     renderer: JinjaRenderer
     wording: Wording
-    app: FastAPI
     wakeup: asyncio.Event
     outcomes: Counter
     log: Any
@@ -95,13 +88,11 @@ class NotificationsService:
 def bootstrap(
     settings: NotificationsSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     staff: StaffDirectory | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
     wall_clock: Clock | None = None,
+    **given: Unpack[Given],
 ) -> NotificationsService:
     """Wire an instance; anything not given comes from the settings (`wall_clock`: the real time the SMS
     provider's signatures are dated by, whatever the service's clock reads).
@@ -112,7 +103,7 @@ def bootstrap(
     wording = load_wording(settings.wording_file, settings.org)
     renderer = JinjaRenderer(settings.templates_dir, signature=wording.signature)
     check_templates(renderer)
-    store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
+    store, tokens, clock = configured(settings, given, tables.migrate)
     staff = staff if staff is not None else FileStaffDirectory(settings.staff_file)
     wakeup = asyncio.Event()
     bus = CommandBus(store, SERVICE, clock, on_commit=on_commit)
@@ -150,7 +141,7 @@ def bootstrap(
         return preferences.reminders(store, candidate_id, caller_org)
 
     app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: notifications")
-    http.install(app, queries, retry, set_reminders, wants_reminders, settings.org)
+    http.install(app, queries, retry, set_reminders, wants_reminders)
     letters = LetterDesk(store, staff, ReportlabLetters(), log)
     install_letters(app, letters.pdf)
     # Candidates' replies to SMS: registration takes their answers once the service is connected to NATS.

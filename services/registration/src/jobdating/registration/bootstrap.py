@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from fastapi import FastAPI
 
@@ -36,18 +36,14 @@ from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus
 from jobdating.runtime.host import ServiceHost, Subscription
 from jobdating.runtime.http import create_app
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Given, Wired, configured
 
 
-@dataclass(frozen=True)
-class RegistrationInstance:
-    """One wired registration instance: what a host runs (`RegistrationService` is its application)."""
+@dataclass(frozen=True, kw_only=True)
+class RegistrationInstance(Wired[RegistrationSettings]):
+    """One wired registration instance (`RegistrationService` is its application)."""
 
-    settings: RegistrationSettings
-    store: EventStore
-    clock: Clock
     service: RegistrationService
-    app: FastAPI
     retention: RetentionJob
     remote_openings: RemoteOpenings
     duplicates: DuplicateFinder
@@ -60,14 +56,12 @@ class RegistrationInstance:
 def bootstrap(
     settings: RegistrationSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> RegistrationInstance:
     """Wire an instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock)
+    store, tokens, clock = configured(settings, given)
     service = build_service(
         org=settings.org, store=store, clock=clock, on_commit=on_commit, log=log, zone=settings.timezone
     )

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from fastapi import FastAPI
+from typing import Any, Unpack
 
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.scheduling import SERVICE
 from jobdating.eventstore.base import EventStore, StoredEvent, Transaction
-from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
 from jobdating.runtime.commands import CommandBus, Project
 from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
 from jobdating.runtime.logging import log_recorded
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 from jobdating.scheduling.adapters import accounts, facts, http, plans, projections, tables
 from jobdating.scheduling.adapters.video import video_links
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -35,18 +31,13 @@ from jobdating.scheduling.application.repairs import Repairs
 from jobdating.scheduling.config import SchedulingSettings
 
 
-@dataclass(frozen=True)
-class SchedulingService:
-    """One wired scheduling instance: what a host runs and what tests or a demo loader drive."""
+@dataclass(frozen=True, kw_only=True)
+class SchedulingService(WiredWithBus[SchedulingSettings]):
+    """One wired scheduling instance."""
 
-    settings: SchedulingSettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     handlers: SchedulingHandlers
     queries: SchedulingQueries
     policies: Policies
-    app: FastAPI
 
     def subscriptions(self) -> list[Subscription]:
         """The durable consumers this service reads, with their handlers."""
@@ -60,16 +51,14 @@ class SchedulingService:
 def bootstrap(
     settings: SchedulingSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     ids: Callable[[], str] = new_id,
     video_token: Callable[[], str] | None = None,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> SchedulingService:
     """Wire a scheduling instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock, tables.migrate)
+    store, tokens, clock = configured(settings, given, tables.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit, project=projecting(log))
     links = video_links(settings.video_base_url, video_token)
     repairs = Repairs(ids, links, lead_minutes=settings.repair_lead_minutes, log=log)
@@ -106,7 +95,7 @@ def bootstrap(
     app = create_app(
         SERVICE, settings.org, tokens, health, title="jobdating: scheduling, repairs and the day"
     )
-    http.install(app, handlers, queries, settings.org, settings.timezone, ids)
+    http.install(app, handlers, queries, settings.timezone, ids)
     return SchedulingService(
         settings=settings,
         store=store,

@@ -4,55 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
-
 from jobdating.contracts.sites import SERVICE
-from jobdating.eventstore.base import EventStore, StoredEvent
-from jobdating.runtime.auth import TokenTable
-from jobdating.runtime.clock import Clock
+from jobdating.eventstore.base import StoredEvent
 from jobdating.runtime.commands import CommandBus
-from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app, log_health
 from jobdating.runtime.ids import new_id
-from jobdating.runtime.service_main import configured
+from jobdating.runtime.service_main import Given, WiredWithBus, configured
 from jobdating.sites.adapters import http, projections
 from jobdating.sites.application.handlers import SiteHandlers
 from jobdating.sites.application.queries import SiteQueries
 from jobdating.sites.config import SitesSettings
 
 
-@dataclass(frozen=True)
-class SitesService:
-    """One wired sites instance: what a host runs and what tests or a demo loader drive."""
+@dataclass(frozen=True, kw_only=True)
+class SitesService(WiredWithBus[SitesSettings]):
+    """One wired sites instance; it reads no other service's events, it only publishes."""
 
-    settings: SitesSettings
-    store: EventStore
-    clock: Clock
-    bus: CommandBus
     handlers: SiteHandlers
     queries: SiteQueries
-    app: FastAPI
-
-    def subscriptions(self) -> list[Subscription]:
-        """The durable consumers this service reads: none, sites only publishes."""
-        return []
 
 
 def bootstrap(
     settings: SitesSettings,
     *,
-    store: EventStore | None = None,
-    tokens: TokenTable | None = None,
-    clock: Clock | None = None,
     ids: Callable[[], str] = new_id,
     on_commit: Callable[[list[StoredEvent]], None] | None = None,
     log: Any = None,
+    **given: Unpack[Given],
 ) -> SitesService:
     """Wire a sites instance; anything not given comes from the settings (store URL, tokens file)."""
-    store, tokens, clock = configured(settings, store, tokens, clock, projections.migrate)
+    store, tokens, clock = configured(settings, given, projections.migrate)
     bus = CommandBus(store, SERVICE, clock, ids=ids, on_commit=on_commit)
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))
@@ -64,7 +48,7 @@ def bootstrap(
         lambda: log_health(store, projections.PROJECTION),
         title="jobdating: sites, rooms and computers",
     )
-    http.install(app, handlers, queries, settings.org, ids)
+    http.install(app, handlers, queries, ids)
     return SitesService(
         settings=settings, store=store, clock=clock, bus=bus, handlers=handlers, queries=queries, app=app
     )

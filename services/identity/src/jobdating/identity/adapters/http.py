@@ -18,26 +18,16 @@ from jobdating.identity.application.queries import IdentityQueries
 from jobdating.identity.application.queries_names import AccountNames
 from jobdating.identity.application.sign_in import SignIn
 from jobdating.identity.domain.errors import (
-    Conflict,
-    Forbidden,
     Gone,
     IdentityRefusal,
-    Invalid,
-    NotFound,
     Problem,
     Throttled,
     Unauthenticated,
 )
-from jobdating.runtime.http import install_refusals, render_refused
+from jobdating.runtime.http import REFUSAL_STATUSES, install_refusals, render_refused
 
-_STATUS = [
-    (Invalid, 422),
-    (NotFound, 404),
-    (Conflict, 409),
-    (Forbidden, 403),
-    (Gone, 410),
-    (Unauthenticated, 401),
-]
+# The kinds every service shares, and identity's own: a used or expired invitation link, a failed sign-in.
+_STATUS: tuple[tuple[type[Exception], int], ...] = (*REFUSAL_STATUSES, (Gone, 410), (Unauthenticated, 401))
 
 
 def install(

@@ -19,6 +19,7 @@ from jobdating.identity.domain.decide import UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATI
 from jobdating.identity.domain.errors import NotFound
 from jobdating.identity.domain.permissions import ASSIGNERS, REGISTRARS, Actor
 from jobdating.runtime.commands import Meta
+from jobdating.runtime.http import answers
 
 INVITED = "Un courriel a été envoyé à cette adresse."
 T = TypeVar("T")
@@ -89,7 +90,7 @@ def router(
             "un administrateur (son équipe) ou un recruteur (ses collègues) invite une personne, qui reçoit "
             "un lien pour activer son compte. La réponse est la même que l'adresse ait déjà un compte ou non."
         ),
-        responses={503: {"description": "the mail server did not take the invitation: try again"}},
+        responses=answers({503: "the mail server did not take the invitation: try again"}),
         dependencies=only(ASSIGNERS),
     )
     def invite(organisation_id: str, body: InvitationIn, request: Request, caller: Caller) -> dict[str, str]:

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from jobdating.identity.application.oidc_sign_in import OidcSignIn
 from jobdating.identity.application.sign_in import AccessToken
+from jobdating.runtime.http import answers
 
 COOKIE = "jobdating_oidc"
 
@@ -27,11 +28,13 @@ def router(oidc: OidcSignIn, *, secure_cookie: bool) -> APIRouter:
         summary="Se connecter par le fournisseur d'identité de son organisation (ProConnect, ...)",
         response_class=RedirectResponse,
         status_code=302,
-        responses={
-            302: {"description": "to the provider's authorization endpoint"},
-            404: {"description": "this organisation signs in through no provider"},
-            502: {"description": "the provider does not answer"},
-        },
+        responses=answers(
+            {
+                302: "to the provider's authorization endpoint",
+                404: "this organisation signs in through no provider",
+                502: "the provider does not answer",
+            }
+        ),
         description=(
             "Une personne d'une organisation reliée à un fournisseur d'identité (ProConnect, ...) y est "
             "envoyée pour se connecter."
@@ -54,13 +57,15 @@ def router(oidc: OidcSignIn, *, secure_cookie: bool) -> APIRouter:
     @api.get(
         "/oidc/callback",
         summary="Retour du fournisseur d'identité : le jeton d'accès, comme pour /sign-in",
-        responses={
-            400: {"description": "unknown, expired, used or foreign state; code refused by the provider"},
-            401: {"description": "refused at the provider, or its ID token failed verification"},
-            403: {"description": "no invited account of the organisation for this identity, or not allowed"},
-            404: {"description": "the organisation signs in through no provider any more"},
-            502: {"description": "the provider does not answer"},
-        },
+        responses=answers(
+            {
+                400: "unknown, expired, used or foreign state; code refused by the provider",
+                401: "refused at the provider, or its ID token failed verification",
+                403: "no invited account of the organisation for this identity, or not allowed",
+                404: "the organisation signs in through no provider any more",
+                502: "the provider does not answer",
+            }
+        ),
         description=(
             "Le fournisseur d'identité renvoie la personne ici après sa connexion ; la réponse est le même "
             "jeton d'accès que /sign-in."

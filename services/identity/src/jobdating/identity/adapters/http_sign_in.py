@@ -12,6 +12,7 @@ from jobdating.identity.application.invitations import Activation, Invitations
 from jobdating.identity.application.queries import IdentityQueries, Revocations
 from jobdating.identity.application.sign_in import AccessToken, SignIn
 from jobdating.identity.domain.errors import Forbidden
+from jobdating.runtime.http import answers
 
 
 def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: IdentityQueries) -> APIRouter:
@@ -20,11 +21,13 @@ def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: Id
     @api.post(
         "/sign-in",
         summary="Se connecter : adresse, mot de passe et, selon le rôle, code à 6 chiffres",
-        responses={
-            401: {"description": "wrong address, password or code (the same answer for an unknown address)"},
-            403: {"description": "the account is disabled"},
-            429: {"description": "too many failed sign-ins for this account or address; see Retry-After"},
-        },
+        responses=answers(
+            {
+                401: "wrong address, password or code (the same answer for an unknown address)",
+                403: "the account is disabled",
+                429: "too many failed sign-ins for this account or address; see Retry-After",
+            }
+        ),
         description=(
             "Une personne se connecte avec son adresse, son mot de passe et, pour la coordination et les "
             "administrateurs, le code à 6 chiffres de son application ; la réponse est un jeton d'accès que "
@@ -38,7 +41,7 @@ def router(invitations: Invitations, sign_in: SignIn, keys: KeyRing, queries: Id
     @api.post(
         "/invitations/accept",
         summary="Activer son compte depuis le lien reçu par courriel",
-        responses={410: {"description": "the link expired or was already used: nothing changed"}},
+        responses=answers({410: "the link expired or was already used: nothing changed"}),
         description=(
             "La personne invitée choisit son mot de passe depuis le lien reçu par courriel ; son compte "
             "devient actif."

@@ -16,9 +16,11 @@ from pydantic import BaseModel
 from jobdating.notifications.application.delivery_state import DeliveryState
 from jobdating.notifications.application.preferences import NotTheirCandidate, UnknownCandidate
 from jobdating.notifications.application.queries import MAX_PAGE, NotificationQueries, NotificationView
+from jobdating.runtime.asking import meta_of
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import Body, FieldError, Offset, Refused
+from jobdating.runtime.routes import Routes
 
 Coordinator = Annotated[Principal, Depends(require("coordinator"))]
 CoordinatorOrCounsellor = Annotated[Principal, Depends(require("coordinator", "counsellor"))]
@@ -43,21 +45,21 @@ def install(
     retry: Callable[[str], bool],
     set_reminders: SetReminders,
     wants_reminders: WantsReminders,
-    org: str,
 ) -> None:
     """Add the notification routes to `app` (made by `create_app`)."""
     app.include_router(_router(queries, retry))
-    app.include_router(_preferences(set_reminders, wants_reminders, org))
+    app.include_router(_preferences(set_reminders, wants_reminders))
     app.include_router(_followed(queries))
 
 
-def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, org: str) -> APIRouter:
+def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders) -> APIRouter:
     router = APIRouter(tags=["reminders"])
+    routes = Routes(router)
 
-    @router.get(
+    @routes.get(
         "/candidates/{candidate_id}/reminders",
-        summary="Savoir si un candidat reçoit des rappels",
-        description=(
+        "Savoir si un candidat reçoit des rappels",
+        (
             "La coordination ou un conseiller de la structure qui suit le candidat lit s'il reçoit les "
             "rappels avant ses entretiens."
         ),
@@ -68,10 +70,10 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
 
     # async: the command and the dispatcher share the event loop's thread (one writer).
-    @router.put(
+    @routes.put(
         "/candidates/{candidate_id}/reminders",
-        summary="Activer ou couper les rappels d'un candidat",
-        description=(
+        "Activer ou couper les rappels d'un candidat",
+        (
             "La coordination ou un conseiller de la structure qui suit le candidat active ou coupe ses "
             "rappels avant les entretiens."
         ),
@@ -79,7 +81,7 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
     async def put_reminders(
         candidate_id: str, body: RemindersIn, request: Request, caller: CoordinatorOrCounsellor
     ) -> RemindersOut:
-        meta = Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
+        meta = meta_of(request, caller)
         with _refusals():
             wanted = set_reminders(candidate_id, body.reminders, meta, _own_org(caller))
         return RemindersOut(candidate_id=candidate_id, reminders=wanted)
@@ -89,8 +91,9 @@ def _preferences(set_reminders: SetReminders, wants_reminders: WantsReminders, o
 
 def _followed(queries: NotificationQueries) -> APIRouter:
     router = APIRouter(tags=["notifications"])
+    routes = Routes(router)
 
-    @router.get("/candidates/{candidate_id}/notifications", summary="Messages envoyés à un candidat")
+    @routes.get("/candidates/{candidate_id}/notifications", "Messages envoyés à un candidat")
     def candidate_notifications(candidate_id: str, caller: CoordinatorOrCounsellor) -> list[NotificationView]:
         """Les messages envoyés à un candidat et leur état, pour la coordination et les conseillers de la
         structure qui le suit ; aucune coordonnée. `delivery` dit s'il a été joint : `delivered` (remis),
@@ -105,13 +108,12 @@ def _followed(queries: NotificationQueries) -> APIRouter:
 
 def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRouter:
     router = APIRouter(tags=["notifications"])
+    routes = Routes(router)
 
-    @router.get(
+    @routes.get(
         "/notifications",
-        summary="Lister les messages envoyés",
-        description=(
-            "La coordination parcourt les convocations, rappels et autres messages, avec leur état d'envoi."
-        ),
+        "Lister les messages envoyés",
+        "La coordination parcourt les convocations, rappels et autres messages, avec leur état d'envoi.",
     )
     def list_notifications(
         _: Coordinator,
@@ -136,18 +138,18 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         )
 
     # Declared before /notifications/{notification_id}, which would otherwise take "counts" for an id.
-    @router.get(
+    @routes.get(
         "/notifications/counts",
-        summary="Compter les messages par état",
-        description="La coordination voit combien de messages sont envoyés, en attente ou en échec.",
+        "Compter les messages par état",
+        "La coordination voit combien de messages sont envoyés, en attente ou en échec.",
     )
     def count_notifications(_: Coordinator) -> dict[str, int]:
         return queries.counts()
 
-    @router.get(
+    @routes.get(
         "/notifications/delivery-counts",
-        summary="Compter les messages par état de remise",
-        description=(
+        "Compter les messages par état de remise",
+        (
             "La coordination voit combien de messages ont été remis, ne l'ont pas été, sont restés sans "
             "nouvelles après le délai ou attendent encore leur accusé de réception."
         ),
@@ -156,10 +158,10 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         """How many messages were delivered, failed, are unknown after the wait, or still await a receipt."""
         return queries.delivery_counts()
 
-    @router.get(
+    @routes.get(
         "/notifications/{notification_id}",
-        summary="Consulter un message",
-        description=(
+        "Consulter un message",
+        (
             "La coordination lit un message : son genre, son canal (courriel ou SMS), son état et ses "
             "tentatives d'envoi."
         ),
@@ -168,10 +170,10 @@ def _router(queries: NotificationQueries, retry: Callable[[str], bool]) -> APIRo
         return _found(queries, notification_id)
 
     # async: it wakes the dispatcher, which lives on the event loop.
-    @router.post(
+    @routes.post(
         "/notifications/{notification_id}/retry",
-        summary="Renvoyer un message en échec",
-        description="La coordination relance l'envoi d'un message qui a échoué, une fois la cause corrigée.",
+        "Renvoyer un message en échec",
+        "La coordination relance l'envoi d'un message qui a échoué, une fois la cause corrigée.",
     )
     async def retry_notification(notification_id: str, _: Coordinator) -> NotificationView:
         view = _found(queries, notification_id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, Response, status
 from jobdating.notifications.application.ports import ContactsUnavailable
 from jobdating.runtime.auth import Principal, require
 from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.routes import Routes
 
 Coordinator = Annotated[Principal, Depends(require("coordinator"))]
 PrintLetters = Callable[[str], Awaitable[bytes | None]]
@@ -19,11 +20,12 @@ FILENAME = "convocations-par-courrier.pdf"
 def install_letters(app: FastAPI, print_letters: PrintLetters) -> None:
     """Add the letters route to `app` (made by `create_app`)."""
     router = APIRouter(tags=["letters"])
+    routes = Routes(router)
 
-    @router.get(
+    @routes.get(
         "/job-datings/{job_dating_id}/letters.pdf",
-        summary="Imprimer les convocations par courrier",
-        description=(
+        "Imprimer les convocations par courrier",
+        (
             "La coordination obtient un PDF : une lettre de convocation par personne qu'aucun message n'a "
             "pu joindre (ni SMS, ni appel, ni courriel), avec le plan du site en QR code."
         ),

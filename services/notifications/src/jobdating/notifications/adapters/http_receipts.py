@@ -30,6 +30,7 @@ from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.receipts import Recorded, Report
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.routes import Routes
 
 PATH = "/webhooks/sms/delivery-reports"
 MAX_BODY = 16 * 1024
@@ -81,11 +82,12 @@ def install(
     `secret` is read at each call, as the replies' webhook reads it: one secret, rotated for both at once.
     """
     router = APIRouter(tags=["webhooks"])
+    routes = Routes(router)
 
-    @router.post(
+    @routes.post(
         PATH,
-        summary="Recevoir l'accusé de réception d'un SMS",
-        description=(
+        "Recevoir l'accusé de réception d'un SMS",
+        (
             "Le fournisseur de SMS dit si un SMS a été remis ou non. L'appel est signé avec le secret "
             "partagé ; sans signature valide, rien n'est enregistré."
         ),

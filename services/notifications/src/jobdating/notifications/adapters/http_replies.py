@@ -20,7 +20,8 @@ from jobdating.notifications.application.ports import AnswersUnavailable
 from jobdating.notifications.application.replies import Replies, UnknownMessage
 from jobdating.notifications.domain.replies import reply_id
 from jobdating.runtime.clock import Clock
-from jobdating.runtime.http import FieldError, Refused
+from jobdating.runtime.http import FieldError, Refused, answers
+from jobdating.runtime.routes import Routes
 
 MAX_BODY = 4096  # a reply is one SMS (a few hundred characters at most), with its envelope
 MAX_TEXT = 1600  # ten concatenated SMS
@@ -62,19 +63,22 @@ def replies_router(
     replies: Replies, secret: Callable[[], bytes | None], clock: Clock, tolerance: float
 ) -> APIRouter:
     router = APIRouter(tags=["sms"])
+    routes = Routes(router)
 
-    @router.post(
+    @routes.post(
         "/sms/replies",
+        "La réponse d'un candidat à un SMS (OUI : il vient, NON : il ne peut pas venir)",
         response_model=SmsReplyOut,
-        summary="La réponse d'un candidat à un SMS (OUI : il vient, NON : il ne peut pas venir)",
         openapi_extra={
             "requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}
         },
-        responses={
-            401: {"description": "signature absente, fausse ou trop ancienne : rien n'est enregistré"},
-            413: {"description": "corps trop long"},
-            503: {"description": "l'inscription ne répond pas : rien n'est enregistré, à renvoyer"},
-        },
+        responses=answers(
+            {
+                401: "signature absente, fausse ou trop ancienne : rien n'est enregistré",
+                413: "corps trop long",
+                503: "l'inscription ne répond pas : rien n'est enregistré, à renvoyer",
+            }
+        ),
     )
     async def sms_reply(request: Request) -> SmsReplyOut:
         """Signée par l'opérateur (en-têtes `X-Jobdating-Timestamp` et `X-Jobdating-Signature`). OUI

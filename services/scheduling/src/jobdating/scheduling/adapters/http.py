@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, FastAPI, status
+from fastapi import APIRouter, FastAPI
 
 from jobdating.runtime.auth import Caller
 from jobdating.runtime.http import install_refusals
@@ -27,30 +27,28 @@ from jobdating.scheduling.adapters import (
 from jobdating.scheduling.adapters.http_context import HttpContext
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.queries import SchedulingQueries
-from jobdating.scheduling.domain.errors import Conflict, Forbidden, Invalid, NotFound, SchedulingRefusal
+from jobdating.scheduling.domain.errors import SchedulingRefusal
 
 
 def install(
     app: FastAPI,
     handlers: SchedulingHandlers,
     queries: SchedulingQueries,
-    org: str,
     timezone: str,
     ids: Callable[[], str],
 ) -> None:
     """Add the scheduling routes and the translation of refusals to `app` (made by `create_app`)."""
-    app.include_router(_router(handlers, queries, org, ZoneInfo(timezone), ids))
-    install_refusals(app, SchedulingRefusal, _STATUS)
+    app.include_router(_router(handlers, queries, ZoneInfo(timezone), ids))
+    install_refusals(app, SchedulingRefusal)
 
 
 def _router(
     handlers: SchedulingHandlers,
     queries: SchedulingQueries,
-    org: str,
     default_zone: ZoneInfo,
     ids: Callable[[], str],
 ) -> APIRouter:
-    ctx = HttpContext(handlers, queries, org, default_zone, ids)
+    ctx = HttpContext(handlers, queries, default_zone, ids)
     router = APIRouter()
     parts = (http_plans, http_day, http_manual, http_workshops, http_waiting, http_choices, http_preparation)
     for part in parts:
@@ -69,11 +67,3 @@ def _router(
         return queries.facts_counts()
 
     return router
-
-
-_STATUS = (
-    (Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (NotFound, status.HTTP_404_NOT_FOUND),
-    (Conflict, status.HTTP_409_CONFLICT),
-    (Forbidden, status.HTTP_403_FORBIDDEN),
-)

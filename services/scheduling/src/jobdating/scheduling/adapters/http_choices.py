@@ -3,12 +3,12 @@ and its ranking and "must meet" marks among them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import Field
 
-from jobdating.runtime.auth import Caller, only
+from jobdating.runtime.auth import only
 from jobdating.runtime.http import Body, Text
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.domain.company_choices import (
     MOST_CHOICES,
@@ -31,7 +31,7 @@ class ChoicesIn(Body):
 def router(ctx: HttpContext) -> APIRouter:
     """Routes for a company's recruiters (or the coordination) to see candidates and choose among them."""
     router = APIRouter(tags=["companies' choices"])
-    handlers, queries, meta = ctx.handlers, ctx.queries, ctx.meta
+    handlers, queries = ctx.handlers, ctx.queries
 
     def seen_by(job_dating_id: str, company_id: str) -> list[CandidateProfileView]:
         state = queries.state(job_dating_id)
@@ -51,8 +51,8 @@ def router(ctx: HttpContext) -> APIRouter:
             "intéressés, pour les classer."
         ),
     )
-    def candidates(job_dating_id: str, company_id: str, caller: Caller) -> list[CandidateProfileView]:
-        may_act_for_company(actor_of(caller), company_id, "company_id")
+    def candidates(job_dating_id: str, company_id: str, asker: Asker) -> list[CandidateProfileView]:
+        may_act_for_company(asker.actor, company_id, "company_id")
         return seen_by(job_dating_id, company_id)
 
     @router.put(
@@ -65,7 +65,7 @@ def router(ctx: HttpContext) -> APIRouter:
         dependencies=only(COMPANY_ACTORS),
     )
     def choose(
-        job_dating_id: str, company_id: str, body: ChoicesIn, request: Request, caller: Caller
+        job_dating_id: str, company_id: str, body: ChoicesIn, asker: Asker
     ) -> list[CandidateProfileView]:
         command = RankCandidates(
             job_dating_id=job_dating_id,
@@ -73,7 +73,7 @@ def router(ctx: HttpContext) -> APIRouter:
             ranked=tuple(body.ranked),
             must_meet=tuple(body.must_meet),
         )
-        handlers.rank_candidates(command, actor_of(caller), meta(request, caller))
+        handlers.rank_candidates(command, asker.actor, asker.meta)
         return seen_by(job_dating_id, company_id)
 
     return router

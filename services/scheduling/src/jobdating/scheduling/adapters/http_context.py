@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Depends
 
-from jobdating.runtime.auth import Principal
-from jobdating.runtime.commands import Meta
+from jobdating.runtime.asking import Asking, asking
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.queries import SchedulingQueries
 from jobdating.scheduling.domain.errors import Invalid
@@ -24,22 +24,16 @@ class HttpContext:
 
     handlers: SchedulingHandlers
     queries: SchedulingQueries
-    org: str
     default_zone: ZoneInfo
     ids: Callable[[], str]
-
-    def meta(self, request: Request, caller: Principal) -> Meta:
-        """Who asks, for which organisation, in which correlation: stamped on every event written."""
-        return Meta(org=self.org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
 
     def zone_of(self, job_dating_id: str) -> ZoneInfo:
         """The time zone of a job dating's sites."""
         return ZoneInfo(self.queries.state(job_dating_id).timezone)
 
 
-def actor_of(caller: Principal) -> Actor:
-    """The caller as the domain's permission rules see them."""
-    return Actor(org=caller.org, roles=frozenset(caller.roles))
+Asker = Annotated[Asking[Actor], Depends(asking(Actor))]
+"""Who is asking: the caller, as scheduling's permission rules see them, and what their writes carry."""
 
 
 def zone_named(name: str) -> ZoneInfo:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
-from jobdating.runtime.auth import Caller, only
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.runtime.auth import only
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
 from jobdating.scheduling.adapters.schemas import (
     CheckInIn,
     InterviewNoteIn,
@@ -49,7 +49,7 @@ def router(ctx: HttpContext) -> APIRouter:
     """Routes of the day: companies late or gone, check-ins, no-shows, slots and their outcomes."""
     router = APIRouter()
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
-    meta, zone_of = ctx.meta, ctx.zone_of
+    zone_of = ctx.zone_of
 
     @router.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/late",
@@ -61,15 +61,13 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def company_late(
-        job_dating_id: str, company_id: str, body: LateIn, request: Request, caller: Caller
-    ) -> RepairReport:
+    def company_late(job_dating_id: str, company_id: str, body: LateIn, asker: Asker) -> RepairReport:
         command = DelayCompany(
             job_dating_id=job_dating_id,
             company_id=company_id,
             arrives_at=as_local(body.arrives_at, zone_of(job_dating_id)),
         )
-        return handlers.delay_company(command, actor_of(caller), meta(request, caller))
+        return handlers.delay_company(command, asker.actor, asker.meta)
 
     @router.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/leave",
@@ -81,11 +79,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def company_leaves(
-        job_dating_id: str, company_id: str, body: ReasonIn, request: Request, caller: Caller
-    ) -> RepairReport:
+    def company_leaves(job_dating_id: str, company_id: str, body: ReasonIn, asker: Asker) -> RepairReport:
         command = RecordCompanyLeft(job_dating_id=job_dating_id, company_id=company_id, reason=body.reason)
-        return handlers.company_left(command, actor_of(caller), meta(request, caller))
+        return handlers.company_left(command, asker.actor, asker.meta)
 
     @router.post(
         "/job-datings/{job_dating_id}/check-ins",
@@ -97,9 +93,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(SITE_RUNNERS),
     )
-    def check_in(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> AttendanceView:
+    def check_in(job_dating_id: str, body: CheckInIn, asker: Asker) -> AttendanceView:
         command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
-        handlers.check_in(command, actor_of(caller), meta(request, caller))
+        handlers.check_in(command, asker.actor, asker.meta)
         return next(a for a in queries.attendance(job_dating_id) if a.candidate_id == body.candidate_id)
 
     @router.post(
@@ -117,11 +113,11 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(SITE_RUNNERS),
     )
-    def late_arrival(job_dating_id: str, body: CheckInIn, request: Request, caller: Caller) -> RepairReport:
+    def late_arrival(job_dating_id: str, body: CheckInIn, asker: Asker) -> RepairReport:
         command = RecordLateArrival(
             job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id
         )
-        return handlers.record_late_arrival(command, actor_of(caller), meta(request, caller))
+        return handlers.record_late_arrival(command, asker.actor, asker.meta)
 
     @router.post(
         "/job-datings/{job_dating_id}/no-shows",
@@ -133,9 +129,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(SITE_RUNNERS),
     )
-    def no_show(job_dating_id: str, body: NoShowIn, request: Request, caller: Caller) -> RepairReport:
+    def no_show(job_dating_id: str, body: NoShowIn, asker: Asker) -> RepairReport:
         command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
-        return handlers.mark_no_show(command, actor_of(caller), meta(request, caller))
+        return handlers.mark_no_show(command, asker.actor, asker.meta)
 
     @router.get(
         "/job-datings/{job_dating_id}/attendance",
@@ -146,8 +142,8 @@ def router(ctx: HttpContext) -> APIRouter:
             "recruteurs)."
         ),
     )
-    def attendance(job_dating_id: str, caller: Caller, site_id: str | None = None) -> list[AttendanceView]:
-        may_read_plans(actor_of(caller), "job_dating_id")
+    def attendance(job_dating_id: str, asker: Asker, site_id: str | None = None) -> list[AttendanceView]:
+        may_read_plans(asker.actor, "job_dating_id")
         return queries.attendance(job_dating_id, site_id)
 
     @router.get(
@@ -159,9 +155,9 @@ def router(ctx: HttpContext) -> APIRouter:
             "que ceux de son entreprise."
         ),
     )
-    def get_slot(slot_id: str, caller: Caller) -> InterviewView:
+    def get_slot(slot_id: str, asker: Asker) -> InterviewView:
         slot = queries.slot(slot_id)
-        may_read_company(actor_of(caller), slot.company_id, "slot_id")
+        may_read_company(asker.actor, slot.company_id, "slot_id")
         return slot
 
     @router.post(
@@ -174,10 +170,8 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COMPANY_ACTORS),
     )
-    def record_outcome(slot_id: str, body: OutcomeIn, request: Request, caller: Caller) -> InterviewView:
-        handlers.record_outcome(
-            RecordOutcome(slot_id=slot_id, outcome=body.outcome), actor_of(caller), meta(request, caller)
-        )
+    def record_outcome(slot_id: str, body: OutcomeIn, asker: Asker) -> InterviewView:
+        handlers.record_outcome(RecordOutcome(slot_id=slot_id, outcome=body.outcome), asker.actor, asker.meta)
         return queries.slot(slot_id)
 
     @router.post(
@@ -191,11 +185,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(NOTE_WRITERS),
     )
-    def write_note(
-        slot_id: str, body: InterviewNoteIn, request: Request, caller: Caller
-    ) -> InterviewNoteView:
+    def write_note(slot_id: str, body: InterviewNoteIn, asker: Asker) -> InterviewNoteView:
         command = WriteInterviewNote(note_id=ids(), slot_id=slot_id, note=body.note)
-        handlers.write_note(command, actor_of(caller), meta(request, caller))
+        handlers.write_note(command, asker.actor, asker.meta)
         return queries.interview_note(command.note_id)
 
     @router.get(
@@ -208,8 +200,8 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(NOTE_WRITERS),
     )
-    def interview_notes(job_dating_id: str, caller: Caller) -> list[InterviewNoteView]:
-        actor = actor_of(caller)
+    def interview_notes(job_dating_id: str, asker: Asker) -> list[InterviewNoteView]:
+        actor = asker.actor
         return queries.interview_notes(job_dating_id, None if actor.has("coordinator") else actor.org)
 
     @router.post(
@@ -223,9 +215,7 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COMPANY_ACTORS),
     )
-    def second_interview(
-        slot_id: str, body: SecondInterviewIn, request: Request, caller: Caller
-    ) -> InterviewView:
+    def second_interview(slot_id: str, body: SecondInterviewIn, asker: Asker) -> InterviewView:
         command = ScheduleSecondInterview(
             first_slot_id=slot_id,
             slot_id=ids(),
@@ -235,7 +225,7 @@ def router(ctx: HttpContext) -> APIRouter:
             address=body.address,
             video_link=body.video_link,
         )
-        handlers.schedule_second_interview(command, actor_of(caller), meta(request, caller))
+        handlers.schedule_second_interview(command, asker.actor, asker.meta)
         return queries.slot(command.slot_id)
 
     @router.get(
@@ -252,11 +242,11 @@ def router(ctx: HttpContext) -> APIRouter:
     )
     def second_interview_proposals(
         slot_id: str,
-        caller: Caller,
+        asker: Asker,
         place: Literal["site", "premises", "video"] = "site",
         count: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> list[FreeTime]:
-        return handlers.propose_second_interview(slot_id, Place(place=place), actor_of(caller), count)
+        return handlers.propose_second_interview(slot_id, Place(place=place), asker.actor, count)
 
     return router
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from jobdating.runtime.auth import Caller, only
+from jobdating.runtime.auth import only
 from jobdating.runtime.http import to_command
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
 from jobdating.scheduling.adapters.http_day import job_dating_of
 from jobdating.scheduling.adapters.schemas import AddInterviewIn, CancelInterviewIn, MoveInterviewIn
 from jobdating.scheduling.application.queries_plan_views import InterviewView
@@ -43,7 +43,7 @@ def router(ctx: HttpContext) -> APIRouter:
     """Routes to add, move and cancel one interview by hand."""
     router = APIRouter(tags=["changes by hand"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
-    meta, zone_of = ctx.meta, ctx.zone_of
+    zone_of = ctx.zone_of
 
     def view(change: HandChange) -> ByHandView:
         said = [OverriddenView(r.rule, r.says) for r in change.recorded.overridden]
@@ -56,14 +56,12 @@ def router(ctx: HttpContext) -> APIRouter:
         description="Un entretien de plus sur le planning publié, à l'heure indiquée." + FORCING,
         dependencies=only(COORDINATION),
     )
-    def add_interview(
-        job_dating_id: str, body: AddInterviewIn, request: Request, caller: Caller
-    ) -> ByHandView:
+    def add_interview(job_dating_id: str, body: AddInterviewIn, asker: Asker) -> ByHandView:
         starts_at = as_local(body.starts_at, zone_of(job_dating_id))
         command = to_command(
             AddInterview, body.model_dump(), job_dating_id=job_dating_id, slot_id=ids(), starts_at=starts_at
         )
-        return view(handlers.add_interview(command, actor_of(caller), meta(request, caller)))
+        return view(handlers.add_interview(command, asker.actor, asker.meta))
 
     @router.post(
         "/slots/{slot_id}/move",
@@ -74,12 +72,12 @@ def router(ctx: HttpContext) -> APIRouter:
         "son heure, ou son ordinateur sur le site, change, selon les règles de sa réservation, sans forçage.",
         dependencies=only(COORDINATION),
     )
-    def move_interview(slot_id: str, body: MoveInterviewIn, request: Request, caller: Caller) -> ByHandView:
+    def move_interview(slot_id: str, body: MoveInterviewIn, asker: Asker) -> ByHandView:
         starts_at = body.starts_at
         if starts_at is not None:
             starts_at = as_local(starts_at, zone_of(job_dating_of(queries, slot_id)))
         command = to_command(MoveInterview, body.model_dump(), slot_id=slot_id, starts_at=starts_at)
-        return view(handlers.move_interview(command, actor_of(caller), meta(request, caller)))
+        return view(handlers.move_interview(command, asker.actor, asker.meta))
 
     @router.post(
         "/slots/{slot_id}/cancel",
@@ -87,10 +85,8 @@ def router(ctx: HttpContext) -> APIRouter:
         description="Un entretien à venir n'aura pas lieu." + FORCING,
         dependencies=only(COORDINATION),
     )
-    def cancel_interview(
-        slot_id: str, body: CancelInterviewIn, request: Request, caller: Caller
-    ) -> ByHandView:
+    def cancel_interview(slot_id: str, body: CancelInterviewIn, asker: Asker) -> ByHandView:
         command = to_command(CancelInterview, body.model_dump(), slot_id=slot_id)
-        return view(handlers.cancel_interview(command, actor_of(caller), meta(request, caller)))
+        return view(handlers.cancel_interview(command, asker.actor, asker.meta))
 
     return router

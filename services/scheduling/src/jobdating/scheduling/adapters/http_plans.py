@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
 from jobdating.contracts.scheduling import Break, SiteWindow
 from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import MAX_POSITION
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local, zone_named
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local, zone_named
 from jobdating.scheduling.adapters.schemas import (
     ComputePlanIn,
     JobDatingIn,
@@ -43,7 +43,6 @@ def router(ctx: HttpContext) -> APIRouter:
     """Routes to set a job dating up, adjust it, and compute, publish and follow its plan."""
     router = APIRouter()
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
-    meta = ctx.meta
 
     # ---- job datings -------------------------------------------------------------------------------
 
@@ -58,7 +57,7 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def plan_job_dating(body: JobDatingIn, request: Request, caller: Caller) -> JobDatingView:
+    def plan_job_dating(body: JobDatingIn, asker: Asker) -> JobDatingView:
         timezone = body.timezone or ctx.default_zone.key
         zone = zone_named(timezone)
         command = PlanJobDating(
@@ -75,7 +74,7 @@ def router(ctx: HttpContext) -> APIRouter:
             freeze_at=as_local(body.freeze_at, zone) if body.freeze_at is not None else None,
             timezone=timezone,
         )
-        handlers.plan_job_dating(command, actor_of(caller), meta(request, caller))
+        handlers.plan_job_dating(command, asker.actor, asker.meta)
         return queries.job_dating(command.job_dating_id)
 
     @router.get(
@@ -98,12 +97,12 @@ def router(ctx: HttpContext) -> APIRouter:
 
     def adjust_pairing(
         kind: type[P], handle: Callable[[P, Actor, Meta], object]
-    ) -> Callable[[str, PairingIn, Request, Caller], JobDatingView]:
-        def adjust(job_dating_id: str, body: PairingIn, request: Request, caller: Caller) -> JobDatingView:
+    ) -> Callable[[str, PairingIn, Asker], JobDatingView]:
+        def adjust(job_dating_id: str, body: PairingIn, asker: Asker) -> JobDatingView:
             command = kind(
                 job_dating_id=job_dating_id, candidate_id=body.candidate_id, company_id=body.company_id
             )
-            handle(command, actor_of(caller), meta(request, caller))
+            handle(command, asker.actor, asker.meta)
             return queries.job_dating(job_dating_id)
 
         return adjust
@@ -135,8 +134,8 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def freeze(job_dating_id: str, request: Request, caller: Caller) -> JobDatingView:
-        handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), actor_of(caller), meta(request, caller))
+    def freeze(job_dating_id: str, asker: Asker) -> JobDatingView:
+        handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), asker.actor, asker.meta)
         return queries.job_dating(job_dating_id)
 
     # ---- plans -------------------------------------------------------------------------------------
@@ -151,10 +150,8 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def compute_plan(
-        job_dating_id: str, body: ComputePlanIn, caller: Caller, by: GroupBy = "site"
-    ) -> PlanView:
-        plan = handlers.compute_plan(job_dating_id, actor_of(caller), body.engine, body.time_limit)
+    def compute_plan(job_dating_id: str, body: ComputePlanIn, asker: Asker, by: GroupBy = "site") -> PlanView:
+        plan = handlers.compute_plan(job_dating_id, asker.actor, body.engine, body.time_limit)
         return queries.plan(job_dating_id, by=by, kind="provisional", plan_id=plan.plan_id)
 
     @router.get(
@@ -168,12 +165,12 @@ def router(ctx: HttpContext) -> APIRouter:
     )
     def provisional_plan(
         job_dating_id: str,
-        caller: Caller,
+        asker: Asker,
         by: GroupBy = "site",
         key: str | None = None,
         plan_id: str | None = None,
     ) -> PlanView:
-        may_read_plans(actor_of(caller), "job_dating_id")
+        may_read_plans(asker.actor, "job_dating_id")
         return queries.plan(job_dating_id, by=by, key=key, kind="provisional", plan_id=plan_id)
 
     @router.post(
@@ -186,9 +183,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COORDINATION),
     )
-    def publish(job_dating_id: str, body: PublishIn, request: Request, caller: Caller) -> PlanView:
+    def publish(job_dating_id: str, body: PublishIn, asker: Asker) -> PlanView:
         command = PublishPlan(job_dating_id=job_dating_id, plan_id=body.plan_id)
-        handlers.publish(command, actor_of(caller), meta(request, caller))
+        handlers.publish(command, asker.actor, asker.meta)
         return queries.plan(job_dating_id, by="site")
 
     @router.get(
@@ -202,13 +199,13 @@ def router(ctx: HttpContext) -> APIRouter:
     )
     def published_plan(
         job_dating_id: str,
-        caller: Caller,
+        asker: Asker,
         by: GroupBy = "site",
         key: str | None = None,
         include_cancelled: bool = False,
     ) -> PlanView:
         # A recruiter reads their own company's agenda only.
-        if actor_of(caller).recruiter_only and (by != "company" or key != caller.org):
+        if asker.actor.recruiter_only and (by != "company" or key != asker.caller.org):
             raise Forbidden.on("key", "un recruteur ne consulte que le planning de son entreprise")
         return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
 
@@ -223,11 +220,11 @@ def router(ctx: HttpContext) -> APIRouter:
     )
     def changes(
         job_dating_id: str,
-        caller: Caller,
+        asker: Asker,
         after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change's position")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 500,
     ) -> list[ChangeView]:
-        may_read_plans(actor_of(caller), "job_dating_id")
+        may_read_plans(asker.actor, "job_dating_id")
         return queries.changes(job_dating_id, after=after, limit=limit)
 
     return router

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 from jobdating.runtime.auth import Caller, only
-from jobdating.runtime.http import Body, Text
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.runtime.http import Body, Text, answers
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
 from jobdating.scheduling.application import queries_prep as prep
 from jobdating.scheduling.application.queries_day import WorkshopView
 from jobdating.scheduling.application.queries_prep import CounsellingView
@@ -35,7 +35,7 @@ class CounsellingIn(Body):
 def router(ctx: HttpContext) -> APIRouter:
     """Routes of the weeks before the day."""
     router = APIRouter()
-    handlers, queries, ids, meta = ctx.handlers, ctx.queries, ctx.ids, ctx.meta
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
 
     @router.delete(
         "/workshops/{workshop_id}/enrolments/{candidate_id}",
@@ -47,9 +47,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COUNSELLORS),
     )
-    def unenrol(workshop_id: str, candidate_id: str, request: Request, caller: Caller) -> WorkshopView:
+    def unenrol(workshop_id: str, candidate_id: str, asker: Asker) -> WorkshopView:
         command = UnenrolFromWorkshop(workshop_id=workshop_id, candidate_id=candidate_id)
-        handlers.unenrol(command, actor_of(caller), meta(request, caller))
+        handlers.unenrol(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
     @router.post(
@@ -62,15 +62,15 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COUNSELLORS),
     )
-    def cancel_workshop(workshop_id: str, request: Request, caller: Caller) -> WorkshopView:
+    def cancel_workshop(workshop_id: str, asker: Asker) -> WorkshopView:
         command = CancelWorkshop(workshop_id=workshop_id)
-        handlers.cancel_workshop(command, actor_of(caller), meta(request, caller))
+        handlers.cancel_workshop(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
     @router.get(
         "/counselling-interviews/free-times",
         tags=["counselling"],
-        responses={404: {"description": "job dating or candidate unknown"}},
+        responses=answers({404: "job dating or candidate unknown"}),
         summary="Heures libres pour un entretien individuel",
         description=(
             "Les heures où un conseiller et un candidat sont libres sur un site, pour fixer un entretien "
@@ -80,12 +80,12 @@ def router(ctx: HttpContext) -> APIRouter:
     def free_times(
         job_dating_id: str,
         candidate_id: str,
-        caller: Caller,
+        asker: Asker,
         counsellor_id: str | None = None,
         minutes: Annotated[int, Query(ge=15, le=120)] = 45,
         count: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> list[datetime]:
-        who = counsellor_id or caller.actor_id
+        who = counsellor_id or asker.caller.actor_id
         return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)
 
     @router.post(
@@ -99,16 +99,16 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(BOOKERS),
     )
-    def book(body: CounsellingIn, request: Request, caller: Caller) -> CounsellingView:
+    def book(body: CounsellingIn, asker: Asker) -> CounsellingView:
         command = BookCounsellingInterview(
             interview_id=body.interview_id or ids(),
             job_dating_id=body.job_dating_id,
             candidate_id=body.candidate_id,
-            counsellor_id=body.counsellor_id or caller.actor_id,
+            counsellor_id=body.counsellor_id or asker.caller.actor_id,
             starts_at=as_local(body.starts_at, ctx.zone_of(body.job_dating_id)),
             minutes=body.minutes,
         )
-        handlers.book_counselling(command, actor_of(caller), meta(request, caller))
+        handlers.book_counselling(command, asker.actor, asker.meta)
         return _one(ctx, command.interview_id)
 
     @router.post(
@@ -120,9 +120,9 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(BOOKERS),
     )
-    def cancel(interview_id: str, request: Request, caller: Caller) -> CounsellingView:
+    def cancel(interview_id: str, asker: Asker) -> CounsellingView:
         command = CancelCounsellingInterview(interview_id=interview_id)
-        handlers.cancel_counselling(command, actor_of(caller), meta(request, caller))
+        handlers.cancel_counselling(command, asker.actor, asker.meta)
         return _one(ctx, interview_id)
 
     @router.get(
@@ -130,9 +130,9 @@ def router(ctx: HttpContext) -> APIRouter:
         tags=["counselling"],
         summary="Lister les entretiens individuels d'un conseiller",
     )
-    def list_counselling(caller: Caller, counsellor_id: str | None = None) -> list[CounsellingView]:
+    def list_counselling(asker: Asker, counsellor_id: str | None = None) -> list[CounsellingView]:
         """Les entretiens individuels d'un conseiller (par défaut, ceux de l'appelant), annulés compris."""
-        return prep.counsellings(ctx.queries.read, counsellor_id or caller.actor_id)
+        return prep.counsellings(ctx.queries.read, counsellor_id or asker.caller.actor_id)
 
     @router.get(
         "/counselling-interviews/{interview_id}",

@@ -6,8 +6,7 @@ from dataclasses import replace
 
 from fastapi import APIRouter
 
-from jobdating.runtime.auth import Caller
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext
 from jobdating.scheduling.application import queries_facts as known
 from jobdating.scheduling.application import queries_waiting
 from jobdating.scheduling.application.queries_waiting import ORDER, WaitingList
@@ -36,12 +35,12 @@ def router(ctx: HttpContext) -> APIRouter:
             "et aux responsables du site."
         ),
     )
-    def waiting_list(job_dating_id: str, site_id: str, caller: Caller) -> WaitingList:
+    def waiting_list(job_dating_id: str, site_id: str, asker: Asker) -> WaitingList:
         state = queries.state(job_dating_id)
         site = known.site(queries.read, site_id)
         if site is None or site_id not in state.site_ids:
             raise NotFound.on("site_id", "ce site ne participe pas à ce job dating")
-        may_read_waiting_list(actor_of(caller), site.host_org, "site_id")
+        may_read_waiting_list(asker.actor, site.host_org, "site_id")
         return WaitingList(
             job_dating_id=job_dating_id,
             site_id=site_id,
@@ -62,11 +61,11 @@ def router(ctx: HttpContext) -> APIRouter:
             "refusés. Identifiants seulement."
         ),
     )
-    def waiting_lists(job_dating_id: str, caller: Caller) -> list[WaitingList]:
+    def waiting_lists(job_dating_id: str, asker: Asker) -> list[WaitingList]:
         state = queries.state(job_dating_id)
         hosts = known.sites(queries.read, sorted(state.site_ids))
         host_orgs = {site_id: hosts[site_id].host_org for site_id in sorted(hosts)}
-        readable = readable_waiting_lists(actor_of(caller), host_orgs, "job_dating_id")
+        readable = readable_waiting_lists(asker.actor, host_orgs, "job_dating_id")
         lists = queries_waiting.waiting_lists(queries.read, job_dating_id, readable)
         return [replace(w, site_open=hosts[w.site_id].open) for w in lists]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from jobdating.runtime.auth import Caller, only
-from jobdating.scheduling.adapters.http_context import HttpContext, actor_of, as_local
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
 from jobdating.scheduling.adapters.schemas import (
     EnrolmentIn,
     WorkshopAttendanceIn,
@@ -25,7 +25,7 @@ def router(ctx: HttpContext) -> APIRouter:
     """Routes to schedule workshops, enrol candidates and record who came."""
     router = APIRouter(tags=["workshops"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
-    meta, zone_of = ctx.meta, ctx.zone_of
+    zone_of = ctx.zone_of
 
     @router.post(
         "/workshops",
@@ -37,7 +37,7 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COUNSELLORS),
     )
-    def schedule_workshop(body: WorkshopIn, request: Request, caller: Caller) -> WorkshopView:
+    def schedule_workshop(body: WorkshopIn, asker: Asker) -> WorkshopView:
         zone = zone_of(body.job_dating_id)
         command = ScheduleWorkshop(
             workshop_id=body.workshop_id or ids(),
@@ -49,7 +49,7 @@ def router(ctx: HttpContext) -> APIRouter:
             capacity=body.capacity,
             coaches=tuple(Coach(coach_id=c.coach_id, org=c.org or "") for c in body.coaches),
         )
-        handlers.schedule_workshop(command, actor_of(caller), meta(request, caller))
+        handlers.schedule_workshop(command, asker.actor, asker.meta)
         return queries.workshop(command.workshop_id)
 
     @router.get(
@@ -77,11 +77,11 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(COUNSELLORS),
     )
-    def enrol(workshop_id: str, body: EnrolmentIn, request: Request, caller: Caller) -> WorkshopView:
+    def enrol(workshop_id: str, body: EnrolmentIn, asker: Asker) -> WorkshopView:
         command = EnrolInWorkshop(
             workshop_id=workshop_id, candidate_id=body.candidate_id, override_reason=body.override_reason
         )
-        handlers.enrol(command, actor_of(caller), meta(request, caller))
+        handlers.enrol(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
     @router.post(
@@ -93,13 +93,11 @@ def router(ctx: HttpContext) -> APIRouter:
         ),
         dependencies=only(WORKSHOP_RUNNERS),
     )
-    def workshop_attendance(
-        workshop_id: str, body: WorkshopAttendanceIn, request: Request, caller: Caller
-    ) -> WorkshopView:
+    def workshop_attendance(workshop_id: str, body: WorkshopAttendanceIn, asker: Asker) -> WorkshopView:
         command = RecordWorkshopAttendance(
             workshop_id=workshop_id, present=tuple(body.present), absent=tuple(body.absent)
         )
-        handlers.record_workshop_attendance(command, actor_of(caller), meta(request, caller))
+        handlers.record_workshop_attendance(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
     return router

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, FastAPI, Query, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query
 
-from jobdating.runtime.auth import Caller, Principal, only
+from jobdating.runtime.asking import Asking, asking
+from jobdating.runtime.auth import Caller
 from jobdating.runtime.commands import Meta
 from jobdating.runtime.http import install_refusals, to_command
+from jobdating.runtime.routes import Routes
 from jobdating.sites.adapters.schemas import (
     ComputerIn,
     ReasonIn,
@@ -36,25 +38,23 @@ from jobdating.sites.domain.commands import (
     ReopenSite,
 )
 from jobdating.sites.domain.decide import UNKNOWN_COMPUTER, UNKNOWN_SITE
-from jobdating.sites.domain.errors import Conflict, Forbidden, Invalid, NotFound, SiteRefusal
+from jobdating.sites.domain.errors import Invalid, NotFound, SiteRefusal
 from jobdating.sites.domain.permissions import WRITERS, Actor
 
+# Who is asking, as the sites' permission rules see them.
+Asker = Annotated[Asking[Actor], Depends(asking(Actor))]
 C = TypeVar("C", PutComputerOutOfOrder, PutComputerBackInService, RemoveComputer)
 
 
-def install(
-    app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]
-) -> None:
+def install(app: FastAPI, handlers: SiteHandlers, queries: SiteQueries, ids: Callable[[], str]) -> None:
     """Add the sites routes and the translation of refusals to `app` (made by `create_app`)."""
-    app.include_router(_router(handlers, queries, org, ids))
-    install_refusals(app, SiteRefusal, _STATUS)
+    app.include_router(_router(handlers, queries, ids))
+    install_refusals(app, SiteRefusal)
 
 
-def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callable[[], str]) -> APIRouter:
+def _router(handlers: SiteHandlers, queries: SiteQueries, ids: Callable[[], str]) -> APIRouter:
     router = APIRouter()
-
-    def meta(request: Request, caller: Principal) -> Meta:
-        return Meta(org=org, actor_id=caller.actor_id, correlation_id=request.state.correlation_id)
+    sites, computers = Routes(router, "sites"), Routes(router, "computers")
 
     def site_or_404(site_id: str) -> SiteView:
         site = queries.site(site_id)
@@ -69,45 +69,44 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         return computer
 
     def computer_after(
-        change: Callable[[C, Actor, Meta], object], command: C, request: Request, caller: Principal
+        change: Callable[[C, Actor, Meta], object], command: C, asker: Asking[Actor]
     ) -> ComputerView:
         """Run a change of a computer's status, then show the computer as it now is."""
-        change(command, _actor(caller), meta(request, caller))
+        change(command, asker.actor, asker.meta)
         return computer_or_404(command.computer_id)
 
-    @router.post(
+    @sites.create(
         "/sites",
-        status_code=status.HTTP_201_CREATED,
-        tags=["sites"],
-        summary="Ouvrir un site",
-        description=(
+        "Ouvrir un site",
+        (
             "La coordination ou le responsable d'un site déclare un lieu qui accueille le job dating "
             "(adresse, horaires, accessibilité)."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def open_site(body: SiteIn, request: Request, caller: Caller) -> SiteView:
+    def open_site(body: SiteIn, asker: Asker) -> SiteView:
         command = to_command(
-            OpenSite, body.model_dump(), site_id=body.site_id or ids(), host_org=body.host_org or caller.org
+            OpenSite,
+            body.model_dump(),
+            site_id=body.site_id or ids(),
+            host_org=body.host_org or asker.caller.org,
         )
-        handlers.open_site(command, _actor(caller), meta(request, caller))
+        handlers.open_site(command, asker.actor, asker.meta)
         return site_or_404(command.site_id)
 
-    @router.get(
+    @sites.get(
         "/sites",
-        tags=["sites"],
-        summary="Lister les sites",
-        description="Tout appelant muni d'un jeton lit les sites ouverts (et les fermés s'il le demande).",
+        "Lister les sites",
+        "Tout appelant muni d'un jeton lit les sites ouverts (et les fermés s'il le demande).",
     )
     def list_sites(_: Caller, include_closed: bool = False) -> list[SiteView]:
         return queries.sites(include_closed=include_closed)
 
     # Declared before /sites/{site_id}, which would otherwise take "nearest" for a site id.
-    @router.get(
+    @sites.get(
         "/sites/nearest",
-        tags=["sites"],
-        summary="Sites les plus proches",
-        description=(
+        "Sites les plus proches",
+        (
             "Les sites les plus proches d'un code postal ou d'une position (latitude, longitude), pour "
             "orienter un candidat."
         ),
@@ -128,160 +127,138 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
             raise Invalid.on(field, "indiquez un code postal, ou bien la latitude et la longitude")
         return queries.nearest(lat, lon, limit)
 
-    @router.get(
-        "/sites/{site_id}",
-        tags=["sites"],
-        summary="Consulter un site",
-        description="Un site, ses salles et son état.",
-    )
+    @sites.get("/sites/{site_id}", "Consulter un site", "Un site, ses salles et son état.")
     def get_site(site_id: str, _: Caller) -> SiteView:
         return site_or_404(site_id)
 
-    @router.patch(
+    @sites.patch(
         "/sites/{site_id}",
-        tags=["sites"],
-        summary="Modifier un site",
-        description="La coordination ou la structure qui accueille le site corrige les champs envoyés.",
-        dependencies=only(WRITERS),
+        "Modifier un site",
+        "La coordination ou la structure qui accueille le site corrige les champs envoyés.",
+        may=WRITERS,
     )
-    def change_site(site_id: str, body: SiteChangesIn, request: Request, caller: Caller) -> SiteView:
+    def change_site(site_id: str, body: SiteChangesIn, asker: Asker) -> SiteView:
         command = to_command(ChangeSiteDetails, body.model_dump(), site_id=site_id)
-        handlers.change_site_details(command, _actor(caller), meta(request, caller))
+        handlers.change_site_details(command, asker.actor, asker.meta)
         return site_or_404(site_id)
 
-    @router.post(
+    @sites.post(
         "/sites/{site_id}/close",
-        tags=["sites"],
-        summary="Fermer un site",
-        description=(
+        "Fermer un site",
+        (
             "La coordination ou la structure qui accueille le site le ferme, avec un motif ; ses ordinateurs"
             " ne servent plus."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def close_site(site_id: str, body: ReasonIn, request: Request, caller: Caller) -> SiteView:
-        handlers.close_site(
-            CloseSite(site_id=site_id, reason=body.reason), _actor(caller), meta(request, caller)
-        )
+    def close_site(site_id: str, body: ReasonIn, asker: Asker) -> SiteView:
+        handlers.close_site(CloseSite(site_id=site_id, reason=body.reason), asker.actor, asker.meta)
         return site_or_404(site_id)
 
-    @router.post(
+    @sites.post(
         "/sites/{site_id}/reopen",
-        tags=["sites"],
-        summary="Rouvrir un site fermé",
-        description=(
+        "Rouvrir un site fermé",
+        (
             "Le site fermé redevient ouvert, avec ses salles et les ordinateurs qui lui sont encore prêtés : "
             "les candidats peuvent de nouveau le choisir et ses ordinateurs servent de nouveau "
             "aux entretiens. "
             "Réservé à la coordination et à l'organisation qui accueille le site ; "
             "409 si le site est déjà ouvert."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def reopen_site(site_id: str, request: Request, caller: Caller) -> SiteView:
-        handlers.reopen_site(ReopenSite(site_id=site_id), _actor(caller), meta(request, caller))
+    def reopen_site(site_id: str, asker: Asker) -> SiteView:
+        handlers.reopen_site(ReopenSite(site_id=site_id), asker.actor, asker.meta)
         return site_or_404(site_id)
 
-    @router.post(
+    @sites.create(
         "/sites/{site_id}/rooms",
-        status_code=status.HTTP_201_CREATED,
-        tags=["sites"],
-        summary="Ajouter une salle à un site",
-        description=(
+        "Ajouter une salle à un site",
+        (
             "La coordination ou la structure qui accueille le site déclare une salle où placer des "
             "ordinateurs."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def add_room(site_id: str, body: RoomIn, request: Request, caller: Caller) -> RoomView:
+    def add_room(site_id: str, body: RoomIn, asker: Asker) -> RoomView:
         command = AddRoom(site_id=site_id, room_id=ids(), name=body.name, capacity=body.capacity)
-        handlers.add_room(command, _actor(caller), meta(request, caller))
+        handlers.add_room(command, asker.actor, asker.meta)
         return next(r for r in site_or_404(site_id).rooms if r.room_id == command.room_id)
 
-    @router.post(
+    @computers.create(
         "/computers",
-        status_code=status.HTTP_201_CREATED,
-        tags=["computers"],
-        summary="Prêter un ordinateur",
-        description=(
+        "Prêter un ordinateur",
+        (
             "La coordination ou un responsable de site déclare un ordinateur prêté pour les entretiens, dans"
             " une salle d'un site."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def add_computer(body: ComputerIn, request: Request, caller: Caller) -> ComputerView:
+    def add_computer(body: ComputerIn, asker: Asker) -> ComputerView:
         command = to_command(
             AddComputer,
             body.model_dump(),
             computer_id=body.computer_id or ids(),
-            lending_org=body.lending_org or caller.org,
+            lending_org=body.lending_org or asker.caller.org,
         )
-        handlers.add_computer(command, _actor(caller), meta(request, caller))
+        handlers.add_computer(command, asker.actor, asker.meta)
         return computer_or_404(command.computer_id)
 
-    @router.get(
+    @computers.get(
         "/computers",
-        tags=["computers"],
-        summary="Lister les ordinateurs",
-        description="Les ordinateurs prêtés, par site si on le précise, avec leur état.",
+        "Lister les ordinateurs",
+        "Les ordinateurs prêtés, par site si on le précise, avec leur état.",
     )
     def list_computers(
         _: Caller, site_id: str | None = None, include_removed: bool = False
     ) -> list[ComputerView]:
         return queries.computers(site_id=site_id, include_removed=include_removed)
 
-    @router.get(
+    @computers.get(
         "/computers/{computer_id}",
-        tags=["computers"],
-        summary="Consulter un ordinateur",
-        description="Un ordinateur prêté, son site, sa salle et son état.",
+        "Consulter un ordinateur",
+        "Un ordinateur prêté, son site, sa salle et son état.",
     )
     def get_computer(computer_id: str, _: Caller) -> ComputerView:
         return computer_or_404(computer_id)
 
-    @router.post(
+    @computers.post(
         "/computers/{computer_id}/out-of-order",
-        tags=["computers"],
-        summary="Déclarer un ordinateur en panne",
-        description=(
+        "Déclarer un ordinateur en panne",
+        (
             "Le responsable du site (ou la coordination) met un ordinateur hors service avec un motif ; le "
             "planning est réparé."
         ),
-        dependencies=only(WRITERS),
+        may=WRITERS,
     )
-    def put_out_of_order(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+    def put_out_of_order(computer_id: str, body: ReasonIn, asker: Asker) -> ComputerView:
         command = PutComputerOutOfOrder(computer_id=computer_id, reason=body.reason)
-        return computer_after(handlers.put_out_of_order, command, request, caller)
+        return computer_after(handlers.put_out_of_order, command, asker)
 
-    @router.post(
+    @computers.post(
         "/computers/{computer_id}/back-in-service",
-        tags=["computers"],
-        summary="Remettre un ordinateur en service",
-        description=(
-            "Le responsable du site (ou la coordination) remet en service un ordinateur qui était en panne."
-        ),
-        dependencies=only(WRITERS),
+        "Remettre un ordinateur en service",
+        "Le responsable du site (ou la coordination) remet en service un ordinateur qui était en panne.",
+        may=WRITERS,
     )
-    def put_back_in_service(computer_id: str, request: Request, caller: Caller) -> ComputerView:
+    def put_back_in_service(computer_id: str, asker: Asker) -> ComputerView:
         command = PutComputerBackInService(computer_id=computer_id)
-        return computer_after(handlers.put_back_in_service, command, request, caller)
+        return computer_after(handlers.put_back_in_service, command, asker)
 
-    @router.post(
+    @computers.post(
         "/computers/{computer_id}/remove",
-        tags=["computers"],
-        summary="Retirer un ordinateur",
-        description="La structure qui prête l'ordinateur (ou la coordination) le reprend, avec un motif.",
-        dependencies=only(WRITERS),
+        "Retirer un ordinateur",
+        "La structure qui prête l'ordinateur (ou la coordination) le reprend, avec un motif.",
+        may=WRITERS,
     )
-    def remove_computer(computer_id: str, body: ReasonIn, request: Request, caller: Caller) -> ComputerView:
+    def remove_computer(computer_id: str, body: ReasonIn, asker: Asker) -> ComputerView:
         command = RemoveComputer(computer_id=computer_id, reason=body.reason)
-        return computer_after(handlers.remove_computer, command, request, caller)
+        return computer_after(handlers.remove_computer, command, asker)
 
-    @router.get(
+    @Routes(router, "availability").get(
         "/availability",
-        tags=["availability"],
-        summary="Disponibilité des ordinateurs",
-        description=(
+        "Disponibilité des ordinateurs",
+        (
             "Combien d'ordinateurs sont disponibles, par site, sur une période : ce que le planning peut "
             "utiliser."
         ),
@@ -294,15 +271,3 @@ def _router(handlers: SiteHandlers, queries: SiteQueries, org: str, ids: Callabl
         return queries.availability(start, end)
 
     return router
-
-
-def _actor(caller: Principal) -> Actor:
-    return Actor(org=caller.org, roles=frozenset(caller.roles))
-
-
-_STATUS = (
-    (Invalid, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (NotFound, status.HTTP_404_NOT_FOUND),
-    (Conflict, status.HTTP_409_CONFLICT),
-    (Forbidden, status.HTTP_403_FORBIDDEN),
-)

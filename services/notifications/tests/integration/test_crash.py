@@ -8,7 +8,10 @@ import re
 import signal
 import subprocess
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from nats.js import JetStreamContext
@@ -47,8 +50,15 @@ CRASHES = (
 )
 
 
+# The service's clock, the same across its restarts: a weekday morning in Paris. On the wall clock a run
+# after 20:00 put the SMS of a workshop told on its own (a kill reorders what the consumers get) in quiet
+# hours, due the next morning, and the test waited for it in vain.
+CLOCK_START = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
 def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[str, str]:
-    """The tests' process: this folder's staff, a quick tick, quick retries."""
+    """The tests' process: this folder's staff, a quick tick, quick retries, its clock from
+    `CLOCK_START` on (at the wall-clock instant the test set it up)."""
     staff = tmp_path / "staff.toml"
     staff.write_text(STAFF_TOML)
     assert mailbox.path == tmp_path / "maildir"  # where the process keeps its copies
@@ -60,6 +70,8 @@ def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[s
         STAFF_FILE=str(staff),
         TICK_SECONDS="0.05",
         RETRY_DELAYS="[0.1, 0.1, 0.1]",
+        CLOCK_START=CLOCK_START.isoformat(),
+        CLOCK_ORIGIN=repr(time.time()),
     )
 
 
@@ -128,9 +140,8 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
             config = consumer_config(spec)
             config.ack_wait = 1.0
             await js.add_consumer(STREAM_NAME, config)
-    from datetime import UTC, datetime, timedelta
-
-    soon = datetime.now(UTC) + timedelta(hours=6)  # within 12 hours: SMS go even at night
+    env = notifications_env(tmp_path, nats_server.url, mailbox)
+    soon = CLOCK_START + timedelta(hours=6)  # the service's time: SMS never wait for the morning
     # Half of them get a workshop seat at the same moment: their convocation carries it (one message).
     upstream.workshop("ws-1", soon - timedelta(hours=2))
     for i in range(SLOTS):
@@ -141,7 +152,6 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
             upstream.append(seat, "ws-1", "scheduling")
     await upstream.publish()
 
-    env = notifications_env(tmp_path, nats_server.url, mailbox)
     log = tmp_path / "service.log"
     for failpoints in CRASHES:
         process = start(env, log, failpoints)

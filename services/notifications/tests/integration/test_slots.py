@@ -68,8 +68,13 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
         c.phone or "" for k, c in registration.people.items() if k.startswith("cand")
     )
     assert all("Logistique du Nord" in t["text"] and len(t["text"]) <= 160 for t in texts)
-    # The recruiter hears of each new slot once; the reminders wait for their day.
-    assert len(mailbox.messages("agenda_update")) == 5
+    # The recruiter hears of each new slot once, in one e-mail for the slots given together (one message
+    # per company and moment: the other updates are told by it, `merged`); the reminders wait for their day.
+    (update,) = mailbox.messages("agenda_update")
+    told = icalendar.Calendar.from_ical(calendar_of(update)).walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in told) == sorted(f"slot-slot-{i}@jobdating" for i in range(5))
+    assert "Votre agenda change : 5 entretiens" in update["Subject"]
+    assert [r[4:6] for r in instance.deliveries(kind="agenda_update")].count(("skipped", "merged")) == 4
     assert instance.statuses("reminder_morning") == {"pending": 10}
 
     # The events say what was sent, anonymously, caused by each SlotAssigned; the relay publishes them.
@@ -78,7 +83,8 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
         for e in instance.service.store.read_all()
         if e.event_type == "NotificationSent"
     ]
-    assert len(sent) == 15
+    # 5 e-mails and 5 SMS to candidates, and one e-mail to the recruiter telling the 5 slots.
+    assert len(sent) == 11
     causes = {
         row[0]
         for row in upstream.store.query("SELECT event_id FROM events WHERE event_type = 'SlotAssigned'", ())
@@ -91,8 +97,8 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
     subscription = await js.pull_subscribe(
         f"jobdating.{ORG}.notifications.notification.NotificationSent.>", durable=None
     )
-    published = await subscription.fetch(15, timeout=5)
-    assert len(published) == 15
+    published = await subscription.fetch(11, timeout=5)
+    assert len(published) == 11
 
     # Sending again, or handling the same events again, sends nothing more.
     assert await instance.send() == 0
@@ -103,7 +109,7 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
             if recorded.envelope.source.endswith("scheduling"):
                 planner.on_scheduling(tx, recorded)
     assert await instance.send() == 0
-    assert len(mailbox.messages()) == 10
+    assert len(mailbox.messages()) == 5 + 1
 
     # No contact detail in this service's database (nor in its events).
     raw = (tmp_path / "notifications.db").read_bytes() + (tmp_path / "notifications.db-wal").read_bytes()

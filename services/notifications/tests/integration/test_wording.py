@@ -31,6 +31,7 @@ Département du Nord, 51 rue Gustave Delory, 59047 Lille cedex
 SMS_TEMPLATE = """{% from "sms/_where.j2" import where with context %}Le Departement du Nord vous convoque :
 {% for i in interviews %}entretien avec {{ i.company }}
 {{ i.starts_at|short_day }} à {{ i.starts_at|short_hour }}, {{ where(i) }}.{% endfor %}
+{% from "sms/_meetings.j2" import list with context %}{{ list() }}
 {% if call %}Infos : {{ call|phone }}{% endif %}
 """
 

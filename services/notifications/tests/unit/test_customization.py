@@ -107,6 +107,41 @@ def test_a_broken_override_is_refused_in_one_french_sentence_naming_it(
         assert str(tmp_path / "templates" / name) in message
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "fact"),
+    [
+        ("sms/convocation.j2", "Entretien {{ interviews[0].company }}.", "meetings"),
+        ("email/workshop_convocation.j2", "{% block subject %}Atelier{% endblock %}", "meetings"),
+        (
+            "email/agenda_update.j2",
+            "{% block subject %}{{ item.starts_at|day }}{% endblock %}{% block body %}{{ item.first_name }}"
+            "{% endblock %}",
+            "changes",
+        ),
+    ],
+)
+def test_an_override_leaving_out_what_its_message_carries_is_refused(
+    tmp_path: Path, name: str, text: str, fact: str
+) -> None:
+    # Its carried messages would be recorded as told (`merged`) and never said.
+    with pytest.raises(SetupProblem) as refused:
+        check_templates(override(tmp_path, name, text))
+    message = str(refused.value)
+    assert f"Le modèle {tmp_path / 'templates' / name} n'utilise pas « {fact} »" in message
+    assert "\n" not in message
+
+
+def test_an_override_may_show_what_it_carries_through_a_partial(tmp_path: Path) -> None:
+    # The operator's own partial, included by their template, shows the meetings.
+    renderer = override(
+        tmp_path, "sms/convocation.j2", 'Entretien {{ interviews[0].company }}. {% include "sms/_mine.j2" %}'
+    )
+    (tmp_path / "templates" / "sms" / "_mine.j2").write_text("{{ meetings|length }} RDV", encoding="utf-8")
+    check_templates(renderer)
+    text = renderer.render("convocation", "sms", context(meetings=[])).text
+    assert text == "Entretien Logistique du Nord. 0 RDV"
+
+
 def test_a_missing_templates_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SetupProblem, match=r"Le dossier de modèles .* n'existe pas"):
         check_templates(JinjaRenderer(tmp_path / "absent"))
@@ -116,7 +151,8 @@ def test_an_override_replaces_its_template_only_and_the_signature_ends_every_ema
     renderer = override(
         tmp_path,
         "sms/convocation.j2",
-        "Le Nord vous attend : {{ interviews[0].company }}, {{ interviews[0].starts_at|short_hour }}.",
+        "Le Nord vous attend : {{ interviews[0].company }}, {{ interviews[0].starts_at|short_hour }}."
+        '{% from "sms/_meetings.j2" import list with context %} {{ list() }}',
     )
     renderer.signature = "Département du Nord"
     check_templates(renderer)

@@ -115,6 +115,7 @@ def context(
         "change": "moved",
         "previous_at": AT.replace(hour=9, minute=0),
         "agenda": [item],
+        "changes": [{"change": "moved", "item": item, "previous_at": AT.replace(hour=9, minute=0)}],
         "candidate": "Ines",
         "interview_at": AT,
         "second_at": None,

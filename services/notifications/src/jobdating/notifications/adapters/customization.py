@@ -36,6 +36,13 @@ from jobdating.notifications.domain.gsm7 import is_gsm7, transliterate
 # Alphanumeric sender ids: 11 characters at most, and at least one letter (all digits is a phone number).
 _SENDER: Final = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 WORDING_KEYS: Final = ("sms_sender", "mail_from_name", "signature", "logo")
+# The facts that hold what a message carries besides its own news (one message per person per moment):
+# the carried messages are recorded as told (`merged`) when it goes, so a template leaving them out would
+# lose them without a word. What each one is, for the sentence refusing such a template.
+CARRYING_FACTS: Final = {
+    "meetings": "les ateliers et rendez-vous avec le conseiller annoncés dans le même message",
+    "changes": "les autres entretiens de l'entreprise annoncés dans le même courriel",
+}
 
 
 class SetupProblem(Exception):
@@ -153,6 +160,7 @@ def check_templates(renderer: JinjaRenderer) -> None:
             _gsm7_words(shown, tree)
         if name in own and not Path(name).name.startswith("_"):
             _known_facts(env, shown, name, tree)
+            _carried_shown(env, shown, name, tree)
 
 
 def _gsm7_words(shown: str, tree: nodes.Template) -> None:
@@ -202,3 +210,29 @@ def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) 
             f"Le modèle {shown} utilise « {unknown[0]} », que ce message ne fournit pas "
             f"(disponibles : {', '.join(sorted(known))})."
         )
+
+
+def _carried_shown(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:
+    """An operator's template of a message that carries others (`CARRYING_FACTS`) must show them, itself
+    or through a template it includes or imports (the packaged partials, or the operator's)."""
+    known = template_facts(env, Path(name).stem)
+    used = _used_with_partials(env, tree, set())
+    for fact, what in CARRYING_FACTS.items():
+        if fact in known and fact not in used:
+            raise SetupProblem(
+                f"Le modèle {shown} n'utilise pas « {fact} » : {what} ne seraient dits nulle part "
+                "(voir docs/notifications-wording.md)."
+            )
+
+
+def _used_with_partials(env: Environment, tree: nodes.Template, seen: set[str]) -> set[str]:
+    """The names a template uses, with those of the templates it includes or imports, as the renderer
+    finds them (an operator's partial before the packaged one)."""
+    used = set(meta.find_undeclared_variables(tree))
+    for name in meta.find_referenced_templates(tree):
+        if name is None or name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        used |= _used_with_partials(env, env.parse(source), seen)
+    return used

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
 
@@ -156,12 +156,18 @@ class Fields(dict[str, Any]):
             raise AttributeError(name) from None
 
 
+_PLAIN: Final = frozenset({str, int, float, bool, type(None), datetime})
+
+
 def readable(context: Mapping[str, Any]) -> dict[str, Any]:
     """`context` with its nested mappings (in lists too) as `Fields`; the top level stays a dict."""
     return {key: _fields(value) for key, value in context.items()}
 
 
 def _fields(value: Any) -> Any:
+    # Most facts are plain values: answered before the generic checks (an ABC's isinstance is slow).
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Mapping):
         return Fields({key: _fields(item) for key, item in value.items()})
     if isinstance(value, list):
@@ -179,6 +185,9 @@ def _environment(loader: BaseLoader, *, trim_blocks: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=trim_blocks,
         lstrip_blocks=trim_blocks,
+        # The templates are checked at start and do not change while the service runs: no look at each
+        # file's modification time at every message (and at every partial it imports).
+        auto_reload=False,
     )
     env.filters |= {
         "day": day,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Final
 
 from jobdating.notifications.domain.gsm7 import measure, transliterate
@@ -25,6 +26,7 @@ from jobdating.notifications.domain.gsm7 import measure, transliterate
 MAX_PARTS: Final = 2
 # Tried in turn on every fact longer than it; the first that fits wins.
 CUTS: Final = (90, 70, 55, 45, 38, 32, 26, 20, 15)
+_PLAIN: Final = frozenset({int, float, bool, type(None), datetime})
 _CODE = re.compile(r"[a-z0-9_]+")  # a reason or an outcome code that templates compare, never shown
 
 
@@ -32,6 +34,8 @@ def gsm_facts(value: Any, cut: int | None = None) -> Any:
     """`value` (a template's facts, nested) with every text in GSM-7, and cut to `cut` characters."""
     if isinstance(value, str):
         return _fit(transliterate(value), cut)
+    if type(value) in _PLAIN:  # before the generic checks: an ABC's isinstance is slow
+        return value
     if isinstance(value, Mapping):
         return {key: gsm_facts(item, cut) for key, item in value.items()}
     if isinstance(value, list | tuple):

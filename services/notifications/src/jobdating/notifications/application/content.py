@@ -67,6 +67,7 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
     slots: tuple[Slot, ...] = ()
     told_with: tuple[Delivery, ...] = ()
     meetings: tuple[Delivery, ...] = ()  # the preparation messages of the same moment it may carry
+    updates: tuple[Delivery, ...] = ()  # a recruiter's other updates it carries (their slots: `slots`)
 
 
 @dataclass(eq=False)
@@ -121,7 +122,7 @@ class ContentBuilder:
             return self._thank_you(slot, base, tz)
         if d.kind == "counsellor_outcome":
             return await self._outcome(slot, base, tz)
-        return await self._agenda_update(d, slot, company, base, tz)
+        return await self._agenda_update(d, slot, company, base, tz, facts)
 
     def _digest(
         self, d: Delivery, facts: Facts, counsellor_id: str | None, base: dict[str, Any], tz: ZoneInfo
@@ -254,9 +255,10 @@ class ContentBuilder:
         slots = queries_plan.company_slots(self.store, company.company_id, d.subject_id)
         places = queries_facts.Places(self.store)
         items, entries = [], []
-        for slot in slots:
+        names = await asyncio.gather(*(self._first_name(s.candidate_id, "recruiter_agenda") for s in slots))
+        for slot, name in zip(slots, names, strict=True):
             site = _required(places.site(slot.site_id), "site_unknown")
-            items.append(await self._agenda_item(slot, site, tz, places))
+            items.append(self._agenda_item(slot, site, tz, places, name))
             entries.append(self._slot_entry(slot, company, site, "recruiter"))
         context = base | {"company": company.name, "items": items}
         return Content(
@@ -264,24 +266,48 @@ class ContentBuilder:
         )
 
     async def _agenda_update(
-        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo
+        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo, facts: Facts
     ) -> Content:
+        """A recruiter's update: its slot's news and that of the updates it carries (`facts.slots`), in
+        time order, each with its calendar entry, then the rest of their agenda."""
         places = queries_facts.Places(self.store)
-        site = _required(places.site(slot.site_id), "site_unknown")
-        told = queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        told = [slot, *facts.slots]
+        sites = [_required(places.site(s.site_id), "site_unknown") for s in told]
+        names = await asyncio.gather(*(self._first_name(s.candidate_id, "recruiter_agenda") for s in told))
+        changes: list[dict[str, Any]] = []
+        for shown, site, name in zip(told, sites, names, strict=True):
+            before = queries_plan.told(self.store, shown.slot_id, d.recipient_type, d.recipient_id, d.channel)
+            changes.append(
+                {
+                    "change": news(before, shown.facts()),
+                    "item": self._agenda_item(shown, site, tz, places, name),
+                    "previous_at": before.starts_at.astimezone(tz) if before else None,
+                }
+            )
+        own = changes[0]
+        changes.sort(key=lambda c: c["item"]["starts_at"])
+        shown_ids = {s.slot_id for s in told}
         agenda = []
         for other in queries_plan.company_slots(self.store, company.company_id, slot.job_dating_id):
             other_site = places.site(other.site_id)
-            if other_site is not None and other.slot_id != slot.slot_id:
-                agenda.append(await self._agenda_item(other, other_site, tz, places, with_name=False))
+            if other_site is not None and other.slot_id not in shown_ids:
+                agenda.append(self._agenda_item(other, other_site, tz, places, None))
         context = base | {
-            "change": news(told, slot.facts()),
-            "item": await self._agenda_item(slot, site, tz, places),
-            "previous_at": told.starts_at.astimezone(tz) if told else None,
+            "changes": changes,
+            # The update's own slot, as templates written for one change read it.
+            "change": own["change"],
+            "item": own["item"],
             "agenda": agenda,
         }
-        entry = self._slot_entry(slot, company, site, "recruiter")
-        return Content(context=context, entries=(entry,), presented=(slot.facts(),))
+        entries = tuple(
+            self._slot_entry(s, company, site, "recruiter") for s, site in zip(told, sites, strict=True)
+        )
+        return Content(
+            context=context,
+            entries=entries,
+            presented=tuple(s.facts() for s in told),
+            carried=facts.updates,
+        )
 
     def _workshop(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
         workshop = _required(queries_plan.workshop(self.store, d.subject_id), "workshop_unknown")
@@ -312,15 +338,13 @@ class ContentBuilder:
         )
         return Content(context=context, entries=(entry,))
 
-    async def _agenda_item(
-        self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places, with_name: bool = True
+    def _agenda_item(
+        self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places, first_name: str | None
     ) -> dict[str, Any]:
         return {
             "starts_at": slot.starts_at.astimezone(tz),
             "ends_at": slot.ends_at.astimezone(tz),
-            "first_name": await self._first_name(slot.candidate_id, "recruiter_agenda")
-            if with_name
-            else None,
+            "first_name": first_name,
             "site": site.name,
             "commune": site.commune,
             "computer": places.computer_label(slot.computer_id),

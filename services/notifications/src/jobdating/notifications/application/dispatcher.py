@@ -281,7 +281,8 @@ class Dispatcher:
         # told twice. (An interview message keeps its rule: it waits for nothing and carries what it did.)
         merging = d.recipient_type == "candidate" and not (_handed_over(d) and moments.rank(d.kind))
         moment = moments.moment_of(d.kind) if merging else None
-        carrier = queries_deliveries.carrier_of(self.store, d) if moment is not None else None
+        carried_kind = moment is not None or d.kind == moments.RECRUITER_UPDATE
+        carrier = queries_deliveries.carrier_of(self.store, d) if carried_kind else None
         if carrier is not None:  # its carrier was interrupted (a crash): it goes again first, and tells it
             await self.outcomes.back_to_queue(d, max(carrier.due_at, now) + moments.AFTER_CARRIER, now)
             return
@@ -335,6 +336,8 @@ class Dispatcher:
         if isinstance(contact, Skip):
             await self.outcomes.skipped(d, contact.reason)
             return
+        if d.kind == moments.RECRUITER_UPDATE and facts.slot is not None:
+            facts = self._with_updates(d, facts, now)
         verdict = rules.after_contact(due, contact)
         if isinstance(verdict, Skip):
             await self.outcomes.skipped(d, verdict.reason)
@@ -389,6 +392,44 @@ class Dispatcher:
         told_now = rules.digest(weighed, now)
         return msgspec.structs.replace(
             facts, news=told_now, slots=tuple(slots[n.slot.slot_id] for n in told_now)
+        )
+
+    def _with_updates(self, d: Delivery, facts: Facts, now: datetime) -> Facts:
+        """A recruiter's update with the other updates to the same company still to go in its moment: one
+        e-mail tells every slot of theirs that is news (`moments.updates_carried`); those others are then
+        skipped `merged`, as a candidate's carried messages are."""
+        assert facts.slot is not None
+        others = queries_deliveries.still_to_go(self.store, d, [moments.RECRUITER_UPDATE])
+        if not others:
+            return facts
+        slots = {facts.slot.slot_id: facts.slot}
+        for other in others:
+            if other.subject_id not in slots and other.job_dating_id == d.job_dating_id:
+                found = queries_plan.slot(self.store, other.subject_id)
+                # A slot whose link is not the video host's is not told with others: it fails on its own.
+                if found is not None and rules.slot_link_trusted(
+                    found.place, found.video_link, self.video_base_url
+                ):
+                    slots[found.slot_id] = found
+        news = {
+            slot_id: rules.news(
+                queries_plan.told(self.store, slot_id, d.recipient_type, d.recipient_id, d.channel),
+                slot.facts(),
+            )
+            for slot_id, slot in slots.items()
+            if slot_id != facts.slot.slot_id and now < slot.starts_at
+        }
+        carried = moments.updates_carried(
+            [_pending(o) for o in others],
+            {o.notification_id: o.subject_id for o in others},
+            # Another update about its own slot (moved before it went) is told by it too.
+            {facts.slot.slot_id} | {slot_id for slot_id, change in news.items() if change is not None},
+            now + self.moment,
+        )
+        updates = tuple(o for o in others if o.notification_id in set(carried))
+        shown = {o.subject_id for o in updates} - {facts.slot.slot_id}
+        return msgspec.structs.replace(
+            facts, updates=updates, slots=tuple(slots[slot_id] for slot_id in sorted(shown))
         )
 
     def _with_day(self, d: Delivery, facts: Facts, timezone: str) -> Facts:

@@ -23,6 +23,7 @@ BASIC: Final = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 EXTENSION: Final = frozenset("\f^{}\\[~]|€")
+_ALPHABET: Final = BASIC | EXTENSION
 SINGLE_PART: Final = {"gsm7": 160, "ucs2": 70}
 MULTI_PART: Final = {"gsm7": 153, "ucs2": 67}
 
@@ -92,7 +93,7 @@ class SmsSize:
 
 def is_gsm7(text: str) -> bool:
     """Whether `text` can be sent in the GSM 7-bit alphabet (basic and extension tables)."""
-    return all(c in BASIC or c in EXTENSION for c in text)
+    return _ALPHABET.issuperset(text)
 
 
 def measure(text: str) -> SmsSize:

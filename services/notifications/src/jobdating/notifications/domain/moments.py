@@ -17,7 +17,7 @@ interview day also tells tomorrow's workshop, due at 10:00).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import datetime, timedelta, tzinfo
 from typing import Final, Literal
 
@@ -42,6 +42,9 @@ CARRIED_BY_RANK: Final[dict[Moment, tuple[frozenset[str], ...]]] = {
 CARRIED: Final[dict[Moment, frozenset[str]]] = {
     moment: frozenset().union(*ranks) for moment, ranks in CARRIED_BY_RANK.items()
 }
+# A recruiter's update about one of their slots: the updates to the same company that fall due together
+# go as one (`updates_carried`), each told slot listed, as a candidate's digest lists theirs.
+RECRUITER_UPDATE: Final = "agenda_update"
 MERGED: Final = "merged"  # the reason a carried message is skipped
 # How long after its carrier's due time a waiting message looks again (its carrier goes first).
 AFTER_CARRIER: Final = timedelta(seconds=1)
@@ -55,6 +58,23 @@ class Pending(msgspec.Struct, frozen=True, kw_only=True):
     due_at: datetime
     in_progress: bool = False
     handed_over: bool = False  # an SMS the provider may hold already: it goes again alone, never carried
+
+
+def updates_carried(
+    others: Sequence[Pending], slot_of: Mapping[str, str], news: Set[str], end: datetime
+) -> tuple[str, ...]:
+    """The other updates to a recruiter that one going now tells too: those still to go by `end` (not
+    being sent, not handed to a provider) whose slot (`slot_of`, by notification id) is news to them now
+    (`news`). An update whose slot is not news goes its own way (and is skipped as such)."""
+    return tuple(
+        o.notification_id
+        for o in sorted(others, key=lambda o: (o.due_at, o.notification_id))
+        if o.kind == RECRUITER_UPDATE
+        and not o.in_progress
+        and not o.handed_over
+        and o.due_at <= end
+        and slot_of.get(o.notification_id) in news
+    )
 
 
 def moment_of(kind: str) -> Moment | None:

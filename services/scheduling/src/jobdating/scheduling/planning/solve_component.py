@@ -74,19 +74,21 @@ def solve_component(
         # the timetable still gets what it should take, so the plan is the relaxation's, not the greedy's.
         left = timetable(board, list(segment), segment_of, segment, clock.later(timetabling))
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
-        if outcome.status == "optimal" and left:
+        # On a large component the whole program cannot finish in its share: the search keeps it all.
+        large = size > _LP_COLUMNS
+        if outcome.status == "optimal" and left and large:
             # The relaxation's pairs, placed exactly where the heuristic left some out: all placed proves
             # level 1 optimal without the whole program (`place.py`).
             # It proves in tenths of a second what the searches after it rarely prove in their share, so
-            # it may take a little more than the share, within the whole solve's deadline.
+            # it may take a little more than the share, within the whole solve's deadline. A small
+            # component's whole program proves as fast and picks the same optimum as before this step
+            # (the played demo day's figures follow from which of its equal optima the plan is).
             placing_until = clock.sooner(max(until.left(), _PLACING_FLOOR))
             left, spent, placing = place_segments(
                 board, w, group, segment, segment_of, left, run, placing_until, threads
             )
             seconds += spent
             steps.extend(placing)
-        # On a large component the whole program cannot finish in its share: the search keeps it all.
-        large = size > _LP_COLUMNS
         if outcome.status == "optimal" and left:
             tighten = _lp_step(solver, board, w, group, size, until.sooner(share / 4), steps)
             search = until if large else until.sooner(until.left() / 2)

@@ -74,6 +74,12 @@ async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_
     told = icalendar.Calendar.from_ical(calendar_of(update)).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in told) == sorted(f"slot-slot-{i}@jobdating" for i in range(5))
     assert "Votre agenda change : 5 entretiens" in update["Subject"]
+    # One heading over the five new interviews, not one above each.
+    told_body = update.get_body(("plain",))
+    assert isinstance(told_body, EmailMessage)
+    told_text = told_body.get_content()
+    assert told_text.count("Ces entretiens s'ajoutent à votre agenda :") == 1
+    assert "Un entretien s'ajoute" not in told_text
     assert [r[4:6] for r in instance.deliveries(kind="agenda_update")].count(("skipped", "merged")) == 4
     assert instance.statuses("reminder_morning") == {"pending": 10}
 

@@ -288,3 +288,22 @@ def test_a_convocation_of_several_interviews_names_each_time_and_company_by_e_ma
         assert f"à {hour_} (l'entretien dure 20 minutes)" in mail.text
         assert f"avec l'entreprise {name}" in mail.text
     assert mail.text.count("1 place du Général de Gaulle") == 1  # one place: said once
+
+
+def test_a_recruiters_update_of_several_changes_heads_each_kind_once_and_keeps_each_former_time() -> None:
+    later = AT.replace(hour=11, minute=0)
+    item = context()["item"]
+    changes = [
+        {"change": "moved", "item": item, "previous_at": AT.replace(hour=9, minute=0)},
+        {
+            "change": "moved",
+            "item": item | {"starts_at": later, "ends_at": later.replace(minute=20)},
+            "previous_at": AT.replace(hour=9, minute=30),
+        },
+        {"change": "cancelled", "item": item, "previous_at": None},
+    ]
+    text = RENDERER.render("agenda_update", "email", context() | {"changes": changes}).text
+    assert text.count("Ces entretiens ont changé :") == 1
+    assert "L'entretien suivant est annulé :" in text
+    assert text.count("(il était prévu le") == 2
+    assert "11 h - 11 h 20" in text

@@ -175,3 +175,13 @@ def test_the_operators_docs_list_the_facts_each_template_gets() -> None:
     env = JinjaRenderer().email
     kinds = {p.stem for p in TEMPLATES.rglob("*.j2") if not p.name.startswith("_")}
     assert rows == {kind: template_facts(env, kind) for kind in kinds}
+
+
+@pytest.mark.parametrize("kind", ["convocation", "reminder_morning", "workshop_convocation"])
+def test_an_operators_copy_of_a_template_importing_its_partials_once_passes_the_check(
+    tmp_path: Path, kind: str
+) -> None:
+    name = f"email/{kind}.j2"
+    renderer = override(tmp_path, name, (TEMPLATES / name).read_text(encoding="utf-8"))
+    check_templates(renderer)
+    assert renderer.render(kind, "email", context()) == JinjaRenderer().render(kind, "email", context())

@@ -195,6 +195,7 @@ def _used_by(env: Environment, packaged: Path, seen: set[Path]) -> set[str]:
         for node in tree.find_all((nodes.Assign, nodes.For))
         for target in cast(nodes.Assign | nodes.For, node).target.find_all(nodes.Name)
     } | {arg.name for macro in tree.find_all(nodes.Macro) for arg in macro.args}
+    own |= _imported(tree)
     used = set(meta.find_undeclared_variables(tree)) - own
     for name in meta.find_referenced_templates(tree):
         if name is not None:
@@ -202,9 +203,17 @@ def _used_by(env: Environment, packaged: Path, seen: set[Path]) -> set[str]:
     return used
 
 
+def _imported(tree: nodes.Template) -> set[str]:
+    """The partials a template imports by name: one imported at the top, for both blocks of an e-mail,
+    is no fact, though Jinja's analysis of the blocks, which read it from the context, says it is one."""
+    return {cast(nodes.Import, node).target for node in tree.find_all(nodes.Import)}
+
+
 def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:
     known = template_facts(env, Path(name).stem)
-    unknown = sorted(meta.find_undeclared_variables(tree) - known - set(env.globals) - {"compact"})
+    unknown = sorted(
+        meta.find_undeclared_variables(tree) - _imported(tree) - known - set(env.globals) - {"compact"}
+    )
     if unknown:
         raise SetupProblem(
             f"Le modèle {shown} utilise « {unknown[0]} », que ce message ne fournit pas "

@@ -14,12 +14,13 @@ times, dates and numbers in words (`spoken_*` filters).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.runtime import Context
 
 from jobdating.contracts.scheduling import COUNSELLOR_CANCEL_WORDS
 from jobdating.notifications.adapters import spoken
@@ -129,12 +130,35 @@ class JinjaRenderer:
             return RenderedText(subject="", text=" ".join(template.render(readable(context)).split()))
         if channel == "sms":
             return RenderedText(subject="", text=fitted(_one_line(template), context))
-        ctx = template.new_context(readable(context))
-        subject = " ".join("".join(template.blocks["subject"](ctx)).split())
-        body = "".join(template.blocks["body"](ctx)).strip() + "\n"
+        subject_text, body_text = _subject_and_body(template, readable(context))
+        subject = " ".join(subject_text.split())
+        body = body_text.strip() + "\n"
         if self.signature:
             body += f"\n{SIGNATURE_SEPARATOR}{self.signature}\n"
         return RenderedText(subject=subject, text=body)
+
+
+def _subject_and_body(template: Template, facts: dict[str, Any]) -> tuple[str, str]:
+    """The e-mail's two blocks from one run of the template: an import at its top level (the partials a
+    digest shares between subject and body) is then made once, where rendering each block on its own
+    made it twice (a module built from the whole context each time, most of an e-mail's render). The
+    blocks' output is caught where the template yields them; what lies outside them is not part of the
+    message, as before."""
+    ctx = template.new_context(facts)
+    caught: dict[str, list[str]] = {}
+    for name in ("subject", "body"):
+        ctx.blocks[name] = [_catch(ctx.blocks[name][0], caught.setdefault(name, []))]
+    for _ in template.root_render_func(ctx):
+        pass
+    return "".join(caught["subject"]), "".join(caught["body"])
+
+
+def _catch(block: Callable[[Context], Iterator[str]], into: list[str]) -> Callable[[Context], Iterator[str]]:
+    def run(ctx: Context) -> Iterator[str]:
+        into.extend(block(ctx))
+        return iter(())
+
+    return run
 
 
 def _one_line(template: Template) -> Callable[[Mapping[str, Any], bool], str]:

@@ -206,7 +206,7 @@ def _used_by(env: Environment, packaged: Path, seen: set[Path]) -> set[str]:
 def _imported(tree: nodes.Template) -> set[str]:
     """The partials a template imports by name: one imported at the top, for both blocks of an e-mail,
     is no fact, though Jinja's analysis of the blocks, which read it from the context, says it is one."""
-    return {cast(nodes.Import, node).target for node in tree.find_all(nodes.Import)}
+    return {node.target for node in tree.find_all(nodes.Import)}
 
 
 def _known_facts(env: Environment, shown: str, name: str, tree: nodes.Template) -> None:

@@ -116,6 +116,9 @@ SCHEMA: tuple[str, ...] = (
     )""",
     "CREATE INDEX IF NOT EXISTS notif_delivery_due ON notif_delivery (status, due_at)",
     "CREATE INDEX IF NOT EXISTS notif_delivery_subject ON notif_delivery (subject_id, kind)",
+    # A person's messages on a channel (those a message of the same moment carries or waits for, looked up
+    # at each send): without it the lookup read every pending message of the queue.
+    "CREATE INDEX IF NOT EXISTS notif_delivery_recipient ON notif_delivery (recipient_id, channel)",
     "CREATE TABLE IF NOT EXISTS notif_reminder_opt_out (candidate_id TEXT PRIMARY KEY)",
     """CREATE TABLE IF NOT EXISTS notif_told (
         slot_id TEXT NOT NULL,

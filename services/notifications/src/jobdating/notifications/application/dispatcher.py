@@ -426,7 +426,8 @@ class Dispatcher:
             {facts.slot.slot_id} | {slot_id for slot_id, change in news.items() if change is not None},
             now + self.moment,
         )
-        updates = tuple(o for o in others if o.notification_id in set(carried))
+        chosen = set(carried)
+        updates = tuple(o for o in others if o.notification_id in chosen)
         shown = {o.subject_id for o in updates} - {facts.slot.slot_id}
         return msgspec.structs.replace(
             facts, updates=updates, slots=tuple(slots[slot_id] for slot_id in sorted(shown))

@@ -20,7 +20,7 @@ from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops import federation
 from jobdating.ops.audit.partners import PartnerStream, check_against_hub
 from jobdating.ops.audit.report import AuditReport, Difference
-from jobdating.ops.audit.run import audit
+from jobdating.ops.audit.run import audit, until_jetstream_answers
 from jobdating.ops.audit.stream import StreamMessage
 from jobdating.ops.cli import app
 from jobdating.ops.federation_provision import connect
@@ -66,7 +66,9 @@ async def catch_up(store: EventStore, url: str) -> None:
 async def audit_of(fed: Federation, data: Path, urls: dict[str, str]) -> AuditReport:
     nc = await connect(fed.hub_url)
     try:
-        # A cluster just restarted may take seconds more to create the audit's consumer on its R3 stream.
+        # A cluster just restarted answers for its stream seconds before it has a meta leader to create the
+        # audit's consumer: `jobdating audit` waits for it, as here.
+        await until_jetstream_answers(nc)
         hub, partner = nc.jetstream(timeout=20), nc.jetstream(domain=PARTNER, timeout=20)
         return await audit(data, hub, urls=urls, partners={PARTNER: partner})
     finally:

@@ -24,7 +24,7 @@ from rich.table import Table
 
 from jobdating.bus.connection import tls_from
 from jobdating.ops.audit.report import AuditError, AuditReport
-from jobdating.ops.audit.run import audit
+from jobdating.ops.audit.run import audit, until_jetstream_answers
 from jobdating.ops.embedded_nats import NoEmbeddedNats, ops_url_of
 from jobdating.ops.federation import check_org
 from jobdating.ops.readmodels import SERVICES, store_path
@@ -121,6 +121,7 @@ async def _audit_against(data_dir: Path, url: str, urls: dict[str, str], partner
     nc = await connect(url, required=True)
     assert nc is not None
     try:
+        await until_jetstream_answers(nc)
         domains = {org: nc.jetstream(domain=org) for org in partners}
         return await audit(data_dir, nc.jetstream(), urls=urls, partners=domains)
     finally:

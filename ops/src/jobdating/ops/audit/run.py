@@ -3,11 +3,15 @@ partner's stream on its own server (`partners`), with its instances, against the
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import nats.errors
+from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore
@@ -52,6 +56,25 @@ async def audit(
     finally:
         found.close()
     return report
+
+
+async def until_jetstream_answers(nc: Client, within: float = 30.0) -> None:
+    """Return once JetStream answers an account question, or raise after `within` seconds.
+
+    A cluster just restarted answers stream questions from its stream leader seconds before it has elected
+    its meta leader, and a consumer asked for meanwhile is dropped without a reply: the audit's read would
+    wait out its whole timeout instead. The account question is answered by the meta leader alone.
+    """
+    probe = nc.jetstream(timeout=2)
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            await probe.account_info()
+            return
+        except (APIError, nats.errors.TimeoutError, nats.errors.NoRespondersError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
 
 
 async def _check(

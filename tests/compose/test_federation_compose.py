@@ -49,7 +49,8 @@ from tests.compose.test_compose import (
 
 SPEED = 600.0
 # Real seconds between `up` and 07:30 on the demo clock: the servers' start, the streams provisioned
-# through the hub, the services' start, `compose-demo` (about 100 s on a loaded 2-core machine).
+# through the hub, the services' start, `compose-demo` (about 100 s on a loaded 2-core machine); the rest
+# is skipped once it is done (`running` brings the day closer, see test_compose.DAY_LEAD_SECONDS).
 LEAD_SECONDS = 210.0
 FILES = ("docker-compose.yml", "docker-compose.federation.yml", "docker-compose.direct.yml")
 PLIE = "plie-lille-sud"

@@ -34,6 +34,13 @@ def demo_clock(day: date, speed: float, lead_seconds: float, start: str = MORNIN
     return ScaledClock(local(day, start), speed, time.time() + lead_seconds)
 
 
+def brought_closer(clock: ScaledClock, lead_seconds: float) -> ScaledClock:
+    """`clock`, reading its start `lead_seconds` from now if that is sooner: a demo loaded and published
+    long before its day (a lead sized for a slow start) skips the idle rest of the evening and night once
+    the services are restarted on it. Never later than `clock`: a slow start keeps the time it has left."""
+    return ScaledClock(clock.start, clock.speed, min(clock.origin, time.time() + lead_seconds))
+
+
 def day_of(clock: ScaledClock) -> date:
     """The demo day a clock made by `demo_clock` runs."""
     return local_today(clock.start)

@@ -35,11 +35,12 @@ class Transaction:
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""
-        if not self._locked:
-            self._dialect.lock_appends(self._cur)
-            self._locked = True
         rows = [event_row(new.envelope) for new in events]
-        positions = self._dialect.insert_events(self._cur, rows)
+        if self._locked:
+            positions = self._dialect.insert_events(self._cur, rows)
+        else:
+            positions = self._dialect.insert_events_locked(self._cur, rows)
+            self._locked = True
         # The appended rows as the log now holds them: their new positions first, as `COLUMNS` reads them.
         return [
             stored_event((position, *row), self._dialect)

@@ -18,6 +18,11 @@ class Transaction:
         self._dialect = dialect
         self._locked = False
 
+    @property
+    def dialect(self) -> Dialect:
+        """The backend's dialect, for a statement only one backend runs (PostgreSQL's CTEs that write)."""
+        return self._dialect
+
     def rolled_back(self) -> None:
         """The work since a savepoint was rolled back: so were the locks it took (PostgreSQL releases an
         advisory lock taken after a savepoint at ROLLBACK TO), and the next append takes the append lock

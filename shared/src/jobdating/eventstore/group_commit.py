@@ -198,7 +198,7 @@ class GroupCommitter:
             self._begin(cur)
             tx = Transaction(cur, self._dialect)
             while (job := self._more(group, own)) is not None:
-                cur.execute("SAVEPOINT job")
+                self._dialect.next_job(cur, after_another=len(group) > 1)
                 try:
                     job.result = job.context.run(job.work, tx)
                 except BaseException as exc:  # handed back to the caller's thread
@@ -206,8 +206,7 @@ class GroupCommitter:
                     # A lock taken in the job (the append lock) went with its savepoint.
                     tx.rolled_back()
                     job.error = exc
-                cur.execute("RELEASE job")
-            conn.commit()
+            conn.commit()  # releases the last job's savepoint with the rest
             self.commits += 1
             self.writes += len(group)
         except BaseException as exc:

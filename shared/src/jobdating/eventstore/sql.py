@@ -77,9 +77,22 @@ class Dialect(abc.ABC):
     def to_bytes(self, value: Any) -> bytes:
         return bytes(value)
 
+    def next_job(self, cur: Cursor, *, after_another: bool) -> None:
+        """Open the savepoint of a group commit's next job; `after_another`: a job ran before it in this
+        transaction, whose savepoint is released first. The commit releases the last one, so a lone
+        command pays one savepoint statement, not two."""
+        if after_another:
+            cur.execute("RELEASE job")
+        cur.execute("SAVEPOINT job")
+
     def executemany(self, cur: Cursor, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement written with `?` placeholders for many rows."""
         cur.executemany(self.sql(statement), rows)
+
+    def insert_events_locked(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
+        """`lock_appends`, then `insert_events`: a transaction's first append."""
+        self.lock_appends(cur)
+        return self.insert_events(cur, rows)
 
     def insert_events(self, cur: Cursor, rows: Sequence[EventRow]) -> list[int]:
         """Insert rows into the log in order and return their positions.

@@ -18,6 +18,11 @@ class Transaction:
         self._dialect = dialect
         self._locked = False
 
+    @property
+    def dialect(self) -> Dialect:
+        """The backend's dialect, for a statement only one backend runs (PostgreSQL's CTEs that write)."""
+        return self._dialect
+
     def rolled_back(self) -> None:
         """The work since a savepoint was rolled back: so were the locks it took (PostgreSQL releases an
         advisory lock taken after a savepoint at ROLLBACK TO), and the next append takes the append lock
@@ -35,11 +40,12 @@ class Transaction:
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""
-        if not self._locked:
-            self._dialect.lock_appends(self._cur)
-            self._locked = True
         rows = [event_row(new.envelope) for new in events]
-        positions = self._dialect.insert_events(self._cur, rows)
+        if self._locked:
+            positions = self._dialect.insert_events(self._cur, rows)
+        else:
+            positions = self._dialect.insert_events_locked(self._cur, rows)
+            self._locked = True
         # The appended rows as the log now holds them: their new positions first, as `COLUMNS` reads them.
         return [
             stored_event((position, *row), self._dialect)

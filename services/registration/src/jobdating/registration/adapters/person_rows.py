@@ -101,9 +101,33 @@ Hold = tuple[str, str, str]
 
 def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) -> None:
     row, holds = _registered(tx, e, r)
+    if tx.dialect.name == "postgresql":
+        _insert_holding(tx, row, holds)
+        return
     tx.execute(_INSERT_CANDIDATE, row)
     for table, value, owner in holds:
         _hold(tx, table, value, owner)
+
+
+def _insert_holding(tx: Transaction, row: tuple[object, ...], holds: Sequence[Hold]) -> None:
+    """PostgreSQL: the candidates row and its look-ups in one statement (CTEs that write always run, each
+    once), each look-up's insert counted, then checked as `_hold` does. On PostgreSQL each statement is a
+    round trip and client CPU in psycopg: this takes a registration from 8 statements to 6."""
+    ctes = [f"candidate AS ({_INSERT_CANDIDATE})"]
+    params: list[object] = list(row)
+    counts: list[str] = []
+    for n, (table, value, owner) in enumerate(holds):
+        column, owner_column = LOOKUPS[table]
+        ctes.append(
+            f"held{n} AS (INSERT INTO {table} ({column}, {owner_column}) VALUES (?, ?) "
+            f"ON CONFLICT ({column}) DO NOTHING RETURNING 1)"
+        )
+        params += [value, owner]
+        counts.append(f"(SELECT count(*) FROM held{n})")
+    inserted = tx.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(counts) or '0'}", params).fetchone()
+    for (table, value, owner), count in zip(holds, inserted, strict=False):
+        if count == 0:
+            _check_holder(tx, table, value, owner)
 
 
 def candidates_registered(
@@ -282,9 +306,15 @@ def _hold(tx: Transaction, table: str, value: str, owner: str) -> None:
         (value, owner),
     )
     if cur.rowcount == 0:
-        held = tx.execute(f"SELECT {owner_column} FROM {table} WHERE {column} = ?", (value,)).fetchone()
-        if held is None or held[0] != owner:
-            raise DuplicateKey(column)
+        _check_holder(tx, table, value, owner)
+
+
+def _check_holder(tx: Transaction, table: str, value: str, owner: str) -> None:
+    """A look-up value already held: fine when by `owner` itself, a `DuplicateKey` otherwise."""
+    column, owner_column = LOOKUPS[table]
+    held = tx.execute(f"SELECT {owner_column} FROM {table} WHERE {column} = ?", (value,)).fetchone()
+    if held is None or held[0] != owner:
+        raise DuplicateKey(column)
 
 
 _CHECKED_AT_ONCE = 500  # values per look-up check: well under SQLite's 32,766 bound parameters

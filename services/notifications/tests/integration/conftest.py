@@ -101,7 +101,9 @@ class TestMailHandler(MaildirHandler):
         super().__init__(path)
         self.refuse_rcpt: str | None = None  # e.g. "451 4.3.0 Try again later"
         self.stall_after_write = 0.0  # answer DATA late (after writing): the client times out
-        self.drop_before_write = False  # close the connection on DATA without writing
+        # Close the connection on DATA without writing: True for the next message, an address for the
+        # next message to it (concurrent sends reach the server in no set order).
+        self.drop_before_write: bool | str = False
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: SmtpEnvelope, address: str, options: list[str]
@@ -112,7 +114,8 @@ class TestMailHandler(MaildirHandler):
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
-        if self.drop_before_write:
+        dropped = self.drop_before_write
+        if dropped is True or (isinstance(dropped, str) and dropped in envelope.rcpt_tos):
             self.drop_before_write = False
             assert server.transport is not None
             server.transport.close()

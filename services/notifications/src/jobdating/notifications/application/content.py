@@ -132,13 +132,14 @@ class ContentBuilder:
         Every slot listed is presented: what the person is told of it is recorded when it is sent.
         """
         changes = {n.slot.slot_id: n for n in facts.news}
+        known = queries_facts.Places(self.store)
         items, entries, sites = [], [], []
         for slot in facts.slots:
-            company = _required(queries_facts.company(self.store, slot.company_id), "company_unknown")
-            site = _required(queries_facts.site(self.store, slot.site_id), "site_unknown")
+            company = _required(known.company(slot.company_id), "company_unknown")
+            site = _required(known.site(slot.site_id), "site_unknown")
             found = changes.get(slot.slot_id)
             items.append(
-                self._slot_view(slot, site, tz)
+                self._slot_view(slot, site, tz, known)
                 | {
                     "company": company.name,
                     "positions": list(company.positions),
@@ -149,7 +150,7 @@ class ContentBuilder:
             )
             sites.append(site)
             if d.kind in CANDIDATE_DIGESTS:
-                entries.append(self._slot_entry(slot, company, site, "candidate"))
+                entries.append(self._slot_entry(slot, company, site, "candidate", known))
         if not items:
             raise MissingFacts("slot_unknown")
         standing = [item for item in items if item["change"] != "cancelled"]
@@ -236,7 +237,7 @@ class ContentBuilder:
         second_view = None
         if second is not None:
             site = _required(queries_facts.site(self.store, second.site_id), "site_unknown")
-            second_view = self._slot_view(second, site, tz)
+            second_view = self._slot_view(second, site, tz, queries_facts.Places(self.store))
         # The second interview's own convocation brings its calendar entry and practical details.
         return Content(context=base | {"outcome": slot.outcome, "second": second_view})
 
@@ -259,7 +260,7 @@ class ContentBuilder:
         for slot, name in zip(slots, names, strict=True):
             site = _required(places.site(slot.site_id), "site_unknown")
             items.append(self._agenda_item(slot, site, tz, places, name))
-            entries.append(self._slot_entry(slot, company, site, "recruiter"))
+            entries.append(self._slot_entry(slot, company, site, "recruiter", places))
         context = base | {"company": company.name, "items": items}
         return Content(
             context=context, entries=tuple(entries), presented=tuple(slot.facts() for slot in slots)
@@ -300,7 +301,8 @@ class ContentBuilder:
             "agenda": agenda,
         }
         entries = tuple(
-            self._slot_entry(s, company, site, "recruiter") for s, site in zip(told, sites, strict=True)
+            self._slot_entry(s, company, site, "recruiter", places)
+            for s, site in zip(told, sites, strict=True)
         )
         return Content(
             context=context,
@@ -366,14 +368,16 @@ class ContentBuilder:
             return None
         return answer.contact.first_name if answer.contact is not None else None
 
-    def _slot_view(self, slot: Slot, site: Site, tz: ZoneInfo) -> dict[str, Any]:
+    def _slot_view(
+        self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places
+    ) -> dict[str, Any]:
         return {
             "starts_at": slot.starts_at.astimezone(tz),
             "ends_at": slot.ends_at.astimezone(tz),
             "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60),
             "second": slot.kind == "second_interview",
             "site": site_view(site),
-            "computer": queries_facts.computer_label(self.store, slot.computer_id),
+            "computer": places.computer_label(slot.computer_id),
             "place": slot.place,
             "address": slot.address,
             "video_link": own_link(slot) if slot.place == "video" else None,
@@ -386,8 +390,10 @@ class ContentBuilder:
             return counsellor.phone
         return site.phone
 
-    def _slot_entry(self, slot: Slot, company: Company, site: Site, audience: str) -> CalendarEntry:
-        computer = queries_facts.computer_label(self.store, slot.computer_id)
+    def _slot_entry(
+        self, slot: Slot, company: Company, site: Site, audience: str, places: queries_facts.Places
+    ) -> CalendarEntry:
+        computer = places.computer_label(slot.computer_id)
         return slot_entry(slot, company.name, site, computer, audience)
 
 

@@ -83,13 +83,21 @@ def computer_label(source: Source, computer_id: str | None) -> str | None:
 
 
 class Places:
-    """Sites and computer labels read once per message: a company's agenda names the same few sites and
-    computers for each of its interviews, and a query each made the agendas the service's main cost."""
+    """Sites, companies and computer labels read once per message: a company's agenda names the same few
+    sites and computers for each of its interviews, and a query each made the agendas the service's main
+    cost; a candidate's digest names a company and a site per slot, and its calendar entry the computer
+    its view already named."""
 
     def __init__(self, source: Source) -> None:
         self._source = source
         self._sites: dict[str, Site | None] = {}
+        self._companies: dict[str, Company | None] = {}
         self._labels: dict[str, str | None] = {}
+
+    def company(self, company_id: str) -> Company | None:
+        if company_id not in self._companies:
+            self._companies[company_id] = company(self._source, company_id)
+        return self._companies[company_id]
 
     def site(self, site_id: str) -> Site | None:
         if site_id not in self._sites:

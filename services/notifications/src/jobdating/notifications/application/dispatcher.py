@@ -297,6 +297,13 @@ class Dispatcher:
                 await self.outcomes.back_to_queue(d, again, now)
                 return
             carried = set(moments.carried(d.kind, pending, end))
+            if _handed_over(d):
+                # The provider may hold this SMS already and answers its key with the text it took: it
+                # carries what its first mark recorded, not what was planned since (a seat planned while
+                # the first attempt read), which would end `merged` without being said.
+                carried &= {
+                    o.notification_id for o in queries_deliveries.merged_into(self.store, d.notification_id)
+                }
             # A workshop given back or called off meanwhile is not told: it is skipped on its own.
             meetings = tuple(
                 o

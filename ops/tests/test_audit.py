@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from jobdating.bus.server import NatsServer
+from jobdating.bus.server import NatsServer, free_port
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops.audit.report import STREAM, AuditReport
 from jobdating.ops.audit.run import audit
+from jobdating.ops.federation_servers import ConfiguredServer
 from jobdating.ops.readmodels import projection_hash, read_model
 from jobdating.runtime.ids import new_id
 
@@ -180,3 +181,21 @@ async def test_the_command_exits_2_without_stores_or_with_an_unreachable_nats(tm
     code, out = await run_cli("audit", "--data-dir", str(tmp_path), "--nats-url", "nats://127.0.0.1:1")
     assert code == 2
     assert "NATS injoignable" in out
+
+
+async def test_a_nats_without_jetstream_is_named_at_once_not_waited_for(
+    history: History, tmp_path: Path
+) -> None:
+    port = free_port()
+    server = ConfiguredServer(tmp_path / "plain-nats", port, f"listen: 127.0.0.1:{port}\n").start()
+    try:
+        started = asyncio.get_running_loop().time()
+        code, out = await run_cli("audit", "--data-dir", str(history.data), "--nats-url", server.url)
+        # Not the 30 s a cluster electing its leader is given, and no traceback.
+        assert asyncio.get_running_loop().time() - started < 20
+    finally:
+        server.stop()
+    assert code == 2, out
+    assert "JetStream ne répond pas sur ce NATS" in out
+    assert "Traceback" not in out
+    assert "Error" not in out

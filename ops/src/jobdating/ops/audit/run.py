@@ -11,13 +11,13 @@ from pathlib import Path
 import nats.errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.errors import APIError, NotFoundError
+from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.eventstore.base import EventStore
 from jobdating.ops.audit.fed import check_fed_tables
 from jobdating.ops.audit.partners import check_against_hub, read_partner
-from jobdating.ops.audit.report import STREAM, AuditReport, Difference, org_of
+from jobdating.ops.audit.report import STREAM, AuditError, AuditReport, Difference, org_of
 from jobdating.ops.audit.stores import AuditedStores, audit_stores
 from jobdating.ops.audit.stream import StreamMessage, check_stream, read_stream
 from jobdating.ops.readmodels import SERVICES
@@ -59,7 +59,8 @@ async def audit(
 
 
 async def until_jetstream_answers(nc: Client, within: float = 30.0) -> None:
-    """Return once JetStream answers an account question, or raise after `within` seconds.
+    """Return once JetStream answers an account question; an `AuditError` naming why when no JetStream
+    answers at all (a server without it), or none has after `within` seconds.
 
     A cluster just restarted answers stream questions from its stream leader seconds before it has elected
     its meta leader, and a consumer asked for meanwhile is dropped without a reply: the audit's read would
@@ -71,9 +72,14 @@ async def until_jetstream_answers(nc: Client, within: float = 30.0) -> None:
         try:
             await probe.account_info()
             return
-        except (APIError, nats.errors.TimeoutError, nats.errors.NoRespondersError):
+        except (ServiceUnavailableError, nats.errors.NoRespondersError) as exc:
+            # Nobody listens for JetStream's questions: not a cluster electing, a server without it.
+            raise AuditError("JetStream ne répond pas sur ce NATS (serveur sans JetStream ?)") from exc
+        except (APIError, nats.errors.TimeoutError) as exc:
             if time.monotonic() > deadline:
-                raise
+                raise AuditError(
+                    f"JetStream n'a pas répondu en {within:.0f} s (grappe sans leader ?) : {exc}"
+                ) from exc
             await asyncio.sleep(0.2)
 
 

@@ -19,6 +19,7 @@ from rich.text import Text
 from jobdating.contracts.envelope import Envelope, decode_envelope
 from jobdating.contracts.subjects import STREAM_NAME
 from jobdating.ops.audit.report import AuditError
+from jobdating.ops.audit.run import until_jetstream_answers
 from jobdating.ops.audit.stream import read_stream
 from jobdating.ops.audit.who import Action, Filters, WhoError, accounts_of, actions, named, parse_moment
 from jobdating.ops.audit.who_names import ask_names
@@ -32,6 +33,7 @@ async def stream_envelopes(url: str) -> tuple[list[Envelope], int]:
     nc = await connect(url, required=True)
     assert nc is not None
     try:
+        await until_jetstream_answers(nc)
         try:
             messages = await read_stream(nc.jetstream())
         except NotFoundError as exc:

@@ -236,8 +236,9 @@ class ContentBuilder:
         second = queries_plan.second_interview(self.store, slot.candidate_id, slot.company_id, slot.starts_at)
         second_view = None
         if second is not None:
-            site = _required(queries_facts.site(self.store, second.site_id), "site_unknown")
-            second_view = self._slot_view(second, site, tz, queries_facts.Places(self.store))
+            places = queries_facts.Places(self.store)
+            site = _required(places.site(second.site_id), "site_unknown")
+            second_view = self._slot_view(second, site, tz, places)
         # The second interview's own convocation brings its calendar entry and practical details.
         return Content(context=base | {"outcome": slot.outcome, "second": second_view})
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import msgspec
 
+from jobdating.contracts.folds import opened
 from jobdating.contracts.scheduling import SlotCancelled, SlotMoved
 from jobdating.runtime.commands import Meta, UnitOfWork
 from jobdating.scheduling.application import queries_facts as known
@@ -317,22 +318,9 @@ def _counted(report: RepairReport, writes: list[Write]) -> RepairReport:
 
 
 def _as_slots(interviews: list[Interview], cal: Calendar) -> list[SlotState]:
-    """Interviews a repair gives from the waiting list, as the active slots they will be."""
-    slots: list[SlotState] = []
-    for i in interviews:
-        starts_at, ends_at = cal.interview_times(i)
-        slots.append(
-            SlotState(
-                status="assigned",
-                candidate_id=i.candidate_id,
-                company_id=i.company_id,
-                site_id=i.site_id,
-                computer_id=i.computer_id,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
-        )
-    return slots
+    """Interviews a repair gives from the waiting list, as the active slots they will be: each as the
+    calendar places it (who, where, when in UTC), opened as a slot is."""
+    return [opened(SlotState, cal.planned(i, None), status="assigned") for i in interviews]
 
 
 def _refuse_new_violations(instance: Instance, plan: Plan, diff: Repair, now: Moment) -> None:

@@ -15,7 +15,18 @@ from jobdating.contracts.registration import Availability, Wish
 from jobdating.contracts.sites import OpeningHours
 
 
-class CandidateFacts(msgspec.Struct, frozen=True, kw_only=True):
+class _TakingPart(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate or a company: it takes part until `withdrawn_at` (a candidate erased has withdrawn too)."""
+
+    withdrawn_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """Still taking part (not withdrawn, nor erased for a candidate)."""
+        return self.withdrawn_at is None
+
+
+class CandidateFacts(_TakingPart, frozen=True, kw_only=True):
     """A candidate without anything that identifies them: site, ranked wishes, availability."""
 
     candidate_id: str
@@ -23,15 +34,9 @@ class CandidateFacts(msgspec.Struct, frozen=True, kw_only=True):
     site_id: str
     wishes: tuple[Wish, ...] = ()
     availability: tuple[Availability, ...] = ()
-    withdrawn_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        """Still taking part (not withdrawn nor erased)."""
-        return self.withdrawn_at is None
 
 
-class CompanyFacts(msgspec.Struct, frozen=True, kw_only=True):
+class CompanyFacts(_TakingPart, frozen=True, kw_only=True):
     """A recruiting company as a schedule sees it."""
 
     company_id: str
@@ -40,12 +45,6 @@ class CompanyFacts(msgspec.Struct, frozen=True, kw_only=True):
     window_start: time
     window_end: time
     day: date | None = None
-    withdrawn_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        """Still taking part (not withdrawn)."""
-        return self.withdrawn_at is None
 
 
 class SiteFacts(msgspec.Struct, frozen=True, kw_only=True):

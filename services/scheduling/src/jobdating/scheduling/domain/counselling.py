@@ -39,7 +39,7 @@ from jobdating.scheduling.domain.errors import (
 from jobdating.scheduling.domain.facts import CandidateFacts, SiteFacts
 from jobdating.scheduling.domain.guards import UNKNOWN_CANDIDATE, must_exist
 from jobdating.scheduling.domain.permissions import Actor
-from jobdating.scheduling.domain.state import JobDatingState
+from jobdating.scheduling.domain.state import Appointment, JobDatingState
 
 # When a site declares no hours for a day of the weeks before (its hours are the job dating's), these
 # office hours on weekdays are assumed.
@@ -48,7 +48,7 @@ STEP = timedelta(minutes=15)
 UNKNOWN_INTERVIEW = "entretien individuel inconnu"
 
 
-class CounsellingState(msgspec.Struct, frozen=True, kw_only=True):
+class CounsellingState(Appointment, frozen=True, kw_only=True):
     """An individual interview as its own stream tells it."""
 
     interview_id: str = ""
@@ -59,8 +59,6 @@ class CounsellingState(msgspec.Struct, frozen=True, kw_only=True):
     counsellor_id: str = ""
     counsellor_org: str = ""
     site_id: str = ""
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
 
 
 def evolve_counselling(state: CounsellingState, event: Event) -> CounsellingState:
@@ -185,7 +183,7 @@ def cancel(
         raise Forbidden.on("interview_id", "seuls la coordination et la structure du conseiller l'annulent")
     if state.cancelled:
         raise Conflict.on("interview_id", "cet entretien est déjà annulé")
-    if state.starts_at is not None and state.starts_at <= now:
+    if state.started(now):
         raise Conflict.on("interview_id", "l'entretien a déjà commencé")
     return [
         CounsellingInterviewCancelled(

@@ -98,7 +98,19 @@ class JobDatingState(msgspec.Struct, frozen=True, kw_only=True):
         return next((d.at for d in self.departures if d.company_id == company_id), None)
 
 
-class SlotState(msgspec.Struct, frozen=True, kw_only=True):
+class Appointment(msgspec.Struct, frozen=True, kw_only=True):
+    """What is held from `starts_at` to `ends_at` (UTC): an interview slot, a workshop session, an individual
+    interview; both are None until its stream says when."""
+
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def started(self, now: datetime) -> bool:
+        """It has begun (it runs or is over): it is no longer changed nor called off."""
+        return self.starts_at is not None and self.starts_at <= now
+
+
+class SlotState(Appointment, frozen=True, kw_only=True):
     """An interview slot as its own stream tells it; `version` is its stream version."""
 
     slot_id: str = ""
@@ -109,8 +121,6 @@ class SlotState(msgspec.Struct, frozen=True, kw_only=True):
     company_id: str = ""
     site_id: str = ""
     computer_id: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
     kind: SlotKind = "interview"
     wish_rank: int | None = None
     cancel_reason: CancelReason | None = None
@@ -124,10 +134,6 @@ class SlotState(msgspec.Struct, frozen=True, kw_only=True):
         """Assigned and neither cancelled nor completed: it still takes a computer and people's time."""
         return self.status == "assigned"
 
-    def started(self, now: datetime) -> bool:
-        """The interview has begun (it runs or is over): a repair never moves it."""
-        return self.starts_at is not None and self.starts_at <= now
-
 
 class AttendanceState(msgspec.Struct, frozen=True, kw_only=True):
     """A candidate's presence on the day of one job dating."""
@@ -137,7 +143,7 @@ class AttendanceState(msgspec.Struct, frozen=True, kw_only=True):
     no_show: bool = False
 
 
-class WorkshopState(msgspec.Struct, frozen=True, kw_only=True):
+class WorkshopState(Appointment, frozen=True, kw_only=True):
     """A workshop session as its own stream tells it; `scheduled` is False until WorkshopScheduled."""
 
     workshop_id: str = ""
@@ -145,8 +151,6 @@ class WorkshopState(msgspec.Struct, frozen=True, kw_only=True):
     job_dating_id: str = ""
     site_id: str = ""
     room_id: str = ""
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
     capacity: int = 0
     coach_ids: tuple[str, ...] = ()
     coach_orgs: tuple[str, ...] = ()

@@ -65,7 +65,7 @@ def unenrol(
         raise Conflict.on("workshop_id", _CANCELLED)
     if candidate.candidate_id not in state.enrolled:
         raise Conflict.on("candidate_id", "ce candidat n'est pas inscrit à cet atelier")
-    if state.starts_at is not None and state.starts_at <= now:
+    if state.started(now):
         raise Conflict.on("workshop_id", _STARTED)
     return [
         CandidateUnenrolledFromWorkshop(workshop_id=state.workshop_id, candidate_id=candidate.candidate_id)
@@ -79,7 +79,7 @@ def cancel(command: CancelWorkshop, state: WorkshopState, actor: Actor, now: dat
     may_run_workshop(actor, state.coach_orgs, "workshop_id")
     if state.cancelled:
         raise Conflict.on("workshop_id", "cet atelier est déjà annulé")
-    if state.starts_at is not None and state.starts_at <= now:
+    if state.started(now):
         raise Conflict.on("workshop_id", _STARTED)
     return [
         WorkshopCancelled(

@@ -102,7 +102,7 @@ def enrol(
         raise Conflict.on("candidate_id", "ce candidat est déjà inscrit à cet atelier")
     if len(state.enrolled) >= state.capacity:
         raise Conflict.on("workshop_id", f"l'atelier est complet ({state.capacity} places)")
-    if state.starts_at is not None and state.starts_at <= now:
+    if state.started(now):
         raise Conflict.on("workshop_id", "l'atelier a déjà commencé")
     enrolled = CandidateEnrolledInWorkshop(workshop_id=state.workshop_id, candidate_id=candidate.candidate_id)
     if candidate.site_id == state.site_id:

@@ -13,7 +13,6 @@ from datetime import datetime
 
 import msgspec
 
-from jobdating.contracts.scheduling import SlotMoved
 from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.facts import CandidateFacts, CompanyFacts
@@ -106,17 +105,8 @@ def repair_writes(
         starts_at, ends_at = cal.interview_times(m.after)
         if starts_at < now:
             raise RepairRefused(f"slot {slot.slot_id} would move into the past")
-        assert slot.starts_at is not None
-        moved = SlotMoved(
-            **slot_events.ids_of(job_dating_id, slot),
-            site_id=m.after.site_id,
-            computer_id=m.after.computer_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            previous_computer_id=slot.computer_id,
-            previous_starts_at=slot.starts_at,
-            reason=m.reason,
-        )
+        to = slot_events.place_of(m.after.site_id, m.after.computer_id, (starts_at, ends_at))
+        moved = slot_events.moved(job_dating_id, slot, to, m.reason)
         writes.append(Write(slot.slot_id, moved))
     for interview in diff.assigned:
         times = cal.interview_times(interview)

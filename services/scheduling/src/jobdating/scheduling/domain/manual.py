@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from jobdating.contracts.envelope import Event
-from jobdating.contracts.scheduling import InterviewChangedByHand, ManualChange, OverriddenRule, SlotMoved
+from jobdating.contracts.scheduling import InterviewChangedByHand, ManualChange, OverriddenRule
 from jobdating.scheduling.domain import checks, slot_events
 from jobdating.scheduling.domain.calendar import Calendar
 from jobdating.scheduling.domain.errors import Conflict, Invalid, NotFound, Problem, refuse_if
@@ -130,16 +130,8 @@ def move_interview(command: MoveInterview, slot: SlotState, plan: PublishedPlan,
     if (interview.computer_id, new_times[0]) == (slot.computer_id, slot.starts_at):
         raise Invalid.on("starts_at", "l'entretien est déjà à cette heure, sur cet ordinateur")
     overridden = _judged(plan, cal, others, interview, command)
-    moved = SlotMoved(
-        **slot_events.ids_of(plan.job_dating.job_dating_id, slot),
-        site_id=interview.site_id,
-        computer_id=interview.computer_id,
-        starts_at=new_times[0],
-        ends_at=new_times[1],
-        previous_computer_id=slot.computer_id,
-        previous_starts_at=slot.starts_at,
-        reason="coordinator",
-    )
+    to = slot_events.place_of(interview.site_id, interview.computer_id, new_times)
+    moved = slot_events.moved(plan.job_dating.job_dating_id, slot, to, "coordinator")
     return HandChange(
         recorded(plan.job_dating.job_dating_id, command, slot.slot_id, "moved", interview, overridden), moved
     )

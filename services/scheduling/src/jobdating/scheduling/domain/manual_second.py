@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from jobdating.contracts.scheduling import SlotMoved
 from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.errors import Conflict, Invalid
 from jobdating.scheduling.domain.manual import (
@@ -54,16 +53,10 @@ def move_second_interview(
         raise Invalid.on("starts_at", "date hors du calendrier") from exc
     if (computer_id, starts_at) == (slot.computer_id, slot.starts_at):
         raise Invalid.on("starts_at", "l'entretien est déjà à cette heure, sur cet ordinateur")
-    moved = SlotMoved(
-        **slot_events.ids_of(job_dating.job_dating_id, slot),
-        site_id=slot.site_id,
-        computer_id=computer_id,
-        starts_at=starts_at,
-        ends_at=starts_at + (slot.ends_at - slot.starts_at),
-        previous_computer_id=slot.computer_id,
-        previous_starts_at=slot.starts_at,
-        reason="coordinator",
+    to = slot_events.place_of(
+        slot.site_id, computer_id, (starts_at, starts_at + (slot.ends_at - slot.starts_at))
     )
+    moved = slot_events.moved(job_dating.job_dating_id, slot, to, "coordinator")
     return HandChange(recorded(job_dating.job_dating_id, command, slot.slot_id, "moved", slot, ()), moved)
 
 

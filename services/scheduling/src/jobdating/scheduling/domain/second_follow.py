@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from jobdating.contracts.scheduling import CancelReason, SlotMoved
+from jobdating.contracts.scheduling import CancelReason
 from jobdating.scheduling.domain import slot_events
 from jobdating.scheduling.domain.facts import Facts
 from jobdating.scheduling.domain.plans import Write
@@ -98,18 +98,10 @@ def move_second(
 ) -> tuple[Write, list[SlotState]]:
     """The second interview moved to `computer_id` of `site_id` from `times[0]` to `times[1]`, told as any
     repair's move, and the active slots with it there."""
-    assert second.starts_at is not None  # an assigned slot has its times
-    starts_at, ends_at = times
-    moved = SlotMoved(
-        **slot_events.ids_of(second.job_dating_id, second),
-        site_id=site_id,
-        computer_id=computer_id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        previous_computer_id=second.computer_id,
-        previous_starts_at=second.starts_at,
-        reason=reason,
+    moved = slot_events.moved(
+        second.job_dating_id, second, slot_events.place_of(site_id, computer_id, times), reason
     )
+    starts_at, ends_at = times
     there = msgspec.structs.replace(
         second, site_id=site_id, computer_id=computer_id, starts_at=starts_at, ends_at=ends_at
     )

@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict, Unpack
 
-from jobdating.contracts.scheduling import CancelReason, SecondPlace, SlotAssigned, SlotCancelled, SlotKind
+from jobdating.contracts.scheduling import (
+    CancelReason,
+    SecondPlace,
+    SlotAssigned,
+    SlotCancelled,
+    SlotKind,
+    SlotMoved,
+)
 from jobdating.scheduling.domain.calendar import Booked
 from jobdating.scheduling.domain.state import SlotState
 
@@ -35,6 +42,33 @@ def cancelled(job_dating_id: str, slot: SlotState, reason: CancelReason) -> Slot
     return SlotCancelled(**ids_of(job_dating_id, slot), reason=reason)
 
 
+class SlotPlace(TypedDict):
+    """Where and when a slot's interview takes place, as every event that places a slot says it."""
+
+    site_id: str
+    computer_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+def place_of(site_id: str, computer_id: str | None, times: tuple[datetime, datetime]) -> SlotPlace:
+    """On `computer_id` of `site_id` (None off site), from `times[0]` to `times[1]`."""
+    return SlotPlace(site_id=site_id, computer_id=computer_id, starts_at=times[0], ends_at=times[1])
+
+
+def moved(job_dating_id: str, slot: SlotState, to: SlotPlace, reason: CancelReason) -> SlotMoved:
+    """The slot moved `to` another computer or time, for `reason`; where and when it was are the slot's
+    own."""
+    assert slot.starts_at is not None  # an assigned slot has its times
+    return SlotMoved(
+        **ids_of(job_dating_id, slot),
+        **to,
+        previous_computer_id=slot.computer_id,
+        previous_starts_at=slot.starts_at,
+        reason=reason,
+    )
+
+
 class SlotTerms(TypedDict, total=False):
     """What sets a slot apart beyond who, where and when; left out, the contract's defaults hold."""
 
@@ -58,12 +92,9 @@ def assigned(
     return SlotAssigned(
         job_dating_id=job_dating_id,
         slot_id=slot_id,
-        starts_at=times[0],
-        ends_at=times[1],
         candidate_id=booked.candidate_id,
         company_id=booked.company_id,
-        site_id=booked.site_id,
-        computer_id=computer_id,
+        **place_of(booked.site_id, computer_id, times),
         video_link=video_link,
         **terms,
     )

@@ -46,7 +46,15 @@ class ManualCommand(msgspec.Struct, frozen=True, kw_only=True):
     force: bool = False
 
 
-class AddInterview(ManualCommand, frozen=True, kw_only=True):
+class ManualPlacement(ManualCommand, frozen=True, kw_only=True):
+    """A change by hand that may name the site and the computer of the interview; what it leaves out, the
+    decision picks (`site_of` and `placed`)."""
+
+    site_id: str | None = None
+    computer_id: str | None = None
+
+
+class AddInterview(ManualPlacement, frozen=True, kw_only=True):
     """Give a candidate an interview with a company at a time, at a site (the candidate's by default), on
     a computer (the first free one by default)."""
 
@@ -55,17 +63,13 @@ class AddInterview(ManualCommand, frozen=True, kw_only=True):
     candidate_id: str
     company_id: str
     starts_at: datetime
-    site_id: str | None = None
-    computer_id: str | None = None
 
 
-class MoveInterview(ManualCommand, frozen=True, kw_only=True):
+class MoveInterview(ManualPlacement, frozen=True, kw_only=True):
     """Move one interview to another time, computer or site (what is left out stays as it is)."""
 
     slot_id: str
     starts_at: datetime | None = None
-    site_id: str | None = None
-    computer_id: str | None = None
 
 
 class CancelInterview(ManualCommand, frozen=True, kw_only=True):

@@ -16,12 +16,11 @@ from jobdating.scheduling.domain.waiting import may_read_waiting_list, readable_
 
 def router(ctx: HttpContext) -> APIRouter:
     """The waiting list of one site of a job dating, and of all its sites."""
-    router = APIRouter()
+    router = APIRouter(tags=["the day"])
     queries = ctx.queries
 
     @router.get(
         "/job-datings/{job_dating_id}/sites/{site_id}/waiting-list",
-        tags=["the day"],
         summary="Liste d'attente d'un site",
         description=(
             "Les candidats qui attendent un entretien sur ce site : inscrits après la publication du "
@@ -51,7 +50,6 @@ def router(ctx: HttpContext) -> APIRouter:
 
     @router.get(
         "/job-datings/{job_dating_id}/waiting-lists",
-        tags=["the day"],
         summary="Listes d'attente de tous les sites",
         description=(
             "La liste d'attente de chaque site du job dating que l'appelant peut consulter, en une seule "

@@ -72,10 +72,10 @@ SITE_LOCATION = s.Coordinates(lat=50.5486, lon=3.0296)
 SITE_HOURS = (s.OpeningHours(day=date(2026, 12, 3), start=time(8, 30), end=time(17, 0)),)
 SITE_CONTACT = s.SiteContact(phone="0320000000", email="accueil@example.org")
 
-_N = TypeVar("_N", bound=Event)
+EventT = TypeVar("EventT", bound=Event)
 
 
-def _notification(event: type[_N], **fields: Any) -> _N:
+def _notification(event: type[EventT], **fields: Any) -> EventT:
     """A notification event about cand-1's convocation to slot-1, sent by e-mail on the first attempt;
     `fields` say what differs (another message, channel or kind) and what the event type adds."""
     said: dict[str, Any] = {
@@ -371,7 +371,7 @@ SAMPLES: dict[tuple[str, int], Event] = {
 }
 
 
-def sample_of(event: type[_N], **changes: Any) -> _N:
+def sample_of(event: type[EventT], **changes: Any) -> EventT:
     """The sample of `event`'s current version with `changes`: a test names only what it is about."""
     sample = SAMPLES[(event.event_type, event.schema_version)]
     assert isinstance(sample, event)

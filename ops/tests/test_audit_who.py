@@ -28,6 +28,7 @@ from jobdating.ops.audit.who import (
 from jobdating.ops.audit.who_names import ask_names
 from jobdating.ops.audit.who_run import who_table
 from jobdating.testing.events import envelope, site_opened
+from jobdating.testing.samples import sample_of
 
 ALICE = "acc-11111111-1111-4111-8111-111111111111"
 BOB = "acc-22222222-2222-4222-8222-222222222222"
@@ -128,14 +129,10 @@ def test_every_event_type_has_french_words() -> None:
 
 
 def test_a_forced_change_by_hand_shows_who_the_reason_and_the_rules_overridden() -> None:
-    changed = InterviewChangedByHand(
-        job_dating_id="jd-1",
+    changed = sample_of(
+        InterviewChangedByHand,
         slot_id="slot-7",
-        change="moved",
-        candidate_id="cand-1",
-        company_id="co-1",
         reason="le recruteur part à 11 h",
-        forced=True,
         overridden=(
             OverriddenRule(rule="recruiters_exceeded", says="Le recruteur a déjà un entretien à 09:20"),
         ),

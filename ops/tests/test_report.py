@@ -46,7 +46,7 @@ from jobdating.bus.server import NatsServer
 from jobdating.contracts import registration as r
 from jobdating.contracts import scheduling as sc
 from jobdating.contracts import sites as s
-from jobdating.contracts.envelope import Event, envelope_for
+from jobdating.contracts.envelope import Event
 from jobdating.eventstore.base import EventStore, NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.ops.cli import app
@@ -65,9 +65,9 @@ from jobdating.reporting.sections import (
     FUNNEL,
     OUTCOMES,
 )
-from jobdating.runtime.ids import new_id
 from jobdating.testing.equipment import EQUIPPED
-from jobdating.testing.samples import COMPANY, PROFILE, SEALED
+from jobdating.testing.events import envelope
+from jobdating.testing.samples import COMPANY, PROFILE, SEALED, sample_of
 
 pytestmark = pytest.mark.nats
 
@@ -96,19 +96,8 @@ class History:
 
     def add(self, event: Event, stream_id: str, at: datetime, org: str = "departement-nord") -> None:
         self.versions[stream_id] += 1
-        env = envelope_for(
-            event,
-            event_id=new_id(),
-            org=org,
-            service=SERVICE_OF.get(event.stream_type, "scheduling"),
-            stream_id=stream_id,
-            stream_version=self.versions[stream_id],
-            occurred_at=at,
-            recorded_at=at,
-            correlation_id=new_id(),
-            causation_id=None,
-            actor_id="test",
-        )
+        service = SERVICE_OF.get(event.stream_type, "scheduling")
+        env = envelope(event, stream_id, self.versions[stream_id], org, service, at)
         self.store.append([NewEvent(envelope=env)])
 
 
@@ -194,16 +183,13 @@ def write_day(store: EventStore) -> None:
         buffer_minutes=10,
     )
     h.add(planned, JD, before)
-    workshop = sc.WorkshopScheduled(
+    # The sample session (Seclin's room-1, 12 seats, its two coaches), for this job dating.
+    workshop = sample_of(
+        sc.WorkshopScheduled,
         workshop_id="w-1",
         job_dating_id=JD,
-        site_id="site-seclin",
-        room_id="room-1",
         starts_at=paris(14, day=date(2026, 11, 27)),
         ends_at=paris(16, day=date(2026, 11, 27)),
-        capacity=12,
-        coach_ids=("coach-1", "coach-2"),
-        coach_orgs=("mission-locale", "france-travail"),
     )
     h.add(workshop, "w-1", before)
     published = datetime(2026, 11, 25, 10, tzinfo=UTC)

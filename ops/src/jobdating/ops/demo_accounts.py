@@ -29,7 +29,7 @@ import httpx
 import msgspec
 
 from jobdating.ops.demo import DemoError
-from jobdating.ops.demo_people import ROLE_LABELS, SECOND_FACTOR, Person, organisations, people
+from jobdating.ops.demo_people import ROLE_LABELS, SECOND_FACTOR, Holder, Person, organisations, people
 from jobdating.ops.maildir import mails
 
 ACCOUNTS_FILE = "demo-accounts.json"
@@ -39,18 +39,19 @@ _LINK_TOKEN = re.compile(r"[?&]jeton=([A-Za-z0-9_-]+)")
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class DemoAccount(msgspec.Struct, kw_only=True):
+class DemoAccount(Holder, kw_only=True):
     """A demo account as kept in the file; `account_id` once activated."""
 
-    key: str
-    role: str
-    org: str
-    email: str
-    where: str
     password: str
     account_id: str | None = None
     totp_secret: str | None = None
     otpauth_uri: str | None = None
+
+
+def account_for(person: Person) -> DemoAccount:
+    """A new account for `person`, held by them as the plan says, with a fresh password."""
+    holder = {name: getattr(person, name) for name in Holder.__struct_fields__}
+    return DemoAccount(**holder, password=new_password())
 
 
 def new_password() -> str:
@@ -115,14 +116,7 @@ class AccountMaker:
             # An account kept from an earlier version may name another organisation (a company's was
             # `entreprise-{key}`): once active it stays as it is (see `outdated`), else it is invited anew.
             if kept is None or (kept.account_id is None and kept.org != person.org):
-                self.accounts[person.key] = DemoAccount(
-                    key=person.key,
-                    role=person.role,
-                    org=person.org,
-                    email=person.email,
-                    where=person.where,
-                    password=new_password(),
-                )
+                self.accounts[person.key] = account_for(person)
         save_accounts(self.path, self.accounts)
         # Only the organisations of those people: the companies once registration gave their ids.
         wanted = {person.org for person in everyone}

@@ -51,15 +51,21 @@ class Organisation(msgspec.Struct, frozen=True, kw_only=True):
     name: str
 
 
-class Person(msgspec.Struct, frozen=True, kw_only=True):
-    """A demo account to be: its role in its organisation, its address, who invites it (`by`: None for
-    the coordination's machine token, else the `key` of the partner admin who does)."""
+class Holder(msgspec.Struct, kw_only=True):
+    """Who holds a demo account, as the plan names them (`Person`) and `demo-accounts.json` keeps them
+    (`DemoAccount`). Not frozen, nor are its subclasses: the kept account is filled in as it is activated."""
 
     key: str
     role: str
     org: str
     email: str
     where: str  # what the printed table shows next to the role: the organisation, the site or the company
+
+
+class Person(Holder, kw_only=True):
+    """A demo account to be: its role in its organisation, its address, who invites it (`by`: None for
+    the coordination's machine token, else the `key` of the partner admin who does)."""
+
     by: str | None = None
     name: str = ""  # the person's name, kept by identity only (the audit's "who" for those allowed)
 

@@ -12,7 +12,6 @@ import pytest
 
 from jobdating.contracts import registration as r
 from jobdating.contracts.catalog import REGISTRY
-from jobdating.contracts.envelope import envelope_for
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters import deliveries
@@ -21,6 +20,7 @@ from jobdating.notifications.config import NotificationsSettings
 from jobdating.notifications.domain.messages import PlannedMessage, Recipient
 from jobdating.runtime.auth import Principal, TokenTable
 from jobdating.runtime.ids import new_id
+from jobdating.testing.events import envelope
 
 ORG = "departement-nord"
 TOKENS = {
@@ -57,22 +57,11 @@ def registered(service: NotificationsService, candidate_id: str, referring_org: 
         consent_data=True,
     )
     sealed = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
+    registration = r.CandidateRegistered(candidate_id=candidate_id, profile=profile, personal=sealed)
     at = datetime(2026, 11, 20, 9, tzinfo=UTC)
-    envelope = envelope_for(
-        r.CandidateRegistered(candidate_id=candidate_id, profile=profile, personal=sealed),
-        event_id=new_id(),
-        org=ORG,
-        service="registration",
-        stream_id=candidate_id,
-        stream_version=1,
-        occurred_at=at,
-        recorded_at=at,
-        correlation_id=new_id(),
-        causation_id=None,
-        actor_id="test",
-    )
+    stamped = envelope(registration, candidate_id, 1, ORG, "registration", at)
     with service.store.transaction() as tx:
-        service.planner.on_registration(tx, REGISTRY.decode(envelope))
+        service.planner.on_registration(tx, REGISTRY.decode(stamped))
 
 
 def as_(name: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import msgspec
 import vobject  # type: ignore[import-untyped]
 
 from jobdating.notifications.adapters.ics import PRODID, IcsWriter
-from jobdating.notifications.domain.calendar import CalendarEntry, Invitation, invitation_for, slot_uid
+from jobdating.notifications.domain.calendar import CalendarEntry, Invitation, entry_uid, invitation_for
 
 START = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
 
@@ -21,7 +21,7 @@ class Clock:
 
 def entry(sequence: int, cancelled: bool = False, start: datetime = START) -> CalendarEntry:
     return CalendarEntry(
-        uid=slot_uid("slot-1"),
+        uid=entry_uid("slot", "slot-1"),
         sequence=sequence,
         starts_at=start,
         ends_at=start + timedelta(minutes=20),
@@ -69,7 +69,7 @@ def test_a_move_keeps_the_uid_and_raises_the_sequence_a_cancellation_is_a_cancel
 
 
 def test_an_agenda_holds_one_entry_per_slot() -> None:
-    second = msgspec.structs.replace(entry(1), uid=slot_uid("slot-2"))
+    second = msgspec.structs.replace(entry(1), uid=entry_uid("slot", "slot-2"))
     text = write(entry(1), second)
     assert [str(e["UID"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")] == [
         "slot-slot-1@jobdating",

@@ -16,6 +16,7 @@ import msgspec
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registry import REGISTRY
 from jobdating.contracts.sealed import Sealed
+from jobdating.contracts.windows import DayWindow
 
 SERVICE = "registration"
 CANDIDATE = "candidate"
@@ -33,12 +34,8 @@ class Wish(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sector: str | None = None
 
 
-class Availability(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class Availability(DayWindow, frozen=True, kw_only=True, gc=False):
     """A day and a time window the candidate can attend."""
-
-    day: date
-    start: time
-    end: time
 
 
 class Position(msgspec.Struct, frozen=True, kw_only=True, gc=False):

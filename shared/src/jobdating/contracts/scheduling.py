@@ -15,6 +15,7 @@ import msgspec
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registry import REGISTRY
+from jobdating.contracts.windows import DayWindow
 
 SERVICE = "scheduling"
 JOB_DATING = "job_dating"
@@ -78,12 +79,8 @@ class SiteWindow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     end: time
 
 
-class Break(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class Break(DayWindow, frozen=True, kw_only=True, gc=False):
     """A time on a day when no interview runs."""
-
-    day: date
-    start: time
-    end: time
 
 
 class _JobDatingEvent(Event, frozen=True, kw_only=True):

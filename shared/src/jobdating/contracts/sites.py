@@ -13,13 +13,13 @@ Opening hours are wall-clock times at the site (local time), as people read them
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import ClassVar, Literal
 
 import msgspec
 
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.registry import REGISTRY
+from jobdating.contracts.windows import DayWindow
 
 SERVICE = "sites"
 SITE = "site"
@@ -35,12 +35,8 @@ class Coordinates(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     lon: float
 
 
-class OpeningHours(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class OpeningHours(DayWindow, frozen=True, kw_only=True, gc=False):
     """The site is open on `day` from `start` to `end`, local time at the site."""
-
-    day: date
-    start: time
-    end: time
 
 
 class SiteContact(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -95,6 +95,23 @@ FRENCH_REASONS = {
 }
 
 
+# A number out of its bounds, said with the bound its context names: (sentence, ctx key of the bound).
+# A strict bound (`lt`, `gt`) refuses the bound itself too, hence « moins de » / « plus de ».
+NUMBER_BOUNDS: dict[str, tuple[str, str]] = {
+    "less_than_equal": ("valeur trop grande (au plus {bound})", "le"),
+    "less_than": ("valeur trop grande (moins de {bound})", "lt"),
+    "greater_than_equal": ("valeur trop petite (au moins {bound})", "ge"),
+    "greater_than": ("valeur trop petite (plus de {bound})", "gt"),
+}
+# A text or a list of the wrong length, likewise: the bound is a count of characters or items.
+LENGTH_BOUNDS: dict[str, tuple[str, str]] = {
+    "string_too_short": ("texte trop court (au moins {bound} caractère(s))", "min_length"),
+    "string_too_long": ("texte trop long (au plus {bound} caractères)", "max_length"),
+    "too_short": ("liste trop courte (au moins {bound} élément(s))", "min_length"),
+    "too_long": ("liste trop longue (au plus {bound} éléments)", "max_length"),
+}
+
+
 # What FastAPI and Starlette say on their own, for the same people.
 FRENCH_DETAILS = {
     "There was an error parsing the body": "corps de la requête illisible : du JSON en UTF-8 est attendu",
@@ -113,22 +130,12 @@ def french_validation_error(err: Any) -> dict[str, str]:
         reason = f"valeur non reconnue (possibles : {_one_of(str(ctx.get('expected', '')))})"
     elif err["type"] in OWN_ERRORS:
         reason = str(err["msg"])
-    elif err["type"] == "less_than_equal":
-        reason = f"valeur trop grande (au plus {_number(ctx.get('le'))})"
-    elif err["type"] == "less_than":  # a strict bound: the bound itself is refused too
-        reason = f"valeur trop grande (moins de {_number(ctx.get('lt'))})"
-    elif err["type"] == "greater_than_equal":
-        reason = f"valeur trop petite (au moins {_number(ctx.get('ge'))})"
-    elif err["type"] == "greater_than":
-        reason = f"valeur trop petite (plus de {_number(ctx.get('gt'))})"
-    elif err["type"] == "string_too_short":
-        reason = f"texte trop court (au moins {ctx.get('min_length')} caractère(s))"
-    elif err["type"] == "string_too_long":
-        reason = f"texte trop long (au plus {ctx.get('max_length')} caractères)"
-    elif err["type"] == "too_short":
-        reason = f"liste trop courte (au moins {ctx.get('min_length')} élément(s))"
-    elif err["type"] == "too_long":
-        reason = f"liste trop longue (au plus {ctx.get('max_length')} éléments)"
+    elif err["type"] in NUMBER_BOUNDS:
+        sentence, key = NUMBER_BOUNDS[err["type"]]
+        reason = sentence.format(bound=_number(ctx.get(key)))
+    elif err["type"] in LENGTH_BOUNDS:
+        sentence, key = LENGTH_BOUNDS[err["type"]]
+        reason = sentence.format(bound=ctx.get(key))
     else:
         reason = FRENCH_REASONS.get(err["type"], "valeur invalide")
     return {"field": field, "reason": reason}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import TypedDict
+from typing import Any, TypedDict, TypeVar
 
 import msgspec
 
@@ -71,6 +71,24 @@ COMPANY = r.CompanyProfile(
 SITE_LOCATION = s.Coordinates(lat=50.5486, lon=3.0296)
 SITE_HOURS = (s.OpeningHours(day=date(2026, 12, 3), start=time(8, 30), end=time(17, 0)),)
 SITE_CONTACT = s.SiteContact(phone="0320000000", email="accueil@example.org")
+
+EventT = TypeVar("EventT", bound=Event)
+
+
+def _notification(event: type[EventT], **fields: Any) -> EventT:
+    """A notification event about cand-1's convocation to slot-1, sent by e-mail on the first attempt;
+    `fields` say what differs (another message, channel or kind) and what the event type adds."""
+    said: dict[str, Any] = {
+        "notification_id": "0192f0c4-0000-5000-8000-00000000000a",
+        "kind": "convocation",
+        "channel": "email",
+        "recipient_type": "candidate",
+        "recipient_id": "cand-1",
+        "cause_event_id": "0192f0c4-0000-7000-8000-000000000009",
+        "subject_id": "slot-1",
+    }
+    return event(**{**said, **fields})
+
 
 SAMPLES: dict[tuple[str, int], Event] = {
     ("CandidateRegistered", 1): r.CandidateRegisteredV1(
@@ -265,57 +283,36 @@ SAMPLES: dict[tuple[str, int], Event] = {
     ("CounsellingInterviewCancelled", 1): sc.CounsellingInterviewCancelled(
         interview_id="ci-1", job_dating_id="jd-1", candidate_id="cand-1", counsellor_id="acc-1"
     ),
-    ("NotificationSent", 1): n.NotificationSent(
-        notification_id="0192f0c4-0000-5000-8000-00000000000a",
-        kind="convocation",
-        channel="email",
-        recipient_type="candidate",
-        recipient_id="cand-1",
-        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
-        subject_id="slot-1",
+    ("NotificationSent", 1): _notification(
+        n.NotificationSent,
         attempts=1,
         provider_message_id="<0192f0c4-0000-5000-8000-00000000000a@jobdating.example>",
     ),
-    ("NotificationFailed", 1): n.NotificationFailed(
+    ("NotificationFailed", 1): _notification(
+        n.NotificationFailed,
         notification_id="0192f0c4-0000-5000-8000-00000000000b",
         kind="reminder_morning",
         channel="sms",
-        recipient_type="candidate",
-        recipient_id="cand-1",
-        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
-        subject_id="slot-1",
         attempts=5,
         error="sms_provider_503",
     ),
-    ("NotificationSkipped", 1): n.NotificationSkipped(
+    ("NotificationSkipped", 1): _notification(
+        n.NotificationSkipped,
         notification_id="0192f0c4-0000-5000-8000-00000000000c",
         kind="slot_moved",
         channel="sms",
-        recipient_type="candidate",
-        recipient_id="cand-1",
         cause_event_id="0192f0c4-0000-7000-8000-00000000000d",
-        subject_id="slot-1",
         reason="unchanged",
     ),
-    ("NotificationDelivered", 1): n.NotificationDelivered(
+    ("NotificationDelivered", 1): _notification(
+        n.NotificationDelivered,
         notification_id="0192f0c4-0000-5000-8000-00000000000e",
-        kind="convocation",
         channel="sms",
-        recipient_type="candidate",
-        recipient_id="cand-1",
-        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
-        subject_id="slot-1",
         receipt="sms_report",
         reported_at=datetime(2026, 11, 26, 9, 0, 4, tzinfo=UTC),
     ),
-    ("NotificationUndelivered", 1): n.NotificationUndelivered(
-        notification_id="0192f0c4-0000-5000-8000-00000000000a",
-        kind="convocation",
-        channel="email",
-        recipient_type="candidate",
-        recipient_id="cand-1",
-        cause_event_id="0192f0c4-0000-7000-8000-000000000009",
-        subject_id="slot-1",
+    ("NotificationUndelivered", 1): _notification(
+        n.NotificationUndelivered,
         receipt="dsn",
         reported_at=datetime(2026, 11, 26, 9, 2, tzinfo=UTC),
         reason="bounce_5.1.1",
@@ -372,3 +369,10 @@ SAMPLES: dict[tuple[str, int], Event] = {
         job_dating_id="jd-1", company_id="co-1", ranked=("cand-2", "cand-1"), must_meet=("cand-2",)
     ),
 }
+
+
+def sample_of(event: type[EventT], **changes: Any) -> EventT:
+    """The sample of `event`'s current version with `changes`: a test names only what it is about."""
+    sample = SAMPLES[(event.event_type, event.schema_version)]
+    assert isinstance(sample, event)
+    return msgspec.structs.replace(sample, **changes)

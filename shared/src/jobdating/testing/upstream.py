@@ -20,7 +20,7 @@ from jobdating.eventstore.base import NewEvent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.testing.equipment import EQUIPPED
 from jobdating.testing.events import envelope
-from jobdating.testing.samples import COMPANY
+from jobdating.testing.samples import COMPANY, sample_of
 
 SEALED = Sealed(key_id="k", nonce="bm9uY2U=", ciphertext="c2VhbGVk")
 
@@ -79,11 +79,7 @@ class Upstream:
             contact=s.SiteContact(phone="0320000009"),
         )
         self.append(opened, site_id, "sites")
-        self.append(
-            s.RoomAdded(site_id=site_id, room_id="room-1", name="Salle Jean Jaurès", capacity=12),
-            site_id,
-            "sites",
-        )
+        self.append(sample_of(s.RoomAdded, site_id=site_id), site_id, "sites")
         for n in (1, 2):
             computer = s.ComputerAdded(
                 computer_id=f"pc-{n}", site_id=site_id, label=f"PC {n}", lending_org=self.org, **EQUIPPED
@@ -157,31 +153,20 @@ class Upstream:
         self.append(r.CandidateErased(candidate_id=candidate_id), candidate_id, "registration")
 
     def publish_plan(self, slots: int) -> None:
-        event = sc.PlanPublished(
-            job_dating_id="jd-1", plan_id="plan-1", slots=slots, solver_status="optimal", upper_bound=slots
-        )
+        event = sample_of(sc.PlanPublished, slots=slots, upper_bound=slots)
         self.append(event, "jd-1", "scheduling")
 
     def complete(self, slot_id: str, candidate_id: str, outcome: Outcome) -> None:
-        event = sc.InterviewCompleted(
-            job_dating_id="jd-1",
-            slot_id=slot_id,
-            candidate_id=candidate_id,
-            company_id="co-1",
-            outcome=outcome,
-        )
+        event = sample_of(sc.InterviewCompleted, slot_id=slot_id, candidate_id=candidate_id, outcome=outcome)
         self.append(event, slot_id, "scheduling")
 
     def workshop(self, workshop_id: str, starts_at: datetime) -> None:
-        event = sc.WorkshopScheduled(
+        # The sample session (room-1, 12 seats, its two coaches), here at site-1, for two hours.
+        event = sample_of(
+            sc.WorkshopScheduled,
             workshop_id=workshop_id,
-            job_dating_id="jd-1",
             site_id="site-1",
-            room_id="room-1",
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=2),
-            capacity=12,
-            coach_ids=("coach-1", "coach-2"),
-            coach_orgs=("mission-locale", "france-travail"),
         )
         self.append(event, workshop_id, "scheduling")

@@ -28,7 +28,7 @@ from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Candidate, Company, Site
 from jobdating.notifications.application.queries_plan import JobDating, Slot
 from jobdating.notifications.application.slot_places import location_of, own_link, site_view, slot_entry
-from jobdating.notifications.domain.calendar import CalendarEntry, workshop_uid
+from jobdating.notifications.domain.calendar import CalendarEntry, entry_uid
 from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMINDERS
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.preparation import PREPARATION_KINDS
@@ -331,7 +331,7 @@ class ContentBuilder:
             "partners": partners,
         }
         entry = CalendarEntry(
-            uid=workshop_uid(workshop.workshop_id),
+            uid=entry_uid("workshop", workshop.workshop_id),
             sequence=workshop.version,
             starts_at=workshop.starts_at,
             ends_at=workshop.ends_at,

@@ -24,7 +24,7 @@ from jobdating.notifications.application.ports import StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.application.queries_facts import Site
 from jobdating.notifications.domain import preparation
-from jobdating.notifications.domain.calendar import CalendarEntry, counselling_uid, workshop_uid
+from jobdating.notifications.domain.calendar import CalendarEntry, entry_uid
 from jobdating.notifications.domain.messages import REMINDERS, PlannedMessage
 from jobdating.notifications.domain.preparation import Appointment, Meeting
 
@@ -140,11 +140,11 @@ def carried(
     cancelled = change == "cancelled"
     if workshop:
         known = queries_plan.workshop(source, d.subject_id)
-        uid, sequence = workshop_uid(d.subject_id), (known.version if known else 0) + int(cancelled)
+        uid, sequence = entry_uid("workshop", d.subject_id), (known.version if known else 0) + int(cancelled)
         summary, description = "Atelier de préparation au job dating", "Atelier collectif de préparation."
     else:
         # An individual interview is booked, then perhaps cancelled: two states, two sequences.
-        uid, sequence = counselling_uid(d.subject_id), int(cancelled)
+        uid, sequence = entry_uid("counselling", d.subject_id), int(cancelled)
         summary = "Rendez-vous avec votre conseiller"
         description = "Rendez-vous individuel pour préparer le job dating."
     entry = CalendarEntry(

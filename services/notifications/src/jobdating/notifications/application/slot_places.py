@@ -8,7 +8,7 @@ from typing import Any
 from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY
 from jobdating.notifications.application.queries_facts import Site
 from jobdating.notifications.application.queries_plan import Slot
-from jobdating.notifications.domain.calendar import CalendarEntry, slot_uid
+from jobdating.notifications.domain.calendar import CalendarEntry, entry_uid
 
 UNSENT_LINK = "l'entreprise envoie le lien"
 
@@ -40,7 +40,7 @@ def slot_entry(
         location = "En visio"
         description = f"Entretien en visio. Lien : {link}" if link else f"Entretien en visio ({UNSENT_LINK})."
     return CalendarEntry(
-        uid=slot_uid(slot.slot_id),
+        uid=entry_uid("slot", slot.slot_id),
         sequence=slot.version,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,

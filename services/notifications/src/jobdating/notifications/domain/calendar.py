@@ -34,19 +34,14 @@ class Invitation(msgspec.Struct, frozen=True, kw_only=True):
     entries: tuple[CalendarEntry, ...]
 
 
-def slot_uid(slot_id: str) -> str:
-    """The stable UID of an interview slot's calendar entry."""
-    return f"slot-{slot_id}@jobdating"
+Appointment = Literal["slot", "workshop", "counselling"]
+"""What a calendar entry is for: an interview slot, a workshop session, an individual interview with the
+candidate's counsellor."""
 
 
-def workshop_uid(workshop_id: str) -> str:
-    """The stable UID of a workshop session's calendar entry."""
-    return f"workshop-{workshop_id}@jobdating"
-
-
-def counselling_uid(interview_id: str) -> str:
-    """The stable UID of an individual interview's calendar entry (with the candidate's counsellor)."""
-    return f"counselling-{interview_id}@jobdating"
+def entry_uid(appointment: Appointment, subject_id: str) -> str:
+    """The stable UID of an appointment's calendar entry: the same for every version sent of it."""
+    return f"{appointment}-{subject_id}@jobdating"
 
 
 def invitation_for(entries: tuple[CalendarEntry, ...]) -> Invitation | None:

@@ -159,14 +159,13 @@ class RegistrationHandlers:
         self, principal: Principal, cmd: WithdrawCandidate, correlation_id: str | None = None
     ) -> list[StoredEvent]:
         """A candidate followed by the caller's organisation withdraws."""
-        meta = meta_for(self.service, principal, correlation_id)
 
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(CANDIDATES, cmd.candidate_id)
+        def decide(state: CandidateState) -> Sequence[Event]:
             _check_candidate_access(state, principal, may_change_candidate)
-            return self.steps.append(w, cmd.candidate_id, rules.withdraw_candidate(cmd, state), meta)
+            return rules.withdraw_candidate(cmd, state)
 
-        return self.steps.run("WithdrawCandidate", cmd.candidate_id, work, meta)
+        meta = meta_for(self.service, principal, correlation_id)
+        return self.steps.execute("WithdrawCandidate", CANDIDATES, cmd.candidate_id, decide, meta)
 
     def erase_candidate(
         self, principal: Principal, cmd: EraseCandidate, correlation_id: str | None = None
@@ -226,14 +225,13 @@ class RegistrationHandlers:
         self, principal: Principal, cmd: WithdrawCompany, correlation_id: str | None = None
     ) -> list[StoredEvent]:
         """A company registered by the caller's organisation withdraws."""
-        meta = meta_for(self.service, principal, correlation_id)
 
-        def work(w: UnitOfWork) -> list[StoredEvent]:
-            state = w.fold(COMPANIES, cmd.company_id)
+        def decide(state: CompanyState) -> Sequence[Event]:
             _check_company_access(state, principal)
-            return self.steps.append(w, cmd.company_id, rules.withdraw_company(cmd, state), meta)
+            return rules.withdraw_company(cmd, state)
 
-        return self.steps.run("WithdrawCompany", cmd.company_id, work, meta)
+        meta = meta_for(self.service, principal, correlation_id)
+        return self.steps.execute("WithdrawCompany", COMPANIES, cmd.company_id, decide, meta)
 
 
 def _check_candidate_access(

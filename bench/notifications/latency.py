@@ -15,7 +15,8 @@ Two shapes (one message per person per moment):
 - `--outside-plan`: no plan, every slot is given as a walk-in or a repair would be, with no change delay
   (`CHANGE_DELAY_SECONDS=0`): each candidate's convocation (a digest of what is news to them) goes as soon
   as its slot arrives, SlotAssigned to SMTP accepted, and each recruiter gets an update per moment
-  telling the slots given since the last one.
+  telling the slots given since the last one: the first at once, then at most one per
+  `RECRUITER_UPDATE_INTERVAL_SECONDS` (60, the service's default), so the bench waits for the last one.
 
     .venv/bin/python -m bench.notifications.latency            # 100 slots/s for 60 s
     .venv/bin/python -m bench.notifications.latency --rate 100 --seconds 20 --outside-plan

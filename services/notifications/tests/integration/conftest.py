@@ -349,6 +349,8 @@ def settings_for(tmp_path: Path, nats_url: str, mailbox: Mailbox, **changes: Any
         "retry_delays": (0.0, 0.0),
         # Change notices go at once here; the tests of the digests' wait set their own.
         "change_delay_seconds": 0.0,
+        # Likewise a recruiter's updates; the tests of the interval between two set their own.
+        "recruiter_update_interval_seconds": 0.0,
         "video_base_url": "https://visio.example",  # where testing.upstream's slots link to
     }
     return NotificationsSettings(**(values | changes))

@@ -70,6 +70,8 @@ def notifications_env(tmp_path: Path, nats_url: str, mailbox: Mailbox) -> dict[s
         STAFF_FILE=str(staff),
         TICK_SECONDS="0.05",
         RETRY_DELAYS="[0.1, 0.1, 0.1]",
+        # A short interval between a company's agenda updates: the kills also fall between spaced ones.
+        RECRUITER_UPDATE_INTERVAL_SECONDS="1",
         CLOCK_START=CLOCK_START.isoformat(),
         CLOCK_ORIGIN=repr(time.time()),
     )

@@ -99,3 +99,14 @@ def test_a_recruiter_update_carries_the_others_of_its_moment_whose_slot_is_news(
     # after the moment, and anything but a recruiter's update.
     carried = moments.updates_carried(others, slot_of, news, NOW + timedelta(minutes=2))
     assert carried == ("u-new", "u-later")
+
+
+def test_a_recruiter_update_goes_at_once_after_a_quiet_interval_else_at_its_end() -> None:
+    interval = timedelta(seconds=60)
+    assert moments.update_due(NOW, None, interval) == NOW  # nothing went to the company yet
+    assert moments.update_due(NOW, NOW - timedelta(minutes=5), interval) == NOW
+    assert moments.update_due(NOW, NOW - timedelta(seconds=10), interval) == NOW + timedelta(seconds=50)
+    assert moments.update_due(NOW, NOW - interval, interval) == NOW  # the interval has just ended
+    # Planned later than the interval's end: its own time stands.
+    later = NOW + timedelta(minutes=3)
+    assert moments.update_due(later, NOW, interval) == later

@@ -116,6 +116,7 @@ def bootstrap(
         copies=sent_copies(settings, clock),
         call_wait=timedelta(seconds=settings.counsellor_call_wait),
         change_delay=timedelta(seconds=settings.change_delay_seconds),
+        update_interval=timedelta(seconds=settings.recruiter_update_interval_seconds),
     )
     queries = NotificationQueries(store, clock, settings.receipt_wait())
     recorder = receipts.Receipts(bus, projections, settings.org, log)
@@ -280,6 +281,7 @@ def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
         coordinator_phone=s.coordinator_phone,
         call_wait=timedelta(seconds=s.counsellor_call_wait),
         moment=timedelta(seconds=s.change_delay_seconds),
+        update_interval=timedelta(seconds=s.recruiter_update_interval_seconds),
     )
 
 

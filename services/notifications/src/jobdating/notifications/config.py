@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import SettingsConfigDict
 
+from jobdating.notifications.domain.moments import UPDATE_INTERVAL
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.runtime.settings import MailingSettings
 
@@ -36,7 +37,9 @@ class NotificationsSettings(MailingSettings):
     DSNs are read from `bounce_maildir` every `bounce_poll_seconds`; a message sent `receipt_wait_hours`
     ago without a receipt reads `unknown`.
     `change_delay_seconds`: how long a candidate's change notice (an interview given outside a plan, moved,
-    cancelled) waits for the changes that come with it, so that they arrive as one message.
+    cancelled) waits for the changes that come with it, so that they arrive as one message;
+    `recruiter_update_interval_seconds`: how long a company's agenda update waits after its last agenda
+    e-mail, so that the changes of that interval arrive as one e-mail (0: each goes at once).
     """
 
     model_config = SettingsConfigDict(
@@ -82,6 +85,7 @@ class NotificationsSettings(MailingSettings):
     tick_seconds: float = 0.2
     contact_timeout: float = 2.0
     change_delay_seconds: float = 120.0
+    recruiter_update_interval_seconds: float = Field(default=UPDATE_INTERVAL.total_seconds(), ge=0)
     candidate_link_key_file: Path | None = None
     console_url: str | None = None
     templates_dir: Path | None = None

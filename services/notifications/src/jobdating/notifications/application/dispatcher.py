@@ -109,10 +109,13 @@ class Dispatcher:
         coordinator_phone: str | None = None,
         call_wait: timedelta = counsellor_calls.GATHERING,
         moment: timedelta = CHANGE_DELAY,
+        update_interval: timedelta = moments.UPDATE_INTERVAL,
     ) -> None:
         self.store = store
         # How far ahead a candidate's news gathers the news of the same moment (the change delay).
         self.moment = moment
+        # How long a company's agenda update waits after its last agenda e-mail (`moments.update_due`).
+        self.update_interval = update_interval
         self.deliveries = deliveries
         self.content = ContentBuilder(store, contacts, staff, timezone, links, coordinator_phone)
         self.outcomes = Outcomes(
@@ -263,6 +266,10 @@ class Dispatcher:
             await self.outcomes.skipped(d, resolved.reason)
             return
         d = resolved
+        later = self._spaced(d, now)
+        if later is not None:  # the company's last agenda e-mail went too recently: this one waits
+            await self.outcomes.back_to_queue(d, later, now)
+            return
         told_with: list[Delivery] = []
         if d.kind == counsellor_calls.KIND:
             found = await self._told_with(d)
@@ -378,6 +385,23 @@ class Dispatcher:
             await self._settle(d, result, content, "voice" if by_voice else None)
         except Exception as exc:  # the provider took it: never back to pending, reconciliation settles it
             self.outcomes.error("notification_mark_error", d, error=type(exc).__name__)
+
+    def _spaced(self, d: Delivery, now: datetime) -> datetime | None:
+        """When a recruiter's update due now must go instead (None: now). Planning spaces them already
+        (`Planner._spaced`); this catches one planned while the previous update was still waiting, which
+        that update did not carry (it had gathered its own before this one was planned)."""
+        if d.kind != moments.RECRUITER_UPDATE or not self.update_interval:
+            return None
+        went = queries_deliveries.last_went(
+            self.store,
+            d.recipient_type,
+            d.recipient_id,
+            d.channel,
+            sorted(moments.RECRUITER_MAIL),
+            other_than=d.notification_id,
+        )
+        due = moments.update_due(now, went, self.update_interval)
+        return due if due > now else None
 
     async def _told_with(self, d: Delivery) -> list[Delivery] | None:
         """The other notices for `d`'s counsellor that `d` tells of, once no other message to them is on

@@ -12,6 +12,8 @@ from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from jobdating.contracts.envelope import Event, RecordedEvent
 from jobdating.contracts.registration import CANNOT_COME, CandidateErased, CandidateWithdrew
 from jobdating.contracts.scheduling import (
@@ -30,7 +32,8 @@ from jobdating.notifications.application import (
     waiting,
 )
 from jobdating.notifications.application.ports import DeliveryWrites, ReadModelWrites, SentCopies
-from jobdating.notifications.domain import timing
+from jobdating.notifications.domain import moments, timing
+from jobdating.notifications.domain.messages import PlannedMessage
 from jobdating.notifications.domain.planning import Cause, Context, plan
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.failpoints import failpoint
@@ -59,6 +62,7 @@ class Planner:
     copies: Sequence[SentCopies] = ()
     call_wait: timedelta = counsellor_calls.GATHERING
     change_delay: timedelta = CHANGE_DELAY
+    update_interval: timedelta = moments.UPDATE_INTERVAL
 
     def on_scheduling(self, tx: Transaction, event: RecordedEvent) -> None:
         """Handle a scheduling event: plan its messages, then update the read model."""
@@ -70,7 +74,7 @@ class Planner:
         messages += waiting.planned(event.data, env.event_id, now)
         self.read_model.apply_scheduling(tx, event)
         for message in messages:
-            self.deliveries.insert(tx, message, env.correlation_id, now)
+            self.deliveries.insert(tx, self._spaced(tx, message), env.correlation_id, now)
         self._bookkeeping(tx, event, cause)
         if isinstance(event.data, SlotCancelled) and event.data.reason != "candidate_withdrew":
             # Cancelled without their asking: their counsellor is told (the candidate's message says so).
@@ -79,6 +83,18 @@ class Planner:
         if messages and self.on_planned is not None:
             # The consumer commits before it next yields to the event loop: the dispatcher wakes after that.
             self.on_planned()
+
+    def _spaced(self, tx: Transaction, message: PlannedMessage) -> PlannedMessage:
+        """A recruiter's update waits for the end of the interval since the company's last agenda e-mail
+        (`moments.update_due`), so that the updates of that interval fall due, and go, as one."""
+        if message.kind != moments.RECRUITER_UPDATE or not self.update_interval:
+            return message
+        to = message.recipient
+        went = queries_deliveries.last_went(
+            tx, to.type, to.id, message.channel, sorted(moments.RECRUITER_MAIL)
+        )
+        due = moments.update_due(message.due_at, went, self.update_interval)
+        return message if due == message.due_at else msgspec.structs.replace(message, due_at=due)
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_registration(tx, event)

@@ -16,7 +16,7 @@ import msgspec
 from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.eventstore.base import EventStore
 from jobdating.eventstore.reading import Source, columns, rows, struct_of
-from jobdating.notifications.application.instants import ts
+from jobdating.notifications.application.instants import parse_ts, ts
 from jobdating.notifications.domain.messages import Change
 from jobdating.notifications.domain.rules import SlotFacts
 
@@ -148,6 +148,27 @@ def still_to_go(source: Source, d: Delivery, kinds: Sequence[str]) -> list[Deliv
         (d.recipient_type, d.recipient_id, d.channel, d.notification_id, *kinds),
     )
     return [struct_of(Delivery, r) for r in found]
+
+
+def last_went(
+    source: Source,
+    recipient_type: str,
+    recipient_id: str,
+    channel: str,
+    kinds: Sequence[str],
+    other_than: str = "",
+) -> datetime | None:
+    """When the last message of `kinds` to this recipient on this channel (other than `other_than`) went:
+    sent, or marked in progress (being sent); None if none did."""
+    marks = ", ".join("?" for _ in kinds)
+    found = rows(
+        source,
+        "SELECT MAX(updated_at) FROM notif_delivery WHERE recipient_id = ? AND channel = ? "
+        "AND recipient_type = ? AND status IN ('sent', 'in_progress') AND notification_id <> ? "
+        f"AND kind IN ({marks})",
+        (recipient_id, channel, recipient_type, other_than, *kinds),
+    )
+    return parse_ts(found[0][0]) if found and found[0][0] is not None else None
 
 
 def merged_into(source: Source, carrier_id: str) -> list[Delivery]:

@@ -45,6 +45,11 @@ CARRIED: Final[dict[Moment, frozenset[str]]] = {
 # A recruiter's update about one of their slots: the updates to the same company that fall due together
 # go as one (`updates_carried`), each told slot listed, as a candidate's digest lists theirs.
 RECRUITER_UPDATE: Final = "agenda_update"
+# What counts as the company's last e-mail about its agenda, for the interval between two (`update_due`).
+RECRUITER_MAIL: Final = frozenset({"recruiter_agenda", RECRUITER_UPDATE})
+# How long after a company's last agenda e-mail its next update waits, by default: a walk-in, a repair or a
+# move is told within a minute, and a morning of changes does not become an e-mail per slot.
+UPDATE_INTERVAL: Final = timedelta(seconds=60)
 MERGED: Final = "merged"  # the reason a carried message is skipped
 # How long after its carrier's due time a waiting message looks again (its carrier goes first).
 AFTER_CARRIER: Final = timedelta(seconds=1)
@@ -75,6 +80,15 @@ def updates_carried(
         and o.due_at <= end
         and slot_of.get(o.notification_id) in news
     )
+
+
+def update_due(planned: datetime, last_went: datetime | None, interval: timedelta) -> datetime:
+    """When a recruiter's update planned for `planned` goes: no sooner than `interval` after the company's
+    last agenda e-mail went (`last_went`: sent, or being sent). The updates that wait so fall due together
+    and go as one (`updates_carried`): a burst of walk-ins is one e-mail per interval, not one per slot."""
+    if last_went is None:
+        return planned
+    return max(planned, last_went + interval)
 
 
 def moment_of(kind: str) -> Moment | None:

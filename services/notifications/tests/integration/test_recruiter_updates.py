@@ -1,0 +1,122 @@
+"""A recruiter hears of their agenda's changes at most once per interval: the first change after a quiet
+interval goes at once, those that follow within it wait for its end and go as one e-mail listing them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import pytest
+
+from jobdating.contracts.queries import Contact
+from jobdating.notifications.adapters import deliveries as delivery_rows
+from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application.instants import parse_ts
+
+from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, person
+
+pytestmark = pytest.mark.nats
+DAY = date(2026, 12, 3)
+INTERVAL = timedelta(seconds=60)
+
+
+@pytest.fixture
+def setting_changes() -> dict[str, Any]:
+    return {"recruiter_update_interval_seconds": INTERVAL.total_seconds()}
+
+
+def people(registration: Registration, upstream: Upstream, n: int) -> list[str]:
+    ids = [person(registration, upstream, i) for i in range(n)]
+    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    upstream.company("co-1")
+    upstream.site()
+    upstream.job_dating()
+    return ids
+
+
+def told_uids(message: Any) -> list[str]:
+    return sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(calendar_of(message)).walk("VEVENT"))
+
+
+def updates_due(instance: Instance) -> list[datetime]:
+    return [
+        parse_ts(str(r[0]))
+        for r in instance.service.store.query(
+            "SELECT due_at FROM notif_delivery WHERE kind = 'agenda_update' AND status = 'pending'", ()
+        )
+    ]
+
+
+async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_its_end(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    candidates = people(registration, upstream, 4)
+    start = instance.clock.now()
+    upstream.assign("slot-0", candidates[0], paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    await instance.send()
+    # The first change after a quiet interval goes at once.
+    (first,) = mailbox.messages("agenda_update")
+    assert told_uids(first) == ["slot-slot-0@jobdating"]
+
+    # Ten seconds later: two walk-ins and a move. Nothing more goes to the recruiter before the interval ends.
+    instance.clock.set(start + timedelta(seconds=10))
+    upstream.assign("slot-1", candidates[1], paris(DAY, 10))
+    upstream.assign("slot-2", candidates[2], paris(DAY, 10, 30))
+    upstream.move("slot-0", candidates[0], paris(DAY, 11), paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    await instance.send()
+    assert len(mailbox.messages("agenda_update")) == 1
+    assert updates_due(instance) == [start + INTERVAL] * 3
+    # The candidates are not held: each has their own convocation (and the first one its change notice).
+    assert len(mailbox.messages("convocation")) == 3
+
+    instance.clock.set(start + INTERVAL)
+    await instance.send()
+    first, second = mailbox.messages("agenda_update")
+    assert told_uids(second) == [f"slot-slot-{i}@jobdating" for i in range(3)]
+    assert "Votre agenda change : 3 entretiens" in second["Subject"]
+    assert sorted(r[4:6] for r in instance.deliveries(kind="agenda_update")) == [
+        ("sent", None),
+        ("sent", None),
+        ("skipped", "merged"),
+        ("skipped", "merged"),
+    ]
+
+    # After a quiet interval, the next change goes at once again.
+    instance.clock.set(start + 3 * INTERVAL)
+    upstream.assign("slot-3", candidates[3], paris(DAY, 14))
+    await instance.caught_up(upstream)
+    await instance.send()
+    assert told_uids(mailbox.messages("agenda_update")[-1]) == ["slot-slot-3@jobdating"]
+    assert len(mailbox.messages("agenda_update")) == 3
+
+
+async def test_an_update_due_just_after_another_went_without_it_waits_for_the_interval(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    """Planned while the company's previous update still waited (so due at once), but not carried by it (it
+    had gathered its own already): the sender holds it until the interval since that one ends."""
+    candidates = people(registration, upstream, 2)
+    now = instance.clock.now()
+    upstream.assign("slot-0", candidates[0], paris(DAY, 9, 30))
+    upstream.assign("slot-1", candidates[1], paris(DAY, 10))
+    await instance.caught_up(upstream)
+    assert updates_due(instance) == [now, now]  # nothing went to the company yet
+    # The slot-0 update goes alone (what the race leaves): sent now, telling only its slot.
+    store = instance.service.store
+    (gone,) = [
+        d for d in queries_deliveries.pending_of_kind(store, "agenda_update") if d.subject_id == "slot-0"
+    ]
+    with store.transaction() as tx:
+        delivery_rows.mark_final(tx, gone.notification_id, "sent", now)
+
+    instance.clock.set(now + timedelta(seconds=5))
+    await instance.send()
+    assert mailbox.messages("agenda_update") == []
+    assert updates_due(instance) == [now + INTERVAL]
+    instance.clock.set(now + INTERVAL)
+    await instance.send()
+    (update,) = mailbox.messages("agenda_update")
+    assert told_uids(update) == ["slot-slot-1@jobdating"]

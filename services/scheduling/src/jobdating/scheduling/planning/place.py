@@ -24,7 +24,7 @@ from jobdating.scheduling.planning.objective import Weights, score_interviews
 from jobdating.scheduling.planning.outcome import Outcome
 
 # Candidates re-placed around one missing pair: a first small neighbourhood, then a wider one.
-_NEIGHBOURHOODS = (12, 40)
+_NEIGHBOURHOODS = (12, 40, 1000)
 
 
 def place_segments(
@@ -37,14 +37,17 @@ def place_segments(
     run: Run,
     until: Deadline,
     threads: int,
+    cut: list[tuple[str, str]] | None = None,
 ) -> tuple[list[tuple[str, str]], float, list[str]]:
     """Place the chosen pairs `unplaced` of `group` in their segments by `until`, each by re-placing the
     interviews of its segment around it (its candidate, its company, its site; then wider). Returns the
-    pairs still unplaced, the solver time and one line per neighbourhood tried."""
+    pairs still unplaced, the solver time and one line per neighbourhood tried; `cut` gets those of them
+    whose tries the clock stopped (a later try with more time may place them)."""
     seconds = 0.0
     steps: list[str] = []
     left: list[tuple[str, str]] = []
     for pair in unplaced:
+        stopped = False
         # Its own segment first; a pair placed in another one keeps the plan's level 1 all the same.
         others = sorted({segment_of[t] for t in board.frame.options(*pair)} - {segment[pair]})
         tries = [(s, limit) for s in (segment[pair], *others) for limit in _NEIGHBOURHOODS]
@@ -67,8 +70,11 @@ def place_segments(
                 f"segment {s}, {len(chosen)} candidates around {pair[0]}/{pair[1]}: "
                 f"{len(pairs) - len(still)} of {len(pairs)} pairs placed ({outcome.status})"
             )
+            stopped = stopped or outcome.status == "time_limit"
         if pair not in board.met:
             left.append(pair)
+            if cut is not None and (stopped or until.passed()):
+                cut.append(pair)
     return left, seconds, steps
 
 

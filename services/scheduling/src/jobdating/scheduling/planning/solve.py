@@ -42,7 +42,7 @@ from jobdating.scheduling.planning.objective import weights
 from jobdating.scheduling.planning.outcome import Engine, Status
 from jobdating.scheduling.planning.relax import segments
 from jobdating.scheduling.planning.solution import Part, Solution, pin_reasons, solution
-from jobdating.scheduling.planning.solve_component import finish_component, solve_component
+from jobdating.scheduling.planning.solve_component import Resume, finish_component, solve_component
 
 Method = Literal["relax", "direct"]
 
@@ -95,21 +95,25 @@ def solve(
     sizes = [sum(len(frame.allowed(c)) for c in group) for group in groups]
     size_left = sum(sizes)
     parts: list[Part] = []
+    resumes: list[Resume | None] = []
     for group, size in zip(groups, sizes, strict=True):
         share = clock.left() * size / size_left if size_left else clock.left()
         size_left -= size
         seed = [i for c in group for i in start.busy.get(c, {}).values()]
-        part, refused = solve_component(
+        part, refused, resume = solve_component(
             board, w, group, seed, segment_of, solver, share, clock, threads, method == "relax"
         )
         reasons += refused
         parts.append(part)
+        resumes.append(resume)
     # Components left unproven for want of time in their share get what the others left, largest first.
     size_left = sum(s for s, p in zip(sizes, parts, strict=True) if p.status == "time_limit")
     for i, (group, size) in enumerate(zip(groups, sizes, strict=True)):
         if parts[i].status == "time_limit" and not clock.passed():
             until = clock.sooner(clock.left() * size / size_left)
-            parts[i] = finish_component(board, w, group, parts[i], solver.run, until, threads)
+            parts[i] = finish_component(
+                board, w, group, parts[i], solver.run, until, threads, segment_of, resumes[i]
+            )
             size_left -= size
     compact(board, back)
     bound = sum(p.bound for p in parts)

@@ -9,6 +9,7 @@ the relaxation's bound."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.deadline import Deadline
@@ -27,6 +28,14 @@ from jobdating.scheduling.planning.timetable import timetable
 Tighten = Callable[[], tuple[int | None, float]]
 
 
+class Resume(NamedTuple):
+    """Where a component's exact placement (`place.py`) stopped for want of time: the relaxation's choice
+    and the pairs whose tries the clock cut, taken up again by the second try (`finish_component`)."""
+
+    segment: dict[tuple[str, str], int]
+    pairs: list[tuple[str, str]]
+
+
 def solve_component(
     board: Board,
     w: Weights,
@@ -38,10 +47,11 @@ def solve_component(
     clock: Deadline,
     threads: int,
     relaxed: bool,
-) -> tuple[Part, tuple[str, ...]]:
+) -> tuple[Part, tuple[str, ...], Resume | None]:
     """Place the component `group` on the board within `share` seconds of wall time (and by `clock`, the
     whole solve's deadline), from the greedy plan `seed`; `relaxed` starts from the segment relaxation,
-    otherwise from the whole program. Returns how it went and, when its pins cannot all hold, why."""
+    otherwise from the whole program. Returns how it went, when its pins cannot all hold why, and what
+    of its exact placement the clock cut short."""
     frame = board.frame
     run = solver.run
     until = clock.sooner(share)
@@ -49,6 +59,7 @@ def solve_component(
     steps: list[str] = []
     seconds = 0.0
     bound: int | None = None
+    cut: list[tuple[str, str]] = []
     if relaxed:
         r = relax(frame, w, group, segment_of)
         index = {option: i for i, option in enumerate(r.options)}
@@ -67,7 +78,7 @@ def solve_component(
                 board.add(interview)
             pins = ", ".join(sorted(f"{c}/{k}" for c, k in r.pinned))
             part = _part(group, "infeasible", 0, 0, steps, seconds)
-            return part, (f"pins {pins} cannot all be honoured together",)
+            return part, (f"pins {pins} cannot all be honoured together",), None
         bound = outcome.bound
         segment = {r.options[i][:2]: r.options[i][2] for i in outcome.chosen}
         # A limit shorter than the steps that cannot wait (the greedy plan, the bounds) leaves nothing:
@@ -76,16 +87,17 @@ def solve_component(
         steps.append(f"timetable: {len(segment) - len(left)} of {len(segment)} pairs placed")
         # On a large component the whole program cannot finish in its share: the search keeps it all.
         large = size > _LP_COLUMNS
-        if outcome.status == "optimal" and left and large:
+        if outcome.status == "optimal" and left and size > _PLACING_COLUMNS:
             # The relaxation's pairs, placed exactly where the heuristic left some out: all placed proves
             # level 1 optimal without the whole program (`place.py`).
             # It proves in tenths of a second what the searches after it rarely prove in their share, so
-            # it may take a little more than the share, within the whole solve's deadline. A small
-            # component's whole program proves as fast and picks the same optimum as before this step
-            # (the played demo day's figures follow from which of its equal optima the plan is).
+            # it may take a little more than the share, within the whole solve's deadline; what the clock
+            # cuts short is taken up again in the second try. A small component's whole program proves
+            # as fast and picks the same optimum as before this step (the played demo day's figures
+            # follow from which of its equal optima the plan is).
             placing_until = clock.sooner(max(until.left(), _PLACING_FLOOR))
             left, spent, placing = place_segments(
-                board, w, group, segment, segment_of, left, run, placing_until, threads
+                board, w, group, segment, segment_of, left, run, placing_until, threads, cut
             )
             seconds += spent
             steps.extend(placing)
@@ -107,7 +119,8 @@ def solve_component(
                     f"{stopped}: the whole program ({size} columns) cannot be built and solved in time"
                 )
                 objective = _keep_better(board, w, group, seed)
-                return _part(group, stopped, objective, bound, steps, seconds), ()
+                resume = Resume(segment, cut) if cut else None
+                return _part(group, stopped, objective, bound, steps, seconds), (), resume
     else:
         for interview in seed:
             board.add(interview)
@@ -122,7 +135,7 @@ def solve_component(
         bound = outcome.bound if bound is None else min(bound, outcome.bound)
         status = "optimal" if objective >= bound else outcome.status
     bound = max(bound, objective)
-    return _part(group, status, objective, bound, steps, seconds), ()
+    return _part(group, status, objective, bound, steps, seconds), (), None
 
 
 def _part(
@@ -140,10 +153,34 @@ def _part(
 
 
 def finish_component(
-    board: Board, w: Weights, group: list[str], part: Part, run: Run, until: Deadline, threads: int
+    board: Board,
+    w: Weights,
+    group: list[str],
+    part: Part,
+    run: Run,
+    until: Deadline,
+    threads: int,
+    segment_of: list[int],
+    resume: Resume | None,
 ) -> Part:
-    """A second try at a component its share left unproven: its whole time-indexed program, from the
-    board's plan, with time the other components left (`until`), when building and solving it fits."""
+    """A second try at a component its share left unproven, with time the other components left
+    (`until`): first the exact placement the clock cut short (`resume`), then, still short of the bound,
+    its whole time-indexed program from the board's plan, when building and solving it fits."""
+    if part.status != "time_limit":
+        return part
+    if resume is not None and not until.passed() and _holds_only(board, group, resume.segment):
+        _, spent, placing = place_segments(
+            board, w, group, resume.segment, segment_of, resume.pairs, run, until, threads
+        )
+        objective = _group_score(board, w, group)
+        part = Part(
+            candidates=part.candidates,
+            status="optimal" if objective >= part.bound else part.status,
+            objective=objective,
+            bound=max(part.bound, objective),
+            steps=(*part.steps, *(f"with the time left, {line}" for line in placing)),
+            seconds=part.seconds + spent,
+        )
     size = _program_size(board.frame, group)
     # Measured on the regional fairs: a whole program given less than a second overran it (HiGHS's
     # presolve and warm start) and brought nothing.
@@ -282,6 +319,10 @@ _RELAXATION_LEAST = 0.1
 # Measured on the 10,000-candidate regional fair (load 8): the 7 missing pairs of its largest component
 # (269 candidates) placed in 0.44 s, most components' in 0.05-0.2 s.
 _PLACING_FLOOR = 0.3
+# Placing pays from this size on: the 10,000-candidate regional fair's components of 4,500-6,000 columns
+# whose timetable left pairs out reached the whole program and ran past 15 s unproven; placed, they
+# proved in 0.1-0.9 s (the demo job dating, about 2,000 columns, never gets there: see above).
+_PLACING_COLUMNS = 3000
 _SECOND_TRY_LEAST = 1.0
 # Measured on the open computer-bound fair (5,000 candidates, 17,700 options) at load 8-12 on 2 cores.
 _TIMETABLE_SECONDS_PER_OPTION = 2.5e-4
@@ -304,6 +345,12 @@ def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Intervie
         for interview in seed:
             board.add(interview)
     return _group_score(board, w, group)
+
+
+def _holds_only(board: Board, group: list[str], segment: dict[tuple[str, str], int]) -> bool:
+    """Whether the board holds only pairs of the relaxation's choice for this component (not the greedy
+    plan put back, see `_keep_better`): only then can placing the rest of that choice reach its bound."""
+    return all(i.pair in segment for c in group for i in board.busy.get(c, {}).values())
 
 
 def _put_back(board: Board, candidate_ids: list[str], interviews: list[Interview]) -> None:

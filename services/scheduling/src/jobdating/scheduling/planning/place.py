@@ -10,7 +10,8 @@ computers left free. No objective: any solution will do, so the solver stops at 
 objective, earliest slots first, HiGHS spent 0.5-2.2 s proving the weighted optimum of a 305-column one;
 without, 0.01-0.05 s). If all the relaxation's pairs get a slot the plan reaches its bound, which proves
 level 1 optimal without the whole time-indexed program. A pair may also go to another segment where it
-has options: level 1 does not depend on the slot. When no placement exists, the plan stays as it was.
+has options: level 1 does not depend on the slot. When no placement exists, the plan stays as it was;
+the pairs whose tries the clock stopped are tried again with the time other components left (`solve`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.objective import Weights, score_interviews
 from jobdating.scheduling.planning.outcome import Outcome
 
-# Candidates re-placed around one missing pair: a first small neighbourhood, then a wider one.
-_NEIGHBOURHOODS = (12, 40, 1000)
+# Candidates re-placed around one missing pair: a first small neighbourhood, then wider ones. The widest
+# held the whole segment of the 10,000-candidate regional fair's components (136-153 candidates): three of
+# them placed their last pair only there (the 40 around it left one out, proven); it is capped for the
+# open fairs, whose one component holds thousands.
+_NEIGHBOURHOODS = (12, 40, 160)
 
 
 def place_segments(

@@ -13,7 +13,9 @@
 4. still short of the bound: a small component's whole time-indexed program is solved, warm-started,
    within what is left of its share, and its verdict is reported as is; a large one (or one whose whole
    program cannot be built and solved in the time left, `deadline.py`) keeps searching neighbourhoods
-   until its share is spent ("time_limit", with the relaxation's bound and the gap);
+   until its share is spent ("time_limit", with the relaxation's bound and the gap). Components left
+   unproven then get the time the others left: first the placements the clock cut short, then the
+   whole program;
 5. level 2: interviews move earlier while any can (`compact.py`).
 
 Every plan handed to a solver as a warm start is valid, so the result is never worse than the greedy

@@ -89,3 +89,32 @@ def test_a_pair_that_cannot_fit_is_left_out_and_the_plan_kept() -> None:
     assert left == missing
     assert sorted(board.seat.values(), key=lambda i: i.candidate_id) == kept
     assert Board(frame, kept).met == board.met
+
+
+def test_pairs_the_clock_stopped_are_reported_and_placed_by_a_second_try() -> None:
+    # No time at all: nothing is tried, every missing pair is reported as cut (not as proven unplaceable);
+    # the second try, with time, places them where they were.
+    instance = tiny(person("ana"), person("bob"), computers=2, recruiters=2)
+    frame = Frame(instance)
+    board, _ = greedy_board(instance, frame)
+    taken = sorted(board.seat.values(), key=lambda i: i.candidate_id)
+    assert taken
+    segment_of = segments(frame)
+    segment = {i.pair: segment_of[board.slot(i)] for i in taken}
+    for interview in taken:
+        board.remove(interview)
+    missing = sorted(segment)
+    group = sorted(frame.candidates)
+    cut: list[tuple[str, str]] = []
+    left, _, steps = place_segments(
+        board, weights(instance), group, segment, segment_of, missing, solve_highs, Deadline.after(0), 1, cut
+    )
+    assert left == missing
+    assert cut == missing
+    assert steps == []
+    left, _, _ = place_segments(
+        board, weights(instance), group, segment, segment_of, cut, solve_highs, Deadline.after(30), 1
+    )
+    assert left == []
+    assert check(instance, Plan(interviews=tuple(board.seat.values()))) == ()
+    assert board.met == set(segment)

@@ -57,7 +57,8 @@ class Board:
         busy = self.busy.get(candidate_id)
         if not busy:
             return True
-        return t not in busy and not any(u in busy for u in self.frame.conflicts[t])
+        # `isdisjoint` runs in C: this test is the planner's most frequent (greedy, timetable, placement).
+        return t not in busy and busy.keys().isdisjoint(self.frame.conflicts[t])
 
     def company_free(self, company_id: str, t: int) -> bool:
         """A recruiter of the company is free at `t` (windows are the caller's business)."""

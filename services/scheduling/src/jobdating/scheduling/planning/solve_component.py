@@ -92,9 +92,9 @@ def solve_component(
             # level 1 optimal without the whole program (`place.py`).
             # It proves in tenths of a second what the searches after it rarely prove in their share, so
             # it may take a little more than the share, within the whole solve's deadline; what the clock
-            # cuts short is taken up again in the second try. A small component's whole program proves
-            # as fast and picks the same optimum as before this step (the played demo day's figures
-            # follow from which of its equal optima the plan is).
+            # cuts short is taken up again in the second try. Below `_PLACING_COLUMNS` the whole program
+            # proves as fast and picks the same optimum as before this step (the played demo day's
+            # figures follow from which of its equal optima the plan is).
             placing_until = clock.sooner(max(until.left(), _PLACING_FLOOR))
             left, spent, placing = place_segments(
                 board, w, group, segment, segment_of, left, run, placing_until, threads, cut

@@ -78,9 +78,9 @@ class Dialect(abc.ABC):
         return bytes(value)
 
     def next_job(self, cur: Cursor, *, after_another: bool) -> None:
-        """Open the savepoint of a group commit's next job; `after_another`: a job ran before it in this
-        transaction, whose savepoint is released first. The commit releases the last one, so a lone
-        command pays one savepoint statement, not two."""
+        """Open the savepoint of a group commit's next job (every job but a transaction's first has one);
+        `after_another`: the job before it ran under a savepoint, released first. The commit releases the
+        last one."""
         if after_another:
             cur.execute("RELEASE job")
         cur.execute("SAVEPOINT job")

@@ -39,6 +39,11 @@ INSERT_EVENT = (
 )
 
 
+STREAM_VERSION = "(SELECT MAX(stream_version) FROM events WHERE stream_id = ?)"
+"""A stream's version (NULL: no event yet) as a scalar subquery binding the stream id: a read of a command's
+own may carry it, to learn in the same statement that the stream it opens is new (`UnitOfWork.new_stream`)."""
+
+
 def conflict_of(row: EventRow) -> ConcurrencyConflict:
     """The conflict to raise when `row` could not be inserted: its stream moved on (or its event is in)."""
     return ConcurrencyConflict(row[2], row[3] - 1)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from jobdating.contracts.registration import Wish
+from jobdating.eventstore.sql import STREAM_VERSION
 from jobdating.registration.application.queries import REGISTERED
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
 from jobdating.registration.domain.state import CandidateFacts, CompanyFacts
@@ -53,20 +54,44 @@ def candidate_facts(
     Site, phone and e-mail in one statement: each statement is a round trip (and, on SQLite, a release of
     the GIL that the other request threads take), and this read precedes every registration.
     """
-    row = fetch_one(
-        db,
+    facts, _ = _candidate_facts(db, site_id, wishes, phone, email, None)
+    return facts
+
+
+def registration_facts(
+    db: Db, candidate_id: str, *, site_id: str, wishes: Iterable[Wish], phone: str, email: str | None
+) -> tuple[CandidateFacts, int]:
+    """`candidate_facts` for a registration, and the version of the candidate's stream (0: new) read by the
+    same statement, so that the registration's fold need not read the stream (see `UnitOfWork.new_stream`)."""
+    return _candidate_facts(db, site_id, wishes, phone, email, candidate_id)
+
+
+def _candidate_facts(
+    db: Db,
+    site_id: str | None,
+    wishes: Iterable[Wish],
+    phone: str | None,
+    email: str | None,
+    stream_id: str | None,
+) -> tuple[CandidateFacts, int]:
+    """The facts, and the version of `stream_id` (0 when it has no event, or none was asked for)."""
+    sql = (
         "SELECT (SELECT open FROM known_sites WHERE site_id = ?), "
         "(SELECT candidate_id FROM candidate_phones WHERE phone = ?), "
-        "(SELECT candidate_id FROM candidate_emails WHERE email = ?)",
-        (site_id, phone, email),
+        "(SELECT candidate_id FROM candidate_emails WHERE email = ?)"
     )
-    site_open, phone_owner, email_owner = row if row is not None else (None, None, None)
-    return CandidateFacts(
+    params: tuple[object, ...] = (site_id, phone, email)
+    if stream_id is not None:
+        sql, params = f"{sql}, {STREAM_VERSION}", (*params, stream_id)
+    row = fetch_one(db, sql, params)
+    site_open, phone_owner, email_owner, *version = row if row is not None else (None, None, None)
+    facts = CandidateFacts(
         open_sites=frozenset({site_id}) if site_id is not None and site_open else frozenset(),
         live_companies=live_company_ids(db, (w.company_id for w in wishes if w.company_id is not None)),
         phone_owner=phone_owner,
         email_owner=email_owner,
     )
+    return facts, int(version[0] or 0) if version else 0
 
 
 def company_facts(db: Db, siret: str | None) -> CompanyFacts:

@@ -111,16 +111,14 @@ class RegistrationHandlers:
 
         def decision(w: UnitOfWork) -> tuple[CandidatePersonal, SignUpRule[CandidateState]]:
             valid = validate_candidate(cmd)
-            facts, version = lookups.registration_facts(
+            facts = lookups.candidate_facts(
                 w.tx,
-                cmd.candidate_id,
                 site_id=valid.site_id,
                 wishes=valid.wishes,
                 phone=valid.phone,
                 email=valid.email,
+                opening=(cmd.candidate_id, w.new_stream),
             )
-            if version == 0:
-                w.new_stream(cmd.candidate_id)
             return candidate_personal(valid), partial(rules.register_candidate, valid, facts=facts)
 
         self.steps.sign_up("RegisterCandidate", CANDIDATES, cmd.candidate_id, meta, decision)

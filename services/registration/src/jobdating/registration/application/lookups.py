@@ -3,7 +3,7 @@ holds a phone, an e-mail, a SIRET or an import key (the look-up tables)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from jobdating.contracts.registration import Wish
@@ -48,50 +48,34 @@ def candidate_facts(
     wishes: Iterable[Wish] = (),
     phone: str | None = None,
     email: str | None = None,
+    opening: tuple[str, Callable[[str], None]] | None = None,
 ) -> CandidateFacts:
     """What a registration or an update is checked against, read just before deciding.
 
     Site, phone and e-mail in one statement: each statement is a round trip (and, on SQLite, a release of
-    the GIL that the other request threads take), and this read precedes every registration.
+    the GIL that the other request threads take), and this read precedes every registration. `opening`: a
+    registration's stream and what to tell when that stream has no event yet (`UnitOfWork.new_stream`),
+    read by the same statement (`STREAM_VERSION`), so that the registration's fold need not read it.
     """
-    facts, _ = _candidate_facts(db, site_id, wishes, phone, email, None)
-    return facts
-
-
-def registration_facts(
-    db: Db, candidate_id: str, *, site_id: str, wishes: Iterable[Wish], phone: str, email: str | None
-) -> tuple[CandidateFacts, int]:
-    """`candidate_facts` for a registration, and the version of the candidate's stream (0: new) read by the
-    same statement, so that the registration's fold need not read the stream (see `UnitOfWork.new_stream`)."""
-    return _candidate_facts(db, site_id, wishes, phone, email, candidate_id)
-
-
-def _candidate_facts(
-    db: Db,
-    site_id: str | None,
-    wishes: Iterable[Wish],
-    phone: str | None,
-    email: str | None,
-    stream_id: str | None,
-) -> tuple[CandidateFacts, int]:
-    """The facts, and the version of `stream_id` (0 when it has no event, or none was asked for)."""
     sql = (
         "SELECT (SELECT open FROM known_sites WHERE site_id = ?), "
         "(SELECT candidate_id FROM candidate_phones WHERE phone = ?), "
         "(SELECT candidate_id FROM candidate_emails WHERE email = ?)"
     )
     params: tuple[object, ...] = (site_id, phone, email)
-    if stream_id is not None:
-        sql, params = f"{sql}, {STREAM_VERSION}", (*params, stream_id)
+    if opening is not None:
+        sql, params = f"{sql}, {STREAM_VERSION}", (*params, opening[0])
     row = fetch_one(db, sql, params)
     site_open, phone_owner, email_owner, *version = row if row is not None else (None, None, None)
-    facts = CandidateFacts(
+    if opening is not None and version[0] is None:
+        stream_id, new_stream = opening
+        new_stream(stream_id)
+    return CandidateFacts(
         open_sites=frozenset({site_id}) if site_id is not None and site_open else frozenset(),
         live_companies=live_company_ids(db, (w.company_id for w in wishes if w.company_id is not None)),
         phone_owner=phone_owner,
         email_owner=email_owner,
     )
-    return facts, int(version[0] or 0) if version else 0
 
 
 def company_facts(db: Db, siret: str | None) -> CompanyFacts:

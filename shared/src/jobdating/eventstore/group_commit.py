@@ -209,6 +209,7 @@ class GroupCommitter:
                     saved = True
                 try:
                     job.result = job.context.run(job.work, tx)
+                    tx.flush()  # the job's deferred writes, if any: their errors are still its own
                     kept += 1
                 except BaseException as exc:  # handed back to the caller's thread
                     if kept:

@@ -32,6 +32,7 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     position_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
     blob_type = "BYTEA"
+    defers_writes = True
 
     def sql(self, statement: str) -> str:
         return _numbered(statement)

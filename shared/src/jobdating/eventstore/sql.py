@@ -66,6 +66,8 @@ class Dialect(abc.ABC):
     name: str
     position_column: str
     blob_type: str
+    defers_writes = False
+    """Whether `Transaction.defer` holds a write back for the next statement (a round trip saved)."""
 
     @abc.abstractmethod
     def sql(self, statement: str) -> str:

@@ -6,8 +6,8 @@ move, unlike the end-to-end rate (issue 19).
 Counts, on a fresh database of the local server, what the registration service sends while it registers
 `commands` candidates from `writers` threads (through the group committer, as the end-to-end bench does):
 `statements` (every `execute` and `executemany`) and `round_trips`, the times the client waits for the
-server: each statement outside pipeline mode and each commit; in pipeline mode only a sync, or a fetch
-that has to wait for its result.
+server: each statement outside pipeline mode, the BEGIN psycopg sends before a transaction's first
+statement, and each commit; in pipeline mode only a sync, or a fetch that has to wait for its result.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ def counting(tally: Counter[str]) -> Iterator[None]:
     def statement(original: Any) -> Any:
         def run(self: psycopg.Cursor[Any], *args: Any, **kwargs: Any) -> Any:
             count("statements")
-            if self.connection._pipeline is None:  # outside pipeline mode each statement waits
+            conn = self.connection
+            if not conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                count("round_trips")  # psycopg sends BEGIN first, and waits for it
+            if conn._pipeline is None:  # outside pipeline mode each statement waits
                 count("round_trips")
             return original(self, *args, **kwargs)
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.common import chosen_stores, int_options, report, store_url
+from bench.registering import registering
 from jobdating.eventstore import EventStore, open_store
-from jobdating.registration.application.handlers import RegistrationHandlers
-from jobdating.registration.bootstrap import build_service
-from jobdating.registration.testing import candidate, open_site, principal
 from jobdating.runtime.logging import configure_logging
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -45,31 +42,15 @@ def backend_cpu(store: EventStore) -> float:
 def measure(url: str, commands: int, writers: int) -> dict[str, Any]:
     store = open_store(url)
     try:
-        service = build_service(org="departement-nord", store=store)
-        site = open_site(service, "site-seclin")
-        handlers = RegistrationHandlers(service)
-        who = principal("mission-locale", "counsellor")
         # Warm-up: every connection opened (the committer's, each thread's) and the statements' caches filled.
-        for _ in range(20):
-            handlers.register_candidate(who, candidate(site))
-        prepared = [candidate(site) for _ in range(commands)]
+        ready = registering(store, warm_up=20)
+        prepared = ready.prepared(commands)
         postgres = store.dialect.name == "postgresql"
         server_before = backend_cpu(store) if postgres else 0.0
-        commits_before = store.group_commit.commits
-
-        def write(share: list[Any]) -> None:
-            for cmd in share:
-                handlers.register_candidate(who, cmd)
-
-        threads = [threading.Thread(target=write, args=(prepared[i::writers],)) for i in range(writers)]
         client_before, wall_before = time.process_time(), time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        groups = ready.from_threads(prepared, writers)
         client, wall = time.process_time() - client_before, time.perf_counter() - wall_before
         server = backend_cpu(store) - server_before if postgres else 0.0
-        groups = store.group_commit.commits - commits_before
     finally:
         store.close()
     return {

@@ -6,8 +6,8 @@ move, unlike the end-to-end rate (issue 19).
 Counts, on a fresh database of the local server, what the registration service sends while it registers
 `commands` candidates from `writers` threads (through the group committer, as the end-to-end bench does):
 `statements` (every `execute` and `executemany`) and `round_trips`, the times the client waits for the
-server: each statement outside pipeline mode and each commit; in pipeline mode only a sync, or a fetch
-that has to wait for its result.
+server: each statement outside pipeline mode, the BEGIN psycopg sends before a transaction's first
+statement, and each commit; in pipeline mode only a sync, or a fetch that has to wait for its result.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from typing import Any
 import psycopg
 
 from bench.common import int_options, report, store_url
+from bench.registering import registering
 from jobdating.eventstore import open_store
-from jobdating.registration.application.handlers import RegistrationHandlers
-from jobdating.registration.bootstrap import build_service
-from jobdating.registration.testing import candidate, open_site, principal
 
 
 @contextmanager
@@ -49,7 +47,10 @@ def counting(tally: Counter[str]) -> Iterator[None]:
     def statement(original: Any) -> Any:
         def run(self: psycopg.Cursor[Any], *args: Any, **kwargs: Any) -> Any:
             count("statements")
-            if self.connection._pipeline is None:  # outside pipeline mode each statement waits
+            conn = self.connection
+            if not conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                count("round_trips")  # psycopg sends BEGIN first, and waits for it
+            if conn._pipeline is None:  # outside pipeline mode each statement waits
                 count("round_trips")
             return original(self, *args, **kwargs)
 
@@ -85,27 +86,11 @@ def main(commands: int, writers: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp, store_url("postgres", Path(tmp), "registration") as url:
         store = open_store(url)
         try:
-            service = build_service(org="departement-nord", store=store)
-            site = open_site(service, "site-seclin")
-            handlers = RegistrationHandlers(service)
-            who = principal("mission-locale", "counsellor")
-            handlers.register_candidate(who, candidate(site))  # warm-up: connections, prepared caches
-            prepared = [candidate(site) for _ in range(commands)]
+            ready = registering(store, warm_up=1)  # connections, prepared caches
+            prepared = ready.prepared(commands)
             tally: Counter[str] = Counter()
-            commits_before = store.group_commit.commits
-
-            def write(share: list[Any]) -> None:
-                for cmd in share:
-                    handlers.register_candidate(who, cmd)
-
             with counting(tally):
-                shares = [prepared[i::writers] for i in range(writers)]
-                threads = [threading.Thread(target=write, args=(share,)) for share in shares]
-                for th in threads:
-                    th.start()
-                for th in threads:
-                    th.join()
-            groups = store.group_commit.commits - commits_before
+                groups = ready.from_threads(prepared, writers)
         finally:
             store.close()
     return {

@@ -94,6 +94,25 @@ def test_a_concurrent_append_makes_the_whole_unit_run_again(sqlite_store: EventS
     assert len(committed) == 2  # the first execute and the retried unit, each once
 
 
+def test_a_stream_known_new_is_not_read_and_a_writer_opening_it_first_makes_the_unit_run_again(
+    store: EventStore,
+) -> None:
+    sid = new_id()
+    bus = CommandBus(store, "sites", FixedClock(AT))
+    bus.execute(OPENINGS, sid, lambda n: [site_opened(sid)], meta())
+    runs: list[int] = []
+
+    def work(w: UnitOfWork) -> list[StoredEvent]:
+        if not runs:
+            w.new_stream(sid)  # as if its read had come before another writer opened the stream
+        runs.append(w.fold(OPENINGS, sid))
+        return w.append(sid, [site_opened(sid, 1)], meta())
+
+    stored = bus.run(work)
+    assert runs == [0, 1]  # not read the first time: the initial state
+    assert [e.stream_version for e in stored] == [2]
+
+
 async def test_writes_from_an_event_loop_share_one_commit(store: EventStore) -> None:
     store.write(lambda tx: tx.execute("CREATE TABLE marks (name TEXT PRIMARY KEY)"))
     bus = CommandBus(store, "notifications", FixedClock(AT))

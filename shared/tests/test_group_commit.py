@@ -3,10 +3,12 @@ backends for the shared behaviour; SQLite for the rest)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +55,35 @@ def test_concurrent_writers_all_land_and_a_failing_one_takes_only_its_own_writes
     assert {e.stream_id for e in store.iter_all()} == {taken, *landed}
     # `write` goes through the group committer on both backends (PostgreSQL used to commit each alone).
     assert store.group_commit.writes == 200
+
+
+def test_a_groups_first_job_failing_takes_back_only_its_own_writes(any_store: EventStore) -> None:
+    # The first job of a transaction runs without a savepoint: its failure rolls the whole transaction
+    # back, and the jobs after it still commit, together, in another.
+    store = any_store
+    streams = [new_id() for _ in range(4)]
+
+    def failing(stream_id: str) -> Any:
+        def work(tx: Transaction) -> None:
+            tx.append([new_event(stream_id, 1)])
+            raise RuntimeError(f"refused after appending to {stream_id}")
+
+        return work
+
+    def appending(stream_id: str) -> Any:
+        return lambda tx: tx.append([new_event(stream_id, 1)])[0].position
+
+    async def one_group() -> list[Any]:
+        works = [failing(streams[0]), appending(streams[1]), failing(streams[2]), appending(streams[3])]
+        return await asyncio.gather(*(store.write_async(work) for work in works), return_exceptions=True)
+
+    commits = store.group_commit.commits
+    first, second, third, fourth = asyncio.run(one_group())
+    assert isinstance(first, RuntimeError)
+    assert isinstance(third, RuntimeError)
+    assert store.group_commit.commits == commits + 1
+    assert [e.stream_id for e in store.iter_all()] == [streams[1], streams[3]]
+    assert [e.position for e in store.iter_all()] == [second, fourth]
 
 
 def test_the_result_is_returned_only_once_committed(tmp_path: Path) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 import psycopg.errors
 import pytest
 
 from jobdating.contracts.envelope import decode_envelope
-from jobdating.eventstore.base import ConcurrencyConflict, EventStore, ParkedEvent
+from jobdating.eventstore.base import ConcurrencyConflict, EventStore, ParkedEvent, Transaction
 from jobdating.runtime.ids import new_id
 from jobdating.testing.events import new_event
 
@@ -117,6 +119,57 @@ class StoreContract:
             tx.executemany(insert, [(f"w{i}", "d") for i in range(99)] + [("v1", "d")])
         assert store.dialect.is_unique_violation(refused.value)
         assert store.query("SELECT COUNT(*) FROM t_held")[0][0] == 250
+
+    def test_a_deferred_write_lands_with_the_statement_that_takes_it_or_before_any_other(
+        self, store: EventStore
+    ) -> None:
+        with store.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS t_keys (k TEXT PRIMARY KEY)")
+            tx.execute("CREATE TABLE IF NOT EXISTS t_rows (k TEXT PRIMARY KEY)")
+        keys = "INSERT INTO t_keys (k) VALUES (?)"
+        with store.transaction() as tx:
+            tx.defer(keys, ("taken along",))
+            tx.defer(keys, ("also taken along",))
+            tx.execute_with_deferred("INSERT INTO t_rows (k) VALUES (?)", ("a",))
+            tx.defer(keys, ("taken along by a WITH",))
+            tx.execute_with_deferred(
+                "WITH r (k) AS (SELECT CAST(? AS TEXT)) INSERT INTO t_rows (k) SELECT k FROM r", ("b",)
+            )
+            tx.defer(keys, ("read",))
+            # Another statement sends it first: a read sees it.
+            assert tx.execute("SELECT count(*) FROM t_keys WHERE k = ?", ("read",)).fetchone()[0] == 1
+            tx.defer(keys, ("at the end",))
+        assert sorted(r[0] for r in store.query("SELECT k FROM t_keys")) == [
+            "also taken along",
+            "at the end",
+            "read",
+            "taken along",
+            "taken along by a WITH",
+        ]
+        assert sorted(r[0] for r in store.query("SELECT k FROM t_rows")) == ["a", "b"]
+
+    def test_a_deferred_write_that_fails_fails_its_own_job_only(self, store: EventStore) -> None:
+        with store.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS t_once (k TEXT PRIMARY KEY)")
+            tx.execute("INSERT INTO t_once (k) VALUES (?)", ("taken",))
+        once = "INSERT INTO t_once (k) VALUES (?)"
+
+        def taking(value: str) -> Any:
+            return lambda tx: tx.defer(once, (value,))
+
+        def refused(tx: Transaction) -> None:
+            tx.defer(once, ("never sent",))
+            raise RuntimeError("refused after deferring a write")  # which goes with its work
+
+        async def one_group() -> list[Any]:
+            works = [taking("first"), taking("taken"), refused, taking("third")]
+            return await asyncio.gather(*(store.write_async(work) for work in works), return_exceptions=True)
+
+        first, second, third, fourth = asyncio.run(one_group())
+        assert store.dialect.is_unique_violation(second)
+        assert isinstance(third, RuntimeError)
+        assert (first, fourth) == (None, None)
+        assert sorted(r[0] for r in store.query("SELECT k FROM t_once")) == ["first", "taken", "third"]
 
     def test_read_all_follows_positions(self, store: EventStore) -> None:
         for _ in range(5):

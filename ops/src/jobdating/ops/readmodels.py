@@ -131,6 +131,8 @@ class PgLiveStore(PostgresEventStore):
     `snapshot()` holds one REPEATABLE READ transaction: every read inside sees one state of the database.
     """
 
+    autocommit_reads = False  # the snapshot is a transaction psycopg begins at its first read
+
     def __init__(self, dsn: str, read_only: bool) -> None:
         super().__init__(dsn)
         self.read_only = read_only

@@ -42,6 +42,21 @@ def test_a_phone_taken_between_look_up_and_commit_is_a_conflict_and_stores_nothi
     assert any_store.count() == events + 1
 
 
+def test_a_second_registration_of_one_candidate_is_refused_and_stores_nothing(any_store: EventStore) -> None:
+    # The facts read finds the stream already open: the registration folds it and is refused.
+    service = build_service(org="mel", store=any_store)
+    site = open_site(service)
+    first = candidate(site)
+    RegistrationHandlers(service).register_candidate(COUNSELLOR, first)
+    events = any_store.count()
+    with pytest.raises(Rejected) as refused:
+        RegistrationHandlers(service).register_candidate(
+            COUNSELLOR, candidate(site, candidate_id=first.candidate_id)
+        )
+    assert [(e.kind, e.field) for e in refused.value.errors] == [("conflict", "candidate_id")]
+    assert any_store.count() == events
+
+
 def test_an_import_racing_another_one_reports_the_rows_the_other_took(
     any_store: EventStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -88,7 +88,9 @@ class EventStore(abc.ABC):
         cur = conn.cursor()
         self._begin(cur)
         try:
-            yield Transaction(cur, self.dialect)
+            tx = Transaction(cur, self.dialect)
+            yield tx
+            tx.flush()
             conn.commit()
         except BaseException:
             # Also when the commit itself failed: the connection must not stay in a dead transaction.

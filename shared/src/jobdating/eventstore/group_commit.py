@@ -192,21 +192,35 @@ class GroupCommitter:
         return job
 
     def _commit(self, conn: Any, group: list[_Job], own: _Job | None) -> None:
-        """Run jobs in one transaction until none is waiting; fills `group` with the jobs it ran."""
+        """Run jobs in one transaction until none is waiting; fills `group` with the jobs it ran.
+
+        A job runs under a savepoint only when the transaction already holds another job's work: the first
+        needs none, since rolling the whole transaction back then undoes its work alone. A lone command
+        sends one statement fewer (on PostgreSQL a round trip, a sixth of a registration's statements)."""
         cur = conn.cursor()
         try:
             self._begin(cur)
             tx = Transaction(cur, self._dialect)
+            kept = 0  # jobs whose work the transaction holds
+            saved = False  # a job's savepoint is open
             while (job := self._more(group, own)) is not None:
-                self._dialect.next_job(cur, after_another=len(group) > 1)
+                if kept:
+                    self._dialect.next_job(cur, after_another=saved)
+                    saved = True
                 try:
                     job.result = job.context.run(job.work, tx)
+                    tx.flush()  # the job's deferred writes, if any: their errors are still its own
+                    kept += 1
                 except BaseException as exc:  # handed back to the caller's thread
-                    cur.execute("ROLLBACK TO job")
-                    # A lock taken in the job (the append lock) went with its savepoint.
+                    if kept:
+                        cur.execute("ROLLBACK TO job")
+                    else:  # alone in the transaction: all of it goes, and the next job begins another
+                        conn.rollback()
+                        self._begin(cur)
+                    # A lock taken in the job (the append lock) went with its savepoint or its transaction.
                     tx.rolled_back()
                     job.error = exc
-            conn.commit()  # releases the last job's savepoint with the rest
+            conn.commit()  # releases the last job's savepoint (if any) with the rest
             self.commits += 1
             self.writes += len(group)
         except BaseException as exc:

@@ -39,6 +39,11 @@ INSERT_EVENT = (
 )
 
 
+STREAM_VERSION = "(SELECT MAX(stream_version) FROM events WHERE stream_id = ?)"
+"""A stream's version (NULL: no event yet) as a scalar subquery binding the stream id: a read of a command's
+own may carry it, to learn in the same statement that the stream it opens is new (`UnitOfWork.new_stream`)."""
+
+
 def conflict_of(row: EventRow) -> ConcurrencyConflict:
     """The conflict to raise when `row` could not be inserted: its stream moved on (or its event is in)."""
     return ConcurrencyConflict(row[2], row[3] - 1)
@@ -61,6 +66,8 @@ class Dialect(abc.ABC):
     name: str
     position_column: str
     blob_type: str
+    defers_writes = False
+    """Whether `Transaction.defer` holds a write back for the next statement (a round trip saved)."""
 
     @abc.abstractmethod
     def sql(self, statement: str) -> str:
@@ -78,9 +85,9 @@ class Dialect(abc.ABC):
         return bytes(value)
 
     def next_job(self, cur: Cursor, *, after_another: bool) -> None:
-        """Open the savepoint of a group commit's next job; `after_another`: a job ran before it in this
-        transaction, whose savepoint is released first. The commit releases the last one, so a lone
-        command pays one savepoint statement, not two."""
+        """Open the savepoint of a group commit's next job (every job but a transaction's first has one);
+        `after_another`: the job before it ran under a savepoint, released first. The commit releases the
+        last one."""
         if after_another:
             cur.execute("RELEASE job")
         cur.execute("SAVEPOINT job")

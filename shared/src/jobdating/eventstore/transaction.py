@@ -17,6 +17,7 @@ class Transaction:
         self._cur = cur
         self._dialect = dialect
         self._locked = False
+        self._deferred: list[tuple[str, Sequence[Any]]] = []
 
     @property
     def dialect(self) -> Dialect:
@@ -26,20 +27,60 @@ class Transaction:
     def rolled_back(self) -> None:
         """The work since a savepoint was rolled back: so were the locks it took (PostgreSQL releases an
         advisory lock taken after a savepoint at ROLLBACK TO), and the next append takes the append lock
-        again instead of inserting without it."""
+        again instead of inserting without it. A deferred write not yet sent went with them."""
         self._locked = False
+        self._deferred.clear()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run a statement of the caller's (a projection's table); `?` placeholders on both backends."""
+        if self._deferred:
+            self.flush()
         self._cur.execute(self._dialect.sql(sql), tuple(params))
         return self._cur
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many rows (projection rebuilds write in bulk)."""
+        if self._deferred:
+            self.flush()
         self._dialect.executemany(self._cur, sql, rows)
+
+    def defer(self, sql: str, params: Sequence[Any]) -> None:
+        """An INSERT (`?` placeholders) that may wait for the next statement that takes it along
+        (`execute_with_deferred`): on PostgreSQL, where each statement is a round trip and psycopg's
+        client CPU, it then goes as a CTE of that statement. Any other statement sends it first, alone,
+        and so does the end of the work (`flush`), so that nothing reads around it. On SQLite, at once."""
+        if not self._dialect.defers_writes:
+            self.execute(sql, params)
+            return
+        self._deferred.append((sql, tuple(params)))
+
+    def execute_with_deferred(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """`execute` a statement that starts with SELECT, INSERT or WITH (not RECURSIVE) and reads none of
+        the tables the deferred writes go to, with those writes as CTEs in front of it: data-modifying CTEs
+        always run, once, but the statement would not see their rows."""
+        if not self._deferred:
+            return self.execute(sql, params)
+        ctes = ", ".join(f"deferred{n} AS ({write})" for n, (write, _) in enumerate(self._deferred))
+        deferred_params = [value for _, values in self._deferred for value in values]
+        self._deferred.clear()
+        if sql.startswith("WITH "):
+            combined = f"WITH {ctes}, {sql.removeprefix('WITH ')}"
+        else:
+            combined = f"WITH {ctes} {sql}"
+        return self.execute(combined, [*deferred_params, *params])
+
+    def flush(self) -> None:
+        """Send the deferred writes not yet sent, one statement each (the end of a job or a transaction)."""
+        if not self._deferred:
+            return
+        deferred, self._deferred = self._deferred, []
+        for sql, params in deferred:
+            self._cur.execute(self._dialect.sql(sql), params)
 
     def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
         """Append events; a (stream_id, stream_version) already taken raises ConcurrencyConflict."""
+        if self._deferred:
+            self.flush()
         rows = [event_row(new.envelope) for new in events]
         if self._locked:
             positions = self._dialect.insert_events(self._cur, rows)

@@ -95,12 +95,23 @@ class UnitOfWork:
         self.appended: list[StoredEvent] = []
         self._bus = bus
         self._versions: dict[str, int] = {}
+        self._new: set[str] = set()
 
     def fold(self, aggregate: Aggregate[S], stream_id: str) -> S:
-        """A stream's state, read in the transaction."""
+        """A stream's state, read in the transaction (a stream known to be new is not read)."""
+        if stream_id in self._new:
+            self._versions[stream_id] = 0
+            return aggregate.initial()
         history = self._bus.load(self.tx, stream_id)
         self._versions[stream_id] = len(history)
         return aggregate.fold(history)
+
+    def new_stream(self, stream_id: str) -> None:
+        """A stream that a read of the command's own found without events, in this transaction (its
+        `STREAM_VERSION` was NULL): its fold is the initial state without reading the stream again, one
+        statement fewer. A writer that opens it meanwhile makes the append conflict, and the command runs
+        again, as after any fold."""
+        self._new.add(stream_id)
 
     def expect(self, versions: Mapping[str, int]) -> None:
         """Versions of streams read elsewhere than by `fold` (a read model kept in the same transaction)."""

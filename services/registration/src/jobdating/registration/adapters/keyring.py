@@ -21,6 +21,7 @@ from jobdating.registration.application.rows import Db, fetch_one
 from jobdating.runtime.ids import new_id
 
 IMPORT_SECRET = "import-keys"  # noqa: S105 - the name of a secret, not one
+_INSERT_KEY = "INSERT INTO person_keys (subject_id, key_id, key) VALUES (?, ?, ?)"
 
 
 class SealBroken(Exception):
@@ -61,11 +62,13 @@ class Keyring:
 
     def save(self, tx: Transaction, *keys: PersonKey) -> None:
         """Store new keys (a second key for the same person is refused by the primary key); an import
-        batch saves all of its keys in one statement."""
-        tx.executemany(
-            "INSERT INTO person_keys (subject_id, key_id, key) VALUES (?, ?, ?)",
-            [(key.subject_id, key.key_id, key.key) for key in keys],
-        )
+        batch saves all of its keys in one statement. A registration's one key is deferred: on PostgreSQL
+        it goes with the statement writing the person's row (`person_rows`), which never reads keys."""
+        if len(keys) == 1:
+            (key,) = keys
+            tx.defer(_INSERT_KEY, (key.subject_id, key.key_id, key.key))
+            return
+        tx.executemany(_INSERT_KEY, [(key.subject_id, key.key_id, key.key) for key in keys])
 
     def key_of(self, db: Db, subject_id: str) -> PersonKey | None:
         """A person's key, or None when they have none (never registered, or erased)."""

@@ -112,7 +112,12 @@ class RegistrationHandlers:
         def decision(w: UnitOfWork) -> tuple[CandidatePersonal, SignUpRule[CandidateState]]:
             valid = validate_candidate(cmd)
             facts = lookups.candidate_facts(
-                w.tx, site_id=valid.site_id, wishes=valid.wishes, phone=valid.phone, email=valid.email
+                w.tx,
+                site_id=valid.site_id,
+                wishes=valid.wishes,
+                phone=valid.phone,
+                email=valid.email,
+                opening=(cmd.candidate_id, w.new_stream),
             )
             return candidate_personal(valid), partial(rules.register_candidate, valid, facts=facts)
 

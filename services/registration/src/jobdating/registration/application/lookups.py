@@ -3,10 +3,11 @@ holds a phone, an e-mail, a SIRET or an import key (the look-up tables)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from jobdating.contracts.registration import Wish
+from jobdating.eventstore.sql import STREAM_VERSION
 from jobdating.registration.application.queries import REGISTERED
 from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
 from jobdating.registration.domain.state import CandidateFacts, CompanyFacts
@@ -47,20 +48,28 @@ def candidate_facts(
     wishes: Iterable[Wish] = (),
     phone: str | None = None,
     email: str | None = None,
+    opening: tuple[str, Callable[[str], None]] | None = None,
 ) -> CandidateFacts:
     """What a registration or an update is checked against, read just before deciding.
 
     Site, phone and e-mail in one statement: each statement is a round trip (and, on SQLite, a release of
-    the GIL that the other request threads take), and this read precedes every registration.
+    the GIL that the other request threads take), and this read precedes every registration. `opening`: a
+    registration's stream and what to tell when that stream has no event yet (`UnitOfWork.new_stream`),
+    read by the same statement (`STREAM_VERSION`), so that the registration's fold need not read it.
     """
-    row = fetch_one(
-        db,
+    sql = (
         "SELECT (SELECT open FROM known_sites WHERE site_id = ?), "
         "(SELECT candidate_id FROM candidate_phones WHERE phone = ?), "
-        "(SELECT candidate_id FROM candidate_emails WHERE email = ?)",
-        (site_id, phone, email),
+        "(SELECT candidate_id FROM candidate_emails WHERE email = ?)"
     )
-    site_open, phone_owner, email_owner = row if row is not None else (None, None, None)
+    params: tuple[object, ...] = (site_id, phone, email)
+    if opening is not None:
+        sql, params = f"{sql}, {STREAM_VERSION}", (*params, opening[0])
+    row = fetch_one(db, sql, params)
+    site_open, phone_owner, email_owner, *version = row if row is not None else (None, None, None)
+    if opening is not None and version[0] is None:
+        stream_id, new_stream = opening
+        new_stream(stream_id)
     return CandidateFacts(
         open_sites=frozenset({site_id}) if site_id is not None and site_open else frozenset(),
         live_companies=live_company_ids(db, (w.company_id for w in wishes if w.company_id is not None)),

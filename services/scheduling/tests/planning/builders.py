@@ -54,3 +54,30 @@ def at(candidate: str, company: str, computer: str, start: int, site: str = "fac
     return m.Interview(
         candidate_id=candidate, company_id=company, site_id=site, computer_id=computer, day=0, start=start
     )
+
+
+FIRST_DAY = m.Window(day=0, start=540, end=560)
+SECOND_DAY = m.Window(day=1, start=540, end=560)
+
+
+def two_days(*candidates: m.Candidate) -> m.Instance:
+    """The bakery (one recruiter) and one computer at Faches, 9:00 on two days: two segments of one slot."""
+    return m.Instance(
+        days=(m.Day(index=0, start=540, end=560), m.Day(index=1, start=540, end=560)),
+        grid=m.SlotGrid(length=20, buffer=10),
+        sites=(m.Site(id="faches", opening=(FIRST_DAY, SECOND_DAY)),),
+        computers=(m.Computer(id="pc-0", site_id="faches"),),
+        companies=(m.Company(id="bakery", recruiters=1, windows=(FIRST_DAY, SECOND_DAY)),),
+        candidates=candidates,
+    )
+
+
+def one_wish(name: str, *available: m.Window) -> m.Candidate:
+    return m.Candidate(id=name, site_id="faches", available=available, wishes=("bakery",), max_interviews=1)
+
+
+def on_day_two(name: str) -> m.Interview:
+    """The bakery meets `name` at 9:00 on the second day."""
+    return m.Interview(
+        candidate_id=name, company_id="bakery", site_id="faches", computer_id="pc-0", day=1, start=540
+    )

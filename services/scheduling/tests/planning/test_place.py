@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jobdating.scheduling.planning import model as m
 from jobdating.scheduling.planning.board import Board
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.deadline import Deadline
@@ -16,7 +17,7 @@ from jobdating.scheduling.planning.objective import score, weights
 from jobdating.scheduling.planning.place import place_segments
 from jobdating.scheduling.planning.relax import segments
 
-from .builders import person, tiny
+from .builders import FIRST_DAY, SECOND_DAY, on_day_two, one_wish, person, tiny, two_days
 from .strategies import small_instances
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,3 +119,37 @@ def test_pairs_the_clock_stopped_are_reported_and_placed_by_a_second_try() -> No
     assert left == []
     assert check(instance, Plan(interviews=tuple(board.seat.values()))) == ()
     assert board.met == set(segment)
+
+
+def _place_bob(ana_chosen_day: int) -> tuple[m.Instance, Board, list[tuple[str, str]]]:
+    """Ana (there both days) sits on day 2, bob (only there on day 2) is missing, one recruiter; the
+    relaxation chose `ana_chosen_day` for ana and day 2 for bob. Bob is placed; the pairs left out."""
+    instance = two_days(one_wish("ana", FIRST_DAY, SECOND_DAY), one_wish("bob", SECOND_DAY))
+    frame = Frame(instance)
+    segment_of = segments(frame)
+    board = Board(frame)
+    board.add(on_day_two("ana"))
+    days = {frame.slots[t][0]: segment_of[t] for t in range(len(frame.slots))}
+    bob = ("bob", "bakery")
+    segment = {("ana", "bakery"): days[ana_chosen_day], bob: days[1]}
+    group, solver = sorted(frame.candidates), (solve_highs, Deadline.after(30), 1)
+    left, _, _ = place_segments(board, weights(instance), group, segment, segment_of, [bob], *solver)
+    return instance, board, left
+
+
+def test_a_pair_held_in_the_wrong_segment_gives_way_to_the_missing_one() -> None:
+    # The relaxation chose day 1 for ana, but she sits on day 2: no neighbourhood of bob's segment can
+    # place him (ana's interview there is kept); placing both segments anew with the relaxation's choice
+    # places both, and the plan reaches the bound.
+    instance, board, left = _place_bob(ana_chosen_day=0)
+    assert left == []
+    plan = Plan(interviews=tuple(board.seat.values()))
+    assert check(instance, plan) == ()
+    assert {(i.candidate_id, i.day) for i in plan.interviews} == {("ana", 0), ("bob", 1)}
+
+
+def test_a_segment_whose_choice_cannot_fit_keeps_the_plan() -> None:
+    # Both chosen for day 2, one recruiter: the segment placed anew cannot hold them, the plan stays.
+    _, board, left = _place_bob(ana_chosen_day=1)
+    assert left == [("bob", "bakery")]
+    assert list(board.seat.values()) == [on_day_two("ana")]

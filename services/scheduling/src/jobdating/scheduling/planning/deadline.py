@@ -49,4 +49,9 @@ class Deadline:
     def fits(self, columns: int) -> bool:
         """Whether a program of `columns` columns can be built and still leave its solver time to run
         (never beyond `MOST_COLUMNS`)."""
-        return columns <= MOST_COLUMNS and columns * BUILD_SECONDS_PER_COLUMN * _WORTH <= self.left()
+        return self.fits_all([columns])
+
+    def fits_all(self, programs: list[int]) -> bool:
+        """Whether programs of these many columns can be built and solved one after the other in time."""
+        total = sum(programs) * BUILD_SECONDS_PER_COLUMN * _WORTH
+        return all(columns <= MOST_COLUMNS for columns in programs) and total <= self.left()

@@ -5,8 +5,9 @@
 1. who meets whom: the segment relaxation (`relax.py`), solved by the engine, gives pairs and an upper
    bound on level 1 of the objective (`objective.py`);
 2. when: the timetable (`timetable.py`) gives every chosen pair a slot and a computer; the pairs it leaves
-   out are tried exactly, with the candidates around them in their segment (`place.py`). If all are
-   placed, the component's plan reaches the bound: level 1 is proven optimal;
+   out are tried exactly, with the candidates around them in their segment, and where none of these
+   places one, its whole segment anew with the relaxation's choice (`place.py`). If all are placed, the
+   component's plan reaches the bound: level 1 is proven optimal;
 3. otherwise a large-neighbourhood search (`lns.py`) re-solves the time-indexed program (`formulation.py`)
    around the pairs left out, everything else fixed, until the plan reaches the bound; on a small
    component the time-indexed linear relaxation (HiGHS) may lower the bound first;

@@ -237,6 +237,17 @@ def person(registration: Registration, upstream: upstream_world.Upstream, i: int
     )
 
 
+def people(registration: Registration, upstream: upstream_world.Upstream, n: int) -> list[str]:
+    """`n` consenting candidates, and the company co-1 (its recruiter Marc), the site and the job dating
+    their slots belong to."""
+    ids = [person(registration, upstream, i) for i in range(n)]
+    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    upstream.company("co-1")
+    upstream.site()
+    upstream.job_dating()
+    return ids
+
+
 @pytest.fixture
 def recruiting(upstream: upstream_world.Upstream, registration: Registration) -> None:
     """Company co-1 (its recruiter Marc answers by e-mail), site-1 and job dating jd-1, as upstream said."""

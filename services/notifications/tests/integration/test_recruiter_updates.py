@@ -9,12 +9,11 @@ from typing import Any
 import icalendar
 import pytest
 
-from jobdating.contracts.queries import Contact
 from jobdating.notifications.adapters import deliveries as delivery_rows
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.instants import parse_ts
 
-from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, person
+from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, people
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -24,15 +23,6 @@ INTERVAL = timedelta(seconds=60)
 @pytest.fixture
 def setting_changes() -> dict[str, Any]:
     return {"recruiter_update_interval_seconds": INTERVAL.total_seconds()}
-
-
-def people(registration: Registration, upstream: Upstream, n: int) -> list[str]:
-    ids = [person(registration, upstream, i) for i in range(n)]
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
-    return ids
 
 
 def told_uids(message: Any) -> list[str]:

@@ -15,22 +15,12 @@ from nats.js import JetStreamContext
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.notifications import NotificationSent
-from jobdating.contracts.queries import Contact
 from jobdating.notifications.application import queries_deliveries as deliveries
 
-from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, person, sms_lines
+from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, people, sms_lines
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
-
-
-def people(registration: Registration, upstream: Upstream, n: int) -> list[str]:
-    ids = [person(registration, upstream, i) for i in range(n)]
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
-    upstream.company("co-1")
-    upstream.site()
-    upstream.job_dating()
-    return ids
 
 
 async def test_each_published_slot_gets_exactly_one_convocation_by_email_and_by_sms(

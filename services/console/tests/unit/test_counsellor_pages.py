@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -140,6 +140,9 @@ class Counselling(FakeServices):
         raise Refused(404, ["inconnu"])
 
 
+C = TypeVar("C", bound=Counselling)
+
+
 def read(page: Response, status: int = 200) -> str:
     """The page's text as a person reads it (entities decoded), once its status is `status`."""
     assert page.status_code == status
@@ -164,6 +167,21 @@ def signed_in(sign_in: Callable[..., tuple[TestClient, Session]]) -> Callable[..
         return sign_in(console, account_id=ME, org="mission-locale", roles=roles)[0]
 
     return client_of
+
+
+@pytest.fixture
+def counsellor_on(
+    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+) -> Callable[[type[C]], tuple[C, TestClient, Session]]:
+    """`counsellor_on(Kind)`: services of that kind, and the client and session of the mission locale's
+    counsellor `ME` signed in to a console over them."""
+
+    def signed(kind: type[C]) -> tuple[C, TestClient, Session]:
+        services = kind()
+        console = build_console(services, secure_cookie=False)
+        return services, *sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+
+    return signed
 
 
 def test_the_call_list_says_who_was_not_reached_whose_interview_was_cancelled_and_who_was_absent(
@@ -277,11 +295,9 @@ class Noting(Counselling):
 
 
 def test_a_counsellor_reads_their_structures_notes_and_writes_one_on_a_candidates_interview(
-    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+    counsellor_on: Callable[[type[Noting]], tuple[Noting, TestClient, Session]],
 ) -> None:
-    services = Noting()
-    console = build_console(services, secure_cookie=False)
-    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    services, client, session = counsellor_on(Noting)
     page = client.get("/conseil/candidats/c-1")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>alert" not in page.text
@@ -320,11 +336,9 @@ class Attending(Counselling):
 
 
 def test_a_counsellor_records_who_came_to_the_workshop_they_run(
-    build_console: Callable[..., ConsoleService], sign_in: Callable[..., tuple[TestClient, Session]]
+    counsellor_on: Callable[[type[Attending]], tuple[Attending, TestClient, Session]],
 ) -> None:
-    services = Attending()
-    console = build_console(services, secure_cookie=False)
-    client, session = sign_in(console, account_id=ME, org="mission-locale", roles=("counsellor",))
+    services, client, session = counsellor_on(Attending)
     text = read(client.get("/conseil/ateliers"))
     assert 'action="/conseil/ateliers/ws-1/presences"' in text
     assert "<legend>Martin Léa</legend>" in text

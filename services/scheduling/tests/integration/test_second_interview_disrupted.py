@@ -18,8 +18,9 @@ from jobdating.scheduling.testing import Fact, demo_facts
 from .conftest import assert_plan_still_valid, log_events, starts
 from .second_day import ADDRESS, TOMORROW, Day, assert_cancelled
 
+pytestmark = pytest.mark.nats
 
-@pytest.mark.nats
+
 async def test_a_site_closing_cancels_its_second_interviews_with_the_reason_and_keeps_those_elsewhere(
     day: Day,
 ) -> None:
@@ -40,7 +41,6 @@ async def test_a_site_closing_cancels_its_second_interviews_with_the_reason_and_
     assert_plan_still_valid(day.service, day.api.jd)
 
 
-@pytest.mark.nats
 async def test_a_broken_computer_moves_its_second_interview_to_a_free_computer_at_the_same_time(
     day: Day,
 ) -> None:
@@ -69,7 +69,6 @@ async def test_a_broken_computer_moves_its_second_interview_to_a_free_computer_a
     assert_plan_still_valid(day.service, day.api.jd)
 
 
-@pytest.mark.nats
 async def test_a_broken_computer_cancels_its_second_interview_with_the_reason_when_no_other_is_free(
     day: Day,
 ) -> None:
@@ -94,7 +93,6 @@ async def test_a_broken_computer_cancels_its_second_interview_with_the_reason_wh
     assert_plan_still_valid(day.service, day.api.jd)
 
 
-@pytest.mark.nats
 async def test_a_reopened_site_gives_back_its_second_interviews_at_their_time_or_the_first_free_one(
     day: Day,
 ) -> None:

@@ -15,10 +15,11 @@ from jobdating.scheduling.testing import Fact, company_id
 from .conftest import assert_plan_still_valid
 from .second_day import ADDRESS, Day, assert_cancelled
 
+pytestmark = pytest.mark.nats
+
 LATER_TOMORROW = "2026-12-04T11:00"
 
 
-@pytest.mark.nats
 async def test_a_company_withdrawing_after_the_job_dating_cancels_its_second_interviews_still_to_come(
     day: Day,
 ) -> None:
@@ -46,7 +47,6 @@ async def test_a_company_withdrawing_after_the_job_dating_cancels_its_second_int
     assert_plan_still_valid(day.service, day.api.jd)
 
 
-@pytest.mark.nats
 async def test_a_company_leaving_during_the_day_cancels_its_second_interviews_with_its_planned_ones(
     day: Day,
 ) -> None:
@@ -72,7 +72,6 @@ async def test_a_company_leaving_during_the_day_cancels_its_second_interviews_wi
     assert_plan_still_valid(day.service, day.api.jd)
 
 
-@pytest.mark.nats
 @pytest.mark.parametrize("erased", [False, True], ids=["withdrew", "erased"])
 async def test_a_candidate_withdrawing_or_erased_loses_their_second_interviews_still_to_come_only(
     day: Day, erased: bool

@@ -28,6 +28,7 @@ from jobdating.scheduling.domain.facts import CandidateFacts, RoomFacts, SiteFac
 from jobdating.scheduling.domain.permissions import Actor
 from jobdating.scheduling.domain.state import JobDatingState, WorkshopState
 from jobdating.scheduling.testing import COORDINATOR, COUNSELLOR, planned
+from jobdating.testing.samples import sample_of
 
 PLIE_COACH = Actor(org="plie-lille-sud", role="counsellor")
 DAY = date(2026, 12, 3)
@@ -67,16 +68,13 @@ def given(*events: Event) -> WorkshopState:
     return reduce(evolve_workshop, events, WorkshopState())
 
 
-SCHEDULED = WorkshopScheduled(
-    workshop_id="ws-1",
-    job_dating_id="jd-1",
-    site_id="site-seclin",
-    room_id="room-1",
+# The sample's session (ws-1 of jd-1, in room-1 at site-seclin), for two, run by these coaches.
+SCHEDULED = sample_of(
+    WorkshopScheduled,
     starts_at=STARTS,
     ends_at=STARTS + timedelta(hours=2),
     capacity=2,
     coach_ids=("coach-ml", "coach-ft"),
-    coach_orgs=("mission-locale", "france-travail"),
 )
 
 

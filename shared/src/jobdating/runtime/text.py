@@ -37,3 +37,22 @@ def reaches_a_person(value: str) -> bool:
 def spreadsheet_cell(value: str) -> str:
     """`value` as a spreadsheet shows it: a leading apostrophe keeps a would-be formula as text."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+# Ids travel in NATS subjects, so they may hold no dot, wildcard or space.
+_SUBJECT_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def subject_id(value: str) -> bool:
+    """Whether `value` may identify something the events name: letters, digits, - and _, 64 at most."""
+    return _SUBJECT_ID.fullmatch(value) is not None
+
+
+def required_problem(value: str, longest: int, missing: str, too_long: str) -> str | None:
+    """`missing` when `value` is blank, `too_long` when it holds more than `longest` characters (the spaces
+    around it not counted), else None: each service says both in its own words."""
+    if not value.strip():
+        return missing
+    if len(value.strip()) > longest:
+        return too_long
+    return None

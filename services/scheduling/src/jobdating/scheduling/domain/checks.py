@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
+from jobdating.runtime.text import required_problem, subject_id
 from jobdating.scheduling.domain.errors import Problem
-
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def identifier(field: str, value: str) -> list[Problem]:
     """An id that can travel in a NATS subject (letters, digits, - and _)."""
-    if _IDENTIFIER.fullmatch(value):
+    if subject_id(value):
         return []
     return [Problem(field, "identifiant invalide : lettres, chiffres, - et _ seulement (64 au plus)")]
 
 
 def text(field: str, value: str, what: str, longest: int = 120) -> list[Problem]:
     """A required text of reasonable length."""
-    if not value.strip():
-        return [Problem(field, f"indiquez {what}")]
-    if len(value.strip()) > longest:
-        return [Problem(field, f"{longest} caractères au plus")]
-    return []
+    said = required_problem(value, longest, f"indiquez {what}", f"{longest} caractères au plus")
+    return [] if said is None else [Problem(field, said)]
 
 
 def aware(field: str, value: datetime | None) -> list[Problem]:

@@ -8,10 +8,9 @@ from datetime import date, time
 
 from jobdating.contracts.sites import Coordinates, OpeningHours, SiteAccessibility, SiteContact
 from jobdating.runtime import phones
+from jobdating.runtime.text import required_problem, subject_id
 from jobdating.sites.domain.errors import Problem
 
-# Ids travel in NATS subjects, so they may hold no dot, wildcard or space.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _POSTCODE = re.compile(r"^[0-9]{5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CAPACITY = 1000
@@ -19,18 +18,16 @@ MAX_CAPACITY = 1000
 
 def identifier(field: str, value: str) -> list[Problem]:
     """An id of a site, room, computer or organisation."""
-    if _ID.fullmatch(value):
+    if subject_id(value):
         return []
     return [Problem(field, "identifiant invalide : lettres, chiffres, - et _ seulement, 64 au plus")]
 
 
 def text(field: str, value: str, what: str, max_length: int = 120) -> list[Problem]:
     """A required free text, `what` naming it in the message (e.g. "le nom du site")."""
-    if not value.strip():
-        return [Problem(field, f"{what} est obligatoire")]
-    if len(value.strip()) > max_length:
-        return [Problem(field, f"{what} ne doit pas dépasser {max_length} caractères")]
-    return []
+    too_long = f"{what} ne doit pas dépasser {max_length} caractères"
+    said = required_problem(value, max_length, f"{what} est obligatoire", too_long)
+    return [] if said is None else [Problem(field, said)]
 
 
 def reason(field: str, value: str) -> list[Problem]:

@@ -56,7 +56,7 @@ from bench.common import save, scratch_dir
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.contracts import queries
 from jobdating.contracts.subjects import request_subject
 from jobdating.notifications.adapters.maildir import MaildirHandler
 from jobdating.notifications.testing import process_env
@@ -192,9 +192,9 @@ async def run(
         js = nc.jetstream()
         await provision(js)
 
-        async def answer(question: ContactRequest) -> ContactReply:
+        async def answer(question: queries.ContactRequest) -> queries.ContactReply:
             i = question.subject_id.rpartition("-")[2]
-            contact = Contact(
+            contact = queries.Contact(
                 first_name=f"Prénom{i}",
                 last_name="Bench",
                 # ARCEP's fiction mobiles (06 39 98 xx xx): a number libphonenumber calls invalid is not
@@ -204,11 +204,20 @@ async def run(
                 consent_sms=True,
                 consent_email=True,
             )
-            return ContactReply(
+            return queries.ContactReply(
                 status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact))
             )
 
-        await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, answer)
+        await serve(nc, request_subject(ORG, "registration", "contact"), queries.ContactRequest, answer)
+
+        async def first_names(question: queries.FirstNamesRequest) -> queries.FirstNamesReply:
+            names = {c: f"Prénom{c.rpartition('-')[2]}" for c in question.candidate_ids}
+            sealed = seal_for(question.reply_key, msgspec.json.encode(queries.FirstNames(names=names)))
+            return queries.FirstNamesReply(status="found", sealed=sealed)
+
+        await serve(
+            nc, request_subject(ORG, "registration", "first-names"), queries.FirstNamesRequest, first_names
+        )
 
         up = Upstream(work / "scheduling.db", ORG, actor_id="bench")
         preload(up, slots, companies, in_plan)

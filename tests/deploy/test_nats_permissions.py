@@ -181,8 +181,11 @@ async def test_each_instance_reads_and_acks_its_own_durables_only(
         await js.consumer_info(STREAM_NAME, other, timeout=1)
 
 
-async def test_notifications_asks_contacts_of_the_registering_org_instance(connect: Connector) -> None:
-    subject = "jobdating-rpc.mission-locale.registration.contact"
+@pytest.mark.parametrize("question", ["contact", "first-names"])
+async def test_notifications_asks_contacts_of_the_registering_org_instance(
+    connect: Connector, question: str
+) -> None:
+    subject = f"jobdating-rpc.mission-locale.registration.{question}"
     await answering(await connect("registration-mission-locale"), subject, b"sealed answer")
     notifications = await connect("notifications")
     reply = await notifications.request(subject, b"q", timeout=2)

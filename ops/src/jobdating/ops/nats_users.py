@@ -71,7 +71,11 @@ def service_user(instance: Instance) -> NatsUser:
             "Contact details: asked of the registration instance of the org that registered the person;"
             " candidates' SMS replies relayed to it."
         )
-        publish += ["jobdating-rpc.*.registration.contact", "jobdating-rpc.*.registration.candidate-answer"]
+        publish += [
+            "jobdating-rpc.*.registration.contact",
+            "jobdating-rpc.*.registration.first-names",
+            "jobdating-rpc.*.registration.candidate-answer",
+        ]
     if instance.service == "registration":
         comment = "Contact openings for a stated purpose: asked of the instance holding the person."
         publish.append("jobdating-rpc.*.registration.contact-opening")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -24,7 +25,7 @@ from nats.js import JetStreamContext
 
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.contracts import queries
 from jobdating.contracts.subjects import request_subject
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.adapters.maildir import MaildirHandler, messages
@@ -104,6 +105,11 @@ class TestMailHandler(MaildirHandler):
         # Close the connection on DATA without writing: True for the next message, an address for the
         # next message to it (concurrent sends reach the server in no set order).
         self.drop_before_write: bool | str = False
+        # Hold the answer to DATA for messages to these addresses until `released` (a recruiter's e-mail
+        # still on its way): what each held message was sent to, in `held`.
+        self.hold: set[str] = set()
+        self.held: list[str] = []
+        self.released = threading.Event()
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: SmtpEnvelope, address: str, options: list[str]
@@ -120,6 +126,11 @@ class TestMailHandler(MaildirHandler):
             assert server.transport is not None
             server.transport.close()
             return "421 closing"
+        held = self.hold.intersection(envelope.rcpt_tos)
+        if held:
+            self.held.extend(sorted(held))
+            while not self.released.is_set():  # noqa: ASYNC110 - released from the test's thread
+                await asyncio.sleep(0.01)
         answer = await super().handle_DATA(server, session, envelope)
         if self.stall_after_write:
             await asyncio.sleep(self.stall_after_write)
@@ -183,28 +194,47 @@ class Registration:
     """Answers `contact` questions over NATS like the registration service: sealed to the asker's key."""
 
     def __init__(self) -> None:
-        self.people: dict[str, Contact] = {}
+        self.people: dict[str, queries.Contact] = {}
         self.statuses: dict[str, str] = {}
         self.asked: list[tuple[str, str]] = []
+        self.first_names_asked: list[tuple[str, ...]] = []  # each first-names question's ids
 
-    async def answer(self, question: ContactRequest) -> ContactReply:
+    async def answer(self, question: queries.ContactRequest) -> queries.ContactReply:
         self.asked.append((question.subject_id, question.purpose))
         status = self.statuses.get(question.subject_id)
         if status == "withdrawn" and question.purpose.endswith(":counsellor"):
             # Like registration: a withdrawn candidate's counsellor is still said, with the name only.
-            known = self.people.get(question.subject_id, Contact())
-            told = Contact(first_name=known.first_name, last_name=known.last_name, counsellor_id=COUNSELLOR)
+            known = self.people.get(question.subject_id, queries.Contact())
+            told = queries.Contact(
+                first_name=known.first_name, last_name=known.last_name, counsellor_id=COUNSELLOR
+            )
             sealed = seal_for(question.reply_key, msgspec.json.encode(told))
-            return ContactReply(status="withdrawn", sealed=sealed)
+            return queries.ContactReply(status="withdrawn", sealed=sealed)
         if status is not None:
-            return ContactReply(status=status)  # type: ignore[arg-type]
+            return queries.ContactReply(status=status)  # type: ignore[arg-type]
         contact = self.people.get(question.subject_id)
         if contact is None:
-            return ContactReply(status="unknown")
+            return queries.ContactReply(status="unknown")
         if question.subject_type == "candidate" and contact.counsellor_id is None:
             # Every candidate of the upstream world is followed by this counsellor (sealed in the answer).
             contact = msgspec.structs.replace(contact, counsellor_id=COUNSELLOR)
-        return ContactReply(status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact)))
+        return queries.ContactReply(
+            status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact))
+        )
+
+    async def first_names(self, question: queries.FirstNamesRequest) -> queries.FirstNamesReply:
+        """Like registration: the first names of those asked who may be named, in one sealed answer."""
+        self.asked.extend((candidate_id, question.purpose) for candidate_id in question.candidate_ids)
+        self.first_names_asked.append(question.candidate_ids)
+        names = {
+            candidate_id: known.first_name
+            for candidate_id in question.candidate_ids
+            if candidate_id not in self.statuses
+            and (known := self.people.get(candidate_id)) is not None
+            and known.first_name
+        }
+        sealed = seal_for(question.reply_key, msgspec.json.encode(queries.FirstNames(names=names)))
+        return queries.FirstNamesReply(status="found", sealed=sealed)
 
 
 def consenting(
@@ -219,7 +249,7 @@ def consenting(
     (first name, phone, e-mail) registration gives for them."""
     first_name, phone, email = contact
     upstream.candidate(candidate_id, sms=sms)
-    registration.people[candidate_id] = Contact(
+    registration.people[candidate_id] = queries.Contact(
         first_name=first_name,
         phone=phone,
         email=email,
@@ -241,7 +271,7 @@ def people(registration: Registration, upstream: upstream_world.Upstream, n: int
     """`n` consenting candidates, and the company co-1 (its recruiter Marc), the site and the job dating
     their slots belong to."""
     ids = [person(registration, upstream, i) for i in range(n)]
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    registration.people["co-1"] = queries.Contact(first_name="Marc", email="recrutement@logistique.example")
     upstream.company("co-1")
     upstream.site()
     upstream.job_dating()
@@ -251,7 +281,7 @@ def people(registration: Registration, upstream: upstream_world.Upstream, n: int
 @pytest.fixture
 def recruiting(upstream: upstream_world.Upstream, registration: Registration) -> None:
     """Company co-1 (its recruiter Marc answers by e-mail), site-1 and job dating jd-1, as upstream said."""
-    registration.people["co-1"] = Contact(first_name="Marc", email="recrutement@logistique.example")
+    registration.people["co-1"] = queries.Contact(first_name="Marc", email="recrutement@logistique.example")
     upstream.company("co-1")
     upstream.site()
     upstream.job_dating()
@@ -260,7 +290,13 @@ def recruiting(upstream: upstream_world.Upstream, registration: Registration) ->
 @pytest.fixture
 async def registration(nc: Client) -> Registration:
     responder = Registration()
-    await serve(nc, request_subject(ORG, "registration", "contact"), ContactRequest, responder.answer)
+    await serve(nc, request_subject(ORG, "registration", "contact"), queries.ContactRequest, responder.answer)
+    await serve(
+        nc,
+        request_subject(ORG, "registration", "first-names"),
+        queries.FirstNamesRequest,
+        responder.first_names,
+    )
     return responder
 
 

@@ -13,7 +13,7 @@ from jobdating.notifications.adapters import deliveries as delivery_rows
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.instants import parse_ts
 
-from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, people
+from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, people, plain_text
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -67,6 +67,9 @@ async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_it
     first, second = mailbox.messages("agenda_update")
     assert told_uids(second) == [f"slot-slot-{i}@jobdating" for i in range(3)]
     assert "Votre agenda change : 3 entretiens" in second["Subject"]
+    # Their first names came in one question for the three slots (not one a slot), and the e-mail says them.
+    assert sorted(registration.first_names_asked[-1]) == sorted(candidates[:3])
+    assert all(f"Prénom{i}" in plain_text(second) for i in range(3))
     assert sorted(r[4:6] for r in instance.deliveries(kind="agenda_update")) == [
         ("sent", None),
         ("sent", None),

@@ -11,10 +11,11 @@ from cryptography.exceptions import InvalidTag
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
+from jobdating.contracts import queries
 from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
 from jobdating.contracts.subjects import request_subject
 from jobdating.privacy.box import BoxKeys
-from jobdating.registration.adapters.messaging import serve_contacts
+from jobdating.registration.adapters.messaging import serve_contacts, serve_first_names
 from jobdating.registration.application.contacts import answer_contact
 from jobdating.registration.application.handlers import RegistrationHandlers
 from jobdating.registration.application.service import RegistrationService
@@ -147,6 +148,7 @@ async def test_contact_questions_are_answered_over_nats_without_the_data_in_clea
 ) -> None:
     cid = registered(service, site, phone="06 39 98 00 08")
     await serve_contacts(nc, service)
+    await serve_first_names(nc, service)
     wire: list[bytes] = []
 
     async def record(msg: Msg) -> None:
@@ -157,7 +159,15 @@ async def test_contact_questions_are_answered_over_nats_without_the_data_in_clea
     subject = request_subject("mel", "registration", "contact")
     reply = await ask(nc, subject, question(keys, cid, purpose="rappel"), ContactReply)
     assert opened(keys, reply).phone == "+33639980008"
+    # The first names of a recruiter's agenda, in one question for all its slots.
+    names = queries.FirstNamesRequest(
+        candidate_ids=(cid,), purpose="recruiter_agenda", requester="notifications", reply_key=keys.public
+    )
+    subject = request_subject("mel", "registration", "first-names")
+    answer = await ask(nc, subject, names, queries.FirstNamesReply)
+    assert answer.sealed is not None
+    assert msgspec.json.decode(keys.open(answer.sealed), type=queries.FirstNames).names == {cid: "Samia"}
     await nc.flush()
     await spy.unsubscribe()
     assert wire
-    assert all(b"39980008" not in data and b"Benali" not in data for data in wire)
+    assert all(b"39980008" not in data and b"Benali" not in data and b"Samia" not in data for data in wire)

@@ -50,6 +50,37 @@ class ContactReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     reason: str | None = None
 
 
+FIRST_NAMES_QUESTION = "first-names"
+FIRST_NAMES_AT_MOST = 1000
+"""The most candidates one first-names question may name (an agenda telling more asks again)."""
+
+
+class FirstNamesRequest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Ask registration the first names of candidates, for a stated purpose (a recruiter's agenda): one
+    question for every slot a message tells, not one a slot (an update telling 400 walk-ins asked 400,
+    ahead of every convocation's own contact question)."""
+
+    candidate_ids: tuple[str, ...]
+    purpose: str
+    requester: str
+    reply_key: str
+
+
+class FirstNames(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What a sealed first-names answer holds once opened: the first name of each candidate asked who may
+    be named (registered, neither withdrawn nor erased); the others are left out."""
+
+    names: dict[str, str] = {}
+
+
+class FirstNamesReply(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """`status`: found (then `sealed` holds FirstNames, possibly empty) or refused, with `reason`."""
+
+    status: Literal["found", "refused"]
+    sealed: SealedBox | None = None
+    reason: str | None = None
+
+
 CANDIDATE_ANSWER_QUESTION = "candidate-answer"
 
 

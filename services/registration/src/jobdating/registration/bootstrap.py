@@ -21,6 +21,7 @@ from jobdating.registration.adapters.messaging import (
     serve_candidate_answers,
     serve_contact_openings,
     serve_contacts,
+    serve_first_names,
 )
 from jobdating.registration.adapters.remote_openings import RemoteOpenings
 from jobdating.registration.application.duplicates import DuplicateFinder
@@ -82,11 +83,12 @@ def bootstrap(
 
 
 async def run(host: ServiceHost, instance: RegistrationInstance) -> None:
-    """Connect, answer contact questions (and contact openings asked by other instances, which it may ask
-    too) and record candidates' answers relayed by notifications, then run the relay, the sites consumer,
-    the API, the daily retention job and the duplicate sweep until stopped."""
+    """Connect, answer contact and first-names questions (and contact openings asked by other instances,
+    which it may ask too) and record candidates' answers relayed by notifications, then run the relay, the
+    sites consumer, the API, the daily retention job and the duplicate sweep until stopped."""
     nc = await host.connect()
     await serve_contacts(nc, instance.service)
+    await serve_first_names(nc, instance.service)
     await serve_contact_openings(nc, instance.service)
     # Candidates' replies to SMS, relayed by notifications: recorded like their personal link's answers.
     answers = LinkAnswers(RegistrationHandlers(instance.service), None)

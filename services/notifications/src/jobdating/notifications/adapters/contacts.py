@@ -7,12 +7,13 @@ for one message and dropped: no contact detail is written to an event, a table o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Literal
 
 import msgspec
 from nats.aio.client import Client
 
-from jobdating.contracts.queries import CONTACT_QUESTION, Contact, ContactReply, ContactRequest
+from jobdating.contracts import queries
 from jobdating.contracts.registration import SERVICE as REGISTRATION
 from jobdating.contracts.subjects import request_subject
 from jobdating.notifications.application.ports import ContactAnswer, ContactsUnavailable
@@ -20,7 +21,8 @@ from jobdating.privacy.box import BoxKeys, Unopened
 from jobdating.runtime.rpc import RpcError, ask
 
 REQUESTER = "notifications"
-_contact = msgspec.json.Decoder(Contact)
+_contact = msgspec.json.Decoder(queries.Contact)
+_first_names = msgspec.json.Decoder(queries.FirstNames)
 
 
 class RegistrationContacts:
@@ -61,16 +63,16 @@ class RegistrationContacts:
     async def _ask(
         self, org: str, subject_type: Literal["candidate", "company"], subject_id: str, purpose: str
     ) -> ContactAnswer:
-        request = ContactRequest(
+        request = queries.ContactRequest(
             subject_type=subject_type,
             subject_id=subject_id,
             purpose=purpose,
             requester=REQUESTER,
             reply_key=self.keys.public,
         )
-        subject = request_subject(org, REGISTRATION, CONTACT_QUESTION)
+        subject = request_subject(org, REGISTRATION, queries.CONTACT_QUESTION)
         try:  # not asked, or an answer that does not open: registration is out of reach
-            reply = await ask(self.nc, subject, request, ContactReply, wait=self.wait)
+            reply = await ask(self.nc, subject, request, queries.ContactReply, wait=self.wait)
             # A withdrawn candidate's answer may still say who follows them (asked for their counsellor).
             if reply.status not in ("found", "withdrawn") or reply.sealed is None:
                 return ContactAnswer(status=reply.status)
@@ -78,3 +80,23 @@ class RegistrationContacts:
             return ContactAnswer(status=reply.status, contact=contact)
         except (RpcError, Unopened) as exc:
             raise ContactsUnavailable(str(exc)) from exc
+
+    async def first_names(self, org: str, candidate_ids: Sequence[str], purpose: str) -> dict[str, str]:
+        subject = request_subject(org, REGISTRATION, queries.FIRST_NAMES_QUESTION)
+        names: dict[str, str] = {}
+        wanted = list(dict.fromkeys(candidate_ids))
+        for start in range(0, len(wanted), queries.FIRST_NAMES_AT_MOST):
+            request = queries.FirstNamesRequest(
+                candidate_ids=tuple(wanted[start : start + queries.FIRST_NAMES_AT_MOST]),
+                purpose=purpose,
+                requester=REQUESTER,
+                reply_key=self.keys.public,
+            )
+            try:
+                reply = await ask(self.nc, subject, request, queries.FirstNamesReply, wait=self.wait)
+                if reply.status != "found" or reply.sealed is None:
+                    raise ContactsUnavailable(reply.reason or reply.status)
+                names |= self.keys.open_answer(reply.sealed, _first_names, subject).names
+            except (RpcError, Unopened) as exc:
+                raise ContactsUnavailable(str(exc)) from exc
+        return names

@@ -257,7 +257,7 @@ class ContentBuilder:
         slots = queries_plan.company_slots(self.store, company.company_id, d.subject_id)
         places = queries_facts.Places(self.store)
         items, entries = [], []
-        names = await asyncio.gather(*(self._first_name(s.candidate_id, "recruiter_agenda") for s in slots))
+        names = await self._first_names([s.candidate_id for s in slots], "recruiter_agenda")
         for slot, name in zip(slots, names, strict=True):
             site = _required(places.site(slot.site_id), "site_unknown")
             items.append(self._agenda_item(slot, site, tz, places, name))
@@ -275,7 +275,7 @@ class ContentBuilder:
         places = queries_facts.Places(self.store)
         told = [slot, *facts.slots]
         sites = [_required(places.site(s.site_id), "site_unknown") for s in told]
-        names = await asyncio.gather(*(self._first_name(s.candidate_id, "recruiter_agenda") for s in told))
+        names = await self._first_names([s.candidate_id for s in told], "recruiter_agenda")
         changes: list[dict[str, Any]] = []
         for shown, site, name in zip(told, sites, names, strict=True):
             before = queries_plan.told(self.store, shown.slot_id, d.recipient_type, d.recipient_id, d.channel)
@@ -368,6 +368,25 @@ class ContentBuilder:
         except ContactsUnavailable:
             return None
         return answer.contact.first_name if answer.contact is not None else None
+
+    async def _first_names(self, candidate_ids: Sequence[str], purpose: str) -> list[str | None]:
+        """Each candidate's first name (None: not to be named, or registration out of reach), asked in one
+        question per organisation that registered them, not one a candidate: an agenda update telling
+        400 walk-ins put 400 questions ahead of every convocation's own."""
+        by_org: dict[str, list[str]] = {}
+        for candidate_id in dict.fromkeys(candidate_ids):
+            candidate = queries_facts.candidate(self.store, candidate_id)
+            if candidate is not None and candidate.status == "active":
+                by_org.setdefault(candidate.org, []).append(candidate_id)
+        asked = [self.contacts.first_names(org, ids, f"{purpose}:first_name") for org, ids in by_org.items()]
+        names: dict[str, str] = {}
+        for answer in await asyncio.gather(*asked, return_exceptions=True):
+            if isinstance(answer, ContactsUnavailable):
+                continue  # as for one name: the agenda says « prénom non communiqué »
+            if isinstance(answer, BaseException):
+                raise answer
+            names |= answer
+        return [names.get(candidate_id) for candidate_id in candidate_ids]
 
     def _slot_view(
         self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places

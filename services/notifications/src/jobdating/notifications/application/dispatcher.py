@@ -151,6 +151,9 @@ class Dispatcher:
         self._inflight: dict[str, asyncio.Task[None]] = {}
         # (recipient type, recipient id, channel) of the messages in flight: one at a time per person.
         self._busy: dict[tuple[str, str, str], str] = {}
+        # The messages in flight to anyone but a candidate, and how many places they may hold.
+        self._others: set[str] = set()
+        self._others_places = max(1, concurrency // 4)
 
     def wake(self) -> None:
         """Look for due messages now (called after a consumer planned some; same event loop)."""
@@ -207,28 +210,63 @@ class Dispatcher:
             return 0
         launched = 0
         self._paced_for = None
+        limit = 4 * (free + len(self._inflight))
         # Read beyond the free places: rows waiting for their recipient's message in flight are passed over,
-        # and so are those whose provider has no token for now.
-        for d in queries_deliveries.due(
-            self.store, self.clock.now(), 4 * (free + len(self._inflight)), self._inflight.__contains__
-        ):
-            person = _person_channel(d)
-            if person in self._busy:
-                continue
-            pacer = self.pacers.get(d.channel)
-            if pacer is not None and not pacer.take():
-                self._paced_for = pacer.wait()
-                continue
-            task = asyncio.create_task(self._process(d))
-            self._inflight[d.notification_id] = task
-            self._busy[person] = d.notification_id
-            task.add_done_callback(functools.partial(self._done, d.notification_id))
-            launched += 1
-            if launched == free:
+        # and so are those whose provider has no token for now, and those to anyone but a candidate once
+        # they hold their share of the places. When a whole page was passed over (an interval's end makes
+        # thousands of updates due at one instant to a few companies), the next look leaves out the busy
+        # recipients in the query itself: the convocations due after them are not held behind them.
+        for second_look in (False, True):
+            passed_over = False
+            for d in queries_deliveries.due(
+                self.store,
+                self.clock.now(),
+                limit,
+                self._inflight.__contains__,
+                waiting=self._waiting() if second_look else (),
+                candidates_only=second_look and self._others_full(),
+            ):
+                if not self._launch(d):
+                    passed_over = True
+                    continue
+                launched += 1
+                if launched == free:
+                    break
+            if launched == free or not passed_over:
                 break
         if self._paced_for is not None:
             self._wake_in(self._paced_for)
         return launched
+
+    def _launch(self, d: Delivery) -> bool:
+        """Start sending `d` unless its recipient has a message in flight, its provider has no token or
+        the places for anyone but candidates are taken (True: started)."""
+        person = _person_channel(d)
+        if person in self._busy:
+            return False
+        other = d.recipient_type != "candidate"
+        if other and self._others_full():
+            return False
+        pacer = self.pacers.get(d.channel)
+        if pacer is not None and not pacer.take():
+            self._paced_for = pacer.wait()
+            return False
+        task = asyncio.create_task(self._process(d))
+        self._inflight[d.notification_id] = task
+        self._busy[person] = d.notification_id
+        if other:
+            self._others.add(d.notification_id)
+        task.add_done_callback(functools.partial(self._done, d.notification_id))
+        return True
+
+    def _others_full(self) -> bool:
+        """Whether messages to anyone but a candidate hold their share of the places: a company's update
+        telling hundreds of slots takes seconds, and the convocations must not wait for the places."""
+        return len(self._others) >= self._others_places
+
+    def _waiting(self) -> list[str]:
+        """The recipients with a message in flight (by id), whose due rows the next look leaves out."""
+        return sorted({recipient for (_type, recipient, _channel) in self._busy})
 
     def _wake_in(self, seconds: float) -> None:
         """Look again when the next token is due (not at the next tick: a wave would crawl at 5 a second)."""
@@ -243,6 +281,7 @@ class Dispatcher:
 
     def _done(self, notification_id: str, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(notification_id, None)
+        self._others.discard(notification_id)
         # The person it was launched for, and the counsellor it was addressed to since (`_told_with`).
         for person in [p for p, holder in self._busy.items() if holder == notification_id]:
             del self._busy[person]

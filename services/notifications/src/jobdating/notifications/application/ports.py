@@ -142,6 +142,11 @@ class Contacts(Protocol):
         """Ask the registration instance of `org` how to reach someone, for a stated purpose."""
         ...
 
+    async def first_names(self, org: str, candidate_ids: Sequence[str], purpose: str) -> dict[str, str]:
+        """Ask the registration instance of `org` the first names of candidates it registered, in one
+        question (a recruiter's agenda): those who may be named, by id; raises `ContactsUnavailable`."""
+        ...
+
 
 class StaffMember(msgspec.Struct, frozen=True, kw_only=True):
     """A counsellor or a coach, from the staff directory: professional contact details only."""

@@ -7,7 +7,7 @@ in_progress -> pending again only through reconciliation, when the message is kn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypedDict, Unpack
 
@@ -64,15 +64,25 @@ def due(
     now: datetime,
     limit: int,
     in_flight: Callable[[str], bool] = lambda notification_id: False,
+    *,
+    waiting: Collection[str] = (),
+    candidates_only: bool = False,
 ) -> Iterator[Delivery]:
     """Pending messages due at `now`, oldest due first (then first planned: a convocation before the
     change notices planned after it), decoded as they are taken: not those `in_flight` (by id), nor those
     after the last one taken (a backlog's rows are read at every send, and decoding them all was most of
-    the cost of finding the next ones)."""
+    the cost of finding the next ones). Left out too: those to the recipients `waiting` (by id: someone
+    with a message in flight) and, with `candidates_only`, those to anyone but a candidate. The index
+    `notif_delivery_due_order` holds every column these read, so passing over the thousands of updates
+    due at one instant to a few busy companies reads no table row (3 ms for 15,000, against 24 ms for
+    sorting them at each look when the index held only the due time)."""
+    skip = [r for r in waiting if r]
     found = store.query(
         f"{_DELIVERY} WHERE status = 'pending' AND due_at <= ? "
-        "ORDER BY due_at, created_at, notification_id LIMIT ?",
-        (ts(now), limit),
+        + (f"AND recipient_id NOT IN ({', '.join('?' for _ in skip)}) " if skip else "")
+        + ("AND recipient_type = 'candidate' " if candidates_only else "")
+        + "ORDER BY due_at, created_at, notification_id LIMIT ?",
+        (ts(now), *skip, limit),
     )
     for r in found:
         if not in_flight(r[_ID]):

@@ -15,10 +15,13 @@ from jobdating.bus.connection import DEFAULT_INBOX_PREFIX, inbox_prefix_of
 from jobdating.contracts.queries import (
     CANDIDATE_ANSWER_QUESTION,
     CONTACT_QUESTION,
+    FIRST_NAMES_QUESTION,
     CandidateAnswerReply,
     CandidateAnswerRequest,
     ContactReply,
     ContactRequest,
+    FirstNamesReply,
+    FirstNamesRequest,
 )
 from jobdating.contracts.subjects import request_subject
 from jobdating.registration.application.contact_openings import (
@@ -27,7 +30,7 @@ from jobdating.registration.application.contact_openings import (
     OpeningRequest,
     answer_opening,
 )
-from jobdating.registration.application.contacts import answer_contact
+from jobdating.registration.application.contacts import answer_contact, answer_first_names
 from jobdating.registration.application.link_answers import LinkAnswers, relayed
 from jobdating.registration.application.service import SERVICE, RegistrationService
 from jobdating.runtime.ids import new_id
@@ -49,6 +52,18 @@ async def serve_contacts(nc: Client, svc: RegistrationService) -> Subscription:
 
     return await serve(
         nc, request_subject(svc.org, SERVICE, CONTACT_QUESTION), ContactRequest, answer, log=svc.log
+    )
+
+
+async def serve_first_names(nc: Client, svc: RegistrationService) -> Subscription:
+    """Answer `jobdating-rpc.<org>.registration.first-names`: the names a recruiter's agenda shows, in one
+    question for all its slots (a queue group, as contact questions)."""
+
+    async def answer(request: FirstNamesRequest) -> FirstNamesReply:
+        return await asyncio.to_thread(answer_first_names, svc, request)
+
+    return await serve(
+        nc, request_subject(svc.org, SERVICE, FIRST_NAMES_QUESTION), FirstNamesRequest, answer, log=svc.log
     )
 
 

@@ -11,7 +11,15 @@ from typing import Final, Literal
 
 import msgspec
 
-from jobdating.contracts.queries import Contact, ContactReply, ContactRequest
+from jobdating.contracts.queries import (
+    FIRST_NAMES_AT_MOST,
+    Contact,
+    ContactReply,
+    ContactRequest,
+    FirstNames,
+    FirstNamesReply,
+    FirstNamesRequest,
+)
 from jobdating.privacy.box import seal_for
 from jobdating.registration.application import queries
 from jobdating.registration.application.queries import WITHDRAWN
@@ -83,6 +91,41 @@ def _sealed(request: ContactRequest, contact: Contact, status: Literal["found", 
     except ValueError:
         return ContactReply(status="refused", reason="reply_key is not an X25519 public key")
     return ContactReply(status=status, sealed=sealed)
+
+
+def answer_first_names(svc: RegistrationService, request: FirstNamesRequest) -> FirstNamesReply:
+    """The first names of the candidates asked who may be named (for a recruiter's agenda), sealed to
+    `request.reply_key`: nothing of a withdrawn or erased candidate, nor of an id this instance does not
+    hold. Logged as a contact question is, with every id asked."""
+    reply = _first_names(svc, request)
+    svc.log.info(
+        "first_names_requested",
+        requester=request.requester,
+        purpose=request.purpose[:MAX_PURPOSE],
+        subject_ids=list(request.candidate_ids[:FIRST_NAMES_AT_MOST]),
+        status=reply.status,
+    )
+    return reply
+
+
+def _first_names(svc: RegistrationService, request: FirstNamesRequest) -> FirstNamesReply:
+    if not request.purpose.strip() or not request.requester.strip():
+        return FirstNamesReply(status="refused", reason="a purpose and a requester are required")
+    if len(request.candidate_ids) > FIRST_NAMES_AT_MOST:
+        return FirstNamesReply(status="refused", reason=f"{FIRST_NAMES_AT_MOST} candidates at most")
+    names: dict[str, str] = {}
+    for candidate_id in dict.fromkeys(request.candidate_ids):
+        row = queries.candidate_contact_row(svc.store, candidate_id)
+        if row is None:
+            continue
+        status, erased, first_name = row[0], row[1], row[2]
+        if not erased and first_name and status != WITHDRAWN:
+            names[candidate_id] = first_name
+    try:
+        sealed = seal_for(request.reply_key, msgspec.json.encode(FirstNames(names=names)))
+    except ValueError:
+        return FirstNamesReply(status="refused", reason="reply_key is not an X25519 public key")
+    return FirstNamesReply(status="found", sealed=sealed)
 
 
 class _Consents(msgspec.Struct):

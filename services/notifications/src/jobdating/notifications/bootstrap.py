@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Unpack
@@ -28,11 +29,17 @@ from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
-from jobdating.notifications.adapters.sms import FileSmsSink, HttpSmsProvider, ProviderSmsChannel
+from jobdating.notifications.adapters.sms import (
+    FileSmsSink,
+    HttpSmsProvider,
+    ProviderSmsChannel,
+    SmsProviderClient,
+)
 from jobdating.notifications.adapters.sms_sink_reports import SinkReports
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
 from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
+from jobdating.notifications.adapters.workers import provider_threads
 from jobdating.notifications.application import preferences, queries_deliveries, receipts
 from jobdating.notifications.application.bounce_reader import BounceReader
 from jobdating.notifications.application.dispatcher import Dispatcher
@@ -214,40 +221,52 @@ def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopie
     return copies
 
 
-def voice_channel(settings: NotificationsSettings, clock: Clock) -> VoiceChannel | None:
+def voice_channel(
+    settings: NotificationsSettings, clock: Clock, workers: Executor | None = None
+) -> VoiceChannel | None:
     """The landlines' voice calls: the provider, else the embedded sink, else none (landline_no_voice)."""
     if settings.voice_provider_url:
         token_file = settings.voice_provider_token_file
         token = token_file.read_text().strip() if token_file else None
-        return ProviderVoiceChannel(http_voice_provider(settings.voice_provider_url, token))
+        return ProviderVoiceChannel(http_voice_provider(settings.voice_provider_url, token), workers)
     if settings.voice_sink is not None:
-        return ProviderVoiceChannel(file_voice_sink(settings.voice_sink, clock))
+        return ProviderVoiceChannel(file_voice_sink(settings.voice_sink, clock), workers)
     return None
 
 
-def sms_channel(settings: NotificationsSettings, wording: Wording, clock: Clock) -> SmsChannel:
+def sms_channel(
+    settings: NotificationsSettings, wording: Wording, clock: Clock, workers: Executor | None = None
+) -> SmsChannel:
     """The SMS: the provider, else the embedded sink (reporting to this instance's webhook when told to)."""
     sender = wording.sms_sender
     if settings.sms_provider_url:
         token_file = settings.sms_provider_token_file
         token = token_file.read_text().strip() if token_file else None
-        return ProviderSmsChannel(HttpSmsProvider(settings.sms_provider_url, token), sender)
-    secret = settings.sms_provider_secret()
-    # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
-    reports = None
-    if secret is not None and settings.sms_sink_reports:
-        reports = SinkReports(settings.own_url() + http_receipts.PATH, secret, clock)
-    return ProviderSmsChannel(FileSmsSink(settings.sms_sink, clock, reports), sender)
+        provider: SmsProviderClient = HttpSmsProvider(settings.sms_provider_url, token)
+    else:
+        secret = settings.sms_provider_secret()
+        # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
+        reports = None
+        if secret is not None and settings.sms_sink_reports:
+            reports = SinkReports(settings.own_url() + http_receipts.PATH, secret, clock)
+        provider = FileSmsSink(settings.sms_sink, clock, reports)
+    return ProviderSmsChannel(provider, sender, workers=workers)
 
 
 def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
     """The sender of an instance, on a NATS connection, with the channels the settings name."""
     s = service.settings
     wording = service.wording
+    workers = provider_threads(s.concurrency)  # each message in flight has its thread for its provider
     email = SmtpChannel(
-        s.smtp_server(), s.mail_from, service.clock, wording.mail_from_name, wording.letterhead
+        s.smtp_server(),
+        s.mail_from,
+        service.clock,
+        wording.mail_from_name,
+        wording.letterhead,
+        workers=workers,
     )
-    sms = sms_channel(s, wording, service.clock)
+    sms = sms_channel(s, wording, service.clock, workers)
     service.answers.connect(nc)  # the replies' webhook hands answers to registration on this connection
     probe = MaildirProbe(s.maildir) if s.maildir is not None else None
     contacts = RegistrationContacts(nc, wait=s.contact_timeout)
@@ -277,7 +296,7 @@ def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
         log=service.log,
         on_outcome=lambda outcome, channel, kind: service.outcomes.labels(outcome, channel, kind).inc(),
         links=s.personal_links(),
-        voice=voice_channel(s, service.clock),
+        voice=voice_channel(s, service.clock, workers),
         coordinator_phone=s.coordinator_phone,
         call_wait=timedelta(seconds=s.counsellor_call_wait),
         moment=timedelta(seconds=s.change_delay_seconds),

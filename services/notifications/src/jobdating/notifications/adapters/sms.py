@@ -6,18 +6,19 @@ a build machine). `ProviderSmsChannel` adapts any such client to the application
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import json
 import os
 import threading
 from collections.abc import Collection
+from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import httpx
 
+from jobdating.notifications.adapters.workers import in_thread
 from jobdating.notifications.application.ports import Accepted, Rejected, SendResult, Sms, Uncertain
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.ids import new_id
@@ -153,10 +154,18 @@ class ProviderSmsChannel:
     """The `SmsChannel` port over a provider client, called in a worker thread; `sender` is the
     organisation's sender name (its wording file)."""
 
-    def __init__(self, provider: SmsProviderClient, sender: str | None = None, *, name: str = "sms") -> None:
+    def __init__(
+        self,
+        provider: SmsProviderClient,
+        sender: str | None = None,
+        *,
+        name: str = "sms",
+        workers: Executor | None = None,
+    ) -> None:
         self.provider = provider
         self.sender = sender
         self.name = name
+        self.workers = workers  # the threads calls run in (`adapters.workers`; None: the default pool)
 
     async def send(self, sms: Sms) -> SendResult:
         return await self.submit(sms.to, sms.text, sms.idempotency_key)
@@ -164,7 +173,9 @@ class ProviderSmsChannel:
     async def submit(self, to: str, text: str, idempotency_key: str) -> SendResult:
         """Hand a text to the provider; what happened, as a `SendResult` (errors named after `name`)."""
         try:
-            message_id = await asyncio.to_thread(self.provider.submit, to, text, idempotency_key, self.sender)
+            message_id = await in_thread(
+                self.workers, self.provider.submit, to, text, idempotency_key, self.sender
+            )
         except SmsRefused as exc:
             return Rejected(exc.code, temporary=exc.temporary)
         except httpx.ConnectError:

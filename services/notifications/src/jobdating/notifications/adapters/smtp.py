@@ -8,10 +8,10 @@ to reconciliation.
 
 from __future__ import annotations
 
-import asyncio
 import queue
 import secrets
 import smtplib
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.charset import BASE64, Charset
@@ -24,6 +24,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from jobdating.notifications.adapters.mail_html import Letterhead, html_page, logo_cid, with_html
+from jobdating.notifications.adapters.workers import in_thread
 from jobdating.notifications.application.ports import Accepted, Email, Rejected, SendResult, Uncertain
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.mail import SmtpServer
@@ -124,10 +125,11 @@ class SmtpChannel:
     clock: Clock
     from_name: str | None = None
     letterhead: Letterhead | None = None
+    workers: Executor | None = None  # the threads sends run in (`adapters.workers`; None: the default pool)
     _idle: queue.SimpleQueue[smtplib.SMTP] = field(init=False, default_factory=queue.SimpleQueue)
 
     async def send(self, email: Email) -> SendResult:
-        return await asyncio.to_thread(self._send, email, self.clock.now())
+        return await in_thread(self.workers, self._send, email, self.clock.now())
 
     def close(self) -> None:
         while True:

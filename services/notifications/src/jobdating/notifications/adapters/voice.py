@@ -7,6 +7,7 @@ The provider's REST shape is the SMS one (POST {"to", "text", "language"} with `
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 from jobdating.notifications.adapters.sms import (
@@ -34,8 +35,8 @@ def file_voice_sink(path: Path, clock: Clock) -> FileSmsSink:
 class ProviderVoiceChannel:
     """The `VoiceChannel` port over a provider client, called in a worker thread."""
 
-    def __init__(self, provider: SmsProviderClient) -> None:
-        self.channel = ProviderSmsChannel(provider, name="voice")
+    def __init__(self, provider: SmsProviderClient, workers: Executor | None = None) -> None:
+        self.channel = ProviderSmsChannel(provider, name="voice", workers=workers)
 
     async def call(self, call: VoiceCall) -> SendResult:
         return await self.channel.submit(call.to, call.text, call.idempotency_key)

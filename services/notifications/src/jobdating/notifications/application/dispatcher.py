@@ -217,7 +217,7 @@ class Dispatcher:
         # thousands of updates due at one instant to a few companies), the next look leaves out the busy
         # recipients in the query itself: the convocations due after them are not held behind them.
         for second_look in (False, True):
-            passed_over = False
+            held_back = False  # a row passed over for its recipient or its share, not for a token
             for d in queries_deliveries.due(
                 self.store,
                 self.clock.now(),
@@ -226,21 +226,24 @@ class Dispatcher:
                 waiting=self._waiting() if second_look else (),
                 candidates_only=second_look and self._others_full(),
             ):
-                if not self._launch(d):
-                    passed_over = True
+                started = self._launch(d)
+                if started is None:
+                    continue  # its provider has no token: looking further for it would not help
+                if not started:
+                    held_back = True
                     continue
                 launched += 1
                 if launched == free:
                     break
-            if launched == free or not passed_over:
+            if launched == free or not held_back:
                 break
         if self._paced_for is not None:
             self._wake_in(self._paced_for)
         return launched
 
-    def _launch(self, d: Delivery) -> bool:
-        """Start sending `d` unless its recipient has a message in flight, its provider has no token or
-        the places for anyone but candidates are taken (True: started)."""
+    def _launch(self, d: Delivery) -> bool | None:
+        """Start sending `d` (True), unless its recipient has a message in flight or the places for
+        anyone but candidates are taken (False), or its provider has no token for now (None)."""
         person = _person_channel(d)
         if person in self._busy:
             return False
@@ -250,7 +253,7 @@ class Dispatcher:
         pacer = self.pacers.get(d.channel)
         if pacer is not None and not pacer.take():
             self._paced_for = pacer.wait()
-            return False
+            return None
         task = asyncio.create_task(self._process(d))
         self._inflight[d.notification_id] = task
         self._busy[person] = d.notification_id

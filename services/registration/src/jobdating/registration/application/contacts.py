@@ -113,14 +113,7 @@ def _first_names(svc: RegistrationService, request: FirstNamesRequest) -> FirstN
         return FirstNamesReply(status="refused", reason="a purpose and a requester are required")
     if len(request.candidate_ids) > FIRST_NAMES_AT_MOST:
         return FirstNamesReply(status="refused", reason=f"{FIRST_NAMES_AT_MOST} candidates at most")
-    names: dict[str, str] = {}
-    for candidate_id in dict.fromkeys(request.candidate_ids):
-        row = queries.candidate_contact_row(svc.store, candidate_id)
-        if row is None:
-            continue
-        status, erased, first_name = row[0], row[1], row[2]
-        if not erased and first_name and status != WITHDRAWN:
-            names[candidate_id] = first_name
+    names = queries.nameable_first_names(svc.store, list(dict.fromkeys(request.candidate_ids)))
     try:
         sealed = seal_for(request.reply_key, msgspec.json.encode(FirstNames(names=names)))
     except ValueError:

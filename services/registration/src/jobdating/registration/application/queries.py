@@ -4,6 +4,7 @@ What decisions are checked against (facts, who holds a phone or a SIRET) is `loo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -11,7 +12,7 @@ import msgspec
 
 from jobdating.contracts.registration import CandidateProfile, CompanyProfile
 from jobdating.eventstore.reading import columns, struct_of
-from jobdating.registration.application.rows import Db, fetch_all, fetch_one
+from jobdating.registration.application.rows import Db, fetch_all, fetch_one, placeholders
 from jobdating.registration.domain.permissions import may_see_company_contact, may_see_personal
 from jobdating.registration.domain.personal import CandidatePersonal, CompanyContact
 from jobdating.runtime.auth import Principal
@@ -244,6 +245,21 @@ def candidate_contact_row(db: Db, candidate_id: str) -> Any | None:
         "WHERE candidate_id = ?",
         (candidate_id,),
     )
+
+
+def nameable_first_names(db: Db, candidate_ids: Sequence[str]) -> dict[str, str]:
+    """The first names of those of `candidate_ids` who may be named to a recruiter: registered here,
+    neither withdrawn nor erased; nothing else of them is read."""
+    if not candidate_ids:
+        return {}
+    found = fetch_all(
+        db,
+        "SELECT candidate_id, first_name FROM candidates "
+        f"WHERE candidate_id IN ({placeholders(len(candidate_ids))}) "
+        "AND status <> ? AND erased = 0 AND first_name IS NOT NULL AND first_name <> ''",
+        (*candidate_ids, WITHDRAWN),
+    )
+    return {str(candidate_id): str(first_name) for candidate_id, first_name in found}
 
 
 def candidate_postal_row(db: Db, candidate_id: str) -> Any | None:

@@ -61,22 +61,13 @@ class CandidateProfile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     consent_email: bool = False
 
 
-class CandidateProfileV1(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class CandidateProfileV1(CandidateProfile, frozen=True, kw_only=True, gc=False):
     """The profile of `CandidateRegistered` v1-v2 and `CandidateUpdated` v1: the counsellor and the home's
     postcode and commune were in clear. Kept to read old logs; upcast into `CandidateProfile` + `legacy`."""
 
-    referring_org: str
     counsellor_id: str
-    site_id: str
     postcode: str
     commune: str
-    sectors: tuple[str, ...] = ()
-    wishes: tuple[Wish, ...] = ()
-    availability: tuple[Availability, ...] = ()
-    accessibility: tuple[Accessibility, ...] = ()
-    consent_data: bool = False
-    consent_sms: bool = False
-    consent_email: bool = False
 
 
 class InClearBefore(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -98,6 +98,12 @@ class _PairingEvent(_JobDatingEvent, frozen=True, kw_only=True):
     company_id: str
 
 
+class _CompanyInJobDatingEvent(_JobDatingEvent, frozen=True, kw_only=True):
+    """What became of one company taking part in a job dating."""
+
+    company_id: str
+
+
 class _SlotEvent(Event, frozen=True, kw_only=True):
     """An event of an interview slot's stream: whose interview it is comes first."""
 
@@ -328,18 +334,16 @@ class JobDatingFrozen(_JobDatingEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class CompanyDelayed(_JobDatingEvent, frozen=True, kw_only=True):
+class CompanyDelayed(_CompanyInJobDatingEvent, frozen=True, kw_only=True):
     """A company is late on the day: it interviews from `arrives_at` only; earlier slots are repaired."""
 
-    company_id: str
     arrives_at: datetime
 
 
 @REGISTRY.register
-class CompanyLeft(_JobDatingEvent, frozen=True, kw_only=True):
+class CompanyLeft(_CompanyInJobDatingEvent, frozen=True, kw_only=True):
     """A company left this job dating at `at` (on the day, or before): its remaining slots are cancelled."""
 
-    company_id: str
     at: datetime
     reason: str
 
@@ -369,13 +373,12 @@ class InterviewChangedByHand(_JobDatingEvent, frozen=True, kw_only=True):
 
 
 @REGISTRY.register
-class CompanyRankedCandidates(_JobDatingEvent, frozen=True, kw_only=True):
+class CompanyRankedCandidates(_CompanyInJobDatingEvent, frozen=True, kw_only=True):
     """A company (its recruiter, or the coordination on its behalf) ranked, among the candidates of a job
     dating who wished for it, those it prefers (`ranked`, best first) and marked those it must meet
     (`must_meet`); this replaces its earlier choices for that job dating (both empty: it withdrew them).
     The company saw anonymous profiles only: its choices travel as pseudonymous candidate ids."""
 
-    company_id: str
     ranked: tuple[str, ...] = ()
     must_meet: tuple[str, ...] = ()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
@@ -41,13 +42,8 @@ def bootstrap(
     handlers = SiteHandlers(bus, projections.project, projections.labels_in_use, log=log)
     queries = SiteQueries(store, ZoneInfo(settings.timezone))
 
-    app = create_app(
-        SERVICE,
-        settings.org,
-        tokens,
-        lambda: log_health(store, projections.PROJECTION),
-        title="jobdating: sites, rooms and computers",
-    )
+    health = partial(log_health, store, projections.PROJECTION)
+    app = create_app(SERVICE, settings.org, tokens, health, title="jobdating: sites, rooms and computers")
     http.install(app, handlers, queries, ids)
     return SitesService(
         settings=settings, store=store, clock=clock, bus=bus, handlers=handlers, queries=queries, app=app

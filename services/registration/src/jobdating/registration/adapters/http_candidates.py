@@ -46,17 +46,11 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
     router = APIRouter(prefix="/candidates", tags=["candidates"])
 
     @router.post(
-        "",
-        status_code=status.HTTP_201_CREATED,
-        response_model=CandidateOut,
-        summary="Inscrire un candidat",
-        description=(
-            "Un conseiller (ou la coordination) inscrit un candidat au job dating ; sa structure devient "
-            "celle qui l'accompagne et qui seule lit ses coordonnées."
-        ),
+        "", status_code=status.HTTP_201_CREATED, response_model=CandidateOut, summary="Inscrire un candidat"
     )
     def register_candidate(body: CandidateIn, principal: Follower, request: Request) -> Any:
-        """Register a candidate; the caller's organisation becomes their referring organisation."""
+        """Un conseiller (ou la coordination) inscrit un candidat au job dating ; sa structure devient
+        celle qui l'accompagne et qui seule lit ses coordonnées."""
         cmd = _registration(body, principal)
         candidate_id = handlers.register_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
@@ -76,15 +70,7 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         candidate_id = handlers.register_walk_in(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.get(
-        "",
-        response_model=CandidatePage,
-        summary="Lister les candidats",
-        description=(
-            "La coordination, les conseillers et les lecteurs parcourent les candidats page par page ; les "
-            "noms et coordonnées n'apparaissent que pour les candidats que leur structure accompagne."
-        ),
-    )
+    @router.get("", response_model=CandidatePage, summary="Lister les candidats")
     def list_candidates(
         principal: Reader,
         site_id: str | None = None,
@@ -95,7 +81,8 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
         offset: Offset = 0,
     ) -> Any:
-        """A page of candidates; personal fields only for those the caller's organisation follows."""
+        """La coordination, les conseillers et les lecteurs parcourent les candidats page par page ; les
+        noms et coordonnées n'apparaissent que pour les candidats que leur structure accompagne."""
         items, total = queries.candidates(
             svc.store,
             principal,
@@ -107,63 +94,38 @@ def candidates_router(handlers: RegistrationHandlers, svc: RegistrationService) 
         )
         return page(items, total)
 
-    @router.get(
-        "/{candidate_id}",
-        response_model=CandidateOut,
-        summary="Consulter un candidat",
-        description=(
-            "Un candidat : sa fiche complète pour la structure qui l'accompagne, son profil anonyme pour les"
-            " autres."
-        ),
-    )
+    @router.get("/{candidate_id}", response_model=CandidateOut, summary="Consulter un candidat")
     def get_candidate(candidate_id: str, principal: Reader) -> Any:
-        """One candidate (anonymous profile only outside their referring organisation)."""
+        """Un candidat : sa fiche complète pour la structure qui l'accompagne, son profil anonyme pour les
+        autres."""
         return _candidate(svc, principal, candidate_id)
 
-    @router.patch(
-        "/{candidate_id}",
-        response_model=CandidateOut,
-        summary="Modifier un candidat",
-        description=(
-            "La structure qui accompagne le candidat (ou la coordination) corrige les champs envoyés ; les "
-            "autres restent tels quels."
-        ),
-    )
+    @router.patch("/{candidate_id}", response_model=CandidateOut, summary="Modifier un candidat")
     def update_candidate(
         candidate_id: str, body: CandidatePatch, principal: Follower, request: Request
     ) -> Any:
-        """Change the fields sent."""
+        """La structure qui accompagne le candidat (ou la coordination) corrige les champs envoyés ; les
+        autres restent tels quels."""
         cmd = to_command(UpdateCandidate, changes(body, CLEARABLE_CANDIDATE), candidate_id=candidate_id)
         handlers.update_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
-    @router.post(
-        "/{candidate_id}/withdraw",
-        response_model=CandidateOut,
-        summary="Retirer un candidat",
-        description=(
-            "Le candidat ne participe plus : son conseiller (ou la coordination) le retire en choisissant un"
-            " motif dans une liste fixe."
-        ),
-    )
+    @router.post("/{candidate_id}/withdraw", response_model=CandidateOut, summary="Retirer un candidat")
     def withdraw_candidate(candidate_id: str, body: WithdrawIn, principal: Follower, request: Request) -> Any:
-        """The candidate withdraws; the reason is one of a fixed list (free text could carry health details)."""  # noqa: E501 (the OpenAPI description, kept on one line)
+        """Le candidat ne participe plus : son conseiller (ou la coordination) le retire en choisissant un
+        motif dans une liste fixe."""
+        # A fixed list: free text could carry health details.
         cmd = WithdrawCandidate(candidate_id=candidate_id, reason=body.reason)
         handlers.withdraw_candidate(principal, cmd, correlation(request))
         return _candidate(svc, principal, candidate_id)
 
     @router.delete(
-        "/{candidate_id}",
-        status_code=status.HTTP_204_NO_CONTENT,
-        summary="Effacer un candidat (RGPD)",
-        description=(
-            "À la demande du candidat, la coordination ou un conseiller de sa structure efface ses données "
-            "personnelles ; seuls des chiffres anonymes restent."
-        ),
+        "/{candidate_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Effacer un candidat (RGPD)"
     )
     def erase_candidate(candidate_id: str, principal: Follower, request: Request) -> Response:
-        """GDPR erasure (any coordinator, or a counsellor of the referring organisation): the person's key
-        is destroyed, so every sealed copy of their data becomes unreadable; anonymous facts stay."""
+        """À la demande du candidat, la coordination ou un conseiller de sa structure efface ses données
+        personnelles ; seuls des chiffres anonymes restent."""
+        # The person's key is destroyed, so every sealed copy of their data becomes unreadable.
         handlers.erase_candidate(principal, EraseCandidate(candidate_id=candidate_id), correlation(request))
         projections.scrub_erased(svc.store)  # committed: now out of the WAL and the dead rows too
         return Response(status_code=status.HTTP_204_NO_CONTENT)

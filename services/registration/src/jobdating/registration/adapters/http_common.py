@@ -1,5 +1,8 @@
 """What the routers share: who may call, the request's correlation id, the fields a PATCH sent, and how a
-view or a page of views is answered."""
+view or a page of views is answered.
+
+A route's docstring is the description its OpenAPI shows, so it is written once, in French, for the
+partners who call the API (FastAPI's default); notes for the code's readers are comments."""
 
 from __future__ import annotations
 

@@ -40,69 +40,43 @@ def companies_router(handlers: RegistrationHandlers, svc: RegistrationService) -
     router = APIRouter(prefix="/companies", tags=["companies"])
 
     @router.post(
-        "",
-        status_code=status.HTTP_201_CREATED,
-        response_model=CompanyOut,
-        summary="Inscrire une entreprise",
-        description="La coordination inscrit une entreprise qui recrute, avec ses postes et son contact.",
+        "", status_code=status.HTTP_201_CREATED, response_model=CompanyOut, summary="Inscrire une entreprise"
     )
     def register_company(body: CompanyIn, principal: Coordinator, request: Request) -> Any:
-        """Sign a recruiting company up."""
+        """La coordination inscrit une entreprise qui recrute, avec ses postes et son contact."""
         cmd = to_command(
             RegisterCompany, body.model_dump(), company_id=new_id(), registering_org=principal.org
         )
         company_id = handlers.register_company(principal, cmd, correlation(request))
         return _company(svc, principal, company_id)
 
-    @router.get(
-        "",
-        response_model=CompanyPage,
-        summary="Lister les entreprises",
-        description=(
-            "Les entreprises inscrites, page par page ; le contact n'apparaît que pour la structure qui les "
-            "a inscrites."
-        ),
-    )
+    @router.get("", response_model=CompanyPage, summary="Lister les entreprises")
     def list_companies(
         principal: Reader,
         status_: Annotated[str | None, Query(alias="status")] = None,
         limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
         offset: Offset = 0,
     ) -> Any:
-        """A page of companies; contacts only for the registering organisation."""
+        """Les entreprises inscrites, page par page ; le contact n'apparaît que pour la structure qui les a
+        inscrites."""
         items, total = queries.companies(svc.store, principal, status=status_, limit=limit, offset=offset)
         return page(items, total)
 
-    @router.get(
-        "/{company_id}",
-        response_model=CompanyOut,
-        summary="Consulter une entreprise",
-        description="Une entreprise inscrite, ses postes et son état.",
-    )
+    @router.get("/{company_id}", response_model=CompanyOut, summary="Consulter une entreprise")
     def get_company(company_id: str, principal: Reader) -> Any:
-        """One company."""
+        """Une entreprise inscrite, ses postes et son état."""
         return _company(svc, principal, company_id)
 
-    @router.patch(
-        "/{company_id}",
-        response_model=CompanyOut,
-        summary="Modifier une entreprise",
-        description="La coordination corrige les champs envoyés ; les autres restent tels quels.",
-    )
+    @router.patch("/{company_id}", response_model=CompanyOut, summary="Modifier une entreprise")
     def update_company(company_id: str, body: CompanyPatch, principal: Coordinator, request: Request) -> Any:
-        """Change the fields sent."""
+        """La coordination corrige les champs envoyés ; les autres restent tels quels."""
         cmd = to_command(UpdateCompany, changes(body, CLEARABLE_COMPANY), company_id=company_id)
         handlers.update_company(principal, cmd, correlation(request))
         return _company(svc, principal, company_id)
 
-    @router.post(
-        "/{company_id}/withdraw",
-        response_model=CompanyOut,
-        summary="Retirer une entreprise",
-        description="L'entreprise ne participe plus : la coordination la retire avec un motif.",
-    )
+    @router.post("/{company_id}/withdraw", response_model=CompanyOut, summary="Retirer une entreprise")
     def withdraw_company(company_id: str, body: WithdrawIn, principal: Coordinator, request: Request) -> Any:
-        """The company withdraws."""
+        """L'entreprise ne participe plus : la coordination la retire avec un motif."""
         cmd = WithdrawCompany(company_id=company_id, reason=body.reason)
         handlers.withdraw_company(principal, cmd, correlation(request))
         return _company(svc, principal, company_id)

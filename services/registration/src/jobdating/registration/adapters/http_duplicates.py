@@ -47,17 +47,12 @@ def duplicates_router(finder: DuplicateFinder) -> APIRouter:
     router = APIRouter(tags=["duplicates across partners"])
 
     @router.get(
-        "/duplicates",
-        response_model=SuspicionsOut,
-        summary="Les doublons supposés avec une autre structure",
-        description=(
-            "La coordination voit les candidats de sa structure ayant le téléphone ou le courriel "
-            "d'un candidat d'une autre structure, sans voir les données de cette autre structure."
-        ),
+        "/duplicates", response_model=SuspicionsOut, summary="Les doublons supposés avec une autre structure"
     )
     def list_duplicates(principal: Coordinator) -> Any:
-        """The suspicions about the candidates the caller's organisation follows: both ids, the other
-        organisation, what matched (phone, e-mail) and the outcome; never a name, phone or e-mail."""
+        """La coordination voit les candidats de sa structure ayant le téléphone ou le courriel d'un
+        candidat d'une autre structure, sans voir les données de cette autre structure."""
+        # Both ids, the other organisation, what matched and the outcome: never a name, phone or e-mail.
         return {"items": [msgspec.to_builtins(s) for s in finder.suspicions(principal)]}
 
     @router.post(
@@ -65,14 +60,11 @@ def duplicates_router(finder: DuplicateFinder) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         response_model=ResolvedOut,
         summary="Trancher un doublon supposé",
-        description=(
-            "La coordination dit s'il s'agit de la même personne ou de deux personnes différentes, avec un "
-            "motif court, sans coordonnées."
-        ),
     )
     async def resolve_duplicate(duplicate_id: str, body: ResolutionIn, principal: Coordinator) -> Any:
-        """Resolve a suspicion once: `same_person` or `different_people`, with a short reason (it travels
-        in clear on the bus, so no phone, e-mail, link or postcode)."""
+        """La coordination dit s'il s'agit de la même personne ou de deux personnes différentes, avec un
+        motif court, sans coordonnées."""
+        # Resolved once; the reason travels in clear on the bus, hence no phone, e-mail, link or postcode.
         cmd = ResolveDuplicate(duplicate_id=duplicate_id, verdict=body.verdict, reason=body.reason)
         await run_in_threadpool(finder.resolve, principal, cmd)
         return {"duplicate_id": duplicate_id, "verdict": body.verdict}

@@ -95,14 +95,11 @@ def purposes_router(svc: RegistrationService, remote: RemoteOpenings) -> APIRout
         "/candidates/{candidate_id}/contact-openings",
         response_model=OpeningsOut,
         summary="Qui a ouvert les coordonnées d'un candidat",
-        description=(
-            "La coordination ou la structure du candidat voit qui a ouvert ses coordonnées, pour quel motif "
-            "et quand."
-        ),
     )
     def list_openings(candidate_id: str, principal: Follower) -> Any:
-        """Who opened this candidate's contact, for which purpose, when (account ids, no names): for the
-        coordinators and counsellors of the candidate's organisation."""
+        """La coordination ou la structure du candidat voit qui a ouvert ses coordonnées, pour quel motif
+        et quand."""
+        # Account ids, no names: for the coordinators and counsellors of the candidate's organisation.
         org = contact_openings.referring_org_of(svc.store, candidate_id)
         if org is None:
             raise Rejected([NotFound("candidate_id", UNKNOWN_CANDIDATE)])

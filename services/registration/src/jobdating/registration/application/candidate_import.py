@@ -9,7 +9,6 @@ import msgspec
 from jobdating.contracts.registration import Wish
 from jobdating.registration.application import lookups, queries
 from jobdating.registration.application.import_batches import (
-    LINE,
     BatchWriter,
     Claims,
     Pending,
@@ -194,6 +193,4 @@ class CandidateImport(BatchWriter):
         if name == "wishes":
             return RowError("souhaits", error.reason)
         key = CANDIDATE_FIELDS.get(name.split("[")[0], name.split("[")[0])
-        if key in ("candidate_id", "import_key"):
-            return RowError(LINE, error.reason)
-        return RowError(self.columns.name(key), error.reason)
+        return RowError(self.column(key), error.reason)

@@ -152,9 +152,7 @@ class CompanyImport(BatchWriter):
             part = name.rsplit(".", 1)[-1]
             return group[min(i, len(group) - 1)][0], RowError(self.columns.name(part), error.reason)
         key = COMPANY_FIELDS.get(name, name)
-        if key in ("company_id", "import_key"):
-            return group[0][0], RowError(LINE, error.reason)
-        return group[0][0], RowError(self.columns.name("title" if key == "positions" else key), error.reason)
+        return group[0][0], RowError(self.column("title" if key == "positions" else key), error.reason)
 
     def reject(
         self, reports: dict[int, RowReport], numbers: list[int], errors: Sequence[tuple[int, RowError]]

@@ -26,6 +26,8 @@ T = TypeVar("T")
 Status = Literal["created", "already_imported", "rejected"]
 LINE = "ligne"
 """The field named when a refusal concerns the whole row rather than one cell."""
+ROW_FIELDS = frozenset({"candidate_id", "company_id", "import_key"})
+"""The command's fields no cell holds: a refusal of one of them concerns the whole row."""
 encode_personal = msgspec.json.Encoder().encode
 """The personal data of a row as the bytes sealed into its registration event."""
 
@@ -103,6 +105,11 @@ class BatchWriter:
     def __post_init__(self) -> None:
         self.secret = self.svc.keyring.secret(self.svc.store)
         self.claims = Claims()
+
+    def column(self, field: str) -> str:
+        """The column a refusal of the command's `field` names: its header as written in the file, or the
+        whole row (`LINE`) for the fields no cell holds."""
+        return LINE if field in ROW_FIELDS else self.columns.name(field)
 
     def envelope(self, event: Event, stream_id: str, at: datetime) -> Envelope:
         """The envelope of the first event of a new stream, stamped by the command bus as its own are."""

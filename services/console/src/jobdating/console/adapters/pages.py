@@ -22,13 +22,15 @@ class Gate:
     may: Callable[[Collection[str]], bool]
     only: str
 
+    def person(self, request: Request) -> tuple[Session, str]:
+        """The signed-in person's session and token, once their roles are let in."""
+        return self._let_in(request, self.web.signed_in(request))
+
     def page(
         self, request: Request, template: str, read: Callable[[Session, str], Any], **context: Any
     ) -> Response:
         """`template` with `view` = `read(session, token)`, once the person's roles are let in."""
-        session = self.web.signed_in(request)
-        if not self.may(session.roles):
-            return self.web.refused(request, session, 403, [self.only])
+        session, _ = self.person(request)
         return shown_page(
             self.web, request, session, template, lambda token: {"view": read(session, token), **context}
         )
@@ -38,7 +40,11 @@ class Gate:
         roles are let in."""
         session = self.web.signed_in(request)
         fields = await check_csrf(request, session.csrf)
+        session, token = self._let_in(request, session)
+        return session, token, fields
+
+    def _let_in(self, request: Request, session: Session) -> tuple[Session, str]:
         if not self.may(session.roles):
             raise NotHere(self.web.refused(request, session, 403, [self.only]))
         assert session.token is not None
-        return session, session.token, fields
+        return session, session.token

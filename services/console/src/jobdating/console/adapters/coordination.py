@@ -10,6 +10,7 @@ from typing import TypeVar
 from fastapi import Request
 
 from jobdating.console.adapters.http_answers import DOWN
+from jobdating.console.adapters.pages import Gate
 from jobdating.console.adapters.web import NotHere, SignInAgain, Web
 from jobdating.console.application.ports import Refused, Unreachable
 from jobdating.console.application.sessions import Session
@@ -21,11 +22,7 @@ ONLY_COORDINATION = "Cette page est réservée à la coordination."
 
 def coordinator(web: Web, request: Request) -> tuple[Session, str]:
     """The signed-in coordinator's session and token (else a sign-in redirect, or a refusal page)."""
-    session = web.signed_in(request)
-    if not may_coordinate(session.roles):
-        raise NotHere(web.refused(request, session, 403, [ONLY_COORDINATION]))
-    assert session.token is not None
-    return session, session.token
+    return Gate(web, may_coordinate, ONLY_COORDINATION).person(request)
 
 
 def asked(web: Web, request: Request, session: Session, ask: Callable[[], T]) -> T:

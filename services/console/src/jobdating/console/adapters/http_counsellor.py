@@ -4,16 +4,20 @@ individual interviews a coach or counsellor runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.http_answers import sent
-from jobdating.console.adapters.pages import form_for, page_for
+from jobdating.console.adapters.pages import Gate
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import coaching, counsellor, interview_notes
-from jobdating.console.application.ports import Refused
+from jobdating.console.application.ports import Refused, Services
+from jobdating.console.application.sessions import Session
 from jobdating.console.domain.permissions import may_coach, may_counsel
 
 ONLY_COUNSEL = "Cette page est réservée aux conseillers."
@@ -22,27 +26,21 @@ ONLY_COACHES = "Cette page est réservée aux conseillers et aux coachs."
 
 def router(web: Web) -> APIRouter:
     api = APIRouter(include_in_schema=False)
+    counsel = Gate(web, may_counsel, ONLY_COUNSEL)
+    coach = Gate(web, may_coach, ONLY_COACHES)
+
+    def own(read: Callable[[Services, str, str, ZoneInfo], Any]) -> Callable[[Session, str], Any]:
+        """`read` asked for the person signed in (their own account), in the console's time zone."""
+        return lambda session, token: read(web.services, token, session.account_id, web.zone)
 
     @api.get("/conseil")
     def my_candidates(request: Request) -> Response:
-        return page_for(
-            web,
-            request,
-            may_counsel,
-            ONLY_COUNSEL,
-            "counsellor.html",
-            lambda session, token: counsellor.my_candidates(
-                web.services, token, session.account_id, web.zone
-            ),
-        )
+        return counsel.page(request, "counsellor.html", own(counsellor.my_candidates))
 
     @api.get("/conseil/candidats/{candidate_id}")
     def one_candidate(request: Request, candidate_id: str) -> Response:
-        return page_for(
-            web,
+        return counsel.page(
             request,
-            may_counsel,
-            ONLY_COUNSEL,
             "counsellor_candidate.html",
             lambda _, token: counsellor.one_candidate(web.services, token, candidate_id, web.zone),
             note_length=interview_notes.NOTE_LENGTH,
@@ -50,7 +48,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post("/conseil/candidats/{candidate_id}/entretiens/{slot_id}/note")
     async def write_note(request: Request, candidate_id: str, slot_id: str) -> Response:
-        session, token, fields = await form_for(web, request, may_counsel, ONLY_COUNSEL)
+        session, token, fields = await counsel.form(request)
         text = fields.get("note", "")
         await sent(
             web,
@@ -64,18 +62,11 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/conseil/ateliers")
     def to_run(request: Request) -> Response:
-        return page_for(
-            web,
-            request,
-            may_coach,
-            ONLY_COACHES,
-            "coaching.html",
-            lambda session, token: coaching.to_run(web.services, token, session.account_id, web.zone),
-        )
+        return coach.page(request, "coaching.html", own(coaching.to_run))
 
     @api.post("/conseil/ateliers/{workshop_id}/presences")
     async def record_attendance(request: Request, workshop_id: str) -> Response:
-        session, token, fields = await form_for(web, request, may_coach, ONLY_COACHES)
+        session, token, fields = await coach.form(request)
 
         def record() -> tuple[int, int]:
             enrolled = coaching.enrolled(web.services, token, workshop_id)

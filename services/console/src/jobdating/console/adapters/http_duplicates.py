@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.coordination import ONLY_COORDINATION
 from jobdating.console.adapters.http_answers import form_refusal, shown
-from jobdating.console.adapters.pages import form_for, page_for
+from jobdating.console.adapters.pages import Gate
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import duplicates
 from jobdating.console.application.ports import Refused, Unreachable
@@ -23,14 +23,12 @@ TEMPLATE = "duplicates.html"
 
 def router(web: Web) -> APIRouter:
     api = APIRouter(include_in_schema=False)
+    coordination = Gate(web, may_coordinate, ONLY_COORDINATION)
 
     @api.get(PAGE)
     def duplicates_page(request: Request) -> Response:
-        return page_for(
-            web,
+        return coordination.page(
             request,
-            may_coordinate,
-            ONLY_COORDINATION,
             TEMPLATE,
             lambda _, token: duplicates.duplicates(web.services, token),
             form=duplicates.Resolution(),
@@ -60,7 +58,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post(PAGE + "/{duplicate_id}")
     async def resolve(duplicate_id: str, request: Request) -> Response:
-        session, token, fields = await form_for(web, request, may_coordinate, ONLY_COORDINATION)
+        session, token, fields = await coordination.form(request)
         form = duplicates.Resolution(
             duplicate_id=duplicate_id, verdict=fields.get("verdict", ""), reason=fields.get("reason", "")
         )

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from jobdating.console.adapters.coordination import ONLY_COORDINATION, coordinator
 from jobdating.console.adapters.http_answers import DOWN, form_refusal
-from jobdating.console.adapters.pages import form_for
+from jobdating.console.adapters.pages import Gate
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import imports
 from jobdating.console.application.ports import Refused, Unreachable
@@ -22,6 +22,7 @@ TOO_BIG = "Fichier trop volumineux : 32 Mo au plus. Découpez-le en plusieurs fi
 
 def router(web: Web) -> APIRouter:
     api = APIRouter(include_in_schema=False)
+    coordination = Gate(web, may_coordinate, ONLY_COORDINATION)
 
     @api.get("/coordination/imports")
     def imports_page(request: Request) -> Response:
@@ -32,7 +33,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post("/coordination/imports")
     async def send(request: Request) -> Response:
-        session, token, fields = await form_for(web, request, may_coordinate, ONLY_COORDINATION)
+        session, token, fields = await coordination.form(request)
         kind, dry_run = fields.get("kind", ""), fields.get("dry_run") == "oui"
         upload = (await request.form()).get("file")
         filename, content = "", b""

@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from jobdating.console.adapters.http_answers import form_refusal, shown
-from jobdating.console.adapters.pages import form_for, page_for
+from jobdating.console.adapters.pages import Gate
 from jobdating.console.adapters.web import Web
 from jobdating.console.application import partners
 from jobdating.console.application.ports import Refused, Unreachable
@@ -20,6 +20,7 @@ ONLY_ADMINS = "Cette page est réservée à la coordination et aux administrateu
 
 def router(web: Web) -> APIRouter:
     api = APIRouter(include_in_schema=False)
+    admins = Gate(web, may_invite, ONLY_ADMINS)
 
     def show(
         request: Request, session: Session, form: partners.Invitation, errors: list[str], status: int = 200
@@ -41,11 +42,8 @@ def router(web: Web) -> APIRouter:
 
     @api.get("/partenaires")
     def partners_page(request: Request) -> Response:
-        return page_for(
-            web,
+        return admins.page(
             request,
-            may_invite,
-            ONLY_ADMINS,
             "partners.html",
             lambda session, token: partners.partners(web.services, token, session.org, session.roles),
             form=partners.Invitation(),
@@ -55,7 +53,7 @@ def router(web: Web) -> APIRouter:
 
     @api.post("/partenaires/invitations")
     async def invite(request: Request) -> Response:
-        session, token, fields = await form_for(web, request, may_invite, ONLY_ADMINS)
+        session, token, fields = await admins.form(request)
         form = partners.Invitation(
             organisation_id=fields.get("organisation_id", ""),
             name=fields.get("name", ""),

@@ -4,6 +4,7 @@ checked, the view read from the services with their token (refusals as `http_ans
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request, Response
@@ -13,33 +14,37 @@ from jobdating.console.adapters.web import NotHere, Web, check_csrf
 from jobdating.console.application.sessions import Session
 
 
-def page_for(
-    web: Web,
-    request: Request,
-    may: Callable[[Collection[str]], bool],
-    only: str,
-    template: str,
-    read: Callable[[Session, str], Any],
-    **context: Any,
-) -> Response:
-    """`template` with `view` = `read(session, token)`, once `may` lets the person's roles in (else 403
-    with `only`)."""
-    session = web.signed_in(request)
-    if not may(session.roles):
-        return web.refused(request, session, 403, [only])
-    return shown_page(
-        web, request, session, template, lambda token: {"view": read(session, token), **context}
-    )
+@dataclass(frozen=True)
+class Gate:
+    """The pages and forms of the roles `may` lets in: anyone else is refused (a 403 with `only`)."""
 
+    web: Web
+    may: Callable[[Collection[str]], bool]
+    only: str
 
-async def form_for(
-    web: Web, request: Request, may: Callable[[Collection[str]], bool], only: str
-) -> tuple[Session, str, dict[str, str]]:
-    """The session, token and fields of a form sent, once its CSRF token matches and `may` lets the
-    person's roles in (else a 403 with `only`)."""
-    session = web.signed_in(request)
-    fields = await check_csrf(request, session.csrf)
-    if not may(session.roles):
-        raise NotHere(web.refused(request, session, 403, [only]))
-    assert session.token is not None
-    return session, session.token, fields
+    def person(self, request: Request) -> tuple[Session, str]:
+        """The signed-in person's session and token, once their roles are let in."""
+        return self._let_in(request, self.web.signed_in(request))
+
+    def page(
+        self, request: Request, template: str, read: Callable[[Session, str], Any], **context: Any
+    ) -> Response:
+        """`template` with `view` = `read(session, token)`, once the person's roles are let in."""
+        session, _ = self.person(request)
+        return shown_page(
+            self.web, request, session, template, lambda token: {"view": read(session, token), **context}
+        )
+
+    async def form(self, request: Request) -> tuple[Session, str, dict[str, str]]:
+        """The session, token and fields of a form sent, once its CSRF token matches and the person's
+        roles are let in."""
+        session = self.web.signed_in(request)
+        fields = await check_csrf(request, session.csrf)
+        session, token = self._let_in(request, session)
+        return session, token, fields
+
+    def _let_in(self, request: Request, session: Session) -> tuple[Session, str]:
+        if not self.may(session.roles):
+            raise NotHere(self.web.refused(request, session, 403, [self.only]))
+        assert session.token is not None
+        return session, session.token

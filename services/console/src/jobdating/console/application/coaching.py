@@ -7,7 +7,7 @@ others are shown as followed by another organisation (their names are not this p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -22,14 +22,6 @@ PRESENCE_WORDS = {PRESENT: "présent", ABSENT: "absent"}
 
 
 @dataclass(frozen=True)
-class Seat:
-    """An enrolled candidate, by name when the person follows them (else a numbered stand-in)."""
-
-    candidate_id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class Session:
     """A workshop or an individual interview, in local time, with the people enrolled."""
 
@@ -41,7 +33,9 @@ class Session:
     cancelled: bool
     attendance_recorded: bool = False
     workshop_id: str = ""
-    seats: tuple[Seat, ...] = ()
+    # Each enrolled candidate's name by their id, in the order shown: by name when the person follows them
+    # (else a numbered stand-in).
+    seats: dict[str, str] = field(default_factory=dict)
 
     @property
     def attendance_to_record(self) -> bool:
@@ -62,11 +56,10 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
     def who(candidate_id: str) -> str:
         return names.get(candidate_id, ANOTHER)
 
-    def seats(enrolled: list[str]) -> tuple[Seat, ...]:
-        named = [Seat(c, names[c]) for c in enrolled if c in names]
+    def seats(enrolled: list[str]) -> dict[str, str]:
+        named = sorted((c for c in enrolled if c in names), key=names.__getitem__)
         others = [c for c in enrolled if c not in names]
-        numbered = [Seat(c, f"{ANOTHER} ({n})") for n, c in enumerate(others, 1)]
-        return tuple(sorted(named, key=lambda s: s.name)) + tuple(numbered)
+        return {c: names[c] for c in named} | {c: f"{ANOTHER} ({n})" for n, c in enumerate(others, 1)}
 
     def people(workshop: dict[str, Any]) -> list[str]:
         """Who is enrolled; once the presences are recorded, each with what scheduling kept of them."""
@@ -75,7 +68,7 @@ def to_run(services: Services, token: str, account_id: str, zone: ZoneInfo) -> T
             return sorted(who(c) for c in enrolled)
         said = dict.fromkeys(workshop.get("present", []), PRESENCE_WORDS[PRESENT])
         said |= dict.fromkeys(workshop.get("absent", []), PRESENCE_WORDS[ABSENT])
-        return [f"{s.name} : {said[s.candidate_id]}" for s in seats(enrolled) if s.candidate_id in said]
+        return [f"{name} : {said[c]}" for c, name in seats(enrolled).items() if c in said]
 
     workshops = [
         Session(

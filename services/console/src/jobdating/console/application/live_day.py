@@ -19,19 +19,14 @@ from jobdating.console.application.ports import Services
 
 
 @dataclass(frozen=True)
-class Broken:
-    label: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class SiteDay:
     """A site's state at an instant (a value: the same state renders to the same section)."""
 
     site_id: str
     name: str
     in_service: int
-    out_of_order: tuple[Broken, ...]
+    # Each computer out of order, as the coordinator reads it: its label and the reason given.
+    out_of_order: tuple[str, ...]
     in_progress: int
     late: int
     absent: int
@@ -43,7 +38,7 @@ class SiteDay:
     @property
     def disruptions(self) -> list[str]:
         """What went wrong at the site, in plain French, for the coordinator to act on."""
-        said = [f"Ordinateur {b.label} en panne : {b.reason}" for b in self.out_of_order]
+        said = list(self.out_of_order)
         if self.cancelled:
             plural = "s" if self.cancelled > 1 else ""
             said.append(f"{self.cancelled} entretien{plural} annulé{plural}")
@@ -193,7 +188,7 @@ def site_day(site_id: str, name: str, facts: SiteFacts, now: datetime) -> SiteDa
         name=name,
         in_service=sum(1 for c in computers if c["status"] == "in_service"),
         out_of_order=tuple(
-            Broken(label=c["label"], reason=c.get("status_reason") or "")
+            f"Ordinateur {c['label']} en panne : {c.get('status_reason') or ''}"
             for c in computers
             if c["status"] == "out_of_order"
         ),

@@ -90,19 +90,21 @@ def mark_in_progress(
         )
 
 
-def mark_pending(
-    tx: Transaction,
-    notification_id: str,
-    due_at: datetime,
-    now: datetime,
-    *,
-    attempts: int | None = None,
-    error: str | None = None,
-) -> None:
-    """Back to the queue, due at `due_at` (quiet hours, a retry, a send known not to have happened)."""
+def mark_pending(tx: Transaction, notification_id: str, due_at: datetime, now: datetime) -> None:
+    """Back to the queue, due at `due_at` (quiet hours, a send known not to have happened)."""
     tx.execute(
-        "UPDATE notif_delivery SET status = 'pending', due_at = ?, attempts = COALESCE(?, attempts), "
-        "last_error = COALESCE(?, last_error), updated_at = ? WHERE notification_id = ?",
+        "UPDATE notif_delivery SET status = 'pending', due_at = ?, updated_at = ? WHERE notification_id = ?",
+        (ts(due_at), ts(now), notification_id),
+    )
+
+
+def mark_retry(
+    tx: Transaction, notification_id: str, due_at: datetime, now: datetime, attempts: int, error: str
+) -> None:
+    """Back to the queue after a temporary failure, due at `due_at`, with the attempts counted and why."""
+    tx.execute(
+        "UPDATE notif_delivery SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, "
+        "updated_at = ? WHERE notification_id = ?",
         (ts(due_at), attempts, error, ts(now), notification_id),
     )
 

@@ -183,9 +183,7 @@ class Outcomes:
             await self.failed(d, error, attempts)
             return
         await self.write(
-            lambda tx: self.deliveries.mark_pending(
-                tx, d.notification_id, again, now, attempts=attempts, error=error
-            )
+            lambda tx: self.deliveries.mark_retry(tx, d.notification_id, again, now, attempts, error)
         )
         self.warning("notification_retry", d, error=error, attempts=attempts, at=again.isoformat())
 

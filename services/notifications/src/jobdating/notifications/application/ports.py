@@ -82,14 +82,17 @@ class DeliveryWrites(Protocol):
     ) -> None: ...
 
     def mark_pending(
+        self, tx: Transaction, notification_id: str, due_at: datetime, now: datetime
+    ) -> None: ...
+
+    def mark_retry(
         self,
         tx: Transaction,
         notification_id: str,
         due_at: datetime,
         now: datetime,
-        *,
-        attempts: int | None = None,
-        error: str | None = None,
+        attempts: int,
+        error: str,
     ) -> None: ...
 
     def mark_final(

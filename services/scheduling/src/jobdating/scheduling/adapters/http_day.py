@@ -47,13 +47,12 @@ from jobdating.scheduling.domain.second_interviews import Place
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes of the day: companies late or gone, check-ins, no-shows, slots and their outcomes."""
-    router = APIRouter()
+    day, slots = APIRouter(tags=["the day"]), APIRouter(tags=["slots"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
     zone_of = ctx.zone_of
 
-    @router.post(
+    @day.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/late",
-        tags=["the day"],
         summary="Signaler une entreprise en retard",
         description=(
             "La coordination indique qu'une entreprise arrive en retard ; ses premiers entretiens sont "
@@ -69,9 +68,8 @@ def router(ctx: HttpContext) -> APIRouter:
         )
         return handlers.delay_company(command, asker.actor, asker.meta)
 
-    @router.post(
+    @day.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/leave",
-        tags=["the day"],
         summary="Signaler le départ d'une entreprise",
         description=(
             "La coordination indique qu'une entreprise part avant la fin ; ses entretiens restants sont "
@@ -83,10 +81,9 @@ def router(ctx: HttpContext) -> APIRouter:
         command = RecordCompanyLeft(job_dating_id=job_dating_id, company_id=company_id, reason=body.reason)
         return handlers.company_left(command, asker.actor, asker.meta)
 
-    @router.post(
+    @day.post(
         "/job-datings/{job_dating_id}/check-ins",
         status_code=status.HTTP_201_CREATED,
-        tags=["the day"],
         summary="Enregistrer l'arrivée d'un candidat",
         description=(
             "Le responsable du site (ou la coordination) note qu'un candidat est arrivé, une seule fois."
@@ -98,9 +95,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.check_in(command, asker.actor, asker.meta)
         return next(a for a in queries.attendance(job_dating_id) if a.candidate_id == body.candidate_id)
 
-    @router.post(
+    @day.post(
         "/job-datings/{job_dating_id}/late-arrivals",
-        tags=["the day"],
         summary="Enregistrer l'arrivée en retard d'un candidat déclaré absent",
         description=(
             "Pour un candidat déclaré absent qui arrive finalement sur son site : l'absence est annulée et "
@@ -119,9 +115,8 @@ def router(ctx: HttpContext) -> APIRouter:
         )
         return handlers.record_late_arrival(command, asker.actor, asker.meta)
 
-    @router.post(
+    @day.post(
         "/job-datings/{job_dating_id}/no-shows",
-        tags=["the day"],
         summary="Déclarer un candidat absent",
         description=(
             "Le responsable du site (ou la coordination) déclare un candidat absent : ses entretiens à venir"
@@ -133,9 +128,8 @@ def router(ctx: HttpContext) -> APIRouter:
         command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
         return handlers.mark_no_show(command, asker.actor, asker.meta)
 
-    @router.get(
+    @day.get(
         "/job-datings/{job_dating_id}/attendance",
-        tags=["the day"],
         summary="Arrivées et absences du jour",
         description=(
             "Qui est arrivé, quand, et qui est absent, pour tout le job dating ou un site (pas pour les "
@@ -146,9 +140,8 @@ def router(ctx: HttpContext) -> APIRouter:
         may_read_plans(asker.actor, "job_dating_id")
         return queries.attendance(job_dating_id, site_id)
 
-    @router.get(
+    @slots.get(
         "/slots/{slot_id}",
-        tags=["slots"],
         summary="Consulter un entretien",
         description=(
             "Un entretien du planning : heure, site, ordinateur, entreprise, résultat ; un recruteur ne lit "
@@ -160,9 +153,8 @@ def router(ctx: HttpContext) -> APIRouter:
         may_read_company(asker.actor, slot.company_id, "slot_id")
         return slot
 
-    @router.post(
+    @slots.post(
         "/slots/{slot_id}/outcome",
-        tags=["slots"],
         summary="Enregistrer le résultat d'un entretien",
         description=(
             "Le recruteur de l'entreprise (ou la coordination) note le résultat : second entretien, "
@@ -174,10 +166,9 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.record_outcome(RecordOutcome(slot_id=slot_id, outcome=body.outcome), asker.actor, asker.meta)
         return queries.slot(slot_id)
 
-    @router.post(
+    @slots.post(
         "/slots/{slot_id}/notes",
         status_code=status.HTTP_201_CREATED,
-        tags=["slots"],
         summary="Écrire une note sur un entretien",
         description=(
             "Le conseiller d'une structure (pour un candidat qu'elle accompagne), le recruteur de "
@@ -190,9 +181,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.write_note(command, asker.actor, asker.meta)
         return queries.interview_note(command.note_id)
 
-    @router.get(
+    @slots.get(
         "/job-datings/{job_dating_id}/interview-notes",
-        tags=["slots"],
         summary="Lire les notes sur les entretiens",
         description=(
             "Les notes écrites par la structure de la personne connectée (toutes pour la coordination), "
@@ -204,10 +194,9 @@ def router(ctx: HttpContext) -> APIRouter:
         actor = asker.actor
         return queries.interview_notes(job_dating_id, None if actor.has("coordinator") else actor.org)
 
-    @router.post(
+    @slots.post(
         "/slots/{slot_id}/second-interview",
         status_code=status.HTTP_201_CREATED,
-        tags=["slots"],
         summary="Fixer un second entretien",
         description=(
             "Le recruteur de l'entreprise (ou la coordination) fixe un second entretien avec le candidat, "
@@ -228,9 +217,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.schedule_second_interview(command, asker.actor, asker.meta)
         return queries.slot(command.slot_id)
 
-    @router.get(
+    @slots.get(
         "/slots/{slot_id}/second-interview/proposals",
-        tags=["slots"],
         summary="Proposer les premières heures libres pour un second entretien",
         description=(
             "Les premières heures où le candidat et un recruteur de l'entreprise sont tous deux libres "
@@ -248,6 +236,9 @@ def router(ctx: HttpContext) -> APIRouter:
     ) -> list[FreeTime]:
         return handlers.propose_second_interview(slot_id, Place(place=place), asker.actor, count)
 
+    router = APIRouter()  # untagged: a router's tags would go to every route it includes
+    router.include_router(day)
+    router.include_router(slots)
     return router
 
 

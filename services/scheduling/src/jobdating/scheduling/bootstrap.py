@@ -95,7 +95,7 @@ def bootstrap(
     app = create_app(
         SERVICE, settings.org, tokens, health, title="jobdating: scheduling, repairs and the day"
     )
-    http.install(app, handlers, queries, settings.timezone, ids)
+    http.install(app, handlers, queries, settings.timezone)
     return SchedulingService(
         settings=settings,
         store=store,

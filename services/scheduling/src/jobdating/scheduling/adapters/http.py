@@ -8,7 +8,6 @@ without an offset is read as local time at the sites (the job dating's time zone
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI
@@ -35,20 +34,14 @@ def install(
     handlers: SchedulingHandlers,
     queries: SchedulingQueries,
     timezone: str,
-    ids: Callable[[], str],
 ) -> None:
     """Add the scheduling routes and the translation of refusals to `app` (made by `create_app`)."""
-    app.include_router(_router(handlers, queries, ZoneInfo(timezone), ids))
+    app.include_router(_router(handlers, queries, ZoneInfo(timezone)))
     install_refusals(app, SchedulingRefusal)
 
 
-def _router(
-    handlers: SchedulingHandlers,
-    queries: SchedulingQueries,
-    default_zone: ZoneInfo,
-    ids: Callable[[], str],
-) -> APIRouter:
-    ctx = HttpContext(handlers, queries, default_zone, ids)
+def _router(handlers: SchedulingHandlers, queries: SchedulingQueries, default_zone: ZoneInfo) -> APIRouter:
+    ctx = HttpContext(handlers, queries, default_zone)
     router = APIRouter()
     parts = (http_plans, http_day, http_manual, http_workshops, http_waiting, http_choices, http_preparation)
     for part in parts:

@@ -3,7 +3,6 @@ date-times typed without an offset read as local time at the sites."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -25,7 +24,6 @@ class HttpContext:
     handlers: SchedulingHandlers
     queries: SchedulingQueries
     default_zone: ZoneInfo
-    ids: Callable[[], str]
 
     def zone_of(self, job_dating_id: str) -> ZoneInfo:
         """The time zone of a job dating's sites."""

@@ -48,7 +48,7 @@ from jobdating.scheduling.domain.second_interviews import Place
 def router(ctx: HttpContext) -> APIRouter:
     """Routes of the day: companies late or gone, check-ins, no-shows, slots and their outcomes."""
     day, slots = APIRouter(tags=["the day"]), APIRouter(tags=["slots"])
-    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
     zone_of = ctx.zone_of
 
     @day.post(

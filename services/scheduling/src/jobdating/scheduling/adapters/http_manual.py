@@ -42,7 +42,7 @@ class ByHandView:
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to add, move and cancel one interview by hand."""
     router = APIRouter(tags=["changes by hand"])
-    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
     zone_of = ctx.zone_of
 
     def view(change: HandChange) -> ByHandView:

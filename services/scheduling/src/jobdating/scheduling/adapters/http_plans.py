@@ -42,7 +42,7 @@ P = TypeVar("P", bound=PairingCommand)
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to set a job dating up, adjust it, and compute, publish and follow its plan."""
     router = APIRouter()
-    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
 
     # ---- job datings -------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ class CounsellingIn(Body):
 def router(ctx: HttpContext) -> APIRouter:
     """Routes of the weeks before the day."""
     router = APIRouter()
-    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
 
     @router.delete(
         "/workshops/{workshop_id}/enrolments/{candidate_id}",

@@ -24,7 +24,7 @@ from jobdating.scheduling.domain.permissions import COUNSELLORS, WORKSHOP_RUNNER
 def router(ctx: HttpContext) -> APIRouter:
     """Routes to schedule workshops, enrol candidates and record who came."""
     router = APIRouter(tags=["workshops"])
-    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.ids
+    handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
     zone_of = ctx.zone_of
 
     @router.post(

@@ -19,17 +19,17 @@ from jobdating.scheduling.planning.capacity import (
 )
 from jobdating.scheduling.planning.check import check
 from jobdating.scheduling.planning.disruption import ComputerBroke, apply_disruption
-from jobdating.scheduling.planning.model import Company, Instance, Moment, Plan, Window
+from jobdating.scheduling.planning.model import Company, Moment, Plan, Window
 from jobdating.scheduling.planning.repair import apply_repair, repair
 from jobdating.scheduling.planning.solve import greedy, solve
 
 from .builders import at, person, tiny, two_sites, wishing
 from .strategies import small_instances
-from .test_repair import SETTINGS, Step, days_on_site, on_the_day
+from .test_repair import SETTINGS, Scenario, days_on_site, on_the_day
 
 
 @st.composite
-def crowded_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
+def crowded_site(draw: st.DrawFn) -> Scenario:
     """Like `days_on_site`, but one site with more candidates than its computers can take, so that what
     a breakdown cancels is wanted back."""
     instance = draw(small_instances(candidates=(4, 8), companies=(2, 4), slots=(3, 7), sites=1))
@@ -38,9 +38,7 @@ def crowded_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
 
 @SETTINGS
 @given(st.one_of(days_on_site(), crowded_site()))
-def test_a_computer_back_only_adds_interviews_on_it_from_now_and_breaks_no_rule(
-    scenario: tuple[Instance, list[Step], bool],
-) -> None:
+def test_a_computer_back_only_adds_interviews_on_it_from_now_and_breaks_no_rule(scenario: Scenario) -> None:
     instance, steps, optimised = scenario
     plan = (solve(instance) if optimised else greedy(instance)).plan
     # The busiest computer breaks before the day starts, or at a random time, and comes back later.

@@ -56,7 +56,11 @@ class Step:
     advance: int
 
 
-def on_the_day(draw: st.DrawFn, instance: Instance) -> tuple[Instance, list[Step], bool]:
+Scenario = tuple[Instance, list[Step], bool]
+"""An instance, the steps of its day, and whether its plan is the optimal one (else the greedy one)."""
+
+
+def on_the_day(draw: st.DrawFn, instance: Instance) -> Scenario:
     """Up to four steps of the day on `instance` (kinds 0-7, see `disruption_of`), and whether the plan is
     the optimal one or the greedy one."""
     step = st.builds(
@@ -71,7 +75,7 @@ def on_the_day(draw: st.DrawFn, instance: Instance) -> tuple[Instance, list[Step
 
 
 @st.composite
-def days_on_site(draw: st.DrawFn) -> tuple[Instance, list[Step], bool]:
+def days_on_site(draw: st.DrawFn) -> Scenario:
     instance = draw(small_instances(candidates=(2, 8), companies=(1, 4), slots=(3, 7)))
     return on_the_day(draw, instance)
 
@@ -186,9 +190,7 @@ def assert_minimal(
 
 @MANY
 @given(days_on_site())
-def test_repairs_never_break_a_rule_and_change_only_what_they_must(
-    scenario: tuple[Instance, list[Step], bool],
-) -> None:
+def test_repairs_never_break_a_rule_and_change_only_what_they_must(scenario: Scenario) -> None:
     instance, steps, optimised = scenario
     solution = solve(instance) if optimised else greedy(instance)
     plan = solution.plan
@@ -218,9 +220,7 @@ def test_repairs_never_break_a_rule_and_change_only_what_they_must(
 
 @SETTINGS
 @given(days_on_site())
-def test_applying_a_disruption_twice_changes_nothing_more(
-    scenario: tuple[Instance, list[Step], bool],
-) -> None:
+def test_applying_a_disruption_twice_changes_nothing_more(scenario: Scenario) -> None:
     instance, steps, _ = scenario
     now = Moment(day=0, minute=600)
     for step in steps:

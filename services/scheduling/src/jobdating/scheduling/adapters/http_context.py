@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends
+from fastapi import APIRouter, Depends
 
 from jobdating.runtime.asking import Asking, asking
 from jobdating.scheduling.application.handlers import SchedulingHandlers
@@ -45,3 +45,12 @@ def zone_named(name: str) -> ZoneInfo:
 def as_local(at: datetime, zone: ZoneInfo) -> datetime:
     """A date-time as typed: with its offset, or else local time at the sites."""
     return at if at.tzinfo is not None else at.replace(tzinfo=zone)
+
+
+def joined(*parts: APIRouter) -> APIRouter:
+    """One untagged router holding `parts` in order, each with its own tags (a router's tags would go to
+    every route it includes)."""
+    router = APIRouter()
+    for part in parts:
+        router.include_router(part)
+    return router

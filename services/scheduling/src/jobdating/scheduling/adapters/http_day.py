@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 
 from jobdating.runtime.auth import only
-from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local, joined
 from jobdating.scheduling.adapters.schemas import (
     CheckInIn,
     InterviewNoteIn,
@@ -236,10 +236,7 @@ def router(ctx: HttpContext) -> APIRouter:
     ) -> list[FreeTime]:
         return handlers.propose_second_interview(slot_id, Place(place=place), asker.actor, count)
 
-    router = APIRouter()  # untagged: a router's tags would go to every route it includes
-    router.include_router(day)
-    router.include_router(slots)
-    return router
+    return joined(day, slots)
 
 
 def job_dating_of(queries: SchedulingQueries, slot_id: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from jobdating.runtime.auth import Caller, only
 from jobdating.runtime.http import Body, Text, answers
-from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local
+from jobdating.scheduling.adapters.http_context import Asker, HttpContext, as_local, joined
 from jobdating.scheduling.application import queries_prep as prep
 from jobdating.scheduling.application.queries_day import WorkshopView
 from jobdating.scheduling.application.queries_prep import CounsellingView
@@ -34,12 +34,11 @@ class CounsellingIn(Body):
 
 def router(ctx: HttpContext) -> APIRouter:
     """Routes of the weeks before the day."""
-    router = APIRouter()
+    workshops, counselling = APIRouter(tags=["workshops"]), APIRouter(tags=["counselling"])
     handlers, queries, ids = ctx.handlers, ctx.queries, ctx.handlers.ids
 
-    @router.delete(
+    @workshops.delete(
         "/workshops/{workshop_id}/enrolments/{candidate_id}",
-        tags=["workshops"],
         summary="Désinscrire un candidat d'un atelier",
         description=(
             "Un conseiller de la structure du candidat (ou la coordination) retire son inscription à un "
@@ -52,9 +51,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.unenrol(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
-    @router.post(
+    @workshops.post(
         "/workshops/{workshop_id}/cancel",
-        tags=["workshops"],
         summary="Annuler un atelier",
         description=(
             "Un conseiller d'une structure qui anime l'atelier (ou la coordination) l'annule ; les inscrits "
@@ -67,9 +65,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.cancel_workshop(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
-    @router.get(
+    @counselling.get(
         "/counselling-interviews/free-times",
-        tags=["counselling"],
         responses=answers({404: "job dating or candidate unknown"}),
         summary="Heures libres pour un entretien individuel",
         description=(
@@ -88,10 +85,9 @@ def router(ctx: HttpContext) -> APIRouter:
         who = counsellor_id or asker.caller.actor_id
         return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)
 
-    @router.post(
+    @counselling.post(
         "/counselling-interviews",
         status_code=status.HTTP_201_CREATED,
-        tags=["counselling"],
         summary="Fixer un entretien individuel",
         description=(
             "Un conseiller de la structure du candidat (pour lui-même), son administrateur ou la "
@@ -111,9 +107,8 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.book_counselling(command, asker.actor, asker.meta)
         return _one(ctx, command.interview_id)
 
-    @router.post(
+    @counselling.post(
         "/counselling-interviews/{interview_id}/cancel",
-        tags=["counselling"],
         summary="Annuler un entretien individuel",
         description=(
             "La structure du conseiller (ou la coordination) annule un entretien individuel de préparation."
@@ -125,25 +120,23 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.cancel_counselling(command, asker.actor, asker.meta)
         return _one(ctx, interview_id)
 
-    @router.get(
+    @counselling.get(
         "/counselling-interviews",
-        tags=["counselling"],
         summary="Lister les entretiens individuels d'un conseiller",
     )
     def list_counselling(asker: Asker, counsellor_id: str | None = None) -> list[CounsellingView]:
         """Les entretiens individuels d'un conseiller (par défaut, ceux de l'appelant), annulés compris."""
         return prep.counsellings(ctx.queries.read, counsellor_id or asker.caller.actor_id)
 
-    @router.get(
+    @counselling.get(
         "/counselling-interviews/{interview_id}",
-        tags=["counselling"],
         summary="Consulter un entretien individuel",
         description="Un entretien individuel de préparation : candidat, conseiller, site et heure.",
     )
     def get(interview_id: str, _: Caller) -> CounsellingView:
         return _one(ctx, interview_id)
 
-    return router
+    return joined(workshops, counselling)
 
 
 def _one(ctx: HttpContext, interview_id: str) -> CounsellingView:

@@ -47,16 +47,10 @@ def _router(handlers: SchedulingHandlers, queries: SchedulingQueries, default_zo
     for part in parts:
         router.include_router(part.router(ctx))
 
-    @router.get(
-        "/facts",
-        tags=["ops"],
-        summary="Faits connus du service",
-        description=(
-            "Pour l'exploitation : combien de candidats, entreprises, sites et ordinateurs le service de "
-            "planification connaît."
-        ),
-    )
+    @router.get("/facts", tags=["ops"], summary="Faits connus du service")
     def facts(_: Caller) -> dict[str, int]:
+        """Pour l'exploitation : combien de candidats, entreprises, sites et ordinateurs le service de
+        planification connaît."""
         return queries.facts_counts()
 
     return router

@@ -43,30 +43,21 @@ def router(ctx: HttpContext) -> APIRouter:
 
     path = "/job-datings/{job_dating_id}/companies/{company_id}"
 
-    @router.get(
-        f"{path}/candidates",
-        summary="Profils anonymes proposés à une entreprise",
-        description=(
-            "Le recruteur de l'entreprise (ou la coordination) lit les profils anonymes des candidats "
-            "intéressés, pour les classer."
-        ),
-    )
+    @router.get(f"{path}/candidates", summary="Profils anonymes proposés à une entreprise")
     def candidates(job_dating_id: str, company_id: str, asker: Asker) -> list[CandidateProfileView]:
+        """Le recruteur de l'entreprise (ou la coordination) lit les profils anonymes des candidats
+        intéressés, pour les classer."""
         may_act_for_company(asker.actor, company_id, "company_id")
         return seen_by(job_dating_id, company_id)
 
     @router.put(
-        f"{path}/choices",
-        summary="Classer les candidats d'une entreprise",
-        description=(
-            "Le recruteur de l'entreprise (ou la coordination) donne ses choix parmi les profils anonymes ; "
-            "le planning en tient compte."
-        ),
-        dependencies=only(COMPANY_ACTORS),
+        f"{path}/choices", summary="Classer les candidats d'une entreprise", dependencies=only(COMPANY_ACTORS)
     )
     def choose(
         job_dating_id: str, company_id: str, body: ChoicesIn, asker: Asker
     ) -> list[CandidateProfileView]:
+        """Le recruteur de l'entreprise (ou la coordination) donne ses choix parmi les profils anonymes ; le
+        planning en tient compte."""
         command = RankCandidates(
             job_dating_id=job_dating_id,
             company_id=company_id,

@@ -54,13 +54,11 @@ def router(ctx: HttpContext) -> APIRouter:
     @day.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/late",
         summary="Signaler une entreprise en retard",
-        description=(
-            "La coordination indique qu'une entreprise arrive en retard ; ses premiers entretiens sont "
-            "déplacés."
-        ),
         dependencies=only(COORDINATION),
     )
     def company_late(job_dating_id: str, company_id: str, body: LateIn, asker: Asker) -> RepairReport:
+        """La coordination indique qu'une entreprise arrive en retard ; ses premiers entretiens sont
+        déplacés."""
         command = DelayCompany(
             job_dating_id=job_dating_id,
             company_id=company_id,
@@ -71,13 +69,11 @@ def router(ctx: HttpContext) -> APIRouter:
     @day.post(
         "/job-datings/{job_dating_id}/companies/{company_id}/leave",
         summary="Signaler le départ d'une entreprise",
-        description=(
-            "La coordination indique qu'une entreprise part avant la fin ; ses entretiens restants sont "
-            "annulés ou réaffectés."
-        ),
         dependencies=only(COORDINATION),
     )
     def company_leaves(job_dating_id: str, company_id: str, body: ReasonIn, asker: Asker) -> RepairReport:
+        """La coordination indique qu'une entreprise part avant la fin ; ses entretiens restants sont annulés
+        ou réaffectés."""
         command = RecordCompanyLeft(job_dating_id=job_dating_id, company_id=company_id, reason=body.reason)
         return handlers.company_left(command, asker.actor, asker.meta)
 
@@ -85,12 +81,10 @@ def router(ctx: HttpContext) -> APIRouter:
         "/job-datings/{job_dating_id}/check-ins",
         status_code=status.HTTP_201_CREATED,
         summary="Enregistrer l'arrivée d'un candidat",
-        description=(
-            "Le responsable du site (ou la coordination) note qu'un candidat est arrivé, une seule fois."
-        ),
         dependencies=only(SITE_RUNNERS),
     )
     def check_in(job_dating_id: str, body: CheckInIn, asker: Asker) -> AttendanceView:
+        """Le responsable du site (ou la coordination) note qu'un candidat est arrivé, une seule fois."""
         command = CheckIn(job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id)
         handlers.check_in(command, asker.actor, asker.meta)
         return next(a for a in queries.attendance(job_dating_id) if a.candidate_id == body.candidate_id)
@@ -98,18 +92,16 @@ def router(ctx: HttpContext) -> APIRouter:
     @day.post(
         "/job-datings/{job_dating_id}/late-arrivals",
         summary="Enregistrer l'arrivée en retard d'un candidat déclaré absent",
-        description=(
-            "Pour un candidat déclaré absent qui arrive finalement sur son site : l'absence est annulée et "
-            "son arrivée est enregistrée à l'heure actuelle. Ses entretiens à venir que l'absence avait "
-            "annulés lui sont rendus : au même créneau si l'ordinateur et un recruteur de l'entreprise sont "
-            "encore libres, sinon au créneau libre le plus proche sur son site avec la même entreprise, "
-            "sinon il rejoint la liste d'attente du site. Seules les personnes dont un entretien change sont "
-            "prévenues. Réservé à la coordination et aux responsables du site. Un candidat qui n'a pas été "
-            "déclaré absent s'enregistre avec `POST /job-datings/{job_dating_id}/check-ins`."
-        ),
         dependencies=only(SITE_RUNNERS),
     )
     def late_arrival(job_dating_id: str, body: CheckInIn, asker: Asker) -> RepairReport:
+        """Pour un candidat déclaré absent qui arrive finalement sur son site : l'absence est annulée et son
+        arrivée est enregistrée à l'heure actuelle. Ses entretiens à venir que l'absence avait annulés lui
+        sont rendus : au même créneau si l'ordinateur et un recruteur de l'entreprise sont encore libres,
+        sinon au créneau libre le plus proche sur son site avec la même entreprise, sinon il rejoint la liste
+        d'attente du site. Seules les personnes dont un entretien change sont prévenues. Réservé à la
+        coordination et aux responsables du site. Un candidat qui n'a pas été déclaré absent s'enregistre avec
+        `POST /job-datings/{job_dating_id}/check-ins`."""
         command = RecordLateArrival(
             job_dating_id=job_dating_id, candidate_id=body.candidate_id, site_id=body.site_id
         )
@@ -118,37 +110,25 @@ def router(ctx: HttpContext) -> APIRouter:
     @day.post(
         "/job-datings/{job_dating_id}/no-shows",
         summary="Déclarer un candidat absent",
-        description=(
-            "Le responsable du site (ou la coordination) déclare un candidat absent : ses entretiens à venir"
-            " vont à la liste d'attente du site."
-        ),
         dependencies=only(SITE_RUNNERS),
     )
     def no_show(job_dating_id: str, body: NoShowIn, asker: Asker) -> RepairReport:
+        """Le responsable du site (ou la coordination) déclare un candidat absent : ses entretiens à venir
+        vont à la liste d'attente du site."""
         command = MarkNoShow(job_dating_id=job_dating_id, candidate_id=body.candidate_id)
         return handlers.mark_no_show(command, asker.actor, asker.meta)
 
-    @day.get(
-        "/job-datings/{job_dating_id}/attendance",
-        summary="Arrivées et absences du jour",
-        description=(
-            "Qui est arrivé, quand, et qui est absent, pour tout le job dating ou un site (pas pour les "
-            "recruteurs)."
-        ),
-    )
+    @day.get("/job-datings/{job_dating_id}/attendance", summary="Arrivées et absences du jour")
     def attendance(job_dating_id: str, asker: Asker, site_id: str | None = None) -> list[AttendanceView]:
+        """Qui est arrivé, quand, et qui est absent, pour tout le job dating ou un site (pas pour les
+        recruteurs)."""
         may_read_plans(asker.actor, "job_dating_id")
         return queries.attendance(job_dating_id, site_id)
 
-    @slots.get(
-        "/slots/{slot_id}",
-        summary="Consulter un entretien",
-        description=(
-            "Un entretien du planning : heure, site, ordinateur, entreprise, résultat ; un recruteur ne lit "
-            "que ceux de son entreprise."
-        ),
-    )
+    @slots.get("/slots/{slot_id}", summary="Consulter un entretien")
     def get_slot(slot_id: str, asker: Asker) -> InterviewView:
+        """Un entretien du planning : heure, site, ordinateur, entreprise, résultat ; un recruteur ne lit que
+        ceux de son entreprise."""
         slot = queries.slot(slot_id)
         may_read_company(asker.actor, slot.company_id, "slot_id")
         return slot
@@ -156,13 +136,11 @@ def router(ctx: HttpContext) -> APIRouter:
     @slots.post(
         "/slots/{slot_id}/outcome",
         summary="Enregistrer le résultat d'un entretien",
-        description=(
-            "Le recruteur de l'entreprise (ou la coordination) note le résultat : second entretien, "
-            "embauche, non retenu ou absent."
-        ),
         dependencies=only(COMPANY_ACTORS),
     )
     def record_outcome(slot_id: str, body: OutcomeIn, asker: Asker) -> InterviewView:
+        """Le recruteur de l'entreprise (ou la coordination) note le résultat : second entretien, embauche,
+        non retenu ou absent."""
         handlers.record_outcome(RecordOutcome(slot_id=slot_id, outcome=body.outcome), asker.actor, asker.meta)
         return queries.slot(slot_id)
 
@@ -170,13 +148,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/slots/{slot_id}/notes",
         status_code=status.HTTP_201_CREATED,
         summary="Écrire une note sur un entretien",
-        description=(
-            "Le conseiller d'une structure (pour un candidat qu'elle accompagne), le recruteur de "
-            "l'entreprise ou la coordination écrit une courte note ; seule sa structure la lit."
-        ),
         dependencies=only(NOTE_WRITERS),
     )
     def write_note(slot_id: str, body: InterviewNoteIn, asker: Asker) -> InterviewNoteView:
+        """Le conseiller d'une structure (pour un candidat qu'elle accompagne), le recruteur de l'entreprise
+        ou la coordination écrit une courte note ; seule sa structure la lit."""
         command = WriteInterviewNote(note_id=ids(), slot_id=slot_id, note=body.note)
         handlers.write_note(command, asker.actor, asker.meta)
         return queries.interview_note(command.note_id)
@@ -184,13 +160,11 @@ def router(ctx: HttpContext) -> APIRouter:
     @slots.get(
         "/job-datings/{job_dating_id}/interview-notes",
         summary="Lire les notes sur les entretiens",
-        description=(
-            "Les notes écrites par la structure de la personne connectée (toutes pour la coordination), "
-            "des plus anciennes aux plus récentes."
-        ),
         dependencies=only(NOTE_WRITERS),
     )
     def interview_notes(job_dating_id: str, asker: Asker) -> list[InterviewNoteView]:
+        """Les notes écrites par la structure de la personne connectée (toutes pour la coordination), des plus
+        anciennes aux plus récentes."""
         actor = asker.actor
         return queries.interview_notes(job_dating_id, None if actor.has("coordinator") else actor.org)
 
@@ -198,13 +172,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/slots/{slot_id}/second-interview",
         status_code=status.HTTP_201_CREATED,
         summary="Fixer un second entretien",
-        description=(
-            "Le recruteur de l'entreprise (ou la coordination) fixe un second entretien avec le candidat, "
-            "sur site, dans ses locaux ou en visio."
-        ),
         dependencies=only(COMPANY_ACTORS),
     )
     def second_interview(slot_id: str, body: SecondInterviewIn, asker: Asker) -> InterviewView:
+        """Le recruteur de l'entreprise (ou la coordination) fixe un second entretien avec le candidat, sur
+        site, dans ses locaux ou en visio."""
         command = ScheduleSecondInterview(
             first_slot_id=slot_id,
             slot_id=ids(),
@@ -220,13 +192,6 @@ def router(ctx: HttpContext) -> APIRouter:
     @slots.get(
         "/slots/{slot_id}/second-interview/proposals",
         summary="Proposer les premières heures libres pour un second entretien",
-        description=(
-            "Les premières heures où le candidat et un recruteur de l'entreprise sont tous deux libres "
-            "(leurs autres entretiens comptent, dans ce job dating et les autres), à partir de maintenant, "
-            "sur les jours du job dating puis les deux semaines suivantes, dans les horaires de "
-            "l'entreprise. `place` : `site` (un ordinateur libre du site du candidat, site ouvert), "
-            "`premises` (locaux de l'entreprise) ou `video`."
-        ),
     )
     def second_interview_proposals(
         slot_id: str,
@@ -234,6 +199,11 @@ def router(ctx: HttpContext) -> APIRouter:
         place: Literal["site", "premises", "video"] = "site",
         count: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> list[FreeTime]:
+        """Les premières heures où le candidat et un recruteur de l'entreprise sont tous deux libres (leurs
+        autres entretiens comptent, dans ce job dating et les autres), à partir de maintenant, sur les jours
+        du job dating puis les deux semaines suivantes, dans les horaires de l'entreprise. `place` : `site`
+        (un ordinateur libre du site du candidat, site ouvert), `premises` (locaux de l'entreprise) ou
+        `video`."""
         return handlers.propose_second_interview(slot_id, Place(place=place), asker.actor, count)
 
     return joined(day, slots)

@@ -51,13 +51,11 @@ def router(ctx: HttpContext) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         tags=["job datings"],
         summary="Créer un job dating",
-        description=(
-            "La coordination crée un job dating : sa date, ses sites et leurs horaires, la durée des "
-            "entretiens."
-        ),
         dependencies=only(COORDINATION),
     )
     def plan_job_dating(body: JobDatingIn, asker: Asker) -> JobDatingView:
+        """La coordination crée un job dating : sa date, ses sites et leurs horaires, la durée des
+        entretiens."""
         timezone = body.timezone or ctx.default_zone.key
         zone = zone_named(timezone)
         command = PlanJobDating(
@@ -77,22 +75,14 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.plan_job_dating(command, asker.actor, asker.meta)
         return queries.job_dating(command.job_dating_id)
 
-    @router.get(
-        "/job-datings",
-        tags=["job datings"],
-        summary="Lister les job datings",
-        description="Tout appelant muni d'un jeton voit les job datings créés.",
-    )
+    @router.get("/job-datings", tags=["job datings"], summary="Lister les job datings")
     def list_job_datings(_: Caller) -> list[dict[str, Any]]:
+        """Tout appelant muni d'un jeton voit les job datings créés."""
         return queries.job_datings()
 
-    @router.get(
-        "/job-datings/{job_dating_id}",
-        tags=["job datings"],
-        summary="Consulter un job dating",
-        description="Un job dating : sa date, ses sites, ses réglages et les ajustements de la coordination.",
-    )
+    @router.get("/job-datings/{job_dating_id}", tags=["job datings"], summary="Consulter un job dating")
     def get_job_dating(job_dating_id: str, _: Caller) -> JobDatingView:
+        """Un job dating : sa date, ses sites, ses réglages et les ajustements de la coordination."""
         return queries.job_dating(job_dating_id)
 
     def adjust_pairing(
@@ -128,13 +118,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/job-datings/{job_dating_id}/freeze",
         tags=["adjustments"],
         summary="Figer le job dating",
-        description=(
-            "La coordination fige les inscriptions et les choix : plus aucun changement avant le calcul du "
-            "planning."
-        ),
         dependencies=only(COORDINATION),
     )
     def freeze(job_dating_id: str, asker: Asker) -> JobDatingView:
+        """La coordination fige les inscriptions et les choix : plus aucun changement avant le calcul du
+        planning."""
         handlers.freeze(FreezeJobDating(job_dating_id=job_dating_id), asker.actor, asker.meta)
         return queries.job_dating(job_dating_id)
 
@@ -145,23 +133,15 @@ def router(ctx: HttpContext) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         tags=["plans"],
         summary="Calculer un planning provisoire",
-        description=(
-            "La coordination lance le calcul d'un planning provisoire, qu'elle relit avant de le publier."
-        ),
         dependencies=only(COORDINATION),
     )
     def compute_plan(job_dating_id: str, body: ComputePlanIn, asker: Asker, by: GroupBy = "site") -> PlanView:
+        """La coordination lance le calcul d'un planning provisoire, qu'elle relit avant de le publier."""
         plan = handlers.compute_plan(job_dating_id, asker.actor, body.engine, body.time_limit)
         return queries.plan(job_dating_id, by=by, kind="provisional", plan_id=plan.plan_id)
 
     @router.get(
-        "/job-datings/{job_dating_id}/provisional-plan",
-        tags=["plans"],
-        summary="Lire le planning provisoire",
-        description=(
-            "Le dernier planning provisoire, par site, ordinateur, entreprise ou candidat (pas pour les "
-            "recruteurs)."
-        ),
+        "/job-datings/{job_dating_id}/provisional-plan", tags=["plans"], summary="Lire le planning provisoire"
     )
     def provisional_plan(
         job_dating_id: str,
@@ -170,6 +150,8 @@ def router(ctx: HttpContext) -> APIRouter:
         key: str | None = None,
         plan_id: str | None = None,
     ) -> PlanView:
+        """Le dernier planning provisoire, par site, ordinateur, entreprise ou candidat (pas pour les
+        recruteurs)."""
         may_read_plans(asker.actor, "job_dating_id")
         return queries.plan(job_dating_id, by=by, key=key, kind="provisional", plan_id=plan_id)
 
@@ -177,26 +159,16 @@ def router(ctx: HttpContext) -> APIRouter:
         "/job-datings/{job_dating_id}/publish",
         tags=["plans"],
         summary="Publier le planning",
-        description=(
-            "La coordination publie un planning provisoire : il devient le planning du jour et les "
-            "convocations partent."
-        ),
         dependencies=only(COORDINATION),
     )
     def publish(job_dating_id: str, body: PublishIn, asker: Asker) -> PlanView:
+        """La coordination publie un planning provisoire : il devient le planning du jour et les convocations
+        partent."""
         command = PublishPlan(job_dating_id=job_dating_id, plan_id=body.plan_id)
         handlers.publish(command, asker.actor, asker.meta)
         return queries.plan(job_dating_id, by="site")
 
-    @router.get(
-        "/job-datings/{job_dating_id}/plan",
-        tags=["plans"],
-        summary="Lire le planning publié",
-        description=(
-            "Le planning publié, par site, ordinateur, entreprise ou candidat ; un recruteur ne lit que "
-            "celui de son entreprise."
-        ),
-    )
+    @router.get("/job-datings/{job_dating_id}/plan", tags=["plans"], summary="Lire le planning publié")
     def published_plan(
         job_dating_id: str,
         asker: Asker,
@@ -204,19 +176,15 @@ def router(ctx: HttpContext) -> APIRouter:
         key: str | None = None,
         include_cancelled: bool = False,
     ) -> PlanView:
+        """Le planning publié, par site, ordinateur, entreprise ou candidat ; un recruteur ne lit que celui de
+        son entreprise."""
         # A recruiter reads their own company's agenda only.
         if asker.actor.recruiter_only and (by != "company" or key != asker.caller.org):
             raise Forbidden.on("key", "un recruteur ne consulte que le planning de son entreprise")
         return queries.plan(job_dating_id, by=by, key=key, include_cancelled=include_cancelled)
 
     @router.get(
-        "/job-datings/{job_dating_id}/changes",
-        tags=["plans"],
-        summary="Changements du planning publié",
-        description=(
-            "Les changements faits au planning publié depuis une position donnée, pour suivre la journée "
-            "(pas pour les recruteurs)."
-        ),
+        "/job-datings/{job_dating_id}/changes", tags=["plans"], summary="Changements du planning publié"
     )
     def changes(
         job_dating_id: str,
@@ -224,6 +192,8 @@ def router(ctx: HttpContext) -> APIRouter:
         after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="the last change's position")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 500,
     ) -> list[ChangeView]:
+        """Les changements faits au planning publié depuis une position donnée, pour suivre la journée (pas
+        pour les recruteurs)."""
         may_read_plans(asker.actor, "job_dating_id")
         return queries.changes(job_dating_id, after=after, limit=limit)
 

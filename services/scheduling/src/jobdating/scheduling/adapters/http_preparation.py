@@ -40,27 +40,21 @@ def router(ctx: HttpContext) -> APIRouter:
     @workshops.delete(
         "/workshops/{workshop_id}/enrolments/{candidate_id}",
         summary="Désinscrire un candidat d'un atelier",
-        description=(
-            "Un conseiller de la structure du candidat (ou la coordination) retire son inscription à un "
-            "atelier."
-        ),
         dependencies=only(COUNSELLORS),
     )
     def unenrol(workshop_id: str, candidate_id: str, asker: Asker) -> WorkshopView:
+        """Un conseiller de la structure du candidat (ou la coordination) retire son inscription à un
+        atelier."""
         command = UnenrolFromWorkshop(workshop_id=workshop_id, candidate_id=candidate_id)
         handlers.unenrol(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
 
     @workshops.post(
-        "/workshops/{workshop_id}/cancel",
-        summary="Annuler un atelier",
-        description=(
-            "Un conseiller d'une structure qui anime l'atelier (ou la coordination) l'annule ; les inscrits "
-            "en sont retirés."
-        ),
-        dependencies=only(COUNSELLORS),
+        "/workshops/{workshop_id}/cancel", summary="Annuler un atelier", dependencies=only(COUNSELLORS)
     )
     def cancel_workshop(workshop_id: str, asker: Asker) -> WorkshopView:
+        """Un conseiller d'une structure qui anime l'atelier (ou la coordination) l'annule ; les inscrits en
+        sont retirés."""
         command = CancelWorkshop(workshop_id=workshop_id)
         handlers.cancel_workshop(command, asker.actor, asker.meta)
         return queries.workshop(workshop_id)
@@ -69,10 +63,6 @@ def router(ctx: HttpContext) -> APIRouter:
         "/counselling-interviews/free-times",
         responses=answers({404: "job dating or candidate unknown"}),
         summary="Heures libres pour un entretien individuel",
-        description=(
-            "Les heures où un conseiller et un candidat sont libres sur un site, pour fixer un entretien "
-            "individuel de préparation."
-        ),
     )
     def free_times(
         job_dating_id: str,
@@ -82,6 +72,8 @@ def router(ctx: HttpContext) -> APIRouter:
         minutes: Annotated[int, Query(ge=15, le=120)] = 45,
         count: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> list[datetime]:
+        """Les heures où un conseiller et un candidat sont libres sur un site, pour fixer un entretien
+        individuel de préparation."""
         who = counsellor_id or asker.caller.actor_id
         return handlers.free_times(job_dating_id, candidate_id, who, minutes, count)
 
@@ -89,13 +81,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/counselling-interviews",
         status_code=status.HTTP_201_CREATED,
         summary="Fixer un entretien individuel",
-        description=(
-            "Un conseiller de la structure du candidat (pour lui-même), son administrateur ou la "
-            "coordination fixe un entretien individuel de préparation."
-        ),
         dependencies=only(BOOKERS),
     )
     def book(body: CounsellingIn, asker: Asker) -> CounsellingView:
+        """Un conseiller de la structure du candidat (pour lui-même), son administrateur ou la coordination
+        fixe un entretien individuel de préparation."""
         command = BookCounsellingInterview(
             interview_id=body.interview_id or ids(),
             job_dating_id=body.job_dating_id,
@@ -110,30 +100,22 @@ def router(ctx: HttpContext) -> APIRouter:
     @counselling.post(
         "/counselling-interviews/{interview_id}/cancel",
         summary="Annuler un entretien individuel",
-        description=(
-            "La structure du conseiller (ou la coordination) annule un entretien individuel de préparation."
-        ),
         dependencies=only(BOOKERS),
     )
     def cancel(interview_id: str, asker: Asker) -> CounsellingView:
+        """La structure du conseiller (ou la coordination) annule un entretien individuel de préparation."""
         command = CancelCounsellingInterview(interview_id=interview_id)
         handlers.cancel_counselling(command, asker.actor, asker.meta)
         return _one(ctx, interview_id)
 
-    @counselling.get(
-        "/counselling-interviews",
-        summary="Lister les entretiens individuels d'un conseiller",
-    )
+    @counselling.get("/counselling-interviews", summary="Lister les entretiens individuels d'un conseiller")
     def list_counselling(asker: Asker, counsellor_id: str | None = None) -> list[CounsellingView]:
         """Les entretiens individuels d'un conseiller (par défaut, ceux de l'appelant), annulés compris."""
         return prep.counsellings(ctx.queries.read, counsellor_id or asker.caller.actor_id)
 
-    @counselling.get(
-        "/counselling-interviews/{interview_id}",
-        summary="Consulter un entretien individuel",
-        description="Un entretien individuel de préparation : candidat, conseiller, site et heure.",
-    )
+    @counselling.get("/counselling-interviews/{interview_id}", summary="Consulter un entretien individuel")
     def get(interview_id: str, _: Caller) -> CounsellingView:
+        """Un entretien individuel de préparation : candidat, conseiller, site et heure."""
         return _one(ctx, interview_id)
 
     return joined(workshops, counselling)

@@ -31,13 +31,11 @@ def router(ctx: HttpContext) -> APIRouter:
         "/workshops",
         status_code=status.HTTP_201_CREATED,
         summary="Programmer un atelier",
-        description=(
-            "La coordination ou un conseiller d'une des deux structures qui l'animent programme un atelier "
-            "de préparation."
-        ),
         dependencies=only(COUNSELLORS),
     )
     def schedule_workshop(body: WorkshopIn, asker: Asker) -> WorkshopView:
+        """La coordination ou un conseiller d'une des deux structures qui l'animent programme un atelier de
+        préparation."""
         zone = zone_of(body.job_dating_id)
         command = ScheduleWorkshop(
             workshop_id=body.workshop_id or ids(),
@@ -52,32 +50,24 @@ def router(ctx: HttpContext) -> APIRouter:
         handlers.schedule_workshop(command, asker.actor, asker.meta)
         return queries.workshop(command.workshop_id)
 
-    @router.get(
-        "/workshops",
-        summary="Lister les ateliers",
-        description="Les ateliers de préparation, d'un job dating si on le précise.",
-    )
+    @router.get("/workshops", summary="Lister les ateliers")
     def list_workshops(_: Caller, job_dating_id: str | None = None) -> list[WorkshopView]:
+        """Les ateliers de préparation, d'un job dating si on le précise."""
         return queries.workshops(job_dating_id)
 
-    @router.get(
-        "/workshops/{workshop_id}",
-        summary="Consulter un atelier",
-        description="Un atelier : date, lieu, animateurs et inscrits.",
-    )
+    @router.get("/workshops/{workshop_id}", summary="Consulter un atelier")
     def get_workshop(workshop_id: str, _: Caller) -> WorkshopView:
+        """Un atelier : date, lieu, animateurs et inscrits."""
         return queries.workshop(workshop_id)
 
     @router.post(
         "/workshops/{workshop_id}/enrolments",
         summary="Inscrire un candidat à un atelier",
-        description=(
-            "Un conseiller de la structure qui accompagne le candidat (ou la coordination) l'inscrit à un "
-            "atelier."
-        ),
         dependencies=only(COUNSELLORS),
     )
     def enrol(workshop_id: str, body: EnrolmentIn, asker: Asker) -> WorkshopView:
+        """Un conseiller de la structure qui accompagne le candidat (ou la coordination) l'inscrit à un
+        atelier."""
         command = EnrolInWorkshop(
             workshop_id=workshop_id, candidate_id=body.candidate_id, override_reason=body.override_reason
         )
@@ -87,13 +77,11 @@ def router(ctx: HttpContext) -> APIRouter:
     @router.post(
         "/workshops/{workshop_id}/attendance",
         summary="Noter les présences d'un atelier",
-        description=(
-            "Un coach ou un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui "
-            "était présent."
-        ),
         dependencies=only(WORKSHOP_RUNNERS),
     )
     def workshop_attendance(workshop_id: str, body: WorkshopAttendanceIn, asker: Asker) -> WorkshopView:
+        """Un coach ou un conseiller d'une structure qui anime l'atelier (ou la coordination) note qui était
+        présent."""
         command = RecordWorkshopAttendance(
             workshop_id=workshop_id, present=tuple(body.present), absent=tuple(body.absent)
         )

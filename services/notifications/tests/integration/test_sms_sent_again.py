@@ -40,8 +40,8 @@ async def test_a_convocation_sms_sent_again_under_its_key_does_not_carry_a_seat_
     upstream.workshop("ws-1", paris(date(2026, 11, 27), 14))
     upstream.assign("slot-0", candidate, paris(date(2026, 11, 27), 9))
     await instance.caught_up(upstream)
-    messenger = instance.sender.messenger
-    instance.sender.messenger = dataclasses.replace(messenger, sms=TakenThenLost(messenger.sms))
+    messenger = instance.sender.sending.messenger
+    instance.sender.sending.messenger = dataclasses.replace(messenger, sms=TakenThenLost(messenger.sms))
     await instance.send()
     assert instance.deliveries(kind="convocation", channel="sms")[0][4] == "in_progress"
     [taken] = sms_lines(tmp_path / "sms.jsonl")

@@ -2,14 +2,17 @@
 
 Built when the message is sent, from the read model as it is then (so a late message tells the current
 plan) and from the contact answer (a first name); nothing of it is stored.
+
+`ContentBuilder` picks each kind's content. It builds here the candidates' digests, reminders and
+thank-yous, a workshop's for its coaches and an interview's outcome for the counsellor; a recruiter's
+agenda and updates are built in `content_recruiters`, a counsellor's call in `counsellor_calls`, and the
+types they all share are `content_facts`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -17,57 +20,26 @@ import msgspec
 from jobdating.contracts.queries import Contact
 from jobdating.eventstore.base import EventStore
 from jobdating.notifications.application import (
+    content_recruiters,
     counsellor_calls,
     preparation,
     queries_facts,
     queries_plan,
     waiting,
 )
+from jobdating.notifications.application.content_facts import Content, Facts, MissingFacts, required
 from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, StaffDirectory
 from jobdating.notifications.application.queries_deliveries import Delivery
-from jobdating.notifications.application.queries_facts import Candidate, Company, Site
-from jobdating.notifications.application.queries_plan import JobDating, Slot
-from jobdating.notifications.application.slot_places import location_of, own_link, site_view, slot_entry
+from jobdating.notifications.application.queries_facts import Company, Site
+from jobdating.notifications.application.queries_plan import Slot
+from jobdating.notifications.application.slot_places import calendar_entry, location_of, own_link, site_view
 from jobdating.notifications.domain.calendar import CalendarEntry, entry_uid
 from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMINDERS
 from jobdating.notifications.domain.personal_links import PersonalLinks
 from jobdating.notifications.domain.preparation import PREPARATION_KINDS
-from jobdating.notifications.domain.rules import News, SlotFacts, Told, news
+from jobdating.notifications.domain.rules import Told, news
 
-T = TypeVar("T")
-
-
-class MissingFacts(Exception):
-    """The read model lacks something the message needs (a site, a company): worth retrying later."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class Content(msgspec.Struct, frozen=True, kw_only=True):
-    """A template's facts, the calendar entries to attach, and the slots the message presents."""
-
-    context: dict[str, Any]
-    entries: tuple[CalendarEntry, ...] = ()
-    presented: tuple[SlotFacts, ...] = ()
-    carried: tuple[Delivery, ...] = ()  # the messages of the same moment it tells too (`domain.moments`)
-
-
-class Facts(msgspec.Struct, frozen=True, kw_only=True):
-    """What the dispatcher already read for a message: its job dating, its slot, its registered recipient;
-    for a candidate's digest, what is news (`news`) and those slots (`slots`); for a day reminder, the
-    interviews of that day (`slots`); for either, the preparation messages of the same moment (`meetings`);
-    for a counsellor's notice, the others it tells of (`told_with`)."""
-
-    job_dating: JobDating | None
-    slot: Slot | None
-    registered: Candidate | Company | None
-    news: tuple[News, ...] = ()
-    slots: tuple[Slot, ...] = ()
-    told_with: tuple[Delivery, ...] = ()
-    meetings: tuple[Delivery, ...] = ()  # the preparation messages of the same moment it may carry
-    updates: tuple[Delivery, ...] = ()  # a recruiter's other updates it carries (their slots: `slots`)
+__all__ = ["Content", "ContentBuilder", "Facts", "MissingFacts"]
 
 
 @dataclass(eq=False)
@@ -95,15 +67,16 @@ class ContentBuilder:
             # Its own calendar entry, as when another message carries it (none for a reminder).
             own = preparation.carried(self.store, self.staff, d, recipient, tz, self._who_to_call)
             entries = (own[1],) if own is not None and own[1] is not None else ()
-            content = Content(context=_required(found, "appointment_unknown"), entries=entries)
+            content = Content(context=required(found, "appointment_unknown"), entries=entries)
             return self._with_meetings(content, facts, recipient, tz)
         if d.kind == waiting.KIND:
             found = waiting.content(self.store, d, recipient, base, self._who_to_call)
-            return Content(context=_required(found, "site_unknown"))
+            return Content(context=required(found, "site_unknown"))
         if d.kind == "recruiter_agenda":
-            return await self._agenda(d, base, tz)
+            return await content_recruiters.agenda(self.store, self.contacts, d, base, tz)
         if d.kind == counsellor_calls.KIND:
-            return await self._call(d, facts.told_with, base, tz)
+            context = await counsellor_calls.content(self.store, self.contacts, d, facts.told_with, base, tz)
+            return Content(context=context)
         if d.recipient_type == "candidate" and d.kind in CANDIDATE_DIGESTS | DAY_REMINDERS:
             # The counsellor comes sealed in registration's contact answer, never from the bus.
             return self._with_meetings(
@@ -116,13 +89,15 @@ class ContentBuilder:
             company: Company | None = facts.registered
         else:
             company = queries_facts.company(self.store, slot.company_id)
-        company = _required(company, "company_unknown")
+        company = required(company, "company_unknown")
         base |= {"company": company.name, "positions": list(company.positions)}
         if d.kind == "thank_you":
             return self._thank_you(slot, base, tz)
         if d.kind == "counsellor_outcome":
             return await self._outcome(slot, base, tz)
-        return await self._agenda_update(d, slot, company, base, tz, facts)
+        return await content_recruiters.agenda_update(
+            self.store, self.contacts, d, slot, company, base, tz, facts
+        )
 
     def _digest(
         self, d: Delivery, facts: Facts, counsellor_id: str | None, base: dict[str, Any], tz: ZoneInfo
@@ -135,8 +110,8 @@ class ContentBuilder:
         known = queries_facts.Places(self.store)
         items, entries, sites = [], [], []
         for slot in facts.slots:
-            company = _required(known.company(slot.company_id), "company_unknown")
-            site = _required(known.site(slot.site_id), "site_unknown")
+            company = required(known.company(slot.company_id), "company_unknown")
+            site = required(known.site(slot.site_id), "site_unknown")
             found = changes.get(slot.slot_id)
             items.append(
                 self._slot_view(slot, site, tz, known)
@@ -150,7 +125,7 @@ class ContentBuilder:
             )
             sites.append(site)
             if d.kind in CANDIDATE_DIGESTS:
-                entries.append(self._slot_entry(slot, company, site, "candidate", known))
+                entries.append(calendar_entry(slot, company, site, "candidate", known))
         if not items:
             raise MissingFacts("slot_unknown")
         standing = [item for item in items if item["change"] != "cancelled"]
@@ -194,33 +169,6 @@ class ContentBuilder:
             carried=tuple(shown),
         )
 
-    async def _call(
-        self, d: Delivery, others: Sequence[Delivery], base: dict[str, Any], tz: ZoneInfo
-    ) -> Content:
-        """Whom to call and why: each candidate the notice tells of, by name (asked for their counsellor),
-        with every reason now; by name, those without one last."""
-        ids = counsellor_calls.candidates(self.store, d, others)
-        names = await asyncio.gather(*(self._name_for_counsellor(d.kind, c) for c in ids))
-        told = [
-            {"name": name} | counsellor_calls.reasons(self.store, candidate_id, tz)
-            for name, candidate_id in sorted(zip(names, ids, strict=True), key=_by_name)
-        ]
-        return Content(context=base | {"candidates": told})
-
-    async def _name_for_counsellor(self, kind: str, candidate_id: str) -> str | None:
-        candidate = queries_facts.candidate(self.store, candidate_id)
-        if candidate is None:
-            return None
-        purpose = f"notifications:{kind}:counsellor"
-        try:
-            answer = await self.contacts.ask(candidate.org, "candidate", candidate_id, purpose)
-        except ContactsUnavailable:
-            return None
-        if answer.contact is None:
-            return None
-        parts = (answer.contact.first_name, answer.contact.last_name)
-        return " ".join(p for p in parts if p) or None
-
     def _counsellor_told(self, counsellor_id: str | None) -> bool:
         """Whether the candidate's counsellor hears of a cancellation: known, with an address to tell."""
         member = self.staff.get(counsellor_id) if counsellor_id else None
@@ -237,7 +185,7 @@ class ContentBuilder:
         second_view = None
         if second is not None:
             places = queries_facts.Places(self.store)
-            site = _required(places.site(second.site_id), "site_unknown")
+            site = required(places.site(second.site_id), "site_unknown")
             second_view = self._slot_view(second, site, tz, places)
         # The second interview's own convocation brings its calendar entry and practical details.
         return Content(context=base | {"outcome": slot.outcome, "second": second_view})
@@ -252,69 +200,9 @@ class ContentBuilder:
         }
         return Content(context=context)
 
-    async def _agenda(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        company = _required(queries_facts.company(self.store, d.recipient_id), "company_unknown")
-        slots = queries_plan.company_slots(self.store, company.company_id, d.subject_id)
-        places = queries_facts.Places(self.store)
-        items, entries = [], []
-        names = await self._first_names([s.candidate_id for s in slots], "recruiter_agenda")
-        for slot, name in zip(slots, names, strict=True):
-            site = _required(places.site(slot.site_id), "site_unknown")
-            items.append(self._agenda_item(slot, site, tz, places, name))
-            entries.append(self._slot_entry(slot, company, site, "recruiter", places))
-        context = base | {"company": company.name, "items": items}
-        return Content(
-            context=context, entries=tuple(entries), presented=tuple(slot.facts() for slot in slots)
-        )
-
-    async def _agenda_update(
-        self, d: Delivery, slot: Slot, company: Company, base: dict[str, Any], tz: ZoneInfo, facts: Facts
-    ) -> Content:
-        """A recruiter's update: its slot's news and that of the updates it carries (`facts.slots`), in
-        time order, each with its calendar entry, then the rest of their agenda."""
-        places = queries_facts.Places(self.store)
-        told = [slot, *facts.slots]
-        sites = [_required(places.site(s.site_id), "site_unknown") for s in told]
-        names = await self._first_names([s.candidate_id for s in told], "recruiter_agenda")
-        changes: list[dict[str, Any]] = []
-        for shown, site, name in zip(told, sites, names, strict=True):
-            before = queries_plan.told(self.store, shown.slot_id, d.recipient_type, d.recipient_id, d.channel)
-            changes.append(
-                {
-                    "change": news(before, shown.facts()),
-                    "item": self._agenda_item(shown, site, tz, places, name),
-                    "previous_at": before.starts_at.astimezone(tz) if before else None,
-                }
-            )
-        own = changes[0]
-        changes.sort(key=lambda c: c["item"]["starts_at"])
-        shown_ids = {s.slot_id for s in told}
-        agenda = []
-        for other in queries_plan.company_slots(self.store, company.company_id, slot.job_dating_id):
-            other_site = places.site(other.site_id)
-            if other_site is not None and other.slot_id not in shown_ids:
-                agenda.append(self._agenda_item(other, other_site, tz, places, None))
-        context = base | {
-            "changes": changes,
-            # The update's own slot, as templates written for one change read it.
-            "change": own["change"],
-            "item": own["item"],
-            "agenda": agenda,
-        }
-        entries = tuple(
-            self._slot_entry(s, company, site, "recruiter", places)
-            for s, site in zip(told, sites, strict=True)
-        )
-        return Content(
-            context=context,
-            entries=entries,
-            presented=tuple(s.facts() for s in told),
-            carried=facts.updates,
-        )
-
     def _workshop(self, d: Delivery, base: dict[str, Any], tz: ZoneInfo) -> Content:
-        workshop = _required(queries_plan.workshop(self.store, d.subject_id), "workshop_unknown")
-        site = _required(queries_facts.site(self.store, workshop.site_id), "site_unknown")
+        workshop = required(queries_plan.workshop(self.store, d.subject_id), "workshop_unknown")
+        site = required(queries_facts.site(self.store, workshop.site_id), "site_unknown")
         room = queries_facts.room_name(self.store, workshop.site_id, workshop.room_id)
         partners = []
         for coach_id, org in zip(workshop.coach_ids, workshop.coach_orgs, strict=True):
@@ -341,22 +229,6 @@ class ContentBuilder:
         )
         return Content(context=context, entries=(entry,))
 
-    def _agenda_item(
-        self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places, first_name: str | None
-    ) -> dict[str, Any]:
-        return {
-            "starts_at": slot.starts_at.astimezone(tz),
-            "ends_at": slot.ends_at.astimezone(tz),
-            "first_name": first_name,
-            "site": site.name,
-            "commune": site.commune,
-            "computer": places.computer_label(slot.computer_id),
-            "video_link": own_link(slot),
-            "second": slot.kind == "second_interview",
-            "place": slot.place,
-            "address": slot.address,
-        }
-
     async def _first_name(self, candidate_id: str, purpose: str) -> str | None:
         candidate = queries_facts.candidate(self.store, candidate_id)
         if candidate is None or candidate.status != "active":
@@ -368,25 +240,6 @@ class ContentBuilder:
         except ContactsUnavailable:
             return None
         return answer.contact.first_name if answer.contact is not None else None
-
-    async def _first_names(self, candidate_ids: Sequence[str], purpose: str) -> list[str | None]:
-        """Each candidate's first name (None: not to be named, or registration out of reach), asked in one
-        question per organisation that registered them, not one a candidate: an agenda update telling
-        400 walk-ins put 400 questions ahead of every convocation's own."""
-        by_org: dict[str, list[str]] = {}
-        for candidate_id in dict.fromkeys(candidate_ids):
-            candidate = queries_facts.candidate(self.store, candidate_id)
-            if candidate is not None and candidate.status == "active":
-                by_org.setdefault(candidate.org, []).append(candidate_id)
-        asked = [self.contacts.first_names(org, ids, f"{purpose}:first_name") for org, ids in by_org.items()]
-        names: dict[str, str] = {}
-        for answer in await asyncio.gather(*asked, return_exceptions=True):
-            if isinstance(answer, ContactsUnavailable):
-                continue  # as for one name: the agenda says « prénom non communiqué »
-            if isinstance(answer, BaseException):
-                raise answer
-            names |= answer
-        return [names.get(candidate_id) for candidate_id in candidate_ids]
 
     def _slot_view(
         self, slot: Slot, site: Site, tz: ZoneInfo, places: queries_facts.Places
@@ -410,12 +263,6 @@ class ContentBuilder:
             return counsellor.phone
         return site.phone
 
-    def _slot_entry(
-        self, slot: Slot, company: Company, site: Site, audience: str, places: queries_facts.Places
-    ) -> CalendarEntry:
-        computer = places.computer_label(slot.computer_id)
-        return slot_entry(slot, company.name, site, computer, audience)
-
 
 def _previous(told: Told | None, slot: Slot, tz: ZoneInfo) -> dict[str, Any] | None:
     """What changed of a moved slot since its recipient was told of it."""
@@ -426,14 +273,3 @@ def _previous(told: Told | None, slot: Slot, tz: ZoneInfo) -> dict[str, Any] | N
         "time_changed": (told.starts_at, told.ends_at) != (slot.starts_at, slot.ends_at),
         "site_changed": told.site_id != slot.site_id,
     }
-
-
-def _required(value: T | None, code: str) -> T:
-    if value is None:
-        raise MissingFacts(code)
-    return value
-
-
-def _by_name(told: tuple[str | None, str]) -> tuple[bool, str, str]:
-    name, candidate_id = told
-    return (name is None, name or "", candidate_id)

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from jobdating.eventstore.base import Transaction
 from jobdating.eventstore.reading import Source, rows
-from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application import queries_deliveries, queries_facts
 from jobdating.notifications.application.instants import parse_ts
-from jobdating.notifications.application.ports import DeliveryWrites
+from jobdating.notifications.application.ports import Contacts, ContactsUnavailable, DeliveryWrites
 from jobdating.notifications.application.queries_deliveries import Delivery
 from jobdating.notifications.domain.messages import PlannedMessage, Recipient
 
@@ -146,3 +146,44 @@ def reasons(source: Source, candidate_id: str, tz: ZoneInfo) -> dict[str, Any]:
         ],
         "replies": [{"answer": answer, "at": parse_ts(str(at)).astimezone(tz)} for answer, _, at in replies],
     }
+
+
+async def content(
+    source: Source,
+    contacts: Contacts,
+    d: Delivery,
+    others: Sequence[Delivery],
+    base: dict[str, Any],
+    tz: ZoneInfo,
+) -> dict[str, Any]:
+    """Whom to call and why: each candidate the notice tells of, by name (asked for their counsellor),
+    with every reason now; by name, those without one last."""
+    ids = candidates(source, d, others)
+    names = await asyncio.gather(*(_name_for_counsellor(source, contacts, d.kind, c) for c in ids))
+    told = [
+        {"name": name} | reasons(source, candidate_id, tz)
+        for name, candidate_id in sorted(zip(names, ids, strict=True), key=_by_name)
+    ]
+    return base | {"candidates": told}
+
+
+async def _name_for_counsellor(
+    source: Source, contacts: Contacts, kind: str, candidate_id: str
+) -> str | None:
+    candidate = queries_facts.candidate(source, candidate_id)
+    if candidate is None:
+        return None
+    purpose = f"notifications:{kind}:counsellor"
+    try:
+        answer = await contacts.ask(candidate.org, "candidate", candidate_id, purpose)
+    except ContactsUnavailable:
+        return None
+    if answer.contact is None:
+        return None
+    parts = (answer.contact.first_name, answer.contact.last_name)
+    return " ".join(p for p in parts if p) or None
+
+
+def _by_name(told: tuple[str | None, str]) -> tuple[bool, str, str]:
+    name, candidate_id = told
+    return (name is None, name or "", candidate_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobdating.contracts.scheduling import VIDEO_LINK_SENT_BY_COMPANY
-from jobdating.notifications.application.queries_facts import Site
+from jobdating.notifications.application.queries_facts import Company, Places, Site
 from jobdating.notifications.application.queries_plan import Slot
 from jobdating.notifications.domain.calendar import CalendarEntry, entry_uid
 
@@ -49,6 +49,12 @@ def slot_entry(
         description=description,
         cancelled=slot.status == "cancelled",
     )
+
+
+def calendar_entry(slot: Slot, company: Company, site: Site, audience: str, places: Places) -> CalendarEntry:
+    """A slot's calendar entry (`slot_entry`) with the label of its computer on the site."""
+    computer = places.computer_label(slot.computer_id)
+    return slot_entry(slot, company.name, site, computer, audience)
 
 
 def site_view(site: Site) -> dict[str, Any]:

@@ -26,9 +26,11 @@ from bench.common import peak_rss_mb, scratch_dir
 from bench.planning.quality import load
 from jobdating.bus.server import free_port
 from jobdating.ops.day.clock import local
-from jobdating.ops.demo import PEOPLE, ROLES, DemoError, compute_plan, publish_plan
+from jobdating.ops.demo import PEOPLE, ROLES
 from jobdating.ops.demo_accounts import create_accounts, totp
 from jobdating.ops.demo_calendar import next_working_day
+from jobdating.ops.demo_plan import compute_plan, publish_plan
+from jobdating.ops.demo_report import DemoError
 from jobdating.ops.stack import Stack, free_base_port
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COORDINATOR_ORG, siret

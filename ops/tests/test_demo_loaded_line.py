@@ -1,6 +1,6 @@
 """The line the operator reads once the demo is loaded: what it holds, and what this load added."""
 
-from jobdating.ops.demo import DemoReport
+from jobdating.ops.demo_report import DemoReport
 from jobdating.ops.demo_setup import loaded_line
 
 

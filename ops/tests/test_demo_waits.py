@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from jobdating.ops.demo import DemoError, wait_for_facts
+from jobdating.ops.demo_plan import wait_for_facts
+from jobdating.ops.demo_report import DemoError
 from jobdating.testing.http_stub import JsonHandler, serving
 
 FULL = {"candidates": 50, "companies": 15, "sites": 4, "computers": 18}

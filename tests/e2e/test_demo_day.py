@@ -31,11 +31,12 @@ from jobdating.ops.day.clock import local, prepare
 from jobdating.ops.day.hands import HAND_REASON
 from jobdating.ops.day.play import play
 from jobdating.ops.day.summary import DayReport, closing_report
-from jobdating.ops.demo import ROLES, DemoReport, PrepReport
+from jobdating.ops.demo import ROLES
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, load_accounts
 from jobdating.ops.demo_calendar import ZONE
 from jobdating.ops.demo_people import COACH_ORGS, people
 from jobdating.ops.demo_prep import WORKSHOP_HOURS, WORKSHOPS
+from jobdating.ops.demo_report import DemoReport, PrepReport
 from jobdating.ops.operate import run_audit
 from jobdating.ops.stack import SERVICES, Stack, free_base_port
 from jobdating.reporting.figures import Report

@@ -28,8 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import msgspec
 
-from jobdating.ops.demo import DemoError
 from jobdating.ops.demo_people import ROLE_LABELS, SECOND_FACTOR, Holder, Person, organisations, people
+from jobdating.ops.demo_report import DemoError
 from jobdating.ops.maildir import mails
 
 ACCOUNTS_FILE = "demo-accounts.json"

@@ -18,8 +18,10 @@ from typing import Any, Final
 
 import httpx
 
-from jobdating.ops.demo import DemoError, DemoReport, PrepReport, Tokens, declare, wait_for_facts
+from jobdating.ops.demo import Tokens
 from jobdating.ops.demo_people import COACH_ORGS
+from jobdating.ops.demo_plan import declare, wait_for_facts
+from jobdating.ops.demo_report import DemoError, DemoReport, PrepReport
 from jobdating.ops.demo_sessions import Sessions
 from jobdating.testing.demo_data import COORDINATOR_ORG, JOB_DATING_ID, SITES
 

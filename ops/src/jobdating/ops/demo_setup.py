@@ -16,10 +16,11 @@ from typing import Any
 import httpx
 import msgspec
 
-from jobdating.ops.demo import DemoReport, Progress, Urls
+from jobdating.ops.demo import Urls
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import DemoAccount, create_accounts
 from jobdating.ops.demo_people import STAFF_ROLES
+from jobdating.ops.demo_report import DemoReport, Progress
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 
 Status = Callable[[str], AbstractContextManager[Any]]

@@ -1,5 +1,6 @@
 """The embedded stack behind `jobdating up`: nats-server with JetStream, then each service as a child
-process with its SQLite store, all in one data folder; a second `up` resumes with the same data.
+process with its SQLite store, all in one data folder; a second `up` resumes with the same data. Which
+services run and the environment each child starts with are `stack_children`.
 
 NATS has the production shape: one user per service instance with compose's permissions (anonymous
 clients are refused), each service given its credentials in its NATS URL.
@@ -18,32 +19,31 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 
 from jobdating.bus.provision import provision_url
 from jobdating.bus.server import NatsServer, NatsServerError, free_port, port_is_free
 from jobdating.ops import tokens
 from jobdating.ops.embedded_nats import embedded_authorization, url_as
-from jobdating.ops.nats_users import CONSOLE_USER, OPS_USER, Instance, instance_user
-from jobdating.ops.stack_console import SECRET_FILE, console_env, console_files
+from jobdating.ops.nats_users import OPS_USER, Instance
+from jobdating.ops.stack_children import (
+    CONSOLE,
+    SERVICES,
+    WALL_CLOCK,
+    ServiceSpec,
+    clock_env,
+    notifications_env,
+    service_env,
+)
+from jobdating.ops.stack_console import SECRET_FILE, console_files
 from jobdating.ops.stack_folder import StackError, StackFolder
-from jobdating.ops.stack_wording import TEMPLATES_DIR, WORDING_FILE, write_customization
+from jobdating.ops.stack_wording import write_customization
 from jobdating.ops.tokens import token_table
 from jobdating.runtime.clock import Clock, ScaledClock, SystemClock
 from jobdating.runtime.processes import stop_process
 
 __all__ = ["CONSOLE", "SERVICES", "ServiceSpec", "Stack", "StackError", "clock_env", "free_base_port"]
 
-SERVICES = ("registration", "sites", "scheduling", "notifications", "identity")
-CONSOLE = "console"  # the web pages: no store, no NATS user; it calls the services with people's tokens
-WALL_CLOCK = ("identity", CONSOLE)  # on real time whatever clock the others read (see `_spawn`)
 SMTP_OFFSET = 25  # the embedded mail server listens on base_port + 25
-
-
-class ServiceSpec(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    port: int
-    org: str
 
 
 class Stack(StackFolder):
@@ -172,25 +172,6 @@ class Stack(StackFolder):
     def with_identity(self) -> bool:
         return any(s.name == "identity" for s in self.services)
 
-    def _identity_env(self) -> dict[str, str]:
-        """Identity's own settings: invitations through the embedded mail server, its URL as issuer."""
-        url = self.url("identity")
-        return {
-            "JOBDATING_IDENTITY_SMTP_HOST": "127.0.0.1",
-            "JOBDATING_IDENTITY_SMTP_PORT": str(self.smtp_port),
-            "JOBDATING_IDENTITY_ISSUER": url,
-            # No console yet: invitation links point at identity itself (the demo reads their token).
-            "JOBDATING_IDENTITY_PUBLIC_BASE_URL": url,
-            **{f"JOBDATING_IDENTITY_{key}": value for key, value in self.identity_settings.items()},
-        }
-
-    def _identity_of(self, prefix: str) -> dict[str, str]:
-        """What makes another service accept identity's access tokens (the issuer is identity's)."""
-        if not self.with_identity:
-            return {}
-        url = self.url("identity")
-        return {prefix + "IDENTITY_URL": url, prefix + "IDENTITY_ISSUER": url}
-
     def _start_mail(self, logs: Path) -> None:
         """The local SMTP server writing a Maildir the operator can read (what a mail relay would be)."""
         exe = Path(sys.executable).parent / "jobdating-notifications"
@@ -201,7 +182,7 @@ class Stack(StackFolder):
         out = open(logs / "mail.log", "ab")  # noqa: SIM115 - lives as long as the child
         self.mail = subprocess.Popen(  # noqa: S603
             [str(exe), "smtp-sink"],
-            env={**os.environ, **self._notifications_env()},
+            env={**os.environ, **notifications_env(self)},
             stdout=out,
             stderr=out,
             start_new_session=True,
@@ -215,69 +196,8 @@ class Stack(StackFolder):
         if self.mail.poll() is not None:
             raise StackError(f"le serveur de courrier local s'est arrêté ; voir {logs / 'mail.log'}")
 
-    def _notifications_env(self) -> dict[str, str]:
-        env = {
-            "JOBDATING_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
-            "JOBDATING_NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
-            "JOBDATING_NOTIFICATIONS_MAILDIR": str(self.maildir),
-            "JOBDATING_NOTIFICATIONS_SMS_SINK": str(self.sms_file),
-            "JOBDATING_NOTIFICATIONS_VOICE_SINK": str(self.voice_file),
-            # Delivery receipts: the SMS sink reports to the signed webhook, bounces are read from a folder.
-            # Candidates' replies to SMS (`POST /sms/replies`) are signed with the same secret, which an SMS
-            # provider would share (here, whoever plays the provider signs with it).
-            "JOBDATING_NOTIFICATIONS_SMS_PROVIDER_SECRET_FILE": str(self.sms_provider_secret_file),
-            "JOBDATING_NOTIFICATIONS_SMS_SINK_REPORTS": "true",
-            "JOBDATING_NOTIFICATIONS_BOUNCE_MAILDIR": str(self.bounce_maildir),
-        }
-        # The organisation's wording and the operator's templates (`prepare` made them).
-        if (self.data_dir / WORDING_FILE).exists():
-            env["JOBDATING_NOTIFICATIONS_WORDING_FILE"] = str(self.data_dir / WORDING_FILE)
-        if (self.data_dir / TEMPLATES_DIR).is_dir():
-            env["JOBDATING_NOTIFICATIONS_TEMPLATES_DIR"] = str(self.data_dir / TEMPLATES_DIR)
-        if self.staff_file.exists():
-            env["JOBDATING_NOTIFICATIONS_STAFF_FILE"] = str(self.staff_file)
-        if self.console is not None:
-            # Candidates' convocations carry their personal link to the console, signed with its key.
-            env["JOBDATING_NOTIFICATIONS_CANDIDATE_LINK_KEY_FILE"] = str(self.console_secret_file)
-            env["JOBDATING_NOTIFICATIONS_CONSOLE_URL"] = self.url(CONSOLE)
-        return env
-
     def _spawn(self, spec: ServiceSpec, logs: Path) -> subprocess.Popen[bytes]:
-        prefix = f"JOBDATING_{spec.name.upper()}_"
-        own = self._notifications_env() if spec.name == "notifications" else {}
-        if spec.name == "identity":
-            own = self._identity_env()
-        if spec.name == CONSOLE:
-            own = console_env(self.data_dir, self.url, self.nats_url(CONSOLE_USER))
-        if spec.name == "registration" and self.console is not None:
-            # Registration checks the candidates' links itself before it records their answers.
-            own = {"JOBDATING_REGISTRATION_CANDIDATE_LINK_KEY_FILE": str(self.console_secret_file)}
-        # No federation key here: the blind index finds one person registered by two partners' registration
-        # instances, and this stack runs one (every organisation's, the coordinator's); with a key it would
-        # only add an index entry per candidate that nothing reads. compose, with the mission locale's own
-        # instance, draws one (`compose-init`).
-        # Identity stays on real time: access tokens' dates are checked against the services' wall clock
-        # and TOTP codes against the person's phone, whatever day a rehearsal's clock reads. So does the
-        # console, which counts the tokens' lives.
-        clock_env = {} if spec.name in WALL_CLOCK else self.clock_env
-        clock = {prefix + key: value for key, value in clock_env.items()}
-        env = {
-            **own,
-            **clock,
-            **os.environ,
-            prefix + "ORG": spec.org,
-            prefix + "STORE_URL": f"sqlite:///{self.data_dir / (spec.name + '.db')}",
-            **(
-                {}
-                if spec.name == CONSOLE
-                else {prefix + "NATS_URL": self.nats_url(instance_user(spec.name, spec.org))}
-            ),
-            prefix + "HOST": "127.0.0.1",
-            prefix + "PORT": str(spec.port),
-            prefix + "TOKENS_FILE": str(self.tokens_file),
-            **(self._identity_of(prefix) if spec.name not in ("identity", CONSOLE) else {}),
-            **self.extra_env.get(spec.name, {}),
-        }
+        env = service_env(self, spec)
         exe = Path(sys.executable).parent / f"jobdating-{spec.name}"
         out = open(logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - lives as long as the child
         return subprocess.Popen(  # noqa: S603
@@ -364,15 +284,6 @@ class Stack(StackFolder):
         stop_process(self.mail)
         self.nats.stop()
         self.release()
-
-
-def clock_env(clock: ScaledClock) -> dict[str, str]:
-    """The settings (after each service's prefix) that make a service read `clock`."""
-    return {
-        "CLOCK_START": clock.start.isoformat(),
-        "CLOCK_SPEED": repr(clock.speed),
-        "CLOCK_ORIGIN": repr(clock.origin),
-    }
 
 
 def free_base_port() -> int:

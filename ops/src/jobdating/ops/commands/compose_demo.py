@@ -12,8 +12,8 @@ import typer
 
 from jobdating.ops.commands.terminal import console, done
 from jobdating.ops.compose_demo import ComposeDemoError, ComposeSettings, demo_day, keep_sign_ins, place_of
-from jobdating.ops.demo import DemoError
 from jobdating.ops.demo_accounts import ACCOUNTS_FILE, sign_in_lines
+from jobdating.ops.demo_report import DemoError
 from jobdating.ops.demo_setup import load_with_people, loaded_line
 from jobdating.runtime import french
 

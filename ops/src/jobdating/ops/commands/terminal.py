@@ -12,7 +12,8 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from jobdating.ops.demo import PEOPLE, ROLES, DemoError
+from jobdating.ops.demo import PEOPLE, ROLES
+from jobdating.ops.demo_report import DemoError
 from jobdating.ops.stack import Stack, StackError
 
 console = Console(stderr=True)

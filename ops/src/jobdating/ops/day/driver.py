@@ -18,8 +18,8 @@ from jobdating.ops.day.people import candidate_name, site_name
 from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import OUTCOME_WORDS, DayReport
 from jobdating.ops.day.tally import tally
-from jobdating.ops.demo import DemoError
 from jobdating.ops.demo_calendar import ZONE
+from jobdating.ops.demo_report import DemoError
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids
 from jobdating.runtime.clock import ScaledClock
 from jobdating.testing.demo_data import COMPANIES

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from jobdating.ops.demo import DemoError
+from jobdating.ops.demo_report import DemoError
 
 
 class Patient:

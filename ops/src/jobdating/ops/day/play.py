@@ -13,11 +13,12 @@ from jobdating.ops.day.clock import day_of, to_the_day
 from jobdating.ops.day.driver import DemoDay, Say
 from jobdating.ops.day.services import DayApi
 from jobdating.ops.day.summary import DayReport
-from jobdating.ops.demo import DemoReport, plan, planned
 from jobdating.ops.demo import load as load_demo
 from jobdating.ops.demo_accounts import create_accounts
 from jobdating.ops.demo_people import STAFF_ROLES
+from jobdating.ops.demo_plan import plan, planned
 from jobdating.ops.demo_prep import prepare_weeks
+from jobdating.ops.demo_report import DemoReport
 from jobdating.ops.demo_sessions import Sessions, counsellor_ids, write_staff
 from jobdating.ops.demo_setup import Status, quiet
 from jobdating.ops.stack import Stack

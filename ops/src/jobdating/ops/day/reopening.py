@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from jobdating.ops.day.choices import Slot
 from jobdating.ops.day.clock import local
 from jobdating.ops.day.people import site_name
-from jobdating.ops.demo import DemoError
+from jobdating.ops.demo_report import DemoError
 from jobdating.testing.demo_data import SITES, WALK_IN_SITE
 
 if TYPE_CHECKING:

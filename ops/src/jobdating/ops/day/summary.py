@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from jobdating.ops.day.people import site_name
-from jobdating.ops.demo import DemoError, DemoReport
 from jobdating.ops.demo_calendar import ZONE
+from jobdating.ops.demo_report import DemoError, DemoReport
 from jobdating.ops.reporting.source import report_from
 from jobdating.ops.stack import Stack
 from jobdating.reporting.figures import Report, Scope

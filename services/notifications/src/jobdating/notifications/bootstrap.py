@@ -1,4 +1,5 @@
-"""The composition root: the only place that picks the store, the clock, the channels and the directories."""
+"""The composition root: the only place that picks the store, the clock, the channels (`bootstrap_channels`)
+and the directories."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Unpack
@@ -27,18 +27,10 @@ from jobdating.notifications.adapters.http_letters import install_letters
 from jobdating.notifications.adapters.http_replies import replies_router
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
-from jobdating.notifications.adapters.maildir import MaildirCopies, MaildirProbe
+from jobdating.notifications.adapters.maildir import MaildirProbe
 from jobdating.notifications.adapters.rendering import JinjaRenderer
-from jobdating.notifications.adapters.sms import (
-    FileSmsSink,
-    HttpSmsProvider,
-    ProviderSmsChannel,
-    SmsProviderClient,
-)
-from jobdating.notifications.adapters.sms_sink_reports import SinkReports
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
-from jobdating.notifications.adapters.voice import ProviderVoiceChannel, file_voice_sink, http_voice_provider
 from jobdating.notifications.adapters.workers import provider_threads
 from jobdating.notifications.application import preferences, queries_deliveries, receipts
 from jobdating.notifications.application.bounce_reader import BounceReader
@@ -51,14 +43,10 @@ from jobdating.notifications.application.planner import (
     SITES_CONSUMER,
     Planner,
 )
-from jobdating.notifications.application.ports import (
-    SentCopies,
-    SmsChannel,
-    StaffDirectory,
-    VoiceChannel,
-)
+from jobdating.notifications.application.ports import StaffDirectory
 from jobdating.notifications.application.queries import NotificationQueries, retry_failed
 from jobdating.notifications.application.replies import Replies
+from jobdating.notifications.bootstrap_channels import sent_copies, sms_channel, voice_channel
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
@@ -206,51 +194,20 @@ def bootstrap(
     )
 
 
-def sent_copies(settings: NotificationsSettings, clock: Clock) -> list[SentCopies]:
-    """The embedded sinks that keep a copy of each message on this machine (none with real providers), and
-    the bounce mailbox."""
-    copies: list[SentCopies] = []
-    if settings.maildir is not None:
-        copies.append(MaildirCopies(settings.maildir))
-    if not settings.sms_provider_url:
-        copies.append(FileSmsSink(settings.sms_sink, clock))
-    if not settings.voice_provider_url and settings.voice_sink is not None:
-        copies.append(file_voice_sink(settings.voice_sink, clock))
-    if settings.bounce_maildir is not None:
-        copies.append(MaildirBounces(settings.bounce_maildir))  # DSNs quote the address they bounced from
-    return copies
-
-
-def voice_channel(
-    settings: NotificationsSettings, clock: Clock, workers: Executor | None = None
-) -> VoiceChannel | None:
-    """The landlines' voice calls: the provider, else the embedded sink, else none (landline_no_voice)."""
-    if settings.voice_provider_url:
-        token_file = settings.voice_provider_token_file
-        token = token_file.read_text().strip() if token_file else None
-        return ProviderVoiceChannel(http_voice_provider(settings.voice_provider_url, token), workers)
-    if settings.voice_sink is not None:
-        return ProviderVoiceChannel(file_voice_sink(settings.voice_sink, clock), workers)
-    return None
-
-
-def sms_channel(
-    settings: NotificationsSettings, wording: Wording, clock: Clock, workers: Executor | None = None
-) -> SmsChannel:
-    """The SMS: the provider, else the embedded sink (reporting to this instance's webhook when told to)."""
-    sender = wording.sms_sender
-    if settings.sms_provider_url:
-        token_file = settings.sms_provider_token_file
-        token = token_file.read_text().strip() if token_file else None
-        provider: SmsProviderClient = HttpSmsProvider(settings.sms_provider_url, token)
-    else:
-        secret = settings.sms_provider_secret()
-        # The embedded run's sink reports deliveries to this instance's webhook, as a provider would.
-        reports = None
-        if secret is not None and settings.sms_sink_reports:
-            reports = SinkReports(settings.own_url() + http_receipts.PATH, secret, clock)
-        provider = FileSmsSink(settings.sms_sink, clock, reports)
-    return ProviderSmsChannel(provider, sender, workers=workers)
+def bounce_reader(service: NotificationsService) -> BounceReader | None:
+    """The reader of the bounce mailbox, when the settings name one."""
+    s = service.settings
+    if s.bounce_maildir is None:
+        return None
+    store = service.store
+    return BounceReader(
+        MaildirBounces(s.bounce_maildir),
+        lambda message_id: receipts.by_message_id(store, message_id),
+        service.receipts,
+        service.clock,
+        every=s.bounce_poll_seconds,
+        log=service.log,
+    )
 
 
 def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
@@ -301,22 +258,6 @@ def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
         call_wait=timedelta(seconds=s.counsellor_call_wait),
         moment=timedelta(seconds=s.change_delay_seconds),
         update_interval=timedelta(seconds=s.recruiter_update_interval_seconds),
-    )
-
-
-def bounce_reader(service: NotificationsService) -> BounceReader | None:
-    """The reader of the bounce mailbox, when the settings name one."""
-    s = service.settings
-    if s.bounce_maildir is None:
-        return None
-    store = service.store
-    return BounceReader(
-        MaildirBounces(s.bounce_maildir),
-        lambda message_id: receipts.by_message_id(store, message_id),
-        service.receipts,
-        service.clock,
-        every=s.bounce_poll_seconds,
-        log=service.log,
     )
 
 

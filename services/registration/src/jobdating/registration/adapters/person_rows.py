@@ -1,7 +1,7 @@
 """The rows of candidates and companies as their events change them.
 
 Personal columns are opened with the person's key (or taken from what the command just sealed), and the
-phone, e-mail, SIRET and import-key look-ups are held or dropped with their holder.
+phone, e-mail, SIRET and import-key look-ups are held or dropped with their holder (`lookup_holds`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,16 @@ from jobdating.contracts.registration import (
 )
 from jobdating.contracts.sealed import Sealed
 from jobdating.eventstore.base import Transaction
+from jobdating.registration.adapters.lookup_holds import (
+    Hold,
+    check_holder,
+    drop_candidate_lookups,
+    hold,
+    hold_all,
+    hold_candidate_lookups,
+)
 from jobdating.registration.application.lookups import LOOKUPS
-from jobdating.registration.application.ports import NOTHING_JUST_SEALED, DuplicateKey, Keys
+from jobdating.registration.application.ports import NOTHING_JUST_SEALED, Keys
 from jobdating.registration.application.queries import REGISTERED
 from jobdating.registration.application.rows import Db
 from jobdating.registration.domain.fields import search_key
@@ -95,8 +103,6 @@ _INSERT_CANDIDATE = (
     "commune, profile, status, withdrawal_reason, erased, first_name, last_name, phone, email, address, "
     "registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)"
 )
-Hold = tuple[str, str, str]
-"""A look-up a row holds: (table, value, holder)."""
 
 
 def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) -> None:
@@ -106,12 +112,12 @@ def candidate_registered(tx: Transaction, e: CandidateRegistered, r: Recording) 
         return
     tx.execute(_INSERT_CANDIDATE, row)
     for table, value, owner in holds:
-        _hold(tx, table, value, owner)
+        hold(tx, table, value, owner)
 
 
 def _insert_holding(tx: Transaction, row: tuple[object, ...], holds: Sequence[Hold]) -> None:
     """PostgreSQL: the candidates row and its look-ups in one statement (CTEs that write always run, each
-    once), each look-up's insert counted, then checked as `_hold` does. On PostgreSQL each statement is a
+    once), each look-up's insert counted, then checked as `hold` does. On PostgreSQL each statement is a
     round trip and client CPU in psycopg: this takes a registration from 8 statements to 6, and its key
     row with it, one more."""
     ctes = [f"candidate AS ({_INSERT_CANDIDATE})"]
@@ -130,7 +136,7 @@ def _insert_holding(tx: Transaction, row: tuple[object, ...], holds: Sequence[Ho
     inserted = tx.execute_with_deferred(statement, params).fetchone()
     for (table, value, owner), count in zip(holds, inserted, strict=False):
         if count == 0:
-            _check_holder(tx, table, value, owner)
+            check_holder(tx, table, value, owner)
 
 
 def candidates_registered(
@@ -146,7 +152,7 @@ def candidates_registered(
         for table, value, owner in holds:
             by_table[table].append((value, owner))
     for table, pairs in by_table.items():
-        _hold_all(tx, table, pairs)
+        hold_all(tx, table, pairs)
 
 
 def _registered(
@@ -213,7 +219,7 @@ def candidate_updated(tx: Transaction, e: CandidateUpdated, r: Recording) -> Non
             ),
         )
         if person is not None:
-            _hold_candidate_lookups(tx, e.candidate_id, person)
+            hold_candidate_lookups(tx, e.candidate_id, person)
     tx.execute(
         "UPDATE candidates SET version = ?, updated_at = ? WHERE candidate_id = ?",
         (r.version, r.at, e.candidate_id),
@@ -243,16 +249,16 @@ def company_registered(tx: Transaction, e: CompanyRegistered, r: Recording) -> N
             r.at,
         ),
     )
-    _hold(tx, "company_sirets", p.siret, e.company_id)
+    hold(tx, "company_sirets", p.siret, e.company_id)
     if e.import_key is not None:
-        _hold(tx, "import_keys", e.import_key, e.company_id)
+        hold(tx, "import_keys", e.import_key, e.company_id)
 
 
 def company_updated(tx: Transaction, e: CompanyUpdated, r: Recording) -> None:
     if e.profile is not None:
         p = e.profile
         tx.execute("DELETE FROM company_sirets WHERE company_id = ?", (e.company_id,))
-        _hold(tx, "company_sirets", p.siret, e.company_id)
+        hold(tx, "company_sirets", p.siret, e.company_id)
         tx.execute(
             "UPDATE companies SET name = ?, name_key = ?, siret = ?, sector = ?, profile = ? "
             "WHERE company_id = ?",
@@ -282,64 +288,3 @@ def _contact_columns(contact: CompanyContact | None) -> tuple[str | None, ...]:
     if contact is None:
         return (None, None, None)
     return (contact.name, contact.phone, contact.email)
-
-
-def _hold_candidate_lookups(tx: Transaction, candidate_id: str, person: CandidatePersonal) -> None:
-    _hold(tx, "candidate_phones", person.phone, candidate_id)
-    if person.email is not None:
-        _hold(tx, "candidate_emails", person.email, candidate_id)
-
-
-def drop_candidate_lookups(tx: Transaction, candidate_id: str) -> None:
-    row = tx.execute("SELECT phone, email FROM candidates WHERE candidate_id = ?", (candidate_id,)).fetchone()
-    if row is None:
-        return
-    phone, email = row
-    if phone is not None:
-        tx.execute("DELETE FROM candidate_phones WHERE phone = ? AND candidate_id = ?", (phone, candidate_id))
-    if email is not None:
-        tx.execute("DELETE FROM candidate_emails WHERE email = ? AND candidate_id = ?", (email, candidate_id))
-
-
-def _hold(tx: Transaction, table: str, value: str, owner: str) -> None:
-    column, owner_column = LOOKUPS[table]
-    # ON CONFLICT DO NOTHING rather than a caught error: PostgreSQL aborts a transaction on any error.
-    cur = tx.execute(
-        f"INSERT INTO {table} ({column}, {owner_column}) VALUES (?, ?) ON CONFLICT ({column}) DO NOTHING",
-        (value, owner),
-    )
-    if cur.rowcount == 0:
-        _check_holder(tx, table, value, owner)
-
-
-def _check_holder(tx: Transaction, table: str, value: str, owner: str) -> None:
-    """A look-up value already held: fine when by `owner` itself, a `DuplicateKey` otherwise."""
-    column, owner_column = LOOKUPS[table]
-    held = tx.execute(f"SELECT {owner_column} FROM {table} WHERE {column} = ?", (value,)).fetchone()
-    if held is None or held[0] != owner:
-        raise DuplicateKey(column)
-
-
-_CHECKED_AT_ONCE = 500  # values per look-up check: well under SQLite's 32,766 bound parameters
-
-
-def _hold_all(tx: Transaction, table: str, pairs: Sequence[tuple[str, str]]) -> None:
-    """`_hold` for many values: insert them all, then check in a few queries that each is held by its own
-    holder (a value already held by someone else, or twice in the batch, raises DuplicateKey)."""
-    column, owner_column = LOOKUPS[table]
-    tx.executemany(
-        f"INSERT INTO {table} ({column}, {owner_column}) VALUES (?, ?) ON CONFLICT ({column}) DO NOTHING",
-        pairs,
-    )
-    wanted = dict(pairs)
-    if len(wanted) != len(pairs):
-        raise DuplicateKey(column)
-    values = list(wanted)
-    for start in range(0, len(values), _CHECKED_AT_ONCE):
-        chunk = values[start : start + _CHECKED_AT_ONCE]
-        marks = ", ".join("?" * len(chunk))
-        held = tx.execute(
-            f"SELECT {column}, {owner_column} FROM {table} WHERE {column} IN ({marks})", chunk
-        ).fetchall()
-        if len(held) != len(chunk) or any(wanted[value] != owner for value, owner in held):
-            raise DuplicateKey(column)

@@ -30,6 +30,7 @@ from jobdating.eventstore.base import EventStore, Transaction
 from jobdating.registration.adapters import blind_index_tables
 from jobdating.registration.adapters.fed_tables import PARTNER_COMPANIES_SCHEMA, SITES_SCHEMA
 from jobdating.registration.adapters.keyring import Keyring
+from jobdating.registration.adapters.lookup_holds import drop_candidate_lookups
 from jobdating.registration.adapters.person_rows import (
     Recording,
     candidate_registered,
@@ -37,7 +38,6 @@ from jobdating.registration.adapters.person_rows import (
     candidates_registered,
     company_registered,
     company_updated,
-    drop_candidate_lookups,
 )
 from jobdating.registration.application.lookups import held_by as held_by  # moved there; re-exported
 from jobdating.registration.application.ports import NOTHING_JUST_SEALED, Keys

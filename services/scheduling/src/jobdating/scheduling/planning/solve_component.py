@@ -1,5 +1,6 @@
 """Solving one independent component: the segment relaxation and the timetable, the neighbourhood search
-while the plan is short of the bound, the whole time-indexed program last (steps 1-4 of `solve`).
+while the plan is short of the bound (its searches are in `lns`), the whole time-indexed program last
+(steps 1-4 of `solve`).
 
 Every step keeps to the wall clock (`deadline.py`): solver limits are what is left of the component's
 share once the program is built, and the whole program is built only when building and solving it fits;
@@ -8,7 +9,6 @@ the relaxation's bound."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 from jobdating.scheduling.planning.board import Board
@@ -16,7 +16,14 @@ from jobdating.scheduling.planning.deadline import Deadline
 from jobdating.scheduling.planning.engines import Solver
 from jobdating.scheduling.planning.formulation import formulate
 from jobdating.scheduling.planning.frame import Frame
-from jobdating.scheduling.planning.lns import Run, by_company, neighbourhood, reoptimize
+from jobdating.scheduling.planning.lns import (
+    Run,
+    Tighten,
+    company_sweeps,
+    group_score,
+    reoptimize,
+    search_unplaced,
+)
 from jobdating.scheduling.planning.model import Interview
 from jobdating.scheduling.planning.objective import Weights, score_interviews
 from jobdating.scheduling.planning.outcome import Outcome, Status
@@ -24,8 +31,6 @@ from jobdating.scheduling.planning.place import place_segments
 from jobdating.scheduling.planning.relax import relax
 from jobdating.scheduling.planning.solution import Part
 from jobdating.scheduling.planning.timetable import timetable
-
-Tighten = Callable[[], tuple[int | None, float]]
 
 
 class Resume(NamedTuple):
@@ -104,15 +109,15 @@ def solve_component(
         if outcome.status == "optimal" and left:
             tighten = _lp_step(solver, board, w, group, size, until.sooner(share / 4), steps)
             search = until if large else until.sooner(until.left() / 2)
-            spent, bound = _neighbourhoods(
+            spent, bound = search_unplaced(
                 board, w, group, list(segment), bound, tighten, run, search, threads, steps
             )
             seconds += spent
-        if (large or not until.fits(size)) and _group_score(board, w, group) < bound:
+        if (large or not until.fits(size)) and group_score(board, w, group) < bound:
             # Sweeps go on where the unplaced pairs led nowhere (small components had theirs).
             if large and not until.passed():
-                seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
-            if not until.fits(size) and _group_score(board, w, group) < bound:
+                seconds += company_sweeps(board, w, group, bound, run, until, threads, steps)
+            if not until.fits(size) and group_score(board, w, group) < bound:
                 # Stopped by the clock, or by a search that stalled on a program too large to run.
                 stopped: Status = "time_limit" if until.passed() else "feasible"
                 steps.append(
@@ -124,14 +129,14 @@ def solve_component(
     else:
         for interview in seed:
             board.add(interview)
-    objective = _group_score(board, w, group)
+    objective = group_score(board, w, group)
     status: Status = "optimal"
     if bound is None or objective < bound:
         # The direct method (a comparison) always runs it, from the greedy plan, in what is left.
         outcome = _time_indexed(board, w, group, seed, run, until, threads)
         seconds += outcome.seconds
         steps.append(f"time-indexed: {outcome.status} ({outcome.solver_status})")
-        objective = _group_score(board, w, group)
+        objective = group_score(board, w, group)
         bound = outcome.bound if bound is None else min(bound, outcome.bound)
         status = "optimal" if objective >= bound else outcome.status
     bound = max(bound, objective)
@@ -172,7 +177,7 @@ def finish_component(
         _, spent, placing = place_segments(
             board, w, group, resume.segment, segment_of, resume.pairs, run, until, threads
         )
-        objective = _group_score(board, w, group)
+        objective = group_score(board, w, group)
         part = Part(
             candidates=part.candidates,
             status="optimal" if objective >= part.bound else part.status,
@@ -188,7 +193,7 @@ def finish_component(
         return part
     placed = [i for c in group for i in board.busy.get(c, {}).values()]
     outcome = _time_indexed(board, w, group, placed, run, until, threads)
-    objective = _group_score(board, w, group)
+    objective = group_score(board, w, group)
     bound = max(min(part.bound, outcome.bound), objective)
     return Part(
         candidates=part.candidates,
@@ -198,94 +203,6 @@ def finish_component(
         steps=(*part.steps, f"time-indexed with the time left: {outcome.status} ({outcome.solver_status})"),
         seconds=part.seconds + outcome.seconds,
     )
-
-
-def _neighbourhoods(
-    board: Board,
-    w: Weights,
-    group: list[str],
-    pairs: list[tuple[str, str]],
-    bound: int,
-    tighten: Tighten | None,
-    run: Run,
-    until: Deadline,
-    threads: int,
-    steps: list[str],
-) -> tuple[float, int]:
-    """Large-neighbourhood search around the chosen pairs the timetable could not place, a few at a time,
-    while the plan is below the relaxation's bound. When a whole round over the
-    unplaced pairs brings nothing (or one round, on a small component), it ends: the relaxation may not be
-    tight there, and only the whole program can tell. If the first round falls short, `tighten` may lower
-    the bound (the time-indexed linear relaxation). Stops `until`; returns the solver time spent and the
-    bound."""
-    seconds = 0.0
-    objective = _group_score(board, w, group)
-    offset, idle, rounds = 0, 0, 0
-    while objective < bound and not until.passed():
-        # Fairness first: pairs of the candidates with the fewest interviews, then by their rank.
-        unplaced = sorted(
-            (p for p in pairs if p not in board.met),
-            key=lambda p: (board.count(p[0]), board.frame.rank(*p) or _UNRANKED, p),
-        )
-        if not unplaced or idle >= len(unplaced):
-            break
-        offset %= len(unplaced)
-        # First all of them around the same candidates, then a few at a time for wider neighbourhoods.
-        seeds = unplaced if rounds == 0 else unplaced[offset : offset + _SEEDS]
-        rounds += 1
-        size = _NEIGHBOURHOOD_SMALL if len(group) < _SMALL_COMPONENT else _NEIGHBOURHOOD_LARGE
-        chosen = neighbourhood(board, group, seeds, size)
-        outcome = reoptimize(board, w, chosen, run, until, threads)
-        seconds += outcome.seconds
-        better = _group_score(board, w, group)
-        steps.append(f"neighbourhood of {len(chosen)}: {objective} -> {better} ({outcome.status})")
-        if better == objective and 3 * len(chosen) >= len(group):
-            break  # a third of the component or more: the whole program is the better next step
-        idle = 0 if better > objective else idle + min(len(seeds), _SEEDS)
-        offset += 0 if rounds == 1 else len(seeds)
-        objective = better
-        if rounds == 1 and objective < bound and tighten is not None:
-            lp, lp_seconds = tighten()
-            seconds += lp_seconds
-            bound = bound if lp is None else min(bound, lp)
-    if len(group) < _SMALL_COMPONENT and objective < bound:
-        seconds += _company_sweeps(board, w, group, bound, run, until, threads, steps)
-    return seconds, bound
-
-
-def _company_sweeps(
-    board: Board,
-    w: Weights,
-    group: list[str],
-    bound: int,
-    run: Run,
-    until: Deadline,
-    threads: int,
-    steps: list[str],
-) -> float:
-    """Neighbourhoods around each company in turn (`lns.by_company`), sweep after sweep while one helps and
-    the plan is below the bound: where the unplaced pairs lead nowhere, the last units of both sides'
-    wishes are often swaps among one company's candidates (measured on the reference day with rankings:
-    proven in 0.1 s of sweeps, where the whole program ran past 10 s with HiGHS)."""
-    seconds = 0.0
-    objective = _group_score(board, w, group)
-    improved = True
-    while improved and objective < bound and not until.passed():
-        improved = False
-        for chosen in by_company(board, group, _NEIGHBOURHOOD_SMALL):
-            if objective >= bound or until.passed():
-                break
-            before = [i for c in chosen for i in board.busy.get(c, {}).values()]
-            outcome = reoptimize(board, w, chosen, run, until, threads)
-            seconds += outcome.seconds
-            better = _group_score(board, w, group)
-            if better > objective:
-                steps.append(f"company neighbourhood of {len(chosen)}: {objective} -> {better}")
-                improved, objective = True, better
-            else:
-                # An equally good plan is not taken: the plan stays the one the steps before gave.
-                _put_back(board, chosen, before)
-    return seconds
 
 
 def _lp_step(
@@ -313,7 +230,6 @@ def _lp_step(
     return tighten
 
 
-_SEEDS = 2
 _RELAXATION_FLOOR = 1.0
 _RELAXATION_LEAST = 0.1
 # Measured on the 10,000-candidate regional fair (load 8): the 7 missing pairs of its largest component
@@ -326,13 +242,9 @@ _PLACING_COLUMNS = 3000
 _SECOND_TRY_LEAST = 1.0
 # Measured on the open computer-bound fair (5,000 candidates, 17,700 options) at load 8-12 on 2 cores.
 _TIMETABLE_SECONDS_PER_OPTION = 2.5e-4
-_UNRANKED = 1000
 # Up to this size the time-indexed linear relaxation solved in about 0.1 s on the benchmarks; at 13,000
 # columns (the computer-bound fair) it took 17 to 43 s.
 _LP_COLUMNS = 6000
-# Measured: on the reference day (50 candidates) neighbourhoods of 16 reach the optimum in 0.2 s where 24
-# take 0.8-2.5 s; on the computer-bound fair (250 per component) 24 keep 0.2 % more interviews than 16.
-_NEIGHBOURHOOD_SMALL, _NEIGHBOURHOOD_LARGE, _SMALL_COMPONENT = 16, 24, 100
 
 
 def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Interview]) -> int:
@@ -344,21 +256,13 @@ def _keep_better(board: Board, w: Weights, group: list[str], seed: list[Intervie
             board.remove(interview)
         for interview in seed:
             board.add(interview)
-    return _group_score(board, w, group)
+    return group_score(board, w, group)
 
 
 def _holds_only(board: Board, group: list[str], segment: dict[tuple[str, str], int]) -> bool:
     """Whether the board holds only pairs of the relaxation's choice for this component (not the greedy
     plan put back, see `_keep_better`): only then can placing the rest of that choice reach its bound."""
     return all(i.pair in segment for c in group for i in board.busy.get(c, {}).values())
-
-
-def _put_back(board: Board, candidate_ids: list[str], interviews: list[Interview]) -> None:
-    """Give these candidates back exactly `interviews`."""
-    for interview in [i for c in candidate_ids for i in board.busy.get(c, {}).values()]:
-        board.remove(interview)
-    for interview in interviews:
-        board.add(interview)
 
 
 def _program_size(frame: Frame, group: list[str]) -> int:
@@ -379,7 +283,3 @@ def _time_indexed(
     for interview in start:
         board.add(interview)
     return reoptimize(board, w, group, run, until, threads)
-
-
-def _group_score(board: Board, w: Weights, group: list[str]) -> int:
-    return score_interviews(board.frame, w, [i for c in group for i in board.busy.get(c, {}).values()])

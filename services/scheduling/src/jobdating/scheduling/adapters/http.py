@@ -23,7 +23,7 @@ from jobdating.scheduling.adapters import (
     http_waiting,
     http_workshops,
 )
-from jobdating.scheduling.adapters.http_context import HttpContext
+from jobdating.scheduling.adapters.http_context import HttpContext, joined
 from jobdating.scheduling.application.handlers import SchedulingHandlers
 from jobdating.scheduling.application.queries import SchedulingQueries
 from jobdating.scheduling.domain.errors import SchedulingRefusal
@@ -42,10 +42,8 @@ def install(
 
 def _router(handlers: SchedulingHandlers, queries: SchedulingQueries, default_zone: ZoneInfo) -> APIRouter:
     ctx = HttpContext(handlers, queries, default_zone)
-    router = APIRouter()
     parts = (http_plans, http_day, http_manual, http_workshops, http_waiting, http_choices, http_preparation)
-    for part in parts:
-        router.include_router(part.router(ctx))
+    router = joined(*(part.router(ctx) for part in parts))
 
     @router.get("/facts", tags=["ops"], summary="Faits connus du service")
     def facts(_: Caller) -> dict[str, int]:

@@ -67,6 +67,8 @@ from jobdating.testing.sms_provider import provider_server
 from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
+# The service's render workers (`adapters.render_pool`); the bench's `--render-processes` sets it.
+_RENDERERS = "JOBDATING_NOTIFICATIONS_RENDER_PROCESSES"
 BENCH_CALLER = {"org": ORG, "role": "coordinator", "actor_id": "bench"}
 
 
@@ -117,6 +119,11 @@ def _cpu(pid: int | None) -> float:
         return 0.0
     times = psutil.Process(pid).cpu_times()
     return round(times.user + times.system, 1)
+
+
+def _children_cpu(pid: int) -> float:
+    """User + system CPU seconds the process's children (its render workers) have used so far."""
+    return sum(_cpu(child.pid) for child in psutil.Process(pid).children())
 
 
 def _profiler() -> list[str]:
@@ -172,6 +179,7 @@ async def run(
     in_plan: bool = True,
     provider_rate: float | None = None,
     paced: bool = True,
+    render_processes: int | None = None,
 ) -> dict[str, Any]:
     configure_logging("bench", "-", logging.WARNING)
     slots = int(rate * seconds)
@@ -230,6 +238,7 @@ async def run(
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
             env=process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
+            | ({} if render_processes is None else {_RENDERERS: str(render_processes)})
             | (
                 {}
                 if provider is None
@@ -248,6 +257,7 @@ async def run(
 
             committed: dict[str, float] = {}
             cpu_at_start = _cpu(service.pid)
+            workers_at_start = _children_cpu(service.pid)
             load_before = os.getloadavg()[0]
             start = time.time() + 0.5
             # Interviews 6 to 11 hours ahead: within 12 hours, so SMS go even at night (no quiet hours).
@@ -286,6 +296,7 @@ async def run(
             # What the service spent on the load, start to drained: the code path's cost, which a busy
             # machine slows but does not change (unlike the latency, which it does).
             cpu_for_load = _cpu(service.pid) - cpu_at_start
+            workers_cpu = _children_cpu(service.pid) - workers_at_start
         finally:
             service.send_signal(signal.SIGTERM)
             await asyncio.to_thread(service.wait, 30)
@@ -366,6 +377,8 @@ async def run(
         },
         "cpu_seconds_during_load": cpu,
         "service_cpu_ms_per_slot": round(cpu_for_load * 1000 / slots, 2),
+        # Its render workers' CPU, on another core (`adapters.render_pool`): not in the figure above.
+        "render_workers_cpu_ms_per_slot": round(workers_cpu * 1000 / slots, 2),
         # The machine is shared: what else ran shows in the load average (1 min) around the measure.
         "load_average_1min": {"before": round(load_before, 2), "after": round(load_after, 2)},
         "service_writes_per_commit": (
@@ -394,7 +407,8 @@ async def run(
         "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}"
         + ("" if in_plan else " --outside-plan")
         + (f" --provider-rate {provider_rate:g}" if provider_rate is not None else "")
-        + ("" if paced else " --unpaced"),
+        + ("" if paced else " --unpaced")
+        + ("" if render_processes is None else f" --render-processes {render_processes}"),
     }
     return result
 
@@ -413,6 +427,12 @@ def main() -> None:
     parser.add_argument(
         "--outside-plan", action="store_true", help="slots given outside a plan: each one told at once"
     )
+    parser.add_argument(
+        "--render-processes",
+        type=int,
+        default=None,
+        help="the service's render worker processes (default: its own; 0: render on its event loop)",
+    )
     args = parser.parse_args()
     result = asyncio.run(
         run(
@@ -422,6 +442,7 @@ def main() -> None:
             in_plan=not args.outside_plan,
             provider_rate=args.provider_rate,
             paced=not args.unpaced,
+            render_processes=args.render_processes,
         )
     )
     path = save("notifications_latency", result)

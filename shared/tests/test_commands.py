@@ -113,6 +113,26 @@ def test_a_stream_known_new_is_not_read_and_a_writer_opening_it_first_makes_the_
     assert [e.stream_version for e in stored] == [2]
 
 
+def test_streams_known_new_in_one_read_are_not_read_again_and_the_others_are(store: EventStore) -> None:
+    opened, fresh = new_id(), new_id()
+    bus = CommandBus(store, "sites", FixedClock(AT))
+    bus.execute(OPENINGS, opened, lambda n: [site_opened(opened)], meta())
+    folds: dict[str, int] = {}
+
+    def work(w: UnitOfWork) -> list[StoredEvent]:
+        w.known_new([opened, fresh])
+        for sid in (opened, fresh):
+            folds[sid] = w.fold(OPENINGS, sid)
+        return [
+            *w.append(opened, [site_opened(opened, 1)], meta()),
+            *w.append(fresh, [site_opened(fresh)], meta()),
+        ]
+
+    stored = bus.run(work)
+    assert folds == {opened: 1, fresh: 0}  # the opened stream was read, the new one taken as new
+    assert [(e.stream_id, e.stream_version) for e in stored] == [(opened, 2), (fresh, 1)]
+
+
 async def test_writes_from_an_event_loop_share_one_commit(store: EventStore) -> None:
     store.write(lambda tx: tx.execute("CREATE TABLE marks (name TEXT PRIMARY KEY)"))
     bus = CommandBus(store, "notifications", FixedClock(AT))

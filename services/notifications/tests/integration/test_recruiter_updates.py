@@ -12,12 +12,15 @@ import pytest
 from jobdating.notifications.adapters import deliveries as delivery_rows
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.instants import parse_ts
+from jobdating.notifications.domain import moments
 
 from .conftest import Instance, Mailbox, Registration, Upstream, calendar_of, paris, people, plain_text
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
 INTERVAL = timedelta(seconds=60)
+# The interval, and this company's part of the spread between companies (`moments.update_phase`).
+END = INTERVAL + moments.update_phase("co-1", INTERVAL)
 
 
 @pytest.fixture
@@ -58,11 +61,14 @@ async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_it
     await instance.caught_up(upstream)
     await instance.send()
     assert len(mailbox.messages("agenda_update")) == 1
-    assert updates_due(instance) == [start + INTERVAL] * 3
+    assert updates_due(instance) == [start + END] * 3
     # The candidates are not held: each has their own convocation (and the first one its change notice).
     assert len(mailbox.messages("convocation")) == 3
 
-    instance.clock.set(start + INTERVAL)
+    instance.clock.set(start + INTERVAL)  # the interval ended, the company's part of the spread not yet
+    await instance.send()
+    assert len(mailbox.messages("agenda_update")) == 1
+    instance.clock.set(start + END)
     await instance.send()
     first, second = mailbox.messages("agenda_update")
     assert told_uids(second) == [f"slot-slot-{i}@jobdating" for i in range(3)]
@@ -108,8 +114,8 @@ async def test_an_update_due_just_after_another_went_without_it_waits_for_the_in
     instance.clock.set(now + timedelta(seconds=5))
     await instance.send()
     assert mailbox.messages("agenda_update") == []
-    assert updates_due(instance) == [now + INTERVAL]
-    instance.clock.set(now + INTERVAL)
+    assert updates_due(instance) == [now + END]
+    instance.clock.set(now + END)
     await instance.send()
     (update,) = mailbox.messages("agenda_update")
     assert told_uids(update) == ["slot-slot-1@jobdating"]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from jobdating.contracts.queries import Contact
+from jobdating.notifications.domain import moments
 
 from .conftest import Instance, Mailbox, Registration, Upstream, paris, person, until
 
@@ -58,8 +59,9 @@ async def test_a_convocation_goes_while_the_updates_due_before_it_wait_for_their
     assert len(mailbox.messages("convocation")) == 42
     assert len(mailbox.messages("agenda_update")) == 2
 
-    # The interval's end: the recruiters' e-mails are held by their server; one more walk-in comes.
-    instance.clock.set(start + INTERVAL)
+    # The interval's end (and both companies' part of the spread): the recruiters' e-mails are held by
+    # their server; one more walk-in comes.
+    instance.clock.set(start + INTERVAL + max(moments.update_phase(c, INTERVAL) for c in RECRUITERS))
     mailbox.handler.hold = set(RECRUITERS.values())
     late = person(registration, upstream, 99)
     upstream.assign("slot-99", late, paris(DAY, 11), company_id="co-1")

@@ -103,10 +103,23 @@ def test_a_recruiter_update_carries_the_others_of_its_moment_whose_slot_is_news(
 
 def test_a_recruiter_update_goes_at_once_after_a_quiet_interval_else_at_its_end() -> None:
     interval = timedelta(seconds=60)
-    assert moments.update_due(NOW, None, interval) == NOW  # nothing went to the company yet
-    assert moments.update_due(NOW, NOW - timedelta(minutes=5), interval) == NOW
-    assert moments.update_due(NOW, NOW - timedelta(seconds=10), interval) == NOW + timedelta(seconds=50)
-    assert moments.update_due(NOW, NOW - interval, interval) == NOW  # the interval has just ended
+    phase = moments.update_phase("co-1", interval)
+    assert moments.update_due(NOW, None, interval, "co-1") == NOW  # nothing went to the company yet
+    assert moments.update_due(NOW, NOW - timedelta(minutes=5), interval, "co-1") == NOW
+    ten_ago = NOW - timedelta(seconds=10)
+    assert moments.update_due(NOW, ten_ago, interval, "co-1") == NOW + timedelta(seconds=50) + phase
+    # The interval and the company's part of the spread have just ended.
+    assert moments.update_due(NOW, NOW - interval - phase, interval, "co-1") == NOW
     # Planned later than the interval's end: its own time stands.
     later = NOW + timedelta(minutes=3)
-    assert moments.update_due(later, NOW, interval) == later
+    assert moments.update_due(later, NOW, interval, "co-1") == later
+
+
+def test_companies_whose_changes_came_together_fall_due_spread_over_half_the_interval() -> None:
+    interval = timedelta(seconds=60)
+    phases = [moments.update_phase(f"co-{i}", interval) for i in range(15)]
+    assert all(timedelta(0) <= p < interval / 2 for p in phases)
+    assert moments.update_phase("co-3", interval) == phases[3]  # the same at every call, in every process
+    # The demo's 15 companies: spread over most of the half (2.3 to 28.3 s), not at one instant.
+    assert max(phases) - min(phases) > interval / 3
+    assert len({round(p.total_seconds()) for p in phases}) >= 9

@@ -23,6 +23,25 @@ def rows(source: Source, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return source.query(sql, params)
 
 
+# Keys per `IN (...)` list: under the bound of the oldest SQLite builds (999 parameters) with room for the
+# query's other parameters.
+_KEYS_PER_READ = 500
+
+
+def rows_for(source: Source, sql: str, keys: Collection[Any], params: Sequence[Any] = ()) -> list[Any]:
+    """Rows of a read for many keys at once: `sql` ends with `IN ({keys})` (its other parameters,
+    `params`, come before it). One statement per 500 keys instead of one per key: a read alone on the
+    store is a read transaction of its own, and a recruiter's update telling 400 slots read them one by
+    one, on the event loop, ahead of every convocation."""
+    found: list[Any] = []
+    ordered = list(dict.fromkeys(keys))
+    for start in range(0, len(ordered), _KEYS_PER_READ):
+        chunk = ordered[start : start + _KEYS_PER_READ]
+        marks = ", ".join("?" for _ in chunk)
+        found += rows(source, sql.format(keys=marks), (*params, *chunk))
+    return found
+
+
 # A struct's fields never change, and every row read asks for them.
 _FIELDS: dict[type[Any], tuple[str, ...]] = {}
 

@@ -17,7 +17,7 @@ A command is a function of a `UnitOfWork`, read top to bottom:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
@@ -35,6 +35,7 @@ from jobdating.eventstore.base import (
     StoredEvent,
     Transaction,
 )
+from jobdating.eventstore.reading import rows_for
 from jobdating.runtime.clock import Clock
 from jobdating.runtime.failpoints import failpoint
 from jobdating.runtime.ids import new_id
@@ -112,6 +113,15 @@ class UnitOfWork:
         statement fewer. A writer that opens it meanwhile makes the append conflict, and the command runs
         again, as after any fold."""
         self._new.add(stream_id)
+
+    def known_new(self, stream_ids: Collection[str]) -> None:
+        """`new_stream` for those of `stream_ids` that have no event yet, found in one read (a command
+        about hundreds of streams, most of them new, need not read each one first)."""
+        sql = "SELECT DISTINCT stream_id FROM events WHERE stream_id IN ({keys})"
+        opened = {row[0] for row in rows_for(self.tx, sql, stream_ids)}
+        for stream_id in stream_ids:
+            if stream_id not in opened:
+                self.new_stream(stream_id)
 
     def expect(self, versions: Mapping[str, int]) -> None:
         """Versions of streams read elsewhere than by `fold` (a read model kept in the same transaction)."""

@@ -4,8 +4,6 @@ and the directories."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +26,7 @@ from jobdating.notifications.adapters.http_replies import replies_router
 from jobdating.notifications.adapters.ics import IcsWriter
 from jobdating.notifications.adapters.letters_pdf import ReportlabLetters
 from jobdating.notifications.adapters.maildir import MaildirProbe
+from jobdating.notifications.adapters.render_pool import RenderPool
 from jobdating.notifications.adapters.rendering import JinjaRenderer
 from jobdating.notifications.adapters.smtp import SmtpChannel
 from jobdating.notifications.adapters.staff import FileStaffDirectory
@@ -50,7 +49,7 @@ from jobdating.notifications.bootstrap_channels import sent_copies, sms_channel,
 from jobdating.notifications.config import NotificationsSettings
 from jobdating.runtime.clock import Clock, SystemClock
 from jobdating.runtime.commands import CommandBus, Meta
-from jobdating.runtime.host import ServiceHost, Subscription
+from jobdating.runtime.host import Subscription
 from jobdating.runtime.http import create_app
 from jobdating.runtime.service_main import Given, WiredWithBus, configured
 
@@ -210,8 +209,11 @@ def bounce_reader(service: NotificationsService) -> BounceReader | None:
     )
 
 
-def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
-    """The sender of an instance, on a NATS connection, with the channels the settings name."""
+def dispatcher(
+    service: NotificationsService, nc: Client, render_pool: RenderPool | None = None
+) -> Dispatcher:
+    """The sender of an instance, on a NATS connection, with the channels the settings name (rendering
+    in `render_pool`'s processes when given, else on the event loop)."""
     s = service.settings
     wording = service.wording
     workers = provider_threads(s.concurrency)  # each message in flight has its thread for its provider
@@ -258,32 +260,8 @@ def dispatcher(service: NotificationsService, nc: Client) -> Dispatcher:
         call_wait=timedelta(seconds=s.counsellor_call_wait),
         moment=timedelta(seconds=s.change_delay_seconds),
         update_interval=timedelta(seconds=s.recruiter_update_interval_seconds),
+        render_pool=render_pool,
     )
-
-
-async def run(host: ServiceHost, service: NotificationsService) -> None:
-    """Run the host, the sender and the bounce reader on one loop; the sender stops first."""
-    nc = await host.connect()
-    sender = dispatcher(service, nc)
-    bounces = bounce_reader(service)
-    stopping = asyncio.Event()
-    hosting = asyncio.create_task(host.run())
-    await asyncio.sleep(0)  # host.run installs its signal handlers first; ours replace them
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stopping.set)
-    sending = asyncio.create_task(sender.run(stopping))
-    reading = asyncio.create_task(bounces.run(stopping)) if bounces is not None else None
-    # The sender stops first (its sends in flight finish), then the host stops the consumers, flushes the
-    # relay and closes the store.
-    await asyncio.wait([hosting, sending], return_when=asyncio.FIRST_COMPLETED)
-    stopping.set()
-    await sending
-    if reading is not None:
-        await reading
-    host.stop.set()
-    await hosting
 
 
 class _QueueCollector(Collector):

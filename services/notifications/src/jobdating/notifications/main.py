@@ -17,8 +17,9 @@ from jobdating.notifications.adapters.customization import SetupProblem
 from jobdating.notifications.adapters.maildir import serve_sink
 from jobdating.notifications.application import queries_deliveries
 from jobdating.notifications.application.queries import retry_failed
-from jobdating.notifications.bootstrap import NotificationsService, bootstrap, run
+from jobdating.notifications.bootstrap import NotificationsService, bootstrap
 from jobdating.notifications.config import NotificationsSettings
+from jobdating.notifications.serving import run
 from jobdating.runtime.service_main import Command, service_main
 
 

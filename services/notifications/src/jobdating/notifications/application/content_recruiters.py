@@ -54,8 +54,9 @@ async def agenda_update(
     sites = [required(places.site(s.site_id), "site_unknown") for s in told]
     names = await _first_names(store, contacts, [s.candidate_id for s in told], "recruiter_agenda")
     changes: list[dict[str, Any]] = []
+    said = queries_plan.told_of(store, [s.slot_id for s in told], d.recipient_type, d.recipient_id, d.channel)
     for shown, site, name in zip(told, sites, names, strict=True):
-        before = queries_plan.told(store, shown.slot_id, d.recipient_type, d.recipient_id, d.channel)
+        before = said.get(shown.slot_id)
         changes.append(
             {
                 "change": news(before, shown.facts()),
@@ -113,8 +114,9 @@ async def _first_names(
     question per organisation that registered them, not one a candidate: an agenda update telling
     400 walk-ins put 400 questions ahead of every convocation's own."""
     by_org: dict[str, list[str]] = {}
+    known = queries_facts.candidates(store, candidate_ids)
     for candidate_id in dict.fromkeys(candidate_ids):
-        candidate = queries_facts.candidate(store, candidate_id)
+        candidate = known.get(candidate_id)
         if candidate is not None and candidate.status == "active":
             by_org.setdefault(candidate.org, []).append(candidate_id)
     asked = [contacts.first_names(org, ids, f"{purpose}:first_name") for org, ids in by_org.items()]

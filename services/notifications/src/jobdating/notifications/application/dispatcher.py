@@ -32,6 +32,7 @@ from jobdating.notifications.application.ports import (
     MailboxProbe,
     ReadModelWrites,
     Renderer,
+    RenderingPool,
     SmsChannel,
     StaffDirectory,
     VoiceChannel,
@@ -81,6 +82,7 @@ class Dispatcher:
         call_wait: timedelta = counsellor_calls.GATHERING,
         moment: timedelta = CHANGE_DELAY,
         update_interval: timedelta = moments.UPDATE_INTERVAL,
+        render_pool: RenderingPool | None = None,
     ) -> None:
         self.store = store
         content = ContentBuilder(store, contacts, staff, timezone, links, coordinator_phone)
@@ -127,7 +129,13 @@ class Dispatcher:
             ),
             outcomes=self.outcomes,
             messenger=Messenger(
-                renderer=renderer, calendar=calendar, email=email, sms=sms, mail_from=mail_from, voice=voice
+                renderer=renderer,
+                calendar=calendar,
+                email=email,
+                sms=sms,
+                mail_from=mail_from,
+                voice=voice,
+                pool=render_pool,
             ),
         )
 

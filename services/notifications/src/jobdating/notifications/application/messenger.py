@@ -5,7 +5,9 @@ channel. Queues, checks and outcomes are the dispatcher's; which line a phone me
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from jobdating.contracts.queries import Contact
 from jobdating.notifications.application.content import Content
@@ -13,7 +15,9 @@ from jobdating.notifications.application.ports import (
     CalendarWriter,
     Email,
     EmailChannel,
+    RenderedText,
     Renderer,
+    RenderingPool,
     SendResult,
     Sms,
     SmsChannel,
@@ -34,22 +38,24 @@ class Messenger:
     sms: SmsChannel
     mail_from: str
     voice: VoiceChannel | None = None
+    # Where the templates run when not on the event loop (the service's worker processes).
+    pool: RenderingPool | None = None
 
     @property
     def mail_domain(self) -> str:
         """The domain of the Message-IDs this instance gives its e-mails."""
         return self.mail_from.rpartition("@")[2] or "jobdating.invalid"
 
-    def compose(
+    async def compose(
         self, d: Delivery, contact: Contact, content: Content, *, by_voice: bool = False
     ) -> Email | Sms | VoiceCall:
         """The e-mail (with its calendar invitation), the SMS or, `by_voice`, the call that says `content`
         to `contact`. A call keeps the SMS's idempotency key: it is the same message on another line."""
         if by_voice:
             assert contact.phone is not None  # checked by rules.after_contact
-            spoken = self.renderer.render(d.kind, "voice", content.context)
+            spoken = await self._render(d.kind, "voice", content.context)
             return VoiceCall(to=contact.phone, text=spoken.text, idempotency_key=d.notification_id)
-        rendered = self.renderer.render(d.kind, d.channel, content.context)
+        rendered = await self._render(d.kind, d.channel, content.context)
         if d.channel == "sms":
             assert contact.phone is not None  # checked by rules.after_contact
             return Sms(to=contact.phone, text=rendered.text, idempotency_key=d.notification_id)
@@ -68,6 +74,11 @@ class Messenger:
             calendar=self.calendar.write(invitation, self.mail_from) if invitation else None,
             calendar_method=invitation.method if invitation else None,
         )
+
+    async def _render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText:
+        if self.pool is not None:
+            return await self.pool.render(kind, channel, context)
+        return self.renderer.render(kind, channel, context)
 
     async def send(self, message: Email | Sms | VoiceCall) -> SendResult:
         """Hand `message` to its channel."""

@@ -138,24 +138,26 @@ class Outcomes:
         )
 
         def told_too(w: UnitOfWork) -> None:
-            for other in carried:
-                self._merged(w, other)
+            self._merged(w, carried)
 
         await self._record(d, event, update, told_too)
         self._outcome("sent", d, carried_by)
         for other in carried:
             self._outcome("skipped", other)
 
-    def _merged(self, w: UnitOfWork, other: Delivery) -> None:
-        """A message told by another one of its moment: skipped in the carrier's commit, once (not when it
-        went its own way meanwhile)."""
-        row = queries_deliveries.get(w.tx, other.notification_id)
-        if row is None or row.status != "pending":
-            return
-        self._append(w, row, NotificationSkipped(**event_fields(row), reason=moments.MERGED))
-        self.deliveries.mark_final(
-            w.tx, row.notification_id, "skipped", self.clock.now(), reason=moments.MERGED
-        )
+    def _merged(self, w: UnitOfWork, carried: Sequence[Delivery]) -> None:
+        """The messages a carrier told: skipped in the carrier's commit, once (not those that went their
+        own way meanwhile). Read together: a recruiter's update at an interval's end carries hundreds, and
+        this commit holds the event loop."""
+        found = queries_deliveries.get_many(w.tx, [o.notification_id for o in carried])
+        pending = [found[o.notification_id] for o in carried if o.notification_id in found]
+        pending = [row for row in pending if row.status == "pending"]
+        # Most have no event yet (a message failed and retried by hand has one): those are not read again.
+        w.known_new([row.notification_id for row in pending])
+        now = self.clock.now()
+        for row in pending:
+            self._append(w, row, NotificationSkipped(**event_fields(row), reason=moments.MERGED))
+            self.deliveries.mark_final(w.tx, row.notification_id, "skipped", now, reason=moments.MERGED)
 
     async def skipped(self, d: Delivery, reason: str) -> None:
         def update(tx: Transaction) -> None:

@@ -93,7 +93,7 @@ class Planner:
         went = queries_deliveries.last_went(
             tx, to.type, to.id, message.channel, sorted(moments.RECRUITER_MAIL)
         )
-        due = moments.update_due(message.due_at, went, self.update_interval)
+        due = moments.update_due(message.due_at, went, self.update_interval, to.id)
         return message if due == message.due_at else msgspec.structs.replace(message, due_at=due)
 
     def on_registration(self, tx: Transaction, event: RecordedEvent) -> None:

@@ -248,6 +248,12 @@ class Renderer(Protocol):
     def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText: ...
 
 
+class RenderingPool(Protocol):
+    """Renders as the `Renderer` does, elsewhere than on the event loop (`adapters.render_pool`)."""
+
+    async def render(self, kind: str, channel: str, context: Mapping[str, Any]) -> RenderedText: ...
+
+
 class CalendarWriter(Protocol):
     def write(self, invitation: Invitation, organizer: str) -> str:
         """The `.ics` text of an invitation."""

@@ -15,7 +15,7 @@ import msgspec
 
 from jobdating.contracts.notifications import Channel, RecipientType
 from jobdating.eventstore.base import EventStore
-from jobdating.eventstore.reading import Source, columns, rows, struct_of
+from jobdating.eventstore.reading import Source, columns, rows, rows_for, struct_of
 from jobdating.notifications.application.instants import parse_ts, ts
 from jobdating.notifications.domain.messages import Change
 from jobdating.notifications.domain.rules import SlotFacts
@@ -57,6 +57,12 @@ _DELIVERY = f"SELECT {COLUMNS} FROM notif_delivery"
 def get(source: Source, notification_id: str) -> Delivery | None:
     found = rows(source, f"{_DELIVERY} WHERE notification_id = ?", (notification_id,))
     return struct_of(Delivery, found[0]) if found else None
+
+
+def get_many(source: Source, notification_ids: Collection[str]) -> dict[str, Delivery]:
+    """Several messages by id, read together (those unknown are missing)."""
+    found = rows_for(source, f"{_DELIVERY} WHERE notification_id IN ({{keys}})", notification_ids)
+    return {d.notification_id: d for d in (struct_of(Delivery, r) for r in found)}
 
 
 def due(

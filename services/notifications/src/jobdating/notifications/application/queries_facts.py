@@ -6,9 +6,11 @@ Anonymous: ids, orgs, consent flags and statuses; contact details are asked for 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import msgspec
 
-from jobdating.eventstore.reading import Source, columns, rows, struct_of
+from jobdating.eventstore.reading import Source, columns, rows, rows_for, struct_of
 from jobdating.notifications.domain.rules import Person, PersonStatus
 
 _STATUSES: dict[str, PersonStatus] = {"active": "active", "withdrawn": "withdrawn", "erased": "erased"}
@@ -53,16 +55,23 @@ class Site(msgspec.Struct, frozen=True, kw_only=True):
     phone: str | None
 
 
+_CANDIDATE = (
+    "SELECT candidate_id, org, site_id, consent_sms, consent_email, status, "
+    "referring_org, NOT EXISTS (SELECT 1 FROM notif_reminder_opt_out o "
+    "WHERE o.candidate_id = c.candidate_id), EXISTS (SELECT 1 FROM notif_declined d "
+    "WHERE d.candidate_id = c.candidate_id) FROM notif_candidate c"
+)
+
+
 def candidate(source: Source, candidate_id: str) -> Candidate | None:
-    found = rows(
-        source,
-        "SELECT candidate_id, org, site_id, consent_sms, consent_email, status, "
-        "referring_org, NOT EXISTS (SELECT 1 FROM notif_reminder_opt_out o "
-        "WHERE o.candidate_id = c.candidate_id), EXISTS (SELECT 1 FROM notif_declined d "
-        "WHERE d.candidate_id = c.candidate_id) FROM notif_candidate c WHERE candidate_id = ?",
-        (candidate_id,),
-    )
+    found = rows(source, f"{_CANDIDATE} WHERE candidate_id = ?", (candidate_id,))
     return struct_of(Candidate, found[0]) if found else None
+
+
+def candidates(source: Source, candidate_ids: Collection[str]) -> dict[str, Candidate]:
+    """Several candidates by id, read together (those unknown are missing)."""
+    found = rows_for(source, f"{_CANDIDATE} WHERE candidate_id IN ({{keys}})", candidate_ids)
+    return {c.candidate_id: c for c in (struct_of(Candidate, r) for r in found)}
 
 
 def company(source: Source, company_id: str) -> Company | None:

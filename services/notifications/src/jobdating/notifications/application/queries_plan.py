@@ -3,13 +3,14 @@ job datings, slots, workshops, and what each recipient was last told of a slot."
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Literal
 
 import msgspec
 
-from jobdating.eventstore.reading import Source, columns, rows, struct_of
+from jobdating.eventstore.reading import Source, columns, rows, rows_for, struct_of
 from jobdating.notifications.application.instants import ts
 from jobdating.notifications.domain.rules import SlotFacts, Told
 from jobdating.runtime.placements import Placement, Session
@@ -82,6 +83,12 @@ def slot(source: Source, slot_id: str) -> Slot | None:
     return struct_of(Slot, found[0]) if found else None
 
 
+def slots(source: Source, slot_ids: Collection[str]) -> dict[str, Slot]:
+    """Several slots by id, read together (those unknown are missing)."""
+    found = rows_for(source, f"{_SLOT} WHERE s.slot_id IN ({{keys}})", slot_ids)
+    return {slot.slot_id: slot for slot in (struct_of(Slot, r) for r in found)}
+
+
 def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[Slot]:
     """A company's slots in a job dating that still stand, in time order (its agenda)."""
     return _standing(source, "company_id", company_id, job_dating_id)
@@ -121,6 +128,20 @@ def told(source: Source, slot_id: str, recipient_type: str, recipient_id: str, c
         (slot_id, recipient_type, recipient_id, channel),
     )
     return struct_of(Told, found[0]) if found else None
+
+
+def told_of(
+    source: Source, slot_ids: Collection[str], recipient_type: str, recipient_id: str, channel: str
+) -> dict[str, Told]:
+    """`told` for several slots, read together (a slot the recipient was told nothing of is missing)."""
+    found = rows_for(
+        source,
+        f"SELECT slot_id, {columns(Told)} FROM notif_told WHERE recipient_type = ? AND recipient_id = ? "
+        "AND channel = ? AND slot_id IN ({keys})",
+        slot_ids,
+        (recipient_type, recipient_id, channel),
+    )
+    return {r[0]: struct_of(Told, r[1:]) for r in found}
 
 
 def standing_slots(source: Source, candidate_id: str, job_dating_id: str) -> list[Slot]:

@@ -194,7 +194,7 @@ class Sending:
             content = await self.content.build(d, contact, facts)
         except MissingFacts as exc:
             raise TryLater(exc.code) from exc
-        message = self.messenger.compose(d, contact, content, by_voice=by_voice)
+        message = await self.messenger.compose(d, contact, content, by_voice=by_voice)
         message_id = message.message_id if isinstance(message, Email) else d.notification_id
         carried_ids = [c.notification_id for c in content.carried]
         await self.outcomes.in_progress(

@@ -40,7 +40,7 @@ def spaced(store: EventStore, d: Delivery, now: datetime, update_interval: timed
         sorted(moments.RECRUITER_MAIL),
         other_than=d.notification_id,
     )
-    due = moments.update_due(now, went, update_interval)
+    due = moments.update_due(now, went, update_interval, d.recipient_id)
     return due if due > now else None
 
 
@@ -81,20 +81,21 @@ def with_updates(
     if not others:
         return facts
     slots = {facts.slot.slot_id: facts.slot}
-    for other in others:
-        if other.subject_id not in slots and other.job_dating_id == d.job_dating_id:
-            found = queries_plan.slot(store, other.subject_id)
-            # A slot whose link is not the video host's is not told with others: it fails on its own.
-            if found is not None and rules.slot_link_trusted(found.place, found.video_link, video_base_url):
-                slots[found.slot_id] = found
-    news = {
-        slot_id: rules.news(
-            queries_plan.told(store, slot_id, d.recipient_type, d.recipient_id, d.channel),
-            slot.facts(),
-        )
+    # Read together: an interval's end gives a company's update hundreds of others to weigh.
+    found = queries_plan.slots(store, [o.subject_id for o in others if o.job_dating_id == d.job_dating_id])
+    for slot_id, other_slot in found.items():
+        # A slot whose link is not the video host's is not told with others: it fails on its own.
+        if slot_id not in slots and rules.slot_link_trusted(
+            other_slot.place, other_slot.video_link, video_base_url
+        ):
+            slots[slot_id] = other_slot
+    weighed = {
+        slot_id: slot
         for slot_id, slot in slots.items()
         if slot_id != facts.slot.slot_id and now < slot.starts_at
     }
+    told = queries_plan.told_of(store, weighed, d.recipient_type, d.recipient_id, d.channel)
+    news = {slot_id: rules.news(told.get(slot_id), slot.facts()) for slot_id, slot in weighed.items()}
     carried = moments.updates_carried(
         [pending(o) for o in others],
         {o.notification_id: o.subject_id for o in others},

@@ -17,7 +17,7 @@ from jobdating.runtime.host import ServiceHost
 async def run(host: ServiceHost, service: NotificationsService) -> None:
     """Run the host, the sender and the bounce reader on one loop; the sender stops first."""
     nc = await host.connect()
-    processes = service.settings.renderers()
+    processes = service.settings.render_processes
     pool = RenderPool(service.renderer, processes) if processes else None
     try:
         if pool is not None:

@@ -55,6 +55,8 @@ def main() -> None:
     # Ctrl-C reaches the whole process group: the service stops on it and then closes this worker's input.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     given, answers = sys.stdin.buffer, sys.stdout.buffer
+    # The answers own standard output: anything printed by mistake goes to the log, not into a frame.
+    sys.stdout = sys.stderr
     setup = _read(given)
     if setup is None:
         return

@@ -133,6 +133,35 @@ def test_streams_known_new_in_one_read_are_not_read_again_and_the_others_are(sto
     assert [(e.stream_id, e.stream_version) for e in stored] == [(opened, 2), (fresh, 1)]
 
 
+def test_appends_to_many_streams_each_with_its_own_meta_go_as_one_insert(store: EventStore) -> None:
+    # What a recruiter's update records of the hundreds of messages it carried: each its own correlation.
+    opened, fresh = new_id(), new_id()
+    bus = CommandBus(store, "sites", FixedClock(AT))
+    bus.execute(OPENINGS, opened, lambda n: [site_opened(opened)], meta())
+    asked = {opened: meta(), fresh: meta()}
+
+    def work(w: UnitOfWork) -> list[StoredEvent]:
+        w.known_new([opened, fresh])
+        for sid in (opened, fresh):
+            w.fold(OPENINGS, sid)
+        writes = [
+            (opened, [site_opened(opened, 1)], asked[opened]),
+            (fresh, [], asked[opened]),  # nothing to append: no event, no version taken
+            (fresh, [site_opened(fresh), site_opened(fresh, 1)], asked[fresh]),
+        ]
+        return w.append_each(writes)
+
+    stored = bus.run(work)
+    assert [(e.stream_id, e.stream_version) for e in stored] == [(opened, 2), (fresh, 1), (fresh, 2)]
+    assert [decode_envelope(e.body).correlation_id for e in stored] == [
+        asked[opened].correlation_id,
+        asked[fresh].correlation_id,
+        asked[fresh].correlation_id,
+    ]
+    assert [e.position for e in stored] == list(range(stored[0].position, stored[0].position + 3))
+    assert bus.run(lambda w: w.append_each([])) == []
+
+
 async def test_writes_from_an_event_loop_share_one_commit(store: EventStore) -> None:
     store.write(lambda tx: tx.execute("CREATE TABLE marks (name TEXT PRIMARY KEY)"))
     bus = CommandBus(store, "notifications", FixedClock(AT))

@@ -39,7 +39,9 @@ class Transaction:
         return self._cur
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run one statement for many rows (projection rebuilds write in bulk)."""
+        """Run one statement for many rows (projection rebuilds write in bulk); none: nothing is sent."""
+        if not rows:
+            return
         if self._deferred:
             self.flush()
         self._dialect.executemany(self._cur, sql, rows)

@@ -129,18 +129,25 @@ class UnitOfWork:
 
     def append(self, stream_id: str, events: Sequence[Event], meta: Meta) -> list[StoredEvent]:
         """Append events to one stream (nothing when there are none)."""
-        return self._append([(stream_id, event) for event in events], meta)
+        return self._append([(stream_id, event, meta) for event in events])
 
     def append_many(self, writes: Iterable[StreamEvent], meta: Meta) -> list[StoredEvent]:
         """Append events to several streams, in order."""
-        return self._append([(write.stream_id, write.event) for write in writes], meta)
+        return self._append([(write.stream_id, write.event, meta) for write in writes])
 
-    def _append(self, events: list[tuple[str, Event]], meta: Meta) -> list[StoredEvent]:
+    def append_each(self, writes: Iterable[tuple[str, Sequence[Event], Meta]]) -> list[StoredEvent]:
+        """Append to several streams, each with its own meta (its own correlation and cause), in one
+        insert: what a message carrying hundreds of others records of them."""
+        return self._append(
+            [(stream_id, event, meta) for stream_id, events, meta in writes for event in events]
+        )
+
+    def _append(self, events: list[tuple[str, Event, Meta]]) -> list[StoredEvent]:
         if not events:
             return []
         now = self._bus.clock.now()  # one time for all the events of one append
         stamped: list[NewEvent] = []
-        for stream_id, event in events:
+        for stream_id, event, meta in events:
             version = self._versions.get(stream_id, 0) + 1
             self._versions[stream_id] = version
             stamped.append(self._bus.stamp(event, stream_id, version, meta, now))

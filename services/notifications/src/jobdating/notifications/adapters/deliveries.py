@@ -81,13 +81,13 @@ def mark_in_progress(
     )
     # What an earlier attempt carried is forgotten: this attempt says what it carries.
     tx.execute("DELETE FROM notif_merged WHERE carrier_id = ?", (notification_id,))
-    for other in carried:
-        # Upsert: a message another carrier's attempt carried before is this one's now.
-        tx.execute(
-            "INSERT INTO notif_merged (notification_id, carrier_id) VALUES (?, ?) "
-            "ON CONFLICT (notification_id) DO UPDATE SET carrier_id = excluded.carrier_id",
-            (other, notification_id),
-        )
+    # Upsert: a message another carrier's attempt carried before is this one's now. One statement for
+    # all: a recruiter's update at an interval's end carries hundreds, and this commit holds the loop.
+    tx.executemany(
+        "INSERT INTO notif_merged (notification_id, carrier_id) VALUES (?, ?) "
+        "ON CONFLICT (notification_id) DO UPDATE SET carrier_id = excluded.carrier_id",
+        [(other, notification_id) for other in carried],
+    )
 
 
 def mark_pending(tx: Transaction, notification_id: str, due_at: datetime, now: datetime) -> None:
@@ -132,6 +132,14 @@ def mark_final(
             "ON CONFLICT (notification_id) DO UPDATE SET channel = excluded.channel",
             (notification_id, carried_by),
         )
+
+
+def skip_all(tx: Transaction, notification_ids: Sequence[str], now: datetime, reason: str) -> None:
+    """`mark_final` skipped, for reason, of many messages in one statement (those a carrier told)."""
+    tx.executemany(
+        "UPDATE notif_delivery SET status = 'skipped', reason = ?, updated_at = ? WHERE notification_id = ?",
+        [(reason, ts(now), notification_id) for notification_id in notification_ids],
+    )
 
 
 def tell_with(tx: Transaction, notification_id: str, candidate_ids: Sequence[str]) -> None:

@@ -8,6 +8,7 @@ the caller's transaction; the application reaches them through the `ReadModelWri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from jobdating.contracts.envelope import RecordedEvent
@@ -106,24 +107,32 @@ def record_reminder_wish(tx: Transaction, candidate_id: str, wanted: bool) -> No
 
 
 def remember_told(
-    tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
+    tx: Transaction,
+    recipient_type: str,
+    recipient_id: str,
+    channel: str,
+    told: Sequence[tuple[str, Told]],
 ) -> None:
-    """Record what a recipient now knows of a slot (in the transaction that marks the message sent)."""
-    tx.execute(
+    """Record what a recipient now knows of each slot (`(slot_id, told)`), in the transaction that marks
+    the message sent: one statement for all, since a recruiter's update tells hundreds."""
+    tx.executemany(
         "INSERT INTO notif_told (slot_id, recipient_type, recipient_id, channel, starts_at, ends_at, "
         "site_id, computer_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (slot_id, recipient_type, recipient_id, channel) DO UPDATE SET "
         "starts_at = excluded.starts_at, ends_at = excluded.ends_at, site_id = excluded.site_id, "
         "computer_id = excluded.computer_id, cancelled = excluded.cancelled",
-        (
-            slot_id,
-            recipient_type,
-            recipient_id,
-            channel,
-            ts(told.starts_at),
-            ts(told.ends_at),
-            told.site_id,
-            told.computer_id,
-            int(told.cancelled),
-        ),
+        [
+            (
+                slot_id,
+                recipient_type,
+                recipient_id,
+                channel,
+                ts(one.starts_at),
+                ts(one.ends_at),
+                one.site_id,
+                one.computer_id,
+                int(one.cancelled),
+            )
+            for slot_id, one in told
+        ],
     )

@@ -56,7 +56,12 @@ class ReadModelWrites(Protocol):
     def record_reply(self, tx: Transaction, reply: CandidateRepliedBySms, at: datetime) -> None: ...
 
     def remember_told(
-        self, tx: Transaction, slot_id: str, recipient_type: str, recipient_id: str, channel: str, told: Told
+        self,
+        tx: Transaction,
+        recipient_type: str,
+        recipient_id: str,
+        channel: str,
+        told: Sequence[tuple[str, Told]],
     ) -> None: ...
 
     def record_receipt(
@@ -106,6 +111,10 @@ class DeliveryWrites(Protocol):
         reason: str | None = None,
         error: str | None = None,
         carried_by: str | None = None,
+    ) -> None: ...
+
+    def skip_all(
+        self, tx: Transaction, notification_ids: Sequence[str], now: datetime, reason: str
     ) -> None: ...
 
     def insert_unless_pending(

@@ -20,6 +20,10 @@ Two shapes (one message per person per moment):
 
     .venv/bin/python -m bench.notifications.latency            # 100 slots/s for 60 s
     .venv/bin/python -m bench.notifications.latency --rate 100 --seconds 20 --outside-plan
+    .venv/bin/python -m bench.notifications.latency --rate 100 --seconds 150 --outside-plan --loop-holds
+
+`--loop-holds`: which of the service's event-loop callbacks held it over 20 ms, and how long
+(`loop_holds.py`): the figure that tells two versions apart where one p99 on a shared machine cannot.
 
 The convocation wave of a regional fair (`--provider-rate`): SMS go to a stand-in provider on a real
 socket that refuses (429) what comes faster than its rate, as providers do; the service is told that rate
@@ -53,6 +57,8 @@ import psutil
 from aiosmtpd.controller import Controller
 
 from bench.common import save, scratch_dir
+from bench.notifications.loop_holds import environment as loop_holds_environment
+from bench.notifications.loop_holds import summary as loop_holds_summary
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
@@ -126,6 +132,10 @@ def _children_cpu(pid: int) -> float:
     return sum(_cpu(child.pid) for child in psutil.Process(pid).children())
 
 
+def _holding(work: Path, loop_holds: bool, env: dict[str, str]) -> dict[str, str]:
+    return loop_holds_environment(work, env) if loop_holds else env
+
+
 def _profiler() -> list[str]:
     # BENCH_PROFILE=/path/to/file runs the service under cProfile (written when it stops).
     target = os.environ.get("BENCH_PROFILE")
@@ -180,6 +190,7 @@ async def run(
     provider_rate: float | None = None,
     paced: bool = True,
     render_processes: int | None = None,
+    loop_holds: bool = False,
 ) -> dict[str, Any]:
     configure_logging("bench", "-", logging.WARNING)
     slots = int(rate * seconds)
@@ -237,13 +248,17 @@ async def run(
         log = (work / "service.log").open("ab")
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
-            env=process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
-            | ({} if render_processes is None else {_RENDERERS: str(render_processes)})
-            | (
-                {}
-                if provider is None
-                else {"JOBDATING_NOTIFICATIONS_SMS_PROVIDER_URL": url}
-                | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
+            env=_holding(
+                work,
+                loop_holds,
+                process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
+                | ({} if render_processes is None else {_RENDERERS: str(render_processes)})
+                | (
+                    {}
+                    if provider is None
+                    else {"JOBDATING_NOTIFICATIONS_SMS_PROVIDER_URL": url}
+                    | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
+                ),
             ),
             stdout=log,
             stderr=log,
@@ -403,12 +418,14 @@ async def run(
             "wave_seconds": round(max(at for at, _ in provider.accepted) - last_slot, 1),
             "floor_seconds": round(slots / (provider_rate or 1), 1),
         },
+        "loop_holds": loop_holds_summary(work, start, agendas_done) if loop_holds else None,
         "work_dir": str(work),
         "command": f".venv/bin/python -m bench.notifications.latency --rate {rate:g} --seconds {seconds:g}"
         + ("" if in_plan else " --outside-plan")
         + (f" --provider-rate {provider_rate:g}" if provider_rate is not None else "")
         + ("" if paced else " --unpaced")
-        + ("" if render_processes is None else f" --render-processes {render_processes}"),
+        + ("" if render_processes is None else f" --render-processes {render_processes}")
+        + (" --loop-holds" if loop_holds else ""),
     }
     return result
 
@@ -433,6 +450,11 @@ def main() -> None:
         default=None,
         help="the service's render worker processes (default: its own; 0: render on its event loop)",
     )
+    parser.add_argument(
+        "--loop-holds",
+        action="store_true",
+        help="log the service's event-loop callbacks over 20 ms and summarize them (`loop_holds`)",
+    )
     args = parser.parse_args()
     result = asyncio.run(
         run(
@@ -443,6 +465,7 @@ def main() -> None:
             provider_rate=args.provider_rate,
             paced=not args.unpaced,
             render_processes=args.render_processes,
+            loop_holds=args.loop_holds,
         )
     )
     path = save("notifications_latency", result)

@@ -132,10 +132,6 @@ def _children_cpu(pid: int) -> float:
     return sum(_cpu(child.pid) for child in psutil.Process(pid).children())
 
 
-def _holding(work: Path, loop_holds: bool, env: dict[str, str]) -> dict[str, str]:
-    return loop_holds_environment(work, env) if loop_holds else env
-
-
 def _profiler() -> list[str]:
     # BENCH_PROFILE=/path/to/file runs the service under cProfile (written when it stops).
     target = os.environ.get("BENCH_PROFILE")
@@ -246,20 +242,19 @@ async def run(
         relay.wakeup.set()
 
         log = (work / "service.log").open("ab")
+        env = (
+            process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
+            | ({} if render_processes is None else {_RENDERERS: str(render_processes)})
+            | (
+                {}
+                if provider is None
+                else {"JOBDATING_NOTIFICATIONS_SMS_PROVIDER_URL": url}
+                | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
+            )
+        )
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
-            env=_holding(
-                work,
-                loop_holds,
-                process_env(work, server.url, ("127.0.0.1", smtp_port), {"bench": BENCH_CALLER})
-                | ({} if render_processes is None else {_RENDERERS: str(render_processes)})
-                | (
-                    {}
-                    if provider is None
-                    else {"JOBDATING_NOTIFICATIONS_SMS_PROVIDER_URL": url}
-                    | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
-                ),
-            ),
+            env=loop_holds_environment(work, env) if loop_holds else env,
             stdout=log,
             stderr=log,
         )

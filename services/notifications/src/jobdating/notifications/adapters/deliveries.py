@@ -109,6 +109,13 @@ def mark_retry(
     )
 
 
+# A message's last state; kept provider id and error unless the new mark brings its own.
+_FINAL = (
+    "UPDATE notif_delivery SET status = ?, provider_message_id = COALESCE(?, provider_message_id), "
+    "reason = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE notification_id = ?"
+)
+
+
 def mark_final(
     tx: Transaction,
     notification_id: str,
@@ -120,11 +127,7 @@ def mark_final(
     error: str | None = None,
     carried_by: str | None = None,
 ) -> None:
-    tx.execute(
-        "UPDATE notif_delivery SET status = ?, provider_message_id = COALESCE(?, provider_message_id), "
-        "reason = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE notification_id = ?",
-        (status, provider_message_id, reason, error, ts(now), notification_id),
-    )
+    tx.execute(_FINAL, (status, provider_message_id, reason, error, ts(now), notification_id))
     if carried_by is not None:
         # Upsert: a reconciled resend records the same carrier again.
         tx.execute(
@@ -136,10 +139,8 @@ def mark_final(
 
 def skip_all(tx: Transaction, notification_ids: Sequence[str], now: datetime, reason: str) -> None:
     """`mark_final` skipped, for reason, of many messages in one statement (those a carrier told)."""
-    tx.executemany(
-        "UPDATE notif_delivery SET status = 'skipped', reason = ?, updated_at = ? WHERE notification_id = ?",
-        [(reason, ts(now), notification_id) for notification_id in notification_ids],
-    )
+    at = ts(now)
+    tx.executemany(_FINAL, [("skipped", None, reason, None, at, nid) for nid in notification_ids])
 
 
 def tell_with(tx: Transaction, notification_id: str, candidate_ids: Sequence[str]) -> None:

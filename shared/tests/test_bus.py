@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Counter:
 
     def __init__(self, store: EventStore, fail_on: set[str] | None = None) -> None:
         self.fail_on = fail_on or set()
+        self.threads: set[int] = set()  # where it ran
         with store.transaction() as tx:
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS seen_versions (stream_id TEXT PRIMARY KEY, version INTEGER)"
@@ -39,6 +41,7 @@ class Counter:
 
     def __call__(self, tx: Transaction, event: RecordedEvent) -> None:
         env = event.envelope
+        self.threads.add(threading.get_ident())
         if env.event_id in self.fail_on:
             raise ValueError("poison")
         row = tx.execute("SELECT version FROM seen_versions WHERE stream_id = ?", (env.stream_id,)).fetchone()
@@ -51,6 +54,20 @@ class Counter:
             (env.stream_id, env.stream_version),
         )
         tx.execute("INSERT INTO applied (event_id, n) VALUES (?, 1)", (env.event_id,))
+
+
+@pytest.fixture(params=[False, True], ids=["own-transaction", "grouped"])
+def grouped(request: pytest.FixtureRequest) -> bool:
+    """A runner in transactions of its own on the loop, or through a group committer led in its thread."""
+    return bool(request.param)
+
+
+def sink_store(path: Path, grouped: bool) -> SqliteEventStore:
+    sink = SqliteEventStore(path)
+    sink.migrate()
+    if grouped:
+        sink.group_commit.lead_in_thread()
+    return sink
 
 
 def consumer_spec() -> ConsumerSpec:
@@ -85,7 +102,7 @@ async def test_relay_publishes_in_order_once_even_when_restarted_before_its_chec
 
 
 async def test_duplicate_and_out_of_order_deliveries_have_one_effect(
-    tmp_path: Path, nc: Client, js: JetStreamContext
+    tmp_path: Path, nc: Client, js: JetStreamContext, grouped: bool
 ) -> None:
     spec = consumer_spec()
     await provision(js, consumers=[spec])
@@ -97,9 +114,9 @@ async def test_duplicate_and_out_of_order_deliveries_have_one_effect(
     for e in [events[2], events[0], events[1], events[0], events[4], events[3], events[2]]:
         subject = f"jobdating.mel.sites.site.SiteOpened.{sid}"
         await js.publish(subject, e.body)
-    sink = SqliteEventStore(tmp_path / "sink.db")
-    sink.migrate()
-    runner = ConsumerRunner(sink, js, spec.durable, Counter(sink), backoff=(0.05, 0.1))
+    sink = sink_store(tmp_path / "sink.db", grouped)
+    counter = Counter(sink)
+    runner = ConsumerRunner(sink, js, spec.durable, counter, backoff=(0.05, 0.1), grouped=grouped)
 
     def done() -> bool:
         return bool(sink.query("SELECT COUNT(*) FROM applied")[0][0] == 5)
@@ -110,10 +127,12 @@ async def test_duplicate_and_out_of_order_deliveries_have_one_effect(
     assert sorted(r[0] for r in rows) == sorted(e.event_id for e in events)
     assert all(r[1] == 1 for r in rows)
     assert sink.query("SELECT version FROM seen_versions")[0][0] == 5
+    # Grouped, the handler ran in the committer's thread, not on the loop's.
+    assert (threading.get_ident() in counter.threads) is not grouped
 
 
 async def test_a_poison_message_is_parked_after_bounded_retries_and_can_be_redriven(
-    tmp_path: Path, js: JetStreamContext
+    tmp_path: Path, js: JetStreamContext, grouped: bool
 ) -> None:
     spec = consumer_spec()
     await provision(js, consumers=[spec])
@@ -122,10 +141,11 @@ async def test_a_poison_message_is_parked_after_bounded_retries_and_can_be_redri
     good = source.append([new_event(new_id(), 1)])[0]
     bad = source.append([new_event(new_id(), 1)])[0]
     await Relay(source, js).publish_pending()
-    sink = SqliteEventStore(tmp_path / "sink.db")
-    sink.migrate()
+    sink = sink_store(tmp_path / "sink.db", grouped)
     counter = Counter(sink, fail_on={bad.event_id})
-    runner = ConsumerRunner(sink, js, spec.durable, counter, max_attempts=3, backoff=(0.05, 0.05, 0.05))
+    runner = ConsumerRunner(
+        sink, js, spec.durable, counter, max_attempts=3, backoff=(0.05, 0.05, 0.05), grouped=grouped
+    )
     await run_until(runner, lambda: runner.parked == 1)
     parked = sink.parked(spec.durable)
     assert [p.event_id for p in parked] == [bad.event_id]

@@ -7,6 +7,7 @@ import asyncio
 import contextvars
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,4 +158,77 @@ def test_a_caller_arriving_while_a_group_runs_joins_its_commit(tmp_path: Path) -
     leader.join()
     thread.join()
     assert result == second  # the same transaction object: one commit
+    store.close()
+
+
+def test_a_committer_leading_in_its_thread_lets_the_loop_run_while_a_group_works(tmp_path: Path) -> None:
+    # A recruiter's update settles hundreds of rows in one commit: led on the loop, nothing else ran
+    # meanwhile. Led in the committer's thread, the loop's other tasks go on (the work here sleeps, as
+    # the database does when it writes, without the GIL).
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    store.group_commit.lead_in_thread()
+    assert store.group_commit.leads_in_thread
+
+    def slow(tx: Transaction) -> int:
+        time.sleep(0.3)
+        tx.append([new_event(new_id(), 1)])
+        return threading.get_ident()
+
+    async def scenario() -> tuple[int, int]:
+        ticks = 0
+        writing = asyncio.ensure_future(store.write_async(slow))
+        while not writing.done():
+            await asyncio.sleep(0.01)
+            ticks += 1
+        return await writing, ticks
+
+    worker, ticks = asyncio.run(scenario())
+    assert worker != threading.get_ident()
+    assert ticks >= 5  # led on the loop, the loop would not have come round once before it finished
+    store.close()
+    assert not store.group_commit.leads_in_thread
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["on-loop", "in-thread"])
+def test_what_a_work_asks_on_commit_runs_on_its_callers_loop_once_committed_and_never_if_rolled_back(
+    tmp_path: Path, in_thread: bool
+) -> None:
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    if in_thread:
+        store.group_commit.lead_in_thread()
+    reader = SqliteEventStore(tmp_path / "e.db")
+    told: list[tuple[str, int, int]] = []  # (what, thread, stream version another connection reads)
+
+    def work(sid: str, fail: bool) -> Callable[[Transaction], None]:
+        def run(tx: Transaction) -> None:
+            tx.append([new_event(sid, 1)])
+            tx.on_commit(lambda: told.append((sid, threading.get_ident(), len(reader.read_stream(sid)))))
+            if fail:
+                raise ZeroDivisionError
+
+        return run
+
+    kept, failed = new_id(), new_id()
+
+    async def scenario() -> list[Any]:
+        works = [work(kept, False), work(failed, True)]
+        return list(await asyncio.gather(*(store.write_async(w) for w in works), return_exceptions=True))
+
+    results = asyncio.run(scenario())
+    assert results[0] is None
+    assert isinstance(results[1], ZeroDivisionError)
+    # Told on the loop's thread, after the commit (another connection already reads it), and only once.
+    assert told == [(kept, threading.get_ident(), 1)]
+    assert reader.read_stream(failed) == []
+    # A thread's caller and a transaction of its own are told in their own thread, after their commit.
+    told.clear()
+    thread_sid, own_sid = new_id(), new_id()
+    store.write(work(thread_sid, False))
+    with store.transaction() as tx:
+        work(own_sid, False)(tx)
+        assert told == [(thread_sid, threading.get_ident(), 1)]
+    assert told[1:] == [(own_sid, threading.get_ident(), 1)]
+    reader.close()
     store.close()

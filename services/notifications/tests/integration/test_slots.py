@@ -15,6 +15,7 @@ from nats.js import JetStreamContext
 from jobdating.contracts.catalog import REGISTRY
 from jobdating.contracts.envelope import decode_envelope
 from jobdating.contracts.notifications import NotificationSent
+from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.application import queries_deliveries as deliveries
 
 from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, people, sms_lines
@@ -200,3 +201,21 @@ async def test_no_sms_at_night_unless_the_interview_is_within_12_hours_and_a_slo
         ("skipped", "unchanged"),
         ("skipped", "unchanged"),
     ]
+
+
+async def test_the_sender_is_woken_once_the_messages_it_is_to_send_are_committed(
+    instance: Instance, upstream: Upstream, registration: Registration, tmp_path: Path
+) -> None:
+    # The consumers write through the committer's thread: a wake-up from inside their work would let the
+    # sender look before the rows are there, and sleep on them.
+    assert instance.service.store.group_commit.leads_in_thread
+    assert all(runner.grouped for runner in instance.host.runners)
+    other = SqliteEventStore(tmp_path / "notifications.db")  # a connection of its own: committed rows only
+    seen: list[int] = []
+    instance.service.planner.on_planned = lambda: seen.append(len(deliveries.listing(other)))
+    (candidate,) = people(registration, upstream, 1)
+    upstream.assign("slot-0", candidate, paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    assert seen
+    assert seen[0] > 0
+    other.close()

@@ -59,6 +59,10 @@ class ConsumerRunner:
 
     `coordinator` is the organisation that alone opens coordinating services' streams (the one this
     instance runs for); `on_forged` is called for each forged event parked (the service's metric).
+    `grouped`: its transactions go through the store's group committer (`write_async`), with the
+    service's other writes, instead of a transaction of its own on the loop's thread; a service whose
+    committer leads in a thread (`GroupCommitter.lead_in_thread`) needs it, or its consumers would wait,
+    loop and all, for the write lock that thread holds.
     """
 
     store: EventStore
@@ -74,6 +78,7 @@ class ConsumerRunner:
     log: Any = None
     coordinator: str | None = None
     on_forged: Callable[[], None] | None = None
+    grouped: bool = False
 
     def __post_init__(self) -> None:
         self.backoff = tuple(self.backoff)
@@ -143,10 +148,13 @@ class ConsumerRunner:
                 await self._park(msg, f"undecodable: {exc}")
         if not decoded:
             return
+
+        def apply_all(tx: Transaction) -> None:
+            for msg, event in decoded:
+                self._apply(tx, msg.subject, event)
+
         try:
-            with self.store.transaction() as tx:
-                for msg, event in decoded:
-                    self._apply(tx, msg.subject, event)
+            await self._write(apply_all)
         except Exception:
             for msg, event in decoded:
                 await self.handle_one(msg, event)
@@ -158,8 +166,7 @@ class ConsumerRunner:
     async def handle_one(self, msg: Msg, event: RecordedEvent) -> None:
         deliveries = msg.metadata.num_delivered
         try:
-            with self.store.transaction() as tx:
-                self._apply(tx, msg.subject, event)
+            await self._write(lambda tx: self._apply(tx, msg.subject, event))
         except NotYet:
             await msg.nak(delay=self.backoff[0])
             return
@@ -186,6 +193,13 @@ class ConsumerRunner:
         await msg.ack()
         self.handled += 1
 
+    async def _write(self, work: Callable[[Transaction], None]) -> None:
+        if self.grouped:
+            await self.store.write_async(work)
+            return
+        with self.store.transaction() as tx:
+            work(tx)
+
     def _decode(self, msg: Msg) -> RecordedEvent:
         env = decode_envelope(msg.data)
         return self.registry.decode(env, position=msg.metadata.sequence.stream)
@@ -197,18 +211,16 @@ class ConsumerRunner:
 
     async def _park(self, msg: Msg, error: str, *, forged: bool = False) -> None:
         event_id = (msg.headers or {}).get("Nats-Msg-Id") or _event_id_or_seq(msg)
-        with self.store.transaction() as tx:
-            tx.park(
-                ParkedEvent(
-                    consumer=self.durable,
-                    event_id=event_id,
-                    subject=msg.subject,
-                    body=msg.data,
-                    error=error[:2000],
-                    deliveries=msg.metadata.num_delivered,
-                    parked_at=self.clock.now(),
-                )
-            )
+        parked = ParkedEvent(
+            consumer=self.durable,
+            event_id=event_id,
+            subject=msg.subject,
+            body=msg.data,
+            error=error[:2000],
+            deliveries=msg.metadata.num_delivered,
+            parked_at=self.clock.now(),
+        )
+        await self._write(lambda tx: tx.park(parked))
         if forged:
             self.forged += 1
             if self.on_forged is not None:

@@ -98,6 +98,8 @@ class EventStore(abc.ABC):
             raise
         finally:
             cur.close()
+        for callback in tx.take_on_commit():
+            callback()
 
     @contextmanager
     def rebuilding(self) -> Iterator[None]:

@@ -12,6 +12,15 @@ Callers on an event loop (`run_async`) never block it: their work is queued, and
 callback on the loop once the current turn has run, so the writes of concurrent tasks that are ready
 together (a dozen sends in flight) commit together. Nothing waits for a group to fill: a lone write
 commits as soon as the loop comes round. Thread and loop callers share the same queue and the same groups.
+
+A service whose loop must answer within milliseconds while some of its writes are large (a notifications
+instance: a recruiter's update settles hundreds of messages in one commit) has its loop callers' groups led
+in a thread of the committer's own instead (`lead_in_thread`): the loop then runs while the SQL and the
+commit do (sqlite3 and psycopg let go of the GIL while the database works), at the cost of two thread
+hand-offs per group.
+
+What a job's work asks to be told once committed (`Transaction.on_commit`) runs in its caller's thread, on
+its caller's loop for a task, after the commit: never before, whoever led the group.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from jobdating.eventstore.sql import Dialect
@@ -32,7 +42,7 @@ MAX_GROUP = 64
 
 
 class _Job:
-    __slots__ = ("context", "done", "error", "future", "loop", "result", "wake", "work")
+    __slots__ = ("after", "context", "done", "error", "future", "loop", "result", "wake", "work")
 
     def __init__(self, work: Callable[[Transaction], Any], loop: asyncio.AbstractEventLoop | None) -> None:
         self.work = work
@@ -51,6 +61,7 @@ class _Job:
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
+        self.after: list[Callable[[], object]] = []  # the work's `on_commit` callbacks
 
     def finish(self) -> None:
         """Tell the caller its job is done, from whichever thread ran the group."""
@@ -64,14 +75,22 @@ class _Job:
             with contextlib.suppress(RuntimeError):
                 self.loop.call_soon_threadsafe(self._settle)
 
+    def committed(self) -> None:
+        """Run the work's `on_commit` callbacks, in the caller's thread or on its loop, once committed."""
+        if self.error is None:
+            for callback in self.after:
+                self.context.run(callback)
+
     def _settle(self) -> None:
         assert self.future is not None
-        if self.future.done():  # its caller was cancelled; the work is committed all the same
-            return
-        if self.error is not None:
-            self.future.set_exception(self.error)
-        else:
-            self.future.set_result(self.result)
+        try:
+            self.committed()  # also when its caller was cancelled: the work is committed all the same
+        finally:
+            if not self.future.done():  # done: its caller was cancelled
+                if self.error is not None:
+                    self.future.set_exception(self.error)
+                else:
+                    self.future.set_result(self.result)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -95,6 +114,7 @@ class GroupCommitter:
         self._pending: deque[_Job] = deque()
         self._mutex = threading.Lock()  # guards _pending, _leading and _conn's life
         self._leading = False
+        self._leader: ThreadPoolExecutor | None = None  # leads loop callers' groups (`lead_in_thread`)
         self.commits = 0
         self.writes = 0
 
@@ -111,6 +131,7 @@ class GroupCommitter:
             self._lead(job)
         if job.error is not None:
             raise job.error
+        job.committed()
         return job.result
 
     async def run_async(self, work: Callable[[Transaction], Any]) -> Any:
@@ -126,8 +147,24 @@ class GroupCommitter:
         assert job.future is not None
         return await job.future
 
+    def lead_in_thread(self) -> None:
+        """From now on, lead the groups of loop callers in a thread of the committer's own, not on their
+        loop: the loop goes on while the group's work and its commit run (see the module's docstring)."""
+        with self._mutex:
+            if self._leader is None:
+                self._leader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
+
+    @property
+    def leads_in_thread(self) -> bool:
+        """Whether loop callers' groups are led in the committer's thread (`lead_in_thread`)."""
+        return self._leader is not None
+
     def close(self) -> None:
         """Close the committer's connection once no group is running (waits up to 30 s for one)."""
+        with self._mutex:
+            leader, self._leader = self._leader, None
+        if leader is not None:
+            leader.shutdown(wait=True)  # a group it was given ends first
         deadline = time.monotonic() + 30
         while True:
             with self._mutex:
@@ -143,6 +180,11 @@ class GroupCommitter:
             if self._leading or not self._pending:  # a thread leads, or an earlier callback took them
                 return
             self._leading = True
+            leader = self._leader
+        if leader is not None:
+            with contextlib.suppress(RuntimeError):  # shut down (closing): led here, as before
+                leader.submit(self._lead, None)
+                return
         self._lead(None)
 
     def _lead(self, own: _Job | None) -> None:
@@ -210,6 +252,7 @@ class GroupCommitter:
                 try:
                     job.result = job.context.run(job.work, tx)
                     tx.flush()  # the job's deferred writes, if any: their errors are still its own
+                    job.after = tx.take_on_commit()
                     kept += 1
                 except BaseException as exc:  # handed back to the caller's thread
                     if kept:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ class Transaction:
         self._dialect = dialect
         self._locked = False
         self._deferred: list[tuple[str, Sequence[Any]]] = []
+        self._on_commit: list[Callable[[], object]] = []
 
     @property
     def dialect(self) -> Dialect:
@@ -30,6 +31,18 @@ class Transaction:
         again instead of inserting without it. A deferred write not yet sent went with them."""
         self._locked = False
         self._deferred.clear()
+        self._on_commit.clear()
+
+    def on_commit(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the work is committed, in the caller's thread (on its loop for a task):
+        what tells someone else of the work (a sender's wake-up) must not let them look before it is
+        there. Dropped if the work is rolled back."""
+        self._on_commit.append(callback)
+
+    def take_on_commit(self) -> list[Callable[[], object]]:
+        """The callbacks the work so far asked for, handed to whoever commits it."""
+        taken, self._on_commit = self._on_commit, []
+        return taken
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run a statement of the caller's (a projection's table); `?` placeholders on both backends."""

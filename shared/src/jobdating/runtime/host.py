@@ -146,6 +146,9 @@ class ServiceHost:
             log=self.log,
             coordinator=coordinator,
             on_forged=on_forged,
+            # A committer leading in its own thread holds the write lock while the loop runs: the
+            # consumers' writes join its groups rather than wait for that lock on the loop.
+            grouped=self.store.group_commit.leads_in_thread,
         )
 
     async def run(self) -> None:

@@ -81,8 +81,8 @@ class Planner:
             self._call(tx, event, event.data.candidate_id, event.data.job_dating_id)
         failpoint("notifications.after_plan")  # a crash here rolls the whole batch back: it is redelivered
         if messages and self.on_planned is not None:
-            # The consumer commits before it next yields to the event loop: the dispatcher wakes after that.
-            self.on_planned()
+            # Once committed: the dispatcher, woken, must find them.
+            tx.on_commit(self.on_planned)
 
     def _spaced(self, tx: Transaction, message: PlannedMessage) -> PlannedMessage:
         """A recruiter's update waits for the end of the interval since the company's last agenda e-mail
@@ -122,7 +122,7 @@ class Planner:
             wait=self.call_wait,
         )
         if planned and self.on_planned is not None:
-            self.on_planned()
+            tx.on_commit(self.on_planned)
 
     def on_sites(self, tx: Transaction, event: RecordedEvent) -> None:
         self.read_model.apply_sites(tx, event)

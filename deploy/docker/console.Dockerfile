@@ -30,7 +30,7 @@ ENV PATH=/opt/jobdating/bin:$PATH PYTHONUNBUFFERED=1 \
 USER jobdating
 WORKDIR /var/lib/jobdating
 EXPOSE 8000
-HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
+HEALTHCHECK --interval=5s --timeout=3s --start-period=120s --retries=5 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"]
 ENTRYPOINT ["jobdating-console"]
 CMD ["serve"]

@@ -162,8 +162,36 @@ class Compose:
             self.command(*args), capture_output=True, text=True, timeout=timeout, check=False
         )
         if done.returncode != 0:
-            raise AssertionError(f"docker-compose {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+            said = f"{done.stdout}\n{done.stderr}"
+            raise AssertionError(f"docker-compose {' '.join(args)} failed:\n{said}{self.health(said)}")
         return done.stdout
+
+    def health(self, said: str) -> str:
+        """When compose gave up on an unhealthy container: which one it was and its last checks' output
+        (compose names only its short id, and the logs CI keeps may not reach it)."""
+        if "unhealthy" not in said:
+            return ""
+        listed = subprocess.run(
+            [
+                "docker",
+                "ps",
+                "--all",
+                "--quiet",
+                "--filter",
+                f"label=com.docker.compose.project={self.project}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        form = (
+            "{{.Name}} {{.State.Status}} "
+            "{{if .State.Health}}{{.State.Health.Status}} {{json .State.Health.Log}}{{end}}"
+        )
+        shown = subprocess.run(
+            ["docker", "inspect", "--format", form, *listed], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
+        return "\nnot healthy:\n" + "\n".join(line[:2000] for line in shown if " healthy " not in line)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.settings[self.http[service]]}"

@@ -190,6 +190,50 @@ def test_a_committer_leading_in_its_thread_lets_the_loop_run_while_a_group_works
     assert not store.group_commit.leads_in_thread
 
 
+def test_a_group_led_in_the_committers_thread_wakes_its_callers_loop_once(tmp_path: Path) -> None:
+    # Each wake-up from another thread is a write to the loop's self-pipe, a read and a turn of the loop:
+    # once a group, not once a caller. A failing on_commit callback is reported, and the group's other
+    # callers are answered all the same.
+    store = SqliteEventStore(tmp_path / "e.db")
+    store.migrate()
+    store.group_commit.lead_in_thread()
+    reported: list[dict[str, Any]] = []
+    sids = [new_id() for _ in range(20)]
+
+    def work(sid: str) -> Callable[[Transaction], str]:
+        def run(tx: Transaction) -> str:
+            tx.append([new_event(sid, 1)])
+            if sid == sids[3]:
+                tx.on_commit(lambda: 1 / 0)
+            return sid
+
+        return run
+
+    async def scenario() -> tuple[list[str], int, int]:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _, context: reported.append(context))
+        wakeups = 0
+        plain = loop.call_soon_threadsafe
+
+        def counted(callback: Callable[..., object], *args: Any, **kwargs: Any) -> asyncio.Handle:
+            nonlocal wakeups
+            wakeups += 1
+            return plain(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign,assignment]
+        before = store.group_commit.commits
+        done = await asyncio.gather(*(store.write_async(work(sid)) for sid in sids))
+        return list(done), wakeups, store.group_commit.commits - before
+
+    done, wakeups, groups = asyncio.run(scenario())
+    assert done == sids
+    assert groups < len(sids)  # they came together: they shared commits
+    assert wakeups == groups
+    assert [type(c["exception"]) for c in reported] == [ZeroDivisionError]
+    assert all(len(store.read_stream(sid)) == 1 for sid in sids)
+    store.close()
+
+
 @pytest.mark.parametrize("in_thread", [False, True], ids=["on-loop", "in-thread"])
 def test_what_a_work_asks_on_commit_runs_on_its_callers_loop_once_committed_and_never_if_rolled_back(
     tmp_path: Path, in_thread: bool

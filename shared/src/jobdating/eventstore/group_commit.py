@@ -93,6 +93,20 @@ class _Job:
                     self.future.set_result(self.result)
 
 
+def _settle_all(jobs: list[_Job], then: Callable[[], None] | None) -> None:
+    """On the jobs' loop: settle each (a failing `on_commit` callback is reported as the loop reports a
+    failing callback, and the others are settled all the same), then lead the next group if asked."""
+    for job in jobs:
+        try:
+            job._settle()
+        except Exception as exc:
+            asyncio.get_running_loop().call_exception_handler(
+                {"message": "a committed work's on_commit callback failed", "exception": exc}
+            )
+    if then is not None:
+        then()
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -209,14 +223,28 @@ class GroupCommitter:
                 heir = next((job for job in self._pending if job.loop is None), None)
                 loop = self._pending[0].loop if heir is None and self._pending else None
                 self._leading = heir is not None
+            # The jobs of a loop this thread is not running are settled in one callback on that loop, the
+            # next group's lead with them: one wake-up of the loop a group, not one a job (each is a
+            # write to its self-pipe, and a read and a turn of the loop).
+            elsewhere: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+            here = _running_loop()
             for job in group:
-                job.finish()
+                if job.loop is None or job.loop is here:
+                    job.finish()
+                else:
+                    job.done = True
+                    elsewhere.setdefault(job.loop, []).append(job)
             if heir is not None:
                 heir.wake.release()
-            elif loop is not None:
+            elif loop is not None and loop not in elsewhere:
                 # A closed loop (RuntimeError): the next caller leads.
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(self._lead_on_loop)
+            for each, jobs in elsewhere.items():
+                lead = self._lead_on_loop if each is loop else None
+                # A closed loop (RuntimeError) has nobody waiting any more; the next caller leads.
+                with contextlib.suppress(RuntimeError):
+                    each.call_soon_threadsafe(_settle_all, jobs, lead)
 
     def _more(self, group: list[_Job], own: _Job | None) -> _Job | None:
         """The leader's own job first, then the next waiting one while the group has room: callers that

@@ -3,6 +3,7 @@ interval goes at once, those that follow within it wait for its end and go as on
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ import icalendar
 import pytest
 
 from jobdating.notifications.adapters import deliveries as delivery_rows
-from jobdating.notifications.application import queries_deliveries
+from jobdating.notifications.application import queries_deliveries, queries_facts, queries_plan
 from jobdating.notifications.application.instants import parse_ts
 from jobdating.notifications.domain import moments
 
@@ -90,6 +91,47 @@ async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_it
     await instance.send()
     assert told_uids(mailbox.messages("agenda_update")[-1]) == ["slot-slot-3@jobdating"]
     assert len(mailbox.messages("agenda_update")) == 3
+
+
+async def test_an_update_weighs_and_builds_what_it_tells_off_the_event_loop(
+    instance: Instance,
+    upstream: Upstream,
+    registration: Registration,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At a fair's interval's end an update weighs hundreds of its company's updates, names their candidates
+    # and lists the company's whole agenda: tens of milliseconds of reads every other message would wait
+    # through on the event loop. The reads are watched (each still does its work): where did they run?
+    threads: dict[str, set[int]] = {}
+
+    def watched(module: Any, name: str) -> None:
+        read = getattr(module, name)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            threads.setdefault(name, set()).add(threading.get_ident())
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, run)
+
+    watched(queries_plan, "told_of")
+    watched(queries_plan, "company_slots")
+    watched(queries_facts, "candidates")
+    candidates = people(registration, upstream, 3)
+    start = instance.clock.now()
+    upstream.assign("slot-0", candidates[0], paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    await instance.send()
+    instance.clock.set(start + timedelta(seconds=10))
+    upstream.assign("slot-1", candidates[1], paris(DAY, 10))
+    upstream.assign("slot-2", candidates[2], paris(DAY, 10, 30))
+    await instance.caught_up(upstream)
+    instance.clock.set(start + END)
+    await instance.send()
+    _, second = mailbox.messages("agenda_update")
+    assert told_uids(second) == ["slot-slot-1@jobdating", "slot-slot-2@jobdating"]
+    assert set(threads) == {"told_of", "company_slots", "candidates"}
+    assert all(threading.get_ident() not in where for where in threads.values()), threads
 
 
 async def test_an_update_due_just_after_another_went_without_it_waits_for_the_interval(

@@ -49,10 +49,26 @@ async def agenda_update(
 ) -> Content:
     """A recruiter's update: its slot's news and that of the updates it carries (`facts.slots`), in
     time order, each with its calendar entry, then the rest of their agenda."""
-    places = queries_facts.Places(store)
     told = [slot, *facts.slots]
-    sites = [required(places.site(s.site_id), "site_unknown") for s in told]
     names = await _first_names(store, contacts, [s.candidate_id for s in told], "recruiter_agenda")
+    # In a thread: at an interval's end an update tells hundreds of slots and lists the company's whole
+    # agenda, tens of milliseconds of reads and building the event loop would otherwise wait through.
+    return await asyncio.to_thread(_update_content, store, d, told, names, company, base, tz, facts)
+
+
+def _update_content(
+    store: EventStore,
+    d: Delivery,
+    told: list[Slot],
+    names: list[str | None],
+    company: Company,
+    base: dict[str, Any],
+    tz: ZoneInfo,
+    facts: Facts,
+) -> Content:
+    slot = told[0]
+    places = queries_facts.Places(store)
+    sites = [required(places.site(s.site_id), "site_unknown") for s in told]
     changes: list[dict[str, Any]] = []
     said = queries_plan.told_of(store, [s.slot_id for s in told], d.recipient_type, d.recipient_id, d.channel)
     for shown, site, name in zip(told, sites, names, strict=True):
@@ -114,7 +130,8 @@ async def _first_names(
     question per organisation that registered them, not one a candidate: an agenda update telling
     400 walk-ins put 400 questions ahead of every convocation's own."""
     by_org: dict[str, list[str]] = {}
-    known = queries_facts.candidates(store, candidate_ids)
+    # In a thread: an agenda or an update names hundreds of candidates, read here off the event loop.
+    known = await asyncio.to_thread(queries_facts.candidates, store, candidate_ids)
     for candidate_id in dict.fromkeys(candidate_ids):
         candidate = known.get(candidate_id)
         if candidate is not None and candidate.status == "active":

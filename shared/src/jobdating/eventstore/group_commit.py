@@ -64,16 +64,13 @@ class _Job:
         self.after: list[Callable[[], object]] = []  # the work's `on_commit` callbacks
 
     def finish(self) -> None:
-        """Tell the caller its job is done, from whichever thread ran the group."""
+        """Tell the caller its job is done: a thread at once, a task from its own loop's thread (the
+        tasks of another loop are settled together on it: `_settle_all`)."""
         self.done = True
         if self.loop is None:
             self.wake.release()
-        elif _running_loop() is self.loop:
-            self._settle()
         else:
-            # A closed loop (RuntimeError) has nobody waiting any more.
-            with contextlib.suppress(RuntimeError):
-                self.loop.call_soon_threadsafe(self._settle)
+            self._settle()
 
     def committed(self) -> None:
         """Run the work's `on_commit` callbacks, in the caller's thread or on its loop, once committed."""

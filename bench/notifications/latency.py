@@ -150,16 +150,16 @@ def handled(db: Path) -> int:
         return 0
 
 
-def updates_ended(db: Path) -> int:
-    """Recruiters' updates sent, or told by another update to the same company (`merged`)."""
+def told_recruiters(db: Path) -> int:
+    """Slots told to their recruiter, once no update to any company is left to go (0 before)."""
     conn = sqlite3.connect(db)
     try:
-        return int(
-            conn.execute(
-                "SELECT COUNT(*) FROM notif_delivery WHERE kind = 'agenda_update' "
-                "AND (status = 'sent' OR reason = 'merged')"
-            ).fetchone()[0]
-        )
+        to_go = conn.execute(
+            "SELECT COUNT(*) FROM notif_delivery WHERE kind = 'agenda_update' "
+            "AND status IN ('pending', 'in_progress')"
+        ).fetchone()[0]
+        told = conn.execute("SELECT COUNT(*) FROM notif_told WHERE recipient_type = 'company'").fetchone()
+        return 0 if to_go else int(told[0])
     finally:
         conn.close()
 
@@ -299,8 +299,8 @@ async def run(
             if in_plan:
                 while acceptances.count("recruiter_agenda") < companies and time.time() < deadline:  # noqa: ASYNC110
                     await asyncio.sleep(0.1)
-            else:  # one update per slot, told by its own e-mail or carried by another one to its company
-                while updates_ended(work / "notifications.db") < slots and time.time() < deadline:  # noqa: ASYNC110
+            else:  # every slot told to its recruiter, in the update its company had waiting
+                while told_recruiters(work / "notifications.db") < slots and time.time() < deadline:  # noqa: ASYNC110
                     await asyncio.sleep(0.1)
             agendas_done = time.time()
             # What the service spent on the load, start to drained: the code path's cost, which a busy
@@ -397,7 +397,7 @@ async def run(
             else None
         ),
         "agendas_accepted": sum(1 for _, k, _ in accepted if k in ("recruiter_agenda", "agenda_update")),
-        # Outside a plan, each slot's update to its recruiter: sent, or carried by another one (`merged`).
+        # Outside a plan, the recruiters' update rows by how they ended (one a company and moment).
         "agenda_updates": updates,
         "agendas_after_last_convocation_s": round(agendas_done - last_convocation, 2),
         "goal_p99_ms": 250,

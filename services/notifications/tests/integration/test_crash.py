@@ -88,23 +88,27 @@ def start(env: dict[str, str], log: Path, failpoints: str = "") -> subprocess.Po
 
 
 def settled(db: Path) -> int:
-    """Convocations the service recorded as sent, and recruiters' updates sent or told by another update
-    of the same moment (`merged`) (0 until its tables exist)."""
+    """Convocations the service recorded as sent, and slots told to their recruiter once no update to
+    them is left to go (0 until its tables exist)."""
     if not db.exists():
         return 0
     import sqlite3
 
     conn = sqlite3.connect(db)
     try:
-        row = conn.execute(
-            "SELECT COUNT(*) FROM notif_delivery WHERE (status = 'sent' AND kind = 'convocation') "
-            "OR (kind = 'agenda_update' AND (status = 'sent' OR reason = 'merged'))"
-        ).fetchone()
+        sent = conn.execute(
+            "SELECT COUNT(*) FROM notif_delivery WHERE status = 'sent' AND kind = 'convocation'"
+        ).fetchone()[0]
+        to_go = conn.execute(
+            "SELECT COUNT(*) FROM notif_delivery WHERE kind = 'agenda_update' "
+            "AND status IN ('pending', 'in_progress')"
+        ).fetchone()[0]
+        told = conn.execute("SELECT COUNT(*) FROM notif_told WHERE recipient_type = 'company'").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
     finally:
         conn.close()
-    return int(row[0])
+    return int(sent) + (0 if to_go else int(told))
 
 
 def _ended_workshops(db: Path) -> int:
@@ -173,7 +177,7 @@ async def test_exactly_one_convocation_per_slot_though_killed_three_times_mid_ba
     uids = sorted(str(calendar_of(m)).split("UID:")[1].split()[0] for m in convocations)
     assert uids == sorted(f"slot-slot-{i}@jobdating" for i in range(SLOTS))
     assert sorted(m["To"] for m in convocations) == sorted(f"personne{i}@example.org" for i in range(SLOTS))
-    # The recruiter is told of each slot exactly once: the updates due together go as one e-mail.
+    # The recruiter is told of each slot exactly once: the slots given together go in one update.
     to_recruiter = [
         uid
         for m in mailbox.messages("agenda_update")

@@ -57,7 +57,7 @@ async def test_an_erased_candidate_is_not_contacted_nor_asked_about(
     await instance.caught_up(upstream)
     await instance.send()
 
-    # The recruiter's one update for both slots (given together; the other update is `merged`).
+    # The recruiter's one update for both slots (given together: the second is folded into the first's).
     assert [m["To"] for m in mailbox.messages()] == ["recrutement@logistique.example"]
     assert sms_lines(instance.service.settings.sms_sink) == []
     convocations = instance.deliveries(kind="convocation")
@@ -68,7 +68,7 @@ async def test_an_erased_candidate_is_not_contacted_nor_asked_about(
     # The erased person's details were never even asked for (the recruiter's agenda names nobody).
     assert [subject for subject, _ in registration.asked if subject == "cand-erased"] == []
     skipped = [e for e in instance.service.store.read_all() if e.event_type == "NotificationSkipped"]
-    assert len(skipped) == 4 + 1
+    assert len(skipped) == 4
 
 
 async def test_reminders_go_two_days_before_and_on_the_morning_except_to_who_opted_out(

@@ -3,6 +3,7 @@ interval goes at once, those that follow within it wait for its end and go as on
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ import icalendar
 import pytest
 
 from jobdating.notifications.adapters import deliveries as delivery_rows
-from jobdating.notifications.application import queries_deliveries, queries_facts, queries_plan
+from jobdating.notifications.application import queries_deliveries, queries_facts, queries_plan, telling
 from jobdating.notifications.application.instants import parse_ts
 from jobdating.notifications.domain import moments
 
@@ -62,7 +63,8 @@ async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_it
     await instance.caught_up(upstream)
     await instance.send()
     assert len(mailbox.messages("agenda_update")) == 1
-    assert updates_due(instance) == [start + END] * 3
+    # One update waits for the company: the second walk-in and the move are folded into the first one's.
+    assert updates_due(instance) == [start + END]
     # The candidates are not held: each has their own convocation (and the first one its change notice).
     assert len(mailbox.messages("convocation")) == 3
 
@@ -77,11 +79,10 @@ async def test_the_changes_of_an_interval_reach_the_recruiter_as_one_email_at_it
     # Their first names came in one question for the three slots (not one a slot), and the e-mail says them.
     assert sorted(registration.first_names_asked[-1]) == sorted(candidates[:3])
     assert all(f"Prénom{i}" in plain_text(second) for i in range(3))
+    # A row per e-mail, none per slot told: nothing for the coordinator to read as « merged ».
     assert sorted(r[4:6] for r in instance.deliveries(kind="agenda_update")) == [
         ("sent", None),
         ("sent", None),
-        ("skipped", "merged"),
-        ("skipped", "merged"),
     ]
 
     # After a quiet interval, the next change goes at once again.
@@ -134,30 +135,73 @@ async def test_an_update_weighs_and_builds_what_it_tells_off_the_event_loop(
     assert all(threading.get_ident() not in where for where in threads.values()), threads
 
 
-async def test_an_update_due_just_after_another_went_without_it_waits_for_the_interval(
-    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+async def test_a_slot_given_while_its_companys_update_is_being_sent_is_told_once_and_never_lost(
+    instance: Instance,
+    upstream: Upstream,
+    registration: Registration,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Planned while the company's previous update still waited (so due at once), but not carried by it (it
-    had gathered its own already): the sender holds it until the interval since that one ends."""
-    candidates = people(registration, upstream, 2)
+    """The slots given while a company's update waits are folded into it; once it is being sent (claimed)
+    they are not. A slot committed before the update reads what is news is told by it; one committed
+    after has a row of its own, told at the interval's end: neither is lost, neither told twice."""
+    candidates = people(registration, upstream, 3)
     now = instance.clock.now()
     upstream.assign("slot-0", candidates[0], paris(DAY, 9, 30))
-    upstream.assign("slot-1", candidates[1], paris(DAY, 10))
     await instance.caught_up(upstream)
-    assert updates_due(instance) == [now, now]  # nothing went to the company yet
-    # The slot-0 update goes alone (what the race leaves): sent now, telling only its slot.
-    store = instance.service.store
-    (gone,) = [
-        d for d in queries_deliveries.pending_of_kind(store, "agenda_update") if d.subject_id == "slot-0"
-    ]
-    with store.transaction() as tx:
-        delivery_rows.mark_final(tx, gone.notification_id, "sent", now)
+    # The update's read of what is news is held (in its worker thread) while slots arrive around it.
+    before_read, after_read, go_on = threading.Event(), threading.Event(), threading.Event()
+    weigh = telling.with_updates
 
-    instance.clock.set(now + timedelta(seconds=5))
-    await instance.send()
-    assert mailbox.messages("agenda_update") == []
+    def held(*args: Any) -> Any:
+        before_read.set()
+        go_on.wait(10)
+        go_on.clear()
+        found = weigh(*args)
+        after_read.set()
+        go_on.wait(10)
+        return found
+
+    monkeypatch.setattr(telling, "with_updates", held)
+    sending = asyncio.ensure_future(instance.send())
+    assert await asyncio.to_thread(before_read.wait, 10)
+    upstream.assign("slot-1", candidates[1], paris(DAY, 10))  # before the read: told by this update
+    await instance.caught_up(upstream)
+    go_on.set()
+    assert await asyncio.to_thread(after_read.wait, 10)
+    upstream.assign("slot-2", candidates[2], paris(DAY, 10, 30))  # after the read: not told by it
+    await instance.caught_up(upstream)
+    go_on.set()
+    await sending
+    (first,) = mailbox.messages("agenda_update")
+    assert told_uids(first) == ["slot-slot-0@jobdating", "slot-slot-1@jobdating"]
+    # slot-1 came after the claim, so it has its own row (slot-2 folded into it), due at the interval's end.
     assert updates_due(instance) == [now + END]
+
     instance.clock.set(now + END)
     await instance.send()
-    (update,) = mailbox.messages("agenda_update")
-    assert told_uids(update) == ["slot-slot-1@jobdating"]
+    _, second = mailbox.messages("agenda_update")
+    assert told_uids(second) == ["slot-slot-2@jobdating"]
+    assert sorted(r[3:6] for r in instance.deliveries(kind="agenda_update")) == [
+        ("slot-0", "sent", None),
+        ("slot-1", "sent", None),
+    ]
+
+
+async def test_an_update_claimed_when_the_service_stopped_goes_again_once(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    """Claimed before its content is read, a kill before the provider is called leaves the update in
+    progress without a message id: it was not sent, and reconciliation puts it back in the queue."""
+    candidates = people(registration, upstream, 1)
+    upstream.assign("slot-0", candidates[0], paris(DAY, 9, 30))
+    await instance.caught_up(upstream)
+    store = instance.service.store
+    (update,) = queries_deliveries.pending_of_kind(store, "agenda_update")
+    with store.transaction() as tx:
+        delivery_rows.claim(tx, update.notification_id, instance.clock.now())
+    assert await instance.sender.reconcile() == 1
+    await instance.send()
+    (sent,) = mailbox.messages("agenda_update")
+    assert told_uids(sent) == ["slot-slot-0@jobdating"]
+    assert [r[4:6] for r in instance.deliveries(kind="agenda_update")] == [("sent", None)]

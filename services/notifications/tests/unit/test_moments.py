@@ -84,23 +84,6 @@ def test_messages_of_other_kinds_have_no_moment() -> None:
     assert moments.carried("thank_you", [pending("w", "workshop_convocation", NOW)], NOW) == ()
 
 
-def test_a_recruiter_update_carries_the_others_of_its_moment_whose_slot_is_news() -> None:
-    others = [
-        pending("u-later", "agenda_update", NOW + timedelta(seconds=30)),
-        pending("u-moved-back", "agenda_update", NOW - timedelta(seconds=5)),
-        pending("u-sending", "agenda_update", NOW, in_progress=True),
-        pending("u-next-moment", "agenda_update", NOW + timedelta(minutes=3)),
-        pending("u-new", "agenda_update", NOW - timedelta(seconds=10)),
-        pending("workshop", "workshop_convocation", NOW),
-    ]
-    slot_of = {o.notification_id: f"slot-{o.notification_id}" for o in others}
-    news = {"slot-u-later", "slot-u-sending", "slot-u-next-moment", "slot-u-new", "slot-workshop"}
-    # In due order: a slot that moved back (no news) goes its own way, so do one being sent, one due
-    # after the moment, and anything but a recruiter's update.
-    carried = moments.updates_carried(others, slot_of, news, NOW + timedelta(minutes=2))
-    assert carried == ("u-new", "u-later")
-
-
 def test_a_recruiter_update_goes_at_once_after_a_quiet_interval_else_at_its_end() -> None:
     interval = timedelta(seconds=60)
     phase = moments.update_phase("co-1", interval)

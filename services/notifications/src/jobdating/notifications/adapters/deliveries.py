@@ -60,6 +60,16 @@ def insert_unless_pending(
     return True
 
 
+def claim(tx: Transaction, notification_id: str, now: datetime) -> None:
+    """In progress before its content is read; the message id comes with `mark_in_progress`, just before
+    the provider is called (none: the provider was never called for this attempt)."""
+    tx.execute(
+        "UPDATE notif_delivery SET status = 'in_progress', message_id = NULL, updated_at = ? "
+        "WHERE notification_id = ?",
+        (ts(now), notification_id),
+    )
+
+
 def mark_in_progress(
     tx: Transaction,
     notification_id: str,

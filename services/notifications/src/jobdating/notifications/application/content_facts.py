@@ -48,7 +48,6 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
     slots: tuple[Slot, ...] = ()
     told_with: tuple[Delivery, ...] = ()
     meetings: tuple[Delivery, ...] = ()  # the preparation messages of the same moment it may carry
-    updates: tuple[Delivery, ...] = ()  # a recruiter's other updates it carries (their slots: `slots`)
 
 
 def required(value: T | None, code: str) -> T:

@@ -1,6 +1,6 @@
 """What a recruiter's e-mails say: their agenda (every interview of theirs, each with its calendar entry)
-and its updates (the news of a slot, with the updates of the same moment it carries, then the rest of the
-agenda). Candidates are named by their first name, asked of registration in one question per organisation.
+and its updates (every slot of theirs that is news, then the rest of the agenda). Candidates are named
+by their first name, asked of registration in one question per organisation.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ async def agenda_update(
     tz: ZoneInfo,
     facts: Facts,
 ) -> Content:
-    """A recruiter's update: its slot's news and that of the updates it carries (`facts.slots`), in
-    time order, each with its calendar entry, then the rest of their agenda."""
+    """A recruiter's update: its slot's news and that of the company's other slots (`facts.slots`,
+    `telling.with_updates`), in time order, each with its calendar entry, then the rest of their agenda."""
     told = [slot, *facts.slots]
     names = await _first_names(store, contacts, [s.candidate_id for s in told], "recruiter_agenda")
     # In a thread: at an interval's end an update tells hundreds of slots and lists the company's whole
@@ -102,7 +102,6 @@ def _update_content(
         context=context,
         entries=entries,
         presented=tuple(s.facts() for s in told),
-        carried=facts.updates,
     )
 
 

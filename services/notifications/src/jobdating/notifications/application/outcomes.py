@@ -12,6 +12,8 @@ from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+import msgspec
+
 from jobdating.contracts.envelope import Event
 from jobdating.contracts.notifications import (
     Carrier,
@@ -98,6 +100,13 @@ class Outcomes:
         await self.bus.run_async(work)
         for other in told_with:
             self._outcome("skipped", other)
+
+    async def claim(self, d: Delivery, now: datetime) -> Delivery:
+        """Being sent from now on, committed before what it tells is read (a recruiter's update: no slot
+        is folded into it any more). No message id yet: a crash before the provider is called leaves it
+        in progress without one, and reconciliation puts it back in the queue (`Sending.settle_uncertain`)."""
+        await self.write(lambda tx: self.deliveries.claim(tx, d.notification_id, now))
+        return msgspec.structs.replace(d, status="in_progress", message_id=None)
 
     async def back_to_queue(self, d: Delivery, due_at: datetime, now: datetime) -> None:
         """Pending again, due at `due_at` (quiet hours, a send known not to have happened)."""

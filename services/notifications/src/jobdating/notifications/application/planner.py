@@ -74,6 +74,8 @@ class Planner:
         messages += waiting.planned(event.data, env.event_id, now)
         self.read_model.apply_scheduling(tx, event)
         for message in messages:
+            if self._folded(tx, message):
+                continue
             self.deliveries.insert(tx, self._spaced(tx, message), env.correlation_id, now)
         self._bookkeeping(tx, event, cause)
         if isinstance(event.data, SlotCancelled) and event.data.reason != "candidate_withdrew":
@@ -83,6 +85,19 @@ class Planner:
         if messages and self.on_planned is not None:
             # Once committed: the dispatcher, woken, must find them.
             tx.on_commit(self.on_planned)
+
+    def _folded(self, tx: Transaction, message: PlannedMessage) -> bool:
+        """Whether a recruiter's update is already on its way for this one: an update to the same company,
+        channel and job dating that waits to go tells, when it goes, every slot of theirs that is news then
+        (`telling.with_updates`), this one's too. One row per company and moment, not one per slot: at a
+        fair's opening, hundreds of walk-ins a minute to each company. An update being sent (claimed before
+        it reads what is news) is no longer waiting: the slot then gets its own row, told a moment later."""
+        if message.kind != moments.RECRUITER_UPDATE:
+            return False
+        to = message.recipient
+        return queries_deliveries.waiting_to_go(
+            tx, to.type, to.id, message.channel, message.kind, message.job_dating_id
+        )
 
     def _spaced(self, tx: Transaction, message: PlannedMessage) -> PlannedMessage:
         """A recruiter's update waits for the end of the interval since the company's last agenda e-mail

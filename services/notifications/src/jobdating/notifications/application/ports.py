@@ -76,6 +76,8 @@ class DeliveryWrites(Protocol):
         self, tx: Transaction, message: PlannedMessage, correlation_id: str, now: datetime
     ) -> None: ...
 
+    def claim(self, tx: Transaction, notification_id: str, now: datetime) -> None: ...
+
     def mark_in_progress(
         self,
         tx: Transaction,

@@ -166,6 +166,42 @@ def still_to_go(source: Source, d: Delivery, kinds: Sequence[str]) -> list[Deliv
     return [struct_of(Delivery, r) for r in found]
 
 
+def waiting_to_go(
+    source: Source, recipient_type: str, recipient_id: str, channel: str, kind: str, job_dating_id: str | None
+) -> bool:
+    """Whether a message of `kind` to this recipient, on this channel, about this job dating waits to go
+    (pending, not being sent)."""
+    return _to_go(source, ("pending",), recipient_type, recipient_id, channel, kind, job_dating_id)
+
+
+def waiting_or_going(
+    source: Source, recipient_type: str, recipient_id: str, channel: str, kind: str, job_dating_id: str | None
+) -> bool:
+    """`waiting_to_go`, or being sent."""
+    return _to_go(
+        source, ("pending", "in_progress"), recipient_type, recipient_id, channel, kind, job_dating_id
+    )
+
+
+def _to_go(
+    source: Source,
+    statuses: Sequence[str],
+    recipient_type: str,
+    recipient_id: str,
+    channel: str,
+    kind: str,
+    job_dating_id: str | None,
+) -> bool:
+    marks = ", ".join("?" for _ in statuses)
+    found = rows(
+        source,
+        f"SELECT 1 FROM notif_delivery WHERE recipient_id = ? AND channel = ? AND status IN ({marks}) "
+        "AND kind = ? AND recipient_type = ? AND job_dating_id IS ? LIMIT 1",
+        (recipient_id, channel, *statuses, kind, recipient_type, job_dating_id),
+    )
+    return bool(found)
+
+
 def last_went(
     source: Source,
     recipient_type: str,

@@ -94,6 +94,16 @@ def company_slots(source: Source, company_id: str, job_dating_id: str) -> list[S
     return _standing(source, "company_id", company_id, job_dating_id)
 
 
+def company_all_slots(source: Source, company_id: str, job_dating_id: str) -> list[Slot]:
+    """A company's slots in a job dating, cancelled ones too, in time order (what their updates weigh)."""
+    found = rows(
+        source,
+        f"{_SLOT} WHERE company_id = ? AND job_dating_id = ? ORDER BY starts_at, s.slot_id",
+        (company_id, job_dating_id),
+    )
+    return [struct_of(Slot, r) for r in found]
+
+
 def candidate_slots(source: Source, candidate_id: str, job_dating_id: str | None) -> list[Slot]:
     """A candidate's slots in a job dating, cancelled ones too, in time order (what their digest weighs)."""
     found = rows(

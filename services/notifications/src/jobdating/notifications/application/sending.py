@@ -93,6 +93,10 @@ class Sending:
         if later is not None:  # the company's last agenda e-mail went too recently: this one waits
             await self.outcomes.back_to_queue(d, later, now)
             return
+        if d.kind == moments.RECRUITER_UPDATE:
+            # Claimed before it reads what is news: from now on a slot of the company gets a row of its
+            # own instead of being folded into this one (`Planner._folded`), so none is left untold.
+            d = await self.outcomes.claim(d, now)
         told_with: list[Delivery] = []
         if d.kind == counsellor_calls.KIND:
             found = await telling.told_with(
@@ -148,6 +152,12 @@ class Sending:
             facts = telling.with_news(self.store, d, facts, now)
         elif d.kind in DAY_REMINDERS and facts.slot is not None:
             facts = telling.with_day(self.store, d, facts, timezone)
+        elif d.kind == moments.RECRUITER_UPDATE and facts.slot is not None:
+            # In a thread: it weighs every slot of the company (hundreds at a fair), tens of milliseconds
+            # of reads the event loop (every other message) would otherwise wait through.
+            facts = await asyncio.to_thread(
+                telling.with_updates, self.store, d, facts, now, self.video_base_url
+            )
         for shown in (facts.slot, *facts.slots):
             if shown is not None and not rules.slot_link_trusted(
                 shown.place, shown.video_link, self.video_base_url
@@ -156,7 +166,8 @@ class Sending:
                 raise GiveUp("video_link_untrusted")
         slot = facts.slot.facts() if facts.slot is not None else None
         told = (
-            queries_plan.told(self.store, d.subject_id, d.recipient_type, d.recipient_id, d.channel)
+            # An update's slot may be another of its company's than its row's (`telling.with_updates`).
+            queries_plan.told(self.store, slot.slot_id, d.recipient_type, d.recipient_id, d.channel)
             if slot is not None
             else None
         )
@@ -177,12 +188,6 @@ class Sending:
         if isinstance(contact, Skip):
             await self.outcomes.skipped(d, contact.reason)
             return
-        if d.kind == moments.RECRUITER_UPDATE and facts.slot is not None:
-            # In a thread: at an interval's end it weighs hundreds of the company's updates, tens of
-            # milliseconds of reads the event loop (every other message) would otherwise wait through.
-            facts = await asyncio.to_thread(
-                telling.with_updates, self.store, d, facts, now, self.moment, self.video_base_url
-            )
         verdict = rules.after_contact(due, contact)
         if isinstance(verdict, Skip):
             await self.outcomes.skipped(d, verdict.reason)
@@ -238,6 +243,11 @@ class Sending:
 
     async def settle_uncertain(self, d: Delivery) -> None:
         now = self.clock.now()
+        if d.message_id is None:
+            # Claimed, never marked for its provider (`Outcomes.claim`): it was not sent; it goes again.
+            await self.outcomes.back_to_queue(d, now, now)
+            self.outcomes.warning("notification_claim_released", d)
+            return
         if d.channel == "sms":
             # Same idempotency key: the provider answers a second send (or call) with the first one.
             await self.outcomes.back_to_queue(d, now, now)

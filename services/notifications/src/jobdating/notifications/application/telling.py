@@ -1,6 +1,6 @@
 """What a due message tells beyond its own row, read when it goes: a candidate's digest tells every slot
-that is news to them, a day reminder every interview of that day, a recruiter's update the other updates to
-the same company still to go in its moment, and a counsellor's notice the other notices waiting for its
+that is news to them, a day reminder every interview of that day, a recruiter's update every slot of the
+company that is news to them, and a counsellor's notice the other notices waiting for its
 counsellor (`counsellor_calls`).
 
 Two messages to the same person on the same channel are never processed at once (`person_channel`): the
@@ -70,44 +70,37 @@ def with_news(store: EventStore, d: Delivery, facts: Facts, now: datetime) -> Fa
     return msgspec.structs.replace(facts, news=told_now, slots=tuple(slots[n.slot.slot_id] for n in told_now))
 
 
-def with_updates(
-    store: EventStore, d: Delivery, facts: Facts, now: datetime, moment: timedelta, video_base_url: str
-) -> Facts:
-    """A recruiter's update with the other updates to the same company still to go in its moment: one
-    e-mail tells every slot of theirs that is news (`moments.updates_carried`); those others are then
-    skipped `merged`, as a candidate's carried messages are."""
-    assert facts.slot is not None
-    others = queries_deliveries.still_to_go(store, d, [moments.RECRUITER_UPDATE])
-    if not others:
-        return facts
-    slots = {facts.slot.slot_id: facts.slot}
-    # Read together: an interval's end gives a company's update hundreds of others to weigh.
-    found = queries_plan.slots(store, [o.subject_id for o in others if o.job_dating_id == d.job_dating_id])
-    for slot_id, other_slot in found.items():
-        # A slot whose link is not the video host's is not told with others: it fails on its own.
-        if slot_id not in slots and rules.slot_link_trusted(
-            other_slot.place, other_slot.video_link, video_base_url
-        ):
-            slots[slot_id] = other_slot
-    weighed = {
-        slot_id: slot
-        for slot_id, slot in slots.items()
-        if slot_id != facts.slot.slot_id and now < slot.starts_at
-    }
-    told = queries_plan.told_of(store, weighed, d.recipient_type, d.recipient_id, d.channel)
-    news = {slot_id: rules.news(told.get(slot_id), slot.facts()) for slot_id, slot in weighed.items()}
-    carried = moments.updates_carried(
-        [pending(o) for o in others],
-        {o.notification_id: o.subject_id for o in others},
-        # Another update about its own slot (moved before it went) is told by it too.
-        {facts.slot.slot_id} | {slot_id for slot_id, change in news.items() if change is not None},
-        now + moment,
+def with_updates(store: EventStore, d: Delivery, facts: Facts, now: datetime, video_base_url: str) -> Facts:
+    """A recruiter's update: every slot of the company in the job dating, not begun, whose state is news to
+    the recruiter now, in time order; its own slot first when that is news (else the first that is:
+    `facts.slot`), the others in `facts.slots`. One update row waits per company and moment (the slots
+    planned meanwhile are folded into it, `Planner._folded`), so what it tells is read here, once it is
+    claimed (`Outcomes.claim`): a slot committed before this read is seen by it, one committed after
+    has its own row. Left out: a slot whose link is not the video host's (nobody is sent there; alone,
+    its update fails on it), and a new slot while the company's agenda still waits to go (that tells it)."""
+    own = facts.slot
+    assert own is not None
+    agenda_to_go = queries_deliveries.waiting_or_going(
+        store, d.recipient_type, d.recipient_id, d.channel, "recruiter_agenda", d.job_dating_id
     )
-    chosen = set(carried)
-    updates = tuple(o for o in others if o.notification_id in chosen)
-    shown = {o.subject_id for o in updates} - {facts.slot.slot_id}
+    slots = [
+        s
+        for s in queries_plan.company_all_slots(store, d.recipient_id, d.job_dating_id or "")
+        if now < s.starts_at and rules.slot_link_trusted(s.place, s.video_link, video_base_url)
+    ]
+    ids = [s.slot_id for s in slots]
+    told = queries_plan.told_of(store, ids, d.recipient_type, d.recipient_id, d.channel)
+    news = [
+        s
+        for s in slots
+        if (change := rules.news(told.get(s.slot_id), s.facts())) is not None
+        and not (change == "new" and agenda_to_go)
+    ]
+    # With nothing else to tell, its own slot stays: the sender's checks then skip it, or fail it on a
+    # link that is not the video host's.
+    first = own if any(s.slot_id == own.slot_id for s in news) else (news[0] if news else own)
     return msgspec.structs.replace(
-        facts, updates=updates, slots=tuple(slots[slot_id] for slot_id in sorted(shown))
+        facts, slot=first, slots=tuple(s for s in news if s.slot_id != first.slot_id)
     )
 
 

@@ -18,7 +18,7 @@ interview day also tells tomorrow's workshop, due at 10:00).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Final, Literal
 
@@ -43,8 +43,8 @@ CARRIED_BY_RANK: Final[dict[Moment, tuple[frozenset[str], ...]]] = {
 CARRIED: Final[dict[Moment, frozenset[str]]] = {
     moment: frozenset().union(*ranks) for moment, ranks in CARRIED_BY_RANK.items()
 }
-# A recruiter's update about one of their slots: the updates to the same company that fall due together
-# go as one (`updates_carried`), each told slot listed, as a candidate's digest lists theirs.
+# A recruiter's update about their slots: one waits per company and moment, the slots planned meanwhile
+# folded into it, and it tells every slot of theirs that is news when it goes, as a candidate's digest does.
 RECRUITER_UPDATE: Final = "agenda_update"
 # What counts as the company's last e-mail about its agenda, for the interval between two (`update_due`).
 RECRUITER_MAIL: Final = frozenset({"recruiter_agenda", RECRUITER_UPDATE})
@@ -72,30 +72,13 @@ class Pending(msgspec.Struct, frozen=True, kw_only=True):
     handed_over: bool = False  # an SMS the provider may hold already: it goes again alone, never carried
 
 
-def updates_carried(
-    others: Sequence[Pending], slot_of: Mapping[str, str], news: Set[str], end: datetime
-) -> tuple[str, ...]:
-    """The other updates to a recruiter that one going now tells too: those still to go by `end` (not
-    being sent, not handed to a provider) whose slot (`slot_of`, by notification id) is news to them now
-    (`news`). An update whose slot is not news goes its own way (and is skipped as such)."""
-    return tuple(
-        o.notification_id
-        for o in sorted(others, key=lambda o: (o.due_at, o.notification_id))
-        if o.kind == RECRUITER_UPDATE
-        and not o.in_progress
-        and not o.handed_over
-        and o.due_at <= end
-        and slot_of.get(o.notification_id) in news
-    )
-
-
 def update_due(
     planned: datetime, last_went: datetime | None, interval: timedelta, company_id: str
 ) -> datetime:
     """When a recruiter's update planned for `planned` goes: no sooner than `interval` after the company's
     last agenda e-mail went (`last_went`: sent, or being sent), plus the company's part of the spread
-    (`update_phase`). The updates that wait so fall due together and go as one (`updates_carried`): a burst
-    of walk-ins is one e-mail per interval, not one per slot."""
+    (`update_phase`). The slots planned while it waits are folded into it: a burst of walk-ins is one
+    e-mail per interval, not one per slot."""
     if last_went is None:
         return planned
     return max(planned, last_went + interval + update_phase(company_id, interval))

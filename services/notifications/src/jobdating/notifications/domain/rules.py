@@ -30,6 +30,9 @@ from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMIN
 
 PersonStatus = Literal["active", "withdrawn", "erased", "unknown"]
 SLOT_NEWS_KINDS = frozenset({"convocation", "slot_moved", "slot_cancelled", "agenda_update"})
+# A recruiter's update tells whatever is news of its slot when it goes, not only the change it was planned
+# for: the slots of its company planned meanwhile are folded into it, their moves and cancellations too.
+ANY_NEWS_KINDS = frozenset({"agenda_update"})
 
 
 class Told(msgspec.Struct, frozen=True, kw_only=True):
@@ -204,7 +207,8 @@ def _stale_slot_message(due: Due, slot: SlotFacts, told: Told | None, now: datet
         return None
     if now >= slot.starts_at:
         return "expired"
-    if news(told, slot) == due.expects:
+    change = news(told, slot)
+    if change == due.expects or (change is not None and due.kind in ANY_NEWS_KINDS):
         return None
     if slot.cancelled and due.expects != "cancelled":
         return "slot_cancelled"

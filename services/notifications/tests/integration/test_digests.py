@@ -215,3 +215,30 @@ async def test_a_workshop_seat_given_with_the_plan_is_told_in_the_convocation_no
     assert [m["X-Jobdating-Kind"] for m in mailbox.messages() if m["To"] == "personne1@example.org"] == [
         "convocation"
     ]
+
+
+async def test_a_change_before_the_plans_agendas_went_is_left_to_them_not_told_by_an_update(
+    instance: Instance, upstream: Upstream, registration: Registration, mailbox: Mailbox
+) -> None:
+    # A recruiter's update tells every slot of the company that is news; the plan's slots are all news
+    # until its agenda goes, and the agenda tells them: an update before then says nothing.
+    ines, paul = world(registration, upstream, 2)
+    upstream.publish_plan(slots=3)
+    upstream.assign("slot-0", ines, paris(DAY, 9), company_id="co-1")
+    upstream.assign("slot-1", paul, paris(DAY, 9, 30), company_id="co-1")
+    upstream.move("slot-0", ines, paris(DAY, 11), paris(DAY, 9))  # a repair while the plan comes in
+    await instance.caught_up(upstream)
+    await instance.send()
+    assert mailbox.messages("agenda_update") == []
+    assert [r[4:6] for r in instance.deliveries(kind="agenda_update")] == [("skipped", "never_told")]
+    upstream.assign("slot-2", paul, paris(DAY, 10), company_id="co-2")
+    await instance.caught_up(upstream)
+    await instance.send()
+    (agenda,) = [m for m in mailbox.messages("recruiter_agenda") if m["To"] == "co-1@entreprise.example"]
+    events = icalendar.Calendar.from_ical(calendar_of(agenda)).walk("VEVENT")
+    # Slot-0 at its new time (11:00 in Paris), slot-1 at 9:30.
+    assert sorted(e["DTSTART"].dt.isoformat() for e in events) == [
+        "2026-12-03T08:30:00+00:00",
+        "2026-12-03T10:00:00+00:00",
+    ]
+    assert mailbox.messages("agenda_update") == []

@@ -90,17 +90,20 @@ def with_updates(store: EventStore, d: Delivery, facts: Facts, now: datetime, vi
     ]
     ids = [s.slot_id for s in slots]
     told = queries_plan.told_of(store, ids, d.recipient_type, d.recipient_id, d.channel)
-    news = [
-        s
+    found = [
+        (s, rules.News(slot=s.facts(), change=change, told=told.get(s.slot_id)))
         for s in slots
         if (change := rules.news(told.get(s.slot_id), s.facts())) is not None
         and not (change == "new" and agenda_to_go)
     ]
-    # With nothing else to tell, its own slot stays: the sender's checks then skip it, or fail it on a
-    # link that is not the video host's.
-    first = own if any(s.slot_id == own.slot_id for s in news) else (news[0] if news else own)
+    # With nothing to tell, its own slot stays: the sender's checks then skip it (`rules.before_contact`),
+    # or fail it on a link that is not the video host's.
+    first = next((s for s, _ in found if s.slot_id == own.slot_id), found[0][0] if found else own)
     return msgspec.structs.replace(
-        facts, slot=first, slots=tuple(s for s in news if s.slot_id != first.slot_id)
+        facts,
+        slot=first,
+        slots=tuple(s for s, _ in found if s.slot_id != first.slot_id),
+        news=tuple(n for _, n in found),
     )
 
 

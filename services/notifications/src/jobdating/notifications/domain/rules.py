@@ -30,9 +30,9 @@ from jobdating.notifications.domain.messages import CANDIDATE_DIGESTS, DAY_REMIN
 
 PersonStatus = Literal["active", "withdrawn", "erased", "unknown"]
 SLOT_NEWS_KINDS = frozenset({"convocation", "slot_moved", "slot_cancelled", "agenda_update"})
-# A recruiter's update tells whatever is news of its slot when it goes, not only the change it was planned
-# for: the slots of its company planned meanwhile are folded into it, their moves and cancellations too.
-ANY_NEWS_KINDS = frozenset({"agenda_update"})
+# A recruiter's update tells whatever of its company's slots is news when it goes (`told_now`), not only
+# the change its own slot was planned for: the slots given meanwhile are folded into it.
+COMPANY_NEWS_KINDS = frozenset({"agenda_update"})
 
 
 class Told(msgspec.Struct, frozen=True, kw_only=True):
@@ -154,8 +154,10 @@ def before_contact(
 ) -> Decision:
     """The checks made before asking for anyone's contact details (so nobody is asked for in vain).
 
-    For a candidate's digest, `told_now` is what it would tell (`digest`): nothing left, nothing sent. For
-    a day reminder, `reminded` says the person already had that reminder for that day (another slot's).
+    For a candidate's digest, `told_now` is what it would tell (`digest`): nothing left, nothing sent; so
+    for a recruiter's update (its company's slots that are news, its own first when it is, as `slot`).
+    For a day reminder, `reminded` says the person already had that reminder for that day (another
+    slot's).
     """
     if person.declined and due.kind in REMINDERS:
         return Skip("declined")  # they told us they cannot come: no reminder to come
@@ -166,6 +168,9 @@ def before_contact(
             return Skip("unchanged")
         # The quiet hours give way for the soonest interview the digest tells.
         slot = told_now[0].slot
+    elif due.kind in COMPANY_NEWS_KINDS and slot is not None:
+        if not told_now:
+            return Skip(_stale_slot_message(due, slot, told, now) or "unchanged")
     elif slot is not None:
         stale = _stale_slot_message(due, slot, told, now)
         if stale is not None:
@@ -207,8 +212,7 @@ def _stale_slot_message(due: Due, slot: SlotFacts, told: Told | None, now: datet
         return None
     if now >= slot.starts_at:
         return "expired"
-    change = news(told, slot)
-    if change == due.expects or (change is not None and due.kind in ANY_NEWS_KINDS):
+    if news(told, slot) == due.expects:
         return None
     if slot.cancelled and due.expects != "cancelled":
         return "slot_cancelled"

@@ -193,11 +193,14 @@ def _to_go(
     job_dating_id: str | None,
 ) -> bool:
     marks = ", ".join("?" for _ in statuses)
+    # Not `IS ?`: SQLite takes it, PostgreSQL does not.
+    about = "job_dating_id IS NULL" if job_dating_id is None else "job_dating_id = ?"
     found = rows(
         source,
         f"SELECT 1 FROM notif_delivery WHERE recipient_id = ? AND channel = ? AND status IN ({marks}) "
-        "AND kind = ? AND recipient_type = ? AND job_dating_id IS ? LIMIT 1",
-        (recipient_id, channel, *statuses, kind, recipient_type, job_dating_id),
+        f"AND kind = ? AND recipient_type = ? AND {about} LIMIT 1",
+        (recipient_id, channel, *statuses, kind, recipient_type)
+        + (() if job_dating_id is None else (job_dating_id,)),
     )
     return bool(found)
 

@@ -18,7 +18,18 @@ from jobdating.contracts.notifications import NotificationSent
 from jobdating.eventstore.sqlite import SqliteEventStore
 from jobdating.notifications.application import queries_deliveries as deliveries
 
-from .conftest import ORG, Instance, Mailbox, Registration, Upstream, calendar_of, paris, people, sms_lines
+from .conftest import (
+    ORG,
+    Instance,
+    Mailbox,
+    Registration,
+    Upstream,
+    calendar_of,
+    paris,
+    people,
+    sms_lines,
+    until,
+)
 
 pytestmark = pytest.mark.nats
 DAY = date(2026, 12, 3)
@@ -221,6 +232,7 @@ async def test_the_sender_is_woken_once_the_messages_it_is_to_send_are_committed
     (candidate,) = people(registration, upstream, 1)
     upstream.assign("slot-0", candidate, paris(DAY, 9, 30))
     await instance.caught_up(upstream)
-    assert seen
+    # The inbox row is read committed a moment before the loop runs the work's callbacks (`_settle_all`).
+    await until(lambda: bool(seen), 5.0)
     assert seen[0] > 0
     other.close()

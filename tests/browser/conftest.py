@@ -156,14 +156,29 @@ def sign_in_with_code(page: Any, demo: Demo, account: DemoAccount) -> None:
     raise AssertionError(f"{account.email} could not sign in")
 
 
-@contextmanager
-def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
-    """A page of the coordinator, signed in (with a TOTP code: one per module, as a code serves once) and
-    landed on the live day; closed on leaving."""
+@pytest.fixture(scope="package")
+def coordinator_state(browser: Any, demo: Demo) -> dict[str, Any]:
+    """The coordinator signed in once for the folder, with a TOTP code, landed on the live day: the
+    browser's state (the session cookie) that `coordinator_page` opens pages with. A code serves once, so
+    signing in again in each module waited for the next 30 s step, up to half a minute a module."""
     coordinator = next(a for a in demo.accounts if a.key == "coordinator")
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    try:
+        page = context.new_page()
+        sign_in_with_code(page, demo, coordinator)
+        assert page.url.endswith("/coordination/direct"), page.url
+        state: dict[str, Any] = context.storage_state()
+        return state
+    finally:
+        context.close()
+
+
+@contextmanager
+def coordinator_page(browser: Any, demo: Demo, state: dict[str, Any]) -> Iterator[Any]:
+    """A page of the coordinator (signed in: `coordinator_state`) on the live day; closed on leaving."""
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR", storage_state=state)
     opened = context.new_page()
-    sign_in_with_code(opened, demo, coordinator)
+    opened.goto(f"{demo.console}/coordination/direct")
     assert opened.url.endswith("/coordination/direct"), opened.url
     try:
         yield opened

@@ -19,13 +19,12 @@ import httpx
 import pytest
 
 from jobdating.ops.day.clock import local
-from jobdating.ops.demo_accounts import totp
 from jobdating.ops.maildir import mails
 from jobdating.runtime.candidate_links import CandidateLink, sign, verify
 from jobdating.testing.demo_data import COORDINATOR_ORG
 
 from .chromium import DESKTOP, PHONE, check_page, tab_to
-from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in, signed_in, wait_for_the_next_code
+from .conftest import DAY, HOSTILE, ON_THE_PAGE, Demo, sign_in, signed_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -195,24 +194,16 @@ def test_a_candidate_opens_their_personal_link_on_a_phone(browser: Any, demo: De
 
 
 def test_the_coordinators_live_day_shows_a_computer_breaking_down_without_a_reload(
-    browser: Any, demo: Demo
+    browser: Any, demo: Demo, coordinator_state: dict[str, Any]
 ) -> None:
-    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
-    assert coordinator.totp_secret is not None
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    # Signed in with a TOTP code once for the folder (`coordinator_state`): a code serves once.
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR", storage_state=coordinator_state)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{demo.console}/connexion")
-    page.get_by_label("Adresse e-mail").fill(coordinator.email)
-    page.get_by_label("Mot de passe").fill(coordinator.password)
-    # The demo's loading signed the coordinator in moments ago: a refused code would open no live page
-    # (and log a 401 this test counts as an error), so sign in with the next step's code.
-    wait_for_the_next_code()
-    page.get_by_label("Code à 6 chiffres").fill(totp(coordinator.totp_secret, time.time()))
     # Once the page's event stream answers, the console listens for it: a change after that is shown.
     with page.expect_response(lambda r: "/coordination/direct/flux" in r.url, timeout=20_000):
-        page.get_by_role("button", name="Se connecter").click()
+        page.goto(f"{demo.console}/coordination/direct")
     assert page.url.endswith("/coordination/direct")
     assert page.get_by_role("heading", level=1).inner_text() == "La journée en direct"
     # Without JavaScript, the page as loaded and a link to load it again.

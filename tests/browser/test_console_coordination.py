@@ -37,9 +37,9 @@ SITE = "site-wattignies"
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, demo: Demo) -> Iterator[Any]:
-    """The coordinator, signed in once for the module."""
-    with coordinator_page(browser, demo) as opened:
+def page(browser: Any, demo: Demo, coordinator_state: dict[str, Any]) -> Iterator[Any]:
+    """The coordinator's page, for the module."""
+    with coordinator_page(browser, demo, coordinator_state) as opened:
         yield opened
 
 

@@ -84,9 +84,11 @@ def _found(demo: Demo, key: bytes, folder: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, demo: Demo, suspicion: dict[str, Any]) -> Iterator[Any]:
-    """The coordinator, signed in once the suspicion is found (the live day counts it)."""
-    with coordinator_page(browser, demo) as opened:
+def page(
+    browser: Any, demo: Demo, suspicion: dict[str, Any], coordinator_state: dict[str, Any]
+) -> Iterator[Any]:
+    """The coordinator's page, opened once the suspicion is found (the live day counts it)."""
+    with coordinator_page(browser, demo, coordinator_state) as opened:
         yield opened
 
 

@@ -19,6 +19,7 @@ from jobdating.testing.demo_data import PARTNERS
 
 from .chromium import DESKTOP, check_page
 from .conftest import Demo, sign_in_with_code
+from .conftest import coordinator_page as open_coordinator_page
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.browser]
 
@@ -51,14 +52,10 @@ def _open_from_menu(page: Any, link: str, url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def coordinator_page(browser: Any, demo: Demo) -> Iterator[Any]:
-    """The coordinator, signed in once for this module's tests (a TOTP code serves once)."""
-    coordinator = next(a for a in demo.accounts if a.key == "coordinator")
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
-    page = context.new_page()
-    sign_in_with_code(page, demo, coordinator)
-    yield page
-    context.close()
+def coordinator_page(browser: Any, demo: Demo, coordinator_state: dict[str, Any]) -> Iterator[Any]:
+    """The coordinator's page for this module's tests (signed in once for the folder)."""
+    with open_coordinator_page(browser, demo, coordinator_state) as page:
+        yield page
 
 
 def test_the_coordinator_invites_a_partners_admin_who_gets_the_e_mail(

@@ -61,10 +61,27 @@ def overall(reports: Sequence[Mapping[str, Any]], summed: Iterable[str]) -> dict
     }
 
 
+def reference_ms() -> float:
+    """How fast this host runs Python now: the best of 5 times `sum(range(10**6))`, in ms. The hosts these
+    benches run on differ by up to 3x (10 ms on one, 30 ms on another) and a CPU-bound figure moves with
+    them: this says which host a result came from, so that results of different sessions compare."""
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - began)
+    return round(best * 1000, 2)
+
+
 def machine() -> dict[str, Any]:
     import os
 
-    return {"python": platform.python_version(), "cores": os.cpu_count(), "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "reference_ms": reference_ms(),
+    }
 
 
 def save(name: str, result: dict[str, Any]) -> Path:

@@ -1,5 +1,6 @@
 """Latency from `SlotAssigned` committed in scheduling's store to the SMTP server accepting the candidate's
-convocation, p50 and p99, at a steady rate of slots per second (goal: p99 under 250 ms at 100/s for 60 s).
+convocation, p50 and p99, at a steady rate of slots per second. Goal (issue 16): p99 under 250 ms at
+100/s, sustained (`--outside-plan --seconds 150`), where each slot's convocation goes on its own.
 
 Everything is real and local: a nats-server (file storage, sync_interval: always); scheduling's side as a
 SQLite store whose commits wake the real outbox relay (as the service host does); registration's side
@@ -11,7 +12,9 @@ with SMS and e-mail consent: one e-mail and one SMS per candidate.
 Two shapes (one message per person per moment):
 - default: the slots belong to a published plan, so each candidate's convocation (like the recruiters'
   agendas) goes once the whole plan has arrived: the latency is then counted from the commit of the plan's
-  last slot (which releases them all at once), and reported apart (`plan_release_ms`).
+  last slot, which releases them all at once. That is a wave (6,000 convocations and 6,000 SMS at 100/s
+  for 60 s): its p99 is the time the wave takes to drain (`wave_seconds`), not a slot's latency, and no
+  250 ms goal applies to it (`goal_p99_ms` null).
 - `--outside-plan`: no plan, every slot is given as a walk-in or a repair would be, with no change delay
   (`CHANGE_DELAY_SECONDS=0`): each candidate's convocation (a digest of what is news to them) goes as soon
   as its slot arrives, SlotAssigned to SMTP accepted, and each recruiter gets an update per moment
@@ -56,7 +59,7 @@ import nats
 import psutil
 from aiosmtpd.controller import Controller
 
-from bench.common import save, scratch_dir
+from bench.common import reference_ms, save, scratch_dir
 from bench.notifications.loop_holds import environment as loop_holds_environment
 from bench.notifications.loop_holds import summary as loop_holds_summary
 from jobdating.bus.provision import provision
@@ -269,6 +272,7 @@ async def run(
             cpu_at_start = _cpu(service.pid)
             workers_at_start = _children_cpu(service.pid)
             load_before = os.getloadavg()[0]
+            host_before = reference_ms()  # before the load: the host's speed, not the bench's own load's
             start = time.time() + 0.5
             # Interviews 6 to 11 hours ahead: within 12 hours, so SMS go even at night (no quiet hours).
             soon = datetime.now(UTC) + timedelta(hours=6)
@@ -391,6 +395,10 @@ async def run(
         "render_workers_cpu_ms_per_slot": round(workers_cpu * 1000 / slots, 2),
         # The machine is shared: what else ran shows in the load average (1 min) around the measure.
         "load_average_1min": {"before": round(load_before, 2), "after": round(load_after, 2)},
+        # `sum(range(10**6))` just before the load, in ms (`bench.common.reference_ms`): the CPU per slot
+        # over it compares runs of different hosts, which the latency alone cannot.
+        "host_reference_ms": host_before,
+        "service_cpu_per_slot_in_references": round(cpu_for_load * 1000 / slots / host_before, 3),
         "service_writes_per_commit": (
             round(stopped[-1]["writes"] / stopped[-1]["commits"], 2)
             if stopped and stopped[-1]["commits"]
@@ -400,7 +408,10 @@ async def run(
         # Outside a plan, the recruiters' update rows by how they ended (one a company and moment).
         "agenda_updates": updates,
         "agendas_after_last_convocation_s": round(agendas_done - last_convocation, 2),
-        "goal_p99_ms": 250,
+        # A plan's convocations go as one wave once its last slot is in: how long it took to drain, not
+        # a slot's latency (the goal is for slots given one by one, `--outside-plan`).
+        "goal_p99_ms": None if in_plan else 250,
+        "wave_seconds": round(max(latencies) / 1000, 2) if in_plan else None,
         "provider": None
         if provider is None
         else {

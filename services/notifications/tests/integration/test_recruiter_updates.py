@@ -176,6 +176,8 @@ async def test_a_slot_given_while_its_companys_update_is_being_sent_is_told_once
     monkeypatch.setattr(telling, "with_updates", weigh)  # the next update is not held
     (first,) = mailbox.messages("agenda_update")
     assert told_uids(first) == ["slot-slot-0@jobdating", "slot-slot-1@jobdating"]
+    # Nor listed among « Vos autres entretiens »: the next update tells it as new.
+    assert "10 h 30" not in plain_text(first)
     # slot-1 came after the claim, so it has its own row (slot-2 folded into it), due at the interval's end.
     assert updates_due(instance) == [now + END]
 
@@ -183,6 +185,9 @@ async def test_a_slot_given_while_its_companys_update_is_being_sent_is_told_once
     await instance.send()
     _, second = mailbox.messages("agenda_update")
     assert told_uids(second) == ["slot-slot-2@jobdating"]
+    assert "Nouvel entretien" in str(second["Subject"])
+    assert "10 h 30" in plain_text(second)
+    assert "Vos autres entretiens" in plain_text(second)  # the two it told before
     assert sorted(r[3:6] for r in instance.deliveries(kind="agenda_update")) == [
         ("slot-0", "sent", None),
         ("slot-1", "sent", None),

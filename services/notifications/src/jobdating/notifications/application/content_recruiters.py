@@ -70,7 +70,15 @@ def _update_content(
     places = queries_facts.Places(store)
     sites = [required(places.site(s.site_id), "site_unknown") for s in told]
     changes: list[dict[str, Any]] = []
-    said = queries_plan.told_of(store, [s.slot_id for s in told], d.recipient_type, d.recipient_id, d.channel)
+    shown_ids = {s.slot_id for s in told}
+    others = [
+        o
+        for o in queries_plan.company_slots(store, company.company_id, slot.job_dating_id)
+        if o.slot_id not in shown_ids
+    ]
+    said = queries_plan.told_of(
+        store, [*shown_ids, *(o.slot_id for o in others)], d.recipient_type, d.recipient_id, d.channel
+    )
     for shown, site, name in zip(told, sites, names, strict=True):
         before = said.get(shown.slot_id)
         changes.append(
@@ -82,11 +90,12 @@ def _update_content(
         )
     own = changes[0]
     changes.sort(key=lambda c: c["item"]["starts_at"])
-    shown_ids = {s.slot_id for s in told}
     agenda = []
-    for other in queries_plan.company_slots(store, company.company_id, slot.job_dating_id):
+    for other in others:
+        # Only what the recruiter already knows of: a slot given since this update read what is news
+        # (`telling.with_updates`) is news to them, told by the next update as new, not listed here first.
         other_site = places.site(other.site_id)
-        if other_site is not None and other.slot_id not in shown_ids:
+        if other_site is not None and other.slot_id in said:
             agenda.append(_agenda_item(other, other_site, tz, places, None))
     context = base | {
         "changes": changes,

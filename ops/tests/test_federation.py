@@ -190,7 +190,10 @@ async def test_a_hub_server_killed_mid_stream_loses_and_doubles_nothing(
                 fed.kill_hub_server(0)
             await asyncio.sleep(0.05)
         async with client(fed.hub_url) as hub:
-            await until_messages(hub, 12 * 35, limit=60)
+            # How long the hub takes to take the rest varies with which server was killed (a leader's
+            # election, the relay's reconnection): 1.3 to 12 s in most runs, 41 s once in a full suite.
+            # The proof is what arrives (nothing lost, nothing doubled), not how fast.
+            await until_messages(hub, 12 * 35, limit=120)
             await asyncio.sleep(0.5)  # anything doubled would land now
             at_hub = await stored(hub)
     assert len(at_hub) == 12 * 35

@@ -35,6 +35,11 @@ HEADERS = [
 ]
 
 
+def mobile(i: int) -> str:
+    """The `i`-th of distinct valid French mobile numbers (06 20 00 00 00, 06 20 00 00 01, ...)."""
+    return f"06 {20 + i // 1_000_000:02d} {i // 10000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}"
+
+
 def write_csv(path: Path, rows: int, site: str) -> None:
     """A file like the ones partners keep: one candidate per row, distinct phones and e-mails."""
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -45,7 +50,7 @@ def write_csv(path: Path, rows: int, site: str) -> None:
                 [
                     f"Nom{i}",
                     "Inès",
-                    f"06 {20 + i // 1_000_000:02d} {i // 10000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}",
+                    mobile(i),
                     f"candidat.{i}@exemple.fr",
                     "59113",
                     "Seclin",

@@ -3,11 +3,17 @@ convocation, p50 and p99, at a steady rate of slots per second. Goal (issue 16):
 100/s, sustained (`--outside-plan --seconds 150`), where each slot's convocation goes on its own.
 
 Everything is real and local: a nats-server (file storage, sync_interval: always); scheduling's side as a
-SQLite store whose commits wake the real outbox relay (as the service host does); registration's side
-answering the contact question over NATS, sealed; the notifications service as its own process
-(`jobdating-notifications serve`, SQLite store, fsync); an aiosmtpd server writing a Maildir (fsync before
-250) that stamps each message as it accepts it. Each slot is a new candidate's interview six hours ahead,
-with SMS and e-mail consent: one e-mail and one SMS per candidate.
+SQLite store whose commits wake the real outbox relay (as the service host does); the real registration
+service as its own process (`jobdating-registration serve`, `registration.py`): the candidates and
+companies imported into its store as partners' files are, their registrations relayed by it, and the
+service's contact and first-names questions answered by it over NATS, sealed; the notifications service
+as its own process (`jobdating-notifications serve`, SQLite store, fsync); an aiosmtpd server writing a
+Maildir (fsync before 250) that stamps each message as it accepts it. Each slot is a new candidate's
+interview six hours ahead, with SMS and e-mail consent: one e-mail and one SMS per candidate.
+
+Every process's CPU a slot over the load (`cpu_ms_per_slot`: the service, its render workers,
+registration, nats-server, this process) and their sum at the offered rate (`cores_needed_at_rate`): a
+rate asking more cores than the machine has falls behind whatever the service does.
 
 Two shapes (one message per person per moment):
 - default: the slots belong to a published plan, so each candidate's convocation (like the recruiters'
@@ -54,28 +60,25 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import nats
 import psutil
 from aiosmtpd.controller import Controller
 
 from bench.common import reference_ms, save, scratch_dir
+from bench.notifications import registration
 from bench.notifications.loop_holds import environment as loop_holds_environment
 from bench.notifications.loop_holds import summary as loop_holds_summary
 from jobdating.bus.provision import provision
 from jobdating.bus.relay import Relay
 from jobdating.bus.server import NatsServer, free_port
-from jobdating.contracts import queries
-from jobdating.contracts.subjects import request_subject
 from jobdating.notifications.adapters.maildir import MaildirHandler
 from jobdating.notifications.testing import process_env
-from jobdating.privacy.box import seal_for
 from jobdating.runtime.logging import configure_logging
-from jobdating.runtime.rpc import serve
 from jobdating.testing.sms_provider import provider_server
 from jobdating.testing.upstream import Upstream
 
 ORG = "departement-nord"
+SITE = "site-1"
 # The service's render workers (`adapters.render_pool`); the bench's `--render-processes` sets it.
 _RENDERERS = "JOBDATING_NOTIFICATIONS_RENDER_PROCESSES"
 BENCH_CALLER = {"org": ORG, "role": "coordinator", "actor_id": "bench"}
@@ -110,13 +113,10 @@ def _header(data: bytes, name: bytes) -> str:
     return data[start + len(name) + 2 : end].decode()
 
 
-def preload(up: Upstream, slots: int, companies: int, in_plan: bool) -> None:
-    """Companies, a site with computers, the job dating (and its publication), one candidate per slot."""
-    for c in range(companies):
-        up.company(f"co-{c}", name=f"Entreprise {c}")
-    up.site("site-1")
-    for i in range(slots):
-        up.candidate(f"cand-{i}")
+def preload(up: Upstream, slots: int, in_plan: bool) -> None:
+    """A site with computers, the job dating (and its publication); the candidates and companies are
+    registration's own (`registration.imported`)."""
+    up.site(SITE)
     up.job_dating("jd-1", day=date.today())
     if in_plan:
         up.publish_plan(slots)
@@ -133,6 +133,18 @@ def _cpu(pid: int | None) -> float:
 def _children_cpu(pid: int) -> float:
     """User + system CPU seconds the process's children (its render workers) have used so far."""
     return sum(_cpu(child.pid) for child in psutil.Process(pid).children())
+
+
+def _processes_cpu(service: int, registration: int, server: NatsServer) -> dict[str, float]:
+    """CPU seconds so far of every process of the bench: the service (and its render workers),
+    registration's, nats-server, and this one (scheduling's store and relay, the SMTP server)."""
+    return {
+        "service": _cpu(service),
+        "render_workers": _children_cpu(service),
+        "registration": _cpu(registration),
+        "nats_server": _cpu(server.process.pid if server.process else None),
+        "bench_process": sum(os.times()[:2]),
+    }
 
 
 def _profiler() -> list[str]:
@@ -210,35 +222,9 @@ async def run(
         js = nc.jetstream()
         await provision(js)
 
-        async def answer(question: queries.ContactRequest) -> queries.ContactReply:
-            i = question.subject_id.rpartition("-")[2]
-            contact = queries.Contact(
-                first_name=f"Prénom{i}",
-                last_name="Bench",
-                # ARCEP's fiction mobiles (06 39 98 xx xx): a number libphonenumber calls invalid is not
-                # texted (`phone_unusable`), and the bench counts SMS.
-                phone=f"+3363998{int(i) % 10_000:04d}",
-                email=f"{question.subject_id}@example.org",
-                consent_sms=True,
-                consent_email=True,
-            )
-            return queries.ContactReply(
-                status="found", sealed=seal_for(question.reply_key, msgspec.json.encode(contact))
-            )
-
-        await serve(nc, request_subject(ORG, "registration", "contact"), queries.ContactRequest, answer)
-
-        async def first_names(question: queries.FirstNamesRequest) -> queries.FirstNamesReply:
-            names = {c: f"Prénom{c.rpartition('-')[2]}" for c in question.candidate_ids}
-            sealed = seal_for(question.reply_key, msgspec.json.encode(queries.FirstNames(names=names)))
-            return queries.FirstNamesReply(status="found", sealed=sealed)
-
-        await serve(
-            nc, request_subject(ORG, "registration", "first-names"), queries.FirstNamesRequest, first_names
-        )
-
         up = Upstream(work / "scheduling.db", ORG, actor_id="bench")
-        preload(up, slots, companies, in_plan)
+        preload(up, slots, in_plan)
+        registered = registration.imported(work, ORG, slots, companies, SITE)
         relay = Relay(up.store, js, batch=1000)
         stop = asyncio.Event()
         relaying = asyncio.create_task(relay.run(stop))
@@ -255,6 +241,8 @@ async def run(
                 | ({"JOBDATING_NOTIFICATIONS_SMS_RATE_PER_SECOND": str(provider_rate)} if paced else {})
             )
         )
+        registration_log = (work / "registration.log").open("ab")
+        registrar = registration.start(work, ORG, server.url, work / "tokens.json", registration_log)
         service = subprocess.Popen(  # noqa: ASYNC220 - started once, before the measured minute
             [sys.executable, *_profiler(), "-m", "jobdating.notifications.main", "serve"],
             env=loop_holds_environment(work, env) if loop_holds else env,
@@ -262,15 +250,19 @@ async def run(
             stderr=log,
         )
         try:
-            preloaded = up.store.count()
+            # The upstream's events and the candidates' registrations, relayed by registration.
+            preloaded = up.store.count() + slots + companies
             while handled(work / "notifications.db") < preloaded:
                 if service.poll() is not None:
                     raise RuntimeError(f"the service stopped: see {work / 'service.log'}")
+                if registrar.poll() is not None:
+                    raise RuntimeError(f"registration stopped: see {work / 'registration.log'}")
                 await asyncio.sleep(0.1)
 
             committed: dict[str, float] = {}
             cpu_at_start = _cpu(service.pid)
             workers_at_start = _children_cpu(service.pid)
+            processes_at_start = _processes_cpu(service.pid, registrar.pid, server)
             load_before = os.getloadavg()[0]
             host_before = reference_ms()  # before the load: the host's speed, not the bench's own load's
             start = time.time() + 0.5
@@ -281,16 +273,16 @@ async def run(
                 if delay > 0:
                     await asyncio.sleep(delay)
                 starts_at = soon + timedelta(minutes=i % 300)
-                sent = up.assign(f"slot-{i}", f"cand-{i}", starts_at, company_id=f"co-{i % companies}")
+                sent = up.assign(
+                    f"slot-{i}",
+                    registered.candidates[i],
+                    starts_at,
+                    company_id=registered.companies[i % companies],
+                )
                 committed[sent.event_id] = time.time()
                 relay.wakeup.set()
             offered = time.time() - start
             load_after = os.getloadavg()[0]
-            cpu = {
-                "service": _cpu(service.pid),
-                "nats_server": _cpu(server.process.pid if server.process else None),
-                "bench_process": round(sum(os.times()[:2]), 1),
-            }
 
             deadline = time.time() + 120
             while acceptances.count("convocation") < slots and time.time() < deadline:  # noqa: ASYNC110
@@ -311,9 +303,15 @@ async def run(
             # machine slows but does not change (unlike the latency, which it does).
             cpu_for_load = _cpu(service.pid) - cpu_at_start
             workers_cpu = _children_cpu(service.pid) - workers_at_start
+            processes_cpu = {
+                name: seconds - processes_at_start[name]
+                for name, seconds in _processes_cpu(service.pid, registrar.pid, server).items()
+            }
         finally:
-            service.send_signal(signal.SIGTERM)
+            for process in (service, registrar):
+                process.send_signal(signal.SIGTERM)
             await asyncio.to_thread(service.wait, 30)
+            await asyncio.to_thread(registrar.wait, 30)
             stop.set()
             await relaying
             await nc.close()
@@ -389,10 +387,13 @@ async def run(
             "p99": round(percentile(sms_latencies, 99), 1),
             "max": round(max(sms_latencies), 1),
         },
-        "cpu_seconds_during_load": cpu,
         "service_cpu_ms_per_slot": round(cpu_for_load * 1000 / slots, 2),
         # Its render workers' CPU, on another core (`adapters.render_pool`): not in the figure above.
         "render_workers_cpu_ms_per_slot": round(workers_cpu * 1000 / slots, 2),
+        # Every process's CPU over the same span, a slot: what the whole load asks of the machine, in
+        # cores at the offered rate (more than it has: it falls behind, whatever the service does).
+        "cpu_ms_per_slot": {name: round(s * 1000 / slots, 2) for name, s in processes_cpu.items()},
+        "cores_needed_at_rate": round(sum(processes_cpu.values()) / slots * rate, 2),
         # The machine is shared: what else ran shows in the load average (1 min) around the measure.
         "load_average_1min": {"before": round(load_before, 2), "after": round(load_after, 2)},
         # `sum(range(10**6))` just before the load, in ms (`bench.common.reference_ms`): the CPU per slot

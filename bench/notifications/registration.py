@@ -1,7 +1,8 @@
 """The real registration service for the notifications bench: its store holds one imported candidate per
-slot, and its own process (`jobdating-registration serve`) answers the notifications service's contact and
-first-names questions over NATS, sealed, and relays the candidates' registrations, as in production
-(issue 19: the lookup goes to the real responder, not to a stand-in inside the bench's process)."""
+slot and the recruiting companies, and its own process (`jobdating-registration serve`) answers the
+notifications service's contact and first-names questions over NATS, sealed, and relays the people's
+registrations, as in production (issue 19: the lookup goes to the real responder, not to a stand-in
+inside the bench's process)."""
 
 from __future__ import annotations
 

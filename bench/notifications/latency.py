@@ -463,6 +463,12 @@ def main() -> None:
         help="log the service's event-loop callbacks over 20 ms and summarize them (`loop_holds`)",
     )
     args = parser.parse_args()
+    # Said before minutes of set-up (registration's import, the stores), not as a crash after them.
+    slots = int(args.rate * args.seconds)
+    if slots < 1:
+        parser.error(f"--rate × --seconds: {slots} slots; at least one is needed")
+    if not 1 <= args.companies <= slots:
+        parser.error(f"--companies: between 1 and the number of slots ({slots}), not {args.companies}")
     result = asyncio.run(
         run(
             args.rate,

@@ -33,6 +33,16 @@ class TokenFileError(ValueError):
     """Something the operator can fix (shown as is, in French)."""
 
 
+def new_token(nbytes: int) -> str:
+    """A random URL-safe bearer token of `nbytes` bytes that never starts with `-`: operators pass tokens
+    as `--token TOKEN`, and argparse takes a value starting with `-` for another option ("argument --token:
+    expected one argument"), which one `token_urlsafe` in 64 would have been."""
+    while True:
+        token = secrets.token_urlsafe(nbytes)
+        if not token.startswith("-"):
+            return token
+
+
 def token_table(
     orgs: Mapping[str, Iterable[str]], people: Iterable[tuple[str, str, str]] = ()
 ) -> dict[str, dict[str, str]]:
@@ -40,12 +50,12 @@ def token_table(
     for each of `people` (organisation, role, actor id): someone acting as themselves, such as a counsellor
     who sees the personal data of their own candidates only. Clear: for the operator, see `hashed`."""
     table = {
-        secrets.token_urlsafe(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
+        new_token(24): {"org": org, "role": role, "actor_id": f"{org}-{role}"}
         for org, roles in orgs.items()
         for role in roles
     }
     for org, role, actor_id in people:
-        table[secrets.token_urlsafe(24)] = {"org": org, "role": role, "actor_id": actor_id}
+        table[new_token(24)] = {"org": org, "role": role, "actor_id": actor_id}
     return table
 
 
@@ -125,7 +135,7 @@ def issue(paths: Sequence[Path], org: str, roles: Sequence[str], actor_id: str) 
         raise TokenFileError(
             f"rôle(s) inconnu(s) : {', '.join(unknown) or 'aucun rôle donné'} (parmi : {', '.join(ROLES)})"
         )
-    token = secrets.token_urlsafe(32)
+    token = new_token(32)
     who: Entry = {"org": org, "actor_id": actor_id}
     who |= {"role": roles[0]} if len(roles) == 1 else {"roles": sorted(set(roles))}
     with _locked(paths):
